@@ -1,0 +1,125 @@
+import { spawn } from 'node:child_process';
+import { existsSync, readFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+/** The package root, found from this file whether it runs from `bench/` or `dist/bench/`. */
+export const projectRoot = findRoot(dirname(fileURLToPath(import.meta.url)));
+
+function findRoot(dir: string): string {
+  for (let d = dir; ; d = dirname(d)) {
+    const manifest = join(d, 'package.json');
+    if (existsSync(manifest) && (JSON.parse(readFileSync(manifest, 'utf8')) as { name?: string }).name === 'streamform') return d;
+    if (dirname(d) === d) throw new Error(`no streamform package.json above ${dir}`);
+  }
+}
+
+/** Children always run the built JavaScript, so the numbers are those a user gets from `npm i -g`. */
+export function builtScript(relativePath: string): string {
+  const path = join(projectRoot, 'dist', relativePath);
+  if (!existsSync(path)) throw new Error(`${path} is missing: run \`npm run build\` first`);
+  return path;
+}
+
+export const cliScript = () => builtScript('src/cli/main.js');
+
+/** Keeps the SDK's Node 20 notice and colours out of measured output; read at each spawn so NODE_OPTIONS set by `--profile` applies. */
+const childEnv = () => ({ ...process.env, AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true', NO_COLOR: '1' });
+
+export interface ProcessResult {
+  code: number;
+  stdout: string;
+  stderr: string;
+  /** Wall time from spawn to exit. */
+  ms: number;
+}
+
+/** Runs `node <args>` to completion. */
+export function runNode(args: string[], cwd = projectRoot): Promise<ProcessResult> {
+  return new Promise((resolve, reject) => {
+    const start = performance.now();
+    const child = spawn(process.execPath, args, { cwd, env: childEnv(), stdio: ['ignore', 'pipe', 'pipe'] });
+    const out: Buffer[] = [];
+    const err: Buffer[] = [];
+    child.stdout.on('data', (chunk: Buffer) => out.push(chunk));
+    child.stderr.on('data', (chunk: Buffer) => err.push(chunk));
+    child.on('error', reject);
+    child.on('close', (code, signal) =>
+      resolve({
+        code: code ?? (signal ? 128 : 1),
+        stdout: Buffer.concat(out).toString(),
+        stderr: Buffer.concat(err).toString(),
+        ms: performance.now() - start,
+      }),
+    );
+  });
+}
+
+/** Runs the `streamform` CLI with `args`. */
+export const runCli = (args: string[], cwd?: string) => runNode([cliScript(), ...args], cwd);
+
+/** One entry of the emulator's call log. */
+export interface CallRecord {
+  service: string;
+  operation: string;
+  status: number;
+  error?: string;
+}
+
+export interface EmulatorProcess {
+  url: string;
+  calls(): Promise<CallRecord[]>;
+  clearCalls(): Promise<void>;
+  state(): Promise<unknown>;
+  setState(state: unknown): Promise<void>;
+  stop(): Promise<void>;
+}
+
+/**
+ * Starts `streamform emulator --port 0 <flags>` in its own process, so it gets its own core
+ * and its work never shares an event loop with the client being measured.
+ */
+export function startEmulatorProcess(flags: string[]): Promise<EmulatorProcess> {
+  const child = spawn(process.execPath, [cliScript(), 'emulator', '--port', '0', ...flags], {
+    env: childEnv(),
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
+  let stderr = '';
+  child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
+  return new Promise((resolve, reject) => {
+    let stdout = '';
+    const onData = (chunk: Buffer) => {
+      stdout += chunk.toString();
+      const match = /^listening on (http:\/\/\S+)\n/.exec(stdout);
+      if (!match) return;
+      child.stdout.off('data', onData);
+      child.stdout.resume();
+      resolve(emulatorHandle(match[1], async () => {
+        child.kill('SIGTERM');
+        await exited;
+      }));
+    };
+    child.stdout.on('data', onData);
+    child.once('exit', (code) => reject(new Error(`emulator ${flags.join(' ')} exited with ${code}: ${stderr.trim()}`)));
+  });
+}
+
+function emulatorHandle(url: string, stop: () => Promise<void>): EmulatorProcess {
+  const request = async (path: string, method: string, body?: unknown) => {
+    const response = await fetch(`${url}/_emulator/${path}`, {
+      method,
+      ...(body === undefined ? {} : { body: JSON.stringify(body), headers: { 'content-type': 'application/json' } }),
+    });
+    if (!response.ok) throw new Error(`${method} /_emulator/${path}: HTTP ${response.status} ${await response.text()}`);
+    return response;
+  };
+  return {
+    url,
+    calls: async () => (await (await request('calls', 'GET')).json()) as CallRecord[],
+    clearCalls: async () => void (await request('calls', 'DELETE')).body?.cancel(),
+    state: async () => (await request('state', 'GET')).json(),
+    setState: async (state) => void (await request('state', 'PUT', state)).body?.cancel(),
+    stop,
+  };
+}

@@ -1,0 +1,84 @@
+/**
+ * `npm run bench`: plan and apply cost side by side with the per-resource refresh pattern, the
+ * in-process compute, start-up and the emulator's own throughput. Prints a table (or `--json`)
+ * with each number next to its target.
+ */
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { parseArgs } from 'node:util';
+import { machineInfo, renderJson, renderTable, type Measurement } from './report.js';
+import type { BenchContext, Scenario } from './scenario.js';
+import { applyScenario } from './scenarios/apply.js';
+import { computeScenario } from './scenarios/compute.js';
+import { planScenario } from './scenarios/plan.js';
+import { startupScenario } from './scenarios/startup.js';
+import { throughputScenario } from './scenarios/throughput.js';
+
+const SCENARIOS: Scenario[] = [planScenario, applyScenario, computeScenario, startupScenario, throughputScenario];
+
+const USAGE = `Usage: npm run bench -- [--json] [--runs N] [--only ${SCENARIOS.map((s) => s.name).join(',')}] [--quick] [--profile DIR]
+
+  --json         print the numbers as JSON instead of the table
+  --runs N       repetitions of each timed command; the median is reported (default 5)
+  --only LIST    run only these scenarios
+  --quick        a tenth of the scale and one run, to try the harness (not the benchmark's numbers)
+  --profile DIR  write a CPU profile (.cpuprofile) of every child process to DIR
+`;
+
+async function main(argv: string[]): Promise<number> {
+  const { values } = parseArgs({
+    args: argv,
+    options: {
+      json: { type: 'boolean' },
+      runs: { type: 'string' },
+      only: { type: 'string' },
+      quick: { type: 'boolean' },
+      profile: { type: 'string' },
+      help: { type: 'boolean', short: 'h' },
+    },
+  });
+  if (values.help) {
+    process.stdout.write(USAGE);
+    return 0;
+  }
+  const runs = values.runs === undefined ? (values.quick ? 1 : 5) : Number(values.runs);
+  if (!Number.isInteger(runs) || runs < 1 || runs > 50) throw new Error(`--runs must be an integer from 1 to 50, got '${values.runs}'`);
+  const selected = values.only ? values.only.split(',').map((name) => name.trim()) : SCENARIOS.map((s) => s.name);
+  const unknown = selected.filter((name) => !SCENARIOS.some((s) => s.name === name));
+  if (unknown.length) throw new Error(`--only: unknown scenario ${unknown.join(', ')} (scenarios: ${SCENARIOS.map((s) => s.name).join(', ')})`);
+  if (values.profile) {
+    process.env.NODE_OPTIONS = `${process.env.NODE_OPTIONS ?? ''} --cpu-prof --cpu-prof-dir=${resolve(values.profile)}`.trim();
+  }
+
+  const workDir = mkdtempSync(join(tmpdir(), 'streamform-bench-'));
+  const context: BenchContext = { workDir, runs, quick: Boolean(values.quick), problems: [] };
+  const measurements: Measurement[] = [];
+  const started = performance.now();
+  try {
+    for (const scenario of SCENARIOS.filter((s) => selected.includes(s.name))) {
+      process.stderr.write(`bench: ${scenario.name}...\n`);
+      try {
+        measurements.push(...(await scenario.run(context)));
+      } catch (error) {
+        context.problems.push(`${scenario.name} did not run to the end: ${(error as Error).message.split('\n')[0]}`);
+      }
+    }
+  } finally {
+    rmSync(workDir, { recursive: true, force: true });
+  }
+  const totalMs = performance.now() - started;
+  const machine = machineInfo();
+  process.stdout.write(values.json ? renderJson(measurements, machine, context.problems, totalMs) : renderTable(measurements, machine, context.problems, totalMs));
+  return context.problems.length ? 1 : 0;
+}
+
+main(process.argv.slice(2)).then(
+  (code) => {
+    process.exitCode = code;
+  },
+  (error: Error) => {
+    process.stderr.write(`bench: ${error.message.split('\n')[0]}\n`);
+    process.exitCode = 1;
+  },
+);
