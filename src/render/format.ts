@@ -1,0 +1,137 @@
+/**
+ * What the text and Markdown renderers share: which changes are shown and in what order, how an
+ * attribute diff becomes signed rows, how values break over lines, and how a diagnostic or call
+ * reads. The symbols, summary line and one-line values come from the vocabulary the terminal UI
+ * uses too (src/ui/format.ts), so every view of a plan speaks the same way.
+ */
+import type { AttributeDiff, Diagnostic, Plan, PlannedCall, ResourceChange, SourceLocation } from '../plan/types.js';
+import { formatValue } from '../ui/format.js';
+
+/** `+` set or added, `-` cleared or removed, `~` changed, ` ` context. */
+export type Sign = '+' | '-' | '~' | ' ';
+
+/**
+ * One line under a resource, `depth` levels of DEPTH_INDENT deep. `continued` lines carry the rest
+ * of a value that did not fit on one line.
+ */
+export interface Row {
+  sign: Sign;
+  depth: number;
+  text: string;
+  continued?: boolean;
+}
+
+export const DEPTH_INDENT = 4;
+
+/** Resources a reviewer needs to see, by address so that output is stable from run to run. */
+export function shownChanges(plan: Plan): ResourceChange[] {
+  return plan.changes.filter((change) => change.action !== 'no-op' || change.adopt).sort((a, b) => compare(a.address, b.address));
+}
+
+/** Errors first, then by resource; plan-wide problems before resource ones. */
+export function sortedDiagnostics(plan: Plan): Diagnostic[] {
+  const rank = (d: Diagnostic) => (d.severity === 'error' ? 0 : 1);
+  return [...plan.diagnostics].sort((a, b) => rank(a) - rank(b) || compare(a.address ?? '', b.address ?? ''));
+}
+
+export function formatLocation(source: SourceLocation): string {
+  return `${source.file}:${source.line}:${source.column}`;
+}
+
+/** "(drift, adopt)": how a change came about, when that is not simply the config. */
+export function changeMarks(change: ResourceChange): string {
+  const marks = [change.drift && 'drift', change.adopt && 'adopt'].filter(Boolean);
+  return marks.length > 0 ? `(${marks.join(', ')})` : '';
+}
+
+/** "us-east-1, account 123456789012, endpoint http://127.0.0.1:4566" */
+export function targetText(plan: Plan): string {
+  const { region, account, endpoint } = plan.target;
+  return [region, account && `account ${account}`, endpoint && `endpoint ${endpoint}`].filter(Boolean).join(', ');
+}
+
+/** "3. UpdateStack stack/design", with the wait that follows it. */
+export function callText(call: PlannedCall, idWidth: number): string {
+  const wait = call.wait ? `, then wait for ${call.wait}` : '';
+  return `${String(call.id).padStart(idWidth)}. ${call.operation} ${call.address}${wait}`;
+}
+
+/** Rows for one resource: its reason as a comment, then every attribute change; `width` is the room for a depth-0 row's text. */
+export function changeRows(change: ResourceChange, width: number): Row[] {
+  const reason: Row[] = change.reason ? [{ sign: ' ', depth: 0, text: `# ${change.reason}` }] : [];
+  return reason.concat(change.diffs.flatMap((diff) => diffRows(diff, width)));
+}
+
+function diffRows(diff: AttributeDiff, width: number): Row[] {
+  if (diff.added || diff.removed) {
+    const elements = [...(diff.added ?? []).map((v) => ['+', v] as const), ...(diff.removed ?? []).map((v) => ['-', v] as const)];
+    return [
+      { sign: '~', depth: 0, text: `${diff.path}:` },
+      ...elements.flatMap(([sign, value]) => valueRows(sign, 1, '', value, width)),
+    ];
+  }
+  return nestedChanges(diff.path, diff.before, diff.after).flatMap(({ path, before, after }) => pairRows(path, before, after, width));
+}
+
+/**
+ * Two objects are compared key by key, so that one changed field of a large structure shows as
+ * that field alone (`ApplicationSettings.SettingsGroup`), not as two copies of the whole.
+ */
+function nestedChanges(path: string, before: unknown, after: unknown): { path: string; before: unknown; after: unknown }[] {
+  if (!isPlainObject(before) || !isPlainObject(after)) return [{ path, before, after }];
+  const keys = [...new Set([...Object.keys(after), ...Object.keys(before)])];
+  return keys
+    .filter((key) => !sameValue(before[key], after[key]))
+    .flatMap((key) => nestedChanges(`${path}.${key}`, before[key], after[key]));
+}
+
+function pairRows(path: string, before: unknown, after: unknown, width: number): Row[] {
+  if (before === undefined) return valueRows('+', 0, `${path}: `, after, width);
+  if (after === undefined) return valueRows('-', 0, `${path}: `, before, width);
+  const sign: Sign = after === null ? '-' : '~';
+  const oneLine = `${path}: ${formatValue(before)} -> ${formatValue(after)}`;
+  if (oneLine.length <= width) return [{ sign, depth: 0, text: oneLine }];
+  return [
+    { sign, depth: 0, text: `${path}:` },
+    ...valueRows('-', 1, '', before, width),
+    ...valueRows('+', 1, '', after, width),
+  ];
+}
+
+function valueRows(sign: Sign, depth: number, prefix: string, value: unknown, width: number): Row[] {
+  const [first, ...rest] = valueLines(value, width - depth * DEPTH_INDENT, prefix.length);
+  return [{ sign, depth, text: prefix + first }, ...rest.map((text) => ({ sign, depth, text, continued: true }))];
+}
+
+/**
+ * A value on one line when it fits in `width` after `lead` columns of text before it on its first
+ * line; else one element or key per line, nested structures likewise. Strings are never cut or
+ * wrapped: a URL must stay copyable.
+ */
+export function valueLines(value: unknown, width: number, lead = 0): string[] {
+  const inline = formatValue(value);
+  if (lead + inline.length <= width || value === null || typeof value !== 'object') return [inline];
+  const entries: [string, unknown][] = Array.isArray(value) ? value.map((v) => ['', v]) : Object.entries(value).map(([k, v]) => [`${k}: `, v]);
+  const inner = entries.flatMap(([key, v]) => {
+    const [first, ...rest] = valueLines(v, width - 2, key.length);
+    return [key + first, ...rest].map((line) => `  ${line}`);
+  });
+  return Array.isArray(value) ? ['[', ...inner, ']'] : ['{', ...inner, '}'];
+}
+
+function isPlainObject(value: unknown): value is Record<string, unknown> {
+  return value !== null && typeof value === 'object' && !Array.isArray(value);
+}
+
+function sameValue(a: unknown, b: unknown): boolean {
+  if (a === b) return true;
+  if (Array.isArray(a) && Array.isArray(b)) return a.length === b.length && a.every((v, i) => sameValue(v, b[i]));
+  if (!isPlainObject(a) || !isPlainObject(b)) return false;
+  const keys = Object.keys(a);
+  return keys.length === Object.keys(b).length && keys.every((key) => sameValue(a[key], b[key]));
+}
+
+/** Code-point order: the same on every machine, unlike localeCompare. */
+function compare(a: string, b: string): number {
+  return a < b ? -1 : a > b ? 1 : 0;
+}
