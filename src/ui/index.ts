@@ -1,0 +1,46 @@
+/**
+ * The interactive terminal UI for plan and apply. Commands load it (and React and Ink with it)
+ * only when stdout is a terminal; everything else gets the plain renderers.
+ */
+import { createElement } from 'react';
+import { render } from 'ink';
+import type { ApplyEvent, ApplySummary } from '../apply/events.js';
+import type { Plan } from '../plan/types.js';
+import { ApplyApp, type ApplyOutcome } from './ApplyApp.js';
+import { PlanApp } from './PlanApp.js';
+
+/** The plan, browsable with the keyboard, until `q`. */
+export async function showPlan(plan: Plan): Promise<void> {
+  await planView(plan, 'browse');
+}
+
+/** The plan, then "Apply these changes? y/N": true only for `y`. */
+export async function confirmPlan(plan: Plan): Promise<boolean> {
+  return planView(plan, 'confirm');
+}
+
+async function planView(plan: Plan, mode: 'browse' | 'confirm'): Promise<boolean> {
+  let approved = false;
+  const app = render(createElement(PlanApp, { plan, mode, onExit: (answer) => (approved = answer) }), { exitOnCtrlC: false });
+  await app.waitUntilExit();
+  return approved;
+}
+
+/**
+ * Live progress of an apply until its summary. The first Ctrl-C calls `onInterrupt` and shows that
+ * apply is stopping; a second one exits the process at once (code 130), as a user pressing it twice means.
+ */
+export async function renderApplyEvents(events: AsyncIterable<ApplyEvent>, options: { onInterrupt?: () => void } = {}): Promise<ApplySummary> {
+  let outcome = { kind: 'abandoned' } as ApplyOutcome;
+  const app = render(createElement(ApplyApp, { events, onInterrupt: options.onInterrupt, onExit: (end) => (outcome = end) }), { exitOnCtrlC: false });
+  await app.waitUntilExit();
+  switch (outcome.kind) {
+    case 'finished':
+      return outcome.summary;
+    case 'failed':
+      throw outcome.error;
+    case 'abandoned':
+      process.stderr.write('streamform: apply abandoned; calls already sent may still complete, run plan to see where things stand\n');
+      process.exit(130);
+  }
+}
