@@ -183,7 +183,7 @@ function checkConsistency(plan: Plan): void {
   plan.changes.forEach((change, i) => {
     const prefix = `${change.kind}/`;
     if (!change.address.startsWith(prefix) || change.address.length === prefix.length) {
-      throw new PlanShapeError(`changes[${i}].address`, `must be "${prefix}<name>" for a ${change.kind}, got ${JSON.stringify(change.address)}`);
+      throw new PlanShapeError(`changes[${i}].address`, `must be "${prefix}<name>" for kind ${change.kind}, got ${JSON.stringify(change.address)}`);
     }
     if (addresses.has(change.address)) throw new PlanShapeError(`changes[${i}].address`, `repeats ${JSON.stringify(change.address)}`);
     addresses.add(change.address);

@@ -2,7 +2,7 @@
  * The plan as a pull-request comment. Its first line is a hidden marker naming the project, so a
  * CI job finds its previous comment and edits it instead of adding another. The whole comment
  * stays under GitHub's size limit: when the plan is too large, the least important parts give way
- * first (the call list, then the diffs of plain creates and updates, ... ) and the comment says so.
+ * first (the call list, then plain creates and updates, ...) and the comment says so.
  */
 import { hasChanges, type Diagnostic, type Plan, type PlannedCall, type ResourceChange } from '../plan/types.js';
 import { ACTION_SYMBOL, plural, summaryLine } from '../ui/format.js';
@@ -26,7 +26,7 @@ const DIFF_WIDTH = 100;
 /** Entries listed in the deletion warning; the rest are counted. */
 const WARNING_LIST_LIMIT = 10;
 /** Room kept for the shortening note and the "… and N more" lines when the plan is too large. */
-const NOTE_RESERVE = 1_000;
+const NOTE_RESERVE = 600;
 
 /**
  * A piece of the comment that can give way: `variants` go from richest to empty, `level` is the one
@@ -60,13 +60,15 @@ export function renderPlanMarkdown(plan: Plan, { maxLength = GITHUB_COMMENT_LIMI
   let size = head.length + [...resources.values(), ...notes.values(), calls].reduce((sum, p) => sum + length(p), 0) + sectionsOverhead(sections);
   if (size <= maxLength) return render();
 
-  // Least important first: the call list, then resource diffs, then whole resources, then warnings, then errors.
-  const ranked = [...resources.keys()]
+  // Least important first: the call list; then plain creates and updates, their diffs and then their
+  // lines; only then deletions, replacements, drift and resources in error; warnings; errors last.
+  const ranked = changes
     .map((change) => ({ piece: resources.get(change)!, rank: importance(change, plan.diagnostics) }))
-    .sort((a, b) => a.rank - b.rank || b.piece.variants[0].length - a.piece.variants[0].length)
-    .map(({ piece }) => piece);
+    .sort((a, b) => a.rank - b.rank || b.piece.variants[0].length - a.piece.variants[0].length);
+  const ordinary = ranked.filter(({ rank }) => rank <= PLAIN_CHANGE).map(({ piece }) => piece);
+  const important = ranked.filter(({ rank }) => rank > PLAIN_CHANGE).map(({ piece }) => piece);
   const byRank = (severity: Diagnostic['severity']) => diagnostics.filter((d) => d.severity === severity).map((d) => notes.get(d)!).reverse();
-  const steps = [calls, ...ranked, ...ranked, ...byRank('warning'), ...byRank('error')];
+  const steps = [calls, ...ordinary, ...ordinary, ...important, ...important, ...byRank('warning'), ...byRank('error')];
   const budget = maxLength - NOTE_RESERVE;
   for (const step of steps) {
     if (size <= budget) break;
@@ -164,13 +166,16 @@ function shorteningNote(plan: Plan, calls: Piece, resources: Piece[], notes: Pie
   ].join('\n');
 }
 
+/** The highest rank of a create or update that is neither drift nor in error. */
+const PLAIN_CHANGE = 1;
+
 /** The rank of a resource's details: higher stays longer. */
 function importance(change: ResourceChange, diagnostics: Diagnostic[]): number {
   if (diagnostics.some((d) => d.address === change.address && d.severity === 'error')) return 5;
   if (change.action === 'replace') return 4;
   if (change.action === 'delete') return 3;
   if (change.drift) return 2;
-  return change.action === 'update' ? 1 : 0;
+  return change.action === 'update' ? PLAIN_CHANGE : 0;
 }
 
 function shown(piece: Piece): string {
