@@ -5,14 +5,12 @@
 import type { Context, Handler, Json } from './context.js';
 import { notFound, ServiceError } from './errors.js';
 import { paginate } from './paging.js';
-import { clone, completeUserSettings, dropEmpty, type ImageRecord, type StackRecord, type Store, type Tags } from './state.js';
+import { clone, completeUserSettings, dropEmptyText, type ImageRecord, type StackRecord, type Store, type Tags } from './state.js';
 
 const INVALID_TOKEN = 'ValidationException';
 const CLIPBOARD_ACTIONS = ['CLIPBOARD_COPY_FROM_LOCAL_DEVICE', 'CLIPBOARD_COPY_TO_LOCAL_DEVICE'];
 const MAX_CLIPBOARD_LENGTH = 20_971_520;
 const MAX_TAGS = 50;
-/** Members that are cleared, not set, when empty (the output never echoes an empty string). */
-const OPTIONAL_TEXT = ['Description', 'DisplayName', 'RedirectURL', 'FeedbackURL'];
 
 /** StackAttribute → the Stack member it clears. STORAGE_CONNECTOR_<TYPE> is handled apart. */
 const CLEARS: Record<string, string | undefined> = {
@@ -44,6 +42,12 @@ function stackNamed(store: Store, name: string): StackRecord {
 function imageNamed(store: Store, name: string): ImageRecord {
   const image = store.images.get(name);
   if (!image) throw notFound('Image', name);
+  return image;
+}
+
+function imageWithArn(store: Store, arn: string): ImageRecord {
+  const image = [...store.images.values()].find((i) => i.Arn === arn);
+  if (!image) throw notFound('Image', arn);
   return image;
 }
 
@@ -163,7 +167,7 @@ function updateStack(input: Json, { store }: Context): Json {
   if (ApplicationSettings) stack.ApplicationSettings = store.applicationSettings(ApplicationSettings as Json);
   if (agentAccess) stack.AgentAccessConfig = agentAccess;
   for (const [member, value] of Object.entries(replaced)) if (value !== undefined && value !== null) stack[member] = clone(value);
-  dropEmpty(stack, OPTIONAL_TEXT);
+  dropEmptyText(stack);
   return { Stack: describeStack(stack) };
 }
 
@@ -218,12 +222,7 @@ function describeImages(input: Json, { store, pageSize }: Context): Json {
   const names = (input.Names ?? []) as string[];
   const arns = (input.Arns ?? []) as string[];
   let images = [...store.images.values()];
-  if (names.length || arns.length) {
-    images = [
-      ...names.map((n) => imageNamed(store, n)),
-      ...arns.map((arn) => images.find((i) => i.Arn === arn) ?? (() => { throw notFound('Image', arn); })()),
-    ];
-  }
+  if (names.length || arns.length) images = [...names.map((n) => imageNamed(store, n)), ...arns.map((a) => imageWithArn(store, a))];
   if (input.Type) images = images.filter((i) => i.Visibility === input.Type);
   const page = paginate([...new Set(images)], (i) => i.Name, input.NextToken as string | undefined, pageSize(25, input.MaxResults as number | undefined), INVALID_TOKEN);
   return { Images: page.items.map(describeImage), ...(page.next ? { NextToken: page.next } : {}) };

@@ -165,7 +165,7 @@ export class Store {
     for (const [key, value] of Object.entries(fields)) if (value !== undefined && value !== null) stack[key] = value;
     stack.UserSettings = completeUserSettings(fields.UserSettings as Json[] | undefined);
     stack.ApplicationSettings = this.applicationSettings(stack.ApplicationSettings as Json);
-    dropEmpty(stack, ['Description', 'DisplayName']);
+    dropEmptyText(stack);
     return stack;
   }
 
@@ -328,8 +328,11 @@ export function completeUserSettings(given: Json[] = [], current?: Json[]): Json
   return [...byAction.values()];
 }
 
-export function dropEmpty(record: Json, members: string[]): void {
-  for (const m of members) if (record[m] === '') delete record[m];
+/** Stack members that are cleared, not set, by an empty string: the output never echoes "". */
+const OPTIONAL_TEXT = ['Description', 'DisplayName', 'RedirectURL', 'FeedbackURL'];
+
+export function dropEmptyText(stack: Json): void {
+  for (const m of OPTIONAL_TEXT) if (stack[m] === '') delete stack[m];
 }
 
 export const clone = <T>(value: T): T => JSON.parse(JSON.stringify(value)) as T;
