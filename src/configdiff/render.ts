@@ -1,0 +1,89 @@
+/**
+ * A config diff as text, Markdown or JSON. Attribute rows come from the plan renderers' shared
+ * formatting, so `diff` and `plan` show a change the same way.
+ */
+import type { Action } from '../plan/types.js';
+import { changeRows, DEPTH_INDENT, formatLocation, type Row } from '../render/format.js';
+import { ACTION_SYMBOL } from '../ui/format.js';
+import { hasConfigChanges, type ConfigChange, type ConfigChangeKind, type ConfigDiff } from './compare.js';
+
+/** The plan's symbol for what each kind of config change amounts to. */
+const ACTION_OF: Record<ConfigChangeKind, Action> = { added: 'create', changed: 'update', replaced: 'replace', removed: 'delete' };
+const KINDS = Object.keys(ACTION_OF) as ConfigChangeKind[];
+const WIDTH = 100;
+const ROW_INDENT = '      ';
+
+export function summaryText(diff: ConfigDiff): string {
+  if (!hasConfigChanges(diff)) return 'No changes.';
+  const { added, changed, replaced, removed } = diff.summary;
+  const settings = diff.settings.length > 0 ? `, ${diff.settings.map((s) => s.path).join(', ')} changed` : '';
+  return `Diff: ${added} added, ${changed} changed, ${replaced} replaced, ${removed} removed${settings}.`;
+}
+
+export function renderConfigDiffText(diff: ConfigDiff): string {
+  const sections = [
+    [`Comparing ${filesText(diff.base.files)} (base) with ${filesText(diff.head.files)} (head)`],
+    diff.changes.length > 0 ? [legend(diff), '', ...diff.changes.flatMap(changeLines)] : [],
+    diff.settings.length > 0 ? ['Settings:', ...rowsOf({ diffs: diff.settings }, WIDTH - ROW_INDENT.length).map(textRow)] : [],
+    [summaryText(diff)],
+  ];
+  return sections.filter((lines) => lines.length > 0).map((lines) => lines.join('\n')).join('\n\n') + '\n';
+}
+
+export function renderConfigDiffJson(diff: ConfigDiff): string {
+  return JSON.stringify(diff, null, 2) + '\n';
+}
+
+export function renderConfigDiffMarkdown(diff: ConfigDiff): string {
+  const { added, changed, replaced, removed } = diff.summary;
+  const head = [
+    '### streamform diff',
+    '',
+    `Semantic changes from ${filesText(diff.base.files)} (base) to ${filesText(diff.head.files)} (head), without AWS access.`,
+    '',
+    `**${summaryText(diff)}**`,
+  ];
+  if (!hasConfigChanges(diff)) return head.join('\n') + '\n';
+  head.push('', '| Added | Changed | Replaced | Removed |', '| ---: | ---: | ---: | ---: |', `| ${added} | ${changed} | ${replaced} | ${removed} |`);
+  const details = (title: string, rows: Row[]) =>
+    ['<details open><summary>' + title + '</summary>', '', '```diff', ...rows.map(diffLine), '```', '', '</details>'].join('\n');
+  const blocks = diff.changes.map((change) => {
+    const title = `<code>${escapeHtml(`${ACTION_SYMBOL[ACTION_OF[change.change]]} ${change.address}`)}</code> ${change.change}`;
+    const where = change.source ? ` (${escapeHtml(formatLocation(change.source))})` : '';
+    return details(title + where, rowsOf(change, WIDTH));
+  });
+  if (diff.settings.length > 0) blocks.unshift(details('Settings', rowsOf({ diffs: diff.settings }, WIDTH)));
+  return [head.join('\n'), ...blocks].join('\n\n') + '\n';
+}
+
+function legend(diff: ConfigDiff): string {
+  const shown = KINDS.filter((kind) => diff.summary[kind] > 0);
+  return `Symbols: ${shown.map((kind) => `${ACTION_SYMBOL[ACTION_OF[kind]]} ${kind}`).join(', ')}`;
+}
+
+function changeLines(change: ConfigChange): string[] {
+  const symbol = ACTION_SYMBOL[ACTION_OF[change.change]];
+  const where = change.source ? `  (${formatLocation(change.source)})` : '';
+  return [`${symbol.padStart(3)} ${change.address}${where}`, ...rowsOf(change, WIDTH - ROW_INDENT.length).map(textRow)];
+}
+
+function rowsOf(change: Pick<ConfigChange, 'diffs' | 'reason'>, width: number): Row[] {
+  return changeRows({ address: '', kind: 'stack', action: 'update', drift: false, adopt: false, liveDigest: null, ...change }, width);
+}
+
+function textRow({ sign, depth, text, continued }: Row): string {
+  return `${ROW_INDENT}${' '.repeat(depth * DEPTH_INDENT)}${continued || sign === ' ' ? ' ' : sign} ${text}`;
+}
+
+/** GitHub colours `+` and `-` lines of a diff block, and `!` lines as changed. */
+function diffLine({ sign, depth, text }: Row): string {
+  return `${sign === '~' ? '!' : sign} ${' '.repeat(depth * DEPTH_INDENT)}${text}`;
+}
+
+function filesText(files: string[]): string {
+  return files.length === 1 ? files[0] : `${files.length} files`;
+}
+
+function escapeHtml(text: string): string {
+  return text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
+}
