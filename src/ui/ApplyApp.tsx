@@ -1,7 +1,7 @@
 import { useEffect, useReducer, useRef, useState } from 'react';
 import { useApp, useInput } from 'ink';
 import type { ApplyEvent, ApplySummary } from '../apply/events.js';
-import { applyEvent, initialApplyViewState } from './apply-model.js';
+import { applyEvent, initialApplyViewState, type ApplyViewState } from './apply-model.js';
 import { ApplyView } from './ApplyView.js';
 import { useTerminalSize } from './use-terminal-size.js';
 
@@ -18,11 +18,13 @@ type Props = {
 
 const TICK_MS = 100;
 
+const received = (state: ApplyViewState, { event, at }: { event: ApplyEvent; at: number }) => applyEvent(state, event, at);
+
 /** Live apply progress: the one place that consumes the events, reads Ctrl-C and ends the view. */
 export function ApplyApp({ events, onInterrupt, onExit }: Props) {
   const { exit } = useApp();
   const { rows } = useTerminalSize();
-  const [state, dispatch] = useReducer((current: typeof initialApplyViewState, event: ApplyEvent) => applyEvent(current, event, Date.now()), initialApplyViewState);
+  const [state, dispatch] = useReducer(received, initialApplyViewState);
   const [ended, setEnded] = useState<{ error: unknown } | { abandoned: true } | 'done'>();
   const [now, setNow] = useState(Date.now);
   const interrupts = useRef(0);
@@ -33,7 +35,7 @@ export function ApplyApp({ events, onInterrupt, onExit }: Props) {
       try {
         for await (const event of events) {
           if (!active) return;
-          dispatch(event);
+          dispatch({ event, at: Date.now() });
         }
         setEnded('done');
       } catch (error) {
@@ -68,7 +70,7 @@ export function ApplyApp({ events, onInterrupt, onExit }: Props) {
       setEnded({ abandoned: true });
       return;
     }
-    dispatch({ type: 'stopping' });
+    dispatch({ event: { type: 'stopping' }, at: Date.now() });
     onInterrupt?.();
   });
 
