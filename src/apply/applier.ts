@@ -6,7 +6,7 @@ import type { Plan, PlannedCall } from '../plan/types.js';
 import type { ApplyEvent, ApplyFailure, ApplySummary } from './events.js';
 import { isKnownOperation, sendOperation } from './operations.js';
 import { DEFAULT_RETRY, backoffDelay, isNotFound, isThrottlingError, isTransientError, type RetryPolicy } from './retry.js';
-import { waitForStreamingImage, type PolledImage } from './waiters.js';
+import { WaitError, waitForStreamingImage, type PolledImage } from './waiters.js';
 
 export interface ApplyOptions {
   /** Resources applied at the same time within a phase (default 4). */
@@ -23,11 +23,11 @@ export interface ApplyOptions {
 export const DEFAULT_CONCURRENCY = 4;
 
 /**
- * Clients for apply: one attempt per send, so that each retry is apply's own and becomes an event
- * (the SDK would retry invisibly). Adaptive mode still slows the client down under throttling.
+ * Clients for apply: one attempt per send and no client-side rate limiter, so that every retry and
+ * every delay is apply's own and becomes an event (the SDK would retry and slow down invisibly).
  */
 export function createApplyClients(target: AwsTarget = {}): AwsClients {
-  return createClients({ ...target, maxAttempts: 1 });
+  return createClients({ ...target, maxAttempts: 1, retryMode: 'standard' });
 }
 
 /**
@@ -155,7 +155,7 @@ class ApplyRun {
       this.counts.succeeded++;
       this.emit({ type: 'call-succeeded', callId: call.id, durationMs: Date.now() - started });
     } catch (error) {
-      const message = awsErrorMessage(error);
+      const message = error instanceof WaitError ? error.message : awsErrorMessage(error);
       this.counts.failed++;
       this.mark(call.address, 'failed');
       this.failures.push({ address: call.address, callId: call.id, operation: call.operation, message });

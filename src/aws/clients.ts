@@ -10,6 +10,8 @@ export interface AwsTarget {
   profile?: string;
   /** SDK attempts per call, retries included (default 5). */
   maxAttempts?: number;
+  /** The SDK's retry mode (default adaptive, whose client-side rate limiter delays sends after throttling). */
+  retryMode?: 'standard' | 'adaptive';
 }
 
 export interface AwsClients {
@@ -35,7 +37,7 @@ export function createClients(target: AwsTarget = {}): AwsClients {
     ...(target.endpoint ? { endpoint: target.endpoint } : {}),
     ...(credentials ? { credentials } : {}),
     ...(target.profile ? { profile: target.profile } : {}),
-    retryMode: 'adaptive',
+    retryMode: target.retryMode ?? 'adaptive',
     maxAttempts: target.maxAttempts ?? 5,
   };
   return {
