@@ -245,7 +245,7 @@ export class Store {
   private seedStack(input: unknown, path: string): void {
     const { Tags, ...fields } = asObject(input, path) as StackState;
     checkShape('appstream', 'Stack', fields, path);
-    if (Tags !== undefined) checkShape('appstream', 'Tags', Tags, `${path}.Tags`);
+    checkTags(Tags, path);
     if (this.stacks.has(fields.Name)) throw new StateError(`${path}.Name: stack '${fields.Name}' appears twice`);
     const seeded = epochTimestamps(facts.appstream, 'Stack', fields) as Json;
     const stack = this.newStack(seeded, (seeded.CreatedTime as number | undefined) ?? Date.now() / 1000);
@@ -256,7 +256,7 @@ export class Store {
   private seedImage(input: unknown, path: string): void {
     const { Tags, SharedImagePermissions, ...fields } = asObject(input, path) as ImageState;
     checkShape('appstream', 'Image', fields, path);
-    if (Tags !== undefined) checkShape('appstream', 'Tags', Tags, `${path}.Tags`);
+    checkTags(Tags, path);
     if (SharedImagePermissions !== undefined) checkShape('appstream', 'SharedImagePermissionsList', SharedImagePermissions, `${path}.SharedImagePermissions`);
     if (this.images.has(fields.Name)) throw new StateError(`${path}.Name: image '${fields.Name}' appears twice`);
     const visibility = (fields.Visibility as string | undefined) ?? 'PRIVATE';
@@ -288,7 +288,7 @@ export class Store {
     };
     const { AssociatedStacks: _, Tags: __, ...described } = fleet;
     checkShape('appstream', 'Fleet', described, path);
-    if (Tags !== undefined) checkShape('appstream', 'Tags', Tags, `${path}.Tags`);
+    checkTags(Tags, path);
     if (this.fleets.has(fleet.Name)) throw new StateError(`${path}.Name: fleet '${fleet.Name}' appears twice`);
     listAt(AssociatedStacks, `${path}.AssociatedStacks`).forEach((name, i) => {
       if (!this.stacks.has(name as string)) throw new StateError(`${path}.AssociatedStacks[${i}]: no stack named '${String(name)}' in appstream.stacks`);
@@ -312,6 +312,8 @@ export class Store {
       const image = { ...this.newStreamingImage(studio.studioId, fields, 'READY'), ...fields } as StreamingImageRecord;
       image.arn = this.arn('nimble', `streaming-image/${image.streamingImageId}`);
       checkShape('nimble', 'StreamingImage', image, at);
+      // The output shape requires nothing, but CreateStreamingImage requires these two.
+      for (const member of ['name', 'ec2ImageId']) if (image[member] === undefined) throw new StateError(`${at}.${member}: is required`);
       if (this.streamingImageByArn(image.arn)) throw new StateError(`${at}.streamingImageId: '${image.streamingImageId}' appears twice`);
       this.setImageState(image, image.state);
       if (fields.statusMessage !== undefined) image.statusMessage = fields.statusMessage;
@@ -353,6 +355,11 @@ function listAt(value: unknown, path: string): unknown[] {
 function checkKeys(value: object, allowed: string[], prefix: string): void {
   const unknown = Object.keys(value).find((k) => !allowed.includes(k));
   if (unknown) throw new StateError(`${prefix}${unknown}: unknown key (expected one of ${allowed.join(', ')})`);
+}
+
+/** The model's Tags need at least one entry; a state says "no tags" with {} or by leaving them out. */
+function checkTags(tags: unknown, path: string): void {
+  if (tags !== undefined && !(isObject(tags) && Object.keys(tags).length === 0)) checkShape('appstream', 'Tags', tags, `${path}.Tags`);
 }
 
 function checkShape(service: 'appstream' | 'nimble', shape: string, value: unknown, path: string): void {
