@@ -1,91 +1,23 @@
 /**
- * The desired state as the loader returns it. `null` (or an empty list) means "clear this attribute";
- * a missing key means "not declared".
- * NOTE: to be replaced by types generated from schema/streamform.schema.json (npm run schema).
+ * The desired state as the loader returns it. The shapes are generated from
+ * schema/streamform.schema.json (npm run schema), so the schema is their one source.
+ * `null` (or an empty list or map) means "clear this attribute"; a missing key means "not declared".
  */
 import type { SourceLocation } from '../plan/types.js';
+import type { Config, UserSetting } from './types.generated.js';
 
-export type Permission = 'ENABLED' | 'DISABLED';
+export type * from './types.generated.js';
 
-export interface StorageConnector {
-  ConnectorType: 'HOMEFOLDERS' | 'GOOGLE_DRIVE' | 'ONE_DRIVE';
-  ResourceIdentifier?: string;
-  Domains?: string[];
-  DomainsRequireAdminConsent?: string[];
-}
-export interface UserSetting {
-  Action: string;
-  Permission: Permission;
-  MaximumLength?: number;
-}
-export interface ApplicationSettings {
-  Enabled: boolean;
-  SettingsGroup?: string;
-}
-export interface AccessEndpoint {
-  EndpointType: 'STREAMING';
-  VpceId?: string;
-}
-export interface UrlRedirectionConfig {
-  Enabled: boolean;
-  AllowedUrls?: string[];
-  DeniedUrls?: string[];
-}
-export interface AgentAccessConfig {
-  Settings: { AgentAction: string; Permission: Permission }[];
-  S3BucketArn?: string;
-  ScreenshotsUploadEnabled?: boolean;
-  ScreenResolution: string;
-  ScreenImageFormat: string;
-  UserControlMode?: string;
-}
+export type Permission = UserSetting['Permission'];
 
-export interface StackConfig {
-  Name: string;
-  DisplayName?: string | null;
-  Description?: string | null;
-  StorageConnectors?: StorageConnector[] | null;
-  RedirectURL?: string | null;
-  FeedbackURL?: string | null;
-  UserSettings?: UserSetting[] | null;
-  ApplicationSettings?: ApplicationSettings | null;
-  AccessEndpoints?: AccessEndpoint[] | null;
-  EmbedHostDomains?: string[] | null;
-  StreamingExperienceSettings?: { PreferredProtocol?: 'TCP' | 'UDP' } | null;
-  ContentRedirection?: { HostToClient?: UrlRedirectionConfig } | null;
-  AgentAccessConfig?: AgentAccessConfig | null;
-  Fleets?: string[] | null;
-  Tags?: Record<string, string> | null;
-}
-
-export interface ImageConfig {
-  Name: string;
-  SharedWith?: { AccountId: string; AllowFleet: boolean; AllowImageBuilder: boolean }[] | null;
-  MaxBaseImageAgeDays?: number;
-  Tags?: Record<string, string> | null;
-}
-
-export interface StreamingImageConfig {
-  StudioId: string;
-  Name: string;
-  Ec2ImageId: string;
-  Description?: string | null;
-  Tags?: Record<string, string> | null;
-}
-
-export interface Config {
-  version: 1;
-  project: string;
-  region?: string;
-  prune?: boolean;
-  stacks?: StackConfig[];
-  images?: ImageConfig[];
-  streamingImages?: StreamingImageConfig[];
-}
-
-/** A loaded config plus where each value came from, keyed by JSON pointer ("/stacks/0/Name"). */
+/** A loaded config plus where each value came from, keyed by JSON pointer into `config` ("/stacks/0/Name"). */
 export interface LoadedConfig {
   config: Config;
+  /** The files read, in the order they were merged. */
   files: string[];
-  locate(pointer: string): SourceLocation | undefined;
+  /**
+   * The file, line and column where the value at `pointer` is written (its key, inside a map).
+   * A pointer to something not written (an attribute left out) gives the nearest enclosing value.
+   */
+  locate(pointer: string): SourceLocation;
 }

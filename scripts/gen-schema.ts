@@ -1,0 +1,594 @@
+// Builds schema/streamform.schema.json and src/config/types.generated.ts (run: npm run schema).
+// Lengths, patterns, enums, list sizes and required members come from src/facts/*.json, which
+// are extracted from the official service models; this file adds only what is streamform's own:
+// the file layout, descriptions, which attributes may be cleared with null, and cross-field rules.
+import { readFileSync, writeFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import Ajv2020 from 'ajv/dist/2020.js';
+import standaloneCode from 'ajv/dist/standalone/index.js';
+import { compile } from 'json-schema-to-typescript';
+
+type JsonSchema = { [keyword: string]: unknown };
+
+interface Shape {
+  type: string;
+  min?: number;
+  max?: number;
+  pattern?: string;
+  enum?: string[];
+  required?: string[];
+  members?: Record<string, { shape: string }>;
+  member?: string;
+  key?: string;
+  value?: string;
+}
+type Service = 'appstream' | 'nimble';
+
+const root = new URL('../', import.meta.url);
+export const SCHEMA_PATH = fileURLToPath(new URL('schema/streamform.schema.json', root));
+export const TYPES_PATH = fileURLToPath(new URL('src/config/types.generated.ts', root));
+export const VALIDATOR_PATH = fileURLToPath(new URL('src/config/validator.generated.ts', root));
+
+/** Options of the validator; `verbose` makes errors carry the failing schema, whose descriptions the messages quote. */
+export const AJV_OPTIONS = { allErrors: true, verbose: true, strictTypes: false } as const;
+
+const facts: Record<Service, Record<string, Shape>> = {
+  appstream: JSON.parse(readFileSync(new URL('src/facts/appstream.json', root), 'utf8')).shapes,
+  nimble: JSON.parse(readFileSync(new URL('src/facts/nimble.json', root), 'utf8')).shapes,
+};
+
+function shapeOf(service: Service, name: string): Shape {
+  const shape = facts[service][name];
+  if (!shape) throw new Error(`${service} facts have no shape ${name}`);
+  return shape;
+}
+
+/** The shape a request member refers to, e.g. member('appstream', 'CreateStackRequest', 'Name'). */
+function memberShape(service: Service, structure: string, member: string): string {
+  const ref = shapeOf(service, structure).members?.[member];
+  if (!ref) throw new Error(`${service} ${structure} has no member ${member}`);
+  return ref.shape;
+}
+
+/** Fails the build when the facts no longer hold a value a rule below is written against. */
+function enumValue(service: Service, shape: string, value: string): string {
+  if (!shapeOf(service, shape).enum?.includes(value)) throw new Error(`${service} ${shape} has no value ${value}`);
+  return value;
+}
+
+/** One sentence per property, shown by editors on hover. A member the facts gain without one here fails the build. */
+const DESCRIPTIONS: Record<string, { title: string; description: string; properties: Record<string, string> }> = {
+  Config: {
+    title: 'streamform config',
+    description:
+      'Desired state of Amazon AppStream 2.0 stacks and images and Amazon Nimble Studio streaming images. A property that is left out is not managed; null (or an empty list) clears it where the service allows that.',
+    properties: {
+      version: 'Version of this file format. Always 1.',
+      project:
+        'The project that owns what this config declares. streamform tags what it creates with it and never changes or deletes a resource owned by another project. Every file of one config names the same project.',
+      region: 'AWS Region to manage, e.g. us-east-1. Left out, the AWS SDK decides (AWS_REGION, the profile). Files of one config must agree.',
+      prune: 'Delete resources this project owns that are no longer declared. Default false. Files of one config must agree.',
+      stacks: 'AppStream 2.0 stacks, each identified by its Name.',
+      images: 'AppStream 2.0 images, each identified by its Name. Images are built with image builders, so they must exist already; streamform manages their sharing and tags.',
+      streamingImages: 'Nimble Studio streaming images, each identified by StudioId and Name.',
+    },
+  },
+  StackConfig: {
+    title: 'AppStream 2.0 stack',
+    description: 'A stack: the fleets users stream from, their storage, and what they may do in a session.',
+    properties: {
+      Name: 'Name of the stack; it identifies the stack. Renaming means deleting the stack and creating a new one.',
+      Description: 'Description for administrators.',
+      DisplayName: 'Name users see in the application catalog.',
+      StorageConnectors: 'Persistent storage users reach from their sessions (home folders, Google Drive, OneDrive), at most one entry per connector type.',
+      RedirectURL: 'Where users land when their streaming session ends.',
+      FeedbackURL: 'Where the Send Feedback link takes users. Without it, the link is hidden.',
+      UserSettings:
+        'What users may do in a session (clipboard, file transfer, printing, sign-in, time zone), one entry per action. Only the actions listed are managed; the service enables an action that is not configured.',
+      ApplicationSettings: "Whether users' application settings and Windows preferences persist between sessions.",
+      Tags: 'Tags on the stack.',
+      AccessEndpoints: 'Interface VPC endpoints users stream through. When set, streaming is possible only through them.',
+      EmbedHostDomains: 'Domains whose web pages may embed streaming sessions in an iframe.',
+      StreamingExperienceSettings: 'How sessions are streamed.',
+      ContentRedirection: "Which links opened in a session open in the user's local browser instead.",
+      AgentAccessConfig: 'What AI agents may see and do in the streaming sessions of this stack.',
+      Fleets: 'Names of the fleets associated with the stack. Fleets are managed elsewhere and must exist.',
+    },
+  },
+  StorageConnector: {
+    title: 'Storage connector',
+    description: 'Persistent storage for the users of a stack.',
+    properties: {
+      ConnectorType: 'The storage service.',
+      ResourceIdentifier: 'ARN of the storage resource behind the connector.',
+      Domains: 'Domains of the Google Workspace or OneDrive for Business accounts users may connect.',
+      DomainsRequireAdminConsent: 'OneDrive for Business domains where an administrator must consent before users connect. Only for ONE_DRIVE.',
+    },
+  },
+  UserSetting: {
+    title: 'User setting',
+    description: 'Whether users may perform one action in a session.',
+    properties: {
+      Action: 'The action.',
+      Permission: 'Whether users may perform it.',
+      MaximumLength:
+        'Most characters users may copy in one clipboard operation, from 1 to 20,971,520 (the default, 20 MB). Only for the clipboard actions with Permission ENABLED.',
+    },
+  },
+  ApplicationSettings: {
+    title: 'Application settings persistence',
+    description: "Saving of users' application settings between sessions.",
+    properties: {
+      Enabled: 'Whether settings persist between sessions.',
+      SettingsGroup: 'Name of the settings group. Stacks with the same group share saved settings. Required when Enabled is true.',
+    },
+  },
+  AccessEndpoint: {
+    title: 'Access endpoint',
+    description: 'An interface VPC endpoint for streaming.',
+    properties: {
+      EndpointType: 'The kind of endpoint.',
+      VpceId: 'ID of the interface VPC endpoint, e.g. vpce-0123456789abcdef0.',
+    },
+  },
+  StreamingExperienceSettings: {
+    title: 'Streaming experience settings',
+    description: 'How sessions are streamed.',
+    properties: {
+      PreferredProtocol: 'Protocol to prefer: UDP performs better on lossy networks; TCP passes where UDP is blocked.',
+    },
+  },
+  ContentRedirection: {
+    title: 'Content redirection',
+    description: "Links that open in the user's local browser.",
+    properties: {
+      HostToClient: "Redirection of links opened in the session to the user's local browser.",
+    },
+  },
+  UrlRedirectionConfig: {
+    title: 'URL redirection',
+    description: 'Which links are redirected.',
+    properties: {
+      Enabled: 'Whether links are redirected.',
+      AllowedUrls: 'URL patterns to redirect: http(s)://… or * for every link.',
+      DeniedUrls: 'URL patterns never to redirect, even when AllowedUrls matches.',
+    },
+  },
+  AgentAccessConfig: {
+    title: 'Agent access',
+    description: 'What AI agents may see and do in streaming sessions.',
+    properties: {
+      Settings: 'One entry per agent action. COMPUTER_INPUT can be enabled only together with COMPUTER_VISION.',
+      S3BucketArn: 'ARN of the S3 bucket screenshots are uploaded to. Required when ScreenshotsUploadEnabled is true.',
+      ScreenshotsUploadEnabled: 'Whether screenshots agents take are uploaded to S3BucketArn.',
+      ScreenResolution: 'Resolution of the screen agents see.',
+      ScreenImageFormat: 'Image format of the screenshots.',
+      UserControlMode: 'What the user may do while an agent works: only watch, watch and stop it, or nothing.',
+    },
+  },
+  AgentAccessSetting: {
+    title: 'Agent action',
+    description: 'Whether agents may perform one action.',
+    properties: {
+      AgentAction: 'The action.',
+      Permission: 'Whether agents may perform it.',
+    },
+  },
+  ImageConfig: {
+    title: 'AppStream 2.0 image',
+    description: 'An existing image whose sharing and tags streamform manages.',
+    properties: {
+      Name: 'Name of the image; it must exist in the account.',
+      SharedWith: 'The AWS accounts the image is shared with, one entry per account. Accounts not listed lose access.',
+      MaxBaseImageAgeDays: 'Warn when the AWS base image this image was built from was released more than this many days ago.',
+      Tags: 'Tags on the image.',
+    },
+  },
+  SharedImagePermission: {
+    title: 'Image sharing',
+    description: 'What one AWS account may do with the image.',
+    properties: {
+      AccountId: 'The 12-digit ID of the AWS account. Quote it, so YAML keeps it a string.',
+      AllowFleet: 'Whether the account may launch fleets from the image.',
+      AllowImageBuilder: 'Whether the account may launch image builders from the image.',
+    },
+  },
+  StreamingImageConfig: {
+    title: 'Nimble Studio streaming image',
+    description: 'A streaming image made from an EC2 AMI.',
+    properties: {
+      StudioId: 'ID of the studio the image belongs to.',
+      Name: 'Name of the image; unique within its studio, it identifies the image together with StudioId.',
+      Ec2ImageId: 'ID of the AMI the image is made from. Changing it (or StudioId) replaces the image: the new one is created, then the old one deleted.',
+      Description: 'Description of the image.',
+      Tags: 'Tags on the image.',
+    },
+  },
+  Tags: {
+    title: 'Tags',
+    description: 'Tags as key: value. Keys that start with aws: belong to AWS and keys that start with streamform: to streamform.',
+    properties: {},
+  },
+  StreamingImageTags: {
+    title: 'Tags',
+    description: 'Tags as key: value. Keys that start with streamform: belong to streamform.',
+    properties: {},
+  },
+};
+
+/** How null clears an attribute, when the property allows it. */
+const CLEAR = {
+  attribute: (isList: boolean) => (isList ? 'null or [] clears it.' : 'null clears it.'),
+  emptyString: 'null or "" clears it (streamform sets it to an empty string, the way the API clears it).',
+  applicationSettings: 'null turns persistence off, like {Enabled: false}.',
+  tags: 'null or {} removes every tag but streamform\'s own.',
+  fleets: 'null or [] disassociates every fleet.',
+  sharing: 'null or [] stops sharing the image with any account.',
+};
+
+/** The service's documented range for UserSetting.MaximumLength, which the model states only in prose. */
+const CLIPBOARD_MAX_LENGTH = 20_971_520;
+
+/** AWS Region names: us-east-1, eu-central-2, us-gov-west-1, cn-north-1, … */
+const REGION_PATTERN = '^[a-z]{2}(-[a-z]+)+-[0-9]+$';
+
+export class SchemaBuilder {
+  readonly defs: Record<string, JsonSchema> = {};
+
+  /** JSON Schema for a facts shape; structures and enums become named $defs. */
+  shape(service: Service, name: string, defName = name): JsonSchema {
+    const shape = shapeOf(service, name);
+    if (shape.type === 'structure') {
+      this.structure(service, name, defName);
+      return { $ref: `#/$defs/${defName}` };
+    }
+    if (shape.type === 'string' && shape.enum) {
+      this.defs[defName] ??= { type: 'string', enum: shape.enum };
+      return { $ref: `#/$defs/${defName}` };
+    }
+    switch (shape.type) {
+      case 'string':
+        return definedOnly({ type: 'string', minLength: positive(shape.min), maxLength: shape.max, pattern: shape.pattern && unicodePattern(shape.pattern) });
+      case 'integer':
+      case 'long':
+        return definedOnly({ type: 'integer', minimum: shape.min, maximum: shape.max });
+      case 'boolean':
+        return { type: 'boolean' };
+      case 'list':
+        return definedOnly({ type: 'array', items: this.shape(service, shape.member!), minItems: positive(shape.min), maxItems: shape.max });
+      case 'map':
+        return this.map(service, name, defName);
+      default:
+        throw new Error(`${service} ${name}: no JSON Schema for type ${shape.type}`);
+    }
+  }
+
+  /** A structure of the model, with its members named as in the model (PascalCase in AppStream). */
+  private structure(service: Service, name: string, defName: string): void {
+    if (this.defs[defName]) return;
+    const shape = shapeOf(service, name);
+    this.defs[defName] = {}; // placeholder, so a recursive shape ends here
+    const properties = Object.fromEntries(Object.entries(shape.members ?? {}).map(([member, ref]) => [member, this.shape(service, ref.shape)]));
+    this.define(defName, properties, shape.required ?? []);
+  }
+
+  private map(service: Service, name: string, defName: string): JsonSchema {
+    const shape = shapeOf(service, name);
+    if (!this.defs[defName]) {
+      const { title, description } = describe(defName);
+      // No lower bound on the entry count: an empty map clears the tags.
+      this.defs[defName] = definedOnly({
+        title,
+        description,
+        type: 'object',
+        propertyNames: this.shape(service, shape.key!),
+        additionalProperties: this.shape(service, shape.value!),
+        maxProperties: shape.max,
+      });
+    }
+    return { $ref: `#/$defs/${defName}` };
+  }
+
+  /** Registers an object definition, with descriptions, closed to unknown keys. */
+  define(defName: string, properties: Record<string, JsonSchema>, required: string[], rules: JsonSchema[] = []): void {
+    const { title, description, properties: texts } = describe(defName);
+    for (const key of Object.keys(texts)) {
+      if (!(key in properties)) throw new Error(`${defName}: description for unknown property ${key}`);
+    }
+    const described = Object.fromEntries(
+      Object.entries(properties).map(([key, schema]) => {
+        const text = texts[key];
+        if (!text) throw new Error(`${defName}.${key} needs a description`);
+        return [key, withDescription(schema, text)];
+      }),
+    );
+    this.defs[defName] = definedOnly({
+      title,
+      description,
+      type: 'object',
+      properties: described,
+      required: required.length ? required : undefined,
+      additionalProperties: false,
+      allOf: rules.length ? rules : undefined,
+    });
+  }
+
+  /** Adds cross-field rules to a definition built from the facts. */
+  addRules(defName: string, rules: JsonSchema[]): void {
+    this.defs[defName].allOf = rules;
+  }
+
+  /** Sets one property's schema (e.g. a range the model states only in prose). */
+  refine(defName: string, property: string, extra: JsonSchema): void {
+    const properties = this.defs[defName].properties as Record<string, JsonSchema>;
+    properties[property] = { ...properties[property], ...extra };
+  }
+}
+
+function describe(defName: string) {
+  const entry = DESCRIPTIONS[defName];
+  if (!entry) throw new Error(`no description for ${defName}`);
+  return entry;
+}
+
+function withDescription(schema: JsonSchema, description: string): JsonSchema {
+  return { description, ...schema };
+}
+
+/**
+ * The model's patterns are Java regexes. JSON Schema validators and editors compile patterns with
+ * ECMAScript's `u` flag (needed for \p{L}), which rejects escapes of characters that need none,
+ * such as `\-` outside a character class; such escapes are dropped, which keeps the meaning.
+ */
+export function unicodePattern(pattern: string): string {
+  let out = '';
+  let inClass = false;
+  for (let i = 0; i < pattern.length; i++) {
+    const c = pattern[i];
+    if (c === '\\') {
+      const next = pattern[i + 1];
+      i++;
+      const needsEscape = /[\w\\^$.*+?()[\]{}|/]/.test(next) || (inClass && next === '-');
+      out += needsEscape ? c + next : next;
+      continue;
+    }
+    if (c === '[') inClass = true;
+    else if (c === ']') inClass = false;
+    out += c;
+  }
+  return out;
+}
+
+/** A minimum of 0 says nothing for strings and lists. */
+function positive(min: number | undefined): number | undefined {
+  return min ? min : undefined;
+}
+
+function definedOnly(schema: JsonSchema): JsonSchema {
+  return Object.fromEntries(Object.entries(schema).filter(([, v]) => v !== undefined));
+}
+
+/**
+ * A property null may clear. An empty list or map clears too, so the lower bound of 1 item
+ * (e.g. EmbedHostDomains) applies only to values that are not empty.
+ */
+function clearable(schema: JsonSchema, note: string): JsonSchema {
+  const description = `${schema.description} ${note}`;
+  const { minItems, minProperties, ...rest } = schema;
+  void minItems;
+  void minProperties;
+  if (typeof rest.type === 'string') return { ...rest, description, type: [rest.type, 'null'] };
+  const { description: _ignored, ...target } = rest;
+  void _ignored;
+  return { description, anyOf: [target, { type: 'null' }] };
+}
+
+/** A rule: when `when` holds, `then` must too. `description` is the message a violation shows. */
+function rule(description: string, when: JsonSchema, then: JsonSchema): JsonSchema {
+  return { description, if: when, then };
+}
+
+const pascal = (member: string) => member[0].toUpperCase() + member.slice(1);
+/** STORAGE_CONNECTORS ~ StorageConnectors, REDIRECT_URL ~ RedirectURL. */
+const squash = (name: string) => name.replace(/_/g, '').toLowerCase();
+
+export function buildSchema(): JsonSchema {
+  const b = new SchemaBuilder();
+
+  // Stacks: every member of CreateStackRequest, plus fleet associations.
+  const createStack = shapeOf('appstream', 'CreateStackRequest');
+  const stackProperties: Record<string, JsonSchema> = {};
+  for (const [member, ref] of Object.entries(createStack.members!)) {
+    stackProperties[member] = b.shape('appstream', ref.shape, ref.shape === 'Tags' ? 'Tags' : undefined);
+  }
+  stackProperties.Fleets = { type: 'array', items: b.shape('appstream', memberShape('appstream', 'AssociateFleetRequest', 'FleetName')) };
+  const deletable = new Set(shapeOf('appstream', 'StackAttribute').enum!.map(squash));
+  const stackClears: Record<string, string> = {
+    Description: CLEAR.emptyString,
+    DisplayName: CLEAR.emptyString,
+    ApplicationSettings: CLEAR.applicationSettings,
+    Tags: CLEAR.tags,
+    Fleets: CLEAR.fleets,
+  };
+  for (const member of Object.keys(stackProperties)) {
+    if (deletable.has(squash(member))) stackClears[member] = CLEAR.attribute(isList('appstream', createStack, member));
+  }
+  b.define('StackConfig', clearables(stackProperties, stackClears, 'StackConfig'), createStack.required!);
+
+  b.refine('UserSetting', 'MaximumLength', { minimum: 1, maximum: CLIPBOARD_MAX_LENGTH });
+  const clipboardActions = shapeOf('appstream', 'Action').enum!.filter((a) => a.startsWith('CLIPBOARD_'));
+  b.addRules('UserSetting', [
+    rule(
+      `MaximumLength applies only to ${clipboardActions.join(' and ')} with Permission ENABLED`,
+      { not: { properties: { Action: { enum: clipboardActions }, Permission: { const: enumValue('appstream', 'Permission', 'ENABLED') } } } },
+      { properties: { MaximumLength: false } },
+    ),
+  ]);
+  b.addRules('ApplicationSettings', [
+    rule('SettingsGroup is required when Enabled is true', { properties: { Enabled: { const: true } }, required: ['Enabled'] }, { required: ['SettingsGroup'] }),
+    rule('SettingsGroup must be left out when Enabled is false', { properties: { Enabled: { const: false } }, required: ['Enabled'] }, { properties: { SettingsGroup: false } }),
+  ]);
+  const oneDrive = enumValue('appstream', 'StorageConnectorType', 'ONE_DRIVE');
+  b.addRules('StorageConnector', [
+    rule(
+      `DomainsRequireAdminConsent applies only to ConnectorType ${oneDrive}`,
+      { not: { properties: { ConnectorType: { const: oneDrive } } } },
+      { properties: { DomainsRequireAdminConsent: false } },
+    ),
+  ]);
+  const enabledAgentAction = (action: string) => ({
+    properties: { AgentAction: { const: enumValue('appstream', 'AgentAction', action) }, Permission: { const: 'ENABLED' } },
+    required: ['AgentAction', 'Permission'],
+  });
+  b.addRules('AgentAccessConfig', [
+    rule('S3BucketArn is required when ScreenshotsUploadEnabled is true', { properties: { ScreenshotsUploadEnabled: { const: true } }, required: ['ScreenshotsUploadEnabled'] }, { required: ['S3BucketArn'] }),
+    rule(
+      'COMPUTER_INPUT can be ENABLED only when COMPUTER_VISION is ENABLED too',
+      { properties: { Settings: { contains: enabledAgentAction('COMPUTER_INPUT') } }, required: ['Settings'] },
+      { properties: { Settings: { contains: enabledAgentAction('COMPUTER_VISION') } } },
+    ),
+  ]);
+
+  // Images: sharing (UpdateImagePermissions) and tags of an image that exists.
+  const permissions = shapeOf('appstream', memberShape('appstream', 'UpdateImagePermissionsRequest', 'ImagePermissions'));
+  b.define(
+    'SharedImagePermission',
+    {
+      AccountId: b.shape('appstream', memberShape('appstream', 'UpdateImagePermissionsRequest', 'SharedAccountId')),
+      AllowFleet: b.shape('appstream', permissions.members!.allowFleet.shape),
+      AllowImageBuilder: b.shape('appstream', permissions.members!.allowImageBuilder.shape),
+    },
+    ['AccountId', 'AllowFleet', 'AllowImageBuilder'],
+  );
+  b.define(
+    'ImageConfig',
+    clearables(
+      {
+        Name: b.shape('appstream', memberShape('appstream', 'UpdateImagePermissionsRequest', 'Name')),
+        SharedWith: { type: 'array', items: { $ref: '#/$defs/SharedImagePermission' } },
+        MaxBaseImageAgeDays: { type: 'integer', minimum: 1 },
+        Tags: { $ref: '#/$defs/Tags' },
+      },
+      { SharedWith: CLEAR.sharing, Tags: CLEAR.tags },
+      'ImageConfig',
+    ),
+    ['Name'],
+  );
+
+  // Streaming images: CreateStreamingImageRequest in CloudFormation's PascalCase, without the idempotency token.
+  const createImage = shapeOf('nimble', 'CreateStreamingImageRequest');
+  const identityFirst = ['studioId', 'name'];
+  const members = Object.entries(createImage.members!).sort(([a], [b]) => rank(identityFirst, a) - rank(identityFirst, b));
+  const imageProperties: Record<string, JsonSchema> = {};
+  for (const [member, ref] of members) {
+    if (member === 'clientToken') continue;
+    imageProperties[pascal(member)] = b.shape('nimble', ref.shape, ref.shape === 'Tags' ? 'StreamingImageTags' : undefined);
+  }
+  // The studio ID is a URL path segment, which cannot be empty.
+  imageProperties.StudioId = { ...imageProperties.StudioId, minLength: 1 };
+  b.define(
+    'StreamingImageConfig',
+    clearables(imageProperties, { Description: CLEAR.emptyString, Tags: CLEAR.tags }, 'StreamingImageConfig'),
+    createImage.required!.map(pascal),
+  );
+
+  const tagValue = shapeOf('appstream', 'TagValue');
+  b.define(
+    'Config',
+    {
+      version: { const: 1 },
+      project: definedOnly({ type: 'string', minLength: 1, maxLength: tagValue.max, pattern: tagValue.pattern }),
+      region: { type: 'string', pattern: REGION_PATTERN },
+      prune: { type: 'boolean' },
+      stacks: { type: 'array', items: { $ref: '#/$defs/StackConfig' } },
+      images: { type: 'array', items: { $ref: '#/$defs/ImageConfig' } },
+      streamingImages: { type: 'array', items: { $ref: '#/$defs/StreamingImageConfig' } },
+    },
+    ['version', 'project'],
+  );
+  const { Config, ...defs } = b.defs;
+  return {
+    $schema: 'https://json-schema.org/draft/2020-12/schema',
+    $id: 'urn:streamform:schema:config:1',
+    ...Config,
+    $defs: sortKeys(defs),
+  };
+}
+
+/** Position in `first`, or after all of them. */
+function rank(first: string[], item: string): number {
+  const index = first.indexOf(item);
+  return index < 0 ? first.length : index;
+}
+
+function isList(service: Service, structure: Shape, member: string): boolean {
+  return shapeOf(service, structure.members![member].shape).type === 'list';
+}
+
+function clearables(properties: Record<string, JsonSchema>, clears: Record<string, string>, defName: string): Record<string, JsonSchema> {
+  const texts = describe(defName).properties;
+  return Object.fromEntries(
+    Object.entries(properties).map(([key, schema]) => {
+      const note = clears[key];
+      return [key, note ? clearable({ description: texts[key], ...schema }, note) : schema];
+    }),
+  );
+}
+
+function sortKeys<T>(record: Record<string, T>): Record<string, T> {
+  return Object.fromEntries(Object.entries(record).sort(([a], [b]) => a.localeCompare(b)));
+}
+
+export function renderSchema(schema: JsonSchema): string {
+  return JSON.stringify(schema, null, 2) + '\n';
+}
+
+/**
+ * TypeScript types for the schema, named after the $defs keys (titles and $id are for people and
+ * editors). Rules (allOf) and key patterns only constrain values, so they are left out.
+ */
+export async function renderTypes(schema: JsonSchema): Promise<string> {
+  const typeOnly = JSON.parse(JSON.stringify(schema), (key, value) =>
+    key === 'allOf' || key === 'propertyNames' || (typeof value === 'string' && (key === 'title' || key === '$id')) ? undefined : value,
+  );
+  // UserSetting.Action stays a plain string in TypeScript, as code written against the first,
+  // hand-written types expects; the schema still admits only the service's actions.
+  typeOnly.$defs.Action = { type: 'string' };
+  return compile(typeOnly, 'Config', {
+    bannerComment: '/* Generated by `npm run schema` from schema/streamform.schema.json. Do not edit. */',
+    additionalProperties: false,
+    unknownAny: true,
+    ignoreMinAndMaxItems: true,
+    style: { singleQuote: true, printWidth: 140 },
+  });
+}
+
+/**
+ * The schema's validator as standalone code, so that `validate` starts without loading ajv and
+ * compiling the schema on every run. Its one runtime helper is imported from ajv.
+ */
+export function renderValidator(schema: JsonSchema): string {
+  const ajv = new Ajv2020.default({ ...AJV_OPTIONS, code: { source: true, esm: true, lines: true } });
+  const code = standaloneCode.default(ajv, ajv.compile(schema));
+  const helper = 'require("ajv/dist/runtime/ucs2length").default';
+  const rest = code.split(helper).join('ucs2length.default');
+  if (rest.includes('require(')) throw new Error('the standalone validator needs a helper other than ucs2length');
+  return [
+    '// @ts-nocheck',
+    '/* Generated by `npm run schema` from schema/streamform.schema.json. Do not edit. */',
+    "import ucs2length from 'ajv/dist/runtime/ucs2length.js';",
+    rest.replace(/^"use strict";/, ''),
+  ].join('\n') + '\n';
+}
+
+async function main(): Promise<void> {
+  const schema = buildSchema();
+  writeFileSync(SCHEMA_PATH, renderSchema(schema));
+  writeFileSync(TYPES_PATH, await renderTypes(schema));
+  writeFileSync(VALIDATOR_PATH, renderValidator(schema));
+  console.log(`wrote ${SCHEMA_PATH}, ${TYPES_PATH} and ${VALIDATOR_PATH}`);
+}
+
+if (process.argv[1] && fileURLToPath(import.meta.url) === process.argv[1]) {
+  await main();
+}
