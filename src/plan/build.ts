@@ -1,0 +1,143 @@
+/**
+ * The plan stage: from the loaded config and the live state to the ordered API calls. Pure: no
+ * AWS, no I/O, no clock but the injected `now`. Linear in the number of resources.
+ */
+import type { LoadedConfig } from '../config/types.js';
+import { imageAddress, stackAddress, streamingImageAddress, type LiveState } from '../describe/types.js';
+import { configDigest } from '../config/digest.js';
+import { planDeclaredImage, liveImageDigest } from './image.js';
+import { ownerOf } from './ownership.js';
+import { refused, type PlanContext, type ResourcePlan, type Subject } from './resource.js';
+import { liveStackDigest, planDeclaredStack, planStackDeletion } from './stack.js';
+import { liveStreamingImageDigest, planDeclaredStreamingImage, planStreamingImageDeletion, streamingImageCandidates } from './streaming-image.js';
+import { PLAN_FORMAT_VERSION, type Diagnostic, type Plan, type PlannedCall, type PlanSummary, type ResourceKind } from './types.js';
+
+export interface BuildPlanInput {
+  loaded: LoadedConfig;
+  live: LiveState;
+  prune: boolean;
+  region: string;
+  endpoint?: string;
+  now?: Date;
+}
+
+export function buildPlan({ loaded, live, prune, region, endpoint, now = new Date() }: BuildPlanInput): Plan {
+  const { config } = loaded;
+  const describeErrors = new Map<string, string[]>();
+  for (const { address, message } of live.errors) describeErrors.set(address, [...(describeErrors.get(address) ?? []), message]);
+  const ctx: PlanContext = { project: config.project, prune, now, configDigest: configDigest(config), describeErrors };
+  const resources: ResourcePlan[] = [];
+  const plan = (subject: Subject, make: () => ResourcePlan) => {
+    const errors = describeErrors.get(subject.address);
+    resources.push(errors ? refused(subject, errors) : make());
+  };
+  const subject = (address: string, kind: ResourceKind, pointer: string | undefined, liveDigest: string | null): Subject => {
+    const source = pointer === undefined ? undefined : loaded.locate(pointer);
+    return { address, kind, liveDigest, ...(source ? { source } : {}) };
+  };
+
+  const declaredStacks = new Set<string>();
+  (config.stacks ?? []).forEach((stack, i) => {
+    declaredStacks.add(stack.Name);
+    const found = live.stacks[stack.Name];
+    const at = subject(stackAddress(stack.Name), 'stack', `/stacks/${i}`, found ? liveStackDigest(found) : null);
+    plan(at, () => planDeclaredStack(ctx, stack, found, at));
+  });
+  (config.images ?? []).forEach((image, i) => {
+    const found = live.images[image.Name];
+    const at = subject(imageAddress(image.Name), 'image', `/images/${i}`, found ? liveImageDigest(found) : null);
+    plan(at, () => planDeclaredImage(ctx, image, found, at));
+  });
+  const declaredStreamingImages = new Set<string>();
+  (config.streamingImages ?? []).forEach((image, i) => {
+    const address = streamingImageAddress(image.StudioId, image.Name);
+    declaredStreamingImages.add(address);
+    const candidates = streamingImageCandidates(live.streamingImages[image.StudioId] ?? [], image.Name);
+    const at = subject(address, 'streamingImage', `/streamingImages/${i}`, candidates.length ? liveStreamingImageDigest(candidates) : null);
+    plan(at, () => planDeclaredStreamingImage(ctx, image, candidates, at));
+  });
+
+  // Prune deletes only what carries this project's owner tag; nothing unowned is ever touched.
+  if (prune) {
+    for (const [name, stack] of Object.entries(live.stacks)) {
+      if (declaredStacks.has(name) || ownerOf(stack.tags) !== config.project) continue;
+      const at = subject(stackAddress(name), 'stack', undefined, liveStackDigest(stack));
+      plan(at, () => planStackDeletion(stack, at));
+    }
+    for (const [studioId, images] of Object.entries(live.streamingImages)) {
+      for (const name of new Set(images.map((image) => image.name ?? ''))) {
+        const address = streamingImageAddress(studioId, name);
+        const candidates = streamingImageCandidates(images, name);
+        const owned = candidates.filter((image) => ownerOf(image.tags) === config.project);
+        if (declaredStreamingImages.has(address) || !owned.length) continue;
+        const at = subject(address, 'streamingImage', undefined, liveStreamingImageDigest(candidates));
+        plan(at, () => planStreamingImageDeletion(studioId, owned, at));
+      }
+    }
+  }
+
+  const planned = new Set(resources.map((r) => r.change.address));
+  // Problems reading resources the plan does not otherwise mention (e.g. a prune candidate's tags).
+  const unplaced: Diagnostic[] = [...describeErrors]
+    .filter(([address]) => !planned.has(address))
+    .flatMap(([address, messages]) => messages.map((message): Diagnostic => ({ severity: 'error', address, message })));
+  return assemble(resources, unplaced, { ctx, loaded, live, region, endpoint });
+}
+
+/** Orders resources and numbers their calls: creates and updates (phase 0), then deletes in reverse order. */
+function assemble(
+  resources: ResourcePlan[],
+  extraDiagnostics: Diagnostic[],
+  { ctx, loaded, live, region, endpoint }: { ctx: PlanContext; loaded: LoadedConfig; live: LiveState; region: string; endpoint?: string },
+): Plan {
+  const byAddress = [...resources].sort((a, b) => compare(a.change.address, b.change.address));
+  const isDelete = (r: ResourcePlan) => r.change.action === 'delete';
+  const order = [...byAddress.filter((r) => !isDelete(r)), ...byAddress.filter(isDelete).reverse()];
+  const calls: PlannedCall[] = [];
+  for (const resource of order) {
+    for (const call of resource.calls) calls.push({ id: calls.length + 1, address: resource.change.address, ...call });
+  }
+  const summary: PlanSummary = { create: 0, update: 0, replace: 0, delete: 0 };
+  for (const { change } of resources) if (change.action !== 'no-op') summary[change.action]++;
+  const account = accountOf(live);
+  return {
+    formatVersion: PLAN_FORMAT_VERSION,
+    project: ctx.project,
+    configDigest: ctx.configDigest,
+    configFiles: loaded.files,
+    target: { region, ...(endpoint ? { endpoint } : {}), ...(account ? { account } : {}) },
+    createdAt: ctx.now.toISOString(),
+    changes: byAddress.map((r) => r.change),
+    calls,
+    diagnostics: [...byAddress.flatMap((r) => r.diagnostics), ...extraDiagnostics],
+    summary,
+  };
+}
+
+/**
+ * The digest of each live resource, keyed by address (all of them, or those asked for: null when
+ * absent). `apply PLANFILE` compares them with each change's liveDigest to refuse a stale plan.
+ */
+export function liveDigests(live: LiveState, addresses?: string[]): Map<string, string | null> {
+  const digests = new Map<string, string | null>();
+  for (const [name, stack] of Object.entries(live.stacks)) digests.set(stackAddress(name), liveStackDigest(stack));
+  for (const [name, image] of Object.entries(live.images)) digests.set(imageAddress(name), liveImageDigest(image));
+  for (const [studioId, images] of Object.entries(live.streamingImages)) {
+    for (const name of new Set(images.map((image) => image.name ?? ''))) {
+      const candidates = streamingImageCandidates(images, name);
+      if (candidates.length) digests.set(streamingImageAddress(studioId, name), liveStreamingImageDigest(candidates));
+    }
+  }
+  if (!addresses) return digests;
+  return new Map(addresses.map((address) => [address, digests.get(address) ?? null]));
+}
+
+/** The account, read from a stack's ARN (image ARNs of public images carry none). */
+function accountOf(live: LiveState): string | undefined {
+  for (const { stack } of Object.values(live.stacks)) if (stack.Arn) return stack.Arn.split(':')[4] || undefined;
+  return undefined;
+}
+
+function compare(a: string, b: string): number {
+  return a < b ? -1 : a > b ? 1 : 0;
+}

@@ -1,0 +1,129 @@
+/** What the per-kind planners share: the shape of one resource's plan, ownership, tag calls. */
+import type { TagDelta } from '../diff/collections.js';
+import { digest } from './digest.js';
+import { isToolTag, MAX_TAGS, ownerOf, type AppliedRecord } from './ownership.js';
+import type { AttributeDiff, Diagnostic, PlannedCall, ResourceChange, ResourceKind, Service, SourceLocation } from './types.js';
+
+/** A call before it gets its place in the plan. */
+export type CallSpec = Omit<PlannedCall, 'id' | 'address'>;
+
+export interface ResourcePlan {
+  change: ResourceChange;
+  calls: CallSpec[];
+  diagnostics: Diagnostic[];
+}
+
+export interface PlanContext {
+  project: string;
+  prune: boolean;
+  now: Date;
+  configDigest: string;
+  /** What describe could not read, by address. */
+  describeErrors: ReadonlyMap<string, string[]>;
+}
+
+/** One resource as the planner sees it: where it is declared and what is known of it. */
+export interface Subject {
+  address: string;
+  kind: ResourceKind;
+  source?: SourceLocation;
+  liveDigest: string | null;
+}
+
+export const DELETE_PHASE = 1;
+
+/** The keys a config object declares; null counts (it means "clear"), a missing key does not. */
+export function declaredKeys(values: object): Set<string> {
+  return new Set(Object.entries(values).filter(([, value]) => value !== undefined).map(([key]) => key));
+}
+
+/** Digest of what the config declares for one resource (normalized), as kept in its record. */
+export function declarationDigest(declared: ReadonlySet<string>, values: Record<string, unknown>): string {
+  return digest(Object.fromEntries([...declared].sort().map((key) => [key, values[key] ?? null])), 16);
+}
+
+export function change(subject: Subject, fields: Pick<ResourceChange, 'action'> & Partial<Pick<ResourceChange, 'drift' | 'adopt' | 'reason' | 'diffs'>>): ResourceChange {
+  return {
+    address: subject.address,
+    kind: subject.kind,
+    action: fields.action,
+    drift: fields.drift ?? false,
+    adopt: fields.adopt ?? false,
+    ...(fields.reason ? { reason: fields.reason } : {}),
+    diffs: fields.diffs ?? [],
+    ...(subject.source ? { source: subject.source } : {}),
+    liveDigest: subject.liveDigest,
+  };
+}
+
+/** A resource about which nothing is done, with the reason as an error. */
+export function refused(subject: Subject, messages: string[]): ResourcePlan {
+  return {
+    change: change(subject, { action: 'no-op' }),
+    calls: [],
+    diagnostics: messages.map((message) => ({ severity: 'error', address: subject.address, message, ...(subject.source ? { source: subject.source } : {}) })),
+  };
+}
+
+/** Why streamform must not touch an existing resource, if it must not. */
+export function ownershipProblem(project: string, tags: Record<string, string> | undefined): string | undefined {
+  const owner = ownerOf(tags);
+  return owner !== undefined && owner !== project
+    ? `owned by project "${owner}" (tag streamform:project); streamform leaves it alone`
+    : undefined;
+}
+
+const TAG_MEMBERS: Record<Service, { arn: string; tags: string; keys: string }> = {
+  appstream: { arn: 'ResourceArn', tags: 'Tags', keys: 'TagKeys' },
+  nimble: { arn: 'resourceArn', tags: 'tags', keys: 'tagKeys' },
+};
+
+/**
+ * UntagResource then TagResource for the user's tag changes plus streamform's own tags (`tool`:
+ * owner and record). The record rides on the last call, so a resource whose earlier call failed
+ * keeps its old record. Returns a problem instead when the result would exceed the tag limit.
+ */
+export function tagCalls(service: Service, arn: string, live: Record<string, string>, user: TagDelta, tool: Record<string, string>): { calls: CallSpec[]; problem?: string } {
+  const remove = [...user.remove, ...Object.keys(live).filter((key) => isToolTag(key) && !Object.hasOwn(tool, key))];
+  const set = { ...user.set, ...Object.fromEntries(Object.entries(tool).filter(([key, value]) => live[key] !== value)) };
+  const problem = tagLimitProblem([...Object.keys(live).filter((key) => !remove.includes(key)), ...Object.keys(set)], tool);
+  if (problem) return { calls: [], problem };
+  const members = TAG_MEMBERS[service];
+  const calls: CallSpec[] = [];
+  if (remove.length) calls.push({ service, operation: 'UntagResource', input: { [members.arn]: arn, [members.keys]: remove }, phase: 0 });
+  if (Object.keys(set).length) calls.push({ service, operation: 'TagResource', input: { [members.arn]: arn, [members.tags]: set }, phase: 0 });
+  return { calls };
+}
+
+/** AWS counts every tag but its own (aws:) against the limit of 50. */
+export function tagLimitProblem(keys: string[], tool: Record<string, string>): string | undefined {
+  const count = new Set(keys.filter((key) => !key.startsWith('aws:'))).size;
+  return count > MAX_TAGS
+    ? `would carry ${count} tags, more than the ${MAX_TAGS} AWS allows (${Object.keys(tool).length} of them are streamform's own); remove some tags`
+    : undefined;
+}
+
+/**
+ * An existing resource brought in line with its declaration: an update when there is anything to
+ * call, marked as drift when the config is the one last applied (so AWS was changed outside).
+ */
+export function inPlace(
+  subject: Subject,
+  facts: { calls: CallSpec[]; diffs: AttributeDiff[]; owned: boolean; previous?: AppliedRecord; record: AppliedRecord; diagnostics: Diagnostic[] },
+  override: Partial<Pick<ResourceChange, 'action' | 'reason'>> = {},
+): ResourcePlan {
+  const { calls, diffs, owned, previous, record, diagnostics } = facts;
+  // Only streamform's own tags to write: say so, or the reviewer sees an update with nothing in it.
+  const recordOnly = calls.length && !diffs.length ? (owned ? 'record the applied configuration (AWS already matches it)' : 'adopt: tag it as owned by this project') : undefined;
+  return {
+    change: change(subject, {
+      action: override.action ?? (calls.length ? 'update' : 'no-op'),
+      drift: previous?.d === record.d && diffs.length > 0,
+      adopt: !owned,
+      diffs,
+      reason: override.reason ?? recordOnly,
+    }),
+    calls,
+    diagnostics,
+  };
+}

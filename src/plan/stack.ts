@@ -1,0 +1,160 @@
+/** Stacks: the calls that make one stack match its declaration, or delete it when pruned. */
+import type { StackConfig } from '../config/types.js';
+import type { LiveStack } from '../describe/types.js';
+import { diffStack, userSettingsShown, type StackDelta } from '../diff/stack.js';
+import { normalizeStack, STACK_ATTRIBUTES, type NormalStack, type StackAttribute, type StackValues } from '../normalize/stack.js';
+import { digest } from './digest.js';
+import { ownerOf, ownRecord, toolTags, type AppliedRecord } from './ownership.js';
+import {
+  change,
+  declarationDigest,
+  declaredKeys,
+  DELETE_PHASE,
+  ownershipProblem,
+  inPlace,
+  refused,
+  tagCalls,
+  tagLimitProblem,
+  type CallSpec,
+  type PlanContext,
+  type ResourcePlan,
+  type Subject,
+} from './resource.js';
+import type { AttributeDiff, Diagnostic } from './types.js';
+
+/**
+ * How UpdateStack clears each attribute: through AttributesToDelete where a StackAttribute exists,
+ * else by sending the value that means "none" (DisplayName and Description have no StackAttribute;
+ * ApplicationSettings is never absent, its default is {Enabled: false}).
+ */
+const CLEAR: Record<StackAttribute, { attribute: string } | { value: unknown }> = {
+  DisplayName: { value: '' },
+  Description: { value: '' },
+  RedirectURL: { attribute: 'REDIRECT_URL' },
+  FeedbackURL: { attribute: 'FEEDBACK_URL' },
+  StorageConnectors: { attribute: 'STORAGE_CONNECTORS' },
+  ApplicationSettings: { value: { Enabled: false } },
+  AccessEndpoints: { attribute: 'ACCESS_ENDPOINTS' },
+  EmbedHostDomains: { attribute: 'EMBED_HOST_DOMAINS' },
+  StreamingExperienceSettings: { attribute: 'STREAMING_EXPERIENCE_SETTINGS' },
+  ContentRedirection: { attribute: 'CONTENT_REDIRECTION' },
+  AgentAccessConfig: { attribute: 'AGENT_ACCESS_CONFIG' },
+};
+
+const call = (operation: string, input: Record<string, unknown>, phase = 0): CallSpec => ({ service: 'appstream', operation, input, phase });
+
+export function liveStackNormal(live: LiveStack): NormalStack {
+  return normalizeStack({ ...live.stack, Fleets: live.fleets, Tags: live.tags } as StackValues);
+}
+
+/** Everything about the stack that the plan depends on, so that a saved plan can tell it went stale. */
+export function liveStackDigest(live: LiveStack): string {
+  const { attributes, userSettings, fleets } = liveStackNormal(live);
+  return digest({ attributes, userSettings, fleets, tags: live.tags });
+}
+
+export function planDeclaredStack(ctx: PlanContext, config: StackConfig, live: LiveStack | undefined, subject: Subject): ResourcePlan {
+  const declared = declaredKeys(config);
+  declared.delete('Name');
+  const normal = normalizeStack(config as StackValues);
+  const record: AppliedRecord = {
+    d: declarationDigest(declared, { ...normal.attributes, UserSettings: normal.userSettings, Fleets: normal.fleets, Tags: normal.tags }),
+    a: STACK_ATTRIBUTES.filter((attribute) => declared.has(attribute) && normal.attributes[attribute] !== undefined),
+    u: declared.has('UserSettings') ? Object.keys(normal.userSettings) : [],
+    t: declared.has('Tags') ? Object.keys(normal.tags) : [],
+    f: declared.has('Fleets') ? normal.fleets : [],
+  };
+  const tool = toolTags(ctx.project, record);
+  if (!live) return planCreate(config.Name, declared, normal, tool, subject);
+
+  const tags = live.tags ?? {};
+  const health = stackHealth(live, subject);
+  const problem = ownershipProblem(ctx.project, tags);
+  if (problem) return withDiagnostics(refused(subject, [problem]), health);
+  const owned = ownerOf(tags) === ctx.project;
+  const previous = ownRecord(ctx.project, tags);
+  const delta = diffStack({ normal, declared }, liveStackNormal(live), previous);
+  const tagging = tagCalls('appstream', live.stack.Arn!, tags, delta.tags, tool);
+  if (tagging.problem) return withDiagnostics(refused(subject, [tagging.problem]), health);
+
+  const update = updateStackInput(config.Name, delta);
+  // The record is written by the last call, so a resource whose earlier call failed keeps its old record.
+  const calls = [
+    ...(update ? [call('UpdateStack', update)] : []),
+    ...delta.disassociate.map((fleet) => call('DisassociateFleet', { FleetName: fleet, StackName: config.Name })),
+    ...delta.associate.map((fleet) => call('AssociateFleet', { FleetName: fleet, StackName: config.Name })),
+    ...tagging.calls,
+  ];
+  return inPlace(subject, { calls, diffs: delta.diffs, owned, previous, record, diagnostics: health });
+}
+
+function planCreate(name: string, declared: ReadonlySet<string>, normal: NormalStack, tool: Record<string, string>, subject: Subject): ResourcePlan {
+  const input: Record<string, unknown> = { Name: name };
+  const diffs: AttributeDiff[] = [];
+  for (const attribute of STACK_ATTRIBUTES) {
+    const value = normal.attributes[attribute];
+    if (!declared.has(attribute) || value === undefined) continue;
+    input[attribute] = value;
+    diffs.push({ path: attribute, after: value });
+  }
+  const settings = Object.keys(normal.userSettings).sort();
+  if (settings.length) {
+    input.UserSettings = settings.map((action) => normal.userSettings[action]);
+    diffs.push({ path: 'UserSettings', after: userSettingsShown(normal.userSettings) });
+  }
+  const fleets = normal.fleets ?? [];
+  if (fleets.length) diffs.push({ path: 'Fleets', after: fleets });
+  if (Object.keys(normal.tags).length) diffs.push({ path: 'Tags', after: normal.tags });
+  input.Tags = { ...normal.tags, ...tool };
+  const problem = tagLimitProblem(Object.keys(input.Tags as object), tool);
+  if (problem) return refused(subject, [problem]);
+  return {
+    change: change(subject, { action: 'create', diffs }),
+    calls: [call('CreateStack', input), ...fleets.map((fleet) => call('AssociateFleet', { FleetName: fleet, StackName: name }))],
+    diagnostics: [],
+  };
+}
+
+/** One UpdateStack: changed values, plus AttributesToDelete for cleared ones (never both for one attribute). */
+function updateStackInput(name: string, delta: StackDelta): Record<string, unknown> | undefined {
+  const input: Record<string, unknown> = { ...delta.set };
+  const toDelete: string[] = [];
+  for (const attribute of delta.clear) {
+    const how = CLEAR[attribute];
+    if ('value' in how) input[attribute] = how.value;
+    else toDelete.push(how.attribute);
+  }
+  // The complete desired list is sent; a connector type that must go is named, since AWS may merge lists by type.
+  toDelete.push(...delta.removedConnectors.map((type) => `STORAGE_CONNECTOR_${type}`));
+  if (delta.userSettings === 'clear') toDelete.push('USER_SETTINGS');
+  else if (delta.userSettings) input.UserSettings = delta.userSettings;
+  if (!Object.keys(input).length && !toDelete.length) return undefined;
+  return { Name: name, ...input, ...(toDelete.length ? { AttributesToDelete: toDelete } : {}) };
+}
+
+/** Prune: fleets are disassociated first, since AWS refuses to delete a stack that has fleets. */
+export function planStackDeletion(live: LiveStack, subject: Subject): ResourcePlan {
+  const name = live.stack.Name!;
+  return {
+    change: change(subject, { action: 'delete' }),
+    calls: [
+      ...(live.fleets ?? []).map((fleet) => call('DisassociateFleet', { FleetName: fleet, StackName: name }, DELETE_PHASE)),
+      call('DeleteStack', { Name: name }, DELETE_PHASE),
+    ],
+    diagnostics: [],
+  };
+}
+
+/** StackErrors (e.g. STORAGE_CONNECTOR_ERROR) are reported whether or not anything changes. */
+function stackHealth(live: LiveStack, subject: Subject): Diagnostic[] {
+  return (live.stack.StackErrors ?? []).map((error) => ({
+    severity: 'error',
+    address: subject.address,
+    message: `stack error ${error.ErrorCode ?? 'UNKNOWN'}: ${error.ErrorMessage ?? 'no message'}`,
+    ...(subject.source ? { source: subject.source } : {}),
+  }));
+}
+
+function withDiagnostics(plan: ResourcePlan, diagnostics: Diagnostic[]): ResourcePlan {
+  return { ...plan, diagnostics: [...plan.diagnostics, ...diagnostics] };
+}

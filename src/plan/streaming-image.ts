@@ -1,0 +1,146 @@
+/**
+ * Nimble streaming images, identified by (StudioId, Name). Only the name and description change
+ * in place; a new Ec2ImageId means a new image: it is created and READY before the old is deleted.
+ */
+import type { StreamingImage } from '@aws-sdk/client-nimble';
+import type { StreamingImageConfig } from '../config/types.js';
+import { diffStreamingImage } from '../diff/image.js';
+import { normalizeStreamingImage } from '../normalize/image.js';
+import { digest } from './digest.js';
+import { ownerOf, ownRecord, toolTags, type AppliedRecord } from './ownership.js';
+import {
+  change,
+  declarationDigest,
+  declaredKeys,
+  DELETE_PHASE,
+  ownershipProblem,
+  inPlace,
+  refused,
+  tagCalls,
+  tagLimitProblem,
+  type CallSpec,
+  type PlanContext,
+  type ResourcePlan,
+  type Subject,
+} from './resource.js';
+import type { Diagnostic } from './types.js';
+
+/** Images on their way out do not count: a deleted name may be used again. */
+const GONE = new Set(['DELETED', 'DELETE_IN_PROGRESS']);
+
+/** The live images a declared (studio, name) may refer to; the studio's own, not Amazon's. */
+export function streamingImageCandidates(images: readonly StreamingImage[], name: string): StreamingImage[] {
+  return images
+    .filter((image) => image.name === name && !GONE.has(image.state ?? '') && image.owner?.toLowerCase() !== 'amazon')
+    .sort((a, b) => (a.streamingImageId ?? '').localeCompare(b.streamingImageId ?? ''));
+}
+
+export function liveStreamingImageDigest(candidates: readonly StreamingImage[]): string {
+  return digest(candidates.map((i) => ({ id: i.streamingImageId, ec2ImageId: i.ec2ImageId, description: i.description, state: i.state, tags: i.tags })));
+}
+
+const nimble = (operation: string, input: Record<string, unknown>, extra: Partial<CallSpec> = {}): CallSpec => ({ service: 'nimble', operation, input, phase: 0, ...extra });
+
+const deleteCall = (studioId: string, image: StreamingImage, phase = 0) =>
+  nimble('DeleteStreamingImage', { studioId, streamingImageId: image.streamingImageId }, { phase, wait: 'StreamingImageDeleted' });
+
+export function planDeclaredStreamingImage(ctx: PlanContext, config: StreamingImageConfig, candidates: StreamingImage[], subject: Subject): ResourcePlan {
+  const declared = declaredKeys(config);
+  for (const identity of ['StudioId', 'Name']) declared.delete(identity);
+  const normal = normalizeStreamingImage({ ec2ImageId: config.Ec2ImageId, description: config.Description, tags: config.Tags });
+  const record: AppliedRecord = {
+    d: declarationDigest(declared, { ...normal, Tags: normal.tags }),
+    a: declared.has('Description') && normal.Description !== undefined ? ['Description'] : [],
+    t: declared.has('Tags') ? Object.keys(normal.tags) : [],
+  };
+  const tool = toolTags(ctx.project, record);
+  // Deterministic, so a retried or re-run create of this plan never makes a second image.
+  const create = nimble(
+    'CreateStreamingImage',
+    {
+      studioId: config.StudioId,
+      name: config.Name,
+      ec2ImageId: normal.Ec2ImageId,
+      ...(normal.Description !== undefined ? { description: normal.Description } : {}),
+      tags: { ...normal.tags, ...tool },
+      clientToken: digest({ project: ctx.project, address: subject.address, configDigest: ctx.configDigest, liveDigest: subject.liveDigest }),
+    },
+    { wait: 'StreamingImageReady' },
+  );
+  const tagProblem = tagLimitProblem(Object.keys(create.input.tags as object), tool);
+  if (tagProblem) return refused(subject, [tagProblem]);
+  const desired = { normal, declared };
+  if (!candidates.length) {
+    const diffs = diffStreamingImage(desired, { Ec2ImageId: '', tags: {} }, undefined).diffs.map(({ path, after }) => ({ path, after }));
+    return { change: change(subject, { action: 'create', diffs }), calls: [create], diagnostics: [] };
+  }
+
+  const foreign = candidates.filter((image) => ownerOf(image.tags) !== ctx.project);
+  if (candidates.length > 1 && foreign.length) {
+    const ids = candidates.map((image) => image.streamingImageId).join(', ');
+    return refused(subject, [`ambiguous: ${candidates.length} streaming images named "${config.Name}" in studio ${config.StudioId} (${ids}); delete all but one`]);
+  }
+  const problem = ownershipProblem(ctx.project, candidates[0].tags);
+  if (problem) return refused(subject, [problem]);
+
+  // Several owned copies are what an interrupted replace leaves: keep one with the declared AMI (READY first).
+  const matching = candidates.filter((image) => image.ec2ImageId === normal.Ec2ImageId).sort((a, b) => Number(b.state === 'READY') - Number(a.state === 'READY'));
+  const [kept, ...extra] = matching.length ? [matching[0], ...candidates.filter((image) => image !== matching[0])] : [undefined, ...candidates];
+  const shown = kept ?? candidates[0];
+  const owned = ownerOf(shown.tags) === ctx.project;
+  const previous = ownRecord(ctx.project, shown.tags);
+  const delta = diffStreamingImage(desired, normalizeStreamingImage(shown), previous);
+  const health = failedState(shown, subject);
+  const drift = previous?.d === record.d && delta.diffs.length > 0;
+
+  if (!kept) {
+    if (!owned) {
+      return refused(subject, [
+        `exists with Ec2ImageId ${shown.ec2ImageId} and is not owned by this project; replacing it would delete it (declare its current Ec2ImageId to adopt it first)`,
+      ]);
+    }
+    return {
+      change: change(subject, {
+        action: 'replace',
+        drift,
+        diffs: delta.diffs,
+        reason: 'Ec2ImageId cannot change in place: the new image is created and READY before the old one is deleted',
+      }),
+      calls: [create, ...extra.map((image) => deleteCall(config.StudioId, image))],
+      diagnostics: [],
+    };
+  }
+  if (health.length) return { ...refused(subject, []), diagnostics: health };
+
+  const tagging = tagCalls('nimble', kept.arn!, kept.tags ?? {}, delta.tags, tool);
+  if (tagging.problem) return refused(subject, [tagging.problem]);
+  const calls = [
+    ...(delta.description !== undefined
+      ? [nimble('UpdateStreamingImage', { studioId: config.StudioId, streamingImageId: kept.streamingImageId, description: delta.description }, { wait: 'StreamingImageReady' })]
+      : []),
+    ...tagging.calls,
+    ...extra.map((image) => deleteCall(config.StudioId, image)),
+  ];
+  const extraCopies = extra.length
+    ? { action: 'replace' as const, reason: `deletes ${extra.length} older cop${extra.length === 1 ? 'y' : 'ies'} left by an interrupted replace` }
+    : {};
+  return inPlace(subject, { calls, diffs: delta.diffs, owned, previous, record, diagnostics: [] }, extraCopies);
+}
+
+/** Prune: every owned image of an undeclared (studio, name). */
+export function planStreamingImageDeletion(studioId: string, images: StreamingImage[], subject: Subject): ResourcePlan {
+  return { change: change(subject, { action: 'delete' }), calls: images.map((image) => deleteCall(studioId, image, DELETE_PHASE)), diagnostics: [] };
+}
+
+/** A streaming image in a *_FAILED state is reported whether or not anything changes. */
+function failedState(image: StreamingImage, subject: Subject): Diagnostic[] {
+  if (!image.state?.endsWith('_FAILED')) return [];
+  return [
+    {
+      severity: 'error',
+      address: subject.address,
+      message: `streaming image ${image.streamingImageId} is ${image.state}${image.statusMessage ? `: ${image.statusMessage}` : ''}`,
+      ...(subject.source ? { source: subject.source } : {}),
+    },
+  ];
+}

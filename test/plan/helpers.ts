@@ -1,0 +1,66 @@
+import { expect } from 'vitest';
+import { applyPlan, createApplyClients } from '../../src/apply/applier.js';
+import type { ApplySummary } from '../../src/apply/events.js';
+import type { Config, LoadedConfig } from '../../src/config/types.js';
+import { describeLive, type LiveState } from '../../src/describe/index.js';
+import { buildPlan } from '../../src/plan/build.js';
+import type { Plan } from '../../src/plan/types.js';
+import { startTestEmulator, type TestEmulator } from '../helpers/emulator.js';
+import type { EmulatorOptions } from '../../src/emulator/index.js';
+
+export const PROJECT = 'studio';
+export const NOW = new Date('2026-06-01T00:00:00Z');
+
+/** A config as the loader would return it, every resource located at line 1 of one file. */
+export function loaded(config: Config): LoadedConfig {
+  return { config, files: ['streamform.yaml'], locate: () => ({ file: 'streamform.yaml', line: 1, column: 1 }) };
+}
+
+export function config(parts: Partial<Config> = {}): Config {
+  return { version: 1, project: PROJECT, ...parts };
+}
+
+/** Small transition times keep waits short; the seed keeps ids stable. */
+export function emulator(options: EmulatorOptions = {}): Promise<TestEmulator> {
+  return startTestEmulator({ transitionMs: 20, seed: 7, ...options });
+}
+
+export interface Planned {
+  plan: Plan;
+  live: LiveState;
+  notices: string[];
+}
+
+/** describe + plan against the emulator, as `streamform plan` does. */
+export async function planWith(em: TestEmulator, cfg: Config, prune = false): Promise<Planned> {
+  const notices: string[] = [];
+  const live = await describeLive(cfg, em.clients, { prune, onNotice: (m) => notices.push(m) });
+  const plan = buildPlan({ loaded: loaded(cfg), live, prune, region: em.clients.region, endpoint: em.url, now: NOW });
+  return { plan, live, notices };
+}
+
+/** Executes a plan's calls with the applier and expects every call to succeed. */
+export async function apply(em: TestEmulator, plan: Plan): Promise<ApplySummary> {
+  const clients = createApplyClients({ endpoint: em.url });
+  let summary: ApplySummary | undefined;
+  try {
+    for await (const event of applyPlan(plan, clients, { pollIntervalMs: 10, waitTimeoutMs: 5_000 })) {
+      if (event.type === 'summary') summary = event.summary;
+    }
+  } finally {
+    for (const client of [clients.appstream, clients.nimble, clients.tagging]) client.destroy();
+  }
+  expect(summary?.failures).toEqual([]);
+  return summary!;
+}
+
+/** Plans, applies, and returns the next plan (which should have nothing to do). */
+export async function converge(em: TestEmulator, cfg: Config, prune = false): Promise<{ first: Plan; second: Plan }> {
+  const { plan: first } = await planWith(em, cfg, prune);
+  await apply(em, first);
+  const { plan: second } = await planWith(em, cfg, prune);
+  return { first, second };
+}
+
+/** The operations of a plan's calls, "Operation address" in execution order. */
+export const callList = (plan: Plan) => plan.calls.map((c) => `${c.operation} ${c.address}`);
