@@ -42,10 +42,9 @@ export async function run(argv: string[]): Promise<number> {
   const number = (flag: keyof typeof values, min: number, max: number, integer = true) =>
     numberFlag('emulator', flag, values[flag] as string | undefined, min, max, integer);
 
-  const emulator = await startEmulator({
+  const options = {
     host: values.host,
     port: number('port', 0, 65535) ?? 4577,
-    state: values.state === undefined ? undefined : loadStateFile(values.state),
     pageSize: number('page-size', 1, 1000),
     latencyMs: number('latency-ms', 0, 60_000),
     throttleRate: number('throttle-rate', 0, 1, false),
@@ -54,14 +53,17 @@ export async function run(argv: string[]): Promise<number> {
     transitionMs: number('transition-ms', 0, 3_600_000),
     seed: number('seed', 0, 2 ** 32 - 1),
     denyTagging: values['deny-tagging'],
+    state: values.state === undefined ? undefined : loadStateFile(values.state),
+  };
+  // Listen for signals before announcing the URL: a caller may stop us as soon as it reads it.
+  const stopped = new Promise<void>((resolve) => {
+    process.once('SIGINT', () => resolve());
+    process.once('SIGTERM', () => resolve());
   });
+  const emulator = await startEmulator(options);
   process.stdout.write(`listening on ${emulator.url}\n`);
 
-  await new Promise<void>((resolve) => {
-    const stop = () => resolve();
-    process.once('SIGINT', stop);
-    process.once('SIGTERM', stop);
-  });
+  await stopped;
   await emulator.close();
   return 0;
 }

@@ -1,0 +1,112 @@
+/**
+ * Conformance with an independent client: Debian's AWS CLI v2 at /usr/bin/aws (the `aws` first on
+ * PATH may be a v1 without `nimble`). CI sets STREAMFORM_REQUIRE_AWS_CLI=1, which turns a missing
+ * CLI from a skip into a failure.
+ */
+import { execFile } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Emulator } from '../../src/emulator/index.js';
+import { startEmulator } from '../../src/emulator/index.js';
+import { adminOf } from '../helpers/emulator.js';
+
+const AWS = '/usr/bin/aws';
+const present = existsSync(AWS);
+const required = process.env.STREAMFORM_REQUIRE_AWS_CLI === '1';
+if (!present && !required) console.warn(`SKIPPED: AWS CLI conformance tests need the AWS CLI v2 at ${AWS} (apt-get install awscli)`);
+
+let emulator: Emulator;
+
+function aws(...args: string[]): Promise<{ code: number; out: string; err: string }> {
+  const env = {
+    PATH: process.env.PATH,
+    HOME: process.env.HOME,
+    AWS_PAGER: '',
+    AWS_ACCESS_KEY_ID: 'emulator',
+    AWS_SECRET_ACCESS_KEY: 'emulator',
+    AWS_REGION: 'us-east-1',
+    // Keep the machine's own AWS configuration out of the test.
+    AWS_CONFIG_FILE: '/dev/null',
+    AWS_SHARED_CREDENTIALS_FILE: '/dev/null',
+  };
+  return new Promise((resolve) => {
+    execFile(AWS, [...args, '--endpoint-url', emulator.url, '--output', 'json'], { env }, (error, out, err) =>
+      resolve({ code: error ? ((error as { code?: number }).code ?? 1) : 0, out, err }),
+    );
+  });
+}
+
+async function json(...args: string[]): Promise<Record<string, any>> {
+  const result = await aws(...args);
+  expect(result.err).toBe('');
+  expect(result.code).toBe(0);
+  return result.out.trim() ? JSON.parse(result.out) : {};
+}
+
+describe.skipIf(!present && !required)(`AWS CLI v2 (${AWS}) against the emulator`, () => {
+  beforeAll(async () => {
+    if (!present) throw new Error(`STREAMFORM_REQUIRE_AWS_CLI=1 but ${AWS} is missing: install the awscli package`);
+    emulator = await startEmulator({
+      transitionMs: 300,
+      state: {
+        appstream: { images: [{ Name: 'base-2026', PublicBaseImageReleasedDate: '2026-01-05T00:00:00Z' }] },
+        nimble: { studios: [{ studioId: 'stid-1' }] },
+      },
+    });
+  });
+  afterAll(() => emulator?.close());
+
+  // The two services' scenarios run side by side: each CLI start costs about half a second.
+  it('drives stacks, tags, images and streaming images through the CLI', async () => {
+    await Promise.all([appstreamScenario(), nimbleScenario()]);
+    const calls = await adminOf(emulator.url).calls();
+    expect(calls.filter((c) => c.service === 'nimble').map((c) => c.operation)).toContain('GetStreamingImage');
+  });
+});
+
+async function appstreamScenario(): Promise<void> {
+  const created = await json(
+    'appstream', 'create-stack', '--name', 'demo', '--description', 'Demo stack',
+    '--storage-connectors', 'ConnectorType=HOMEFOLDERS', 'ConnectorType=ONE_DRIVE,Domains=example.com',
+    '--user-settings', 'Action=FILE_UPLOAD,Permission=DISABLED', 'Action=PRINTING_TO_LOCAL_DEVICE,Permission=DISABLED',
+    '--tags', 'team=vfx',
+  );
+  expect(created.Stack.Arn).toBe('arn:aws:appstream:us-east-1:123456789012:stack/demo');
+  expect(created.Stack.CreatedTime).toMatch(/^\d{4}-\d\d-\d\dT/); // botocore parsed the epoch seconds
+  expect(created.Stack.UserSettings).toHaveLength(8);
+
+  const [all, missing, updated, images] = await Promise.all([
+    json('appstream', 'describe-stacks'),
+    aws('appstream', 'describe-stacks', '--names', 'nope'),
+    json('appstream', 'update-stack', '--name', 'demo', '--display-name', 'Demo', '--attributes-to-delete', 'STORAGE_CONNECTOR_ONE_DRIVE'),
+    json('appstream', 'describe-images'),
+  ]);
+  expect(all.Stacks.map((s: { Name: string }) => s.Name)).toEqual(['demo']);
+  expect(missing.code).toBe(254);
+  expect(missing.err).toContain('An error occurred (ResourceNotFoundException) when calling the DescribeStacks operation');
+  expect(updated.Stack.StorageConnectors).toEqual([{ ConnectorType: 'HOMEFOLDERS' }]);
+  expect(updated.Stack.DisplayName).toBe('Demo');
+  expect(images.Images).toHaveLength(1);
+  expect(images.Images[0]).toMatchObject({ Name: 'base-2026', Visibility: 'PRIVATE', PublicBaseImageReleasedDate: '2026-01-05T00:00:00+00:00' });
+
+  const arn = created.Stack.Arn as string;
+  await json('appstream', 'tag-resource', '--resource-arn', arn, '--tags', 'env=prod');
+  await json('appstream', 'untag-resource', '--resource-arn', arn, '--tag-keys', 'team');
+  expect((await json('appstream', 'list-tags-for-resource', '--resource-arn', arn)).Tags).toEqual({ env: 'prod' });
+
+}
+
+async function nimbleScenario(): Promise<void> {
+  // The CLI sends a fresh X-Amz-Client-Token with every mutating call.
+  const created = await json('nimble', 'create-streaming-image', '--studio-id', 'stid-1', '--name', 'maya', '--ec2-image-id', 'ami-0123456789abcdef0', '--tags', 'team=vfx');
+  const id = created.streamingImage.streamingImageId as string;
+  expect(created.streamingImage.state).toBe('CREATE_IN_PROGRESS');
+  await json('nimble', 'wait', 'streaming-image-ready', '--studio-id', 'stid-1', '--streaming-image-id', id);
+
+  const listed = await json('nimble', 'list-streaming-images', '--studio-id', 'stid-1');
+  expect(listed.streamingImages).toEqual([expect.objectContaining({ streamingImageId: id, state: 'READY', tags: { team: 'vfx' } })]);
+
+  const deleting = await json('nimble', 'delete-streaming-image', '--studio-id', 'stid-1', '--streaming-image-id', id);
+  expect(deleting.streamingImage.state).toBe('DELETE_IN_PROGRESS');
+  await json('nimble', 'wait', 'streaming-image-deleted', '--studio-id', 'stid-1', '--streaming-image-id', id);
+}
