@@ -1,5 +1,80 @@
+import { writeFile } from 'node:fs/promises';
+import { awsOptions, choiceFlag, fileOptions, parseFlags } from '../cli/args.js';
 import { UserError } from '../cli/errors.js';
+import { useColor } from '../cli/terminal.js';
+import { createClients } from '../aws/clients.js';
+import { configPaths, loadConfig } from '../config/load.js';
+import { describeLive } from '../describe/index.js';
+import { driftAnnotations, driftExitCode, driftReport, driftSummary, type DriftReport } from '../drift/report.js';
+import { buildPlan } from '../plan/build.js';
+import { renderPlanJson } from '../render/json.js';
+import { planMarker, renderPlanMarkdown } from '../render/markdown.js';
+import { renderPlanText } from '../render/text.js';
 
-export async function run(_argv: string[]): Promise<number> {
-  throw new UserError('drift: not implemented yet');
+const HELP = `Usage: streamform drift [-f FILE|DIR]... [--format text|json|markdown|github]
+                       [--report FILE] [--endpoint URL] [--region R] [--profile P]
+
+Reports what was changed outside streamform since it last applied the config (the
+plan's changes marked drift, with the calls that would undo them) and health
+problems: stack errors, failed streaming images, base images past their age, and
+resources that could not be checked. Changes that come from the config itself are
+not drift; they are counted and left to 'streamform plan'.
+
+Options:
+  -f FILE|DIR        the config (repeatable; default streamform.yaml)
+  --format FORMAT    text (default), json, markdown, or github: workflow annotations
+                     on the YAML line of each drifted attribute
+  --report FILE      also write the Markdown report to FILE (e.g. for a CI artifact)
+  --endpoint URL, --region R, --profile P   where to read (the SDK's chain by default)
+
+Exit codes: 0 no drift, 2 drift or warnings found, 1 error (including an error
+found in the account, such as a stack error, as for plan).`;
+
+const FORMATS = ['text', 'json', 'markdown', 'github'] as const;
+
+export async function run(argv: string[]): Promise<number> {
+  const { values } = parseFlags('drift', argv, { ...fileOptions, ...awsOptions, format: { type: 'string' }, report: { type: 'string' } });
+  if (values.help) {
+    process.stdout.write(HELP + '\n');
+    return 0;
+  }
+  const format = choiceFlag('drift', 'format', values.format, FORMATS) ?? 'text';
+  const loaded = await loadConfig(configPaths('drift', values.file));
+  const clients = createClients({ endpoint: values.endpoint, region: values.region ?? loaded.config.region, profile: values.profile });
+  // Deleting what is no longer declared comes from the config, never from drift: no prune candidates to read.
+  const live = await describeLive(loaded.config, clients, { prune: false, onNotice: (message) => process.stderr.write(`streamform: ${message}\n`) });
+  const report = driftReport(buildPlan({ loaded, live, prune: false, region: clients.region, endpoint: clients.endpoint }));
+
+  const outputs = {
+    text: () => renderPlanText(report.plan, { color: useColor() }) + driftSummary(report) + '\n',
+    markdown: () => driftMarkdown(report),
+    json: () => driftJson(report),
+    github: () => [...driftAnnotations(report, loaded), driftSummary(report)].join('\n') + '\n',
+  };
+  process.stdout.write(outputs[format]());
+  if (values.report) await writeReport(values.report, driftMarkdown(report));
+  return driftExitCode(report);
+}
+
+/** The plan's Markdown, headed as a drift report (its own marker, so no CI job takes it for a plan comment). */
+function driftMarkdown(report: DriftReport): string {
+  const { project } = report.plan;
+  const [, title, ...rest] = renderPlanMarkdown(report.plan).split('\n');
+  const heading = title.replace(/^### streamform plan for/, '### streamform drift report for');
+  return [planMarker(project).replace('streamform:plan', 'streamform:drift'), heading, '', `**${driftSummary(report)}**`, ...rest].join('\n');
+}
+
+function driftJson(report: DriftReport): string {
+  const { plan, pending } = report;
+  const errors = plan.diagnostics.filter((d) => d.severity === 'error').length;
+  const summary = { drifted: plan.changes.length, errors, warnings: plan.diagnostics.length - errors, pending };
+  return JSON.stringify({ formatVersion: '1', summary, plan: JSON.parse(renderPlanJson(plan)) }, null, 2) + '\n';
+}
+
+async function writeReport(file: string, text: string): Promise<void> {
+  try {
+    await writeFile(file, text);
+  } catch (error) {
+    throw new UserError(`drift: cannot write the report to ${file}: ${(error as Error).message}`);
+  }
 }

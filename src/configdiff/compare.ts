@@ -97,6 +97,11 @@ function settings(config: Config): Record<string, unknown> {
   return { project: config.project, region: config.region, prune: config.prune ?? false };
 }
 
+/** The JSON pointer of each declared resource ("/stacks/2"), by plan address. */
+export function declaredPointers(config: Config): Map<string, string> {
+  return new Map(declaredResources(config).map((resource) => [resource.address, resource.pointer]));
+}
+
 function declaredResources(config: Config): DeclaredResource[] {
   const stacks = (config.stacks ?? []).map((stack, i) => ({
     address: stackAddress(stack.Name),

@@ -11,7 +11,7 @@
  * - streaming images: those the studio owns (not the ones AWS provides), one per name and studio.
  * Resources owned by another streamform project are never declared.
  */
-import type { Image, Stack } from '@aws-sdk/client-appstream';
+import type { Image, SharedImagePermissions, Stack } from '@aws-sdk/client-appstream';
 import type { StreamingImage } from '@aws-sdk/client-nimble';
 import type { Config, ImageConfig, StackConfig, StreamingImageConfig } from '../config/types.js';
 import { imageAddress, stackAddress, streamingImageAddress, type LiveState } from '../describe/types.js';
@@ -58,12 +58,22 @@ export function buildImport(live: LiveState, options: ImportOptions): ImportResu
     return true;
   };
 
+  /** The resource's declaration, or undefined when it is not this project's to declare. */
+  const declare = <T extends object>(address: string, tags: Record<string, string> | undefined, build: (select: Selection) => T): T | undefined => {
+    if (!claim(address, tags)) return undefined;
+    const record = ownerOf(tags) === options.project ? readRecord(tags) : undefined;
+    const declared = build(selection(record));
+    const extra = record ? unmanaged(build(selection(undefined)), declared) : [];
+    if (extra.length) note(address, `also set, but not managed by this project (declare it to manage it): ${extra.join(', ')}`);
+    return declared;
+  };
+
   const stacks: StackConfig[] = [];
   for (const { stack, tags, fleets } of sortedBy(Object.values(live.stacks), (s) => s.stack.Name!)) {
     const address = stackAddress(stack.Name!);
-    if (!claim(address, tags)) continue;
     for (const error of stack.StackErrors ?? []) note(address, `StackErrors: ${[error.ErrorCode, error.ErrorMessage].filter(Boolean).join(': ')}`);
-    stacks.push(stackConfig(stack, fleets ?? [], tags ?? {}, readRecord(tags)));
+    const declared = declare(address, tags, (select) => stackConfig(stack, fleets ?? [], tags ?? {}, select));
+    if (declared) stacks.push(declared);
   }
 
   const images: ImageConfig[] = [];
@@ -73,13 +83,14 @@ export function buildImport(live: LiveState, options: ImportOptions): ImportResu
       leaveOut(address, `state ${image.State ?? 'unknown'}: only AVAILABLE images can be declared`);
       continue;
     }
-    const declared = imageConfig(image, sharedWith ?? [], tags ?? {});
-    const owned = ownerOf(tags) === options.project;
-    if (!declared.SharedWith && !declared.Tags && !owned) {
+    const build = (select: Selection) => imageConfig(image, sharedWith ?? [], tags ?? {}, select);
+    const full = build(selection(undefined));
+    if (!full.SharedWith && !full.Tags && ownerOf(tags) !== options.project) {
       leaveOut(address, 'neither shared nor tagged (declare it to manage its sharing or tags, or to check its base image age)');
       continue;
     }
-    if (claim(address, tags)) images.push(declared);
+    const declared = declare(address, tags, build);
+    if (declared) images.push(declared);
   }
 
   const streamingImages: StreamingImageConfig[] = [];
@@ -93,7 +104,10 @@ export function buildImport(live: LiveState, options: ImportOptions): ImportResu
       if (others.length > 0) leaveOut(address, `${others.length + 1} streaming images have this name in the studio: rename all but one, then import again`);
       else if (FAILED_STREAMING_IMAGE.test(image.state ?? '') || image.state === 'DELETE_IN_PROGRESS') {
         leaveOut(address, `state ${image.state}${image.statusMessage ? ` (${image.statusMessage})` : ''}`);
-      } else if (claim(address, image.tags)) streamingImages.push(streamingImageConfig(studioId, image));
+      } else {
+        const declared = declare(address, image.tags, (select) => streamingImageConfig(studioId, image, select));
+        if (declared) streamingImages.push(declared);
+      }
     }
   }
 
@@ -109,27 +123,56 @@ export function buildImport(live: LiveState, options: ImportOptions): ImportResu
 }
 
 /**
- * A stack's declaration. What streamform applied last (the record on a stack this project owns) is
- * declared even when it equals the default: leaving it out would make the plan clear it.
+ * Which live values a resource declares. Without a record: those that differ from the service
+ * default. With the record of this project's last apply: exactly what that apply managed, default
+ * or not, so that the plan finds the same declaration (and record) and has nothing to do.
  */
-function stackConfig(stack: Stack, fleets: string[], tags: Record<string, string>, record: AppliedRecord | undefined): StackConfig {
-  const managed = new Set(record?.a ?? []);
+interface Selection {
+  attribute(name: string, normal: unknown, fallback?: unknown): boolean;
+  userSetting(setting: NormalUserSetting): boolean;
+  tag(key: string): boolean;
+  list(field: 'f' | 's'): boolean;
+}
+
+function selection(record: AppliedRecord | undefined): Selection {
+  if (!record) {
+    return {
+      attribute: (_, normal, fallback) => normal !== undefined && !sameValue(normal, fallback),
+      userSetting: (setting) => !sameValue(setting, defaultUserSetting(setting.Action)),
+      tag: () => true,
+      list: () => true,
+    };
+  }
+  return {
+    attribute: (name) => record.a?.includes(name) ?? false,
+    userSetting: (setting) => record.u?.includes(setting.Action) ?? false,
+    tag: (key) => record.t?.includes(key) ?? false,
+    list: (field) => (record[field]?.length ?? 0) > 0,
+  };
+}
+
+/** Live values left undeclared on a resource this project owns: its config did not manage them. */
+function unmanaged(full: object, declared: object): string[] {
+  return Object.entries(full)
+    .filter(([key, value]) => !sameValue(value, (declared as Record<string, unknown>)[key]))
+    .map(([key]) => key);
+}
+
+function stackConfig(stack: Stack, fleets: string[], tags: Record<string, string>, select: Selection): StackConfig {
   const declared: Record<string, unknown> = { Name: stack.Name };
   for (const attribute of STACK_ATTRIBUTES) {
     const normal = normalizeStackAttribute(attribute, stack[attribute]);
-    const isDefault = normal === undefined || sameValue(normal, DEFAULTS[attribute]);
-    if (!isDefault || managed.has(attribute)) declared[attribute] = normal ?? null;
+    if (select.attribute(attribute, normal, DEFAULTS[attribute])) declared[attribute] = normal ?? null;
   }
-  const recordedActions = new Set(record?.u ?? []);
   const settings = sortedBy(stack.UserSettings ?? [], (s) => s.Action!)
     .map((setting) => normalizeUserSetting({ Action: setting.Action!, Permission: setting.Permission!, MaximumLength: setting.MaximumLength }))
-    .filter((setting) => !sameValue(setting, defaultUserSetting(setting.Action)) || recordedActions.has(setting.Action))
+    .filter(select.userSetting)
     .map(declaredUserSetting);
   if (settings.length) declared.UserSettings = settings;
   const fleetSet = asSet(fleets);
-  if (fleetSet) declared.Fleets = fleetSet;
-  const userTagMap = userTags(tags);
-  if (Object.keys(userTagMap).length) declared.Tags = userTagMap;
+  if (fleetSet && select.list('f')) declared.Fleets = fleetSet;
+  const userTagMap = selectedTags(tags, select);
+  if (userTagMap) declared.Tags = userTagMap;
   return declared as unknown as StackConfig;
 }
 
@@ -139,26 +182,31 @@ function declaredUserSetting(setting: NormalUserSetting): NormalUserSetting {
   return implied ? { Action: setting.Action, Permission: setting.Permission } : setting;
 }
 
-function imageConfig(image: Image, sharedWith: NonNullable<LiveState['images'][string]['sharedWith']>, tags: Record<string, string>): ImageConfig {
+function imageConfig(image: Image, sharedWith: SharedImagePermissions[], tags: Record<string, string>, select: Selection): ImageConfig {
   const shares = asSet(sharedWith.map(shareFromLive), (share) => share.AccountId);
-  const userTagMap = userTags(tags);
+  const userTagMap = selectedTags(tags, select);
   return {
     Name: image.Name!,
-    ...(shares ? { SharedWith: shares } : {}),
-    ...(Object.keys(userTagMap).length ? { Tags: userTagMap } : {}),
+    ...(shares && select.list('s') ? { SharedWith: shares } : {}),
+    ...(userTagMap ? { Tags: userTagMap } : {}),
   };
 }
 
-function streamingImageConfig(studioId: string, image: StreamingImage): StreamingImageConfig {
+function streamingImageConfig(studioId: string, image: StreamingImage, select: Selection): StreamingImageConfig {
   const description = clean(image.description) as string | undefined;
-  const userTagMap = userTags(image.tags);
+  const userTagMap = selectedTags(image.tags ?? {}, select);
   return {
     StudioId: studioId,
     Name: image.name ?? '',
     Ec2ImageId: image.ec2ImageId ?? '',
-    ...(description !== undefined ? { Description: description } : {}),
-    ...(Object.keys(userTagMap).length ? { Tags: userTagMap } : {}),
+    ...(select.attribute('Description', description) ? { Description: description ?? null } : {}),
+    ...(userTagMap ? { Tags: userTagMap } : {}),
   };
+}
+
+function selectedTags(tags: Record<string, string>, select: Selection): Record<string, string> | undefined {
+  const selected = Object.entries(userTags(tags)).filter(([key]) => select.tag(key));
+  return selected.length ? Object.fromEntries(selected) : undefined;
 }
 
 function sortedBy<T>(items: T[], key: (item: T) => string): T[] {

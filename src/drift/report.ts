@@ -1,0 +1,94 @@
+/**
+ * Drift: the plan restricted to what changed outside streamform (changes marked `drift`) and to
+ * health problems (every diagnostic: stack errors, failed streaming images, base images past their
+ * age, and resources that could not be checked). Changes that come from the config are not drift;
+ * they are only counted, so that the report can say a plan is pending.
+ */
+import type { LoadedConfig } from '../config/types.js';
+import type { Diagnostic, Plan, PlanSummary, ResourceChange } from '../plan/types.js';
+import { formatValue, plural } from '../ui/format.js';
+import { declaredPointers } from '../configdiff/compare.js';
+import { formatAnnotation, type Annotation } from './github.js';
+
+export interface DriftReport {
+  /** The plan with only the drifted changes and their calls (what apply would do to undo the drift). */
+  plan: Plan;
+  /** Changes that come from the config, not from outside: left to `plan`. */
+  pending: number;
+}
+
+export function driftReport(plan: Plan): DriftReport {
+  const drifted = plan.changes.filter((change) => change.drift);
+  const addresses = new Set(drifted.map((change) => change.address));
+  const calls = plan.calls.filter((call) => addresses.has(call.address)).map((call, i) => ({ ...call, id: i + 1 }));
+  const summary: PlanSummary = { create: 0, update: 0, replace: 0, delete: 0 };
+  for (const change of drifted) if (change.action !== 'no-op') summary[change.action]++;
+  const pending = plan.changes.filter((change) => !change.drift && (change.action !== 'no-op' || change.adopt)).length;
+  return { plan: { ...plan, changes: drifted, calls, summary }, pending };
+}
+
+/** 0 clean, 2 drift or warnings found, 1 errors (as for plan: an error diagnostic is an error). */
+export function driftExitCode({ plan }: DriftReport): number {
+  if (plan.diagnostics.some((d) => d.severity === 'error')) return 1;
+  return plan.changes.length > 0 || plan.diagnostics.length > 0 ? 2 : 0;
+}
+
+/** One line that says what was found. */
+export function driftSummary({ plan, pending }: DriftReport): string {
+  const errors = plan.diagnostics.filter((d) => d.severity === 'error').length;
+  const warnings = plan.diagnostics.length - errors;
+  const found = [
+    plan.changes.length && `${plural(plan.changes.length, 'resource')} changed outside streamform`,
+    errors && plural(errors, 'error'),
+    warnings && plural(warnings, 'warning'),
+  ].filter(Boolean);
+  const head = found.length ? `Drift: ${found.join(', ')}.` : 'No drift.';
+  return pending ? `${head} ${plural(pending, 'change')} from the config not applied yet (see 'streamform plan').` : head;
+}
+
+/**
+ * GitHub workflow annotations: a warning per drifted attribute at its line in the YAML (the
+ * resource's line when the attribute has none), and one per diagnostic at its severity.
+ */
+export function driftAnnotations(report: DriftReport, loaded: LoadedConfig): string[] {
+  const pointers = declaredPointers(loaded.config);
+  const at = (pointer: string | undefined) => {
+    const location = pointer === undefined ? undefined : loaded.locate(pointer);
+    return location ? { file: location.file, line: location.line, column: location.column } : {};
+  };
+  const annotations: Annotation[] = report.plan.changes.flatMap((change) => {
+    const pointer = pointers.get(change.address);
+    const resourceAt = change.source ? { file: change.source.file, line: change.source.line, column: change.source.column } : at(pointer);
+    if (!change.diffs.length) return [{ level: 'warning' as const, title: `Drift: ${change.address}`, message: `${change.address} was changed outside streamform`, ...resourceAt }];
+    return change.diffs.map((diff) => {
+      const attributeAt = at(pointer && `${pointer}/${diff.path.split(/[.[]/)[0]}`);
+      return {
+        level: 'warning' as const,
+        title: `Drift: ${change.address} ${diff.path}`,
+        message: `${change.address}: ${diff.path} was changed outside streamform: ${driftText(diff)}`,
+        ...(attributeAt.line !== undefined ? attributeAt : resourceAt),
+      };
+    });
+  });
+  for (const diagnostic of report.plan.diagnostics) annotations.push(diagnosticAnnotation(diagnostic, at(diagnostic.address && pointers.get(diagnostic.address))));
+  return annotations.map(formatAnnotation);
+}
+
+/** In a plan diff `before` is AWS and `after` the config; set diffs name what apply would add and remove. */
+function driftText(diff: ResourceChange['diffs'][number]): string {
+  if (diff.added || diff.removed) {
+    const parts = [diff.added?.length && `missing in AWS ${formatValue(diff.added)}`, diff.removed?.length && `not declared ${formatValue(diff.removed)}`];
+    return parts.filter(Boolean).join(', ');
+  }
+  return `AWS has ${formatValue(diff.before)}, the config declares ${formatValue(diff.after)}`;
+}
+
+function diagnosticAnnotation(diagnostic: Diagnostic, fallback: Partial<Annotation>): Annotation {
+  const where = diagnostic.source ? { file: diagnostic.source.file, line: diagnostic.source.line, column: diagnostic.source.column } : fallback;
+  return {
+    level: diagnostic.severity,
+    title: diagnostic.address ?? 'streamform',
+    message: diagnostic.address ? `${diagnostic.address}: ${diagnostic.message}` : diagnostic.message,
+    ...where,
+  };
+}
