@@ -31,7 +31,13 @@ export interface Emulator {
 }
 
 export async function startEmulator(options: EmulatorOptions = {}): Promise<Emulator> {
-  const service = new EmulatorService(options);
+  let service: EmulatorService;
+  try {
+    service = new EmulatorService(options);
+  } catch (error) {
+    if (error instanceof StateError) throw new UserError(`emulator: state: ${error.message}`);
+    throw error;
+  }
   const server = createServer((req, res) => {
     service.handle(req, res).catch((error: Error) => {
       res.writeHead(500, { 'content-type': 'application/json' });

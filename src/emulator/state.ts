@@ -94,7 +94,7 @@ const IMAGE_STATES: Record<string, { statusCode: string; statusMessage: string; 
   DELETE_IN_PROGRESS: { statusCode: 'STREAMING_IMAGE_DELETE_IN_PROGRESS', statusMessage: 'Deleting the streaming image.', next: 'DELETED' },
   READY: { statusCode: 'STREAMING_IMAGE_READY', statusMessage: 'The streaming image is ready.' },
   DELETED: { statusCode: 'STREAMING_IMAGE_DELETED', statusMessage: 'The streaming image is deleted.' },
-  CREATE_FAILED: { statusCode: 'INTERNAL_ERROR', statusMessage: 'The streaming image could not be created.' },
+  CREATE_FAILED: { statusCode: 'INTERNAL_ERROR', statusMessage: 'The EC2 image {ami} could not be imported.' },
   UPDATE_FAILED: { statusCode: 'INTERNAL_ERROR', statusMessage: 'The streaming image could not be updated.' },
   DELETE_FAILED: { statusCode: 'INTERNAL_ERROR', statusMessage: 'The streaming image could not be deleted.' },
 };
@@ -176,7 +176,10 @@ export class Store {
   }
 
   newStreamingImage(studioId: string, fields: { name: string; ec2ImageId: string; description?: string; tags?: Tags }, state: string): StreamingImageRecord {
-    const id = `si-${randomText(this.random, 19)}`;
+    let id: string;
+    // A state put back (PUT /_emulator/state) restarts the generator: skip ids it already holds.
+    do id = `si-${randomText(this.random, 19)}`;
+    while ([...this.studios.values()].some((images) => images.has(id)));
     const image: StreamingImageRecord = {
       arn: this.arn('nimble', `streaming-image/${id}`),
       ...(fields.description ? { description: fields.description } : {}),
@@ -196,10 +199,9 @@ export class Store {
 
   /** Moves a streaming image to `state`; an in-progress state completes `transitionMs` later. */
   setImageState(image: StreamingImageRecord, state: string): void {
-    const failed = state === 'CREATE_FAILED' && this.failingAmis.has(image.ec2ImageId);
     image.state = state;
     image.statusCode = IMAGE_STATES[state].statusCode;
-    image.statusMessage = failed ? `The EC2 image ${image.ec2ImageId} could not be imported.` : IMAGE_STATES[state].statusMessage;
+    image.statusMessage = IMAGE_STATES[state].statusMessage.replace('{ami}', image.ec2ImageId);
     if (IMAGE_STATES[state].next) this.transitions.set(image, Date.now() + this.transitionMs);
     else this.transitions.delete(image);
   }

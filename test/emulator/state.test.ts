@@ -1,4 +1,5 @@
 import { CreateStackCommand, DescribeStacksCommand } from '@aws-sdk/client-appstream';
+import { CreateStreamingImageCommand } from '@aws-sdk/client-nimble';
 import { describe, expect, it } from 'vitest';
 import { UserError } from '../../src/cli/errors.js';
 import { loadStateFile, startEmulator } from '../../src/emulator/index.js';
@@ -63,6 +64,17 @@ describe('admin endpoints', () => {
 
       await t.setState(live);
       expect(await t.getState()).toEqual(live);
+
+      // A state put back holds ids the restarted generator would make again; new images get fresh ones.
+      await t.setState({ nimble: { studios: [{ studioId: 'st' }] } });
+      const create = async () =>
+        (await t.clients.nimble.send(new CreateStreamingImageCommand({ studioId: 'st', name: 'n', ec2ImageId: 'ami-1' }))).streamingImage!.streamingImageId!;
+      await create();
+      const second = await create();
+      const saved = await t.getState();
+      saved.nimble!.studios![0].streamingImages = saved.nimble!.studios![0].streamingImages!.filter((i) => i.streamingImageId === second);
+      await t.setState(saved);
+      expect(await create()).not.toBe(second);
     } finally {
       await t.close();
     }

@@ -85,6 +85,21 @@ describe('GetResources', () => {
     }
   });
 
+  it('never splits a resource from its tags when TagsPerPage cuts a page short', async () => {
+    const tags = (n: number, prefix: string) => Object.fromEntries(Array.from({ length: n }, (_, i) => [`${prefix}${i}`, 'v']));
+    const stacks = [{ Name: 'a', Tags: tags(50, 'a') }, { Name: 'b', Tags: tags(45, 'b') }, { Name: 'c', Tags: tags(10, 'c') }];
+    const heavy = await startTestEmulator({ state: { appstream: { stacks } } });
+    try {
+      const pages: number[][] = [];
+      for await (const page of paginateGetResources({ client: heavy.clients.tagging }, { TagsPerPage: 100 })) {
+        pages.push(page.ResourceTagMappingList!.map((m) => m.Tags!.length));
+      }
+      expect(pages).toEqual([[50, 45], [10]]);
+    } finally {
+      await heavy.close();
+    }
+  });
+
   it('honours the emulator page size', async () => {
     const paged = await startTestEmulator({ state, pageSize: 2 });
     try {

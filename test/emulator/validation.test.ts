@@ -58,6 +58,13 @@ describe('request validation against the model', () => {
     expect(await res.json()).toEqual({ __type: 'SerializationException', message: 'The request body is not valid JSON.' });
   });
 
+  it('types Nimble errors by the X-Amzn-ErrorType header and the model status, with no body code to mislead clients', async () => {
+    const res = await fetch(`${t.url}/2020-08-01/studios/st%2D1/streaming-images/si-404`);
+    expect(res.status).toBe(404);
+    expect(res.headers.get('x-amzn-errortype')).toBe('ResourceNotFoundException');
+    expect(await res.json()).toEqual({ message: 'Studio st-1 does not exist.', context: { resourceId: 'st-1' } });
+  });
+
   it('answers an operation it does not emulate with UnknownOperationException', async () => {
     const res = await fetch(t.url, { method: 'POST', headers: { 'x-amz-target': 'PhotonAdminProxyService.CreateFleet' }, body: '{}' });
     expect(res.status).toBe(400);
