@@ -96,8 +96,13 @@ async function read(file: string): Promise<Source> {
   const yaml = new YamlFile(await readFile(file));
   const problems = [...yaml.problems];
   if (yaml.value === null) problems.push({ pointer: '', offset: 0, message: 'the file is empty; it needs at least version and project' });
-  else if (yaml.value !== undefined) problems.push(...schemaProblems(yaml.value));
+  else if (yaml.value !== undefined) problems.push(...schemaProblems(yaml.value).filter((p) => !within(p.pointer, yaml.problems)));
   return { file, yaml, problems };
+}
+
+/** Whether the YAML reading already reported a problem with this value (e.g. its tag), which says it better. */
+function within(pointer: string, reported: Problem[]): boolean {
+  return reported.some((r) => r.pointer !== '' && (pointer === r.pointer || pointer.startsWith(r.pointer + '/')));
 }
 
 /** All files as one config: resource lists concatenated, shared settings stated once or alike. */

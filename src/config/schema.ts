@@ -48,7 +48,7 @@ function problem(error: ErrorObject, nullable: boolean): Problem {
   const params = error.params as Record<string, unknown>;
   const found = describe(error.data);
   if (error.propertyName !== undefined) {
-    return { pointer: childPointer(at, error.propertyName), key: true, message: `key ${JSON.stringify(error.propertyName)}: ${expectation(error)}` };
+    return { pointer: childPointer(at, error.propertyName), key: true, message: expectation(error).replace('a value', 'a key') };
   }
   switch (error.keyword) {
     case 'required':

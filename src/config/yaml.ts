@@ -12,7 +12,8 @@ const MAX_DEPTH = 64;
 /** Nodes that alias expansion may produce in one file: plenty for sharing settings, far too few for a billion laughs. */
 const MAX_ALIASED_NODES = 100_000;
 const RESERVED_KEYS = new Set(['__proto__', 'constructor', 'prototype']);
-const CORE_TAG = 'tag:yaml.org,2002:';
+/** The YAML 1.2 core schema's own tags (`!!str 123`); any other tag could mean code or a file to include. */
+const CORE_TAGS = new Set(['str', 'int', 'float', 'bool', 'null', 'seq', 'map'].map((t) => `tag:yaml.org,2002:${t}`));
 /** Characters YAML does not allow in a stream (it allows tab, line feed, carriage return and NEL). */
 const FORBIDDEN_CHARACTER = /[\u0000-\u0008\u000B\u000C\u000E-\u001F\u007F\u0080-\u0084\u0086-\u009F\uFFFE\uFFFF]/;
 
@@ -32,6 +33,8 @@ export class YamlFile {
   private readonly spans = new Map<string, Span>();
   private aliasDepth = 0;
   private aliasedNodes = 0;
+  /** The alias whose expansion is under way, where a bomb is reported. */
+  private outermostAlias = 0;
 
   constructor(bytes: Uint8Array) {
     const text = this.decode(bytes);
@@ -94,7 +97,7 @@ export class YamlFile {
     const doc = parseDocument(text, { schema: 'core', uniqueKeys: true, prettyErrors: false, strict: true });
     for (const error of [...doc.errors, ...doc.warnings]) {
       if (error.code === 'TAG_RESOLVE_FAILED') continue; // reported, with the tag, by build()
-      const message = error.code === 'DUPLICATE_KEY' ? `duplicate key ${text.slice(error.pos[0], error.pos[1])}` : error.message;
+      const message = error.code === 'DUPLICATE_KEY' ? `duplicate key ${/^[^:\n]*/.exec(text.slice(error.pos[0]))![0].trim()}` : error.message;
       this.problem(error.pos[0], message);
     }
     if (this.problems.length > 0) return undefined;
@@ -115,21 +118,22 @@ export class YamlFile {
       this.problem(offset, `nested more than ${MAX_DEPTH} levels deep`, pointer);
       return undefined;
     }
-    if (this.aliasDepth > 0 && ++this.aliasedNodes > MAX_ALIASED_NODES) throw new AliasBomb(String(offset));
+    if (this.aliasDepth > 0 && ++this.aliasedNodes > MAX_ALIASED_NODES) throw new AliasBomb(String(this.outermostAlias));
     if (isAlias(node)) {
       const target = node.resolve(doc);
       if (!target) {
         this.problem(offset, `alias *${node.source} refers to no anchor`, pointer);
         return undefined;
       }
-      this.aliasDepth++;
+      if (this.aliasDepth++ === 0) this.outermostAlias = offset;
       const value = this.build(doc, target, pointer, depth + 1);
       this.aliasDepth--;
       this.spans.set(pointer, { key: keyOffset, value: offset }); // errors in aliased values point at the alias
       return value;
     }
-    if (node.tag && !node.tag.startsWith(CORE_TAG)) {
-      this.problem(offset, `tag ${node.tag} is not allowed; streamform reads plain YAML only`, pointer);
+    if (node.tag && !CORE_TAGS.has(node.tag)) {
+      const written = node.tag.replace(/^tag:yaml\.org,2002:/, '!!');
+      this.problem(offset, `tag ${written} is not allowed; streamform reads plain YAML only`, pointer);
     }
     if (isMap(node)) {
       const object: Record<string, unknown> = {};
