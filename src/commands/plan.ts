@@ -1,5 +1,124 @@
+import { renameSync, rmSync, writeFileSync } from 'node:fs';
+import { basename, dirname, join } from 'node:path';
+import { createClients } from '../aws/clients.js';
+import { awsErrorMessage } from '../aws/errors.js';
+import { awsOptions, choiceFlag, fileOptions, parseFlags } from '../cli/args.js';
 import { UserError } from '../cli/errors.js';
+import { isInteractive, useColor } from '../cli/terminal.js';
+import { ConfigError, formatDiagnostic } from '../config/diagnostics.js';
+import { configPaths, loadConfig } from '../config/load.js';
+import { describeLive } from '../describe/index.js';
+import { buildPlan } from '../plan/build.js';
+import { hasChanges, hasErrors, type Plan } from '../plan/types.js';
+import { renderPlanJson } from '../render/json.js';
+import { renderPlanMarkdown } from '../render/markdown.js';
+import { DEFAULT_WIDTH, renderPlanText } from '../render/text.js';
+import { plural } from '../ui/format.js';
 
-export async function run(_argv: string[]): Promise<number> {
-  throw new UserError('plan: not implemented yet');
+const FORMATS = ['text', 'json', 'markdown'] as const;
+type Format = (typeof FORMATS)[number];
+
+const HELP = `Usage: streamform plan [-f FILE|DIR]... [options]
+
+Compares the config with what AWS has and shows the API calls that would make AWS match.
+Nothing is changed. The plan goes to stdout, progress and notices to stderr.
+
+Options:
+  -f, --file FILE|DIR      config file or folder (repeatable; default streamform.yaml)
+  --format FORMAT          text, json or markdown (default: the interactive view on a terminal, else text)
+  --out PLANFILE           also save the plan as JSON, for 'streamform apply PLANFILE'
+  --comment-file FILE      also write the plan as a Markdown pull-request comment
+  --detailed-exitcode      exit 2 when there are changes, 0 when there are none
+  --prune                  delete owned resources that are no longer declared (as 'prune: true')
+  --endpoint URL           one endpoint for every service (e.g. the emulator)
+  --region REGION          AWS region (default: the config's region, then the SDK's)
+  --profile PROFILE        AWS shared-config profile
+
+Exit codes: 0 success, 1 error (config, AWS, or an error in the plan), 2 changes (--detailed-exitcode).
+`;
+
+export async function run(argv: string[]): Promise<number> {
+  const { values } = parseFlags('plan', argv, {
+    ...fileOptions,
+    ...awsOptions,
+    format: { type: 'string' },
+    out: { type: 'string' },
+    'comment-file': { type: 'string' },
+    'detailed-exitcode': { type: 'boolean' },
+    prune: { type: 'boolean' },
+  });
+  if (values.help) {
+    process.stdout.write(HELP);
+    return 0;
+  }
+  const format = choiceFlag('plan', 'format', values.format, FORMATS);
+
+  const plan = await computePlan(configPaths('plan', values.file), values);
+  if (plan === undefined) return 1;
+
+  if (isInteractive(format)) {
+    const { showPlan } = await import('../ui/index.js');
+    await showPlan(plan);
+  } else {
+    process.stdout.write(render(plan, format ?? 'text'));
+  }
+  if (values.out !== undefined) writeAtomically(values.out, renderPlanJson(plan), 'plan file');
+  if (values['comment-file'] !== undefined) writeAtomically(values['comment-file'], renderPlanMarkdown(plan), 'comment file');
+
+  if (hasErrors(plan)) return 1;
+  return values['detailed-exitcode'] && hasChanges(plan) ? 2 : 0;
+}
+
+/** load → describe → plan; undefined when the config is wrong (its problems are then printed). */
+async function computePlan(paths: string[], flags: { prune?: boolean; endpoint?: string; region?: string; profile?: string }): Promise<Plan | undefined> {
+  let loaded;
+  try {
+    loaded = await loadConfig(paths);
+  } catch (error) {
+    if (!(error instanceof ConfigError)) throw error;
+    process.stderr.write([...error.diagnostics.map(formatDiagnostic), `${plural(error.diagnostics.length, 'error')} in the config`].join('\n') + '\n');
+    return undefined;
+  }
+  const prune = Boolean(flags.prune || loaded.config.prune);
+  const clients = createClients({ endpoint: flags.endpoint, region: flags.region ?? loaded.config.region, profile: flags.profile });
+  try {
+    const live = await describeLive(loaded.config, clients, { prune, onNotice: (message) => process.stderr.write(`streamform: ${message}\n`) });
+    return buildPlan({ loaded, live, prune, region: clients.region, endpoint: clients.endpoint });
+  } catch (error) {
+    // What AWS answered (throttling past the retries, access denied, no credentials) is one line.
+    if (isAwsError(error)) throw new UserError(`plan: cannot read the live state: ${awsErrorMessage(error)}`);
+    throw error;
+  } finally {
+    for (const client of [clients.appstream, clients.nimble, clients.tagging]) client.destroy();
+  }
+}
+
+function render(plan: Plan, format: Format): string {
+  switch (format) {
+    case 'json':
+      return renderPlanJson(plan);
+    case 'markdown':
+      return renderPlanMarkdown(plan);
+    case 'text':
+      return renderPlanText(plan, { color: useColor(), width: process.stdout.columns || DEFAULT_WIDTH });
+  }
+}
+
+function isAwsError(error: unknown): boolean {
+  const err = error as { $metadata?: unknown; name?: string } | null;
+  return typeof err === 'object' && err !== null && (err.$metadata !== undefined || err.name === 'CredentialsProviderError');
+}
+
+/** Write to a temporary file beside `path`, then rename: a reader never sees half a file. */
+function writeAtomically(path: string, text: string, what: string): void {
+  const temporary = join(dirname(path), `.${basename(path)}.${process.pid}.tmp`);
+  try {
+    writeFileSync(temporary, text);
+    renameSync(temporary, path);
+  } catch (error) {
+    rmSync(temporary, { force: true });
+    const code = (error as NodeJS.ErrnoException).code;
+    const why = code === 'ENOENT' ? 'its folder does not exist' : code === 'EACCES' || code === 'EPERM' ? 'permission denied' : code === 'EISDIR' ? 'it is a folder' : (error as Error).message;
+    throw new UserError(`plan: cannot write the ${what} ${path}: ${why}`);
+  }
 }

@@ -80,6 +80,8 @@ const boolean: Reader<boolean> = (v, at) => (typeof v === 'boolean' ? v : expect
 const anyJson: Reader<unknown> = (v) => v;
 const record: Reader<Record<string, unknown>> = (v, at) => (isRecord(v) ? v : expected(at, 'an object', v));
 
+const count: Reader<number> = (v, at) => (typeof v === 'number' && Number.isInteger(v) && v >= 0 ? v : expected(at, 'a whole number', v));
+
 function positiveInteger(v: unknown, at: string): number {
   return typeof v === 'number' && Number.isInteger(v) && v >= 1 ? v : expected(at, 'a positive integer', v);
 }
@@ -151,7 +153,7 @@ const readCall = object<PlannedCall>({
   service: oneOf('appstream', 'nimble'),
   operation: string,
   input: record,
-  phase: positiveInteger,
+  phase: count,
   wait: optional(oneOf('StreamingImageReady', 'StreamingImageDeleted')),
 });
 
@@ -161,8 +163,6 @@ const readDiagnostic = object<Diagnostic>({
   message: string,
   source: optional(readSource),
 });
-
-const count: Reader<number> = (v, at) => (typeof v === 'number' && Number.isInteger(v) && v >= 0 ? v : expected(at, 'a count', v));
 
 const readPlan = object<Plan>({
   formatVersion: oneOf(PLAN_FORMAT_VERSION),
