@@ -15,7 +15,7 @@ export interface ApplyOptions {
   signal?: AbortSignal;
   /** Longest wait for a resource to reach a state after a call (default 10 min). */
   waitTimeoutMs?: number;
-  /** Time between two polls while waiting (default 2 s, as the SDK's waiters). */
+  /** The longest time between two polls while waiting (default 5 s); polls start faster. */
   pollIntervalMs?: number;
   retry?: Partial<RetryPolicy>;
 }
@@ -166,46 +166,46 @@ class ApplyRun {
 
   /** Sends one operation for `call` (the call itself or one of its polls), retrying what is worth retrying. */
   private async send(call: PlannedCall, operation: string, input: Record<string, unknown>): Promise<unknown> {
-    // After a failure that may have taken effect on the server, a resend can find the work already done.
-    let ambiguous = false;
+    const history: SendHistory = { ambiguous: false, sawStackVisible: false };
     for (let attempt = 1; ; attempt++) {
       try {
         return await sendOperation(this.clients, call.service, operation, input);
       } catch (error) {
-        if (ambiguous && DONE_ON_RESEND[`${call.service}:${operation}`] === (error as Error)?.name) return undefined;
-        const delayMs = await this.retryDelay(call, error, attempt);
+        if (history.ambiguous && DONE_ON_RESEND[`${call.service}:${operation}`] === (error as Error)?.name) return undefined;
+        const delayMs = await this.retryDelay(call, error, attempt, history);
         if (delayMs === undefined) throw error;
-        ambiguous ||= isTransientError(error);
+        history.ambiguous ||= isTransientError(error);
         this.emit({ type: 'call-retried', callId: call.id, attempt, error: awsErrorMessage(error), delayMs });
         await sleep(delayMs);
       }
     }
   }
 
-  private async retryDelay(call: PlannedCall, error: unknown, attempt: number): Promise<number | undefined> {
+  private async retryDelay(call: PlannedCall, error: unknown, attempt: number, history: SendHistory): Promise<number | undefined> {
     if (isThrottlingError(error) || isTransientError(error)) {
       return attempt < this.policy.maxAttempts ? backoffDelay(this.policy, attempt) : undefined;
     }
-    if (isNotFound(error) && (await this.isSettling(call))) return backoffDelay(this.policy, attempt);
+    if (isNotFound(error) && (await this.mayBeSettling(call, history))) return backoffDelay(this.policy, attempt);
     return undefined;
   }
 
   /**
    * Whether a "not found" may be AppStream's eventual consistency: the stack was created moments ago
-   * in this run and is not visible yet. When the stack itself is visible, the missing resource is
-   * another one (e.g. a fleet that does not exist), and waiting would not help.
+   * in this run and is not visible yet. Once the stack is visible, one more attempt tells whether it
+   * just became so; a "not found" after that is about another resource (e.g. a fleet that does not
+   * exist), which waiting would not bring.
    */
-  private async isSettling(call: PlannedCall): Promise<boolean> {
+  private async mayBeSettling(call: PlannedCall, history: SendHistory): Promise<boolean> {
     const createdAt = this.createdAt.get(call.address);
     if (this.kinds.get(call.address) !== 'stack' || createdAt === undefined) return false;
-    if (Date.now() - createdAt > this.policy.consistencyWindowMs) return false;
-    const name = call.address.slice('stack/'.length);
+    if (Date.now() - createdAt > this.policy.consistencyWindowMs || history.sawStackVisible) return false;
     try {
-      await sendOperation(this.clients, 'appstream', 'DescribeStacks', { Names: [name] });
-      return false;
+      await sendOperation(this.clients, 'appstream', 'DescribeStacks', { Names: [call.address.slice('stack/'.length)] });
+      history.sawStackVisible = true;
     } catch {
-      return true;
+      // Not visible yet (or the probe itself failed): keep waiting, within the window.
     }
+    return true;
   }
 
   private async wait(call: PlannedCall, output: unknown): Promise<void> {
@@ -227,9 +227,17 @@ class ApplyRun {
       imageId,
       poll,
       (state, elapsedMs) => this.emit({ type: 'call-waiting', callId: call.id, condition, state, elapsedMs }),
-      { timeoutMs: this.options.waitTimeoutMs ?? 600_000, intervalMs: this.options.pollIntervalMs ?? 2_000 },
+      { timeoutMs: this.options.waitTimeoutMs ?? 600_000, intervalMs: this.options.pollIntervalMs ?? 5_000 },
     );
   }
+}
+
+/** What the attempts at one send have learnt so far. */
+interface SendHistory {
+  /** An attempt failed in a way that may have taken effect on the server. */
+  ambiguous: boolean;
+  /** A "not found" was answered while the resource's stack was visible. */
+  sawStackVisible: boolean;
 }
 
 /**

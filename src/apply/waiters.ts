@@ -9,8 +9,12 @@ export interface PolledImage {
 
 export interface WaitOptions {
   timeoutMs: number;
+  /** The longest time between two polls. */
   intervalMs: number;
 }
+
+/** The first pause between polls; it doubles up to `intervalMs`, so quick transitions are seen quickly. */
+const FIRST_INTERVAL_MS = 100;
 
 /** A wait that ended without the resource reaching its condition; `name` is the state or `WaitTimeout`. */
 export class WaitError extends Error {
@@ -41,7 +45,7 @@ export async function waitForStreamingImage(
 ): Promise<void> {
   const rule = CONDITIONS[condition];
   const started = Date.now();
-  for (;;) {
+  for (let interval = Math.min(FIRST_INTERVAL_MS, options.intervalMs); ; interval = Math.min(interval * 2, options.intervalMs)) {
     const image = await poll();
     const state = image?.state;
     if (state === rule.success || (image === undefined && rule.notFoundIsSuccess)) return;
@@ -49,13 +53,13 @@ export async function waitForStreamingImage(
       throw new WaitError(state, `streaming image ${imageId} is ${state}: ${image?.statusMessage ?? 'no status message'}`);
     }
     const elapsedMs = Date.now() - started;
-    if (elapsedMs + options.intervalMs > options.timeoutMs) {
+    if (elapsedMs + interval > options.timeoutMs) {
       throw new WaitError(
         'WaitTimeout',
         `gave up after ${Math.round(elapsedMs / 1000)} s waiting for streaming image ${imageId} to be ${rule.success} (last state: ${state ?? 'not found'})`,
       );
     }
     report(state, elapsedMs);
-    await sleep(options.intervalMs);
+    await sleep(interval);
   }
 }

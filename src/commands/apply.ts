@@ -1,5 +1,223 @@
+import { readFile } from 'node:fs/promises';
+import { applyPlan, createApplyClients, DEFAULT_CONCURRENCY, exitCodeFor } from '../apply/applier.js';
+import type { ApplyEvent, ApplySummary } from '../apply/events.js';
+import { jsonReporter, textReporter, type ReportOutput } from '../apply/report.js';
+import { awsOptions, choiceFlag, fileOptions, numberFlag, parseFlags } from '../cli/args.js';
 import { UserError } from '../cli/errors.js';
+import { isInteractive, useColor } from '../cli/terminal.js';
+import { createClients, type AwsClients, type AwsTarget } from '../aws/clients.js';
+import { configPaths, loadConfig } from '../config/load.js';
+import type { LoadedConfig } from '../config/types.js';
+import { describeLive, type LiveState } from '../describe/index.js';
+import { buildPlan, liveDigests } from '../plan/build.js';
+import { configDigest } from '../config/digest.js';
+import { hasChanges, hasErrors, type Plan } from '../plan/types.js';
+import { parsePlanFile } from '../render/json.js';
+import { renderPlanText } from '../render/text.js';
 
-export async function run(_argv: string[]): Promise<number> {
-  throw new UserError('apply: not implemented yet');
+const HELP = `Usage: streamform apply [-f FILE|DIR]... [options]
+       streamform apply PLANFILE [options]
+
+Makes AWS match the config: computes the plan, shows it, asks for approval, then
+makes its API calls. With PLANFILE (written by 'streamform plan --out'), applies
+exactly that plan, after checking that neither the config nor any resource it
+touches has changed since it was computed.
+
+Options:
+  -f, --file FILE|DIR    config file or folder, repeatable (default: streamform.yaml)
+  -y, --yes              apply without asking (needed when there is no terminal)
+      --prune            also delete what this project owns but no longer declares
+      --concurrency N    resources applied at the same time (default ${DEFAULT_CONCURRENCY})
+      --format text|json plain lines, or one JSON object per event
+      --endpoint URL     one endpoint for every service (e.g. the emulator)
+      --region REGION    AWS region (default: the config's, then the SDK's)
+      --profile NAME     AWS profile
+
+Exit status: 0 when everything was applied (or nothing had to be); 1 when
+anything failed or was skipped, or the plan was refused. Ctrl-C stops starting
+new calls and lets those in flight finish; a second Ctrl-C exits at once (130).`;
+
+const FORMATS = ['text', 'json'] as const;
+type Format = (typeof FORMATS)[number];
+
+interface Settings {
+  yes: boolean;
+  prune: boolean;
+  concurrency?: number;
+  format?: Format;
+  target: AwsTarget;
+}
+
+export async function run(argv: string[]): Promise<number> {
+  const { values, positionals } = parseFlags(
+    'apply',
+    argv,
+    {
+      ...fileOptions,
+      ...awsOptions,
+      yes: { type: 'boolean', short: 'y' },
+      prune: { type: 'boolean' },
+      concurrency: { type: 'string' },
+      format: { type: 'string' },
+    },
+    true,
+  );
+  if (values.help) {
+    process.stdout.write(HELP + '\n');
+    return 0;
+  }
+  if (positionals.length > 1) throw new UserError(`apply: one plan file at most, got ${positionals.length} (${positionals.join(', ')})`);
+  const settings: Settings = {
+    yes: values.yes ?? false,
+    prune: values.prune ?? false,
+    concurrency: numberFlag('apply', 'concurrency', values.concurrency, 1, 64),
+    format: choiceFlag('apply', 'format', values.format, FORMATS),
+    target: { endpoint: values.endpoint, region: values.region, profile: values.profile },
+  };
+  const [planFile] = positionals;
+  if (planFile === undefined) return applyConfig(configPaths('apply', values.file), settings);
+  if (values.file) throw new UserError('apply: give either -f FILE|DIR or a saved PLANFILE, not both');
+  if (settings.prune) throw new UserError('apply: --prune does not apply to a saved plan; it was decided when the plan was made');
+  return applySavedPlan(planFile, settings);
+}
+
+/** load → describe → plan → show → approve → apply. */
+async function applyConfig(paths: string[], settings: Settings): Promise<number> {
+  const loaded = await loadConfig(paths);
+  const prune = settings.prune || loaded.config.prune === true;
+  const target = { ...settings.target, region: settings.target.region ?? loaded.config.region };
+  const { live, region } = await describe(loaded, target, prune);
+  const plan = buildPlan({ loaded, live, prune, region, endpoint: target.endpoint });
+
+  const canAsk = !settings.yes && isInteractive(settings.format) && Boolean(process.stdin.isTTY);
+  if (canAsk && hasChanges(plan) && !hasErrors(plan)) {
+    const { confirmPlan } = await import('../ui/index.js');
+    if (!(await confirmPlan(plan))) {
+      note('Apply cancelled; nothing was changed.');
+      return 1;
+    }
+    return execute(plan, { ...target, region }, settings);
+  }
+  show(plan, settings);
+  const refusal = refusalOf(plan, settings);
+  if (refusal !== undefined) return refusal;
+  if (!settings.yes) {
+    throw new UserError('apply: no terminal to ask for approval on; review the plan and run again with --yes to apply it');
+  }
+  return execute(plan, { ...target, region }, settings);
+}
+
+/** Applies a saved plan as it was reviewed, or refuses when the world moved since. */
+async function applySavedPlan(path: string, settings: Settings): Promise<number> {
+  const plan = parsePlanFile(await readPlanFile(path), path);
+  if (settings.target.region && settings.target.region !== plan.target.region) {
+    throw new UserError(`apply: ${path} was planned for region ${plan.target.region}, not ${settings.target.region}`);
+  }
+  const loaded = await loadConfig(plan.configFiles);
+  checkSameConfig(path, plan, loaded);
+  const target = { ...settings.target, region: plan.target.region, endpoint: settings.target.endpoint ?? plan.target.endpoint };
+  const prune = plan.changes.some((change) => change.action === 'delete');
+  const { live } = await describe(loaded, target, prune);
+  const touched = plan.changes.filter((change) => plan.calls.some((call) => call.address === change.address));
+  const current = liveDigests(live, touched.map((change) => change.address));
+  const changed = touched.filter((change) => current.get(change.address) !== change.liveDigest).map((change) => change.address);
+  if (changed.length > 0) {
+    throw new UserError(`apply: ${path} is stale: ${changed.join(', ')} changed since it was planned; run plan again`);
+  }
+  show(plan, settings);
+  return refusalOf(plan, settings) ?? execute(plan, target, settings);
+}
+
+/** Describing uses the SDK's own retries; only apply's calls retry visibly. */
+async function describe(loaded: LoadedConfig, target: AwsTarget, prune: boolean): Promise<{ live: LiveState; region: string }> {
+  const clients = createClients(target);
+  try {
+    return { live: await describeLive(loaded.config, clients, { prune, onNotice: note }), region: clients.region };
+  } finally {
+    destroy(clients);
+  }
+}
+
+function checkSameConfig(path: string, plan: Plan, loaded: LoadedConfig): void {
+  const files = plan.configFiles.join(', ');
+  if (loaded.config.project !== plan.project) {
+    throw new UserError(`apply: ${path} is a plan for project '${plan.project}', but ${files} declare project '${loaded.config.project}'`);
+  }
+  if (configDigest(loaded.config) !== plan.configDigest) {
+    throw new UserError(`apply: the config (${files}) changed since ${path} was planned; run plan again`);
+  }
+}
+
+async function readPlanFile(path: string): Promise<string> {
+  try {
+    return await readFile(path, 'utf8');
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    throw new UserError(`apply: cannot read plan file ${path}: ${code === 'ENOENT' ? 'no such file' : code === 'EISDIR' ? 'it is a folder (use -f for a config folder)' : (error as Error).message}`);
+  }
+}
+
+function show(plan: Plan, settings: Settings): void {
+  if (settings.format !== 'json') process.stdout.write(renderPlanText(plan, { color: useColor() }));
+}
+
+/** The exit status when the plan must not (or need not) be applied; undefined when it can go ahead. */
+function refusalOf(plan: Plan, settings: Settings): number | undefined {
+  if (hasErrors(plan)) {
+    const errors = plan.diagnostics.filter((d) => d.severity === 'error').length;
+    throw new UserError(`apply: the plan has ${errors === 1 ? 'an error' : `${errors} errors`}; nothing was applied`);
+  }
+  if (!hasChanges(plan)) {
+    // The text plan already ends with "No changes."; JSON output stays free of prose.
+    if (settings.format === 'json') note('No changes.');
+    return 0;
+  }
+  return undefined;
+}
+
+/** Runs the plan, shows its events, and derives the exit status from the summary. */
+async function execute(plan: Plan, target: AwsTarget, settings: Settings): Promise<number> {
+  const clients = createApplyClients(target);
+  const stop = new AbortController();
+  let interrupts = 0;
+  const onInterrupt = () => {
+    if (++interrupts > 1) {
+      note('streamform: interrupted again; exiting without waiting for the calls in flight. Run plan to see where things stand.');
+      process.exit(130);
+    }
+    stop.abort();
+  };
+  process.on('SIGINT', onInterrupt);
+  try {
+    const events = applyPlan(plan, clients, { concurrency: settings.concurrency, signal: stop.signal });
+    const summary = isInteractive(settings.format)
+      ? await (await import('../ui/index.js')).renderApplyEvents(events, { onInterrupt })
+      : await report(events, settings.format ?? 'text');
+    return exitCodeFor(summary);
+  } finally {
+    process.off('SIGINT', onInterrupt);
+    destroy(clients);
+  }
+}
+
+async function report(events: AsyncIterable<ApplyEvent>, format: Format): Promise<ApplySummary> {
+  const out: ReportOutput = {
+    line: (text) => process.stdout.write(text + '\n'),
+    progress: (text) => process.stderr.write(text + '\n'),
+  };
+  const show = format === 'json' ? jsonReporter(out) : textReporter(out, { color: useColor() });
+  let summary: ApplySummary | undefined;
+  for await (const event of events) {
+    show(event);
+    if (event.type === 'summary') summary = event.summary;
+  }
+  return summary!;
+}
+
+function destroy(clients: AwsClients): void {
+  for (const client of [clients.appstream, clients.nimble, clients.tagging]) client.destroy();
+}
+
+function note(text: string): void {
+  process.stderr.write(text + '\n');
 }

@@ -40,7 +40,8 @@ const summaryOf = (events: ApplyEvent[]) => ofType(events, 'summary')[0].summary
 
 describe('applyPlan', () => {
   it('runs creates, updates and deletes in phase and plan order, waiting on streaming images, and reports every step', async () => {
-    const emu = await start();
+    // Transitions long enough that the first poll always finds them in progress.
+    const emu = await start({ transitionMs: 200 });
     const plan = planOf([
       { address: 'stack/new', service: 'appstream', operation: 'CreateStack', input: { Name: 'new', Tags: { 'streamform:project': 'test' } } },
       { address: 'stack/new', service: 'appstream', operation: 'AssociateFleet', input: { StackName: 'new', FleetName: 'fleet-a' } },
@@ -149,8 +150,10 @@ describe('applyPlan', () => {
       { type: 'call-skipped', callId: 4 },
       { type: 'resource-finished', address: 'stack/new', status: 'failed' },
     ]);
-    // The stack itself is visible, so the missing fleet is not waited for as eventual consistency.
-    expect(ofType(events, 'call-retried').filter((e) => e.callId === 2)).toEqual([]);
+    // The stack itself is visible: one more attempt confirms that the fleet is what is missing,
+    // instead of waiting for it as if it were eventual consistency.
+    expect(ofType(events, 'call-retried').filter((e) => e.callId === 2)).toHaveLength(1);
+    expect((await emu.calls()).filter((c) => c.operation === 'AssociateFleet')).toHaveLength(2);
     expectEventsInOrder(events, [{ type: 'resource-finished', address: 'stack/kept', status: 'succeeded' }]);
     const summary = summaryOf(events);
     expect(summary).toMatchObject({ succeeded: 2, failed: 1, skipped: 2 });
@@ -204,7 +207,9 @@ describe('applyPlan', () => {
     });
     expect(summaryOf(broken).failures[0].message).toMatch(/is CREATE_FAILED: The EC2 image ami-bad could not be imported/);
 
-    const slow = await runPlan(create('slow', 'ami-3'), emu.url, { waitTimeoutMs: 25 });
+    await emu.close();
+    const never = await start({ transitionMs: 60_000 });
+    const slow = await runPlan(create('slow', 'ami-3'), never.url, { waitTimeoutMs: 25 });
     expect(ofType(slow, 'call-failed')[0].error).toEqual({
       name: 'WaitTimeout',
       message: expect.stringMatching(/^gave up after 0 s waiting for streaming image si-\S+ to be READY \(last state: CREATE_IN_PROGRESS\)$/),
