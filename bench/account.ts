@@ -1,5 +1,6 @@
 import { stringify } from 'yaml';
 import type { Config, ImageConfig, StackConfig, StreamingImageConfig } from '../src/config/types.js';
+import type { ImageState, StackState, StreamingImageState } from '../src/emulator/index.js';
 import { seededRandom } from '../src/emulator/random.js';
 
 /** How big an account is and how it is shaped. */
@@ -44,8 +45,8 @@ export interface Account {
 export interface EmulatorStateFile {
   account: string;
   region: string;
-  appstream: { stacks: Record<string, unknown>[]; fleets: Record<string, unknown>[]; images: Record<string, unknown>[] };
-  nimble: { studios: { studioId: string; streamingImages: Record<string, unknown>[] }[] };
+  appstream: { stacks: StackState[]; fleets: []; images: ImageState[] };
+  nimble: { studios: { studioId: string; streamingImages: StreamingImageState[] }[] };
 }
 
 const TEAMS = ['design', 'lighting', 'compositing', 'editorial', 'pipeline', 'finance', 'support'];
@@ -149,6 +150,12 @@ function userSettings(withClipboardLimit: boolean): StackConfig['UserSettings'] 
     { Action: 'PRINTING_TO_LOCAL_DEVICE', Permission: 'DISABLED' },
     ...(withClipboardLimit ? [{ Action: 'CLIPBOARD_COPY_TO_LOCAL_DEVICE', Permission: 'ENABLED' as const, MaximumLength: 1024 }] : []),
   ];
+}
+
+/** The account with its stacks already there, as another tool would have left them: the user's tags, none of streamform's. */
+export function withStacksCreated(account: Account): EmulatorStateFile {
+  const stacks = (account.config.stacks ?? []).map(({ Tags, ...fields }): StackState => ({ ...fields, ...(Tags ? { Tags } : {}) }));
+  return { ...account.initialState, appstream: { ...account.initialState.appstream, stacks } };
 }
 
 /** The config as a YAML file, as a user would write it. */

@@ -2,7 +2,7 @@ import { DescribeImagePermissionsCommand, DescribeImagesCommand, DescribeStacksC
 import { GetStreamingImageCommand } from '@aws-sdk/client-nimble';
 import type { AwsClients } from '../src/aws/clients.js';
 import type { Inventory } from './account.js';
-import { mapPool } from './stats.js';
+import { mapPool } from '../src/describe/paging.js';
 
 /** Terraform's default `-parallelism`. */
 export const BASELINE_CONCURRENCY = 10;
@@ -30,7 +30,7 @@ export async function refreshPerResource(clients: AwsClients, inventory: Invento
       await nimble.send(new GetStreamingImageCommand({ studioId, streamingImageId }));
     }),
   ];
-  await mapPool(refreshes, concurrency, (refresh) => refresh());
+  await mapPool(refreshes, (refresh) => refresh(), concurrency);
   return refreshes.length;
 }
 

@@ -63,7 +63,6 @@ export interface CallRecord {
   service: string;
   operation: string;
   status: number;
-  error?: string;
 }
 
 export interface EmulatorProcess {

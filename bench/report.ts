@@ -24,10 +24,18 @@ export interface MachineInfo {
   cpuModel: string;
   node: string;
   platform: string;
+  /** 1-minute load average when the run started: other work on the machine skews every number. */
+  loadAverage: number;
 }
 
 export function machineInfo(): MachineInfo {
-  return { cpus: os.availableParallelism(), cpuModel: cpuModel(), node: process.version, platform: `${os.platform()} ${os.arch()}` };
+  return {
+    cpus: os.availableParallelism(),
+    cpuModel: cpuModel(),
+    node: process.version,
+    platform: `${os.platform()} ${os.arch()}`,
+    loadAverage: os.loadavg()[0],
+  };
 }
 
 function cpuModel(): string {
@@ -78,7 +86,9 @@ export function renderTable(measurements: Measurement[], machine: MachineInfo, p
     };
   });
   const widths = [0, 1, 2].map((i) => Math.max(...rows.map((r) => r.cells[i].length)));
-  const lines = [`Machine: ${machine.cpuModel}, ${machine.cpus} CPUs, Node ${machine.node}, ${machine.platform}`];
+  const lines = [
+    `Machine: ${machine.cpuModel}, ${machine.cpus} CPUs, Node ${machine.node}, ${machine.platform}, load average ${machine.loadAverage.toFixed(2)} at start`,
+  ];
   let section = '';
   for (const { m, cells } of rows) {
     if (m.section !== section) {

@@ -12,17 +12,3 @@ export async function timed<T>(fn: () => Promise<T>): Promise<{ result: T; ms: n
   const result = await fn();
   return { result, ms: performance.now() - start };
 }
-
-/** Maps `items` through `fn` with at most `limit` calls in flight, keeping the input order. */
-export async function mapPool<T, R>(items: readonly T[], limit: number, fn: (item: T) => Promise<R>): Promise<R[]> {
-  const results = new Array<R>(items.length);
-  let next = 0;
-  const worker = async () => {
-    while (next < items.length) {
-      const index = next++;
-      results[index] = await fn(items[index]);
-    }
-  };
-  await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker));
-  return results;
-}

@@ -15,7 +15,7 @@ export interface ApplyBenchOptions {
 export interface ApplyBenchResult {
   ms: number;
   exitCode: number;
-  /** Calls that the rate limit let through. */
+  /** Calls answered with success: those the rate limit let through. */
   acceptedCalls: number;
   throttled: number;
   otherErrors: number;
@@ -50,9 +50,13 @@ export async function benchApply(options: ApplyBenchOptions): Promise<ApplyBench
   }
 }
 
-/** AppStream answers throttling with 400 and a `ThrottlingException` type, Nimble with 429. */
+/**
+ * The call log records statuses, not error types. The rate limit is the only fault injected here and
+ * the emulator answers it with 400 (awsJson: AppStream, tagging) or 429 (Nimble); a 400 for any other
+ * reason (a rejected request) would fail its resource, which `failedResources` reports.
+ */
 export function isThrottling(call: CallRecord): boolean {
-  return call.status === 429 || /Throttl|RequestLimitExceeded/.test(call.error ?? '');
+  return call.status === 400 || call.status === 429;
 }
 
 export function applyMeasurements(result: ApplyBenchResult, options: ApplyBenchOptions): Measurement[] {
@@ -60,7 +64,13 @@ export function applyMeasurements(result: ApplyBenchResult, options: ApplyBenchO
   const floorMs = (result.acceptedCalls / options.rateLimit) * 1000;
   return [
     { section, name: 'streamform apply: wall time', value: result.ms, unit: 'ms' },
-    { section, name: `floor: ${result.acceptedCalls} calls / ${options.rateLimit} per second`, value: floorMs, unit: 'ms' },
+    {
+      section,
+      name: `floor: ${result.acceptedCalls} calls / ${options.rateLimit} per second`,
+      value: floorMs,
+      unit: 'ms',
+      note: `the emulator's bucket starts full (a burst of ${options.rateLimit} calls), so an apply can finish up to 1 s under this floor`,
+    },
     { section, name: 'wall time / floor', value: result.ms / floorMs, unit: 'x', target: { op: '<=', bound: 1.2 } },
     { section, name: 'throttling errors answered', value: result.throttled, unit: 'count' },
     ...(result.otherErrors ? [{ section, name: 'other errors answered', value: result.otherErrors, unit: 'count' as const }] : []),

@@ -1,3 +1,5 @@
+import { join } from 'node:path';
+import type { PlanSummary } from '../../src/plan/types.js';
 import { builtScript, runNode } from '../processes.js';
 import type { Measurement } from '../report.js';
 import type { Scenario } from '../scenario.js';
@@ -6,15 +8,21 @@ import { median } from '../stats.js';
 export interface ComputeBenchOptions {
   resources: number;
   runs: number;
+  workDir: string;
 }
 
-/** What one worker process reports (see compute-worker.ts). */
+/** What one `compute-worker plan` process reports. */
 export interface ComputeSample {
   resources: number;
   ms: number;
   maxRssKb: number;
   changes: number;
   calls: number;
+  summary: PlanSummary;
+  /** The summary the synthetic changes call for. */
+  expected: PlanSummary;
+  /** Error diagnostics in the plan (none expected). */
+  errors: number;
 }
 
 export interface ComputeBenchResult {
@@ -26,10 +34,15 @@ export interface ComputeBenchResult {
 /** Each run is a fresh process, as each `streamform plan` is: a cold JIT and a peak RSS of its own. */
 export async function benchCompute(options: ComputeBenchOptions): Promise<ComputeBenchResult> {
   const worker = builtScript('bench/compute-worker.js');
+  const input = join(options.workDir, `compute-${options.resources}.json`);
+  const check = (result: { code: number; stderr: string }, step: string) => {
+    if (result.code !== 0) throw new Error(`compute worker (${step}) exited with ${result.code}: ${result.stderr.trim().split('\n')[0]}`);
+  };
+  check(await runNode([worker, 'prepare', String(options.resources), input]), 'prepare');
   const samples: ComputeSample[] = [];
   for (let run = 0; run < options.runs; run++) {
-    const result = await runNode([worker, String(options.resources)]);
-    if (result.code !== 0) throw new Error(`compute worker exited with ${result.code}: ${result.stderr.trim().split('\n')[0]}`);
+    const result = await runNode([worker, 'plan', input]);
+    check(result, 'plan');
     samples.push(JSON.parse(result.stdout) as ComputeSample);
   }
   return {
@@ -39,8 +52,11 @@ export async function benchCompute(options: ComputeBenchOptions): Promise<Comput
   };
 }
 
+const summaryText = (s: PlanSummary) => `${s.create} to create, ${s.update} to update, ${s.replace} to replace, ${s.delete} to delete`;
+
 export function computeMeasurements(result: ComputeBenchResult, options: ComputeBenchOptions): Measurement[] {
-  const section = `Compute: normalize + diff + plan of ${options.resources.toLocaleString('en-US')} synthetic resources in-process, no network; median of ${options.runs}`;
+  const { last } = result;
+  const section = `Compute: normalize + diff + plan of ${last.resources.toLocaleString('en-US')} synthetic resources in-process, no network; median of ${options.runs}`;
   return [
     {
       section,
@@ -48,16 +64,27 @@ export function computeMeasurements(result: ComputeBenchResult, options: Compute
       value: result.ms,
       unit: 'ms',
       target: { op: '<', bound: 1000 },
-      note: `the plan holds ${result.last.changes} changes and ${result.last.calls} calls`,
+      note: `the plan: ${summaryText(last.summary)}, ${last.calls} calls`,
     },
     { section, name: 'peak RSS of the process', value: result.maxRssMb, unit: 'MB', target: { op: '<', bound: 250 } },
+  ];
+}
+
+/** A plan that does not match the synthetic changes means the numbers measure the wrong work. */
+export function computeProblems(result: ComputeBenchResult): string[] {
+  const { summary, expected, errors } = result.last;
+  return [
+    ...(summaryText(summary) !== summaryText(expected) ? [`compute: the plan has ${summaryText(summary)}; the synthetic changes call for ${summaryText(expected)}`] : []),
+    ...(errors ? [`compute: the plan has ${errors} error diagnostics`] : []),
   ];
 }
 
 export const computeScenario: Scenario = {
   name: 'compute',
   async run(context) {
-    const options: ComputeBenchOptions = { resources: context.quick ? 1000 : 10_000, runs: context.runs };
-    return computeMeasurements(await benchCompute(options), options);
+    const options: ComputeBenchOptions = { resources: context.quick ? 1000 : 10_000, runs: context.runs, workDir: context.workDir };
+    const result = await benchCompute(options);
+    context.problems.push(...computeProblems(result));
+    return computeMeasurements(result, options);
   },
 };

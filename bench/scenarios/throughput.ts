@@ -1,7 +1,7 @@
 import http from 'node:http';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { generateAccount } from '../account.js';
+import { generateAccount, withStacksCreated } from '../account.js';
 import { startEmulatorProcess } from '../processes.js';
 import type { Measurement } from '../report.js';
 import type { Scenario } from '../scenario.js';
@@ -26,9 +26,9 @@ export interface ThroughputBenchResult {
  * connections from a plain HTTP client, so the SDK's own cost does not hide the server's.
  */
 export async function benchThroughput(options: ThroughputBenchOptions): Promise<ThroughputBenchResult> {
-  const { config } = generateAccount({ stacks: options.stacks, images: 0, streamingImages: 0, studios: 1, sharedImageEvery: 1, seed: 4 });
+  const account = generateAccount({ stacks: options.stacks, images: 0, streamingImages: 0, studios: 1, sharedImageEvery: 1, seed: 4 });
   const statePath = join(options.workDir, 'throughput-state.json');
-  writeFileSync(statePath, JSON.stringify({ account: '123456789012', region: 'us-east-1', appstream: { stacks: config.stacks, fleets: [], images: [] } }));
+  writeFileSync(statePath, JSON.stringify(withStacksCreated(account)));
   const emulator = await startEmulatorProcess(['--state', statePath]);
   const agent = new http.Agent({ keepAlive: true, maxSockets: options.concurrency });
   try {
