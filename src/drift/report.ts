@@ -8,6 +8,7 @@ import type { LoadedConfig } from '../config/types.js';
 import type { Diagnostic, Plan, PlanSummary, ResourceChange } from '../plan/types.js';
 import { formatValue, plural } from '../ui/format.js';
 import { declaredPointers } from '../configdiff/compare.js';
+import { sortedDiagnostics } from '../render/format.js';
 import { formatAnnotation, type Annotation } from './github.js';
 
 export interface DriftReport {
@@ -70,7 +71,7 @@ export function driftAnnotations(report: DriftReport, loaded: LoadedConfig): str
       };
     });
   });
-  for (const diagnostic of report.plan.diagnostics) annotations.push(diagnosticAnnotation(diagnostic, at(diagnostic.address && pointers.get(diagnostic.address))));
+  for (const diagnostic of sortedDiagnostics(report.plan)) annotations.push(diagnosticAnnotation(diagnostic, at(diagnostic.address && pointers.get(diagnostic.address))));
   return annotations.map(formatAnnotation);
 }
 

@@ -27,6 +27,12 @@ stacks:
     DisplayName: Editorial
 `;
 
+/** Dummy credentials and no pager; a profile from the environment would be looked up and fail. */
+function awsCliEnv(): NodeJS.ProcessEnv {
+  const { AWS_PROFILE: _, AWS_DEFAULT_PROFILE: __, ...env } = process.env;
+  return { ...env, AWS_PAGER: '', AWS_ACCESS_KEY_ID: 'emulator', AWS_SECRET_ACCESS_KEY: 'emulator' };
+}
+
 describe('streamform drift', () => {
   let emulator: TestEmulator;
   let dir: string;
@@ -59,7 +65,7 @@ describe('streamform drift', () => {
     await promisify(execFile)(
       AWS_CLI,
       ['appstream', 'update-stack', '--name', 'design', '--redirect-url', 'https://elsewhere.example.com/', '--endpoint-url', emulator.url, '--region', 'us-east-1'],
-      { env: { ...process.env, AWS_PAGER: '', AWS_ACCESS_KEY_ID: 'emulator', AWS_SECRET_ACCESS_KEY: 'emulator', AWS_PROFILE: '' } },
+      { env: awsCliEnv() },
     );
     try {
       const text = await runCli(['drift', '-f', config, '--endpoint', emulator.url, '--report', join(dir, 'drift.md')]);
