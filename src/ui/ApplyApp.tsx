@@ -1,5 +1,5 @@
 import { useEffect, useReducer, useRef, useState } from 'react';
-import { useApp, useInput } from 'ink';
+import { useApp, useInput, useStdin } from 'ink';
 import type { ApplyEvent, ApplySummary } from '../apply/events.js';
 import { applyEvent, initialApplyViewState, type ApplyViewState } from './apply-model.js';
 import { ApplyView } from './ApplyView.js';
@@ -23,6 +23,7 @@ const received = (state: ApplyViewState, { event, at }: { event: ApplyEvent; at:
 /** Live apply progress: the one place that consumes the events, reads Ctrl-C and ends the view. */
 export function ApplyApp({ events, onInterrupt, onExit }: Props) {
   const { exit } = useApp();
+  const { isRawModeSupported } = useStdin();
   const { rows } = useTerminalSize();
   const [state, dispatch] = useReducer(received, initialApplyViewState);
   const [ended, setEnded] = useState<{ error: unknown } | { abandoned: true } | 'done'>();
@@ -63,8 +64,7 @@ export function ApplyApp({ events, onInterrupt, onExit }: Props) {
     exit();
   }, [ended]);
 
-  useInput((input, key) => {
-    if (!(key.ctrl && input === 'c')) return;
+  const interrupt = () => {
     interrupts.current += 1;
     if (interrupts.current > 1) {
       setEnded({ abandoned: true });
@@ -72,7 +72,16 @@ export function ApplyApp({ events, onInterrupt, onExit }: Props) {
     }
     dispatch({ event: { type: 'stopping' }, at: Date.now() });
     onInterrupt?.();
-  });
+  };
+  // Keys need raw mode; without it (stdin not a terminal) Ctrl-C still arrives, as a signal.
+  useInput((input, key) => key.ctrl && input === 'c' && interrupt(), { isActive: isRawModeSupported });
+  useEffect(() => {
+    if (isRawModeSupported) return;
+    process.on('SIGINT', interrupt);
+    return () => {
+      process.off('SIGINT', interrupt);
+    };
+  }, [isRawModeSupported]);
 
   return <ApplyView state={state} now={now} rows={rows} />;
 }

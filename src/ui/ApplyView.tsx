@@ -42,7 +42,7 @@ export function ApplyView({ state, now, rows }: Props) {
         {shownPending.map((progress) => (
           <CallRow key={progress.call.id} progress={progress} columns={columns} now={now} />
         ))}
-        {shownPending.length < pending.length && <Text dimColor>  … {pending.length - shownPending.length} more pending</Text>}
+        {shownPending.length < pending.length && <Text dimColor>{`  … ${pending.length - shownPending.length} more pending`}</Text>}
         {state.stopping && !state.summary && (
           <Text color="yellow" bold>
             stopping… no new calls start; waiting for {plural(running.length, 'call')} in flight (Ctrl-C again to exit now)
@@ -91,7 +91,8 @@ function CallRow({ progress, columns, now }: { readonly progress: CallProgress; 
   return (
     <Text wrap="truncate-end">
       {icon} <Text dimColor>{String(call.id).padStart(columns.id)}</Text> <Text bold={status === 'running'}>{call.operation.padEnd(columns.operation)}</Text>{' '}
-      {call.address.padEnd(columns.address)}  <CallDetail progress={progress} now={now} />
+      {call.address.padEnd(columns.address) + '  '}
+      <CallDetail progress={progress} now={now} />
     </Text>
   );
 }

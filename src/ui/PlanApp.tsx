@@ -33,16 +33,29 @@ export function PlanApp({ plan, mode, onExit }: Props) {
     exit();
   }, [answer]);
 
+  /** Handles one key; true once the view has its answer. */
+  const handle = (input: string, key: Key): boolean => {
+    const command = navigation(input, key);
+    if (command) {
+      setState((current) => planViewReducer(current, command, rows, Math.max(1, bodyHeight - 2)));
+      return false;
+    }
+    if (mode === 'confirm') {
+      setAnswer(input === 'y' || input === 'Y');
+      return true;
+    }
+    if (input === 'q' || key.escape || (key.ctrl && input === 'c')) {
+      setAnswer(false);
+      return true;
+    }
+    return false;
+  };
+
   useInput(
     (input, key) => {
-      const command = navigation(input, key);
-      if (command) {
-        setState((current) => planViewReducer(current, command, rows, Math.max(1, bodyHeight - 2)));
-      } else if (mode === 'confirm') {
-        setAnswer(input === 'y' || input === 'Y');
-      } else if (input === 'q' || key.escape || (key.ctrl && input === 'c')) {
-        setAnswer(false);
-      }
+      // Keys typed (or pasted) faster than they are read arrive as one string: take them one at a time.
+      if (input.length <= 1 || key.ctrl || key.meta) return void handle(input, key);
+      for (const character of input) if (handle(character, { ...key, return: character === '\r' })) return;
     },
     { isActive: answer === undefined },
   );

@@ -35,14 +35,12 @@ export function PlanView({ plan, lines, offset, bodyHeight, prompt = false, answ
       ))}
       <Text dimColor wrap="truncate-end">
         ↑↓ move · enter expand · c calls · {prompt ? 'y apply · n cancel' : 'q quit'}
-        {offset > 0 || below > 0 ? `   (${offset > 0 ? `↑ ${offset} more` : ''}${offset > 0 && below > 0 ? ', ' : ''}${below > 0 ? `↓ ${below} more` : ''})` : ''}
+        {offset > 0 || below > 0
+          ? `   (${offset > 0 ? `↑ ${offset} more` : ''}${offset > 0 && below > 0 ? ', ' : ''}${below > 0 ? `↓ ${below} more` : ''})`
+          : ''}
       </Text>
       <Text bold>{summaryLine(plan.summary, hasChanges(plan))}</Text>
-      {prompt && (
-        <Text bold>
-          Apply these changes? y/N{answer === undefined ? '' : answer ? ' yes' : ' cancelled'}
-        </Text>
-      )}
+      {prompt && <Text bold>Apply these changes? y/N{answer === undefined ? '' : answer ? ' yes' : ' cancelled'}</Text>}
     </Box>
   );
 }

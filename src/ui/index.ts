@@ -5,17 +5,25 @@
 import { createElement } from 'react';
 import { render } from 'ink';
 import type { ApplyEvent, ApplySummary } from '../apply/events.js';
+import { UserError } from '../cli/errors.js';
+import { useColor } from '../cli/terminal.js';
 import type { Plan } from '../plan/types.js';
+import { renderPlanText } from '../render/text.js';
 import { ApplyApp, type ApplyOutcome } from './ApplyApp.js';
 import { PlanApp } from './PlanApp.js';
 
-/** The plan, browsable with the keyboard, until `q`. */
+/** The plan, browsable with the keyboard, until `q`; printed as text when there is no keyboard to browse with. */
 export async function showPlan(plan: Plan): Promise<void> {
+  if (!process.stdin.isTTY) {
+    process.stdout.write(renderPlanText(plan, { color: useColor(), width: process.stdout.columns }));
+    return;
+  }
   await planView(plan, 'browse');
 }
 
 /** The plan, then "Apply these changes? y/N": true only for `y`. */
 export async function confirmPlan(plan: Plan): Promise<boolean> {
+  if (!process.stdin.isTTY) throw new UserError('cannot ask for approval: standard input is not a terminal; pass --yes to apply without asking');
   return planView(plan, 'confirm');
 }
 

@@ -167,7 +167,11 @@ function callLines(calls: readonly PlannedCall[], rows: readonly PlanRow[], stat
         ],
       };
       if (!state.expanded.has(call.address)) return [line];
-      const input = valueLines(call.input, width - INDENT.length).map((text, i) => ({ key: `call-${call.id}#input-${i}`, row, segments: [{ text: INDENT + text }] }));
+      const input = valueLines(call.input, width - INDENT.length).map((text, i) => ({
+        key: `call-${call.id}#input-${i}`,
+        row,
+        segments: [{ text: INDENT + text }],
+      }));
       return [line, ...input];
     }),
   ];

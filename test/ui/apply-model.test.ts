@@ -17,7 +17,12 @@ describe('applyEvent', () => {
 
   it('shows a retry on the running call while it lasts and counts it once the call is done', () => {
     const retrying = fold(run.slice(0, 4));
-    expect(retrying.calls[2]).toMatchObject({ status: 'running', startedAt: 1_000, retries: 1, retry: { attempt: 2, error: 'ThrottlingException: Rate exceeded', delayMs: 400 } });
+    expect(retrying.calls[2]).toMatchObject({
+      status: 'running',
+      startedAt: 1_000,
+      retries: 1,
+      retry: { attempt: 2, error: 'ThrottlingException: Rate exceeded', delayMs: 400 },
+    });
     const done = fold(run.slice(0, 9));
     expect(done.calls[2]).toMatchObject({ status: 'succeeded', durationMs: 900, retries: 1, retry: undefined });
   });
@@ -25,7 +30,11 @@ describe('applyEvent', () => {
   it('places a wait on the clock of arrival and keeps its start while the same wait goes on', () => {
     const waiting = fold(run.slice(0, 13), 3_000);
     expect(waiting.calls[4].wait).toEqual({ condition: 'StreamingImageReady', state: 'CREATE_IN_PROGRESS', since: 2_000 });
-    const later = applyEvent(waiting, { type: 'call-waiting', callId: 5, condition: 'StreamingImageReady', state: 'CREATE_IN_PROGRESS', elapsedMs: 5_900 }, 7_950);
+    const later = applyEvent(
+      waiting,
+      { type: 'call-waiting', callId: 5, condition: 'StreamingImageReady', state: 'CREATE_IN_PROGRESS', elapsedMs: 5_900 },
+      7_950,
+    );
     expect(later.calls[4].wait?.since).toBe(2_000);
     const done = applyEvent(later, { type: 'call-succeeded', callId: 5, durationMs: 6_000 }, 8_000);
     expect(done.calls[4].wait).toBeUndefined();

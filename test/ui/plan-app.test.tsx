@@ -89,6 +89,16 @@ describe('approval', () => {
     expect(app.lastFrame()).toContain('Apply these changes? y/N yes');
   });
 
+  it('takes keys that arrive together (typed fast or pasted) one at a time', async () => {
+    const onExit = vi.fn();
+    const app = render(<PlanApp plan={studioPlan()} mode="confirm" onExit={onExit} />);
+    await press(app, 'j\rcyn');
+    await vi.waitFor(() => expect(onExit).toHaveBeenCalledExactlyOnceWith(true));
+    const frame = await frameWith(app, 'API calls, in execution order');
+    expect(frame).toContain('› 4. TagResource stack/edit');
+    expect(frame).toContain('Apply these changes? y/N yes');
+  });
+
   it.each([['n'], ['q'], [KEY.escape], [KEY.ctrlC], ['x']])('cancels on %j', async (key) => {
     const onExit = vi.fn();
     const app = render(<PlanApp plan={studioPlan()} mode="confirm" onExit={onExit} />);

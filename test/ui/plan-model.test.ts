@@ -2,7 +2,11 @@ import { describe, expect, it } from 'vitest';
 import { initialPlanViewState, planLines, planRows, planViewReducer, scrollOffset, wrapText, type Line } from '../../src/ui/plan-model.js';
 import { longPlan, studioPlan } from './fixtures.js';
 
-const text = (line: Line) => line.segments.map((s) => s.text).join('').trimEnd();
+const text = (line: Line) =>
+  line.segments
+    .map((s) => s.text)
+    .join('')
+    .trimEnd();
 
 describe('planRows', () => {
   it('lists changes, then resources that only have diagnostics, errors first; unchanged resources stay out', () => {
@@ -66,7 +70,9 @@ describe('planLines', () => {
 
   it('keeps diagnostics under their resource whether expanded or not, and wraps long messages', () => {
     const row = rows.findIndex((r) => r.address === 'stack/broken');
-    const lines = planLines(plan, rows, initialPlanViewState, 40).filter((l) => l.row === row).map(text);
+    const lines = planLines(plan, rows, initialPlanViewState, 40)
+      .filter((l) => l.row === row)
+      .map(text);
     expect(lines).toEqual([
       expect.stringContaining('stack/broken'),
       '      ✖ error: StackErrors:',
