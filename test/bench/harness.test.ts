@@ -6,7 +6,13 @@ import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
 import { configYaml, generateAccount, stacksOnlyConfig, type AccountShape } from '../../bench/account.js';
+import { runNode, builtScript } from '../../bench/processes.js';
 import { machineInfo, passes, renderJson, renderTable, type Measurement } from '../../bench/report.js';
+import { applyMeasurements, benchApply } from '../../bench/scenarios/apply.js';
+import { benchCompute, computeMeasurements, computeProblems } from '../../bench/scenarios/compute.js';
+import { benchPlan, planMeasurements } from '../../bench/scenarios/plan.js';
+import { benchStartup, startupMeasurements } from '../../bench/scenarios/startup.js';
+import { benchThroughput } from '../../bench/scenarios/throughput.js';
 import { median } from '../../bench/stats.js';
 
 const TINY: AccountShape = { stacks: 4, images: 4, streamingImages: 3, studios: 2, sharedImageEvery: 2, seed: 7 };
@@ -74,5 +80,79 @@ describe('helpers', () => {
   it('median of odd and even counts', () => {
     expect(median([5, 1, 3])).toBe(3);
     expect(median([4, 1, 3, 2])).toBe(2.5);
+  });
+});
+
+describe('scenarios at a tiny scale', () => {
+  it('plan: seeds the account, then measures streamform, the baseline and the fallback on the same account', async () => {
+    const options = { shape: TINY, runs: 2, latencyMs: 0, workDir };
+    const result = await benchPlan(options);
+    expect(result.problems).toEqual([]);
+    expect(result.seed.calls).toBeGreaterThan(TINY.stacks);
+    // Per stack and per image two calls, per streaming image one, every run.
+    expect(result.bulk.baseline.calls).toEqual([19, 19]);
+    expect(result.bulk.streamform.calls).toHaveLength(2);
+    expect(result.fallback.streamform.ms).toHaveLength(2);
+    // One page of each listing, the two shared images' permissions, one listing per studio.
+    expect(result.bulk.bound.parts.map((p) => [p.what.split(' ')[0], p.calls])).toEqual([
+      ['DescribeStacks', 1],
+      ['GetResources', 1],
+      ['DescribeImages', 1],
+      ['DescribeImagePermissions', 2],
+      ['ListStreamingImages', 2],
+    ]);
+    expect(result.bulk.bound.total).toBe(7);
+    expect(result.fallback.bound.total).toBe(1 + 1 + 8 + 1 + 2 + 2);
+    const rows = planMeasurements(result, options);
+    expect(rows.filter((row) => row.target).map((row) => row.name)).toEqual([
+      'wall time streamform/baseline',
+      'streamform plan: API calls',
+      'calls streamform/baseline',
+      'fallback: API calls',
+      'fallback calls/baseline calls',
+    ]);
+  });
+
+  it('apply: creates every stack and counts what the rate limit answered', async () => {
+    const options = { stacks: 5, rateLimit: 1000, latencyMs: 0, workDir };
+    const result = await benchApply(options);
+    expect(result).toMatchObject({ exitCode: 0, failedResources: 0, throttled: 0, otherErrors: 0 });
+    expect(result.acceptedCalls).toBeGreaterThanOrEqual(5);
+    expect(applyMeasurements(result, options).find((m) => m.name === 'failed resources')?.value).toBe(0);
+  });
+
+  it('compute: the measured plan holds exactly the synthetic changes', async () => {
+    const options = { resources: 100, runs: 1, workDir };
+    const result = await benchCompute(options);
+    expect(result.last.resources).toBeGreaterThanOrEqual(100);
+    expect(result.last.summary).toEqual(result.last.expected);
+    expect(result.last.expected.update).toBeGreaterThan(0);
+    expect(result.last.expected.create).toBeGreaterThan(0);
+    expect(result.last.expected.delete).toBeGreaterThan(0);
+    expect(computeProblems(result)).toEqual([]);
+    expect(result.maxRssMb).toBeGreaterThan(0);
+    expect(computeMeasurements(result, options).map((m) => m.unit)).toEqual(['ms', 'MB']);
+  });
+
+  it('start-up: --version and validate of a generated file succeed', async () => {
+    const options = { resources: 12, runs: 1, workDir };
+    const result = await benchStartup(options);
+    expect(result.validateOutput).toMatch(/^ok/);
+    expect(startupMeasurements(result, options)).toHaveLength(5);
+  });
+
+  it('emulator throughput: answers every request it is sent', async () => {
+    const result = await benchThroughput({ stacks: 5, concurrency: 2, maxRequests: 40, maxMs: 20_000, workDir });
+    expect(result).toMatchObject({ requests: 40, failed: 0 });
+  });
+
+  it('the command line: --help, and one line for a bad flag', async () => {
+    const run = builtScript('bench/run.js');
+    const help = await runNode([run, '--help']);
+    expect(help.code).toBe(0);
+    expect(help.stdout).toContain('--only LIST');
+    const bad = await runNode([run, '--only', 'nothing']);
+    expect(bad.code).toBe(1);
+    expect(bad.stderr).toBe('bench: --only: unknown scenario nothing (scenarios: plan, apply, compute, startup, emulator)\n');
   });
 });
