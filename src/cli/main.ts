@@ -3,6 +3,10 @@
 // so every command (and the AWS SDK, React and Ink behind it) is loaded only when it runs.
 import { createRequire } from 'node:module';
 
+// The SDK's notice that its future releases need a newer Node concerns streamform's maintainers
+// (the SDK version is pinned), not the people running a plan.
+process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
+
 type CommandModule = { run(argv: string[]): Promise<number> };
 
 const commands: Record<string, { summary: string; load: () => Promise<CommandModule> }> = {
