@@ -21,8 +21,8 @@ export function config(parts: Partial<Config> = {}): Config {
 }
 
 /** Small transition times keep waits short; the seed keeps ids stable. */
-export function emulator(options: EmulatorOptions = {}): Promise<TestEmulator> {
-  return startTestEmulator({ transitionMs: 20, seed: 7, ...options });
+export function emulator(options: EmulatorOptions = {}, target: Parameters<typeof startTestEmulator>[1] = {}): Promise<TestEmulator> {
+  return startTestEmulator({ transitionMs: 20, seed: 7, ...options }, target);
 }
 
 export interface Planned {

@@ -1,0 +1,163 @@
+/** The describe stage against the emulator: what it reads, and exactly how many calls it takes. */
+import { afterEach, describe, expect, test } from 'vitest';
+import type { Config } from '../../src/config/types.js';
+import { describeLive } from '../../src/describe/index.js';
+import { chooseTagReader } from '../../src/describe/tags.js';
+import type { EmulatorState } from '../../src/emulator/index.js';
+import { OWNER_TAG } from '../../src/plan/ownership.js';
+import type { TestEmulator } from '../helpers/emulator.js';
+import { apply, config, emulator, planWith } from './helpers.js';
+
+let open: TestEmulator[] = [];
+async function start(...args: Parameters<typeof emulator>) {
+  const em = await emulator(...args);
+  open.push(em);
+  return em;
+}
+afterEach(async () => {
+  await Promise.all(open.map((em) => em.close()));
+  open = [];
+});
+
+/** Calls the emulator served, counted per operation. */
+async function callCounts(em: TestEmulator): Promise<Record<string, number>> {
+  const counts: Record<string, number> = {};
+  for (const call of await em.calls()) counts[call.operation] = (counts[call.operation] ?? 0) + 1;
+  return counts;
+}
+
+const range = (n: number) => Array.from({ length: n }, (_, i) => i);
+const name = (i: number) => `stack-${String(i).padStart(2, '0')}`;
+
+/** 60 stacks (10 of them with a fleet), 3 images (2 shared), 8 streaming images in 2 studios. */
+const SIXTY: Config = config({
+  stacks: range(60).map((i) => ({ Name: name(i), Description: `Stack ${i}`, ...(i < 10 ? { Fleets: ['fleet-1'] } : {}) })),
+  images: [
+    { Name: 'img-a', SharedWith: [{ AccountId: '111111111111', AllowFleet: true, AllowImageBuilder: false }] },
+    { Name: 'img-b', SharedWith: [{ AccountId: '222222222222', AllowFleet: true, AllowImageBuilder: true }] },
+    { Name: 'img-c', Tags: { os: 'linux' } },
+  ],
+  streamingImages: [
+    ...range(7).map((i) => ({ StudioId: 'studio-1', Name: `si-${i}`, Ec2ImageId: 'ami-1' })),
+    { StudioId: 'studio-2', Name: 'si-x', Ec2ImageId: 'ami-2' },
+  ],
+});
+const SIXTY_SEED: EmulatorState = {
+  appstream: { fleets: [{ Name: 'fleet-1' }], images: ['img-a', 'img-b', 'img-c'].map((Name) => ({ Name })) },
+  nimble: { studios: [{ studioId: 'studio-1' }, { studioId: 'studio-2' }] },
+};
+
+/** An emulator serving pages of 5 whose account already matches SIXTY, its call log cleared. */
+async function appliedSixty(options: { denyTagging?: boolean } = {}): Promise<TestEmulator> {
+  const setup = await start({ pageSize: 5, state: SIXTY_SEED });
+  await apply(setup, (await planWith(setup, SIXTY)).plan);
+  const em = await start({ pageSize: 5, state: await setup.getState(), ...options });
+  await em.clearCalls();
+  return em;
+}
+
+describe('the number of calls (60 stacks, pages of 5)', () => {
+  test('bulk tags: every listing page once, plus the calls no API can batch', async () => {
+    const em = await appliedSixty();
+    const { plan, notices } = await planWith(em, SIXTY);
+    expect(plan.calls).toEqual([]);
+    expect(plan.diagnostics).toEqual([]);
+    expect(notices).toEqual([]);
+    expect(await callCounts(em)).toEqual({
+      DescribeStacks: 12, // 60 stacks / 5
+      GetResources: 13, // 60 stacks + 3 images, all tagged / 5
+      ListAssociatedFleets: 10, // the stacks that declare Fleets
+      DescribeImages: 1, // 3 names in one batch, one page
+      DescribeImagePermissions: 2, // the images that declare SharedWith
+      ListStreamingImages: 3, // studio-1: 7 images / 5 = 2 pages; studio-2: 1
+    });
+  });
+
+  test('without permission for GetResources: one refused attempt, then one ListTagsForResource per resource, said once', async () => {
+    const em = await appliedSixty({ denyTagging: true });
+    const { plan, notices } = await planWith(em, SIXTY);
+    expect(plan.calls).toEqual([]);
+    expect(notices).toHaveLength(1);
+    expect(notices[0]).toMatch(/^GetResources is not allowed \(AccessDeniedException: .*\); reading tags with one ListTagsForResource per resource instead$/);
+    expect(await callCounts(em)).toEqual({
+      DescribeStacks: 12,
+      GetResources: 1,
+      ListTagsForResource: 63,
+      ListAssociatedFleets: 10,
+      DescribeImages: 1,
+      DescribeImagePermissions: 2,
+      ListStreamingImages: 3,
+    });
+  });
+});
+
+describe('choosing how to read tags', () => {
+  test('per resource when that is fewer calls than the pages of a bulk read', () => {
+    expect(chooseTagReader({ accountStacks: 500, stacks: 1, images: 0 })).toBe('per-resource');
+    expect(chooseTagReader({ accountStacks: 500, stacks: 5, images: 0 })).toBe('per-resource');
+    expect(chooseTagReader({ accountStacks: 500, stacks: 6, images: 0 })).toBe('bulk');
+    expect(chooseTagReader({ accountStacks: 500, stacks: 500, images: 500 })).toBe('bulk');
+    expect(chooseTagReader({ accountStacks: 500, stacks: 0, images: 2 })).toBe('bulk');
+    expect(chooseTagReader({ accountStacks: 0, stacks: 0, images: 1 })).toBe('per-resource');
+  });
+
+  test('2 declared stacks among 250: two ListTagsForResource, no GetResources', async () => {
+    const stacks = range(250).map((i) => ({ Name: `s-${i}`, Tags: { [OWNER_TAG]: 'elsewhere' } }));
+    const em = await start({ state: { appstream: { stacks } } });
+    const cfg = config({ stacks: [{ Name: 's-1' }, { Name: 'new' }] });
+    const { plan } = await planWith(em, cfg);
+    expect(plan.changes.map((c) => `${c.address} ${c.action}`)).toEqual(['stack/new create', 'stack/s-1 no-op']);
+    expect(await callCounts(em)).toEqual({ DescribeStacks: 10, ListTagsForResource: 1 });
+  });
+
+  test('what bulk tags would make the plan report is read again per resource before it is reported', async () => {
+    // Untagged resources are absent from GetResources: the unowned stack shows as an adoption, so it is confirmed.
+    const em = await start({ state: { appstream: { stacks: [{ Name: 'unowned' }, { Name: 'theirs', Tags: { [OWNER_TAG]: 'other' } }, { Name: 'a' }, { Name: 'b' }] } } });
+    const { plan: first } = await planWith(em, config({ stacks: [{ Name: 'a' }, { Name: 'b' }] }));
+    await apply(em, first);
+    await em.clearCalls();
+    const { plan } = await planWith(em, config({ stacks: [{ Name: 'a' }, { Name: 'b' }, { Name: 'unowned' }, { Name: 'theirs' }] }));
+    expect(plan.changes.map((c) => `${c.address} ${c.action}${c.adopt ? ' adopt' : ''}`)).toEqual(['stack/a no-op', 'stack/b no-op', 'stack/theirs no-op', 'stack/unowned update adopt']);
+    expect(plan.diagnostics).toMatchObject([{ address: 'stack/theirs', message: expect.stringContaining('owned by project "other"') }]);
+    expect(await callCounts(em)).toEqual({ DescribeStacks: 1, GetResources: 1, ListTagsForResource: 2 });
+  });
+
+  test('with prune, the fleets of a stack to delete are read, and the unowned ones are left unread', async () => {
+    const em = await start({ state: { appstream: { stacks: [{ Name: 'gone' }, { Name: 'unowned' }], fleets: [{ Name: 'f', AssociatedStacks: ['gone'] }] } } });
+    // Make "gone" this project's, then drop it from the config.
+    await apply(em, (await planWith(em, config({ stacks: [{ Name: 'gone' }] }))).plan);
+    await em.clearCalls();
+    const { plan } = await planWith(em, config(), true);
+    expect(plan.calls.map((c) => `${c.operation} ${c.address}`)).toEqual(['DisassociateFleet stack/gone', 'DeleteStack stack/gone']);
+    // One bulk page; the deletion it finds is confirmed with the stack's own tags before it is reported.
+    expect(await callCounts(em)).toEqual({ DescribeStacks: 1, GetResources: 1, ListTagsForResource: 1, ListAssociatedFleets: 1 });
+  });
+});
+
+describe('images and studios', () => {
+  test('an unknown image name fails its whole DescribeImages batch: halves find it, the others are described', async () => {
+    const em = await start({ state: { appstream: { images: [{ Name: 'a' }, { Name: 'b' }] } } });
+    const { plan } = await planWith(em, config({ images: [{ Name: 'a' }, { Name: 'b' }, { Name: 'missing' }] }));
+    expect(plan.diagnostics).toMatchObject([{ severity: 'error', address: 'image/missing', message: expect.stringContaining('no image named missing') }]);
+    expect(plan.changes.map((c) => `${c.address} ${c.action}`)).toEqual(['image/a update', 'image/b update', 'image/missing no-op']);
+    // [a, b, missing] fails; [a, b] succeeds; [missing] fails.
+    expect((await callCounts(em)).DescribeImages).toBe(3);
+  });
+
+  test('a studio that cannot be listed is an error for each image declared in it; other studios are planned', async () => {
+    const em = await start({ state: { nimble: { studios: [{ studioId: 'studio-1' }] } } });
+    const { plan } = await planWith(
+      em,
+      config({ streamingImages: [{ StudioId: 'studio-1', Name: 'ok', Ec2ImageId: 'ami-1' }, { StudioId: 'nope', Name: 'x', Ec2ImageId: 'ami-1' }] }),
+    );
+    expect(plan.calls.map((c) => `${c.operation} ${c.address}`)).toEqual(['CreateStreamingImage streamingImage/studio-1/ok']);
+    expect(plan.diagnostics).toMatchObject([{ severity: 'error', address: 'streamingImage/nope/x', message: expect.stringMatching(/^ListStreamingImages \(nope\) failed: ResourceNotFoundException/) }]);
+  });
+});
+
+test('a failure to list the account\'s stacks ends the plan with one line', async () => {
+  const em = await start({ errorRate: 1 }, { maxAttempts: 1 });
+  const error = await describeLive(config(), em.clients, { prune: false }).catch((e: Error) => e);
+  expect(error).toMatchObject({ name: 'UserError', message: expect.stringMatching(/^cannot list the account's stacks \(DescribeStacks\): \S+: /) });
+  expect((error as Error).message).not.toContain('\n');
+});
