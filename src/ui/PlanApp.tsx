@@ -60,7 +60,9 @@ export function PlanApp({ plan, mode, onExit }: Props) {
     { isActive: answer === undefined },
   );
 
-  return <PlanView plan={plan} lines={lines} offset={offset} bodyHeight={bodyHeight} prompt={mode === 'confirm'} answer={answer} />;
+  return (
+    <PlanView plan={plan} lines={lines} offset={offset} bodyHeight={bodyHeight} prompt={mode === 'confirm'} showingCalls={state.showCalls} answer={answer} />
+  );
 }
 
 function navigation(input: string, key: Key): PlanCommand | undefined {

@@ -20,11 +20,13 @@ type Props = {
   readonly bodyHeight: number;
   /** Show "Apply these changes? y/N" under the summary. */
   readonly prompt?: boolean;
+  /** The body lists the API calls rather than the resources. */
+  readonly showingCalls?: boolean;
   /** The answer once given, echoed after the question. */
   readonly answer?: boolean;
 };
 
-export function PlanView({ plan, lines, offset, bodyHeight, prompt = false, answer }: Props) {
+export function PlanView({ plan, lines, offset, bodyHeight, prompt = false, showingCalls = false, answer }: Props) {
   const visible = lines.slice(offset, offset + bodyHeight);
   const below = Math.max(0, lines.length - offset - visible.length);
   return (
@@ -34,7 +36,7 @@ export function PlanView({ plan, lines, offset, bodyHeight, prompt = false, answ
         <LineView key={line.key} line={line} />
       ))}
       <Text dimColor wrap="truncate-end">
-        ↑↓ move · enter expand · c calls · {prompt ? 'y apply · n cancel' : 'q quit'}
+        ↑↓ move · enter expand · c {showingCalls ? 'resources' : 'calls'} · {prompt ? 'y apply · n cancel' : 'q quit'}
         {offset > 0 || below > 0
           ? `   (${offset > 0 ? `↑ ${offset} more` : ''}${offset > 0 && below > 0 ? ', ' : ''}${below > 0 ? `↓ ${below} more` : ''})`
           : ''}

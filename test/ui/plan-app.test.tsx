@@ -43,6 +43,7 @@ describe('plan view', () => {
     expect(frame).toContain('      {StackName: "review", FleetName: "review-fleet"}');
     expect(frame).toContain('  5. CreateStreamingImage streamingImage/studio-1/render, then wait for StreamingImageReady');
     expect(frame).not.toContain('stack/broken');
+    expect(frame).toContain('↑↓ move · enter expand · c resources · q quit');
 
     await press(app, 'c');
     await frameWhere(app, (f) => !f.includes('API calls, in execution order') && f.includes('stack/broken'));
