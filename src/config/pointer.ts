@@ -1,7 +1,11 @@
 /** JSON pointers (RFC 6901), the address of a value in the config: "/stacks/0/Tags/team". */
 
 export function pointerOf(segments: readonly (string | number)[]): string {
-  return segments.map((s) => '/' + String(s).replace(/~/g, '~0').replace(/\//g, '~1')).join('');
+  return segments.map((s) => '/' + escape(String(s))).join('');
+}
+
+function escape(segment: string): string {
+  return /[~/]/.test(segment) ? segment.replace(/~/g, '~0').replace(/\//g, '~1') : segment;
 }
 
 export function segmentsOf(pointer: string): string[] {

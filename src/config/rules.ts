@@ -21,14 +21,17 @@ function duplicates(config: unknown, where: (pointer: string, from: string) => s
   const problems: Problem[] = [];
   for (const set of SET_LISTS) {
     for (const { pointer, list } of listsAt(config, set.path)) {
-      const first = new Map<string, string>();
+      const first = new Map<string, number>();
       list.forEach((element, index) => {
         const key = set.key(element);
         if (key === undefined) return;
-        const at = childPointer(pointer, index);
         const earlier = first.get(key);
-        if (earlier === undefined) first.set(key, at);
-        else problems.push({ pointer: at, message: `${set.noun} ${JSON.stringify(key)} is declared twice (first at ${where(earlier, at)})` });
+        if (earlier === undefined) {
+          first.set(key, index);
+          return;
+        }
+        const at = childPointer(pointer, index);
+        problems.push({ pointer: at, message: `${set.noun} ${JSON.stringify(key)} is declared twice (first at ${where(childPointer(pointer, earlier), at)})` });
       });
     }
   }
