@@ -9,7 +9,9 @@
  * - images: private, AVAILABLE images that are shared or tagged (the only things streamform manages
  *   on an image). An image with neither would be an empty declaration; it is listed in a comment;
  * - streaming images: those the studio owns (not the ones AWS provides), one per name and studio.
- * Resources owned by another streamform project are never declared.
+ * Resources owned by another streamform project are never declared. A resource this project
+ * already owns declares exactly what its last apply managed (the record in its tags), so that the
+ * plan finds the same declaration; other values set on it are named in a comment.
  */
 import type { Image, SharedImagePermissions, Stack } from '@aws-sdk/client-appstream';
 import type { StreamingImage } from '@aws-sdk/client-nimble';

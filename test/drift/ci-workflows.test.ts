@@ -5,6 +5,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
+import { PLAN_FORMAT_VERSION, type Plan } from '../../src/plan/types.js';
+import { renderPlanMarkdown } from '../../src/render/markdown.js';
 
 const root = join(import.meta.dirname, '..', '..');
 const cli = join(root, 'dist', 'src', 'cli', 'main.js');
@@ -107,6 +109,28 @@ describe('example GitHub Actions workflows', () => {
       expect(result.stderr, `streamform ${args.join(' ')}`).toBe('');
       expect(result.status, `streamform ${args.join(' ')}`).toBe(0);
     }
+  });
+
+  it("finds the plan comment by the marker line the Markdown renderer writes, the same for every plan of a project", () => {
+    const script = String(load(workflowFiles[0]).jobs.plan.steps.find((s) => s.uses?.startsWith('actions/github-script@'))!.with!.script);
+    const marker = /const marker = '([^']+)'/.exec(script)![1];
+    const plan = (project: string, changes: Plan['changes']): Plan => ({
+      formatVersion: PLAN_FORMAT_VERSION,
+      project,
+      configDigest: 'd',
+      configFiles: ['streamform.yaml'],
+      target: { region: 'us-east-1' },
+      createdAt: '2026-01-01T00:00:00.000Z',
+      changes,
+      calls: [],
+      diagnostics: [],
+      summary: { create: 0, update: 0, replace: 0, delete: 0 },
+    });
+    const firstLine = (p: Plan) => renderPlanMarkdown(p).split('\n', 1)[0];
+    const change = { address: 'stack/a', kind: 'stack' as const, action: 'update' as const, drift: false, adopt: false, diffs: [], liveDigest: null };
+    expect(firstLine(plan('studio', []))).toMatch(new RegExp(`^${marker}`));
+    expect(firstLine(plan('studio', [change]))).toBe(firstLine(plan('studio', [])));
+    expect(firstLine(plan('other', []))).not.toBe(firstLine(plan('studio', [])));
   });
 
   it('the comment script creates one comment and edits it on re-runs', async () => {

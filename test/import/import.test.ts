@@ -4,8 +4,12 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
 import type { EmulatorState } from '../../src/emulator/index.js';
 import type { Plan } from '../../src/plan/types.js';
+import { UpdateStackCommand } from '@aws-sdk/client-appstream';
+import { buildImport } from '../../src/import/build.js';
+import { describeAccount } from '../../src/import/describe.js';
+import { renderImportYaml } from '../../src/import/yaml.js';
 import { startTestEmulator, type TestEmulator } from '../helpers/emulator.js';
-import { applyAll, planFile, runCli, tempDir } from '../drift/support.js';
+import { applyAll, planFile, runCli, tempDir, writeYaml } from '../drift/support.js';
 
 /** An account built by hand: every kind of thing import must declare, leave out, or comment on. */
 const ACCOUNT: EmulatorState = {
@@ -169,6 +173,19 @@ describe('streamform import', () => {
     expect(second.code).toBe(0);
     expect(parse(second.stdout)).toEqual(parse(readFileSync(first, 'utf8')));
     expect(second.stdout).not.toContain('no streamform project owns it yet');
+  });
+
+  it('declares only what this project managed on a stack it owns, and names what else is set there', async () => {
+    const managed = writeYaml(dir, 'plain.yaml', 'version: 1\nproject: studio\nstacks:\n  - Name: plain\n    DisplayName: Plain\n');
+    expect((await applyAll(await planFile(managed, emulator.clients, emulator.url), emulator.url)).failed).toBe(0);
+    await emulator.clients.appstream.send(new UpdateStackCommand({ Name: 'plain', FeedbackURL: 'https://example.com/feedback' }));
+
+    const { config, notes } = buildImport(await describeAccount(emulator.clients, { studios: [], namePrefix: 'plain' }), { project: 'studio', region: 'us-east-1' });
+    expect(config.stacks).toEqual([{ Name: 'plain', DisplayName: 'Plain' }]);
+    expect(notes).toEqual([{ address: 'stack/plain', declared: true, message: 'also set, but not managed by this project (declare it to manage it): FeedbackURL' }]);
+    const out = writeYaml(dir, 'plain-imported.yaml', renderImportYaml({ config, notes }, { schema: 'x.json', studios: [] }));
+    const plan = await planFile(out, emulator.clients, emulator.url);
+    expect(plan.calls).toEqual([]);
   });
 
   it('refuses to overwrite without --force, and reports bad flags in one line', async () => {
