@@ -73,15 +73,9 @@ export function ApplyApp({ events, onInterrupt, onExit }: Props) {
     dispatch({ event: { type: 'stopping' }, at: Date.now() });
     onInterrupt?.();
   };
-  // Keys need raw mode; without it (stdin not a terminal) Ctrl-C still arrives, as a signal.
+  // Keys need raw mode. Without it (stdin not a terminal) Ctrl-C is a SIGINT, which the caller handles:
+  // it aborts the applier, whose 'stopping' event the view shows all the same.
   useInput((input, key) => key.ctrl && input === 'c' && interrupt(), { isActive: isRawModeSupported });
-  useEffect(() => {
-    if (isRawModeSupported) return;
-    process.on('SIGINT', interrupt);
-    return () => {
-      process.off('SIGINT', interrupt);
-    };
-  }, [isRawModeSupported]);
 
   return <ApplyView state={state} now={now} rows={rows} />;
 }

@@ -37,6 +37,7 @@ async function planView(plan: Plan, mode: 'browse' | 'confirm'): Promise<boolean
 /**
  * Live progress of an apply until its summary. The first Ctrl-C calls `onInterrupt` and shows that
  * apply is stopping; a second one exits the process at once (code 130), as a user pressing it twice means.
+ * Ctrl-C is read as a key; when standard input is not a terminal it is a SIGINT, for the caller to handle.
  */
 export async function renderApplyEvents(events: AsyncIterable<ApplyEvent>, options: { onInterrupt?: () => void } = {}): Promise<ApplySummary> {
   let outcome = { kind: 'abandoned' } as ApplyOutcome;
