@@ -291,7 +291,7 @@ export class SchemaBuilder {
   }
 
   /** Registers an object definition, with descriptions, closed to unknown keys. */
-  define(defName: string, properties: Record<string, JsonSchema>, required: string[], rules: JsonSchema[] = []): void {
+  define(defName: string, properties: Record<string, JsonSchema>, required: string[]): void {
     const { title, description, properties: texts } = describe(defName);
     for (const key of Object.keys(texts)) {
       if (!(key in properties)) throw new Error(`${defName}: description for unknown property ${key}`);
@@ -310,7 +310,6 @@ export class SchemaBuilder {
       properties: described,
       required: required.length ? required : undefined,
       additionalProperties: false,
-      allOf: rules.length ? rules : undefined,
     });
   }
 
@@ -375,13 +374,9 @@ function definedOnly(schema: JsonSchema): JsonSchema {
  */
 function clearable(schema: JsonSchema, note: string): JsonSchema {
   const description = `${schema.description} ${note}`;
-  const { minItems, minProperties, ...rest } = schema;
-  void minItems;
-  void minProperties;
-  if (typeof rest.type === 'string') return { ...rest, description, type: [rest.type, 'null'] };
-  const { description: _ignored, ...target } = rest;
-  void _ignored;
-  return { description, anyOf: [target, { type: 'null' }] };
+  const value = Object.fromEntries(Object.entries(schema).filter(([keyword]) => !['description', 'minItems'].includes(keyword)));
+  if (typeof value.type === 'string') return { description, ...value, type: [value.type, 'null'] };
+  return { description, anyOf: [value, { type: 'null' }] };
 }
 
 /** A rule: when `when` holds, `then` must too. `description` is the message a violation shows. */
@@ -400,7 +395,7 @@ export function buildSchema(): JsonSchema {
   const createStack = shapeOf('appstream', 'CreateStackRequest');
   const stackProperties: Record<string, JsonSchema> = {};
   for (const [member, ref] of Object.entries(createStack.members!)) {
-    stackProperties[member] = b.shape('appstream', ref.shape, ref.shape === 'Tags' ? 'Tags' : undefined);
+    stackProperties[member] = b.shape('appstream', ref.shape);
   }
   stackProperties.Fleets = { type: 'array', items: b.shape('appstream', memberShape('appstream', 'AssociateFleetRequest', 'FleetName')) };
   const deletable = new Set(shapeOf('appstream', 'StackAttribute').enum!.map(squash));
