@@ -8,6 +8,7 @@ import { awsErrorMessage } from '../aws/errors.js';
 import { buildImport } from '../import/build.js';
 import { describeAccount } from '../import/describe.js';
 import { renderImportYaml } from '../import/yaml.js';
+import schema from '../../schema/streamform.schema.json' with { type: 'json' };
 
 const HELP = `Usage: streamform import [--region R] [--endpoint URL] [--profile P] [--studio ID]...
                         [--name-prefix P] [--project NAME] [--out FILE [--force]]
@@ -50,17 +51,18 @@ export async function run(argv: string[]): Promise<number> {
   }
   if (values.force && !values.out) throw new UserError('import: --force only applies with --out FILE');
   const project = values.project ?? 'imported';
+  const { pattern, minLength, maxLength } = schema.properties.project;
+  if (project.length < minLength || project.length > maxLength || !new RegExp(pattern, 'u').test(project)) {
+    throw new UserError(`import: --project '${project}' is not a valid project name (${minLength} to ${maxLength} letters, digits, spaces and _.:/=+-@)`);
+  }
   const studios = [...new Set(values.studio ?? [])];
   const clients = createClients({ endpoint: values.endpoint, region: values.region, profile: values.profile });
-  let live;
-  try {
-    live = await describeAccount(clients, { studios, namePrefix: values['name-prefix'] });
-  } catch (error) {
+  const live = await describeAccount(clients, { studios, namePrefix: values['name-prefix'] }).catch((error: unknown) => {
     throw new UserError(`import: cannot describe the account: ${awsErrorMessage(error)}`);
-  }
+  });
   const result = buildImport(live, { project, region: clients.region });
-  const schema = relative(values.out ? dirname(resolve(values.out)) : process.cwd(), SCHEMA_FILE);
-  const yaml = renderImportYaml(result, { schema, studios });
+  const schemaPath = relative(values.out ? dirname(resolve(values.out)) : process.cwd(), SCHEMA_FILE);
+  const yaml = renderImportYaml(result, { schema: schemaPath, studios });
   if (values.out) await writeConfig(values.out, yaml, values.force === true);
   else process.stdout.write(yaml);
   for (const error of live.errors) process.stderr.write(`streamform: import: ${error.address}: ${error.message}\n`);

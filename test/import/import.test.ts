@@ -200,5 +200,8 @@ describe('streamform import', () => {
     expect(unknown.code).toBe(1);
     expect(unknown.stderr.trimEnd().split('\n')).toHaveLength(1);
     expect(unknown.stderr).toContain("Unknown option '--studios'");
+    const badProject = await runCli(['import', '--endpoint', emulator.url, '--project', 'a,b']);
+    expect(badProject.code).toBe(1);
+    expect(badProject.stderr).toBe("streamform: import: --project 'a,b' is not a valid project name (1 to 256 letters, digits, spaces and _.:/=+-@)\n");
   });
 });
