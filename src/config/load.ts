@@ -74,7 +74,11 @@ async function expand(paths: string[]): Promise<string[]> {
     const info = await stat(path).catch(() => undefined);
     if (!info) throw new UserError(`${path}: no such file or folder`);
     if (info.isDirectory()) {
-      const names = (await readdir(path)).filter((name) => /\.ya?ml$/i.test(name)).sort();
+      const entries = await readdir(path, { withFileTypes: true });
+      const names = entries
+        .filter((entry) => /\.ya?ml$/i.test(entry.name) && !entry.isDirectory())
+        .map((entry) => entry.name)
+        .sort();
       if (names.length === 0) throw new UserError(`${path}: no *.yaml or *.yml files in this folder`);
       files.push(...names.map((name) => join(path, name)));
     } else if (info.isFile()) {
@@ -88,16 +92,26 @@ async function expand(paths: string[]): Promise<string[]> {
 }
 
 async function read(file: string): Promise<Source> {
-  const { size } = await stat(file);
-  if (size > MAX_FILE_BYTES) {
-    const message = `file is ${(size / 1024 / 1024).toFixed(1)} MB; the limit is ${MAX_FILE_BYTES / 1024 / 1024} MB`;
+  const bytes = await readLimited(file);
+  if (typeof bytes === 'number') {
+    const message = `file is ${(bytes / 1024 / 1024).toFixed(1)} MB; the limit is ${MAX_FILE_BYTES / 1024 / 1024} MB`;
     return { file, problems: [{ pointer: '', message }] };
   }
-  const yaml = new YamlFile(await readFile(file));
+  const yaml = new YamlFile(bytes);
   const problems = [...yaml.problems];
   if (yaml.value === null) problems.push({ pointer: '', offset: 0, message: 'the file is empty; it needs at least version and project' });
   else if (yaml.value !== undefined) problems.push(...schemaProblems(yaml.value).filter((p) => !within(p.pointer, yaml.problems)));
   return { file, yaml, problems };
+}
+
+/** The file's bytes, or its size when it is too large to read. */
+async function readLimited(file: string): Promise<Uint8Array | number> {
+  try {
+    const { size } = await stat(file);
+    return size > MAX_FILE_BYTES ? size : await readFile(file);
+  } catch (error) {
+    throw new UserError(`${file}: cannot read it (${(error as NodeJS.ErrnoException).code ?? (error as Error).message})`);
+  }
 }
 
 /** Whether the YAML reading already reported a problem with this value (e.g. its tag), which says it better. */

@@ -1,4 +1,4 @@
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -117,6 +117,14 @@ describe('paths', () => {
     const empty = folder({ 'readme.md': '# nothing' });
     await expect(loadConfig([join(root, 'missing.yaml')])).rejects.toThrow(new UserError(`${join(root, 'missing.yaml')}: no such file or folder`));
     await expect(loadConfig([empty])).rejects.toThrow(`${empty}: no *.yaml or *.yml files in this folder`);
+  });
+
+  it('skips folders named like YAML files, and names a file it cannot read', async () => {
+    const dir = folder({ 'a.yaml': HEAD });
+    mkdirSync(join(dir, 'old.yaml'));
+    expect((await loadConfig([dir])).files).toEqual([join(dir, 'a.yaml')]);
+    symlinkSync(join(dir, 'gone.yaml'), join(dir, 'b.yaml'));
+    await expect(loadConfig([dir])).rejects.toThrow(new UserError(`${join(dir, 'b.yaml')}: cannot read it (ENOENT)`));
   });
 
   it('defaults to streamform.yaml in the working directory, and says what to do without it', () => {
