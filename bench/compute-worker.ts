@@ -112,13 +112,16 @@ function plan(file: string): ComputeSample {
     DATE_MEMBERS.has(key) && typeof value === 'string' ? new Date(value) : value,
   ) as Prepared;
   const loaded = loadedOf(config);
+  const cpuStart = process.cpuUsage();
   const start = performance.now();
   const result = buildPlan({ loaded, live, prune: true, region: REGION, now: NOW });
   const ms = performance.now() - start;
+  const cpu = process.cpuUsage(cpuStart);
   const declared = (config.stacks?.length ?? 0) + (config.images?.length ?? 0) + (config.streamingImages?.length ?? 0);
   return {
     resources: declared + expected.delete,
     ms,
+    cpuMs: (cpu.user + cpu.system) / 1000,
     maxRssKb: process.resourceUsage().maxRSS,
     changes: result.changes.filter((change) => change.action !== 'no-op').length,
     calls: result.calls.length,

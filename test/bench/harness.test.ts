@@ -131,7 +131,7 @@ describe('scenarios at a tiny scale', () => {
     expect(result.last.expected.delete).toBeGreaterThan(0);
     expect(computeProblems(result)).toEqual([]);
     expect(result.maxRssMb).toBeGreaterThan(0);
-    expect(computeMeasurements(result, options).map((m) => m.unit)).toEqual(['ms', 'MB']);
+    expect(computeMeasurements(result, options).map((m) => m.unit)).toEqual(['ms', 'ms', 'MB']);
   });
 
   it('start-up: --version and validate of a generated file succeed', async () => {
