@@ -5,7 +5,7 @@ import { useColor } from '../cli/terminal.js';
 import { createClients } from '../aws/clients.js';
 import { configPaths, loadConfig } from '../config/load.js';
 import { describeLive } from '../describe/index.js';
-import { driftAnnotations, driftExitCode, driftReport, driftSummary, type DriftReport } from '../drift/report.js';
+import { driftAnnotations, driftExitCode, driftFindings, driftLines, driftReport, driftSummary, type DriftReport } from '../drift/report.js';
 import { buildPlan } from '../plan/build.js';
 import { renderPlanJson } from '../render/json.js';
 import { planMarker, renderPlanMarkdown } from '../render/markdown.js';
@@ -45,11 +45,12 @@ export async function run(argv: string[]): Promise<number> {
   const live = await describeLive(loaded.config, clients, { prune: false, onNotice: (message) => process.stderr.write(`streamform: ${message}\n`) });
   const report = driftReport(buildPlan({ loaded, live, prune: false, region: clients.region, endpoint: clients.endpoint }));
 
+  const findings = driftFindings(report, loaded);
   const outputs = {
-    text: () => renderPlanText(report.plan, { color: useColor() }) + driftSummary(report) + '\n',
+    text: () => [renderPlanText(report.plan, { color: useColor() }), ...driftLines(findings), driftSummary(report)].join('\n') + '\n',
     markdown: () => driftMarkdown(report),
     json: () => driftJson(report),
-    github: () => [...driftAnnotations(report, loaded), driftSummary(report)].join('\n') + '\n',
+    github: () => [...driftAnnotations(report, findings), driftSummary(report)].join('\n') + '\n',
   };
   process.stdout.write(outputs[format]());
   if (values.report) await writeReport(values.report, driftMarkdown(report));

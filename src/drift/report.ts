@@ -5,10 +5,10 @@
  * they are only counted, so that the report can say a plan is pending.
  */
 import type { LoadedConfig } from '../config/types.js';
-import type { Diagnostic, Plan, PlanSummary, ResourceChange } from '../plan/types.js';
+import { hasErrors, type Plan, type PlanSummary, type ResourceChange, type SourceLocation } from '../plan/types.js';
 import { formatValue, plural } from '../ui/format.js';
 import { declaredPointers } from '../configdiff/compare.js';
-import { sortedDiagnostics } from '../render/format.js';
+import { formatLocation, sortedDiagnostics } from '../render/format.js';
 import { formatAnnotation, type Annotation } from './github.js';
 
 export interface DriftReport {
@@ -30,7 +30,7 @@ export function driftReport(plan: Plan): DriftReport {
 
 /** 0 clean, 2 drift or warnings found, 1 errors (as for plan: an error diagnostic is an error). */
 export function driftExitCode({ plan }: DriftReport): number {
-  if (plan.diagnostics.some((d) => d.severity === 'error')) return 1;
+  if (hasErrors(plan)) return 1;
   return plan.changes.length > 0 || plan.diagnostics.length > 0 ? 2 : 0;
 }
 
@@ -47,32 +47,56 @@ export function driftSummary({ plan, pending }: DriftReport): string {
   return pending ? `${head} ${plural(pending, 'change')} from the config not applied yet (see 'streamform plan').` : head;
 }
 
-/**
- * GitHub workflow annotations: a warning per drifted attribute at its line in the YAML (the
- * resource's line when the attribute has none), and one per diagnostic at its severity.
- */
-export function driftAnnotations(report: DriftReport, loaded: LoadedConfig): string[] {
+/** One drifted attribute (or a whole resource, when the plan names no attribute) and where the config declares it. */
+export interface DriftFinding {
+  address: string;
+  path?: string;
+  /** What AWS has against what the config declares. */
+  text: string;
+  source?: SourceLocation;
+}
+
+/** Each drifted attribute at its line in the YAML (the resource's line when the attribute has none). */
+export function driftFindings(report: DriftReport, loaded: LoadedConfig): DriftFinding[] {
   const pointers = declaredPointers(loaded.config);
-  const at = (pointer: string | undefined) => {
-    const location = pointer === undefined ? undefined : loaded.locate(pointer);
-    return location ? { file: location.file, line: location.line, column: location.column } : {};
-  };
-  const annotations: Annotation[] = report.plan.changes.flatMap((change) => {
+  return report.plan.changes.flatMap((change): DriftFinding[] => {
     const pointer = pointers.get(change.address);
-    const resourceAt = change.source ? { file: change.source.file, line: change.source.line, column: change.source.column } : at(pointer);
-    if (!change.diffs.length) return [{ level: 'warning' as const, title: `Drift: ${change.address}`, message: `${change.address} was changed outside streamform`, ...resourceAt }];
+    const resourceAt = change.source ?? (pointer === undefined ? undefined : loaded.locate(pointer));
+    if (!change.diffs.length) return [{ address: change.address, text: 'changed outside streamform', ...(resourceAt ? { source: resourceAt } : {}) }];
     return change.diffs.map((diff) => {
-      const attributeAt = at(pointer && `${pointer}/${diff.path.split(/[.[]/)[0]}`);
-      return {
-        level: 'warning' as const,
-        title: `Drift: ${change.address} ${diff.path}`,
-        message: `${change.address}: ${diff.path} was changed outside streamform: ${driftText(diff)}`,
-        ...(attributeAt.line !== undefined ? attributeAt : resourceAt),
-      };
+      const source = (pointer !== undefined ? loaded.locate(`${pointer}/${diff.path.split(/[.[]/)[0]}`) : undefined) ?? resourceAt;
+      return { address: change.address, path: diff.path, text: driftText(diff), ...(source ? { source } : {}) };
     });
   });
-  for (const diagnostic of sortedDiagnostics(report.plan)) annotations.push(diagnosticAnnotation(diagnostic, at(diagnostic.address && pointers.get(diagnostic.address))));
+}
+
+/** Compiler-style lines (`file:line:column: drift: …`) that editors and CI logs link to the YAML. */
+export function driftLines(findings: DriftFinding[]): string[] {
+  return findings.map(({ address, path, text, source }) => `${source ? `${formatLocation(source)}: ` : ''}drift: ${address}${path ? ` ${path}` : ''}: ${text}`);
+}
+
+/** GitHub workflow annotations: a warning per finding, and one per diagnostic at its severity. */
+export function driftAnnotations(report: DriftReport, findings: DriftFinding[]): string[] {
+  const annotations: Annotation[] = findings.map(({ address, path, text, source }) => ({
+    level: 'warning',
+    title: `Drift: ${address}${path ? ` ${path}` : ''}`,
+    message: `${address}: ${path ? `${path} was changed outside streamform: ${text}` : text}`,
+    ...at(source),
+  }));
+  const resourceAt = new Map(findings.map((finding) => [finding.address, finding.source]));
+  for (const diagnostic of sortedDiagnostics(report.plan)) {
+    annotations.push({
+      level: diagnostic.severity,
+      title: diagnostic.address ?? 'streamform',
+      message: diagnostic.address ? `${diagnostic.address}: ${diagnostic.message}` : diagnostic.message,
+      ...at(diagnostic.source ?? (diagnostic.address ? resourceAt.get(diagnostic.address) : undefined)),
+    });
+  }
   return annotations.map(formatAnnotation);
+}
+
+function at(source: SourceLocation | undefined): Partial<Annotation> {
+  return source ? { file: source.file, line: source.line, column: source.column } : {};
 }
 
 /** In a plan diff `before` is AWS and `after` the config; set diffs name what apply would add and remove. */
@@ -82,14 +106,4 @@ function driftText(diff: ResourceChange['diffs'][number]): string {
     return parts.filter(Boolean).join(', ');
   }
   return `AWS has ${formatValue(diff.before)}, the config declares ${formatValue(diff.after)}`;
-}
-
-function diagnosticAnnotation(diagnostic: Diagnostic, fallback: Partial<Annotation>): Annotation {
-  const where = diagnostic.source ? { file: diagnostic.source.file, line: diagnostic.source.line, column: diagnostic.source.column } : fallback;
-  return {
-    level: diagnostic.severity,
-    title: diagnostic.address ?? 'streamform',
-    message: diagnostic.address ? `${diagnostic.address}: ${diagnostic.message}` : diagnostic.message,
-    ...where,
-  };
 }

@@ -5,7 +5,7 @@ import { promisify } from 'node:util';
 import { UpdateStackCommand } from '@aws-sdk/client-appstream';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadConfig } from '../../src/config/load.js';
-import { driftAnnotations, driftExitCode, driftReport } from '../../src/drift/report.js';
+import { driftAnnotations, driftExitCode, driftFindings, driftReport } from '../../src/drift/report.js';
 import { startTestEmulator, type TestEmulator } from '../helpers/emulator.js';
 import { applyAll, lineOf, planFile, planOf, runCli, tempDir, writeYaml } from './support.js';
 
@@ -74,7 +74,10 @@ describe('streamform drift', () => {
       expect(text.stdout).toMatch(/~ stack\/design \(drift\)/);
       expect(text.stdout).toContain('RedirectURL: "https://elsewhere.example.com/" -> "https://intranet.example.com/bye"');
       expect(text.stdout).not.toContain('stack/edit');
-      expect(text.stdout).toContain('Drift: 1 resource changed outside streamform.');
+      expect(text.stdout).toContain(
+        `${config}:${lineOf(CONFIG, 'RedirectURL:')}:5: drift: stack/design RedirectURL: AWS has "https://elsewhere.example.com/", the config declares "https://intranet.example.com/bye"\n` +
+          'Drift: 1 resource changed outside streamform.\n',
+      );
 
       const report = readFileSync(join(dir, 'drift.md'), 'utf8');
       expect(report.split('\n')[0]).toBe('<!-- streamform:drift project=drift-test -->');
@@ -113,7 +116,7 @@ describe('streamform drift', () => {
       expect(report.plan.changes[0].diffs.map((d) => d.path)).toEqual(['EmbedHostDomains']);
       expect(report.pending).toBe(1);
       expect(driftExitCode(report)).toBe(2);
-      const [annotation] = driftAnnotations(report, await loadConfig([edited]));
+      const [annotation] = driftAnnotations(report, driftFindings(report, await loadConfig([edited])));
       expect(annotation).toContain(`,line=${lineOf(CONFIG, 'EmbedHostDomains:')},`);
       expect(annotation).toContain('EmbedHostDomains was changed outside streamform: missing in AWS ["studio.example.com"]');
     } finally {
@@ -137,7 +140,7 @@ describe('streamform drift', () => {
       const report = driftReport(await planOf(loaded, health.clients, health.url));
       expect(report.plan.changes).toEqual([]);
       expect(driftExitCode(report)).toBe(1);
-      const annotations = driftAnnotations(report, loaded);
+      const annotations = driftAnnotations(report, driftFindings(report, loaded));
       expect(annotations).toEqual([
         expect.stringMatching(/^::error file=.*health\.yaml,line=4,col=5,title=stack\/broken::stack\/broken: .*STORAGE_CONNECTOR_ERROR/),
         expect.stringMatching(/^::warning file=.*health\.yaml,line=6,col=5,title=image\/old-base::image\/old-base: .*MaxBaseImageAgeDays \(90\)/),
