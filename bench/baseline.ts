@@ -12,9 +12,8 @@ type Refresh = () => Promise<void>;
 /**
  * The per-resource refresh of Terraform's AppStream and Nimble resources, with the same SDK clients:
  * each resource reads itself with its own calls, one after the other, at most 10 resources in flight.
- * Returns how many resources it read.
  */
-export async function refreshPerResource(clients: AwsClients, inventory: Inventory, concurrency = BASELINE_CONCURRENCY): Promise<number> {
+export async function refreshPerResource(clients: AwsClients, inventory: Inventory, concurrency = BASELINE_CONCURRENCY): Promise<void> {
   const { appstream, nimble } = clients;
   const refreshes: Refresh[] = [
     ...inventory.stacks.map((name) => async () => {
@@ -31,7 +30,6 @@ export async function refreshPerResource(clients: AwsClients, inventory: Invento
     }),
   ];
   await mapPool(refreshes, (refresh) => refresh(), concurrency);
-  return refreshes.length;
 }
 
 /** Like the provider, a read must find exactly the resource it asked for. */

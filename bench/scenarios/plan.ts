@@ -4,10 +4,10 @@ import { createClients } from '../../src/aws/clients.js';
 import { configYaml, generateAccount, PLAN_ACCOUNT, type AccountShape } from '../account.js';
 import { refreshPerResource } from '../baseline.js';
 import { measureLowerBound, type LowerBound } from '../lower-bound.js';
-import { runCli, startEmulatorProcess, type CallRecord, type EmulatorProcess } from '../processes.js';
+import { runCli, startEmulatorProcess, type EmulatorProcess } from '../processes.js';
 import type { Measurement } from '../report.js';
 import type { Scenario } from '../scenario.js';
-import { median, timed } from '../stats.js';
+import { median } from '../stats.js';
 
 export interface PlanBenchOptions {
   shape: AccountShape;
@@ -60,43 +60,45 @@ export async function benchPlan(options: PlanBenchOptions): Promise<PlanBenchRes
     startEmulatorProcess(['--state', seededPath, ...latency, '--deny-tagging']),
   ]);
   const problems: string[] = [];
+  const bulkClients = createClients({ endpoint: bulkEmulator.url });
+  const deniedClients = createClients({ endpoint: deniedEmulator.url });
   try {
-    const bound = await measureLowerBound(createClients({ endpoint: bulkEmulator.url }), account.config, true);
-    const fallbackBound = await measureLowerBound(createClients({ endpoint: deniedEmulator.url }), account.config, false);
-    const baselineClients = createClients({ endpoint: bulkEmulator.url });
+    const bound = await measureLowerBound(bulkClients, account.config, true);
+    const fallbackBound = await measureLowerBound(deniedClients, account.config, false);
     const streamform: SideResult = { ms: [], calls: [] };
     const baseline: SideResult = { ms: [], calls: [] };
     const fallback: SideResult = { ms: [], calls: [] };
-    const plan = async (emulator: EmulatorProcess, side: SideResult, label: string) => {
-      const calls = await measure(emulator, side, async () => {
+    const plan = (emulator: EmulatorProcess, side: SideResult, label: string) =>
+      measure(emulator, side, label, problems, async () => {
         const result = await runCli(['plan', '-f', configPath, '--endpoint', emulator.url, '--detailed-exitcode']);
         if (result.code === 1) throw new Error(`${label} plan exited with 1: ${firstLine(result.stderr)}`);
         if (result.code === 2) note(problems, `${label} plan found changes in the seeded account (exit 2), so it was not at rest`);
+        const notices = result.stderr.split('\n').filter((line) => line.includes('GetResources')).length;
+        if (notices !== (label === 'fallback' ? 1 : 0)) note(problems, `${label} plan said ${notices} times that GetResources is denied`);
         return result.ms;
       });
-      failedCalls(problems, label, calls);
-    };
     for (let run = 0; run < runs; run++) {
       await plan(bulkEmulator, streamform, 'streamform');
-      failedCalls(problems, 'baseline', await measure(bulkEmulator, baseline, async () => (await timed(() => refreshPerResource(baselineClients, account.inventory))).ms));
+      await measure(bulkEmulator, baseline, 'baseline', problems, async () => {
+        const start = performance.now();
+        await refreshPerResource(bulkClients, account.inventory);
+        return performance.now() - start;
+      });
       await plan(deniedEmulator, fallback, 'fallback');
     }
     return { seed, bulk: { streamform, baseline, bound }, fallback: { streamform: fallback, bound: fallbackBound }, problems };
   } finally {
+    for (const clients of [bulkClients, deniedClients]) for (const client of [clients.appstream, clients.nimble, clients.tagging]) client.destroy();
     await Promise.all([bulkEmulator.stop(), deniedEmulator.stop()]);
   }
 }
 
-/** Runs one measured side against a cleared call log and records its wall time and calls. */
-async function measure(emulator: EmulatorProcess, side: SideResult, run: () => Promise<number>): Promise<CallRecord[]> {
+/** Runs one measured side against a cleared call log and records its wall time and calls; a failed call is a problem. */
+async function measure(emulator: EmulatorProcess, side: SideResult, label: string, problems: string[], run: () => Promise<number>): Promise<void> {
   await emulator.clearCalls();
   side.ms.push(await run());
   const calls = await emulator.calls();
   side.calls.push(calls.length);
-  return calls;
-}
-
-function failedCalls(problems: string[], label: string, calls: CallRecord[]) {
   const failed = calls.filter((call) => call.status >= 300 && !(label === 'fallback' && call.operation === 'GetResources'));
   if (failed.length) note(problems, `${label}: ${failed.length} calls failed (first: ${failed[0].operation} ${failed[0].status})`);
 }
