@@ -28,7 +28,7 @@ export interface ConfigChange {
   /** `before` is BASE, `after` is HEAD; a key left out is not declared, `null` is cleared. */
   diffs: AttributeDiff[];
   /** Where the resource stands in HEAD (in BASE when removed). */
-  source?: SourceLocation;
+  source: SourceLocation;
 }
 
 export interface ConfigDiff {
@@ -78,7 +78,7 @@ export function compareConfigs(base: LoadedConfig, head: LoadedConfig): ConfigDi
         : replacedBy
           ? `${replacedBy.path} cannot change in place: apply creates a new one, then deletes the old one`
           : undefined;
-    changes.push({ address, kind: resource.kind, change, ...(reason ? { reason } : {}), diffs, ...(source ? { source } : {}) });
+    changes.push({ address, kind: resource.kind, change, ...(reason ? { reason } : {}), diffs, source });
   }
   const summary: Record<ConfigChangeKind, number> = { added: 0, changed: 0, replaced: 0, removed: 0 };
   for (const change of changes) summary[change.change]++;

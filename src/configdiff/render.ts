@@ -49,7 +49,7 @@ export function renderConfigDiffMarkdown(diff: ConfigDiff): string {
     ['<details open><summary>' + title + '</summary>', '', '```diff', ...rows.map(diffLine), '```', '', '</details>'].join('\n');
   const blocks = diff.changes.map((change) => {
     const title = `<code>${escapeHtml(`${ACTION_SYMBOL[ACTION_OF[change.change]]} ${change.address}`)}</code> ${change.change}`;
-    const where = change.source ? ` (${escapeHtml(formatLocation(change.source))})` : '';
+    const where = ` (${escapeHtml(formatLocation(change.source))})`;
     return details(title + where, rowsOf(change, WIDTH));
   });
   if (diff.settings.length > 0) blocks.unshift(details('Settings', rowsOf({ diffs: diff.settings }, WIDTH)));
@@ -63,7 +63,7 @@ function legend(diff: ConfigDiff): string {
 
 function changeLines(change: ConfigChange): string[] {
   const symbol = ACTION_SYMBOL[ACTION_OF[change.change]];
-  const where = change.source ? `  (${formatLocation(change.source)})` : '';
+  const where = `  (${formatLocation(change.source)})`;
   return [`${symbol.padStart(3)} ${change.address}${where}`, ...rowsOf(change, WIDTH - ROW_INDENT.length).map(textRow)];
 }
 

@@ -62,11 +62,14 @@ export function driftFindings(report: DriftReport, loaded: LoadedConfig): DriftF
   return report.plan.changes.flatMap((change): DriftFinding[] => {
     const pointer = pointers.get(change.address);
     const resourceAt = change.source ?? (pointer === undefined ? undefined : loaded.locate(pointer));
-    if (!change.diffs.length) return [{ address: change.address, text: 'changed outside streamform', ...(resourceAt ? { source: resourceAt } : {}) }];
-    return change.diffs.map((diff) => {
-      const source = (pointer !== undefined ? loaded.locate(`${pointer}/${diff.path.split(/[.[]/)[0]}`) : undefined) ?? resourceAt;
-      return { address: change.address, path: diff.path, text: driftText(diff), ...(source ? { source } : {}) };
-    });
+    if (!change.diffs.length) return [{ address: change.address, text: 'changed outside streamform', source: resourceAt }];
+    // A pointer to an attribute that is not written locates its resource instead.
+    return change.diffs.map((diff) => ({
+      address: change.address,
+      path: diff.path,
+      text: driftText(diff),
+      source: pointer === undefined ? resourceAt : loaded.locate(`${pointer}/${diff.path.split(/[.[]/)[0]}`),
+    }));
   });
 }
 

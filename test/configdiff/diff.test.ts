@@ -156,7 +156,7 @@ describe('streamform diff', () => {
 });
 
 describe('compareConfigs', () => {
-  const loaded = (config: Config): LoadedConfig => ({ config, files: ['x.yaml'], locate: () => undefined });
+  const loaded = (config: Config): LoadedConfig => ({ config, files: ['x.yaml'], locate: () => ({ file: 'x.yaml', line: 1, column: 1 }) });
   const name = fc.stringMatching(/^[a-z][a-z0-9-]{0,6}$/);
   const stack = fc.record(
     {
@@ -177,7 +177,7 @@ describe('compareConfigs', () => {
   it('finds no change between a config and any reordering of it (property)', () => {
     fc.assert(
       fc.property(config, fc.infiniteStream(fc.boolean()), (original, flips) => {
-        const shuffle = <T>(items: T[] | undefined) => (items ? [...items].sort(() => (flips.next().value ? 1 : -1)) : items);
+        const shuffle = <T>(items: T[] | null | undefined) => (items ? [...items].sort(() => (flips.next().value ? 1 : -1)) : items);
         const reordered: Config = {
           ...original,
           stacks: shuffle(original.stacks)!.map((s) => ({ ...s, EmbedHostDomains: shuffle(s.EmbedHostDomains), Fleets: shuffle(s.Fleets), UserSettings: shuffle(s.UserSettings) })),
