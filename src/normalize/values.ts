@@ -35,10 +35,17 @@ export function asSet<T>(items: readonly T[] | null | undefined, key: (item: T) 
   return [...byKey.keys()].sort().map((k) => byKey.get(k)!);
 }
 
+/** Deep equality of plain data; object key order and members set to undefined do not count. */
 export function sameValue(a: unknown, b: unknown): boolean {
   if (a === b) return true;
-  if (a === undefined || b === undefined || typeof a !== 'object' || typeof b !== 'object') return false;
-  return canonical(a) === canonical(b);
+  if (typeof a !== 'object' || typeof b !== 'object' || a === null || b === null) return false;
+  if (Array.isArray(a) || Array.isArray(b)) {
+    return Array.isArray(a) && Array.isArray(b) && a.length === b.length && a.every((item, i) => sameValue(item, b[i]));
+  }
+  const x = a as Record<string, unknown>;
+  const y = b as Record<string, unknown>;
+  const keys = Object.keys(x).filter((key) => x[key] !== undefined);
+  return keys.length === Object.keys(y).filter((key) => y[key] !== undefined).length && keys.every((key) => sameValue(x[key], y[key]));
 }
 
 /** Tag keys that belong to AWS or to streamform itself: never part of the user's tags. */

@@ -8,8 +8,8 @@ import { configDigest } from '../config/digest.js';
 import { planDeclaredImage, liveImageDigest } from './image.js';
 import { ownerOf } from './ownership.js';
 import { refused, type PlanContext, type ResourcePlan, type Subject } from './resource.js';
-import { liveStackDigest, planDeclaredStack, planStackDeletion } from './stack.js';
-import { liveStreamingImageDigest, planDeclaredStreamingImage, planStreamingImageDeletion, streamingImageCandidates } from './streaming-image.js';
+import { liveStackDigest, liveStackNormal, planDeclaredStack, planStackDeletion } from './stack.js';
+import { liveStreamingImageDigest, planDeclaredStreamingImage, planStreamingImageDeletion, streamingImagesByAddress } from './streaming-image.js';
 import { PLAN_FORMAT_VERSION, type Diagnostic, type Plan, type PlannedCall, type PlanSummary, type ResourceKind } from './types.js';
 
 export interface BuildPlanInput {
@@ -40,8 +40,9 @@ export function buildPlan({ loaded, live, prune, region, endpoint, now = new Dat
   (config.stacks ?? []).forEach((stack, i) => {
     declaredStacks.add(stack.Name);
     const found = live.stacks[stack.Name];
-    const at = subject(stackAddress(stack.Name), 'stack', `/stacks/${i}`, found ? liveStackDigest(found) : null);
-    plan(at, () => planDeclaredStack(ctx, stack, found, at));
+    const normal = found && liveStackNormal(found);
+    const at = subject(stackAddress(stack.Name), 'stack', `/stacks/${i}`, found ? liveStackDigest(found, normal) : null);
+    plan(at, () => planDeclaredStack(ctx, stack, found, at, normal));
   });
   (config.images ?? []).forEach((image, i) => {
     const found = live.images[image.Name];
@@ -49,10 +50,11 @@ export function buildPlan({ loaded, live, prune, region, endpoint, now = new Dat
     plan(at, () => planDeclaredImage(ctx, image, found, at));
   });
   const declaredStreamingImages = new Set<string>();
+  const liveStreamingImages = streamingImagesByAddress(live);
   (config.streamingImages ?? []).forEach((image, i) => {
     const address = streamingImageAddress(image.StudioId, image.Name);
     declaredStreamingImages.add(address);
-    const candidates = streamingImageCandidates(live.streamingImages[image.StudioId] ?? [], image.Name);
+    const candidates = liveStreamingImages.get(address)?.images ?? [];
     const at = subject(address, 'streamingImage', `/streamingImages/${i}`, candidates.length ? liveStreamingImageDigest(candidates) : null);
     plan(at, () => planDeclaredStreamingImage(ctx, image, candidates, at));
   });
@@ -64,15 +66,11 @@ export function buildPlan({ loaded, live, prune, region, endpoint, now = new Dat
       const at = subject(stackAddress(name), 'stack', undefined, liveStackDigest(stack));
       plan(at, () => planStackDeletion(stack, at));
     }
-    for (const [studioId, images] of Object.entries(live.streamingImages)) {
-      for (const name of new Set(images.map((image) => image.name ?? ''))) {
-        const address = streamingImageAddress(studioId, name);
-        const candidates = streamingImageCandidates(images, name);
-        const owned = candidates.filter((image) => ownerOf(image.tags) === config.project);
-        if (declaredStreamingImages.has(address) || !owned.length) continue;
-        const at = subject(address, 'streamingImage', undefined, liveStreamingImageDigest(candidates));
-        plan(at, () => planStreamingImageDeletion(studioId, owned, at));
-      }
+    for (const [address, { studioId, images }] of liveStreamingImages) {
+      const owned = images.filter((image) => ownerOf(image.tags) === config.project);
+      if (declaredStreamingImages.has(address) || !owned.length) continue;
+      const at = subject(address, 'streamingImage', undefined, liveStreamingImageDigest(images));
+      plan(at, () => planStreamingImageDeletion(studioId, owned, at));
     }
   }
 
@@ -122,12 +120,7 @@ export function liveDigests(live: LiveState, addresses?: string[]): Map<string, 
   const digests = new Map<string, string | null>();
   for (const [name, stack] of Object.entries(live.stacks)) digests.set(stackAddress(name), liveStackDigest(stack));
   for (const [name, image] of Object.entries(live.images)) digests.set(imageAddress(name), liveImageDigest(image));
-  for (const [studioId, images] of Object.entries(live.streamingImages)) {
-    for (const name of new Set(images.map((image) => image.name ?? ''))) {
-      const candidates = streamingImageCandidates(images, name);
-      if (candidates.length) digests.set(streamingImageAddress(studioId, name), liveStreamingImageDigest(candidates));
-    }
-  }
+  for (const [address, { images }] of streamingImagesByAddress(live)) digests.set(address, liveStreamingImageDigest(images));
   if (!addresses) return digests;
   return new Map(addresses.map((address) => [address, digests.get(address) ?? null]));
 }

@@ -48,12 +48,13 @@ export function liveStackNormal(live: LiveStack): NormalStack {
 }
 
 /** Everything about the stack that the plan depends on, so that a saved plan can tell it went stale. */
-export function liveStackDigest(live: LiveStack): string {
-  const { attributes, userSettings, fleets } = liveStackNormal(live);
+export function liveStackDigest(live: LiveStack, normal = liveStackNormal(live)): string {
+  const { attributes, userSettings, fleets } = normal;
   return digest({ attributes, userSettings, fleets, tags: live.tags });
 }
 
-export function planDeclaredStack(ctx: PlanContext, config: StackConfig, live: LiveStack | undefined, subject: Subject): ResourcePlan {
+/** `liveNormal`: the live stack's normal form, when the caller has it already. */
+export function planDeclaredStack(ctx: PlanContext, config: StackConfig, live: LiveStack | undefined, subject: Subject, liveNormal?: NormalStack): ResourcePlan {
   const declared = declaredKeys(config);
   declared.delete('Name');
   const normal = normalizeStack(config as StackValues);
@@ -73,7 +74,7 @@ export function planDeclaredStack(ctx: PlanContext, config: StackConfig, live: L
   if (problem) return withDiagnostics(refused(subject, [problem]), health);
   const owned = ownerOf(tags) === ctx.project;
   const previous = ownRecord(ctx.project, tags);
-  const delta = diffStack({ normal, declared }, liveStackNormal(live), previous);
+  const delta = diffStack({ normal, declared }, liveNormal ?? liveStackNormal(live), previous);
   const tagging = tagCalls('appstream', live.stack.Arn!, tags, delta.tags, tool);
   if (tagging.problem) return withDiagnostics(refused(subject, [tagging.problem]), health);
 

@@ -4,6 +4,7 @@
  */
 import type { StreamingImage } from '@aws-sdk/client-nimble';
 import type { StreamingImageConfig } from '../config/types.js';
+import { streamingImageAddress, type LiveState } from '../describe/types.js';
 import { diffStreamingImage } from '../diff/image.js';
 import { normalizeStreamingImage } from '../normalize/image.js';
 import { digest } from './digest.js';
@@ -28,11 +29,26 @@ import type { Diagnostic } from './types.js';
 /** Images on their way out do not count: a deleted name may be used again. */
 const GONE = new Set(['DELETED', 'DELETE_IN_PROGRESS']);
 
-/** The live images a declared (studio, name) may refer to; the studio's own, not Amazon's. */
-export function streamingImageCandidates(images: readonly StreamingImage[], name: string): StreamingImage[] {
-  return images
-    .filter((image) => image.name === name && !GONE.has(image.state ?? '') && image.owner?.toLowerCase() !== 'amazon')
-    .sort((a, b) => (a.streamingImageId ?? '').localeCompare(b.streamingImageId ?? ''));
+/** The live images one address may refer to (several when a name is used twice), in id order. */
+export interface StreamingImageCandidates {
+  studioId: string;
+  images: StreamingImage[];
+}
+
+/** Candidates by address: the studios' own images, not Amazon's, and not those on their way out. */
+export function streamingImagesByAddress(live: LiveState): Map<string, StreamingImageCandidates> {
+  const byAddress = new Map<string, StreamingImageCandidates>();
+  for (const [studioId, images] of Object.entries(live.streamingImages)) {
+    for (const image of images) {
+      if (GONE.has(image.state ?? '') || image.owner?.toLowerCase() === 'amazon') continue;
+      const address = streamingImageAddress(studioId, image.name ?? '');
+      const found = byAddress.get(address);
+      if (found) found.images.push(image);
+      else byAddress.set(address, { studioId, images: [image] });
+    }
+  }
+  for (const { images } of byAddress.values()) images.sort((a, b) => ((a.streamingImageId ?? '') < (b.streamingImageId ?? '') ? -1 : 1));
+  return byAddress;
 }
 
 export function liveStreamingImageDigest(candidates: readonly StreamingImage[]): string {
@@ -54,25 +70,27 @@ export function planDeclaredStreamingImage(ctx: PlanContext, config: StreamingIm
     t: declared.has('Tags') ? Object.keys(normal.tags) : [],
   };
   const tool = toolTags(ctx.project, record);
-  // Deterministic, so a retried or re-run create of this plan never makes a second image.
-  const create = nimble(
-    'CreateStreamingImage',
-    {
-      studioId: config.StudioId,
-      name: config.Name,
-      ec2ImageId: normal.Ec2ImageId,
-      ...(normal.Description !== undefined ? { description: normal.Description } : {}),
-      tags: { ...normal.tags, ...tool },
-      clientToken: digest({ project: ctx.project, address: subject.address, configDigest: ctx.configDigest, liveDigest: subject.liveDigest }),
-    },
-    { wait: 'StreamingImageReady' },
-  );
-  const tagProblem = tagLimitProblem(Object.keys(create.input.tags as object), tool);
+  const tags = { ...normal.tags, ...tool };
+  const tagProblem = tagLimitProblem(Object.keys(tags), tool);
   if (tagProblem) return refused(subject, [tagProblem]);
+  const create = () =>
+    nimble(
+      'CreateStreamingImage',
+      {
+        studioId: config.StudioId,
+        name: config.Name,
+        ec2ImageId: normal.Ec2ImageId,
+        ...(normal.Description !== undefined ? { description: normal.Description } : {}),
+        tags,
+        // Deterministic, so a retried or re-run create of this plan never makes a second image.
+        clientToken: digest({ project: ctx.project, address: subject.address, configDigest: ctx.configDigest, liveDigest: subject.liveDigest }),
+      },
+      { wait: 'StreamingImageReady' },
+    );
   const desired = { normal, declared };
   if (!candidates.length) {
     const diffs = diffStreamingImage(desired, { Ec2ImageId: '', tags: {} }, undefined).diffs.map(({ path, after }) => ({ path, after }));
-    return { change: change(subject, { action: 'create', diffs }), calls: [create], diagnostics: [] };
+    return { change: change(subject, { action: 'create', diffs }), calls: [create()], diagnostics: [] };
   }
 
   const foreign = candidates.filter((image) => ownerOf(image.tags) !== ctx.project);
@@ -106,7 +124,7 @@ export function planDeclaredStreamingImage(ctx: PlanContext, config: StreamingIm
         diffs: delta.diffs,
         reason: 'Ec2ImageId cannot change in place: the new image is created and READY before the old one is deleted',
       }),
-      calls: [create, ...extra.map((image) => deleteCall(config.StudioId, image))],
+      calls: [create(), ...extra.map((image) => deleteCall(config.StudioId, image))],
       diagnostics: [],
     };
   }
