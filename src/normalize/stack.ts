@@ -73,9 +73,10 @@ const NORMALIZERS: Record<StackAttribute, (value: unknown) => unknown> = {
     if (!hostToClient) return redirection;
     return { ...redirection, HostToClient: clean({ ...hostToClient, AllowedUrls: asSet(hostToClient.AllowedUrls as string[]), DeniedUrls: asSet(hostToClient.DeniedUrls as string[]) }) };
   },
+  // Screenshots upload is off unless turned on.
   AgentAccessConfig: (value) => {
     const config = clean(value) as Json | undefined;
-    return config && clean({ ...config, Settings: asSet(config.Settings as Json[] | undefined, (s) => s.AgentAction as string) });
+    return config && clean({ ...config, Settings: asSet(config.Settings as Json[] | undefined, (s) => s.AgentAction as string), ScreenshotsUploadEnabled: config.ScreenshotsUploadEnabled || undefined });
   },
 };
 

@@ -119,6 +119,8 @@ function planCreate(name: string, declared: ReadonlySet<string>, normal: NormalS
 /** One UpdateStack: changed values, plus AttributesToDelete for cleared ones (never both for one attribute). */
 function updateStackInput(name: string, delta: StackDelta): Record<string, unknown> | undefined {
   const input: Record<string, unknown> = { ...delta.set };
+  // AgentAccessConfig updates are partial (a member left out stays as it is), so "off" is said explicitly.
+  if (delta.set.AgentAccessConfig) input.AgentAccessConfig = { ScreenshotsUploadEnabled: false, ...(delta.set.AgentAccessConfig as object) };
   const toDelete: string[] = [];
   for (const attribute of delta.clear) {
     const how = CLEAR[attribute];

@@ -52,6 +52,19 @@ const stack = (Name: string): fc.Arbitrary<StackConfig> =>
       AccessEndpoints: threeWay(fc.constant([{ EndpointType: 'STREAMING' as const, VpceId: 'vpce-0123456789abcdef0' }])),
       StreamingExperienceSettings: threeWay(fc.record({ PreferredProtocol: fc.constantFrom('TCP' as const, 'UDP' as const) })),
       ContentRedirection: threeWay(fc.record({ HostToClient: fc.record({ Enabled: fc.boolean(), AllowedUrls: fc.constant(['https://*.example.com']) }) })),
+      AgentAccessConfig: threeWay(
+        fc.record(
+          {
+            Settings: fc.constantFrom([{ AgentAction: 'COMPUTER_VISION' as const, Permission: 'ENABLED' as const }], [{ AgentAction: 'FORWARD_MCP_TOOLS' as const, Permission: 'DISABLED' as const }]),
+            ScreenResolution: fc.constant('W_1280xH_720' as const),
+            ScreenImageFormat: fc.constantFrom('PNG' as const, 'JPEG' as const),
+            ScreenshotsUploadEnabled: fc.boolean(),
+            // A bucket, once set, can only be removed with the whole configuration: keep one throughout.
+            S3BucketArn: fc.constant('arn:aws:s3:::screenshots-bucket'),
+          },
+          { requiredKeys: ['Settings', 'ScreenResolution', 'ScreenImageFormat', 'S3BucketArn'] },
+        ),
+      ),
       Fleets: threeWay(fc.uniqueArray(fc.constantFrom('fleet-a', 'fleet-b'), { maxLength: 2 })),
       Tags: threeWay(tags),
     },
