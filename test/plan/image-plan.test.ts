@@ -193,6 +193,18 @@ describe('Nimble streaming images', () => {
     expect(planOf(streaming(render), live).calls).toEqual([]);
   });
 
+  test('identity is (StudioId, Name): a moved image is created in its new studio and, with prune, deleted from the old one', () => {
+    const live = studioWith(created(render, 'si-1'));
+    live.streamingImages['st-2'] = [];
+    const moved = { ...render, StudioId: 'st-2' };
+    const plan = planOf(config({ streamingImages: [moved, { ...render, Name: 'other' }] }), live, { prune: true });
+    expect(plan.calls.map((c) => `${c.phase} ${c.operation} ${c.address}`)).toEqual([
+      '0 CreateStreamingImage streamingImage/st-1/other',
+      '0 CreateStreamingImage streamingImage/st-2/render',
+      '1 DeleteStreamingImage streamingImage/st-1/render',
+    ]);
+  });
+
   test('an image whose description and tags match plans nothing', () => {
     expect(planOf(streaming(render), studioWith(created(render))).calls).toEqual([]);
   });

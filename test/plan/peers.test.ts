@@ -36,6 +36,17 @@ describe('regressions of known failures of other tools', () => {
     expect((await stack('design')).UserSettings!.length).toBeGreaterThan(1);
   });
 
+  test('2. user settings change on update: changed, added and removed actions', async () => {
+    const { first, second } = await change(
+      { Name: 'design', UserSettings: [{ Action: 'FILE_UPLOAD', Permission: 'DISABLED' }, { Action: 'FILE_DOWNLOAD', Permission: 'DISABLED' }] },
+      { Name: 'design', UserSettings: [{ Action: 'FILE_UPLOAD', Permission: 'ENABLED' }, { Action: 'PRINTING_TO_LOCAL_DEVICE', Permission: 'DISABLED' }] },
+    );
+    expect(callList(first)).toEqual(['UpdateStack stack/design', 'TagResource stack/design']);
+    const settings = Object.fromEntries((await stack('design')).UserSettings!.map((s) => [s.Action, s.Permission]));
+    expect(settings).toMatchObject({ FILE_UPLOAD: 'ENABLED', FILE_DOWNLOAD: 'ENABLED', PRINTING_TO_LOCAL_DEVICE: 'DISABLED' });
+    expect(second.calls).toEqual([]);
+  });
+
   test('3. an action AWS enables by default (AUTO_TIME_ZONE_REDIRECTION) is never a diff', async () => {
     const { second } = await converge(em, withStack({ Name: 'design', UserSettings: [{ Action: 'PRINTING_TO_LOCAL_DEVICE', Permission: 'DISABLED' }] }));
     expect((await stack('design')).UserSettings).toContainEqual({ Action: 'AUTO_TIME_ZONE_REDIRECTION', Permission: 'ENABLED' });
