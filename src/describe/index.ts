@@ -15,7 +15,7 @@ import { describeImagesByName, listAssociatedFleets, listImagePermissions, listS
 import { listStreamingImages } from './nimble.js';
 import { mapPool } from './paging.js';
 import { chooseTagReader, isAccessDenied, readTags, readTagsInBulk, type Tags } from './tags.js';
-import { imageAddress, stackAddress, streamingImageAddress, type LiveImage, type LiveStack, type LiveState } from './types.js';
+import { imageAddress, stackAddress, streamingImageAddress, type DescribeError, type LiveImage, type LiveStack, type LiveState } from './types.js';
 
 export type { LiveState, LiveStack, LiveImage, DescribeError, TagSource } from './types.js';
 
@@ -34,7 +34,7 @@ interface Tagged {
 
 export async function describeLive(config: Config, clients: AwsClients, options: DescribeOptions): Promise<LiveState> {
   const live: LiveState = { stacks: {}, images: {}, streamingImages: {}, errors: [] };
-  const fail = (address: string, operation: string, error: unknown) => live.errors.push({ address, message: `${operation} failed: ${awsErrorMessage(error)}` });
+  const fail = (address: string, operation: string, error: unknown) => live.errors.push(describeError(address, operation, error));
 
   const streamingImages = config.streamingImages ?? [];
   const studios = [...new Set(streamingImages.map((image) => image.StudioId))];
@@ -76,6 +76,11 @@ export async function describeLive(config: Config, clients: AwsClients, options:
   return live;
 }
 
+/** One resource's read failed: one line, saying which call and what AWS answered. */
+function describeError(address: string, operation: string, error: unknown): DescribeError {
+  return { address, message: `${operation} failed: ${awsErrorMessage(error)}` };
+}
+
 /** Declared stacks and images that exist, and with prune every other stack (it may be ours to delete). */
 function resourcesNeedingTags(config: Config, live: LiveState, prune: boolean): Tagged[] {
   const declared = new Set((config.stacks ?? []).map((stack) => stack.Name));
@@ -113,7 +118,7 @@ async function readEach(clients: AwsClients, resources: Tagged[], live: LiveStat
       target.tags = await readTags(clients.appstream, arn);
       target.tagSource = 'resource';
     } catch (error) {
-      live.errors.push({ address, message: `ListTagsForResource failed: ${awsErrorMessage(error)}` });
+      live.errors.push(describeError(address, 'ListTagsForResource', error));
     }
   });
 }
@@ -143,14 +148,14 @@ async function readDetails(config: Config, clients: AwsClients, live: LiveState,
       try {
         stack.fleets = await listAssociatedFleets(clients.appstream, name);
       } catch (error) {
-        live.errors.push({ address: stackAddress(name), message: `ListAssociatedFleets failed: ${awsErrorMessage(error)}` });
+        live.errors.push(describeError(stackAddress(name), 'ListAssociatedFleets', error));
       }
     }),
     mapPool(permissionsNeeded, async ({ Name }) => {
       try {
         live.images[Name].sharedWith = await listImagePermissions(clients.appstream, Name);
       } catch (error) {
-        live.errors.push({ address: imageAddress(Name), message: `DescribeImagePermissions failed: ${awsErrorMessage(error)}` });
+        live.errors.push(describeError(imageAddress(Name), 'DescribeImagePermissions', error));
       }
     }),
   ]);

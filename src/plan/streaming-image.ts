@@ -108,8 +108,6 @@ export function planDeclaredStreamingImage(ctx: PlanContext, config: StreamingIm
   const owned = ownerOf(shown.tags) === ctx.project;
   const previous = ownRecord(ctx.project, shown.tags);
   const delta = diffStreamingImage(desired, normalizeStreamingImage(shown), previous);
-  const health = failedState(shown, subject);
-  const drift = previous?.d === record.d && delta.diffs.length > 0;
 
   if (!kept) {
     if (!owned) {
@@ -120,7 +118,7 @@ export function planDeclaredStreamingImage(ctx: PlanContext, config: StreamingIm
     return {
       change: change(subject, {
         action: 'replace',
-        drift,
+        drift: previous?.d === record.d,
         diffs: delta.diffs,
         reason: 'Ec2ImageId cannot change in place: the new image is created and READY before the old one is deleted',
       }),
@@ -128,6 +126,7 @@ export function planDeclaredStreamingImage(ctx: PlanContext, config: StreamingIm
       diagnostics: [],
     };
   }
+  const health = failedState(kept, subject);
   if (health.length) return { ...refused(subject, []), diagnostics: health };
 
   const tagging = tagCalls('nimble', kept.arn!, kept.tags ?? {}, delta.tags, tool);
