@@ -10,6 +10,8 @@ export interface Target {
 }
 
 export interface Measurement {
+  /** Stable key for machines (`--json`), e.g. "plan.msRatio"; `name` is for people. */
+  id: string;
   section: string;
   name: string;
   value: number;

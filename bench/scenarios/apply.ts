@@ -63,20 +63,20 @@ export function applyMeasurements(result: ApplyBenchResult, options: ApplyBenchO
   const section = `Apply under a rate limit: create ${options.stacks} stacks, --rate-limit ${options.rateLimit} --latency-ms ${options.latencyMs}`;
   const floorMs = (result.acceptedCalls / options.rateLimit) * 1000;
   return [
-    { section, name: 'streamform apply: wall time', value: result.ms, unit: 'ms' },
+    { section, id: 'apply.ms', name: 'streamform apply: wall time', value: result.ms, unit: 'ms' },
     {
       section,
-      name: `floor: ${result.acceptedCalls} calls / ${options.rateLimit} per second`,
+      id: 'apply.floorMs', name: `floor: ${result.acceptedCalls} calls / ${options.rateLimit} per second`,
       value: floorMs,
       unit: 'ms',
       note: `the emulator's bucket starts full (a burst of ${options.rateLimit} calls), so an apply can finish up to 1 s under this floor`,
     },
-    { section, name: 'wall time / floor', value: result.ms / floorMs, unit: 'x', target: { op: '<=', bound: 1.2 } },
-    { section, name: 'throttling errors answered', value: result.throttled, unit: 'count' },
-    ...(result.otherErrors ? [{ section, name: 'other errors answered', value: result.otherErrors, unit: 'count' as const }] : []),
+    { section, id: 'apply.ratioToFloor', name: 'wall time / floor', value: result.ms / floorMs, unit: 'x', target: { op: '<=', bound: 1.2 } },
+    { section, id: 'apply.throttled', name: 'throttling errors answered', value: result.throttled, unit: 'count' },
+    ...(result.otherErrors ? [{ section, id: 'apply.otherErrors', name: 'other errors answered', value: result.otherErrors, unit: 'count' as const }] : []),
     {
       section,
-      name: 'failed resources',
+      id: 'apply.failedResources', name: 'failed resources',
       value: result.failedResources,
       unit: 'count',
       target: { op: '==', bound: 0 },

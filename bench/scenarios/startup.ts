@@ -47,11 +47,11 @@ export async function benchStartup(options: StartupBenchOptions): Promise<Startu
 export function startupMeasurements(result: StartupBenchResult, options: StartupBenchOptions): Measurement[] {
   const section = `Start-up: median of ${options.runs} runs each`;
   return [
-    { section, name: 'node -e 0', value: result.nodeMs, unit: 'ms' },
-    { section, name: 'streamform --version', value: result.versionMs, unit: 'ms' },
-    { section, name: '--version / bare node', value: result.versionMs / result.nodeMs, unit: 'x', target: { op: '<=', bound: 2 } },
-    { section, name: `streamform validate (${options.resources} resources)`, value: result.validateMs, unit: 'ms', target: { op: '<', bound: 500 } },
-    { section, name: 'validate / bare node', value: result.validateMs / result.nodeMs, unit: 'x' },
+    { section, id: 'startup.nodeMs', name: 'node -e 0', value: result.nodeMs, unit: 'ms' },
+    { section, id: 'startup.versionMs', name: 'streamform --version', value: result.versionMs, unit: 'ms' },
+    { section, id: 'startup.versionRatio', name: '--version / bare node', value: result.versionMs / result.nodeMs, unit: 'x', target: { op: '<=', bound: 2 } },
+    { section, id: 'startup.validateMs', name: `streamform validate (${options.resources} resources)`, value: result.validateMs, unit: 'ms', target: { op: '<', bound: 500 } },
+    { section, id: 'startup.validateRatio', name: 'validate / bare node', value: result.validateMs / result.nodeMs, unit: 'x' },
   ];
 }
 

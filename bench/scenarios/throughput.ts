@@ -80,7 +80,7 @@ export function throughputMeasurements(result: ThroughputBenchResult, options: T
   return [
     {
       section,
-      name: 'requests per second',
+      id: 'emulator.requestsPerSecond', name: 'requests per second',
       value: (result.requests / result.ms) * 1000,
       unit: 'req/s',
       target: { op: '>=', bound: BASELINE_DEMAND },

@@ -50,9 +50,9 @@ describe('seeded account', () => {
 
 describe('report', () => {
   const measurements: Measurement[] = [
-    { section: 'S', name: 'ratio', value: 0.2, unit: 'x', target: { op: '<=', bound: 0.25 } },
-    { section: 'S', name: 'calls', value: 31, unit: 'calls', target: { op: '==', bound: 30 }, note: 'one call too many' },
-    { section: 'T', name: 'wall time', value: 1234.4, unit: 'ms' },
+    { id: 's.ratio', section: 'S', name: 'ratio', value: 0.2, unit: 'x', target: { op: '<=', bound: 0.25 } },
+    { id: 's.calls', section: 'S', name: 'calls', value: 31, unit: 'calls', target: { op: '==', bound: 30 }, note: 'one call too many' },
+    { id: 't.ms', section: 'T', name: 'wall time', value: 1234.4, unit: 'ms' },
   ];
 
   it('holds each number against its target', () => {
@@ -71,7 +71,11 @@ describe('report', () => {
 
   it('prints the same numbers as JSON', () => {
     const json = JSON.parse(renderJson(measurements, machineInfo(), [], 10));
-    expect(json.measurements.map((m: { pass?: boolean }) => m.pass)).toEqual([true, false, undefined]);
+    expect(json.measurements.map((m: { id: string; pass?: boolean }) => [m.id, m.pass])).toEqual([
+      ['s.ratio', true],
+      ['s.calls', false],
+      ['t.ms', undefined],
+    ]);
     expect(json.machine.cpus).toBeGreaterThan(0);
   });
 });
@@ -104,13 +108,8 @@ describe('scenarios at a tiny scale', () => {
     expect(result.bulk.bound.total).toBe(7);
     expect(result.fallback.bound.total).toBe(1 + 1 + 8 + 1 + 2 + 2);
     const rows = planMeasurements(result, options);
-    expect(rows.filter((row) => row.target).map((row) => row.name)).toEqual([
-      'wall time streamform/baseline',
-      'streamform plan: API calls',
-      'calls streamform/baseline',
-      'fallback: API calls',
-      'fallback calls/baseline calls',
-    ]);
+    expect(rows.filter((row) => row.target).map((row) => row.id)).toEqual(['plan.msRatio', 'plan.calls', 'plan.callsRatio', 'plan.fallbackCalls', 'plan.fallbackCallsRatio']);
+    expect(rows.find((row) => row.id === 'plan.baselineCalls')?.value).toBe(19);
   });
 
   it('apply: creates every stack and counts what the rate limit answered', async () => {
@@ -118,7 +117,7 @@ describe('scenarios at a tiny scale', () => {
     const result = await benchApply(options);
     expect(result).toMatchObject({ exitCode: 0, failedResources: 0, throttled: 0, otherErrors: 0 });
     expect(result.acceptedCalls).toBeGreaterThanOrEqual(5);
-    expect(applyMeasurements(result, options).find((m) => m.name === 'failed resources')?.value).toBe(0);
+    expect(applyMeasurements(result, options).find((m) => m.id === 'apply.failedResources')?.value).toBe(0);
   });
 
   it('compute: the measured plan holds exactly the synthetic changes', async () => {
@@ -131,7 +130,7 @@ describe('scenarios at a tiny scale', () => {
     expect(result.last.expected.delete).toBeGreaterThan(0);
     expect(computeProblems(result)).toEqual([]);
     expect(result.maxRssMb).toBeGreaterThan(0);
-    expect(computeMeasurements(result, options).map((m) => m.unit)).toEqual(['ms', 'ms', 'MB']);
+    expect(computeMeasurements(result, options).map((m) => m.id)).toEqual(['compute.ms', 'compute.cpuMs', 'compute.peakRssMb']);
   });
 
   it('start-up: --version and validate of a generated file succeed', async () => {
