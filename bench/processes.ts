@@ -23,8 +23,16 @@ export function builtScript(relativePath: string): string {
 
 export const cliScript = () => builtScript('src/cli/main.js');
 
-/** Keeps the SDK's Node 20 notice and colours out of measured output; read at each spawn so NODE_OPTIONS set by `--profile` applies. */
+/** Keeps the SDK's Node 20 notice and colours out of measured output. */
 const childEnv = () => ({ ...process.env, AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true', NO_COLOR: '1' });
+
+/** Node flags for every child (`--cpu-prof` cannot go through NODE_OPTIONS). */
+const childNodeFlags: string[] = [];
+
+/** From now on every child process writes a CPU profile into `dir`. */
+export function profileChildrenTo(dir: string): void {
+  childNodeFlags.push('--cpu-prof', `--cpu-prof-dir=${dir}`);
+}
 
 export interface ProcessResult {
   code: number;
@@ -38,7 +46,7 @@ export interface ProcessResult {
 export function runNode(args: string[], cwd = projectRoot): Promise<ProcessResult> {
   return new Promise((resolve, reject) => {
     const start = performance.now();
-    const child = spawn(process.execPath, args, { cwd, env: childEnv(), stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(process.execPath, [...childNodeFlags, ...args], { cwd, env: childEnv(), stdio: ['ignore', 'pipe', 'pipe'] });
     const out: Buffer[] = [];
     const err: Buffer[] = [];
     child.stdout.on('data', (chunk: Buffer) => out.push(chunk));
@@ -70,7 +78,6 @@ export interface EmulatorProcess {
   calls(): Promise<CallRecord[]>;
   clearCalls(): Promise<void>;
   state(): Promise<unknown>;
-  setState(state: unknown): Promise<void>;
   stop(): Promise<void>;
 }
 
@@ -79,7 +86,7 @@ export interface EmulatorProcess {
  * and its work never shares an event loop with the client being measured.
  */
 export function startEmulatorProcess(flags: string[]): Promise<EmulatorProcess> {
-  const child = spawn(process.execPath, [cliScript(), 'emulator', '--port', '0', ...flags], {
+  const child = spawn(process.execPath, [...childNodeFlags, cliScript(), 'emulator', '--port', '0', ...flags], {
     env: childEnv(),
     stdio: ['ignore', 'pipe', 'pipe'],
   });
@@ -105,11 +112,8 @@ export function startEmulatorProcess(flags: string[]): Promise<EmulatorProcess> 
 }
 
 function emulatorHandle(url: string, stop: () => Promise<void>): EmulatorProcess {
-  const request = async (path: string, method: string, body?: unknown) => {
-    const response = await fetch(`${url}/_emulator/${path}`, {
-      method,
-      ...(body === undefined ? {} : { body: JSON.stringify(body), headers: { 'content-type': 'application/json' } }),
-    });
+  const request = async (path: string, method: string) => {
+    const response = await fetch(`${url}/_emulator/${path}`, { method });
     if (!response.ok) throw new Error(`${method} /_emulator/${path}: HTTP ${response.status} ${await response.text()}`);
     return response;
   };
@@ -118,7 +122,6 @@ function emulatorHandle(url: string, stop: () => Promise<void>): EmulatorProcess
     calls: async () => (await (await request('calls', 'GET')).json()) as CallRecord[],
     clearCalls: async () => void (await request('calls', 'DELETE')).body?.cancel(),
     state: async () => (await request('state', 'GET')).json(),
-    setState: async (state) => void (await request('state', 'PUT', state)).body?.cancel(),
     stop,
   };
 }

@@ -7,6 +7,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
+import { profileChildrenTo } from './processes.js';
 import { machineInfo, renderJson, renderTable, type Measurement } from './report.js';
 import type { BenchContext, Scenario } from './scenario.js';
 import { applyScenario } from './scenarios/apply.js';
@@ -24,6 +25,7 @@ const USAGE = `Usage: npm run bench -- [--json] [--runs N] [--only ${SCENARIOS.m
   --only LIST    run only these scenarios
   --quick        a tenth of the scale and one run, to try the harness (not the benchmark's numbers)
   --profile DIR  write a CPU profile (.cpuprofile) of every child process to DIR
+                 (the numbers then include the profiler's own cost)
 `;
 
 async function main(argv: string[]): Promise<number> {
@@ -47,9 +49,7 @@ async function main(argv: string[]): Promise<number> {
   const selected = values.only ? values.only.split(',').map((name) => name.trim()) : SCENARIOS.map((s) => s.name);
   const unknown = selected.filter((name) => !SCENARIOS.some((s) => s.name === name));
   if (unknown.length) throw new Error(`--only: unknown scenario ${unknown.join(', ')} (scenarios: ${SCENARIOS.map((s) => s.name).join(', ')})`);
-  if (values.profile) {
-    process.env.NODE_OPTIONS = `${process.env.NODE_OPTIONS ?? ''} --cpu-prof --cpu-prof-dir=${resolve(values.profile)}`.trim();
-  }
+  if (values.profile) profileChildrenTo(resolve(values.profile));
 
   // The baseline and the lower bound use the SDK in this process: keep its Node 20 notice out of the table.
   process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED = 'true';
