@@ -15,7 +15,7 @@ export interface RetryPolicy {
 }
 
 export const DEFAULT_RETRY: RetryPolicy = {
-  maxAttempts: 8,
+  maxAttempts: 10,
   baseDelayMs: 200,
   maxDelayMs: 20_000,
   consistencyWindowMs: 30_000,

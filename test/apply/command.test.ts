@@ -9,7 +9,6 @@ import type { ApplyEvent } from '../../src/apply/events.js';
 import { run } from '../../src/commands/apply.js';
 import type { EmulatorState } from '../../src/emulator/index.js';
 import { hasChanges } from '../../src/plan/types.js';
-import { renderPlanJson } from '../../src/render/json.js';
 import { startTestEmulator, type TestEmulator } from '../helpers/emulator.js';
 import { printed, planNow, startCli, streamform, workDir, writeConfig } from './cli.js';
 import { expectEventsInOrder } from './expect-events.js';
@@ -107,7 +106,9 @@ describe('streamform apply -f', () => {
       ['extra', 'ami-2', 'READY'],
     ]);
 
-    expect(hasChanges(await planNow(work, ['shop.yaml'], emulator.url, true))).toBe(false);
+    const next = await streamform(['plan', '-f', 'shop.yaml', '--endpoint', emulator.url, '--prune', '--detailed-exitcode'], work);
+    expect(next.code, next.stdout + next.stderr).toBe(0);
+    expect(next.stdout).toMatch(/\nNo changes\.\n$/);
     const again = await streamform(['apply', '-f', 'shop.yaml', '--endpoint', emulator.url, '--yes', '--prune'], work);
     expect(again.code).toBe(0);
     expect(again.stdout).toMatch(/\nNo changes\.\n$/);
@@ -182,8 +183,8 @@ describe('streamform apply -f', () => {
 
 describe('streamform apply PLANFILE', () => {
   async function savePlan(name: string): Promise<string> {
-    const plan = await planNow(work, ['shop.yaml'], emulator.url);
-    writeFileSync(join(work, name), renderPlanJson(plan));
+    const saved = await streamform(['plan', '-f', 'shop.yaml', '--endpoint', emulator.url, '--out', name], work);
+    expect(saved.code, saved.stderr).toBe(0);
     return name;
   }
 
