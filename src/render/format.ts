@@ -5,6 +5,7 @@
  * uses too (src/ui/format.ts), so every view of a plan speaks the same way.
  */
 import type { AttributeDiff, Diagnostic, Plan, PlannedCall, ResourceChange, SourceLocation } from '../plan/types.js';
+import { sameValue } from '../normalize/values.js';
 import { formatValue } from '../ui/format.js';
 
 /** `+` set or added, `-` cleared or removed, `~` changed, ` ` context. */
@@ -121,14 +122,6 @@ export function valueLines(value: unknown, width: number, lead = 0): string[] {
 
 function isPlainObject(value: unknown): value is Record<string, unknown> {
   return value !== null && typeof value === 'object' && !Array.isArray(value);
-}
-
-function sameValue(a: unknown, b: unknown): boolean {
-  if (a === b) return true;
-  if (Array.isArray(a) && Array.isArray(b)) return a.length === b.length && a.every((v, i) => sameValue(v, b[i]));
-  if (!isPlainObject(a) || !isPlainObject(b)) return false;
-  const keys = Object.keys(a);
-  return keys.length === Object.keys(b).length && keys.every((key) => sameValue(a[key], b[key]));
 }
 
 /** Code-point order: the same on every machine, unlike localeCompare. */
