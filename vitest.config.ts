@@ -8,6 +8,8 @@ export default defineConfig({
     // Two cores: more workers only contend for them.
     pool: 'forks',
     poolOptions: { forks: { maxForks: 2, minForks: 1 } },
-    env: { AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true', NO_COLOR: '1' },
+    // Tests run alike on a laptop and in CI: Ink reads CI at import time and would render only final
+    // frames; tests that are about CI behaviour set it on the processes they start.
+    env: { AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true', NO_COLOR: '1', CI: 'false' },
   },
 });
