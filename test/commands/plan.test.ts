@@ -138,6 +138,14 @@ describe('streamform plan', () => {
     expect(screen).not.toContain('Plan for project'); // the plain text renderer's header
   });
 
+  it('prints plain text instead of the interactive view on a terminal when CI is set', async () => {
+    const command = `${process.execPath} ${CLI} plan -f studio.yaml --endpoint ${emulator.url} --detailed-exitcode`;
+    const result = await exec('script', ['-qec', command, '/dev/null'], { CI: 'true', NO_COLOR: '1' });
+    expect(result.stdout).toContain('Plan for project');
+    expect(result.stdout).toContain('Plan: 1 to create, 1 to update, 0 to replace, 0 to delete.');
+    expect(result.stdout).not.toMatch(/\x1b\[[0-9;?]*[A-HJKSTfhlsu]/);
+  });
+
   it('shows "No changes." and exits 0 with --detailed-exitcode once the plan is applied', async () => {
     const plan = parsePlanFile(readFileSync(join(work, 'plan.json'), 'utf8'));
     const clients = createApplyClients({ endpoint: emulator.url });
