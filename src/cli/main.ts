@@ -42,9 +42,14 @@ function usage(): string {
 
 async function main(argv: string[]): Promise<number> {
   const [name, ...rest] = argv;
-  if (name === undefined || name === '--help' || name === '-h' || name === 'help') {
+  if (name === undefined) {
+    // A bare `streamform` is a mistake in a script: the usage goes where errors go.
+    process.stderr.write(usage() + '\n');
+    return 1;
+  }
+  if (name === '--help' || name === '-h' || name === 'help') {
     process.stdout.write(usage() + '\n');
-    return name === undefined ? 1 : 0;
+    return 0;
   }
   if (name === '--version' || name === '-v') {
     process.stdout.write(version() + '\n');
@@ -55,28 +60,19 @@ async function main(argv: string[]): Promise<number> {
     process.stderr.write(`streamform: unknown command '${name}' (commands: ${Object.keys(commands).join(', ')})\n`);
     return 1;
   }
-  try {
-    return await (await command.load()).run(rest);
-  } catch (error) {
-    return reportError(error);
-  }
+  return (await command.load()).run(rest);
 }
 
-/** Every failure ends as one line on stderr; the stack only when STREAMFORM_DEBUG is set. */
-function reportError(error: unknown): number {
-  const err = error as { name?: string; message?: string; exitCode?: number; stack?: string };
-  const message = (err?.message ?? String(error)).split('\n')[0];
-  const prefix = err?.name === 'UserError' ? '' : `${err?.name ?? 'Error'}: `;
-  process.stderr.write(`streamform: ${prefix}${message}\n`);
-  if (process.env.STREAMFORM_DEBUG && err?.stack) process.stderr.write(err.stack + '\n');
-  return typeof err?.exitCode === 'number' ? err.exitCode : 1;
+/** Loaded only when a command fails, so that a successful start-up stays as light as bare node. */
+async function reportError(error: unknown): Promise<number> {
+  const { failureReport } = await import('./failure.js');
+  const { text, exitCode } = failureReport(error);
+  process.stderr.write(text);
+  return exitCode;
 }
 
-main(process.argv.slice(2)).then(
-  (code) => {
+main(process.argv.slice(2))
+  .catch(reportError)
+  .then((code) => {
     process.exitCode = code;
-  },
-  (error) => {
-    process.exitCode = reportError(error);
-  },
-);
+  });

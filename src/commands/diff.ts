@@ -1,6 +1,8 @@
 import { choiceFlag, parseFlags } from '../cli/args.js';
 import { UserError } from '../cli/errors.js';
+import { ConfigError } from '../config/diagnostics.js';
 import { loadConfig } from '../config/load.js';
+import type { LoadedConfig } from '../config/types.js';
 import { compareConfigs, hasConfigChanges } from '../configdiff/compare.js';
 import { renderConfigDiffJson, renderConfigDiffMarkdown, renderConfigDiffText } from '../configdiff/render.js';
 
@@ -37,8 +39,17 @@ export async function run(argv: string[]): Promise<number> {
   if (positionals.length !== 2) {
     throw new UserError(`diff: expected two configs, BASE and HEAD, got ${positionals.length} (see 'streamform diff --help')`);
   }
-  const [base, head] = await Promise.all(positionals.map((path) => loadConfig([path])));
+  const [base, head] = await loadBoth(positionals[0], positionals[1]);
   const diff = compareConfigs(base, head);
   process.stdout.write(RENDERERS[format](diff));
   return values['detailed-exitcode'] && hasConfigChanges(diff) ? 2 : 0;
+}
+
+/** Both configs, or every problem of both: a reviewer fixing one should not meet the other's next. */
+async function loadBoth(base: string, head: string): Promise<[LoadedConfig, LoadedConfig]> {
+  const [a, b] = await Promise.allSettled([loadConfig([base]), loadConfig([head])]);
+  if (a.status === 'fulfilled' && b.status === 'fulfilled') return [a.value, b.value];
+  const failures = [a, b].flatMap((result) => (result.status === 'rejected' ? [result.reason as unknown] : []));
+  if (failures.every((error) => error instanceof ConfigError)) throw new ConfigError(failures.flatMap((error) => (error as ConfigError).diagnostics));
+  throw failures.find((error) => !(error instanceof ConfigError));
 }

@@ -5,7 +5,6 @@ import { awsErrorMessage } from '../aws/errors.js';
 import { awsOptions, choiceFlag, fileOptions, parseFlags } from '../cli/args.js';
 import { UserError } from '../cli/errors.js';
 import { isInteractive, useColor } from '../cli/terminal.js';
-import { ConfigError, formatDiagnostic } from '../config/diagnostics.js';
 import { configPaths, loadConfig } from '../config/load.js';
 import { describeLive } from '../describe/index.js';
 import { buildPlan } from '../plan/build.js';
@@ -13,7 +12,6 @@ import { hasChanges, hasErrors, type Plan } from '../plan/types.js';
 import { renderPlanJson } from '../render/json.js';
 import { renderPlanMarkdown } from '../render/markdown.js';
 import { DEFAULT_WIDTH, renderPlanText } from '../render/text.js';
-import { plural } from '../ui/format.js';
 
 const FORMATS = ['text', 'json', 'markdown'] as const;
 type Format = (typeof FORMATS)[number];
@@ -54,7 +52,6 @@ export async function run(argv: string[]): Promise<number> {
   const format = choiceFlag('plan', 'format', values.format, FORMATS);
 
   const plan = await computePlan(configPaths('plan', values.file), values);
-  if (plan === undefined) return 1;
 
   if (isInteractive(format)) {
     const { showPlan } = await import('../ui/index.js');
@@ -69,16 +66,9 @@ export async function run(argv: string[]): Promise<number> {
   return values['detailed-exitcode'] && hasChanges(plan) ? 2 : 0;
 }
 
-/** load → describe → plan; undefined when the config is wrong (its problems are then printed). */
-async function computePlan(paths: string[], flags: { prune?: boolean; endpoint?: string; region?: string; profile?: string }): Promise<Plan | undefined> {
-  let loaded;
-  try {
-    loaded = await loadConfig(paths);
-  } catch (error) {
-    if (!(error instanceof ConfigError)) throw error;
-    process.stderr.write([...error.diagnostics.map(formatDiagnostic), `${plural(error.diagnostics.length, 'error')} in the config`].join('\n') + '\n');
-    return undefined;
-  }
+/** load → describe → plan. */
+async function computePlan(paths: string[], flags: { prune?: boolean; endpoint?: string; region?: string; profile?: string }): Promise<Plan> {
+  const loaded = await loadConfig(paths);
   const prune = Boolean(flags.prune || loaded.config.prune);
   const clients = createClients({ endpoint: flags.endpoint, region: flags.region ?? loaded.config.region, profile: flags.profile });
   try {

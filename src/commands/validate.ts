@@ -1,6 +1,6 @@
 import { fileOptions, parseFlags } from '../cli/args.js';
-import { ConfigError, formatDiagnostic } from '../config/diagnostics.js';
 import { configPaths, loadConfig } from '../config/load.js';
+import { plural } from '../ui/format.js';
 
 const HELP = `Usage: streamform validate [-f FILE|DIR]...
 
@@ -18,24 +18,13 @@ export async function run(argv: string[]): Promise<number> {
     return 0;
   }
   const paths = configPaths('validate', values.file);
-  try {
-    const { config, files } = await loadConfig(paths);
-    const counts = [
-      count(config.stacks?.length ?? 0, 'stack'),
-      count(config.images?.length ?? 0, 'image'),
-      count(config.streamingImages?.length ?? 0, 'streaming image'),
-    ];
-    process.stdout.write(`ok: ${counts.join(', ')} in ${count(files.length, 'file')}\n`);
-    return 0;
-  } catch (error) {
-    if (!(error instanceof ConfigError)) throw error;
-    const lines = error.diagnostics.map(formatDiagnostic);
-    lines.push(`${count(error.diagnostics.length, 'error')} in the config`);
-    process.stderr.write(lines.join('\n') + '\n');
-    return 1;
-  }
-}
-
-function count(n: number, noun: string): string {
-  return `${n} ${noun}${n === 1 ? '' : 's'}`;
+  // A wrong config throws: the CLI lists every problem, as for every command that loads one.
+  const { config, files } = await loadConfig(paths);
+  const counts = [
+    plural(config.stacks?.length ?? 0, 'stack'),
+    plural(config.images?.length ?? 0, 'image'),
+    plural(config.streamingImages?.length ?? 0, 'streaming image'),
+  ];
+  process.stdout.write(`ok: ${counts.join(', ')} in ${plural(files.length, 'file')}\n`);
+  return 0;
 }

@@ -141,7 +141,6 @@ describe('streamform diff', () => {
     const broken = writeYaml(dir, 'broken.yaml', 'version: 1\nproject: studio\nstacks:\n  - Name: [unclosed\n');
     const cases: [string[], RegExp][] = [
       [['diff', base, join(dir, 'missing.yaml')], /missing\.yaml/],
-      [['diff', base, broken], new RegExp(`${broken}:\\d+:\\d+`)],
       [['diff', base], /expected two configs, BASE and HEAD, got 1/],
       [['diff', base, base, '--format', 'html'], /--format must be one of text, json, markdown, got 'html'/],
     ];
@@ -152,6 +151,10 @@ describe('streamform diff', () => {
       expect(result.stderr.trimEnd().split('\n'), result.stderr).toHaveLength(1);
       expect(result.stderr).toMatch(message);
     }
+    // A wrong config is listed problem by problem, as validate lists it.
+    const invalid = await runCli(['diff', broken, base]);
+    expect(invalid.code).toBe(1);
+    expect(invalid.stderr).toMatch(new RegExp(`^${broken}:\\d+:\\d+: .+\n1 error in the config\n$`));
   });
 });
 
