@@ -8,7 +8,7 @@ import { describeLive } from '../describe/index.js';
 import { driftAnnotations, driftExitCode, driftFindings, driftLines, driftReport, driftSummary, type DriftReport } from '../drift/report.js';
 import { buildPlan } from '../plan/build.js';
 import { renderPlanJson } from '../render/json.js';
-import { planMarker, renderPlanMarkdown } from '../render/markdown.js';
+import { renderPlanMarkdown } from '../render/markdown.js';
 import { renderPlanText } from '../render/text.js';
 
 const HELP = `Usage: streamform drift [-f FILE|DIR]... [--format text|json|markdown|github]
@@ -57,12 +57,8 @@ export async function run(argv: string[]): Promise<number> {
   return driftExitCode(report);
 }
 
-/** The plan's Markdown, headed as a drift report (its own marker, so no CI job takes it for a plan comment). */
 function driftMarkdown(report: DriftReport): string {
-  const { project } = report.plan;
-  const [, title, ...rest] = renderPlanMarkdown(report.plan).split('\n');
-  const heading = title.replace(/^### streamform plan for/, '### streamform drift report for');
-  return [planMarker(project).replace('streamform:plan', 'streamform:drift'), heading, '', `**${driftSummary(report)}**`, ...rest].join('\n');
+  return renderPlanMarkdown(report.plan, { kind: 'drift', summary: driftSummary(report) });
 }
 
 function driftJson(report: DriftReport): string {

@@ -14,12 +14,21 @@ export const GITHUB_COMMENT_LIMIT = 65_536;
 export interface MarkdownOptions {
   /** Longest comment to produce. */
   maxLength?: number;
+  /** What the comment is: its hidden marker and its heading say so (default plan). */
+  kind?: CommentKind;
+  /** The bold line under the heading (default: the plan's summary line). */
+  summary?: string;
 }
 
+/** A plan comment on a pull request, or a drift report; each has its own marker so neither replaces the other. */
+export type CommentKind = 'plan' | 'drift';
+
+const HEADINGS: Record<CommentKind, string> = { plan: 'streamform plan for', drift: 'streamform drift report for' };
+
 /** The comment's first line; a CI job looks for it to update the comment in place. */
-export function planMarker(project: string): string {
+export function planMarker(project: string, kind: CommentKind = 'plan'): string {
   // "--" would end the HTML comment early and show the rest of the marker.
-  return `<!-- streamform:plan project=${project.replace(/-{2,}/g, '-')} -->`;
+  return `<!-- streamform:${kind} project=${project.replace(/-{2,}/g, '-')} -->`;
 }
 
 const DIFF_WIDTH = 100;
@@ -37,7 +46,7 @@ interface Piece {
   level: number;
 }
 
-export function renderPlanMarkdown(plan: Plan, { maxLength = GITHUB_COMMENT_LIMIT }: MarkdownOptions = {}): string {
+export function renderPlanMarkdown(plan: Plan, { maxLength = GITHUB_COMMENT_LIMIT, kind = 'plan', summary }: MarkdownOptions = {}): string {
   const changes = shownChanges(plan);
   const diagnostics = sortedDiagnostics(plan);
   const piece = (...variants: string[]): Piece => ({ variants: [...variants, ''], level: 0 });
@@ -46,7 +55,7 @@ export function renderPlanMarkdown(plan: Plan, { maxLength = GITHUB_COMMENT_LIMI
   const calls = piece(...(plan.calls.length > 0 ? [callsBlock(plan.calls)] : []));
   const sectionOf = (drift: boolean) => changes.filter((change) => change.drift === drift).map((change) => resources.get(change)!);
 
-  const head = headBlock(plan, changes, diagnostics);
+  const head = headBlock(plan, changes, diagnostics, kind, summary ?? summaryLine(plan.summary, hasChanges(plan)));
   const sections: [string, Piece[]][] = [
     ['Errors and warnings', [...notes.values()]],
     ['Changed outside streamform (drift)', sectionOf(true)],
@@ -95,19 +104,19 @@ function diffLine({ sign, depth, text }: Row): string {
   return `${sign === '~' ? '!' : sign} ${' '.repeat(depth * DEPTH_INDENT)}${text}`;
 }
 
-function headBlock(plan: Plan, changes: ResourceChange[], diagnostics: Diagnostic[]): string {
+function headBlock(plan: Plan, changes: ResourceChange[], diagnostics: Diagnostic[], kind: CommentKind, summary: string): string {
   const errors = diagnostics.filter((d) => d.severity === 'error').length;
   const drifted = changes.filter((change) => change.drift).length;
   const files = plan.configFiles.slice(0, 5).map((file) => `\`${file}\``);
   if (plan.configFiles.length > files.length) files.push(`${plan.configFiles.length - files.length} more`);
   const { create, update, replace, delete: remove } = plan.summary;
   const lines = [
-    planMarker(plan.project),
-    `### streamform plan for \`${plan.project}\``,
+    planMarker(plan.project, kind),
+    `### ${HEADINGS[kind]} \`${plan.project}\``,
     '',
     `${escapeMarkdown(targetText(plan))}${files.length > 0 ? ` · from ${files.join(', ')}` : ''}`,
     '',
-    `**${summaryLine(plan.summary, hasChanges(plan))}**`,
+    `**${escapeMarkdown(summary)}**`,
     '',
     '| Create | Update | Replace | Delete | Drift | Errors | Warnings |',
     '| ---: | ---: | ---: | ---: | ---: | ---: | ---: |',

@@ -55,6 +55,20 @@ describe('renderPlanMarkdown', () => {
     expect(planMarker('a--b-->c')).toBe('<!-- streamform:plan project=a-b->c -->');
   });
 
+  it('heads a drift report with its own marker, title and summary, the rest as for a plan', () => {
+    const planLines = renderPlanMarkdown(mixedPlan()).split('\n');
+    const driftLines = renderPlanMarkdown(mixedPlan(), { kind: 'drift', summary: 'Drift: 2 resources changed outside streamform.' }).split('\n');
+    expect(driftLines.slice(0, 6)).toEqual([
+      '<!-- streamform:drift project=studio -->',
+      '### streamform drift report for `studio`',
+      '',
+      planLines[3],
+      '',
+      '**Drift: 2 resources changed outside streamform.**',
+    ]);
+    expect(driftLines.slice(6)).toEqual(planLines.slice(6));
+  });
+
   it('warns about a replacement even when nothing is deleted', () => {
     const markdown = renderPlanMarkdown(plan({ changes: [change('streamingImage/s/base', 'replace', { reason: 'Ec2ImageId changes' })] }));
     expect(markdown).toContain('> [!WARNING]\n> **This plan deletes or replaces 1 resource:**\n> - `-/+ streamingImage/s/base` replace: Ec2ImageId changes');
