@@ -71,6 +71,8 @@ export interface CallRecord {
   service: string;
   operation: string;
   status: number;
+  /** The error type of a failed call. */
+  error?: string;
 }
 
 export interface EmulatorProcess {

@@ -50,13 +50,11 @@ export async function benchApply(options: ApplyBenchOptions): Promise<ApplyBench
   }
 }
 
-/**
- * The call log records statuses, not error types. The rate limit is the only fault injected here and
- * the emulator answers it with 400 (awsJson: AppStream, tagging) or 429 (Nimble); a 400 for any other
- * reason (a rejected request) would fail its resource, which `failedResources` reports.
- */
-export function isThrottling(call: CallRecord): boolean {
-  return call.status === 400 || call.status === 429;
+/** The emulator's throttling errors: AppStream's and Nimble's, and the tagging API's. */
+const THROTTLING_ERRORS = new Set(['ThrottlingException', 'ThrottledException']);
+
+function isThrottling(call: CallRecord): boolean {
+  return call.error !== undefined && THROTTLING_ERRORS.has(call.error);
 }
 
 export function applyMeasurements(result: ApplyBenchResult, options: ApplyBenchOptions): Measurement[] {

@@ -26,10 +26,13 @@ export interface ServiceOptions {
   denyTagging?: boolean;
 }
 
+/** One entry of the call log (`GET /_emulator/calls`). */
 export interface Call {
   service: string;
   operation: string;
   status: number;
+  /** The error type a failed call was answered with (e.g. ThrottlingException), so throttling can be told from other failures. */
+  error?: string;
 }
 
 interface Reply {
@@ -234,7 +237,8 @@ export class EmulatorService {
       return json(404, { __type: 'UnknownOperationException', message: `No emulated service answers ${req.method} ${url.split('?')[0]}` });
     }
     const reply = this.run(routed);
-    this.calls.push({ service: routed.service.name, operation: routed.operation, status: reply.status });
+    const error = reply.headers['x-amzn-errortype'];
+    this.calls.push({ service: routed.service.name, operation: routed.operation, status: reply.status, ...(error ? { error } : {}) });
     return reply;
   }
 

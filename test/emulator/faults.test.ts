@@ -62,7 +62,10 @@ describe('fault injection', () => {
       const calls = await t.calls();
       expect(calls.length).toBeGreaterThan(12);
       expect(calls.filter((c) => c.status === 200)).toHaveLength(12);
-      expect(calls.filter((c) => c.status !== 200).every((c) => [400, 500, 503].includes(c.status))).toBe(true);
+      const failed = calls.filter((c) => c.status !== 200);
+      expect(failed.every((c) => [400, 500, 503].includes(c.status))).toBe(true);
+      // The log names each fault, so throttling is told apart from service errors without guessing from statuses.
+      expect(new Set(failed.map((c) => c.error))).toEqual(new Set(['ThrottlingException', 'InternalFailure', 'ServiceUnavailableException']));
     });
   });
 

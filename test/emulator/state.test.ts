@@ -92,7 +92,7 @@ describe('admin endpoints', () => {
     }
   });
 
-  it('logs service calls in order with their status, and clears the log', async () => {
+  it('logs service calls in order with their status and error type, and clears the log', async () => {
     const t = await startTestEmulator({}, { maxAttempts: 1 });
     try {
       await t.clients.appstream.send(new DescribeStacksCommand({}));
@@ -100,7 +100,7 @@ describe('admin endpoints', () => {
       await t.getState();
       expect(await t.calls()).toEqual([
         { service: 'appstream', operation: 'DescribeStacks', status: 200 },
-        { service: 'appstream', operation: 'DescribeStacks', status: 404 },
+        { service: 'appstream', operation: 'DescribeStacks', status: 404, error: 'ResourceNotFoundException' },
       ]);
       await t.clearCalls();
       expect(await t.calls()).toEqual([]);

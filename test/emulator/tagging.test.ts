@@ -79,7 +79,7 @@ describe('GetResources', () => {
       const error = await denied.clients.tagging.send(new GetResourcesCommand({})).catch((e: unknown) => e);
       expect((error as Error).name).toBe('AccessDeniedException');
       expect((error as Error).message).toContain('tag:GetResources');
-      expect(await denied.calls()).toEqual([{ service: 'tagging', operation: 'GetResources', status: 400 }]);
+      expect(await denied.calls()).toEqual([{ service: 'tagging', operation: 'GetResources', status: 400, error: 'AccessDeniedException' }]);
     } finally {
       await denied.close();
     }
