@@ -14,10 +14,15 @@ import { allPages, mapPool } from './paging.js';
 /** DescribeImages returns at most 25 images a page; a batch of 25 names fits one page. */
 const IMAGE_BATCH = 25;
 
-/** Every stack in the account: DescribeStacks without Names (with Names, one unknown name fails the call). */
-export function listStacks(client: AppStreamClient): Promise<Stack[]> {
+/**
+ * Every stack in the account: DescribeStacks without Names (with Names, one unknown name fails the
+ * call). `onProgress` hears how many have been listed after each page.
+ */
+export function listStacks(client: AppStreamClient, onProgress?: (listed: number) => void): Promise<Stack[]> {
+  let listed = 0;
   return allPages(async (token) => {
     const page = await client.send(new DescribeStacksCommand({ NextToken: token }));
+    onProgress?.((listed += page.Stacks?.length ?? 0));
     return { items: page.Stacks, next: page.NextToken };
   });
 }

@@ -1,9 +1,11 @@
 /**
  * The describe stage, the only one that calls AWS: reads what the plan needs and nothing more,
- * each thing once. Listings come first (stacks, declared images, the declared studios' streaming
- * images, in parallel), then tags, then what the tags make necessary (fleet associations, image
- * permissions). A failure to read one resource is recorded for it; a failure to list the
- * account's stacks ends the plan.
+ * each thing once, and each as soon as what it depends on is in. The listings (stacks, declared
+ * images, the declared studios' streaming images) run in parallel; tags are read alongside them
+ * (in bulk when the config is large enough for that to pay whatever the account holds, else once
+ * the listings tell which way is cheaper); fleet associations follow the stacks and their tags,
+ * image permissions the images and theirs. A failure to read one resource is recorded for it; a
+ * failure to list the account's stacks ends the plan.
  */
 import type { AwsClients } from '../aws/clients.js';
 import { awsErrorMessage } from '../aws/errors.js';
@@ -32,46 +34,101 @@ interface Tagged {
   target: LiveStack | LiveImage;
 }
 
+/**
+ * From this many declared stacks and images, tags are read in bulk while the stacks are still being
+ * listed: reading them one by one would be cheaper only in an account with about a hundred times as
+ * many stacks, and the bulk read stops as soon as the stacks listed so far show that it is one.
+ */
+export const EARLY_BULK_AT = 10;
+
 export async function describeLive(config: Config, clients: AwsClients, options: DescribeOptions): Promise<LiveState> {
   const live: LiveState = { stacks: {}, images: {}, streamingImages: {}, errors: [] };
   const fail = (address: string, operation: string, error: unknown) => live.errors.push(describeError(address, operation, error));
+  const { prune } = options;
 
+  let stacksListedSoFar = 0;
+  const stacksListed = listStacks(clients.appstream, (listed) => (stacksListedSoFar = listed)).then(
+    (stacks) => {
+      for (const stack of stacks) live.stacks[stack.Name!] = { stack };
+    },
+    (error: unknown) => {
+      throw new UserError(`cannot list the account's stacks (DescribeStacks): ${awsErrorMessage(error)}`);
+    },
+  );
+  const imagesListed = describeImagesByName(
+    clients.appstream,
+    (config.images ?? []).map((image) => image.Name),
+    (name, error) => fail(imageAddress(name), 'DescribeImages', error),
+  ).then((images) => {
+    for (const image of images) live.images[image.Name!] = { image };
+  });
   const streamingImages = config.streamingImages ?? [];
   const studios = [...new Set(streamingImages.map((image) => image.StudioId))];
-  const [stacks, images] = await Promise.all([
-    listStacks(clients.appstream).catch((error: unknown) => {
-      throw new UserError(`cannot list the account's stacks (DescribeStacks): ${awsErrorMessage(error)}`);
-    }),
-    describeImagesByName(
-      clients.appstream,
-      (config.images ?? []).map((image) => image.Name),
-      (name, error) => fail(imageAddress(name), 'DescribeImages', error),
-    ),
-    // Studios are known only from the config: a studio none of whose images is declared is not listed (nor pruned).
-    mapPool(studios, async (studioId) => {
-      try {
-        live.streamingImages[studioId] = await listStreamingImages(clients.nimble, studioId);
-      } catch (error) {
-        for (const image of streamingImages.filter((i) => i.StudioId === studioId)) fail(streamingImageAddress(studioId, image.Name), `ListStreamingImages (${studioId})`, error);
-      }
-    }),
-  ]);
-  for (const stack of stacks) live.stacks[stack.Name!] = { stack };
-  for (const image of images) live.images[image.Name!] = { image };
-
-  const needed = resourcesNeedingTags(config, live, options.prune);
-  const reader = chooseTagReader({
-    accountStacks: stacks.length,
-    stacks: needed.filter((r) => 'stack' in r.target).length,
-    images: needed.filter((r) => 'image' in r.target).length,
+  // Studios are known only from the config: a studio none of whose images is declared is not listed (nor pruned).
+  const studiosListed = mapPool(studios, async (studioId) => {
+    try {
+      live.streamingImages[studioId] = await listStreamingImages(clients.nimble, studioId);
+    } catch (error) {
+      for (const image of streamingImages.filter((i) => i.StudioId === studioId)) fail(streamingImageAddress(studioId, image.Name), `ListStreamingImages (${studioId})`, error);
+    }
   });
-  const readInBulk = reader === 'bulk' && (await readBulk(clients, needed, options));
-  if (!readInBulk) await readEach(clients, needed, live);
-  await readDetails(config, clients, live, options.prune);
-  if (readInBulk) {
-    // Bulk tags are eventually consistent: whatever they would make the plan report is read again, alone.
-    await readEach(clients, bulkTaggedWorthReporting(config, live, options.prune, needed), live);
-    await readDetails(config, clients, live, options.prune);
+
+  // Whether to read tags in bulk is settled by the listings; a large config starts the bulk read before.
+  let listingDone = false;
+  const listed = Promise.all([stacksListed, imagesListed]).then(
+    () => (listingDone = true),
+    () => false,
+  );
+  const declared = { stacks: config.stacks?.length ?? 0, images: config.images?.length ?? 0 };
+  const bulkStillLikely = (pagesRead: number) =>
+    declared.stacks + declared.images >= EARLY_BULK_AT &&
+    chooseTagReader({ accountStacks: stacksListedSoFar, stacks: prune ? Math.max(stacksListedSoFar, declared.stacks) : declared.stacks, images: declared.images, pagesRead }) === 'bulk';
+  const proceed = async (pagesRead: number) => {
+    if (!listingDone && bulkStillLikely(pagesRead)) return true;
+    if (!(await listed)) return false;
+    const stacks = stacksNeedingTags(config, live, prune).length;
+    return chooseTagReader({ accountStacks: stacksListedSoFar, stacks, images: imagesNeedingTags(live).length, pagesRead }) === 'bulk';
+  };
+  const resourceTypes = () => [
+    ...((listingDone ? stacksNeedingTags(config, live, prune).length : prune || declared.stacks) ? ['appstream:stack'] : []),
+    ...((listingDone ? imagesNeedingTags(live).length : declared.images) ? ['appstream:image'] : []),
+  ];
+  const bulk = readTagsInBulk(clients.tagging, resourceTypes, proceed).catch((error: unknown) => {
+    if (!isAccessDenied(error)) throw new UserError(`cannot read tags in bulk (GetResources): ${awsErrorMessage(error)}`);
+    options.onNotice?.(`GetResources is not allowed (${awsErrorMessage(error)}); reading tags with one ListTagsForResource per resource instead`);
+    return undefined;
+  });
+  /** The tags of these resources, from the bulk read when there is one, else one call each. */
+  const readTagsOf = async (resources: Tagged[]): Promise<Tagged[]> => {
+    const byArn = await bulk;
+    if (!byArn) {
+      await readEach(clients, resources, live);
+      return resources;
+    }
+    for (const { arn, target } of resources) {
+      target.tags = byArn.get(arn) ?? {};
+      target.tagSource = 'bulk';
+    }
+    return resources;
+  };
+
+  const [stacks, images] = await Promise.all([
+    stacksListed.then(() => readTagsOf(stacksNeedingTags(config, live, prune))).then(async (tagged) => {
+      await readFleets(config, clients, live, prune);
+      return tagged;
+    }),
+    imagesListed.then(() => readTagsOf(imagesNeedingTags(live))).then(async (tagged) => {
+      await readPermissions(config, clients, live);
+      return tagged;
+    }),
+    studiosListed,
+  ]);
+  // Bulk tags are eventually consistent: whatever they would make the plan report is read again, alone.
+  const bulkTagged = [...stacks, ...images].filter((r) => r.target.tagSource === 'bulk');
+  const confirm = bulkTagged.length ? bulkTaggedWorthReporting(config, live, prune, bulkTagged) : [];
+  if (confirm.length) {
+    await readEach(clients, confirm, live);
+    await Promise.all([readFleets(config, clients, live, prune), readPermissions(config, clients, live)]);
   }
   return live;
 }
@@ -81,35 +138,19 @@ function describeError(address: string, operation: string, error: unknown): Desc
   return { address, message: `${operation} failed: ${awsErrorMessage(error)}` };
 }
 
-/** Declared stacks and images that exist, and with prune every other stack (it may be ours to delete). */
-function resourcesNeedingTags(config: Config, live: LiveState, prune: boolean): Tagged[] {
+/** Declared stacks, and with prune every other stack (it may be ours to delete). */
+function stacksNeedingTags(config: Config, live: LiveState, prune: boolean): Tagged[] {
   const declared = new Set((config.stacks ?? []).map((stack) => stack.Name));
-  const stacks = Object.entries(live.stacks)
+  return Object.entries(live.stacks)
     .filter(([name]) => prune || declared.has(name))
     .map(([name, target]): Tagged => ({ address: stackAddress(name), arn: target.stack.Arn!, target }));
-  // Images that are not the account's own cannot carry its tags.
-  const images = Object.entries(live.images)
-    .filter(([, { image }]) => (image.Visibility ?? 'PRIVATE') === 'PRIVATE')
-    .map(([name, target]): Tagged => ({ address: imageAddress(name), arn: target.image.Arn!, target }));
-  return [...stacks, ...images];
 }
 
-/** Reads every needed resource's tags with GetResources; false when the caller may not use it. */
-async function readBulk(clients: AwsClients, needed: Tagged[], options: DescribeOptions): Promise<boolean> {
-  const types = [...new Set(needed.map((r) => ('stack' in r.target ? 'appstream:stack' : 'appstream:image')))];
-  let byArn: Map<string, Tags>;
-  try {
-    byArn = await readTagsInBulk(clients.tagging, types);
-  } catch (error) {
-    if (!isAccessDenied(error)) throw new UserError(`cannot read tags in bulk (GetResources): ${awsErrorMessage(error)}`);
-    options.onNotice?.(`GetResources is not allowed (${awsErrorMessage(error)}); reading tags with one ListTagsForResource per resource instead`);
-    return false;
-  }
-  for (const { arn, target } of needed) {
-    target.tags = byArn.get(arn) ?? {};
-    target.tagSource = 'bulk';
-  }
-  return true;
+/** Declared images that exist; those that are not the account's own cannot carry its tags. */
+function imagesNeedingTags(live: LiveState): Tagged[] {
+  return Object.entries(live.images)
+    .filter(([, { image }]) => (image.Visibility ?? 'PRIVATE') === 'PRIVATE')
+    .map(([name, target]): Tagged => ({ address: imageAddress(name), arn: target.image.Arn!, target }));
 }
 
 async function readEach(clients: AwsClients, resources: Tagged[], live: LiveState): Promise<void> {
@@ -123,51 +164,55 @@ async function readEach(clients: AwsClients, resources: Tagged[], live: LiveStat
   });
 }
 
+/** Whether the plan may act on a resource with these tags: read, owned by nobody or by this project. */
+const mine = (config: Config, tags: Tags | undefined) => tags !== undefined && [undefined, config.project].includes(ownerOf(tags));
+
 /**
- * What the tags make necessary and was not read yet: fleet associations of declared stacks that
- * declare Fleets (or had them recorded) and of stacks to be pruned; permissions of images that
- * declare SharedWith (or had it recorded). Resources another project owns are left alone, unread.
+ * Fleet associations not read yet of declared stacks that declare Fleets (or had them recorded) and
+ * of stacks to be pruned. Stacks another project owns are left alone, unread.
  */
-async function readDetails(config: Config, clients: AwsClients, live: LiveState, prune: boolean): Promise<void> {
+async function readFleets(config: Config, clients: AwsClients, live: LiveState, prune: boolean): Promise<void> {
   const failed = new Set(live.errors.map((e) => e.address));
-  const mine = (tags: Tags | undefined) => tags !== undefined && [undefined, config.project].includes(ownerOf(tags));
   const declaredStacks = new Map((config.stacks ?? []).map((stack) => [stack.Name, stack]));
-  const fleetsNeeded = Object.entries(live.stacks).filter(([name, { tags, fleets }]) => {
-    if (fleets !== undefined || failed.has(stackAddress(name)) || !mine(tags)) return false;
+  const needed = Object.entries(live.stacks).filter(([name, { tags, fleets }]) => {
+    if (fleets !== undefined || failed.has(stackAddress(name)) || !mine(config, tags)) return false;
     const declared = declaredStacks.get(name);
     if (!declared) return prune && ownerOf(tags) === config.project;
     return declared.Fleets !== undefined || Boolean(ownRecord(config.project, tags)?.f?.length);
   });
-  const permissionsNeeded = (config.images ?? []).filter(({ Name, SharedWith }) => {
+  await mapPool(needed, async ([name, stack]) => {
+    try {
+      stack.fleets = await listAssociatedFleets(clients.appstream, name);
+    } catch (error) {
+      live.errors.push(describeError(stackAddress(name), 'ListAssociatedFleets', error));
+    }
+  });
+}
+
+/** Permissions not read yet of images that declare SharedWith (or had it recorded); other projects' images are left unread. */
+async function readPermissions(config: Config, clients: AwsClients, live: LiveState): Promise<void> {
+  const failed = new Set(live.errors.map((e) => e.address));
+  const needed = (config.images ?? []).filter(({ Name, SharedWith }) => {
     const image = live.images[Name];
-    if (!image || image.sharedWith !== undefined || failed.has(imageAddress(Name)) || !mine(image.tags)) return false;
+    if (!image || image.sharedWith !== undefined || failed.has(imageAddress(Name)) || !mine(config, image.tags)) return false;
     return SharedWith !== undefined || Boolean(ownRecord(config.project, image.tags)?.s?.length);
   });
-  await Promise.all([
-    mapPool(fleetsNeeded, async ([name, stack]) => {
-      try {
-        stack.fleets = await listAssociatedFleets(clients.appstream, name);
-      } catch (error) {
-        live.errors.push(describeError(stackAddress(name), 'ListAssociatedFleets', error));
-      }
-    }),
-    mapPool(permissionsNeeded, async ({ Name }) => {
-      try {
-        live.images[Name].sharedWith = await listImagePermissions(clients.appstream, Name);
-      } catch (error) {
-        live.errors.push(describeError(imageAddress(Name), 'DescribeImagePermissions', error));
-      }
-    }),
-  ]);
+  await mapPool(needed, async ({ Name }) => {
+    try {
+      live.images[Name].sharedWith = await listImagePermissions(clients.appstream, Name);
+    } catch (error) {
+      live.errors.push(describeError(imageAddress(Name), 'DescribeImagePermissions', error));
+    }
+  });
 }
 
 /** Bulk-tagged resources the plan would show as changed, adopted or in error. */
-function bulkTaggedWorthReporting(config: Config, live: LiveState, prune: boolean, needed: Tagged[]): Tagged[] {
+function bulkTaggedWorthReporting(config: Config, live: LiveState, prune: boolean, bulkTagged: Tagged[]): Tagged[] {
   const probe = buildPlan({ loaded: { config, files: [], locate: () => ({ file: '', line: 0, column: 0 }) }, live, prune, region: '' });
   const failed = new Set(live.errors.map((e) => e.address));
   const reported = new Set([
     ...probe.changes.filter((c) => c.action !== 'no-op' || c.adopt).map((c) => c.address),
     ...probe.diagnostics.filter((d) => d.severity === 'error' && d.address).map((d) => d.address!),
   ]);
-  return needed.filter((r) => r.target.tagSource === 'bulk' && reported.has(r.address) && !failed.has(r.address));
+  return bulkTagged.filter((r) => reported.has(r.address) && !failed.has(r.address));
 }

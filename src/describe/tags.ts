@@ -6,7 +6,6 @@
  */
 import { ListTagsForResourceCommand, type AppStreamClient } from '@aws-sdk/client-appstream';
 import { GetResourcesCommand, type ResourceGroupsTaggingAPIClient } from '@aws-sdk/client-resource-groups-tagging-api';
-import { allPages } from './paging.js';
 
 export type Tags = Record<string, string>;
 export type TagReader = 'bulk' | 'per-resource';
@@ -20,25 +19,42 @@ export interface TagNeeds {
   stacks: number;
   /** Images whose tags the plan needs (the images of the account beyond these are unknown). */
   images: number;
+  /** GetResources pages already read by a bulk read started before these counts were known. */
+  pagesRead?: number;
 }
 
 /**
- * Bulk when its pages (estimated from what is known: all stacks of the account, plus the needed
- * images) are fewer than the per-resource calls. One declared stack among 500: 1 call against 5 pages.
+ * Bulk when its pages still to read (estimated from what is known: all stacks of the account, plus
+ * the needed images; at least one while the read is not finished) are fewer than the per-resource
+ * calls. One declared stack among 500: 1 call against 5 pages.
  */
 export function chooseTagReader(needs: TagNeeds): TagReader {
   const listed = (needs.stacks ? needs.accountStacks : 0) + needs.images;
-  const pages = Math.max(1, Math.ceil(listed / RESOURCES_PER_PAGE));
+  const pages = Math.max(1, Math.ceil(listed / RESOURCES_PER_PAGE) - (needs.pagesRead ?? 0));
   return pages < needs.stacks + needs.images ? 'bulk' : 'per-resource';
 }
 
-/** Tags of every tagged resource of these types, by ARN. Untagged resources are absent. */
-export async function readTagsInBulk(client: ResourceGroupsTaggingAPIClient, resourceTypes: string[]): Promise<Map<string, Tags>> {
-  const mappings = await allPages(async (token) => {
-    const page = await client.send(new GetResourcesCommand({ ResourceTypeFilters: resourceTypes, ResourcesPerPage: RESOURCES_PER_PAGE, PaginationToken: token }));
-    return { items: page.ResourceTagMappingList, next: page.PaginationToken };
-  });
-  return new Map(mappings.map((m) => [m.ResourceARN ?? '', Object.fromEntries((m.Tags ?? []).map((t) => [t.Key ?? '', t.Value ?? '']))]));
+/**
+ * Tags of every tagged resource of these types, by ARN (untagged resources are absent), or
+ * undefined when `proceed`, asked before each page with the number of pages read, says to stop.
+ */
+export async function readTagsInBulk(
+  client: ResourceGroupsTaggingAPIClient,
+  resourceTypes: () => string[],
+  proceed: (pagesRead: number) => Promise<boolean>,
+): Promise<Map<string, Tags> | undefined> {
+  const byArn = new Map<string, Tags>();
+  let types: string[] | undefined;
+  let token: string | undefined;
+  for (let pagesRead = 0; pagesRead === 0 || token; pagesRead++) {
+    if (!(await proceed(pagesRead))) return undefined;
+    types ??= resourceTypes();
+    if (types.length === 0) return byArn;
+    const page = await client.send(new GetResourcesCommand({ ResourceTypeFilters: types, ResourcesPerPage: RESOURCES_PER_PAGE, PaginationToken: token }));
+    for (const m of page.ResourceTagMappingList ?? []) byArn.set(m.ResourceARN ?? '', Object.fromEntries((m.Tags ?? []).map((t) => [t.Key ?? '', t.Value ?? ''])));
+    token = page.PaginationToken || undefined;
+  }
+  return byArn;
 }
 
 export async function readTags(client: AppStreamClient, arn: string): Promise<Tags> {
