@@ -42,12 +42,34 @@ export function createClients(target: AwsTarget = {}): AwsClients {
     retryMode: target.retryMode ?? 'adaptive',
     maxAttempts: target.maxAttempts ?? 5,
   };
-  return {
-    appstream: new AppStreamClient(common),
-    nimble: new NimbleClient(common),
-    tagging: new ResourceGroupsTaggingAPIClient(common),
-    region,
-    endpoint: target.endpoint,
+  const failFast = { step: 'deserialize', name: 'streamformUnreachable' } as const;
+  const appstream = new AppStreamClient(common);
+  appstream.middlewareStack.add(failFastWhenUnreachable, failFast);
+  const nimble = new NimbleClient(common);
+  nimble.middlewareStack.add(failFastWhenUnreachable, failFast);
+  const tagging = new ResourceGroupsTaggingAPIClient(common);
+  tagging.middlewareStack.add(failFastWhenUnreachable, failFast);
+  return { appstream, nimble, tagging, region, endpoint: target.endpoint };
+}
+
+/** Connection errors no retry can fix: nothing listens at the endpoint, or its host does not exist. */
+const UNREACHABLE: Record<string, string> = { ECONNREFUSED: 'connection refused', ENOTFOUND: 'no such host' };
+
+/**
+ * The SDK retries refused connections and unknown hosts for seconds before giving up. They are
+ * a wrong endpoint, not a passing fault: fail at once, naming the endpoint. (Runs inside the SDK's
+ * retry step, so the retry logic sees an error it does not retry.)
+ */
+function failFastWhenUnreachable<Input extends object, Output extends object>(next: (args: { input: Input; request: unknown }) => Promise<Output>) {
+  return async (args: { input: Input; request: unknown }): Promise<Output> => {
+    try {
+      return await next(args);
+    } catch (error) {
+      const why = UNREACHABLE[(error as { code?: string })?.code ?? ''];
+      if (why === undefined) throw error;
+      const { protocol, hostname, port } = args.request as { protocol: string; hostname: string; port?: number };
+      throw new Error(`cannot connect to ${protocol}//${hostname}${port ? `:${port}` : ''}: ${why}`);
+    }
   };
 }
 

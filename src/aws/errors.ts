@@ -4,6 +4,12 @@ export function awsErrorMessage(error: unknown): string {
   const name = err?.name && err.name !== 'Error' ? err.name : undefined;
   const message = (err?.message ?? String(error)).split('\n')[0];
   if (name === 'TimeoutError' || name === 'AbortError') return message;
+  if (name === 'CredentialsProviderError') {
+    return `no usable AWS credentials (${message}); use --profile or AWS_PROFILE, or set AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY`;
+  }
+  // The SDK's name for an answer it cannot read as an AWS error: something else answers at the endpoint.
+  const status = err?.$metadata?.httpStatusCode;
+  if (message === 'UnknownError' && status !== undefined) return `the endpoint answered HTTP ${status}, which is not an AWS error response; is the endpoint right?`;
   return name && !message.startsWith(name) ? `${name}: ${message}` : message;
 }
 

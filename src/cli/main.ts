@@ -63,16 +63,17 @@ async function main(argv: string[]): Promise<number> {
   return (await command.load()).run(rest);
 }
 
-/** Loaded only when a command fails, so that a successful start-up stays as light as bare node. */
-async function reportError(error: unknown): Promise<number> {
+/**
+ * The command is over once it throws: calls still in flight or waiting to retry (the siblings of a
+ * failed read) must not hold the process up, so it exits as soon as the error is written. The
+ * report is loaded only then, so that a successful start-up stays as light as bare node.
+ */
+async function exitWithError(error: unknown): Promise<void> {
   const { failureReport } = await import('./failure.js');
   const { text, exitCode } = failureReport(error);
-  process.stderr.write(text);
-  return exitCode;
+  process.stderr.write(text, () => process.exit(exitCode));
 }
 
-main(process.argv.slice(2))
-  .catch(reportError)
-  .then((code) => {
-    process.exitCode = code;
-  });
+main(process.argv.slice(2)).then((code) => {
+  process.exitCode = code;
+}, exitWithError);
