@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { listsAt, SET_LISTS } from './sets.js';
+import { SET_LISTS, type SetList } from './sets.js';
 import type { Config } from './types.js';
 
 const RESOURCE_LISTS = ['stacks', 'images', 'streamingImages'];
@@ -10,29 +10,37 @@ const RESOURCE_LISTS = ['stacks', 'images', 'streamingImages'];
  * equivalent ways to clear an attribute (null, [], {}, "") or to leave pruning off.
  */
 export function configDigest(config: Config): string {
-  return createHash('sha256').update(canonicalJson(normalized(config))).digest('hex');
+  const { prune, ...rest } = config as unknown as Record<string, unknown>;
+  const settled: Record<string, unknown> = prune === false ? rest : { ...rest, prune };
+  for (const kind of RESOURCE_LISTS) {
+    const list = settled[kind];
+    if (Array.isArray(list)) settled[kind] = list.map(clearedSpellings);
+  }
+  return createHash('sha256').update(canonical(settled, SETS)).digest('hex');
 }
 
-function normalized(config: Config): Record<string, unknown> {
-  const copy = structuredClone(config) as unknown as Record<string, unknown>;
-  if (copy.prune === false) delete copy.prune;
-  for (const kind of RESOURCE_LISTS) {
-    for (const { list } of listsAt(copy, [kind])) {
-      for (const resource of list as Record<string, unknown>[]) {
-        for (const [key, value] of Object.entries(resource)) if (clears(key, value)) resource[key] = null;
-      }
-    }
-  }
-  // Inner lists first, so an element's canonical form is settled before its list is sorted.
-  const deepestFirst = [...SET_LISTS].sort((a, b) => b.path.length - a.path.length);
-  for (const set of deepestFirst) {
-    for (const { list } of listsAt(copy, set.path)) {
-      const keyed = list.map((element) => ({ element, key: `${set.key(element) ?? ''}\u0000${canonicalJson(element)}` }));
-      keyed.sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0));
-      list.splice(0, list.length, ...keyed.map((k) => k.element));
-    }
-  }
+/** A resource with every documented spelling of "clear" (null, [], {}, "") written as null. */
+function clearedSpellings(resource: Record<string, unknown>): Record<string, unknown> {
+  const copy = { ...resource };
+  for (const [key, value] of Object.entries(copy)) if (clears(key, value)) copy[key] = null;
   return copy;
+}
+
+/** The set-like lists as a tree of paths, to know while serializing which lists to sort. */
+interface SetNode {
+  set?: SetList;
+  children: Map<string, SetNode>;
+}
+
+const SETS: SetNode = { children: new Map() };
+for (const set of SET_LISTS) {
+  let node = SETS;
+  for (const segment of set.path) {
+    let child = node.children.get(segment);
+    if (!child) node.children.set(segment, (child = { children: new Map() }));
+    node = child;
+  }
+  node.set = set;
 }
 
 /** The spellings the schema documents as clearing an attribute, like null does. */
@@ -44,13 +52,30 @@ function clears(key: string, value: unknown): boolean {
 
 /** JSON with object keys sorted, so equal values give equal text. */
 export function canonicalJson(value: unknown): string {
-  if (Array.isArray(value)) return `[${value.map(canonicalJson).join(',')}]`;
-  if (typeof value === 'object' && value !== null) {
-    const entries = Object.keys(value)
-      .sort()
-      .filter((key) => (value as Record<string, unknown>)[key] !== undefined)
-      .map((key) => `${JSON.stringify(key)}:${canonicalJson((value as Record<string, unknown>)[key])}`);
-    return `{${entries.join(',')}}`;
+  return canonical(value, undefined);
+}
+
+/**
+ * Canonical JSON in one pass; the lists that `sets` marks are sorted by their elements' identity,
+ * then canonical text (each element's own lists sorted first, as its text is built).
+ */
+function canonical(value: unknown, sets: SetNode | undefined): string {
+  if (typeof value !== 'object' || value === null) return JSON.stringify(value);
+  if (Array.isArray(value)) {
+    const each = sets?.children.get('*');
+    const texts = value.map((element) => canonical(element, each));
+    const set = sets?.set;
+    if (!set) return `[${texts.join(',')}]`;
+    const keyed = value.map((element, i) => ({ key: `${set.key(element) ?? ''}\u0000${texts[i]}`, text: texts[i] }));
+    keyed.sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0));
+    return `[${keyed.map((k) => k.text).join(',')}]`;
   }
-  return JSON.stringify(value);
+  const object = value as Record<string, unknown>;
+  let text = '';
+  for (const key of Object.keys(object).sort()) {
+    const member = object[key];
+    if (member === undefined) continue;
+    text += `${text ? ',' : ''}${JSON.stringify(key)}:${canonical(member, sets?.children.get(key))}`;
+  }
+  return `{${text}}`;
 }

@@ -11,7 +11,7 @@ import type { AwsClients } from '../aws/clients.js';
 import { awsErrorMessage } from '../aws/errors.js';
 import { UserError } from '../cli/errors.js';
 import type { Config } from '../config/types.js';
-import { buildPlan } from '../plan/build.js';
+import { reportedAmong } from '../plan/build.js';
 import { ownerOf, ownRecord } from '../plan/ownership.js';
 import { describeImagesByName, listAssociatedFleets, listImagePermissions, listStacks } from './appstream.js';
 import { listStreamingImages } from './nimble.js';
@@ -208,11 +208,7 @@ async function readPermissions(config: Config, clients: AwsClients, live: LiveSt
 
 /** Bulk-tagged resources the plan would show as changed, adopted or in error. */
 function bulkTaggedWorthReporting(config: Config, live: LiveState, prune: boolean, bulkTagged: Tagged[]): Tagged[] {
-  const probe = buildPlan({ loaded: { config, files: [], locate: () => ({ file: '', line: 0, column: 0 }) }, live, prune, region: '' });
   const failed = new Set(live.errors.map((e) => e.address));
-  const reported = new Set([
-    ...probe.changes.filter((c) => c.action !== 'no-op' || c.adopt).map((c) => c.address),
-    ...probe.diagnostics.filter((d) => d.severity === 'error' && d.address).map((d) => d.address!),
-  ]);
+  const reported = reportedAmong(config, live, prune, new Set(bulkTagged.map((r) => r.address)));
   return bulkTagged.filter((r) => reported.has(r.address) && !failed.has(r.address));
 }
