@@ -33,7 +33,7 @@ Options:
       --region REGION    AWS region (default: the config's, then the SDK's)
       --profile NAME     AWS profile
 
-Exit status: 0 when everything was applied (or nothing had to be); 1 when
+Exit codes: 0 when everything was applied (or nothing had to be); 1 when
 anything failed or was skipped, or the plan was refused. Ctrl-C stops starting
 new calls and lets those in flight finish; a second Ctrl-C exits at once (130).`;
 
@@ -149,6 +149,8 @@ function checkSameConfig(path: string, plan: Plan, loaded: LoadedConfig): void {
 }
 
 async function readPlanFile(path: string): Promise<string> {
+  // The likely slip: a config given where a saved plan goes.
+  if (/\.ya?ml$/i.test(path)) throw new UserError(`apply: ${path} is a config, not a saved plan; apply a config with 'streamform apply -f ${path}'`);
   try {
     return await readFile(path, 'utf8');
   } catch (error) {

@@ -21,10 +21,10 @@ resources that could not be checked. Changes that come from the config itself ar
 not drift; they are counted and left to 'streamform plan'.
 
 Options:
-  -f FILE|DIR        the config (repeatable; default streamform.yaml)
-  --format FORMAT    text (default), json, markdown, or github: workflow annotations
-                     on the YAML line of each drifted attribute
-  --report FILE      also write the Markdown report to FILE (e.g. for a CI artifact)
+  -f, --file FILE|DIR  the config (repeatable; default streamform.yaml)
+  --format FORMAT      text (default), json, markdown, or github: workflow annotations
+                       on the YAML line of each drifted attribute
+  --report FILE        also write the Markdown report to FILE (e.g. for a CI artifact)
   --endpoint URL, --region R, --profile P   where to read (the SDK's chain by default)
 
 Exit codes: 0 no drift, 2 drift or warnings found, 1 error (including an error

@@ -5,11 +5,14 @@ import { plural } from '../ui/format.js';
 const HELP = `Usage: streamform validate [-f FILE|DIR]...
 
 Checks a config against the schema and streamform's rules, without calling AWS.
--f may be repeated; a folder means all its *.yaml and *.yml files. Without -f,
-streamform.yaml in the current folder is used.
+Prints "ok" with what the config declares, or every problem as
+file:line:column: path: message.
 
-Prints "ok" with what the config declares and exits 0, or prints every problem
-as file:line:column: path: message and exits 1.`;
+Options:
+  -f, --file FILE|DIR   config file or folder (repeatable; a folder means all its
+                        *.yaml and *.yml files; default streamform.yaml)
+
+Exit codes: 0 valid, 1 problems found.`;
 
 export async function run(argv: string[]): Promise<number> {
   const { values } = parseFlags('validate', argv, fileOptions);
