@@ -207,6 +207,8 @@ async function report(events: AsyncIterable<ApplyEvent>, format: Format): Promis
     line: (text) => process.stdout.write(text + '\n'),
     progress: (text) => process.stderr.write(text + '\n'),
   };
+  // Text follows the plan shown above it: a blank line keeps the two apart.
+  if (format === 'text') out.line('');
   const show = format === 'json' ? jsonReporter(out) : textReporter(out, { color: useColor() });
   let summary: ApplySummary | undefined;
   for await (const event of events) {

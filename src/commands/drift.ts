@@ -47,7 +47,7 @@ export async function run(argv: string[]): Promise<number> {
 
   const findings = driftFindings(report, loaded);
   const outputs = {
-    text: () => [renderPlanText(report.plan, { color: useColor() }), ...driftLines(findings), driftSummary(report)].join('\n') + '\n',
+    text: () => renderPlanText(report.plan, { color: useColor(), title: 'Drift report', summary: driftSummary(report), notes: driftLines(findings) }),
     markdown: () => driftMarkdown(report),
     json: () => driftJson(report),
     github: () => [...driftAnnotations(report, findings), driftSummary(report)].join('\n') + '\n',

@@ -21,6 +21,12 @@ export interface TextOptions {
   color: boolean;
   /** Columns available; longer values are laid out one element per line. */
   width?: number;
+  /** What the output is, first word of its heading (default "Plan"; drift says "Drift report"). */
+  title?: string;
+  /** The last line (default: the plan's summary line). */
+  summary?: string;
+  /** More compiler-style lines, shown before the diagnostics (drift's findings). */
+  notes?: string[];
 }
 
 export const DEFAULT_WIDTH = 100;
@@ -36,15 +42,15 @@ const SEVERITY_STYLE = { error: 'red', warning: 'yellow' } as const;
 const SYMBOL_WIDTH = 3;
 const ROW_INDENT = ' '.repeat(SYMBOL_WIDTH + 3);
 
-export function renderPlanText(plan: Plan, { color, width = DEFAULT_WIDTH }: TextOptions): string {
+export function renderPlanText(plan: Plan, { color, width = DEFAULT_WIDTH, title = 'Plan', summary, notes = [] }: TextOptions): string {
   const paint = painter(color);
   const changes = shownChanges(plan);
   const sections: string[][] = [
-    [paint(`Plan for project "${plan.project}" in ${targetText(plan)}`, 'bold')],
+    [paint(`${title} for project "${plan.project}" in ${targetText(plan)}`, 'bold')],
     changes.length > 0 ? [legend(changes, paint), '', ...changes.flatMap((change) => changeLines(change, width, paint))] : [],
     plan.calls.length > 0 ? ['API calls, in execution order:', ...callLines(plan.calls)] : [],
-    sortedDiagnostics(plan).map((d) => diagnosticLine(d, paint)),
-    [paint(summaryLine(plan.summary, hasChanges(plan)), 'bold')],
+    [...notes, ...sortedDiagnostics(plan).map((d) => diagnosticLine(d, paint))],
+    [paint(summary ?? summaryLine(plan.summary, hasChanges(plan)), 'bold')],
   ];
   return sections.filter((lines) => lines.length > 0).map((lines) => lines.join('\n')).join('\n\n') + '\n';
 }

@@ -9,6 +9,7 @@ import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { startTestEmulator, type TestEmulator } from '../helpers/emulator.js';
 
 const CLI = resolve('dist/src/cli/main.js');
 /** Every command, loaded as the dispatcher loads it. */
@@ -162,5 +163,21 @@ describe('bad input', () => {
       const [command, ...rest] = args;
       expect(await run([command, '-f', 'invalid.yaml', ...rest]), command).toEqual({ code: 1, stdout: '', stderr: problems });
     }
+  });
+});
+
+describe('output layout', () => {
+  let emulator: TestEmulator;
+  beforeAll(async () => {
+    emulator = await startTestEmulator();
+  });
+  afterAll(() => emulator.close());
+
+  it('apply puts the record of the run on stdout, a blank line after the plan it shows', async () => {
+    const result = await run(['apply', '--yes', '--endpoint', emulator.url]);
+    expect(result).toMatchObject({ code: 0, stderr: '' });
+    expect(result.stdout).toMatch(/^Plan for project "cli-test" in us-east-1, /);
+    expect(result.stdout).toContain('Plan: 1 to create, 0 to update, 0 to replace, 0 to delete.\n\nApplying 1 call to 1 resource.\n');
+    expect(result.stdout).toMatch(/\nApply complete: 1 succeeded, 0 failed, 0 skipped, in \S+\.\n$/);
   });
 });

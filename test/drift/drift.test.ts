@@ -71,12 +71,13 @@ describe('streamform drift', () => {
       const text = await runCli(['drift', '-f', config, '--endpoint', emulator.url, '--report', join(dir, 'drift.md')]);
       expect(text.stderr).toBe('');
       expect(text.code).toBe(2);
+      expect(text.stdout).toMatch(/^Drift report for project "drift-test" in /);
       expect(text.stdout).toMatch(/~ stack\/design \(drift\)/);
       expect(text.stdout).toContain('RedirectURL: "https://elsewhere.example.com/" -> "https://intranet.example.com/bye"');
       expect(text.stdout).not.toContain('stack/edit');
       expect(text.stdout).toContain(
         `${config}:${lineOf(CONFIG, 'RedirectURL:')}:5: drift: stack/design RedirectURL: AWS has "https://elsewhere.example.com/", the config declares "https://intranet.example.com/bye"\n` +
-          'Drift: 1 resource changed outside streamform.\n',
+          '\nDrift: 1 resource changed outside streamform.\n',
       );
 
       const report = readFileSync(join(dir, 'drift.md'), 'utf8');
