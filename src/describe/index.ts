@@ -37,7 +37,7 @@ interface Tagged {
 /**
  * From this many declared stacks and images, tags are read in bulk while the stacks are still being
  * listed: reading them one by one would be cheaper only in an account with about a hundred times as
- * many stacks, and the bulk read stops as soon as the stacks listed so far show that it is one.
+ * many stacks, and then the early pages stop before they number as many as those reads.
  */
 export const EARLY_BULK_AT = 10;
 
@@ -80,9 +80,15 @@ export async function describeLive(config: Config, clients: AwsClients, options:
     () => false,
   );
   const declared = { stacks: config.stacks?.length ?? 0, images: config.images?.length ?? 0 };
-  const bulkStillLikely = (pagesRead: number) =>
-    declared.stacks + declared.images >= EARLY_BULK_AT &&
-    chooseTagReader({ accountStacks: stacksListedSoFar, stacks: prune ? Math.max(stacksListedSoFar, declared.stacks) : declared.stacks, images: declared.images, pagesRead }) === 'bulk';
+  // Early pages stop once the stacks listed so far, or the pages read, show reading one by one may be fewer calls.
+  const bulkStillLikely = (pagesRead: number) => {
+    const stacks = prune ? Math.max(stacksListedSoFar, declared.stacks) : declared.stacks;
+    return (
+      declared.stacks + declared.images >= EARLY_BULK_AT &&
+      pagesRead + 1 < stacks + declared.images &&
+      chooseTagReader({ accountStacks: stacksListedSoFar, stacks, images: declared.images }) === 'bulk'
+    );
+  };
   const proceed = async (pagesRead: number) => {
     if (!listingDone && bulkStillLikely(pagesRead)) return true;
     if (!(await listed)) return false;

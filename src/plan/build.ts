@@ -43,7 +43,8 @@ export function reportedAmong(config: Config, live: LiveState, prune: boolean, a
 function planContext(config: Config, live: LiveState, prune: boolean, now: Date): PlanContext {
   const describeErrors = new Map<string, string[]>();
   for (const { address, message } of live.errors) describeErrors.set(address, [...(describeErrors.get(address) ?? []), message]);
-  return { project: config.project, prune, now, configDigest: configDigest(config), describeErrors };
+  let digest: string | undefined;
+  return { project: config.project, prune, now, configDigest: () => (digest ??= configDigest(config)), describeErrors };
 }
 
 interface Planning {
@@ -137,7 +138,7 @@ function assemble(
   return {
     formatVersion: PLAN_FORMAT_VERSION,
     project: ctx.project,
-    configDigest: ctx.configDigest,
+    configDigest: ctx.configDigest(),
     configFiles: loaded.files,
     target: { region, ...(endpoint ? { endpoint } : {}), ...(account ? { account } : {}) },
     createdAt: ctx.now.toISOString(),

@@ -17,7 +17,8 @@ export interface PlanContext {
   project: string;
   prune: boolean;
   now: Date;
-  configDigest: string;
+  /** The config's digest, computed on first use (only a plan's output and streaming image creation need it). */
+  configDigest(): string;
   /** What describe could not read, by address. */
   describeErrors: ReadonlyMap<string, string[]>;
 }

@@ -83,7 +83,7 @@ export function planDeclaredStreamingImage(ctx: PlanContext, config: StreamingIm
         ...(normal.Description !== undefined ? { description: normal.Description } : {}),
         tags,
         // Deterministic, so a retried or re-run create of this plan never makes a second image.
-        clientToken: digest({ project: ctx.project, address: subject.address, configDigest: ctx.configDigest, liveDigest: subject.liveDigest }),
+        clientToken: digest({ project: ctx.project, address: subject.address, configDigest: ctx.configDigest(), liveDigest: subject.liveDigest }),
       },
       { wait: 'StreamingImageReady' },
     );

@@ -1,7 +1,7 @@
 /** The describe stage against the emulator: what it reads, and exactly how many calls it takes. */
 import { afterEach, describe, expect, test } from 'vitest';
 import type { Config } from '../../src/config/types.js';
-import { describeLive } from '../../src/describe/index.js';
+import { describeLive, EARLY_BULK_AT } from '../../src/describe/index.js';
 import { chooseTagReader } from '../../src/describe/tags.js';
 import type { EmulatorState } from '../../src/emulator/index.js';
 import { OWNER_TAG } from '../../src/plan/ownership.js';
@@ -71,6 +71,9 @@ describe('the number of calls (60 stacks, pages of 5)', () => {
       DescribeImagePermissions: 2, // the images that declare SharedWith
       ListStreamingImages: 3, // studio-1: 7 images / 5 = 2 pages; studio-2: 1
     });
+    // 63 declared resources: the bulk read does not wait for the account's stacks to be counted.
+    const operations = (await em.calls()).map((call) => call.operation);
+    expect(operations.indexOf('GetResources')).toBeLessThan(operations.lastIndexOf('DescribeStacks'));
   });
 
   test('without permission for GetResources: one refused attempt, then one ListTagsForResource per resource, said once', async () => {
@@ -108,6 +111,20 @@ describe('choosing how to read tags', () => {
     const { plan } = await planWith(em, cfg);
     expect(plan.changes.map((c) => `${c.address} ${c.action}`)).toEqual(['stack/new create', 'stack/s-1 no-op']);
     expect(await callCounts(em)).toEqual({ DescribeStacks: 10, ListTagsForResource: 1 });
+  });
+
+  test(`from ${EARLY_BULK_AT} declared resources the bulk read starts with the listing, and stops early in an account far larger than the config`, async () => {
+    // 2,000 tagged stacks: 20 bulk pages against 10 ListTagsForResource for the 10 declared stacks.
+    const stacks = range(2000).map((i) => ({ Name: `s-${i}`, Tags: { [OWNER_TAG]: 'elsewhere' } }));
+    const em = await start({ state: { appstream: { stacks } } });
+    const cfg = config({ stacks: range(EARLY_BULK_AT).map((i) => ({ Name: `s-${i}` })) });
+    const { plan } = await planWith(em, cfg);
+    expect(plan.diagnostics).toHaveLength(EARLY_BULK_AT);
+    const counts = await callCounts(em);
+    expect(counts).toMatchObject({ DescribeStacks: 80, ListTagsForResource: EARLY_BULK_AT });
+    // Never as many early pages as the reads one by one: at worst a little under twice the fewest calls.
+    expect(counts.GetResources).toBeGreaterThan(0);
+    expect(counts.GetResources).toBeLessThan(EARLY_BULK_AT);
   });
 
   test('what bulk tags would make the plan report is read again per resource before it is reported', async () => {
