@@ -11,7 +11,7 @@ export interface AwsTarget {
   profile?: string;
   /** SDK attempts per call, retries included (default: AWS_MAX_ATTEMPTS, else 5). */
   maxAttempts?: number;
-  /** The SDK's retry mode (default adaptive, whose client-side rate limiter delays sends after throttling). */
+  /** The SDK's retry mode (default: AWS_RETRY_MODE, else adaptive, whose client-side rate limiter delays sends after throttling). */
   retryMode?: 'standard' | 'adaptive';
 }
 
@@ -39,8 +39,9 @@ export function createClients(target: AwsTarget = {}): AwsClients {
     ...(target.endpoint ? { endpoint: target.endpoint } : {}),
     ...(credentials ? { credentials } : {}),
     ...(target.profile ? { profile: target.profile } : {}),
-    retryMode: target.retryMode ?? 'adaptive',
-    maxAttempts: target.maxAttempts ?? 5,
+    // The environment may choose the SDK's retries (AWS_RETRY_MODE, AWS_MAX_ATTEMPTS), as the SDK documents.
+    retryMode: target.retryMode ?? process.env.AWS_RETRY_MODE ?? 'adaptive',
+    maxAttempts: target.maxAttempts ?? (Number(process.env.AWS_MAX_ATTEMPTS) || 5),
   };
   const failFast = { step: 'deserialize', name: 'streamformUnreachable' } as const;
   const appstream = new AppStreamClient(common);
