@@ -161,6 +161,38 @@ describe('configDigest', () => {
     );
   });
 
+  it('is the same from one release to the next, so that a saved plan stays valid (sha256 of the sorted canonical JSON)', () => {
+    const c: Config = {
+      version: 1,
+      project: 'p',
+      prune: false,
+      stacks: [
+        {
+          Name: 'b',
+          Description: '',
+          Fleets: ['f2', 'f1'],
+          UserSettings: [
+            { Action: 'PRINTING_TO_LOCAL_DEVICE', Permission: 'DISABLED' },
+            { Action: 'CLIPBOARD_COPY_FROM_LOCAL_DEVICE', Permission: 'ENABLED' },
+          ],
+          StorageConnectors: [{ ConnectorType: 'ONE_DRIVE', Domains: ['z.example.com', 'a.example.com'] }, { ConnectorType: 'HOMEFOLDERS' }],
+          Tags: { team: 'x', a: 'y' },
+        },
+        { Name: 'a', EmbedHostDomains: [], Tags: {} },
+      ],
+      images: [
+        {
+          Name: 'img',
+          SharedWith: [
+            { AccountId: '222222222222', AllowFleet: true, AllowImageBuilder: false },
+            { AccountId: '111111111111', AllowFleet: false, AllowImageBuilder: true },
+          ],
+        },
+      ],
+    };
+    expect(configDigest(c)).toBe('42439c3b8e9728736feb2511de6b89da46af938b4c3a1b55c3d1ef1d11023247');
+  });
+
   it('is the same whichever way an attribute is cleared, or pruning left off', () => {
     const base: Config = { version: 1, project: 'p', stacks: [{ Name: 'a', Description: null, Fleets: null, Tags: null }] };
     const spelled: Config = { version: 1, project: 'p', prune: false, stacks: [{ Name: 'a', Description: '', Fleets: [], Tags: {} }] };
