@@ -73,51 +73,14 @@ export async function describeLive(config: Config, clients: AwsClients, options:
     }
   });
 
-  // Whether to read tags in bulk is settled by the listings; a large config starts the bulk read before.
-  let listingDone = false;
-  const listed = Promise.all([stacksListed, imagesListed]).then(
-    () => (listingDone = true),
-    () => false,
-  );
-  const declared = { stacks: config.stacks?.length ?? 0, images: config.images?.length ?? 0 };
-  // Early pages stop once the stacks listed so far, or the pages read, show reading one by one may be fewer calls.
-  const bulkStillLikely = (pagesRead: number) => {
-    const stacks = prune ? Math.max(stacksListedSoFar, declared.stacks) : declared.stacks;
-    return (
-      declared.stacks + declared.images >= EARLY_BULK_AT &&
-      pagesRead + 1 < stacks + declared.images &&
-      chooseTagReader({ accountStacks: stacksListedSoFar, stacks, images: declared.images }) === 'bulk'
-    );
-  };
-  const proceed = async (pagesRead: number) => {
-    if (!listingDone && bulkStillLikely(pagesRead)) return true;
-    if (!(await listed)) return false;
-    const stacks = stacksNeedingTags(config, live, prune).length;
-    return chooseTagReader({ accountStacks: stacksListedSoFar, stacks, images: imagesNeedingTags(live).length, pagesRead }) === 'bulk';
-  };
-  const resourceTypes = () => [
-    ...((listingDone ? stacksNeedingTags(config, live, prune).length : prune || declared.stacks) ? ['appstream:stack'] : []),
-    ...((listingDone ? imagesNeedingTags(live).length : declared.images) ? ['appstream:image'] : []),
-  ];
-  const bulk = readTagsInBulk(clients.tagging, resourceTypes, proceed).catch((error: unknown) => {
-    if (!isAccessDenied(error)) throw new UserError(`cannot read tags in bulk (GetResources): ${awsErrorMessage(error)}`);
-    options.onNotice?.(`GetResources is not allowed (${awsErrorMessage(error)}); reading tags with one ListTagsForResource per resource instead`);
-    return undefined;
+  const readTagsOf = tagReader(config, clients, live, options, {
+    stacksListedSoFar: () => stacksListedSoFar,
+    listed: Promise.all([stacksListed, imagesListed]).then(
+      () => true,
+      () => false,
+    ),
   });
-  /** The tags of these resources, from the bulk read when there is one, else one call each. */
-  const readTagsOf = async (resources: Tagged[]): Promise<Tagged[]> => {
-    const byArn = await bulk;
-    if (!byArn) {
-      await readEach(clients, resources, live);
-      return resources;
-    }
-    for (const { arn, target } of resources) {
-      target.tags = byArn.get(arn) ?? {};
-      target.tagSource = 'bulk';
-    }
-    return resources;
-  };
-
+  // Each kind's details follow as soon as its own listing and tags are in.
   const [stacks, images] = await Promise.all([
     stacksListed.then(() => readTagsOf(stacksNeedingTags(config, live, prune))).then(async (tagged) => {
       await readFleets(config, clients, live, prune);
@@ -137,6 +100,61 @@ export async function describeLive(config: Config, clients: AwsClients, options:
     await Promise.all([readFleets(config, clients, live, prune), readPermissions(config, clients, live)]);
   }
   return live;
+}
+
+/**
+ * Reads the tags of the resources it is given, from one bulk read shared by all, or one call each.
+ * Whether to read in bulk is settled once the listings are `listed` (false when they failed); a large
+ * config starts the bulk read before, while the stacks listed so far leave it likely to pay.
+ */
+function tagReader(
+  config: Config,
+  clients: AwsClients,
+  live: LiveState,
+  { prune, onNotice }: DescribeOptions,
+  listing: { stacksListedSoFar: () => number; listed: Promise<boolean> },
+): (resources: Tagged[]) => Promise<Tagged[]> {
+  let listingDone = false;
+  void listing.listed.then(() => (listingDone = true));
+  const declared = { stacks: config.stacks?.length ?? 0, images: config.images?.length ?? 0 };
+  // Early pages stop once the stacks listed so far, or the pages read, show reading one by one may be fewer calls.
+  const bulkStillLikely = (pagesRead: number) => {
+    const accountStacks = listing.stacksListedSoFar();
+    const stacks = prune ? Math.max(accountStacks, declared.stacks) : declared.stacks;
+    return (
+      declared.stacks + declared.images >= EARLY_BULK_AT &&
+      pagesRead + 1 < stacks + declared.images &&
+      chooseTagReader({ accountStacks, stacks, images: declared.images }) === 'bulk'
+    );
+  };
+  const proceed = async (pagesRead: number) => {
+    if (!listingDone && bulkStillLikely(pagesRead)) return true;
+    if (!(await listing.listed)) return false;
+    const needs = { stacks: stacksNeedingTags(config, live, prune).length, images: imagesNeedingTags(live).length };
+    return chooseTagReader({ accountStacks: listing.stacksListedSoFar(), ...needs, pagesRead }) === 'bulk';
+  };
+  const resourceTypes = () => {
+    const stacks = listingDone ? stacksNeedingTags(config, live, prune).length > 0 : prune || declared.stacks > 0;
+    const images = listingDone ? imagesNeedingTags(live).length > 0 : declared.images > 0;
+    return [...(stacks ? ['appstream:stack'] : []), ...(images ? ['appstream:image'] : [])];
+  };
+  const bulk = readTagsInBulk(clients.tagging, resourceTypes, proceed).catch((error: unknown) => {
+    if (!isAccessDenied(error)) throw new UserError(`cannot read tags in bulk (GetResources): ${awsErrorMessage(error)}`);
+    onNotice?.(`GetResources is not allowed (${awsErrorMessage(error)}); reading tags with one ListTagsForResource per resource instead`);
+    return undefined;
+  });
+  return async (resources) => {
+    const byArn = await bulk;
+    if (!byArn) {
+      await readEach(clients, resources, live);
+      return resources;
+    }
+    for (const { arn, target } of resources) {
+      target.tags = byArn.get(arn) ?? {};
+      target.tagSource = 'bulk';
+    }
+    return resources;
+  };
 }
 
 /** One resource's read failed: one line, saying which call and what AWS answered. */
