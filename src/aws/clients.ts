@@ -13,6 +13,8 @@ export interface AwsTarget {
   maxAttempts?: number;
   /** The SDK's retry mode (default: AWS_RETRY_MODE, else adaptive, whose client-side rate limiter delays sends after throttling). */
   retryMode?: 'standard' | 'adaptive';
+  /** How long one request may wait for its answer before it fails as a timeout (default 60 s). */
+  requestTimeoutMs?: number;
 }
 
 export interface AwsClients {
@@ -22,6 +24,9 @@ export interface AwsClients {
   region: string;
   endpoint?: string;
 }
+
+const CONNECT_TIMEOUT_MS = 10_000;
+const REQUEST_TIMEOUT_MS = 60_000;
 
 const LOOPBACK = /^https?:\/\/(127\.\d+\.\d+\.\d+|localhost|\[::1\])(:\d+)?(\/|$)/;
 
@@ -42,6 +47,8 @@ export function createClients(target: AwsTarget = {}): AwsClients {
     // The environment may choose the SDK's retries (AWS_RETRY_MODE, AWS_MAX_ATTEMPTS), as the SDK documents.
     retryMode: target.retryMode ?? process.env.AWS_RETRY_MODE ?? 'adaptive',
     maxAttempts: target.maxAttempts ?? (Number(process.env.AWS_MAX_ATTEMPTS) || 5),
+    // A request that never gets an answer must fail (and be retried), not hang the run.
+    requestHandler: { connectionTimeout: CONNECT_TIMEOUT_MS, requestTimeout: target.requestTimeoutMs ?? REQUEST_TIMEOUT_MS, throwOnRequestTimeout: true },
   };
   const failFast = { step: 'deserialize', name: 'streamformUnreachable' } as const;
   const appstream = new AppStreamClient(common);

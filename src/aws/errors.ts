@@ -3,7 +3,8 @@ export function awsErrorMessage(error: unknown): string {
   const err = error as { name?: string; message?: string; $metadata?: { httpStatusCode?: number } };
   const name = err?.name && err.name !== 'Error' ? err.name : undefined;
   const message = (err?.message ?? String(error)).split('\n')[0];
-  if (name === 'TimeoutError' || name === 'AbortError') return message;
+  // The HTTP handler names itself in its timeout messages; the user needs only what happened.
+  if (name === 'TimeoutError' || name === 'AbortError') return message.replace(/^@smithy\/[\w-]+ - \[\w+\] /, '');
   if (name === 'CredentialsProviderError') {
     return `no usable AWS credentials (${message}); use --profile or AWS_PROFILE, or set AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY`;
   }
