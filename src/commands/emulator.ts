@@ -17,6 +17,9 @@ Options:
   --error-rate R      answer this fraction of requests (0..1) with HTTP 500/503
   --rate-limit TPS    token bucket: throttle requests beyond TPS per second
   --transition-ms N   time a Nimble state transition takes (default 300)
+  --consistency-lag-ms N
+                      for N ms after CreateStack, other calls do not find the new stack
+                      and listings omit it, like AWS's eventual consistency (default 0)
   --seed N            seed of the fault and id generator (default 1)
   --deny-tagging      answer GetResources with AccessDeniedException
 `;
@@ -32,6 +35,7 @@ export async function run(argv: string[]): Promise<number> {
     'error-rate': { type: 'string' },
     'rate-limit': { type: 'string' },
     'transition-ms': { type: 'string' },
+    'consistency-lag-ms': { type: 'string' },
     seed: { type: 'string' },
     'deny-tagging': { type: 'boolean' },
   });
@@ -51,6 +55,7 @@ export async function run(argv: string[]): Promise<number> {
     errorRate: number('error-rate', 0, 1, false),
     rateLimit: number('rate-limit', 0, 100_000, false),
     transitionMs: number('transition-ms', 0, 3_600_000),
+    consistencyLagMs: number('consistency-lag-ms', 0, 3_600_000),
     seed: number('seed', 0, 2 ** 32 - 1),
     denyTagging: values['deny-tagging'],
     state: values.state === undefined ? undefined : loadStateFile(values.state),

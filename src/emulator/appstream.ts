@@ -34,7 +34,7 @@ type Connector = { ConnectorType: string; DomainsRequireAdminConsent?: string[] 
 type UserSetting = { Action: string; Permission: string; MaximumLength?: number };
 
 function stackNamed(store: Store, name: string): StackRecord {
-  const stack = store.stacks.get(name);
+  const stack = store.visibleStack(name);
   if (!stack) throw notFound('Stack', name);
   return stack;
 }
@@ -132,7 +132,7 @@ function createStack(input: Json, { store }: Context): Json {
   }
   const stack = store.newStack(fields);
   stack.Tags = { ...((Tags as Tags | undefined) ?? {}) };
-  store.stacks.set(stack.Name, stack);
+  store.addCreatedStack(stack);
   return { Stack: describeStack(stack) };
 }
 
@@ -183,7 +183,7 @@ function deleteStack(input: Json, { store }: Context): Json {
 
 function describeStacks(input: Json, { store, pageSize }: Context): Json {
   const names = (input.Names ?? []) as string[];
-  const stacks = names.length ? names.map((n) => stackNamed(store, n)) : [...store.stacks.values()];
+  const stacks = names.length ? names.map((n) => stackNamed(store, n)) : store.visibleStacks();
   const page = paginate([...new Set(stacks)], (s) => s.Name, input.NextToken as string | undefined, pageSize(25), INVALID_TOKEN);
   return { Stacks: page.items.map(describeStack), ...(page.next ? { NextToken: page.next } : {}) };
 }
@@ -191,7 +191,7 @@ function describeStacks(input: Json, { store, pageSize }: Context): Json {
 /** Stacks, fleets and the account's own images can be tagged; only by ARN. */
 function taggable(store: Store, arn: string): { Tags: Tags } {
   const found =
-    [...store.stacks.values()].find((s) => s.Arn === arn) ??
+    store.visibleStacks().find((s) => s.Arn === arn) ??
     [...store.fleets.values()].find((f) => f.Arn === arn) ??
     [...store.images.values()].find((i) => i.Arn === arn && i.Visibility !== 'PUBLIC');
   if (!found) throw notFound('Resource', arn);
@@ -302,7 +302,10 @@ function namesPage(names: string[], input: Json, pageSize: Context['pageSize']):
   return { Names: page.items, ...(page.next ? { NextToken: page.next } : {}) };
 }
 
-/** The model declares no errors for the two List operations: an unknown name lists nothing. */
+/**
+ * The model declares no errors for the two List operations: an unknown name lists nothing, and so
+ * does a stack too new to be seen (it cannot have been associated yet).
+ */
 function listAssociatedFleets(input: Json, { store, pageSize }: Context): Json {
   const fleets = [...store.fleets.values()].filter((f) => f.AssociatedStacks.includes(input.StackName as string));
   return namesPage(fleets.map((f) => f.Name), input, pageSize);

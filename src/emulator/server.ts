@@ -24,6 +24,11 @@ export interface ServiceOptions {
   transitionMs?: number;
   seed?: number;
   denyTagging?: boolean;
+  /**
+   * For this many ms after CreateStack, the new stack is not found by the other calls and listings
+   * omit it, as AppStream's eventual consistency does (0, the default: at once).
+   */
+  consistencyLagMs?: number;
 }
 
 /** One entry of the call log (`GET /_emulator/calls`). */
@@ -217,7 +222,7 @@ export class EmulatorService {
   }
 
   private newStore(state: EmulatorState): Store {
-    return new Store(state, this.options.transitionMs ?? 300, this.options.seed ?? 1);
+    return new Store(state, this.options.transitionMs ?? 300, this.options.seed ?? 1, this.options.consistencyLagMs);
   }
 
   async handle(req: IncomingMessage, res: ServerResponse): Promise<void> {

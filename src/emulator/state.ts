@@ -113,12 +113,15 @@ export class Store {
   readonly clientTokens = new Map<string, { operation: string; request: string; response: unknown }>();
   /** When each streaming image in a *_IN_PROGRESS state reaches the next state (computed on read). */
   private readonly transitions = new WeakMap<StreamingImageRecord, number>();
+  /** When each stack made by CreateStack becomes visible to the other calls (AppStream is eventually consistent). */
+  private readonly visibleFrom = new WeakMap<StackRecord, number>();
   private readonly random: () => number;
 
   constructor(
     state: EmulatorState,
     private readonly transitionMs: number,
     seed: number,
+    private readonly consistencyLagMs = 0,
   ) {
     this.random = seededRandom(seed ^ 0x5eed);
     const check = (ok: boolean, path: string, message: string) => {
@@ -167,6 +170,26 @@ export class Store {
     stack.ApplicationSettings = this.applicationSettings(stack.ApplicationSettings as Json);
     dropEmptyText(stack);
     return stack;
+  }
+
+  /** Adds a stack made by CreateStack: for consistencyLagMs, only its own name check and the admin state see it. */
+  addCreatedStack(stack: StackRecord): void {
+    this.stacks.set(stack.Name, stack);
+    if (this.consistencyLagMs > 0) this.visibleFrom.set(stack, Date.now() + this.consistencyLagMs);
+  }
+
+  /** The stack named `name` as the service's calls see it: absent while it is new and not yet consistent. */
+  visibleStack(name: string): StackRecord | undefined {
+    const stack = this.stacks.get(name);
+    return stack && this.isVisible(stack) ? stack : undefined;
+  }
+
+  visibleStacks(): StackRecord[] {
+    return [...this.stacks.values()].filter((stack) => this.isVisible(stack));
+  }
+
+  private isVisible(stack: StackRecord): boolean {
+    return Date.now() >= (this.visibleFrom.get(stack) ?? 0);
   }
 
   /** The output form: an S3 bucket appears once application settings persistence is on. */

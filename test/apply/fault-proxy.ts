@@ -2,16 +2,13 @@ import { createServer, type IncomingMessage } from 'node:http';
 import type { AddressInfo } from 'node:net';
 
 /**
- * An HTTP proxy in front of the emulator for the network faults the emulator cannot produce on its
- * own: a response lost after the request took effect, and AppStream's eventual consistency (a stack
- * created moments ago is not found yet). Everything else passes through unchanged.
+ * An HTTP proxy in front of the emulator for the network fault the emulator cannot produce on its
+ * own: a response lost after the request took effect. Everything else passes through unchanged.
  */
 export interface FaultProxy {
   url: string;
   /** The next `count` requests of `operation` reach the emulator, but the client gets a 503 instead of the answer. */
   loseResponses(operation: string, count: number): void;
-  /** For `ms` after a CreateStack, AppStream requests naming that stack get ResourceNotFoundException. */
-  lagNewStacks(ms: number): void;
   /** Operations the proxy saw, in order. */
   seen: string[];
   close(): Promise<void>;
@@ -19,26 +16,17 @@ export interface FaultProxy {
 
 export async function startFaultProxy(target: string): Promise<FaultProxy> {
   const lose = new Map<string, number>();
-  const createdAt = new Map<string, number>();
-  let lagMs = 0;
   const seen: string[] = [];
 
   const server = createServer(async (req, res) => {
     const body = await readBody(req);
     const operation = operationOf(req);
     seen.push(operation);
-    const stack = req.headers['x-amz-target'] ? stackNamed(body) : undefined;
-    if (stack !== undefined && Date.now() - (createdAt.get(stack) ?? -Infinity) < lagMs && operation !== 'CreateStack') {
-      res.writeHead(400, { 'content-type': 'application/x-amz-json-1.1' });
-      res.end(JSON.stringify({ __type: 'ResourceNotFoundException', message: `Stack ${stack} not found` }));
-      return;
-    }
     const headers = Object.fromEntries(
       Object.entries(req.headers).filter(([key]) => !['host', 'connection', 'content-length'].includes(key)),
     ) as Record<string, string>;
     const answer = await fetch(target + req.url, { method: req.method, headers, ...(body ? { body } : {}) });
     const text = await answer.text();
-    if (operation === 'CreateStack' && answer.ok && stack) createdAt.set(stack, Date.now());
     const left = lose.get(operation) ?? 0;
     if (left > 0) {
       lose.set(operation, left - 1);
@@ -54,7 +42,6 @@ export async function startFaultProxy(target: string): Promise<FaultProxy> {
   return {
     url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
     loseResponses: (operation, count) => lose.set(operation, count),
-    lagNewStacks: (ms) => (lagMs = ms),
     seen,
     close: () =>
       new Promise<void>((resolve) => {
@@ -72,12 +59,6 @@ function operationOf(req: IncomingMessage): string {
   if (req.method === 'DELETE' && /\/streaming-images\//.test(path)) return 'DeleteStreamingImage';
   if (req.method === 'GET' && /\/streaming-images\//.test(path)) return 'GetStreamingImage';
   return `${req.method} ${path}`;
-}
-
-/** The stack an AppStream request is about, whichever member names it. */
-function stackNamed(body: string): string | undefined {
-  const input = JSON.parse(body || '{}') as { Name?: string; StackName?: string; Names?: string[]; ResourceArn?: string };
-  return input.StackName ?? input.Name ?? input.Names?.[0] ?? input.ResourceArn?.match(/:stack\/(.+)$/)?.[1];
 }
 
 async function readBody(req: IncomingMessage): Promise<string> {

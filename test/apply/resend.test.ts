@@ -6,21 +6,29 @@ import { ofType, planOf, runPlan } from './plans.js';
 
 const STUDIO = 'st-1';
 let emulator: TestEmulator;
-let proxy: FaultProxy;
+let openProxy: FaultProxy | undefined;
 
-async function start(): Promise<void> {
+async function start(consistencyLagMs = 0): Promise<void> {
   emulator = await startTestEmulator({
     transitionMs: 20,
+    consistencyLagMs,
     state: {
       appstream: { fleets: [{ Name: 'fleet-a' }], stacks: [{ Name: 'old' }] },
       nimble: { studios: [{ studioId: STUDIO }] },
     },
   });
-  proxy = await startFaultProxy(emulator.url);
+}
+
+/** The emulator behind a proxy that can lose answers. */
+async function startBehindProxy(): Promise<FaultProxy> {
+  await start();
+  openProxy = await startFaultProxy(emulator.url);
+  return openProxy;
 }
 
 afterEach(async () => {
-  await proxy.close();
+  await openProxy?.close();
+  openProxy = undefined;
   await emulator.close();
 });
 
@@ -37,7 +45,7 @@ const createStack = [
 
 describe('resending after a lost answer', () => {
   it('creates one streaming image when the answer to its create is lost: the resend carries the same client token', async () => {
-    await start();
+    const proxy = await startBehindProxy();
     proxy.loseResponses('CreateStreamingImage', 1);
     const plan = planOf([
       {
@@ -60,7 +68,7 @@ describe('resending after a lost answer', () => {
   });
 
   it('takes "already exists" after a lost CreateStack answer, and "not found" after a lost DeleteStack answer, as done', async () => {
-    await start();
+    const proxy = await startBehindProxy();
     proxy.loseResponses('CreateStack', 1);
     proxy.loseResponses('DeleteStack', 1);
     const plan = planOf([...createStack, { address: 'stack/old', service: 'appstream', operation: 'DeleteStack', input: { Name: 'old' } }]);
@@ -77,13 +85,12 @@ describe('resending after a lost answer', () => {
 
 describe('eventual consistency', () => {
   it('retries a just-created stack that is not found yet, with an event per retry, until it is visible', async () => {
-    await start();
-    proxy.lagNewStacks(150);
-    const events = await runPlan(planOf(createStack), proxy.url);
+    await start(150);
+    const events = await runPlan(planOf(createStack), emulator.url);
 
     const retries = ofType(events, 'call-retried');
     expect(retries.length).toBeGreaterThan(0);
-    expect(retries.every((r) => r.callId === 2 && r.error === 'ResourceNotFoundException: Stack new not found')).toBe(true);
+    expect(retries.every((r) => r.callId === 2 && r.error === 'ResourceNotFoundException: Stack new does not exist.')).toBe(true);
     expectEventsInOrder(events, [
       { type: 'call-succeeded', callId: 1 },
       { type: 'call-retried', callId: 2, attempt: 1 },
@@ -95,19 +102,18 @@ describe('eventual consistency', () => {
   });
 
   it('gives up when the stack stays invisible past the consistency window', async () => {
-    await start();
-    proxy.lagNewStacks(60_000);
-    const events = await runPlan(planOf(createStack), proxy.url, { retry: { consistencyWindowMs: 100 } });
+    await start(60_000);
+    const events = await runPlan(planOf(createStack), emulator.url, { retry: { consistencyWindowMs: 100 } });
 
     expect(ofType(events, 'call-failed')).toEqual([
-      expect.objectContaining({ callId: 2, error: { name: 'ResourceNotFoundException', message: 'ResourceNotFoundException: Stack new not found' } }),
+      expect.objectContaining({ callId: 2, error: { name: 'ResourceNotFoundException', message: 'ResourceNotFoundException: Stack new does not exist.' } }),
     ]);
     expect(ofType(events, 'call-skipped').map((s) => s.callId)).toEqual([3]);
   });
 
   it('does not wait for a stack that this run did not create', async () => {
-    await start();
-    const events = await runPlan(planOf([{ address: 'stack/gone', service: 'appstream', operation: 'UpdateStack', input: { Name: 'gone', Description: 'x' } }]), proxy.url);
+    await start(60_000);
+    const events = await runPlan(planOf([{ address: 'stack/gone', service: 'appstream', operation: 'UpdateStack', input: { Name: 'gone', Description: 'x' } }]), emulator.url);
     expect(ofType(events, 'call-retried')).toEqual([]);
     expect(ofType(events, 'call-failed')[0].error.name).toBe('ResourceNotFoundException');
   });

@@ -1,4 +1,4 @@
-import { DescribeStacksCommand } from '@aws-sdk/client-appstream';
+import { CreateStackCommand, DescribeStacksCommand, ResourceNotFoundException } from '@aws-sdk/client-appstream';
 import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { once } from 'node:events';
@@ -54,6 +54,15 @@ describe('streamform emulator', () => {
     expect(await run.exit).toBe(0);
   });
 
+  it('lags new stacks with --consistency-lag-ms', async () => {
+    const run = emulator('--port', '0', '--consistency-lag-ms', '60000');
+    const url = (await firstLine(run.child)).slice('listening on '.length);
+    const { appstream } = createClients({ endpoint: url, maxAttempts: 1 });
+    await appstream.send(new CreateStackCommand({ Name: 'new' }));
+    await expect(appstream.send(new DescribeStacksCommand({ Names: ['new'] }))).rejects.toBeInstanceOf(ResourceNotFoundException);
+    appstream.destroy();
+  });
+
   it('exits 0 on SIGINT', async () => {
     const run = emulator('--port', '0');
     await firstLine(run.child);
@@ -65,6 +74,7 @@ describe('streamform emulator', () => {
     ['a bad state file', ['--port', '0', '--state', 'test/fixtures/emulator/bad-member.yaml'], /^streamform: emulator: state file .*bad-member\.yaml: appstream\.stacks\[1\]\.UserSettings\[0\]\.Action: /],
     ['a missing state file', ['--port', '0', '--state', 'nope.yaml'], /^streamform: emulator: cannot read state file nope\.yaml: no such file$/],
     ['a rate out of range', ['--throttle-rate', '2'], /^streamform: emulator: --throttle-rate must be a number from 0 to 1, got '2'$/],
+    ['a negative lag', ['--consistency-lag-ms=-5'], /^streamform: emulator: --consistency-lag-ms must be /],
     ['an unknown flag', ['--colour'], /^streamform: emulator: Unknown option '--colour'/],
   ])('refuses %s with one line on stderr and exit 1', async (_, args, message) => {
     const run = emulator(...args);
