@@ -27,7 +27,8 @@ examples/demo/state.yaml: some stacks drifted, one to create, an image on an old
 a streaming image to replace. Then plans again: no changes. Needs no AWS account and no network.
 
 Options:
-  -y, --yes   apply without asking (needed when there is no terminal to ask in)
+  -y, --yes   apply without asking. Without a terminal to ask in, the demo applies anyway:
+              it changes nothing but its own in-process emulator.
 `;
 
 /** Slow enough to watch a streaming image become READY, quick enough for a first run. */
@@ -46,11 +47,10 @@ export async function run(argv: string[]): Promise<number> {
   try {
     await recordLastApply(seeded, config, emulator.url);
     const target = ['-f', config, '--endpoint', emulator.url];
-    if (!values.yes && !(isInteractive() && process.stdin.isTTY)) {
-      await plan([...target, '--format', 'text']);
-      throw new UserError('demo: there is no terminal to ask for approval in; run `streamform demo --yes` (or `npm run demo -- --yes`) to apply');
-    }
-    const applied = await apply(values.yes ? [...target, '--yes'] : target);
+    // `apply` refuses to guess approval; the demo may, since all it can change is its own emulator.
+    const ask = !values.yes && isInteractive() && Boolean(process.stdin.isTTY);
+    if (!values.yes && !ask) process.stderr.write('demo: no terminal to ask for approval in; applying to the in-process emulator (nothing else is touched)\n');
+    const applied = await apply(ask ? target : [...target, '--yes']);
     if (applied !== 0) return applied;
     process.stdout.write('\n');
     return await plan([...target, '--format', 'text']);
