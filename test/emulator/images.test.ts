@@ -10,20 +10,15 @@ import {
   UpdateImagePermissionsCommand,
   paginateDescribeImages,
 } from '@aws-sdk/client-appstream';
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { loadStateFile } from '../../src/emulator/index.js';
-import { startTestEmulator, type TestEmulator } from '../helpers/emulator.js';
+import { startTestEmulator, useFixtureEmulator } from '../helpers/emulator.js';
+
 
 const fixture = loadStateFile('test/fixtures/emulator/state.yaml');
+const emulator = useFixtureEmulator();
 
-let t: TestEmulator;
-beforeAll(async () => {
-  t = await startTestEmulator({}, { maxAttempts: 1 });
-});
-afterAll(() => t.close());
-beforeEach(() => t.setState(fixture));
-
-const appstream = () => t.clients.appstream;
+const appstream = () => emulator().clients.appstream;
 
 describe('DescribeImages', () => {
   it('lists every image with service defaults and epoch timestamps parsed into Dates', async () => {
@@ -117,7 +112,7 @@ describe('DeleteImage', () => {
   });
 
   it('refuses an image a fleet uses, and a public image', async () => {
-    await t.setState({ ...fixture, appstream: { ...fixture.appstream, fleets: [{ Name: 'fleet-b', ImageName: 'base-2026' }] } });
+    await emulator().setState({ ...fixture, appstream: { ...fixture.appstream, fleets: [{ Name: 'fleet-b', ImageName: 'base-2026' }] } });
     await expect(appstream().send(new DeleteImageCommand({ Name: 'base-2026' }))).rejects.toBeInstanceOf(ResourceInUseException);
     await expect(appstream().send(new DeleteImageCommand({ Name: 'AppStream-WinServer2022-01-05-2026' }))).rejects.toBeInstanceOf(OperationNotPermittedException);
   });

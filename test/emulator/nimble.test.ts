@@ -15,23 +15,16 @@ import {
   waitUntilStreamingImageReady,
   type StreamingImage,
 } from '@aws-sdk/client-nimble';
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { loadStateFile } from '../../src/emulator/index.js';
-import { startTestEmulator, type TestEmulator } from '../helpers/emulator.js';
+import { describe, expect, it } from 'vitest';
+import { startTestEmulator, useFixtureEmulator } from '../helpers/emulator.js';
 
-const fixture = loadStateFile('test/fixtures/emulator/state.yaml');
 const studioId = 'stid-1';
 // Long enough that a request right after a change sees the *_IN_PROGRESS state.
 const TRANSITION_MS = 400;
 
-let t: TestEmulator;
-beforeAll(async () => {
-  t = await startTestEmulator({ transitionMs: TRANSITION_MS }, { maxAttempts: 1 });
-});
-afterAll(() => t.close());
-beforeEach(() => t.setState(fixture));
+const emulator = useFixtureEmulator({ transitionMs: TRANSITION_MS });
 
-const nimble = () => t.clients.nimble;
+const nimble = () => emulator().clients.nimble;
 const create = async (fields: Partial<StreamingImage> & { clientToken?: string } = {}) =>
   (await nimble().send(new CreateStreamingImageCommand({ studioId, name: 'houdini', ec2ImageId: 'ami-0fedcba987654321', ...fields }))).streamingImage!;
 const get = async (streamingImageId: string) => (await nimble().send(new GetStreamingImageCommand({ studioId, streamingImageId }))).streamingImage!;
@@ -149,7 +142,7 @@ describe('tags', () => {
     expect((await nimble().send(new ListTagsForResourceCommand({ resourceArn: arn }))).tags).toEqual({ env: 'prod', team: 'fx' });
     await nimble().send(new UntagResourceCommand({ resourceArn: arn, tagKeys: ['env', 'absent'] }));
     expect((await nimble().send(new ListTagsForResourceCommand({ resourceArn: arn }))).tags).toEqual({ team: 'fx' });
-    const calls = await t.calls();
+    const calls = await emulator().calls();
     expect(calls.slice(-4).map((c) => [c.operation, c.status])).toEqual([
       ['TagResource', 204],
       ['ListTagsForResource', 200],
@@ -160,7 +153,7 @@ describe('tags', () => {
 
   it('fails with ResourceNotFoundException for unknown ARNs and deleted images', async () => {
     await expect(nimble().send(new ListTagsForResourceCommand({ resourceArn: `${arn}x` }))).rejects.toBeInstanceOf(ResourceNotFoundException);
-    await t.setState({ nimble: { studios: [{ studioId, streamingImages: [{ streamingImageId: 'si-1', name: 'gone', ec2ImageId: 'ami-1', state: 'DELETED' }] }] } });
+    await emulator().setState({ nimble: { studios: [{ studioId, streamingImages: [{ streamingImageId: 'si-1', name: 'gone', ec2ImageId: 'ami-1', state: 'DELETED' }] }] } });
     await expect(nimble().send(new TagResourceCommand({ resourceArn: arn, tags: { a: 'b' } }))).rejects.toBeInstanceOf(ResourceNotFoundException);
   });
 

@@ -19,22 +19,14 @@ import {
   UpdateStackCommand,
   type Stack,
 } from '@aws-sdk/client-appstream';
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { loadStateFile } from '../../src/emulator/index.js';
-import { startTestEmulator, type TestEmulator } from '../helpers/emulator.js';
+import { describe, expect, it } from 'vitest';
+import { startTestEmulator, useFixtureEmulator } from '../helpers/emulator.js';
 
-const fixture = loadStateFile('test/fixtures/emulator/state.yaml');
 const ARN = 'arn:aws:appstream:us-east-1:123456789012:stack/';
 
-let t: TestEmulator;
-beforeAll(async () => {
-  // One attempt: error paths are asserted on the first answer (LimitExceeded would be retried).
-  t = await startTestEmulator({}, { maxAttempts: 1 });
-});
-afterAll(() => t.close());
-beforeEach(() => t.setState(fixture));
+const emulator = useFixtureEmulator();
 
-const appstream = () => t.clients.appstream;
+const appstream = () => emulator().clients.appstream;
 const describeOne = async (name: string): Promise<Stack> => (await appstream().send(new DescribeStacksCommand({ Names: [name] }))).Stacks![0];
 const permissions = (stack: Stack) => Object.fromEntries(stack.UserSettings!.map((s) => [s.Action, s.Permission]));
 

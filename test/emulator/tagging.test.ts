@@ -1,4 +1,4 @@
-import { GetResourcesCommand, InvalidParameterException, paginateGetResources } from '@aws-sdk/client-resource-groups-tagging-api';
+import { GetResourcesCommand, InvalidParameterException, paginateGetResources, type GetResourcesCommandInput } from '@aws-sdk/client-resource-groups-tagging-api';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { EmulatorState } from '../../src/emulator/index.js';
 import { startTestEmulator, type TestEmulator } from '../helpers/emulator.js';
@@ -29,7 +29,7 @@ beforeAll(async () => {
 });
 afterAll(() => t.close());
 
-const arnsOf = async (input: ConstructorParameters<typeof GetResourcesCommand>[0]) =>
+const arnsOf = async (input: GetResourcesCommandInput) =>
   ((await t.clients.tagging.send(new GetResourcesCommand(input))).ResourceTagMappingList ?? []).map((m) => m.ResourceARN);
 
 describe('GetResources', () => {

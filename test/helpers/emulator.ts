@@ -1,5 +1,6 @@
 import { createClients, type AwsClients, type AwsTarget } from '../../src/aws/clients.js';
-import { startEmulator, type Call, type Emulator, type EmulatorOptions, type EmulatorState } from '../../src/emulator/index.js';
+import { afterAll, beforeAll, beforeEach } from 'vitest';
+import { loadStateFile, startEmulator, type Call, type Emulator, type EmulatorOptions, type EmulatorState } from '../../src/emulator/index.js';
 
 export interface TestEmulator {
   url: string;
@@ -46,4 +47,19 @@ export function adminOf(url: string) {
     getState: async () => (await admin('GET', 'state')) as EmulatorState,
     setState: async (state: EmulatorState) => void (await admin('PUT', 'state', state)),
   };
+}
+
+/**
+ * For a test file whose every test starts from the shared fixture account: one emulator for the
+ * file (clients without retries, so error paths show on the first answer), reset before each test.
+ */
+export function useFixtureEmulator(options: EmulatorOptions = {}): () => TestEmulator {
+  const fixture = loadStateFile('test/fixtures/emulator/state.yaml');
+  let emulator: TestEmulator;
+  beforeAll(async () => {
+    emulator = await startTestEmulator(options, { maxAttempts: 1 });
+  });
+  afterAll(() => emulator.close());
+  beforeEach(() => emulator.setState(fixture));
+  return () => emulator;
 }
