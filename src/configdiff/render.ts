@@ -4,6 +4,7 @@
  */
 import type { Action } from '../plan/types.js';
 import { changeRows, DEPTH_INDENT, formatLocation, type Row } from '../render/format.js';
+import { GITHUB_COMMENT_LIMIT } from '../render/markdown.js';
 import { ACTION_SYMBOL } from '../ui/format.js';
 import { hasConfigChanges, type ConfigChange, type ConfigChangeKind, type ConfigDiff } from './compare.js';
 
@@ -53,7 +54,26 @@ export function renderConfigDiffMarkdown(diff: ConfigDiff): string {
     return details(title + where, rowsOf(change, WIDTH));
   });
   if (diff.settings.length > 0) blocks.unshift(details('Settings', rowsOf({ diffs: diff.settings }, WIDTH)));
-  return [head.join('\n'), ...blocks].join('\n\n') + '\n';
+  return withinCommentLimit(head.join('\n'), blocks);
+}
+
+/** Room kept for the note that says what was left out. */
+const NOTE_RESERVE = 300;
+
+/** Whole blocks, in order, while they fit in one GitHub comment; then a note of how many were left out. */
+function withinCommentLimit(head: string, blocks: string[]): string {
+  let text = head;
+  let shown = 0;
+  for (const block of blocks) {
+    if (text.length + 2 + block.length > GITHUB_COMMENT_LIMIT - NOTE_RESERVE) break;
+    text += '\n\n' + block;
+    shown++;
+  }
+  if (shown < blocks.length) {
+    const left = blocks.length - shown;
+    text += `\n\n> This comment is shortened to stay within GitHub's ${GITHUB_COMMENT_LIMIT.toLocaleString('en-US')}-character limit: ${left} more ${left === 1 ? 'entry is' : 'entries are'} not shown. \`streamform diff\` with \`--format text\` prints them all.`;
+  }
+  return text + '\n';
 }
 
 function legend(diff: ConfigDiff): string {

@@ -4,6 +4,8 @@ import fc from 'fast-check';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { parse, stringify } from 'yaml';
 import { compareConfigs, hasConfigChanges } from '../../src/configdiff/compare.js';
+import { renderConfigDiffMarkdown } from '../../src/configdiff/render.js';
+import { GITHUB_COMMENT_LIMIT } from '../../src/render/markdown.js';
 import type { Config, LoadedConfig } from '../../src/config/types.js';
 import { lineOf, runCli, tempDir, writeYaml } from '../drift/support.js';
 
@@ -203,5 +205,30 @@ describe('compareConfigs', () => {
       }),
       { numRuns: 100 },
     );
+  });
+});
+
+describe('renderConfigDiffMarkdown', () => {
+  const loaded = (config: Config): LoadedConfig => ({ config, files: ['x.yaml'], locate: () => ({ file: 'x.yaml', line: 1, column: 1 }) });
+  const studio = (description: string): Config => ({
+    version: 1,
+    project: 'big',
+    stacks: Array.from({ length: 2_000 }, (_, i) => ({ Name: `stack-${i}`, Description: `${description} ${'x'.repeat(60)}` })),
+  });
+
+  it('keeps a large diff within one GitHub comment and says how much it left out', () => {
+    const diff = compareConfigs(loaded(studio('before')), loaded(studio('after')));
+    const text = renderConfigDiffMarkdown(diff);
+    expect(text.length).toBeLessThanOrEqual(GITHUB_COMMENT_LIMIT);
+    const shown = text.match(/<details open>/g)!.length;
+    expect(shown).toBeGreaterThan(10);
+    expect(text).toContain(`${2_000 - shown} more entries are not shown`);
+  });
+
+  it('leaves a diff that fits as it is', () => {
+    const small = compareConfigs(loaded({ ...studio('a'), stacks: studio('a').stacks!.slice(0, 3) }), loaded({ ...studio('b'), stacks: studio('b').stacks!.slice(0, 3) }));
+    const text = renderConfigDiffMarkdown(small);
+    expect(text.match(/<details open>/g)).toHaveLength(3);
+    expect(text).not.toContain('shortened');
   });
 });
