@@ -20,10 +20,6 @@ export function childPointer(pointer: string, segment: string | number): string 
   return pointer + pointerOf([segment]);
 }
 
-export function parentPointer(pointer: string): string {
-  return pointer.slice(0, pointer.lastIndexOf('/'));
-}
-
 /** The pointer as people write it: /stacks/0/Tags/team~1a becomes stacks[0].Tags["team/a"]. */
 export function displayPath(pointer: string): string {
   return segmentsOf(pointer)

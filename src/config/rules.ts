@@ -3,7 +3,8 @@ import { childPointer } from './pointer.js';
 import { listsAt, SET_LISTS, valuesAt } from './sets.js';
 
 /** Tag keys streamform writes itself (ownership, what was applied); users may not set them. */
-export const RESERVED_TAG_PREFIX = 'streamform:';
+export const TOOL_TAG_PREFIX = 'streamform:';
+
 /** AWS account IDs always have 12 digits; the model only says "digits". */
 const ACCOUNT_ID = /^[0-9]{12}$/;
 
@@ -43,8 +44,8 @@ function reservedTags(config: unknown): Problem[] {
   for (const kind of ['stacks', 'images', 'streamingImages']) {
     for (const { pointer, value: tags } of valuesAt(config, [kind, '*', 'Tags'])) {
       if (typeof tags !== 'object' || tags === null) continue;
-      for (const key of Object.keys(tags).filter((k) => k.startsWith(RESERVED_TAG_PREFIX))) {
-        problems.push({ pointer: childPointer(pointer, key), key: true, message: `tag keys starting with ${RESERVED_TAG_PREFIX} are reserved for streamform` });
+      for (const key of Object.keys(tags).filter((k) => k.startsWith(TOOL_TAG_PREFIX))) {
+        problems.push({ pointer: childPointer(pointer, key), key: true, message: `tag keys starting with ${TOOL_TAG_PREFIX} are reserved for streamform` });
       }
     }
   }

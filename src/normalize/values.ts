@@ -1,4 +1,5 @@
 import { canonicalJson as canonical } from '../config/digest.js';
+import { TOOL_TAG_PREFIX } from '../config/rules.js';
 
 /**
  * Value rules shared by every resource kind. All functions are pure and return new values:
@@ -49,7 +50,6 @@ export function sameValue(a: unknown, b: unknown): boolean {
 }
 
 /** Tag keys that belong to AWS or to streamform itself: never part of the user's tags. */
-export const TOOL_TAG_PREFIX = 'streamform:';
 const RESERVED_TAG_PREFIXES = [TOOL_TAG_PREFIX, 'aws:'];
 
 export function isReservedTagKey(key: string): boolean {

@@ -6,7 +6,7 @@
  *   streamform:applied   = <base64 JSON record>       split over streamform:applied.1, .2, … when longer
  *                                                     than a tag value may be (256 characters)
  */
-import { TOOL_TAG_PREFIX } from '../normalize/values.js';
+import { TOOL_TAG_PREFIX } from '../config/rules.js';
 
 export const OWNER_TAG = `${TOOL_TAG_PREFIX}project`;
 export const RECORD_TAG = `${TOOL_TAG_PREFIX}applied`;
