@@ -2,7 +2,7 @@ import { DescribeImagePermissionsCommand, DescribeImagesCommand, DescribeStacksC
 import { GetStreamingImageCommand } from '@aws-sdk/client-nimble';
 import type { AwsClients } from '../src/aws/clients.js';
 import type { Inventory } from './account.js';
-import { mapPool } from '../src/describe/paging.js';
+import { mapPool } from '../src/aws/paging.js';
 
 /** Terraform's default `-parallelism`. */
 export const BASELINE_CONCURRENCY = 10;

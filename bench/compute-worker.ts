@@ -9,11 +9,11 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import type { Image } from '@aws-sdk/client-appstream';
 import type { StreamingImage } from '@aws-sdk/client-nimble';
 import type { Config, LoadedConfig } from '../src/config/types.js';
-import type { LiveState } from '../src/describe/types.js';
+import type { LiveState } from '../src/shared/live.js';
 import { Store } from '../src/emulator/state.js';
 import { buildPlan } from '../src/plan/build.js';
-import { OWNER_TAG } from '../src/plan/ownership.js';
-import type { PlanSummary } from '../src/plan/types.js';
+import { OWNER_TAG } from '../src/shared/ownership.js';
+import type { PlanSummary } from '../src/shared/plan.js';
 import { BENCH_PROJECT, generateAccount, withStacksCreated } from './account.js';
 import type { ComputeSample } from './scenarios/compute.js';
 

@@ -1,21 +1,23 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import { createClients, type AwsClients, type AwsTarget } from '../aws/clients.js';
 import { awsErrorMessage } from '../aws/errors.js';
-import { UserError } from '../cli/errors.js';
-import type { Plan, PlannedCall } from '../plan/types.js';
+import { UserError } from '../shared/errors.js';
+import type { Plan, PlannedCall } from '../shared/plan.js';
 import type { ApplyEvent, ApplyFailure, ApplySummary } from './events.js';
 import { isKnownOperation, sendOperation } from './operations.js';
 import { DEFAULT_RETRY, backoffDelay, isNotFound, isThrottlingError, isTransientError, type RetryPolicy } from './retry.js';
-import { WaitError, waitForStreamingImage, type PolledImage } from './waiters.js';
+import { kindNamed } from '../kinds/index.js';
+import type { KindDefinition } from '../kinds/types.js';
+import { WaitError, waitFor } from './waiters.js';
 
 export interface ApplyOptions {
   /** Resources applied at the same time within a phase (default 4). */
   concurrency?: number;
   /** Aborting stops starting new calls; calls in flight (with their retries and waits) finish. */
   signal?: AbortSignal;
-  /** Longest wait for a resource to reach a state after a call (default 10 min). */
+  /** Longest wait for a resource to reach a state after a call (default: the waiter's own). */
   waitTimeoutMs?: number;
-  /** The longest time between two polls while waiting (default 5 s); polls start faster. */
+  /** The longest time between two polls while waiting (default: the waiter's own); polls start faster. */
   pollIntervalMs?: number;
   retry?: Partial<RetryPolicy>;
 }
@@ -40,9 +42,14 @@ export function createApplyClients(target: AwsTarget = {}): AwsClients {
  * Give it clients from `createApplyClients`.
  */
 export async function* applyPlan(plan: Plan, clients: AwsClients, options: ApplyOptions = {}): AsyncGenerator<ApplyEvent> {
+  const kinds = new Map(plan.changes.map((change) => [change.address, kindNamed(change.kind)]));
   for (const call of plan.calls) {
-    if (!isKnownOperation(call.service, call.operation)) {
+    const kind = kinds.get(call.address);
+    if (!isKnownOperation(call.service, call.operation) || !kind?.operations.includes(call.operation)) {
       throw new UserError(`plan call ${call.id} (${call.address}): streamform cannot apply ${call.service}:${call.operation}`);
+    }
+    if (call.wait !== undefined && !kind.waiters?.[call.wait]) {
+      throw new UserError(`plan call ${call.id} (${call.address}): ${kind.name} has no waiter ${call.wait}`);
     }
   }
   const queue = new EventQueue<ApplyEvent>();
@@ -72,7 +79,9 @@ class ApplyRun {
   private readonly status = new Map<string, ResourceStatus>();
   /** When each resource was created in this run, for eventual-consistency retries. */
   private readonly createdAt = new Map<string, number>();
-  private readonly kinds: Map<string, string>;
+  private readonly kinds: Map<string, KindDefinition | undefined>;
+  /** What each resource depends on, so that a failed one skips its dependents. */
+  private readonly dependsOn: Map<string, string[]>;
   private readonly failures: ApplyFailure[] = [];
   private readonly counts = { succeeded: 0, failed: 0, skipped: 0 };
   private stopping = false;
@@ -85,7 +94,8 @@ class ApplyRun {
     private readonly emit: (event: ApplyEvent) => void,
   ) {
     this.policy = { ...DEFAULT_RETRY, ...options.retry };
-    this.kinds = new Map(plan.changes.map((change) => [change.address, change.kind]));
+    this.kinds = new Map(plan.changes.map((change) => [change.address, kindNamed(change.kind)]));
+    this.dependsOn = new Map(plan.changes.map((change) => [change.address, change.dependsOn]));
     for (const call of plan.calls) this.remaining.set(call.address, (this.remaining.get(call.address) ?? 0) + 1);
   }
 
@@ -127,10 +137,12 @@ class ApplyRun {
     }
   }
 
-  /** Why a call must not start. Cross-resource dependencies, once plans carry them, belong here too. */
+  /** Why a call must not start: interrupted, its resource failed, or a resource it depends on did not succeed. */
   private skipReason(call: PlannedCall): string | undefined {
     if (this.stopping) return 'interrupted';
     if (this.status.get(call.address) === 'failed') return `an earlier call of ${call.address} failed`;
+    const blocked = (this.dependsOn.get(call.address) ?? []).find((dependency) => ['failed', 'skipped'].includes(this.status.get(dependency) ?? ''));
+    if (blocked) return `skipped: ${blocked} ${this.status.get(blocked)}`;
     return undefined;
   }
 
@@ -166,12 +178,12 @@ class ApplyRun {
 
   /** Sends one operation for `call` (the call itself or one of its polls), retrying what is worth retrying. */
   private async send(call: PlannedCall, operation: string, input: Record<string, unknown>): Promise<unknown> {
-    const history: SendHistory = { ambiguous: false, sawStackVisible: false };
+    const history: SendHistory = { ambiguous: false, sawVisible: false };
     for (let attempt = 1; ; attempt++) {
       try {
         return await sendOperation(this.clients, call.service, operation, input);
       } catch (error) {
-        if (history.ambiguous && DONE_ON_RESEND[`${call.service}:${operation}`] === (error as Error)?.name) return undefined;
+        if (history.ambiguous && this.kinds.get(call.address)?.retry?.doneOnResend?.[operation] === (error as Error)?.name) return undefined;
         const delayMs = await this.retryDelay(call, error, attempt, history);
         if (delayMs === undefined) throw error;
         history.ambiguous ||= isTransientError(error);
@@ -190,18 +202,19 @@ class ApplyRun {
   }
 
   /**
-   * Whether a "not found" may be AppStream's eventual consistency: the stack was created moments ago
-   * in this run and is not visible yet. Once the stack is visible, one more attempt tells whether it
-   * just became so; a "not found" after that is about another resource (e.g. a fleet that does not
-   * exist), which waiting would not bring.
+   * Whether a "not found" may be eventual consistency: the resource was created moments ago in this
+   * run and is not visible yet (its kind says how to look). Once it is visible, one more attempt
+   * tells whether it just became so; a "not found" after that is about another resource (e.g. a fleet
+   * that does not exist), which waiting would not bring.
    */
   private async mayBeSettling(call: PlannedCall, history: SendHistory): Promise<boolean> {
     const createdAt = this.createdAt.get(call.address);
-    if (this.kinds.get(call.address) !== 'stack' || createdAt === undefined) return false;
-    if (Date.now() - createdAt > this.policy.consistencyWindowMs || history.sawStackVisible) return false;
+    const probe = this.kinds.get(call.address)?.retry?.visibilityProbe?.(call.address);
+    if (!probe || createdAt === undefined) return false;
+    if (Date.now() - createdAt > this.policy.consistencyWindowMs || history.sawVisible) return false;
     try {
-      await sendOperation(this.clients, 'appstream', 'DescribeStacks', { Names: [call.address.slice('stack/'.length)] });
-      history.sawStackVisible = true;
+      await sendOperation(this.clients, call.service, probe.operation, probe.input);
+      history.sawVisible = true;
     } catch {
       // Not visible yet (or the probe itself failed): keep waiting, within the window.
     }
@@ -209,25 +222,23 @@ class ApplyRun {
   }
 
   private async wait(call: PlannedCall, output: unknown): Promise<void> {
-    const studioId = call.input.studioId as string;
-    const imageId = (output as { streamingImage?: { streamingImageId?: string } } | undefined)?.streamingImage?.streamingImageId ?? (call.input.streamingImageId as string | undefined);
-    if (!imageId) throw new Error(`${call.operation} returned no streaming image id to wait for`);
-    const condition = call.wait!;
-    const poll = async (): Promise<PolledImage | undefined> => {
+    const waiter = this.kinds.get(call.address)!.waiters![call.wait!];
+    const input = waiter.input(call, output);
+    if (!input) throw new Error(`${call.operation} returned nothing to wait for`);
+    const poll = async (): Promise<unknown> => {
       try {
-        const result = await this.send(call, 'GetStreamingImage', { studioId, streamingImageId: imageId });
-        return (result as { streamingImage?: PolledImage }).streamingImage;
+        return await this.send(call, waiter.operation, input);
       } catch (error) {
         if (isNotFound(error)) return undefined;
         throw error;
       }
     };
-    await waitForStreamingImage(
-      condition,
-      imageId,
+    await waitFor(
+      waiter,
+      input,
       poll,
-      (state, elapsedMs) => this.emit({ type: 'call-waiting', callId: call.id, condition, state, elapsedMs }),
-      { timeoutMs: this.options.waitTimeoutMs ?? 600_000, intervalMs: this.options.pollIntervalMs ?? 5_000 },
+      (state, elapsedMs) => this.emit({ type: 'call-waiting', callId: call.id, condition: call.wait!, state, elapsedMs }),
+      { timeoutMs: this.options.waitTimeoutMs, intervalMs: this.options.pollIntervalMs },
     );
   }
 }
@@ -236,18 +247,9 @@ class ApplyRun {
 interface SendHistory {
   /** An attempt failed in a way that may have taken effect on the server. */
   ambiguous: boolean;
-  /** A "not found" was answered while the resource's stack was visible. */
-  sawStackVisible: boolean;
+  /** A "not found" was answered while the resource was visible. */
+  sawVisible: boolean;
 }
-
-/**
- * AppStream calls carry no idempotency token. When a resend follows a failure that may have reached
- * the server (a 5xx, a timeout), these answers mean the first attempt did the work.
- */
-const DONE_ON_RESEND: Record<string, string> = {
-  'appstream:CreateStack': 'ResourceAlreadyExistsException',
-  'appstream:DeleteStack': 'ResourceNotFoundException',
-};
 
 function phases(calls: PlannedCall[]): PlannedCall[][] {
   return groupBy([...calls].sort((a, b) => a.phase - b.phase || a.id - b.id), (call) => call.phase);

@@ -1,4 +1,4 @@
-import type { Plan, PlannedCall } from '../plan/types.js';
+import type { Plan, PlannedCall } from '../shared/plan.js';
 
 /**
  * What the applier reports while it runs. Renderers (plain lines, JSON lines, the Ink UI)

@@ -1,19 +1,15 @@
+/** One wait loop for every kind's waiters (data in the kind: src/kinds/types.ts, Waiter). */
 import { setTimeout as sleep } from 'node:timers/promises';
-import type { WaitCondition } from '../plan/types.js';
-
-/** What a wait needs to know about the streaming image at each poll (undefined: not found). */
-export interface PolledImage {
-  state?: string;
-  statusMessage?: string;
-}
+import type { Waiter } from '../kinds/types.js';
 
 export interface WaitOptions {
-  timeoutMs: number;
-  /** The longest time between two polls. */
-  intervalMs: number;
+  /** The longest wait; the waiter's own maximum when unset. */
+  timeoutMs?: number;
+  /** The longest time between two polls; the waiter's own delay when unset. */
+  intervalMs?: number;
 }
 
-/** The first pause between polls; it doubles up to `intervalMs`, so quick transitions are seen quickly. */
+/** The first pause between polls; it doubles up to the interval, so quick transitions are seen quickly. */
 const FIRST_INTERVAL_MS = 100;
 
 /** A wait that ended without the resource reaching its condition; `name` is the state or `WaitTimeout`. */
@@ -24,40 +20,53 @@ export class WaitError extends Error {
   }
 }
 
-// The SDK's StreamingImageReady / StreamingImageDeleted waiters, as data. A deleted image may also
-// disappear altogether, which a delete wait accepts; a new one may briefly be unknown, which a ready
-// wait outlasts.
-const CONDITIONS: Record<WaitCondition, { success: string; failures: string[]; notFoundIsSuccess: boolean }> = {
-  StreamingImageReady: { success: 'READY', failures: ['CREATE_FAILED', 'UPDATE_FAILED'], notFoundIsSuccess: false },
-  StreamingImageDeleted: { success: 'DELETED', failures: ['DELETE_FAILED'], notFoundIsSuccess: true },
-};
+/** The value at a dotted path ("Fleets.0.State"), or undefined. */
+export function valueAt(value: unknown, path: string): unknown {
+  let current = value;
+  for (const segment of path.split('.')) {
+    if (current === null || typeof current !== 'object') return undefined;
+    current = (current as Record<string, unknown>)[segment];
+  }
+  return current;
+}
+
+/** The resource's own error fields, as one line (a message, or a list of error objects). */
+function errorsText(errors: unknown): string | undefined {
+  if (typeof errors === 'string') return errors || undefined;
+  if (!Array.isArray(errors) || errors.length === 0) return undefined;
+  return errors
+    .map((error) => (typeof error === 'object' && error !== null ? Object.values(error).filter((v) => typeof v === 'string').join(': ') : String(error)))
+    .join('; ');
+}
 
 /**
- * Polls until the streaming image meets `condition`, reporting every poll that has to wait.
- * Throws a WaitError on a failure state (with the service's status message) or after `timeoutMs`.
+ * Polls until the resource meets the waiter's success condition, reporting every poll that has to
+ * wait. `poll` answers the poll operation's output, or undefined when the resource is not found.
+ * Throws a WaitError on a failure state or on the resource's own errors (with them), or after the
+ * longest wait.
  */
-export async function waitForStreamingImage(
-  condition: WaitCondition,
-  imageId: string,
-  poll: () => Promise<PolledImage | undefined>,
+export async function waitFor(
+  waiter: Waiter,
+  subject: Record<string, unknown>,
+  poll: () => Promise<unknown>,
   report: (state: string | undefined, elapsedMs: number) => void,
-  options: WaitOptions,
+  options: WaitOptions = {},
 ): Promise<void> {
-  const rule = CONDITIONS[condition];
+  const timeoutMs = options.timeoutMs ?? waiter.maxWaitMs;
+  const intervalMs = options.intervalMs ?? waiter.delayMs;
+  const resource = waiter.resource(subject);
   const started = Date.now();
-  for (let interval = Math.min(FIRST_INTERVAL_MS, options.intervalMs); ; interval = Math.min(interval * 2, options.intervalMs)) {
-    const image = await poll();
-    const state = image?.state;
-    if (state === rule.success || (image === undefined && rule.notFoundIsSuccess)) return;
-    if (state !== undefined && rule.failures.includes(state)) {
-      throw new WaitError(state, `streaming image ${imageId} is ${state}: ${image?.statusMessage ?? 'no status message'}`);
+  for (let interval = Math.min(FIRST_INTERVAL_MS, intervalMs); ; interval = Math.min(interval * 2, intervalMs)) {
+    const output = await poll();
+    const state = valueAt(output, waiter.state) as string | undefined;
+    if (waiter.success.includes(state ?? '') || (state === undefined && waiter.goneIsSuccess)) return;
+    const errors = waiter.errors ? errorsText(valueAt(output, waiter.errors)) : undefined;
+    if ((state !== undefined && waiter.failure.includes(state)) || (waiter.failOnErrors && errors)) {
+      throw new WaitError(state ?? 'WaitFailed', `${resource} is ${state ?? 'gone'}: ${errors ?? 'no status message'}`);
     }
     const elapsedMs = Date.now() - started;
-    if (elapsedMs + interval > options.timeoutMs) {
-      throw new WaitError(
-        'WaitTimeout',
-        `gave up after ${Math.round(elapsedMs / 1000)} s waiting for streaming image ${imageId} to be ${rule.success} (last state: ${state ?? 'not found'})`,
-      );
+    if (elapsedMs + interval > timeoutMs) {
+      throw new WaitError('WaitTimeout', `gave up after ${Math.round(elapsedMs / 1000)} s waiting for ${resource} to be ${waiter.success.join(' or ')} (last state: ${state ?? 'not found'})`);
     }
     report(state, elapsedMs);
     await sleep(interval);

@@ -1,7 +1,7 @@
 import { AppStreamClient } from '@aws-sdk/client-appstream';
 import { NimbleClient } from '@aws-sdk/client-nimble';
 import { ResourceGroupsTaggingAPIClient } from '@aws-sdk/client-resource-groups-tagging-api';
-import { UserError } from '../cli/errors.js';
+import { UserError } from '../shared/errors.js';
 
 /** Where and how to reach AWS (or the emulator). Unset fields fall back to the SDK's own chain. */
 export interface AwsTarget {

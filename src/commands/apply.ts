@@ -3,15 +3,15 @@ import { applyPlan, createApplyClients, DEFAULT_CONCURRENCY, exitCodeFor } from 
 import type { ApplyEvent, ApplySummary } from '../apply/events.js';
 import { jsonReporter, textReporter, type ReportOutput } from '../apply/report.js';
 import { awsOptions, choiceFlag, fileOptions, numberFlag, parseFlags } from '../cli/args.js';
-import { UserError } from '../cli/errors.js';
+import { UserError } from '../shared/errors.js';
 import { isInteractive, useColor } from '../cli/terminal.js';
 import { createClients, type AwsClients, type AwsTarget } from '../aws/clients.js';
 import { configPaths, loadConfig } from '../config/load.js';
 import type { LoadedConfig } from '../config/types.js';
 import { describeLive, type LiveState } from '../describe/index.js';
-import { buildPlan, liveDigests } from '../plan/build.js';
+import { buildPlan, liveDigests, reportedBy } from '../plan/build.js';
 import { configDigest } from '../config/digest.js';
-import { hasChanges, hasErrors, type Plan } from '../plan/types.js';
+import { hasChanges, hasErrors, type Plan } from '../shared/plan.js';
 import { parsePlanFile } from '../render/json.js';
 import { renderPlanText } from '../render/text.js';
 
@@ -132,7 +132,7 @@ async function applySavedPlan(path: string, settings: Settings): Promise<number>
 async function describe(loaded: LoadedConfig, target: AwsTarget, prune: boolean): Promise<{ live: LiveState; region: string }> {
   const clients = createClients(target);
   try {
-    return { live: await describeLive(loaded.config, clients, { prune, onNotice: note }), region: clients.region };
+    return { live: await describeLive(loaded.config, clients, { reported: reportedBy(loaded.config, prune), prune, onNotice: note }), region: clients.region };
   } finally {
     destroy(clients);
   }

@@ -10,13 +10,13 @@ import { fileURLToPath } from 'node:url';
 import { TagResourceCommand } from '@aws-sdk/client-appstream';
 import { createClients, type AwsClients } from '../aws/clients.js';
 import { parseFlags } from '../cli/args.js';
-import { UserError } from '../cli/errors.js';
+import { UserError } from '../shared/errors.js';
 import { isInteractive } from '../cli/terminal.js';
 import { loadConfig } from '../config/load.js';
 import { describeLive } from '../describe/index.js';
 import { loadStateFile, startEmulator, type EmulatorState } from '../emulator/index.js';
-import { buildPlan } from '../plan/build.js';
-import { isToolTag, OWNER_TAG } from '../plan/ownership.js';
+import { buildPlan, reportedBy } from '../plan/build.js';
+import { isToolTag, OWNER_TAG } from '../shared/ownership.js';
 import { run as apply } from './apply.js';
 import { run as plan } from './plan.js';
 
@@ -80,7 +80,7 @@ async function recordLastApply(seeded: EmulatorState, config: string, endpoint: 
   const clients = createClients({ endpoint, region: seeded.region });
   try {
     const loaded = await loadConfig([config]);
-    const live = await describeLive(loaded.config, clients, { prune: false });
+    const live = await describeLive(loaded.config, clients, { reported: reportedBy(loaded.config, false), prune: false });
     const first = buildPlan({ loaded, live, prune: false, region: clients.region, endpoint });
     const owned = new Set((seeded.appstream?.stacks ?? []).filter((s) => s.Tags?.[OWNER_TAG] === first.project).map((s) => `stack/${s.Name}`));
     for (const call of first.calls) {

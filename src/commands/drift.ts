@@ -1,12 +1,12 @@
 import { writeFile } from 'node:fs/promises';
 import { awsOptions, choiceFlag, fileOptions, parseFlags } from '../cli/args.js';
-import { UserError } from '../cli/errors.js';
+import { UserError } from '../shared/errors.js';
 import { useColor } from '../cli/terminal.js';
 import { createClients } from '../aws/clients.js';
 import { configPaths, loadConfig } from '../config/load.js';
 import { describeLive } from '../describe/index.js';
 import { driftAnnotations, driftExitCode, driftFindings, driftLines, driftReport, driftSummary, type DriftReport } from '../drift/report.js';
-import { buildPlan } from '../plan/build.js';
+import { buildPlan, reportedBy } from '../plan/build.js';
 import { renderPlanJson } from '../render/json.js';
 import { renderPlanMarkdown } from '../render/markdown.js';
 import { renderPlanText } from '../render/text.js';
@@ -42,7 +42,7 @@ export async function run(argv: string[]): Promise<number> {
   const loaded = await loadConfig(configPaths('drift', values.file));
   const clients = createClients({ endpoint: values.endpoint, region: values.region ?? loaded.config.region, profile: values.profile });
   // Deleting what is no longer declared comes from the config, never from drift: no prune candidates to read.
-  const live = await describeLive(loaded.config, clients, { prune: false, onNotice: (message) => process.stderr.write(`streamform: ${message}\n`) });
+  const live = await describeLive(loaded.config, clients, { reported: reportedBy(loaded.config, false), prune: false, onNotice: (message) => process.stderr.write(`streamform: ${message}\n`) });
   const report = driftReport(buildPlan({ loaded, live, prune: false, region: clients.region, endpoint: clients.endpoint }));
 
   const findings = driftFindings(report, loaded);

@@ -3,12 +3,12 @@ import { basename, dirname, join } from 'node:path';
 import { createClients } from '../aws/clients.js';
 import { awsErrorMessage } from '../aws/errors.js';
 import { awsOptions, choiceFlag, fileOptions, parseFlags } from '../cli/args.js';
-import { UserError } from '../cli/errors.js';
+import { UserError } from '../shared/errors.js';
 import { isInteractive, useColor } from '../cli/terminal.js';
 import { configPaths, loadConfig } from '../config/load.js';
 import { describeLive } from '../describe/index.js';
-import { buildPlan } from '../plan/build.js';
-import { hasChanges, hasErrors, type Plan } from '../plan/types.js';
+import { buildPlan, reportedBy } from '../plan/build.js';
+import { hasChanges, hasErrors, type Plan } from '../shared/plan.js';
 import { renderPlanJson } from '../render/json.js';
 import { renderPlanMarkdown } from '../render/markdown.js';
 import { DEFAULT_WIDTH, renderPlanText } from '../render/text.js';
@@ -72,7 +72,7 @@ async function computePlan(paths: string[], flags: { prune?: boolean; endpoint?:
   const prune = Boolean(flags.prune || loaded.config.prune);
   const clients = createClients({ endpoint: flags.endpoint, region: flags.region ?? loaded.config.region, profile: flags.profile });
   try {
-    const live = await describeLive(loaded.config, clients, { prune, onNotice: (message) => process.stderr.write(`streamform: ${message}\n`) });
+    const live = await describeLive(loaded.config, clients, { reported: reportedBy(loaded.config, prune), prune, onNotice: (message) => process.stderr.write(`streamform: ${message}\n`) });
     return buildPlan({ loaded, live, prune, region: clients.region, endpoint: clients.endpoint });
   } catch (error) {
     // What AWS answered (throttling past the retries, access denied, no credentials) is one line.

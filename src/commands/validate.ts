@@ -1,6 +1,7 @@
+import { KINDS } from '../kinds/index.js';
 import { fileOptions, parseFlags } from '../cli/args.js';
 import { configPaths, loadConfig } from '../config/load.js';
-import { plural } from '../ui/format.js';
+import { plural } from '../shared/vocabulary.js';
 
 const HELP = `Usage: streamform validate [-f FILE|DIR]...
 
@@ -23,11 +24,7 @@ export async function run(argv: string[]): Promise<number> {
   const paths = configPaths('validate', values.file);
   // A wrong config throws: the CLI lists every problem, as for every command that loads one.
   const { config, files } = await loadConfig(paths);
-  const counts = [
-    plural(config.stacks?.length ?? 0, 'stack'),
-    plural(config.images?.length ?? 0, 'image'),
-    plural(config.streamingImages?.length ?? 0, 'streaming image'),
-  ];
+  const counts = KINDS.map((kind) => plural((config as unknown as Record<string, unknown[] | undefined>)[kind.list]?.length ?? 0, kind.noun, kind.plural));
   process.stdout.write(`ok: ${counts.join(', ')} in ${plural(files.length, 'file')}\n`);
   return 0;
 }

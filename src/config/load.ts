@@ -1,8 +1,9 @@
 import { existsSync } from 'node:fs';
 import { readdir, readFile, stat } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
-import { UserError } from '../cli/errors.js';
-import type { SourceLocation } from '../plan/types.js';
+import { KINDS } from '../kinds/index.js';
+import { UserError } from '../shared/errors.js';
+import type { SourceLocation } from '../shared/plan.js';
 import { ConfigError, type ConfigDiagnostic, type Problem } from './diagnostics.js';
 import { pointerOf, segmentsOf } from './pointer.js';
 import { ruleProblems } from './rules.js';
@@ -21,7 +22,6 @@ export function configPaths(command: string, files: string[] | undefined): strin
   throw new UserError(`${command}: no config given; pass -f FILE|DIR, or run it in a folder that has ${DEFAULT_CONFIG_FILES[0]}`);
 }
 
-const RESOURCE_LISTS = ['stacks', 'images', 'streamingImages'] as const;
 /** Settings that any file may state, as long as every file that states one agrees. */
 const SHARED_SETTINGS = ['version', 'project', 'region', 'prune'] as const;
 
@@ -139,7 +139,7 @@ function merge(sources: Source[]) {
         source.problems.push({ pointer: pointerOf([key]), key: true, message });
       }
     }
-    for (const key of RESOURCE_LISTS) {
+    for (const { list: key } of KINDS) {
       const list = values[key];
       if (!Array.isArray(list)) continue;
       const merged = (config[key] ??= []) as unknown[];

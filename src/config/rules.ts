@@ -1,9 +1,9 @@
 import type { Problem } from './diagnostics.js';
 import { childPointer } from './pointer.js';
+import { TOOL_TAG_PREFIX } from '../shared/ownership.js';
+import { KINDS } from '../kinds/index.js';
 import { listsAt, SET_LISTS, valuesAt } from './sets.js';
 
-/** Tag keys streamform writes itself (ownership, what was applied); users may not set them. */
-export const TOOL_TAG_PREFIX = 'streamform:';
 
 /** AWS account IDs always have 12 digits; the model only says "digits". */
 const ACCOUNT_ID = /^[0-9]{12}$/;
@@ -41,8 +41,8 @@ function duplicates(config: unknown, where: (pointer: string, from: string) => s
 
 function reservedTags(config: unknown): Problem[] {
   const problems: Problem[] = [];
-  for (const kind of ['stacks', 'images', 'streamingImages']) {
-    for (const { pointer, value: tags } of valuesAt(config, [kind, '*', 'Tags'])) {
+  for (const kind of KINDS) {
+    for (const { pointer, value: tags } of valuesAt(config, [kind.list, '*', 'Tags'])) {
       if (typeof tags !== 'object' || tags === null) continue;
       for (const key of Object.keys(tags).filter((k) => k.startsWith(TOOL_TAG_PREFIX))) {
         problems.push({ pointer: childPointer(pointer, key), key: true, message: `tag keys starting with ${TOOL_TAG_PREFIX} are reserved for streamform` });

@@ -7,12 +7,11 @@
  * `null` (cleared) and a value.
  */
 import type { Config, LoadedConfig } from '../config/types.js';
-import { imageAddress, stackAddress, streamingImageAddress } from '../describe/types.js';
 import { setDiff } from '../diff/collections.js';
-import { normalizeImage } from '../normalize/image.js';
-import { normalizeStackAttribute, normalizeUserSetting, STACK_ATTRIBUTES } from '../normalize/stack.js';
-import { asSet, clean, sameValue, userTags } from '../normalize/values.js';
-import type { AttributeDiff, ResourceKind, SourceLocation } from '../plan/types.js';
+import { addressOf, KINDS, kindNamed } from '../kinds/index.js';
+import { replacing } from '../kinds/resource.js';
+import { sameValue } from '../normalize/values.js';
+import type { DiffSpec, ResourceKind, SourceLocation } from '../shared/plan.js';
 
 export const CONFIG_DIFF_FORMAT_VERSION = '1';
 
@@ -26,7 +25,7 @@ export interface ConfigChange {
   /** Why a change means more than it says (a replacement, a removal and what prune does with it). */
   reason?: string;
   /** `before` is BASE, `after` is HEAD; a key left out is not declared, `null` is cleared. */
-  diffs: AttributeDiff[];
+  diffs: DiffSpec[];
   /** Where the resource stands in HEAD (in BASE when removed). */
   source: SourceLocation;
 }
@@ -36,7 +35,7 @@ export interface ConfigDiff {
   base: { files: string[] };
   head: { files: string[] };
   /** project, region, prune. */
-  settings: AttributeDiff[];
+  settings: DiffSpec[];
   changes: ConfigChange[];
   summary: Record<ConfigChangeKind, number>;
 }
@@ -53,9 +52,6 @@ interface DeclaredResource {
   values: Record<string, unknown>;
 }
 
-/** Attributes that cannot change in place: a new value means a new resource. */
-const REPLACING: Partial<Record<ResourceKind, string[]>> = { streamingImage: ['Ec2ImageId'] };
-
 export function compareConfigs(base: LoadedConfig, head: LoadedConfig): ConfigDiff {
   const before = new Map(declaredResources(base.config).map((r) => [r.address, r]));
   const after = new Map(declaredResources(head.config).map((r) => [r.address, r]));
@@ -64,11 +60,12 @@ export function compareConfigs(base: LoadedConfig, head: LoadedConfig): ConfigDi
   for (const address of [...new Set([...before.keys(), ...after.keys()])].sort(compare)) {
     const old = before.get(address);
     const now = after.get(address);
+    const resource = (now ?? old)!;
+    const table = kindNamed(resource.kind)!.attributes;
     const diffs = attributeDiffs(old?.values ?? {}, now?.values ?? {});
     if (old && now && diffs.length === 0) continue;
-    const resource = (now ?? old)!;
     const source = now ? head.locate(now.pointer) : base.locate(old!.pointer);
-    const replacedBy = old && now ? diffs.find((d) => REPLACING[resource.kind]?.includes(d.path)) : undefined;
+    const replacedBy = old && now ? replacing(table, diffs) : undefined;
     const change: ConfigChangeKind = !old ? 'added' : !now ? 'removed' : replacedBy ? 'replaced' : 'changed';
     const reason =
       change === 'removed'
@@ -103,51 +100,17 @@ export function declaredPointers(config: Config): Map<string, string> {
 }
 
 function declaredResources(config: Config): DeclaredResource[] {
-  const stacks = (config.stacks ?? []).map((stack, i) => ({
-    address: stackAddress(stack.Name),
-    kind: 'stack' as const,
-    pointer: `/stacks/${i}`,
-    values: {
-      ...Object.fromEntries(STACK_ATTRIBUTES.map((attribute) => [attribute, declared(stack[attribute], (v) => normalizeStackAttribute(attribute, v))])),
-      UserSettings: declared(stack.UserSettings, (list) => byKey(list?.map(normalizeUserSetting), (s) => s.Action)),
-      Fleets: declared(stack.Fleets, (list) => asSet(list)),
-      Tags: declared(stack.Tags, userTags),
-    },
-  }));
-  const images = (config.images ?? []).map((image, i) => ({
-    address: imageAddress(image.Name),
-    kind: 'image' as const,
-    pointer: `/images/${i}`,
-    values: {
-      SharedWith: declared(image.SharedWith, (list) => normalizeImage({ sharedWith: list ?? [] }).sharedWith),
-      MaxBaseImageAgeDays: image.MaxBaseImageAgeDays,
-      Tags: declared(image.Tags, userTags),
-    },
-  }));
-  const streamingImages = (config.streamingImages ?? []).map((image, i) => ({
-    address: streamingImageAddress(image.StudioId, image.Name),
-    kind: 'streamingImage' as const,
-    pointer: `/streamingImages/${i}`,
-    values: {
-      Ec2ImageId: image.Ec2ImageId,
-      Description: declared(image.Description, clean),
-      Tags: declared(image.Tags, userTags),
-    },
-  }));
-  return [...stacks, ...images, ...streamingImages];
+  return KINDS.flatMap((kind) =>
+    (((config as unknown as Record<string, Record<string, unknown>[] | undefined>)[kind.list]) ?? []).map((resource, i) => ({
+      address: addressOf(kind, (name) => resource[name]),
+      kind: kind.name,
+      pointer: `/${kind.list}/${i}`,
+      values: kind.declaredValues(resource),
+    })),
+  );
 }
 
-/** A declared value in normal form: undefined when not declared, null when it declares "no value". */
-function declared<T>(value: T | undefined, normalize: (value: T) => unknown): unknown {
-  if (value === undefined) return undefined;
-  return clean(normalize(value)) ?? null;
-}
-
-function byKey<T>(items: T[] | undefined, key: (item: T) => string): Record<string, T> | undefined {
-  return items && Object.fromEntries(items.map((item) => [key(item), item]));
-}
-
-function attributeDiffs(before: Record<string, unknown>, after: Record<string, unknown>): AttributeDiff[] {
+function attributeDiffs(before: Record<string, unknown>, after: Record<string, unknown>): DiffSpec[] {
   const paths = [...new Set([...Object.keys(before), ...Object.keys(after)])];
   return paths
     .filter((path) => !sameValue(before[path], after[path]))

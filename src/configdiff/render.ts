@@ -2,10 +2,10 @@
  * A config diff as text, Markdown or JSON. Attribute rows come from the plan renderers' shared
  * formatting, so `diff` and `plan` show a change the same way.
  */
-import type { Action } from '../plan/types.js';
+import type { Action } from '../shared/plan.js';
 import { changeRows, DEPTH_INDENT, formatLocation, type Row } from '../render/format.js';
 import { GITHUB_COMMENT_LIMIT } from '../render/markdown.js';
-import { ACTION_SYMBOL } from '../ui/format.js';
+import { ACTION_SYMBOL } from '../shared/vocabulary.js';
 import { hasConfigChanges, type ConfigChange, type ConfigChangeKind, type ConfigDiff } from './compare.js';
 
 /** The plan's symbol for what each kind of config change amounts to. */
@@ -88,7 +88,8 @@ function changeLines(change: ConfigChange): string[] {
 }
 
 function rowsOf(change: Pick<ConfigChange, 'diffs' | 'reason'>, width: number): Row[] {
-  return changeRows({ address: '', kind: 'stack', action: 'update', drift: false, adopt: false, liveDigest: null, ...change }, width);
+  const { diffs, reason } = change;
+  return changeRows({ address: '', kind: '', action: 'update', drift: false, adopt: false, reasonCode: 'update', dependsOn: [], liveDigest: null, diffs: diffs.map((d) => ({ impact: 'update', ...d })), ...(reason ? { reason } : {}) }, width);
 }
 
 function textRow({ sign, depth, text, continued }: Row): string {

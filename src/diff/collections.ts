@@ -2,12 +2,12 @@
  * Diffs of collections compared as sets, shared by every resource kind. Elements compare by value
  * (canonical JSON), never by position.
  */
-import type { AttributeDiff } from '../plan/types.js';
-import { canonicalJson as canonical } from '../config/digest.js';
+import type { DiffSpec } from '../shared/plan.js';
+import { canonicalJson as canonical } from '../shared/digest.js';
 import { sameValue } from '../normalize/values.js';
 
 /** A set-like attribute: before/after lists plus the elements added and removed. `after` undefined: cleared. */
-export function setDiff(path: string, before: readonly unknown[] | undefined, after: readonly unknown[] | undefined): AttributeDiff {
+export function setDiff(path: string, before: readonly unknown[] | undefined, after: readonly unknown[] | undefined): DiffSpec {
   const beforeKeys = new Set((before ?? []).map(canonical));
   const afterKeys = new Set((after ?? []).map(canonical));
   return {
@@ -29,7 +29,7 @@ export function keyedDiff<T>(
   live: Readonly<Record<string, T>>,
   wanted: ReadonlyMap<string, T | undefined>,
   fallback: (key: string) => T | undefined = () => undefined,
-): { changed: string[]; removed: string[]; diff?: AttributeDiff } {
+): { changed: string[]; removed: string[]; diff?: DiffSpec } {
   const changed: string[] = [];
   const removed: string[] = [];
   const before: Record<string, T> = {};
@@ -72,7 +72,7 @@ export interface TagDelta {
   set: Record<string, string>;
   /** Keys to remove. */
   remove: string[];
-  diff?: AttributeDiff;
+  diff?: DiffSpec;
 }
 
 /** The user's tags, three-way (`declared` undefined: Tags not in the config). */

@@ -10,7 +10,7 @@ import { readFileSync } from 'node:fs';
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { parse as parseYaml } from 'yaml';
-import { UserError } from '../cli/errors.js';
+import { UserError } from '../shared/errors.js';
 import { EmulatorService, type ServiceOptions } from './server.js';
 import { StateError, Store, type EmulatorState } from './state.js';
 

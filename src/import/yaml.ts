@@ -3,6 +3,7 @@
  * that says what was never declared and which resources were left out and why, and a comment on
  * each declared resource that needs one (adoption, stack errors).
  */
+import { addressOf, KINDS } from '../kinds/index.js';
 import { Document, isMap, isSeq, type Node } from 'yaml';
 import type { ImportNote, ImportResult } from './build.js';
 
@@ -13,19 +14,17 @@ export interface ImportYamlOptions {
   studios: string[];
 }
 
-const COLLECTIONS = { stacks: 'stack', images: 'image', streamingImages: 'streamingImage' } as const;
-
 export function renderImportYaml({ config, notes }: ImportResult, options: ImportYamlOptions): string {
   const document = new Document(config);
   const declaredNotes = new Map<string, string[]>();
   for (const note of notes.filter((n) => n.declared)) declaredNotes.set(note.address, [...(declaredNotes.get(note.address) ?? []), note.message]);
 
-  for (const [key, kind] of Object.entries(COLLECTIONS)) {
-    const list = document.get(key);
+  for (const kind of KINDS) {
+    const list = document.get(kind.list);
     if (!isSeq(list)) continue;
     for (const item of list.items as Node[]) {
       if (!isMap(item)) continue;
-      const address = kind === 'streamingImage' ? `${kind}/${item.get('StudioId')}/${item.get('Name')}` : `${kind}/${item.get('Name')}`;
+      const address = addressOf(kind, (name) => item.get(name));
       const messages = declaredNotes.get(address);
       if (messages) item.commentBefore = messages.map((m) => ` ${m}`).join('\n');
     }

@@ -1,5 +1,5 @@
-import { canonicalJson as canonical } from '../config/digest.js';
-import { TOOL_TAG_PREFIX } from '../config/rules.js';
+import { canonicalJson as canonical } from '../shared/digest.js';
+import { TOOL_TAG_PREFIX } from '../shared/ownership.js';
 
 /**
  * Value rules shared by every resource kind. All functions are pure and return new values:

@@ -1,16 +1,15 @@
 /**
  * The plan stage: from the loaded config and the live state to the ordered API calls. Pure: no
- * AWS, no I/O, no clock but the injected `now`. Linear in the number of resources.
+ * AWS, no I/O, no clock but the injected `now`. Linear in the number of resources. Every kind
+ * plans its own resources; this stage orders them by their dependencies and numbers the calls.
  */
 import type { Config, LoadedConfig } from '../config/types.js';
-import { imageAddress, stackAddress, streamingImageAddress, type LiveState } from '../describe/types.js';
 import { configDigest } from '../config/digest.js';
-import { planDeclaredImage, liveImageDigest } from './image.js';
-import { ownerOf } from './ownership.js';
-import { refused, type PlanContext, type ResourcePlan, type Subject } from './resource.js';
-import { liveStackDigest, liveStackNormal, planDeclaredStack, planStackDeletion } from './stack.js';
-import { liveStreamingImageDigest, planDeclaredStreamingImage, planStreamingImageDeletion, streamingImagesByAddress } from './streaming-image.js';
-import { PLAN_FORMAT_VERSION, type Diagnostic, type Plan, type PlannedCall, type PlanSummary, type ResourceKind } from './types.js';
+import { KINDS, kindNamed } from '../kinds/index.js';
+import { refused, type PlanContext, type ResourcePlan, type Subject } from '../kinds/resource.js';
+import type { KindPlanInput } from '../kinds/types.js';
+import type { LiveState } from '../shared/live.js';
+import { PLAN_FORMAT_VERSION, type Diagnostic, type Plan, type PlannedCall, type PlanSummary } from '../shared/plan.js';
 
 export interface BuildPlanInput {
   loaded: LoadedConfig;
@@ -28,16 +27,19 @@ export function buildPlan({ loaded, live, prune, region, endpoint, now = new Dat
 }
 
 /**
- * Which of `addresses` (declared or prunable stacks and images) the plan would report: changed,
- * adopted, or in error. Plans only those resources, without what only the plan's output needs.
+ * Which of `addresses` (declared or prunable resources) the plan would report: changed, adopted, or
+ * in error. Plans only those resources, without what only the plan's output needs. Describe asks it
+ * of resources whose tags were read in bulk, to read those again first.
  */
-export function reportedAmong(config: Config, live: LiveState, prune: boolean, addresses: ReadonlySet<string>): Set<string> {
-  const { resources } = planResources(config, live, planContext(config, live, prune, new Date()), { only: addresses });
-  return new Set(
-    resources
-      .filter(({ change, diagnostics }) => change.action !== 'no-op' || change.adopt || diagnostics.some((d) => d.severity === 'error'))
-      .map(({ change }) => change.address),
-  );
+export function reportedBy(config: Config, prune: boolean) {
+  return (live: LiveState, addresses: ReadonlySet<string>): Set<string> => {
+    const { resources } = planResources(config, live, planContext(config, live, prune, new Date()), { only: addresses });
+    return new Set(
+      resources
+        .filter(({ change, diagnostics }) => change.action !== 'no-op' || change.adopt || diagnostics.some((d) => d.severity === 'error'))
+        .map(({ change }) => change.address),
+    );
+  };
 }
 
 function planContext(config: Config, live: LiveState, prune: boolean, now: Date): PlanContext {
@@ -55,83 +57,48 @@ interface Planning {
 }
 
 function planResources(config: Config, live: LiveState, ctx: PlanContext, { locate, only }: Planning): { resources: ResourcePlan[]; unplaced: Diagnostic[] } {
-  const { describeErrors, prune } = ctx;
+  const { describeErrors } = ctx;
   const resources: ResourcePlan[] = [];
-  const wanted = (address: string) => !only || only.has(address);
-  const plan = (subject: Subject, make: () => ResourcePlan) => {
-    const errors = describeErrors.get(subject.address);
-    resources.push(errors ? refused(subject, errors) : make());
-  };
-  const subject = (address: string, kind: ResourceKind, pointer: string | undefined, liveDigest: () => string | null): Subject => {
-    const source = pointer === undefined ? undefined : locate?.(pointer);
-    return { address, kind, liveDigest: only ? null : liveDigest(), ...(source ? { source } : {}) };
-  };
-
-  const declaredStacks = new Set<string>();
-  (config.stacks ?? []).forEach((stack, i) => {
-    const address = stackAddress(stack.Name);
-    declaredStacks.add(stack.Name);
-    if (!wanted(address)) return;
-    const found = live.stacks[stack.Name];
-    const normal = found && liveStackNormal(found);
-    const at = subject(address, 'stack', `/stacks/${i}`, () => (found ? liveStackDigest(found, normal) : null));
-    plan(at, () => planDeclaredStack(ctx, stack, found, at, normal));
-  });
-  (config.images ?? []).forEach((image, i) => {
-    const address = imageAddress(image.Name);
-    if (!wanted(address)) return;
-    const found = live.images[image.Name];
-    const at = subject(address, 'image', `/images/${i}`, () => (found ? liveImageDigest(found) : null));
-    plan(at, () => planDeclaredImage(ctx, image, found, at));
-  });
-  const declaredStreamingImages = new Set<string>();
-  const liveStreamingImages = streamingImagesByAddress(live);
-  (config.streamingImages ?? []).forEach((image, i) => {
-    const address = streamingImageAddress(image.StudioId, image.Name);
-    declaredStreamingImages.add(address);
-    if (!wanted(address)) return;
-    const candidates = liveStreamingImages.get(address)?.images ?? [];
-    const at = subject(address, 'streamingImage', `/streamingImages/${i}`, () => (candidates.length ? liveStreamingImageDigest(candidates) : null));
-    plan(at, () => planDeclaredStreamingImage(ctx, image, candidates, at));
-  });
-
-  // Prune deletes only what carries this project's owner tag; nothing unowned is ever touched.
-  if (prune) {
-    for (const [name, stack] of Object.entries(live.stacks)) {
-      const address = stackAddress(name);
-      if (declaredStacks.has(name) || ownerOf(stack.tags) !== config.project || !wanted(address)) continue;
-      const at = subject(address, 'stack', undefined, () => liveStackDigest(stack));
-      plan(at, () => planStackDeletion(stack, at));
-    }
-    for (const [address, { studioId, images }] of liveStreamingImages) {
-      const owned = images.filter((image) => ownerOf(image.tags) === config.project);
-      if (declaredStreamingImages.has(address) || !owned.length || !wanted(address)) continue;
-      const at = subject(address, 'streamingImage', undefined, () => liveStreamingImageDigest(images));
-      plan(at, () => planStreamingImageDeletion(studioId, owned, at));
-    }
+  for (const kind of KINDS) {
+    const input: KindPlanInput = {
+      ctx,
+      config,
+      live,
+      wanted: (address) => !only || only.has(address),
+      subject: (address, pointer, liveDigest): Subject => {
+        const source = pointer === undefined ? undefined : locate?.(pointer);
+        return { address, kind: kind.name, liveDigest: only ? null : liveDigest(), ...(source ? { source } : {}) };
+      },
+      plan: (subject, make) => {
+        const errors = describeErrors.get(subject.address);
+        resources.push(errors ? refused(subject, errors) : make());
+      },
+    };
+    kind.plan(input);
   }
-
   const planned = new Set(resources.map((r) => r.change.address));
   // Problems reading resources the plan does not otherwise mention (e.g. a prune candidate's tags).
   const unplaced: Diagnostic[] = [...describeErrors]
-    .filter(([address]) => !planned.has(address) && wanted(address))
+    .filter(([address]) => !planned.has(address) && (!only || only.has(address)))
     .flatMap(([address, messages]) => messages.map((message): Diagnostic => ({ severity: 'error', address, message })));
   return { resources, unplaced };
 }
 
-/** Orders resources and numbers their calls: creates and updates (phase 0), then deletes in reverse order. */
+/** Orders resources by their dependencies, numbers their calls, and looks each diff's impact up. */
 function assemble(
   resources: ResourcePlan[],
   extraDiagnostics: Diagnostic[],
   { ctx, loaded, live, region, endpoint }: { ctx: PlanContext; loaded: LoadedConfig; live: LiveState; region: string; endpoint?: string },
 ): Plan {
   const byAddress = [...resources].sort((a, b) => compare(a.change.address, b.change.address));
-  const isDelete = (r: ResourcePlan) => r.change.action === 'delete';
-  const order = [...byAddress.filter((r) => !isDelete(r)), ...byAddress.filter(isDelete).reverse()];
-  const calls: PlannedCall[] = [];
-  for (const resource of order) {
-    for (const call of resource.calls) calls.push({ id: calls.length + 1, address: resource.change.address, ...call });
+  const present = new Set(byAddress.map((r) => r.change.address));
+  for (const { change } of byAddress) {
+    // Only dependencies on resources of this plan order anything.
+    change.dependsOn = change.dependsOn.filter((address) => present.has(address) && address !== change.address).sort(compare);
+    const table = kindNamed(change.kind)?.attributes ?? {};
+    for (const diff of change.diffs) diff.impact = table[diff.path.split('.')[0]]?.impact ?? 'update';
   }
+  const { calls, diagnostics } = sequence(byAddress);
   const summary: PlanSummary = { create: 0, update: 0, replace: 0, delete: 0 };
   for (const { change } of resources) if (change.action !== 'no-op') summary[change.action]++;
   const account = accountOf(live);
@@ -144,9 +111,78 @@ function assemble(
     createdAt: ctx.now.toISOString(),
     changes: byAddress.map((r) => r.change),
     calls,
-    diagnostics: [...byAddress.flatMap((r) => r.diagnostics), ...extraDiagnostics],
+    diagnostics: [...diagnostics, ...byAddress.flatMap((r) => r.diagnostics), ...extraDiagnostics],
     summary,
   };
+}
+
+/**
+ * The calls of these resources (by address), numbered in execution order with their phases. A
+ * dependency cycle is an error naming its addresses, and its resources get no calls.
+ */
+export function sequence(resources: readonly ResourcePlan[]): { calls: PlannedCall[]; diagnostics: Diagnostic[] } {
+  const { phases, cycle } = phasesOf(resources);
+  const blocked = new Set(cycle);
+  const diagnostics: Diagnostic[] = cycle.length
+    ? [{ severity: 'error', message: `dependency cycle: ${cycle.join(' → ')}; nothing is planned for these resources` }]
+    : [];
+  const order = [...resources].sort((a, b) => phases.get(a.change.address)! - phases.get(b.change.address)! || orderWithin(a, b));
+  const calls: PlannedCall[] = [];
+  for (const resource of order) {
+    if (blocked.has(resource.change.address)) continue;
+    const phase = phases.get(resource.change.address)!;
+    for (const call of resource.calls) calls.push({ id: calls.length + 1, address: resource.change.address, ...call, phase });
+  }
+  return { calls, diagnostics };
+}
+
+/** Within a phase: creates and updates by address, then deletes in reverse (as the plan always read). */
+function orderWithin(a: ResourcePlan, b: ResourcePlan): number {
+  const deleting = (r: ResourcePlan) => r.change.action === 'delete';
+  if (deleting(a) !== deleting(b)) return deleting(a) ? 1 : -1;
+  return deleting(a) ? compare(b.change.address, a.change.address) : compare(a.change.address, b.change.address);
+}
+
+/**
+ * The phase of each resource: creates and updates one phase after the latest of what they depend
+ * on (0 without dependencies); deletes after all of them, and one phase before what they depend on
+ * when that is deleted too, so a dependent goes first. A cycle is returned, its members at phase 0.
+ */
+export function phasesOf(resources: readonly Pick<ResourcePlan, 'change'>[]): { phases: Map<string, number>; cycle: string[] } {
+  const byAddress = new Map(resources.map((r) => [r.change.address, r.change]));
+  const deleting = (address: string) => byAddress.get(address)?.action === 'delete';
+  const dependents = new Map<string, string[]>();
+  for (const [address, change] of byAddress) for (const dep of change.dependsOn) dependents.set(dep, [...(dependents.get(dep) ?? []), address]);
+  const cycle: string[] = [];
+  const creating = [...byAddress.keys()].filter((address) => !deleting(address));
+  // Creates and updates come after what they depend on; deletes wait for the deletes that depend on them.
+  const phases = levels(creating, (address) => byAddress.get(address)!.dependsOn.filter((dep) => byAddress.has(dep) && !deleting(dep)), cycle);
+  const base = 1 + Math.max(0, ...phases.values());
+  const deletes = levels([...byAddress.keys()].filter(deleting), (address) => (dependents.get(address) ?? []).filter(deleting), cycle);
+  for (const [address, level] of deletes) phases.set(address, base + level);
+  return { phases, cycle };
+}
+
+/** The length of the longest path from each node along `next` (0 for a node with none); the first cycle met is put in `cycle`. */
+function levels(nodes: string[], next: (node: string) => string[], cycle: string[]): Map<string, number> {
+  const level = new Map<string, number>();
+  const path: string[] = [];
+  const visit = (node: string): number => {
+    const known = level.get(node);
+    if (known !== undefined) return known;
+    if (path.includes(node)) {
+      if (!cycle.length) cycle.push(...path.slice(path.indexOf(node)), node);
+      return 0;
+    }
+    path.push(node);
+    const after = next(node);
+    const value = after.length ? 1 + Math.max(...after.map(visit)) : 0;
+    path.pop();
+    level.set(node, value);
+    return value;
+  };
+  for (const node of nodes) visit(node);
+  return level;
 }
 
 /**
@@ -155,9 +191,7 @@ function assemble(
  */
 export function liveDigests(live: LiveState, addresses?: string[]): Map<string, string | null> {
   const digests = new Map<string, string | null>();
-  for (const [name, stack] of Object.entries(live.stacks)) digests.set(stackAddress(name), liveStackDigest(stack));
-  for (const [name, image] of Object.entries(live.images)) digests.set(imageAddress(name), liveImageDigest(image));
-  for (const [address, { images }] of streamingImagesByAddress(live)) digests.set(address, liveStreamingImageDigest(images));
+  for (const kind of KINDS) for (const [address, digest] of kind.liveDigests(live)) digests.set(address, digest);
   if (!addresses) return digests;
   return new Map(addresses.map((address) => [address, digests.get(address) ?? null]));
 }

@@ -4,9 +4,9 @@
  * reads. The symbols, summary line and one-line values come from the vocabulary the terminal UI
  * uses too (src/ui/format.ts), so every view of a plan speaks the same way.
  */
-import type { AttributeDiff, Diagnostic, Plan, PlannedCall, ResourceChange, SourceLocation } from '../plan/types.js';
+import type { AttributeDiff, Diagnostic, Plan, PlannedCall, ResourceChange, SourceLocation } from '../shared/plan.js';
 import { sameValue } from '../normalize/values.js';
-import { formatValue } from '../ui/format.js';
+import { formatValue } from '../shared/vocabulary.js';
 
 /** `+` set or added, `-` cleared or removed, `~` changed, ` ` context. */
 export type Sign = '+' | '-' | '~' | ' ';
@@ -63,7 +63,16 @@ export function changeRows(change: ResourceChange, width: number): Row[] {
   return reason.concat(change.diffs.flatMap((diff) => diffRows(diff, width)));
 }
 
+/** What a reviewer must not miss about an attribute's change, beside it. */
+export const IMPACT_NOTE: Partial<Record<AttributeDiff['impact'], string>> = { replace: 'forces replacement', interrupt: 'interrupts users' };
+
 function diffRows(diff: AttributeDiff, width: number): Row[] {
+  const note = IMPACT_NOTE[diff.impact];
+  const rows = attributeRows(diff, note ? width - note.length - 4 : width);
+  return note ? [{ ...rows[0], text: `${rows[0].text}  # ${note}` }, ...rows.slice(1)] : rows;
+}
+
+function attributeRows(diff: AttributeDiff, width: number): Row[] {
   if (diff.added || diff.removed) {
     const elements = [...(diff.added ?? []).map((v) => ['+', v] as const), ...(diff.removed ?? []).map((v) => ['-', v] as const)];
     return [

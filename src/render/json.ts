@@ -4,18 +4,20 @@
  * puts the keys in its order, reading checks every field against it. Its field lists are typed
  * against src/plan/types.ts, so a field added there does not compile until it is described here.
  */
-import { UserError } from '../cli/errors.js';
+import { UserError } from '../shared/errors.js';
 import {
   PLAN_FORMAT_VERSION,
   type Action,
   type AttributeDiff,
+  type Impact,
+  type ReasonCode,
   type Diagnostic,
   type Plan,
   type PlannedCall,
   type ResourceChange,
-  type ResourceKind,
   type SourceLocation,
-} from '../plan/types.js';
+} from '../shared/plan.js';
+import { KINDS, kindNamed } from '../kinds/index.js';
 
 /** Pretty-printed, keys in the documented order, ending with a newline. */
 export function renderPlanJson(plan: Plan): string {
@@ -124,8 +126,23 @@ function object<T>(fields: Fields<T>): Reader<T> {
 
 const readSource = object<SourceLocation>({ file: string, line: positiveInteger, column: positiveInteger });
 
+const IMPACTS: Impact[] = ['update', 'replace', 'interrupt'];
+const REASON_CODES: ReasonCode[] = [
+  'create',
+  'update',
+  'drift',
+  'adopt',
+  'record_only',
+  'replace_because_immutable',
+  'cleanup_interrupted_replace',
+  'prune',
+  'no_change',
+  'refused',
+];
+
 const readDiff = object<AttributeDiff>({
   path: string,
+  impact: oneOf(...IMPACTS),
   before: optional(anyJson),
   after: optional(anyJson),
   added: optional(arrayOf(anyJson)),
@@ -133,15 +150,15 @@ const readDiff = object<AttributeDiff>({
 });
 
 const ACTIONS: Action[] = ['create', 'update', 'replace', 'delete', 'no-op'];
-const KINDS: ResourceKind[] = ['stack', 'image', 'streamingImage'];
-
 const readChange = object<ResourceChange>({
   address: string,
-  kind: oneOf(...KINDS),
+  kind: oneOf(...KINDS.map((kind) => kind.name)),
   action: oneOf(...ACTIONS),
   drift: boolean,
   adopt: boolean,
   reason: optional(string),
+  reasonCode: oneOf(...REASON_CODES),
+  dependsOn: arrayOf(string),
   diffs: arrayOf(readDiff),
   source: optional(readSource),
   liveDigest: nullable(string),
@@ -150,11 +167,11 @@ const readChange = object<ResourceChange>({
 const readCall = object<PlannedCall>({
   id: positiveInteger,
   address: string,
-  service: oneOf('appstream', 'nimble'),
+  service: oneOf(...new Set(KINDS.map((kind) => kind.service))),
   operation: string,
   input: record,
   phase: count,
-  wait: optional(oneOf('StreamingImageReady', 'StreamingImageDeleted')),
+  wait: optional(string),
 });
 
 const readDiagnostic = object<Diagnostic>({
@@ -188,11 +205,19 @@ function checkConsistency(plan: Plan): void {
     if (addresses.has(change.address)) throw new PlanShapeError(`changes[${i}].address`, `repeats ${JSON.stringify(change.address)}`);
     addresses.add(change.address);
   });
+  plan.changes.forEach((change, i) => {
+    const unknown = change.dependsOn.find((address) => !addresses.has(address));
+    if (unknown !== undefined) throw new PlanShapeError(`changes[${i}].dependsOn`, `names ${JSON.stringify(unknown)}, which is not one of the changes`);
+  });
   plan.calls.forEach((call, i) => {
     const at = `calls[${i}]`;
     if (call.id !== i + 1) throw new PlanShapeError(`${at}.id`, `must be ${i + 1} (calls are numbered in execution order), got ${call.id}`);
     if (i > 0 && call.phase < plan.calls[i - 1].phase) throw new PlanShapeError(`${at}.phase`, `goes back from ${plan.calls[i - 1].phase} to ${call.phase}`);
     if (!addresses.has(call.address)) throw new PlanShapeError(`${at}.address`, `${JSON.stringify(call.address)} is not one of the changes`);
+    const kind = kindNamed(call.address.slice(0, call.address.indexOf('/')))!;
+    if (call.wait !== undefined && !kind.waiters?.[call.wait]) {
+      throw new PlanShapeError(`${at}.wait`, `must be a waiter of ${kind.name} (${Object.keys(kind.waiters ?? {}).join(', ') || 'it has none'}), got ${JSON.stringify(call.wait)}`);
+    }
   });
   for (const action of ['create', 'update', 'replace', 'delete'] as const) {
     const actual = plan.changes.filter((change) => change.action === action).length;

@@ -2,8 +2,8 @@
  * The plan as a reviewer reads it in a terminal or a CI log. Append-only text: colour is ANSI SGR
  * when asked for, and there is never a cursor movement, so logs and pipes stay clean.
  */
-import { hasChanges, type Action, type Diagnostic, type Plan, type PlannedCall, type ResourceChange } from '../plan/types.js';
-import { ACTION_COLOR, ACTION_SYMBOL, summaryLine } from '../ui/format.js';
+import { hasChanges, type Action, type Diagnostic, type Plan, type PlannedCall, type ResourceChange } from '../shared/plan.js';
+import { ACTION_COLOR, ACTION_SYMBOL, summaryLine } from '../shared/vocabulary.js';
 import {
   callText,
   changeMarks,

@@ -1,8 +1,8 @@
 import { Box, Static, Text } from 'ink';
 import type { ApplySummary } from '../apply/events.js';
-import type { Plan, PlannedCall } from '../plan/types.js';
+import type { Plan, PlannedCall } from '../shared/plan.js';
 import { targetText } from '../render/format.js';
-import { formatDuration, plural, WAIT_LABEL } from './format.js';
+import { formatDuration, plural, WAIT_LABEL } from '../shared/vocabulary.js';
 import { liveCalls, type ApplyViewState, type CallProgress } from './apply-model.js';
 
 const SPINNER = ['⠋', '⠙', '⠹', '⠸', '⠼', '⠴', '⠦', '⠧', '⠇', '⠏'];

@@ -1,8 +1,8 @@
 import { Box, Text } from 'ink';
-import type { Plan } from '../plan/types.js';
-import { hasChanges } from '../plan/types.js';
+import type { Plan } from '../shared/plan.js';
+import { hasChanges } from '../shared/plan.js';
 import { targetText } from '../render/format.js';
-import { ACTION_COLOR, ACTION_SYMBOL, plural, summaryLine } from './format.js';
+import { ACTION_COLOR, ACTION_SYMBOL, plural, summaryLine } from '../shared/vocabulary.js';
 import type { Line } from './plan-model.js';
 
 const HEADER_HEIGHT = 3;

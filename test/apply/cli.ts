@@ -9,8 +9,8 @@ import { join, resolve } from 'node:path';
 import { createClients } from '../../src/aws/clients.js';
 import { loadConfig } from '../../src/config/load.js';
 import { describeLive } from '../../src/describe/index.js';
-import { buildPlan } from '../../src/plan/build.js';
-import type { Plan } from '../../src/plan/types.js';
+import { buildPlan, reportedBy } from '../../src/plan/build.js';
+import type { Plan } from '../../src/shared/plan.js';
 
 const CLI = resolve('dist/src/cli/main.js');
 
@@ -82,7 +82,7 @@ export async function planNow(dir: string, files: string[], url: string, prune =
   const loaded = await loadConfig(files.map((file) => join(dir, file)));
   const clients = createClients({ endpoint: url });
   try {
-    const live = await describeLive(loaded.config, clients, { prune });
+    const live = await describeLive(loaded.config, clients, { reported: reportedBy(loaded.config, prune), prune });
     return buildPlan({ loaded, live, prune, region: clients.region, endpoint: url });
   } finally {
     for (const client of [clients.appstream, clients.nimble, clients.tagging]) client.destroy();

@@ -8,7 +8,7 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import type { ApplyEvent } from '../../src/apply/events.js';
 import { run } from '../../src/commands/apply.js';
 import type { EmulatorState } from '../../src/emulator/index.js';
-import { hasChanges } from '../../src/plan/types.js';
+import { hasChanges } from '../../src/shared/plan.js';
 import { startTestEmulator, type TestEmulator } from '../helpers/emulator.js';
 import { printed, planNow, startCli, streamform, workDir, writeConfig } from './cli.js';
 import { expectEventsInOrder } from './expect-events.js';
@@ -234,8 +234,9 @@ describe('streamform apply PLANFILE', () => {
 
   it.each([
     ['missing.json', undefined, 'streamform: apply: cannot read plan file missing.json: no such file\n'],
-    ['corrupt.json', '{"formatVersion": "1", "project"', /^streamform: corrupt\.json: not valid JSON \(.*\)\n$/],
-    ['future.json', '{"formatVersion": "2"}', /^streamform: future\.json: plan format version "2" is not supported .*\n$/],
+    ['corrupt.json', '{"formatVersion": "2", "project"', /^streamform: corrupt\.json: not valid JSON \(.*\)\n$/],
+    ['future.json', '{"formatVersion": "3"}', /^streamform: future\.json: plan format version "3" is not supported .*\n$/],
+    ['old.json', '{"formatVersion": "1", "project": "studio"}', /^streamform: old\.json: plan format version "1" is not supported \(this streamform reads "2"\); run plan again\n$/],
   ])('refuses the plan file %s with one line', async (name, content, message) => {
     if (content !== undefined) writeFileSync(join(work, name), content);
     const result = await streamform(['apply', name], work);

@@ -1,12 +1,12 @@
 import type { AwsClients } from '../../src/aws/clients.js';
 import { applyPlan, createApplyClients, type ApplyOptions } from '../../src/apply/applier.js';
 import type { ApplyEvent } from '../../src/apply/events.js';
-import { PLAN_FORMAT_VERSION, type Plan, type PlannedCall, type ResourceKind } from '../../src/plan/types.js';
+import { kindOfAddress } from '../../src/kinds/index.js';
+import { PLAN_FORMAT_VERSION, type Plan, type PlannedCall } from '../../src/shared/plan.js';
 import { collect } from './expect-events.js';
 
 export type CallSpec = Omit<PlannedCall, 'id' | 'phase'> & { phase?: number };
 
-const KINDS: Record<string, ResourceKind> = { stack: 'stack', image: 'image', streamingImage: 'streamingImage' };
 
 /** A plan around hand-written calls (ids in the given order, phase 1 unless set), one change per address. */
 export function planOf(specs: CallSpec[]): Plan {
@@ -21,10 +21,12 @@ export function planOf(specs: CallSpec[]): Plan {
     createdAt: new Date(0).toISOString(),
     changes: addresses.map((address) => ({
       address,
-      kind: KINDS[address.split('/')[0]],
+      kind: kindOfAddress(address)!.name,
       action: 'update',
       drift: false,
       adopt: false,
+      reasonCode: 'update',
+      dependsOn: [],
       diffs: [],
       liveDigest: null,
     })),

@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
-import { PLAN_FORMAT_VERSION, type Plan } from '../../src/plan/types.js';
+import { PLAN_FORMAT_VERSION, type Plan } from '../../src/shared/plan.js';
 import { renderPlanMarkdown } from '../../src/render/markdown.js';
 
 const root = join(import.meta.dirname, '..', '..');
@@ -127,7 +127,7 @@ describe('example GitHub Actions workflows', () => {
       summary: { create: 0, update: 0, replace: 0, delete: 0 },
     });
     const firstLine = (p: Plan) => renderPlanMarkdown(p).split('\n', 1)[0];
-    const change = { address: 'stack/a', kind: 'stack' as const, action: 'update' as const, drift: false, adopt: false, diffs: [], liveDigest: null };
+    const change = { address: 'stack/a', kind: 'stack', action: 'update' as const, drift: false, adopt: false, reasonCode: 'update' as const, dependsOn: [], diffs: [], liveDigest: null };
     expect(firstLine(plan('studio', []))).toMatch(new RegExp(`^${marker}`));
     expect(firstLine(plan('studio', [change]))).toBe(firstLine(plan('studio', [])));
     expect(firstLine(plan('other', []))).not.toBe(firstLine(plan('studio', [])));

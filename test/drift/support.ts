@@ -9,8 +9,8 @@ import type { AwsClients } from '../../src/aws/clients.js';
 import { loadConfig } from '../../src/config/load.js';
 import type { LoadedConfig } from '../../src/config/types.js';
 import { describeLive } from '../../src/describe/index.js';
-import { buildPlan } from '../../src/plan/build.js';
-import type { Plan } from '../../src/plan/types.js';
+import { buildPlan, reportedBy } from '../../src/plan/build.js';
+import type { Plan } from '../../src/shared/plan.js';
 
 const CLI = join(import.meta.dirname, '..', '..', 'dist', 'src', 'cli', 'main.js');
 
@@ -54,7 +54,7 @@ export function writeYaml(dir: string, name: string, yaml: string): string {
 /** describe + plan, in-process, as `streamform plan` computes it. */
 export async function planOf(loaded: LoadedConfig, clients: AwsClients, endpoint: string): Promise<Plan> {
   const prune = loaded.config.prune ?? false;
-  const live = await describeLive(loaded.config, clients, { prune });
+  const live = await describeLive(loaded.config, clients, { reported: reportedBy(loaded.config, prune), prune });
   return buildPlan({ loaded, live, prune, region: clients.region, endpoint });
 }
 

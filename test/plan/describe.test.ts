@@ -2,9 +2,9 @@
 import { afterEach, describe, expect, test } from 'vitest';
 import type { Config } from '../../src/config/types.js';
 import { describeLive, EARLY_BULK_AT } from '../../src/describe/index.js';
-import { chooseTagReader } from '../../src/describe/tags.js';
+import { chooseTagReader } from '../../src/aws/tags.js';
 import type { EmulatorState } from '../../src/emulator/index.js';
-import { OWNER_TAG } from '../../src/plan/ownership.js';
+import { OWNER_TAG } from '../../src/shared/ownership.js';
 import type { TestEmulator } from '../helpers/emulator.js';
 import { apply, config, emulator, planWith } from './helpers.js';
 
@@ -96,12 +96,12 @@ describe('the number of calls (60 stacks, pages of 5)', () => {
 
 describe('choosing how to read tags', () => {
   test('per resource when that is fewer calls than the pages of a bulk read', () => {
-    expect(chooseTagReader({ accountStacks: 500, stacks: 1, images: 0 })).toBe('per-resource');
-    expect(chooseTagReader({ accountStacks: 500, stacks: 5, images: 0 })).toBe('per-resource');
-    expect(chooseTagReader({ accountStacks: 500, stacks: 6, images: 0 })).toBe('bulk');
-    expect(chooseTagReader({ accountStacks: 500, stacks: 500, images: 500 })).toBe('bulk');
-    expect(chooseTagReader({ accountStacks: 500, stacks: 0, images: 2 })).toBe('bulk');
-    expect(chooseTagReader({ accountStacks: 0, stacks: 0, images: 1 })).toBe('per-resource');
+    expect(chooseTagReader({ accountResources: 500, account: 1, named: 0 })).toBe('per-resource');
+    expect(chooseTagReader({ accountResources: 500, account: 5, named: 0 })).toBe('per-resource');
+    expect(chooseTagReader({ accountResources: 500, account: 6, named: 0 })).toBe('bulk');
+    expect(chooseTagReader({ accountResources: 500, account: 500, named: 500 })).toBe('bulk');
+    expect(chooseTagReader({ accountResources: 500, account: 0, named: 2 })).toBe('bulk');
+    expect(chooseTagReader({ accountResources: 0, account: 0, named: 1 })).toBe('per-resource');
   });
 
   test('2 declared stacks among 250: two ListTagsForResource, no GetResources', async () => {

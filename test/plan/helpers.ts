@@ -3,8 +3,8 @@ import { applyPlan, createApplyClients } from '../../src/apply/applier.js';
 import type { ApplySummary } from '../../src/apply/events.js';
 import type { Config, LoadedConfig } from '../../src/config/types.js';
 import { describeLive, type LiveState } from '../../src/describe/index.js';
-import { buildPlan } from '../../src/plan/build.js';
-import type { Plan } from '../../src/plan/types.js';
+import { buildPlan, reportedBy } from '../../src/plan/build.js';
+import type { Plan } from '../../src/shared/plan.js';
 import { startTestEmulator, type TestEmulator } from '../helpers/emulator.js';
 import type { EmulatorOptions } from '../../src/emulator/index.js';
 
@@ -34,7 +34,7 @@ export interface Planned {
 /** describe + plan against the emulator, as `streamform plan` does. */
 export async function planWith(em: TestEmulator, cfg: Config, prune = false): Promise<Planned> {
   const notices: string[] = [];
-  const live = await describeLive(cfg, em.clients, { prune, onNotice: (m) => notices.push(m) });
+  const live = await describeLive(cfg, em.clients, { reported: reportedBy(cfg, prune), prune, onNotice: (m) => notices.push(m) });
   const plan = buildPlan({ loaded: loaded(cfg), live, prune, region: em.clients.region, endpoint: em.url, now: NOW });
   return { plan, live, notices };
 }

@@ -2,10 +2,13 @@
 import type { Image, Stack } from '@aws-sdk/client-appstream';
 import type { StreamingImage } from '@aws-sdk/client-nimble';
 import type { Config } from '../../src/config/types.js';
-import type { LiveImage, LiveStack, LiveState } from '../../src/describe/types.js';
+import { emptyLive as emptyLiveState } from '../../src/describe/index.js';
+import type { LiveImage } from '../../src/kinds/image/live.js';
+import type { LiveStack } from '../../src/kinds/stack/live.js';
+import type { LiveState } from '../../src/shared/live.js';
 import { buildPlan } from '../../src/plan/build.js';
-import { isToolTag } from '../../src/plan/ownership.js';
-import type { Plan } from '../../src/plan/types.js';
+import { isToolTag } from '../../src/shared/ownership.js';
+import type { Plan } from '../../src/shared/plan.js';
 import facts from '../../src/facts/appstream.json' with { type: 'json' };
 import { loaded, NOW } from './helpers.js';
 
@@ -14,7 +17,7 @@ export const arn = (type: string, name: string) => `arn:aws:appstream:us-east-1:
 export const USER_ACTIONS: string[] = facts.shapes.Action.enum;
 
 export function emptyLive(): LiveState {
-  return { stacks: {}, images: {}, streamingImages: {}, errors: [] };
+  return emptyLiveState();
 }
 
 export function planOf(cfg: Config, live: LiveState, options: { prune?: boolean; now?: Date } = {}): Plan {

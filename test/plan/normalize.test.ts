@@ -1,8 +1,9 @@
 /** The normal forms: defaults, "no value", sets; pure, idempotent, never mutating. */
 import fc from 'fast-check';
 import { describe, expect, test } from 'vitest';
-import { normalizeImage, normalizeStreamingImage } from '../../src/normalize/image.js';
-import { normalizeStack, STACK_ATTRIBUTES, type NormalStack, type StackValues } from '../../src/normalize/stack.js';
+import { normalizeImage } from '../../src/kinds/image/normalize.js';
+import { normalizeStreamingImage } from '../../src/kinds/streaming-image/normalize.js';
+import { normalizeStack, STACK_ATTRIBUTES, type NormalStack, type StackValues } from '../../src/kinds/stack/normalize.js';
 import { userTags } from '../../src/normalize/values.js';
 import { USER_ACTIONS } from './live.js';
 

@@ -1,7 +1,7 @@
 /** The plan as a whole: order and phases, summary, digests, plain data. */
 import { describe, expect, test } from 'vitest';
 import { liveDigests } from '../../src/plan/build.js';
-import { OWNER_TAG } from '../../src/plan/ownership.js';
+import { OWNER_TAG } from '../../src/shared/ownership.js';
 import { config, PROJECT } from './helpers.js';
 import { emptyLive, liveImage, liveStack, liveStreamingImage, planOf, toolTagsFor } from './live.js';
 
@@ -52,7 +52,7 @@ describe('the plan', () => {
     const { cfg, live } = mixedAccount();
     const plan = planOf(cfg, live);
     expect(plan).toMatchObject({
-      formatVersion: '1',
+      formatVersion: '2',
       project: PROJECT,
       configDigest: expect.stringMatching(/^[0-9a-f]{64}$/),
       configFiles: ['streamform.yaml'],

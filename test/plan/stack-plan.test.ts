@@ -1,7 +1,7 @@
 /** Stacks, pure: config + in-memory live state → changes and calls. */
 import { describe, expect, test } from 'vitest';
 import type { StackConfig } from '../../src/config/types.js';
-import { OWNER_TAG, readRecord } from '../../src/plan/ownership.js';
+import { OWNER_TAG, readRecord } from '../../src/shared/ownership.js';
 import { config, PROJECT } from './helpers.js';
 import { emptyLive, liveStack, planOf, toolTagsFor } from './live.js';
 
@@ -58,8 +58,8 @@ describe('creating a stack', () => {
   test('the diffs of a create show what will be set, never streamform\'s own tags', () => {
     const plan = planOf(stacks({ Name: 'design', DisplayName: 'Design', Tags: { team: 'd' } }), emptyLive());
     expect(plan.changes[0].diffs).toEqual([
-      { path: 'DisplayName', after: 'Design' },
-      { path: 'Tags', after: { team: 'd' } },
+      { impact: 'update', path: 'DisplayName', after: 'Design' },
+      { impact: 'update', path: 'Tags', after: { team: 'd' } },
     ]);
   });
 });
@@ -115,8 +115,8 @@ describe('updating a stack', () => {
     expect(plan.calls[0].input).toEqual({ Name: 'design', DisplayName: 'New', Description: 'new' });
     expect(plan.changes[0]).toMatchObject({ action: 'update', drift: false });
     expect(plan.changes[0].diffs).toEqual([
-      { path: 'DisplayName', before: 'Old', after: 'New' },
-      { path: 'Description', before: 'old', after: 'new' },
+      { impact: 'update', path: 'DisplayName', before: 'Old', after: 'New' },
+      { impact: 'update', path: 'Description', before: 'old', after: 'new' },
     ]);
     // The new record rides on the last call.
     expect(Object.keys(plan.calls[1].input.Tags as object)).toEqual(['streamform:applied']);
@@ -163,6 +163,7 @@ describe('updating a stack', () => {
       UserSettings: [{ Action: 'CLIPBOARD_COPY_TO_LOCAL_DEVICE', Permission: 'ENABLED', MaximumLength: 4096 }],
     });
     expect(plan.changes[0].diffs).toContainEqual({
+      impact: 'update',
       path: 'UserSettings',
       before: { CLIPBOARD_COPY_TO_LOCAL_DEVICE: { Permission: 'ENABLED', MaximumLength: 20_971_520 } },
       after: { CLIPBOARD_COPY_TO_LOCAL_DEVICE: { Permission: 'ENABLED', MaximumLength: 4096 } },
@@ -183,7 +184,7 @@ describe('clearing (three-way)', () => {
     const plan = planOf(stacks({ Name: 'design', Description: 'd' }), live);
     // FeedbackURL was never streamform's: it stays.
     expect(onlyCall(plan, 'UpdateStack')).toEqual({ Name: 'design', AttributesToDelete: ['REDIRECT_URL'] });
-    expect(plan.changes[0].diffs[0]).toEqual({ path: 'RedirectURL', before: 'https://r', after: null });
+    expect(plan.changes[0].diffs[0]).toEqual({ impact: 'update', path: 'RedirectURL', before: 'https://r', after: null });
   });
 
   test('an explicit null or empty list clears, through AttributesToDelete or the value meaning "none"', () => {
@@ -226,7 +227,7 @@ describe('clearing (three-way)', () => {
     const live = ownedBy({ Name: 'design' }, { UserSettings: [{ Action: 'FILE_DOWNLOAD', Permission: 'DISABLED' }] });
     const plan = planOf(stacks({ Name: 'design', UserSettings: null }), live);
     expect(onlyCall(plan, 'UpdateStack')).toEqual({ Name: 'design', AttributesToDelete: ['USER_SETTINGS'] });
-    expect(plan.changes[0].diffs[0]).toEqual({ path: 'UserSettings', before: { FILE_DOWNLOAD: { Permission: 'DISABLED' } }, after: { FILE_DOWNLOAD: { Permission: 'ENABLED' } } });
+    expect(plan.changes[0].diffs[0]).toEqual({ impact: 'update', path: 'UserSettings', before: { FILE_DOWNLOAD: { Permission: 'DISABLED' } }, after: { FILE_DOWNLOAD: { Permission: 'ENABLED' } } });
   });
 
   test('an action removed from the config returns to ENABLED; undeclared actions set elsewhere stay', () => {
@@ -255,7 +256,7 @@ describe('clearing (three-way)', () => {
     expect(plan.calls.map((c) => c.operation)).toEqual(['UntagResource', 'TagResource']);
     expect(plan.calls[0].input).toEqual({ ResourceArn: 'arn:aws:appstream:us-east-1:123456789012:stack/design', TagKeys: ['cost'] });
     expect(Object.keys(plan.calls[1].input.Tags as object)).toEqual(['streamform:applied']);
-    expect(plan.changes[0].diffs).toEqual([{ path: 'Tags', before: { cost: '1' }, after: {} }]);
+    expect(plan.changes[0].diffs).toEqual([{ impact: 'update', path: 'Tags', before: { cost: '1' }, after: {} }]);
   });
 
   test('Tags: null removes every user tag, never streamform\'s own', () => {
@@ -271,7 +272,7 @@ describe('fleets', () => {
     const live = ownedBy(applied, {}, {}, ['b', 'c']);
     const plan = planOf(stacks(applied), live);
     expect(plan.calls.map((c) => `${c.operation} ${c.input.FleetName}`)).toEqual(['DisassociateFleet c', 'AssociateFleet a']);
-    expect(plan.changes[0].diffs).toEqual([{ path: 'Fleets', before: ['b', 'c'], after: ['a', 'b'], added: ['a'], removed: ['c'] }]);
+    expect(plan.changes[0].diffs).toEqual([{ impact: 'update', path: 'Fleets', before: ['b', 'c'], after: ['a', 'b'], added: ['a'], removed: ['c'] }]);
   });
 
   test('removing Fleets from the config disassociates only the fleets streamform associated', () => {

@@ -3,7 +3,7 @@
  * drift and adoption marks, set and nested diffs, cleared values, long values, waits, errors and
  * warnings with and without a YAML location.
  */
-import { PLAN_FORMAT_VERSION, type Diagnostic, type Plan, type PlannedCall, type ResourceChange } from '../../src/plan/types.js';
+import { PLAN_FORMAT_VERSION, type Diagnostic, type DiffSpec, type Plan, type PlannedCall, type ResourceChange } from '../../src/shared/plan.js';
 
 export function plan(parts: Partial<Plan> = {}): Plan {
   const changes = parts.changes ?? [];
@@ -23,14 +23,17 @@ export function plan(parts: Partial<Plan> = {}): Plan {
   };
 }
 
-export function change(address: string, action: ResourceChange['action'], parts: Partial<ResourceChange> = {}): ResourceChange {
+/** A change; diffs without an impact are in-place updates. */
+export function change(address: string, action: ResourceChange['action'], { diffs = [], ...parts }: Partial<Omit<ResourceChange, 'diffs'>> & { diffs?: DiffSpec[] } = {}): ResourceChange {
   return {
     address,
     kind: address.split('/')[0] as ResourceChange['kind'],
     action,
     drift: false,
     adopt: false,
-    diffs: [],
+    reasonCode: action === 'create' ? 'create' : action === 'delete' ? 'prune' : action === 'replace' ? 'replace_because_immutable' : action === 'no-op' ? 'no_change' : 'update',
+    dependsOn: [],
+    diffs: diffs.map((diff) => ({ impact: 'update', ...diff })),
     liveDigest: action === 'create' ? null : 'sha256:live',
     ...parts,
   };
@@ -88,7 +91,7 @@ export const mixedPlan = (): Plan => {
     change('stack/old', 'delete', { reason: 'owned by this project and no longer declared (prune)' }),
     change('streamingImage/studio-1/base', 'replace', {
       reason: 'Ec2ImageId cannot change in place: a new streaming image is created, then the old one deleted',
-      diffs: [{ path: 'Ec2ImageId', before: 'ami-0123456789abcdef0', after: 'ami-0fedcba9876543210' }],
+      diffs: [{ path: 'Ec2ImageId', impact: 'replace', before: 'ami-0123456789abcdef0', after: 'ami-0fedcba9876543210' }],
     }),
     change('image/golden', 'no-op'),
   ];

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { UserError } from '../../src/cli/errors.js';
-import type { Plan } from '../../src/plan/types.js';
+import { UserError } from '../../src/shared/errors.js';
+import type { Plan } from '../../src/shared/plan.js';
 import { parsePlanFile, renderPlanJson } from '../../src/render/json.js';
 import { mixedPlan } from './fixtures.js';
 import { expectGolden } from './golden.js';
@@ -70,7 +70,8 @@ describe('parsePlanFile', () => {
     ['', 'plan.json: not valid JSON (Unexpected end of JSON input)'],
     ['[1, 2]', 'plan.json: not a streamform plan: expected a JSON object, got a list'],
     ['{"project": "studio"}', 'plan.json: not a streamform plan: formatVersion is missing'],
-    ['{"formatVersion": "2"}', 'plan.json: plan format version "2" is not supported (this streamform reads "1"); run plan again'],
+    ['{"formatVersion": "1"}', 'plan.json: plan format version "1" is not supported (this streamform reads "2"); run plan again'],
+    ['{"formatVersion": "3"}', 'plan.json: plan format version "3" is not supported (this streamform reads "2"); run plan again'],
   ])('refuses %j with one precise line', (text, message) => {
     expect(refusalOf(text)).toBe(message);
   });

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import type { ResourceChange } from '../../src/plan/types.js';
+import type { ResourceChange } from '../../src/shared/plan.js';
 import { GITHUB_COMMENT_LIMIT, planMarker, renderPlanMarkdown } from '../../src/render/markdown.js';
 import { calls, change, emptyPlan, mixedPlan, plan } from './fixtures.js';
 import { expectGolden } from './golden.js';
@@ -23,7 +23,7 @@ function hugePlan() {
     ...stacks(1500, 'update'),
     ...stacks(3, 'update', { address: 'x', drift: true }).map((c, i) => ({ ...c, address: `stack/drifted-${i}` })),
     ...stacks(40, 'delete'),
-    change('streamingImage/studio-1/base', 'replace', { diffs: [{ path: 'Ec2ImageId', before: 'ami-1', after: 'ami-2' }] }),
+    change('streamingImage/studio-1/base', 'replace', { diffs: [{ path: 'Ec2ImageId', impact: 'replace', before: 'ami-1', after: 'ami-2' }] }),
   ];
   return plan({
     changes,

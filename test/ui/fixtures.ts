@@ -1,9 +1,9 @@
 import type { ApplyEvent } from '../../src/apply/events.js';
-import type { Plan, PlannedCall, ResourceChange } from '../../src/plan/types.js';
+import { PLAN_FORMAT_VERSION, type DiffSpec, type Plan, type PlannedCall, type ResourceChange } from '../../src/shared/plan.js';
 
-function change(address: string, fields: Partial<ResourceChange>): ResourceChange {
+function change(address: string, { diffs = [], ...fields }: Partial<Omit<ResourceChange, 'diffs'>> & { diffs?: DiffSpec[] }): ResourceChange {
   const kind = address.split('/')[0] as ResourceChange['kind'];
-  return { address, kind, action: 'update', drift: false, adopt: false, diffs: [], liveDigest: 'live', ...fields };
+  return { address, kind, action: 'update', drift: false, adopt: false, reasonCode: 'update', dependsOn: [], diffs: diffs.map((diff) => ({ impact: 'update', ...diff })), liveDigest: 'live', ...fields };
 }
 
 function call(id: number, address: string, operation: string, fields: Partial<PlannedCall> = {}): PlannedCall {
@@ -14,7 +14,7 @@ function call(id: number, address: string, operation: string, fields: Partial<Pl
 /** A studio with one of everything: create, drifted update, replace, delete, an adoption, a warning, an error. */
 export function studioPlan(): Plan {
   return {
-    formatVersion: '1',
+    formatVersion: PLAN_FORMAT_VERSION,
     project: 'studio',
     configDigest: 'cfg',
     configFiles: ['streamform.yaml'],
@@ -42,7 +42,7 @@ export function studioPlan(): Plan {
       change('streamingImage/studio-1/render', {
         action: 'replace',
         reason: 'Ec2ImageId changed',
-        diffs: [{ path: 'Ec2ImageId', before: 'ami-0aaaaaaaaaaaaaaaa', after: 'ami-0bbbbbbbbbbbbbbbb' }],
+        diffs: [{ path: 'Ec2ImageId', impact: 'replace', before: 'ami-0aaaaaaaaaaaaaaaa', after: 'ami-0bbbbbbbbbbbbbbbb' }],
       }),
       change('stack/old-lab', { action: 'delete' }),
       change('stack/quiet', { action: 'no-op' }),

@@ -1,5 +1,5 @@
-/** Normal forms of an AppStream image's managed parts and of a Nimble streaming image. */
-import { asSet, clean, userTags } from './values.js';
+/** Normal forms of an AppStream image's managed parts (its shares and tags). */
+import { asSet, userTags } from '../../normalize/values.js';
 
 /** One account an image is shared with, in the config's terms. */
 export interface NormalShare {
@@ -34,15 +34,4 @@ export function normalizeImage(values: { sharedWith?: NormalShare[] | null; tags
     ...(shares ? { sharedWith: Object.fromEntries(shares.map((s) => [s.AccountId, { AccountId: s.AccountId, AllowFleet: s.AllowFleet, AllowImageBuilder: s.AllowImageBuilder }])) } : {}),
     tags: userTags(values.tags),
   };
-}
-
-export interface NormalStreamingImage {
-  Ec2ImageId: string;
-  Description?: string;
-  tags: Record<string, string>;
-}
-
-export function normalizeStreamingImage(values: { ec2ImageId?: string; description?: string | null; tags?: Record<string, string> | null }): NormalStreamingImage {
-  const description = clean(values.description) as string | undefined;
-  return { Ec2ImageId: values.ec2ImageId ?? '', ...(description !== undefined ? { Description: description } : {}), tags: userTags(values.tags) };
 }

@@ -6,7 +6,8 @@
  *   streamform:applied   = <base64 JSON record>       split over streamform:applied.1, .2, … when longer
  *                                                     than a tag value may be (256 characters)
  */
-import { TOOL_TAG_PREFIX } from '../config/rules.js';
+/** Tag keys streamform reserves for itself; a config may not declare them. */
+export const TOOL_TAG_PREFIX = 'streamform:';
 
 export const OWNER_TAG = `${TOOL_TAG_PREFIX}project`;
 export const RECORD_TAG = `${TOOL_TAG_PREFIX}applied`;
@@ -82,3 +83,6 @@ export function isToolTag(key: string): boolean {
 function chunkKey(index: number): string {
   return index === 0 ? RECORD_TAG : `${RECORD_TAG}.${index}`;
 }
+
+/** A resource's tags, streamform's own included. */
+export type Tags = Record<string, string>;

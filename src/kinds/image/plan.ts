@@ -2,14 +2,14 @@
  * AppStream images: streamform never creates or deletes them (they are built with image
  * builders); it manages whom they are shared with and their tags, and checks their health.
  */
-import type { ImageConfig } from '../config/types.js';
-import type { LiveImage } from '../describe/types.js';
-import { diffImage } from '../diff/image.js';
-import { normalizeImage, shareFromLive } from '../normalize/image.js';
-import { digest } from './digest.js';
-import { ownerOf, ownRecord, toolTags, type AppliedRecord } from './ownership.js';
-import { declarationDigest, declaredKeys, inPlace, ownershipProblem, refused, tagCalls, type CallSpec, type PlanContext, type ResourcePlan, type Subject } from './resource.js';
-import type { Diagnostic } from './types.js';
+import type { ImageConfig } from '../../config/types.js';
+import type { LiveImage } from './live.js';
+import { diffImage } from './diff.js';
+import { normalizeImage, shareFromLive } from './normalize.js';
+import { digest } from '../../shared/digest.js';
+import { ownerOf, ownRecord, toolTags, type AppliedRecord } from '../../shared/ownership.js';
+import { declarationDigest, declaredKeys, inPlace, ownershipProblem, refused, tagCalls, type CallSpec, type PlanContext, type ResourcePlan, type Subject } from '../resource.js';
+import type { Diagnostic } from '../../shared/plan.js';
 
 const DAY_MS = 86_400_000;
 
@@ -55,10 +55,9 @@ export function planDeclaredImage(ctx: PlanContext, config: ImageConfig, live: L
         service: 'appstream',
         operation: 'UpdateImagePermissions',
         input: { Name: name, SharedAccountId: share.AccountId, ImagePermissions: { allowFleet: share.AllowFleet, allowImageBuilder: share.AllowImageBuilder } },
-        phase: 0,
       }),
     ),
-    ...delta.unshare.map((account): CallSpec => ({ service: 'appstream', operation: 'DeleteImagePermissions', input: { Name: name, SharedAccountId: account }, phase: 0 })),
+    ...delta.unshare.map((account): CallSpec => ({ service: 'appstream', operation: 'DeleteImagePermissions', input: { Name: name, SharedAccountId: account } })),
     ...tagging.calls,
   ];
   return inPlace(subject, { calls, diffs: delta.diffs, owned, previous, record, diagnostics: baseImageAge(ctx.now, config, live, subject) });

@@ -4,8 +4,8 @@
  * cleared; an undeclared attribute is left alone unless the record says streamform set it, in
  * which case it is cleared. Pure: no AWS, no clock.
  */
-import type { AttributeDiff } from '../plan/types.js';
-import type { AppliedRecord } from '../plan/ownership.js';
+import type { DiffSpec } from '../../shared/plan.js';
+import type { AppliedRecord } from '../../shared/ownership.js';
 import {
   defaultUserSetting,
   normalizeStackAttribute,
@@ -14,9 +14,9 @@ import {
   type NormalStorageConnector,
   type NormalUserSetting,
   type StackAttribute,
-} from '../normalize/stack.js';
-import { sameValue } from '../normalize/values.js';
-import { diffTags, keyedDiff, keyedTargets, setDiff, type TagDelta } from './collections.js';
+} from './normalize.js';
+import { sameValue } from '../../normalize/values.js';
+import { diffTags, keyedDiff, keyedTargets, setDiff, type TagDelta } from '../../diff/collections.js';
 
 /** The desired side: normalized values plus which keys the config declares (null included). */
 export interface DeclaredStack {
@@ -25,7 +25,7 @@ export interface DeclaredStack {
 }
 
 export interface StackDelta {
-  diffs: AttributeDiff[];
+  diffs: DiffSpec[];
   /** UpdateStack members to send, with their normalized desired values. */
   set: Partial<Record<StackAttribute, unknown>>;
   /** Attributes to clear (no value wanted). */

@@ -1,33 +1,33 @@
 /** Stacks: the calls that make one stack match its declaration, or delete it when pruned. */
-import type { StackConfig } from '../config/types.js';
-import type { LiveStack } from '../describe/types.js';
-import { diffStack, userSettingsShown, type StackDelta } from '../diff/stack.js';
-import { normalizeStack, STACK_ATTRIBUTES, type NormalStack, type StackAttribute, type StackValues } from '../normalize/stack.js';
-import { digest } from './digest.js';
-import { ownerOf, ownRecord, toolTags, type AppliedRecord } from './ownership.js';
+import type { StackConfig } from '../../config/types.js';
+import type { LiveStack } from './live.js';
+import { diffStack, userSettingsShown, type StackDelta } from './diff.js';
+import { normalizeStack, STACK_ATTRIBUTES, type NormalStack, type StackAttribute, type StackValues } from './normalize.js';
+import { digest } from '../../shared/digest.js';
+import { ownerOf, ownRecord, toolTags, type AppliedRecord } from '../../shared/ownership.js';
 import {
   change,
   declarationDigest,
   declaredKeys,
-  DELETE_PHASE,
   ownershipProblem,
   inPlace,
   refused,
   tagCalls,
   tagLimitProblem,
   type CallSpec,
+  type DiffSpec,
   type PlanContext,
   type ResourcePlan,
   type Subject,
-} from './resource.js';
-import type { AttributeDiff, Diagnostic } from './types.js';
+} from '../resource.js';
+import type { Diagnostic } from '../../shared/plan.js';
 
 /**
  * How UpdateStack clears each attribute: through AttributesToDelete where a StackAttribute exists,
  * else by sending the value that means "none" (DisplayName and Description have no StackAttribute;
  * ApplicationSettings is never absent, its default is {Enabled: false}).
  */
-const CLEAR: Record<StackAttribute, { attribute: string } | { value: unknown }> = {
+export const CLEAR: Record<StackAttribute, { attribute: string } | { value: unknown }> = {
   DisplayName: { value: '' },
   Description: { value: '' },
   RedirectURL: { attribute: 'REDIRECT_URL' },
@@ -41,7 +41,7 @@ const CLEAR: Record<StackAttribute, { attribute: string } | { value: unknown }> 
   AgentAccessConfig: { attribute: 'AGENT_ACCESS_CONFIG' },
 };
 
-const call = (operation: string, input: Record<string, unknown>, phase = 0): CallSpec => ({ service: 'appstream', operation, input, phase });
+const call = (operation: string, input: Record<string, unknown>): CallSpec => ({ service: 'appstream', operation, input });
 
 export function liveStackNormal(live: LiveStack): NormalStack {
   return normalizeStack({ ...live.stack, Fleets: live.fleets, Tags: live.tags } as StackValues);
@@ -66,7 +66,9 @@ export function planDeclaredStack(ctx: PlanContext, config: StackConfig, live: L
     f: declared.has('Fleets') ? normal.fleets : [],
   };
   const tool = toolTags(ctx.project, record);
-  if (!live) return planCreate(config.Name, declared, normal, tool, subject);
+  // A declared fleet is created (and started) before the stack is associated with it.
+  const dependsOn = (normal.fleets ?? []).map((fleet) => `fleet/${fleet}`);
+  if (!live) return planCreate(config.Name, declared, normal, tool, subject, dependsOn);
 
   const tags = live.tags ?? {};
   const health = stackHealth(live, subject);
@@ -86,12 +88,12 @@ export function planDeclaredStack(ctx: PlanContext, config: StackConfig, live: L
     ...delta.associate.map((fleet) => call('AssociateFleet', { FleetName: fleet, StackName: config.Name })),
     ...tagging.calls,
   ];
-  return inPlace(subject, { calls, diffs: delta.diffs, owned, previous, record, diagnostics: health });
+  return inPlace(subject, { calls, diffs: delta.diffs, owned, previous, record, diagnostics: health, dependsOn });
 }
 
-function planCreate(name: string, declared: ReadonlySet<string>, normal: NormalStack, tool: Record<string, string>, subject: Subject): ResourcePlan {
+function planCreate(name: string, declared: ReadonlySet<string>, normal: NormalStack, tool: Record<string, string>, subject: Subject, dependsOn: string[]): ResourcePlan {
   const input: Record<string, unknown> = { Name: name };
-  const diffs: AttributeDiff[] = [];
+  const diffs: DiffSpec[] = [];
   for (const attribute of STACK_ATTRIBUTES) {
     const value = normal.attributes[attribute];
     if (!declared.has(attribute) || value === undefined) continue;
@@ -110,7 +112,7 @@ function planCreate(name: string, declared: ReadonlySet<string>, normal: NormalS
   const problem = tagLimitProblem(Object.keys(input.Tags as object), tool);
   if (problem) return refused(subject, [problem]);
   return {
-    change: change(subject, { action: 'create', diffs }),
+    change: change(subject, { action: 'create', diffs, dependsOn }),
     calls: [call('CreateStack', input), ...fleets.map((fleet) => call('AssociateFleet', { FleetName: fleet, StackName: name }))],
     diagnostics: [],
   };
@@ -139,10 +141,10 @@ function updateStackInput(name: string, delta: StackDelta): Record<string, unkno
 export function planStackDeletion(live: LiveStack, subject: Subject): ResourcePlan {
   const name = live.stack.Name!;
   return {
-    change: change(subject, { action: 'delete' }),
+    change: change(subject, { action: 'delete', dependsOn: (live.fleets ?? []).map((fleet) => `fleet/${fleet}`) }),
     calls: [
-      ...(live.fleets ?? []).map((fleet) => call('DisassociateFleet', { FleetName: fleet, StackName: name }, DELETE_PHASE)),
-      call('DeleteStack', { Name: name }, DELETE_PHASE),
+      ...(live.fleets ?? []).map((fleet) => call('DisassociateFleet', { FleetName: fleet, StackName: name })),
+      call('DeleteStack', { Name: name }),
     ],
     diagnostics: [],
   };

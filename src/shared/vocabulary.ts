@@ -2,7 +2,7 @@
  * How plan values, actions and durations read on screen. Kept in one module so the terminal UI
  * and the text renderer can share a single vocabulary.
  */
-import type { Action, PlanSummary } from '../plan/types.js';
+import type { Action, PlanSummary } from './plan.js';
 
 export const ACTION_SYMBOL: Record<Action, string> = {
   create: '+',

@@ -1,8 +1,8 @@
 /**
  * Reading AppStream tags at the lowest cost. Resource Groups Tagging API GetResources reads the
- * tags of every tagged stack and image in pages of 100; ListTagsForResource reads one resource.
- * Which is cheaper depends on counts known before reading: the stacks in the account (all of which
- * may be tagged) against the stacks and images whose tags the plan needs.
+ * tags of every tagged resource of the asked types in pages of 100; ListTagsForResource reads one.
+ * Which is cheaper depends on counts known before reading: the resources listed from the account
+ * (all of which may be tagged) against the resources whose tags the plan needs.
  */
 import { ListTagsForResourceCommand, type AppStreamClient } from '@aws-sdk/client-appstream';
 import { GetResourcesCommand, type ResourceGroupsTaggingAPIClient } from '@aws-sdk/client-resource-groups-tagging-api';
@@ -13,25 +13,25 @@ export type TagReader = 'bulk' | 'per-resource';
 const RESOURCES_PER_PAGE = 100;
 
 export interface TagNeeds {
-  /** Stacks in the account (from DescribeStacks): an upper bound of the tagged stacks GetResources returns. */
-  accountStacks: number;
-  /** Stacks whose tags the plan needs. */
-  stacks: number;
-  /** Images whose tags the plan needs (the images of the account beyond these are unknown). */
-  images: number;
+  /** Resources listed from the whole account (stacks, fleets, …): an upper bound of those GetResources returns. */
+  accountResources: number;
+  /** Resources of those account-wide kinds whose tags the plan needs. */
+  account: number;
+  /** Resources read by name (images) whose tags the plan needs; the account's others are unknown. */
+  named: number;
   /** GetResources pages already read by a bulk read started before these counts were known. */
   pagesRead?: number;
 }
 
 /**
- * Bulk when its pages still to read (estimated from what is known: all stacks of the account, plus
- * the needed images; at least one while the read is not finished) are fewer than the per-resource
- * calls. One declared stack among 500: 1 call against 5 pages.
+ * Bulk when its pages still to read (estimated from what is known: all account-wide resources, plus
+ * the needed named ones; at least one while the read is not finished) are fewer than the
+ * per-resource calls. One declared stack among 500: 1 call against 5 pages.
  */
 export function chooseTagReader(needs: TagNeeds): TagReader {
-  const listed = (needs.stacks ? needs.accountStacks : 0) + needs.images;
+  const listed = (needs.account ? needs.accountResources : 0) + needs.named;
   const pages = Math.max(1, Math.ceil(listed / RESOURCES_PER_PAGE) - (needs.pagesRead ?? 0));
-  return pages < needs.stacks + needs.images ? 'bulk' : 'per-resource';
+  return pages < needs.account + needs.named ? 'bulk' : 'per-resource';
 }
 
 /**

@@ -3,17 +3,17 @@
  * in place; a new Ec2ImageId means a new image: it is created and READY before the old is deleted.
  */
 import type { StreamingImage } from '@aws-sdk/client-nimble';
-import type { StreamingImageConfig } from '../config/types.js';
-import { streamingImageAddress, type LiveState } from '../describe/types.js';
-import { diffStreamingImage } from '../diff/image.js';
-import { normalizeStreamingImage } from '../normalize/image.js';
-import { digest } from './digest.js';
-import { ownerOf, ownRecord, toolTags, type AppliedRecord } from './ownership.js';
+import type { StreamingImageConfig } from '../../config/types.js';
+import type { LiveState } from '../../shared/live.js';
+import { streamingImageAddress } from './live.js';
+import { diffStreamingImage } from './diff.js';
+import { normalizeStreamingImage } from './normalize.js';
+import { digest } from '../../shared/digest.js';
+import { ownerOf, ownRecord, toolTags, type AppliedRecord } from '../../shared/ownership.js';
 import {
   change,
   declarationDigest,
   declaredKeys,
-  DELETE_PHASE,
   ownershipProblem,
   inPlace,
   refused,
@@ -23,8 +23,8 @@ import {
   type PlanContext,
   type ResourcePlan,
   type Subject,
-} from './resource.js';
-import type { Diagnostic } from './types.js';
+} from '../resource.js';
+import type { Diagnostic } from '../../shared/plan.js';
 
 /** Images on their way out do not count: a deleted name may be used again. */
 const GONE = new Set(['DELETED', 'DELETE_IN_PROGRESS']);
@@ -55,10 +55,10 @@ export function liveStreamingImageDigest(candidates: readonly StreamingImage[]):
   return digest(candidates.map((i) => ({ id: i.streamingImageId, ec2ImageId: i.ec2ImageId, description: i.description, state: i.state, tags: i.tags })));
 }
 
-const nimble = (operation: string, input: Record<string, unknown>, extra: Partial<CallSpec> = {}): CallSpec => ({ service: 'nimble', operation, input, phase: 0, ...extra });
+const nimble = (operation: string, input: Record<string, unknown>, extra: Partial<CallSpec> = {}): CallSpec => ({ service: 'nimble', operation, input, ...extra });
 
-const deleteCall = (studioId: string, image: StreamingImage, phase = 0) =>
-  nimble('DeleteStreamingImage', { studioId, streamingImageId: image.streamingImageId }, { phase, wait: 'StreamingImageDeleted' });
+const deleteCall = (studioId: string, image: StreamingImage) =>
+  nimble('DeleteStreamingImage', { studioId, streamingImageId: image.streamingImageId }, { wait: 'StreamingImageDeleted' });
 
 export function planDeclaredStreamingImage(ctx: PlanContext, config: StreamingImageConfig, candidates: StreamingImage[], subject: Subject): ResourcePlan {
   const declared = declaredKeys(config);
@@ -121,6 +121,7 @@ export function planDeclaredStreamingImage(ctx: PlanContext, config: StreamingIm
         drift: previous?.d === record.d,
         diffs: delta.diffs,
         reason: 'Ec2ImageId cannot change in place: the new image is created and READY before the old one is deleted',
+        reasonCode: 'replace_because_immutable',
       }),
       calls: [create(), ...extra.map((image) => deleteCall(config.StudioId, image))],
       diagnostics: [],
@@ -139,14 +140,14 @@ export function planDeclaredStreamingImage(ctx: PlanContext, config: StreamingIm
     ...extra.map((image) => deleteCall(config.StudioId, image)),
   ];
   const extraCopies = extra.length
-    ? { action: 'replace' as const, reason: `deletes ${extra.length} older cop${extra.length === 1 ? 'y' : 'ies'} left by an interrupted replace` }
+    ? { action: 'replace' as const, reason: `deletes ${extra.length} older cop${extra.length === 1 ? 'y' : 'ies'} left by an interrupted replace`, reasonCode: 'cleanup_interrupted_replace' as const }
     : {};
   return inPlace(subject, { calls, diffs: delta.diffs, owned, previous, record, diagnostics: [] }, extraCopies);
 }
 
 /** Prune: every owned image of an undeclared (studio, name). */
 export function planStreamingImageDeletion(studioId: string, images: StreamingImage[], subject: Subject): ResourcePlan {
-  return { change: change(subject, { action: 'delete' }), calls: images.map((image) => deleteCall(studioId, image, DELETE_PHASE)), diagnostics: [] };
+  return { change: change(subject, { action: 'delete' }), calls: images.map((image) => deleteCall(studioId, image)), diagnostics: [] };
 }
 
 /** A streaming image in a *_FAILED state is reported whether or not anything changes. */

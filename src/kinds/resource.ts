@@ -1,11 +1,14 @@
 /** What the per-kind planners share: the shape of one resource's plan, ownership, tag calls. */
 import type { TagDelta } from '../diff/collections.js';
-import { digest } from './digest.js';
-import { isToolTag, MAX_TAGS, ownerOf, type AppliedRecord } from './ownership.js';
-import type { AttributeDiff, Diagnostic, PlannedCall, ResourceChange, ResourceKind, Service, SourceLocation } from './types.js';
+export type { DiffSpec } from '../shared/plan.js';
+import { clean, userTags } from '../normalize/values.js';
+import type { AttributeTable, Selection } from './types.js';
+import { digest } from '../shared/digest.js';
+import { isToolTag, MAX_TAGS, ownerOf, type AppliedRecord } from '../shared/ownership.js';
+import type { Action, Diagnostic, DiffSpec, PlannedCall, ReasonCode, ResourceChange, ResourceKind, Service, SourceLocation } from '../shared/plan.js';
 
-/** A call before it gets its place in the plan. */
-export type CallSpec = Omit<PlannedCall, 'id' | 'address'>;
+/** A call before it gets its place (id and phase) in the plan. */
+export type CallSpec = Omit<PlannedCall, 'id' | 'address' | 'phase'>;
 
 export interface ResourcePlan {
   change: ResourceChange;
@@ -31,8 +34,6 @@ export interface Subject {
   liveDigest: string | null;
 }
 
-export const DELETE_PHASE = 1;
-
 /** The keys a config object declares; null counts (it means "clear"), a missing key does not. */
 export function declaredKeys(values: object): Set<string> {
   return new Set(Object.entries(values).filter(([, value]) => value !== undefined).map(([key]) => key));
@@ -43,7 +44,13 @@ export function declarationDigest(declared: ReadonlySet<string>, values: Record<
   return digest(Object.fromEntries([...declared].sort().map((key) => [key, values[key] ?? null])), 16);
 }
 
-export function change(subject: Subject, fields: Pick<ResourceChange, 'action'> & Partial<Pick<ResourceChange, 'drift' | 'adopt' | 'reason' | 'diffs'>>): ResourceChange {
+type ChangeFields = Pick<ResourceChange, 'action'> &
+  Partial<Pick<ResourceChange, 'drift' | 'adopt' | 'reason' | 'reasonCode' | 'dependsOn'>> & { diffs?: DiffSpec[] };
+
+/** The reason code an action has when nothing more specific is said. */
+const DEFAULT_REASON: Record<Action, ReasonCode> = { create: 'create', update: 'update', replace: 'replace_because_immutable', delete: 'prune', 'no-op': 'no_change' };
+
+export function change(subject: Subject, fields: ChangeFields): ResourceChange {
   return {
     address: subject.address,
     kind: subject.kind,
@@ -51,7 +58,10 @@ export function change(subject: Subject, fields: Pick<ResourceChange, 'action'> 
     drift: fields.drift ?? false,
     adopt: fields.adopt ?? false,
     ...(fields.reason ? { reason: fields.reason } : {}),
-    diffs: fields.diffs ?? [],
+    reasonCode: fields.reasonCode ?? (fields.drift ? 'drift' : DEFAULT_REASON[fields.action]),
+    dependsOn: fields.dependsOn ?? [],
+    // The planner sets each impact from the kind's attribute table.
+    diffs: (fields.diffs ?? []).map((diff) => ({ impact: 'update', ...diff })),
     ...(subject.source ? { source: subject.source } : {}),
     liveDigest: subject.liveDigest,
   };
@@ -60,7 +70,7 @@ export function change(subject: Subject, fields: Pick<ResourceChange, 'action'> 
 /** A resource about which nothing is done, with the reason as an error. */
 export function refused(subject: Subject, messages: string[]): ResourcePlan {
   return {
-    change: change(subject, { action: 'no-op' }),
+    change: change(subject, { action: 'no-op', reasonCode: 'refused' }),
     calls: [],
     diagnostics: messages.map((message) => ({ severity: 'error', address: subject.address, message, ...(subject.source ? { source: subject.source } : {}) })),
   };
@@ -91,8 +101,8 @@ export function tagCalls(service: Service, arn: string, live: Record<string, str
   if (problem) return { calls: [], problem };
   const members = TAG_MEMBERS[service];
   const calls: CallSpec[] = [];
-  if (remove.length) calls.push({ service, operation: 'UntagResource', input: { [members.arn]: arn, [members.keys]: remove }, phase: 0 });
-  if (Object.keys(set).length) calls.push({ service, operation: 'TagResource', input: { [members.arn]: arn, [members.tags]: set }, phase: 0 });
+  if (remove.length) calls.push({ service, operation: 'UntagResource', input: { [members.arn]: arn, [members.keys]: remove } });
+  if (Object.keys(set).length) calls.push({ service, operation: 'TagResource', input: { [members.arn]: arn, [members.tags]: set } });
   return { calls };
 }
 
@@ -110,21 +120,52 @@ export function tagLimitProblem(keys: string[], tool: Record<string, string>): s
  */
 export function inPlace(
   subject: Subject,
-  facts: { calls: CallSpec[]; diffs: AttributeDiff[]; owned: boolean; previous?: AppliedRecord; record: AppliedRecord; diagnostics: Diagnostic[] },
-  override: Partial<Pick<ResourceChange, 'action' | 'reason'>> = {},
+  facts: { calls: CallSpec[]; diffs: DiffSpec[]; owned: boolean; previous?: AppliedRecord; record: AppliedRecord; diagnostics: Diagnostic[]; dependsOn?: string[] },
+  override: Partial<Pick<ResourceChange, 'action' | 'reason' | 'reasonCode'>> = {},
 ): ResourcePlan {
-  const { calls, diffs, owned, previous, record, diagnostics } = facts;
+  const { calls, diffs, owned, previous, record, diagnostics, dependsOn } = facts;
+  const drift = previous?.d === record.d && diffs.length > 0;
   // Only streamform's own tags to write: say so, or the reviewer sees an update with nothing in it.
   const recordOnly = calls.length && !diffs.length ? (owned ? 'record the applied configuration (AWS already matches it)' : 'adopt: tag it as owned by this project') : undefined;
+  const reasonCode: ReasonCode | undefined = override.reasonCode ?? (recordOnly ? (owned ? 'record_only' : 'adopt') : !owned && !diffs.length ? 'adopt' : undefined);
   return {
     change: change(subject, {
       action: override.action ?? (calls.length ? 'update' : 'no-op'),
-      drift: previous?.d === record.d && diffs.length > 0,
+      drift,
       adopt: !owned,
       diffs,
       reason: override.reason ?? recordOnly,
+      ...(reasonCode ? { reasonCode } : {}),
+      ...(dependsOn ? { dependsOn } : {}),
     }),
     calls,
     diagnostics,
   };
+}
+
+/** Whether the plan may act on a resource with these tags: read, and owned by nobody or by this project. */
+export function mine(project: string, tags: Record<string, string> | undefined): boolean {
+  return tags !== undefined && [undefined, project].includes(ownerOf(tags));
+}
+
+/** The user's tags a declaration selects (none: undefined, so the declaration leaves Tags out). */
+export function selectedTags(tags: Record<string, string>, select: Selection): Record<string, string> | undefined {
+  const selected = Object.entries(userTags(tags)).filter(([key]) => select.tag(key));
+  return selected.length ? Object.fromEntries(selected) : undefined;
+}
+
+/** Code-point order of a key: the same on every machine. */
+export function sortedBy<T>(items: T[], key: (item: T) => string): T[] {
+  return [...items].sort((a, b) => (key(a) < key(b) ? -1 : key(a) > key(b) ? 1 : 0));
+}
+
+/** The normal value of a declared attribute: undefined when not declared, null when it declares "no value". */
+export function declaredValue<T>(value: T | undefined, normalize: (value: T) => unknown): unknown {
+  if (value === undefined) return undefined;
+  return clean(normalize(value)) ?? null;
+}
+
+/** The first diff whose attribute cannot change in place, by the kind's attribute table. */
+export function replacing(table: AttributeTable, diffs: readonly { path: string }[]): { path: string } | undefined {
+  return diffs.find((diff) => table[diff.path.split('.')[0]]?.impact === 'replace');
 }

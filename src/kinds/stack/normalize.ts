@@ -3,7 +3,7 @@
  * equal meaning compares equal: service defaults filled in, "no value" as absent, set-like lists
  * deduplicated and sorted.
  */
-import { asSet, clean, userTags } from './values.js';
+import { asSet, clean, userTags } from '../../normalize/values.js';
 
 /** The stack members UpdateStack can set or clear (Name is the identity; tags and fleets have their own calls). */
 export const STACK_ATTRIBUTES = [

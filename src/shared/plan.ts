@@ -3,9 +3,26 @@
  * renderers read it and the applier executes its `calls`. Nothing here calls AWS.
  * Any change that a consumer must adapt to bumps PLAN_FORMAT_VERSION.
  */
-export const PLAN_FORMAT_VERSION = '1';
+export const PLAN_FORMAT_VERSION = '2';
 
-export type ResourceKind = 'stack' | 'image' | 'streamingImage';
+/** A kind's name, as the registry (src/kinds) defines it: "stack", "image", "streamingImage", … */
+export type ResourceKind = string;
+/** What an attribute's change does to its resource (the kind's attribute table says). */
+export type Impact = 'update' | 'replace' | 'interrupt';
+
+/** Why a change has its action, for machines (`reason` says it for people). */
+export type ReasonCode =
+  | 'create'
+  | 'update'
+  | 'drift'
+  | 'adopt'
+  | 'record_only'
+  | 'replace_because_immutable'
+  | 'cleanup_interrupted_replace'
+  | 'prune'
+  | 'no_change'
+  | 'refused';
+
 export type Action = 'create' | 'update' | 'replace' | 'delete' | 'no-op';
 export type Service = 'appstream' | 'nimble';
 
@@ -22,11 +39,16 @@ export interface SourceLocation {
  */
 export interface AttributeDiff {
   path: string;
+  /** What changing it does: `update` in place, `replace` recreates the resource, `interrupt` interrupts users. */
+  impact: Impact;
   before?: unknown;
   after?: unknown;
   added?: unknown[];
   removed?: unknown[];
 }
+
+/** A diff before the planner looks its impact up in the kind's attribute table. */
+export type DiffSpec = Omit<AttributeDiff, 'impact'> & Partial<Pick<AttributeDiff, 'impact'>>;
 
 export interface ResourceChange {
   /** "stack/<Name>", "image/<Name>" or "streamingImage/<StudioId>/<Name>". */
@@ -39,6 +61,9 @@ export interface ResourceChange {
   adopt: boolean;
   /** Human explanation of the action (e.g. why a replace), for display only; apply never reads it. */
   reason?: string;
+  reasonCode: ReasonCode;
+  /** Addresses of the plan's resources this one depends on: created before it, deleted after it. */
+  dependsOn: string[];
   diffs: AttributeDiff[];
   source?: SourceLocation;
   /**
@@ -48,8 +73,6 @@ export interface ResourceChange {
   liveDigest: string | null;
 }
 
-export type WaitCondition = 'StreamingImageReady' | 'StreamingImageDeleted';
-
 /** One API call, exactly as apply will send it. */
 export interface PlannedCall {
   /** 1-based position in execution order. */
@@ -58,10 +81,14 @@ export interface PlannedCall {
   service: Service;
   operation: string;
   input: Record<string, unknown>;
-  /** Calls of one phase run concurrently across resources; a phase starts when the previous one ended. */
+  /**
+   * Calls of one phase run concurrently across resources; a phase starts when the previous one ended.
+   * Phases follow the dependencies: creates and updates after what they depend on, deletes after
+   * everything else and before what they depend on.
+   */
   phase: number;
-  /** After the call succeeds, wait until the resource reaches this condition. */
-  wait?: WaitCondition;
+  /** After the call succeeds, wait with this waiter of the resource's kind (e.g. StreamingImageReady). */
+  wait?: string;
 }
 
 export type Severity = 'error' | 'warning';

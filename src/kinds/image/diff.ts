@@ -1,0 +1,34 @@
+/** Three-way diff of an AppStream image's sharing and tags. Pure. */
+import type { DiffSpec } from '../../shared/plan.js';
+import type { AppliedRecord } from '../../shared/ownership.js';
+import type { NormalImage, NormalShare } from './normalize.js';
+import { diffTags, keyedDiff, keyedTargets, type TagDelta } from '../../diff/collections.js';
+
+export interface DeclaredImage {
+  normal: NormalImage;
+  declared: ReadonlySet<string>;
+}
+
+export interface ImageDelta {
+  diffs: DiffSpec[];
+  /** Accounts to share with or whose permissions change. */
+  share: NormalShare[];
+  /** Accounts to stop sharing with. */
+  unshare: string[];
+  tags: TagDelta;
+}
+
+/** SharedWith is managed per account: declared accounts, plus those streamform shared with before. */
+export function diffImage(desired: DeclaredImage, live: NormalImage, record: AppliedRecord | undefined): ImageDelta {
+  const liveShares = live.sharedWith ?? {};
+  const declared = desired.declared.has('SharedWith') ? (desired.normal.sharedWith ?? {}) : undefined;
+  const wanted = keyedTargets(liveShares, declared, record?.s);
+  const { changed, removed, diff } = keyedDiff('SharedWith', liveShares, wanted);
+  const tags = diffTags(live.tags, desired.declared.has('Tags') ? desired.normal.tags : undefined, record?.t);
+  return {
+    diffs: [diff, tags.diff].filter((d): d is DiffSpec => d !== undefined),
+    share: changed.map((account) => wanted.get(account)!),
+    unshare: removed,
+    tags,
+  };
+}

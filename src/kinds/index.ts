@@ -1,0 +1,30 @@
+/**
+ * The registry: every kind streamform manages, in the order plans, configs and reports list them.
+ * Adding a kind is a folder beside these, one line here, its section of the schema and its
+ * emulator resource (README, "Adding a kind").
+ */
+import { imageKind } from './image/index.js';
+import { stackKind } from './stack/index.js';
+import { streamingImageKind } from './streaming-image/index.js';
+import type { KindDefinition } from './types.js';
+
+export const KINDS: readonly KindDefinition[] = [stackKind, imageKind, streamingImageKind];
+
+const BY_NAME = new Map(KINDS.map((kind) => [kind.name, kind]));
+
+/** The kind of that name, or undefined. */
+export function kindNamed(name: string): KindDefinition | undefined {
+  return BY_NAME.get(name);
+}
+
+/** The kind of a plan address ("stack/design" → stack). */
+export function kindOfAddress(address: string): KindDefinition | undefined {
+  return BY_NAME.get(address.slice(0, address.indexOf('/')));
+}
+
+export type { KindDefinition } from './types.js';
+
+/** The plan address of a declared resource of `kind`: its name and identity members ("streamingImage/<StudioId>/<Name>"). */
+export function addressOf(kind: KindDefinition, member: (name: string) => unknown): string {
+  return `${kind.name}/${kind.identity.map((name) => String(member(name))).join('/')}`;
+}

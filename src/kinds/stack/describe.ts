@@ -1,0 +1,73 @@
+/** Stack reads: every stack of the account, their tags (shared reader) and fleet associations. */
+import { DescribeStacksCommand, ListAssociatedFleetsCommand, type AppStreamClient, type Stack } from '@aws-sdk/client-appstream';
+import { awsErrorMessage } from '../../aws/errors.js';
+import { allPages, mapPool } from '../../aws/paging.js';
+import { readTags } from '../../aws/tags.js';
+import { UserError } from '../../shared/errors.js';
+import { ownerOf, ownRecord } from '../../shared/ownership.js';
+import type { DescribeContext, KindDefinition } from '../types.js';
+import { mine } from '../resource.js';
+import { stackAddress } from './live.js';
+
+/**
+ * Every stack in the account: DescribeStacks without Names (with Names, one unknown name fails the
+ * call). `onProgress` hears how many have been listed after each page.
+ */
+export function listStacks(client: AppStreamClient, onProgress?: (listed: number) => void): Promise<Stack[]> {
+  let listed = 0;
+  return allPages(async (token) => {
+    const page = await client.send(new DescribeStacksCommand({ NextToken: token }));
+    onProgress?.((listed += page.Stacks?.length ?? 0));
+    return { items: page.Stacks, next: page.NextToken };
+  });
+}
+
+export function listAssociatedFleets(client: AppStreamClient, stackName: string): Promise<string[]> {
+  return allPages(async (token) => {
+    const page = await client.send(new ListAssociatedFleetsCommand({ StackName: stackName, NextToken: token }));
+    return { items: page.Names, next: page.NextToken };
+  });
+}
+
+export async function listInto({ clients, live }: DescribeContext, onProgress: (listed: number) => void): Promise<void> {
+  // Without the account's stacks nothing can be planned safely (prune, ownership): the plan ends.
+  const stacks = await listStacks(clients.appstream, onProgress).catch((error: unknown) => {
+    throw new UserError(`cannot list the account's stacks (DescribeStacks): ${awsErrorMessage(error)}`);
+  });
+  for (const stack of stacks) live.stacks[stack.Name!] = { stack };
+}
+
+/**
+ * Fleet associations not read yet of declared stacks that declare Fleets (or had them recorded) and
+ * of stacks to be pruned. Stacks another project owns are left alone, unread.
+ */
+export async function readFleets({ config, clients, live, prune, fail }: DescribeContext): Promise<void> {
+  const failed = new Set(live.errors.map((e) => e.address));
+  const declaredStacks = new Map((config.stacks ?? []).map((stack) => [stack.Name, stack]));
+  const needed = Object.entries(live.stacks).filter(([name, { tags, fleets }]) => {
+    if (fleets !== undefined || failed.has(stackAddress(name)) || !mine(config.project, tags)) return false;
+    const declared = declaredStacks.get(name);
+    if (!declared) return prune && ownerOf(tags) === config.project;
+    return declared.Fleets !== undefined || Boolean(ownRecord(config.project, tags)?.f?.length);
+  });
+  await mapPool(needed, async ([name, stack]) => {
+    try {
+      stack.fleets = await listAssociatedFleets(clients.appstream, name);
+    } catch (error) {
+      fail(stackAddress(name), 'ListAssociatedFleets', error);
+    }
+  });
+}
+
+/** Import reads every stack with its tags and fleets. */
+export const importStacks: NonNullable<KindDefinition['importDescribe']> = async (clients, live, { namePrefix }, fail) => {
+  const stacks = (await listStacks(clients.appstream)).filter((stack) => stack.Name?.startsWith(namePrefix ?? ''));
+  await mapPool(stacks, async (stack) => {
+    try {
+      const [tags, fleets] = await Promise.all([readTags(clients.appstream, stack.Arn!), listAssociatedFleets(clients.appstream, stack.Name!)]);
+      live.stacks[stack.Name!] = { stack, tags, tagSource: 'resource', fleets };
+    } catch (error) {
+      fail(stackAddress(stack.Name!), error);
+    }
+  });
+};

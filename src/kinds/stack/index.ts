@@ -1,0 +1,145 @@
+/**
+ * Stacks: every member of CreateStack, plus fleet associations and tags. Identified by Name;
+ * created, updated in place (UpdateStack, fleet associations, tags) and pruned.
+ */
+import type { Stack } from '@aws-sdk/client-appstream';
+import { asSet, sameValue, userTags } from '../../normalize/values.js';
+import { ownerOf } from '../../shared/ownership.js';
+import { field, itself } from '../../shared/sets.js';
+import { declaredValue, selectedTags, sortedBy } from '../resource.js';
+import type { AttributeTable, KindDefinition, Selection } from '../types.js';
+import { stackAddress } from './live.js';
+import { defaultUserSetting, normalizeStackAttribute, normalizeUserSetting, STACK_ATTRIBUTES, type NormalUserSetting, type StackAttribute } from './normalize.js';
+import { CLEAR, liveStackDigest, liveStackNormal, planDeclaredStack, planStackDeletion } from './plan.js';
+
+/** The reads, with the AppStream client code they need, load when a plan first describes stacks. */
+const reads = () => import('./describe.js');
+
+const ATTRIBUTES: AttributeTable = {
+  ...Object.fromEntries(STACK_ATTRIBUTES.map((attribute) => [attribute, { compare: 'scalar', clear: CLEAR[attribute], impact: 'update' }])),
+  StorageConnectors: { compare: { set: 'ConnectorType' }, clear: CLEAR.StorageConnectors, impact: 'update' },
+  AccessEndpoints: { compare: { set: 'EndpointType' }, clear: CLEAR.AccessEndpoints, impact: 'update' },
+  EmbedHostDomains: { compare: { set: 'itself' }, clear: CLEAR.EmbedHostDomains, impact: 'update' },
+  UserSettings: { compare: { set: 'Action' }, clear: { attribute: 'USER_SETTINGS' }, impact: 'update' },
+  Fleets: { compare: { set: 'itself' }, clear: 'none', impact: 'update' },
+  Tags: { compare: { set: 'itself' }, clear: 'none', impact: 'update' },
+};
+
+/** Attribute values that mean the same as leaving the attribute out. */
+const DEFAULTS: Partial<Record<StackAttribute, unknown>> = { ApplicationSettings: normalizeStackAttribute('ApplicationSettings', undefined) };
+
+export const stackKind: KindDefinition = {
+  name: 'stack',
+  list: 'stacks',
+  noun: 'stack',
+  plural: 'stacks',
+  service: 'appstream',
+  identity: ['Name'],
+  sets: [
+    { path: ['StorageConnectors'], noun: 'connector type', key: field('ConnectorType') },
+    { path: ['StorageConnectors', '*', 'Domains'], noun: 'domain', key: itself },
+    { path: ['StorageConnectors', '*', 'DomainsRequireAdminConsent'], noun: 'domain', key: itself },
+    { path: ['UserSettings'], noun: 'action', key: field('Action') },
+    { path: ['AccessEndpoints'], noun: 'access endpoint (EndpointType/VpceId)', key: field('EndpointType', 'VpceId') },
+    { path: ['EmbedHostDomains'], noun: 'domain', key: itself },
+    { path: ['ContentRedirection', 'HostToClient', 'AllowedUrls'], noun: 'URL pattern', key: itself },
+    { path: ['ContentRedirection', 'HostToClient', 'DeniedUrls'], noun: 'URL pattern', key: itself },
+    { path: ['AgentAccessConfig', 'Settings'], noun: 'agent action', key: field('AgentAction') },
+    { path: ['Fleets'], noun: 'fleet', key: itself },
+  ],
+  attributes: ATTRIBUTES,
+  emptyLive: () => ({}),
+  describe: {
+    list: async (ctx, onProgress) => (await reads()).listInto(ctx, onProgress),
+    tags: {
+      resourceType: 'appstream:stack',
+      listing: 'account',
+      declared: (config) => config.stacks?.length ?? 0,
+      // Declared stacks, and with prune every other stack (it may be ours to delete).
+      needing: ({ config, live, prune }) => {
+        const declared = new Set((config.stacks ?? []).map((stack) => stack.Name));
+        return Object.entries(live.stacks)
+          .filter(([name]) => prune || declared.has(name))
+          .map(([name, target]) => ({ address: stackAddress(name), arn: target.stack.Arn!, target }));
+      },
+    },
+    details: async (ctx) => (await reads()).readFleets(ctx),
+  },
+
+  plan({ ctx, config, live, wanted, subject, plan }) {
+    const declared = new Set<string>();
+    (config.stacks ?? []).forEach((stack, i) => {
+      const address = stackAddress(stack.Name);
+      declared.add(stack.Name);
+      if (!wanted(address)) return;
+      const found = live.stacks[stack.Name];
+      const normal = found && liveStackNormal(found);
+      const at = subject(address, `/stacks/${i}`, () => (found ? liveStackDigest(found, normal) : null));
+      plan(at, () => planDeclaredStack(ctx, stack, found, at, normal));
+    });
+    // Prune deletes only what carries this project's owner tag; nothing unowned is ever touched.
+    if (!ctx.prune) return;
+    for (const [name, stack] of Object.entries(live.stacks)) {
+      const address = stackAddress(name);
+      if (declared.has(name) || ownerOf(stack.tags) !== config.project || !wanted(address)) continue;
+      const at = subject(address, undefined, () => liveStackDigest(stack));
+      plan(at, () => planStackDeletion(stack, at));
+    }
+  },
+
+  liveDigests: (live) => new Map(Object.entries(live.stacks).map(([name, stack]) => [stackAddress(name), liveStackDigest(stack)])),
+
+  declaredValues: (resource) => {
+    const stack = resource as Record<string, unknown> & { UserSettings?: NormalUserSetting[] | null; Fleets?: string[] | null; Tags?: Record<string, string> | null };
+    return {
+      ...Object.fromEntries(STACK_ATTRIBUTES.map((attribute) => [attribute, declaredValue(stack[attribute], (v) => normalizeStackAttribute(attribute, v))])),
+      UserSettings: declaredValue(stack.UserSettings, (list) => list && Object.fromEntries(list.map(normalizeUserSetting).map((s) => [s.Action, s]))),
+      Fleets: declaredValue(stack.Fleets, (list) => asSet(list)),
+      Tags: declaredValue(stack.Tags, userTags),
+    };
+  },
+
+  importDescribe: async (...args) => (await reads()).importStacks(...args),
+  import(live, { declare, note }) {
+    const stacks: Record<string, unknown>[] = [];
+    for (const { stack, tags, fleets } of sortedBy(Object.values(live.stacks), (s) => s.stack.Name!)) {
+      const address = stackAddress(stack.Name!);
+      for (const error of stack.StackErrors ?? []) note(address, `StackErrors: ${[error.ErrorCode, error.ErrorMessage].filter(Boolean).join(': ')}`);
+      const declared = declare(address, tags, (select) => stackConfig(stack, fleets ?? [], tags ?? {}, select));
+      if (declared) stacks.push(declared);
+    }
+    return stacks;
+  },
+
+  operations: ['CreateStack', 'UpdateStack', 'DeleteStack', 'DescribeStacks', 'AssociateFleet', 'DisassociateFleet', 'TagResource', 'UntagResource'],
+  retry: {
+    // AppStream calls carry no idempotency token: after an attempt that may have reached the server, these mean it did.
+    doneOnResend: { CreateStack: 'ResourceAlreadyExistsException', DeleteStack: 'ResourceNotFoundException' },
+    // A stack just created is briefly unknown to the other calls (AppStream's eventual consistency).
+    visibilityProbe: (address) => ({ operation: 'DescribeStacks', input: { Names: [address.slice('stack/'.length)] } }),
+  },
+};
+
+function stackConfig(stack: Stack, fleets: string[], tags: Record<string, string>, select: Selection): Record<string, unknown> {
+  const declared: Record<string, unknown> = { Name: stack.Name };
+  for (const attribute of STACK_ATTRIBUTES) {
+    const normal = normalizeStackAttribute(attribute, stack[attribute]);
+    if (select.attribute(attribute, normal, DEFAULTS[attribute])) declared[attribute] = normal ?? null;
+  }
+  const settings = sortedBy(stack.UserSettings ?? [], (s) => s.Action!)
+    .map((setting) => normalizeUserSetting({ Action: setting.Action!, Permission: setting.Permission!, MaximumLength: setting.MaximumLength }))
+    .filter((setting) => select.userSetting(setting.Action, sameValue(setting, defaultUserSetting(setting.Action))))
+    .map(declaredUserSetting);
+  if (settings.length) declared.UserSettings = settings;
+  const fleetSet = asSet(fleets);
+  if (fleetSet && select.list('f')) declared.Fleets = fleetSet;
+  const userTagMap = selectedTags(tags, select);
+  if (userTagMap) declared.Tags = userTagMap;
+  return declared;
+}
+
+/** The default clipboard limit is implied; declaring it would only add noise. */
+function declaredUserSetting(setting: NormalUserSetting): NormalUserSetting {
+  const implied = sameValue(normalizeUserSetting({ Action: setting.Action, Permission: setting.Permission }), setting);
+  return implied ? { Action: setting.Action, Permission: setting.Permission } : setting;
+}

@@ -1,0 +1,34 @@
+/** Nimble reads: the streaming images of a studio (tags included in the listing). */
+import { ListStreamingImagesCommand, type NimbleClient, type StreamingImage } from '@aws-sdk/client-nimble';
+import { allPages, mapPool } from '../../aws/paging.js';
+import type { DescribeContext, KindDefinition } from '../types.js';
+import { streamingImageAddress } from './live.js';
+
+/** Deleted images are still listed for a while (so that waiters can see DELETED); they are gone. */
+export async function listStreamingImages(client: NimbleClient, studioId: string): Promise<StreamingImage[]> {
+  const images = await allPages(async (token) => {
+    const page = await client.send(new ListStreamingImagesCommand({ studioId, nextToken: token }));
+    return { items: page.streamingImages, next: page.nextToken };
+  });
+  return images.filter((image) => image.state !== 'DELETED');
+}
+
+/** Studios are known only from the config: a studio none of whose images is declared is not listed (nor pruned). */
+export async function listInto({ config, clients, live, fail }: DescribeContext): Promise<void> {
+  const declared = config.streamingImages ?? [];
+  const studios = [...new Set(declared.map((image) => image.StudioId))];
+  await mapPool(studios, async (studioId) => {
+    try {
+      live.streamingImages[studioId] = await listStreamingImages(clients.nimble, studioId);
+    } catch (error) {
+      for (const image of declared.filter((i) => i.StudioId === studioId)) fail(streamingImageAddress(studioId, image.Name), `ListStreamingImages (${studioId})`, error);
+    }
+  });
+}
+
+/** Import reads the streaming images of the studios it is told. */
+export const importStreamingImages: NonNullable<KindDefinition['importDescribe']> = async (clients, live, { studios, namePrefix }) => {
+  await mapPool(studios, async (studioId) => {
+    live.streamingImages[studioId] = (await listStreamingImages(clients.nimble, studioId)).filter((image) => image.name?.startsWith(namePrefix ?? ''));
+  });
+};

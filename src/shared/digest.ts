@@ -1,0 +1,42 @@
+import { createHash } from 'node:crypto';
+
+/** Hex SHA-256 of a value's canonical JSON (key order never matters), cut to `length` characters. */
+export function digest(value: unknown, length = 64): string {
+  return createHash('sha256').update(canonicalJson(value)).digest('hex').slice(0, length);
+}
+
+/** The set-like lists of a value as a tree of paths, to know while serializing which lists to sort. */
+export interface SetNode {
+  set?: { key(element: unknown): string | undefined };
+  children: Map<string, SetNode>;
+}
+
+/** JSON with object keys sorted, so equal values give equal text. */
+export function canonicalJson(value: unknown): string {
+  return canonical(value, undefined);
+}
+
+/**
+ * Canonical JSON in one pass; the lists that `sets` marks are sorted by their elements' identity,
+ * then canonical text (each element's own lists sorted first, as its text is built).
+ */
+export function canonical(value: unknown, sets: SetNode | undefined): string {
+  if (typeof value !== 'object' || value === null) return JSON.stringify(value);
+  if (Array.isArray(value)) {
+    const each = sets?.children.get('*');
+    const texts = value.map((element) => canonical(element, each));
+    const set = sets?.set;
+    if (!set) return `[${texts.join(',')}]`;
+    const keyed = value.map((element, i) => ({ key: `${set.key(element) ?? ''}\u0000${texts[i]}`, text: texts[i] }));
+    keyed.sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0));
+    return `[${keyed.map((k) => k.text).join(',')}]`;
+  }
+  const object = value as Record<string, unknown>;
+  let text = '';
+  for (const key of Object.keys(object).sort()) {
+    const member = object[key];
+    if (member === undefined) continue;
+    text += `${text ? ',' : ''}${JSON.stringify(key)}:${canonical(member, sets?.children.get(key))}`;
+  }
+  return `{${text}}`;
+}
