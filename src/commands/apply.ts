@@ -27,6 +27,9 @@ Options:
   -f, --file FILE|DIR    config file or folder, repeatable (default: streamform.yaml)
   -y, --yes              apply without asking (needed when there is no terminal)
       --prune            also delete what this project owns but no longer declares
+      --allow-interruption
+                         allow what interrupts users (stopping a running fleet,
+                         replacing a builder); without it such a plan is refused
       --concurrency N    resources applied at the same time (default ${DEFAULT_CONCURRENCY})
       --format text|json plain lines, or one JSON object per event
       --endpoint URL     one endpoint for every service (e.g. the emulator)
@@ -42,6 +45,7 @@ type Format = (typeof FORMATS)[number];
 
 interface Settings {
   yes: boolean;
+  allowInterruption: boolean;
   prune: boolean;
   concurrency?: number;
   format?: Format;
@@ -57,6 +61,7 @@ export async function run(argv: string[]): Promise<number> {
       ...awsOptions,
       yes: { type: 'boolean', short: 'y' },
       prune: { type: 'boolean' },
+      'allow-interruption': { type: 'boolean' },
       concurrency: { type: 'string' },
       format: { type: 'string' },
     },
@@ -69,6 +74,7 @@ export async function run(argv: string[]): Promise<number> {
   if (positionals.length > 1) throw new UserError(`apply: one plan file at most, got ${positionals.length} (${positionals.join(', ')})`);
   const settings: Settings = {
     yes: values.yes ?? false,
+    allowInterruption: values['allow-interruption'] ?? false,
     prune: values.prune ?? false,
     concurrency: numberFlag('apply', 'concurrency', values.concurrency, 1, 64),
     format: choiceFlag('apply', 'format', values.format, FORMATS),
@@ -173,6 +179,12 @@ function refusalOf(plan: Plan, settings: Settings): number | undefined {
     // The text plan already ends with "No changes."; JSON output stays free of prose.
     if (settings.format === 'json') note('No changes.');
     return 0;
+  }
+  const interrupting = plan.changes.filter((change) => change.interruption);
+  if (interrupting.length && !settings.allowInterruption) {
+    const [first] = interrupting;
+    const more = interrupting.length > 1 ? ` and ${interrupting.length - 1} more` : '';
+    throw new UserError(`apply: the plan interrupts users (${first.address}: ${first.interruption}${more}); nothing was applied; run again with --allow-interruption to do it`);
   }
   return undefined;
 }

@@ -60,7 +60,8 @@ export function callText(call: PlannedCall, idWidth: number): string {
 /** Rows for one resource: its reason as a comment, then every attribute change; `width` is the room for a depth-0 row's text. */
 export function changeRows(change: ResourceChange, width: number): Row[] {
   const reason: Row[] = change.reason ? [{ sign: ' ', depth: 0, text: `# ${change.reason}` }] : [];
-  return reason.concat(change.diffs.flatMap((diff) => diffRows(diff, width)));
+  const interruption: Row[] = change.interruption ? [{ sign: ' ', depth: 0, text: `# interrupts users: ${change.interruption}` }] : [];
+  return [...reason, ...interruption, ...change.diffs.flatMap((diff) => diffRows(diff, width))];
 }
 
 /** What a reviewer must not miss about an attribute's change, beside it. */

@@ -159,6 +159,7 @@ const readChange = object<ResourceChange>({
   reason: optional(string),
   reasonCode: oneOf(...REASON_CODES),
   dependsOn: arrayOf(string),
+  interruption: optional(string),
   diffs: arrayOf(readDiff),
   source: optional(readSource),
   liveDigest: nullable(string),

@@ -131,6 +131,12 @@ function headBlock(plan: Plan, changes: ResourceChange[], diagnostics: Diagnosti
     }
     if (destructive.length > WARNING_LIST_LIMIT) lines.push(`> - … and ${destructive.length - WARNING_LIST_LIMIT} more`);
   }
+  const interrupting = changes.filter((change) => change.interruption);
+  if (interrupting.length > 0) {
+    lines.push('', '> [!WARNING]', `> **This plan interrupts users of ${plural(interrupting.length, 'resource')}** (apply needs \`--allow-interruption\`):`);
+    for (const change of interrupting.slice(0, WARNING_LIST_LIMIT)) lines.push(`> - \`${change.address}\`: ${escapeMarkdown(change.interruption!)}`);
+    if (interrupting.length > WARNING_LIST_LIMIT) lines.push(`> - … and ${interrupting.length - WARNING_LIST_LIMIT} more`);
+  }
   return lines.join('\n');
 }
 

@@ -64,6 +64,11 @@ export interface ResourceChange {
   reasonCode: ReasonCode;
   /** Addresses of the plan's resources this one depends on: created before it, deleted after it. */
   dependsOn: string[];
+  /**
+   * What applying the change does to people using the resource ("stops fleet design: ends its 3
+   * active sessions"). Apply does it only with --allow-interruption, or after interactive approval.
+   */
+  interruption?: string;
   diffs: AttributeDiff[];
   source?: SourceLocation;
   /**
