@@ -356,7 +356,8 @@ function updateFleet(input: Json, { store }: Context): Json {
   if (isSet(input.ImageName) && isSet(input.ImageArn)) throw invalidCombination('Specify either ImageName or ImageArn, not both.');
   const capacity = (input.ComputeCapacity as Capacity | undefined) ?? desiredCapacity(fleet);
   const next = updated(fleet, input);
-  checkTypeRules({ ...next, ComputeCapacity: capacity });
+  const image = Object.fromEntries(['ImageName', 'ImageArn'].filter((m) => isSet(input[m])).map((m) => [m, input[m]]));
+  checkTypeRules({ ...next, ComputeCapacity: capacity, ...image });
   if (isSet(input.ImageName) || isSet(input.ImageArn)) setImage(next, imageFor(store, input));
   next.ComputeCapacityStatus = capacityStatus(next, capacity);
   // In place: the record's identity keys its pending transitions.

@@ -354,6 +354,7 @@ describe('UpdateFleet', () => {
     const error = await failure(update({ AttributesToDelete: ['VPC_CONFIGURATION'] }, 'elastic'));
     expect(error).toBeInstanceOf(InvalidParameterCombinationException);
     expect(error!.message).toContain('at least two subnets');
+    await expect(update({ ImageName: 'base' }, 'elastic')).rejects.toBeInstanceOf(InvalidParameterCombinationException);
     expect((await update({ Platform: 'WINDOWS_SERVER_2019', VpcConfig: { SubnetIds: ['subnet-x', 'subnet-y'] } }, 'elastic')).VpcConfig).toEqual({
       SubnetIds: ['subnet-x', 'subnet-y'],
       SecurityGroupIds: ['sg-1'],
