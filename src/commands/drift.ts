@@ -5,14 +5,25 @@ import { useColor } from '../cli/terminal.js';
 import { createClients } from '../aws/clients.js';
 import { configPaths, loadConfig } from '../config/load.js';
 import { describeLive } from '../describe/index.js';
-import { driftAnnotations, driftExitCode, driftFindings, driftLines, driftReport, driftSummary, type DriftReport } from '../drift/report.js';
+import {
+  DEFAULT_FAIL_ON,
+  driftAnnotations,
+  driftExitCode,
+  driftFindings,
+  driftLines,
+  driftReport,
+  driftSummary,
+  FAIL_ON,
+  type DriftReport,
+  type FailOn,
+} from '../drift/report.js';
 import { buildPlan, reportedBy } from '../plan/build.js';
 import { renderPlanJson } from '../render/json.js';
 import { renderPlanMarkdown } from '../render/markdown.js';
 import { renderPlanText } from '../render/text.js';
 
 const HELP = `Usage: streamform drift [-f FILE|DIR]... [--format text|json|markdown|github]
-                       [--report FILE] [--endpoint URL] [--region R] [--profile P]
+                       [--fail-on LIST] [--report FILE] [--endpoint URL] [--region R] [--profile P]
 
 Reports what was changed outside streamform since it last applied the config (the
 plan's changes marked drift, with the calls that would undo them) and health
@@ -24,21 +35,26 @@ Options:
   -f, --file FILE|DIR  the config (repeatable; default streamform.yaml)
   --format FORMAT      text (default), json, markdown, or github: workflow annotations
                        on the YAML line of each drifted attribute
+  --fail-on LIST        what fails the job, comma-separated: drift, errors, warnings,
+                       pending (declared resources not applied, or deleted by hand);
+                       default drift,errors
   --report FILE        also write the Markdown report to FILE (e.g. for a CI artifact)
   --endpoint URL, --region R, --profile P   where to read (the SDK's chain by default)
 
-Exit codes: 0 no drift, 2 drift or warnings found, 1 error (including an error
-found in the account, such as a stack error, as for plan).`;
+Exit codes: 0 nothing that --fail-on names, 2 drift (or warnings, pending changes
+when named), 1 error (including an error found in the account, such as a stack
+error, as for plan).`;
 
 const FORMATS = ['text', 'json', 'markdown', 'github'] as const;
 
 export async function run(argv: string[]): Promise<number> {
-  const { values } = parseFlags('drift', argv, { ...fileOptions, ...awsOptions, format: { type: 'string' }, report: { type: 'string' } });
+  const { values } = parseFlags('drift', argv, { ...fileOptions, ...awsOptions, format: { type: 'string' }, report: { type: 'string' }, 'fail-on': { type: 'string' } });
   if (values.help) {
     process.stdout.write(HELP + '\n');
     return 0;
   }
   const format = choiceFlag('drift', 'format', values.format, FORMATS) ?? 'text';
+  const failOn = failOnFlag(values['fail-on']);
   const loaded = await loadConfig(configPaths('drift', values.file));
   const clients = createClients({ endpoint: values.endpoint, region: values.region ?? loaded.config.region, profile: values.profile });
   // Deleting what is no longer declared comes from the config, never from drift: no prune candidates to read.
@@ -54,7 +70,17 @@ export async function run(argv: string[]): Promise<number> {
   };
   process.stdout.write(outputs[format]());
   if (values.report) await writeReport(values.report, driftMarkdown(report));
-  return driftExitCode(report);
+  return driftExitCode(report, failOn);
+}
+
+function failOnFlag(value: string | undefined): readonly FailOn[] {
+  if (value === undefined) return DEFAULT_FAIL_ON;
+  const reasons = value.split(',').map((reason) => reason.trim());
+  const unknown = reasons.find((reason) => !(FAIL_ON as readonly string[]).includes(reason));
+  if (unknown !== undefined || reasons.length === 0) {
+    throw new UserError(`drift: --fail-on takes a comma-separated list of ${FAIL_ON.join(', ')}, got '${value}'`);
+  }
+  return reasons as FailOn[];
 }
 
 function driftMarkdown(report: DriftReport): string {
@@ -62,9 +88,9 @@ function driftMarkdown(report: DriftReport): string {
 }
 
 function driftJson(report: DriftReport): string {
-  const { plan, pending } = report;
+  const { plan, pending, missing } = report;
   const errors = plan.diagnostics.filter((d) => d.severity === 'error').length;
-  const summary = { drifted: plan.changes.length, errors, warnings: plan.diagnostics.length - errors, pending };
+  const summary = { drifted: plan.changes.length, errors, warnings: plan.diagnostics.length - errors, pending, missing };
   return JSON.stringify({ formatVersion: '1', summary, plan: JSON.parse(renderPlanJson(plan)) }, null, 2) + '\n';
 }
 

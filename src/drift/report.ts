@@ -16,7 +16,14 @@ export interface DriftReport {
   plan: Plan;
   /** Changes that come from the config, not from outside: left to `plan`. */
   pending: number;
+  /** Declared resources that do not exist (never applied, or deleted by hand since): pending creates. */
+  missing: string[];
 }
+
+/** What can make a drift job fail; `--fail-on` picks them (drift and errors unless told). */
+export const FAIL_ON = ['drift', 'errors', 'warnings', 'pending'] as const;
+export type FailOn = (typeof FAIL_ON)[number];
+export const DEFAULT_FAIL_ON: readonly FailOn[] = ['drift', 'errors'];
 
 export function driftReport(plan: Plan): DriftReport {
   const drifted = plan.changes.filter((change) => change.drift);
@@ -25,17 +32,26 @@ export function driftReport(plan: Plan): DriftReport {
   const summary: PlanSummary = { create: 0, update: 0, replace: 0, delete: 0 };
   for (const change of drifted) if (change.action !== 'no-op') summary[change.action]++;
   const pending = plan.changes.filter((change) => !change.drift && (change.action !== 'no-op' || change.adopt)).length;
-  return { plan: { ...plan, changes: drifted, calls, summary }, pending };
+  const missing = plan.changes.filter((change) => change.action === 'create').map((change) => change.address);
+  return { plan: { ...plan, changes: drifted, calls, summary }, pending, missing };
 }
 
-/** 0 clean, 2 drift or warnings found, 1 errors (as for plan: an error diagnostic is an error). */
-export function driftExitCode({ plan }: DriftReport): number {
-  if (hasErrors(plan)) return 1;
-  return plan.changes.length > 0 || plan.diagnostics.length > 0 ? 2 : 0;
+/**
+ * 1 when errors fail the job and there are any (as for plan: an error diagnostic is an error); 2 when
+ * any other finding that `failOn` names is there; else 0.
+ */
+export function driftExitCode({ plan, pending, missing }: DriftReport, failOn: readonly FailOn[] = DEFAULT_FAIL_ON): number {
+  if (failOn.includes('errors') && hasErrors(plan)) return 1;
+  const found: Record<Exclude<FailOn, 'errors'>, boolean> = {
+    drift: plan.changes.length > 0,
+    warnings: plan.diagnostics.some((d) => d.severity === 'warning'),
+    pending: pending > 0 || missing.length > 0,
+  };
+  return failOn.some((reason) => reason !== 'errors' && found[reason]) ? 2 : 0;
 }
 
 /** One line that says what was found. */
-export function driftSummary({ plan, pending }: DriftReport): string {
+export function driftSummary({ plan, pending, missing }: DriftReport): string {
   const errors = plan.diagnostics.filter((d) => d.severity === 'error').length;
   const warnings = plan.diagnostics.length - errors;
   const found = [
@@ -44,7 +60,8 @@ export function driftSummary({ plan, pending }: DriftReport): string {
     warnings && plural(warnings, 'warning'),
   ].filter(Boolean);
   const head = found.length ? `Drift: ${found.join(', ')}.` : 'No drift.';
-  return pending ? `${head} ${plural(pending, 'change')} from the config not applied yet (see 'streamform plan').` : head;
+  const absent = missing.length ? ` ${missing.length === 1 ? '1 declared resource does' : `${missing.length} declared resources do`} not exist (pending create): ${missing.join(', ')}.` : '';
+  return pending ? `${head} ${plural(pending, 'change')} from the config not applied yet (see 'streamform plan').${absent}` : head;
 }
 
 /** One drifted attribute (or a whole resource, when the plan names no attribute) and where the config declares it. */

@@ -98,7 +98,7 @@ describe('streamform drift', () => {
       const json = await runCli(['drift', '-f', config, '--endpoint', emulator.url, '--format', 'json']);
       expect(json.code).toBe(2);
       const parsed = JSON.parse(json.stdout);
-      expect(parsed.summary).toEqual({ drifted: 1, errors: 0, warnings: 0, pending: 0 });
+      expect(parsed.summary).toEqual({ drifted: 1, errors: 0, warnings: 0, pending: 0, missing: [] });
       expect(parsed.plan.changes.map((c: { address: string; drift: boolean }) => [c.address, c.drift])).toEqual([['stack/design', true]]);
       expect(parsed.plan.calls).toEqual([
         expect.objectContaining({ id: 1, operation: 'UpdateStack', input: expect.objectContaining({ Name: 'design', RedirectURL: 'https://intranet.example.com/bye' }) }),
@@ -125,7 +125,7 @@ describe('streamform drift', () => {
     }
   });
 
-  it('reports health problems even without drift: stack errors are errors (exit 1), old base images warnings (exit 2)', async () => {
+  it('reports health problems even without drift: stack errors are errors (exit 1), old base images warnings (exit 2 with --fail-on warnings)', async () => {
     const health = await startTestEmulator({
       state: {
         region: 'us-east-1',
@@ -147,7 +147,10 @@ describe('streamform drift', () => {
         expect.stringMatching(/^::warning file=.*health\.yaml,line=6,col=5,title=image\/old-base::image\/old-base: .*MaxBaseImageAgeDays \(90\)/),
       ]);
       const warningsOnly = driftReport({ ...report.plan, diagnostics: report.plan.diagnostics.filter((d) => d.severity === 'warning') });
-      expect(driftExitCode(warningsOnly)).toBe(2);
+      // A warning (an old base image) keeps a nightly job red only when asked.
+      expect(driftExitCode(warningsOnly)).toBe(0);
+      expect(driftExitCode(warningsOnly, ['drift', 'errors', 'warnings'])).toBe(2);
+      expect(driftExitCode(report, ['drift'])).toBe(0);
     } finally {
       await health.close();
     }
@@ -161,5 +164,26 @@ describe('streamform drift', () => {
     const badFormat = await runCli(['drift', '-f', config, '--format', 'xml']);
     expect(badFormat.code).toBe(1);
     expect(badFormat.stderr).toBe("streamform: drift: --format must be one of text, json, markdown, github, got 'xml'\n");
+  });
+});
+
+describe('drift --fail-on and pending creates', () => {
+  it('reports a declared resource deleted by hand as a pending create, failing only with --fail-on pending', async () => {
+    const dir = tempDir('pending');
+    const emulator = await startTestEmulator({ state: { appstream: { stacks: [{ Name: 'kept', Tags: { 'streamform:project': 'p' } }] } } });
+    try {
+      const file = writeYaml(dir, 'p.yaml', 'version: 1\nproject: p\nstacks:\n  - Name: kept\n  - Name: gone\n');
+      const clean = await runCli(['drift', '-f', file, '--endpoint', emulator.url]);
+      expect(clean.code, clean.stderr).toBe(0);
+      expect(clean.stdout).toContain('1 declared resource does not exist (pending create): stack/gone.');
+      const strict = await runCli(['drift', '-f', file, '--endpoint', emulator.url, '--fail-on', 'drift,errors,pending']);
+      expect(strict.code).toBe(2);
+      const json = JSON.parse((await runCli(['drift', '-f', file, '--endpoint', emulator.url, '--format', 'json'])).stdout) as { summary: { missing: string[] } };
+      expect(json.summary.missing).toEqual(['stack/gone']);
+      const bad = await runCli(['drift', '-f', file, '--endpoint', emulator.url, '--fail-on', 'drift,typos']);
+      expect(bad).toMatchObject({ code: 1, stderr: "streamform: drift: --fail-on takes a comma-separated list of drift, errors, warnings, pending, got 'drift,typos'\n" });
+    } finally {
+      await emulator.close();
+    }
   });
 });
