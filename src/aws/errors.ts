@@ -1,7 +1,7 @@
 /** One line that says what AWS answered, for a diagnostic, an event or the CLI's last words. */
 export function awsErrorMessage(error: unknown): string {
   const err = error as { name?: string; message?: string; $metadata?: { httpStatusCode?: number } };
-  const name = err?.name && err.name !== 'Error' ? err.name : undefined;
+  const name = err?.name && err.name !== 'Error' && err.name !== 'UserError' ? err.name : undefined;
   const message = (err?.message ?? String(error)).split('\n')[0];
   // The HTTP handler names itself in its timeout messages; the user needs only what happened.
   if (name === 'TimeoutError' || name === 'AbortError') return message.replace(/^@smithy\/[\w-]+ - \[\w+\] /, '');
@@ -11,6 +11,10 @@ export function awsErrorMessage(error: unknown): string {
   // The SDK's name for an answer it cannot read as an AWS error: something else answers at the endpoint.
   const status = err?.$metadata?.httpStatusCode;
   if (message === 'UnknownError' && status !== undefined) return `the endpoint answered HTTP ${status}, which is not an AWS error response; is the endpoint right?`;
+  // A JSON answer that does not parse (answers of other media types are refused before, in clients.ts).
+  if (name === 'SyntaxError' && (error as { $response?: unknown }).$response !== undefined) {
+    return `the endpoint answered HTTP ${status ?? (error as { $response: { statusCode?: number } }).$response.statusCode} with a body that is not valid JSON (${message}); is the endpoint right?`;
+  }
   return name && !message.startsWith(name) ? `${name}: ${message}` : message;
 }
 

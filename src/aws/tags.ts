@@ -6,6 +6,7 @@
  */
 import { ListTagsForResourceCommand, type AppStreamClient } from '@aws-sdk/client-appstream';
 import { GetResourcesCommand, type ResourceGroupsTaggingAPIClient } from '@aws-sdk/client-resource-groups-tagging-api';
+import { pageTokens } from './paging.js';
 
 export type Tags = Record<string, string>;
 export type TagReader = 'bulk' | 'per-resource';
@@ -46,13 +47,14 @@ export async function readTagsInBulk(
   const byArn = new Map<string, Tags>();
   let types: string[] | undefined;
   let token: string | undefined;
+  const tokens = pageTokens('GetResources', 'PaginationToken');
   for (let pagesRead = 0; pagesRead === 0 || token; pagesRead++) {
     if (!(await proceed(pagesRead))) return undefined;
     types ??= resourceTypes();
     if (types.length === 0) return byArn;
     const page = await client.send(new GetResourcesCommand({ ResourceTypeFilters: types, ResourcesPerPage: RESOURCES_PER_PAGE, PaginationToken: token }));
     for (const m of page.ResourceTagMappingList ?? []) byArn.set(m.ResourceARN ?? '', Object.fromEntries((m.Tags ?? []).map((t) => [t.Key ?? '', t.Value ?? ''])));
-    token = page.PaginationToken || undefined;
+    token = tokens.next(page.PaginationToken);
   }
   return byArn;
 }

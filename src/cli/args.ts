@@ -20,8 +20,9 @@ export const fileOptions = {
  * (the returned values carry `help`).
  */
 export function parseFlags<O extends Options>(command: string, argv: string[], options: O, allowPositionals = false) {
+  let parsed;
   try {
-    return parseArgs({
+    parsed = parseArgs({
       args: argv,
       options: { ...options, help: { type: 'boolean', short: 'h' } },
       allowPositionals,
@@ -31,13 +32,38 @@ export function parseFlags<O extends Options>(command: string, argv: string[], o
     const message = (error as Error).message.split('\n')[0].replace(/\. To specify a positional.*$/, '');
     throw new UserError(`${command}: ${message} (see 'streamform ${command} --help')`);
   }
+  // With --help, the command prints its usage whatever the other values are.
+  const values = parsed.values as Record<string, unknown>;
+  if (!values.help) checkValues(command, values);
+  return parsed;
 }
+
+/** The config schema's pattern for a region (us-east-1, eu-west-2, us-gov-west-1, ...). */
+const REGION = /^[a-z]{2}(-[a-z]+)+-\d+$/;
+
+/**
+ * An empty value (`--region ''`, often an unset shell variable) is never what was meant: refused
+ * for every flag, rather than read as "unset" or as a file named ''.
+ */
+function checkValues(command: string, values: Record<string, unknown>): void {
+  for (const [flag, value] of Object.entries(values)) {
+    for (const one of Array.isArray(value) ? value : [value]) {
+      if (one === '') throw new UserError(`${command}: --${flag} needs a value, got an empty one`);
+    }
+  }
+  const region = values.region;
+  if (typeof region === 'string' && !REGION.test(region)) throw new UserError(`${command}: --region must be a region name such as us-east-1, got '${region}'`);
+}
+
+/** Plain decimal notation only: 1e1, 0x10, ' 5' and 5. are slips, not numbers a user means. */
+const INTEGER = /^-?\d+$/;
+const DECIMAL = /^-?(\d+(\.\d+)?|\.\d+)$/;
 
 /** Parses a flag value that must be a number within bounds. */
 export function numberFlag(command: string, flag: string, value: string | undefined, min: number, max: number, integer = true): number | undefined {
   if (value === undefined) return undefined;
   const n = Number(value);
-  if (value.trim() === '' || !Number.isFinite(n) || n < min || n > max || (integer && !Number.isInteger(n))) {
+  if (!(integer ? INTEGER : DECIMAL).test(value) || n < min || n > max) {
     throw new UserError(`${command}: --${flag} must be ${integer ? 'an integer' : 'a number'} from ${min} to ${max}, got '${value}'`);
   }
   return n;

@@ -1,4 +1,3 @@
-import { readFile } from 'node:fs/promises';
 import { applyPlan, createApplyClients, DEFAULT_CONCURRENCY, exitCodeFor } from '../apply/applier.js';
 import type { ApplyEvent, ApplySummary } from '../apply/events.js';
 import { jsonReporter, textReporter, type ReportOutput } from '../apply/report.js';
@@ -6,6 +5,7 @@ import { awsOptions, choiceFlag, fileOptions, numberFlag, parseFlags } from '../
 import { UserError } from '../shared/errors.js';
 import { isInteractive, useColor } from '../cli/terminal.js';
 import { createClients, destroyClients, type AwsClients, type AwsTarget } from '../aws/clients.js';
+import { megabytes, readBounded } from '../config/files.js';
 import { configPaths, loadConfig } from '../config/load.js';
 import type { LoadedConfig } from '../config/types.js';
 import { describeLive, type LiveState } from '../describe/index.js';
@@ -43,6 +43,9 @@ new calls and lets those in flight finish; a second Ctrl-C exits at once (130).`
 
 const FORMATS = ['text', 'json'] as const;
 type Format = (typeof FORMATS)[number];
+
+/** Far above any real plan; a larger file is refused before it is read into memory. */
+const MAX_PLAN_BYTES = 50 * 1024 * 1024;
 
 interface Settings {
   yes: boolean;
@@ -199,8 +202,11 @@ async function readPlanFile(path: string): Promise<string> {
   // The likely slip: a config given where a saved plan goes.
   if (/\.ya?ml$/i.test(path)) throw new UserError(`apply: ${path} is a config, not a saved plan; apply a config with 'streamform apply -f ${path}'`);
   try {
-    return await readFile(path, 'utf8');
+    const bytes = await readBounded(path, MAX_PLAN_BYTES);
+    if (typeof bytes === 'number') throw new UserError(`apply: plan file ${path} is ${megabytes(bytes)}; the limit is ${megabytes(MAX_PLAN_BYTES)}`);
+    return Buffer.from(bytes).toString('utf8');
   } catch (error) {
+    if (error instanceof UserError) throw error;
     const code = (error as NodeJS.ErrnoException).code;
     throw new UserError(`apply: cannot read plan file ${path}: ${code === 'ENOENT' ? 'no such file' : code === 'EISDIR' ? 'it is a folder (use -f for a config folder)' : (error as Error).message}`);
   }

@@ -1,10 +1,11 @@
 import { existsSync } from 'node:fs';
-import { readdir, readFile, stat } from 'node:fs/promises';
+import { readdir, stat } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { KINDS } from '../kinds/index.js';
 import { UserError } from '../shared/errors.js';
 import type { SourceLocation } from '../shared/plan.js';
 import { ConfigError, type ConfigDiagnostic, type Problem } from './diagnostics.js';
+import { megabytes, readBounded, sizesOf } from './files.js';
 import { pointerOf, segmentsOf } from './pointer.js';
 import { ruleProblems } from './rules.js';
 import { schemaProblems } from './schema.js';
@@ -27,6 +28,8 @@ const SHARED_SETTINGS = ['version', 'project', 'region', 'prune'] as const;
 
 /** Files larger than this are refused unread. */
 export const MAX_FILE_BYTES = 5 * 1024 * 1024;
+/** All the files of a config together. */
+export const MAX_CONFIG_BYTES = 20 * 1024 * 1024;
 
 interface Source {
   file: string;
@@ -88,13 +91,19 @@ async function expand(paths: string[]): Promise<string[]> {
     }
   }
   const seen = new Set<string>();
-  return files.filter((file) => !seen.has(resolve(file)) && seen.add(resolve(file)));
+  const unique = files.filter((file) => !seen.has(resolve(file)) && seen.add(resolve(file)));
+  // Files over the limit of one file are not read (and each says so); the others must fit together.
+  const total = (await sizesOf(unique)).filter((size) => size <= MAX_FILE_BYTES).reduce((sum, size) => sum + size, 0);
+  if (total > MAX_CONFIG_BYTES) {
+    throw new UserError(`the config's ${unique.length.toLocaleString('en-US')} files hold ${megabytes(total)} together; the limit is ${megabytes(MAX_CONFIG_BYTES)}`);
+  }
+  return unique;
 }
 
 async function read(file: string): Promise<Source> {
   const bytes = await readLimited(file);
   if (typeof bytes === 'number') {
-    const message = `file is ${(bytes / 1024 / 1024).toFixed(1)} MB; the limit is ${MAX_FILE_BYTES / 1024 / 1024} MB`;
+    const message = `file is ${megabytes(bytes)}; the limit is ${megabytes(MAX_FILE_BYTES)}`;
     return { file, problems: [{ pointer: '', message }] };
   }
   const yaml = new YamlFile(bytes);
@@ -107,8 +116,7 @@ async function read(file: string): Promise<Source> {
 /** The file's bytes, or its size when it is too large to read. */
 async function readLimited(file: string): Promise<Uint8Array | number> {
   try {
-    const { size } = await stat(file);
-    return size > MAX_FILE_BYTES ? size : await readFile(file);
+    return await readBounded(file, MAX_FILE_BYTES);
   } catch (error) {
     throw new UserError(`${file}: cannot read it (${(error as NodeJS.ErrnoException).code ?? (error as Error).message})`);
   }

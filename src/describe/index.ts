@@ -54,11 +54,6 @@ export async function describeLive(config: Config, clients: AwsClients, options:
     fail: (address, operation, error) => live.errors.push({ address, message: `${operation} failed: ${awsErrorMessage(error)}` }),
     readTags: async () => [],
   };
-  // The account binds the plan: a saved plan is applied only where it was made.
-  const identity = clients.sts.send(new GetCallerIdentityCommand({})).then(
-    ({ Account }) => Account,
-    () => undefined,
-  );
   const kinds = KINDS.filter((kind) => needed(kind, config, options.prune));
   const progress = new Map<KindDefinition, number>();
   const listings = kinds.map((kind) => kind.describe.list(ctx, (listed) => progress.set(kind, listed)));
@@ -86,7 +81,7 @@ export async function describeLive(config: Config, clients: AwsClients, options:
     await readEach(ctx, confirm);
     await Promise.all(kinds.map((kind) => kind.describe.details?.(ctx)));
   }
-  const account = await identity;
+  const account = accountOf(live) ?? (await callerAccount(clients));
   if (account) live.account = account;
   return live;
 }
@@ -150,6 +145,8 @@ function sharedTagReader(
         return undefined;
       })
     : Promise.resolve(undefined);
+  // A listing may fail first and end the plan before anyone waits for the bulk read: not an unhandled rejection.
+  bulk.catch(() => undefined);
   return async (resources) => {
     const byArn = await bulk;
     if (!byArn) {
@@ -180,4 +177,20 @@ function worthReporting(live: LiveState, reported: NonNullable<DescribeOptions['
   const failed = new Set(live.errors.map((e) => e.address));
   const shown = reported(live, new Set(bulkTagged.map((r) => r.address)));
   return bulkTagged.filter((r) => shown.has(r.address) && !failed.has(r.address));
+}
+
+/** The account, read from a listed stack's ARN: the credentials reach it. */
+function accountOf(live: LiveState): string | undefined {
+  for (const { stack } of Object.values(live.stacks)) if (stack.Arn) return stack.Arn.split(':')[4] || undefined;
+  return undefined;
+}
+
+/** An account with no stack to read it from asks STS; the plan binds a saved plan to it. */
+async function callerAccount(clients: AwsClients): Promise<string | undefined> {
+  try {
+    return (await clients.sts.send(new GetCallerIdentityCommand({}))).Account;
+  } catch {
+    // Unknown: a saved plan without an account is refused by apply, and a plan is still shown.
+    return undefined;
+  }
 }

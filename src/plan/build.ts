@@ -101,7 +101,7 @@ function assemble(
   const { calls, diagnostics } = sequence(byAddress);
   const summary: PlanSummary = { create: 0, update: 0, replace: 0, delete: 0 };
   for (const { change } of resources) if (change.action !== 'no-op') summary[change.action]++;
-  const account = live.account ?? accountOf(live);
+  const { account } = live;
   return {
     formatVersion: PLAN_FORMAT_VERSION,
     project: ctx.project,
@@ -183,12 +183,6 @@ function levels(nodes: string[], next: (node: string) => string[], cycle: string
   };
   for (const node of nodes) visit(node);
   return level;
-}
-
-/** Without STS's answer, the account read from a stack's ARN (image ARNs of public images carry none). */
-function accountOf(live: LiveState): string | undefined {
-  for (const { stack } of Object.values(live.stacks)) if (stack.Arn) return stack.Arn.split(':')[4] || undefined;
-  return undefined;
 }
 
 function compare(a: string, b: string): number {

@@ -22,6 +22,6 @@ export interface LiveSections {}
 
 export type LiveState = LiveSections & {
   errors: DescribeError[];
-  /** The account the credentials reach (STS GetCallerIdentity); undefined when it could not be told. */
+  /** The account the credentials reach (a listed ARN's, else STS GetCallerIdentity's); undefined when it could not be told. */
   account?: string;
 };

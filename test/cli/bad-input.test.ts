@@ -5,11 +5,11 @@
  */
 import { execFile } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { startTestEmulator, type TestEmulator } from '../helpers/emulator.js';
+import { closedPort } from '../robustness/fake-server.js';
 
 const CLI = resolve('dist/src/cli/main.js');
 /** Every command, loaded as the dispatcher loads it. */
@@ -41,15 +41,6 @@ function run(args: string[]): Promise<Result> {
       done({ code: error ? ((error as { code?: number }).code ?? null) : 0, stdout, stderr });
     });
   });
-}
-
-/** A loopback port nothing listens on: bound, then released. */
-async function closedPort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((ready) => server.listen(0, '127.0.0.1', ready));
-  const { port } = server.address() as { port: number };
-  await new Promise((closed) => server.close(closed));
-  return port;
 }
 
 const CONFIG = 'version: 1\nproject: cli-test\nregion: us-east-1\nstacks:\n  - Name: design\n';
@@ -126,6 +117,13 @@ describe('bad input', () => {
     ['an unknown flag', () => ['plan', '--dry-run'], /^streamform: plan: Unknown option '--dry-run' \(see 'streamform plan --help'\)$/],
     ['a flag without its value', () => ['apply', '-f'], /^streamform: apply: Option '-f, --file <value>' argument missing/],
     ['a bad number', () => ['apply', '--concurrency', 'many', '--yes'], /^streamform: apply: --concurrency must be an integer from 1 to 64, got 'many'$/],
+    ['a number in exponent notation', () => ['apply', '--concurrency', '1e1', '--yes'], /^streamform: apply: --concurrency must be an integer from 1 to 64, got '1e1'$/],
+    ['a fraction for a count', () => ['apply', '--concurrency', '2.5', '--yes'], /^streamform: apply: --concurrency must be an integer from 1 to 64, got '2\.5'$/],
+    ['a count out of range', () => ['apply', '--concurrency', '65', '--yes'], /^streamform: apply: --concurrency must be an integer from 1 to 64, got '65'$/],
+    ['a rate in exponent notation', () => ['emulator', '--throttle-rate', '1e-1'], /^streamform: emulator: --throttle-rate must be a number from 0 to 1, got '1e-1'$/],
+    ['an empty region', () => ['plan', '--region', ''], /^streamform: plan: --region needs a value, got an empty one$/],
+    ['a region that is not a region name', () => ['drift', '--region', 'US East'], /^streamform: drift: --region must be a region name such as us-east-1, got 'US East'$/],
+    ['an empty file name', () => ['validate', '-f', ''], /^streamform: validate: --file needs a value, got an empty one$/],
     ['a bad choice', () => ['drift', '--format', 'html'], /^streamform: drift: --format must be one of text, json, markdown, github, got 'html'$/],
     ['a missing config', () => ['drift', '-f', 'nope.yaml'], /^streamform: nope\.yaml: no such file or folder$/],
     ['a missing plan file', () => ['apply', 'nope.json'], /^streamform: apply: cannot read plan file nope\.json: no such file$/],

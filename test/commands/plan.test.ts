@@ -181,9 +181,10 @@ describe('streamform plan', () => {
   it('turns an AWS error into one line on stderr, without a stack trace', async () => {
     const throttling = await startTestEmulator({ throttleRate: 1 });
     try {
-      const result = await streamform(['plan', '-f', 'studio.yaml', '--endpoint', throttling.url]);
+      // Two attempts: reads retry as apply does (10 attempts, backoff up to 20 s), and say so.
+      const result = await streamform(['plan', '-f', 'studio.yaml', '--endpoint', throttling.url], { AWS_MAX_ATTEMPTS: '2' });
       expect(result.code, result.stderr).toBe(1);
-      expect(result.stderr).toMatch(/^streamform: .*Throttl.*\n$/);
+      expect(result.stderr).toMatch(/^streamform: retrying DescribeStacks \(ThrottlingException\), attempt 2 of 2 in \d+\.\d s\nstreamform: .*Throttl.*\n$/);
     } finally {
       await throttling.close();
     }

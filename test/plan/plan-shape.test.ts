@@ -49,6 +49,8 @@ describe('the plan', () => {
 
   test('carries the project, config digest and files, target and time, and is plain JSON', () => {
     const { cfg, live } = mixedAccount();
+    // Describe tells the account (from a listed ARN, else STS); the plan carries it.
+    live.account = '123456789012';
     const plan = planOf(cfg, live);
     expect(plan).toMatchObject({
       formatVersion: '2',
