@@ -5,7 +5,8 @@
  * dependencies come from npm's cache when it has them (`--prefer-offline`), else the registry.
  */
 import { execFile, execFileSync, spawn, type ChildProcess } from 'node:child_process';
-import { copyFileSync, existsSync, lstatSync, mkdirSync, mkdtempSync, readFileSync, realpathSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { copyFileSync, existsSync, lstatSync, mkdirSync, mkdtempSync, readFileSync, realpathSync, symlinkSync, writeFileSync } from 'node:fs';
+import { rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -101,8 +102,9 @@ afterAll(async () => {
     emulatorProcess.kill('SIGTERM');
     await exited;
   }
-  if (work) rmSync(work, { recursive: true, force: true });
-});
+  // The installed package is a few thousand files: removing them takes a while on a busy disk.
+  if (work) await rm(work, { recursive: true, force: true });
+}, 120_000);
 
 describe('the package', () => {
   it('holds the program, what it reads at run time, the licence and the docs, and no sources or tests', () => {
