@@ -5,11 +5,11 @@
  * github-script ones against an in-memory GitHub API and the shell ones in bash.
  */
 import { execFile } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it } from 'vitest';
 import { loadYaml, PINNED, runStep, usesLines, type Step, type Workflow } from '../packaging/github-actions.js';
 
 const root = join(import.meta.dirname, '..', '..');
@@ -17,6 +17,16 @@ const cli = join(root, 'dist', 'src', 'cli', 'main.js');
 const file = (name: string) => join(root, 'examples', 'ci', name);
 const FILES = ['pull-request.yml', 'apply.yml', 'drift.yml'];
 const load = (name: string) => loadYaml<Workflow>(file(name));
+
+const temporary: string[] = [];
+function temporaryDir(prefix: string): string {
+  const dir = mkdtempSync(join(tmpdir(), prefix));
+  temporary.push(dir);
+  return dir;
+}
+afterAll(() => {
+  for (const dir of temporary) rmSync(dir, { recursive: true, force: true });
+});
 
 /** The current major of each action the workflows use, all on Node 24. */
 const MAJORS: Record<string, string> = {
@@ -164,7 +174,7 @@ describe('pull-request.yml', () => {
   });
 
   it('compares a pull request that adds the config with an empty config of its project', async () => {
-    const dir = mkdtempSync(join(tmpdir(), 'streamform-fork-'));
+    const dir = temporaryDir('streamform-fork-');
     mkdirSync(join(dir, 'base'));
     mkdirSync(join(dir, 'head', 'streamform'), { recursive: true });
     writeFileSync(join(dir, 'head', 'streamform', 'studio.yaml'), 'version: 1\nproject: "new: studio"\nstacks:\n  - Name: design\n');
@@ -194,7 +204,7 @@ describe('pull-request.yml', () => {
     const marker = '<!-- streamform:pull-request config=streamform -->';
 
     async function post(github: FakeGitHub, files: Record<string, string>, env: Record<string, string>) {
-      const dir = mkdtempSync(join(tmpdir(), 'streamform-comment-'));
+      const dir = temporaryDir('streamform-comment-');
       for (const [name, text] of Object.entries(files)) writeFileSync(join(dir, name), text);
       const fs = {
         existsSync: (path: string) => existsSync(join(dir, path)),

@@ -4,7 +4,7 @@
  * the way the runner runs them (`bash --noprofile --norc -eo pipefail FILE`).
  */
 import { execFile } from 'node:child_process';
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { parse } from 'yaml';
@@ -97,7 +97,9 @@ export async function runStep(step: Step, contexts: Contexts, baseEnv: Record<st
       done({ code: error ? Number((error as { code?: number }).code ?? 1) : 0, stdout, stderr });
     });
   });
-  return { code, stdout, stderr, outputs: parseOutputs(readFileSync(output, 'utf8')), path: readFileSync(path, 'utf8').split('\n').filter(Boolean) };
+  const result = { code, stdout, stderr, outputs: parseOutputs(readFileSync(output, 'utf8')), path: readFileSync(path, 'utf8').split('\n').filter(Boolean) };
+  rmSync(files, { recursive: true, force: true });
+  return result;
 }
 
 /** `name=value` lines, and `name<<DELIMITER` blocks. */
