@@ -2,23 +2,11 @@
 // Entry point. Keep imports here minimal: `--version` must start as fast as bare node,
 // so every command (and the AWS SDK, React and Ink behind it) is loaded only when it runs.
 import { createRequire } from 'node:module';
+import { commands } from './commands.js';
 
 // The SDK's notice that its future releases need a newer Node concerns streamform's maintainers
 // (the SDK version is pinned), not the people running a plan.
 process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
-
-type CommandModule = { run(argv: string[]): Promise<number> };
-
-const commands: Record<string, { summary: string; load: () => Promise<CommandModule> }> = {
-  validate: { summary: 'check a config against the schema and rules (no AWS calls)', load: () => import('../commands/validate.js') },
-  plan: { summary: 'show the API calls that would make AWS match the config', load: () => import('../commands/plan.js') },
-  apply: { summary: 'make AWS match the config (or apply a saved plan)', load: () => import('../commands/apply.js') },
-  drift: { summary: 'report changes made outside streamform and health problems', load: () => import('../commands/drift.js') },
-  diff: { summary: 'compare two configs without AWS access', load: () => import('../commands/diff.js') },
-  import: { summary: 'write a config that declares what an account already has', load: () => import('../commands/import.js') },
-  emulator: { summary: 'run the local AppStream 2.0 + Nimble Studio emulator', load: () => import('../commands/emulator.js') },
-  demo: { summary: 'plan and apply an example studio against an in-process emulator', load: () => import('../commands/demo.js') },
-};
 
 function version(): string {
   const require = createRequire(import.meta.url);
@@ -35,6 +23,10 @@ function usage(): string {
     '',
     'Commands:',
     ...lines,
+    '',
+    'Environment:',
+    '  STREAMFORM_CONFIG  config files or folders, separated like PATH: the default of -f',
+    '  STREAMFORM_DEBUG   print a stack trace behind an error',
     '',
     'Run `streamform <command> --help` for the options of a command.',
   ].join('\n');
@@ -57,10 +49,17 @@ async function main(argv: string[]): Promise<number> {
   }
   const command = commands[name];
   if (!command) {
-    process.stderr.write(`streamform: unknown command '${name}' (commands: ${Object.keys(commands).join(', ')})\n`);
+    const { closest } = await import('../config/suggest.js');
+    const guess = closest(name, Object.keys(commands));
+    const hint = guess === undefined ? ` (commands: ${Object.keys(commands).join(', ')})` : `; did you mean '${guess}'?`;
+    process.stderr.write(`streamform: unknown command '${name}'${hint}\n`);
     return 1;
   }
-  return (await command.load()).run(rest);
+  const module = await command.load();
+  const config = process.env.STREAMFORM_CONFIG;
+  if (!config) return module.run(rest);
+  const { withConfigFromEnvironment } = await import('./config-env.js');
+  return module.run(await withConfigFromEnvironment(name, rest, module, config));
 }
 
 /**

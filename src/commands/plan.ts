@@ -4,6 +4,7 @@ import { createClients, destroyClients } from '../aws/clients.js';
 import { awsErrorMessage } from '../aws/errors.js';
 import { awsOptions, choiceFlag, fileOptions, parseFlags } from '../cli/args.js';
 import { UserError } from '../shared/errors.js';
+import { shellWord } from '../cli/shell.js';
 import { isInteractive, useColor } from '../cli/terminal.js';
 import { configPaths, loadConfig } from '../config/load.js';
 import { describeLive } from '../describe/index.js';
@@ -59,7 +60,11 @@ export async function run(argv: string[]): Promise<number> {
   } else {
     process.stdout.write(render(plan, format ?? 'text'));
   }
-  if (values.out !== undefined) writeAtomically(values.out, renderPlanJson(plan), 'plan file');
+  if (values.out !== undefined) {
+    writeAtomically(values.out, renderPlanJson(plan), 'plan file');
+    // What to do with it, for people; a program asking for JSON knows where it saved the plan.
+    if (format !== 'json') process.stderr.write(savedPlanNote(values.out, plan));
+  }
   if (values['comment-file'] !== undefined) writeAtomically(values['comment-file'], renderPlanMarkdown(plan), 'comment file');
 
   if (hasErrors(plan)) return 1;
@@ -92,6 +97,13 @@ function render(plan: Plan, format: Format): string {
     case 'text':
       return renderPlanText(plan, { color: useColor(), width: process.stdout.columns || DEFAULT_WIDTH });
   }
+}
+
+function savedPlanNote(path: string, plan: Plan): string {
+  const apply = `\`streamform apply ${shellWord(path)}\``;
+  if (hasErrors(plan)) return `Saved the plan to ${path}; it has errors, so ${apply} would refuse it\n`;
+  if (!hasChanges(plan)) return `Saved the plan to ${path}; it has no changes to apply\n`;
+  return `Saved the plan to ${path}; run ${apply}\n`;
 }
 
 function isAwsError(error: unknown): boolean {

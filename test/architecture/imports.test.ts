@@ -54,7 +54,9 @@ function valueImports(file: string): string[] {
   return specs.map((spec) => relative(SRC, resolve(dirname(file), spec)));
 }
 
-const folderOf = (path: string) => (path === 'cli/main.ts' ? 'main' : path.split('/')[0]);
+/** The entry point and the command list it dispatches on sit above the commands. */
+const ENTRY = new Set(['cli/main.ts', 'cli/commands.ts']);
+const folderOf = (path: string) => (ENTRY.has(path) ? 'main' : path.split('/')[0]);
 /** "kinds/stack" for a kind's own folder, "kinds" for the registry and what kinds share. */
 const kindFolder = (path: string) => (path.split('/').length > 2 ? path.split('/').slice(0, 2).join('/') : 'kinds');
 
