@@ -68,11 +68,11 @@ export function change(subject: Subject, fields: ChangeFields): ResourceChange {
 }
 
 /** A resource about which nothing is done, with the reason as an error. */
-export function refused(subject: Subject, messages: string[]): ResourcePlan {
+export function refused(subject: Subject, messages: string[], code?: Diagnostic['code']): ResourcePlan {
   return {
     change: change(subject, { action: 'no-op', reasonCode: 'refused' }),
     calls: [],
-    diagnostics: messages.map((message) => ({ severity: 'error', address: subject.address, message, ...(subject.source ? { source: subject.source } : {}) })),
+    diagnostics: messages.map((message) => ({ severity: 'error', address: subject.address, message, ...(subject.source ? { source: subject.source } : {}), ...(code ? { code } : {}) })),
   };
 }
 

@@ -71,7 +71,7 @@ function planResources(config: Config, live: LiveState, ctx: PlanContext, { loca
       },
       plan: (subject, make) => {
         const errors = describeErrors.get(subject.address);
-        resources.push(errors ? refused(subject, errors) : make());
+        resources.push(errors ? refused(subject, errors, 'unread') : make());
       },
     };
     kind.plan(input);
@@ -80,7 +80,7 @@ function planResources(config: Config, live: LiveState, ctx: PlanContext, { loca
   // Problems reading resources the plan does not otherwise mention (e.g. a prune candidate's tags).
   const unplaced: Diagnostic[] = [...describeErrors]
     .filter(([address]) => !planned.has(address) && (!only || only.has(address)))
-    .flatMap(([address, messages]) => messages.map((message): Diagnostic => ({ severity: 'error', address, message })));
+    .flatMap(([address, messages]) => messages.map((message): Diagnostic => ({ severity: 'error', address, message, code: 'unread' })));
   return { resources, unplaced };
 }
 

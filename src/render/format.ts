@@ -29,10 +29,15 @@ export function shownChanges(plan: Plan): ResourceChange[] {
   return plan.changes.filter((change) => change.action !== 'no-op' || change.adopt).sort((a, b) => compare(a.address, b.address));
 }
 
-/** Errors first, then by resource; plan-wide problems before resource ones. */
+/** Errors first, then in file order (file, line, column); plan-wide problems before resource ones. */
 export function sortedDiagnostics(plan: Plan): Diagnostic[] {
   const rank = (d: Diagnostic) => (d.severity === 'error' ? 0 : 1);
-  return [...plan.diagnostics].sort((a, b) => rank(a) - rank(b) || compare(a.address ?? '', b.address ?? ''));
+  const where = (d: Diagnostic) => (d.source ? [d.source.file, d.source.line, d.source.column] : ['', 0, 0]) as [string, number, number];
+  return [...plan.diagnostics].sort((a, b) => {
+    const [fa, la, ca] = where(a);
+    const [fb, lb, cb] = where(b);
+    return rank(a) - rank(b) || Number(a.address !== undefined) - Number(b.address !== undefined) || compare(fa, fb) || la - lb || ca - cb || compare(a.address ?? '', b.address ?? '');
+  });
 }
 
 export function formatLocation(source: SourceLocation): string {

@@ -180,6 +180,7 @@ const readDiagnostic = object<Diagnostic>({
   address: optional(string),
   message: string,
   source: optional(readSource),
+  code: optional(oneOf('unread')),
 });
 
 const readPlan = object<Plan>({

@@ -4,8 +4,8 @@
  * stays under GitHub's size limit: when the plan is too large, the least important parts give way
  * first (the call list, then plain creates and updates, ...) and the comment says so.
  */
-import { hasChanges, type Diagnostic, type Plan, type PlannedCall, type ResourceChange } from '../shared/plan.js';
-import { ACTION_SYMBOL, plural, summaryLine } from '../shared/vocabulary.js';
+import { planVerdict, type Diagnostic, type Plan, type PlannedCall, type ResourceChange } from '../shared/plan.js';
+import { ACTION_SYMBOL, plural } from '../shared/vocabulary.js';
 import { callText, changeMarks, changeRows, DEPTH_INDENT, formatLocation, shownChanges, sortedDiagnostics, targetText, type Row } from './format.js';
 
 /** GitHub refuses issue and pull-request comments longer than this many characters. */
@@ -55,7 +55,7 @@ export function renderPlanMarkdown(plan: Plan, { maxLength = GITHUB_COMMENT_LIMI
   const calls = piece(...(plan.calls.length > 0 ? [callsBlock(plan.calls)] : []));
   const sectionOf = (drift: boolean) => changes.filter((change) => change.drift === drift).map((change) => resources.get(change)!);
 
-  const head = headBlock(plan, changes, diagnostics, kind, summary ?? summaryLine(plan.summary, hasChanges(plan)));
+  const head = headBlock(plan, changes, diagnostics, kind, summary ?? planVerdict(plan));
   const sections: [string, Piece[]][] = [
     ['Errors and warnings', [...notes.values()]],
     ['Changed outside streamform (drift)', sectionOf(true)],

@@ -2,8 +2,8 @@
  * The plan as a reviewer reads it in a terminal or a CI log. Append-only text: colour is ANSI SGR
  * when asked for, and there is never a cursor movement, so logs and pipes stay clean.
  */
-import { hasChanges, type Action, type Diagnostic, type Plan, type PlannedCall, type ResourceChange } from '../shared/plan.js';
-import { ACTION_COLOR, ACTION_SYMBOL, summaryLine } from '../shared/vocabulary.js';
+import { planVerdict, type Action, type Diagnostic, type Plan, type PlannedCall, type ResourceChange } from '../shared/plan.js';
+import { ACTION_COLOR, ACTION_SYMBOL } from '../shared/vocabulary.js';
 import {
   callText,
   changeMarks,
@@ -50,7 +50,7 @@ export function renderPlanText(plan: Plan, { color, width = DEFAULT_WIDTH, title
     changes.length > 0 ? [legend(changes, paint), '', ...changes.flatMap((change) => changeLines(change, width, paint))] : [],
     plan.calls.length > 0 ? ['API calls, in execution order:', ...callLines(plan.calls)] : [],
     [...notes, ...sortedDiagnostics(plan).map((d) => diagnosticLine(d, paint))],
-    [paint(summary ?? summaryLine(plan.summary, hasChanges(plan)), 'bold')],
+    [paint(summary ?? planVerdict(plan), 'bold')],
   ];
   return sections.filter((lines) => lines.length > 0).map((lines) => lines.join('\n')).join('\n\n') + '\n';
 }

@@ -104,6 +104,8 @@ export interface Diagnostic {
   address?: string;
   message: string;
   source?: SourceLocation;
+  /** `unread`: the resource could not be read, so the plan does not know what it would change. */
+  code?: 'unread';
 }
 
 export interface PlanSummary {
@@ -130,6 +132,26 @@ export interface Plan {
 
 export function hasChanges(plan: Plan): boolean {
   return plan.calls.length > 0;
+}
+
+/** The resources the plan could not read: what it says of them is not known. */
+export function unreadAddresses(plan: Plan): string[] {
+  return [...new Set(plan.diagnostics.filter((d) => d.code === 'unread').map((d) => d.address ?? ''))];
+}
+
+/**
+ * The plan's one-line verdict. It never says "No changes." when it does not know: a resource that
+ * could not be read makes it incomplete, and errors are counted.
+ */
+export function planVerdict(plan: Plan): string {
+  const { create, update, replace, delete: remove } = plan.summary;
+  const calls = `${create} to create, ${update} to update, ${replace} to replace, ${remove} to delete`;
+  const unread = unreadAddresses(plan).length;
+  const errors = plan.diagnostics.filter((d) => d.severity === 'error').length;
+  const errorCount = errors === 1 ? '1 error' : `${errors} errors`;
+  if (unread) return `Plan incomplete: ${unread === 1 ? '1 resource' : `${unread} resources`} could not be read${hasChanges(plan) ? `; ${calls}` : ''}.`;
+  if (!hasChanges(plan)) return errors ? `No changes planned; ${errorCount}.` : 'No changes.';
+  return `Plan: ${calls}.`;
 }
 
 export function hasErrors(plan: Plan): boolean {

@@ -2,7 +2,7 @@
  * How plan values, actions and durations read on screen. Kept in one module so the terminal UI
  * and the text renderer can share a single vocabulary.
  */
-import type { Action, PlanSummary } from './plan.js';
+import type { Action } from './plan.js';
 
 export const ACTION_SYMBOL: Record<Action, string> = {
   create: '+',
@@ -23,12 +23,6 @@ export const ACTION_COLOR: Record<Action, string | undefined> = {
 
 /** The state a wait ends on, as the user knows it from the console. */
 export const WAIT_LABEL: Record<string, string> = { StreamingImageReady: 'READY', StreamingImageDeleted: 'DELETED' };
-
-export function summaryLine(summary: PlanSummary, hasCalls: boolean): string {
-  if (!hasCalls) return 'No changes.';
-  const { create, update, replace, delete: remove } = summary;
-  return `Plan: ${create} to create, ${update} to update, ${replace} to replace, ${remove} to delete.`;
-}
 
 /** A value in one line: strings quoted, structures in compact JSON-like form; `null` means cleared. */
 export function formatValue(value: unknown): string {

@@ -1,8 +1,8 @@
 import { Box, Text } from 'ink';
 import type { Plan } from '../shared/plan.js';
-import { hasChanges } from '../shared/plan.js';
+import { planVerdict } from '../shared/plan.js';
 import { targetText } from '../render/format.js';
-import { ACTION_COLOR, ACTION_SYMBOL, plural, summaryLine } from '../shared/vocabulary.js';
+import { ACTION_COLOR, ACTION_SYMBOL, plural } from '../shared/vocabulary.js';
 import type { Line } from './plan-model.js';
 
 const HEADER_HEIGHT = 3;
@@ -41,7 +41,7 @@ export function PlanView({ plan, lines, offset, bodyHeight, prompt = false, show
           ? `   (${offset > 0 ? `↑ ${offset} more` : ''}${offset > 0 && below > 0 ? ', ' : ''}${below > 0 ? `↓ ${below} more` : ''})`
           : ''}
       </Text>
-      <Text bold>{summaryLine(plan.summary, hasChanges(plan))}</Text>
+      <Text bold>{planVerdict(plan)}</Text>
       {prompt && <Text bold>Apply these changes? y/N{answer === undefined ? '' : answer ? ' yes' : ' cancelled'}</Text>}
     </Box>
   );

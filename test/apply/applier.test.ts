@@ -209,7 +209,7 @@ describe('applyPlan', () => {
 
     await emu.close();
     const never = await start({ transitionMs: 60_000 });
-    const slow = await runPlan(create('slow', 'ami-3'), never.url, { waitTimeoutMs: 25 });
+    const slow = await runPlan(create('slow', 'ami-3'), never.url, { waitTimeoutMs: 300 });
     expect(ofType(slow, 'call-failed')[0].error).toEqual({
       name: 'WaitTimeout',
       message: expect.stringMatching(/^gave up after 0 s waiting for streaming image si-\S+ to be READY \(last state: CREATE_IN_PROGRESS\)$/),

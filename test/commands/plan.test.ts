@@ -162,7 +162,7 @@ describe('streamform plan', () => {
     const result = await streamform(['plan', '-f', 'foreign.yaml', '--endpoint', emulator.url, '--detailed-exitcode']);
     expect(result.code, result.stderr).toBe(1);
     expect(result.stdout).toMatch(/error: stack\/finance-desk: .*finance/);
-    expect(result.stdout).toMatch(/\n(No changes\.|Plan: .*)\n$/);
+    expect(result.stdout).toMatch(/\n(No changes planned; 1 error\.|Plan: .*)\n$/);
   });
 
   it('prints every config problem as file:line:column: path: message and exits 1', async () => {

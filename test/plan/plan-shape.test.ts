@@ -88,7 +88,7 @@ describe('the plan', () => {
     live.stacks.other = liveStack('other');
     live.errors.push({ address: 'stack/other', message: 'ListTagsForResource failed: AccessDeniedException: no' });
     const plan = planOf(config(), live, { prune: true });
-    expect(plan.diagnostics).toEqual([{ severity: 'error', address: 'stack/other', message: 'ListTagsForResource failed: AccessDeniedException: no' }]);
+    expect(plan.diagnostics).toEqual([{ severity: 'error', address: 'stack/other', message: 'ListTagsForResource failed: AccessDeniedException: no', code: 'unread' }]);
   });
 
   test('streamform\'s own tags never appear as user diffs', () => {

@@ -74,8 +74,27 @@ describe('renderPlanText', () => {
       'a.yaml:4:3: error: stack/x: StackErrors: STORAGE_CONNECTOR_ERROR',
       'warning: image/golden: base image is old',
       '',
-      'No changes.',
+      // Never "No changes." when there are errors: the plan does not know what they hide.
+      'No changes planned; 1 error.',
       '',
     ]);
+  });
+
+  it('says a plan is incomplete when a resource could not be read, never "No changes."', () => {
+    const p = plan({ diagnostics: [{ severity: 'error', address: 'stack/x', message: 'ListTagsForResource failed: ThrottlingException', code: 'unread' }] });
+    expect(renderPlanText(p, { color: false }).trimEnd().split('\n').at(-1)).toBe('Plan incomplete: 1 resource could not be read.');
+  });
+
+  it('lists errors in file order', () => {
+    const at = (file: string, line: number) => ({ file, line, column: 5 });
+    const p = plan({
+      diagnostics: [
+        { severity: 'error', address: 'stack/c', message: 'third', source: at('b.yaml', 2) },
+        { severity: 'error', address: 'stack/a', message: 'second', source: at('a.yaml', 9) },
+        { severity: 'error', address: 'stack/b', message: 'first', source: at('a.yaml', 3) },
+      ],
+    });
+    const lines = renderPlanText(p, { color: false }).split('\n').filter((line) => line.includes('error:'));
+    expect(lines.map((line) => line.split(': ').at(-1))).toEqual(['first', 'second', 'third']);
   });
 });
