@@ -1,8 +1,9 @@
 import { setTimeout as sleep } from 'node:timers/promises';
-import { AppStreamClient } from '@aws-sdk/client-appstream';
-import { NimbleClient } from '@aws-sdk/client-nimble';
-import { ResourceGroupsTaggingAPIClient } from '@aws-sdk/client-resource-groups-tagging-api';
-import { STSClient } from '@aws-sdk/client-sts';
+import { createRequire } from 'node:module';
+import type { AppStreamClient } from '@aws-sdk/client-appstream';
+import type { NimbleClient } from '@aws-sdk/client-nimble';
+import type { ResourceGroupsTaggingAPIClient } from '@aws-sdk/client-resource-groups-tagging-api';
+import type { STSClient } from '@aws-sdk/client-sts';
 import { toEndpointV1 } from '@smithy/core/endpoints';
 import { awsErrorMessage } from './errors.js';
 import { backoffDelay, DEFAULT_RETRY, isThrottlingError, isTransientError, type RetryPolicy } from './retry.js';
@@ -30,11 +31,13 @@ export interface CallRetry {
 }
 
 export interface AwsClients {
-  appstream: AppStreamClient;
-  nimble: NimbleClient;
-  tagging: ResourceGroupsTaggingAPIClient;
+  readonly appstream: AppStreamClient;
+  readonly nimble: NimbleClient;
+  readonly tagging: ResourceGroupsTaggingAPIClient;
   /** Tells which account the credentials reach, so that a plan is bound to it. */
-  sts: STSClient;
+  readonly sts: STSClient;
+  /** Closes the connections of the clients made so far. */
+  destroy(): void;
   /** Known once a call has been made, unless the target names it. */
   readonly region: string;
   endpoint?: string;
@@ -87,15 +90,33 @@ export function createClients(target: AwsTarget = {}): AwsClients {
     timeoutMs: target.requestTimeoutMs ?? REQUEST_TIMEOUT_MS,
     fixedEndpoint: target.endpoint !== undefined,
   };
-  const appstream = withStreamformMiddleware(new AppStreamClient(common), 'appstream', calls);
-  const nimble = withStreamformMiddleware(new NimbleClient(common), 'nimble', calls);
-  const tagging = withStreamformMiddleware(new ResourceGroupsTaggingAPIClient(common), 'tagging', calls);
-  const sts = withStreamformMiddleware(new STSClient(common), 'sts', calls);
+  const made = new Map<Service, Client & { destroy(): void }>();
+  // Each client, and its SDK's code, is loaded on first use: a config of stacks alone never loads Nimble's or STS's.
+  const client = <C>(service: Service): C => {
+    let instance = made.get(service);
+    if (!instance) {
+      const { module, name } = SDK_CLIENTS[service];
+      const Class = (require(module) as Record<string, new (config: object) => Client & { destroy(): void }>)[name];
+      made.set(service, (instance = withStreamformMiddleware(new Class(common), service, calls)));
+    }
+    return instance as unknown as C;
+  };
   return {
-    appstream,
-    nimble,
-    tagging,
-    sts,
+    get appstream() {
+      return client<AppStreamClient>('appstream');
+    },
+    get nimble() {
+      return client<NimbleClient>('nimble');
+    },
+    get tagging() {
+      return client<ResourceGroupsTaggingAPIClient>('tagging');
+    },
+    get sts() {
+      return client<STSClient>('sts');
+    },
+    destroy: () => {
+      for (const instance of made.values()) instance.destroy();
+    },
     get region(): string {
       const region = target.region ?? resolved?.region;
       if (region === undefined) throw new Error('the region is known once a call has been made');
@@ -263,5 +284,14 @@ function notAnAwsAnswer(response: Response, url: string): Error | undefined {
 
 /** Closes every client's connections, so that a finished command exits at once. */
 export function destroyClients(clients: AwsClients): void {
-  for (const client of [clients.appstream, clients.nimble, clients.tagging, clients.sts]) client.destroy();
+  clients.destroy();
 }
+
+// The SDK packages are CommonJS (no "exports" map: an ESM import loads the same module), so they can be loaded on demand, synchronously.
+const require = createRequire(import.meta.url);
+const SDK_CLIENTS: Record<Service, { module: string; name: string }> = {
+  appstream: { module: '@aws-sdk/client-appstream', name: 'AppStreamClient' },
+  nimble: { module: '@aws-sdk/client-nimble', name: 'NimbleClient' },
+  tagging: { module: '@aws-sdk/client-resource-groups-tagging-api', name: 'ResourceGroupsTaggingAPIClient' },
+  sts: { module: '@aws-sdk/client-sts', name: 'STSClient' },
+};

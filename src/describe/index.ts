@@ -7,7 +7,6 @@
  * A failure to read one resource is recorded for it; a failure to list what prune and ownership
  * depend on (the account's stacks) ends the plan.
  */
-import { GetCallerIdentityCommand } from '@aws-sdk/client-sts';
 import type { AwsClients } from '../aws/clients.js';
 import { awsErrorMessage } from '../aws/errors.js';
 import { chooseTagReader, isAccessDenied, readTags, readTagsInBulk } from '../aws/tags.js';
@@ -188,6 +187,7 @@ function accountOf(live: LiveState): string | undefined {
 /** An account with no stack to read it from asks STS; the plan binds a saved plan to it. */
 async function callerAccount(clients: AwsClients): Promise<string | undefined> {
   try {
+    const { GetCallerIdentityCommand } = await import('@aws-sdk/client-sts');
     return (await clients.sts.send(new GetCallerIdentityCommand({}))).Account;
   } catch {
     // Unknown: a saved plan without an account is refused by apply, and a plan is still shown.
