@@ -162,11 +162,11 @@ describe('Nimble streaming images', () => {
     expect(plan.diagnostics[0]).toMatchObject({ severity: 'error', address: ADDRESS, message: expect.stringContaining('ambiguous: 2 streaming images named "render" in studio st-1 (si-1, si-2)') });
   });
 
-  test('two owned copies (an interrupted replace) converge: the one with the declared AMI stays, the other is deleted', () => {
+  test('two owned copies (an interrupted replace) converge: the one with the declared AMI stays, and once it is READY the other is deleted', () => {
     const next = { ...render, Ec2ImageId: 'ami-2' };
     const plan = planOf(streaming(next), studioWith(created(render, 'si-1'), created(next, 'si-2', { state: 'CREATE_IN_PROGRESS' })));
-    expect(plan.calls.map((c) => `${c.operation} ${c.input.streamingImageId ?? ''}`)).toEqual(['DeleteStreamingImage si-1']);
-    expect(plan.changes[0]).toMatchObject({ action: 'replace', reason: 'deletes 1 older copy left by an interrupted replace' });
+    expect(plan.calls.map((c) => `${c.operation} ${c.input.streamingImageId ?? ''}`)).toEqual(['GetStreamingImage si-2', 'DeleteStreamingImage si-1']);
+    expect(plan.changes[0]).toMatchObject({ action: 'replace', reason: 'waits for si-2 to be READY, then deletes 1 older copy left by an interrupted replace' });
   });
 
   test('images on their way out, and Amazon\'s own images, do not count', () => {
