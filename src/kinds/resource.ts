@@ -4,7 +4,7 @@ export type { DiffSpec } from '../shared/plan.js';
 import { clean, userTags } from '../normalize/values.js';
 import type { AttributeTable, Selection } from './types.js';
 import { digest } from '../shared/digest.js';
-import { isToolTag, MAX_TAGS, ownerOf, type AppliedRecord } from '../shared/ownership.js';
+import { isToolTag, keptToolTags, MAX_TAG_VALUE, MAX_TAGS, ownerOf, type AppliedRecord } from '../shared/ownership.js';
 import type { Action, Diagnostic, DiffSpec, PlannedCall, ReasonCode, ResourceChange, ResourceKind, Service, SourceLocation } from '../shared/plan.js';
 
 /** A call before it gets its place (id and phase) in the plan. */
@@ -94,7 +94,8 @@ const TAG_MEMBERS: Record<Service, { arn: string; tags: string; keys: string }> 
  * owner and record). The record rides on the last call, so a resource whose earlier call failed
  * keeps its old record. Returns a problem instead when the result would exceed the tag limit.
  */
-export function tagCalls(service: Service, arn: string, live: Record<string, string>, user: TagDelta, tool: Record<string, string>): { calls: CallSpec[]; problem?: string } {
+export function tagCalls(service: Service, arn: string, live: Record<string, string>, user: TagDelta, written: Record<string, string>): { calls: CallSpec[]; problem?: string } {
+  const tool = keptToolTags(live, written);
   const remove = [...user.remove, ...Object.keys(live).filter((key) => isToolTag(key) && !Object.hasOwn(tool, key))];
   const set = { ...user.set, ...Object.fromEntries(Object.entries(tool).filter(([key, value]) => live[key] !== value)) };
   const problem = tagLimitProblem([...Object.keys(live).filter((key) => !remove.includes(key)), ...Object.keys(set)], tool);
@@ -106,11 +107,13 @@ export function tagCalls(service: Service, arn: string, live: Record<string, str
   return { calls };
 }
 
-/** AWS counts every tag but its own (aws:) against the limit of 50. */
+/** AWS counts every tag but its own (aws:) against the limit of 50, and a tag value holds 256 characters. */
 export function tagLimitProblem(keys: string[], tool: Record<string, string>): string | undefined {
   const count = new Set(keys.filter((key) => !key.startsWith('aws:'))).size;
-  return count > MAX_TAGS
-    ? `would carry ${count} tags, more than the ${MAX_TAGS} AWS allows (${Object.keys(tool).length} of them are streamform's own); remove some tags`
+  if (count > MAX_TAGS) return `would carry ${count} tags, more than the ${MAX_TAGS} AWS allows (${Object.keys(tool).length} of them are streamform's own); remove some tags`;
+  const [key, value] = Object.entries(tool).find(([, v]) => v.length > MAX_TAG_VALUE) ?? [];
+  return key
+    ? `streamform's record of what it manages here would be ${value!.length} characters, more than the ${MAX_TAG_VALUE} a tag value may hold (tag ${key}); declare fewer fleets or shares`
     : undefined;
 }
 

@@ -2,10 +2,16 @@
  * What streamform writes on the resources it manages. There is no state file: ownership and the
  * last-applied record live in tags, so any machine can plan, and deleting a resource deletes its state.
  *
- *   streamform:project   = <project>                  owner; prune deletes only what carries this project
- *   streamform:applied   = <base64 JSON record>       split over streamform:applied.1, .2, … when longer
- *                                                     than a tag value may be (256 characters)
+ *   streamform:project   = <project>          owner; prune deletes only what carries this project
+ *   streamform:applied   = <record>           what the last apply managed: always one tag value
+ *
+ * streamform's own tags never cost more than two of the 50 AWS allows. The record is a few bytes
+ * in base64 (format 2, below); a record of the earlier format (base64 JSON split over
+ * streamform:applied, .1, .2, …) is still read, and replaced the next time the record changes.
  */
+import { createHash } from 'node:crypto';
+import appstreamFacts from '../facts/appstream.json' with { type: 'json' };
+
 /** Tag keys streamform reserves for itself; a config may not declare them. */
 export const TOOL_TAG_PREFIX = 'streamform:';
 
@@ -13,18 +19,22 @@ export const OWNER_TAG = `${TOOL_TAG_PREFIX}project`;
 export const RECORD_TAG = `${TOOL_TAG_PREFIX}applied`;
 /** AppStream's limit per resource (the user's tags plus streamform's). */
 export const MAX_TAGS = 50;
-const MAX_TAG_VALUE = 256;
+/** The longest tag value AWS accepts. */
+export const MAX_TAG_VALUE = 256;
 
 /**
- * What streamform applied last, kept short (one tag in the usual case). Only what three-way
- * diffing needs: the things the config managed, so that removing them from the config clears them.
+ * What streamform applied last: only what three-way diffing needs, the things the config managed,
+ * so that removing them from the config clears them.
  */
 export interface AppliedRecord {
   /** Digest of the declared values: equal to the config's digest means "config unchanged since". */
   d: string;
   /** Managed attributes (stack attributes; "Description" for a streaming image). */
   a?: string[];
-  /** Managed user tag keys. */
+  /**
+   * Managed user tag keys. When they are too long to keep by name, the record keeps a short hash of
+   * each, and reads back only those of the resource's own keys that match one.
+   */
   t?: string[];
   /** Managed user-setting actions (stacks). */
   u?: string[];
@@ -40,21 +50,147 @@ export function ownerOf(tags: Record<string, string> | undefined): string | unde
   return tags?.[OWNER_TAG];
 }
 
-/** The record as tags: lists sorted and empty ones left out, so equal records give equal tags. */
-export function recordTags(record: AppliedRecord): Record<string, string> {
-  const compact: Record<string, unknown> = { d: record.d };
-  for (const field of LIST_FIELDS) if (record[field]?.length) compact[field] = [...record[field]!].sort();
-  const encoded = Buffer.from(JSON.stringify(compact)).toString('base64');
-  const tags: Record<string, string> = {};
-  for (let i = 0; i * MAX_TAG_VALUE < encoded.length; i++) {
-    tags[chunkKey(i)] = encoded.slice(i * MAX_TAG_VALUE, (i + 1) * MAX_TAG_VALUE);
+/*
+ * Format 2, the record's bytes:
+ *
+ *   0x02                        the format
+ *   name                        the digest `d`
+ *   letter count name…          a non-empty list (in the order a t u f s), its names sorted
+ *   LETTER width count hash…    a list kept as the first `width` bytes of each name's SHA-256,
+ *                               whose names the reader finds again among candidates (candidatesOf)
+ *
+ *   a name is one byte b, then:
+ *     0x00–0x7E   b bytes of UTF-8 text (0x7F: their count is in the next two bytes)
+ *     0x80–0xBF   a string of b − 0x80 decimal digits (account ids), as one big-endian integer
+ *     0xC0–0xFF   a string of lowercase hex digits (the digest), as its b − 0xC0 bytes
+ *   a count is one byte (0xFF: the count is in the next two bytes)
+ */
+const FORMAT = 2;
+const LONG_TEXT = 0x7f;
+const DIGITS = 0x80;
+const HEX = 0xc0;
+const LONG_COUNT = 0xff;
+/** Tag keys are hashed only when their names do not fit, as wide as fits. */
+const TAG_HASH_WIDTHS = [6, 5, 4, 3, 2];
+
+/**
+ * The service's own names (stack attributes, which include the streaming image's Description, and
+ * user-setting actions): a list of them is always kept by hash, two bytes each, since their full
+ * names would not fit one tag together. No two share a hash (a test checks it).
+ */
+const VOCABULARY: readonly string[] = [...Object.keys(appstreamFacts.shapes.CreateStackRequest.members), ...appstreamFacts.shapes.Action.enum];
+const VOCABULARY_WIDTH = 2;
+const BY_VOCABULARY: ReadonlySet<Field> = new Set(['a', 'u']);
+
+type Field = (typeof LIST_FIELDS)[number];
+
+/** Where the reader finds a hashed list's names again: the resource's own tag keys, or the vocabulary. */
+function candidatesOf(field: Field, tags: Record<string, string>): readonly string[] {
+  return field === 't' ? Object.keys(tags).filter((key) => !isToolTag(key)) : VOCABULARY;
+}
+
+/** How many bytes hold an integer of `digits` decimal digits. */
+const digitBytes = (digits: number) => Math.ceil((digits * Math.log2(10)) / 8);
+
+/** A length in one byte, or `escape` and two bytes. */
+const sized = (n: number, escape: number) => (n < escape ? [n] : [escape, n >> 8, n & 0xff]);
+
+function nameBytes(name: string): number[] {
+  if (/^\d+$/.test(name) && name.length < HEX - DIGITS) {
+    const size = digitBytes(name.length);
+    const value = BigInt(name);
+    return [DIGITS + name.length, ...Array.from({ length: size }, (_, i) => Number((value >> BigInt(8 * (size - 1 - i))) & 0xffn))];
   }
-  return tags;
+  if (/^([0-9a-f]{2})+$/.test(name) && name.length / 2 <= 0xff - HEX) return [HEX + name.length / 2, ...Buffer.from(name, 'hex')];
+  const text = [...Buffer.from(name, 'utf8')];
+  return [...sized(text.length, LONG_TEXT), ...text];
+}
+
+const nameHash = (name: string, width: number) => createHash('sha256').update(name, 'utf8').digest().subarray(0, width);
+
+/** The record's bytes, with the tag keys hashed `tagWidth` bytes wide (undefined: by name). */
+function encode(record: AppliedRecord, tagWidth?: number): Buffer {
+  const bytes = [FORMAT, ...nameBytes(record.d)];
+  for (const field of LIST_FIELDS) {
+    const list = [...new Set(record[field] ?? [])].sort();
+    if (!list.length) continue;
+    const width = field === 't' ? tagWidth : BY_VOCABULARY.has(field) && list.every((name) => VOCABULARY.includes(name)) ? VOCABULARY_WIDTH : undefined;
+    if (width === undefined) bytes.push(field.charCodeAt(0), ...sized(list.length, LONG_COUNT), ...list.flatMap(nameBytes));
+    else bytes.push(field.toUpperCase().charCodeAt(0), width, ...sized(list.length, LONG_COUNT), ...list.flatMap((name) => [...nameHash(name, width)]));
+  }
+  return Buffer.from(bytes);
+}
+
+/**
+ * The record as tags: one tag, equal records giving equal values. The tag keys are kept by name
+ * when everything fits one tag value, else by hashes as wide as fit. When nothing fits (a record
+ * of very many fleets or shares), the value is longer than AWS allows and the plan refuses it.
+ */
+export function recordTags(record: AppliedRecord): Record<string, string> {
+  let encoded = encode(record).toString('base64');
+  for (const width of TAG_HASH_WIDTHS) {
+    if (encoded.length <= MAX_TAG_VALUE || !record.t?.length) break;
+    encoded = encode(record, width).toString('base64');
+  }
+  return { [RECORD_TAG]: encoded };
 }
 
 /** The record read back from a resource's tags; undefined when there is none or it is unreadable. */
 export function readRecord(tags: Record<string, string> | undefined): AppliedRecord | undefined {
-  if (!tags?.[RECORD_TAG]) return undefined;
+  const value = tags?.[RECORD_TAG];
+  if (!value) return undefined;
+  const bytes = Buffer.from(value, 'base64');
+  return bytes[0] === FORMAT ? readCompact(bytes, tags!) : readJson(tags!);
+}
+
+/** Format 2. */
+function readCompact(bytes: Buffer, tags: Record<string, string>): AppliedRecord | undefined {
+  let at = 1;
+  const next = () => {
+    if (at >= bytes.length) throw new RangeError('truncated record');
+    return bytes[at++];
+  };
+  const take = (size: number) => {
+    if (at + size > bytes.length) throw new RangeError('truncated record');
+    return bytes.subarray(at, (at += size));
+  };
+  const size = (escape: number) => {
+    const n = next();
+    return n < escape ? n : (next() << 8) | next();
+  };
+  const name = (): string => {
+    if (bytes[at] < DIGITS) return take(size(LONG_TEXT)).toString('utf8');
+    const b = next();
+    if (b >= HEX) return take(b - HEX).toString('hex');
+    const digits = b - DIGITS;
+    const text = BigInt(`0x0${take(digitBytes(digits)).toString('hex')}`).toString();
+    if (text.length > digits) throw new RangeError('number too long');
+    return text.padStart(digits, '0');
+  };
+  try {
+    const record: AppliedRecord = { d: name() };
+    while (at < bytes.length) {
+      const letter = String.fromCharCode(next());
+      const field = LIST_FIELDS.find((f) => f === letter.toLowerCase());
+      if (!field) return undefined;
+      if (letter === field) {
+        record[field] = Array.from({ length: size(LONG_COUNT) }, name);
+        continue;
+      }
+      const width = next();
+      const hashes = new Set(Array.from({ length: size(LONG_COUNT) }, () => take(width).toString('hex')));
+      record[field] = candidatesOf(field, tags)
+        .filter((candidate) => hashes.has(nameHash(candidate, width).toString('hex')))
+        .sort();
+    }
+    return record;
+  } catch {
+    return undefined;
+  }
+}
+
+/** The earlier format: base64 JSON, split over numbered tags when longer than one value. */
+function readJson(tags: Record<string, string>): AppliedRecord | undefined {
   let encoded = '';
   for (let i = 0; tags[chunkKey(i)] !== undefined; i++) encoded += tags[chunkKey(i)];
   try {
@@ -64,6 +200,19 @@ export function readRecord(tags: Record<string, string> | undefined): AppliedRec
   } catch {
     return undefined;
   }
+}
+
+/**
+ * The tool tags to keep on a resource: `tool`, unless the resource carries a record of the earlier
+ * format that says the same, which is kept as it is (upgrading streamform alone changes nothing).
+ */
+export function keptToolTags(live: Record<string, string>, tool: Record<string, string>): Record<string, string> {
+  const value = live[RECORD_TAG];
+  if (!value || Buffer.from(value, 'base64')[0] === FORMAT) return tool;
+  const previous = readRecord(live);
+  if (!previous || recordTags(previous)[RECORD_TAG] !== tool[RECORD_TAG]) return tool;
+  const earlier = Object.entries(live).filter(([key]) => key === RECORD_TAG || key.startsWith(`${RECORD_TAG}.`));
+  return { ...tool, ...Object.fromEntries(earlier) };
 }
 
 /** The record of a resource this project owns; a record on anything else is not ours to trust. */

@@ -39,25 +39,34 @@ describe('AppStream images', () => {
     expect(planOf(images({ Name: 'base' }), live).diagnostics[0].message).toMatch(/image is PUBLIC/);
   });
 
-  test('adopting an image shares it as declared and tags it; the record lists the managed accounts', () => {
+  test('adopting an image shares it as declared (and only so) and tags it; the record lists the managed accounts', () => {
     const live = emptyLive();
     live.images.win = liveImage('win', {}, {}, [liveShare('999988887777')]);
     const plan = planOf(images({ Name: 'win', SharedWith: [share('111122223333', true, true)] }), live);
-    expect(plan.calls.map((c) => c.operation)).toEqual(['UpdateImagePermissions', 'TagResource']);
+    expect(plan.calls.map((c) => c.operation)).toEqual(['UpdateImagePermissions', 'DeleteImagePermissions', 'TagResource']);
     expect(plan.calls[0].input).toEqual({ Name: 'win', SharedAccountId: '111122223333', ImagePermissions: { allowFleet: true, allowImageBuilder: true } });
-    expect(readRecord(plan.calls[1].input.Tags as Record<string, string>)).toMatchObject({ s: ['111122223333'] });
+    expect(plan.calls[1].input).toEqual({ Name: 'win', SharedAccountId: '999988887777' });
+    expect(readRecord(plan.calls[2].input.Tags as Record<string, string>)).toMatchObject({ s: ['111122223333'] });
     expect(plan.changes[0]).toMatchObject({ action: 'update', adopt: true });
   });
 
-  test('SharedWith is three-way per account: changed ones updated, recorded ones removed, others left alone', () => {
+  test('a declared SharedWith is the whole set: changed ones updated, every other account removed', () => {
     const applied: ImageConfig = { Name: 'win', SharedWith: [share('111111111111'), share('222222222222')] };
     const live = ownedImage(applied, [liveShare('111111111111'), liveShare('222222222222'), liveShare('333333333333')]);
     const plan = planOf(images({ Name: 'win', SharedWith: [share('111111111111', false, true)] }), live);
     expect(plan.calls.map((c) => `${c.operation} ${c.input.SharedAccountId ?? ''}`)).toEqual([
       'UpdateImagePermissions 111111111111',
       'DeleteImagePermissions 222222222222',
+      'DeleteImagePermissions 333333333333',
       'TagResource ',
     ]);
+  });
+
+  test('SharedWith removed from the config is three-way: recorded accounts removed, others left alone', () => {
+    const applied: ImageConfig = { Name: 'win', SharedWith: [share('111111111111')] };
+    const live = ownedImage(applied, [liveShare('111111111111'), liveShare('333333333333')]);
+    const plan = planOf(images({ Name: 'win' }), live);
+    expect(plan.calls.map((c) => `${c.operation} ${c.input.SharedAccountId ?? ''}`)).toEqual(['DeleteImagePermissions 111111111111', 'TagResource ']);
   });
 
   test('SharedWith: [] stops sharing with every account', () => {
@@ -162,11 +171,11 @@ describe('Nimble streaming images', () => {
     expect(plan.diagnostics[0]).toMatchObject({ severity: 'error', address: ADDRESS, message: expect.stringContaining('ambiguous: 2 streaming images named "render" in studio st-1 (si-1, si-2)') });
   });
 
-  test('two owned copies (an interrupted replace) converge: the one with the declared AMI stays, the other is deleted', () => {
+  test('two owned copies (an interrupted replace) converge: the one with the declared AMI stays, and once it is READY the other is deleted', () => {
     const next = { ...render, Ec2ImageId: 'ami-2' };
     const plan = planOf(streaming(next), studioWith(created(render, 'si-1'), created(next, 'si-2', { state: 'CREATE_IN_PROGRESS' })));
-    expect(plan.calls.map((c) => `${c.operation} ${c.input.streamingImageId ?? ''}`)).toEqual(['DeleteStreamingImage si-1']);
-    expect(plan.changes[0]).toMatchObject({ action: 'replace', reason: 'deletes 1 older copy left by an interrupted replace' });
+    expect(plan.calls.map((c) => `${c.operation} ${c.input.streamingImageId ?? ''}`)).toEqual(['GetStreamingImage si-2', 'DeleteStreamingImage si-1']);
+    expect(plan.changes[0]).toMatchObject({ action: 'replace', reason: 'waits for si-2 to be READY, then deletes 1 older copy left by an interrupted replace' });
   });
 
   test('images on their way out, and Amazon\'s own images, do not count', () => {

@@ -18,11 +18,15 @@ export interface ImageDelta {
   tags: TagDelta;
 }
 
-/** SharedWith is managed per account: declared accounts, plus those streamform shared with before. */
+/**
+ * A declared SharedWith is the whole set: every other account's share is removed (a share granted
+ * by hand is drift, like any other change). Undeclared, only the accounts streamform shared with
+ * before are let go, and a SharedWith it never managed stays unmanaged.
+ */
 export function diffImage(desired: DeclaredImage, live: NormalImage, record: AppliedRecord | undefined): ImageDelta {
   const liveShares = live.sharedWith ?? {};
   const declared = desired.declared.has('SharedWith') ? (desired.normal.sharedWith ?? {}) : undefined;
-  const wanted = keyedTargets(liveShares, declared, record?.s);
+  const wanted = keyedTargets(liveShares, declared, declared ? Object.keys(liveShares) : record?.s);
   const { changed, removed, diff } = keyedDiff('SharedWith', liveShares, wanted);
   const tags = diffTags(live.tags, desired.declared.has('Tags') ? desired.normal.tags : undefined, record?.t);
   return {

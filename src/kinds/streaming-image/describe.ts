@@ -4,13 +4,15 @@ import { allPages, mapPool } from '../../aws/paging.js';
 import type { DescribeContext, KindDefinition } from '../types.js';
 import { streamingImageAddress } from './live.js';
 
-/** Deleted images are still listed for a while (so that waiters can see DELETED); they are gone. */
-export async function listStreamingImages(client: NimbleClient, studioId: string): Promise<StreamingImage[]> {
-  const images = await allPages(async (token) => {
+/**
+ * Every image of a studio, those in state DELETED included: they are still listed for a while (so
+ * that waiters can see DELETED), and the plan needs to know that an earlier attempt is gone.
+ */
+export function listStreamingImages(client: NimbleClient, studioId: string): Promise<StreamingImage[]> {
+  return allPages(async (token) => {
     const page = await client.send(new ListStreamingImagesCommand({ studioId, nextToken: token }));
     return { items: page.streamingImages, next: page.nextToken };
   });
-  return images.filter((image) => image.state !== 'DELETED');
 }
 
 /** Studios are known only from the config: a studio none of whose images is declared is not listed (nor pruned). */
@@ -29,6 +31,8 @@ export async function listInto({ config, clients, live, fail }: DescribeContext)
 /** Import reads the streaming images of the studios it is told. */
 export const importStreamingImages: NonNullable<KindDefinition['importDescribe']> = async (clients, live, { studios, namePrefix }) => {
   await mapPool(studios, async (studioId) => {
-    live.streamingImages[studioId] = (await listStreamingImages(clients.nimble, studioId)).filter((image) => image.name?.startsWith(namePrefix ?? ''));
+    // A deleted image is gone: nothing to declare.
+    const images = await listStreamingImages(clients.nimble, studioId);
+    live.streamingImages[studioId] = images.filter((image) => image.state !== 'DELETED' && image.name?.startsWith(namePrefix ?? ''));
   });
 };

@@ -40,9 +40,9 @@ export const streamingImageKind: KindDefinition = {
       const address = streamingImageAddress(image.StudioId, image.Name);
       declared.add(address);
       if (!wanted(address)) return;
-      const found = candidates.get(address)?.images ?? [];
+      const { images: found = [], gone = [] } = candidates.get(address) ?? {};
       const at = subject(address, `/streamingImages/${i}`, () => (found.length ? liveStreamingImageDigest(found) : null));
-      plan(at, () => planDeclaredStreamingImage(ctx, image, found, at));
+      plan(at, () => planDeclaredStreamingImage(ctx, image, found, at, gone));
     });
     if (!ctx.prune) return;
     for (const [address, { studioId, images }] of candidates) {
@@ -84,7 +84,8 @@ export const streamingImageKind: KindDefinition = {
   operations: ['CreateStreamingImage', 'UpdateStreamingImage', 'DeleteStreamingImage', 'GetStreamingImage', 'TagResource', 'UntagResource'],
   // The SDK's StreamingImageReady / StreamingImageDeleted waiters, as data. A deleted image may also
   // disappear altogether, which a delete wait accepts; a new one may briefly be unknown, which a ready
-  // wait outlasts.
+  // wait outlasts. An image being deleted or deleted never becomes READY (a replayed create token
+  // answers with such an image), so a ready wait fails on it at once.
   waiters: {
     StreamingImageReady: {
       resource: (input) => `streaming image ${String(input.streamingImageId)}`,
@@ -92,7 +93,7 @@ export const streamingImageKind: KindDefinition = {
       input: pollInput,
       state: 'streamingImage.state',
       success: ['READY'],
-      failure: ['CREATE_FAILED', 'UPDATE_FAILED'],
+      failure: ['CREATE_FAILED', 'UPDATE_FAILED', 'DELETE_IN_PROGRESS', 'DELETED', 'DELETE_FAILED'],
       goneIsSuccess: false,
       errors: 'streamingImage.statusMessage',
       delayMs: 5_000,

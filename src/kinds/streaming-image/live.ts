@@ -4,8 +4,8 @@ import type { StreamingImage } from '@aws-sdk/client-nimble';
 declare module '../../shared/live.js' {
   interface LiveSections {
     /**
-     * The streaming images of each studio that was listed, by studio id (images in state DELETED
-     * left out). A studio that is absent was not listed, or its listing failed.
+     * The streaming images of each studio that was listed, by studio id (for a plan, those in state
+     * DELETED included; import leaves them out). A studio that is absent was not listed, or its listing failed.
      */
     streamingImages: Record<string, StreamingImage[]>;
   }

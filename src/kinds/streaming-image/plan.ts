@@ -33,21 +33,27 @@ const GONE = new Set(['DELETED', 'DELETE_IN_PROGRESS']);
 export interface StreamingImageCandidates {
   studioId: string;
   images: StreamingImage[];
+  /** Ids of the copies on their way out or gone (earlier attempts, or replaced copies), sorted. */
+  gone: string[];
 }
 
-/** Candidates by address: the studios' own images, not Amazon's, and not those on their way out. */
+/** Candidates by address: the studios' own images, not Amazon's; those on their way out only as `gone`. */
 export function streamingImagesByAddress(live: LiveState): Map<string, StreamingImageCandidates> {
   const byAddress = new Map<string, StreamingImageCandidates>();
   for (const [studioId, images] of Object.entries(live.streamingImages)) {
     for (const image of images) {
-      if (GONE.has(image.state ?? '') || image.owner?.toLowerCase() === 'amazon') continue;
+      if (image.owner?.toLowerCase() === 'amazon') continue;
       const address = streamingImageAddress(studioId, image.name ?? '');
-      const found = byAddress.get(address);
-      if (found) found.images.push(image);
-      else byAddress.set(address, { studioId, images: [image] });
+      const found = byAddress.get(address) ?? { studioId, images: [], gone: [] };
+      byAddress.set(address, found);
+      if (GONE.has(image.state ?? '')) found.gone.push(image.streamingImageId ?? '');
+      else found.images.push(image);
     }
   }
-  for (const { images } of byAddress.values()) images.sort((a, b) => ((a.streamingImageId ?? '') < (b.streamingImageId ?? '') ? -1 : 1));
+  for (const { images, gone } of byAddress.values()) {
+    images.sort((a, b) => ((a.streamingImageId ?? '') < (b.streamingImageId ?? '') ? -1 : 1));
+    gone.sort();
+  }
   return byAddress;
 }
 
@@ -60,7 +66,8 @@ const nimble = (operation: string, input: Record<string, unknown>, extra: Partia
 const deleteCall = (studioId: string, image: StreamingImage) =>
   nimble('DeleteStreamingImage', { studioId, streamingImageId: image.streamingImageId }, { wait: 'StreamingImageDeleted' });
 
-export function planDeclaredStreamingImage(ctx: PlanContext, config: StreamingImageConfig, candidates: StreamingImage[], subject: Subject): ResourcePlan {
+/** `gone`: ids of this address's copies that are deleted or being deleted (see StreamingImageCandidates). */
+export function planDeclaredStreamingImage(ctx: PlanContext, config: StreamingImageConfig, candidates: StreamingImage[], subject: Subject, gone: readonly string[] = []): ResourcePlan {
   const declared = declaredKeys(config);
   for (const identity of ['StudioId', 'Name']) declared.delete(identity);
   const normal = normalizeStreamingImage({ ec2ImageId: config.Ec2ImageId, description: config.Description, tags: config.Tags });
@@ -82,8 +89,16 @@ export function planDeclaredStreamingImage(ctx: PlanContext, config: StreamingIm
         ec2ImageId: normal.Ec2ImageId,
         ...(normal.Description !== undefined ? { description: normal.Description } : {}),
         tags,
-        // Deterministic, so a retried or re-run create of this plan never makes a second image.
-        clientToken: digest({ project: ctx.project, address: subject.address, configDigest: ctx.configDigest(), liveDigest: subject.liveDigest }),
+        // Deterministic, so a retried or re-run create of this plan never makes a second image. The
+        // copies gone since count: once an earlier attempt failed and was deleted, a token it used
+        // would only replay that attempt's answer (an image that is DELETED).
+        clientToken: digest({
+          project: ctx.project,
+          address: subject.address,
+          configDigest: ctx.configDigest(),
+          liveDigest: subject.liveDigest,
+          ...(gone.length ? { gone } : {}),
+        }),
       },
       { wait: 'StreamingImageReady' },
     );
@@ -132,7 +147,11 @@ export function planDeclaredStreamingImage(ctx: PlanContext, config: StreamingIm
 
   const tagging = tagCalls('nimble', kept.arn!, kept.tags ?? {}, delta.tags, tool);
   if (tagging.problem) return refused(subject, [tagging.problem]);
+  // The kept copy may still be on its way (an apply stopped while waiting for it): it must be READY
+  // before another copy, perhaps the last READY one, is deleted, and before it can be updated.
+  const mustBeReady = kept.state !== 'READY' && (extra.length > 0 || delta.description !== undefined);
   const calls = [
+    ...(mustBeReady ? [nimble('GetStreamingImage', { studioId: config.StudioId, streamingImageId: kept.streamingImageId }, { wait: 'StreamingImageReady' })] : []),
     ...(delta.description !== undefined
       ? [nimble('UpdateStreamingImage', { studioId: config.StudioId, streamingImageId: kept.streamingImageId, description: delta.description }, { wait: 'StreamingImageReady' })]
       : []),
@@ -140,7 +159,11 @@ export function planDeclaredStreamingImage(ctx: PlanContext, config: StreamingIm
     ...extra.map((image) => deleteCall(config.StudioId, image)),
   ];
   const extraCopies = extra.length
-    ? { action: 'replace' as const, reason: `deletes ${extra.length} older cop${extra.length === 1 ? 'y' : 'ies'} left by an interrupted replace`, reasonCode: 'cleanup_interrupted_replace' as const }
+    ? {
+        action: 'replace' as const,
+        reason: `${mustBeReady ? `waits for ${kept.streamingImageId} to be READY, then ` : ''}deletes ${extra.length} older cop${extra.length === 1 ? 'y' : 'ies'} left by an interrupted replace`,
+        reasonCode: 'cleanup_interrupted_replace' as const,
+      }
     : {};
   return inPlace(subject, { calls, diffs: delta.diffs, owned, previous, record, diagnostics: [] }, extraCopies);
 }
