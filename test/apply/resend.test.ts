@@ -85,7 +85,8 @@ describe('resending after a lost answer', () => {
 
 describe('eventual consistency', () => {
   it('retries a just-created stack that is not found yet, with an event per retry, until it is visible', async () => {
-    await start(150);
+    // Long enough that the next call comes within it even on a busy machine.
+    await start(1_000);
     const events = await runPlan(planOf(createStack), emulator.url);
 
     const retries = ofType(events, 'call-retried');
