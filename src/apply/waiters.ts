@@ -56,10 +56,14 @@ export async function waitFor(
   const intervalMs = options.intervalMs ?? waiter.delayMs;
   const resource = waiter.resource(subject);
   const started = Date.now();
+  let seen = false;
   for (let interval = Math.min(FIRST_INTERVAL_MS, intervalMs); ; interval = Math.min(interval * 2, intervalMs)) {
     const output = await poll();
     const state = valueAt(output, waiter.state) as string | undefined;
     if (waiter.success.includes(state ?? '') || (state === undefined && waiter.goneIsSuccess)) return;
+    // Seen, then gone: it will not come back to be waited for.
+    if (state === undefined && seen) throw new WaitError('Gone', `${resource} is gone: it was deleted while streamform waited for it`);
+    seen ||= state !== undefined;
     const errors = waiter.errors ? errorsText(valueAt(output, waiter.errors)) : undefined;
     if ((state !== undefined && waiter.failure.includes(state)) || (waiter.failOnErrors && errors)) {
       throw new WaitError(state ?? 'WaitFailed', `${resource} is ${state ?? 'gone'}: ${errors ?? 'no status message'}`);

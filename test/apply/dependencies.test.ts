@@ -86,6 +86,11 @@ describe('the generic wait loop', () => {
     expect((error as Error).message).toMatch(/^gave up after 0 s waiting for thing a to be RUNNING \(last state: STARTING\)$/);
   });
 
+  it('fails at once when a resource it saw disappears, rather than waiting for it to come back', async () => {
+    const error = await waitFor(waiter, { Name: 'a' }, answers(thing('STARTING'), undefined), () => undefined).catch((e: unknown) => e);
+    expect((error as Error).message).toBe('thing a is gone: it was deleted while streamform waited for it');
+  });
+
   it('counts a resource that is gone as success only when the waiter says so', async () => {
     await waitFor({ ...waiter, goneIsSuccess: true }, { Name: 'a' }, answers(undefined), () => undefined);
     const error = await waitFor(waiter, { Name: 'a' }, answers(undefined), () => undefined, { timeoutMs: 30, intervalMs: 10 }).catch((e: unknown) => e);
