@@ -1,11 +1,14 @@
 /**
- * AppStream 2.0 operations: stacks, tags, images and their permissions, fleet associations.
- * Inputs arrive validated against the model; the rules here are the ones the model cannot express.
+ * AppStream 2.0 operations: stacks, tags, images and their permissions, fleet associations (the
+ * fleets themselves: fleets.ts). Inputs arrive validated against the model, reduced to its
+ * members; the rules here are the ones the model cannot express.
  */
 import type { Context, Handler, Json } from './context.js';
 import { notFound, ServiceError } from './errors.js';
 import { paginate } from './paging.js';
-import { clone, completeUserSettings, dropEmptyText, type ImageRecord, type StackRecord, type Store, type Tags } from './state.js';
+import { clone } from './checks.js';
+import { fleetHandlers, fleetNamed } from './fleets.js';
+import { completeUserSettings, dropEmptyText, type ImageRecord, type StackRecord, type Store, type Tags } from './state.js';
 
 const INVALID_TOKEN = 'ValidationException';
 const CLIPBOARD_ACTIONS = ['CLIPBOARD_COPY_FROM_LOCAL_DEVICE', 'CLIPBOARD_COPY_TO_LOCAL_DEVICE'];
@@ -49,12 +52,6 @@ function imageWithArn(store: Store, arn: string): ImageRecord {
   const image = [...store.images.values()].find((i) => i.Arn === arn);
   if (!image) throw notFound('Image', arn);
   return image;
-}
-
-function fleetNamed(store: Store, name: string) {
-  const fleet = store.fleets.get(name);
-  if (!fleet) throw notFound('Fleet', name);
-  return fleet;
 }
 
 const describeStack = ({ Tags: _, ...stack }: StackRecord): Json => clone(stack);
@@ -274,14 +271,6 @@ function deleteImagePermissions(input: Json, { store }: Context): Json {
   return {};
 }
 
-function describeFleets(input: Json, { store, pageSize }: Context): Json {
-  const names = (input.Names ?? []) as string[];
-  const fleets = names.length ? names.map((n) => fleetNamed(store, n)) : [...store.fleets.values()];
-  const page = paginate([...new Set(fleets)], (f) => f.Name, input.NextToken as string | undefined, pageSize(25), INVALID_TOKEN);
-  const Fleets = page.items.map(({ AssociatedStacks: _, Tags: __, ...fleet }) => clone(fleet));
-  return { Fleets, ...(page.next ? { NextToken: page.next } : {}) };
-}
-
 /** Associating twice, or disassociating what is not associated, changes nothing and succeeds. */
 function associateFleet(input: Json, { store }: Context): Json {
   const fleet = fleetNamed(store, input.FleetName as string);
@@ -328,7 +317,7 @@ export const appstreamHandlers: Record<string, Handler> = {
   DescribeImagePermissions: describeImagePermissions,
   UpdateImagePermissions: updateImagePermissions,
   DeleteImagePermissions: deleteImagePermissions,
-  DescribeFleets: describeFleets,
+  ...fleetHandlers,
   AssociateFleet: associateFleet,
   DisassociateFleet: disassociateFleet,
   ListAssociatedFleets: listAssociatedFleets,

@@ -1,9 +1,12 @@
 /**
- * A local AppStream 2.0 + Nimble Studio (+ tagging GetResources) emulator that real AWS clients
- * accept: `startEmulator()` in-process, or `streamform emulator` as a server.
+ * A local AppStream 2.0 + Nimble Studio (+ tagging GetResources, STS GetCallerIdentity and
+ * AssumeRole) emulator that real AWS clients accept: `startEmulator()` in-process, or
+ * `streamform emulator` as a server.
  *
  * State (the state file, GET/PUT /_emulator/state): see EmulatorState. A streaming image created
- * from an AMI listed in `nimble.failingAmis` ends in CREATE_FAILED (statusCode INTERNAL_ERROR).
+ * from an AMI listed in `nimble.failingAmis` ends in CREATE_FAILED (statusCode INTERNAL_ERROR);
+ * a fleet with `StuckInStarting: true` stays STARTING; `sts.roles` limits the roles AssumeRole
+ * grants.
  * Admin: GET /_emulator/calls lists the service requests served, DELETE /_emulator/calls clears it.
  */
 import { readFileSync } from 'node:fs';
@@ -12,10 +15,13 @@ import type { AddressInfo } from 'node:net';
 import { parse as parseYaml } from 'yaml';
 import { UserError } from '../shared/errors.js';
 import { EmulatorService, type ServiceOptions } from './server.js';
-import { StateError, Store, type EmulatorState } from './state.js';
+import { StateError } from './checks.js';
+import { Store, type EmulatorState } from './state.js';
 
 export type { Call } from './server.js';
-export type { EmulatorState, FleetState, ImageState, StackState, StreamingImageState, StudioState } from './state.js';
+export type { FleetState } from './fleets.js';
+export type { EmulatorState, ImageState, StackState, StreamingImageState, StudioState } from './state.js';
+export type { RoleState, StsState } from './sts.js';
 
 export interface EmulatorOptions extends ServiceOptions {
   /** Default 127.0.0.1. */

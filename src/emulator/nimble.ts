@@ -5,7 +5,8 @@
 import type { Context, Handler, Json } from './context.js';
 import { notFound, ServiceError } from './errors.js';
 import { paginate } from './paging.js';
-import { clone, IN_PROGRESS, type Store, type StreamingImageRecord, type Tags } from './state.js';
+import { clone } from './checks.js';
+import type { Store, StreamingImageRecord, Tags } from './state.js';
 
 const conflict = (message: string) => new ServiceError('ConflictException', message);
 
@@ -19,7 +20,7 @@ function imageIn(store: Store, input: Json): StreamingImageRecord {
   const id = input.streamingImageId as string;
   const image = studioImages(store, input.studioId as string).get(id);
   if (!image) throw notFound('Streaming image', id, { resourceId: id });
-  return store.settle(image);
+  return store.streamingImageLifecycle.settle(image);
 }
 
 /** Tags can be read and changed on any image that is not deleted. */
@@ -52,13 +53,13 @@ function listStreamingImages(input: Json, { store, pageSize }: Context): Json {
 function updateStreamingImage(input: Json, { store }: Context): Json {
   const image = imageIn(store, input);
   if (image.state === 'DELETED') throw notFound('Streaming image', image.streamingImageId, { resourceId: image.streamingImageId });
-  if (IN_PROGRESS.has(image.state) || image.state === 'CREATE_FAILED') {
+  if (store.streamingImageLifecycle.isTransitional(image.state) || image.state === 'CREATE_FAILED') {
     throw conflict(`Another operation is in progress or the image can't be updated (state ${image.state}).`);
   }
   if (input.name !== undefined) image.name = input.name as string;
   if (input.description === '') delete image.description;
   else if (input.description !== undefined) image.description = input.description as string;
-  store.setImageState(image, 'UPDATE_IN_PROGRESS');
+  store.streamingImageLifecycle.move(image, 'UPDATE_IN_PROGRESS');
   return answer(image);
 }
 
@@ -66,8 +67,8 @@ function updateStreamingImage(input: Json, { store }: Context): Json {
 function deleteStreamingImage(input: Json, { store }: Context): Json {
   const image = imageIn(store, input);
   if (image.state === 'DELETE_IN_PROGRESS' || image.state === 'DELETED') return answer(image);
-  if (IN_PROGRESS.has(image.state)) throw conflict(`Another operation is in progress (state ${image.state}).`);
-  store.setImageState(image, 'DELETE_IN_PROGRESS');
+  if (store.streamingImageLifecycle.isTransitional(image.state)) throw conflict(`Another operation is in progress (state ${image.state}).`);
+  store.streamingImageLifecycle.move(image, 'DELETE_IN_PROGRESS');
   return answer(image);
 }
 

@@ -12,8 +12,8 @@ export function seededRandom(seed: number): () => number {
 
 const ALPHABET = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789';
 
-export function randomText(random: () => number, length: number): string {
+export function randomText(random: () => number, length: number, alphabet = ALPHABET): string {
   let text = '';
-  for (let i = 0; i < length; i++) text += ALPHABET[Math.floor(random() * ALPHABET.length)];
+  for (let i = 0; i < length; i++) text += alphabet[Math.floor(random() * alphabet.length)];
   return text;
 }

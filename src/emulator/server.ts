@@ -1,17 +1,22 @@
 /**
  * The HTTP side: one port serves AppStream and the tagging API (awsJson1_1, routed by X-Amz-Target),
- * Nimble (restJson1, routed by method and path) and the /_emulator admin endpoints. Each request is
- * faulted, parsed, validated and handled here; the services' own rules live in their handlers.
+ * STS (AWS Query: a form-encoded POST, or a GET, with an Action parameter), Nimble (restJson1,
+ * routed by method and path) and the /_emulator admin endpoints. Each request is faulted, parsed,
+ * reduced to the members its input shape models, validated and handled here; the services' own
+ * rules live in their handlers.
  */
 import { randomUUID } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { appstreamHandlers } from './appstream.js';
+import { StateError } from './checks.js';
 import type { Context, Handler, Json } from './context.js';
 import { ServiceError } from './errors.js';
 import { faultInjector, type Fault } from './faults.js';
 import { nimbleHandlers } from './nimble.js';
-import { facts, validate, validationMessage, type Facts } from './shapes.js';
-import { StateError, Store, type EmulatorState } from './state.js';
+import { queryError, queryResult, readQuery } from './query.js';
+import { facts, modelledOnly, validate, validationMessage, type Facts } from './shapes.js';
+import { Store, type EmulatorState } from './state.js';
+import { stsHandlers } from './sts.js';
 import { taggingHandlers } from './tagging.js';
 
 export interface ServiceOptions {
@@ -46,7 +51,7 @@ interface Reply {
   body?: string;
 }
 
-type ServiceName = 'appstream' | 'nimble' | 'tagging';
+type ServiceName = 'appstream' | 'nimble' | 'tagging' | 'sts';
 
 interface Service {
   name: ServiceName;
@@ -56,7 +61,7 @@ interface Service {
   validationError: string;
   /** Error shape names for injected faults. */
   faults: Record<Fault, string>;
-  protocol: 'awsJson' | 'restJson';
+  protocol: 'awsJson' | 'restJson' | 'query';
 }
 
 const SERVICES: Record<ServiceName, Service> = {
@@ -85,6 +90,15 @@ const SERVICES: Record<ServiceName, Service> = {
     faults: { throttle: 'ThrottledException', error500: 'InternalServiceException', error503: 'ServiceUnavailableException' },
     protocol: 'awsJson',
   },
+  // Query errors are named by their code (ValidationError, AccessDenied, Throttling), not a shape.
+  sts: {
+    name: 'sts',
+    facts: facts.sts,
+    handlers: stsHandlers,
+    validationError: 'ValidationError',
+    faults: { throttle: 'Throttling', error500: 'InternalFailure', error503: 'ServiceUnavailable' },
+    protocol: 'query',
+  },
 };
 
 const TARGET_PREFIXES: Record<string, ServiceName> = {
@@ -94,6 +108,7 @@ const TARGET_PREFIXES: Record<string, ServiceName> = {
 
 const NIMBLE_VERSION = '2020-08-01';
 const AWS_JSON = 'application/x-amz-json-1.1';
+const XML = 'text/xml';
 
 /** Status of an error: the model's, else 400; awsJson throttling is a 400 and restJson's a 429 (as modelled). */
 function errorStatus(service: Service, error: ServiceError): number {
@@ -103,9 +118,12 @@ function errorStatus(service: Service, error: ServiceError): number {
   return service.protocol === 'restJson' && error.type === 'ThrottlingException' ? 429 : 400;
 }
 
-function errorReply(service: Service, error: ServiceError): Reply {
+function errorReply(service: Service, error: ServiceError, requestId: string): Reply {
   const status = errorStatus(service, error);
   const headers = { 'x-amzn-errortype': error.type };
+  if (service.protocol === 'query') {
+    return { status, headers: { ...headers, 'content-type': XML }, body: queryError(service.facts, error.type, error.message, status, requestId) };
+  }
   // awsJson clients read the type from the body's __type (botocore reads nothing else); restJson
   // clients read the header first. Nimble's body `code` is a detail field, so it stays out.
   if (service.protocol === 'awsJson') {
@@ -148,6 +166,27 @@ function routeAwsJson(target: string, body: string): Routed | undefined {
   if (!name || !operation) return undefined;
   const service = SERVICES[name];
   return { service, operation, input: () => parseJsonObject(body, service) };
+}
+
+/** AWS Query: the form body of a POST (as the SDK and the CLI send it), or the query string of a GET (presigned). */
+function routeQuery(method: string, url: string, headers: IncomingMessage['headers'], body: string): Routed | undefined {
+  const form = method === 'POST' && (headers['content-type'] ?? '').startsWith('application/x-www-form-urlencoded');
+  const params = form ? new URLSearchParams(body) : method === 'GET' ? new URLSearchParams(url.split('?')[1] ?? '') : undefined;
+  const operation = params?.get('Action');
+  if (!params || !operation) return undefined;
+  const service = SERVICES.sts;
+  const input = () => {
+    const version = params.get('Version');
+    if (version !== service.facts.metadata?.apiVersion) throw unknownOperation(service, operation, version);
+    return readQuery(service.facts, service.facts.operations[operation].input!, params);
+  };
+  return { service, operation, input };
+}
+
+/** Query services answer an unknown action (or version) with InvalidAction, as AWS does. */
+function unknownOperation(service: Service, operation: string, version?: string | null): ServiceError {
+  if (service.protocol === 'query') return new ServiceError('InvalidAction', `Could not find operation ${operation} for version ${version ?? 'NO_VERSION_SPECIFIED'}`, 400);
+  return new ServiceError('UnknownOperationException', `The emulator does not implement ${service.name} ${operation}.`, 400);
 }
 
 /** restJson1: match the raw path segment by segment against the model's URIs, then decode labels. */
@@ -198,7 +237,8 @@ function restInput(service: Service, operation: string, labels: Record<string, s
   return input;
 }
 
-function successReply(service: Service, operation: string, output: Json): Reply {
+function successReply(service: Service, operation: string, output: Json, requestId: string): Reply {
+  if (service.protocol === 'query') return { status: 200, headers: { 'content-type': XML }, body: queryResult(service.facts, operation, output, requestId) };
   if (service.protocol === 'awsJson') return { status: 200, headers: { 'content-type': AWS_JSON }, body: JSON.stringify(output) };
   const status = service.facts.operations[operation].http?.responseCode ?? 200;
   if (status === 204) return { status, headers: {} };
@@ -228,49 +268,53 @@ export class EmulatorService {
   async handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
     const body = await readBody(req);
     const url = req.url ?? '/';
-    const reply = url.startsWith('/_emulator/') ? this.admin(req.method ?? 'GET', url, body) : this.serve(req, url, body);
+    const requestId = randomUUID();
+    const reply = url.startsWith('/_emulator/') ? this.admin(req.method ?? 'GET', url, body) : this.serve(req, url, body, requestId);
     if (!url.startsWith('/_emulator/') && this.options.latencyMs) await sleep(this.options.latencyMs);
-    res.writeHead(reply.status, { 'x-amzn-requestid': randomUUID(), ...reply.headers });
+    res.writeHead(reply.status, { 'x-amzn-requestid': requestId, ...reply.headers });
     res.end(reply.body);
   }
 
-  private serve(req: IncomingMessage, url: string, body: string): Reply {
+  private serve(req: IncomingMessage, url: string, body: string, requestId: string): Reply {
     const target = req.headers['x-amz-target'];
+    const method = req.method ?? 'GET';
     const routed =
-      typeof target === 'string' ? routeAwsJson(target, body) : routeNimble(req.method ?? 'GET', url, req.headers, body);
+      typeof target === 'string' ? routeAwsJson(target, body) : (routeQuery(method, url, req.headers, body) ?? routeNimble(method, url, req.headers, body));
     if (!routed) {
       return json(404, { __type: 'UnknownOperationException', message: `No emulated service answers ${req.method} ${url.split('?')[0]}` });
     }
-    const reply = this.run(routed);
+    const reply = this.run(routed, signer(req, url), requestId);
     const error = reply.headers['x-amzn-errortype'];
     this.calls.push({ service: routed.service.name, operation: routed.operation, status: reply.status, ...(error ? { error } : {}) });
     return reply;
   }
 
-  private run({ service, operation, input }: Routed): Reply {
+  private run({ service, operation, input }: Routed, credentials: Context['credentials'], requestId: string): Reply {
     try {
       const handler = service.handlers[operation];
-      if (!handler) throw new ServiceError('UnknownOperationException', `The emulator does not implement ${service.name} ${operation}.`, 400);
+      if (!handler) throw unknownOperation(service, operation);
       const fault = this.nextFault();
       if (fault) throw faultError(service, fault);
       if (service.name === 'tagging' && this.options.denyTagging) {
         throw new ServiceError('AccessDeniedException', `User: arn:aws:iam::${this.store.account}:user/emulator is not authorized to perform: tag:${operation}`, 400);
       }
-      const request = input();
-      const violations = validate(service.facts, service.facts.operations[operation].input!, request);
+      const shape = service.facts.operations[operation].input!;
+      const request = modelledOnly(service.facts, shape, input()) as Json;
+      const violations = validate(service.facts, shape, request);
       if (violations.length) throw new ServiceError(service.validationError, validationMessage(violations), 400);
-      return successReply(service, operation, handler(request, this.context()));
+      return successReply(service, operation, handler(request, this.context(credentials)), requestId);
     } catch (error) {
-      if (error instanceof ServiceError) return errorReply(service, error);
-      return errorReply(service, new ServiceError(service.faults.error500, `Emulator failure: ${(error as Error).message}`, 500));
+      if (error instanceof ServiceError) return errorReply(service, error, requestId);
+      return errorReply(service, new ServiceError(service.faults.error500, `Emulator failure: ${(error as Error).message}`, 500), requestId);
     }
   }
 
-  private context(): Context {
+  private context(credentials: Context['credentials']): Context {
     const cap = this.options.pageSize;
     return {
       store: this.store,
       pageSize: (defaultSize, requested) => Math.min(requested || cap || defaultSize, cap ?? Infinity),
+      credentials,
     };
   }
 
@@ -299,6 +343,15 @@ export class EmulatorService {
     }
     return json(404, { message: `No admin endpoint ${method} ${path}` });
   }
+}
+
+/** The access key and session token a request is signed with: SigV4 headers, or a presigned URL's parameters. */
+function signer(req: IncomingMessage, url: string): Context['credentials'] {
+  const query = new URLSearchParams(url.split('?')[1] ?? '');
+  const authorization = req.headers.authorization ?? '';
+  const credential = /Credential=([^,\s]+)/.exec(authorization)?.[1] ?? query.get('X-Amz-Credential') ?? undefined;
+  const token = req.headers['x-amz-security-token'] ?? query.get('X-Amz-Security-Token') ?? undefined;
+  return { accessKeyId: credential?.split('/')[0], sessionToken: typeof token === 'string' ? token : undefined };
 }
 
 function readBody(req: IncomingMessage): Promise<string> {

@@ -6,6 +6,7 @@
  */
 import appstreamFacts from '../facts/appstream.json' with { type: 'json' };
 import nimbleFacts from '../facts/nimble.json' with { type: 'json' };
+import stsFacts from '../facts/sts.json' with { type: 'json' };
 import taggingFacts from '../facts/tagging.json' with { type: 'json' };
 
 export interface MemberRef {
@@ -25,7 +26,8 @@ export interface Shape {
   max?: number;
   pattern?: string;
   enum?: string[];
-  error?: { httpStatusCode?: number };
+  /** `code` is the wire name of a query-protocol error when it differs from the shape's. */
+  error?: { httpStatusCode?: number; code?: string };
 }
 
 export interface Operation {
@@ -36,6 +38,7 @@ export interface Operation {
 }
 
 export interface Facts {
+  metadata?: { apiVersion?: string; protocol?: string };
   operations: Record<string, Operation>;
   shapes: Record<string, Shape>;
 }
@@ -44,6 +47,7 @@ export const facts = {
   appstream: appstreamFacts as Facts,
   nimble: nimbleFacts as Facts,
   tagging: taggingFacts as Facts,
+  sts: stsFacts as Facts,
 };
 
 /** One broken constraint. `path` names members by their model name; numbers are list positions. */
@@ -152,23 +156,42 @@ export function validate(model: Facts, shapeName: string, value: unknown, option
   return out;
 }
 
-/** Copies `value`, turning every timestamp member given as text into epoch seconds (the awsJson wire form). */
-export function epochTimestamps(model: Facts, shapeName: string, value: unknown): unknown {
+/** Copies `value` shape by shape: `leaf` rewrites scalars; members the shape does not model are kept or dropped. */
+function rebuild(model: Facts, shapeName: string, value: unknown, leaf: (shape: Shape, v: unknown) => unknown, keepUnknown: boolean): unknown {
   const shape = model.shapes[shapeName];
   if (value === null || value === undefined || !shape) return value;
+  const again = (name: string, v: unknown) => rebuild(model, name, v, leaf, keepUnknown);
   switch (shape.type) {
-    case 'timestamp':
-      return typeof value === 'string' ? Date.parse(value) / 1000 : value;
-    case 'list':
-      return Array.isArray(value) ? value.map((item) => epochTimestamps(model, shape.member!, item)) : value;
     case 'structure':
       if (!isObject(value)) return value;
       return Object.fromEntries(
-        Object.entries(value).map(([k, v]) => [k, shape.members?.[k] ? epochTimestamps(model, shape.members[k].shape, v) : v]),
+        Object.entries(value).flatMap(([k, v]) => {
+          const ref = shape.members?.[k];
+          if (ref) return [[k, again(ref.shape, v)]];
+          return keepUnknown ? [[k, v]] : [];
+        }),
       );
+    case 'list':
+      return Array.isArray(value) ? value.map((item) => again(shape.member!, item)) : value;
+    case 'map':
+      return isObject(value) ? Object.fromEntries(Object.entries(value).map(([k, v]) => [k, again(shape.value!, v)])) : value;
     default:
-      return value;
+      return leaf(shape, value);
   }
+}
+
+/** Copies `value`, turning every timestamp member given as text into epoch seconds (the awsJson wire form). */
+export function epochTimestamps(model: Facts, shapeName: string, value: unknown): unknown {
+  return rebuild(model, shapeName, value, (shape, v) => (shape.type === 'timestamp' && typeof v === 'string' ? Date.parse(v) / 1000 : v), true);
+}
+
+/**
+ * Copies a request keeping only the members its shape models, at every depth. AWS JSON services
+ * ignore unknown members rather than reject them, so they must not reach what the emulator stores
+ * (`Tags` or `Arn` sent to UpdateStack change nothing).
+ */
+export function modelledOnly(model: Facts, shapeName: string, value: unknown): unknown {
+  return rebuild(model, shapeName, value, (_, v) => v, false);
 }
 
 /** Coral's wording, which AWS services use for constraint violations. Member names start lower-case there. */

@@ -1,10 +1,15 @@
 /**
  * The emulated account: the state file format (also what GET/PUT /_emulator/state carry) and the
  * in-memory model the handlers work on. Seeding fills in what the service would (ARNs, CreatedTime,
- * default UserSettings, ids, owners) and checks every object against the model's shapes.
+ * default UserSettings, ids, owners) and checks every object against the model's shapes. Fleets
+ * (fleets.ts) and STS roles (sts.ts) are seeded by their own modules.
  */
-import { epochTimestamps, facts, validate, type Violation } from './shapes.js';
+import { asObject, checkKeys, checkShape, checkTags, clone, isObject, listAt, StateError } from './checks.js';
+import { FLEET_LIFECYCLE, seedFleet, type FleetRecord, type FleetState, type FleetStateName } from './fleets.js';
+import { Lifecycle, type LifecycleSpec } from './lifecycle.js';
 import { randomText, seededRandom } from './random.js';
+import { epochTimestamps, facts } from './shapes.js';
+import { seedRoles, type RoleState, type StsSession, type StsState } from './sts.js';
 
 export type Tags = Record<string, string>;
 type Json = Record<string, unknown>;
@@ -12,14 +17,6 @@ type Json = Record<string, unknown>;
 /** A Stack as DescribeStacks returns it, plus its tags. */
 export interface StackState extends Json {
   Name: string;
-  Tags?: Tags;
-}
-/** A fleet: only what stacks depend on is modelled (name, state, associations, image). */
-export interface FleetState extends Json {
-  Name: string;
-  State?: string;
-  ImageName?: string;
-  AssociatedStacks?: string[];
   Tags?: Tags;
 }
 export interface SharedImagePermission {
@@ -54,16 +51,12 @@ export interface EmulatorState {
     /** CreateStreamingImage from one of these AMIs ends in CREATE_FAILED instead of READY. */
     failingAmis?: string[];
   };
+  sts?: StsState;
 }
 
 export interface StackRecord extends StackState {
   Arn: string;
   CreatedTime: number;
-  Tags: Tags;
-}
-export interface FleetRecord extends FleetState {
-  Arn: string;
-  AssociatedStacks: string[];
   Tags: Tags;
 }
 export interface ImageRecord extends ImageState {
@@ -82,16 +75,13 @@ export interface StreamingImageRecord extends StreamingImageState {
   tags: Tags;
 }
 
-/** A bad state (file or PUT body); the message names the member. */
-export class StateError extends Error {}
-
 export const USER_ACTIONS = facts.appstream.shapes.Action.enum!;
 
-/** What a streaming image in a state shows, and where a transition out of that state leads. */
-const IMAGE_STATES: Record<string, { statusCode: string; statusMessage: string; next?: string }> = {
-  CREATE_IN_PROGRESS: { statusCode: 'STREAMING_IMAGE_CREATE_IN_PROGRESS', statusMessage: 'Creating the streaming image.', next: 'READY' },
-  UPDATE_IN_PROGRESS: { statusCode: 'STREAMING_IMAGE_UPDATE_IN_PROGRESS', statusMessage: 'Updating the streaming image.', next: 'READY' },
-  DELETE_IN_PROGRESS: { statusCode: 'STREAMING_IMAGE_DELETE_IN_PROGRESS', statusMessage: 'Deleting the streaming image.', next: 'DELETED' },
+/** What a streaming image in a state shows. */
+const IMAGE_STATES: Record<string, { statusCode: string; statusMessage: string }> = {
+  CREATE_IN_PROGRESS: { statusCode: 'STREAMING_IMAGE_CREATE_IN_PROGRESS', statusMessage: 'Creating the streaming image.' },
+  UPDATE_IN_PROGRESS: { statusCode: 'STREAMING_IMAGE_UPDATE_IN_PROGRESS', statusMessage: 'Updating the streaming image.' },
+  DELETE_IN_PROGRESS: { statusCode: 'STREAMING_IMAGE_DELETE_IN_PROGRESS', statusMessage: 'Deleting the streaming image.' },
   READY: { statusCode: 'STREAMING_IMAGE_READY', statusMessage: 'The streaming image is ready.' },
   DELETED: { statusCode: 'STREAMING_IMAGE_DELETED', statusMessage: 'The streaming image is deleted.' },
   CREATE_FAILED: { statusCode: 'INTERNAL_ERROR', statusMessage: 'The EC2 image {ami} could not be imported.' },
@@ -99,7 +89,22 @@ const IMAGE_STATES: Record<string, { statusCode: string; statusMessage: string; 
   DELETE_FAILED: { statusCode: 'INTERNAL_ERROR', statusMessage: 'The streaming image could not be deleted.' },
 };
 
-export const IN_PROGRESS = new Set(Object.keys(IMAGE_STATES).filter((s) => IMAGE_STATES[s].next));
+/** Where a streaming image's *_IN_PROGRESS states lead; an image of a failing AMI is never created. */
+function streamingImageLifecycle(failingAmis: Set<string>): LifecycleSpec<StreamingImageRecord, string> {
+  return {
+    next: {
+      CREATE_IN_PROGRESS: (image) => (failingAmis.has(image.ec2ImageId) ? 'CREATE_FAILED' : 'READY'),
+      UPDATE_IN_PROGRESS: () => 'READY',
+      DELETE_IN_PROGRESS: () => 'DELETED',
+    },
+    state: (image) => image.state,
+    enter: (image, state) => {
+      image.state = state;
+      image.statusCode = IMAGE_STATES[state].statusCode;
+      image.statusMessage = IMAGE_STATES[state].statusMessage.replace('{ami}', image.ec2ImageId);
+    },
+  };
+}
 
 export class Store {
   readonly account: string;
@@ -111,24 +116,31 @@ export class Store {
   readonly failingAmis: Set<string>;
   /** Client token → the operation, request and response it first came with. */
   readonly clientTokens = new Map<string, { operation: string; request: string; response: unknown }>();
-  /** When each streaming image in a *_IN_PROGRESS state reaches the next state (computed on read). */
-  private readonly transitions = new WeakMap<StreamingImageRecord, number>();
+  readonly streamingImageLifecycle: Lifecycle<StreamingImageRecord, string>;
+  readonly fleetLifecycle: Lifecycle<FleetRecord, FleetStateName>;
+  /** The roles that may be assumed; undefined: any role. */
+  readonly roles: RoleState[] | undefined;
+  /** Access key id → the role session AssumeRole issued it for. */
+  readonly stsSessions = new Map<string, StsSession>();
+  /** The generator of STS credentials, apart from the ids' so that issuing keys changes no id. */
+  readonly stsRandom: () => number;
   /** When each stack made by CreateStack becomes visible to the other calls (AppStream is eventually consistent). */
   private readonly visibleFrom = new WeakMap<StackRecord, number>();
   private readonly random: () => number;
 
   constructor(
     state: EmulatorState,
-    private readonly transitionMs: number,
+    transitionMs: number,
     seed: number,
     private readonly consistencyLagMs = 0,
   ) {
     this.random = seededRandom(seed ^ 0x5eed);
+    this.stsRandom = seededRandom(seed ^ 0x575);
     const check = (ok: boolean, path: string, message: string) => {
       if (!ok) throw new StateError(`${path}: ${message}`);
     };
     check(isObject(state), 'state', 'must be a mapping');
-    checkKeys(state, ['account', 'region', 'appstream', 'nimble'], '');
+    checkKeys(state, ['account', 'region', 'appstream', 'nimble', 'sts'], '');
     this.account = state.account ?? '123456789012';
     this.region = state.region ?? 'us-east-1';
     check(typeof this.account === 'string' && /^\d{12}$/.test(this.account), 'account', 'must be a 12-digit string');
@@ -142,10 +154,13 @@ export class Store {
     const failingAmis = listAt(nimble.failingAmis, 'nimble.failingAmis');
     failingAmis.forEach((ami, i) => check(typeof ami === 'string', `nimble.failingAmis[${i}]`, 'must be a string'));
     this.failingAmis = new Set(failingAmis as string[]);
+    this.streamingImageLifecycle = new Lifecycle(streamingImageLifecycle(this.failingAmis), transitionMs);
+    this.fleetLifecycle = new Lifecycle(FLEET_LIFECYCLE, transitionMs);
+    this.roles = seedRoles(state.sts);
 
     listAt(appstream.stacks, 'appstream.stacks').forEach((s, i) => this.seedStack(s, `appstream.stacks[${i}]`));
     listAt(appstream.images, 'appstream.images').forEach((s, i) => this.seedImage(s, `appstream.images[${i}]`));
-    listAt(appstream.fleets, 'appstream.fleets').forEach((s, i) => this.seedFleet(s, `appstream.fleets[${i}]`));
+    listAt(appstream.fleets, 'appstream.fleets').forEach((s, i) => this.addFleet(seedFleet(this, s, `appstream.fleets[${i}]`)));
     listAt(nimble.studios, 'nimble.studios').forEach((s, i) => this.seedStudio(s, `nimble.studios[${i}]`));
   }
 
@@ -216,37 +231,34 @@ export class Store {
       streamingImageId: id,
       tags: { ...(fields.tags ?? {}) },
     };
-    this.setImageState(image, state);
-    return image;
-  }
-
-  /** Moves a streaming image to `state`; an in-progress state completes `transitionMs` later. */
-  setImageState(image: StreamingImageRecord, state: string): void {
-    image.state = state;
-    image.statusCode = IMAGE_STATES[state].statusCode;
-    image.statusMessage = IMAGE_STATES[state].statusMessage.replace('{ami}', image.ec2ImageId);
-    if (IMAGE_STATES[state].next) this.transitions.set(image, Date.now() + this.transitionMs);
-    else this.transitions.delete(image);
-  }
-
-  /** Applies a due transition. Every read of a streaming image goes through here. */
-  settle(image: StreamingImageRecord): StreamingImageRecord {
-    const due = this.transitions.get(image);
-    if (due !== undefined && Date.now() >= due) {
-      const next = IMAGE_STATES[image.state].next!;
-      this.setImageState(image, image.state === 'CREATE_IN_PROGRESS' && this.failingAmis.has(image.ec2ImageId) ? 'CREATE_FAILED' : next);
-    }
+    this.streamingImageLifecycle.move(image, state);
     return image;
   }
 
   streamingImages(studioId: string): StreamingImageRecord[] {
-    return [...(this.studios.get(studioId)?.values() ?? [])].map((image) => this.settle(image));
+    return [...(this.studios.get(studioId)?.values() ?? [])].map((image) => this.streamingImageLifecycle.settle(image));
+  }
+
+  /** Adds a fleet; one seeded in STARTING or STOPPING moves on `transitionMs` from now. */
+  addFleet(fleet: FleetRecord): void {
+    this.fleets.set(fleet.Name, fleet);
+    this.fleetLifecycle.track(fleet);
+  }
+
+  /** The fleet named `name`, its due transitions applied; every read of a fleet's state goes through here. */
+  fleet(name: string): FleetRecord | undefined {
+    const fleet = this.fleets.get(name);
+    return fleet && this.fleetLifecycle.settle(fleet);
+  }
+
+  fleetList(): FleetRecord[] {
+    return [...this.fleets.values()].map((fleet) => this.fleetLifecycle.settle(fleet));
   }
 
   /** Finds a streaming image by ARN in any studio. */
   streamingImageByArn(arn: string): StreamingImageRecord | undefined {
     for (const studio of this.studios.values()) {
-      for (const image of studio.values()) if (image.arn === arn) return this.settle(image);
+      for (const image of studio.values()) if (image.arn === arn) return this.streamingImageLifecycle.settle(image);
     }
     return undefined;
   }
@@ -257,13 +269,14 @@ export class Store {
       region: this.region,
       appstream: {
         stacks: [...this.stacks.values()],
-        fleets: [...this.fleets.values()],
+        fleets: this.fleetList(),
         images: [...this.images.values()],
       },
       nimble: {
         studios: [...this.studios.keys()].map((studioId) => ({ studioId, streamingImages: this.streamingImages(studioId) })),
         ...(this.failingAmis.size ? { failingAmis: [...this.failingAmis] } : {}),
       },
+      ...(this.roles ? { sts: { roles: this.roles } } : {}),
     });
   }
 
@@ -298,30 +311,6 @@ export class Store {
     this.images.set(image.Name, image);
   }
 
-  private seedFleet(input: unknown, path: string): void {
-    const { AssociatedStacks, Tags, ...fields } = asObject(input, path) as FleetState;
-    const fleet: FleetRecord = {
-      Arn: this.arn('appstream', `fleet/${fields.Name}`),
-      InstanceType: 'stream.standard.medium',
-      FleetType: 'ON_DEMAND',
-      ComputeCapacityStatus: { Desired: 1, Running: 0, InUse: 0, Available: 0 },
-      State: 'STOPPED',
-      CreatedTime: Date.now() / 1000,
-      ...(epochTimestamps(facts.appstream, 'Fleet', fields) as FleetState),
-      AssociatedStacks: [],
-      Tags: { ...(Tags ?? {}) },
-    };
-    const { AssociatedStacks: _, Tags: __, ...described } = fleet;
-    checkShape('appstream', 'Fleet', described, path);
-    checkTags(Tags, path);
-    if (this.fleets.has(fleet.Name)) throw new StateError(`${path}.Name: fleet '${fleet.Name}' appears twice`);
-    listAt(AssociatedStacks, `${path}.AssociatedStacks`).forEach((name, i) => {
-      if (!this.stacks.has(name as string)) throw new StateError(`${path}.AssociatedStacks[${i}]: no stack named '${String(name)}' in appstream.stacks`);
-      fleet.AssociatedStacks.push(name as string);
-    });
-    this.fleets.set(fleet.Name, fleet);
-  }
-
   private seedStudio(input: unknown, path: string): void {
     const studio = asObject(input, path) as unknown as StudioState;
     checkKeys(studio, ['studioId', 'streamingImages'], `${path}.`);
@@ -340,7 +329,7 @@ export class Store {
       // The output shape requires nothing, but CreateStreamingImage requires these two.
       for (const member of ['name', 'ec2ImageId']) if (image[member] === undefined) throw new StateError(`${at}.${member}: is required`);
       if (this.streamingImageByArn(image.arn)) throw new StateError(`${at}.streamingImageId: '${image.streamingImageId}' appears twice`);
-      this.setImageState(image, image.state);
+      this.streamingImageLifecycle.move(image, image.state);
       if (fields.statusMessage !== undefined) image.statusMessage = fields.statusMessage;
       images.set(image.streamingImageId, image);
     });
@@ -360,40 +349,4 @@ const OPTIONAL_TEXT = ['Description', 'DisplayName', 'RedirectURL', 'FeedbackURL
 
 export function dropEmptyText(stack: Json): void {
   for (const m of OPTIONAL_TEXT) if (stack[m] === '') delete stack[m];
-}
-
-export const clone = <T>(value: T): T => JSON.parse(JSON.stringify(value)) as T;
-
-const isObject = (v: unknown): v is Json => typeof v === 'object' && v !== null && !Array.isArray(v);
-
-function asObject(value: unknown, path: string): Json {
-  if (!isObject(value)) throw new StateError(`${path}: must be a mapping`);
-  return value;
-}
-
-function listAt(value: unknown, path: string): unknown[] {
-  if (value === undefined || value === null) return [];
-  if (!Array.isArray(value)) throw new StateError(`${path}: must be a list`);
-  return value;
-}
-
-function checkKeys(value: object, allowed: string[], prefix: string): void {
-  const unknown = Object.keys(value).find((k) => !allowed.includes(k));
-  if (unknown) throw new StateError(`${prefix}${unknown}: unknown key (expected one of ${allowed.join(', ')})`);
-}
-
-/** The model's Tags need at least one entry; a state says "no tags" with {} or by leaving them out. */
-function checkTags(tags: unknown, path: string): void {
-  if (tags !== undefined && !(isObject(tags) && Object.keys(tags).length === 0)) checkShape('appstream', 'Tags', tags, `${path}.Tags`);
-}
-
-function checkShape(service: 'appstream' | 'nimble', shape: string, value: unknown, path: string): void {
-  const [first] = validate(facts[service], shape, value, { textTimestamps: true, rejectUnknown: true });
-  if (first) throw new StateError(describe(first, path));
-}
-
-function describe(v: Violation, path: string): string {
-  const where = v.path.reduce<string>((p, seg) => (typeof seg === 'number' ? `${p}[${seg}]` : `${p}.${seg}`), path);
-  const shown = v.value === null ? '' : ` (got ${JSON.stringify(v.value)})`;
-  return `${where}: ${v.constraint.replace(/^Member /, '')}${shown}`;
 }

@@ -18,6 +18,11 @@ if (!present && !required) console.warn(`SKIPPED: AWS CLI conformance tests need
 let emulator: Emulator;
 
 function aws(...args: string[]): Promise<{ code: number; out: string; err: string }> {
+  return awsAs({}, ...args);
+}
+
+/** The CLI with other credentials (e.g. a role session's, AWS_SESSION_TOKEN included). */
+function awsAs(credentials: Record<string, string>, ...args: string[]): Promise<{ code: number; out: string; err: string }> {
   const env = {
     PATH: process.env.PATH,
     HOME: process.env.HOME,
@@ -28,6 +33,7 @@ function aws(...args: string[]): Promise<{ code: number; out: string; err: strin
     // Keep the machine's own AWS configuration out of the test.
     AWS_CONFIG_FILE: '/dev/null',
     AWS_SHARED_CREDENTIALS_FILE: '/dev/null',
+    ...credentials,
   };
   return new Promise((resolve) => {
     execFile(AWS, [...args, '--endpoint-url', emulator.url, '--output', 'json'], { env }, (error, out, err) =>
@@ -37,7 +43,11 @@ function aws(...args: string[]): Promise<{ code: number; out: string; err: strin
 }
 
 async function json(...args: string[]): Promise<Record<string, any>> {
-  const result = await aws(...args);
+  return jsonAs({}, ...args);
+}
+
+async function jsonAs(credentials: Record<string, string>, ...args: string[]): Promise<Record<string, any>> {
+  const result = await awsAs(credentials, ...args);
   expect(result.err).toBe('');
   expect(result.code).toBe(0);
   return result.out.trim() ? JSON.parse(result.out) : {};
@@ -56,9 +66,9 @@ describe.skipIf(!present && !required)(`AWS CLI v2 (${AWS}) against the emulator
   });
   afterAll(() => emulator?.close());
 
-  // The two services' scenarios run side by side: each CLI start costs about half a second.
-  it('drives stacks, tags, images and streaming images through the CLI', async () => {
-    await Promise.all([appstreamScenario(), nimbleScenario()]);
+  // The scenarios run side by side: each CLI start costs about half a second.
+  it('drives stacks, tags, images, fleets, streaming images and STS through the CLI', async () => {
+    await Promise.all([appstreamScenario(), fleetScenario(), nimbleScenario(), stsScenario()]);
     const calls = await adminOf(emulator.url).calls();
     expect(calls.filter((c) => c.service === 'nimble').map((c) => c.operation)).toContain('GetStreamingImage');
   });
@@ -94,6 +104,53 @@ async function appstreamScenario(): Promise<void> {
   await json('appstream', 'untag-resource', '--resource-arn', arn, '--tag-keys', 'team');
   expect((await json('appstream', 'list-tags-for-resource', '--resource-arn', arn)).Tags).toEqual({ env: 'prod' });
 
+}
+
+/** The CLI's fleet waiters wait for states of an older model (ACTIVE, INACTIVE): poll describe-fleets instead. */
+async function fleetState(name: string, until: string): Promise<string[]> {
+  const seen: string[] = [];
+  for (let i = 0; i < 20 && seen[seen.length - 1] !== until; i++) {
+    seen.push((await json('appstream', 'describe-fleets', '--names', name)).Fleets[0].State);
+  }
+  return seen;
+}
+
+async function fleetScenario(): Promise<void> {
+  const created = await json(
+    'appstream', 'create-fleet', '--name', 'cli-fleet', '--image-name', 'base-2026', '--instance-type', 'stream.standard.small',
+    '--fleet-type', 'ALWAYS_ON', '--compute-capacity', 'DesiredInstances=2', '--tags', 'team=vfx',
+  );
+  expect(created.Fleet).toMatchObject({ Arn: 'arn:aws:appstream:us-east-1:123456789012:fleet/cli-fleet', State: 'STOPPED', ComputeCapacityStatus: { Desired: 2, Running: 0 } });
+  expect(created.Fleet.CreatedTime).toMatch(/^\d{4}-\d\d-\d\dT/);
+
+  await json('appstream', 'start-fleet', '--name', 'cli-fleet');
+  expect((await fleetState('cli-fleet', 'RUNNING')).pop()).toBe('RUNNING');
+  const [renamed, refused] = await Promise.all([
+    json('appstream', 'update-fleet', '--name', 'cli-fleet', '--display-name', 'CLI fleet', '--compute-capacity', 'DesiredInstances=3'),
+    aws('appstream', 'update-fleet', '--name', 'cli-fleet', '--instance-type', 'stream.standard.large'),
+  ]);
+  expect(renamed.Fleet).toMatchObject({ DisplayName: 'CLI fleet', ComputeCapacityStatus: { Desired: 3, Running: 3, Available: 3 } });
+  expect(refused.code).toBe(254);
+  expect(refused.err).toContain(
+    'An error occurred (ResourceInUseException) when calling the UpdateFleet operation: Cannot update the attribute InstanceType for fleet cli-fleet when it is ACTIVE.',
+  );
+
+  await json('appstream', 'stop-fleet', '--name', 'cli-fleet');
+  expect((await fleetState('cli-fleet', 'STOPPED')).pop()).toBe('STOPPED');
+  await json('appstream', 'delete-fleet', '--name', 'cli-fleet');
+  expect((await adminOf(emulator.url).getState()).appstream!.fleets).toEqual([]);
+}
+
+async function stsScenario(): Promise<void> {
+  expect(await json('sts', 'get-caller-identity')).toEqual({
+    UserId: expect.stringMatching(/^AIDA/),
+    Account: '123456789012',
+    Arn: 'arn:aws:iam::123456789012:user/emulator',
+  });
+  const { Credentials, AssumedRoleUser } = await json('sts', 'assume-role', '--role-arn', 'arn:aws:iam::210987654321:role/deploy', '--role-session-name', 'cli');
+  expect(AssumedRoleUser.Arn).toBe('arn:aws:sts::210987654321:assumed-role/deploy/cli');
+  const session = { AWS_ACCESS_KEY_ID: Credentials.AccessKeyId, AWS_SECRET_ACCESS_KEY: Credentials.SecretAccessKey, AWS_SESSION_TOKEN: Credentials.SessionToken };
+  expect(await jsonAs(session, 'sts', 'get-caller-identity')).toMatchObject({ Account: '210987654321', Arn: AssumedRoleUser.Arn });
 }
 
 async function nimbleScenario(): Promise<void> {

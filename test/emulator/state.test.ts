@@ -41,6 +41,14 @@ describe('state checks', () => {
     [{ nimble: { studios: [{ studioId: 's', streamingImages: [{ name: 'n', ec2ImageId: 'ami-1', state: 'GONE' }] }] } }, 'nimble.studios[0].streamingImages[0].state: must satisfy enum'],
     [{ nimble: { studios: [{ studioId: 's', streamingImages: [{ name: 'n' }] }] } }, 'nimble.studios[0].streamingImages[0].ec2ImageId: is required'],
     [{ cloud: {} }, 'cloud: unknown key'],
+    [{ appstream: { fleets: [{ Name: 'f', State: 'BROKEN' }] } }, 'appstream.fleets[0].State: must satisfy enum value set: [STARTING, RUNNING, STOPPING, STOPPED]'],
+    [{ appstream: { fleets: [{ Name: 'f', ComputeCapacityStatus: { Running: 1 } }] } }, 'appstream.fleets[0].ComputeCapacityStatus.Desired: must not be null'],
+    [{ appstream: { fleets: [{ Name: 'f', StuckInStarting: 'yes' }] } }, 'appstream.fleets[0].StuckInStarting: must be true or false'],
+    [{ appstream: { fleets: [{ Name: 'f' }, { Name: 'f' }] } }, "appstream.fleets[1].Name: fleet 'f' appears twice"],
+    [{ sts: { users: [] } }, 'sts.users: unknown key'],
+    [{ sts: { roles: [{ RoleArn: 'arn:aws:iam::123456789012:user/x' }] } }, 'sts.roles[0].RoleArn: must be a role ARN'],
+    [{ sts: { roles: [{ RoleArn: 'arn:aws:iam::123456789012:role/x', ExternalId: 'x' }] } }, 'sts.roles[0].ExternalId: must have length greater than or equal to 2'],
+    [{ sts: { roles: [{ RoleArn: 'arn:aws:iam::123456789012:role/x' }, { RoleArn: 'arn:aws:iam::123456789012:role/x' }] } }, "sts.roles[1].RoleArn: role 'arn:aws:iam::123456789012:role/x' appears twice"],
   ])('rejects %j', async (state, message) => {
     await expect(startEmulator({ state: state as never })).rejects.toThrow(message);
   });
