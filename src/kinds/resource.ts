@@ -1,7 +1,7 @@
 /** What the per-kind planners share: the shape of one resource's plan, ownership, tag calls. */
-import type { TagDelta } from '../diff/collections.js';
+import { setDiff, type TagDelta } from '../diff/collections.js';
 export type { DiffSpec } from '../shared/plan.js';
-import { clean, userTags } from '../normalize/values.js';
+import { clean, sameValue, userTags } from '../normalize/values.js';
 import type { AttributeTable, Selection } from './types.js';
 import { digest } from '../shared/digest.js';
 import { isToolTag, MAX_TAGS, ownerOf, type AppliedRecord } from '../shared/ownership.js';
@@ -14,6 +14,11 @@ export interface ResourcePlan {
   change: ResourceChange;
   calls: CallSpec[];
   diagnostics: Diagnostic[];
+  /**
+   * The attribute table the planner looks this resource's impacts up in, where it is not the
+   * kind's own: a kind whose rules depend on the resource (a fleet's type and state) chooses it.
+   */
+  attributes?: AttributeTable;
 }
 
 export interface PlanContext {
@@ -45,7 +50,7 @@ export function declarationDigest(declared: ReadonlySet<string>, values: Record<
 }
 
 type ChangeFields = Pick<ResourceChange, 'action'> &
-  Partial<Pick<ResourceChange, 'drift' | 'adopt' | 'reason' | 'reasonCode' | 'dependsOn'>> & { diffs?: DiffSpec[] };
+  Partial<Pick<ResourceChange, 'drift' | 'adopt' | 'reason' | 'reasonCode' | 'dependsOn' | 'interruption'>> & { diffs?: DiffSpec[] };
 
 /** The reason code an action has when nothing more specific is said. */
 const DEFAULT_REASON: Record<Action, ReasonCode> = { create: 'create', update: 'update', replace: 'replace_because_immutable', delete: 'prune', 'no-op': 'no_change' };
@@ -60,6 +65,7 @@ export function change(subject: Subject, fields: ChangeFields): ResourceChange {
     ...(fields.reason ? { reason: fields.reason } : {}),
     reasonCode: fields.reasonCode ?? (fields.drift ? 'drift' : DEFAULT_REASON[fields.action]),
     dependsOn: fields.dependsOn ?? [],
+    ...(fields.interruption ? { interruption: fields.interruption } : {}),
     // The planner sets each impact from the kind's attribute table.
     diffs: (fields.diffs ?? []).map((diff) => ({ impact: 'update', ...diff })),
     ...(subject.source ? { source: subject.source } : {}),
@@ -121,7 +127,7 @@ export function tagLimitProblem(keys: string[], tool: Record<string, string>): s
 export function inPlace(
   subject: Subject,
   facts: { calls: CallSpec[]; diffs: DiffSpec[]; owned: boolean; previous?: AppliedRecord; record: AppliedRecord; diagnostics: Diagnostic[]; dependsOn?: string[] },
-  override: Partial<Pick<ResourceChange, 'action' | 'reason' | 'reasonCode'>> = {},
+  override: Partial<Pick<ResourceChange, 'action' | 'reason' | 'reasonCode' | 'interruption'>> = {},
 ): ResourcePlan {
   const { calls, diffs, owned, previous, record, diagnostics, dependsOn } = facts;
   const drift = previous?.d === record.d && diffs.length > 0;
@@ -137,6 +143,7 @@ export function inPlace(
       reason: override.reason ?? recordOnly,
       ...(reasonCode ? { reasonCode } : {}),
       ...(dependsOn ? { dependsOn } : {}),
+      ...(override.interruption ? { interruption: override.interruption } : {}),
     }),
     calls,
     diagnostics,
@@ -168,4 +175,58 @@ export function declaredValue<T>(value: T | undefined, normalize: (value: T) => 
 /** The first diff whose attribute cannot change in place, by the kind's attribute table. */
 export function replacing(table: AttributeTable, diffs: readonly { path: string }[]): { path: string } | undefined {
   return diffs.find((diff) => table[diff.path.split('.')[0]]?.impact === 'replace');
+}
+
+/**
+ * IgnoreChanges: the attributes a declaration names there are sent when the resource is created
+ * and never compared afterwards, as if they were neither declared nor recorded by the last apply
+ * (so they are never cleared either). Returns what is compared, and the record as it counts.
+ */
+export function ignoring(ignored: readonly string[] | null | undefined, declared: ReadonlySet<string>, previous: AppliedRecord | undefined) {
+  const names = new Set(ignored ?? []);
+  const compared = new Set([...declared].filter((key) => !names.has(key)));
+  if (!names.size || !previous) return { compared, previous };
+  return { compared, previous: { ...previous, a: previous.a?.filter((name) => !names.has(name)), t: names.has('Tags') ? [] : previous.t } };
+}
+
+/** One kind's attribute changes: what to set (with the values that mean "none" for clears by value) and what to clear. */
+export interface AttributeDelta<A extends string> {
+  diffs: DiffSpec[];
+  set: Partial<Record<A, unknown>>;
+  /** Attributes to clear through the kind's AttributesToDelete. */
+  clear: A[];
+}
+
+/**
+ * Three-way comparison of a resource's attributes: a declared value is managed; a declared "no
+ * value" is cleared; an undeclared attribute is left alone unless the last apply managed it, in
+ * which case it is cleared (set to its normal value of "absent", or deleted), or let go where the
+ * table says it cannot be cleared. Set-like attributes diff as sets.
+ */
+export function attributeDelta<A extends string>(facts: {
+  names: readonly A[];
+  table: AttributeTable;
+  want: Partial<Record<A, unknown>>;
+  have: Partial<Record<A, unknown>>;
+  declared: ReadonlySet<string>;
+  recorded: readonly string[] | undefined;
+  /** The normal form of "not declared": a default, or undefined. */
+  absent(name: A): unknown;
+}): AttributeDelta<A> {
+  const { names, table, want, have, declared, absent } = facts;
+  const recorded = new Set(facts.recorded);
+  const delta: AttributeDelta<A> = { diffs: [], set: {}, clear: [] };
+  for (const name of names) {
+    const clear = table[name]?.clear ?? 'none';
+    if (!declared.has(name) && (!recorded.has(name) || clear === 'none')) continue;
+    const wanted = declared.has(name) ? want[name] : absent(name);
+    const current = have[name];
+    if (sameValue(wanted, current)) continue;
+    if (table[name]?.compare !== 'scalar') delta.diffs.push(setDiff(name, (current as unknown[] | undefined) ?? [], wanted as unknown[] | undefined));
+    else delta.diffs.push({ path: name, ...(current !== undefined ? { before: current } : {}), after: wanted ?? null });
+    if (wanted !== undefined) delta.set[name] = wanted;
+    else if (typeof clear === 'object' && 'value' in clear) delta.set[name] = clear.value;
+    else if (clear !== 'none') delta.clear.push(name);
+  }
+  return delta;
 }

@@ -10,7 +10,7 @@ import { declaredValue, selectedTags, sortedBy } from '../resource.js';
 import type { AttributeTable, KindDefinition, Selection } from '../types.js';
 import { stackAddress } from './live.js';
 import { defaultUserSetting, normalizeStackAttribute, normalizeUserSetting, STACK_ATTRIBUTES, type NormalUserSetting, type StackAttribute } from './normalize.js';
-import { CLEAR, liveStackDigest, liveStackNormal, planDeclaredStack, planStackDeletion } from './plan.js';
+import { CLEAR, liveStackDigest, liveStackNormal, missingFleets, planDeclaredStack, planStackDeletion } from './plan.js';
 
 /** The reads, with the AppStream client code they need, load when a plan first describes stacks. */
 const reads = () => import('./describe.js');
@@ -68,6 +68,8 @@ export const stackKind: KindDefinition = {
 
   plan({ ctx, config, live, wanted, subject, plan }) {
     const declared = new Set<string>();
+    // The fleets a stack may name: those that exist (once listed) and those the config declares.
+    const fleets = live.fleetReads?.listed ? new Set([...Object.keys(live.fleets), ...(config.fleets ?? []).map((fleet) => fleet.Name)]) : undefined;
     (config.stacks ?? []).forEach((stack, i) => {
       const address = stackAddress(stack.Name);
       declared.add(stack.Name);
@@ -75,7 +77,7 @@ export const stackKind: KindDefinition = {
       const found = live.stacks[stack.Name];
       const normal = found && liveStackNormal(found);
       const at = subject(address, `/stacks/${i}`, () => (found ? liveStackDigest(found, normal) : null));
-      plan(at, () => planDeclaredStack(ctx, stack, found, at, normal));
+      plan(at, () => missingFleets(stack, fleets, at) ?? planDeclaredStack(ctx, stack, found, at, normal));
     });
     // Prune deletes only what carries this project's owner tag; nothing unowned is ever touched.
     if (!ctx.prune) return;
