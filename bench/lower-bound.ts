@@ -30,6 +30,8 @@ export async function measureLowerBound(clients: AwsClients, config: Config, bul
   const studios = [...new Set((config.streamingImages ?? []).map((image) => image.StudioId))];
   const parts: BoundPart[] = [];
   const add = (what: string, calls: number) => calls > 0 && parts.push({ what, calls });
+  // A plan is bound to its account, and only STS tells the account when no listed ARN carries it.
+  add('GetCallerIdentity (the account the plan is for)', 1);
 
   if (stacks.length) add('DescribeStacks pages', await countPages((token) => clients.appstream.send(new DescribeStacksCommand({ NextToken: token }))));
   if (stacks.length || images.length) {

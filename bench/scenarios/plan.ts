@@ -1,6 +1,6 @@
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { createClients } from '../../src/aws/clients.js';
+import { createClients, destroyClients } from '../../src/aws/clients.js';
 import { configYaml, generateAccount, PLAN_ACCOUNT, type AccountShape } from '../account.js';
 import { refreshPerResource } from '../baseline.js';
 import { measureLowerBound, type LowerBound } from '../lower-bound.js';
@@ -88,7 +88,7 @@ export async function benchPlan(options: PlanBenchOptions): Promise<PlanBenchRes
     }
     return { seed, bulk: { streamform, baseline, bound }, fallback: { streamform: fallback, bound: fallbackBound }, problems };
   } finally {
-    for (const clients of [bulkClients, deniedClients]) for (const client of [clients.appstream, clients.nimble, clients.tagging]) client.destroy();
+    for (const clients of [bulkClients, deniedClients]) destroyClients(clients);
     await Promise.all([bulkEmulator.stop(), deniedEmulator.stop()]);
   }
 }

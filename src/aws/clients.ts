@@ -1,6 +1,7 @@
 import { AppStreamClient } from '@aws-sdk/client-appstream';
 import { NimbleClient } from '@aws-sdk/client-nimble';
 import { ResourceGroupsTaggingAPIClient } from '@aws-sdk/client-resource-groups-tagging-api';
+import { STSClient } from '@aws-sdk/client-sts';
 import { UserError } from '../shared/errors.js';
 
 /** Where and how to reach AWS (or the emulator). Unset fields fall back to the SDK's own chain. */
@@ -21,6 +22,8 @@ export interface AwsClients {
   appstream: AppStreamClient;
   nimble: NimbleClient;
   tagging: ResourceGroupsTaggingAPIClient;
+  /** Tells which account the credentials reach, so that a plan is bound to it. */
+  sts: STSClient;
   region: string;
   endpoint?: string;
 }
@@ -57,7 +60,9 @@ export function createClients(target: AwsTarget = {}): AwsClients {
   nimble.middlewareStack.add(failFastWhenUnreachable, failFast);
   const tagging = new ResourceGroupsTaggingAPIClient(common);
   tagging.middlewareStack.add(failFastWhenUnreachable, failFast);
-  return { appstream, nimble, tagging, region, endpoint: target.endpoint };
+  const sts = new STSClient(common);
+  sts.middlewareStack.add(failFastWhenUnreachable, failFast);
+  return { appstream, nimble, tagging, sts, region, endpoint: target.endpoint };
 }
 
 /** Connection errors no retry can fix: nothing listens at the endpoint, or its host does not exist. */
@@ -91,4 +96,9 @@ function checkEndpoint(endpoint: string): void {
   if (url.protocol !== 'http:' && url.protocol !== 'https:') {
     throw new UserError(`--endpoint must be an http or https URL, got '${endpoint}'`);
   }
+}
+
+/** Closes every client's connections, so that a finished command exits at once. */
+export function destroyClients(clients: AwsClients): void {
+  for (const client of [clients.appstream, clients.nimble, clients.tagging, clients.sts]) client.destroy();
 }

@@ -5,13 +5,14 @@ import { jsonReporter, textReporter, type ReportOutput } from '../apply/report.j
 import { awsOptions, choiceFlag, fileOptions, numberFlag, parseFlags } from '../cli/args.js';
 import { UserError } from '../shared/errors.js';
 import { isInteractive, useColor } from '../cli/terminal.js';
-import { createClients, type AwsClients, type AwsTarget } from '../aws/clients.js';
+import { createClients, destroyClients, type AwsClients, type AwsTarget } from '../aws/clients.js';
 import { configPaths, loadConfig } from '../config/load.js';
 import type { LoadedConfig } from '../config/types.js';
 import { describeLive, type LiveState } from '../describe/index.js';
-import { buildPlan, liveDigests, reportedBy } from '../plan/build.js';
+import { buildPlan, reportedBy } from '../plan/build.js';
 import { configDigest } from '../config/digest.js';
-import { hasChanges, hasErrors, type Plan } from '../shared/plan.js';
+import { canonicalJson } from '../shared/digest.js';
+import { hasChanges, hasErrors, type Plan, type PlannedCall } from '../shared/plan.js';
 import { parsePlanFile } from '../render/json.js';
 import { renderPlanText } from '../render/text.js';
 
@@ -113,25 +114,65 @@ async function applyConfig(paths: string[], settings: Settings): Promise<number>
   return execute(plan, { ...target, region }, settings);
 }
 
-/** Applies a saved plan as it was reviewed, or refuses when the world moved since. */
+/**
+ * Applies a saved plan as it was reviewed, or refuses when the world moved since. The plan is
+ * computed again from the config and what AWS has now, and its calls run only when they are exactly
+ * the saved ones: a file edited after review (an added delete, a changed input, a removed error)
+ * cannot run, and what is shown before applying is what runs.
+ */
 async function applySavedPlan(path: string, settings: Settings): Promise<number> {
-  const plan = parsePlanFile(await readPlanFile(path), path);
-  if (settings.target.region && settings.target.region !== plan.target.region) {
-    throw new UserError(`apply: ${path} was planned for region ${plan.target.region}, not ${settings.target.region}`);
+  const saved = parsePlanFile(await readPlanFile(path), path);
+  if (settings.target.region && settings.target.region !== saved.target.region) {
+    throw new UserError(`apply: ${path} was planned for region ${saved.target.region}, not ${settings.target.region}`);
   }
-  const loaded = await loadConfig(plan.configFiles);
-  checkSameConfig(path, plan, loaded);
-  const target = { ...settings.target, region: plan.target.region, endpoint: settings.target.endpoint ?? plan.target.endpoint };
-  const prune = plan.changes.some((change) => change.action === 'delete');
+  const loaded = await loadConfig(saved.configFiles);
+  checkSameConfig(path, saved, loaded);
+  const target = { ...settings.target, region: saved.target.region, endpoint: settings.target.endpoint ?? saved.target.endpoint };
+  checkSameEndpoint(path, saved, target.endpoint);
+  const prune = saved.changes.some((change) => change.action === 'delete');
   const { live } = await describe(loaded, target, prune);
-  const touched = plan.changes.filter((change) => plan.calls.some((call) => call.address === change.address));
-  const current = liveDigests(live, touched.map((change) => change.address));
-  const changed = touched.filter((change) => current.get(change.address) !== change.liveDigest).map((change) => change.address);
-  if (changed.length > 0) {
-    throw new UserError(`apply: ${path} is stale: ${changed.join(', ')} changed since it was planned; run plan again`);
-  }
+  const plan = buildPlan({ loaded, live, prune, region: saved.target.region, endpoint: target.endpoint });
+  checkSameAccount(path, saved, plan);
+  // A resource the reviewed plan touches that AWS changed since: the reviewer did not see its current state.
+  const computed = new Map(plan.changes.map((change) => [change.address, change.liveDigest]));
+  const touched = saved.changes.filter((change) => saved.calls.some((call) => call.address === change.address) && computed.has(change.address));
+  const stale = touched.filter((change) => computed.get(change.address) !== change.liveDigest).map((change) => change.address);
+  if (stale.length) throw new UserError(`apply: ${path} is stale: ${stale.join(', ')} changed since it was planned; run plan again`);
+  // Anything else that differs is a file edited after review.
+  const difference = firstDifference(saved.calls, plan.calls);
+  if (difference) throw new UserError(`apply: ${path} is not the plan the config and AWS give now: ${difference}; nothing was applied; run plan again`);
   show(plan, settings);
   return refusalOf(plan, settings) ?? execute(plan, target, settings);
+}
+
+function checkSameEndpoint(path: string, saved: Plan, endpoint: string | undefined): void {
+  if ((saved.target.endpoint ?? '') !== (endpoint ?? '')) {
+    const where = (url: string | undefined) => (url ? `endpoint ${url}` : "AWS's own endpoints");
+    throw new UserError(`apply: ${path} was planned against ${where(saved.target.endpoint)}, not ${where(endpoint)}`);
+  }
+}
+
+function checkSameAccount(path: string, saved: Plan, now: Plan): void {
+  const { account, region } = saved.target;
+  if (account === undefined) throw new UserError(`apply: ${path} does not say which account it was planned for; run plan again`);
+  if (now.target.account !== account) {
+    const reach = now.target.account ? `these credentials reach ${now.target.account}` : 'the account these credentials reach cannot be told';
+    throw new UserError(`apply: ${path} was planned for account ${account} in ${region}; ${reach}`);
+  }
+}
+
+/** Where two call lists first part: a call missing, added, or sent differently. */
+function firstDifference(saved: PlannedCall[], now: PlannedCall[]): string | undefined {
+  const text = (call: PlannedCall) => `call ${call.id} (${call.operation} ${call.address})`;
+  for (let i = 0; i < Math.max(saved.length, now.length); i++) {
+    const [was, is] = [saved[i], now[i]];
+    if (!was) return `${text(is)} is missing from the file`;
+    if (!is) return `${text(was)} is not in the plan computed now`;
+    if (was.address !== is.address || was.service !== is.service || was.operation !== is.operation) return `${text(was)} is ${is.operation} ${is.address} now`;
+    if (canonicalJson(was.input) !== canonicalJson(is.input)) return `${text(was)} has another input than the plan computed now`;
+    if (was.wait !== is.wait || was.phase !== is.phase) return `${text(was)} waits or runs in another order than the plan computed now`;
+  }
+  return undefined;
 }
 
 /** Describing uses the SDK's own retries; only apply's calls retry visibly. */
@@ -231,7 +272,7 @@ async function report(events: AsyncIterable<ApplyEvent>, format: Format): Promis
 }
 
 function destroy(clients: AwsClients): void {
-  for (const client of [clients.appstream, clients.nimble, clients.tagging]) client.destroy();
+  destroyClients(clients);
 }
 
 function note(text: string): void {

@@ -8,7 +8,7 @@ import { existsSync } from 'node:fs';
 import { dirname, join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { TagResourceCommand } from '@aws-sdk/client-appstream';
-import { createClients, type AwsClients } from '../aws/clients.js';
+import { createClients, destroyClients, type AwsClients } from '../aws/clients.js';
 import { parseFlags } from '../cli/args.js';
 import { UserError } from '../shared/errors.js';
 import { isInteractive } from '../cli/terminal.js';
@@ -95,5 +95,5 @@ async function recordLastApply(seeded: EmulatorState, config: string, endpoint: 
 }
 
 function destroy(clients: AwsClients): void {
-  for (const client of [clients.appstream, clients.nimble, clients.tagging]) client.destroy();
+  destroyClients(clients);
 }

@@ -1,6 +1,6 @@
 import { renameSync, rmSync, writeFileSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
-import { createClients } from '../aws/clients.js';
+import { createClients, destroyClients } from '../aws/clients.js';
 import { awsErrorMessage } from '../aws/errors.js';
 import { awsOptions, choiceFlag, fileOptions, parseFlags } from '../cli/args.js';
 import { UserError } from '../shared/errors.js';
@@ -79,7 +79,7 @@ async function computePlan(paths: string[], flags: { prune?: boolean; endpoint?:
     if (isAwsError(error)) throw new UserError(`plan: cannot read the live state: ${awsErrorMessage(error)}`);
     throw error;
   } finally {
-    for (const client of [clients.appstream, clients.nimble, clients.tagging]) client.destroy();
+    destroyClients(clients);
   }
 }
 

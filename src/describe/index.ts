@@ -7,6 +7,7 @@
  * A failure to read one resource is recorded for it; a failure to list what prune and ownership
  * depend on (the account's stacks) ends the plan.
  */
+import { GetCallerIdentityCommand } from '@aws-sdk/client-sts';
 import type { AwsClients } from '../aws/clients.js';
 import { awsErrorMessage } from '../aws/errors.js';
 import { chooseTagReader, isAccessDenied, readTags, readTagsInBulk } from '../aws/tags.js';
@@ -53,6 +54,11 @@ export async function describeLive(config: Config, clients: AwsClients, options:
     fail: (address, operation, error) => live.errors.push({ address, message: `${operation} failed: ${awsErrorMessage(error)}` }),
     readTags: async () => [],
   };
+  // The account binds the plan: a saved plan is applied only where it was made.
+  const identity = clients.sts.send(new GetCallerIdentityCommand({})).then(
+    ({ Account }) => Account,
+    () => undefined,
+  );
   const kinds = KINDS.filter((kind) => needed(kind, config, options.prune));
   const progress = new Map<KindDefinition, number>();
   const listings = kinds.map((kind) => kind.describe.list(ctx, (listed) => progress.set(kind, listed)));
@@ -80,6 +86,8 @@ export async function describeLive(config: Config, clients: AwsClients, options:
     await readEach(ctx, confirm);
     await Promise.all(kinds.map((kind) => kind.describe.details?.(ctx)));
   }
+  const account = await identity;
+  if (account) live.account = account;
   return live;
 }
 

@@ -159,8 +159,6 @@ export interface KindDefinition {
   describe: KindDescribe;
   /** Declared resources and, with prune, owned ones no longer declared. */
   plan(input: KindPlanInput): void;
-  /** Digest of every live resource of the kind, by address. */
-  liveDigests(live: LiveState): Map<string, string>;
   /** A declaration's values in normal form, by attribute, for the offline config diff. */
   declaredValues(resource: Record<string, unknown>): Record<string, unknown>;
   /** Reads everything an import may declare into the live state. */

@@ -101,7 +101,7 @@ function assemble(
   const { calls, diagnostics } = sequence(byAddress);
   const summary: PlanSummary = { create: 0, update: 0, replace: 0, delete: 0 };
   for (const { change } of resources) if (change.action !== 'no-op') summary[change.action]++;
-  const account = accountOf(live);
+  const account = live.account ?? accountOf(live);
   return {
     formatVersion: PLAN_FORMAT_VERSION,
     project: ctx.project,
@@ -185,18 +185,7 @@ function levels(nodes: string[], next: (node: string) => string[], cycle: string
   return level;
 }
 
-/**
- * The digest of each live resource, keyed by address (all of them, or those asked for: null when
- * absent). `apply PLANFILE` compares them with each change's liveDigest to refuse a stale plan.
- */
-export function liveDigests(live: LiveState, addresses?: string[]): Map<string, string | null> {
-  const digests = new Map<string, string | null>();
-  for (const kind of KINDS) for (const [address, digest] of kind.liveDigests(live)) digests.set(address, digest);
-  if (!addresses) return digests;
-  return new Map(addresses.map((address) => [address, digests.get(address) ?? null]));
-}
-
-/** The account, read from a stack's ARN (image ARNs of public images carry none). */
+/** Without STS's answer, the account read from a stack's ARN (image ARNs of public images carry none). */
 function accountOf(live: LiveState): string | undefined {
   for (const { stack } of Object.values(live.stacks)) if (stack.Arn) return stack.Arn.split(':')[4] || undefined;
   return undefined;

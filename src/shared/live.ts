@@ -20,4 +20,8 @@ export interface DescribeError {
 // eslint-disable-next-line @typescript-eslint/no-empty-object-type
 export interface LiveSections {}
 
-export type LiveState = LiveSections & { errors: DescribeError[] };
+export type LiveState = LiveSections & {
+  errors: DescribeError[];
+  /** The account the credentials reach (STS GetCallerIdentity); undefined when it could not be told. */
+  account?: string;
+};

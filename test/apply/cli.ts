@@ -6,7 +6,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
-import { createClients } from '../../src/aws/clients.js';
+import { createClients, destroyClients } from '../../src/aws/clients.js';
 import { loadConfig } from '../../src/config/load.js';
 import { describeLive } from '../../src/describe/index.js';
 import { buildPlan, reportedBy } from '../../src/plan/build.js';
@@ -85,6 +85,6 @@ export async function planNow(dir: string, files: string[], url: string, prune =
     const live = await describeLive(loaded.config, clients, { reported: reportedBy(loaded.config, prune), prune });
     return buildPlan({ loaded, live, prune, region: clients.region, endpoint: url });
   } finally {
-    for (const client of [clients.appstream, clients.nimble, clients.tagging]) client.destroy();
+    destroyClients(clients);
   }
 }

@@ -1,4 +1,4 @@
-import type { AwsClients } from '../../src/aws/clients.js';
+import { destroyClients, type AwsClients } from '../../src/aws/clients.js';
 import { applyPlan, createApplyClients, type ApplyOptions } from '../../src/apply/applier.js';
 import type { ApplyEvent } from '../../src/apply/events.js';
 import { kindOfAddress } from '../../src/kinds/index.js';
@@ -48,9 +48,7 @@ export async function runPlan(plan: Plan, url: string, options: ApplyOptions = {
   try {
     return await collect(applyPlan(plan, clients, { ...FAST, ...options, retry: { ...FAST.retry, ...options.retry } }));
   } finally {
-    clients.appstream.destroy();
-    clients.nimble.destroy();
-    clients.tagging.destroy();
+    destroyClients(clients);
   }
 }
 

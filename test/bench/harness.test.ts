@@ -99,14 +99,15 @@ describe('scenarios at a tiny scale', () => {
     expect(result.fallback.streamform.ms).toHaveLength(2);
     // One page of each listing, the two shared images' permissions, one listing per studio.
     expect(result.bulk.bound.parts.map((p) => [p.what.split(' ')[0], p.calls])).toEqual([
+      ['GetCallerIdentity', 1],
       ['DescribeStacks', 1],
       ['GetResources', 1],
       ['DescribeImages', 1],
       ['DescribeImagePermissions', 2],
       ['ListStreamingImages', 2],
     ]);
-    expect(result.bulk.bound.total).toBe(7);
-    expect(result.fallback.bound.total).toBe(1 + 1 + 8 + 1 + 2 + 2);
+    expect(result.bulk.bound.total).toBe(8);
+    expect(result.fallback.bound.total).toBe(1 + 1 + 1 + 8 + 1 + 2 + 2);
     const rows = planMeasurements(result, options);
     expect(rows.filter((row) => row.target).map((row) => row.id)).toEqual(['plan.msRatio', 'plan.calls', 'plan.callsRatio', 'plan.fallbackCalls', 'plan.fallbackCallsRatio']);
     expect(rows.find((row) => row.id === 'plan.baselineCalls')?.value).toBe(19);

@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { applyPlan, createApplyClients } from '../../src/apply/applier.js';
 import type { ApplySummary } from '../../src/apply/events.js';
-import type { AwsClients } from '../../src/aws/clients.js';
+import { destroyClients, type AwsClients } from '../../src/aws/clients.js';
 import { loadConfig } from '../../src/config/load.js';
 import type { LoadedConfig } from '../../src/config/types.js';
 import { describeLive } from '../../src/describe/index.js';
@@ -71,9 +71,7 @@ export async function applyAll(plan: Plan, endpoint: string): Promise<ApplySumma
     }
     throw new Error('the applier ended without a summary');
   } finally {
-    clients.appstream.destroy();
-    clients.nimble.destroy();
-    clients.tagging.destroy();
+    destroyClients(clients);
   }
 }
 

@@ -30,7 +30,7 @@ import type { EmulatorState } from '../../src/emulator/index.js';
 import { startTestEmulator, type TestEmulator } from '../helpers/emulator.js';
 
 // Long enough that a request right after StartFleet/StopFleet sees STARTING/STOPPING.
-const TRANSITION_MS = 300;
+const TRANSITION_MS = 400;
 const ARN = 'arn:aws:appstream:us-east-1:123456789012:';
 const VPC = { SubnetIds: ['subnet-a', 'subnet-b'], SecurityGroupIds: ['sg-1'] };
 const ELASTIC = {

@@ -1,4 +1,4 @@
-import { createClients, type AwsClients, type AwsTarget } from '../../src/aws/clients.js';
+import { createClients, destroyClients, type AwsClients, type AwsTarget } from '../../src/aws/clients.js';
 import { afterAll, beforeAll, beforeEach } from 'vitest';
 import { loadStateFile, startEmulator, type Call, type Emulator, type EmulatorOptions, type EmulatorState } from '../../src/emulator/index.js';
 
@@ -27,7 +27,7 @@ export async function startTestEmulator(options: EmulatorOptions = {}, target: O
     clients,
     ...adminOf(emulator.url),
     close: async () => {
-      for (const client of [clients.appstream, clients.nimble, clients.tagging]) client.destroy();
+      destroyClients(clients);
       await emulator.close();
     },
   };

@@ -32,10 +32,9 @@ describe.each(KINDS.map((kind) => [kind.name, kind] as const))('kind %s', (_, ki
     expect(kind.operations.filter((operation) => !Object.hasOwn(served, operation))).toEqual([]);
   });
 
-  test('has describe, plan, digests, configdiff and import entries, and waiters that poll its own operations', () => {
+  test('has describe, plan, configdiff and import entries, and waiters that poll its own operations', () => {
     expect(typeof kind.describe.list).toBe('function');
     expect(typeof kind.plan).toBe('function');
-    expect(typeof kind.liveDigests).toBe('function');
     expect(typeof kind.declaredValues).toBe('function');
     expect(typeof kind.import).toBe('function');
     expect(typeof kind.importDescribe).toBe('function');

@@ -64,6 +64,7 @@ describe('the number of calls (60 stacks, pages of 5)', () => {
     expect(plan.diagnostics).toEqual([]);
     expect(notices).toEqual([]);
     expect(await callCounts(em)).toEqual({
+      GetCallerIdentity: 1, // the account the plan is bound to
       DescribeStacks: 12, // 60 stacks / 5
       DescribeFleets: 1, // the fleet the stacks name must exist
       GetResources: 13, // 60 stacks + 3 images, all tagged / 5
@@ -84,6 +85,7 @@ describe('the number of calls (60 stacks, pages of 5)', () => {
     expect(notices).toHaveLength(1);
     expect(notices[0]).toMatch(/^GetResources is not allowed \(AccessDeniedException: .*\); reading tags with one ListTagsForResource per resource instead$/);
     expect(await callCounts(em)).toEqual({
+      GetCallerIdentity: 1, // the account the plan is bound to
       DescribeStacks: 12,
       DescribeFleets: 1,
       GetResources: 1,
@@ -112,7 +114,7 @@ describe('choosing how to read tags', () => {
     const cfg = config({ stacks: [{ Name: 's-1' }, { Name: 'new' }] });
     const { plan } = await planWith(em, cfg);
     expect(plan.changes.map((c) => `${c.address} ${c.action}`)).toEqual(['stack/new create', 'stack/s-1 no-op']);
-    expect(await callCounts(em)).toEqual({ DescribeStacks: 10, ListTagsForResource: 1 });
+    expect(await callCounts(em)).toEqual({ GetCallerIdentity: 1, DescribeStacks: 10, ListTagsForResource: 1 });
   });
 
   test(`from ${EARLY_BULK_AT} declared resources the bulk read starts with the listing, and stops early in an account far larger than the config`, async () => {
@@ -138,7 +140,7 @@ describe('choosing how to read tags', () => {
     const { plan } = await planWith(em, config({ stacks: [{ Name: 'a' }, { Name: 'b' }, { Name: 'unowned' }, { Name: 'theirs' }] }));
     expect(plan.changes.map((c) => `${c.address} ${c.action}${c.adopt ? ' adopt' : ''}`)).toEqual(['stack/a no-op', 'stack/b no-op', 'stack/theirs no-op', 'stack/unowned update adopt']);
     expect(plan.diagnostics).toMatchObject([{ address: 'stack/theirs', message: expect.stringContaining('owned by project "other"') }]);
-    expect(await callCounts(em)).toEqual({ DescribeStacks: 1, GetResources: 1, ListTagsForResource: 2 });
+    expect(await callCounts(em)).toEqual({ GetCallerIdentity: 1, DescribeStacks: 1, GetResources: 1, ListTagsForResource: 2 });
   });
 
   test('with prune, the fleets of a stack to delete are read, and the unowned ones are left unread', async () => {
@@ -150,7 +152,7 @@ describe('choosing how to read tags', () => {
     expect(plan.calls.map((c) => `${c.operation} ${c.address}`)).toEqual(['DisassociateFleet stack/gone', 'DeleteStack stack/gone']);
     // One bulk page; the deletion it finds is confirmed with the stack's own tags before it is reported.
     // Prune lists the fleets too (they may be this project's to delete).
-    expect(await callCounts(em)).toEqual({ DescribeStacks: 1, DescribeFleets: 1, GetResources: 1, ListTagsForResource: 1, ListAssociatedFleets: 1 });
+    expect(await callCounts(em)).toEqual({ GetCallerIdentity: 1, DescribeStacks: 1, DescribeFleets: 1, GetResources: 1, ListTagsForResource: 1, ListAssociatedFleets: 1 });
   });
 });
 

@@ -1,5 +1,6 @@
 import { expect } from 'vitest';
 import { applyPlan, createApplyClients } from '../../src/apply/applier.js';
+import { destroyClients } from '../../src/aws/clients.js';
 import type { ApplySummary } from '../../src/apply/events.js';
 import type { Config, LoadedConfig } from '../../src/config/types.js';
 import { describeLive, type LiveState } from '../../src/describe/index.js';
@@ -48,7 +49,7 @@ export async function apply(em: TestEmulator, plan: Plan): Promise<ApplySummary>
       if (event.type === 'summary') summary = event.summary;
     }
   } finally {
-    for (const client of [clients.appstream, clients.nimble, clients.tagging]) client.destroy();
+    destroyClients(clients);
   }
   expect(summary?.failures).toEqual([]);
   return summary!;

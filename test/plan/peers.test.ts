@@ -185,3 +185,29 @@ describe('streaming images, end to end', () => {
     expect((await planWith(em, cfg)).plan.calls).toEqual([]);
   });
 });
+
+describe('AgentAccessConfig, which UpdateStack merges into what the stack has', () => {
+  const agent = { Settings: [{ AgentAction: 'COMPUTER_VISION' as const, Permission: 'ENABLED' as const }], ScreenResolution: 'W_1280xH_720' as const, ScreenImageFormat: 'PNG' as const };
+  const full = { ...agent, S3BucketArn: 'arn:aws:s3:::shots', ScreenshotsUploadEnabled: true, UserControlMode: 'VIEW_ONLY' as const };
+
+  test.each([
+    ['S3BucketArn and screenshot upload', { ...full, S3BucketArn: undefined, ScreenshotsUploadEnabled: undefined }],
+    ['UserControlMode', { ...full, UserControlMode: undefined }],
+  ])('removing %s converges: the old value is deleted first, and the replan is empty, not drift', async (_, after) => {
+    const { first, second } = await change({ Name: 'design', AgentAccessConfig: full }, { Name: 'design', AgentAccessConfig: JSON.parse(JSON.stringify(after)) });
+    expect(first.calls.slice(0, 2).map((c) => c.input)).toEqual([
+      { Name: 'design', AttributesToDelete: ['AGENT_ACCESS_CONFIG'] },
+      { Name: 'design', AgentAccessConfig: expect.objectContaining({ ScreenResolution: 'W_1280xH_720' }) },
+    ]);
+    expect(first.changes[0].drift).toBe(false);
+    expect(second.calls).toEqual([]);
+    const live = (await stack('design')).AgentAccessConfig as unknown as Record<string, unknown>;
+    // Screenshot upload off is said explicitly; the other dropped members are gone.
+    for (const [member, value] of Object.entries(after)) if (value === undefined) expect(live[member] || undefined).toBeUndefined();
+  });
+
+  test('a change that drops no member is one UpdateStack', async () => {
+    const { first } = await change({ Name: 'design', AgentAccessConfig: full }, { Name: 'design', AgentAccessConfig: { ...full, ScreenImageFormat: 'JPEG' } });
+    expect(callList(first).filter((c) => c.startsWith('UpdateStack'))).toHaveLength(1);
+  });
+});

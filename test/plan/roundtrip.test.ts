@@ -5,7 +5,7 @@
  */
 import fc from 'fast-check';
 import { expect, test } from 'vitest';
-import type { Config, ImageConfig, StackConfig, StreamingImageConfig } from '../../src/config/types.js';
+import type { AgentAccessSetting, Config, ImageConfig, StackConfig, StreamingImageConfig } from '../../src/config/types.js';
 import type { EmulatorState } from '../../src/emulator/index.js';
 import { callList, config, converge, emulator } from './helpers.js';
 import { USER_ACTIONS } from './live.js';
@@ -52,18 +52,22 @@ const stack = (Name: string): fc.Arbitrary<StackConfig> =>
       AccessEndpoints: threeWay(fc.constant([{ EndpointType: 'STREAMING' as const, VpceId: 'vpce-0123456789abcdef0' }])),
       StreamingExperienceSettings: threeWay(fc.record({ PreferredProtocol: fc.constantFrom('TCP' as const, 'UDP' as const) })),
       ContentRedirection: threeWay(fc.record({ HostToClient: fc.record({ Enabled: fc.boolean(), AllowedUrls: fc.constant(['https://*.example.com']) }) })),
+      // Bucket and user control mode come and go: UpdateStack merges this attribute, so the plan must clear what is dropped.
       AgentAccessConfig: threeWay(
-        fc.record(
-          {
-            Settings: fc.constantFrom([{ AgentAction: 'COMPUTER_VISION' as const, Permission: 'ENABLED' as const }], [{ AgentAction: 'FORWARD_MCP_TOOLS' as const, Permission: 'DISABLED' as const }]),
-            ScreenResolution: fc.constant('W_1280xH_720' as const),
-            ScreenImageFormat: fc.constantFrom('PNG' as const, 'JPEG' as const),
-            ScreenshotsUploadEnabled: fc.boolean(),
-            // A bucket, once set, can only be removed with the whole configuration: keep one throughout.
-            S3BucketArn: fc.constant('arn:aws:s3:::screenshots-bucket'),
-          },
-          { requiredKeys: ['Settings', 'ScreenResolution', 'ScreenImageFormat', 'S3BucketArn'] },
-        ),
+        fc
+          .record(
+            {
+              Settings: fc.constantFrom<AgentAccessSetting[]>([{ AgentAction: 'COMPUTER_VISION', Permission: 'ENABLED' }], [{ AgentAction: 'FORWARD_MCP_TOOLS', Permission: 'DISABLED' }]),
+              ScreenResolution: fc.constant('W_1280xH_720' as const),
+              ScreenImageFormat: fc.constantFrom('PNG' as const, 'JPEG' as const),
+              ScreenshotsUploadEnabled: fc.boolean(),
+              S3BucketArn: fc.constant('arn:aws:s3:::screenshots-bucket'),
+              UserControlMode: fc.constantFrom('VIEW_ONLY' as const, 'VIEW_STOP' as const, 'DISABLED' as const),
+            },
+            { requiredKeys: ['Settings', 'ScreenResolution', 'ScreenImageFormat'] },
+          )
+          // Uploading screenshots needs a bucket.
+          .map(({ ScreenshotsUploadEnabled, ...config }): NonNullable<StackConfig['AgentAccessConfig']> => ({ ...config, ...(config.S3BucketArn ? { ScreenshotsUploadEnabled } : {}) })),
       ),
       Fleets: threeWay(fc.uniqueArray(fc.constantFrom('fleet-a', 'fleet-b'), { maxLength: 2 })),
       Tags: threeWay(tags),

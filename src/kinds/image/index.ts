@@ -55,7 +55,6 @@ export const imageKind: KindDefinition = {
     });
   },
 
-  liveDigests: (live) => new Map(Object.entries(live.images).map(([name, image]) => [imageAddress(name), liveImageDigest(image)])),
 
   declaredValues: (resource) => {
     const image = resource as { SharedWith?: NormalShare[] | null; MaxBaseImageAgeDays?: number; Tags?: Record<string, string> | null };

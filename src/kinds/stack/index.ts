@@ -89,7 +89,6 @@ export const stackKind: KindDefinition = {
     }
   },
 
-  liveDigests: (live) => new Map(Object.entries(live.stacks).map(([name, stack]) => [stackAddress(name), liveStackDigest(stack)])),
 
   declaredValues: (resource) => {
     const stack = resource as Record<string, unknown> & { UserSettings?: NormalUserSetting[] | null; Fleets?: string[] | null; Tags?: Record<string, string> | null };

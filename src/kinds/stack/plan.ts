@@ -76,13 +76,15 @@ export function planDeclaredStack(ctx: PlanContext, config: StackConfig, live: L
   if (problem) return withDiagnostics(refused(subject, [problem]), health);
   const owned = ownerOf(tags) === ctx.project;
   const previous = ownRecord(ctx.project, tags);
-  const delta = diffStack({ normal, declared }, liveNormal ?? liveStackNormal(live), previous);
+  const current = liveNormal ?? liveStackNormal(live);
+  const delta = diffStack({ normal, declared }, current, previous);
   const tagging = tagCalls('appstream', live.stack.Arn!, tags, delta.tags, tool);
   if (tagging.problem) return withDiagnostics(refused(subject, [tagging.problem]), health);
 
   const update = updateStackInput(config.Name, delta);
   // The record is written by the last call, so a resource whose earlier call failed keeps its old record.
   const calls = [
+    ...partialUpdateReset(config.Name, delta, current),
     ...(update ? [call('UpdateStack', update)] : []),
     ...delta.disassociate.map((fleet) => call('DisassociateFleet', { FleetName: fleet, StackName: config.Name })),
     ...delta.associate.map((fleet) => call('AssociateFleet', { FleetName: fleet, StackName: config.Name })),
@@ -125,6 +127,17 @@ function planCreate(name: string, declared: ReadonlySet<string>, normal: NormalS
     calls: [call('CreateStack', input), ...fleets.map((fleet) => call('AssociateFleet', { FleetName: fleet, StackName: name }))],
     diagnostics: [],
   };
+}
+
+/**
+ * UpdateStack merges AgentAccessConfig into what the stack has, so a member the new value leaves out
+ * (S3BucketArn, UserControlMode) would stay for ever: the old value is deleted first.
+ */
+function partialUpdateReset(name: string, delta: StackDelta, live: NormalStack): CallSpec[] {
+  const wanted = delta.set.AgentAccessConfig as Record<string, unknown> | undefined;
+  const had = live.attributes.AgentAccessConfig as Record<string, unknown> | undefined;
+  const dropped = wanted && had && Object.keys(had).some((member) => member !== 'ScreenshotsUploadEnabled' && wanted[member] === undefined);
+  return dropped ? [call('UpdateStack', { Name: name, AttributesToDelete: ['AGENT_ACCESS_CONFIG'] })] : [];
 }
 
 /** One UpdateStack: changed values, plus AttributesToDelete for cleared ones (never both for one attribute). */

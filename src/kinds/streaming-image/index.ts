@@ -48,7 +48,6 @@ export const streamingImageKind: KindDefinition = {
     }
   },
 
-  liveDigests: (live) => new Map([...streamingImagesByAddress(live)].map(([address, { images }]) => [address, liveStreamingImageDigest(images)])),
 
   declaredValues: (resource) => {
     const image = resource as { Ec2ImageId?: string; Description?: string | null; Tags?: Record<string, string> | null };
