@@ -113,8 +113,6 @@ export const fleetKind: KindDefinition = {
     }
   },
 
-  liveDigests: (live) => new Map(Object.entries(live.fleets).map(([name, fleet]) => [fleetAddress(name), liveFleetDigest(fleet)])),
-
   declaredValues: (resource) => {
     const fleet = resource as Record<string, unknown> & { Tags?: Record<string, string> | null; IgnoreChanges?: string[] };
     return {

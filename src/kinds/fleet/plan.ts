@@ -174,12 +174,11 @@ function stopping(name: string, live: LiveFleet, what = 'stops'): string {
 
 /** CreateFleet's input: every declared value (ignored ones included), the image chosen, and all tags. */
 function createInput(config: FleetConfig, desired: Desired): Record<string, unknown> {
-  const input: Record<string, unknown> = { Name: config.Name };
+  const input: Record<string, unknown> = { Name: config.Name, ...(config.FleetType ? { FleetType: config.FleetType } : {}) };
   for (const attribute of FLEET_ATTRIBUTES) {
     const value = desired.normal.attributes[attribute];
     if (desired.declared.has(attribute) && value !== undefined) input[attribute] = value;
   }
-  if (config.FleetType) input.FleetType = config.FleetType;
   input.Tags = { ...desired.normal.tags, ...desired.tool };
   return input;
 }
@@ -196,12 +195,12 @@ function planCreate(config: FleetConfig, desired: Desired, subject: Subject): Re
   ];
   // A fleet streamform creates is started, unless declared STOPPED.
   const calls = [call('CreateFleet', input), ...(config.State === 'STOPPED' ? [] : [startFleet(config.Name)])];
-  const type = (config.FleetType ?? DEFAULT_FLEET_TYPE) as FleetType;
   return {
     change: change(subject, { action: 'create', diffs, ...(desired.imageReason ? { reason: desired.imageReason } : {}) }),
     calls,
     diagnostics: [],
-    attributes: fleetTable(type, false),
+    // A new fleet: nothing it is created with replaces or interrupts anything.
+    attributes: {},
   };
 }
 
