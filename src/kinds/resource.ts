@@ -1,8 +1,11 @@
 /** What the per-kind planners share: the shape of one resource's plan, ownership, tag calls. */
+import { mapPool } from '../aws/paging.js';
 import { setDiff, type TagDelta } from '../diff/collections.js';
 export type { DiffSpec } from '../shared/plan.js';
 import { clean, sameValue, userTags } from '../normalize/values.js';
-import type { AttributeTable, Selection } from './types.js';
+import type { Config } from '../config/types.js';
+import type { LiveState } from '../shared/live.js';
+import type { AttributeTable, KindDescribe, KindPlanInput, Selection, Tagged } from './types.js';
 import { digest } from '../shared/digest.js';
 import { isToolTag, MAX_TAGS, ownerOf, type AppliedRecord } from '../shared/ownership.js';
 import type { Action, Diagnostic, DiffSpec, PlannedCall, ReasonCode, ResourceChange, ResourceKind, Service, SourceLocation } from '../shared/plan.js';
@@ -229,4 +232,71 @@ export function attributeDelta<A extends string>(facts: {
     else if (clear !== 'none') delta.clear.push(name);
   }
   return delta;
+}
+
+/**
+ * The shared tag reader's part for a kind whose listing reads the whole account and whose
+ * resources are identified by Name: the declared ones, and with prune every other one (it may be
+ * this project's to delete).
+ */
+export function accountTags<T extends Tagged['target']>(facts: {
+  resourceType: string;
+  declared(config: Config): readonly { Name: string }[] | undefined;
+  live(live: LiveState): Record<string, T>;
+  address(name: string): string;
+  arn(resource: T): string;
+}): NonNullable<KindDescribe['tags']> {
+  return {
+    resourceType: facts.resourceType,
+    listing: 'account',
+    declared: (config) => facts.declared(config)?.length ?? 0,
+    needing: ({ config, live, prune }) => {
+      const declared = new Set((facts.declared(config) ?? []).map((resource) => resource.Name));
+      return Object.entries(facts.live(live))
+        .filter(([name]) => prune || declared.has(name))
+        .map(([name, target]) => ({ address: facts.address(name), arn: facts.arn(target), target }));
+    },
+  };
+}
+
+/**
+ * Plans a kind identified by Name: every declared resource (from its live state, when it exists),
+ * then with prune every live one this project owns that is no longer declared. Nothing unowned is
+ * ever pruned. `normal` is the live resource's normal form, computed once for its digest and plan.
+ */
+export function planByName<C extends { Name: string }, L extends { tags?: Record<string, string> }, N>(
+  { ctx, config, wanted, subject, plan }: KindPlanInput,
+  facts: {
+    list: string;
+    declared: readonly C[] | undefined;
+    live: Record<string, L>;
+    address(name: string): string;
+    normal(found: L): N;
+    digest(found: L, normal?: N): string;
+    declare(resource: C, found: L | undefined, at: Subject, normal: N | undefined): ResourcePlan;
+    prune(found: L, at: Subject): ResourcePlan;
+  },
+): void {
+  const declared = new Set<string>();
+  (facts.declared ?? []).forEach((resource, i) => {
+    const address = facts.address(resource.Name);
+    declared.add(resource.Name);
+    if (!wanted(address)) return;
+    const found = facts.live[resource.Name];
+    const normal = found && facts.normal(found);
+    const at = subject(address, `/${facts.list}/${i}`, () => (found ? facts.digest(found, normal) : null));
+    plan(at, () => facts.declare(resource, found, at, normal));
+  });
+  if (!ctx.prune) return;
+  for (const [name, found] of Object.entries(facts.live)) {
+    const address = facts.address(name);
+    if (declared.has(name) || ownerOf(found.tags) !== config.project || !wanted(address)) continue;
+    const at = subject(address, undefined, () => facts.digest(found));
+    plan(at, () => facts.prune(found, at));
+  }
+}
+
+/** Reads something of each resource, a bounded pool at a time; a failure is recorded for its resource alone. */
+export async function readEach<T>(items: readonly T[], read: (item: T) => Promise<void>, failed: (item: T, error: unknown) => void): Promise<void> {
+  await mapPool(items, (item) => read(item).catch((error: unknown) => failed(item, error)));
 }

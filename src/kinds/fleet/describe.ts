@@ -5,11 +5,11 @@
  */
 import { DescribeFleetsCommand, DescribeImagesCommand, ListAssociatedStacksCommand, type AppStreamClient, type Fleet, type Image } from '@aws-sdk/client-appstream';
 import { awsErrorMessage } from '../../aws/errors.js';
-import { allPages, mapPool } from '../../aws/paging.js';
+import { allPages } from '../../aws/paging.js';
 import { readTags } from '../../aws/tags.js';
 import { UserError } from '../../shared/errors.js';
 import { ownerOf } from '../../shared/ownership.js';
-import { mine } from '../resource.js';
+import { mine, readEach } from '../resource.js';
 import type { DescribeContext, KindDefinition } from '../types.js';
 import { DEFAULT_FLEET_TYPE } from './attributes.js';
 import { fleetAddress } from './live.js';
@@ -74,23 +74,19 @@ export async function readStacks({ config, clients, live, prune, fail }: Describ
     if (!declaration) return prune && ownerOf(tags) === config.project;
     return declaration.FleetType !== undefined && declaration.FleetType !== (fleet.FleetType ?? DEFAULT_FLEET_TYPE);
   });
-  await mapPool(needed, async ([name, target]) => {
-    try {
-      target.stacks = await listAssociatedStacks(clients.appstream, name);
-    } catch (error) {
-      fail(fleetAddress(name), 'ListAssociatedStacks', error);
-    }
-  });
+  await readEach(
+    needed,
+    async ([name, target]) => void (target.stacks = await listAssociatedStacks(clients.appstream, name)),
+    ([name], error) => fail(fleetAddress(name), 'ListAssociatedStacks', error),
+  );
 }
 
 /** Import reads every fleet with its tags. */
 export const importFleets: NonNullable<KindDefinition['importDescribe']> = async (clients, live, { namePrefix }, fail) => {
   const fleets = (await listFleets(clients.appstream)).filter((fleet) => fleet.Name?.startsWith(namePrefix ?? ''));
-  await mapPool(fleets, async (fleet) => {
-    try {
-      live.fleets[fleet.Name!] = { fleet, tags: await readTags(clients.appstream, fleet.Arn!), tagSource: 'resource' };
-    } catch (error) {
-      fail(fleetAddress(fleet.Name!), error);
-    }
-  });
+  await readEach(
+    fleets,
+    async (fleet) => void (live.fleets[fleet.Name!] = { fleet, tags: await readTags(clients.appstream, fleet.Arn!), tagSource: 'resource' }),
+    (fleet, error) => fail(fleetAddress(fleet.Name!), error),
+  );
 };

@@ -9,7 +9,7 @@ import type { Config } from '../../config/types.js';
 import { asSet, userTags } from '../../normalize/values.js';
 import { ownerOf } from '../../shared/ownership.js';
 import { itself } from '../../shared/sets.js';
-import { declaredValue, refused, selectedTags, sortedBy } from '../resource.js';
+import { accountTags, declaredValue, planByName, refused, selectedTags, sortedBy } from '../resource.js';
 import type { KindDefinition, Selection, Waiter } from '../types.js';
 import { DEFAULT_FLEET_TYPE, FLEET_DEFAULTS, fleetTable } from './attributes.js';
 import { fleetAddress } from './live.js';
@@ -68,49 +68,34 @@ export const fleetKind: KindDefinition = {
   describe: {
     needed: fleetsNeeded,
     list: async (ctx, onProgress) => (await reads()).listInto(ctx, onProgress),
-    tags: {
-      resourceType: 'appstream:fleet',
-      listing: 'account',
-      declared: (config) => config.fleets?.length ?? 0,
-      // Declared fleets, and with prune every other fleet (it may be ours to delete).
-      needing: ({ config, live, prune }) => {
-        const declared = new Set((config.fleets ?? []).map((fleet) => fleet.Name));
-        return Object.entries(live.fleets)
-          .filter(([name]) => prune || declared.has(name))
-          .map(([name, target]) => ({ address: fleetAddress(name), arn: target.fleet.Arn!, target }));
-      },
-    },
+    tags: accountTags({ resourceType: 'appstream:fleet', declared: (config) => config.fleets, live: (live) => live.fleets, address: fleetAddress, arn: (target) => target.fleet.Arn! }),
     details: async (ctx) => (await reads()).readStacks(ctx),
   },
 
-  plan({ ctx, config, live, wanted, subject, plan }) {
-    const declared = new Set<string>();
+  plan(input) {
+    const { ctx, config, live } = input;
     const env = { images: live.fleetReads?.images };
-    (config.fleets ?? []).forEach((fleet, i) => {
-      const address = fleetAddress(fleet.Name);
-      declared.add(fleet.Name);
-      if (!wanted(address)) return;
-      const found = live.fleets[fleet.Name];
-      const normal = found && liveFleetNormal(found);
-      const at = subject(address, `/fleets/${i}`, () => (found ? liveFleetDigest(found, normal) : null));
-      plan(at, () => planDeclaredFleet(ctx, fleet, found, at, env, normal));
-    });
-    // Prune deletes only what carries this project's owner tag; nothing unowned is ever touched.
-    if (!ctx.prune) return;
-    // Stacks the plan deletes disassociate their fleets themselves, before the fleets go.
     const declaredStacks = config.stacks ?? [];
-    const deletedStacks = new Set(Object.entries(live.stacks).filter(([name, stack]) => ownerOf(stack.tags) === config.project && !declaredStacks.some((s) => s.Name === name)).map(([name]) => name));
-    for (const [name, fleet] of Object.entries(live.fleets)) {
-      const address = fleetAddress(name);
-      if (declared.has(name) || ownerOf(fleet.tags) !== config.project || !wanted(address)) continue;
-      const at = subject(address, undefined, () => liveFleetDigest(fleet));
-      const users = declaredStacks.filter((stack) => stack.Fleets?.includes(name)).map((stack) => stack.Name);
-      plan(at, () =>
-        users.length
+    // Stacks the plan deletes disassociate their fleets themselves, before the fleets go.
+    const deletedStacks = new Set(
+      ctx.prune ? Object.entries(live.stacks).filter(([name, stack]) => ownerOf(stack.tags) === config.project && !declaredStacks.some((s) => s.Name === name)).map(([name]) => name) : [],
+    );
+    planByName(input, {
+      list: 'fleets',
+      declared: config.fleets,
+      live: live.fleets,
+      address: fleetAddress,
+      normal: liveFleetNormal,
+      digest: liveFleetDigest,
+      declare: (fleet, found, at, normal) => planDeclaredFleet(ctx, fleet, found, at, env, normal),
+      prune: (found, at) => {
+        const name = found.fleet.Name!;
+        const users = declaredStacks.filter((stack) => stack.Fleets?.includes(name)).map((stack) => stack.Name);
+        return users.length
           ? refused(at, [`no longer declared, but stack ${users.join(', ')} still names it in Fleets; declare the fleet, or remove it from the stack, before prune deletes it`])
-          : planFleetDeletion(fleet, at, deletedStacks),
-      );
-    }
+          : planFleetDeletion(found, at, deletedStacks);
+      },
+    });
   },
 
   declaredValues: (resource) => {
