@@ -235,3 +235,22 @@ test('a stack update and a fleet it names run in their own phases', async () => 
   expect(plan.calls.map((c) => `${c.phase} ${c.operation} ${c.address}`)).toEqual(['0 UpdateFleet fleet/design', '0 TagResource fleet/design', '1 UpdateStack stack/desk', '1 TagResource stack/desk']);
   await apply(em, plan);
 });
+
+test('describe reads every fleet with paged DescribeFleets and their tags in bulk: no call per fleet', async () => {
+  const paged = await emulator({ pageSize: 2, state: { appstream: { images: IMAGES, fleets: ['a', 'b', 'c', 'd', 'e'].map((Name) => ({ Name, ImageName: 'base', Tags: { team: 'x' } })) } } });
+  try {
+    const fleets = ['a', 'b', 'c', 'd', 'e'].map((Name) => ({ ...DESIGN, FleetType: 'ON_DEMAND' as const, Name, InstanceType: 'stream.standard.medium', ComputeCapacity: { DesiredInstances: 1 }, Tags: { team: 'x' } }));
+    // Adopted first: what bulk tags would make the plan report is read again one by one.
+    await apply(paged, (await planWith(paged, config({ fleets }))).plan);
+    await paged.clearCalls();
+    expect((await planWith(paged, config({ fleets }))).plan.calls).toEqual([]);
+    const counts: Record<string, number> = {};
+    for (const { operation } of await paged.calls()) counts[operation] = (counts[operation] ?? 0) + 1;
+    // Pages of 2: 5 fleets in 3 pages, their tags in 3 pages of the tagging API.
+    expect(counts).toMatchObject({ DescribeFleets: 3, GetResources: 3 });
+    expect(counts.ListTagsForResource).toBeUndefined();
+    expect(counts.ListAssociatedStacks).toBeUndefined();
+  } finally {
+    await paged.close();
+  }
+});
