@@ -37,8 +37,11 @@ export async function run(argv: string[]): Promise<number> {
   if (format === 'json') return validateJson(paths);
   // A wrong config throws: the CLI lists every problem, as for every command that loads one.
   const { config, files } = await loadConfig(paths);
-  const counts = KINDS.map((kind) => plural((config as unknown as Record<string, unknown[] | undefined>)[kind.list]?.length ?? 0, kind.noun, kind.plural));
-  process.stdout.write(`ok: ${counts.join(', ')} in ${plural(files.length, 'file')}\n`);
+  // What the config declares, kind by kind; kinds it does not use are not listed.
+  const counts = KINDS.map((kind) => [kind, (config as unknown as Record<string, unknown[] | undefined>)[kind.list]?.length ?? 0] as const)
+    .filter(([, count]) => count > 0)
+    .map(([kind, count]) => plural(count, kind.noun, kind.plural));
+  process.stdout.write(`ok: ${counts.join(', ') || 'nothing declared'} in ${plural(files.length, 'file')}\n`);
   return 0;
 }
 

@@ -13,7 +13,7 @@ import { DescribeStacksCommand } from '@aws-sdk/client-appstream';
 import { ListStreamingImagesCommand } from '@aws-sdk/client-nimble';
 import { GetResourcesCommand } from '@aws-sdk/client-resource-groups-tagging-api';
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
-import { createClients, type AwsTarget } from '../../src/aws/clients.js';
+import { createClients, destroyClients, type AwsTarget } from '../../src/aws/clients.js';
 import { awsErrorMessage } from '../../src/aws/errors.js';
 import { NO_REGION, resolveTarget } from '../../src/aws/target.js';
 import { startTestEmulator, type TestEmulator } from '../helpers/emulator.js';
@@ -145,7 +145,7 @@ async function regionReached(target: AwsTarget): Promise<string> {
     await clients.tagging.send(new GetResourcesCommand({}));
     return clients.region;
   } finally {
-    for (const client of [clients.appstream, clients.nimble, clients.tagging]) client.destroy();
+    destroyClients(clients);
   }
 }
 
@@ -155,7 +155,7 @@ async function refusal(target: AwsTarget): Promise<string> {
   try {
     return awsErrorMessage(await clients.appstream.send(new DescribeStacksCommand({})).then(() => undefined, (error: unknown) => error));
   } finally {
-    for (const client of [clients.appstream, clients.nimble, clients.tagging]) client.destroy();
+    destroyClients(clients);
   }
 }
 
