@@ -6,9 +6,10 @@
 import { imageKind } from './image/index.js';
 import { stackKind } from './stack/index.js';
 import { streamingImageKind } from './streaming-image/index.js';
+import { userKind } from './user/index.js';
 import type { KindDefinition } from './types.js';
 
-export const KINDS: readonly KindDefinition[] = [stackKind, imageKind, streamingImageKind];
+export const KINDS: readonly KindDefinition[] = [stackKind, imageKind, streamingImageKind, userKind];
 
 const BY_NAME = new Map(KINDS.map((kind) => [kind.name, kind]));
 
