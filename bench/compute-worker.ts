@@ -9,6 +9,7 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import type { Image } from '@aws-sdk/client-appstream';
 import type { StreamingImage } from '@aws-sdk/client-nimble';
 import type { Config, LoadedConfig } from '../src/config/types.js';
+import { emptyLive } from '../src/describe/index.js';
 import type { LiveState } from '../src/shared/live.js';
 import { Store } from '../src/emulator/state.js';
 import { buildPlan } from '../src/plan/build.js';
@@ -47,7 +48,7 @@ function prepare(resources: number): Prepared {
 function liveState(store: Store, config: Config): LiveState {
   const state = store.toState();
   const shared = new Set((config.images ?? []).filter((image) => image.SharedWith).map((image) => image.Name));
-  const live: LiveState = { stacks: {}, fleets: {}, images: {}, streamingImages: {}, errors: [] };
+  const live: LiveState = emptyLive();
   for (const { Tags, ...stack } of state.appstream?.stacks ?? []) live.stacks[stack.Name] = { stack: withDates(stack), tags: Tags ?? {}, tagSource: 'bulk' };
   for (const { Tags, SharedImagePermissions, ...image } of state.appstream?.images ?? []) {
     live.images[image.Name] = {

@@ -73,6 +73,7 @@ const DESCRIPTIONS: Record<string, { title: string; description: string; propert
       fleets: 'AppStream 2.0 fleets, each identified by its Name: the instances users stream from.',
       images: 'AppStream 2.0 images, each identified by its Name. Images are built with image builders, so they must exist already; streamform manages their sharing and tags.',
       streamingImages: 'Nimble Studio streaming images, each identified by StudioId and Name.',
+      users: 'AppStream 2.0 user-pool users and their stack assignments, each identified by AuthenticationType and UserName.',
     },
   },
   StackConfig: {
@@ -95,6 +96,30 @@ const DESCRIPTIONS: Record<string, { title: string; description: string; propert
       ContentRedirection: "Which links opened in a session open in the user's local browser instead.",
       AgentAccessConfig: 'What AI agents may see and do in the streaming sessions of this stack.',
       Fleets: 'Names of the fleets associated with the stack. Fleets are managed elsewhere and must exist.',
+    },
+  },
+  UserConfig: {
+    title: 'AppStream 2.0 user-pool user',
+    description:
+      'A user of the user pool, identified by AuthenticationType and UserName, and the stacks the user is assigned to. Users carry no tags: streamform never deletes one, and removing it from the config leaves it in place.',
+    properties: {
+      AuthenticationType: 'How the user signs in. Only USERPOOL users can be created.',
+      UserName: "The user's email address. Case-sensitive: Ana@example.com and ana@example.com are two users.",
+      FirstName: 'First name. There is no update call: changing it deletes and recreates the user, who then gets a new welcome email and loses their sessions.',
+      LastName: 'Last name. There is no update call: changing it deletes and recreates the user, who then gets a new welcome email and loses their sessions.',
+      Enabled: 'Whether the user may sign in (EnableUser/DisableUser). Default true.',
+      MessageAction: 'SUPPRESS: send no welcome email when the user is created. Left out, AWS emails the user a temporary password. Used only at creation.',
+      SendEmailNotification: 'Whether AWS emails the user when assigned to a stack; the default for every entry of Stacks. Default false.',
+      Stacks:
+        "The stacks the user is assigned to: names, or { Name, SendEmailNotification }. For the stacks this config declares, the users listed here are all the stack's users: any other is unassigned.",
+    },
+  },
+  UserStackAssignment: {
+    title: 'Stack assignment',
+    description: 'One stack a user is assigned to.',
+    properties: {
+      Name: 'Name of the stack.',
+      SendEmailNotification: 'Whether AWS emails the user about this assignment. Default: the user\'s SendEmailNotification.',
     },
   },
   StorageConnector: {
@@ -572,6 +597,27 @@ export function buildSchema(): JsonSchema {
     createImage.required!.map(pascal),
   );
 
+  // Users of the user pool: CreateUserRequest (USERPOOL only), Enabled, and their stack assignments.
+  const createUser = shapeOf('appstream', 'CreateUserRequest');
+  const stackName = b.shape('appstream', memberShape('appstream', 'UserStackAssociation', 'StackName'));
+  const emailNotice = b.shape('appstream', memberShape('appstream', 'UserStackAssociation', 'SendEmailNotification'));
+  b.define('UserStackAssignment', { Name: { ...stackName, minLength: 1, maxLength: 100 }, SendEmailNotification: emailNotice }, ['Name']);
+  b.define(
+    'UserConfig',
+    {
+      AuthenticationType: { const: enumValue('appstream', 'AuthenticationType', 'USERPOOL') },
+      // Email addresses: the model admits any printable text, AWS wants an address.
+      UserName: { ...b.shape('appstream', createUser.members!.UserName.shape), pattern: '^[^@\\s]+@[^@\\s]+$' },
+      FirstName: b.shape('appstream', createUser.members!.FirstName.shape),
+      LastName: b.shape('appstream', createUser.members!.LastName.shape),
+      Enabled: { type: 'boolean' },
+      MessageAction: { const: enumValue('appstream', 'MessageAction', 'SUPPRESS') },
+      SendEmailNotification: emailNotice,
+      Stacks: { type: 'array', items: { anyOf: [{ ...stackName, minLength: 1, maxLength: 100 }, { $ref: '#/$defs/UserStackAssignment' }] } },
+    },
+    createUser.required!,
+  );
+
   const tagValue = shapeOf('appstream', 'TagValue');
   b.define(
     'Config',
@@ -584,6 +630,7 @@ export function buildSchema(): JsonSchema {
       fleets: { type: 'array', items: { $ref: '#/$defs/FleetConfig' } },
       images: { type: 'array', items: { $ref: '#/$defs/ImageConfig' } },
       streamingImages: { type: 'array', items: { $ref: '#/$defs/StreamingImageConfig' } },
+      users: { type: 'array', items: { $ref: '#/$defs/UserConfig' } },
     },
     ['version', 'project'],
   );

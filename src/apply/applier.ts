@@ -83,6 +83,8 @@ class ApplyRun {
   /** What each resource depends on, so that a failed one skips its dependents. */
   private readonly dependsOn: Map<string, string[]>;
   private readonly failures: ApplyFailure[] = [];
+  /** Resources whose later calls are skipped: a call of theirs failed (not only some of its entries). */
+  private readonly halted = new Set<string>();
   private readonly counts = { succeeded: 0, failed: 0, skipped: 0 };
   private stopping = false;
   private finished = false;
@@ -140,7 +142,7 @@ class ApplyRun {
   /** Why a call must not start: interrupted, its resource failed, or a resource it depends on did not succeed. */
   private skipReason(call: PlannedCall): string | undefined {
     if (this.stopping) return 'interrupted';
-    if (this.status.get(call.address) === 'failed') return `an earlier call of ${call.address} failed`;
+    if (this.halted.has(call.address)) return `an earlier call of ${call.address} failed`;
     const blocked = (this.dependsOn.get(call.address) ?? []).find((dependency) => ['failed', 'skipped'].includes(this.status.get(dependency) ?? ''));
     if (blocked) return `skipped: ${blocked} ${this.status.get(blocked)}`;
     return undefined;
@@ -162,14 +164,17 @@ class ApplyRun {
     this.emit({ type: 'call-started', callId: call.id, at: started });
     try {
       const output = await this.send(call, call.operation, call.input);
+      const failedEntries = this.kinds.get(call.address)?.entryErrors?.[call.operation]?.(output) ?? [];
+      if (failedEntries.length) throw new EntryErrors(failedEntries);
       if (call.operation.startsWith('Create')) this.createdAt.set(call.address, Date.now());
       if (call.wait) await this.wait(call, output);
       this.counts.succeeded++;
       this.emit({ type: 'call-succeeded', callId: call.id, durationMs: Date.now() - started });
     } catch (error) {
-      const message = error instanceof WaitError ? error.message : awsErrorMessage(error);
+      const message = error instanceof WaitError || error instanceof EntryErrors ? error.message : awsErrorMessage(error);
       this.counts.failed++;
       this.mark(call.address, 'failed');
+      if (!(error instanceof EntryErrors)) this.halted.add(call.address);
       this.failures.push({ address: call.address, callId: call.id, operation: call.operation, message });
       const name = (error as Error)?.name ?? 'Error';
       this.emit({ type: 'call-failed', callId: call.id, error: { name, message }, durationMs: Date.now() - started });
@@ -240,6 +245,14 @@ class ApplyRun {
       (state, elapsedMs) => this.emit({ type: 'call-waiting', callId: call.id, condition: call.wait!, state, elapsedMs }),
       { timeoutMs: this.options.waitTimeoutMs, intervalMs: this.options.pollIntervalMs },
     );
+  }
+}
+
+/** A batch call whose answer names entries that failed: they failed, the others took effect. */
+class EntryErrors extends Error {
+  override readonly name = 'EntryErrors';
+  constructor(entries: string[]) {
+    super(`${entries.length} ${entries.length === 1 ? 'entry' : 'entries'} failed (the others were applied): ${entries.join('; ')}`);
   }
 }
 

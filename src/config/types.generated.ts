@@ -36,6 +36,10 @@ export interface Config {
    * Nimble Studio streaming images, each identified by StudioId and Name.
    */
   streamingImages?: StreamingImageConfig[];
+  /**
+   * AppStream 2.0 user-pool users and their stack assignments, each identified by AuthenticationType and UserName.
+   */
+  users?: UserConfig[];
 }
 /**
  * A stack: the fleets users stream from, their storage, and what they may do in a session.
@@ -542,4 +546,54 @@ export interface StreamingImageConfig {
  */
 export interface StreamingImageTags {
   [k: string]: string;
+}
+/**
+ * A user of the user pool, identified by AuthenticationType and UserName, and the stacks the user is assigned to. Users carry no tags: streamform never deletes one, and removing it from the config leaves it in place.
+ */
+export interface UserConfig {
+  /**
+   * How the user signs in. Only USERPOOL users can be created.
+   */
+  AuthenticationType: 'USERPOOL';
+  /**
+   * The user's email address. Case-sensitive: Ana@example.com and ana@example.com are two users.
+   */
+  UserName: string;
+  /**
+   * First name. There is no update call: changing it deletes and recreates the user, who then gets a new welcome email and loses their sessions.
+   */
+  FirstName?: string;
+  /**
+   * Last name. There is no update call: changing it deletes and recreates the user, who then gets a new welcome email and loses their sessions.
+   */
+  LastName?: string;
+  /**
+   * Whether the user may sign in (EnableUser/DisableUser). Default true.
+   */
+  Enabled?: boolean;
+  /**
+   * SUPPRESS: send no welcome email when the user is created. Left out, AWS emails the user a temporary password. Used only at creation.
+   */
+  MessageAction?: 'SUPPRESS';
+  /**
+   * Whether AWS emails the user when assigned to a stack; the default for every entry of Stacks. Default false.
+   */
+  SendEmailNotification?: boolean;
+  /**
+   * The stacks the user is assigned to: names, or { Name, SendEmailNotification }. For the stacks this config declares, the users listed here are all the stack's users: any other is unassigned.
+   */
+  Stacks?: (string | UserStackAssignment)[];
+}
+/**
+ * One stack a user is assigned to.
+ */
+export interface UserStackAssignment {
+  /**
+   * Name of the stack.
+   */
+  Name: string;
+  /**
+   * Whether AWS emails the user about this assignment. Default: the user's SendEmailNotification.
+   */
+  SendEmailNotification?: boolean;
 }

@@ -8,6 +8,7 @@ import { notFound, ServiceError } from './errors.js';
 import { paginate } from './paging.js';
 import { clone } from './checks.js';
 import { fleetHandlers, fleetNamed } from './fleets.js';
+import { userHandlers } from './users.js';
 import { completeUserSettings, dropEmptyText, type ImageRecord, type StackRecord, type Store, type Tags } from './state.js';
 
 const INVALID_TOKEN = 'ValidationException';
@@ -322,4 +323,5 @@ export const appstreamHandlers: Record<string, Handler> = {
   DisassociateFleet: disassociateFleet,
   ListAssociatedFleets: listAssociatedFleets,
   ListAssociatedStacks: listAssociatedStacks,
+  ...userHandlers,
 };

@@ -10,6 +10,7 @@ import { Lifecycle, type LifecycleSpec } from './lifecycle.js';
 import { randomText, seededRandom } from './random.js';
 import { epochTimestamps, facts } from './shapes.js';
 import { seedRoles, type RoleState, type StsSession, type StsState } from './sts.js';
+import { seedUserPool, type AssociationRecord, type UserPool, type UserRecord } from './users.js';
 
 export type Tags = Record<string, string>;
 type Json = Record<string, unknown>;
@@ -45,7 +46,7 @@ export interface StudioState {
 export interface EmulatorState {
   account?: string;
   region?: string;
-  appstream?: { stacks?: StackState[]; fleets?: FleetState[]; images?: ImageState[] };
+  appstream?: { stacks?: StackState[]; fleets?: FleetState[]; images?: ImageState[]; users?: Partial<UserRecord>[]; userStackAssociations?: AssociationRecord[] };
   nimble?: {
     studios?: StudioState[];
     /** CreateStreamingImage from one of these AMIs ends in CREATE_FAILED instead of READY. */
@@ -114,6 +115,8 @@ export class Store {
   readonly images = new Map<string, ImageRecord>();
   readonly studios = new Map<string, Map<string, StreamingImageRecord>>();
   readonly failingAmis: Set<string>;
+  /** The user pool's users and their stack assignments (users.ts). */
+  readonly userPool: UserPool;
   /** Client token → the operation, request and response it first came with. */
   readonly clientTokens = new Map<string, { operation: string; request: string; response: unknown }>();
   readonly streamingImageLifecycle: Lifecycle<StreamingImageRecord, string>;
@@ -148,7 +151,7 @@ export class Store {
     const appstream = state.appstream ?? {};
     const nimble = state.nimble ?? {};
     check(isObject(appstream), 'appstream', 'must be a mapping');
-    checkKeys(appstream, ['stacks', 'fleets', 'images'], 'appstream.');
+    checkKeys(appstream, ['stacks', 'fleets', 'images', 'users', 'userStackAssociations'], 'appstream.');
     check(isObject(nimble), 'nimble', 'must be a mapping');
     checkKeys(nimble, ['studios', 'failingAmis'], 'nimble.');
     const failingAmis = listAt(nimble.failingAmis, 'nimble.failingAmis');
@@ -162,6 +165,7 @@ export class Store {
     listAt(appstream.images, 'appstream.images').forEach((s, i) => this.seedImage(s, `appstream.images[${i}]`));
     listAt(appstream.fleets, 'appstream.fleets').forEach((s, i) => this.addFleet(seedFleet(this, s, `appstream.fleets[${i}]`)));
     listAt(nimble.studios, 'nimble.studios').forEach((s, i) => this.seedStudio(s, `nimble.studios[${i}]`));
+    this.userPool = seedUserPool(this, appstream.users, appstream.userStackAssociations);
   }
 
   arn(service: 'appstream' | 'nimble', resource: string, account = this.account): string {
@@ -271,6 +275,7 @@ export class Store {
         stacks: [...this.stacks.values()],
         fleets: this.fleetList(),
         images: [...this.images.values()],
+        ...this.userPool.toState(this),
       },
       nimble: {
         studios: [...this.studios.keys()].map((studioId) => ({ studioId, streamingImages: this.streamingImages(studioId) })),

@@ -7,9 +7,10 @@ import { fleetKind } from './fleet/index.js';
 import { imageKind } from './image/index.js';
 import { stackKind } from './stack/index.js';
 import { streamingImageKind } from './streaming-image/index.js';
+import { userKind } from './user/index.js';
 import type { KindDefinition } from './types.js';
 
-export const KINDS: readonly KindDefinition[] = [stackKind, fleetKind, imageKind, streamingImageKind];
+export const KINDS: readonly KindDefinition[] = [stackKind, fleetKind, imageKind, streamingImageKind, userKind];
 
 const BY_NAME = new Map(KINDS.map((kind) => [kind.name, kind]));
 

@@ -169,4 +169,9 @@ export interface KindDefinition {
   operations: readonly string[];
   waiters?: Readonly<Record<string, Waiter>>;
   retry?: RetryFacts;
+  /**
+   * Calls that succeed with failed entries in their answer (batch calls): the entries that failed,
+   * for people. Apply fails such a call naming them, and the resource's later calls still run.
+   */
+  entryErrors?: Readonly<Record<string, (output: unknown) => string[]>>;
 }

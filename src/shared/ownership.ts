@@ -74,11 +74,24 @@ const LONG_COUNT = 0xff;
 const TAG_HASH_WIDTHS = [6, 5, 4, 3, 2];
 
 /**
- * The service's own names (stack attributes, which include the streaming image's Description, and
- * user-setting actions): a list of them is always kept by hash, two bytes each, since their full
- * names would not fit one tag together. No two share a hash (a test checks it).
+ * The service's own names (the members of every create request, which name the attributes of every
+ * kind, the streaming image's Description among them, and the user-setting actions): a list of them
+ * is always kept by hash, two bytes each, since their full names would not fit one tag together. No
+ * two share a hash (a test checks it).
  */
-const VOCABULARY: readonly string[] = [...Object.keys(appstreamFacts.shapes.CreateStackRequest.members), ...appstreamFacts.shapes.Action.enum];
+const shapes = appstreamFacts.shapes as Record<string, { members?: Record<string, unknown> }>;
+const VOCABULARY: readonly string[] = [
+  ...new Set([
+    ...Object.keys(shapes)
+      .filter((name) => /^Create\w+Request$/.test(name))
+      .flatMap((name) => Object.keys(shapes[name].members ?? {})),
+    ...appstreamFacts.shapes.Action.enum,
+    // The properties that are streamform's own.
+    'State',
+    'LatestImage',
+    'IgnoreChanges',
+  ]),
+];
 const VOCABULARY_WIDTH = 2;
 const BY_VOCABULARY: ReadonlySet<Field> = new Set(['a', 'u']);
 

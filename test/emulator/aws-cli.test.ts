@@ -173,3 +173,42 @@ async function nimbleScenario(): Promise<void> {
   expect(deleting.streamingImage.state).toBe('DELETE_IN_PROGRESS');
   await json('nimble', 'wait', 'streaming-image-deleted', '--studio-id', 'stid-1', '--streaming-image-id', id);
 }
+
+describe.skipIf(!present && !required)(`AWS CLI v2 (${AWS}): the user pool`, () => {
+  let users: Emulator;
+  beforeAll(async () => {
+    users = await startEmulator({ state: { appstream: { stacks: [{ Name: 'desk' }] } } });
+  });
+  afterAll(() => users?.close());
+
+  it('creates a user, assigns it with a batch (errors per entry), describes and deletes it', async () => {
+    const cli = (...args: string[]) =>
+      new Promise<{ code: number; out: string; err: string }>((resolve) => {
+        const env = { PATH: process.env.PATH, HOME: process.env.HOME, AWS_PAGER: '', AWS_ACCESS_KEY_ID: 'e', AWS_SECRET_ACCESS_KEY: 'e', AWS_REGION: 'us-east-1', AWS_CONFIG_FILE: '/dev/null', AWS_SHARED_CREDENTIALS_FILE: '/dev/null' };
+        execFile(AWS, ['appstream', ...args, '--endpoint-url', users.url, '--output', 'json'], { env }, (error, out, err) => resolve({ code: error ? ((error as { code?: number }).code ?? 1) : 0, out, err }));
+      });
+    const ok = async (...args: string[]) => {
+      const result = await cli(...args);
+      expect(result.err).toBe('');
+      return result.out.trim() ? JSON.parse(result.out) : {};
+    };
+    await ok('create-user', '--user-name', 'ana@example.com', '--authentication-type', 'USERPOOL', '--first-name', 'Ana', '--message-action', 'SUPPRESS');
+    const duplicate = await cli('create-user', '--user-name', 'ana@example.com', '--authentication-type', 'USERPOOL');
+    expect(duplicate.code).toBe(254);
+    expect(duplicate.err).toContain('An error occurred (ResourceAlreadyExistsException) when calling the CreateUser operation: User ana@example.com already exists.');
+    const batch = await ok(
+      'batch-associate-user-stack', '--user-stack-associations',
+      'StackName=desk,UserName=ana@example.com,AuthenticationType=USERPOOL,SendEmailNotification=false',
+      'StackName=nope,UserName=ana@example.com,AuthenticationType=USERPOOL',
+    );
+    expect(batch.errors).toEqual([
+      { UserStackAssociation: { StackName: 'nope', UserName: 'ana@example.com', AuthenticationType: 'USERPOOL' }, ErrorCode: 'STACK_NOT_FOUND', ErrorMessage: 'Stack nope not found.' },
+    ]);
+    const [listed, assigned] = await Promise.all([ok('describe-users', '--authentication-type', 'USERPOOL'), ok('describe-user-stack-associations', '--stack-name', 'desk')]);
+    expect(listed.Users).toEqual([expect.objectContaining({ UserName: 'ana@example.com', FirstName: 'Ana', Enabled: true, CreatedTime: expect.stringMatching(/^\d{4}-\d\d-\d\dT/) })]);
+    expect(assigned.UserStackAssociations).toEqual([{ StackName: 'desk', UserName: 'ana@example.com', AuthenticationType: 'USERPOOL' }]);
+    await ok('disable-user', '--user-name', 'ana@example.com', '--authentication-type', 'USERPOOL');
+    await ok('delete-user', '--user-name', 'ana@example.com', '--authentication-type', 'USERPOOL');
+    expect((await adminOf(users.url).getState()).appstream?.users).toBeUndefined();
+  }, CLI_TIMEOUT_MS);
+});
