@@ -70,6 +70,7 @@ const DESCRIPTIONS: Record<string, { title: string; description: string; propert
       region: 'AWS Region to manage, e.g. us-east-1. Left out, the AWS SDK decides (AWS_REGION, the profile). Files of one config must agree.',
       prune: 'Delete resources this project owns that are no longer declared. Default false. Files of one config must agree.',
       stacks: 'AppStream 2.0 stacks, each identified by its Name.',
+      fleets: 'AppStream 2.0 fleets, each identified by its Name: the instances users stream from.',
       images: 'AppStream 2.0 images, each identified by its Name. Images are built with image builders, so they must exist already; streamform manages their sharing and tags.',
       streamingImages: 'Nimble Studio streaming images, each identified by StudioId and Name.',
     },
@@ -173,6 +174,87 @@ const DESCRIPTIONS: Record<string, { title: string; description: string; propert
     properties: {
       AgentAction: 'The action.',
       Permission: 'Whether agents may perform it.',
+    },
+  },
+  FleetConfig: {
+    title: 'AppStream 2.0 fleet',
+    description:
+      'A fleet: the streaming instances of one image. A RUNNING fleet takes some changes in place; the others need it stopped, which ends its sessions, so apply does them only with --allow-interruption.',
+    properties: {
+      Name: 'Name of the fleet; it identifies the fleet. Renaming means deleting the fleet and creating a new one.',
+      ImageName: 'Name of the image the instances run. Give one of ImageName, ImageArn and LatestImage (none for Elastic fleets).',
+      ImageArn: 'ARN of the image the instances run, e.g. a public AWS image.',
+      LatestImage: 'The newest AVAILABLE image of the account whose name starts with NamePrefix, chosen at plan time: a new image from the pipeline is a change the plan shows.',
+      InstanceType: 'Instance type of the streaming instances, e.g. stream.standard.medium. Changing it needs the fleet stopped.',
+      FleetType: 'ALWAYS_ON (instances run all the time), ON_DEMAND (the default; they run when users stream) or ELASTIC (AWS-managed pool, apps from app blocks). Changing it replaces the fleet.',
+      ComputeCapacity: 'How many instances (or, for a multi-session fleet, user sessions) the fleet keeps. Not for Elastic fleets.',
+      VpcConfig: 'Subnets and security groups of the instances. Elastic fleets need at least two subnets in different Availability Zones.',
+      MaxUserDurationInSeconds: 'Longest a streaming session may last, from 600 to 432000 seconds (default 57600).',
+      DisconnectTimeoutInSeconds: 'How long a disconnected session is kept for the user to reconnect, from 60 to 36000 seconds (default 900).',
+      IdleDisconnectTimeoutInSeconds: 'How long a user may be idle before being disconnected: 0 (never, the default) or 60 to 36000 seconds.',
+      Description: 'Description for administrators.',
+      DisplayName: 'Name users see for the fleet.',
+      EnableDefaultInternetAccess: 'Whether the instances reach the internet without a VPC route (default false).',
+      DomainJoinInfo: 'The Active Directory domain the instances join. Not for Elastic fleets.',
+      Tags: 'Tags on the fleet.',
+      IamRoleArn: 'ARN of the IAM role the instances assume.',
+      StreamView: 'What users see: APP (the applications only, the default) or DESKTOP (the whole desktop).',
+      Platform: 'Operating system of the instances. Required for Elastic fleets.',
+      MaxConcurrentSessions: 'Most sessions an Elastic fleet runs at once. Required for, and only for, Elastic fleets.',
+      UsbDeviceFilterStrings: 'USB devices users may redirect into sessions, as filter strings.',
+      SessionScriptS3Location: 'The S3 object with the session scripts. Only for Elastic fleets.',
+      MaxSessionsPerInstance: 'User sessions per instance: makes the fleet multi-session (ComputeCapacity.DesiredSessions then counts sessions).',
+      RootVolumeConfig: 'Size of the root volume of each instance.',
+      DisableIMDSV1: 'Whether the instances refuse IMDSv1 requests (default false).',
+      State: 'RUNNING or STOPPED. Left out, a fleet streamform creates is started, and afterwards whether it runs is left to the operators.',
+      IgnoreChanges:
+        'Properties sent when the fleet is created and never compared afterwards, e.g. [ComputeCapacity] for a fleet that Application Auto Scaling sizes.',
+    },
+  },
+  ComputeCapacity: {
+    title: 'Compute capacity',
+    description: 'The desired size of the fleet: exactly one of DesiredInstances and DesiredSessions.',
+    properties: {
+      DesiredInstances: 'Number of instances.',
+      DesiredSessions: 'Number of user sessions, for a multi-session fleet (with MaxSessionsPerInstance).',
+    },
+  },
+  VpcConfig: {
+    title: 'VPC configuration',
+    description: 'Where the instances run in your VPC.',
+    properties: {
+      SubnetIds: 'IDs of the subnets, e.g. subnet-0123456789abcdef0.',
+      SecurityGroupIds: 'IDs of the security groups, at most 5. Left out, the fleet keeps none.',
+    },
+  },
+  DomainJoinInfo: {
+    title: 'Domain join',
+    description: 'The Active Directory domain the instances join.',
+    properties: {
+      DirectoryName: 'Fully qualified name of the directory, e.g. corp.example.com.',
+      OrganizationalUnitDistinguishedName: 'Distinguished name of the organizational unit for the computer accounts.',
+    },
+  },
+  S3Location: {
+    title: 'S3 location',
+    description: 'An object in Amazon S3.',
+    properties: {
+      S3Bucket: 'Name of the bucket.',
+      S3Key: 'Key of the object.',
+    },
+  },
+  VolumeConfig: {
+    title: 'Root volume',
+    description: 'The root volume of each instance.',
+    properties: {
+      VolumeSizeInGb: 'Size in GB, from 200 to 500; not below the size of the image.',
+    },
+  },
+  LatestImage: {
+    title: 'Latest image',
+    description: 'Chooses the newest AVAILABLE image of the account by name prefix.',
+    properties: {
+      NamePrefix: 'The start of the image names to choose from, e.g. design-base- for a pipeline that names images design-base-<date>.',
     },
   },
   ImageConfig: {
@@ -445,6 +527,8 @@ export function buildSchema(): JsonSchema {
     ),
   ]);
 
+  buildFleetSchema(b);
+
   // Images: sharing (UpdateImagePermissions) and tags of an image that exists.
   const permissions = shapeOf('appstream', memberShape('appstream', 'UpdateImagePermissionsRequest', 'ImagePermissions'));
   b.define(
@@ -497,6 +581,7 @@ export function buildSchema(): JsonSchema {
       region: { type: 'string', pattern: REGION_PATTERN },
       prune: { type: 'boolean' },
       stacks: { type: 'array', items: { $ref: '#/$defs/StackConfig' } },
+      fleets: { type: 'array', items: { $ref: '#/$defs/FleetConfig' } },
       images: { type: 'array', items: { $ref: '#/$defs/ImageConfig' } },
       streamingImages: { type: 'array', items: { $ref: '#/$defs/StreamingImageConfig' } },
     },
@@ -509,6 +594,95 @@ export function buildSchema(): JsonSchema {
     ...Config,
     $defs: sortKeys(defs),
   };
+}
+
+/**
+ * Fleets: every member of CreateFleetRequest, plus State, LatestImage and IgnoreChanges, with the
+ * rules of the fleet types (UpdateFleet's and CreateFleet's documentation) as cross-field rules.
+ */
+function buildFleetSchema(b: SchemaBuilder): void {
+  const createFleet = shapeOf('appstream', 'CreateFleetRequest');
+  const properties: Record<string, JsonSchema> = {};
+  for (const [member, ref] of Object.entries(createFleet.members!)) properties[member] = b.shape('appstream', ref.shape);
+  b.define('LatestImage', { NamePrefix: { ...b.shape('appstream', 'Name'), minLength: 1 } }, ['NamePrefix']);
+  properties.LatestImage = { $ref: '#/$defs/LatestImage' };
+  const states = ['RUNNING', 'STOPPED'].map((state) => enumValue('appstream', 'FleetState', state));
+  properties.State = { type: 'string', enum: states };
+  properties.IgnoreChanges = { type: 'array', items: { type: 'string', enum: Object.keys(properties).filter((name) => name !== 'Name') } };
+  // AttributesToDelete clears these (FleetAttribute); Description and DisplayName are cleared with "".
+  const deletable: Record<string, string> = {
+    VpcConfig: 'VPC_CONFIGURATION',
+    DomainJoinInfo: 'DOMAIN_JOIN_INFO',
+    IamRoleArn: 'IAM_ROLE_ARN',
+    UsbDeviceFilterStrings: 'USB_DEVICE_FILTER_STRINGS',
+    SessionScriptS3Location: 'SESSION_SCRIPT_S3_LOCATION',
+    MaxSessionsPerInstance: 'MAX_SESSIONS_PER_INSTANCE',
+    RootVolumeConfig: 'VOLUME_CONFIGURATION',
+  };
+  const clears: Record<string, string> = { Description: CLEAR.emptyString, DisplayName: CLEAR.emptyString, Tags: CLEAR.tags };
+  for (const [member, attribute] of Object.entries(deletable)) {
+    enumValue('appstream', 'FleetAttribute', attribute);
+    clears[member] = CLEAR.attribute(isList('appstream', createFleet, member));
+  }
+  b.define('FleetConfig', clearables(properties, clears, 'FleetConfig'), createFleet.required!);
+
+  // The documented ranges the model states only in prose.
+  b.refine('FleetConfig', 'MaxUserDurationInSeconds', { minimum: 600, maximum: 432_000 });
+  b.refine('FleetConfig', 'DisconnectTimeoutInSeconds', { minimum: 60, maximum: 36_000 });
+  b.refine('FleetConfig', 'IdleDisconnectTimeoutInSeconds', { minimum: 0, maximum: 36_000 });
+  b.refine('FleetConfig', 'MaxConcurrentSessions', { minimum: 1 });
+  b.refine('FleetConfig', 'MaxSessionsPerInstance', { minimum: 1 });
+  b.refine('VolumeConfig', 'VolumeSizeInGb', { minimum: 200, maximum: 500 });
+  b.refine('ComputeCapacity', 'DesiredInstances', { minimum: 0 });
+  b.refine('ComputeCapacity', 'DesiredSessions', { minimum: 0 });
+  b.addRules('ComputeCapacity', [
+    rule('give exactly one of DesiredInstances and DesiredSessions', {}, { oneOf: [{ required: ['DesiredInstances'] }, { required: ['DesiredSessions'] }] }),
+  ]);
+
+  const elastic = { properties: { FleetType: { const: enumValue('appstream', 'FleetType', 'ELASTIC') } }, required: ['FleetType'] };
+  const elasticPlatforms = ['WINDOWS_SERVER_2019', 'AMAZON_LINUX2', 'UBUNTU_PRO_2404'].map((platform) => enumValue('appstream', 'PlatformType', platform));
+  const set = (member: string) => ({ properties: { [member]: { not: { type: 'null' } } }, required: [member] });
+  const images = ['ImageName', 'ImageArn', 'LatestImage'];
+  b.addRules('FleetConfig', [
+    rule('Elastic fleets need MaxConcurrentSessions', elastic, { required: ['MaxConcurrentSessions'] }),
+    rule(`Elastic fleets need a Platform of ${elasticPlatforms.join(', ')}`, elastic, { properties: { Platform: { enum: elasticPlatforms } }, required: ['Platform'] }),
+    rule('Elastic fleets need a VpcConfig with at least two subnets (in different Availability Zones)', elastic, {
+      properties: { VpcConfig: { type: 'object', properties: { SubnetIds: { minItems: 2 } }, required: ['SubnetIds'] } },
+      required: ['VpcConfig'],
+    }),
+    rule('Elastic fleets take no ComputeCapacity (MaxConcurrentSessions sizes them)', elastic, { properties: { ComputeCapacity: false } }),
+    rule('Elastic fleets take no DomainJoinInfo', elastic, { properties: { DomainJoinInfo: false } }),
+    rule('Elastic fleets take no MaxSessionsPerInstance', elastic, { properties: { MaxSessionsPerInstance: false } }),
+    rule('Elastic fleets take no image (ImageName, ImageArn or LatestImage): their applications come from app blocks', elastic, {
+      properties: Object.fromEntries(images.map((member) => [member, false])),
+    }),
+    rule('ComputeCapacity is required (DesiredInstances, or DesiredSessions for a multi-session fleet)', { not: elastic }, { required: ['ComputeCapacity'] }),
+    rule('give one of ImageName, ImageArn and LatestImage', { not: elastic }, { anyOf: images.map((member) => ({ required: [member] })) }),
+    rule('MaxConcurrentSessions is only for Elastic fleets', { not: elastic }, { properties: { MaxConcurrentSessions: false } }),
+    rule('SessionScriptS3Location is only for Elastic fleets', { not: elastic }, { properties: { SessionScriptS3Location: false } }),
+    ...images.map((member) =>
+      rule(
+        'give exactly one of ImageName, ImageArn and LatestImage',
+        { required: [member] },
+        { properties: Object.fromEntries(images.filter((other) => other !== member).map((other) => [other, false])) },
+      ),
+    ),
+    rule(
+      'ComputeCapacity.DesiredSessions is only for multi-session fleets: set MaxSessionsPerInstance',
+      { properties: { ComputeCapacity: { required: ['DesiredSessions'] } }, required: ['ComputeCapacity'] },
+      set('MaxSessionsPerInstance'),
+    ),
+    rule(
+      'a multi-session fleet (MaxSessionsPerInstance) takes ComputeCapacity.DesiredSessions, not DesiredInstances',
+      set('MaxSessionsPerInstance'),
+      { properties: { ComputeCapacity: { properties: { DesiredInstances: false } } } },
+    ),
+    rule(
+      'IdleDisconnectTimeoutInSeconds is 0 (never) or from 60 to 36000',
+      { properties: { IdleDisconnectTimeoutInSeconds: { type: 'integer', minimum: 1, maximum: 59 } }, required: ['IdleDisconnectTimeoutInSeconds'] },
+      { properties: { IdleDisconnectTimeoutInSeconds: false } },
+    ),
+  ]);
 }
 
 /** Position in `first`, or after all of them. */

@@ -25,6 +25,10 @@ export interface Config {
    */
   stacks?: StackConfig[];
   /**
+   * AppStream 2.0 fleets, each identified by its Name: the instances users stream from.
+   */
+  fleets?: FleetConfig[];
+  /**
    * AppStream 2.0 images, each identified by its Name. Images are built with image builders, so they must exist already; streamform manages their sharing and tags.
    */
   images?: ImageConfig[];
@@ -255,6 +259,220 @@ export interface AgentAccessSetting {
    * Whether agents may perform it.
    */
   Permission: 'ENABLED' | 'DISABLED';
+}
+/**
+ * A fleet: the streaming instances of one image. A RUNNING fleet takes some changes in place; the others need it stopped, which ends its sessions, so apply does them only with --allow-interruption.
+ */
+export interface FleetConfig {
+  /**
+   * Name of the fleet; it identifies the fleet. Renaming means deleting the fleet and creating a new one.
+   */
+  Name: string;
+  /**
+   * Name of the image the instances run. Give one of ImageName, ImageArn and LatestImage (none for Elastic fleets).
+   */
+  ImageName?: string;
+  /**
+   * ARN of the image the instances run, e.g. a public AWS image.
+   */
+  ImageArn?: string;
+  /**
+   * Instance type of the streaming instances, e.g. stream.standard.medium. Changing it needs the fleet stopped.
+   */
+  InstanceType: string;
+  /**
+   * ALWAYS_ON (instances run all the time), ON_DEMAND (the default; they run when users stream) or ELASTIC (AWS-managed pool, apps from app blocks). Changing it replaces the fleet.
+   */
+  FleetType?: 'ALWAYS_ON' | 'ON_DEMAND' | 'ELASTIC';
+  ComputeCapacity?: ComputeCapacity;
+  /**
+   * Subnets and security groups of the instances. Elastic fleets need at least two subnets in different Availability Zones. null clears it.
+   */
+  VpcConfig?: VpcConfig | null;
+  /**
+   * Longest a streaming session may last, from 600 to 432000 seconds (default 57600).
+   */
+  MaxUserDurationInSeconds?: number;
+  /**
+   * How long a disconnected session is kept for the user to reconnect, from 60 to 36000 seconds (default 900).
+   */
+  DisconnectTimeoutInSeconds?: number;
+  /**
+   * Description for administrators. null or "" clears it (streamform sets it to an empty string, the way the API clears it).
+   */
+  Description?: string | null;
+  /**
+   * Name users see for the fleet. null or "" clears it (streamform sets it to an empty string, the way the API clears it).
+   */
+  DisplayName?: string | null;
+  /**
+   * Whether the instances reach the internet without a VPC route (default false).
+   */
+  EnableDefaultInternetAccess?: boolean;
+  /**
+   * The Active Directory domain the instances join. Not for Elastic fleets. null clears it.
+   */
+  DomainJoinInfo?: DomainJoinInfo | null;
+  /**
+   * Tags on the fleet. null or {} removes every tag but streamform's own.
+   */
+  Tags?: Tags | null;
+  /**
+   * How long a user may be idle before being disconnected: 0 (never, the default) or 60 to 36000 seconds.
+   */
+  IdleDisconnectTimeoutInSeconds?: number;
+  /**
+   * ARN of the IAM role the instances assume. null clears it.
+   */
+  IamRoleArn?: string | null;
+  /**
+   * What users see: APP (the applications only, the default) or DESKTOP (the whole desktop).
+   */
+  StreamView?: 'APP' | 'DESKTOP';
+  /**
+   * Operating system of the instances. Required for Elastic fleets.
+   */
+  Platform?:
+    | 'WINDOWS'
+    | 'WINDOWS_SERVER_2016'
+    | 'WINDOWS_SERVER_2019'
+    | 'WINDOWS_SERVER_2022'
+    | 'WINDOWS_SERVER_2025'
+    | 'AMAZON_LINUX2'
+    | 'RHEL8'
+    | 'ROCKY_LINUX8'
+    | 'UBUNTU_PRO_2404';
+  /**
+   * Most sessions an Elastic fleet runs at once. Required for, and only for, Elastic fleets.
+   */
+  MaxConcurrentSessions?: number;
+  /**
+   * USB devices users may redirect into sessions, as filter strings. null or [] clears it.
+   */
+  UsbDeviceFilterStrings?: string[] | null;
+  /**
+   * The S3 object with the session scripts. Only for Elastic fleets. null clears it.
+   */
+  SessionScriptS3Location?: S3Location | null;
+  /**
+   * User sessions per instance: makes the fleet multi-session (ComputeCapacity.DesiredSessions then counts sessions). null clears it.
+   */
+  MaxSessionsPerInstance?: number | null;
+  /**
+   * Size of the root volume of each instance. null clears it.
+   */
+  RootVolumeConfig?: VolumeConfig | null;
+  /**
+   * Whether the instances refuse IMDSv1 requests (default false).
+   */
+  DisableIMDSV1?: boolean;
+  LatestImage?: LatestImage;
+  /**
+   * RUNNING or STOPPED. Left out, a fleet streamform creates is started, and afterwards whether it runs is left to the operators.
+   */
+  State?: 'RUNNING' | 'STOPPED';
+  /**
+   * Properties sent when the fleet is created and never compared afterwards, e.g. [ComputeCapacity] for a fleet that Application Auto Scaling sizes.
+   */
+  IgnoreChanges?: (
+    | 'ImageName'
+    | 'ImageArn'
+    | 'InstanceType'
+    | 'FleetType'
+    | 'ComputeCapacity'
+    | 'VpcConfig'
+    | 'MaxUserDurationInSeconds'
+    | 'DisconnectTimeoutInSeconds'
+    | 'Description'
+    | 'DisplayName'
+    | 'EnableDefaultInternetAccess'
+    | 'DomainJoinInfo'
+    | 'Tags'
+    | 'IdleDisconnectTimeoutInSeconds'
+    | 'IamRoleArn'
+    | 'StreamView'
+    | 'Platform'
+    | 'MaxConcurrentSessions'
+    | 'UsbDeviceFilterStrings'
+    | 'SessionScriptS3Location'
+    | 'MaxSessionsPerInstance'
+    | 'RootVolumeConfig'
+    | 'DisableIMDSV1'
+    | 'LatestImage'
+    | 'State'
+  )[];
+}
+/**
+ * How many instances (or, for a multi-session fleet, user sessions) the fleet keeps. Not for Elastic fleets.
+ */
+export interface ComputeCapacity {
+  /**
+   * Number of instances.
+   */
+  DesiredInstances?: number;
+  /**
+   * Number of user sessions, for a multi-session fleet (with MaxSessionsPerInstance).
+   */
+  DesiredSessions?: number;
+}
+/**
+ * Where the instances run in your VPC.
+ */
+export interface VpcConfig {
+  /**
+   * IDs of the subnets, e.g. subnet-0123456789abcdef0.
+   */
+  SubnetIds?: string[];
+  /**
+   * IDs of the security groups, at most 5. Left out, the fleet keeps none.
+   *
+   * @maxItems 5
+   */
+  SecurityGroupIds?: string[];
+}
+/**
+ * The Active Directory domain the instances join.
+ */
+export interface DomainJoinInfo {
+  /**
+   * Fully qualified name of the directory, e.g. corp.example.com.
+   */
+  DirectoryName?: string;
+  /**
+   * Distinguished name of the organizational unit for the computer accounts.
+   */
+  OrganizationalUnitDistinguishedName?: string;
+}
+/**
+ * An object in Amazon S3.
+ */
+export interface S3Location {
+  /**
+   * Name of the bucket.
+   */
+  S3Bucket: string;
+  /**
+   * Key of the object.
+   */
+  S3Key?: string;
+}
+/**
+ * The root volume of each instance.
+ */
+export interface VolumeConfig {
+  /**
+   * Size in GB, from 200 to 500; not below the size of the image.
+   */
+  VolumeSizeInGb?: number;
+}
+/**
+ * The newest AVAILABLE image of the account whose name starts with NamePrefix, chosen at plan time: a new image from the pipeline is a change the plan shows.
+ */
+export interface LatestImage {
+  /**
+   * The start of the image names to choose from, e.g. design-base- for a pipeline that names images design-base-<date>.
+   */
+  NamePrefix: string;
 }
 /**
  * An existing image whose sharing and tags streamform manages.

@@ -3,7 +3,7 @@
 
 export const validate = validate20;
 export default validate20;
-const schema31 = {"$schema":"https://json-schema.org/draft/2020-12/schema","$id":"urn:streamform:schema:config:1","title":"streamform config","description":"Desired state of Amazon AppStream 2.0 stacks and images and Amazon Nimble Studio streaming images. A property that is left out is not managed; null (or an empty list) clears it where the service allows that.","type":"object","properties":{"version":{"description":"Version of this file format. Always 1.","const":1},"project":{"description":"The project that owns what this config declares. streamform tags what it creates with it and never changes or deletes a resource owned by another project. Every file of one config names the same project.","type":"string","minLength":1,"maxLength":256,"pattern":"^([\\p{L}\\p{Z}\\p{N}_.:/=+\\-@]*)$"},"region":{"description":"AWS Region to manage, e.g. us-east-1. Left out, the AWS SDK decides (AWS_REGION, the profile). Files of one config must agree.","type":"string","pattern":"^[a-z]{2}(-[a-z]+)+-[0-9]+$"},"prune":{"description":"Delete resources this project owns that are no longer declared. Default false. Files of one config must agree.","type":"boolean"},"stacks":{"description":"AppStream 2.0 stacks, each identified by its Name.","type":"array","items":{"$ref":"#/$defs/StackConfig"}},"images":{"description":"AppStream 2.0 images, each identified by its Name. Images are built with image builders, so they must exist already; streamform manages their sharing and tags.","type":"array","items":{"$ref":"#/$defs/ImageConfig"}},"streamingImages":{"description":"Nimble Studio streaming images, each identified by StudioId and Name.","type":"array","items":{"$ref":"#/$defs/StreamingImageConfig"}}},"required":["version","project"],"additionalProperties":false,"$defs":{"AccessEndpoint":{"title":"Access endpoint","description":"An interface VPC endpoint for streaming.","type":"object","properties":{"EndpointType":{"description":"The kind of endpoint.","$ref":"#/$defs/AccessEndpointType"},"VpceId":{"description":"ID of the interface VPC endpoint, e.g. vpce-0123456789abcdef0.","type":"string","minLength":1}},"required":["EndpointType"],"additionalProperties":false},"AccessEndpointType":{"type":"string","enum":["STREAMING"]},"Action":{"type":"string","enum":["CLIPBOARD_COPY_FROM_LOCAL_DEVICE","CLIPBOARD_COPY_TO_LOCAL_DEVICE","FILE_UPLOAD","FILE_DOWNLOAD","PRINTING_TO_LOCAL_DEVICE","DOMAIN_PASSWORD_SIGNIN","DOMAIN_SMART_CARD_SIGNIN","AUTO_TIME_ZONE_REDIRECTION"]},"AgentAccessConfig":{"title":"Agent access","description":"What AI agents may see and do in streaming sessions.","type":"object","properties":{"Settings":{"description":"One entry per agent action. COMPUTER_INPUT can be enabled only together with COMPUTER_VISION.","type":"array","items":{"$ref":"#/$defs/AgentAccessSetting"},"minItems":1},"S3BucketArn":{"description":"ARN of the S3 bucket screenshots are uploaded to. Required when ScreenshotsUploadEnabled is true.","type":"string","pattern":"^arn:aws(?:-cn|-iso-b|-iso|-us-gov)?:s3:::[a-z0-9][a-z0-9.\\-]{1,61}[a-z0-9]$"},"ScreenshotsUploadEnabled":{"description":"Whether screenshots agents take are uploaded to S3BucketArn.","type":"boolean"},"ScreenResolution":{"description":"Resolution of the screen agents see.","$ref":"#/$defs/ScreenResolution"},"ScreenImageFormat":{"description":"Image format of the screenshots.","$ref":"#/$defs/ScreenImageFormat"},"UserControlMode":{"description":"What the user may do while an agent works: only watch, watch and stop it, or nothing.","$ref":"#/$defs/UserControlMode"}},"required":["Settings","ScreenResolution","ScreenImageFormat"],"additionalProperties":false,"allOf":[{"description":"S3BucketArn is required when ScreenshotsUploadEnabled is true","if":{"properties":{"ScreenshotsUploadEnabled":{"const":true}},"required":["ScreenshotsUploadEnabled"]},"then":{"required":["S3BucketArn"]}},{"description":"COMPUTER_INPUT can be ENABLED only when COMPUTER_VISION is ENABLED too","if":{"properties":{"Settings":{"contains":{"properties":{"AgentAction":{"const":"COMPUTER_INPUT"},"Permission":{"const":"ENABLED"}},"required":["AgentAction","Permission"]}}},"required":["Settings"]},"then":{"properties":{"Settings":{"contains":{"properties":{"AgentAction":{"const":"COMPUTER_VISION"},"Permission":{"const":"ENABLED"}},"required":["AgentAction","Permission"]}}}}}]},"AgentAccessSetting":{"title":"Agent action","description":"Whether agents may perform one action.","type":"object","properties":{"AgentAction":{"description":"The action.","$ref":"#/$defs/AgentAction"},"Permission":{"description":"Whether agents may perform it.","$ref":"#/$defs/Permission"}},"required":["AgentAction","Permission"],"additionalProperties":false},"AgentAction":{"type":"string","enum":["COMPUTER_VISION","COMPUTER_INPUT","FORWARD_MCP_TOOLS"]},"ApplicationSettings":{"title":"Application settings persistence","description":"Saving of users' application settings between sessions.","type":"object","properties":{"Enabled":{"description":"Whether settings persist between sessions.","type":"boolean"},"SettingsGroup":{"description":"Name of the settings group. Stacks with the same group share saved settings. Required when Enabled is true.","type":"string","maxLength":100}},"required":["Enabled"],"additionalProperties":false,"allOf":[{"description":"SettingsGroup is required when Enabled is true","if":{"properties":{"Enabled":{"const":true}},"required":["Enabled"]},"then":{"required":["SettingsGroup"]}},{"description":"SettingsGroup must be left out when Enabled is false","if":{"properties":{"Enabled":{"const":false}},"required":["Enabled"]},"then":{"properties":{"SettingsGroup":false}}}]},"ContentRedirection":{"title":"Content redirection","description":"Links that open in the user's local browser.","type":"object","properties":{"HostToClient":{"description":"Redirection of links opened in the session to the user's local browser.","$ref":"#/$defs/UrlRedirectionConfig"}},"additionalProperties":false},"ImageConfig":{"title":"AppStream 2.0 image","description":"An existing image whose sharing and tags streamform manages.","type":"object","properties":{"Name":{"description":"Name of the image; it must exist in the account.","type":"string","pattern":"^[a-zA-Z0-9][a-zA-Z0-9_.-]{0,100}$"},"SharedWith":{"description":"The AWS accounts the image is shared with, one entry per account. Accounts not listed lose access. null or [] stops sharing the image with any account.","type":["array","null"],"items":{"$ref":"#/$defs/SharedImagePermission"}},"MaxBaseImageAgeDays":{"description":"Warn when the AWS base image this image was built from was released more than this many days ago.","type":"integer","minimum":1},"Tags":{"description":"Tags on the image. null or {} removes every tag but streamform's own.","anyOf":[{"$ref":"#/$defs/Tags"},{"type":"null"}]}},"required":["Name"],"additionalProperties":false},"Permission":{"type":"string","enum":["ENABLED","DISABLED"]},"PreferredProtocol":{"type":"string","enum":["TCP","UDP"]},"ScreenImageFormat":{"type":"string","enum":["PNG","JPEG"]},"ScreenResolution":{"type":"string","enum":["W_1280xH_720"]},"SharedImagePermission":{"title":"Image sharing","description":"What one AWS account may do with the image.","type":"object","properties":{"AccountId":{"description":"The 12-digit ID of the AWS account. Quote it, so YAML keeps it a string.","type":"string","pattern":"^\\d+$"},"AllowFleet":{"description":"Whether the account may launch fleets from the image.","type":"boolean"},"AllowImageBuilder":{"description":"Whether the account may launch image builders from the image.","type":"boolean"}},"required":["AccountId","AllowFleet","AllowImageBuilder"],"additionalProperties":false},"StackConfig":{"title":"AppStream 2.0 stack","description":"A stack: the fleets users stream from, their storage, and what they may do in a session.","type":"object","properties":{"Name":{"description":"Name of the stack; it identifies the stack. Renaming means deleting the stack and creating a new one.","type":"string","pattern":"^[a-zA-Z0-9][a-zA-Z0-9_.-]{0,100}$"},"Description":{"description":"Description for administrators. null or \"\" clears it (streamform sets it to an empty string, the way the API clears it).","type":["string","null"],"maxLength":256},"DisplayName":{"description":"Name users see in the application catalog. null or \"\" clears it (streamform sets it to an empty string, the way the API clears it).","type":["string","null"],"maxLength":100},"StorageConnectors":{"description":"Persistent storage users reach from their sessions (home folders, Google Drive, OneDrive), at most one entry per connector type. null or [] clears it.","type":["array","null"],"items":{"$ref":"#/$defs/StorageConnector"}},"RedirectURL":{"description":"Where users land when their streaming session ends. null clears it.","type":["string","null"],"maxLength":1000},"FeedbackURL":{"description":"Where the Send Feedback link takes users. Without it, the link is hidden. null clears it.","type":["string","null"],"maxLength":1000},"UserSettings":{"description":"What users may do in a session (clipboard, file transfer, printing, sign-in, time zone), one entry per action. Only the actions listed are managed; the service enables an action that is not configured. null or [] clears it.","type":["array","null"],"items":{"$ref":"#/$defs/UserSetting"}},"ApplicationSettings":{"description":"Whether users' application settings and Windows preferences persist between sessions. null turns persistence off, like {Enabled: false}.","anyOf":[{"$ref":"#/$defs/ApplicationSettings"},{"type":"null"}]},"Tags":{"description":"Tags on the stack. null or {} removes every tag but streamform's own.","anyOf":[{"$ref":"#/$defs/Tags"},{"type":"null"}]},"AccessEndpoints":{"description":"Interface VPC endpoints users stream through. When set, streaming is possible only through them. null or [] clears it.","type":["array","null"],"items":{"$ref":"#/$defs/AccessEndpoint"},"maxItems":4},"EmbedHostDomains":{"description":"Domains whose web pages may embed streaming sessions in an iframe. null or [] clears it.","type":["array","null"],"items":{"type":"string","maxLength":128,"pattern":"^(?:[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?\\.)+[a-z0-9][a-z0-9-]{0,61}[a-z0-9]$"},"maxItems":20},"StreamingExperienceSettings":{"description":"How sessions are streamed. null clears it.","anyOf":[{"$ref":"#/$defs/StreamingExperienceSettings"},{"type":"null"}]},"ContentRedirection":{"description":"Which links opened in a session open in the user's local browser instead. null clears it.","anyOf":[{"$ref":"#/$defs/ContentRedirection"},{"type":"null"}]},"AgentAccessConfig":{"description":"What AI agents may see and do in the streaming sessions of this stack. null clears it.","anyOf":[{"$ref":"#/$defs/AgentAccessConfig"},{"type":"null"}]},"Fleets":{"description":"Names of the fleets associated with the stack. Fleets are managed elsewhere and must exist. null or [] disassociates every fleet.","type":["array","null"],"items":{"type":"string","minLength":1}}},"required":["Name"],"additionalProperties":false},"StorageConnector":{"title":"Storage connector","description":"Persistent storage for the users of a stack.","type":"object","properties":{"ConnectorType":{"description":"The storage service.","$ref":"#/$defs/StorageConnectorType"},"ResourceIdentifier":{"description":"ARN of the storage resource behind the connector.","type":"string","minLength":1,"maxLength":2048},"Domains":{"description":"Domains of the Google Workspace or OneDrive for Business accounts users may connect.","type":"array","items":{"type":"string","minLength":1,"maxLength":64},"maxItems":50},"DomainsRequireAdminConsent":{"description":"OneDrive for Business domains where an administrator must consent before users connect. Only for ONE_DRIVE.","type":"array","items":{"type":"string","minLength":1,"maxLength":64},"maxItems":50}},"required":["ConnectorType"],"additionalProperties":false,"allOf":[{"description":"DomainsRequireAdminConsent applies only to ConnectorType ONE_DRIVE","if":{"not":{"properties":{"ConnectorType":{"const":"ONE_DRIVE"}}}},"then":{"properties":{"DomainsRequireAdminConsent":false}}}]},"StorageConnectorType":{"type":"string","enum":["HOMEFOLDERS","GOOGLE_DRIVE","ONE_DRIVE"]},"StreamingExperienceSettings":{"title":"Streaming experience settings","description":"How sessions are streamed.","type":"object","properties":{"PreferredProtocol":{"description":"Protocol to prefer: UDP performs better on lossy networks; TCP passes where UDP is blocked.","$ref":"#/$defs/PreferredProtocol"}},"additionalProperties":false},"StreamingImageConfig":{"title":"Nimble Studio streaming image","description":"A streaming image made from an EC2 AMI.","type":"object","properties":{"StudioId":{"description":"ID of the studio the image belongs to.","type":"string","minLength":1},"Name":{"description":"Name of the image; unique within its studio, it identifies the image together with StudioId.","type":"string","maxLength":64},"Description":{"description":"Description of the image. null or \"\" clears it (streamform sets it to an empty string, the way the API clears it).","type":["string","null"],"maxLength":256},"Ec2ImageId":{"description":"ID of the AMI the image is made from. Changing it (or StudioId) replaces the image: the new one is created, then the old one deleted.","type":"string","pattern":"^ami-[0-9A-z]+$"},"Tags":{"description":"Tags on the image. null or {} removes every tag but streamform's own.","anyOf":[{"$ref":"#/$defs/StreamingImageTags"},{"type":"null"}]}},"required":["Ec2ImageId","Name","StudioId"],"additionalProperties":false},"StreamingImageTags":{"title":"Tags","description":"Tags as key: value. Keys that start with streamform: belong to streamform.","type":"object","propertyNames":{"type":"string"},"additionalProperties":{"type":"string"}},"Tags":{"title":"Tags","description":"Tags as key: value. Keys that start with aws: belong to AWS and keys that start with streamform: to streamform.","type":"object","propertyNames":{"type":"string","minLength":1,"maxLength":128,"pattern":"^(^(?!aws:).[\\p{L}\\p{Z}\\p{N}_.:/=+\\-@]*)$"},"additionalProperties":{"type":"string","maxLength":256,"pattern":"^([\\p{L}\\p{Z}\\p{N}_.:/=+\\-@]*)$"},"maxProperties":50},"UrlRedirectionConfig":{"title":"URL redirection","description":"Which links are redirected.","type":"object","properties":{"Enabled":{"description":"Whether links are redirected.","type":"boolean"},"AllowedUrls":{"description":"URL patterns to redirect: http(s)://… or * for every link.","type":"array","items":{"type":"string","minLength":1,"maxLength":2048,"pattern":"^(\\*|https?://[^\\s,;]+)$"},"maxItems":100},"DeniedUrls":{"description":"URL patterns never to redirect, even when AllowedUrls matches.","type":"array","items":{"type":"string","minLength":1,"maxLength":2048,"pattern":"^(\\*|https?://[^\\s,;]+)$"},"maxItems":100}},"required":["Enabled"],"additionalProperties":false},"UserControlMode":{"type":"string","enum":["VIEW_ONLY","VIEW_STOP","DISABLED"]},"UserSetting":{"title":"User setting","description":"Whether users may perform one action in a session.","type":"object","properties":{"Action":{"description":"The action.","$ref":"#/$defs/Action"},"Permission":{"description":"Whether users may perform it.","$ref":"#/$defs/Permission"},"MaximumLength":{"description":"Most characters users may copy in one clipboard operation, from 1 to 20,971,520 (the default, 20 MB). Only for the clipboard actions with Permission ENABLED.","type":"integer","minimum":1,"maximum":20971520}},"required":["Action","Permission"],"additionalProperties":false,"allOf":[{"description":"MaximumLength applies only to CLIPBOARD_COPY_FROM_LOCAL_DEVICE and CLIPBOARD_COPY_TO_LOCAL_DEVICE with Permission ENABLED","if":{"not":{"properties":{"Action":{"enum":["CLIPBOARD_COPY_FROM_LOCAL_DEVICE","CLIPBOARD_COPY_TO_LOCAL_DEVICE"]},"Permission":{"const":"ENABLED"}}}},"then":{"properties":{"MaximumLength":false}}}]}}};
+const schema31 = {"$schema":"https://json-schema.org/draft/2020-12/schema","$id":"urn:streamform:schema:config:1","title":"streamform config","description":"Desired state of Amazon AppStream 2.0 stacks and images and Amazon Nimble Studio streaming images. A property that is left out is not managed; null (or an empty list) clears it where the service allows that.","type":"object","properties":{"version":{"description":"Version of this file format. Always 1.","const":1},"project":{"description":"The project that owns what this config declares. streamform tags what it creates with it and never changes or deletes a resource owned by another project. Every file of one config names the same project.","type":"string","minLength":1,"maxLength":256,"pattern":"^([\\p{L}\\p{Z}\\p{N}_.:/=+\\-@]*)$"},"region":{"description":"AWS Region to manage, e.g. us-east-1. Left out, the AWS SDK decides (AWS_REGION, the profile). Files of one config must agree.","type":"string","pattern":"^[a-z]{2}(-[a-z]+)+-[0-9]+$"},"prune":{"description":"Delete resources this project owns that are no longer declared. Default false. Files of one config must agree.","type":"boolean"},"stacks":{"description":"AppStream 2.0 stacks, each identified by its Name.","type":"array","items":{"$ref":"#/$defs/StackConfig"}},"fleets":{"description":"AppStream 2.0 fleets, each identified by its Name: the instances users stream from.","type":"array","items":{"$ref":"#/$defs/FleetConfig"}},"images":{"description":"AppStream 2.0 images, each identified by its Name. Images are built with image builders, so they must exist already; streamform manages their sharing and tags.","type":"array","items":{"$ref":"#/$defs/ImageConfig"}},"streamingImages":{"description":"Nimble Studio streaming images, each identified by StudioId and Name.","type":"array","items":{"$ref":"#/$defs/StreamingImageConfig"}}},"required":["version","project"],"additionalProperties":false,"$defs":{"AccessEndpoint":{"title":"Access endpoint","description":"An interface VPC endpoint for streaming.","type":"object","properties":{"EndpointType":{"description":"The kind of endpoint.","$ref":"#/$defs/AccessEndpointType"},"VpceId":{"description":"ID of the interface VPC endpoint, e.g. vpce-0123456789abcdef0.","type":"string","minLength":1}},"required":["EndpointType"],"additionalProperties":false},"AccessEndpointType":{"type":"string","enum":["STREAMING"]},"Action":{"type":"string","enum":["CLIPBOARD_COPY_FROM_LOCAL_DEVICE","CLIPBOARD_COPY_TO_LOCAL_DEVICE","FILE_UPLOAD","FILE_DOWNLOAD","PRINTING_TO_LOCAL_DEVICE","DOMAIN_PASSWORD_SIGNIN","DOMAIN_SMART_CARD_SIGNIN","AUTO_TIME_ZONE_REDIRECTION"]},"AgentAccessConfig":{"title":"Agent access","description":"What AI agents may see and do in streaming sessions.","type":"object","properties":{"Settings":{"description":"One entry per agent action. COMPUTER_INPUT can be enabled only together with COMPUTER_VISION.","type":"array","items":{"$ref":"#/$defs/AgentAccessSetting"},"minItems":1},"S3BucketArn":{"description":"ARN of the S3 bucket screenshots are uploaded to. Required when ScreenshotsUploadEnabled is true.","type":"string","pattern":"^arn:aws(?:-cn|-iso-b|-iso|-us-gov)?:s3:::[a-z0-9][a-z0-9.\\-]{1,61}[a-z0-9]$"},"ScreenshotsUploadEnabled":{"description":"Whether screenshots agents take are uploaded to S3BucketArn.","type":"boolean"},"ScreenResolution":{"description":"Resolution of the screen agents see.","$ref":"#/$defs/ScreenResolution"},"ScreenImageFormat":{"description":"Image format of the screenshots.","$ref":"#/$defs/ScreenImageFormat"},"UserControlMode":{"description":"What the user may do while an agent works: only watch, watch and stop it, or nothing.","$ref":"#/$defs/UserControlMode"}},"required":["Settings","ScreenResolution","ScreenImageFormat"],"additionalProperties":false,"allOf":[{"description":"S3BucketArn is required when ScreenshotsUploadEnabled is true","if":{"properties":{"ScreenshotsUploadEnabled":{"const":true}},"required":["ScreenshotsUploadEnabled"]},"then":{"required":["S3BucketArn"]}},{"description":"COMPUTER_INPUT can be ENABLED only when COMPUTER_VISION is ENABLED too","if":{"properties":{"Settings":{"contains":{"properties":{"AgentAction":{"const":"COMPUTER_INPUT"},"Permission":{"const":"ENABLED"}},"required":["AgentAction","Permission"]}}},"required":["Settings"]},"then":{"properties":{"Settings":{"contains":{"properties":{"AgentAction":{"const":"COMPUTER_VISION"},"Permission":{"const":"ENABLED"}},"required":["AgentAction","Permission"]}}}}}]},"AgentAccessSetting":{"title":"Agent action","description":"Whether agents may perform one action.","type":"object","properties":{"AgentAction":{"description":"The action.","$ref":"#/$defs/AgentAction"},"Permission":{"description":"Whether agents may perform it.","$ref":"#/$defs/Permission"}},"required":["AgentAction","Permission"],"additionalProperties":false},"AgentAction":{"type":"string","enum":["COMPUTER_VISION","COMPUTER_INPUT","FORWARD_MCP_TOOLS"]},"ApplicationSettings":{"title":"Application settings persistence","description":"Saving of users' application settings between sessions.","type":"object","properties":{"Enabled":{"description":"Whether settings persist between sessions.","type":"boolean"},"SettingsGroup":{"description":"Name of the settings group. Stacks with the same group share saved settings. Required when Enabled is true.","type":"string","maxLength":100}},"required":["Enabled"],"additionalProperties":false,"allOf":[{"description":"SettingsGroup is required when Enabled is true","if":{"properties":{"Enabled":{"const":true}},"required":["Enabled"]},"then":{"required":["SettingsGroup"]}},{"description":"SettingsGroup must be left out when Enabled is false","if":{"properties":{"Enabled":{"const":false}},"required":["Enabled"]},"then":{"properties":{"SettingsGroup":false}}}]},"ComputeCapacity":{"title":"Compute capacity","description":"The desired size of the fleet: exactly one of DesiredInstances and DesiredSessions.","type":"object","properties":{"DesiredInstances":{"description":"Number of instances.","type":"integer","minimum":0},"DesiredSessions":{"description":"Number of user sessions, for a multi-session fleet (with MaxSessionsPerInstance).","type":"integer","minimum":0}},"additionalProperties":false,"allOf":[{"description":"give exactly one of DesiredInstances and DesiredSessions","if":{},"then":{"oneOf":[{"required":["DesiredInstances"]},{"required":["DesiredSessions"]}]}}]},"ContentRedirection":{"title":"Content redirection","description":"Links that open in the user's local browser.","type":"object","properties":{"HostToClient":{"description":"Redirection of links opened in the session to the user's local browser.","$ref":"#/$defs/UrlRedirectionConfig"}},"additionalProperties":false},"DomainJoinInfo":{"title":"Domain join","description":"The Active Directory domain the instances join.","type":"object","properties":{"DirectoryName":{"description":"Fully qualified name of the directory, e.g. corp.example.com.","type":"string"},"OrganizationalUnitDistinguishedName":{"description":"Distinguished name of the organizational unit for the computer accounts.","type":"string","maxLength":2000}},"additionalProperties":false},"FleetConfig":{"title":"AppStream 2.0 fleet","description":"A fleet: the streaming instances of one image. A RUNNING fleet takes some changes in place; the others need it stopped, which ends its sessions, so apply does them only with --allow-interruption.","type":"object","properties":{"Name":{"description":"Name of the fleet; it identifies the fleet. Renaming means deleting the fleet and creating a new one.","type":"string","pattern":"^[a-zA-Z0-9][a-zA-Z0-9_.-]{0,100}$"},"ImageName":{"description":"Name of the image the instances run. Give one of ImageName, ImageArn and LatestImage (none for Elastic fleets).","type":"string","pattern":"^[a-zA-Z0-9][a-zA-Z0-9_.-]{0,100}$"},"ImageArn":{"description":"ARN of the image the instances run, e.g. a public AWS image.","type":"string","pattern":"^arn:aws(?:-cn|-iso-b|-iso|-us-gov)?:[A-Za-z0-9][A-Za-z0-9_/.-]{0,62}:[A-Za-z0-9_/.-]{0,63}:[A-Za-z0-9_/.-]{0,63}:[A-Za-z0-9][A-Za-z0-9:_/+=,@.\\\\-]{0,1023}$"},"InstanceType":{"description":"Instance type of the streaming instances, e.g. stream.standard.medium. Changing it needs the fleet stopped.","type":"string","minLength":1},"FleetType":{"description":"ALWAYS_ON (instances run all the time), ON_DEMAND (the default; they run when users stream) or ELASTIC (AWS-managed pool, apps from app blocks). Changing it replaces the fleet.","$ref":"#/$defs/FleetType"},"ComputeCapacity":{"description":"How many instances (or, for a multi-session fleet, user sessions) the fleet keeps. Not for Elastic fleets.","$ref":"#/$defs/ComputeCapacity"},"VpcConfig":{"description":"Subnets and security groups of the instances. Elastic fleets need at least two subnets in different Availability Zones. null clears it.","anyOf":[{"$ref":"#/$defs/VpcConfig"},{"type":"null"}]},"MaxUserDurationInSeconds":{"description":"Longest a streaming session may last, from 600 to 432000 seconds (default 57600).","type":"integer","minimum":600,"maximum":432000},"DisconnectTimeoutInSeconds":{"description":"How long a disconnected session is kept for the user to reconnect, from 60 to 36000 seconds (default 900).","type":"integer","minimum":60,"maximum":36000},"Description":{"description":"Description for administrators. null or \"\" clears it (streamform sets it to an empty string, the way the API clears it).","type":["string","null"],"maxLength":256},"DisplayName":{"description":"Name users see for the fleet. null or \"\" clears it (streamform sets it to an empty string, the way the API clears it).","type":["string","null"],"maxLength":100},"EnableDefaultInternetAccess":{"description":"Whether the instances reach the internet without a VPC route (default false).","type":"boolean"},"DomainJoinInfo":{"description":"The Active Directory domain the instances join. Not for Elastic fleets. null clears it.","anyOf":[{"$ref":"#/$defs/DomainJoinInfo"},{"type":"null"}]},"Tags":{"description":"Tags on the fleet. null or {} removes every tag but streamform's own.","anyOf":[{"$ref":"#/$defs/Tags"},{"type":"null"}]},"IdleDisconnectTimeoutInSeconds":{"description":"How long a user may be idle before being disconnected: 0 (never, the default) or 60 to 36000 seconds.","type":"integer","minimum":0,"maximum":36000},"IamRoleArn":{"description":"ARN of the IAM role the instances assume. null clears it.","type":["string","null"],"pattern":"^arn:aws(?:-cn|-iso-b|-iso|-us-gov)?:[A-Za-z0-9][A-Za-z0-9_/.-]{0,62}:[A-Za-z0-9_/.-]{0,63}:[A-Za-z0-9_/.-]{0,63}:[A-Za-z0-9][A-Za-z0-9:_/+=,@.\\\\-]{0,1023}$"},"StreamView":{"description":"What users see: APP (the applications only, the default) or DESKTOP (the whole desktop).","$ref":"#/$defs/StreamView"},"Platform":{"description":"Operating system of the instances. Required for Elastic fleets.","$ref":"#/$defs/PlatformType"},"MaxConcurrentSessions":{"description":"Most sessions an Elastic fleet runs at once. Required for, and only for, Elastic fleets.","type":"integer","minimum":1},"UsbDeviceFilterStrings":{"description":"USB devices users may redirect into sessions, as filter strings. null or [] clears it.","type":["array","null"],"items":{"type":"string","maxLength":100,"pattern":"^((\\w*)\\s*(\\w*)\\s*,\\s*(\\w*)\\s*,\\s*\\*?(\\w*)\\s*,\\s*\\*?(\\w*)\\s*,\\s*\\*?\\d*\\s*,\\s*\\*?\\d*\\s*,\\s*[0-1]\\s*,\\s*[0-1]\\s*)$"}},"SessionScriptS3Location":{"description":"The S3 object with the session scripts. Only for Elastic fleets. null clears it.","anyOf":[{"$ref":"#/$defs/S3Location"},{"type":"null"}]},"MaxSessionsPerInstance":{"description":"User sessions per instance: makes the fleet multi-session (ComputeCapacity.DesiredSessions then counts sessions). null clears it.","type":["integer","null"],"minimum":1},"RootVolumeConfig":{"description":"Size of the root volume of each instance. null clears it.","anyOf":[{"$ref":"#/$defs/VolumeConfig"},{"type":"null"}]},"DisableIMDSV1":{"description":"Whether the instances refuse IMDSv1 requests (default false).","type":"boolean"},"LatestImage":{"description":"The newest AVAILABLE image of the account whose name starts with NamePrefix, chosen at plan time: a new image from the pipeline is a change the plan shows.","$ref":"#/$defs/LatestImage"},"State":{"description":"RUNNING or STOPPED. Left out, a fleet streamform creates is started, and afterwards whether it runs is left to the operators.","type":"string","enum":["RUNNING","STOPPED"]},"IgnoreChanges":{"description":"Properties sent when the fleet is created and never compared afterwards, e.g. [ComputeCapacity] for a fleet that Application Auto Scaling sizes.","type":"array","items":{"type":"string","enum":["ImageName","ImageArn","InstanceType","FleetType","ComputeCapacity","VpcConfig","MaxUserDurationInSeconds","DisconnectTimeoutInSeconds","Description","DisplayName","EnableDefaultInternetAccess","DomainJoinInfo","Tags","IdleDisconnectTimeoutInSeconds","IamRoleArn","StreamView","Platform","MaxConcurrentSessions","UsbDeviceFilterStrings","SessionScriptS3Location","MaxSessionsPerInstance","RootVolumeConfig","DisableIMDSV1","LatestImage","State"]}}},"required":["Name","InstanceType"],"additionalProperties":false,"allOf":[{"description":"Elastic fleets need MaxConcurrentSessions","if":{"properties":{"FleetType":{"const":"ELASTIC"}},"required":["FleetType"]},"then":{"required":["MaxConcurrentSessions"]}},{"description":"Elastic fleets need a Platform of WINDOWS_SERVER_2019, AMAZON_LINUX2, UBUNTU_PRO_2404","if":{"properties":{"FleetType":{"const":"ELASTIC"}},"required":["FleetType"]},"then":{"properties":{"Platform":{"enum":["WINDOWS_SERVER_2019","AMAZON_LINUX2","UBUNTU_PRO_2404"]}},"required":["Platform"]}},{"description":"Elastic fleets need a VpcConfig with at least two subnets (in different Availability Zones)","if":{"properties":{"FleetType":{"const":"ELASTIC"}},"required":["FleetType"]},"then":{"properties":{"VpcConfig":{"type":"object","properties":{"SubnetIds":{"minItems":2}},"required":["SubnetIds"]}},"required":["VpcConfig"]}},{"description":"Elastic fleets take no ComputeCapacity (MaxConcurrentSessions sizes them)","if":{"properties":{"FleetType":{"const":"ELASTIC"}},"required":["FleetType"]},"then":{"properties":{"ComputeCapacity":false}}},{"description":"Elastic fleets take no DomainJoinInfo","if":{"properties":{"FleetType":{"const":"ELASTIC"}},"required":["FleetType"]},"then":{"properties":{"DomainJoinInfo":false}}},{"description":"Elastic fleets take no MaxSessionsPerInstance","if":{"properties":{"FleetType":{"const":"ELASTIC"}},"required":["FleetType"]},"then":{"properties":{"MaxSessionsPerInstance":false}}},{"description":"Elastic fleets take no image (ImageName, ImageArn or LatestImage): their applications come from app blocks","if":{"properties":{"FleetType":{"const":"ELASTIC"}},"required":["FleetType"]},"then":{"properties":{"ImageName":false,"ImageArn":false,"LatestImage":false}}},{"description":"ComputeCapacity is required (DesiredInstances, or DesiredSessions for a multi-session fleet)","if":{"not":{"properties":{"FleetType":{"const":"ELASTIC"}},"required":["FleetType"]}},"then":{"required":["ComputeCapacity"]}},{"description":"give one of ImageName, ImageArn and LatestImage","if":{"not":{"properties":{"FleetType":{"const":"ELASTIC"}},"required":["FleetType"]}},"then":{"anyOf":[{"required":["ImageName"]},{"required":["ImageArn"]},{"required":["LatestImage"]}]}},{"description":"MaxConcurrentSessions is only for Elastic fleets","if":{"not":{"properties":{"FleetType":{"const":"ELASTIC"}},"required":["FleetType"]}},"then":{"properties":{"MaxConcurrentSessions":false}}},{"description":"SessionScriptS3Location is only for Elastic fleets","if":{"not":{"properties":{"FleetType":{"const":"ELASTIC"}},"required":["FleetType"]}},"then":{"properties":{"SessionScriptS3Location":false}}},{"description":"give exactly one of ImageName, ImageArn and LatestImage","if":{"required":["ImageName"]},"then":{"properties":{"ImageArn":false,"LatestImage":false}}},{"description":"give exactly one of ImageName, ImageArn and LatestImage","if":{"required":["ImageArn"]},"then":{"properties":{"ImageName":false,"LatestImage":false}}},{"description":"give exactly one of ImageName, ImageArn and LatestImage","if":{"required":["LatestImage"]},"then":{"properties":{"ImageName":false,"ImageArn":false}}},{"description":"ComputeCapacity.DesiredSessions is only for multi-session fleets: set MaxSessionsPerInstance","if":{"properties":{"ComputeCapacity":{"required":["DesiredSessions"]}},"required":["ComputeCapacity"]},"then":{"properties":{"MaxSessionsPerInstance":{"not":{"type":"null"}}},"required":["MaxSessionsPerInstance"]}},{"description":"a multi-session fleet (MaxSessionsPerInstance) takes ComputeCapacity.DesiredSessions, not DesiredInstances","if":{"properties":{"MaxSessionsPerInstance":{"not":{"type":"null"}}},"required":["MaxSessionsPerInstance"]},"then":{"properties":{"ComputeCapacity":{"properties":{"DesiredInstances":false}}}}},{"description":"IdleDisconnectTimeoutInSeconds is 0 (never) or from 60 to 36000","if":{"properties":{"IdleDisconnectTimeoutInSeconds":{"type":"integer","minimum":1,"maximum":59}},"required":["IdleDisconnectTimeoutInSeconds"]},"then":{"properties":{"IdleDisconnectTimeoutInSeconds":false}}}]},"FleetType":{"type":"string","enum":["ALWAYS_ON","ON_DEMAND","ELASTIC"]},"ImageConfig":{"title":"AppStream 2.0 image","description":"An existing image whose sharing and tags streamform manages.","type":"object","properties":{"Name":{"description":"Name of the image; it must exist in the account.","type":"string","pattern":"^[a-zA-Z0-9][a-zA-Z0-9_.-]{0,100}$"},"SharedWith":{"description":"The AWS accounts the image is shared with, one entry per account. Accounts not listed lose access. null or [] stops sharing the image with any account.","type":["array","null"],"items":{"$ref":"#/$defs/SharedImagePermission"}},"MaxBaseImageAgeDays":{"description":"Warn when the AWS base image this image was built from was released more than this many days ago.","type":"integer","minimum":1},"Tags":{"description":"Tags on the image. null or {} removes every tag but streamform's own.","anyOf":[{"$ref":"#/$defs/Tags"},{"type":"null"}]}},"required":["Name"],"additionalProperties":false},"LatestImage":{"title":"Latest image","description":"Chooses the newest AVAILABLE image of the account by name prefix.","type":"object","properties":{"NamePrefix":{"description":"The start of the image names to choose from, e.g. design-base- for a pipeline that names images design-base-<date>.","type":"string","pattern":"^[a-zA-Z0-9][a-zA-Z0-9_.-]{0,100}$","minLength":1}},"required":["NamePrefix"],"additionalProperties":false},"Permission":{"type":"string","enum":["ENABLED","DISABLED"]},"PlatformType":{"type":"string","enum":["WINDOWS","WINDOWS_SERVER_2016","WINDOWS_SERVER_2019","WINDOWS_SERVER_2022","WINDOWS_SERVER_2025","AMAZON_LINUX2","RHEL8","ROCKY_LINUX8","UBUNTU_PRO_2404"]},"PreferredProtocol":{"type":"string","enum":["TCP","UDP"]},"S3Location":{"title":"S3 location","description":"An object in Amazon S3.","type":"object","properties":{"S3Bucket":{"description":"Name of the bucket.","type":"string","minLength":3,"maxLength":63,"pattern":"^[0-9a-z\\.\\-]*(?<!\\.)$"},"S3Key":{"description":"Key of the object.","type":"string","minLength":1,"maxLength":1024}},"required":["S3Bucket"],"additionalProperties":false},"ScreenImageFormat":{"type":"string","enum":["PNG","JPEG"]},"ScreenResolution":{"type":"string","enum":["W_1280xH_720"]},"SharedImagePermission":{"title":"Image sharing","description":"What one AWS account may do with the image.","type":"object","properties":{"AccountId":{"description":"The 12-digit ID of the AWS account. Quote it, so YAML keeps it a string.","type":"string","pattern":"^\\d+$"},"AllowFleet":{"description":"Whether the account may launch fleets from the image.","type":"boolean"},"AllowImageBuilder":{"description":"Whether the account may launch image builders from the image.","type":"boolean"}},"required":["AccountId","AllowFleet","AllowImageBuilder"],"additionalProperties":false},"StackConfig":{"title":"AppStream 2.0 stack","description":"A stack: the fleets users stream from, their storage, and what they may do in a session.","type":"object","properties":{"Name":{"description":"Name of the stack; it identifies the stack. Renaming means deleting the stack and creating a new one.","type":"string","pattern":"^[a-zA-Z0-9][a-zA-Z0-9_.-]{0,100}$"},"Description":{"description":"Description for administrators. null or \"\" clears it (streamform sets it to an empty string, the way the API clears it).","type":["string","null"],"maxLength":256},"DisplayName":{"description":"Name users see in the application catalog. null or \"\" clears it (streamform sets it to an empty string, the way the API clears it).","type":["string","null"],"maxLength":100},"StorageConnectors":{"description":"Persistent storage users reach from their sessions (home folders, Google Drive, OneDrive), at most one entry per connector type. null or [] clears it.","type":["array","null"],"items":{"$ref":"#/$defs/StorageConnector"}},"RedirectURL":{"description":"Where users land when their streaming session ends. null clears it.","type":["string","null"],"maxLength":1000},"FeedbackURL":{"description":"Where the Send Feedback link takes users. Without it, the link is hidden. null clears it.","type":["string","null"],"maxLength":1000},"UserSettings":{"description":"What users may do in a session (clipboard, file transfer, printing, sign-in, time zone), one entry per action. Only the actions listed are managed; the service enables an action that is not configured. null or [] clears it.","type":["array","null"],"items":{"$ref":"#/$defs/UserSetting"}},"ApplicationSettings":{"description":"Whether users' application settings and Windows preferences persist between sessions. null turns persistence off, like {Enabled: false}.","anyOf":[{"$ref":"#/$defs/ApplicationSettings"},{"type":"null"}]},"Tags":{"description":"Tags on the stack. null or {} removes every tag but streamform's own.","anyOf":[{"$ref":"#/$defs/Tags"},{"type":"null"}]},"AccessEndpoints":{"description":"Interface VPC endpoints users stream through. When set, streaming is possible only through them. null or [] clears it.","type":["array","null"],"items":{"$ref":"#/$defs/AccessEndpoint"},"maxItems":4},"EmbedHostDomains":{"description":"Domains whose web pages may embed streaming sessions in an iframe. null or [] clears it.","type":["array","null"],"items":{"type":"string","maxLength":128,"pattern":"^(?:[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?\\.)+[a-z0-9][a-z0-9-]{0,61}[a-z0-9]$"},"maxItems":20},"StreamingExperienceSettings":{"description":"How sessions are streamed. null clears it.","anyOf":[{"$ref":"#/$defs/StreamingExperienceSettings"},{"type":"null"}]},"ContentRedirection":{"description":"Which links opened in a session open in the user's local browser instead. null clears it.","anyOf":[{"$ref":"#/$defs/ContentRedirection"},{"type":"null"}]},"AgentAccessConfig":{"description":"What AI agents may see and do in the streaming sessions of this stack. null clears it.","anyOf":[{"$ref":"#/$defs/AgentAccessConfig"},{"type":"null"}]},"Fleets":{"description":"Names of the fleets associated with the stack. Fleets are managed elsewhere and must exist. null or [] disassociates every fleet.","type":["array","null"],"items":{"type":"string","minLength":1}}},"required":["Name"],"additionalProperties":false},"StorageConnector":{"title":"Storage connector","description":"Persistent storage for the users of a stack.","type":"object","properties":{"ConnectorType":{"description":"The storage service.","$ref":"#/$defs/StorageConnectorType"},"ResourceIdentifier":{"description":"ARN of the storage resource behind the connector.","type":"string","minLength":1,"maxLength":2048},"Domains":{"description":"Domains of the Google Workspace or OneDrive for Business accounts users may connect.","type":"array","items":{"type":"string","minLength":1,"maxLength":64},"maxItems":50},"DomainsRequireAdminConsent":{"description":"OneDrive for Business domains where an administrator must consent before users connect. Only for ONE_DRIVE.","type":"array","items":{"type":"string","minLength":1,"maxLength":64},"maxItems":50}},"required":["ConnectorType"],"additionalProperties":false,"allOf":[{"description":"DomainsRequireAdminConsent applies only to ConnectorType ONE_DRIVE","if":{"not":{"properties":{"ConnectorType":{"const":"ONE_DRIVE"}}}},"then":{"properties":{"DomainsRequireAdminConsent":false}}}]},"StorageConnectorType":{"type":"string","enum":["HOMEFOLDERS","GOOGLE_DRIVE","ONE_DRIVE"]},"StreamingExperienceSettings":{"title":"Streaming experience settings","description":"How sessions are streamed.","type":"object","properties":{"PreferredProtocol":{"description":"Protocol to prefer: UDP performs better on lossy networks; TCP passes where UDP is blocked.","$ref":"#/$defs/PreferredProtocol"}},"additionalProperties":false},"StreamingImageConfig":{"title":"Nimble Studio streaming image","description":"A streaming image made from an EC2 AMI.","type":"object","properties":{"StudioId":{"description":"ID of the studio the image belongs to.","type":"string","minLength":1},"Name":{"description":"Name of the image; unique within its studio, it identifies the image together with StudioId.","type":"string","maxLength":64},"Description":{"description":"Description of the image. null or \"\" clears it (streamform sets it to an empty string, the way the API clears it).","type":["string","null"],"maxLength":256},"Ec2ImageId":{"description":"ID of the AMI the image is made from. Changing it (or StudioId) replaces the image: the new one is created, then the old one deleted.","type":"string","pattern":"^ami-[0-9A-z]+$"},"Tags":{"description":"Tags on the image. null or {} removes every tag but streamform's own.","anyOf":[{"$ref":"#/$defs/StreamingImageTags"},{"type":"null"}]}},"required":["Ec2ImageId","Name","StudioId"],"additionalProperties":false},"StreamingImageTags":{"title":"Tags","description":"Tags as key: value. Keys that start with streamform: belong to streamform.","type":"object","propertyNames":{"type":"string"},"additionalProperties":{"type":"string"}},"StreamView":{"type":"string","enum":["APP","DESKTOP"]},"Tags":{"title":"Tags","description":"Tags as key: value. Keys that start with aws: belong to AWS and keys that start with streamform: to streamform.","type":"object","propertyNames":{"type":"string","minLength":1,"maxLength":128,"pattern":"^(^(?!aws:).[\\p{L}\\p{Z}\\p{N}_.:/=+\\-@]*)$"},"additionalProperties":{"type":"string","maxLength":256,"pattern":"^([\\p{L}\\p{Z}\\p{N}_.:/=+\\-@]*)$"},"maxProperties":50},"UrlRedirectionConfig":{"title":"URL redirection","description":"Which links are redirected.","type":"object","properties":{"Enabled":{"description":"Whether links are redirected.","type":"boolean"},"AllowedUrls":{"description":"URL patterns to redirect: http(s)://… or * for every link.","type":"array","items":{"type":"string","minLength":1,"maxLength":2048,"pattern":"^(\\*|https?://[^\\s,;]+)$"},"maxItems":100},"DeniedUrls":{"description":"URL patterns never to redirect, even when AllowedUrls matches.","type":"array","items":{"type":"string","minLength":1,"maxLength":2048,"pattern":"^(\\*|https?://[^\\s,;]+)$"},"maxItems":100}},"required":["Enabled"],"additionalProperties":false},"UserControlMode":{"type":"string","enum":["VIEW_ONLY","VIEW_STOP","DISABLED"]},"UserSetting":{"title":"User setting","description":"Whether users may perform one action in a session.","type":"object","properties":{"Action":{"description":"The action.","$ref":"#/$defs/Action"},"Permission":{"description":"Whether users may perform it.","$ref":"#/$defs/Permission"},"MaximumLength":{"description":"Most characters users may copy in one clipboard operation, from 1 to 20,971,520 (the default, 20 MB). Only for the clipboard actions with Permission ENABLED.","type":"integer","minimum":1,"maximum":20971520}},"required":["Action","Permission"],"additionalProperties":false,"allOf":[{"description":"MaximumLength applies only to CLIPBOARD_COPY_FROM_LOCAL_DEVICE and CLIPBOARD_COPY_TO_LOCAL_DEVICE with Permission ENABLED","if":{"not":{"properties":{"Action":{"enum":["CLIPBOARD_COPY_FROM_LOCAL_DEVICE","CLIPBOARD_COPY_TO_LOCAL_DEVICE"]},"Permission":{"const":"ENABLED"}}}},"then":{"properties":{"MaximumLength":false}}}]},"VolumeConfig":{"title":"Root volume","description":"The root volume of each instance.","type":"object","properties":{"VolumeSizeInGb":{"description":"Size in GB, from 200 to 500; not below the size of the image.","type":"integer","minimum":200,"maximum":500}},"additionalProperties":false},"VpcConfig":{"title":"VPC configuration","description":"Where the instances run in your VPC.","type":"object","properties":{"SubnetIds":{"description":"IDs of the subnets, e.g. subnet-0123456789abcdef0.","type":"array","items":{"type":"string","minLength":1}},"SecurityGroupIds":{"description":"IDs of the security groups, at most 5. Left out, the fleet keeps none.","type":"array","items":{"type":"string","minLength":1},"maxItems":5}},"additionalProperties":false}}};
 const func1 = ucs2length;
 const pattern4 = new RegExp("^([\\p{L}\\p{Z}\\p{N}_.:/=+\\-@]*)$", "u");
 const pattern5 = new RegExp("^[a-z]{2}(-[a-z]+)+-[0-9]+$", "u");
@@ -2495,9 +2495,19 @@ return errors === 0;
 }
 validate21.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
 
-const schema53 = {"title":"AppStream 2.0 image","description":"An existing image whose sharing and tags streamform manages.","type":"object","properties":{"Name":{"description":"Name of the image; it must exist in the account.","type":"string","pattern":"^[a-zA-Z0-9][a-zA-Z0-9_.-]{0,100}$"},"SharedWith":{"description":"The AWS accounts the image is shared with, one entry per account. Accounts not listed lose access. null or [] stops sharing the image with any account.","type":["array","null"],"items":{"$ref":"#/$defs/SharedImagePermission"}},"MaxBaseImageAgeDays":{"description":"Warn when the AWS base image this image was built from was released more than this many days ago.","type":"integer","minimum":1},"Tags":{"description":"Tags on the image. null or {} removes every tag but streamform's own.","anyOf":[{"$ref":"#/$defs/Tags"},{"type":"null"}]}},"required":["Name"],"additionalProperties":false};
-const schema54 = {"title":"Image sharing","description":"What one AWS account may do with the image.","type":"object","properties":{"AccountId":{"description":"The 12-digit ID of the AWS account. Quote it, so YAML keeps it a string.","type":"string","pattern":"^\\d+$"},"AllowFleet":{"description":"Whether the account may launch fleets from the image.","type":"boolean"},"AllowImageBuilder":{"description":"Whether the account may launch image builders from the image.","type":"boolean"}},"required":["AccountId","AllowFleet","AllowImageBuilder"],"additionalProperties":false};
-const pattern14 = new RegExp("^\\d+$", "u");
+const schema53 = {"title":"AppStream 2.0 fleet","description":"A fleet: the streaming instances of one image. A RUNNING fleet takes some changes in place; the others need it stopped, which ends its sessions, so apply does them only with --allow-interruption.","type":"object","properties":{"Name":{"description":"Name of the fleet; it identifies the fleet. Renaming means deleting the fleet and creating a new one.","type":"string","pattern":"^[a-zA-Z0-9][a-zA-Z0-9_.-]{0,100}$"},"ImageName":{"description":"Name of the image the instances run. Give one of ImageName, ImageArn and LatestImage (none for Elastic fleets).","type":"string","pattern":"^[a-zA-Z0-9][a-zA-Z0-9_.-]{0,100}$"},"ImageArn":{"description":"ARN of the image the instances run, e.g. a public AWS image.","type":"string","pattern":"^arn:aws(?:-cn|-iso-b|-iso|-us-gov)?:[A-Za-z0-9][A-Za-z0-9_/.-]{0,62}:[A-Za-z0-9_/.-]{0,63}:[A-Za-z0-9_/.-]{0,63}:[A-Za-z0-9][A-Za-z0-9:_/+=,@.\\\\-]{0,1023}$"},"InstanceType":{"description":"Instance type of the streaming instances, e.g. stream.standard.medium. Changing it needs the fleet stopped.","type":"string","minLength":1},"FleetType":{"description":"ALWAYS_ON (instances run all the time), ON_DEMAND (the default; they run when users stream) or ELASTIC (AWS-managed pool, apps from app blocks). Changing it replaces the fleet.","$ref":"#/$defs/FleetType"},"ComputeCapacity":{"description":"How many instances (or, for a multi-session fleet, user sessions) the fleet keeps. Not for Elastic fleets.","$ref":"#/$defs/ComputeCapacity"},"VpcConfig":{"description":"Subnets and security groups of the instances. Elastic fleets need at least two subnets in different Availability Zones. null clears it.","anyOf":[{"$ref":"#/$defs/VpcConfig"},{"type":"null"}]},"MaxUserDurationInSeconds":{"description":"Longest a streaming session may last, from 600 to 432000 seconds (default 57600).","type":"integer","minimum":600,"maximum":432000},"DisconnectTimeoutInSeconds":{"description":"How long a disconnected session is kept for the user to reconnect, from 60 to 36000 seconds (default 900).","type":"integer","minimum":60,"maximum":36000},"Description":{"description":"Description for administrators. null or \"\" clears it (streamform sets it to an empty string, the way the API clears it).","type":["string","null"],"maxLength":256},"DisplayName":{"description":"Name users see for the fleet. null or \"\" clears it (streamform sets it to an empty string, the way the API clears it).","type":["string","null"],"maxLength":100},"EnableDefaultInternetAccess":{"description":"Whether the instances reach the internet without a VPC route (default false).","type":"boolean"},"DomainJoinInfo":{"description":"The Active Directory domain the instances join. Not for Elastic fleets. null clears it.","anyOf":[{"$ref":"#/$defs/DomainJoinInfo"},{"type":"null"}]},"Tags":{"description":"Tags on the fleet. null or {} removes every tag but streamform's own.","anyOf":[{"$ref":"#/$defs/Tags"},{"type":"null"}]},"IdleDisconnectTimeoutInSeconds":{"description":"How long a user may be idle before being disconnected: 0 (never, the default) or 60 to 36000 seconds.","type":"integer","minimum":0,"maximum":36000},"IamRoleArn":{"description":"ARN of the IAM role the instances assume. null clears it.","type":["string","null"],"pattern":"^arn:aws(?:-cn|-iso-b|-iso|-us-gov)?:[A-Za-z0-9][A-Za-z0-9_/.-]{0,62}:[A-Za-z0-9_/.-]{0,63}:[A-Za-z0-9_/.-]{0,63}:[A-Za-z0-9][A-Za-z0-9:_/+=,@.\\\\-]{0,1023}$"},"StreamView":{"description":"What users see: APP (the applications only, the default) or DESKTOP (the whole desktop).","$ref":"#/$defs/StreamView"},"Platform":{"description":"Operating system of the instances. Required for Elastic fleets.","$ref":"#/$defs/PlatformType"},"MaxConcurrentSessions":{"description":"Most sessions an Elastic fleet runs at once. Required for, and only for, Elastic fleets.","type":"integer","minimum":1},"UsbDeviceFilterStrings":{"description":"USB devices users may redirect into sessions, as filter strings. null or [] clears it.","type":["array","null"],"items":{"type":"string","maxLength":100,"pattern":"^((\\w*)\\s*(\\w*)\\s*,\\s*(\\w*)\\s*,\\s*\\*?(\\w*)\\s*,\\s*\\*?(\\w*)\\s*,\\s*\\*?\\d*\\s*,\\s*\\*?\\d*\\s*,\\s*[0-1]\\s*,\\s*[0-1]\\s*)$"}},"SessionScriptS3Location":{"description":"The S3 object with the session scripts. Only for Elastic fleets. null clears it.","anyOf":[{"$ref":"#/$defs/S3Location"},{"type":"null"}]},"MaxSessionsPerInstance":{"description":"User sessions per instance: makes the fleet multi-session (ComputeCapacity.DesiredSessions then counts sessions). null clears it.","type":["integer","null"],"minimum":1},"RootVolumeConfig":{"description":"Size of the root volume of each instance. null clears it.","anyOf":[{"$ref":"#/$defs/VolumeConfig"},{"type":"null"}]},"DisableIMDSV1":{"description":"Whether the instances refuse IMDSv1 requests (default false).","type":"boolean"},"LatestImage":{"description":"The newest AVAILABLE image of the account whose name starts with NamePrefix, chosen at plan time: a new image from the pipeline is a change the plan shows.","$ref":"#/$defs/LatestImage"},"State":{"description":"RUNNING or STOPPED. Left out, a fleet streamform creates is started, and afterwards whether it runs is left to the operators.","type":"string","enum":["RUNNING","STOPPED"]},"IgnoreChanges":{"description":"Properties sent when the fleet is created and never compared afterwards, e.g. [ComputeCapacity] for a fleet that Application Auto Scaling sizes.","type":"array","items":{"type":"string","enum":["ImageName","ImageArn","InstanceType","FleetType","ComputeCapacity","VpcConfig","MaxUserDurationInSeconds","DisconnectTimeoutInSeconds","Description","DisplayName","EnableDefaultInternetAccess","DomainJoinInfo","Tags","IdleDisconnectTimeoutInSeconds","IamRoleArn","StreamView","Platform","MaxConcurrentSessions","UsbDeviceFilterStrings","SessionScriptS3Location","MaxSessionsPerInstance","RootVolumeConfig","DisableIMDSV1","LatestImage","State"]}}},"required":["Name","InstanceType"],"additionalProperties":false,"allOf":[{"description":"Elastic fleets need MaxConcurrentSessions","if":{"properties":{"FleetType":{"const":"ELASTIC"}},"required":["FleetType"]},"then":{"required":["MaxConcurrentSessions"]}},{"description":"Elastic fleets need a Platform of WINDOWS_SERVER_2019, AMAZON_LINUX2, UBUNTU_PRO_2404","if":{"properties":{"FleetType":{"const":"ELASTIC"}},"required":["FleetType"]},"then":{"properties":{"Platform":{"enum":["WINDOWS_SERVER_2019","AMAZON_LINUX2","UBUNTU_PRO_2404"]}},"required":["Platform"]}},{"description":"Elastic fleets need a VpcConfig with at least two subnets (in different Availability Zones)","if":{"properties":{"FleetType":{"const":"ELASTIC"}},"required":["FleetType"]},"then":{"properties":{"VpcConfig":{"type":"object","properties":{"SubnetIds":{"minItems":2}},"required":["SubnetIds"]}},"required":["VpcConfig"]}},{"description":"Elastic fleets take no ComputeCapacity (MaxConcurrentSessions sizes them)","if":{"properties":{"FleetType":{"const":"ELASTIC"}},"required":["FleetType"]},"then":{"properties":{"ComputeCapacity":false}}},{"description":"Elastic fleets take no DomainJoinInfo","if":{"properties":{"FleetType":{"const":"ELASTIC"}},"required":["FleetType"]},"then":{"properties":{"DomainJoinInfo":false}}},{"description":"Elastic fleets take no MaxSessionsPerInstance","if":{"properties":{"FleetType":{"const":"ELASTIC"}},"required":["FleetType"]},"then":{"properties":{"MaxSessionsPerInstance":false}}},{"description":"Elastic fleets take no image (ImageName, ImageArn or LatestImage): their applications come from app blocks","if":{"properties":{"FleetType":{"const":"ELASTIC"}},"required":["FleetType"]},"then":{"properties":{"ImageName":false,"ImageArn":false,"LatestImage":false}}},{"description":"ComputeCapacity is required (DesiredInstances, or DesiredSessions for a multi-session fleet)","if":{"not":{"properties":{"FleetType":{"const":"ELASTIC"}},"required":["FleetType"]}},"then":{"required":["ComputeCapacity"]}},{"description":"give one of ImageName, ImageArn and LatestImage","if":{"not":{"properties":{"FleetType":{"const":"ELASTIC"}},"required":["FleetType"]}},"then":{"anyOf":[{"required":["ImageName"]},{"required":["ImageArn"]},{"required":["LatestImage"]}]}},{"description":"MaxConcurrentSessions is only for Elastic fleets","if":{"not":{"properties":{"FleetType":{"const":"ELASTIC"}},"required":["FleetType"]}},"then":{"properties":{"MaxConcurrentSessions":false}}},{"description":"SessionScriptS3Location is only for Elastic fleets","if":{"not":{"properties":{"FleetType":{"const":"ELASTIC"}},"required":["FleetType"]}},"then":{"properties":{"SessionScriptS3Location":false}}},{"description":"give exactly one of ImageName, ImageArn and LatestImage","if":{"required":["ImageName"]},"then":{"properties":{"ImageArn":false,"LatestImage":false}}},{"description":"give exactly one of ImageName, ImageArn and LatestImage","if":{"required":["ImageArn"]},"then":{"properties":{"ImageName":false,"LatestImage":false}}},{"description":"give exactly one of ImageName, ImageArn and LatestImage","if":{"required":["LatestImage"]},"then":{"properties":{"ImageName":false,"ImageArn":false}}},{"description":"ComputeCapacity.DesiredSessions is only for multi-session fleets: set MaxSessionsPerInstance","if":{"properties":{"ComputeCapacity":{"required":["DesiredSessions"]}},"required":["ComputeCapacity"]},"then":{"properties":{"MaxSessionsPerInstance":{"not":{"type":"null"}}},"required":["MaxSessionsPerInstance"]}},{"description":"a multi-session fleet (MaxSessionsPerInstance) takes ComputeCapacity.DesiredSessions, not DesiredInstances","if":{"properties":{"MaxSessionsPerInstance":{"not":{"type":"null"}}},"required":["MaxSessionsPerInstance"]},"then":{"properties":{"ComputeCapacity":{"properties":{"DesiredInstances":false}}}}},{"description":"IdleDisconnectTimeoutInSeconds is 0 (never) or from 60 to 36000","if":{"properties":{"IdleDisconnectTimeoutInSeconds":{"type":"integer","minimum":1,"maximum":59}},"required":["IdleDisconnectTimeoutInSeconds"]},"then":{"properties":{"IdleDisconnectTimeoutInSeconds":false}}}]};
+const schema54 = {"type":"string","enum":["ALWAYS_ON","ON_DEMAND","ELASTIC"]};
+const schema55 = {"title":"Compute capacity","description":"The desired size of the fleet: exactly one of DesiredInstances and DesiredSessions.","type":"object","properties":{"DesiredInstances":{"description":"Number of instances.","type":"integer","minimum":0},"DesiredSessions":{"description":"Number of user sessions, for a multi-session fleet (with MaxSessionsPerInstance).","type":"integer","minimum":0}},"additionalProperties":false,"allOf":[{"description":"give exactly one of DesiredInstances and DesiredSessions","if":{},"then":{"oneOf":[{"required":["DesiredInstances"]},{"required":["DesiredSessions"]}]}}]};
+const schema56 = {"title":"VPC configuration","description":"Where the instances run in your VPC.","type":"object","properties":{"SubnetIds":{"description":"IDs of the subnets, e.g. subnet-0123456789abcdef0.","type":"array","items":{"type":"string","minLength":1}},"SecurityGroupIds":{"description":"IDs of the security groups, at most 5. Left out, the fleet keeps none.","type":"array","items":{"type":"string","minLength":1},"maxItems":5}},"additionalProperties":false};
+const schema57 = {"title":"Domain join","description":"The Active Directory domain the instances join.","type":"object","properties":{"DirectoryName":{"description":"Fully qualified name of the directory, e.g. corp.example.com.","type":"string"},"OrganizationalUnitDistinguishedName":{"description":"Distinguished name of the organizational unit for the computer accounts.","type":"string","maxLength":2000}},"additionalProperties":false};
+const schema59 = {"type":"string","enum":["APP","DESKTOP"]};
+const schema60 = {"type":"string","enum":["WINDOWS","WINDOWS_SERVER_2016","WINDOWS_SERVER_2019","WINDOWS_SERVER_2022","WINDOWS_SERVER_2025","AMAZON_LINUX2","RHEL8","ROCKY_LINUX8","UBUNTU_PRO_2404"]};
+const schema61 = {"title":"S3 location","description":"An object in Amazon S3.","type":"object","properties":{"S3Bucket":{"description":"Name of the bucket.","type":"string","minLength":3,"maxLength":63,"pattern":"^[0-9a-z\\.\\-]*(?<!\\.)$"},"S3Key":{"description":"Key of the object.","type":"string","minLength":1,"maxLength":1024}},"required":["S3Bucket"],"additionalProperties":false};
+const schema62 = {"title":"Root volume","description":"The root volume of each instance.","type":"object","properties":{"VolumeSizeInGb":{"description":"Size in GB, from 200 to 500; not below the size of the image.","type":"integer","minimum":200,"maximum":500}},"additionalProperties":false};
+const schema63 = {"title":"Latest image","description":"Chooses the newest AVAILABLE image of the account by name prefix.","type":"object","properties":{"NamePrefix":{"description":"The start of the image names to choose from, e.g. design-base- for a pipeline that names images design-base-<date>.","type":"string","pattern":"^[a-zA-Z0-9][a-zA-Z0-9_.-]{0,100}$","minLength":1}},"required":["NamePrefix"],"additionalProperties":false};
+const pattern15 = new RegExp("^arn:aws(?:-cn|-iso-b|-iso|-us-gov)?:[A-Za-z0-9][A-Za-z0-9_/.-]{0,62}:[A-Za-z0-9_/.-]{0,63}:[A-Za-z0-9_/.-]{0,63}:[A-Za-z0-9][A-Za-z0-9:_/+=,@.\\\\-]{0,1023}$", "u");
+const pattern19 = new RegExp("^((\\w*)\\s*(\\w*)\\s*,\\s*(\\w*)\\s*,\\s*\\*?(\\w*)\\s*,\\s*\\*?(\\w*)\\s*,\\s*\\*?\\d*\\s*,\\s*\\*?\\d*\\s*,\\s*[0-1]\\s*,\\s*[0-1]\\s*)$", "u");
+const pattern20 = new RegExp("^[0-9a-z\\.\\-]*(?<!\\.)$", "u");
 
 function validate37(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
 let vErrors = null;
@@ -2509,9 +2519,3166 @@ evaluated0.props = undefined;
 if(evaluated0.dynamicItems){
 evaluated0.items = undefined;
 }
+const _errs2 = errors;
+let valid1 = true;
+const _errs3 = errors;
+if(data && typeof data == "object" && !Array.isArray(data)){
+let missing0;
+if((data.FleetType === undefined) && (missing0 = "FleetType")){
+const err0 = {};
+if(vErrors === null){
+vErrors = [err0];
+}
+else {
+vErrors.push(err0);
+}
+errors++;
+}
+else {
+if(data.FleetType !== undefined){
+if("ELASTIC" !== data.FleetType){
+const err1 = {};
+if(vErrors === null){
+vErrors = [err1];
+}
+else {
+vErrors.push(err1);
+}
+errors++;
+}
+}
+}
+}
+var _valid0 = _errs3 === errors;
+errors = _errs2;
+if(vErrors !== null){
+if(_errs2){
+vErrors.length = _errs2;
+}
+else {
+vErrors = null;
+}
+}
+if(_valid0){
+const _errs5 = errors;
+if(data && typeof data == "object" && !Array.isArray(data)){
+if(data.MaxConcurrentSessions === undefined){
+const err2 = {instancePath,schemaPath:"#/allOf/0/then/required",keyword:"required",params:{missingProperty: "MaxConcurrentSessions"},message:"must have required property '"+"MaxConcurrentSessions"+"'",schema:schema53.allOf[0].then.required,parentSchema:schema53.allOf[0].then,data};
+if(vErrors === null){
+vErrors = [err2];
+}
+else {
+vErrors.push(err2);
+}
+errors++;
+}
+}
+var _valid0 = _errs5 === errors;
+valid1 = _valid0;
+}
+if(!valid1){
+const err3 = {instancePath,schemaPath:"#/allOf/0/if",keyword:"if",params:{failingKeyword: "then"},message:"must match \"then\" schema",schema:schema53.allOf[0].if,parentSchema:schema53.allOf[0],data};
+if(vErrors === null){
+vErrors = [err3];
+}
+else {
+vErrors.push(err3);
+}
+errors++;
+}
+const _errs7 = errors;
+let valid3 = true;
+const _errs8 = errors;
+if(data && typeof data == "object" && !Array.isArray(data)){
+let missing1;
+if((data.FleetType === undefined) && (missing1 = "FleetType")){
+const err4 = {};
+if(vErrors === null){
+vErrors = [err4];
+}
+else {
+vErrors.push(err4);
+}
+errors++;
+}
+else {
+if(data.FleetType !== undefined){
+if("ELASTIC" !== data.FleetType){
+const err5 = {};
+if(vErrors === null){
+vErrors = [err5];
+}
+else {
+vErrors.push(err5);
+}
+errors++;
+}
+}
+}
+}
+var _valid1 = _errs8 === errors;
+errors = _errs7;
+if(vErrors !== null){
+if(_errs7){
+vErrors.length = _errs7;
+}
+else {
+vErrors = null;
+}
+}
+if(_valid1){
+const _errs10 = errors;
+if(data && typeof data == "object" && !Array.isArray(data)){
+if(data.Platform === undefined){
+const err6 = {instancePath,schemaPath:"#/allOf/1/then/required",keyword:"required",params:{missingProperty: "Platform"},message:"must have required property '"+"Platform"+"'",schema:schema53.allOf[1].then.required,parentSchema:schema53.allOf[1].then,data};
+if(vErrors === null){
+vErrors = [err6];
+}
+else {
+vErrors.push(err6);
+}
+errors++;
+}
+if(data.Platform !== undefined){
+let data2 = data.Platform;
+if(!(((data2 === "WINDOWS_SERVER_2019") || (data2 === "AMAZON_LINUX2")) || (data2 === "UBUNTU_PRO_2404"))){
+const err7 = {instancePath:instancePath+"/Platform",schemaPath:"#/allOf/1/then/properties/Platform/enum",keyword:"enum",params:{allowedValues: schema53.allOf[1].then.properties.Platform.enum},message:"must be equal to one of the allowed values",schema:schema53.allOf[1].then.properties.Platform.enum,parentSchema:schema53.allOf[1].then.properties.Platform,data:data2};
+if(vErrors === null){
+vErrors = [err7];
+}
+else {
+vErrors.push(err7);
+}
+errors++;
+}
+}
+}
+var _valid1 = _errs10 === errors;
+valid3 = _valid1;
+if(valid3){
+var props0 = {};
+props0.Platform = true;
+props0.FleetType = true;
+}
+}
+if(!valid3){
+const err8 = {instancePath,schemaPath:"#/allOf/1/if",keyword:"if",params:{failingKeyword: "then"},message:"must match \"then\" schema",schema:schema53.allOf[1].if,parentSchema:schema53.allOf[1],data};
+if(vErrors === null){
+vErrors = [err8];
+}
+else {
+vErrors.push(err8);
+}
+errors++;
+}
+if(props0 !== true){
+props0 = props0 || {};
+props0.FleetType = true;
+}
+const _errs13 = errors;
+let valid6 = true;
+const _errs14 = errors;
+if(data && typeof data == "object" && !Array.isArray(data)){
+let missing2;
+if((data.FleetType === undefined) && (missing2 = "FleetType")){
+const err9 = {};
+if(vErrors === null){
+vErrors = [err9];
+}
+else {
+vErrors.push(err9);
+}
+errors++;
+}
+else {
+if(data.FleetType !== undefined){
+if("ELASTIC" !== data.FleetType){
+const err10 = {};
+if(vErrors === null){
+vErrors = [err10];
+}
+else {
+vErrors.push(err10);
+}
+errors++;
+}
+}
+}
+}
+var _valid2 = _errs14 === errors;
+errors = _errs13;
+if(vErrors !== null){
+if(_errs13){
+vErrors.length = _errs13;
+}
+else {
+vErrors = null;
+}
+}
+if(_valid2){
+const _errs16 = errors;
+if(data && typeof data == "object" && !Array.isArray(data)){
+if(data.VpcConfig === undefined){
+const err11 = {instancePath,schemaPath:"#/allOf/2/then/required",keyword:"required",params:{missingProperty: "VpcConfig"},message:"must have required property '"+"VpcConfig"+"'",schema:schema53.allOf[2].then.required,parentSchema:schema53.allOf[2].then,data};
+if(vErrors === null){
+vErrors = [err11];
+}
+else {
+vErrors.push(err11);
+}
+errors++;
+}
+if(data.VpcConfig !== undefined){
+let data4 = data.VpcConfig;
+if(data4 && typeof data4 == "object" && !Array.isArray(data4)){
+if(data4.SubnetIds === undefined){
+const err12 = {instancePath:instancePath+"/VpcConfig",schemaPath:"#/allOf/2/then/properties/VpcConfig/required",keyword:"required",params:{missingProperty: "SubnetIds"},message:"must have required property '"+"SubnetIds"+"'",schema:schema53.allOf[2].then.properties.VpcConfig.required,parentSchema:schema53.allOf[2].then.properties.VpcConfig,data:data4};
+if(vErrors === null){
+vErrors = [err12];
+}
+else {
+vErrors.push(err12);
+}
+errors++;
+}
+if(data4.SubnetIds !== undefined){
+let data5 = data4.SubnetIds;
+if(Array.isArray(data5)){
+if(data5.length < 2){
+const err13 = {instancePath:instancePath+"/VpcConfig/SubnetIds",schemaPath:"#/allOf/2/then/properties/VpcConfig/properties/SubnetIds/minItems",keyword:"minItems",params:{limit: 2},message:"must NOT have fewer than 2 items",schema:2,parentSchema:schema53.allOf[2].then.properties.VpcConfig.properties.SubnetIds,data:data5};
+if(vErrors === null){
+vErrors = [err13];
+}
+else {
+vErrors.push(err13);
+}
+errors++;
+}
+}
+}
+}
+else {
+const err14 = {instancePath:instancePath+"/VpcConfig",schemaPath:"#/allOf/2/then/properties/VpcConfig/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema53.allOf[2].then.properties.VpcConfig.type,parentSchema:schema53.allOf[2].then.properties.VpcConfig,data:data4};
+if(vErrors === null){
+vErrors = [err14];
+}
+else {
+vErrors.push(err14);
+}
+errors++;
+}
+}
+}
+var _valid2 = _errs16 === errors;
+valid6 = _valid2;
+if(valid6){
+var props1 = {};
+props1.VpcConfig = true;
+props1.FleetType = true;
+}
+}
+if(!valid6){
+const err15 = {instancePath,schemaPath:"#/allOf/2/if",keyword:"if",params:{failingKeyword: "then"},message:"must match \"then\" schema",schema:schema53.allOf[2].if,parentSchema:schema53.allOf[2],data};
+if(vErrors === null){
+vErrors = [err15];
+}
+else {
+vErrors.push(err15);
+}
+errors++;
+}
+if(props0 !== true && props1 !== undefined){
+if(props1 === true){
+props0 = true;
+}
+else {
+props0 = props0 || {};
+Object.assign(props0, props1);
+}
+}
+const _errs21 = errors;
+let valid10 = true;
+const _errs22 = errors;
+if(data && typeof data == "object" && !Array.isArray(data)){
+let missing3;
+if((data.FleetType === undefined) && (missing3 = "FleetType")){
+const err16 = {};
+if(vErrors === null){
+vErrors = [err16];
+}
+else {
+vErrors.push(err16);
+}
+errors++;
+}
+else {
+if(data.FleetType !== undefined){
+if("ELASTIC" !== data.FleetType){
+const err17 = {};
+if(vErrors === null){
+vErrors = [err17];
+}
+else {
+vErrors.push(err17);
+}
+errors++;
+}
+}
+}
+}
+var _valid3 = _errs22 === errors;
+errors = _errs21;
+if(vErrors !== null){
+if(_errs21){
+vErrors.length = _errs21;
+}
+else {
+vErrors = null;
+}
+}
+if(_valid3){
+const _errs24 = errors;
+if(data && typeof data == "object" && !Array.isArray(data)){
+if(data.ComputeCapacity !== undefined){
+const err18 = {instancePath:instancePath+"/ComputeCapacity",schemaPath:"#/allOf/3/then/properties/ComputeCapacity/false schema",keyword:"false schema",params:{},message:"boolean schema is false",schema:false,parentSchema:schema53.allOf[3].then.properties.ComputeCapacity,data:data.ComputeCapacity};
+if(vErrors === null){
+vErrors = [err18];
+}
+else {
+vErrors.push(err18);
+}
+errors++;
+}
+}
+var _valid3 = _errs24 === errors;
+valid10 = _valid3;
+if(valid10){
+var props2 = {};
+props2.ComputeCapacity = true;
+props2.FleetType = true;
+}
+}
+if(!valid10){
+const err19 = {instancePath,schemaPath:"#/allOf/3/if",keyword:"if",params:{failingKeyword: "then"},message:"must match \"then\" schema",schema:schema53.allOf[3].if,parentSchema:schema53.allOf[3],data};
+if(vErrors === null){
+vErrors = [err19];
+}
+else {
+vErrors.push(err19);
+}
+errors++;
+}
+if(props0 !== true && props2 !== undefined){
+if(props2 === true){
+props0 = true;
+}
+else {
+props0 = props0 || {};
+Object.assign(props0, props2);
+}
+}
+const _errs26 = errors;
+let valid13 = true;
+const _errs27 = errors;
+if(data && typeof data == "object" && !Array.isArray(data)){
+let missing4;
+if((data.FleetType === undefined) && (missing4 = "FleetType")){
+const err20 = {};
+if(vErrors === null){
+vErrors = [err20];
+}
+else {
+vErrors.push(err20);
+}
+errors++;
+}
+else {
+if(data.FleetType !== undefined){
+if("ELASTIC" !== data.FleetType){
+const err21 = {};
+if(vErrors === null){
+vErrors = [err21];
+}
+else {
+vErrors.push(err21);
+}
+errors++;
+}
+}
+}
+}
+var _valid4 = _errs27 === errors;
+errors = _errs26;
+if(vErrors !== null){
+if(_errs26){
+vErrors.length = _errs26;
+}
+else {
+vErrors = null;
+}
+}
+if(_valid4){
+const _errs29 = errors;
+if(data && typeof data == "object" && !Array.isArray(data)){
+if(data.DomainJoinInfo !== undefined){
+const err22 = {instancePath:instancePath+"/DomainJoinInfo",schemaPath:"#/allOf/4/then/properties/DomainJoinInfo/false schema",keyword:"false schema",params:{},message:"boolean schema is false",schema:false,parentSchema:schema53.allOf[4].then.properties.DomainJoinInfo,data:data.DomainJoinInfo};
+if(vErrors === null){
+vErrors = [err22];
+}
+else {
+vErrors.push(err22);
+}
+errors++;
+}
+}
+var _valid4 = _errs29 === errors;
+valid13 = _valid4;
+if(valid13){
+var props3 = {};
+props3.DomainJoinInfo = true;
+props3.FleetType = true;
+}
+}
+if(!valid13){
+const err23 = {instancePath,schemaPath:"#/allOf/4/if",keyword:"if",params:{failingKeyword: "then"},message:"must match \"then\" schema",schema:schema53.allOf[4].if,parentSchema:schema53.allOf[4],data};
+if(vErrors === null){
+vErrors = [err23];
+}
+else {
+vErrors.push(err23);
+}
+errors++;
+}
+if(props0 !== true && props3 !== undefined){
+if(props3 === true){
+props0 = true;
+}
+else {
+props0 = props0 || {};
+Object.assign(props0, props3);
+}
+}
+const _errs31 = errors;
+let valid16 = true;
+const _errs32 = errors;
+if(data && typeof data == "object" && !Array.isArray(data)){
+let missing5;
+if((data.FleetType === undefined) && (missing5 = "FleetType")){
+const err24 = {};
+if(vErrors === null){
+vErrors = [err24];
+}
+else {
+vErrors.push(err24);
+}
+errors++;
+}
+else {
+if(data.FleetType !== undefined){
+if("ELASTIC" !== data.FleetType){
+const err25 = {};
+if(vErrors === null){
+vErrors = [err25];
+}
+else {
+vErrors.push(err25);
+}
+errors++;
+}
+}
+}
+}
+var _valid5 = _errs32 === errors;
+errors = _errs31;
+if(vErrors !== null){
+if(_errs31){
+vErrors.length = _errs31;
+}
+else {
+vErrors = null;
+}
+}
+if(_valid5){
+const _errs34 = errors;
+if(data && typeof data == "object" && !Array.isArray(data)){
+if(data.MaxSessionsPerInstance !== undefined){
+const err26 = {instancePath:instancePath+"/MaxSessionsPerInstance",schemaPath:"#/allOf/5/then/properties/MaxSessionsPerInstance/false schema",keyword:"false schema",params:{},message:"boolean schema is false",schema:false,parentSchema:schema53.allOf[5].then.properties.MaxSessionsPerInstance,data:data.MaxSessionsPerInstance};
+if(vErrors === null){
+vErrors = [err26];
+}
+else {
+vErrors.push(err26);
+}
+errors++;
+}
+}
+var _valid5 = _errs34 === errors;
+valid16 = _valid5;
+if(valid16){
+var props4 = {};
+props4.MaxSessionsPerInstance = true;
+props4.FleetType = true;
+}
+}
+if(!valid16){
+const err27 = {instancePath,schemaPath:"#/allOf/5/if",keyword:"if",params:{failingKeyword: "then"},message:"must match \"then\" schema",schema:schema53.allOf[5].if,parentSchema:schema53.allOf[5],data};
+if(vErrors === null){
+vErrors = [err27];
+}
+else {
+vErrors.push(err27);
+}
+errors++;
+}
+if(props0 !== true && props4 !== undefined){
+if(props4 === true){
+props0 = true;
+}
+else {
+props0 = props0 || {};
+Object.assign(props0, props4);
+}
+}
+const _errs36 = errors;
+let valid19 = true;
+const _errs37 = errors;
+if(data && typeof data == "object" && !Array.isArray(data)){
+let missing6;
+if((data.FleetType === undefined) && (missing6 = "FleetType")){
+const err28 = {};
+if(vErrors === null){
+vErrors = [err28];
+}
+else {
+vErrors.push(err28);
+}
+errors++;
+}
+else {
+if(data.FleetType !== undefined){
+if("ELASTIC" !== data.FleetType){
+const err29 = {};
+if(vErrors === null){
+vErrors = [err29];
+}
+else {
+vErrors.push(err29);
+}
+errors++;
+}
+}
+}
+}
+var _valid6 = _errs37 === errors;
+errors = _errs36;
+if(vErrors !== null){
+if(_errs36){
+vErrors.length = _errs36;
+}
+else {
+vErrors = null;
+}
+}
+if(_valid6){
+const _errs39 = errors;
+if(data && typeof data == "object" && !Array.isArray(data)){
+if(data.ImageName !== undefined){
+const err30 = {instancePath:instancePath+"/ImageName",schemaPath:"#/allOf/6/then/properties/ImageName/false schema",keyword:"false schema",params:{},message:"boolean schema is false",schema:false,parentSchema:schema53.allOf[6].then.properties.ImageName,data:data.ImageName};
+if(vErrors === null){
+vErrors = [err30];
+}
+else {
+vErrors.push(err30);
+}
+errors++;
+}
+if(data.ImageArn !== undefined){
+const err31 = {instancePath:instancePath+"/ImageArn",schemaPath:"#/allOf/6/then/properties/ImageArn/false schema",keyword:"false schema",params:{},message:"boolean schema is false",schema:false,parentSchema:schema53.allOf[6].then.properties.ImageArn,data:data.ImageArn};
+if(vErrors === null){
+vErrors = [err31];
+}
+else {
+vErrors.push(err31);
+}
+errors++;
+}
+if(data.LatestImage !== undefined){
+const err32 = {instancePath:instancePath+"/LatestImage",schemaPath:"#/allOf/6/then/properties/LatestImage/false schema",keyword:"false schema",params:{},message:"boolean schema is false",schema:false,parentSchema:schema53.allOf[6].then.properties.LatestImage,data:data.LatestImage};
+if(vErrors === null){
+vErrors = [err32];
+}
+else {
+vErrors.push(err32);
+}
+errors++;
+}
+}
+var _valid6 = _errs39 === errors;
+valid19 = _valid6;
+if(valid19){
+var props5 = {};
+props5.ImageName = true;
+props5.ImageArn = true;
+props5.LatestImage = true;
+props5.FleetType = true;
+}
+}
+if(!valid19){
+const err33 = {instancePath,schemaPath:"#/allOf/6/if",keyword:"if",params:{failingKeyword: "then"},message:"must match \"then\" schema",schema:schema53.allOf[6].if,parentSchema:schema53.allOf[6],data};
+if(vErrors === null){
+vErrors = [err33];
+}
+else {
+vErrors.push(err33);
+}
+errors++;
+}
+if(props0 !== true && props5 !== undefined){
+if(props5 === true){
+props0 = true;
+}
+else {
+props0 = props0 || {};
+Object.assign(props0, props5);
+}
+}
+const _errs41 = errors;
+let valid22 = true;
+const _errs42 = errors;
+const _errs43 = errors;
+const _errs44 = errors;
+if(data && typeof data == "object" && !Array.isArray(data)){
+let missing7;
+if((data.FleetType === undefined) && (missing7 = "FleetType")){
+const err34 = {};
+if(vErrors === null){
+vErrors = [err34];
+}
+else {
+vErrors.push(err34);
+}
+errors++;
+}
+else {
+if(data.FleetType !== undefined){
+if("ELASTIC" !== data.FleetType){
+const err35 = {};
+if(vErrors === null){
+vErrors = [err35];
+}
+else {
+vErrors.push(err35);
+}
+errors++;
+}
+}
+}
+}
+var valid23 = _errs44 === errors;
+if(valid23){
+const err36 = {};
+if(vErrors === null){
+vErrors = [err36];
+}
+else {
+vErrors.push(err36);
+}
+errors++;
+}
+else {
+errors = _errs43;
+if(vErrors !== null){
+if(_errs43){
+vErrors.length = _errs43;
+}
+else {
+vErrors = null;
+}
+}
+}
+var _valid7 = _errs42 === errors;
+errors = _errs41;
+if(vErrors !== null){
+if(_errs41){
+vErrors.length = _errs41;
+}
+else {
+vErrors = null;
+}
+}
+if(_valid7){
+const _errs46 = errors;
+if(data && typeof data == "object" && !Array.isArray(data)){
+if(data.ComputeCapacity === undefined){
+const err37 = {instancePath,schemaPath:"#/allOf/7/then/required",keyword:"required",params:{missingProperty: "ComputeCapacity"},message:"must have required property '"+"ComputeCapacity"+"'",schema:schema53.allOf[7].then.required,parentSchema:schema53.allOf[7].then,data};
+if(vErrors === null){
+vErrors = [err37];
+}
+else {
+vErrors.push(err37);
+}
+errors++;
+}
+}
+var _valid7 = _errs46 === errors;
+valid22 = _valid7;
+}
+if(!valid22){
+const err38 = {instancePath,schemaPath:"#/allOf/7/if",keyword:"if",params:{failingKeyword: "then"},message:"must match \"then\" schema",schema:schema53.allOf[7].if,parentSchema:schema53.allOf[7],data};
+if(vErrors === null){
+vErrors = [err38];
+}
+else {
+vErrors.push(err38);
+}
+errors++;
+}
+const _errs48 = errors;
+let valid25 = true;
+const _errs49 = errors;
+const _errs50 = errors;
+const _errs51 = errors;
+if(data && typeof data == "object" && !Array.isArray(data)){
+let missing8;
+if((data.FleetType === undefined) && (missing8 = "FleetType")){
+const err39 = {};
+if(vErrors === null){
+vErrors = [err39];
+}
+else {
+vErrors.push(err39);
+}
+errors++;
+}
+else {
+if(data.FleetType !== undefined){
+if("ELASTIC" !== data.FleetType){
+const err40 = {};
+if(vErrors === null){
+vErrors = [err40];
+}
+else {
+vErrors.push(err40);
+}
+errors++;
+}
+}
+}
+}
+var valid26 = _errs51 === errors;
+if(valid26){
+const err41 = {};
+if(vErrors === null){
+vErrors = [err41];
+}
+else {
+vErrors.push(err41);
+}
+errors++;
+}
+else {
+errors = _errs50;
+if(vErrors !== null){
+if(_errs50){
+vErrors.length = _errs50;
+}
+else {
+vErrors = null;
+}
+}
+}
+var _valid8 = _errs49 === errors;
+errors = _errs48;
+if(vErrors !== null){
+if(_errs48){
+vErrors.length = _errs48;
+}
+else {
+vErrors = null;
+}
+}
+if(_valid8){
+const _errs53 = errors;
+const _errs54 = errors;
+let valid28 = false;
+const _errs55 = errors;
+if(data && typeof data == "object" && !Array.isArray(data)){
+if(data.ImageName === undefined){
+const err42 = {instancePath,schemaPath:"#/allOf/8/then/anyOf/0/required",keyword:"required",params:{missingProperty: "ImageName"},message:"must have required property '"+"ImageName"+"'",schema:schema53.allOf[8].then.anyOf[0].required,parentSchema:schema53.allOf[8].then.anyOf[0],data};
+if(vErrors === null){
+vErrors = [err42];
+}
+else {
+vErrors.push(err42);
+}
+errors++;
+}
+}
+var _valid9 = _errs55 === errors;
+valid28 = valid28 || _valid9;
+const _errs56 = errors;
+if(data && typeof data == "object" && !Array.isArray(data)){
+if(data.ImageArn === undefined){
+const err43 = {instancePath,schemaPath:"#/allOf/8/then/anyOf/1/required",keyword:"required",params:{missingProperty: "ImageArn"},message:"must have required property '"+"ImageArn"+"'",schema:schema53.allOf[8].then.anyOf[1].required,parentSchema:schema53.allOf[8].then.anyOf[1],data};
+if(vErrors === null){
+vErrors = [err43];
+}
+else {
+vErrors.push(err43);
+}
+errors++;
+}
+}
+var _valid9 = _errs56 === errors;
+valid28 = valid28 || _valid9;
+const _errs57 = errors;
+if(data && typeof data == "object" && !Array.isArray(data)){
+if(data.LatestImage === undefined){
+const err44 = {instancePath,schemaPath:"#/allOf/8/then/anyOf/2/required",keyword:"required",params:{missingProperty: "LatestImage"},message:"must have required property '"+"LatestImage"+"'",schema:schema53.allOf[8].then.anyOf[2].required,parentSchema:schema53.allOf[8].then.anyOf[2],data};
+if(vErrors === null){
+vErrors = [err44];
+}
+else {
+vErrors.push(err44);
+}
+errors++;
+}
+}
+var _valid9 = _errs57 === errors;
+valid28 = valid28 || _valid9;
+if(!valid28){
+const err45 = {instancePath,schemaPath:"#/allOf/8/then/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf",schema:schema53.allOf[8].then.anyOf,parentSchema:schema53.allOf[8].then,data};
+if(vErrors === null){
+vErrors = [err45];
+}
+else {
+vErrors.push(err45);
+}
+errors++;
+}
+else {
+errors = _errs54;
+if(vErrors !== null){
+if(_errs54){
+vErrors.length = _errs54;
+}
+else {
+vErrors = null;
+}
+}
+}
+var _valid8 = _errs53 === errors;
+valid25 = _valid8;
+}
+if(!valid25){
+const err46 = {instancePath,schemaPath:"#/allOf/8/if",keyword:"if",params:{failingKeyword: "then"},message:"must match \"then\" schema",schema:schema53.allOf[8].if,parentSchema:schema53.allOf[8],data};
+if(vErrors === null){
+vErrors = [err46];
+}
+else {
+vErrors.push(err46);
+}
+errors++;
+}
+const _errs59 = errors;
+let valid29 = true;
+const _errs60 = errors;
+const _errs61 = errors;
+const _errs62 = errors;
+if(data && typeof data == "object" && !Array.isArray(data)){
+let missing9;
+if((data.FleetType === undefined) && (missing9 = "FleetType")){
+const err47 = {};
+if(vErrors === null){
+vErrors = [err47];
+}
+else {
+vErrors.push(err47);
+}
+errors++;
+}
+else {
+if(data.FleetType !== undefined){
+if("ELASTIC" !== data.FleetType){
+const err48 = {};
+if(vErrors === null){
+vErrors = [err48];
+}
+else {
+vErrors.push(err48);
+}
+errors++;
+}
+}
+}
+}
+var valid30 = _errs62 === errors;
+if(valid30){
+const err49 = {};
+if(vErrors === null){
+vErrors = [err49];
+}
+else {
+vErrors.push(err49);
+}
+errors++;
+}
+else {
+errors = _errs61;
+if(vErrors !== null){
+if(_errs61){
+vErrors.length = _errs61;
+}
+else {
+vErrors = null;
+}
+}
+}
+var _valid10 = _errs60 === errors;
+errors = _errs59;
+if(vErrors !== null){
+if(_errs59){
+vErrors.length = _errs59;
+}
+else {
+vErrors = null;
+}
+}
+if(_valid10){
+const _errs64 = errors;
+if(data && typeof data == "object" && !Array.isArray(data)){
+if(data.MaxConcurrentSessions !== undefined){
+const err50 = {instancePath:instancePath+"/MaxConcurrentSessions",schemaPath:"#/allOf/9/then/properties/MaxConcurrentSessions/false schema",keyword:"false schema",params:{},message:"boolean schema is false",schema:false,parentSchema:schema53.allOf[9].then.properties.MaxConcurrentSessions,data:data.MaxConcurrentSessions};
+if(vErrors === null){
+vErrors = [err50];
+}
+else {
+vErrors.push(err50);
+}
+errors++;
+}
+}
+var _valid10 = _errs64 === errors;
+valid29 = _valid10;
+if(valid29){
+var props6 = {};
+props6.MaxConcurrentSessions = true;
+}
+}
+if(!valid29){
+const err51 = {instancePath,schemaPath:"#/allOf/9/if",keyword:"if",params:{failingKeyword: "then"},message:"must match \"then\" schema",schema:schema53.allOf[9].if,parentSchema:schema53.allOf[9],data};
+if(vErrors === null){
+vErrors = [err51];
+}
+else {
+vErrors.push(err51);
+}
+errors++;
+}
+if(props0 !== true && props6 !== undefined){
+if(props6 === true){
+props0 = true;
+}
+else {
+props0 = props0 || {};
+Object.assign(props0, props6);
+}
+}
+const _errs66 = errors;
+let valid33 = true;
+const _errs67 = errors;
+const _errs68 = errors;
+const _errs69 = errors;
+if(data && typeof data == "object" && !Array.isArray(data)){
+let missing10;
+if((data.FleetType === undefined) && (missing10 = "FleetType")){
+const err52 = {};
+if(vErrors === null){
+vErrors = [err52];
+}
+else {
+vErrors.push(err52);
+}
+errors++;
+}
+else {
+if(data.FleetType !== undefined){
+if("ELASTIC" !== data.FleetType){
+const err53 = {};
+if(vErrors === null){
+vErrors = [err53];
+}
+else {
+vErrors.push(err53);
+}
+errors++;
+}
+}
+}
+}
+var valid34 = _errs69 === errors;
+if(valid34){
+const err54 = {};
+if(vErrors === null){
+vErrors = [err54];
+}
+else {
+vErrors.push(err54);
+}
+errors++;
+}
+else {
+errors = _errs68;
+if(vErrors !== null){
+if(_errs68){
+vErrors.length = _errs68;
+}
+else {
+vErrors = null;
+}
+}
+}
+var _valid11 = _errs67 === errors;
+errors = _errs66;
+if(vErrors !== null){
+if(_errs66){
+vErrors.length = _errs66;
+}
+else {
+vErrors = null;
+}
+}
+if(_valid11){
+const _errs71 = errors;
+if(data && typeof data == "object" && !Array.isArray(data)){
+if(data.SessionScriptS3Location !== undefined){
+const err55 = {instancePath:instancePath+"/SessionScriptS3Location",schemaPath:"#/allOf/10/then/properties/SessionScriptS3Location/false schema",keyword:"false schema",params:{},message:"boolean schema is false",schema:false,parentSchema:schema53.allOf[10].then.properties.SessionScriptS3Location,data:data.SessionScriptS3Location};
+if(vErrors === null){
+vErrors = [err55];
+}
+else {
+vErrors.push(err55);
+}
+errors++;
+}
+}
+var _valid11 = _errs71 === errors;
+valid33 = _valid11;
+if(valid33){
+var props7 = {};
+props7.SessionScriptS3Location = true;
+}
+}
+if(!valid33){
+const err56 = {instancePath,schemaPath:"#/allOf/10/if",keyword:"if",params:{failingKeyword: "then"},message:"must match \"then\" schema",schema:schema53.allOf[10].if,parentSchema:schema53.allOf[10],data};
+if(vErrors === null){
+vErrors = [err56];
+}
+else {
+vErrors.push(err56);
+}
+errors++;
+}
+if(props0 !== true && props7 !== undefined){
+if(props7 === true){
+props0 = true;
+}
+else {
+props0 = props0 || {};
+Object.assign(props0, props7);
+}
+}
+const _errs73 = errors;
+let valid37 = true;
+const _errs74 = errors;
+if(data && typeof data == "object" && !Array.isArray(data)){
+let missing11;
+if((data.ImageName === undefined) && (missing11 = "ImageName")){
+const err57 = {};
+if(vErrors === null){
+vErrors = [err57];
+}
+else {
+vErrors.push(err57);
+}
+errors++;
+}
+}
+var _valid12 = _errs74 === errors;
+errors = _errs73;
+if(vErrors !== null){
+if(_errs73){
+vErrors.length = _errs73;
+}
+else {
+vErrors = null;
+}
+}
+if(_valid12){
+const _errs75 = errors;
+if(data && typeof data == "object" && !Array.isArray(data)){
+if(data.ImageArn !== undefined){
+const err58 = {instancePath:instancePath+"/ImageArn",schemaPath:"#/allOf/11/then/properties/ImageArn/false schema",keyword:"false schema",params:{},message:"boolean schema is false",schema:false,parentSchema:schema53.allOf[11].then.properties.ImageArn,data:data.ImageArn};
+if(vErrors === null){
+vErrors = [err58];
+}
+else {
+vErrors.push(err58);
+}
+errors++;
+}
+if(data.LatestImage !== undefined){
+const err59 = {instancePath:instancePath+"/LatestImage",schemaPath:"#/allOf/11/then/properties/LatestImage/false schema",keyword:"false schema",params:{},message:"boolean schema is false",schema:false,parentSchema:schema53.allOf[11].then.properties.LatestImage,data:data.LatestImage};
+if(vErrors === null){
+vErrors = [err59];
+}
+else {
+vErrors.push(err59);
+}
+errors++;
+}
+}
+var _valid12 = _errs75 === errors;
+valid37 = _valid12;
+if(valid37){
+var props8 = {};
+props8.ImageArn = true;
+props8.LatestImage = true;
+}
+}
+if(!valid37){
+const err60 = {instancePath,schemaPath:"#/allOf/11/if",keyword:"if",params:{failingKeyword: "then"},message:"must match \"then\" schema",schema:schema53.allOf[11].if,parentSchema:schema53.allOf[11],data};
+if(vErrors === null){
+vErrors = [err60];
+}
+else {
+vErrors.push(err60);
+}
+errors++;
+}
+if(props0 !== true && props8 !== undefined){
+if(props8 === true){
+props0 = true;
+}
+else {
+props0 = props0 || {};
+Object.assign(props0, props8);
+}
+}
+const _errs77 = errors;
+let valid39 = true;
+const _errs78 = errors;
+if(data && typeof data == "object" && !Array.isArray(data)){
+let missing12;
+if((data.ImageArn === undefined) && (missing12 = "ImageArn")){
+const err61 = {};
+if(vErrors === null){
+vErrors = [err61];
+}
+else {
+vErrors.push(err61);
+}
+errors++;
+}
+}
+var _valid13 = _errs78 === errors;
+errors = _errs77;
+if(vErrors !== null){
+if(_errs77){
+vErrors.length = _errs77;
+}
+else {
+vErrors = null;
+}
+}
+if(_valid13){
+const _errs79 = errors;
+if(data && typeof data == "object" && !Array.isArray(data)){
+if(data.ImageName !== undefined){
+const err62 = {instancePath:instancePath+"/ImageName",schemaPath:"#/allOf/12/then/properties/ImageName/false schema",keyword:"false schema",params:{},message:"boolean schema is false",schema:false,parentSchema:schema53.allOf[12].then.properties.ImageName,data:data.ImageName};
+if(vErrors === null){
+vErrors = [err62];
+}
+else {
+vErrors.push(err62);
+}
+errors++;
+}
+if(data.LatestImage !== undefined){
+const err63 = {instancePath:instancePath+"/LatestImage",schemaPath:"#/allOf/12/then/properties/LatestImage/false schema",keyword:"false schema",params:{},message:"boolean schema is false",schema:false,parentSchema:schema53.allOf[12].then.properties.LatestImage,data:data.LatestImage};
+if(vErrors === null){
+vErrors = [err63];
+}
+else {
+vErrors.push(err63);
+}
+errors++;
+}
+}
+var _valid13 = _errs79 === errors;
+valid39 = _valid13;
+if(valid39){
+var props9 = {};
+props9.ImageName = true;
+props9.LatestImage = true;
+}
+}
+if(!valid39){
+const err64 = {instancePath,schemaPath:"#/allOf/12/if",keyword:"if",params:{failingKeyword: "then"},message:"must match \"then\" schema",schema:schema53.allOf[12].if,parentSchema:schema53.allOf[12],data};
+if(vErrors === null){
+vErrors = [err64];
+}
+else {
+vErrors.push(err64);
+}
+errors++;
+}
+if(props0 !== true && props9 !== undefined){
+if(props9 === true){
+props0 = true;
+}
+else {
+props0 = props0 || {};
+Object.assign(props0, props9);
+}
+}
+const _errs81 = errors;
+let valid41 = true;
+const _errs82 = errors;
+if(data && typeof data == "object" && !Array.isArray(data)){
+let missing13;
+if((data.LatestImage === undefined) && (missing13 = "LatestImage")){
+const err65 = {};
+if(vErrors === null){
+vErrors = [err65];
+}
+else {
+vErrors.push(err65);
+}
+errors++;
+}
+}
+var _valid14 = _errs82 === errors;
+errors = _errs81;
+if(vErrors !== null){
+if(_errs81){
+vErrors.length = _errs81;
+}
+else {
+vErrors = null;
+}
+}
+if(_valid14){
+const _errs83 = errors;
+if(data && typeof data == "object" && !Array.isArray(data)){
+if(data.ImageName !== undefined){
+const err66 = {instancePath:instancePath+"/ImageName",schemaPath:"#/allOf/13/then/properties/ImageName/false schema",keyword:"false schema",params:{},message:"boolean schema is false",schema:false,parentSchema:schema53.allOf[13].then.properties.ImageName,data:data.ImageName};
+if(vErrors === null){
+vErrors = [err66];
+}
+else {
+vErrors.push(err66);
+}
+errors++;
+}
+if(data.ImageArn !== undefined){
+const err67 = {instancePath:instancePath+"/ImageArn",schemaPath:"#/allOf/13/then/properties/ImageArn/false schema",keyword:"false schema",params:{},message:"boolean schema is false",schema:false,parentSchema:schema53.allOf[13].then.properties.ImageArn,data:data.ImageArn};
+if(vErrors === null){
+vErrors = [err67];
+}
+else {
+vErrors.push(err67);
+}
+errors++;
+}
+}
+var _valid14 = _errs83 === errors;
+valid41 = _valid14;
+if(valid41){
+var props10 = {};
+props10.ImageName = true;
+props10.ImageArn = true;
+}
+}
+if(!valid41){
+const err68 = {instancePath,schemaPath:"#/allOf/13/if",keyword:"if",params:{failingKeyword: "then"},message:"must match \"then\" schema",schema:schema53.allOf[13].if,parentSchema:schema53.allOf[13],data};
+if(vErrors === null){
+vErrors = [err68];
+}
+else {
+vErrors.push(err68);
+}
+errors++;
+}
+if(props0 !== true && props10 !== undefined){
+if(props10 === true){
+props0 = true;
+}
+else {
+props0 = props0 || {};
+Object.assign(props0, props10);
+}
+}
+const _errs85 = errors;
+let valid43 = true;
+const _errs86 = errors;
+if(data && typeof data == "object" && !Array.isArray(data)){
+let missing14;
+if((data.ComputeCapacity === undefined) && (missing14 = "ComputeCapacity")){
+const err69 = {};
+if(vErrors === null){
+vErrors = [err69];
+}
+else {
+vErrors.push(err69);
+}
+errors++;
+}
+else {
+if(data.ComputeCapacity !== undefined){
+let data28 = data.ComputeCapacity;
+if(data28 && typeof data28 == "object" && !Array.isArray(data28)){
+let missing15;
+if((data28.DesiredSessions === undefined) && (missing15 = "DesiredSessions")){
+const err70 = {};
+if(vErrors === null){
+vErrors = [err70];
+}
+else {
+vErrors.push(err70);
+}
+errors++;
+}
+}
+}
+}
+}
+var _valid15 = _errs86 === errors;
+errors = _errs85;
+if(vErrors !== null){
+if(_errs85){
+vErrors.length = _errs85;
+}
+else {
+vErrors = null;
+}
+}
+if(_valid15){
+const _errs88 = errors;
+if(data && typeof data == "object" && !Array.isArray(data)){
+if(data.MaxSessionsPerInstance === undefined){
+const err71 = {instancePath,schemaPath:"#/allOf/14/then/required",keyword:"required",params:{missingProperty: "MaxSessionsPerInstance"},message:"must have required property '"+"MaxSessionsPerInstance"+"'",schema:schema53.allOf[14].then.required,parentSchema:schema53.allOf[14].then,data};
+if(vErrors === null){
+vErrors = [err71];
+}
+else {
+vErrors.push(err71);
+}
+errors++;
+}
+if(data.MaxSessionsPerInstance !== undefined){
+let data29 = data.MaxSessionsPerInstance;
+const _errs90 = errors;
+const _errs91 = errors;
+if(data29 !== null){
+const err72 = {};
+if(vErrors === null){
+vErrors = [err72];
+}
+else {
+vErrors.push(err72);
+}
+errors++;
+}
+var valid46 = _errs91 === errors;
+if(valid46){
+const err73 = {instancePath:instancePath+"/MaxSessionsPerInstance",schemaPath:"#/allOf/14/then/properties/MaxSessionsPerInstance/not",keyword:"not",params:{},message:"must NOT be valid",schema:schema53.allOf[14].then.properties.MaxSessionsPerInstance.not,parentSchema:schema53.allOf[14].then.properties.MaxSessionsPerInstance,data:data29};
+if(vErrors === null){
+vErrors = [err73];
+}
+else {
+vErrors.push(err73);
+}
+errors++;
+}
+else {
+errors = _errs90;
+if(vErrors !== null){
+if(_errs90){
+vErrors.length = _errs90;
+}
+else {
+vErrors = null;
+}
+}
+}
+}
+}
+var _valid15 = _errs88 === errors;
+valid43 = _valid15;
+if(valid43){
+var props11 = {};
+props11.MaxSessionsPerInstance = true;
+props11.ComputeCapacity = true;
+}
+}
+if(!valid43){
+const err74 = {instancePath,schemaPath:"#/allOf/14/if",keyword:"if",params:{failingKeyword: "then"},message:"must match \"then\" schema",schema:schema53.allOf[14].if,parentSchema:schema53.allOf[14],data};
+if(vErrors === null){
+vErrors = [err74];
+}
+else {
+vErrors.push(err74);
+}
+errors++;
+}
+if(props0 !== true && props11 !== undefined){
+if(props11 === true){
+props0 = true;
+}
+else {
+props0 = props0 || {};
+Object.assign(props0, props11);
+}
+}
+const _errs94 = errors;
+let valid47 = true;
+const _errs95 = errors;
+if(data && typeof data == "object" && !Array.isArray(data)){
+let missing16;
+if((data.MaxSessionsPerInstance === undefined) && (missing16 = "MaxSessionsPerInstance")){
+const err75 = {};
+if(vErrors === null){
+vErrors = [err75];
+}
+else {
+vErrors.push(err75);
+}
+errors++;
+}
+else {
+if(data.MaxSessionsPerInstance !== undefined){
+const _errs97 = errors;
+const _errs98 = errors;
+if(data.MaxSessionsPerInstance !== null){
+const err76 = {};
+if(vErrors === null){
+vErrors = [err76];
+}
+else {
+vErrors.push(err76);
+}
+errors++;
+}
+var valid49 = _errs98 === errors;
+if(valid49){
+const err77 = {};
+if(vErrors === null){
+vErrors = [err77];
+}
+else {
+vErrors.push(err77);
+}
+errors++;
+}
+else {
+errors = _errs97;
+if(vErrors !== null){
+if(_errs97){
+vErrors.length = _errs97;
+}
+else {
+vErrors = null;
+}
+}
+}
+}
+}
+}
+var _valid16 = _errs95 === errors;
+errors = _errs94;
+if(vErrors !== null){
+if(_errs94){
+vErrors.length = _errs94;
+}
+else {
+vErrors = null;
+}
+}
+if(_valid16){
+const _errs100 = errors;
+if(data && typeof data == "object" && !Array.isArray(data)){
+if(data.ComputeCapacity !== undefined){
+let data31 = data.ComputeCapacity;
+if(data31 && typeof data31 == "object" && !Array.isArray(data31)){
+if(data31.DesiredInstances !== undefined){
+const err78 = {instancePath:instancePath+"/ComputeCapacity/DesiredInstances",schemaPath:"#/allOf/15/then/properties/ComputeCapacity/properties/DesiredInstances/false schema",keyword:"false schema",params:{},message:"boolean schema is false",schema:false,parentSchema:schema53.allOf[15].then.properties.ComputeCapacity.properties.DesiredInstances,data:data31.DesiredInstances};
+if(vErrors === null){
+vErrors = [err78];
+}
+else {
+vErrors.push(err78);
+}
+errors++;
+}
+}
+}
+}
+var _valid16 = _errs100 === errors;
+valid47 = _valid16;
+if(valid47){
+var props12 = {};
+props12.ComputeCapacity = true;
+props12.MaxSessionsPerInstance = true;
+}
+}
+if(!valid47){
+const err79 = {instancePath,schemaPath:"#/allOf/15/if",keyword:"if",params:{failingKeyword: "then"},message:"must match \"then\" schema",schema:schema53.allOf[15].if,parentSchema:schema53.allOf[15],data};
+if(vErrors === null){
+vErrors = [err79];
+}
+else {
+vErrors.push(err79);
+}
+errors++;
+}
+if(props0 !== true && props12 !== undefined){
+if(props12 === true){
+props0 = true;
+}
+else {
+props0 = props0 || {};
+Object.assign(props0, props12);
+}
+}
+const _errs103 = errors;
+let valid52 = true;
+const _errs104 = errors;
+if(data && typeof data == "object" && !Array.isArray(data)){
+let missing17;
+if((data.IdleDisconnectTimeoutInSeconds === undefined) && (missing17 = "IdleDisconnectTimeoutInSeconds")){
+const err80 = {};
+if(vErrors === null){
+vErrors = [err80];
+}
+else {
+vErrors.push(err80);
+}
+errors++;
+}
+else {
+if(data.IdleDisconnectTimeoutInSeconds !== undefined){
+let data33 = data.IdleDisconnectTimeoutInSeconds;
+const _errs105 = errors;
+if(!(((typeof data33 == "number") && (!(data33 % 1) && !isNaN(data33))) && (isFinite(data33)))){
+const err81 = {};
+if(vErrors === null){
+vErrors = [err81];
+}
+else {
+vErrors.push(err81);
+}
+errors++;
+}
+if(errors === _errs105){
+if((typeof data33 == "number") && (isFinite(data33))){
+if(data33 > 59 || isNaN(data33)){
+const err82 = {};
+if(vErrors === null){
+vErrors = [err82];
+}
+else {
+vErrors.push(err82);
+}
+errors++;
+}
+else {
+if(data33 < 1 || isNaN(data33)){
+const err83 = {};
+if(vErrors === null){
+vErrors = [err83];
+}
+else {
+vErrors.push(err83);
+}
+errors++;
+}
+}
+}
+}
+}
+}
+}
+var _valid17 = _errs104 === errors;
+errors = _errs103;
+if(vErrors !== null){
+if(_errs103){
+vErrors.length = _errs103;
+}
+else {
+vErrors = null;
+}
+}
+if(_valid17){
+const _errs107 = errors;
+if(data && typeof data == "object" && !Array.isArray(data)){
+if(data.IdleDisconnectTimeoutInSeconds !== undefined){
+const err84 = {instancePath:instancePath+"/IdleDisconnectTimeoutInSeconds",schemaPath:"#/allOf/16/then/properties/IdleDisconnectTimeoutInSeconds/false schema",keyword:"false schema",params:{},message:"boolean schema is false",schema:false,parentSchema:schema53.allOf[16].then.properties.IdleDisconnectTimeoutInSeconds,data:data.IdleDisconnectTimeoutInSeconds};
+if(vErrors === null){
+vErrors = [err84];
+}
+else {
+vErrors.push(err84);
+}
+errors++;
+}
+}
+var _valid17 = _errs107 === errors;
+valid52 = _valid17;
+if(valid52){
+var props13 = {};
+props13.IdleDisconnectTimeoutInSeconds = true;
+}
+}
+if(!valid52){
+const err85 = {instancePath,schemaPath:"#/allOf/16/if",keyword:"if",params:{failingKeyword: "then"},message:"must match \"then\" schema",schema:schema53.allOf[16].if,parentSchema:schema53.allOf[16],data};
+if(vErrors === null){
+vErrors = [err85];
+}
+else {
+vErrors.push(err85);
+}
+errors++;
+}
+if(props0 !== true && props13 !== undefined){
+if(props13 === true){
+props0 = true;
+}
+else {
+props0 = props0 || {};
+Object.assign(props0, props13);
+}
+}
 if(data && typeof data == "object" && !Array.isArray(data)){
 if(data.Name === undefined){
-const err0 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "Name"},message:"must have required property '"+"Name"+"'",schema:schema53.required,parentSchema:schema53,data};
+const err86 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "Name"},message:"must have required property '"+"Name"+"'",schema:schema53.required,parentSchema:schema53,data};
+if(vErrors === null){
+vErrors = [err86];
+}
+else {
+vErrors.push(err86);
+}
+errors++;
+}
+if(data.InstanceType === undefined){
+const err87 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "InstanceType"},message:"must have required property '"+"InstanceType"+"'",schema:schema53.required,parentSchema:schema53,data};
+if(vErrors === null){
+vErrors = [err87];
+}
+else {
+vErrors.push(err87);
+}
+errors++;
+}
+for(const key0 in data){
+if(!(func3.call(schema53.properties, key0))){
+const err88 = {instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties",schema:false,parentSchema:schema53,data};
+if(vErrors === null){
+vErrors = [err88];
+}
+else {
+vErrors.push(err88);
+}
+errors++;
+}
+}
+if(data.Name !== undefined){
+let data35 = data.Name;
+if(typeof data35 === "string"){
+if(!pattern6.test(data35)){
+const err89 = {instancePath:instancePath+"/Name",schemaPath:"#/properties/Name/pattern",keyword:"pattern",params:{pattern: "^[a-zA-Z0-9][a-zA-Z0-9_.-]{0,100}$"},message:"must match pattern \""+"^[a-zA-Z0-9][a-zA-Z0-9_.-]{0,100}$"+"\"",schema:"^[a-zA-Z0-9][a-zA-Z0-9_.-]{0,100}$",parentSchema:schema53.properties.Name,data:data35};
+if(vErrors === null){
+vErrors = [err89];
+}
+else {
+vErrors.push(err89);
+}
+errors++;
+}
+}
+else {
+const err90 = {instancePath:instancePath+"/Name",schemaPath:"#/properties/Name/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema53.properties.Name.type,parentSchema:schema53.properties.Name,data:data35};
+if(vErrors === null){
+vErrors = [err90];
+}
+else {
+vErrors.push(err90);
+}
+errors++;
+}
+}
+if(data.ImageName !== undefined){
+let data36 = data.ImageName;
+if(typeof data36 === "string"){
+if(!pattern6.test(data36)){
+const err91 = {instancePath:instancePath+"/ImageName",schemaPath:"#/properties/ImageName/pattern",keyword:"pattern",params:{pattern: "^[a-zA-Z0-9][a-zA-Z0-9_.-]{0,100}$"},message:"must match pattern \""+"^[a-zA-Z0-9][a-zA-Z0-9_.-]{0,100}$"+"\"",schema:"^[a-zA-Z0-9][a-zA-Z0-9_.-]{0,100}$",parentSchema:schema53.properties.ImageName,data:data36};
+if(vErrors === null){
+vErrors = [err91];
+}
+else {
+vErrors.push(err91);
+}
+errors++;
+}
+}
+else {
+const err92 = {instancePath:instancePath+"/ImageName",schemaPath:"#/properties/ImageName/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema53.properties.ImageName.type,parentSchema:schema53.properties.ImageName,data:data36};
+if(vErrors === null){
+vErrors = [err92];
+}
+else {
+vErrors.push(err92);
+}
+errors++;
+}
+}
+if(data.ImageArn !== undefined){
+let data37 = data.ImageArn;
+if(typeof data37 === "string"){
+if(!pattern15.test(data37)){
+const err93 = {instancePath:instancePath+"/ImageArn",schemaPath:"#/properties/ImageArn/pattern",keyword:"pattern",params:{pattern: "^arn:aws(?:-cn|-iso-b|-iso|-us-gov)?:[A-Za-z0-9][A-Za-z0-9_/.-]{0,62}:[A-Za-z0-9_/.-]{0,63}:[A-Za-z0-9_/.-]{0,63}:[A-Za-z0-9][A-Za-z0-9:_/+=,@.\\\\-]{0,1023}$"},message:"must match pattern \""+"^arn:aws(?:-cn|-iso-b|-iso|-us-gov)?:[A-Za-z0-9][A-Za-z0-9_/.-]{0,62}:[A-Za-z0-9_/.-]{0,63}:[A-Za-z0-9_/.-]{0,63}:[A-Za-z0-9][A-Za-z0-9:_/+=,@.\\\\-]{0,1023}$"+"\"",schema:"^arn:aws(?:-cn|-iso-b|-iso|-us-gov)?:[A-Za-z0-9][A-Za-z0-9_/.-]{0,62}:[A-Za-z0-9_/.-]{0,63}:[A-Za-z0-9_/.-]{0,63}:[A-Za-z0-9][A-Za-z0-9:_/+=,@.\\\\-]{0,1023}$",parentSchema:schema53.properties.ImageArn,data:data37};
+if(vErrors === null){
+vErrors = [err93];
+}
+else {
+vErrors.push(err93);
+}
+errors++;
+}
+}
+else {
+const err94 = {instancePath:instancePath+"/ImageArn",schemaPath:"#/properties/ImageArn/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema53.properties.ImageArn.type,parentSchema:schema53.properties.ImageArn,data:data37};
+if(vErrors === null){
+vErrors = [err94];
+}
+else {
+vErrors.push(err94);
+}
+errors++;
+}
+}
+if(data.InstanceType !== undefined){
+let data38 = data.InstanceType;
+if(typeof data38 === "string"){
+if(func1(data38) < 1){
+const err95 = {instancePath:instancePath+"/InstanceType",schemaPath:"#/properties/InstanceType/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters",schema:1,parentSchema:schema53.properties.InstanceType,data:data38};
+if(vErrors === null){
+vErrors = [err95];
+}
+else {
+vErrors.push(err95);
+}
+errors++;
+}
+}
+else {
+const err96 = {instancePath:instancePath+"/InstanceType",schemaPath:"#/properties/InstanceType/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema53.properties.InstanceType.type,parentSchema:schema53.properties.InstanceType,data:data38};
+if(vErrors === null){
+vErrors = [err96];
+}
+else {
+vErrors.push(err96);
+}
+errors++;
+}
+}
+if(data.FleetType !== undefined){
+let data39 = data.FleetType;
+if(typeof data39 !== "string"){
+const err97 = {instancePath:instancePath+"/FleetType",schemaPath:"#/$defs/FleetType/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema54.type,parentSchema:schema54,data:data39};
+if(vErrors === null){
+vErrors = [err97];
+}
+else {
+vErrors.push(err97);
+}
+errors++;
+}
+if(!(((data39 === "ALWAYS_ON") || (data39 === "ON_DEMAND")) || (data39 === "ELASTIC"))){
+const err98 = {instancePath:instancePath+"/FleetType",schemaPath:"#/$defs/FleetType/enum",keyword:"enum",params:{allowedValues: schema54.enum},message:"must be equal to one of the allowed values",schema:schema54.enum,parentSchema:schema54,data:data39};
+if(vErrors === null){
+vErrors = [err98];
+}
+else {
+vErrors.push(err98);
+}
+errors++;
+}
+}
+if(data.ComputeCapacity !== undefined){
+let data40 = data.ComputeCapacity;
+const _errs124 = errors;
+let valid59 = true;
+var _valid18 = true;
+errors = _errs124;
+if(vErrors !== null){
+if(_errs124){
+vErrors.length = _errs124;
+}
+else {
+vErrors = null;
+}
+}
+if(_valid18){
+const _errs125 = errors;
+const _errs126 = errors;
+let valid60 = false;
+let passing0 = null;
+const _errs127 = errors;
+if(data40 && typeof data40 == "object" && !Array.isArray(data40)){
+if(data40.DesiredInstances === undefined){
+const err99 = {instancePath:instancePath+"/ComputeCapacity",schemaPath:"#/$defs/ComputeCapacity/allOf/0/then/oneOf/0/required",keyword:"required",params:{missingProperty: "DesiredInstances"},message:"must have required property '"+"DesiredInstances"+"'",schema:schema55.allOf[0].then.oneOf[0].required,parentSchema:schema55.allOf[0].then.oneOf[0],data:data40};
+if(vErrors === null){
+vErrors = [err99];
+}
+else {
+vErrors.push(err99);
+}
+errors++;
+}
+}
+var _valid19 = _errs127 === errors;
+if(_valid19){
+valid60 = true;
+passing0 = 0;
+}
+const _errs128 = errors;
+if(data40 && typeof data40 == "object" && !Array.isArray(data40)){
+if(data40.DesiredSessions === undefined){
+const err100 = {instancePath:instancePath+"/ComputeCapacity",schemaPath:"#/$defs/ComputeCapacity/allOf/0/then/oneOf/1/required",keyword:"required",params:{missingProperty: "DesiredSessions"},message:"must have required property '"+"DesiredSessions"+"'",schema:schema55.allOf[0].then.oneOf[1].required,parentSchema:schema55.allOf[0].then.oneOf[1],data:data40};
+if(vErrors === null){
+vErrors = [err100];
+}
+else {
+vErrors.push(err100);
+}
+errors++;
+}
+}
+var _valid19 = _errs128 === errors;
+if(_valid19 && valid60){
+valid60 = false;
+passing0 = [passing0, 1];
+}
+else {
+if(_valid19){
+valid60 = true;
+passing0 = 1;
+}
+}
+if(!valid60){
+const err101 = {instancePath:instancePath+"/ComputeCapacity",schemaPath:"#/$defs/ComputeCapacity/allOf/0/then/oneOf",keyword:"oneOf",params:{passingSchemas: passing0},message:"must match exactly one schema in oneOf",schema:schema55.allOf[0].then.oneOf,parentSchema:schema55.allOf[0].then,data:data40};
+if(vErrors === null){
+vErrors = [err101];
+}
+else {
+vErrors.push(err101);
+}
+errors++;
+}
+else {
+errors = _errs126;
+if(vErrors !== null){
+if(_errs126){
+vErrors.length = _errs126;
+}
+else {
+vErrors = null;
+}
+}
+}
+var _valid18 = _errs125 === errors;
+valid59 = _valid18;
+}
+if(!valid59){
+const err102 = {instancePath:instancePath+"/ComputeCapacity",schemaPath:"#/$defs/ComputeCapacity/allOf/0/if",keyword:"if",params:{failingKeyword: "then"},message:"must match \"then\" schema",schema:schema55.allOf[0].if,parentSchema:schema55.allOf[0],data:data40};
+if(vErrors === null){
+vErrors = [err102];
+}
+else {
+vErrors.push(err102);
+}
+errors++;
+}
+if(data40 && typeof data40 == "object" && !Array.isArray(data40)){
+for(const key1 in data40){
+if(!((key1 === "DesiredInstances") || (key1 === "DesiredSessions"))){
+const err103 = {instancePath:instancePath+"/ComputeCapacity",schemaPath:"#/$defs/ComputeCapacity/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key1},message:"must NOT have additional properties",schema:false,parentSchema:schema55,data:data40};
+if(vErrors === null){
+vErrors = [err103];
+}
+else {
+vErrors.push(err103);
+}
+errors++;
+}
+}
+if(data40.DesiredInstances !== undefined){
+let data41 = data40.DesiredInstances;
+if(!(((typeof data41 == "number") && (!(data41 % 1) && !isNaN(data41))) && (isFinite(data41)))){
+const err104 = {instancePath:instancePath+"/ComputeCapacity/DesiredInstances",schemaPath:"#/$defs/ComputeCapacity/properties/DesiredInstances/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema55.properties.DesiredInstances.type,parentSchema:schema55.properties.DesiredInstances,data:data41};
+if(vErrors === null){
+vErrors = [err104];
+}
+else {
+vErrors.push(err104);
+}
+errors++;
+}
+if((typeof data41 == "number") && (isFinite(data41))){
+if(data41 < 0 || isNaN(data41)){
+const err105 = {instancePath:instancePath+"/ComputeCapacity/DesiredInstances",schemaPath:"#/$defs/ComputeCapacity/properties/DesiredInstances/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0",schema:0,parentSchema:schema55.properties.DesiredInstances,data:data41};
+if(vErrors === null){
+vErrors = [err105];
+}
+else {
+vErrors.push(err105);
+}
+errors++;
+}
+}
+}
+if(data40.DesiredSessions !== undefined){
+let data42 = data40.DesiredSessions;
+if(!(((typeof data42 == "number") && (!(data42 % 1) && !isNaN(data42))) && (isFinite(data42)))){
+const err106 = {instancePath:instancePath+"/ComputeCapacity/DesiredSessions",schemaPath:"#/$defs/ComputeCapacity/properties/DesiredSessions/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema55.properties.DesiredSessions.type,parentSchema:schema55.properties.DesiredSessions,data:data42};
+if(vErrors === null){
+vErrors = [err106];
+}
+else {
+vErrors.push(err106);
+}
+errors++;
+}
+if((typeof data42 == "number") && (isFinite(data42))){
+if(data42 < 0 || isNaN(data42)){
+const err107 = {instancePath:instancePath+"/ComputeCapacity/DesiredSessions",schemaPath:"#/$defs/ComputeCapacity/properties/DesiredSessions/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0",schema:0,parentSchema:schema55.properties.DesiredSessions,data:data42};
+if(vErrors === null){
+vErrors = [err107];
+}
+else {
+vErrors.push(err107);
+}
+errors++;
+}
+}
+}
+}
+else {
+const err108 = {instancePath:instancePath+"/ComputeCapacity",schemaPath:"#/$defs/ComputeCapacity/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema55.type,parentSchema:schema55,data:data40};
+if(vErrors === null){
+vErrors = [err108];
+}
+else {
+vErrors.push(err108);
+}
+errors++;
+}
+}
+if(data.VpcConfig !== undefined){
+let data43 = data.VpcConfig;
+const _errs135 = errors;
+let valid62 = false;
+const _errs136 = errors;
+if(data43 && typeof data43 == "object" && !Array.isArray(data43)){
+for(const key2 in data43){
+if(!((key2 === "SubnetIds") || (key2 === "SecurityGroupIds"))){
+const err109 = {instancePath:instancePath+"/VpcConfig",schemaPath:"#/$defs/VpcConfig/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key2},message:"must NOT have additional properties",schema:false,parentSchema:schema56,data:data43};
+if(vErrors === null){
+vErrors = [err109];
+}
+else {
+vErrors.push(err109);
+}
+errors++;
+}
+}
+if(data43.SubnetIds !== undefined){
+let data44 = data43.SubnetIds;
+if(Array.isArray(data44)){
+const len0 = data44.length;
+for(let i0=0; i0<len0; i0++){
+let data45 = data44[i0];
+if(typeof data45 === "string"){
+if(func1(data45) < 1){
+const err110 = {instancePath:instancePath+"/VpcConfig/SubnetIds/" + i0,schemaPath:"#/$defs/VpcConfig/properties/SubnetIds/items/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters",schema:1,parentSchema:schema56.properties.SubnetIds.items,data:data45};
+if(vErrors === null){
+vErrors = [err110];
+}
+else {
+vErrors.push(err110);
+}
+errors++;
+}
+}
+else {
+const err111 = {instancePath:instancePath+"/VpcConfig/SubnetIds/" + i0,schemaPath:"#/$defs/VpcConfig/properties/SubnetIds/items/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema56.properties.SubnetIds.items.type,parentSchema:schema56.properties.SubnetIds.items,data:data45};
+if(vErrors === null){
+vErrors = [err111];
+}
+else {
+vErrors.push(err111);
+}
+errors++;
+}
+}
+}
+else {
+const err112 = {instancePath:instancePath+"/VpcConfig/SubnetIds",schemaPath:"#/$defs/VpcConfig/properties/SubnetIds/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema56.properties.SubnetIds.type,parentSchema:schema56.properties.SubnetIds,data:data44};
+if(vErrors === null){
+vErrors = [err112];
+}
+else {
+vErrors.push(err112);
+}
+errors++;
+}
+}
+if(data43.SecurityGroupIds !== undefined){
+let data46 = data43.SecurityGroupIds;
+if(Array.isArray(data46)){
+if(data46.length > 5){
+const err113 = {instancePath:instancePath+"/VpcConfig/SecurityGroupIds",schemaPath:"#/$defs/VpcConfig/properties/SecurityGroupIds/maxItems",keyword:"maxItems",params:{limit: 5},message:"must NOT have more than 5 items",schema:5,parentSchema:schema56.properties.SecurityGroupIds,data:data46};
+if(vErrors === null){
+vErrors = [err113];
+}
+else {
+vErrors.push(err113);
+}
+errors++;
+}
+const len1 = data46.length;
+for(let i1=0; i1<len1; i1++){
+let data47 = data46[i1];
+if(typeof data47 === "string"){
+if(func1(data47) < 1){
+const err114 = {instancePath:instancePath+"/VpcConfig/SecurityGroupIds/" + i1,schemaPath:"#/$defs/VpcConfig/properties/SecurityGroupIds/items/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters",schema:1,parentSchema:schema56.properties.SecurityGroupIds.items,data:data47};
+if(vErrors === null){
+vErrors = [err114];
+}
+else {
+vErrors.push(err114);
+}
+errors++;
+}
+}
+else {
+const err115 = {instancePath:instancePath+"/VpcConfig/SecurityGroupIds/" + i1,schemaPath:"#/$defs/VpcConfig/properties/SecurityGroupIds/items/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema56.properties.SecurityGroupIds.items.type,parentSchema:schema56.properties.SecurityGroupIds.items,data:data47};
+if(vErrors === null){
+vErrors = [err115];
+}
+else {
+vErrors.push(err115);
+}
+errors++;
+}
+}
+}
+else {
+const err116 = {instancePath:instancePath+"/VpcConfig/SecurityGroupIds",schemaPath:"#/$defs/VpcConfig/properties/SecurityGroupIds/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema56.properties.SecurityGroupIds.type,parentSchema:schema56.properties.SecurityGroupIds,data:data46};
+if(vErrors === null){
+vErrors = [err116];
+}
+else {
+vErrors.push(err116);
+}
+errors++;
+}
+}
+}
+else {
+const err117 = {instancePath:instancePath+"/VpcConfig",schemaPath:"#/$defs/VpcConfig/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema56.type,parentSchema:schema56,data:data43};
+if(vErrors === null){
+vErrors = [err117];
+}
+else {
+vErrors.push(err117);
+}
+errors++;
+}
+var _valid20 = _errs136 === errors;
+valid62 = valid62 || _valid20;
+const _errs148 = errors;
+if(data43 !== null){
+const err118 = {instancePath:instancePath+"/VpcConfig",schemaPath:"#/properties/VpcConfig/anyOf/1/type",keyword:"type",params:{type: "null"},message:"must be null",schema:schema53.properties.VpcConfig.anyOf[1].type,parentSchema:schema53.properties.VpcConfig.anyOf[1],data:data43};
+if(vErrors === null){
+vErrors = [err118];
+}
+else {
+vErrors.push(err118);
+}
+errors++;
+}
+var _valid20 = _errs148 === errors;
+valid62 = valid62 || _valid20;
+if(!valid62){
+const err119 = {instancePath:instancePath+"/VpcConfig",schemaPath:"#/properties/VpcConfig/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf",schema:schema53.properties.VpcConfig.anyOf,parentSchema:schema53.properties.VpcConfig,data:data43};
+if(vErrors === null){
+vErrors = [err119];
+}
+else {
+vErrors.push(err119);
+}
+errors++;
+}
+else {
+errors = _errs135;
+if(vErrors !== null){
+if(_errs135){
+vErrors.length = _errs135;
+}
+else {
+vErrors = null;
+}
+}
+}
+}
+if(data.MaxUserDurationInSeconds !== undefined){
+let data48 = data.MaxUserDurationInSeconds;
+if(!(((typeof data48 == "number") && (!(data48 % 1) && !isNaN(data48))) && (isFinite(data48)))){
+const err120 = {instancePath:instancePath+"/MaxUserDurationInSeconds",schemaPath:"#/properties/MaxUserDurationInSeconds/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema53.properties.MaxUserDurationInSeconds.type,parentSchema:schema53.properties.MaxUserDurationInSeconds,data:data48};
+if(vErrors === null){
+vErrors = [err120];
+}
+else {
+vErrors.push(err120);
+}
+errors++;
+}
+if((typeof data48 == "number") && (isFinite(data48))){
+if(data48 > 432000 || isNaN(data48)){
+const err121 = {instancePath:instancePath+"/MaxUserDurationInSeconds",schemaPath:"#/properties/MaxUserDurationInSeconds/maximum",keyword:"maximum",params:{comparison: "<=", limit: 432000},message:"must be <= 432000",schema:432000,parentSchema:schema53.properties.MaxUserDurationInSeconds,data:data48};
+if(vErrors === null){
+vErrors = [err121];
+}
+else {
+vErrors.push(err121);
+}
+errors++;
+}
+if(data48 < 600 || isNaN(data48)){
+const err122 = {instancePath:instancePath+"/MaxUserDurationInSeconds",schemaPath:"#/properties/MaxUserDurationInSeconds/minimum",keyword:"minimum",params:{comparison: ">=", limit: 600},message:"must be >= 600",schema:600,parentSchema:schema53.properties.MaxUserDurationInSeconds,data:data48};
+if(vErrors === null){
+vErrors = [err122];
+}
+else {
+vErrors.push(err122);
+}
+errors++;
+}
+}
+}
+if(data.DisconnectTimeoutInSeconds !== undefined){
+let data49 = data.DisconnectTimeoutInSeconds;
+if(!(((typeof data49 == "number") && (!(data49 % 1) && !isNaN(data49))) && (isFinite(data49)))){
+const err123 = {instancePath:instancePath+"/DisconnectTimeoutInSeconds",schemaPath:"#/properties/DisconnectTimeoutInSeconds/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema53.properties.DisconnectTimeoutInSeconds.type,parentSchema:schema53.properties.DisconnectTimeoutInSeconds,data:data49};
+if(vErrors === null){
+vErrors = [err123];
+}
+else {
+vErrors.push(err123);
+}
+errors++;
+}
+if((typeof data49 == "number") && (isFinite(data49))){
+if(data49 > 36000 || isNaN(data49)){
+const err124 = {instancePath:instancePath+"/DisconnectTimeoutInSeconds",schemaPath:"#/properties/DisconnectTimeoutInSeconds/maximum",keyword:"maximum",params:{comparison: "<=", limit: 36000},message:"must be <= 36000",schema:36000,parentSchema:schema53.properties.DisconnectTimeoutInSeconds,data:data49};
+if(vErrors === null){
+vErrors = [err124];
+}
+else {
+vErrors.push(err124);
+}
+errors++;
+}
+if(data49 < 60 || isNaN(data49)){
+const err125 = {instancePath:instancePath+"/DisconnectTimeoutInSeconds",schemaPath:"#/properties/DisconnectTimeoutInSeconds/minimum",keyword:"minimum",params:{comparison: ">=", limit: 60},message:"must be >= 60",schema:60,parentSchema:schema53.properties.DisconnectTimeoutInSeconds,data:data49};
+if(vErrors === null){
+vErrors = [err125];
+}
+else {
+vErrors.push(err125);
+}
+errors++;
+}
+}
+}
+if(data.Description !== undefined){
+let data50 = data.Description;
+if((typeof data50 !== "string") && (data50 !== null)){
+const err126 = {instancePath:instancePath+"/Description",schemaPath:"#/properties/Description/type",keyword:"type",params:{type: schema53.properties.Description.type},message:"must be string,null",schema:schema53.properties.Description.type,parentSchema:schema53.properties.Description,data:data50};
+if(vErrors === null){
+vErrors = [err126];
+}
+else {
+vErrors.push(err126);
+}
+errors++;
+}
+if(typeof data50 === "string"){
+if(func1(data50) > 256){
+const err127 = {instancePath:instancePath+"/Description",schemaPath:"#/properties/Description/maxLength",keyword:"maxLength",params:{limit: 256},message:"must NOT have more than 256 characters",schema:256,parentSchema:schema53.properties.Description,data:data50};
+if(vErrors === null){
+vErrors = [err127];
+}
+else {
+vErrors.push(err127);
+}
+errors++;
+}
+}
+}
+if(data.DisplayName !== undefined){
+let data51 = data.DisplayName;
+if((typeof data51 !== "string") && (data51 !== null)){
+const err128 = {instancePath:instancePath+"/DisplayName",schemaPath:"#/properties/DisplayName/type",keyword:"type",params:{type: schema53.properties.DisplayName.type},message:"must be string,null",schema:schema53.properties.DisplayName.type,parentSchema:schema53.properties.DisplayName,data:data51};
+if(vErrors === null){
+vErrors = [err128];
+}
+else {
+vErrors.push(err128);
+}
+errors++;
+}
+if(typeof data51 === "string"){
+if(func1(data51) > 100){
+const err129 = {instancePath:instancePath+"/DisplayName",schemaPath:"#/properties/DisplayName/maxLength",keyword:"maxLength",params:{limit: 100},message:"must NOT have more than 100 characters",schema:100,parentSchema:schema53.properties.DisplayName,data:data51};
+if(vErrors === null){
+vErrors = [err129];
+}
+else {
+vErrors.push(err129);
+}
+errors++;
+}
+}
+}
+if(data.EnableDefaultInternetAccess !== undefined){
+let data52 = data.EnableDefaultInternetAccess;
+if(typeof data52 !== "boolean"){
+const err130 = {instancePath:instancePath+"/EnableDefaultInternetAccess",schemaPath:"#/properties/EnableDefaultInternetAccess/type",keyword:"type",params:{type: "boolean"},message:"must be boolean",schema:schema53.properties.EnableDefaultInternetAccess.type,parentSchema:schema53.properties.EnableDefaultInternetAccess,data:data52};
+if(vErrors === null){
+vErrors = [err130];
+}
+else {
+vErrors.push(err130);
+}
+errors++;
+}
+}
+if(data.DomainJoinInfo !== undefined){
+let data53 = data.DomainJoinInfo;
+const _errs161 = errors;
+let valid69 = false;
+const _errs162 = errors;
+if(data53 && typeof data53 == "object" && !Array.isArray(data53)){
+for(const key3 in data53){
+if(!((key3 === "DirectoryName") || (key3 === "OrganizationalUnitDistinguishedName"))){
+const err131 = {instancePath:instancePath+"/DomainJoinInfo",schemaPath:"#/$defs/DomainJoinInfo/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key3},message:"must NOT have additional properties",schema:false,parentSchema:schema57,data:data53};
+if(vErrors === null){
+vErrors = [err131];
+}
+else {
+vErrors.push(err131);
+}
+errors++;
+}
+}
+if(data53.DirectoryName !== undefined){
+let data54 = data53.DirectoryName;
+if(typeof data54 !== "string"){
+const err132 = {instancePath:instancePath+"/DomainJoinInfo/DirectoryName",schemaPath:"#/$defs/DomainJoinInfo/properties/DirectoryName/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema57.properties.DirectoryName.type,parentSchema:schema57.properties.DirectoryName,data:data54};
+if(vErrors === null){
+vErrors = [err132];
+}
+else {
+vErrors.push(err132);
+}
+errors++;
+}
+}
+if(data53.OrganizationalUnitDistinguishedName !== undefined){
+let data55 = data53.OrganizationalUnitDistinguishedName;
+if(typeof data55 === "string"){
+if(func1(data55) > 2000){
+const err133 = {instancePath:instancePath+"/DomainJoinInfo/OrganizationalUnitDistinguishedName",schemaPath:"#/$defs/DomainJoinInfo/properties/OrganizationalUnitDistinguishedName/maxLength",keyword:"maxLength",params:{limit: 2000},message:"must NOT have more than 2000 characters",schema:2000,parentSchema:schema57.properties.OrganizationalUnitDistinguishedName,data:data55};
+if(vErrors === null){
+vErrors = [err133];
+}
+else {
+vErrors.push(err133);
+}
+errors++;
+}
+}
+else {
+const err134 = {instancePath:instancePath+"/DomainJoinInfo/OrganizationalUnitDistinguishedName",schemaPath:"#/$defs/DomainJoinInfo/properties/OrganizationalUnitDistinguishedName/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema57.properties.OrganizationalUnitDistinguishedName.type,parentSchema:schema57.properties.OrganizationalUnitDistinguishedName,data:data55};
+if(vErrors === null){
+vErrors = [err134];
+}
+else {
+vErrors.push(err134);
+}
+errors++;
+}
+}
+}
+else {
+const err135 = {instancePath:instancePath+"/DomainJoinInfo",schemaPath:"#/$defs/DomainJoinInfo/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema57.type,parentSchema:schema57,data:data53};
+if(vErrors === null){
+vErrors = [err135];
+}
+else {
+vErrors.push(err135);
+}
+errors++;
+}
+var _valid21 = _errs162 === errors;
+valid69 = valid69 || _valid21;
+const _errs170 = errors;
+if(data53 !== null){
+const err136 = {instancePath:instancePath+"/DomainJoinInfo",schemaPath:"#/properties/DomainJoinInfo/anyOf/1/type",keyword:"type",params:{type: "null"},message:"must be null",schema:schema53.properties.DomainJoinInfo.anyOf[1].type,parentSchema:schema53.properties.DomainJoinInfo.anyOf[1],data:data53};
+if(vErrors === null){
+vErrors = [err136];
+}
+else {
+vErrors.push(err136);
+}
+errors++;
+}
+var _valid21 = _errs170 === errors;
+valid69 = valid69 || _valid21;
+if(!valid69){
+const err137 = {instancePath:instancePath+"/DomainJoinInfo",schemaPath:"#/properties/DomainJoinInfo/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf",schema:schema53.properties.DomainJoinInfo.anyOf,parentSchema:schema53.properties.DomainJoinInfo,data:data53};
+if(vErrors === null){
+vErrors = [err137];
+}
+else {
+vErrors.push(err137);
+}
+errors++;
+}
+else {
+errors = _errs161;
+if(vErrors !== null){
+if(_errs161){
+vErrors.length = _errs161;
+}
+else {
+vErrors = null;
+}
+}
+}
+}
+if(data.Tags !== undefined){
+let data56 = data.Tags;
+const _errs173 = errors;
+let valid72 = false;
+const _errs174 = errors;
+if(data56 && typeof data56 == "object" && !Array.isArray(data56)){
+if(Object.keys(data56).length > 50){
+const err138 = {instancePath:instancePath+"/Tags",schemaPath:"#/$defs/Tags/maxProperties",keyword:"maxProperties",params:{limit: 50},message:"must NOT have more than 50 properties",schema:50,parentSchema:schema39,data:data56};
+if(vErrors === null){
+vErrors = [err138];
+}
+else {
+vErrors.push(err138);
+}
+errors++;
+}
+for(const key4 in data56){
+const _errs177 = errors;
+if(typeof key4 === "string"){
+if(func1(key4) > 128){
+const err139 = {instancePath:instancePath+"/Tags",schemaPath:"#/$defs/Tags/propertyNames/maxLength",keyword:"maxLength",params:{limit: 128},message:"must NOT have more than 128 characters",schema:128,parentSchema:schema39.propertyNames,data:key4,propertyName:key4};
+if(vErrors === null){
+vErrors = [err139];
+}
+else {
+vErrors.push(err139);
+}
+errors++;
+}
+if(func1(key4) < 1){
+const err140 = {instancePath:instancePath+"/Tags",schemaPath:"#/$defs/Tags/propertyNames/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters",schema:1,parentSchema:schema39.propertyNames,data:key4,propertyName:key4};
+if(vErrors === null){
+vErrors = [err140];
+}
+else {
+vErrors.push(err140);
+}
+errors++;
+}
+if(!pattern7.test(key4)){
+const err141 = {instancePath:instancePath+"/Tags",schemaPath:"#/$defs/Tags/propertyNames/pattern",keyword:"pattern",params:{pattern: "^(^(?!aws:).[\\p{L}\\p{Z}\\p{N}_.:/=+\\-@]*)$"},message:"must match pattern \""+"^(^(?!aws:).[\\p{L}\\p{Z}\\p{N}_.:/=+\\-@]*)$"+"\"",schema:"^(^(?!aws:).[\\p{L}\\p{Z}\\p{N}_.:/=+\\-@]*)$",parentSchema:schema39.propertyNames,data:key4,propertyName:key4};
+if(vErrors === null){
+vErrors = [err141];
+}
+else {
+vErrors.push(err141);
+}
+errors++;
+}
+}
+else {
+const err142 = {instancePath:instancePath+"/Tags",schemaPath:"#/$defs/Tags/propertyNames/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema39.propertyNames.type,parentSchema:schema39.propertyNames,data:key4,propertyName:key4};
+if(vErrors === null){
+vErrors = [err142];
+}
+else {
+vErrors.push(err142);
+}
+errors++;
+}
+var valid74 = _errs177 === errors;
+if(!valid74){
+const err143 = {instancePath:instancePath+"/Tags",schemaPath:"#/$defs/Tags/propertyNames",keyword:"propertyNames",params:{propertyName: key4},message:"property name must be valid",schema:schema39.propertyNames,parentSchema:schema39,data:data56};
+if(vErrors === null){
+vErrors = [err143];
+}
+else {
+vErrors.push(err143);
+}
+errors++;
+}
+}
+for(const key5 in data56){
+let data57 = data56[key5];
+if(typeof data57 === "string"){
+if(func1(data57) > 256){
+const err144 = {instancePath:instancePath+"/Tags/" + key5.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/$defs/Tags/additionalProperties/maxLength",keyword:"maxLength",params:{limit: 256},message:"must NOT have more than 256 characters",schema:256,parentSchema:schema39.additionalProperties,data:data57};
+if(vErrors === null){
+vErrors = [err144];
+}
+else {
+vErrors.push(err144);
+}
+errors++;
+}
+if(!pattern4.test(data57)){
+const err145 = {instancePath:instancePath+"/Tags/" + key5.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/$defs/Tags/additionalProperties/pattern",keyword:"pattern",params:{pattern: "^([\\p{L}\\p{Z}\\p{N}_.:/=+\\-@]*)$"},message:"must match pattern \""+"^([\\p{L}\\p{Z}\\p{N}_.:/=+\\-@]*)$"+"\"",schema:"^([\\p{L}\\p{Z}\\p{N}_.:/=+\\-@]*)$",parentSchema:schema39.additionalProperties,data:data57};
+if(vErrors === null){
+vErrors = [err145];
+}
+else {
+vErrors.push(err145);
+}
+errors++;
+}
+}
+else {
+const err146 = {instancePath:instancePath+"/Tags/" + key5.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/$defs/Tags/additionalProperties/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema39.additionalProperties.type,parentSchema:schema39.additionalProperties,data:data57};
+if(vErrors === null){
+vErrors = [err146];
+}
+else {
+vErrors.push(err146);
+}
+errors++;
+}
+}
+}
+else {
+const err147 = {instancePath:instancePath+"/Tags",schemaPath:"#/$defs/Tags/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema39.type,parentSchema:schema39,data:data56};
+if(vErrors === null){
+vErrors = [err147];
+}
+else {
+vErrors.push(err147);
+}
+errors++;
+}
+var _valid22 = _errs174 === errors;
+valid72 = valid72 || _valid22;
+const _errs182 = errors;
+if(data56 !== null){
+const err148 = {instancePath:instancePath+"/Tags",schemaPath:"#/properties/Tags/anyOf/1/type",keyword:"type",params:{type: "null"},message:"must be null",schema:schema53.properties.Tags.anyOf[1].type,parentSchema:schema53.properties.Tags.anyOf[1],data:data56};
+if(vErrors === null){
+vErrors = [err148];
+}
+else {
+vErrors.push(err148);
+}
+errors++;
+}
+var _valid22 = _errs182 === errors;
+valid72 = valid72 || _valid22;
+if(!valid72){
+const err149 = {instancePath:instancePath+"/Tags",schemaPath:"#/properties/Tags/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf",schema:schema53.properties.Tags.anyOf,parentSchema:schema53.properties.Tags,data:data56};
+if(vErrors === null){
+vErrors = [err149];
+}
+else {
+vErrors.push(err149);
+}
+errors++;
+}
+else {
+errors = _errs173;
+if(vErrors !== null){
+if(_errs173){
+vErrors.length = _errs173;
+}
+else {
+vErrors = null;
+}
+}
+}
+}
+if(data.IdleDisconnectTimeoutInSeconds !== undefined){
+let data58 = data.IdleDisconnectTimeoutInSeconds;
+if(!(((typeof data58 == "number") && (!(data58 % 1) && !isNaN(data58))) && (isFinite(data58)))){
+const err150 = {instancePath:instancePath+"/IdleDisconnectTimeoutInSeconds",schemaPath:"#/properties/IdleDisconnectTimeoutInSeconds/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema53.properties.IdleDisconnectTimeoutInSeconds.type,parentSchema:schema53.properties.IdleDisconnectTimeoutInSeconds,data:data58};
+if(vErrors === null){
+vErrors = [err150];
+}
+else {
+vErrors.push(err150);
+}
+errors++;
+}
+if((typeof data58 == "number") && (isFinite(data58))){
+if(data58 > 36000 || isNaN(data58)){
+const err151 = {instancePath:instancePath+"/IdleDisconnectTimeoutInSeconds",schemaPath:"#/properties/IdleDisconnectTimeoutInSeconds/maximum",keyword:"maximum",params:{comparison: "<=", limit: 36000},message:"must be <= 36000",schema:36000,parentSchema:schema53.properties.IdleDisconnectTimeoutInSeconds,data:data58};
+if(vErrors === null){
+vErrors = [err151];
+}
+else {
+vErrors.push(err151);
+}
+errors++;
+}
+if(data58 < 0 || isNaN(data58)){
+const err152 = {instancePath:instancePath+"/IdleDisconnectTimeoutInSeconds",schemaPath:"#/properties/IdleDisconnectTimeoutInSeconds/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0",schema:0,parentSchema:schema53.properties.IdleDisconnectTimeoutInSeconds,data:data58};
+if(vErrors === null){
+vErrors = [err152];
+}
+else {
+vErrors.push(err152);
+}
+errors++;
+}
+}
+}
+if(data.IamRoleArn !== undefined){
+let data59 = data.IamRoleArn;
+if((typeof data59 !== "string") && (data59 !== null)){
+const err153 = {instancePath:instancePath+"/IamRoleArn",schemaPath:"#/properties/IamRoleArn/type",keyword:"type",params:{type: schema53.properties.IamRoleArn.type},message:"must be string,null",schema:schema53.properties.IamRoleArn.type,parentSchema:schema53.properties.IamRoleArn,data:data59};
+if(vErrors === null){
+vErrors = [err153];
+}
+else {
+vErrors.push(err153);
+}
+errors++;
+}
+if(typeof data59 === "string"){
+if(!pattern15.test(data59)){
+const err154 = {instancePath:instancePath+"/IamRoleArn",schemaPath:"#/properties/IamRoleArn/pattern",keyword:"pattern",params:{pattern: "^arn:aws(?:-cn|-iso-b|-iso|-us-gov)?:[A-Za-z0-9][A-Za-z0-9_/.-]{0,62}:[A-Za-z0-9_/.-]{0,63}:[A-Za-z0-9_/.-]{0,63}:[A-Za-z0-9][A-Za-z0-9:_/+=,@.\\\\-]{0,1023}$"},message:"must match pattern \""+"^arn:aws(?:-cn|-iso-b|-iso|-us-gov)?:[A-Za-z0-9][A-Za-z0-9_/.-]{0,62}:[A-Za-z0-9_/.-]{0,63}:[A-Za-z0-9_/.-]{0,63}:[A-Za-z0-9][A-Za-z0-9:_/+=,@.\\\\-]{0,1023}$"+"\"",schema:"^arn:aws(?:-cn|-iso-b|-iso|-us-gov)?:[A-Za-z0-9][A-Za-z0-9_/.-]{0,62}:[A-Za-z0-9_/.-]{0,63}:[A-Za-z0-9_/.-]{0,63}:[A-Za-z0-9][A-Za-z0-9:_/+=,@.\\\\-]{0,1023}$",parentSchema:schema53.properties.IamRoleArn,data:data59};
+if(vErrors === null){
+vErrors = [err154];
+}
+else {
+vErrors.push(err154);
+}
+errors++;
+}
+}
+}
+if(data.StreamView !== undefined){
+let data60 = data.StreamView;
+if(typeof data60 !== "string"){
+const err155 = {instancePath:instancePath+"/StreamView",schemaPath:"#/$defs/StreamView/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema59.type,parentSchema:schema59,data:data60};
+if(vErrors === null){
+vErrors = [err155];
+}
+else {
+vErrors.push(err155);
+}
+errors++;
+}
+if(!((data60 === "APP") || (data60 === "DESKTOP"))){
+const err156 = {instancePath:instancePath+"/StreamView",schemaPath:"#/$defs/StreamView/enum",keyword:"enum",params:{allowedValues: schema59.enum},message:"must be equal to one of the allowed values",schema:schema59.enum,parentSchema:schema59,data:data60};
+if(vErrors === null){
+vErrors = [err156];
+}
+else {
+vErrors.push(err156);
+}
+errors++;
+}
+}
+if(data.Platform !== undefined){
+let data61 = data.Platform;
+if(typeof data61 !== "string"){
+const err157 = {instancePath:instancePath+"/Platform",schemaPath:"#/$defs/PlatformType/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema60.type,parentSchema:schema60,data:data61};
+if(vErrors === null){
+vErrors = [err157];
+}
+else {
+vErrors.push(err157);
+}
+errors++;
+}
+if(!(((((((((data61 === "WINDOWS") || (data61 === "WINDOWS_SERVER_2016")) || (data61 === "WINDOWS_SERVER_2019")) || (data61 === "WINDOWS_SERVER_2022")) || (data61 === "WINDOWS_SERVER_2025")) || (data61 === "AMAZON_LINUX2")) || (data61 === "RHEL8")) || (data61 === "ROCKY_LINUX8")) || (data61 === "UBUNTU_PRO_2404"))){
+const err158 = {instancePath:instancePath+"/Platform",schemaPath:"#/$defs/PlatformType/enum",keyword:"enum",params:{allowedValues: schema60.enum},message:"must be equal to one of the allowed values",schema:schema60.enum,parentSchema:schema60,data:data61};
+if(vErrors === null){
+vErrors = [err158];
+}
+else {
+vErrors.push(err158);
+}
+errors++;
+}
+}
+if(data.MaxConcurrentSessions !== undefined){
+let data62 = data.MaxConcurrentSessions;
+if(!(((typeof data62 == "number") && (!(data62 % 1) && !isNaN(data62))) && (isFinite(data62)))){
+const err159 = {instancePath:instancePath+"/MaxConcurrentSessions",schemaPath:"#/properties/MaxConcurrentSessions/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema53.properties.MaxConcurrentSessions.type,parentSchema:schema53.properties.MaxConcurrentSessions,data:data62};
+if(vErrors === null){
+vErrors = [err159];
+}
+else {
+vErrors.push(err159);
+}
+errors++;
+}
+if((typeof data62 == "number") && (isFinite(data62))){
+if(data62 < 1 || isNaN(data62)){
+const err160 = {instancePath:instancePath+"/MaxConcurrentSessions",schemaPath:"#/properties/MaxConcurrentSessions/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1",schema:1,parentSchema:schema53.properties.MaxConcurrentSessions,data:data62};
+if(vErrors === null){
+vErrors = [err160];
+}
+else {
+vErrors.push(err160);
+}
+errors++;
+}
+}
+}
+if(data.UsbDeviceFilterStrings !== undefined){
+let data63 = data.UsbDeviceFilterStrings;
+if((!(Array.isArray(data63))) && (data63 !== null)){
+const err161 = {instancePath:instancePath+"/UsbDeviceFilterStrings",schemaPath:"#/properties/UsbDeviceFilterStrings/type",keyword:"type",params:{type: schema53.properties.UsbDeviceFilterStrings.type},message:"must be array,null",schema:schema53.properties.UsbDeviceFilterStrings.type,parentSchema:schema53.properties.UsbDeviceFilterStrings,data:data63};
+if(vErrors === null){
+vErrors = [err161];
+}
+else {
+vErrors.push(err161);
+}
+errors++;
+}
+if(Array.isArray(data63)){
+const len2 = data63.length;
+for(let i2=0; i2<len2; i2++){
+let data64 = data63[i2];
+if(typeof data64 === "string"){
+if(func1(data64) > 100){
+const err162 = {instancePath:instancePath+"/UsbDeviceFilterStrings/" + i2,schemaPath:"#/properties/UsbDeviceFilterStrings/items/maxLength",keyword:"maxLength",params:{limit: 100},message:"must NOT have more than 100 characters",schema:100,parentSchema:schema53.properties.UsbDeviceFilterStrings.items,data:data64};
+if(vErrors === null){
+vErrors = [err162];
+}
+else {
+vErrors.push(err162);
+}
+errors++;
+}
+if(!pattern19.test(data64)){
+const err163 = {instancePath:instancePath+"/UsbDeviceFilterStrings/" + i2,schemaPath:"#/properties/UsbDeviceFilterStrings/items/pattern",keyword:"pattern",params:{pattern: "^((\\w*)\\s*(\\w*)\\s*,\\s*(\\w*)\\s*,\\s*\\*?(\\w*)\\s*,\\s*\\*?(\\w*)\\s*,\\s*\\*?\\d*\\s*,\\s*\\*?\\d*\\s*,\\s*[0-1]\\s*,\\s*[0-1]\\s*)$"},message:"must match pattern \""+"^((\\w*)\\s*(\\w*)\\s*,\\s*(\\w*)\\s*,\\s*\\*?(\\w*)\\s*,\\s*\\*?(\\w*)\\s*,\\s*\\*?\\d*\\s*,\\s*\\*?\\d*\\s*,\\s*[0-1]\\s*,\\s*[0-1]\\s*)$"+"\"",schema:"^((\\w*)\\s*(\\w*)\\s*,\\s*(\\w*)\\s*,\\s*\\*?(\\w*)\\s*,\\s*\\*?(\\w*)\\s*,\\s*\\*?\\d*\\s*,\\s*\\*?\\d*\\s*,\\s*[0-1]\\s*,\\s*[0-1]\\s*)$",parentSchema:schema53.properties.UsbDeviceFilterStrings.items,data:data64};
+if(vErrors === null){
+vErrors = [err163];
+}
+else {
+vErrors.push(err163);
+}
+errors++;
+}
+}
+else {
+const err164 = {instancePath:instancePath+"/UsbDeviceFilterStrings/" + i2,schemaPath:"#/properties/UsbDeviceFilterStrings/items/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema53.properties.UsbDeviceFilterStrings.items.type,parentSchema:schema53.properties.UsbDeviceFilterStrings.items,data:data64};
+if(vErrors === null){
+vErrors = [err164];
+}
+else {
+vErrors.push(err164);
+}
+errors++;
+}
+}
+}
+}
+if(data.SessionScriptS3Location !== undefined){
+let data65 = data.SessionScriptS3Location;
+const _errs201 = errors;
+let valid80 = false;
+const _errs202 = errors;
+if(data65 && typeof data65 == "object" && !Array.isArray(data65)){
+if(data65.S3Bucket === undefined){
+const err165 = {instancePath:instancePath+"/SessionScriptS3Location",schemaPath:"#/$defs/S3Location/required",keyword:"required",params:{missingProperty: "S3Bucket"},message:"must have required property '"+"S3Bucket"+"'",schema:schema61.required,parentSchema:schema61,data:data65};
+if(vErrors === null){
+vErrors = [err165];
+}
+else {
+vErrors.push(err165);
+}
+errors++;
+}
+for(const key6 in data65){
+if(!((key6 === "S3Bucket") || (key6 === "S3Key"))){
+const err166 = {instancePath:instancePath+"/SessionScriptS3Location",schemaPath:"#/$defs/S3Location/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key6},message:"must NOT have additional properties",schema:false,parentSchema:schema61,data:data65};
+if(vErrors === null){
+vErrors = [err166];
+}
+else {
+vErrors.push(err166);
+}
+errors++;
+}
+}
+if(data65.S3Bucket !== undefined){
+let data66 = data65.S3Bucket;
+if(typeof data66 === "string"){
+if(func1(data66) > 63){
+const err167 = {instancePath:instancePath+"/SessionScriptS3Location/S3Bucket",schemaPath:"#/$defs/S3Location/properties/S3Bucket/maxLength",keyword:"maxLength",params:{limit: 63},message:"must NOT have more than 63 characters",schema:63,parentSchema:schema61.properties.S3Bucket,data:data66};
+if(vErrors === null){
+vErrors = [err167];
+}
+else {
+vErrors.push(err167);
+}
+errors++;
+}
+if(func1(data66) < 3){
+const err168 = {instancePath:instancePath+"/SessionScriptS3Location/S3Bucket",schemaPath:"#/$defs/S3Location/properties/S3Bucket/minLength",keyword:"minLength",params:{limit: 3},message:"must NOT have fewer than 3 characters",schema:3,parentSchema:schema61.properties.S3Bucket,data:data66};
+if(vErrors === null){
+vErrors = [err168];
+}
+else {
+vErrors.push(err168);
+}
+errors++;
+}
+if(!pattern20.test(data66)){
+const err169 = {instancePath:instancePath+"/SessionScriptS3Location/S3Bucket",schemaPath:"#/$defs/S3Location/properties/S3Bucket/pattern",keyword:"pattern",params:{pattern: "^[0-9a-z\\.\\-]*(?<!\\.)$"},message:"must match pattern \""+"^[0-9a-z\\.\\-]*(?<!\\.)$"+"\"",schema:"^[0-9a-z\\.\\-]*(?<!\\.)$",parentSchema:schema61.properties.S3Bucket,data:data66};
+if(vErrors === null){
+vErrors = [err169];
+}
+else {
+vErrors.push(err169);
+}
+errors++;
+}
+}
+else {
+const err170 = {instancePath:instancePath+"/SessionScriptS3Location/S3Bucket",schemaPath:"#/$defs/S3Location/properties/S3Bucket/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema61.properties.S3Bucket.type,parentSchema:schema61.properties.S3Bucket,data:data66};
+if(vErrors === null){
+vErrors = [err170];
+}
+else {
+vErrors.push(err170);
+}
+errors++;
+}
+}
+if(data65.S3Key !== undefined){
+let data67 = data65.S3Key;
+if(typeof data67 === "string"){
+if(func1(data67) > 1024){
+const err171 = {instancePath:instancePath+"/SessionScriptS3Location/S3Key",schemaPath:"#/$defs/S3Location/properties/S3Key/maxLength",keyword:"maxLength",params:{limit: 1024},message:"must NOT have more than 1024 characters",schema:1024,parentSchema:schema61.properties.S3Key,data:data67};
+if(vErrors === null){
+vErrors = [err171];
+}
+else {
+vErrors.push(err171);
+}
+errors++;
+}
+if(func1(data67) < 1){
+const err172 = {instancePath:instancePath+"/SessionScriptS3Location/S3Key",schemaPath:"#/$defs/S3Location/properties/S3Key/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters",schema:1,parentSchema:schema61.properties.S3Key,data:data67};
+if(vErrors === null){
+vErrors = [err172];
+}
+else {
+vErrors.push(err172);
+}
+errors++;
+}
+}
+else {
+const err173 = {instancePath:instancePath+"/SessionScriptS3Location/S3Key",schemaPath:"#/$defs/S3Location/properties/S3Key/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema61.properties.S3Key.type,parentSchema:schema61.properties.S3Key,data:data67};
+if(vErrors === null){
+vErrors = [err173];
+}
+else {
+vErrors.push(err173);
+}
+errors++;
+}
+}
+}
+else {
+const err174 = {instancePath:instancePath+"/SessionScriptS3Location",schemaPath:"#/$defs/S3Location/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema61.type,parentSchema:schema61,data:data65};
+if(vErrors === null){
+vErrors = [err174];
+}
+else {
+vErrors.push(err174);
+}
+errors++;
+}
+var _valid23 = _errs202 === errors;
+valid80 = valid80 || _valid23;
+const _errs210 = errors;
+if(data65 !== null){
+const err175 = {instancePath:instancePath+"/SessionScriptS3Location",schemaPath:"#/properties/SessionScriptS3Location/anyOf/1/type",keyword:"type",params:{type: "null"},message:"must be null",schema:schema53.properties.SessionScriptS3Location.anyOf[1].type,parentSchema:schema53.properties.SessionScriptS3Location.anyOf[1],data:data65};
+if(vErrors === null){
+vErrors = [err175];
+}
+else {
+vErrors.push(err175);
+}
+errors++;
+}
+var _valid23 = _errs210 === errors;
+valid80 = valid80 || _valid23;
+if(!valid80){
+const err176 = {instancePath:instancePath+"/SessionScriptS3Location",schemaPath:"#/properties/SessionScriptS3Location/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf",schema:schema53.properties.SessionScriptS3Location.anyOf,parentSchema:schema53.properties.SessionScriptS3Location,data:data65};
+if(vErrors === null){
+vErrors = [err176];
+}
+else {
+vErrors.push(err176);
+}
+errors++;
+}
+else {
+errors = _errs201;
+if(vErrors !== null){
+if(_errs201){
+vErrors.length = _errs201;
+}
+else {
+vErrors = null;
+}
+}
+}
+}
+if(data.MaxSessionsPerInstance !== undefined){
+let data68 = data.MaxSessionsPerInstance;
+if((!(((typeof data68 == "number") && (!(data68 % 1) && !isNaN(data68))) && (isFinite(data68)))) && (data68 !== null)){
+const err177 = {instancePath:instancePath+"/MaxSessionsPerInstance",schemaPath:"#/properties/MaxSessionsPerInstance/type",keyword:"type",params:{type: schema53.properties.MaxSessionsPerInstance.type},message:"must be integer,null",schema:schema53.properties.MaxSessionsPerInstance.type,parentSchema:schema53.properties.MaxSessionsPerInstance,data:data68};
+if(vErrors === null){
+vErrors = [err177];
+}
+else {
+vErrors.push(err177);
+}
+errors++;
+}
+if((typeof data68 == "number") && (isFinite(data68))){
+if(data68 < 1 || isNaN(data68)){
+const err178 = {instancePath:instancePath+"/MaxSessionsPerInstance",schemaPath:"#/properties/MaxSessionsPerInstance/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1",schema:1,parentSchema:schema53.properties.MaxSessionsPerInstance,data:data68};
+if(vErrors === null){
+vErrors = [err178];
+}
+else {
+vErrors.push(err178);
+}
+errors++;
+}
+}
+}
+if(data.RootVolumeConfig !== undefined){
+let data69 = data.RootVolumeConfig;
+const _errs215 = errors;
+let valid83 = false;
+const _errs216 = errors;
+if(data69 && typeof data69 == "object" && !Array.isArray(data69)){
+for(const key7 in data69){
+if(!(key7 === "VolumeSizeInGb")){
+const err179 = {instancePath:instancePath+"/RootVolumeConfig",schemaPath:"#/$defs/VolumeConfig/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key7},message:"must NOT have additional properties",schema:false,parentSchema:schema62,data:data69};
+if(vErrors === null){
+vErrors = [err179];
+}
+else {
+vErrors.push(err179);
+}
+errors++;
+}
+}
+if(data69.VolumeSizeInGb !== undefined){
+let data70 = data69.VolumeSizeInGb;
+if(!(((typeof data70 == "number") && (!(data70 % 1) && !isNaN(data70))) && (isFinite(data70)))){
+const err180 = {instancePath:instancePath+"/RootVolumeConfig/VolumeSizeInGb",schemaPath:"#/$defs/VolumeConfig/properties/VolumeSizeInGb/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema62.properties.VolumeSizeInGb.type,parentSchema:schema62.properties.VolumeSizeInGb,data:data70};
+if(vErrors === null){
+vErrors = [err180];
+}
+else {
+vErrors.push(err180);
+}
+errors++;
+}
+if((typeof data70 == "number") && (isFinite(data70))){
+if(data70 > 500 || isNaN(data70)){
+const err181 = {instancePath:instancePath+"/RootVolumeConfig/VolumeSizeInGb",schemaPath:"#/$defs/VolumeConfig/properties/VolumeSizeInGb/maximum",keyword:"maximum",params:{comparison: "<=", limit: 500},message:"must be <= 500",schema:500,parentSchema:schema62.properties.VolumeSizeInGb,data:data70};
+if(vErrors === null){
+vErrors = [err181];
+}
+else {
+vErrors.push(err181);
+}
+errors++;
+}
+if(data70 < 200 || isNaN(data70)){
+const err182 = {instancePath:instancePath+"/RootVolumeConfig/VolumeSizeInGb",schemaPath:"#/$defs/VolumeConfig/properties/VolumeSizeInGb/minimum",keyword:"minimum",params:{comparison: ">=", limit: 200},message:"must be >= 200",schema:200,parentSchema:schema62.properties.VolumeSizeInGb,data:data70};
+if(vErrors === null){
+vErrors = [err182];
+}
+else {
+vErrors.push(err182);
+}
+errors++;
+}
+}
+}
+}
+else {
+const err183 = {instancePath:instancePath+"/RootVolumeConfig",schemaPath:"#/$defs/VolumeConfig/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema62.type,parentSchema:schema62,data:data69};
+if(vErrors === null){
+vErrors = [err183];
+}
+else {
+vErrors.push(err183);
+}
+errors++;
+}
+var _valid24 = _errs216 === errors;
+valid83 = valid83 || _valid24;
+const _errs222 = errors;
+if(data69 !== null){
+const err184 = {instancePath:instancePath+"/RootVolumeConfig",schemaPath:"#/properties/RootVolumeConfig/anyOf/1/type",keyword:"type",params:{type: "null"},message:"must be null",schema:schema53.properties.RootVolumeConfig.anyOf[1].type,parentSchema:schema53.properties.RootVolumeConfig.anyOf[1],data:data69};
+if(vErrors === null){
+vErrors = [err184];
+}
+else {
+vErrors.push(err184);
+}
+errors++;
+}
+var _valid24 = _errs222 === errors;
+valid83 = valid83 || _valid24;
+if(!valid83){
+const err185 = {instancePath:instancePath+"/RootVolumeConfig",schemaPath:"#/properties/RootVolumeConfig/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf",schema:schema53.properties.RootVolumeConfig.anyOf,parentSchema:schema53.properties.RootVolumeConfig,data:data69};
+if(vErrors === null){
+vErrors = [err185];
+}
+else {
+vErrors.push(err185);
+}
+errors++;
+}
+else {
+errors = _errs215;
+if(vErrors !== null){
+if(_errs215){
+vErrors.length = _errs215;
+}
+else {
+vErrors = null;
+}
+}
+}
+}
+if(data.DisableIMDSV1 !== undefined){
+let data71 = data.DisableIMDSV1;
+if(typeof data71 !== "boolean"){
+const err186 = {instancePath:instancePath+"/DisableIMDSV1",schemaPath:"#/properties/DisableIMDSV1/type",keyword:"type",params:{type: "boolean"},message:"must be boolean",schema:schema53.properties.DisableIMDSV1.type,parentSchema:schema53.properties.DisableIMDSV1,data:data71};
+if(vErrors === null){
+vErrors = [err186];
+}
+else {
+vErrors.push(err186);
+}
+errors++;
+}
+}
+if(data.LatestImage !== undefined){
+let data72 = data.LatestImage;
+if(data72 && typeof data72 == "object" && !Array.isArray(data72)){
+if(data72.NamePrefix === undefined){
+const err187 = {instancePath:instancePath+"/LatestImage",schemaPath:"#/$defs/LatestImage/required",keyword:"required",params:{missingProperty: "NamePrefix"},message:"must have required property '"+"NamePrefix"+"'",schema:schema63.required,parentSchema:schema63,data:data72};
+if(vErrors === null){
+vErrors = [err187];
+}
+else {
+vErrors.push(err187);
+}
+errors++;
+}
+for(const key8 in data72){
+if(!(key8 === "NamePrefix")){
+const err188 = {instancePath:instancePath+"/LatestImage",schemaPath:"#/$defs/LatestImage/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key8},message:"must NOT have additional properties",schema:false,parentSchema:schema63,data:data72};
+if(vErrors === null){
+vErrors = [err188];
+}
+else {
+vErrors.push(err188);
+}
+errors++;
+}
+}
+if(data72.NamePrefix !== undefined){
+let data73 = data72.NamePrefix;
+if(typeof data73 === "string"){
+if(func1(data73) < 1){
+const err189 = {instancePath:instancePath+"/LatestImage/NamePrefix",schemaPath:"#/$defs/LatestImage/properties/NamePrefix/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters",schema:1,parentSchema:schema63.properties.NamePrefix,data:data73};
+if(vErrors === null){
+vErrors = [err189];
+}
+else {
+vErrors.push(err189);
+}
+errors++;
+}
+if(!pattern6.test(data73)){
+const err190 = {instancePath:instancePath+"/LatestImage/NamePrefix",schemaPath:"#/$defs/LatestImage/properties/NamePrefix/pattern",keyword:"pattern",params:{pattern: "^[a-zA-Z0-9][a-zA-Z0-9_.-]{0,100}$"},message:"must match pattern \""+"^[a-zA-Z0-9][a-zA-Z0-9_.-]{0,100}$"+"\"",schema:"^[a-zA-Z0-9][a-zA-Z0-9_.-]{0,100}$",parentSchema:schema63.properties.NamePrefix,data:data73};
+if(vErrors === null){
+vErrors = [err190];
+}
+else {
+vErrors.push(err190);
+}
+errors++;
+}
+}
+else {
+const err191 = {instancePath:instancePath+"/LatestImage/NamePrefix",schemaPath:"#/$defs/LatestImage/properties/NamePrefix/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema63.properties.NamePrefix.type,parentSchema:schema63.properties.NamePrefix,data:data73};
+if(vErrors === null){
+vErrors = [err191];
+}
+else {
+vErrors.push(err191);
+}
+errors++;
+}
+}
+}
+else {
+const err192 = {instancePath:instancePath+"/LatestImage",schemaPath:"#/$defs/LatestImage/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema63.type,parentSchema:schema63,data:data72};
+if(vErrors === null){
+vErrors = [err192];
+}
+else {
+vErrors.push(err192);
+}
+errors++;
+}
+}
+if(data.State !== undefined){
+let data74 = data.State;
+if(typeof data74 !== "string"){
+const err193 = {instancePath:instancePath+"/State",schemaPath:"#/properties/State/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema53.properties.State.type,parentSchema:schema53.properties.State,data:data74};
+if(vErrors === null){
+vErrors = [err193];
+}
+else {
+vErrors.push(err193);
+}
+errors++;
+}
+if(!((data74 === "RUNNING") || (data74 === "STOPPED"))){
+const err194 = {instancePath:instancePath+"/State",schemaPath:"#/properties/State/enum",keyword:"enum",params:{allowedValues: schema53.properties.State.enum},message:"must be equal to one of the allowed values",schema:schema53.properties.State.enum,parentSchema:schema53.properties.State,data:data74};
+if(vErrors === null){
+vErrors = [err194];
+}
+else {
+vErrors.push(err194);
+}
+errors++;
+}
+}
+if(data.IgnoreChanges !== undefined){
+let data75 = data.IgnoreChanges;
+if(Array.isArray(data75)){
+const len3 = data75.length;
+for(let i3=0; i3<len3; i3++){
+let data76 = data75[i3];
+if(typeof data76 !== "string"){
+const err195 = {instancePath:instancePath+"/IgnoreChanges/" + i3,schemaPath:"#/properties/IgnoreChanges/items/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema53.properties.IgnoreChanges.items.type,parentSchema:schema53.properties.IgnoreChanges.items,data:data76};
+if(vErrors === null){
+vErrors = [err195];
+}
+else {
+vErrors.push(err195);
+}
+errors++;
+}
+if(!(((((((((((((((((((((((((data76 === "ImageName") || (data76 === "ImageArn")) || (data76 === "InstanceType")) || (data76 === "FleetType")) || (data76 === "ComputeCapacity")) || (data76 === "VpcConfig")) || (data76 === "MaxUserDurationInSeconds")) || (data76 === "DisconnectTimeoutInSeconds")) || (data76 === "Description")) || (data76 === "DisplayName")) || (data76 === "EnableDefaultInternetAccess")) || (data76 === "DomainJoinInfo")) || (data76 === "Tags")) || (data76 === "IdleDisconnectTimeoutInSeconds")) || (data76 === "IamRoleArn")) || (data76 === "StreamView")) || (data76 === "Platform")) || (data76 === "MaxConcurrentSessions")) || (data76 === "UsbDeviceFilterStrings")) || (data76 === "SessionScriptS3Location")) || (data76 === "MaxSessionsPerInstance")) || (data76 === "RootVolumeConfig")) || (data76 === "DisableIMDSV1")) || (data76 === "LatestImage")) || (data76 === "State"))){
+const err196 = {instancePath:instancePath+"/IgnoreChanges/" + i3,schemaPath:"#/properties/IgnoreChanges/items/enum",keyword:"enum",params:{allowedValues: schema53.properties.IgnoreChanges.items.enum},message:"must be equal to one of the allowed values",schema:schema53.properties.IgnoreChanges.items.enum,parentSchema:schema53.properties.IgnoreChanges.items,data:data76};
+if(vErrors === null){
+vErrors = [err196];
+}
+else {
+vErrors.push(err196);
+}
+errors++;
+}
+}
+}
+else {
+const err197 = {instancePath:instancePath+"/IgnoreChanges",schemaPath:"#/properties/IgnoreChanges/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema53.properties.IgnoreChanges.type,parentSchema:schema53.properties.IgnoreChanges,data:data75};
+if(vErrors === null){
+vErrors = [err197];
+}
+else {
+vErrors.push(err197);
+}
+errors++;
+}
+}
+}
+else {
+const err198 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema53.type,parentSchema:schema53,data};
+if(vErrors === null){
+vErrors = [err198];
+}
+else {
+vErrors.push(err198);
+}
+errors++;
+}
+validate37.errors = vErrors;
+return errors === 0;
+}
+validate37.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
+
+const schema64 = {"title":"AppStream 2.0 image","description":"An existing image whose sharing and tags streamform manages.","type":"object","properties":{"Name":{"description":"Name of the image; it must exist in the account.","type":"string","pattern":"^[a-zA-Z0-9][a-zA-Z0-9_.-]{0,100}$"},"SharedWith":{"description":"The AWS accounts the image is shared with, one entry per account. Accounts not listed lose access. null or [] stops sharing the image with any account.","type":["array","null"],"items":{"$ref":"#/$defs/SharedImagePermission"}},"MaxBaseImageAgeDays":{"description":"Warn when the AWS base image this image was built from was released more than this many days ago.","type":"integer","minimum":1},"Tags":{"description":"Tags on the image. null or {} removes every tag but streamform's own.","anyOf":[{"$ref":"#/$defs/Tags"},{"type":"null"}]}},"required":["Name"],"additionalProperties":false};
+const schema65 = {"title":"Image sharing","description":"What one AWS account may do with the image.","type":"object","properties":{"AccountId":{"description":"The 12-digit ID of the AWS account. Quote it, so YAML keeps it a string.","type":"string","pattern":"^\\d+$"},"AllowFleet":{"description":"Whether the account may launch fleets from the image.","type":"boolean"},"AllowImageBuilder":{"description":"Whether the account may launch image builders from the image.","type":"boolean"}},"required":["AccountId","AllowFleet","AllowImageBuilder"],"additionalProperties":false};
+const pattern23 = new RegExp("^\\d+$", "u");
+
+function validate39(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+let vErrors = null;
+let errors = 0;
+const evaluated0 = validate39.evaluated;
+if(evaluated0.dynamicProps){
+evaluated0.props = undefined;
+}
+if(evaluated0.dynamicItems){
+evaluated0.items = undefined;
+}
+if(data && typeof data == "object" && !Array.isArray(data)){
+if(data.Name === undefined){
+const err0 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "Name"},message:"must have required property '"+"Name"+"'",schema:schema64.required,parentSchema:schema64,data};
 if(vErrors === null){
 vErrors = [err0];
 }
@@ -2522,7 +5689,7 @@ errors++;
 }
 for(const key0 in data){
 if(!((((key0 === "Name") || (key0 === "SharedWith")) || (key0 === "MaxBaseImageAgeDays")) || (key0 === "Tags"))){
-const err1 = {instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties",schema:false,parentSchema:schema53,data};
+const err1 = {instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties",schema:false,parentSchema:schema64,data};
 if(vErrors === null){
 vErrors = [err1];
 }
@@ -2536,7 +5703,7 @@ if(data.Name !== undefined){
 let data0 = data.Name;
 if(typeof data0 === "string"){
 if(!pattern6.test(data0)){
-const err2 = {instancePath:instancePath+"/Name",schemaPath:"#/properties/Name/pattern",keyword:"pattern",params:{pattern: "^[a-zA-Z0-9][a-zA-Z0-9_.-]{0,100}$"},message:"must match pattern \""+"^[a-zA-Z0-9][a-zA-Z0-9_.-]{0,100}$"+"\"",schema:"^[a-zA-Z0-9][a-zA-Z0-9_.-]{0,100}$",parentSchema:schema53.properties.Name,data:data0};
+const err2 = {instancePath:instancePath+"/Name",schemaPath:"#/properties/Name/pattern",keyword:"pattern",params:{pattern: "^[a-zA-Z0-9][a-zA-Z0-9_.-]{0,100}$"},message:"must match pattern \""+"^[a-zA-Z0-9][a-zA-Z0-9_.-]{0,100}$"+"\"",schema:"^[a-zA-Z0-9][a-zA-Z0-9_.-]{0,100}$",parentSchema:schema64.properties.Name,data:data0};
 if(vErrors === null){
 vErrors = [err2];
 }
@@ -2547,7 +5714,7 @@ errors++;
 }
 }
 else {
-const err3 = {instancePath:instancePath+"/Name",schemaPath:"#/properties/Name/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema53.properties.Name.type,parentSchema:schema53.properties.Name,data:data0};
+const err3 = {instancePath:instancePath+"/Name",schemaPath:"#/properties/Name/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema64.properties.Name.type,parentSchema:schema64.properties.Name,data:data0};
 if(vErrors === null){
 vErrors = [err3];
 }
@@ -2560,7 +5727,7 @@ errors++;
 if(data.SharedWith !== undefined){
 let data1 = data.SharedWith;
 if((!(Array.isArray(data1))) && (data1 !== null)){
-const err4 = {instancePath:instancePath+"/SharedWith",schemaPath:"#/properties/SharedWith/type",keyword:"type",params:{type: schema53.properties.SharedWith.type},message:"must be array,null",schema:schema53.properties.SharedWith.type,parentSchema:schema53.properties.SharedWith,data:data1};
+const err4 = {instancePath:instancePath+"/SharedWith",schemaPath:"#/properties/SharedWith/type",keyword:"type",params:{type: schema64.properties.SharedWith.type},message:"must be array,null",schema:schema64.properties.SharedWith.type,parentSchema:schema64.properties.SharedWith,data:data1};
 if(vErrors === null){
 vErrors = [err4];
 }
@@ -2575,7 +5742,7 @@ for(let i0=0; i0<len0; i0++){
 let data2 = data1[i0];
 if(data2 && typeof data2 == "object" && !Array.isArray(data2)){
 if(data2.AccountId === undefined){
-const err5 = {instancePath:instancePath+"/SharedWith/" + i0,schemaPath:"#/$defs/SharedImagePermission/required",keyword:"required",params:{missingProperty: "AccountId"},message:"must have required property '"+"AccountId"+"'",schema:schema54.required,parentSchema:schema54,data:data2};
+const err5 = {instancePath:instancePath+"/SharedWith/" + i0,schemaPath:"#/$defs/SharedImagePermission/required",keyword:"required",params:{missingProperty: "AccountId"},message:"must have required property '"+"AccountId"+"'",schema:schema65.required,parentSchema:schema65,data:data2};
 if(vErrors === null){
 vErrors = [err5];
 }
@@ -2585,7 +5752,7 @@ vErrors.push(err5);
 errors++;
 }
 if(data2.AllowFleet === undefined){
-const err6 = {instancePath:instancePath+"/SharedWith/" + i0,schemaPath:"#/$defs/SharedImagePermission/required",keyword:"required",params:{missingProperty: "AllowFleet"},message:"must have required property '"+"AllowFleet"+"'",schema:schema54.required,parentSchema:schema54,data:data2};
+const err6 = {instancePath:instancePath+"/SharedWith/" + i0,schemaPath:"#/$defs/SharedImagePermission/required",keyword:"required",params:{missingProperty: "AllowFleet"},message:"must have required property '"+"AllowFleet"+"'",schema:schema65.required,parentSchema:schema65,data:data2};
 if(vErrors === null){
 vErrors = [err6];
 }
@@ -2595,7 +5762,7 @@ vErrors.push(err6);
 errors++;
 }
 if(data2.AllowImageBuilder === undefined){
-const err7 = {instancePath:instancePath+"/SharedWith/" + i0,schemaPath:"#/$defs/SharedImagePermission/required",keyword:"required",params:{missingProperty: "AllowImageBuilder"},message:"must have required property '"+"AllowImageBuilder"+"'",schema:schema54.required,parentSchema:schema54,data:data2};
+const err7 = {instancePath:instancePath+"/SharedWith/" + i0,schemaPath:"#/$defs/SharedImagePermission/required",keyword:"required",params:{missingProperty: "AllowImageBuilder"},message:"must have required property '"+"AllowImageBuilder"+"'",schema:schema65.required,parentSchema:schema65,data:data2};
 if(vErrors === null){
 vErrors = [err7];
 }
@@ -2606,7 +5773,7 @@ errors++;
 }
 for(const key1 in data2){
 if(!(((key1 === "AccountId") || (key1 === "AllowFleet")) || (key1 === "AllowImageBuilder"))){
-const err8 = {instancePath:instancePath+"/SharedWith/" + i0,schemaPath:"#/$defs/SharedImagePermission/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key1},message:"must NOT have additional properties",schema:false,parentSchema:schema54,data:data2};
+const err8 = {instancePath:instancePath+"/SharedWith/" + i0,schemaPath:"#/$defs/SharedImagePermission/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key1},message:"must NOT have additional properties",schema:false,parentSchema:schema65,data:data2};
 if(vErrors === null){
 vErrors = [err8];
 }
@@ -2619,8 +5786,8 @@ errors++;
 if(data2.AccountId !== undefined){
 let data3 = data2.AccountId;
 if(typeof data3 === "string"){
-if(!pattern14.test(data3)){
-const err9 = {instancePath:instancePath+"/SharedWith/" + i0+"/AccountId",schemaPath:"#/$defs/SharedImagePermission/properties/AccountId/pattern",keyword:"pattern",params:{pattern: "^\\d+$"},message:"must match pattern \""+"^\\d+$"+"\"",schema:"^\\d+$",parentSchema:schema54.properties.AccountId,data:data3};
+if(!pattern23.test(data3)){
+const err9 = {instancePath:instancePath+"/SharedWith/" + i0+"/AccountId",schemaPath:"#/$defs/SharedImagePermission/properties/AccountId/pattern",keyword:"pattern",params:{pattern: "^\\d+$"},message:"must match pattern \""+"^\\d+$"+"\"",schema:"^\\d+$",parentSchema:schema65.properties.AccountId,data:data3};
 if(vErrors === null){
 vErrors = [err9];
 }
@@ -2631,7 +5798,7 @@ errors++;
 }
 }
 else {
-const err10 = {instancePath:instancePath+"/SharedWith/" + i0+"/AccountId",schemaPath:"#/$defs/SharedImagePermission/properties/AccountId/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema54.properties.AccountId.type,parentSchema:schema54.properties.AccountId,data:data3};
+const err10 = {instancePath:instancePath+"/SharedWith/" + i0+"/AccountId",schemaPath:"#/$defs/SharedImagePermission/properties/AccountId/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema65.properties.AccountId.type,parentSchema:schema65.properties.AccountId,data:data3};
 if(vErrors === null){
 vErrors = [err10];
 }
@@ -2644,7 +5811,7 @@ errors++;
 if(data2.AllowFleet !== undefined){
 let data4 = data2.AllowFleet;
 if(typeof data4 !== "boolean"){
-const err11 = {instancePath:instancePath+"/SharedWith/" + i0+"/AllowFleet",schemaPath:"#/$defs/SharedImagePermission/properties/AllowFleet/type",keyword:"type",params:{type: "boolean"},message:"must be boolean",schema:schema54.properties.AllowFleet.type,parentSchema:schema54.properties.AllowFleet,data:data4};
+const err11 = {instancePath:instancePath+"/SharedWith/" + i0+"/AllowFleet",schemaPath:"#/$defs/SharedImagePermission/properties/AllowFleet/type",keyword:"type",params:{type: "boolean"},message:"must be boolean",schema:schema65.properties.AllowFleet.type,parentSchema:schema65.properties.AllowFleet,data:data4};
 if(vErrors === null){
 vErrors = [err11];
 }
@@ -2657,7 +5824,7 @@ errors++;
 if(data2.AllowImageBuilder !== undefined){
 let data5 = data2.AllowImageBuilder;
 if(typeof data5 !== "boolean"){
-const err12 = {instancePath:instancePath+"/SharedWith/" + i0+"/AllowImageBuilder",schemaPath:"#/$defs/SharedImagePermission/properties/AllowImageBuilder/type",keyword:"type",params:{type: "boolean"},message:"must be boolean",schema:schema54.properties.AllowImageBuilder.type,parentSchema:schema54.properties.AllowImageBuilder,data:data5};
+const err12 = {instancePath:instancePath+"/SharedWith/" + i0+"/AllowImageBuilder",schemaPath:"#/$defs/SharedImagePermission/properties/AllowImageBuilder/type",keyword:"type",params:{type: "boolean"},message:"must be boolean",schema:schema65.properties.AllowImageBuilder.type,parentSchema:schema65.properties.AllowImageBuilder,data:data5};
 if(vErrors === null){
 vErrors = [err12];
 }
@@ -2669,7 +5836,7 @@ errors++;
 }
 }
 else {
-const err13 = {instancePath:instancePath+"/SharedWith/" + i0,schemaPath:"#/$defs/SharedImagePermission/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema54.type,parentSchema:schema54,data:data2};
+const err13 = {instancePath:instancePath+"/SharedWith/" + i0,schemaPath:"#/$defs/SharedImagePermission/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema65.type,parentSchema:schema65,data:data2};
 if(vErrors === null){
 vErrors = [err13];
 }
@@ -2684,7 +5851,7 @@ errors++;
 if(data.MaxBaseImageAgeDays !== undefined){
 let data6 = data.MaxBaseImageAgeDays;
 if(!(((typeof data6 == "number") && (!(data6 % 1) && !isNaN(data6))) && (isFinite(data6)))){
-const err14 = {instancePath:instancePath+"/MaxBaseImageAgeDays",schemaPath:"#/properties/MaxBaseImageAgeDays/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema53.properties.MaxBaseImageAgeDays.type,parentSchema:schema53.properties.MaxBaseImageAgeDays,data:data6};
+const err14 = {instancePath:instancePath+"/MaxBaseImageAgeDays",schemaPath:"#/properties/MaxBaseImageAgeDays/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema64.properties.MaxBaseImageAgeDays.type,parentSchema:schema64.properties.MaxBaseImageAgeDays,data:data6};
 if(vErrors === null){
 vErrors = [err14];
 }
@@ -2695,7 +5862,7 @@ errors++;
 }
 if((typeof data6 == "number") && (isFinite(data6))){
 if(data6 < 1 || isNaN(data6)){
-const err15 = {instancePath:instancePath+"/MaxBaseImageAgeDays",schemaPath:"#/properties/MaxBaseImageAgeDays/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1",schema:1,parentSchema:schema53.properties.MaxBaseImageAgeDays,data:data6};
+const err15 = {instancePath:instancePath+"/MaxBaseImageAgeDays",schemaPath:"#/properties/MaxBaseImageAgeDays/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1",schema:1,parentSchema:schema64.properties.MaxBaseImageAgeDays,data:data6};
 if(vErrors === null){
 vErrors = [err15];
 }
@@ -2828,7 +5995,7 @@ var _valid0 = _errs20 === errors;
 valid5 = valid5 || _valid0;
 const _errs28 = errors;
 if(data7 !== null){
-const err26 = {instancePath:instancePath+"/Tags",schemaPath:"#/properties/Tags/anyOf/1/type",keyword:"type",params:{type: "null"},message:"must be null",schema:schema53.properties.Tags.anyOf[1].type,parentSchema:schema53.properties.Tags.anyOf[1],data:data7};
+const err26 = {instancePath:instancePath+"/Tags",schemaPath:"#/properties/Tags/anyOf/1/type",keyword:"type",params:{type: "null"},message:"must be null",schema:schema64.properties.Tags.anyOf[1].type,parentSchema:schema64.properties.Tags.anyOf[1],data:data7};
 if(vErrors === null){
 vErrors = [err26];
 }
@@ -2840,7 +6007,7 @@ errors++;
 var _valid0 = _errs28 === errors;
 valid5 = valid5 || _valid0;
 if(!valid5){
-const err27 = {instancePath:instancePath+"/Tags",schemaPath:"#/properties/Tags/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf",schema:schema53.properties.Tags.anyOf,parentSchema:schema53.properties.Tags,data:data7};
+const err27 = {instancePath:instancePath+"/Tags",schemaPath:"#/properties/Tags/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf",schema:schema64.properties.Tags.anyOf,parentSchema:schema64.properties.Tags,data:data7};
 if(vErrors === null){
 vErrors = [err27];
 }
@@ -2863,7 +6030,7 @@ vErrors = null;
 }
 }
 else {
-const err28 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema53.type,parentSchema:schema53,data};
+const err28 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema64.type,parentSchema:schema64,data};
 if(vErrors === null){
 vErrors = [err28];
 }
@@ -2872,19 +6039,19 @@ vErrors.push(err28);
 }
 errors++;
 }
-validate37.errors = vErrors;
+validate39.errors = vErrors;
 return errors === 0;
 }
-validate37.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
+validate39.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
 
-const schema56 = {"title":"Nimble Studio streaming image","description":"A streaming image made from an EC2 AMI.","type":"object","properties":{"StudioId":{"description":"ID of the studio the image belongs to.","type":"string","minLength":1},"Name":{"description":"Name of the image; unique within its studio, it identifies the image together with StudioId.","type":"string","maxLength":64},"Description":{"description":"Description of the image. null or \"\" clears it (streamform sets it to an empty string, the way the API clears it).","type":["string","null"],"maxLength":256},"Ec2ImageId":{"description":"ID of the AMI the image is made from. Changing it (or StudioId) replaces the image: the new one is created, then the old one deleted.","type":"string","pattern":"^ami-[0-9A-z]+$"},"Tags":{"description":"Tags on the image. null or {} removes every tag but streamform's own.","anyOf":[{"$ref":"#/$defs/StreamingImageTags"},{"type":"null"}]}},"required":["Ec2ImageId","Name","StudioId"],"additionalProperties":false};
-const schema57 = {"title":"Tags","description":"Tags as key: value. Keys that start with streamform: belong to streamform.","type":"object","propertyNames":{"type":"string"},"additionalProperties":{"type":"string"}};
-const pattern17 = new RegExp("^ami-[0-9A-z]+$", "u");
+const schema67 = {"title":"Nimble Studio streaming image","description":"A streaming image made from an EC2 AMI.","type":"object","properties":{"StudioId":{"description":"ID of the studio the image belongs to.","type":"string","minLength":1},"Name":{"description":"Name of the image; unique within its studio, it identifies the image together with StudioId.","type":"string","maxLength":64},"Description":{"description":"Description of the image. null or \"\" clears it (streamform sets it to an empty string, the way the API clears it).","type":["string","null"],"maxLength":256},"Ec2ImageId":{"description":"ID of the AMI the image is made from. Changing it (or StudioId) replaces the image: the new one is created, then the old one deleted.","type":"string","pattern":"^ami-[0-9A-z]+$"},"Tags":{"description":"Tags on the image. null or {} removes every tag but streamform's own.","anyOf":[{"$ref":"#/$defs/StreamingImageTags"},{"type":"null"}]}},"required":["Ec2ImageId","Name","StudioId"],"additionalProperties":false};
+const schema68 = {"title":"Tags","description":"Tags as key: value. Keys that start with streamform: belong to streamform.","type":"object","propertyNames":{"type":"string"},"additionalProperties":{"type":"string"}};
+const pattern26 = new RegExp("^ami-[0-9A-z]+$", "u");
 
-function validate39(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+function validate41(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
 let vErrors = null;
 let errors = 0;
-const evaluated0 = validate39.evaluated;
+const evaluated0 = validate41.evaluated;
 if(evaluated0.dynamicProps){
 evaluated0.props = undefined;
 }
@@ -2893,7 +6060,7 @@ evaluated0.items = undefined;
 }
 if(data && typeof data == "object" && !Array.isArray(data)){
 if(data.Ec2ImageId === undefined){
-const err0 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "Ec2ImageId"},message:"must have required property '"+"Ec2ImageId"+"'",schema:schema56.required,parentSchema:schema56,data};
+const err0 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "Ec2ImageId"},message:"must have required property '"+"Ec2ImageId"+"'",schema:schema67.required,parentSchema:schema67,data};
 if(vErrors === null){
 vErrors = [err0];
 }
@@ -2903,7 +6070,7 @@ vErrors.push(err0);
 errors++;
 }
 if(data.Name === undefined){
-const err1 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "Name"},message:"must have required property '"+"Name"+"'",schema:schema56.required,parentSchema:schema56,data};
+const err1 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "Name"},message:"must have required property '"+"Name"+"'",schema:schema67.required,parentSchema:schema67,data};
 if(vErrors === null){
 vErrors = [err1];
 }
@@ -2913,7 +6080,7 @@ vErrors.push(err1);
 errors++;
 }
 if(data.StudioId === undefined){
-const err2 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "StudioId"},message:"must have required property '"+"StudioId"+"'",schema:schema56.required,parentSchema:schema56,data};
+const err2 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "StudioId"},message:"must have required property '"+"StudioId"+"'",schema:schema67.required,parentSchema:schema67,data};
 if(vErrors === null){
 vErrors = [err2];
 }
@@ -2924,7 +6091,7 @@ errors++;
 }
 for(const key0 in data){
 if(!(((((key0 === "StudioId") || (key0 === "Name")) || (key0 === "Description")) || (key0 === "Ec2ImageId")) || (key0 === "Tags"))){
-const err3 = {instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties",schema:false,parentSchema:schema56,data};
+const err3 = {instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties",schema:false,parentSchema:schema67,data};
 if(vErrors === null){
 vErrors = [err3];
 }
@@ -2938,7 +6105,7 @@ if(data.StudioId !== undefined){
 let data0 = data.StudioId;
 if(typeof data0 === "string"){
 if(func1(data0) < 1){
-const err4 = {instancePath:instancePath+"/StudioId",schemaPath:"#/properties/StudioId/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters",schema:1,parentSchema:schema56.properties.StudioId,data:data0};
+const err4 = {instancePath:instancePath+"/StudioId",schemaPath:"#/properties/StudioId/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters",schema:1,parentSchema:schema67.properties.StudioId,data:data0};
 if(vErrors === null){
 vErrors = [err4];
 }
@@ -2949,7 +6116,7 @@ errors++;
 }
 }
 else {
-const err5 = {instancePath:instancePath+"/StudioId",schemaPath:"#/properties/StudioId/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema56.properties.StudioId.type,parentSchema:schema56.properties.StudioId,data:data0};
+const err5 = {instancePath:instancePath+"/StudioId",schemaPath:"#/properties/StudioId/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema67.properties.StudioId.type,parentSchema:schema67.properties.StudioId,data:data0};
 if(vErrors === null){
 vErrors = [err5];
 }
@@ -2963,7 +6130,7 @@ if(data.Name !== undefined){
 let data1 = data.Name;
 if(typeof data1 === "string"){
 if(func1(data1) > 64){
-const err6 = {instancePath:instancePath+"/Name",schemaPath:"#/properties/Name/maxLength",keyword:"maxLength",params:{limit: 64},message:"must NOT have more than 64 characters",schema:64,parentSchema:schema56.properties.Name,data:data1};
+const err6 = {instancePath:instancePath+"/Name",schemaPath:"#/properties/Name/maxLength",keyword:"maxLength",params:{limit: 64},message:"must NOT have more than 64 characters",schema:64,parentSchema:schema67.properties.Name,data:data1};
 if(vErrors === null){
 vErrors = [err6];
 }
@@ -2974,7 +6141,7 @@ errors++;
 }
 }
 else {
-const err7 = {instancePath:instancePath+"/Name",schemaPath:"#/properties/Name/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema56.properties.Name.type,parentSchema:schema56.properties.Name,data:data1};
+const err7 = {instancePath:instancePath+"/Name",schemaPath:"#/properties/Name/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema67.properties.Name.type,parentSchema:schema67.properties.Name,data:data1};
 if(vErrors === null){
 vErrors = [err7];
 }
@@ -2987,7 +6154,7 @@ errors++;
 if(data.Description !== undefined){
 let data2 = data.Description;
 if((typeof data2 !== "string") && (data2 !== null)){
-const err8 = {instancePath:instancePath+"/Description",schemaPath:"#/properties/Description/type",keyword:"type",params:{type: schema56.properties.Description.type},message:"must be string,null",schema:schema56.properties.Description.type,parentSchema:schema56.properties.Description,data:data2};
+const err8 = {instancePath:instancePath+"/Description",schemaPath:"#/properties/Description/type",keyword:"type",params:{type: schema67.properties.Description.type},message:"must be string,null",schema:schema67.properties.Description.type,parentSchema:schema67.properties.Description,data:data2};
 if(vErrors === null){
 vErrors = [err8];
 }
@@ -2998,7 +6165,7 @@ errors++;
 }
 if(typeof data2 === "string"){
 if(func1(data2) > 256){
-const err9 = {instancePath:instancePath+"/Description",schemaPath:"#/properties/Description/maxLength",keyword:"maxLength",params:{limit: 256},message:"must NOT have more than 256 characters",schema:256,parentSchema:schema56.properties.Description,data:data2};
+const err9 = {instancePath:instancePath+"/Description",schemaPath:"#/properties/Description/maxLength",keyword:"maxLength",params:{limit: 256},message:"must NOT have more than 256 characters",schema:256,parentSchema:schema67.properties.Description,data:data2};
 if(vErrors === null){
 vErrors = [err9];
 }
@@ -3012,8 +6179,8 @@ errors++;
 if(data.Ec2ImageId !== undefined){
 let data3 = data.Ec2ImageId;
 if(typeof data3 === "string"){
-if(!pattern17.test(data3)){
-const err10 = {instancePath:instancePath+"/Ec2ImageId",schemaPath:"#/properties/Ec2ImageId/pattern",keyword:"pattern",params:{pattern: "^ami-[0-9A-z]+$"},message:"must match pattern \""+"^ami-[0-9A-z]+$"+"\"",schema:"^ami-[0-9A-z]+$",parentSchema:schema56.properties.Ec2ImageId,data:data3};
+if(!pattern26.test(data3)){
+const err10 = {instancePath:instancePath+"/Ec2ImageId",schemaPath:"#/properties/Ec2ImageId/pattern",keyword:"pattern",params:{pattern: "^ami-[0-9A-z]+$"},message:"must match pattern \""+"^ami-[0-9A-z]+$"+"\"",schema:"^ami-[0-9A-z]+$",parentSchema:schema67.properties.Ec2ImageId,data:data3};
 if(vErrors === null){
 vErrors = [err10];
 }
@@ -3024,7 +6191,7 @@ errors++;
 }
 }
 else {
-const err11 = {instancePath:instancePath+"/Ec2ImageId",schemaPath:"#/properties/Ec2ImageId/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema56.properties.Ec2ImageId.type,parentSchema:schema56.properties.Ec2ImageId,data:data3};
+const err11 = {instancePath:instancePath+"/Ec2ImageId",schemaPath:"#/properties/Ec2ImageId/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema67.properties.Ec2ImageId.type,parentSchema:schema67.properties.Ec2ImageId,data:data3};
 if(vErrors === null){
 vErrors = [err11];
 }
@@ -3043,7 +6210,7 @@ if(data4 && typeof data4 == "object" && !Array.isArray(data4)){
 for(const key1 in data4){
 const _errs15 = errors;
 if(typeof key1 !== "string"){
-const err12 = {instancePath:instancePath+"/Tags",schemaPath:"#/$defs/StreamingImageTags/propertyNames/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema57.propertyNames.type,parentSchema:schema57.propertyNames,data:key1,propertyName:key1};
+const err12 = {instancePath:instancePath+"/Tags",schemaPath:"#/$defs/StreamingImageTags/propertyNames/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema68.propertyNames.type,parentSchema:schema68.propertyNames,data:key1,propertyName:key1};
 if(vErrors === null){
 vErrors = [err12];
 }
@@ -3054,7 +6221,7 @@ errors++;
 }
 var valid3 = _errs15 === errors;
 if(!valid3){
-const err13 = {instancePath:instancePath+"/Tags",schemaPath:"#/$defs/StreamingImageTags/propertyNames",keyword:"propertyNames",params:{propertyName: key1},message:"property name must be valid",schema:schema57.propertyNames,parentSchema:schema57,data:data4};
+const err13 = {instancePath:instancePath+"/Tags",schemaPath:"#/$defs/StreamingImageTags/propertyNames",keyword:"propertyNames",params:{propertyName: key1},message:"property name must be valid",schema:schema68.propertyNames,parentSchema:schema68,data:data4};
 if(vErrors === null){
 vErrors = [err13];
 }
@@ -3067,7 +6234,7 @@ errors++;
 for(const key2 in data4){
 let data5 = data4[key2];
 if(typeof data5 !== "string"){
-const err14 = {instancePath:instancePath+"/Tags/" + key2.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/$defs/StreamingImageTags/additionalProperties/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema57.additionalProperties.type,parentSchema:schema57.additionalProperties,data:data5};
+const err14 = {instancePath:instancePath+"/Tags/" + key2.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/$defs/StreamingImageTags/additionalProperties/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema68.additionalProperties.type,parentSchema:schema68.additionalProperties,data:data5};
 if(vErrors === null){
 vErrors = [err14];
 }
@@ -3079,7 +6246,7 @@ errors++;
 }
 }
 else {
-const err15 = {instancePath:instancePath+"/Tags",schemaPath:"#/$defs/StreamingImageTags/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema57.type,parentSchema:schema57,data:data4};
+const err15 = {instancePath:instancePath+"/Tags",schemaPath:"#/$defs/StreamingImageTags/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema68.type,parentSchema:schema68,data:data4};
 if(vErrors === null){
 vErrors = [err15];
 }
@@ -3092,7 +6259,7 @@ var _valid0 = _errs12 === errors;
 valid1 = valid1 || _valid0;
 const _errs20 = errors;
 if(data4 !== null){
-const err16 = {instancePath:instancePath+"/Tags",schemaPath:"#/properties/Tags/anyOf/1/type",keyword:"type",params:{type: "null"},message:"must be null",schema:schema56.properties.Tags.anyOf[1].type,parentSchema:schema56.properties.Tags.anyOf[1],data:data4};
+const err16 = {instancePath:instancePath+"/Tags",schemaPath:"#/properties/Tags/anyOf/1/type",keyword:"type",params:{type: "null"},message:"must be null",schema:schema67.properties.Tags.anyOf[1].type,parentSchema:schema67.properties.Tags.anyOf[1],data:data4};
 if(vErrors === null){
 vErrors = [err16];
 }
@@ -3104,7 +6271,7 @@ errors++;
 var _valid0 = _errs20 === errors;
 valid1 = valid1 || _valid0;
 if(!valid1){
-const err17 = {instancePath:instancePath+"/Tags",schemaPath:"#/properties/Tags/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf",schema:schema56.properties.Tags.anyOf,parentSchema:schema56.properties.Tags,data:data4};
+const err17 = {instancePath:instancePath+"/Tags",schemaPath:"#/properties/Tags/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf",schema:schema67.properties.Tags.anyOf,parentSchema:schema67.properties.Tags,data:data4};
 if(vErrors === null){
 vErrors = [err17];
 }
@@ -3127,7 +6294,7 @@ vErrors = null;
 }
 }
 else {
-const err18 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema56.type,parentSchema:schema56,data};
+const err18 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema67.type,parentSchema:schema67,data};
 if(vErrors === null){
 vErrors = [err18];
 }
@@ -3136,10 +6303,10 @@ vErrors.push(err18);
 }
 errors++;
 }
-validate39.errors = vErrors;
+validate41.errors = vErrors;
 return errors === 0;
 }
-validate39.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
+validate41.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
 
 
 function validate20(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
@@ -3175,7 +6342,7 @@ vErrors.push(err1);
 errors++;
 }
 for(const key0 in data){
-if(!(((((((key0 === "version") || (key0 === "project")) || (key0 === "region")) || (key0 === "prune")) || (key0 === "stacks")) || (key0 === "images")) || (key0 === "streamingImages"))){
+if(!((((((((key0 === "version") || (key0 === "project")) || (key0 === "region")) || (key0 === "prune")) || (key0 === "stacks")) || (key0 === "fleets")) || (key0 === "images")) || (key0 === "streamingImages"))){
 const err2 = {instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties",schema:false,parentSchema:schema31,data};
 if(vErrors === null){
 vErrors = [err2];
@@ -3304,19 +6471,19 @@ vErrors.push(err11);
 errors++;
 }
 }
-if(data.images !== undefined){
-let data6 = data.images;
+if(data.fleets !== undefined){
+let data6 = data.fleets;
 if(Array.isArray(data6)){
 const len1 = data6.length;
 for(let i1=0; i1<len1; i1++){
-if(!(validate37(data6[i1], {instancePath:instancePath+"/images/" + i1,parentData:data6,parentDataProperty:i1,rootData,dynamicAnchors}))){
+if(!(validate37(data6[i1], {instancePath:instancePath+"/fleets/" + i1,parentData:data6,parentDataProperty:i1,rootData,dynamicAnchors}))){
 vErrors = vErrors === null ? validate37.errors : vErrors.concat(validate37.errors);
 errors = vErrors.length;
 }
 }
 }
 else {
-const err12 = {instancePath:instancePath+"/images",schemaPath:"#/properties/images/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema31.properties.images.type,parentSchema:schema31.properties.images,data:data6};
+const err12 = {instancePath:instancePath+"/fleets",schemaPath:"#/properties/fleets/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema31.properties.fleets.type,parentSchema:schema31.properties.fleets,data:data6};
 if(vErrors === null){
 vErrors = [err12];
 }
@@ -3326,19 +6493,19 @@ vErrors.push(err12);
 errors++;
 }
 }
-if(data.streamingImages !== undefined){
-let data8 = data.streamingImages;
+if(data.images !== undefined){
+let data8 = data.images;
 if(Array.isArray(data8)){
 const len2 = data8.length;
 for(let i2=0; i2<len2; i2++){
-if(!(validate39(data8[i2], {instancePath:instancePath+"/streamingImages/" + i2,parentData:data8,parentDataProperty:i2,rootData,dynamicAnchors}))){
+if(!(validate39(data8[i2], {instancePath:instancePath+"/images/" + i2,parentData:data8,parentDataProperty:i2,rootData,dynamicAnchors}))){
 vErrors = vErrors === null ? validate39.errors : vErrors.concat(validate39.errors);
 errors = vErrors.length;
 }
 }
 }
 else {
-const err13 = {instancePath:instancePath+"/streamingImages",schemaPath:"#/properties/streamingImages/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema31.properties.streamingImages.type,parentSchema:schema31.properties.streamingImages,data:data8};
+const err13 = {instancePath:instancePath+"/images",schemaPath:"#/properties/images/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema31.properties.images.type,parentSchema:schema31.properties.images,data:data8};
 if(vErrors === null){
 vErrors = [err13];
 }
@@ -3348,14 +6515,36 @@ vErrors.push(err13);
 errors++;
 }
 }
+if(data.streamingImages !== undefined){
+let data10 = data.streamingImages;
+if(Array.isArray(data10)){
+const len3 = data10.length;
+for(let i3=0; i3<len3; i3++){
+if(!(validate41(data10[i3], {instancePath:instancePath+"/streamingImages/" + i3,parentData:data10,parentDataProperty:i3,rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate41.errors : vErrors.concat(validate41.errors);
+errors = vErrors.length;
+}
+}
 }
 else {
-const err14 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema31.type,parentSchema:schema31,data};
+const err14 = {instancePath:instancePath+"/streamingImages",schemaPath:"#/properties/streamingImages/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema31.properties.streamingImages.type,parentSchema:schema31.properties.streamingImages,data:data10};
 if(vErrors === null){
 vErrors = [err14];
 }
 else {
 vErrors.push(err14);
+}
+errors++;
+}
+}
+}
+else {
+const err15 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema31.type,parentSchema:schema31,data};
+if(vErrors === null){
+vErrors = [err15];
+}
+else {
+vErrors.push(err15);
 }
 errors++;
 }

@@ -88,6 +88,7 @@ export async function describeLive(config: Config, clients: AwsClients, options:
 
 /** A kind is read when the config declares it, or when prune may delete what it owns. */
 function needed(kind: KindDefinition, config: Config, prune: boolean): boolean {
+  if (kind.describe.needed) return kind.describe.needed(config, prune);
   const declared = (config as unknown as Record<string, unknown[] | undefined>)[kind.list]?.length ?? 0;
   // Stacks are always listed: ownership and prune decisions need the account's stacks.
   return declared > 0 || prune || kind.describe.tags?.listing === 'account';

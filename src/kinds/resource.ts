@@ -1,8 +1,11 @@
 /** What the per-kind planners share: the shape of one resource's plan, ownership, tag calls. */
-import type { TagDelta } from '../diff/collections.js';
+import { mapPool } from '../aws/paging.js';
+import { setDiff, type TagDelta } from '../diff/collections.js';
 export type { DiffSpec } from '../shared/plan.js';
-import { clean, userTags } from '../normalize/values.js';
-import type { AttributeTable, Selection } from './types.js';
+import { clean, sameValue, userTags } from '../normalize/values.js';
+import type { Config } from '../config/types.js';
+import type { LiveState } from '../shared/live.js';
+import type { AttributeTable, KindDescribe, KindPlanInput, Selection, Tagged } from './types.js';
 import { digest } from '../shared/digest.js';
 import { isToolTag, MAX_TAGS, ownerOf, type AppliedRecord } from '../shared/ownership.js';
 import type { Action, Diagnostic, DiffSpec, PlannedCall, ReasonCode, ResourceChange, ResourceKind, Service, SourceLocation } from '../shared/plan.js';
@@ -14,6 +17,11 @@ export interface ResourcePlan {
   change: ResourceChange;
   calls: CallSpec[];
   diagnostics: Diagnostic[];
+  /**
+   * The attribute table the planner looks this resource's impacts up in, where it is not the
+   * kind's own: a kind whose rules depend on the resource (a fleet's type and state) chooses it.
+   */
+  attributes?: AttributeTable;
 }
 
 export interface PlanContext {
@@ -45,7 +53,7 @@ export function declarationDigest(declared: ReadonlySet<string>, values: Record<
 }
 
 type ChangeFields = Pick<ResourceChange, 'action'> &
-  Partial<Pick<ResourceChange, 'drift' | 'adopt' | 'reason' | 'reasonCode' | 'dependsOn'>> & { diffs?: DiffSpec[] };
+  Partial<Pick<ResourceChange, 'drift' | 'adopt' | 'reason' | 'reasonCode' | 'dependsOn' | 'interruption'>> & { diffs?: DiffSpec[] };
 
 /** The reason code an action has when nothing more specific is said. */
 const DEFAULT_REASON: Record<Action, ReasonCode> = { create: 'create', update: 'update', replace: 'replace_because_immutable', delete: 'prune', 'no-op': 'no_change' };
@@ -60,6 +68,7 @@ export function change(subject: Subject, fields: ChangeFields): ResourceChange {
     ...(fields.reason ? { reason: fields.reason } : {}),
     reasonCode: fields.reasonCode ?? (fields.drift ? 'drift' : DEFAULT_REASON[fields.action]),
     dependsOn: fields.dependsOn ?? [],
+    ...(fields.interruption ? { interruption: fields.interruption } : {}),
     // The planner sets each impact from the kind's attribute table.
     diffs: (fields.diffs ?? []).map((diff) => ({ impact: 'update', ...diff })),
     ...(subject.source ? { source: subject.source } : {}),
@@ -121,7 +130,7 @@ export function tagLimitProblem(keys: string[], tool: Record<string, string>): s
 export function inPlace(
   subject: Subject,
   facts: { calls: CallSpec[]; diffs: DiffSpec[]; owned: boolean; previous?: AppliedRecord; record: AppliedRecord; diagnostics: Diagnostic[]; dependsOn?: string[] },
-  override: Partial<Pick<ResourceChange, 'action' | 'reason' | 'reasonCode'>> = {},
+  override: Partial<Pick<ResourceChange, 'action' | 'reason' | 'reasonCode' | 'interruption'>> = {},
 ): ResourcePlan {
   const { calls, diffs, owned, previous, record, diagnostics, dependsOn } = facts;
   const drift = previous?.d === record.d && diffs.length > 0;
@@ -137,6 +146,7 @@ export function inPlace(
       reason: override.reason ?? recordOnly,
       ...(reasonCode ? { reasonCode } : {}),
       ...(dependsOn ? { dependsOn } : {}),
+      ...(override.interruption ? { interruption: override.interruption } : {}),
     }),
     calls,
     diagnostics,
@@ -168,4 +178,125 @@ export function declaredValue<T>(value: T | undefined, normalize: (value: T) => 
 /** The first diff whose attribute cannot change in place, by the kind's attribute table. */
 export function replacing(table: AttributeTable, diffs: readonly { path: string }[]): { path: string } | undefined {
   return diffs.find((diff) => table[diff.path.split('.')[0]]?.impact === 'replace');
+}
+
+/**
+ * IgnoreChanges: the attributes a declaration names there are sent when the resource is created
+ * and never compared afterwards, as if they were neither declared nor recorded by the last apply
+ * (so they are never cleared either). Returns what is compared, and the record as it counts.
+ */
+export function ignoring(ignored: readonly string[] | null | undefined, declared: ReadonlySet<string>, previous: AppliedRecord | undefined) {
+  const names = new Set(ignored ?? []);
+  const compared = new Set([...declared].filter((key) => !names.has(key)));
+  if (!names.size || !previous) return { compared, previous };
+  return { compared, previous: { ...previous, a: previous.a?.filter((name) => !names.has(name)), t: names.has('Tags') ? [] : previous.t } };
+}
+
+/** One kind's attribute changes: what to set (with the values that mean "none" for clears by value) and what to clear. */
+export interface AttributeDelta<A extends string> {
+  diffs: DiffSpec[];
+  set: Partial<Record<A, unknown>>;
+  /** Attributes to clear through the kind's AttributesToDelete. */
+  clear: A[];
+}
+
+/**
+ * Three-way comparison of a resource's attributes: a declared value is managed; a declared "no
+ * value" is cleared; an undeclared attribute is left alone unless the last apply managed it, in
+ * which case it is cleared (set to its normal value of "absent", or deleted), or let go where the
+ * table says it cannot be cleared. Set-like attributes diff as sets.
+ */
+export function attributeDelta<A extends string>(facts: {
+  names: readonly A[];
+  table: AttributeTable;
+  want: Partial<Record<A, unknown>>;
+  have: Partial<Record<A, unknown>>;
+  declared: ReadonlySet<string>;
+  recorded: readonly string[] | undefined;
+  /** The normal form of "not declared": a default, or undefined. */
+  absent(name: A): unknown;
+}): AttributeDelta<A> {
+  const { names, table, want, have, declared, absent } = facts;
+  const recorded = new Set(facts.recorded);
+  const delta: AttributeDelta<A> = { diffs: [], set: {}, clear: [] };
+  for (const name of names) {
+    const clear = table[name]?.clear ?? 'none';
+    if (!declared.has(name) && (!recorded.has(name) || clear === 'none')) continue;
+    const wanted = declared.has(name) ? want[name] : absent(name);
+    const current = have[name];
+    if (sameValue(wanted, current)) continue;
+    if (table[name]?.compare !== 'scalar') delta.diffs.push(setDiff(name, (current as unknown[] | undefined) ?? [], wanted as unknown[] | undefined));
+    else delta.diffs.push({ path: name, ...(current !== undefined ? { before: current } : {}), after: wanted ?? null });
+    if (wanted !== undefined) delta.set[name] = wanted;
+    else if (typeof clear === 'object' && 'value' in clear) delta.set[name] = clear.value;
+    else if (clear !== 'none') delta.clear.push(name);
+  }
+  return delta;
+}
+
+/**
+ * The shared tag reader's part for a kind whose listing reads the whole account and whose
+ * resources are identified by Name: the declared ones, and with prune every other one (it may be
+ * this project's to delete).
+ */
+export function accountTags<T extends Tagged['target']>(facts: {
+  resourceType: string;
+  declared(config: Config): readonly { Name: string }[] | undefined;
+  live(live: LiveState): Record<string, T>;
+  address(name: string): string;
+  arn(resource: T): string;
+}): NonNullable<KindDescribe['tags']> {
+  return {
+    resourceType: facts.resourceType,
+    listing: 'account',
+    declared: (config) => facts.declared(config)?.length ?? 0,
+    needing: ({ config, live, prune }) => {
+      const declared = new Set((facts.declared(config) ?? []).map((resource) => resource.Name));
+      return Object.entries(facts.live(live))
+        .filter(([name]) => prune || declared.has(name))
+        .map(([name, target]) => ({ address: facts.address(name), arn: facts.arn(target), target }));
+    },
+  };
+}
+
+/**
+ * Plans a kind identified by Name: every declared resource (from its live state, when it exists),
+ * then with prune every live one this project owns that is no longer declared. Nothing unowned is
+ * ever pruned. `normal` is the live resource's normal form, computed once for its digest and plan.
+ */
+export function planByName<C extends { Name: string }, L extends { tags?: Record<string, string> }, N>(
+  { ctx, config, wanted, subject, plan }: KindPlanInput,
+  facts: {
+    list: string;
+    declared: readonly C[] | undefined;
+    live: Record<string, L>;
+    address(name: string): string;
+    normal(found: L): N;
+    digest(found: L, normal?: N): string;
+    declare(resource: C, found: L | undefined, at: Subject, normal: N | undefined): ResourcePlan;
+    prune(found: L, at: Subject): ResourcePlan;
+  },
+): void {
+  const declared = new Set<string>();
+  (facts.declared ?? []).forEach((resource, i) => {
+    const address = facts.address(resource.Name);
+    declared.add(resource.Name);
+    if (!wanted(address)) return;
+    const found = facts.live[resource.Name];
+    const normal = found && facts.normal(found);
+    const at = subject(address, `/${facts.list}/${i}`, () => (found ? facts.digest(found, normal) : null));
+    plan(at, () => facts.declare(resource, found, at, normal));
+  });
+  if (!ctx.prune) return;
+  for (const [name, found] of Object.entries(facts.live)) {
+    const address = facts.address(name);
+    if (declared.has(name) || ownerOf(found.tags) !== config.project || !wanted(address)) continue;
+    const at = subject(address, undefined, () => facts.digest(found));
+    plan(at, () => facts.prune(found, at));
+  }
+}
+
+/** Reads something of each resource, a bounded pool at a time; a failure is recorded for its resource alone. */
+export async function readEach<T>(items: readonly T[], read: (item: T) => Promise<void>, failed: (item: T, error: unknown) => void): Promise<void> {
+  await mapPool(items, (item) => read(item).catch((error: unknown) => failed(item, error)));
 }

@@ -85,6 +85,11 @@ export interface Tagged {
 
 /** A kind's reads. `list` runs first, all kinds at once; `details` once its own tags are in. */
 export interface KindDescribe {
+  /**
+   * Whether a plan of this config reads the kind at all. Without it: when the config declares it,
+   * when pruning, or when its listing is account-wide (as the stacks', which ownership needs).
+   */
+  needed?(config: Config, prune: boolean): boolean;
   list(ctx: DescribeContext, onProgress: (listed: number) => void): Promise<void>;
   /** AppStream tags read through the shared reader (bulk via the tagging API, or per resource). */
   tags?: {

@@ -92,10 +92,10 @@ function assemble(
 ): Plan {
   const byAddress = [...resources].sort((a, b) => compare(a.change.address, b.change.address));
   const present = new Set(byAddress.map((r) => r.change.address));
-  for (const { change } of byAddress) {
+  for (const { change, attributes } of byAddress) {
     // Only dependencies on resources of this plan order anything.
     change.dependsOn = change.dependsOn.filter((address) => present.has(address) && address !== change.address).sort(compare);
-    const table = kindNamed(change.kind)?.attributes ?? {};
+    const table = attributes ?? kindNamed(change.kind)?.attributes ?? {};
     for (const diff of change.diffs) diff.impact = table[diff.path.split('.')[0]]?.impact ?? 'update';
   }
   const { calls, diagnostics } = sequence(byAddress);

@@ -134,15 +134,30 @@ describe('streamform apply -f', () => {
   });
 
   it('applies the other resources when one fails, exits 1 and names the failure with the AWS message', async () => {
+    // An AMI the service cannot make an image of: nothing the plan could have known.
+    await reset({ ...ACCOUNT, nimble: { ...ACCOUNT.nimble, failingAmis: ['ami-0badbadbadbadbad0'] } });
+    writeConfig(
+      work,
+      'typo.yaml',
+      'version: 1\nproject: shop\nstreamingImages:\n  - { StudioId: st-1, Name: broken, Ec2ImageId: ami-0badbadbadbadbad0 }\nstacks:\n  - Name: fine\n    Fleets: [fleet-new]\n',
+    );
+    const result = await streamform(['apply', '-f', 'typo.yaml', '--endpoint', emulator.url, '--yes'], work);
+    expect(result.code).toBe(1);
+    expect(result.stdout).toMatch(/\n {2}failed: streamingImage\/st-1\/broken CreateStreamingImage: streaming image \S+ is CREATE_FAILED: .*ami-0badbadbadbadbad0.*\n/);
+    expect(result.stdout).toContain('\nstreamingImage/st-1/broken: FAILED\n');
+    expect(result.stdout).toContain('\nstack/fine: applied\n');
+    expect(result.stdout).toMatch(/\nApply failed: \d+ succeeded, 1 failed, 0 skipped/);
+    expect(Object.keys(await stacks())).toContain('fine');
+  });
+
+  it('refuses a stack that names a fleet which neither exists nor is declared, at plan time, applying nothing', async () => {
     await reset();
     writeConfig(work, 'typo.yaml', 'version: 1\nproject: shop\nstacks:\n  - Name: broken\n    Fleets: [no-such-fleet]\n  - Name: fine\n    Fleets: [fleet-new]\n');
     const result = await streamform(['apply', '-f', 'typo.yaml', '--endpoint', emulator.url, '--yes'], work);
     expect(result.code).toBe(1);
-    expect(result.stdout).toMatch(/\n {2}failed: stack\/broken AssociateFleet: ResourceNotFoundException: .*no-such-fleet.*\n/);
-    expect(result.stdout).toContain('\nstack/broken: FAILED\n');
-    expect(result.stdout).toContain('\nstack/fine: applied\n');
-    expect(result.stdout).toMatch(/\nApply failed: \d+ succeeded, 1 failed, 0 skipped/);
-    expect(Object.keys(await stacks())).toEqual(expect.arrayContaining(['broken', 'fine']));
+    expect(result.stdout).toMatch(/typo\.yaml:4:5: error: stack\/broken: fleet no-such-fleet does not exist and is not declared/);
+    expect(result.stderr).toBe('streamform: apply: the plan has an error; nothing was applied\n');
+    expect(await mutations()).toEqual([]);
   });
 
   it('prints one JSON object per event with --format json, from init to summary', async () => {

@@ -65,6 +65,7 @@ describe('the number of calls (60 stacks, pages of 5)', () => {
     expect(notices).toEqual([]);
     expect(await callCounts(em)).toEqual({
       DescribeStacks: 12, // 60 stacks / 5
+      DescribeFleets: 1, // the fleet the stacks name must exist
       GetResources: 13, // 60 stacks + 3 images, all tagged / 5
       ListAssociatedFleets: 10, // the stacks that declare Fleets
       DescribeImages: 1, // 3 names in one batch, one page
@@ -84,6 +85,7 @@ describe('the number of calls (60 stacks, pages of 5)', () => {
     expect(notices[0]).toMatch(/^GetResources is not allowed \(AccessDeniedException: .*\); reading tags with one ListTagsForResource per resource instead$/);
     expect(await callCounts(em)).toEqual({
       DescribeStacks: 12,
+      DescribeFleets: 1,
       GetResources: 1,
       ListTagsForResource: 63,
       ListAssociatedFleets: 10,
@@ -147,7 +149,8 @@ describe('choosing how to read tags', () => {
     const { plan } = await planWith(em, config(), true);
     expect(plan.calls.map((c) => `${c.operation} ${c.address}`)).toEqual(['DisassociateFleet stack/gone', 'DeleteStack stack/gone']);
     // One bulk page; the deletion it finds is confirmed with the stack's own tags before it is reported.
-    expect(await callCounts(em)).toEqual({ DescribeStacks: 1, GetResources: 1, ListTagsForResource: 1, ListAssociatedFleets: 1 });
+    // Prune lists the fleets too (they may be this project's to delete).
+    expect(await callCounts(em)).toEqual({ DescribeStacks: 1, DescribeFleets: 1, GetResources: 1, ListTagsForResource: 1, ListAssociatedFleets: 1 });
   });
 });
 

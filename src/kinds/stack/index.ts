@@ -4,13 +4,12 @@
  */
 import type { Stack } from '@aws-sdk/client-appstream';
 import { asSet, sameValue, userTags } from '../../normalize/values.js';
-import { ownerOf } from '../../shared/ownership.js';
 import { field, itself } from '../../shared/sets.js';
-import { declaredValue, selectedTags, sortedBy } from '../resource.js';
+import { accountTags, declaredValue, planByName, selectedTags, sortedBy } from '../resource.js';
 import type { AttributeTable, KindDefinition, Selection } from '../types.js';
 import { stackAddress } from './live.js';
 import { defaultUserSetting, normalizeStackAttribute, normalizeUserSetting, STACK_ATTRIBUTES, type NormalUserSetting, type StackAttribute } from './normalize.js';
-import { CLEAR, liveStackDigest, liveStackNormal, planDeclaredStack, planStackDeletion } from './plan.js';
+import { CLEAR, liveStackDigest, liveStackNormal, missingFleets, planDeclaredStack, planStackDeletion } from './plan.js';
 
 /** The reads, with the AppStream client code they need, load when a plan first describes stacks. */
 const reads = () => import('./describe.js');
@@ -51,42 +50,25 @@ export const stackKind: KindDefinition = {
   emptyLive: () => ({}),
   describe: {
     list: async (ctx, onProgress) => (await reads()).listInto(ctx, onProgress),
-    tags: {
-      resourceType: 'appstream:stack',
-      listing: 'account',
-      declared: (config) => config.stacks?.length ?? 0,
-      // Declared stacks, and with prune every other stack (it may be ours to delete).
-      needing: ({ config, live, prune }) => {
-        const declared = new Set((config.stacks ?? []).map((stack) => stack.Name));
-        return Object.entries(live.stacks)
-          .filter(([name]) => prune || declared.has(name))
-          .map(([name, target]) => ({ address: stackAddress(name), arn: target.stack.Arn!, target }));
-      },
-    },
+    tags: accountTags({ resourceType: 'appstream:stack', declared: (config) => config.stacks, live: (live) => live.stacks, address: stackAddress, arn: (target) => target.stack.Arn! }),
     details: async (ctx) => (await reads()).readFleets(ctx),
   },
 
-  plan({ ctx, config, live, wanted, subject, plan }) {
-    const declared = new Set<string>();
-    (config.stacks ?? []).forEach((stack, i) => {
-      const address = stackAddress(stack.Name);
-      declared.add(stack.Name);
-      if (!wanted(address)) return;
-      const found = live.stacks[stack.Name];
-      const normal = found && liveStackNormal(found);
-      const at = subject(address, `/stacks/${i}`, () => (found ? liveStackDigest(found, normal) : null));
-      plan(at, () => planDeclaredStack(ctx, stack, found, at, normal));
+  plan(input) {
+    const { ctx, config, live } = input;
+    // The fleets a stack may name: those that exist (once listed) and those the config declares.
+    const fleets = live.fleetReads?.listed ? new Set([...Object.keys(live.fleets), ...(config.fleets ?? []).map((fleet) => fleet.Name)]) : undefined;
+    planByName(input, {
+      list: 'stacks',
+      declared: config.stacks,
+      live: live.stacks,
+      address: stackAddress,
+      normal: liveStackNormal,
+      digest: liveStackDigest,
+      declare: (stack, found, at, normal) => missingFleets(stack, fleets, at) ?? planDeclaredStack(ctx, stack, found, at, normal),
+      prune: planStackDeletion,
     });
-    // Prune deletes only what carries this project's owner tag; nothing unowned is ever touched.
-    if (!ctx.prune) return;
-    for (const [name, stack] of Object.entries(live.stacks)) {
-      const address = stackAddress(name);
-      if (declared.has(name) || ownerOf(stack.tags) !== config.project || !wanted(address)) continue;
-      const at = subject(address, undefined, () => liveStackDigest(stack));
-      plan(at, () => planStackDeletion(stack, at));
-    }
   },
-
 
   declaredValues: (resource) => {
     const stack = resource as Record<string, unknown> & { UserSettings?: NormalUserSetting[] | null; Fleets?: string[] | null; Tags?: Record<string, string> | null };

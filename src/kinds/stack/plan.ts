@@ -93,6 +93,15 @@ export function planDeclaredStack(ctx: PlanContext, config: StackConfig, live: L
   return inPlace(subject, { calls, diffs: delta.diffs, owned, previous, record, diagnostics: health, dependsOn });
 }
 
+/**
+ * A stack that names a fleet which neither exists nor is declared is refused at plan time, rather
+ * than failing halfway through an apply. `known` is undefined when the fleets were not listed.
+ */
+export function missingFleets(config: StackConfig, known: ReadonlySet<string> | undefined, subject: Subject): ResourcePlan | undefined {
+  const missing = known ? (config.Fleets ?? []).filter((fleet) => !known.has(fleet)) : [];
+  return missing.length ? refused(subject, missing.map((fleet) => `fleet ${fleet} does not exist and is not declared`)) : undefined;
+}
+
 function planCreate(name: string, declared: ReadonlySet<string>, normal: NormalStack, tool: Record<string, string>, subject: Subject, dependsOn: string[]): ResourcePlan {
   const input: Record<string, unknown> = { Name: name };
   const diffs: DiffSpec[] = [];

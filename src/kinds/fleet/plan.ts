@@ -1,0 +1,280 @@
+/**
+ * Fleets: the calls that make one fleet match its declaration, or delete it when pruned. What a
+ * RUNNING fleet cannot take in place is done between StopFleet and StartFleet, each waited for; a
+ * fleet on its way to RUNNING or STOPPED is waited for before it is changed; a new FleetType means a
+ * new fleet.
+ */
+import type { Image } from '@aws-sdk/client-appstream';
+import type { FleetConfig } from '../../config/types.js';
+import { asSet } from '../../normalize/values.js';
+import { digest } from '../../shared/digest.js';
+import { ownerOf, ownRecord, toolTags, type AppliedRecord } from '../../shared/ownership.js';
+import type { Diagnostic } from '../../shared/plan.js';
+import {
+  change,
+  declarationDigest,
+  declaredKeys,
+  ignoring,
+  inPlace,
+  ownershipProblem,
+  refused,
+  tagCalls,
+  tagLimitProblem,
+  type CallSpec,
+  type DiffSpec,
+  type PlanContext,
+  type ResourcePlan,
+  type Subject,
+} from '../resource.js';
+import { DEFAULT_FLEET_TYPE, fleetTable, inPlaceWhileRunning, type FleetType } from './attributes.js';
+import { diffFleet } from './diff.js';
+import type { LiveFleet } from './live.js';
+import { activeSessions, FLEET_ATTRIBUTES, IMAGE_NAMES, isRunning, normalizeFleet, normalizeLiveFleet, type FleetValues, type NormalFleet } from './normalize.js';
+
+const call = (operation: string, input: Record<string, unknown>, wait?: string): CallSpec => ({ service: 'appstream', operation, input, ...(wait ? { wait } : {}) });
+const startFleet = (name: string) => call('StartFleet', { Name: name }, 'FleetStarted');
+const stopFleet = (name: string) => call('StopFleet', { Name: name }, 'FleetStopped');
+/** A wait-only step: the waiter polls until a fleet that is starting or stopping gets there. */
+const settleFleet = (name: string, waiter: 'FleetStarted' | 'FleetStopped') => call('DescribeFleets', { Names: [name] }, waiter);
+
+/** What the fleet plans need beyond the fleet itself. */
+export interface FleetPlanEnv {
+  /** The account's AVAILABLE images LatestImage picks from (undefined: not read). */
+  images?: Image[];
+}
+
+export function liveFleetNormal(live: LiveFleet): NormalFleet {
+  return normalizeLiveFleet(live.fleet, live.tags);
+}
+
+/** Everything about the fleet that the plan depends on, so that a saved plan can tell it went stale. */
+export function liveFleetDigest(live: LiveFleet, normal = liveFleetNormal(live)): string {
+  const { fleet } = live;
+  return digest({ attributes: normal.attributes, type: fleet.FleetType, state: fleet.State, errors: fleet.FleetErrors ?? [], tags: live.tags, stacks: live.stacks });
+}
+
+/** The newest AVAILABLE image whose name starts with `prefix`, and how many matched. */
+export function latestImage(images: readonly Image[], prefix: string): { image?: Image; matching: number } {
+  const matching = images.filter((image) => image.State === 'AVAILABLE' && image.Name?.startsWith(prefix));
+  const time = (image: Image) => new Date(image.CreatedTime ?? 0).getTime();
+  const [image] = [...matching].sort((a, b) => time(b) - time(a) || (a.Name! < b.Name! ? 1 : -1));
+  return { image, matching: matching.length };
+}
+
+interface Desired {
+  normal: NormalFleet;
+  /** Declared keys (null included); LatestImage counts as ImageName. */
+  declared: Set<string>;
+  /** Declared and not ignored. */
+  compared: Set<string>;
+  /** What IgnoreChanges names (every name of the image when it names one). */
+  ignored: string[];
+  record: AppliedRecord;
+  tool: Record<string, string>;
+  /** Why the image is the one it is, when LatestImage chose it. */
+  imageReason?: string;
+}
+
+/** The declaration in normal form, with LatestImage resolved, and the record an apply of it writes. */
+function desiredFleet(ctx: PlanContext, config: FleetConfig, env: FleetPlanEnv): Desired | { problem: string } {
+  let imageName = config.ImageName;
+  let imageReason: string | undefined;
+  if (config.LatestImage) {
+    const prefix = config.LatestImage.NamePrefix;
+    const { image, matching } = latestImage(env.images ?? [], prefix);
+    if (!image) return { problem: `LatestImage: no AVAILABLE image of the account has a name starting with "${prefix}"` };
+    imageName = image.Name!;
+    imageReason = `ImageName ${imageName} from LatestImage "${prefix}": the newest of ${matching} matching AVAILABLE image${matching === 1 ? '' : 's'}`;
+  }
+  const declared = declaredKeys(config);
+  for (const key of ['Name', 'LatestImage']) declared.delete(key);
+  if (config.LatestImage) declared.add('ImageName');
+  // Ignoring any name of the image ignores the image.
+  const ignored = config.IgnoreChanges?.some((name) => IMAGE_NAMES.includes(name)) ? [...config.IgnoreChanges, ...IMAGE_NAMES] : (config.IgnoreChanges ?? []);
+  const { compared } = ignoring(ignored, declared, undefined);
+  const normal = normalizeFleet({ ...(config as FleetValues), ImageName: imageName });
+  const record: AppliedRecord = {
+    // The image chosen is part of what was applied: a newer pipeline image is a change from the config, not drift.
+    d: declarationDigest(compared, { ...normal.attributes, FleetType: config.FleetType, State: config.State, Tags: normal.tags, IgnoreChanges: asSet(config.IgnoreChanges) }),
+    a: [...FLEET_ATTRIBUTES.filter((attribute) => compared.has(attribute) && normal.attributes[attribute] !== undefined), ...(['FleetType', 'State'] as const).filter((key) => compared.has(key))],
+    t: compared.has('Tags') ? Object.keys(normal.tags) : [],
+  };
+  return { normal, declared, compared, ignored, record, tool: toolTags(ctx.project, record), ...(imageReason ? { imageReason } : {}) };
+}
+
+export function planDeclaredFleet(ctx: PlanContext, config: FleetConfig, live: LiveFleet | undefined, subject: Subject, env: FleetPlanEnv, liveNormal?: NormalFleet): ResourcePlan {
+  const desired = desiredFleet(ctx, config, env);
+  if ('problem' in desired) return refused(subject, [desired.problem]);
+  if (!live) return planCreate(config, desired, subject);
+
+  const { fleet } = live;
+  const tags = live.tags ?? {};
+  const health = fleetHealth(live, subject);
+  const problem = ownershipProblem(ctx.project, tags);
+  if (problem) return withDiagnostics(refused(subject, [problem]), health);
+  const owned = ownerOf(tags) === ctx.project;
+  const { previous } = ignoring(desired.ignored, desired.declared, ownRecord(ctx.project, tags));
+  const type = (fleet.FleetType ?? DEFAULT_FLEET_TYPE) as FleetType;
+  const running = isRunning(fleet.State);
+  const table = fleetTable(type, running);
+  const normal = liveNormal ?? liveFleetNormal(live);
+  const wantedType = config.FleetType ?? DEFAULT_FLEET_TYPE;
+  if (desired.compared.has('FleetType') && wantedType !== type) {
+    if (!owned) return withDiagnostics(refused(subject, [`exists as a ${type} fleet and is not owned by this project; replacing it with a ${wantedType} fleet would delete it`]), health);
+    return withDiagnostics(planReplace(config, desired, live, normal, subject, previous), health);
+  }
+
+  const delta = diffFleet(config.Name, desired, normal, previous, table);
+  const tagging = tagCalls('appstream', fleet.Arn!, tags, delta.tags, desired.tool);
+  if (tagging.problem) return withDiagnostics(refused(subject, [tagging.problem]), health);
+  const stateDiff: DiffSpec[] = desired.compared.has('State') && config.State !== (running ? 'RUNNING' : 'STOPPED') ? [{ path: 'State', before: fleet.State, after: config.State }] : [];
+  // Without State, the running state is not managed: a fleet an operator stopped stays stopped.
+  const keepRunning = desired.compared.has('State') ? config.State === 'RUNNING' : running;
+  const needsStop = delta.diffs.some((diff) => !inPlaceWhileRunning(type, diff.path));
+  const lifecycle = lifecycleCalls(config.Name, fleet.State, { update: delta.update, needsStop, keepRunning });
+  const calls = [...lifecycle.calls, ...tagging.calls];
+  const diffs = [...delta.diffs, ...stateDiff, ...(delta.tags.diff ? [delta.tags.diff] : [])];
+  const imageChanged = delta.diffs.some((diff) => diff.path === 'ImageName');
+  const plan = inPlace(
+    subject,
+    { calls, diffs, owned, previous, record: desired.record, diagnostics: health },
+    {
+      ...(imageChanged && desired.imageReason ? { reason: desired.imageReason } : {}),
+      ...(lifecycle.stops ? { interruption: stopping(config.Name, live) } : {}),
+    },
+  );
+  return { ...plan, attributes: table };
+}
+
+/**
+ * The calls around an UpdateFleet for the fleet's state: a starting or stopping fleet is waited
+ * for first; a running one is stopped for what it cannot take in place, and started again when
+ * it is to run.
+ */
+function lifecycleCalls(name: string, state: string | undefined, want: { update?: Record<string, unknown>; needsStop: boolean; keepRunning: boolean }): { calls: CallSpec[]; stops: boolean } {
+  const running = isRunning(state);
+  const update = want.update ? [call('UpdateFleet', want.update)] : [];
+  const stops = running && ((update.length > 0 && want.needsStop) || !want.keepRunning);
+  const starts = want.keepRunning && (!running || stops);
+  if (!update.length && !stops && !starts) return { calls: [], stops: false };
+  const settle = state === 'STARTING' ? [settleFleet(name, 'FleetStarted')] : state === 'STOPPING' ? [settleFleet(name, 'FleetStopped')] : [];
+  // Changes a running fleet takes in place go in before a stop that only the declared State asks for.
+  const inPlaceFirst = running && !want.needsStop;
+  const calls = inPlaceFirst
+    ? [...settle, ...update, ...(stops ? [stopFleet(name)] : [])]
+    : [...settle, ...(stops ? [stopFleet(name)] : []), ...update, ...(starts ? [startFleet(name)] : [])];
+  return { calls, stops };
+}
+
+/** What stopping the fleet does to its users, for the plan's interruption. */
+function stopping(name: string, live: LiveFleet, what = 'stops'): string {
+  const sessions = activeSessions(live.fleet);
+  return `${what} fleet ${name}: ${sessions ? `ends its ${sessions} active session${sessions === 1 ? '' : 's'}` : 'no active sessions now'}`;
+}
+
+/** CreateFleet's input: every declared value (ignored ones included), the image chosen, and all tags. */
+function createInput(config: FleetConfig, desired: Desired): Record<string, unknown> {
+  const input: Record<string, unknown> = { Name: config.Name, ...(config.FleetType ? { FleetType: config.FleetType } : {}) };
+  for (const attribute of FLEET_ATTRIBUTES) {
+    const value = desired.normal.attributes[attribute];
+    if (desired.declared.has(attribute) && value !== undefined) input[attribute] = value;
+  }
+  input.Tags = { ...desired.normal.tags, ...desired.tool };
+  return input;
+}
+
+function planCreate(config: FleetConfig, desired: Desired, subject: Subject): ResourcePlan {
+  const input = createInput(config, desired);
+  const problem = tagLimitProblem(Object.keys(input.Tags as object), desired.tool);
+  if (problem) return refused(subject, [problem]);
+  const { Name: _, Tags: __, ...set } = input;
+  const diffs: DiffSpec[] = [
+    ...Object.entries(set).map(([path, after]) => ({ path, after })),
+    ...(config.State ? [{ path: 'State', after: config.State }] : []),
+    ...(Object.keys(desired.normal.tags).length ? [{ path: 'Tags', after: desired.normal.tags }] : []),
+  ];
+  // A fleet streamform creates is started, unless declared STOPPED.
+  const calls = [call('CreateFleet', input), ...(config.State === 'STOPPED' ? [] : [startFleet(config.Name)])];
+  return {
+    change: change(subject, { action: 'create', diffs, ...(desired.imageReason ? { reason: desired.imageReason } : {}) }),
+    calls,
+    diagnostics: [],
+    // A new fleet: nothing it is created with replaces or interrupts anything.
+    attributes: {},
+  };
+}
+
+/** The calls that take a fleet out of service: stop it (or wait for its stop), waited for until STOPPED. */
+function stopCalls(name: string, state: string | undefined): CallSpec[] {
+  if (isRunning(state)) return [stopFleet(name)];
+  return state === 'STOPPING' ? [settleFleet(name, 'FleetStopped')] : [];
+}
+
+/**
+ * FleetType cannot change: the stacks are disassociated, the fleet stopped and deleted, created
+ * anew (started unless declared STOPPED) and the stacks associated again.
+ */
+function planReplace(config: FleetConfig, desired: Desired, live: LiveFleet, normal: NormalFleet, subject: Subject, previous: AppliedRecord | undefined): ResourcePlan {
+  const name = config.Name;
+  const input = createInput(config, desired);
+  const problem = tagLimitProblem(Object.keys(input.Tags as object), desired.tool);
+  if (problem) return refused(subject, [problem]);
+  const before = live.fleet.FleetType ?? DEFAULT_FLEET_TYPE;
+  const after = config.FleetType ?? DEFAULT_FLEET_TYPE;
+  const stacks = live.stacks ?? [];
+  const delta = diffFleet(name, desired, normal, previous, fleetTable(after as FleetType, false));
+  const calls = [
+    ...stacks.map((stack) => call('DisassociateFleet', { FleetName: name, StackName: stack })),
+    ...stopCalls(name, live.fleet.State),
+    call('DeleteFleet', { Name: name }),
+    call('CreateFleet', input),
+    ...(config.State === 'STOPPED' ? [] : [startFleet(name)]),
+    ...stacks.map((stack) => call('AssociateFleet', { FleetName: name, StackName: stack })),
+  ];
+  const users = stacks.length ? `; its stack${stacks.length === 1 ? '' : 's'} ${stacks.join(', ')} cannot stream until it is back` : '';
+  return {
+    change: change(subject, {
+      action: 'replace',
+      drift: previous?.d === desired.record.d,
+      diffs: [{ path: 'FleetType', before, after }, ...delta.diffs, ...(delta.tags.diff ? [delta.tags.diff] : [])],
+      reason: `FleetType cannot change in place: the fleet is deleted and created again as ${after}`,
+      reasonCode: 'replace_because_immutable',
+      interruption: `${isRunning(live.fleet.State) ? stopping(name, live, 'replaces') : `replaces fleet ${name}`}${users}`,
+    }),
+    calls,
+    diagnostics: [],
+    attributes: fleetTable(before as FleetType, isRunning(live.fleet.State)),
+  };
+}
+
+/**
+ * Prune: every stack is disassociated first (AWS refuses to delete an associated fleet), except
+ * those the plan deletes, which let go of it themselves; then the fleet is stopped and deleted.
+ */
+export function planFleetDeletion(live: LiveFleet, subject: Subject, deletedStacks: ReadonlySet<string>): ResourcePlan {
+  const name = live.fleet.Name!;
+  const calls = [
+    ...(live.stacks ?? []).filter((stack) => !deletedStacks.has(stack)).map((stack) => call('DisassociateFleet', { FleetName: name, StackName: stack })),
+    ...stopCalls(name, live.fleet.State),
+    call('DeleteFleet', { Name: name }),
+  ];
+  return {
+    change: change(subject, { action: 'delete', ...(isRunning(live.fleet.State) ? { interruption: stopping(name, live, 'stops and deletes') } : {}) }),
+    calls,
+    diagnostics: [],
+  };
+}
+
+/** FleetErrors (a bad subnet, a missing role, …) are reported whether or not anything changes. */
+function fleetHealth(live: LiveFleet, subject: Subject): Diagnostic[] {
+  return (live.fleet.FleetErrors ?? []).map((error) => ({
+    severity: 'error',
+    address: subject.address,
+    message: `fleet error ${error.ErrorCode ?? 'UNKNOWN'}: ${error.ErrorMessage ?? 'no message'} (state ${live.fleet.State ?? 'unknown'})`,
+    ...(subject.source ? { source: subject.source } : {}),
+  }));
+}
+
+function withDiagnostics(plan: ResourcePlan, diagnostics: Diagnostic[]): ResourcePlan {
+  return { ...plan, diagnostics: [...plan.diagnostics, ...diagnostics] };
+}
