@@ -47,7 +47,7 @@ function prepare(resources: number): Prepared {
 function liveState(store: Store, config: Config): LiveState {
   const state = store.toState();
   const shared = new Set((config.images ?? []).filter((image) => image.SharedWith).map((image) => image.Name));
-  const live: LiveState = { stacks: {}, fleets: {}, images: {}, streamingImages: {}, errors: [] };
+  const live: LiveState = { stacks: {}, fleets: {}, images: {}, imageBuilders: {}, streamingImages: {}, errors: [] };
   for (const { Tags, ...stack } of state.appstream?.stacks ?? []) live.stacks[stack.Name] = { stack: withDates(stack), tags: Tags ?? {}, tagSource: 'bulk' };
   for (const { Tags, SharedImagePermissions, ...image } of state.appstream?.images ?? []) {
     live.images[image.Name] = {

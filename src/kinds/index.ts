@@ -5,11 +5,12 @@
  */
 import { fleetKind } from './fleet/index.js';
 import { imageKind } from './image/index.js';
+import { imageBuilderKind } from './image-builder/index.js';
 import { stackKind } from './stack/index.js';
 import { streamingImageKind } from './streaming-image/index.js';
 import type { KindDefinition } from './types.js';
 
-export const KINDS: readonly KindDefinition[] = [stackKind, fleetKind, imageKind, streamingImageKind];
+export const KINDS: readonly KindDefinition[] = [stackKind, fleetKind, imageKind, imageBuilderKind, streamingImageKind];
 
 const BY_NAME = new Map(KINDS.map((kind) => [kind.name, kind]));
 

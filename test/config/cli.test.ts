@@ -24,7 +24,7 @@ function validate(args: string[], cwd = process.cwd()) {
 
 describe('streamform validate', () => {
   it('prints what a valid config declares and exits 0', () => {
-    expect(validate(['-f', 'examples'])).toEqual({ status: 0, stdout: 'ok: 4 stacks, 3 fleets, 2 images, 1 streaming image in 3 files\n', stderr: '' });
+    expect(validate(['-f', 'examples'])).toEqual({ status: 0, stdout: 'ok: 4 stacks, 3 fleets, 2 images, 2 image builders, 1 streaming image in 4 files\n', stderr: '' });
   });
 
   it('prints every problem as file:line:column: path: message and exits 1', () => {
@@ -64,7 +64,7 @@ describe('streamform validate', () => {
       stderr: "streamform: validate: no config given; pass -f FILE|DIR, or run it in a folder that has streamform.yaml\n",
     });
     writeFileSync(join(dir, 'streamform.yaml'), 'version: 1\nproject: here\nstacks: [{ Name: design }]\n');
-    expect(validate([], dir)).toEqual({ status: 0, stdout: 'ok: 1 stack, 0 fleets, 0 images, 0 streaming images in 1 file\n', stderr: '' });
+    expect(validate([], dir)).toEqual({ status: 0, stdout: 'ok: 1 stack, 0 fleets, 0 images, 0 image builders, 0 streaming images in 1 file\n', stderr: '' });
   });
 
   it('names a path it cannot read, and a flag it does not know, in one line', () => {
