@@ -234,6 +234,7 @@ const DESCRIPTIONS: Record<string, { title: string; description: string; propert
       RootVolumeConfig: 'Size of the root volume.',
       SoftwaresToInstall: 'License-included applications installed when the builder is created (e.g. Microsoft_Office_2021_LTSC_Professional_Plus_64Bit). AWS does not report them back: streamform compares them with its last apply.',
       SoftwaresToUninstall: 'License-included applications removed from the image when the builder is created. Compared with the last apply, like SoftwaresToInstall.',
+      DisableIMDSV1: 'Whether the builder refuses IMDSv1 requests (default false).',
       State: 'RUNNING or STOPPED: a running builder is billed. Left out, a builder streamform creates runs (AWS starts it), and afterwards whether it runs is left to the operators.',
     },
   },
@@ -713,14 +714,11 @@ function buildFleetSchema(b: SchemaBuilder): void {
   ]);
 }
 
-/**
- * Image builders: every member of the installed SDK's CreateImageBuilderRequest (the facts also
- * hold DisableIMDSV1, which that SDK cannot send), plus LatestImage (as for fleets) and State.
- */
+/** Image builders: every member of CreateImageBuilderRequest, plus LatestImage (as for fleets) and State. */
 function buildImageBuilderSchema(b: SchemaBuilder): void {
   const create = shapeOf('appstream', 'CreateImageBuilderRequest');
   const properties: Record<string, JsonSchema> = {};
-  for (const [member, ref] of Object.entries(create.members!)) if (member !== 'DisableIMDSV1') properties[member] = b.shape('appstream', ref.shape);
+  for (const [member, ref] of Object.entries(create.members!)) properties[member] = b.shape('appstream', ref.shape);
   properties.LatestImage = { $ref: '#/$defs/LatestImage' };
   properties.State = { type: 'string', enum: ['RUNNING', 'STOPPED'].map((state) => enumValue('appstream', 'ImageBuilderState', state)) };
   const replaced = 'null clears it (the builder is replaced without it).';

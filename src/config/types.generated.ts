@@ -583,6 +583,10 @@ export interface ImageBuilderConfig {
    * License-included applications removed from the image when the builder is created. Compared with the last apply, like SoftwaresToInstall. null clears it (the builder is replaced without it).
    */
   SoftwaresToUninstall?: string[] | null;
+  /**
+   * Whether the builder refuses IMDSv1 requests (default false).
+   */
+  DisableIMDSV1?: boolean;
   LatestImage?: LatestImage1;
   /**
    * RUNNING or STOPPED: a running builder is billed. Left out, a builder streamform creates runs (AWS starts it), and afterwards whether it runs is left to the operators.

@@ -170,6 +170,7 @@ function createImageBuilder(input: Json, { store }: Context): Json {
     ...(image.Platform ? { Platform: image.Platform } : {}),
     CreatedTime: Date.now() / 1000,
     EnableDefaultInternetAccess: false,
+    DisableIMDSV1: false,
     ImageBuilderErrors: [],
     AppstreamAgentVersion: (image.AppstreamAgentVersion as string | undefined) ?? 'LATEST',
     ...clone(fields),

@@ -76,13 +76,14 @@ describe('creating', () => {
       RootVolumeConfig: { VolumeSizeInGb: 300 },
       SoftwaresToInstall: ['Microsoft_Office_2021_LTSC_Professional_Plus_64Bit'],
       SoftwaresToUninstall: ['Microsoft_Visio_2021_LTSC_Professional_64Bit'],
+      DisableIMDSV1: true,
       Tags: { team: 'design' },
     };
     const first = await converged(config({ imageBuilders: [full] }));
     expect(withWaits(first)).toEqual(['CreateImageBuilder (ImageBuilderRunning)']);
     const { Tags, ...members } = full;
     expect(first.calls[0].input).toEqual({ ...members, VpcConfig: { SubnetIds: ['subnet-1'], SecurityGroupIds: ['sg-1', 'sg-2'] }, Tags: expect.objectContaining({ team: 'design', [OWNER_TAG]: PROJECT }) });
-    expect(await builder()).toMatchObject({ State: 'RUNNING', ImageArn: 'arn:aws:appstream:us-east-1:123456789012:image/base', EnableDefaultInternetAccess: true });
+    expect(await builder()).toMatchObject({ State: 'RUNNING', ImageArn: 'arn:aws:appstream:us-east-1:123456789012:image/base', EnableDefaultInternetAccess: true, DisableIMDSV1: true });
     expect((await em.getState()).appstream!.imageBuilders![0].SoftwaresToInstall).toEqual(['Microsoft_Office_2021_LTSC_Professional_Plus_64Bit']);
   });
 

@@ -22,6 +22,7 @@ export const BUILDER_ATTRIBUTES = [
   'RootVolumeConfig',
   'SoftwaresToInstall',
   'SoftwaresToUninstall',
+  'DisableIMDSV1',
 ] as const;
 export type BuilderAttribute = (typeof BUILDER_ATTRIBUTES)[number];
 
@@ -29,7 +30,7 @@ export type BuilderAttribute = (typeof BUILDER_ATTRIBUTES)[number];
 export const UNREPORTED: readonly BuilderAttribute[] = ['SoftwaresToInstall', 'SoftwaresToUninstall'];
 
 /** What CreateImageBuilder assumes when a member is left out. */
-export const BUILDER_DEFAULTS = { EnableDefaultInternetAccess: false } as const;
+export const BUILDER_DEFAULTS = { EnableDefaultInternetAccess: false, DisableIMDSV1: false } as const;
 
 const scalar = 'scalar' as const;
 /** Removing a managed value from the config recreates the builder without it. */
@@ -54,6 +55,7 @@ const FACTS: Record<string, Omit<AttributeFacts, 'impact'>> = {
   // Not reported by AWS, so nothing can tell that they are gone: software no longer declared is let go.
   SoftwaresToInstall: { compare: { set: 'itself' }, clear: 'none' },
   SoftwaresToUninstall: { compare: { set: 'itself' }, clear: 'none' },
+  DisableIMDSV1: { compare: scalar, clear: { value: BUILDER_DEFAULTS.DisableIMDSV1 } },
   State: { compare: scalar, clear: 'none' },
   Tags: { compare: { set: 'itself' }, clear: 'none' },
 };

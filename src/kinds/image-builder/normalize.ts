@@ -38,6 +38,7 @@ const NORMALIZERS: Record<BuilderAttribute, (value: unknown) => unknown> = {
   RootVolumeConfig: clean,
   SoftwaresToInstall: (value) => asSet(clean(value) as string[] | undefined),
   SoftwaresToUninstall: (value) => asSet(clean(value) as string[] | undefined),
+  DisableIMDSV1: (value) => clean(value) ?? BUILDER_DEFAULTS.DisableIMDSV1,
 };
 
 export function normalizeBuilderAttribute(attribute: BuilderAttribute, value: unknown): unknown {
