@@ -98,7 +98,7 @@ describe('validate --format json', () => {
   });
 
   it('keeps the text form by default, and a problem outside any file one line on stderr', async () => {
-    expect(await run(['validate'])).toEqual({ code: 0, stdout: 'ok: 1 stack, 0 images, 0 streaming images in 1 file\n', stderr: '' });
+    expect(await run(['validate'])).toEqual({ code: 0, stdout: 'ok: 1 stack, 0 fleets, 0 images, 0 image builders, 0 streaming images in 1 file\n', stderr: '' });
     refused(await run(['validate', '-f', 'nope.yaml', '--format', 'json']), 'streamform: nope.yaml: no such file or folder');
     refused(await run(['validate', '--format', 'yaml']), "streamform: validate: --format must be one of text, json, got 'yaml'");
   });
@@ -150,7 +150,7 @@ describe('show PLANFILE', () => {
 describe('STREAMFORM_CONFIG', () => {
   it('is the default of -f: paths separated like PATH', async () => {
     const result = await run(['validate'], { STREAMFORM_CONFIG: 'streamform.yaml:more.yaml' });
-    expect(result).toEqual({ code: 0, stdout: 'ok: 2 stacks, 0 images, 0 streaming images in 2 files\n', stderr: '' });
+    expect(result).toEqual({ code: 0, stdout: 'ok: 2 stacks, 0 fleets, 0 images, 0 image builders, 0 streaming images in 2 files\n', stderr: '' });
     const planned = await run(['plan', '--endpoint', emulator.url, '--format', 'json'], { STREAMFORM_CONFIG: 'more.yaml' });
     expect(JSON.parse(planned.stdout).configFiles).toEqual(['more.yaml']);
   });

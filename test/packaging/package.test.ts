@@ -138,7 +138,7 @@ describe('the installed streamform, run outside the repository', () => {
   it('validates, plans, shows, applies, checks drift and diffs against the installed emulator', async () => {
     writeFileSync(join(outside, 'streamform.yaml'), 'version: 1\nproject: packaged\nregion: us-east-1\nstacks:\n  - Name: design\n    DisplayName: Design\n');
     writeFileSync(join(outside, 'next.yaml'), 'version: 1\nproject: packaged\nregion: us-east-1\nstacks:\n  - Name: design\n    DisplayName: Design team\n');
-    expect(await streamform(['validate'])).toEqual({ code: 0, stdout: 'ok: 1 stack, 0 images, 0 streaming images in 1 file\n', stderr: '' });
+    expect(await streamform(['validate'])).toEqual({ code: 0, stdout: 'ok: 1 stack, 0 fleets, 0 images, 0 image builders, 0 streaming images in 1 file\n', stderr: '' });
     expect(JSON.parse((await streamform(['validate', '--format', 'json'])).stdout)).toMatchObject({ valid: true, project: 'packaged' });
 
     const planned = await streamform(['plan', '--endpoint', url, '--out', 'plan.json', '--detailed-exitcode']);

@@ -40,7 +40,7 @@ describe('a config folder with more files than the process may open', () => {
     expect(MAX_OPEN_FILES).toBeLessThan(limit / 2);
     const result = await withDescriptorLimit(limit, ['validate', '-f', folder]);
     expect(result.stderr).toBe('');
-    expect(result).toMatchObject({ code: 0, stdout: `ok: ${files} stacks, 0 images, 0 streaming images in ${files} files\n` });
+    expect(result).toMatchObject({ code: 0, stdout: `ok: ${files} stacks, 0 fleets, 0 images, 0 image builders, 0 streaming images in ${files} files\n` });
   });
 });
 
