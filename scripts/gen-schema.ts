@@ -72,6 +72,7 @@ const DESCRIPTIONS: Record<string, { title: string; description: string; propert
       stacks: 'AppStream 2.0 stacks, each identified by its Name.',
       fleets: 'AppStream 2.0 fleets, each identified by its Name: the instances users stream from.',
       images: 'AppStream 2.0 images, each identified by its Name. Images are built with image builders, so they must exist already; streamform manages their sharing and tags.',
+      imageBuilders: 'AppStream 2.0 image builders, each identified by its Name: the instances images are made on. Nothing but tags and State changes in place; any other change replaces the builder.',
       streamingImages: 'Nimble Studio streaming images, each identified by StudioId and Name.',
       users: 'AppStream 2.0 user-pool users and their stack assignments, each identified by AuthenticationType and UserName.',
     },
@@ -234,6 +235,32 @@ const DESCRIPTIONS: Record<string, { title: string; description: string; propert
       State: 'RUNNING or STOPPED. Left out, a fleet streamform creates is started, and afterwards whether it runs is left to the operators.',
       IgnoreChanges:
         'Properties sent when the fleet is created and never compared afterwards, e.g. [ComputeCapacity] for a fleet that Application Auto Scaling sizes.',
+    },
+  },
+  ImageBuilderConfig: {
+    title: 'AppStream 2.0 image builder',
+    description:
+      'An image builder: an instance to install applications on and make images from. There is no UpdateImageBuilder, so every change but Tags and State replaces it (deleted, then created); replacing or stopping a running builder interrupts whoever works in it, so apply does it only with --allow-interruption.',
+    properties: {
+      Name: 'Name of the image builder; it identifies it. Renaming means deleting it and creating a new one.',
+      ImageName: 'Name of the image the builder starts from: one of the account\'s own or a public AWS image. An image shared by another account must be given by ImageArn. Give one of ImageName, ImageArn and LatestImage.',
+      ImageArn: 'ARN of the image the builder starts from; the only way to use an image shared by another account.',
+      LatestImage: 'The newest AVAILABLE image of the account whose name starts with NamePrefix, chosen at plan time: a newer image replaces the builder.',
+      InstanceType: 'Instance type of the builder, e.g. stream.standard.medium. Changing it replaces the builder.',
+      Description: 'Description for administrators.',
+      DisplayName: 'Name shown for the builder.',
+      VpcConfig: 'The one subnet (and the security groups) the builder runs in.',
+      IamRoleArn: 'ARN of the IAM role the builder assumes.',
+      EnableDefaultInternetAccess: 'Whether the builder reaches the internet without a VPC route (default false).',
+      DomainJoinInfo: 'The Active Directory domain the builder joins.',
+      AppstreamAgentVersion: 'Version of the AppStream agent, or [LATEST].',
+      Tags: 'Tags on the builder; they change in place.',
+      AccessEndpoints: 'Interface VPC endpoints through which administrators connect to the builder (1 to 4).',
+      RootVolumeConfig: 'Size of the root volume.',
+      SoftwaresToInstall: 'License-included applications installed when the builder is created (e.g. Microsoft_Office_2021_LTSC_Professional_Plus_64Bit). AWS does not report them back: streamform compares them with its last apply.',
+      SoftwaresToUninstall: 'License-included applications removed from the image when the builder is created. Compared with the last apply, like SoftwaresToInstall.',
+      DisableIMDSV1: 'Whether the builder refuses IMDSv1 requests (default false).',
+      State: 'RUNNING or STOPPED: a running builder is billed. Left out, a builder streamform creates runs (AWS starts it), and afterwards whether it runs is left to the operators.',
     },
   },
   ComputeCapacity: {
@@ -553,6 +580,7 @@ export function buildSchema(): JsonSchema {
   ]);
 
   buildFleetSchema(b);
+  buildImageBuilderSchema(b);
 
   // Images: sharing (UpdateImagePermissions) and tags of an image that exists.
   const permissions = shapeOf('appstream', memberShape('appstream', 'UpdateImagePermissionsRequest', 'ImagePermissions'));
@@ -629,6 +657,7 @@ export function buildSchema(): JsonSchema {
       stacks: { type: 'array', items: { $ref: '#/$defs/StackConfig' } },
       fleets: { type: 'array', items: { $ref: '#/$defs/FleetConfig' } },
       images: { type: 'array', items: { $ref: '#/$defs/ImageConfig' } },
+      imageBuilders: { type: 'array', items: { $ref: '#/$defs/ImageBuilderConfig' } },
       streamingImages: { type: 'array', items: { $ref: '#/$defs/StreamingImageConfig' } },
       users: { type: 'array', items: { $ref: '#/$defs/UserConfig' } },
     },
@@ -728,6 +757,36 @@ function buildFleetSchema(b: SchemaBuilder): void {
       'IdleDisconnectTimeoutInSeconds is 0 (never) or from 60 to 36000',
       { properties: { IdleDisconnectTimeoutInSeconds: { type: 'integer', minimum: 1, maximum: 59 } }, required: ['IdleDisconnectTimeoutInSeconds'] },
       { properties: { IdleDisconnectTimeoutInSeconds: false } },
+    ),
+  ]);
+}
+
+/** Image builders: every member of CreateImageBuilderRequest, plus LatestImage (as for fleets) and State. */
+function buildImageBuilderSchema(b: SchemaBuilder): void {
+  const create = shapeOf('appstream', 'CreateImageBuilderRequest');
+  const properties: Record<string, JsonSchema> = {};
+  for (const [member, ref] of Object.entries(create.members!)) properties[member] = b.shape('appstream', ref.shape);
+  properties.LatestImage = { $ref: '#/$defs/LatestImage' };
+  properties.State = { type: 'string', enum: ['RUNNING', 'STOPPED'].map((state) => enumValue('appstream', 'ImageBuilderState', state)) };
+  const replaced = 'null clears it (the builder is replaced without it).';
+  const clears = Object.fromEntries(
+    ['Description', 'DisplayName', 'VpcConfig', 'IamRoleArn', 'DomainJoinInfo', 'AccessEndpoints', 'SoftwaresToInstall', 'SoftwaresToUninstall'].map((member) => [member, replaced]),
+  );
+  b.define('ImageBuilderConfig', clearables(properties, { ...clears, Tags: CLEAR.tags }, 'ImageBuilderConfig'), create.required!);
+  const images = ['ImageName', 'ImageArn', 'LatestImage'];
+  b.addRules('ImageBuilderConfig', [
+    rule('give one of ImageName, ImageArn and LatestImage', {}, { anyOf: images.map((member) => ({ required: [member] })) }),
+    ...images.map((member) =>
+      rule(
+        'give exactly one of ImageName, ImageArn and LatestImage',
+        { required: [member] },
+        { properties: Object.fromEntries(images.filter((other) => other !== member).map((other) => [other, false])) },
+      ),
+    ),
+    rule(
+      'an image builder runs in exactly one subnet: VpcConfig.SubnetIds takes one ID',
+      { properties: { VpcConfig: { type: 'object', required: ['SubnetIds'] } }, required: ['VpcConfig'] },
+      { properties: { VpcConfig: { properties: { SubnetIds: { minItems: 1, maxItems: 1 } } } } },
     ),
   ]);
 }

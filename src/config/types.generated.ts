@@ -33,6 +33,10 @@ export interface Config {
    */
   images?: ImageConfig[];
   /**
+   * AppStream 2.0 image builders, each identified by its Name: the instances images are made on. Nothing but tags and State changes in place; any other change replaces the builder.
+   */
+  imageBuilders?: ImageBuilderConfig[];
+  /**
    * Nimble Studio streaming images, each identified by StudioId and Name.
    */
   streamingImages?: StreamingImageConfig[];
@@ -515,6 +519,101 @@ export interface SharedImagePermission {
    * Whether the account may launch image builders from the image.
    */
   AllowImageBuilder: boolean;
+}
+/**
+ * An image builder: an instance to install applications on and make images from. There is no UpdateImageBuilder, so every change but Tags and State replaces it (deleted, then created); replacing or stopping a running builder interrupts whoever works in it, so apply does it only with --allow-interruption.
+ */
+export interface ImageBuilderConfig {
+  /**
+   * Name of the image builder; it identifies it. Renaming means deleting it and creating a new one.
+   */
+  Name: string;
+  /**
+   * Name of the image the builder starts from: one of the account's own or a public AWS image. An image shared by another account must be given by ImageArn. Give one of ImageName, ImageArn and LatestImage.
+   */
+  ImageName?: string;
+  /**
+   * ARN of the image the builder starts from; the only way to use an image shared by another account.
+   */
+  ImageArn?: string;
+  /**
+   * Instance type of the builder, e.g. stream.standard.medium. Changing it replaces the builder.
+   */
+  InstanceType: string;
+  /**
+   * Description for administrators. null clears it (the builder is replaced without it).
+   */
+  Description?: string | null;
+  /**
+   * Name shown for the builder. null clears it (the builder is replaced without it).
+   */
+  DisplayName?: string | null;
+  /**
+   * The one subnet (and the security groups) the builder runs in. null clears it (the builder is replaced without it).
+   */
+  VpcConfig?: VpcConfig | null;
+  /**
+   * ARN of the IAM role the builder assumes. null clears it (the builder is replaced without it).
+   */
+  IamRoleArn?: string | null;
+  /**
+   * Whether the builder reaches the internet without a VPC route (default false).
+   */
+  EnableDefaultInternetAccess?: boolean;
+  /**
+   * The Active Directory domain the builder joins. null clears it (the builder is replaced without it).
+   */
+  DomainJoinInfo?: DomainJoinInfo | null;
+  /**
+   * Version of the AppStream agent, or [LATEST].
+   */
+  AppstreamAgentVersion?: string;
+  /**
+   * Tags on the builder; they change in place. null or {} removes every tag but streamform's own.
+   */
+  Tags?: Tags | null;
+  /**
+   * Interface VPC endpoints through which administrators connect to the builder (1 to 4). null clears it (the builder is replaced without it).
+   *
+   * @maxItems 4
+   */
+  AccessEndpoints?: AccessEndpoint[] | null;
+  RootVolumeConfig?: VolumeConfig1;
+  /**
+   * License-included applications installed when the builder is created (e.g. Microsoft_Office_2021_LTSC_Professional_Plus_64Bit). AWS does not report them back: streamform compares them with its last apply. null clears it (the builder is replaced without it).
+   */
+  SoftwaresToInstall?: string[] | null;
+  /**
+   * License-included applications removed from the image when the builder is created. Compared with the last apply, like SoftwaresToInstall. null clears it (the builder is replaced without it).
+   */
+  SoftwaresToUninstall?: string[] | null;
+  /**
+   * Whether the builder refuses IMDSv1 requests (default false).
+   */
+  DisableIMDSV1?: boolean;
+  LatestImage?: LatestImage1;
+  /**
+   * RUNNING or STOPPED: a running builder is billed. Left out, a builder streamform creates runs (AWS starts it), and afterwards whether it runs is left to the operators.
+   */
+  State?: 'RUNNING' | 'STOPPED';
+}
+/**
+ * The root volume of each instance.
+ */
+export interface VolumeConfig1 {
+  /**
+   * Size in GB, from 200 to 500; not below the size of the image.
+   */
+  VolumeSizeInGb?: number;
+}
+/**
+ * The newest AVAILABLE image of the account whose name starts with NamePrefix, chosen at plan time: a newer image replaces the builder.
+ */
+export interface LatestImage1 {
+  /**
+   * The start of the image names to choose from, e.g. design-base- for a pipeline that names images design-base-<date>.
+   */
+  NamePrefix: string;
 }
 /**
  * A streaming image made from an EC2 AMI.

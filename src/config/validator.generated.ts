@@ -3,7 +3,7 @@
 
 export const validate = validate20;
 export default validate20;
-const schema31 = {"$schema":"https://json-schema.org/draft/2020-12/schema","$id":"urn:streamform:schema:config:1","title":"streamform config","description":"Desired state of Amazon AppStream 2.0 stacks and images and Amazon Nimble Studio streaming images. A property that is left out is not managed; null (or an empty list) clears it where the service allows that.","type":"object","properties":{"version":{"description":"Version of this file format. Always 1.","const":1},"project":{"description":"The project that owns what this config declares. streamform tags what it creates with it and never changes or deletes a resource owned by another project. Every file of one config names the same project.","type":"string","minLength":1,"maxLength":256,"pattern":"^([\\p{L}\\p{Z}\\p{N}_.:/=+\\-@]*)$"},"region":{"description":"AWS Region to manage, e.g. us-east-1. Left out, the AWS SDK decides (AWS_REGION, the profile). Files of one config must agree.","type":"string","pattern":"^[a-z]{2}(-[a-z]+)+-[0-9]+$"},"prune":{"description":"Delete resources this project owns that are no longer declared. Default false. Files of one config must agree.","type":"boolean"},"stacks":{"description":"AppStream 2.0 stacks, each identified by its Name.","type":"array","items":{"$ref":"#/$defs/StackConfig"}},"fleets":{"description":"AppStream 2.0 fleets, each identified by its Name: the instances users stream from.","type":"array","items":{"$ref":"#/$defs/FleetConfig"}},"images":{"description":"AppStream 2.0 images, each identified by its Name. Images are built with image builders, so they must exist already; streamform manages their sharing and tags.","type":"array","items":{"$ref":"#/$defs/ImageConfig"}},"streamingImages":{"description":"Nimble Studio streaming images, each identified by StudioId and Name.","type":"array","items":{"$ref":"#/$defs/StreamingImageConfig"}},"users":{"description":"AppStream 2.0 user-pool users and their stack assignments, each identified by AuthenticationType and UserName.","type":"array","items":{"$ref":"#/$defs/UserConfig"}}},"required":["version","project"],"additionalProperties":false,"$defs":{"AccessEndpoint":{"title":"Access endpoint","description":"An interface VPC endpoint for streaming.","type":"object","properties":{"EndpointType":{"description":"The kind of endpoint.","$ref":"#/$defs/AccessEndpointType"},"VpceId":{"description":"ID of the interface VPC endpoint, e.g. vpce-0123456789abcdef0.","type":"string","minLength":1}},"required":["EndpointType"],"additionalProperties":false},"AccessEndpointType":{"type":"string","enum":["STREAMING"]},"Action":{"type":"string","enum":["CLIPBOARD_COPY_FROM_LOCAL_DEVICE","CLIPBOARD_COPY_TO_LOCAL_DEVICE","FILE_UPLOAD","FILE_DOWNLOAD","PRINTING_TO_LOCAL_DEVICE","DOMAIN_PASSWORD_SIGNIN","DOMAIN_SMART_CARD_SIGNIN","AUTO_TIME_ZONE_REDIRECTION"]},"AgentAccessConfig":{"title":"Agent access","description":"What AI agents may see and do in streaming sessions.","type":"object","properties":{"Settings":{"description":"One entry per agent action. COMPUTER_INPUT can be enabled only together with COMPUTER_VISION.","type":"array","items":{"$ref":"#/$defs/AgentAccessSetting"},"minItems":1},"S3BucketArn":{"description":"ARN of the S3 bucket screenshots are uploaded to. Required when ScreenshotsUploadEnabled is true.","type":"string","pattern":"^arn:aws(?:-cn|-iso-b|-iso|-us-gov)?:s3:::[a-z0-9][a-z0-9.\\-]{1,61}[a-z0-9]$"},"ScreenshotsUploadEnabled":{"description":"Whether screenshots agents take are uploaded to S3BucketArn.","type":"boolean"},"ScreenResolution":{"description":"Resolution of the screen agents see.","$ref":"#/$defs/ScreenResolution"},"ScreenImageFormat":{"description":"Image format of the screenshots.","$ref":"#/$defs/ScreenImageFormat"},"UserControlMode":{"description":"What the user may do while an agent works: only watch, watch and stop it, or nothing.","$ref":"#/$defs/UserControlMode"}},"required":["Settings","ScreenResolution","ScreenImageFormat"],"additionalProperties":false,"allOf":[{"description":"S3BucketArn is required when ScreenshotsUploadEnabled is true","if":{"properties":{"ScreenshotsUploadEnabled":{"const":true}},"required":["ScreenshotsUploadEnabled"]},"then":{"required":["S3BucketArn"]}},{"description":"COMPUTER_INPUT can be ENABLED only when COMPUTER_VISION is ENABLED too","if":{"properties":{"Settings":{"contains":{"properties":{"AgentAction":{"const":"COMPUTER_INPUT"},"Permission":{"const":"ENABLED"}},"required":["AgentAction","Permission"]}}},"required":["Settings"]},"then":{"properties":{"Settings":{"contains":{"properties":{"AgentAction":{"const":"COMPUTER_VISION"},"Permission":{"const":"ENABLED"}},"required":["AgentAction","Permission"]}}}}}]},"AgentAccessSetting":{"title":"Agent action","description":"Whether agents may perform one action.","type":"object","properties":{"AgentAction":{"description":"The action.","$ref":"#/$defs/AgentAction"},"Permission":{"description":"Whether agents may perform it.","$ref":"#/$defs/Permission"}},"required":["AgentAction","Permission"],"additionalProperties":false},"AgentAction":{"type":"string","enum":["COMPUTER_VISION","COMPUTER_INPUT","FORWARD_MCP_TOOLS"]},"ApplicationSettings":{"title":"Application settings persistence","description":"Saving of users' application settings between sessions.","type":"object","properties":{"Enabled":{"description":"Whether settings persist between sessions.","type":"boolean"},"SettingsGroup":{"description":"Name of the settings group. Stacks with the same group share saved settings. Required when Enabled is true.","type":"string","maxLength":100}},"required":["Enabled"],"additionalProperties":false,"allOf":[{"description":"SettingsGroup is required when Enabled is true","if":{"properties":{"Enabled":{"const":true}},"required":["Enabled"]},"then":{"required":["SettingsGroup"]}},{"description":"SettingsGroup must be left out when Enabled is false","if":{"properties":{"Enabled":{"const":false}},"required":["Enabled"]},"then":{"properties":{"SettingsGroup":false}}}]},"ComputeCapacity":{"title":"Compute capacity","description":"The desired size of the fleet: exactly one of DesiredInstances and DesiredSessions.","type":"object","properties":{"DesiredInstances":{"description":"Number of instances.","type":"integer","minimum":0},"DesiredSessions":{"description":"Number of user sessions, for a multi-session fleet (with MaxSessionsPerInstance).","type":"integer","minimum":0}},"additionalProperties":false,"allOf":[{"description":"give exactly one of DesiredInstances and DesiredSessions","if":{},"then":{"oneOf":[{"required":["DesiredInstances"]},{"required":["DesiredSessions"]}]}}]},"ContentRedirection":{"title":"Content redirection","description":"Links that open in the user's local browser.","type":"object","properties":{"HostToClient":{"description":"Redirection of links opened in the session to the user's local browser.","$ref":"#/$defs/UrlRedirectionConfig"}},"additionalProperties":false},"DomainJoinInfo":{"title":"Domain join","description":"The Active Directory domain the instances join.","type":"object","properties":{"DirectoryName":{"description":"Fully qualified name of the directory, e.g. corp.example.com.","type":"string"},"OrganizationalUnitDistinguishedName":{"description":"Distinguished name of the organizational unit for the computer accounts.","type":"string","maxLength":2000}},"additionalProperties":false},"FleetConfig":{"title":"AppStream 2.0 fleet","description":"A fleet: the streaming instances of one image. A RUNNING fleet takes some changes in place; the others need it stopped, which ends its sessions, so apply does them only with --allow-interruption.","type":"object","properties":{"Name":{"description":"Name of the fleet; it identifies the fleet. Renaming means deleting the fleet and creating a new one.","type":"string","pattern":"^[a-zA-Z0-9][a-zA-Z0-9_.-]{0,100}$"},"ImageName":{"description":"Name of the image the instances run. Give one of ImageName, ImageArn and LatestImage (none for Elastic fleets).","type":"string","pattern":"^[a-zA-Z0-9][a-zA-Z0-9_.-]{0,100}$"},"ImageArn":{"description":"ARN of the image the instances run, e.g. a public AWS image.","type":"string","pattern":"^arn:aws(?:-cn|-iso-b|-iso|-us-gov)?:[A-Za-z0-9][A-Za-z0-9_/.-]{0,62}:[A-Za-z0-9_/.-]{0,63}:[A-Za-z0-9_/.-]{0,63}:[A-Za-z0-9][A-Za-z0-9:_/+=,@.\\\\-]{0,1023}$"},"InstanceType":{"description":"Instance type of the streaming instances, e.g. stream.standard.medium. Changing it needs the fleet stopped.","type":"string","minLength":1},"FleetType":{"description":"ALWAYS_ON (instances run all the time), ON_DEMAND (the default; they run when users stream) or ELASTIC (AWS-managed pool, apps from app blocks). Changing it replaces the fleet.","$ref":"#/$defs/FleetType"},"ComputeCapacity":{"description":"How many instances (or, for a multi-session fleet, user sessions) the fleet keeps. Not for Elastic fleets.","$ref":"#/$defs/ComputeCapacity"},"VpcConfig":{"description":"Subnets and security groups of the instances. Elastic fleets need at least two subnets in different Availability Zones. null clears it.","anyOf":[{"$ref":"#/$defs/VpcConfig"},{"type":"null"}]},"MaxUserDurationInSeconds":{"description":"Longest a streaming session may last, from 600 to 432000 seconds (default 57600).","type":"integer","minimum":600,"maximum":432000},"DisconnectTimeoutInSeconds":{"description":"How long a disconnected session is kept for the user to reconnect, from 60 to 36000 seconds (default 900).","type":"integer","minimum":60,"maximum":36000},"Description":{"description":"Description for administrators. null or \"\" clears it (streamform sets it to an empty string, the way the API clears it).","type":["string","null"],"maxLength":256},"DisplayName":{"description":"Name users see for the fleet. null or \"\" clears it (streamform sets it to an empty string, the way the API clears it).","type":["string","null"],"maxLength":100},"EnableDefaultInternetAccess":{"description":"Whether the instances reach the internet without a VPC route (default false).","type":"boolean"},"DomainJoinInfo":{"description":"The Active Directory domain the instances join. Not for Elastic fleets. null clears it.","anyOf":[{"$ref":"#/$defs/DomainJoinInfo"},{"type":"null"}]},"Tags":{"description":"Tags on the fleet. null or {} removes every tag but streamform's own.","anyOf":[{"$ref":"#/$defs/Tags"},{"type":"null"}]},"IdleDisconnectTimeoutInSeconds":{"description":"How long a user may be idle before being disconnected: 0 (never, the default) or 60 to 36000 seconds.","type":"integer","minimum":0,"maximum":36000},"IamRoleArn":{"description":"ARN of the IAM role the instances assume. null clears it.","type":["string","null"],"pattern":"^arn:aws(?:-cn|-iso-b|-iso|-us-gov)?:[A-Za-z0-9][A-Za-z0-9_/.-]{0,62}:[A-Za-z0-9_/.-]{0,63}:[A-Za-z0-9_/.-]{0,63}:[A-Za-z0-9][A-Za-z0-9:_/+=,@.\\\\-]{0,1023}$"},"StreamView":{"description":"What users see: APP (the applications only, the default) or DESKTOP (the whole desktop).","$ref":"#/$defs/StreamView"},"Platform":{"description":"Operating system of the instances. Required for Elastic fleets.","$ref":"#/$defs/PlatformType"},"MaxConcurrentSessions":{"description":"Most sessions an Elastic fleet runs at once. Required for, and only for, Elastic fleets.","type":"integer","minimum":1},"UsbDeviceFilterStrings":{"description":"USB devices users may redirect into sessions, as filter strings. null or [] clears it.","type":["array","null"],"items":{"type":"string","maxLength":100,"pattern":"^((\\w*)\\s*(\\w*)\\s*,\\s*(\\w*)\\s*,\\s*\\*?(\\w*)\\s*,\\s*\\*?(\\w*)\\s*,\\s*\\*?\\d*\\s*,\\s*\\*?\\d*\\s*,\\s*[0-1]\\s*,\\s*[0-1]\\s*)$"}},"SessionScriptS3Location":{"description":"The S3 object with the session scripts. Only for Elastic fleets. null clears it.","anyOf":[{"$ref":"#/$defs/S3Location"},{"type":"null"}]},"MaxSessionsPerInstance":{"description":"User sessions per instance: makes the fleet multi-session (ComputeCapacity.DesiredSessions then counts sessions). null clears it.","type":["integer","null"],"minimum":1},"RootVolumeConfig":{"description":"Size of the root volume of each instance. null clears it.","anyOf":[{"$ref":"#/$defs/VolumeConfig"},{"type":"null"}]},"DisableIMDSV1":{"description":"Whether the instances refuse IMDSv1 requests (default false).","type":"boolean"},"LatestImage":{"description":"The newest AVAILABLE image of the account whose name starts with NamePrefix, chosen at plan time: a new image from the pipeline is a change the plan shows.","$ref":"#/$defs/LatestImage"},"State":{"description":"RUNNING or STOPPED. Left out, a fleet streamform creates is started, and afterwards whether it runs is left to the operators.","type":"string","enum":["RUNNING","STOPPED"]},"IgnoreChanges":{"description":"Properties sent when the fleet is created and never compared afterwards, e.g. [ComputeCapacity] for a fleet that Application Auto Scaling sizes.","type":"array","items":{"type":"string","enum":["ImageName","ImageArn","InstanceType","FleetType","ComputeCapacity","VpcConfig","MaxUserDurationInSeconds","DisconnectTimeoutInSeconds","Description","DisplayName","EnableDefaultInternetAccess","DomainJoinInfo","Tags","IdleDisconnectTimeoutInSeconds","IamRoleArn","StreamView","Platform","MaxConcurrentSessions","UsbDeviceFilterStrings","SessionScriptS3Location","MaxSessionsPerInstance","RootVolumeConfig","DisableIMDSV1","LatestImage","State"]}}},"required":["Name","InstanceType"],"additionalProperties":false,"allOf":[{"description":"Elastic fleets need MaxConcurrentSessions","if":{"properties":{"FleetType":{"const":"ELASTIC"}},"required":["FleetType"]},"then":{"required":["MaxConcurrentSessions"]}},{"description":"Elastic fleets need a Platform of WINDOWS_SERVER_2019, AMAZON_LINUX2, UBUNTU_PRO_2404","if":{"properties":{"FleetType":{"const":"ELASTIC"}},"required":["FleetType"]},"then":{"properties":{"Platform":{"enum":["WINDOWS_SERVER_2019","AMAZON_LINUX2","UBUNTU_PRO_2404"]}},"required":["Platform"]}},{"description":"Elastic fleets need a VpcConfig with at least two subnets (in different Availability Zones)","if":{"properties":{"FleetType":{"const":"ELASTIC"}},"required":["FleetType"]},"then":{"properties":{"VpcConfig":{"type":"object","properties":{"SubnetIds":{"minItems":2}},"required":["SubnetIds"]}},"required":["VpcConfig"]}},{"description":"Elastic fleets take no ComputeCapacity (MaxConcurrentSessions sizes them)","if":{"properties":{"FleetType":{"const":"ELASTIC"}},"required":["FleetType"]},"then":{"properties":{"ComputeCapacity":false}}},{"description":"Elastic fleets take no DomainJoinInfo","if":{"properties":{"FleetType":{"const":"ELASTIC"}},"required":["FleetType"]},"then":{"properties":{"DomainJoinInfo":false}}},{"description":"Elastic fleets take no MaxSessionsPerInstance","if":{"properties":{"FleetType":{"const":"ELASTIC"}},"required":["FleetType"]},"then":{"properties":{"MaxSessionsPerInstance":false}}},{"description":"Elastic fleets take no image (ImageName, ImageArn or LatestImage): their applications come from app blocks","if":{"properties":{"FleetType":{"const":"ELASTIC"}},"required":["FleetType"]},"then":{"properties":{"ImageName":false,"ImageArn":false,"LatestImage":false}}},{"description":"ComputeCapacity is required (DesiredInstances, or DesiredSessions for a multi-session fleet)","if":{"not":{"properties":{"FleetType":{"const":"ELASTIC"}},"required":["FleetType"]}},"then":{"required":["ComputeCapacity"]}},{"description":"give one of ImageName, ImageArn and LatestImage","if":{"not":{"properties":{"FleetType":{"const":"ELASTIC"}},"required":["FleetType"]}},"then":{"anyOf":[{"required":["ImageName"]},{"required":["ImageArn"]},{"required":["LatestImage"]}]}},{"description":"MaxConcurrentSessions is only for Elastic fleets","if":{"not":{"properties":{"FleetType":{"const":"ELASTIC"}},"required":["FleetType"]}},"then":{"properties":{"MaxConcurrentSessions":false}}},{"description":"SessionScriptS3Location is only for Elastic fleets","if":{"not":{"properties":{"FleetType":{"const":"ELASTIC"}},"required":["FleetType"]}},"then":{"properties":{"SessionScriptS3Location":false}}},{"description":"give exactly one of ImageName, ImageArn and LatestImage","if":{"required":["ImageName"]},"then":{"properties":{"ImageArn":false,"LatestImage":false}}},{"description":"give exactly one of ImageName, ImageArn and LatestImage","if":{"required":["ImageArn"]},"then":{"properties":{"ImageName":false,"LatestImage":false}}},{"description":"give exactly one of ImageName, ImageArn and LatestImage","if":{"required":["LatestImage"]},"then":{"properties":{"ImageName":false,"ImageArn":false}}},{"description":"ComputeCapacity.DesiredSessions is only for multi-session fleets: set MaxSessionsPerInstance","if":{"properties":{"ComputeCapacity":{"required":["DesiredSessions"]}},"required":["ComputeCapacity"]},"then":{"properties":{"MaxSessionsPerInstance":{"not":{"type":"null"}}},"required":["MaxSessionsPerInstance"]}},{"description":"a multi-session fleet (MaxSessionsPerInstance) takes ComputeCapacity.DesiredSessions, not DesiredInstances","if":{"properties":{"MaxSessionsPerInstance":{"not":{"type":"null"}}},"required":["MaxSessionsPerInstance"]},"then":{"properties":{"ComputeCapacity":{"properties":{"DesiredInstances":false}}}}},{"description":"IdleDisconnectTimeoutInSeconds is 0 (never) or from 60 to 36000","if":{"properties":{"IdleDisconnectTimeoutInSeconds":{"type":"integer","minimum":1,"maximum":59}},"required":["IdleDisconnectTimeoutInSeconds"]},"then":{"properties":{"IdleDisconnectTimeoutInSeconds":false}}}]},"FleetType":{"type":"string","enum":["ALWAYS_ON","ON_DEMAND","ELASTIC"]},"ImageConfig":{"title":"AppStream 2.0 image","description":"An existing image whose sharing and tags streamform manages.","type":"object","properties":{"Name":{"description":"Name of the image; it must exist in the account.","type":"string","pattern":"^[a-zA-Z0-9][a-zA-Z0-9_.-]{0,100}$"},"SharedWith":{"description":"The AWS accounts the image is shared with, one entry per account. Accounts not listed lose access. null or [] stops sharing the image with any account.","type":["array","null"],"items":{"$ref":"#/$defs/SharedImagePermission"}},"MaxBaseImageAgeDays":{"description":"Warn when the AWS base image this image was built from was released more than this many days ago.","type":"integer","minimum":1},"Tags":{"description":"Tags on the image. null or {} removes every tag but streamform's own.","anyOf":[{"$ref":"#/$defs/Tags"},{"type":"null"}]}},"required":["Name"],"additionalProperties":false},"LatestImage":{"title":"Latest image","description":"Chooses the newest AVAILABLE image of the account by name prefix.","type":"object","properties":{"NamePrefix":{"description":"The start of the image names to choose from, e.g. design-base- for a pipeline that names images design-base-<date>.","type":"string","pattern":"^[a-zA-Z0-9][a-zA-Z0-9_.-]{0,100}$","minLength":1}},"required":["NamePrefix"],"additionalProperties":false},"Permission":{"type":"string","enum":["ENABLED","DISABLED"]},"PlatformType":{"type":"string","enum":["WINDOWS","WINDOWS_SERVER_2016","WINDOWS_SERVER_2019","WINDOWS_SERVER_2022","WINDOWS_SERVER_2025","AMAZON_LINUX2","RHEL8","ROCKY_LINUX8","UBUNTU_PRO_2404"]},"PreferredProtocol":{"type":"string","enum":["TCP","UDP"]},"S3Location":{"title":"S3 location","description":"An object in Amazon S3.","type":"object","properties":{"S3Bucket":{"description":"Name of the bucket.","type":"string","minLength":3,"maxLength":63,"pattern":"^[0-9a-z\\.\\-]*(?<!\\.)$"},"S3Key":{"description":"Key of the object.","type":"string","minLength":1,"maxLength":1024}},"required":["S3Bucket"],"additionalProperties":false},"ScreenImageFormat":{"type":"string","enum":["PNG","JPEG"]},"ScreenResolution":{"type":"string","enum":["W_1280xH_720"]},"SharedImagePermission":{"title":"Image sharing","description":"What one AWS account may do with the image.","type":"object","properties":{"AccountId":{"description":"The 12-digit ID of the AWS account. Quote it, so YAML keeps it a string.","type":"string","pattern":"^\\d+$"},"AllowFleet":{"description":"Whether the account may launch fleets from the image.","type":"boolean"},"AllowImageBuilder":{"description":"Whether the account may launch image builders from the image.","type":"boolean"}},"required":["AccountId","AllowFleet","AllowImageBuilder"],"additionalProperties":false},"StackConfig":{"title":"AppStream 2.0 stack","description":"A stack: the fleets users stream from, their storage, and what they may do in a session.","type":"object","properties":{"Name":{"description":"Name of the stack; it identifies the stack. Renaming means deleting the stack and creating a new one.","type":"string","pattern":"^[a-zA-Z0-9][a-zA-Z0-9_.-]{0,100}$"},"Description":{"description":"Description for administrators. null or \"\" clears it (streamform sets it to an empty string, the way the API clears it).","type":["string","null"],"maxLength":256},"DisplayName":{"description":"Name users see in the application catalog. null or \"\" clears it (streamform sets it to an empty string, the way the API clears it).","type":["string","null"],"maxLength":100},"StorageConnectors":{"description":"Persistent storage users reach from their sessions (home folders, Google Drive, OneDrive), at most one entry per connector type. null or [] clears it.","type":["array","null"],"items":{"$ref":"#/$defs/StorageConnector"}},"RedirectURL":{"description":"Where users land when their streaming session ends. null clears it.","type":["string","null"],"maxLength":1000},"FeedbackURL":{"description":"Where the Send Feedback link takes users. Without it, the link is hidden. null clears it.","type":["string","null"],"maxLength":1000},"UserSettings":{"description":"What users may do in a session (clipboard, file transfer, printing, sign-in, time zone), one entry per action. Only the actions listed are managed; the service enables an action that is not configured. null or [] clears it.","type":["array","null"],"items":{"$ref":"#/$defs/UserSetting"}},"ApplicationSettings":{"description":"Whether users' application settings and Windows preferences persist between sessions. null turns persistence off, like {Enabled: false}.","anyOf":[{"$ref":"#/$defs/ApplicationSettings"},{"type":"null"}]},"Tags":{"description":"Tags on the stack. null or {} removes every tag but streamform's own.","anyOf":[{"$ref":"#/$defs/Tags"},{"type":"null"}]},"AccessEndpoints":{"description":"Interface VPC endpoints users stream through. When set, streaming is possible only through them. null or [] clears it.","type":["array","null"],"items":{"$ref":"#/$defs/AccessEndpoint"},"maxItems":4},"EmbedHostDomains":{"description":"Domains whose web pages may embed streaming sessions in an iframe. null or [] clears it.","type":["array","null"],"items":{"type":"string","maxLength":128,"pattern":"^(?:[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?\\.)+[a-z0-9][a-z0-9-]{0,61}[a-z0-9]$"},"maxItems":20},"StreamingExperienceSettings":{"description":"How sessions are streamed. null clears it.","anyOf":[{"$ref":"#/$defs/StreamingExperienceSettings"},{"type":"null"}]},"ContentRedirection":{"description":"Which links opened in a session open in the user's local browser instead. null clears it.","anyOf":[{"$ref":"#/$defs/ContentRedirection"},{"type":"null"}]},"AgentAccessConfig":{"description":"What AI agents may see and do in the streaming sessions of this stack. null clears it.","anyOf":[{"$ref":"#/$defs/AgentAccessConfig"},{"type":"null"}]},"Fleets":{"description":"Names of the fleets associated with the stack. Fleets are managed elsewhere and must exist. null or [] disassociates every fleet.","type":["array","null"],"items":{"type":"string","minLength":1}}},"required":["Name"],"additionalProperties":false},"StorageConnector":{"title":"Storage connector","description":"Persistent storage for the users of a stack.","type":"object","properties":{"ConnectorType":{"description":"The storage service.","$ref":"#/$defs/StorageConnectorType"},"ResourceIdentifier":{"description":"ARN of the storage resource behind the connector.","type":"string","minLength":1,"maxLength":2048},"Domains":{"description":"Domains of the Google Workspace or OneDrive for Business accounts users may connect.","type":"array","items":{"type":"string","minLength":1,"maxLength":64},"maxItems":50},"DomainsRequireAdminConsent":{"description":"OneDrive for Business domains where an administrator must consent before users connect. Only for ONE_DRIVE.","type":"array","items":{"type":"string","minLength":1,"maxLength":64},"maxItems":50}},"required":["ConnectorType"],"additionalProperties":false,"allOf":[{"description":"DomainsRequireAdminConsent applies only to ConnectorType ONE_DRIVE","if":{"not":{"properties":{"ConnectorType":{"const":"ONE_DRIVE"}}}},"then":{"properties":{"DomainsRequireAdminConsent":false}}}]},"StorageConnectorType":{"type":"string","enum":["HOMEFOLDERS","GOOGLE_DRIVE","ONE_DRIVE"]},"StreamingExperienceSettings":{"title":"Streaming experience settings","description":"How sessions are streamed.","type":"object","properties":{"PreferredProtocol":{"description":"Protocol to prefer: UDP performs better on lossy networks; TCP passes where UDP is blocked.","$ref":"#/$defs/PreferredProtocol"}},"additionalProperties":false},"StreamingImageConfig":{"title":"Nimble Studio streaming image","description":"A streaming image made from an EC2 AMI.","type":"object","properties":{"StudioId":{"description":"ID of the studio the image belongs to.","type":"string","minLength":1},"Name":{"description":"Name of the image; unique within its studio, it identifies the image together with StudioId.","type":"string","maxLength":64},"Description":{"description":"Description of the image. null or \"\" clears it (streamform sets it to an empty string, the way the API clears it).","type":["string","null"],"maxLength":256},"Ec2ImageId":{"description":"ID of the AMI the image is made from. Changing it (or StudioId) replaces the image: the new one is created, then the old one deleted.","type":"string","pattern":"^ami-[0-9A-z]+$"},"Tags":{"description":"Tags on the image. null or {} removes every tag but streamform's own.","anyOf":[{"$ref":"#/$defs/StreamingImageTags"},{"type":"null"}]}},"required":["Ec2ImageId","Name","StudioId"],"additionalProperties":false},"StreamingImageTags":{"title":"Tags","description":"Tags as key: value. Keys that start with streamform: belong to streamform.","type":"object","propertyNames":{"type":"string"},"additionalProperties":{"type":"string"}},"StreamView":{"type":"string","enum":["APP","DESKTOP"]},"Tags":{"title":"Tags","description":"Tags as key: value. Keys that start with aws: belong to AWS and keys that start with streamform: to streamform.","type":"object","propertyNames":{"type":"string","minLength":1,"maxLength":128,"pattern":"^(^(?!aws:).[\\p{L}\\p{Z}\\p{N}_.:/=+\\-@]*)$"},"additionalProperties":{"type":"string","maxLength":256,"pattern":"^([\\p{L}\\p{Z}\\p{N}_.:/=+\\-@]*)$"},"maxProperties":50},"UrlRedirectionConfig":{"title":"URL redirection","description":"Which links are redirected.","type":"object","properties":{"Enabled":{"description":"Whether links are redirected.","type":"boolean"},"AllowedUrls":{"description":"URL patterns to redirect: http(s)://… or * for every link.","type":"array","items":{"type":"string","minLength":1,"maxLength":2048,"pattern":"^(\\*|https?://[^\\s,;]+)$"},"maxItems":100},"DeniedUrls":{"description":"URL patterns never to redirect, even when AllowedUrls matches.","type":"array","items":{"type":"string","minLength":1,"maxLength":2048,"pattern":"^(\\*|https?://[^\\s,;]+)$"},"maxItems":100}},"required":["Enabled"],"additionalProperties":false},"UserConfig":{"title":"AppStream 2.0 user-pool user","description":"A user of the user pool, identified by AuthenticationType and UserName, and the stacks the user is assigned to. Users carry no tags: streamform never deletes one, and removing it from the config leaves it in place.","type":"object","properties":{"AuthenticationType":{"description":"How the user signs in. Only USERPOOL users can be created.","const":"USERPOOL"},"UserName":{"description":"The user's email address. Case-sensitive: Ana@example.com and ana@example.com are two users.","type":"string","minLength":1,"maxLength":128,"pattern":"^[^@\\s]+@[^@\\s]+$"},"FirstName":{"description":"First name. There is no update call: changing it deletes and recreates the user, who then gets a new welcome email and loses their sessions.","type":"string","maxLength":2048,"pattern":"^[A-Za-z0-9_\\-\\s]+$"},"LastName":{"description":"Last name. There is no update call: changing it deletes and recreates the user, who then gets a new welcome email and loses their sessions.","type":"string","maxLength":2048,"pattern":"^[A-Za-z0-9_\\-\\s]+$"},"Enabled":{"description":"Whether the user may sign in (EnableUser/DisableUser). Default true.","type":"boolean"},"MessageAction":{"description":"SUPPRESS: send no welcome email when the user is created. Left out, AWS emails the user a temporary password. Used only at creation.","const":"SUPPRESS"},"SendEmailNotification":{"description":"Whether AWS emails the user when assigned to a stack; the default for every entry of Stacks. Default false.","type":"boolean"},"Stacks":{"description":"The stacks the user is assigned to: names, or { Name, SendEmailNotification }. For the stacks this config declares, the users listed here are all the stack's users: any other is unassigned.","type":"array","items":{"anyOf":[{"type":"string","minLength":1,"maxLength":100},{"$ref":"#/$defs/UserStackAssignment"}]}}},"required":["UserName","AuthenticationType"],"additionalProperties":false},"UserControlMode":{"type":"string","enum":["VIEW_ONLY","VIEW_STOP","DISABLED"]},"UserSetting":{"title":"User setting","description":"Whether users may perform one action in a session.","type":"object","properties":{"Action":{"description":"The action.","$ref":"#/$defs/Action"},"Permission":{"description":"Whether users may perform it.","$ref":"#/$defs/Permission"},"MaximumLength":{"description":"Most characters users may copy in one clipboard operation, from 1 to 20,971,520 (the default, 20 MB). Only for the clipboard actions with Permission ENABLED.","type":"integer","minimum":1,"maximum":20971520}},"required":["Action","Permission"],"additionalProperties":false,"allOf":[{"description":"MaximumLength applies only to CLIPBOARD_COPY_FROM_LOCAL_DEVICE and CLIPBOARD_COPY_TO_LOCAL_DEVICE with Permission ENABLED","if":{"not":{"properties":{"Action":{"enum":["CLIPBOARD_COPY_FROM_LOCAL_DEVICE","CLIPBOARD_COPY_TO_LOCAL_DEVICE"]},"Permission":{"const":"ENABLED"}}}},"then":{"properties":{"MaximumLength":false}}}]},"UserStackAssignment":{"title":"Stack assignment","description":"One stack a user is assigned to.","type":"object","properties":{"Name":{"description":"Name of the stack.","type":"string","minLength":1,"maxLength":100},"SendEmailNotification":{"description":"Whether AWS emails the user about this assignment. Default: the user's SendEmailNotification.","type":"boolean"}},"required":["Name"],"additionalProperties":false},"VolumeConfig":{"title":"Root volume","description":"The root volume of each instance.","type":"object","properties":{"VolumeSizeInGb":{"description":"Size in GB, from 200 to 500; not below the size of the image.","type":"integer","minimum":200,"maximum":500}},"additionalProperties":false},"VpcConfig":{"title":"VPC configuration","description":"Where the instances run in your VPC.","type":"object","properties":{"SubnetIds":{"description":"IDs of the subnets, e.g. subnet-0123456789abcdef0.","type":"array","items":{"type":"string","minLength":1}},"SecurityGroupIds":{"description":"IDs of the security groups, at most 5. Left out, the fleet keeps none.","type":"array","items":{"type":"string","minLength":1},"maxItems":5}},"additionalProperties":false}}};
+const schema31 = {"$schema":"https://json-schema.org/draft/2020-12/schema","$id":"urn:streamform:schema:config:1","title":"streamform config","description":"Desired state of Amazon AppStream 2.0 stacks and images and Amazon Nimble Studio streaming images. A property that is left out is not managed; null (or an empty list) clears it where the service allows that.","type":"object","properties":{"version":{"description":"Version of this file format. Always 1.","const":1},"project":{"description":"The project that owns what this config declares. streamform tags what it creates with it and never changes or deletes a resource owned by another project. Every file of one config names the same project.","type":"string","minLength":1,"maxLength":256,"pattern":"^([\\p{L}\\p{Z}\\p{N}_.:/=+\\-@]*)$"},"region":{"description":"AWS Region to manage, e.g. us-east-1. Left out, the AWS SDK decides (AWS_REGION, the profile). Files of one config must agree.","type":"string","pattern":"^[a-z]{2}(-[a-z]+)+-[0-9]+$"},"prune":{"description":"Delete resources this project owns that are no longer declared. Default false. Files of one config must agree.","type":"boolean"},"stacks":{"description":"AppStream 2.0 stacks, each identified by its Name.","type":"array","items":{"$ref":"#/$defs/StackConfig"}},"fleets":{"description":"AppStream 2.0 fleets, each identified by its Name: the instances users stream from.","type":"array","items":{"$ref":"#/$defs/FleetConfig"}},"images":{"description":"AppStream 2.0 images, each identified by its Name. Images are built with image builders, so they must exist already; streamform manages their sharing and tags.","type":"array","items":{"$ref":"#/$defs/ImageConfig"}},"imageBuilders":{"description":"AppStream 2.0 image builders, each identified by its Name: the instances images are made on. Nothing but tags and State changes in place; any other change replaces the builder.","type":"array","items":{"$ref":"#/$defs/ImageBuilderConfig"}},"streamingImages":{"description":"Nimble Studio streaming images, each identified by StudioId and Name.","type":"array","items":{"$ref":"#/$defs/StreamingImageConfig"}},"users":{"description":"AppStream 2.0 user-pool users and their stack assignments, each identified by AuthenticationType and UserName.","type":"array","items":{"$ref":"#/$defs/UserConfig"}}},"required":["version","project"],"additionalProperties":false,"$defs":{"AccessEndpoint":{"title":"Access endpoint","description":"An interface VPC endpoint for streaming.","type":"object","properties":{"EndpointType":{"description":"The kind of endpoint.","$ref":"#/$defs/AccessEndpointType"},"VpceId":{"description":"ID of the interface VPC endpoint, e.g. vpce-0123456789abcdef0.","type":"string","minLength":1}},"required":["EndpointType"],"additionalProperties":false},"AccessEndpointType":{"type":"string","enum":["STREAMING"]},"Action":{"type":"string","enum":["CLIPBOARD_COPY_FROM_LOCAL_DEVICE","CLIPBOARD_COPY_TO_LOCAL_DEVICE","FILE_UPLOAD","FILE_DOWNLOAD","PRINTING_TO_LOCAL_DEVICE","DOMAIN_PASSWORD_SIGNIN","DOMAIN_SMART_CARD_SIGNIN","AUTO_TIME_ZONE_REDIRECTION"]},"AgentAccessConfig":{"title":"Agent access","description":"What AI agents may see and do in streaming sessions.","type":"object","properties":{"Settings":{"description":"One entry per agent action. COMPUTER_INPUT can be enabled only together with COMPUTER_VISION.","type":"array","items":{"$ref":"#/$defs/AgentAccessSetting"},"minItems":1},"S3BucketArn":{"description":"ARN of the S3 bucket screenshots are uploaded to. Required when ScreenshotsUploadEnabled is true.","type":"string","pattern":"^arn:aws(?:-cn|-iso-b|-iso|-us-gov)?:s3:::[a-z0-9][a-z0-9.\\-]{1,61}[a-z0-9]$"},"ScreenshotsUploadEnabled":{"description":"Whether screenshots agents take are uploaded to S3BucketArn.","type":"boolean"},"ScreenResolution":{"description":"Resolution of the screen agents see.","$ref":"#/$defs/ScreenResolution"},"ScreenImageFormat":{"description":"Image format of the screenshots.","$ref":"#/$defs/ScreenImageFormat"},"UserControlMode":{"description":"What the user may do while an agent works: only watch, watch and stop it, or nothing.","$ref":"#/$defs/UserControlMode"}},"required":["Settings","ScreenResolution","ScreenImageFormat"],"additionalProperties":false,"allOf":[{"description":"S3BucketArn is required when ScreenshotsUploadEnabled is true","if":{"properties":{"ScreenshotsUploadEnabled":{"const":true}},"required":["ScreenshotsUploadEnabled"]},"then":{"required":["S3BucketArn"]}},{"description":"COMPUTER_INPUT can be ENABLED only when COMPUTER_VISION is ENABLED too","if":{"properties":{"Settings":{"contains":{"properties":{"AgentAction":{"const":"COMPUTER_INPUT"},"Permission":{"const":"ENABLED"}},"required":["AgentAction","Permission"]}}},"required":["Settings"]},"then":{"properties":{"Settings":{"contains":{"properties":{"AgentAction":{"const":"COMPUTER_VISION"},"Permission":{"const":"ENABLED"}},"required":["AgentAction","Permission"]}}}}}]},"AgentAccessSetting":{"title":"Agent action","description":"Whether agents may perform one action.","type":"object","properties":{"AgentAction":{"description":"The action.","$ref":"#/$defs/AgentAction"},"Permission":{"description":"Whether agents may perform it.","$ref":"#/$defs/Permission"}},"required":["AgentAction","Permission"],"additionalProperties":false},"AgentAction":{"type":"string","enum":["COMPUTER_VISION","COMPUTER_INPUT","FORWARD_MCP_TOOLS"]},"ApplicationSettings":{"title":"Application settings persistence","description":"Saving of users' application settings between sessions.","type":"object","properties":{"Enabled":{"description":"Whether settings persist between sessions.","type":"boolean"},"SettingsGroup":{"description":"Name of the settings group. Stacks with the same group share saved settings. Required when Enabled is true.","type":"string","maxLength":100}},"required":["Enabled"],"additionalProperties":false,"allOf":[{"description":"SettingsGroup is required when Enabled is true","if":{"properties":{"Enabled":{"const":true}},"required":["Enabled"]},"then":{"required":["SettingsGroup"]}},{"description":"SettingsGroup must be left out when Enabled is false","if":{"properties":{"Enabled":{"const":false}},"required":["Enabled"]},"then":{"properties":{"SettingsGroup":false}}}]},"ComputeCapacity":{"title":"Compute capacity","description":"The desired size of the fleet: exactly one of DesiredInstances and DesiredSessions.","type":"object","properties":{"DesiredInstances":{"description":"Number of instances.","type":"integer","minimum":0},"DesiredSessions":{"description":"Number of user sessions, for a multi-session fleet (with MaxSessionsPerInstance).","type":"integer","minimum":0}},"additionalProperties":false,"allOf":[{"description":"give exactly one of DesiredInstances and DesiredSessions","if":{},"then":{"oneOf":[{"required":["DesiredInstances"]},{"required":["DesiredSessions"]}]}}]},"ContentRedirection":{"title":"Content redirection","description":"Links that open in the user's local browser.","type":"object","properties":{"HostToClient":{"description":"Redirection of links opened in the session to the user's local browser.","$ref":"#/$defs/UrlRedirectionConfig"}},"additionalProperties":false},"DomainJoinInfo":{"title":"Domain join","description":"The Active Directory domain the instances join.","type":"object","properties":{"DirectoryName":{"description":"Fully qualified name of the directory, e.g. corp.example.com.","type":"string"},"OrganizationalUnitDistinguishedName":{"description":"Distinguished name of the organizational unit for the computer accounts.","type":"string","maxLength":2000}},"additionalProperties":false},"FleetConfig":{"title":"AppStream 2.0 fleet","description":"A fleet: the streaming instances of one image. A RUNNING fleet takes some changes in place; the others need it stopped, which ends its sessions, so apply does them only with --allow-interruption.","type":"object","properties":{"Name":{"description":"Name of the fleet; it identifies the fleet. Renaming means deleting the fleet and creating a new one.","type":"string","pattern":"^[a-zA-Z0-9][a-zA-Z0-9_.-]{0,100}$"},"ImageName":{"description":"Name of the image the instances run. Give one of ImageName, ImageArn and LatestImage (none for Elastic fleets).","type":"string","pattern":"^[a-zA-Z0-9][a-zA-Z0-9_.-]{0,100}$"},"ImageArn":{"description":"ARN of the image the instances run, e.g. a public AWS image.","type":"string","pattern":"^arn:aws(?:-cn|-iso-b|-iso|-us-gov)?:[A-Za-z0-9][A-Za-z0-9_/.-]{0,62}:[A-Za-z0-9_/.-]{0,63}:[A-Za-z0-9_/.-]{0,63}:[A-Za-z0-9][A-Za-z0-9:_/+=,@.\\\\-]{0,1023}$"},"InstanceType":{"description":"Instance type of the streaming instances, e.g. stream.standard.medium. Changing it needs the fleet stopped.","type":"string","minLength":1},"FleetType":{"description":"ALWAYS_ON (instances run all the time), ON_DEMAND (the default; they run when users stream) or ELASTIC (AWS-managed pool, apps from app blocks). Changing it replaces the fleet.","$ref":"#/$defs/FleetType"},"ComputeCapacity":{"description":"How many instances (or, for a multi-session fleet, user sessions) the fleet keeps. Not for Elastic fleets.","$ref":"#/$defs/ComputeCapacity"},"VpcConfig":{"description":"Subnets and security groups of the instances. Elastic fleets need at least two subnets in different Availability Zones. null clears it.","anyOf":[{"$ref":"#/$defs/VpcConfig"},{"type":"null"}]},"MaxUserDurationInSeconds":{"description":"Longest a streaming session may last, from 600 to 432000 seconds (default 57600).","type":"integer","minimum":600,"maximum":432000},"DisconnectTimeoutInSeconds":{"description":"How long a disconnected session is kept for the user to reconnect, from 60 to 36000 seconds (default 900).","type":"integer","minimum":60,"maximum":36000},"Description":{"description":"Description for administrators. null or \"\" clears it (streamform sets it to an empty string, the way the API clears it).","type":["string","null"],"maxLength":256},"DisplayName":{"description":"Name users see for the fleet. null or \"\" clears it (streamform sets it to an empty string, the way the API clears it).","type":["string","null"],"maxLength":100},"EnableDefaultInternetAccess":{"description":"Whether the instances reach the internet without a VPC route (default false).","type":"boolean"},"DomainJoinInfo":{"description":"The Active Directory domain the instances join. Not for Elastic fleets. null clears it.","anyOf":[{"$ref":"#/$defs/DomainJoinInfo"},{"type":"null"}]},"Tags":{"description":"Tags on the fleet. null or {} removes every tag but streamform's own.","anyOf":[{"$ref":"#/$defs/Tags"},{"type":"null"}]},"IdleDisconnectTimeoutInSeconds":{"description":"How long a user may be idle before being disconnected: 0 (never, the default) or 60 to 36000 seconds.","type":"integer","minimum":0,"maximum":36000},"IamRoleArn":{"description":"ARN of the IAM role the instances assume. null clears it.","type":["string","null"],"pattern":"^arn:aws(?:-cn|-iso-b|-iso|-us-gov)?:[A-Za-z0-9][A-Za-z0-9_/.-]{0,62}:[A-Za-z0-9_/.-]{0,63}:[A-Za-z0-9_/.-]{0,63}:[A-Za-z0-9][A-Za-z0-9:_/+=,@.\\\\-]{0,1023}$"},"StreamView":{"description":"What users see: APP (the applications only, the default) or DESKTOP (the whole desktop).","$ref":"#/$defs/StreamView"},"Platform":{"description":"Operating system of the instances. Required for Elastic fleets.","$ref":"#/$defs/PlatformType"},"MaxConcurrentSessions":{"description":"Most sessions an Elastic fleet runs at once. Required for, and only for, Elastic fleets.","type":"integer","minimum":1},"UsbDeviceFilterStrings":{"description":"USB devices users may redirect into sessions, as filter strings. null or [] clears it.","type":["array","null"],"items":{"type":"string","maxLength":100,"pattern":"^((\\w*)\\s*(\\w*)\\s*,\\s*(\\w*)\\s*,\\s*\\*?(\\w*)\\s*,\\s*\\*?(\\w*)\\s*,\\s*\\*?\\d*\\s*,\\s*\\*?\\d*\\s*,\\s*[0-1]\\s*,\\s*[0-1]\\s*)$"}},"SessionScriptS3Location":{"description":"The S3 object with the session scripts. Only for Elastic fleets. null clears it.","anyOf":[{"$ref":"#/$defs/S3Location"},{"type":"null"}]},"MaxSessionsPerInstance":{"description":"User sessions per instance: makes the fleet multi-session (ComputeCapacity.DesiredSessions then counts sessions). null clears it.","type":["integer","null"],"minimum":1},"RootVolumeConfig":{"description":"Size of the root volume of each instance. null clears it.","anyOf":[{"$ref":"#/$defs/VolumeConfig"},{"type":"null"}]},"DisableIMDSV1":{"description":"Whether the instances refuse IMDSv1 requests (default false).","type":"boolean"},"LatestImage":{"description":"The newest AVAILABLE image of the account whose name starts with NamePrefix, chosen at plan time: a new image from the pipeline is a change the plan shows.","$ref":"#/$defs/LatestImage"},"State":{"description":"RUNNING or STOPPED. Left out, a fleet streamform creates is started, and afterwards whether it runs is left to the operators.","type":"string","enum":["RUNNING","STOPPED"]},"IgnoreChanges":{"description":"Properties sent when the fleet is created and never compared afterwards, e.g. [ComputeCapacity] for a fleet that Application Auto Scaling sizes.","type":"array","items":{"type":"string","enum":["ImageName","ImageArn","InstanceType","FleetType","ComputeCapacity","VpcConfig","MaxUserDurationInSeconds","DisconnectTimeoutInSeconds","Description","DisplayName","EnableDefaultInternetAccess","DomainJoinInfo","Tags","IdleDisconnectTimeoutInSeconds","IamRoleArn","StreamView","Platform","MaxConcurrentSessions","UsbDeviceFilterStrings","SessionScriptS3Location","MaxSessionsPerInstance","RootVolumeConfig","DisableIMDSV1","LatestImage","State"]}}},"required":["Name","InstanceType"],"additionalProperties":false,"allOf":[{"description":"Elastic fleets need MaxConcurrentSessions","if":{"properties":{"FleetType":{"const":"ELASTIC"}},"required":["FleetType"]},"then":{"required":["MaxConcurrentSessions"]}},{"description":"Elastic fleets need a Platform of WINDOWS_SERVER_2019, AMAZON_LINUX2, UBUNTU_PRO_2404","if":{"properties":{"FleetType":{"const":"ELASTIC"}},"required":["FleetType"]},"then":{"properties":{"Platform":{"enum":["WINDOWS_SERVER_2019","AMAZON_LINUX2","UBUNTU_PRO_2404"]}},"required":["Platform"]}},{"description":"Elastic fleets need a VpcConfig with at least two subnets (in different Availability Zones)","if":{"properties":{"FleetType":{"const":"ELASTIC"}},"required":["FleetType"]},"then":{"properties":{"VpcConfig":{"type":"object","properties":{"SubnetIds":{"minItems":2}},"required":["SubnetIds"]}},"required":["VpcConfig"]}},{"description":"Elastic fleets take no ComputeCapacity (MaxConcurrentSessions sizes them)","if":{"properties":{"FleetType":{"const":"ELASTIC"}},"required":["FleetType"]},"then":{"properties":{"ComputeCapacity":false}}},{"description":"Elastic fleets take no DomainJoinInfo","if":{"properties":{"FleetType":{"const":"ELASTIC"}},"required":["FleetType"]},"then":{"properties":{"DomainJoinInfo":false}}},{"description":"Elastic fleets take no MaxSessionsPerInstance","if":{"properties":{"FleetType":{"const":"ELASTIC"}},"required":["FleetType"]},"then":{"properties":{"MaxSessionsPerInstance":false}}},{"description":"Elastic fleets take no image (ImageName, ImageArn or LatestImage): their applications come from app blocks","if":{"properties":{"FleetType":{"const":"ELASTIC"}},"required":["FleetType"]},"then":{"properties":{"ImageName":false,"ImageArn":false,"LatestImage":false}}},{"description":"ComputeCapacity is required (DesiredInstances, or DesiredSessions for a multi-session fleet)","if":{"not":{"properties":{"FleetType":{"const":"ELASTIC"}},"required":["FleetType"]}},"then":{"required":["ComputeCapacity"]}},{"description":"give one of ImageName, ImageArn and LatestImage","if":{"not":{"properties":{"FleetType":{"const":"ELASTIC"}},"required":["FleetType"]}},"then":{"anyOf":[{"required":["ImageName"]},{"required":["ImageArn"]},{"required":["LatestImage"]}]}},{"description":"MaxConcurrentSessions is only for Elastic fleets","if":{"not":{"properties":{"FleetType":{"const":"ELASTIC"}},"required":["FleetType"]}},"then":{"properties":{"MaxConcurrentSessions":false}}},{"description":"SessionScriptS3Location is only for Elastic fleets","if":{"not":{"properties":{"FleetType":{"const":"ELASTIC"}},"required":["FleetType"]}},"then":{"properties":{"SessionScriptS3Location":false}}},{"description":"give exactly one of ImageName, ImageArn and LatestImage","if":{"required":["ImageName"]},"then":{"properties":{"ImageArn":false,"LatestImage":false}}},{"description":"give exactly one of ImageName, ImageArn and LatestImage","if":{"required":["ImageArn"]},"then":{"properties":{"ImageName":false,"LatestImage":false}}},{"description":"give exactly one of ImageName, ImageArn and LatestImage","if":{"required":["LatestImage"]},"then":{"properties":{"ImageName":false,"ImageArn":false}}},{"description":"ComputeCapacity.DesiredSessions is only for multi-session fleets: set MaxSessionsPerInstance","if":{"properties":{"ComputeCapacity":{"required":["DesiredSessions"]}},"required":["ComputeCapacity"]},"then":{"properties":{"MaxSessionsPerInstance":{"not":{"type":"null"}}},"required":["MaxSessionsPerInstance"]}},{"description":"a multi-session fleet (MaxSessionsPerInstance) takes ComputeCapacity.DesiredSessions, not DesiredInstances","if":{"properties":{"MaxSessionsPerInstance":{"not":{"type":"null"}}},"required":["MaxSessionsPerInstance"]},"then":{"properties":{"ComputeCapacity":{"properties":{"DesiredInstances":false}}}}},{"description":"IdleDisconnectTimeoutInSeconds is 0 (never) or from 60 to 36000","if":{"properties":{"IdleDisconnectTimeoutInSeconds":{"type":"integer","minimum":1,"maximum":59}},"required":["IdleDisconnectTimeoutInSeconds"]},"then":{"properties":{"IdleDisconnectTimeoutInSeconds":false}}}]},"FleetType":{"type":"string","enum":["ALWAYS_ON","ON_DEMAND","ELASTIC"]},"ImageBuilderConfig":{"title":"AppStream 2.0 image builder","description":"An image builder: an instance to install applications on and make images from. There is no UpdateImageBuilder, so every change but Tags and State replaces it (deleted, then created); replacing or stopping a running builder interrupts whoever works in it, so apply does it only with --allow-interruption.","type":"object","properties":{"Name":{"description":"Name of the image builder; it identifies it. Renaming means deleting it and creating a new one.","type":"string","pattern":"^[a-zA-Z0-9][a-zA-Z0-9_.-]{0,100}$"},"ImageName":{"description":"Name of the image the builder starts from: one of the account's own or a public AWS image. An image shared by another account must be given by ImageArn. Give one of ImageName, ImageArn and LatestImage.","type":"string","minLength":1},"ImageArn":{"description":"ARN of the image the builder starts from; the only way to use an image shared by another account.","type":"string","pattern":"^arn:aws(?:-cn|-iso-b|-iso|-us-gov)?:[A-Za-z0-9][A-Za-z0-9_/.-]{0,62}:[A-Za-z0-9_/.-]{0,63}:[A-Za-z0-9_/.-]{0,63}:[A-Za-z0-9][A-Za-z0-9:_/+=,@.\\\\-]{0,1023}$"},"InstanceType":{"description":"Instance type of the builder, e.g. stream.standard.medium. Changing it replaces the builder.","type":"string","minLength":1},"Description":{"description":"Description for administrators. null clears it (the builder is replaced without it).","type":["string","null"],"maxLength":256},"DisplayName":{"description":"Name shown for the builder. null clears it (the builder is replaced without it).","type":["string","null"],"maxLength":100},"VpcConfig":{"description":"The one subnet (and the security groups) the builder runs in. null clears it (the builder is replaced without it).","anyOf":[{"$ref":"#/$defs/VpcConfig"},{"type":"null"}]},"IamRoleArn":{"description":"ARN of the IAM role the builder assumes. null clears it (the builder is replaced without it).","type":["string","null"],"pattern":"^arn:aws(?:-cn|-iso-b|-iso|-us-gov)?:[A-Za-z0-9][A-Za-z0-9_/.-]{0,62}:[A-Za-z0-9_/.-]{0,63}:[A-Za-z0-9_/.-]{0,63}:[A-Za-z0-9][A-Za-z0-9:_/+=,@.\\\\-]{0,1023}$"},"EnableDefaultInternetAccess":{"description":"Whether the builder reaches the internet without a VPC route (default false).","type":"boolean"},"DomainJoinInfo":{"description":"The Active Directory domain the builder joins. null clears it (the builder is replaced without it).","anyOf":[{"$ref":"#/$defs/DomainJoinInfo"},{"type":"null"}]},"AppstreamAgentVersion":{"description":"Version of the AppStream agent, or [LATEST].","type":"string","minLength":1,"maxLength":100},"Tags":{"description":"Tags on the builder; they change in place. null or {} removes every tag but streamform's own.","anyOf":[{"$ref":"#/$defs/Tags"},{"type":"null"}]},"AccessEndpoints":{"description":"Interface VPC endpoints through which administrators connect to the builder (1 to 4). null clears it (the builder is replaced without it).","type":["array","null"],"items":{"$ref":"#/$defs/AccessEndpoint"},"maxItems":4},"RootVolumeConfig":{"description":"Size of the root volume.","$ref":"#/$defs/VolumeConfig"},"SoftwaresToInstall":{"description":"License-included applications installed when the builder is created (e.g. Microsoft_Office_2021_LTSC_Professional_Plus_64Bit). AWS does not report them back: streamform compares them with its last apply. null clears it (the builder is replaced without it).","type":["array","null"],"items":{"type":"string","minLength":1}},"SoftwaresToUninstall":{"description":"License-included applications removed from the image when the builder is created. Compared with the last apply, like SoftwaresToInstall. null clears it (the builder is replaced without it).","type":["array","null"],"items":{"type":"string","minLength":1}},"DisableIMDSV1":{"description":"Whether the builder refuses IMDSv1 requests (default false).","type":"boolean"},"LatestImage":{"description":"The newest AVAILABLE image of the account whose name starts with NamePrefix, chosen at plan time: a newer image replaces the builder.","$ref":"#/$defs/LatestImage"},"State":{"description":"RUNNING or STOPPED: a running builder is billed. Left out, a builder streamform creates runs (AWS starts it), and afterwards whether it runs is left to the operators.","type":"string","enum":["RUNNING","STOPPED"]}},"required":["Name","InstanceType"],"additionalProperties":false,"allOf":[{"description":"give one of ImageName, ImageArn and LatestImage","if":{},"then":{"anyOf":[{"required":["ImageName"]},{"required":["ImageArn"]},{"required":["LatestImage"]}]}},{"description":"give exactly one of ImageName, ImageArn and LatestImage","if":{"required":["ImageName"]},"then":{"properties":{"ImageArn":false,"LatestImage":false}}},{"description":"give exactly one of ImageName, ImageArn and LatestImage","if":{"required":["ImageArn"]},"then":{"properties":{"ImageName":false,"LatestImage":false}}},{"description":"give exactly one of ImageName, ImageArn and LatestImage","if":{"required":["LatestImage"]},"then":{"properties":{"ImageName":false,"ImageArn":false}}},{"description":"an image builder runs in exactly one subnet: VpcConfig.SubnetIds takes one ID","if":{"properties":{"VpcConfig":{"type":"object","required":["SubnetIds"]}},"required":["VpcConfig"]},"then":{"properties":{"VpcConfig":{"properties":{"SubnetIds":{"minItems":1,"maxItems":1}}}}}}]},"ImageConfig":{"title":"AppStream 2.0 image","description":"An existing image whose sharing and tags streamform manages.","type":"object","properties":{"Name":{"description":"Name of the image; it must exist in the account.","type":"string","pattern":"^[a-zA-Z0-9][a-zA-Z0-9_.-]{0,100}$"},"SharedWith":{"description":"The AWS accounts the image is shared with, one entry per account. Accounts not listed lose access. null or [] stops sharing the image with any account.","type":["array","null"],"items":{"$ref":"#/$defs/SharedImagePermission"}},"MaxBaseImageAgeDays":{"description":"Warn when the AWS base image this image was built from was released more than this many days ago.","type":"integer","minimum":1},"Tags":{"description":"Tags on the image. null or {} removes every tag but streamform's own.","anyOf":[{"$ref":"#/$defs/Tags"},{"type":"null"}]}},"required":["Name"],"additionalProperties":false},"LatestImage":{"title":"Latest image","description":"Chooses the newest AVAILABLE image of the account by name prefix.","type":"object","properties":{"NamePrefix":{"description":"The start of the image names to choose from, e.g. design-base- for a pipeline that names images design-base-<date>.","type":"string","pattern":"^[a-zA-Z0-9][a-zA-Z0-9_.-]{0,100}$","minLength":1}},"required":["NamePrefix"],"additionalProperties":false},"Permission":{"type":"string","enum":["ENABLED","DISABLED"]},"PlatformType":{"type":"string","enum":["WINDOWS","WINDOWS_SERVER_2016","WINDOWS_SERVER_2019","WINDOWS_SERVER_2022","WINDOWS_SERVER_2025","AMAZON_LINUX2","RHEL8","ROCKY_LINUX8","UBUNTU_PRO_2404"]},"PreferredProtocol":{"type":"string","enum":["TCP","UDP"]},"S3Location":{"title":"S3 location","description":"An object in Amazon S3.","type":"object","properties":{"S3Bucket":{"description":"Name of the bucket.","type":"string","minLength":3,"maxLength":63,"pattern":"^[0-9a-z\\.\\-]*(?<!\\.)$"},"S3Key":{"description":"Key of the object.","type":"string","minLength":1,"maxLength":1024}},"required":["S3Bucket"],"additionalProperties":false},"ScreenImageFormat":{"type":"string","enum":["PNG","JPEG"]},"ScreenResolution":{"type":"string","enum":["W_1280xH_720"]},"SharedImagePermission":{"title":"Image sharing","description":"What one AWS account may do with the image.","type":"object","properties":{"AccountId":{"description":"The 12-digit ID of the AWS account. Quote it, so YAML keeps it a string.","type":"string","pattern":"^\\d+$"},"AllowFleet":{"description":"Whether the account may launch fleets from the image.","type":"boolean"},"AllowImageBuilder":{"description":"Whether the account may launch image builders from the image.","type":"boolean"}},"required":["AccountId","AllowFleet","AllowImageBuilder"],"additionalProperties":false},"StackConfig":{"title":"AppStream 2.0 stack","description":"A stack: the fleets users stream from, their storage, and what they may do in a session.","type":"object","properties":{"Name":{"description":"Name of the stack; it identifies the stack. Renaming means deleting the stack and creating a new one.","type":"string","pattern":"^[a-zA-Z0-9][a-zA-Z0-9_.-]{0,100}$"},"Description":{"description":"Description for administrators. null or \"\" clears it (streamform sets it to an empty string, the way the API clears it).","type":["string","null"],"maxLength":256},"DisplayName":{"description":"Name users see in the application catalog. null or \"\" clears it (streamform sets it to an empty string, the way the API clears it).","type":["string","null"],"maxLength":100},"StorageConnectors":{"description":"Persistent storage users reach from their sessions (home folders, Google Drive, OneDrive), at most one entry per connector type. null or [] clears it.","type":["array","null"],"items":{"$ref":"#/$defs/StorageConnector"}},"RedirectURL":{"description":"Where users land when their streaming session ends. null clears it.","type":["string","null"],"maxLength":1000},"FeedbackURL":{"description":"Where the Send Feedback link takes users. Without it, the link is hidden. null clears it.","type":["string","null"],"maxLength":1000},"UserSettings":{"description":"What users may do in a session (clipboard, file transfer, printing, sign-in, time zone), one entry per action. Only the actions listed are managed; the service enables an action that is not configured. null or [] clears it.","type":["array","null"],"items":{"$ref":"#/$defs/UserSetting"}},"ApplicationSettings":{"description":"Whether users' application settings and Windows preferences persist between sessions. null turns persistence off, like {Enabled: false}.","anyOf":[{"$ref":"#/$defs/ApplicationSettings"},{"type":"null"}]},"Tags":{"description":"Tags on the stack. null or {} removes every tag but streamform's own.","anyOf":[{"$ref":"#/$defs/Tags"},{"type":"null"}]},"AccessEndpoints":{"description":"Interface VPC endpoints users stream through. When set, streaming is possible only through them. null or [] clears it.","type":["array","null"],"items":{"$ref":"#/$defs/AccessEndpoint"},"maxItems":4},"EmbedHostDomains":{"description":"Domains whose web pages may embed streaming sessions in an iframe. null or [] clears it.","type":["array","null"],"items":{"type":"string","maxLength":128,"pattern":"^(?:[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?\\.)+[a-z0-9][a-z0-9-]{0,61}[a-z0-9]$"},"maxItems":20},"StreamingExperienceSettings":{"description":"How sessions are streamed. null clears it.","anyOf":[{"$ref":"#/$defs/StreamingExperienceSettings"},{"type":"null"}]},"ContentRedirection":{"description":"Which links opened in a session open in the user's local browser instead. null clears it.","anyOf":[{"$ref":"#/$defs/ContentRedirection"},{"type":"null"}]},"AgentAccessConfig":{"description":"What AI agents may see and do in the streaming sessions of this stack. null clears it.","anyOf":[{"$ref":"#/$defs/AgentAccessConfig"},{"type":"null"}]},"Fleets":{"description":"Names of the fleets associated with the stack. Fleets are managed elsewhere and must exist. null or [] disassociates every fleet.","type":["array","null"],"items":{"type":"string","minLength":1}}},"required":["Name"],"additionalProperties":false},"StorageConnector":{"title":"Storage connector","description":"Persistent storage for the users of a stack.","type":"object","properties":{"ConnectorType":{"description":"The storage service.","$ref":"#/$defs/StorageConnectorType"},"ResourceIdentifier":{"description":"ARN of the storage resource behind the connector.","type":"string","minLength":1,"maxLength":2048},"Domains":{"description":"Domains of the Google Workspace or OneDrive for Business accounts users may connect.","type":"array","items":{"type":"string","minLength":1,"maxLength":64},"maxItems":50},"DomainsRequireAdminConsent":{"description":"OneDrive for Business domains where an administrator must consent before users connect. Only for ONE_DRIVE.","type":"array","items":{"type":"string","minLength":1,"maxLength":64},"maxItems":50}},"required":["ConnectorType"],"additionalProperties":false,"allOf":[{"description":"DomainsRequireAdminConsent applies only to ConnectorType ONE_DRIVE","if":{"not":{"properties":{"ConnectorType":{"const":"ONE_DRIVE"}}}},"then":{"properties":{"DomainsRequireAdminConsent":false}}}]},"StorageConnectorType":{"type":"string","enum":["HOMEFOLDERS","GOOGLE_DRIVE","ONE_DRIVE"]},"StreamingExperienceSettings":{"title":"Streaming experience settings","description":"How sessions are streamed.","type":"object","properties":{"PreferredProtocol":{"description":"Protocol to prefer: UDP performs better on lossy networks; TCP passes where UDP is blocked.","$ref":"#/$defs/PreferredProtocol"}},"additionalProperties":false},"StreamingImageConfig":{"title":"Nimble Studio streaming image","description":"A streaming image made from an EC2 AMI.","type":"object","properties":{"StudioId":{"description":"ID of the studio the image belongs to.","type":"string","minLength":1},"Name":{"description":"Name of the image; unique within its studio, it identifies the image together with StudioId.","type":"string","maxLength":64},"Description":{"description":"Description of the image. null or \"\" clears it (streamform sets it to an empty string, the way the API clears it).","type":["string","null"],"maxLength":256},"Ec2ImageId":{"description":"ID of the AMI the image is made from. Changing it (or StudioId) replaces the image: the new one is created, then the old one deleted.","type":"string","pattern":"^ami-[0-9A-z]+$"},"Tags":{"description":"Tags on the image. null or {} removes every tag but streamform's own.","anyOf":[{"$ref":"#/$defs/StreamingImageTags"},{"type":"null"}]}},"required":["Ec2ImageId","Name","StudioId"],"additionalProperties":false},"StreamingImageTags":{"title":"Tags","description":"Tags as key: value. Keys that start with streamform: belong to streamform.","type":"object","propertyNames":{"type":"string"},"additionalProperties":{"type":"string"}},"StreamView":{"type":"string","enum":["APP","DESKTOP"]},"Tags":{"title":"Tags","description":"Tags as key: value. Keys that start with aws: belong to AWS and keys that start with streamform: to streamform.","type":"object","propertyNames":{"type":"string","minLength":1,"maxLength":128,"pattern":"^(^(?!aws:).[\\p{L}\\p{Z}\\p{N}_.:/=+\\-@]*)$"},"additionalProperties":{"type":"string","maxLength":256,"pattern":"^([\\p{L}\\p{Z}\\p{N}_.:/=+\\-@]*)$"},"maxProperties":50},"UrlRedirectionConfig":{"title":"URL redirection","description":"Which links are redirected.","type":"object","properties":{"Enabled":{"description":"Whether links are redirected.","type":"boolean"},"AllowedUrls":{"description":"URL patterns to redirect: http(s)://… or * for every link.","type":"array","items":{"type":"string","minLength":1,"maxLength":2048,"pattern":"^(\\*|https?://[^\\s,;]+)$"},"maxItems":100},"DeniedUrls":{"description":"URL patterns never to redirect, even when AllowedUrls matches.","type":"array","items":{"type":"string","minLength":1,"maxLength":2048,"pattern":"^(\\*|https?://[^\\s,;]+)$"},"maxItems":100}},"required":["Enabled"],"additionalProperties":false},"UserConfig":{"title":"AppStream 2.0 user-pool user","description":"A user of the user pool, identified by AuthenticationType and UserName, and the stacks the user is assigned to. Users carry no tags: streamform never deletes one, and removing it from the config leaves it in place.","type":"object","properties":{"AuthenticationType":{"description":"How the user signs in. Only USERPOOL users can be created.","const":"USERPOOL"},"UserName":{"description":"The user's email address. Case-sensitive: Ana@example.com and ana@example.com are two users.","type":"string","minLength":1,"maxLength":128,"pattern":"^[^@\\s]+@[^@\\s]+$"},"FirstName":{"description":"First name. There is no update call: changing it deletes and recreates the user, who then gets a new welcome email and loses their sessions.","type":"string","maxLength":2048,"pattern":"^[A-Za-z0-9_\\-\\s]+$"},"LastName":{"description":"Last name. There is no update call: changing it deletes and recreates the user, who then gets a new welcome email and loses their sessions.","type":"string","maxLength":2048,"pattern":"^[A-Za-z0-9_\\-\\s]+$"},"Enabled":{"description":"Whether the user may sign in (EnableUser/DisableUser). Default true.","type":"boolean"},"MessageAction":{"description":"SUPPRESS: send no welcome email when the user is created. Left out, AWS emails the user a temporary password. Used only at creation.","const":"SUPPRESS"},"SendEmailNotification":{"description":"Whether AWS emails the user when assigned to a stack; the default for every entry of Stacks. Default false.","type":"boolean"},"Stacks":{"description":"The stacks the user is assigned to: names, or { Name, SendEmailNotification }. For the stacks this config declares, the users listed here are all the stack's users: any other is unassigned.","type":"array","items":{"anyOf":[{"type":"string","minLength":1,"maxLength":100},{"$ref":"#/$defs/UserStackAssignment"}]}}},"required":["UserName","AuthenticationType"],"additionalProperties":false},"UserControlMode":{"type":"string","enum":["VIEW_ONLY","VIEW_STOP","DISABLED"]},"UserSetting":{"title":"User setting","description":"Whether users may perform one action in a session.","type":"object","properties":{"Action":{"description":"The action.","$ref":"#/$defs/Action"},"Permission":{"description":"Whether users may perform it.","$ref":"#/$defs/Permission"},"MaximumLength":{"description":"Most characters users may copy in one clipboard operation, from 1 to 20,971,520 (the default, 20 MB). Only for the clipboard actions with Permission ENABLED.","type":"integer","minimum":1,"maximum":20971520}},"required":["Action","Permission"],"additionalProperties":false,"allOf":[{"description":"MaximumLength applies only to CLIPBOARD_COPY_FROM_LOCAL_DEVICE and CLIPBOARD_COPY_TO_LOCAL_DEVICE with Permission ENABLED","if":{"not":{"properties":{"Action":{"enum":["CLIPBOARD_COPY_FROM_LOCAL_DEVICE","CLIPBOARD_COPY_TO_LOCAL_DEVICE"]},"Permission":{"const":"ENABLED"}}}},"then":{"properties":{"MaximumLength":false}}}]},"UserStackAssignment":{"title":"Stack assignment","description":"One stack a user is assigned to.","type":"object","properties":{"Name":{"description":"Name of the stack.","type":"string","minLength":1,"maxLength":100},"SendEmailNotification":{"description":"Whether AWS emails the user about this assignment. Default: the user's SendEmailNotification.","type":"boolean"}},"required":["Name"],"additionalProperties":false},"VolumeConfig":{"title":"Root volume","description":"The root volume of each instance.","type":"object","properties":{"VolumeSizeInGb":{"description":"Size in GB, from 200 to 500; not below the size of the image.","type":"integer","minimum":200,"maximum":500}},"additionalProperties":false},"VpcConfig":{"title":"VPC configuration","description":"Where the instances run in your VPC.","type":"object","properties":{"SubnetIds":{"description":"IDs of the subnets, e.g. subnet-0123456789abcdef0.","type":"array","items":{"type":"string","minLength":1}},"SecurityGroupIds":{"description":"IDs of the security groups, at most 5. Left out, the fleet keeps none.","type":"array","items":{"type":"string","minLength":1},"maxItems":5}},"additionalProperties":false}}};
 const func1 = Object.prototype.hasOwnProperty;
 const func2 = ucs2length;
 const pattern4 = new RegExp("^([\\p{L}\\p{Z}\\p{N}_.:/=+\\-@]*)$", "u");
@@ -6044,9 +6044,7 @@ return errors === 0;
 }
 validate39.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
 
-const schema67 = {"title":"Nimble Studio streaming image","description":"A streaming image made from an EC2 AMI.","type":"object","properties":{"StudioId":{"description":"ID of the studio the image belongs to.","type":"string","minLength":1},"Name":{"description":"Name of the image; unique within its studio, it identifies the image together with StudioId.","type":"string","maxLength":64},"Description":{"description":"Description of the image. null or \"\" clears it (streamform sets it to an empty string, the way the API clears it).","type":["string","null"],"maxLength":256},"Ec2ImageId":{"description":"ID of the AMI the image is made from. Changing it (or StudioId) replaces the image: the new one is created, then the old one deleted.","type":"string","pattern":"^ami-[0-9A-z]+$"},"Tags":{"description":"Tags on the image. null or {} removes every tag but streamform's own.","anyOf":[{"$ref":"#/$defs/StreamingImageTags"},{"type":"null"}]}},"required":["Ec2ImageId","Name","StudioId"],"additionalProperties":false};
-const schema68 = {"title":"Tags","description":"Tags as key: value. Keys that start with streamform: belong to streamform.","type":"object","propertyNames":{"type":"string"},"additionalProperties":{"type":"string"}};
-const pattern26 = new RegExp("^ami-[0-9A-z]+$", "u");
+const schema67 = {"title":"AppStream 2.0 image builder","description":"An image builder: an instance to install applications on and make images from. There is no UpdateImageBuilder, so every change but Tags and State replaces it (deleted, then created); replacing or stopping a running builder interrupts whoever works in it, so apply does it only with --allow-interruption.","type":"object","properties":{"Name":{"description":"Name of the image builder; it identifies it. Renaming means deleting it and creating a new one.","type":"string","pattern":"^[a-zA-Z0-9][a-zA-Z0-9_.-]{0,100}$"},"ImageName":{"description":"Name of the image the builder starts from: one of the account's own or a public AWS image. An image shared by another account must be given by ImageArn. Give one of ImageName, ImageArn and LatestImage.","type":"string","minLength":1},"ImageArn":{"description":"ARN of the image the builder starts from; the only way to use an image shared by another account.","type":"string","pattern":"^arn:aws(?:-cn|-iso-b|-iso|-us-gov)?:[A-Za-z0-9][A-Za-z0-9_/.-]{0,62}:[A-Za-z0-9_/.-]{0,63}:[A-Za-z0-9_/.-]{0,63}:[A-Za-z0-9][A-Za-z0-9:_/+=,@.\\\\-]{0,1023}$"},"InstanceType":{"description":"Instance type of the builder, e.g. stream.standard.medium. Changing it replaces the builder.","type":"string","minLength":1},"Description":{"description":"Description for administrators. null clears it (the builder is replaced without it).","type":["string","null"],"maxLength":256},"DisplayName":{"description":"Name shown for the builder. null clears it (the builder is replaced without it).","type":["string","null"],"maxLength":100},"VpcConfig":{"description":"The one subnet (and the security groups) the builder runs in. null clears it (the builder is replaced without it).","anyOf":[{"$ref":"#/$defs/VpcConfig"},{"type":"null"}]},"IamRoleArn":{"description":"ARN of the IAM role the builder assumes. null clears it (the builder is replaced without it).","type":["string","null"],"pattern":"^arn:aws(?:-cn|-iso-b|-iso|-us-gov)?:[A-Za-z0-9][A-Za-z0-9_/.-]{0,62}:[A-Za-z0-9_/.-]{0,63}:[A-Za-z0-9_/.-]{0,63}:[A-Za-z0-9][A-Za-z0-9:_/+=,@.\\\\-]{0,1023}$"},"EnableDefaultInternetAccess":{"description":"Whether the builder reaches the internet without a VPC route (default false).","type":"boolean"},"DomainJoinInfo":{"description":"The Active Directory domain the builder joins. null clears it (the builder is replaced without it).","anyOf":[{"$ref":"#/$defs/DomainJoinInfo"},{"type":"null"}]},"AppstreamAgentVersion":{"description":"Version of the AppStream agent, or [LATEST].","type":"string","minLength":1,"maxLength":100},"Tags":{"description":"Tags on the builder; they change in place. null or {} removes every tag but streamform's own.","anyOf":[{"$ref":"#/$defs/Tags"},{"type":"null"}]},"AccessEndpoints":{"description":"Interface VPC endpoints through which administrators connect to the builder (1 to 4). null clears it (the builder is replaced without it).","type":["array","null"],"items":{"$ref":"#/$defs/AccessEndpoint"},"maxItems":4},"RootVolumeConfig":{"description":"Size of the root volume.","$ref":"#/$defs/VolumeConfig"},"SoftwaresToInstall":{"description":"License-included applications installed when the builder is created (e.g. Microsoft_Office_2021_LTSC_Professional_Plus_64Bit). AWS does not report them back: streamform compares them with its last apply. null clears it (the builder is replaced without it).","type":["array","null"],"items":{"type":"string","minLength":1}},"SoftwaresToUninstall":{"description":"License-included applications removed from the image when the builder is created. Compared with the last apply, like SoftwaresToInstall. null clears it (the builder is replaced without it).","type":["array","null"],"items":{"type":"string","minLength":1}},"DisableIMDSV1":{"description":"Whether the builder refuses IMDSv1 requests (default false).","type":"boolean"},"LatestImage":{"description":"The newest AVAILABLE image of the account whose name starts with NamePrefix, chosen at plan time: a newer image replaces the builder.","$ref":"#/$defs/LatestImage"},"State":{"description":"RUNNING or STOPPED: a running builder is billed. Left out, a builder streamform creates runs (AWS starts it), and afterwards whether it runs is left to the operators.","type":"string","enum":["RUNNING","STOPPED"]}},"required":["Name","InstanceType"],"additionalProperties":false,"allOf":[{"description":"give one of ImageName, ImageArn and LatestImage","if":{},"then":{"anyOf":[{"required":["ImageName"]},{"required":["ImageArn"]},{"required":["LatestImage"]}]}},{"description":"give exactly one of ImageName, ImageArn and LatestImage","if":{"required":["ImageName"]},"then":{"properties":{"ImageArn":false,"LatestImage":false}}},{"description":"give exactly one of ImageName, ImageArn and LatestImage","if":{"required":["ImageArn"]},"then":{"properties":{"ImageName":false,"LatestImage":false}}},{"description":"give exactly one of ImageName, ImageArn and LatestImage","if":{"required":["LatestImage"]},"then":{"properties":{"ImageName":false,"ImageArn":false}}},{"description":"an image builder runs in exactly one subnet: VpcConfig.SubnetIds takes one ID","if":{"properties":{"VpcConfig":{"type":"object","required":["SubnetIds"]}},"required":["VpcConfig"]},"then":{"properties":{"VpcConfig":{"properties":{"SubnetIds":{"minItems":1,"maxItems":1}}}}}}]};
 
 function validate41(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
 let vErrors = null;
@@ -6058,9 +6056,1430 @@ evaluated0.props = undefined;
 if(evaluated0.dynamicItems){
 evaluated0.items = undefined;
 }
+const _errs2 = errors;
+let valid1 = true;
+var _valid0 = true;
+errors = _errs2;
+if(vErrors !== null){
+if(_errs2){
+vErrors.length = _errs2;
+}
+else {
+vErrors = null;
+}
+}
+if(_valid0){
+const _errs3 = errors;
+const _errs4 = errors;
+let valid2 = false;
+const _errs5 = errors;
+if(data && typeof data == "object" && !Array.isArray(data)){
+if(data.ImageName === undefined){
+const err0 = {instancePath,schemaPath:"#/allOf/0/then/anyOf/0/required",keyword:"required",params:{missingProperty: "ImageName"},message:"must have required property '"+"ImageName"+"'",schema:schema67.allOf[0].then.anyOf[0].required,parentSchema:schema67.allOf[0].then.anyOf[0],data};
+if(vErrors === null){
+vErrors = [err0];
+}
+else {
+vErrors.push(err0);
+}
+errors++;
+}
+}
+var _valid1 = _errs5 === errors;
+valid2 = valid2 || _valid1;
+const _errs6 = errors;
+if(data && typeof data == "object" && !Array.isArray(data)){
+if(data.ImageArn === undefined){
+const err1 = {instancePath,schemaPath:"#/allOf/0/then/anyOf/1/required",keyword:"required",params:{missingProperty: "ImageArn"},message:"must have required property '"+"ImageArn"+"'",schema:schema67.allOf[0].then.anyOf[1].required,parentSchema:schema67.allOf[0].then.anyOf[1],data};
+if(vErrors === null){
+vErrors = [err1];
+}
+else {
+vErrors.push(err1);
+}
+errors++;
+}
+}
+var _valid1 = _errs6 === errors;
+valid2 = valid2 || _valid1;
+const _errs7 = errors;
+if(data && typeof data == "object" && !Array.isArray(data)){
+if(data.LatestImage === undefined){
+const err2 = {instancePath,schemaPath:"#/allOf/0/then/anyOf/2/required",keyword:"required",params:{missingProperty: "LatestImage"},message:"must have required property '"+"LatestImage"+"'",schema:schema67.allOf[0].then.anyOf[2].required,parentSchema:schema67.allOf[0].then.anyOf[2],data};
+if(vErrors === null){
+vErrors = [err2];
+}
+else {
+vErrors.push(err2);
+}
+errors++;
+}
+}
+var _valid1 = _errs7 === errors;
+valid2 = valid2 || _valid1;
+if(!valid2){
+const err3 = {instancePath,schemaPath:"#/allOf/0/then/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf",schema:schema67.allOf[0].then.anyOf,parentSchema:schema67.allOf[0].then,data};
+if(vErrors === null){
+vErrors = [err3];
+}
+else {
+vErrors.push(err3);
+}
+errors++;
+}
+else {
+errors = _errs4;
+if(vErrors !== null){
+if(_errs4){
+vErrors.length = _errs4;
+}
+else {
+vErrors = null;
+}
+}
+}
+var _valid0 = _errs3 === errors;
+valid1 = _valid0;
+}
+if(!valid1){
+const err4 = {instancePath,schemaPath:"#/allOf/0/if",keyword:"if",params:{failingKeyword: "then"},message:"must match \"then\" schema",schema:schema67.allOf[0].if,parentSchema:schema67.allOf[0],data};
+if(vErrors === null){
+vErrors = [err4];
+}
+else {
+vErrors.push(err4);
+}
+errors++;
+}
+const _errs9 = errors;
+let valid3 = true;
+const _errs10 = errors;
+if(data && typeof data == "object" && !Array.isArray(data)){
+let missing0;
+if((data.ImageName === undefined) && (missing0 = "ImageName")){
+const err5 = {};
+if(vErrors === null){
+vErrors = [err5];
+}
+else {
+vErrors.push(err5);
+}
+errors++;
+}
+}
+var _valid2 = _errs10 === errors;
+errors = _errs9;
+if(vErrors !== null){
+if(_errs9){
+vErrors.length = _errs9;
+}
+else {
+vErrors = null;
+}
+}
+if(_valid2){
+const _errs11 = errors;
+if(data && typeof data == "object" && !Array.isArray(data)){
+if(data.ImageArn !== undefined){
+const err6 = {instancePath:instancePath+"/ImageArn",schemaPath:"#/allOf/1/then/properties/ImageArn/false schema",keyword:"false schema",params:{},message:"boolean schema is false",schema:false,parentSchema:schema67.allOf[1].then.properties.ImageArn,data:data.ImageArn};
+if(vErrors === null){
+vErrors = [err6];
+}
+else {
+vErrors.push(err6);
+}
+errors++;
+}
+if(data.LatestImage !== undefined){
+const err7 = {instancePath:instancePath+"/LatestImage",schemaPath:"#/allOf/1/then/properties/LatestImage/false schema",keyword:"false schema",params:{},message:"boolean schema is false",schema:false,parentSchema:schema67.allOf[1].then.properties.LatestImage,data:data.LatestImage};
+if(vErrors === null){
+vErrors = [err7];
+}
+else {
+vErrors.push(err7);
+}
+errors++;
+}
+}
+var _valid2 = _errs11 === errors;
+valid3 = _valid2;
+if(valid3){
+var props0 = {};
+props0.ImageArn = true;
+props0.LatestImage = true;
+}
+}
+if(!valid3){
+const err8 = {instancePath,schemaPath:"#/allOf/1/if",keyword:"if",params:{failingKeyword: "then"},message:"must match \"then\" schema",schema:schema67.allOf[1].if,parentSchema:schema67.allOf[1],data};
+if(vErrors === null){
+vErrors = [err8];
+}
+else {
+vErrors.push(err8);
+}
+errors++;
+}
+const _errs13 = errors;
+let valid5 = true;
+const _errs14 = errors;
+if(data && typeof data == "object" && !Array.isArray(data)){
+let missing1;
+if((data.ImageArn === undefined) && (missing1 = "ImageArn")){
+const err9 = {};
+if(vErrors === null){
+vErrors = [err9];
+}
+else {
+vErrors.push(err9);
+}
+errors++;
+}
+}
+var _valid3 = _errs14 === errors;
+errors = _errs13;
+if(vErrors !== null){
+if(_errs13){
+vErrors.length = _errs13;
+}
+else {
+vErrors = null;
+}
+}
+if(_valid3){
+const _errs15 = errors;
+if(data && typeof data == "object" && !Array.isArray(data)){
+if(data.ImageName !== undefined){
+const err10 = {instancePath:instancePath+"/ImageName",schemaPath:"#/allOf/2/then/properties/ImageName/false schema",keyword:"false schema",params:{},message:"boolean schema is false",schema:false,parentSchema:schema67.allOf[2].then.properties.ImageName,data:data.ImageName};
+if(vErrors === null){
+vErrors = [err10];
+}
+else {
+vErrors.push(err10);
+}
+errors++;
+}
+if(data.LatestImage !== undefined){
+const err11 = {instancePath:instancePath+"/LatestImage",schemaPath:"#/allOf/2/then/properties/LatestImage/false schema",keyword:"false schema",params:{},message:"boolean schema is false",schema:false,parentSchema:schema67.allOf[2].then.properties.LatestImage,data:data.LatestImage};
+if(vErrors === null){
+vErrors = [err11];
+}
+else {
+vErrors.push(err11);
+}
+errors++;
+}
+}
+var _valid3 = _errs15 === errors;
+valid5 = _valid3;
+if(valid5){
+var props1 = {};
+props1.ImageName = true;
+props1.LatestImage = true;
+}
+}
+if(!valid5){
+const err12 = {instancePath,schemaPath:"#/allOf/2/if",keyword:"if",params:{failingKeyword: "then"},message:"must match \"then\" schema",schema:schema67.allOf[2].if,parentSchema:schema67.allOf[2],data};
+if(vErrors === null){
+vErrors = [err12];
+}
+else {
+vErrors.push(err12);
+}
+errors++;
+}
+if(props0 !== true && props1 !== undefined){
+if(props1 === true){
+props0 = true;
+}
+else {
+props0 = props0 || {};
+Object.assign(props0, props1);
+}
+}
+const _errs17 = errors;
+let valid7 = true;
+const _errs18 = errors;
+if(data && typeof data == "object" && !Array.isArray(data)){
+let missing2;
+if((data.LatestImage === undefined) && (missing2 = "LatestImage")){
+const err13 = {};
+if(vErrors === null){
+vErrors = [err13];
+}
+else {
+vErrors.push(err13);
+}
+errors++;
+}
+}
+var _valid4 = _errs18 === errors;
+errors = _errs17;
+if(vErrors !== null){
+if(_errs17){
+vErrors.length = _errs17;
+}
+else {
+vErrors = null;
+}
+}
+if(_valid4){
+const _errs19 = errors;
+if(data && typeof data == "object" && !Array.isArray(data)){
+if(data.ImageName !== undefined){
+const err14 = {instancePath:instancePath+"/ImageName",schemaPath:"#/allOf/3/then/properties/ImageName/false schema",keyword:"false schema",params:{},message:"boolean schema is false",schema:false,parentSchema:schema67.allOf[3].then.properties.ImageName,data:data.ImageName};
+if(vErrors === null){
+vErrors = [err14];
+}
+else {
+vErrors.push(err14);
+}
+errors++;
+}
+if(data.ImageArn !== undefined){
+const err15 = {instancePath:instancePath+"/ImageArn",schemaPath:"#/allOf/3/then/properties/ImageArn/false schema",keyword:"false schema",params:{},message:"boolean schema is false",schema:false,parentSchema:schema67.allOf[3].then.properties.ImageArn,data:data.ImageArn};
+if(vErrors === null){
+vErrors = [err15];
+}
+else {
+vErrors.push(err15);
+}
+errors++;
+}
+}
+var _valid4 = _errs19 === errors;
+valid7 = _valid4;
+if(valid7){
+var props2 = {};
+props2.ImageName = true;
+props2.ImageArn = true;
+}
+}
+if(!valid7){
+const err16 = {instancePath,schemaPath:"#/allOf/3/if",keyword:"if",params:{failingKeyword: "then"},message:"must match \"then\" schema",schema:schema67.allOf[3].if,parentSchema:schema67.allOf[3],data};
+if(vErrors === null){
+vErrors = [err16];
+}
+else {
+vErrors.push(err16);
+}
+errors++;
+}
+if(props0 !== true && props2 !== undefined){
+if(props2 === true){
+props0 = true;
+}
+else {
+props0 = props0 || {};
+Object.assign(props0, props2);
+}
+}
+const _errs21 = errors;
+let valid9 = true;
+const _errs22 = errors;
+if(data && typeof data == "object" && !Array.isArray(data)){
+let missing3;
+if((data.VpcConfig === undefined) && (missing3 = "VpcConfig")){
+const err17 = {};
+if(vErrors === null){
+vErrors = [err17];
+}
+else {
+vErrors.push(err17);
+}
+errors++;
+}
+else {
+if(data.VpcConfig !== undefined){
+let data6 = data.VpcConfig;
+const _errs23 = errors;
+if(errors === _errs23){
+if(data6 && typeof data6 == "object" && !Array.isArray(data6)){
+let missing4;
+if((data6.SubnetIds === undefined) && (missing4 = "SubnetIds")){
+const err18 = {};
+if(vErrors === null){
+vErrors = [err18];
+}
+else {
+vErrors.push(err18);
+}
+errors++;
+}
+}
+else {
+const err19 = {};
+if(vErrors === null){
+vErrors = [err19];
+}
+else {
+vErrors.push(err19);
+}
+errors++;
+}
+}
+}
+}
+}
+var _valid5 = _errs22 === errors;
+errors = _errs21;
+if(vErrors !== null){
+if(_errs21){
+vErrors.length = _errs21;
+}
+else {
+vErrors = null;
+}
+}
+if(_valid5){
+const _errs25 = errors;
+if(data && typeof data == "object" && !Array.isArray(data)){
+if(data.VpcConfig !== undefined){
+let data7 = data.VpcConfig;
+if(data7 && typeof data7 == "object" && !Array.isArray(data7)){
+if(data7.SubnetIds !== undefined){
+let data8 = data7.SubnetIds;
+if(Array.isArray(data8)){
+if(data8.length > 1){
+const err20 = {instancePath:instancePath+"/VpcConfig/SubnetIds",schemaPath:"#/allOf/4/then/properties/VpcConfig/properties/SubnetIds/maxItems",keyword:"maxItems",params:{limit: 1},message:"must NOT have more than 1 items",schema:1,parentSchema:schema67.allOf[4].then.properties.VpcConfig.properties.SubnetIds,data:data8};
+if(vErrors === null){
+vErrors = [err20];
+}
+else {
+vErrors.push(err20);
+}
+errors++;
+}
+if(data8.length < 1){
+const err21 = {instancePath:instancePath+"/VpcConfig/SubnetIds",schemaPath:"#/allOf/4/then/properties/VpcConfig/properties/SubnetIds/minItems",keyword:"minItems",params:{limit: 1},message:"must NOT have fewer than 1 items",schema:1,parentSchema:schema67.allOf[4].then.properties.VpcConfig.properties.SubnetIds,data:data8};
+if(vErrors === null){
+vErrors = [err21];
+}
+else {
+vErrors.push(err21);
+}
+errors++;
+}
+}
+}
+}
+}
+}
+var _valid5 = _errs25 === errors;
+valid9 = _valid5;
+if(valid9){
+var props3 = {};
+props3.VpcConfig = true;
+}
+}
+if(!valid9){
+const err22 = {instancePath,schemaPath:"#/allOf/4/if",keyword:"if",params:{failingKeyword: "then"},message:"must match \"then\" schema",schema:schema67.allOf[4].if,parentSchema:schema67.allOf[4],data};
+if(vErrors === null){
+vErrors = [err22];
+}
+else {
+vErrors.push(err22);
+}
+errors++;
+}
+if(props0 !== true && props3 !== undefined){
+if(props3 === true){
+props0 = true;
+}
+else {
+props0 = props0 || {};
+Object.assign(props0, props3);
+}
+}
+if(data && typeof data == "object" && !Array.isArray(data)){
+if(data.Name === undefined){
+const err23 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "Name"},message:"must have required property '"+"Name"+"'",schema:schema67.required,parentSchema:schema67,data};
+if(vErrors === null){
+vErrors = [err23];
+}
+else {
+vErrors.push(err23);
+}
+errors++;
+}
+if(data.InstanceType === undefined){
+const err24 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "InstanceType"},message:"must have required property '"+"InstanceType"+"'",schema:schema67.required,parentSchema:schema67,data};
+if(vErrors === null){
+vErrors = [err24];
+}
+else {
+vErrors.push(err24);
+}
+errors++;
+}
+for(const key0 in data){
+if(!(func1.call(schema67.properties, key0))){
+const err25 = {instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties",schema:false,parentSchema:schema67,data};
+if(vErrors === null){
+vErrors = [err25];
+}
+else {
+vErrors.push(err25);
+}
+errors++;
+}
+}
+if(data.Name !== undefined){
+let data9 = data.Name;
+if(typeof data9 === "string"){
+if(!pattern6.test(data9)){
+const err26 = {instancePath:instancePath+"/Name",schemaPath:"#/properties/Name/pattern",keyword:"pattern",params:{pattern: "^[a-zA-Z0-9][a-zA-Z0-9_.-]{0,100}$"},message:"must match pattern \""+"^[a-zA-Z0-9][a-zA-Z0-9_.-]{0,100}$"+"\"",schema:"^[a-zA-Z0-9][a-zA-Z0-9_.-]{0,100}$",parentSchema:schema67.properties.Name,data:data9};
+if(vErrors === null){
+vErrors = [err26];
+}
+else {
+vErrors.push(err26);
+}
+errors++;
+}
+}
+else {
+const err27 = {instancePath:instancePath+"/Name",schemaPath:"#/properties/Name/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema67.properties.Name.type,parentSchema:schema67.properties.Name,data:data9};
+if(vErrors === null){
+vErrors = [err27];
+}
+else {
+vErrors.push(err27);
+}
+errors++;
+}
+}
+if(data.ImageName !== undefined){
+let data10 = data.ImageName;
+if(typeof data10 === "string"){
+if(func2(data10) < 1){
+const err28 = {instancePath:instancePath+"/ImageName",schemaPath:"#/properties/ImageName/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters",schema:1,parentSchema:schema67.properties.ImageName,data:data10};
+if(vErrors === null){
+vErrors = [err28];
+}
+else {
+vErrors.push(err28);
+}
+errors++;
+}
+}
+else {
+const err29 = {instancePath:instancePath+"/ImageName",schemaPath:"#/properties/ImageName/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema67.properties.ImageName.type,parentSchema:schema67.properties.ImageName,data:data10};
+if(vErrors === null){
+vErrors = [err29];
+}
+else {
+vErrors.push(err29);
+}
+errors++;
+}
+}
+if(data.ImageArn !== undefined){
+let data11 = data.ImageArn;
+if(typeof data11 === "string"){
+if(!pattern15.test(data11)){
+const err30 = {instancePath:instancePath+"/ImageArn",schemaPath:"#/properties/ImageArn/pattern",keyword:"pattern",params:{pattern: "^arn:aws(?:-cn|-iso-b|-iso|-us-gov)?:[A-Za-z0-9][A-Za-z0-9_/.-]{0,62}:[A-Za-z0-9_/.-]{0,63}:[A-Za-z0-9_/.-]{0,63}:[A-Za-z0-9][A-Za-z0-9:_/+=,@.\\\\-]{0,1023}$"},message:"must match pattern \""+"^arn:aws(?:-cn|-iso-b|-iso|-us-gov)?:[A-Za-z0-9][A-Za-z0-9_/.-]{0,62}:[A-Za-z0-9_/.-]{0,63}:[A-Za-z0-9_/.-]{0,63}:[A-Za-z0-9][A-Za-z0-9:_/+=,@.\\\\-]{0,1023}$"+"\"",schema:"^arn:aws(?:-cn|-iso-b|-iso|-us-gov)?:[A-Za-z0-9][A-Za-z0-9_/.-]{0,62}:[A-Za-z0-9_/.-]{0,63}:[A-Za-z0-9_/.-]{0,63}:[A-Za-z0-9][A-Za-z0-9:_/+=,@.\\\\-]{0,1023}$",parentSchema:schema67.properties.ImageArn,data:data11};
+if(vErrors === null){
+vErrors = [err30];
+}
+else {
+vErrors.push(err30);
+}
+errors++;
+}
+}
+else {
+const err31 = {instancePath:instancePath+"/ImageArn",schemaPath:"#/properties/ImageArn/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema67.properties.ImageArn.type,parentSchema:schema67.properties.ImageArn,data:data11};
+if(vErrors === null){
+vErrors = [err31];
+}
+else {
+vErrors.push(err31);
+}
+errors++;
+}
+}
+if(data.InstanceType !== undefined){
+let data12 = data.InstanceType;
+if(typeof data12 === "string"){
+if(func2(data12) < 1){
+const err32 = {instancePath:instancePath+"/InstanceType",schemaPath:"#/properties/InstanceType/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters",schema:1,parentSchema:schema67.properties.InstanceType,data:data12};
+if(vErrors === null){
+vErrors = [err32];
+}
+else {
+vErrors.push(err32);
+}
+errors++;
+}
+}
+else {
+const err33 = {instancePath:instancePath+"/InstanceType",schemaPath:"#/properties/InstanceType/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema67.properties.InstanceType.type,parentSchema:schema67.properties.InstanceType,data:data12};
+if(vErrors === null){
+vErrors = [err33];
+}
+else {
+vErrors.push(err33);
+}
+errors++;
+}
+}
+if(data.Description !== undefined){
+let data13 = data.Description;
+if((typeof data13 !== "string") && (data13 !== null)){
+const err34 = {instancePath:instancePath+"/Description",schemaPath:"#/properties/Description/type",keyword:"type",params:{type: schema67.properties.Description.type},message:"must be string,null",schema:schema67.properties.Description.type,parentSchema:schema67.properties.Description,data:data13};
+if(vErrors === null){
+vErrors = [err34];
+}
+else {
+vErrors.push(err34);
+}
+errors++;
+}
+if(typeof data13 === "string"){
+if(func2(data13) > 256){
+const err35 = {instancePath:instancePath+"/Description",schemaPath:"#/properties/Description/maxLength",keyword:"maxLength",params:{limit: 256},message:"must NOT have more than 256 characters",schema:256,parentSchema:schema67.properties.Description,data:data13};
+if(vErrors === null){
+vErrors = [err35];
+}
+else {
+vErrors.push(err35);
+}
+errors++;
+}
+}
+}
+if(data.DisplayName !== undefined){
+let data14 = data.DisplayName;
+if((typeof data14 !== "string") && (data14 !== null)){
+const err36 = {instancePath:instancePath+"/DisplayName",schemaPath:"#/properties/DisplayName/type",keyword:"type",params:{type: schema67.properties.DisplayName.type},message:"must be string,null",schema:schema67.properties.DisplayName.type,parentSchema:schema67.properties.DisplayName,data:data14};
+if(vErrors === null){
+vErrors = [err36];
+}
+else {
+vErrors.push(err36);
+}
+errors++;
+}
+if(typeof data14 === "string"){
+if(func2(data14) > 100){
+const err37 = {instancePath:instancePath+"/DisplayName",schemaPath:"#/properties/DisplayName/maxLength",keyword:"maxLength",params:{limit: 100},message:"must NOT have more than 100 characters",schema:100,parentSchema:schema67.properties.DisplayName,data:data14};
+if(vErrors === null){
+vErrors = [err37];
+}
+else {
+vErrors.push(err37);
+}
+errors++;
+}
+}
+}
+if(data.VpcConfig !== undefined){
+let data15 = data.VpcConfig;
+const _errs42 = errors;
+let valid14 = false;
+const _errs43 = errors;
+if(data15 && typeof data15 == "object" && !Array.isArray(data15)){
+for(const key1 in data15){
+if(!((key1 === "SubnetIds") || (key1 === "SecurityGroupIds"))){
+const err38 = {instancePath:instancePath+"/VpcConfig",schemaPath:"#/$defs/VpcConfig/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key1},message:"must NOT have additional properties",schema:false,parentSchema:schema56,data:data15};
+if(vErrors === null){
+vErrors = [err38];
+}
+else {
+vErrors.push(err38);
+}
+errors++;
+}
+}
+if(data15.SubnetIds !== undefined){
+let data16 = data15.SubnetIds;
+if(Array.isArray(data16)){
+const len0 = data16.length;
+for(let i0=0; i0<len0; i0++){
+let data17 = data16[i0];
+if(typeof data17 === "string"){
+if(func2(data17) < 1){
+const err39 = {instancePath:instancePath+"/VpcConfig/SubnetIds/" + i0,schemaPath:"#/$defs/VpcConfig/properties/SubnetIds/items/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters",schema:1,parentSchema:schema56.properties.SubnetIds.items,data:data17};
+if(vErrors === null){
+vErrors = [err39];
+}
+else {
+vErrors.push(err39);
+}
+errors++;
+}
+}
+else {
+const err40 = {instancePath:instancePath+"/VpcConfig/SubnetIds/" + i0,schemaPath:"#/$defs/VpcConfig/properties/SubnetIds/items/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema56.properties.SubnetIds.items.type,parentSchema:schema56.properties.SubnetIds.items,data:data17};
+if(vErrors === null){
+vErrors = [err40];
+}
+else {
+vErrors.push(err40);
+}
+errors++;
+}
+}
+}
+else {
+const err41 = {instancePath:instancePath+"/VpcConfig/SubnetIds",schemaPath:"#/$defs/VpcConfig/properties/SubnetIds/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema56.properties.SubnetIds.type,parentSchema:schema56.properties.SubnetIds,data:data16};
+if(vErrors === null){
+vErrors = [err41];
+}
+else {
+vErrors.push(err41);
+}
+errors++;
+}
+}
+if(data15.SecurityGroupIds !== undefined){
+let data18 = data15.SecurityGroupIds;
+if(Array.isArray(data18)){
+if(data18.length > 5){
+const err42 = {instancePath:instancePath+"/VpcConfig/SecurityGroupIds",schemaPath:"#/$defs/VpcConfig/properties/SecurityGroupIds/maxItems",keyword:"maxItems",params:{limit: 5},message:"must NOT have more than 5 items",schema:5,parentSchema:schema56.properties.SecurityGroupIds,data:data18};
+if(vErrors === null){
+vErrors = [err42];
+}
+else {
+vErrors.push(err42);
+}
+errors++;
+}
+const len1 = data18.length;
+for(let i1=0; i1<len1; i1++){
+let data19 = data18[i1];
+if(typeof data19 === "string"){
+if(func2(data19) < 1){
+const err43 = {instancePath:instancePath+"/VpcConfig/SecurityGroupIds/" + i1,schemaPath:"#/$defs/VpcConfig/properties/SecurityGroupIds/items/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters",schema:1,parentSchema:schema56.properties.SecurityGroupIds.items,data:data19};
+if(vErrors === null){
+vErrors = [err43];
+}
+else {
+vErrors.push(err43);
+}
+errors++;
+}
+}
+else {
+const err44 = {instancePath:instancePath+"/VpcConfig/SecurityGroupIds/" + i1,schemaPath:"#/$defs/VpcConfig/properties/SecurityGroupIds/items/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema56.properties.SecurityGroupIds.items.type,parentSchema:schema56.properties.SecurityGroupIds.items,data:data19};
+if(vErrors === null){
+vErrors = [err44];
+}
+else {
+vErrors.push(err44);
+}
+errors++;
+}
+}
+}
+else {
+const err45 = {instancePath:instancePath+"/VpcConfig/SecurityGroupIds",schemaPath:"#/$defs/VpcConfig/properties/SecurityGroupIds/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema56.properties.SecurityGroupIds.type,parentSchema:schema56.properties.SecurityGroupIds,data:data18};
+if(vErrors === null){
+vErrors = [err45];
+}
+else {
+vErrors.push(err45);
+}
+errors++;
+}
+}
+}
+else {
+const err46 = {instancePath:instancePath+"/VpcConfig",schemaPath:"#/$defs/VpcConfig/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema56.type,parentSchema:schema56,data:data15};
+if(vErrors === null){
+vErrors = [err46];
+}
+else {
+vErrors.push(err46);
+}
+errors++;
+}
+var _valid6 = _errs43 === errors;
+valid14 = valid14 || _valid6;
+const _errs55 = errors;
+if(data15 !== null){
+const err47 = {instancePath:instancePath+"/VpcConfig",schemaPath:"#/properties/VpcConfig/anyOf/1/type",keyword:"type",params:{type: "null"},message:"must be null",schema:schema67.properties.VpcConfig.anyOf[1].type,parentSchema:schema67.properties.VpcConfig.anyOf[1],data:data15};
+if(vErrors === null){
+vErrors = [err47];
+}
+else {
+vErrors.push(err47);
+}
+errors++;
+}
+var _valid6 = _errs55 === errors;
+valid14 = valid14 || _valid6;
+if(!valid14){
+const err48 = {instancePath:instancePath+"/VpcConfig",schemaPath:"#/properties/VpcConfig/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf",schema:schema67.properties.VpcConfig.anyOf,parentSchema:schema67.properties.VpcConfig,data:data15};
+if(vErrors === null){
+vErrors = [err48];
+}
+else {
+vErrors.push(err48);
+}
+errors++;
+}
+else {
+errors = _errs42;
+if(vErrors !== null){
+if(_errs42){
+vErrors.length = _errs42;
+}
+else {
+vErrors = null;
+}
+}
+}
+}
+if(data.IamRoleArn !== undefined){
+let data20 = data.IamRoleArn;
+if((typeof data20 !== "string") && (data20 !== null)){
+const err49 = {instancePath:instancePath+"/IamRoleArn",schemaPath:"#/properties/IamRoleArn/type",keyword:"type",params:{type: schema67.properties.IamRoleArn.type},message:"must be string,null",schema:schema67.properties.IamRoleArn.type,parentSchema:schema67.properties.IamRoleArn,data:data20};
+if(vErrors === null){
+vErrors = [err49];
+}
+else {
+vErrors.push(err49);
+}
+errors++;
+}
+if(typeof data20 === "string"){
+if(!pattern15.test(data20)){
+const err50 = {instancePath:instancePath+"/IamRoleArn",schemaPath:"#/properties/IamRoleArn/pattern",keyword:"pattern",params:{pattern: "^arn:aws(?:-cn|-iso-b|-iso|-us-gov)?:[A-Za-z0-9][A-Za-z0-9_/.-]{0,62}:[A-Za-z0-9_/.-]{0,63}:[A-Za-z0-9_/.-]{0,63}:[A-Za-z0-9][A-Za-z0-9:_/+=,@.\\\\-]{0,1023}$"},message:"must match pattern \""+"^arn:aws(?:-cn|-iso-b|-iso|-us-gov)?:[A-Za-z0-9][A-Za-z0-9_/.-]{0,62}:[A-Za-z0-9_/.-]{0,63}:[A-Za-z0-9_/.-]{0,63}:[A-Za-z0-9][A-Za-z0-9:_/+=,@.\\\\-]{0,1023}$"+"\"",schema:"^arn:aws(?:-cn|-iso-b|-iso|-us-gov)?:[A-Za-z0-9][A-Za-z0-9_/.-]{0,62}:[A-Za-z0-9_/.-]{0,63}:[A-Za-z0-9_/.-]{0,63}:[A-Za-z0-9][A-Za-z0-9:_/+=,@.\\\\-]{0,1023}$",parentSchema:schema67.properties.IamRoleArn,data:data20};
+if(vErrors === null){
+vErrors = [err50];
+}
+else {
+vErrors.push(err50);
+}
+errors++;
+}
+}
+}
+if(data.EnableDefaultInternetAccess !== undefined){
+let data21 = data.EnableDefaultInternetAccess;
+if(typeof data21 !== "boolean"){
+const err51 = {instancePath:instancePath+"/EnableDefaultInternetAccess",schemaPath:"#/properties/EnableDefaultInternetAccess/type",keyword:"type",params:{type: "boolean"},message:"must be boolean",schema:schema67.properties.EnableDefaultInternetAccess.type,parentSchema:schema67.properties.EnableDefaultInternetAccess,data:data21};
+if(vErrors === null){
+vErrors = [err51];
+}
+else {
+vErrors.push(err51);
+}
+errors++;
+}
+}
+if(data.DomainJoinInfo !== undefined){
+let data22 = data.DomainJoinInfo;
+const _errs62 = errors;
+let valid21 = false;
+const _errs63 = errors;
+if(data22 && typeof data22 == "object" && !Array.isArray(data22)){
+for(const key2 in data22){
+if(!((key2 === "DirectoryName") || (key2 === "OrganizationalUnitDistinguishedName"))){
+const err52 = {instancePath:instancePath+"/DomainJoinInfo",schemaPath:"#/$defs/DomainJoinInfo/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key2},message:"must NOT have additional properties",schema:false,parentSchema:schema57,data:data22};
+if(vErrors === null){
+vErrors = [err52];
+}
+else {
+vErrors.push(err52);
+}
+errors++;
+}
+}
+if(data22.DirectoryName !== undefined){
+let data23 = data22.DirectoryName;
+if(typeof data23 !== "string"){
+const err53 = {instancePath:instancePath+"/DomainJoinInfo/DirectoryName",schemaPath:"#/$defs/DomainJoinInfo/properties/DirectoryName/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema57.properties.DirectoryName.type,parentSchema:schema57.properties.DirectoryName,data:data23};
+if(vErrors === null){
+vErrors = [err53];
+}
+else {
+vErrors.push(err53);
+}
+errors++;
+}
+}
+if(data22.OrganizationalUnitDistinguishedName !== undefined){
+let data24 = data22.OrganizationalUnitDistinguishedName;
+if(typeof data24 === "string"){
+if(func2(data24) > 2000){
+const err54 = {instancePath:instancePath+"/DomainJoinInfo/OrganizationalUnitDistinguishedName",schemaPath:"#/$defs/DomainJoinInfo/properties/OrganizationalUnitDistinguishedName/maxLength",keyword:"maxLength",params:{limit: 2000},message:"must NOT have more than 2000 characters",schema:2000,parentSchema:schema57.properties.OrganizationalUnitDistinguishedName,data:data24};
+if(vErrors === null){
+vErrors = [err54];
+}
+else {
+vErrors.push(err54);
+}
+errors++;
+}
+}
+else {
+const err55 = {instancePath:instancePath+"/DomainJoinInfo/OrganizationalUnitDistinguishedName",schemaPath:"#/$defs/DomainJoinInfo/properties/OrganizationalUnitDistinguishedName/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema57.properties.OrganizationalUnitDistinguishedName.type,parentSchema:schema57.properties.OrganizationalUnitDistinguishedName,data:data24};
+if(vErrors === null){
+vErrors = [err55];
+}
+else {
+vErrors.push(err55);
+}
+errors++;
+}
+}
+}
+else {
+const err56 = {instancePath:instancePath+"/DomainJoinInfo",schemaPath:"#/$defs/DomainJoinInfo/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema57.type,parentSchema:schema57,data:data22};
+if(vErrors === null){
+vErrors = [err56];
+}
+else {
+vErrors.push(err56);
+}
+errors++;
+}
+var _valid7 = _errs63 === errors;
+valid21 = valid21 || _valid7;
+const _errs71 = errors;
+if(data22 !== null){
+const err57 = {instancePath:instancePath+"/DomainJoinInfo",schemaPath:"#/properties/DomainJoinInfo/anyOf/1/type",keyword:"type",params:{type: "null"},message:"must be null",schema:schema67.properties.DomainJoinInfo.anyOf[1].type,parentSchema:schema67.properties.DomainJoinInfo.anyOf[1],data:data22};
+if(vErrors === null){
+vErrors = [err57];
+}
+else {
+vErrors.push(err57);
+}
+errors++;
+}
+var _valid7 = _errs71 === errors;
+valid21 = valid21 || _valid7;
+if(!valid21){
+const err58 = {instancePath:instancePath+"/DomainJoinInfo",schemaPath:"#/properties/DomainJoinInfo/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf",schema:schema67.properties.DomainJoinInfo.anyOf,parentSchema:schema67.properties.DomainJoinInfo,data:data22};
+if(vErrors === null){
+vErrors = [err58];
+}
+else {
+vErrors.push(err58);
+}
+errors++;
+}
+else {
+errors = _errs62;
+if(vErrors !== null){
+if(_errs62){
+vErrors.length = _errs62;
+}
+else {
+vErrors = null;
+}
+}
+}
+}
+if(data.AppstreamAgentVersion !== undefined){
+let data25 = data.AppstreamAgentVersion;
+if(typeof data25 === "string"){
+if(func2(data25) > 100){
+const err59 = {instancePath:instancePath+"/AppstreamAgentVersion",schemaPath:"#/properties/AppstreamAgentVersion/maxLength",keyword:"maxLength",params:{limit: 100},message:"must NOT have more than 100 characters",schema:100,parentSchema:schema67.properties.AppstreamAgentVersion,data:data25};
+if(vErrors === null){
+vErrors = [err59];
+}
+else {
+vErrors.push(err59);
+}
+errors++;
+}
+if(func2(data25) < 1){
+const err60 = {instancePath:instancePath+"/AppstreamAgentVersion",schemaPath:"#/properties/AppstreamAgentVersion/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters",schema:1,parentSchema:schema67.properties.AppstreamAgentVersion,data:data25};
+if(vErrors === null){
+vErrors = [err60];
+}
+else {
+vErrors.push(err60);
+}
+errors++;
+}
+}
+else {
+const err61 = {instancePath:instancePath+"/AppstreamAgentVersion",schemaPath:"#/properties/AppstreamAgentVersion/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema67.properties.AppstreamAgentVersion.type,parentSchema:schema67.properties.AppstreamAgentVersion,data:data25};
+if(vErrors === null){
+vErrors = [err61];
+}
+else {
+vErrors.push(err61);
+}
+errors++;
+}
+}
+if(data.Tags !== undefined){
+let data26 = data.Tags;
+const _errs76 = errors;
+let valid24 = false;
+const _errs77 = errors;
+if(data26 && typeof data26 == "object" && !Array.isArray(data26)){
+if(Object.keys(data26).length > 50){
+const err62 = {instancePath:instancePath+"/Tags",schemaPath:"#/$defs/Tags/maxProperties",keyword:"maxProperties",params:{limit: 50},message:"must NOT have more than 50 properties",schema:50,parentSchema:schema39,data:data26};
+if(vErrors === null){
+vErrors = [err62];
+}
+else {
+vErrors.push(err62);
+}
+errors++;
+}
+for(const key3 in data26){
+const _errs80 = errors;
+if(typeof key3 === "string"){
+if(func2(key3) > 128){
+const err63 = {instancePath:instancePath+"/Tags",schemaPath:"#/$defs/Tags/propertyNames/maxLength",keyword:"maxLength",params:{limit: 128},message:"must NOT have more than 128 characters",schema:128,parentSchema:schema39.propertyNames,data:key3,propertyName:key3};
+if(vErrors === null){
+vErrors = [err63];
+}
+else {
+vErrors.push(err63);
+}
+errors++;
+}
+if(func2(key3) < 1){
+const err64 = {instancePath:instancePath+"/Tags",schemaPath:"#/$defs/Tags/propertyNames/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters",schema:1,parentSchema:schema39.propertyNames,data:key3,propertyName:key3};
+if(vErrors === null){
+vErrors = [err64];
+}
+else {
+vErrors.push(err64);
+}
+errors++;
+}
+if(!pattern7.test(key3)){
+const err65 = {instancePath:instancePath+"/Tags",schemaPath:"#/$defs/Tags/propertyNames/pattern",keyword:"pattern",params:{pattern: "^(^(?!aws:).[\\p{L}\\p{Z}\\p{N}_.:/=+\\-@]*)$"},message:"must match pattern \""+"^(^(?!aws:).[\\p{L}\\p{Z}\\p{N}_.:/=+\\-@]*)$"+"\"",schema:"^(^(?!aws:).[\\p{L}\\p{Z}\\p{N}_.:/=+\\-@]*)$",parentSchema:schema39.propertyNames,data:key3,propertyName:key3};
+if(vErrors === null){
+vErrors = [err65];
+}
+else {
+vErrors.push(err65);
+}
+errors++;
+}
+}
+else {
+const err66 = {instancePath:instancePath+"/Tags",schemaPath:"#/$defs/Tags/propertyNames/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema39.propertyNames.type,parentSchema:schema39.propertyNames,data:key3,propertyName:key3};
+if(vErrors === null){
+vErrors = [err66];
+}
+else {
+vErrors.push(err66);
+}
+errors++;
+}
+var valid26 = _errs80 === errors;
+if(!valid26){
+const err67 = {instancePath:instancePath+"/Tags",schemaPath:"#/$defs/Tags/propertyNames",keyword:"propertyNames",params:{propertyName: key3},message:"property name must be valid",schema:schema39.propertyNames,parentSchema:schema39,data:data26};
+if(vErrors === null){
+vErrors = [err67];
+}
+else {
+vErrors.push(err67);
+}
+errors++;
+}
+}
+for(const key4 in data26){
+let data27 = data26[key4];
+if(typeof data27 === "string"){
+if(func2(data27) > 256){
+const err68 = {instancePath:instancePath+"/Tags/" + key4.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/$defs/Tags/additionalProperties/maxLength",keyword:"maxLength",params:{limit: 256},message:"must NOT have more than 256 characters",schema:256,parentSchema:schema39.additionalProperties,data:data27};
+if(vErrors === null){
+vErrors = [err68];
+}
+else {
+vErrors.push(err68);
+}
+errors++;
+}
+if(!pattern4.test(data27)){
+const err69 = {instancePath:instancePath+"/Tags/" + key4.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/$defs/Tags/additionalProperties/pattern",keyword:"pattern",params:{pattern: "^([\\p{L}\\p{Z}\\p{N}_.:/=+\\-@]*)$"},message:"must match pattern \""+"^([\\p{L}\\p{Z}\\p{N}_.:/=+\\-@]*)$"+"\"",schema:"^([\\p{L}\\p{Z}\\p{N}_.:/=+\\-@]*)$",parentSchema:schema39.additionalProperties,data:data27};
+if(vErrors === null){
+vErrors = [err69];
+}
+else {
+vErrors.push(err69);
+}
+errors++;
+}
+}
+else {
+const err70 = {instancePath:instancePath+"/Tags/" + key4.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/$defs/Tags/additionalProperties/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema39.additionalProperties.type,parentSchema:schema39.additionalProperties,data:data27};
+if(vErrors === null){
+vErrors = [err70];
+}
+else {
+vErrors.push(err70);
+}
+errors++;
+}
+}
+}
+else {
+const err71 = {instancePath:instancePath+"/Tags",schemaPath:"#/$defs/Tags/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema39.type,parentSchema:schema39,data:data26};
+if(vErrors === null){
+vErrors = [err71];
+}
+else {
+vErrors.push(err71);
+}
+errors++;
+}
+var _valid8 = _errs77 === errors;
+valid24 = valid24 || _valid8;
+const _errs85 = errors;
+if(data26 !== null){
+const err72 = {instancePath:instancePath+"/Tags",schemaPath:"#/properties/Tags/anyOf/1/type",keyword:"type",params:{type: "null"},message:"must be null",schema:schema67.properties.Tags.anyOf[1].type,parentSchema:schema67.properties.Tags.anyOf[1],data:data26};
+if(vErrors === null){
+vErrors = [err72];
+}
+else {
+vErrors.push(err72);
+}
+errors++;
+}
+var _valid8 = _errs85 === errors;
+valid24 = valid24 || _valid8;
+if(!valid24){
+const err73 = {instancePath:instancePath+"/Tags",schemaPath:"#/properties/Tags/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf",schema:schema67.properties.Tags.anyOf,parentSchema:schema67.properties.Tags,data:data26};
+if(vErrors === null){
+vErrors = [err73];
+}
+else {
+vErrors.push(err73);
+}
+errors++;
+}
+else {
+errors = _errs76;
+if(vErrors !== null){
+if(_errs76){
+vErrors.length = _errs76;
+}
+else {
+vErrors = null;
+}
+}
+}
+}
+if(data.AccessEndpoints !== undefined){
+let data28 = data.AccessEndpoints;
+if((!(Array.isArray(data28))) && (data28 !== null)){
+const err74 = {instancePath:instancePath+"/AccessEndpoints",schemaPath:"#/properties/AccessEndpoints/type",keyword:"type",params:{type: schema67.properties.AccessEndpoints.type},message:"must be array,null",schema:schema67.properties.AccessEndpoints.type,parentSchema:schema67.properties.AccessEndpoints,data:data28};
+if(vErrors === null){
+vErrors = [err74];
+}
+else {
+vErrors.push(err74);
+}
+errors++;
+}
+if(Array.isArray(data28)){
+if(data28.length > 4){
+const err75 = {instancePath:instancePath+"/AccessEndpoints",schemaPath:"#/properties/AccessEndpoints/maxItems",keyword:"maxItems",params:{limit: 4},message:"must NOT have more than 4 items",schema:4,parentSchema:schema67.properties.AccessEndpoints,data:data28};
+if(vErrors === null){
+vErrors = [err75];
+}
+else {
+vErrors.push(err75);
+}
+errors++;
+}
+const len2 = data28.length;
+for(let i2=0; i2<len2; i2++){
+if(!(validate26(data28[i2], {instancePath:instancePath+"/AccessEndpoints/" + i2,parentData:data28,parentDataProperty:i2,rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate26.errors : vErrors.concat(validate26.errors);
+errors = vErrors.length;
+}
+}
+}
+}
+if(data.RootVolumeConfig !== undefined){
+let data30 = data.RootVolumeConfig;
+if(data30 && typeof data30 == "object" && !Array.isArray(data30)){
+for(const key5 in data30){
+if(!(key5 === "VolumeSizeInGb")){
+const err76 = {instancePath:instancePath+"/RootVolumeConfig",schemaPath:"#/$defs/VolumeConfig/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key5},message:"must NOT have additional properties",schema:false,parentSchema:schema62,data:data30};
+if(vErrors === null){
+vErrors = [err76];
+}
+else {
+vErrors.push(err76);
+}
+errors++;
+}
+}
+if(data30.VolumeSizeInGb !== undefined){
+let data31 = data30.VolumeSizeInGb;
+if(!(((typeof data31 == "number") && (!(data31 % 1) && !isNaN(data31))) && (isFinite(data31)))){
+const err77 = {instancePath:instancePath+"/RootVolumeConfig/VolumeSizeInGb",schemaPath:"#/$defs/VolumeConfig/properties/VolumeSizeInGb/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema62.properties.VolumeSizeInGb.type,parentSchema:schema62.properties.VolumeSizeInGb,data:data31};
+if(vErrors === null){
+vErrors = [err77];
+}
+else {
+vErrors.push(err77);
+}
+errors++;
+}
+if((typeof data31 == "number") && (isFinite(data31))){
+if(data31 > 500 || isNaN(data31)){
+const err78 = {instancePath:instancePath+"/RootVolumeConfig/VolumeSizeInGb",schemaPath:"#/$defs/VolumeConfig/properties/VolumeSizeInGb/maximum",keyword:"maximum",params:{comparison: "<=", limit: 500},message:"must be <= 500",schema:500,parentSchema:schema62.properties.VolumeSizeInGb,data:data31};
+if(vErrors === null){
+vErrors = [err78];
+}
+else {
+vErrors.push(err78);
+}
+errors++;
+}
+if(data31 < 200 || isNaN(data31)){
+const err79 = {instancePath:instancePath+"/RootVolumeConfig/VolumeSizeInGb",schemaPath:"#/$defs/VolumeConfig/properties/VolumeSizeInGb/minimum",keyword:"minimum",params:{comparison: ">=", limit: 200},message:"must be >= 200",schema:200,parentSchema:schema62.properties.VolumeSizeInGb,data:data31};
+if(vErrors === null){
+vErrors = [err79];
+}
+else {
+vErrors.push(err79);
+}
+errors++;
+}
+}
+}
+}
+else {
+const err80 = {instancePath:instancePath+"/RootVolumeConfig",schemaPath:"#/$defs/VolumeConfig/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema62.type,parentSchema:schema62,data:data30};
+if(vErrors === null){
+vErrors = [err80];
+}
+else {
+vErrors.push(err80);
+}
+errors++;
+}
+}
+if(data.SoftwaresToInstall !== undefined){
+let data32 = data.SoftwaresToInstall;
+if((!(Array.isArray(data32))) && (data32 !== null)){
+const err81 = {instancePath:instancePath+"/SoftwaresToInstall",schemaPath:"#/properties/SoftwaresToInstall/type",keyword:"type",params:{type: schema67.properties.SoftwaresToInstall.type},message:"must be array,null",schema:schema67.properties.SoftwaresToInstall.type,parentSchema:schema67.properties.SoftwaresToInstall,data:data32};
+if(vErrors === null){
+vErrors = [err81];
+}
+else {
+vErrors.push(err81);
+}
+errors++;
+}
+if(Array.isArray(data32)){
+const len3 = data32.length;
+for(let i3=0; i3<len3; i3++){
+let data33 = data32[i3];
+if(typeof data33 === "string"){
+if(func2(data33) < 1){
+const err82 = {instancePath:instancePath+"/SoftwaresToInstall/" + i3,schemaPath:"#/properties/SoftwaresToInstall/items/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters",schema:1,parentSchema:schema67.properties.SoftwaresToInstall.items,data:data33};
+if(vErrors === null){
+vErrors = [err82];
+}
+else {
+vErrors.push(err82);
+}
+errors++;
+}
+}
+else {
+const err83 = {instancePath:instancePath+"/SoftwaresToInstall/" + i3,schemaPath:"#/properties/SoftwaresToInstall/items/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema67.properties.SoftwaresToInstall.items.type,parentSchema:schema67.properties.SoftwaresToInstall.items,data:data33};
+if(vErrors === null){
+vErrors = [err83];
+}
+else {
+vErrors.push(err83);
+}
+errors++;
+}
+}
+}
+}
+if(data.SoftwaresToUninstall !== undefined){
+let data34 = data.SoftwaresToUninstall;
+if((!(Array.isArray(data34))) && (data34 !== null)){
+const err84 = {instancePath:instancePath+"/SoftwaresToUninstall",schemaPath:"#/properties/SoftwaresToUninstall/type",keyword:"type",params:{type: schema67.properties.SoftwaresToUninstall.type},message:"must be array,null",schema:schema67.properties.SoftwaresToUninstall.type,parentSchema:schema67.properties.SoftwaresToUninstall,data:data34};
+if(vErrors === null){
+vErrors = [err84];
+}
+else {
+vErrors.push(err84);
+}
+errors++;
+}
+if(Array.isArray(data34)){
+const len4 = data34.length;
+for(let i4=0; i4<len4; i4++){
+let data35 = data34[i4];
+if(typeof data35 === "string"){
+if(func2(data35) < 1){
+const err85 = {instancePath:instancePath+"/SoftwaresToUninstall/" + i4,schemaPath:"#/properties/SoftwaresToUninstall/items/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters",schema:1,parentSchema:schema67.properties.SoftwaresToUninstall.items,data:data35};
+if(vErrors === null){
+vErrors = [err85];
+}
+else {
+vErrors.push(err85);
+}
+errors++;
+}
+}
+else {
+const err86 = {instancePath:instancePath+"/SoftwaresToUninstall/" + i4,schemaPath:"#/properties/SoftwaresToUninstall/items/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema67.properties.SoftwaresToUninstall.items.type,parentSchema:schema67.properties.SoftwaresToUninstall.items,data:data35};
+if(vErrors === null){
+vErrors = [err86];
+}
+else {
+vErrors.push(err86);
+}
+errors++;
+}
+}
+}
+}
+if(data.DisableIMDSV1 !== undefined){
+let data36 = data.DisableIMDSV1;
+if(typeof data36 !== "boolean"){
+const err87 = {instancePath:instancePath+"/DisableIMDSV1",schemaPath:"#/properties/DisableIMDSV1/type",keyword:"type",params:{type: "boolean"},message:"must be boolean",schema:schema67.properties.DisableIMDSV1.type,parentSchema:schema67.properties.DisableIMDSV1,data:data36};
+if(vErrors === null){
+vErrors = [err87];
+}
+else {
+vErrors.push(err87);
+}
+errors++;
+}
+}
+if(data.LatestImage !== undefined){
+let data37 = data.LatestImage;
+if(data37 && typeof data37 == "object" && !Array.isArray(data37)){
+if(data37.NamePrefix === undefined){
+const err88 = {instancePath:instancePath+"/LatestImage",schemaPath:"#/$defs/LatestImage/required",keyword:"required",params:{missingProperty: "NamePrefix"},message:"must have required property '"+"NamePrefix"+"'",schema:schema63.required,parentSchema:schema63,data:data37};
+if(vErrors === null){
+vErrors = [err88];
+}
+else {
+vErrors.push(err88);
+}
+errors++;
+}
+for(const key6 in data37){
+if(!(key6 === "NamePrefix")){
+const err89 = {instancePath:instancePath+"/LatestImage",schemaPath:"#/$defs/LatestImage/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key6},message:"must NOT have additional properties",schema:false,parentSchema:schema63,data:data37};
+if(vErrors === null){
+vErrors = [err89];
+}
+else {
+vErrors.push(err89);
+}
+errors++;
+}
+}
+if(data37.NamePrefix !== undefined){
+let data38 = data37.NamePrefix;
+if(typeof data38 === "string"){
+if(func2(data38) < 1){
+const err90 = {instancePath:instancePath+"/LatestImage/NamePrefix",schemaPath:"#/$defs/LatestImage/properties/NamePrefix/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters",schema:1,parentSchema:schema63.properties.NamePrefix,data:data38};
+if(vErrors === null){
+vErrors = [err90];
+}
+else {
+vErrors.push(err90);
+}
+errors++;
+}
+if(!pattern6.test(data38)){
+const err91 = {instancePath:instancePath+"/LatestImage/NamePrefix",schemaPath:"#/$defs/LatestImage/properties/NamePrefix/pattern",keyword:"pattern",params:{pattern: "^[a-zA-Z0-9][a-zA-Z0-9_.-]{0,100}$"},message:"must match pattern \""+"^[a-zA-Z0-9][a-zA-Z0-9_.-]{0,100}$"+"\"",schema:"^[a-zA-Z0-9][a-zA-Z0-9_.-]{0,100}$",parentSchema:schema63.properties.NamePrefix,data:data38};
+if(vErrors === null){
+vErrors = [err91];
+}
+else {
+vErrors.push(err91);
+}
+errors++;
+}
+}
+else {
+const err92 = {instancePath:instancePath+"/LatestImage/NamePrefix",schemaPath:"#/$defs/LatestImage/properties/NamePrefix/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema63.properties.NamePrefix.type,parentSchema:schema63.properties.NamePrefix,data:data38};
+if(vErrors === null){
+vErrors = [err92];
+}
+else {
+vErrors.push(err92);
+}
+errors++;
+}
+}
+}
+else {
+const err93 = {instancePath:instancePath+"/LatestImage",schemaPath:"#/$defs/LatestImage/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema63.type,parentSchema:schema63,data:data37};
+if(vErrors === null){
+vErrors = [err93];
+}
+else {
+vErrors.push(err93);
+}
+errors++;
+}
+}
+if(data.State !== undefined){
+let data39 = data.State;
+if(typeof data39 !== "string"){
+const err94 = {instancePath:instancePath+"/State",schemaPath:"#/properties/State/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema67.properties.State.type,parentSchema:schema67.properties.State,data:data39};
+if(vErrors === null){
+vErrors = [err94];
+}
+else {
+vErrors.push(err94);
+}
+errors++;
+}
+if(!((data39 === "RUNNING") || (data39 === "STOPPED"))){
+const err95 = {instancePath:instancePath+"/State",schemaPath:"#/properties/State/enum",keyword:"enum",params:{allowedValues: schema67.properties.State.enum},message:"must be equal to one of the allowed values",schema:schema67.properties.State.enum,parentSchema:schema67.properties.State,data:data39};
+if(vErrors === null){
+vErrors = [err95];
+}
+else {
+vErrors.push(err95);
+}
+errors++;
+}
+}
+}
+else {
+const err96 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema67.type,parentSchema:schema67,data};
+if(vErrors === null){
+vErrors = [err96];
+}
+else {
+vErrors.push(err96);
+}
+errors++;
+}
+validate41.errors = vErrors;
+return errors === 0;
+}
+validate41.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
+
+const schema73 = {"title":"Nimble Studio streaming image","description":"A streaming image made from an EC2 AMI.","type":"object","properties":{"StudioId":{"description":"ID of the studio the image belongs to.","type":"string","minLength":1},"Name":{"description":"Name of the image; unique within its studio, it identifies the image together with StudioId.","type":"string","maxLength":64},"Description":{"description":"Description of the image. null or \"\" clears it (streamform sets it to an empty string, the way the API clears it).","type":["string","null"],"maxLength":256},"Ec2ImageId":{"description":"ID of the AMI the image is made from. Changing it (or StudioId) replaces the image: the new one is created, then the old one deleted.","type":"string","pattern":"^ami-[0-9A-z]+$"},"Tags":{"description":"Tags on the image. null or {} removes every tag but streamform's own.","anyOf":[{"$ref":"#/$defs/StreamingImageTags"},{"type":"null"}]}},"required":["Ec2ImageId","Name","StudioId"],"additionalProperties":false};
+const schema74 = {"title":"Tags","description":"Tags as key: value. Keys that start with streamform: belong to streamform.","type":"object","propertyNames":{"type":"string"},"additionalProperties":{"type":"string"}};
+const pattern32 = new RegExp("^ami-[0-9A-z]+$", "u");
+
+function validate44(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+let vErrors = null;
+let errors = 0;
+const evaluated0 = validate44.evaluated;
+if(evaluated0.dynamicProps){
+evaluated0.props = undefined;
+}
+if(evaluated0.dynamicItems){
+evaluated0.items = undefined;
+}
 if(data && typeof data == "object" && !Array.isArray(data)){
 if(data.Ec2ImageId === undefined){
-const err0 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "Ec2ImageId"},message:"must have required property '"+"Ec2ImageId"+"'",schema:schema67.required,parentSchema:schema67,data};
+const err0 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "Ec2ImageId"},message:"must have required property '"+"Ec2ImageId"+"'",schema:schema73.required,parentSchema:schema73,data};
 if(vErrors === null){
 vErrors = [err0];
 }
@@ -6070,7 +7489,7 @@ vErrors.push(err0);
 errors++;
 }
 if(data.Name === undefined){
-const err1 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "Name"},message:"must have required property '"+"Name"+"'",schema:schema67.required,parentSchema:schema67,data};
+const err1 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "Name"},message:"must have required property '"+"Name"+"'",schema:schema73.required,parentSchema:schema73,data};
 if(vErrors === null){
 vErrors = [err1];
 }
@@ -6080,7 +7499,7 @@ vErrors.push(err1);
 errors++;
 }
 if(data.StudioId === undefined){
-const err2 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "StudioId"},message:"must have required property '"+"StudioId"+"'",schema:schema67.required,parentSchema:schema67,data};
+const err2 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "StudioId"},message:"must have required property '"+"StudioId"+"'",schema:schema73.required,parentSchema:schema73,data};
 if(vErrors === null){
 vErrors = [err2];
 }
@@ -6091,7 +7510,7 @@ errors++;
 }
 for(const key0 in data){
 if(!(((((key0 === "StudioId") || (key0 === "Name")) || (key0 === "Description")) || (key0 === "Ec2ImageId")) || (key0 === "Tags"))){
-const err3 = {instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties",schema:false,parentSchema:schema67,data};
+const err3 = {instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties",schema:false,parentSchema:schema73,data};
 if(vErrors === null){
 vErrors = [err3];
 }
@@ -6105,7 +7524,7 @@ if(data.StudioId !== undefined){
 let data0 = data.StudioId;
 if(typeof data0 === "string"){
 if(func2(data0) < 1){
-const err4 = {instancePath:instancePath+"/StudioId",schemaPath:"#/properties/StudioId/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters",schema:1,parentSchema:schema67.properties.StudioId,data:data0};
+const err4 = {instancePath:instancePath+"/StudioId",schemaPath:"#/properties/StudioId/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters",schema:1,parentSchema:schema73.properties.StudioId,data:data0};
 if(vErrors === null){
 vErrors = [err4];
 }
@@ -6116,7 +7535,7 @@ errors++;
 }
 }
 else {
-const err5 = {instancePath:instancePath+"/StudioId",schemaPath:"#/properties/StudioId/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema67.properties.StudioId.type,parentSchema:schema67.properties.StudioId,data:data0};
+const err5 = {instancePath:instancePath+"/StudioId",schemaPath:"#/properties/StudioId/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema73.properties.StudioId.type,parentSchema:schema73.properties.StudioId,data:data0};
 if(vErrors === null){
 vErrors = [err5];
 }
@@ -6130,7 +7549,7 @@ if(data.Name !== undefined){
 let data1 = data.Name;
 if(typeof data1 === "string"){
 if(func2(data1) > 64){
-const err6 = {instancePath:instancePath+"/Name",schemaPath:"#/properties/Name/maxLength",keyword:"maxLength",params:{limit: 64},message:"must NOT have more than 64 characters",schema:64,parentSchema:schema67.properties.Name,data:data1};
+const err6 = {instancePath:instancePath+"/Name",schemaPath:"#/properties/Name/maxLength",keyword:"maxLength",params:{limit: 64},message:"must NOT have more than 64 characters",schema:64,parentSchema:schema73.properties.Name,data:data1};
 if(vErrors === null){
 vErrors = [err6];
 }
@@ -6141,7 +7560,7 @@ errors++;
 }
 }
 else {
-const err7 = {instancePath:instancePath+"/Name",schemaPath:"#/properties/Name/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema67.properties.Name.type,parentSchema:schema67.properties.Name,data:data1};
+const err7 = {instancePath:instancePath+"/Name",schemaPath:"#/properties/Name/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema73.properties.Name.type,parentSchema:schema73.properties.Name,data:data1};
 if(vErrors === null){
 vErrors = [err7];
 }
@@ -6154,7 +7573,7 @@ errors++;
 if(data.Description !== undefined){
 let data2 = data.Description;
 if((typeof data2 !== "string") && (data2 !== null)){
-const err8 = {instancePath:instancePath+"/Description",schemaPath:"#/properties/Description/type",keyword:"type",params:{type: schema67.properties.Description.type},message:"must be string,null",schema:schema67.properties.Description.type,parentSchema:schema67.properties.Description,data:data2};
+const err8 = {instancePath:instancePath+"/Description",schemaPath:"#/properties/Description/type",keyword:"type",params:{type: schema73.properties.Description.type},message:"must be string,null",schema:schema73.properties.Description.type,parentSchema:schema73.properties.Description,data:data2};
 if(vErrors === null){
 vErrors = [err8];
 }
@@ -6165,7 +7584,7 @@ errors++;
 }
 if(typeof data2 === "string"){
 if(func2(data2) > 256){
-const err9 = {instancePath:instancePath+"/Description",schemaPath:"#/properties/Description/maxLength",keyword:"maxLength",params:{limit: 256},message:"must NOT have more than 256 characters",schema:256,parentSchema:schema67.properties.Description,data:data2};
+const err9 = {instancePath:instancePath+"/Description",schemaPath:"#/properties/Description/maxLength",keyword:"maxLength",params:{limit: 256},message:"must NOT have more than 256 characters",schema:256,parentSchema:schema73.properties.Description,data:data2};
 if(vErrors === null){
 vErrors = [err9];
 }
@@ -6179,8 +7598,8 @@ errors++;
 if(data.Ec2ImageId !== undefined){
 let data3 = data.Ec2ImageId;
 if(typeof data3 === "string"){
-if(!pattern26.test(data3)){
-const err10 = {instancePath:instancePath+"/Ec2ImageId",schemaPath:"#/properties/Ec2ImageId/pattern",keyword:"pattern",params:{pattern: "^ami-[0-9A-z]+$"},message:"must match pattern \""+"^ami-[0-9A-z]+$"+"\"",schema:"^ami-[0-9A-z]+$",parentSchema:schema67.properties.Ec2ImageId,data:data3};
+if(!pattern32.test(data3)){
+const err10 = {instancePath:instancePath+"/Ec2ImageId",schemaPath:"#/properties/Ec2ImageId/pattern",keyword:"pattern",params:{pattern: "^ami-[0-9A-z]+$"},message:"must match pattern \""+"^ami-[0-9A-z]+$"+"\"",schema:"^ami-[0-9A-z]+$",parentSchema:schema73.properties.Ec2ImageId,data:data3};
 if(vErrors === null){
 vErrors = [err10];
 }
@@ -6191,7 +7610,7 @@ errors++;
 }
 }
 else {
-const err11 = {instancePath:instancePath+"/Ec2ImageId",schemaPath:"#/properties/Ec2ImageId/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema67.properties.Ec2ImageId.type,parentSchema:schema67.properties.Ec2ImageId,data:data3};
+const err11 = {instancePath:instancePath+"/Ec2ImageId",schemaPath:"#/properties/Ec2ImageId/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema73.properties.Ec2ImageId.type,parentSchema:schema73.properties.Ec2ImageId,data:data3};
 if(vErrors === null){
 vErrors = [err11];
 }
@@ -6210,7 +7629,7 @@ if(data4 && typeof data4 == "object" && !Array.isArray(data4)){
 for(const key1 in data4){
 const _errs15 = errors;
 if(typeof key1 !== "string"){
-const err12 = {instancePath:instancePath+"/Tags",schemaPath:"#/$defs/StreamingImageTags/propertyNames/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema68.propertyNames.type,parentSchema:schema68.propertyNames,data:key1,propertyName:key1};
+const err12 = {instancePath:instancePath+"/Tags",schemaPath:"#/$defs/StreamingImageTags/propertyNames/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema74.propertyNames.type,parentSchema:schema74.propertyNames,data:key1,propertyName:key1};
 if(vErrors === null){
 vErrors = [err12];
 }
@@ -6221,7 +7640,7 @@ errors++;
 }
 var valid3 = _errs15 === errors;
 if(!valid3){
-const err13 = {instancePath:instancePath+"/Tags",schemaPath:"#/$defs/StreamingImageTags/propertyNames",keyword:"propertyNames",params:{propertyName: key1},message:"property name must be valid",schema:schema68.propertyNames,parentSchema:schema68,data:data4};
+const err13 = {instancePath:instancePath+"/Tags",schemaPath:"#/$defs/StreamingImageTags/propertyNames",keyword:"propertyNames",params:{propertyName: key1},message:"property name must be valid",schema:schema74.propertyNames,parentSchema:schema74,data:data4};
 if(vErrors === null){
 vErrors = [err13];
 }
@@ -6234,7 +7653,7 @@ errors++;
 for(const key2 in data4){
 let data5 = data4[key2];
 if(typeof data5 !== "string"){
-const err14 = {instancePath:instancePath+"/Tags/" + key2.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/$defs/StreamingImageTags/additionalProperties/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema68.additionalProperties.type,parentSchema:schema68.additionalProperties,data:data5};
+const err14 = {instancePath:instancePath+"/Tags/" + key2.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/$defs/StreamingImageTags/additionalProperties/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema74.additionalProperties.type,parentSchema:schema74.additionalProperties,data:data5};
 if(vErrors === null){
 vErrors = [err14];
 }
@@ -6246,7 +7665,7 @@ errors++;
 }
 }
 else {
-const err15 = {instancePath:instancePath+"/Tags",schemaPath:"#/$defs/StreamingImageTags/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema68.type,parentSchema:schema68,data:data4};
+const err15 = {instancePath:instancePath+"/Tags",schemaPath:"#/$defs/StreamingImageTags/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema74.type,parentSchema:schema74,data:data4};
 if(vErrors === null){
 vErrors = [err15];
 }
@@ -6259,7 +7678,7 @@ var _valid0 = _errs12 === errors;
 valid1 = valid1 || _valid0;
 const _errs20 = errors;
 if(data4 !== null){
-const err16 = {instancePath:instancePath+"/Tags",schemaPath:"#/properties/Tags/anyOf/1/type",keyword:"type",params:{type: "null"},message:"must be null",schema:schema67.properties.Tags.anyOf[1].type,parentSchema:schema67.properties.Tags.anyOf[1],data:data4};
+const err16 = {instancePath:instancePath+"/Tags",schemaPath:"#/properties/Tags/anyOf/1/type",keyword:"type",params:{type: "null"},message:"must be null",schema:schema73.properties.Tags.anyOf[1].type,parentSchema:schema73.properties.Tags.anyOf[1],data:data4};
 if(vErrors === null){
 vErrors = [err16];
 }
@@ -6271,7 +7690,7 @@ errors++;
 var _valid0 = _errs20 === errors;
 valid1 = valid1 || _valid0;
 if(!valid1){
-const err17 = {instancePath:instancePath+"/Tags",schemaPath:"#/properties/Tags/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf",schema:schema67.properties.Tags.anyOf,parentSchema:schema67.properties.Tags,data:data4};
+const err17 = {instancePath:instancePath+"/Tags",schemaPath:"#/properties/Tags/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf",schema:schema73.properties.Tags.anyOf,parentSchema:schema73.properties.Tags,data:data4};
 if(vErrors === null){
 vErrors = [err17];
 }
@@ -6294,7 +7713,7 @@ vErrors = null;
 }
 }
 else {
-const err18 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema67.type,parentSchema:schema67,data};
+const err18 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema73.type,parentSchema:schema73,data};
 if(vErrors === null){
 vErrors = [err18];
 }
@@ -6303,20 +7722,20 @@ vErrors.push(err18);
 }
 errors++;
 }
-validate41.errors = vErrors;
+validate44.errors = vErrors;
 return errors === 0;
 }
-validate41.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
+validate44.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
 
-const schema69 = {"title":"AppStream 2.0 user-pool user","description":"A user of the user pool, identified by AuthenticationType and UserName, and the stacks the user is assigned to. Users carry no tags: streamform never deletes one, and removing it from the config leaves it in place.","type":"object","properties":{"AuthenticationType":{"description":"How the user signs in. Only USERPOOL users can be created.","const":"USERPOOL"},"UserName":{"description":"The user's email address. Case-sensitive: Ana@example.com and ana@example.com are two users.","type":"string","minLength":1,"maxLength":128,"pattern":"^[^@\\s]+@[^@\\s]+$"},"FirstName":{"description":"First name. There is no update call: changing it deletes and recreates the user, who then gets a new welcome email and loses their sessions.","type":"string","maxLength":2048,"pattern":"^[A-Za-z0-9_\\-\\s]+$"},"LastName":{"description":"Last name. There is no update call: changing it deletes and recreates the user, who then gets a new welcome email and loses their sessions.","type":"string","maxLength":2048,"pattern":"^[A-Za-z0-9_\\-\\s]+$"},"Enabled":{"description":"Whether the user may sign in (EnableUser/DisableUser). Default true.","type":"boolean"},"MessageAction":{"description":"SUPPRESS: send no welcome email when the user is created. Left out, AWS emails the user a temporary password. Used only at creation.","const":"SUPPRESS"},"SendEmailNotification":{"description":"Whether AWS emails the user when assigned to a stack; the default for every entry of Stacks. Default false.","type":"boolean"},"Stacks":{"description":"The stacks the user is assigned to: names, or { Name, SendEmailNotification }. For the stacks this config declares, the users listed here are all the stack's users: any other is unassigned.","type":"array","items":{"anyOf":[{"type":"string","minLength":1,"maxLength":100},{"$ref":"#/$defs/UserStackAssignment"}]}}},"required":["UserName","AuthenticationType"],"additionalProperties":false};
-const schema70 = {"title":"Stack assignment","description":"One stack a user is assigned to.","type":"object","properties":{"Name":{"description":"Name of the stack.","type":"string","minLength":1,"maxLength":100},"SendEmailNotification":{"description":"Whether AWS emails the user about this assignment. Default: the user's SendEmailNotification.","type":"boolean"}},"required":["Name"],"additionalProperties":false};
-const pattern27 = new RegExp("^[^@\\s]+@[^@\\s]+$", "u");
-const pattern28 = new RegExp("^[A-Za-z0-9_\\-\\s]+$", "u");
+const schema75 = {"title":"AppStream 2.0 user-pool user","description":"A user of the user pool, identified by AuthenticationType and UserName, and the stacks the user is assigned to. Users carry no tags: streamform never deletes one, and removing it from the config leaves it in place.","type":"object","properties":{"AuthenticationType":{"description":"How the user signs in. Only USERPOOL users can be created.","const":"USERPOOL"},"UserName":{"description":"The user's email address. Case-sensitive: Ana@example.com and ana@example.com are two users.","type":"string","minLength":1,"maxLength":128,"pattern":"^[^@\\s]+@[^@\\s]+$"},"FirstName":{"description":"First name. There is no update call: changing it deletes and recreates the user, who then gets a new welcome email and loses their sessions.","type":"string","maxLength":2048,"pattern":"^[A-Za-z0-9_\\-\\s]+$"},"LastName":{"description":"Last name. There is no update call: changing it deletes and recreates the user, who then gets a new welcome email and loses their sessions.","type":"string","maxLength":2048,"pattern":"^[A-Za-z0-9_\\-\\s]+$"},"Enabled":{"description":"Whether the user may sign in (EnableUser/DisableUser). Default true.","type":"boolean"},"MessageAction":{"description":"SUPPRESS: send no welcome email when the user is created. Left out, AWS emails the user a temporary password. Used only at creation.","const":"SUPPRESS"},"SendEmailNotification":{"description":"Whether AWS emails the user when assigned to a stack; the default for every entry of Stacks. Default false.","type":"boolean"},"Stacks":{"description":"The stacks the user is assigned to: names, or { Name, SendEmailNotification }. For the stacks this config declares, the users listed here are all the stack's users: any other is unassigned.","type":"array","items":{"anyOf":[{"type":"string","minLength":1,"maxLength":100},{"$ref":"#/$defs/UserStackAssignment"}]}}},"required":["UserName","AuthenticationType"],"additionalProperties":false};
+const schema76 = {"title":"Stack assignment","description":"One stack a user is assigned to.","type":"object","properties":{"Name":{"description":"Name of the stack.","type":"string","minLength":1,"maxLength":100},"SendEmailNotification":{"description":"Whether AWS emails the user about this assignment. Default: the user's SendEmailNotification.","type":"boolean"}},"required":["Name"],"additionalProperties":false};
+const pattern33 = new RegExp("^[^@\\s]+@[^@\\s]+$", "u");
+const pattern34 = new RegExp("^[A-Za-z0-9_\\-\\s]+$", "u");
 
-function validate43(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+function validate46(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
 let vErrors = null;
 let errors = 0;
-const evaluated0 = validate43.evaluated;
+const evaluated0 = validate46.evaluated;
 if(evaluated0.dynamicProps){
 evaluated0.props = undefined;
 }
@@ -6325,7 +7744,7 @@ evaluated0.items = undefined;
 }
 if(data && typeof data == "object" && !Array.isArray(data)){
 if(data.UserName === undefined){
-const err0 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "UserName"},message:"must have required property '"+"UserName"+"'",schema:schema69.required,parentSchema:schema69,data};
+const err0 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "UserName"},message:"must have required property '"+"UserName"+"'",schema:schema75.required,parentSchema:schema75,data};
 if(vErrors === null){
 vErrors = [err0];
 }
@@ -6335,7 +7754,7 @@ vErrors.push(err0);
 errors++;
 }
 if(data.AuthenticationType === undefined){
-const err1 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "AuthenticationType"},message:"must have required property '"+"AuthenticationType"+"'",schema:schema69.required,parentSchema:schema69,data};
+const err1 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "AuthenticationType"},message:"must have required property '"+"AuthenticationType"+"'",schema:schema75.required,parentSchema:schema75,data};
 if(vErrors === null){
 vErrors = [err1];
 }
@@ -6346,7 +7765,7 @@ errors++;
 }
 for(const key0 in data){
 if(!((((((((key0 === "AuthenticationType") || (key0 === "UserName")) || (key0 === "FirstName")) || (key0 === "LastName")) || (key0 === "Enabled")) || (key0 === "MessageAction")) || (key0 === "SendEmailNotification")) || (key0 === "Stacks"))){
-const err2 = {instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties",schema:false,parentSchema:schema69,data};
+const err2 = {instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties",schema:false,parentSchema:schema75,data};
 if(vErrors === null){
 vErrors = [err2];
 }
@@ -6359,7 +7778,7 @@ errors++;
 if(data.AuthenticationType !== undefined){
 let data0 = data.AuthenticationType;
 if("USERPOOL" !== data0){
-const err3 = {instancePath:instancePath+"/AuthenticationType",schemaPath:"#/properties/AuthenticationType/const",keyword:"const",params:{allowedValue: "USERPOOL"},message:"must be equal to constant",schema:"USERPOOL",parentSchema:schema69.properties.AuthenticationType,data:data0};
+const err3 = {instancePath:instancePath+"/AuthenticationType",schemaPath:"#/properties/AuthenticationType/const",keyword:"const",params:{allowedValue: "USERPOOL"},message:"must be equal to constant",schema:"USERPOOL",parentSchema:schema75.properties.AuthenticationType,data:data0};
 if(vErrors === null){
 vErrors = [err3];
 }
@@ -6373,7 +7792,7 @@ if(data.UserName !== undefined){
 let data1 = data.UserName;
 if(typeof data1 === "string"){
 if(func2(data1) > 128){
-const err4 = {instancePath:instancePath+"/UserName",schemaPath:"#/properties/UserName/maxLength",keyword:"maxLength",params:{limit: 128},message:"must NOT have more than 128 characters",schema:128,parentSchema:schema69.properties.UserName,data:data1};
+const err4 = {instancePath:instancePath+"/UserName",schemaPath:"#/properties/UserName/maxLength",keyword:"maxLength",params:{limit: 128},message:"must NOT have more than 128 characters",schema:128,parentSchema:schema75.properties.UserName,data:data1};
 if(vErrors === null){
 vErrors = [err4];
 }
@@ -6383,7 +7802,7 @@ vErrors.push(err4);
 errors++;
 }
 if(func2(data1) < 1){
-const err5 = {instancePath:instancePath+"/UserName",schemaPath:"#/properties/UserName/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters",schema:1,parentSchema:schema69.properties.UserName,data:data1};
+const err5 = {instancePath:instancePath+"/UserName",schemaPath:"#/properties/UserName/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters",schema:1,parentSchema:schema75.properties.UserName,data:data1};
 if(vErrors === null){
 vErrors = [err5];
 }
@@ -6392,8 +7811,8 @@ vErrors.push(err5);
 }
 errors++;
 }
-if(!pattern27.test(data1)){
-const err6 = {instancePath:instancePath+"/UserName",schemaPath:"#/properties/UserName/pattern",keyword:"pattern",params:{pattern: "^[^@\\s]+@[^@\\s]+$"},message:"must match pattern \""+"^[^@\\s]+@[^@\\s]+$"+"\"",schema:"^[^@\\s]+@[^@\\s]+$",parentSchema:schema69.properties.UserName,data:data1};
+if(!pattern33.test(data1)){
+const err6 = {instancePath:instancePath+"/UserName",schemaPath:"#/properties/UserName/pattern",keyword:"pattern",params:{pattern: "^[^@\\s]+@[^@\\s]+$"},message:"must match pattern \""+"^[^@\\s]+@[^@\\s]+$"+"\"",schema:"^[^@\\s]+@[^@\\s]+$",parentSchema:schema75.properties.UserName,data:data1};
 if(vErrors === null){
 vErrors = [err6];
 }
@@ -6404,7 +7823,7 @@ errors++;
 }
 }
 else {
-const err7 = {instancePath:instancePath+"/UserName",schemaPath:"#/properties/UserName/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema69.properties.UserName.type,parentSchema:schema69.properties.UserName,data:data1};
+const err7 = {instancePath:instancePath+"/UserName",schemaPath:"#/properties/UserName/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema75.properties.UserName.type,parentSchema:schema75.properties.UserName,data:data1};
 if(vErrors === null){
 vErrors = [err7];
 }
@@ -6418,7 +7837,7 @@ if(data.FirstName !== undefined){
 let data2 = data.FirstName;
 if(typeof data2 === "string"){
 if(func2(data2) > 2048){
-const err8 = {instancePath:instancePath+"/FirstName",schemaPath:"#/properties/FirstName/maxLength",keyword:"maxLength",params:{limit: 2048},message:"must NOT have more than 2048 characters",schema:2048,parentSchema:schema69.properties.FirstName,data:data2};
+const err8 = {instancePath:instancePath+"/FirstName",schemaPath:"#/properties/FirstName/maxLength",keyword:"maxLength",params:{limit: 2048},message:"must NOT have more than 2048 characters",schema:2048,parentSchema:schema75.properties.FirstName,data:data2};
 if(vErrors === null){
 vErrors = [err8];
 }
@@ -6427,8 +7846,8 @@ vErrors.push(err8);
 }
 errors++;
 }
-if(!pattern28.test(data2)){
-const err9 = {instancePath:instancePath+"/FirstName",schemaPath:"#/properties/FirstName/pattern",keyword:"pattern",params:{pattern: "^[A-Za-z0-9_\\-\\s]+$"},message:"must match pattern \""+"^[A-Za-z0-9_\\-\\s]+$"+"\"",schema:"^[A-Za-z0-9_\\-\\s]+$",parentSchema:schema69.properties.FirstName,data:data2};
+if(!pattern34.test(data2)){
+const err9 = {instancePath:instancePath+"/FirstName",schemaPath:"#/properties/FirstName/pattern",keyword:"pattern",params:{pattern: "^[A-Za-z0-9_\\-\\s]+$"},message:"must match pattern \""+"^[A-Za-z0-9_\\-\\s]+$"+"\"",schema:"^[A-Za-z0-9_\\-\\s]+$",parentSchema:schema75.properties.FirstName,data:data2};
 if(vErrors === null){
 vErrors = [err9];
 }
@@ -6439,7 +7858,7 @@ errors++;
 }
 }
 else {
-const err10 = {instancePath:instancePath+"/FirstName",schemaPath:"#/properties/FirstName/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema69.properties.FirstName.type,parentSchema:schema69.properties.FirstName,data:data2};
+const err10 = {instancePath:instancePath+"/FirstName",schemaPath:"#/properties/FirstName/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema75.properties.FirstName.type,parentSchema:schema75.properties.FirstName,data:data2};
 if(vErrors === null){
 vErrors = [err10];
 }
@@ -6453,7 +7872,7 @@ if(data.LastName !== undefined){
 let data3 = data.LastName;
 if(typeof data3 === "string"){
 if(func2(data3) > 2048){
-const err11 = {instancePath:instancePath+"/LastName",schemaPath:"#/properties/LastName/maxLength",keyword:"maxLength",params:{limit: 2048},message:"must NOT have more than 2048 characters",schema:2048,parentSchema:schema69.properties.LastName,data:data3};
+const err11 = {instancePath:instancePath+"/LastName",schemaPath:"#/properties/LastName/maxLength",keyword:"maxLength",params:{limit: 2048},message:"must NOT have more than 2048 characters",schema:2048,parentSchema:schema75.properties.LastName,data:data3};
 if(vErrors === null){
 vErrors = [err11];
 }
@@ -6462,8 +7881,8 @@ vErrors.push(err11);
 }
 errors++;
 }
-if(!pattern28.test(data3)){
-const err12 = {instancePath:instancePath+"/LastName",schemaPath:"#/properties/LastName/pattern",keyword:"pattern",params:{pattern: "^[A-Za-z0-9_\\-\\s]+$"},message:"must match pattern \""+"^[A-Za-z0-9_\\-\\s]+$"+"\"",schema:"^[A-Za-z0-9_\\-\\s]+$",parentSchema:schema69.properties.LastName,data:data3};
+if(!pattern34.test(data3)){
+const err12 = {instancePath:instancePath+"/LastName",schemaPath:"#/properties/LastName/pattern",keyword:"pattern",params:{pattern: "^[A-Za-z0-9_\\-\\s]+$"},message:"must match pattern \""+"^[A-Za-z0-9_\\-\\s]+$"+"\"",schema:"^[A-Za-z0-9_\\-\\s]+$",parentSchema:schema75.properties.LastName,data:data3};
 if(vErrors === null){
 vErrors = [err12];
 }
@@ -6474,7 +7893,7 @@ errors++;
 }
 }
 else {
-const err13 = {instancePath:instancePath+"/LastName",schemaPath:"#/properties/LastName/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema69.properties.LastName.type,parentSchema:schema69.properties.LastName,data:data3};
+const err13 = {instancePath:instancePath+"/LastName",schemaPath:"#/properties/LastName/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema75.properties.LastName.type,parentSchema:schema75.properties.LastName,data:data3};
 if(vErrors === null){
 vErrors = [err13];
 }
@@ -6487,7 +7906,7 @@ errors++;
 if(data.Enabled !== undefined){
 let data4 = data.Enabled;
 if(typeof data4 !== "boolean"){
-const err14 = {instancePath:instancePath+"/Enabled",schemaPath:"#/properties/Enabled/type",keyword:"type",params:{type: "boolean"},message:"must be boolean",schema:schema69.properties.Enabled.type,parentSchema:schema69.properties.Enabled,data:data4};
+const err14 = {instancePath:instancePath+"/Enabled",schemaPath:"#/properties/Enabled/type",keyword:"type",params:{type: "boolean"},message:"must be boolean",schema:schema75.properties.Enabled.type,parentSchema:schema75.properties.Enabled,data:data4};
 if(vErrors === null){
 vErrors = [err14];
 }
@@ -6500,7 +7919,7 @@ errors++;
 if(data.MessageAction !== undefined){
 let data5 = data.MessageAction;
 if("SUPPRESS" !== data5){
-const err15 = {instancePath:instancePath+"/MessageAction",schemaPath:"#/properties/MessageAction/const",keyword:"const",params:{allowedValue: "SUPPRESS"},message:"must be equal to constant",schema:"SUPPRESS",parentSchema:schema69.properties.MessageAction,data:data5};
+const err15 = {instancePath:instancePath+"/MessageAction",schemaPath:"#/properties/MessageAction/const",keyword:"const",params:{allowedValue: "SUPPRESS"},message:"must be equal to constant",schema:"SUPPRESS",parentSchema:schema75.properties.MessageAction,data:data5};
 if(vErrors === null){
 vErrors = [err15];
 }
@@ -6513,7 +7932,7 @@ errors++;
 if(data.SendEmailNotification !== undefined){
 let data6 = data.SendEmailNotification;
 if(typeof data6 !== "boolean"){
-const err16 = {instancePath:instancePath+"/SendEmailNotification",schemaPath:"#/properties/SendEmailNotification/type",keyword:"type",params:{type: "boolean"},message:"must be boolean",schema:schema69.properties.SendEmailNotification.type,parentSchema:schema69.properties.SendEmailNotification,data:data6};
+const err16 = {instancePath:instancePath+"/SendEmailNotification",schemaPath:"#/properties/SendEmailNotification/type",keyword:"type",params:{type: "boolean"},message:"must be boolean",schema:schema75.properties.SendEmailNotification.type,parentSchema:schema75.properties.SendEmailNotification,data:data6};
 if(vErrors === null){
 vErrors = [err16];
 }
@@ -6534,7 +7953,7 @@ let valid3 = false;
 const _errs18 = errors;
 if(typeof data8 === "string"){
 if(func2(data8) > 100){
-const err17 = {instancePath:instancePath+"/Stacks/" + i0,schemaPath:"#/properties/Stacks/items/anyOf/0/maxLength",keyword:"maxLength",params:{limit: 100},message:"must NOT have more than 100 characters",schema:100,parentSchema:schema69.properties.Stacks.items.anyOf[0],data:data8};
+const err17 = {instancePath:instancePath+"/Stacks/" + i0,schemaPath:"#/properties/Stacks/items/anyOf/0/maxLength",keyword:"maxLength",params:{limit: 100},message:"must NOT have more than 100 characters",schema:100,parentSchema:schema75.properties.Stacks.items.anyOf[0],data:data8};
 if(vErrors === null){
 vErrors = [err17];
 }
@@ -6544,7 +7963,7 @@ vErrors.push(err17);
 errors++;
 }
 if(func2(data8) < 1){
-const err18 = {instancePath:instancePath+"/Stacks/" + i0,schemaPath:"#/properties/Stacks/items/anyOf/0/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters",schema:1,parentSchema:schema69.properties.Stacks.items.anyOf[0],data:data8};
+const err18 = {instancePath:instancePath+"/Stacks/" + i0,schemaPath:"#/properties/Stacks/items/anyOf/0/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters",schema:1,parentSchema:schema75.properties.Stacks.items.anyOf[0],data:data8};
 if(vErrors === null){
 vErrors = [err18];
 }
@@ -6555,7 +7974,7 @@ errors++;
 }
 }
 else {
-const err19 = {instancePath:instancePath+"/Stacks/" + i0,schemaPath:"#/properties/Stacks/items/anyOf/0/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema69.properties.Stacks.items.anyOf[0].type,parentSchema:schema69.properties.Stacks.items.anyOf[0],data:data8};
+const err19 = {instancePath:instancePath+"/Stacks/" + i0,schemaPath:"#/properties/Stacks/items/anyOf/0/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema75.properties.Stacks.items.anyOf[0].type,parentSchema:schema75.properties.Stacks.items.anyOf[0],data:data8};
 if(vErrors === null){
 vErrors = [err19];
 }
@@ -6569,7 +7988,7 @@ valid3 = valid3 || _valid0;
 const _errs20 = errors;
 if(data8 && typeof data8 == "object" && !Array.isArray(data8)){
 if(data8.Name === undefined){
-const err20 = {instancePath:instancePath+"/Stacks/" + i0,schemaPath:"#/$defs/UserStackAssignment/required",keyword:"required",params:{missingProperty: "Name"},message:"must have required property '"+"Name"+"'",schema:schema70.required,parentSchema:schema70,data:data8};
+const err20 = {instancePath:instancePath+"/Stacks/" + i0,schemaPath:"#/$defs/UserStackAssignment/required",keyword:"required",params:{missingProperty: "Name"},message:"must have required property '"+"Name"+"'",schema:schema76.required,parentSchema:schema76,data:data8};
 if(vErrors === null){
 vErrors = [err20];
 }
@@ -6580,7 +7999,7 @@ errors++;
 }
 for(const key1 in data8){
 if(!((key1 === "Name") || (key1 === "SendEmailNotification"))){
-const err21 = {instancePath:instancePath+"/Stacks/" + i0,schemaPath:"#/$defs/UserStackAssignment/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key1},message:"must NOT have additional properties",schema:false,parentSchema:schema70,data:data8};
+const err21 = {instancePath:instancePath+"/Stacks/" + i0,schemaPath:"#/$defs/UserStackAssignment/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key1},message:"must NOT have additional properties",schema:false,parentSchema:schema76,data:data8};
 if(vErrors === null){
 vErrors = [err21];
 }
@@ -6594,7 +8013,7 @@ if(data8.Name !== undefined){
 let data9 = data8.Name;
 if(typeof data9 === "string"){
 if(func2(data9) > 100){
-const err22 = {instancePath:instancePath+"/Stacks/" + i0+"/Name",schemaPath:"#/$defs/UserStackAssignment/properties/Name/maxLength",keyword:"maxLength",params:{limit: 100},message:"must NOT have more than 100 characters",schema:100,parentSchema:schema70.properties.Name,data:data9};
+const err22 = {instancePath:instancePath+"/Stacks/" + i0+"/Name",schemaPath:"#/$defs/UserStackAssignment/properties/Name/maxLength",keyword:"maxLength",params:{limit: 100},message:"must NOT have more than 100 characters",schema:100,parentSchema:schema76.properties.Name,data:data9};
 if(vErrors === null){
 vErrors = [err22];
 }
@@ -6604,7 +8023,7 @@ vErrors.push(err22);
 errors++;
 }
 if(func2(data9) < 1){
-const err23 = {instancePath:instancePath+"/Stacks/" + i0+"/Name",schemaPath:"#/$defs/UserStackAssignment/properties/Name/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters",schema:1,parentSchema:schema70.properties.Name,data:data9};
+const err23 = {instancePath:instancePath+"/Stacks/" + i0+"/Name",schemaPath:"#/$defs/UserStackAssignment/properties/Name/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters",schema:1,parentSchema:schema76.properties.Name,data:data9};
 if(vErrors === null){
 vErrors = [err23];
 }
@@ -6615,7 +8034,7 @@ errors++;
 }
 }
 else {
-const err24 = {instancePath:instancePath+"/Stacks/" + i0+"/Name",schemaPath:"#/$defs/UserStackAssignment/properties/Name/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema70.properties.Name.type,parentSchema:schema70.properties.Name,data:data9};
+const err24 = {instancePath:instancePath+"/Stacks/" + i0+"/Name",schemaPath:"#/$defs/UserStackAssignment/properties/Name/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema76.properties.Name.type,parentSchema:schema76.properties.Name,data:data9};
 if(vErrors === null){
 vErrors = [err24];
 }
@@ -6628,7 +8047,7 @@ errors++;
 if(data8.SendEmailNotification !== undefined){
 let data10 = data8.SendEmailNotification;
 if(typeof data10 !== "boolean"){
-const err25 = {instancePath:instancePath+"/Stacks/" + i0+"/SendEmailNotification",schemaPath:"#/$defs/UserStackAssignment/properties/SendEmailNotification/type",keyword:"type",params:{type: "boolean"},message:"must be boolean",schema:schema70.properties.SendEmailNotification.type,parentSchema:schema70.properties.SendEmailNotification,data:data10};
+const err25 = {instancePath:instancePath+"/Stacks/" + i0+"/SendEmailNotification",schemaPath:"#/$defs/UserStackAssignment/properties/SendEmailNotification/type",keyword:"type",params:{type: "boolean"},message:"must be boolean",schema:schema76.properties.SendEmailNotification.type,parentSchema:schema76.properties.SendEmailNotification,data:data10};
 if(vErrors === null){
 vErrors = [err25];
 }
@@ -6640,7 +8059,7 @@ errors++;
 }
 }
 else {
-const err26 = {instancePath:instancePath+"/Stacks/" + i0,schemaPath:"#/$defs/UserStackAssignment/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema70.type,parentSchema:schema70,data:data8};
+const err26 = {instancePath:instancePath+"/Stacks/" + i0,schemaPath:"#/$defs/UserStackAssignment/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema76.type,parentSchema:schema76,data:data8};
 if(vErrors === null){
 vErrors = [err26];
 }
@@ -6652,7 +8071,7 @@ errors++;
 var _valid0 = _errs20 === errors;
 valid3 = valid3 || _valid0;
 if(!valid3){
-const err27 = {instancePath:instancePath+"/Stacks/" + i0,schemaPath:"#/properties/Stacks/items/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf",schema:schema69.properties.Stacks.items.anyOf,parentSchema:schema69.properties.Stacks.items,data:data8};
+const err27 = {instancePath:instancePath+"/Stacks/" + i0,schemaPath:"#/properties/Stacks/items/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf",schema:schema75.properties.Stacks.items.anyOf,parentSchema:schema75.properties.Stacks.items,data:data8};
 if(vErrors === null){
 vErrors = [err27];
 }
@@ -6675,7 +8094,7 @@ vErrors = null;
 }
 }
 else {
-const err28 = {instancePath:instancePath+"/Stacks",schemaPath:"#/properties/Stacks/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema69.properties.Stacks.type,parentSchema:schema69.properties.Stacks,data:data7};
+const err28 = {instancePath:instancePath+"/Stacks",schemaPath:"#/properties/Stacks/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema75.properties.Stacks.type,parentSchema:schema75.properties.Stacks,data:data7};
 if(vErrors === null){
 vErrors = [err28];
 }
@@ -6687,7 +8106,7 @@ errors++;
 }
 }
 else {
-const err29 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema69.type,parentSchema:schema69,data};
+const err29 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema75.type,parentSchema:schema75,data};
 if(vErrors === null){
 vErrors = [err29];
 }
@@ -6696,10 +8115,10 @@ vErrors.push(err29);
 }
 errors++;
 }
-validate43.errors = vErrors;
+validate46.errors = vErrors;
 return errors === 0;
 }
-validate43.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
+validate46.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
 
 
 function validate20(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
@@ -6908,19 +8327,19 @@ vErrors.push(err13);
 errors++;
 }
 }
-if(data.streamingImages !== undefined){
-let data10 = data.streamingImages;
+if(data.imageBuilders !== undefined){
+let data10 = data.imageBuilders;
 if(Array.isArray(data10)){
 const len3 = data10.length;
 for(let i3=0; i3<len3; i3++){
-if(!(validate41(data10[i3], {instancePath:instancePath+"/streamingImages/" + i3,parentData:data10,parentDataProperty:i3,rootData,dynamicAnchors}))){
+if(!(validate41(data10[i3], {instancePath:instancePath+"/imageBuilders/" + i3,parentData:data10,parentDataProperty:i3,rootData,dynamicAnchors}))){
 vErrors = vErrors === null ? validate41.errors : vErrors.concat(validate41.errors);
 errors = vErrors.length;
 }
 }
 }
 else {
-const err14 = {instancePath:instancePath+"/streamingImages",schemaPath:"#/properties/streamingImages/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema31.properties.streamingImages.type,parentSchema:schema31.properties.streamingImages,data:data10};
+const err14 = {instancePath:instancePath+"/imageBuilders",schemaPath:"#/properties/imageBuilders/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema31.properties.imageBuilders.type,parentSchema:schema31.properties.imageBuilders,data:data10};
 if(vErrors === null){
 vErrors = [err14];
 }
@@ -6930,19 +8349,19 @@ vErrors.push(err14);
 errors++;
 }
 }
-if(data.users !== undefined){
-let data12 = data.users;
+if(data.streamingImages !== undefined){
+let data12 = data.streamingImages;
 if(Array.isArray(data12)){
 const len4 = data12.length;
 for(let i4=0; i4<len4; i4++){
-if(!(validate43(data12[i4], {instancePath:instancePath+"/users/" + i4,parentData:data12,parentDataProperty:i4,rootData,dynamicAnchors}))){
-vErrors = vErrors === null ? validate43.errors : vErrors.concat(validate43.errors);
+if(!(validate44(data12[i4], {instancePath:instancePath+"/streamingImages/" + i4,parentData:data12,parentDataProperty:i4,rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate44.errors : vErrors.concat(validate44.errors);
 errors = vErrors.length;
 }
 }
 }
 else {
-const err15 = {instancePath:instancePath+"/users",schemaPath:"#/properties/users/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema31.properties.users.type,parentSchema:schema31.properties.users,data:data12};
+const err15 = {instancePath:instancePath+"/streamingImages",schemaPath:"#/properties/streamingImages/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema31.properties.streamingImages.type,parentSchema:schema31.properties.streamingImages,data:data12};
 if(vErrors === null){
 vErrors = [err15];
 }
@@ -6952,14 +8371,36 @@ vErrors.push(err15);
 errors++;
 }
 }
+if(data.users !== undefined){
+let data14 = data.users;
+if(Array.isArray(data14)){
+const len5 = data14.length;
+for(let i5=0; i5<len5; i5++){
+if(!(validate46(data14[i5], {instancePath:instancePath+"/users/" + i5,parentData:data14,parentDataProperty:i5,rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate46.errors : vErrors.concat(validate46.errors);
+errors = vErrors.length;
+}
+}
 }
 else {
-const err16 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema31.type,parentSchema:schema31,data};
+const err16 = {instancePath:instancePath+"/users",schemaPath:"#/properties/users/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema31.properties.users.type,parentSchema:schema31.properties.users,data:data14};
 if(vErrors === null){
 vErrors = [err16];
 }
 else {
 vErrors.push(err16);
+}
+errors++;
+}
+}
+}
+else {
+const err17 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema31.type,parentSchema:schema31,data};
+if(vErrors === null){
+vErrors = [err17];
+}
+else {
+vErrors.push(err17);
 }
 errors++;
 }

@@ -9,6 +9,7 @@ import { paginate } from './paging.js';
 import { clone } from './checks.js';
 import { fleetHandlers, fleetNamed } from './fleets.js';
 import { userHandlers } from './users.js';
+import { imageBuilderHandlers } from './image-builders.js';
 import { completeUserSettings, dropEmptyText, type ImageRecord, type StackRecord, type Store, type Tags } from './state.js';
 
 const INVALID_TOKEN = 'ValidationException';
@@ -191,6 +192,7 @@ function taggable(store: Store, arn: string): { Tags: Tags } {
   const found =
     store.visibleStacks().find((s) => s.Arn === arn) ??
     [...store.fleets.values()].find((f) => f.Arn === arn) ??
+    store.imageBuilders.list().find((b) => b.Arn === arn) ??
     [...store.images.values()].find((i) => i.Arn === arn && i.Visibility !== 'PUBLIC');
   if (!found) throw notFound('Resource', arn);
   return found;
@@ -319,6 +321,7 @@ export const appstreamHandlers: Record<string, Handler> = {
   UpdateImagePermissions: updateImagePermissions,
   DeleteImagePermissions: deleteImagePermissions,
   ...fleetHandlers,
+  ...imageBuilderHandlers,
   AssociateFleet: associateFleet,
   DisassociateFleet: disassociateFleet,
   ListAssociatedFleets: listAssociatedFleets,

@@ -6,6 +6,7 @@
  */
 import { asObject, checkKeys, checkShape, checkTags, clone, isObject, listAt, StateError } from './checks.js';
 import { FLEET_LIFECYCLE, seedFleet, type FleetRecord, type FleetState, type FleetStateName } from './fleets.js';
+import { seedImageBuilders, type ImageBuilders, type ImageBuilderState } from './image-builders.js';
 import { Lifecycle, type LifecycleSpec } from './lifecycle.js';
 import { randomText, seededRandom } from './random.js';
 import { epochTimestamps, facts } from './shapes.js';
@@ -46,7 +47,16 @@ export interface StudioState {
 export interface EmulatorState {
   account?: string;
   region?: string;
-  appstream?: { stacks?: StackState[]; fleets?: FleetState[]; images?: ImageState[]; users?: Partial<UserRecord>[]; userStackAssociations?: AssociationRecord[] };
+  appstream?: {
+    stacks?: StackState[];
+    fleets?: FleetState[];
+    images?: ImageState[];
+    imageBuilders?: ImageBuilderState[];
+    /** An image builder launched in one of these subnets ends FAILED, with ImageBuilderErrors. */
+    failingSubnets?: string[];
+    users?: Partial<UserRecord>[];
+    userStackAssociations?: AssociationRecord[];
+  };
   nimble?: {
     studios?: StudioState[];
     /** CreateStreamingImage from one of these AMIs ends in CREATE_FAILED instead of READY. */
@@ -121,6 +131,7 @@ export class Store {
   readonly clientTokens = new Map<string, { operation: string; request: string; response: unknown }>();
   readonly streamingImageLifecycle: Lifecycle<StreamingImageRecord, string>;
   readonly fleetLifecycle: Lifecycle<FleetRecord, FleetStateName>;
+  readonly imageBuilders: ImageBuilders;
   /** The roles that may be assumed; undefined: any role. */
   readonly roles: RoleState[] | undefined;
   /** Access key id → the role session AssumeRole issued it for. */
@@ -151,7 +162,7 @@ export class Store {
     const appstream = state.appstream ?? {};
     const nimble = state.nimble ?? {};
     check(isObject(appstream), 'appstream', 'must be a mapping');
-    checkKeys(appstream, ['stacks', 'fleets', 'images', 'users', 'userStackAssociations'], 'appstream.');
+    checkKeys(appstream, ['stacks', 'fleets', 'images', 'imageBuilders', 'failingSubnets', 'users', 'userStackAssociations'], 'appstream.');
     check(isObject(nimble), 'nimble', 'must be a mapping');
     checkKeys(nimble, ['studios', 'failingAmis'], 'nimble.');
     const failingAmis = listAt(nimble.failingAmis, 'nimble.failingAmis');
@@ -164,6 +175,7 @@ export class Store {
     listAt(appstream.stacks, 'appstream.stacks').forEach((s, i) => this.seedStack(s, `appstream.stacks[${i}]`));
     listAt(appstream.images, 'appstream.images').forEach((s, i) => this.seedImage(s, `appstream.images[${i}]`));
     listAt(appstream.fleets, 'appstream.fleets').forEach((s, i) => this.addFleet(seedFleet(this, s, `appstream.fleets[${i}]`)));
+    this.imageBuilders = seedImageBuilders(this, appstream, transitionMs);
     listAt(nimble.studios, 'nimble.studios').forEach((s, i) => this.seedStudio(s, `nimble.studios[${i}]`));
     this.userPool = seedUserPool(this, appstream.users, appstream.userStackAssociations);
   }
@@ -276,6 +288,8 @@ export class Store {
         fleets: this.fleetList(),
         images: [...this.images.values()],
         ...this.userPool.toState(this),
+        imageBuilders: this.imageBuilders.list(),
+        ...(this.imageBuilders.failingSubnets.size ? { failingSubnets: [...this.imageBuilders.failingSubnets] } : {}),
       },
       nimble: {
         studios: [...this.studios.keys()].map((studioId) => ({ studioId, streamingImages: this.streamingImages(studioId) })),

@@ -15,7 +15,12 @@ interface TagFilter {
 const invalid = (message: string) => new ServiceError('InvalidParameterException', message);
 
 function taggedResources(store: Store): { arn: string; tags: Tags }[] {
-  const appstream = [...store.visibleStacks(), ...store.fleets.values(), ...[...store.images.values()].filter((i) => i.Visibility !== 'PUBLIC')];
+  const appstream = [
+    ...store.visibleStacks(),
+    ...store.fleets.values(),
+    ...[...store.images.values()].filter((i) => i.Visibility !== 'PUBLIC'),
+    ...store.imageBuilders.list(),
+  ];
   const nimble = [...store.studios.keys()].flatMap((studioId) => store.streamingImages(studioId)).filter((i) => i.state !== 'DELETED');
   return [...appstream.map((r) => ({ arn: r.Arn, tags: r.Tags })), ...nimble.map((i) => ({ arn: i.arn, tags: i.tags }))].filter(
     (r) => Object.keys(r.tags).length > 0,

@@ -5,12 +5,13 @@
  */
 import { fleetKind } from './fleet/index.js';
 import { imageKind } from './image/index.js';
+import { imageBuilderKind } from './image-builder/index.js';
 import { stackKind } from './stack/index.js';
 import { streamingImageKind } from './streaming-image/index.js';
 import { userKind } from './user/index.js';
 import type { KindDefinition } from './types.js';
 
-export const KINDS: readonly KindDefinition[] = [stackKind, fleetKind, imageKind, streamingImageKind, userKind];
+export const KINDS: readonly KindDefinition[] = [stackKind, fleetKind, imageKind, imageBuilderKind, streamingImageKind, userKind];
 
 const BY_NAME = new Map(KINDS.map((kind) => [kind.name, kind]));
 

@@ -303,3 +303,36 @@ export function planByName<C extends { Name: string }, L extends { tags?: Record
 export async function readEach<T>(items: readonly T[], read: (item: T) => Promise<void>, failed: (item: T, error: unknown) => void): Promise<void> {
   await mapPool(items, (item) => read(item).catch((error: unknown) => failed(item, error)));
 }
+
+/**
+ * LatestImage: the newest AVAILABLE image whose name starts with `prefix` (by CreatedTime, then
+ * the greater name), and how many matched.
+ */
+export function newestImage<I extends { Name?: string; State?: string; CreatedTime?: Date }>(images: readonly I[], prefix: string): { image?: I; matching: number } {
+  const matching = images.filter((image) => image.State === 'AVAILABLE' && image.Name?.startsWith(prefix));
+  const newer = (a: I, b: I) => new Date(a.CreatedTime ?? 0).getTime() - new Date(b.CreatedTime ?? 0).getTime() || (a.Name! > b.Name! ? 1 : -1);
+  return { image: matching.reduce<I | undefined>((best, image) => (!best || newer(image, best) > 0 ? image : best), undefined), matching: matching.length };
+}
+
+/**
+ * Looks names up in batches where one unknown name fails a whole call (`missing` tells that
+ * error): a failing batch is split in halves until the unknown names are isolated, so a batch
+ * whose names all exist costs one call. Any other failure is reported per name.
+ */
+export async function lookUpByName<T>(
+  names: readonly string[],
+  facts: { batch: number; read(batch: string[]): Promise<T[]>; missing(error: unknown): boolean; failed(name: string, error: unknown): void },
+): Promise<T[]> {
+  const look = async (batch: string[]): Promise<T[]> => {
+    try {
+      return await facts.read(batch);
+    } catch (error) {
+      if (!facts.missing(error)) return (batch.forEach((name) => facts.failed(name, error)), []);
+      if (batch.length === 1) return [];
+      const half = Math.ceil(batch.length / 2);
+      return (await Promise.all([look(batch.slice(0, half)), look(batch.slice(half))])).flat();
+    }
+  };
+  const batches = Array.from({ length: Math.ceil(names.length / facts.batch) }, (_, i) => names.slice(i * facts.batch, (i + 1) * facts.batch));
+  return (await mapPool(batches, look)).flat();
+}

@@ -127,9 +127,12 @@ function encode(record: AppliedRecord, tagWidth?: number): Buffer {
   for (const field of LIST_FIELDS) {
     const list = [...new Set(record[field] ?? [])].sort();
     if (!list.length) continue;
-    const width = field === 't' ? tagWidth : BY_VOCABULARY.has(field) && list.every((name) => VOCABULARY.includes(name)) ? VOCABULARY_WIDTH : undefined;
-    if (width === undefined) bytes.push(field.charCodeAt(0), ...sized(list.length, LONG_COUNT), ...list.flatMap(nameBytes));
-    else bytes.push(field.toUpperCase().charCodeAt(0), width, ...sized(list.length, LONG_COUNT), ...list.flatMap((name) => [...nameHash(name, width)]));
+    // The service's names by hash, anything else (a digest a kind keeps among its attributes) by name.
+    const hashed = field === 't' ? (tagWidth ? list : []) : BY_VOCABULARY.has(field) ? list.filter((name) => VOCABULARY.includes(name)) : [];
+    const named = list.filter((name) => !hashed.includes(name));
+    const width = field === 't' ? tagWidth! : VOCABULARY_WIDTH;
+    if (named.length) bytes.push(field.charCodeAt(0), ...sized(named.length, LONG_COUNT), ...named.flatMap(nameBytes));
+    if (hashed.length) bytes.push(field.toUpperCase().charCodeAt(0), width, ...sized(hashed.length, LONG_COUNT), ...hashed.flatMap((name) => [...nameHash(name, width)]));
   }
   return Buffer.from(bytes);
 }
@@ -186,15 +189,15 @@ function readCompact(bytes: Buffer, tags: Record<string, string>): AppliedRecord
       const letter = String.fromCharCode(next());
       const field = LIST_FIELDS.find((f) => f === letter.toLowerCase());
       if (!field) return undefined;
+      // A list may come in two parts, by name and by hash: they add up.
+      const earlier = record[field] ?? [];
       if (letter === field) {
-        record[field] = Array.from({ length: size(LONG_COUNT) }, name);
+        record[field] = [...earlier, ...Array.from({ length: size(LONG_COUNT) }, name)].sort();
         continue;
       }
       const width = next();
       const hashes = new Set(Array.from({ length: size(LONG_COUNT) }, () => take(width).toString('hex')));
-      record[field] = candidatesOf(field, tags)
-        .filter((candidate) => hashes.has(nameHash(candidate, width).toString('hex')))
-        .sort();
+      record[field] = [...earlier, ...candidatesOf(field, tags).filter((candidate) => hashes.has(nameHash(candidate, width).toString('hex')))].sort();
     }
     return record;
   } catch {

@@ -212,3 +212,45 @@ describe.skipIf(!present && !required)(`AWS CLI v2 (${AWS}): the user pool`, () 
     expect((await adminOf(users.url).getState()).appstream?.users).toBeUndefined();
   }, CLI_TIMEOUT_MS);
 });
+
+describe.skipIf(!present && !required)(`AWS CLI v2 (${AWS}) against the emulator's image builders`, () => {
+  beforeAll(async () => {
+    if (!present) throw new Error(`STREAMFORM_REQUIRE_AWS_CLI=1 but ${AWS} is missing: install the awscli package`);
+    emulator = await startEmulator({ transitionMs: 300, state: { appstream: { images: [{ Name: 'base-2026' }] } } });
+  });
+  afterAll(() => emulator?.close());
+
+  it('drives an image builder from creation to deletion through the CLI, with the errors AWS answers out of turn', async () => {
+    const created = await json(
+      'appstream', 'create-image-builder', '--name', 'cli-builder', '--image-name', 'base-2026', '--instance-type', 'stream.standard.medium',
+      '--vpc-config', 'SubnetIds=subnet-1', '--tags', 'team=vfx',
+    );
+    expect(created.ImageBuilder).toMatchObject({ Arn: 'arn:aws:appstream:us-east-1:123456789012:image-builder/cli-builder', State: 'PENDING', VpcConfig: { SubnetIds: ['subnet-1'] } });
+    expect(created.ImageBuilder.CreatedTime).toMatch(/^\d{4}-\d\d-\d\dT/);
+    const [duplicate, twoSubnets] = await Promise.all([
+      aws('appstream', 'create-image-builder', '--name', 'cli-builder', '--image-name', 'base-2026', '--instance-type', 'stream.standard.medium'),
+      aws('appstream', 'create-image-builder', '--name', 'other', '--image-name', 'base-2026', '--instance-type', 'stream.standard.medium', '--vpc-config', 'SubnetIds=subnet-1,subnet-2'),
+    ]);
+    expect(duplicate.err).toContain('An error occurred (ResourceAlreadyExistsException) when calling the CreateImageBuilder operation: An image builder with the name cli-builder already exists.');
+    expect(twoSubnets.err).toContain('An error occurred (InvalidParameterCombinationException) when calling the CreateImageBuilder operation: An image builder takes exactly one subnet; the request gives 2.');
+    expect((await builderState('cli-builder', 'RUNNING')).pop()).toBe('RUNNING');
+
+    const running = await aws('appstream', 'delete-image-builder', '--name', 'cli-builder');
+    expect(running.code).toBe(254);
+    expect(running.err).toContain("An error occurred (OperationNotPermittedException) when calling the DeleteImageBuilder operation: The image builder cli-builder can't be deleted when it is RUNNING. Stop it first.");
+    expect((await json('appstream', 'stop-image-builder', '--name', 'cli-builder')).ImageBuilder.State).toBe('STOPPING');
+    expect((await builderState('cli-builder', 'STOPPED')).pop()).toBe('STOPPED');
+    expect((await json('appstream', 'delete-image-builder', '--name', 'cli-builder')).ImageBuilder.State).toBe('DELETING');
+    expect((await builderState('cli-builder', 'gone')).pop()).toBe('gone');
+  }, CLI_TIMEOUT_MS);
+});
+
+/** Polls describe-image-builders (botocore has no image builder waiter); "gone" once it is not found. */
+async function builderState(name: string, until: string): Promise<string[]> {
+  const seen: string[] = [];
+  for (let i = 0; i < 20 && seen[seen.length - 1] !== until; i++) {
+    const result = await aws('appstream', 'describe-image-builders', '--names', name);
+    seen.push(result.code === 0 ? JSON.parse(result.out).ImageBuilders[0].State : result.err.includes('(ResourceNotFoundException)') ? 'gone' : result.err);
+  }
+  return seen;
+}

@@ -66,7 +66,7 @@ describe('request validation against the model', () => {
   });
 
   it('answers an operation it does not emulate with UnknownOperationException', async () => {
-    const res = await fetch(t.url, { method: 'POST', headers: { 'x-amz-target': 'PhotonAdminProxyService.CreateImageBuilder' }, body: '{}' });
+    const res = await fetch(t.url, { method: 'POST', headers: { 'x-amz-target': 'PhotonAdminProxyService.CreateImageBuilderStreamingURL' }, body: '{}' });
     expect(res.status).toBe(400);
     expect(((await res.json()) as { __type: string }).__type).toBe('UnknownOperationException');
   });
