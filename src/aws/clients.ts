@@ -3,6 +3,8 @@ import { AppStreamClient } from '@aws-sdk/client-appstream';
 import { NimbleClient } from '@aws-sdk/client-nimble';
 import { ResourceGroupsTaggingAPIClient } from '@aws-sdk/client-resource-groups-tagging-api';
 import { STSClient } from '@aws-sdk/client-sts';
+import type { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
+import type { SSMClient } from '@aws-sdk/client-ssm';
 import { toEndpointV1 } from '@smithy/core/endpoints';
 import { awsErrorMessage } from './errors.js';
 import { backoffDelay, DEFAULT_RETRY, isThrottlingError, isTransientError, type RetryPolicy } from './retry.js';
@@ -35,10 +37,27 @@ export interface AwsClients {
   tagging: ResourceGroupsTaggingAPIClient;
   /** Tells which account the credentials reach, so that a plan is bound to it. */
   sts: STSClient;
+  /** A client whose SDK module loads on first use (only a config that needs it pays for loading it). */
+  lazy<S extends LazyService>(service: S): Promise<LazyClients[S]>;
   /** Known once a call has been made, unless the target names it. */
   readonly region: string;
   endpoint?: string;
 }
+
+/** The clients made on demand: the secret stores a directory config's credentials may come from. */
+export interface LazyClients {
+  secretsmanager: SecretsManagerClient;
+  ssm: SSMClient;
+}
+export type LazyService = keyof LazyClients;
+
+const LAZY: { [S in LazyService]: () => Promise<new (config: object) => LazyClients[S]> } = {
+  secretsmanager: async () => (await import('@aws-sdk/client-secrets-manager')).SecretsManagerClient,
+  ssm: async () => (await import('@aws-sdk/client-ssm')).SSMClient,
+};
+
+/** The lazy clients made so far, by set of clients, so that destroyClients closes them too. */
+const made = new WeakMap<object, Promise<{ destroy(): void }>[]>();
 
 export const CONNECT_TIMEOUT_MS = 10_000;
 /**
@@ -91,11 +110,22 @@ export function createClients(target: AwsTarget = {}): AwsClients {
   const nimble = withStreamformMiddleware(new NimbleClient(common), 'nimble', calls);
   const tagging = withStreamformMiddleware(new ResourceGroupsTaggingAPIClient(common), 'tagging', calls);
   const sts = withStreamformMiddleware(new STSClient(common), 'sts', calls);
-  return {
+  const loading = new Map<LazyService, Promise<LazyClients[LazyService]>>();
+  const lazyMade: Promise<{ destroy(): void }>[] = [];
+  const clients: AwsClients = {
     appstream,
     nimble,
     tagging,
     sts,
+    lazy<S extends LazyService>(service: S): Promise<LazyClients[S]> {
+      let client = loading.get(service);
+      if (!client) {
+        client = LAZY[service]().then((Client) => withStreamformMiddleware(new Client(common) as unknown as Client & LazyClients[S], service, calls));
+        loading.set(service, client);
+        lazyMade.push(client);
+      }
+      return client as Promise<LazyClients[S]>;
+    },
     get region(): string {
       const region = target.region ?? resolved?.region;
       if (region === undefined) throw new Error('the region is known once a call has been made');
@@ -103,6 +133,8 @@ export function createClients(target: AwsTarget = {}): AwsClients {
     },
     endpoint: target.endpoint,
   };
+  made.set(clients, lazyMade);
+  return clients;
 }
 
 /** What the middleware of the clients share. */
@@ -264,4 +296,5 @@ function notAnAwsAnswer(response: Response, url: string): Error | undefined {
 /** Closes every client's connections, so that a finished command exits at once. */
 export function destroyClients(clients: AwsClients): void {
   for (const client of [clients.appstream, clients.nimble, clients.tagging, clients.sts]) client.destroy();
+  for (const client of made.get(clients) ?? []) void client.then((c) => c.destroy(), () => undefined);
 }

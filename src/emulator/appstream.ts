@@ -7,6 +7,7 @@ import type { Context, Handler, Json } from './context.js';
 import { notFound, ServiceError } from './errors.js';
 import { paginate } from './paging.js';
 import { clone } from './checks.js';
+import { directoryConfigHandlers } from './directory-configs.js';
 import { fleetHandlers, fleetNamed } from './fleets.js';
 import { completeUserSettings, dropEmptyText, type ImageRecord, type StackRecord, type Store, type Tags } from './state.js';
 
@@ -322,4 +323,5 @@ export const appstreamHandlers: Record<string, Handler> = {
   DisassociateFleet: disassociateFleet,
   ListAssociatedFleets: listAssociatedFleets,
   ListAssociatedStacks: listAssociatedStacks,
+  ...directoryConfigHandlers,
 };

@@ -5,10 +5,12 @@
  * (fleets.ts) and STS roles (sts.ts) are seeded by their own modules.
  */
 import { asObject, checkKeys, checkShape, checkTags, clone, isObject, listAt, StateError } from './checks.js';
+import { directoryConfigsState, seedDirectoryConfigs, type DirectoryConfigState } from './directory-configs.js';
 import { FLEET_LIFECYCLE, seedFleet, type FleetRecord, type FleetState, type FleetStateName } from './fleets.js';
 import { Lifecycle, type LifecycleSpec } from './lifecycle.js';
 import { randomText, seededRandom } from './random.js';
 import { epochTimestamps, facts } from './shapes.js';
+import { secretStoresState, seedSecretStores, type SecretStores } from './secrets.js';
 import { seedRoles, type RoleState, type StsSession, type StsState } from './sts.js';
 
 export type Tags = Record<string, string>;
@@ -42,10 +44,10 @@ export interface StudioState {
   streamingImages?: StreamingImageState[];
 }
 
-export interface EmulatorState {
+export interface EmulatorState extends SecretStores {
   account?: string;
   region?: string;
-  appstream?: { stacks?: StackState[]; fleets?: FleetState[]; images?: ImageState[] };
+  appstream?: { stacks?: StackState[]; fleets?: FleetState[]; images?: ImageState[]; directoryConfigs?: DirectoryConfigState[] };
   nimble?: {
     studios?: StudioState[];
     /** CreateStreamingImage from one of these AMIs ends in CREATE_FAILED instead of READY. */
@@ -140,7 +142,7 @@ export class Store {
       if (!ok) throw new StateError(`${path}: ${message}`);
     };
     check(isObject(state), 'state', 'must be a mapping');
-    checkKeys(state, ['account', 'region', 'appstream', 'nimble', 'sts'], '');
+    checkKeys(state, ['account', 'region', 'appstream', 'nimble', 'sts', 'secretsmanager', 'ssm'], '');
     this.account = state.account ?? '123456789012';
     this.region = state.region ?? 'us-east-1';
     check(typeof this.account === 'string' && /^\d{12}$/.test(this.account), 'account', 'must be a 12-digit string');
@@ -148,7 +150,7 @@ export class Store {
     const appstream = state.appstream ?? {};
     const nimble = state.nimble ?? {};
     check(isObject(appstream), 'appstream', 'must be a mapping');
-    checkKeys(appstream, ['stacks', 'fleets', 'images'], 'appstream.');
+    checkKeys(appstream, ['stacks', 'fleets', 'images', 'directoryConfigs'], 'appstream.');
     check(isObject(nimble), 'nimble', 'must be a mapping');
     checkKeys(nimble, ['studios', 'failingAmis'], 'nimble.');
     const failingAmis = listAt(nimble.failingAmis, 'nimble.failingAmis');
@@ -162,6 +164,8 @@ export class Store {
     listAt(appstream.images, 'appstream.images').forEach((s, i) => this.seedImage(s, `appstream.images[${i}]`));
     listAt(appstream.fleets, 'appstream.fleets').forEach((s, i) => this.addFleet(seedFleet(this, s, `appstream.fleets[${i}]`)));
     listAt(nimble.studios, 'nimble.studios').forEach((s, i) => this.seedStudio(s, `nimble.studios[${i}]`));
+    seedDirectoryConfigs(this, appstream.directoryConfigs);
+    seedSecretStores(this, state);
   }
 
   arn(service: 'appstream' | 'nimble', resource: string, account = this.account): string {
@@ -271,12 +275,14 @@ export class Store {
         stacks: [...this.stacks.values()],
         fleets: this.fleetList(),
         images: [...this.images.values()],
+        ...(directoryConfigsState(this).length ? { directoryConfigs: directoryConfigsState(this) } : {}),
       },
       nimble: {
         studios: [...this.studios.keys()].map((studioId) => ({ studioId, streamingImages: this.streamingImages(studioId) })),
         ...(this.failingAmis.size ? { failingAmis: [...this.failingAmis] } : {}),
       },
       ...(this.roles ? { sts: { roles: this.roles } } : {}),
+      ...secretStoresState(this),
     });
   }
 

@@ -3,12 +3,13 @@
  * Adding a kind is a folder beside these, one line here, its section of the schema and its
  * emulator resource (README, "Adding a kind").
  */
+import { directoryConfigKind } from './directory-config/index.js';
 import { imageKind } from './image/index.js';
 import { stackKind } from './stack/index.js';
 import { streamingImageKind } from './streaming-image/index.js';
 import type { KindDefinition } from './types.js';
 
-export const KINDS: readonly KindDefinition[] = [stackKind, imageKind, streamingImageKind];
+export const KINDS: readonly KindDefinition[] = [stackKind, imageKind, streamingImageKind, directoryConfigKind];
 
 const BY_NAME = new Map(KINDS.map((kind) => [kind.name, kind]));
 

@@ -164,4 +164,20 @@ export interface KindDefinition {
   operations: readonly string[];
   waiters?: Readonly<Record<string, Waiter>>;
   retry?: RetryFacts;
+  /**
+   * For kinds whose planned inputs hold references instead of values (a directory config's secrets,
+   * as `{"$secret": reference}`): the input to send, resolved just before each call, so that no value
+   * is in the plan. Apply sends the resolved input, keeps the resolved values out of everything it
+   * reports, and calls `sent` once the call succeeded.
+   */
+  resolveInput?(call: PlannedCall, context: { clients: AwsClients; project: string }): Promise<ResolvedInput>;
+}
+
+/** A planned call's input as it is sent. */
+export interface ResolvedInput {
+  input: Record<string, unknown>;
+  /** The values resolved into it, which no message may show. */
+  secrets: readonly string[];
+  /** After the call succeeded: e.g. record what was applied. */
+  sent?(): void;
 }
