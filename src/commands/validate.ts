@@ -37,7 +37,8 @@ export async function run(argv: string[]): Promise<number> {
   if (format === 'json') return validateJson(paths);
   // A wrong config throws: the CLI lists every problem, as for every command that loads one.
   const { config, files } = await loadConfig(paths);
-  const counts = KINDS.map((kind) => plural((config as unknown as Record<string, unknown[] | undefined>)[kind.list]?.length ?? 0, kind.noun, kind.plural));
+  const declared = (kind: (typeof KINDS)[number]) => (config as unknown as Record<string, unknown[] | undefined>)[kind.list]?.length ?? 0;
+  const counts = KINDS.filter((kind) => !kind.countedOnlyWhenDeclared || declared(kind) > 0).map((kind) => plural(declared(kind), kind.noun, kind.plural));
   process.stdout.write(`ok: ${counts.join(', ')} in ${plural(files.length, 'file')}\n`);
   return 0;
 }

@@ -143,6 +143,8 @@ export interface KindDefinition {
   list: keyof LiveState & string;
   noun: string;
   plural: string;
+  /** `validate` counts the kind only in configs that declare it (a kind few configs use). */
+  countedOnlyWhenDeclared?: boolean;
   service: Service;
   /** The members that identify a declared resource, in address order. */
   identity: readonly string[];
