@@ -202,6 +202,11 @@ directoryConfigs:
     ]);
   });
 
+  it('validates the example', async () => {
+    const { config: example } = await loadConfig(['examples/directory-config/streamform.yaml']);
+    expect(example.directoryConfigs?.map((c) => c.DirectoryName)).toEqual(['corp.example.com', 'lab.example.com']);
+  });
+
   it('imports directory configs with FromEnv placeholders named in the header', async () => {
     await em.setState({
       appstream: {
