@@ -601,7 +601,7 @@ function secretReference(): JsonSchema {
       rule(
         'a secret is never written in the config: give a reference, {FromEnv: VAR}, {FromFile: path}, {FromSecretsManager: name-or-ARN, Key: json-key} or {FromSsmParameter: name}',
         { not: { type: 'object' } },
-        false,
+        { not: {} },
       ),
       rule(`a secret reference names exactly one of ${SECRET_SOURCES.join(', ')}`, { type: 'object' }, { oneOf: SECRET_SOURCES.map((source) => ({ required: [source] })) }),
       rule('Key applies only with FromSecretsManager', { required: ['Key'] }, { required: ['FromSecretsManager'] }),

@@ -3,7 +3,7 @@
 
 export const validate = validate20;
 export default validate20;
-const schema31 = {"$schema":"https://json-schema.org/draft/2020-12/schema","$id":"urn:streamform:schema:config:1","title":"streamform config","description":"Desired state of Amazon AppStream 2.0 stacks and images and Amazon Nimble Studio streaming images. A property that is left out is not managed; null (or an empty list) clears it where the service allows that.","type":"object","properties":{"version":{"description":"Version of this file format. Always 1.","const":1},"project":{"description":"The project that owns what this config declares. streamform tags what it creates with it and never changes or deletes a resource owned by another project. Every file of one config names the same project.","type":"string","minLength":1,"maxLength":256,"pattern":"^([\\p{L}\\p{Z}\\p{N}_.:/=+\\-@]*)$"},"region":{"description":"AWS Region to manage, e.g. us-east-1. Left out, the AWS SDK decides (AWS_REGION, the profile). Files of one config must agree.","type":"string","pattern":"^[a-z]{2}(-[a-z]+)+-[0-9]+$"},"prune":{"description":"Delete resources this project owns that are no longer declared. Default false. Files of one config must agree.","type":"boolean"},"stacks":{"description":"AppStream 2.0 stacks, each identified by its Name.","type":"array","items":{"$ref":"#/$defs/StackConfig"}},"images":{"description":"AppStream 2.0 images, each identified by its Name. Images are built with image builders, so they must exist already; streamform manages their sharing and tags.","type":"array","items":{"$ref":"#/$defs/ImageConfig"}},"streamingImages":{"description":"Nimble Studio streaming images, each identified by StudioId and Name.","type":"array","items":{"$ref":"#/$defs/StreamingImageConfig"}},"directoryConfigs":{"description":"AppStream 2.0 directory configs (how fleets and image builders join a Microsoft Active Directory domain), each identified by its DirectoryName. They carry no tags: a declared one is adopted, and prune never deletes one.","type":"array","items":{"$ref":"#/$defs/DirectoryConfigConfig"}}},"required":["version","project"],"additionalProperties":false,"$defs":{"AccessEndpoint":{"title":"Access endpoint","description":"An interface VPC endpoint for streaming.","type":"object","properties":{"EndpointType":{"description":"The kind of endpoint.","$ref":"#/$defs/AccessEndpointType"},"VpceId":{"description":"ID of the interface VPC endpoint, e.g. vpce-0123456789abcdef0.","type":"string","minLength":1}},"required":["EndpointType"],"additionalProperties":false},"AccessEndpointType":{"type":"string","enum":["STREAMING"]},"Action":{"type":"string","enum":["CLIPBOARD_COPY_FROM_LOCAL_DEVICE","CLIPBOARD_COPY_TO_LOCAL_DEVICE","FILE_UPLOAD","FILE_DOWNLOAD","PRINTING_TO_LOCAL_DEVICE","DOMAIN_PASSWORD_SIGNIN","DOMAIN_SMART_CARD_SIGNIN","AUTO_TIME_ZONE_REDIRECTION"]},"AgentAccessConfig":{"title":"Agent access","description":"What AI agents may see and do in streaming sessions.","type":"object","properties":{"Settings":{"description":"One entry per agent action. COMPUTER_INPUT can be enabled only together with COMPUTER_VISION.","type":"array","items":{"$ref":"#/$defs/AgentAccessSetting"},"minItems":1},"S3BucketArn":{"description":"ARN of the S3 bucket screenshots are uploaded to. Required when ScreenshotsUploadEnabled is true.","type":"string","pattern":"^arn:aws(?:-cn|-iso-b|-iso|-us-gov)?:s3:::[a-z0-9][a-z0-9.\\-]{1,61}[a-z0-9]$"},"ScreenshotsUploadEnabled":{"description":"Whether screenshots agents take are uploaded to S3BucketArn.","type":"boolean"},"ScreenResolution":{"description":"Resolution of the screen agents see.","$ref":"#/$defs/ScreenResolution"},"ScreenImageFormat":{"description":"Image format of the screenshots.","$ref":"#/$defs/ScreenImageFormat"},"UserControlMode":{"description":"What the user may do while an agent works: only watch, watch and stop it, or nothing.","$ref":"#/$defs/UserControlMode"}},"required":["Settings","ScreenResolution","ScreenImageFormat"],"additionalProperties":false,"allOf":[{"description":"S3BucketArn is required when ScreenshotsUploadEnabled is true","if":{"properties":{"ScreenshotsUploadEnabled":{"const":true}},"required":["ScreenshotsUploadEnabled"]},"then":{"required":["S3BucketArn"]}},{"description":"COMPUTER_INPUT can be ENABLED only when COMPUTER_VISION is ENABLED too","if":{"properties":{"Settings":{"contains":{"properties":{"AgentAction":{"const":"COMPUTER_INPUT"},"Permission":{"const":"ENABLED"}},"required":["AgentAction","Permission"]}}},"required":["Settings"]},"then":{"properties":{"Settings":{"contains":{"properties":{"AgentAction":{"const":"COMPUTER_VISION"},"Permission":{"const":"ENABLED"}},"required":["AgentAction","Permission"]}}}}}]},"AgentAccessSetting":{"title":"Agent action","description":"Whether agents may perform one action.","type":"object","properties":{"AgentAction":{"description":"The action.","$ref":"#/$defs/AgentAction"},"Permission":{"description":"Whether agents may perform it.","$ref":"#/$defs/Permission"}},"required":["AgentAction","Permission"],"additionalProperties":false},"AgentAction":{"type":"string","enum":["COMPUTER_VISION","COMPUTER_INPUT","FORWARD_MCP_TOOLS"]},"ApplicationSettings":{"title":"Application settings persistence","description":"Saving of users' application settings between sessions.","type":"object","properties":{"Enabled":{"description":"Whether settings persist between sessions.","type":"boolean"},"SettingsGroup":{"description":"Name of the settings group. Stacks with the same group share saved settings. Required when Enabled is true.","type":"string","maxLength":100}},"required":["Enabled"],"additionalProperties":false,"allOf":[{"description":"SettingsGroup is required when Enabled is true","if":{"properties":{"Enabled":{"const":true}},"required":["Enabled"]},"then":{"required":["SettingsGroup"]}},{"description":"SettingsGroup must be left out when Enabled is false","if":{"properties":{"Enabled":{"const":false}},"required":["Enabled"]},"then":{"properties":{"SettingsGroup":false}}}]},"CertificateBasedAuthProperties":{"title":"Certificate-based authentication","description":"Whether users sign in to domain-joined instances with certificates from an AWS Private CA.","type":"object","properties":{"Status":{"description":"DISABLED, ENABLED, or ENABLED_NO_DIRECTORY_LOGIN_FALLBACK (no password sign-in if the certificate fails).","$ref":"#/$defs/CertificateBasedAuthStatus"},"CertificateAuthorityArn":{"description":"ARN of the AWS Private CA that issues the certificates; required unless Status is DISABLED.","type":"string","pattern":"^arn:aws(?:-cn|-iso-b|-iso|-us-gov)?:[A-Za-z0-9][A-Za-z0-9_/.-]{0,62}:[A-Za-z0-9_/.-]{0,63}:[A-Za-z0-9_/.-]{0,63}:[A-Za-z0-9][A-Za-z0-9:_/+=,@.\\\\-]{0,1023}$"}},"additionalProperties":false,"allOf":[{"description":"CertificateAuthorityArn is required when Status is ENABLED or ENABLED_NO_DIRECTORY_LOGIN_FALLBACK","if":{"properties":{"Status":{"enum":["ENABLED","ENABLED_NO_DIRECTORY_LOGIN_FALLBACK"]}},"required":["Status"]},"then":{"required":["CertificateAuthorityArn"]}}]},"CertificateBasedAuthStatus":{"type":"string","enum":["DISABLED","ENABLED","ENABLED_NO_DIRECTORY_LOGIN_FALLBACK"]},"ContentRedirection":{"title":"Content redirection","description":"Links that open in the user's local browser.","type":"object","properties":{"HostToClient":{"description":"Redirection of links opened in the session to the user's local browser.","$ref":"#/$defs/UrlRedirectionConfig"}},"additionalProperties":false},"DirectoryConfigConfig":{"title":"AppStream 2.0 directory config","description":"How fleets and image builders join a Microsoft Active Directory domain: the OUs their computer objects go to and the service account that joins them.","type":"object","properties":{"DirectoryName":{"description":"Fully qualified name of the directory (corp.example.com); it identifies the config. A new name is a new config; the old one stays until deleted by hand.","type":"string","minLength":1},"OrganizationalUnitDistinguishedNames":{"description":"Distinguished names of the OUs computer accounts are placed in; compared as a set.","type":"array","items":{"type":"string","maxLength":2000}},"ServiceAccountCredentials":{"description":"The account that joins computers to the domain. Both members are references to secrets, read when applying; the values appear in no output.","$ref":"#/$defs/ServiceAccountCredentialsConfig"},"CertificateBasedAuthProperties":{"description":"Certificate-based authentication to the domain (smart-card style sign-in without a password). null clears it.","anyOf":[{"$ref":"#/$defs/CertificateBasedAuthProperties"},{"type":"null"}]}},"required":["DirectoryName","OrganizationalUnitDistinguishedNames"],"additionalProperties":false},"ImageConfig":{"title":"AppStream 2.0 image","description":"An existing image whose sharing and tags streamform manages.","type":"object","properties":{"Name":{"description":"Name of the image; it must exist in the account.","type":"string","pattern":"^[a-zA-Z0-9][a-zA-Z0-9_.-]{0,100}$"},"SharedWith":{"description":"The AWS accounts the image is shared with, one entry per account. Accounts not listed lose access. null or [] stops sharing the image with any account.","type":["array","null"],"items":{"$ref":"#/$defs/SharedImagePermission"}},"MaxBaseImageAgeDays":{"description":"Warn when the AWS base image this image was built from was released more than this many days ago.","type":"integer","minimum":1},"Tags":{"description":"Tags on the image. null or {} removes every tag but streamform's own.","anyOf":[{"$ref":"#/$defs/Tags"},{"type":"null"}]}},"required":["Name"],"additionalProperties":false},"Permission":{"type":"string","enum":["ENABLED","DISABLED"]},"PreferredProtocol":{"type":"string","enum":["TCP","UDP"]},"ScreenImageFormat":{"type":"string","enum":["PNG","JPEG"]},"ScreenResolution":{"type":"string","enum":["W_1280xH_720"]},"SecretReference":{"title":"Secret reference","description":"Where streamform reads a secret when applying: {FromEnv: VAR}, {FromFile: path}, {FromSecretsManager: name-or-ARN, Key: json-key} or {FromSsmParameter: name}. Never the value itself.","properties":{"FromEnv":{"description":"Name of an environment variable that holds the value.","type":"string","pattern":"^[A-Za-z_][A-Za-z0-9_]*$"},"FromFile":{"description":"Path of a file that holds the value (relative to the working directory; one trailing newline is dropped).","type":"string","minLength":1},"FromSecretsManager":{"description":"Name or ARN of an AWS Secrets Manager secret (GetSecretValue, current version).","type":"string","minLength":1,"maxLength":2048},"Key":{"description":"With FromSecretsManager: the member of the secret's JSON object that holds the value. Left out, the whole SecretString is the value.","type":"string","minLength":1},"FromSsmParameter":{"description":"Name of an SSM Parameter Store parameter, read with decryption (a SecureString, usually).","type":"string","minLength":1,"maxLength":2048}},"additionalProperties":false,"allOf":[{"description":"a secret is never written in the config: give a reference, {FromEnv: VAR}, {FromFile: path}, {FromSecretsManager: name-or-ARN, Key: json-key} or {FromSsmParameter: name}","if":{"not":{"type":"object"}},"then":false},{"description":"a secret reference names exactly one of FromEnv, FromFile, FromSecretsManager, FromSsmParameter","if":{"type":"object"},"then":{"oneOf":[{"required":["FromEnv"]},{"required":["FromFile"]},{"required":["FromSecretsManager"]},{"required":["FromSsmParameter"]}]}},{"description":"Key applies only with FromSecretsManager","if":{"required":["Key"]},"then":{"required":["FromSecretsManager"]}}]},"ServiceAccountCredentialsConfig":{"title":"Service account credentials","description":"The account name and password of the service account, each a reference to a secret, never the value itself.","type":"object","properties":{"AccountName":{"description":"The account name (DOMAIN\\user or user), as a secret reference.","$ref":"#/$defs/SecretReference"},"AccountPassword":{"description":"The password (1 to 127 characters), as a secret reference. AWS never returns it: streamform keeps a keyed fingerprint to tell when it changed.","$ref":"#/$defs/SecretReference"}},"required":["AccountName","AccountPassword"],"additionalProperties":false},"SharedImagePermission":{"title":"Image sharing","description":"What one AWS account may do with the image.","type":"object","properties":{"AccountId":{"description":"The 12-digit ID of the AWS account. Quote it, so YAML keeps it a string.","type":"string","pattern":"^\\d+$"},"AllowFleet":{"description":"Whether the account may launch fleets from the image.","type":"boolean"},"AllowImageBuilder":{"description":"Whether the account may launch image builders from the image.","type":"boolean"}},"required":["AccountId","AllowFleet","AllowImageBuilder"],"additionalProperties":false},"StackConfig":{"title":"AppStream 2.0 stack","description":"A stack: the fleets users stream from, their storage, and what they may do in a session.","type":"object","properties":{"Name":{"description":"Name of the stack; it identifies the stack. Renaming means deleting the stack and creating a new one.","type":"string","pattern":"^[a-zA-Z0-9][a-zA-Z0-9_.-]{0,100}$"},"Description":{"description":"Description for administrators. null or \"\" clears it (streamform sets it to an empty string, the way the API clears it).","type":["string","null"],"maxLength":256},"DisplayName":{"description":"Name users see in the application catalog. null or \"\" clears it (streamform sets it to an empty string, the way the API clears it).","type":["string","null"],"maxLength":100},"StorageConnectors":{"description":"Persistent storage users reach from their sessions (home folders, Google Drive, OneDrive), at most one entry per connector type. null or [] clears it.","type":["array","null"],"items":{"$ref":"#/$defs/StorageConnector"}},"RedirectURL":{"description":"Where users land when their streaming session ends. null clears it.","type":["string","null"],"maxLength":1000},"FeedbackURL":{"description":"Where the Send Feedback link takes users. Without it, the link is hidden. null clears it.","type":["string","null"],"maxLength":1000},"UserSettings":{"description":"What users may do in a session (clipboard, file transfer, printing, sign-in, time zone), one entry per action. Only the actions listed are managed; the service enables an action that is not configured. null or [] clears it.","type":["array","null"],"items":{"$ref":"#/$defs/UserSetting"}},"ApplicationSettings":{"description":"Whether users' application settings and Windows preferences persist between sessions. null turns persistence off, like {Enabled: false}.","anyOf":[{"$ref":"#/$defs/ApplicationSettings"},{"type":"null"}]},"Tags":{"description":"Tags on the stack. null or {} removes every tag but streamform's own.","anyOf":[{"$ref":"#/$defs/Tags"},{"type":"null"}]},"AccessEndpoints":{"description":"Interface VPC endpoints users stream through. When set, streaming is possible only through them. null or [] clears it.","type":["array","null"],"items":{"$ref":"#/$defs/AccessEndpoint"},"maxItems":4},"EmbedHostDomains":{"description":"Domains whose web pages may embed streaming sessions in an iframe. null or [] clears it.","type":["array","null"],"items":{"type":"string","maxLength":128,"pattern":"^(?:[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?\\.)+[a-z0-9][a-z0-9-]{0,61}[a-z0-9]$"},"maxItems":20},"StreamingExperienceSettings":{"description":"How sessions are streamed. null clears it.","anyOf":[{"$ref":"#/$defs/StreamingExperienceSettings"},{"type":"null"}]},"ContentRedirection":{"description":"Which links opened in a session open in the user's local browser instead. null clears it.","anyOf":[{"$ref":"#/$defs/ContentRedirection"},{"type":"null"}]},"AgentAccessConfig":{"description":"What AI agents may see and do in the streaming sessions of this stack. null clears it.","anyOf":[{"$ref":"#/$defs/AgentAccessConfig"},{"type":"null"}]},"Fleets":{"description":"Names of the fleets associated with the stack. Fleets are managed elsewhere and must exist. null or [] disassociates every fleet.","type":["array","null"],"items":{"type":"string","minLength":1}}},"required":["Name"],"additionalProperties":false},"StorageConnector":{"title":"Storage connector","description":"Persistent storage for the users of a stack.","type":"object","properties":{"ConnectorType":{"description":"The storage service.","$ref":"#/$defs/StorageConnectorType"},"ResourceIdentifier":{"description":"ARN of the storage resource behind the connector.","type":"string","minLength":1,"maxLength":2048},"Domains":{"description":"Domains of the Google Workspace or OneDrive for Business accounts users may connect.","type":"array","items":{"type":"string","minLength":1,"maxLength":64},"maxItems":50},"DomainsRequireAdminConsent":{"description":"OneDrive for Business domains where an administrator must consent before users connect. Only for ONE_DRIVE.","type":"array","items":{"type":"string","minLength":1,"maxLength":64},"maxItems":50}},"required":["ConnectorType"],"additionalProperties":false,"allOf":[{"description":"DomainsRequireAdminConsent applies only to ConnectorType ONE_DRIVE","if":{"not":{"properties":{"ConnectorType":{"const":"ONE_DRIVE"}}}},"then":{"properties":{"DomainsRequireAdminConsent":false}}}]},"StorageConnectorType":{"type":"string","enum":["HOMEFOLDERS","GOOGLE_DRIVE","ONE_DRIVE"]},"StreamingExperienceSettings":{"title":"Streaming experience settings","description":"How sessions are streamed.","type":"object","properties":{"PreferredProtocol":{"description":"Protocol to prefer: UDP performs better on lossy networks; TCP passes where UDP is blocked.","$ref":"#/$defs/PreferredProtocol"}},"additionalProperties":false},"StreamingImageConfig":{"title":"Nimble Studio streaming image","description":"A streaming image made from an EC2 AMI.","type":"object","properties":{"StudioId":{"description":"ID of the studio the image belongs to.","type":"string","minLength":1},"Name":{"description":"Name of the image; unique within its studio, it identifies the image together with StudioId.","type":"string","maxLength":64},"Description":{"description":"Description of the image. null or \"\" clears it (streamform sets it to an empty string, the way the API clears it).","type":["string","null"],"maxLength":256},"Ec2ImageId":{"description":"ID of the AMI the image is made from. Changing it (or StudioId) replaces the image: the new one is created, then the old one deleted.","type":"string","pattern":"^ami-[0-9A-z]+$"},"Tags":{"description":"Tags on the image. null or {} removes every tag but streamform's own.","anyOf":[{"$ref":"#/$defs/StreamingImageTags"},{"type":"null"}]}},"required":["Ec2ImageId","Name","StudioId"],"additionalProperties":false},"StreamingImageTags":{"title":"Tags","description":"Tags as key: value. Keys that start with streamform: belong to streamform.","type":"object","propertyNames":{"type":"string"},"additionalProperties":{"type":"string"}},"Tags":{"title":"Tags","description":"Tags as key: value. Keys that start with aws: belong to AWS and keys that start with streamform: to streamform.","type":"object","propertyNames":{"type":"string","minLength":1,"maxLength":128,"pattern":"^(^(?!aws:).[\\p{L}\\p{Z}\\p{N}_.:/=+\\-@]*)$"},"additionalProperties":{"type":"string","maxLength":256,"pattern":"^([\\p{L}\\p{Z}\\p{N}_.:/=+\\-@]*)$"},"maxProperties":50},"UrlRedirectionConfig":{"title":"URL redirection","description":"Which links are redirected.","type":"object","properties":{"Enabled":{"description":"Whether links are redirected.","type":"boolean"},"AllowedUrls":{"description":"URL patterns to redirect: http(s)://… or * for every link.","type":"array","items":{"type":"string","minLength":1,"maxLength":2048,"pattern":"^(\\*|https?://[^\\s,;]+)$"},"maxItems":100},"DeniedUrls":{"description":"URL patterns never to redirect, even when AllowedUrls matches.","type":"array","items":{"type":"string","minLength":1,"maxLength":2048,"pattern":"^(\\*|https?://[^\\s,;]+)$"},"maxItems":100}},"required":["Enabled"],"additionalProperties":false},"UserControlMode":{"type":"string","enum":["VIEW_ONLY","VIEW_STOP","DISABLED"]},"UserSetting":{"title":"User setting","description":"Whether users may perform one action in a session.","type":"object","properties":{"Action":{"description":"The action.","$ref":"#/$defs/Action"},"Permission":{"description":"Whether users may perform it.","$ref":"#/$defs/Permission"},"MaximumLength":{"description":"Most characters users may copy in one clipboard operation, from 1 to 20,971,520 (the default, 20 MB). Only for the clipboard actions with Permission ENABLED.","type":"integer","minimum":1,"maximum":20971520}},"required":["Action","Permission"],"additionalProperties":false,"allOf":[{"description":"MaximumLength applies only to CLIPBOARD_COPY_FROM_LOCAL_DEVICE and CLIPBOARD_COPY_TO_LOCAL_DEVICE with Permission ENABLED","if":{"not":{"properties":{"Action":{"enum":["CLIPBOARD_COPY_FROM_LOCAL_DEVICE","CLIPBOARD_COPY_TO_LOCAL_DEVICE"]},"Permission":{"const":"ENABLED"}}}},"then":{"properties":{"MaximumLength":false}}}]}}};
+const schema31 = {"$schema":"https://json-schema.org/draft/2020-12/schema","$id":"urn:streamform:schema:config:1","title":"streamform config","description":"Desired state of Amazon AppStream 2.0 stacks and images and Amazon Nimble Studio streaming images. A property that is left out is not managed; null (or an empty list) clears it where the service allows that.","type":"object","properties":{"version":{"description":"Version of this file format. Always 1.","const":1},"project":{"description":"The project that owns what this config declares. streamform tags what it creates with it and never changes or deletes a resource owned by another project. Every file of one config names the same project.","type":"string","minLength":1,"maxLength":256,"pattern":"^([\\p{L}\\p{Z}\\p{N}_.:/=+\\-@]*)$"},"region":{"description":"AWS Region to manage, e.g. us-east-1. Left out, the AWS SDK decides (AWS_REGION, the profile). Files of one config must agree.","type":"string","pattern":"^[a-z]{2}(-[a-z]+)+-[0-9]+$"},"prune":{"description":"Delete resources this project owns that are no longer declared. Default false. Files of one config must agree.","type":"boolean"},"stacks":{"description":"AppStream 2.0 stacks, each identified by its Name.","type":"array","items":{"$ref":"#/$defs/StackConfig"}},"images":{"description":"AppStream 2.0 images, each identified by its Name. Images are built with image builders, so they must exist already; streamform manages their sharing and tags.","type":"array","items":{"$ref":"#/$defs/ImageConfig"}},"streamingImages":{"description":"Nimble Studio streaming images, each identified by StudioId and Name.","type":"array","items":{"$ref":"#/$defs/StreamingImageConfig"}},"directoryConfigs":{"description":"AppStream 2.0 directory configs (how fleets and image builders join a Microsoft Active Directory domain), each identified by its DirectoryName. They carry no tags: a declared one is adopted, and prune never deletes one.","type":"array","items":{"$ref":"#/$defs/DirectoryConfigConfig"}}},"required":["version","project"],"additionalProperties":false,"$defs":{"AccessEndpoint":{"title":"Access endpoint","description":"An interface VPC endpoint for streaming.","type":"object","properties":{"EndpointType":{"description":"The kind of endpoint.","$ref":"#/$defs/AccessEndpointType"},"VpceId":{"description":"ID of the interface VPC endpoint, e.g. vpce-0123456789abcdef0.","type":"string","minLength":1}},"required":["EndpointType"],"additionalProperties":false},"AccessEndpointType":{"type":"string","enum":["STREAMING"]},"Action":{"type":"string","enum":["CLIPBOARD_COPY_FROM_LOCAL_DEVICE","CLIPBOARD_COPY_TO_LOCAL_DEVICE","FILE_UPLOAD","FILE_DOWNLOAD","PRINTING_TO_LOCAL_DEVICE","DOMAIN_PASSWORD_SIGNIN","DOMAIN_SMART_CARD_SIGNIN","AUTO_TIME_ZONE_REDIRECTION"]},"AgentAccessConfig":{"title":"Agent access","description":"What AI agents may see and do in streaming sessions.","type":"object","properties":{"Settings":{"description":"One entry per agent action. COMPUTER_INPUT can be enabled only together with COMPUTER_VISION.","type":"array","items":{"$ref":"#/$defs/AgentAccessSetting"},"minItems":1},"S3BucketArn":{"description":"ARN of the S3 bucket screenshots are uploaded to. Required when ScreenshotsUploadEnabled is true.","type":"string","pattern":"^arn:aws(?:-cn|-iso-b|-iso|-us-gov)?:s3:::[a-z0-9][a-z0-9.\\-]{1,61}[a-z0-9]$"},"ScreenshotsUploadEnabled":{"description":"Whether screenshots agents take are uploaded to S3BucketArn.","type":"boolean"},"ScreenResolution":{"description":"Resolution of the screen agents see.","$ref":"#/$defs/ScreenResolution"},"ScreenImageFormat":{"description":"Image format of the screenshots.","$ref":"#/$defs/ScreenImageFormat"},"UserControlMode":{"description":"What the user may do while an agent works: only watch, watch and stop it, or nothing.","$ref":"#/$defs/UserControlMode"}},"required":["Settings","ScreenResolution","ScreenImageFormat"],"additionalProperties":false,"allOf":[{"description":"S3BucketArn is required when ScreenshotsUploadEnabled is true","if":{"properties":{"ScreenshotsUploadEnabled":{"const":true}},"required":["ScreenshotsUploadEnabled"]},"then":{"required":["S3BucketArn"]}},{"description":"COMPUTER_INPUT can be ENABLED only when COMPUTER_VISION is ENABLED too","if":{"properties":{"Settings":{"contains":{"properties":{"AgentAction":{"const":"COMPUTER_INPUT"},"Permission":{"const":"ENABLED"}},"required":["AgentAction","Permission"]}}},"required":["Settings"]},"then":{"properties":{"Settings":{"contains":{"properties":{"AgentAction":{"const":"COMPUTER_VISION"},"Permission":{"const":"ENABLED"}},"required":["AgentAction","Permission"]}}}}}]},"AgentAccessSetting":{"title":"Agent action","description":"Whether agents may perform one action.","type":"object","properties":{"AgentAction":{"description":"The action.","$ref":"#/$defs/AgentAction"},"Permission":{"description":"Whether agents may perform it.","$ref":"#/$defs/Permission"}},"required":["AgentAction","Permission"],"additionalProperties":false},"AgentAction":{"type":"string","enum":["COMPUTER_VISION","COMPUTER_INPUT","FORWARD_MCP_TOOLS"]},"ApplicationSettings":{"title":"Application settings persistence","description":"Saving of users' application settings between sessions.","type":"object","properties":{"Enabled":{"description":"Whether settings persist between sessions.","type":"boolean"},"SettingsGroup":{"description":"Name of the settings group. Stacks with the same group share saved settings. Required when Enabled is true.","type":"string","maxLength":100}},"required":["Enabled"],"additionalProperties":false,"allOf":[{"description":"SettingsGroup is required when Enabled is true","if":{"properties":{"Enabled":{"const":true}},"required":["Enabled"]},"then":{"required":["SettingsGroup"]}},{"description":"SettingsGroup must be left out when Enabled is false","if":{"properties":{"Enabled":{"const":false}},"required":["Enabled"]},"then":{"properties":{"SettingsGroup":false}}}]},"CertificateBasedAuthProperties":{"title":"Certificate-based authentication","description":"Whether users sign in to domain-joined instances with certificates from an AWS Private CA.","type":"object","properties":{"Status":{"description":"DISABLED, ENABLED, or ENABLED_NO_DIRECTORY_LOGIN_FALLBACK (no password sign-in if the certificate fails).","$ref":"#/$defs/CertificateBasedAuthStatus"},"CertificateAuthorityArn":{"description":"ARN of the AWS Private CA that issues the certificates; required unless Status is DISABLED.","type":"string","pattern":"^arn:aws(?:-cn|-iso-b|-iso|-us-gov)?:[A-Za-z0-9][A-Za-z0-9_/.-]{0,62}:[A-Za-z0-9_/.-]{0,63}:[A-Za-z0-9_/.-]{0,63}:[A-Za-z0-9][A-Za-z0-9:_/+=,@.\\\\-]{0,1023}$"}},"additionalProperties":false,"allOf":[{"description":"CertificateAuthorityArn is required when Status is ENABLED or ENABLED_NO_DIRECTORY_LOGIN_FALLBACK","if":{"properties":{"Status":{"enum":["ENABLED","ENABLED_NO_DIRECTORY_LOGIN_FALLBACK"]}},"required":["Status"]},"then":{"required":["CertificateAuthorityArn"]}}]},"CertificateBasedAuthStatus":{"type":"string","enum":["DISABLED","ENABLED","ENABLED_NO_DIRECTORY_LOGIN_FALLBACK"]},"ContentRedirection":{"title":"Content redirection","description":"Links that open in the user's local browser.","type":"object","properties":{"HostToClient":{"description":"Redirection of links opened in the session to the user's local browser.","$ref":"#/$defs/UrlRedirectionConfig"}},"additionalProperties":false},"DirectoryConfigConfig":{"title":"AppStream 2.0 directory config","description":"How fleets and image builders join a Microsoft Active Directory domain: the OUs their computer objects go to and the service account that joins them.","type":"object","properties":{"DirectoryName":{"description":"Fully qualified name of the directory (corp.example.com); it identifies the config. A new name is a new config; the old one stays until deleted by hand.","type":"string","minLength":1},"OrganizationalUnitDistinguishedNames":{"description":"Distinguished names of the OUs computer accounts are placed in; compared as a set.","type":"array","items":{"type":"string","maxLength":2000}},"ServiceAccountCredentials":{"description":"The account that joins computers to the domain. Both members are references to secrets, read when applying; the values appear in no output.","$ref":"#/$defs/ServiceAccountCredentialsConfig"},"CertificateBasedAuthProperties":{"description":"Certificate-based authentication to the domain (smart-card style sign-in without a password). null clears it.","anyOf":[{"$ref":"#/$defs/CertificateBasedAuthProperties"},{"type":"null"}]}},"required":["DirectoryName","OrganizationalUnitDistinguishedNames"],"additionalProperties":false},"ImageConfig":{"title":"AppStream 2.0 image","description":"An existing image whose sharing and tags streamform manages.","type":"object","properties":{"Name":{"description":"Name of the image; it must exist in the account.","type":"string","pattern":"^[a-zA-Z0-9][a-zA-Z0-9_.-]{0,100}$"},"SharedWith":{"description":"The AWS accounts the image is shared with, one entry per account. Accounts not listed lose access. null or [] stops sharing the image with any account.","type":["array","null"],"items":{"$ref":"#/$defs/SharedImagePermission"}},"MaxBaseImageAgeDays":{"description":"Warn when the AWS base image this image was built from was released more than this many days ago.","type":"integer","minimum":1},"Tags":{"description":"Tags on the image. null or {} removes every tag but streamform's own.","anyOf":[{"$ref":"#/$defs/Tags"},{"type":"null"}]}},"required":["Name"],"additionalProperties":false},"Permission":{"type":"string","enum":["ENABLED","DISABLED"]},"PreferredProtocol":{"type":"string","enum":["TCP","UDP"]},"ScreenImageFormat":{"type":"string","enum":["PNG","JPEG"]},"ScreenResolution":{"type":"string","enum":["W_1280xH_720"]},"SecretReference":{"title":"Secret reference","description":"Where streamform reads a secret when applying: {FromEnv: VAR}, {FromFile: path}, {FromSecretsManager: name-or-ARN, Key: json-key} or {FromSsmParameter: name}. Never the value itself.","properties":{"FromEnv":{"description":"Name of an environment variable that holds the value.","type":"string","pattern":"^[A-Za-z_][A-Za-z0-9_]*$"},"FromFile":{"description":"Path of a file that holds the value (relative to the working directory; one trailing newline is dropped).","type":"string","minLength":1},"FromSecretsManager":{"description":"Name or ARN of an AWS Secrets Manager secret (GetSecretValue, current version).","type":"string","minLength":1,"maxLength":2048},"Key":{"description":"With FromSecretsManager: the member of the secret's JSON object that holds the value. Left out, the whole SecretString is the value.","type":"string","minLength":1},"FromSsmParameter":{"description":"Name of an SSM Parameter Store parameter, read with decryption (a SecureString, usually).","type":"string","minLength":1,"maxLength":2048}},"additionalProperties":false,"allOf":[{"description":"a secret is never written in the config: give a reference, {FromEnv: VAR}, {FromFile: path}, {FromSecretsManager: name-or-ARN, Key: json-key} or {FromSsmParameter: name}","if":{"not":{"type":"object"}},"then":{"not":{}}},{"description":"a secret reference names exactly one of FromEnv, FromFile, FromSecretsManager, FromSsmParameter","if":{"type":"object"},"then":{"oneOf":[{"required":["FromEnv"]},{"required":["FromFile"]},{"required":["FromSecretsManager"]},{"required":["FromSsmParameter"]}]}},{"description":"Key applies only with FromSecretsManager","if":{"required":["Key"]},"then":{"required":["FromSecretsManager"]}}]},"ServiceAccountCredentialsConfig":{"title":"Service account credentials","description":"The account name and password of the service account, each a reference to a secret, never the value itself.","type":"object","properties":{"AccountName":{"description":"The account name (DOMAIN\\user or user), as a secret reference.","$ref":"#/$defs/SecretReference"},"AccountPassword":{"description":"The password (1 to 127 characters), as a secret reference. AWS never returns it: streamform keeps a keyed fingerprint to tell when it changed.","$ref":"#/$defs/SecretReference"}},"required":["AccountName","AccountPassword"],"additionalProperties":false},"SharedImagePermission":{"title":"Image sharing","description":"What one AWS account may do with the image.","type":"object","properties":{"AccountId":{"description":"The 12-digit ID of the AWS account. Quote it, so YAML keeps it a string.","type":"string","pattern":"^\\d+$"},"AllowFleet":{"description":"Whether the account may launch fleets from the image.","type":"boolean"},"AllowImageBuilder":{"description":"Whether the account may launch image builders from the image.","type":"boolean"}},"required":["AccountId","AllowFleet","AllowImageBuilder"],"additionalProperties":false},"StackConfig":{"title":"AppStream 2.0 stack","description":"A stack: the fleets users stream from, their storage, and what they may do in a session.","type":"object","properties":{"Name":{"description":"Name of the stack; it identifies the stack. Renaming means deleting the stack and creating a new one.","type":"string","pattern":"^[a-zA-Z0-9][a-zA-Z0-9_.-]{0,100}$"},"Description":{"description":"Description for administrators. null or \"\" clears it (streamform sets it to an empty string, the way the API clears it).","type":["string","null"],"maxLength":256},"DisplayName":{"description":"Name users see in the application catalog. null or \"\" clears it (streamform sets it to an empty string, the way the API clears it).","type":["string","null"],"maxLength":100},"StorageConnectors":{"description":"Persistent storage users reach from their sessions (home folders, Google Drive, OneDrive), at most one entry per connector type. null or [] clears it.","type":["array","null"],"items":{"$ref":"#/$defs/StorageConnector"}},"RedirectURL":{"description":"Where users land when their streaming session ends. null clears it.","type":["string","null"],"maxLength":1000},"FeedbackURL":{"description":"Where the Send Feedback link takes users. Without it, the link is hidden. null clears it.","type":["string","null"],"maxLength":1000},"UserSettings":{"description":"What users may do in a session (clipboard, file transfer, printing, sign-in, time zone), one entry per action. Only the actions listed are managed; the service enables an action that is not configured. null or [] clears it.","type":["array","null"],"items":{"$ref":"#/$defs/UserSetting"}},"ApplicationSettings":{"description":"Whether users' application settings and Windows preferences persist between sessions. null turns persistence off, like {Enabled: false}.","anyOf":[{"$ref":"#/$defs/ApplicationSettings"},{"type":"null"}]},"Tags":{"description":"Tags on the stack. null or {} removes every tag but streamform's own.","anyOf":[{"$ref":"#/$defs/Tags"},{"type":"null"}]},"AccessEndpoints":{"description":"Interface VPC endpoints users stream through. When set, streaming is possible only through them. null or [] clears it.","type":["array","null"],"items":{"$ref":"#/$defs/AccessEndpoint"},"maxItems":4},"EmbedHostDomains":{"description":"Domains whose web pages may embed streaming sessions in an iframe. null or [] clears it.","type":["array","null"],"items":{"type":"string","maxLength":128,"pattern":"^(?:[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?\\.)+[a-z0-9][a-z0-9-]{0,61}[a-z0-9]$"},"maxItems":20},"StreamingExperienceSettings":{"description":"How sessions are streamed. null clears it.","anyOf":[{"$ref":"#/$defs/StreamingExperienceSettings"},{"type":"null"}]},"ContentRedirection":{"description":"Which links opened in a session open in the user's local browser instead. null clears it.","anyOf":[{"$ref":"#/$defs/ContentRedirection"},{"type":"null"}]},"AgentAccessConfig":{"description":"What AI agents may see and do in the streaming sessions of this stack. null clears it.","anyOf":[{"$ref":"#/$defs/AgentAccessConfig"},{"type":"null"}]},"Fleets":{"description":"Names of the fleets associated with the stack. Fleets are managed elsewhere and must exist. null or [] disassociates every fleet.","type":["array","null"],"items":{"type":"string","minLength":1}}},"required":["Name"],"additionalProperties":false},"StorageConnector":{"title":"Storage connector","description":"Persistent storage for the users of a stack.","type":"object","properties":{"ConnectorType":{"description":"The storage service.","$ref":"#/$defs/StorageConnectorType"},"ResourceIdentifier":{"description":"ARN of the storage resource behind the connector.","type":"string","minLength":1,"maxLength":2048},"Domains":{"description":"Domains of the Google Workspace or OneDrive for Business accounts users may connect.","type":"array","items":{"type":"string","minLength":1,"maxLength":64},"maxItems":50},"DomainsRequireAdminConsent":{"description":"OneDrive for Business domains where an administrator must consent before users connect. Only for ONE_DRIVE.","type":"array","items":{"type":"string","minLength":1,"maxLength":64},"maxItems":50}},"required":["ConnectorType"],"additionalProperties":false,"allOf":[{"description":"DomainsRequireAdminConsent applies only to ConnectorType ONE_DRIVE","if":{"not":{"properties":{"ConnectorType":{"const":"ONE_DRIVE"}}}},"then":{"properties":{"DomainsRequireAdminConsent":false}}}]},"StorageConnectorType":{"type":"string","enum":["HOMEFOLDERS","GOOGLE_DRIVE","ONE_DRIVE"]},"StreamingExperienceSettings":{"title":"Streaming experience settings","description":"How sessions are streamed.","type":"object","properties":{"PreferredProtocol":{"description":"Protocol to prefer: UDP performs better on lossy networks; TCP passes where UDP is blocked.","$ref":"#/$defs/PreferredProtocol"}},"additionalProperties":false},"StreamingImageConfig":{"title":"Nimble Studio streaming image","description":"A streaming image made from an EC2 AMI.","type":"object","properties":{"StudioId":{"description":"ID of the studio the image belongs to.","type":"string","minLength":1},"Name":{"description":"Name of the image; unique within its studio, it identifies the image together with StudioId.","type":"string","maxLength":64},"Description":{"description":"Description of the image. null or \"\" clears it (streamform sets it to an empty string, the way the API clears it).","type":["string","null"],"maxLength":256},"Ec2ImageId":{"description":"ID of the AMI the image is made from. Changing it (or StudioId) replaces the image: the new one is created, then the old one deleted.","type":"string","pattern":"^ami-[0-9A-z]+$"},"Tags":{"description":"Tags on the image. null or {} removes every tag but streamform's own.","anyOf":[{"$ref":"#/$defs/StreamingImageTags"},{"type":"null"}]}},"required":["Ec2ImageId","Name","StudioId"],"additionalProperties":false},"StreamingImageTags":{"title":"Tags","description":"Tags as key: value. Keys that start with streamform: belong to streamform.","type":"object","propertyNames":{"type":"string"},"additionalProperties":{"type":"string"}},"Tags":{"title":"Tags","description":"Tags as key: value. Keys that start with aws: belong to AWS and keys that start with streamform: to streamform.","type":"object","propertyNames":{"type":"string","minLength":1,"maxLength":128,"pattern":"^(^(?!aws:).[\\p{L}\\p{Z}\\p{N}_.:/=+\\-@]*)$"},"additionalProperties":{"type":"string","maxLength":256,"pattern":"^([\\p{L}\\p{Z}\\p{N}_.:/=+\\-@]*)$"},"maxProperties":50},"UrlRedirectionConfig":{"title":"URL redirection","description":"Which links are redirected.","type":"object","properties":{"Enabled":{"description":"Whether links are redirected.","type":"boolean"},"AllowedUrls":{"description":"URL patterns to redirect: http(s)://… or * for every link.","type":"array","items":{"type":"string","minLength":1,"maxLength":2048,"pattern":"^(\\*|https?://[^\\s,;]+)$"},"maxItems":100},"DeniedUrls":{"description":"URL patterns never to redirect, even when AllowedUrls matches.","type":"array","items":{"type":"string","minLength":1,"maxLength":2048,"pattern":"^(\\*|https?://[^\\s,;]+)$"},"maxItems":100}},"required":["Enabled"],"additionalProperties":false},"UserControlMode":{"type":"string","enum":["VIEW_ONLY","VIEW_STOP","DISABLED"]},"UserSetting":{"title":"User setting","description":"Whether users may perform one action in a session.","type":"object","properties":{"Action":{"description":"The action.","$ref":"#/$defs/Action"},"Permission":{"description":"Whether users may perform it.","$ref":"#/$defs/Permission"},"MaximumLength":{"description":"Most characters users may copy in one clipboard operation, from 1 to 20,971,520 (the default, 20 MB). Only for the clipboard actions with Permission ENABLED.","type":"integer","minimum":1,"maximum":20971520}},"required":["Action","Permission"],"additionalProperties":false,"allOf":[{"description":"MaximumLength applies only to CLIPBOARD_COPY_FROM_LOCAL_DEVICE and CLIPBOARD_COPY_TO_LOCAL_DEVICE with Permission ENABLED","if":{"not":{"properties":{"Action":{"enum":["CLIPBOARD_COPY_FROM_LOCAL_DEVICE","CLIPBOARD_COPY_TO_LOCAL_DEVICE"]},"Permission":{"const":"ENABLED"}}}},"then":{"properties":{"MaximumLength":false}}}]}}};
 const func1 = ucs2length;
 const pattern4 = new RegExp("^([\\p{L}\\p{Z}\\p{N}_.:/=+\\-@]*)$", "u");
 const pattern5 = new RegExp("^[a-z]{2}(-[a-z]+)+-[0-9]+$", "u");
@@ -3143,7 +3143,7 @@ validate39.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
 
 const schema58 = {"title":"AppStream 2.0 directory config","description":"How fleets and image builders join a Microsoft Active Directory domain: the OUs their computer objects go to and the service account that joins them.","type":"object","properties":{"DirectoryName":{"description":"Fully qualified name of the directory (corp.example.com); it identifies the config. A new name is a new config; the old one stays until deleted by hand.","type":"string","minLength":1},"OrganizationalUnitDistinguishedNames":{"description":"Distinguished names of the OUs computer accounts are placed in; compared as a set.","type":"array","items":{"type":"string","maxLength":2000}},"ServiceAccountCredentials":{"description":"The account that joins computers to the domain. Both members are references to secrets, read when applying; the values appear in no output.","$ref":"#/$defs/ServiceAccountCredentialsConfig"},"CertificateBasedAuthProperties":{"description":"Certificate-based authentication to the domain (smart-card style sign-in without a password). null clears it.","anyOf":[{"$ref":"#/$defs/CertificateBasedAuthProperties"},{"type":"null"}]}},"required":["DirectoryName","OrganizationalUnitDistinguishedNames"],"additionalProperties":false};
 const schema59 = {"title":"Service account credentials","description":"The account name and password of the service account, each a reference to a secret, never the value itself.","type":"object","properties":{"AccountName":{"description":"The account name (DOMAIN\\user or user), as a secret reference.","$ref":"#/$defs/SecretReference"},"AccountPassword":{"description":"The password (1 to 127 characters), as a secret reference. AWS never returns it: streamform keeps a keyed fingerprint to tell when it changed.","$ref":"#/$defs/SecretReference"}},"required":["AccountName","AccountPassword"],"additionalProperties":false};
-const schema60 = {"title":"Secret reference","description":"Where streamform reads a secret when applying: {FromEnv: VAR}, {FromFile: path}, {FromSecretsManager: name-or-ARN, Key: json-key} or {FromSsmParameter: name}. Never the value itself.","properties":{"FromEnv":{"description":"Name of an environment variable that holds the value.","type":"string","pattern":"^[A-Za-z_][A-Za-z0-9_]*$"},"FromFile":{"description":"Path of a file that holds the value (relative to the working directory; one trailing newline is dropped).","type":"string","minLength":1},"FromSecretsManager":{"description":"Name or ARN of an AWS Secrets Manager secret (GetSecretValue, current version).","type":"string","minLength":1,"maxLength":2048},"Key":{"description":"With FromSecretsManager: the member of the secret's JSON object that holds the value. Left out, the whole SecretString is the value.","type":"string","minLength":1},"FromSsmParameter":{"description":"Name of an SSM Parameter Store parameter, read with decryption (a SecureString, usually).","type":"string","minLength":1,"maxLength":2048}},"additionalProperties":false,"allOf":[{"description":"a secret is never written in the config: give a reference, {FromEnv: VAR}, {FromFile: path}, {FromSecretsManager: name-or-ARN, Key: json-key} or {FromSsmParameter: name}","if":{"not":{"type":"object"}},"then":false},{"description":"a secret reference names exactly one of FromEnv, FromFile, FromSecretsManager, FromSsmParameter","if":{"type":"object"},"then":{"oneOf":[{"required":["FromEnv"]},{"required":["FromFile"]},{"required":["FromSecretsManager"]},{"required":["FromSsmParameter"]}]}},{"description":"Key applies only with FromSecretsManager","if":{"required":["Key"]},"then":{"required":["FromSecretsManager"]}}]};
+const schema60 = {"title":"Secret reference","description":"Where streamform reads a secret when applying: {FromEnv: VAR}, {FromFile: path}, {FromSecretsManager: name-or-ARN, Key: json-key} or {FromSsmParameter: name}. Never the value itself.","properties":{"FromEnv":{"description":"Name of an environment variable that holds the value.","type":"string","pattern":"^[A-Za-z_][A-Za-z0-9_]*$"},"FromFile":{"description":"Path of a file that holds the value (relative to the working directory; one trailing newline is dropped).","type":"string","minLength":1},"FromSecretsManager":{"description":"Name or ARN of an AWS Secrets Manager secret (GetSecretValue, current version).","type":"string","minLength":1,"maxLength":2048},"Key":{"description":"With FromSecretsManager: the member of the secret's JSON object that holds the value. Left out, the whole SecretString is the value.","type":"string","minLength":1},"FromSsmParameter":{"description":"Name of an SSM Parameter Store parameter, read with decryption (a SecureString, usually).","type":"string","minLength":1,"maxLength":2048}},"additionalProperties":false,"allOf":[{"description":"a secret is never written in the config: give a reference, {FromEnv: VAR}, {FromFile: path}, {FromSecretsManager: name-or-ARN, Key: json-key} or {FromSsmParameter: name}","if":{"not":{"type":"object"}},"then":{"not":{}}},{"description":"a secret reference names exactly one of FromEnv, FromFile, FromSecretsManager, FromSsmParameter","if":{"type":"object"},"then":{"oneOf":[{"required":["FromEnv"]},{"required":["FromFile"]},{"required":["FromSecretsManager"]},{"required":["FromSsmParameter"]}]}},{"description":"Key applies only with FromSecretsManager","if":{"required":["Key"]},"then":{"required":["FromSecretsManager"]}}]};
 const pattern18 = new RegExp("^[A-Za-z_][A-Za-z0-9_]*$", "u");
 
 function validate42(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
@@ -3239,8 +3239,8 @@ vErrors = null;
 }
 }
 if(_valid0){
-var _valid0 = false;
-const err5 = {instancePath:instancePath+"/AccountName",schemaPath:"#/$defs/SecretReference/allOf/0/then/false schema",keyword:"false schema",params:{},message:"boolean schema is false",schema:false,parentSchema:schema60.allOf[0].then,data:data0};
+const _errs10 = errors;
+const err5 = {instancePath:instancePath+"/AccountName",schemaPath:"#/$defs/SecretReference/allOf/0/then/not",keyword:"not",params:{},message:"must NOT be valid",schema:schema60.allOf[0].then.not,parentSchema:schema60.allOf[0].then,data:data0};
 if(vErrors === null){
 vErrors = [err5];
 }
@@ -3248,6 +3248,7 @@ else {
 vErrors.push(err5);
 }
 errors++;
+var _valid0 = _errs10 === errors;
 valid3 = _valid0;
 }
 if(!valid3){
@@ -3260,9 +3261,9 @@ vErrors.push(err6);
 }
 errors++;
 }
-const _errs11 = errors;
+const _errs13 = errors;
 let valid5 = true;
-const _errs12 = errors;
+const _errs14 = errors;
 if(!(data0 && typeof data0 == "object" && !Array.isArray(data0))){
 const err7 = {};
 if(vErrors === null){
@@ -3273,22 +3274,22 @@ vErrors.push(err7);
 }
 errors++;
 }
-var _valid1 = _errs12 === errors;
-errors = _errs11;
+var _valid1 = _errs14 === errors;
+errors = _errs13;
 if(vErrors !== null){
-if(_errs11){
-vErrors.length = _errs11;
+if(_errs13){
+vErrors.length = _errs13;
 }
 else {
 vErrors = null;
 }
 }
 if(_valid1){
-const _errs14 = errors;
-const _errs15 = errors;
+const _errs16 = errors;
+const _errs17 = errors;
 let valid6 = false;
 let passing0 = null;
-const _errs16 = errors;
+const _errs18 = errors;
 if(data0 && typeof data0 == "object" && !Array.isArray(data0)){
 if(data0.FromEnv === undefined){
 const err8 = {instancePath:instancePath+"/AccountName",schemaPath:"#/$defs/SecretReference/allOf/1/then/oneOf/0/required",keyword:"required",params:{missingProperty: "FromEnv"},message:"must have required property '"+"FromEnv"+"'",schema:schema60.allOf[1].then.oneOf[0].required,parentSchema:schema60.allOf[1].then.oneOf[0],data:data0};
@@ -3301,12 +3302,12 @@ vErrors.push(err8);
 errors++;
 }
 }
-var _valid2 = _errs16 === errors;
+var _valid2 = _errs18 === errors;
 if(_valid2){
 valid6 = true;
 passing0 = 0;
 }
-const _errs17 = errors;
+const _errs19 = errors;
 if(data0 && typeof data0 == "object" && !Array.isArray(data0)){
 if(data0.FromFile === undefined){
 const err9 = {instancePath:instancePath+"/AccountName",schemaPath:"#/$defs/SecretReference/allOf/1/then/oneOf/1/required",keyword:"required",params:{missingProperty: "FromFile"},message:"must have required property '"+"FromFile"+"'",schema:schema60.allOf[1].then.oneOf[1].required,parentSchema:schema60.allOf[1].then.oneOf[1],data:data0};
@@ -3319,7 +3320,7 @@ vErrors.push(err9);
 errors++;
 }
 }
-var _valid2 = _errs17 === errors;
+var _valid2 = _errs19 === errors;
 if(_valid2 && valid6){
 valid6 = false;
 passing0 = [passing0, 1];
@@ -3329,7 +3330,7 @@ if(_valid2){
 valid6 = true;
 passing0 = 1;
 }
-const _errs18 = errors;
+const _errs20 = errors;
 if(data0 && typeof data0 == "object" && !Array.isArray(data0)){
 if(data0.FromSecretsManager === undefined){
 const err10 = {instancePath:instancePath+"/AccountName",schemaPath:"#/$defs/SecretReference/allOf/1/then/oneOf/2/required",keyword:"required",params:{missingProperty: "FromSecretsManager"},message:"must have required property '"+"FromSecretsManager"+"'",schema:schema60.allOf[1].then.oneOf[2].required,parentSchema:schema60.allOf[1].then.oneOf[2],data:data0};
@@ -3342,7 +3343,7 @@ vErrors.push(err10);
 errors++;
 }
 }
-var _valid2 = _errs18 === errors;
+var _valid2 = _errs20 === errors;
 if(_valid2 && valid6){
 valid6 = false;
 passing0 = [passing0, 2];
@@ -3352,7 +3353,7 @@ if(_valid2){
 valid6 = true;
 passing0 = 2;
 }
-const _errs19 = errors;
+const _errs21 = errors;
 if(data0 && typeof data0 == "object" && !Array.isArray(data0)){
 if(data0.FromSsmParameter === undefined){
 const err11 = {instancePath:instancePath+"/AccountName",schemaPath:"#/$defs/SecretReference/allOf/1/then/oneOf/3/required",keyword:"required",params:{missingProperty: "FromSsmParameter"},message:"must have required property '"+"FromSsmParameter"+"'",schema:schema60.allOf[1].then.oneOf[3].required,parentSchema:schema60.allOf[1].then.oneOf[3],data:data0};
@@ -3365,7 +3366,7 @@ vErrors.push(err11);
 errors++;
 }
 }
-var _valid2 = _errs19 === errors;
+var _valid2 = _errs21 === errors;
 if(_valid2 && valid6){
 valid6 = false;
 passing0 = [passing0, 3];
@@ -3389,17 +3390,17 @@ vErrors.push(err12);
 errors++;
 }
 else {
-errors = _errs15;
+errors = _errs17;
 if(vErrors !== null){
-if(_errs15){
-vErrors.length = _errs15;
+if(_errs17){
+vErrors.length = _errs17;
 }
 else {
 vErrors = null;
 }
 }
 }
-var _valid1 = _errs14 === errors;
+var _valid1 = _errs16 === errors;
 valid5 = _valid1;
 }
 if(!valid5){
@@ -3412,9 +3413,9 @@ vErrors.push(err13);
 }
 errors++;
 }
-const _errs21 = errors;
+const _errs23 = errors;
 let valid7 = true;
-const _errs22 = errors;
+const _errs24 = errors;
 if(data0 && typeof data0 == "object" && !Array.isArray(data0)){
 let missing0;
 if((data0.Key === undefined) && (missing0 = "Key")){
@@ -3428,18 +3429,18 @@ vErrors.push(err14);
 errors++;
 }
 }
-var _valid3 = _errs22 === errors;
-errors = _errs21;
+var _valid3 = _errs24 === errors;
+errors = _errs23;
 if(vErrors !== null){
-if(_errs21){
-vErrors.length = _errs21;
+if(_errs23){
+vErrors.length = _errs23;
 }
 else {
 vErrors = null;
 }
 }
 if(_valid3){
-const _errs23 = errors;
+const _errs25 = errors;
 if(data0 && typeof data0 == "object" && !Array.isArray(data0)){
 if(data0.FromSecretsManager === undefined){
 const err15 = {instancePath:instancePath+"/AccountName",schemaPath:"#/$defs/SecretReference/allOf/2/then/required",keyword:"required",params:{missingProperty: "FromSecretsManager"},message:"must have required property '"+"FromSecretsManager"+"'",schema:schema60.allOf[2].then.required,parentSchema:schema60.allOf[2].then,data:data0};
@@ -3452,7 +3453,7 @@ vErrors.push(err15);
 errors++;
 }
 }
-var _valid3 = _errs23 === errors;
+var _valid3 = _errs25 === errors;
 valid7 = _valid3;
 }
 if(!valid7){
@@ -3627,11 +3628,11 @@ errors++;
 }
 if(data.AccountPassword !== undefined){
 let data6 = data.AccountPassword;
-const _errs38 = errors;
-let valid11 = true;
-const _errs39 = errors;
 const _errs40 = errors;
+let valid11 = true;
 const _errs41 = errors;
+const _errs42 = errors;
+const _errs43 = errors;
 if(!(data6 && typeof data6 == "object" && !Array.isArray(data6))){
 const err30 = {};
 if(vErrors === null){
@@ -3642,7 +3643,7 @@ vErrors.push(err30);
 }
 errors++;
 }
-var valid12 = _errs41 === errors;
+var valid12 = _errs43 === errors;
 if(valid12){
 const err31 = {};
 if(vErrors === null){
@@ -3654,6 +3655,17 @@ vErrors.push(err31);
 errors++;
 }
 else {
+errors = _errs42;
+if(vErrors !== null){
+if(_errs42){
+vErrors.length = _errs42;
+}
+else {
+vErrors = null;
+}
+}
+}
+var _valid4 = _errs41 === errors;
 errors = _errs40;
 if(vErrors !== null){
 if(_errs40){
@@ -3663,20 +3675,9 @@ else {
 vErrors = null;
 }
 }
-}
-var _valid4 = _errs39 === errors;
-errors = _errs38;
-if(vErrors !== null){
-if(_errs38){
-vErrors.length = _errs38;
-}
-else {
-vErrors = null;
-}
-}
 if(_valid4){
-var _valid4 = false;
-const err32 = {instancePath:instancePath+"/AccountPassword",schemaPath:"#/$defs/SecretReference/allOf/0/then/false schema",keyword:"false schema",params:{},message:"boolean schema is false",schema:false,parentSchema:schema60.allOf[0].then,data:data6};
+const _errs45 = errors;
+const err32 = {instancePath:instancePath+"/AccountPassword",schemaPath:"#/$defs/SecretReference/allOf/0/then/not",keyword:"not",params:{},message:"must NOT be valid",schema:schema60.allOf[0].then.not,parentSchema:schema60.allOf[0].then,data:data6};
 if(vErrors === null){
 vErrors = [err32];
 }
@@ -3684,6 +3685,7 @@ else {
 vErrors.push(err32);
 }
 errors++;
+var _valid4 = _errs45 === errors;
 valid11 = _valid4;
 }
 if(!valid11){
@@ -3696,9 +3698,9 @@ vErrors.push(err33);
 }
 errors++;
 }
-const _errs44 = errors;
+const _errs48 = errors;
 let valid13 = true;
-const _errs45 = errors;
+const _errs49 = errors;
 if(!(data6 && typeof data6 == "object" && !Array.isArray(data6))){
 const err34 = {};
 if(vErrors === null){
@@ -3709,22 +3711,22 @@ vErrors.push(err34);
 }
 errors++;
 }
-var _valid5 = _errs45 === errors;
-errors = _errs44;
+var _valid5 = _errs49 === errors;
+errors = _errs48;
 if(vErrors !== null){
-if(_errs44){
-vErrors.length = _errs44;
+if(_errs48){
+vErrors.length = _errs48;
 }
 else {
 vErrors = null;
 }
 }
 if(_valid5){
-const _errs47 = errors;
-const _errs48 = errors;
+const _errs51 = errors;
+const _errs52 = errors;
 let valid14 = false;
 let passing1 = null;
-const _errs49 = errors;
+const _errs53 = errors;
 if(data6 && typeof data6 == "object" && !Array.isArray(data6)){
 if(data6.FromEnv === undefined){
 const err35 = {instancePath:instancePath+"/AccountPassword",schemaPath:"#/$defs/SecretReference/allOf/1/then/oneOf/0/required",keyword:"required",params:{missingProperty: "FromEnv"},message:"must have required property '"+"FromEnv"+"'",schema:schema60.allOf[1].then.oneOf[0].required,parentSchema:schema60.allOf[1].then.oneOf[0],data:data6};
@@ -3737,12 +3739,12 @@ vErrors.push(err35);
 errors++;
 }
 }
-var _valid6 = _errs49 === errors;
+var _valid6 = _errs53 === errors;
 if(_valid6){
 valid14 = true;
 passing1 = 0;
 }
-const _errs50 = errors;
+const _errs54 = errors;
 if(data6 && typeof data6 == "object" && !Array.isArray(data6)){
 if(data6.FromFile === undefined){
 const err36 = {instancePath:instancePath+"/AccountPassword",schemaPath:"#/$defs/SecretReference/allOf/1/then/oneOf/1/required",keyword:"required",params:{missingProperty: "FromFile"},message:"must have required property '"+"FromFile"+"'",schema:schema60.allOf[1].then.oneOf[1].required,parentSchema:schema60.allOf[1].then.oneOf[1],data:data6};
@@ -3755,7 +3757,7 @@ vErrors.push(err36);
 errors++;
 }
 }
-var _valid6 = _errs50 === errors;
+var _valid6 = _errs54 === errors;
 if(_valid6 && valid14){
 valid14 = false;
 passing1 = [passing1, 1];
@@ -3765,7 +3767,7 @@ if(_valid6){
 valid14 = true;
 passing1 = 1;
 }
-const _errs51 = errors;
+const _errs55 = errors;
 if(data6 && typeof data6 == "object" && !Array.isArray(data6)){
 if(data6.FromSecretsManager === undefined){
 const err37 = {instancePath:instancePath+"/AccountPassword",schemaPath:"#/$defs/SecretReference/allOf/1/then/oneOf/2/required",keyword:"required",params:{missingProperty: "FromSecretsManager"},message:"must have required property '"+"FromSecretsManager"+"'",schema:schema60.allOf[1].then.oneOf[2].required,parentSchema:schema60.allOf[1].then.oneOf[2],data:data6};
@@ -3778,7 +3780,7 @@ vErrors.push(err37);
 errors++;
 }
 }
-var _valid6 = _errs51 === errors;
+var _valid6 = _errs55 === errors;
 if(_valid6 && valid14){
 valid14 = false;
 passing1 = [passing1, 2];
@@ -3788,7 +3790,7 @@ if(_valid6){
 valid14 = true;
 passing1 = 2;
 }
-const _errs52 = errors;
+const _errs56 = errors;
 if(data6 && typeof data6 == "object" && !Array.isArray(data6)){
 if(data6.FromSsmParameter === undefined){
 const err38 = {instancePath:instancePath+"/AccountPassword",schemaPath:"#/$defs/SecretReference/allOf/1/then/oneOf/3/required",keyword:"required",params:{missingProperty: "FromSsmParameter"},message:"must have required property '"+"FromSsmParameter"+"'",schema:schema60.allOf[1].then.oneOf[3].required,parentSchema:schema60.allOf[1].then.oneOf[3],data:data6};
@@ -3801,7 +3803,7 @@ vErrors.push(err38);
 errors++;
 }
 }
-var _valid6 = _errs52 === errors;
+var _valid6 = _errs56 === errors;
 if(_valid6 && valid14){
 valid14 = false;
 passing1 = [passing1, 3];
@@ -3825,17 +3827,17 @@ vErrors.push(err39);
 errors++;
 }
 else {
-errors = _errs48;
+errors = _errs52;
 if(vErrors !== null){
-if(_errs48){
-vErrors.length = _errs48;
+if(_errs52){
+vErrors.length = _errs52;
 }
 else {
 vErrors = null;
 }
 }
 }
-var _valid5 = _errs47 === errors;
+var _valid5 = _errs51 === errors;
 valid13 = _valid5;
 }
 if(!valid13){
@@ -3848,9 +3850,9 @@ vErrors.push(err40);
 }
 errors++;
 }
-const _errs54 = errors;
+const _errs58 = errors;
 let valid15 = true;
-const _errs55 = errors;
+const _errs59 = errors;
 if(data6 && typeof data6 == "object" && !Array.isArray(data6)){
 let missing1;
 if((data6.Key === undefined) && (missing1 = "Key")){
@@ -3864,18 +3866,18 @@ vErrors.push(err41);
 errors++;
 }
 }
-var _valid7 = _errs55 === errors;
-errors = _errs54;
+var _valid7 = _errs59 === errors;
+errors = _errs58;
 if(vErrors !== null){
-if(_errs54){
-vErrors.length = _errs54;
+if(_errs58){
+vErrors.length = _errs58;
 }
 else {
 vErrors = null;
 }
 }
 if(_valid7){
-const _errs56 = errors;
+const _errs60 = errors;
 if(data6 && typeof data6 == "object" && !Array.isArray(data6)){
 if(data6.FromSecretsManager === undefined){
 const err42 = {instancePath:instancePath+"/AccountPassword",schemaPath:"#/$defs/SecretReference/allOf/2/then/required",keyword:"required",params:{missingProperty: "FromSecretsManager"},message:"must have required property '"+"FromSecretsManager"+"'",schema:schema60.allOf[2].then.required,parentSchema:schema60.allOf[2].then,data:data6};
@@ -3888,7 +3890,7 @@ vErrors.push(err42);
 errors++;
 }
 }
-var _valid7 = _errs56 === errors;
+var _valid7 = _errs60 === errors;
 valid15 = _valid7;
 }
 if(!valid15){

@@ -198,7 +198,7 @@ directoryConfigs:
       AccountPassword: Literal-Pass-9
 `);
     expect(problems).toEqual([
-      'streamform.yaml:8:7: directoryConfigs[0].ServiceAccountCredentials.AccountPassword: a secret is never written in the config: give a reference, {FromEnv: VAR}, {FromFile: path}, {FromSecretsManager: name-or-ARN, Key: json-key} or {FromSsmParameter: name}',
+      'streamform.yaml:8:24: directoryConfigs[0].ServiceAccountCredentials.AccountPassword: a secret is never written in the config: give a reference, {FromEnv: VAR}, {FromFile: path}, {FromSecretsManager: name-or-ARN, Key: json-key} or {FromSsmParameter: name}',
     ]);
   });
 
