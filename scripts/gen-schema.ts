@@ -75,6 +75,46 @@ const DESCRIPTIONS: Record<string, { title: string; description: string; propert
       imageBuilders: 'AppStream 2.0 image builders, each identified by its Name: the instances images are made on. Nothing but tags and State changes in place; any other change replaces the builder.',
       streamingImages: 'Nimble Studio streaming images, each identified by StudioId and Name.',
       users: 'AppStream 2.0 user-pool users and their stack assignments, each identified by AuthenticationType and UserName.',
+      directoryConfigs:
+        'AppStream 2.0 directory configs (how fleets and image builders join a Microsoft Active Directory domain), each identified by its DirectoryName. They carry no tags: a declared one is adopted, and prune never deletes one.',
+    },
+  },
+  DirectoryConfigConfig: {
+    title: 'AppStream 2.0 directory config',
+    description: 'How fleets and image builders join a Microsoft Active Directory domain: the OUs their computer objects go to and the service account that joins them.',
+    properties: {
+      DirectoryName: 'Fully qualified name of the directory (corp.example.com); it identifies the config. A new name is a new config; the old one stays until deleted by hand.',
+      OrganizationalUnitDistinguishedNames: 'Distinguished names of the OUs computer accounts are placed in; compared as a set.',
+      ServiceAccountCredentials: 'The account that joins computers to the domain. Both members are references to secrets, read when applying; the values appear in no output.',
+      CertificateBasedAuthProperties: 'Certificate-based authentication to the domain (smart-card style sign-in without a password).',
+    },
+  },
+  ServiceAccountCredentialsConfig: {
+    title: 'Service account credentials',
+    description: 'The account name and password of the service account, each a reference to a secret, never the value itself.',
+    properties: {
+      AccountName: 'The account name (DOMAIN\\user or user), as a secret reference.',
+      AccountPassword: 'The password (1 to 127 characters), as a secret reference. AWS never returns it: streamform keeps a keyed fingerprint to tell when it changed.',
+    },
+  },
+  CertificateBasedAuthProperties: {
+    title: 'Certificate-based authentication',
+    description: 'Whether users sign in to domain-joined instances with certificates from an AWS Private CA.',
+    properties: {
+      Status: 'DISABLED, ENABLED, or ENABLED_NO_DIRECTORY_LOGIN_FALLBACK (no password sign-in if the certificate fails).',
+      CertificateAuthorityArn: 'ARN of the AWS Private CA that issues the certificates; required unless Status is DISABLED.',
+    },
+  },
+  SecretReference: {
+    title: 'Secret reference',
+    description:
+      'Where streamform reads a secret when applying: {FromEnv: VAR}, {FromFile: path}, {FromSecretsManager: name-or-ARN, Key: json-key} or {FromSsmParameter: name}. Never the value itself.',
+    properties: {
+      FromEnv: 'Name of an environment variable that holds the value.',
+      FromFile: 'Path of a file that holds the value (relative to the working directory; one trailing newline is dropped).',
+      FromSecretsManager: 'Name or ARN of an AWS Secrets Manager secret (GetSecretValue, current version).',
+      Key: 'With FromSecretsManager: the member of the secret\'s JSON object that holds the value. Left out, the whole SecretString is the value.',
+      FromSsmParameter: 'Name of an SSM Parameter Store parameter, read with decryption (a SecureString, usually).',
     },
   },
   StackConfig: {
@@ -645,6 +685,29 @@ export function buildSchema(): JsonSchema {
     },
     createUser.required!,
   );
+  // Directory configs: every member of CreateDirectoryConfigRequest; the service account's name and password only as references to secrets.
+  b.defs.SecretReference = secretReference();
+  const credentials = shapeOf('appstream', 'ServiceAccountCredentials');
+  b.define(
+    'ServiceAccountCredentialsConfig',
+    Object.fromEntries(Object.keys(credentials.members!).map((member) => [member, { $ref: '#/$defs/SecretReference' }])),
+    credentials.required!,
+  );
+  const createDirectoryConfig = shapeOf('appstream', 'CreateDirectoryConfigRequest');
+  const directoryConfigProperties: Record<string, JsonSchema> = {};
+  for (const [member, ref] of Object.entries(createDirectoryConfig.members!)) {
+    directoryConfigProperties[member] = member === 'ServiceAccountCredentials' ? { $ref: '#/$defs/ServiceAccountCredentialsConfig' } : b.shape('appstream', ref.shape);
+  }
+  directoryConfigProperties.DirectoryName = { ...directoryConfigProperties.DirectoryName, minLength: 1 };
+  b.define(
+    'DirectoryConfigConfig',
+    clearables(directoryConfigProperties, { CertificateBasedAuthProperties: CLEAR.attribute(false) }, 'DirectoryConfigConfig'),
+    createDirectoryConfig.required!,
+  );
+  const cbaStatus = shapeOf('appstream', 'CertificateBasedAuthStatus').enum!.filter((status) => status !== enumValue('appstream', 'CertificateBasedAuthStatus', 'DISABLED'));
+  b.addRules('CertificateBasedAuthProperties', [
+    rule(`CertificateAuthorityArn is required when Status is ${cbaStatus.join(' or ')}`, { properties: { Status: { enum: cbaStatus } }, required: ['Status'] }, { required: ['CertificateAuthorityArn'] }),
+  ]);
 
   const tagValue = shapeOf('appstream', 'TagValue');
   b.define(
@@ -660,6 +723,7 @@ export function buildSchema(): JsonSchema {
       imageBuilders: { type: 'array', items: { $ref: '#/$defs/ImageBuilderConfig' } },
       streamingImages: { type: 'array', items: { $ref: '#/$defs/StreamingImageConfig' } },
       users: { type: 'array', items: { $ref: '#/$defs/UserConfig' } },
+      directoryConfigs: { type: 'array', items: { $ref: '#/$defs/DirectoryConfigConfig' } },
     },
     ['version', 'project'],
   );
@@ -789,6 +853,39 @@ function buildImageBuilderSchema(b: SchemaBuilder): void {
       { properties: { VpcConfig: { properties: { SubnetIds: { minItems: 1, maxItems: 1 } } } } },
     ),
   ]);
+}
+
+/** The sources a secret may come from, each a member of SecretReference. */
+const SECRET_SOURCES = ['FromEnv', 'FromFile', 'FromSecretsManager', 'FromSsmParameter'];
+
+/**
+ * A reference to a secret. Nothing but the rules may fail on a value that is not a reference: a
+ * type error would quote the value, and the value may be the secret itself.
+ */
+function secretReference(): JsonSchema {
+  const { title, description, properties: texts } = describe('SecretReference');
+  const text = (schema: JsonSchema, key: string) => withDescription(schema, texts[key]);
+  return {
+    title,
+    description,
+    properties: {
+      FromEnv: text({ type: 'string', pattern: '^[A-Za-z_][A-Za-z0-9_]*$' }, 'FromEnv'),
+      FromFile: text({ type: 'string', minLength: 1 }, 'FromFile'),
+      FromSecretsManager: text({ type: 'string', minLength: 1, maxLength: 2048 }, 'FromSecretsManager'),
+      Key: text({ type: 'string', minLength: 1 }, 'Key'),
+      FromSsmParameter: text({ type: 'string', minLength: 1, maxLength: 2048 }, 'FromSsmParameter'),
+    },
+    additionalProperties: false,
+    allOf: [
+      rule(
+        'a secret is never written in the config: give a reference, {FromEnv: VAR}, {FromFile: path}, {FromSecretsManager: name-or-ARN, Key: json-key} or {FromSsmParameter: name}',
+        { not: { type: 'object' } },
+        { not: {} },
+      ),
+      rule(`a secret reference names exactly one of ${SECRET_SOURCES.join(', ')}`, { type: 'object' }, { oneOf: SECRET_SOURCES.map((source) => ({ required: [source] })) }),
+      rule('Key applies only with FromSecretsManager', { required: ['Key'] }, { required: ['FromSecretsManager'] }),
+    ],
+  };
 }
 
 /** Position in `first`, or after all of them. */

@@ -88,6 +88,8 @@ class ApplyRun {
   private readonly counts = { succeeded: 0, failed: 0, skipped: 0 };
   private stopping = false;
   private finished = false;
+  /** Values resolved into inputs in this run (secrets): no event carries them. */
+  private readonly secrets = new Set<string>();
 
   constructor(
     private readonly plan: Plan,
@@ -120,6 +122,13 @@ class ApplyRun {
       type: 'summary',
       summary: { ...this.counts, durationMs: Date.now() - started, interrupted: this.stopping, failures: this.failures },
     });
+  }
+
+  /** A message with every resolved secret in it replaced by ***, should an answer quote what it was sent. */
+  private redact(message: string): string {
+    let out = message;
+    for (const secret of this.secrets) out = out.split(secret).join('***');
+    return out;
   }
 
   stop(): void {
@@ -163,15 +172,19 @@ class ApplyRun {
     const started = Date.now();
     this.emit({ type: 'call-started', callId: call.id, at: started });
     try {
-      const output = await this.send(call, call.operation, call.input);
+      // A kind may plan references instead of values (secrets): resolved now, never kept in the plan.
+      const resolved = await this.kinds.get(call.address)?.resolveInput?.(call, { clients: this.clients, project: this.plan.project });
+      for (const secret of resolved?.secrets ?? []) this.secrets.add(secret);
+      const output = await this.send(call, call.operation, resolved?.input ?? call.input);
       const failedEntries = this.kinds.get(call.address)?.entryErrors?.[call.operation]?.(output) ?? [];
       if (failedEntries.length) throw new EntryErrors(failedEntries);
+      resolved?.sent?.();
       if (call.operation.startsWith('Create')) this.createdAt.set(call.address, Date.now());
       if (call.wait) await this.wait(call, output);
       this.counts.succeeded++;
       this.emit({ type: 'call-succeeded', callId: call.id, durationMs: Date.now() - started });
     } catch (error) {
-      const message = error instanceof WaitError || error instanceof EntryErrors ? error.message : awsErrorMessage(error);
+      const message = this.redact(error instanceof WaitError || error instanceof EntryErrors ? error.message : awsErrorMessage(error));
       this.counts.failed++;
       this.mark(call.address, 'failed');
       if (!(error instanceof EntryErrors)) this.halted.add(call.address);
@@ -192,7 +205,7 @@ class ApplyRun {
         const delayMs = await this.retryDelay(call, error, attempt, history);
         if (delayMs === undefined) throw error;
         history.ambiguous ||= isTransientError(error);
-        this.emit({ type: 'call-retried', callId: call.id, attempt, error: awsErrorMessage(error), delayMs });
+        this.emit({ type: 'call-retried', callId: call.id, attempt, error: this.redact(awsErrorMessage(error)), delayMs });
         await sleep(delayMs);
       }
     }

@@ -3,6 +3,8 @@ import { createRequire } from 'node:module';
 import type { AppStreamClient } from '@aws-sdk/client-appstream';
 import type { NimbleClient } from '@aws-sdk/client-nimble';
 import type { ResourceGroupsTaggingAPIClient } from '@aws-sdk/client-resource-groups-tagging-api';
+import type { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
+import type { SSMClient } from '@aws-sdk/client-ssm';
 import type { STSClient } from '@aws-sdk/client-sts';
 import { toEndpointV1 } from '@smithy/core/endpoints';
 import { awsErrorMessage } from './errors.js';
@@ -36,6 +38,9 @@ export interface AwsClients {
   readonly tagging: ResourceGroupsTaggingAPIClient;
   /** Tells which account the credentials reach, so that a plan is bound to it. */
   readonly sts: STSClient;
+  /** The secret stores a directory config's credentials may come from. */
+  readonly secretsmanager: SecretsManagerClient;
+  readonly ssm: SSMClient;
   /** Closes the connections of the clients made so far. */
   destroy(): void;
   /** Known once a call has been made, unless the target names it. */
@@ -113,6 +118,12 @@ export function createClients(target: AwsTarget = {}): AwsClients {
     },
     get sts() {
       return client<STSClient>('sts');
+    },
+    get secretsmanager() {
+      return client<SecretsManagerClient>('secretsmanager');
+    },
+    get ssm() {
+      return client<SSMClient>('ssm');
     },
     destroy: () => {
       for (const instance of made.values()) instance.destroy();
@@ -294,4 +305,6 @@ const SDK_CLIENTS: Record<Service, { module: string; name: string }> = {
   nimble: { module: '@aws-sdk/client-nimble', name: 'NimbleClient' },
   tagging: { module: '@aws-sdk/client-resource-groups-tagging-api', name: 'ResourceGroupsTaggingAPIClient' },
   sts: { module: '@aws-sdk/client-sts', name: 'STSClient' },
+  secretsmanager: { module: '@aws-sdk/client-secrets-manager', name: 'SecretsManagerClient' },
+  ssm: { module: '@aws-sdk/client-ssm', name: 'SSMClient' },
 };

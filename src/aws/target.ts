@@ -10,7 +10,7 @@ import { UserError } from '../shared/errors.js';
 import { DEFAULT_RETRY } from './retry.js';
 
 /** The SDK's service ids: they name AWS_ENDPOINT_URL_<ID> and the keys of a services section. */
-export const SERVICE_IDS = { appstream: 'AppStream', nimble: 'nimble', tagging: 'Resource Groups Tagging API', sts: 'STS' } as const;
+export const SERVICE_IDS = { appstream: 'AppStream', nimble: 'nimble', tagging: 'Resource Groups Tagging API', sts: 'STS', secretsmanager: 'Secrets Manager', ssm: 'SSM' } as const;
 export type Service = keyof typeof SERVICE_IDS;
 
 /** The flags and settings a command has; what is unset comes from the SDK's chains. */

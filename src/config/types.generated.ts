@@ -44,6 +44,10 @@ export interface Config {
    * AppStream 2.0 user-pool users and their stack assignments, each identified by AuthenticationType and UserName.
    */
   users?: UserConfig[];
+  /**
+   * AppStream 2.0 directory configs (how fleets and image builders join a Microsoft Active Directory domain), each identified by its DirectoryName. They carry no tags: a declared one is adopted, and prune never deletes one.
+   */
+  directoryConfigs?: DirectoryConfigConfig[];
 }
 /**
  * A stack: the fleets users stream from, their storage, and what they may do in a session.
@@ -695,4 +699,92 @@ export interface UserStackAssignment {
    * Whether AWS emails the user about this assignment. Default: the user's SendEmailNotification.
    */
   SendEmailNotification?: boolean;
+}
+/**
+ * How fleets and image builders join a Microsoft Active Directory domain: the OUs their computer objects go to and the service account that joins them.
+ */
+export interface DirectoryConfigConfig {
+  /**
+   * Fully qualified name of the directory (corp.example.com); it identifies the config. A new name is a new config; the old one stays until deleted by hand.
+   */
+  DirectoryName: string;
+  /**
+   * Distinguished names of the OUs computer accounts are placed in; compared as a set.
+   */
+  OrganizationalUnitDistinguishedNames: string[];
+  ServiceAccountCredentials?: ServiceAccountCredentialsConfig;
+  /**
+   * Certificate-based authentication to the domain (smart-card style sign-in without a password). null clears it.
+   */
+  CertificateBasedAuthProperties?: CertificateBasedAuthProperties | null;
+}
+/**
+ * The account that joins computers to the domain. Both members are references to secrets, read when applying; the values appear in no output.
+ */
+export interface ServiceAccountCredentialsConfig {
+  AccountName: SecretReference;
+  AccountPassword: SecretReference1;
+}
+/**
+ * The account name (DOMAIN\user or user), as a secret reference.
+ */
+export interface SecretReference {
+  /**
+   * Name of an environment variable that holds the value.
+   */
+  FromEnv?: string;
+  /**
+   * Path of a file that holds the value (relative to the working directory; one trailing newline is dropped).
+   */
+  FromFile?: string;
+  /**
+   * Name or ARN of an AWS Secrets Manager secret (GetSecretValue, current version).
+   */
+  FromSecretsManager?: string;
+  /**
+   * With FromSecretsManager: the member of the secret's JSON object that holds the value. Left out, the whole SecretString is the value.
+   */
+  Key?: string;
+  /**
+   * Name of an SSM Parameter Store parameter, read with decryption (a SecureString, usually).
+   */
+  FromSsmParameter?: string;
+}
+/**
+ * The password (1 to 127 characters), as a secret reference. AWS never returns it: streamform keeps a keyed fingerprint to tell when it changed.
+ */
+export interface SecretReference1 {
+  /**
+   * Name of an environment variable that holds the value.
+   */
+  FromEnv?: string;
+  /**
+   * Path of a file that holds the value (relative to the working directory; one trailing newline is dropped).
+   */
+  FromFile?: string;
+  /**
+   * Name or ARN of an AWS Secrets Manager secret (GetSecretValue, current version).
+   */
+  FromSecretsManager?: string;
+  /**
+   * With FromSecretsManager: the member of the secret's JSON object that holds the value. Left out, the whole SecretString is the value.
+   */
+  Key?: string;
+  /**
+   * Name of an SSM Parameter Store parameter, read with decryption (a SecureString, usually).
+   */
+  FromSsmParameter?: string;
+}
+/**
+ * Whether users sign in to domain-joined instances with certificates from an AWS Private CA.
+ */
+export interface CertificateBasedAuthProperties {
+  /**
+   * DISABLED, ENABLED, or ENABLED_NO_DIRECTORY_LOGIN_FALLBACK (no password sign-in if the certificate fails).
+   */
+  Status?: 'DISABLED' | 'ENABLED' | 'ENABLED_NO_DIRECTORY_LOGIN_FALLBACK';
+  /**
+   * ARN of the AWS Private CA that issues the certificates; required unless Status is DISABLED.
+   */
+  CertificateAuthorityArn?: string;
 }

@@ -7,6 +7,7 @@ import type { Context, Handler, Json } from './context.js';
 import { notFound, ServiceError } from './errors.js';
 import { paginate } from './paging.js';
 import { clone } from './checks.js';
+import { directoryConfigHandlers } from './directory-configs.js';
 import { fleetHandlers, fleetNamed } from './fleets.js';
 import { userHandlers } from './users.js';
 import { imageBuilderHandlers } from './image-builders.js';
@@ -327,4 +328,5 @@ export const appstreamHandlers: Record<string, Handler> = {
   ListAssociatedFleets: listAssociatedFleets,
   ListAssociatedStacks: listAssociatedStacks,
   ...userHandlers,
+  ...directoryConfigHandlers,
 };

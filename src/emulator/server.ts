@@ -14,6 +14,7 @@ import { ServiceError } from './errors.js';
 import { faultInjector, type Fault } from './faults.js';
 import { nimbleHandlers } from './nimble.js';
 import { queryError, queryResult, readQuery } from './query.js';
+import { secretsManagerHandlers, secretsManagerModel, ssmHandlers, ssmModel } from './secrets.js';
 import { facts, modelledOnly, validate, validationMessage, type Facts } from './shapes.js';
 import { Store, type EmulatorState } from './state.js';
 import { stsHandlers } from './sts.js';
@@ -51,7 +52,7 @@ interface Reply {
   body?: string;
 }
 
-type ServiceName = 'appstream' | 'nimble' | 'tagging' | 'sts';
+type ServiceName = 'appstream' | 'nimble' | 'tagging' | 'sts' | 'secretsmanager' | 'ssm';
 
 interface Service {
   name: ServiceName;
@@ -99,11 +100,29 @@ const SERVICES: Record<ServiceName, Service> = {
     faults: { throttle: 'Throttling', error500: 'InternalFailure', error503: 'ServiceUnavailable' },
     protocol: 'query',
   },
+  secretsmanager: {
+    name: 'secretsmanager',
+    facts: secretsManagerModel,
+    handlers: secretsManagerHandlers,
+    validationError: 'ValidationException',
+    faults: { throttle: 'ThrottlingException', error500: 'InternalServiceError', error503: 'ServiceUnavailableException' },
+    protocol: 'awsJson',
+  },
+  ssm: {
+    name: 'ssm',
+    facts: ssmModel,
+    handlers: ssmHandlers,
+    validationError: 'ValidationException',
+    faults: { throttle: 'ThrottlingException', error500: 'InternalServerError', error503: 'ServiceUnavailableException' },
+    protocol: 'awsJson',
+  },
 };
 
 const TARGET_PREFIXES: Record<string, ServiceName> = {
   PhotonAdminProxyService: 'appstream',
   ResourceGroupsTaggingAPI_20170126: 'tagging',
+  secretsmanager: 'secretsmanager',
+  AmazonSSM: 'ssm',
 };
 
 const NIMBLE_VERSION = '2020-08-01';

@@ -5,11 +5,13 @@
  * (fleets.ts) and STS roles (sts.ts) are seeded by their own modules.
  */
 import { asObject, checkKeys, checkShape, checkTags, clone, isObject, listAt, StateError } from './checks.js';
+import { directoryConfigsState, seedDirectoryConfigs, type DirectoryConfigState } from './directory-configs.js';
 import { FLEET_LIFECYCLE, seedFleet, type FleetRecord, type FleetState, type FleetStateName } from './fleets.js';
 import { seedImageBuilders, type ImageBuilders, type ImageBuilderState } from './image-builders.js';
 import { Lifecycle, type LifecycleSpec } from './lifecycle.js';
 import { randomText, seededRandom } from './random.js';
 import { epochTimestamps, facts } from './shapes.js';
+import { secretStoresState, seedSecretStores, type SecretStores } from './secrets.js';
 import { seedRoles, type RoleState, type StsSession, type StsState } from './sts.js';
 import { seedUserPool, type AssociationRecord, type UserPool, type UserRecord } from './users.js';
 
@@ -44,7 +46,7 @@ export interface StudioState {
   streamingImages?: StreamingImageState[];
 }
 
-export interface EmulatorState {
+export interface EmulatorState extends SecretStores {
   account?: string;
   region?: string;
   appstream?: {
@@ -56,6 +58,7 @@ export interface EmulatorState {
     failingSubnets?: string[];
     users?: Partial<UserRecord>[];
     userStackAssociations?: AssociationRecord[];
+    directoryConfigs?: DirectoryConfigState[];
   };
   nimble?: {
     studios?: StudioState[];
@@ -154,7 +157,7 @@ export class Store {
       if (!ok) throw new StateError(`${path}: ${message}`);
     };
     check(isObject(state), 'state', 'must be a mapping');
-    checkKeys(state, ['account', 'region', 'appstream', 'nimble', 'sts'], '');
+    checkKeys(state, ['account', 'region', 'appstream', 'nimble', 'sts', 'secretsmanager', 'ssm'], '');
     this.account = state.account ?? '123456789012';
     this.region = state.region ?? 'us-east-1';
     check(typeof this.account === 'string' && /^\d{12}$/.test(this.account), 'account', 'must be a 12-digit string');
@@ -162,7 +165,7 @@ export class Store {
     const appstream = state.appstream ?? {};
     const nimble = state.nimble ?? {};
     check(isObject(appstream), 'appstream', 'must be a mapping');
-    checkKeys(appstream, ['stacks', 'fleets', 'images', 'imageBuilders', 'failingSubnets', 'users', 'userStackAssociations'], 'appstream.');
+    checkKeys(appstream, ['stacks', 'fleets', 'images', 'imageBuilders', 'failingSubnets', 'users', 'userStackAssociations', 'directoryConfigs'], 'appstream.');
     check(isObject(nimble), 'nimble', 'must be a mapping');
     checkKeys(nimble, ['studios', 'failingAmis'], 'nimble.');
     const failingAmis = listAt(nimble.failingAmis, 'nimble.failingAmis');
@@ -178,6 +181,8 @@ export class Store {
     this.imageBuilders = seedImageBuilders(this, appstream, transitionMs);
     listAt(nimble.studios, 'nimble.studios').forEach((s, i) => this.seedStudio(s, `nimble.studios[${i}]`));
     this.userPool = seedUserPool(this, appstream.users, appstream.userStackAssociations);
+    seedDirectoryConfigs(this, appstream.directoryConfigs);
+    seedSecretStores(this, state);
   }
 
   arn(service: 'appstream' | 'nimble', resource: string, account = this.account): string {
@@ -290,12 +295,14 @@ export class Store {
         ...this.userPool.toState(this),
         imageBuilders: this.imageBuilders.list(),
         ...(this.imageBuilders.failingSubnets.size ? { failingSubnets: [...this.imageBuilders.failingSubnets] } : {}),
+        ...(directoryConfigsState(this).length ? { directoryConfigs: directoryConfigsState(this) } : {}),
       },
       nimble: {
         studios: [...this.studios.keys()].map((studioId) => ({ studioId, streamingImages: this.streamingImages(studioId) })),
         ...(this.failingAmis.size ? { failingAmis: [...this.failingAmis] } : {}),
       },
       ...(this.roles ? { sts: { roles: this.roles } } : {}),
+      ...secretStoresState(this),
     });
   }
 

@@ -4,6 +4,7 @@
  * emulator resource (README, "Adding a kind").
  */
 import { fleetKind } from './fleet/index.js';
+import { directoryConfigKind } from './directory-config/index.js';
 import { imageKind } from './image/index.js';
 import { imageBuilderKind } from './image-builder/index.js';
 import { stackKind } from './stack/index.js';
@@ -11,7 +12,7 @@ import { streamingImageKind } from './streaming-image/index.js';
 import { userKind } from './user/index.js';
 import type { KindDefinition } from './types.js';
 
-export const KINDS: readonly KindDefinition[] = [stackKind, fleetKind, imageKind, imageBuilderKind, streamingImageKind, userKind];
+export const KINDS: readonly KindDefinition[] = [stackKind, fleetKind, imageKind, imageBuilderKind, streamingImageKind, userKind, directoryConfigKind];
 
 const BY_NAME = new Map(KINDS.map((kind) => [kind.name, kind]));
 

@@ -148,6 +148,8 @@ export interface KindDefinition {
   list: keyof LiveState & string;
   noun: string;
   plural: string;
+  /** `validate` counts the kind only in configs that declare it (a kind few configs use). */
+  countedOnlyWhenDeclared?: boolean;
   service: Service;
   /** The members that identify a declared resource, in address order. */
   identity: readonly string[];
@@ -174,4 +176,20 @@ export interface KindDefinition {
    * for people. Apply fails such a call naming them, and the resource's later calls still run.
    */
   entryErrors?: Readonly<Record<string, (output: unknown) => string[]>>;
+  /**
+   * For kinds whose planned inputs hold references instead of values (a directory config's secrets,
+   * as `{"$secret": reference}`): the input to send, resolved just before each call, so that no value
+   * is in the plan. Apply sends the resolved input, keeps the resolved values out of everything it
+   * reports, and calls `sent` once the call succeeded.
+   */
+  resolveInput?(call: PlannedCall, context: { clients: AwsClients; project: string }): Promise<ResolvedInput>;
+}
+
+/** A planned call's input as it is sent. */
+export interface ResolvedInput {
+  input: Record<string, unknown>;
+  /** The values resolved into it, which no message may show. */
+  secrets: readonly string[];
+  /** After the call succeeded: e.g. record what was applied. */
+  sent?(): void;
 }

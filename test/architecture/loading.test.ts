@@ -55,11 +55,10 @@ async function clientsLoadedBy(name: string, yaml: string): Promise<string[]> {
 }
 
 describe('what a plan loads', () => {
-  test('a config of stacks alone loads neither the Nimble nor the STS client', async () => {
+  test('a config of stacks alone loads neither the Nimble, the STS nor the secret stores\' clients', async () => {
     const loaded = await clientsLoadedBy('stacks.yaml', 'version: 1\nproject: p\nstacks:\n  - Name: design\n');
     expect(loaded).toContain('@aws-sdk/client-appstream');
-    expect(loaded).not.toContain('@aws-sdk/client-nimble');
-    expect(loaded).not.toContain('@aws-sdk/client-sts');
+    for (const client of ['nimble', 'sts', 'secrets-manager', 'ssm']) expect(loaded).not.toContain(`@aws-sdk/client-${client}`);
   });
 
   test('a config with streaming images loads the Nimble client', async () => {

@@ -254,3 +254,60 @@ async function builderState(name: string, until: string): Promise<string[]> {
   }
   return seen;
 }
+
+describe.skipIf(!present && !required)(`AWS CLI v2 (${AWS}): directory configs and the secret stores`, () => {
+  let own: Emulator;
+  beforeAll(async () => {
+    if (!present) throw new Error(`STREAMFORM_REQUIRE_AWS_CLI=1 but ${AWS} is missing: install the awscli package`);
+    own = await startEmulator({
+      state: {
+        secretsmanager: { secrets: [{ Name: 'corp/ad', SecretString: '{"password":"pw-sm"}' }] },
+        ssm: { parameters: [{ Name: '/corp/ad/password', Type: 'SecureString', Value: 'pw-ssm' }] },
+      },
+    });
+  });
+  afterAll(() => own?.close());
+
+  /** The CLI against this block's emulator: the same environment as `aws`, another endpoint. */
+  const cli = (...args: string[]) => {
+    const shared = emulator;
+    emulator = own;
+    try {
+      return aws(...args);
+    } finally {
+      emulator = shared;
+    }
+  };
+  const ok = async (...args: string[]) => {
+    const result = await cli(...args);
+    expect(result.err).toBe('');
+    return result.out.trim() ? JSON.parse(result.out) : {};
+  };
+
+  it('creates, describes (no password), updates and deletes a directory config; reads a secret and a SecureString', async () => {
+    const [created, secret, parameter] = await Promise.all([
+      ok('appstream', 'create-directory-config', '--directory-name', 'corp.example.com', '--organizational-unit-distinguished-names', 'OU=a,DC=corp',
+        '--service-account-credentials', 'AccountName=CORP\\svc,AccountPassword=pw-cli'),
+      ok('secretsmanager', 'get-secret-value', '--secret-id', 'corp/ad'),
+      ok('ssm', 'get-parameter', '--name', '/corp/ad/password', '--with-decryption'),
+    ]);
+    expect(created.DirectoryConfig).toMatchObject({ DirectoryName: 'corp.example.com', ServiceAccountCredentials: { AccountName: 'CORP\\svc' } });
+    expect(created.DirectoryConfig.CreatedTime).toMatch(/^\d{4}-\d\d-\d\dT/);
+    expect(JSON.parse(secret.SecretString)).toEqual({ password: 'pw-sm' });
+    expect(parameter.Parameter).toMatchObject({ Name: '/corp/ad/password', Type: 'SecureString', Value: 'pw-ssm' });
+
+    const [described, missing, absent] = await Promise.all([
+      ok('appstream', 'describe-directory-configs'),
+      cli('secretsmanager', 'get-secret-value', '--secret-id', 'nope'),
+      cli('ssm', 'get-parameter', '--name', '/nope'),
+    ]);
+    expect(described.DirectoryConfigs).toEqual([expect.objectContaining({ DirectoryName: 'corp.example.com', ServiceAccountCredentials: { AccountName: 'CORP\\svc' } })]);
+    expect(missing.err).toContain('An error occurred (ResourceNotFoundException) when calling the GetSecretValue operation');
+    expect(absent.err).toContain('An error occurred (ParameterNotFound) when calling the GetParameter operation');
+
+    await ok('appstream', 'update-directory-config', '--directory-name', 'corp.example.com', '--organizational-unit-distinguished-names', 'OU=b,DC=corp');
+    await ok('appstream', 'delete-directory-config', '--directory-name', 'corp.example.com');
+    const gone = await cli('appstream', 'describe-directory-configs', '--directory-names', 'corp.example.com');
+    expect(gone.err).toContain('An error occurred (ResourceNotFoundException) when calling the DescribeDirectoryConfigs operation');
+  }, CLI_TIMEOUT_MS);
+});
