@@ -32,3 +32,12 @@ export type { KindDefinition } from './types.js';
 export function addressOf(kind: KindDefinition, member: (name: string) => unknown): string {
   return `${kind.name}/${kind.identity.map((name) => String(member(name))).join('/')}`;
 }
+
+/** What a waiter waits for, as the user knows it from the console ("READY"): its success states. */
+export function waitLabel(waiter: string): string {
+  for (const kind of KINDS) {
+    const found = kind.waiters?.[waiter];
+    if (found) return found.success.join(' or ');
+  }
+  return waiter;
+}

@@ -21,9 +21,6 @@ export const ACTION_COLOR: Record<Action, string | undefined> = {
   'no-op': undefined,
 };
 
-/** The state a wait ends on, as the user knows it from the console. */
-export const WAIT_LABEL: Record<string, string> = { StreamingImageReady: 'READY', StreamingImageDeleted: 'DELETED' };
-
 /** A value in one line: strings quoted, structures in compact JSON-like form; `null` means cleared. */
 export function formatValue(value: unknown): string {
   if (value === undefined) return '(unset)';

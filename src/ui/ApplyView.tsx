@@ -2,7 +2,8 @@ import { Box, Static, Text } from 'ink';
 import type { ApplySummary } from '../apply/events.js';
 import type { Plan, PlannedCall } from '../shared/plan.js';
 import { targetText } from '../render/format.js';
-import { formatDuration, plural, WAIT_LABEL } from '../shared/vocabulary.js';
+import { waitLabel } from '../kinds/index.js';
+import { formatDuration, plural } from '../shared/vocabulary.js';
 import { liveCalls, type ApplyViewState, type CallProgress } from './apply-model.js';
 
 const SPINNER = ['⠋', '⠙', '⠹', '⠸', '⠼', '⠴', '⠦', '⠧', '⠇', '⠏'];
@@ -115,7 +116,7 @@ function CallDetail({ progress, now }: { readonly progress: CallProgress; readon
     case 'running': {
       const elapsed = formatDuration(now - (progress.startedAt ?? now));
       if (progress.wait) {
-        const label = WAIT_LABEL[progress.wait.condition] ?? progress.wait.condition;
+        const label = waitLabel(progress.wait.condition);
         const state = progress.wait.state ? ` (${progress.wait.state})` : '';
         return (
           <Text color="cyan">
