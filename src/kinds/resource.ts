@@ -336,3 +336,8 @@ export async function lookUpByName<T>(
   const batches = Array.from({ length: Math.ceil(names.length / facts.batch) }, (_, i) => names.slice(i * facts.batch, (i + 1) * facts.batch));
   return (await mapPool(batches, look)).flat();
 }
+
+/** An AppStream call of a kind's plan, with the waiter that follows it. */
+export function appstreamCall(operation: string, input: Record<string, unknown>, wait?: string): CallSpec {
+  return { service: 'appstream', operation, input, ...(wait ? { wait } : {}) };
+}

@@ -7,12 +7,12 @@ import type { DirectoryConfigConfig } from '../../config/types.js';
 import { sameValue } from '../../normalize/values.js';
 import { digest } from '../../shared/digest.js';
 import { setDiff } from '../../diff/collections.js';
-import { change, type CallSpec, type DiffSpec, type ResourcePlan, type Subject } from '../resource.js';
+import { appstreamCall, change, type DiffSpec, type ResourcePlan, type Subject } from '../resource.js';
 import type { LiveDirectoryConfig, SecretFacts } from './live.js';
 import { normalCertificateAuth, normalOus } from './normalize.js';
 import { placeholder, referenceOf, sameReference, shown, type SecretReference } from './secrets.js';
 
-const call = (operation: string, input: Record<string, unknown>): CallSpec => ({ service: 'appstream', operation, input });
+const call = appstreamCall;
 
 /** Everything about the live config the plan depends on; the account name only as a fingerprint. */
 export function liveDirectoryConfigDigest(live: LiveDirectoryConfig, secrets: SecretFacts | undefined): string {

@@ -11,6 +11,7 @@ import { digest } from '../../shared/digest.js';
 import { ownerOf, ownRecord, toolTags, type AppliedRecord } from '../../shared/ownership.js';
 import type { Diagnostic } from '../../shared/plan.js';
 import {
+  appstreamCall,
   change,
   declarationDigest,
   declaredKeys,
@@ -31,7 +32,7 @@ import { diffFleet } from './diff.js';
 import type { LiveFleet } from './live.js';
 import { activeSessions, FLEET_ATTRIBUTES, IMAGE_NAMES, isRunning, normalizeFleet, normalizeLiveFleet, type FleetValues, type NormalFleet } from './normalize.js';
 
-const call = (operation: string, input: Record<string, unknown>, wait?: string): CallSpec => ({ service: 'appstream', operation, input, ...(wait ? { wait } : {}) });
+const call = appstreamCall;
 const startFleet = (name: string) => call('StartFleet', { Name: name }, 'FleetStarted');
 const stopFleet = (name: string) => call('StopFleet', { Name: name }, 'FleetStopped');
 /** A wait-only step: the waiter polls until a fleet that is starting or stopping gets there. */

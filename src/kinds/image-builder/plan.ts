@@ -11,6 +11,7 @@ import { digest } from '../../shared/digest.js';
 import { ownerOf, ownRecord, toolTags, type AppliedRecord } from '../../shared/ownership.js';
 import type { Diagnostic } from '../../shared/plan.js';
 import {
+  appstreamCall,
   attributeDelta,
   change,
   declarationDigest,
@@ -32,7 +33,7 @@ import { BUILDER_ATTRIBUTES, builderTable, UNREPORTED, type BuilderAttribute } f
 import type { ImageBuilderReads, LiveImageBuilder } from './live.js';
 import { imageAccountOf, imageNameOf, normalizeBuilder, normalizeBuilderAttribute, normalizeLiveBuilder, softwareDigest, type BuilderValues, type NormalBuilder } from './normalize.js';
 
-const call = (operation: string, input: Record<string, unknown>, wait?: string): CallSpec => ({ service: 'appstream', operation, input, ...(wait ? { wait } : {}) });
+const call = appstreamCall;
 const startBuilder = (name: string) => call('StartImageBuilder', { Name: name }, 'ImageBuilderRunning');
 const stopBuilder = (name: string) => call('StopImageBuilder', { Name: name }, 'ImageBuilderStopped');
 /** A wait-only step: the waiter polls until a builder on its way gets there. */

@@ -6,6 +6,7 @@ import { normalizeStack, STACK_ATTRIBUTES, type NormalStack, type StackAttribute
 import { digest } from '../../shared/digest.js';
 import { ownerOf, ownRecord, toolTags, type AppliedRecord } from '../../shared/ownership.js';
 import {
+  appstreamCall,
   change,
   declarationDigest,
   declaredKeys,
@@ -41,7 +42,7 @@ export const CLEAR: Record<StackAttribute, { attribute: string } | { value: unkn
   AgentAccessConfig: { attribute: 'AGENT_ACCESS_CONFIG' },
 };
 
-const call = (operation: string, input: Record<string, unknown>): CallSpec => ({ service: 'appstream', operation, input });
+const call = appstreamCall;
 
 export function liveStackNormal(live: LiveStack): NormalStack {
   return normalizeStack({ ...live.stack, Fleets: live.fleets, Tags: live.tags } as StackValues);

@@ -10,14 +10,14 @@ import { digest } from '../../shared/digest.js';
 import { ownerOf } from '../../shared/ownership.js';
 import type { Diagnostic } from '../../shared/plan.js';
 import type { LiveState } from '../../shared/live.js';
-import { change, sortedBy, type CallSpec, type DiffSpec, type PlanContext, type ResourcePlan, type Subject } from '../resource.js';
+import { appstreamCall, change, sortedBy, type CallSpec, type DiffSpec, type PlanContext, type ResourcePlan, type Subject } from '../resource.js';
 import { USERPOOL } from './live.js';
 
 /** BatchAssociateUserStack and BatchDisassociateUserStack take 1 to 25 entries. */
 export const BATCH = 25;
 export const NAMES = ['FirstName', 'LastName'] as const;
 
-const call = (operation: string, input: Record<string, unknown>): CallSpec => ({ service: 'appstream', operation, input });
+const call = appstreamCall;
 const ident = (user: { UserName: string; AuthenticationType: string }) => ({ UserName: user.UserName, AuthenticationType: user.AuthenticationType });
 
 /** The declared names and Enabled, in the form DescribeUsers gives them. */
