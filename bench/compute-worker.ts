@@ -10,11 +10,11 @@ import type { Image } from '@aws-sdk/client-appstream';
 import type { StreamingImage } from '@aws-sdk/client-nimble';
 import type { Config, LoadedConfig } from '../src/config/types.js';
 import { emptyLive } from '../src/describe/index.js';
-import type { LiveState } from '../src/shared/live.js';
+import type { LiveState } from '../src/core/live.js';
 import { Store } from '../src/emulator/state.js';
 import { buildPlan } from '../src/plan/build.js';
-import { OWNER_TAG } from '../src/shared/ownership.js';
-import type { PlanSummary } from '../src/shared/plan.js';
+import { OWNER_TAG } from '../src/core/ownership.js';
+import type { PlanSummary } from '../src/core/plan.js';
 import { BENCH_PROJECT, generateAccount, withStacksCreated } from './account.js';
 import type { ComputeSample } from './scenarios/compute.js';
 

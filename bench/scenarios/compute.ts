@@ -1,5 +1,5 @@
 import { join } from 'node:path';
-import type { PlanSummary } from '../../src/shared/plan.js';
+import type { PlanSummary } from '../../src/core/plan.js';
 import { builtScript, runNode } from '../processes.js';
 import type { Measurement } from '../report.js';
 import type { Scenario } from '../scenario.js';

@@ -1,8 +1,8 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import { createClients, type AwsClients, type AwsTarget } from '../aws/clients.js';
 import { awsErrorMessage } from '../aws/errors.js';
-import { UserError } from '../shared/errors.js';
-import type { Plan, PlannedCall } from '../shared/plan.js';
+import { UserError } from '../core/errors.js';
+import type { Plan, PlannedCall } from '../core/plan.js';
 import type { ApplyEvent, ApplyFailure, ApplySummary } from './events.js';
 import { isKnownOperation, sendOperation } from './operations.js';
 import { DEFAULT_RETRY, backoffDelay, isNotFound, isThrottlingError, isTransientError, type RetryPolicy } from './retry.js';

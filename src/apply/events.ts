@@ -1,4 +1,4 @@
-import type { Plan, PlannedCall } from '../shared/plan.js';
+import type { Plan, PlannedCall } from '../core/plan.js';
 
 /**
  * What the applier reports while it runs. Renderers (plain lines, JSON lines, the Ink UI)

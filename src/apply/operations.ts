@@ -1,7 +1,7 @@
 /** The operations apply may send: every kind's own, sent with the SDK client of the kind's service. */
 import type { AwsClients } from '../aws/clients.js';
 import { KINDS } from '../kinds/index.js';
-import type { Service } from '../shared/plan.js';
+import type { Service } from '../core/plan.js';
 
 const OPERATIONS: ReadonlyMap<Service, ReadonlySet<string>> = (() => {
   const byService = new Map<Service, Set<string>>();

@@ -2,8 +2,8 @@
  * Apply's output without a terminal UI: one line per event, for CI logs (text) and for machines
  * (JSON lines). Both only read events.
  */
-import type { PlannedCall } from '../shared/plan.js';
-import { formatDuration, plural } from '../shared/vocabulary.js';
+import type { PlannedCall } from '../core/plan.js';
+import { formatDuration, plural } from '../core/vocabulary.js';
 import type { ApplyEvent, ApplySummary } from './events.js';
 
 export interface ReportOutput {

@@ -6,7 +6,7 @@
  * different endpoints; resolving here, once, makes them one and the same.
  */
 import { CONFIG_PREFIX_SEPARATOR, loadConfig, loadSharedConfigFiles, NODE_REGION_CONFIG_FILE_OPTIONS, NODE_REGION_CONFIG_OPTIONS } from '@smithy/core/config';
-import { UserError } from '../shared/errors.js';
+import { UserError } from '../core/errors.js';
 import { DEFAULT_RETRY } from './retry.js';
 
 /** The SDK's service ids: they name AWS_ENDPOINT_URL_<ID> and the keys of a services section. */

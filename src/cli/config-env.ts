@@ -2,7 +2,7 @@ import { existsSync } from 'node:fs';
 import { delimiter } from 'node:path';
 import { parseArgs } from 'node:util';
 import type { CommandModule } from './commands.js';
-import { UserError } from '../shared/errors.js';
+import { UserError } from '../core/errors.js';
 import { commandFlags } from './flags.js';
 
 /**

@@ -1,5 +1,5 @@
 import { ConfigError, formatDiagnostic } from '../config/diagnostics.js';
-import { plural } from '../shared/vocabulary.js';
+import { plural } from '../core/vocabulary.js';
 
 /**
  * What the CLI prints when a command ends in an error, and its exit status. A wrong config lists

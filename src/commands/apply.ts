@@ -2,7 +2,7 @@ import { applyPlan, createApplyClients, DEFAULT_CONCURRENCY, exitCodeFor } from 
 import type { ApplyEvent, ApplySummary } from '../apply/events.js';
 import { jsonReporter, textReporter, type ReportOutput } from '../apply/report.js';
 import { awsOptions, choiceFlag, fileOptions, numberFlag, parseFlags } from '../cli/args.js';
-import { UserError } from '../shared/errors.js';
+import { UserError } from '../core/errors.js';
 import { isInteractive, useColor } from '../cli/terminal.js';
 import { createClients, destroyClients, type AwsClients, type AwsTarget } from '../aws/clients.js';
 import { megabytes, readBounded } from '../config/files.js';
@@ -11,8 +11,8 @@ import type { LoadedConfig } from '../config/types.js';
 import { describeLive, type LiveState } from '../describe/index.js';
 import { buildPlan, reportedBy } from '../plan/build.js';
 import { configDigest } from '../config/digest.js';
-import { canonicalJson } from '../shared/digest.js';
-import { hasChanges, hasErrors, type Plan, type PlannedCall } from '../shared/plan.js';
+import { canonicalJson } from '../core/digest.js';
+import { hasChanges, hasErrors, type Plan, type PlannedCall } from '../core/plan.js';
 import { parsePlanFile } from '../render/json.js';
 import { renderPlanText } from '../render/text.js';
 

@@ -1,6 +1,6 @@
 import { parseFlags } from '../cli/args.js';
 import { commands } from '../cli/commands.js';
-import { UserError } from '../shared/errors.js';
+import { UserError } from '../core/errors.js';
 import { commandFlags, type FlagSpec } from '../cli/flags.js';
 
 const SHELLS = ['bash', 'zsh', 'fish'] as const;

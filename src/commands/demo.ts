@@ -10,13 +10,13 @@ import { fileURLToPath } from 'node:url';
 import { TagResourceCommand } from '@aws-sdk/client-appstream';
 import { createClients, destroyClients, type AwsClients } from '../aws/clients.js';
 import { parseFlags } from '../cli/args.js';
-import { UserError } from '../shared/errors.js';
+import { UserError } from '../core/errors.js';
 import { isInteractive } from '../cli/terminal.js';
 import { loadConfig } from '../config/load.js';
 import { describeLive } from '../describe/index.js';
 import { loadStateFile, startEmulator, type EmulatorState } from '../emulator/index.js';
 import { buildPlan, reportedBy } from '../plan/build.js';
-import { isToolTag, OWNER_TAG } from '../shared/ownership.js';
+import { isToolTag, OWNER_TAG } from '../core/ownership.js';
 import { run as apply } from './apply.js';
 import { run as plan } from './plan.js';
 

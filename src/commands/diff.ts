@@ -1,5 +1,5 @@
 import { choiceFlag, parseFlags } from '../cli/args.js';
-import { UserError } from '../shared/errors.js';
+import { UserError } from '../core/errors.js';
 import { ConfigError } from '../config/diagnostics.js';
 import { loadConfig } from '../config/load.js';
 import type { LoadedConfig } from '../config/types.js';

@@ -1,6 +1,6 @@
 import { writeFile } from 'node:fs/promises';
 import { awsOptions, choiceFlag, fileOptions, parseFlags } from '../cli/args.js';
-import { UserError } from '../shared/errors.js';
+import { UserError } from '../core/errors.js';
 import { useColor } from '../cli/terminal.js';
 import { createClients } from '../aws/clients.js';
 import { configPaths, loadConfig } from '../config/load.js';

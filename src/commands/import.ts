@@ -2,7 +2,7 @@ import { writeFile } from 'node:fs/promises';
 import { dirname, relative, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { awsOptions, parseFlags } from '../cli/args.js';
-import { UserError } from '../shared/errors.js';
+import { UserError } from '../core/errors.js';
 import { createClients } from '../aws/clients.js';
 import { awsErrorMessage } from '../aws/errors.js';
 import { buildImport } from '../import/build.js';

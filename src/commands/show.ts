@@ -1,6 +1,6 @@
 import { readFile } from 'node:fs/promises';
 import { choiceFlag, parseFlags } from '../cli/args.js';
-import { UserError } from '../shared/errors.js';
+import { UserError } from '../core/errors.js';
 import { useColor } from '../cli/terminal.js';
 import { parsePlanFile, renderPlanJson } from '../render/json.js';
 import { renderPlanMarkdown } from '../render/markdown.js';

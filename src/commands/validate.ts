@@ -4,7 +4,7 @@ import { configPaths, loadConfig } from '../config/load.js';
 import { displayPath } from '../config/pointer.js';
 import type { LoadedConfig } from '../config/types.js';
 import { KINDS } from '../kinds/index.js';
-import { plural } from '../shared/vocabulary.js';
+import { plural } from '../core/vocabulary.js';
 
 const HELP = `Usage: streamform validate [-f FILE|DIR]... [--format text|json]
 

@@ -1,4 +1,4 @@
-import { UserError } from '../shared/errors.js';
+import { UserError } from '../core/errors.js';
 import { displayPath } from './pointer.js';
 
 /** One problem in the config, where it is and what is wrong. `path` is a JSON pointer into `file`. */

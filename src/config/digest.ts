@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { canonical, type SetNode } from '../shared/digest.js';
+import { canonical, type SetNode } from '../core/digest.js';
 import { KINDS } from '../kinds/index.js';
 import { SET_LISTS } from './sets.js';
 import type { Config } from './types.js';

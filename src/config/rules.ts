@@ -1,6 +1,6 @@
 import type { Problem } from './diagnostics.js';
 import { childPointer } from './pointer.js';
-import { TOOL_TAG_PREFIX } from '../shared/ownership.js';
+import { TOOL_TAG_PREFIX } from '../core/ownership.js';
 import { KINDS } from '../kinds/index.js';
 import { listsAt, SET_LISTS, valuesAt } from './sets.js';
 

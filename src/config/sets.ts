@@ -1,8 +1,8 @@
 import { KINDS } from '../kinds/index.js';
 import { childPointer } from './pointer.js';
-import { field, type SetList } from '../shared/sets.js';
+import { field, type SetList } from '../core/sets.js';
 
-export type { SetList } from '../shared/sets.js';
+export type { SetList } from '../core/sets.js';
 
 /** Each kind's list (its elements identified by the kind's identity), then the sets inside its resources. */
 export const SET_LISTS: readonly SetList[] = [

@@ -3,7 +3,7 @@
  * schema/streamform.schema.json (npm run schema), so the schema is their one source.
  * `null` (or an empty list or map) means "clear this attribute"; a missing key means "not declared".
  */
-import type { SourceLocation } from '../shared/plan.js';
+import type { SourceLocation } from '../core/plan.js';
 import type { Config, UserSetting } from './types.generated.js';
 
 export type * from './types.generated.js';

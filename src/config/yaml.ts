@@ -1,5 +1,5 @@
 import { isAlias, isMap, isScalar, isSeq, LineCounter, parseDocument, type Document, type Node, type Scalar } from 'yaml';
-import type { SourceLocation } from '../shared/plan.js';
+import type { SourceLocation } from '../core/plan.js';
 import type { Problem } from './diagnostics.js';
 import { pointerOf, segmentsOf } from './pointer.js';
 

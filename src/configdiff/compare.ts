@@ -11,7 +11,7 @@ import { setDiff } from '../diff/collections.js';
 import { addressOf, KINDS, kindNamed } from '../kinds/index.js';
 import { replacing } from '../kinds/resource.js';
 import { sameValue } from '../normalize/values.js';
-import type { DiffSpec, ResourceKind, SourceLocation } from '../shared/plan.js';
+import type { DiffSpec, ResourceKind, SourceLocation } from '../core/plan.js';
 
 export const CONFIG_DIFF_FORMAT_VERSION = '1';
 

@@ -2,10 +2,10 @@
  * A config diff as text, Markdown or JSON. Attribute rows come from the plan renderers' shared
  * formatting, so `diff` and `plan` show a change the same way.
  */
-import type { Action } from '../shared/plan.js';
+import type { Action } from '../core/plan.js';
 import { changeRows, DEPTH_INDENT, formatLocation, type Row } from '../render/format.js';
 import { GITHUB_COMMENT_LIMIT } from '../render/markdown.js';
-import { ACTION_SYMBOL } from '../shared/vocabulary.js';
+import { ACTION_SYMBOL } from '../core/vocabulary.js';
 import { hasConfigChanges, type ConfigChange, type ConfigChangeKind, type ConfigDiff } from './compare.js';
 
 /** The plan's symbol for what each kind of config change amounts to. */

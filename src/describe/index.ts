@@ -14,10 +14,10 @@ import { mapPool } from '../aws/paging.js';
 import type { Config } from '../config/types.js';
 import { KINDS, type KindDefinition } from '../kinds/index.js';
 import type { DescribeContext, Tagged } from '../kinds/types.js';
-import { UserError } from '../shared/errors.js';
-import type { LiveState } from '../shared/live.js';
+import { UserError } from '../core/errors.js';
+import type { LiveState } from '../core/live.js';
 
-export type { LiveState, DescribeError, TagSource } from '../shared/live.js';
+export type { LiveState, DescribeError, TagSource } from '../core/live.js';
 
 export interface DescribeOptions {
   prune: boolean;

@@ -2,8 +2,8 @@
  * Diffs of collections compared as sets, shared by every resource kind. Elements compare by value
  * (canonical JSON), never by position.
  */
-import type { DiffSpec } from '../shared/plan.js';
-import { canonicalJson as canonical } from '../shared/digest.js';
+import type { DiffSpec } from '../core/plan.js';
+import { canonicalJson as canonical } from '../core/digest.js';
 import { sameValue } from '../normalize/values.js';
 
 /** A set-like attribute: before/after lists plus the elements added and removed. `after` undefined: cleared. */

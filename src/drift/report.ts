@@ -5,8 +5,8 @@
  * they are only counted, so that the report can say a plan is pending.
  */
 import type { LoadedConfig } from '../config/types.js';
-import { hasErrors, type Plan, type PlanSummary, type ResourceChange, type SourceLocation } from '../shared/plan.js';
-import { formatValue, plural } from '../shared/vocabulary.js';
+import { hasErrors, type Plan, type PlanSummary, type ResourceChange, type SourceLocation } from '../core/plan.js';
+import { formatValue, plural } from '../core/vocabulary.js';
 import { declaredPointers } from '../configdiff/compare.js';
 import { formatLocation, sortedDiagnostics } from '../render/format.js';
 import { formatAnnotation, type Annotation } from './github.js';

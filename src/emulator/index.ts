@@ -13,7 +13,7 @@ import { readFileSync } from 'node:fs';
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { parse as parseYaml } from 'yaml';
-import { UserError } from '../shared/errors.js';
+import { UserError } from '../core/errors.js';
 import { EmulatorService, type ServiceOptions } from './server.js';
 import { StateError } from './checks.js';
 import { Store, type EmulatorState } from './state.js';

@@ -18,8 +18,8 @@ import { KINDS } from '../kinds/index.js';
 import type { ImportContext, Selection } from '../kinds/types.js';
 import { sortedBy } from '../kinds/resource.js';
 import { sameValue } from '../normalize/values.js';
-import { ownerOf, readRecord, type AppliedRecord } from '../shared/ownership.js';
-import type { LiveState } from '../shared/live.js';
+import { ownerOf, readRecord, type AppliedRecord } from '../core/ownership.js';
+import type { LiveState } from '../core/live.js';
 
 export interface ImportOptions {
   project: string;

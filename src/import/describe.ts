@@ -8,7 +8,7 @@ import type { AwsClients } from '../aws/clients.js';
 import { awsErrorMessage } from '../aws/errors.js';
 import { emptyLive } from '../describe/index.js';
 import { KINDS } from '../kinds/index.js';
-import type { LiveState } from '../shared/live.js';
+import type { LiveState } from '../core/live.js';
 
 export interface AccountQuery {
   /** Nimble studios whose streaming images to read. */

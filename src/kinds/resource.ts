@@ -1,14 +1,14 @@
 /** What the per-kind planners share: the shape of one resource's plan, ownership, tag calls. */
 import { mapPool } from '../aws/paging.js';
 import { setDiff, type TagDelta } from '../diff/collections.js';
-export type { DiffSpec } from '../shared/plan.js';
+export type { DiffSpec } from '../core/plan.js';
 import { clean, sameValue, userTags } from '../normalize/values.js';
 import type { Config } from '../config/types.js';
-import type { LiveState } from '../shared/live.js';
+import type { LiveState } from '../core/live.js';
 import type { AttributeTable, KindDescribe, KindPlanInput, Selection, Tagged } from './types.js';
-import { digest } from '../shared/digest.js';
-import { isToolTag, keptToolTags, MAX_TAG_VALUE, MAX_TAGS, ownerOf, type AppliedRecord } from '../shared/ownership.js';
-import type { Action, Diagnostic, DiffSpec, PlannedCall, ReasonCode, ResourceChange, ResourceKind, Service, SourceLocation } from '../shared/plan.js';
+import { digest } from '../core/digest.js';
+import { isToolTag, keptToolTags, MAX_TAG_VALUE, MAX_TAGS, ownerOf, type AppliedRecord } from '../core/ownership.js';
+import type { Action, Diagnostic, DiffSpec, PlannedCall, ReasonCode, ResourceChange, ResourceKind, Service, SourceLocation } from '../core/plan.js';
 
 /** A call before it gets its place (id and phase) in the plan. */
 export type CallSpec = Omit<PlannedCall, 'id' | 'address' | 'phase'>;

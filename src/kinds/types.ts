@@ -6,10 +6,10 @@
  */
 import type { AwsClients } from '../aws/clients.js';
 import type { Config } from '../config/types.js';
-import type { SetList } from '../shared/sets.js';
-import type { LiveState } from '../shared/live.js';
-import type { Impact, PlannedCall, Service } from '../shared/plan.js';
-import type { Tags } from '../shared/ownership.js';
+import type { SetList } from '../core/sets.js';
+import type { LiveState } from '../core/live.js';
+import type { Impact, PlannedCall, Service } from '../core/plan.js';
+import type { Tags } from '../core/ownership.js';
 import type { PlanContext, ResourcePlan, Subject } from './resource.js';
 
 /** How an attribute is compared, cleared, and what changing it does to the resource. */

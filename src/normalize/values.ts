@@ -1,5 +1,5 @@
-import { canonicalJson as canonical } from '../shared/digest.js';
-import { TOOL_TAG_PREFIX } from '../shared/ownership.js';
+import { canonicalJson as canonical } from '../core/digest.js';
+import { TOOL_TAG_PREFIX } from '../core/ownership.js';
 
 /**
  * Value rules shared by every resource kind. All functions are pure and return new values:

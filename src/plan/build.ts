@@ -8,8 +8,8 @@ import { configDigest } from '../config/digest.js';
 import { KINDS, kindNamed } from '../kinds/index.js';
 import { refused, type PlanContext, type ResourcePlan, type Subject } from '../kinds/resource.js';
 import type { KindPlanInput } from '../kinds/types.js';
-import type { LiveState } from '../shared/live.js';
-import { PLAN_FORMAT_VERSION, type Diagnostic, type Plan, type PlannedCall, type PlanSummary } from '../shared/plan.js';
+import type { LiveState } from '../core/live.js';
+import { PLAN_FORMAT_VERSION, type Diagnostic, type Plan, type PlannedCall, type PlanSummary } from '../core/plan.js';
 
 export interface BuildPlanInput {
   loaded: LoadedConfig;

@@ -4,9 +4,9 @@
  * reads. The symbols, summary line and one-line values come from the vocabulary the terminal UI
  * uses too (src/ui/format.ts), so every view of a plan speaks the same way.
  */
-import type { AttributeDiff, Diagnostic, Plan, PlannedCall, ResourceChange, SourceLocation } from '../shared/plan.js';
+import type { AttributeDiff, Diagnostic, Plan, PlannedCall, ResourceChange, SourceLocation } from '../core/plan.js';
 import { sameValue } from '../normalize/values.js';
-import { formatValue } from '../shared/vocabulary.js';
+import { formatValue } from '../core/vocabulary.js';
 
 /** `+` set or added, `-` cleared or removed, `~` changed, ` ` context. */
 export type Sign = '+' | '-' | '~' | ' ';

@@ -4,7 +4,7 @@
  * puts the keys in its order, reading checks every field against it. Its field lists are typed
  * against src/plan/types.ts, so a field added there does not compile until it is described here.
  */
-import { UserError } from '../shared/errors.js';
+import { UserError } from '../core/errors.js';
 import {
   PLAN_FORMAT_VERSION,
   type Action,
@@ -16,7 +16,7 @@ import {
   type PlannedCall,
   type ResourceChange,
   type SourceLocation,
-} from '../shared/plan.js';
+} from '../core/plan.js';
 import { KINDS, kindNamed } from '../kinds/index.js';
 
 /** Pretty-printed, keys in the documented order, ending with a newline. */

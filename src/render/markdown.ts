@@ -4,8 +4,8 @@
  * stays under GitHub's size limit: when the plan is too large, the least important parts give way
  * first (the call list, then plain creates and updates, ...) and the comment says so.
  */
-import { planVerdict, type Diagnostic, type Plan, type PlannedCall, type ResourceChange } from '../shared/plan.js';
-import { ACTION_SYMBOL, plural } from '../shared/vocabulary.js';
+import { planVerdict, type Diagnostic, type Plan, type PlannedCall, type ResourceChange } from '../core/plan.js';
+import { ACTION_SYMBOL, plural } from '../core/vocabulary.js';
 import { callText, changeMarks, changeRows, DEPTH_INDENT, formatLocation, shownChanges, sortedDiagnostics, targetText, type Row } from './format.js';
 
 /** GitHub refuses issue and pull-request comments longer than this many characters. */

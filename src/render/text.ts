@@ -2,8 +2,8 @@
  * The plan as a reviewer reads it in a terminal or a CI log. Append-only text: colour is ANSI SGR
  * when asked for, and there is never a cursor movement, so logs and pipes stay clean.
  */
-import { planVerdict, type Action, type Diagnostic, type Plan, type PlannedCall, type ResourceChange } from '../shared/plan.js';
-import { ACTION_COLOR, ACTION_SYMBOL } from '../shared/vocabulary.js';
+import { planVerdict, type Action, type Diagnostic, type Plan, type PlannedCall, type ResourceChange } from '../core/plan.js';
+import { ACTION_COLOR, ACTION_SYMBOL } from '../core/vocabulary.js';
 import {
   callText,
   changeMarks,

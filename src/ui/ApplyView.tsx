@@ -1,9 +1,9 @@
 import { Box, Static, Text } from 'ink';
 import type { ApplySummary } from '../apply/events.js';
-import type { Plan, PlannedCall } from '../shared/plan.js';
+import type { Plan, PlannedCall } from '../core/plan.js';
 import { targetText } from '../render/format.js';
 import { waitLabel } from '../kinds/index.js';
-import { formatDuration, plural } from '../shared/vocabulary.js';
+import { formatDuration, plural } from '../core/vocabulary.js';
 import { liveCalls, type ApplyViewState, type CallProgress } from './apply-model.js';
 
 const SPINNER = ['⠋', '⠙', '⠹', '⠸', '⠼', '⠴', '⠦', '⠧', '⠇', '⠏'];

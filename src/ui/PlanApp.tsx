@@ -1,6 +1,6 @@
 import { useEffect, useMemo, useRef, useState } from 'react';
 import { useApp, useInput, type Key } from 'ink';
-import type { Plan } from '../shared/plan.js';
+import type { Plan } from '../core/plan.js';
 import { initialPlanViewState, planLines, planRows, planViewReducer, scrollOffset, type PlanCommand } from './plan-model.js';
 import { planBodyHeight, PlanView } from './PlanView.js';
 import { useTerminalSize } from './use-terminal-size.js';

@@ -1,8 +1,8 @@
 import { Box, Text } from 'ink';
-import type { Plan } from '../shared/plan.js';
-import { planVerdict } from '../shared/plan.js';
+import type { Plan } from '../core/plan.js';
+import { planVerdict } from '../core/plan.js';
 import { targetText } from '../render/format.js';
-import { ACTION_COLOR, ACTION_SYMBOL, plural } from '../shared/vocabulary.js';
+import { ACTION_COLOR, ACTION_SYMBOL, plural } from '../core/vocabulary.js';
 import type { Line } from './plan-model.js';
 
 const HEADER_HEIGHT = 3;

@@ -3,7 +3,7 @@
  * progress display can be tested without a terminal or a clock.
  */
 import type { ApplyEvent, ApplySummary } from '../apply/events.js';
-import type { Plan, PlannedCall } from '../shared/plan.js';
+import type { Plan, PlannedCall } from '../core/plan.js';
 
 export type CallStatus = 'pending' | 'running' | 'succeeded' | 'failed' | 'skipped';
 

@@ -5,9 +5,9 @@
 import { createElement } from 'react';
 import { render } from 'ink';
 import type { ApplyEvent, ApplySummary } from '../apply/events.js';
-import { UserError } from '../shared/errors.js';
+import { UserError } from '../core/errors.js';
 import { useColor } from '../cli/terminal.js';
-import type { Plan } from '../shared/plan.js';
+import type { Plan } from '../core/plan.js';
 import { renderPlanText } from '../render/text.js';
 import { ApplyApp, type ApplyOutcome } from './ApplyApp.js';
 import { PlanApp } from './PlanApp.js';

@@ -2,9 +2,9 @@
  * The plan view as data: which rows it shows, what each key does, and which lines fit on screen.
  * Pure functions of the plan and the view state, so the Ink components only draw.
  */
-import type { Diagnostic, Plan, PlannedCall, ResourceChange } from '../shared/plan.js';
+import type { Diagnostic, Plan, PlannedCall, ResourceChange } from '../core/plan.js';
 import { callText, changeMarks, changeRows, DEPTH_INDENT, shownChanges, sortedDiagnostics, valueLines, type Row, type Sign } from '../render/format.js';
-import { ACTION_COLOR, ACTION_SYMBOL } from '../shared/vocabulary.js';
+import { ACTION_COLOR, ACTION_SYMBOL } from '../core/vocabulary.js';
 
 /** One resource on screen: a change, or a resource that only has diagnostics. */
 export interface PlanRow {

@@ -10,7 +10,7 @@ import { createClients, destroyClients } from '../../src/aws/clients.js';
 import { loadConfig } from '../../src/config/load.js';
 import { describeLive } from '../../src/describe/index.js';
 import { buildPlan, reportedBy } from '../../src/plan/build.js';
-import type { Plan } from '../../src/shared/plan.js';
+import type { Plan } from '../../src/core/plan.js';
 
 const CLI = resolve('dist/src/cli/main.js');
 

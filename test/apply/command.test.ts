@@ -8,7 +8,7 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import type { ApplyEvent } from '../../src/apply/events.js';
 import { run } from '../../src/commands/apply.js';
 import type { EmulatorState } from '../../src/emulator/index.js';
-import { hasChanges } from '../../src/shared/plan.js';
+import { hasChanges } from '../../src/core/plan.js';
 import { startTestEmulator, type TestEmulator } from '../helpers/emulator.js';
 import { printed, planNow, startCli, streamform, workDir, writeConfig } from './cli.js';
 import { expectEventsInOrder } from './expect-events.js';

@@ -2,7 +2,7 @@ import { destroyClients, type AwsClients } from '../../src/aws/clients.js';
 import { applyPlan, createApplyClients, type ApplyOptions } from '../../src/apply/applier.js';
 import type { ApplyEvent } from '../../src/apply/events.js';
 import { kindOfAddress } from '../../src/kinds/index.js';
-import { PLAN_FORMAT_VERSION, type Plan, type PlannedCall } from '../../src/shared/plan.js';
+import { PLAN_FORMAT_VERSION, type Plan, type PlannedCall } from '../../src/core/plan.js';
 import { collect } from './expect-events.js';
 
 export type CallSpec = Omit<PlannedCall, 'id' | 'phase'> & { phase?: number };

@@ -7,7 +7,7 @@ import { readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import type { EmulatorState } from '../../src/emulator/index.js';
-import type { Plan } from '../../src/shared/plan.js';
+import type { Plan } from '../../src/core/plan.js';
 import { startTestEmulator, type TestEmulator } from '../helpers/emulator.js';
 import { streamform, workDir, writeConfig } from './cli.js';
 

@@ -10,7 +10,7 @@ import { describe, expect, test } from 'vitest';
 
 /** Lower ranks are nearer the ground; a folder may import from its own rank and below. */
 const RANK: Record<string, number> = {
-  shared: 0,
+  core: 0,
   facts: 0,
   normalize: 1,
   diff: 1,
@@ -32,7 +32,7 @@ const RANK: Record<string, number> = {
 };
 const EMULATOR_MAY_IMPORT = new Set(['emulator', 'facts']);
 /** The one error type that becomes a one-line message, which the emulator's command raises too. */
-const EMULATOR_MAY_ALSO_IMPORT = new Set(['shared/errors.js']);
+const EMULATOR_MAY_ALSO_IMPORT = new Set(['core/errors.js']);
 
 const SRC = resolve('src');
 

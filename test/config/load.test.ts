@@ -2,7 +2,7 @@ import { mkdirSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from 'node
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { UserError } from '../../src/shared/errors.js';
+import { UserError } from '../../src/core/errors.js';
 import { ConfigError, formatDiagnostic } from '../../src/config/diagnostics.js';
 import { configPaths, loadConfig } from '../../src/config/load.js';
 

@@ -10,7 +10,7 @@ import { loadConfig } from '../../src/config/load.js';
 import type { LoadedConfig } from '../../src/config/types.js';
 import { describeLive } from '../../src/describe/index.js';
 import { buildPlan, reportedBy } from '../../src/plan/build.js';
-import type { Plan } from '../../src/shared/plan.js';
+import type { Plan } from '../../src/core/plan.js';
 
 const CLI = join(import.meta.dirname, '..', '..', 'dist', 'src', 'cli', 'main.js');
 

@@ -1,7 +1,7 @@
 import { CreateStackCommand, DescribeStacksCommand } from '@aws-sdk/client-appstream';
 import { CreateStreamingImageCommand } from '@aws-sdk/client-nimble';
 import { describe, expect, it } from 'vitest';
-import { UserError } from '../../src/shared/errors.js';
+import { UserError } from '../../src/core/errors.js';
 import { loadStateFile, startEmulator } from '../../src/emulator/index.js';
 import { startTestEmulator } from '../helpers/emulator.js';
 

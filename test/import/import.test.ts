@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
 import type { EmulatorState } from '../../src/emulator/index.js';
-import type { Plan } from '../../src/shared/plan.js';
+import type { Plan } from '../../src/core/plan.js';
 import { UpdateStackCommand } from '@aws-sdk/client-appstream';
 import { buildImport } from '../../src/import/build.js';
 import { describeAccount } from '../../src/import/describe.js';

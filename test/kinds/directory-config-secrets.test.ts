@@ -12,7 +12,7 @@ import { createElement } from 'react';
 import { cleanup, render } from 'ink-testing-library';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { PlanApp } from '../../src/ui/PlanApp.js';
-import type { Plan } from '../../src/shared/plan.js';
+import type { Plan } from '../../src/core/plan.js';
 import { startTestEmulator, type TestEmulator } from '../helpers/emulator.js';
 import { KEY, press } from '../ui/ink.js';
 

@@ -11,7 +11,7 @@ import type { EmulatorState } from '../../src/emulator/index.js';
 import { buildImport } from '../../src/import/build.js';
 import { describeAccount } from '../../src/import/describe.js';
 import { renderImportYaml } from '../../src/import/yaml.js';
-import { OWNER_TAG } from '../../src/shared/ownership.js';
+import { OWNER_TAG } from '../../src/core/ownership.js';
 import { startTestEmulator, type TestEmulator } from '../helpers/emulator.js';
 import { applyAll, planOf, tempDir, writeYaml } from '../drift/support.js';
 import { callList } from '../plan/helpers.js';

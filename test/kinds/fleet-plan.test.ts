@@ -4,8 +4,8 @@ import { describe, expect, test } from 'vitest';
 import type { FleetConfig } from '../../src/config/types.js';
 import { FLEET_DEFAULTS } from '../../src/kinds/fleet/attributes.js';
 import type { LiveFleet } from '../../src/kinds/fleet/live.js';
-import type { LiveState } from '../../src/shared/live.js';
-import { readRecord } from '../../src/shared/ownership.js';
+import type { LiveState } from '../../src/core/live.js';
+import { readRecord } from '../../src/core/ownership.js';
 import { config, PROJECT } from '../plan/helpers.js';
 import { arn, emptyLive, planOf, toolTagsFor } from '../plan/live.js';
 

@@ -12,8 +12,8 @@ import type { ImageBuilderConfig } from '../../src/config/types.js';
 import type { EmulatorState } from '../../src/emulator/index.js';
 import { buildImport } from '../../src/import/build.js';
 import { describeAccount } from '../../src/import/describe.js';
-import { OWNER_TAG } from '../../src/shared/ownership.js';
-import type { Plan } from '../../src/shared/plan.js';
+import { OWNER_TAG } from '../../src/core/ownership.js';
+import type { Plan } from '../../src/core/plan.js';
 import type { TestEmulator } from '../helpers/emulator.js';
 import { apply, callList, config, converge, emulator, planWith, PROJECT } from '../plan/helpers.js';
 

@@ -6,7 +6,7 @@
 import { rmSync } from 'node:fs';
 import { afterAll, beforeAll, beforeEach, expect, it } from 'vitest';
 import type { EmulatorState } from '../../src/emulator/index.js';
-import { OWNER_TAG } from '../../src/shared/ownership.js';
+import { OWNER_TAG } from '../../src/core/ownership.js';
 import { startTestEmulator, type TestEmulator } from '../helpers/emulator.js';
 import { streamform, workDir, writeConfig } from '../apply/cli.js';
 

@@ -5,7 +5,7 @@ import type { Config, UserConfig } from '../../src/config/types.js';
 import type { EmulatorState } from '../../src/emulator/index.js';
 import { buildImport } from '../../src/import/build.js';
 import { describeAccount } from '../../src/import/describe.js';
-import { OWNER_TAG } from '../../src/shared/ownership.js';
+import { OWNER_TAG } from '../../src/core/ownership.js';
 import type { TestEmulator } from '../helpers/emulator.js';
 import { apply, config, emulator, planWith, PROJECT } from '../plan/helpers.js';
 

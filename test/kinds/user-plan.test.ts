@@ -5,8 +5,8 @@ import type { ApplySummary } from '../../src/apply/events.js';
 import { destroyClients } from '../../src/aws/clients.js';
 import type { Config, UserConfig } from '../../src/config/types.js';
 import type { EmulatorState } from '../../src/emulator/index.js';
-import { OWNER_TAG } from '../../src/shared/ownership.js';
-import type { Plan } from '../../src/shared/plan.js';
+import { OWNER_TAG } from '../../src/core/ownership.js';
+import type { Plan } from '../../src/core/plan.js';
 import type { TestEmulator } from '../helpers/emulator.js';
 import { apply, callList, config, converge, emulator, planWith, PROJECT } from '../plan/helpers.js';
 

@@ -4,7 +4,7 @@ import type { Config } from '../../src/config/types.js';
 import { describeLive, EARLY_BULK_AT } from '../../src/describe/index.js';
 import { chooseTagReader } from '../../src/aws/tags.js';
 import type { EmulatorState } from '../../src/emulator/index.js';
-import { OWNER_TAG } from '../../src/shared/ownership.js';
+import { OWNER_TAG } from '../../src/core/ownership.js';
 import type { TestEmulator } from '../helpers/emulator.js';
 import { apply, config, emulator, planWith } from './helpers.js';
 

@@ -5,7 +5,7 @@ import type { ApplySummary } from '../../src/apply/events.js';
 import type { Config, LoadedConfig } from '../../src/config/types.js';
 import { describeLive, type LiveState } from '../../src/describe/index.js';
 import { buildPlan, reportedBy } from '../../src/plan/build.js';
-import type { Plan } from '../../src/shared/plan.js';
+import type { Plan } from '../../src/core/plan.js';
 import { startTestEmulator, type TestEmulator } from '../helpers/emulator.js';
 import type { EmulatorOptions } from '../../src/emulator/index.js';
 

@@ -1,7 +1,7 @@
 /** AppStream images and Nimble streaming images, pure: config + in-memory live state → changes and calls. */
 import { describe, expect, test } from 'vitest';
 import type { ImageConfig, StreamingImageConfig } from '../../src/config/types.js';
-import { OWNER_TAG, readRecord } from '../../src/shared/ownership.js';
+import { OWNER_TAG, readRecord } from '../../src/core/ownership.js';
 import { config, PROJECT } from './helpers.js';
 import { emptyLive, liveImage, liveStreamingImage, planOf, toolTagsFor } from './live.js';
 

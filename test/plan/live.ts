@@ -5,10 +5,10 @@ import type { Config } from '../../src/config/types.js';
 import { emptyLive as emptyLiveState } from '../../src/describe/index.js';
 import type { LiveImage } from '../../src/kinds/image/live.js';
 import type { LiveStack } from '../../src/kinds/stack/live.js';
-import type { LiveState } from '../../src/shared/live.js';
+import type { LiveState } from '../../src/core/live.js';
 import { buildPlan } from '../../src/plan/build.js';
-import { isToolTag } from '../../src/shared/ownership.js';
-import type { Plan } from '../../src/shared/plan.js';
+import { isToolTag } from '../../src/core/ownership.js';
+import type { Plan } from '../../src/core/plan.js';
 import facts from '../../src/facts/appstream.json' with { type: 'json' };
 import { loaded, NOW } from './helpers.js';
 

@@ -3,7 +3,7 @@ import fc from 'fast-check';
 import { describe, expect, test } from 'vitest';
 import type { ResourcePlan } from '../../src/kinds/resource.js';
 import { phasesOf, sequence } from '../../src/plan/build.js';
-import type { Action } from '../../src/shared/plan.js';
+import type { Action } from '../../src/core/plan.js';
 
 function resource(address: string, action: Action, dependsOn: string[]): ResourcePlan {
   return {

@@ -2,7 +2,7 @@
 import fc from 'fast-check';
 import { describe, expect, test } from 'vitest';
 import facts from '../../src/facts/appstream.json' with { type: 'json' };
-import { OWNER_TAG, ownRecord, readRecord, RECORD_TAG, recordTags, toolTags, type AppliedRecord } from '../../src/shared/ownership.js';
+import { OWNER_TAG, ownRecord, readRecord, RECORD_TAG, recordTags, toolTags, type AppliedRecord } from '../../src/core/ownership.js';
 
 const TAG_VALUE = new RegExp(facts.shapes.TagValue.pattern, 'u');
 const TAG_KEY = new RegExp(facts.shapes.TagKey.pattern, 'u');

@@ -1,6 +1,6 @@
 /** The plan as a whole: order and phases, summary, digests, plain data. */
 import { describe, expect, test } from 'vitest';
-import { OWNER_TAG } from '../../src/shared/ownership.js';
+import { OWNER_TAG } from '../../src/core/ownership.js';
 import { config, PROJECT } from './helpers.js';
 import { emptyLive, liveImage, liveStack, liveStreamingImage, planOf, toolTagsFor } from './live.js';
 

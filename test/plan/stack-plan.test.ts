@@ -1,7 +1,7 @@
 /** Stacks, pure: config + in-memory live state → changes and calls. */
 import { describe, expect, test } from 'vitest';
 import type { StackConfig } from '../../src/config/types.js';
-import { OWNER_TAG, readRecord } from '../../src/shared/ownership.js';
+import { OWNER_TAG, readRecord } from '../../src/core/ownership.js';
 import { config, PROJECT } from './helpers.js';
 import { emptyLive, liveStack, planOf, toolTagsFor } from './live.js';
 

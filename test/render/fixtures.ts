@@ -3,7 +3,7 @@
  * drift and adoption marks, set and nested diffs, cleared values, long values, waits, errors and
  * warnings with and without a YAML location.
  */
-import { PLAN_FORMAT_VERSION, type Diagnostic, type DiffSpec, type Plan, type PlannedCall, type ResourceChange } from '../../src/shared/plan.js';
+import { PLAN_FORMAT_VERSION, type Diagnostic, type DiffSpec, type Plan, type PlannedCall, type ResourceChange } from '../../src/core/plan.js';
 
 export function plan(parts: Partial<Plan> = {}): Plan {
   const changes = parts.changes ?? [];

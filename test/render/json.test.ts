@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { UserError } from '../../src/shared/errors.js';
-import type { Plan } from '../../src/shared/plan.js';
+import { UserError } from '../../src/core/errors.js';
+import type { Plan } from '../../src/core/plan.js';
 import { parsePlanFile, renderPlanJson } from '../../src/render/json.js';
 import { mixedPlan } from './fixtures.js';
 import { expectGolden } from './golden.js';

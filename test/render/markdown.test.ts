@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import type { ResourceChange } from '../../src/shared/plan.js';
+import type { ResourceChange } from '../../src/core/plan.js';
 import { GITHUB_COMMENT_LIMIT, planMarker, renderPlanMarkdown } from '../../src/render/markdown.js';
 import { calls, change, emptyPlan, mixedPlan, plan } from './fixtures.js';
 import { expectGolden } from './golden.js';

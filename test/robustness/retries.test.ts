@@ -13,7 +13,7 @@ import type { LoadedConfig } from '../../src/config/types.js';
 import { describeLive } from '../../src/describe/index.js';
 import { startEmulator, type EmulatorState } from '../../src/emulator/index.js';
 import { buildPlan } from '../../src/plan/build.js';
-import type { Plan } from '../../src/shared/plan.js';
+import type { Plan } from '../../src/core/plan.js';
 import { streamform } from '../apply/cli.js';
 import { adminOf } from '../helpers/emulator.js';
 

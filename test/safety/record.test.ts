@@ -8,7 +8,7 @@ import { describe, expect, it, test } from 'vitest';
 import facts from '../../src/facts/appstream.json' with { type: 'json' };
 import type { StackConfig } from '../../src/config/types.js';
 import { STACK_ATTRIBUTES } from '../../src/kinds/stack/normalize.js';
-import { isToolTag, OWNER_TAG, readRecord, RECORD_TAG, recordTags, type AppliedRecord } from '../../src/shared/ownership.js';
+import { isToolTag, OWNER_TAG, readRecord, RECORD_TAG, recordTags, type AppliedRecord } from '../../src/core/ownership.js';
 import { planNow, streamform, writeConfig } from '../apply/cli.js';
 import { config } from '../plan/helpers.js';
 import { emptyLive, liveStack, planOf, toolTagsFor, USER_ACTIONS } from '../plan/live.js';

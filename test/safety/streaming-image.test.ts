@@ -6,7 +6,7 @@ import { DeleteStreamingImageCommand, type StreamingImage } from '@aws-sdk/clien
 import { describe, expect, it, test } from 'vitest';
 import type { EmulatorState } from '../../src/emulator/index.js';
 import type { StreamingImageConfig } from '../../src/config/types.js';
-import { OWNER_TAG } from '../../src/shared/ownership.js';
+import { OWNER_TAG } from '../../src/core/ownership.js';
 import { planNow, startCli, streamform, writeConfig } from '../apply/cli.js';
 import { ofType, planOf as handPlan, runPlan } from '../apply/plans.js';
 import { config } from '../plan/helpers.js';

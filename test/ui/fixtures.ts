@@ -1,5 +1,5 @@
 import type { ApplyEvent } from '../../src/apply/events.js';
-import { PLAN_FORMAT_VERSION, type DiffSpec, type Plan, type PlannedCall, type ResourceChange } from '../../src/shared/plan.js';
+import { PLAN_FORMAT_VERSION, type DiffSpec, type Plan, type PlannedCall, type ResourceChange } from '../../src/core/plan.js';
 
 function change(address: string, { diffs = [], ...fields }: Partial<Omit<ResourceChange, 'diffs'>> & { diffs?: DiffSpec[] }): ResourceChange {
   const kind = address.split('/')[0] as ResourceChange['kind'];

@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { UserError } from '../../src/shared/errors.js';
+import { UserError } from '../../src/core/errors.js';
 import { confirmPlan, showPlan } from '../../src/ui/index.js';
 import { studioPlan } from './fixtures.js';
 

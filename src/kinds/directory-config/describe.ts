@@ -3,7 +3,7 @@ import { DescribeDirectoryConfigsCommand, type AppStreamClient, type DirectoryCo
 import type { AwsClients } from '../../aws/clients.js';
 import { awsErrorMessage } from '../../aws/errors.js';
 import { allPages, mapPool } from '../../aws/paging.js';
-import { UserError } from '../../shared/errors.js';
+import { UserError } from '../../core/errors.js';
 import type { DescribeContext, KindDefinition } from '../types.js';
 import { directoryConfigAddress, type SecretFacts } from './live.js';
 import { readPasswordRecord, recordKey } from './records.js';

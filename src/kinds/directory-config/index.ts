@@ -5,7 +5,7 @@
  * deleted (prune included).
  */
 import { asSet } from '../../normalize/values.js';
-import { itself } from '../../shared/sets.js';
+import { itself } from '../../core/sets.js';
 import { declaredValue, sortedBy } from '../resource.js';
 import type { AttributeTable, KindDefinition } from '../types.js';
 import { directoryConfigAddress } from './live.js';

@@ -18,7 +18,7 @@ export interface SecretFacts {
   record?: PasswordRecord;
 }
 
-declare module '../../shared/live.js' {
+declare module '../../core/live.js' {
   interface LiveSections {
     /** The account's directory configs, by directory name (read only when the config declares some). */
     directoryConfigs?: Record<string, LiveDirectoryConfig>;

@@ -5,7 +5,7 @@
  */
 import type { DirectoryConfigConfig } from '../../config/types.js';
 import { sameValue } from '../../normalize/values.js';
-import { digest } from '../../shared/digest.js';
+import { digest } from '../../core/digest.js';
 import { setDiff } from '../../diff/collections.js';
 import { appstreamCall, change, type DiffSpec, type ResourcePlan, type Subject } from '../resource.js';
 import type { LiveDirectoryConfig, SecretFacts } from './live.js';

@@ -7,7 +7,7 @@
  */
 import { mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
-import { UserError } from '../../shared/errors.js';
+import { UserError } from '../../core/errors.js';
 import type { SecretReference } from './secrets.js';
 
 export interface PasswordRecord {

@@ -9,8 +9,8 @@ import { readFileSync } from 'node:fs';
 import type { AwsClients } from '../../aws/clients.js';
 import type { SecretReference as ConfigSecretReference } from '../../config/types.js';
 import { awsErrorMessage } from '../../aws/errors.js';
-import { canonicalJson } from '../../shared/digest.js';
-import { UserError } from '../../shared/errors.js';
+import { canonicalJson } from '../../core/digest.js';
+import { UserError } from '../../core/errors.js';
 
 /** One of the config's secret references (the schema's SecretReference). */
 export type SecretReference = ConfigSecretReference;

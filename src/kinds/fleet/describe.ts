@@ -7,8 +7,8 @@ import { DescribeFleetsCommand, DescribeImagesCommand, ListAssociatedStacksComma
 import { awsErrorMessage } from '../../aws/errors.js';
 import { allPages } from '../../aws/paging.js';
 import { readTags } from '../../aws/tags.js';
-import { UserError } from '../../shared/errors.js';
-import { ownerOf } from '../../shared/ownership.js';
+import { UserError } from '../../core/errors.js';
+import { ownerOf } from '../../core/ownership.js';
 import { mine, readEach } from '../resource.js';
 import type { DescribeContext, KindDefinition } from '../types.js';
 import { DEFAULT_FLEET_TYPE } from './attributes.js';

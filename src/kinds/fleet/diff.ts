@@ -3,8 +3,8 @@
  * what streamform applied last. Pure: no AWS, no clock.
  */
 import { diffTags, type TagDelta } from '../../diff/collections.js';
-import type { AppliedRecord } from '../../shared/ownership.js';
-import type { DiffSpec } from '../../shared/plan.js';
+import type { AppliedRecord } from '../../core/ownership.js';
+import type { DiffSpec } from '../../core/plan.js';
 import { attributeDelta } from '../resource.js';
 import type { AttributeTable } from '../types.js';
 import { FLEET_ATTRIBUTES, normalizeFleetAttribute, type FleetAttribute, type NormalFleet } from './normalize.js';

@@ -7,8 +7,8 @@
 import type { Fleet } from '@aws-sdk/client-appstream';
 import type { Config } from '../../config/types.js';
 import { asSet, userTags } from '../../normalize/values.js';
-import { ownerOf } from '../../shared/ownership.js';
-import { itself } from '../../shared/sets.js';
+import { ownerOf } from '../../core/ownership.js';
+import { itself } from '../../core/sets.js';
 import { accountTags, declaredValue, planByName, refused, selectedTags, sortedBy } from '../resource.js';
 import type { KindDefinition, Selection, Waiter } from '../types.js';
 import { DEFAULT_FLEET_TYPE, FLEET_DEFAULTS, fleetTable } from './attributes.js';

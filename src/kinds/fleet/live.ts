@@ -1,6 +1,6 @@
 /** A fleet as describe reads it, and its address. */
 import type { Fleet, Image } from '@aws-sdk/client-appstream';
-import type { TagSource } from '../../shared/live.js';
+import type { TagSource } from '../../core/live.js';
 
 export interface LiveFleet {
   fleet: Fleet;
@@ -19,7 +19,7 @@ export interface FleetReads {
   images?: Image[];
 }
 
-declare module '../../shared/live.js' {
+declare module '../../core/live.js' {
   interface LiveSections {
     /** Every fleet in the account and region, by name (when listed: see fleetReads). */
     fleets: Record<string, LiveFleet>;

@@ -8,7 +8,7 @@ import { DescribeImageBuildersCommand, DescribeImagesCommand, type AppStreamClie
 import { awsErrorMessage } from '../../aws/errors.js';
 import { allPages } from '../../aws/paging.js';
 import { readTags } from '../../aws/tags.js';
-import { UserError } from '../../shared/errors.js';
+import { UserError } from '../../core/errors.js';
 import { lookUpByName, readEach } from '../resource.js';
 import type { DescribeContext, KindDefinition } from '../types.js';
 import { imageBuilderAddress } from './live.js';

@@ -6,7 +6,7 @@
  */
 import type { ImageBuilder } from '@aws-sdk/client-appstream';
 import { userTags } from '../../normalize/values.js';
-import { itself } from '../../shared/sets.js';
+import { itself } from '../../core/sets.js';
 import { accountTags, declaredValue, planByName, selectedTags, sortedBy } from '../resource.js';
 import type { KindDefinition, Selection, Waiter } from '../types.js';
 import { BUILDER_ATTRIBUTES, BUILDER_DEFAULTS, builderTable, UNREPORTED } from './attributes.js';

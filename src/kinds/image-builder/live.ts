@@ -1,6 +1,6 @@
 /** An image builder as describe reads it, and its address. */
 import type { Image, ImageBuilder } from '@aws-sdk/client-appstream';
-import type { TagSource } from '../../shared/live.js';
+import type { TagSource } from '../../core/live.js';
 
 export interface LiveImageBuilder {
   builder: ImageBuilder;
@@ -19,7 +19,7 @@ export interface ImageBuilderReads {
   looked?: string[];
 }
 
-declare module '../../shared/live.js' {
+declare module '../../core/live.js' {
   interface LiveSections {
     /** Every image builder in the account and region, by name. */
     imageBuilders: Record<string, LiveImageBuilder>;

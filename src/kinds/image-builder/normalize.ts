@@ -5,7 +5,7 @@
  */
 import type { ImageBuilder } from '@aws-sdk/client-appstream';
 import { asSet, clean, userTags } from '../../normalize/values.js';
-import { digest } from '../../shared/digest.js';
+import { digest } from '../../core/digest.js';
 import { BUILDER_ATTRIBUTES, BUILDER_DEFAULTS, type BuilderAttribute } from './attributes.js';
 
 type Json = Record<string, unknown>;

@@ -7,9 +7,9 @@
 import type { Image } from '@aws-sdk/client-appstream';
 import { diffTags } from '../../diff/collections.js';
 import type { ImageBuilderConfig } from '../../config/types.js';
-import { digest } from '../../shared/digest.js';
-import { ownerOf, ownRecord, toolTags, type AppliedRecord } from '../../shared/ownership.js';
-import type { Diagnostic } from '../../shared/plan.js';
+import { digest } from '../../core/digest.js';
+import { ownerOf, ownRecord, toolTags, type AppliedRecord } from '../../core/ownership.js';
+import type { Diagnostic } from '../../core/plan.js';
 import {
   appstreamCall,
   attributeDelta,

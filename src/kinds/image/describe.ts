@@ -2,7 +2,7 @@
 import { DescribeImagePermissionsCommand, DescribeImagesCommand, type AppStreamClient, type Image, type SharedImagePermissions } from '@aws-sdk/client-appstream';
 import { allPages, mapPool } from '../../aws/paging.js';
 import { readTags } from '../../aws/tags.js';
-import { ownRecord } from '../../shared/ownership.js';
+import { ownRecord } from '../../core/ownership.js';
 import { mine } from '../resource.js';
 import type { DescribeContext, KindDefinition } from '../types.js';
 import { imageAddress } from './live.js';

@@ -1,6 +1,6 @@
 /** Three-way diff of an AppStream image's sharing and tags. Pure. */
-import type { DiffSpec } from '../../shared/plan.js';
-import type { AppliedRecord } from '../../shared/ownership.js';
+import type { DiffSpec } from '../../core/plan.js';
+import type { AppliedRecord } from '../../core/ownership.js';
 import type { NormalImage, NormalShare } from './normalize.js';
 import { diffTags, keyedDiff, keyedTargets, type TagDelta } from '../../diff/collections.js';
 

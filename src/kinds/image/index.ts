@@ -4,8 +4,8 @@
  */
 import type { Image, SharedImagePermissions } from '@aws-sdk/client-appstream';
 import { asSet, userTags } from '../../normalize/values.js';
-import { ownerOf } from '../../shared/ownership.js';
-import { field } from '../../shared/sets.js';
+import { ownerOf } from '../../core/ownership.js';
+import { field } from '../../core/sets.js';
 import { declaredValue, selectedTags, sortedBy } from '../resource.js';
 import type { KindDefinition, Selection } from '../types.js';
 import { imageAddress } from './live.js';

@@ -1,6 +1,6 @@
 /** An AppStream image as describe reads it, and its address. */
 import type { Image, SharedImagePermissions } from '@aws-sdk/client-appstream';
-import type { TagSource } from '../../shared/live.js';
+import type { TagSource } from '../../core/live.js';
 
 export interface LiveImage {
   image: Image;
@@ -10,7 +10,7 @@ export interface LiveImage {
   sharedWith?: SharedImagePermissions[];
 }
 
-declare module '../../shared/live.js' {
+declare module '../../core/live.js' {
   interface LiveSections {
     /** The declared images that exist, by name. */
     images: Record<string, LiveImage>;

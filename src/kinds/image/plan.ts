@@ -6,10 +6,10 @@ import type { ImageConfig } from '../../config/types.js';
 import type { LiveImage } from './live.js';
 import { diffImage } from './diff.js';
 import { normalizeImage, shareFromLive } from './normalize.js';
-import { digest } from '../../shared/digest.js';
-import { ownerOf, ownRecord, toolTags, type AppliedRecord } from '../../shared/ownership.js';
+import { digest } from '../../core/digest.js';
+import { ownerOf, ownRecord, toolTags, type AppliedRecord } from '../../core/ownership.js';
 import { declarationDigest, declaredKeys, inPlace, ownershipProblem, refused, tagCalls, type CallSpec, type PlanContext, type ResourcePlan, type Subject } from '../resource.js';
-import type { Diagnostic } from '../../shared/plan.js';
+import type { Diagnostic } from '../../core/plan.js';
 
 const DAY_MS = 86_400_000;
 

@@ -3,8 +3,8 @@ import { DescribeStacksCommand, ListAssociatedFleetsCommand, type AppStreamClien
 import { awsErrorMessage } from '../../aws/errors.js';
 import { allPages, mapPool } from '../../aws/paging.js';
 import { readTags } from '../../aws/tags.js';
-import { UserError } from '../../shared/errors.js';
-import { ownerOf, ownRecord } from '../../shared/ownership.js';
+import { UserError } from '../../core/errors.js';
+import { ownerOf, ownRecord } from '../../core/ownership.js';
 import type { DescribeContext, KindDefinition } from '../types.js';
 import { mine } from '../resource.js';
 import { stackAddress } from './live.js';

@@ -4,8 +4,8 @@
  * cleared; an undeclared attribute is left alone unless the record says streamform set it, in
  * which case it is cleared. Pure: no AWS, no clock.
  */
-import type { DiffSpec } from '../../shared/plan.js';
-import type { AppliedRecord } from '../../shared/ownership.js';
+import type { DiffSpec } from '../../core/plan.js';
+import type { AppliedRecord } from '../../core/ownership.js';
 import {
   defaultUserSetting,
   normalizeStackAttribute,

@@ -4,7 +4,7 @@
  */
 import type { Stack } from '@aws-sdk/client-appstream';
 import { asSet, sameValue, userTags } from '../../normalize/values.js';
-import { field, itself } from '../../shared/sets.js';
+import { field, itself } from '../../core/sets.js';
 import { accountTags, declaredValue, planByName, selectedTags, sortedBy } from '../resource.js';
 import type { AttributeTable, KindDefinition, Selection } from '../types.js';
 import { stackAddress } from './live.js';

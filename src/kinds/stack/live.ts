@@ -1,6 +1,6 @@
 /** A stack as describe reads it, and its address. */
 import type { Stack } from '@aws-sdk/client-appstream';
-import type { TagSource } from '../../shared/live.js';
+import type { TagSource } from '../../core/live.js';
 
 export interface LiveStack {
   stack: Stack;
@@ -11,7 +11,7 @@ export interface LiveStack {
   fleets?: string[];
 }
 
-declare module '../../shared/live.js' {
+declare module '../../core/live.js' {
   interface LiveSections {
     /** Every stack in the account and region, by name. */
     stacks: Record<string, LiveStack>;

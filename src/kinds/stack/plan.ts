@@ -3,8 +3,8 @@ import type { StackConfig } from '../../config/types.js';
 import type { LiveStack } from './live.js';
 import { diffStack, userSettingsShown, type StackDelta } from './diff.js';
 import { normalizeStack, STACK_ATTRIBUTES, type NormalStack, type StackAttribute, type StackValues } from './normalize.js';
-import { digest } from '../../shared/digest.js';
-import { ownerOf, ownRecord, toolTags, type AppliedRecord } from '../../shared/ownership.js';
+import { digest } from '../../core/digest.js';
+import { ownerOf, ownRecord, toolTags, type AppliedRecord } from '../../core/ownership.js';
 import {
   appstreamCall,
   change,
@@ -21,7 +21,7 @@ import {
   type ResourcePlan,
   type Subject,
 } from '../resource.js';
-import type { Diagnostic } from '../../shared/plan.js';
+import type { Diagnostic } from '../../core/plan.js';
 
 /**
  * How UpdateStack clears each attribute: through AttributesToDelete where a StackAttribute exists,

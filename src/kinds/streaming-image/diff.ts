@@ -1,5 +1,5 @@
 /** Three-way diff of a Nimble streaming image. Pure. */
-import type { AppliedRecord } from '../../shared/ownership.js';
+import type { AppliedRecord } from '../../core/ownership.js';
 import { diffTags, type TagDelta } from '../../diff/collections.js';
 import type { DiffSpec } from '../resource.js';
 import { replacing } from '../resource.js';

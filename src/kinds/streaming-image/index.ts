@@ -4,7 +4,7 @@
  */
 import type { StreamingImage } from '@aws-sdk/client-nimble';
 import { clean, userTags } from '../../normalize/values.js';
-import { ownerOf } from '../../shared/ownership.js';
+import { ownerOf } from '../../core/ownership.js';
 import { declaredValue, selectedTags, sortedBy } from '../resource.js';
 import type { KindDefinition, Selection } from '../types.js';
 import { STREAMING_IMAGE_ATTRIBUTES } from './attributes.js';

@@ -1,7 +1,7 @@
 /** Nimble streaming images as describe reads them, and their address. */
 import type { StreamingImage } from '@aws-sdk/client-nimble';
 
-declare module '../../shared/live.js' {
+declare module '../../core/live.js' {
   interface LiveSections {
     /**
      * The streaming images of each studio that was listed, by studio id (for a plan, those in state

@@ -4,12 +4,12 @@
  */
 import type { StreamingImage } from '@aws-sdk/client-nimble';
 import type { StreamingImageConfig } from '../../config/types.js';
-import type { LiveState } from '../../shared/live.js';
+import type { LiveState } from '../../core/live.js';
 import { streamingImageAddress } from './live.js';
 import { diffStreamingImage } from './diff.js';
 import { normalizeStreamingImage } from './normalize.js';
-import { digest } from '../../shared/digest.js';
-import { ownerOf, ownRecord, toolTags, type AppliedRecord } from '../../shared/ownership.js';
+import { digest } from '../../core/digest.js';
+import { ownerOf, ownRecord, toolTags, type AppliedRecord } from '../../core/ownership.js';
 import {
   change,
   declarationDigest,
@@ -24,7 +24,7 @@ import {
   type ResourcePlan,
   type Subject,
 } from '../resource.js';
-import type { Diagnostic } from '../../shared/plan.js';
+import type { Diagnostic } from '../../core/plan.js';
 
 /** Images on their way out do not count: a deleted name may be used again. */
 const GONE = new Set(['DELETED', 'DELETE_IN_PROGRESS']);

@@ -10,7 +10,7 @@ export interface LiveUsers {
   stacks: Record<string, UserStackAssociation[]>;
 }
 
-declare module '../../shared/live.js' {
+declare module '../../core/live.js' {
   interface LiveSections {
     /** USERPOOL users and the assignments of the stacks the config names. */
     users: LiveUsers;

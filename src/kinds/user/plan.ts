@@ -6,10 +6,10 @@
  */
 import type { User, UserStackAssociation } from '@aws-sdk/client-appstream';
 import type { Config, UserConfig } from '../../config/types.js';
-import { digest } from '../../shared/digest.js';
-import { ownerOf } from '../../shared/ownership.js';
-import type { Diagnostic } from '../../shared/plan.js';
-import type { LiveState } from '../../shared/live.js';
+import { digest } from '../../core/digest.js';
+import { ownerOf } from '../../core/ownership.js';
+import type { Diagnostic } from '../../core/plan.js';
+import type { LiveState } from '../../core/live.js';
 import { appstreamCall, change, sortedBy, type CallSpec, type DiffSpec, type PlanContext, type ResourcePlan, type Subject } from '../resource.js';
 import { USERPOOL } from './live.js';
 
