@@ -800,13 +800,7 @@ function buildFleetSchema(b: SchemaBuilder): void {
     rule('give one of ImageName, ImageArn and LatestImage', { not: elastic }, { anyOf: images.map((member) => ({ required: [member] })) }),
     rule('MaxConcurrentSessions is only for Elastic fleets', { not: elastic }, { properties: { MaxConcurrentSessions: false } }),
     rule('SessionScriptS3Location is only for Elastic fleets', { not: elastic }, { properties: { SessionScriptS3Location: false } }),
-    ...images.map((member) =>
-      rule(
-        'give exactly one of ImageName, ImageArn and LatestImage',
-        { required: [member] },
-        { properties: Object.fromEntries(images.filter((other) => other !== member).map((other) => [other, false])) },
-      ),
-    ),
+    ...onlyOneOf(images),
     rule(
       'ComputeCapacity.DesiredSessions is only for multi-session fleets: set MaxSessionsPerInstance',
       { properties: { ComputeCapacity: { required: ['DesiredSessions'] } }, required: ['ComputeCapacity'] },
@@ -840,19 +834,24 @@ function buildImageBuilderSchema(b: SchemaBuilder): void {
   const images = ['ImageName', 'ImageArn', 'LatestImage'];
   b.addRules('ImageBuilderConfig', [
     rule('give one of ImageName, ImageArn and LatestImage', {}, { anyOf: images.map((member) => ({ required: [member] })) }),
-    ...images.map((member) =>
-      rule(
-        'give exactly one of ImageName, ImageArn and LatestImage',
-        { required: [member] },
-        { properties: Object.fromEntries(images.filter((other) => other !== member).map((other) => [other, false])) },
-      ),
-    ),
+    ...onlyOneOf(images),
     rule(
       'an image builder runs in exactly one subnet: VpcConfig.SubnetIds takes one ID',
       { properties: { VpcConfig: { type: 'object', required: ['SubnetIds'] } }, required: ['VpcConfig'] },
       { properties: { VpcConfig: { properties: { SubnetIds: { minItems: 1, maxItems: 1 } } } } },
     ),
   ]);
+}
+
+/** Rules that refuse a second member of `members` beside any one of them. */
+function onlyOneOf(members: string[]): JsonSchema[] {
+  return members.map((member) =>
+    rule(
+      `give exactly one of ${members.slice(0, -1).join(', ')} and ${members.at(-1)}`,
+      { required: [member] },
+      { properties: Object.fromEntries(members.filter((other) => other !== member).map((other) => [other, false])) },
+    ),
+  );
 }
 
 /** The sources a secret may come from, each a member of SecretReference. */

@@ -3,7 +3,7 @@
  * configs in a temporary folder, and describe + plan in-process to check where a run left things.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
-import { existsSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { createClients, destroyClients } from '../../src/aws/clients.js';
@@ -11,6 +11,9 @@ import { loadConfig } from '../../src/config/load.js';
 import { describeLive } from '../../src/describe/index.js';
 import { buildPlan, reportedBy } from '../../src/plan/build.js';
 import type { Plan } from '../../src/core/plan.js';
+import type { EmulatorState } from '../../src/emulator/index.js';
+import { afterAll, beforeAll, beforeEach } from 'vitest';
+import { startTestEmulator, type TestEmulator } from '../helpers/emulator.js';
 
 const CLI = resolve('dist/src/cli/main.js');
 
@@ -87,4 +90,27 @@ export async function planNow(dir: string, files: string[], url: string, prune =
   } finally {
     destroyClients(clients);
   }
+}
+
+/**
+ * For a file of CLI tests: a work folder with these config files and one emulator (20 ms transitions),
+ * reset to `state` with an empty call log before each test. `ready` hears both once they exist.
+ */
+export function useCliWorkspace(files: Record<string, string>, state: EmulatorState, ready: (work: string, emulator: TestEmulator) => void): void {
+  let work: string;
+  let emulator: TestEmulator;
+  beforeAll(async () => {
+    work = workDir();
+    emulator = await startTestEmulator({ transitionMs: 20 });
+    for (const [name, yaml] of Object.entries(files)) writeConfig(work, name, yaml);
+    ready(work, emulator);
+  });
+  afterAll(async () => {
+    await emulator?.close();
+    rmSync(work, { recursive: true, force: true });
+  });
+  beforeEach(async () => {
+    await emulator.setState(state);
+    await emulator.clearCalls();
+  });
 }

@@ -5,15 +5,12 @@
  */
 import { DescribeFleetsCommand, UpdateFleetCommand, UpdateStackCommand, type Fleet } from '@aws-sdk/client-appstream';
 import { afterAll, beforeAll, beforeEach, describe, expect, test } from 'vitest';
-import { applyPlan, createApplyClients } from '../../src/apply/applier.js';
-import { destroyClients } from '../../src/aws/clients.js';
-import type { ApplyEvent } from '../../src/apply/events.js';
 import type { FleetConfig } from '../../src/config/types.js';
 import type { EmulatorState } from '../../src/emulator/index.js';
 import { OWNER_TAG } from '../../src/core/ownership.js';
 import type { Plan } from '../../src/core/plan.js';
 import type { TestEmulator } from '../helpers/emulator.js';
-import { apply, callList, config, converge, emulator, planWith, PROJECT } from '../plan/helpers.js';
+import { apply, applyEvents, callList, config, convergeClean, emulator, planWith, PROJECT } from '../plan/helpers.js';
 
 const IMAGES = [
   { Name: 'base', Platform: 'WINDOWS_SERVER_2022', CreatedTime: '2026-01-10T00:00:00Z' },
@@ -37,25 +34,8 @@ const fleet = async (name: string): Promise<Fleet> => (await em.clients.appstrea
 /** The mutating calls the emulator served since the log was cleared. */
 const mutations = async () => (await em.calls()).map((c) => c.operation).filter((op) => !/^(Describe|List|Get)/.test(op));
 
-/** Applies `cfg` and checks that the next plan has nothing to do. */
-async function converged(cfg: ReturnType<typeof config>, prune = false): Promise<Plan> {
-  const { first, second } = await converge(em, cfg, prune);
-  expect(second.calls, callList(second).join('\n')).toEqual([]);
-  expect(second.diagnostics).toEqual([]);
-  return first;
-}
-
-/** The applier's events for a plan (failures allowed). */
-async function events(plan: Plan): Promise<ApplyEvent[]> {
-  const clients = createApplyClients({ endpoint: em.url });
-  const seen: ApplyEvent[] = [];
-  try {
-    for await (const event of applyPlan(plan, clients, { pollIntervalMs: 10, waitTimeoutMs: 5_000 })) seen.push(event);
-  } finally {
-    destroyClients(clients);
-  }
-  return seen;
-}
+const converged = (cfg: ReturnType<typeof config>, prune = false) => convergeClean(em, cfg, prune);
+const events = (plan: Plan) => applyEvents(em, plan);
 
 describe('creating', () => {
   test('a fleet without State is created with its tags and started; the next plan has nothing to do', async () => {

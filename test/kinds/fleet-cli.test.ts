@@ -2,12 +2,11 @@
  * `streamform plan` and `streamform apply` on fleets, the built CLI against the emulator: a change
  * that stops a running fleet is shown as an interruption and applied only with --allow-interruption.
  */
-import { rmSync } from 'node:fs';
-import { afterAll, beforeAll, beforeEach, expect, it } from 'vitest';
+import { expect, it } from 'vitest';
 import type { EmulatorState } from '../../src/emulator/index.js';
 import { OWNER_TAG } from '../../src/core/ownership.js';
-import { startTestEmulator, type TestEmulator } from '../helpers/emulator.js';
-import { streamform, workDir, writeConfig } from '../apply/cli.js';
+import type { TestEmulator } from '../helpers/emulator.js';
+import { streamform, useCliWorkspace } from '../apply/cli.js';
 
 const ACCOUNT: EmulatorState = {
   appstream: {
@@ -29,19 +28,7 @@ fleets:
 
 let work: string;
 let emulator: TestEmulator;
-beforeAll(async () => {
-  work = workDir();
-  emulator = await startTestEmulator({ transitionMs: 20 });
-  writeConfig(work, 'fleets.yaml', CONFIG);
-});
-afterAll(async () => {
-  await emulator?.close();
-  rmSync(work, { recursive: true, force: true });
-});
-beforeEach(async () => {
-  await emulator.setState(ACCOUNT);
-  await emulator.clearCalls();
-});
+useCliWorkspace({ 'fleets.yaml': CONFIG }, ACCOUNT, (w, e) => ((work = w), (emulator = e)));
 
 const mutations = async () => (await emulator.calls()).map((c) => c.operation).filter((op) => /^(Create|Update|Delete|Start|Stop|Associate|Disassociate|Tag|Untag)/.test(op));
 

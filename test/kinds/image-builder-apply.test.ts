@@ -5,9 +5,6 @@
  */
 import { DescribeImageBuildersCommand, StopImageBuilderCommand, type ImageBuilder } from '@aws-sdk/client-appstream';
 import { afterAll, beforeAll, beforeEach, describe, expect, test } from 'vitest';
-import { applyPlan, createApplyClients } from '../../src/apply/applier.js';
-import type { ApplyEvent } from '../../src/apply/events.js';
-import { destroyClients } from '../../src/aws/clients.js';
 import type { ImageBuilderConfig } from '../../src/config/types.js';
 import type { EmulatorState } from '../../src/emulator/index.js';
 import { buildImport } from '../../src/import/build.js';
@@ -15,7 +12,7 @@ import { describeAccount } from '../../src/import/describe.js';
 import { OWNER_TAG } from '../../src/core/ownership.js';
 import type { Plan } from '../../src/core/plan.js';
 import type { TestEmulator } from '../helpers/emulator.js';
-import { apply, callList, config, converge, emulator, planWith, PROJECT } from '../plan/helpers.js';
+import { apply, applyEvents, callList, config, convergeClean, emulator, planWith, PROJECT } from '../plan/helpers.js';
 
 const OTHER = '210987654321';
 const SHARED_ARN = `arn:aws:appstream:us-east-1:${OTHER}:image/partner-2026`;
@@ -43,23 +40,8 @@ const builder = async (name = 'ib'): Promise<ImageBuilder> => (await em.clients.
 const mutations = async () => (await em.calls()).map((c) => c.operation).filter((op) => !/^(Describe|List|Get)/.test(op));
 const withWaits = (plan: Plan) => plan.calls.map((c) => `${c.operation}${c.wait ? ` (${c.wait})` : ''}`);
 
-async function converged(cfg: ReturnType<typeof config>, prune = false): Promise<Plan> {
-  const { first, second } = await converge(em, cfg, prune);
-  expect(second.calls, callList(second).join('\n')).toEqual([]);
-  expect(second.diagnostics).toEqual([]);
-  return first;
-}
-
-async function events(plan: Plan): Promise<ApplyEvent[]> {
-  const clients = createApplyClients({ endpoint: em.url });
-  const seen: ApplyEvent[] = [];
-  try {
-    for await (const event of applyPlan(plan, clients, { pollIntervalMs: 10, waitTimeoutMs: 5_000 })) seen.push(event);
-  } finally {
-    destroyClients(clients);
-  }
-  return seen;
-}
+const converged = (cfg: ReturnType<typeof config>, prune = false) => convergeClean(em, cfg, prune);
+const events = (plan: Plan) => applyEvents(em, plan);
 
 describe('creating', () => {
   test('every member is sent; without State the builder is left RUNNING as AWS starts it; the next plan has nothing to do', async () => {

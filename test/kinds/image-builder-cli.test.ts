@@ -3,12 +3,11 @@
  * replacing a RUNNING builder is shown per attribute and as an interruption, and applied only with
  * --allow-interruption.
  */
-import { rmSync } from 'node:fs';
-import { afterAll, beforeAll, beforeEach, expect, it } from 'vitest';
+import { expect, it } from 'vitest';
 import type { EmulatorState } from '../../src/emulator/index.js';
 import { OWNER_TAG } from '../../src/core/ownership.js';
-import { startTestEmulator, type TestEmulator } from '../helpers/emulator.js';
-import { streamform, workDir, writeConfig } from '../apply/cli.js';
+import type { TestEmulator } from '../helpers/emulator.js';
+import { streamform, useCliWorkspace } from '../apply/cli.js';
 
 const ACCOUNT: EmulatorState = {
   appstream: {
@@ -29,19 +28,7 @@ imageBuilders:
 
 let work: string;
 let emulator: TestEmulator;
-beforeAll(async () => {
-  work = workDir();
-  emulator = await startTestEmulator({ transitionMs: 20 });
-  writeConfig(work, 'builders.yaml', CONFIG);
-});
-afterAll(async () => {
-  await emulator?.close();
-  rmSync(work, { recursive: true, force: true });
-});
-beforeEach(async () => {
-  await emulator.setState(ACCOUNT);
-  await emulator.clearCalls();
-});
+useCliWorkspace({ 'builders.yaml': CONFIG }, ACCOUNT, (w, e) => ((work = w), (emulator = e)));
 
 const mutations = async () => (await emulator.calls()).map((c) => c.operation).filter((op) => /^(Create|Delete|Start|Stop|Tag|Untag)/.test(op));
 

@@ -1,7 +1,7 @@
 import { expect } from 'vitest';
 import { applyPlan, createApplyClients } from '../../src/apply/applier.js';
 import { destroyClients } from '../../src/aws/clients.js';
-import type { ApplySummary } from '../../src/apply/events.js';
+import type { ApplyEvent, ApplySummary } from '../../src/apply/events.js';
 import type { Config, LoadedConfig } from '../../src/config/types.js';
 import { describeLive, type LiveState } from '../../src/describe/index.js';
 import { buildPlan, reportedBy } from '../../src/plan/build.js';
@@ -61,6 +61,26 @@ export async function converge(em: TestEmulator, cfg: Config, prune = false): Pr
   await apply(em, first);
   const { plan: second } = await planWith(em, cfg, prune);
   return { first, second };
+}
+
+/** Applies `cfg` and checks that the next plan has nothing to do, and no problem; returns the plan applied. */
+export async function convergeClean(em: TestEmulator, cfg: Config, prune = false): Promise<Plan> {
+  const { first, second } = await converge(em, cfg, prune);
+  expect(second.calls, callList(second).join('\n')).toEqual([]);
+  expect(second.diagnostics).toEqual([]);
+  return first;
+}
+
+/** The applier's events for a plan, failures allowed. */
+export async function applyEvents(em: TestEmulator, plan: Plan): Promise<ApplyEvent[]> {
+  const clients = createApplyClients({ endpoint: em.url });
+  const seen: ApplyEvent[] = [];
+  try {
+    for await (const event of applyPlan(plan, clients, { pollIntervalMs: 10, waitTimeoutMs: 5_000 })) seen.push(event);
+  } finally {
+    destroyClients(clients);
+  }
+  return seen;
 }
 
 /** The operations of a plan's calls, "Operation address" in execution order. */

@@ -17,6 +17,7 @@ import {
   declaredKeys,
   ignoring,
   inPlace,
+  newestImage,
   ownershipProblem,
   refused,
   tagCalls,
@@ -54,14 +55,6 @@ export function liveFleetDigest(live: LiveFleet, normal = liveFleetNormal(live))
   return digest({ attributes: normal.attributes, type: fleet.FleetType, state: fleet.State, errors: fleet.FleetErrors ?? [], tags: live.tags, stacks: live.stacks });
 }
 
-/** The newest AVAILABLE image whose name starts with `prefix`, and how many matched. */
-export function latestImage(images: readonly Image[], prefix: string): { image?: Image; matching: number } {
-  const matching = images.filter((image) => image.State === 'AVAILABLE' && image.Name?.startsWith(prefix));
-  const time = (image: Image) => new Date(image.CreatedTime ?? 0).getTime();
-  const [image] = [...matching].sort((a, b) => time(b) - time(a) || (a.Name! < b.Name! ? 1 : -1));
-  return { image, matching: matching.length };
-}
-
 interface Desired {
   normal: NormalFleet;
   /** Declared keys (null included); LatestImage counts as ImageName. */
@@ -82,7 +75,7 @@ function desiredFleet(ctx: PlanContext, config: FleetConfig, env: FleetPlanEnv):
   let imageReason: string | undefined;
   if (config.LatestImage) {
     const prefix = config.LatestImage.NamePrefix;
-    const { image, matching } = latestImage(env.images ?? [], prefix);
+    const { image, matching } = newestImage(env.images ?? [], prefix);
     if (!image) return { problem: `LatestImage: no AVAILABLE image of the account has a name starting with "${prefix}"` };
     imageName = image.Name!;
     imageReason = `ImageName ${imageName} from LatestImage "${prefix}": the newest of ${matching} matching AVAILABLE image${matching === 1 ? '' : 's'}`;

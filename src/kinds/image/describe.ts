@@ -3,7 +3,7 @@ import { DescribeImagePermissionsCommand, DescribeImagesCommand, type AppStreamC
 import { allPages, mapPool } from '../../aws/paging.js';
 import { readTags } from '../../aws/tags.js';
 import { ownRecord } from '../../core/ownership.js';
-import { mine } from '../resource.js';
+import { lookUpByName, mine } from '../resource.js';
 import type { DescribeContext, KindDefinition } from '../types.js';
 import { imageAddress } from './live.js';
 
@@ -17,26 +17,17 @@ const IMAGE_BATCH = 25;
  * Type=PRIVATE instead costs a page per 25 images of the whole account, and misses shared images.)
  * Any other failure is reported per name through `onError`.
  */
-export async function describeImagesByName(client: AppStreamClient, names: string[], onError: (name: string, error: unknown) => void): Promise<Image[]> {
-  const describeBatch = async (batch: string[]): Promise<Image[]> => {
-    try {
-      return await allPages(async (token) => {
+export function describeImagesByName(client: AppStreamClient, names: string[], onError: (name: string, error: unknown) => void): Promise<Image[]> {
+  return lookUpByName(names, {
+    batch: IMAGE_BATCH,
+    read: (batch) =>
+      allPages(async (token) => {
         const page = await client.send(new DescribeImagesCommand({ Names: batch, MaxResults: IMAGE_BATCH, NextToken: token }));
         return { items: page.Images, next: page.NextToken };
-      });
-    } catch (error) {
-      if ((error as Error).name !== 'ResourceNotFoundException') {
-        for (const name of batch) onError(name, error);
-        return [];
-      }
-      if (batch.length === 1) return [];
-      const half = Math.ceil(batch.length / 2);
-      return (await Promise.all([describeBatch(batch.slice(0, half)), describeBatch(batch.slice(half))])).flat();
-    }
-  };
-  const batches: string[][] = [];
-  for (let i = 0; i < names.length; i += IMAGE_BATCH) batches.push(names.slice(i, i + IMAGE_BATCH));
-  return (await mapPool(batches, describeBatch)).flat();
+      }),
+    missing: (error) => (error as Error).name === 'ResourceNotFoundException',
+    failed: onError,
+  });
 }
 
 export function listImagePermissions(client: AppStreamClient, imageName: string): Promise<SharedImagePermissions[]> {
