@@ -26,11 +26,10 @@ export const streamingImageKind: KindDefinition = {
   sets: [],
   attributes: STREAMING_IMAGE_ATTRIBUTES,
   emptyLive: () => ({}),
-  // Studios are known only from the config: without a declared streaming image there is nothing to list.
   describe: {
-    list: async (ctx) => {
-      if (ctx.config.streamingImages?.length) await (await reads()).listInto(ctx);
-    },
+    // Studios are known only from the config: without a declared streaming image there is nothing to list, prune or not.
+    needed: (config) => Boolean(config.streamingImages?.length),
+    list: async (ctx) => (await reads()).listInto(ctx),
   },
 
   plan({ ctx, config, live, wanted, subject, plan }) {
