@@ -77,6 +77,7 @@ const DESCRIPTIONS: Record<string, { title: string; description: string; propert
       users: 'AppStream 2.0 user-pool users and their stack assignments, each identified by AuthenticationType and UserName.',
       directoryConfigs:
         'AppStream 2.0 directory configs (how fleets and image builders join a Microsoft Active Directory domain), each identified by its DirectoryName. They carry no tags: a declared one is adopted, and prune never deletes one.',
+      appBlocks: 'AppStream 2.0 app blocks, each identified by its Name: the application packages Elastic fleets mount. Nothing but tags changes in place; any other change replaces the block.',
     },
   },
   DirectoryConfigConfig: {
@@ -301,6 +302,31 @@ const DESCRIPTIONS: Record<string, { title: string; description: string; propert
       SoftwaresToUninstall: 'License-included applications removed from the image when the builder is created. Compared with the last apply, like SoftwaresToInstall.',
       DisableIMDSV1: 'Whether the builder refuses IMDSv1 requests (default false).',
       State: 'RUNNING or STOPPED: a running builder is billed. Left out, a builder streamform creates runs (AWS starts it), and afterwards whether it runs is left to the operators.',
+    },
+  },
+  AppBlockConfig: {
+    title: 'AppStream 2.0 app block',
+    description:
+      'An app block: the virtual hard disk (VHD) with the application files an Elastic fleet mounts, and how it is set up. There is no UpdateAppBlock, so every change but Tags replaces it (deleted, then created); an app block that applications use cannot be deleted.',
+    properties: {
+      Name: 'Name of the app block; it identifies it. Renaming means deleting it and creating a new one.',
+      Description: 'Description for administrators.',
+      DisplayName: 'Display name of the app block (not shown to users).',
+      SourceS3Location: 'Where the VHD is in S3: for CUSTOM, the VHD itself (S3Key required); for APPSTREAM2, where the app block builder stores the VHD it makes.',
+      SetupScriptDetails: 'The script that mounts the VHD on the instance; required for CUSTOM, and only for CUSTOM.',
+      Tags: 'Tags on the app block; they change in place.',
+      PostSetupScriptDetails: 'A script run after the applications are set up; only for APPSTREAM2.',
+      PackagingType: 'CUSTOM (default: a VHD you made, ACTIVE at once) or APPSTREAM2 (INACTIVE until an app block builder packages the applications into a VHD).',
+    },
+  },
+  ScriptDetails: {
+    title: 'Script',
+    description: 'A script an app block runs on the instance.',
+    properties: {
+      ScriptS3Location: 'The S3 object of the script.',
+      ExecutablePath: 'Path of the program that runs the script (e.g. powershell.exe).',
+      ExecutableParameters: 'Parameters given to that program.',
+      TimeoutInSeconds: 'How long the script may run, in seconds.',
     },
   },
   ComputeCapacity: {
@@ -621,6 +647,7 @@ export function buildSchema(): JsonSchema {
 
   buildFleetSchema(b);
   buildImageBuilderSchema(b);
+  buildAppBlockSchema(b);
 
   // Images: sharing (UpdateImagePermissions) and tags of an image that exists.
   const permissions = shapeOf('appstream', memberShape('appstream', 'UpdateImagePermissionsRequest', 'ImagePermissions'));
@@ -724,6 +751,7 @@ export function buildSchema(): JsonSchema {
       streamingImages: { type: 'array', items: { $ref: '#/$defs/StreamingImageConfig' } },
       users: { type: 'array', items: { $ref: '#/$defs/UserConfig' } },
       directoryConfigs: { type: 'array', items: { $ref: '#/$defs/DirectoryConfigConfig' } },
+      appBlocks: { type: 'array', items: { $ref: '#/$defs/AppBlockConfig' } },
     },
     ['version', 'project'],
   );
@@ -840,6 +868,30 @@ function buildImageBuilderSchema(b: SchemaBuilder): void {
       { properties: { VpcConfig: { type: 'object', required: ['SubnetIds'] } }, required: ['VpcConfig'] },
       { properties: { VpcConfig: { properties: { SubnetIds: { minItems: 1, maxItems: 1 } } } } },
     ),
+  ]);
+}
+
+/**
+ * App blocks: every member of CreateAppBlockRequest, with the packaging rules the model states in
+ * its documentation (setup script for CUSTOM only, and required there; post-setup for APPSTREAM2 only).
+ */
+function buildAppBlockSchema(b: SchemaBuilder): void {
+  const create = shapeOf('appstream', 'CreateAppBlockRequest');
+  const properties: Record<string, JsonSchema> = {};
+  for (const [member, ref] of Object.entries(create.members!)) properties[member] = b.shape('appstream', ref.shape);
+  const replaced = 'null clears it (the app block is replaced without it).';
+  const clears = Object.fromEntries(['Description', 'DisplayName', 'PostSetupScriptDetails'].map((member) => [member, replaced]));
+  b.define('AppBlockConfig', clearables(properties, { ...clears, Tags: CLEAR.tags }, 'AppBlockConfig'), create.required!);
+  const packagedByAws = { properties: { PackagingType: { const: enumValue('appstream', 'PackagingType', 'APPSTREAM2') } }, required: ['PackagingType'] };
+  const custom = { not: packagedByAws };
+  b.addRules('AppBlockConfig', [
+    rule('a CUSTOM app block (the default PackagingType) needs SetupScriptDetails, the script that mounts its VHD', custom, {
+      properties: { SetupScriptDetails: { not: { type: 'null' } } },
+      required: ['SetupScriptDetails'],
+    }),
+    rule('a CUSTOM app block needs SourceS3Location.S3Key: the VHD', custom, { properties: { SourceS3Location: { required: ['S3Key'] } } }),
+    rule('PostSetupScriptDetails is only for PackagingType APPSTREAM2', custom, { properties: { PostSetupScriptDetails: { type: 'null' } } }),
+    rule('SetupScriptDetails is only for PackagingType CUSTOM', packagedByAws, { properties: { SetupScriptDetails: false } }),
   ]);
 }
 

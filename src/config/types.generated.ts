@@ -48,6 +48,10 @@ export interface Config {
    * AppStream 2.0 directory configs (how fleets and image builders join a Microsoft Active Directory domain), each identified by its DirectoryName. They carry no tags: a declared one is adopted, and prune never deletes one.
    */
   directoryConfigs?: DirectoryConfigConfig[];
+  /**
+   * AppStream 2.0 app blocks, each identified by its Name: the application packages Elastic fleets mount. Nothing but tags changes in place; any other change replaces the block.
+   */
+  appBlocks?: AppBlockConfig[];
 }
 /**
  * A stack: the fleets users stream from, their storage, and what they may do in a session.
@@ -787,4 +791,97 @@ export interface CertificateBasedAuthProperties {
    * ARN of the AWS Private CA that issues the certificates; required unless Status is DISABLED.
    */
   CertificateAuthorityArn?: string;
+}
+/**
+ * An app block: the virtual hard disk (VHD) with the application files an Elastic fleet mounts, and how it is set up. There is no UpdateAppBlock, so every change but Tags replaces it (deleted, then created); an app block that applications use cannot be deleted.
+ */
+export interface AppBlockConfig {
+  /**
+   * Name of the app block; it identifies it. Renaming means deleting it and creating a new one.
+   */
+  Name: string;
+  /**
+   * Description for administrators. null clears it (the app block is replaced without it).
+   */
+  Description?: string | null;
+  /**
+   * Display name of the app block (not shown to users). null clears it (the app block is replaced without it).
+   */
+  DisplayName?: string | null;
+  SourceS3Location: S3Location1;
+  SetupScriptDetails?: ScriptDetails;
+  /**
+   * Tags on the app block; they change in place. null or {} removes every tag but streamform's own.
+   */
+  Tags?: Tags | null;
+  /**
+   * A script run after the applications are set up; only for APPSTREAM2. null clears it (the app block is replaced without it).
+   */
+  PostSetupScriptDetails?: ScriptDetails1 | null;
+  /**
+   * CUSTOM (default: a VHD you made, ACTIVE at once) or APPSTREAM2 (INACTIVE until an app block builder packages the applications into a VHD).
+   */
+  PackagingType?: 'CUSTOM' | 'APPSTREAM2';
+}
+/**
+ * An object in Amazon S3.
+ */
+export interface S3Location1 {
+  /**
+   * Name of the bucket.
+   */
+  S3Bucket: string;
+  /**
+   * Key of the object.
+   */
+  S3Key?: string;
+}
+/**
+ * The script that mounts the VHD on the instance; required for CUSTOM, and only for CUSTOM.
+ */
+export interface ScriptDetails {
+  ScriptS3Location: S3Location2;
+  /**
+   * Path of the program that runs the script (e.g. powershell.exe).
+   */
+  ExecutablePath: string;
+  /**
+   * Parameters given to that program.
+   */
+  ExecutableParameters?: string;
+  /**
+   * How long the script may run, in seconds.
+   */
+  TimeoutInSeconds: number;
+}
+/**
+ * An object in Amazon S3.
+ */
+export interface S3Location2 {
+  /**
+   * Name of the bucket.
+   */
+  S3Bucket: string;
+  /**
+   * Key of the object.
+   */
+  S3Key?: string;
+}
+/**
+ * A script an app block runs on the instance.
+ */
+export interface ScriptDetails1 {
+  ScriptS3Location: S3Location2;
+  /**
+   * Path of the program that runs the script (e.g. powershell.exe).
+   */
+  ExecutablePath: string;
+  /**
+   * Parameters given to that program.
+   */
+  ExecutableParameters?: string;
+  /**
+   * How long the script may run, in seconds.
+   */
+  TimeoutInSeconds: number;
 }
