@@ -77,6 +77,15 @@ const DESCRIPTIONS: Record<string, { title: string; description: string; propert
       users: 'AppStream 2.0 user-pool users and their stack assignments, each identified by AuthenticationType and UserName.',
       directoryConfigs:
         'AppStream 2.0 directory configs (how fleets and image builders join a Microsoft Active Directory domain), each identified by its DirectoryName. They carry no tags: a declared one is adopted, and prune never deletes one.',
+      usageReports:
+        'The AppStream 2.0 usage report subscription of the account and Region (daily session and application reports written to an S3 bucket AWS creates). Left out, it is not managed; files of one config must agree.',
+    },
+  },
+  UsageReportsConfig: {
+    title: 'AppStream 2.0 usage reports',
+    description: 'Whether the account subscribes to usage reports in this Region. There is one subscription per account and Region; it carries no tags, so prune never deletes it.',
+    properties: {
+      Enabled: 'true creates the subscription when there is none (CreateUsageReportSubscription); false deletes it when there is one (DeleteUsageReportSubscription).',
     },
   },
   DirectoryConfigConfig: {
@@ -709,6 +718,9 @@ export function buildSchema(): JsonSchema {
     rule(`CertificateAuthorityArn is required when Status is ${cbaStatus.join(' or ')}`, { properties: { Status: { enum: cbaStatus } }, required: ['Status'] }, { required: ['CertificateAuthorityArn'] }),
   ]);
 
+  // Usage reports: CreateUsageReportSubscription takes no input, so the one choice is whether the subscription exists.
+  b.define('UsageReportsConfig', { Enabled: { type: 'boolean' } }, ['Enabled']);
+
   const tagValue = shapeOf('appstream', 'TagValue');
   b.define(
     'Config',
@@ -724,6 +736,7 @@ export function buildSchema(): JsonSchema {
       streamingImages: { type: 'array', items: { $ref: '#/$defs/StreamingImageConfig' } },
       users: { type: 'array', items: { $ref: '#/$defs/UserConfig' } },
       directoryConfigs: { type: 'array', items: { $ref: '#/$defs/DirectoryConfigConfig' } },
+      usageReports: { $ref: '#/$defs/UsageReportsConfig' },
     },
     ['version', 'project'],
   );

@@ -48,6 +48,7 @@ export interface Config {
    * AppStream 2.0 directory configs (how fleets and image builders join a Microsoft Active Directory domain), each identified by its DirectoryName. They carry no tags: a declared one is adopted, and prune never deletes one.
    */
   directoryConfigs?: DirectoryConfigConfig[];
+  usageReports?: UsageReportsConfig;
 }
 /**
  * A stack: the fleets users stream from, their storage, and what they may do in a session.
@@ -787,4 +788,13 @@ export interface CertificateBasedAuthProperties {
    * ARN of the AWS Private CA that issues the certificates; required unless Status is DISABLED.
    */
   CertificateAuthorityArn?: string;
+}
+/**
+ * The AppStream 2.0 usage report subscription of the account and Region (daily session and application reports written to an S3 bucket AWS creates). Left out, it is not managed; files of one config must agree.
+ */
+export interface UsageReportsConfig {
+  /**
+   * true creates the subscription when there is none (CreateUsageReportSubscription); false deletes it when there is one (DeleteUsageReportSubscription).
+   */
+  Enabled: boolean;
 }
