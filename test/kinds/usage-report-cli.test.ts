@@ -1,6 +1,7 @@
 /**
  * The built CLI on usage reports against the emulator: apply enables them and the next plan has
- * nothing to do, and `drift` fails on SubscriptionErrors, naming the config line and the bucket.
+ * nothing to do, a saved plan that disables them applies as reviewed, and `drift` fails on
+ * SubscriptionErrors, naming the config line and the bucket.
  */
 import { expect, it } from 'vitest';
 import type { EmulatorState } from '../../src/emulator/index.js';
@@ -14,7 +15,8 @@ const FAILING: EmulatorState = {
 
 let work: string;
 let emulator: TestEmulator;
-useCliWorkspace({ 'reports.yaml': 'version: 1\nproject: shop\nstacks: []\nusageReports:\n  Enabled: true\n' }, {}, (w, e) => ((work = w), (emulator = e)));
+const CONFIG = (enabled: boolean) => `version: 1\nproject: shop\nstacks: []\nusageReports:\n  Enabled: ${enabled}\n`;
+useCliWorkspace({ 'reports.yaml': CONFIG(true), 'off.yaml': CONFIG(false) }, {}, (w, e) => ((work = w), (emulator = e)));
 
 const run = (...args: string[]) => streamform([...args, '-f', 'reports.yaml', '--endpoint', emulator.url], work);
 
@@ -35,4 +37,14 @@ it('drift exits 1 on SubscriptionErrors, at the line of usageReports, with the b
   expect(drift.code).toBe(1);
   expect(drift.stdout).toContain(`reports.yaml:4:1: error: usageReport/subscription: usage report generation failed (ACCESS_DENIED: Access Denied); reports go to S3 bucket ${BUCKET}, schedule DAILY`);
   expect(drift.stdout).toContain('Drift: 1 error.');
+});
+
+it('a saved plan that disables them applies as reviewed', async () => {
+  await emulator.setState(FAILING);
+  const planned = await streamform(['plan', '-f', 'off.yaml', '--endpoint', emulator.url, '--out', 'off.plan.json'], work);
+  expect(planned.code, planned.stderr).toBe(0);
+  expect(planned.stdout).toContain('1. DeleteUsageReportSubscription usageReport/subscription');
+  const applied = await streamform(['apply', 'off.plan.json', '--endpoint', emulator.url], work);
+  expect(applied.code, applied.stderr).toBe(0);
+  expect((await emulator.getState()).appstream?.usageReportSubscriptions).toBeUndefined();
 });
