@@ -17,7 +17,6 @@ export const usageReportKind: KindDefinition = {
   singleton: { address: 'subscription' },
   noun: 'usage report subscription',
   plural: 'usage report subscriptions',
-  countedOnlyWhenDeclared: true,
   service: 'appstream',
   identity: [],
   sets: [],
