@@ -78,6 +78,15 @@ const DESCRIPTIONS: Record<string, { title: string; description: string; propert
       directoryConfigs:
         'AppStream 2.0 directory configs (how fleets and image builders join a Microsoft Active Directory domain), each identified by its DirectoryName. They carry no tags: a declared one is adopted, and prune never deletes one.',
       appBlocks: 'AppStream 2.0 app blocks, each identified by its Name: the application packages Elastic fleets mount. Nothing but tags changes in place; any other change replaces the block.',
+      usageReports:
+        'The AppStream 2.0 usage report subscription of the account and Region (daily session and application reports written to an S3 bucket AWS creates). Left out, it is not managed; files of one config must agree.',
+    },
+  },
+  UsageReportsConfig: {
+    title: 'AppStream 2.0 usage reports',
+    description: 'Whether the account subscribes to usage reports in this Region. There is one subscription per account and Region; it carries no tags, so prune never deletes it.',
+    properties: {
+      Enabled: 'true creates the subscription when there is none (CreateUsageReportSubscription); false deletes it when there is one (DeleteUsageReportSubscription).',
     },
   },
   DirectoryConfigConfig: {
@@ -736,6 +745,9 @@ export function buildSchema(): JsonSchema {
     rule(`CertificateAuthorityArn is required when Status is ${cbaStatus.join(' or ')}`, { properties: { Status: { enum: cbaStatus } }, required: ['Status'] }, { required: ['CertificateAuthorityArn'] }),
   ]);
 
+  // Usage reports: CreateUsageReportSubscription takes no input, so the one choice is whether the subscription exists.
+  b.define('UsageReportsConfig', { Enabled: { type: 'boolean' } }, ['Enabled']);
+
   const tagValue = shapeOf('appstream', 'TagValue');
   b.define(
     'Config',
@@ -752,6 +764,7 @@ export function buildSchema(): JsonSchema {
       users: { type: 'array', items: { $ref: '#/$defs/UserConfig' } },
       directoryConfigs: { type: 'array', items: { $ref: '#/$defs/DirectoryConfigConfig' } },
       appBlocks: { type: 'array', items: { $ref: '#/$defs/AppBlockConfig' } },
+      usageReports: { $ref: '#/$defs/UsageReportsConfig' },
     },
     ['version', 'project'],
   );

@@ -3,7 +3,7 @@ import { ConfigError, type ConfigDiagnostic } from '../config/diagnostics.js';
 import { configPaths, loadConfig } from '../config/load.js';
 import { displayPath } from '../config/pointer.js';
 import type { LoadedConfig } from '../config/types.js';
-import { KINDS } from '../kinds/index.js';
+import { declarationsOf, KINDS } from '../kinds/index.js';
 import { plural } from '../core/vocabulary.js';
 
 const HELP = `Usage: streamform validate [-f FILE|DIR]... [--format text|json]
@@ -38,7 +38,7 @@ export async function run(argv: string[]): Promise<number> {
   // A wrong config throws: the CLI lists every problem, as for every command that loads one.
   const { config, files } = await loadConfig(paths);
   // What the config declares, kind by kind; kinds it does not use are not listed.
-  const counts = KINDS.map((kind) => [kind, (config as unknown as Record<string, unknown[] | undefined>)[kind.list]?.length ?? 0] as const)
+  const counts = KINDS.map((kind) => [kind, declarationsOf(kind, config).length] as const)
     .filter(([, count]) => count > 0)
     .map(([kind, count]) => plural(count, kind.noun, kind.plural));
   process.stdout.write(`ok: ${counts.join(', ') || 'nothing declared'} in ${plural(files.length, 'file')}\n`);

@@ -2,6 +2,7 @@ import { existsSync } from 'node:fs';
 import { readdir, stat } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { KINDS } from '../kinds/index.js';
+import { canonicalJson } from '../core/digest.js';
 import { UserError } from '../core/errors.js';
 import type { SourceLocation } from '../core/plan.js';
 import { ConfigError, type ConfigDiagnostic, type Problem } from './diagnostics.js';
@@ -129,6 +130,8 @@ function within(pointer: string, reported: Problem[]): boolean {
 
 /** All files as one config: resource lists concatenated, shared settings stated once or alike. */
 function merge(sources: Source[]) {
+  // A kind with one resource per account and region is declared like a setting: once, or alike.
+  const settings = [...SHARED_SETTINGS, ...KINDS.filter((kind) => kind.singleton).map((kind) => kind.list)];
   const config: Record<string, unknown> = {};
   const settingSource = new Map<string, Source>();
   const origins = new Map<string, Origin[]>();
@@ -136,20 +139,20 @@ function merge(sources: Source[]) {
     const data = source.yaml?.value;
     if (typeof data !== 'object' || data === null || Array.isArray(data)) continue;
     const values = data as Record<string, unknown>;
-    for (const key of SHARED_SETTINGS) {
+    for (const key of settings) {
       if (values[key] === undefined) continue;
       const first = settingSource.get(key);
       if (!first) {
         config[key] = values[key];
         settingSource.set(key, source);
-      } else if (values[key] !== config[key]) {
+      } else if (canonicalJson(values[key]) !== canonicalJson(config[key])) {
         const message = `${key} ${JSON.stringify(values[key])} differs from ${JSON.stringify(config[key])} in ${first.file}; all files of a config must agree`;
         source.problems.push({ pointer: pointerOf([key]), key: true, message });
       }
     }
-    for (const { list: key } of KINDS) {
+    for (const { list: key, singleton } of KINDS) {
       const list = values[key];
-      if (!Array.isArray(list)) continue;
+      if (!Array.isArray(list) || singleton) continue;
       const merged = (config[key] ??= []) as unknown[];
       merged.push(...list);
       let from = origins.get(key);

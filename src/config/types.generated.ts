@@ -52,6 +52,7 @@ export interface Config {
    * AppStream 2.0 app blocks, each identified by its Name: the application packages Elastic fleets mount. Nothing but tags changes in place; any other change replaces the block.
    */
   appBlocks?: AppBlockConfig[];
+  usageReports?: UsageReportsConfig;
 }
 /**
  * A stack: the fleets users stream from, their storage, and what they may do in a session.
@@ -884,4 +885,13 @@ export interface ScriptDetails1 {
    * How long the script may run, in seconds.
    */
   TimeoutInSeconds: number;
+}
+/**
+ * The AppStream 2.0 usage report subscription of the account and Region (daily session and application reports written to an S3 bucket AWS creates). Left out, it is not managed; files of one config must agree.
+ */
+export interface UsageReportsConfig {
+  /**
+   * true creates the subscription when there is none (CreateUsageReportSubscription); false deletes it when there is one (DeleteUsageReportSubscription).
+   */
+  Enabled: boolean;
 }
