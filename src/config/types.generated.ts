@@ -13,9 +13,15 @@ export interface Config {
    */
   project: string;
   /**
-   * AWS Region to manage, e.g. us-east-1. Left out, the AWS SDK decides (AWS_REGION, the profile). Files of one config must agree.
+   * AWS Region to manage, e.g. us-east-1. Left out, the AWS SDK decides (AWS_REGION, the profile). Files of one config must agree. A config with targets names a region per target instead.
    */
   region?: string;
+  /**
+   * The accounts and regions this config manages, each a target with a name; every resource goes to every target unless its Targets says otherwise. Instead of region. Files of one config must agree.
+   *
+   * @minItems 1
+   */
+  targets?: Target[];
   /**
    * Delete resources this project owns that are no longer declared. Default false. Files of one config must agree.
    */
@@ -48,6 +54,41 @@ export interface Config {
    * AppStream 2.0 directory configs (how fleets and image builders join a Microsoft Active Directory domain), each identified by its DirectoryName. They carry no tags: a declared one is adopted, and prune never deletes one.
    */
   directoryConfigs?: DirectoryConfigConfig[];
+}
+/**
+ * One account and region the config manages, and how to reach it.
+ */
+export interface Target {
+  /**
+   * Name of the target, used in addresses (us-prod:stack/design), in --target and in Targets lists.
+   */
+  name: string;
+  /**
+   * AWS Region of the target, e.g. eu-west-1.
+   */
+  region: string;
+  /**
+   * AWS shared-config profile whose credentials reach the target (default: the ambient credentials).
+   */
+  profile?: string;
+  /**
+   * IAM role to assume through STS, from the ambient (or the profile's) credentials, to reach the target's account.
+   */
+  roleArn?: string;
+  /**
+   * The ExternalId the role's trust policy requires.
+   */
+  externalId?: string;
+  /**
+   * One endpoint for every service of this target (e.g. an emulator); default AWS's.
+   */
+  endpoint?: string;
+  /**
+   * Values that differ per target: a string "${vars.key}" anywhere in a resource is replaced by this target's value of key.
+   */
+  vars?: {
+    [k: string]: string | number | boolean;
+  };
 }
 /**
  * A stack: the fleets users stream from, their storage, and what they may do in a session.
@@ -117,6 +158,12 @@ export interface StackConfig {
    * Names of the fleets associated with the stack. Fleets are managed elsewhere and must exist. null or [] disassociates every fleet.
    */
   Fleets?: string[] | null;
+  /**
+   * The targets this resource goes to (default: every target of the config).
+   *
+   * @minItems 1
+   */
+  Targets?: string[];
 }
 /**
  * Persistent storage for the users of a stack.
@@ -413,6 +460,12 @@ export interface FleetConfig {
     | 'LatestImage'
     | 'State'
   )[];
+  /**
+   * The targets this resource goes to (default: every target of the config).
+   *
+   * @minItems 1
+   */
+  Targets?: string[];
 }
 /**
  * How many instances (or, for a multi-session fleet, user sessions) the fleet keeps. Not for Elastic fleets.
@@ -506,6 +559,12 @@ export interface ImageConfig {
    * Tags on the image. null or {} removes every tag but streamform's own.
    */
   Tags?: Tags | null;
+  /**
+   * The targets this resource goes to (default: every target of the config).
+   *
+   * @minItems 1
+   */
+  Targets?: string[];
 }
 /**
  * What one AWS account may do with the image.
@@ -600,6 +659,12 @@ export interface ImageBuilderConfig {
    * RUNNING or STOPPED: a running builder is billed. Left out, a builder streamform creates runs (AWS starts it), and afterwards whether it runs is left to the operators.
    */
   State?: 'RUNNING' | 'STOPPED';
+  /**
+   * The targets this resource goes to (default: every target of the config).
+   *
+   * @minItems 1
+   */
+  Targets?: string[];
 }
 /**
  * The root volume of each instance.
@@ -643,6 +708,12 @@ export interface StreamingImageConfig {
    * Tags on the image. null or {} removes every tag but streamform's own.
    */
   Tags?: StreamingImageTags | null;
+  /**
+   * The targets this resource goes to (default: every target of the config).
+   *
+   * @minItems 1
+   */
+  Targets?: string[];
 }
 /**
  * Tags as key: value. Keys that start with streamform: belong to streamform.
@@ -686,6 +757,12 @@ export interface UserConfig {
    * The stacks the user is assigned to: names, or { Name, SendEmailNotification }. For the stacks this config declares, the users listed here are all the stack's users: any other is unassigned.
    */
   Stacks?: (string | UserStackAssignment)[];
+  /**
+   * The targets this resource goes to (default: every target of the config).
+   *
+   * @minItems 1
+   */
+  Targets?: string[];
 }
 /**
  * One stack a user is assigned to.
@@ -717,6 +794,12 @@ export interface DirectoryConfigConfig {
    * Certificate-based authentication to the domain (smart-card style sign-in without a password). null clears it.
    */
   CertificateBasedAuthProperties?: CertificateBasedAuthProperties | null;
+  /**
+   * The targets this resource goes to (default: every target of the config).
+   *
+   * @minItems 1
+   */
+  Targets?: string[];
 }
 /**
  * The account that joins computers to the domain. Both members are references to secrets, read when applying; the values appear in no output.
