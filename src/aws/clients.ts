@@ -7,6 +7,7 @@ import type { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import type { SSMClient } from '@aws-sdk/client-ssm';
 import type { STSClient } from '@aws-sdk/client-sts';
 import { toEndpointV1 } from '@smithy/core/endpoints';
+import { UserError } from '../core/errors.js';
 import { awsErrorMessage } from './errors.js';
 import { backoffDelay, DEFAULT_RETRY, isThrottlingError, isTransientError, type RetryPolicy } from './retry.js';
 import { checkEndpoint, isLoopback, resolveTarget, type ResolvedTarget, type Service, type TargetSettings } from './target.js';
@@ -167,13 +168,9 @@ function assumedRole(target: AwsTarget) {
 }
 
 /** The role could not be assumed: what STS said, and which role. */
-export class AssumeRoleError extends Error {
-  constructor(
-    readonly roleArn: string,
-    readonly cause: unknown,
-  ) {
+export class AssumeRoleError extends UserError {
+  constructor(roleArn: string, cause: unknown) {
     super(`cannot assume role ${roleArn}: ${awsErrorMessage(cause)}`);
-    this.name = 'AssumeRoleError';
   }
 }
 

@@ -89,7 +89,6 @@ function readFailure(error: unknown): string | undefined {
   if (error instanceof UserError) return error.message;
   const err = error as { $metadata?: unknown; name?: string; message?: string } | null;
   if (typeof err !== 'object' || err === null) return undefined;
-  if (err.name === 'AssumeRoleError') return err.message;
   return err.$metadata !== undefined || err.name === 'CredentialsProviderError' ? awsErrorMessage(error) : undefined;
 }
 

@@ -80,7 +80,8 @@ function substituteText(text: string, pointer: string, target: Target | undefine
 function missingVariable(name: string, target: Target | undefined): string {
   if (!target) return `\${vars.${name}}: variables come from the vars of targets, and this config declares no targets`;
   const known = Object.keys(target.vars ?? {});
-  return `target ${target.name} has no variable '${name}'${known.length ? ` (its vars: ${known.join(', ')})` : ' (it has no vars)'}`;
+  // The loader says which targets lack it.
+  return `no variable '${name}' in vars${known.length ? ` (there are ${known.join(', ')})` : ' (there are none)'}`;
 }
 
 /** Problems of the targets themselves: names given twice, Targets naming a target the config lacks. */

@@ -209,5 +209,9 @@ export function combinedPlan(plans: readonly Plan[]): Plan {
 /** "Across 3 targets: Plan: …", or the plan's own verdict for a config without targets. */
 export function targetsVerdict(plans: readonly Plan[]): string {
   if (plans.length === 1 && plans[0].target.name === undefined) return planVerdict(plans[0]);
-  return `Across ${plans.length === 1 ? '1 target' : `${plans.length} targets`}: ${planVerdict(combinedPlan(plans))}`;
+  const all = combinedPlan(plans);
+  const failing = plans.filter(hasErrors).map((plan) => plan.target.name);
+  // The plan's own verdict counts errors only when nothing is planned; across targets, say which have them.
+  const errors = failing.length && hasChanges(all) ? ` ${failing.length === 1 ? 'Target' : 'Targets'} ${failing.join(', ')} ${failing.length === 1 ? 'has' : 'have'} errors.` : '';
+  return `Across ${plans.length === 1 ? '1 target' : `${plans.length} targets`}: ${planVerdict(all)}${errors}`;
 }
