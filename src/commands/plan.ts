@@ -92,7 +92,7 @@ function savedPlanNote(path: string, plan: Plan): string {
 }
 
 /** Write to a temporary file beside `path`, then rename: a reader never sees half a file. */
-function writeAtomically(path: string, text: string, what: string): void {
+export function writeAtomically(path: string, text: string, what: string, command = 'plan'): void {
   const temporary = join(dirname(path), `.${basename(path)}.${process.pid}.tmp`);
   try {
     writeFileSync(temporary, text);
@@ -101,6 +101,6 @@ function writeAtomically(path: string, text: string, what: string): void {
     rmSync(temporary, { force: true });
     const code = (error as NodeJS.ErrnoException).code;
     const why = code === 'ENOENT' ? 'its folder does not exist' : code === 'EACCES' || code === 'EPERM' ? 'permission denied' : code === 'EISDIR' ? 'it is a folder' : (error as Error).message;
-    throw new UserError(`plan: cannot write the ${what} ${path}: ${why}`);
+    throw new UserError(`${command}: cannot write the ${what} ${path}: ${why}`);
   }
 }

@@ -3,7 +3,8 @@
  * region of another account reached through an assumed role), driven by the built CLI with the
  * real SDK clients.
  */
-import { DescribeStacksCommand } from '@aws-sdk/client-appstream';
+import { DescribeStacksCommand, UpdateStackCommand } from '@aws-sdk/client-appstream';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import type { EmulatorState } from '../../src/emulator/index.js';
@@ -111,6 +112,8 @@ describe('a config of targets', () => {
     config();
     const plan = JSON.parse((await cli('plan', '--format', 'json', '--target', 'eu')).stdout) as TargetPlans;
     expect(plan.targets.map((p) => p.target.name)).toEqual(['eu']);
+    const fromEnvironment = await runCli(['plan', '--format', 'json'], { cwd: dir, env: { STREAMFORM_TARGET: 'ap, eu' } });
+    expect((JSON.parse(fromEnvironment.stdout) as TargetPlans).targets.map((p) => p.target.name)).toEqual(['eu', 'ap']);
     expect(await emulators.us.calls()).toEqual([]);
     const applied = await cli('apply', '--yes', '--target', 'us', '--target', 'ap');
     expect(applied.code).toBe(0);
@@ -163,5 +166,47 @@ describe('a config of targets', () => {
     expect(result.stdout.match(/<!-- streamform:plan project=studio -->/g)).toHaveLength(1);
     expect([...result.stdout.matchAll(/^### Target `(\w+)`$/gm)].map((m) => m[1])).toEqual(NAMES);
     expect(result.stdout).toContain('eu:stack/eu-archive');
+  });
+
+  it('reports drift of every target in one report', async () => {
+    config();
+    expect((await cli('apply', '--yes')).code).toBe(0);
+    await emulators.eu.clients.appstream.send(new UpdateStackCommand({ Name: 'design', Description: 'changed by hand' }));
+    const report = await cli('drift');
+    expect(report.code).toBe(2);
+    expect(report.stdout).toMatch(/streamform\.yaml:\d+:\d+: drift: eu:stack\/design Description: AWS has "changed by hand", the config declares "design studio"/);
+    expect(report.stdout).not.toMatch(/(us|ap):stack\/design/);
+  });
+
+  it('merges the plans of per-target jobs into one comment and one plan to apply', async () => {
+    config();
+    const files = await Promise.all(
+      NAMES.map(async (name) => {
+        const out = join(dir, `${name}.json`);
+        expect((await cli('plan', '--target', name, '--out', out, '--format', 'json')).code).toBe(0);
+        return out;
+      }),
+    );
+    const comment = await cli('merge', ...files, '--format', 'markdown', '--out', join(dir, 'all.json'));
+    expect(comment.code).toBe(0);
+    expect(comment.stdout.match(/<!-- streamform:plan project=studio -->/g)).toHaveLength(1);
+    expect([...comment.stdout.matchAll(/^### Target `(\w+)`$/gm)].map((m) => m[1])).toEqual(NAMES);
+    expect(comment.stdout).toContain('Across 3 targets: Plan: 4 to create');
+    const merged = JSON.parse(readFileSync(join(dir, 'all.json'), 'utf8')) as TargetPlans;
+    expect(merged.targets.map((plan) => plan.target.name)).toEqual(NAMES);
+    expect((await cli('apply', join(dir, 'all.json'))).code).toBe(0);
+    expect((await stacks('eu')).length).toBe(2);
+
+    const twice = await cli('merge', files[0], files[0]);
+    expect(twice).toMatchObject({ code: 1, stdout: '' });
+    expect(twice.stderr).toMatch(/merge: target us is in both .*us\.json and .*us\.json/);
+  });
+
+  it('keeps a GitHub comment of many large targets under the size limit', async () => {
+    const many = Array.from({ length: 400 }, (_, i) => `  - Name: stack-${String(i).padStart(3, '0')}\n    Description: ${'x'.repeat(200)}\n`).join('');
+    config({ extra: many });
+    const result = await cli('plan', '--format', 'markdown');
+    expect(result.stdout.length).toBeLessThanOrEqual(65_536);
+    expect([...result.stdout.matchAll(/^### Target `(\w+)`$/gm)].map((m) => m[1])).toEqual(NAMES);
   });
 });
