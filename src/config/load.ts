@@ -92,11 +92,11 @@ export async function loadConfig(paths: string[], only?: readonly string[]): Pro
 function selectTargets(declared: Target[], only: readonly string[] | undefined): Target[] {
   if (!only?.length) return declared;
   if (!declared.length) throw new UserError(`--target ${only[0]}: the config declares no targets`);
-  return only.map((name) => {
-    const target = declared.find((t) => t.name === name);
-    if (!target) throw new UserError(`--target ${name}: no such target; the config has ${declared.map((t) => t.name).join(', ')}${didYouMean(name, declared.map((t) => t.name))}`);
-    return target;
-  });
+  for (const name of only) {
+    if (!declared.some((t) => t.name === name)) throw new UserError(`--target ${name}: no such target; the config has ${declared.map((t) => t.name).join(', ')}${didYouMean(name, declared.map((t) => t.name))}`);
+  }
+  // In the config's order, whatever the order of the flags.
+  return declared.filter((target) => only.includes(target.name));
 }
 
 /** The config for one target: its resources, variables substituted, checked against the schema and the rules. */
