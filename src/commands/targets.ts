@@ -77,7 +77,7 @@ export async function planTarget(run: TargetRun, { command, prune }: PlanOptions
   } catch (error) {
     const reason = readFailure(error);
     if (reason === undefined) throw error;
-    if (!run.name) throw new UserError(`${command}: cannot read the live state: ${reason}`);
+    if (!run.name) throw error instanceof UserError ? error : new UserError(`${command}: cannot read the live state: ${reason}`);
     return unreadPlan(run, reason);
   } finally {
     destroyClients(clients);
