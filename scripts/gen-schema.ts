@@ -23,7 +23,7 @@ interface Shape {
   key?: string;
   value?: string;
 }
-type Service = 'appstream' | 'nimble';
+type Service = 'appstream' | 'nimble' | 'sts';
 
 const root = new URL('../', import.meta.url);
 export const SCHEMA_PATH = fileURLToPath(new URL('schema/streamform.schema.json', root));
@@ -36,6 +36,7 @@ export const AJV_OPTIONS = { allErrors: true, verbose: true, strictTypes: false 
 const facts: Record<Service, Record<string, Shape>> = {
   appstream: JSON.parse(readFileSync(new URL('src/facts/appstream.json', root), 'utf8')).shapes,
   nimble: JSON.parse(readFileSync(new URL('src/facts/nimble.json', root), 'utf8')).shapes,
+  sts: JSON.parse(readFileSync(new URL('src/facts/sts.json', root), 'utf8')).shapes,
 };
 
 function shapeOf(service: Service, name: string): Shape {
@@ -67,7 +68,9 @@ const DESCRIPTIONS: Record<string, { title: string; description: string; propert
       version: 'Version of this file format. Always 1.',
       project:
         'The project that owns what this config declares. streamform tags what it creates with it and never changes or deletes a resource owned by another project. Every file of one config names the same project.',
-      region: 'AWS Region to manage, e.g. us-east-1. Left out, the AWS SDK decides (AWS_REGION, the profile). Files of one config must agree.',
+      region: 'AWS Region to manage, e.g. us-east-1. Left out, the AWS SDK decides (AWS_REGION, the profile). Files of one config must agree. A config with targets names a region per target instead.',
+      targets:
+        'The accounts and regions this config manages, each a target with a name; every resource goes to every target unless its Targets says otherwise. Instead of region. Files of one config must agree.',
       prune: 'Delete resources this project owns that are no longer declared. Default false. Files of one config must agree.',
       stacks: 'AppStream 2.0 stacks, each identified by its Name.',
       fleets: 'AppStream 2.0 fleets, each identified by its Name: the instances users stream from.',
@@ -87,6 +90,19 @@ const DESCRIPTIONS: Record<string, { title: string; description: string; propert
     description: 'Whether the account subscribes to usage reports in this Region. There is one subscription per account and Region; it carries no tags, so prune never deletes it.',
     properties: {
       Enabled: 'true creates the subscription when there is none (CreateUsageReportSubscription); false deletes it when there is one (DeleteUsageReportSubscription).',
+    },
+  },
+  Target: {
+    title: 'Target',
+    description: 'One account and region the config manages, and how to reach it.',
+    properties: {
+      name: 'Name of the target, used in addresses (us-prod:stack/design), in --target and in Targets lists.',
+      region: 'AWS Region of the target, e.g. eu-west-1.',
+      profile: 'AWS shared-config profile whose credentials reach the target (default: the ambient credentials).',
+      roleArn: 'IAM role to assume through STS, from the ambient (or the profile\'s) credentials, to reach the target\'s account.',
+      externalId: 'The ExternalId the role\'s trust policy requires.',
+      endpoint: 'One endpoint for every service of this target (e.g. an emulator); default AWS\'s.',
+      vars: 'Values that differ per target: a string "${vars.key}" anywhere in a resource is replaced by this target\'s value of key.',
     },
   },
   DirectoryConfigConfig: {
@@ -755,6 +771,7 @@ export function buildSchema(): JsonSchema {
       version: { const: 1 },
       project: definedOnly({ type: 'string', minLength: 1, maxLength: tagValue.max, pattern: tagValue.pattern }),
       region: { type: 'string', pattern: REGION_PATTERN },
+      targets: { type: 'array', minItems: 1, items: { $ref: '#/$defs/Target' } },
       prune: { type: 'boolean' },
       stacks: { type: 'array', items: { $ref: '#/$defs/StackConfig' } },
       fleets: { type: 'array', items: { $ref: '#/$defs/FleetConfig' } },
@@ -768,6 +785,7 @@ export function buildSchema(): JsonSchema {
     },
     ['version', 'project'],
   );
+  buildTargetSchema(b);
   const { Config, ...defs } = b.defs;
   return {
     $schema: 'https://json-schema.org/draft/2020-12/schema',
@@ -775,6 +793,46 @@ export function buildSchema(): JsonSchema {
     ...Config,
     $defs: sortKeys(defs),
   };
+}
+
+/** Names a target may have: they appear in addresses and flags. */
+const TARGET_NAME_PATTERN = '^[A-Za-z0-9][A-Za-z0-9_-]{0,62}$';
+const VARIABLE_NAME_PATTERN = '^[A-Za-z_][A-Za-z0-9_]*$';
+
+/**
+ * Targets (accounts and regions) and every resource's Targets list. A resource schema is checked
+ * after the target's variables were substituted, so it keeps its own types.
+ */
+function buildTargetSchema(b: SchemaBuilder): void {
+  const sts = (shape: string) => b.shape('sts', shape);
+  b.define(
+    'Target',
+    {
+      name: { type: 'string', pattern: TARGET_NAME_PATTERN },
+      region: { type: 'string', pattern: REGION_PATTERN },
+      profile: { type: 'string', minLength: 1 },
+      roleArn: { ...sts('arnType'), pattern: '^arn:aws[a-z-]*:iam::[0-9]{12}:role/[\\w+=,.@/-]+$' },
+      externalId: sts('externalIdType'),
+      endpoint: { type: 'string', pattern: '^https?://' },
+      vars: { type: 'object', propertyNames: { pattern: VARIABLE_NAME_PATTERN }, additionalProperties: { type: ['string', 'number', 'boolean'] } },
+    },
+    ['name', 'region'],
+  );
+  b.addRules('Target', [rule('externalId goes with roleArn', { required: ['externalId'] }, { required: ['roleArn'] })]);
+  const config = b.defs.Config.properties as Record<string, JsonSchema>;
+  for (const list of Object.values(config)) {
+    const ref = (list.items as JsonSchema | undefined)?.$ref as string | undefined;
+    const def = ref && b.defs[ref.replace('#/$defs/', '')];
+    if (!def || !def.properties || ref === '#/$defs/Target') continue;
+    (def.properties as Record<string, JsonSchema>).Targets = {
+      description: 'The targets this resource goes to (default: every target of the config).',
+      type: 'array',
+      minItems: 1,
+      uniqueItems: true,
+      items: { type: 'string', pattern: TARGET_NAME_PATTERN },
+    };
+  }
+  b.addRules('Config', [rule('give either region or targets, not both: each target names its region', { type: 'object', required: ['targets'] }, { not: { required: ['region'] } })]);
 }
 
 /**

@@ -13,9 +13,15 @@ export interface Config {
    */
   project: string;
   /**
-   * AWS Region to manage, e.g. us-east-1. Left out, the AWS SDK decides (AWS_REGION, the profile). Files of one config must agree.
+   * AWS Region to manage, e.g. us-east-1. Left out, the AWS SDK decides (AWS_REGION, the profile). Files of one config must agree. A config with targets names a region per target instead.
    */
   region?: string;
+  /**
+   * The accounts and regions this config manages, each a target with a name; every resource goes to every target unless its Targets says otherwise. Instead of region. Files of one config must agree.
+   *
+   * @minItems 1
+   */
+  targets?: Target[];
   /**
    * Delete resources this project owns that are no longer declared. Default false. Files of one config must agree.
    */
@@ -53,6 +59,41 @@ export interface Config {
    */
   appBlocks?: AppBlockConfig[];
   usageReports?: UsageReportsConfig;
+}
+/**
+ * One account and region the config manages, and how to reach it.
+ */
+export interface Target {
+  /**
+   * Name of the target, used in addresses (us-prod:stack/design), in --target and in Targets lists.
+   */
+  name: string;
+  /**
+   * AWS Region of the target, e.g. eu-west-1.
+   */
+  region: string;
+  /**
+   * AWS shared-config profile whose credentials reach the target (default: the ambient credentials).
+   */
+  profile?: string;
+  /**
+   * IAM role to assume through STS, from the ambient (or the profile's) credentials, to reach the target's account.
+   */
+  roleArn?: string;
+  /**
+   * The ExternalId the role's trust policy requires.
+   */
+  externalId?: string;
+  /**
+   * One endpoint for every service of this target (e.g. an emulator); default AWS's.
+   */
+  endpoint?: string;
+  /**
+   * Values that differ per target: a string "${vars.key}" anywhere in a resource is replaced by this target's value of key.
+   */
+  vars?: {
+    [k: string]: string | number | boolean;
+  };
 }
 /**
  * A stack: the fleets users stream from, their storage, and what they may do in a session.
@@ -122,6 +163,12 @@ export interface StackConfig {
    * Names of the fleets associated with the stack. Fleets are managed elsewhere and must exist. null or [] disassociates every fleet.
    */
   Fleets?: string[] | null;
+  /**
+   * The targets this resource goes to (default: every target of the config).
+   *
+   * @minItems 1
+   */
+  Targets?: string[];
 }
 /**
  * Persistent storage for the users of a stack.
@@ -418,6 +465,12 @@ export interface FleetConfig {
     | 'LatestImage'
     | 'State'
   )[];
+  /**
+   * The targets this resource goes to (default: every target of the config).
+   *
+   * @minItems 1
+   */
+  Targets?: string[];
 }
 /**
  * How many instances (or, for a multi-session fleet, user sessions) the fleet keeps. Not for Elastic fleets.
@@ -511,6 +564,12 @@ export interface ImageConfig {
    * Tags on the image. null or {} removes every tag but streamform's own.
    */
   Tags?: Tags | null;
+  /**
+   * The targets this resource goes to (default: every target of the config).
+   *
+   * @minItems 1
+   */
+  Targets?: string[];
 }
 /**
  * What one AWS account may do with the image.
@@ -605,6 +664,12 @@ export interface ImageBuilderConfig {
    * RUNNING or STOPPED: a running builder is billed. Left out, a builder streamform creates runs (AWS starts it), and afterwards whether it runs is left to the operators.
    */
   State?: 'RUNNING' | 'STOPPED';
+  /**
+   * The targets this resource goes to (default: every target of the config).
+   *
+   * @minItems 1
+   */
+  Targets?: string[];
 }
 /**
  * The root volume of each instance.
@@ -648,6 +713,12 @@ export interface StreamingImageConfig {
    * Tags on the image. null or {} removes every tag but streamform's own.
    */
   Tags?: StreamingImageTags | null;
+  /**
+   * The targets this resource goes to (default: every target of the config).
+   *
+   * @minItems 1
+   */
+  Targets?: string[];
 }
 /**
  * Tags as key: value. Keys that start with streamform: belong to streamform.
@@ -691,6 +762,12 @@ export interface UserConfig {
    * The stacks the user is assigned to: names, or { Name, SendEmailNotification }. For the stacks this config declares, the users listed here are all the stack's users: any other is unassigned.
    */
   Stacks?: (string | UserStackAssignment)[];
+  /**
+   * The targets this resource goes to (default: every target of the config).
+   *
+   * @minItems 1
+   */
+  Targets?: string[];
 }
 /**
  * One stack a user is assigned to.
@@ -722,6 +799,12 @@ export interface DirectoryConfigConfig {
    * Certificate-based authentication to the domain (smart-card style sign-in without a password). null clears it.
    */
   CertificateBasedAuthProperties?: CertificateBasedAuthProperties | null;
+  /**
+   * The targets this resource goes to (default: every target of the config).
+   *
+   * @minItems 1
+   */
+  Targets?: string[];
 }
 /**
  * The account that joins computers to the domain. Both members are references to secrets, read when applying; the values appear in no output.
@@ -823,6 +906,12 @@ export interface AppBlockConfig {
    * CUSTOM (default: a VHD you made, ACTIVE at once) or APPSTREAM2 (INACTIVE until an app block builder packages the applications into a VHD).
    */
   PackagingType?: 'CUSTOM' | 'APPSTREAM2';
+  /**
+   * The targets this resource goes to (default: every target of the config).
+   *
+   * @minItems 1
+   */
+  Targets?: string[];
 }
 /**
  * An object in Amazon S3.
