@@ -8,6 +8,7 @@ import { notFound, ServiceError } from './errors.js';
 import { paginate } from './paging.js';
 import { clone } from './checks.js';
 import { directoryConfigHandlers } from './directory-configs.js';
+import { entitlementHandlers } from './entitlements.js';
 import { fleetHandlers, fleetNamed } from './fleets.js';
 import { userHandlers } from './users.js';
 import { imageBuilderHandlers } from './image-builders.js';
@@ -329,4 +330,5 @@ export const appstreamHandlers: Record<string, Handler> = {
   ListAssociatedStacks: listAssociatedStacks,
   ...userHandlers,
   ...directoryConfigHandlers,
+  ...entitlementHandlers,
 };

@@ -6,6 +6,7 @@
  */
 import { asObject, checkKeys, checkShape, checkTags, clone, isObject, listAt, StateError } from './checks.js';
 import { directoryConfigsState, seedDirectoryConfigs, type DirectoryConfigState } from './directory-configs.js';
+import { entitlementsState, seedEntitlements, type EntitlementState } from './entitlements.js';
 import { FLEET_LIFECYCLE, seedFleet, type FleetRecord, type FleetState, type FleetStateName } from './fleets.js';
 import { seedImageBuilders, type ImageBuilders, type ImageBuilderState } from './image-builders.js';
 import { Lifecycle, type LifecycleSpec } from './lifecycle.js';
@@ -59,6 +60,7 @@ export interface EmulatorState extends SecretStores {
     users?: Partial<UserRecord>[];
     userStackAssociations?: AssociationRecord[];
     directoryConfigs?: DirectoryConfigState[];
+    entitlements?: EntitlementState[];
   };
   nimble?: {
     studios?: StudioState[];
@@ -165,7 +167,7 @@ export class Store {
     const appstream = state.appstream ?? {};
     const nimble = state.nimble ?? {};
     check(isObject(appstream), 'appstream', 'must be a mapping');
-    checkKeys(appstream, ['stacks', 'fleets', 'images', 'imageBuilders', 'failingSubnets', 'users', 'userStackAssociations', 'directoryConfigs'], 'appstream.');
+    checkKeys(appstream, ['stacks', 'fleets', 'images', 'imageBuilders', 'failingSubnets', 'users', 'userStackAssociations', 'directoryConfigs', 'entitlements'], 'appstream.');
     check(isObject(nimble), 'nimble', 'must be a mapping');
     checkKeys(nimble, ['studios', 'failingAmis'], 'nimble.');
     const failingAmis = listAt(nimble.failingAmis, 'nimble.failingAmis');
@@ -182,6 +184,7 @@ export class Store {
     listAt(nimble.studios, 'nimble.studios').forEach((s, i) => this.seedStudio(s, `nimble.studios[${i}]`));
     this.userPool = seedUserPool(this, appstream.users, appstream.userStackAssociations);
     seedDirectoryConfigs(this, appstream.directoryConfigs);
+    seedEntitlements(this, appstream.entitlements);
     seedSecretStores(this, state);
   }
 
@@ -296,6 +299,7 @@ export class Store {
         imageBuilders: this.imageBuilders.list(),
         ...(this.imageBuilders.failingSubnets.size ? { failingSubnets: [...this.imageBuilders.failingSubnets] } : {}),
         ...(directoryConfigsState(this).length ? { directoryConfigs: directoryConfigsState(this) } : {}),
+        ...(entitlementsState(this).length ? { entitlements: entitlementsState(this) } : {}),
       },
       nimble: {
         studios: [...this.studios.keys()].map((studioId) => ({ studioId, streamingImages: this.streamingImages(studioId) })),

@@ -5,6 +5,7 @@
  */
 import { fleetKind } from './fleet/index.js';
 import { directoryConfigKind } from './directory-config/index.js';
+import { entitlementKind } from './entitlement/index.js';
 import { imageKind } from './image/index.js';
 import { imageBuilderKind } from './image-builder/index.js';
 import { stackKind } from './stack/index.js';
@@ -12,7 +13,7 @@ import { streamingImageKind } from './streaming-image/index.js';
 import { userKind } from './user/index.js';
 import type { KindDefinition } from './types.js';
 
-export const KINDS: readonly KindDefinition[] = [stackKind, fleetKind, imageKind, imageBuilderKind, streamingImageKind, userKind, directoryConfigKind];
+export const KINDS: readonly KindDefinition[] = [stackKind, fleetKind, imageKind, imageBuilderKind, streamingImageKind, userKind, directoryConfigKind, entitlementKind];
 
 const BY_NAME = new Map(KINDS.map((kind) => [kind.name, kind]));
 
