@@ -3,7 +3,6 @@
  * the plan of the imported config only adopts the stacks, and a second import declares the same.
  */
 import { rmSync } from 'node:fs';
-import { join } from 'node:path';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { loadConfig } from '../../src/config/load.js';
 import type { EmulatorState } from '../../src/emulator/index.js';
@@ -28,20 +27,19 @@ const ACCOUNT: EmulatorState = {
 };
 
 let emulator: TestEmulator;
-let dir: string;
-beforeAll(async () => {
-  emulator = await startTestEmulator({ transitionMs: 10, state: ACCOUNT });
-  dir = tempDir('entitlement-import');
-});
+const dir = tempDir('entitlement-import');
+beforeAll(async () => void (emulator = await startTestEmulator({ transitionMs: 10, state: ACCOUNT })));
 afterAll(async () => {
   await emulator?.close();
   rmSync(dir, { recursive: true, force: true });
 });
 
+/** `streamform import` in-process: the account read, the config built, written as YAML and loaded back as a plan would load it. */
 async function importAccount(file: string) {
-  const result = buildImport(await describeAccount(emulator.clients, { studios: [] }), { project: 'shop', region: 'us-east-1' });
-  writeYaml(dir, file, renderImportYaml(result, { schema: 'streamform.schema.json', studios: [] }));
-  return { result, loaded: await loadConfig([join(dir, file)]) };
+  const live = await describeAccount(emulator.clients, { studios: [] });
+  const result = buildImport(live, { project: 'shop', region: 'us-east-1' });
+  const path = writeYaml(dir, file, renderImportYaml(result, { schema: 'streamform.schema.json', studios: [] }));
+  return { result, loaded: await loadConfig([path]) };
 }
 
 it('imports the entitlements of the stacks it declares, plans nothing for them, and imports the same again', async () => {
