@@ -154,15 +154,20 @@ describe('owned through the stack', () => {
     expect((await live(em)).map((e) => `${e.StackName}/${e.Name}`)).toEqual(['desk/designers', 'free/loose', 'lab/theirs']);
   });
 
-  test('a pruned stack takes its entitlements along', async () => {
+  test('a stack that prune deletes lets go of its entitlements first, their applications first of all', async () => {
     await seed({
       appstream: {
         stacks: [{ Name: 'desk' }, { Name: 'lab', Tags: owned }],
-        entitlements: ['desk', 'lab'].map((StackName) => ({ StackName, Name: 'designers', AppVisibility: 'ALL', Attributes: [...DESIGN] })),
+        entitlements: [
+          { StackName: 'desk', Name: 'designers', AppVisibility: 'ALL', Attributes: [...DESIGN] },
+          { StackName: 'lab', Name: 'designers', AppVisibility: 'ASSOCIATED', Attributes: [...DESIGN], Applications: ['maya'] },
+        ],
       },
     });
     const first = await convergeClean(em, withStacks([entitlement({ AppVisibility: 'ALL' })]), true);
-    expect(callList(first)).toEqual(['DeleteStack stack/lab']);
+    expect(callList(first)).toEqual(['DisassociateApplicationFromEntitlement entitlement/lab/designers', 'DeleteEntitlement entitlement/lab/designers', 'DeleteStack stack/lab']);
+    // The stack's deletion waits for its entitlement's: a later phase.
+    expect(first.calls[1].phase).toBeLessThan(first.calls[2].phase);
     expect((await live(em)).map((e) => `${e.StackName}/${e.Name}`)).toEqual(['desk/designers']);
   });
 

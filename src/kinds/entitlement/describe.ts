@@ -4,8 +4,13 @@
  * read per entitlement that the plan leaves alone.
  */
 import { DescribeEntitlementsCommand, DescribeStacksCommand, ListEntitledApplicationsCommand, type AppStreamClient, type Entitlement } from '@aws-sdk/client-appstream';
+import { GetResourcesCommand } from '@aws-sdk/client-resource-groups-tagging-api';
+import type { AwsClients } from '../../aws/clients.js';
+import { awsErrorMessage } from '../../aws/errors.js';
 import { allPages } from '../../aws/paging.js';
-import type { Config } from '../../config/types.js';
+import { isAccessDenied } from '../../aws/tags.js';
+import { UserError } from '../../core/errors.js';
+import { OWNER_TAG } from '../../core/ownership.js';
 import { readEach } from '../resource.js';
 import type { DescribeContext, KindDefinition } from '../types.js';
 import { entitlementAddress, stackEntitlementsAddress, type LiveEntitlement } from './live.js';
@@ -31,21 +36,43 @@ export function listEntitledApplications(client: AppStreamClient, stackName: str
 }
 
 /**
- * The stacks whose entitlements the plan needs: the declared stacks that declared entitlements name
- * (an entitlement on any other stack is refused unread), and with prune every declared stack, whose
- * undeclared entitlements go.
+ * The stacks this project owns, by their owner tag, in pages of 100: one call where reading the
+ * stacks' own tags would wait for the stack listing. It only chooses what to read (the plan goes by
+ * the tags the stacks were read with), so its eventual consistency costs at most a read. A caller
+ * that may not use the tagging API reads the declared stacks alone.
  */
-function stacksToRead(config: Config, prune: boolean): string[] {
-  const declared = new Set((config.stacks ?? []).map((stack) => stack.Name));
-  const named = prune ? declared : new Set((config.entitlements ?? []).map((e) => e.StackName).filter((name) => declared.has(name)));
-  return [...named].sort();
+async function ownedStacks(clients: AwsClients, project: string): Promise<string[]> {
+  try {
+    const owned = await allPages(async (token) => {
+      const page = await clients.tagging.send(
+        new GetResourcesCommand({ ResourceTypeFilters: ['appstream:stack'], TagFilters: [{ Key: OWNER_TAG, Values: [project] }], ResourcesPerPage: 100, PaginationToken: token }),
+      );
+      return { items: page.ResourceTagMappingList, next: page.PaginationToken };
+    });
+    return owned.map((resource) => resource.ResourceARN!.slice(resource.ResourceARN!.indexOf(':stack/') + ':stack/'.length));
+  } catch (error) {
+    if (isAccessDenied(error)) return [];
+    throw new UserError(`cannot find the stacks this project owns (GetResources): ${awsErrorMessage(error)}`);
+  }
 }
 
-export async function listInto({ config, clients, live, prune, fail }: DescribeContext, onProgress: (listed: number) => void): Promise<void> {
+/**
+ * The stacks whose entitlements the plan needs: the declared stacks that declared entitlements name
+ * (an entitlement on any other stack is refused unread); with prune every declared stack, whose
+ * undeclared entitlements go, and every stack this project owns, which prune may delete after them.
+ */
+async function stacksToRead({ config, clients, prune }: DescribeContext): Promise<string[]> {
+  const declared = new Set((config.stacks ?? []).map((stack) => stack.Name));
+  if (!prune) return [...new Set((config.entitlements ?? []).map((e) => e.StackName).filter((name) => declared.has(name)))].sort();
+  return [...new Set([...declared, ...(await ownedStacks(clients, config.project))])].sort();
+}
+
+export async function listInto(ctx: DescribeContext, onProgress: (listed: number) => void): Promise<void> {
+  const { config, clients, live, fail } = ctx;
   let listed = 0;
   const declared = config.entitlements ?? [];
   await readEach(
-    stacksToRead(config, prune),
+    await stacksToRead(ctx),
     async (stack) => {
       const found = await listEntitlements(clients.appstream, stack);
       live.entitlements[stack] = Object.fromEntries(found.map((entitlement) => [entitlement.Name!, { entitlement }]));

@@ -9,7 +9,7 @@ import { field, itself } from '../../core/sets.js';
 import { declaredValue, sortedBy } from '../resource.js';
 import type { AttributeTable, KindDefinition } from '../types.js';
 import { entitlementAddress } from './live.js';
-import { liveEntitlementDigest, managedStacks, normalApplications, normalAttributes, planDeclaredEntitlement, planEntitlementDeletion } from './plan.js';
+import { liveEntitlementDigest, normalApplications, normalAttributes, planDeclaredEntitlement, planEntitlementDeletion, prunedStacks } from './plan.js';
 import { clean } from '../../normalize/values.js';
 import { ownerOf } from '../../core/ownership.js';
 
@@ -38,8 +38,8 @@ export const entitlementKind: KindDefinition = {
   attributes: ATTRIBUTES,
   emptyLive: () => ({}),
   describe: {
-    // Read when declared, or when prune may delete the undeclared entitlements of declared stacks.
-    needed: (config, prune) => Boolean(config.entitlements?.length) || (prune && Boolean(config.stacks?.length)),
+    // Read when declared, or when prune may delete the entitlements of the project's stacks.
+    needed: (config, prune) => Boolean(config.entitlements?.length) || prune,
     list: async (ctx, onProgress) => (await reads()).listInto(ctx, onProgress),
     details: async (ctx) => (await reads()).readApplications(ctx),
   },
@@ -55,7 +55,7 @@ export const entitlementKind: KindDefinition = {
       plan(at, () => planDeclaredEntitlement(ctx, config, entitlement, live, at));
     });
     if (!ctx.prune) return;
-    for (const stack of managedStacks(ctx.project, config, live)) {
+    for (const stack of prunedStacks(ctx.project, config, live)) {
       for (const [name, found] of Object.entries(live.entitlements?.[stack] ?? {})) {
         const address = entitlementAddress(stack, name);
         if (declared.has(address) || !wanted(address)) continue;

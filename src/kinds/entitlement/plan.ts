@@ -53,9 +53,15 @@ function stackProblem(project: string, config: Config, live: LiveState, stackNam
     : `stack ${stackName} is owned by project "${owner}" (tag streamform:project); its entitlements are left alone`;
 }
 
-/** The stacks whose entitlements this plan manages: declared, and owned by this project or by none (adopted now). */
-export function managedStacks(project: string, config: Config, live: LiveState): Set<string> {
-  return new Set((config.stacks ?? []).map((stack) => stack.Name).filter((name) => !stackProblem(project, config, live, name)));
+/**
+ * The stacks whose undeclared entitlements prune deletes: the declared ones this project owns or
+ * adopts now, and those it owns and no longer declares, which prune deletes after their entitlements.
+ */
+export function prunedStacks(project: string, config: Config, live: LiveState): string[] {
+  const declared = new Set((config.stacks ?? []).map((stack) => stack.Name));
+  return Object.keys(live.entitlements ?? {}).filter((name) =>
+    declared.has(name) ? !stackProblem(project, config, live, name) : ownerOf(live.stacks[name]?.tags) === project,
+  );
 }
 
 const ident = (stackName: string, name: string) => ({ StackName: stackName, Name: name });
