@@ -2,7 +2,9 @@
  * AppStream entitlements: CreateEntitlement, UpdateEntitlement, DeleteEntitlement,
  * DescribeEntitlements, AssociateApplicationToEntitlement, DisassociateApplicationFromEntitlement
  * and ListEntitledApplications. An entitlement belongs to its stack: it is named within it, and
- * deleting the stack takes it along. The state file's section is `appstream.entitlements`: each as
+ * deleting the stack takes it along. It names applications by name (ApplicationIdentifier), which
+ * must exist, and an entitled application cannot be deleted (a blocker of store.applications: its
+ * DeleteApplication answers ResourceInUseException). The state file's section is `appstream.entitlements`: each as
  * DescribeEntitlements returns it, plus `Applications`, the names of the applications it entitles
  * (ListEntitledApplications' ApplicationIdentifier values).
  */
@@ -66,11 +68,16 @@ export function seedEntitlements(store: Store, list: unknown): void {
     if (records.has(key(fields.StackName, fields.Name))) throw new StateError(`${path}.Name: entitlement '${fields.Name}' of stack '${fields.StackName}' appears twice`);
     const names = listAt(Applications, `${path}.Applications`);
     names.forEach((name, j) => {
-      if (typeof name !== 'string' || !name) throw new StateError(`${path}.Applications[${j}]: must be an application name`);
+      if (typeof name !== 'string' || !store.applications.named(name)) throw new StateError(`${path}.Applications[${j}]: no application named '${String(name)}' in appstream.applications`);
     });
     const now = Date.now() / 1000;
     const entitlement = { CreatedTime: now, LastModifiedTime: now, ...(epochTimestamps(facts.appstream, 'Entitlement', fields) as EntitlementState) };
     records.set(key(fields.StackName, fields.Name), { stack, entitlement, applications: new Set(names as string[]) });
+  });
+  store.applications.blockers.push((arn) => {
+    const name = store.applications.withArn(arn)?.Name;
+    const entitling = [...entitlements(store).values()].filter((record) => name !== undefined && record.applications.has(name)).map(({ entitlement }) => `${entitlement.StackName}/${entitlement.Name}`);
+    return entitling.length ? `is entitled by the entitlement(s) ${entitling.join(', ')}; disassociate it first` : undefined;
   });
 }
 
@@ -135,10 +142,12 @@ function describeEntitlements(input: Json, { store, pageSize }: Context): Json {
   return { Entitlements: page.items.map((record) => clone(record.entitlement)), ...(page.next ? { NextToken: page.next } : {}) };
 }
 
-/** Associating an application twice changes nothing. */
+/** The application must exist; associating it twice changes nothing. */
 function associateApplication(input: Json, { store }: Context): Json {
   const record = entitlementNamed(store, input.StackName as string, input.EntitlementName as string);
-  record.applications.add(input.ApplicationIdentifier as string);
+  const application = input.ApplicationIdentifier as string;
+  if (!store.applications.named(application)) throw notFound('Application', application);
+  record.applications.add(application);
   return {};
 }
 

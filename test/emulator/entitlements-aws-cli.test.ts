@@ -8,6 +8,7 @@ import { existsSync } from 'node:fs';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startEmulator, type Emulator } from '../../src/emulator/index.js';
+import { applicationsNamed } from '../kinds/entitlement-fixtures.js';
 
 const AWS = '/usr/bin/aws';
 const present = existsSync(AWS);
@@ -40,7 +41,7 @@ describe.skipIf(!present && !required)(`AWS CLI v2 (${AWS}): entitlements`, () =
   beforeAll(async () => {
     if (!present) throw new Error(`STREAMFORM_REQUIRE_AWS_CLI=1 but ${AWS} is missing: install the awscli package`);
     emulator = await startEmulator({
-      state: { appstream: { stacks: [{ Name: 'desk' }], entitlements: [{ StackName: 'desk', Name: 'all', AppVisibility: 'ALL', Attributes: [{ Name: 'roles', Value: 'admin' }] }] } },
+      state: { appstream: { stacks: [{ Name: 'desk' }], ...applicationsNamed('maya', 'nuke'), entitlements: [{ StackName: 'desk', Name: 'all', AppVisibility: 'ALL', Attributes: [{ Name: 'roles', Value: 'admin' }] }] } },
     });
   });
   afterAll(() => emulator?.close());

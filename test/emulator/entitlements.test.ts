@@ -4,23 +4,27 @@ import {
   CreateEntitlementCommand,
   CreateStackCommand,
   DeleteEntitlementCommand,
+  DeleteApplicationCommand,
   DeleteStackCommand,
   DescribeEntitlementsCommand,
   DisassociateApplicationFromEntitlementCommand,
   EntitlementAlreadyExistsException,
   EntitlementNotFoundException,
   ListEntitledApplicationsCommand,
+  ResourceInUseException,
   ResourceNotFoundException,
   UpdateEntitlementCommand,
 } from '@aws-sdk/client-appstream';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import type { EmulatorState } from '../../src/emulator/index.js';
 import { startTestEmulator, type TestEmulator } from '../helpers/emulator.js';
+import { applicationsNamed } from '../kinds/entitlement-fixtures.js';
 
 const DEPARTMENT = [{ Name: 'department', Value: 'design' }];
 const state: EmulatorState = {
   appstream: {
     stacks: [{ Name: 'desk' }, { Name: 'lab' }],
+    ...applicationsNamed('blender', 'maya', 'nuke'),
     entitlements: [
       { StackName: 'desk', Name: 'designers', AppVisibility: 'ASSOCIATED', Attributes: DEPARTMENT, Applications: ['maya', 'nuke'] },
       { StackName: 'desk', Name: 'all', AppVisibility: 'ALL', Attributes: [{ Name: 'roles', Value: 'admin' }], Description: 'everyone' },
@@ -86,6 +90,19 @@ describe('entitlements', () => {
     expect(second.NextToken).toBeUndefined();
   });
 
+  it('entitles only applications that exist, and an entitled application cannot be deleted', async () => {
+    const ident = { StackName: 'lab', EntitlementName: 'designers' };
+    await expect(em.clients.appstream.send(new AssociateApplicationToEntitlementCommand({ ...ident, ApplicationIdentifier: 'ghost' }))).rejects.toThrow(ResourceNotFoundException);
+    await expect(em.clients.appstream.send(new DeleteApplicationCommand({ Name: 'maya' }))).rejects.toThrow(ResourceInUseException);
+    await expect(em.clients.appstream.send(new DeleteApplicationCommand({ Name: 'nuke' }))).rejects.toThrow('is entitled by the entitlement(s) desk/designers; disassociate it first');
+    await em.clients.appstream.send(new DisassociateApplicationFromEntitlementCommand({ StackName: 'desk', EntitlementName: 'designers', ApplicationIdentifier: 'nuke' }));
+    await em.clients.appstream.send(new DeleteApplicationCommand({ Name: 'nuke' }));
+    // An entitlement that goes lets go of its applications.
+    await em.clients.appstream.send(new DeleteEntitlementCommand({ StackName: 'desk', Name: 'designers' }));
+    await em.clients.appstream.send(new DeleteApplicationCommand({ Name: 'maya' }));
+    expect((await em.getState()).appstream?.applications?.map((a) => a.Name)).toEqual(['blender']);
+  });
+
   it('associates applications once each, lists them page by page, and disassociates only what is associated', async () => {
     const ident = { StackName: 'desk', EntitlementName: 'designers' };
     await em.clients.appstream.send(new AssociateApplicationToEntitlementCommand({ ...ident, ApplicationIdentifier: 'blender' }));
@@ -122,7 +139,7 @@ describe('the state file', () => {
     [{ StackName: 'gone', Name: 'e', AppVisibility: 'ALL', Attributes: DEPARTMENT }, /appstream.entitlements\[0\].StackName: no stack named 'gone'/],
     [{ StackName: 'desk', Name: 'e', AppVisibility: 'SOME', Attributes: DEPARTMENT }, /appstream.entitlements\[0\].AppVisibility/],
     [{ StackName: 'desk', Name: 'e', AppVisibility: 'ALL', Attributes: [{ Name: 'email', Value: 'x' }] }, /appstream.entitlements\[0\].Attributes: Attribute name email/],
-    [{ StackName: 'desk', Name: 'e', AppVisibility: 'ALL', Attributes: DEPARTMENT, Applications: [''] }, /appstream.entitlements\[0\].Applications\[0\]: must be an application name/],
+    [{ StackName: 'desk', Name: 'e', AppVisibility: 'ALL', Attributes: DEPARTMENT, Applications: ['ghost'] }, /appstream.entitlements\[0\].Applications\[0\]: no application named 'ghost' in appstream.applications/],
   ])('refuses a bad entitlement: %j', async (entitlement, message) => {
     await expect(em.setState({ appstream: { stacks: [{ Name: 'desk' }], entitlements: [entitlement as never] } })).rejects.toThrow(message);
   });

@@ -13,11 +13,13 @@ import { OWNER_TAG } from '../../src/core/ownership.js';
 import { startTestEmulator, type TestEmulator } from '../helpers/emulator.js';
 import { applyAll, planOf, tempDir, writeYaml } from '../drift/support.js';
 import { callList } from '../plan/helpers.js';
+import { applicationsNamed } from './entitlement-fixtures.js';
 
 const DESIGN = [{ Name: 'department', Value: 'design' }];
 const ACCOUNT: EmulatorState = {
   appstream: {
     stacks: [{ Name: 'desk' }, { Name: 'theirs', Tags: { [OWNER_TAG]: 'other' } }],
+    ...applicationsNamed('maya', 'nuke'),
     entitlements: [
       { StackName: 'desk', Name: 'leads', AppVisibility: 'ALL', Attributes: [{ Name: 'title', Value: 'lead' }, ...DESIGN], Description: 'Team leads' },
       { StackName: 'desk', Name: 'artists', AppVisibility: 'ASSOCIATED', Attributes: DESIGN, Applications: ['nuke', 'maya'] },

@@ -5,11 +5,14 @@ import type { EmulatorState } from '../../src/emulator/index.js';
 import { OWNER_TAG } from '../../src/core/ownership.js';
 import { driftReport } from '../../src/drift/report.js';
 import { phasesOf } from '../../src/plan/build.js';
-import { planEntitlementDeletion } from '../../src/kinds/entitlement/plan.js';
+import { loadConfig } from '../../src/config/load.js';
+import { planDeclaredEntitlement, planEntitlementDeletion } from '../../src/kinds/entitlement/plan.js';
 import type { TestEmulator } from '../helpers/emulator.js';
 import { apply, callList, config, convergeClean, emulator, planWith, PROJECT } from '../plan/helpers.js';
+import { applicationsNamed } from './entitlement-fixtures.js';
 
 const owned = { [OWNER_TAG]: PROJECT };
+const APPLICATIONS = applicationsNamed('blender', 'maya', 'nuke', 'paint');
 const DESIGN = [{ Name: 'department', Value: 'design' } as const];
 const entitlement = (more: Partial<EntitlementConfig> = {}): EntitlementConfig => ({ StackName: 'desk', Name: 'designers', AppVisibility: 'ASSOCIATED', Attributes: [...DESIGN], ...more });
 const withStacks = (entitlements: EntitlementConfig[], stacks: StackConfig[] = [{ Name: 'desk' }], more: Partial<Config> = {}) => config({ stacks, entitlements, ...more });
@@ -17,8 +20,8 @@ const live = async (em: TestEmulator) => ((await em.getState()).appstream?.entit
 
 let em: TestEmulator;
 /** Seeds the account, then applies the declared stacks alone, so that only entitlements differ from the config. */
-async function seed(state: EmulatorState, stacks: StackConfig[] = [{ Name: 'desk' }]): Promise<void> {
-  await em.setState(state);
+async function seed({ appstream }: EmulatorState, stacks: StackConfig[] = [{ Name: 'desk' }]): Promise<void> {
+  await em.setState({ appstream: { ...APPLICATIONS, ...appstream } });
   await apply(em, (await planWith(em, config({ stacks }))).plan);
   await em.clearCalls();
 }
@@ -27,7 +30,7 @@ beforeAll(async () => {
 });
 afterAll(() => em.close());
 beforeEach(async () => {
-  await em.setState({});
+  await em.setState({ appstream: APPLICATIONS });
   await em.clearCalls();
 });
 
@@ -110,7 +113,7 @@ describe('create and update', () => {
 
 describe('owned through the stack', () => {
   test('an entitlement on a stack the config does not declare, or another project owns, is an error before any call', async () => {
-    await em.setState({ appstream: { stacks: [{ Name: 'desk', Tags: { [OWNER_TAG]: 'other' } }, { Name: 'lab' }] } });
+    await em.setState({ appstream: { ...APPLICATIONS, stacks: [{ Name: 'desk', Tags: { [OWNER_TAG]: 'other' } }, { Name: 'lab' }] } });
     const cfg = withStacks([entitlement(), entitlement({ StackName: 'lab' })]);
     const { plan } = await planWith(em, cfg);
     expect(plan.calls).toEqual([]);
@@ -123,7 +126,7 @@ describe('owned through the stack', () => {
   });
 
   test('on a declared stack nobody owns yet, an existing entitlement is adopted with the stack', async () => {
-    await em.setState({ appstream: { stacks: [{ Name: 'desk' }], entitlements: [{ StackName: 'desk', Name: 'designers', AppVisibility: 'ASSOCIATED', Attributes: [...DESIGN] }] } });
+    await em.setState({ appstream: { ...APPLICATIONS, stacks: [{ Name: 'desk' }], entitlements: [{ StackName: 'desk', Name: 'designers', AppVisibility: 'ASSOCIATED', Attributes: [...DESIGN] }] } });
     const first = await convergeClean(em, withStacks([entitlement()]));
     expect(first.changes.find((c) => c.address === 'entitlement/desk/designers')).toMatchObject({ action: 'no-op', adopt: true });
     expect(callList(first)).toEqual(['TagResource stack/desk']);
@@ -182,12 +185,28 @@ describe('owned through the stack', () => {
   });
 });
 
+test('an entitlement depends on its stack and on the applications it grants, which the planner keeps when the plan declares them', async () => {
+  const cfg = withStacks([entitlement({ Applications: ['maya'] })]);
+  const ctx = { project: PROJECT, prune: false, now: new Date(), configDigest: () => '', describeErrors: new Map() };
+  const liveState = { stacks: {}, entitlements: {} } as never;
+  const planned = planDeclaredEntitlement(ctx, cfg, cfg.entitlements![0], liveState, { address: 'entitlement/desk/designers', kind: 'entitlement', liveDigest: null });
+  expect(planned.change.dependsOn).toEqual(['stack/desk', 'application/maya']);
+});
+
+test('the example converges', async () => {
+  await em.setState({ appstream: applicationsNamed('color-grading', 'photo-editor') });
+  const { config: example } = await loadConfig(['examples/entitlements/streamform.yaml']);
+  const first = await convergeClean(em, example);
+  expect(first.changes.filter((c) => c.kind === 'entitlement').map((c) => `${c.address} ${c.action}`)).toEqual(['entitlement/design/admins create', 'entitlement/design/designers create']);
+});
+
 describe('reads', () => {
   test('DescribeEntitlements once per stack (paged), ListEntitledApplications once per managed entitlement (paged), nothing else', async () => {
     const small = await emulator({ pageSize: 2 });
     try {
       await small.setState({
         appstream: {
+          ...applicationsNamed('x', 'y', 'z'),
           stacks: ['a', 'b', 'c'].map((Name) => ({ Name, Tags: owned })),
           entitlements: [
             ...['e1', 'e2', 'e3'].map((Name) => ({ StackName: 'a', Name, AppVisibility: 'ALL', Attributes: [...DESIGN], Applications: ['x', 'y', 'z'] })),
