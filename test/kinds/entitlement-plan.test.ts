@@ -174,6 +174,20 @@ describe('owned through the stack', () => {
     expect((await live(em)).map((e) => `${e.StackName}/${e.Name}`)).toEqual(['desk/designers']);
   });
 
+  test('where the tagging API is refused, only the declared stacks are read: a pruned stack is deleted without its entitlements first', async () => {
+    const denied = await emulator({ denyTagging: true });
+    try {
+      await denied.setState({
+        appstream: { stacks: [{ Name: 'desk' }, { Name: 'lab', Tags: owned }], entitlements: [{ StackName: 'lab', Name: 'designers', AppVisibility: 'ALL', Attributes: [...DESIGN] }] },
+      });
+      const { plan } = await planWith(denied, withStacks([]), true);
+      expect(callList(plan)).toEqual(['TagResource stack/desk', 'DeleteStack stack/lab']);
+      expect(plan.diagnostics).toEqual([]);
+    } finally {
+      await denied.close();
+    }
+  });
+
   test('a deleted entitlement goes before its stack and the applications it grants, when the plan deletes them too', () => {
     const subject = (address: string) => ({ address, kind: address.split('/')[0], liveDigest: null });
     const entitlementPlan = planEntitlementDeletion('lab', { entitlement: { Name: 'e', StackName: 'lab', AppVisibility: 'ALL', Attributes: [] }, applications: ['maya'] }, subject('entitlement/lab/e'));
