@@ -18,7 +18,7 @@ const call = appstreamCall;
 const stackAddress = (name: string) => `stack/${name}`;
 const applicationAddress = (name: string) => `application/${name}`;
 
-export interface NormalEntitlement {
+interface NormalEntitlement {
   /** Undefined: none (live), or not managed (declared). */
   Description?: string;
   AppVisibility: string;
@@ -33,12 +33,13 @@ export function normalAttributes(attributes: readonly { Name?: string; Value?: s
 
 export const normalApplications = (names: readonly string[] | null | undefined): string[] => asSet(names) ?? [];
 
-export function liveEntitlementNormal(found: LiveEntitlement): NormalEntitlement {
+function liveEntitlementNormal(found: LiveEntitlement): NormalEntitlement {
   const { Description, AppVisibility, Attributes } = found.entitlement;
   return { Description: clean(Description) as string | undefined, AppVisibility: AppVisibility!, Attributes: normalAttributes(Attributes), Applications: normalApplications(found.applications) };
 }
 
-export const liveEntitlementDigest = (found: LiveEntitlement) => digest({ ...liveEntitlementNormal(found), Applications: found.applications ?? null });
+/** Everything about the entitlement that the plan depends on, so that a saved plan can tell it went stale. */
+export const liveEntitlementDigest = (found: LiveEntitlement) => digest(liveEntitlementNormal(found));
 
 /** Why the plan must leave an entitlement of this stack alone, if it must. */
 function stackProblem(project: string, config: Config, live: LiveState, stackName: string): string | undefined {
