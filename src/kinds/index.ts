@@ -5,6 +5,7 @@
  */
 import { fleetKind } from './fleet/index.js';
 import { directoryConfigKind } from './directory-config/index.js';
+import { entitlementKind } from './entitlement/index.js';
 import { imageKind } from './image/index.js';
 import { imageBuilderKind } from './image-builder/index.js';
 import { stackKind } from './stack/index.js';
@@ -14,7 +15,7 @@ import { appBlockKind } from './app-block/index.js';
 import { usageReportKind } from './usage-report/index.js';
 import type { KindDefinition } from './types.js';
 
-export const KINDS: readonly KindDefinition[] = [stackKind, fleetKind, imageKind, imageBuilderKind, streamingImageKind, userKind, directoryConfigKind, appBlockKind, usageReportKind];
+export const KINDS: readonly KindDefinition[] = [stackKind, fleetKind, imageKind, imageBuilderKind, streamingImageKind, userKind, directoryConfigKind, appBlockKind, usageReportKind, entitlementKind];
 
 const BY_NAME = new Map(KINDS.map((kind) => [kind.name, kind]));
 
