@@ -9,6 +9,7 @@ import { paginate } from './paging.js';
 import { clone } from './checks.js';
 import { directoryConfigHandlers } from './directory-configs.js';
 import { fleetHandlers, fleetNamed } from './fleets.js';
+import { themeHandlers } from './themes.js';
 import { userHandlers } from './users.js';
 import { imageBuilderHandlers } from './image-builders.js';
 import { completeUserSettings, dropEmptyText, type ImageRecord, type StackRecord, type Store, type Tags } from './state.js';
@@ -329,4 +330,5 @@ export const appstreamHandlers: Record<string, Handler> = {
   ListAssociatedStacks: listAssociatedStacks,
   ...userHandlers,
   ...directoryConfigHandlers,
+  ...themeHandlers,
 };

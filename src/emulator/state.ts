@@ -13,6 +13,7 @@ import { randomText, seededRandom } from './random.js';
 import { epochTimestamps, facts } from './shapes.js';
 import { secretStoresState, seedSecretStores, type SecretStores } from './secrets.js';
 import { seedRoles, type RoleState, type StsSession, type StsState } from './sts.js';
+import { seedThemes, themesState, type ThemeState } from './themes.js';
 import { seedUserPool, type AssociationRecord, type UserPool, type UserRecord } from './users.js';
 
 export type Tags = Record<string, string>;
@@ -59,6 +60,8 @@ export interface EmulatorState extends SecretStores {
     users?: Partial<UserRecord>[];
     userStackAssociations?: AssociationRecord[];
     directoryConfigs?: DirectoryConfigState[];
+    /** As DescribeThemeForStack returns them, plus the S3 locations they were made from. */
+    themes?: ThemeState[];
   };
   nimble?: {
     studios?: StudioState[];
@@ -165,7 +168,7 @@ export class Store {
     const appstream = state.appstream ?? {};
     const nimble = state.nimble ?? {};
     check(isObject(appstream), 'appstream', 'must be a mapping');
-    checkKeys(appstream, ['stacks', 'fleets', 'images', 'imageBuilders', 'failingSubnets', 'users', 'userStackAssociations', 'directoryConfigs'], 'appstream.');
+    checkKeys(appstream, ['stacks', 'fleets', 'images', 'imageBuilders', 'failingSubnets', 'users', 'userStackAssociations', 'directoryConfigs', 'themes'], 'appstream.');
     check(isObject(nimble), 'nimble', 'must be a mapping');
     checkKeys(nimble, ['studios', 'failingAmis'], 'nimble.');
     const failingAmis = listAt(nimble.failingAmis, 'nimble.failingAmis');
@@ -182,6 +185,7 @@ export class Store {
     listAt(nimble.studios, 'nimble.studios').forEach((s, i) => this.seedStudio(s, `nimble.studios[${i}]`));
     this.userPool = seedUserPool(this, appstream.users, appstream.userStackAssociations);
     seedDirectoryConfigs(this, appstream.directoryConfigs);
+    seedThemes(this, appstream.themes);
     seedSecretStores(this, state);
   }
 
@@ -296,6 +300,7 @@ export class Store {
         imageBuilders: this.imageBuilders.list(),
         ...(this.imageBuilders.failingSubnets.size ? { failingSubnets: [...this.imageBuilders.failingSubnets] } : {}),
         ...(directoryConfigsState(this).length ? { directoryConfigs: directoryConfigsState(this) } : {}),
+        ...(themesState(this).length ? { themes: themesState(this) } : {}),
       },
       nimble: {
         studios: [...this.studios.keys()].map((studioId) => ({ studioId, streamingImages: this.streamingImages(studioId) })),
