@@ -129,7 +129,7 @@ describe('stack themes', () => {
     await em.setState({
       appstream: {
         stacks: [{ Name: 'design' }],
-        themes: [{ StackName: 'design', ThemeTitleText: 'Design apps', ThemeStyling: 'BLUE', ThemeFooterLinks: THEME.FooterLinks, OrganizationLogoS3Location: LOGO, FaviconS3Location: FAVICON }],
+        themes: [{ StackName: 'design', ThemeTitleText: 'Design apps', ThemeStyling: 'BLUE', ThemeFooterLinks: THEME.FooterLinks!, OrganizationLogoS3Location: LOGO, FaviconS3Location: FAVICON }],
       },
     });
     const first = await convergeClean(em, stacks({ Name: 'design', Theme: THEME }));
