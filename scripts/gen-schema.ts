@@ -609,6 +609,7 @@ export function buildSchema(): JsonSchema {
   for (const [member, ref] of Object.entries(createStack.members!)) {
     stackProperties[member] = b.shape('appstream', ref.shape);
   }
+  stackProperties.Theme = buildThemeSchema(b);
   stackProperties.Fleets = { type: 'array', items: b.shape('appstream', memberShape('appstream', 'AssociateFleetRequest', 'FleetName')) };
   const deletable = new Set(shapeOf('appstream', 'StackAttribute').enum!.map(squash));
   const stackClears: Record<string, string> = {
@@ -619,7 +620,6 @@ export function buildSchema(): JsonSchema {
     Fleets: CLEAR.fleets,
     Theme: CLEAR.theme,
   };
-  stackProperties.Theme = buildThemeSchema(b);
   for (const member of Object.keys(stackProperties)) {
     if (deletable.has(squash(member))) stackClears[member] = CLEAR.attribute(isList('appstream', createStack, member));
   }

@@ -114,13 +114,13 @@ export interface StackConfig {
    */
   AgentAccessConfig?: AgentAccessConfig | null;
   /**
-   * Names of the fleets associated with the stack. Fleets are managed elsewhere and must exist. null or [] disassociates every fleet.
-   */
-  Fleets?: string[] | null;
-  /**
    * Custom branding of the stack's application catalog page (CreateThemeForStack): title, colours, logo, favicon and footer links. Left out, the theme is not managed. null deletes the theme (DeleteThemeForStack).
    */
   Theme?: ThemeConfig | null;
+  /**
+   * Names of the fleets associated with the stack. Fleets are managed elsewhere and must exist. null or [] disassociates every fleet.
+   */
+  Fleets?: string[] | null;
 }
 /**
  * Persistent storage for the users of a stack.
