@@ -187,6 +187,38 @@ const DESCRIPTIONS: Record<string, { title: string; description: string; propert
       ContentRedirection: "Which links opened in a session open in the user's local browser instead.",
       AgentAccessConfig: 'What AI agents may see and do in the streaming sessions of this stack.',
       Fleets: 'Names of the fleets associated with the stack. Fleets are managed elsewhere and must exist.',
+      Theme:
+        'Custom branding of the stack\'s application catalog page (CreateThemeForStack): title, colours, logo, favicon and footer links. Left out, the theme is not managed.',
+    },
+  },
+  ThemeConfig: {
+    title: 'Stack theme',
+    description:
+      'The custom branding of a stack\'s catalog page. AWS reports the logo and the favicon only as URLs of its own copies: streamform records the S3 locations (and ETags) it applied, and uploads again when they change.',
+    properties: {
+      TitleText: 'Title of the browser tab during streaming sessions.',
+      ThemeStyling: 'Colour of links, text and buttons, also used as accents of the catalog page.',
+      OrganizationLogoS3Location: 'The S3 object of the logo shown at the top of the catalog page.',
+      FaviconS3Location: 'The S3 object of the favicon shown in the browser tab.',
+      FooterLinks: 'Links shown, in this order, in the footer of the catalog page (IT support, a product site).',
+      State: 'ENABLED shows the branding, DISABLED keeps it without showing it. A new theme is ENABLED.',
+    },
+  },
+  ThemeS3Location: {
+    title: 'Theme image in S3',
+    description: 'An image in Amazon S3 that AWS copies into the theme. ETag is streamform\'s own: it is never sent to AWS.',
+    properties: {
+      S3Bucket: 'Name of the bucket.',
+      S3Key: 'Key of the object.',
+      ETag: 'The object\'s ETag, as S3 reports it (aws s3api head-object): declare it to have the image uploaded again when the object changes in place. Recorded, never sent.',
+    },
+  },
+  ThemeFooterLink: {
+    title: 'Footer link',
+    description: 'One link in the footer of the catalog page.',
+    properties: {
+      DisplayName: 'Text of the link.',
+      FooterLinkURL: 'Where the link goes.',
     },
   },
   UserConfig: {
@@ -473,8 +505,14 @@ const CLEAR = {
   applicationSettings: 'null turns persistence off, like {Enabled: false}.',
   tags: 'null or {} removes every tag but streamform\'s own.',
   fleets: 'null or [] disassociates every fleet.',
+  theme: 'null deletes the theme (DeleteThemeForStack).',
   sharing: 'null or [] stops sharing the image with any account.',
 };
+
+/** What a theme's text members may hold (ThemeTitleText's and ThemeFooterLinkDisplayName's pattern), in words. */
+const THEME_TEXT = 'letters, digits, spaces, underscores and - @ . / # & +';
+/** An S3 ETag: an MD5 in hex, with -N after a multipart upload's; S3 shows it in quotes. */
+const ETAG_PATTERN = '^"?[0-9a-fA-F]{32}(-[0-9]{1,5})?"?$';
 
 /** The service's documented range for UserSetting.MaximumLength, which the model states only in prose. */
 const CLIPBOARD_MAX_LENGTH = 20_971_520;
@@ -649,6 +687,7 @@ export function buildSchema(): JsonSchema {
   for (const [member, ref] of Object.entries(createStack.members!)) {
     stackProperties[member] = b.shape('appstream', ref.shape);
   }
+  stackProperties.Theme = buildThemeSchema(b);
   stackProperties.Fleets = { type: 'array', items: b.shape('appstream', memberShape('appstream', 'AssociateFleetRequest', 'FleetName')) };
   const deletable = new Set(shapeOf('appstream', 'StackAttribute').enum!.map(squash));
   const stackClears: Record<string, string> = {
@@ -657,6 +696,7 @@ export function buildSchema(): JsonSchema {
     ApplicationSettings: CLEAR.applicationSettings,
     Tags: CLEAR.tags,
     Fleets: CLEAR.fleets,
+    Theme: CLEAR.theme,
   };
   for (const member of Object.keys(stackProperties)) {
     if (deletable.has(squash(member))) stackClears[member] = CLEAR.attribute(isList('appstream', createStack, member));
@@ -952,6 +992,47 @@ function buildFleetSchema(b: SchemaBuilder): void {
       { properties: { IdleDisconnectTimeoutInSeconds: false } },
     ),
   ]);
+}
+
+/**
+ * A stack's theme: the members of CreateThemeForStackRequest (required as it requires them) plus
+ * UpdateThemeForStack's State; S3 locations with a key and an optional ETag of streamform's own.
+ * Patterns are said in words, not as the expression.
+ */
+function buildThemeSchema(b: SchemaBuilder): JsonSchema {
+  const create = shapeOf('appstream', 'CreateThemeForStackRequest');
+  const location = shapeOf('appstream', 'S3Location');
+  b.define(
+    'ThemeS3Location',
+    { ...Object.fromEntries(Object.entries(location.members!).map(([member, ref]) => [member, b.shape('appstream', ref.shape)])), ETag: { type: 'string' } },
+    ['S3Bucket', 'S3Key'],
+  );
+  b.addRules('ThemeS3Location', [worded(b, 'ThemeS3Location', 'ETag', ETAG_PATTERN, 'ETag is 32 hexadecimal digits (and -N after a multipart upload), as S3 reports it')]);
+  const link = shapeOf('appstream', 'ThemeFooterLink');
+  b.define('ThemeFooterLink', Object.fromEntries(Object.entries(link.members!).map(([member, ref]) => [member, b.shape('appstream', ref.shape)])), Object.keys(link.members!));
+  b.addRules('ThemeFooterLink', [worded(b, 'ThemeFooterLink', 'DisplayName', undefined, `DisplayName may hold only ${THEME_TEXT}`)]);
+  const properties: Record<string, JsonSchema> = {};
+  for (const [member, ref] of Object.entries(create.members!)) {
+    if (member === 'StackName') continue;
+    properties[member] = member.endsWith('S3Location') ? { $ref: '#/$defs/ThemeS3Location' } : b.shape('appstream', ref.shape);
+  }
+  properties.FooterLinks = { type: 'array', items: { $ref: '#/$defs/ThemeFooterLink' } };
+  properties.State = b.shape('appstream', memberShape('appstream', 'UpdateThemeForStackRequest', 'State'));
+  enumValue('appstream', 'ThemeAttribute', 'FOOTER_LINKS');
+  b.define('ThemeConfig', clearables(properties, { FooterLinks: CLEAR.attribute(true) }, 'ThemeConfig'), create.required!.filter((member) => member !== 'StackName'));
+  b.addRules('ThemeConfig', [worded(b, 'ThemeConfig', 'TitleText', undefined, `TitleText may hold only ${THEME_TEXT}`)]);
+  return { $ref: '#/$defs/ThemeConfig' };
+}
+
+/**
+ * A property's pattern (`pattern`, else the one the facts gave it) checked by a rule whose message
+ * says in words what it allows, instead of quoting the expression.
+ */
+function worded(b: SchemaBuilder, defName: string, property: string, pattern: string | undefined, message: string): JsonSchema {
+  const properties = b.defs[defName].properties as Record<string, JsonSchema>;
+  const { pattern: given, ...rest } = properties[property];
+  properties[property] = rest;
+  return rule(message, { required: [property] }, { properties: { [property]: { pattern: pattern ?? given } } });
 }
 
 /** Image builders: every member of CreateImageBuilderRequest, plus LatestImage (as for fleets) and State. */

@@ -164,6 +164,10 @@ export interface StackConfig {
    */
   AgentAccessConfig?: AgentAccessConfig | null;
   /**
+   * Custom branding of the stack's application catalog page (CreateThemeForStack): title, colours, logo, favicon and footer links. Left out, the theme is not managed. null deletes the theme (DeleteThemeForStack).
+   */
+  Theme?: ThemeConfig | null;
+  /**
    * Names of the fleets associated with the stack. Fleets are managed elsewhere and must exist. null or [] disassociates every fleet.
    */
   Fleets?: string[] | null;
@@ -327,6 +331,76 @@ export interface AgentAccessSetting {
    * Whether agents may perform it.
    */
   Permission: 'ENABLED' | 'DISABLED';
+}
+/**
+ * The custom branding of a stack's catalog page. AWS reports the logo and the favicon only as URLs of its own copies: streamform records the S3 locations (and ETags) it applied, and uploads again when they change.
+ */
+export interface ThemeConfig {
+  /**
+   * Links shown, in this order, in the footer of the catalog page (IT support, a product site). null or [] clears it.
+   */
+  FooterLinks?: ThemeFooterLink[] | null;
+  /**
+   * Title of the browser tab during streaming sessions.
+   */
+  TitleText: string;
+  /**
+   * Colour of links, text and buttons, also used as accents of the catalog page.
+   */
+  ThemeStyling: 'LIGHT_BLUE' | 'BLUE' | 'PINK' | 'RED';
+  OrganizationLogoS3Location: ThemeS3Location;
+  FaviconS3Location: ThemeS3Location1;
+  /**
+   * ENABLED shows the branding, DISABLED keeps it without showing it. A new theme is ENABLED.
+   */
+  State?: 'ENABLED' | 'DISABLED';
+}
+/**
+ * One link in the footer of the catalog page.
+ */
+export interface ThemeFooterLink {
+  /**
+   * Text of the link.
+   */
+  DisplayName: string;
+  /**
+   * Where the link goes.
+   */
+  FooterLinkURL: string;
+}
+/**
+ * The S3 object of the logo shown at the top of the catalog page.
+ */
+export interface ThemeS3Location {
+  /**
+   * Name of the bucket.
+   */
+  S3Bucket: string;
+  /**
+   * Key of the object.
+   */
+  S3Key: string;
+  /**
+   * The object's ETag, as S3 reports it (aws s3api head-object): declare it to have the image uploaded again when the object changes in place. Recorded, never sent.
+   */
+  ETag?: string;
+}
+/**
+ * The S3 object of the favicon shown in the browser tab.
+ */
+export interface ThemeS3Location1 {
+  /**
+   * Name of the bucket.
+   */
+  S3Bucket: string;
+  /**
+   * Key of the object.
+   */
+  S3Key: string;
+  /**
+   * The object's ETag, as S3 reports it (aws s3api head-object): declare it to have the image uploaded again when the object changes in place. Recorded, never sent.
+   */
+  ETag?: string;
 }
 /**
  * A fleet: the streaming instances of one image. A RUNNING fleet takes some changes in place; the others need it stopped, which ends its sessions, so apply does them only with --allow-interruption.

@@ -3,9 +3,9 @@
 
 export const validate = validate20;
 export default validate20;
-const schema31 = {"$schema":"https://json-schema.org/draft/2020-12/schema","$id":"urn:streamform:schema:config:1","title":"streamform config","description":"Desired state of Amazon AppStream 2.0 stacks and images and Amazon Nimble Studio streaming images. A property that is left out is not managed; null (or an empty list) clears it where the service allows that.","type":"object","properties":{"version":{"description":"Version of this file format. Always 1.","const":1},"project":{"description":"The project that owns what this config declares. streamform tags what it creates with it and never changes or deletes a resource owned by another project. Every file of one config names the same project.","type":"string","minLength":1,"maxLength":256,"pattern":"^([\\p{L}\\p{Z}\\p{N}_.:/=+\\-@]*)$"},"region":{"description":"AWS Region to manage, e.g. us-east-1. Left out, the AWS SDK decides (AWS_REGION, the profile). Files of one config must agree. A config with targets names a region per target instead.","type":"string","pattern":"^[a-z]{2}(-[a-z]+)+-[0-9]+$"},"targets":{"description":"The accounts and regions this config manages, each a target with a name; every resource goes to every target unless its Targets says otherwise. Instead of region. Files of one config must agree.","type":"array","minItems":1,"items":{"$ref":"#/$defs/Target"}},"prune":{"description":"Delete resources this project owns that are no longer declared. Default false. Files of one config must agree.","type":"boolean"},"stacks":{"description":"AppStream 2.0 stacks, each identified by its Name.","type":"array","items":{"$ref":"#/$defs/StackConfig"}},"fleets":{"description":"AppStream 2.0 fleets, each identified by its Name: the instances users stream from.","type":"array","items":{"$ref":"#/$defs/FleetConfig"}},"images":{"description":"AppStream 2.0 images, each identified by its Name. Images are built with image builders, so they must exist already; streamform manages their sharing and tags.","type":"array","items":{"$ref":"#/$defs/ImageConfig"}},"imageBuilders":{"description":"AppStream 2.0 image builders, each identified by its Name: the instances images are made on. Nothing but tags and State changes in place; any other change replaces the builder.","type":"array","items":{"$ref":"#/$defs/ImageBuilderConfig"}},"streamingImages":{"description":"Nimble Studio streaming images, each identified by StudioId and Name.","type":"array","items":{"$ref":"#/$defs/StreamingImageConfig"}},"users":{"description":"AppStream 2.0 user-pool users and their stack assignments, each identified by AuthenticationType and UserName.","type":"array","items":{"$ref":"#/$defs/UserConfig"}},"directoryConfigs":{"description":"AppStream 2.0 directory configs (how fleets and image builders join a Microsoft Active Directory domain), each identified by its DirectoryName. They carry no tags: a declared one is adopted, and prune never deletes one.","type":"array","items":{"$ref":"#/$defs/DirectoryConfigConfig"}},"appBlocks":{"description":"AppStream 2.0 app blocks, each identified by its Name: the application packages Elastic fleets mount. Nothing but tags changes in place; any other change replaces the block.","type":"array","items":{"$ref":"#/$defs/AppBlockConfig"}},"usageReports":{"description":"The AppStream 2.0 usage report subscription of the account and Region (daily session and application reports written to an S3 bucket AWS creates). Left out, it is not managed; files of one config must agree.","$ref":"#/$defs/UsageReportsConfig"},"entitlements":{"description":"AppStream 2.0 entitlements (which applications of a stack SAML users see, by their attributes), each identified by StackName and Name. They carry no tags: they belong to their stack, which this config must declare.","type":"array","items":{"$ref":"#/$defs/EntitlementConfig"}}},"required":["version","project"],"additionalProperties":false,"allOf":[{"description":"give either region or targets, not both: each target names its region","if":{"type":"object","required":["targets"]},"then":{"not":{"required":["region"]}}}],"$defs":{"AccessEndpoint":{"title":"Access endpoint","description":"An interface VPC endpoint for streaming.","type":"object","properties":{"EndpointType":{"description":"The kind of endpoint.","$ref":"#/$defs/AccessEndpointType"},"VpceId":{"description":"ID of the interface VPC endpoint, e.g. vpce-0123456789abcdef0.","type":"string","minLength":1}},"required":["EndpointType"],"additionalProperties":false},"AccessEndpointType":{"type":"string","enum":["STREAMING"]},"Action":{"type":"string","enum":["CLIPBOARD_COPY_FROM_LOCAL_DEVICE","CLIPBOARD_COPY_TO_LOCAL_DEVICE","FILE_UPLOAD","FILE_DOWNLOAD","PRINTING_TO_LOCAL_DEVICE","DOMAIN_PASSWORD_SIGNIN","DOMAIN_SMART_CARD_SIGNIN","AUTO_TIME_ZONE_REDIRECTION"]},"AgentAccessConfig":{"title":"Agent access","description":"What AI agents may see and do in streaming sessions.","type":"object","properties":{"Settings":{"description":"One entry per agent action. COMPUTER_INPUT can be enabled only together with COMPUTER_VISION.","type":"array","items":{"$ref":"#/$defs/AgentAccessSetting"},"minItems":1},"S3BucketArn":{"description":"ARN of the S3 bucket screenshots are uploaded to. Required when ScreenshotsUploadEnabled is true.","type":"string","pattern":"^arn:aws(?:-cn|-iso-b|-iso|-us-gov)?:s3:::[a-z0-9][a-z0-9.\\-]{1,61}[a-z0-9]$"},"ScreenshotsUploadEnabled":{"description":"Whether screenshots agents take are uploaded to S3BucketArn.","type":"boolean"},"ScreenResolution":{"description":"Resolution of the screen agents see.","$ref":"#/$defs/ScreenResolution"},"ScreenImageFormat":{"description":"Image format of the screenshots.","$ref":"#/$defs/ScreenImageFormat"},"UserControlMode":{"description":"What the user may do while an agent works: only watch, watch and stop it, or nothing.","$ref":"#/$defs/UserControlMode"}},"required":["Settings","ScreenResolution","ScreenImageFormat"],"additionalProperties":false,"allOf":[{"description":"S3BucketArn is required when ScreenshotsUploadEnabled is true","if":{"properties":{"ScreenshotsUploadEnabled":{"const":true}},"required":["ScreenshotsUploadEnabled"]},"then":{"required":["S3BucketArn"]}},{"description":"COMPUTER_INPUT can be ENABLED only when COMPUTER_VISION is ENABLED too","if":{"properties":{"Settings":{"contains":{"properties":{"AgentAction":{"const":"COMPUTER_INPUT"},"Permission":{"const":"ENABLED"}},"required":["AgentAction","Permission"]}}},"required":["Settings"]},"then":{"properties":{"Settings":{"contains":{"properties":{"AgentAction":{"const":"COMPUTER_VISION"},"Permission":{"const":"ENABLED"}},"required":["AgentAction","Permission"]}}}}}]},"AgentAccessSetting":{"title":"Agent action","description":"Whether agents may perform one action.","type":"object","properties":{"AgentAction":{"description":"The action.","$ref":"#/$defs/AgentAction"},"Permission":{"description":"Whether agents may perform it.","$ref":"#/$defs/Permission"}},"required":["AgentAction","Permission"],"additionalProperties":false},"AgentAction":{"type":"string","enum":["COMPUTER_VISION","COMPUTER_INPUT","FORWARD_MCP_TOOLS"]},"AppBlockConfig":{"title":"AppStream 2.0 app block","description":"An app block: the virtual hard disk (VHD) with the application files an Elastic fleet mounts, and how it is set up. There is no UpdateAppBlock, so every change but Tags replaces it (deleted, then created); an app block that applications use cannot be deleted.","type":"object","properties":{"Name":{"description":"Name of the app block; it identifies it. Renaming means deleting it and creating a new one.","type":"string","pattern":"^[a-zA-Z0-9][a-zA-Z0-9_.-]{0,100}$"},"Description":{"description":"Description for administrators. null clears it (the app block is replaced without it).","type":["string","null"],"maxLength":256},"DisplayName":{"description":"Display name of the app block (not shown to users). null clears it (the app block is replaced without it).","type":["string","null"],"maxLength":100},"SourceS3Location":{"description":"Where the VHD is in S3: for CUSTOM, the VHD itself (S3Key required); for APPSTREAM2, where the app block builder stores the VHD it makes.","$ref":"#/$defs/S3Location"},"SetupScriptDetails":{"description":"The script that mounts the VHD on the instance; required for CUSTOM, and only for CUSTOM.","$ref":"#/$defs/ScriptDetails"},"Tags":{"description":"Tags on the app block; they change in place. null or {} removes every tag but streamform's own.","anyOf":[{"$ref":"#/$defs/Tags"},{"type":"null"}]},"PostSetupScriptDetails":{"description":"A script run after the applications are set up; only for APPSTREAM2. null clears it (the app block is replaced without it).","anyOf":[{"$ref":"#/$defs/ScriptDetails"},{"type":"null"}]},"PackagingType":{"description":"CUSTOM (default: a VHD you made, ACTIVE at once) or APPSTREAM2 (INACTIVE until an app block builder packages the applications into a VHD).","$ref":"#/$defs/PackagingType"},"Targets":{"description":"The targets this resource goes to (default: every target of the config).","type":"array","minItems":1,"uniqueItems":true,"items":{"type":"string","pattern":"^[A-Za-z0-9][A-Za-z0-9_-]{0,62}$"}}},"required":["Name","SourceS3Location"],"additionalProperties":false,"allOf":[{"description":"a CUSTOM app block (the default PackagingType) needs SetupScriptDetails, the script that mounts its VHD","if":{"not":{"properties":{"PackagingType":{"const":"APPSTREAM2"}},"required":["PackagingType"]}},"then":{"properties":{"SetupScriptDetails":{"not":{"type":"null"}}},"required":["SetupScriptDetails"]}},{"description":"a CUSTOM app block needs SourceS3Location.S3Key: the VHD","if":{"not":{"properties":{"PackagingType":{"const":"APPSTREAM2"}},"required":["PackagingType"]}},"then":{"properties":{"SourceS3Location":{"required":["S3Key"]}}}},{"description":"PostSetupScriptDetails is only for PackagingType APPSTREAM2","if":{"not":{"properties":{"PackagingType":{"const":"APPSTREAM2"}},"required":["PackagingType"]}},"then":{"properties":{"PostSetupScriptDetails":{"type":"null"}}}},{"description":"SetupScriptDetails is only for PackagingType CUSTOM","if":{"properties":{"PackagingType":{"const":"APPSTREAM2"}},"required":["PackagingType"]},"then":{"properties":{"SetupScriptDetails":false}}}]},"ApplicationSettings":{"title":"Application settings persistence","description":"Saving of users' application settings between sessions.","type":"object","properties":{"Enabled":{"description":"Whether settings persist between sessions.","type":"boolean"},"SettingsGroup":{"description":"Name of the settings group. Stacks with the same group share saved settings. Required when Enabled is true.","type":"string","maxLength":100}},"required":["Enabled"],"additionalProperties":false,"allOf":[{"description":"SettingsGroup is required when Enabled is true","if":{"properties":{"Enabled":{"const":true}},"required":["Enabled"]},"then":{"required":["SettingsGroup"]}},{"description":"SettingsGroup must be left out when Enabled is false","if":{"properties":{"Enabled":{"const":false}},"required":["Enabled"]},"then":{"properties":{"SettingsGroup":false}}}]},"AppVisibility":{"type":"string","enum":["ALL","ASSOCIATED"]},"CertificateBasedAuthProperties":{"title":"Certificate-based authentication","description":"Whether users sign in to domain-joined instances with certificates from an AWS Private CA.","type":"object","properties":{"Status":{"description":"DISABLED, ENABLED, or ENABLED_NO_DIRECTORY_LOGIN_FALLBACK (no password sign-in if the certificate fails).","$ref":"#/$defs/CertificateBasedAuthStatus"},"CertificateAuthorityArn":{"description":"ARN of the AWS Private CA that issues the certificates; required unless Status is DISABLED.","type":"string","pattern":"^arn:aws(?:-cn|-iso-b|-iso|-us-gov)?:[A-Za-z0-9][A-Za-z0-9_/.-]{0,62}:[A-Za-z0-9_/.-]{0,63}:[A-Za-z0-9_/.-]{0,63}:[A-Za-z0-9][A-Za-z0-9:_/+=,@.\\\\-]{0,1023}$"}},"additionalProperties":false,"allOf":[{"description":"CertificateAuthorityArn is required when Status is ENABLED or ENABLED_NO_DIRECTORY_LOGIN_FALLBACK","if":{"properties":{"Status":{"enum":["ENABLED","ENABLED_NO_DIRECTORY_LOGIN_FALLBACK"]}},"required":["Status"]},"then":{"required":["CertificateAuthorityArn"]}}]},"CertificateBasedAuthStatus":{"type":"string","enum":["DISABLED","ENABLED","ENABLED_NO_DIRECTORY_LOGIN_FALLBACK"]},"ComputeCapacity":{"title":"Compute capacity","description":"The desired size of the fleet: exactly one of DesiredInstances and DesiredSessions.","type":"object","properties":{"DesiredInstances":{"description":"Number of instances.","type":"integer","minimum":0},"DesiredSessions":{"description":"Number of user sessions, for a multi-session fleet (with MaxSessionsPerInstance).","type":"integer","minimum":0}},"additionalProperties":false,"allOf":[{"description":"give exactly one of DesiredInstances and DesiredSessions","if":{},"then":{"oneOf":[{"required":["DesiredInstances"]},{"required":["DesiredSessions"]}]}}]},"ContentRedirection":{"title":"Content redirection","description":"Links that open in the user's local browser.","type":"object","properties":{"HostToClient":{"description":"Redirection of links opened in the session to the user's local browser.","$ref":"#/$defs/UrlRedirectionConfig"}},"additionalProperties":false},"DirectoryConfigConfig":{"title":"AppStream 2.0 directory config","description":"How fleets and image builders join a Microsoft Active Directory domain: the OUs their computer objects go to and the service account that joins them.","type":"object","properties":{"DirectoryName":{"description":"Fully qualified name of the directory (corp.example.com); it identifies the config. A new name is a new config; the old one stays until deleted by hand.","type":"string","minLength":1},"OrganizationalUnitDistinguishedNames":{"description":"Distinguished names of the OUs computer accounts are placed in; compared as a set.","type":"array","items":{"type":"string","maxLength":2000}},"ServiceAccountCredentials":{"description":"The account that joins computers to the domain. Both members are references to secrets, read when applying; the values appear in no output.","$ref":"#/$defs/ServiceAccountCredentialsConfig"},"CertificateBasedAuthProperties":{"description":"Certificate-based authentication to the domain (smart-card style sign-in without a password). null clears it.","anyOf":[{"$ref":"#/$defs/CertificateBasedAuthProperties"},{"type":"null"}]},"Targets":{"description":"The targets this resource goes to (default: every target of the config).","type":"array","minItems":1,"uniqueItems":true,"items":{"type":"string","pattern":"^[A-Za-z0-9][A-Za-z0-9_-]{0,62}$"}}},"required":["DirectoryName","OrganizationalUnitDistinguishedNames"],"additionalProperties":false},"DomainJoinInfo":{"title":"Domain join","description":"The Active Directory domain the instances join.","type":"object","properties":{"DirectoryName":{"description":"Fully qualified name of the directory, e.g. corp.example.com.","type":"string"},"OrganizationalUnitDistinguishedName":{"description":"Distinguished name of the organizational unit for the computer accounts.","type":"string","maxLength":2000}},"additionalProperties":false},"EntitlementAttribute":{"title":"Entitlement attribute","description":"A SAML 2.0 attribute (an IAM PrincipalTag) and the value that entitles a user.","type":"object","properties":{"Name":{"description":"The attribute: roles, department, organization, groups, title, costCenter or userType.","type":"string","minLength":1,"enum":["roles","department","organization","groups","title","costCenter","userType"]},"Value":{"description":"The value the user's attribute must have.","type":"string","minLength":1}},"required":["Name","Value"],"additionalProperties":false},"EntitlementConfig":{"title":"AppStream 2.0 entitlement","description":"Which applications of a stack SAML 2.0 federated users are entitled to, matched by their SAML attributes (user-pool and streaming URL users are entitled to every application). It belongs to its stack: with prune, the entitlements of the stacks this config declares are exactly those it declares.","type":"object","properties":{"StackName":{"description":"Name of the stack the entitlement belongs to; this config must declare it. Changing it means another entitlement.","type":"string","pattern":"^[a-zA-Z0-9][a-zA-Z0-9_.-]{0,100}$"},"Name":{"description":"Name of the entitlement; unique within its stack, it identifies the entitlement together with StackName.","type":"string","pattern":"^[a-zA-Z0-9][a-zA-Z0-9_.-]{0,100}$"},"Description":{"description":"Description for administrators. null or \"\" clears it (streamform sets it to an empty string, the way the API clears it).","type":["string","null"],"maxLength":256},"AppVisibility":{"description":"ALL: the users are entitled to every application of the stack; ASSOCIATED: only to the Applications listed.","$ref":"#/$defs/AppVisibility"},"Attributes":{"description":"The SAML attributes that entitle a user, compared as a set of Name and Value pairs.","type":"array","items":{"$ref":"#/$defs/EntitlementAttribute"},"minItems":1},"Applications":{"description":"Names of the applications the entitlement grants: the whole set (an application associated outside this config is disassociated); left out, none.","type":"array","items":{"type":"string","minLength":1}},"Targets":{"description":"The targets this resource goes to (default: every target of the config).","type":"array","minItems":1,"uniqueItems":true,"items":{"type":"string","pattern":"^[A-Za-z0-9][A-Za-z0-9_-]{0,62}$"}}},"required":["Name","StackName","AppVisibility","Attributes"],"additionalProperties":false},"FleetConfig":{"title":"AppStream 2.0 fleet","description":"A fleet: the streaming instances of one image. A RUNNING fleet takes some changes in place; the others need it stopped, which ends its sessions, so apply does them only with --allow-interruption.","type":"object","properties":{"Name":{"description":"Name of the fleet; it identifies the fleet. Renaming means deleting the fleet and creating a new one.","type":"string","pattern":"^[a-zA-Z0-9][a-zA-Z0-9_.-]{0,100}$"},"ImageName":{"description":"Name of the image the instances run. Give one of ImageName, ImageArn and LatestImage (none for Elastic fleets).","type":"string","pattern":"^[a-zA-Z0-9][a-zA-Z0-9_.-]{0,100}$"},"ImageArn":{"description":"ARN of the image the instances run, e.g. a public AWS image.","type":"string","pattern":"^arn:aws(?:-cn|-iso-b|-iso|-us-gov)?:[A-Za-z0-9][A-Za-z0-9_/.-]{0,62}:[A-Za-z0-9_/.-]{0,63}:[A-Za-z0-9_/.-]{0,63}:[A-Za-z0-9][A-Za-z0-9:_/+=,@.\\\\-]{0,1023}$"},"InstanceType":{"description":"Instance type of the streaming instances, e.g. stream.standard.medium. Changing it needs the fleet stopped.","type":"string","minLength":1},"FleetType":{"description":"ALWAYS_ON (instances run all the time), ON_DEMAND (the default; they run when users stream) or ELASTIC (AWS-managed pool, apps from app blocks). Changing it replaces the fleet.","$ref":"#/$defs/FleetType"},"ComputeCapacity":{"description":"How many instances (or, for a multi-session fleet, user sessions) the fleet keeps. Not for Elastic fleets.","$ref":"#/$defs/ComputeCapacity"},"VpcConfig":{"description":"Subnets and security groups of the instances. Elastic fleets need at least two subnets in different Availability Zones. null clears it.","anyOf":[{"$ref":"#/$defs/VpcConfig"},{"type":"null"}]},"MaxUserDurationInSeconds":{"description":"Longest a streaming session may last, from 600 to 432000 seconds (default 57600).","type":"integer","minimum":600,"maximum":432000},"DisconnectTimeoutInSeconds":{"description":"How long a disconnected session is kept for the user to reconnect, from 60 to 36000 seconds (default 900).","type":"integer","minimum":60,"maximum":36000},"Description":{"description":"Description for administrators. null or \"\" clears it (streamform sets it to an empty string, the way the API clears it).","type":["string","null"],"maxLength":256},"DisplayName":{"description":"Name users see for the fleet. null or \"\" clears it (streamform sets it to an empty string, the way the API clears it).","type":["string","null"],"maxLength":100},"EnableDefaultInternetAccess":{"description":"Whether the instances reach the internet without a VPC route (default false).","type":"boolean"},"DomainJoinInfo":{"description":"The Active Directory domain the instances join. Not for Elastic fleets. null clears it.","anyOf":[{"$ref":"#/$defs/DomainJoinInfo"},{"type":"null"}]},"Tags":{"description":"Tags on the fleet. null or {} removes every tag but streamform's own.","anyOf":[{"$ref":"#/$defs/Tags"},{"type":"null"}]},"IdleDisconnectTimeoutInSeconds":{"description":"How long a user may be idle before being disconnected: 0 (never, the default) or 60 to 36000 seconds.","type":"integer","minimum":0,"maximum":36000},"IamRoleArn":{"description":"ARN of the IAM role the instances assume. null clears it.","type":["string","null"],"pattern":"^arn:aws(?:-cn|-iso-b|-iso|-us-gov)?:[A-Za-z0-9][A-Za-z0-9_/.-]{0,62}:[A-Za-z0-9_/.-]{0,63}:[A-Za-z0-9_/.-]{0,63}:[A-Za-z0-9][A-Za-z0-9:_/+=,@.\\\\-]{0,1023}$"},"StreamView":{"description":"What users see: APP (the applications only, the default) or DESKTOP (the whole desktop).","$ref":"#/$defs/StreamView"},"Platform":{"description":"Operating system of the instances. Required for Elastic fleets.","$ref":"#/$defs/PlatformType"},"MaxConcurrentSessions":{"description":"Most sessions an Elastic fleet runs at once. Required for, and only for, Elastic fleets.","type":"integer","minimum":1},"UsbDeviceFilterStrings":{"description":"USB devices users may redirect into sessions, as filter strings. null or [] clears it.","type":["array","null"],"items":{"type":"string","maxLength":100,"pattern":"^((\\w*)\\s*(\\w*)\\s*,\\s*(\\w*)\\s*,\\s*\\*?(\\w*)\\s*,\\s*\\*?(\\w*)\\s*,\\s*\\*?\\d*\\s*,\\s*\\*?\\d*\\s*,\\s*[0-1]\\s*,\\s*[0-1]\\s*)$"}},"SessionScriptS3Location":{"description":"The S3 object with the session scripts. Only for Elastic fleets. null clears it.","anyOf":[{"$ref":"#/$defs/S3Location"},{"type":"null"}]},"MaxSessionsPerInstance":{"description":"User sessions per instance: makes the fleet multi-session (ComputeCapacity.DesiredSessions then counts sessions). null clears it.","type":["integer","null"],"minimum":1},"RootVolumeConfig":{"description":"Size of the root volume of each instance. null clears it.","anyOf":[{"$ref":"#/$defs/VolumeConfig"},{"type":"null"}]},"DisableIMDSV1":{"description":"Whether the instances refuse IMDSv1 requests (default false).","type":"boolean"},"LatestImage":{"description":"The newest AVAILABLE image of the account whose name starts with NamePrefix, chosen at plan time: a new image from the pipeline is a change the plan shows.","$ref":"#/$defs/LatestImage"},"State":{"description":"RUNNING or STOPPED. Left out, a fleet streamform creates is started, and afterwards whether it runs is left to the operators.","type":"string","enum":["RUNNING","STOPPED"]},"IgnoreChanges":{"description":"Properties sent when the fleet is created and never compared afterwards, e.g. [ComputeCapacity] for a fleet that Application Auto Scaling sizes.","type":"array","items":{"type":"string","enum":["ImageName","ImageArn","InstanceType","FleetType","ComputeCapacity","VpcConfig","MaxUserDurationInSeconds","DisconnectTimeoutInSeconds","Description","DisplayName","EnableDefaultInternetAccess","DomainJoinInfo","Tags","IdleDisconnectTimeoutInSeconds","IamRoleArn","StreamView","Platform","MaxConcurrentSessions","UsbDeviceFilterStrings","SessionScriptS3Location","MaxSessionsPerInstance","RootVolumeConfig","DisableIMDSV1","LatestImage","State"]}},"Targets":{"description":"The targets this resource goes to (default: every target of the config).","type":"array","minItems":1,"uniqueItems":true,"items":{"type":"string","pattern":"^[A-Za-z0-9][A-Za-z0-9_-]{0,62}$"}}},"required":["Name","InstanceType"],"additionalProperties":false,"allOf":[{"description":"Elastic fleets need MaxConcurrentSessions","if":{"properties":{"FleetType":{"const":"ELASTIC"}},"required":["FleetType"]},"then":{"required":["MaxConcurrentSessions"]}},{"description":"Elastic fleets need a Platform of WINDOWS_SERVER_2019, AMAZON_LINUX2, UBUNTU_PRO_2404","if":{"properties":{"FleetType":{"const":"ELASTIC"}},"required":["FleetType"]},"then":{"properties":{"Platform":{"enum":["WINDOWS_SERVER_2019","AMAZON_LINUX2","UBUNTU_PRO_2404"]}},"required":["Platform"]}},{"description":"Elastic fleets need a VpcConfig with at least two subnets (in different Availability Zones)","if":{"properties":{"FleetType":{"const":"ELASTIC"}},"required":["FleetType"]},"then":{"properties":{"VpcConfig":{"type":"object","properties":{"SubnetIds":{"minItems":2}},"required":["SubnetIds"]}},"required":["VpcConfig"]}},{"description":"Elastic fleets take no ComputeCapacity (MaxConcurrentSessions sizes them)","if":{"properties":{"FleetType":{"const":"ELASTIC"}},"required":["FleetType"]},"then":{"properties":{"ComputeCapacity":false}}},{"description":"Elastic fleets take no DomainJoinInfo","if":{"properties":{"FleetType":{"const":"ELASTIC"}},"required":["FleetType"]},"then":{"properties":{"DomainJoinInfo":false}}},{"description":"Elastic fleets take no MaxSessionsPerInstance","if":{"properties":{"FleetType":{"const":"ELASTIC"}},"required":["FleetType"]},"then":{"properties":{"MaxSessionsPerInstance":false}}},{"description":"Elastic fleets take no image (ImageName, ImageArn or LatestImage): their applications come from app blocks","if":{"properties":{"FleetType":{"const":"ELASTIC"}},"required":["FleetType"]},"then":{"properties":{"ImageName":false,"ImageArn":false,"LatestImage":false}}},{"description":"ComputeCapacity is required (DesiredInstances, or DesiredSessions for a multi-session fleet)","if":{"not":{"properties":{"FleetType":{"const":"ELASTIC"}},"required":["FleetType"]}},"then":{"required":["ComputeCapacity"]}},{"description":"give one of ImageName, ImageArn and LatestImage","if":{"not":{"properties":{"FleetType":{"const":"ELASTIC"}},"required":["FleetType"]}},"then":{"anyOf":[{"required":["ImageName"]},{"required":["ImageArn"]},{"required":["LatestImage"]}]}},{"description":"MaxConcurrentSessions is only for Elastic fleets","if":{"not":{"properties":{"FleetType":{"const":"ELASTIC"}},"required":["FleetType"]}},"then":{"properties":{"MaxConcurrentSessions":false}}},{"description":"SessionScriptS3Location is only for Elastic fleets","if":{"not":{"properties":{"FleetType":{"const":"ELASTIC"}},"required":["FleetType"]}},"then":{"properties":{"SessionScriptS3Location":false}}},{"description":"give exactly one of ImageName, ImageArn and LatestImage","if":{"required":["ImageName"]},"then":{"properties":{"ImageArn":false,"LatestImage":false}}},{"description":"give exactly one of ImageName, ImageArn and LatestImage","if":{"required":["ImageArn"]},"then":{"properties":{"ImageName":false,"LatestImage":false}}},{"description":"give exactly one of ImageName, ImageArn and LatestImage","if":{"required":["LatestImage"]},"then":{"properties":{"ImageName":false,"ImageArn":false}}},{"description":"ComputeCapacity.DesiredSessions is only for multi-session fleets: set MaxSessionsPerInstance","if":{"properties":{"ComputeCapacity":{"required":["DesiredSessions"]}},"required":["ComputeCapacity"]},"then":{"properties":{"MaxSessionsPerInstance":{"not":{"type":"null"}}},"required":["MaxSessionsPerInstance"]}},{"description":"a multi-session fleet (MaxSessionsPerInstance) takes ComputeCapacity.DesiredSessions, not DesiredInstances","if":{"properties":{"MaxSessionsPerInstance":{"not":{"type":"null"}}},"required":["MaxSessionsPerInstance"]},"then":{"properties":{"ComputeCapacity":{"properties":{"DesiredInstances":false}}}}},{"description":"IdleDisconnectTimeoutInSeconds is 0 (never) or from 60 to 36000","if":{"properties":{"IdleDisconnectTimeoutInSeconds":{"type":"integer","minimum":1,"maximum":59}},"required":["IdleDisconnectTimeoutInSeconds"]},"then":{"properties":{"IdleDisconnectTimeoutInSeconds":false}}}]},"FleetType":{"type":"string","enum":["ALWAYS_ON","ON_DEMAND","ELASTIC"]},"ImageBuilderConfig":{"title":"AppStream 2.0 image builder","description":"An image builder: an instance to install applications on and make images from. There is no UpdateImageBuilder, so every change but Tags and State replaces it (deleted, then created); replacing or stopping a running builder interrupts whoever works in it, so apply does it only with --allow-interruption.","type":"object","properties":{"Name":{"description":"Name of the image builder; it identifies it. Renaming means deleting it and creating a new one.","type":"string","pattern":"^[a-zA-Z0-9][a-zA-Z0-9_.-]{0,100}$"},"ImageName":{"description":"Name of the image the builder starts from: one of the account's own or a public AWS image. An image shared by another account must be given by ImageArn. Give one of ImageName, ImageArn and LatestImage.","type":"string","minLength":1},"ImageArn":{"description":"ARN of the image the builder starts from; the only way to use an image shared by another account.","type":"string","pattern":"^arn:aws(?:-cn|-iso-b|-iso|-us-gov)?:[A-Za-z0-9][A-Za-z0-9_/.-]{0,62}:[A-Za-z0-9_/.-]{0,63}:[A-Za-z0-9_/.-]{0,63}:[A-Za-z0-9][A-Za-z0-9:_/+=,@.\\\\-]{0,1023}$"},"InstanceType":{"description":"Instance type of the builder, e.g. stream.standard.medium. Changing it replaces the builder.","type":"string","minLength":1},"Description":{"description":"Description for administrators. null clears it (the builder is replaced without it).","type":["string","null"],"maxLength":256},"DisplayName":{"description":"Name shown for the builder. null clears it (the builder is replaced without it).","type":["string","null"],"maxLength":100},"VpcConfig":{"description":"The one subnet (and the security groups) the builder runs in. null clears it (the builder is replaced without it).","anyOf":[{"$ref":"#/$defs/VpcConfig"},{"type":"null"}]},"IamRoleArn":{"description":"ARN of the IAM role the builder assumes. null clears it (the builder is replaced without it).","type":["string","null"],"pattern":"^arn:aws(?:-cn|-iso-b|-iso|-us-gov)?:[A-Za-z0-9][A-Za-z0-9_/.-]{0,62}:[A-Za-z0-9_/.-]{0,63}:[A-Za-z0-9_/.-]{0,63}:[A-Za-z0-9][A-Za-z0-9:_/+=,@.\\\\-]{0,1023}$"},"EnableDefaultInternetAccess":{"description":"Whether the builder reaches the internet without a VPC route (default false).","type":"boolean"},"DomainJoinInfo":{"description":"The Active Directory domain the builder joins. null clears it (the builder is replaced without it).","anyOf":[{"$ref":"#/$defs/DomainJoinInfo"},{"type":"null"}]},"AppstreamAgentVersion":{"description":"Version of the AppStream agent, or [LATEST].","type":"string","minLength":1,"maxLength":100},"Tags":{"description":"Tags on the builder; they change in place. null or {} removes every tag but streamform's own.","anyOf":[{"$ref":"#/$defs/Tags"},{"type":"null"}]},"AccessEndpoints":{"description":"Interface VPC endpoints through which administrators connect to the builder (1 to 4). null clears it (the builder is replaced without it).","type":["array","null"],"items":{"$ref":"#/$defs/AccessEndpoint"},"maxItems":4},"RootVolumeConfig":{"description":"Size of the root volume.","$ref":"#/$defs/VolumeConfig"},"SoftwaresToInstall":{"description":"License-included applications installed when the builder is created (e.g. Microsoft_Office_2021_LTSC_Professional_Plus_64Bit). AWS does not report them back: streamform compares them with its last apply. null clears it (the builder is replaced without it).","type":["array","null"],"items":{"type":"string","minLength":1}},"SoftwaresToUninstall":{"description":"License-included applications removed from the image when the builder is created. Compared with the last apply, like SoftwaresToInstall. null clears it (the builder is replaced without it).","type":["array","null"],"items":{"type":"string","minLength":1}},"DisableIMDSV1":{"description":"Whether the builder refuses IMDSv1 requests (default false).","type":"boolean"},"LatestImage":{"description":"The newest AVAILABLE image of the account whose name starts with NamePrefix, chosen at plan time: a newer image replaces the builder.","$ref":"#/$defs/LatestImage"},"State":{"description":"RUNNING or STOPPED: a running builder is billed. Left out, a builder streamform creates runs (AWS starts it), and afterwards whether it runs is left to the operators.","type":"string","enum":["RUNNING","STOPPED"]},"Targets":{"description":"The targets this resource goes to (default: every target of the config).","type":"array","minItems":1,"uniqueItems":true,"items":{"type":"string","pattern":"^[A-Za-z0-9][A-Za-z0-9_-]{0,62}$"}}},"required":["Name","InstanceType"],"additionalProperties":false,"allOf":[{"description":"give one of ImageName, ImageArn and LatestImage","if":{},"then":{"anyOf":[{"required":["ImageName"]},{"required":["ImageArn"]},{"required":["LatestImage"]}]}},{"description":"give exactly one of ImageName, ImageArn and LatestImage","if":{"required":["ImageName"]},"then":{"properties":{"ImageArn":false,"LatestImage":false}}},{"description":"give exactly one of ImageName, ImageArn and LatestImage","if":{"required":["ImageArn"]},"then":{"properties":{"ImageName":false,"LatestImage":false}}},{"description":"give exactly one of ImageName, ImageArn and LatestImage","if":{"required":["LatestImage"]},"then":{"properties":{"ImageName":false,"ImageArn":false}}},{"description":"an image builder runs in exactly one subnet: VpcConfig.SubnetIds takes one ID","if":{"properties":{"VpcConfig":{"type":"object","required":["SubnetIds"]}},"required":["VpcConfig"]},"then":{"properties":{"VpcConfig":{"properties":{"SubnetIds":{"minItems":1,"maxItems":1}}}}}}]},"ImageConfig":{"title":"AppStream 2.0 image","description":"An existing image whose sharing and tags streamform manages.","type":"object","properties":{"Name":{"description":"Name of the image; it must exist in the account.","type":"string","pattern":"^[a-zA-Z0-9][a-zA-Z0-9_.-]{0,100}$"},"SharedWith":{"description":"The AWS accounts the image is shared with, one entry per account. Accounts not listed lose access. null or [] stops sharing the image with any account.","type":["array","null"],"items":{"$ref":"#/$defs/SharedImagePermission"}},"MaxBaseImageAgeDays":{"description":"Warn when the AWS base image this image was built from was released more than this many days ago.","type":"integer","minimum":1},"Tags":{"description":"Tags on the image. null or {} removes every tag but streamform's own.","anyOf":[{"$ref":"#/$defs/Tags"},{"type":"null"}]},"Targets":{"description":"The targets this resource goes to (default: every target of the config).","type":"array","minItems":1,"uniqueItems":true,"items":{"type":"string","pattern":"^[A-Za-z0-9][A-Za-z0-9_-]{0,62}$"}}},"required":["Name"],"additionalProperties":false},"LatestImage":{"title":"Latest image","description":"Chooses the newest AVAILABLE image of the account by name prefix.","type":"object","properties":{"NamePrefix":{"description":"The start of the image names to choose from, e.g. design-base- for a pipeline that names images design-base-<date>.","type":"string","pattern":"^[a-zA-Z0-9][a-zA-Z0-9_.-]{0,100}$","minLength":1}},"required":["NamePrefix"],"additionalProperties":false},"PackagingType":{"type":"string","enum":["CUSTOM","APPSTREAM2"]},"Permission":{"type":"string","enum":["ENABLED","DISABLED"]},"PlatformType":{"type":"string","enum":["WINDOWS","WINDOWS_SERVER_2016","WINDOWS_SERVER_2019","WINDOWS_SERVER_2022","WINDOWS_SERVER_2025","AMAZON_LINUX2","RHEL8","ROCKY_LINUX8","UBUNTU_PRO_2404"]},"PreferredProtocol":{"type":"string","enum":["TCP","UDP"]},"S3Location":{"title":"S3 location","description":"An object in Amazon S3.","type":"object","properties":{"S3Bucket":{"description":"Name of the bucket.","type":"string","minLength":3,"maxLength":63,"pattern":"^[0-9a-z\\.\\-]*(?<!\\.)$"},"S3Key":{"description":"Key of the object.","type":"string","minLength":1,"maxLength":1024}},"required":["S3Bucket"],"additionalProperties":false},"ScreenImageFormat":{"type":"string","enum":["PNG","JPEG"]},"ScreenResolution":{"type":"string","enum":["W_1280xH_720"]},"ScriptDetails":{"title":"Script","description":"A script an app block runs on the instance.","type":"object","properties":{"ScriptS3Location":{"description":"The S3 object of the script.","$ref":"#/$defs/S3Location"},"ExecutablePath":{"description":"Path of the program that runs the script (e.g. powershell.exe).","type":"string","minLength":1},"ExecutableParameters":{"description":"Parameters given to that program.","type":"string","minLength":1},"TimeoutInSeconds":{"description":"How long the script may run, in seconds.","type":"integer"}},"required":["ScriptS3Location","ExecutablePath","TimeoutInSeconds"],"additionalProperties":false},"SecretReference":{"title":"Secret reference","description":"Where streamform reads a secret when applying: {FromEnv: VAR}, {FromFile: path}, {FromSecretsManager: name-or-ARN, Key: json-key} or {FromSsmParameter: name}. Never the value itself.","properties":{"FromEnv":{"description":"Name of an environment variable that holds the value.","type":"string","pattern":"^[A-Za-z_][A-Za-z0-9_]*$"},"FromFile":{"description":"Path of a file that holds the value (relative to the working directory; one trailing newline is dropped).","type":"string","minLength":1},"FromSecretsManager":{"description":"Name or ARN of an AWS Secrets Manager secret (GetSecretValue, current version).","type":"string","minLength":1,"maxLength":2048},"Key":{"description":"With FromSecretsManager: the member of the secret's JSON object that holds the value. Left out, the whole SecretString is the value.","type":"string","minLength":1},"FromSsmParameter":{"description":"Name of an SSM Parameter Store parameter, read with decryption (a SecureString, usually).","type":"string","minLength":1,"maxLength":2048}},"additionalProperties":false,"allOf":[{"description":"a secret is never written in the config: give a reference, {FromEnv: VAR}, {FromFile: path}, {FromSecretsManager: name-or-ARN, Key: json-key} or {FromSsmParameter: name}","if":{"not":{"type":"object"}},"then":{"not":{}}},{"description":"a secret reference names exactly one of FromEnv, FromFile, FromSecretsManager, FromSsmParameter","if":{"type":"object"},"then":{"oneOf":[{"required":["FromEnv"]},{"required":["FromFile"]},{"required":["FromSecretsManager"]},{"required":["FromSsmParameter"]}]}},{"description":"Key applies only with FromSecretsManager","if":{"required":["Key"]},"then":{"required":["FromSecretsManager"]}}]},"ServiceAccountCredentialsConfig":{"title":"Service account credentials","description":"The account name and password of the service account, each a reference to a secret, never the value itself.","type":"object","properties":{"AccountName":{"description":"The account name (DOMAIN\\user or user), as a secret reference.","$ref":"#/$defs/SecretReference"},"AccountPassword":{"description":"The password (1 to 127 characters), as a secret reference. AWS never returns it: streamform keeps a keyed fingerprint to tell when it changed.","$ref":"#/$defs/SecretReference"}},"required":["AccountName","AccountPassword"],"additionalProperties":false},"SharedImagePermission":{"title":"Image sharing","description":"What one AWS account may do with the image.","type":"object","properties":{"AccountId":{"description":"The 12-digit ID of the AWS account. Quote it, so YAML keeps it a string.","type":"string","pattern":"^\\d+$"},"AllowFleet":{"description":"Whether the account may launch fleets from the image.","type":"boolean"},"AllowImageBuilder":{"description":"Whether the account may launch image builders from the image.","type":"boolean"}},"required":["AccountId","AllowFleet","AllowImageBuilder"],"additionalProperties":false},"StackConfig":{"title":"AppStream 2.0 stack","description":"A stack: the fleets users stream from, their storage, and what they may do in a session.","type":"object","properties":{"Name":{"description":"Name of the stack; it identifies the stack. Renaming means deleting the stack and creating a new one.","type":"string","pattern":"^[a-zA-Z0-9][a-zA-Z0-9_.-]{0,100}$"},"Description":{"description":"Description for administrators. null or \"\" clears it (streamform sets it to an empty string, the way the API clears it).","type":["string","null"],"maxLength":256},"DisplayName":{"description":"Name users see in the application catalog. null or \"\" clears it (streamform sets it to an empty string, the way the API clears it).","type":["string","null"],"maxLength":100},"StorageConnectors":{"description":"Persistent storage users reach from their sessions (home folders, Google Drive, OneDrive), at most one entry per connector type. null or [] clears it.","type":["array","null"],"items":{"$ref":"#/$defs/StorageConnector"}},"RedirectURL":{"description":"Where users land when their streaming session ends. null clears it.","type":["string","null"],"maxLength":1000},"FeedbackURL":{"description":"Where the Send Feedback link takes users. Without it, the link is hidden. null clears it.","type":["string","null"],"maxLength":1000},"UserSettings":{"description":"What users may do in a session (clipboard, file transfer, printing, sign-in, time zone), one entry per action. Only the actions listed are managed; the service enables an action that is not configured. null or [] clears it.","type":["array","null"],"items":{"$ref":"#/$defs/UserSetting"}},"ApplicationSettings":{"description":"Whether users' application settings and Windows preferences persist between sessions. null turns persistence off, like {Enabled: false}.","anyOf":[{"$ref":"#/$defs/ApplicationSettings"},{"type":"null"}]},"Tags":{"description":"Tags on the stack. null or {} removes every tag but streamform's own.","anyOf":[{"$ref":"#/$defs/Tags"},{"type":"null"}]},"AccessEndpoints":{"description":"Interface VPC endpoints users stream through. When set, streaming is possible only through them. null or [] clears it.","type":["array","null"],"items":{"$ref":"#/$defs/AccessEndpoint"},"maxItems":4},"EmbedHostDomains":{"description":"Domains whose web pages may embed streaming sessions in an iframe. null or [] clears it.","type":["array","null"],"items":{"type":"string","maxLength":128,"pattern":"^(?:[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?\\.)+[a-z0-9][a-z0-9-]{0,61}[a-z0-9]$"},"maxItems":20},"StreamingExperienceSettings":{"description":"How sessions are streamed. null clears it.","anyOf":[{"$ref":"#/$defs/StreamingExperienceSettings"},{"type":"null"}]},"ContentRedirection":{"description":"Which links opened in a session open in the user's local browser instead. null clears it.","anyOf":[{"$ref":"#/$defs/ContentRedirection"},{"type":"null"}]},"AgentAccessConfig":{"description":"What AI agents may see and do in the streaming sessions of this stack. null clears it.","anyOf":[{"$ref":"#/$defs/AgentAccessConfig"},{"type":"null"}]},"Fleets":{"description":"Names of the fleets associated with the stack. Fleets are managed elsewhere and must exist. null or [] disassociates every fleet.","type":["array","null"],"items":{"type":"string","minLength":1}},"Targets":{"description":"The targets this resource goes to (default: every target of the config).","type":"array","minItems":1,"uniqueItems":true,"items":{"type":"string","pattern":"^[A-Za-z0-9][A-Za-z0-9_-]{0,62}$"}}},"required":["Name"],"additionalProperties":false},"StorageConnector":{"title":"Storage connector","description":"Persistent storage for the users of a stack.","type":"object","properties":{"ConnectorType":{"description":"The storage service.","$ref":"#/$defs/StorageConnectorType"},"ResourceIdentifier":{"description":"ARN of the storage resource behind the connector.","type":"string","minLength":1,"maxLength":2048},"Domains":{"description":"Domains of the Google Workspace or OneDrive for Business accounts users may connect.","type":"array","items":{"type":"string","minLength":1,"maxLength":64},"maxItems":50},"DomainsRequireAdminConsent":{"description":"OneDrive for Business domains where an administrator must consent before users connect. Only for ONE_DRIVE.","type":"array","items":{"type":"string","minLength":1,"maxLength":64},"maxItems":50}},"required":["ConnectorType"],"additionalProperties":false,"allOf":[{"description":"DomainsRequireAdminConsent applies only to ConnectorType ONE_DRIVE","if":{"not":{"properties":{"ConnectorType":{"const":"ONE_DRIVE"}}}},"then":{"properties":{"DomainsRequireAdminConsent":false}}}]},"StorageConnectorType":{"type":"string","enum":["HOMEFOLDERS","GOOGLE_DRIVE","ONE_DRIVE"]},"StreamingExperienceSettings":{"title":"Streaming experience settings","description":"How sessions are streamed.","type":"object","properties":{"PreferredProtocol":{"description":"Protocol to prefer: UDP performs better on lossy networks; TCP passes where UDP is blocked.","$ref":"#/$defs/PreferredProtocol"}},"additionalProperties":false},"StreamingImageConfig":{"title":"Nimble Studio streaming image","description":"A streaming image made from an EC2 AMI.","type":"object","properties":{"StudioId":{"description":"ID of the studio the image belongs to.","type":"string","minLength":1},"Name":{"description":"Name of the image; unique within its studio, it identifies the image together with StudioId.","type":"string","maxLength":64},"Description":{"description":"Description of the image. null or \"\" clears it (streamform sets it to an empty string, the way the API clears it).","type":["string","null"],"maxLength":256},"Ec2ImageId":{"description":"ID of the AMI the image is made from. Changing it (or StudioId) replaces the image: the new one is created, then the old one deleted.","type":"string","pattern":"^ami-[0-9A-z]+$"},"Tags":{"description":"Tags on the image. null or {} removes every tag but streamform's own.","anyOf":[{"$ref":"#/$defs/StreamingImageTags"},{"type":"null"}]},"Targets":{"description":"The targets this resource goes to (default: every target of the config).","type":"array","minItems":1,"uniqueItems":true,"items":{"type":"string","pattern":"^[A-Za-z0-9][A-Za-z0-9_-]{0,62}$"}}},"required":["Ec2ImageId","Name","StudioId"],"additionalProperties":false},"StreamingImageTags":{"title":"Tags","description":"Tags as key: value. Keys that start with streamform: belong to streamform.","type":"object","propertyNames":{"type":"string"},"additionalProperties":{"type":"string"}},"StreamView":{"type":"string","enum":["APP","DESKTOP"]},"Tags":{"title":"Tags","description":"Tags as key: value. Keys that start with aws: belong to AWS and keys that start with streamform: to streamform.","type":"object","propertyNames":{"type":"string","minLength":1,"maxLength":128,"pattern":"^(^(?!aws:).[\\p{L}\\p{Z}\\p{N}_.:/=+\\-@]*)$"},"additionalProperties":{"type":"string","maxLength":256,"pattern":"^([\\p{L}\\p{Z}\\p{N}_.:/=+\\-@]*)$"},"maxProperties":50},"Target":{"title":"Target","description":"One account and region the config manages, and how to reach it.","type":"object","properties":{"name":{"description":"Name of the target, used in addresses (us-prod:stack/design), in --target and in Targets lists.","type":"string","pattern":"^[A-Za-z0-9][A-Za-z0-9_-]{0,62}$"},"region":{"description":"AWS Region of the target, e.g. eu-west-1.","type":"string","pattern":"^[a-z]{2}(-[a-z]+)+-[0-9]+$"},"profile":{"description":"AWS shared-config profile whose credentials reach the target (default: the ambient credentials).","type":"string","minLength":1},"roleArn":{"description":"IAM role to assume through STS, from the ambient (or the profile's) credentials, to reach the target's account.","type":"string","minLength":20,"maxLength":2048,"pattern":"^arn:aws[a-z-]*:iam::[0-9]{12}:role/[\\w+=,.@/-]+$"},"externalId":{"description":"The ExternalId the role's trust policy requires.","type":"string","minLength":2,"maxLength":1224,"pattern":"^[\\w+=,.@:\\/-]*$"},"endpoint":{"description":"One endpoint for every service of this target (e.g. an emulator); default AWS's.","type":"string","pattern":"^https?://"},"vars":{"description":"Values that differ per target: a string \"${vars.key}\" anywhere in a resource is replaced by this target's value of key.","type":"object","propertyNames":{"pattern":"^[A-Za-z_][A-Za-z0-9_]*$"},"additionalProperties":{"type":["string","number","boolean"]}}},"required":["name","region"],"additionalProperties":false,"allOf":[{"description":"externalId goes with roleArn","if":{"required":["externalId"]},"then":{"required":["roleArn"]}}]},"UrlRedirectionConfig":{"title":"URL redirection","description":"Which links are redirected.","type":"object","properties":{"Enabled":{"description":"Whether links are redirected.","type":"boolean"},"AllowedUrls":{"description":"URL patterns to redirect: http(s)://… or * for every link.","type":"array","items":{"type":"string","minLength":1,"maxLength":2048,"pattern":"^(\\*|https?://[^\\s,;]+)$"},"maxItems":100},"DeniedUrls":{"description":"URL patterns never to redirect, even when AllowedUrls matches.","type":"array","items":{"type":"string","minLength":1,"maxLength":2048,"pattern":"^(\\*|https?://[^\\s,;]+)$"},"maxItems":100}},"required":["Enabled"],"additionalProperties":false},"UsageReportsConfig":{"title":"AppStream 2.0 usage reports","description":"Whether the account subscribes to usage reports in this Region. There is one subscription per account and Region; it carries no tags, so prune never deletes it.","type":"object","properties":{"Enabled":{"description":"true creates the subscription when there is none (CreateUsageReportSubscription); false deletes it when there is one (DeleteUsageReportSubscription).","type":"boolean"}},"required":["Enabled"],"additionalProperties":false},"UserConfig":{"title":"AppStream 2.0 user-pool user","description":"A user of the user pool, identified by AuthenticationType and UserName, and the stacks the user is assigned to. Users carry no tags: streamform never deletes one, and removing it from the config leaves it in place.","type":"object","properties":{"AuthenticationType":{"description":"How the user signs in. Only USERPOOL users can be created.","const":"USERPOOL"},"UserName":{"description":"The user's email address. Case-sensitive: Ana@example.com and ana@example.com are two users.","type":"string","minLength":1,"maxLength":128,"pattern":"^[^@\\s]+@[^@\\s]+$"},"FirstName":{"description":"First name. There is no update call: changing it deletes and recreates the user, who then gets a new welcome email and loses their sessions.","type":"string","maxLength":2048,"pattern":"^[A-Za-z0-9_\\-\\s]+$"},"LastName":{"description":"Last name. There is no update call: changing it deletes and recreates the user, who then gets a new welcome email and loses their sessions.","type":"string","maxLength":2048,"pattern":"^[A-Za-z0-9_\\-\\s]+$"},"Enabled":{"description":"Whether the user may sign in (EnableUser/DisableUser). Default true.","type":"boolean"},"MessageAction":{"description":"SUPPRESS: send no welcome email when the user is created. Left out, AWS emails the user a temporary password. Used only at creation.","const":"SUPPRESS"},"SendEmailNotification":{"description":"Whether AWS emails the user when assigned to a stack; the default for every entry of Stacks. Default false.","type":"boolean"},"Stacks":{"description":"The stacks the user is assigned to: names, or { Name, SendEmailNotification }. For the stacks this config declares, the users listed here are all the stack's users: any other is unassigned.","type":"array","items":{"anyOf":[{"type":"string","minLength":1,"maxLength":100},{"$ref":"#/$defs/UserStackAssignment"}]}},"Targets":{"description":"The targets this resource goes to (default: every target of the config).","type":"array","minItems":1,"uniqueItems":true,"items":{"type":"string","pattern":"^[A-Za-z0-9][A-Za-z0-9_-]{0,62}$"}}},"required":["UserName","AuthenticationType"],"additionalProperties":false},"UserControlMode":{"type":"string","enum":["VIEW_ONLY","VIEW_STOP","DISABLED"]},"UserSetting":{"title":"User setting","description":"Whether users may perform one action in a session.","type":"object","properties":{"Action":{"description":"The action.","$ref":"#/$defs/Action"},"Permission":{"description":"Whether users may perform it.","$ref":"#/$defs/Permission"},"MaximumLength":{"description":"Most characters users may copy in one clipboard operation, from 1 to 20,971,520 (the default, 20 MB). Only for the clipboard actions with Permission ENABLED.","type":"integer","minimum":1,"maximum":20971520}},"required":["Action","Permission"],"additionalProperties":false,"allOf":[{"description":"MaximumLength applies only to CLIPBOARD_COPY_FROM_LOCAL_DEVICE and CLIPBOARD_COPY_TO_LOCAL_DEVICE with Permission ENABLED","if":{"not":{"properties":{"Action":{"enum":["CLIPBOARD_COPY_FROM_LOCAL_DEVICE","CLIPBOARD_COPY_TO_LOCAL_DEVICE"]},"Permission":{"const":"ENABLED"}}}},"then":{"properties":{"MaximumLength":false}}}]},"UserStackAssignment":{"title":"Stack assignment","description":"One stack a user is assigned to.","type":"object","properties":{"Name":{"description":"Name of the stack.","type":"string","minLength":1,"maxLength":100},"SendEmailNotification":{"description":"Whether AWS emails the user about this assignment. Default: the user's SendEmailNotification.","type":"boolean"}},"required":["Name"],"additionalProperties":false},"VolumeConfig":{"title":"Root volume","description":"The root volume of each instance.","type":"object","properties":{"VolumeSizeInGb":{"description":"Size in GB, from 200 to 500; not below the size of the image.","type":"integer","minimum":200,"maximum":500}},"additionalProperties":false},"VpcConfig":{"title":"VPC configuration","description":"Where the instances run in your VPC.","type":"object","properties":{"SubnetIds":{"description":"IDs of the subnets, e.g. subnet-0123456789abcdef0.","type":"array","items":{"type":"string","minLength":1}},"SecurityGroupIds":{"description":"IDs of the security groups, at most 5. Left out, the fleet keeps none.","type":"array","items":{"type":"string","minLength":1},"maxItems":5}},"additionalProperties":false}}};
+const schema31 = {"$schema":"https://json-schema.org/draft/2020-12/schema","$id":"urn:streamform:schema:config:1","title":"streamform config","description":"Desired state of Amazon AppStream 2.0 stacks and images and Amazon Nimble Studio streaming images. A property that is left out is not managed; null (or an empty list) clears it where the service allows that.","type":"object","properties":{"version":{"description":"Version of this file format. Always 1.","const":1},"project":{"description":"The project that owns what this config declares. streamform tags what it creates with it and never changes or deletes a resource owned by another project. Every file of one config names the same project.","type":"string","minLength":1,"maxLength":256,"pattern":"^([\\p{L}\\p{Z}\\p{N}_.:/=+\\-@]*)$"},"region":{"description":"AWS Region to manage, e.g. us-east-1. Left out, the AWS SDK decides (AWS_REGION, the profile). Files of one config must agree. A config with targets names a region per target instead.","type":"string","pattern":"^[a-z]{2}(-[a-z]+)+-[0-9]+$"},"targets":{"description":"The accounts and regions this config manages, each a target with a name; every resource goes to every target unless its Targets says otherwise. Instead of region. Files of one config must agree.","type":"array","minItems":1,"items":{"$ref":"#/$defs/Target"}},"prune":{"description":"Delete resources this project owns that are no longer declared. Default false. Files of one config must agree.","type":"boolean"},"stacks":{"description":"AppStream 2.0 stacks, each identified by its Name.","type":"array","items":{"$ref":"#/$defs/StackConfig"}},"fleets":{"description":"AppStream 2.0 fleets, each identified by its Name: the instances users stream from.","type":"array","items":{"$ref":"#/$defs/FleetConfig"}},"images":{"description":"AppStream 2.0 images, each identified by its Name. Images are built with image builders, so they must exist already; streamform manages their sharing and tags.","type":"array","items":{"$ref":"#/$defs/ImageConfig"}},"imageBuilders":{"description":"AppStream 2.0 image builders, each identified by its Name: the instances images are made on. Nothing but tags and State changes in place; any other change replaces the builder.","type":"array","items":{"$ref":"#/$defs/ImageBuilderConfig"}},"streamingImages":{"description":"Nimble Studio streaming images, each identified by StudioId and Name.","type":"array","items":{"$ref":"#/$defs/StreamingImageConfig"}},"users":{"description":"AppStream 2.0 user-pool users and their stack assignments, each identified by AuthenticationType and UserName.","type":"array","items":{"$ref":"#/$defs/UserConfig"}},"directoryConfigs":{"description":"AppStream 2.0 directory configs (how fleets and image builders join a Microsoft Active Directory domain), each identified by its DirectoryName. They carry no tags: a declared one is adopted, and prune never deletes one.","type":"array","items":{"$ref":"#/$defs/DirectoryConfigConfig"}},"appBlocks":{"description":"AppStream 2.0 app blocks, each identified by its Name: the application packages Elastic fleets mount. Nothing but tags changes in place; any other change replaces the block.","type":"array","items":{"$ref":"#/$defs/AppBlockConfig"}},"usageReports":{"description":"The AppStream 2.0 usage report subscription of the account and Region (daily session and application reports written to an S3 bucket AWS creates). Left out, it is not managed; files of one config must agree.","$ref":"#/$defs/UsageReportsConfig"},"entitlements":{"description":"AppStream 2.0 entitlements (which applications of a stack SAML users see, by their attributes), each identified by StackName and Name. They carry no tags: they belong to their stack, which this config must declare.","type":"array","items":{"$ref":"#/$defs/EntitlementConfig"}}},"required":["version","project"],"additionalProperties":false,"allOf":[{"description":"give either region or targets, not both: each target names its region","if":{"type":"object","required":["targets"]},"then":{"not":{"required":["region"]}}}],"$defs":{"AccessEndpoint":{"title":"Access endpoint","description":"An interface VPC endpoint for streaming.","type":"object","properties":{"EndpointType":{"description":"The kind of endpoint.","$ref":"#/$defs/AccessEndpointType"},"VpceId":{"description":"ID of the interface VPC endpoint, e.g. vpce-0123456789abcdef0.","type":"string","minLength":1}},"required":["EndpointType"],"additionalProperties":false},"AccessEndpointType":{"type":"string","enum":["STREAMING"]},"Action":{"type":"string","enum":["CLIPBOARD_COPY_FROM_LOCAL_DEVICE","CLIPBOARD_COPY_TO_LOCAL_DEVICE","FILE_UPLOAD","FILE_DOWNLOAD","PRINTING_TO_LOCAL_DEVICE","DOMAIN_PASSWORD_SIGNIN","DOMAIN_SMART_CARD_SIGNIN","AUTO_TIME_ZONE_REDIRECTION"]},"AgentAccessConfig":{"title":"Agent access","description":"What AI agents may see and do in streaming sessions.","type":"object","properties":{"Settings":{"description":"One entry per agent action. COMPUTER_INPUT can be enabled only together with COMPUTER_VISION.","type":"array","items":{"$ref":"#/$defs/AgentAccessSetting"},"minItems":1},"S3BucketArn":{"description":"ARN of the S3 bucket screenshots are uploaded to. Required when ScreenshotsUploadEnabled is true.","type":"string","pattern":"^arn:aws(?:-cn|-iso-b|-iso|-us-gov)?:s3:::[a-z0-9][a-z0-9.\\-]{1,61}[a-z0-9]$"},"ScreenshotsUploadEnabled":{"description":"Whether screenshots agents take are uploaded to S3BucketArn.","type":"boolean"},"ScreenResolution":{"description":"Resolution of the screen agents see.","$ref":"#/$defs/ScreenResolution"},"ScreenImageFormat":{"description":"Image format of the screenshots.","$ref":"#/$defs/ScreenImageFormat"},"UserControlMode":{"description":"What the user may do while an agent works: only watch, watch and stop it, or nothing.","$ref":"#/$defs/UserControlMode"}},"required":["Settings","ScreenResolution","ScreenImageFormat"],"additionalProperties":false,"allOf":[{"description":"S3BucketArn is required when ScreenshotsUploadEnabled is true","if":{"properties":{"ScreenshotsUploadEnabled":{"const":true}},"required":["ScreenshotsUploadEnabled"]},"then":{"required":["S3BucketArn"]}},{"description":"COMPUTER_INPUT can be ENABLED only when COMPUTER_VISION is ENABLED too","if":{"properties":{"Settings":{"contains":{"properties":{"AgentAction":{"const":"COMPUTER_INPUT"},"Permission":{"const":"ENABLED"}},"required":["AgentAction","Permission"]}}},"required":["Settings"]},"then":{"properties":{"Settings":{"contains":{"properties":{"AgentAction":{"const":"COMPUTER_VISION"},"Permission":{"const":"ENABLED"}},"required":["AgentAction","Permission"]}}}}}]},"AgentAccessSetting":{"title":"Agent action","description":"Whether agents may perform one action.","type":"object","properties":{"AgentAction":{"description":"The action.","$ref":"#/$defs/AgentAction"},"Permission":{"description":"Whether agents may perform it.","$ref":"#/$defs/Permission"}},"required":["AgentAction","Permission"],"additionalProperties":false},"AgentAction":{"type":"string","enum":["COMPUTER_VISION","COMPUTER_INPUT","FORWARD_MCP_TOOLS"]},"AppBlockConfig":{"title":"AppStream 2.0 app block","description":"An app block: the virtual hard disk (VHD) with the application files an Elastic fleet mounts, and how it is set up. There is no UpdateAppBlock, so every change but Tags replaces it (deleted, then created); an app block that applications use cannot be deleted.","type":"object","properties":{"Name":{"description":"Name of the app block; it identifies it. Renaming means deleting it and creating a new one.","type":"string","pattern":"^[a-zA-Z0-9][a-zA-Z0-9_.-]{0,100}$"},"Description":{"description":"Description for administrators. null clears it (the app block is replaced without it).","type":["string","null"],"maxLength":256},"DisplayName":{"description":"Display name of the app block (not shown to users). null clears it (the app block is replaced without it).","type":["string","null"],"maxLength":100},"SourceS3Location":{"description":"Where the VHD is in S3: for CUSTOM, the VHD itself (S3Key required); for APPSTREAM2, where the app block builder stores the VHD it makes.","$ref":"#/$defs/S3Location"},"SetupScriptDetails":{"description":"The script that mounts the VHD on the instance; required for CUSTOM, and only for CUSTOM.","$ref":"#/$defs/ScriptDetails"},"Tags":{"description":"Tags on the app block; they change in place. null or {} removes every tag but streamform's own.","anyOf":[{"$ref":"#/$defs/Tags"},{"type":"null"}]},"PostSetupScriptDetails":{"description":"A script run after the applications are set up; only for APPSTREAM2. null clears it (the app block is replaced without it).","anyOf":[{"$ref":"#/$defs/ScriptDetails"},{"type":"null"}]},"PackagingType":{"description":"CUSTOM (default: a VHD you made, ACTIVE at once) or APPSTREAM2 (INACTIVE until an app block builder packages the applications into a VHD).","$ref":"#/$defs/PackagingType"},"Targets":{"description":"The targets this resource goes to (default: every target of the config).","type":"array","minItems":1,"uniqueItems":true,"items":{"type":"string","pattern":"^[A-Za-z0-9][A-Za-z0-9_-]{0,62}$"}}},"required":["Name","SourceS3Location"],"additionalProperties":false,"allOf":[{"description":"a CUSTOM app block (the default PackagingType) needs SetupScriptDetails, the script that mounts its VHD","if":{"not":{"properties":{"PackagingType":{"const":"APPSTREAM2"}},"required":["PackagingType"]}},"then":{"properties":{"SetupScriptDetails":{"not":{"type":"null"}}},"required":["SetupScriptDetails"]}},{"description":"a CUSTOM app block needs SourceS3Location.S3Key: the VHD","if":{"not":{"properties":{"PackagingType":{"const":"APPSTREAM2"}},"required":["PackagingType"]}},"then":{"properties":{"SourceS3Location":{"required":["S3Key"]}}}},{"description":"PostSetupScriptDetails is only for PackagingType APPSTREAM2","if":{"not":{"properties":{"PackagingType":{"const":"APPSTREAM2"}},"required":["PackagingType"]}},"then":{"properties":{"PostSetupScriptDetails":{"type":"null"}}}},{"description":"SetupScriptDetails is only for PackagingType CUSTOM","if":{"properties":{"PackagingType":{"const":"APPSTREAM2"}},"required":["PackagingType"]},"then":{"properties":{"SetupScriptDetails":false}}}]},"ApplicationSettings":{"title":"Application settings persistence","description":"Saving of users' application settings between sessions.","type":"object","properties":{"Enabled":{"description":"Whether settings persist between sessions.","type":"boolean"},"SettingsGroup":{"description":"Name of the settings group. Stacks with the same group share saved settings. Required when Enabled is true.","type":"string","maxLength":100}},"required":["Enabled"],"additionalProperties":false,"allOf":[{"description":"SettingsGroup is required when Enabled is true","if":{"properties":{"Enabled":{"const":true}},"required":["Enabled"]},"then":{"required":["SettingsGroup"]}},{"description":"SettingsGroup must be left out when Enabled is false","if":{"properties":{"Enabled":{"const":false}},"required":["Enabled"]},"then":{"properties":{"SettingsGroup":false}}}]},"AppVisibility":{"type":"string","enum":["ALL","ASSOCIATED"]},"CertificateBasedAuthProperties":{"title":"Certificate-based authentication","description":"Whether users sign in to domain-joined instances with certificates from an AWS Private CA.","type":"object","properties":{"Status":{"description":"DISABLED, ENABLED, or ENABLED_NO_DIRECTORY_LOGIN_FALLBACK (no password sign-in if the certificate fails).","$ref":"#/$defs/CertificateBasedAuthStatus"},"CertificateAuthorityArn":{"description":"ARN of the AWS Private CA that issues the certificates; required unless Status is DISABLED.","type":"string","pattern":"^arn:aws(?:-cn|-iso-b|-iso|-us-gov)?:[A-Za-z0-9][A-Za-z0-9_/.-]{0,62}:[A-Za-z0-9_/.-]{0,63}:[A-Za-z0-9_/.-]{0,63}:[A-Za-z0-9][A-Za-z0-9:_/+=,@.\\\\-]{0,1023}$"}},"additionalProperties":false,"allOf":[{"description":"CertificateAuthorityArn is required when Status is ENABLED or ENABLED_NO_DIRECTORY_LOGIN_FALLBACK","if":{"properties":{"Status":{"enum":["ENABLED","ENABLED_NO_DIRECTORY_LOGIN_FALLBACK"]}},"required":["Status"]},"then":{"required":["CertificateAuthorityArn"]}}]},"CertificateBasedAuthStatus":{"type":"string","enum":["DISABLED","ENABLED","ENABLED_NO_DIRECTORY_LOGIN_FALLBACK"]},"ComputeCapacity":{"title":"Compute capacity","description":"The desired size of the fleet: exactly one of DesiredInstances and DesiredSessions.","type":"object","properties":{"DesiredInstances":{"description":"Number of instances.","type":"integer","minimum":0},"DesiredSessions":{"description":"Number of user sessions, for a multi-session fleet (with MaxSessionsPerInstance).","type":"integer","minimum":0}},"additionalProperties":false,"allOf":[{"description":"give exactly one of DesiredInstances and DesiredSessions","if":{},"then":{"oneOf":[{"required":["DesiredInstances"]},{"required":["DesiredSessions"]}]}}]},"ContentRedirection":{"title":"Content redirection","description":"Links that open in the user's local browser.","type":"object","properties":{"HostToClient":{"description":"Redirection of links opened in the session to the user's local browser.","$ref":"#/$defs/UrlRedirectionConfig"}},"additionalProperties":false},"DirectoryConfigConfig":{"title":"AppStream 2.0 directory config","description":"How fleets and image builders join a Microsoft Active Directory domain: the OUs their computer objects go to and the service account that joins them.","type":"object","properties":{"DirectoryName":{"description":"Fully qualified name of the directory (corp.example.com); it identifies the config. A new name is a new config; the old one stays until deleted by hand.","type":"string","minLength":1},"OrganizationalUnitDistinguishedNames":{"description":"Distinguished names of the OUs computer accounts are placed in; compared as a set.","type":"array","items":{"type":"string","maxLength":2000}},"ServiceAccountCredentials":{"description":"The account that joins computers to the domain. Both members are references to secrets, read when applying; the values appear in no output.","$ref":"#/$defs/ServiceAccountCredentialsConfig"},"CertificateBasedAuthProperties":{"description":"Certificate-based authentication to the domain (smart-card style sign-in without a password). null clears it.","anyOf":[{"$ref":"#/$defs/CertificateBasedAuthProperties"},{"type":"null"}]},"Targets":{"description":"The targets this resource goes to (default: every target of the config).","type":"array","minItems":1,"uniqueItems":true,"items":{"type":"string","pattern":"^[A-Za-z0-9][A-Za-z0-9_-]{0,62}$"}}},"required":["DirectoryName","OrganizationalUnitDistinguishedNames"],"additionalProperties":false},"DomainJoinInfo":{"title":"Domain join","description":"The Active Directory domain the instances join.","type":"object","properties":{"DirectoryName":{"description":"Fully qualified name of the directory, e.g. corp.example.com.","type":"string"},"OrganizationalUnitDistinguishedName":{"description":"Distinguished name of the organizational unit for the computer accounts.","type":"string","maxLength":2000}},"additionalProperties":false},"EntitlementAttribute":{"title":"Entitlement attribute","description":"A SAML 2.0 attribute (an IAM PrincipalTag) and the value that entitles a user.","type":"object","properties":{"Name":{"description":"The attribute: roles, department, organization, groups, title, costCenter or userType.","type":"string","minLength":1,"enum":["roles","department","organization","groups","title","costCenter","userType"]},"Value":{"description":"The value the user's attribute must have.","type":"string","minLength":1}},"required":["Name","Value"],"additionalProperties":false},"EntitlementConfig":{"title":"AppStream 2.0 entitlement","description":"Which applications of a stack SAML 2.0 federated users are entitled to, matched by their SAML attributes (user-pool and streaming URL users are entitled to every application). It belongs to its stack: with prune, the entitlements of the stacks this config declares are exactly those it declares.","type":"object","properties":{"StackName":{"description":"Name of the stack the entitlement belongs to; this config must declare it. Changing it means another entitlement.","type":"string","pattern":"^[a-zA-Z0-9][a-zA-Z0-9_.-]{0,100}$"},"Name":{"description":"Name of the entitlement; unique within its stack, it identifies the entitlement together with StackName.","type":"string","pattern":"^[a-zA-Z0-9][a-zA-Z0-9_.-]{0,100}$"},"Description":{"description":"Description for administrators. null or \"\" clears it (streamform sets it to an empty string, the way the API clears it).","type":["string","null"],"maxLength":256},"AppVisibility":{"description":"ALL: the users are entitled to every application of the stack; ASSOCIATED: only to the Applications listed.","$ref":"#/$defs/AppVisibility"},"Attributes":{"description":"The SAML attributes that entitle a user, compared as a set of Name and Value pairs.","type":"array","items":{"$ref":"#/$defs/EntitlementAttribute"},"minItems":1},"Applications":{"description":"Names of the applications the entitlement grants: the whole set (an application associated outside this config is disassociated); left out, none.","type":"array","items":{"type":"string","minLength":1}},"Targets":{"description":"The targets this resource goes to (default: every target of the config).","type":"array","minItems":1,"uniqueItems":true,"items":{"type":"string","pattern":"^[A-Za-z0-9][A-Za-z0-9_-]{0,62}$"}}},"required":["Name","StackName","AppVisibility","Attributes"],"additionalProperties":false},"FleetConfig":{"title":"AppStream 2.0 fleet","description":"A fleet: the streaming instances of one image. A RUNNING fleet takes some changes in place; the others need it stopped, which ends its sessions, so apply does them only with --allow-interruption.","type":"object","properties":{"Name":{"description":"Name of the fleet; it identifies the fleet. Renaming means deleting the fleet and creating a new one.","type":"string","pattern":"^[a-zA-Z0-9][a-zA-Z0-9_.-]{0,100}$"},"ImageName":{"description":"Name of the image the instances run. Give one of ImageName, ImageArn and LatestImage (none for Elastic fleets).","type":"string","pattern":"^[a-zA-Z0-9][a-zA-Z0-9_.-]{0,100}$"},"ImageArn":{"description":"ARN of the image the instances run, e.g. a public AWS image.","type":"string","pattern":"^arn:aws(?:-cn|-iso-b|-iso|-us-gov)?:[A-Za-z0-9][A-Za-z0-9_/.-]{0,62}:[A-Za-z0-9_/.-]{0,63}:[A-Za-z0-9_/.-]{0,63}:[A-Za-z0-9][A-Za-z0-9:_/+=,@.\\\\-]{0,1023}$"},"InstanceType":{"description":"Instance type of the streaming instances, e.g. stream.standard.medium. Changing it needs the fleet stopped.","type":"string","minLength":1},"FleetType":{"description":"ALWAYS_ON (instances run all the time), ON_DEMAND (the default; they run when users stream) or ELASTIC (AWS-managed pool, apps from app blocks). Changing it replaces the fleet.","$ref":"#/$defs/FleetType"},"ComputeCapacity":{"description":"How many instances (or, for a multi-session fleet, user sessions) the fleet keeps. Not for Elastic fleets.","$ref":"#/$defs/ComputeCapacity"},"VpcConfig":{"description":"Subnets and security groups of the instances. Elastic fleets need at least two subnets in different Availability Zones. null clears it.","anyOf":[{"$ref":"#/$defs/VpcConfig"},{"type":"null"}]},"MaxUserDurationInSeconds":{"description":"Longest a streaming session may last, from 600 to 432000 seconds (default 57600).","type":"integer","minimum":600,"maximum":432000},"DisconnectTimeoutInSeconds":{"description":"How long a disconnected session is kept for the user to reconnect, from 60 to 36000 seconds (default 900).","type":"integer","minimum":60,"maximum":36000},"Description":{"description":"Description for administrators. null or \"\" clears it (streamform sets it to an empty string, the way the API clears it).","type":["string","null"],"maxLength":256},"DisplayName":{"description":"Name users see for the fleet. null or \"\" clears it (streamform sets it to an empty string, the way the API clears it).","type":["string","null"],"maxLength":100},"EnableDefaultInternetAccess":{"description":"Whether the instances reach the internet without a VPC route (default false).","type":"boolean"},"DomainJoinInfo":{"description":"The Active Directory domain the instances join. Not for Elastic fleets. null clears it.","anyOf":[{"$ref":"#/$defs/DomainJoinInfo"},{"type":"null"}]},"Tags":{"description":"Tags on the fleet. null or {} removes every tag but streamform's own.","anyOf":[{"$ref":"#/$defs/Tags"},{"type":"null"}]},"IdleDisconnectTimeoutInSeconds":{"description":"How long a user may be idle before being disconnected: 0 (never, the default) or 60 to 36000 seconds.","type":"integer","minimum":0,"maximum":36000},"IamRoleArn":{"description":"ARN of the IAM role the instances assume. null clears it.","type":["string","null"],"pattern":"^arn:aws(?:-cn|-iso-b|-iso|-us-gov)?:[A-Za-z0-9][A-Za-z0-9_/.-]{0,62}:[A-Za-z0-9_/.-]{0,63}:[A-Za-z0-9_/.-]{0,63}:[A-Za-z0-9][A-Za-z0-9:_/+=,@.\\\\-]{0,1023}$"},"StreamView":{"description":"What users see: APP (the applications only, the default) or DESKTOP (the whole desktop).","$ref":"#/$defs/StreamView"},"Platform":{"description":"Operating system of the instances. Required for Elastic fleets.","$ref":"#/$defs/PlatformType"},"MaxConcurrentSessions":{"description":"Most sessions an Elastic fleet runs at once. Required for, and only for, Elastic fleets.","type":"integer","minimum":1},"UsbDeviceFilterStrings":{"description":"USB devices users may redirect into sessions, as filter strings. null or [] clears it.","type":["array","null"],"items":{"type":"string","maxLength":100,"pattern":"^((\\w*)\\s*(\\w*)\\s*,\\s*(\\w*)\\s*,\\s*\\*?(\\w*)\\s*,\\s*\\*?(\\w*)\\s*,\\s*\\*?\\d*\\s*,\\s*\\*?\\d*\\s*,\\s*[0-1]\\s*,\\s*[0-1]\\s*)$"}},"SessionScriptS3Location":{"description":"The S3 object with the session scripts. Only for Elastic fleets. null clears it.","anyOf":[{"$ref":"#/$defs/S3Location"},{"type":"null"}]},"MaxSessionsPerInstance":{"description":"User sessions per instance: makes the fleet multi-session (ComputeCapacity.DesiredSessions then counts sessions). null clears it.","type":["integer","null"],"minimum":1},"RootVolumeConfig":{"description":"Size of the root volume of each instance. null clears it.","anyOf":[{"$ref":"#/$defs/VolumeConfig"},{"type":"null"}]},"DisableIMDSV1":{"description":"Whether the instances refuse IMDSv1 requests (default false).","type":"boolean"},"LatestImage":{"description":"The newest AVAILABLE image of the account whose name starts with NamePrefix, chosen at plan time: a new image from the pipeline is a change the plan shows.","$ref":"#/$defs/LatestImage"},"State":{"description":"RUNNING or STOPPED. Left out, a fleet streamform creates is started, and afterwards whether it runs is left to the operators.","type":"string","enum":["RUNNING","STOPPED"]},"IgnoreChanges":{"description":"Properties sent when the fleet is created and never compared afterwards, e.g. [ComputeCapacity] for a fleet that Application Auto Scaling sizes.","type":"array","items":{"type":"string","enum":["ImageName","ImageArn","InstanceType","FleetType","ComputeCapacity","VpcConfig","MaxUserDurationInSeconds","DisconnectTimeoutInSeconds","Description","DisplayName","EnableDefaultInternetAccess","DomainJoinInfo","Tags","IdleDisconnectTimeoutInSeconds","IamRoleArn","StreamView","Platform","MaxConcurrentSessions","UsbDeviceFilterStrings","SessionScriptS3Location","MaxSessionsPerInstance","RootVolumeConfig","DisableIMDSV1","LatestImage","State"]}},"Targets":{"description":"The targets this resource goes to (default: every target of the config).","type":"array","minItems":1,"uniqueItems":true,"items":{"type":"string","pattern":"^[A-Za-z0-9][A-Za-z0-9_-]{0,62}$"}}},"required":["Name","InstanceType"],"additionalProperties":false,"allOf":[{"description":"Elastic fleets need MaxConcurrentSessions","if":{"properties":{"FleetType":{"const":"ELASTIC"}},"required":["FleetType"]},"then":{"required":["MaxConcurrentSessions"]}},{"description":"Elastic fleets need a Platform of WINDOWS_SERVER_2019, AMAZON_LINUX2, UBUNTU_PRO_2404","if":{"properties":{"FleetType":{"const":"ELASTIC"}},"required":["FleetType"]},"then":{"properties":{"Platform":{"enum":["WINDOWS_SERVER_2019","AMAZON_LINUX2","UBUNTU_PRO_2404"]}},"required":["Platform"]}},{"description":"Elastic fleets need a VpcConfig with at least two subnets (in different Availability Zones)","if":{"properties":{"FleetType":{"const":"ELASTIC"}},"required":["FleetType"]},"then":{"properties":{"VpcConfig":{"type":"object","properties":{"SubnetIds":{"minItems":2}},"required":["SubnetIds"]}},"required":["VpcConfig"]}},{"description":"Elastic fleets take no ComputeCapacity (MaxConcurrentSessions sizes them)","if":{"properties":{"FleetType":{"const":"ELASTIC"}},"required":["FleetType"]},"then":{"properties":{"ComputeCapacity":false}}},{"description":"Elastic fleets take no DomainJoinInfo","if":{"properties":{"FleetType":{"const":"ELASTIC"}},"required":["FleetType"]},"then":{"properties":{"DomainJoinInfo":false}}},{"description":"Elastic fleets take no MaxSessionsPerInstance","if":{"properties":{"FleetType":{"const":"ELASTIC"}},"required":["FleetType"]},"then":{"properties":{"MaxSessionsPerInstance":false}}},{"description":"Elastic fleets take no image (ImageName, ImageArn or LatestImage): their applications come from app blocks","if":{"properties":{"FleetType":{"const":"ELASTIC"}},"required":["FleetType"]},"then":{"properties":{"ImageName":false,"ImageArn":false,"LatestImage":false}}},{"description":"ComputeCapacity is required (DesiredInstances, or DesiredSessions for a multi-session fleet)","if":{"not":{"properties":{"FleetType":{"const":"ELASTIC"}},"required":["FleetType"]}},"then":{"required":["ComputeCapacity"]}},{"description":"give one of ImageName, ImageArn and LatestImage","if":{"not":{"properties":{"FleetType":{"const":"ELASTIC"}},"required":["FleetType"]}},"then":{"anyOf":[{"required":["ImageName"]},{"required":["ImageArn"]},{"required":["LatestImage"]}]}},{"description":"MaxConcurrentSessions is only for Elastic fleets","if":{"not":{"properties":{"FleetType":{"const":"ELASTIC"}},"required":["FleetType"]}},"then":{"properties":{"MaxConcurrentSessions":false}}},{"description":"SessionScriptS3Location is only for Elastic fleets","if":{"not":{"properties":{"FleetType":{"const":"ELASTIC"}},"required":["FleetType"]}},"then":{"properties":{"SessionScriptS3Location":false}}},{"description":"give exactly one of ImageName, ImageArn and LatestImage","if":{"required":["ImageName"]},"then":{"properties":{"ImageArn":false,"LatestImage":false}}},{"description":"give exactly one of ImageName, ImageArn and LatestImage","if":{"required":["ImageArn"]},"then":{"properties":{"ImageName":false,"LatestImage":false}}},{"description":"give exactly one of ImageName, ImageArn and LatestImage","if":{"required":["LatestImage"]},"then":{"properties":{"ImageName":false,"ImageArn":false}}},{"description":"ComputeCapacity.DesiredSessions is only for multi-session fleets: set MaxSessionsPerInstance","if":{"properties":{"ComputeCapacity":{"required":["DesiredSessions"]}},"required":["ComputeCapacity"]},"then":{"properties":{"MaxSessionsPerInstance":{"not":{"type":"null"}}},"required":["MaxSessionsPerInstance"]}},{"description":"a multi-session fleet (MaxSessionsPerInstance) takes ComputeCapacity.DesiredSessions, not DesiredInstances","if":{"properties":{"MaxSessionsPerInstance":{"not":{"type":"null"}}},"required":["MaxSessionsPerInstance"]},"then":{"properties":{"ComputeCapacity":{"properties":{"DesiredInstances":false}}}}},{"description":"IdleDisconnectTimeoutInSeconds is 0 (never) or from 60 to 36000","if":{"properties":{"IdleDisconnectTimeoutInSeconds":{"type":"integer","minimum":1,"maximum":59}},"required":["IdleDisconnectTimeoutInSeconds"]},"then":{"properties":{"IdleDisconnectTimeoutInSeconds":false}}}]},"FleetType":{"type":"string","enum":["ALWAYS_ON","ON_DEMAND","ELASTIC"]},"ImageBuilderConfig":{"title":"AppStream 2.0 image builder","description":"An image builder: an instance to install applications on and make images from. There is no UpdateImageBuilder, so every change but Tags and State replaces it (deleted, then created); replacing or stopping a running builder interrupts whoever works in it, so apply does it only with --allow-interruption.","type":"object","properties":{"Name":{"description":"Name of the image builder; it identifies it. Renaming means deleting it and creating a new one.","type":"string","pattern":"^[a-zA-Z0-9][a-zA-Z0-9_.-]{0,100}$"},"ImageName":{"description":"Name of the image the builder starts from: one of the account's own or a public AWS image. An image shared by another account must be given by ImageArn. Give one of ImageName, ImageArn and LatestImage.","type":"string","minLength":1},"ImageArn":{"description":"ARN of the image the builder starts from; the only way to use an image shared by another account.","type":"string","pattern":"^arn:aws(?:-cn|-iso-b|-iso|-us-gov)?:[A-Za-z0-9][A-Za-z0-9_/.-]{0,62}:[A-Za-z0-9_/.-]{0,63}:[A-Za-z0-9_/.-]{0,63}:[A-Za-z0-9][A-Za-z0-9:_/+=,@.\\\\-]{0,1023}$"},"InstanceType":{"description":"Instance type of the builder, e.g. stream.standard.medium. Changing it replaces the builder.","type":"string","minLength":1},"Description":{"description":"Description for administrators. null clears it (the builder is replaced without it).","type":["string","null"],"maxLength":256},"DisplayName":{"description":"Name shown for the builder. null clears it (the builder is replaced without it).","type":["string","null"],"maxLength":100},"VpcConfig":{"description":"The one subnet (and the security groups) the builder runs in. null clears it (the builder is replaced without it).","anyOf":[{"$ref":"#/$defs/VpcConfig"},{"type":"null"}]},"IamRoleArn":{"description":"ARN of the IAM role the builder assumes. null clears it (the builder is replaced without it).","type":["string","null"],"pattern":"^arn:aws(?:-cn|-iso-b|-iso|-us-gov)?:[A-Za-z0-9][A-Za-z0-9_/.-]{0,62}:[A-Za-z0-9_/.-]{0,63}:[A-Za-z0-9_/.-]{0,63}:[A-Za-z0-9][A-Za-z0-9:_/+=,@.\\\\-]{0,1023}$"},"EnableDefaultInternetAccess":{"description":"Whether the builder reaches the internet without a VPC route (default false).","type":"boolean"},"DomainJoinInfo":{"description":"The Active Directory domain the builder joins. null clears it (the builder is replaced without it).","anyOf":[{"$ref":"#/$defs/DomainJoinInfo"},{"type":"null"}]},"AppstreamAgentVersion":{"description":"Version of the AppStream agent, or [LATEST].","type":"string","minLength":1,"maxLength":100},"Tags":{"description":"Tags on the builder; they change in place. null or {} removes every tag but streamform's own.","anyOf":[{"$ref":"#/$defs/Tags"},{"type":"null"}]},"AccessEndpoints":{"description":"Interface VPC endpoints through which administrators connect to the builder (1 to 4). null clears it (the builder is replaced without it).","type":["array","null"],"items":{"$ref":"#/$defs/AccessEndpoint"},"maxItems":4},"RootVolumeConfig":{"description":"Size of the root volume.","$ref":"#/$defs/VolumeConfig"},"SoftwaresToInstall":{"description":"License-included applications installed when the builder is created (e.g. Microsoft_Office_2021_LTSC_Professional_Plus_64Bit). AWS does not report them back: streamform compares them with its last apply. null clears it (the builder is replaced without it).","type":["array","null"],"items":{"type":"string","minLength":1}},"SoftwaresToUninstall":{"description":"License-included applications removed from the image when the builder is created. Compared with the last apply, like SoftwaresToInstall. null clears it (the builder is replaced without it).","type":["array","null"],"items":{"type":"string","minLength":1}},"DisableIMDSV1":{"description":"Whether the builder refuses IMDSv1 requests (default false).","type":"boolean"},"LatestImage":{"description":"The newest AVAILABLE image of the account whose name starts with NamePrefix, chosen at plan time: a newer image replaces the builder.","$ref":"#/$defs/LatestImage"},"State":{"description":"RUNNING or STOPPED: a running builder is billed. Left out, a builder streamform creates runs (AWS starts it), and afterwards whether it runs is left to the operators.","type":"string","enum":["RUNNING","STOPPED"]},"Targets":{"description":"The targets this resource goes to (default: every target of the config).","type":"array","minItems":1,"uniqueItems":true,"items":{"type":"string","pattern":"^[A-Za-z0-9][A-Za-z0-9_-]{0,62}$"}}},"required":["Name","InstanceType"],"additionalProperties":false,"allOf":[{"description":"give one of ImageName, ImageArn and LatestImage","if":{},"then":{"anyOf":[{"required":["ImageName"]},{"required":["ImageArn"]},{"required":["LatestImage"]}]}},{"description":"give exactly one of ImageName, ImageArn and LatestImage","if":{"required":["ImageName"]},"then":{"properties":{"ImageArn":false,"LatestImage":false}}},{"description":"give exactly one of ImageName, ImageArn and LatestImage","if":{"required":["ImageArn"]},"then":{"properties":{"ImageName":false,"LatestImage":false}}},{"description":"give exactly one of ImageName, ImageArn and LatestImage","if":{"required":["LatestImage"]},"then":{"properties":{"ImageName":false,"ImageArn":false}}},{"description":"an image builder runs in exactly one subnet: VpcConfig.SubnetIds takes one ID","if":{"properties":{"VpcConfig":{"type":"object","required":["SubnetIds"]}},"required":["VpcConfig"]},"then":{"properties":{"VpcConfig":{"properties":{"SubnetIds":{"minItems":1,"maxItems":1}}}}}}]},"ImageConfig":{"title":"AppStream 2.0 image","description":"An existing image whose sharing and tags streamform manages.","type":"object","properties":{"Name":{"description":"Name of the image; it must exist in the account.","type":"string","pattern":"^[a-zA-Z0-9][a-zA-Z0-9_.-]{0,100}$"},"SharedWith":{"description":"The AWS accounts the image is shared with, one entry per account. Accounts not listed lose access. null or [] stops sharing the image with any account.","type":["array","null"],"items":{"$ref":"#/$defs/SharedImagePermission"}},"MaxBaseImageAgeDays":{"description":"Warn when the AWS base image this image was built from was released more than this many days ago.","type":"integer","minimum":1},"Tags":{"description":"Tags on the image. null or {} removes every tag but streamform's own.","anyOf":[{"$ref":"#/$defs/Tags"},{"type":"null"}]},"Targets":{"description":"The targets this resource goes to (default: every target of the config).","type":"array","minItems":1,"uniqueItems":true,"items":{"type":"string","pattern":"^[A-Za-z0-9][A-Za-z0-9_-]{0,62}$"}}},"required":["Name"],"additionalProperties":false},"LatestImage":{"title":"Latest image","description":"Chooses the newest AVAILABLE image of the account by name prefix.","type":"object","properties":{"NamePrefix":{"description":"The start of the image names to choose from, e.g. design-base- for a pipeline that names images design-base-<date>.","type":"string","pattern":"^[a-zA-Z0-9][a-zA-Z0-9_.-]{0,100}$","minLength":1}},"required":["NamePrefix"],"additionalProperties":false},"PackagingType":{"type":"string","enum":["CUSTOM","APPSTREAM2"]},"Permission":{"type":"string","enum":["ENABLED","DISABLED"]},"PlatformType":{"type":"string","enum":["WINDOWS","WINDOWS_SERVER_2016","WINDOWS_SERVER_2019","WINDOWS_SERVER_2022","WINDOWS_SERVER_2025","AMAZON_LINUX2","RHEL8","ROCKY_LINUX8","UBUNTU_PRO_2404"]},"PreferredProtocol":{"type":"string","enum":["TCP","UDP"]},"S3Location":{"title":"S3 location","description":"An object in Amazon S3.","type":"object","properties":{"S3Bucket":{"description":"Name of the bucket.","type":"string","minLength":3,"maxLength":63,"pattern":"^[0-9a-z\\.\\-]*(?<!\\.)$"},"S3Key":{"description":"Key of the object.","type":"string","minLength":1,"maxLength":1024}},"required":["S3Bucket"],"additionalProperties":false},"ScreenImageFormat":{"type":"string","enum":["PNG","JPEG"]},"ScreenResolution":{"type":"string","enum":["W_1280xH_720"]},"ScriptDetails":{"title":"Script","description":"A script an app block runs on the instance.","type":"object","properties":{"ScriptS3Location":{"description":"The S3 object of the script.","$ref":"#/$defs/S3Location"},"ExecutablePath":{"description":"Path of the program that runs the script (e.g. powershell.exe).","type":"string","minLength":1},"ExecutableParameters":{"description":"Parameters given to that program.","type":"string","minLength":1},"TimeoutInSeconds":{"description":"How long the script may run, in seconds.","type":"integer"}},"required":["ScriptS3Location","ExecutablePath","TimeoutInSeconds"],"additionalProperties":false},"SecretReference":{"title":"Secret reference","description":"Where streamform reads a secret when applying: {FromEnv: VAR}, {FromFile: path}, {FromSecretsManager: name-or-ARN, Key: json-key} or {FromSsmParameter: name}. Never the value itself.","properties":{"FromEnv":{"description":"Name of an environment variable that holds the value.","type":"string","pattern":"^[A-Za-z_][A-Za-z0-9_]*$"},"FromFile":{"description":"Path of a file that holds the value (relative to the working directory; one trailing newline is dropped).","type":"string","minLength":1},"FromSecretsManager":{"description":"Name or ARN of an AWS Secrets Manager secret (GetSecretValue, current version).","type":"string","minLength":1,"maxLength":2048},"Key":{"description":"With FromSecretsManager: the member of the secret's JSON object that holds the value. Left out, the whole SecretString is the value.","type":"string","minLength":1},"FromSsmParameter":{"description":"Name of an SSM Parameter Store parameter, read with decryption (a SecureString, usually).","type":"string","minLength":1,"maxLength":2048}},"additionalProperties":false,"allOf":[{"description":"a secret is never written in the config: give a reference, {FromEnv: VAR}, {FromFile: path}, {FromSecretsManager: name-or-ARN, Key: json-key} or {FromSsmParameter: name}","if":{"not":{"type":"object"}},"then":{"not":{}}},{"description":"a secret reference names exactly one of FromEnv, FromFile, FromSecretsManager, FromSsmParameter","if":{"type":"object"},"then":{"oneOf":[{"required":["FromEnv"]},{"required":["FromFile"]},{"required":["FromSecretsManager"]},{"required":["FromSsmParameter"]}]}},{"description":"Key applies only with FromSecretsManager","if":{"required":["Key"]},"then":{"required":["FromSecretsManager"]}}]},"ServiceAccountCredentialsConfig":{"title":"Service account credentials","description":"The account name and password of the service account, each a reference to a secret, never the value itself.","type":"object","properties":{"AccountName":{"description":"The account name (DOMAIN\\user or user), as a secret reference.","$ref":"#/$defs/SecretReference"},"AccountPassword":{"description":"The password (1 to 127 characters), as a secret reference. AWS never returns it: streamform keeps a keyed fingerprint to tell when it changed.","$ref":"#/$defs/SecretReference"}},"required":["AccountName","AccountPassword"],"additionalProperties":false},"SharedImagePermission":{"title":"Image sharing","description":"What one AWS account may do with the image.","type":"object","properties":{"AccountId":{"description":"The 12-digit ID of the AWS account. Quote it, so YAML keeps it a string.","type":"string","pattern":"^\\d+$"},"AllowFleet":{"description":"Whether the account may launch fleets from the image.","type":"boolean"},"AllowImageBuilder":{"description":"Whether the account may launch image builders from the image.","type":"boolean"}},"required":["AccountId","AllowFleet","AllowImageBuilder"],"additionalProperties":false},"StackConfig":{"title":"AppStream 2.0 stack","description":"A stack: the fleets users stream from, their storage, and what they may do in a session.","type":"object","properties":{"Name":{"description":"Name of the stack; it identifies the stack. Renaming means deleting the stack and creating a new one.","type":"string","pattern":"^[a-zA-Z0-9][a-zA-Z0-9_.-]{0,100}$"},"Description":{"description":"Description for administrators. null or \"\" clears it (streamform sets it to an empty string, the way the API clears it).","type":["string","null"],"maxLength":256},"DisplayName":{"description":"Name users see in the application catalog. null or \"\" clears it (streamform sets it to an empty string, the way the API clears it).","type":["string","null"],"maxLength":100},"StorageConnectors":{"description":"Persistent storage users reach from their sessions (home folders, Google Drive, OneDrive), at most one entry per connector type. null or [] clears it.","type":["array","null"],"items":{"$ref":"#/$defs/StorageConnector"}},"RedirectURL":{"description":"Where users land when their streaming session ends. null clears it.","type":["string","null"],"maxLength":1000},"FeedbackURL":{"description":"Where the Send Feedback link takes users. Without it, the link is hidden. null clears it.","type":["string","null"],"maxLength":1000},"UserSettings":{"description":"What users may do in a session (clipboard, file transfer, printing, sign-in, time zone), one entry per action. Only the actions listed are managed; the service enables an action that is not configured. null or [] clears it.","type":["array","null"],"items":{"$ref":"#/$defs/UserSetting"}},"ApplicationSettings":{"description":"Whether users' application settings and Windows preferences persist between sessions. null turns persistence off, like {Enabled: false}.","anyOf":[{"$ref":"#/$defs/ApplicationSettings"},{"type":"null"}]},"Tags":{"description":"Tags on the stack. null or {} removes every tag but streamform's own.","anyOf":[{"$ref":"#/$defs/Tags"},{"type":"null"}]},"AccessEndpoints":{"description":"Interface VPC endpoints users stream through. When set, streaming is possible only through them. null or [] clears it.","type":["array","null"],"items":{"$ref":"#/$defs/AccessEndpoint"},"maxItems":4},"EmbedHostDomains":{"description":"Domains whose web pages may embed streaming sessions in an iframe. null or [] clears it.","type":["array","null"],"items":{"type":"string","maxLength":128,"pattern":"^(?:[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?\\.)+[a-z0-9][a-z0-9-]{0,61}[a-z0-9]$"},"maxItems":20},"StreamingExperienceSettings":{"description":"How sessions are streamed. null clears it.","anyOf":[{"$ref":"#/$defs/StreamingExperienceSettings"},{"type":"null"}]},"ContentRedirection":{"description":"Which links opened in a session open in the user's local browser instead. null clears it.","anyOf":[{"$ref":"#/$defs/ContentRedirection"},{"type":"null"}]},"AgentAccessConfig":{"description":"What AI agents may see and do in the streaming sessions of this stack. null clears it.","anyOf":[{"$ref":"#/$defs/AgentAccessConfig"},{"type":"null"}]},"Theme":{"description":"Custom branding of the stack's application catalog page (CreateThemeForStack): title, colours, logo, favicon and footer links. Left out, the theme is not managed. null deletes the theme (DeleteThemeForStack).","anyOf":[{"$ref":"#/$defs/ThemeConfig"},{"type":"null"}]},"Fleets":{"description":"Names of the fleets associated with the stack. Fleets are managed elsewhere and must exist. null or [] disassociates every fleet.","type":["array","null"],"items":{"type":"string","minLength":1}},"Targets":{"description":"The targets this resource goes to (default: every target of the config).","type":"array","minItems":1,"uniqueItems":true,"items":{"type":"string","pattern":"^[A-Za-z0-9][A-Za-z0-9_-]{0,62}$"}}},"required":["Name"],"additionalProperties":false},"StorageConnector":{"title":"Storage connector","description":"Persistent storage for the users of a stack.","type":"object","properties":{"ConnectorType":{"description":"The storage service.","$ref":"#/$defs/StorageConnectorType"},"ResourceIdentifier":{"description":"ARN of the storage resource behind the connector.","type":"string","minLength":1,"maxLength":2048},"Domains":{"description":"Domains of the Google Workspace or OneDrive for Business accounts users may connect.","type":"array","items":{"type":"string","minLength":1,"maxLength":64},"maxItems":50},"DomainsRequireAdminConsent":{"description":"OneDrive for Business domains where an administrator must consent before users connect. Only for ONE_DRIVE.","type":"array","items":{"type":"string","minLength":1,"maxLength":64},"maxItems":50}},"required":["ConnectorType"],"additionalProperties":false,"allOf":[{"description":"DomainsRequireAdminConsent applies only to ConnectorType ONE_DRIVE","if":{"not":{"properties":{"ConnectorType":{"const":"ONE_DRIVE"}}}},"then":{"properties":{"DomainsRequireAdminConsent":false}}}]},"StorageConnectorType":{"type":"string","enum":["HOMEFOLDERS","GOOGLE_DRIVE","ONE_DRIVE"]},"StreamingExperienceSettings":{"title":"Streaming experience settings","description":"How sessions are streamed.","type":"object","properties":{"PreferredProtocol":{"description":"Protocol to prefer: UDP performs better on lossy networks; TCP passes where UDP is blocked.","$ref":"#/$defs/PreferredProtocol"}},"additionalProperties":false},"StreamingImageConfig":{"title":"Nimble Studio streaming image","description":"A streaming image made from an EC2 AMI.","type":"object","properties":{"StudioId":{"description":"ID of the studio the image belongs to.","type":"string","minLength":1},"Name":{"description":"Name of the image; unique within its studio, it identifies the image together with StudioId.","type":"string","maxLength":64},"Description":{"description":"Description of the image. null or \"\" clears it (streamform sets it to an empty string, the way the API clears it).","type":["string","null"],"maxLength":256},"Ec2ImageId":{"description":"ID of the AMI the image is made from. Changing it (or StudioId) replaces the image: the new one is created, then the old one deleted.","type":"string","pattern":"^ami-[0-9A-z]+$"},"Tags":{"description":"Tags on the image. null or {} removes every tag but streamform's own.","anyOf":[{"$ref":"#/$defs/StreamingImageTags"},{"type":"null"}]},"Targets":{"description":"The targets this resource goes to (default: every target of the config).","type":"array","minItems":1,"uniqueItems":true,"items":{"type":"string","pattern":"^[A-Za-z0-9][A-Za-z0-9_-]{0,62}$"}}},"required":["Ec2ImageId","Name","StudioId"],"additionalProperties":false},"StreamingImageTags":{"title":"Tags","description":"Tags as key: value. Keys that start with streamform: belong to streamform.","type":"object","propertyNames":{"type":"string"},"additionalProperties":{"type":"string"}},"StreamView":{"type":"string","enum":["APP","DESKTOP"]},"Tags":{"title":"Tags","description":"Tags as key: value. Keys that start with aws: belong to AWS and keys that start with streamform: to streamform.","type":"object","propertyNames":{"type":"string","minLength":1,"maxLength":128,"pattern":"^(^(?!aws:).[\\p{L}\\p{Z}\\p{N}_.:/=+\\-@]*)$"},"additionalProperties":{"type":"string","maxLength":256,"pattern":"^([\\p{L}\\p{Z}\\p{N}_.:/=+\\-@]*)$"},"maxProperties":50},"Target":{"title":"Target","description":"One account and region the config manages, and how to reach it.","type":"object","properties":{"name":{"description":"Name of the target, used in addresses (us-prod:stack/design), in --target and in Targets lists.","type":"string","pattern":"^[A-Za-z0-9][A-Za-z0-9_-]{0,62}$"},"region":{"description":"AWS Region of the target, e.g. eu-west-1.","type":"string","pattern":"^[a-z]{2}(-[a-z]+)+-[0-9]+$"},"profile":{"description":"AWS shared-config profile whose credentials reach the target (default: the ambient credentials).","type":"string","minLength":1},"roleArn":{"description":"IAM role to assume through STS, from the ambient (or the profile's) credentials, to reach the target's account.","type":"string","minLength":20,"maxLength":2048,"pattern":"^arn:aws[a-z-]*:iam::[0-9]{12}:role/[\\w+=,.@/-]+$"},"externalId":{"description":"The ExternalId the role's trust policy requires.","type":"string","minLength":2,"maxLength":1224,"pattern":"^[\\w+=,.@:\\/-]*$"},"endpoint":{"description":"One endpoint for every service of this target (e.g. an emulator); default AWS's.","type":"string","pattern":"^https?://"},"vars":{"description":"Values that differ per target: a string \"${vars.key}\" anywhere in a resource is replaced by this target's value of key.","type":"object","propertyNames":{"pattern":"^[A-Za-z_][A-Za-z0-9_]*$"},"additionalProperties":{"type":["string","number","boolean"]}}},"required":["name","region"],"additionalProperties":false,"allOf":[{"description":"externalId goes with roleArn","if":{"required":["externalId"]},"then":{"required":["roleArn"]}}]},"ThemeConfig":{"title":"Stack theme","description":"The custom branding of a stack's catalog page. AWS reports the logo and the favicon only as URLs of its own copies: streamform records the S3 locations (and ETags) it applied, and uploads again when they change.","type":"object","properties":{"FooterLinks":{"description":"Links shown, in this order, in the footer of the catalog page (IT support, a product site). null or [] clears it.","type":["array","null"],"items":{"$ref":"#/$defs/ThemeFooterLink"}},"TitleText":{"description":"Title of the browser tab during streaming sessions.","type":"string","minLength":1,"maxLength":300},"ThemeStyling":{"description":"Colour of links, text and buttons, also used as accents of the catalog page.","$ref":"#/$defs/ThemeStyling"},"OrganizationLogoS3Location":{"description":"The S3 object of the logo shown at the top of the catalog page.","$ref":"#/$defs/ThemeS3Location"},"FaviconS3Location":{"description":"The S3 object of the favicon shown in the browser tab.","$ref":"#/$defs/ThemeS3Location"},"State":{"description":"ENABLED shows the branding, DISABLED keeps it without showing it. A new theme is ENABLED.","$ref":"#/$defs/ThemeState"}},"required":["TitleText","ThemeStyling","OrganizationLogoS3Location","FaviconS3Location"],"additionalProperties":false,"allOf":[{"description":"TitleText may hold only letters, digits, spaces, underscores and - @ . / # & +","if":{"required":["TitleText"]},"then":{"properties":{"TitleText":{"pattern":"^[-@./#&+\\w\\s]*$"}}}}]},"ThemeFooterLink":{"title":"Footer link","description":"One link in the footer of the catalog page.","type":"object","properties":{"DisplayName":{"description":"Text of the link.","type":"string","minLength":1,"maxLength":300},"FooterLinkURL":{"description":"Where the link goes.","type":"string","minLength":1,"maxLength":1000}},"required":["DisplayName","FooterLinkURL"],"additionalProperties":false,"allOf":[{"description":"DisplayName may hold only letters, digits, spaces, underscores and - @ . / # & +","if":{"required":["DisplayName"]},"then":{"properties":{"DisplayName":{"pattern":"^[-@./#&+\\w\\s]*$"}}}}]},"ThemeS3Location":{"title":"Theme image in S3","description":"An image in Amazon S3 that AWS copies into the theme. ETag is streamform's own: it is never sent to AWS.","type":"object","properties":{"S3Bucket":{"description":"Name of the bucket.","type":"string","minLength":3,"maxLength":63,"pattern":"^[0-9a-z\\.\\-]*(?<!\\.)$"},"S3Key":{"description":"Key of the object.","type":"string","minLength":1,"maxLength":1024},"ETag":{"description":"The object's ETag, as S3 reports it (aws s3api head-object): declare it to have the image uploaded again when the object changes in place. Recorded, never sent.","type":"string"}},"required":["S3Bucket","S3Key"],"additionalProperties":false,"allOf":[{"description":"ETag is 32 hexadecimal digits (and -N after a multipart upload), as S3 reports it","if":{"required":["ETag"]},"then":{"properties":{"ETag":{"pattern":"^\"?[0-9a-fA-F]{32}(-[0-9]{1,5})?\"?$"}}}}]},"ThemeState":{"type":"string","enum":["ENABLED","DISABLED"]},"ThemeStyling":{"type":"string","enum":["LIGHT_BLUE","BLUE","PINK","RED"]},"UrlRedirectionConfig":{"title":"URL redirection","description":"Which links are redirected.","type":"object","properties":{"Enabled":{"description":"Whether links are redirected.","type":"boolean"},"AllowedUrls":{"description":"URL patterns to redirect: http(s)://… or * for every link.","type":"array","items":{"type":"string","minLength":1,"maxLength":2048,"pattern":"^(\\*|https?://[^\\s,;]+)$"},"maxItems":100},"DeniedUrls":{"description":"URL patterns never to redirect, even when AllowedUrls matches.","type":"array","items":{"type":"string","minLength":1,"maxLength":2048,"pattern":"^(\\*|https?://[^\\s,;]+)$"},"maxItems":100}},"required":["Enabled"],"additionalProperties":false},"UsageReportsConfig":{"title":"AppStream 2.0 usage reports","description":"Whether the account subscribes to usage reports in this Region. There is one subscription per account and Region; it carries no tags, so prune never deletes it.","type":"object","properties":{"Enabled":{"description":"true creates the subscription when there is none (CreateUsageReportSubscription); false deletes it when there is one (DeleteUsageReportSubscription).","type":"boolean"}},"required":["Enabled"],"additionalProperties":false},"UserConfig":{"title":"AppStream 2.0 user-pool user","description":"A user of the user pool, identified by AuthenticationType and UserName, and the stacks the user is assigned to. Users carry no tags: streamform never deletes one, and removing it from the config leaves it in place.","type":"object","properties":{"AuthenticationType":{"description":"How the user signs in. Only USERPOOL users can be created.","const":"USERPOOL"},"UserName":{"description":"The user's email address. Case-sensitive: Ana@example.com and ana@example.com are two users.","type":"string","minLength":1,"maxLength":128,"pattern":"^[^@\\s]+@[^@\\s]+$"},"FirstName":{"description":"First name. There is no update call: changing it deletes and recreates the user, who then gets a new welcome email and loses their sessions.","type":"string","maxLength":2048,"pattern":"^[A-Za-z0-9_\\-\\s]+$"},"LastName":{"description":"Last name. There is no update call: changing it deletes and recreates the user, who then gets a new welcome email and loses their sessions.","type":"string","maxLength":2048,"pattern":"^[A-Za-z0-9_\\-\\s]+$"},"Enabled":{"description":"Whether the user may sign in (EnableUser/DisableUser). Default true.","type":"boolean"},"MessageAction":{"description":"SUPPRESS: send no welcome email when the user is created. Left out, AWS emails the user a temporary password. Used only at creation.","const":"SUPPRESS"},"SendEmailNotification":{"description":"Whether AWS emails the user when assigned to a stack; the default for every entry of Stacks. Default false.","type":"boolean"},"Stacks":{"description":"The stacks the user is assigned to: names, or { Name, SendEmailNotification }. For the stacks this config declares, the users listed here are all the stack's users: any other is unassigned.","type":"array","items":{"anyOf":[{"type":"string","minLength":1,"maxLength":100},{"$ref":"#/$defs/UserStackAssignment"}]}},"Targets":{"description":"The targets this resource goes to (default: every target of the config).","type":"array","minItems":1,"uniqueItems":true,"items":{"type":"string","pattern":"^[A-Za-z0-9][A-Za-z0-9_-]{0,62}$"}}},"required":["UserName","AuthenticationType"],"additionalProperties":false},"UserControlMode":{"type":"string","enum":["VIEW_ONLY","VIEW_STOP","DISABLED"]},"UserSetting":{"title":"User setting","description":"Whether users may perform one action in a session.","type":"object","properties":{"Action":{"description":"The action.","$ref":"#/$defs/Action"},"Permission":{"description":"Whether users may perform it.","$ref":"#/$defs/Permission"},"MaximumLength":{"description":"Most characters users may copy in one clipboard operation, from 1 to 20,971,520 (the default, 20 MB). Only for the clipboard actions with Permission ENABLED.","type":"integer","minimum":1,"maximum":20971520}},"required":["Action","Permission"],"additionalProperties":false,"allOf":[{"description":"MaximumLength applies only to CLIPBOARD_COPY_FROM_LOCAL_DEVICE and CLIPBOARD_COPY_TO_LOCAL_DEVICE with Permission ENABLED","if":{"not":{"properties":{"Action":{"enum":["CLIPBOARD_COPY_FROM_LOCAL_DEVICE","CLIPBOARD_COPY_TO_LOCAL_DEVICE"]},"Permission":{"const":"ENABLED"}}}},"then":{"properties":{"MaximumLength":false}}}]},"UserStackAssignment":{"title":"Stack assignment","description":"One stack a user is assigned to.","type":"object","properties":{"Name":{"description":"Name of the stack.","type":"string","minLength":1,"maxLength":100},"SendEmailNotification":{"description":"Whether AWS emails the user about this assignment. Default: the user's SendEmailNotification.","type":"boolean"}},"required":["Name"],"additionalProperties":false},"VolumeConfig":{"title":"Root volume","description":"The root volume of each instance.","type":"object","properties":{"VolumeSizeInGb":{"description":"Size in GB, from 200 to 500; not below the size of the image.","type":"integer","minimum":200,"maximum":500}},"additionalProperties":false},"VpcConfig":{"title":"VPC configuration","description":"Where the instances run in your VPC.","type":"object","properties":{"SubnetIds":{"description":"IDs of the subnets, e.g. subnet-0123456789abcdef0.","type":"array","items":{"type":"string","minLength":1}},"SecurityGroupIds":{"description":"IDs of the security groups, at most 5. Left out, the fleet keeps none.","type":"array","items":{"type":"string","minLength":1},"maxItems":5}},"additionalProperties":false}}};
 const schema32 = {"title":"Target","description":"One account and region the config manages, and how to reach it.","type":"object","properties":{"name":{"description":"Name of the target, used in addresses (us-prod:stack/design), in --target and in Targets lists.","type":"string","pattern":"^[A-Za-z0-9][A-Za-z0-9_-]{0,62}$"},"region":{"description":"AWS Region of the target, e.g. eu-west-1.","type":"string","pattern":"^[a-z]{2}(-[a-z]+)+-[0-9]+$"},"profile":{"description":"AWS shared-config profile whose credentials reach the target (default: the ambient credentials).","type":"string","minLength":1},"roleArn":{"description":"IAM role to assume through STS, from the ambient (or the profile's) credentials, to reach the target's account.","type":"string","minLength":20,"maxLength":2048,"pattern":"^arn:aws[a-z-]*:iam::[0-9]{12}:role/[\\w+=,.@/-]+$"},"externalId":{"description":"The ExternalId the role's trust policy requires.","type":"string","minLength":2,"maxLength":1224,"pattern":"^[\\w+=,.@:\\/-]*$"},"endpoint":{"description":"One endpoint for every service of this target (e.g. an emulator); default AWS's.","type":"string","pattern":"^https?://"},"vars":{"description":"Values that differ per target: a string \"${vars.key}\" anywhere in a resource is replaced by this target's value of key.","type":"object","propertyNames":{"pattern":"^[A-Za-z_][A-Za-z0-9_]*$"},"additionalProperties":{"type":["string","number","boolean"]}}},"required":["name","region"],"additionalProperties":false,"allOf":[{"description":"externalId goes with roleArn","if":{"required":["externalId"]},"then":{"required":["roleArn"]}}]};
-const schema90 = {"title":"AppStream 2.0 usage reports","description":"Whether the account subscribes to usage reports in this Region. There is one subscription per account and Region; it carries no tags, so prune never deletes it.","type":"object","properties":{"Enabled":{"description":"true creates the subscription when there is none (CreateUsageReportSubscription); false deletes it when there is one (DeleteUsageReportSubscription).","type":"boolean"}},"required":["Enabled"],"additionalProperties":false};
+const schema96 = {"title":"AppStream 2.0 usage reports","description":"Whether the account subscribes to usage reports in this Region. There is one subscription per account and Region; it carries no tags, so prune never deletes it.","type":"object","properties":{"Enabled":{"description":"true creates the subscription when there is none (CreateUsageReportSubscription); false deletes it when there is one (DeleteUsageReportSubscription).","type":"boolean"}},"required":["Enabled"],"additionalProperties":false};
 const func1 = Object.prototype.hasOwnProperty;
 const func2 = ucs2length;
 const pattern4 = new RegExp("^([\\p{L}\\p{Z}\\p{N}_.:/=+\\-@]*)$", "u");
@@ -15,7 +15,7 @@ const pattern8 = new RegExp("^arn:aws[a-z-]*:iam::[0-9]{12}:role/[\\w+=,.@/-]+$"
 const pattern9 = new RegExp("^[\\w+=,.@:\\/-]*$", "u");
 const pattern10 = new RegExp("^https?://", "u");
 const pattern11 = new RegExp("^[A-Za-z_][A-Za-z0-9_]*$", "u");
-const schema33 = {"title":"AppStream 2.0 stack","description":"A stack: the fleets users stream from, their storage, and what they may do in a session.","type":"object","properties":{"Name":{"description":"Name of the stack; it identifies the stack. Renaming means deleting the stack and creating a new one.","type":"string","pattern":"^[a-zA-Z0-9][a-zA-Z0-9_.-]{0,100}$"},"Description":{"description":"Description for administrators. null or \"\" clears it (streamform sets it to an empty string, the way the API clears it).","type":["string","null"],"maxLength":256},"DisplayName":{"description":"Name users see in the application catalog. null or \"\" clears it (streamform sets it to an empty string, the way the API clears it).","type":["string","null"],"maxLength":100},"StorageConnectors":{"description":"Persistent storage users reach from their sessions (home folders, Google Drive, OneDrive), at most one entry per connector type. null or [] clears it.","type":["array","null"],"items":{"$ref":"#/$defs/StorageConnector"}},"RedirectURL":{"description":"Where users land when their streaming session ends. null clears it.","type":["string","null"],"maxLength":1000},"FeedbackURL":{"description":"Where the Send Feedback link takes users. Without it, the link is hidden. null clears it.","type":["string","null"],"maxLength":1000},"UserSettings":{"description":"What users may do in a session (clipboard, file transfer, printing, sign-in, time zone), one entry per action. Only the actions listed are managed; the service enables an action that is not configured. null or [] clears it.","type":["array","null"],"items":{"$ref":"#/$defs/UserSetting"}},"ApplicationSettings":{"description":"Whether users' application settings and Windows preferences persist between sessions. null turns persistence off, like {Enabled: false}.","anyOf":[{"$ref":"#/$defs/ApplicationSettings"},{"type":"null"}]},"Tags":{"description":"Tags on the stack. null or {} removes every tag but streamform's own.","anyOf":[{"$ref":"#/$defs/Tags"},{"type":"null"}]},"AccessEndpoints":{"description":"Interface VPC endpoints users stream through. When set, streaming is possible only through them. null or [] clears it.","type":["array","null"],"items":{"$ref":"#/$defs/AccessEndpoint"},"maxItems":4},"EmbedHostDomains":{"description":"Domains whose web pages may embed streaming sessions in an iframe. null or [] clears it.","type":["array","null"],"items":{"type":"string","maxLength":128,"pattern":"^(?:[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?\\.)+[a-z0-9][a-z0-9-]{0,61}[a-z0-9]$"},"maxItems":20},"StreamingExperienceSettings":{"description":"How sessions are streamed. null clears it.","anyOf":[{"$ref":"#/$defs/StreamingExperienceSettings"},{"type":"null"}]},"ContentRedirection":{"description":"Which links opened in a session open in the user's local browser instead. null clears it.","anyOf":[{"$ref":"#/$defs/ContentRedirection"},{"type":"null"}]},"AgentAccessConfig":{"description":"What AI agents may see and do in the streaming sessions of this stack. null clears it.","anyOf":[{"$ref":"#/$defs/AgentAccessConfig"},{"type":"null"}]},"Fleets":{"description":"Names of the fleets associated with the stack. Fleets are managed elsewhere and must exist. null or [] disassociates every fleet.","type":["array","null"],"items":{"type":"string","minLength":1}},"Targets":{"description":"The targets this resource goes to (default: every target of the config).","type":"array","minItems":1,"uniqueItems":true,"items":{"type":"string","pattern":"^[A-Za-z0-9][A-Za-z0-9_-]{0,62}$"}}},"required":["Name"],"additionalProperties":false};
+const schema33 = {"title":"AppStream 2.0 stack","description":"A stack: the fleets users stream from, their storage, and what they may do in a session.","type":"object","properties":{"Name":{"description":"Name of the stack; it identifies the stack. Renaming means deleting the stack and creating a new one.","type":"string","pattern":"^[a-zA-Z0-9][a-zA-Z0-9_.-]{0,100}$"},"Description":{"description":"Description for administrators. null or \"\" clears it (streamform sets it to an empty string, the way the API clears it).","type":["string","null"],"maxLength":256},"DisplayName":{"description":"Name users see in the application catalog. null or \"\" clears it (streamform sets it to an empty string, the way the API clears it).","type":["string","null"],"maxLength":100},"StorageConnectors":{"description":"Persistent storage users reach from their sessions (home folders, Google Drive, OneDrive), at most one entry per connector type. null or [] clears it.","type":["array","null"],"items":{"$ref":"#/$defs/StorageConnector"}},"RedirectURL":{"description":"Where users land when their streaming session ends. null clears it.","type":["string","null"],"maxLength":1000},"FeedbackURL":{"description":"Where the Send Feedback link takes users. Without it, the link is hidden. null clears it.","type":["string","null"],"maxLength":1000},"UserSettings":{"description":"What users may do in a session (clipboard, file transfer, printing, sign-in, time zone), one entry per action. Only the actions listed are managed; the service enables an action that is not configured. null or [] clears it.","type":["array","null"],"items":{"$ref":"#/$defs/UserSetting"}},"ApplicationSettings":{"description":"Whether users' application settings and Windows preferences persist between sessions. null turns persistence off, like {Enabled: false}.","anyOf":[{"$ref":"#/$defs/ApplicationSettings"},{"type":"null"}]},"Tags":{"description":"Tags on the stack. null or {} removes every tag but streamform's own.","anyOf":[{"$ref":"#/$defs/Tags"},{"type":"null"}]},"AccessEndpoints":{"description":"Interface VPC endpoints users stream through. When set, streaming is possible only through them. null or [] clears it.","type":["array","null"],"items":{"$ref":"#/$defs/AccessEndpoint"},"maxItems":4},"EmbedHostDomains":{"description":"Domains whose web pages may embed streaming sessions in an iframe. null or [] clears it.","type":["array","null"],"items":{"type":"string","maxLength":128,"pattern":"^(?:[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?\\.)+[a-z0-9][a-z0-9-]{0,61}[a-z0-9]$"},"maxItems":20},"StreamingExperienceSettings":{"description":"How sessions are streamed. null clears it.","anyOf":[{"$ref":"#/$defs/StreamingExperienceSettings"},{"type":"null"}]},"ContentRedirection":{"description":"Which links opened in a session open in the user's local browser instead. null clears it.","anyOf":[{"$ref":"#/$defs/ContentRedirection"},{"type":"null"}]},"AgentAccessConfig":{"description":"What AI agents may see and do in the streaming sessions of this stack. null clears it.","anyOf":[{"$ref":"#/$defs/AgentAccessConfig"},{"type":"null"}]},"Theme":{"description":"Custom branding of the stack's application catalog page (CreateThemeForStack): title, colours, logo, favicon and footer links. Left out, the theme is not managed. null deletes the theme (DeleteThemeForStack).","anyOf":[{"$ref":"#/$defs/ThemeConfig"},{"type":"null"}]},"Fleets":{"description":"Names of the fleets associated with the stack. Fleets are managed elsewhere and must exist. null or [] disassociates every fleet.","type":["array","null"],"items":{"type":"string","minLength":1}},"Targets":{"description":"The targets this resource goes to (default: every target of the config).","type":"array","minItems":1,"uniqueItems":true,"items":{"type":"string","pattern":"^[A-Za-z0-9][A-Za-z0-9_-]{0,62}$"}}},"required":["Name"],"additionalProperties":false};
 const schema39 = {"title":"Application settings persistence","description":"Saving of users' application settings between sessions.","type":"object","properties":{"Enabled":{"description":"Whether settings persist between sessions.","type":"boolean"},"SettingsGroup":{"description":"Name of the settings group. Stacks with the same group share saved settings. Required when Enabled is true.","type":"string","maxLength":100}},"required":["Enabled"],"additionalProperties":false,"allOf":[{"description":"SettingsGroup is required when Enabled is true","if":{"properties":{"Enabled":{"const":true}},"required":["Enabled"]},"then":{"required":["SettingsGroup"]}},{"description":"SettingsGroup must be left out when Enabled is false","if":{"properties":{"Enabled":{"const":false}},"required":["Enabled"]},"then":{"properties":{"SettingsGroup":false}}}]};
 const schema40 = {"title":"Tags","description":"Tags as key: value. Keys that start with aws: belong to AWS and keys that start with streamform: to streamform.","type":"object","propertyNames":{"type":"string","minLength":1,"maxLength":128,"pattern":"^(^(?!aws:).[\\p{L}\\p{Z}\\p{N}_.:/=+\\-@]*)$"},"additionalProperties":{"type":"string","maxLength":256,"pattern":"^([\\p{L}\\p{Z}\\p{N}_.:/=+\\-@]*)$"},"maxProperties":50};
 const pattern12 = new RegExp("^[a-zA-Z0-9][a-zA-Z0-9_.-]{0,100}$", "u");
@@ -1599,6 +1599,836 @@ return errors === 0;
 }
 validate32.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
 
+const schema54 = {"title":"Stack theme","description":"The custom branding of a stack's catalog page. AWS reports the logo and the favicon only as URLs of its own copies: streamform records the S3 locations (and ETags) it applied, and uploads again when they change.","type":"object","properties":{"FooterLinks":{"description":"Links shown, in this order, in the footer of the catalog page (IT support, a product site). null or [] clears it.","type":["array","null"],"items":{"$ref":"#/$defs/ThemeFooterLink"}},"TitleText":{"description":"Title of the browser tab during streaming sessions.","type":"string","minLength":1,"maxLength":300},"ThemeStyling":{"description":"Colour of links, text and buttons, also used as accents of the catalog page.","$ref":"#/$defs/ThemeStyling"},"OrganizationLogoS3Location":{"description":"The S3 object of the logo shown at the top of the catalog page.","$ref":"#/$defs/ThemeS3Location"},"FaviconS3Location":{"description":"The S3 object of the favicon shown in the browser tab.","$ref":"#/$defs/ThemeS3Location"},"State":{"description":"ENABLED shows the branding, DISABLED keeps it without showing it. A new theme is ENABLED.","$ref":"#/$defs/ThemeState"}},"required":["TitleText","ThemeStyling","OrganizationLogoS3Location","FaviconS3Location"],"additionalProperties":false,"allOf":[{"description":"TitleText may hold only letters, digits, spaces, underscores and - @ . / # & +","if":{"required":["TitleText"]},"then":{"properties":{"TitleText":{"pattern":"^[-@./#&+\\w\\s]*$"}}}}]};
+const schema55 = {"title":"Footer link","description":"One link in the footer of the catalog page.","type":"object","properties":{"DisplayName":{"description":"Text of the link.","type":"string","minLength":1,"maxLength":300},"FooterLinkURL":{"description":"Where the link goes.","type":"string","minLength":1,"maxLength":1000}},"required":["DisplayName","FooterLinkURL"],"additionalProperties":false,"allOf":[{"description":"DisplayName may hold only letters, digits, spaces, underscores and - @ . / # & +","if":{"required":["DisplayName"]},"then":{"properties":{"DisplayName":{"pattern":"^[-@./#&+\\w\\s]*$"}}}}]};
+const schema56 = {"type":"string","enum":["LIGHT_BLUE","BLUE","PINK","RED"]};
+const schema57 = {"title":"Theme image in S3","description":"An image in Amazon S3 that AWS copies into the theme. ETag is streamform's own: it is never sent to AWS.","type":"object","properties":{"S3Bucket":{"description":"Name of the bucket.","type":"string","minLength":3,"maxLength":63,"pattern":"^[0-9a-z\\.\\-]*(?<!\\.)$"},"S3Key":{"description":"Key of the object.","type":"string","minLength":1,"maxLength":1024},"ETag":{"description":"The object's ETag, as S3 reports it (aws s3api head-object): declare it to have the image uploaded again when the object changes in place. Recorded, never sent.","type":"string"}},"required":["S3Bucket","S3Key"],"additionalProperties":false,"allOf":[{"description":"ETag is 32 hexadecimal digits (and -N after a multipart upload), as S3 reports it","if":{"required":["ETag"]},"then":{"properties":{"ETag":{"pattern":"^\"?[0-9a-fA-F]{32}(-[0-9]{1,5})?\"?$"}}}}]};
+const schema59 = {"type":"string","enum":["ENABLED","DISABLED"]};
+const pattern19 = new RegExp("^[-@./#&+\\w\\s]*$", "u");
+const pattern21 = new RegExp("^\"?[0-9a-fA-F]{32}(-[0-9]{1,5})?\"?$", "u");
+const pattern22 = new RegExp("^[0-9a-z\\.\\-]*(?<!\\.)$", "u");
+
+function validate36(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+let vErrors = null;
+let errors = 0;
+const evaluated0 = validate36.evaluated;
+if(evaluated0.dynamicProps){
+evaluated0.props = undefined;
+}
+if(evaluated0.dynamicItems){
+evaluated0.items = undefined;
+}
+const _errs2 = errors;
+let valid1 = true;
+const _errs3 = errors;
+if(data && typeof data == "object" && !Array.isArray(data)){
+let missing0;
+if((data.TitleText === undefined) && (missing0 = "TitleText")){
+const err0 = {};
+if(vErrors === null){
+vErrors = [err0];
+}
+else {
+vErrors.push(err0);
+}
+errors++;
+}
+}
+var _valid0 = _errs3 === errors;
+errors = _errs2;
+if(vErrors !== null){
+if(_errs2){
+vErrors.length = _errs2;
+}
+else {
+vErrors = null;
+}
+}
+if(_valid0){
+const _errs4 = errors;
+if(data && typeof data == "object" && !Array.isArray(data)){
+if(data.TitleText !== undefined){
+let data0 = data.TitleText;
+if(typeof data0 === "string"){
+if(!pattern19.test(data0)){
+const err1 = {instancePath:instancePath+"/TitleText",schemaPath:"#/allOf/0/then/properties/TitleText/pattern",keyword:"pattern",params:{pattern: "^[-@./#&+\\w\\s]*$"},message:"must match pattern \""+"^[-@./#&+\\w\\s]*$"+"\"",schema:"^[-@./#&+\\w\\s]*$",parentSchema:schema54.allOf[0].then.properties.TitleText,data:data0};
+if(vErrors === null){
+vErrors = [err1];
+}
+else {
+vErrors.push(err1);
+}
+errors++;
+}
+}
+}
+}
+var _valid0 = _errs4 === errors;
+valid1 = _valid0;
+if(valid1){
+var props0 = {};
+props0.TitleText = true;
+}
+}
+if(!valid1){
+const err2 = {instancePath,schemaPath:"#/allOf/0/if",keyword:"if",params:{failingKeyword: "then"},message:"must match \"then\" schema",schema:schema54.allOf[0].if,parentSchema:schema54.allOf[0],data};
+if(vErrors === null){
+vErrors = [err2];
+}
+else {
+vErrors.push(err2);
+}
+errors++;
+}
+if(data && typeof data == "object" && !Array.isArray(data)){
+if(data.TitleText === undefined){
+const err3 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "TitleText"},message:"must have required property '"+"TitleText"+"'",schema:schema54.required,parentSchema:schema54,data};
+if(vErrors === null){
+vErrors = [err3];
+}
+else {
+vErrors.push(err3);
+}
+errors++;
+}
+if(data.ThemeStyling === undefined){
+const err4 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "ThemeStyling"},message:"must have required property '"+"ThemeStyling"+"'",schema:schema54.required,parentSchema:schema54,data};
+if(vErrors === null){
+vErrors = [err4];
+}
+else {
+vErrors.push(err4);
+}
+errors++;
+}
+if(data.OrganizationLogoS3Location === undefined){
+const err5 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "OrganizationLogoS3Location"},message:"must have required property '"+"OrganizationLogoS3Location"+"'",schema:schema54.required,parentSchema:schema54,data};
+if(vErrors === null){
+vErrors = [err5];
+}
+else {
+vErrors.push(err5);
+}
+errors++;
+}
+if(data.FaviconS3Location === undefined){
+const err6 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "FaviconS3Location"},message:"must have required property '"+"FaviconS3Location"+"'",schema:schema54.required,parentSchema:schema54,data};
+if(vErrors === null){
+vErrors = [err6];
+}
+else {
+vErrors.push(err6);
+}
+errors++;
+}
+for(const key0 in data){
+if(!((((((key0 === "FooterLinks") || (key0 === "TitleText")) || (key0 === "ThemeStyling")) || (key0 === "OrganizationLogoS3Location")) || (key0 === "FaviconS3Location")) || (key0 === "State"))){
+const err7 = {instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties",schema:false,parentSchema:schema54,data};
+if(vErrors === null){
+vErrors = [err7];
+}
+else {
+vErrors.push(err7);
+}
+errors++;
+}
+}
+if(data.FooterLinks !== undefined){
+let data1 = data.FooterLinks;
+if((!(Array.isArray(data1))) && (data1 !== null)){
+const err8 = {instancePath:instancePath+"/FooterLinks",schemaPath:"#/properties/FooterLinks/type",keyword:"type",params:{type: schema54.properties.FooterLinks.type},message:"must be array,null",schema:schema54.properties.FooterLinks.type,parentSchema:schema54.properties.FooterLinks,data:data1};
+if(vErrors === null){
+vErrors = [err8];
+}
+else {
+vErrors.push(err8);
+}
+errors++;
+}
+if(Array.isArray(data1)){
+const len0 = data1.length;
+for(let i0=0; i0<len0; i0++){
+let data2 = data1[i0];
+const _errs13 = errors;
+let valid8 = true;
+const _errs14 = errors;
+if(data2 && typeof data2 == "object" && !Array.isArray(data2)){
+let missing1;
+if((data2.DisplayName === undefined) && (missing1 = "DisplayName")){
+const err9 = {};
+if(vErrors === null){
+vErrors = [err9];
+}
+else {
+vErrors.push(err9);
+}
+errors++;
+}
+}
+var _valid1 = _errs14 === errors;
+errors = _errs13;
+if(vErrors !== null){
+if(_errs13){
+vErrors.length = _errs13;
+}
+else {
+vErrors = null;
+}
+}
+if(_valid1){
+const _errs15 = errors;
+if(data2 && typeof data2 == "object" && !Array.isArray(data2)){
+if(data2.DisplayName !== undefined){
+let data3 = data2.DisplayName;
+if(typeof data3 === "string"){
+if(!pattern19.test(data3)){
+const err10 = {instancePath:instancePath+"/FooterLinks/" + i0+"/DisplayName",schemaPath:"#/$defs/ThemeFooterLink/allOf/0/then/properties/DisplayName/pattern",keyword:"pattern",params:{pattern: "^[-@./#&+\\w\\s]*$"},message:"must match pattern \""+"^[-@./#&+\\w\\s]*$"+"\"",schema:"^[-@./#&+\\w\\s]*$",parentSchema:schema55.allOf[0].then.properties.DisplayName,data:data3};
+if(vErrors === null){
+vErrors = [err10];
+}
+else {
+vErrors.push(err10);
+}
+errors++;
+}
+}
+}
+}
+var _valid1 = _errs15 === errors;
+valid8 = _valid1;
+if(valid8){
+var props1 = {};
+props1.DisplayName = true;
+}
+}
+if(!valid8){
+const err11 = {instancePath:instancePath+"/FooterLinks/" + i0,schemaPath:"#/$defs/ThemeFooterLink/allOf/0/if",keyword:"if",params:{failingKeyword: "then"},message:"must match \"then\" schema",schema:schema55.allOf[0].if,parentSchema:schema55.allOf[0],data:data2};
+if(vErrors === null){
+vErrors = [err11];
+}
+else {
+vErrors.push(err11);
+}
+errors++;
+}
+if(data2 && typeof data2 == "object" && !Array.isArray(data2)){
+if(data2.DisplayName === undefined){
+const err12 = {instancePath:instancePath+"/FooterLinks/" + i0,schemaPath:"#/$defs/ThemeFooterLink/required",keyword:"required",params:{missingProperty: "DisplayName"},message:"must have required property '"+"DisplayName"+"'",schema:schema55.required,parentSchema:schema55,data:data2};
+if(vErrors === null){
+vErrors = [err12];
+}
+else {
+vErrors.push(err12);
+}
+errors++;
+}
+if(data2.FooterLinkURL === undefined){
+const err13 = {instancePath:instancePath+"/FooterLinks/" + i0,schemaPath:"#/$defs/ThemeFooterLink/required",keyword:"required",params:{missingProperty: "FooterLinkURL"},message:"must have required property '"+"FooterLinkURL"+"'",schema:schema55.required,parentSchema:schema55,data:data2};
+if(vErrors === null){
+vErrors = [err13];
+}
+else {
+vErrors.push(err13);
+}
+errors++;
+}
+for(const key1 in data2){
+if(!((key1 === "DisplayName") || (key1 === "FooterLinkURL"))){
+const err14 = {instancePath:instancePath+"/FooterLinks/" + i0,schemaPath:"#/$defs/ThemeFooterLink/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key1},message:"must NOT have additional properties",schema:false,parentSchema:schema55,data:data2};
+if(vErrors === null){
+vErrors = [err14];
+}
+else {
+vErrors.push(err14);
+}
+errors++;
+}
+}
+if(data2.DisplayName !== undefined){
+let data4 = data2.DisplayName;
+if(typeof data4 === "string"){
+if(func2(data4) > 300){
+const err15 = {instancePath:instancePath+"/FooterLinks/" + i0+"/DisplayName",schemaPath:"#/$defs/ThemeFooterLink/properties/DisplayName/maxLength",keyword:"maxLength",params:{limit: 300},message:"must NOT have more than 300 characters",schema:300,parentSchema:schema55.properties.DisplayName,data:data4};
+if(vErrors === null){
+vErrors = [err15];
+}
+else {
+vErrors.push(err15);
+}
+errors++;
+}
+if(func2(data4) < 1){
+const err16 = {instancePath:instancePath+"/FooterLinks/" + i0+"/DisplayName",schemaPath:"#/$defs/ThemeFooterLink/properties/DisplayName/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters",schema:1,parentSchema:schema55.properties.DisplayName,data:data4};
+if(vErrors === null){
+vErrors = [err16];
+}
+else {
+vErrors.push(err16);
+}
+errors++;
+}
+}
+else {
+const err17 = {instancePath:instancePath+"/FooterLinks/" + i0+"/DisplayName",schemaPath:"#/$defs/ThemeFooterLink/properties/DisplayName/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema55.properties.DisplayName.type,parentSchema:schema55.properties.DisplayName,data:data4};
+if(vErrors === null){
+vErrors = [err17];
+}
+else {
+vErrors.push(err17);
+}
+errors++;
+}
+}
+if(data2.FooterLinkURL !== undefined){
+let data5 = data2.FooterLinkURL;
+if(typeof data5 === "string"){
+if(func2(data5) > 1000){
+const err18 = {instancePath:instancePath+"/FooterLinks/" + i0+"/FooterLinkURL",schemaPath:"#/$defs/ThemeFooterLink/properties/FooterLinkURL/maxLength",keyword:"maxLength",params:{limit: 1000},message:"must NOT have more than 1000 characters",schema:1000,parentSchema:schema55.properties.FooterLinkURL,data:data5};
+if(vErrors === null){
+vErrors = [err18];
+}
+else {
+vErrors.push(err18);
+}
+errors++;
+}
+if(func2(data5) < 1){
+const err19 = {instancePath:instancePath+"/FooterLinks/" + i0+"/FooterLinkURL",schemaPath:"#/$defs/ThemeFooterLink/properties/FooterLinkURL/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters",schema:1,parentSchema:schema55.properties.FooterLinkURL,data:data5};
+if(vErrors === null){
+vErrors = [err19];
+}
+else {
+vErrors.push(err19);
+}
+errors++;
+}
+}
+else {
+const err20 = {instancePath:instancePath+"/FooterLinks/" + i0+"/FooterLinkURL",schemaPath:"#/$defs/ThemeFooterLink/properties/FooterLinkURL/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema55.properties.FooterLinkURL.type,parentSchema:schema55.properties.FooterLinkURL,data:data5};
+if(vErrors === null){
+vErrors = [err20];
+}
+else {
+vErrors.push(err20);
+}
+errors++;
+}
+}
+}
+else {
+const err21 = {instancePath:instancePath+"/FooterLinks/" + i0,schemaPath:"#/$defs/ThemeFooterLink/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema55.type,parentSchema:schema55,data:data2};
+if(vErrors === null){
+vErrors = [err21];
+}
+else {
+vErrors.push(err21);
+}
+errors++;
+}
+}
+}
+}
+if(data.TitleText !== undefined){
+let data6 = data.TitleText;
+if(typeof data6 === "string"){
+if(func2(data6) > 300){
+const err22 = {instancePath:instancePath+"/TitleText",schemaPath:"#/properties/TitleText/maxLength",keyword:"maxLength",params:{limit: 300},message:"must NOT have more than 300 characters",schema:300,parentSchema:schema54.properties.TitleText,data:data6};
+if(vErrors === null){
+vErrors = [err22];
+}
+else {
+vErrors.push(err22);
+}
+errors++;
+}
+if(func2(data6) < 1){
+const err23 = {instancePath:instancePath+"/TitleText",schemaPath:"#/properties/TitleText/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters",schema:1,parentSchema:schema54.properties.TitleText,data:data6};
+if(vErrors === null){
+vErrors = [err23];
+}
+else {
+vErrors.push(err23);
+}
+errors++;
+}
+}
+else {
+const err24 = {instancePath:instancePath+"/TitleText",schemaPath:"#/properties/TitleText/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema54.properties.TitleText.type,parentSchema:schema54.properties.TitleText,data:data6};
+if(vErrors === null){
+vErrors = [err24];
+}
+else {
+vErrors.push(err24);
+}
+errors++;
+}
+}
+if(data.ThemeStyling !== undefined){
+let data7 = data.ThemeStyling;
+if(typeof data7 !== "string"){
+const err25 = {instancePath:instancePath+"/ThemeStyling",schemaPath:"#/$defs/ThemeStyling/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema56.type,parentSchema:schema56,data:data7};
+if(vErrors === null){
+vErrors = [err25];
+}
+else {
+vErrors.push(err25);
+}
+errors++;
+}
+if(!((((data7 === "LIGHT_BLUE") || (data7 === "BLUE")) || (data7 === "PINK")) || (data7 === "RED"))){
+const err26 = {instancePath:instancePath+"/ThemeStyling",schemaPath:"#/$defs/ThemeStyling/enum",keyword:"enum",params:{allowedValues: schema56.enum},message:"must be equal to one of the allowed values",schema:schema56.enum,parentSchema:schema56,data:data7};
+if(vErrors === null){
+vErrors = [err26];
+}
+else {
+vErrors.push(err26);
+}
+errors++;
+}
+}
+if(data.OrganizationLogoS3Location !== undefined){
+let data8 = data.OrganizationLogoS3Location;
+const _errs31 = errors;
+let valid14 = true;
+const _errs32 = errors;
+if(data8 && typeof data8 == "object" && !Array.isArray(data8)){
+let missing2;
+if((data8.ETag === undefined) && (missing2 = "ETag")){
+const err27 = {};
+if(vErrors === null){
+vErrors = [err27];
+}
+else {
+vErrors.push(err27);
+}
+errors++;
+}
+}
+var _valid2 = _errs32 === errors;
+errors = _errs31;
+if(vErrors !== null){
+if(_errs31){
+vErrors.length = _errs31;
+}
+else {
+vErrors = null;
+}
+}
+if(_valid2){
+const _errs33 = errors;
+if(data8 && typeof data8 == "object" && !Array.isArray(data8)){
+if(data8.ETag !== undefined){
+let data9 = data8.ETag;
+if(typeof data9 === "string"){
+if(!pattern21.test(data9)){
+const err28 = {instancePath:instancePath+"/OrganizationLogoS3Location/ETag",schemaPath:"#/$defs/ThemeS3Location/allOf/0/then/properties/ETag/pattern",keyword:"pattern",params:{pattern: "^\"?[0-9a-fA-F]{32}(-[0-9]{1,5})?\"?$"},message:"must match pattern \""+"^\"?[0-9a-fA-F]{32}(-[0-9]{1,5})?\"?$"+"\"",schema:"^\"?[0-9a-fA-F]{32}(-[0-9]{1,5})?\"?$",parentSchema:schema57.allOf[0].then.properties.ETag,data:data9};
+if(vErrors === null){
+vErrors = [err28];
+}
+else {
+vErrors.push(err28);
+}
+errors++;
+}
+}
+}
+}
+var _valid2 = _errs33 === errors;
+valid14 = _valid2;
+if(valid14){
+var props2 = {};
+props2.ETag = true;
+}
+}
+if(!valid14){
+const err29 = {instancePath:instancePath+"/OrganizationLogoS3Location",schemaPath:"#/$defs/ThemeS3Location/allOf/0/if",keyword:"if",params:{failingKeyword: "then"},message:"must match \"then\" schema",schema:schema57.allOf[0].if,parentSchema:schema57.allOf[0],data:data8};
+if(vErrors === null){
+vErrors = [err29];
+}
+else {
+vErrors.push(err29);
+}
+errors++;
+}
+if(data8 && typeof data8 == "object" && !Array.isArray(data8)){
+if(data8.S3Bucket === undefined){
+const err30 = {instancePath:instancePath+"/OrganizationLogoS3Location",schemaPath:"#/$defs/ThemeS3Location/required",keyword:"required",params:{missingProperty: "S3Bucket"},message:"must have required property '"+"S3Bucket"+"'",schema:schema57.required,parentSchema:schema57,data:data8};
+if(vErrors === null){
+vErrors = [err30];
+}
+else {
+vErrors.push(err30);
+}
+errors++;
+}
+if(data8.S3Key === undefined){
+const err31 = {instancePath:instancePath+"/OrganizationLogoS3Location",schemaPath:"#/$defs/ThemeS3Location/required",keyword:"required",params:{missingProperty: "S3Key"},message:"must have required property '"+"S3Key"+"'",schema:schema57.required,parentSchema:schema57,data:data8};
+if(vErrors === null){
+vErrors = [err31];
+}
+else {
+vErrors.push(err31);
+}
+errors++;
+}
+for(const key2 in data8){
+if(!(((key2 === "S3Bucket") || (key2 === "S3Key")) || (key2 === "ETag"))){
+const err32 = {instancePath:instancePath+"/OrganizationLogoS3Location",schemaPath:"#/$defs/ThemeS3Location/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key2},message:"must NOT have additional properties",schema:false,parentSchema:schema57,data:data8};
+if(vErrors === null){
+vErrors = [err32];
+}
+else {
+vErrors.push(err32);
+}
+errors++;
+}
+}
+if(data8.S3Bucket !== undefined){
+let data10 = data8.S3Bucket;
+if(typeof data10 === "string"){
+if(func2(data10) > 63){
+const err33 = {instancePath:instancePath+"/OrganizationLogoS3Location/S3Bucket",schemaPath:"#/$defs/ThemeS3Location/properties/S3Bucket/maxLength",keyword:"maxLength",params:{limit: 63},message:"must NOT have more than 63 characters",schema:63,parentSchema:schema57.properties.S3Bucket,data:data10};
+if(vErrors === null){
+vErrors = [err33];
+}
+else {
+vErrors.push(err33);
+}
+errors++;
+}
+if(func2(data10) < 3){
+const err34 = {instancePath:instancePath+"/OrganizationLogoS3Location/S3Bucket",schemaPath:"#/$defs/ThemeS3Location/properties/S3Bucket/minLength",keyword:"minLength",params:{limit: 3},message:"must NOT have fewer than 3 characters",schema:3,parentSchema:schema57.properties.S3Bucket,data:data10};
+if(vErrors === null){
+vErrors = [err34];
+}
+else {
+vErrors.push(err34);
+}
+errors++;
+}
+if(!pattern22.test(data10)){
+const err35 = {instancePath:instancePath+"/OrganizationLogoS3Location/S3Bucket",schemaPath:"#/$defs/ThemeS3Location/properties/S3Bucket/pattern",keyword:"pattern",params:{pattern: "^[0-9a-z\\.\\-]*(?<!\\.)$"},message:"must match pattern \""+"^[0-9a-z\\.\\-]*(?<!\\.)$"+"\"",schema:"^[0-9a-z\\.\\-]*(?<!\\.)$",parentSchema:schema57.properties.S3Bucket,data:data10};
+if(vErrors === null){
+vErrors = [err35];
+}
+else {
+vErrors.push(err35);
+}
+errors++;
+}
+}
+else {
+const err36 = {instancePath:instancePath+"/OrganizationLogoS3Location/S3Bucket",schemaPath:"#/$defs/ThemeS3Location/properties/S3Bucket/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema57.properties.S3Bucket.type,parentSchema:schema57.properties.S3Bucket,data:data10};
+if(vErrors === null){
+vErrors = [err36];
+}
+else {
+vErrors.push(err36);
+}
+errors++;
+}
+}
+if(data8.S3Key !== undefined){
+let data11 = data8.S3Key;
+if(typeof data11 === "string"){
+if(func2(data11) > 1024){
+const err37 = {instancePath:instancePath+"/OrganizationLogoS3Location/S3Key",schemaPath:"#/$defs/ThemeS3Location/properties/S3Key/maxLength",keyword:"maxLength",params:{limit: 1024},message:"must NOT have more than 1024 characters",schema:1024,parentSchema:schema57.properties.S3Key,data:data11};
+if(vErrors === null){
+vErrors = [err37];
+}
+else {
+vErrors.push(err37);
+}
+errors++;
+}
+if(func2(data11) < 1){
+const err38 = {instancePath:instancePath+"/OrganizationLogoS3Location/S3Key",schemaPath:"#/$defs/ThemeS3Location/properties/S3Key/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters",schema:1,parentSchema:schema57.properties.S3Key,data:data11};
+if(vErrors === null){
+vErrors = [err38];
+}
+else {
+vErrors.push(err38);
+}
+errors++;
+}
+}
+else {
+const err39 = {instancePath:instancePath+"/OrganizationLogoS3Location/S3Key",schemaPath:"#/$defs/ThemeS3Location/properties/S3Key/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema57.properties.S3Key.type,parentSchema:schema57.properties.S3Key,data:data11};
+if(vErrors === null){
+vErrors = [err39];
+}
+else {
+vErrors.push(err39);
+}
+errors++;
+}
+}
+if(data8.ETag !== undefined){
+let data12 = data8.ETag;
+if(typeof data12 !== "string"){
+const err40 = {instancePath:instancePath+"/OrganizationLogoS3Location/ETag",schemaPath:"#/$defs/ThemeS3Location/properties/ETag/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema57.properties.ETag.type,parentSchema:schema57.properties.ETag,data:data12};
+if(vErrors === null){
+vErrors = [err40];
+}
+else {
+vErrors.push(err40);
+}
+errors++;
+}
+}
+}
+else {
+const err41 = {instancePath:instancePath+"/OrganizationLogoS3Location",schemaPath:"#/$defs/ThemeS3Location/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema57.type,parentSchema:schema57,data:data8};
+if(vErrors === null){
+vErrors = [err41];
+}
+else {
+vErrors.push(err41);
+}
+errors++;
+}
+}
+if(data.FaviconS3Location !== undefined){
+let data13 = data.FaviconS3Location;
+const _errs46 = errors;
+let valid19 = true;
+const _errs47 = errors;
+if(data13 && typeof data13 == "object" && !Array.isArray(data13)){
+let missing3;
+if((data13.ETag === undefined) && (missing3 = "ETag")){
+const err42 = {};
+if(vErrors === null){
+vErrors = [err42];
+}
+else {
+vErrors.push(err42);
+}
+errors++;
+}
+}
+var _valid3 = _errs47 === errors;
+errors = _errs46;
+if(vErrors !== null){
+if(_errs46){
+vErrors.length = _errs46;
+}
+else {
+vErrors = null;
+}
+}
+if(_valid3){
+const _errs48 = errors;
+if(data13 && typeof data13 == "object" && !Array.isArray(data13)){
+if(data13.ETag !== undefined){
+let data14 = data13.ETag;
+if(typeof data14 === "string"){
+if(!pattern21.test(data14)){
+const err43 = {instancePath:instancePath+"/FaviconS3Location/ETag",schemaPath:"#/$defs/ThemeS3Location/allOf/0/then/properties/ETag/pattern",keyword:"pattern",params:{pattern: "^\"?[0-9a-fA-F]{32}(-[0-9]{1,5})?\"?$"},message:"must match pattern \""+"^\"?[0-9a-fA-F]{32}(-[0-9]{1,5})?\"?$"+"\"",schema:"^\"?[0-9a-fA-F]{32}(-[0-9]{1,5})?\"?$",parentSchema:schema57.allOf[0].then.properties.ETag,data:data14};
+if(vErrors === null){
+vErrors = [err43];
+}
+else {
+vErrors.push(err43);
+}
+errors++;
+}
+}
+}
+}
+var _valid3 = _errs48 === errors;
+valid19 = _valid3;
+if(valid19){
+var props3 = {};
+props3.ETag = true;
+}
+}
+if(!valid19){
+const err44 = {instancePath:instancePath+"/FaviconS3Location",schemaPath:"#/$defs/ThemeS3Location/allOf/0/if",keyword:"if",params:{failingKeyword: "then"},message:"must match \"then\" schema",schema:schema57.allOf[0].if,parentSchema:schema57.allOf[0],data:data13};
+if(vErrors === null){
+vErrors = [err44];
+}
+else {
+vErrors.push(err44);
+}
+errors++;
+}
+if(data13 && typeof data13 == "object" && !Array.isArray(data13)){
+if(data13.S3Bucket === undefined){
+const err45 = {instancePath:instancePath+"/FaviconS3Location",schemaPath:"#/$defs/ThemeS3Location/required",keyword:"required",params:{missingProperty: "S3Bucket"},message:"must have required property '"+"S3Bucket"+"'",schema:schema57.required,parentSchema:schema57,data:data13};
+if(vErrors === null){
+vErrors = [err45];
+}
+else {
+vErrors.push(err45);
+}
+errors++;
+}
+if(data13.S3Key === undefined){
+const err46 = {instancePath:instancePath+"/FaviconS3Location",schemaPath:"#/$defs/ThemeS3Location/required",keyword:"required",params:{missingProperty: "S3Key"},message:"must have required property '"+"S3Key"+"'",schema:schema57.required,parentSchema:schema57,data:data13};
+if(vErrors === null){
+vErrors = [err46];
+}
+else {
+vErrors.push(err46);
+}
+errors++;
+}
+for(const key3 in data13){
+if(!(((key3 === "S3Bucket") || (key3 === "S3Key")) || (key3 === "ETag"))){
+const err47 = {instancePath:instancePath+"/FaviconS3Location",schemaPath:"#/$defs/ThemeS3Location/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key3},message:"must NOT have additional properties",schema:false,parentSchema:schema57,data:data13};
+if(vErrors === null){
+vErrors = [err47];
+}
+else {
+vErrors.push(err47);
+}
+errors++;
+}
+}
+if(data13.S3Bucket !== undefined){
+let data15 = data13.S3Bucket;
+if(typeof data15 === "string"){
+if(func2(data15) > 63){
+const err48 = {instancePath:instancePath+"/FaviconS3Location/S3Bucket",schemaPath:"#/$defs/ThemeS3Location/properties/S3Bucket/maxLength",keyword:"maxLength",params:{limit: 63},message:"must NOT have more than 63 characters",schema:63,parentSchema:schema57.properties.S3Bucket,data:data15};
+if(vErrors === null){
+vErrors = [err48];
+}
+else {
+vErrors.push(err48);
+}
+errors++;
+}
+if(func2(data15) < 3){
+const err49 = {instancePath:instancePath+"/FaviconS3Location/S3Bucket",schemaPath:"#/$defs/ThemeS3Location/properties/S3Bucket/minLength",keyword:"minLength",params:{limit: 3},message:"must NOT have fewer than 3 characters",schema:3,parentSchema:schema57.properties.S3Bucket,data:data15};
+if(vErrors === null){
+vErrors = [err49];
+}
+else {
+vErrors.push(err49);
+}
+errors++;
+}
+if(!pattern22.test(data15)){
+const err50 = {instancePath:instancePath+"/FaviconS3Location/S3Bucket",schemaPath:"#/$defs/ThemeS3Location/properties/S3Bucket/pattern",keyword:"pattern",params:{pattern: "^[0-9a-z\\.\\-]*(?<!\\.)$"},message:"must match pattern \""+"^[0-9a-z\\.\\-]*(?<!\\.)$"+"\"",schema:"^[0-9a-z\\.\\-]*(?<!\\.)$",parentSchema:schema57.properties.S3Bucket,data:data15};
+if(vErrors === null){
+vErrors = [err50];
+}
+else {
+vErrors.push(err50);
+}
+errors++;
+}
+}
+else {
+const err51 = {instancePath:instancePath+"/FaviconS3Location/S3Bucket",schemaPath:"#/$defs/ThemeS3Location/properties/S3Bucket/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema57.properties.S3Bucket.type,parentSchema:schema57.properties.S3Bucket,data:data15};
+if(vErrors === null){
+vErrors = [err51];
+}
+else {
+vErrors.push(err51);
+}
+errors++;
+}
+}
+if(data13.S3Key !== undefined){
+let data16 = data13.S3Key;
+if(typeof data16 === "string"){
+if(func2(data16) > 1024){
+const err52 = {instancePath:instancePath+"/FaviconS3Location/S3Key",schemaPath:"#/$defs/ThemeS3Location/properties/S3Key/maxLength",keyword:"maxLength",params:{limit: 1024},message:"must NOT have more than 1024 characters",schema:1024,parentSchema:schema57.properties.S3Key,data:data16};
+if(vErrors === null){
+vErrors = [err52];
+}
+else {
+vErrors.push(err52);
+}
+errors++;
+}
+if(func2(data16) < 1){
+const err53 = {instancePath:instancePath+"/FaviconS3Location/S3Key",schemaPath:"#/$defs/ThemeS3Location/properties/S3Key/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters",schema:1,parentSchema:schema57.properties.S3Key,data:data16};
+if(vErrors === null){
+vErrors = [err53];
+}
+else {
+vErrors.push(err53);
+}
+errors++;
+}
+}
+else {
+const err54 = {instancePath:instancePath+"/FaviconS3Location/S3Key",schemaPath:"#/$defs/ThemeS3Location/properties/S3Key/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema57.properties.S3Key.type,parentSchema:schema57.properties.S3Key,data:data16};
+if(vErrors === null){
+vErrors = [err54];
+}
+else {
+vErrors.push(err54);
+}
+errors++;
+}
+}
+if(data13.ETag !== undefined){
+let data17 = data13.ETag;
+if(typeof data17 !== "string"){
+const err55 = {instancePath:instancePath+"/FaviconS3Location/ETag",schemaPath:"#/$defs/ThemeS3Location/properties/ETag/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema57.properties.ETag.type,parentSchema:schema57.properties.ETag,data:data17};
+if(vErrors === null){
+vErrors = [err55];
+}
+else {
+vErrors.push(err55);
+}
+errors++;
+}
+}
+}
+else {
+const err56 = {instancePath:instancePath+"/FaviconS3Location",schemaPath:"#/$defs/ThemeS3Location/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema57.type,parentSchema:schema57,data:data13};
+if(vErrors === null){
+vErrors = [err56];
+}
+else {
+vErrors.push(err56);
+}
+errors++;
+}
+}
+if(data.State !== undefined){
+let data18 = data.State;
+if(typeof data18 !== "string"){
+const err57 = {instancePath:instancePath+"/State",schemaPath:"#/$defs/ThemeState/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema59.type,parentSchema:schema59,data:data18};
+if(vErrors === null){
+vErrors = [err57];
+}
+else {
+vErrors.push(err57);
+}
+errors++;
+}
+if(!((data18 === "ENABLED") || (data18 === "DISABLED"))){
+const err58 = {instancePath:instancePath+"/State",schemaPath:"#/$defs/ThemeState/enum",keyword:"enum",params:{allowedValues: schema59.enum},message:"must be equal to one of the allowed values",schema:schema59.enum,parentSchema:schema59,data:data18};
+if(vErrors === null){
+vErrors = [err58];
+}
+else {
+vErrors.push(err58);
+}
+errors++;
+}
+}
+}
+else {
+const err59 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema54.type,parentSchema:schema54,data};
+if(vErrors === null){
+vErrors = [err59];
+}
+else {
+vErrors.push(err59);
+}
+errors++;
+}
+validate36.errors = vErrors;
+return errors === 0;
+}
+validate36.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
+
 
 function validate21(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
 let vErrors = null;
@@ -2445,10 +3275,20 @@ vErrors = null;
 }
 }
 }
-if(data.Fleets !== undefined){
-let data24 = data.Fleets;
-if((!(Array.isArray(data24))) && (data24 !== null)){
-const err55 = {instancePath:instancePath+"/Fleets",schemaPath:"#/properties/Fleets/type",keyword:"type",params:{type: schema33.properties.Fleets.type},message:"must be array,null",schema:schema33.properties.Fleets.type,parentSchema:schema33.properties.Fleets,data:data24};
+if(data.Theme !== undefined){
+let data24 = data.Theme;
+const _errs75 = errors;
+let valid25 = false;
+const _errs76 = errors;
+if(!(validate36(data24, {instancePath:instancePath+"/Theme",parentData:data,parentDataProperty:"Theme",rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate36.errors : vErrors.concat(validate36.errors);
+errors = vErrors.length;
+}
+var _valid7 = _errs76 === errors;
+valid25 = valid25 || _valid7;
+const _errs77 = errors;
+if(data24 !== null){
+const err55 = {instancePath:instancePath+"/Theme",schemaPath:"#/properties/Theme/anyOf/1/type",keyword:"type",params:{type: "null"},message:"must be null",schema:schema33.properties.Theme.anyOf[1].type,parentSchema:schema33.properties.Theme.anyOf[1],data:data24};
 if(vErrors === null){
 vErrors = [err55];
 }
@@ -2457,13 +3297,10 @@ vErrors.push(err55);
 }
 errors++;
 }
-if(Array.isArray(data24)){
-const len4 = data24.length;
-for(let i4=0; i4<len4; i4++){
-let data25 = data24[i4];
-if(typeof data25 === "string"){
-if(func2(data25) < 1){
-const err56 = {instancePath:instancePath+"/Fleets/" + i4,schemaPath:"#/properties/Fleets/items/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters",schema:1,parentSchema:schema33.properties.Fleets.items,data:data25};
+var _valid7 = _errs77 === errors;
+valid25 = valid25 || _valid7;
+if(!valid25){
+const err56 = {instancePath:instancePath+"/Theme",schemaPath:"#/properties/Theme/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf",schema:schema33.properties.Theme.anyOf,parentSchema:schema33.properties.Theme,data:data24};
 if(vErrors === null){
 vErrors = [err56];
 }
@@ -2472,9 +3309,22 @@ vErrors.push(err56);
 }
 errors++;
 }
+else {
+errors = _errs75;
+if(vErrors !== null){
+if(_errs75){
+vErrors.length = _errs75;
 }
 else {
-const err57 = {instancePath:instancePath+"/Fleets/" + i4,schemaPath:"#/properties/Fleets/items/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema33.properties.Fleets.items.type,parentSchema:schema33.properties.Fleets.items,data:data25};
+vErrors = null;
+}
+}
+}
+}
+if(data.Fleets !== undefined){
+let data25 = data.Fleets;
+if((!(Array.isArray(data25))) && (data25 !== null)){
+const err57 = {instancePath:instancePath+"/Fleets",schemaPath:"#/properties/Fleets/type",keyword:"type",params:{type: schema33.properties.Fleets.type},message:"must be array,null",schema:schema33.properties.Fleets.type,parentSchema:schema33.properties.Fleets,data:data25};
 if(vErrors === null){
 vErrors = [err57];
 }
@@ -2483,14 +3333,13 @@ vErrors.push(err57);
 }
 errors++;
 }
-}
-}
-}
-if(data.Targets !== undefined){
-let data26 = data.Targets;
-if(Array.isArray(data26)){
-if(data26.length < 1){
-const err58 = {instancePath:instancePath+"/Targets",schemaPath:"#/properties/Targets/minItems",keyword:"minItems",params:{limit: 1},message:"must NOT have fewer than 1 items",schema:1,parentSchema:schema33.properties.Targets,data:data26};
+if(Array.isArray(data25)){
+const len4 = data25.length;
+for(let i4=0; i4<len4; i4++){
+let data26 = data25[i4];
+if(typeof data26 === "string"){
+if(func2(data26) < 1){
+const err58 = {instancePath:instancePath+"/Fleets/" + i4,schemaPath:"#/properties/Fleets/items/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters",schema:1,parentSchema:schema33.properties.Fleets.items,data:data26};
 if(vErrors === null){
 vErrors = [err58];
 }
@@ -2499,12 +3348,9 @@ vErrors.push(err58);
 }
 errors++;
 }
-const len5 = data26.length;
-for(let i5=0; i5<len5; i5++){
-let data27 = data26[i5];
-if(typeof data27 === "string"){
-if(!pattern6.test(data27)){
-const err59 = {instancePath:instancePath+"/Targets/" + i5,schemaPath:"#/properties/Targets/items/pattern",keyword:"pattern",params:{pattern: "^[A-Za-z0-9][A-Za-z0-9_-]{0,62}$"},message:"must match pattern \""+"^[A-Za-z0-9][A-Za-z0-9_-]{0,62}$"+"\"",schema:"^[A-Za-z0-9][A-Za-z0-9_-]{0,62}$",parentSchema:schema33.properties.Targets.items,data:data27};
+}
+else {
+const err59 = {instancePath:instancePath+"/Fleets/" + i4,schemaPath:"#/properties/Fleets/items/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema33.properties.Fleets.items.type,parentSchema:schema33.properties.Fleets.items,data:data26};
 if(vErrors === null){
 vErrors = [err59];
 }
@@ -2514,8 +3360,13 @@ vErrors.push(err59);
 errors++;
 }
 }
-else {
-const err60 = {instancePath:instancePath+"/Targets/" + i5,schemaPath:"#/properties/Targets/items/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema33.properties.Targets.items.type,parentSchema:schema33.properties.Targets.items,data:data27};
+}
+}
+if(data.Targets !== undefined){
+let data27 = data.Targets;
+if(Array.isArray(data27)){
+if(data27.length < 1){
+const err60 = {instancePath:instancePath+"/Targets",schemaPath:"#/properties/Targets/minItems",keyword:"minItems",params:{limit: 1},message:"must NOT have fewer than 1 items",schema:1,parentSchema:schema33.properties.Targets,data:data27};
 if(vErrors === null){
 vErrors = [err60];
 }
@@ -2524,19 +3375,12 @@ vErrors.push(err60);
 }
 errors++;
 }
-}
-let i6 = data26.length;
-let j0;
-if(i6 > 1){
-const indices0 = {};
-for(;i6--;){
-let item0 = data26[i6];
-if(typeof item0 !== "string"){
-continue;
-}
-if(typeof indices0[item0] == "number"){
-j0 = indices0[item0];
-const err61 = {instancePath:instancePath+"/Targets",schemaPath:"#/properties/Targets/uniqueItems",keyword:"uniqueItems",params:{i: i6, j: j0},message:"must NOT have duplicate items (items ## "+j0+" and "+i6+" are identical)",schema:true,parentSchema:schema33.properties.Targets,data:data26};
+const len5 = data27.length;
+for(let i5=0; i5<len5; i5++){
+let data28 = data27[i5];
+if(typeof data28 === "string"){
+if(!pattern6.test(data28)){
+const err61 = {instancePath:instancePath+"/Targets/" + i5,schemaPath:"#/properties/Targets/items/pattern",keyword:"pattern",params:{pattern: "^[A-Za-z0-9][A-Za-z0-9_-]{0,62}$"},message:"must match pattern \""+"^[A-Za-z0-9][A-Za-z0-9_-]{0,62}$"+"\"",schema:"^[A-Za-z0-9][A-Za-z0-9_-]{0,62}$",parentSchema:schema33.properties.Targets.items,data:data28};
 if(vErrors === null){
 vErrors = [err61];
 }
@@ -2544,14 +3388,10 @@ else {
 vErrors.push(err61);
 }
 errors++;
-break;
-}
-indices0[item0] = i6;
-}
 }
 }
 else {
-const err62 = {instancePath:instancePath+"/Targets",schemaPath:"#/properties/Targets/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema33.properties.Targets.type,parentSchema:schema33.properties.Targets,data:data26};
+const err62 = {instancePath:instancePath+"/Targets/" + i5,schemaPath:"#/properties/Targets/items/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema33.properties.Targets.items.type,parentSchema:schema33.properties.Targets.items,data:data28};
 if(vErrors === null){
 vErrors = [err62];
 }
@@ -2561,14 +3401,50 @@ vErrors.push(err62);
 errors++;
 }
 }
+let i6 = data27.length;
+let j0;
+if(i6 > 1){
+const indices0 = {};
+for(;i6--;){
+let item0 = data27[i6];
+if(typeof item0 !== "string"){
+continue;
 }
-else {
-const err63 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema33.type,parentSchema:schema33,data};
+if(typeof indices0[item0] == "number"){
+j0 = indices0[item0];
+const err63 = {instancePath:instancePath+"/Targets",schemaPath:"#/properties/Targets/uniqueItems",keyword:"uniqueItems",params:{i: i6, j: j0},message:"must NOT have duplicate items (items ## "+j0+" and "+i6+" are identical)",schema:true,parentSchema:schema33.properties.Targets,data:data27};
 if(vErrors === null){
 vErrors = [err63];
 }
 else {
 vErrors.push(err63);
+}
+errors++;
+break;
+}
+indices0[item0] = i6;
+}
+}
+}
+else {
+const err64 = {instancePath:instancePath+"/Targets",schemaPath:"#/properties/Targets/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema33.properties.Targets.type,parentSchema:schema33.properties.Targets,data:data27};
+if(vErrors === null){
+vErrors = [err64];
+}
+else {
+vErrors.push(err64);
+}
+errors++;
+}
+}
+}
+else {
+const err65 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema33.type,parentSchema:schema33,data};
+if(vErrors === null){
+vErrors = [err65];
+}
+else {
+vErrors.push(err65);
 }
 errors++;
 }
@@ -2577,24 +3453,23 @@ return errors === 0;
 }
 validate21.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
 
-const schema54 = {"title":"AppStream 2.0 fleet","description":"A fleet: the streaming instances of one image. A RUNNING fleet takes some changes in place; the others need it stopped, which ends its sessions, so apply does them only with --allow-interruption.","type":"object","properties":{"Name":{"description":"Name of the fleet; it identifies the fleet. Renaming means deleting the fleet and creating a new one.","type":"string","pattern":"^[a-zA-Z0-9][a-zA-Z0-9_.-]{0,100}$"},"ImageName":{"description":"Name of the image the instances run. Give one of ImageName, ImageArn and LatestImage (none for Elastic fleets).","type":"string","pattern":"^[a-zA-Z0-9][a-zA-Z0-9_.-]{0,100}$"},"ImageArn":{"description":"ARN of the image the instances run, e.g. a public AWS image.","type":"string","pattern":"^arn:aws(?:-cn|-iso-b|-iso|-us-gov)?:[A-Za-z0-9][A-Za-z0-9_/.-]{0,62}:[A-Za-z0-9_/.-]{0,63}:[A-Za-z0-9_/.-]{0,63}:[A-Za-z0-9][A-Za-z0-9:_/+=,@.\\\\-]{0,1023}$"},"InstanceType":{"description":"Instance type of the streaming instances, e.g. stream.standard.medium. Changing it needs the fleet stopped.","type":"string","minLength":1},"FleetType":{"description":"ALWAYS_ON (instances run all the time), ON_DEMAND (the default; they run when users stream) or ELASTIC (AWS-managed pool, apps from app blocks). Changing it replaces the fleet.","$ref":"#/$defs/FleetType"},"ComputeCapacity":{"description":"How many instances (or, for a multi-session fleet, user sessions) the fleet keeps. Not for Elastic fleets.","$ref":"#/$defs/ComputeCapacity"},"VpcConfig":{"description":"Subnets and security groups of the instances. Elastic fleets need at least two subnets in different Availability Zones. null clears it.","anyOf":[{"$ref":"#/$defs/VpcConfig"},{"type":"null"}]},"MaxUserDurationInSeconds":{"description":"Longest a streaming session may last, from 600 to 432000 seconds (default 57600).","type":"integer","minimum":600,"maximum":432000},"DisconnectTimeoutInSeconds":{"description":"How long a disconnected session is kept for the user to reconnect, from 60 to 36000 seconds (default 900).","type":"integer","minimum":60,"maximum":36000},"Description":{"description":"Description for administrators. null or \"\" clears it (streamform sets it to an empty string, the way the API clears it).","type":["string","null"],"maxLength":256},"DisplayName":{"description":"Name users see for the fleet. null or \"\" clears it (streamform sets it to an empty string, the way the API clears it).","type":["string","null"],"maxLength":100},"EnableDefaultInternetAccess":{"description":"Whether the instances reach the internet without a VPC route (default false).","type":"boolean"},"DomainJoinInfo":{"description":"The Active Directory domain the instances join. Not for Elastic fleets. null clears it.","anyOf":[{"$ref":"#/$defs/DomainJoinInfo"},{"type":"null"}]},"Tags":{"description":"Tags on the fleet. null or {} removes every tag but streamform's own.","anyOf":[{"$ref":"#/$defs/Tags"},{"type":"null"}]},"IdleDisconnectTimeoutInSeconds":{"description":"How long a user may be idle before being disconnected: 0 (never, the default) or 60 to 36000 seconds.","type":"integer","minimum":0,"maximum":36000},"IamRoleArn":{"description":"ARN of the IAM role the instances assume. null clears it.","type":["string","null"],"pattern":"^arn:aws(?:-cn|-iso-b|-iso|-us-gov)?:[A-Za-z0-9][A-Za-z0-9_/.-]{0,62}:[A-Za-z0-9_/.-]{0,63}:[A-Za-z0-9_/.-]{0,63}:[A-Za-z0-9][A-Za-z0-9:_/+=,@.\\\\-]{0,1023}$"},"StreamView":{"description":"What users see: APP (the applications only, the default) or DESKTOP (the whole desktop).","$ref":"#/$defs/StreamView"},"Platform":{"description":"Operating system of the instances. Required for Elastic fleets.","$ref":"#/$defs/PlatformType"},"MaxConcurrentSessions":{"description":"Most sessions an Elastic fleet runs at once. Required for, and only for, Elastic fleets.","type":"integer","minimum":1},"UsbDeviceFilterStrings":{"description":"USB devices users may redirect into sessions, as filter strings. null or [] clears it.","type":["array","null"],"items":{"type":"string","maxLength":100,"pattern":"^((\\w*)\\s*(\\w*)\\s*,\\s*(\\w*)\\s*,\\s*\\*?(\\w*)\\s*,\\s*\\*?(\\w*)\\s*,\\s*\\*?\\d*\\s*,\\s*\\*?\\d*\\s*,\\s*[0-1]\\s*,\\s*[0-1]\\s*)$"}},"SessionScriptS3Location":{"description":"The S3 object with the session scripts. Only for Elastic fleets. null clears it.","anyOf":[{"$ref":"#/$defs/S3Location"},{"type":"null"}]},"MaxSessionsPerInstance":{"description":"User sessions per instance: makes the fleet multi-session (ComputeCapacity.DesiredSessions then counts sessions). null clears it.","type":["integer","null"],"minimum":1},"RootVolumeConfig":{"description":"Size of the root volume of each instance. null clears it.","anyOf":[{"$ref":"#/$defs/VolumeConfig"},{"type":"null"}]},"DisableIMDSV1":{"description":"Whether the instances refuse IMDSv1 requests (default false).","type":"boolean"},"LatestImage":{"description":"The newest AVAILABLE image of the account whose name starts with NamePrefix, chosen at plan time: a new image from the pipeline is a change the plan shows.","$ref":"#/$defs/LatestImage"},"State":{"description":"RUNNING or STOPPED. Left out, a fleet streamform creates is started, and afterwards whether it runs is left to the operators.","type":"string","enum":["RUNNING","STOPPED"]},"IgnoreChanges":{"description":"Properties sent when the fleet is created and never compared afterwards, e.g. [ComputeCapacity] for a fleet that Application Auto Scaling sizes.","type":"array","items":{"type":"string","enum":["ImageName","ImageArn","InstanceType","FleetType","ComputeCapacity","VpcConfig","MaxUserDurationInSeconds","DisconnectTimeoutInSeconds","Description","DisplayName","EnableDefaultInternetAccess","DomainJoinInfo","Tags","IdleDisconnectTimeoutInSeconds","IamRoleArn","StreamView","Platform","MaxConcurrentSessions","UsbDeviceFilterStrings","SessionScriptS3Location","MaxSessionsPerInstance","RootVolumeConfig","DisableIMDSV1","LatestImage","State"]}},"Targets":{"description":"The targets this resource goes to (default: every target of the config).","type":"array","minItems":1,"uniqueItems":true,"items":{"type":"string","pattern":"^[A-Za-z0-9][A-Za-z0-9_-]{0,62}$"}}},"required":["Name","InstanceType"],"additionalProperties":false,"allOf":[{"description":"Elastic fleets need MaxConcurrentSessions","if":{"properties":{"FleetType":{"const":"ELASTIC"}},"required":["FleetType"]},"then":{"required":["MaxConcurrentSessions"]}},{"description":"Elastic fleets need a Platform of WINDOWS_SERVER_2019, AMAZON_LINUX2, UBUNTU_PRO_2404","if":{"properties":{"FleetType":{"const":"ELASTIC"}},"required":["FleetType"]},"then":{"properties":{"Platform":{"enum":["WINDOWS_SERVER_2019","AMAZON_LINUX2","UBUNTU_PRO_2404"]}},"required":["Platform"]}},{"description":"Elastic fleets need a VpcConfig with at least two subnets (in different Availability Zones)","if":{"properties":{"FleetType":{"const":"ELASTIC"}},"required":["FleetType"]},"then":{"properties":{"VpcConfig":{"type":"object","properties":{"SubnetIds":{"minItems":2}},"required":["SubnetIds"]}},"required":["VpcConfig"]}},{"description":"Elastic fleets take no ComputeCapacity (MaxConcurrentSessions sizes them)","if":{"properties":{"FleetType":{"const":"ELASTIC"}},"required":["FleetType"]},"then":{"properties":{"ComputeCapacity":false}}},{"description":"Elastic fleets take no DomainJoinInfo","if":{"properties":{"FleetType":{"const":"ELASTIC"}},"required":["FleetType"]},"then":{"properties":{"DomainJoinInfo":false}}},{"description":"Elastic fleets take no MaxSessionsPerInstance","if":{"properties":{"FleetType":{"const":"ELASTIC"}},"required":["FleetType"]},"then":{"properties":{"MaxSessionsPerInstance":false}}},{"description":"Elastic fleets take no image (ImageName, ImageArn or LatestImage): their applications come from app blocks","if":{"properties":{"FleetType":{"const":"ELASTIC"}},"required":["FleetType"]},"then":{"properties":{"ImageName":false,"ImageArn":false,"LatestImage":false}}},{"description":"ComputeCapacity is required (DesiredInstances, or DesiredSessions for a multi-session fleet)","if":{"not":{"properties":{"FleetType":{"const":"ELASTIC"}},"required":["FleetType"]}},"then":{"required":["ComputeCapacity"]}},{"description":"give one of ImageName, ImageArn and LatestImage","if":{"not":{"properties":{"FleetType":{"const":"ELASTIC"}},"required":["FleetType"]}},"then":{"anyOf":[{"required":["ImageName"]},{"required":["ImageArn"]},{"required":["LatestImage"]}]}},{"description":"MaxConcurrentSessions is only for Elastic fleets","if":{"not":{"properties":{"FleetType":{"const":"ELASTIC"}},"required":["FleetType"]}},"then":{"properties":{"MaxConcurrentSessions":false}}},{"description":"SessionScriptS3Location is only for Elastic fleets","if":{"not":{"properties":{"FleetType":{"const":"ELASTIC"}},"required":["FleetType"]}},"then":{"properties":{"SessionScriptS3Location":false}}},{"description":"give exactly one of ImageName, ImageArn and LatestImage","if":{"required":["ImageName"]},"then":{"properties":{"ImageArn":false,"LatestImage":false}}},{"description":"give exactly one of ImageName, ImageArn and LatestImage","if":{"required":["ImageArn"]},"then":{"properties":{"ImageName":false,"LatestImage":false}}},{"description":"give exactly one of ImageName, ImageArn and LatestImage","if":{"required":["LatestImage"]},"then":{"properties":{"ImageName":false,"ImageArn":false}}},{"description":"ComputeCapacity.DesiredSessions is only for multi-session fleets: set MaxSessionsPerInstance","if":{"properties":{"ComputeCapacity":{"required":["DesiredSessions"]}},"required":["ComputeCapacity"]},"then":{"properties":{"MaxSessionsPerInstance":{"not":{"type":"null"}}},"required":["MaxSessionsPerInstance"]}},{"description":"a multi-session fleet (MaxSessionsPerInstance) takes ComputeCapacity.DesiredSessions, not DesiredInstances","if":{"properties":{"MaxSessionsPerInstance":{"not":{"type":"null"}}},"required":["MaxSessionsPerInstance"]},"then":{"properties":{"ComputeCapacity":{"properties":{"DesiredInstances":false}}}}},{"description":"IdleDisconnectTimeoutInSeconds is 0 (never) or from 60 to 36000","if":{"properties":{"IdleDisconnectTimeoutInSeconds":{"type":"integer","minimum":1,"maximum":59}},"required":["IdleDisconnectTimeoutInSeconds"]},"then":{"properties":{"IdleDisconnectTimeoutInSeconds":false}}}]};
-const schema55 = {"type":"string","enum":["ALWAYS_ON","ON_DEMAND","ELASTIC"]};
-const schema56 = {"title":"Compute capacity","description":"The desired size of the fleet: exactly one of DesiredInstances and DesiredSessions.","type":"object","properties":{"DesiredInstances":{"description":"Number of instances.","type":"integer","minimum":0},"DesiredSessions":{"description":"Number of user sessions, for a multi-session fleet (with MaxSessionsPerInstance).","type":"integer","minimum":0}},"additionalProperties":false,"allOf":[{"description":"give exactly one of DesiredInstances and DesiredSessions","if":{},"then":{"oneOf":[{"required":["DesiredInstances"]},{"required":["DesiredSessions"]}]}}]};
-const schema57 = {"title":"VPC configuration","description":"Where the instances run in your VPC.","type":"object","properties":{"SubnetIds":{"description":"IDs of the subnets, e.g. subnet-0123456789abcdef0.","type":"array","items":{"type":"string","minLength":1}},"SecurityGroupIds":{"description":"IDs of the security groups, at most 5. Left out, the fleet keeps none.","type":"array","items":{"type":"string","minLength":1},"maxItems":5}},"additionalProperties":false};
-const schema58 = {"title":"Domain join","description":"The Active Directory domain the instances join.","type":"object","properties":{"DirectoryName":{"description":"Fully qualified name of the directory, e.g. corp.example.com.","type":"string"},"OrganizationalUnitDistinguishedName":{"description":"Distinguished name of the organizational unit for the computer accounts.","type":"string","maxLength":2000}},"additionalProperties":false};
-const schema60 = {"type":"string","enum":["APP","DESKTOP"]};
-const schema61 = {"type":"string","enum":["WINDOWS","WINDOWS_SERVER_2016","WINDOWS_SERVER_2019","WINDOWS_SERVER_2022","WINDOWS_SERVER_2025","AMAZON_LINUX2","RHEL8","ROCKY_LINUX8","UBUNTU_PRO_2404"]};
-const schema62 = {"title":"S3 location","description":"An object in Amazon S3.","type":"object","properties":{"S3Bucket":{"description":"Name of the bucket.","type":"string","minLength":3,"maxLength":63,"pattern":"^[0-9a-z\\.\\-]*(?<!\\.)$"},"S3Key":{"description":"Key of the object.","type":"string","minLength":1,"maxLength":1024}},"required":["S3Bucket"],"additionalProperties":false};
-const schema63 = {"title":"Root volume","description":"The root volume of each instance.","type":"object","properties":{"VolumeSizeInGb":{"description":"Size in GB, from 200 to 500; not below the size of the image.","type":"integer","minimum":200,"maximum":500}},"additionalProperties":false};
-const schema64 = {"title":"Latest image","description":"Chooses the newest AVAILABLE image of the account by name prefix.","type":"object","properties":{"NamePrefix":{"description":"The start of the image names to choose from, e.g. design-base- for a pipeline that names images design-base-<date>.","type":"string","pattern":"^[a-zA-Z0-9][a-zA-Z0-9_.-]{0,100}$","minLength":1}},"required":["NamePrefix"],"additionalProperties":false};
-const pattern22 = new RegExp("^arn:aws(?:-cn|-iso-b|-iso|-us-gov)?:[A-Za-z0-9][A-Za-z0-9_/.-]{0,62}:[A-Za-z0-9_/.-]{0,63}:[A-Za-z0-9_/.-]{0,63}:[A-Za-z0-9][A-Za-z0-9:_/+=,@.\\\\-]{0,1023}$", "u");
-const pattern26 = new RegExp("^((\\w*)\\s*(\\w*)\\s*,\\s*(\\w*)\\s*,\\s*\\*?(\\w*)\\s*,\\s*\\*?(\\w*)\\s*,\\s*\\*?\\d*\\s*,\\s*\\*?\\d*\\s*,\\s*[0-1]\\s*,\\s*[0-1]\\s*)$", "u");
-const pattern27 = new RegExp("^[0-9a-z\\.\\-]*(?<!\\.)$", "u");
+const schema60 = {"title":"AppStream 2.0 fleet","description":"A fleet: the streaming instances of one image. A RUNNING fleet takes some changes in place; the others need it stopped, which ends its sessions, so apply does them only with --allow-interruption.","type":"object","properties":{"Name":{"description":"Name of the fleet; it identifies the fleet. Renaming means deleting the fleet and creating a new one.","type":"string","pattern":"^[a-zA-Z0-9][a-zA-Z0-9_.-]{0,100}$"},"ImageName":{"description":"Name of the image the instances run. Give one of ImageName, ImageArn and LatestImage (none for Elastic fleets).","type":"string","pattern":"^[a-zA-Z0-9][a-zA-Z0-9_.-]{0,100}$"},"ImageArn":{"description":"ARN of the image the instances run, e.g. a public AWS image.","type":"string","pattern":"^arn:aws(?:-cn|-iso-b|-iso|-us-gov)?:[A-Za-z0-9][A-Za-z0-9_/.-]{0,62}:[A-Za-z0-9_/.-]{0,63}:[A-Za-z0-9_/.-]{0,63}:[A-Za-z0-9][A-Za-z0-9:_/+=,@.\\\\-]{0,1023}$"},"InstanceType":{"description":"Instance type of the streaming instances, e.g. stream.standard.medium. Changing it needs the fleet stopped.","type":"string","minLength":1},"FleetType":{"description":"ALWAYS_ON (instances run all the time), ON_DEMAND (the default; they run when users stream) or ELASTIC (AWS-managed pool, apps from app blocks). Changing it replaces the fleet.","$ref":"#/$defs/FleetType"},"ComputeCapacity":{"description":"How many instances (or, for a multi-session fleet, user sessions) the fleet keeps. Not for Elastic fleets.","$ref":"#/$defs/ComputeCapacity"},"VpcConfig":{"description":"Subnets and security groups of the instances. Elastic fleets need at least two subnets in different Availability Zones. null clears it.","anyOf":[{"$ref":"#/$defs/VpcConfig"},{"type":"null"}]},"MaxUserDurationInSeconds":{"description":"Longest a streaming session may last, from 600 to 432000 seconds (default 57600).","type":"integer","minimum":600,"maximum":432000},"DisconnectTimeoutInSeconds":{"description":"How long a disconnected session is kept for the user to reconnect, from 60 to 36000 seconds (default 900).","type":"integer","minimum":60,"maximum":36000},"Description":{"description":"Description for administrators. null or \"\" clears it (streamform sets it to an empty string, the way the API clears it).","type":["string","null"],"maxLength":256},"DisplayName":{"description":"Name users see for the fleet. null or \"\" clears it (streamform sets it to an empty string, the way the API clears it).","type":["string","null"],"maxLength":100},"EnableDefaultInternetAccess":{"description":"Whether the instances reach the internet without a VPC route (default false).","type":"boolean"},"DomainJoinInfo":{"description":"The Active Directory domain the instances join. Not for Elastic fleets. null clears it.","anyOf":[{"$ref":"#/$defs/DomainJoinInfo"},{"type":"null"}]},"Tags":{"description":"Tags on the fleet. null or {} removes every tag but streamform's own.","anyOf":[{"$ref":"#/$defs/Tags"},{"type":"null"}]},"IdleDisconnectTimeoutInSeconds":{"description":"How long a user may be idle before being disconnected: 0 (never, the default) or 60 to 36000 seconds.","type":"integer","minimum":0,"maximum":36000},"IamRoleArn":{"description":"ARN of the IAM role the instances assume. null clears it.","type":["string","null"],"pattern":"^arn:aws(?:-cn|-iso-b|-iso|-us-gov)?:[A-Za-z0-9][A-Za-z0-9_/.-]{0,62}:[A-Za-z0-9_/.-]{0,63}:[A-Za-z0-9_/.-]{0,63}:[A-Za-z0-9][A-Za-z0-9:_/+=,@.\\\\-]{0,1023}$"},"StreamView":{"description":"What users see: APP (the applications only, the default) or DESKTOP (the whole desktop).","$ref":"#/$defs/StreamView"},"Platform":{"description":"Operating system of the instances. Required for Elastic fleets.","$ref":"#/$defs/PlatformType"},"MaxConcurrentSessions":{"description":"Most sessions an Elastic fleet runs at once. Required for, and only for, Elastic fleets.","type":"integer","minimum":1},"UsbDeviceFilterStrings":{"description":"USB devices users may redirect into sessions, as filter strings. null or [] clears it.","type":["array","null"],"items":{"type":"string","maxLength":100,"pattern":"^((\\w*)\\s*(\\w*)\\s*,\\s*(\\w*)\\s*,\\s*\\*?(\\w*)\\s*,\\s*\\*?(\\w*)\\s*,\\s*\\*?\\d*\\s*,\\s*\\*?\\d*\\s*,\\s*[0-1]\\s*,\\s*[0-1]\\s*)$"}},"SessionScriptS3Location":{"description":"The S3 object with the session scripts. Only for Elastic fleets. null clears it.","anyOf":[{"$ref":"#/$defs/S3Location"},{"type":"null"}]},"MaxSessionsPerInstance":{"description":"User sessions per instance: makes the fleet multi-session (ComputeCapacity.DesiredSessions then counts sessions). null clears it.","type":["integer","null"],"minimum":1},"RootVolumeConfig":{"description":"Size of the root volume of each instance. null clears it.","anyOf":[{"$ref":"#/$defs/VolumeConfig"},{"type":"null"}]},"DisableIMDSV1":{"description":"Whether the instances refuse IMDSv1 requests (default false).","type":"boolean"},"LatestImage":{"description":"The newest AVAILABLE image of the account whose name starts with NamePrefix, chosen at plan time: a new image from the pipeline is a change the plan shows.","$ref":"#/$defs/LatestImage"},"State":{"description":"RUNNING or STOPPED. Left out, a fleet streamform creates is started, and afterwards whether it runs is left to the operators.","type":"string","enum":["RUNNING","STOPPED"]},"IgnoreChanges":{"description":"Properties sent when the fleet is created and never compared afterwards, e.g. [ComputeCapacity] for a fleet that Application Auto Scaling sizes.","type":"array","items":{"type":"string","enum":["ImageName","ImageArn","InstanceType","FleetType","ComputeCapacity","VpcConfig","MaxUserDurationInSeconds","DisconnectTimeoutInSeconds","Description","DisplayName","EnableDefaultInternetAccess","DomainJoinInfo","Tags","IdleDisconnectTimeoutInSeconds","IamRoleArn","StreamView","Platform","MaxConcurrentSessions","UsbDeviceFilterStrings","SessionScriptS3Location","MaxSessionsPerInstance","RootVolumeConfig","DisableIMDSV1","LatestImage","State"]}},"Targets":{"description":"The targets this resource goes to (default: every target of the config).","type":"array","minItems":1,"uniqueItems":true,"items":{"type":"string","pattern":"^[A-Za-z0-9][A-Za-z0-9_-]{0,62}$"}}},"required":["Name","InstanceType"],"additionalProperties":false,"allOf":[{"description":"Elastic fleets need MaxConcurrentSessions","if":{"properties":{"FleetType":{"const":"ELASTIC"}},"required":["FleetType"]},"then":{"required":["MaxConcurrentSessions"]}},{"description":"Elastic fleets need a Platform of WINDOWS_SERVER_2019, AMAZON_LINUX2, UBUNTU_PRO_2404","if":{"properties":{"FleetType":{"const":"ELASTIC"}},"required":["FleetType"]},"then":{"properties":{"Platform":{"enum":["WINDOWS_SERVER_2019","AMAZON_LINUX2","UBUNTU_PRO_2404"]}},"required":["Platform"]}},{"description":"Elastic fleets need a VpcConfig with at least two subnets (in different Availability Zones)","if":{"properties":{"FleetType":{"const":"ELASTIC"}},"required":["FleetType"]},"then":{"properties":{"VpcConfig":{"type":"object","properties":{"SubnetIds":{"minItems":2}},"required":["SubnetIds"]}},"required":["VpcConfig"]}},{"description":"Elastic fleets take no ComputeCapacity (MaxConcurrentSessions sizes them)","if":{"properties":{"FleetType":{"const":"ELASTIC"}},"required":["FleetType"]},"then":{"properties":{"ComputeCapacity":false}}},{"description":"Elastic fleets take no DomainJoinInfo","if":{"properties":{"FleetType":{"const":"ELASTIC"}},"required":["FleetType"]},"then":{"properties":{"DomainJoinInfo":false}}},{"description":"Elastic fleets take no MaxSessionsPerInstance","if":{"properties":{"FleetType":{"const":"ELASTIC"}},"required":["FleetType"]},"then":{"properties":{"MaxSessionsPerInstance":false}}},{"description":"Elastic fleets take no image (ImageName, ImageArn or LatestImage): their applications come from app blocks","if":{"properties":{"FleetType":{"const":"ELASTIC"}},"required":["FleetType"]},"then":{"properties":{"ImageName":false,"ImageArn":false,"LatestImage":false}}},{"description":"ComputeCapacity is required (DesiredInstances, or DesiredSessions for a multi-session fleet)","if":{"not":{"properties":{"FleetType":{"const":"ELASTIC"}},"required":["FleetType"]}},"then":{"required":["ComputeCapacity"]}},{"description":"give one of ImageName, ImageArn and LatestImage","if":{"not":{"properties":{"FleetType":{"const":"ELASTIC"}},"required":["FleetType"]}},"then":{"anyOf":[{"required":["ImageName"]},{"required":["ImageArn"]},{"required":["LatestImage"]}]}},{"description":"MaxConcurrentSessions is only for Elastic fleets","if":{"not":{"properties":{"FleetType":{"const":"ELASTIC"}},"required":["FleetType"]}},"then":{"properties":{"MaxConcurrentSessions":false}}},{"description":"SessionScriptS3Location is only for Elastic fleets","if":{"not":{"properties":{"FleetType":{"const":"ELASTIC"}},"required":["FleetType"]}},"then":{"properties":{"SessionScriptS3Location":false}}},{"description":"give exactly one of ImageName, ImageArn and LatestImage","if":{"required":["ImageName"]},"then":{"properties":{"ImageArn":false,"LatestImage":false}}},{"description":"give exactly one of ImageName, ImageArn and LatestImage","if":{"required":["ImageArn"]},"then":{"properties":{"ImageName":false,"LatestImage":false}}},{"description":"give exactly one of ImageName, ImageArn and LatestImage","if":{"required":["LatestImage"]},"then":{"properties":{"ImageName":false,"ImageArn":false}}},{"description":"ComputeCapacity.DesiredSessions is only for multi-session fleets: set MaxSessionsPerInstance","if":{"properties":{"ComputeCapacity":{"required":["DesiredSessions"]}},"required":["ComputeCapacity"]},"then":{"properties":{"MaxSessionsPerInstance":{"not":{"type":"null"}}},"required":["MaxSessionsPerInstance"]}},{"description":"a multi-session fleet (MaxSessionsPerInstance) takes ComputeCapacity.DesiredSessions, not DesiredInstances","if":{"properties":{"MaxSessionsPerInstance":{"not":{"type":"null"}}},"required":["MaxSessionsPerInstance"]},"then":{"properties":{"ComputeCapacity":{"properties":{"DesiredInstances":false}}}}},{"description":"IdleDisconnectTimeoutInSeconds is 0 (never) or from 60 to 36000","if":{"properties":{"IdleDisconnectTimeoutInSeconds":{"type":"integer","minimum":1,"maximum":59}},"required":["IdleDisconnectTimeoutInSeconds"]},"then":{"properties":{"IdleDisconnectTimeoutInSeconds":false}}}]};
+const schema61 = {"type":"string","enum":["ALWAYS_ON","ON_DEMAND","ELASTIC"]};
+const schema62 = {"title":"Compute capacity","description":"The desired size of the fleet: exactly one of DesiredInstances and DesiredSessions.","type":"object","properties":{"DesiredInstances":{"description":"Number of instances.","type":"integer","minimum":0},"DesiredSessions":{"description":"Number of user sessions, for a multi-session fleet (with MaxSessionsPerInstance).","type":"integer","minimum":0}},"additionalProperties":false,"allOf":[{"description":"give exactly one of DesiredInstances and DesiredSessions","if":{},"then":{"oneOf":[{"required":["DesiredInstances"]},{"required":["DesiredSessions"]}]}}]};
+const schema63 = {"title":"VPC configuration","description":"Where the instances run in your VPC.","type":"object","properties":{"SubnetIds":{"description":"IDs of the subnets, e.g. subnet-0123456789abcdef0.","type":"array","items":{"type":"string","minLength":1}},"SecurityGroupIds":{"description":"IDs of the security groups, at most 5. Left out, the fleet keeps none.","type":"array","items":{"type":"string","minLength":1},"maxItems":5}},"additionalProperties":false};
+const schema64 = {"title":"Domain join","description":"The Active Directory domain the instances join.","type":"object","properties":{"DirectoryName":{"description":"Fully qualified name of the directory, e.g. corp.example.com.","type":"string"},"OrganizationalUnitDistinguishedName":{"description":"Distinguished name of the organizational unit for the computer accounts.","type":"string","maxLength":2000}},"additionalProperties":false};
+const schema66 = {"type":"string","enum":["APP","DESKTOP"]};
+const schema67 = {"type":"string","enum":["WINDOWS","WINDOWS_SERVER_2016","WINDOWS_SERVER_2019","WINDOWS_SERVER_2022","WINDOWS_SERVER_2025","AMAZON_LINUX2","RHEL8","ROCKY_LINUX8","UBUNTU_PRO_2404"]};
+const schema68 = {"title":"S3 location","description":"An object in Amazon S3.","type":"object","properties":{"S3Bucket":{"description":"Name of the bucket.","type":"string","minLength":3,"maxLength":63,"pattern":"^[0-9a-z\\.\\-]*(?<!\\.)$"},"S3Key":{"description":"Key of the object.","type":"string","minLength":1,"maxLength":1024}},"required":["S3Bucket"],"additionalProperties":false};
+const schema69 = {"title":"Root volume","description":"The root volume of each instance.","type":"object","properties":{"VolumeSizeInGb":{"description":"Size in GB, from 200 to 500; not below the size of the image.","type":"integer","minimum":200,"maximum":500}},"additionalProperties":false};
+const schema70 = {"title":"Latest image","description":"Chooses the newest AVAILABLE image of the account by name prefix.","type":"object","properties":{"NamePrefix":{"description":"The start of the image names to choose from, e.g. design-base- for a pipeline that names images design-base-<date>.","type":"string","pattern":"^[a-zA-Z0-9][a-zA-Z0-9_.-]{0,100}$","minLength":1}},"required":["NamePrefix"],"additionalProperties":false};
+const pattern28 = new RegExp("^arn:aws(?:-cn|-iso-b|-iso|-us-gov)?:[A-Za-z0-9][A-Za-z0-9_/.-]{0,62}:[A-Za-z0-9_/.-]{0,63}:[A-Za-z0-9_/.-]{0,63}:[A-Za-z0-9][A-Za-z0-9:_/+=,@.\\\\-]{0,1023}$", "u");
+const pattern32 = new RegExp("^((\\w*)\\s*(\\w*)\\s*,\\s*(\\w*)\\s*,\\s*\\*?(\\w*)\\s*,\\s*\\*?(\\w*)\\s*,\\s*\\*?\\d*\\s*,\\s*\\*?\\d*\\s*,\\s*[0-1]\\s*,\\s*[0-1]\\s*)$", "u");
 
-function validate37(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+function validate39(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
 let vErrors = null;
 let errors = 0;
-const evaluated0 = validate37.evaluated;
+const evaluated0 = validate39.evaluated;
 if(evaluated0.dynamicProps){
 evaluated0.props = undefined;
 }
@@ -2645,7 +3520,7 @@ if(_valid0){
 const _errs5 = errors;
 if(data && typeof data == "object" && !Array.isArray(data)){
 if(data.MaxConcurrentSessions === undefined){
-const err2 = {instancePath,schemaPath:"#/allOf/0/then/required",keyword:"required",params:{missingProperty: "MaxConcurrentSessions"},message:"must have required property '"+"MaxConcurrentSessions"+"'",schema:schema54.allOf[0].then.required,parentSchema:schema54.allOf[0].then,data};
+const err2 = {instancePath,schemaPath:"#/allOf/0/then/required",keyword:"required",params:{missingProperty: "MaxConcurrentSessions"},message:"must have required property '"+"MaxConcurrentSessions"+"'",schema:schema60.allOf[0].then.required,parentSchema:schema60.allOf[0].then,data};
 if(vErrors === null){
 vErrors = [err2];
 }
@@ -2659,7 +3534,7 @@ var _valid0 = _errs5 === errors;
 valid1 = _valid0;
 }
 if(!valid1){
-const err3 = {instancePath,schemaPath:"#/allOf/0/if",keyword:"if",params:{failingKeyword: "then"},message:"must match \"then\" schema",schema:schema54.allOf[0].if,parentSchema:schema54.allOf[0],data};
+const err3 = {instancePath,schemaPath:"#/allOf/0/if",keyword:"if",params:{failingKeyword: "then"},message:"must match \"then\" schema",schema:schema60.allOf[0].if,parentSchema:schema60.allOf[0],data};
 if(vErrors === null){
 vErrors = [err3];
 }
@@ -2712,7 +3587,7 @@ if(_valid1){
 const _errs10 = errors;
 if(data && typeof data == "object" && !Array.isArray(data)){
 if(data.Platform === undefined){
-const err6 = {instancePath,schemaPath:"#/allOf/1/then/required",keyword:"required",params:{missingProperty: "Platform"},message:"must have required property '"+"Platform"+"'",schema:schema54.allOf[1].then.required,parentSchema:schema54.allOf[1].then,data};
+const err6 = {instancePath,schemaPath:"#/allOf/1/then/required",keyword:"required",params:{missingProperty: "Platform"},message:"must have required property '"+"Platform"+"'",schema:schema60.allOf[1].then.required,parentSchema:schema60.allOf[1].then,data};
 if(vErrors === null){
 vErrors = [err6];
 }
@@ -2724,7 +3599,7 @@ errors++;
 if(data.Platform !== undefined){
 let data2 = data.Platform;
 if(!(((data2 === "WINDOWS_SERVER_2019") || (data2 === "AMAZON_LINUX2")) || (data2 === "UBUNTU_PRO_2404"))){
-const err7 = {instancePath:instancePath+"/Platform",schemaPath:"#/allOf/1/then/properties/Platform/enum",keyword:"enum",params:{allowedValues: schema54.allOf[1].then.properties.Platform.enum},message:"must be equal to one of the allowed values",schema:schema54.allOf[1].then.properties.Platform.enum,parentSchema:schema54.allOf[1].then.properties.Platform,data:data2};
+const err7 = {instancePath:instancePath+"/Platform",schemaPath:"#/allOf/1/then/properties/Platform/enum",keyword:"enum",params:{allowedValues: schema60.allOf[1].then.properties.Platform.enum},message:"must be equal to one of the allowed values",schema:schema60.allOf[1].then.properties.Platform.enum,parentSchema:schema60.allOf[1].then.properties.Platform,data:data2};
 if(vErrors === null){
 vErrors = [err7];
 }
@@ -2744,7 +3619,7 @@ props0.FleetType = true;
 }
 }
 if(!valid3){
-const err8 = {instancePath,schemaPath:"#/allOf/1/if",keyword:"if",params:{failingKeyword: "then"},message:"must match \"then\" schema",schema:schema54.allOf[1].if,parentSchema:schema54.allOf[1],data};
+const err8 = {instancePath,schemaPath:"#/allOf/1/if",keyword:"if",params:{failingKeyword: "then"},message:"must match \"then\" schema",schema:schema60.allOf[1].if,parentSchema:schema60.allOf[1],data};
 if(vErrors === null){
 vErrors = [err8];
 }
@@ -2801,7 +3676,7 @@ if(_valid2){
 const _errs16 = errors;
 if(data && typeof data == "object" && !Array.isArray(data)){
 if(data.VpcConfig === undefined){
-const err11 = {instancePath,schemaPath:"#/allOf/2/then/required",keyword:"required",params:{missingProperty: "VpcConfig"},message:"must have required property '"+"VpcConfig"+"'",schema:schema54.allOf[2].then.required,parentSchema:schema54.allOf[2].then,data};
+const err11 = {instancePath,schemaPath:"#/allOf/2/then/required",keyword:"required",params:{missingProperty: "VpcConfig"},message:"must have required property '"+"VpcConfig"+"'",schema:schema60.allOf[2].then.required,parentSchema:schema60.allOf[2].then,data};
 if(vErrors === null){
 vErrors = [err11];
 }
@@ -2814,7 +3689,7 @@ if(data.VpcConfig !== undefined){
 let data4 = data.VpcConfig;
 if(data4 && typeof data4 == "object" && !Array.isArray(data4)){
 if(data4.SubnetIds === undefined){
-const err12 = {instancePath:instancePath+"/VpcConfig",schemaPath:"#/allOf/2/then/properties/VpcConfig/required",keyword:"required",params:{missingProperty: "SubnetIds"},message:"must have required property '"+"SubnetIds"+"'",schema:schema54.allOf[2].then.properties.VpcConfig.required,parentSchema:schema54.allOf[2].then.properties.VpcConfig,data:data4};
+const err12 = {instancePath:instancePath+"/VpcConfig",schemaPath:"#/allOf/2/then/properties/VpcConfig/required",keyword:"required",params:{missingProperty: "SubnetIds"},message:"must have required property '"+"SubnetIds"+"'",schema:schema60.allOf[2].then.properties.VpcConfig.required,parentSchema:schema60.allOf[2].then.properties.VpcConfig,data:data4};
 if(vErrors === null){
 vErrors = [err12];
 }
@@ -2827,7 +3702,7 @@ if(data4.SubnetIds !== undefined){
 let data5 = data4.SubnetIds;
 if(Array.isArray(data5)){
 if(data5.length < 2){
-const err13 = {instancePath:instancePath+"/VpcConfig/SubnetIds",schemaPath:"#/allOf/2/then/properties/VpcConfig/properties/SubnetIds/minItems",keyword:"minItems",params:{limit: 2},message:"must NOT have fewer than 2 items",schema:2,parentSchema:schema54.allOf[2].then.properties.VpcConfig.properties.SubnetIds,data:data5};
+const err13 = {instancePath:instancePath+"/VpcConfig/SubnetIds",schemaPath:"#/allOf/2/then/properties/VpcConfig/properties/SubnetIds/minItems",keyword:"minItems",params:{limit: 2},message:"must NOT have fewer than 2 items",schema:2,parentSchema:schema60.allOf[2].then.properties.VpcConfig.properties.SubnetIds,data:data5};
 if(vErrors === null){
 vErrors = [err13];
 }
@@ -2840,7 +3715,7 @@ errors++;
 }
 }
 else {
-const err14 = {instancePath:instancePath+"/VpcConfig",schemaPath:"#/allOf/2/then/properties/VpcConfig/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema54.allOf[2].then.properties.VpcConfig.type,parentSchema:schema54.allOf[2].then.properties.VpcConfig,data:data4};
+const err14 = {instancePath:instancePath+"/VpcConfig",schemaPath:"#/allOf/2/then/properties/VpcConfig/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema60.allOf[2].then.properties.VpcConfig.type,parentSchema:schema60.allOf[2].then.properties.VpcConfig,data:data4};
 if(vErrors === null){
 vErrors = [err14];
 }
@@ -2860,7 +3735,7 @@ props1.FleetType = true;
 }
 }
 if(!valid6){
-const err15 = {instancePath,schemaPath:"#/allOf/2/if",keyword:"if",params:{failingKeyword: "then"},message:"must match \"then\" schema",schema:schema54.allOf[2].if,parentSchema:schema54.allOf[2],data};
+const err15 = {instancePath,schemaPath:"#/allOf/2/if",keyword:"if",params:{failingKeyword: "then"},message:"must match \"then\" schema",schema:schema60.allOf[2].if,parentSchema:schema60.allOf[2],data};
 if(vErrors === null){
 vErrors = [err15];
 }
@@ -2922,7 +3797,7 @@ if(_valid3){
 const _errs24 = errors;
 if(data && typeof data == "object" && !Array.isArray(data)){
 if(data.ComputeCapacity !== undefined){
-const err18 = {instancePath:instancePath+"/ComputeCapacity",schemaPath:"#/allOf/3/then/properties/ComputeCapacity/false schema",keyword:"false schema",params:{},message:"boolean schema is false",schema:false,parentSchema:schema54.allOf[3].then.properties.ComputeCapacity,data:data.ComputeCapacity};
+const err18 = {instancePath:instancePath+"/ComputeCapacity",schemaPath:"#/allOf/3/then/properties/ComputeCapacity/false schema",keyword:"false schema",params:{},message:"boolean schema is false",schema:false,parentSchema:schema60.allOf[3].then.properties.ComputeCapacity,data:data.ComputeCapacity};
 if(vErrors === null){
 vErrors = [err18];
 }
@@ -2941,7 +3816,7 @@ props2.FleetType = true;
 }
 }
 if(!valid10){
-const err19 = {instancePath,schemaPath:"#/allOf/3/if",keyword:"if",params:{failingKeyword: "then"},message:"must match \"then\" schema",schema:schema54.allOf[3].if,parentSchema:schema54.allOf[3],data};
+const err19 = {instancePath,schemaPath:"#/allOf/3/if",keyword:"if",params:{failingKeyword: "then"},message:"must match \"then\" schema",schema:schema60.allOf[3].if,parentSchema:schema60.allOf[3],data};
 if(vErrors === null){
 vErrors = [err19];
 }
@@ -3003,7 +3878,7 @@ if(_valid4){
 const _errs29 = errors;
 if(data && typeof data == "object" && !Array.isArray(data)){
 if(data.DomainJoinInfo !== undefined){
-const err22 = {instancePath:instancePath+"/DomainJoinInfo",schemaPath:"#/allOf/4/then/properties/DomainJoinInfo/false schema",keyword:"false schema",params:{},message:"boolean schema is false",schema:false,parentSchema:schema54.allOf[4].then.properties.DomainJoinInfo,data:data.DomainJoinInfo};
+const err22 = {instancePath:instancePath+"/DomainJoinInfo",schemaPath:"#/allOf/4/then/properties/DomainJoinInfo/false schema",keyword:"false schema",params:{},message:"boolean schema is false",schema:false,parentSchema:schema60.allOf[4].then.properties.DomainJoinInfo,data:data.DomainJoinInfo};
 if(vErrors === null){
 vErrors = [err22];
 }
@@ -3022,7 +3897,7 @@ props3.FleetType = true;
 }
 }
 if(!valid13){
-const err23 = {instancePath,schemaPath:"#/allOf/4/if",keyword:"if",params:{failingKeyword: "then"},message:"must match \"then\" schema",schema:schema54.allOf[4].if,parentSchema:schema54.allOf[4],data};
+const err23 = {instancePath,schemaPath:"#/allOf/4/if",keyword:"if",params:{failingKeyword: "then"},message:"must match \"then\" schema",schema:schema60.allOf[4].if,parentSchema:schema60.allOf[4],data};
 if(vErrors === null){
 vErrors = [err23];
 }
@@ -3084,7 +3959,7 @@ if(_valid5){
 const _errs34 = errors;
 if(data && typeof data == "object" && !Array.isArray(data)){
 if(data.MaxSessionsPerInstance !== undefined){
-const err26 = {instancePath:instancePath+"/MaxSessionsPerInstance",schemaPath:"#/allOf/5/then/properties/MaxSessionsPerInstance/false schema",keyword:"false schema",params:{},message:"boolean schema is false",schema:false,parentSchema:schema54.allOf[5].then.properties.MaxSessionsPerInstance,data:data.MaxSessionsPerInstance};
+const err26 = {instancePath:instancePath+"/MaxSessionsPerInstance",schemaPath:"#/allOf/5/then/properties/MaxSessionsPerInstance/false schema",keyword:"false schema",params:{},message:"boolean schema is false",schema:false,parentSchema:schema60.allOf[5].then.properties.MaxSessionsPerInstance,data:data.MaxSessionsPerInstance};
 if(vErrors === null){
 vErrors = [err26];
 }
@@ -3103,7 +3978,7 @@ props4.FleetType = true;
 }
 }
 if(!valid16){
-const err27 = {instancePath,schemaPath:"#/allOf/5/if",keyword:"if",params:{failingKeyword: "then"},message:"must match \"then\" schema",schema:schema54.allOf[5].if,parentSchema:schema54.allOf[5],data};
+const err27 = {instancePath,schemaPath:"#/allOf/5/if",keyword:"if",params:{failingKeyword: "then"},message:"must match \"then\" schema",schema:schema60.allOf[5].if,parentSchema:schema60.allOf[5],data};
 if(vErrors === null){
 vErrors = [err27];
 }
@@ -3165,7 +4040,7 @@ if(_valid6){
 const _errs39 = errors;
 if(data && typeof data == "object" && !Array.isArray(data)){
 if(data.ImageName !== undefined){
-const err30 = {instancePath:instancePath+"/ImageName",schemaPath:"#/allOf/6/then/properties/ImageName/false schema",keyword:"false schema",params:{},message:"boolean schema is false",schema:false,parentSchema:schema54.allOf[6].then.properties.ImageName,data:data.ImageName};
+const err30 = {instancePath:instancePath+"/ImageName",schemaPath:"#/allOf/6/then/properties/ImageName/false schema",keyword:"false schema",params:{},message:"boolean schema is false",schema:false,parentSchema:schema60.allOf[6].then.properties.ImageName,data:data.ImageName};
 if(vErrors === null){
 vErrors = [err30];
 }
@@ -3175,7 +4050,7 @@ vErrors.push(err30);
 errors++;
 }
 if(data.ImageArn !== undefined){
-const err31 = {instancePath:instancePath+"/ImageArn",schemaPath:"#/allOf/6/then/properties/ImageArn/false schema",keyword:"false schema",params:{},message:"boolean schema is false",schema:false,parentSchema:schema54.allOf[6].then.properties.ImageArn,data:data.ImageArn};
+const err31 = {instancePath:instancePath+"/ImageArn",schemaPath:"#/allOf/6/then/properties/ImageArn/false schema",keyword:"false schema",params:{},message:"boolean schema is false",schema:false,parentSchema:schema60.allOf[6].then.properties.ImageArn,data:data.ImageArn};
 if(vErrors === null){
 vErrors = [err31];
 }
@@ -3185,7 +4060,7 @@ vErrors.push(err31);
 errors++;
 }
 if(data.LatestImage !== undefined){
-const err32 = {instancePath:instancePath+"/LatestImage",schemaPath:"#/allOf/6/then/properties/LatestImage/false schema",keyword:"false schema",params:{},message:"boolean schema is false",schema:false,parentSchema:schema54.allOf[6].then.properties.LatestImage,data:data.LatestImage};
+const err32 = {instancePath:instancePath+"/LatestImage",schemaPath:"#/allOf/6/then/properties/LatestImage/false schema",keyword:"false schema",params:{},message:"boolean schema is false",schema:false,parentSchema:schema60.allOf[6].then.properties.LatestImage,data:data.LatestImage};
 if(vErrors === null){
 vErrors = [err32];
 }
@@ -3206,7 +4081,7 @@ props5.FleetType = true;
 }
 }
 if(!valid19){
-const err33 = {instancePath,schemaPath:"#/allOf/6/if",keyword:"if",params:{failingKeyword: "then"},message:"must match \"then\" schema",schema:schema54.allOf[6].if,parentSchema:schema54.allOf[6],data};
+const err33 = {instancePath,schemaPath:"#/allOf/6/if",keyword:"if",params:{failingKeyword: "then"},message:"must match \"then\" schema",schema:schema60.allOf[6].if,parentSchema:schema60.allOf[6],data};
 if(vErrors === null){
 vErrors = [err33];
 }
@@ -3292,7 +4167,7 @@ if(_valid7){
 const _errs46 = errors;
 if(data && typeof data == "object" && !Array.isArray(data)){
 if(data.ComputeCapacity === undefined){
-const err37 = {instancePath,schemaPath:"#/allOf/7/then/required",keyword:"required",params:{missingProperty: "ComputeCapacity"},message:"must have required property '"+"ComputeCapacity"+"'",schema:schema54.allOf[7].then.required,parentSchema:schema54.allOf[7].then,data};
+const err37 = {instancePath,schemaPath:"#/allOf/7/then/required",keyword:"required",params:{missingProperty: "ComputeCapacity"},message:"must have required property '"+"ComputeCapacity"+"'",schema:schema60.allOf[7].then.required,parentSchema:schema60.allOf[7].then,data};
 if(vErrors === null){
 vErrors = [err37];
 }
@@ -3306,7 +4181,7 @@ var _valid7 = _errs46 === errors;
 valid22 = _valid7;
 }
 if(!valid22){
-const err38 = {instancePath,schemaPath:"#/allOf/7/if",keyword:"if",params:{failingKeyword: "then"},message:"must match \"then\" schema",schema:schema54.allOf[7].if,parentSchema:schema54.allOf[7],data};
+const err38 = {instancePath,schemaPath:"#/allOf/7/if",keyword:"if",params:{failingKeyword: "then"},message:"must match \"then\" schema",schema:schema60.allOf[7].if,parentSchema:schema60.allOf[7],data};
 if(vErrors === null){
 vErrors = [err38];
 }
@@ -3386,7 +4261,7 @@ let valid28 = false;
 const _errs55 = errors;
 if(data && typeof data == "object" && !Array.isArray(data)){
 if(data.ImageName === undefined){
-const err42 = {instancePath,schemaPath:"#/allOf/8/then/anyOf/0/required",keyword:"required",params:{missingProperty: "ImageName"},message:"must have required property '"+"ImageName"+"'",schema:schema54.allOf[8].then.anyOf[0].required,parentSchema:schema54.allOf[8].then.anyOf[0],data};
+const err42 = {instancePath,schemaPath:"#/allOf/8/then/anyOf/0/required",keyword:"required",params:{missingProperty: "ImageName"},message:"must have required property '"+"ImageName"+"'",schema:schema60.allOf[8].then.anyOf[0].required,parentSchema:schema60.allOf[8].then.anyOf[0],data};
 if(vErrors === null){
 vErrors = [err42];
 }
@@ -3401,7 +4276,7 @@ valid28 = valid28 || _valid9;
 const _errs56 = errors;
 if(data && typeof data == "object" && !Array.isArray(data)){
 if(data.ImageArn === undefined){
-const err43 = {instancePath,schemaPath:"#/allOf/8/then/anyOf/1/required",keyword:"required",params:{missingProperty: "ImageArn"},message:"must have required property '"+"ImageArn"+"'",schema:schema54.allOf[8].then.anyOf[1].required,parentSchema:schema54.allOf[8].then.anyOf[1],data};
+const err43 = {instancePath,schemaPath:"#/allOf/8/then/anyOf/1/required",keyword:"required",params:{missingProperty: "ImageArn"},message:"must have required property '"+"ImageArn"+"'",schema:schema60.allOf[8].then.anyOf[1].required,parentSchema:schema60.allOf[8].then.anyOf[1],data};
 if(vErrors === null){
 vErrors = [err43];
 }
@@ -3416,7 +4291,7 @@ valid28 = valid28 || _valid9;
 const _errs57 = errors;
 if(data && typeof data == "object" && !Array.isArray(data)){
 if(data.LatestImage === undefined){
-const err44 = {instancePath,schemaPath:"#/allOf/8/then/anyOf/2/required",keyword:"required",params:{missingProperty: "LatestImage"},message:"must have required property '"+"LatestImage"+"'",schema:schema54.allOf[8].then.anyOf[2].required,parentSchema:schema54.allOf[8].then.anyOf[2],data};
+const err44 = {instancePath,schemaPath:"#/allOf/8/then/anyOf/2/required",keyword:"required",params:{missingProperty: "LatestImage"},message:"must have required property '"+"LatestImage"+"'",schema:schema60.allOf[8].then.anyOf[2].required,parentSchema:schema60.allOf[8].then.anyOf[2],data};
 if(vErrors === null){
 vErrors = [err44];
 }
@@ -3429,7 +4304,7 @@ errors++;
 var _valid9 = _errs57 === errors;
 valid28 = valid28 || _valid9;
 if(!valid28){
-const err45 = {instancePath,schemaPath:"#/allOf/8/then/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf",schema:schema54.allOf[8].then.anyOf,parentSchema:schema54.allOf[8].then,data};
+const err45 = {instancePath,schemaPath:"#/allOf/8/then/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf",schema:schema60.allOf[8].then.anyOf,parentSchema:schema60.allOf[8].then,data};
 if(vErrors === null){
 vErrors = [err45];
 }
@@ -3453,7 +4328,7 @@ var _valid8 = _errs53 === errors;
 valid25 = _valid8;
 }
 if(!valid25){
-const err46 = {instancePath,schemaPath:"#/allOf/8/if",keyword:"if",params:{failingKeyword: "then"},message:"must match \"then\" schema",schema:schema54.allOf[8].if,parentSchema:schema54.allOf[8],data};
+const err46 = {instancePath,schemaPath:"#/allOf/8/if",keyword:"if",params:{failingKeyword: "then"},message:"must match \"then\" schema",schema:schema60.allOf[8].if,parentSchema:schema60.allOf[8],data};
 if(vErrors === null){
 vErrors = [err46];
 }
@@ -3530,7 +4405,7 @@ if(_valid10){
 const _errs64 = errors;
 if(data && typeof data == "object" && !Array.isArray(data)){
 if(data.MaxConcurrentSessions !== undefined){
-const err50 = {instancePath:instancePath+"/MaxConcurrentSessions",schemaPath:"#/allOf/9/then/properties/MaxConcurrentSessions/false schema",keyword:"false schema",params:{},message:"boolean schema is false",schema:false,parentSchema:schema54.allOf[9].then.properties.MaxConcurrentSessions,data:data.MaxConcurrentSessions};
+const err50 = {instancePath:instancePath+"/MaxConcurrentSessions",schemaPath:"#/allOf/9/then/properties/MaxConcurrentSessions/false schema",keyword:"false schema",params:{},message:"boolean schema is false",schema:false,parentSchema:schema60.allOf[9].then.properties.MaxConcurrentSessions,data:data.MaxConcurrentSessions};
 if(vErrors === null){
 vErrors = [err50];
 }
@@ -3548,7 +4423,7 @@ props6.MaxConcurrentSessions = true;
 }
 }
 if(!valid29){
-const err51 = {instancePath,schemaPath:"#/allOf/9/if",keyword:"if",params:{failingKeyword: "then"},message:"must match \"then\" schema",schema:schema54.allOf[9].if,parentSchema:schema54.allOf[9],data};
+const err51 = {instancePath,schemaPath:"#/allOf/9/if",keyword:"if",params:{failingKeyword: "then"},message:"must match \"then\" schema",schema:schema60.allOf[9].if,parentSchema:schema60.allOf[9],data};
 if(vErrors === null){
 vErrors = [err51];
 }
@@ -3634,7 +4509,7 @@ if(_valid11){
 const _errs71 = errors;
 if(data && typeof data == "object" && !Array.isArray(data)){
 if(data.SessionScriptS3Location !== undefined){
-const err55 = {instancePath:instancePath+"/SessionScriptS3Location",schemaPath:"#/allOf/10/then/properties/SessionScriptS3Location/false schema",keyword:"false schema",params:{},message:"boolean schema is false",schema:false,parentSchema:schema54.allOf[10].then.properties.SessionScriptS3Location,data:data.SessionScriptS3Location};
+const err55 = {instancePath:instancePath+"/SessionScriptS3Location",schemaPath:"#/allOf/10/then/properties/SessionScriptS3Location/false schema",keyword:"false schema",params:{},message:"boolean schema is false",schema:false,parentSchema:schema60.allOf[10].then.properties.SessionScriptS3Location,data:data.SessionScriptS3Location};
 if(vErrors === null){
 vErrors = [err55];
 }
@@ -3652,7 +4527,7 @@ props7.SessionScriptS3Location = true;
 }
 }
 if(!valid33){
-const err56 = {instancePath,schemaPath:"#/allOf/10/if",keyword:"if",params:{failingKeyword: "then"},message:"must match \"then\" schema",schema:schema54.allOf[10].if,parentSchema:schema54.allOf[10],data};
+const err56 = {instancePath,schemaPath:"#/allOf/10/if",keyword:"if",params:{failingKeyword: "then"},message:"must match \"then\" schema",schema:schema60.allOf[10].if,parentSchema:schema60.allOf[10],data};
 if(vErrors === null){
 vErrors = [err56];
 }
@@ -3700,7 +4575,7 @@ if(_valid12){
 const _errs75 = errors;
 if(data && typeof data == "object" && !Array.isArray(data)){
 if(data.ImageArn !== undefined){
-const err58 = {instancePath:instancePath+"/ImageArn",schemaPath:"#/allOf/11/then/properties/ImageArn/false schema",keyword:"false schema",params:{},message:"boolean schema is false",schema:false,parentSchema:schema54.allOf[11].then.properties.ImageArn,data:data.ImageArn};
+const err58 = {instancePath:instancePath+"/ImageArn",schemaPath:"#/allOf/11/then/properties/ImageArn/false schema",keyword:"false schema",params:{},message:"boolean schema is false",schema:false,parentSchema:schema60.allOf[11].then.properties.ImageArn,data:data.ImageArn};
 if(vErrors === null){
 vErrors = [err58];
 }
@@ -3710,7 +4585,7 @@ vErrors.push(err58);
 errors++;
 }
 if(data.LatestImage !== undefined){
-const err59 = {instancePath:instancePath+"/LatestImage",schemaPath:"#/allOf/11/then/properties/LatestImage/false schema",keyword:"false schema",params:{},message:"boolean schema is false",schema:false,parentSchema:schema54.allOf[11].then.properties.LatestImage,data:data.LatestImage};
+const err59 = {instancePath:instancePath+"/LatestImage",schemaPath:"#/allOf/11/then/properties/LatestImage/false schema",keyword:"false schema",params:{},message:"boolean schema is false",schema:false,parentSchema:schema60.allOf[11].then.properties.LatestImage,data:data.LatestImage};
 if(vErrors === null){
 vErrors = [err59];
 }
@@ -3729,7 +4604,7 @@ props8.LatestImage = true;
 }
 }
 if(!valid37){
-const err60 = {instancePath,schemaPath:"#/allOf/11/if",keyword:"if",params:{failingKeyword: "then"},message:"must match \"then\" schema",schema:schema54.allOf[11].if,parentSchema:schema54.allOf[11],data};
+const err60 = {instancePath,schemaPath:"#/allOf/11/if",keyword:"if",params:{failingKeyword: "then"},message:"must match \"then\" schema",schema:schema60.allOf[11].if,parentSchema:schema60.allOf[11],data};
 if(vErrors === null){
 vErrors = [err60];
 }
@@ -3777,7 +4652,7 @@ if(_valid13){
 const _errs79 = errors;
 if(data && typeof data == "object" && !Array.isArray(data)){
 if(data.ImageName !== undefined){
-const err62 = {instancePath:instancePath+"/ImageName",schemaPath:"#/allOf/12/then/properties/ImageName/false schema",keyword:"false schema",params:{},message:"boolean schema is false",schema:false,parentSchema:schema54.allOf[12].then.properties.ImageName,data:data.ImageName};
+const err62 = {instancePath:instancePath+"/ImageName",schemaPath:"#/allOf/12/then/properties/ImageName/false schema",keyword:"false schema",params:{},message:"boolean schema is false",schema:false,parentSchema:schema60.allOf[12].then.properties.ImageName,data:data.ImageName};
 if(vErrors === null){
 vErrors = [err62];
 }
@@ -3787,7 +4662,7 @@ vErrors.push(err62);
 errors++;
 }
 if(data.LatestImage !== undefined){
-const err63 = {instancePath:instancePath+"/LatestImage",schemaPath:"#/allOf/12/then/properties/LatestImage/false schema",keyword:"false schema",params:{},message:"boolean schema is false",schema:false,parentSchema:schema54.allOf[12].then.properties.LatestImage,data:data.LatestImage};
+const err63 = {instancePath:instancePath+"/LatestImage",schemaPath:"#/allOf/12/then/properties/LatestImage/false schema",keyword:"false schema",params:{},message:"boolean schema is false",schema:false,parentSchema:schema60.allOf[12].then.properties.LatestImage,data:data.LatestImage};
 if(vErrors === null){
 vErrors = [err63];
 }
@@ -3806,7 +4681,7 @@ props9.LatestImage = true;
 }
 }
 if(!valid39){
-const err64 = {instancePath,schemaPath:"#/allOf/12/if",keyword:"if",params:{failingKeyword: "then"},message:"must match \"then\" schema",schema:schema54.allOf[12].if,parentSchema:schema54.allOf[12],data};
+const err64 = {instancePath,schemaPath:"#/allOf/12/if",keyword:"if",params:{failingKeyword: "then"},message:"must match \"then\" schema",schema:schema60.allOf[12].if,parentSchema:schema60.allOf[12],data};
 if(vErrors === null){
 vErrors = [err64];
 }
@@ -3854,7 +4729,7 @@ if(_valid14){
 const _errs83 = errors;
 if(data && typeof data == "object" && !Array.isArray(data)){
 if(data.ImageName !== undefined){
-const err66 = {instancePath:instancePath+"/ImageName",schemaPath:"#/allOf/13/then/properties/ImageName/false schema",keyword:"false schema",params:{},message:"boolean schema is false",schema:false,parentSchema:schema54.allOf[13].then.properties.ImageName,data:data.ImageName};
+const err66 = {instancePath:instancePath+"/ImageName",schemaPath:"#/allOf/13/then/properties/ImageName/false schema",keyword:"false schema",params:{},message:"boolean schema is false",schema:false,parentSchema:schema60.allOf[13].then.properties.ImageName,data:data.ImageName};
 if(vErrors === null){
 vErrors = [err66];
 }
@@ -3864,7 +4739,7 @@ vErrors.push(err66);
 errors++;
 }
 if(data.ImageArn !== undefined){
-const err67 = {instancePath:instancePath+"/ImageArn",schemaPath:"#/allOf/13/then/properties/ImageArn/false schema",keyword:"false schema",params:{},message:"boolean schema is false",schema:false,parentSchema:schema54.allOf[13].then.properties.ImageArn,data:data.ImageArn};
+const err67 = {instancePath:instancePath+"/ImageArn",schemaPath:"#/allOf/13/then/properties/ImageArn/false schema",keyword:"false schema",params:{},message:"boolean schema is false",schema:false,parentSchema:schema60.allOf[13].then.properties.ImageArn,data:data.ImageArn};
 if(vErrors === null){
 vErrors = [err67];
 }
@@ -3883,7 +4758,7 @@ props10.ImageArn = true;
 }
 }
 if(!valid41){
-const err68 = {instancePath,schemaPath:"#/allOf/13/if",keyword:"if",params:{failingKeyword: "then"},message:"must match \"then\" schema",schema:schema54.allOf[13].if,parentSchema:schema54.allOf[13],data};
+const err68 = {instancePath,schemaPath:"#/allOf/13/if",keyword:"if",params:{failingKeyword: "then"},message:"must match \"then\" schema",schema:schema60.allOf[13].if,parentSchema:schema60.allOf[13],data};
 if(vErrors === null){
 vErrors = [err68];
 }
@@ -3949,7 +4824,7 @@ if(_valid15){
 const _errs88 = errors;
 if(data && typeof data == "object" && !Array.isArray(data)){
 if(data.MaxSessionsPerInstance === undefined){
-const err71 = {instancePath,schemaPath:"#/allOf/14/then/required",keyword:"required",params:{missingProperty: "MaxSessionsPerInstance"},message:"must have required property '"+"MaxSessionsPerInstance"+"'",schema:schema54.allOf[14].then.required,parentSchema:schema54.allOf[14].then,data};
+const err71 = {instancePath,schemaPath:"#/allOf/14/then/required",keyword:"required",params:{missingProperty: "MaxSessionsPerInstance"},message:"must have required property '"+"MaxSessionsPerInstance"+"'",schema:schema60.allOf[14].then.required,parentSchema:schema60.allOf[14].then,data};
 if(vErrors === null){
 vErrors = [err71];
 }
@@ -3974,7 +4849,7 @@ errors++;
 }
 var valid46 = _errs91 === errors;
 if(valid46){
-const err73 = {instancePath:instancePath+"/MaxSessionsPerInstance",schemaPath:"#/allOf/14/then/properties/MaxSessionsPerInstance/not",keyword:"not",params:{},message:"must NOT be valid",schema:schema54.allOf[14].then.properties.MaxSessionsPerInstance.not,parentSchema:schema54.allOf[14].then.properties.MaxSessionsPerInstance,data:data29};
+const err73 = {instancePath:instancePath+"/MaxSessionsPerInstance",schemaPath:"#/allOf/14/then/properties/MaxSessionsPerInstance/not",keyword:"not",params:{},message:"must NOT be valid",schema:schema60.allOf[14].then.properties.MaxSessionsPerInstance.not,parentSchema:schema60.allOf[14].then.properties.MaxSessionsPerInstance,data:data29};
 if(vErrors === null){
 vErrors = [err73];
 }
@@ -4005,7 +4880,7 @@ props11.ComputeCapacity = true;
 }
 }
 if(!valid43){
-const err74 = {instancePath,schemaPath:"#/allOf/14/if",keyword:"if",params:{failingKeyword: "then"},message:"must match \"then\" schema",schema:schema54.allOf[14].if,parentSchema:schema54.allOf[14],data};
+const err74 = {instancePath,schemaPath:"#/allOf/14/if",keyword:"if",params:{failingKeyword: "then"},message:"must match \"then\" schema",schema:schema60.allOf[14].if,parentSchema:schema60.allOf[14],data};
 if(vErrors === null){
 vErrors = [err74];
 }
@@ -4094,7 +4969,7 @@ if(data.ComputeCapacity !== undefined){
 let data31 = data.ComputeCapacity;
 if(data31 && typeof data31 == "object" && !Array.isArray(data31)){
 if(data31.DesiredInstances !== undefined){
-const err78 = {instancePath:instancePath+"/ComputeCapacity/DesiredInstances",schemaPath:"#/allOf/15/then/properties/ComputeCapacity/properties/DesiredInstances/false schema",keyword:"false schema",params:{},message:"boolean schema is false",schema:false,parentSchema:schema54.allOf[15].then.properties.ComputeCapacity.properties.DesiredInstances,data:data31.DesiredInstances};
+const err78 = {instancePath:instancePath+"/ComputeCapacity/DesiredInstances",schemaPath:"#/allOf/15/then/properties/ComputeCapacity/properties/DesiredInstances/false schema",keyword:"false schema",params:{},message:"boolean schema is false",schema:false,parentSchema:schema60.allOf[15].then.properties.ComputeCapacity.properties.DesiredInstances,data:data31.DesiredInstances};
 if(vErrors === null){
 vErrors = [err78];
 }
@@ -4115,7 +4990,7 @@ props12.MaxSessionsPerInstance = true;
 }
 }
 if(!valid47){
-const err79 = {instancePath,schemaPath:"#/allOf/15/if",keyword:"if",params:{failingKeyword: "then"},message:"must match \"then\" schema",schema:schema54.allOf[15].if,parentSchema:schema54.allOf[15],data};
+const err79 = {instancePath,schemaPath:"#/allOf/15/if",keyword:"if",params:{failingKeyword: "then"},message:"must match \"then\" schema",schema:schema60.allOf[15].if,parentSchema:schema60.allOf[15],data};
 if(vErrors === null){
 vErrors = [err79];
 }
@@ -4205,7 +5080,7 @@ if(_valid17){
 const _errs107 = errors;
 if(data && typeof data == "object" && !Array.isArray(data)){
 if(data.IdleDisconnectTimeoutInSeconds !== undefined){
-const err84 = {instancePath:instancePath+"/IdleDisconnectTimeoutInSeconds",schemaPath:"#/allOf/16/then/properties/IdleDisconnectTimeoutInSeconds/false schema",keyword:"false schema",params:{},message:"boolean schema is false",schema:false,parentSchema:schema54.allOf[16].then.properties.IdleDisconnectTimeoutInSeconds,data:data.IdleDisconnectTimeoutInSeconds};
+const err84 = {instancePath:instancePath+"/IdleDisconnectTimeoutInSeconds",schemaPath:"#/allOf/16/then/properties/IdleDisconnectTimeoutInSeconds/false schema",keyword:"false schema",params:{},message:"boolean schema is false",schema:false,parentSchema:schema60.allOf[16].then.properties.IdleDisconnectTimeoutInSeconds,data:data.IdleDisconnectTimeoutInSeconds};
 if(vErrors === null){
 vErrors = [err84];
 }
@@ -4223,7 +5098,7 @@ props13.IdleDisconnectTimeoutInSeconds = true;
 }
 }
 if(!valid52){
-const err85 = {instancePath,schemaPath:"#/allOf/16/if",keyword:"if",params:{failingKeyword: "then"},message:"must match \"then\" schema",schema:schema54.allOf[16].if,parentSchema:schema54.allOf[16],data};
+const err85 = {instancePath,schemaPath:"#/allOf/16/if",keyword:"if",params:{failingKeyword: "then"},message:"must match \"then\" schema",schema:schema60.allOf[16].if,parentSchema:schema60.allOf[16],data};
 if(vErrors === null){
 vErrors = [err85];
 }
@@ -4243,7 +5118,7 @@ Object.assign(props0, props13);
 }
 if(data && typeof data == "object" && !Array.isArray(data)){
 if(data.Name === undefined){
-const err86 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "Name"},message:"must have required property '"+"Name"+"'",schema:schema54.required,parentSchema:schema54,data};
+const err86 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "Name"},message:"must have required property '"+"Name"+"'",schema:schema60.required,parentSchema:schema60,data};
 if(vErrors === null){
 vErrors = [err86];
 }
@@ -4253,7 +5128,7 @@ vErrors.push(err86);
 errors++;
 }
 if(data.InstanceType === undefined){
-const err87 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "InstanceType"},message:"must have required property '"+"InstanceType"+"'",schema:schema54.required,parentSchema:schema54,data};
+const err87 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "InstanceType"},message:"must have required property '"+"InstanceType"+"'",schema:schema60.required,parentSchema:schema60,data};
 if(vErrors === null){
 vErrors = [err87];
 }
@@ -4263,8 +5138,8 @@ vErrors.push(err87);
 errors++;
 }
 for(const key0 in data){
-if(!(func1.call(schema54.properties, key0))){
-const err88 = {instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties",schema:false,parentSchema:schema54,data};
+if(!(func1.call(schema60.properties, key0))){
+const err88 = {instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties",schema:false,parentSchema:schema60,data};
 if(vErrors === null){
 vErrors = [err88];
 }
@@ -4278,7 +5153,7 @@ if(data.Name !== undefined){
 let data35 = data.Name;
 if(typeof data35 === "string"){
 if(!pattern12.test(data35)){
-const err89 = {instancePath:instancePath+"/Name",schemaPath:"#/properties/Name/pattern",keyword:"pattern",params:{pattern: "^[a-zA-Z0-9][a-zA-Z0-9_.-]{0,100}$"},message:"must match pattern \""+"^[a-zA-Z0-9][a-zA-Z0-9_.-]{0,100}$"+"\"",schema:"^[a-zA-Z0-9][a-zA-Z0-9_.-]{0,100}$",parentSchema:schema54.properties.Name,data:data35};
+const err89 = {instancePath:instancePath+"/Name",schemaPath:"#/properties/Name/pattern",keyword:"pattern",params:{pattern: "^[a-zA-Z0-9][a-zA-Z0-9_.-]{0,100}$"},message:"must match pattern \""+"^[a-zA-Z0-9][a-zA-Z0-9_.-]{0,100}$"+"\"",schema:"^[a-zA-Z0-9][a-zA-Z0-9_.-]{0,100}$",parentSchema:schema60.properties.Name,data:data35};
 if(vErrors === null){
 vErrors = [err89];
 }
@@ -4289,7 +5164,7 @@ errors++;
 }
 }
 else {
-const err90 = {instancePath:instancePath+"/Name",schemaPath:"#/properties/Name/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema54.properties.Name.type,parentSchema:schema54.properties.Name,data:data35};
+const err90 = {instancePath:instancePath+"/Name",schemaPath:"#/properties/Name/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema60.properties.Name.type,parentSchema:schema60.properties.Name,data:data35};
 if(vErrors === null){
 vErrors = [err90];
 }
@@ -4303,7 +5178,7 @@ if(data.ImageName !== undefined){
 let data36 = data.ImageName;
 if(typeof data36 === "string"){
 if(!pattern12.test(data36)){
-const err91 = {instancePath:instancePath+"/ImageName",schemaPath:"#/properties/ImageName/pattern",keyword:"pattern",params:{pattern: "^[a-zA-Z0-9][a-zA-Z0-9_.-]{0,100}$"},message:"must match pattern \""+"^[a-zA-Z0-9][a-zA-Z0-9_.-]{0,100}$"+"\"",schema:"^[a-zA-Z0-9][a-zA-Z0-9_.-]{0,100}$",parentSchema:schema54.properties.ImageName,data:data36};
+const err91 = {instancePath:instancePath+"/ImageName",schemaPath:"#/properties/ImageName/pattern",keyword:"pattern",params:{pattern: "^[a-zA-Z0-9][a-zA-Z0-9_.-]{0,100}$"},message:"must match pattern \""+"^[a-zA-Z0-9][a-zA-Z0-9_.-]{0,100}$"+"\"",schema:"^[a-zA-Z0-9][a-zA-Z0-9_.-]{0,100}$",parentSchema:schema60.properties.ImageName,data:data36};
 if(vErrors === null){
 vErrors = [err91];
 }
@@ -4314,7 +5189,7 @@ errors++;
 }
 }
 else {
-const err92 = {instancePath:instancePath+"/ImageName",schemaPath:"#/properties/ImageName/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema54.properties.ImageName.type,parentSchema:schema54.properties.ImageName,data:data36};
+const err92 = {instancePath:instancePath+"/ImageName",schemaPath:"#/properties/ImageName/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema60.properties.ImageName.type,parentSchema:schema60.properties.ImageName,data:data36};
 if(vErrors === null){
 vErrors = [err92];
 }
@@ -4327,8 +5202,8 @@ errors++;
 if(data.ImageArn !== undefined){
 let data37 = data.ImageArn;
 if(typeof data37 === "string"){
-if(!pattern22.test(data37)){
-const err93 = {instancePath:instancePath+"/ImageArn",schemaPath:"#/properties/ImageArn/pattern",keyword:"pattern",params:{pattern: "^arn:aws(?:-cn|-iso-b|-iso|-us-gov)?:[A-Za-z0-9][A-Za-z0-9_/.-]{0,62}:[A-Za-z0-9_/.-]{0,63}:[A-Za-z0-9_/.-]{0,63}:[A-Za-z0-9][A-Za-z0-9:_/+=,@.\\\\-]{0,1023}$"},message:"must match pattern \""+"^arn:aws(?:-cn|-iso-b|-iso|-us-gov)?:[A-Za-z0-9][A-Za-z0-9_/.-]{0,62}:[A-Za-z0-9_/.-]{0,63}:[A-Za-z0-9_/.-]{0,63}:[A-Za-z0-9][A-Za-z0-9:_/+=,@.\\\\-]{0,1023}$"+"\"",schema:"^arn:aws(?:-cn|-iso-b|-iso|-us-gov)?:[A-Za-z0-9][A-Za-z0-9_/.-]{0,62}:[A-Za-z0-9_/.-]{0,63}:[A-Za-z0-9_/.-]{0,63}:[A-Za-z0-9][A-Za-z0-9:_/+=,@.\\\\-]{0,1023}$",parentSchema:schema54.properties.ImageArn,data:data37};
+if(!pattern28.test(data37)){
+const err93 = {instancePath:instancePath+"/ImageArn",schemaPath:"#/properties/ImageArn/pattern",keyword:"pattern",params:{pattern: "^arn:aws(?:-cn|-iso-b|-iso|-us-gov)?:[A-Za-z0-9][A-Za-z0-9_/.-]{0,62}:[A-Za-z0-9_/.-]{0,63}:[A-Za-z0-9_/.-]{0,63}:[A-Za-z0-9][A-Za-z0-9:_/+=,@.\\\\-]{0,1023}$"},message:"must match pattern \""+"^arn:aws(?:-cn|-iso-b|-iso|-us-gov)?:[A-Za-z0-9][A-Za-z0-9_/.-]{0,62}:[A-Za-z0-9_/.-]{0,63}:[A-Za-z0-9_/.-]{0,63}:[A-Za-z0-9][A-Za-z0-9:_/+=,@.\\\\-]{0,1023}$"+"\"",schema:"^arn:aws(?:-cn|-iso-b|-iso|-us-gov)?:[A-Za-z0-9][A-Za-z0-9_/.-]{0,62}:[A-Za-z0-9_/.-]{0,63}:[A-Za-z0-9_/.-]{0,63}:[A-Za-z0-9][A-Za-z0-9:_/+=,@.\\\\-]{0,1023}$",parentSchema:schema60.properties.ImageArn,data:data37};
 if(vErrors === null){
 vErrors = [err93];
 }
@@ -4339,7 +5214,7 @@ errors++;
 }
 }
 else {
-const err94 = {instancePath:instancePath+"/ImageArn",schemaPath:"#/properties/ImageArn/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema54.properties.ImageArn.type,parentSchema:schema54.properties.ImageArn,data:data37};
+const err94 = {instancePath:instancePath+"/ImageArn",schemaPath:"#/properties/ImageArn/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema60.properties.ImageArn.type,parentSchema:schema60.properties.ImageArn,data:data37};
 if(vErrors === null){
 vErrors = [err94];
 }
@@ -4353,7 +5228,7 @@ if(data.InstanceType !== undefined){
 let data38 = data.InstanceType;
 if(typeof data38 === "string"){
 if(func2(data38) < 1){
-const err95 = {instancePath:instancePath+"/InstanceType",schemaPath:"#/properties/InstanceType/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters",schema:1,parentSchema:schema54.properties.InstanceType,data:data38};
+const err95 = {instancePath:instancePath+"/InstanceType",schemaPath:"#/properties/InstanceType/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters",schema:1,parentSchema:schema60.properties.InstanceType,data:data38};
 if(vErrors === null){
 vErrors = [err95];
 }
@@ -4364,7 +5239,7 @@ errors++;
 }
 }
 else {
-const err96 = {instancePath:instancePath+"/InstanceType",schemaPath:"#/properties/InstanceType/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema54.properties.InstanceType.type,parentSchema:schema54.properties.InstanceType,data:data38};
+const err96 = {instancePath:instancePath+"/InstanceType",schemaPath:"#/properties/InstanceType/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema60.properties.InstanceType.type,parentSchema:schema60.properties.InstanceType,data:data38};
 if(vErrors === null){
 vErrors = [err96];
 }
@@ -4377,7 +5252,7 @@ errors++;
 if(data.FleetType !== undefined){
 let data39 = data.FleetType;
 if(typeof data39 !== "string"){
-const err97 = {instancePath:instancePath+"/FleetType",schemaPath:"#/$defs/FleetType/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema55.type,parentSchema:schema55,data:data39};
+const err97 = {instancePath:instancePath+"/FleetType",schemaPath:"#/$defs/FleetType/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema61.type,parentSchema:schema61,data:data39};
 if(vErrors === null){
 vErrors = [err97];
 }
@@ -4387,7 +5262,7 @@ vErrors.push(err97);
 errors++;
 }
 if(!(((data39 === "ALWAYS_ON") || (data39 === "ON_DEMAND")) || (data39 === "ELASTIC"))){
-const err98 = {instancePath:instancePath+"/FleetType",schemaPath:"#/$defs/FleetType/enum",keyword:"enum",params:{allowedValues: schema55.enum},message:"must be equal to one of the allowed values",schema:schema55.enum,parentSchema:schema55,data:data39};
+const err98 = {instancePath:instancePath+"/FleetType",schemaPath:"#/$defs/FleetType/enum",keyword:"enum",params:{allowedValues: schema61.enum},message:"must be equal to one of the allowed values",schema:schema61.enum,parentSchema:schema61,data:data39};
 if(vErrors === null){
 vErrors = [err98];
 }
@@ -4419,7 +5294,7 @@ let passing0 = null;
 const _errs127 = errors;
 if(data40 && typeof data40 == "object" && !Array.isArray(data40)){
 if(data40.DesiredInstances === undefined){
-const err99 = {instancePath:instancePath+"/ComputeCapacity",schemaPath:"#/$defs/ComputeCapacity/allOf/0/then/oneOf/0/required",keyword:"required",params:{missingProperty: "DesiredInstances"},message:"must have required property '"+"DesiredInstances"+"'",schema:schema56.allOf[0].then.oneOf[0].required,parentSchema:schema56.allOf[0].then.oneOf[0],data:data40};
+const err99 = {instancePath:instancePath+"/ComputeCapacity",schemaPath:"#/$defs/ComputeCapacity/allOf/0/then/oneOf/0/required",keyword:"required",params:{missingProperty: "DesiredInstances"},message:"must have required property '"+"DesiredInstances"+"'",schema:schema62.allOf[0].then.oneOf[0].required,parentSchema:schema62.allOf[0].then.oneOf[0],data:data40};
 if(vErrors === null){
 vErrors = [err99];
 }
@@ -4437,7 +5312,7 @@ passing0 = 0;
 const _errs128 = errors;
 if(data40 && typeof data40 == "object" && !Array.isArray(data40)){
 if(data40.DesiredSessions === undefined){
-const err100 = {instancePath:instancePath+"/ComputeCapacity",schemaPath:"#/$defs/ComputeCapacity/allOf/0/then/oneOf/1/required",keyword:"required",params:{missingProperty: "DesiredSessions"},message:"must have required property '"+"DesiredSessions"+"'",schema:schema56.allOf[0].then.oneOf[1].required,parentSchema:schema56.allOf[0].then.oneOf[1],data:data40};
+const err100 = {instancePath:instancePath+"/ComputeCapacity",schemaPath:"#/$defs/ComputeCapacity/allOf/0/then/oneOf/1/required",keyword:"required",params:{missingProperty: "DesiredSessions"},message:"must have required property '"+"DesiredSessions"+"'",schema:schema62.allOf[0].then.oneOf[1].required,parentSchema:schema62.allOf[0].then.oneOf[1],data:data40};
 if(vErrors === null){
 vErrors = [err100];
 }
@@ -4459,7 +5334,7 @@ passing0 = 1;
 }
 }
 if(!valid60){
-const err101 = {instancePath:instancePath+"/ComputeCapacity",schemaPath:"#/$defs/ComputeCapacity/allOf/0/then/oneOf",keyword:"oneOf",params:{passingSchemas: passing0},message:"must match exactly one schema in oneOf",schema:schema56.allOf[0].then.oneOf,parentSchema:schema56.allOf[0].then,data:data40};
+const err101 = {instancePath:instancePath+"/ComputeCapacity",schemaPath:"#/$defs/ComputeCapacity/allOf/0/then/oneOf",keyword:"oneOf",params:{passingSchemas: passing0},message:"must match exactly one schema in oneOf",schema:schema62.allOf[0].then.oneOf,parentSchema:schema62.allOf[0].then,data:data40};
 if(vErrors === null){
 vErrors = [err101];
 }
@@ -4483,7 +5358,7 @@ var _valid18 = _errs125 === errors;
 valid59 = _valid18;
 }
 if(!valid59){
-const err102 = {instancePath:instancePath+"/ComputeCapacity",schemaPath:"#/$defs/ComputeCapacity/allOf/0/if",keyword:"if",params:{failingKeyword: "then"},message:"must match \"then\" schema",schema:schema56.allOf[0].if,parentSchema:schema56.allOf[0],data:data40};
+const err102 = {instancePath:instancePath+"/ComputeCapacity",schemaPath:"#/$defs/ComputeCapacity/allOf/0/if",keyword:"if",params:{failingKeyword: "then"},message:"must match \"then\" schema",schema:schema62.allOf[0].if,parentSchema:schema62.allOf[0],data:data40};
 if(vErrors === null){
 vErrors = [err102];
 }
@@ -4495,7 +5370,7 @@ errors++;
 if(data40 && typeof data40 == "object" && !Array.isArray(data40)){
 for(const key1 in data40){
 if(!((key1 === "DesiredInstances") || (key1 === "DesiredSessions"))){
-const err103 = {instancePath:instancePath+"/ComputeCapacity",schemaPath:"#/$defs/ComputeCapacity/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key1},message:"must NOT have additional properties",schema:false,parentSchema:schema56,data:data40};
+const err103 = {instancePath:instancePath+"/ComputeCapacity",schemaPath:"#/$defs/ComputeCapacity/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key1},message:"must NOT have additional properties",schema:false,parentSchema:schema62,data:data40};
 if(vErrors === null){
 vErrors = [err103];
 }
@@ -4508,7 +5383,7 @@ errors++;
 if(data40.DesiredInstances !== undefined){
 let data41 = data40.DesiredInstances;
 if(!(((typeof data41 == "number") && (!(data41 % 1) && !isNaN(data41))) && (isFinite(data41)))){
-const err104 = {instancePath:instancePath+"/ComputeCapacity/DesiredInstances",schemaPath:"#/$defs/ComputeCapacity/properties/DesiredInstances/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema56.properties.DesiredInstances.type,parentSchema:schema56.properties.DesiredInstances,data:data41};
+const err104 = {instancePath:instancePath+"/ComputeCapacity/DesiredInstances",schemaPath:"#/$defs/ComputeCapacity/properties/DesiredInstances/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema62.properties.DesiredInstances.type,parentSchema:schema62.properties.DesiredInstances,data:data41};
 if(vErrors === null){
 vErrors = [err104];
 }
@@ -4519,7 +5394,7 @@ errors++;
 }
 if((typeof data41 == "number") && (isFinite(data41))){
 if(data41 < 0 || isNaN(data41)){
-const err105 = {instancePath:instancePath+"/ComputeCapacity/DesiredInstances",schemaPath:"#/$defs/ComputeCapacity/properties/DesiredInstances/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0",schema:0,parentSchema:schema56.properties.DesiredInstances,data:data41};
+const err105 = {instancePath:instancePath+"/ComputeCapacity/DesiredInstances",schemaPath:"#/$defs/ComputeCapacity/properties/DesiredInstances/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0",schema:0,parentSchema:schema62.properties.DesiredInstances,data:data41};
 if(vErrors === null){
 vErrors = [err105];
 }
@@ -4533,7 +5408,7 @@ errors++;
 if(data40.DesiredSessions !== undefined){
 let data42 = data40.DesiredSessions;
 if(!(((typeof data42 == "number") && (!(data42 % 1) && !isNaN(data42))) && (isFinite(data42)))){
-const err106 = {instancePath:instancePath+"/ComputeCapacity/DesiredSessions",schemaPath:"#/$defs/ComputeCapacity/properties/DesiredSessions/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema56.properties.DesiredSessions.type,parentSchema:schema56.properties.DesiredSessions,data:data42};
+const err106 = {instancePath:instancePath+"/ComputeCapacity/DesiredSessions",schemaPath:"#/$defs/ComputeCapacity/properties/DesiredSessions/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema62.properties.DesiredSessions.type,parentSchema:schema62.properties.DesiredSessions,data:data42};
 if(vErrors === null){
 vErrors = [err106];
 }
@@ -4544,7 +5419,7 @@ errors++;
 }
 if((typeof data42 == "number") && (isFinite(data42))){
 if(data42 < 0 || isNaN(data42)){
-const err107 = {instancePath:instancePath+"/ComputeCapacity/DesiredSessions",schemaPath:"#/$defs/ComputeCapacity/properties/DesiredSessions/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0",schema:0,parentSchema:schema56.properties.DesiredSessions,data:data42};
+const err107 = {instancePath:instancePath+"/ComputeCapacity/DesiredSessions",schemaPath:"#/$defs/ComputeCapacity/properties/DesiredSessions/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0",schema:0,parentSchema:schema62.properties.DesiredSessions,data:data42};
 if(vErrors === null){
 vErrors = [err107];
 }
@@ -4557,7 +5432,7 @@ errors++;
 }
 }
 else {
-const err108 = {instancePath:instancePath+"/ComputeCapacity",schemaPath:"#/$defs/ComputeCapacity/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema56.type,parentSchema:schema56,data:data40};
+const err108 = {instancePath:instancePath+"/ComputeCapacity",schemaPath:"#/$defs/ComputeCapacity/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema62.type,parentSchema:schema62,data:data40};
 if(vErrors === null){
 vErrors = [err108];
 }
@@ -4575,7 +5450,7 @@ const _errs136 = errors;
 if(data43 && typeof data43 == "object" && !Array.isArray(data43)){
 for(const key2 in data43){
 if(!((key2 === "SubnetIds") || (key2 === "SecurityGroupIds"))){
-const err109 = {instancePath:instancePath+"/VpcConfig",schemaPath:"#/$defs/VpcConfig/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key2},message:"must NOT have additional properties",schema:false,parentSchema:schema57,data:data43};
+const err109 = {instancePath:instancePath+"/VpcConfig",schemaPath:"#/$defs/VpcConfig/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key2},message:"must NOT have additional properties",schema:false,parentSchema:schema63,data:data43};
 if(vErrors === null){
 vErrors = [err109];
 }
@@ -4593,7 +5468,7 @@ for(let i0=0; i0<len0; i0++){
 let data45 = data44[i0];
 if(typeof data45 === "string"){
 if(func2(data45) < 1){
-const err110 = {instancePath:instancePath+"/VpcConfig/SubnetIds/" + i0,schemaPath:"#/$defs/VpcConfig/properties/SubnetIds/items/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters",schema:1,parentSchema:schema57.properties.SubnetIds.items,data:data45};
+const err110 = {instancePath:instancePath+"/VpcConfig/SubnetIds/" + i0,schemaPath:"#/$defs/VpcConfig/properties/SubnetIds/items/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters",schema:1,parentSchema:schema63.properties.SubnetIds.items,data:data45};
 if(vErrors === null){
 vErrors = [err110];
 }
@@ -4604,7 +5479,7 @@ errors++;
 }
 }
 else {
-const err111 = {instancePath:instancePath+"/VpcConfig/SubnetIds/" + i0,schemaPath:"#/$defs/VpcConfig/properties/SubnetIds/items/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema57.properties.SubnetIds.items.type,parentSchema:schema57.properties.SubnetIds.items,data:data45};
+const err111 = {instancePath:instancePath+"/VpcConfig/SubnetIds/" + i0,schemaPath:"#/$defs/VpcConfig/properties/SubnetIds/items/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema63.properties.SubnetIds.items.type,parentSchema:schema63.properties.SubnetIds.items,data:data45};
 if(vErrors === null){
 vErrors = [err111];
 }
@@ -4616,7 +5491,7 @@ errors++;
 }
 }
 else {
-const err112 = {instancePath:instancePath+"/VpcConfig/SubnetIds",schemaPath:"#/$defs/VpcConfig/properties/SubnetIds/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema57.properties.SubnetIds.type,parentSchema:schema57.properties.SubnetIds,data:data44};
+const err112 = {instancePath:instancePath+"/VpcConfig/SubnetIds",schemaPath:"#/$defs/VpcConfig/properties/SubnetIds/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema63.properties.SubnetIds.type,parentSchema:schema63.properties.SubnetIds,data:data44};
 if(vErrors === null){
 vErrors = [err112];
 }
@@ -4630,7 +5505,7 @@ if(data43.SecurityGroupIds !== undefined){
 let data46 = data43.SecurityGroupIds;
 if(Array.isArray(data46)){
 if(data46.length > 5){
-const err113 = {instancePath:instancePath+"/VpcConfig/SecurityGroupIds",schemaPath:"#/$defs/VpcConfig/properties/SecurityGroupIds/maxItems",keyword:"maxItems",params:{limit: 5},message:"must NOT have more than 5 items",schema:5,parentSchema:schema57.properties.SecurityGroupIds,data:data46};
+const err113 = {instancePath:instancePath+"/VpcConfig/SecurityGroupIds",schemaPath:"#/$defs/VpcConfig/properties/SecurityGroupIds/maxItems",keyword:"maxItems",params:{limit: 5},message:"must NOT have more than 5 items",schema:5,parentSchema:schema63.properties.SecurityGroupIds,data:data46};
 if(vErrors === null){
 vErrors = [err113];
 }
@@ -4644,7 +5519,7 @@ for(let i1=0; i1<len1; i1++){
 let data47 = data46[i1];
 if(typeof data47 === "string"){
 if(func2(data47) < 1){
-const err114 = {instancePath:instancePath+"/VpcConfig/SecurityGroupIds/" + i1,schemaPath:"#/$defs/VpcConfig/properties/SecurityGroupIds/items/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters",schema:1,parentSchema:schema57.properties.SecurityGroupIds.items,data:data47};
+const err114 = {instancePath:instancePath+"/VpcConfig/SecurityGroupIds/" + i1,schemaPath:"#/$defs/VpcConfig/properties/SecurityGroupIds/items/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters",schema:1,parentSchema:schema63.properties.SecurityGroupIds.items,data:data47};
 if(vErrors === null){
 vErrors = [err114];
 }
@@ -4655,7 +5530,7 @@ errors++;
 }
 }
 else {
-const err115 = {instancePath:instancePath+"/VpcConfig/SecurityGroupIds/" + i1,schemaPath:"#/$defs/VpcConfig/properties/SecurityGroupIds/items/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema57.properties.SecurityGroupIds.items.type,parentSchema:schema57.properties.SecurityGroupIds.items,data:data47};
+const err115 = {instancePath:instancePath+"/VpcConfig/SecurityGroupIds/" + i1,schemaPath:"#/$defs/VpcConfig/properties/SecurityGroupIds/items/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema63.properties.SecurityGroupIds.items.type,parentSchema:schema63.properties.SecurityGroupIds.items,data:data47};
 if(vErrors === null){
 vErrors = [err115];
 }
@@ -4667,7 +5542,7 @@ errors++;
 }
 }
 else {
-const err116 = {instancePath:instancePath+"/VpcConfig/SecurityGroupIds",schemaPath:"#/$defs/VpcConfig/properties/SecurityGroupIds/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema57.properties.SecurityGroupIds.type,parentSchema:schema57.properties.SecurityGroupIds,data:data46};
+const err116 = {instancePath:instancePath+"/VpcConfig/SecurityGroupIds",schemaPath:"#/$defs/VpcConfig/properties/SecurityGroupIds/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema63.properties.SecurityGroupIds.type,parentSchema:schema63.properties.SecurityGroupIds,data:data46};
 if(vErrors === null){
 vErrors = [err116];
 }
@@ -4679,7 +5554,7 @@ errors++;
 }
 }
 else {
-const err117 = {instancePath:instancePath+"/VpcConfig",schemaPath:"#/$defs/VpcConfig/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema57.type,parentSchema:schema57,data:data43};
+const err117 = {instancePath:instancePath+"/VpcConfig",schemaPath:"#/$defs/VpcConfig/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema63.type,parentSchema:schema63,data:data43};
 if(vErrors === null){
 vErrors = [err117];
 }
@@ -4692,7 +5567,7 @@ var _valid20 = _errs136 === errors;
 valid62 = valid62 || _valid20;
 const _errs148 = errors;
 if(data43 !== null){
-const err118 = {instancePath:instancePath+"/VpcConfig",schemaPath:"#/properties/VpcConfig/anyOf/1/type",keyword:"type",params:{type: "null"},message:"must be null",schema:schema54.properties.VpcConfig.anyOf[1].type,parentSchema:schema54.properties.VpcConfig.anyOf[1],data:data43};
+const err118 = {instancePath:instancePath+"/VpcConfig",schemaPath:"#/properties/VpcConfig/anyOf/1/type",keyword:"type",params:{type: "null"},message:"must be null",schema:schema60.properties.VpcConfig.anyOf[1].type,parentSchema:schema60.properties.VpcConfig.anyOf[1],data:data43};
 if(vErrors === null){
 vErrors = [err118];
 }
@@ -4704,7 +5579,7 @@ errors++;
 var _valid20 = _errs148 === errors;
 valid62 = valid62 || _valid20;
 if(!valid62){
-const err119 = {instancePath:instancePath+"/VpcConfig",schemaPath:"#/properties/VpcConfig/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf",schema:schema54.properties.VpcConfig.anyOf,parentSchema:schema54.properties.VpcConfig,data:data43};
+const err119 = {instancePath:instancePath+"/VpcConfig",schemaPath:"#/properties/VpcConfig/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf",schema:schema60.properties.VpcConfig.anyOf,parentSchema:schema60.properties.VpcConfig,data:data43};
 if(vErrors === null){
 vErrors = [err119];
 }
@@ -4728,7 +5603,7 @@ vErrors = null;
 if(data.MaxUserDurationInSeconds !== undefined){
 let data48 = data.MaxUserDurationInSeconds;
 if(!(((typeof data48 == "number") && (!(data48 % 1) && !isNaN(data48))) && (isFinite(data48)))){
-const err120 = {instancePath:instancePath+"/MaxUserDurationInSeconds",schemaPath:"#/properties/MaxUserDurationInSeconds/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema54.properties.MaxUserDurationInSeconds.type,parentSchema:schema54.properties.MaxUserDurationInSeconds,data:data48};
+const err120 = {instancePath:instancePath+"/MaxUserDurationInSeconds",schemaPath:"#/properties/MaxUserDurationInSeconds/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema60.properties.MaxUserDurationInSeconds.type,parentSchema:schema60.properties.MaxUserDurationInSeconds,data:data48};
 if(vErrors === null){
 vErrors = [err120];
 }
@@ -4739,7 +5614,7 @@ errors++;
 }
 if((typeof data48 == "number") && (isFinite(data48))){
 if(data48 > 432000 || isNaN(data48)){
-const err121 = {instancePath:instancePath+"/MaxUserDurationInSeconds",schemaPath:"#/properties/MaxUserDurationInSeconds/maximum",keyword:"maximum",params:{comparison: "<=", limit: 432000},message:"must be <= 432000",schema:432000,parentSchema:schema54.properties.MaxUserDurationInSeconds,data:data48};
+const err121 = {instancePath:instancePath+"/MaxUserDurationInSeconds",schemaPath:"#/properties/MaxUserDurationInSeconds/maximum",keyword:"maximum",params:{comparison: "<=", limit: 432000},message:"must be <= 432000",schema:432000,parentSchema:schema60.properties.MaxUserDurationInSeconds,data:data48};
 if(vErrors === null){
 vErrors = [err121];
 }
@@ -4749,7 +5624,7 @@ vErrors.push(err121);
 errors++;
 }
 if(data48 < 600 || isNaN(data48)){
-const err122 = {instancePath:instancePath+"/MaxUserDurationInSeconds",schemaPath:"#/properties/MaxUserDurationInSeconds/minimum",keyword:"minimum",params:{comparison: ">=", limit: 600},message:"must be >= 600",schema:600,parentSchema:schema54.properties.MaxUserDurationInSeconds,data:data48};
+const err122 = {instancePath:instancePath+"/MaxUserDurationInSeconds",schemaPath:"#/properties/MaxUserDurationInSeconds/minimum",keyword:"minimum",params:{comparison: ">=", limit: 600},message:"must be >= 600",schema:600,parentSchema:schema60.properties.MaxUserDurationInSeconds,data:data48};
 if(vErrors === null){
 vErrors = [err122];
 }
@@ -4763,7 +5638,7 @@ errors++;
 if(data.DisconnectTimeoutInSeconds !== undefined){
 let data49 = data.DisconnectTimeoutInSeconds;
 if(!(((typeof data49 == "number") && (!(data49 % 1) && !isNaN(data49))) && (isFinite(data49)))){
-const err123 = {instancePath:instancePath+"/DisconnectTimeoutInSeconds",schemaPath:"#/properties/DisconnectTimeoutInSeconds/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema54.properties.DisconnectTimeoutInSeconds.type,parentSchema:schema54.properties.DisconnectTimeoutInSeconds,data:data49};
+const err123 = {instancePath:instancePath+"/DisconnectTimeoutInSeconds",schemaPath:"#/properties/DisconnectTimeoutInSeconds/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema60.properties.DisconnectTimeoutInSeconds.type,parentSchema:schema60.properties.DisconnectTimeoutInSeconds,data:data49};
 if(vErrors === null){
 vErrors = [err123];
 }
@@ -4774,7 +5649,7 @@ errors++;
 }
 if((typeof data49 == "number") && (isFinite(data49))){
 if(data49 > 36000 || isNaN(data49)){
-const err124 = {instancePath:instancePath+"/DisconnectTimeoutInSeconds",schemaPath:"#/properties/DisconnectTimeoutInSeconds/maximum",keyword:"maximum",params:{comparison: "<=", limit: 36000},message:"must be <= 36000",schema:36000,parentSchema:schema54.properties.DisconnectTimeoutInSeconds,data:data49};
+const err124 = {instancePath:instancePath+"/DisconnectTimeoutInSeconds",schemaPath:"#/properties/DisconnectTimeoutInSeconds/maximum",keyword:"maximum",params:{comparison: "<=", limit: 36000},message:"must be <= 36000",schema:36000,parentSchema:schema60.properties.DisconnectTimeoutInSeconds,data:data49};
 if(vErrors === null){
 vErrors = [err124];
 }
@@ -4784,7 +5659,7 @@ vErrors.push(err124);
 errors++;
 }
 if(data49 < 60 || isNaN(data49)){
-const err125 = {instancePath:instancePath+"/DisconnectTimeoutInSeconds",schemaPath:"#/properties/DisconnectTimeoutInSeconds/minimum",keyword:"minimum",params:{comparison: ">=", limit: 60},message:"must be >= 60",schema:60,parentSchema:schema54.properties.DisconnectTimeoutInSeconds,data:data49};
+const err125 = {instancePath:instancePath+"/DisconnectTimeoutInSeconds",schemaPath:"#/properties/DisconnectTimeoutInSeconds/minimum",keyword:"minimum",params:{comparison: ">=", limit: 60},message:"must be >= 60",schema:60,parentSchema:schema60.properties.DisconnectTimeoutInSeconds,data:data49};
 if(vErrors === null){
 vErrors = [err125];
 }
@@ -4798,7 +5673,7 @@ errors++;
 if(data.Description !== undefined){
 let data50 = data.Description;
 if((typeof data50 !== "string") && (data50 !== null)){
-const err126 = {instancePath:instancePath+"/Description",schemaPath:"#/properties/Description/type",keyword:"type",params:{type: schema54.properties.Description.type},message:"must be string,null",schema:schema54.properties.Description.type,parentSchema:schema54.properties.Description,data:data50};
+const err126 = {instancePath:instancePath+"/Description",schemaPath:"#/properties/Description/type",keyword:"type",params:{type: schema60.properties.Description.type},message:"must be string,null",schema:schema60.properties.Description.type,parentSchema:schema60.properties.Description,data:data50};
 if(vErrors === null){
 vErrors = [err126];
 }
@@ -4809,7 +5684,7 @@ errors++;
 }
 if(typeof data50 === "string"){
 if(func2(data50) > 256){
-const err127 = {instancePath:instancePath+"/Description",schemaPath:"#/properties/Description/maxLength",keyword:"maxLength",params:{limit: 256},message:"must NOT have more than 256 characters",schema:256,parentSchema:schema54.properties.Description,data:data50};
+const err127 = {instancePath:instancePath+"/Description",schemaPath:"#/properties/Description/maxLength",keyword:"maxLength",params:{limit: 256},message:"must NOT have more than 256 characters",schema:256,parentSchema:schema60.properties.Description,data:data50};
 if(vErrors === null){
 vErrors = [err127];
 }
@@ -4823,7 +5698,7 @@ errors++;
 if(data.DisplayName !== undefined){
 let data51 = data.DisplayName;
 if((typeof data51 !== "string") && (data51 !== null)){
-const err128 = {instancePath:instancePath+"/DisplayName",schemaPath:"#/properties/DisplayName/type",keyword:"type",params:{type: schema54.properties.DisplayName.type},message:"must be string,null",schema:schema54.properties.DisplayName.type,parentSchema:schema54.properties.DisplayName,data:data51};
+const err128 = {instancePath:instancePath+"/DisplayName",schemaPath:"#/properties/DisplayName/type",keyword:"type",params:{type: schema60.properties.DisplayName.type},message:"must be string,null",schema:schema60.properties.DisplayName.type,parentSchema:schema60.properties.DisplayName,data:data51};
 if(vErrors === null){
 vErrors = [err128];
 }
@@ -4834,7 +5709,7 @@ errors++;
 }
 if(typeof data51 === "string"){
 if(func2(data51) > 100){
-const err129 = {instancePath:instancePath+"/DisplayName",schemaPath:"#/properties/DisplayName/maxLength",keyword:"maxLength",params:{limit: 100},message:"must NOT have more than 100 characters",schema:100,parentSchema:schema54.properties.DisplayName,data:data51};
+const err129 = {instancePath:instancePath+"/DisplayName",schemaPath:"#/properties/DisplayName/maxLength",keyword:"maxLength",params:{limit: 100},message:"must NOT have more than 100 characters",schema:100,parentSchema:schema60.properties.DisplayName,data:data51};
 if(vErrors === null){
 vErrors = [err129];
 }
@@ -4848,7 +5723,7 @@ errors++;
 if(data.EnableDefaultInternetAccess !== undefined){
 let data52 = data.EnableDefaultInternetAccess;
 if(typeof data52 !== "boolean"){
-const err130 = {instancePath:instancePath+"/EnableDefaultInternetAccess",schemaPath:"#/properties/EnableDefaultInternetAccess/type",keyword:"type",params:{type: "boolean"},message:"must be boolean",schema:schema54.properties.EnableDefaultInternetAccess.type,parentSchema:schema54.properties.EnableDefaultInternetAccess,data:data52};
+const err130 = {instancePath:instancePath+"/EnableDefaultInternetAccess",schemaPath:"#/properties/EnableDefaultInternetAccess/type",keyword:"type",params:{type: "boolean"},message:"must be boolean",schema:schema60.properties.EnableDefaultInternetAccess.type,parentSchema:schema60.properties.EnableDefaultInternetAccess,data:data52};
 if(vErrors === null){
 vErrors = [err130];
 }
@@ -4866,7 +5741,7 @@ const _errs162 = errors;
 if(data53 && typeof data53 == "object" && !Array.isArray(data53)){
 for(const key3 in data53){
 if(!((key3 === "DirectoryName") || (key3 === "OrganizationalUnitDistinguishedName"))){
-const err131 = {instancePath:instancePath+"/DomainJoinInfo",schemaPath:"#/$defs/DomainJoinInfo/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key3},message:"must NOT have additional properties",schema:false,parentSchema:schema58,data:data53};
+const err131 = {instancePath:instancePath+"/DomainJoinInfo",schemaPath:"#/$defs/DomainJoinInfo/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key3},message:"must NOT have additional properties",schema:false,parentSchema:schema64,data:data53};
 if(vErrors === null){
 vErrors = [err131];
 }
@@ -4879,7 +5754,7 @@ errors++;
 if(data53.DirectoryName !== undefined){
 let data54 = data53.DirectoryName;
 if(typeof data54 !== "string"){
-const err132 = {instancePath:instancePath+"/DomainJoinInfo/DirectoryName",schemaPath:"#/$defs/DomainJoinInfo/properties/DirectoryName/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema58.properties.DirectoryName.type,parentSchema:schema58.properties.DirectoryName,data:data54};
+const err132 = {instancePath:instancePath+"/DomainJoinInfo/DirectoryName",schemaPath:"#/$defs/DomainJoinInfo/properties/DirectoryName/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema64.properties.DirectoryName.type,parentSchema:schema64.properties.DirectoryName,data:data54};
 if(vErrors === null){
 vErrors = [err132];
 }
@@ -4893,7 +5768,7 @@ if(data53.OrganizationalUnitDistinguishedName !== undefined){
 let data55 = data53.OrganizationalUnitDistinguishedName;
 if(typeof data55 === "string"){
 if(func2(data55) > 2000){
-const err133 = {instancePath:instancePath+"/DomainJoinInfo/OrganizationalUnitDistinguishedName",schemaPath:"#/$defs/DomainJoinInfo/properties/OrganizationalUnitDistinguishedName/maxLength",keyword:"maxLength",params:{limit: 2000},message:"must NOT have more than 2000 characters",schema:2000,parentSchema:schema58.properties.OrganizationalUnitDistinguishedName,data:data55};
+const err133 = {instancePath:instancePath+"/DomainJoinInfo/OrganizationalUnitDistinguishedName",schemaPath:"#/$defs/DomainJoinInfo/properties/OrganizationalUnitDistinguishedName/maxLength",keyword:"maxLength",params:{limit: 2000},message:"must NOT have more than 2000 characters",schema:2000,parentSchema:schema64.properties.OrganizationalUnitDistinguishedName,data:data55};
 if(vErrors === null){
 vErrors = [err133];
 }
@@ -4904,7 +5779,7 @@ errors++;
 }
 }
 else {
-const err134 = {instancePath:instancePath+"/DomainJoinInfo/OrganizationalUnitDistinguishedName",schemaPath:"#/$defs/DomainJoinInfo/properties/OrganizationalUnitDistinguishedName/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema58.properties.OrganizationalUnitDistinguishedName.type,parentSchema:schema58.properties.OrganizationalUnitDistinguishedName,data:data55};
+const err134 = {instancePath:instancePath+"/DomainJoinInfo/OrganizationalUnitDistinguishedName",schemaPath:"#/$defs/DomainJoinInfo/properties/OrganizationalUnitDistinguishedName/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema64.properties.OrganizationalUnitDistinguishedName.type,parentSchema:schema64.properties.OrganizationalUnitDistinguishedName,data:data55};
 if(vErrors === null){
 vErrors = [err134];
 }
@@ -4916,7 +5791,7 @@ errors++;
 }
 }
 else {
-const err135 = {instancePath:instancePath+"/DomainJoinInfo",schemaPath:"#/$defs/DomainJoinInfo/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema58.type,parentSchema:schema58,data:data53};
+const err135 = {instancePath:instancePath+"/DomainJoinInfo",schemaPath:"#/$defs/DomainJoinInfo/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema64.type,parentSchema:schema64,data:data53};
 if(vErrors === null){
 vErrors = [err135];
 }
@@ -4929,7 +5804,7 @@ var _valid21 = _errs162 === errors;
 valid69 = valid69 || _valid21;
 const _errs170 = errors;
 if(data53 !== null){
-const err136 = {instancePath:instancePath+"/DomainJoinInfo",schemaPath:"#/properties/DomainJoinInfo/anyOf/1/type",keyword:"type",params:{type: "null"},message:"must be null",schema:schema54.properties.DomainJoinInfo.anyOf[1].type,parentSchema:schema54.properties.DomainJoinInfo.anyOf[1],data:data53};
+const err136 = {instancePath:instancePath+"/DomainJoinInfo",schemaPath:"#/properties/DomainJoinInfo/anyOf/1/type",keyword:"type",params:{type: "null"},message:"must be null",schema:schema60.properties.DomainJoinInfo.anyOf[1].type,parentSchema:schema60.properties.DomainJoinInfo.anyOf[1],data:data53};
 if(vErrors === null){
 vErrors = [err136];
 }
@@ -4941,7 +5816,7 @@ errors++;
 var _valid21 = _errs170 === errors;
 valid69 = valid69 || _valid21;
 if(!valid69){
-const err137 = {instancePath:instancePath+"/DomainJoinInfo",schemaPath:"#/properties/DomainJoinInfo/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf",schema:schema54.properties.DomainJoinInfo.anyOf,parentSchema:schema54.properties.DomainJoinInfo,data:data53};
+const err137 = {instancePath:instancePath+"/DomainJoinInfo",schemaPath:"#/properties/DomainJoinInfo/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf",schema:schema60.properties.DomainJoinInfo.anyOf,parentSchema:schema60.properties.DomainJoinInfo,data:data53};
 if(vErrors === null){
 vErrors = [err137];
 }
@@ -5084,7 +5959,7 @@ var _valid22 = _errs174 === errors;
 valid72 = valid72 || _valid22;
 const _errs182 = errors;
 if(data56 !== null){
-const err148 = {instancePath:instancePath+"/Tags",schemaPath:"#/properties/Tags/anyOf/1/type",keyword:"type",params:{type: "null"},message:"must be null",schema:schema54.properties.Tags.anyOf[1].type,parentSchema:schema54.properties.Tags.anyOf[1],data:data56};
+const err148 = {instancePath:instancePath+"/Tags",schemaPath:"#/properties/Tags/anyOf/1/type",keyword:"type",params:{type: "null"},message:"must be null",schema:schema60.properties.Tags.anyOf[1].type,parentSchema:schema60.properties.Tags.anyOf[1],data:data56};
 if(vErrors === null){
 vErrors = [err148];
 }
@@ -5096,7 +5971,7 @@ errors++;
 var _valid22 = _errs182 === errors;
 valid72 = valid72 || _valid22;
 if(!valid72){
-const err149 = {instancePath:instancePath+"/Tags",schemaPath:"#/properties/Tags/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf",schema:schema54.properties.Tags.anyOf,parentSchema:schema54.properties.Tags,data:data56};
+const err149 = {instancePath:instancePath+"/Tags",schemaPath:"#/properties/Tags/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf",schema:schema60.properties.Tags.anyOf,parentSchema:schema60.properties.Tags,data:data56};
 if(vErrors === null){
 vErrors = [err149];
 }
@@ -5120,7 +5995,7 @@ vErrors = null;
 if(data.IdleDisconnectTimeoutInSeconds !== undefined){
 let data58 = data.IdleDisconnectTimeoutInSeconds;
 if(!(((typeof data58 == "number") && (!(data58 % 1) && !isNaN(data58))) && (isFinite(data58)))){
-const err150 = {instancePath:instancePath+"/IdleDisconnectTimeoutInSeconds",schemaPath:"#/properties/IdleDisconnectTimeoutInSeconds/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema54.properties.IdleDisconnectTimeoutInSeconds.type,parentSchema:schema54.properties.IdleDisconnectTimeoutInSeconds,data:data58};
+const err150 = {instancePath:instancePath+"/IdleDisconnectTimeoutInSeconds",schemaPath:"#/properties/IdleDisconnectTimeoutInSeconds/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema60.properties.IdleDisconnectTimeoutInSeconds.type,parentSchema:schema60.properties.IdleDisconnectTimeoutInSeconds,data:data58};
 if(vErrors === null){
 vErrors = [err150];
 }
@@ -5131,7 +6006,7 @@ errors++;
 }
 if((typeof data58 == "number") && (isFinite(data58))){
 if(data58 > 36000 || isNaN(data58)){
-const err151 = {instancePath:instancePath+"/IdleDisconnectTimeoutInSeconds",schemaPath:"#/properties/IdleDisconnectTimeoutInSeconds/maximum",keyword:"maximum",params:{comparison: "<=", limit: 36000},message:"must be <= 36000",schema:36000,parentSchema:schema54.properties.IdleDisconnectTimeoutInSeconds,data:data58};
+const err151 = {instancePath:instancePath+"/IdleDisconnectTimeoutInSeconds",schemaPath:"#/properties/IdleDisconnectTimeoutInSeconds/maximum",keyword:"maximum",params:{comparison: "<=", limit: 36000},message:"must be <= 36000",schema:36000,parentSchema:schema60.properties.IdleDisconnectTimeoutInSeconds,data:data58};
 if(vErrors === null){
 vErrors = [err151];
 }
@@ -5141,7 +6016,7 @@ vErrors.push(err151);
 errors++;
 }
 if(data58 < 0 || isNaN(data58)){
-const err152 = {instancePath:instancePath+"/IdleDisconnectTimeoutInSeconds",schemaPath:"#/properties/IdleDisconnectTimeoutInSeconds/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0",schema:0,parentSchema:schema54.properties.IdleDisconnectTimeoutInSeconds,data:data58};
+const err152 = {instancePath:instancePath+"/IdleDisconnectTimeoutInSeconds",schemaPath:"#/properties/IdleDisconnectTimeoutInSeconds/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0",schema:0,parentSchema:schema60.properties.IdleDisconnectTimeoutInSeconds,data:data58};
 if(vErrors === null){
 vErrors = [err152];
 }
@@ -5155,7 +6030,7 @@ errors++;
 if(data.IamRoleArn !== undefined){
 let data59 = data.IamRoleArn;
 if((typeof data59 !== "string") && (data59 !== null)){
-const err153 = {instancePath:instancePath+"/IamRoleArn",schemaPath:"#/properties/IamRoleArn/type",keyword:"type",params:{type: schema54.properties.IamRoleArn.type},message:"must be string,null",schema:schema54.properties.IamRoleArn.type,parentSchema:schema54.properties.IamRoleArn,data:data59};
+const err153 = {instancePath:instancePath+"/IamRoleArn",schemaPath:"#/properties/IamRoleArn/type",keyword:"type",params:{type: schema60.properties.IamRoleArn.type},message:"must be string,null",schema:schema60.properties.IamRoleArn.type,parentSchema:schema60.properties.IamRoleArn,data:data59};
 if(vErrors === null){
 vErrors = [err153];
 }
@@ -5165,8 +6040,8 @@ vErrors.push(err153);
 errors++;
 }
 if(typeof data59 === "string"){
-if(!pattern22.test(data59)){
-const err154 = {instancePath:instancePath+"/IamRoleArn",schemaPath:"#/properties/IamRoleArn/pattern",keyword:"pattern",params:{pattern: "^arn:aws(?:-cn|-iso-b|-iso|-us-gov)?:[A-Za-z0-9][A-Za-z0-9_/.-]{0,62}:[A-Za-z0-9_/.-]{0,63}:[A-Za-z0-9_/.-]{0,63}:[A-Za-z0-9][A-Za-z0-9:_/+=,@.\\\\-]{0,1023}$"},message:"must match pattern \""+"^arn:aws(?:-cn|-iso-b|-iso|-us-gov)?:[A-Za-z0-9][A-Za-z0-9_/.-]{0,62}:[A-Za-z0-9_/.-]{0,63}:[A-Za-z0-9_/.-]{0,63}:[A-Za-z0-9][A-Za-z0-9:_/+=,@.\\\\-]{0,1023}$"+"\"",schema:"^arn:aws(?:-cn|-iso-b|-iso|-us-gov)?:[A-Za-z0-9][A-Za-z0-9_/.-]{0,62}:[A-Za-z0-9_/.-]{0,63}:[A-Za-z0-9_/.-]{0,63}:[A-Za-z0-9][A-Za-z0-9:_/+=,@.\\\\-]{0,1023}$",parentSchema:schema54.properties.IamRoleArn,data:data59};
+if(!pattern28.test(data59)){
+const err154 = {instancePath:instancePath+"/IamRoleArn",schemaPath:"#/properties/IamRoleArn/pattern",keyword:"pattern",params:{pattern: "^arn:aws(?:-cn|-iso-b|-iso|-us-gov)?:[A-Za-z0-9][A-Za-z0-9_/.-]{0,62}:[A-Za-z0-9_/.-]{0,63}:[A-Za-z0-9_/.-]{0,63}:[A-Za-z0-9][A-Za-z0-9:_/+=,@.\\\\-]{0,1023}$"},message:"must match pattern \""+"^arn:aws(?:-cn|-iso-b|-iso|-us-gov)?:[A-Za-z0-9][A-Za-z0-9_/.-]{0,62}:[A-Za-z0-9_/.-]{0,63}:[A-Za-z0-9_/.-]{0,63}:[A-Za-z0-9][A-Za-z0-9:_/+=,@.\\\\-]{0,1023}$"+"\"",schema:"^arn:aws(?:-cn|-iso-b|-iso|-us-gov)?:[A-Za-z0-9][A-Za-z0-9_/.-]{0,62}:[A-Za-z0-9_/.-]{0,63}:[A-Za-z0-9_/.-]{0,63}:[A-Za-z0-9][A-Za-z0-9:_/+=,@.\\\\-]{0,1023}$",parentSchema:schema60.properties.IamRoleArn,data:data59};
 if(vErrors === null){
 vErrors = [err154];
 }
@@ -5180,7 +6055,7 @@ errors++;
 if(data.StreamView !== undefined){
 let data60 = data.StreamView;
 if(typeof data60 !== "string"){
-const err155 = {instancePath:instancePath+"/StreamView",schemaPath:"#/$defs/StreamView/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema60.type,parentSchema:schema60,data:data60};
+const err155 = {instancePath:instancePath+"/StreamView",schemaPath:"#/$defs/StreamView/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema66.type,parentSchema:schema66,data:data60};
 if(vErrors === null){
 vErrors = [err155];
 }
@@ -5190,7 +6065,7 @@ vErrors.push(err155);
 errors++;
 }
 if(!((data60 === "APP") || (data60 === "DESKTOP"))){
-const err156 = {instancePath:instancePath+"/StreamView",schemaPath:"#/$defs/StreamView/enum",keyword:"enum",params:{allowedValues: schema60.enum},message:"must be equal to one of the allowed values",schema:schema60.enum,parentSchema:schema60,data:data60};
+const err156 = {instancePath:instancePath+"/StreamView",schemaPath:"#/$defs/StreamView/enum",keyword:"enum",params:{allowedValues: schema66.enum},message:"must be equal to one of the allowed values",schema:schema66.enum,parentSchema:schema66,data:data60};
 if(vErrors === null){
 vErrors = [err156];
 }
@@ -5203,7 +6078,7 @@ errors++;
 if(data.Platform !== undefined){
 let data61 = data.Platform;
 if(typeof data61 !== "string"){
-const err157 = {instancePath:instancePath+"/Platform",schemaPath:"#/$defs/PlatformType/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema61.type,parentSchema:schema61,data:data61};
+const err157 = {instancePath:instancePath+"/Platform",schemaPath:"#/$defs/PlatformType/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema67.type,parentSchema:schema67,data:data61};
 if(vErrors === null){
 vErrors = [err157];
 }
@@ -5213,7 +6088,7 @@ vErrors.push(err157);
 errors++;
 }
 if(!(((((((((data61 === "WINDOWS") || (data61 === "WINDOWS_SERVER_2016")) || (data61 === "WINDOWS_SERVER_2019")) || (data61 === "WINDOWS_SERVER_2022")) || (data61 === "WINDOWS_SERVER_2025")) || (data61 === "AMAZON_LINUX2")) || (data61 === "RHEL8")) || (data61 === "ROCKY_LINUX8")) || (data61 === "UBUNTU_PRO_2404"))){
-const err158 = {instancePath:instancePath+"/Platform",schemaPath:"#/$defs/PlatformType/enum",keyword:"enum",params:{allowedValues: schema61.enum},message:"must be equal to one of the allowed values",schema:schema61.enum,parentSchema:schema61,data:data61};
+const err158 = {instancePath:instancePath+"/Platform",schemaPath:"#/$defs/PlatformType/enum",keyword:"enum",params:{allowedValues: schema67.enum},message:"must be equal to one of the allowed values",schema:schema67.enum,parentSchema:schema67,data:data61};
 if(vErrors === null){
 vErrors = [err158];
 }
@@ -5226,7 +6101,7 @@ errors++;
 if(data.MaxConcurrentSessions !== undefined){
 let data62 = data.MaxConcurrentSessions;
 if(!(((typeof data62 == "number") && (!(data62 % 1) && !isNaN(data62))) && (isFinite(data62)))){
-const err159 = {instancePath:instancePath+"/MaxConcurrentSessions",schemaPath:"#/properties/MaxConcurrentSessions/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema54.properties.MaxConcurrentSessions.type,parentSchema:schema54.properties.MaxConcurrentSessions,data:data62};
+const err159 = {instancePath:instancePath+"/MaxConcurrentSessions",schemaPath:"#/properties/MaxConcurrentSessions/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema60.properties.MaxConcurrentSessions.type,parentSchema:schema60.properties.MaxConcurrentSessions,data:data62};
 if(vErrors === null){
 vErrors = [err159];
 }
@@ -5237,7 +6112,7 @@ errors++;
 }
 if((typeof data62 == "number") && (isFinite(data62))){
 if(data62 < 1 || isNaN(data62)){
-const err160 = {instancePath:instancePath+"/MaxConcurrentSessions",schemaPath:"#/properties/MaxConcurrentSessions/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1",schema:1,parentSchema:schema54.properties.MaxConcurrentSessions,data:data62};
+const err160 = {instancePath:instancePath+"/MaxConcurrentSessions",schemaPath:"#/properties/MaxConcurrentSessions/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1",schema:1,parentSchema:schema60.properties.MaxConcurrentSessions,data:data62};
 if(vErrors === null){
 vErrors = [err160];
 }
@@ -5251,7 +6126,7 @@ errors++;
 if(data.UsbDeviceFilterStrings !== undefined){
 let data63 = data.UsbDeviceFilterStrings;
 if((!(Array.isArray(data63))) && (data63 !== null)){
-const err161 = {instancePath:instancePath+"/UsbDeviceFilterStrings",schemaPath:"#/properties/UsbDeviceFilterStrings/type",keyword:"type",params:{type: schema54.properties.UsbDeviceFilterStrings.type},message:"must be array,null",schema:schema54.properties.UsbDeviceFilterStrings.type,parentSchema:schema54.properties.UsbDeviceFilterStrings,data:data63};
+const err161 = {instancePath:instancePath+"/UsbDeviceFilterStrings",schemaPath:"#/properties/UsbDeviceFilterStrings/type",keyword:"type",params:{type: schema60.properties.UsbDeviceFilterStrings.type},message:"must be array,null",schema:schema60.properties.UsbDeviceFilterStrings.type,parentSchema:schema60.properties.UsbDeviceFilterStrings,data:data63};
 if(vErrors === null){
 vErrors = [err161];
 }
@@ -5266,7 +6141,7 @@ for(let i2=0; i2<len2; i2++){
 let data64 = data63[i2];
 if(typeof data64 === "string"){
 if(func2(data64) > 100){
-const err162 = {instancePath:instancePath+"/UsbDeviceFilterStrings/" + i2,schemaPath:"#/properties/UsbDeviceFilterStrings/items/maxLength",keyword:"maxLength",params:{limit: 100},message:"must NOT have more than 100 characters",schema:100,parentSchema:schema54.properties.UsbDeviceFilterStrings.items,data:data64};
+const err162 = {instancePath:instancePath+"/UsbDeviceFilterStrings/" + i2,schemaPath:"#/properties/UsbDeviceFilterStrings/items/maxLength",keyword:"maxLength",params:{limit: 100},message:"must NOT have more than 100 characters",schema:100,parentSchema:schema60.properties.UsbDeviceFilterStrings.items,data:data64};
 if(vErrors === null){
 vErrors = [err162];
 }
@@ -5275,8 +6150,8 @@ vErrors.push(err162);
 }
 errors++;
 }
-if(!pattern26.test(data64)){
-const err163 = {instancePath:instancePath+"/UsbDeviceFilterStrings/" + i2,schemaPath:"#/properties/UsbDeviceFilterStrings/items/pattern",keyword:"pattern",params:{pattern: "^((\\w*)\\s*(\\w*)\\s*,\\s*(\\w*)\\s*,\\s*\\*?(\\w*)\\s*,\\s*\\*?(\\w*)\\s*,\\s*\\*?\\d*\\s*,\\s*\\*?\\d*\\s*,\\s*[0-1]\\s*,\\s*[0-1]\\s*)$"},message:"must match pattern \""+"^((\\w*)\\s*(\\w*)\\s*,\\s*(\\w*)\\s*,\\s*\\*?(\\w*)\\s*,\\s*\\*?(\\w*)\\s*,\\s*\\*?\\d*\\s*,\\s*\\*?\\d*\\s*,\\s*[0-1]\\s*,\\s*[0-1]\\s*)$"+"\"",schema:"^((\\w*)\\s*(\\w*)\\s*,\\s*(\\w*)\\s*,\\s*\\*?(\\w*)\\s*,\\s*\\*?(\\w*)\\s*,\\s*\\*?\\d*\\s*,\\s*\\*?\\d*\\s*,\\s*[0-1]\\s*,\\s*[0-1]\\s*)$",parentSchema:schema54.properties.UsbDeviceFilterStrings.items,data:data64};
+if(!pattern32.test(data64)){
+const err163 = {instancePath:instancePath+"/UsbDeviceFilterStrings/" + i2,schemaPath:"#/properties/UsbDeviceFilterStrings/items/pattern",keyword:"pattern",params:{pattern: "^((\\w*)\\s*(\\w*)\\s*,\\s*(\\w*)\\s*,\\s*\\*?(\\w*)\\s*,\\s*\\*?(\\w*)\\s*,\\s*\\*?\\d*\\s*,\\s*\\*?\\d*\\s*,\\s*[0-1]\\s*,\\s*[0-1]\\s*)$"},message:"must match pattern \""+"^((\\w*)\\s*(\\w*)\\s*,\\s*(\\w*)\\s*,\\s*\\*?(\\w*)\\s*,\\s*\\*?(\\w*)\\s*,\\s*\\*?\\d*\\s*,\\s*\\*?\\d*\\s*,\\s*[0-1]\\s*,\\s*[0-1]\\s*)$"+"\"",schema:"^((\\w*)\\s*(\\w*)\\s*,\\s*(\\w*)\\s*,\\s*\\*?(\\w*)\\s*,\\s*\\*?(\\w*)\\s*,\\s*\\*?\\d*\\s*,\\s*\\*?\\d*\\s*,\\s*[0-1]\\s*,\\s*[0-1]\\s*)$",parentSchema:schema60.properties.UsbDeviceFilterStrings.items,data:data64};
 if(vErrors === null){
 vErrors = [err163];
 }
@@ -5287,7 +6162,7 @@ errors++;
 }
 }
 else {
-const err164 = {instancePath:instancePath+"/UsbDeviceFilterStrings/" + i2,schemaPath:"#/properties/UsbDeviceFilterStrings/items/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema54.properties.UsbDeviceFilterStrings.items.type,parentSchema:schema54.properties.UsbDeviceFilterStrings.items,data:data64};
+const err164 = {instancePath:instancePath+"/UsbDeviceFilterStrings/" + i2,schemaPath:"#/properties/UsbDeviceFilterStrings/items/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema60.properties.UsbDeviceFilterStrings.items.type,parentSchema:schema60.properties.UsbDeviceFilterStrings.items,data:data64};
 if(vErrors === null){
 vErrors = [err164];
 }
@@ -5306,7 +6181,7 @@ let valid80 = false;
 const _errs202 = errors;
 if(data65 && typeof data65 == "object" && !Array.isArray(data65)){
 if(data65.S3Bucket === undefined){
-const err165 = {instancePath:instancePath+"/SessionScriptS3Location",schemaPath:"#/$defs/S3Location/required",keyword:"required",params:{missingProperty: "S3Bucket"},message:"must have required property '"+"S3Bucket"+"'",schema:schema62.required,parentSchema:schema62,data:data65};
+const err165 = {instancePath:instancePath+"/SessionScriptS3Location",schemaPath:"#/$defs/S3Location/required",keyword:"required",params:{missingProperty: "S3Bucket"},message:"must have required property '"+"S3Bucket"+"'",schema:schema68.required,parentSchema:schema68,data:data65};
 if(vErrors === null){
 vErrors = [err165];
 }
@@ -5317,7 +6192,7 @@ errors++;
 }
 for(const key6 in data65){
 if(!((key6 === "S3Bucket") || (key6 === "S3Key"))){
-const err166 = {instancePath:instancePath+"/SessionScriptS3Location",schemaPath:"#/$defs/S3Location/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key6},message:"must NOT have additional properties",schema:false,parentSchema:schema62,data:data65};
+const err166 = {instancePath:instancePath+"/SessionScriptS3Location",schemaPath:"#/$defs/S3Location/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key6},message:"must NOT have additional properties",schema:false,parentSchema:schema68,data:data65};
 if(vErrors === null){
 vErrors = [err166];
 }
@@ -5331,7 +6206,7 @@ if(data65.S3Bucket !== undefined){
 let data66 = data65.S3Bucket;
 if(typeof data66 === "string"){
 if(func2(data66) > 63){
-const err167 = {instancePath:instancePath+"/SessionScriptS3Location/S3Bucket",schemaPath:"#/$defs/S3Location/properties/S3Bucket/maxLength",keyword:"maxLength",params:{limit: 63},message:"must NOT have more than 63 characters",schema:63,parentSchema:schema62.properties.S3Bucket,data:data66};
+const err167 = {instancePath:instancePath+"/SessionScriptS3Location/S3Bucket",schemaPath:"#/$defs/S3Location/properties/S3Bucket/maxLength",keyword:"maxLength",params:{limit: 63},message:"must NOT have more than 63 characters",schema:63,parentSchema:schema68.properties.S3Bucket,data:data66};
 if(vErrors === null){
 vErrors = [err167];
 }
@@ -5341,7 +6216,7 @@ vErrors.push(err167);
 errors++;
 }
 if(func2(data66) < 3){
-const err168 = {instancePath:instancePath+"/SessionScriptS3Location/S3Bucket",schemaPath:"#/$defs/S3Location/properties/S3Bucket/minLength",keyword:"minLength",params:{limit: 3},message:"must NOT have fewer than 3 characters",schema:3,parentSchema:schema62.properties.S3Bucket,data:data66};
+const err168 = {instancePath:instancePath+"/SessionScriptS3Location/S3Bucket",schemaPath:"#/$defs/S3Location/properties/S3Bucket/minLength",keyword:"minLength",params:{limit: 3},message:"must NOT have fewer than 3 characters",schema:3,parentSchema:schema68.properties.S3Bucket,data:data66};
 if(vErrors === null){
 vErrors = [err168];
 }
@@ -5350,8 +6225,8 @@ vErrors.push(err168);
 }
 errors++;
 }
-if(!pattern27.test(data66)){
-const err169 = {instancePath:instancePath+"/SessionScriptS3Location/S3Bucket",schemaPath:"#/$defs/S3Location/properties/S3Bucket/pattern",keyword:"pattern",params:{pattern: "^[0-9a-z\\.\\-]*(?<!\\.)$"},message:"must match pattern \""+"^[0-9a-z\\.\\-]*(?<!\\.)$"+"\"",schema:"^[0-9a-z\\.\\-]*(?<!\\.)$",parentSchema:schema62.properties.S3Bucket,data:data66};
+if(!pattern22.test(data66)){
+const err169 = {instancePath:instancePath+"/SessionScriptS3Location/S3Bucket",schemaPath:"#/$defs/S3Location/properties/S3Bucket/pattern",keyword:"pattern",params:{pattern: "^[0-9a-z\\.\\-]*(?<!\\.)$"},message:"must match pattern \""+"^[0-9a-z\\.\\-]*(?<!\\.)$"+"\"",schema:"^[0-9a-z\\.\\-]*(?<!\\.)$",parentSchema:schema68.properties.S3Bucket,data:data66};
 if(vErrors === null){
 vErrors = [err169];
 }
@@ -5362,7 +6237,7 @@ errors++;
 }
 }
 else {
-const err170 = {instancePath:instancePath+"/SessionScriptS3Location/S3Bucket",schemaPath:"#/$defs/S3Location/properties/S3Bucket/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema62.properties.S3Bucket.type,parentSchema:schema62.properties.S3Bucket,data:data66};
+const err170 = {instancePath:instancePath+"/SessionScriptS3Location/S3Bucket",schemaPath:"#/$defs/S3Location/properties/S3Bucket/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema68.properties.S3Bucket.type,parentSchema:schema68.properties.S3Bucket,data:data66};
 if(vErrors === null){
 vErrors = [err170];
 }
@@ -5376,7 +6251,7 @@ if(data65.S3Key !== undefined){
 let data67 = data65.S3Key;
 if(typeof data67 === "string"){
 if(func2(data67) > 1024){
-const err171 = {instancePath:instancePath+"/SessionScriptS3Location/S3Key",schemaPath:"#/$defs/S3Location/properties/S3Key/maxLength",keyword:"maxLength",params:{limit: 1024},message:"must NOT have more than 1024 characters",schema:1024,parentSchema:schema62.properties.S3Key,data:data67};
+const err171 = {instancePath:instancePath+"/SessionScriptS3Location/S3Key",schemaPath:"#/$defs/S3Location/properties/S3Key/maxLength",keyword:"maxLength",params:{limit: 1024},message:"must NOT have more than 1024 characters",schema:1024,parentSchema:schema68.properties.S3Key,data:data67};
 if(vErrors === null){
 vErrors = [err171];
 }
@@ -5386,7 +6261,7 @@ vErrors.push(err171);
 errors++;
 }
 if(func2(data67) < 1){
-const err172 = {instancePath:instancePath+"/SessionScriptS3Location/S3Key",schemaPath:"#/$defs/S3Location/properties/S3Key/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters",schema:1,parentSchema:schema62.properties.S3Key,data:data67};
+const err172 = {instancePath:instancePath+"/SessionScriptS3Location/S3Key",schemaPath:"#/$defs/S3Location/properties/S3Key/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters",schema:1,parentSchema:schema68.properties.S3Key,data:data67};
 if(vErrors === null){
 vErrors = [err172];
 }
@@ -5397,7 +6272,7 @@ errors++;
 }
 }
 else {
-const err173 = {instancePath:instancePath+"/SessionScriptS3Location/S3Key",schemaPath:"#/$defs/S3Location/properties/S3Key/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema62.properties.S3Key.type,parentSchema:schema62.properties.S3Key,data:data67};
+const err173 = {instancePath:instancePath+"/SessionScriptS3Location/S3Key",schemaPath:"#/$defs/S3Location/properties/S3Key/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema68.properties.S3Key.type,parentSchema:schema68.properties.S3Key,data:data67};
 if(vErrors === null){
 vErrors = [err173];
 }
@@ -5409,7 +6284,7 @@ errors++;
 }
 }
 else {
-const err174 = {instancePath:instancePath+"/SessionScriptS3Location",schemaPath:"#/$defs/S3Location/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema62.type,parentSchema:schema62,data:data65};
+const err174 = {instancePath:instancePath+"/SessionScriptS3Location",schemaPath:"#/$defs/S3Location/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema68.type,parentSchema:schema68,data:data65};
 if(vErrors === null){
 vErrors = [err174];
 }
@@ -5422,7 +6297,7 @@ var _valid23 = _errs202 === errors;
 valid80 = valid80 || _valid23;
 const _errs210 = errors;
 if(data65 !== null){
-const err175 = {instancePath:instancePath+"/SessionScriptS3Location",schemaPath:"#/properties/SessionScriptS3Location/anyOf/1/type",keyword:"type",params:{type: "null"},message:"must be null",schema:schema54.properties.SessionScriptS3Location.anyOf[1].type,parentSchema:schema54.properties.SessionScriptS3Location.anyOf[1],data:data65};
+const err175 = {instancePath:instancePath+"/SessionScriptS3Location",schemaPath:"#/properties/SessionScriptS3Location/anyOf/1/type",keyword:"type",params:{type: "null"},message:"must be null",schema:schema60.properties.SessionScriptS3Location.anyOf[1].type,parentSchema:schema60.properties.SessionScriptS3Location.anyOf[1],data:data65};
 if(vErrors === null){
 vErrors = [err175];
 }
@@ -5434,7 +6309,7 @@ errors++;
 var _valid23 = _errs210 === errors;
 valid80 = valid80 || _valid23;
 if(!valid80){
-const err176 = {instancePath:instancePath+"/SessionScriptS3Location",schemaPath:"#/properties/SessionScriptS3Location/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf",schema:schema54.properties.SessionScriptS3Location.anyOf,parentSchema:schema54.properties.SessionScriptS3Location,data:data65};
+const err176 = {instancePath:instancePath+"/SessionScriptS3Location",schemaPath:"#/properties/SessionScriptS3Location/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf",schema:schema60.properties.SessionScriptS3Location.anyOf,parentSchema:schema60.properties.SessionScriptS3Location,data:data65};
 if(vErrors === null){
 vErrors = [err176];
 }
@@ -5458,7 +6333,7 @@ vErrors = null;
 if(data.MaxSessionsPerInstance !== undefined){
 let data68 = data.MaxSessionsPerInstance;
 if((!(((typeof data68 == "number") && (!(data68 % 1) && !isNaN(data68))) && (isFinite(data68)))) && (data68 !== null)){
-const err177 = {instancePath:instancePath+"/MaxSessionsPerInstance",schemaPath:"#/properties/MaxSessionsPerInstance/type",keyword:"type",params:{type: schema54.properties.MaxSessionsPerInstance.type},message:"must be integer,null",schema:schema54.properties.MaxSessionsPerInstance.type,parentSchema:schema54.properties.MaxSessionsPerInstance,data:data68};
+const err177 = {instancePath:instancePath+"/MaxSessionsPerInstance",schemaPath:"#/properties/MaxSessionsPerInstance/type",keyword:"type",params:{type: schema60.properties.MaxSessionsPerInstance.type},message:"must be integer,null",schema:schema60.properties.MaxSessionsPerInstance.type,parentSchema:schema60.properties.MaxSessionsPerInstance,data:data68};
 if(vErrors === null){
 vErrors = [err177];
 }
@@ -5469,7 +6344,7 @@ errors++;
 }
 if((typeof data68 == "number") && (isFinite(data68))){
 if(data68 < 1 || isNaN(data68)){
-const err178 = {instancePath:instancePath+"/MaxSessionsPerInstance",schemaPath:"#/properties/MaxSessionsPerInstance/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1",schema:1,parentSchema:schema54.properties.MaxSessionsPerInstance,data:data68};
+const err178 = {instancePath:instancePath+"/MaxSessionsPerInstance",schemaPath:"#/properties/MaxSessionsPerInstance/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1",schema:1,parentSchema:schema60.properties.MaxSessionsPerInstance,data:data68};
 if(vErrors === null){
 vErrors = [err178];
 }
@@ -5488,7 +6363,7 @@ const _errs216 = errors;
 if(data69 && typeof data69 == "object" && !Array.isArray(data69)){
 for(const key7 in data69){
 if(!(key7 === "VolumeSizeInGb")){
-const err179 = {instancePath:instancePath+"/RootVolumeConfig",schemaPath:"#/$defs/VolumeConfig/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key7},message:"must NOT have additional properties",schema:false,parentSchema:schema63,data:data69};
+const err179 = {instancePath:instancePath+"/RootVolumeConfig",schemaPath:"#/$defs/VolumeConfig/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key7},message:"must NOT have additional properties",schema:false,parentSchema:schema69,data:data69};
 if(vErrors === null){
 vErrors = [err179];
 }
@@ -5501,7 +6376,7 @@ errors++;
 if(data69.VolumeSizeInGb !== undefined){
 let data70 = data69.VolumeSizeInGb;
 if(!(((typeof data70 == "number") && (!(data70 % 1) && !isNaN(data70))) && (isFinite(data70)))){
-const err180 = {instancePath:instancePath+"/RootVolumeConfig/VolumeSizeInGb",schemaPath:"#/$defs/VolumeConfig/properties/VolumeSizeInGb/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema63.properties.VolumeSizeInGb.type,parentSchema:schema63.properties.VolumeSizeInGb,data:data70};
+const err180 = {instancePath:instancePath+"/RootVolumeConfig/VolumeSizeInGb",schemaPath:"#/$defs/VolumeConfig/properties/VolumeSizeInGb/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema69.properties.VolumeSizeInGb.type,parentSchema:schema69.properties.VolumeSizeInGb,data:data70};
 if(vErrors === null){
 vErrors = [err180];
 }
@@ -5512,7 +6387,7 @@ errors++;
 }
 if((typeof data70 == "number") && (isFinite(data70))){
 if(data70 > 500 || isNaN(data70)){
-const err181 = {instancePath:instancePath+"/RootVolumeConfig/VolumeSizeInGb",schemaPath:"#/$defs/VolumeConfig/properties/VolumeSizeInGb/maximum",keyword:"maximum",params:{comparison: "<=", limit: 500},message:"must be <= 500",schema:500,parentSchema:schema63.properties.VolumeSizeInGb,data:data70};
+const err181 = {instancePath:instancePath+"/RootVolumeConfig/VolumeSizeInGb",schemaPath:"#/$defs/VolumeConfig/properties/VolumeSizeInGb/maximum",keyword:"maximum",params:{comparison: "<=", limit: 500},message:"must be <= 500",schema:500,parentSchema:schema69.properties.VolumeSizeInGb,data:data70};
 if(vErrors === null){
 vErrors = [err181];
 }
@@ -5522,7 +6397,7 @@ vErrors.push(err181);
 errors++;
 }
 if(data70 < 200 || isNaN(data70)){
-const err182 = {instancePath:instancePath+"/RootVolumeConfig/VolumeSizeInGb",schemaPath:"#/$defs/VolumeConfig/properties/VolumeSizeInGb/minimum",keyword:"minimum",params:{comparison: ">=", limit: 200},message:"must be >= 200",schema:200,parentSchema:schema63.properties.VolumeSizeInGb,data:data70};
+const err182 = {instancePath:instancePath+"/RootVolumeConfig/VolumeSizeInGb",schemaPath:"#/$defs/VolumeConfig/properties/VolumeSizeInGb/minimum",keyword:"minimum",params:{comparison: ">=", limit: 200},message:"must be >= 200",schema:200,parentSchema:schema69.properties.VolumeSizeInGb,data:data70};
 if(vErrors === null){
 vErrors = [err182];
 }
@@ -5535,7 +6410,7 @@ errors++;
 }
 }
 else {
-const err183 = {instancePath:instancePath+"/RootVolumeConfig",schemaPath:"#/$defs/VolumeConfig/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema63.type,parentSchema:schema63,data:data69};
+const err183 = {instancePath:instancePath+"/RootVolumeConfig",schemaPath:"#/$defs/VolumeConfig/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema69.type,parentSchema:schema69,data:data69};
 if(vErrors === null){
 vErrors = [err183];
 }
@@ -5548,7 +6423,7 @@ var _valid24 = _errs216 === errors;
 valid83 = valid83 || _valid24;
 const _errs222 = errors;
 if(data69 !== null){
-const err184 = {instancePath:instancePath+"/RootVolumeConfig",schemaPath:"#/properties/RootVolumeConfig/anyOf/1/type",keyword:"type",params:{type: "null"},message:"must be null",schema:schema54.properties.RootVolumeConfig.anyOf[1].type,parentSchema:schema54.properties.RootVolumeConfig.anyOf[1],data:data69};
+const err184 = {instancePath:instancePath+"/RootVolumeConfig",schemaPath:"#/properties/RootVolumeConfig/anyOf/1/type",keyword:"type",params:{type: "null"},message:"must be null",schema:schema60.properties.RootVolumeConfig.anyOf[1].type,parentSchema:schema60.properties.RootVolumeConfig.anyOf[1],data:data69};
 if(vErrors === null){
 vErrors = [err184];
 }
@@ -5560,7 +6435,7 @@ errors++;
 var _valid24 = _errs222 === errors;
 valid83 = valid83 || _valid24;
 if(!valid83){
-const err185 = {instancePath:instancePath+"/RootVolumeConfig",schemaPath:"#/properties/RootVolumeConfig/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf",schema:schema54.properties.RootVolumeConfig.anyOf,parentSchema:schema54.properties.RootVolumeConfig,data:data69};
+const err185 = {instancePath:instancePath+"/RootVolumeConfig",schemaPath:"#/properties/RootVolumeConfig/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf",schema:schema60.properties.RootVolumeConfig.anyOf,parentSchema:schema60.properties.RootVolumeConfig,data:data69};
 if(vErrors === null){
 vErrors = [err185];
 }
@@ -5584,7 +6459,7 @@ vErrors = null;
 if(data.DisableIMDSV1 !== undefined){
 let data71 = data.DisableIMDSV1;
 if(typeof data71 !== "boolean"){
-const err186 = {instancePath:instancePath+"/DisableIMDSV1",schemaPath:"#/properties/DisableIMDSV1/type",keyword:"type",params:{type: "boolean"},message:"must be boolean",schema:schema54.properties.DisableIMDSV1.type,parentSchema:schema54.properties.DisableIMDSV1,data:data71};
+const err186 = {instancePath:instancePath+"/DisableIMDSV1",schemaPath:"#/properties/DisableIMDSV1/type",keyword:"type",params:{type: "boolean"},message:"must be boolean",schema:schema60.properties.DisableIMDSV1.type,parentSchema:schema60.properties.DisableIMDSV1,data:data71};
 if(vErrors === null){
 vErrors = [err186];
 }
@@ -5598,7 +6473,7 @@ if(data.LatestImage !== undefined){
 let data72 = data.LatestImage;
 if(data72 && typeof data72 == "object" && !Array.isArray(data72)){
 if(data72.NamePrefix === undefined){
-const err187 = {instancePath:instancePath+"/LatestImage",schemaPath:"#/$defs/LatestImage/required",keyword:"required",params:{missingProperty: "NamePrefix"},message:"must have required property '"+"NamePrefix"+"'",schema:schema64.required,parentSchema:schema64,data:data72};
+const err187 = {instancePath:instancePath+"/LatestImage",schemaPath:"#/$defs/LatestImage/required",keyword:"required",params:{missingProperty: "NamePrefix"},message:"must have required property '"+"NamePrefix"+"'",schema:schema70.required,parentSchema:schema70,data:data72};
 if(vErrors === null){
 vErrors = [err187];
 }
@@ -5609,7 +6484,7 @@ errors++;
 }
 for(const key8 in data72){
 if(!(key8 === "NamePrefix")){
-const err188 = {instancePath:instancePath+"/LatestImage",schemaPath:"#/$defs/LatestImage/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key8},message:"must NOT have additional properties",schema:false,parentSchema:schema64,data:data72};
+const err188 = {instancePath:instancePath+"/LatestImage",schemaPath:"#/$defs/LatestImage/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key8},message:"must NOT have additional properties",schema:false,parentSchema:schema70,data:data72};
 if(vErrors === null){
 vErrors = [err188];
 }
@@ -5623,7 +6498,7 @@ if(data72.NamePrefix !== undefined){
 let data73 = data72.NamePrefix;
 if(typeof data73 === "string"){
 if(func2(data73) < 1){
-const err189 = {instancePath:instancePath+"/LatestImage/NamePrefix",schemaPath:"#/$defs/LatestImage/properties/NamePrefix/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters",schema:1,parentSchema:schema64.properties.NamePrefix,data:data73};
+const err189 = {instancePath:instancePath+"/LatestImage/NamePrefix",schemaPath:"#/$defs/LatestImage/properties/NamePrefix/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters",schema:1,parentSchema:schema70.properties.NamePrefix,data:data73};
 if(vErrors === null){
 vErrors = [err189];
 }
@@ -5633,7 +6508,7 @@ vErrors.push(err189);
 errors++;
 }
 if(!pattern12.test(data73)){
-const err190 = {instancePath:instancePath+"/LatestImage/NamePrefix",schemaPath:"#/$defs/LatestImage/properties/NamePrefix/pattern",keyword:"pattern",params:{pattern: "^[a-zA-Z0-9][a-zA-Z0-9_.-]{0,100}$"},message:"must match pattern \""+"^[a-zA-Z0-9][a-zA-Z0-9_.-]{0,100}$"+"\"",schema:"^[a-zA-Z0-9][a-zA-Z0-9_.-]{0,100}$",parentSchema:schema64.properties.NamePrefix,data:data73};
+const err190 = {instancePath:instancePath+"/LatestImage/NamePrefix",schemaPath:"#/$defs/LatestImage/properties/NamePrefix/pattern",keyword:"pattern",params:{pattern: "^[a-zA-Z0-9][a-zA-Z0-9_.-]{0,100}$"},message:"must match pattern \""+"^[a-zA-Z0-9][a-zA-Z0-9_.-]{0,100}$"+"\"",schema:"^[a-zA-Z0-9][a-zA-Z0-9_.-]{0,100}$",parentSchema:schema70.properties.NamePrefix,data:data73};
 if(vErrors === null){
 vErrors = [err190];
 }
@@ -5644,7 +6519,7 @@ errors++;
 }
 }
 else {
-const err191 = {instancePath:instancePath+"/LatestImage/NamePrefix",schemaPath:"#/$defs/LatestImage/properties/NamePrefix/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema64.properties.NamePrefix.type,parentSchema:schema64.properties.NamePrefix,data:data73};
+const err191 = {instancePath:instancePath+"/LatestImage/NamePrefix",schemaPath:"#/$defs/LatestImage/properties/NamePrefix/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema70.properties.NamePrefix.type,parentSchema:schema70.properties.NamePrefix,data:data73};
 if(vErrors === null){
 vErrors = [err191];
 }
@@ -5656,7 +6531,7 @@ errors++;
 }
 }
 else {
-const err192 = {instancePath:instancePath+"/LatestImage",schemaPath:"#/$defs/LatestImage/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema64.type,parentSchema:schema64,data:data72};
+const err192 = {instancePath:instancePath+"/LatestImage",schemaPath:"#/$defs/LatestImage/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema70.type,parentSchema:schema70,data:data72};
 if(vErrors === null){
 vErrors = [err192];
 }
@@ -5669,7 +6544,7 @@ errors++;
 if(data.State !== undefined){
 let data74 = data.State;
 if(typeof data74 !== "string"){
-const err193 = {instancePath:instancePath+"/State",schemaPath:"#/properties/State/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema54.properties.State.type,parentSchema:schema54.properties.State,data:data74};
+const err193 = {instancePath:instancePath+"/State",schemaPath:"#/properties/State/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema60.properties.State.type,parentSchema:schema60.properties.State,data:data74};
 if(vErrors === null){
 vErrors = [err193];
 }
@@ -5679,7 +6554,7 @@ vErrors.push(err193);
 errors++;
 }
 if(!((data74 === "RUNNING") || (data74 === "STOPPED"))){
-const err194 = {instancePath:instancePath+"/State",schemaPath:"#/properties/State/enum",keyword:"enum",params:{allowedValues: schema54.properties.State.enum},message:"must be equal to one of the allowed values",schema:schema54.properties.State.enum,parentSchema:schema54.properties.State,data:data74};
+const err194 = {instancePath:instancePath+"/State",schemaPath:"#/properties/State/enum",keyword:"enum",params:{allowedValues: schema60.properties.State.enum},message:"must be equal to one of the allowed values",schema:schema60.properties.State.enum,parentSchema:schema60.properties.State,data:data74};
 if(vErrors === null){
 vErrors = [err194];
 }
@@ -5696,7 +6571,7 @@ const len3 = data75.length;
 for(let i3=0; i3<len3; i3++){
 let data76 = data75[i3];
 if(typeof data76 !== "string"){
-const err195 = {instancePath:instancePath+"/IgnoreChanges/" + i3,schemaPath:"#/properties/IgnoreChanges/items/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema54.properties.IgnoreChanges.items.type,parentSchema:schema54.properties.IgnoreChanges.items,data:data76};
+const err195 = {instancePath:instancePath+"/IgnoreChanges/" + i3,schemaPath:"#/properties/IgnoreChanges/items/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema60.properties.IgnoreChanges.items.type,parentSchema:schema60.properties.IgnoreChanges.items,data:data76};
 if(vErrors === null){
 vErrors = [err195];
 }
@@ -5706,7 +6581,7 @@ vErrors.push(err195);
 errors++;
 }
 if(!(((((((((((((((((((((((((data76 === "ImageName") || (data76 === "ImageArn")) || (data76 === "InstanceType")) || (data76 === "FleetType")) || (data76 === "ComputeCapacity")) || (data76 === "VpcConfig")) || (data76 === "MaxUserDurationInSeconds")) || (data76 === "DisconnectTimeoutInSeconds")) || (data76 === "Description")) || (data76 === "DisplayName")) || (data76 === "EnableDefaultInternetAccess")) || (data76 === "DomainJoinInfo")) || (data76 === "Tags")) || (data76 === "IdleDisconnectTimeoutInSeconds")) || (data76 === "IamRoleArn")) || (data76 === "StreamView")) || (data76 === "Platform")) || (data76 === "MaxConcurrentSessions")) || (data76 === "UsbDeviceFilterStrings")) || (data76 === "SessionScriptS3Location")) || (data76 === "MaxSessionsPerInstance")) || (data76 === "RootVolumeConfig")) || (data76 === "DisableIMDSV1")) || (data76 === "LatestImage")) || (data76 === "State"))){
-const err196 = {instancePath:instancePath+"/IgnoreChanges/" + i3,schemaPath:"#/properties/IgnoreChanges/items/enum",keyword:"enum",params:{allowedValues: schema54.properties.IgnoreChanges.items.enum},message:"must be equal to one of the allowed values",schema:schema54.properties.IgnoreChanges.items.enum,parentSchema:schema54.properties.IgnoreChanges.items,data:data76};
+const err196 = {instancePath:instancePath+"/IgnoreChanges/" + i3,schemaPath:"#/properties/IgnoreChanges/items/enum",keyword:"enum",params:{allowedValues: schema60.properties.IgnoreChanges.items.enum},message:"must be equal to one of the allowed values",schema:schema60.properties.IgnoreChanges.items.enum,parentSchema:schema60.properties.IgnoreChanges.items,data:data76};
 if(vErrors === null){
 vErrors = [err196];
 }
@@ -5718,7 +6593,7 @@ errors++;
 }
 }
 else {
-const err197 = {instancePath:instancePath+"/IgnoreChanges",schemaPath:"#/properties/IgnoreChanges/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema54.properties.IgnoreChanges.type,parentSchema:schema54.properties.IgnoreChanges,data:data75};
+const err197 = {instancePath:instancePath+"/IgnoreChanges",schemaPath:"#/properties/IgnoreChanges/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema60.properties.IgnoreChanges.type,parentSchema:schema60.properties.IgnoreChanges,data:data75};
 if(vErrors === null){
 vErrors = [err197];
 }
@@ -5732,7 +6607,7 @@ if(data.Targets !== undefined){
 let data77 = data.Targets;
 if(Array.isArray(data77)){
 if(data77.length < 1){
-const err198 = {instancePath:instancePath+"/Targets",schemaPath:"#/properties/Targets/minItems",keyword:"minItems",params:{limit: 1},message:"must NOT have fewer than 1 items",schema:1,parentSchema:schema54.properties.Targets,data:data77};
+const err198 = {instancePath:instancePath+"/Targets",schemaPath:"#/properties/Targets/minItems",keyword:"minItems",params:{limit: 1},message:"must NOT have fewer than 1 items",schema:1,parentSchema:schema60.properties.Targets,data:data77};
 if(vErrors === null){
 vErrors = [err198];
 }
@@ -5746,7 +6621,7 @@ for(let i4=0; i4<len4; i4++){
 let data78 = data77[i4];
 if(typeof data78 === "string"){
 if(!pattern6.test(data78)){
-const err199 = {instancePath:instancePath+"/Targets/" + i4,schemaPath:"#/properties/Targets/items/pattern",keyword:"pattern",params:{pattern: "^[A-Za-z0-9][A-Za-z0-9_-]{0,62}$"},message:"must match pattern \""+"^[A-Za-z0-9][A-Za-z0-9_-]{0,62}$"+"\"",schema:"^[A-Za-z0-9][A-Za-z0-9_-]{0,62}$",parentSchema:schema54.properties.Targets.items,data:data78};
+const err199 = {instancePath:instancePath+"/Targets/" + i4,schemaPath:"#/properties/Targets/items/pattern",keyword:"pattern",params:{pattern: "^[A-Za-z0-9][A-Za-z0-9_-]{0,62}$"},message:"must match pattern \""+"^[A-Za-z0-9][A-Za-z0-9_-]{0,62}$"+"\"",schema:"^[A-Za-z0-9][A-Za-z0-9_-]{0,62}$",parentSchema:schema60.properties.Targets.items,data:data78};
 if(vErrors === null){
 vErrors = [err199];
 }
@@ -5757,7 +6632,7 @@ errors++;
 }
 }
 else {
-const err200 = {instancePath:instancePath+"/Targets/" + i4,schemaPath:"#/properties/Targets/items/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema54.properties.Targets.items.type,parentSchema:schema54.properties.Targets.items,data:data78};
+const err200 = {instancePath:instancePath+"/Targets/" + i4,schemaPath:"#/properties/Targets/items/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema60.properties.Targets.items.type,parentSchema:schema60.properties.Targets.items,data:data78};
 if(vErrors === null){
 vErrors = [err200];
 }
@@ -5778,7 +6653,7 @@ continue;
 }
 if(typeof indices0[item0] == "number"){
 j0 = indices0[item0];
-const err201 = {instancePath:instancePath+"/Targets",schemaPath:"#/properties/Targets/uniqueItems",keyword:"uniqueItems",params:{i: i5, j: j0},message:"must NOT have duplicate items (items ## "+j0+" and "+i5+" are identical)",schema:true,parentSchema:schema54.properties.Targets,data:data77};
+const err201 = {instancePath:instancePath+"/Targets",schemaPath:"#/properties/Targets/uniqueItems",keyword:"uniqueItems",params:{i: i5, j: j0},message:"must NOT have duplicate items (items ## "+j0+" and "+i5+" are identical)",schema:true,parentSchema:schema60.properties.Targets,data:data77};
 if(vErrors === null){
 vErrors = [err201];
 }
@@ -5793,7 +6668,7 @@ indices0[item0] = i5;
 }
 }
 else {
-const err202 = {instancePath:instancePath+"/Targets",schemaPath:"#/properties/Targets/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema54.properties.Targets.type,parentSchema:schema54.properties.Targets,data:data77};
+const err202 = {instancePath:instancePath+"/Targets",schemaPath:"#/properties/Targets/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema60.properties.Targets.type,parentSchema:schema60.properties.Targets,data:data77};
 if(vErrors === null){
 vErrors = [err202];
 }
@@ -5805,7 +6680,7 @@ errors++;
 }
 }
 else {
-const err203 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema54.type,parentSchema:schema54,data};
+const err203 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema60.type,parentSchema:schema60,data};
 if(vErrors === null){
 vErrors = [err203];
 }
@@ -5814,19 +6689,19 @@ vErrors.push(err203);
 }
 errors++;
 }
-validate37.errors = vErrors;
+validate39.errors = vErrors;
 return errors === 0;
 }
-validate37.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
+validate39.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
 
-const schema65 = {"title":"AppStream 2.0 image","description":"An existing image whose sharing and tags streamform manages.","type":"object","properties":{"Name":{"description":"Name of the image; it must exist in the account.","type":"string","pattern":"^[a-zA-Z0-9][a-zA-Z0-9_.-]{0,100}$"},"SharedWith":{"description":"The AWS accounts the image is shared with, one entry per account. Accounts not listed lose access. null or [] stops sharing the image with any account.","type":["array","null"],"items":{"$ref":"#/$defs/SharedImagePermission"}},"MaxBaseImageAgeDays":{"description":"Warn when the AWS base image this image was built from was released more than this many days ago.","type":"integer","minimum":1},"Tags":{"description":"Tags on the image. null or {} removes every tag but streamform's own.","anyOf":[{"$ref":"#/$defs/Tags"},{"type":"null"}]},"Targets":{"description":"The targets this resource goes to (default: every target of the config).","type":"array","minItems":1,"uniqueItems":true,"items":{"type":"string","pattern":"^[A-Za-z0-9][A-Za-z0-9_-]{0,62}$"}}},"required":["Name"],"additionalProperties":false};
-const schema66 = {"title":"Image sharing","description":"What one AWS account may do with the image.","type":"object","properties":{"AccountId":{"description":"The 12-digit ID of the AWS account. Quote it, so YAML keeps it a string.","type":"string","pattern":"^\\d+$"},"AllowFleet":{"description":"Whether the account may launch fleets from the image.","type":"boolean"},"AllowImageBuilder":{"description":"Whether the account may launch image builders from the image.","type":"boolean"}},"required":["AccountId","AllowFleet","AllowImageBuilder"],"additionalProperties":false};
-const pattern31 = new RegExp("^\\d+$", "u");
+const schema71 = {"title":"AppStream 2.0 image","description":"An existing image whose sharing and tags streamform manages.","type":"object","properties":{"Name":{"description":"Name of the image; it must exist in the account.","type":"string","pattern":"^[a-zA-Z0-9][a-zA-Z0-9_.-]{0,100}$"},"SharedWith":{"description":"The AWS accounts the image is shared with, one entry per account. Accounts not listed lose access. null or [] stops sharing the image with any account.","type":["array","null"],"items":{"$ref":"#/$defs/SharedImagePermission"}},"MaxBaseImageAgeDays":{"description":"Warn when the AWS base image this image was built from was released more than this many days ago.","type":"integer","minimum":1},"Tags":{"description":"Tags on the image. null or {} removes every tag but streamform's own.","anyOf":[{"$ref":"#/$defs/Tags"},{"type":"null"}]},"Targets":{"description":"The targets this resource goes to (default: every target of the config).","type":"array","minItems":1,"uniqueItems":true,"items":{"type":"string","pattern":"^[A-Za-z0-9][A-Za-z0-9_-]{0,62}$"}}},"required":["Name"],"additionalProperties":false};
+const schema72 = {"title":"Image sharing","description":"What one AWS account may do with the image.","type":"object","properties":{"AccountId":{"description":"The 12-digit ID of the AWS account. Quote it, so YAML keeps it a string.","type":"string","pattern":"^\\d+$"},"AllowFleet":{"description":"Whether the account may launch fleets from the image.","type":"boolean"},"AllowImageBuilder":{"description":"Whether the account may launch image builders from the image.","type":"boolean"}},"required":["AccountId","AllowFleet","AllowImageBuilder"],"additionalProperties":false};
+const pattern37 = new RegExp("^\\d+$", "u");
 
-function validate39(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+function validate41(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
 let vErrors = null;
 let errors = 0;
-const evaluated0 = validate39.evaluated;
+const evaluated0 = validate41.evaluated;
 if(evaluated0.dynamicProps){
 evaluated0.props = undefined;
 }
@@ -5835,7 +6710,7 @@ evaluated0.items = undefined;
 }
 if(data && typeof data == "object" && !Array.isArray(data)){
 if(data.Name === undefined){
-const err0 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "Name"},message:"must have required property '"+"Name"+"'",schema:schema65.required,parentSchema:schema65,data};
+const err0 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "Name"},message:"must have required property '"+"Name"+"'",schema:schema71.required,parentSchema:schema71,data};
 if(vErrors === null){
 vErrors = [err0];
 }
@@ -5846,7 +6721,7 @@ errors++;
 }
 for(const key0 in data){
 if(!(((((key0 === "Name") || (key0 === "SharedWith")) || (key0 === "MaxBaseImageAgeDays")) || (key0 === "Tags")) || (key0 === "Targets"))){
-const err1 = {instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties",schema:false,parentSchema:schema65,data};
+const err1 = {instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties",schema:false,parentSchema:schema71,data};
 if(vErrors === null){
 vErrors = [err1];
 }
@@ -5860,7 +6735,7 @@ if(data.Name !== undefined){
 let data0 = data.Name;
 if(typeof data0 === "string"){
 if(!pattern12.test(data0)){
-const err2 = {instancePath:instancePath+"/Name",schemaPath:"#/properties/Name/pattern",keyword:"pattern",params:{pattern: "^[a-zA-Z0-9][a-zA-Z0-9_.-]{0,100}$"},message:"must match pattern \""+"^[a-zA-Z0-9][a-zA-Z0-9_.-]{0,100}$"+"\"",schema:"^[a-zA-Z0-9][a-zA-Z0-9_.-]{0,100}$",parentSchema:schema65.properties.Name,data:data0};
+const err2 = {instancePath:instancePath+"/Name",schemaPath:"#/properties/Name/pattern",keyword:"pattern",params:{pattern: "^[a-zA-Z0-9][a-zA-Z0-9_.-]{0,100}$"},message:"must match pattern \""+"^[a-zA-Z0-9][a-zA-Z0-9_.-]{0,100}$"+"\"",schema:"^[a-zA-Z0-9][a-zA-Z0-9_.-]{0,100}$",parentSchema:schema71.properties.Name,data:data0};
 if(vErrors === null){
 vErrors = [err2];
 }
@@ -5871,7 +6746,7 @@ errors++;
 }
 }
 else {
-const err3 = {instancePath:instancePath+"/Name",schemaPath:"#/properties/Name/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema65.properties.Name.type,parentSchema:schema65.properties.Name,data:data0};
+const err3 = {instancePath:instancePath+"/Name",schemaPath:"#/properties/Name/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema71.properties.Name.type,parentSchema:schema71.properties.Name,data:data0};
 if(vErrors === null){
 vErrors = [err3];
 }
@@ -5884,7 +6759,7 @@ errors++;
 if(data.SharedWith !== undefined){
 let data1 = data.SharedWith;
 if((!(Array.isArray(data1))) && (data1 !== null)){
-const err4 = {instancePath:instancePath+"/SharedWith",schemaPath:"#/properties/SharedWith/type",keyword:"type",params:{type: schema65.properties.SharedWith.type},message:"must be array,null",schema:schema65.properties.SharedWith.type,parentSchema:schema65.properties.SharedWith,data:data1};
+const err4 = {instancePath:instancePath+"/SharedWith",schemaPath:"#/properties/SharedWith/type",keyword:"type",params:{type: schema71.properties.SharedWith.type},message:"must be array,null",schema:schema71.properties.SharedWith.type,parentSchema:schema71.properties.SharedWith,data:data1};
 if(vErrors === null){
 vErrors = [err4];
 }
@@ -5899,7 +6774,7 @@ for(let i0=0; i0<len0; i0++){
 let data2 = data1[i0];
 if(data2 && typeof data2 == "object" && !Array.isArray(data2)){
 if(data2.AccountId === undefined){
-const err5 = {instancePath:instancePath+"/SharedWith/" + i0,schemaPath:"#/$defs/SharedImagePermission/required",keyword:"required",params:{missingProperty: "AccountId"},message:"must have required property '"+"AccountId"+"'",schema:schema66.required,parentSchema:schema66,data:data2};
+const err5 = {instancePath:instancePath+"/SharedWith/" + i0,schemaPath:"#/$defs/SharedImagePermission/required",keyword:"required",params:{missingProperty: "AccountId"},message:"must have required property '"+"AccountId"+"'",schema:schema72.required,parentSchema:schema72,data:data2};
 if(vErrors === null){
 vErrors = [err5];
 }
@@ -5909,7 +6784,7 @@ vErrors.push(err5);
 errors++;
 }
 if(data2.AllowFleet === undefined){
-const err6 = {instancePath:instancePath+"/SharedWith/" + i0,schemaPath:"#/$defs/SharedImagePermission/required",keyword:"required",params:{missingProperty: "AllowFleet"},message:"must have required property '"+"AllowFleet"+"'",schema:schema66.required,parentSchema:schema66,data:data2};
+const err6 = {instancePath:instancePath+"/SharedWith/" + i0,schemaPath:"#/$defs/SharedImagePermission/required",keyword:"required",params:{missingProperty: "AllowFleet"},message:"must have required property '"+"AllowFleet"+"'",schema:schema72.required,parentSchema:schema72,data:data2};
 if(vErrors === null){
 vErrors = [err6];
 }
@@ -5919,7 +6794,7 @@ vErrors.push(err6);
 errors++;
 }
 if(data2.AllowImageBuilder === undefined){
-const err7 = {instancePath:instancePath+"/SharedWith/" + i0,schemaPath:"#/$defs/SharedImagePermission/required",keyword:"required",params:{missingProperty: "AllowImageBuilder"},message:"must have required property '"+"AllowImageBuilder"+"'",schema:schema66.required,parentSchema:schema66,data:data2};
+const err7 = {instancePath:instancePath+"/SharedWith/" + i0,schemaPath:"#/$defs/SharedImagePermission/required",keyword:"required",params:{missingProperty: "AllowImageBuilder"},message:"must have required property '"+"AllowImageBuilder"+"'",schema:schema72.required,parentSchema:schema72,data:data2};
 if(vErrors === null){
 vErrors = [err7];
 }
@@ -5930,7 +6805,7 @@ errors++;
 }
 for(const key1 in data2){
 if(!(((key1 === "AccountId") || (key1 === "AllowFleet")) || (key1 === "AllowImageBuilder"))){
-const err8 = {instancePath:instancePath+"/SharedWith/" + i0,schemaPath:"#/$defs/SharedImagePermission/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key1},message:"must NOT have additional properties",schema:false,parentSchema:schema66,data:data2};
+const err8 = {instancePath:instancePath+"/SharedWith/" + i0,schemaPath:"#/$defs/SharedImagePermission/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key1},message:"must NOT have additional properties",schema:false,parentSchema:schema72,data:data2};
 if(vErrors === null){
 vErrors = [err8];
 }
@@ -5943,8 +6818,8 @@ errors++;
 if(data2.AccountId !== undefined){
 let data3 = data2.AccountId;
 if(typeof data3 === "string"){
-if(!pattern31.test(data3)){
-const err9 = {instancePath:instancePath+"/SharedWith/" + i0+"/AccountId",schemaPath:"#/$defs/SharedImagePermission/properties/AccountId/pattern",keyword:"pattern",params:{pattern: "^\\d+$"},message:"must match pattern \""+"^\\d+$"+"\"",schema:"^\\d+$",parentSchema:schema66.properties.AccountId,data:data3};
+if(!pattern37.test(data3)){
+const err9 = {instancePath:instancePath+"/SharedWith/" + i0+"/AccountId",schemaPath:"#/$defs/SharedImagePermission/properties/AccountId/pattern",keyword:"pattern",params:{pattern: "^\\d+$"},message:"must match pattern \""+"^\\d+$"+"\"",schema:"^\\d+$",parentSchema:schema72.properties.AccountId,data:data3};
 if(vErrors === null){
 vErrors = [err9];
 }
@@ -5955,7 +6830,7 @@ errors++;
 }
 }
 else {
-const err10 = {instancePath:instancePath+"/SharedWith/" + i0+"/AccountId",schemaPath:"#/$defs/SharedImagePermission/properties/AccountId/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema66.properties.AccountId.type,parentSchema:schema66.properties.AccountId,data:data3};
+const err10 = {instancePath:instancePath+"/SharedWith/" + i0+"/AccountId",schemaPath:"#/$defs/SharedImagePermission/properties/AccountId/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema72.properties.AccountId.type,parentSchema:schema72.properties.AccountId,data:data3};
 if(vErrors === null){
 vErrors = [err10];
 }
@@ -5968,7 +6843,7 @@ errors++;
 if(data2.AllowFleet !== undefined){
 let data4 = data2.AllowFleet;
 if(typeof data4 !== "boolean"){
-const err11 = {instancePath:instancePath+"/SharedWith/" + i0+"/AllowFleet",schemaPath:"#/$defs/SharedImagePermission/properties/AllowFleet/type",keyword:"type",params:{type: "boolean"},message:"must be boolean",schema:schema66.properties.AllowFleet.type,parentSchema:schema66.properties.AllowFleet,data:data4};
+const err11 = {instancePath:instancePath+"/SharedWith/" + i0+"/AllowFleet",schemaPath:"#/$defs/SharedImagePermission/properties/AllowFleet/type",keyword:"type",params:{type: "boolean"},message:"must be boolean",schema:schema72.properties.AllowFleet.type,parentSchema:schema72.properties.AllowFleet,data:data4};
 if(vErrors === null){
 vErrors = [err11];
 }
@@ -5981,7 +6856,7 @@ errors++;
 if(data2.AllowImageBuilder !== undefined){
 let data5 = data2.AllowImageBuilder;
 if(typeof data5 !== "boolean"){
-const err12 = {instancePath:instancePath+"/SharedWith/" + i0+"/AllowImageBuilder",schemaPath:"#/$defs/SharedImagePermission/properties/AllowImageBuilder/type",keyword:"type",params:{type: "boolean"},message:"must be boolean",schema:schema66.properties.AllowImageBuilder.type,parentSchema:schema66.properties.AllowImageBuilder,data:data5};
+const err12 = {instancePath:instancePath+"/SharedWith/" + i0+"/AllowImageBuilder",schemaPath:"#/$defs/SharedImagePermission/properties/AllowImageBuilder/type",keyword:"type",params:{type: "boolean"},message:"must be boolean",schema:schema72.properties.AllowImageBuilder.type,parentSchema:schema72.properties.AllowImageBuilder,data:data5};
 if(vErrors === null){
 vErrors = [err12];
 }
@@ -5993,7 +6868,7 @@ errors++;
 }
 }
 else {
-const err13 = {instancePath:instancePath+"/SharedWith/" + i0,schemaPath:"#/$defs/SharedImagePermission/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema66.type,parentSchema:schema66,data:data2};
+const err13 = {instancePath:instancePath+"/SharedWith/" + i0,schemaPath:"#/$defs/SharedImagePermission/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema72.type,parentSchema:schema72,data:data2};
 if(vErrors === null){
 vErrors = [err13];
 }
@@ -6008,7 +6883,7 @@ errors++;
 if(data.MaxBaseImageAgeDays !== undefined){
 let data6 = data.MaxBaseImageAgeDays;
 if(!(((typeof data6 == "number") && (!(data6 % 1) && !isNaN(data6))) && (isFinite(data6)))){
-const err14 = {instancePath:instancePath+"/MaxBaseImageAgeDays",schemaPath:"#/properties/MaxBaseImageAgeDays/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema65.properties.MaxBaseImageAgeDays.type,parentSchema:schema65.properties.MaxBaseImageAgeDays,data:data6};
+const err14 = {instancePath:instancePath+"/MaxBaseImageAgeDays",schemaPath:"#/properties/MaxBaseImageAgeDays/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema71.properties.MaxBaseImageAgeDays.type,parentSchema:schema71.properties.MaxBaseImageAgeDays,data:data6};
 if(vErrors === null){
 vErrors = [err14];
 }
@@ -6019,7 +6894,7 @@ errors++;
 }
 if((typeof data6 == "number") && (isFinite(data6))){
 if(data6 < 1 || isNaN(data6)){
-const err15 = {instancePath:instancePath+"/MaxBaseImageAgeDays",schemaPath:"#/properties/MaxBaseImageAgeDays/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1",schema:1,parentSchema:schema65.properties.MaxBaseImageAgeDays,data:data6};
+const err15 = {instancePath:instancePath+"/MaxBaseImageAgeDays",schemaPath:"#/properties/MaxBaseImageAgeDays/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1",schema:1,parentSchema:schema71.properties.MaxBaseImageAgeDays,data:data6};
 if(vErrors === null){
 vErrors = [err15];
 }
@@ -6152,7 +7027,7 @@ var _valid0 = _errs20 === errors;
 valid5 = valid5 || _valid0;
 const _errs28 = errors;
 if(data7 !== null){
-const err26 = {instancePath:instancePath+"/Tags",schemaPath:"#/properties/Tags/anyOf/1/type",keyword:"type",params:{type: "null"},message:"must be null",schema:schema65.properties.Tags.anyOf[1].type,parentSchema:schema65.properties.Tags.anyOf[1],data:data7};
+const err26 = {instancePath:instancePath+"/Tags",schemaPath:"#/properties/Tags/anyOf/1/type",keyword:"type",params:{type: "null"},message:"must be null",schema:schema71.properties.Tags.anyOf[1].type,parentSchema:schema71.properties.Tags.anyOf[1],data:data7};
 if(vErrors === null){
 vErrors = [err26];
 }
@@ -6164,7 +7039,7 @@ errors++;
 var _valid0 = _errs28 === errors;
 valid5 = valid5 || _valid0;
 if(!valid5){
-const err27 = {instancePath:instancePath+"/Tags",schemaPath:"#/properties/Tags/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf",schema:schema65.properties.Tags.anyOf,parentSchema:schema65.properties.Tags,data:data7};
+const err27 = {instancePath:instancePath+"/Tags",schemaPath:"#/properties/Tags/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf",schema:schema71.properties.Tags.anyOf,parentSchema:schema71.properties.Tags,data:data7};
 if(vErrors === null){
 vErrors = [err27];
 }
@@ -6189,7 +7064,7 @@ if(data.Targets !== undefined){
 let data9 = data.Targets;
 if(Array.isArray(data9)){
 if(data9.length < 1){
-const err28 = {instancePath:instancePath+"/Targets",schemaPath:"#/properties/Targets/minItems",keyword:"minItems",params:{limit: 1},message:"must NOT have fewer than 1 items",schema:1,parentSchema:schema65.properties.Targets,data:data9};
+const err28 = {instancePath:instancePath+"/Targets",schemaPath:"#/properties/Targets/minItems",keyword:"minItems",params:{limit: 1},message:"must NOT have fewer than 1 items",schema:1,parentSchema:schema71.properties.Targets,data:data9};
 if(vErrors === null){
 vErrors = [err28];
 }
@@ -6203,7 +7078,7 @@ for(let i1=0; i1<len1; i1++){
 let data10 = data9[i1];
 if(typeof data10 === "string"){
 if(!pattern6.test(data10)){
-const err29 = {instancePath:instancePath+"/Targets/" + i1,schemaPath:"#/properties/Targets/items/pattern",keyword:"pattern",params:{pattern: "^[A-Za-z0-9][A-Za-z0-9_-]{0,62}$"},message:"must match pattern \""+"^[A-Za-z0-9][A-Za-z0-9_-]{0,62}$"+"\"",schema:"^[A-Za-z0-9][A-Za-z0-9_-]{0,62}$",parentSchema:schema65.properties.Targets.items,data:data10};
+const err29 = {instancePath:instancePath+"/Targets/" + i1,schemaPath:"#/properties/Targets/items/pattern",keyword:"pattern",params:{pattern: "^[A-Za-z0-9][A-Za-z0-9_-]{0,62}$"},message:"must match pattern \""+"^[A-Za-z0-9][A-Za-z0-9_-]{0,62}$"+"\"",schema:"^[A-Za-z0-9][A-Za-z0-9_-]{0,62}$",parentSchema:schema71.properties.Targets.items,data:data10};
 if(vErrors === null){
 vErrors = [err29];
 }
@@ -6214,7 +7089,7 @@ errors++;
 }
 }
 else {
-const err30 = {instancePath:instancePath+"/Targets/" + i1,schemaPath:"#/properties/Targets/items/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema65.properties.Targets.items.type,parentSchema:schema65.properties.Targets.items,data:data10};
+const err30 = {instancePath:instancePath+"/Targets/" + i1,schemaPath:"#/properties/Targets/items/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema71.properties.Targets.items.type,parentSchema:schema71.properties.Targets.items,data:data10};
 if(vErrors === null){
 vErrors = [err30];
 }
@@ -6235,7 +7110,7 @@ continue;
 }
 if(typeof indices0[item0] == "number"){
 j0 = indices0[item0];
-const err31 = {instancePath:instancePath+"/Targets",schemaPath:"#/properties/Targets/uniqueItems",keyword:"uniqueItems",params:{i: i2, j: j0},message:"must NOT have duplicate items (items ## "+j0+" and "+i2+" are identical)",schema:true,parentSchema:schema65.properties.Targets,data:data9};
+const err31 = {instancePath:instancePath+"/Targets",schemaPath:"#/properties/Targets/uniqueItems",keyword:"uniqueItems",params:{i: i2, j: j0},message:"must NOT have duplicate items (items ## "+j0+" and "+i2+" are identical)",schema:true,parentSchema:schema71.properties.Targets,data:data9};
 if(vErrors === null){
 vErrors = [err31];
 }
@@ -6250,7 +7125,7 @@ indices0[item0] = i2;
 }
 }
 else {
-const err32 = {instancePath:instancePath+"/Targets",schemaPath:"#/properties/Targets/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema65.properties.Targets.type,parentSchema:schema65.properties.Targets,data:data9};
+const err32 = {instancePath:instancePath+"/Targets",schemaPath:"#/properties/Targets/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema71.properties.Targets.type,parentSchema:schema71.properties.Targets,data:data9};
 if(vErrors === null){
 vErrors = [err32];
 }
@@ -6262,7 +7137,7 @@ errors++;
 }
 }
 else {
-const err33 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema65.type,parentSchema:schema65,data};
+const err33 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema71.type,parentSchema:schema71,data};
 if(vErrors === null){
 vErrors = [err33];
 }
@@ -6271,17 +7146,17 @@ vErrors.push(err33);
 }
 errors++;
 }
-validate39.errors = vErrors;
+validate41.errors = vErrors;
 return errors === 0;
 }
-validate39.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
+validate41.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
 
-const schema68 = {"title":"AppStream 2.0 image builder","description":"An image builder: an instance to install applications on and make images from. There is no UpdateImageBuilder, so every change but Tags and State replaces it (deleted, then created); replacing or stopping a running builder interrupts whoever works in it, so apply does it only with --allow-interruption.","type":"object","properties":{"Name":{"description":"Name of the image builder; it identifies it. Renaming means deleting it and creating a new one.","type":"string","pattern":"^[a-zA-Z0-9][a-zA-Z0-9_.-]{0,100}$"},"ImageName":{"description":"Name of the image the builder starts from: one of the account's own or a public AWS image. An image shared by another account must be given by ImageArn. Give one of ImageName, ImageArn and LatestImage.","type":"string","minLength":1},"ImageArn":{"description":"ARN of the image the builder starts from; the only way to use an image shared by another account.","type":"string","pattern":"^arn:aws(?:-cn|-iso-b|-iso|-us-gov)?:[A-Za-z0-9][A-Za-z0-9_/.-]{0,62}:[A-Za-z0-9_/.-]{0,63}:[A-Za-z0-9_/.-]{0,63}:[A-Za-z0-9][A-Za-z0-9:_/+=,@.\\\\-]{0,1023}$"},"InstanceType":{"description":"Instance type of the builder, e.g. stream.standard.medium. Changing it replaces the builder.","type":"string","minLength":1},"Description":{"description":"Description for administrators. null clears it (the builder is replaced without it).","type":["string","null"],"maxLength":256},"DisplayName":{"description":"Name shown for the builder. null clears it (the builder is replaced without it).","type":["string","null"],"maxLength":100},"VpcConfig":{"description":"The one subnet (and the security groups) the builder runs in. null clears it (the builder is replaced without it).","anyOf":[{"$ref":"#/$defs/VpcConfig"},{"type":"null"}]},"IamRoleArn":{"description":"ARN of the IAM role the builder assumes. null clears it (the builder is replaced without it).","type":["string","null"],"pattern":"^arn:aws(?:-cn|-iso-b|-iso|-us-gov)?:[A-Za-z0-9][A-Za-z0-9_/.-]{0,62}:[A-Za-z0-9_/.-]{0,63}:[A-Za-z0-9_/.-]{0,63}:[A-Za-z0-9][A-Za-z0-9:_/+=,@.\\\\-]{0,1023}$"},"EnableDefaultInternetAccess":{"description":"Whether the builder reaches the internet without a VPC route (default false).","type":"boolean"},"DomainJoinInfo":{"description":"The Active Directory domain the builder joins. null clears it (the builder is replaced without it).","anyOf":[{"$ref":"#/$defs/DomainJoinInfo"},{"type":"null"}]},"AppstreamAgentVersion":{"description":"Version of the AppStream agent, or [LATEST].","type":"string","minLength":1,"maxLength":100},"Tags":{"description":"Tags on the builder; they change in place. null or {} removes every tag but streamform's own.","anyOf":[{"$ref":"#/$defs/Tags"},{"type":"null"}]},"AccessEndpoints":{"description":"Interface VPC endpoints through which administrators connect to the builder (1 to 4). null clears it (the builder is replaced without it).","type":["array","null"],"items":{"$ref":"#/$defs/AccessEndpoint"},"maxItems":4},"RootVolumeConfig":{"description":"Size of the root volume.","$ref":"#/$defs/VolumeConfig"},"SoftwaresToInstall":{"description":"License-included applications installed when the builder is created (e.g. Microsoft_Office_2021_LTSC_Professional_Plus_64Bit). AWS does not report them back: streamform compares them with its last apply. null clears it (the builder is replaced without it).","type":["array","null"],"items":{"type":"string","minLength":1}},"SoftwaresToUninstall":{"description":"License-included applications removed from the image when the builder is created. Compared with the last apply, like SoftwaresToInstall. null clears it (the builder is replaced without it).","type":["array","null"],"items":{"type":"string","minLength":1}},"DisableIMDSV1":{"description":"Whether the builder refuses IMDSv1 requests (default false).","type":"boolean"},"LatestImage":{"description":"The newest AVAILABLE image of the account whose name starts with NamePrefix, chosen at plan time: a newer image replaces the builder.","$ref":"#/$defs/LatestImage"},"State":{"description":"RUNNING or STOPPED: a running builder is billed. Left out, a builder streamform creates runs (AWS starts it), and afterwards whether it runs is left to the operators.","type":"string","enum":["RUNNING","STOPPED"]},"Targets":{"description":"The targets this resource goes to (default: every target of the config).","type":"array","minItems":1,"uniqueItems":true,"items":{"type":"string","pattern":"^[A-Za-z0-9][A-Za-z0-9_-]{0,62}$"}}},"required":["Name","InstanceType"],"additionalProperties":false,"allOf":[{"description":"give one of ImageName, ImageArn and LatestImage","if":{},"then":{"anyOf":[{"required":["ImageName"]},{"required":["ImageArn"]},{"required":["LatestImage"]}]}},{"description":"give exactly one of ImageName, ImageArn and LatestImage","if":{"required":["ImageName"]},"then":{"properties":{"ImageArn":false,"LatestImage":false}}},{"description":"give exactly one of ImageName, ImageArn and LatestImage","if":{"required":["ImageArn"]},"then":{"properties":{"ImageName":false,"LatestImage":false}}},{"description":"give exactly one of ImageName, ImageArn and LatestImage","if":{"required":["LatestImage"]},"then":{"properties":{"ImageName":false,"ImageArn":false}}},{"description":"an image builder runs in exactly one subnet: VpcConfig.SubnetIds takes one ID","if":{"properties":{"VpcConfig":{"type":"object","required":["SubnetIds"]}},"required":["VpcConfig"]},"then":{"properties":{"VpcConfig":{"properties":{"SubnetIds":{"minItems":1,"maxItems":1}}}}}}]};
+const schema74 = {"title":"AppStream 2.0 image builder","description":"An image builder: an instance to install applications on and make images from. There is no UpdateImageBuilder, so every change but Tags and State replaces it (deleted, then created); replacing or stopping a running builder interrupts whoever works in it, so apply does it only with --allow-interruption.","type":"object","properties":{"Name":{"description":"Name of the image builder; it identifies it. Renaming means deleting it and creating a new one.","type":"string","pattern":"^[a-zA-Z0-9][a-zA-Z0-9_.-]{0,100}$"},"ImageName":{"description":"Name of the image the builder starts from: one of the account's own or a public AWS image. An image shared by another account must be given by ImageArn. Give one of ImageName, ImageArn and LatestImage.","type":"string","minLength":1},"ImageArn":{"description":"ARN of the image the builder starts from; the only way to use an image shared by another account.","type":"string","pattern":"^arn:aws(?:-cn|-iso-b|-iso|-us-gov)?:[A-Za-z0-9][A-Za-z0-9_/.-]{0,62}:[A-Za-z0-9_/.-]{0,63}:[A-Za-z0-9_/.-]{0,63}:[A-Za-z0-9][A-Za-z0-9:_/+=,@.\\\\-]{0,1023}$"},"InstanceType":{"description":"Instance type of the builder, e.g. stream.standard.medium. Changing it replaces the builder.","type":"string","minLength":1},"Description":{"description":"Description for administrators. null clears it (the builder is replaced without it).","type":["string","null"],"maxLength":256},"DisplayName":{"description":"Name shown for the builder. null clears it (the builder is replaced without it).","type":["string","null"],"maxLength":100},"VpcConfig":{"description":"The one subnet (and the security groups) the builder runs in. null clears it (the builder is replaced without it).","anyOf":[{"$ref":"#/$defs/VpcConfig"},{"type":"null"}]},"IamRoleArn":{"description":"ARN of the IAM role the builder assumes. null clears it (the builder is replaced without it).","type":["string","null"],"pattern":"^arn:aws(?:-cn|-iso-b|-iso|-us-gov)?:[A-Za-z0-9][A-Za-z0-9_/.-]{0,62}:[A-Za-z0-9_/.-]{0,63}:[A-Za-z0-9_/.-]{0,63}:[A-Za-z0-9][A-Za-z0-9:_/+=,@.\\\\-]{0,1023}$"},"EnableDefaultInternetAccess":{"description":"Whether the builder reaches the internet without a VPC route (default false).","type":"boolean"},"DomainJoinInfo":{"description":"The Active Directory domain the builder joins. null clears it (the builder is replaced without it).","anyOf":[{"$ref":"#/$defs/DomainJoinInfo"},{"type":"null"}]},"AppstreamAgentVersion":{"description":"Version of the AppStream agent, or [LATEST].","type":"string","minLength":1,"maxLength":100},"Tags":{"description":"Tags on the builder; they change in place. null or {} removes every tag but streamform's own.","anyOf":[{"$ref":"#/$defs/Tags"},{"type":"null"}]},"AccessEndpoints":{"description":"Interface VPC endpoints through which administrators connect to the builder (1 to 4). null clears it (the builder is replaced without it).","type":["array","null"],"items":{"$ref":"#/$defs/AccessEndpoint"},"maxItems":4},"RootVolumeConfig":{"description":"Size of the root volume.","$ref":"#/$defs/VolumeConfig"},"SoftwaresToInstall":{"description":"License-included applications installed when the builder is created (e.g. Microsoft_Office_2021_LTSC_Professional_Plus_64Bit). AWS does not report them back: streamform compares them with its last apply. null clears it (the builder is replaced without it).","type":["array","null"],"items":{"type":"string","minLength":1}},"SoftwaresToUninstall":{"description":"License-included applications removed from the image when the builder is created. Compared with the last apply, like SoftwaresToInstall. null clears it (the builder is replaced without it).","type":["array","null"],"items":{"type":"string","minLength":1}},"DisableIMDSV1":{"description":"Whether the builder refuses IMDSv1 requests (default false).","type":"boolean"},"LatestImage":{"description":"The newest AVAILABLE image of the account whose name starts with NamePrefix, chosen at plan time: a newer image replaces the builder.","$ref":"#/$defs/LatestImage"},"State":{"description":"RUNNING or STOPPED: a running builder is billed. Left out, a builder streamform creates runs (AWS starts it), and afterwards whether it runs is left to the operators.","type":"string","enum":["RUNNING","STOPPED"]},"Targets":{"description":"The targets this resource goes to (default: every target of the config).","type":"array","minItems":1,"uniqueItems":true,"items":{"type":"string","pattern":"^[A-Za-z0-9][A-Za-z0-9_-]{0,62}$"}}},"required":["Name","InstanceType"],"additionalProperties":false,"allOf":[{"description":"give one of ImageName, ImageArn and LatestImage","if":{},"then":{"anyOf":[{"required":["ImageName"]},{"required":["ImageArn"]},{"required":["LatestImage"]}]}},{"description":"give exactly one of ImageName, ImageArn and LatestImage","if":{"required":["ImageName"]},"then":{"properties":{"ImageArn":false,"LatestImage":false}}},{"description":"give exactly one of ImageName, ImageArn and LatestImage","if":{"required":["ImageArn"]},"then":{"properties":{"ImageName":false,"LatestImage":false}}},{"description":"give exactly one of ImageName, ImageArn and LatestImage","if":{"required":["LatestImage"]},"then":{"properties":{"ImageName":false,"ImageArn":false}}},{"description":"an image builder runs in exactly one subnet: VpcConfig.SubnetIds takes one ID","if":{"properties":{"VpcConfig":{"type":"object","required":["SubnetIds"]}},"required":["VpcConfig"]},"then":{"properties":{"VpcConfig":{"properties":{"SubnetIds":{"minItems":1,"maxItems":1}}}}}}]};
 
-function validate41(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+function validate43(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
 let vErrors = null;
 let errors = 0;
-const evaluated0 = validate41.evaluated;
+const evaluated0 = validate43.evaluated;
 if(evaluated0.dynamicProps){
 evaluated0.props = undefined;
 }
@@ -6307,7 +7182,7 @@ let valid2 = false;
 const _errs5 = errors;
 if(data && typeof data == "object" && !Array.isArray(data)){
 if(data.ImageName === undefined){
-const err0 = {instancePath,schemaPath:"#/allOf/0/then/anyOf/0/required",keyword:"required",params:{missingProperty: "ImageName"},message:"must have required property '"+"ImageName"+"'",schema:schema68.allOf[0].then.anyOf[0].required,parentSchema:schema68.allOf[0].then.anyOf[0],data};
+const err0 = {instancePath,schemaPath:"#/allOf/0/then/anyOf/0/required",keyword:"required",params:{missingProperty: "ImageName"},message:"must have required property '"+"ImageName"+"'",schema:schema74.allOf[0].then.anyOf[0].required,parentSchema:schema74.allOf[0].then.anyOf[0],data};
 if(vErrors === null){
 vErrors = [err0];
 }
@@ -6322,7 +7197,7 @@ valid2 = valid2 || _valid1;
 const _errs6 = errors;
 if(data && typeof data == "object" && !Array.isArray(data)){
 if(data.ImageArn === undefined){
-const err1 = {instancePath,schemaPath:"#/allOf/0/then/anyOf/1/required",keyword:"required",params:{missingProperty: "ImageArn"},message:"must have required property '"+"ImageArn"+"'",schema:schema68.allOf[0].then.anyOf[1].required,parentSchema:schema68.allOf[0].then.anyOf[1],data};
+const err1 = {instancePath,schemaPath:"#/allOf/0/then/anyOf/1/required",keyword:"required",params:{missingProperty: "ImageArn"},message:"must have required property '"+"ImageArn"+"'",schema:schema74.allOf[0].then.anyOf[1].required,parentSchema:schema74.allOf[0].then.anyOf[1],data};
 if(vErrors === null){
 vErrors = [err1];
 }
@@ -6337,7 +7212,7 @@ valid2 = valid2 || _valid1;
 const _errs7 = errors;
 if(data && typeof data == "object" && !Array.isArray(data)){
 if(data.LatestImage === undefined){
-const err2 = {instancePath,schemaPath:"#/allOf/0/then/anyOf/2/required",keyword:"required",params:{missingProperty: "LatestImage"},message:"must have required property '"+"LatestImage"+"'",schema:schema68.allOf[0].then.anyOf[2].required,parentSchema:schema68.allOf[0].then.anyOf[2],data};
+const err2 = {instancePath,schemaPath:"#/allOf/0/then/anyOf/2/required",keyword:"required",params:{missingProperty: "LatestImage"},message:"must have required property '"+"LatestImage"+"'",schema:schema74.allOf[0].then.anyOf[2].required,parentSchema:schema74.allOf[0].then.anyOf[2],data};
 if(vErrors === null){
 vErrors = [err2];
 }
@@ -6350,7 +7225,7 @@ errors++;
 var _valid1 = _errs7 === errors;
 valid2 = valid2 || _valid1;
 if(!valid2){
-const err3 = {instancePath,schemaPath:"#/allOf/0/then/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf",schema:schema68.allOf[0].then.anyOf,parentSchema:schema68.allOf[0].then,data};
+const err3 = {instancePath,schemaPath:"#/allOf/0/then/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf",schema:schema74.allOf[0].then.anyOf,parentSchema:schema74.allOf[0].then,data};
 if(vErrors === null){
 vErrors = [err3];
 }
@@ -6374,7 +7249,7 @@ var _valid0 = _errs3 === errors;
 valid1 = _valid0;
 }
 if(!valid1){
-const err4 = {instancePath,schemaPath:"#/allOf/0/if",keyword:"if",params:{failingKeyword: "then"},message:"must match \"then\" schema",schema:schema68.allOf[0].if,parentSchema:schema68.allOf[0],data};
+const err4 = {instancePath,schemaPath:"#/allOf/0/if",keyword:"if",params:{failingKeyword: "then"},message:"must match \"then\" schema",schema:schema74.allOf[0].if,parentSchema:schema74.allOf[0],data};
 if(vErrors === null){
 vErrors = [err4];
 }
@@ -6413,7 +7288,7 @@ if(_valid2){
 const _errs11 = errors;
 if(data && typeof data == "object" && !Array.isArray(data)){
 if(data.ImageArn !== undefined){
-const err6 = {instancePath:instancePath+"/ImageArn",schemaPath:"#/allOf/1/then/properties/ImageArn/false schema",keyword:"false schema",params:{},message:"boolean schema is false",schema:false,parentSchema:schema68.allOf[1].then.properties.ImageArn,data:data.ImageArn};
+const err6 = {instancePath:instancePath+"/ImageArn",schemaPath:"#/allOf/1/then/properties/ImageArn/false schema",keyword:"false schema",params:{},message:"boolean schema is false",schema:false,parentSchema:schema74.allOf[1].then.properties.ImageArn,data:data.ImageArn};
 if(vErrors === null){
 vErrors = [err6];
 }
@@ -6423,7 +7298,7 @@ vErrors.push(err6);
 errors++;
 }
 if(data.LatestImage !== undefined){
-const err7 = {instancePath:instancePath+"/LatestImage",schemaPath:"#/allOf/1/then/properties/LatestImage/false schema",keyword:"false schema",params:{},message:"boolean schema is false",schema:false,parentSchema:schema68.allOf[1].then.properties.LatestImage,data:data.LatestImage};
+const err7 = {instancePath:instancePath+"/LatestImage",schemaPath:"#/allOf/1/then/properties/LatestImage/false schema",keyword:"false schema",params:{},message:"boolean schema is false",schema:false,parentSchema:schema74.allOf[1].then.properties.LatestImage,data:data.LatestImage};
 if(vErrors === null){
 vErrors = [err7];
 }
@@ -6442,7 +7317,7 @@ props0.LatestImage = true;
 }
 }
 if(!valid3){
-const err8 = {instancePath,schemaPath:"#/allOf/1/if",keyword:"if",params:{failingKeyword: "then"},message:"must match \"then\" schema",schema:schema68.allOf[1].if,parentSchema:schema68.allOf[1],data};
+const err8 = {instancePath,schemaPath:"#/allOf/1/if",keyword:"if",params:{failingKeyword: "then"},message:"must match \"then\" schema",schema:schema74.allOf[1].if,parentSchema:schema74.allOf[1],data};
 if(vErrors === null){
 vErrors = [err8];
 }
@@ -6481,7 +7356,7 @@ if(_valid3){
 const _errs15 = errors;
 if(data && typeof data == "object" && !Array.isArray(data)){
 if(data.ImageName !== undefined){
-const err10 = {instancePath:instancePath+"/ImageName",schemaPath:"#/allOf/2/then/properties/ImageName/false schema",keyword:"false schema",params:{},message:"boolean schema is false",schema:false,parentSchema:schema68.allOf[2].then.properties.ImageName,data:data.ImageName};
+const err10 = {instancePath:instancePath+"/ImageName",schemaPath:"#/allOf/2/then/properties/ImageName/false schema",keyword:"false schema",params:{},message:"boolean schema is false",schema:false,parentSchema:schema74.allOf[2].then.properties.ImageName,data:data.ImageName};
 if(vErrors === null){
 vErrors = [err10];
 }
@@ -6491,7 +7366,7 @@ vErrors.push(err10);
 errors++;
 }
 if(data.LatestImage !== undefined){
-const err11 = {instancePath:instancePath+"/LatestImage",schemaPath:"#/allOf/2/then/properties/LatestImage/false schema",keyword:"false schema",params:{},message:"boolean schema is false",schema:false,parentSchema:schema68.allOf[2].then.properties.LatestImage,data:data.LatestImage};
+const err11 = {instancePath:instancePath+"/LatestImage",schemaPath:"#/allOf/2/then/properties/LatestImage/false schema",keyword:"false schema",params:{},message:"boolean schema is false",schema:false,parentSchema:schema74.allOf[2].then.properties.LatestImage,data:data.LatestImage};
 if(vErrors === null){
 vErrors = [err11];
 }
@@ -6510,7 +7385,7 @@ props1.LatestImage = true;
 }
 }
 if(!valid5){
-const err12 = {instancePath,schemaPath:"#/allOf/2/if",keyword:"if",params:{failingKeyword: "then"},message:"must match \"then\" schema",schema:schema68.allOf[2].if,parentSchema:schema68.allOf[2],data};
+const err12 = {instancePath,schemaPath:"#/allOf/2/if",keyword:"if",params:{failingKeyword: "then"},message:"must match \"then\" schema",schema:schema74.allOf[2].if,parentSchema:schema74.allOf[2],data};
 if(vErrors === null){
 vErrors = [err12];
 }
@@ -6558,7 +7433,7 @@ if(_valid4){
 const _errs19 = errors;
 if(data && typeof data == "object" && !Array.isArray(data)){
 if(data.ImageName !== undefined){
-const err14 = {instancePath:instancePath+"/ImageName",schemaPath:"#/allOf/3/then/properties/ImageName/false schema",keyword:"false schema",params:{},message:"boolean schema is false",schema:false,parentSchema:schema68.allOf[3].then.properties.ImageName,data:data.ImageName};
+const err14 = {instancePath:instancePath+"/ImageName",schemaPath:"#/allOf/3/then/properties/ImageName/false schema",keyword:"false schema",params:{},message:"boolean schema is false",schema:false,parentSchema:schema74.allOf[3].then.properties.ImageName,data:data.ImageName};
 if(vErrors === null){
 vErrors = [err14];
 }
@@ -6568,7 +7443,7 @@ vErrors.push(err14);
 errors++;
 }
 if(data.ImageArn !== undefined){
-const err15 = {instancePath:instancePath+"/ImageArn",schemaPath:"#/allOf/3/then/properties/ImageArn/false schema",keyword:"false schema",params:{},message:"boolean schema is false",schema:false,parentSchema:schema68.allOf[3].then.properties.ImageArn,data:data.ImageArn};
+const err15 = {instancePath:instancePath+"/ImageArn",schemaPath:"#/allOf/3/then/properties/ImageArn/false schema",keyword:"false schema",params:{},message:"boolean schema is false",schema:false,parentSchema:schema74.allOf[3].then.properties.ImageArn,data:data.ImageArn};
 if(vErrors === null){
 vErrors = [err15];
 }
@@ -6587,7 +7462,7 @@ props2.ImageArn = true;
 }
 }
 if(!valid7){
-const err16 = {instancePath,schemaPath:"#/allOf/3/if",keyword:"if",params:{failingKeyword: "then"},message:"must match \"then\" schema",schema:schema68.allOf[3].if,parentSchema:schema68.allOf[3],data};
+const err16 = {instancePath,schemaPath:"#/allOf/3/if",keyword:"if",params:{failingKeyword: "then"},message:"must match \"then\" schema",schema:schema74.allOf[3].if,parentSchema:schema74.allOf[3],data};
 if(vErrors === null){
 vErrors = [err16];
 }
@@ -6672,7 +7547,7 @@ if(data7.SubnetIds !== undefined){
 let data8 = data7.SubnetIds;
 if(Array.isArray(data8)){
 if(data8.length > 1){
-const err20 = {instancePath:instancePath+"/VpcConfig/SubnetIds",schemaPath:"#/allOf/4/then/properties/VpcConfig/properties/SubnetIds/maxItems",keyword:"maxItems",params:{limit: 1},message:"must NOT have more than 1 items",schema:1,parentSchema:schema68.allOf[4].then.properties.VpcConfig.properties.SubnetIds,data:data8};
+const err20 = {instancePath:instancePath+"/VpcConfig/SubnetIds",schemaPath:"#/allOf/4/then/properties/VpcConfig/properties/SubnetIds/maxItems",keyword:"maxItems",params:{limit: 1},message:"must NOT have more than 1 items",schema:1,parentSchema:schema74.allOf[4].then.properties.VpcConfig.properties.SubnetIds,data:data8};
 if(vErrors === null){
 vErrors = [err20];
 }
@@ -6682,7 +7557,7 @@ vErrors.push(err20);
 errors++;
 }
 if(data8.length < 1){
-const err21 = {instancePath:instancePath+"/VpcConfig/SubnetIds",schemaPath:"#/allOf/4/then/properties/VpcConfig/properties/SubnetIds/minItems",keyword:"minItems",params:{limit: 1},message:"must NOT have fewer than 1 items",schema:1,parentSchema:schema68.allOf[4].then.properties.VpcConfig.properties.SubnetIds,data:data8};
+const err21 = {instancePath:instancePath+"/VpcConfig/SubnetIds",schemaPath:"#/allOf/4/then/properties/VpcConfig/properties/SubnetIds/minItems",keyword:"minItems",params:{limit: 1},message:"must NOT have fewer than 1 items",schema:1,parentSchema:schema74.allOf[4].then.properties.VpcConfig.properties.SubnetIds,data:data8};
 if(vErrors === null){
 vErrors = [err21];
 }
@@ -6704,7 +7579,7 @@ props3.VpcConfig = true;
 }
 }
 if(!valid9){
-const err22 = {instancePath,schemaPath:"#/allOf/4/if",keyword:"if",params:{failingKeyword: "then"},message:"must match \"then\" schema",schema:schema68.allOf[4].if,parentSchema:schema68.allOf[4],data};
+const err22 = {instancePath,schemaPath:"#/allOf/4/if",keyword:"if",params:{failingKeyword: "then"},message:"must match \"then\" schema",schema:schema74.allOf[4].if,parentSchema:schema74.allOf[4],data};
 if(vErrors === null){
 vErrors = [err22];
 }
@@ -6724,7 +7599,7 @@ Object.assign(props0, props3);
 }
 if(data && typeof data == "object" && !Array.isArray(data)){
 if(data.Name === undefined){
-const err23 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "Name"},message:"must have required property '"+"Name"+"'",schema:schema68.required,parentSchema:schema68,data};
+const err23 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "Name"},message:"must have required property '"+"Name"+"'",schema:schema74.required,parentSchema:schema74,data};
 if(vErrors === null){
 vErrors = [err23];
 }
@@ -6734,7 +7609,7 @@ vErrors.push(err23);
 errors++;
 }
 if(data.InstanceType === undefined){
-const err24 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "InstanceType"},message:"must have required property '"+"InstanceType"+"'",schema:schema68.required,parentSchema:schema68,data};
+const err24 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "InstanceType"},message:"must have required property '"+"InstanceType"+"'",schema:schema74.required,parentSchema:schema74,data};
 if(vErrors === null){
 vErrors = [err24];
 }
@@ -6744,8 +7619,8 @@ vErrors.push(err24);
 errors++;
 }
 for(const key0 in data){
-if(!(func1.call(schema68.properties, key0))){
-const err25 = {instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties",schema:false,parentSchema:schema68,data};
+if(!(func1.call(schema74.properties, key0))){
+const err25 = {instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties",schema:false,parentSchema:schema74,data};
 if(vErrors === null){
 vErrors = [err25];
 }
@@ -6759,7 +7634,7 @@ if(data.Name !== undefined){
 let data9 = data.Name;
 if(typeof data9 === "string"){
 if(!pattern12.test(data9)){
-const err26 = {instancePath:instancePath+"/Name",schemaPath:"#/properties/Name/pattern",keyword:"pattern",params:{pattern: "^[a-zA-Z0-9][a-zA-Z0-9_.-]{0,100}$"},message:"must match pattern \""+"^[a-zA-Z0-9][a-zA-Z0-9_.-]{0,100}$"+"\"",schema:"^[a-zA-Z0-9][a-zA-Z0-9_.-]{0,100}$",parentSchema:schema68.properties.Name,data:data9};
+const err26 = {instancePath:instancePath+"/Name",schemaPath:"#/properties/Name/pattern",keyword:"pattern",params:{pattern: "^[a-zA-Z0-9][a-zA-Z0-9_.-]{0,100}$"},message:"must match pattern \""+"^[a-zA-Z0-9][a-zA-Z0-9_.-]{0,100}$"+"\"",schema:"^[a-zA-Z0-9][a-zA-Z0-9_.-]{0,100}$",parentSchema:schema74.properties.Name,data:data9};
 if(vErrors === null){
 vErrors = [err26];
 }
@@ -6770,7 +7645,7 @@ errors++;
 }
 }
 else {
-const err27 = {instancePath:instancePath+"/Name",schemaPath:"#/properties/Name/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema68.properties.Name.type,parentSchema:schema68.properties.Name,data:data9};
+const err27 = {instancePath:instancePath+"/Name",schemaPath:"#/properties/Name/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema74.properties.Name.type,parentSchema:schema74.properties.Name,data:data9};
 if(vErrors === null){
 vErrors = [err27];
 }
@@ -6784,7 +7659,7 @@ if(data.ImageName !== undefined){
 let data10 = data.ImageName;
 if(typeof data10 === "string"){
 if(func2(data10) < 1){
-const err28 = {instancePath:instancePath+"/ImageName",schemaPath:"#/properties/ImageName/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters",schema:1,parentSchema:schema68.properties.ImageName,data:data10};
+const err28 = {instancePath:instancePath+"/ImageName",schemaPath:"#/properties/ImageName/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters",schema:1,parentSchema:schema74.properties.ImageName,data:data10};
 if(vErrors === null){
 vErrors = [err28];
 }
@@ -6795,7 +7670,7 @@ errors++;
 }
 }
 else {
-const err29 = {instancePath:instancePath+"/ImageName",schemaPath:"#/properties/ImageName/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema68.properties.ImageName.type,parentSchema:schema68.properties.ImageName,data:data10};
+const err29 = {instancePath:instancePath+"/ImageName",schemaPath:"#/properties/ImageName/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema74.properties.ImageName.type,parentSchema:schema74.properties.ImageName,data:data10};
 if(vErrors === null){
 vErrors = [err29];
 }
@@ -6808,8 +7683,8 @@ errors++;
 if(data.ImageArn !== undefined){
 let data11 = data.ImageArn;
 if(typeof data11 === "string"){
-if(!pattern22.test(data11)){
-const err30 = {instancePath:instancePath+"/ImageArn",schemaPath:"#/properties/ImageArn/pattern",keyword:"pattern",params:{pattern: "^arn:aws(?:-cn|-iso-b|-iso|-us-gov)?:[A-Za-z0-9][A-Za-z0-9_/.-]{0,62}:[A-Za-z0-9_/.-]{0,63}:[A-Za-z0-9_/.-]{0,63}:[A-Za-z0-9][A-Za-z0-9:_/+=,@.\\\\-]{0,1023}$"},message:"must match pattern \""+"^arn:aws(?:-cn|-iso-b|-iso|-us-gov)?:[A-Za-z0-9][A-Za-z0-9_/.-]{0,62}:[A-Za-z0-9_/.-]{0,63}:[A-Za-z0-9_/.-]{0,63}:[A-Za-z0-9][A-Za-z0-9:_/+=,@.\\\\-]{0,1023}$"+"\"",schema:"^arn:aws(?:-cn|-iso-b|-iso|-us-gov)?:[A-Za-z0-9][A-Za-z0-9_/.-]{0,62}:[A-Za-z0-9_/.-]{0,63}:[A-Za-z0-9_/.-]{0,63}:[A-Za-z0-9][A-Za-z0-9:_/+=,@.\\\\-]{0,1023}$",parentSchema:schema68.properties.ImageArn,data:data11};
+if(!pattern28.test(data11)){
+const err30 = {instancePath:instancePath+"/ImageArn",schemaPath:"#/properties/ImageArn/pattern",keyword:"pattern",params:{pattern: "^arn:aws(?:-cn|-iso-b|-iso|-us-gov)?:[A-Za-z0-9][A-Za-z0-9_/.-]{0,62}:[A-Za-z0-9_/.-]{0,63}:[A-Za-z0-9_/.-]{0,63}:[A-Za-z0-9][A-Za-z0-9:_/+=,@.\\\\-]{0,1023}$"},message:"must match pattern \""+"^arn:aws(?:-cn|-iso-b|-iso|-us-gov)?:[A-Za-z0-9][A-Za-z0-9_/.-]{0,62}:[A-Za-z0-9_/.-]{0,63}:[A-Za-z0-9_/.-]{0,63}:[A-Za-z0-9][A-Za-z0-9:_/+=,@.\\\\-]{0,1023}$"+"\"",schema:"^arn:aws(?:-cn|-iso-b|-iso|-us-gov)?:[A-Za-z0-9][A-Za-z0-9_/.-]{0,62}:[A-Za-z0-9_/.-]{0,63}:[A-Za-z0-9_/.-]{0,63}:[A-Za-z0-9][A-Za-z0-9:_/+=,@.\\\\-]{0,1023}$",parentSchema:schema74.properties.ImageArn,data:data11};
 if(vErrors === null){
 vErrors = [err30];
 }
@@ -6820,7 +7695,7 @@ errors++;
 }
 }
 else {
-const err31 = {instancePath:instancePath+"/ImageArn",schemaPath:"#/properties/ImageArn/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema68.properties.ImageArn.type,parentSchema:schema68.properties.ImageArn,data:data11};
+const err31 = {instancePath:instancePath+"/ImageArn",schemaPath:"#/properties/ImageArn/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema74.properties.ImageArn.type,parentSchema:schema74.properties.ImageArn,data:data11};
 if(vErrors === null){
 vErrors = [err31];
 }
@@ -6834,7 +7709,7 @@ if(data.InstanceType !== undefined){
 let data12 = data.InstanceType;
 if(typeof data12 === "string"){
 if(func2(data12) < 1){
-const err32 = {instancePath:instancePath+"/InstanceType",schemaPath:"#/properties/InstanceType/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters",schema:1,parentSchema:schema68.properties.InstanceType,data:data12};
+const err32 = {instancePath:instancePath+"/InstanceType",schemaPath:"#/properties/InstanceType/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters",schema:1,parentSchema:schema74.properties.InstanceType,data:data12};
 if(vErrors === null){
 vErrors = [err32];
 }
@@ -6845,7 +7720,7 @@ errors++;
 }
 }
 else {
-const err33 = {instancePath:instancePath+"/InstanceType",schemaPath:"#/properties/InstanceType/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema68.properties.InstanceType.type,parentSchema:schema68.properties.InstanceType,data:data12};
+const err33 = {instancePath:instancePath+"/InstanceType",schemaPath:"#/properties/InstanceType/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema74.properties.InstanceType.type,parentSchema:schema74.properties.InstanceType,data:data12};
 if(vErrors === null){
 vErrors = [err33];
 }
@@ -6858,7 +7733,7 @@ errors++;
 if(data.Description !== undefined){
 let data13 = data.Description;
 if((typeof data13 !== "string") && (data13 !== null)){
-const err34 = {instancePath:instancePath+"/Description",schemaPath:"#/properties/Description/type",keyword:"type",params:{type: schema68.properties.Description.type},message:"must be string,null",schema:schema68.properties.Description.type,parentSchema:schema68.properties.Description,data:data13};
+const err34 = {instancePath:instancePath+"/Description",schemaPath:"#/properties/Description/type",keyword:"type",params:{type: schema74.properties.Description.type},message:"must be string,null",schema:schema74.properties.Description.type,parentSchema:schema74.properties.Description,data:data13};
 if(vErrors === null){
 vErrors = [err34];
 }
@@ -6869,7 +7744,7 @@ errors++;
 }
 if(typeof data13 === "string"){
 if(func2(data13) > 256){
-const err35 = {instancePath:instancePath+"/Description",schemaPath:"#/properties/Description/maxLength",keyword:"maxLength",params:{limit: 256},message:"must NOT have more than 256 characters",schema:256,parentSchema:schema68.properties.Description,data:data13};
+const err35 = {instancePath:instancePath+"/Description",schemaPath:"#/properties/Description/maxLength",keyword:"maxLength",params:{limit: 256},message:"must NOT have more than 256 characters",schema:256,parentSchema:schema74.properties.Description,data:data13};
 if(vErrors === null){
 vErrors = [err35];
 }
@@ -6883,7 +7758,7 @@ errors++;
 if(data.DisplayName !== undefined){
 let data14 = data.DisplayName;
 if((typeof data14 !== "string") && (data14 !== null)){
-const err36 = {instancePath:instancePath+"/DisplayName",schemaPath:"#/properties/DisplayName/type",keyword:"type",params:{type: schema68.properties.DisplayName.type},message:"must be string,null",schema:schema68.properties.DisplayName.type,parentSchema:schema68.properties.DisplayName,data:data14};
+const err36 = {instancePath:instancePath+"/DisplayName",schemaPath:"#/properties/DisplayName/type",keyword:"type",params:{type: schema74.properties.DisplayName.type},message:"must be string,null",schema:schema74.properties.DisplayName.type,parentSchema:schema74.properties.DisplayName,data:data14};
 if(vErrors === null){
 vErrors = [err36];
 }
@@ -6894,7 +7769,7 @@ errors++;
 }
 if(typeof data14 === "string"){
 if(func2(data14) > 100){
-const err37 = {instancePath:instancePath+"/DisplayName",schemaPath:"#/properties/DisplayName/maxLength",keyword:"maxLength",params:{limit: 100},message:"must NOT have more than 100 characters",schema:100,parentSchema:schema68.properties.DisplayName,data:data14};
+const err37 = {instancePath:instancePath+"/DisplayName",schemaPath:"#/properties/DisplayName/maxLength",keyword:"maxLength",params:{limit: 100},message:"must NOT have more than 100 characters",schema:100,parentSchema:schema74.properties.DisplayName,data:data14};
 if(vErrors === null){
 vErrors = [err37];
 }
@@ -6913,7 +7788,7 @@ const _errs43 = errors;
 if(data15 && typeof data15 == "object" && !Array.isArray(data15)){
 for(const key1 in data15){
 if(!((key1 === "SubnetIds") || (key1 === "SecurityGroupIds"))){
-const err38 = {instancePath:instancePath+"/VpcConfig",schemaPath:"#/$defs/VpcConfig/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key1},message:"must NOT have additional properties",schema:false,parentSchema:schema57,data:data15};
+const err38 = {instancePath:instancePath+"/VpcConfig",schemaPath:"#/$defs/VpcConfig/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key1},message:"must NOT have additional properties",schema:false,parentSchema:schema63,data:data15};
 if(vErrors === null){
 vErrors = [err38];
 }
@@ -6931,7 +7806,7 @@ for(let i0=0; i0<len0; i0++){
 let data17 = data16[i0];
 if(typeof data17 === "string"){
 if(func2(data17) < 1){
-const err39 = {instancePath:instancePath+"/VpcConfig/SubnetIds/" + i0,schemaPath:"#/$defs/VpcConfig/properties/SubnetIds/items/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters",schema:1,parentSchema:schema57.properties.SubnetIds.items,data:data17};
+const err39 = {instancePath:instancePath+"/VpcConfig/SubnetIds/" + i0,schemaPath:"#/$defs/VpcConfig/properties/SubnetIds/items/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters",schema:1,parentSchema:schema63.properties.SubnetIds.items,data:data17};
 if(vErrors === null){
 vErrors = [err39];
 }
@@ -6942,7 +7817,7 @@ errors++;
 }
 }
 else {
-const err40 = {instancePath:instancePath+"/VpcConfig/SubnetIds/" + i0,schemaPath:"#/$defs/VpcConfig/properties/SubnetIds/items/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema57.properties.SubnetIds.items.type,parentSchema:schema57.properties.SubnetIds.items,data:data17};
+const err40 = {instancePath:instancePath+"/VpcConfig/SubnetIds/" + i0,schemaPath:"#/$defs/VpcConfig/properties/SubnetIds/items/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema63.properties.SubnetIds.items.type,parentSchema:schema63.properties.SubnetIds.items,data:data17};
 if(vErrors === null){
 vErrors = [err40];
 }
@@ -6954,7 +7829,7 @@ errors++;
 }
 }
 else {
-const err41 = {instancePath:instancePath+"/VpcConfig/SubnetIds",schemaPath:"#/$defs/VpcConfig/properties/SubnetIds/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema57.properties.SubnetIds.type,parentSchema:schema57.properties.SubnetIds,data:data16};
+const err41 = {instancePath:instancePath+"/VpcConfig/SubnetIds",schemaPath:"#/$defs/VpcConfig/properties/SubnetIds/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema63.properties.SubnetIds.type,parentSchema:schema63.properties.SubnetIds,data:data16};
 if(vErrors === null){
 vErrors = [err41];
 }
@@ -6968,7 +7843,7 @@ if(data15.SecurityGroupIds !== undefined){
 let data18 = data15.SecurityGroupIds;
 if(Array.isArray(data18)){
 if(data18.length > 5){
-const err42 = {instancePath:instancePath+"/VpcConfig/SecurityGroupIds",schemaPath:"#/$defs/VpcConfig/properties/SecurityGroupIds/maxItems",keyword:"maxItems",params:{limit: 5},message:"must NOT have more than 5 items",schema:5,parentSchema:schema57.properties.SecurityGroupIds,data:data18};
+const err42 = {instancePath:instancePath+"/VpcConfig/SecurityGroupIds",schemaPath:"#/$defs/VpcConfig/properties/SecurityGroupIds/maxItems",keyword:"maxItems",params:{limit: 5},message:"must NOT have more than 5 items",schema:5,parentSchema:schema63.properties.SecurityGroupIds,data:data18};
 if(vErrors === null){
 vErrors = [err42];
 }
@@ -6982,7 +7857,7 @@ for(let i1=0; i1<len1; i1++){
 let data19 = data18[i1];
 if(typeof data19 === "string"){
 if(func2(data19) < 1){
-const err43 = {instancePath:instancePath+"/VpcConfig/SecurityGroupIds/" + i1,schemaPath:"#/$defs/VpcConfig/properties/SecurityGroupIds/items/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters",schema:1,parentSchema:schema57.properties.SecurityGroupIds.items,data:data19};
+const err43 = {instancePath:instancePath+"/VpcConfig/SecurityGroupIds/" + i1,schemaPath:"#/$defs/VpcConfig/properties/SecurityGroupIds/items/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters",schema:1,parentSchema:schema63.properties.SecurityGroupIds.items,data:data19};
 if(vErrors === null){
 vErrors = [err43];
 }
@@ -6993,7 +7868,7 @@ errors++;
 }
 }
 else {
-const err44 = {instancePath:instancePath+"/VpcConfig/SecurityGroupIds/" + i1,schemaPath:"#/$defs/VpcConfig/properties/SecurityGroupIds/items/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema57.properties.SecurityGroupIds.items.type,parentSchema:schema57.properties.SecurityGroupIds.items,data:data19};
+const err44 = {instancePath:instancePath+"/VpcConfig/SecurityGroupIds/" + i1,schemaPath:"#/$defs/VpcConfig/properties/SecurityGroupIds/items/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema63.properties.SecurityGroupIds.items.type,parentSchema:schema63.properties.SecurityGroupIds.items,data:data19};
 if(vErrors === null){
 vErrors = [err44];
 }
@@ -7005,7 +7880,7 @@ errors++;
 }
 }
 else {
-const err45 = {instancePath:instancePath+"/VpcConfig/SecurityGroupIds",schemaPath:"#/$defs/VpcConfig/properties/SecurityGroupIds/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema57.properties.SecurityGroupIds.type,parentSchema:schema57.properties.SecurityGroupIds,data:data18};
+const err45 = {instancePath:instancePath+"/VpcConfig/SecurityGroupIds",schemaPath:"#/$defs/VpcConfig/properties/SecurityGroupIds/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema63.properties.SecurityGroupIds.type,parentSchema:schema63.properties.SecurityGroupIds,data:data18};
 if(vErrors === null){
 vErrors = [err45];
 }
@@ -7017,7 +7892,7 @@ errors++;
 }
 }
 else {
-const err46 = {instancePath:instancePath+"/VpcConfig",schemaPath:"#/$defs/VpcConfig/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema57.type,parentSchema:schema57,data:data15};
+const err46 = {instancePath:instancePath+"/VpcConfig",schemaPath:"#/$defs/VpcConfig/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema63.type,parentSchema:schema63,data:data15};
 if(vErrors === null){
 vErrors = [err46];
 }
@@ -7030,7 +7905,7 @@ var _valid6 = _errs43 === errors;
 valid14 = valid14 || _valid6;
 const _errs55 = errors;
 if(data15 !== null){
-const err47 = {instancePath:instancePath+"/VpcConfig",schemaPath:"#/properties/VpcConfig/anyOf/1/type",keyword:"type",params:{type: "null"},message:"must be null",schema:schema68.properties.VpcConfig.anyOf[1].type,parentSchema:schema68.properties.VpcConfig.anyOf[1],data:data15};
+const err47 = {instancePath:instancePath+"/VpcConfig",schemaPath:"#/properties/VpcConfig/anyOf/1/type",keyword:"type",params:{type: "null"},message:"must be null",schema:schema74.properties.VpcConfig.anyOf[1].type,parentSchema:schema74.properties.VpcConfig.anyOf[1],data:data15};
 if(vErrors === null){
 vErrors = [err47];
 }
@@ -7042,7 +7917,7 @@ errors++;
 var _valid6 = _errs55 === errors;
 valid14 = valid14 || _valid6;
 if(!valid14){
-const err48 = {instancePath:instancePath+"/VpcConfig",schemaPath:"#/properties/VpcConfig/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf",schema:schema68.properties.VpcConfig.anyOf,parentSchema:schema68.properties.VpcConfig,data:data15};
+const err48 = {instancePath:instancePath+"/VpcConfig",schemaPath:"#/properties/VpcConfig/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf",schema:schema74.properties.VpcConfig.anyOf,parentSchema:schema74.properties.VpcConfig,data:data15};
 if(vErrors === null){
 vErrors = [err48];
 }
@@ -7066,7 +7941,7 @@ vErrors = null;
 if(data.IamRoleArn !== undefined){
 let data20 = data.IamRoleArn;
 if((typeof data20 !== "string") && (data20 !== null)){
-const err49 = {instancePath:instancePath+"/IamRoleArn",schemaPath:"#/properties/IamRoleArn/type",keyword:"type",params:{type: schema68.properties.IamRoleArn.type},message:"must be string,null",schema:schema68.properties.IamRoleArn.type,parentSchema:schema68.properties.IamRoleArn,data:data20};
+const err49 = {instancePath:instancePath+"/IamRoleArn",schemaPath:"#/properties/IamRoleArn/type",keyword:"type",params:{type: schema74.properties.IamRoleArn.type},message:"must be string,null",schema:schema74.properties.IamRoleArn.type,parentSchema:schema74.properties.IamRoleArn,data:data20};
 if(vErrors === null){
 vErrors = [err49];
 }
@@ -7076,8 +7951,8 @@ vErrors.push(err49);
 errors++;
 }
 if(typeof data20 === "string"){
-if(!pattern22.test(data20)){
-const err50 = {instancePath:instancePath+"/IamRoleArn",schemaPath:"#/properties/IamRoleArn/pattern",keyword:"pattern",params:{pattern: "^arn:aws(?:-cn|-iso-b|-iso|-us-gov)?:[A-Za-z0-9][A-Za-z0-9_/.-]{0,62}:[A-Za-z0-9_/.-]{0,63}:[A-Za-z0-9_/.-]{0,63}:[A-Za-z0-9][A-Za-z0-9:_/+=,@.\\\\-]{0,1023}$"},message:"must match pattern \""+"^arn:aws(?:-cn|-iso-b|-iso|-us-gov)?:[A-Za-z0-9][A-Za-z0-9_/.-]{0,62}:[A-Za-z0-9_/.-]{0,63}:[A-Za-z0-9_/.-]{0,63}:[A-Za-z0-9][A-Za-z0-9:_/+=,@.\\\\-]{0,1023}$"+"\"",schema:"^arn:aws(?:-cn|-iso-b|-iso|-us-gov)?:[A-Za-z0-9][A-Za-z0-9_/.-]{0,62}:[A-Za-z0-9_/.-]{0,63}:[A-Za-z0-9_/.-]{0,63}:[A-Za-z0-9][A-Za-z0-9:_/+=,@.\\\\-]{0,1023}$",parentSchema:schema68.properties.IamRoleArn,data:data20};
+if(!pattern28.test(data20)){
+const err50 = {instancePath:instancePath+"/IamRoleArn",schemaPath:"#/properties/IamRoleArn/pattern",keyword:"pattern",params:{pattern: "^arn:aws(?:-cn|-iso-b|-iso|-us-gov)?:[A-Za-z0-9][A-Za-z0-9_/.-]{0,62}:[A-Za-z0-9_/.-]{0,63}:[A-Za-z0-9_/.-]{0,63}:[A-Za-z0-9][A-Za-z0-9:_/+=,@.\\\\-]{0,1023}$"},message:"must match pattern \""+"^arn:aws(?:-cn|-iso-b|-iso|-us-gov)?:[A-Za-z0-9][A-Za-z0-9_/.-]{0,62}:[A-Za-z0-9_/.-]{0,63}:[A-Za-z0-9_/.-]{0,63}:[A-Za-z0-9][A-Za-z0-9:_/+=,@.\\\\-]{0,1023}$"+"\"",schema:"^arn:aws(?:-cn|-iso-b|-iso|-us-gov)?:[A-Za-z0-9][A-Za-z0-9_/.-]{0,62}:[A-Za-z0-9_/.-]{0,63}:[A-Za-z0-9_/.-]{0,63}:[A-Za-z0-9][A-Za-z0-9:_/+=,@.\\\\-]{0,1023}$",parentSchema:schema74.properties.IamRoleArn,data:data20};
 if(vErrors === null){
 vErrors = [err50];
 }
@@ -7091,7 +7966,7 @@ errors++;
 if(data.EnableDefaultInternetAccess !== undefined){
 let data21 = data.EnableDefaultInternetAccess;
 if(typeof data21 !== "boolean"){
-const err51 = {instancePath:instancePath+"/EnableDefaultInternetAccess",schemaPath:"#/properties/EnableDefaultInternetAccess/type",keyword:"type",params:{type: "boolean"},message:"must be boolean",schema:schema68.properties.EnableDefaultInternetAccess.type,parentSchema:schema68.properties.EnableDefaultInternetAccess,data:data21};
+const err51 = {instancePath:instancePath+"/EnableDefaultInternetAccess",schemaPath:"#/properties/EnableDefaultInternetAccess/type",keyword:"type",params:{type: "boolean"},message:"must be boolean",schema:schema74.properties.EnableDefaultInternetAccess.type,parentSchema:schema74.properties.EnableDefaultInternetAccess,data:data21};
 if(vErrors === null){
 vErrors = [err51];
 }
@@ -7109,7 +7984,7 @@ const _errs63 = errors;
 if(data22 && typeof data22 == "object" && !Array.isArray(data22)){
 for(const key2 in data22){
 if(!((key2 === "DirectoryName") || (key2 === "OrganizationalUnitDistinguishedName"))){
-const err52 = {instancePath:instancePath+"/DomainJoinInfo",schemaPath:"#/$defs/DomainJoinInfo/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key2},message:"must NOT have additional properties",schema:false,parentSchema:schema58,data:data22};
+const err52 = {instancePath:instancePath+"/DomainJoinInfo",schemaPath:"#/$defs/DomainJoinInfo/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key2},message:"must NOT have additional properties",schema:false,parentSchema:schema64,data:data22};
 if(vErrors === null){
 vErrors = [err52];
 }
@@ -7122,7 +7997,7 @@ errors++;
 if(data22.DirectoryName !== undefined){
 let data23 = data22.DirectoryName;
 if(typeof data23 !== "string"){
-const err53 = {instancePath:instancePath+"/DomainJoinInfo/DirectoryName",schemaPath:"#/$defs/DomainJoinInfo/properties/DirectoryName/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema58.properties.DirectoryName.type,parentSchema:schema58.properties.DirectoryName,data:data23};
+const err53 = {instancePath:instancePath+"/DomainJoinInfo/DirectoryName",schemaPath:"#/$defs/DomainJoinInfo/properties/DirectoryName/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema64.properties.DirectoryName.type,parentSchema:schema64.properties.DirectoryName,data:data23};
 if(vErrors === null){
 vErrors = [err53];
 }
@@ -7136,7 +8011,7 @@ if(data22.OrganizationalUnitDistinguishedName !== undefined){
 let data24 = data22.OrganizationalUnitDistinguishedName;
 if(typeof data24 === "string"){
 if(func2(data24) > 2000){
-const err54 = {instancePath:instancePath+"/DomainJoinInfo/OrganizationalUnitDistinguishedName",schemaPath:"#/$defs/DomainJoinInfo/properties/OrganizationalUnitDistinguishedName/maxLength",keyword:"maxLength",params:{limit: 2000},message:"must NOT have more than 2000 characters",schema:2000,parentSchema:schema58.properties.OrganizationalUnitDistinguishedName,data:data24};
+const err54 = {instancePath:instancePath+"/DomainJoinInfo/OrganizationalUnitDistinguishedName",schemaPath:"#/$defs/DomainJoinInfo/properties/OrganizationalUnitDistinguishedName/maxLength",keyword:"maxLength",params:{limit: 2000},message:"must NOT have more than 2000 characters",schema:2000,parentSchema:schema64.properties.OrganizationalUnitDistinguishedName,data:data24};
 if(vErrors === null){
 vErrors = [err54];
 }
@@ -7147,7 +8022,7 @@ errors++;
 }
 }
 else {
-const err55 = {instancePath:instancePath+"/DomainJoinInfo/OrganizationalUnitDistinguishedName",schemaPath:"#/$defs/DomainJoinInfo/properties/OrganizationalUnitDistinguishedName/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema58.properties.OrganizationalUnitDistinguishedName.type,parentSchema:schema58.properties.OrganizationalUnitDistinguishedName,data:data24};
+const err55 = {instancePath:instancePath+"/DomainJoinInfo/OrganizationalUnitDistinguishedName",schemaPath:"#/$defs/DomainJoinInfo/properties/OrganizationalUnitDistinguishedName/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema64.properties.OrganizationalUnitDistinguishedName.type,parentSchema:schema64.properties.OrganizationalUnitDistinguishedName,data:data24};
 if(vErrors === null){
 vErrors = [err55];
 }
@@ -7159,7 +8034,7 @@ errors++;
 }
 }
 else {
-const err56 = {instancePath:instancePath+"/DomainJoinInfo",schemaPath:"#/$defs/DomainJoinInfo/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema58.type,parentSchema:schema58,data:data22};
+const err56 = {instancePath:instancePath+"/DomainJoinInfo",schemaPath:"#/$defs/DomainJoinInfo/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema64.type,parentSchema:schema64,data:data22};
 if(vErrors === null){
 vErrors = [err56];
 }
@@ -7172,7 +8047,7 @@ var _valid7 = _errs63 === errors;
 valid21 = valid21 || _valid7;
 const _errs71 = errors;
 if(data22 !== null){
-const err57 = {instancePath:instancePath+"/DomainJoinInfo",schemaPath:"#/properties/DomainJoinInfo/anyOf/1/type",keyword:"type",params:{type: "null"},message:"must be null",schema:schema68.properties.DomainJoinInfo.anyOf[1].type,parentSchema:schema68.properties.DomainJoinInfo.anyOf[1],data:data22};
+const err57 = {instancePath:instancePath+"/DomainJoinInfo",schemaPath:"#/properties/DomainJoinInfo/anyOf/1/type",keyword:"type",params:{type: "null"},message:"must be null",schema:schema74.properties.DomainJoinInfo.anyOf[1].type,parentSchema:schema74.properties.DomainJoinInfo.anyOf[1],data:data22};
 if(vErrors === null){
 vErrors = [err57];
 }
@@ -7184,7 +8059,7 @@ errors++;
 var _valid7 = _errs71 === errors;
 valid21 = valid21 || _valid7;
 if(!valid21){
-const err58 = {instancePath:instancePath+"/DomainJoinInfo",schemaPath:"#/properties/DomainJoinInfo/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf",schema:schema68.properties.DomainJoinInfo.anyOf,parentSchema:schema68.properties.DomainJoinInfo,data:data22};
+const err58 = {instancePath:instancePath+"/DomainJoinInfo",schemaPath:"#/properties/DomainJoinInfo/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf",schema:schema74.properties.DomainJoinInfo.anyOf,parentSchema:schema74.properties.DomainJoinInfo,data:data22};
 if(vErrors === null){
 vErrors = [err58];
 }
@@ -7209,7 +8084,7 @@ if(data.AppstreamAgentVersion !== undefined){
 let data25 = data.AppstreamAgentVersion;
 if(typeof data25 === "string"){
 if(func2(data25) > 100){
-const err59 = {instancePath:instancePath+"/AppstreamAgentVersion",schemaPath:"#/properties/AppstreamAgentVersion/maxLength",keyword:"maxLength",params:{limit: 100},message:"must NOT have more than 100 characters",schema:100,parentSchema:schema68.properties.AppstreamAgentVersion,data:data25};
+const err59 = {instancePath:instancePath+"/AppstreamAgentVersion",schemaPath:"#/properties/AppstreamAgentVersion/maxLength",keyword:"maxLength",params:{limit: 100},message:"must NOT have more than 100 characters",schema:100,parentSchema:schema74.properties.AppstreamAgentVersion,data:data25};
 if(vErrors === null){
 vErrors = [err59];
 }
@@ -7219,7 +8094,7 @@ vErrors.push(err59);
 errors++;
 }
 if(func2(data25) < 1){
-const err60 = {instancePath:instancePath+"/AppstreamAgentVersion",schemaPath:"#/properties/AppstreamAgentVersion/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters",schema:1,parentSchema:schema68.properties.AppstreamAgentVersion,data:data25};
+const err60 = {instancePath:instancePath+"/AppstreamAgentVersion",schemaPath:"#/properties/AppstreamAgentVersion/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters",schema:1,parentSchema:schema74.properties.AppstreamAgentVersion,data:data25};
 if(vErrors === null){
 vErrors = [err60];
 }
@@ -7230,7 +8105,7 @@ errors++;
 }
 }
 else {
-const err61 = {instancePath:instancePath+"/AppstreamAgentVersion",schemaPath:"#/properties/AppstreamAgentVersion/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema68.properties.AppstreamAgentVersion.type,parentSchema:schema68.properties.AppstreamAgentVersion,data:data25};
+const err61 = {instancePath:instancePath+"/AppstreamAgentVersion",schemaPath:"#/properties/AppstreamAgentVersion/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema74.properties.AppstreamAgentVersion.type,parentSchema:schema74.properties.AppstreamAgentVersion,data:data25};
 if(vErrors === null){
 vErrors = [err61];
 }
@@ -7362,7 +8237,7 @@ var _valid8 = _errs77 === errors;
 valid24 = valid24 || _valid8;
 const _errs85 = errors;
 if(data26 !== null){
-const err72 = {instancePath:instancePath+"/Tags",schemaPath:"#/properties/Tags/anyOf/1/type",keyword:"type",params:{type: "null"},message:"must be null",schema:schema68.properties.Tags.anyOf[1].type,parentSchema:schema68.properties.Tags.anyOf[1],data:data26};
+const err72 = {instancePath:instancePath+"/Tags",schemaPath:"#/properties/Tags/anyOf/1/type",keyword:"type",params:{type: "null"},message:"must be null",schema:schema74.properties.Tags.anyOf[1].type,parentSchema:schema74.properties.Tags.anyOf[1],data:data26};
 if(vErrors === null){
 vErrors = [err72];
 }
@@ -7374,7 +8249,7 @@ errors++;
 var _valid8 = _errs85 === errors;
 valid24 = valid24 || _valid8;
 if(!valid24){
-const err73 = {instancePath:instancePath+"/Tags",schemaPath:"#/properties/Tags/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf",schema:schema68.properties.Tags.anyOf,parentSchema:schema68.properties.Tags,data:data26};
+const err73 = {instancePath:instancePath+"/Tags",schemaPath:"#/properties/Tags/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf",schema:schema74.properties.Tags.anyOf,parentSchema:schema74.properties.Tags,data:data26};
 if(vErrors === null){
 vErrors = [err73];
 }
@@ -7398,7 +8273,7 @@ vErrors = null;
 if(data.AccessEndpoints !== undefined){
 let data28 = data.AccessEndpoints;
 if((!(Array.isArray(data28))) && (data28 !== null)){
-const err74 = {instancePath:instancePath+"/AccessEndpoints",schemaPath:"#/properties/AccessEndpoints/type",keyword:"type",params:{type: schema68.properties.AccessEndpoints.type},message:"must be array,null",schema:schema68.properties.AccessEndpoints.type,parentSchema:schema68.properties.AccessEndpoints,data:data28};
+const err74 = {instancePath:instancePath+"/AccessEndpoints",schemaPath:"#/properties/AccessEndpoints/type",keyword:"type",params:{type: schema74.properties.AccessEndpoints.type},message:"must be array,null",schema:schema74.properties.AccessEndpoints.type,parentSchema:schema74.properties.AccessEndpoints,data:data28};
 if(vErrors === null){
 vErrors = [err74];
 }
@@ -7409,7 +8284,7 @@ errors++;
 }
 if(Array.isArray(data28)){
 if(data28.length > 4){
-const err75 = {instancePath:instancePath+"/AccessEndpoints",schemaPath:"#/properties/AccessEndpoints/maxItems",keyword:"maxItems",params:{limit: 4},message:"must NOT have more than 4 items",schema:4,parentSchema:schema68.properties.AccessEndpoints,data:data28};
+const err75 = {instancePath:instancePath+"/AccessEndpoints",schemaPath:"#/properties/AccessEndpoints/maxItems",keyword:"maxItems",params:{limit: 4},message:"must NOT have more than 4 items",schema:4,parentSchema:schema74.properties.AccessEndpoints,data:data28};
 if(vErrors === null){
 vErrors = [err75];
 }
@@ -7432,7 +8307,7 @@ let data30 = data.RootVolumeConfig;
 if(data30 && typeof data30 == "object" && !Array.isArray(data30)){
 for(const key5 in data30){
 if(!(key5 === "VolumeSizeInGb")){
-const err76 = {instancePath:instancePath+"/RootVolumeConfig",schemaPath:"#/$defs/VolumeConfig/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key5},message:"must NOT have additional properties",schema:false,parentSchema:schema63,data:data30};
+const err76 = {instancePath:instancePath+"/RootVolumeConfig",schemaPath:"#/$defs/VolumeConfig/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key5},message:"must NOT have additional properties",schema:false,parentSchema:schema69,data:data30};
 if(vErrors === null){
 vErrors = [err76];
 }
@@ -7445,7 +8320,7 @@ errors++;
 if(data30.VolumeSizeInGb !== undefined){
 let data31 = data30.VolumeSizeInGb;
 if(!(((typeof data31 == "number") && (!(data31 % 1) && !isNaN(data31))) && (isFinite(data31)))){
-const err77 = {instancePath:instancePath+"/RootVolumeConfig/VolumeSizeInGb",schemaPath:"#/$defs/VolumeConfig/properties/VolumeSizeInGb/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema63.properties.VolumeSizeInGb.type,parentSchema:schema63.properties.VolumeSizeInGb,data:data31};
+const err77 = {instancePath:instancePath+"/RootVolumeConfig/VolumeSizeInGb",schemaPath:"#/$defs/VolumeConfig/properties/VolumeSizeInGb/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema69.properties.VolumeSizeInGb.type,parentSchema:schema69.properties.VolumeSizeInGb,data:data31};
 if(vErrors === null){
 vErrors = [err77];
 }
@@ -7456,7 +8331,7 @@ errors++;
 }
 if((typeof data31 == "number") && (isFinite(data31))){
 if(data31 > 500 || isNaN(data31)){
-const err78 = {instancePath:instancePath+"/RootVolumeConfig/VolumeSizeInGb",schemaPath:"#/$defs/VolumeConfig/properties/VolumeSizeInGb/maximum",keyword:"maximum",params:{comparison: "<=", limit: 500},message:"must be <= 500",schema:500,parentSchema:schema63.properties.VolumeSizeInGb,data:data31};
+const err78 = {instancePath:instancePath+"/RootVolumeConfig/VolumeSizeInGb",schemaPath:"#/$defs/VolumeConfig/properties/VolumeSizeInGb/maximum",keyword:"maximum",params:{comparison: "<=", limit: 500},message:"must be <= 500",schema:500,parentSchema:schema69.properties.VolumeSizeInGb,data:data31};
 if(vErrors === null){
 vErrors = [err78];
 }
@@ -7466,7 +8341,7 @@ vErrors.push(err78);
 errors++;
 }
 if(data31 < 200 || isNaN(data31)){
-const err79 = {instancePath:instancePath+"/RootVolumeConfig/VolumeSizeInGb",schemaPath:"#/$defs/VolumeConfig/properties/VolumeSizeInGb/minimum",keyword:"minimum",params:{comparison: ">=", limit: 200},message:"must be >= 200",schema:200,parentSchema:schema63.properties.VolumeSizeInGb,data:data31};
+const err79 = {instancePath:instancePath+"/RootVolumeConfig/VolumeSizeInGb",schemaPath:"#/$defs/VolumeConfig/properties/VolumeSizeInGb/minimum",keyword:"minimum",params:{comparison: ">=", limit: 200},message:"must be >= 200",schema:200,parentSchema:schema69.properties.VolumeSizeInGb,data:data31};
 if(vErrors === null){
 vErrors = [err79];
 }
@@ -7479,7 +8354,7 @@ errors++;
 }
 }
 else {
-const err80 = {instancePath:instancePath+"/RootVolumeConfig",schemaPath:"#/$defs/VolumeConfig/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema63.type,parentSchema:schema63,data:data30};
+const err80 = {instancePath:instancePath+"/RootVolumeConfig",schemaPath:"#/$defs/VolumeConfig/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema69.type,parentSchema:schema69,data:data30};
 if(vErrors === null){
 vErrors = [err80];
 }
@@ -7492,7 +8367,7 @@ errors++;
 if(data.SoftwaresToInstall !== undefined){
 let data32 = data.SoftwaresToInstall;
 if((!(Array.isArray(data32))) && (data32 !== null)){
-const err81 = {instancePath:instancePath+"/SoftwaresToInstall",schemaPath:"#/properties/SoftwaresToInstall/type",keyword:"type",params:{type: schema68.properties.SoftwaresToInstall.type},message:"must be array,null",schema:schema68.properties.SoftwaresToInstall.type,parentSchema:schema68.properties.SoftwaresToInstall,data:data32};
+const err81 = {instancePath:instancePath+"/SoftwaresToInstall",schemaPath:"#/properties/SoftwaresToInstall/type",keyword:"type",params:{type: schema74.properties.SoftwaresToInstall.type},message:"must be array,null",schema:schema74.properties.SoftwaresToInstall.type,parentSchema:schema74.properties.SoftwaresToInstall,data:data32};
 if(vErrors === null){
 vErrors = [err81];
 }
@@ -7507,7 +8382,7 @@ for(let i3=0; i3<len3; i3++){
 let data33 = data32[i3];
 if(typeof data33 === "string"){
 if(func2(data33) < 1){
-const err82 = {instancePath:instancePath+"/SoftwaresToInstall/" + i3,schemaPath:"#/properties/SoftwaresToInstall/items/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters",schema:1,parentSchema:schema68.properties.SoftwaresToInstall.items,data:data33};
+const err82 = {instancePath:instancePath+"/SoftwaresToInstall/" + i3,schemaPath:"#/properties/SoftwaresToInstall/items/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters",schema:1,parentSchema:schema74.properties.SoftwaresToInstall.items,data:data33};
 if(vErrors === null){
 vErrors = [err82];
 }
@@ -7518,7 +8393,7 @@ errors++;
 }
 }
 else {
-const err83 = {instancePath:instancePath+"/SoftwaresToInstall/" + i3,schemaPath:"#/properties/SoftwaresToInstall/items/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema68.properties.SoftwaresToInstall.items.type,parentSchema:schema68.properties.SoftwaresToInstall.items,data:data33};
+const err83 = {instancePath:instancePath+"/SoftwaresToInstall/" + i3,schemaPath:"#/properties/SoftwaresToInstall/items/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema74.properties.SoftwaresToInstall.items.type,parentSchema:schema74.properties.SoftwaresToInstall.items,data:data33};
 if(vErrors === null){
 vErrors = [err83];
 }
@@ -7533,7 +8408,7 @@ errors++;
 if(data.SoftwaresToUninstall !== undefined){
 let data34 = data.SoftwaresToUninstall;
 if((!(Array.isArray(data34))) && (data34 !== null)){
-const err84 = {instancePath:instancePath+"/SoftwaresToUninstall",schemaPath:"#/properties/SoftwaresToUninstall/type",keyword:"type",params:{type: schema68.properties.SoftwaresToUninstall.type},message:"must be array,null",schema:schema68.properties.SoftwaresToUninstall.type,parentSchema:schema68.properties.SoftwaresToUninstall,data:data34};
+const err84 = {instancePath:instancePath+"/SoftwaresToUninstall",schemaPath:"#/properties/SoftwaresToUninstall/type",keyword:"type",params:{type: schema74.properties.SoftwaresToUninstall.type},message:"must be array,null",schema:schema74.properties.SoftwaresToUninstall.type,parentSchema:schema74.properties.SoftwaresToUninstall,data:data34};
 if(vErrors === null){
 vErrors = [err84];
 }
@@ -7548,7 +8423,7 @@ for(let i4=0; i4<len4; i4++){
 let data35 = data34[i4];
 if(typeof data35 === "string"){
 if(func2(data35) < 1){
-const err85 = {instancePath:instancePath+"/SoftwaresToUninstall/" + i4,schemaPath:"#/properties/SoftwaresToUninstall/items/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters",schema:1,parentSchema:schema68.properties.SoftwaresToUninstall.items,data:data35};
+const err85 = {instancePath:instancePath+"/SoftwaresToUninstall/" + i4,schemaPath:"#/properties/SoftwaresToUninstall/items/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters",schema:1,parentSchema:schema74.properties.SoftwaresToUninstall.items,data:data35};
 if(vErrors === null){
 vErrors = [err85];
 }
@@ -7559,7 +8434,7 @@ errors++;
 }
 }
 else {
-const err86 = {instancePath:instancePath+"/SoftwaresToUninstall/" + i4,schemaPath:"#/properties/SoftwaresToUninstall/items/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema68.properties.SoftwaresToUninstall.items.type,parentSchema:schema68.properties.SoftwaresToUninstall.items,data:data35};
+const err86 = {instancePath:instancePath+"/SoftwaresToUninstall/" + i4,schemaPath:"#/properties/SoftwaresToUninstall/items/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema74.properties.SoftwaresToUninstall.items.type,parentSchema:schema74.properties.SoftwaresToUninstall.items,data:data35};
 if(vErrors === null){
 vErrors = [err86];
 }
@@ -7574,7 +8449,7 @@ errors++;
 if(data.DisableIMDSV1 !== undefined){
 let data36 = data.DisableIMDSV1;
 if(typeof data36 !== "boolean"){
-const err87 = {instancePath:instancePath+"/DisableIMDSV1",schemaPath:"#/properties/DisableIMDSV1/type",keyword:"type",params:{type: "boolean"},message:"must be boolean",schema:schema68.properties.DisableIMDSV1.type,parentSchema:schema68.properties.DisableIMDSV1,data:data36};
+const err87 = {instancePath:instancePath+"/DisableIMDSV1",schemaPath:"#/properties/DisableIMDSV1/type",keyword:"type",params:{type: "boolean"},message:"must be boolean",schema:schema74.properties.DisableIMDSV1.type,parentSchema:schema74.properties.DisableIMDSV1,data:data36};
 if(vErrors === null){
 vErrors = [err87];
 }
@@ -7588,7 +8463,7 @@ if(data.LatestImage !== undefined){
 let data37 = data.LatestImage;
 if(data37 && typeof data37 == "object" && !Array.isArray(data37)){
 if(data37.NamePrefix === undefined){
-const err88 = {instancePath:instancePath+"/LatestImage",schemaPath:"#/$defs/LatestImage/required",keyword:"required",params:{missingProperty: "NamePrefix"},message:"must have required property '"+"NamePrefix"+"'",schema:schema64.required,parentSchema:schema64,data:data37};
+const err88 = {instancePath:instancePath+"/LatestImage",schemaPath:"#/$defs/LatestImage/required",keyword:"required",params:{missingProperty: "NamePrefix"},message:"must have required property '"+"NamePrefix"+"'",schema:schema70.required,parentSchema:schema70,data:data37};
 if(vErrors === null){
 vErrors = [err88];
 }
@@ -7599,7 +8474,7 @@ errors++;
 }
 for(const key6 in data37){
 if(!(key6 === "NamePrefix")){
-const err89 = {instancePath:instancePath+"/LatestImage",schemaPath:"#/$defs/LatestImage/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key6},message:"must NOT have additional properties",schema:false,parentSchema:schema64,data:data37};
+const err89 = {instancePath:instancePath+"/LatestImage",schemaPath:"#/$defs/LatestImage/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key6},message:"must NOT have additional properties",schema:false,parentSchema:schema70,data:data37};
 if(vErrors === null){
 vErrors = [err89];
 }
@@ -7613,7 +8488,7 @@ if(data37.NamePrefix !== undefined){
 let data38 = data37.NamePrefix;
 if(typeof data38 === "string"){
 if(func2(data38) < 1){
-const err90 = {instancePath:instancePath+"/LatestImage/NamePrefix",schemaPath:"#/$defs/LatestImage/properties/NamePrefix/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters",schema:1,parentSchema:schema64.properties.NamePrefix,data:data38};
+const err90 = {instancePath:instancePath+"/LatestImage/NamePrefix",schemaPath:"#/$defs/LatestImage/properties/NamePrefix/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters",schema:1,parentSchema:schema70.properties.NamePrefix,data:data38};
 if(vErrors === null){
 vErrors = [err90];
 }
@@ -7623,7 +8498,7 @@ vErrors.push(err90);
 errors++;
 }
 if(!pattern12.test(data38)){
-const err91 = {instancePath:instancePath+"/LatestImage/NamePrefix",schemaPath:"#/$defs/LatestImage/properties/NamePrefix/pattern",keyword:"pattern",params:{pattern: "^[a-zA-Z0-9][a-zA-Z0-9_.-]{0,100}$"},message:"must match pattern \""+"^[a-zA-Z0-9][a-zA-Z0-9_.-]{0,100}$"+"\"",schema:"^[a-zA-Z0-9][a-zA-Z0-9_.-]{0,100}$",parentSchema:schema64.properties.NamePrefix,data:data38};
+const err91 = {instancePath:instancePath+"/LatestImage/NamePrefix",schemaPath:"#/$defs/LatestImage/properties/NamePrefix/pattern",keyword:"pattern",params:{pattern: "^[a-zA-Z0-9][a-zA-Z0-9_.-]{0,100}$"},message:"must match pattern \""+"^[a-zA-Z0-9][a-zA-Z0-9_.-]{0,100}$"+"\"",schema:"^[a-zA-Z0-9][a-zA-Z0-9_.-]{0,100}$",parentSchema:schema70.properties.NamePrefix,data:data38};
 if(vErrors === null){
 vErrors = [err91];
 }
@@ -7634,7 +8509,7 @@ errors++;
 }
 }
 else {
-const err92 = {instancePath:instancePath+"/LatestImage/NamePrefix",schemaPath:"#/$defs/LatestImage/properties/NamePrefix/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema64.properties.NamePrefix.type,parentSchema:schema64.properties.NamePrefix,data:data38};
+const err92 = {instancePath:instancePath+"/LatestImage/NamePrefix",schemaPath:"#/$defs/LatestImage/properties/NamePrefix/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema70.properties.NamePrefix.type,parentSchema:schema70.properties.NamePrefix,data:data38};
 if(vErrors === null){
 vErrors = [err92];
 }
@@ -7646,7 +8521,7 @@ errors++;
 }
 }
 else {
-const err93 = {instancePath:instancePath+"/LatestImage",schemaPath:"#/$defs/LatestImage/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema64.type,parentSchema:schema64,data:data37};
+const err93 = {instancePath:instancePath+"/LatestImage",schemaPath:"#/$defs/LatestImage/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema70.type,parentSchema:schema70,data:data37};
 if(vErrors === null){
 vErrors = [err93];
 }
@@ -7659,7 +8534,7 @@ errors++;
 if(data.State !== undefined){
 let data39 = data.State;
 if(typeof data39 !== "string"){
-const err94 = {instancePath:instancePath+"/State",schemaPath:"#/properties/State/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema68.properties.State.type,parentSchema:schema68.properties.State,data:data39};
+const err94 = {instancePath:instancePath+"/State",schemaPath:"#/properties/State/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema74.properties.State.type,parentSchema:schema74.properties.State,data:data39};
 if(vErrors === null){
 vErrors = [err94];
 }
@@ -7669,7 +8544,7 @@ vErrors.push(err94);
 errors++;
 }
 if(!((data39 === "RUNNING") || (data39 === "STOPPED"))){
-const err95 = {instancePath:instancePath+"/State",schemaPath:"#/properties/State/enum",keyword:"enum",params:{allowedValues: schema68.properties.State.enum},message:"must be equal to one of the allowed values",schema:schema68.properties.State.enum,parentSchema:schema68.properties.State,data:data39};
+const err95 = {instancePath:instancePath+"/State",schemaPath:"#/properties/State/enum",keyword:"enum",params:{allowedValues: schema74.properties.State.enum},message:"must be equal to one of the allowed values",schema:schema74.properties.State.enum,parentSchema:schema74.properties.State,data:data39};
 if(vErrors === null){
 vErrors = [err95];
 }
@@ -7683,7 +8558,7 @@ if(data.Targets !== undefined){
 let data40 = data.Targets;
 if(Array.isArray(data40)){
 if(data40.length < 1){
-const err96 = {instancePath:instancePath+"/Targets",schemaPath:"#/properties/Targets/minItems",keyword:"minItems",params:{limit: 1},message:"must NOT have fewer than 1 items",schema:1,parentSchema:schema68.properties.Targets,data:data40};
+const err96 = {instancePath:instancePath+"/Targets",schemaPath:"#/properties/Targets/minItems",keyword:"minItems",params:{limit: 1},message:"must NOT have fewer than 1 items",schema:1,parentSchema:schema74.properties.Targets,data:data40};
 if(vErrors === null){
 vErrors = [err96];
 }
@@ -7697,7 +8572,7 @@ for(let i5=0; i5<len5; i5++){
 let data41 = data40[i5];
 if(typeof data41 === "string"){
 if(!pattern6.test(data41)){
-const err97 = {instancePath:instancePath+"/Targets/" + i5,schemaPath:"#/properties/Targets/items/pattern",keyword:"pattern",params:{pattern: "^[A-Za-z0-9][A-Za-z0-9_-]{0,62}$"},message:"must match pattern \""+"^[A-Za-z0-9][A-Za-z0-9_-]{0,62}$"+"\"",schema:"^[A-Za-z0-9][A-Za-z0-9_-]{0,62}$",parentSchema:schema68.properties.Targets.items,data:data41};
+const err97 = {instancePath:instancePath+"/Targets/" + i5,schemaPath:"#/properties/Targets/items/pattern",keyword:"pattern",params:{pattern: "^[A-Za-z0-9][A-Za-z0-9_-]{0,62}$"},message:"must match pattern \""+"^[A-Za-z0-9][A-Za-z0-9_-]{0,62}$"+"\"",schema:"^[A-Za-z0-9][A-Za-z0-9_-]{0,62}$",parentSchema:schema74.properties.Targets.items,data:data41};
 if(vErrors === null){
 vErrors = [err97];
 }
@@ -7708,7 +8583,7 @@ errors++;
 }
 }
 else {
-const err98 = {instancePath:instancePath+"/Targets/" + i5,schemaPath:"#/properties/Targets/items/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema68.properties.Targets.items.type,parentSchema:schema68.properties.Targets.items,data:data41};
+const err98 = {instancePath:instancePath+"/Targets/" + i5,schemaPath:"#/properties/Targets/items/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema74.properties.Targets.items.type,parentSchema:schema74.properties.Targets.items,data:data41};
 if(vErrors === null){
 vErrors = [err98];
 }
@@ -7729,7 +8604,7 @@ continue;
 }
 if(typeof indices0[item0] == "number"){
 j0 = indices0[item0];
-const err99 = {instancePath:instancePath+"/Targets",schemaPath:"#/properties/Targets/uniqueItems",keyword:"uniqueItems",params:{i: i6, j: j0},message:"must NOT have duplicate items (items ## "+j0+" and "+i6+" are identical)",schema:true,parentSchema:schema68.properties.Targets,data:data40};
+const err99 = {instancePath:instancePath+"/Targets",schemaPath:"#/properties/Targets/uniqueItems",keyword:"uniqueItems",params:{i: i6, j: j0},message:"must NOT have duplicate items (items ## "+j0+" and "+i6+" are identical)",schema:true,parentSchema:schema74.properties.Targets,data:data40};
 if(vErrors === null){
 vErrors = [err99];
 }
@@ -7744,7 +8619,7 @@ indices0[item0] = i6;
 }
 }
 else {
-const err100 = {instancePath:instancePath+"/Targets",schemaPath:"#/properties/Targets/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema68.properties.Targets.type,parentSchema:schema68.properties.Targets,data:data40};
+const err100 = {instancePath:instancePath+"/Targets",schemaPath:"#/properties/Targets/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema74.properties.Targets.type,parentSchema:schema74.properties.Targets,data:data40};
 if(vErrors === null){
 vErrors = [err100];
 }
@@ -7756,7 +8631,7 @@ errors++;
 }
 }
 else {
-const err101 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema68.type,parentSchema:schema68,data};
+const err101 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema74.type,parentSchema:schema74,data};
 if(vErrors === null){
 vErrors = [err101];
 }
@@ -7765,19 +8640,19 @@ vErrors.push(err101);
 }
 errors++;
 }
-validate41.errors = vErrors;
+validate43.errors = vErrors;
 return errors === 0;
 }
-validate41.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
+validate43.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
 
-const schema74 = {"title":"Nimble Studio streaming image","description":"A streaming image made from an EC2 AMI.","type":"object","properties":{"StudioId":{"description":"ID of the studio the image belongs to.","type":"string","minLength":1},"Name":{"description":"Name of the image; unique within its studio, it identifies the image together with StudioId.","type":"string","maxLength":64},"Description":{"description":"Description of the image. null or \"\" clears it (streamform sets it to an empty string, the way the API clears it).","type":["string","null"],"maxLength":256},"Ec2ImageId":{"description":"ID of the AMI the image is made from. Changing it (or StudioId) replaces the image: the new one is created, then the old one deleted.","type":"string","pattern":"^ami-[0-9A-z]+$"},"Tags":{"description":"Tags on the image. null or {} removes every tag but streamform's own.","anyOf":[{"$ref":"#/$defs/StreamingImageTags"},{"type":"null"}]},"Targets":{"description":"The targets this resource goes to (default: every target of the config).","type":"array","minItems":1,"uniqueItems":true,"items":{"type":"string","pattern":"^[A-Za-z0-9][A-Za-z0-9_-]{0,62}$"}}},"required":["Ec2ImageId","Name","StudioId"],"additionalProperties":false};
-const schema75 = {"title":"Tags","description":"Tags as key: value. Keys that start with streamform: belong to streamform.","type":"object","propertyNames":{"type":"string"},"additionalProperties":{"type":"string"}};
-const pattern42 = new RegExp("^ami-[0-9A-z]+$", "u");
+const schema80 = {"title":"Nimble Studio streaming image","description":"A streaming image made from an EC2 AMI.","type":"object","properties":{"StudioId":{"description":"ID of the studio the image belongs to.","type":"string","minLength":1},"Name":{"description":"Name of the image; unique within its studio, it identifies the image together with StudioId.","type":"string","maxLength":64},"Description":{"description":"Description of the image. null or \"\" clears it (streamform sets it to an empty string, the way the API clears it).","type":["string","null"],"maxLength":256},"Ec2ImageId":{"description":"ID of the AMI the image is made from. Changing it (or StudioId) replaces the image: the new one is created, then the old one deleted.","type":"string","pattern":"^ami-[0-9A-z]+$"},"Tags":{"description":"Tags on the image. null or {} removes every tag but streamform's own.","anyOf":[{"$ref":"#/$defs/StreamingImageTags"},{"type":"null"}]},"Targets":{"description":"The targets this resource goes to (default: every target of the config).","type":"array","minItems":1,"uniqueItems":true,"items":{"type":"string","pattern":"^[A-Za-z0-9][A-Za-z0-9_-]{0,62}$"}}},"required":["Ec2ImageId","Name","StudioId"],"additionalProperties":false};
+const schema81 = {"title":"Tags","description":"Tags as key: value. Keys that start with streamform: belong to streamform.","type":"object","propertyNames":{"type":"string"},"additionalProperties":{"type":"string"}};
+const pattern48 = new RegExp("^ami-[0-9A-z]+$", "u");
 
-function validate44(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+function validate46(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
 let vErrors = null;
 let errors = 0;
-const evaluated0 = validate44.evaluated;
+const evaluated0 = validate46.evaluated;
 if(evaluated0.dynamicProps){
 evaluated0.props = undefined;
 }
@@ -7786,7 +8661,7 @@ evaluated0.items = undefined;
 }
 if(data && typeof data == "object" && !Array.isArray(data)){
 if(data.Ec2ImageId === undefined){
-const err0 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "Ec2ImageId"},message:"must have required property '"+"Ec2ImageId"+"'",schema:schema74.required,parentSchema:schema74,data};
+const err0 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "Ec2ImageId"},message:"must have required property '"+"Ec2ImageId"+"'",schema:schema80.required,parentSchema:schema80,data};
 if(vErrors === null){
 vErrors = [err0];
 }
@@ -7796,7 +8671,7 @@ vErrors.push(err0);
 errors++;
 }
 if(data.Name === undefined){
-const err1 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "Name"},message:"must have required property '"+"Name"+"'",schema:schema74.required,parentSchema:schema74,data};
+const err1 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "Name"},message:"must have required property '"+"Name"+"'",schema:schema80.required,parentSchema:schema80,data};
 if(vErrors === null){
 vErrors = [err1];
 }
@@ -7806,7 +8681,7 @@ vErrors.push(err1);
 errors++;
 }
 if(data.StudioId === undefined){
-const err2 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "StudioId"},message:"must have required property '"+"StudioId"+"'",schema:schema74.required,parentSchema:schema74,data};
+const err2 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "StudioId"},message:"must have required property '"+"StudioId"+"'",schema:schema80.required,parentSchema:schema80,data};
 if(vErrors === null){
 vErrors = [err2];
 }
@@ -7817,7 +8692,7 @@ errors++;
 }
 for(const key0 in data){
 if(!((((((key0 === "StudioId") || (key0 === "Name")) || (key0 === "Description")) || (key0 === "Ec2ImageId")) || (key0 === "Tags")) || (key0 === "Targets"))){
-const err3 = {instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties",schema:false,parentSchema:schema74,data};
+const err3 = {instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties",schema:false,parentSchema:schema80,data};
 if(vErrors === null){
 vErrors = [err3];
 }
@@ -7831,7 +8706,7 @@ if(data.StudioId !== undefined){
 let data0 = data.StudioId;
 if(typeof data0 === "string"){
 if(func2(data0) < 1){
-const err4 = {instancePath:instancePath+"/StudioId",schemaPath:"#/properties/StudioId/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters",schema:1,parentSchema:schema74.properties.StudioId,data:data0};
+const err4 = {instancePath:instancePath+"/StudioId",schemaPath:"#/properties/StudioId/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters",schema:1,parentSchema:schema80.properties.StudioId,data:data0};
 if(vErrors === null){
 vErrors = [err4];
 }
@@ -7842,7 +8717,7 @@ errors++;
 }
 }
 else {
-const err5 = {instancePath:instancePath+"/StudioId",schemaPath:"#/properties/StudioId/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema74.properties.StudioId.type,parentSchema:schema74.properties.StudioId,data:data0};
+const err5 = {instancePath:instancePath+"/StudioId",schemaPath:"#/properties/StudioId/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema80.properties.StudioId.type,parentSchema:schema80.properties.StudioId,data:data0};
 if(vErrors === null){
 vErrors = [err5];
 }
@@ -7856,7 +8731,7 @@ if(data.Name !== undefined){
 let data1 = data.Name;
 if(typeof data1 === "string"){
 if(func2(data1) > 64){
-const err6 = {instancePath:instancePath+"/Name",schemaPath:"#/properties/Name/maxLength",keyword:"maxLength",params:{limit: 64},message:"must NOT have more than 64 characters",schema:64,parentSchema:schema74.properties.Name,data:data1};
+const err6 = {instancePath:instancePath+"/Name",schemaPath:"#/properties/Name/maxLength",keyword:"maxLength",params:{limit: 64},message:"must NOT have more than 64 characters",schema:64,parentSchema:schema80.properties.Name,data:data1};
 if(vErrors === null){
 vErrors = [err6];
 }
@@ -7867,7 +8742,7 @@ errors++;
 }
 }
 else {
-const err7 = {instancePath:instancePath+"/Name",schemaPath:"#/properties/Name/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema74.properties.Name.type,parentSchema:schema74.properties.Name,data:data1};
+const err7 = {instancePath:instancePath+"/Name",schemaPath:"#/properties/Name/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema80.properties.Name.type,parentSchema:schema80.properties.Name,data:data1};
 if(vErrors === null){
 vErrors = [err7];
 }
@@ -7880,7 +8755,7 @@ errors++;
 if(data.Description !== undefined){
 let data2 = data.Description;
 if((typeof data2 !== "string") && (data2 !== null)){
-const err8 = {instancePath:instancePath+"/Description",schemaPath:"#/properties/Description/type",keyword:"type",params:{type: schema74.properties.Description.type},message:"must be string,null",schema:schema74.properties.Description.type,parentSchema:schema74.properties.Description,data:data2};
+const err8 = {instancePath:instancePath+"/Description",schemaPath:"#/properties/Description/type",keyword:"type",params:{type: schema80.properties.Description.type},message:"must be string,null",schema:schema80.properties.Description.type,parentSchema:schema80.properties.Description,data:data2};
 if(vErrors === null){
 vErrors = [err8];
 }
@@ -7891,7 +8766,7 @@ errors++;
 }
 if(typeof data2 === "string"){
 if(func2(data2) > 256){
-const err9 = {instancePath:instancePath+"/Description",schemaPath:"#/properties/Description/maxLength",keyword:"maxLength",params:{limit: 256},message:"must NOT have more than 256 characters",schema:256,parentSchema:schema74.properties.Description,data:data2};
+const err9 = {instancePath:instancePath+"/Description",schemaPath:"#/properties/Description/maxLength",keyword:"maxLength",params:{limit: 256},message:"must NOT have more than 256 characters",schema:256,parentSchema:schema80.properties.Description,data:data2};
 if(vErrors === null){
 vErrors = [err9];
 }
@@ -7905,8 +8780,8 @@ errors++;
 if(data.Ec2ImageId !== undefined){
 let data3 = data.Ec2ImageId;
 if(typeof data3 === "string"){
-if(!pattern42.test(data3)){
-const err10 = {instancePath:instancePath+"/Ec2ImageId",schemaPath:"#/properties/Ec2ImageId/pattern",keyword:"pattern",params:{pattern: "^ami-[0-9A-z]+$"},message:"must match pattern \""+"^ami-[0-9A-z]+$"+"\"",schema:"^ami-[0-9A-z]+$",parentSchema:schema74.properties.Ec2ImageId,data:data3};
+if(!pattern48.test(data3)){
+const err10 = {instancePath:instancePath+"/Ec2ImageId",schemaPath:"#/properties/Ec2ImageId/pattern",keyword:"pattern",params:{pattern: "^ami-[0-9A-z]+$"},message:"must match pattern \""+"^ami-[0-9A-z]+$"+"\"",schema:"^ami-[0-9A-z]+$",parentSchema:schema80.properties.Ec2ImageId,data:data3};
 if(vErrors === null){
 vErrors = [err10];
 }
@@ -7917,7 +8792,7 @@ errors++;
 }
 }
 else {
-const err11 = {instancePath:instancePath+"/Ec2ImageId",schemaPath:"#/properties/Ec2ImageId/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema74.properties.Ec2ImageId.type,parentSchema:schema74.properties.Ec2ImageId,data:data3};
+const err11 = {instancePath:instancePath+"/Ec2ImageId",schemaPath:"#/properties/Ec2ImageId/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema80.properties.Ec2ImageId.type,parentSchema:schema80.properties.Ec2ImageId,data:data3};
 if(vErrors === null){
 vErrors = [err11];
 }
@@ -7936,7 +8811,7 @@ if(data4 && typeof data4 == "object" && !Array.isArray(data4)){
 for(const key1 in data4){
 const _errs15 = errors;
 if(typeof key1 !== "string"){
-const err12 = {instancePath:instancePath+"/Tags",schemaPath:"#/$defs/StreamingImageTags/propertyNames/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema75.propertyNames.type,parentSchema:schema75.propertyNames,data:key1,propertyName:key1};
+const err12 = {instancePath:instancePath+"/Tags",schemaPath:"#/$defs/StreamingImageTags/propertyNames/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema81.propertyNames.type,parentSchema:schema81.propertyNames,data:key1,propertyName:key1};
 if(vErrors === null){
 vErrors = [err12];
 }
@@ -7947,7 +8822,7 @@ errors++;
 }
 var valid3 = _errs15 === errors;
 if(!valid3){
-const err13 = {instancePath:instancePath+"/Tags",schemaPath:"#/$defs/StreamingImageTags/propertyNames",keyword:"propertyNames",params:{propertyName: key1},message:"property name must be valid",schema:schema75.propertyNames,parentSchema:schema75,data:data4};
+const err13 = {instancePath:instancePath+"/Tags",schemaPath:"#/$defs/StreamingImageTags/propertyNames",keyword:"propertyNames",params:{propertyName: key1},message:"property name must be valid",schema:schema81.propertyNames,parentSchema:schema81,data:data4};
 if(vErrors === null){
 vErrors = [err13];
 }
@@ -7960,7 +8835,7 @@ errors++;
 for(const key2 in data4){
 let data5 = data4[key2];
 if(typeof data5 !== "string"){
-const err14 = {instancePath:instancePath+"/Tags/" + key2.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/$defs/StreamingImageTags/additionalProperties/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema75.additionalProperties.type,parentSchema:schema75.additionalProperties,data:data5};
+const err14 = {instancePath:instancePath+"/Tags/" + key2.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/$defs/StreamingImageTags/additionalProperties/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema81.additionalProperties.type,parentSchema:schema81.additionalProperties,data:data5};
 if(vErrors === null){
 vErrors = [err14];
 }
@@ -7972,7 +8847,7 @@ errors++;
 }
 }
 else {
-const err15 = {instancePath:instancePath+"/Tags",schemaPath:"#/$defs/StreamingImageTags/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema75.type,parentSchema:schema75,data:data4};
+const err15 = {instancePath:instancePath+"/Tags",schemaPath:"#/$defs/StreamingImageTags/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema81.type,parentSchema:schema81,data:data4};
 if(vErrors === null){
 vErrors = [err15];
 }
@@ -7985,7 +8860,7 @@ var _valid0 = _errs12 === errors;
 valid1 = valid1 || _valid0;
 const _errs20 = errors;
 if(data4 !== null){
-const err16 = {instancePath:instancePath+"/Tags",schemaPath:"#/properties/Tags/anyOf/1/type",keyword:"type",params:{type: "null"},message:"must be null",schema:schema74.properties.Tags.anyOf[1].type,parentSchema:schema74.properties.Tags.anyOf[1],data:data4};
+const err16 = {instancePath:instancePath+"/Tags",schemaPath:"#/properties/Tags/anyOf/1/type",keyword:"type",params:{type: "null"},message:"must be null",schema:schema80.properties.Tags.anyOf[1].type,parentSchema:schema80.properties.Tags.anyOf[1],data:data4};
 if(vErrors === null){
 vErrors = [err16];
 }
@@ -7997,7 +8872,7 @@ errors++;
 var _valid0 = _errs20 === errors;
 valid1 = valid1 || _valid0;
 if(!valid1){
-const err17 = {instancePath:instancePath+"/Tags",schemaPath:"#/properties/Tags/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf",schema:schema74.properties.Tags.anyOf,parentSchema:schema74.properties.Tags,data:data4};
+const err17 = {instancePath:instancePath+"/Tags",schemaPath:"#/properties/Tags/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf",schema:schema80.properties.Tags.anyOf,parentSchema:schema80.properties.Tags,data:data4};
 if(vErrors === null){
 vErrors = [err17];
 }
@@ -8022,7 +8897,7 @@ if(data.Targets !== undefined){
 let data6 = data.Targets;
 if(Array.isArray(data6)){
 if(data6.length < 1){
-const err18 = {instancePath:instancePath+"/Targets",schemaPath:"#/properties/Targets/minItems",keyword:"minItems",params:{limit: 1},message:"must NOT have fewer than 1 items",schema:1,parentSchema:schema74.properties.Targets,data:data6};
+const err18 = {instancePath:instancePath+"/Targets",schemaPath:"#/properties/Targets/minItems",keyword:"minItems",params:{limit: 1},message:"must NOT have fewer than 1 items",schema:1,parentSchema:schema80.properties.Targets,data:data6};
 if(vErrors === null){
 vErrors = [err18];
 }
@@ -8036,7 +8911,7 @@ for(let i0=0; i0<len0; i0++){
 let data7 = data6[i0];
 if(typeof data7 === "string"){
 if(!pattern6.test(data7)){
-const err19 = {instancePath:instancePath+"/Targets/" + i0,schemaPath:"#/properties/Targets/items/pattern",keyword:"pattern",params:{pattern: "^[A-Za-z0-9][A-Za-z0-9_-]{0,62}$"},message:"must match pattern \""+"^[A-Za-z0-9][A-Za-z0-9_-]{0,62}$"+"\"",schema:"^[A-Za-z0-9][A-Za-z0-9_-]{0,62}$",parentSchema:schema74.properties.Targets.items,data:data7};
+const err19 = {instancePath:instancePath+"/Targets/" + i0,schemaPath:"#/properties/Targets/items/pattern",keyword:"pattern",params:{pattern: "^[A-Za-z0-9][A-Za-z0-9_-]{0,62}$"},message:"must match pattern \""+"^[A-Za-z0-9][A-Za-z0-9_-]{0,62}$"+"\"",schema:"^[A-Za-z0-9][A-Za-z0-9_-]{0,62}$",parentSchema:schema80.properties.Targets.items,data:data7};
 if(vErrors === null){
 vErrors = [err19];
 }
@@ -8047,7 +8922,7 @@ errors++;
 }
 }
 else {
-const err20 = {instancePath:instancePath+"/Targets/" + i0,schemaPath:"#/properties/Targets/items/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema74.properties.Targets.items.type,parentSchema:schema74.properties.Targets.items,data:data7};
+const err20 = {instancePath:instancePath+"/Targets/" + i0,schemaPath:"#/properties/Targets/items/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema80.properties.Targets.items.type,parentSchema:schema80.properties.Targets.items,data:data7};
 if(vErrors === null){
 vErrors = [err20];
 }
@@ -8068,7 +8943,7 @@ continue;
 }
 if(typeof indices0[item0] == "number"){
 j0 = indices0[item0];
-const err21 = {instancePath:instancePath+"/Targets",schemaPath:"#/properties/Targets/uniqueItems",keyword:"uniqueItems",params:{i: i1, j: j0},message:"must NOT have duplicate items (items ## "+j0+" and "+i1+" are identical)",schema:true,parentSchema:schema74.properties.Targets,data:data6};
+const err21 = {instancePath:instancePath+"/Targets",schemaPath:"#/properties/Targets/uniqueItems",keyword:"uniqueItems",params:{i: i1, j: j0},message:"must NOT have duplicate items (items ## "+j0+" and "+i1+" are identical)",schema:true,parentSchema:schema80.properties.Targets,data:data6};
 if(vErrors === null){
 vErrors = [err21];
 }
@@ -8083,7 +8958,7 @@ indices0[item0] = i1;
 }
 }
 else {
-const err22 = {instancePath:instancePath+"/Targets",schemaPath:"#/properties/Targets/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema74.properties.Targets.type,parentSchema:schema74.properties.Targets,data:data6};
+const err22 = {instancePath:instancePath+"/Targets",schemaPath:"#/properties/Targets/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema80.properties.Targets.type,parentSchema:schema80.properties.Targets,data:data6};
 if(vErrors === null){
 vErrors = [err22];
 }
@@ -8095,7 +8970,7 @@ errors++;
 }
 }
 else {
-const err23 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema74.type,parentSchema:schema74,data};
+const err23 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema80.type,parentSchema:schema80,data};
 if(vErrors === null){
 vErrors = [err23];
 }
@@ -8104,20 +8979,20 @@ vErrors.push(err23);
 }
 errors++;
 }
-validate44.errors = vErrors;
+validate46.errors = vErrors;
 return errors === 0;
 }
-validate44.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
+validate46.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
 
-const schema76 = {"title":"AppStream 2.0 user-pool user","description":"A user of the user pool, identified by AuthenticationType and UserName, and the stacks the user is assigned to. Users carry no tags: streamform never deletes one, and removing it from the config leaves it in place.","type":"object","properties":{"AuthenticationType":{"description":"How the user signs in. Only USERPOOL users can be created.","const":"USERPOOL"},"UserName":{"description":"The user's email address. Case-sensitive: Ana@example.com and ana@example.com are two users.","type":"string","minLength":1,"maxLength":128,"pattern":"^[^@\\s]+@[^@\\s]+$"},"FirstName":{"description":"First name. There is no update call: changing it deletes and recreates the user, who then gets a new welcome email and loses their sessions.","type":"string","maxLength":2048,"pattern":"^[A-Za-z0-9_\\-\\s]+$"},"LastName":{"description":"Last name. There is no update call: changing it deletes and recreates the user, who then gets a new welcome email and loses their sessions.","type":"string","maxLength":2048,"pattern":"^[A-Za-z0-9_\\-\\s]+$"},"Enabled":{"description":"Whether the user may sign in (EnableUser/DisableUser). Default true.","type":"boolean"},"MessageAction":{"description":"SUPPRESS: send no welcome email when the user is created. Left out, AWS emails the user a temporary password. Used only at creation.","const":"SUPPRESS"},"SendEmailNotification":{"description":"Whether AWS emails the user when assigned to a stack; the default for every entry of Stacks. Default false.","type":"boolean"},"Stacks":{"description":"The stacks the user is assigned to: names, or { Name, SendEmailNotification }. For the stacks this config declares, the users listed here are all the stack's users: any other is unassigned.","type":"array","items":{"anyOf":[{"type":"string","minLength":1,"maxLength":100},{"$ref":"#/$defs/UserStackAssignment"}]}},"Targets":{"description":"The targets this resource goes to (default: every target of the config).","type":"array","minItems":1,"uniqueItems":true,"items":{"type":"string","pattern":"^[A-Za-z0-9][A-Za-z0-9_-]{0,62}$"}}},"required":["UserName","AuthenticationType"],"additionalProperties":false};
-const schema77 = {"title":"Stack assignment","description":"One stack a user is assigned to.","type":"object","properties":{"Name":{"description":"Name of the stack.","type":"string","minLength":1,"maxLength":100},"SendEmailNotification":{"description":"Whether AWS emails the user about this assignment. Default: the user's SendEmailNotification.","type":"boolean"}},"required":["Name"],"additionalProperties":false};
-const pattern44 = new RegExp("^[^@\\s]+@[^@\\s]+$", "u");
-const pattern45 = new RegExp("^[A-Za-z0-9_\\-\\s]+$", "u");
+const schema82 = {"title":"AppStream 2.0 user-pool user","description":"A user of the user pool, identified by AuthenticationType and UserName, and the stacks the user is assigned to. Users carry no tags: streamform never deletes one, and removing it from the config leaves it in place.","type":"object","properties":{"AuthenticationType":{"description":"How the user signs in. Only USERPOOL users can be created.","const":"USERPOOL"},"UserName":{"description":"The user's email address. Case-sensitive: Ana@example.com and ana@example.com are two users.","type":"string","minLength":1,"maxLength":128,"pattern":"^[^@\\s]+@[^@\\s]+$"},"FirstName":{"description":"First name. There is no update call: changing it deletes and recreates the user, who then gets a new welcome email and loses their sessions.","type":"string","maxLength":2048,"pattern":"^[A-Za-z0-9_\\-\\s]+$"},"LastName":{"description":"Last name. There is no update call: changing it deletes and recreates the user, who then gets a new welcome email and loses their sessions.","type":"string","maxLength":2048,"pattern":"^[A-Za-z0-9_\\-\\s]+$"},"Enabled":{"description":"Whether the user may sign in (EnableUser/DisableUser). Default true.","type":"boolean"},"MessageAction":{"description":"SUPPRESS: send no welcome email when the user is created. Left out, AWS emails the user a temporary password. Used only at creation.","const":"SUPPRESS"},"SendEmailNotification":{"description":"Whether AWS emails the user when assigned to a stack; the default for every entry of Stacks. Default false.","type":"boolean"},"Stacks":{"description":"The stacks the user is assigned to: names, or { Name, SendEmailNotification }. For the stacks this config declares, the users listed here are all the stack's users: any other is unassigned.","type":"array","items":{"anyOf":[{"type":"string","minLength":1,"maxLength":100},{"$ref":"#/$defs/UserStackAssignment"}]}},"Targets":{"description":"The targets this resource goes to (default: every target of the config).","type":"array","minItems":1,"uniqueItems":true,"items":{"type":"string","pattern":"^[A-Za-z0-9][A-Za-z0-9_-]{0,62}$"}}},"required":["UserName","AuthenticationType"],"additionalProperties":false};
+const schema83 = {"title":"Stack assignment","description":"One stack a user is assigned to.","type":"object","properties":{"Name":{"description":"Name of the stack.","type":"string","minLength":1,"maxLength":100},"SendEmailNotification":{"description":"Whether AWS emails the user about this assignment. Default: the user's SendEmailNotification.","type":"boolean"}},"required":["Name"],"additionalProperties":false};
+const pattern50 = new RegExp("^[^@\\s]+@[^@\\s]+$", "u");
+const pattern51 = new RegExp("^[A-Za-z0-9_\\-\\s]+$", "u");
 
-function validate46(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+function validate48(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
 let vErrors = null;
 let errors = 0;
-const evaluated0 = validate46.evaluated;
+const evaluated0 = validate48.evaluated;
 if(evaluated0.dynamicProps){
 evaluated0.props = undefined;
 }
@@ -8126,7 +9001,7 @@ evaluated0.items = undefined;
 }
 if(data && typeof data == "object" && !Array.isArray(data)){
 if(data.UserName === undefined){
-const err0 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "UserName"},message:"must have required property '"+"UserName"+"'",schema:schema76.required,parentSchema:schema76,data};
+const err0 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "UserName"},message:"must have required property '"+"UserName"+"'",schema:schema82.required,parentSchema:schema82,data};
 if(vErrors === null){
 vErrors = [err0];
 }
@@ -8136,7 +9011,7 @@ vErrors.push(err0);
 errors++;
 }
 if(data.AuthenticationType === undefined){
-const err1 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "AuthenticationType"},message:"must have required property '"+"AuthenticationType"+"'",schema:schema76.required,parentSchema:schema76,data};
+const err1 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "AuthenticationType"},message:"must have required property '"+"AuthenticationType"+"'",schema:schema82.required,parentSchema:schema82,data};
 if(vErrors === null){
 vErrors = [err1];
 }
@@ -8146,8 +9021,8 @@ vErrors.push(err1);
 errors++;
 }
 for(const key0 in data){
-if(!(func1.call(schema76.properties, key0))){
-const err2 = {instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties",schema:false,parentSchema:schema76,data};
+if(!(func1.call(schema82.properties, key0))){
+const err2 = {instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties",schema:false,parentSchema:schema82,data};
 if(vErrors === null){
 vErrors = [err2];
 }
@@ -8160,7 +9035,7 @@ errors++;
 if(data.AuthenticationType !== undefined){
 let data0 = data.AuthenticationType;
 if("USERPOOL" !== data0){
-const err3 = {instancePath:instancePath+"/AuthenticationType",schemaPath:"#/properties/AuthenticationType/const",keyword:"const",params:{allowedValue: "USERPOOL"},message:"must be equal to constant",schema:"USERPOOL",parentSchema:schema76.properties.AuthenticationType,data:data0};
+const err3 = {instancePath:instancePath+"/AuthenticationType",schemaPath:"#/properties/AuthenticationType/const",keyword:"const",params:{allowedValue: "USERPOOL"},message:"must be equal to constant",schema:"USERPOOL",parentSchema:schema82.properties.AuthenticationType,data:data0};
 if(vErrors === null){
 vErrors = [err3];
 }
@@ -8174,7 +9049,7 @@ if(data.UserName !== undefined){
 let data1 = data.UserName;
 if(typeof data1 === "string"){
 if(func2(data1) > 128){
-const err4 = {instancePath:instancePath+"/UserName",schemaPath:"#/properties/UserName/maxLength",keyword:"maxLength",params:{limit: 128},message:"must NOT have more than 128 characters",schema:128,parentSchema:schema76.properties.UserName,data:data1};
+const err4 = {instancePath:instancePath+"/UserName",schemaPath:"#/properties/UserName/maxLength",keyword:"maxLength",params:{limit: 128},message:"must NOT have more than 128 characters",schema:128,parentSchema:schema82.properties.UserName,data:data1};
 if(vErrors === null){
 vErrors = [err4];
 }
@@ -8184,7 +9059,7 @@ vErrors.push(err4);
 errors++;
 }
 if(func2(data1) < 1){
-const err5 = {instancePath:instancePath+"/UserName",schemaPath:"#/properties/UserName/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters",schema:1,parentSchema:schema76.properties.UserName,data:data1};
+const err5 = {instancePath:instancePath+"/UserName",schemaPath:"#/properties/UserName/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters",schema:1,parentSchema:schema82.properties.UserName,data:data1};
 if(vErrors === null){
 vErrors = [err5];
 }
@@ -8193,8 +9068,8 @@ vErrors.push(err5);
 }
 errors++;
 }
-if(!pattern44.test(data1)){
-const err6 = {instancePath:instancePath+"/UserName",schemaPath:"#/properties/UserName/pattern",keyword:"pattern",params:{pattern: "^[^@\\s]+@[^@\\s]+$"},message:"must match pattern \""+"^[^@\\s]+@[^@\\s]+$"+"\"",schema:"^[^@\\s]+@[^@\\s]+$",parentSchema:schema76.properties.UserName,data:data1};
+if(!pattern50.test(data1)){
+const err6 = {instancePath:instancePath+"/UserName",schemaPath:"#/properties/UserName/pattern",keyword:"pattern",params:{pattern: "^[^@\\s]+@[^@\\s]+$"},message:"must match pattern \""+"^[^@\\s]+@[^@\\s]+$"+"\"",schema:"^[^@\\s]+@[^@\\s]+$",parentSchema:schema82.properties.UserName,data:data1};
 if(vErrors === null){
 vErrors = [err6];
 }
@@ -8205,7 +9080,7 @@ errors++;
 }
 }
 else {
-const err7 = {instancePath:instancePath+"/UserName",schemaPath:"#/properties/UserName/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema76.properties.UserName.type,parentSchema:schema76.properties.UserName,data:data1};
+const err7 = {instancePath:instancePath+"/UserName",schemaPath:"#/properties/UserName/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema82.properties.UserName.type,parentSchema:schema82.properties.UserName,data:data1};
 if(vErrors === null){
 vErrors = [err7];
 }
@@ -8219,7 +9094,7 @@ if(data.FirstName !== undefined){
 let data2 = data.FirstName;
 if(typeof data2 === "string"){
 if(func2(data2) > 2048){
-const err8 = {instancePath:instancePath+"/FirstName",schemaPath:"#/properties/FirstName/maxLength",keyword:"maxLength",params:{limit: 2048},message:"must NOT have more than 2048 characters",schema:2048,parentSchema:schema76.properties.FirstName,data:data2};
+const err8 = {instancePath:instancePath+"/FirstName",schemaPath:"#/properties/FirstName/maxLength",keyword:"maxLength",params:{limit: 2048},message:"must NOT have more than 2048 characters",schema:2048,parentSchema:schema82.properties.FirstName,data:data2};
 if(vErrors === null){
 vErrors = [err8];
 }
@@ -8228,8 +9103,8 @@ vErrors.push(err8);
 }
 errors++;
 }
-if(!pattern45.test(data2)){
-const err9 = {instancePath:instancePath+"/FirstName",schemaPath:"#/properties/FirstName/pattern",keyword:"pattern",params:{pattern: "^[A-Za-z0-9_\\-\\s]+$"},message:"must match pattern \""+"^[A-Za-z0-9_\\-\\s]+$"+"\"",schema:"^[A-Za-z0-9_\\-\\s]+$",parentSchema:schema76.properties.FirstName,data:data2};
+if(!pattern51.test(data2)){
+const err9 = {instancePath:instancePath+"/FirstName",schemaPath:"#/properties/FirstName/pattern",keyword:"pattern",params:{pattern: "^[A-Za-z0-9_\\-\\s]+$"},message:"must match pattern \""+"^[A-Za-z0-9_\\-\\s]+$"+"\"",schema:"^[A-Za-z0-9_\\-\\s]+$",parentSchema:schema82.properties.FirstName,data:data2};
 if(vErrors === null){
 vErrors = [err9];
 }
@@ -8240,7 +9115,7 @@ errors++;
 }
 }
 else {
-const err10 = {instancePath:instancePath+"/FirstName",schemaPath:"#/properties/FirstName/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema76.properties.FirstName.type,parentSchema:schema76.properties.FirstName,data:data2};
+const err10 = {instancePath:instancePath+"/FirstName",schemaPath:"#/properties/FirstName/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema82.properties.FirstName.type,parentSchema:schema82.properties.FirstName,data:data2};
 if(vErrors === null){
 vErrors = [err10];
 }
@@ -8254,7 +9129,7 @@ if(data.LastName !== undefined){
 let data3 = data.LastName;
 if(typeof data3 === "string"){
 if(func2(data3) > 2048){
-const err11 = {instancePath:instancePath+"/LastName",schemaPath:"#/properties/LastName/maxLength",keyword:"maxLength",params:{limit: 2048},message:"must NOT have more than 2048 characters",schema:2048,parentSchema:schema76.properties.LastName,data:data3};
+const err11 = {instancePath:instancePath+"/LastName",schemaPath:"#/properties/LastName/maxLength",keyword:"maxLength",params:{limit: 2048},message:"must NOT have more than 2048 characters",schema:2048,parentSchema:schema82.properties.LastName,data:data3};
 if(vErrors === null){
 vErrors = [err11];
 }
@@ -8263,8 +9138,8 @@ vErrors.push(err11);
 }
 errors++;
 }
-if(!pattern45.test(data3)){
-const err12 = {instancePath:instancePath+"/LastName",schemaPath:"#/properties/LastName/pattern",keyword:"pattern",params:{pattern: "^[A-Za-z0-9_\\-\\s]+$"},message:"must match pattern \""+"^[A-Za-z0-9_\\-\\s]+$"+"\"",schema:"^[A-Za-z0-9_\\-\\s]+$",parentSchema:schema76.properties.LastName,data:data3};
+if(!pattern51.test(data3)){
+const err12 = {instancePath:instancePath+"/LastName",schemaPath:"#/properties/LastName/pattern",keyword:"pattern",params:{pattern: "^[A-Za-z0-9_\\-\\s]+$"},message:"must match pattern \""+"^[A-Za-z0-9_\\-\\s]+$"+"\"",schema:"^[A-Za-z0-9_\\-\\s]+$",parentSchema:schema82.properties.LastName,data:data3};
 if(vErrors === null){
 vErrors = [err12];
 }
@@ -8275,7 +9150,7 @@ errors++;
 }
 }
 else {
-const err13 = {instancePath:instancePath+"/LastName",schemaPath:"#/properties/LastName/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema76.properties.LastName.type,parentSchema:schema76.properties.LastName,data:data3};
+const err13 = {instancePath:instancePath+"/LastName",schemaPath:"#/properties/LastName/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema82.properties.LastName.type,parentSchema:schema82.properties.LastName,data:data3};
 if(vErrors === null){
 vErrors = [err13];
 }
@@ -8288,7 +9163,7 @@ errors++;
 if(data.Enabled !== undefined){
 let data4 = data.Enabled;
 if(typeof data4 !== "boolean"){
-const err14 = {instancePath:instancePath+"/Enabled",schemaPath:"#/properties/Enabled/type",keyword:"type",params:{type: "boolean"},message:"must be boolean",schema:schema76.properties.Enabled.type,parentSchema:schema76.properties.Enabled,data:data4};
+const err14 = {instancePath:instancePath+"/Enabled",schemaPath:"#/properties/Enabled/type",keyword:"type",params:{type: "boolean"},message:"must be boolean",schema:schema82.properties.Enabled.type,parentSchema:schema82.properties.Enabled,data:data4};
 if(vErrors === null){
 vErrors = [err14];
 }
@@ -8301,7 +9176,7 @@ errors++;
 if(data.MessageAction !== undefined){
 let data5 = data.MessageAction;
 if("SUPPRESS" !== data5){
-const err15 = {instancePath:instancePath+"/MessageAction",schemaPath:"#/properties/MessageAction/const",keyword:"const",params:{allowedValue: "SUPPRESS"},message:"must be equal to constant",schema:"SUPPRESS",parentSchema:schema76.properties.MessageAction,data:data5};
+const err15 = {instancePath:instancePath+"/MessageAction",schemaPath:"#/properties/MessageAction/const",keyword:"const",params:{allowedValue: "SUPPRESS"},message:"must be equal to constant",schema:"SUPPRESS",parentSchema:schema82.properties.MessageAction,data:data5};
 if(vErrors === null){
 vErrors = [err15];
 }
@@ -8314,7 +9189,7 @@ errors++;
 if(data.SendEmailNotification !== undefined){
 let data6 = data.SendEmailNotification;
 if(typeof data6 !== "boolean"){
-const err16 = {instancePath:instancePath+"/SendEmailNotification",schemaPath:"#/properties/SendEmailNotification/type",keyword:"type",params:{type: "boolean"},message:"must be boolean",schema:schema76.properties.SendEmailNotification.type,parentSchema:schema76.properties.SendEmailNotification,data:data6};
+const err16 = {instancePath:instancePath+"/SendEmailNotification",schemaPath:"#/properties/SendEmailNotification/type",keyword:"type",params:{type: "boolean"},message:"must be boolean",schema:schema82.properties.SendEmailNotification.type,parentSchema:schema82.properties.SendEmailNotification,data:data6};
 if(vErrors === null){
 vErrors = [err16];
 }
@@ -8335,7 +9210,7 @@ let valid3 = false;
 const _errs18 = errors;
 if(typeof data8 === "string"){
 if(func2(data8) > 100){
-const err17 = {instancePath:instancePath+"/Stacks/" + i0,schemaPath:"#/properties/Stacks/items/anyOf/0/maxLength",keyword:"maxLength",params:{limit: 100},message:"must NOT have more than 100 characters",schema:100,parentSchema:schema76.properties.Stacks.items.anyOf[0],data:data8};
+const err17 = {instancePath:instancePath+"/Stacks/" + i0,schemaPath:"#/properties/Stacks/items/anyOf/0/maxLength",keyword:"maxLength",params:{limit: 100},message:"must NOT have more than 100 characters",schema:100,parentSchema:schema82.properties.Stacks.items.anyOf[0],data:data8};
 if(vErrors === null){
 vErrors = [err17];
 }
@@ -8345,7 +9220,7 @@ vErrors.push(err17);
 errors++;
 }
 if(func2(data8) < 1){
-const err18 = {instancePath:instancePath+"/Stacks/" + i0,schemaPath:"#/properties/Stacks/items/anyOf/0/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters",schema:1,parentSchema:schema76.properties.Stacks.items.anyOf[0],data:data8};
+const err18 = {instancePath:instancePath+"/Stacks/" + i0,schemaPath:"#/properties/Stacks/items/anyOf/0/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters",schema:1,parentSchema:schema82.properties.Stacks.items.anyOf[0],data:data8};
 if(vErrors === null){
 vErrors = [err18];
 }
@@ -8356,7 +9231,7 @@ errors++;
 }
 }
 else {
-const err19 = {instancePath:instancePath+"/Stacks/" + i0,schemaPath:"#/properties/Stacks/items/anyOf/0/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema76.properties.Stacks.items.anyOf[0].type,parentSchema:schema76.properties.Stacks.items.anyOf[0],data:data8};
+const err19 = {instancePath:instancePath+"/Stacks/" + i0,schemaPath:"#/properties/Stacks/items/anyOf/0/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema82.properties.Stacks.items.anyOf[0].type,parentSchema:schema82.properties.Stacks.items.anyOf[0],data:data8};
 if(vErrors === null){
 vErrors = [err19];
 }
@@ -8370,7 +9245,7 @@ valid3 = valid3 || _valid0;
 const _errs20 = errors;
 if(data8 && typeof data8 == "object" && !Array.isArray(data8)){
 if(data8.Name === undefined){
-const err20 = {instancePath:instancePath+"/Stacks/" + i0,schemaPath:"#/$defs/UserStackAssignment/required",keyword:"required",params:{missingProperty: "Name"},message:"must have required property '"+"Name"+"'",schema:schema77.required,parentSchema:schema77,data:data8};
+const err20 = {instancePath:instancePath+"/Stacks/" + i0,schemaPath:"#/$defs/UserStackAssignment/required",keyword:"required",params:{missingProperty: "Name"},message:"must have required property '"+"Name"+"'",schema:schema83.required,parentSchema:schema83,data:data8};
 if(vErrors === null){
 vErrors = [err20];
 }
@@ -8381,7 +9256,7 @@ errors++;
 }
 for(const key1 in data8){
 if(!((key1 === "Name") || (key1 === "SendEmailNotification"))){
-const err21 = {instancePath:instancePath+"/Stacks/" + i0,schemaPath:"#/$defs/UserStackAssignment/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key1},message:"must NOT have additional properties",schema:false,parentSchema:schema77,data:data8};
+const err21 = {instancePath:instancePath+"/Stacks/" + i0,schemaPath:"#/$defs/UserStackAssignment/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key1},message:"must NOT have additional properties",schema:false,parentSchema:schema83,data:data8};
 if(vErrors === null){
 vErrors = [err21];
 }
@@ -8395,7 +9270,7 @@ if(data8.Name !== undefined){
 let data9 = data8.Name;
 if(typeof data9 === "string"){
 if(func2(data9) > 100){
-const err22 = {instancePath:instancePath+"/Stacks/" + i0+"/Name",schemaPath:"#/$defs/UserStackAssignment/properties/Name/maxLength",keyword:"maxLength",params:{limit: 100},message:"must NOT have more than 100 characters",schema:100,parentSchema:schema77.properties.Name,data:data9};
+const err22 = {instancePath:instancePath+"/Stacks/" + i0+"/Name",schemaPath:"#/$defs/UserStackAssignment/properties/Name/maxLength",keyword:"maxLength",params:{limit: 100},message:"must NOT have more than 100 characters",schema:100,parentSchema:schema83.properties.Name,data:data9};
 if(vErrors === null){
 vErrors = [err22];
 }
@@ -8405,7 +9280,7 @@ vErrors.push(err22);
 errors++;
 }
 if(func2(data9) < 1){
-const err23 = {instancePath:instancePath+"/Stacks/" + i0+"/Name",schemaPath:"#/$defs/UserStackAssignment/properties/Name/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters",schema:1,parentSchema:schema77.properties.Name,data:data9};
+const err23 = {instancePath:instancePath+"/Stacks/" + i0+"/Name",schemaPath:"#/$defs/UserStackAssignment/properties/Name/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters",schema:1,parentSchema:schema83.properties.Name,data:data9};
 if(vErrors === null){
 vErrors = [err23];
 }
@@ -8416,7 +9291,7 @@ errors++;
 }
 }
 else {
-const err24 = {instancePath:instancePath+"/Stacks/" + i0+"/Name",schemaPath:"#/$defs/UserStackAssignment/properties/Name/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema77.properties.Name.type,parentSchema:schema77.properties.Name,data:data9};
+const err24 = {instancePath:instancePath+"/Stacks/" + i0+"/Name",schemaPath:"#/$defs/UserStackAssignment/properties/Name/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema83.properties.Name.type,parentSchema:schema83.properties.Name,data:data9};
 if(vErrors === null){
 vErrors = [err24];
 }
@@ -8429,7 +9304,7 @@ errors++;
 if(data8.SendEmailNotification !== undefined){
 let data10 = data8.SendEmailNotification;
 if(typeof data10 !== "boolean"){
-const err25 = {instancePath:instancePath+"/Stacks/" + i0+"/SendEmailNotification",schemaPath:"#/$defs/UserStackAssignment/properties/SendEmailNotification/type",keyword:"type",params:{type: "boolean"},message:"must be boolean",schema:schema77.properties.SendEmailNotification.type,parentSchema:schema77.properties.SendEmailNotification,data:data10};
+const err25 = {instancePath:instancePath+"/Stacks/" + i0+"/SendEmailNotification",schemaPath:"#/$defs/UserStackAssignment/properties/SendEmailNotification/type",keyword:"type",params:{type: "boolean"},message:"must be boolean",schema:schema83.properties.SendEmailNotification.type,parentSchema:schema83.properties.SendEmailNotification,data:data10};
 if(vErrors === null){
 vErrors = [err25];
 }
@@ -8441,7 +9316,7 @@ errors++;
 }
 }
 else {
-const err26 = {instancePath:instancePath+"/Stacks/" + i0,schemaPath:"#/$defs/UserStackAssignment/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema77.type,parentSchema:schema77,data:data8};
+const err26 = {instancePath:instancePath+"/Stacks/" + i0,schemaPath:"#/$defs/UserStackAssignment/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema83.type,parentSchema:schema83,data:data8};
 if(vErrors === null){
 vErrors = [err26];
 }
@@ -8453,7 +9328,7 @@ errors++;
 var _valid0 = _errs20 === errors;
 valid3 = valid3 || _valid0;
 if(!valid3){
-const err27 = {instancePath:instancePath+"/Stacks/" + i0,schemaPath:"#/properties/Stacks/items/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf",schema:schema76.properties.Stacks.items.anyOf,parentSchema:schema76.properties.Stacks.items,data:data8};
+const err27 = {instancePath:instancePath+"/Stacks/" + i0,schemaPath:"#/properties/Stacks/items/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf",schema:schema82.properties.Stacks.items.anyOf,parentSchema:schema82.properties.Stacks.items,data:data8};
 if(vErrors === null){
 vErrors = [err27];
 }
@@ -8476,7 +9351,7 @@ vErrors = null;
 }
 }
 else {
-const err28 = {instancePath:instancePath+"/Stacks",schemaPath:"#/properties/Stacks/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema76.properties.Stacks.type,parentSchema:schema76.properties.Stacks,data:data7};
+const err28 = {instancePath:instancePath+"/Stacks",schemaPath:"#/properties/Stacks/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema82.properties.Stacks.type,parentSchema:schema82.properties.Stacks,data:data7};
 if(vErrors === null){
 vErrors = [err28];
 }
@@ -8490,7 +9365,7 @@ if(data.Targets !== undefined){
 let data11 = data.Targets;
 if(Array.isArray(data11)){
 if(data11.length < 1){
-const err29 = {instancePath:instancePath+"/Targets",schemaPath:"#/properties/Targets/minItems",keyword:"minItems",params:{limit: 1},message:"must NOT have fewer than 1 items",schema:1,parentSchema:schema76.properties.Targets,data:data11};
+const err29 = {instancePath:instancePath+"/Targets",schemaPath:"#/properties/Targets/minItems",keyword:"minItems",params:{limit: 1},message:"must NOT have fewer than 1 items",schema:1,parentSchema:schema82.properties.Targets,data:data11};
 if(vErrors === null){
 vErrors = [err29];
 }
@@ -8504,7 +9379,7 @@ for(let i1=0; i1<len1; i1++){
 let data12 = data11[i1];
 if(typeof data12 === "string"){
 if(!pattern6.test(data12)){
-const err30 = {instancePath:instancePath+"/Targets/" + i1,schemaPath:"#/properties/Targets/items/pattern",keyword:"pattern",params:{pattern: "^[A-Za-z0-9][A-Za-z0-9_-]{0,62}$"},message:"must match pattern \""+"^[A-Za-z0-9][A-Za-z0-9_-]{0,62}$"+"\"",schema:"^[A-Za-z0-9][A-Za-z0-9_-]{0,62}$",parentSchema:schema76.properties.Targets.items,data:data12};
+const err30 = {instancePath:instancePath+"/Targets/" + i1,schemaPath:"#/properties/Targets/items/pattern",keyword:"pattern",params:{pattern: "^[A-Za-z0-9][A-Za-z0-9_-]{0,62}$"},message:"must match pattern \""+"^[A-Za-z0-9][A-Za-z0-9_-]{0,62}$"+"\"",schema:"^[A-Za-z0-9][A-Za-z0-9_-]{0,62}$",parentSchema:schema82.properties.Targets.items,data:data12};
 if(vErrors === null){
 vErrors = [err30];
 }
@@ -8515,7 +9390,7 @@ errors++;
 }
 }
 else {
-const err31 = {instancePath:instancePath+"/Targets/" + i1,schemaPath:"#/properties/Targets/items/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema76.properties.Targets.items.type,parentSchema:schema76.properties.Targets.items,data:data12};
+const err31 = {instancePath:instancePath+"/Targets/" + i1,schemaPath:"#/properties/Targets/items/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema82.properties.Targets.items.type,parentSchema:schema82.properties.Targets.items,data:data12};
 if(vErrors === null){
 vErrors = [err31];
 }
@@ -8536,7 +9411,7 @@ continue;
 }
 if(typeof indices0[item0] == "number"){
 j0 = indices0[item0];
-const err32 = {instancePath:instancePath+"/Targets",schemaPath:"#/properties/Targets/uniqueItems",keyword:"uniqueItems",params:{i: i2, j: j0},message:"must NOT have duplicate items (items ## "+j0+" and "+i2+" are identical)",schema:true,parentSchema:schema76.properties.Targets,data:data11};
+const err32 = {instancePath:instancePath+"/Targets",schemaPath:"#/properties/Targets/uniqueItems",keyword:"uniqueItems",params:{i: i2, j: j0},message:"must NOT have duplicate items (items ## "+j0+" and "+i2+" are identical)",schema:true,parentSchema:schema82.properties.Targets,data:data11};
 if(vErrors === null){
 vErrors = [err32];
 }
@@ -8551,7 +9426,7 @@ indices0[item0] = i2;
 }
 }
 else {
-const err33 = {instancePath:instancePath+"/Targets",schemaPath:"#/properties/Targets/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema76.properties.Targets.type,parentSchema:schema76.properties.Targets,data:data11};
+const err33 = {instancePath:instancePath+"/Targets",schemaPath:"#/properties/Targets/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema82.properties.Targets.type,parentSchema:schema82.properties.Targets,data:data11};
 if(vErrors === null){
 vErrors = [err33];
 }
@@ -8563,7 +9438,7 @@ errors++;
 }
 }
 else {
-const err34 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema76.type,parentSchema:schema76,data};
+const err34 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema82.type,parentSchema:schema82,data};
 if(vErrors === null){
 vErrors = [err34];
 }
@@ -8572,19 +9447,19 @@ vErrors.push(err34);
 }
 errors++;
 }
-validate46.errors = vErrors;
+validate48.errors = vErrors;
 return errors === 0;
 }
-validate46.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
+validate48.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
 
-const schema78 = {"title":"AppStream 2.0 directory config","description":"How fleets and image builders join a Microsoft Active Directory domain: the OUs their computer objects go to and the service account that joins them.","type":"object","properties":{"DirectoryName":{"description":"Fully qualified name of the directory (corp.example.com); it identifies the config. A new name is a new config; the old one stays until deleted by hand.","type":"string","minLength":1},"OrganizationalUnitDistinguishedNames":{"description":"Distinguished names of the OUs computer accounts are placed in; compared as a set.","type":"array","items":{"type":"string","maxLength":2000}},"ServiceAccountCredentials":{"description":"The account that joins computers to the domain. Both members are references to secrets, read when applying; the values appear in no output.","$ref":"#/$defs/ServiceAccountCredentialsConfig"},"CertificateBasedAuthProperties":{"description":"Certificate-based authentication to the domain (smart-card style sign-in without a password). null clears it.","anyOf":[{"$ref":"#/$defs/CertificateBasedAuthProperties"},{"type":"null"}]},"Targets":{"description":"The targets this resource goes to (default: every target of the config).","type":"array","minItems":1,"uniqueItems":true,"items":{"type":"string","pattern":"^[A-Za-z0-9][A-Za-z0-9_-]{0,62}$"}}},"required":["DirectoryName","OrganizationalUnitDistinguishedNames"],"additionalProperties":false};
-const schema79 = {"title":"Service account credentials","description":"The account name and password of the service account, each a reference to a secret, never the value itself.","type":"object","properties":{"AccountName":{"description":"The account name (DOMAIN\\user or user), as a secret reference.","$ref":"#/$defs/SecretReference"},"AccountPassword":{"description":"The password (1 to 127 characters), as a secret reference. AWS never returns it: streamform keeps a keyed fingerprint to tell when it changed.","$ref":"#/$defs/SecretReference"}},"required":["AccountName","AccountPassword"],"additionalProperties":false};
-const schema80 = {"title":"Secret reference","description":"Where streamform reads a secret when applying: {FromEnv: VAR}, {FromFile: path}, {FromSecretsManager: name-or-ARN, Key: json-key} or {FromSsmParameter: name}. Never the value itself.","properties":{"FromEnv":{"description":"Name of an environment variable that holds the value.","type":"string","pattern":"^[A-Za-z_][A-Za-z0-9_]*$"},"FromFile":{"description":"Path of a file that holds the value (relative to the working directory; one trailing newline is dropped).","type":"string","minLength":1},"FromSecretsManager":{"description":"Name or ARN of an AWS Secrets Manager secret (GetSecretValue, current version).","type":"string","minLength":1,"maxLength":2048},"Key":{"description":"With FromSecretsManager: the member of the secret's JSON object that holds the value. Left out, the whole SecretString is the value.","type":"string","minLength":1},"FromSsmParameter":{"description":"Name of an SSM Parameter Store parameter, read with decryption (a SecureString, usually).","type":"string","minLength":1,"maxLength":2048}},"additionalProperties":false,"allOf":[{"description":"a secret is never written in the config: give a reference, {FromEnv: VAR}, {FromFile: path}, {FromSecretsManager: name-or-ARN, Key: json-key} or {FromSsmParameter: name}","if":{"not":{"type":"object"}},"then":{"not":{}}},{"description":"a secret reference names exactly one of FromEnv, FromFile, FromSecretsManager, FromSsmParameter","if":{"type":"object"},"then":{"oneOf":[{"required":["FromEnv"]},{"required":["FromFile"]},{"required":["FromSecretsManager"]},{"required":["FromSsmParameter"]}]}},{"description":"Key applies only with FromSecretsManager","if":{"required":["Key"]},"then":{"required":["FromSecretsManager"]}}]};
+const schema84 = {"title":"AppStream 2.0 directory config","description":"How fleets and image builders join a Microsoft Active Directory domain: the OUs their computer objects go to and the service account that joins them.","type":"object","properties":{"DirectoryName":{"description":"Fully qualified name of the directory (corp.example.com); it identifies the config. A new name is a new config; the old one stays until deleted by hand.","type":"string","minLength":1},"OrganizationalUnitDistinguishedNames":{"description":"Distinguished names of the OUs computer accounts are placed in; compared as a set.","type":"array","items":{"type":"string","maxLength":2000}},"ServiceAccountCredentials":{"description":"The account that joins computers to the domain. Both members are references to secrets, read when applying; the values appear in no output.","$ref":"#/$defs/ServiceAccountCredentialsConfig"},"CertificateBasedAuthProperties":{"description":"Certificate-based authentication to the domain (smart-card style sign-in without a password). null clears it.","anyOf":[{"$ref":"#/$defs/CertificateBasedAuthProperties"},{"type":"null"}]},"Targets":{"description":"The targets this resource goes to (default: every target of the config).","type":"array","minItems":1,"uniqueItems":true,"items":{"type":"string","pattern":"^[A-Za-z0-9][A-Za-z0-9_-]{0,62}$"}}},"required":["DirectoryName","OrganizationalUnitDistinguishedNames"],"additionalProperties":false};
+const schema85 = {"title":"Service account credentials","description":"The account name and password of the service account, each a reference to a secret, never the value itself.","type":"object","properties":{"AccountName":{"description":"The account name (DOMAIN\\user or user), as a secret reference.","$ref":"#/$defs/SecretReference"},"AccountPassword":{"description":"The password (1 to 127 characters), as a secret reference. AWS never returns it: streamform keeps a keyed fingerprint to tell when it changed.","$ref":"#/$defs/SecretReference"}},"required":["AccountName","AccountPassword"],"additionalProperties":false};
+const schema86 = {"title":"Secret reference","description":"Where streamform reads a secret when applying: {FromEnv: VAR}, {FromFile: path}, {FromSecretsManager: name-or-ARN, Key: json-key} or {FromSsmParameter: name}. Never the value itself.","properties":{"FromEnv":{"description":"Name of an environment variable that holds the value.","type":"string","pattern":"^[A-Za-z_][A-Za-z0-9_]*$"},"FromFile":{"description":"Path of a file that holds the value (relative to the working directory; one trailing newline is dropped).","type":"string","minLength":1},"FromSecretsManager":{"description":"Name or ARN of an AWS Secrets Manager secret (GetSecretValue, current version).","type":"string","minLength":1,"maxLength":2048},"Key":{"description":"With FromSecretsManager: the member of the secret's JSON object that holds the value. Left out, the whole SecretString is the value.","type":"string","minLength":1},"FromSsmParameter":{"description":"Name of an SSM Parameter Store parameter, read with decryption (a SecureString, usually).","type":"string","minLength":1,"maxLength":2048}},"additionalProperties":false,"allOf":[{"description":"a secret is never written in the config: give a reference, {FromEnv: VAR}, {FromFile: path}, {FromSecretsManager: name-or-ARN, Key: json-key} or {FromSsmParameter: name}","if":{"not":{"type":"object"}},"then":{"not":{}}},{"description":"a secret reference names exactly one of FromEnv, FromFile, FromSecretsManager, FromSsmParameter","if":{"type":"object"},"then":{"oneOf":[{"required":["FromEnv"]},{"required":["FromFile"]},{"required":["FromSecretsManager"]},{"required":["FromSsmParameter"]}]}},{"description":"Key applies only with FromSecretsManager","if":{"required":["Key"]},"then":{"required":["FromSecretsManager"]}}]};
 
-function validate49(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+function validate51(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
 let vErrors = null;
 let errors = 0;
-const evaluated0 = validate49.evaluated;
+const evaluated0 = validate51.evaluated;
 if(evaluated0.dynamicProps){
 evaluated0.props = undefined;
 }
@@ -8593,7 +9468,7 @@ evaluated0.items = undefined;
 }
 if(data && typeof data == "object" && !Array.isArray(data)){
 if(data.AccountName === undefined){
-const err0 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "AccountName"},message:"must have required property '"+"AccountName"+"'",schema:schema79.required,parentSchema:schema79,data};
+const err0 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "AccountName"},message:"must have required property '"+"AccountName"+"'",schema:schema85.required,parentSchema:schema85,data};
 if(vErrors === null){
 vErrors = [err0];
 }
@@ -8603,7 +9478,7 @@ vErrors.push(err0);
 errors++;
 }
 if(data.AccountPassword === undefined){
-const err1 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "AccountPassword"},message:"must have required property '"+"AccountPassword"+"'",schema:schema79.required,parentSchema:schema79,data};
+const err1 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "AccountPassword"},message:"must have required property '"+"AccountPassword"+"'",schema:schema85.required,parentSchema:schema85,data};
 if(vErrors === null){
 vErrors = [err1];
 }
@@ -8614,7 +9489,7 @@ errors++;
 }
 for(const key0 in data){
 if(!((key0 === "AccountName") || (key0 === "AccountPassword"))){
-const err2 = {instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties",schema:false,parentSchema:schema79,data};
+const err2 = {instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties",schema:false,parentSchema:schema85,data};
 if(vErrors === null){
 vErrors = [err2];
 }
@@ -8675,7 +9550,7 @@ vErrors = null;
 }
 if(_valid0){
 const _errs10 = errors;
-const err5 = {instancePath:instancePath+"/AccountName",schemaPath:"#/$defs/SecretReference/allOf/0/then/not",keyword:"not",params:{},message:"must NOT be valid",schema:schema80.allOf[0].then.not,parentSchema:schema80.allOf[0].then,data:data0};
+const err5 = {instancePath:instancePath+"/AccountName",schemaPath:"#/$defs/SecretReference/allOf/0/then/not",keyword:"not",params:{},message:"must NOT be valid",schema:schema86.allOf[0].then.not,parentSchema:schema86.allOf[0].then,data:data0};
 if(vErrors === null){
 vErrors = [err5];
 }
@@ -8687,7 +9562,7 @@ var _valid0 = _errs10 === errors;
 valid3 = _valid0;
 }
 if(!valid3){
-const err6 = {instancePath:instancePath+"/AccountName",schemaPath:"#/$defs/SecretReference/allOf/0/if",keyword:"if",params:{failingKeyword: "then"},message:"must match \"then\" schema",schema:schema80.allOf[0].if,parentSchema:schema80.allOf[0],data:data0};
+const err6 = {instancePath:instancePath+"/AccountName",schemaPath:"#/$defs/SecretReference/allOf/0/if",keyword:"if",params:{failingKeyword: "then"},message:"must match \"then\" schema",schema:schema86.allOf[0].if,parentSchema:schema86.allOf[0],data:data0};
 if(vErrors === null){
 vErrors = [err6];
 }
@@ -8727,7 +9602,7 @@ let passing0 = null;
 const _errs18 = errors;
 if(data0 && typeof data0 == "object" && !Array.isArray(data0)){
 if(data0.FromEnv === undefined){
-const err8 = {instancePath:instancePath+"/AccountName",schemaPath:"#/$defs/SecretReference/allOf/1/then/oneOf/0/required",keyword:"required",params:{missingProperty: "FromEnv"},message:"must have required property '"+"FromEnv"+"'",schema:schema80.allOf[1].then.oneOf[0].required,parentSchema:schema80.allOf[1].then.oneOf[0],data:data0};
+const err8 = {instancePath:instancePath+"/AccountName",schemaPath:"#/$defs/SecretReference/allOf/1/then/oneOf/0/required",keyword:"required",params:{missingProperty: "FromEnv"},message:"must have required property '"+"FromEnv"+"'",schema:schema86.allOf[1].then.oneOf[0].required,parentSchema:schema86.allOf[1].then.oneOf[0],data:data0};
 if(vErrors === null){
 vErrors = [err8];
 }
@@ -8745,7 +9620,7 @@ passing0 = 0;
 const _errs19 = errors;
 if(data0 && typeof data0 == "object" && !Array.isArray(data0)){
 if(data0.FromFile === undefined){
-const err9 = {instancePath:instancePath+"/AccountName",schemaPath:"#/$defs/SecretReference/allOf/1/then/oneOf/1/required",keyword:"required",params:{missingProperty: "FromFile"},message:"must have required property '"+"FromFile"+"'",schema:schema80.allOf[1].then.oneOf[1].required,parentSchema:schema80.allOf[1].then.oneOf[1],data:data0};
+const err9 = {instancePath:instancePath+"/AccountName",schemaPath:"#/$defs/SecretReference/allOf/1/then/oneOf/1/required",keyword:"required",params:{missingProperty: "FromFile"},message:"must have required property '"+"FromFile"+"'",schema:schema86.allOf[1].then.oneOf[1].required,parentSchema:schema86.allOf[1].then.oneOf[1],data:data0};
 if(vErrors === null){
 vErrors = [err9];
 }
@@ -8768,7 +9643,7 @@ passing0 = 1;
 const _errs20 = errors;
 if(data0 && typeof data0 == "object" && !Array.isArray(data0)){
 if(data0.FromSecretsManager === undefined){
-const err10 = {instancePath:instancePath+"/AccountName",schemaPath:"#/$defs/SecretReference/allOf/1/then/oneOf/2/required",keyword:"required",params:{missingProperty: "FromSecretsManager"},message:"must have required property '"+"FromSecretsManager"+"'",schema:schema80.allOf[1].then.oneOf[2].required,parentSchema:schema80.allOf[1].then.oneOf[2],data:data0};
+const err10 = {instancePath:instancePath+"/AccountName",schemaPath:"#/$defs/SecretReference/allOf/1/then/oneOf/2/required",keyword:"required",params:{missingProperty: "FromSecretsManager"},message:"must have required property '"+"FromSecretsManager"+"'",schema:schema86.allOf[1].then.oneOf[2].required,parentSchema:schema86.allOf[1].then.oneOf[2],data:data0};
 if(vErrors === null){
 vErrors = [err10];
 }
@@ -8791,7 +9666,7 @@ passing0 = 2;
 const _errs21 = errors;
 if(data0 && typeof data0 == "object" && !Array.isArray(data0)){
 if(data0.FromSsmParameter === undefined){
-const err11 = {instancePath:instancePath+"/AccountName",schemaPath:"#/$defs/SecretReference/allOf/1/then/oneOf/3/required",keyword:"required",params:{missingProperty: "FromSsmParameter"},message:"must have required property '"+"FromSsmParameter"+"'",schema:schema80.allOf[1].then.oneOf[3].required,parentSchema:schema80.allOf[1].then.oneOf[3],data:data0};
+const err11 = {instancePath:instancePath+"/AccountName",schemaPath:"#/$defs/SecretReference/allOf/1/then/oneOf/3/required",keyword:"required",params:{missingProperty: "FromSsmParameter"},message:"must have required property '"+"FromSsmParameter"+"'",schema:schema86.allOf[1].then.oneOf[3].required,parentSchema:schema86.allOf[1].then.oneOf[3],data:data0};
 if(vErrors === null){
 vErrors = [err11];
 }
@@ -8815,7 +9690,7 @@ passing0 = 3;
 }
 }
 if(!valid6){
-const err12 = {instancePath:instancePath+"/AccountName",schemaPath:"#/$defs/SecretReference/allOf/1/then/oneOf",keyword:"oneOf",params:{passingSchemas: passing0},message:"must match exactly one schema in oneOf",schema:schema80.allOf[1].then.oneOf,parentSchema:schema80.allOf[1].then,data:data0};
+const err12 = {instancePath:instancePath+"/AccountName",schemaPath:"#/$defs/SecretReference/allOf/1/then/oneOf",keyword:"oneOf",params:{passingSchemas: passing0},message:"must match exactly one schema in oneOf",schema:schema86.allOf[1].then.oneOf,parentSchema:schema86.allOf[1].then,data:data0};
 if(vErrors === null){
 vErrors = [err12];
 }
@@ -8839,7 +9714,7 @@ var _valid1 = _errs16 === errors;
 valid5 = _valid1;
 }
 if(!valid5){
-const err13 = {instancePath:instancePath+"/AccountName",schemaPath:"#/$defs/SecretReference/allOf/1/if",keyword:"if",params:{failingKeyword: "then"},message:"must match \"then\" schema",schema:schema80.allOf[1].if,parentSchema:schema80.allOf[1],data:data0};
+const err13 = {instancePath:instancePath+"/AccountName",schemaPath:"#/$defs/SecretReference/allOf/1/if",keyword:"if",params:{failingKeyword: "then"},message:"must match \"then\" schema",schema:schema86.allOf[1].if,parentSchema:schema86.allOf[1],data:data0};
 if(vErrors === null){
 vErrors = [err13];
 }
@@ -8878,7 +9753,7 @@ if(_valid3){
 const _errs25 = errors;
 if(data0 && typeof data0 == "object" && !Array.isArray(data0)){
 if(data0.FromSecretsManager === undefined){
-const err15 = {instancePath:instancePath+"/AccountName",schemaPath:"#/$defs/SecretReference/allOf/2/then/required",keyword:"required",params:{missingProperty: "FromSecretsManager"},message:"must have required property '"+"FromSecretsManager"+"'",schema:schema80.allOf[2].then.required,parentSchema:schema80.allOf[2].then,data:data0};
+const err15 = {instancePath:instancePath+"/AccountName",schemaPath:"#/$defs/SecretReference/allOf/2/then/required",keyword:"required",params:{missingProperty: "FromSecretsManager"},message:"must have required property '"+"FromSecretsManager"+"'",schema:schema86.allOf[2].then.required,parentSchema:schema86.allOf[2].then,data:data0};
 if(vErrors === null){
 vErrors = [err15];
 }
@@ -8892,7 +9767,7 @@ var _valid3 = _errs25 === errors;
 valid7 = _valid3;
 }
 if(!valid7){
-const err16 = {instancePath:instancePath+"/AccountName",schemaPath:"#/$defs/SecretReference/allOf/2/if",keyword:"if",params:{failingKeyword: "then"},message:"must match \"then\" schema",schema:schema80.allOf[2].if,parentSchema:schema80.allOf[2],data:data0};
+const err16 = {instancePath:instancePath+"/AccountName",schemaPath:"#/$defs/SecretReference/allOf/2/if",keyword:"if",params:{failingKeyword: "then"},message:"must match \"then\" schema",schema:schema86.allOf[2].if,parentSchema:schema86.allOf[2],data:data0};
 if(vErrors === null){
 vErrors = [err16];
 }
@@ -8904,7 +9779,7 @@ errors++;
 if(data0 && typeof data0 == "object" && !Array.isArray(data0)){
 for(const key1 in data0){
 if(!(((((key1 === "FromEnv") || (key1 === "FromFile")) || (key1 === "FromSecretsManager")) || (key1 === "Key")) || (key1 === "FromSsmParameter"))){
-const err17 = {instancePath:instancePath+"/AccountName",schemaPath:"#/$defs/SecretReference/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key1},message:"must NOT have additional properties",schema:false,parentSchema:schema80,data:data0};
+const err17 = {instancePath:instancePath+"/AccountName",schemaPath:"#/$defs/SecretReference/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key1},message:"must NOT have additional properties",schema:false,parentSchema:schema86,data:data0};
 if(vErrors === null){
 vErrors = [err17];
 }
@@ -8918,7 +9793,7 @@ if(data0.FromEnv !== undefined){
 let data1 = data0.FromEnv;
 if(typeof data1 === "string"){
 if(!pattern11.test(data1)){
-const err18 = {instancePath:instancePath+"/AccountName/FromEnv",schemaPath:"#/$defs/SecretReference/properties/FromEnv/pattern",keyword:"pattern",params:{pattern: "^[A-Za-z_][A-Za-z0-9_]*$"},message:"must match pattern \""+"^[A-Za-z_][A-Za-z0-9_]*$"+"\"",schema:"^[A-Za-z_][A-Za-z0-9_]*$",parentSchema:schema80.properties.FromEnv,data:data1};
+const err18 = {instancePath:instancePath+"/AccountName/FromEnv",schemaPath:"#/$defs/SecretReference/properties/FromEnv/pattern",keyword:"pattern",params:{pattern: "^[A-Za-z_][A-Za-z0-9_]*$"},message:"must match pattern \""+"^[A-Za-z_][A-Za-z0-9_]*$"+"\"",schema:"^[A-Za-z_][A-Za-z0-9_]*$",parentSchema:schema86.properties.FromEnv,data:data1};
 if(vErrors === null){
 vErrors = [err18];
 }
@@ -8929,7 +9804,7 @@ errors++;
 }
 }
 else {
-const err19 = {instancePath:instancePath+"/AccountName/FromEnv",schemaPath:"#/$defs/SecretReference/properties/FromEnv/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema80.properties.FromEnv.type,parentSchema:schema80.properties.FromEnv,data:data1};
+const err19 = {instancePath:instancePath+"/AccountName/FromEnv",schemaPath:"#/$defs/SecretReference/properties/FromEnv/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema86.properties.FromEnv.type,parentSchema:schema86.properties.FromEnv,data:data1};
 if(vErrors === null){
 vErrors = [err19];
 }
@@ -8943,7 +9818,7 @@ if(data0.FromFile !== undefined){
 let data2 = data0.FromFile;
 if(typeof data2 === "string"){
 if(func2(data2) < 1){
-const err20 = {instancePath:instancePath+"/AccountName/FromFile",schemaPath:"#/$defs/SecretReference/properties/FromFile/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters",schema:1,parentSchema:schema80.properties.FromFile,data:data2};
+const err20 = {instancePath:instancePath+"/AccountName/FromFile",schemaPath:"#/$defs/SecretReference/properties/FromFile/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters",schema:1,parentSchema:schema86.properties.FromFile,data:data2};
 if(vErrors === null){
 vErrors = [err20];
 }
@@ -8954,7 +9829,7 @@ errors++;
 }
 }
 else {
-const err21 = {instancePath:instancePath+"/AccountName/FromFile",schemaPath:"#/$defs/SecretReference/properties/FromFile/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema80.properties.FromFile.type,parentSchema:schema80.properties.FromFile,data:data2};
+const err21 = {instancePath:instancePath+"/AccountName/FromFile",schemaPath:"#/$defs/SecretReference/properties/FromFile/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema86.properties.FromFile.type,parentSchema:schema86.properties.FromFile,data:data2};
 if(vErrors === null){
 vErrors = [err21];
 }
@@ -8968,7 +9843,7 @@ if(data0.FromSecretsManager !== undefined){
 let data3 = data0.FromSecretsManager;
 if(typeof data3 === "string"){
 if(func2(data3) > 2048){
-const err22 = {instancePath:instancePath+"/AccountName/FromSecretsManager",schemaPath:"#/$defs/SecretReference/properties/FromSecretsManager/maxLength",keyword:"maxLength",params:{limit: 2048},message:"must NOT have more than 2048 characters",schema:2048,parentSchema:schema80.properties.FromSecretsManager,data:data3};
+const err22 = {instancePath:instancePath+"/AccountName/FromSecretsManager",schemaPath:"#/$defs/SecretReference/properties/FromSecretsManager/maxLength",keyword:"maxLength",params:{limit: 2048},message:"must NOT have more than 2048 characters",schema:2048,parentSchema:schema86.properties.FromSecretsManager,data:data3};
 if(vErrors === null){
 vErrors = [err22];
 }
@@ -8978,7 +9853,7 @@ vErrors.push(err22);
 errors++;
 }
 if(func2(data3) < 1){
-const err23 = {instancePath:instancePath+"/AccountName/FromSecretsManager",schemaPath:"#/$defs/SecretReference/properties/FromSecretsManager/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters",schema:1,parentSchema:schema80.properties.FromSecretsManager,data:data3};
+const err23 = {instancePath:instancePath+"/AccountName/FromSecretsManager",schemaPath:"#/$defs/SecretReference/properties/FromSecretsManager/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters",schema:1,parentSchema:schema86.properties.FromSecretsManager,data:data3};
 if(vErrors === null){
 vErrors = [err23];
 }
@@ -8989,7 +9864,7 @@ errors++;
 }
 }
 else {
-const err24 = {instancePath:instancePath+"/AccountName/FromSecretsManager",schemaPath:"#/$defs/SecretReference/properties/FromSecretsManager/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema80.properties.FromSecretsManager.type,parentSchema:schema80.properties.FromSecretsManager,data:data3};
+const err24 = {instancePath:instancePath+"/AccountName/FromSecretsManager",schemaPath:"#/$defs/SecretReference/properties/FromSecretsManager/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema86.properties.FromSecretsManager.type,parentSchema:schema86.properties.FromSecretsManager,data:data3};
 if(vErrors === null){
 vErrors = [err24];
 }
@@ -9003,7 +9878,7 @@ if(data0.Key !== undefined){
 let data4 = data0.Key;
 if(typeof data4 === "string"){
 if(func2(data4) < 1){
-const err25 = {instancePath:instancePath+"/AccountName/Key",schemaPath:"#/$defs/SecretReference/properties/Key/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters",schema:1,parentSchema:schema80.properties.Key,data:data4};
+const err25 = {instancePath:instancePath+"/AccountName/Key",schemaPath:"#/$defs/SecretReference/properties/Key/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters",schema:1,parentSchema:schema86.properties.Key,data:data4};
 if(vErrors === null){
 vErrors = [err25];
 }
@@ -9014,7 +9889,7 @@ errors++;
 }
 }
 else {
-const err26 = {instancePath:instancePath+"/AccountName/Key",schemaPath:"#/$defs/SecretReference/properties/Key/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema80.properties.Key.type,parentSchema:schema80.properties.Key,data:data4};
+const err26 = {instancePath:instancePath+"/AccountName/Key",schemaPath:"#/$defs/SecretReference/properties/Key/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema86.properties.Key.type,parentSchema:schema86.properties.Key,data:data4};
 if(vErrors === null){
 vErrors = [err26];
 }
@@ -9028,7 +9903,7 @@ if(data0.FromSsmParameter !== undefined){
 let data5 = data0.FromSsmParameter;
 if(typeof data5 === "string"){
 if(func2(data5) > 2048){
-const err27 = {instancePath:instancePath+"/AccountName/FromSsmParameter",schemaPath:"#/$defs/SecretReference/properties/FromSsmParameter/maxLength",keyword:"maxLength",params:{limit: 2048},message:"must NOT have more than 2048 characters",schema:2048,parentSchema:schema80.properties.FromSsmParameter,data:data5};
+const err27 = {instancePath:instancePath+"/AccountName/FromSsmParameter",schemaPath:"#/$defs/SecretReference/properties/FromSsmParameter/maxLength",keyword:"maxLength",params:{limit: 2048},message:"must NOT have more than 2048 characters",schema:2048,parentSchema:schema86.properties.FromSsmParameter,data:data5};
 if(vErrors === null){
 vErrors = [err27];
 }
@@ -9038,7 +9913,7 @@ vErrors.push(err27);
 errors++;
 }
 if(func2(data5) < 1){
-const err28 = {instancePath:instancePath+"/AccountName/FromSsmParameter",schemaPath:"#/$defs/SecretReference/properties/FromSsmParameter/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters",schema:1,parentSchema:schema80.properties.FromSsmParameter,data:data5};
+const err28 = {instancePath:instancePath+"/AccountName/FromSsmParameter",schemaPath:"#/$defs/SecretReference/properties/FromSsmParameter/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters",schema:1,parentSchema:schema86.properties.FromSsmParameter,data:data5};
 if(vErrors === null){
 vErrors = [err28];
 }
@@ -9049,7 +9924,7 @@ errors++;
 }
 }
 else {
-const err29 = {instancePath:instancePath+"/AccountName/FromSsmParameter",schemaPath:"#/$defs/SecretReference/properties/FromSsmParameter/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema80.properties.FromSsmParameter.type,parentSchema:schema80.properties.FromSsmParameter,data:data5};
+const err29 = {instancePath:instancePath+"/AccountName/FromSsmParameter",schemaPath:"#/$defs/SecretReference/properties/FromSsmParameter/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema86.properties.FromSsmParameter.type,parentSchema:schema86.properties.FromSsmParameter,data:data5};
 if(vErrors === null){
 vErrors = [err29];
 }
@@ -9112,7 +9987,7 @@ vErrors = null;
 }
 if(_valid4){
 const _errs45 = errors;
-const err32 = {instancePath:instancePath+"/AccountPassword",schemaPath:"#/$defs/SecretReference/allOf/0/then/not",keyword:"not",params:{},message:"must NOT be valid",schema:schema80.allOf[0].then.not,parentSchema:schema80.allOf[0].then,data:data6};
+const err32 = {instancePath:instancePath+"/AccountPassword",schemaPath:"#/$defs/SecretReference/allOf/0/then/not",keyword:"not",params:{},message:"must NOT be valid",schema:schema86.allOf[0].then.not,parentSchema:schema86.allOf[0].then,data:data6};
 if(vErrors === null){
 vErrors = [err32];
 }
@@ -9124,7 +9999,7 @@ var _valid4 = _errs45 === errors;
 valid11 = _valid4;
 }
 if(!valid11){
-const err33 = {instancePath:instancePath+"/AccountPassword",schemaPath:"#/$defs/SecretReference/allOf/0/if",keyword:"if",params:{failingKeyword: "then"},message:"must match \"then\" schema",schema:schema80.allOf[0].if,parentSchema:schema80.allOf[0],data:data6};
+const err33 = {instancePath:instancePath+"/AccountPassword",schemaPath:"#/$defs/SecretReference/allOf/0/if",keyword:"if",params:{failingKeyword: "then"},message:"must match \"then\" schema",schema:schema86.allOf[0].if,parentSchema:schema86.allOf[0],data:data6};
 if(vErrors === null){
 vErrors = [err33];
 }
@@ -9164,7 +10039,7 @@ let passing1 = null;
 const _errs53 = errors;
 if(data6 && typeof data6 == "object" && !Array.isArray(data6)){
 if(data6.FromEnv === undefined){
-const err35 = {instancePath:instancePath+"/AccountPassword",schemaPath:"#/$defs/SecretReference/allOf/1/then/oneOf/0/required",keyword:"required",params:{missingProperty: "FromEnv"},message:"must have required property '"+"FromEnv"+"'",schema:schema80.allOf[1].then.oneOf[0].required,parentSchema:schema80.allOf[1].then.oneOf[0],data:data6};
+const err35 = {instancePath:instancePath+"/AccountPassword",schemaPath:"#/$defs/SecretReference/allOf/1/then/oneOf/0/required",keyword:"required",params:{missingProperty: "FromEnv"},message:"must have required property '"+"FromEnv"+"'",schema:schema86.allOf[1].then.oneOf[0].required,parentSchema:schema86.allOf[1].then.oneOf[0],data:data6};
 if(vErrors === null){
 vErrors = [err35];
 }
@@ -9182,7 +10057,7 @@ passing1 = 0;
 const _errs54 = errors;
 if(data6 && typeof data6 == "object" && !Array.isArray(data6)){
 if(data6.FromFile === undefined){
-const err36 = {instancePath:instancePath+"/AccountPassword",schemaPath:"#/$defs/SecretReference/allOf/1/then/oneOf/1/required",keyword:"required",params:{missingProperty: "FromFile"},message:"must have required property '"+"FromFile"+"'",schema:schema80.allOf[1].then.oneOf[1].required,parentSchema:schema80.allOf[1].then.oneOf[1],data:data6};
+const err36 = {instancePath:instancePath+"/AccountPassword",schemaPath:"#/$defs/SecretReference/allOf/1/then/oneOf/1/required",keyword:"required",params:{missingProperty: "FromFile"},message:"must have required property '"+"FromFile"+"'",schema:schema86.allOf[1].then.oneOf[1].required,parentSchema:schema86.allOf[1].then.oneOf[1],data:data6};
 if(vErrors === null){
 vErrors = [err36];
 }
@@ -9205,7 +10080,7 @@ passing1 = 1;
 const _errs55 = errors;
 if(data6 && typeof data6 == "object" && !Array.isArray(data6)){
 if(data6.FromSecretsManager === undefined){
-const err37 = {instancePath:instancePath+"/AccountPassword",schemaPath:"#/$defs/SecretReference/allOf/1/then/oneOf/2/required",keyword:"required",params:{missingProperty: "FromSecretsManager"},message:"must have required property '"+"FromSecretsManager"+"'",schema:schema80.allOf[1].then.oneOf[2].required,parentSchema:schema80.allOf[1].then.oneOf[2],data:data6};
+const err37 = {instancePath:instancePath+"/AccountPassword",schemaPath:"#/$defs/SecretReference/allOf/1/then/oneOf/2/required",keyword:"required",params:{missingProperty: "FromSecretsManager"},message:"must have required property '"+"FromSecretsManager"+"'",schema:schema86.allOf[1].then.oneOf[2].required,parentSchema:schema86.allOf[1].then.oneOf[2],data:data6};
 if(vErrors === null){
 vErrors = [err37];
 }
@@ -9228,7 +10103,7 @@ passing1 = 2;
 const _errs56 = errors;
 if(data6 && typeof data6 == "object" && !Array.isArray(data6)){
 if(data6.FromSsmParameter === undefined){
-const err38 = {instancePath:instancePath+"/AccountPassword",schemaPath:"#/$defs/SecretReference/allOf/1/then/oneOf/3/required",keyword:"required",params:{missingProperty: "FromSsmParameter"},message:"must have required property '"+"FromSsmParameter"+"'",schema:schema80.allOf[1].then.oneOf[3].required,parentSchema:schema80.allOf[1].then.oneOf[3],data:data6};
+const err38 = {instancePath:instancePath+"/AccountPassword",schemaPath:"#/$defs/SecretReference/allOf/1/then/oneOf/3/required",keyword:"required",params:{missingProperty: "FromSsmParameter"},message:"must have required property '"+"FromSsmParameter"+"'",schema:schema86.allOf[1].then.oneOf[3].required,parentSchema:schema86.allOf[1].then.oneOf[3],data:data6};
 if(vErrors === null){
 vErrors = [err38];
 }
@@ -9252,7 +10127,7 @@ passing1 = 3;
 }
 }
 if(!valid14){
-const err39 = {instancePath:instancePath+"/AccountPassword",schemaPath:"#/$defs/SecretReference/allOf/1/then/oneOf",keyword:"oneOf",params:{passingSchemas: passing1},message:"must match exactly one schema in oneOf",schema:schema80.allOf[1].then.oneOf,parentSchema:schema80.allOf[1].then,data:data6};
+const err39 = {instancePath:instancePath+"/AccountPassword",schemaPath:"#/$defs/SecretReference/allOf/1/then/oneOf",keyword:"oneOf",params:{passingSchemas: passing1},message:"must match exactly one schema in oneOf",schema:schema86.allOf[1].then.oneOf,parentSchema:schema86.allOf[1].then,data:data6};
 if(vErrors === null){
 vErrors = [err39];
 }
@@ -9276,7 +10151,7 @@ var _valid5 = _errs51 === errors;
 valid13 = _valid5;
 }
 if(!valid13){
-const err40 = {instancePath:instancePath+"/AccountPassword",schemaPath:"#/$defs/SecretReference/allOf/1/if",keyword:"if",params:{failingKeyword: "then"},message:"must match \"then\" schema",schema:schema80.allOf[1].if,parentSchema:schema80.allOf[1],data:data6};
+const err40 = {instancePath:instancePath+"/AccountPassword",schemaPath:"#/$defs/SecretReference/allOf/1/if",keyword:"if",params:{failingKeyword: "then"},message:"must match \"then\" schema",schema:schema86.allOf[1].if,parentSchema:schema86.allOf[1],data:data6};
 if(vErrors === null){
 vErrors = [err40];
 }
@@ -9315,7 +10190,7 @@ if(_valid7){
 const _errs60 = errors;
 if(data6 && typeof data6 == "object" && !Array.isArray(data6)){
 if(data6.FromSecretsManager === undefined){
-const err42 = {instancePath:instancePath+"/AccountPassword",schemaPath:"#/$defs/SecretReference/allOf/2/then/required",keyword:"required",params:{missingProperty: "FromSecretsManager"},message:"must have required property '"+"FromSecretsManager"+"'",schema:schema80.allOf[2].then.required,parentSchema:schema80.allOf[2].then,data:data6};
+const err42 = {instancePath:instancePath+"/AccountPassword",schemaPath:"#/$defs/SecretReference/allOf/2/then/required",keyword:"required",params:{missingProperty: "FromSecretsManager"},message:"must have required property '"+"FromSecretsManager"+"'",schema:schema86.allOf[2].then.required,parentSchema:schema86.allOf[2].then,data:data6};
 if(vErrors === null){
 vErrors = [err42];
 }
@@ -9329,7 +10204,7 @@ var _valid7 = _errs60 === errors;
 valid15 = _valid7;
 }
 if(!valid15){
-const err43 = {instancePath:instancePath+"/AccountPassword",schemaPath:"#/$defs/SecretReference/allOf/2/if",keyword:"if",params:{failingKeyword: "then"},message:"must match \"then\" schema",schema:schema80.allOf[2].if,parentSchema:schema80.allOf[2],data:data6};
+const err43 = {instancePath:instancePath+"/AccountPassword",schemaPath:"#/$defs/SecretReference/allOf/2/if",keyword:"if",params:{failingKeyword: "then"},message:"must match \"then\" schema",schema:schema86.allOf[2].if,parentSchema:schema86.allOf[2],data:data6};
 if(vErrors === null){
 vErrors = [err43];
 }
@@ -9341,7 +10216,7 @@ errors++;
 if(data6 && typeof data6 == "object" && !Array.isArray(data6)){
 for(const key2 in data6){
 if(!(((((key2 === "FromEnv") || (key2 === "FromFile")) || (key2 === "FromSecretsManager")) || (key2 === "Key")) || (key2 === "FromSsmParameter"))){
-const err44 = {instancePath:instancePath+"/AccountPassword",schemaPath:"#/$defs/SecretReference/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key2},message:"must NOT have additional properties",schema:false,parentSchema:schema80,data:data6};
+const err44 = {instancePath:instancePath+"/AccountPassword",schemaPath:"#/$defs/SecretReference/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key2},message:"must NOT have additional properties",schema:false,parentSchema:schema86,data:data6};
 if(vErrors === null){
 vErrors = [err44];
 }
@@ -9355,7 +10230,7 @@ if(data6.FromEnv !== undefined){
 let data7 = data6.FromEnv;
 if(typeof data7 === "string"){
 if(!pattern11.test(data7)){
-const err45 = {instancePath:instancePath+"/AccountPassword/FromEnv",schemaPath:"#/$defs/SecretReference/properties/FromEnv/pattern",keyword:"pattern",params:{pattern: "^[A-Za-z_][A-Za-z0-9_]*$"},message:"must match pattern \""+"^[A-Za-z_][A-Za-z0-9_]*$"+"\"",schema:"^[A-Za-z_][A-Za-z0-9_]*$",parentSchema:schema80.properties.FromEnv,data:data7};
+const err45 = {instancePath:instancePath+"/AccountPassword/FromEnv",schemaPath:"#/$defs/SecretReference/properties/FromEnv/pattern",keyword:"pattern",params:{pattern: "^[A-Za-z_][A-Za-z0-9_]*$"},message:"must match pattern \""+"^[A-Za-z_][A-Za-z0-9_]*$"+"\"",schema:"^[A-Za-z_][A-Za-z0-9_]*$",parentSchema:schema86.properties.FromEnv,data:data7};
 if(vErrors === null){
 vErrors = [err45];
 }
@@ -9366,7 +10241,7 @@ errors++;
 }
 }
 else {
-const err46 = {instancePath:instancePath+"/AccountPassword/FromEnv",schemaPath:"#/$defs/SecretReference/properties/FromEnv/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema80.properties.FromEnv.type,parentSchema:schema80.properties.FromEnv,data:data7};
+const err46 = {instancePath:instancePath+"/AccountPassword/FromEnv",schemaPath:"#/$defs/SecretReference/properties/FromEnv/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema86.properties.FromEnv.type,parentSchema:schema86.properties.FromEnv,data:data7};
 if(vErrors === null){
 vErrors = [err46];
 }
@@ -9380,7 +10255,7 @@ if(data6.FromFile !== undefined){
 let data8 = data6.FromFile;
 if(typeof data8 === "string"){
 if(func2(data8) < 1){
-const err47 = {instancePath:instancePath+"/AccountPassword/FromFile",schemaPath:"#/$defs/SecretReference/properties/FromFile/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters",schema:1,parentSchema:schema80.properties.FromFile,data:data8};
+const err47 = {instancePath:instancePath+"/AccountPassword/FromFile",schemaPath:"#/$defs/SecretReference/properties/FromFile/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters",schema:1,parentSchema:schema86.properties.FromFile,data:data8};
 if(vErrors === null){
 vErrors = [err47];
 }
@@ -9391,7 +10266,7 @@ errors++;
 }
 }
 else {
-const err48 = {instancePath:instancePath+"/AccountPassword/FromFile",schemaPath:"#/$defs/SecretReference/properties/FromFile/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema80.properties.FromFile.type,parentSchema:schema80.properties.FromFile,data:data8};
+const err48 = {instancePath:instancePath+"/AccountPassword/FromFile",schemaPath:"#/$defs/SecretReference/properties/FromFile/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema86.properties.FromFile.type,parentSchema:schema86.properties.FromFile,data:data8};
 if(vErrors === null){
 vErrors = [err48];
 }
@@ -9405,7 +10280,7 @@ if(data6.FromSecretsManager !== undefined){
 let data9 = data6.FromSecretsManager;
 if(typeof data9 === "string"){
 if(func2(data9) > 2048){
-const err49 = {instancePath:instancePath+"/AccountPassword/FromSecretsManager",schemaPath:"#/$defs/SecretReference/properties/FromSecretsManager/maxLength",keyword:"maxLength",params:{limit: 2048},message:"must NOT have more than 2048 characters",schema:2048,parentSchema:schema80.properties.FromSecretsManager,data:data9};
+const err49 = {instancePath:instancePath+"/AccountPassword/FromSecretsManager",schemaPath:"#/$defs/SecretReference/properties/FromSecretsManager/maxLength",keyword:"maxLength",params:{limit: 2048},message:"must NOT have more than 2048 characters",schema:2048,parentSchema:schema86.properties.FromSecretsManager,data:data9};
 if(vErrors === null){
 vErrors = [err49];
 }
@@ -9415,7 +10290,7 @@ vErrors.push(err49);
 errors++;
 }
 if(func2(data9) < 1){
-const err50 = {instancePath:instancePath+"/AccountPassword/FromSecretsManager",schemaPath:"#/$defs/SecretReference/properties/FromSecretsManager/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters",schema:1,parentSchema:schema80.properties.FromSecretsManager,data:data9};
+const err50 = {instancePath:instancePath+"/AccountPassword/FromSecretsManager",schemaPath:"#/$defs/SecretReference/properties/FromSecretsManager/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters",schema:1,parentSchema:schema86.properties.FromSecretsManager,data:data9};
 if(vErrors === null){
 vErrors = [err50];
 }
@@ -9426,7 +10301,7 @@ errors++;
 }
 }
 else {
-const err51 = {instancePath:instancePath+"/AccountPassword/FromSecretsManager",schemaPath:"#/$defs/SecretReference/properties/FromSecretsManager/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema80.properties.FromSecretsManager.type,parentSchema:schema80.properties.FromSecretsManager,data:data9};
+const err51 = {instancePath:instancePath+"/AccountPassword/FromSecretsManager",schemaPath:"#/$defs/SecretReference/properties/FromSecretsManager/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema86.properties.FromSecretsManager.type,parentSchema:schema86.properties.FromSecretsManager,data:data9};
 if(vErrors === null){
 vErrors = [err51];
 }
@@ -9440,7 +10315,7 @@ if(data6.Key !== undefined){
 let data10 = data6.Key;
 if(typeof data10 === "string"){
 if(func2(data10) < 1){
-const err52 = {instancePath:instancePath+"/AccountPassword/Key",schemaPath:"#/$defs/SecretReference/properties/Key/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters",schema:1,parentSchema:schema80.properties.Key,data:data10};
+const err52 = {instancePath:instancePath+"/AccountPassword/Key",schemaPath:"#/$defs/SecretReference/properties/Key/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters",schema:1,parentSchema:schema86.properties.Key,data:data10};
 if(vErrors === null){
 vErrors = [err52];
 }
@@ -9451,7 +10326,7 @@ errors++;
 }
 }
 else {
-const err53 = {instancePath:instancePath+"/AccountPassword/Key",schemaPath:"#/$defs/SecretReference/properties/Key/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema80.properties.Key.type,parentSchema:schema80.properties.Key,data:data10};
+const err53 = {instancePath:instancePath+"/AccountPassword/Key",schemaPath:"#/$defs/SecretReference/properties/Key/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema86.properties.Key.type,parentSchema:schema86.properties.Key,data:data10};
 if(vErrors === null){
 vErrors = [err53];
 }
@@ -9465,7 +10340,7 @@ if(data6.FromSsmParameter !== undefined){
 let data11 = data6.FromSsmParameter;
 if(typeof data11 === "string"){
 if(func2(data11) > 2048){
-const err54 = {instancePath:instancePath+"/AccountPassword/FromSsmParameter",schemaPath:"#/$defs/SecretReference/properties/FromSsmParameter/maxLength",keyword:"maxLength",params:{limit: 2048},message:"must NOT have more than 2048 characters",schema:2048,parentSchema:schema80.properties.FromSsmParameter,data:data11};
+const err54 = {instancePath:instancePath+"/AccountPassword/FromSsmParameter",schemaPath:"#/$defs/SecretReference/properties/FromSsmParameter/maxLength",keyword:"maxLength",params:{limit: 2048},message:"must NOT have more than 2048 characters",schema:2048,parentSchema:schema86.properties.FromSsmParameter,data:data11};
 if(vErrors === null){
 vErrors = [err54];
 }
@@ -9475,7 +10350,7 @@ vErrors.push(err54);
 errors++;
 }
 if(func2(data11) < 1){
-const err55 = {instancePath:instancePath+"/AccountPassword/FromSsmParameter",schemaPath:"#/$defs/SecretReference/properties/FromSsmParameter/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters",schema:1,parentSchema:schema80.properties.FromSsmParameter,data:data11};
+const err55 = {instancePath:instancePath+"/AccountPassword/FromSsmParameter",schemaPath:"#/$defs/SecretReference/properties/FromSsmParameter/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters",schema:1,parentSchema:schema86.properties.FromSsmParameter,data:data11};
 if(vErrors === null){
 vErrors = [err55];
 }
@@ -9486,7 +10361,7 @@ errors++;
 }
 }
 else {
-const err56 = {instancePath:instancePath+"/AccountPassword/FromSsmParameter",schemaPath:"#/$defs/SecretReference/properties/FromSsmParameter/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema80.properties.FromSsmParameter.type,parentSchema:schema80.properties.FromSsmParameter,data:data11};
+const err56 = {instancePath:instancePath+"/AccountPassword/FromSsmParameter",schemaPath:"#/$defs/SecretReference/properties/FromSsmParameter/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema86.properties.FromSsmParameter.type,parentSchema:schema86.properties.FromSsmParameter,data:data11};
 if(vErrors === null){
 vErrors = [err56];
 }
@@ -9500,7 +10375,7 @@ errors++;
 }
 }
 else {
-const err57 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema79.type,parentSchema:schema79,data};
+const err57 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema85.type,parentSchema:schema85,data};
 if(vErrors === null){
 vErrors = [err57];
 }
@@ -9509,18 +10384,18 @@ vErrors.push(err57);
 }
 errors++;
 }
-validate49.errors = vErrors;
+validate51.errors = vErrors;
 return errors === 0;
 }
-validate49.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
+validate51.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
 
-const schema82 = {"title":"Certificate-based authentication","description":"Whether users sign in to domain-joined instances with certificates from an AWS Private CA.","type":"object","properties":{"Status":{"description":"DISABLED, ENABLED, or ENABLED_NO_DIRECTORY_LOGIN_FALLBACK (no password sign-in if the certificate fails).","$ref":"#/$defs/CertificateBasedAuthStatus"},"CertificateAuthorityArn":{"description":"ARN of the AWS Private CA that issues the certificates; required unless Status is DISABLED.","type":"string","pattern":"^arn:aws(?:-cn|-iso-b|-iso|-us-gov)?:[A-Za-z0-9][A-Za-z0-9_/.-]{0,62}:[A-Za-z0-9_/.-]{0,63}:[A-Za-z0-9_/.-]{0,63}:[A-Za-z0-9][A-Za-z0-9:_/+=,@.\\\\-]{0,1023}$"}},"additionalProperties":false,"allOf":[{"description":"CertificateAuthorityArn is required when Status is ENABLED or ENABLED_NO_DIRECTORY_LOGIN_FALLBACK","if":{"properties":{"Status":{"enum":["ENABLED","ENABLED_NO_DIRECTORY_LOGIN_FALLBACK"]}},"required":["Status"]},"then":{"required":["CertificateAuthorityArn"]}}]};
-const schema83 = {"type":"string","enum":["DISABLED","ENABLED","ENABLED_NO_DIRECTORY_LOGIN_FALLBACK"]};
+const schema88 = {"title":"Certificate-based authentication","description":"Whether users sign in to domain-joined instances with certificates from an AWS Private CA.","type":"object","properties":{"Status":{"description":"DISABLED, ENABLED, or ENABLED_NO_DIRECTORY_LOGIN_FALLBACK (no password sign-in if the certificate fails).","$ref":"#/$defs/CertificateBasedAuthStatus"},"CertificateAuthorityArn":{"description":"ARN of the AWS Private CA that issues the certificates; required unless Status is DISABLED.","type":"string","pattern":"^arn:aws(?:-cn|-iso-b|-iso|-us-gov)?:[A-Za-z0-9][A-Za-z0-9_/.-]{0,62}:[A-Za-z0-9_/.-]{0,63}:[A-Za-z0-9_/.-]{0,63}:[A-Za-z0-9][A-Za-z0-9:_/+=,@.\\\\-]{0,1023}$"}},"additionalProperties":false,"allOf":[{"description":"CertificateAuthorityArn is required when Status is ENABLED or ENABLED_NO_DIRECTORY_LOGIN_FALLBACK","if":{"properties":{"Status":{"enum":["ENABLED","ENABLED_NO_DIRECTORY_LOGIN_FALLBACK"]}},"required":["Status"]},"then":{"required":["CertificateAuthorityArn"]}}]};
+const schema89 = {"type":"string","enum":["DISABLED","ENABLED","ENABLED_NO_DIRECTORY_LOGIN_FALLBACK"]};
 
-function validate51(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+function validate53(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
 let vErrors = null;
 let errors = 0;
-const evaluated0 = validate51.evaluated;
+const evaluated0 = validate53.evaluated;
 if(evaluated0.dynamicProps){
 evaluated0.props = undefined;
 }
@@ -9572,7 +10447,7 @@ if(_valid0){
 const _errs5 = errors;
 if(data && typeof data == "object" && !Array.isArray(data)){
 if(data.CertificateAuthorityArn === undefined){
-const err2 = {instancePath,schemaPath:"#/allOf/0/then/required",keyword:"required",params:{missingProperty: "CertificateAuthorityArn"},message:"must have required property '"+"CertificateAuthorityArn"+"'",schema:schema82.allOf[0].then.required,parentSchema:schema82.allOf[0].then,data};
+const err2 = {instancePath,schemaPath:"#/allOf/0/then/required",keyword:"required",params:{missingProperty: "CertificateAuthorityArn"},message:"must have required property '"+"CertificateAuthorityArn"+"'",schema:schema88.allOf[0].then.required,parentSchema:schema88.allOf[0].then,data};
 if(vErrors === null){
 vErrors = [err2];
 }
@@ -9586,7 +10461,7 @@ var _valid0 = _errs5 === errors;
 valid1 = _valid0;
 }
 if(!valid1){
-const err3 = {instancePath,schemaPath:"#/allOf/0/if",keyword:"if",params:{failingKeyword: "then"},message:"must match \"then\" schema",schema:schema82.allOf[0].if,parentSchema:schema82.allOf[0],data};
+const err3 = {instancePath,schemaPath:"#/allOf/0/if",keyword:"if",params:{failingKeyword: "then"},message:"must match \"then\" schema",schema:schema88.allOf[0].if,parentSchema:schema88.allOf[0],data};
 if(vErrors === null){
 vErrors = [err3];
 }
@@ -9598,7 +10473,7 @@ errors++;
 if(data && typeof data == "object" && !Array.isArray(data)){
 for(const key0 in data){
 if(!((key0 === "Status") || (key0 === "CertificateAuthorityArn"))){
-const err4 = {instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties",schema:false,parentSchema:schema82,data};
+const err4 = {instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties",schema:false,parentSchema:schema88,data};
 if(vErrors === null){
 vErrors = [err4];
 }
@@ -9611,7 +10486,7 @@ errors++;
 if(data.Status !== undefined){
 let data1 = data.Status;
 if(typeof data1 !== "string"){
-const err5 = {instancePath:instancePath+"/Status",schemaPath:"#/$defs/CertificateBasedAuthStatus/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema83.type,parentSchema:schema83,data:data1};
+const err5 = {instancePath:instancePath+"/Status",schemaPath:"#/$defs/CertificateBasedAuthStatus/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema89.type,parentSchema:schema89,data:data1};
 if(vErrors === null){
 vErrors = [err5];
 }
@@ -9621,7 +10496,7 @@ vErrors.push(err5);
 errors++;
 }
 if(!(((data1 === "DISABLED") || (data1 === "ENABLED")) || (data1 === "ENABLED_NO_DIRECTORY_LOGIN_FALLBACK"))){
-const err6 = {instancePath:instancePath+"/Status",schemaPath:"#/$defs/CertificateBasedAuthStatus/enum",keyword:"enum",params:{allowedValues: schema83.enum},message:"must be equal to one of the allowed values",schema:schema83.enum,parentSchema:schema83,data:data1};
+const err6 = {instancePath:instancePath+"/Status",schemaPath:"#/$defs/CertificateBasedAuthStatus/enum",keyword:"enum",params:{allowedValues: schema89.enum},message:"must be equal to one of the allowed values",schema:schema89.enum,parentSchema:schema89,data:data1};
 if(vErrors === null){
 vErrors = [err6];
 }
@@ -9634,8 +10509,8 @@ errors++;
 if(data.CertificateAuthorityArn !== undefined){
 let data2 = data.CertificateAuthorityArn;
 if(typeof data2 === "string"){
-if(!pattern22.test(data2)){
-const err7 = {instancePath:instancePath+"/CertificateAuthorityArn",schemaPath:"#/properties/CertificateAuthorityArn/pattern",keyword:"pattern",params:{pattern: "^arn:aws(?:-cn|-iso-b|-iso|-us-gov)?:[A-Za-z0-9][A-Za-z0-9_/.-]{0,62}:[A-Za-z0-9_/.-]{0,63}:[A-Za-z0-9_/.-]{0,63}:[A-Za-z0-9][A-Za-z0-9:_/+=,@.\\\\-]{0,1023}$"},message:"must match pattern \""+"^arn:aws(?:-cn|-iso-b|-iso|-us-gov)?:[A-Za-z0-9][A-Za-z0-9_/.-]{0,62}:[A-Za-z0-9_/.-]{0,63}:[A-Za-z0-9_/.-]{0,63}:[A-Za-z0-9][A-Za-z0-9:_/+=,@.\\\\-]{0,1023}$"+"\"",schema:"^arn:aws(?:-cn|-iso-b|-iso|-us-gov)?:[A-Za-z0-9][A-Za-z0-9_/.-]{0,62}:[A-Za-z0-9_/.-]{0,63}:[A-Za-z0-9_/.-]{0,63}:[A-Za-z0-9][A-Za-z0-9:_/+=,@.\\\\-]{0,1023}$",parentSchema:schema82.properties.CertificateAuthorityArn,data:data2};
+if(!pattern28.test(data2)){
+const err7 = {instancePath:instancePath+"/CertificateAuthorityArn",schemaPath:"#/properties/CertificateAuthorityArn/pattern",keyword:"pattern",params:{pattern: "^arn:aws(?:-cn|-iso-b|-iso|-us-gov)?:[A-Za-z0-9][A-Za-z0-9_/.-]{0,62}:[A-Za-z0-9_/.-]{0,63}:[A-Za-z0-9_/.-]{0,63}:[A-Za-z0-9][A-Za-z0-9:_/+=,@.\\\\-]{0,1023}$"},message:"must match pattern \""+"^arn:aws(?:-cn|-iso-b|-iso|-us-gov)?:[A-Za-z0-9][A-Za-z0-9_/.-]{0,62}:[A-Za-z0-9_/.-]{0,63}:[A-Za-z0-9_/.-]{0,63}:[A-Za-z0-9][A-Za-z0-9:_/+=,@.\\\\-]{0,1023}$"+"\"",schema:"^arn:aws(?:-cn|-iso-b|-iso|-us-gov)?:[A-Za-z0-9][A-Za-z0-9_/.-]{0,62}:[A-Za-z0-9_/.-]{0,63}:[A-Za-z0-9_/.-]{0,63}:[A-Za-z0-9][A-Za-z0-9:_/+=,@.\\\\-]{0,1023}$",parentSchema:schema88.properties.CertificateAuthorityArn,data:data2};
 if(vErrors === null){
 vErrors = [err7];
 }
@@ -9646,7 +10521,7 @@ errors++;
 }
 }
 else {
-const err8 = {instancePath:instancePath+"/CertificateAuthorityArn",schemaPath:"#/properties/CertificateAuthorityArn/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema82.properties.CertificateAuthorityArn.type,parentSchema:schema82.properties.CertificateAuthorityArn,data:data2};
+const err8 = {instancePath:instancePath+"/CertificateAuthorityArn",schemaPath:"#/properties/CertificateAuthorityArn/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema88.properties.CertificateAuthorityArn.type,parentSchema:schema88.properties.CertificateAuthorityArn,data:data2};
 if(vErrors === null){
 vErrors = [err8];
 }
@@ -9658,7 +10533,7 @@ errors++;
 }
 }
 else {
-const err9 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema82.type,parentSchema:schema82,data};
+const err9 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema88.type,parentSchema:schema88,data};
 if(vErrors === null){
 vErrors = [err9];
 }
@@ -9667,16 +10542,16 @@ vErrors.push(err9);
 }
 errors++;
 }
-validate51.errors = vErrors;
+validate53.errors = vErrors;
 return errors === 0;
 }
-validate51.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
+validate53.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
 
 
-function validate48(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+function validate50(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
 let vErrors = null;
 let errors = 0;
-const evaluated0 = validate48.evaluated;
+const evaluated0 = validate50.evaluated;
 if(evaluated0.dynamicProps){
 evaluated0.props = undefined;
 }
@@ -9685,7 +10560,7 @@ evaluated0.items = undefined;
 }
 if(data && typeof data == "object" && !Array.isArray(data)){
 if(data.DirectoryName === undefined){
-const err0 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "DirectoryName"},message:"must have required property '"+"DirectoryName"+"'",schema:schema78.required,parentSchema:schema78,data};
+const err0 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "DirectoryName"},message:"must have required property '"+"DirectoryName"+"'",schema:schema84.required,parentSchema:schema84,data};
 if(vErrors === null){
 vErrors = [err0];
 }
@@ -9695,7 +10570,7 @@ vErrors.push(err0);
 errors++;
 }
 if(data.OrganizationalUnitDistinguishedNames === undefined){
-const err1 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "OrganizationalUnitDistinguishedNames"},message:"must have required property '"+"OrganizationalUnitDistinguishedNames"+"'",schema:schema78.required,parentSchema:schema78,data};
+const err1 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "OrganizationalUnitDistinguishedNames"},message:"must have required property '"+"OrganizationalUnitDistinguishedNames"+"'",schema:schema84.required,parentSchema:schema84,data};
 if(vErrors === null){
 vErrors = [err1];
 }
@@ -9706,7 +10581,7 @@ errors++;
 }
 for(const key0 in data){
 if(!(((((key0 === "DirectoryName") || (key0 === "OrganizationalUnitDistinguishedNames")) || (key0 === "ServiceAccountCredentials")) || (key0 === "CertificateBasedAuthProperties")) || (key0 === "Targets"))){
-const err2 = {instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties",schema:false,parentSchema:schema78,data};
+const err2 = {instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties",schema:false,parentSchema:schema84,data};
 if(vErrors === null){
 vErrors = [err2];
 }
@@ -9720,7 +10595,7 @@ if(data.DirectoryName !== undefined){
 let data0 = data.DirectoryName;
 if(typeof data0 === "string"){
 if(func2(data0) < 1){
-const err3 = {instancePath:instancePath+"/DirectoryName",schemaPath:"#/properties/DirectoryName/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters",schema:1,parentSchema:schema78.properties.DirectoryName,data:data0};
+const err3 = {instancePath:instancePath+"/DirectoryName",schemaPath:"#/properties/DirectoryName/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters",schema:1,parentSchema:schema84.properties.DirectoryName,data:data0};
 if(vErrors === null){
 vErrors = [err3];
 }
@@ -9731,7 +10606,7 @@ errors++;
 }
 }
 else {
-const err4 = {instancePath:instancePath+"/DirectoryName",schemaPath:"#/properties/DirectoryName/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema78.properties.DirectoryName.type,parentSchema:schema78.properties.DirectoryName,data:data0};
+const err4 = {instancePath:instancePath+"/DirectoryName",schemaPath:"#/properties/DirectoryName/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema84.properties.DirectoryName.type,parentSchema:schema84.properties.DirectoryName,data:data0};
 if(vErrors === null){
 vErrors = [err4];
 }
@@ -9749,7 +10624,7 @@ for(let i0=0; i0<len0; i0++){
 let data2 = data1[i0];
 if(typeof data2 === "string"){
 if(func2(data2) > 2000){
-const err5 = {instancePath:instancePath+"/OrganizationalUnitDistinguishedNames/" + i0,schemaPath:"#/properties/OrganizationalUnitDistinguishedNames/items/maxLength",keyword:"maxLength",params:{limit: 2000},message:"must NOT have more than 2000 characters",schema:2000,parentSchema:schema78.properties.OrganizationalUnitDistinguishedNames.items,data:data2};
+const err5 = {instancePath:instancePath+"/OrganizationalUnitDistinguishedNames/" + i0,schemaPath:"#/properties/OrganizationalUnitDistinguishedNames/items/maxLength",keyword:"maxLength",params:{limit: 2000},message:"must NOT have more than 2000 characters",schema:2000,parentSchema:schema84.properties.OrganizationalUnitDistinguishedNames.items,data:data2};
 if(vErrors === null){
 vErrors = [err5];
 }
@@ -9760,7 +10635,7 @@ errors++;
 }
 }
 else {
-const err6 = {instancePath:instancePath+"/OrganizationalUnitDistinguishedNames/" + i0,schemaPath:"#/properties/OrganizationalUnitDistinguishedNames/items/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema78.properties.OrganizationalUnitDistinguishedNames.items.type,parentSchema:schema78.properties.OrganizationalUnitDistinguishedNames.items,data:data2};
+const err6 = {instancePath:instancePath+"/OrganizationalUnitDistinguishedNames/" + i0,schemaPath:"#/properties/OrganizationalUnitDistinguishedNames/items/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema84.properties.OrganizationalUnitDistinguishedNames.items.type,parentSchema:schema84.properties.OrganizationalUnitDistinguishedNames.items,data:data2};
 if(vErrors === null){
 vErrors = [err6];
 }
@@ -9772,7 +10647,7 @@ errors++;
 }
 }
 else {
-const err7 = {instancePath:instancePath+"/OrganizationalUnitDistinguishedNames",schemaPath:"#/properties/OrganizationalUnitDistinguishedNames/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema78.properties.OrganizationalUnitDistinguishedNames.type,parentSchema:schema78.properties.OrganizationalUnitDistinguishedNames,data:data1};
+const err7 = {instancePath:instancePath+"/OrganizationalUnitDistinguishedNames",schemaPath:"#/properties/OrganizationalUnitDistinguishedNames/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema84.properties.OrganizationalUnitDistinguishedNames.type,parentSchema:schema84.properties.OrganizationalUnitDistinguishedNames,data:data1};
 if(vErrors === null){
 vErrors = [err7];
 }
@@ -9783,8 +10658,8 @@ errors++;
 }
 }
 if(data.ServiceAccountCredentials !== undefined){
-if(!(validate49(data.ServiceAccountCredentials, {instancePath:instancePath+"/ServiceAccountCredentials",parentData:data,parentDataProperty:"ServiceAccountCredentials",rootData,dynamicAnchors}))){
-vErrors = vErrors === null ? validate49.errors : vErrors.concat(validate49.errors);
+if(!(validate51(data.ServiceAccountCredentials, {instancePath:instancePath+"/ServiceAccountCredentials",parentData:data,parentDataProperty:"ServiceAccountCredentials",rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate51.errors : vErrors.concat(validate51.errors);
 errors = vErrors.length;
 }
 }
@@ -9793,15 +10668,15 @@ let data4 = data.CertificateBasedAuthProperties;
 const _errs10 = errors;
 let valid3 = false;
 const _errs11 = errors;
-if(!(validate51(data4, {instancePath:instancePath+"/CertificateBasedAuthProperties",parentData:data,parentDataProperty:"CertificateBasedAuthProperties",rootData,dynamicAnchors}))){
-vErrors = vErrors === null ? validate51.errors : vErrors.concat(validate51.errors);
+if(!(validate53(data4, {instancePath:instancePath+"/CertificateBasedAuthProperties",parentData:data,parentDataProperty:"CertificateBasedAuthProperties",rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate53.errors : vErrors.concat(validate53.errors);
 errors = vErrors.length;
 }
 var _valid0 = _errs11 === errors;
 valid3 = valid3 || _valid0;
 const _errs12 = errors;
 if(data4 !== null){
-const err8 = {instancePath:instancePath+"/CertificateBasedAuthProperties",schemaPath:"#/properties/CertificateBasedAuthProperties/anyOf/1/type",keyword:"type",params:{type: "null"},message:"must be null",schema:schema78.properties.CertificateBasedAuthProperties.anyOf[1].type,parentSchema:schema78.properties.CertificateBasedAuthProperties.anyOf[1],data:data4};
+const err8 = {instancePath:instancePath+"/CertificateBasedAuthProperties",schemaPath:"#/properties/CertificateBasedAuthProperties/anyOf/1/type",keyword:"type",params:{type: "null"},message:"must be null",schema:schema84.properties.CertificateBasedAuthProperties.anyOf[1].type,parentSchema:schema84.properties.CertificateBasedAuthProperties.anyOf[1],data:data4};
 if(vErrors === null){
 vErrors = [err8];
 }
@@ -9813,7 +10688,7 @@ errors++;
 var _valid0 = _errs12 === errors;
 valid3 = valid3 || _valid0;
 if(!valid3){
-const err9 = {instancePath:instancePath+"/CertificateBasedAuthProperties",schemaPath:"#/properties/CertificateBasedAuthProperties/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf",schema:schema78.properties.CertificateBasedAuthProperties.anyOf,parentSchema:schema78.properties.CertificateBasedAuthProperties,data:data4};
+const err9 = {instancePath:instancePath+"/CertificateBasedAuthProperties",schemaPath:"#/properties/CertificateBasedAuthProperties/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf",schema:schema84.properties.CertificateBasedAuthProperties.anyOf,parentSchema:schema84.properties.CertificateBasedAuthProperties,data:data4};
 if(vErrors === null){
 vErrors = [err9];
 }
@@ -9838,7 +10713,7 @@ if(data.Targets !== undefined){
 let data5 = data.Targets;
 if(Array.isArray(data5)){
 if(data5.length < 1){
-const err10 = {instancePath:instancePath+"/Targets",schemaPath:"#/properties/Targets/minItems",keyword:"minItems",params:{limit: 1},message:"must NOT have fewer than 1 items",schema:1,parentSchema:schema78.properties.Targets,data:data5};
+const err10 = {instancePath:instancePath+"/Targets",schemaPath:"#/properties/Targets/minItems",keyword:"minItems",params:{limit: 1},message:"must NOT have fewer than 1 items",schema:1,parentSchema:schema84.properties.Targets,data:data5};
 if(vErrors === null){
 vErrors = [err10];
 }
@@ -9852,7 +10727,7 @@ for(let i1=0; i1<len1; i1++){
 let data6 = data5[i1];
 if(typeof data6 === "string"){
 if(!pattern6.test(data6)){
-const err11 = {instancePath:instancePath+"/Targets/" + i1,schemaPath:"#/properties/Targets/items/pattern",keyword:"pattern",params:{pattern: "^[A-Za-z0-9][A-Za-z0-9_-]{0,62}$"},message:"must match pattern \""+"^[A-Za-z0-9][A-Za-z0-9_-]{0,62}$"+"\"",schema:"^[A-Za-z0-9][A-Za-z0-9_-]{0,62}$",parentSchema:schema78.properties.Targets.items,data:data6};
+const err11 = {instancePath:instancePath+"/Targets/" + i1,schemaPath:"#/properties/Targets/items/pattern",keyword:"pattern",params:{pattern: "^[A-Za-z0-9][A-Za-z0-9_-]{0,62}$"},message:"must match pattern \""+"^[A-Za-z0-9][A-Za-z0-9_-]{0,62}$"+"\"",schema:"^[A-Za-z0-9][A-Za-z0-9_-]{0,62}$",parentSchema:schema84.properties.Targets.items,data:data6};
 if(vErrors === null){
 vErrors = [err11];
 }
@@ -9863,7 +10738,7 @@ errors++;
 }
 }
 else {
-const err12 = {instancePath:instancePath+"/Targets/" + i1,schemaPath:"#/properties/Targets/items/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema78.properties.Targets.items.type,parentSchema:schema78.properties.Targets.items,data:data6};
+const err12 = {instancePath:instancePath+"/Targets/" + i1,schemaPath:"#/properties/Targets/items/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema84.properties.Targets.items.type,parentSchema:schema84.properties.Targets.items,data:data6};
 if(vErrors === null){
 vErrors = [err12];
 }
@@ -9884,7 +10759,7 @@ continue;
 }
 if(typeof indices0[item0] == "number"){
 j0 = indices0[item0];
-const err13 = {instancePath:instancePath+"/Targets",schemaPath:"#/properties/Targets/uniqueItems",keyword:"uniqueItems",params:{i: i2, j: j0},message:"must NOT have duplicate items (items ## "+j0+" and "+i2+" are identical)",schema:true,parentSchema:schema78.properties.Targets,data:data5};
+const err13 = {instancePath:instancePath+"/Targets",schemaPath:"#/properties/Targets/uniqueItems",keyword:"uniqueItems",params:{i: i2, j: j0},message:"must NOT have duplicate items (items ## "+j0+" and "+i2+" are identical)",schema:true,parentSchema:schema84.properties.Targets,data:data5};
 if(vErrors === null){
 vErrors = [err13];
 }
@@ -9899,7 +10774,7 @@ indices0[item0] = i2;
 }
 }
 else {
-const err14 = {instancePath:instancePath+"/Targets",schemaPath:"#/properties/Targets/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema78.properties.Targets.type,parentSchema:schema78.properties.Targets,data:data5};
+const err14 = {instancePath:instancePath+"/Targets",schemaPath:"#/properties/Targets/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema84.properties.Targets.type,parentSchema:schema84.properties.Targets,data:data5};
 if(vErrors === null){
 vErrors = [err14];
 }
@@ -9911,7 +10786,7 @@ errors++;
 }
 }
 else {
-const err15 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema78.type,parentSchema:schema78,data};
+const err15 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema84.type,parentSchema:schema84,data};
 if(vErrors === null){
 vErrors = [err15];
 }
@@ -9920,19 +10795,19 @@ vErrors.push(err15);
 }
 errors++;
 }
-validate48.errors = vErrors;
+validate50.errors = vErrors;
 return errors === 0;
 }
-validate48.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
+validate50.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
 
-const schema84 = {"title":"AppStream 2.0 app block","description":"An app block: the virtual hard disk (VHD) with the application files an Elastic fleet mounts, and how it is set up. There is no UpdateAppBlock, so every change but Tags replaces it (deleted, then created); an app block that applications use cannot be deleted.","type":"object","properties":{"Name":{"description":"Name of the app block; it identifies it. Renaming means deleting it and creating a new one.","type":"string","pattern":"^[a-zA-Z0-9][a-zA-Z0-9_.-]{0,100}$"},"Description":{"description":"Description for administrators. null clears it (the app block is replaced without it).","type":["string","null"],"maxLength":256},"DisplayName":{"description":"Display name of the app block (not shown to users). null clears it (the app block is replaced without it).","type":["string","null"],"maxLength":100},"SourceS3Location":{"description":"Where the VHD is in S3: for CUSTOM, the VHD itself (S3Key required); for APPSTREAM2, where the app block builder stores the VHD it makes.","$ref":"#/$defs/S3Location"},"SetupScriptDetails":{"description":"The script that mounts the VHD on the instance; required for CUSTOM, and only for CUSTOM.","$ref":"#/$defs/ScriptDetails"},"Tags":{"description":"Tags on the app block; they change in place. null or {} removes every tag but streamform's own.","anyOf":[{"$ref":"#/$defs/Tags"},{"type":"null"}]},"PostSetupScriptDetails":{"description":"A script run after the applications are set up; only for APPSTREAM2. null clears it (the app block is replaced without it).","anyOf":[{"$ref":"#/$defs/ScriptDetails"},{"type":"null"}]},"PackagingType":{"description":"CUSTOM (default: a VHD you made, ACTIVE at once) or APPSTREAM2 (INACTIVE until an app block builder packages the applications into a VHD).","$ref":"#/$defs/PackagingType"},"Targets":{"description":"The targets this resource goes to (default: every target of the config).","type":"array","minItems":1,"uniqueItems":true,"items":{"type":"string","pattern":"^[A-Za-z0-9][A-Za-z0-9_-]{0,62}$"}}},"required":["Name","SourceS3Location"],"additionalProperties":false,"allOf":[{"description":"a CUSTOM app block (the default PackagingType) needs SetupScriptDetails, the script that mounts its VHD","if":{"not":{"properties":{"PackagingType":{"const":"APPSTREAM2"}},"required":["PackagingType"]}},"then":{"properties":{"SetupScriptDetails":{"not":{"type":"null"}}},"required":["SetupScriptDetails"]}},{"description":"a CUSTOM app block needs SourceS3Location.S3Key: the VHD","if":{"not":{"properties":{"PackagingType":{"const":"APPSTREAM2"}},"required":["PackagingType"]}},"then":{"properties":{"SourceS3Location":{"required":["S3Key"]}}}},{"description":"PostSetupScriptDetails is only for PackagingType APPSTREAM2","if":{"not":{"properties":{"PackagingType":{"const":"APPSTREAM2"}},"required":["PackagingType"]}},"then":{"properties":{"PostSetupScriptDetails":{"type":"null"}}}},{"description":"SetupScriptDetails is only for PackagingType CUSTOM","if":{"properties":{"PackagingType":{"const":"APPSTREAM2"}},"required":["PackagingType"]},"then":{"properties":{"SetupScriptDetails":false}}}]};
-const schema89 = {"type":"string","enum":["CUSTOM","APPSTREAM2"]};
-const schema86 = {"title":"Script","description":"A script an app block runs on the instance.","type":"object","properties":{"ScriptS3Location":{"description":"The S3 object of the script.","$ref":"#/$defs/S3Location"},"ExecutablePath":{"description":"Path of the program that runs the script (e.g. powershell.exe).","type":"string","minLength":1},"ExecutableParameters":{"description":"Parameters given to that program.","type":"string","minLength":1},"TimeoutInSeconds":{"description":"How long the script may run, in seconds.","type":"integer"}},"required":["ScriptS3Location","ExecutablePath","TimeoutInSeconds"],"additionalProperties":false};
+const schema90 = {"title":"AppStream 2.0 app block","description":"An app block: the virtual hard disk (VHD) with the application files an Elastic fleet mounts, and how it is set up. There is no UpdateAppBlock, so every change but Tags replaces it (deleted, then created); an app block that applications use cannot be deleted.","type":"object","properties":{"Name":{"description":"Name of the app block; it identifies it. Renaming means deleting it and creating a new one.","type":"string","pattern":"^[a-zA-Z0-9][a-zA-Z0-9_.-]{0,100}$"},"Description":{"description":"Description for administrators. null clears it (the app block is replaced without it).","type":["string","null"],"maxLength":256},"DisplayName":{"description":"Display name of the app block (not shown to users). null clears it (the app block is replaced without it).","type":["string","null"],"maxLength":100},"SourceS3Location":{"description":"Where the VHD is in S3: for CUSTOM, the VHD itself (S3Key required); for APPSTREAM2, where the app block builder stores the VHD it makes.","$ref":"#/$defs/S3Location"},"SetupScriptDetails":{"description":"The script that mounts the VHD on the instance; required for CUSTOM, and only for CUSTOM.","$ref":"#/$defs/ScriptDetails"},"Tags":{"description":"Tags on the app block; they change in place. null or {} removes every tag but streamform's own.","anyOf":[{"$ref":"#/$defs/Tags"},{"type":"null"}]},"PostSetupScriptDetails":{"description":"A script run after the applications are set up; only for APPSTREAM2. null clears it (the app block is replaced without it).","anyOf":[{"$ref":"#/$defs/ScriptDetails"},{"type":"null"}]},"PackagingType":{"description":"CUSTOM (default: a VHD you made, ACTIVE at once) or APPSTREAM2 (INACTIVE until an app block builder packages the applications into a VHD).","$ref":"#/$defs/PackagingType"},"Targets":{"description":"The targets this resource goes to (default: every target of the config).","type":"array","minItems":1,"uniqueItems":true,"items":{"type":"string","pattern":"^[A-Za-z0-9][A-Za-z0-9_-]{0,62}$"}}},"required":["Name","SourceS3Location"],"additionalProperties":false,"allOf":[{"description":"a CUSTOM app block (the default PackagingType) needs SetupScriptDetails, the script that mounts its VHD","if":{"not":{"properties":{"PackagingType":{"const":"APPSTREAM2"}},"required":["PackagingType"]}},"then":{"properties":{"SetupScriptDetails":{"not":{"type":"null"}}},"required":["SetupScriptDetails"]}},{"description":"a CUSTOM app block needs SourceS3Location.S3Key: the VHD","if":{"not":{"properties":{"PackagingType":{"const":"APPSTREAM2"}},"required":["PackagingType"]}},"then":{"properties":{"SourceS3Location":{"required":["S3Key"]}}}},{"description":"PostSetupScriptDetails is only for PackagingType APPSTREAM2","if":{"not":{"properties":{"PackagingType":{"const":"APPSTREAM2"}},"required":["PackagingType"]}},"then":{"properties":{"PostSetupScriptDetails":{"type":"null"}}}},{"description":"SetupScriptDetails is only for PackagingType CUSTOM","if":{"properties":{"PackagingType":{"const":"APPSTREAM2"}},"required":["PackagingType"]},"then":{"properties":{"SetupScriptDetails":false}}}]};
+const schema95 = {"type":"string","enum":["CUSTOM","APPSTREAM2"]};
+const schema92 = {"title":"Script","description":"A script an app block runs on the instance.","type":"object","properties":{"ScriptS3Location":{"description":"The S3 object of the script.","$ref":"#/$defs/S3Location"},"ExecutablePath":{"description":"Path of the program that runs the script (e.g. powershell.exe).","type":"string","minLength":1},"ExecutableParameters":{"description":"Parameters given to that program.","type":"string","minLength":1},"TimeoutInSeconds":{"description":"How long the script may run, in seconds.","type":"integer"}},"required":["ScriptS3Location","ExecutablePath","TimeoutInSeconds"],"additionalProperties":false};
 
-function validate55(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+function validate57(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
 let vErrors = null;
 let errors = 0;
-const evaluated0 = validate55.evaluated;
+const evaluated0 = validate57.evaluated;
 if(evaluated0.dynamicProps){
 evaluated0.props = undefined;
 }
@@ -9941,7 +10816,7 @@ evaluated0.items = undefined;
 }
 if(data && typeof data == "object" && !Array.isArray(data)){
 if(data.ScriptS3Location === undefined){
-const err0 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "ScriptS3Location"},message:"must have required property '"+"ScriptS3Location"+"'",schema:schema86.required,parentSchema:schema86,data};
+const err0 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "ScriptS3Location"},message:"must have required property '"+"ScriptS3Location"+"'",schema:schema92.required,parentSchema:schema92,data};
 if(vErrors === null){
 vErrors = [err0];
 }
@@ -9951,7 +10826,7 @@ vErrors.push(err0);
 errors++;
 }
 if(data.ExecutablePath === undefined){
-const err1 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "ExecutablePath"},message:"must have required property '"+"ExecutablePath"+"'",schema:schema86.required,parentSchema:schema86,data};
+const err1 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "ExecutablePath"},message:"must have required property '"+"ExecutablePath"+"'",schema:schema92.required,parentSchema:schema92,data};
 if(vErrors === null){
 vErrors = [err1];
 }
@@ -9961,7 +10836,7 @@ vErrors.push(err1);
 errors++;
 }
 if(data.TimeoutInSeconds === undefined){
-const err2 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "TimeoutInSeconds"},message:"must have required property '"+"TimeoutInSeconds"+"'",schema:schema86.required,parentSchema:schema86,data};
+const err2 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "TimeoutInSeconds"},message:"must have required property '"+"TimeoutInSeconds"+"'",schema:schema92.required,parentSchema:schema92,data};
 if(vErrors === null){
 vErrors = [err2];
 }
@@ -9972,7 +10847,7 @@ errors++;
 }
 for(const key0 in data){
 if(!((((key0 === "ScriptS3Location") || (key0 === "ExecutablePath")) || (key0 === "ExecutableParameters")) || (key0 === "TimeoutInSeconds"))){
-const err3 = {instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties",schema:false,parentSchema:schema86,data};
+const err3 = {instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties",schema:false,parentSchema:schema92,data};
 if(vErrors === null){
 vErrors = [err3];
 }
@@ -9986,7 +10861,7 @@ if(data.ScriptS3Location !== undefined){
 let data0 = data.ScriptS3Location;
 if(data0 && typeof data0 == "object" && !Array.isArray(data0)){
 if(data0.S3Bucket === undefined){
-const err4 = {instancePath:instancePath+"/ScriptS3Location",schemaPath:"#/$defs/S3Location/required",keyword:"required",params:{missingProperty: "S3Bucket"},message:"must have required property '"+"S3Bucket"+"'",schema:schema62.required,parentSchema:schema62,data:data0};
+const err4 = {instancePath:instancePath+"/ScriptS3Location",schemaPath:"#/$defs/S3Location/required",keyword:"required",params:{missingProperty: "S3Bucket"},message:"must have required property '"+"S3Bucket"+"'",schema:schema68.required,parentSchema:schema68,data:data0};
 if(vErrors === null){
 vErrors = [err4];
 }
@@ -9997,7 +10872,7 @@ errors++;
 }
 for(const key1 in data0){
 if(!((key1 === "S3Bucket") || (key1 === "S3Key"))){
-const err5 = {instancePath:instancePath+"/ScriptS3Location",schemaPath:"#/$defs/S3Location/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key1},message:"must NOT have additional properties",schema:false,parentSchema:schema62,data:data0};
+const err5 = {instancePath:instancePath+"/ScriptS3Location",schemaPath:"#/$defs/S3Location/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key1},message:"must NOT have additional properties",schema:false,parentSchema:schema68,data:data0};
 if(vErrors === null){
 vErrors = [err5];
 }
@@ -10011,7 +10886,7 @@ if(data0.S3Bucket !== undefined){
 let data1 = data0.S3Bucket;
 if(typeof data1 === "string"){
 if(func2(data1) > 63){
-const err6 = {instancePath:instancePath+"/ScriptS3Location/S3Bucket",schemaPath:"#/$defs/S3Location/properties/S3Bucket/maxLength",keyword:"maxLength",params:{limit: 63},message:"must NOT have more than 63 characters",schema:63,parentSchema:schema62.properties.S3Bucket,data:data1};
+const err6 = {instancePath:instancePath+"/ScriptS3Location/S3Bucket",schemaPath:"#/$defs/S3Location/properties/S3Bucket/maxLength",keyword:"maxLength",params:{limit: 63},message:"must NOT have more than 63 characters",schema:63,parentSchema:schema68.properties.S3Bucket,data:data1};
 if(vErrors === null){
 vErrors = [err6];
 }
@@ -10021,7 +10896,7 @@ vErrors.push(err6);
 errors++;
 }
 if(func2(data1) < 3){
-const err7 = {instancePath:instancePath+"/ScriptS3Location/S3Bucket",schemaPath:"#/$defs/S3Location/properties/S3Bucket/minLength",keyword:"minLength",params:{limit: 3},message:"must NOT have fewer than 3 characters",schema:3,parentSchema:schema62.properties.S3Bucket,data:data1};
+const err7 = {instancePath:instancePath+"/ScriptS3Location/S3Bucket",schemaPath:"#/$defs/S3Location/properties/S3Bucket/minLength",keyword:"minLength",params:{limit: 3},message:"must NOT have fewer than 3 characters",schema:3,parentSchema:schema68.properties.S3Bucket,data:data1};
 if(vErrors === null){
 vErrors = [err7];
 }
@@ -10030,8 +10905,8 @@ vErrors.push(err7);
 }
 errors++;
 }
-if(!pattern27.test(data1)){
-const err8 = {instancePath:instancePath+"/ScriptS3Location/S3Bucket",schemaPath:"#/$defs/S3Location/properties/S3Bucket/pattern",keyword:"pattern",params:{pattern: "^[0-9a-z\\.\\-]*(?<!\\.)$"},message:"must match pattern \""+"^[0-9a-z\\.\\-]*(?<!\\.)$"+"\"",schema:"^[0-9a-z\\.\\-]*(?<!\\.)$",parentSchema:schema62.properties.S3Bucket,data:data1};
+if(!pattern22.test(data1)){
+const err8 = {instancePath:instancePath+"/ScriptS3Location/S3Bucket",schemaPath:"#/$defs/S3Location/properties/S3Bucket/pattern",keyword:"pattern",params:{pattern: "^[0-9a-z\\.\\-]*(?<!\\.)$"},message:"must match pattern \""+"^[0-9a-z\\.\\-]*(?<!\\.)$"+"\"",schema:"^[0-9a-z\\.\\-]*(?<!\\.)$",parentSchema:schema68.properties.S3Bucket,data:data1};
 if(vErrors === null){
 vErrors = [err8];
 }
@@ -10042,7 +10917,7 @@ errors++;
 }
 }
 else {
-const err9 = {instancePath:instancePath+"/ScriptS3Location/S3Bucket",schemaPath:"#/$defs/S3Location/properties/S3Bucket/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema62.properties.S3Bucket.type,parentSchema:schema62.properties.S3Bucket,data:data1};
+const err9 = {instancePath:instancePath+"/ScriptS3Location/S3Bucket",schemaPath:"#/$defs/S3Location/properties/S3Bucket/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema68.properties.S3Bucket.type,parentSchema:schema68.properties.S3Bucket,data:data1};
 if(vErrors === null){
 vErrors = [err9];
 }
@@ -10056,7 +10931,7 @@ if(data0.S3Key !== undefined){
 let data2 = data0.S3Key;
 if(typeof data2 === "string"){
 if(func2(data2) > 1024){
-const err10 = {instancePath:instancePath+"/ScriptS3Location/S3Key",schemaPath:"#/$defs/S3Location/properties/S3Key/maxLength",keyword:"maxLength",params:{limit: 1024},message:"must NOT have more than 1024 characters",schema:1024,parentSchema:schema62.properties.S3Key,data:data2};
+const err10 = {instancePath:instancePath+"/ScriptS3Location/S3Key",schemaPath:"#/$defs/S3Location/properties/S3Key/maxLength",keyword:"maxLength",params:{limit: 1024},message:"must NOT have more than 1024 characters",schema:1024,parentSchema:schema68.properties.S3Key,data:data2};
 if(vErrors === null){
 vErrors = [err10];
 }
@@ -10066,7 +10941,7 @@ vErrors.push(err10);
 errors++;
 }
 if(func2(data2) < 1){
-const err11 = {instancePath:instancePath+"/ScriptS3Location/S3Key",schemaPath:"#/$defs/S3Location/properties/S3Key/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters",schema:1,parentSchema:schema62.properties.S3Key,data:data2};
+const err11 = {instancePath:instancePath+"/ScriptS3Location/S3Key",schemaPath:"#/$defs/S3Location/properties/S3Key/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters",schema:1,parentSchema:schema68.properties.S3Key,data:data2};
 if(vErrors === null){
 vErrors = [err11];
 }
@@ -10077,7 +10952,7 @@ errors++;
 }
 }
 else {
-const err12 = {instancePath:instancePath+"/ScriptS3Location/S3Key",schemaPath:"#/$defs/S3Location/properties/S3Key/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema62.properties.S3Key.type,parentSchema:schema62.properties.S3Key,data:data2};
+const err12 = {instancePath:instancePath+"/ScriptS3Location/S3Key",schemaPath:"#/$defs/S3Location/properties/S3Key/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema68.properties.S3Key.type,parentSchema:schema68.properties.S3Key,data:data2};
 if(vErrors === null){
 vErrors = [err12];
 }
@@ -10089,7 +10964,7 @@ errors++;
 }
 }
 else {
-const err13 = {instancePath:instancePath+"/ScriptS3Location",schemaPath:"#/$defs/S3Location/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema62.type,parentSchema:schema62,data:data0};
+const err13 = {instancePath:instancePath+"/ScriptS3Location",schemaPath:"#/$defs/S3Location/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema68.type,parentSchema:schema68,data:data0};
 if(vErrors === null){
 vErrors = [err13];
 }
@@ -10103,7 +10978,7 @@ if(data.ExecutablePath !== undefined){
 let data3 = data.ExecutablePath;
 if(typeof data3 === "string"){
 if(func2(data3) < 1){
-const err14 = {instancePath:instancePath+"/ExecutablePath",schemaPath:"#/properties/ExecutablePath/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters",schema:1,parentSchema:schema86.properties.ExecutablePath,data:data3};
+const err14 = {instancePath:instancePath+"/ExecutablePath",schemaPath:"#/properties/ExecutablePath/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters",schema:1,parentSchema:schema92.properties.ExecutablePath,data:data3};
 if(vErrors === null){
 vErrors = [err14];
 }
@@ -10114,7 +10989,7 @@ errors++;
 }
 }
 else {
-const err15 = {instancePath:instancePath+"/ExecutablePath",schemaPath:"#/properties/ExecutablePath/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema86.properties.ExecutablePath.type,parentSchema:schema86.properties.ExecutablePath,data:data3};
+const err15 = {instancePath:instancePath+"/ExecutablePath",schemaPath:"#/properties/ExecutablePath/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema92.properties.ExecutablePath.type,parentSchema:schema92.properties.ExecutablePath,data:data3};
 if(vErrors === null){
 vErrors = [err15];
 }
@@ -10128,7 +11003,7 @@ if(data.ExecutableParameters !== undefined){
 let data4 = data.ExecutableParameters;
 if(typeof data4 === "string"){
 if(func2(data4) < 1){
-const err16 = {instancePath:instancePath+"/ExecutableParameters",schemaPath:"#/properties/ExecutableParameters/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters",schema:1,parentSchema:schema86.properties.ExecutableParameters,data:data4};
+const err16 = {instancePath:instancePath+"/ExecutableParameters",schemaPath:"#/properties/ExecutableParameters/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters",schema:1,parentSchema:schema92.properties.ExecutableParameters,data:data4};
 if(vErrors === null){
 vErrors = [err16];
 }
@@ -10139,7 +11014,7 @@ errors++;
 }
 }
 else {
-const err17 = {instancePath:instancePath+"/ExecutableParameters",schemaPath:"#/properties/ExecutableParameters/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema86.properties.ExecutableParameters.type,parentSchema:schema86.properties.ExecutableParameters,data:data4};
+const err17 = {instancePath:instancePath+"/ExecutableParameters",schemaPath:"#/properties/ExecutableParameters/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema92.properties.ExecutableParameters.type,parentSchema:schema92.properties.ExecutableParameters,data:data4};
 if(vErrors === null){
 vErrors = [err17];
 }
@@ -10152,7 +11027,7 @@ errors++;
 if(data.TimeoutInSeconds !== undefined){
 let data5 = data.TimeoutInSeconds;
 if(!(((typeof data5 == "number") && (!(data5 % 1) && !isNaN(data5))) && (isFinite(data5)))){
-const err18 = {instancePath:instancePath+"/TimeoutInSeconds",schemaPath:"#/properties/TimeoutInSeconds/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema86.properties.TimeoutInSeconds.type,parentSchema:schema86.properties.TimeoutInSeconds,data:data5};
+const err18 = {instancePath:instancePath+"/TimeoutInSeconds",schemaPath:"#/properties/TimeoutInSeconds/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema92.properties.TimeoutInSeconds.type,parentSchema:schema92.properties.TimeoutInSeconds,data:data5};
 if(vErrors === null){
 vErrors = [err18];
 }
@@ -10164,7 +11039,7 @@ errors++;
 }
 }
 else {
-const err19 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema86.type,parentSchema:schema86,data};
+const err19 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema92.type,parentSchema:schema92,data};
 if(vErrors === null){
 vErrors = [err19];
 }
@@ -10173,16 +11048,16 @@ vErrors.push(err19);
 }
 errors++;
 }
-validate55.errors = vErrors;
+validate57.errors = vErrors;
 return errors === 0;
 }
-validate55.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
+validate57.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
 
 
-function validate54(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+function validate56(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
 let vErrors = null;
 let errors = 0;
-const evaluated0 = validate54.evaluated;
+const evaluated0 = validate56.evaluated;
 if(evaluated0.dynamicProps){
 evaluated0.props = undefined;
 }
@@ -10257,7 +11132,7 @@ if(_valid0){
 const _errs7 = errors;
 if(data && typeof data == "object" && !Array.isArray(data)){
 if(data.SetupScriptDetails === undefined){
-const err3 = {instancePath,schemaPath:"#/allOf/0/then/required",keyword:"required",params:{missingProperty: "SetupScriptDetails"},message:"must have required property '"+"SetupScriptDetails"+"'",schema:schema84.allOf[0].then.required,parentSchema:schema84.allOf[0].then,data};
+const err3 = {instancePath,schemaPath:"#/allOf/0/then/required",keyword:"required",params:{missingProperty: "SetupScriptDetails"},message:"must have required property '"+"SetupScriptDetails"+"'",schema:schema90.allOf[0].then.required,parentSchema:schema90.allOf[0].then,data};
 if(vErrors === null){
 vErrors = [err3];
 }
@@ -10282,7 +11157,7 @@ errors++;
 }
 var valid5 = _errs10 === errors;
 if(valid5){
-const err5 = {instancePath:instancePath+"/SetupScriptDetails",schemaPath:"#/allOf/0/then/properties/SetupScriptDetails/not",keyword:"not",params:{},message:"must NOT be valid",schema:schema84.allOf[0].then.properties.SetupScriptDetails.not,parentSchema:schema84.allOf[0].then.properties.SetupScriptDetails,data:data1};
+const err5 = {instancePath:instancePath+"/SetupScriptDetails",schemaPath:"#/allOf/0/then/properties/SetupScriptDetails/not",keyword:"not",params:{},message:"must NOT be valid",schema:schema90.allOf[0].then.properties.SetupScriptDetails.not,parentSchema:schema90.allOf[0].then.properties.SetupScriptDetails,data:data1};
 if(vErrors === null){
 vErrors = [err5];
 }
@@ -10312,7 +11187,7 @@ props0.SetupScriptDetails = true;
 }
 }
 if(!valid1){
-const err6 = {instancePath,schemaPath:"#/allOf/0/if",keyword:"if",params:{failingKeyword: "then"},message:"must match \"then\" schema",schema:schema84.allOf[0].if,parentSchema:schema84.allOf[0],data};
+const err6 = {instancePath,schemaPath:"#/allOf/0/if",keyword:"if",params:{failingKeyword: "then"},message:"must match \"then\" schema",schema:schema90.allOf[0].if,parentSchema:schema90.allOf[0],data};
 if(vErrors === null){
 vErrors = [err6];
 }
@@ -10392,7 +11267,7 @@ if(data.SourceS3Location !== undefined){
 let data3 = data.SourceS3Location;
 if(data3 && typeof data3 == "object" && !Array.isArray(data3)){
 if(data3.S3Key === undefined){
-const err10 = {instancePath:instancePath+"/SourceS3Location",schemaPath:"#/allOf/1/then/properties/SourceS3Location/required",keyword:"required",params:{missingProperty: "S3Key"},message:"must have required property '"+"S3Key"+"'",schema:schema84.allOf[1].then.properties.SourceS3Location.required,parentSchema:schema84.allOf[1].then.properties.SourceS3Location,data:data3};
+const err10 = {instancePath:instancePath+"/SourceS3Location",schemaPath:"#/allOf/1/then/properties/SourceS3Location/required",keyword:"required",params:{missingProperty: "S3Key"},message:"must have required property '"+"S3Key"+"'",schema:schema90.allOf[1].then.properties.SourceS3Location.required,parentSchema:schema90.allOf[1].then.properties.SourceS3Location,data:data3};
 if(vErrors === null){
 vErrors = [err10];
 }
@@ -10412,7 +11287,7 @@ props1.SourceS3Location = true;
 }
 }
 if(!valid6){
-const err11 = {instancePath,schemaPath:"#/allOf/1/if",keyword:"if",params:{failingKeyword: "then"},message:"must match \"then\" schema",schema:schema84.allOf[1].if,parentSchema:schema84.allOf[1],data};
+const err11 = {instancePath,schemaPath:"#/allOf/1/if",keyword:"if",params:{failingKeyword: "then"},message:"must match \"then\" schema",schema:schema90.allOf[1].if,parentSchema:schema90.allOf[1],data};
 if(vErrors === null){
 vErrors = [err11];
 }
@@ -10500,7 +11375,7 @@ if(data && typeof data == "object" && !Array.isArray(data)){
 if(data.PostSetupScriptDetails !== undefined){
 let data5 = data.PostSetupScriptDetails;
 if(data5 !== null){
-const err15 = {instancePath:instancePath+"/PostSetupScriptDetails",schemaPath:"#/allOf/2/then/properties/PostSetupScriptDetails/type",keyword:"type",params:{type: "null"},message:"must be null",schema:schema84.allOf[2].then.properties.PostSetupScriptDetails.type,parentSchema:schema84.allOf[2].then.properties.PostSetupScriptDetails,data:data5};
+const err15 = {instancePath:instancePath+"/PostSetupScriptDetails",schemaPath:"#/allOf/2/then/properties/PostSetupScriptDetails/type",keyword:"type",params:{type: "null"},message:"must be null",schema:schema90.allOf[2].then.properties.PostSetupScriptDetails.type,parentSchema:schema90.allOf[2].then.properties.PostSetupScriptDetails,data:data5};
 if(vErrors === null){
 vErrors = [err15];
 }
@@ -10519,7 +11394,7 @@ props2.PostSetupScriptDetails = true;
 }
 }
 if(!valid10){
-const err16 = {instancePath,schemaPath:"#/allOf/2/if",keyword:"if",params:{failingKeyword: "then"},message:"must match \"then\" schema",schema:schema84.allOf[2].if,parentSchema:schema84.allOf[2],data};
+const err16 = {instancePath,schemaPath:"#/allOf/2/if",keyword:"if",params:{failingKeyword: "then"},message:"must match \"then\" schema",schema:schema90.allOf[2].if,parentSchema:schema90.allOf[2],data};
 if(vErrors === null){
 vErrors = [err16];
 }
@@ -10581,7 +11456,7 @@ if(_valid3){
 const _errs33 = errors;
 if(data && typeof data == "object" && !Array.isArray(data)){
 if(data.SetupScriptDetails !== undefined){
-const err19 = {instancePath:instancePath+"/SetupScriptDetails",schemaPath:"#/allOf/3/then/properties/SetupScriptDetails/false schema",keyword:"false schema",params:{},message:"boolean schema is false",schema:false,parentSchema:schema84.allOf[3].then.properties.SetupScriptDetails,data:data.SetupScriptDetails};
+const err19 = {instancePath:instancePath+"/SetupScriptDetails",schemaPath:"#/allOf/3/then/properties/SetupScriptDetails/false schema",keyword:"false schema",params:{},message:"boolean schema is false",schema:false,parentSchema:schema90.allOf[3].then.properties.SetupScriptDetails,data:data.SetupScriptDetails};
 if(vErrors === null){
 vErrors = [err19];
 }
@@ -10600,7 +11475,7 @@ props3.PackagingType = true;
 }
 }
 if(!valid14){
-const err20 = {instancePath,schemaPath:"#/allOf/3/if",keyword:"if",params:{failingKeyword: "then"},message:"must match \"then\" schema",schema:schema84.allOf[3].if,parentSchema:schema84.allOf[3],data};
+const err20 = {instancePath,schemaPath:"#/allOf/3/if",keyword:"if",params:{failingKeyword: "then"},message:"must match \"then\" schema",schema:schema90.allOf[3].if,parentSchema:schema90.allOf[3],data};
 if(vErrors === null){
 vErrors = [err20];
 }
@@ -10620,7 +11495,7 @@ Object.assign(props0, props3);
 }
 if(data && typeof data == "object" && !Array.isArray(data)){
 if(data.Name === undefined){
-const err21 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "Name"},message:"must have required property '"+"Name"+"'",schema:schema84.required,parentSchema:schema84,data};
+const err21 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "Name"},message:"must have required property '"+"Name"+"'",schema:schema90.required,parentSchema:schema90,data};
 if(vErrors === null){
 vErrors = [err21];
 }
@@ -10630,7 +11505,7 @@ vErrors.push(err21);
 errors++;
 }
 if(data.SourceS3Location === undefined){
-const err22 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "SourceS3Location"},message:"must have required property '"+"SourceS3Location"+"'",schema:schema84.required,parentSchema:schema84,data};
+const err22 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "SourceS3Location"},message:"must have required property '"+"SourceS3Location"+"'",schema:schema90.required,parentSchema:schema90,data};
 if(vErrors === null){
 vErrors = [err22];
 }
@@ -10640,8 +11515,8 @@ vErrors.push(err22);
 errors++;
 }
 for(const key0 in data){
-if(!(func1.call(schema84.properties, key0))){
-const err23 = {instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties",schema:false,parentSchema:schema84,data};
+if(!(func1.call(schema90.properties, key0))){
+const err23 = {instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties",schema:false,parentSchema:schema90,data};
 if(vErrors === null){
 vErrors = [err23];
 }
@@ -10655,7 +11530,7 @@ if(data.Name !== undefined){
 let data8 = data.Name;
 if(typeof data8 === "string"){
 if(!pattern12.test(data8)){
-const err24 = {instancePath:instancePath+"/Name",schemaPath:"#/properties/Name/pattern",keyword:"pattern",params:{pattern: "^[a-zA-Z0-9][a-zA-Z0-9_.-]{0,100}$"},message:"must match pattern \""+"^[a-zA-Z0-9][a-zA-Z0-9_.-]{0,100}$"+"\"",schema:"^[a-zA-Z0-9][a-zA-Z0-9_.-]{0,100}$",parentSchema:schema84.properties.Name,data:data8};
+const err24 = {instancePath:instancePath+"/Name",schemaPath:"#/properties/Name/pattern",keyword:"pattern",params:{pattern: "^[a-zA-Z0-9][a-zA-Z0-9_.-]{0,100}$"},message:"must match pattern \""+"^[a-zA-Z0-9][a-zA-Z0-9_.-]{0,100}$"+"\"",schema:"^[a-zA-Z0-9][a-zA-Z0-9_.-]{0,100}$",parentSchema:schema90.properties.Name,data:data8};
 if(vErrors === null){
 vErrors = [err24];
 }
@@ -10666,7 +11541,7 @@ errors++;
 }
 }
 else {
-const err25 = {instancePath:instancePath+"/Name",schemaPath:"#/properties/Name/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema84.properties.Name.type,parentSchema:schema84.properties.Name,data:data8};
+const err25 = {instancePath:instancePath+"/Name",schemaPath:"#/properties/Name/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema90.properties.Name.type,parentSchema:schema90.properties.Name,data:data8};
 if(vErrors === null){
 vErrors = [err25];
 }
@@ -10679,7 +11554,7 @@ errors++;
 if(data.Description !== undefined){
 let data9 = data.Description;
 if((typeof data9 !== "string") && (data9 !== null)){
-const err26 = {instancePath:instancePath+"/Description",schemaPath:"#/properties/Description/type",keyword:"type",params:{type: schema84.properties.Description.type},message:"must be string,null",schema:schema84.properties.Description.type,parentSchema:schema84.properties.Description,data:data9};
+const err26 = {instancePath:instancePath+"/Description",schemaPath:"#/properties/Description/type",keyword:"type",params:{type: schema90.properties.Description.type},message:"must be string,null",schema:schema90.properties.Description.type,parentSchema:schema90.properties.Description,data:data9};
 if(vErrors === null){
 vErrors = [err26];
 }
@@ -10690,7 +11565,7 @@ errors++;
 }
 if(typeof data9 === "string"){
 if(func2(data9) > 256){
-const err27 = {instancePath:instancePath+"/Description",schemaPath:"#/properties/Description/maxLength",keyword:"maxLength",params:{limit: 256},message:"must NOT have more than 256 characters",schema:256,parentSchema:schema84.properties.Description,data:data9};
+const err27 = {instancePath:instancePath+"/Description",schemaPath:"#/properties/Description/maxLength",keyword:"maxLength",params:{limit: 256},message:"must NOT have more than 256 characters",schema:256,parentSchema:schema90.properties.Description,data:data9};
 if(vErrors === null){
 vErrors = [err27];
 }
@@ -10704,7 +11579,7 @@ errors++;
 if(data.DisplayName !== undefined){
 let data10 = data.DisplayName;
 if((typeof data10 !== "string") && (data10 !== null)){
-const err28 = {instancePath:instancePath+"/DisplayName",schemaPath:"#/properties/DisplayName/type",keyword:"type",params:{type: schema84.properties.DisplayName.type},message:"must be string,null",schema:schema84.properties.DisplayName.type,parentSchema:schema84.properties.DisplayName,data:data10};
+const err28 = {instancePath:instancePath+"/DisplayName",schemaPath:"#/properties/DisplayName/type",keyword:"type",params:{type: schema90.properties.DisplayName.type},message:"must be string,null",schema:schema90.properties.DisplayName.type,parentSchema:schema90.properties.DisplayName,data:data10};
 if(vErrors === null){
 vErrors = [err28];
 }
@@ -10715,7 +11590,7 @@ errors++;
 }
 if(typeof data10 === "string"){
 if(func2(data10) > 100){
-const err29 = {instancePath:instancePath+"/DisplayName",schemaPath:"#/properties/DisplayName/maxLength",keyword:"maxLength",params:{limit: 100},message:"must NOT have more than 100 characters",schema:100,parentSchema:schema84.properties.DisplayName,data:data10};
+const err29 = {instancePath:instancePath+"/DisplayName",schemaPath:"#/properties/DisplayName/maxLength",keyword:"maxLength",params:{limit: 100},message:"must NOT have more than 100 characters",schema:100,parentSchema:schema90.properties.DisplayName,data:data10};
 if(vErrors === null){
 vErrors = [err29];
 }
@@ -10730,7 +11605,7 @@ if(data.SourceS3Location !== undefined){
 let data11 = data.SourceS3Location;
 if(data11 && typeof data11 == "object" && !Array.isArray(data11)){
 if(data11.S3Bucket === undefined){
-const err30 = {instancePath:instancePath+"/SourceS3Location",schemaPath:"#/$defs/S3Location/required",keyword:"required",params:{missingProperty: "S3Bucket"},message:"must have required property '"+"S3Bucket"+"'",schema:schema62.required,parentSchema:schema62,data:data11};
+const err30 = {instancePath:instancePath+"/SourceS3Location",schemaPath:"#/$defs/S3Location/required",keyword:"required",params:{missingProperty: "S3Bucket"},message:"must have required property '"+"S3Bucket"+"'",schema:schema68.required,parentSchema:schema68,data:data11};
 if(vErrors === null){
 vErrors = [err30];
 }
@@ -10741,7 +11616,7 @@ errors++;
 }
 for(const key1 in data11){
 if(!((key1 === "S3Bucket") || (key1 === "S3Key"))){
-const err31 = {instancePath:instancePath+"/SourceS3Location",schemaPath:"#/$defs/S3Location/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key1},message:"must NOT have additional properties",schema:false,parentSchema:schema62,data:data11};
+const err31 = {instancePath:instancePath+"/SourceS3Location",schemaPath:"#/$defs/S3Location/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key1},message:"must NOT have additional properties",schema:false,parentSchema:schema68,data:data11};
 if(vErrors === null){
 vErrors = [err31];
 }
@@ -10755,7 +11630,7 @@ if(data11.S3Bucket !== undefined){
 let data12 = data11.S3Bucket;
 if(typeof data12 === "string"){
 if(func2(data12) > 63){
-const err32 = {instancePath:instancePath+"/SourceS3Location/S3Bucket",schemaPath:"#/$defs/S3Location/properties/S3Bucket/maxLength",keyword:"maxLength",params:{limit: 63},message:"must NOT have more than 63 characters",schema:63,parentSchema:schema62.properties.S3Bucket,data:data12};
+const err32 = {instancePath:instancePath+"/SourceS3Location/S3Bucket",schemaPath:"#/$defs/S3Location/properties/S3Bucket/maxLength",keyword:"maxLength",params:{limit: 63},message:"must NOT have more than 63 characters",schema:63,parentSchema:schema68.properties.S3Bucket,data:data12};
 if(vErrors === null){
 vErrors = [err32];
 }
@@ -10765,7 +11640,7 @@ vErrors.push(err32);
 errors++;
 }
 if(func2(data12) < 3){
-const err33 = {instancePath:instancePath+"/SourceS3Location/S3Bucket",schemaPath:"#/$defs/S3Location/properties/S3Bucket/minLength",keyword:"minLength",params:{limit: 3},message:"must NOT have fewer than 3 characters",schema:3,parentSchema:schema62.properties.S3Bucket,data:data12};
+const err33 = {instancePath:instancePath+"/SourceS3Location/S3Bucket",schemaPath:"#/$defs/S3Location/properties/S3Bucket/minLength",keyword:"minLength",params:{limit: 3},message:"must NOT have fewer than 3 characters",schema:3,parentSchema:schema68.properties.S3Bucket,data:data12};
 if(vErrors === null){
 vErrors = [err33];
 }
@@ -10774,8 +11649,8 @@ vErrors.push(err33);
 }
 errors++;
 }
-if(!pattern27.test(data12)){
-const err34 = {instancePath:instancePath+"/SourceS3Location/S3Bucket",schemaPath:"#/$defs/S3Location/properties/S3Bucket/pattern",keyword:"pattern",params:{pattern: "^[0-9a-z\\.\\-]*(?<!\\.)$"},message:"must match pattern \""+"^[0-9a-z\\.\\-]*(?<!\\.)$"+"\"",schema:"^[0-9a-z\\.\\-]*(?<!\\.)$",parentSchema:schema62.properties.S3Bucket,data:data12};
+if(!pattern22.test(data12)){
+const err34 = {instancePath:instancePath+"/SourceS3Location/S3Bucket",schemaPath:"#/$defs/S3Location/properties/S3Bucket/pattern",keyword:"pattern",params:{pattern: "^[0-9a-z\\.\\-]*(?<!\\.)$"},message:"must match pattern \""+"^[0-9a-z\\.\\-]*(?<!\\.)$"+"\"",schema:"^[0-9a-z\\.\\-]*(?<!\\.)$",parentSchema:schema68.properties.S3Bucket,data:data12};
 if(vErrors === null){
 vErrors = [err34];
 }
@@ -10786,7 +11661,7 @@ errors++;
 }
 }
 else {
-const err35 = {instancePath:instancePath+"/SourceS3Location/S3Bucket",schemaPath:"#/$defs/S3Location/properties/S3Bucket/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema62.properties.S3Bucket.type,parentSchema:schema62.properties.S3Bucket,data:data12};
+const err35 = {instancePath:instancePath+"/SourceS3Location/S3Bucket",schemaPath:"#/$defs/S3Location/properties/S3Bucket/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema68.properties.S3Bucket.type,parentSchema:schema68.properties.S3Bucket,data:data12};
 if(vErrors === null){
 vErrors = [err35];
 }
@@ -10800,7 +11675,7 @@ if(data11.S3Key !== undefined){
 let data13 = data11.S3Key;
 if(typeof data13 === "string"){
 if(func2(data13) > 1024){
-const err36 = {instancePath:instancePath+"/SourceS3Location/S3Key",schemaPath:"#/$defs/S3Location/properties/S3Key/maxLength",keyword:"maxLength",params:{limit: 1024},message:"must NOT have more than 1024 characters",schema:1024,parentSchema:schema62.properties.S3Key,data:data13};
+const err36 = {instancePath:instancePath+"/SourceS3Location/S3Key",schemaPath:"#/$defs/S3Location/properties/S3Key/maxLength",keyword:"maxLength",params:{limit: 1024},message:"must NOT have more than 1024 characters",schema:1024,parentSchema:schema68.properties.S3Key,data:data13};
 if(vErrors === null){
 vErrors = [err36];
 }
@@ -10810,7 +11685,7 @@ vErrors.push(err36);
 errors++;
 }
 if(func2(data13) < 1){
-const err37 = {instancePath:instancePath+"/SourceS3Location/S3Key",schemaPath:"#/$defs/S3Location/properties/S3Key/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters",schema:1,parentSchema:schema62.properties.S3Key,data:data13};
+const err37 = {instancePath:instancePath+"/SourceS3Location/S3Key",schemaPath:"#/$defs/S3Location/properties/S3Key/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters",schema:1,parentSchema:schema68.properties.S3Key,data:data13};
 if(vErrors === null){
 vErrors = [err37];
 }
@@ -10821,7 +11696,7 @@ errors++;
 }
 }
 else {
-const err38 = {instancePath:instancePath+"/SourceS3Location/S3Key",schemaPath:"#/$defs/S3Location/properties/S3Key/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema62.properties.S3Key.type,parentSchema:schema62.properties.S3Key,data:data13};
+const err38 = {instancePath:instancePath+"/SourceS3Location/S3Key",schemaPath:"#/$defs/S3Location/properties/S3Key/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema68.properties.S3Key.type,parentSchema:schema68.properties.S3Key,data:data13};
 if(vErrors === null){
 vErrors = [err38];
 }
@@ -10833,7 +11708,7 @@ errors++;
 }
 }
 else {
-const err39 = {instancePath:instancePath+"/SourceS3Location",schemaPath:"#/$defs/S3Location/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema62.type,parentSchema:schema62,data:data11};
+const err39 = {instancePath:instancePath+"/SourceS3Location",schemaPath:"#/$defs/S3Location/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema68.type,parentSchema:schema68,data:data11};
 if(vErrors === null){
 vErrors = [err39];
 }
@@ -10844,8 +11719,8 @@ errors++;
 }
 }
 if(data.SetupScriptDetails !== undefined){
-if(!(validate55(data.SetupScriptDetails, {instancePath:instancePath+"/SetupScriptDetails",parentData:data,parentDataProperty:"SetupScriptDetails",rootData,dynamicAnchors}))){
-vErrors = vErrors === null ? validate55.errors : vErrors.concat(validate55.errors);
+if(!(validate57(data.SetupScriptDetails, {instancePath:instancePath+"/SetupScriptDetails",parentData:data,parentDataProperty:"SetupScriptDetails",rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate57.errors : vErrors.concat(validate57.errors);
 errors = vErrors.length;
 }
 }
@@ -10971,7 +11846,7 @@ var _valid4 = _errs52 === errors;
 valid20 = valid20 || _valid4;
 const _errs60 = errors;
 if(data15 !== null){
-const err50 = {instancePath:instancePath+"/Tags",schemaPath:"#/properties/Tags/anyOf/1/type",keyword:"type",params:{type: "null"},message:"must be null",schema:schema84.properties.Tags.anyOf[1].type,parentSchema:schema84.properties.Tags.anyOf[1],data:data15};
+const err50 = {instancePath:instancePath+"/Tags",schemaPath:"#/properties/Tags/anyOf/1/type",keyword:"type",params:{type: "null"},message:"must be null",schema:schema90.properties.Tags.anyOf[1].type,parentSchema:schema90.properties.Tags.anyOf[1],data:data15};
 if(vErrors === null){
 vErrors = [err50];
 }
@@ -10983,7 +11858,7 @@ errors++;
 var _valid4 = _errs60 === errors;
 valid20 = valid20 || _valid4;
 if(!valid20){
-const err51 = {instancePath:instancePath+"/Tags",schemaPath:"#/properties/Tags/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf",schema:schema84.properties.Tags.anyOf,parentSchema:schema84.properties.Tags,data:data15};
+const err51 = {instancePath:instancePath+"/Tags",schemaPath:"#/properties/Tags/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf",schema:schema90.properties.Tags.anyOf,parentSchema:schema90.properties.Tags,data:data15};
 if(vErrors === null){
 vErrors = [err51];
 }
@@ -11009,15 +11884,15 @@ let data17 = data.PostSetupScriptDetails;
 const _errs63 = errors;
 let valid24 = false;
 const _errs64 = errors;
-if(!(validate55(data17, {instancePath:instancePath+"/PostSetupScriptDetails",parentData:data,parentDataProperty:"PostSetupScriptDetails",rootData,dynamicAnchors}))){
-vErrors = vErrors === null ? validate55.errors : vErrors.concat(validate55.errors);
+if(!(validate57(data17, {instancePath:instancePath+"/PostSetupScriptDetails",parentData:data,parentDataProperty:"PostSetupScriptDetails",rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate57.errors : vErrors.concat(validate57.errors);
 errors = vErrors.length;
 }
 var _valid5 = _errs64 === errors;
 valid24 = valid24 || _valid5;
 const _errs65 = errors;
 if(data17 !== null){
-const err52 = {instancePath:instancePath+"/PostSetupScriptDetails",schemaPath:"#/properties/PostSetupScriptDetails/anyOf/1/type",keyword:"type",params:{type: "null"},message:"must be null",schema:schema84.properties.PostSetupScriptDetails.anyOf[1].type,parentSchema:schema84.properties.PostSetupScriptDetails.anyOf[1],data:data17};
+const err52 = {instancePath:instancePath+"/PostSetupScriptDetails",schemaPath:"#/properties/PostSetupScriptDetails/anyOf/1/type",keyword:"type",params:{type: "null"},message:"must be null",schema:schema90.properties.PostSetupScriptDetails.anyOf[1].type,parentSchema:schema90.properties.PostSetupScriptDetails.anyOf[1],data:data17};
 if(vErrors === null){
 vErrors = [err52];
 }
@@ -11029,7 +11904,7 @@ errors++;
 var _valid5 = _errs65 === errors;
 valid24 = valid24 || _valid5;
 if(!valid24){
-const err53 = {instancePath:instancePath+"/PostSetupScriptDetails",schemaPath:"#/properties/PostSetupScriptDetails/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf",schema:schema84.properties.PostSetupScriptDetails.anyOf,parentSchema:schema84.properties.PostSetupScriptDetails,data:data17};
+const err53 = {instancePath:instancePath+"/PostSetupScriptDetails",schemaPath:"#/properties/PostSetupScriptDetails/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf",schema:schema90.properties.PostSetupScriptDetails.anyOf,parentSchema:schema90.properties.PostSetupScriptDetails,data:data17};
 if(vErrors === null){
 vErrors = [err53];
 }
@@ -11053,7 +11928,7 @@ vErrors = null;
 if(data.PackagingType !== undefined){
 let data18 = data.PackagingType;
 if(typeof data18 !== "string"){
-const err54 = {instancePath:instancePath+"/PackagingType",schemaPath:"#/$defs/PackagingType/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema89.type,parentSchema:schema89,data:data18};
+const err54 = {instancePath:instancePath+"/PackagingType",schemaPath:"#/$defs/PackagingType/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema95.type,parentSchema:schema95,data:data18};
 if(vErrors === null){
 vErrors = [err54];
 }
@@ -11063,7 +11938,7 @@ vErrors.push(err54);
 errors++;
 }
 if(!((data18 === "CUSTOM") || (data18 === "APPSTREAM2"))){
-const err55 = {instancePath:instancePath+"/PackagingType",schemaPath:"#/$defs/PackagingType/enum",keyword:"enum",params:{allowedValues: schema89.enum},message:"must be equal to one of the allowed values",schema:schema89.enum,parentSchema:schema89,data:data18};
+const err55 = {instancePath:instancePath+"/PackagingType",schemaPath:"#/$defs/PackagingType/enum",keyword:"enum",params:{allowedValues: schema95.enum},message:"must be equal to one of the allowed values",schema:schema95.enum,parentSchema:schema95,data:data18};
 if(vErrors === null){
 vErrors = [err55];
 }
@@ -11077,7 +11952,7 @@ if(data.Targets !== undefined){
 let data19 = data.Targets;
 if(Array.isArray(data19)){
 if(data19.length < 1){
-const err56 = {instancePath:instancePath+"/Targets",schemaPath:"#/properties/Targets/minItems",keyword:"minItems",params:{limit: 1},message:"must NOT have fewer than 1 items",schema:1,parentSchema:schema84.properties.Targets,data:data19};
+const err56 = {instancePath:instancePath+"/Targets",schemaPath:"#/properties/Targets/minItems",keyword:"minItems",params:{limit: 1},message:"must NOT have fewer than 1 items",schema:1,parentSchema:schema90.properties.Targets,data:data19};
 if(vErrors === null){
 vErrors = [err56];
 }
@@ -11091,7 +11966,7 @@ for(let i0=0; i0<len0; i0++){
 let data20 = data19[i0];
 if(typeof data20 === "string"){
 if(!pattern6.test(data20)){
-const err57 = {instancePath:instancePath+"/Targets/" + i0,schemaPath:"#/properties/Targets/items/pattern",keyword:"pattern",params:{pattern: "^[A-Za-z0-9][A-Za-z0-9_-]{0,62}$"},message:"must match pattern \""+"^[A-Za-z0-9][A-Za-z0-9_-]{0,62}$"+"\"",schema:"^[A-Za-z0-9][A-Za-z0-9_-]{0,62}$",parentSchema:schema84.properties.Targets.items,data:data20};
+const err57 = {instancePath:instancePath+"/Targets/" + i0,schemaPath:"#/properties/Targets/items/pattern",keyword:"pattern",params:{pattern: "^[A-Za-z0-9][A-Za-z0-9_-]{0,62}$"},message:"must match pattern \""+"^[A-Za-z0-9][A-Za-z0-9_-]{0,62}$"+"\"",schema:"^[A-Za-z0-9][A-Za-z0-9_-]{0,62}$",parentSchema:schema90.properties.Targets.items,data:data20};
 if(vErrors === null){
 vErrors = [err57];
 }
@@ -11102,7 +11977,7 @@ errors++;
 }
 }
 else {
-const err58 = {instancePath:instancePath+"/Targets/" + i0,schemaPath:"#/properties/Targets/items/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema84.properties.Targets.items.type,parentSchema:schema84.properties.Targets.items,data:data20};
+const err58 = {instancePath:instancePath+"/Targets/" + i0,schemaPath:"#/properties/Targets/items/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema90.properties.Targets.items.type,parentSchema:schema90.properties.Targets.items,data:data20};
 if(vErrors === null){
 vErrors = [err58];
 }
@@ -11123,7 +11998,7 @@ continue;
 }
 if(typeof indices0[item0] == "number"){
 j0 = indices0[item0];
-const err59 = {instancePath:instancePath+"/Targets",schemaPath:"#/properties/Targets/uniqueItems",keyword:"uniqueItems",params:{i: i1, j: j0},message:"must NOT have duplicate items (items ## "+j0+" and "+i1+" are identical)",schema:true,parentSchema:schema84.properties.Targets,data:data19};
+const err59 = {instancePath:instancePath+"/Targets",schemaPath:"#/properties/Targets/uniqueItems",keyword:"uniqueItems",params:{i: i1, j: j0},message:"must NOT have duplicate items (items ## "+j0+" and "+i1+" are identical)",schema:true,parentSchema:schema90.properties.Targets,data:data19};
 if(vErrors === null){
 vErrors = [err59];
 }
@@ -11138,7 +12013,7 @@ indices0[item0] = i1;
 }
 }
 else {
-const err60 = {instancePath:instancePath+"/Targets",schemaPath:"#/properties/Targets/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema84.properties.Targets.type,parentSchema:schema84.properties.Targets,data:data19};
+const err60 = {instancePath:instancePath+"/Targets",schemaPath:"#/properties/Targets/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema90.properties.Targets.type,parentSchema:schema90.properties.Targets,data:data19};
 if(vErrors === null){
 vErrors = [err60];
 }
@@ -11150,7 +12025,7 @@ errors++;
 }
 }
 else {
-const err61 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema84.type,parentSchema:schema84,data};
+const err61 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema90.type,parentSchema:schema90,data};
 if(vErrors === null){
 vErrors = [err61];
 }
@@ -11159,19 +12034,19 @@ vErrors.push(err61);
 }
 errors++;
 }
-validate54.errors = vErrors;
+validate56.errors = vErrors;
 return errors === 0;
 }
-validate54.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
+validate56.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
 
-const schema91 = {"title":"AppStream 2.0 entitlement","description":"Which applications of a stack SAML 2.0 federated users are entitled to, matched by their SAML attributes (user-pool and streaming URL users are entitled to every application). It belongs to its stack: with prune, the entitlements of the stacks this config declares are exactly those it declares.","type":"object","properties":{"StackName":{"description":"Name of the stack the entitlement belongs to; this config must declare it. Changing it means another entitlement.","type":"string","pattern":"^[a-zA-Z0-9][a-zA-Z0-9_.-]{0,100}$"},"Name":{"description":"Name of the entitlement; unique within its stack, it identifies the entitlement together with StackName.","type":"string","pattern":"^[a-zA-Z0-9][a-zA-Z0-9_.-]{0,100}$"},"Description":{"description":"Description for administrators. null or \"\" clears it (streamform sets it to an empty string, the way the API clears it).","type":["string","null"],"maxLength":256},"AppVisibility":{"description":"ALL: the users are entitled to every application of the stack; ASSOCIATED: only to the Applications listed.","$ref":"#/$defs/AppVisibility"},"Attributes":{"description":"The SAML attributes that entitle a user, compared as a set of Name and Value pairs.","type":"array","items":{"$ref":"#/$defs/EntitlementAttribute"},"minItems":1},"Applications":{"description":"Names of the applications the entitlement grants: the whole set (an application associated outside this config is disassociated); left out, none.","type":"array","items":{"type":"string","minLength":1}},"Targets":{"description":"The targets this resource goes to (default: every target of the config).","type":"array","minItems":1,"uniqueItems":true,"items":{"type":"string","pattern":"^[A-Za-z0-9][A-Za-z0-9_-]{0,62}$"}}},"required":["Name","StackName","AppVisibility","Attributes"],"additionalProperties":false};
-const schema92 = {"type":"string","enum":["ALL","ASSOCIATED"]};
-const schema93 = {"title":"Entitlement attribute","description":"A SAML 2.0 attribute (an IAM PrincipalTag) and the value that entitles a user.","type":"object","properties":{"Name":{"description":"The attribute: roles, department, organization, groups, title, costCenter or userType.","type":"string","minLength":1,"enum":["roles","department","organization","groups","title","costCenter","userType"]},"Value":{"description":"The value the user's attribute must have.","type":"string","minLength":1}},"required":["Name","Value"],"additionalProperties":false};
+const schema97 = {"title":"AppStream 2.0 entitlement","description":"Which applications of a stack SAML 2.0 federated users are entitled to, matched by their SAML attributes (user-pool and streaming URL users are entitled to every application). It belongs to its stack: with prune, the entitlements of the stacks this config declares are exactly those it declares.","type":"object","properties":{"StackName":{"description":"Name of the stack the entitlement belongs to; this config must declare it. Changing it means another entitlement.","type":"string","pattern":"^[a-zA-Z0-9][a-zA-Z0-9_.-]{0,100}$"},"Name":{"description":"Name of the entitlement; unique within its stack, it identifies the entitlement together with StackName.","type":"string","pattern":"^[a-zA-Z0-9][a-zA-Z0-9_.-]{0,100}$"},"Description":{"description":"Description for administrators. null or \"\" clears it (streamform sets it to an empty string, the way the API clears it).","type":["string","null"],"maxLength":256},"AppVisibility":{"description":"ALL: the users are entitled to every application of the stack; ASSOCIATED: only to the Applications listed.","$ref":"#/$defs/AppVisibility"},"Attributes":{"description":"The SAML attributes that entitle a user, compared as a set of Name and Value pairs.","type":"array","items":{"$ref":"#/$defs/EntitlementAttribute"},"minItems":1},"Applications":{"description":"Names of the applications the entitlement grants: the whole set (an application associated outside this config is disassociated); left out, none.","type":"array","items":{"type":"string","minLength":1}},"Targets":{"description":"The targets this resource goes to (default: every target of the config).","type":"array","minItems":1,"uniqueItems":true,"items":{"type":"string","pattern":"^[A-Za-z0-9][A-Za-z0-9_-]{0,62}$"}}},"required":["Name","StackName","AppVisibility","Attributes"],"additionalProperties":false};
+const schema98 = {"type":"string","enum":["ALL","ASSOCIATED"]};
+const schema99 = {"title":"Entitlement attribute","description":"A SAML 2.0 attribute (an IAM PrincipalTag) and the value that entitles a user.","type":"object","properties":{"Name":{"description":"The attribute: roles, department, organization, groups, title, costCenter or userType.","type":"string","minLength":1,"enum":["roles","department","organization","groups","title","costCenter","userType"]},"Value":{"description":"The value the user's attribute must have.","type":"string","minLength":1}},"required":["Name","Value"],"additionalProperties":false};
 
-function validate59(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+function validate61(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
 let vErrors = null;
 let errors = 0;
-const evaluated0 = validate59.evaluated;
+const evaluated0 = validate61.evaluated;
 if(evaluated0.dynamicProps){
 evaluated0.props = undefined;
 }
@@ -11180,7 +12055,7 @@ evaluated0.items = undefined;
 }
 if(data && typeof data == "object" && !Array.isArray(data)){
 if(data.Name === undefined){
-const err0 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "Name"},message:"must have required property '"+"Name"+"'",schema:schema91.required,parentSchema:schema91,data};
+const err0 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "Name"},message:"must have required property '"+"Name"+"'",schema:schema97.required,parentSchema:schema97,data};
 if(vErrors === null){
 vErrors = [err0];
 }
@@ -11190,7 +12065,7 @@ vErrors.push(err0);
 errors++;
 }
 if(data.StackName === undefined){
-const err1 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "StackName"},message:"must have required property '"+"StackName"+"'",schema:schema91.required,parentSchema:schema91,data};
+const err1 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "StackName"},message:"must have required property '"+"StackName"+"'",schema:schema97.required,parentSchema:schema97,data};
 if(vErrors === null){
 vErrors = [err1];
 }
@@ -11200,7 +12075,7 @@ vErrors.push(err1);
 errors++;
 }
 if(data.AppVisibility === undefined){
-const err2 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "AppVisibility"},message:"must have required property '"+"AppVisibility"+"'",schema:schema91.required,parentSchema:schema91,data};
+const err2 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "AppVisibility"},message:"must have required property '"+"AppVisibility"+"'",schema:schema97.required,parentSchema:schema97,data};
 if(vErrors === null){
 vErrors = [err2];
 }
@@ -11210,7 +12085,7 @@ vErrors.push(err2);
 errors++;
 }
 if(data.Attributes === undefined){
-const err3 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "Attributes"},message:"must have required property '"+"Attributes"+"'",schema:schema91.required,parentSchema:schema91,data};
+const err3 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "Attributes"},message:"must have required property '"+"Attributes"+"'",schema:schema97.required,parentSchema:schema97,data};
 if(vErrors === null){
 vErrors = [err3];
 }
@@ -11221,7 +12096,7 @@ errors++;
 }
 for(const key0 in data){
 if(!(((((((key0 === "StackName") || (key0 === "Name")) || (key0 === "Description")) || (key0 === "AppVisibility")) || (key0 === "Attributes")) || (key0 === "Applications")) || (key0 === "Targets"))){
-const err4 = {instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties",schema:false,parentSchema:schema91,data};
+const err4 = {instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties",schema:false,parentSchema:schema97,data};
 if(vErrors === null){
 vErrors = [err4];
 }
@@ -11235,7 +12110,7 @@ if(data.StackName !== undefined){
 let data0 = data.StackName;
 if(typeof data0 === "string"){
 if(!pattern12.test(data0)){
-const err5 = {instancePath:instancePath+"/StackName",schemaPath:"#/properties/StackName/pattern",keyword:"pattern",params:{pattern: "^[a-zA-Z0-9][a-zA-Z0-9_.-]{0,100}$"},message:"must match pattern \""+"^[a-zA-Z0-9][a-zA-Z0-9_.-]{0,100}$"+"\"",schema:"^[a-zA-Z0-9][a-zA-Z0-9_.-]{0,100}$",parentSchema:schema91.properties.StackName,data:data0};
+const err5 = {instancePath:instancePath+"/StackName",schemaPath:"#/properties/StackName/pattern",keyword:"pattern",params:{pattern: "^[a-zA-Z0-9][a-zA-Z0-9_.-]{0,100}$"},message:"must match pattern \""+"^[a-zA-Z0-9][a-zA-Z0-9_.-]{0,100}$"+"\"",schema:"^[a-zA-Z0-9][a-zA-Z0-9_.-]{0,100}$",parentSchema:schema97.properties.StackName,data:data0};
 if(vErrors === null){
 vErrors = [err5];
 }
@@ -11246,7 +12121,7 @@ errors++;
 }
 }
 else {
-const err6 = {instancePath:instancePath+"/StackName",schemaPath:"#/properties/StackName/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema91.properties.StackName.type,parentSchema:schema91.properties.StackName,data:data0};
+const err6 = {instancePath:instancePath+"/StackName",schemaPath:"#/properties/StackName/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema97.properties.StackName.type,parentSchema:schema97.properties.StackName,data:data0};
 if(vErrors === null){
 vErrors = [err6];
 }
@@ -11260,7 +12135,7 @@ if(data.Name !== undefined){
 let data1 = data.Name;
 if(typeof data1 === "string"){
 if(!pattern12.test(data1)){
-const err7 = {instancePath:instancePath+"/Name",schemaPath:"#/properties/Name/pattern",keyword:"pattern",params:{pattern: "^[a-zA-Z0-9][a-zA-Z0-9_.-]{0,100}$"},message:"must match pattern \""+"^[a-zA-Z0-9][a-zA-Z0-9_.-]{0,100}$"+"\"",schema:"^[a-zA-Z0-9][a-zA-Z0-9_.-]{0,100}$",parentSchema:schema91.properties.Name,data:data1};
+const err7 = {instancePath:instancePath+"/Name",schemaPath:"#/properties/Name/pattern",keyword:"pattern",params:{pattern: "^[a-zA-Z0-9][a-zA-Z0-9_.-]{0,100}$"},message:"must match pattern \""+"^[a-zA-Z0-9][a-zA-Z0-9_.-]{0,100}$"+"\"",schema:"^[a-zA-Z0-9][a-zA-Z0-9_.-]{0,100}$",parentSchema:schema97.properties.Name,data:data1};
 if(vErrors === null){
 vErrors = [err7];
 }
@@ -11271,7 +12146,7 @@ errors++;
 }
 }
 else {
-const err8 = {instancePath:instancePath+"/Name",schemaPath:"#/properties/Name/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema91.properties.Name.type,parentSchema:schema91.properties.Name,data:data1};
+const err8 = {instancePath:instancePath+"/Name",schemaPath:"#/properties/Name/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema97.properties.Name.type,parentSchema:schema97.properties.Name,data:data1};
 if(vErrors === null){
 vErrors = [err8];
 }
@@ -11284,7 +12159,7 @@ errors++;
 if(data.Description !== undefined){
 let data2 = data.Description;
 if((typeof data2 !== "string") && (data2 !== null)){
-const err9 = {instancePath:instancePath+"/Description",schemaPath:"#/properties/Description/type",keyword:"type",params:{type: schema91.properties.Description.type},message:"must be string,null",schema:schema91.properties.Description.type,parentSchema:schema91.properties.Description,data:data2};
+const err9 = {instancePath:instancePath+"/Description",schemaPath:"#/properties/Description/type",keyword:"type",params:{type: schema97.properties.Description.type},message:"must be string,null",schema:schema97.properties.Description.type,parentSchema:schema97.properties.Description,data:data2};
 if(vErrors === null){
 vErrors = [err9];
 }
@@ -11295,7 +12170,7 @@ errors++;
 }
 if(typeof data2 === "string"){
 if(func2(data2) > 256){
-const err10 = {instancePath:instancePath+"/Description",schemaPath:"#/properties/Description/maxLength",keyword:"maxLength",params:{limit: 256},message:"must NOT have more than 256 characters",schema:256,parentSchema:schema91.properties.Description,data:data2};
+const err10 = {instancePath:instancePath+"/Description",schemaPath:"#/properties/Description/maxLength",keyword:"maxLength",params:{limit: 256},message:"must NOT have more than 256 characters",schema:256,parentSchema:schema97.properties.Description,data:data2};
 if(vErrors === null){
 vErrors = [err10];
 }
@@ -11309,7 +12184,7 @@ errors++;
 if(data.AppVisibility !== undefined){
 let data3 = data.AppVisibility;
 if(typeof data3 !== "string"){
-const err11 = {instancePath:instancePath+"/AppVisibility",schemaPath:"#/$defs/AppVisibility/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema92.type,parentSchema:schema92,data:data3};
+const err11 = {instancePath:instancePath+"/AppVisibility",schemaPath:"#/$defs/AppVisibility/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema98.type,parentSchema:schema98,data:data3};
 if(vErrors === null){
 vErrors = [err11];
 }
@@ -11319,7 +12194,7 @@ vErrors.push(err11);
 errors++;
 }
 if(!((data3 === "ALL") || (data3 === "ASSOCIATED"))){
-const err12 = {instancePath:instancePath+"/AppVisibility",schemaPath:"#/$defs/AppVisibility/enum",keyword:"enum",params:{allowedValues: schema92.enum},message:"must be equal to one of the allowed values",schema:schema92.enum,parentSchema:schema92,data:data3};
+const err12 = {instancePath:instancePath+"/AppVisibility",schemaPath:"#/$defs/AppVisibility/enum",keyword:"enum",params:{allowedValues: schema98.enum},message:"must be equal to one of the allowed values",schema:schema98.enum,parentSchema:schema98,data:data3};
 if(vErrors === null){
 vErrors = [err12];
 }
@@ -11333,7 +12208,7 @@ if(data.Attributes !== undefined){
 let data4 = data.Attributes;
 if(Array.isArray(data4)){
 if(data4.length < 1){
-const err13 = {instancePath:instancePath+"/Attributes",schemaPath:"#/properties/Attributes/minItems",keyword:"minItems",params:{limit: 1},message:"must NOT have fewer than 1 items",schema:1,parentSchema:schema91.properties.Attributes,data:data4};
+const err13 = {instancePath:instancePath+"/Attributes",schemaPath:"#/properties/Attributes/minItems",keyword:"minItems",params:{limit: 1},message:"must NOT have fewer than 1 items",schema:1,parentSchema:schema97.properties.Attributes,data:data4};
 if(vErrors === null){
 vErrors = [err13];
 }
@@ -11347,7 +12222,7 @@ for(let i0=0; i0<len0; i0++){
 let data5 = data4[i0];
 if(data5 && typeof data5 == "object" && !Array.isArray(data5)){
 if(data5.Name === undefined){
-const err14 = {instancePath:instancePath+"/Attributes/" + i0,schemaPath:"#/$defs/EntitlementAttribute/required",keyword:"required",params:{missingProperty: "Name"},message:"must have required property '"+"Name"+"'",schema:schema93.required,parentSchema:schema93,data:data5};
+const err14 = {instancePath:instancePath+"/Attributes/" + i0,schemaPath:"#/$defs/EntitlementAttribute/required",keyword:"required",params:{missingProperty: "Name"},message:"must have required property '"+"Name"+"'",schema:schema99.required,parentSchema:schema99,data:data5};
 if(vErrors === null){
 vErrors = [err14];
 }
@@ -11357,7 +12232,7 @@ vErrors.push(err14);
 errors++;
 }
 if(data5.Value === undefined){
-const err15 = {instancePath:instancePath+"/Attributes/" + i0,schemaPath:"#/$defs/EntitlementAttribute/required",keyword:"required",params:{missingProperty: "Value"},message:"must have required property '"+"Value"+"'",schema:schema93.required,parentSchema:schema93,data:data5};
+const err15 = {instancePath:instancePath+"/Attributes/" + i0,schemaPath:"#/$defs/EntitlementAttribute/required",keyword:"required",params:{missingProperty: "Value"},message:"must have required property '"+"Value"+"'",schema:schema99.required,parentSchema:schema99,data:data5};
 if(vErrors === null){
 vErrors = [err15];
 }
@@ -11368,7 +12243,7 @@ errors++;
 }
 for(const key1 in data5){
 if(!((key1 === "Name") || (key1 === "Value"))){
-const err16 = {instancePath:instancePath+"/Attributes/" + i0,schemaPath:"#/$defs/EntitlementAttribute/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key1},message:"must NOT have additional properties",schema:false,parentSchema:schema93,data:data5};
+const err16 = {instancePath:instancePath+"/Attributes/" + i0,schemaPath:"#/$defs/EntitlementAttribute/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key1},message:"must NOT have additional properties",schema:false,parentSchema:schema99,data:data5};
 if(vErrors === null){
 vErrors = [err16];
 }
@@ -11381,7 +12256,7 @@ errors++;
 if(data5.Name !== undefined){
 let data6 = data5.Name;
 if(!(((((((data6 === "roles") || (data6 === "department")) || (data6 === "organization")) || (data6 === "groups")) || (data6 === "title")) || (data6 === "costCenter")) || (data6 === "userType"))){
-const err17 = {instancePath:instancePath+"/Attributes/" + i0+"/Name",schemaPath:"#/$defs/EntitlementAttribute/properties/Name/enum",keyword:"enum",params:{allowedValues: schema93.properties.Name.enum},message:"must be equal to one of the allowed values",schema:schema93.properties.Name.enum,parentSchema:schema93.properties.Name,data:data6};
+const err17 = {instancePath:instancePath+"/Attributes/" + i0+"/Name",schemaPath:"#/$defs/EntitlementAttribute/properties/Name/enum",keyword:"enum",params:{allowedValues: schema99.properties.Name.enum},message:"must be equal to one of the allowed values",schema:schema99.properties.Name.enum,parentSchema:schema99.properties.Name,data:data6};
 if(vErrors === null){
 vErrors = [err17];
 }
@@ -11392,7 +12267,7 @@ errors++;
 }
 if(typeof data6 === "string"){
 if(func2(data6) < 1){
-const err18 = {instancePath:instancePath+"/Attributes/" + i0+"/Name",schemaPath:"#/$defs/EntitlementAttribute/properties/Name/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters",schema:1,parentSchema:schema93.properties.Name,data:data6};
+const err18 = {instancePath:instancePath+"/Attributes/" + i0+"/Name",schemaPath:"#/$defs/EntitlementAttribute/properties/Name/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters",schema:1,parentSchema:schema99.properties.Name,data:data6};
 if(vErrors === null){
 vErrors = [err18];
 }
@@ -11403,7 +12278,7 @@ errors++;
 }
 }
 else {
-const err19 = {instancePath:instancePath+"/Attributes/" + i0+"/Name",schemaPath:"#/$defs/EntitlementAttribute/properties/Name/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema93.properties.Name.type,parentSchema:schema93.properties.Name,data:data6};
+const err19 = {instancePath:instancePath+"/Attributes/" + i0+"/Name",schemaPath:"#/$defs/EntitlementAttribute/properties/Name/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema99.properties.Name.type,parentSchema:schema99.properties.Name,data:data6};
 if(vErrors === null){
 vErrors = [err19];
 }
@@ -11417,7 +12292,7 @@ if(data5.Value !== undefined){
 let data7 = data5.Value;
 if(typeof data7 === "string"){
 if(func2(data7) < 1){
-const err20 = {instancePath:instancePath+"/Attributes/" + i0+"/Value",schemaPath:"#/$defs/EntitlementAttribute/properties/Value/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters",schema:1,parentSchema:schema93.properties.Value,data:data7};
+const err20 = {instancePath:instancePath+"/Attributes/" + i0+"/Value",schemaPath:"#/$defs/EntitlementAttribute/properties/Value/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters",schema:1,parentSchema:schema99.properties.Value,data:data7};
 if(vErrors === null){
 vErrors = [err20];
 }
@@ -11428,7 +12303,7 @@ errors++;
 }
 }
 else {
-const err21 = {instancePath:instancePath+"/Attributes/" + i0+"/Value",schemaPath:"#/$defs/EntitlementAttribute/properties/Value/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema93.properties.Value.type,parentSchema:schema93.properties.Value,data:data7};
+const err21 = {instancePath:instancePath+"/Attributes/" + i0+"/Value",schemaPath:"#/$defs/EntitlementAttribute/properties/Value/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema99.properties.Value.type,parentSchema:schema99.properties.Value,data:data7};
 if(vErrors === null){
 vErrors = [err21];
 }
@@ -11440,7 +12315,7 @@ errors++;
 }
 }
 else {
-const err22 = {instancePath:instancePath+"/Attributes/" + i0,schemaPath:"#/$defs/EntitlementAttribute/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema93.type,parentSchema:schema93,data:data5};
+const err22 = {instancePath:instancePath+"/Attributes/" + i0,schemaPath:"#/$defs/EntitlementAttribute/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema99.type,parentSchema:schema99,data:data5};
 if(vErrors === null){
 vErrors = [err22];
 }
@@ -11452,7 +12327,7 @@ errors++;
 }
 }
 else {
-const err23 = {instancePath:instancePath+"/Attributes",schemaPath:"#/properties/Attributes/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema91.properties.Attributes.type,parentSchema:schema91.properties.Attributes,data:data4};
+const err23 = {instancePath:instancePath+"/Attributes",schemaPath:"#/properties/Attributes/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema97.properties.Attributes.type,parentSchema:schema97.properties.Attributes,data:data4};
 if(vErrors === null){
 vErrors = [err23];
 }
@@ -11470,7 +12345,7 @@ for(let i1=0; i1<len1; i1++){
 let data9 = data8[i1];
 if(typeof data9 === "string"){
 if(func2(data9) < 1){
-const err24 = {instancePath:instancePath+"/Applications/" + i1,schemaPath:"#/properties/Applications/items/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters",schema:1,parentSchema:schema91.properties.Applications.items,data:data9};
+const err24 = {instancePath:instancePath+"/Applications/" + i1,schemaPath:"#/properties/Applications/items/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters",schema:1,parentSchema:schema97.properties.Applications.items,data:data9};
 if(vErrors === null){
 vErrors = [err24];
 }
@@ -11481,7 +12356,7 @@ errors++;
 }
 }
 else {
-const err25 = {instancePath:instancePath+"/Applications/" + i1,schemaPath:"#/properties/Applications/items/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema91.properties.Applications.items.type,parentSchema:schema91.properties.Applications.items,data:data9};
+const err25 = {instancePath:instancePath+"/Applications/" + i1,schemaPath:"#/properties/Applications/items/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema97.properties.Applications.items.type,parentSchema:schema97.properties.Applications.items,data:data9};
 if(vErrors === null){
 vErrors = [err25];
 }
@@ -11493,7 +12368,7 @@ errors++;
 }
 }
 else {
-const err26 = {instancePath:instancePath+"/Applications",schemaPath:"#/properties/Applications/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema91.properties.Applications.type,parentSchema:schema91.properties.Applications,data:data8};
+const err26 = {instancePath:instancePath+"/Applications",schemaPath:"#/properties/Applications/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema97.properties.Applications.type,parentSchema:schema97.properties.Applications,data:data8};
 if(vErrors === null){
 vErrors = [err26];
 }
@@ -11507,7 +12382,7 @@ if(data.Targets !== undefined){
 let data10 = data.Targets;
 if(Array.isArray(data10)){
 if(data10.length < 1){
-const err27 = {instancePath:instancePath+"/Targets",schemaPath:"#/properties/Targets/minItems",keyword:"minItems",params:{limit: 1},message:"must NOT have fewer than 1 items",schema:1,parentSchema:schema91.properties.Targets,data:data10};
+const err27 = {instancePath:instancePath+"/Targets",schemaPath:"#/properties/Targets/minItems",keyword:"minItems",params:{limit: 1},message:"must NOT have fewer than 1 items",schema:1,parentSchema:schema97.properties.Targets,data:data10};
 if(vErrors === null){
 vErrors = [err27];
 }
@@ -11521,7 +12396,7 @@ for(let i2=0; i2<len2; i2++){
 let data11 = data10[i2];
 if(typeof data11 === "string"){
 if(!pattern6.test(data11)){
-const err28 = {instancePath:instancePath+"/Targets/" + i2,schemaPath:"#/properties/Targets/items/pattern",keyword:"pattern",params:{pattern: "^[A-Za-z0-9][A-Za-z0-9_-]{0,62}$"},message:"must match pattern \""+"^[A-Za-z0-9][A-Za-z0-9_-]{0,62}$"+"\"",schema:"^[A-Za-z0-9][A-Za-z0-9_-]{0,62}$",parentSchema:schema91.properties.Targets.items,data:data11};
+const err28 = {instancePath:instancePath+"/Targets/" + i2,schemaPath:"#/properties/Targets/items/pattern",keyword:"pattern",params:{pattern: "^[A-Za-z0-9][A-Za-z0-9_-]{0,62}$"},message:"must match pattern \""+"^[A-Za-z0-9][A-Za-z0-9_-]{0,62}$"+"\"",schema:"^[A-Za-z0-9][A-Za-z0-9_-]{0,62}$",parentSchema:schema97.properties.Targets.items,data:data11};
 if(vErrors === null){
 vErrors = [err28];
 }
@@ -11532,7 +12407,7 @@ errors++;
 }
 }
 else {
-const err29 = {instancePath:instancePath+"/Targets/" + i2,schemaPath:"#/properties/Targets/items/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema91.properties.Targets.items.type,parentSchema:schema91.properties.Targets.items,data:data11};
+const err29 = {instancePath:instancePath+"/Targets/" + i2,schemaPath:"#/properties/Targets/items/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema97.properties.Targets.items.type,parentSchema:schema97.properties.Targets.items,data:data11};
 if(vErrors === null){
 vErrors = [err29];
 }
@@ -11553,7 +12428,7 @@ continue;
 }
 if(typeof indices0[item0] == "number"){
 j0 = indices0[item0];
-const err30 = {instancePath:instancePath+"/Targets",schemaPath:"#/properties/Targets/uniqueItems",keyword:"uniqueItems",params:{i: i3, j: j0},message:"must NOT have duplicate items (items ## "+j0+" and "+i3+" are identical)",schema:true,parentSchema:schema91.properties.Targets,data:data10};
+const err30 = {instancePath:instancePath+"/Targets",schemaPath:"#/properties/Targets/uniqueItems",keyword:"uniqueItems",params:{i: i3, j: j0},message:"must NOT have duplicate items (items ## "+j0+" and "+i3+" are identical)",schema:true,parentSchema:schema97.properties.Targets,data:data10};
 if(vErrors === null){
 vErrors = [err30];
 }
@@ -11568,7 +12443,7 @@ indices0[item0] = i3;
 }
 }
 else {
-const err31 = {instancePath:instancePath+"/Targets",schemaPath:"#/properties/Targets/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema91.properties.Targets.type,parentSchema:schema91.properties.Targets,data:data10};
+const err31 = {instancePath:instancePath+"/Targets",schemaPath:"#/properties/Targets/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema97.properties.Targets.type,parentSchema:schema97.properties.Targets,data:data10};
 if(vErrors === null){
 vErrors = [err31];
 }
@@ -11580,7 +12455,7 @@ errors++;
 }
 }
 else {
-const err32 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema91.type,parentSchema:schema91,data};
+const err32 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema97.type,parentSchema:schema97,data};
 if(vErrors === null){
 vErrors = [err32];
 }
@@ -11589,10 +12464,10 @@ vErrors.push(err32);
 }
 errors++;
 }
-validate59.errors = vErrors;
+validate61.errors = vErrors;
 return errors === 0;
 }
-validate59.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
+validate61.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
 
 
 function validate20(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
@@ -12222,8 +13097,8 @@ let data16 = data.fleets;
 if(Array.isArray(data16)){
 const len2 = data16.length;
 for(let i2=0; i2<len2; i2++){
-if(!(validate37(data16[i2], {instancePath:instancePath+"/fleets/" + i2,parentData:data16,parentDataProperty:i2,rootData,dynamicAnchors}))){
-vErrors = vErrors === null ? validate37.errors : vErrors.concat(validate37.errors);
+if(!(validate39(data16[i2], {instancePath:instancePath+"/fleets/" + i2,parentData:data16,parentDataProperty:i2,rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate39.errors : vErrors.concat(validate39.errors);
 errors = vErrors.length;
 }
 }
@@ -12244,8 +13119,8 @@ let data18 = data.images;
 if(Array.isArray(data18)){
 const len3 = data18.length;
 for(let i3=0; i3<len3; i3++){
-if(!(validate39(data18[i3], {instancePath:instancePath+"/images/" + i3,parentData:data18,parentDataProperty:i3,rootData,dynamicAnchors}))){
-vErrors = vErrors === null ? validate39.errors : vErrors.concat(validate39.errors);
+if(!(validate41(data18[i3], {instancePath:instancePath+"/images/" + i3,parentData:data18,parentDataProperty:i3,rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate41.errors : vErrors.concat(validate41.errors);
 errors = vErrors.length;
 }
 }
@@ -12266,8 +13141,8 @@ let data20 = data.imageBuilders;
 if(Array.isArray(data20)){
 const len4 = data20.length;
 for(let i4=0; i4<len4; i4++){
-if(!(validate41(data20[i4], {instancePath:instancePath+"/imageBuilders/" + i4,parentData:data20,parentDataProperty:i4,rootData,dynamicAnchors}))){
-vErrors = vErrors === null ? validate41.errors : vErrors.concat(validate41.errors);
+if(!(validate43(data20[i4], {instancePath:instancePath+"/imageBuilders/" + i4,parentData:data20,parentDataProperty:i4,rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate43.errors : vErrors.concat(validate43.errors);
 errors = vErrors.length;
 }
 }
@@ -12288,8 +13163,8 @@ let data22 = data.streamingImages;
 if(Array.isArray(data22)){
 const len5 = data22.length;
 for(let i5=0; i5<len5; i5++){
-if(!(validate44(data22[i5], {instancePath:instancePath+"/streamingImages/" + i5,parentData:data22,parentDataProperty:i5,rootData,dynamicAnchors}))){
-vErrors = vErrors === null ? validate44.errors : vErrors.concat(validate44.errors);
+if(!(validate46(data22[i5], {instancePath:instancePath+"/streamingImages/" + i5,parentData:data22,parentDataProperty:i5,rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate46.errors : vErrors.concat(validate46.errors);
 errors = vErrors.length;
 }
 }
@@ -12310,8 +13185,8 @@ let data24 = data.users;
 if(Array.isArray(data24)){
 const len6 = data24.length;
 for(let i6=0; i6<len6; i6++){
-if(!(validate46(data24[i6], {instancePath:instancePath+"/users/" + i6,parentData:data24,parentDataProperty:i6,rootData,dynamicAnchors}))){
-vErrors = vErrors === null ? validate46.errors : vErrors.concat(validate46.errors);
+if(!(validate48(data24[i6], {instancePath:instancePath+"/users/" + i6,parentData:data24,parentDataProperty:i6,rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate48.errors : vErrors.concat(validate48.errors);
 errors = vErrors.length;
 }
 }
@@ -12332,8 +13207,8 @@ let data26 = data.directoryConfigs;
 if(Array.isArray(data26)){
 const len7 = data26.length;
 for(let i7=0; i7<len7; i7++){
-if(!(validate48(data26[i7], {instancePath:instancePath+"/directoryConfigs/" + i7,parentData:data26,parentDataProperty:i7,rootData,dynamicAnchors}))){
-vErrors = vErrors === null ? validate48.errors : vErrors.concat(validate48.errors);
+if(!(validate50(data26[i7], {instancePath:instancePath+"/directoryConfigs/" + i7,parentData:data26,parentDataProperty:i7,rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate50.errors : vErrors.concat(validate50.errors);
 errors = vErrors.length;
 }
 }
@@ -12354,8 +13229,8 @@ let data28 = data.appBlocks;
 if(Array.isArray(data28)){
 const len8 = data28.length;
 for(let i8=0; i8<len8; i8++){
-if(!(validate54(data28[i8], {instancePath:instancePath+"/appBlocks/" + i8,parentData:data28,parentDataProperty:i8,rootData,dynamicAnchors}))){
-vErrors = vErrors === null ? validate54.errors : vErrors.concat(validate54.errors);
+if(!(validate56(data28[i8], {instancePath:instancePath+"/appBlocks/" + i8,parentData:data28,parentDataProperty:i8,rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate56.errors : vErrors.concat(validate56.errors);
 errors = vErrors.length;
 }
 }
@@ -12375,7 +13250,7 @@ if(data.usageReports !== undefined){
 let data30 = data.usageReports;
 if(data30 && typeof data30 == "object" && !Array.isArray(data30)){
 if(data30.Enabled === undefined){
-const err53 = {instancePath:instancePath+"/usageReports",schemaPath:"#/$defs/UsageReportsConfig/required",keyword:"required",params:{missingProperty: "Enabled"},message:"must have required property '"+"Enabled"+"'",schema:schema90.required,parentSchema:schema90,data:data30};
+const err53 = {instancePath:instancePath+"/usageReports",schemaPath:"#/$defs/UsageReportsConfig/required",keyword:"required",params:{missingProperty: "Enabled"},message:"must have required property '"+"Enabled"+"'",schema:schema96.required,parentSchema:schema96,data:data30};
 if(vErrors === null){
 vErrors = [err53];
 }
@@ -12386,7 +13261,7 @@ errors++;
 }
 for(const key4 in data30){
 if(!(key4 === "Enabled")){
-const err54 = {instancePath:instancePath+"/usageReports",schemaPath:"#/$defs/UsageReportsConfig/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key4},message:"must NOT have additional properties",schema:false,parentSchema:schema90,data:data30};
+const err54 = {instancePath:instancePath+"/usageReports",schemaPath:"#/$defs/UsageReportsConfig/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key4},message:"must NOT have additional properties",schema:false,parentSchema:schema96,data:data30};
 if(vErrors === null){
 vErrors = [err54];
 }
@@ -12399,7 +13274,7 @@ errors++;
 if(data30.Enabled !== undefined){
 let data31 = data30.Enabled;
 if(typeof data31 !== "boolean"){
-const err55 = {instancePath:instancePath+"/usageReports/Enabled",schemaPath:"#/$defs/UsageReportsConfig/properties/Enabled/type",keyword:"type",params:{type: "boolean"},message:"must be boolean",schema:schema90.properties.Enabled.type,parentSchema:schema90.properties.Enabled,data:data31};
+const err55 = {instancePath:instancePath+"/usageReports/Enabled",schemaPath:"#/$defs/UsageReportsConfig/properties/Enabled/type",keyword:"type",params:{type: "boolean"},message:"must be boolean",schema:schema96.properties.Enabled.type,parentSchema:schema96.properties.Enabled,data:data31};
 if(vErrors === null){
 vErrors = [err55];
 }
@@ -12411,7 +13286,7 @@ errors++;
 }
 }
 else {
-const err56 = {instancePath:instancePath+"/usageReports",schemaPath:"#/$defs/UsageReportsConfig/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema90.type,parentSchema:schema90,data:data30};
+const err56 = {instancePath:instancePath+"/usageReports",schemaPath:"#/$defs/UsageReportsConfig/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema96.type,parentSchema:schema96,data:data30};
 if(vErrors === null){
 vErrors = [err56];
 }
@@ -12426,8 +13301,8 @@ let data32 = data.entitlements;
 if(Array.isArray(data32)){
 const len9 = data32.length;
 for(let i9=0; i9<len9; i9++){
-if(!(validate59(data32[i9], {instancePath:instancePath+"/entitlements/" + i9,parentData:data32,parentDataProperty:i9,rootData,dynamicAnchors}))){
-vErrors = vErrors === null ? validate59.errors : vErrors.concat(validate59.errors);
+if(!(validate61(data32[i9], {instancePath:instancePath+"/entitlements/" + i9,parentData:data32,parentDataProperty:i9,rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate61.errors : vErrors.concat(validate61.errors);
 errors = vErrors.length;
 }
 }

@@ -10,6 +10,7 @@ import { clone } from './checks.js';
 import { directoryConfigHandlers } from './directory-configs.js';
 import { entitlementHandlers } from './entitlements.js';
 import { fleetHandlers, fleetNamed } from './fleets.js';
+import { themeHandlers } from './themes.js';
 import { userHandlers } from './users.js';
 import { usageReportHandlers } from './usage-reports.js';
 import { imageBuilderHandlers } from './image-builders.js';
@@ -339,4 +340,5 @@ export const appstreamHandlers: Record<string, Handler> = {
   ...applicationHandlers,
   ...usageReportHandlers,
   ...entitlementHandlers,
+  ...themeHandlers,
 };

@@ -17,6 +17,7 @@ import { randomText, seededRandom } from './random.js';
 import { epochTimestamps, facts } from './shapes.js';
 import { secretStoresState, seedSecretStores, type SecretStores } from './secrets.js';
 import { seedRoles, type RoleState, type StsSession, type StsState } from './sts.js';
+import { seedThemes, themesState, type ThemeState } from './themes.js';
 import { seedUserPool, type AssociationRecord, type UserPool, type UserRecord } from './users.js';
 
 export type Tags = Record<string, string>;
@@ -69,6 +70,8 @@ export interface EmulatorState extends SecretStores {
     /** At most one: the account's subscription in the Region, as DescribeUsageReportSubscriptions returns it. */
     usageReportSubscriptions?: UsageReportSubscriptionState[];
     entitlements?: EntitlementState[];
+    /** As DescribeThemeForStack returns them, plus the S3 locations they were made from. */
+    themes?: ThemeState[];
   };
   nimble?: {
     studios?: StudioState[];
@@ -178,7 +181,7 @@ export class Store {
     const appstream = state.appstream ?? {};
     const nimble = state.nimble ?? {};
     check(isObject(appstream), 'appstream', 'must be a mapping');
-    checkKeys(appstream, ['stacks', 'fleets', 'images', 'imageBuilders', 'failingSubnets', 'users', 'userStackAssociations', 'directoryConfigs', 'appBlocks', 'applications', 'applicationFleetAssociations', 'usageReportSubscriptions', 'entitlements'], 'appstream.');
+    checkKeys(appstream, ['stacks', 'fleets', 'images', 'imageBuilders', 'failingSubnets', 'users', 'userStackAssociations', 'directoryConfigs', 'appBlocks', 'applications', 'applicationFleetAssociations', 'usageReportSubscriptions', 'entitlements', 'themes'], 'appstream.');
     check(isObject(nimble), 'nimble', 'must be a mapping');
     checkKeys(nimble, ['studios', 'failingAmis'], 'nimble.');
     const failingAmis = listAt(nimble.failingAmis, 'nimble.failingAmis');
@@ -199,6 +202,7 @@ export class Store {
     this.applications = seedApplications(this, appstream);
     seedUsageReports(this, appstream.usageReportSubscriptions);
     seedEntitlements(this, appstream.entitlements);
+    seedThemes(this, appstream.themes);
     seedSecretStores(this, state);
   }
 
@@ -318,6 +322,7 @@ export class Store {
         ...(this.applications.associations(this).length ? { applicationFleetAssociations: this.applications.associations(this) } : {}),
         ...(usageReportsState(this).length ? { usageReportSubscriptions: usageReportsState(this) } : {}),
         ...(entitlementsState(this).length ? { entitlements: entitlementsState(this) } : {}),
+        ...(themesState(this).length ? { themes: themesState(this) } : {}),
       },
       nimble: {
         studios: [...this.studios.keys()].map((studioId) => ({ studioId, streamingImages: this.streamingImages(studioId) })),

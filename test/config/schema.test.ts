@@ -47,11 +47,11 @@ describe('the schema', () => {
     expect(validate(tagged('aws:team'))).toBe(false);
   });
 
-  it('has a stack property for every member of the SDK CreateStackRequest, plus Fleets and Targets, and no other', () => {
+  it('has a stack property for every member of the SDK CreateStackRequest, plus Fleets, Theme and Targets, and no other', () => {
     const sdkMembers = CreateStackRequest$[4] as string[];
     expect(sdkMembers).toContain('ContentRedirection');
     expect(sdkMembers).toContain('AgentAccessConfig');
-    expect(Object.keys(defs.StackConfig.properties).sort()).toEqual([...sdkMembers, 'Fleets', 'Targets'].sort());
+    expect(Object.keys(defs.StackConfig.properties).sort()).toEqual([...sdkMembers, 'Fleets', 'Theme', 'Targets'].sort());
   });
 
   it('takes lengths, patterns, list sizes and enums from the service facts', () => {
@@ -110,6 +110,7 @@ describe('the schema', () => {
         'StorageConnectors',
         'StreamingExperienceSettings',
         'Tags',
+        'Theme',
         'UserSettings',
       ].sort(),
     );

@@ -1,5 +1,5 @@
-/** Stack reads: every stack of the account, their tags (shared reader) and fleet associations. */
-import { DescribeStacksCommand, ListAssociatedFleetsCommand, type AppStreamClient, type Stack } from '@aws-sdk/client-appstream';
+/** Stack reads: every stack of the account, their tags (shared reader), fleet associations and themes. */
+import { DescribeStacksCommand, DescribeThemeForStackCommand, ListAssociatedFleetsCommand, type AppStreamClient, type Stack, type Theme } from '@aws-sdk/client-appstream';
 import { awsErrorMessage } from '../../aws/errors.js';
 import { allPages, mapPool } from '../../aws/paging.js';
 import { readTags } from '../../aws/tags.js';
@@ -59,13 +59,40 @@ export async function readFleets({ config, clients, live, prune, fail }: Describ
   });
 }
 
-/** Import reads every stack with its tags and fleets. */
+/** A stack's theme; null when it has none (AWS answers ResourceNotFoundException, or no Theme). */
+export async function describeTheme(client: AppStreamClient, stackName: string): Promise<Theme | null> {
+  try {
+    return (await client.send(new DescribeThemeForStackCommand({ StackName: stackName }))).Theme ?? null;
+  } catch (error) {
+    if (['ResourceNotFoundException', 'ThemeNotFound'].includes((error as Error).name)) return null;
+    throw error;
+  }
+}
+
+/** Themes not read yet of the existing stacks whose declaration names Theme (null included) and that are not another project's. */
+export async function readThemes({ config, clients, live, fail }: DescribeContext): Promise<void> {
+  const failed = new Set(live.errors.map((e) => e.address));
+  const needed = (config.stacks ?? []).filter(({ Name, Theme }) => {
+    const found = live.stacks[Name];
+    return Theme !== undefined && found && found.theme === undefined && !failed.has(stackAddress(Name)) && mine(config.project, found.tags);
+  });
+  await mapPool(needed, async ({ Name }) => {
+    try {
+      live.stacks[Name].theme = await describeTheme(clients.appstream, Name);
+    } catch (error) {
+      fail(stackAddress(Name), 'DescribeThemeForStack', error);
+    }
+  });
+}
+
+/** Import reads every stack with its tags and fleets, and the theme of each stack a streamform project owns. */
 export const importStacks: NonNullable<KindDefinition['importDescribe']> = async (clients, live, { namePrefix }, fail) => {
   const stacks = (await listStacks(clients.appstream)).filter((stack) => stack.Name?.startsWith(namePrefix ?? ''));
   await mapPool(stacks, async (stack) => {
     try {
       const [tags, fleets] = await Promise.all([readTags(clients.appstream, stack.Arn!), listAssociatedFleets(clients.appstream, stack.Name!)]);
-      live.stacks[stack.Name!] = { stack, tags, tagSource: 'resource', fleets };
+      const theme = ownerOf(tags) === undefined ? undefined : await describeTheme(clients.appstream, stack.Name!);
+      live.stacks[stack.Name!] = { stack, tags, tagSource: 'resource', fleets, ...(theme !== undefined ? { theme } : {}) };
     } catch (error) {
       fail(stackAddress(stack.Name!), error);
     }

@@ -1,8 +1,8 @@
 /**
- * Stacks: every member of CreateStack, plus fleet associations and tags. Identified by Name;
- * created, updated in place (UpdateStack, fleet associations, tags) and pruned.
+ * Stacks: every member of CreateStack, plus fleet associations, tags and the theme. Identified by
+ * Name; created, updated in place (UpdateStack, fleet associations, the theme's calls, tags) and pruned.
  */
-import type { Stack } from '@aws-sdk/client-appstream';
+import type { StackConfig } from '../../config/types.js';
 import { asSet, sameValue, userTags } from '../../normalize/values.js';
 import { field, itself } from '../../core/sets.js';
 import { accountTags, declaredValue, planByName, selectedTags, sortedBy } from '../resource.js';
@@ -10,6 +10,9 @@ import type { AttributeTable, KindDefinition, Selection } from '../types.js';
 import { stackAddress } from './live.js';
 import { defaultUserSetting, normalizeStackAttribute, normalizeUserSetting, STACK_ATTRIBUTES, type NormalUserSetting, type StackAttribute } from './normalize.js';
 import { CLEAR, liveStackDigest, liveStackNormal, missingFleets, planDeclaredStack, planStackDeletion } from './plan.js';
+import { hasPlaceholder, importedTheme, normalTheme, PLACEHOLDER } from './theme.js';
+import { ownRecord, type AppliedRecord } from '../../core/ownership.js';
+import type { LiveStack } from './live.js';
 
 /** The reads, with the AppStream client code they need, load when a plan first describes stacks. */
 const reads = () => import('./describe.js');
@@ -22,6 +25,8 @@ const ATTRIBUTES: AttributeTable = {
   UserSettings: { compare: { set: 'Action' }, clear: { attribute: 'USER_SETTINGS' }, impact: 'update' },
   Fleets: { compare: { set: 'itself' }, clear: 'none', impact: 'update' },
   Tags: { compare: { set: 'itself' }, clear: 'none', impact: 'update' },
+  // Deleted by its own call (Theme: null); no longer declared, it is let go.
+  Theme: { compare: 'scalar', clear: 'none', impact: 'update' },
 };
 
 /** Attribute values that mean the same as leaving the attribute out. */
@@ -51,7 +56,10 @@ export const stackKind: KindDefinition = {
   describe: {
     list: async (ctx, onProgress) => (await reads()).listInto(ctx, onProgress),
     tags: accountTags({ resourceType: 'appstream:stack', declared: (config) => config.stacks, live: (live) => live.stacks, address: stackAddress, arn: (target) => target.stack.Arn! }),
-    details: async (ctx) => (await reads()).readFleets(ctx),
+    details: async (ctx) => {
+      const { readFleets, readThemes } = await reads();
+      await Promise.all([readFleets(ctx), readThemes(ctx)]);
+    },
   },
 
   plan(input) {
@@ -71,38 +79,62 @@ export const stackKind: KindDefinition = {
   },
 
   declaredValues: (resource) => {
-    const stack = resource as Record<string, unknown> & { UserSettings?: NormalUserSetting[] | null; Fleets?: string[] | null; Tags?: Record<string, string> | null };
+    const stack = resource as Record<string, unknown> & Pick<StackConfig, 'Theme'> & { UserSettings?: NormalUserSetting[] | null; Fleets?: string[] | null; Tags?: Record<string, string> | null };
     return {
       ...Object.fromEntries(STACK_ATTRIBUTES.map((attribute) => [attribute, declaredValue(stack[attribute], (v) => normalizeStackAttribute(attribute, v))])),
       UserSettings: declaredValue(stack.UserSettings, (list) => list && Object.fromEntries(list.map(normalizeUserSetting).map((s) => [s.Action, s]))),
       Fleets: declaredValue(stack.Fleets, (list) => asSet(list)),
       Tags: declaredValue(stack.Tags, userTags),
+      Theme: declaredValue(stack.Theme, normalTheme),
     };
   },
 
   importDescribe: async (...args) => (await reads()).importStacks(...args),
-  import(live, { declare, note }) {
+  import(live, { declare, note, project }) {
     const stacks: Record<string, unknown>[] = [];
-    for (const { stack, tags, fleets } of sortedBy(Object.values(live.stacks), (s) => s.stack.Name!)) {
-      const address = stackAddress(stack.Name!);
-      for (const error of stack.StackErrors ?? []) note(address, `StackErrors: ${[error.ErrorCode, error.ErrorMessage].filter(Boolean).join(': ')}`);
-      const declared = declare(address, tags, (select) => stackConfig(stack, fleets ?? [], tags ?? {}, select));
+    for (const found of sortedBy(Object.values(live.stacks), (s) => s.stack.Name!)) {
+      const address = stackAddress(found.stack.Name!);
+      for (const error of found.stack.StackErrors ?? []) note(address, `StackErrors: ${[error.ErrorCode, error.ErrorMessage].filter(Boolean).join(': ')}`);
+      const declared = declare(address, found.tags, (select) => stackConfig(found, ownRecord(project, found.tags), select));
+      if (declared?.Theme && hasPlaceholder(declared.Theme)) {
+        note(
+          address,
+          `Theme: AWS reports the logo and the favicon only as URLs, and no record of this project holds their S3 locations: replace the placeholders (${PLACEHOLDER.OrganizationLogoS3Location.S3Bucket}, ${PLACEHOLDER.FaviconS3Location.S3Bucket}) with them; the first apply uploads them`,
+        );
+      }
       if (declared) stacks.push(declared);
     }
     return stacks;
   },
 
-  operations: ['CreateStack', 'UpdateStack', 'DeleteStack', 'DescribeStacks', 'AssociateFleet', 'DisassociateFleet', 'TagResource', 'UntagResource'],
+  operations: [
+    'CreateStack',
+    'UpdateStack',
+    'DeleteStack',
+    'DescribeStacks',
+    'AssociateFleet',
+    'DisassociateFleet',
+    'TagResource',
+    'UntagResource',
+    'CreateThemeForStack',
+    'UpdateThemeForStack',
+    'DeleteThemeForStack',
+  ],
   retry: {
     // AppStream calls carry no idempotency token: after an attempt that may have reached the server, these mean it did.
-    doneOnResend: { CreateStack: 'ResourceAlreadyExistsException', DeleteStack: 'ResourceNotFoundException' },
+    doneOnResend: {
+      CreateStack: 'ResourceAlreadyExistsException',
+      DeleteStack: 'ResourceNotFoundException',
+      CreateThemeForStack: 'ResourceAlreadyExistsException',
+      DeleteThemeForStack: 'ResourceNotFoundException',
+    },
     // A stack just created is briefly unknown to the other calls (AppStream's eventual consistency).
     visibilityProbe: (address) => ({ operation: 'DescribeStacks', input: { Names: [address.slice('stack/'.length)] } }),
   },
 };
 
-function stackConfig(stack: Stack, fleets: string[], tags: Record<string, string>, select: Selection): Record<string, unknown> {
-  const declared: Record<string, unknown> = { Name: stack.Name };
+function stackConfig({ stack, fleets = [], tags = {}, theme }: LiveStack, record: AppliedRecord | undefined, select: Selection): Record<string, unknown> & Partial<Pick<StackConfig, 'Theme'>> {
+  const declared: Record<string, unknown> & Partial<Pick<StackConfig, 'Theme'>> = { Name: stack.Name };
   for (const attribute of STACK_ATTRIBUTES) {
     const normal = normalizeStackAttribute(attribute, stack[attribute]);
     if (select.attribute(attribute, normal, DEFAULTS[attribute])) declared[attribute] = normal ?? null;
@@ -116,6 +148,8 @@ function stackConfig(stack: Stack, fleets: string[], tags: Record<string, string
   if (fleetSet && select.list('f')) declared.Fleets = fleetSet;
   const userTagMap = selectedTags(tags, select);
   if (userTagMap) declared.Tags = userTagMap;
+  const themeDeclared = theme && importedTheme(theme, record, (member, value, fallback) => select.attribute(member, value, fallback));
+  if (themeDeclared) declared.Theme = themeDeclared;
   return declared;
 }
 

@@ -1,5 +1,5 @@
 /** A stack as describe reads it, and its address. */
-import type { Stack } from '@aws-sdk/client-appstream';
+import type { Stack, Theme } from '@aws-sdk/client-appstream';
 import type { TagSource } from '../../core/live.js';
 
 export interface LiveStack {
@@ -9,6 +9,8 @@ export interface LiveStack {
   tagSource?: TagSource;
   /** Associated fleet names; undefined when not read. */
   fleets?: string[];
+  /** The theme (DescribeThemeForStack); null when the stack has none, undefined when not read. */
+  theme?: Theme | null;
 }
 
 declare module '../../core/live.js' {

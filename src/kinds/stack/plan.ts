@@ -22,6 +22,7 @@ import {
   type Subject,
 } from '../resource.js';
 import type { Diagnostic } from '../../core/plan.js';
+import { normalTheme, planTheme, withTheme } from './theme.js';
 
 /**
  * How UpdateStack clears each attribute: through AttributesToDelete where a StackAttribute exists,
@@ -51,7 +52,7 @@ export function liveStackNormal(live: LiveStack): NormalStack {
 /** Everything about the stack that the plan depends on, so that a saved plan can tell it went stale. */
 export function liveStackDigest(live: LiveStack, normal = liveStackNormal(live)): string {
   const { attributes, userSettings, fleets } = normal;
-  return digest({ attributes, userSettings, fleets, tags: live.tags });
+  return digest({ attributes, userSettings, fleets, tags: live.tags, theme: live.theme });
 }
 
 /** `liveNormal`: the live stack's normal form, when the caller has it already. */
@@ -59,17 +60,22 @@ export function planDeclaredStack(ctx: PlanContext, config: StackConfig, live: L
   const declared = declaredKeys(config);
   declared.delete('Name');
   const normal = normalizeStack(config as StackValues);
-  const record: AppliedRecord = {
-    d: declarationDigest(declared, { ...normal.attributes, UserSettings: normal.userSettings, Fleets: normal.fleets, Tags: normal.tags }),
-    a: STACK_ATTRIBUTES.filter((attribute) => declared.has(attribute) && normal.attributes[attribute] !== undefined),
-    u: declared.has('UserSettings') ? Object.keys(normal.userSettings) : [],
-    t: declared.has('Tags') ? Object.keys(normal.tags) : [],
-    f: declared.has('Fleets') ? normal.fleets : [],
-  };
+  const theme = config.Theme === undefined ? undefined : normalTheme(config.Theme);
+  const record: AppliedRecord = withTheme(
+    {
+      d: declarationDigest(declared, { ...normal.attributes, UserSettings: normal.userSettings, Fleets: normal.fleets, Tags: normal.tags, Theme: theme }),
+      a: STACK_ATTRIBUTES.filter((attribute) => declared.has(attribute) && normal.attributes[attribute] !== undefined),
+      u: declared.has('UserSettings') ? Object.keys(normal.userSettings) : [],
+      t: declared.has('Tags') ? Object.keys(normal.tags) : [],
+      f: declared.has('Fleets') ? normal.fleets : [],
+    },
+    theme,
+  );
   const tool = toolTags(ctx.project, record);
+  const themeDeclared = declaredKeys(config.Theme ?? {});
   // A declared fleet is created (and started) before the stack is associated with it.
   const dependsOn = (normal.fleets ?? []).map((fleet) => `fleet/${fleet}`);
-  if (!live) return planCreate(config.Name, declared, normal, tool, subject, dependsOn);
+  if (!live) return planCreate(config.Name, declared, normal, tool, subject, dependsOn, planTheme(config.Name, theme, themeDeclared, null, undefined));
 
   const tags = live.tags ?? {};
   const health = stackHealth(live, subject);
@@ -83,15 +89,17 @@ export function planDeclaredStack(ctx: PlanContext, config: StackConfig, live: L
   if (tagging.problem) return withDiagnostics(refused(subject, [tagging.problem]), health);
 
   const update = updateStackInput(config.Name, delta);
+  const themed = planTheme(config.Name, theme, themeDeclared, live.theme, previous);
   // The record is written by the last call, so a resource whose earlier call failed keeps its old record.
   const calls = [
     ...partialUpdateReset(config.Name, delta, current),
     ...(update ? [call('UpdateStack', update)] : []),
     ...delta.disassociate.map((fleet) => call('DisassociateFleet', { FleetName: fleet, StackName: config.Name })),
     ...delta.associate.map((fleet) => call('AssociateFleet', { FleetName: fleet, StackName: config.Name })),
+    ...themed.calls,
     ...tagging.calls,
   ];
-  return inPlace(subject, { calls, diffs: delta.diffs, owned, previous, record, diagnostics: health, dependsOn });
+  return inPlace(subject, { calls, diffs: [...delta.diffs, ...themed.diffs], owned, previous, record, diagnostics: health, dependsOn });
 }
 
 /**
@@ -103,7 +111,16 @@ export function missingFleets(config: StackConfig, known: ReadonlySet<string> | 
   return missing.length ? refused(subject, missing.map((fleet) => `fleet ${fleet} does not exist and is not declared`)) : undefined;
 }
 
-function planCreate(name: string, declared: ReadonlySet<string>, normal: NormalStack, tool: Record<string, string>, subject: Subject, dependsOn: string[]): ResourcePlan {
+/** CreateStack (tags and record included), the fleet associations, then the theme. */
+function planCreate(
+  name: string,
+  declared: ReadonlySet<string>,
+  normal: NormalStack,
+  tool: Record<string, string>,
+  subject: Subject,
+  dependsOn: string[],
+  theme: { diffs: DiffSpec[]; calls: CallSpec[] },
+): ResourcePlan {
   const input: Record<string, unknown> = { Name: name };
   const diffs: DiffSpec[] = [];
   for (const attribute of STACK_ATTRIBUTES) {
@@ -120,12 +137,13 @@ function planCreate(name: string, declared: ReadonlySet<string>, normal: NormalS
   const fleets = normal.fleets ?? [];
   if (fleets.length) diffs.push({ path: 'Fleets', after: fleets });
   if (Object.keys(normal.tags).length) diffs.push({ path: 'Tags', after: normal.tags });
+  diffs.push(...theme.diffs);
   input.Tags = { ...normal.tags, ...tool };
   const problem = tagLimitProblem(Object.keys(input.Tags as object), tool);
   if (problem) return refused(subject, [problem]);
   return {
     change: change(subject, { action: 'create', diffs, dependsOn }),
-    calls: [call('CreateStack', input), ...fleets.map((fleet) => call('AssociateFleet', { FleetName: fleet, StackName: name }))],
+    calls: [call('CreateStack', input), ...fleets.map((fleet) => call('AssociateFleet', { FleetName: fleet, StackName: name })), ...theme.calls],
     diagnostics: [],
   };
 }
