@@ -4,6 +4,7 @@
  * secrets, resolved when applying. They carry no tags: a declared one is adopted, and none is ever
  * deleted (prune included).
  */
+import type { Config } from '../../config/types.js';
 import { asSet } from '../../normalize/values.js';
 import { itself } from '../../core/sets.js';
 import { declaredValue, sortedBy } from '../resource.js';
@@ -27,6 +28,13 @@ const ATTRIBUTES: AttributeTable = {
 /** The environment variable an imported config names for a secret: STREAMFORM_<DIRECTORY>_<MEMBER>. */
 export function placeholderVariable(directoryName: string, member: 'ACCOUNT_NAME' | 'PASSWORD'): string {
   return `STREAMFORM_${directoryName.toUpperCase().replace(/[^A-Z0-9]+/g, '_').replace(/^_|_$/g, '')}_${member}`;
+}
+
+/** Whether a declared directory config's credentials come from this secret store (plan and apply read them there). */
+function readsSecretsFrom(config: Config, source: 'FromSecretsManager' | 'FromSsmParameter'): boolean {
+  return (config.directoryConfigs ?? []).some(({ ServiceAccountCredentials: credentials }) =>
+    [credentials?.AccountName, credentials?.AccountPassword].some((reference) => reference?.[source] !== undefined),
+  );
 }
 
 export const directoryConfigKind: KindDefinition = {
@@ -92,6 +100,11 @@ export const directoryConfigKind: KindDefinition = {
     });
   },
 
+  reads: [
+    'DescribeDirectoryConfigs',
+    { service: 'secretsmanager', operation: 'GetSecretValue', usedBy: (config) => readsSecretsFrom(config, 'FromSecretsManager') },
+    { service: 'ssm', operation: 'GetParameter', usedBy: (config) => readsSecretsFrom(config, 'FromSsmParameter') },
+  ],
   operations: ['CreateDirectoryConfig', 'UpdateDirectoryConfig', 'DescribeDirectoryConfigs'],
   retry: {
     doneOnResend: { CreateDirectoryConfig: 'ResourceAlreadyExistsException' },

@@ -92,6 +92,7 @@ export const stackKind: KindDefinition = {
     return stacks;
   },
 
+  reads: ['DescribeStacks', 'ListAssociatedFleets'],
   operations: ['CreateStack', 'UpdateStack', 'DeleteStack', 'DescribeStacks', 'AssociateFleet', 'DisassociateFleet', 'TagResource', 'UntagResource'],
   retry: {
     // AppStream calls carry no idempotency token: after an attempt that may have reached the server, these mean it did.
