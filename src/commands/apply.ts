@@ -8,7 +8,7 @@ import { createClients, destroyClients, type AwsClients, type AwsTarget } from '
 import { megabytes, readBounded } from '../config/files.js';
 import { configPaths, loadConfig } from '../config/load.js';
 import type { LoadedConfig } from '../config/types.js';
-import { describeLive, type LiveState } from '../describe/index.js';
+import { describeLive, type DescribeOptions, type LiveState } from '../describe/index.js';
 import { buildPlan, reportedBy } from '../plan/build.js';
 import { configDigest } from '../config/digest.js';
 import { canonicalJson } from '../core/digest.js';
@@ -96,7 +96,7 @@ async function applyConfig(paths: string[], settings: Settings): Promise<number>
   const loaded = await loadConfig(paths);
   const prune = settings.prune || loaded.config.prune === true;
   const target = { ...settings.target, region: settings.target.region ?? loaded.config.region };
-  const { live, region } = await describe(loaded, target, prune);
+  const { live, region } = await describe(loaded, target, prune, isInteractive(settings.format));
   const plan = buildPlan({ loaded, live, prune, region, endpoint: target.endpoint });
 
   const canAsk = !settings.yes && isInteractive(settings.format) && Boolean(process.stdin.isTTY);
@@ -133,7 +133,7 @@ async function applySavedPlan(path: string, settings: Settings): Promise<number>
   const target = { ...settings.target, region: saved.target.region, endpoint: settings.target.endpoint ?? saved.target.endpoint };
   checkSameEndpoint(path, saved, target.endpoint);
   const prune = saved.changes.some((change) => change.action === 'delete');
-  const { live } = await describe(loaded, target, prune);
+  const { live } = await describe(loaded, target, prune, isInteractive(settings.format));
   const plan = buildPlan({ loaded, live, prune, region: saved.target.region, endpoint: target.endpoint });
   checkSameAccount(path, saved, plan);
   // A resource the reviewed plan touches that AWS changed since: the reviewer did not see its current state.
@@ -178,11 +178,13 @@ function firstDifference(saved: PlannedCall[], now: PlannedCall[]): string | und
   return undefined;
 }
 
-/** Describing uses the SDK's own retries; only apply's calls retry visibly. */
-async function describe(loaded: LoadedConfig, target: AwsTarget, prune: boolean): Promise<{ live: LiveState; region: string }> {
+/** Describing uses the SDK's own retries; only apply's calls retry visibly. On a terminal a spinner says what is read. */
+async function describe(loaded: LoadedConfig, target: AwsTarget, prune: boolean, interactive: boolean): Promise<{ live: LiveState; region: string }> {
   const clients = createClients(target);
   try {
-    return { live: await describeLive(loaded.config, clients, { reported: reportedBy(loaded.config, prune), prune, onNotice: note }), region: clients.region };
+    const read = (onProgress?: DescribeOptions['onProgress']) => describeLive(loaded.config, clients, { reported: reportedBy(loaded.config, prune), prune, onNotice: note, onProgress });
+    const live = interactive ? await (await import('../ui/index.js')).withReadingSpinner(read) : await read();
+    return { live, region: clients.region };
   } finally {
     destroy(clients);
   }
@@ -262,10 +264,9 @@ async function execute(plan: Plan, target: AwsTarget, settings: Settings): Promi
 }
 
 async function report(events: AsyncIterable<ApplyEvent>, format: Format): Promise<ApplySummary> {
-  const out: ReportOutput = {
-    line: (text) => process.stdout.write(text + '\n'),
-    progress: (text) => process.stderr.write(text + '\n'),
-  };
+  // All of apply's progress, waits included, is on stdout, in the order it happened; stderr has only errors and notices.
+  const line = (text: string) => void process.stdout.write(text + '\n');
+  const out: ReportOutput = { line, progress: line };
   // Text follows the plan shown above it: a blank line keeps the two apart.
   if (format === 'text') out.line('');
   const show = format === 'json' ? jsonReporter(out) : textReporter(out, { color: useColor() });

@@ -7,7 +7,7 @@ import { UserError } from '../core/errors.js';
 import { shellWord } from '../cli/shell.js';
 import { isInteractive, useColor } from '../cli/terminal.js';
 import { configPaths, loadConfig } from '../config/load.js';
-import { describeLive } from '../describe/index.js';
+import { describeLive, type DescribeOptions } from '../describe/index.js';
 import { buildPlan, reportedBy } from '../plan/build.js';
 import { hasChanges, hasErrors, type Plan } from '../core/plan.js';
 import { renderPlanJson } from '../render/json.js';
@@ -52,9 +52,10 @@ export async function run(argv: string[]): Promise<number> {
   }
   const format = choiceFlag('plan', 'format', values.format, FORMATS);
 
-  const plan = await computePlan(configPaths('plan', values.file), values);
+  const interactive = isInteractive(format);
+  const plan = await computePlan(configPaths('plan', values.file), values, interactive);
 
-  if (isInteractive(format)) {
+  if (interactive) {
     const { showPlan } = await import('../ui/index.js');
     await showPlan(plan);
   } else {
@@ -71,13 +72,15 @@ export async function run(argv: string[]): Promise<number> {
   return values['detailed-exitcode'] && hasChanges(plan) ? 2 : 0;
 }
 
-/** load → describe → plan. */
-async function computePlan(paths: string[], flags: { prune?: boolean; endpoint?: string; region?: string; profile?: string }): Promise<Plan> {
+/** load → describe (with a spinner on a terminal) → plan. */
+async function computePlan(paths: string[], flags: { prune?: boolean; endpoint?: string; region?: string; profile?: string }, interactive: boolean): Promise<Plan> {
   const loaded = await loadConfig(paths);
   const prune = Boolean(flags.prune || loaded.config.prune);
   const clients = createClients({ endpoint: flags.endpoint, region: flags.region ?? loaded.config.region, profile: flags.profile });
   try {
-    const live = await describeLive(loaded.config, clients, { reported: reportedBy(loaded.config, prune), prune, onNotice: (message) => process.stderr.write(`streamform: ${message}\n`) });
+    const read = (onProgress?: DescribeOptions['onProgress']) =>
+      describeLive(loaded.config, clients, { reported: reportedBy(loaded.config, prune), prune, onNotice: (message) => process.stderr.write(`streamform: ${message}\n`), onProgress });
+    const live = interactive ? await (await import('../ui/index.js')).withReadingSpinner(read) : await read();
     return buildPlan({ loaded, live, prune, region: clients.region, endpoint: clients.endpoint });
   } catch (error) {
     // What AWS answered (throttling past the retries, access denied, no credentials) is one line.

@@ -30,7 +30,12 @@ export interface DescribeOptions {
    */
   reported?: (live: LiveState, addresses: ReadonlySet<string>) => Set<string>;
   /** Told what is being read: each kind read and how many of it are listed so far, at the start and as pages come in. */
-  onProgress?: (reading: readonly { kind: KindDefinition; listed: number }[]) => void;
+  onProgress?: (reading: readonly DescribeProgress[]) => void;
+}
+
+export interface DescribeProgress {
+  kind: KindDefinition;
+  listed: number;
 }
 
 /**
