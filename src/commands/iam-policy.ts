@@ -33,38 +33,73 @@ const TAG_READS = ['tag:GetResources', 'appstream:ListTagsForResource'];
 /** Names of read-only calls in these services; everything else changes something. */
 export const isReadOnly = (action: string) => /^[a-z]+:(Describe|List|Get)[A-Z]/.test(action);
 
+/**
+ * The ARNs of what a call names, where the service's ARN follows from a name (a name that is an ARN is
+ * taken as it is). Region and account are left open: `--region` may differ from the config's.
+ */
+const RESOURCE_ARNS: Partial<Record<Service, (name: string) => string[]>> = {
+  // A secret's ARN ends in a hyphen and six random characters, which a partial ARN leaves out too.
+  secretsmanager: (name) => (name.startsWith('arn:') ? [name, `${name}-??????`] : [`arn:aws:secretsmanager:*:*:secret:${name}-??????`]),
+  // A name may carry a version or label selector ("name:3"); the parameter's ARN has a single slash.
+  ssm: (name) => [name.startsWith('arn:') ? name : `arn:aws:ssm:*:*:parameter/${name.replace(/:[^/]*$/, '').replace(/^\//, '')}`],
+};
+
+export interface Statement {
+  Sid: string;
+  Effect: 'Allow';
+  Action: string[];
+  Resource: '*' | string[];
+}
+
 export interface Policy {
   Version: '2012-10-17';
-  Statement: { Sid: string; Effect: 'Allow'; Action: string[]; Resource: '*' }[];
+  Statement: Statement[];
 }
 
 /**
  * The policy for `command` with this config (undefined: every kind, every secret store). The reads
- * are the kinds' declared reads where describe reads the kind; apply adds the operations of the kinds
- * it may change: those the config declares, or every kind when it prunes.
+ * are the kinds' declared reads where describe reads the kind, those of named resources (secrets)
+ * allowed on them alone; apply adds the operations of the kinds it may change: those the config
+ * declares, or every kind read when it prunes.
  */
 export function iamPolicy(command: PolicyCommand, config: Config | undefined, prune: boolean): Policy {
   const read = config ? KINDS.filter((kind) => isRead(kind, config, prune)) : KINDS;
   const reads = new Set(ACCOUNT_READS);
+  /** Per service, the reads allowed on named resources only, and those resources. */
+  const named = new Map<Service, { actions: Set<string>; resources: Set<string> }>();
   for (const kind of read) {
     if (kind.describe.tags) TAG_READS.forEach((action) => reads.add(action));
     for (const entry of kind.reads) {
-      const { service = kind.service, operation, usedBy } = typeof entry === 'string' ? { operation: entry } : entry;
-      if (!config || !usedBy || usedBy(config)) reads.add(action(service, operation));
+      const { service = kind.service, operation, resources } = typeof entry === 'string' ? { operation: entry } : entry;
+      const names = config && resources ? resources(config) : undefined;
+      // The config makes no such call.
+      if (names?.length === 0) continue;
+      const arns = RESOURCE_ARNS[service];
+      if (!names || !arns) {
+        reads.add(action(service, operation));
+        continue;
+      }
+      const scoped = named.get(service) ?? { actions: new Set<string>(), resources: new Set<string>() };
+      named.set(service, scoped);
+      scoped.actions.add(action(service, operation));
+      names.flatMap(arns).forEach((arn) => scoped.resources.add(arn));
     }
   }
-  const statements: Policy['Statement'] = [statement('PlanReads', reads)];
+  const statements = [statement('PlanReads', reads, '*')];
+  for (const [service, { actions, resources }] of [...named].sort(([a], [b]) => (a < b ? -1 : 1))) {
+    statements.push(statement(`PlanReads${service[0].toUpperCase()}${service.slice(1)}`, actions, [...resources].sort()));
+  }
   if (command === 'apply') {
     const changed = config ? read.filter((kind) => prune || declared(kind, config)) : KINDS;
     const calls = new Set(changed.flatMap((kind) => kind.operations.map((operation) => action(kind.service, operation))).filter((call) => !reads.has(call)));
-    if (calls.size) statements.push(statement('ApplyCalls', calls));
+    if (calls.size) statements.push(statement('ApplyCalls', calls, '*'));
   }
   return { Version: '2012-10-17', Statement: statements };
 }
 
 const action = (service: Service, operation: string) => `${IAM_PREFIX[service]}:${operation}`;
 
-const statement = (Sid: string, actions: Set<string>) => ({ Sid, Effect: 'Allow' as const, Action: [...actions].sort(), Resource: '*' as const });
+const statement = (Sid: string, actions: Set<string>, Resource: Statement['Resource']): Statement => ({ Sid, Effect: 'Allow', Action: [...actions].sort(), Resource });
 
 const declared = (kind: KindDefinition, config: Config) => ((config as unknown as Record<string, unknown[] | undefined>)[kind.list]?.length ?? 0) > 0;
 

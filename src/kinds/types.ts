@@ -112,8 +112,11 @@ export interface KindRead {
   /** The service, when it is not the kind's own (the secret stores a directory config reads). */
   service?: AwsService;
   operation: string;
-  /** Whether a plan of this config makes the call; absent: whenever the kind is read. */
-  usedBy?(config: Config): boolean;
+  /**
+   * What the call reads, by name or ARN as this config names it (none: the config makes no such call).
+   * Absent: any resource, whenever the kind is read.
+   */
+  resources?(config: Config): string[];
 }
 
 /** What the planner gives a kind. */

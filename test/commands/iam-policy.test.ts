@@ -9,13 +9,10 @@ import { describe, expect, it } from 'vitest';
 import type { Call, EmulatorState } from '../../src/emulator/index.js';
 import { OWNER_TAG } from '../../src/core/ownership.js';
 import { KINDS } from '../../src/kinds/index.js';
+import { loadConfig } from '../../src/config/load.js';
+import { iamPolicy, type Policy } from '../../src/commands/iam-policy.js';
 import type { TestEmulator } from '../helpers/emulator.js';
 import { streamform, useCliWorkspace } from '../apply/cli.js';
-
-interface Policy {
-  Version: string;
-  Statement: { Sid: string; Effect: string; Action: string[]; Resource: string }[];
-}
 
 const CONFIG = `version: 1
 project: perms
@@ -66,8 +63,19 @@ const ACCOUNT: EmulatorState = {
     stacks: [{ Name: 'old', Tags: { [OWNER_TAG]: 'perms' } }],
   },
   nimble: { studios: [{ studioId: 'stid-1' }] },
-  secretsmanager: { secrets: [{ Name: 'corp/ad', SecretString: JSON.stringify({ username: 'CORP\\svc-join' }) }] },
-  ssm: { parameters: [{ Name: '/corp/ad/password', Type: 'SecureString', Value: 'Ssm-Password-1' }] },
+  // The config reads the first of each; a policy for it allows reading no other.
+  secretsmanager: {
+    secrets: [
+      { Name: 'corp/ad', SecretString: JSON.stringify({ username: 'CORP\\svc-join' }) },
+      { Name: 'corp/ad-other', SecretString: 'not for streamform' },
+    ],
+  },
+  ssm: {
+    parameters: [
+      { Name: '/corp/ad/password', Type: 'SecureString', Value: 'Ssm-Password-1' },
+      { Name: '/corp/ad/password-old', Type: 'SecureString', Value: 'Ssm-Password-0' },
+    ],
+  },
 };
 
 let work: string;
@@ -83,6 +91,12 @@ async function policy(...args: string[]): Promise<Policy> {
   const result = await streamform(['iam-policy', ...args], work);
   expect(result.code, result.stderr).toBe(0);
   return JSON.parse(result.stdout) as Policy;
+}
+
+/** The policy in-process, as the command computes it from a config of the work folder (none: every kind). */
+async function policyOf(command: 'plan' | 'apply', file?: string, prune = false): Promise<Policy> {
+  const config = file ? (await loadConfig([join(work, file)])).config : undefined;
+  return iamPolicy(command, config, prune || config?.prune === true);
 }
 
 const actions = (p: Policy) => p.Statement.flatMap((s) => s.Action);
@@ -107,7 +121,8 @@ describe('streamform iam-policy', () => {
     expect(planCalls).toEqual(expect.arrayContaining(['appstream:DescribeStacks', 'nimble:ListStreamingImages', 'secretsmanager:GetSecretValue', 'ssm:GetParameter']));
     expect(planCalls.filter((action) => !actions(plan).includes(action))).toEqual([]);
 
-    expect(plan).toMatchObject({ Version: '2012-10-17', Statement: [{ Effect: 'Allow', Resource: '*' }] });
+    expect(plan.Version).toBe('2012-10-17');
+    expect(plan.Statement.map((s) => s.Effect)).toEqual(plan.Statement.map(() => 'Allow'));
     expect(actions(plan).filter((action) => !READ_NAME.test(action))).toEqual([]);
     expect(actions(plan).filter((action) => kindWrites.includes(action))).toEqual([]);
 
@@ -120,30 +135,45 @@ describe('streamform iam-policy', () => {
     expect(applyCalls).toEqual(expect.arrayContaining(['appstream:CreateFleet', 'appstream:DeleteStack', 'nimble:CreateStreamingImage', 'appstream:CreateDirectoryConfig']));
     expect(applyCalls.filter((action) => !actions(apply).includes(action))).toEqual([]);
     // Apply's policy is the plan's reads and a statement of its own calls.
-    expect(apply.Statement[0]).toEqual(plan.Statement[0]);
+    expect(apply.Statement.slice(0, plan.Statement.length)).toEqual(plan.Statement);
     expect(apply.Statement.slice(1).flatMap((s) => s.Action).some((action) => !READ_NAME.test(action))).toBe(true);
   });
 
+  it("allows reading the config's secrets alone, by the ARNs the secret stores give them", async () => {
+    const plan = await policyOf('plan', 'perms.yaml');
+    const { GetSecretValueCommand } = await import('@aws-sdk/client-secrets-manager');
+    const { GetParameterCommand } = await import('@aws-sdk/client-ssm');
+    const secretArn = async (SecretId: string) => (await emulator.clients.secretsmanager.send(new GetSecretValueCommand({ SecretId }))).ARN!;
+    const parameterArn = async (Name: string) => (await emulator.clients.ssm.send(new GetParameterCommand({ Name }))).Parameter!.ARN!;
+    const allows = (action: string, arn: string) => plan.Statement.some((s) => s.Action.includes(action) && [s.Resource].flat().some((resource) => glob(resource).test(arn)));
+    expect(allows('secretsmanager:GetSecretValue', await secretArn('corp/ad'))).toBe(true);
+    expect(allows('ssm:GetParameter', await parameterArn('/corp/ad/password'))).toBe(true);
+    expect(allows('secretsmanager:GetSecretValue', await secretArn('corp/ad-other'))).toBe(false);
+    expect(allows('ssm:GetParameter', await parameterArn('/corp/ad/password-old'))).toBe(false);
+    // Without a config, any secret: the policy cannot know which.
+    expect((await policyOf('plan')).Statement.find((s) => s.Action.includes('secretsmanager:GetSecretValue'))?.Resource).toBe('*');
+  });
+
   it('names only the kinds a config uses: no secret store, Nimble or fleet write for a config of stacks', async () => {
-    const plan = actions(await policy('-f', 'stacks.yaml'));
-    const apply = actions(await policy('-f', 'stacks.yaml', '--for', 'apply'));
+    const plan = actions(await policyOf('plan', 'stacks.yaml'));
+    const apply = actions(await policyOf('apply', 'stacks.yaml'));
     expect(plan).toContain('appstream:DescribeStacks');
     expect(apply).toContain('appstream:CreateStack');
     for (const action of ['secretsmanager:GetSecretValue', 'ssm:GetParameter', 'nimble:ListStreamingImages', 'appstream:CreateFleet', 'nimble:CreateStreamingImage']) {
       expect(apply, action).not.toContain(action);
     }
     // --prune may delete what any listed kind owns: their writes are needed.
-    expect(actions(await policy('-f', 'stacks.yaml', '--for', 'apply', '--prune'))).toContain('appstream:DeleteFleet');
+    expect(actions(await policyOf('apply', 'stacks.yaml', true))).toContain('appstream:DeleteFleet');
   });
 
   it('without a config, allows every call the product sends: each SDK command in the kinds, the tag reader and describe', async () => {
-    const all = new Set(actions(await policy('--for', 'apply')));
+    const all = new Set(actions(await policyOf('apply')));
     const sent = sentCommands();
     expect(sent.length).toBeGreaterThan(15);
     expect(sent.filter((action) => !all.has(action))).toEqual([]);
     // Every write of every kind is in it, and none in the plan policy.
     expect(kindWrites.filter((action) => !all.has(action.replace(/^[a-z]+/, (service) => PREFIX[service])))).toEqual([]);
-    expect(actions(await policy()).filter((action) => !READ_NAME.test(action))).toEqual([]);
+    expect(actions(await policyOf('plan')).filter((action) => !READ_NAME.test(action))).toEqual([]);
   });
 
   it('refuses a wrong --for in one line', async () => {
@@ -152,6 +182,9 @@ describe('streamform iam-policy', () => {
     expect(result.stderr).toBe("streamform: iam-policy: --for must be one of plan, apply, got 'destroy'\n");
   });
 });
+
+/** An IAM resource pattern as a regular expression: `*` any run of characters, `?` any one. */
+const glob = (pattern: string) => new RegExp(`^${pattern.replace(/[.+^${}()|[\]\\]/g, '\\$&').replace(/\*/g, '.*').replace(/\?/g, '.')}$`);
 
 /** The SDK package of each service, as the sources import them. */
 const PACKAGE: Record<string, string> = {

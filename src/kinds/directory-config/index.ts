@@ -30,11 +30,10 @@ export function placeholderVariable(directoryName: string, member: 'ACCOUNT_NAME
   return `STREAMFORM_${directoryName.toUpperCase().replace(/[^A-Z0-9]+/g, '_').replace(/^_|_$/g, '')}_${member}`;
 }
 
-/** Whether a declared directory config's credentials come from this secret store (plan and apply read them there). */
-function readsSecretsFrom(config: Config, source: 'FromSecretsManager' | 'FromSsmParameter'): boolean {
-  return (config.directoryConfigs ?? []).some(({ ServiceAccountCredentials: credentials }) =>
-    [credentials?.AccountName, credentials?.AccountPassword].some((reference) => reference?.[source] !== undefined),
-  );
+/** The secrets (names or ARNs) that declared credentials take from this store, where plan and apply read them. */
+function secretsIn(config: Config, source: 'FromSecretsManager' | 'FromSsmParameter'): string[] {
+  const references = (config.directoryConfigs ?? []).flatMap(({ ServiceAccountCredentials: credentials }) => [credentials?.AccountName, credentials?.AccountPassword]);
+  return [...new Set(references.flatMap((reference) => reference?.[source] ?? []))];
 }
 
 export const directoryConfigKind: KindDefinition = {
@@ -102,8 +101,8 @@ export const directoryConfigKind: KindDefinition = {
 
   reads: [
     'DescribeDirectoryConfigs',
-    { service: 'secretsmanager', operation: 'GetSecretValue', usedBy: (config) => readsSecretsFrom(config, 'FromSecretsManager') },
-    { service: 'ssm', operation: 'GetParameter', usedBy: (config) => readsSecretsFrom(config, 'FromSsmParameter') },
+    { service: 'secretsmanager', operation: 'GetSecretValue', resources: (config) => secretsIn(config, 'FromSecretsManager') },
+    { service: 'ssm', operation: 'GetParameter', resources: (config) => secretsIn(config, 'FromSsmParameter') },
   ],
   operations: ['CreateDirectoryConfig', 'UpdateDirectoryConfig', 'DescribeDirectoryConfigs'],
   retry: {
