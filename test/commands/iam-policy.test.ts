@@ -209,7 +209,7 @@ function sentCommands(): string[] {
     const text = readFileSync(file, 'utf8');
     for (const [, command] of text.matchAll(/new (\w+)Command\(/g)) {
       const pkg = packageOf(text, command);
-      expect(pkg, `${relative('.', file)}: where ${command}Command comes from`).toBeDefined();
+      expect(PACKAGE[pkg ?? ''], `${relative('.', file)}: the service of ${command}Command (from ${pkg ?? 'an import not found'})`).toBeDefined();
       found.add(`${PACKAGE[pkg!]}:${command}`);
     }
   }
