@@ -148,7 +148,7 @@ function assumedRole(target: AwsTarget) {
   const base = createClients({ ...target, roleArn: undefined, externalId: undefined });
   let session: Promise<{ accessKeyId: string; secretAccessKey: string; sessionToken: string; expiration: Date }> | undefined;
   const assume = async () => {
-    const { AssumeRoleCommand } = require('@aws-sdk/client-sts') as typeof import('@aws-sdk/client-sts');
+    const { AssumeRoleCommand } = await import('@aws-sdk/client-sts');
     try {
       const { Credentials: c } = await base.sts.send(new AssumeRoleCommand({ RoleArn: target.roleArn, RoleSessionName: 'streamform', ...(target.externalId ? { ExternalId: target.externalId } : {}) }));
       return { accessKeyId: c!.AccessKeyId!, secretAccessKey: c!.SecretAccessKey!, sessionToken: c!.SessionToken!, expiration: c!.Expiration! };

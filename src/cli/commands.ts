@@ -21,5 +21,6 @@ export const commands: Record<string, Command> = {
   import: { summary: 'write a config that declares what an account already has', load: () => import('../commands/import.js') },
   emulator: { summary: 'run the local AppStream 2.0 + Nimble Studio emulator', load: () => import('../commands/emulator.js') },
   demo: { summary: 'plan and apply an example studio against an in-process emulator', load: () => import('../commands/demo.js') },
+  'iam-policy': { summary: 'print the IAM policy that plan or apply needs for a config', load: () => import('../commands/iam-policy.js') },
   completion: { summary: 'print a completion script for bash, zsh or fish', load: () => import('../commands/completion.js') },
 };

@@ -6,9 +6,9 @@ export function isInteractive(format?: string): boolean {
   return format === undefined && Boolean(process.stdout.isTTY) && !isTruthy(process.env.CI);
 }
 
-/** Colour only on a terminal, and never when NO_COLOR is set (https://no-color.org). */
+/** Colour only on a terminal, never in CI (plain logs), and never when NO_COLOR is set (https://no-color.org). */
 export function useColor(stream: NodeJS.WriteStream = process.stdout): boolean {
-  return Boolean(stream.isTTY) && !process.env.NO_COLOR;
+  return Boolean(stream.isTTY) && !process.env.NO_COLOR && !isTruthy(process.env.CI);
 }
 
 function isTruthy(value: string | undefined): boolean {

@@ -106,8 +106,9 @@ interface Planned {
 /** load → describe → plan → show → approve → apply. */
 async function applyConfig(paths: string[], settings: Settings): Promise<number> {
   const runs = await targetRuns('apply', paths, { ...settings.target, target: settings.targets });
+  const spinner = isInteractive(settings.format) && runs.length === 1;
   const planned = await eachTarget(runs, async (run) => {
-    const plan = await planTarget(run, { command: 'apply', prune: settings.prune || run.loaded.config.prune === true });
+    const plan = await planTarget(run, { command: 'apply', prune: settings.prune || run.loaded.config.prune === true, spinner });
     return { plan, aws: { ...run.aws, region: plan.target.region } };
   });
   const plan = shownPlan(planned);
@@ -150,13 +151,13 @@ async function applySavedPlan(path: string, settings: Settings): Promise<number>
   const [first] = chosen;
   if (settings.target.region && first.target.name !== undefined) throw new UserError('apply: --region does not go with a plan of targets: each target names its region');
   const runs = await targetRuns('apply', first.configFiles, { ...settings.target, region: undefined, target: first.target.name === undefined ? undefined : chosen.map((plan) => plan.target.name!) });
-  const planned = await eachTarget(chosen, (saved, index) => recheck(path, saved, runs[index], settings));
+  const planned = await eachTarget(chosen, (saved, index) => recheck(path, saved, runs[index], settings, isInteractive(settings.format) && chosen.length === 1));
   show(planned, settings);
   return refusalOf(shownPlan(planned), settings) ?? execute(planned, settings);
 }
 
 /** The saved plan of one target, computed again now; refused when it is not the same. */
-async function recheck(path: string, saved: Plan, run: TargetRun, settings: Settings): Promise<Planned> {
+async function recheck(path: string, saved: Plan, run: TargetRun, settings: Settings, spinner: boolean): Promise<Planned> {
   const label = saved.target.name === undefined ? path : `${path} (target ${saved.target.name})`;
   if (settings.target.region && settings.target.region !== saved.target.region) {
     throw new UserError(`apply: ${label} was planned for region ${saved.target.region}, not ${settings.target.region}`);
@@ -165,7 +166,7 @@ async function recheck(path: string, saved: Plan, run: TargetRun, settings: Sett
   const aws = { ...run.aws, region: saved.target.region, endpoint: settings.target.endpoint ?? saved.target.endpoint };
   checkSameEndpoint(label, saved, aws.endpoint);
   const prune = saved.changes.some((change) => change.action === 'delete');
-  const plan = await planTarget({ ...run, aws }, { command: 'apply', prune });
+  const plan = await planTarget({ ...run, aws }, { command: 'apply', prune, spinner });
   checkSameAccount(label, saved, plan);
   // A resource the reviewed plan touches that AWS changed since: the reviewer did not see its current state.
   const computed = new Map(plan.changes.map((change) => [change.address, change.liveDigest]));
@@ -292,10 +293,9 @@ async function execute(planned: readonly Planned[], settings: Settings): Promise
 }
 
 async function report(events: AsyncIterable<ApplyEvent>, format: Format): Promise<ApplySummary> {
-  const out: ReportOutput = {
-    line: (text) => process.stdout.write(text + '\n'),
-    progress: (text) => process.stderr.write(text + '\n'),
-  };
+  // All of apply's progress, waits included, is on stdout, in the order it happened; stderr has only errors and notices.
+  const line = (text: string) => void process.stdout.write(text + '\n');
+  const out: ReportOutput = { line, progress: line };
   // Text follows the plan shown above it: a blank line keeps the two apart.
   if (format === 'text') out.line('');
   const show = format === 'json' ? jsonReporter(out) : textReporter(out, { color: useColor() });

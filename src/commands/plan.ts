@@ -52,11 +52,13 @@ export async function run(argv: string[]): Promise<number> {
   }
   const format = choiceFlag('plan', 'format', values.format, FORMATS);
 
+  const interactive = isInteractive(format);
   const runs = await targetRuns('plan', configPaths('plan', values.file), values);
-  const plans = await eachTarget(runs, (run) => planTarget(run, { command: 'plan', prune: Boolean(values.prune || run.loaded.config.prune) }));
+  const spinner = interactive && runs.length === 1;
+  const plans = await eachTarget(runs, (run) => planTarget(run, { command: 'plan', prune: Boolean(values.prune || run.loaded.config.prune), spinner }));
   const all = combinedPlan(plans);
 
-  if (isInteractive(format)) {
+  if (interactive) {
     const { showPlan } = await import('../ui/index.js');
     await showPlan(plans.length === 1 ? plans[0] : all);
   } else {

@@ -10,7 +10,7 @@ import { PLAN_FORMAT_VERSION, type Plan } from '../core/plan.js';
 import { configDigest } from '../config/digest.js';
 import { loadTargets } from '../config/load.js';
 import type { LoadedConfig } from '../config/types.js';
-import { describeLive } from '../describe/index.js';
+import { describeLive, type DescribeOptions } from '../describe/index.js';
 import { buildPlan, reportedBy } from '../plan/build.js';
 
 /** Targets read, planned or applied at the same time. */
@@ -61,17 +61,21 @@ export async function eachTarget<R, T>(runs: readonly R[], work: (run: R, index:
 export interface PlanOptions {
   command: string;
   prune: boolean;
+  /** A spinner on the terminal says what is being read (for one target: several would write over each other). */
+  spinner?: boolean;
 }
 
 /**
  * describe → plan for one target. For a config without targets, what AWS answered ends the
  * command, as it always did; a named target's failure is that target's error, and the others go on.
  */
-export async function planTarget(run: TargetRun, { command, prune }: PlanOptions): Promise<Plan> {
+export async function planTarget(run: TargetRun, { command, prune, spinner }: PlanOptions): Promise<Plan> {
   const clients = createClients(run.aws);
   const label = run.name ? `target ${run.name}: ` : '';
   try {
-    const live = await describeLive(run.loaded.config, clients, { reported: reportedBy(run.loaded.config, prune), prune, onNotice: (message) => process.stderr.write(`streamform: ${label}${message}\n`) });
+    const onNotice = (message: string) => process.stderr.write(`streamform: ${label}${message}\n`);
+    const read = (onProgress?: DescribeOptions['onProgress']) => describeLive(run.loaded.config, clients, { reported: reportedBy(run.loaded.config, prune), prune, onNotice, onProgress });
+    const live = spinner ? await (await import('../ui/index.js')).withReadingSpinner(read) : await read();
     const plan = buildPlan({ loaded: run.loaded, live, prune, region: clients.region, endpoint: clients.endpoint });
     return run.name ? { ...plan, target: { name: run.name, ...plan.target } } : plan;
   } catch (error) {

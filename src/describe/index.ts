@@ -29,6 +29,13 @@ export interface DescribeOptions {
    * planner answers it; describe does not plan.
    */
   reported?: (live: LiveState, addresses: ReadonlySet<string>) => Set<string>;
+  /** Told what is being read: each kind read and how many of it are listed so far, at the start and as pages come in. */
+  onProgress?: (reading: readonly DescribeProgress[]) => void;
+}
+
+export interface DescribeProgress {
+  kind: KindDefinition;
+  listed: number;
 }
 
 /**
@@ -53,9 +60,16 @@ export async function describeLive(config: Config, clients: AwsClients, options:
     fail: (address, operation, error) => live.errors.push({ address, message: `${operation} failed: ${awsErrorMessage(error)}` }),
     readTags: async () => [],
   };
-  const kinds = KINDS.filter((kind) => needed(kind, config, options.prune));
+  const kinds = KINDS.filter((kind) => isRead(kind, config, options.prune));
   const progress = new Map<KindDefinition, number>();
-  const listings = kinds.map((kind) => kind.describe.list(ctx, (listed) => progress.set(kind, listed)));
+  const report = () => options.onProgress?.(kinds.map((kind) => ({ kind, listed: progress.get(kind) ?? 0 })));
+  report();
+  const listings = kinds.map((kind) =>
+    kind.describe.list(ctx, (listed) => {
+      progress.set(kind, listed);
+      report();
+    }),
+  );
   const tagReader = sharedTagReader(ctx, kinds, options, {
     accountListedSoFar: () => kinds.filter((kind) => kind.describe.tags?.listing === 'account').reduce((sum, kind) => sum + (progress.get(kind) ?? 0), 0),
     listed: Promise.all(listings).then(
@@ -86,7 +100,7 @@ export async function describeLive(config: Config, clients: AwsClients, options:
 }
 
 /** A kind is read when the config declares it, or when prune may delete what it owns. */
-function needed(kind: KindDefinition, config: Config, prune: boolean): boolean {
+export function isRead(kind: KindDefinition, config: Config, prune: boolean): boolean {
   if (kind.describe.needed) return kind.describe.needed(config, prune);
   const declared = (config as unknown as Record<string, unknown[] | undefined>)[kind.list]?.length ?? 0;
   // Stacks are always listed: ownership and prune decisions need the account's stacks.

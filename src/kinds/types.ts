@@ -5,6 +5,7 @@
  * and retry facts. A kind is one folder; nothing outside it knows its shapes.
  */
 import type { AwsClients } from '../aws/clients.js';
+import type { Service as AwsService } from '../aws/target.js';
 import type { Config } from '../config/types.js';
 import type { SetList } from '../core/sets.js';
 import type { LiveState } from '../core/live.js';
@@ -106,6 +107,18 @@ export interface KindDescribe {
   details?(ctx: DescribeContext): Promise<void>;
 }
 
+/** A call describe makes for a kind, as IAM must allow it (`streamform iam-policy` derives its policies from these). */
+export interface KindRead {
+  /** The service, when it is not the kind's own (the secret stores a directory config reads). */
+  service?: AwsService;
+  operation: string;
+  /**
+   * What the call reads, by name or ARN as this config names it (none: the config makes no such call).
+   * Absent: any resource, whenever the kind is read.
+   */
+  resources?(config: Config): string[];
+}
+
 /** What the planner gives a kind. */
 export interface KindPlanInput {
   ctx: PlanContext;
@@ -173,6 +186,11 @@ export interface KindDefinition {
   importDescribe?(clients: AwsClients, live: LiveState, query: { studios: string[]; namePrefix?: string }, fail: (address: string, error: unknown) => void): Promise<void>;
   /** Declarations of what the account has. */
   import(live: LiveState, ctx: ImportContext): Record<string, unknown>[];
+  /**
+   * Every call the kind's reads (describe and import) may make, besides the tags read through the shared
+   * reader: an operation of the kind's service, or a KindRead.
+   */
+  reads: readonly (string | KindRead)[];
   /** The operations apply may send for this kind, its waiters' polls and probes included. */
   operations: readonly string[];
   waiters?: Readonly<Record<string, Waiter>>;

@@ -5,8 +5,7 @@ import { targetText } from '../render/format.js';
 import { waitLabel } from '../kinds/index.js';
 import { formatDuration, plural } from '../core/vocabulary.js';
 import { liveCalls, type ApplyViewState, type CallProgress } from './apply-model.js';
-
-const SPINNER = ['⠋', '⠙', '⠹', '⠸', '⠼', '⠴', '⠦', '⠧', '⠇', '⠏'];
+import { spinnerFrame } from './spinner.js';
 
 type Props = {
   readonly state: ApplyViewState;
@@ -84,7 +83,7 @@ function CallRow({ progress, columns, now }: { readonly progress: CallProgress; 
   const { call, status } = progress;
   const icon = {
     pending: <Text dimColor>·</Text>,
-    running: <Text color="cyan">{SPINNER[Math.floor(now / 80) % SPINNER.length]}</Text>,
+    running: <Text color="cyan">{spinnerFrame(now)}</Text>,
     succeeded: <Text color="green">✔</Text>,
     failed: <Text color="red">✖</Text>,
     skipped: <Text color="yellow">↷</Text>,

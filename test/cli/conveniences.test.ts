@@ -11,7 +11,7 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { startTestEmulator, type TestEmulator } from '../helpers/emulator.js';
 
 const CLI = resolve('dist/src/cli/main.js');
-const COMMANDS = ['validate', 'plan', 'apply', 'merge', 'show', 'drift', 'diff', 'import', 'emulator', 'demo', 'completion'];
+const COMMANDS = ['validate', 'plan', 'apply', 'merge', 'show', 'drift', 'diff', 'import', 'emulator', 'demo', 'iam-policy', 'completion'];
 
 interface Result {
   code: number | null;

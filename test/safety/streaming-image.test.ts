@@ -79,8 +79,8 @@ describe('against the emulator', () => {
     });
     writeConfig(workspace.dir(), 'replace.yaml', `version: 1\nproject: vfx\nstreamingImages:\n  - { StudioId: ${STUDIO}, Name: render, Ec2ImageId: ami-new }\n`);
     const cli = startCli(['apply', '-f', 'replace.yaml', '--endpoint', emulator.url, '--yes'], workspace.dir());
-    // Waits are noted on stderr.
-    await until(() => /waiting for StreamingImageReady/.test(cli.output().stderr));
+    // Waits are noted with the rest of apply's progress, on stdout.
+    await until(() => /waiting for StreamingImageReady/.test(cli.output().stdout));
     cli.child.kill('SIGKILL');
     expect((await cli.exit).signal).toBe('SIGKILL');
 

@@ -76,6 +76,7 @@ export const appBlockKind: KindDefinition = {
     return blocks;
   },
 
+  reads: ['DescribeAppBlocks'],
   operations: ['CreateAppBlock', 'DeleteAppBlock', 'DescribeAppBlocks', 'TagResource', 'UntagResource'],
   retry: {
     // AppStream calls carry no idempotency token: after an attempt that may have reached the server, these mean it did.

@@ -4,6 +4,7 @@
  * secrets, resolved when applying. They carry no tags: a declared one is adopted, and none is ever
  * deleted (prune included).
  */
+import type { Config } from '../../config/types.js';
 import { asSet } from '../../normalize/values.js';
 import { itself } from '../../core/sets.js';
 import { declaredValue, sortedBy } from '../resource.js';
@@ -27,6 +28,12 @@ const ATTRIBUTES: AttributeTable = {
 /** The environment variable an imported config names for a secret: STREAMFORM_<DIRECTORY>_<MEMBER>. */
 export function placeholderVariable(directoryName: string, member: 'ACCOUNT_NAME' | 'PASSWORD'): string {
   return `STREAMFORM_${directoryName.toUpperCase().replace(/[^A-Z0-9]+/g, '_').replace(/^_|_$/g, '')}_${member}`;
+}
+
+/** The secrets (names or ARNs) that declared credentials take from this store, where plan and apply read them. */
+function secretsIn(config: Config, source: 'FromSecretsManager' | 'FromSsmParameter'): string[] {
+  const references = (config.directoryConfigs ?? []).flatMap(({ ServiceAccountCredentials: credentials }) => [credentials?.AccountName, credentials?.AccountPassword]);
+  return [...new Set(references.flatMap((reference) => reference?.[source] ?? []))];
 }
 
 export const directoryConfigKind: KindDefinition = {
@@ -92,6 +99,11 @@ export const directoryConfigKind: KindDefinition = {
     });
   },
 
+  reads: [
+    'DescribeDirectoryConfigs',
+    { service: 'secretsmanager', operation: 'GetSecretValue', resources: (config) => secretsIn(config, 'FromSecretsManager') },
+    { service: 'ssm', operation: 'GetParameter', resources: (config) => secretsIn(config, 'FromSsmParameter') },
+  ],
   operations: ['CreateDirectoryConfig', 'UpdateDirectoryConfig', 'DescribeDirectoryConfigs'],
   retry: {
     doneOnResend: { CreateDirectoryConfig: 'ResourceAlreadyExistsException' },

@@ -105,6 +105,7 @@ export const entitlementKind: KindDefinition = {
     return entitlements;
   },
 
+  reads: ['DescribeEntitlements', 'ListEntitledApplications', 'DescribeStacks', { service: 'tagging', operation: 'GetResources' }],
   operations: [
     'CreateEntitlement',
     'UpdateEntitlement',

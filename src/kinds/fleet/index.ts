@@ -126,6 +126,7 @@ export const fleetKind: KindDefinition = {
     return fleets;
   },
 
+  reads: ['DescribeFleets', 'ListAssociatedStacks', 'DescribeImages'],
   operations: ['CreateFleet', 'UpdateFleet', 'DeleteFleet', 'StartFleet', 'StopFleet', 'DescribeFleets', 'AssociateFleet', 'DisassociateFleet', 'TagResource', 'UntagResource'],
   waiters: {
     FleetStarted: fleetWaiter('RUNNING', ['STOPPING', 'STOPPED'], true),

@@ -113,6 +113,7 @@ export const imageBuilderKind: KindDefinition = {
     return builders;
   },
 
+  reads: ['DescribeImageBuilders', 'DescribeImages'],
   operations: ['CreateImageBuilder', 'StartImageBuilder', 'StopImageBuilder', 'DeleteImageBuilder', 'DescribeImageBuilders', 'TagResource', 'UntagResource'],
   waiters: {
     ImageBuilderRunning: builderWaiter(['RUNNING'], ['FAILED', 'STOPPED', 'STOPPING']),

@@ -86,6 +86,7 @@ export const imageKind: KindDefinition = {
     return images;
   },
 
+  reads: ['DescribeImages', 'DescribeImagePermissions'],
   operations: ['UpdateImagePermissions', 'DeleteImagePermissions', 'TagResource', 'UntagResource'],
 };
 

@@ -107,6 +107,7 @@ export const stackKind: KindDefinition = {
     return stacks;
   },
 
+  reads: ['DescribeStacks', 'ListAssociatedFleets', 'DescribeThemeForStack'],
   operations: [
     'CreateStack',
     'UpdateStack',

@@ -80,6 +80,7 @@ export const streamingImageKind: KindDefinition = {
     return declarations;
   },
 
+  reads: ['ListStreamingImages'],
   operations: ['CreateStreamingImage', 'UpdateStreamingImage', 'DeleteStreamingImage', 'GetStreamingImage', 'TagResource', 'UntagResource'],
   // The SDK's StreamingImageReady / StreamingImageDeleted waiters, as data. A deleted image may also
   // disappear altogether, which a delete wait accepts; a new one may briefly be unknown, which a ready

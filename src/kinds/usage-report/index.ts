@@ -44,6 +44,7 @@ export const usageReportKind: KindDefinition = {
   // An account without a subscription declares nothing: `Enabled: false` would manage what nobody asked to.
   import: (live) => (live.usageReports.subscriptions?.length ? [{ Enabled: true }] : []),
 
+  reads: ['DescribeUsageReportSubscriptions'],
   operations: ['CreateUsageReportSubscription', 'DeleteUsageReportSubscription'],
   retry: {
     doneOnResend: { DeleteUsageReportSubscription: 'ResourceNotFoundException' },

@@ -115,6 +115,7 @@ export const userKind: KindDefinition = {
     });
   },
 
+  reads: ['DescribeUsers', 'DescribeUserStackAssociations', 'DescribeStacks'],
   operations: ['CreateUser', 'DeleteUser', 'EnableUser', 'DisableUser', 'DescribeUsers', 'BatchAssociateUserStack', 'BatchDisassociateUserStack'],
   retry: {
     doneOnResend: { CreateUser: 'ResourceAlreadyExistsException', DeleteUser: 'ResourceNotFoundException' },
