@@ -15,7 +15,7 @@ import { loadYaml, PINNED, runStep, usesLines, type Step, type Workflow } from '
 const root = join(import.meta.dirname, '..', '..');
 const cli = join(root, 'dist', 'src', 'cli', 'main.js');
 const file = (name: string) => join(root, 'examples', 'ci', name);
-const FILES = ['pull-request.yml', 'apply.yml', 'drift.yml'];
+const FILES = ['pull-request.yml', 'apply.yml', 'drift.yml', 'targets.yml'];
 const load = (name: string) => loadYaml<Workflow>(file(name));
 
 const temporary: string[] = [];
@@ -53,6 +53,7 @@ function actionCommand(step: Step): string[] {
   const args = [w.command ?? 'plan'];
   if (w.format) args.push('--format', w.format);
   if (w['comment-file']) args.push('--comment-file', w['comment-file']);
+  if (w.targets) args.push(...w.targets.split('\n').filter(Boolean).flatMap((target) => ['--target', target]));
   if (args[0] === 'plan') args.push('--out', w['plan-file'] || 'x', '--detailed-exitcode');
   if (args[0] === 'diff') args.push('--detailed-exitcode');
   return [...args, ...(w.args ?? '').split(/\s+/).filter(Boolean)];
@@ -133,7 +134,7 @@ describe('example GitHub Actions workflows', () => {
     expect(existsSync(cli), `${cli} is missing: run 'npx tsc -p .' first`).toBe(true);
     const all = FILES.flatMap((name) => steps(load(name)));
     const invocations = [...all.filter(isStreamform).map(actionCommand), ...all.flatMap((step) => runCommands(step.run ?? ''))];
-    expect(invocations.map((args) => args[0]).sort()).toEqual(['apply', 'diff', 'drift', 'plan', 'validate', 'validate']);
+    expect(invocations.map((args) => args[0]).sort()).toEqual(['apply', 'diff', 'drift', 'merge', 'plan', 'plan', 'validate', 'validate', 'validate']);
     for (const args of invocations) {
       // An unknown command or flag makes the CLI exit 1 before it looks at --help.
       const result = await new Promise<{ code: number; stderr: string }>((done) =>

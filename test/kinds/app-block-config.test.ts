@@ -29,10 +29,10 @@ async function problems(blocks: string): Promise<string[]> {
 const SCRIPT = '{ ScriptS3Location: { S3Bucket: blocks, S3Key: setup.ps1 }, ExecutablePath: powershell.exe, TimeoutInSeconds: 60 }';
 
 describe('the schema and the attribute table', () => {
-  it('has a property for every member of the SDK CreateAppBlockRequest, each in the attribute table', () => {
+  it('has a property for every member of the SDK CreateAppBlockRequest (and Targets), each in the attribute table', () => {
     const sdkMembers = CreateAppBlockRequest$[4] as string[];
     expect(sdkMembers).toEqual(expect.arrayContaining(['SourceS3Location', 'SetupScriptDetails', 'PostSetupScriptDetails', 'PackagingType']));
-    expect(Object.keys(defs.AppBlockConfig.properties).sort()).toEqual([...sdkMembers].sort());
+    expect(Object.keys(defs.AppBlockConfig.properties).sort()).toEqual([...sdkMembers, 'Targets'].sort());
     for (const name of sdkMembers.filter((n) => n !== 'Name')) expect(appBlockKind.attributes, name).toHaveProperty(name);
   });
 

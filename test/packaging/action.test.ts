@@ -147,9 +147,9 @@ describe('action.yml', () => {
     expect(readFileSync(join(workspace, 'diff.md'), 'utf8')).toBe(diff.stdout);
     expect(diff.stdout).toContain('stack/review');
 
-    // This streamform has no --target yet: that it refuses the flag shows the input reaches it.
-    const targeted = await runAction({ command: 'plan', targets: 'stack/design\nstack/review', args: `--endpoint ${emulator.url}` });
+    // The config declares no targets: that plan names the first one it was given shows the input reaches it.
+    const targeted = await runAction({ command: 'plan', targets: 'us-prod\neu-prod', args: `--endpoint ${emulator.url}` });
     expect(targeted.code).toBe(1);
-    expect(targeted.stderr).toContain("streamform: plan: Unknown option '--target'");
+    expect(targeted.stderr).toContain('streamform: --target us-prod: the config declares no targets');
   });
 });
