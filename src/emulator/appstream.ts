@@ -11,6 +11,7 @@ import { directoryConfigHandlers } from './directory-configs.js';
 import { fleetHandlers, fleetNamed } from './fleets.js';
 import { userHandlers } from './users.js';
 import { imageBuilderHandlers } from './image-builders.js';
+import { appBlockBuilderHandlers } from './app-block-builders.js';
 import { completeUserSettings, dropEmptyText, type ImageRecord, type StackRecord, type Store, type Tags } from './state.js';
 
 const INVALID_TOKEN = 'ValidationException';
@@ -194,6 +195,7 @@ function taggable(store: Store, arn: string): { Tags: Tags } {
     store.visibleStacks().find((s) => s.Arn === arn) ??
     [...store.fleets.values()].find((f) => f.Arn === arn) ??
     store.imageBuilders.list().find((b) => b.Arn === arn) ??
+    store.appBlockBuilders.list().find((b) => b.Arn === arn) ??
     [...store.images.values()].find((i) => i.Arn === arn && i.Visibility !== 'PUBLIC');
   if (!found) throw notFound('Resource', arn);
   return found;
@@ -329,4 +331,5 @@ export const appstreamHandlers: Record<string, Handler> = {
   ListAssociatedStacks: listAssociatedStacks,
   ...userHandlers,
   ...directoryConfigHandlers,
+  ...appBlockBuilderHandlers,
 };

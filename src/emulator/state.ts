@@ -4,6 +4,7 @@
  * default UserSettings, ids, owners) and checks every object against the model's shapes. Fleets
  * (fleets.ts) and STS roles (sts.ts) are seeded by their own modules.
  */
+import { appBlockBuildersState, seedAppBlockBuilders, type AppBlockBuilderAssociation, type AppBlockBuilders, type AppBlockBuilderState } from './app-block-builders.js';
 import { asObject, checkKeys, checkShape, checkTags, clone, isObject, listAt, StateError } from './checks.js';
 import { directoryConfigsState, seedDirectoryConfigs, type DirectoryConfigState } from './directory-configs.js';
 import { FLEET_LIFECYCLE, seedFleet, type FleetRecord, type FleetState, type FleetStateName } from './fleets.js';
@@ -59,6 +60,8 @@ export interface EmulatorState extends SecretStores {
     users?: Partial<UserRecord>[];
     userStackAssociations?: AssociationRecord[];
     directoryConfigs?: DirectoryConfigState[];
+    appBlockBuilders?: AppBlockBuilderState[];
+    appBlockBuilderAppBlockAssociations?: AppBlockBuilderAssociation[];
   };
   nimble?: {
     studios?: StudioState[];
@@ -135,6 +138,7 @@ export class Store {
   readonly streamingImageLifecycle: Lifecycle<StreamingImageRecord, string>;
   readonly fleetLifecycle: Lifecycle<FleetRecord, FleetStateName>;
   readonly imageBuilders: ImageBuilders;
+  readonly appBlockBuilders: AppBlockBuilders;
   /** The roles that may be assumed; undefined: any role. */
   readonly roles: RoleState[] | undefined;
   /** Access key id → the role session AssumeRole issued it for. */
@@ -165,7 +169,7 @@ export class Store {
     const appstream = state.appstream ?? {};
     const nimble = state.nimble ?? {};
     check(isObject(appstream), 'appstream', 'must be a mapping');
-    checkKeys(appstream, ['stacks', 'fleets', 'images', 'imageBuilders', 'failingSubnets', 'users', 'userStackAssociations', 'directoryConfigs'], 'appstream.');
+    checkKeys(appstream, ['stacks', 'fleets', 'images', 'imageBuilders', 'failingSubnets', 'users', 'userStackAssociations', 'directoryConfigs', 'appBlockBuilders', 'appBlockBuilderAppBlockAssociations'], 'appstream.');
     check(isObject(nimble), 'nimble', 'must be a mapping');
     checkKeys(nimble, ['studios', 'failingAmis'], 'nimble.');
     const failingAmis = listAt(nimble.failingAmis, 'nimble.failingAmis');
@@ -179,6 +183,7 @@ export class Store {
     listAt(appstream.images, 'appstream.images').forEach((s, i) => this.seedImage(s, `appstream.images[${i}]`));
     listAt(appstream.fleets, 'appstream.fleets').forEach((s, i) => this.addFleet(seedFleet(this, s, `appstream.fleets[${i}]`)));
     this.imageBuilders = seedImageBuilders(this, appstream, transitionMs);
+    this.appBlockBuilders = seedAppBlockBuilders(this, appstream, this.imageBuilders.failingSubnets, transitionMs);
     listAt(nimble.studios, 'nimble.studios').forEach((s, i) => this.seedStudio(s, `nimble.studios[${i}]`));
     this.userPool = seedUserPool(this, appstream.users, appstream.userStackAssociations);
     seedDirectoryConfigs(this, appstream.directoryConfigs);
@@ -296,6 +301,7 @@ export class Store {
         imageBuilders: this.imageBuilders.list(),
         ...(this.imageBuilders.failingSubnets.size ? { failingSubnets: [...this.imageBuilders.failingSubnets] } : {}),
         ...(directoryConfigsState(this).length ? { directoryConfigs: directoryConfigsState(this) } : {}),
+        ...appBlockBuildersState(this.appBlockBuilders),
       },
       nimble: {
         studios: [...this.studios.keys()].map((studioId) => ({ studioId, streamingImages: this.streamingImages(studioId) })),
