@@ -48,6 +48,10 @@ export interface Config {
    * AppStream 2.0 directory configs (how fleets and image builders join a Microsoft Active Directory domain), each identified by its DirectoryName. They carry no tags: a declared one is adopted, and prune never deletes one.
    */
   directoryConfigs?: DirectoryConfigConfig[];
+  /**
+   * AppStream 2.0 app block builders, each identified by its Name: the instances that package the applications of an app block for Elastic fleets. A RUNNING builder takes only DisplayName and Description in place; anything else is changed between a stop and a start.
+   */
+  appBlockBuilders?: AppBlockBuilderConfig[];
 }
 /**
  * A stack: the fleets users stream from, their storage, and what they may do in a session.
@@ -787,4 +791,73 @@ export interface CertificateBasedAuthProperties {
    * ARN of the AWS Private CA that issues the certificates; required unless Status is DISABLED.
    */
   CertificateAuthorityArn?: string;
+}
+/**
+ * An app block builder: an instance that packages applications into an app block for Elastic fleets. While it is RUNNING only DisplayName and Description change in place; any other change stops it, updates it and starts it again, which ends the session of whoever works in it, so apply does it only with --allow-interruption.
+ */
+export interface AppBlockBuilderConfig {
+  /**
+   * Name of the app block builder; it identifies it. Renaming means deleting it and creating a new one.
+   */
+  Name: string;
+  /**
+   * Description for administrators. null or "" clears it (streamform sets it to an empty string, the way the API clears it).
+   */
+  Description?: string | null;
+  /**
+   * Name shown for the builder. null or "" clears it (streamform sets it to an empty string, the way the API clears it).
+   */
+  DisplayName?: string | null;
+  /**
+   * Tags on the builder. null or {} removes every tag but streamform's own.
+   */
+  Tags?: Tags | null;
+  /**
+   * Operating system of the builder: WINDOWS_SERVER_2019, the only one AWS offers.
+   */
+  Platform: 'WINDOWS_SERVER_2019';
+  /**
+   * Instance type, one of stream.standard.small, medium, large, xlarge and 2xlarge.
+   */
+  InstanceType: string;
+  VpcConfig: VpcConfig1;
+  /**
+   * Whether the builder reaches the internet without a VPC route (default false).
+   */
+  EnableDefaultInternetAccess?: boolean;
+  /**
+   * ARN of the IAM role the builder assumes. null clears it.
+   */
+  IamRoleArn?: string | null;
+  /**
+   * Interface VPC endpoints through which administrators connect to the builder. null or [] clears it.
+   *
+   * @maxItems 4
+   */
+  AccessEndpoints?: AccessEndpoint[] | null;
+  /**
+   * Name of the app block the builder is associated with, as a list of one: AWS associates an app block builder with one app block at a time. A builder starts only with an app block, and changing it needs the builder STOPPED. null or [] disassociates the app block.
+   *
+   * @maxItems 1
+   */
+  AppBlocks?: string[] | null;
+  /**
+   * RUNNING or STOPPED. RUNNING needs an app block. Left out, a builder streamform creates is started when it has an app block, and afterwards whether it runs is left to the operators.
+   */
+  State?: 'RUNNING' | 'STOPPED';
+}
+/**
+ * Where the instances run in your VPC.
+ */
+export interface VpcConfig1 {
+  /**
+   * IDs of the subnets, e.g. subnet-0123456789abcdef0.
+   */
+  SubnetIds?: string[];
+  /**
+   * IDs of the security groups, at most 5. Left out, the fleet keeps none.
+   *
+   * @maxItems 5
+   */
+  SecurityGroupIds?: string[];
 }

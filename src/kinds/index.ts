@@ -3,6 +3,7 @@
  * Adding a kind is a folder beside these, one line here, its section of the schema and its
  * emulator resource (README, "Adding a kind").
  */
+import { appBlockBuilderKind } from './app-block-builder/index.js';
 import { fleetKind } from './fleet/index.js';
 import { directoryConfigKind } from './directory-config/index.js';
 import { imageKind } from './image/index.js';
@@ -12,7 +13,7 @@ import { streamingImageKind } from './streaming-image/index.js';
 import { userKind } from './user/index.js';
 import type { KindDefinition } from './types.js';
 
-export const KINDS: readonly KindDefinition[] = [stackKind, fleetKind, imageKind, imageBuilderKind, streamingImageKind, userKind, directoryConfigKind];
+export const KINDS: readonly KindDefinition[] = [stackKind, fleetKind, imageKind, imageBuilderKind, streamingImageKind, userKind, directoryConfigKind, appBlockBuilderKind];
 
 const BY_NAME = new Map(KINDS.map((kind) => [kind.name, kind]));
 
