@@ -320,6 +320,7 @@ const DESCRIPTIONS: Record<string, { title: string; description: string; propert
       EnableDefaultInternetAccess: 'Whether the builder reaches the internet without a VPC route (default false).',
       IamRoleArn: 'ARN of the IAM role the builder assumes.',
       AccessEndpoints: 'Interface VPC endpoints through which administrators connect to the builder.',
+      DisableIMDSV1: 'Whether the builder refuses IMDSv1 requests (default false).',
       AppBlocks:
         'Name of the app block the builder is associated with, as a list of one: AWS associates an app block builder with one app block at a time. A builder starts only with an app block, and changing it needs the builder STOPPED.',
       State: 'RUNNING or STOPPED. RUNNING needs an app block. Left out, a builder streamform creates is started when it has an app block, and afterwards whether it runs is left to the operators.',
@@ -867,15 +868,11 @@ function buildImageBuilderSchema(b: SchemaBuilder): void {
   ]);
 }
 
-/**
- * App block builders: the members of CreateAppBlockBuilderRequest that the installed SDK sends
- * (its CreateAppBlockBuilder has no DisableIMDSV1, so a declared one would never reach AWS), plus
- * State and the associated app block.
- */
+/** App block builders: every member of CreateAppBlockBuilderRequest, plus State and the associated app block. */
 function buildAppBlockBuilderSchema(b: SchemaBuilder): void {
   const create = shapeOf('appstream', 'CreateAppBlockBuilderRequest');
   const properties: Record<string, JsonSchema> = {};
-  for (const [member, ref] of Object.entries(create.members!)) if (member !== 'DisableIMDSV1') properties[member] = b.shape('appstream', ref.shape);
+  for (const [member, ref] of Object.entries(create.members!)) properties[member] = b.shape('appstream', ref.shape);
   const appBlockName = b.shape('appstream', memberShape('appstream', 'CreateAppBlockRequest', 'Name'));
   properties.AppBlocks = { type: 'array', items: appBlockName, maxItems: 1 };
   properties.State = { type: 'string', enum: ['RUNNING', 'STOPPED'].map((state) => enumValue('appstream', 'AppBlockBuilderState', state)) };

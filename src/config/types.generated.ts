@@ -836,6 +836,10 @@ export interface AppBlockBuilderConfig {
    */
   AccessEndpoints?: AccessEndpoint[] | null;
   /**
+   * Whether the builder refuses IMDSv1 requests (default false).
+   */
+  DisableIMDSV1?: boolean;
+  /**
    * Name of the app block the builder is associated with, as a list of one: AWS associates an app block builder with one app block at a time. A builder starts only with an app block, and changing it needs the builder STOPPED. null or [] disassociates the app block.
    *
    * @maxItems 1

@@ -158,6 +158,7 @@ function builderDefaults(store: Store, name: string): Json {
     State: 'STOPPED',
     CreatedTime: Date.now() / 1000,
     EnableDefaultInternetAccess: false,
+    DisableIMDSV1: false,
     AppBlockBuilderErrors: [],
   };
 }

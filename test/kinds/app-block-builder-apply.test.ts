@@ -23,6 +23,10 @@ const OWNED = { [OWNER_TAG]: PROJECT };
 const BUILDER: AppBlockBuilderConfig = { Name: 'abb', Platform: 'WINDOWS_SERVER_2019', InstanceType: 'stream.standard.small', VpcConfig: VPC, AppBlocks: ['office'] };
 const LIVE = { Platform: 'WINDOWS_SERVER_2019', InstanceType: 'stream.standard.small', VpcConfig: VPC };
 const ACCOUNT: EmulatorState = { appstream: { failingSubnets: ['subnet-full'] } };
+/** For the kind's planner called directly: a plan context, the app blocks' ARNs (office is declared), a subject. */
+const CTX = { project: PROJECT, prune: false, now: new Date(), configDigest: () => '', describeErrors: new Map() };
+const ENV = { appBlockArn: ARN, declaredAppBlocks: new Set(['office']) };
+const at = (name: string) => ({ address: `appBlockBuilder/${name}`, kind: 'appBlockBuilder', liveDigest: null });
 
 let em: TestEmulator;
 beforeAll(async () => {
@@ -55,6 +59,7 @@ describe('creating', () => {
       EnableDefaultInternetAccess: true,
       IamRoleArn: 'arn:aws:iam::123456789012:role/packager',
       AccessEndpoints: [{ EndpointType: 'STREAMING', VpceId: 'vpce-1' }],
+      DisableIMDSV1: true,
       Tags: { team: 'apps' },
     };
     const first = await converged(builders(full));
@@ -62,7 +67,7 @@ describe('creating', () => {
     const { Tags, AppBlocks, ...members } = full;
     expect(first.calls[0].input).toEqual({ ...members, VpcConfig: { SubnetIds: ['subnet-a', 'subnet-b'], SecurityGroupIds: ['sg-1'] }, Tags: expect.objectContaining({ team: 'apps', [OWNER_TAG]: PROJECT }) });
     expect(first.calls[1].input).toEqual({ AppBlockBuilderName: 'abb', AppBlockArn: ARN('office') });
-    expect(await builder()).toMatchObject({ State: 'RUNNING', EnableDefaultInternetAccess: true });
+    expect(await builder()).toMatchObject({ State: 'RUNNING', EnableDefaultInternetAccess: true, DisableIMDSV1: true });
     expect(await appBlocksOf()).toEqual([ARN('office')]);
   });
 
@@ -80,11 +85,8 @@ describe('creating', () => {
 
   // The planner keeps only dependencies on resources of the plan: the kind's own answer is checked here.
   test('depends on the app blocks it names that the config declares, and on no other', () => {
-    const ctx = { project: PROJECT, prune: false, now: new Date(), configDigest: () => '', describeErrors: new Map() };
-    const env = { appBlockArn: ARN, declaredAppBlocks: new Set(['office']) };
-    const at = (name: string) => ({ address: `appBlockBuilder/${name}`, kind: 'appBlockBuilder', liveDigest: null });
-    expect(planDeclaredAppBlockBuilder(ctx, BUILDER, undefined, at('abb'), env).change.dependsOn).toEqual(['appBlock/office']);
-    expect(planDeclaredAppBlockBuilder(ctx, { ...BUILDER, Name: 'other', AppBlocks: ['visio'] }, undefined, at('other'), env).change.dependsOn).toEqual([]);
+    expect(planDeclaredAppBlockBuilder(CTX, BUILDER, undefined, at('abb'), ENV).change.dependsOn).toEqual(['appBlock/office']);
+    expect(planDeclaredAppBlockBuilder(CTX, { ...BUILDER, Name: 'other', AppBlocks: ['visio'] }, undefined, at('other'), ENV).change.dependsOn).toEqual([]);
   });
 });
 
@@ -135,11 +137,18 @@ describe('updating by state', () => {
     expect(stopped.changes[0].interruption).toMatch(/^stops app block builder abb/);
   });
 
-  test('a builder on its way is waited for before it is changed', async () => {
-    await em.setState({ appstream: { appBlockBuilders: [{ Name: 'abb', ...LIVE, State: 'STOPPING', Tags: OWNED }] } });
-    const { plan } = await planWith(em, builders({ ...BUILDER, State: 'STOPPED', InstanceType: 'stream.standard.large' }));
-    expect(withWaits(plan).slice(0, 2)).toEqual(['DescribeAppBlockBuilders (AppBlockBuilderStopped)', 'UpdateAppBlockBuilder']);
-    await apply(em, plan);
+  // Planned from a live builder caught on its way (the emulator's transitions outrun a plan on a busy machine).
+  test('a builder on its way is waited for before it is changed', () => {
+    const live = (state: string) => ({ builder: { Name: 'abb', Arn: 'arn', ...LIVE, State: state }, tags: OWNED, appBlocks: [ARN('office')] }) as LiveAppBlockBuilder;
+    const plan = (state: string) => withWaits({ calls: planDeclaredAppBlockBuilder(CTX, { ...BUILDER, InstanceType: 'stream.standard.large' }, live(state), at('abb'), ENV).calls } as Plan);
+    expect(plan('STOPPING')).toEqual(['DescribeAppBlockBuilders (AppBlockBuilderStopped)', 'UpdateAppBlockBuilder', 'TagResource']);
+    expect(plan('STARTING')).toEqual([
+      'DescribeAppBlockBuilders (AppBlockBuilderRunning)',
+      'StopAppBlockBuilder (AppBlockBuilderStopped)',
+      'UpdateAppBlockBuilder',
+      'StartAppBlockBuilder (AppBlockBuilderRunning)',
+      'TagResource',
+    ]);
   });
 
   test('null and removed managed values are cleared: AttributesToDelete, "" for text, security groups by name', async () => {
@@ -215,7 +224,7 @@ describe('ownership, prune and drift', () => {
     expect((await em.getState()).appstream!.appBlockBuilders!.map((b) => b.Name)).toEqual(['theirs', 'nobodys']);
     // Deleted before the app block it was associated with, when the plan deletes that too.
     const old = { builder: { Name: 'old', State: 'STOPPED', Arn: 'arn', ...LIVE }, appBlocks: [ARN('office')] } as LiveAppBlockBuilder;
-    expect(planAppBlockBuilderDeletion(old, { address: 'appBlockBuilder/old', kind: 'appBlockBuilder', liveDigest: null }).change.dependsOn).toEqual(['appBlock/office']);
+    expect(planAppBlockBuilderDeletion(old, at('old')).change.dependsOn).toEqual(['appBlock/office']);
   });
 
   test('one another project owns is refused; one nobody owns is adopted', async () => {

@@ -8,11 +8,11 @@
 import type { AttributeFacts, AttributeTable } from '../types.js';
 
 /** The CreateAppBlockBuilder members a declaration compares (Name is the identity; tags have their own calls). */
-export const APP_BLOCK_BUILDER_ATTRIBUTES = ['Description', 'DisplayName', 'Platform', 'InstanceType', 'VpcConfig', 'EnableDefaultInternetAccess', 'IamRoleArn', 'AccessEndpoints'] as const;
+export const APP_BLOCK_BUILDER_ATTRIBUTES = ['Description', 'DisplayName', 'Platform', 'InstanceType', 'VpcConfig', 'EnableDefaultInternetAccess', 'IamRoleArn', 'AccessEndpoints', 'DisableIMDSV1'] as const;
 export type AppBlockBuilderAttribute = (typeof APP_BLOCK_BUILDER_ATTRIBUTES)[number];
 
 /** What CreateAppBlockBuilder assumes when a member is left out. */
-export const APP_BLOCK_BUILDER_DEFAULTS = { EnableDefaultInternetAccess: false } as const;
+export const APP_BLOCK_BUILDER_DEFAULTS = { EnableDefaultInternetAccess: false, DisableIMDSV1: false } as const;
 
 interface BuilderFacts extends Omit<AttributeFacts, 'impact'> {
   /** Whether a RUNNING builder takes a change of it. */
@@ -33,6 +33,7 @@ const FACTS: Record<string, BuilderFacts> = {
   EnableDefaultInternetAccess: { compare: scalar, clear: reset(APP_BLOCK_BUILDER_DEFAULTS.EnableDefaultInternetAccess), whileRunning: false },
   IamRoleArn: { compare: scalar, clear: deleted('IAM_ROLE_ARN'), whileRunning: false },
   AccessEndpoints: { compare: { set: 'EndpointType' }, clear: deleted('ACCESS_ENDPOINTS'), whileRunning: false },
+  DisableIMDSV1: { compare: scalar, clear: reset(APP_BLOCK_BUILDER_DEFAULTS.DisableIMDSV1), whileRunning: false },
   // Associated and disassociated apart from UpdateAppBlockBuilder, while STOPPED.
   AppBlocks: { compare: { set: 'itself' }, clear: 'none', whileRunning: false },
   // Starting a stopped builder interrupts nobody; stopping a running one ends its session.

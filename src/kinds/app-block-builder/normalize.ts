@@ -29,6 +29,7 @@ const NORMALIZERS: Record<AppBlockBuilderAttribute, (value: unknown) => unknown>
   EnableDefaultInternetAccess: (value) => clean(value) ?? APP_BLOCK_BUILDER_DEFAULTS.EnableDefaultInternetAccess,
   IamRoleArn: clean,
   AccessEndpoints: (value) => asSet(clean(value) as Json[] | undefined, endpointKey),
+  DisableIMDSV1: (value) => clean(value) ?? APP_BLOCK_BUILDER_DEFAULTS.DisableIMDSV1,
 };
 
 export function normalizeAppBlockBuilderAttribute(attribute: AppBlockBuilderAttribute, value: unknown): unknown {
