@@ -3,10 +3,14 @@
  * states STOPPED → STARTING → RUNNING → STOPPING → STOPPED (each transition --transition-ms), and
  * their association with an app block (Associate/DisassociateAppBlockBuilderAppBlock,
  * DescribeAppBlockBuilderAppBlockAssociations). A builder starts only with an app block, is
- * deleted only when STOPPED and without one, and is associated with one app block at a time. One
- * started in a subnet of the state file's `appstream.failingSubnets` reports AppBlockBuilderErrors
- * at once and ends STOPPED. Tags live with the other taggables (appstream.ts, tagging.ts).
+ * deleted only when STOPPED and without one, and is associated with one APPSTREAM2 app block at a
+ * time; an app block it is associated with cannot be deleted. Stopping a RUNNING builder packages
+ * its app block (INACTIVE → ACTIVE), the emulator's stand-in for the administrator saving the
+ * block in the builder's session. One started in a subnet of the state file's
+ * `appstream.failingSubnets` reports AppBlockBuilderErrors at once and ends STOPPED. Tags live with
+ * the other taggables (appstream.ts, tagging.ts).
  */
+import type { AppBlockRecord } from './app-blocks.js';
 import { asObject, checkKeys, checkShape, checkTags, clone, listAt, StateError } from './checks.js';
 import type { Context, Handler, Json } from './context.js';
 import { notFound, ServiceError } from './errors.js';
@@ -64,6 +68,7 @@ export class AppBlockBuilders {
   associations: AppBlockBuilderAssociation[] = [];
 
   constructor(
+    store: Store,
     transitionMs: number,
     private readonly failingSubnets: ReadonlySet<string>,
   ) {
@@ -72,8 +77,15 @@ export class AppBlockBuilders {
       next: { STARTING: (builder) => (this.fails(builder) ? 'STOPPED' : 'RUNNING'), STOPPING: () => 'STOPPED' },
       state: (builder) => builder.State,
       enter: (builder, state) => {
+        // Entered in StopAppBlockBuilder itself, so DescribeAppBlocks sees the block packaged without reading the builder.
+        const stopped = builder.State === 'RUNNING' && state === 'STOPPING';
         builder.State = state;
         if (state === 'STOPPED' && this.fails(builder)) builder.StateChangeReason = { Code: 'INTERNAL_ERROR', Message: 'The app block builder could not be launched.' };
+        if (!stopped) return;
+        for (const { AppBlockArn } of this.associationsOf(builder.Name)) {
+          const block = store.appBlocks.withArn(AppBlockArn);
+          if (block?.State === 'INACTIVE') block.State = 'ACTIVE';
+        }
       },
     };
     this.lifecycle = new Lifecycle(spec, transitionMs);
@@ -105,21 +117,14 @@ export class AppBlockBuilders {
   /** Why the app block of `arn` cannot be deleted now: a builder is associated with it. */
   blocker(arn: string): string | undefined {
     const names = this.associations.filter((a) => a.AppBlockArn === arn).map((a) => a.AppBlockBuilderName);
-    return names.length ? `The app block is associated with the app block builder(s) ${names.join(', ')}; disassociate them first.` : undefined;
+    return names.length ? `is associated with the app block builder(s) ${names.join(', ')}; disassociate them first` : undefined;
   }
-}
-
-/**
- * Whether an app block of this ARN exists in the account: an ARN of this account and region
- * naming an app block.
- */
-function appBlockExists(store: Store, arn: string): boolean {
-  return arn.startsWith(store.arn('appstream', 'app-block/')) && arn.length > store.arn('appstream', 'app-block/').length;
 }
 
 /** Reads the state file's `appstream.appBlockBuilders` and `appstream.appBlockBuilderAppBlockAssociations`. */
 export function seedAppBlockBuilders(store: Store, section: { appBlockBuilders?: unknown; appBlockBuilderAppBlockAssociations?: unknown }, failingSubnets: ReadonlySet<string>, transitionMs: number): AppBlockBuilders {
-  const builders = new AppBlockBuilders(transitionMs, failingSubnets);
+  const builders = new AppBlockBuilders(store, transitionMs, failingSubnets);
+  store.appBlocks.blockers.push((arn) => builders.blocker(arn));
   listAt(section.appBlockBuilders, 'appstream.appBlockBuilders').forEach((raw, i) => {
     const path = `appstream.appBlockBuilders[${i}]`;
     const { Tags, ...fields } = asObject(raw, path) as AppBlockBuilderState;
@@ -135,7 +140,7 @@ export function seedAppBlockBuilders(store: Store, section: { appBlockBuilders?:
     checkKeys(association, ['AppBlockArn', 'AppBlockBuilderName'], `${path}.`);
     checkShape('appstream', 'AppBlockBuilderAppBlockAssociation', association, path);
     if (!builders.byName.has(association.AppBlockBuilderName)) throw new StateError(`${path}.AppBlockBuilderName: no app block builder named '${association.AppBlockBuilderName}' in appstream.appBlockBuilders`);
-    if (!appBlockExists(store, association.AppBlockArn)) throw new StateError(`${path}.AppBlockArn: no app block of this account has the ARN '${association.AppBlockArn}'`);
+    if (!store.appBlocks.withArn(association.AppBlockArn)) throw new StateError(`${path}.AppBlockArn: no app block in appstream.appBlocks has the ARN '${association.AppBlockArn}'`);
     if (builders.associationsOf(association.AppBlockBuilderName).length) throw new StateError(`${path}: app block builder '${association.AppBlockBuilderName}' is associated with a second app block`);
     builders.associations.push({ AppBlockArn: association.AppBlockArn, AppBlockBuilderName: association.AppBlockBuilderName });
   });
@@ -278,17 +283,18 @@ function describeAppBlockBuilders(input: Json, { store, pageSize }: Context): Js
 }
 
 /** The builder and the app block of an association request; the association changes only while the builder is STOPPED. */
-function associationTarget(input: Json, store: Store, verb: string): AppBlockBuilderRecord {
+function associationTarget(input: Json, store: Store, verb: string): { builder: AppBlockBuilderRecord; block: AppBlockRecord } {
   const builder = builderNamed(store, input.AppBlockBuilderName as string);
-  const arn = input.AppBlockArn as string;
-  if (!appBlockExists(store, arn)) throw notFound('App block', arn);
+  const block = store.appBlocks.found(input.AppBlockArn as string);
   if (builder.State !== 'STOPPED') throw notPermitted(`The app block builder ${builder.Name} is ${builder.State}. An app block can be ${verb} only while the app block builder is STOPPED.`);
-  return builder;
+  return { builder, block };
 }
 
 /** Associating the app block it has already changes nothing; a second app block is over the limit of one. */
 function associateAppBlockBuilderAppBlock(input: Json, { store }: Context): Json {
-  const builder = associationTarget(input, store, 'associated');
+  const { builder, block } = associationTarget(input, store, 'associated');
+  // A CUSTOM block brings its own VHD: only APPSTREAM2 blocks are packaged by a builder.
+  if (block.PackagingType !== 'APPSTREAM2') throw invalidCombination(`The app block ${block.Name} has PackagingType ${block.PackagingType}. An app block builder can be associated only with an app block of PackagingType APPSTREAM2.`);
   const association = { AppBlockArn: input.AppBlockArn as string, AppBlockBuilderName: builder.Name };
   const current = store.appBlockBuilders.associationsOf(builder.Name);
   if (current.some((a) => a.AppBlockArn === association.AppBlockArn)) return { AppBlockBuilderAppBlockAssociation: association };
@@ -300,7 +306,7 @@ function associateAppBlockBuilderAppBlock(input: Json, { store }: Context): Json
 }
 
 function disassociateAppBlockBuilderAppBlock(input: Json, { store }: Context): Json {
-  const builder = associationTarget(input, store, 'disassociated');
+  const { builder } = associationTarget(input, store, 'disassociated');
   const builders = store.appBlockBuilders;
   const kept = builders.associations.filter((a) => !(a.AppBlockBuilderName === builder.Name && a.AppBlockArn === input.AppBlockArn));
   if (kept.length === builders.associations.length) throw notFound('Association of app block builder', `${builder.Name} with app block ${input.AppBlockArn as string}`);

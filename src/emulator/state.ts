@@ -4,6 +4,8 @@
  * default UserSettings, ids, owners) and checks every object against the model's shapes. Fleets
  * (fleets.ts) and STS roles (sts.ts) are seeded by their own modules.
  */
+import { seedAppBlocks, type AppBlocks, type AppBlockState } from './app-blocks.js';
+import { seedApplications, type ApplicationFleetAssociation, type Applications, type ApplicationState } from './applications.js';
 import { appBlockBuildersState, seedAppBlockBuilders, type AppBlockBuilderAssociation, type AppBlockBuilders, type AppBlockBuilderState } from './app-block-builders.js';
 import { asObject, checkKeys, checkShape, checkTags, clone, isObject, listAt, StateError } from './checks.js';
 import { directoryConfigsState, seedDirectoryConfigs, type DirectoryConfigState } from './directory-configs.js';
@@ -60,6 +62,9 @@ export interface EmulatorState extends SecretStores {
     users?: Partial<UserRecord>[];
     userStackAssociations?: AssociationRecord[];
     directoryConfigs?: DirectoryConfigState[];
+    appBlocks?: AppBlockState[];
+    applications?: ApplicationState[];
+    applicationFleetAssociations?: ApplicationFleetAssociation[];
     appBlockBuilders?: AppBlockBuilderState[];
     appBlockBuilderAppBlockAssociations?: AppBlockBuilderAssociation[];
   };
@@ -138,6 +143,9 @@ export class Store {
   readonly streamingImageLifecycle: Lifecycle<StreamingImageRecord, string>;
   readonly fleetLifecycle: Lifecycle<FleetRecord, FleetStateName>;
   readonly imageBuilders: ImageBuilders;
+  /** The Elastic-fleet catalogue (app-blocks.ts, applications.ts), which other modules read and block deletes in. */
+  readonly appBlocks: AppBlocks;
+  readonly applications: Applications;
   readonly appBlockBuilders: AppBlockBuilders;
   /** The roles that may be assumed; undefined: any role. */
   readonly roles: RoleState[] | undefined;
@@ -169,7 +177,7 @@ export class Store {
     const appstream = state.appstream ?? {};
     const nimble = state.nimble ?? {};
     check(isObject(appstream), 'appstream', 'must be a mapping');
-    checkKeys(appstream, ['stacks', 'fleets', 'images', 'imageBuilders', 'failingSubnets', 'users', 'userStackAssociations', 'directoryConfigs', 'appBlockBuilders', 'appBlockBuilderAppBlockAssociations'], 'appstream.');
+    checkKeys(appstream, ['stacks', 'fleets', 'images', 'imageBuilders', 'failingSubnets', 'users', 'userStackAssociations', 'directoryConfigs', 'appBlocks', 'applications', 'applicationFleetAssociations', 'appBlockBuilders', 'appBlockBuilderAppBlockAssociations'], 'appstream.');
     check(isObject(nimble), 'nimble', 'must be a mapping');
     checkKeys(nimble, ['studios', 'failingAmis'], 'nimble.');
     const failingAmis = listAt(nimble.failingAmis, 'nimble.failingAmis');
@@ -183,10 +191,12 @@ export class Store {
     listAt(appstream.images, 'appstream.images').forEach((s, i) => this.seedImage(s, `appstream.images[${i}]`));
     listAt(appstream.fleets, 'appstream.fleets').forEach((s, i) => this.addFleet(seedFleet(this, s, `appstream.fleets[${i}]`)));
     this.imageBuilders = seedImageBuilders(this, appstream, transitionMs);
-    this.appBlockBuilders = seedAppBlockBuilders(this, appstream, this.imageBuilders.failingSubnets, transitionMs);
     listAt(nimble.studios, 'nimble.studios').forEach((s, i) => this.seedStudio(s, `nimble.studios[${i}]`));
     this.userPool = seedUserPool(this, appstream.users, appstream.userStackAssociations);
     seedDirectoryConfigs(this, appstream.directoryConfigs);
+    this.appBlocks = seedAppBlocks(this, appstream.appBlocks);
+    this.applications = seedApplications(this, appstream);
+    this.appBlockBuilders = seedAppBlockBuilders(this, appstream, this.imageBuilders.failingSubnets, transitionMs);
     seedSecretStores(this, state);
   }
 
@@ -301,6 +311,9 @@ export class Store {
         imageBuilders: this.imageBuilders.list(),
         ...(this.imageBuilders.failingSubnets.size ? { failingSubnets: [...this.imageBuilders.failingSubnets] } : {}),
         ...(directoryConfigsState(this).length ? { directoryConfigs: directoryConfigsState(this) } : {}),
+        ...(this.appBlocks.byName.size ? { appBlocks: this.appBlocks.list() } : {}),
+        ...(this.applications.byName.size ? { applications: this.applications.list() } : {}),
+        ...(this.applications.associations(this).length ? { applicationFleetAssociations: this.applications.associations(this) } : {}),
         ...appBlockBuildersState(this.appBlockBuilders),
       },
       nimble: {

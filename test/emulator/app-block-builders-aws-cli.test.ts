@@ -84,6 +84,7 @@ describe.skipIf(!present && !required)(`AWS CLI v2 (${AWS}): app block builders`
       transitionMs: TRANSITION_MS,
       state: {
         appstream: {
+          appBlocks: [{ Name: 'office', PackagingType: 'APPSTREAM2', SourceS3Location: { S3Bucket: 'apps' } }],
           appBlockBuilders: [
             { Name: 'running', ...builder, State: 'RUNNING', Tags: { team: 'apps' } },
             { Name: 'idle', ...builder, State: 'STOPPED' },

@@ -3,6 +3,8 @@ import {
   AssociateAppBlockBuilderAppBlockCommand,
   ConcurrentModificationException,
   CreateAppBlockBuilderCommand,
+  DeleteAppBlockCommand,
+  DescribeAppBlocksCommand,
   DeleteAppBlockBuilderCommand,
   DescribeAppBlockBuilderAppBlockAssociationsCommand,
   DescribeAppBlockBuildersCommand,
@@ -30,9 +32,16 @@ const TRANSITION_MS = 250;
 const ARN = (name: string) => `arn:aws:appstream:us-east-1:123456789012:app-block/${name}`;
 const VPC = { SubnetIds: ['subnet-a', 'subnet-b'], SecurityGroupIds: ['sg-1'] };
 
+const CUSTOM_BLOCK = {
+  Name: 'custom',
+  PackagingType: 'CUSTOM',
+  SourceS3Location: { S3Bucket: 'apps', S3Key: 'custom.vhdx' },
+  SetupScriptDetails: { ScriptS3Location: { S3Bucket: 'apps', S3Key: 'setup.ps1' }, ExecutablePath: 'powershell.exe', TimeoutInSeconds: 60 },
+};
 const seeded = { Platform: 'WINDOWS_SERVER_2019', InstanceType: 'stream.standard.small', VpcConfig: VPC };
 const state: EmulatorState = {
   appstream: {
+    appBlocks: [...['office', 'visio', 'project'].map((Name) => ({ Name, PackagingType: 'APPSTREAM2', SourceS3Location: { S3Bucket: 'apps' } })), CUSTOM_BLOCK],
     appBlockBuilders: [
       { Name: 'packager', ...seeded, State: 'STOPPED', Tags: { team: 'a' } },
       { Name: 'idle', ...seeded, State: 'STOPPED' },
@@ -91,6 +100,7 @@ describe('the association with an app block', () => {
     await associate('idle', 'visio');
     await expect(associate('idle', 'project')).rejects.toThrow(LimitExceededException);
     await expect(associate('idle', 'project')).rejects.toThrow(/one app block at a time/);
+    await expect(associate('packager', 'custom')).rejects.toThrow(InvalidParameterCombinationException);
     await running('idle');
     await expect(em.clients.appstream.send(new DisassociateAppBlockBuilderAppBlockCommand({ AppBlockBuilderName: 'idle', AppBlockArn: ARN('visio') }))).rejects.toThrow(OperationNotPermittedException);
   });
@@ -152,6 +162,20 @@ describe('states and updates', () => {
     expect((await start('packager')).AppBlockBuilder).toMatchObject({ State: 'STARTING', AppBlockBuilderErrors: [{ ErrorCode: 'NETWORK_INTERFACE_LIMIT_EXCEEDED' }] });
     await sleep(TRANSITION_MS + 50);
     expect(await builder('packager')).toMatchObject({ State: 'STOPPED', StateChangeReason: { Code: 'INTERNAL_ERROR' } });
+  });
+});
+
+describe('the app block', () => {
+  it('cannot be deleted while a builder is associated with it, and is packaged (ACTIVE) when a builder that ran stops', async () => {
+    const appBlock = async () => (await em.clients.appstream.send(new DescribeAppBlocksCommand({ Arns: [ARN('office')] }))).AppBlocks![0];
+    expect((await appBlock()).State).toBe('INACTIVE');
+    await expect(em.clients.appstream.send(new DeleteAppBlockCommand({ Name: 'office' }))).rejects.toThrow(
+      'The app block office is associated with the app block builder(s) packager; disassociate them first.',
+    );
+    await running('packager');
+    await stop('packager');
+    await sleep(TRANSITION_MS + 50);
+    expect((await appBlock()).State).toBe('ACTIVE');
   });
 });
 

@@ -22,7 +22,8 @@ const VPC = { SubnetIds: ['subnet-a', 'subnet-b'] };
 const OWNED = { [OWNER_TAG]: PROJECT };
 const BUILDER: AppBlockBuilderConfig = { Name: 'abb', Platform: 'WINDOWS_SERVER_2019', InstanceType: 'stream.standard.small', VpcConfig: VPC, AppBlocks: ['office'] };
 const LIVE = { Platform: 'WINDOWS_SERVER_2019', InstanceType: 'stream.standard.small', VpcConfig: VPC };
-const ACCOUNT: EmulatorState = { appstream: { failingSubnets: ['subnet-full'] } };
+const APP_BLOCKS = ['office', 'visio'].map((Name) => ({ Name, PackagingType: 'APPSTREAM2', SourceS3Location: { S3Bucket: 'apps' } }));
+const ACCOUNT: EmulatorState = { appstream: { appBlocks: APP_BLOCKS, failingSubnets: ['subnet-full'] } };
 /** For the kind's planner called directly: a plan context, the app blocks' ARNs (office is declared), a subject. */
 const CTX = { project: PROJECT, prune: false, now: new Date(), configDigest: () => '', describeErrors: new Map() };
 const ENV = { appBlockArn: ARN, declaredAppBlocks: new Set(['office']) };
@@ -210,6 +211,7 @@ describe('ownership, prune and drift', () => {
   test('prune stops a running owned builder, disassociates it, deletes it until gone, before its app block; others are left alone', async () => {
     await em.setState({
       appstream: {
+        appBlocks: APP_BLOCKS,
         appBlockBuilders: [
           { Name: 'old', ...LIVE, State: 'RUNNING', Tags: OWNED },
           { Name: 'theirs', ...LIVE, State: 'STOPPED', Tags: { [OWNER_TAG]: 'other' } },
@@ -228,7 +230,7 @@ describe('ownership, prune and drift', () => {
   });
 
   test('one another project owns is refused; one nobody owns is adopted', async () => {
-    await em.setState({ appstream: { appBlockBuilders: [{ Name: 'abb', ...LIVE, Tags: { [OWNER_TAG]: 'other' } }, { Name: 'free', ...LIVE }] } });
+    await em.setState({ appstream: { appBlocks: APP_BLOCKS, appBlockBuilders: [{ Name: 'abb', ...LIVE, Tags: { [OWNER_TAG]: 'other' } }, { Name: 'free', ...LIVE }] } });
     const { plan } = await planWith(em, builders({ ...BUILDER, State: 'STOPPED' }, { ...BUILDER, Name: 'free', State: 'STOPPED' }));
     expect(plan.diagnostics.map((d) => `${d.address}: ${d.message}`)).toEqual(['appBlockBuilder/abb: owned by project "other" (tag streamform:project); streamform leaves it alone']);
     expect(plan.changes[1]).toMatchObject({ adopt: true });

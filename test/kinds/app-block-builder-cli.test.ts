@@ -12,6 +12,7 @@ import { streamform, useCliWorkspace } from '../apply/cli.js';
 const VPC = { SubnetIds: ['subnet-a', 'subnet-b'] };
 const ACCOUNT: EmulatorState = {
   appstream: {
+    appBlocks: [{ Name: 'office', PackagingType: 'APPSTREAM2', SourceS3Location: { S3Bucket: 'apps' } }],
     appBlockBuilders: [{ Name: 'packager', Platform: 'WINDOWS_SERVER_2019', InstanceType: 'stream.standard.small', VpcConfig: VPC, State: 'RUNNING', Tags: { [OWNER_TAG]: 'shop' } }],
     appBlockBuilderAppBlockAssociations: [{ AppBlockBuilderName: 'packager', AppBlockArn: 'arn:aws:appstream:us-east-1:123456789012:app-block/office' }],
   },
