@@ -26,7 +26,7 @@ const APP_BLOCKS = ['office', 'visio'].map((Name) => ({ Name, PackagingType: 'AP
 const ACCOUNT: EmulatorState = { appstream: { appBlocks: APP_BLOCKS, failingSubnets: ['subnet-full'] } };
 /** For the kind's planner called directly: a plan context, the app blocks' ARNs (office is declared), a subject. */
 const CTX = { project: PROJECT, prune: false, now: new Date(), configDigest: () => '', describeErrors: new Map() };
-const ENV = { appBlockArn: ARN, declaredAppBlocks: new Set(['office']) };
+const ENV = { appBlockArn: ARN, declaredAppBlocks: new Set(['office']), missing: () => false };
 const at = (name: string) => ({ address: `appBlockBuilder/${name}`, kind: 'appBlockBuilder', liveDigest: null });
 
 let em: TestEmulator;
@@ -82,6 +82,12 @@ describe('creating', () => {
     const { plan } = await planWith(em, builders({ ...bare, Name: 'eager', State: 'RUNNING' }));
     expect(plan.calls).toEqual([]);
     expect(plan.diagnostics.map((d) => d.message)).toEqual(['an app block builder can run only with an app block: declare AppBlocks, or State: STOPPED']);
+  });
+
+  test('an app block that neither exists nor is declared is refused before anything is applied', async () => {
+    const { plan } = await planWith(em, builders({ ...BUILDER, AppBlocks: ['ghost'] }));
+    expect(plan.calls).toEqual([]);
+    expect(plan.diagnostics.map((d) => `${d.address}: ${d.message}`)).toEqual(['appBlockBuilder/abb: app block ghost does not exist and is not declared']);
   });
 
   // The planner keeps only dependencies on resources of the plan: the kind's own answer is checked here.
@@ -271,5 +277,7 @@ describe('import and calls', () => {
     for (const { operation } of await em.calls()) counts[operation] = (counts[operation] ?? 0) + 1;
     expect(counts).toMatchObject({ DescribeAppBlockBuilders: 2, GetResources: 1, DescribeAppBlockBuilderAppBlockAssociations: 30 });
     expect(counts.ListTagsForResource).toBeUndefined();
+    // Every builder has its app block already: nothing needs the account's app blocks.
+    expect(counts.DescribeAppBlocks).toBeUndefined();
   });
 });

@@ -2,9 +2,11 @@
  * App block builder reads: every builder of the account (DescribeAppBlockBuilders without Names,
  * paged: one call per page, none per builder), their tags (shared reader), and the app block of
  * each builder the plan may change or delete (DescribeAppBlockBuilderAppBlockAssociations by
- * builder: the API has no account-wide listing of them).
+ * builder: the API has no account-wide listing of them). The account's app blocks are listed
+ * only when a builder is to be associated with one that the config does not declare, to tell
+ * whether it exists.
  */
-import { DescribeAppBlockBuilderAppBlockAssociationsCommand, DescribeAppBlockBuildersCommand, type AppBlockBuilder, type AppStreamClient } from '@aws-sdk/client-appstream';
+import { DescribeAppBlockBuilderAppBlockAssociationsCommand, DescribeAppBlockBuildersCommand, DescribeAppBlocksCommand, type AppBlockBuilder, type AppStreamClient } from '@aws-sdk/client-appstream';
 import { awsErrorMessage } from '../../aws/errors.js';
 import { allPages } from '../../aws/paging.js';
 import { readTags } from '../../aws/tags.js';
@@ -12,7 +14,8 @@ import { UserError } from '../../core/errors.js';
 import { ownerOf } from '../../core/ownership.js';
 import { mine, readEach } from '../resource.js';
 import type { DescribeContext, KindDefinition } from '../types.js';
-import { appBlockBuilderAddress } from './live.js';
+import { declaredAppBlocks } from './declared.js';
+import { appBlockBuilderAddress, appBlockNameOf } from './live.js';
 
 /** DescribeAppBlockBuilders answers at most 25 a page. */
 const PAGE = 25;
@@ -51,7 +54,8 @@ export async function listInto({ clients, live }: DescribeContext, onProgress: (
 }
 
 /** The app blocks of the builders the plan may change (declared, and this project's or nobody's) or delete (prune, owned). */
-export async function readAppBlocks({ config, clients, live, prune, fail }: DescribeContext): Promise<void> {
+export async function readAppBlocks(ctx: DescribeContext): Promise<void> {
+  const { config, clients, live, prune, fail } = ctx;
   const failed = new Set(live.errors.map((e) => e.address));
   const declared = new Set((config.appBlockBuilders ?? []).map((builder) => builder.Name));
   const needed = Object.entries(live.appBlockBuilders).filter(([name, { tags }]) => {
@@ -63,6 +67,30 @@ export async function readAppBlocks({ config, clients, live, prune, fail }: Desc
     async ([name, target]) => void (target.appBlocks = await listAppBlocksOf(clients.appstream, name)),
     ([name], error) => fail(appBlockBuilderAddress(name), 'DescribeAppBlockBuilderAppBlockAssociations', error),
   );
+  await readUndeclaredAppBlocks(ctx);
+}
+
+/** The names of the account's app blocks (DescribeAppBlocks, paged). */
+function listAppBlockNames(client: AppStreamClient): Promise<string[]> {
+  return allPages(async (token) => {
+    const page = await client.send(new DescribeAppBlocksCommand({ MaxResults: PAGE, NextToken: token }));
+    return { items: page.AppBlocks?.map((block) => block.Name!), next: page.NextToken };
+  });
+}
+
+/** Whether the app blocks that builders are to be associated with exist, when the config does not declare them. */
+export async function readUndeclaredAppBlocks({ config, clients, live, fail }: DescribeContext): Promise<void> {
+  const declared = declaredAppBlocks(config);
+  const unknown = (config.appBlockBuilders ?? []).filter((builder) => {
+    const associated = (live.appBlockBuilders[builder.Name]?.appBlocks ?? []).map(appBlockNameOf);
+    return (builder.AppBlocks ?? []).some((name) => !declared.has(name) && !associated.includes(name));
+  });
+  if (!unknown.length) return;
+  try {
+    live.appBlockBuilderReads = { ...live.appBlockBuilderReads!, appBlocks: await listAppBlockNames(clients.appstream) };
+  } catch (error) {
+    for (const builder of unknown) fail(appBlockBuilderAddress(builder.Name), 'DescribeAppBlocks', error);
+  }
 }
 
 /** Import reads every builder with its tags and its app block. */

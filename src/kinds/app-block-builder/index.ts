@@ -5,23 +5,18 @@
  * UpdateAppBlockBuilder's rules by state require; stopped, disassociated and deleted on prune.
  */
 import type { AppBlockBuilder } from '@aws-sdk/client-appstream';
-import type { Config } from '../../config/types.js';
 import { asSet, userTags } from '../../normalize/values.js';
 import { itself } from '../../core/sets.js';
 import { accountTags, declaredValue, planByName, selectedTags, sortedBy } from '../resource.js';
 import type { KindDefinition, Selection, Waiter } from '../types.js';
 import { APP_BLOCK_BUILDER_ATTRIBUTES, APP_BLOCK_BUILDER_DEFAULTS, appBlockBuilderTable } from './attributes.js';
+import { declaredAppBlocks } from './declared.js';
 import { appBlockBuilderAddress, appBlockNameOf, type LiveAppBlockBuilder } from './live.js';
 import { isRunning, normalizeAppBlockBuilderAttribute, normalizeLiveAppBlockBuilder } from './normalize.js';
 import { liveAppBlockBuilderDigest, liveAppBlockBuilderNormal, planAppBlockBuilderDeletion, planDeclaredAppBlockBuilder } from './plan.js';
 
 /** The reads, with the AppStream client code they need, load when a plan first describes app block builders. */
 const reads = () => import('./describe.js');
-
-/** The app blocks a config declares: the app block kind's list, read by name only. */
-function declaredAppBlocks(config: Config): Set<string> {
-  return new Set(((config as { appBlocks?: { Name: string }[] }).appBlocks ?? []).map((block) => block.Name));
-}
 
 /** The poll of the builder a call acted on (Name; a wait-only DescribeAppBlockBuilders: Names). */
 function pollInput(call: { input: Record<string, unknown> }): Record<string, unknown> | undefined {
@@ -83,9 +78,11 @@ export const appBlockBuilderKind: KindDefinition = {
   plan(input) {
     const { ctx, config, live } = input;
     const prefix = live.appBlockBuilderReads?.arnPrefix;
+    const existing = live.appBlockBuilderReads?.appBlocks;
     const env = {
       appBlockArn: (name: string) => (prefix && live.account ? `${prefix}${live.account}:app-block/${name}` : undefined),
       declaredAppBlocks: declaredAppBlocks(config),
+      missing: (name: string) => existing !== undefined && !existing.includes(name),
     };
     planByName(input, {
       list: 'appBlockBuilders',

@@ -15,6 +15,8 @@ export interface LiveAppBlockBuilder {
 export interface AppBlockBuilderReads {
   /** The start of this partition's and region's AppStream ARNs ("arn:aws:appstream:us-east-1:"), for the app blocks' ARNs. */
   arnPrefix: string;
+  /** The names of the account's app blocks, when a builder names one the config does not declare (undefined: not listed). */
+  appBlocks?: string[];
 }
 
 declare module '../../core/live.js' {

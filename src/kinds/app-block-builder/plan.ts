@@ -49,6 +49,8 @@ export interface AppBlockBuilderPlanEnv {
   appBlockArn(name: string): string | undefined;
   /** The app blocks the config declares, by name: a builder that names one depends on it. */
   declaredAppBlocks: ReadonlySet<string>;
+  /** Whether describe found no app block of that name (it looks only for those the config does not declare). */
+  missing(name: string): boolean;
 }
 
 export function liveAppBlockBuilderNormal(live: LiveAppBlockBuilder): NormalAppBlockBuilder {
@@ -91,6 +93,7 @@ function desiredBuilder(ctx: PlanContext, config: AppBlockBuilderConfig): Desire
 function appBlockArns(names: readonly string[], env: AppBlockBuilderPlanEnv): Map<string, string> | { problem: string } {
   const arns = new Map<string, string>();
   for (const name of names) {
+    if (!env.declaredAppBlocks.has(name) && env.missing(name)) return { problem: `app block ${name} does not exist and is not declared` };
     const arn = env.appBlockArn(name);
     if (!arn) return { problem: `the account is not known (no listed ARN names it, and STS GetCallerIdentity failed), so the ARN of app block ${name} cannot be formed` };
     arns.set(name, arn);
