@@ -41,6 +41,11 @@ describe('the schema', () => {
 });
 
 describe('the rules', () => {
+  it('accept the example', async () => {
+    const { config } = await loadConfig(['examples/app-block-builders/streamform.yaml']);
+    expect(config.appBlockBuilders?.map((builder) => builder.Name)).toEqual(['design-packager']);
+  });
+
   it('accepts builders with and without an app block, cleared values and a declared state', async () => {
     expect(
       await problems(`  - { Name: a, ${BASE}, AppBlocks: [office], State: RUNNING, IamRoleArn: null, Description: null }
