@@ -8,8 +8,10 @@ import { notFound, ServiceError } from './errors.js';
 import { paginate } from './paging.js';
 import { clone } from './checks.js';
 import { directoryConfigHandlers } from './directory-configs.js';
+import { entitlementHandlers } from './entitlements.js';
 import { fleetHandlers, fleetNamed } from './fleets.js';
 import { userHandlers } from './users.js';
+import { usageReportHandlers } from './usage-reports.js';
 import { imageBuilderHandlers } from './image-builders.js';
 import { appBlockHandlers } from './app-blocks.js';
 import { applicationHandlers } from './applications.js';
@@ -337,5 +339,7 @@ export const appstreamHandlers: Record<string, Handler> = {
   ...directoryConfigHandlers,
   ...appBlockHandlers,
   ...applicationHandlers,
+  ...usageReportHandlers,
+  ...entitlementHandlers,
   ...appBlockBuilderHandlers,
 };

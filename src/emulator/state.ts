@@ -9,6 +9,8 @@ import { seedApplications, type ApplicationFleetAssociation, type Applications, 
 import { appBlockBuildersState, seedAppBlockBuilders, type AppBlockBuilderAssociation, type AppBlockBuilders, type AppBlockBuilderState } from './app-block-builders.js';
 import { asObject, checkKeys, checkShape, checkTags, clone, isObject, listAt, StateError } from './checks.js';
 import { directoryConfigsState, seedDirectoryConfigs, type DirectoryConfigState } from './directory-configs.js';
+import { seedUsageReports, usageReportsState, type UsageReportSubscriptionState } from './usage-reports.js';
+import { entitlementsState, seedEntitlements, type EntitlementState } from './entitlements.js';
 import { FLEET_LIFECYCLE, seedFleet, type FleetRecord, type FleetState, type FleetStateName } from './fleets.js';
 import { seedImageBuilders, type ImageBuilders, type ImageBuilderState } from './image-builders.js';
 import { Lifecycle, type LifecycleSpec } from './lifecycle.js';
@@ -65,6 +67,9 @@ export interface EmulatorState extends SecretStores {
     appBlocks?: AppBlockState[];
     applications?: ApplicationState[];
     applicationFleetAssociations?: ApplicationFleetAssociation[];
+    /** At most one: the account's subscription in the Region, as DescribeUsageReportSubscriptions returns it. */
+    usageReportSubscriptions?: UsageReportSubscriptionState[];
+    entitlements?: EntitlementState[];
     appBlockBuilders?: AppBlockBuilderState[];
     appBlockBuilderAppBlockAssociations?: AppBlockBuilderAssociation[];
   };
@@ -177,7 +182,7 @@ export class Store {
     const appstream = state.appstream ?? {};
     const nimble = state.nimble ?? {};
     check(isObject(appstream), 'appstream', 'must be a mapping');
-    checkKeys(appstream, ['stacks', 'fleets', 'images', 'imageBuilders', 'failingSubnets', 'users', 'userStackAssociations', 'directoryConfigs', 'appBlocks', 'applications', 'applicationFleetAssociations', 'appBlockBuilders', 'appBlockBuilderAppBlockAssociations'], 'appstream.');
+    checkKeys(appstream, ['stacks', 'fleets', 'images', 'imageBuilders', 'failingSubnets', 'users', 'userStackAssociations', 'directoryConfigs', 'appBlocks', 'applications', 'applicationFleetAssociations', 'usageReportSubscriptions', 'entitlements', 'appBlockBuilders', 'appBlockBuilderAppBlockAssociations'], 'appstream.');
     check(isObject(nimble), 'nimble', 'must be a mapping');
     checkKeys(nimble, ['studios', 'failingAmis'], 'nimble.');
     const failingAmis = listAt(nimble.failingAmis, 'nimble.failingAmis');
@@ -196,6 +201,8 @@ export class Store {
     seedDirectoryConfigs(this, appstream.directoryConfigs);
     this.appBlocks = seedAppBlocks(this, appstream.appBlocks);
     this.applications = seedApplications(this, appstream);
+    seedUsageReports(this, appstream.usageReportSubscriptions);
+    seedEntitlements(this, appstream.entitlements);
     this.appBlockBuilders = seedAppBlockBuilders(this, appstream, this.imageBuilders.failingSubnets, transitionMs);
     seedSecretStores(this, state);
   }
@@ -314,6 +321,8 @@ export class Store {
         ...(this.appBlocks.byName.size ? { appBlocks: this.appBlocks.list() } : {}),
         ...(this.applications.byName.size ? { applications: this.applications.list() } : {}),
         ...(this.applications.associations(this).length ? { applicationFleetAssociations: this.applications.associations(this) } : {}),
+        ...(usageReportsState(this).length ? { usageReportSubscriptions: usageReportsState(this) } : {}),
+        ...(entitlementsState(this).length ? { entitlements: entitlementsState(this) } : {}),
         ...appBlockBuildersState(this.appBlockBuilders),
       },
       nimble: {

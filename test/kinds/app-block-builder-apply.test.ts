@@ -15,7 +15,7 @@ import type { Plan } from '../../src/core/plan.js';
 import type { LiveAppBlockBuilder } from '../../src/kinds/app-block-builder/live.js';
 import { planAppBlockBuilderDeletion, planDeclaredAppBlockBuilder } from '../../src/kinds/app-block-builder/plan.js';
 import type { TestEmulator } from '../helpers/emulator.js';
-import { apply, applyEvents, config, convergeClean, emulator, planWith, PROJECT } from '../plan/helpers.js';
+import { apply, applyEvents, config, converge, convergeClean, emulator, planWith, PROJECT } from '../plan/helpers.js';
 
 const ARN = (name: string) => `arn:aws:appstream:us-east-1:123456789012:app-block/${name}`;
 const VPC = { SubnetIds: ['subnet-a', 'subnet-b'] };
@@ -94,6 +94,24 @@ describe('creating', () => {
   test('depends on the app blocks it names that the config declares, and on no other', () => {
     expect(planDeclaredAppBlockBuilder(CTX, BUILDER, undefined, at('abb'), ENV).change.dependsOn).toEqual(['appBlock/office']);
     expect(planDeclaredAppBlockBuilder(CTX, { ...BUILDER, Name: 'other', AppBlocks: ['visio'] }, undefined, at('other'), ENV).change.dependsOn).toEqual([]);
+  });
+});
+
+describe('with the app blocks the config declares', () => {
+  test('a declared app block is created before the builder is associated with it, and pruned after the builder is deleted', async () => {
+    const block = { Name: 'fresh', PackagingType: 'APPSTREAM2' as const, SourceS3Location: { S3Bucket: 'apps' } };
+    // The new block is INACTIVE, which its kind warns about, until the running builder packages it.
+    const { first, second } = await converge(em, { ...builders({ ...BUILDER, AppBlocks: ['fresh'] }), appBlocks: [block] });
+    expect(second.calls).toEqual([]);
+    expect(second.diagnostics.map((d) => `${d.severity} ${d.address}`)).toEqual(['warning appBlock/fresh']);
+    expect(first.changes.find((c) => c.address === 'appBlockBuilder/abb')?.dependsOn).toEqual(['appBlock/fresh']);
+    const phase = (operation: string) => first.calls.find((c) => c.operation === operation)!.phase;
+    expect(phase('CreateAppBlock')).toBeLessThan(phase('AssociateAppBlockBuilderAppBlock'));
+    expect(await appBlocksOf()).toEqual([ARN('fresh')]);
+    const pruned = await converged(config({}), true);
+    const at = (operation: string) => pruned.calls.findIndex((c) => c.operation === operation);
+    expect(pruned.calls.map((c) => c.operation).filter((op) => /Delete|Disassociate/.test(op))).toEqual(['DisassociateAppBlockBuilderAppBlock', 'DeleteAppBlockBuilder', 'DeleteAppBlock']);
+    expect(pruned.calls[at('DeleteAppBlockBuilder')].phase).toBeLessThan(pruned.calls[at('DeleteAppBlock')].phase);
   });
 });
 
@@ -265,7 +283,8 @@ describe('import and calls', () => {
       { Name: 'unowned', ...LIVE, DisplayName: 'U', State: 'STOPPED' },
     ]);
     const { plan } = await planWith(em, { ...imported, region: undefined });
-    expect(plan.calls.map((c) => `${c.operation} ${c.address}`)).toEqual(['TagResource appBlockBuilder/unowned']);
+    // The account's app blocks are imported too (and adopted): only the builders are this test's.
+    expect(plan.calls.map((c) => `${c.operation} ${c.address}`).filter((call) => call.includes('appBlockBuilder/'))).toEqual(['TagResource appBlockBuilder/unowned']);
   });
 
   test('a plan of 30 builders reads them in pages, tags in bulk, and each builder\'s app block once', async () => {

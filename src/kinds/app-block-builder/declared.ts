@@ -3,5 +3,5 @@ import type { Config } from '../../config/types.js';
 
 /** The names of the app blocks a config declares. */
 export function declaredAppBlocks(config: Config): Set<string> {
-  return new Set(((config as { appBlocks?: { Name: string }[] }).appBlocks ?? []).map((block) => block.Name));
+  return new Set((config.appBlocks ?? []).map((block) => block.Name));
 }
