@@ -78,6 +78,8 @@ const DESCRIPTIONS: Record<string, { title: string; description: string; propert
       imageBuilders: 'AppStream 2.0 image builders, each identified by its Name: the instances images are made on. Nothing but tags and State changes in place; any other change replaces the builder.',
       streamingImages: 'Nimble Studio streaming images, each identified by StudioId and Name.',
       users: 'AppStream 2.0 user-pool users and their stack assignments, each identified by AuthenticationType and UserName.',
+      appBlockBuilders:
+        'AppStream 2.0 app block builders, each identified by its Name: the instances that package the applications of an app block for Elastic fleets. A RUNNING builder takes only DisplayName and Description in place; anything else is changed between a stop and a start.',
       directoryConfigs:
         'AppStream 2.0 directory configs (how fleets and image builders join a Microsoft Active Directory domain), each identified by its DirectoryName. They carry no tags: a declared one is adopted, and prune never deletes one.',
       entitlements:
@@ -410,6 +412,27 @@ const DESCRIPTIONS: Record<string, { title: string; description: string; propert
       TimeoutInSeconds: 'How long the script may run, in seconds.',
     },
   },
+  AppBlockBuilderConfig: {
+    title: 'AppStream 2.0 app block builder',
+    description:
+      'An app block builder: an instance that packages applications into an app block for Elastic fleets. While it is RUNNING only DisplayName and Description change in place; any other change stops it, updates it and starts it again, which ends the session of whoever works in it, so apply does it only with --allow-interruption.',
+    properties: {
+      Name: 'Name of the app block builder; it identifies it. Renaming means deleting it and creating a new one.',
+      Description: 'Description for administrators.',
+      DisplayName: 'Name shown for the builder.',
+      Tags: 'Tags on the builder.',
+      Platform: 'Operating system of the builder: WINDOWS_SERVER_2019, the only one AWS offers.',
+      InstanceType: 'Instance type, one of stream.standard.small, medium, large, xlarge and 2xlarge.',
+      VpcConfig: 'The subnets (at least two, in different Availability Zones) and security groups the builder runs in. Security groups no longer declared are removed.',
+      EnableDefaultInternetAccess: 'Whether the builder reaches the internet without a VPC route (default false).',
+      IamRoleArn: 'ARN of the IAM role the builder assumes.',
+      AccessEndpoints: 'Interface VPC endpoints through which administrators connect to the builder.',
+      DisableIMDSV1: 'Whether the builder refuses IMDSv1 requests (default false).',
+      AppBlocks:
+        'Name of the app block the builder is associated with, as a list of one: AWS associates an app block builder with one app block at a time. A builder starts only with an app block, and changing it needs the builder STOPPED.',
+      State: 'RUNNING or STOPPED. RUNNING needs an app block. Left out, a builder streamform creates is started when it has an app block, and afterwards whether it runs is left to the operators.',
+    },
+  },
   ComputeCapacity: {
     title: 'Compute capacity',
     description: 'The desired size of the fleet: exactly one of DesiredInstances and DesiredSessions.',
@@ -740,6 +763,7 @@ export function buildSchema(): JsonSchema {
   buildFleetSchema(b);
   buildImageBuilderSchema(b);
   buildAppBlockSchema(b);
+  buildAppBlockBuilderSchema(b);
 
   // Images: sharing (UpdateImagePermissions) and tags of an image that exists.
   const permissions = shapeOf('appstream', memberShape('appstream', 'UpdateImagePermissionsRequest', 'ImagePermissions'));
@@ -858,6 +882,7 @@ export function buildSchema(): JsonSchema {
       appBlocks: { type: 'array', items: { $ref: '#/$defs/AppBlockConfig' } },
       usageReports: { $ref: '#/$defs/UsageReportsConfig' },
       entitlements: { type: 'array', items: { $ref: '#/$defs/EntitlementConfig' } },
+      appBlockBuilders: { type: 'array', items: { $ref: '#/$defs/AppBlockBuilderConfig' } },
     },
     ['version', 'project'],
   );
@@ -1080,6 +1105,32 @@ function buildAppBlockSchema(b: SchemaBuilder): void {
     rule('a CUSTOM app block needs SourceS3Location.S3Key: the VHD', custom, { properties: { SourceS3Location: { required: ['S3Key'] } } }),
     rule('PostSetupScriptDetails is only for PackagingType APPSTREAM2', custom, { properties: { PostSetupScriptDetails: { type: 'null' } } }),
     rule('SetupScriptDetails is only for PackagingType CUSTOM', packagedByAws, { properties: { SetupScriptDetails: false } }),
+  ]);
+}
+
+/** App block builders: every member of CreateAppBlockBuilderRequest, plus State and the associated app block. */
+function buildAppBlockBuilderSchema(b: SchemaBuilder): void {
+  const create = shapeOf('appstream', 'CreateAppBlockBuilderRequest');
+  const properties: Record<string, JsonSchema> = {};
+  for (const [member, ref] of Object.entries(create.members!)) properties[member] = b.shape('appstream', ref.shape);
+  const appBlockName = b.shape('appstream', memberShape('appstream', 'CreateAppBlockRequest', 'Name'));
+  properties.AppBlocks = { type: 'array', items: appBlockName, maxItems: 1 };
+  properties.State = { type: 'string', enum: ['RUNNING', 'STOPPED'].map((state) => enumValue('appstream', 'AppBlockBuilderState', state)) };
+  const clears: Record<string, string> = { Description: CLEAR.emptyString, DisplayName: CLEAR.emptyString, Tags: CLEAR.tags, AppBlocks: 'null or [] disassociates the app block.' };
+  for (const [member, attribute] of Object.entries({ IamRoleArn: 'IAM_ROLE_ARN', AccessEndpoints: 'ACCESS_ENDPOINTS' })) {
+    enumValue('appstream', 'AppBlockBuilderAttribute', attribute);
+    clears[member] = CLEAR.attribute(isList('appstream', create, member));
+  }
+  b.define('AppBlockBuilderConfig', clearables(properties, clears, 'AppBlockBuilderConfig'), create.required!);
+  b.addRules('AppBlockBuilderConfig', [
+    rule('app block builders need a VpcConfig with at least two subnets (in different Availability Zones)', { required: ['VpcConfig'] }, {
+      properties: { VpcConfig: { type: 'object', properties: { SubnetIds: { minItems: 2 } }, required: ['SubnetIds'] } },
+    }),
+    rule(
+      'an app block builder can run only with an app block: State RUNNING needs AppBlocks',
+      { properties: { State: { const: 'RUNNING' } }, required: ['State'] },
+      { not: { properties: { AppBlocks: { anyOf: [{ type: 'null' }, { maxItems: 0 }] } }, required: ['AppBlocks'] } },
+    ),
   ]);
 }
 

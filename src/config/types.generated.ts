@@ -63,6 +63,10 @@ export interface Config {
    * AppStream 2.0 entitlements (which applications of a stack SAML users see, by their attributes), each identified by StackName and Name. They carry no tags: they belong to their stack, which this config must declare.
    */
   entitlements?: EntitlementConfig[];
+  /**
+   * AppStream 2.0 app block builders, each identified by its Name: the instances that package the applications of an app block for Elastic fleets. A RUNNING builder takes only DisplayName and Description in place; anything else is changed between a stop and a start.
+   */
+  appBlockBuilders?: AppBlockBuilderConfig[];
 }
 /**
  * One account and region the config manages, and how to reach it.
@@ -1111,4 +1115,83 @@ export interface EntitlementAttribute {
    * The value the user's attribute must have.
    */
   Value: string;
+}
+/**
+ * An app block builder: an instance that packages applications into an app block for Elastic fleets. While it is RUNNING only DisplayName and Description change in place; any other change stops it, updates it and starts it again, which ends the session of whoever works in it, so apply does it only with --allow-interruption.
+ */
+export interface AppBlockBuilderConfig {
+  /**
+   * Name of the app block builder; it identifies it. Renaming means deleting it and creating a new one.
+   */
+  Name: string;
+  /**
+   * Description for administrators. null or "" clears it (streamform sets it to an empty string, the way the API clears it).
+   */
+  Description?: string | null;
+  /**
+   * Name shown for the builder. null or "" clears it (streamform sets it to an empty string, the way the API clears it).
+   */
+  DisplayName?: string | null;
+  /**
+   * Tags on the builder. null or {} removes every tag but streamform's own.
+   */
+  Tags?: Tags | null;
+  /**
+   * Operating system of the builder: WINDOWS_SERVER_2019, the only one AWS offers.
+   */
+  Platform: 'WINDOWS_SERVER_2019';
+  /**
+   * Instance type, one of stream.standard.small, medium, large, xlarge and 2xlarge.
+   */
+  InstanceType: string;
+  VpcConfig: VpcConfig1;
+  /**
+   * Whether the builder reaches the internet without a VPC route (default false).
+   */
+  EnableDefaultInternetAccess?: boolean;
+  /**
+   * ARN of the IAM role the builder assumes. null clears it.
+   */
+  IamRoleArn?: string | null;
+  /**
+   * Interface VPC endpoints through which administrators connect to the builder. null or [] clears it.
+   *
+   * @maxItems 4
+   */
+  AccessEndpoints?: AccessEndpoint[] | null;
+  /**
+   * Whether the builder refuses IMDSv1 requests (default false).
+   */
+  DisableIMDSV1?: boolean;
+  /**
+   * Name of the app block the builder is associated with, as a list of one: AWS associates an app block builder with one app block at a time. A builder starts only with an app block, and changing it needs the builder STOPPED. null or [] disassociates the app block.
+   *
+   * @maxItems 1
+   */
+  AppBlocks?: string[] | null;
+  /**
+   * RUNNING or STOPPED. RUNNING needs an app block. Left out, a builder streamform creates is started when it has an app block, and afterwards whether it runs is left to the operators.
+   */
+  State?: 'RUNNING' | 'STOPPED';
+  /**
+   * The targets this resource goes to (default: every target of the config).
+   *
+   * @minItems 1
+   */
+  Targets?: string[];
+}
+/**
+ * Where the instances run in your VPC.
+ */
+export interface VpcConfig1 {
+  /**
+   * IDs of the subnets, e.g. subnet-0123456789abcdef0.
+   */
+  SubnetIds?: string[];
+  /**
+   * IDs of the security groups, at most 5. Left out, the fleet keeps none.
+   *
+   * @maxItems 5
+   */
+  SecurityGroupIds?: string[];
 }

@@ -3,7 +3,7 @@
 
 export const validate = validate20;
 export default validate20;
-const schema31 = {"$schema":"https://json-schema.org/draft/2020-12/schema","$id":"urn:streamform:schema:config:1","title":"streamform config","description":"Desired state of Amazon AppStream 2.0 stacks and images and Amazon Nimble Studio streaming images. A property that is left out is not managed; null (or an empty list) clears it where the service allows that.","type":"object","properties":{"version":{"description":"Version of this file format. Always 1.","const":1},"project":{"description":"The project that owns what this config declares. streamform tags what it creates with it and never changes or deletes a resource owned by another project. Every file of one config names the same project.","type":"string","minLength":1,"maxLength":256,"pattern":"^([\\p{L}\\p{Z}\\p{N}_.:/=+\\-@]*)$"},"region":{"description":"AWS Region to manage, e.g. us-east-1. Left out, the AWS SDK decides (AWS_REGION, the profile). Files of one config must agree. A config with targets names a region per target instead.","type":"string","pattern":"^[a-z]{2}(-[a-z]+)+-[0-9]+$"},"targets":{"description":"The accounts and regions this config manages, each a target with a name; every resource goes to every target unless its Targets says otherwise. Instead of region. Files of one config must agree.","type":"array","minItems":1,"items":{"$ref":"#/$defs/Target"}},"prune":{"description":"Delete resources this project owns that are no longer declared. Default false. Files of one config must agree.","type":"boolean"},"stacks":{"description":"AppStream 2.0 stacks, each identified by its Name.","type":"array","items":{"$ref":"#/$defs/StackConfig"}},"fleets":{"description":"AppStream 2.0 fleets, each identified by its Name: the instances users stream from.","type":"array","items":{"$ref":"#/$defs/FleetConfig"}},"images":{"description":"AppStream 2.0 images, each identified by its Name. Images are built with image builders, so they must exist already; streamform manages their sharing and tags.","type":"array","items":{"$ref":"#/$defs/ImageConfig"}},"imageBuilders":{"description":"AppStream 2.0 image builders, each identified by its Name: the instances images are made on. Nothing but tags and State changes in place; any other change replaces the builder.","type":"array","items":{"$ref":"#/$defs/ImageBuilderConfig"}},"streamingImages":{"description":"Nimble Studio streaming images, each identified by StudioId and Name.","type":"array","items":{"$ref":"#/$defs/StreamingImageConfig"}},"users":{"description":"AppStream 2.0 user-pool users and their stack assignments, each identified by AuthenticationType and UserName.","type":"array","items":{"$ref":"#/$defs/UserConfig"}},"directoryConfigs":{"description":"AppStream 2.0 directory configs (how fleets and image builders join a Microsoft Active Directory domain), each identified by its DirectoryName. They carry no tags: a declared one is adopted, and prune never deletes one.","type":"array","items":{"$ref":"#/$defs/DirectoryConfigConfig"}},"appBlocks":{"description":"AppStream 2.0 app blocks, each identified by its Name: the application packages Elastic fleets mount. Nothing but tags changes in place; any other change replaces the block.","type":"array","items":{"$ref":"#/$defs/AppBlockConfig"}},"usageReports":{"description":"The AppStream 2.0 usage report subscription of the account and Region (daily session and application reports written to an S3 bucket AWS creates). Left out, it is not managed; files of one config must agree.","$ref":"#/$defs/UsageReportsConfig"},"entitlements":{"description":"AppStream 2.0 entitlements (which applications of a stack SAML users see, by their attributes), each identified by StackName and Name. They carry no tags: they belong to their stack, which this config must declare.","type":"array","items":{"$ref":"#/$defs/EntitlementConfig"}}},"required":["version","project"],"additionalProperties":false,"allOf":[{"description":"give either region or targets, not both: each target names its region","if":{"type":"object","required":["targets"]},"then":{"not":{"required":["region"]}}}],"$defs":{"AccessEndpoint":{"title":"Access endpoint","description":"An interface VPC endpoint for streaming.","type":"object","properties":{"EndpointType":{"description":"The kind of endpoint.","$ref":"#/$defs/AccessEndpointType"},"VpceId":{"description":"ID of the interface VPC endpoint, e.g. vpce-0123456789abcdef0.","type":"string","minLength":1}},"required":["EndpointType"],"additionalProperties":false},"AccessEndpointType":{"type":"string","enum":["STREAMING"]},"Action":{"type":"string","enum":["CLIPBOARD_COPY_FROM_LOCAL_DEVICE","CLIPBOARD_COPY_TO_LOCAL_DEVICE","FILE_UPLOAD","FILE_DOWNLOAD","PRINTING_TO_LOCAL_DEVICE","DOMAIN_PASSWORD_SIGNIN","DOMAIN_SMART_CARD_SIGNIN","AUTO_TIME_ZONE_REDIRECTION"]},"AgentAccessConfig":{"title":"Agent access","description":"What AI agents may see and do in streaming sessions.","type":"object","properties":{"Settings":{"description":"One entry per agent action. COMPUTER_INPUT can be enabled only together with COMPUTER_VISION.","type":"array","items":{"$ref":"#/$defs/AgentAccessSetting"},"minItems":1},"S3BucketArn":{"description":"ARN of the S3 bucket screenshots are uploaded to. Required when ScreenshotsUploadEnabled is true.","type":"string","pattern":"^arn:aws(?:-cn|-iso-b|-iso|-us-gov)?:s3:::[a-z0-9][a-z0-9.\\-]{1,61}[a-z0-9]$"},"ScreenshotsUploadEnabled":{"description":"Whether screenshots agents take are uploaded to S3BucketArn.","type":"boolean"},"ScreenResolution":{"description":"Resolution of the screen agents see.","$ref":"#/$defs/ScreenResolution"},"ScreenImageFormat":{"description":"Image format of the screenshots.","$ref":"#/$defs/ScreenImageFormat"},"UserControlMode":{"description":"What the user may do while an agent works: only watch, watch and stop it, or nothing.","$ref":"#/$defs/UserControlMode"}},"required":["Settings","ScreenResolution","ScreenImageFormat"],"additionalProperties":false,"allOf":[{"description":"S3BucketArn is required when ScreenshotsUploadEnabled is true","if":{"properties":{"ScreenshotsUploadEnabled":{"const":true}},"required":["ScreenshotsUploadEnabled"]},"then":{"required":["S3BucketArn"]}},{"description":"COMPUTER_INPUT can be ENABLED only when COMPUTER_VISION is ENABLED too","if":{"properties":{"Settings":{"contains":{"properties":{"AgentAction":{"const":"COMPUTER_INPUT"},"Permission":{"const":"ENABLED"}},"required":["AgentAction","Permission"]}}},"required":["Settings"]},"then":{"properties":{"Settings":{"contains":{"properties":{"AgentAction":{"const":"COMPUTER_VISION"},"Permission":{"const":"ENABLED"}},"required":["AgentAction","Permission"]}}}}}]},"AgentAccessSetting":{"title":"Agent action","description":"Whether agents may perform one action.","type":"object","properties":{"AgentAction":{"description":"The action.","$ref":"#/$defs/AgentAction"},"Permission":{"description":"Whether agents may perform it.","$ref":"#/$defs/Permission"}},"required":["AgentAction","Permission"],"additionalProperties":false},"AgentAction":{"type":"string","enum":["COMPUTER_VISION","COMPUTER_INPUT","FORWARD_MCP_TOOLS"]},"AppBlockConfig":{"title":"AppStream 2.0 app block","description":"An app block: the virtual hard disk (VHD) with the application files an Elastic fleet mounts, and how it is set up. There is no UpdateAppBlock, so every change but Tags replaces it (deleted, then created); an app block that applications use cannot be deleted.","type":"object","properties":{"Name":{"description":"Name of the app block; it identifies it. Renaming means deleting it and creating a new one.","type":"string","pattern":"^[a-zA-Z0-9][a-zA-Z0-9_.-]{0,100}$"},"Description":{"description":"Description for administrators. null clears it (the app block is replaced without it).","type":["string","null"],"maxLength":256},"DisplayName":{"description":"Display name of the app block (not shown to users). null clears it (the app block is replaced without it).","type":["string","null"],"maxLength":100},"SourceS3Location":{"description":"Where the VHD is in S3: for CUSTOM, the VHD itself (S3Key required); for APPSTREAM2, where the app block builder stores the VHD it makes.","$ref":"#/$defs/S3Location"},"SetupScriptDetails":{"description":"The script that mounts the VHD on the instance; required for CUSTOM, and only for CUSTOM.","$ref":"#/$defs/ScriptDetails"},"Tags":{"description":"Tags on the app block; they change in place. null or {} removes every tag but streamform's own.","anyOf":[{"$ref":"#/$defs/Tags"},{"type":"null"}]},"PostSetupScriptDetails":{"description":"A script run after the applications are set up; only for APPSTREAM2. null clears it (the app block is replaced without it).","anyOf":[{"$ref":"#/$defs/ScriptDetails"},{"type":"null"}]},"PackagingType":{"description":"CUSTOM (default: a VHD you made, ACTIVE at once) or APPSTREAM2 (INACTIVE until an app block builder packages the applications into a VHD).","$ref":"#/$defs/PackagingType"},"Targets":{"description":"The targets this resource goes to (default: every target of the config).","type":"array","minItems":1,"uniqueItems":true,"items":{"type":"string","pattern":"^[A-Za-z0-9][A-Za-z0-9_-]{0,62}$"}}},"required":["Name","SourceS3Location"],"additionalProperties":false,"allOf":[{"description":"a CUSTOM app block (the default PackagingType) needs SetupScriptDetails, the script that mounts its VHD","if":{"not":{"properties":{"PackagingType":{"const":"APPSTREAM2"}},"required":["PackagingType"]}},"then":{"properties":{"SetupScriptDetails":{"not":{"type":"null"}}},"required":["SetupScriptDetails"]}},{"description":"a CUSTOM app block needs SourceS3Location.S3Key: the VHD","if":{"not":{"properties":{"PackagingType":{"const":"APPSTREAM2"}},"required":["PackagingType"]}},"then":{"properties":{"SourceS3Location":{"required":["S3Key"]}}}},{"description":"PostSetupScriptDetails is only for PackagingType APPSTREAM2","if":{"not":{"properties":{"PackagingType":{"const":"APPSTREAM2"}},"required":["PackagingType"]}},"then":{"properties":{"PostSetupScriptDetails":{"type":"null"}}}},{"description":"SetupScriptDetails is only for PackagingType CUSTOM","if":{"properties":{"PackagingType":{"const":"APPSTREAM2"}},"required":["PackagingType"]},"then":{"properties":{"SetupScriptDetails":false}}}]},"ApplicationSettings":{"title":"Application settings persistence","description":"Saving of users' application settings between sessions.","type":"object","properties":{"Enabled":{"description":"Whether settings persist between sessions.","type":"boolean"},"SettingsGroup":{"description":"Name of the settings group. Stacks with the same group share saved settings. Required when Enabled is true.","type":"string","maxLength":100}},"required":["Enabled"],"additionalProperties":false,"allOf":[{"description":"SettingsGroup is required when Enabled is true","if":{"properties":{"Enabled":{"const":true}},"required":["Enabled"]},"then":{"required":["SettingsGroup"]}},{"description":"SettingsGroup must be left out when Enabled is false","if":{"properties":{"Enabled":{"const":false}},"required":["Enabled"]},"then":{"properties":{"SettingsGroup":false}}}]},"AppVisibility":{"type":"string","enum":["ALL","ASSOCIATED"]},"CertificateBasedAuthProperties":{"title":"Certificate-based authentication","description":"Whether users sign in to domain-joined instances with certificates from an AWS Private CA.","type":"object","properties":{"Status":{"description":"DISABLED, ENABLED, or ENABLED_NO_DIRECTORY_LOGIN_FALLBACK (no password sign-in if the certificate fails).","$ref":"#/$defs/CertificateBasedAuthStatus"},"CertificateAuthorityArn":{"description":"ARN of the AWS Private CA that issues the certificates; required unless Status is DISABLED.","type":"string","pattern":"^arn:aws(?:-cn|-iso-b|-iso|-us-gov)?:[A-Za-z0-9][A-Za-z0-9_/.-]{0,62}:[A-Za-z0-9_/.-]{0,63}:[A-Za-z0-9_/.-]{0,63}:[A-Za-z0-9][A-Za-z0-9:_/+=,@.\\\\-]{0,1023}$"}},"additionalProperties":false,"allOf":[{"description":"CertificateAuthorityArn is required when Status is ENABLED or ENABLED_NO_DIRECTORY_LOGIN_FALLBACK","if":{"properties":{"Status":{"enum":["ENABLED","ENABLED_NO_DIRECTORY_LOGIN_FALLBACK"]}},"required":["Status"]},"then":{"required":["CertificateAuthorityArn"]}}]},"CertificateBasedAuthStatus":{"type":"string","enum":["DISABLED","ENABLED","ENABLED_NO_DIRECTORY_LOGIN_FALLBACK"]},"ComputeCapacity":{"title":"Compute capacity","description":"The desired size of the fleet: exactly one of DesiredInstances and DesiredSessions.","type":"object","properties":{"DesiredInstances":{"description":"Number of instances.","type":"integer","minimum":0},"DesiredSessions":{"description":"Number of user sessions, for a multi-session fleet (with MaxSessionsPerInstance).","type":"integer","minimum":0}},"additionalProperties":false,"allOf":[{"description":"give exactly one of DesiredInstances and DesiredSessions","if":{},"then":{"oneOf":[{"required":["DesiredInstances"]},{"required":["DesiredSessions"]}]}}]},"ContentRedirection":{"title":"Content redirection","description":"Links that open in the user's local browser.","type":"object","properties":{"HostToClient":{"description":"Redirection of links opened in the session to the user's local browser.","$ref":"#/$defs/UrlRedirectionConfig"}},"additionalProperties":false},"DirectoryConfigConfig":{"title":"AppStream 2.0 directory config","description":"How fleets and image builders join a Microsoft Active Directory domain: the OUs their computer objects go to and the service account that joins them.","type":"object","properties":{"DirectoryName":{"description":"Fully qualified name of the directory (corp.example.com); it identifies the config. A new name is a new config; the old one stays until deleted by hand.","type":"string","minLength":1},"OrganizationalUnitDistinguishedNames":{"description":"Distinguished names of the OUs computer accounts are placed in; compared as a set.","type":"array","items":{"type":"string","maxLength":2000}},"ServiceAccountCredentials":{"description":"The account that joins computers to the domain. Both members are references to secrets, read when applying; the values appear in no output.","$ref":"#/$defs/ServiceAccountCredentialsConfig"},"CertificateBasedAuthProperties":{"description":"Certificate-based authentication to the domain (smart-card style sign-in without a password). null clears it.","anyOf":[{"$ref":"#/$defs/CertificateBasedAuthProperties"},{"type":"null"}]},"Targets":{"description":"The targets this resource goes to (default: every target of the config).","type":"array","minItems":1,"uniqueItems":true,"items":{"type":"string","pattern":"^[A-Za-z0-9][A-Za-z0-9_-]{0,62}$"}}},"required":["DirectoryName","OrganizationalUnitDistinguishedNames"],"additionalProperties":false},"DomainJoinInfo":{"title":"Domain join","description":"The Active Directory domain the instances join.","type":"object","properties":{"DirectoryName":{"description":"Fully qualified name of the directory, e.g. corp.example.com.","type":"string"},"OrganizationalUnitDistinguishedName":{"description":"Distinguished name of the organizational unit for the computer accounts.","type":"string","maxLength":2000}},"additionalProperties":false},"EntitlementAttribute":{"title":"Entitlement attribute","description":"A SAML 2.0 attribute (an IAM PrincipalTag) and the value that entitles a user.","type":"object","properties":{"Name":{"description":"The attribute: roles, department, organization, groups, title, costCenter or userType.","type":"string","minLength":1,"enum":["roles","department","organization","groups","title","costCenter","userType"]},"Value":{"description":"The value the user's attribute must have.","type":"string","minLength":1}},"required":["Name","Value"],"additionalProperties":false},"EntitlementConfig":{"title":"AppStream 2.0 entitlement","description":"Which applications of a stack SAML 2.0 federated users are entitled to, matched by their SAML attributes (user-pool and streaming URL users are entitled to every application). It belongs to its stack: with prune, the entitlements of the stacks this config declares are exactly those it declares.","type":"object","properties":{"StackName":{"description":"Name of the stack the entitlement belongs to; this config must declare it. Changing it means another entitlement.","type":"string","pattern":"^[a-zA-Z0-9][a-zA-Z0-9_.-]{0,100}$"},"Name":{"description":"Name of the entitlement; unique within its stack, it identifies the entitlement together with StackName.","type":"string","pattern":"^[a-zA-Z0-9][a-zA-Z0-9_.-]{0,100}$"},"Description":{"description":"Description for administrators. null or \"\" clears it (streamform sets it to an empty string, the way the API clears it).","type":["string","null"],"maxLength":256},"AppVisibility":{"description":"ALL: the users are entitled to every application of the stack; ASSOCIATED: only to the Applications listed.","$ref":"#/$defs/AppVisibility"},"Attributes":{"description":"The SAML attributes that entitle a user, compared as a set of Name and Value pairs.","type":"array","items":{"$ref":"#/$defs/EntitlementAttribute"},"minItems":1},"Applications":{"description":"Names of the applications the entitlement grants: the whole set (an application associated outside this config is disassociated); left out, none.","type":"array","items":{"type":"string","minLength":1}},"Targets":{"description":"The targets this resource goes to (default: every target of the config).","type":"array","minItems":1,"uniqueItems":true,"items":{"type":"string","pattern":"^[A-Za-z0-9][A-Za-z0-9_-]{0,62}$"}}},"required":["Name","StackName","AppVisibility","Attributes"],"additionalProperties":false},"FleetConfig":{"title":"AppStream 2.0 fleet","description":"A fleet: the streaming instances of one image. A RUNNING fleet takes some changes in place; the others need it stopped, which ends its sessions, so apply does them only with --allow-interruption.","type":"object","properties":{"Name":{"description":"Name of the fleet; it identifies the fleet. Renaming means deleting the fleet and creating a new one.","type":"string","pattern":"^[a-zA-Z0-9][a-zA-Z0-9_.-]{0,100}$"},"ImageName":{"description":"Name of the image the instances run. Give one of ImageName, ImageArn and LatestImage (none for Elastic fleets).","type":"string","pattern":"^[a-zA-Z0-9][a-zA-Z0-9_.-]{0,100}$"},"ImageArn":{"description":"ARN of the image the instances run, e.g. a public AWS image.","type":"string","pattern":"^arn:aws(?:-cn|-iso-b|-iso|-us-gov)?:[A-Za-z0-9][A-Za-z0-9_/.-]{0,62}:[A-Za-z0-9_/.-]{0,63}:[A-Za-z0-9_/.-]{0,63}:[A-Za-z0-9][A-Za-z0-9:_/+=,@.\\\\-]{0,1023}$"},"InstanceType":{"description":"Instance type of the streaming instances, e.g. stream.standard.medium. Changing it needs the fleet stopped.","type":"string","minLength":1},"FleetType":{"description":"ALWAYS_ON (instances run all the time), ON_DEMAND (the default; they run when users stream) or ELASTIC (AWS-managed pool, apps from app blocks). Changing it replaces the fleet.","$ref":"#/$defs/FleetType"},"ComputeCapacity":{"description":"How many instances (or, for a multi-session fleet, user sessions) the fleet keeps. Not for Elastic fleets.","$ref":"#/$defs/ComputeCapacity"},"VpcConfig":{"description":"Subnets and security groups of the instances. Elastic fleets need at least two subnets in different Availability Zones. null clears it.","anyOf":[{"$ref":"#/$defs/VpcConfig"},{"type":"null"}]},"MaxUserDurationInSeconds":{"description":"Longest a streaming session may last, from 600 to 432000 seconds (default 57600).","type":"integer","minimum":600,"maximum":432000},"DisconnectTimeoutInSeconds":{"description":"How long a disconnected session is kept for the user to reconnect, from 60 to 36000 seconds (default 900).","type":"integer","minimum":60,"maximum":36000},"Description":{"description":"Description for administrators. null or \"\" clears it (streamform sets it to an empty string, the way the API clears it).","type":["string","null"],"maxLength":256},"DisplayName":{"description":"Name users see for the fleet. null or \"\" clears it (streamform sets it to an empty string, the way the API clears it).","type":["string","null"],"maxLength":100},"EnableDefaultInternetAccess":{"description":"Whether the instances reach the internet without a VPC route (default false).","type":"boolean"},"DomainJoinInfo":{"description":"The Active Directory domain the instances join. Not for Elastic fleets. null clears it.","anyOf":[{"$ref":"#/$defs/DomainJoinInfo"},{"type":"null"}]},"Tags":{"description":"Tags on the fleet. null or {} removes every tag but streamform's own.","anyOf":[{"$ref":"#/$defs/Tags"},{"type":"null"}]},"IdleDisconnectTimeoutInSeconds":{"description":"How long a user may be idle before being disconnected: 0 (never, the default) or 60 to 36000 seconds.","type":"integer","minimum":0,"maximum":36000},"IamRoleArn":{"description":"ARN of the IAM role the instances assume. null clears it.","type":["string","null"],"pattern":"^arn:aws(?:-cn|-iso-b|-iso|-us-gov)?:[A-Za-z0-9][A-Za-z0-9_/.-]{0,62}:[A-Za-z0-9_/.-]{0,63}:[A-Za-z0-9_/.-]{0,63}:[A-Za-z0-9][A-Za-z0-9:_/+=,@.\\\\-]{0,1023}$"},"StreamView":{"description":"What users see: APP (the applications only, the default) or DESKTOP (the whole desktop).","$ref":"#/$defs/StreamView"},"Platform":{"description":"Operating system of the instances. Required for Elastic fleets.","$ref":"#/$defs/PlatformType"},"MaxConcurrentSessions":{"description":"Most sessions an Elastic fleet runs at once. Required for, and only for, Elastic fleets.","type":"integer","minimum":1},"UsbDeviceFilterStrings":{"description":"USB devices users may redirect into sessions, as filter strings. null or [] clears it.","type":["array","null"],"items":{"type":"string","maxLength":100,"pattern":"^((\\w*)\\s*(\\w*)\\s*,\\s*(\\w*)\\s*,\\s*\\*?(\\w*)\\s*,\\s*\\*?(\\w*)\\s*,\\s*\\*?\\d*\\s*,\\s*\\*?\\d*\\s*,\\s*[0-1]\\s*,\\s*[0-1]\\s*)$"}},"SessionScriptS3Location":{"description":"The S3 object with the session scripts. Only for Elastic fleets. null clears it.","anyOf":[{"$ref":"#/$defs/S3Location"},{"type":"null"}]},"MaxSessionsPerInstance":{"description":"User sessions per instance: makes the fleet multi-session (ComputeCapacity.DesiredSessions then counts sessions). null clears it.","type":["integer","null"],"minimum":1},"RootVolumeConfig":{"description":"Size of the root volume of each instance. null clears it.","anyOf":[{"$ref":"#/$defs/VolumeConfig"},{"type":"null"}]},"DisableIMDSV1":{"description":"Whether the instances refuse IMDSv1 requests (default false).","type":"boolean"},"LatestImage":{"description":"The newest AVAILABLE image of the account whose name starts with NamePrefix, chosen at plan time: a new image from the pipeline is a change the plan shows.","$ref":"#/$defs/LatestImage"},"State":{"description":"RUNNING or STOPPED. Left out, a fleet streamform creates is started, and afterwards whether it runs is left to the operators.","type":"string","enum":["RUNNING","STOPPED"]},"IgnoreChanges":{"description":"Properties sent when the fleet is created and never compared afterwards, e.g. [ComputeCapacity] for a fleet that Application Auto Scaling sizes.","type":"array","items":{"type":"string","enum":["ImageName","ImageArn","InstanceType","FleetType","ComputeCapacity","VpcConfig","MaxUserDurationInSeconds","DisconnectTimeoutInSeconds","Description","DisplayName","EnableDefaultInternetAccess","DomainJoinInfo","Tags","IdleDisconnectTimeoutInSeconds","IamRoleArn","StreamView","Platform","MaxConcurrentSessions","UsbDeviceFilterStrings","SessionScriptS3Location","MaxSessionsPerInstance","RootVolumeConfig","DisableIMDSV1","LatestImage","State"]}},"Targets":{"description":"The targets this resource goes to (default: every target of the config).","type":"array","minItems":1,"uniqueItems":true,"items":{"type":"string","pattern":"^[A-Za-z0-9][A-Za-z0-9_-]{0,62}$"}}},"required":["Name","InstanceType"],"additionalProperties":false,"allOf":[{"description":"Elastic fleets need MaxConcurrentSessions","if":{"properties":{"FleetType":{"const":"ELASTIC"}},"required":["FleetType"]},"then":{"required":["MaxConcurrentSessions"]}},{"description":"Elastic fleets need a Platform of WINDOWS_SERVER_2019, AMAZON_LINUX2, UBUNTU_PRO_2404","if":{"properties":{"FleetType":{"const":"ELASTIC"}},"required":["FleetType"]},"then":{"properties":{"Platform":{"enum":["WINDOWS_SERVER_2019","AMAZON_LINUX2","UBUNTU_PRO_2404"]}},"required":["Platform"]}},{"description":"Elastic fleets need a VpcConfig with at least two subnets (in different Availability Zones)","if":{"properties":{"FleetType":{"const":"ELASTIC"}},"required":["FleetType"]},"then":{"properties":{"VpcConfig":{"type":"object","properties":{"SubnetIds":{"minItems":2}},"required":["SubnetIds"]}},"required":["VpcConfig"]}},{"description":"Elastic fleets take no ComputeCapacity (MaxConcurrentSessions sizes them)","if":{"properties":{"FleetType":{"const":"ELASTIC"}},"required":["FleetType"]},"then":{"properties":{"ComputeCapacity":false}}},{"description":"Elastic fleets take no DomainJoinInfo","if":{"properties":{"FleetType":{"const":"ELASTIC"}},"required":["FleetType"]},"then":{"properties":{"DomainJoinInfo":false}}},{"description":"Elastic fleets take no MaxSessionsPerInstance","if":{"properties":{"FleetType":{"const":"ELASTIC"}},"required":["FleetType"]},"then":{"properties":{"MaxSessionsPerInstance":false}}},{"description":"Elastic fleets take no image (ImageName, ImageArn or LatestImage): their applications come from app blocks","if":{"properties":{"FleetType":{"const":"ELASTIC"}},"required":["FleetType"]},"then":{"properties":{"ImageName":false,"ImageArn":false,"LatestImage":false}}},{"description":"ComputeCapacity is required (DesiredInstances, or DesiredSessions for a multi-session fleet)","if":{"not":{"properties":{"FleetType":{"const":"ELASTIC"}},"required":["FleetType"]}},"then":{"required":["ComputeCapacity"]}},{"description":"give one of ImageName, ImageArn and LatestImage","if":{"not":{"properties":{"FleetType":{"const":"ELASTIC"}},"required":["FleetType"]}},"then":{"anyOf":[{"required":["ImageName"]},{"required":["ImageArn"]},{"required":["LatestImage"]}]}},{"description":"MaxConcurrentSessions is only for Elastic fleets","if":{"not":{"properties":{"FleetType":{"const":"ELASTIC"}},"required":["FleetType"]}},"then":{"properties":{"MaxConcurrentSessions":false}}},{"description":"SessionScriptS3Location is only for Elastic fleets","if":{"not":{"properties":{"FleetType":{"const":"ELASTIC"}},"required":["FleetType"]}},"then":{"properties":{"SessionScriptS3Location":false}}},{"description":"give exactly one of ImageName, ImageArn and LatestImage","if":{"required":["ImageName"]},"then":{"properties":{"ImageArn":false,"LatestImage":false}}},{"description":"give exactly one of ImageName, ImageArn and LatestImage","if":{"required":["ImageArn"]},"then":{"properties":{"ImageName":false,"LatestImage":false}}},{"description":"give exactly one of ImageName, ImageArn and LatestImage","if":{"required":["LatestImage"]},"then":{"properties":{"ImageName":false,"ImageArn":false}}},{"description":"ComputeCapacity.DesiredSessions is only for multi-session fleets: set MaxSessionsPerInstance","if":{"properties":{"ComputeCapacity":{"required":["DesiredSessions"]}},"required":["ComputeCapacity"]},"then":{"properties":{"MaxSessionsPerInstance":{"not":{"type":"null"}}},"required":["MaxSessionsPerInstance"]}},{"description":"a multi-session fleet (MaxSessionsPerInstance) takes ComputeCapacity.DesiredSessions, not DesiredInstances","if":{"properties":{"MaxSessionsPerInstance":{"not":{"type":"null"}}},"required":["MaxSessionsPerInstance"]},"then":{"properties":{"ComputeCapacity":{"properties":{"DesiredInstances":false}}}}},{"description":"IdleDisconnectTimeoutInSeconds is 0 (never) or from 60 to 36000","if":{"properties":{"IdleDisconnectTimeoutInSeconds":{"type":"integer","minimum":1,"maximum":59}},"required":["IdleDisconnectTimeoutInSeconds"]},"then":{"properties":{"IdleDisconnectTimeoutInSeconds":false}}}]},"FleetType":{"type":"string","enum":["ALWAYS_ON","ON_DEMAND","ELASTIC"]},"ImageBuilderConfig":{"title":"AppStream 2.0 image builder","description":"An image builder: an instance to install applications on and make images from. There is no UpdateImageBuilder, so every change but Tags and State replaces it (deleted, then created); replacing or stopping a running builder interrupts whoever works in it, so apply does it only with --allow-interruption.","type":"object","properties":{"Name":{"description":"Name of the image builder; it identifies it. Renaming means deleting it and creating a new one.","type":"string","pattern":"^[a-zA-Z0-9][a-zA-Z0-9_.-]{0,100}$"},"ImageName":{"description":"Name of the image the builder starts from: one of the account's own or a public AWS image. An image shared by another account must be given by ImageArn. Give one of ImageName, ImageArn and LatestImage.","type":"string","minLength":1},"ImageArn":{"description":"ARN of the image the builder starts from; the only way to use an image shared by another account.","type":"string","pattern":"^arn:aws(?:-cn|-iso-b|-iso|-us-gov)?:[A-Za-z0-9][A-Za-z0-9_/.-]{0,62}:[A-Za-z0-9_/.-]{0,63}:[A-Za-z0-9_/.-]{0,63}:[A-Za-z0-9][A-Za-z0-9:_/+=,@.\\\\-]{0,1023}$"},"InstanceType":{"description":"Instance type of the builder, e.g. stream.standard.medium. Changing it replaces the builder.","type":"string","minLength":1},"Description":{"description":"Description for administrators. null clears it (the builder is replaced without it).","type":["string","null"],"maxLength":256},"DisplayName":{"description":"Name shown for the builder. null clears it (the builder is replaced without it).","type":["string","null"],"maxLength":100},"VpcConfig":{"description":"The one subnet (and the security groups) the builder runs in. null clears it (the builder is replaced without it).","anyOf":[{"$ref":"#/$defs/VpcConfig"},{"type":"null"}]},"IamRoleArn":{"description":"ARN of the IAM role the builder assumes. null clears it (the builder is replaced without it).","type":["string","null"],"pattern":"^arn:aws(?:-cn|-iso-b|-iso|-us-gov)?:[A-Za-z0-9][A-Za-z0-9_/.-]{0,62}:[A-Za-z0-9_/.-]{0,63}:[A-Za-z0-9_/.-]{0,63}:[A-Za-z0-9][A-Za-z0-9:_/+=,@.\\\\-]{0,1023}$"},"EnableDefaultInternetAccess":{"description":"Whether the builder reaches the internet without a VPC route (default false).","type":"boolean"},"DomainJoinInfo":{"description":"The Active Directory domain the builder joins. null clears it (the builder is replaced without it).","anyOf":[{"$ref":"#/$defs/DomainJoinInfo"},{"type":"null"}]},"AppstreamAgentVersion":{"description":"Version of the AppStream agent, or [LATEST].","type":"string","minLength":1,"maxLength":100},"Tags":{"description":"Tags on the builder; they change in place. null or {} removes every tag but streamform's own.","anyOf":[{"$ref":"#/$defs/Tags"},{"type":"null"}]},"AccessEndpoints":{"description":"Interface VPC endpoints through which administrators connect to the builder (1 to 4). null clears it (the builder is replaced without it).","type":["array","null"],"items":{"$ref":"#/$defs/AccessEndpoint"},"maxItems":4},"RootVolumeConfig":{"description":"Size of the root volume.","$ref":"#/$defs/VolumeConfig"},"SoftwaresToInstall":{"description":"License-included applications installed when the builder is created (e.g. Microsoft_Office_2021_LTSC_Professional_Plus_64Bit). AWS does not report them back: streamform compares them with its last apply. null clears it (the builder is replaced without it).","type":["array","null"],"items":{"type":"string","minLength":1}},"SoftwaresToUninstall":{"description":"License-included applications removed from the image when the builder is created. Compared with the last apply, like SoftwaresToInstall. null clears it (the builder is replaced without it).","type":["array","null"],"items":{"type":"string","minLength":1}},"DisableIMDSV1":{"description":"Whether the builder refuses IMDSv1 requests (default false).","type":"boolean"},"LatestImage":{"description":"The newest AVAILABLE image of the account whose name starts with NamePrefix, chosen at plan time: a newer image replaces the builder.","$ref":"#/$defs/LatestImage"},"State":{"description":"RUNNING or STOPPED: a running builder is billed. Left out, a builder streamform creates runs (AWS starts it), and afterwards whether it runs is left to the operators.","type":"string","enum":["RUNNING","STOPPED"]},"Targets":{"description":"The targets this resource goes to (default: every target of the config).","type":"array","minItems":1,"uniqueItems":true,"items":{"type":"string","pattern":"^[A-Za-z0-9][A-Za-z0-9_-]{0,62}$"}}},"required":["Name","InstanceType"],"additionalProperties":false,"allOf":[{"description":"give one of ImageName, ImageArn and LatestImage","if":{},"then":{"anyOf":[{"required":["ImageName"]},{"required":["ImageArn"]},{"required":["LatestImage"]}]}},{"description":"give exactly one of ImageName, ImageArn and LatestImage","if":{"required":["ImageName"]},"then":{"properties":{"ImageArn":false,"LatestImage":false}}},{"description":"give exactly one of ImageName, ImageArn and LatestImage","if":{"required":["ImageArn"]},"then":{"properties":{"ImageName":false,"LatestImage":false}}},{"description":"give exactly one of ImageName, ImageArn and LatestImage","if":{"required":["LatestImage"]},"then":{"properties":{"ImageName":false,"ImageArn":false}}},{"description":"an image builder runs in exactly one subnet: VpcConfig.SubnetIds takes one ID","if":{"properties":{"VpcConfig":{"type":"object","required":["SubnetIds"]}},"required":["VpcConfig"]},"then":{"properties":{"VpcConfig":{"properties":{"SubnetIds":{"minItems":1,"maxItems":1}}}}}}]},"ImageConfig":{"title":"AppStream 2.0 image","description":"An existing image whose sharing and tags streamform manages.","type":"object","properties":{"Name":{"description":"Name of the image; it must exist in the account.","type":"string","pattern":"^[a-zA-Z0-9][a-zA-Z0-9_.-]{0,100}$"},"SharedWith":{"description":"The AWS accounts the image is shared with, one entry per account. Accounts not listed lose access. null or [] stops sharing the image with any account.","type":["array","null"],"items":{"$ref":"#/$defs/SharedImagePermission"}},"MaxBaseImageAgeDays":{"description":"Warn when the AWS base image this image was built from was released more than this many days ago.","type":"integer","minimum":1},"Tags":{"description":"Tags on the image. null or {} removes every tag but streamform's own.","anyOf":[{"$ref":"#/$defs/Tags"},{"type":"null"}]},"Targets":{"description":"The targets this resource goes to (default: every target of the config).","type":"array","minItems":1,"uniqueItems":true,"items":{"type":"string","pattern":"^[A-Za-z0-9][A-Za-z0-9_-]{0,62}$"}}},"required":["Name"],"additionalProperties":false},"LatestImage":{"title":"Latest image","description":"Chooses the newest AVAILABLE image of the account by name prefix.","type":"object","properties":{"NamePrefix":{"description":"The start of the image names to choose from, e.g. design-base- for a pipeline that names images design-base-<date>.","type":"string","pattern":"^[a-zA-Z0-9][a-zA-Z0-9_.-]{0,100}$","minLength":1}},"required":["NamePrefix"],"additionalProperties":false},"PackagingType":{"type":"string","enum":["CUSTOM","APPSTREAM2"]},"Permission":{"type":"string","enum":["ENABLED","DISABLED"]},"PlatformType":{"type":"string","enum":["WINDOWS","WINDOWS_SERVER_2016","WINDOWS_SERVER_2019","WINDOWS_SERVER_2022","WINDOWS_SERVER_2025","AMAZON_LINUX2","RHEL8","ROCKY_LINUX8","UBUNTU_PRO_2404"]},"PreferredProtocol":{"type":"string","enum":["TCP","UDP"]},"S3Location":{"title":"S3 location","description":"An object in Amazon S3.","type":"object","properties":{"S3Bucket":{"description":"Name of the bucket.","type":"string","minLength":3,"maxLength":63,"pattern":"^[0-9a-z\\.\\-]*(?<!\\.)$"},"S3Key":{"description":"Key of the object.","type":"string","minLength":1,"maxLength":1024}},"required":["S3Bucket"],"additionalProperties":false},"ScreenImageFormat":{"type":"string","enum":["PNG","JPEG"]},"ScreenResolution":{"type":"string","enum":["W_1280xH_720"]},"ScriptDetails":{"title":"Script","description":"A script an app block runs on the instance.","type":"object","properties":{"ScriptS3Location":{"description":"The S3 object of the script.","$ref":"#/$defs/S3Location"},"ExecutablePath":{"description":"Path of the program that runs the script (e.g. powershell.exe).","type":"string","minLength":1},"ExecutableParameters":{"description":"Parameters given to that program.","type":"string","minLength":1},"TimeoutInSeconds":{"description":"How long the script may run, in seconds.","type":"integer"}},"required":["ScriptS3Location","ExecutablePath","TimeoutInSeconds"],"additionalProperties":false},"SecretReference":{"title":"Secret reference","description":"Where streamform reads a secret when applying: {FromEnv: VAR}, {FromFile: path}, {FromSecretsManager: name-or-ARN, Key: json-key} or {FromSsmParameter: name}. Never the value itself.","properties":{"FromEnv":{"description":"Name of an environment variable that holds the value.","type":"string","pattern":"^[A-Za-z_][A-Za-z0-9_]*$"},"FromFile":{"description":"Path of a file that holds the value (relative to the working directory; one trailing newline is dropped).","type":"string","minLength":1},"FromSecretsManager":{"description":"Name or ARN of an AWS Secrets Manager secret (GetSecretValue, current version).","type":"string","minLength":1,"maxLength":2048},"Key":{"description":"With FromSecretsManager: the member of the secret's JSON object that holds the value. Left out, the whole SecretString is the value.","type":"string","minLength":1},"FromSsmParameter":{"description":"Name of an SSM Parameter Store parameter, read with decryption (a SecureString, usually).","type":"string","minLength":1,"maxLength":2048}},"additionalProperties":false,"allOf":[{"description":"a secret is never written in the config: give a reference, {FromEnv: VAR}, {FromFile: path}, {FromSecretsManager: name-or-ARN, Key: json-key} or {FromSsmParameter: name}","if":{"not":{"type":"object"}},"then":{"not":{}}},{"description":"a secret reference names exactly one of FromEnv, FromFile, FromSecretsManager, FromSsmParameter","if":{"type":"object"},"then":{"oneOf":[{"required":["FromEnv"]},{"required":["FromFile"]},{"required":["FromSecretsManager"]},{"required":["FromSsmParameter"]}]}},{"description":"Key applies only with FromSecretsManager","if":{"required":["Key"]},"then":{"required":["FromSecretsManager"]}}]},"ServiceAccountCredentialsConfig":{"title":"Service account credentials","description":"The account name and password of the service account, each a reference to a secret, never the value itself.","type":"object","properties":{"AccountName":{"description":"The account name (DOMAIN\\user or user), as a secret reference.","$ref":"#/$defs/SecretReference"},"AccountPassword":{"description":"The password (1 to 127 characters), as a secret reference. AWS never returns it: streamform keeps a keyed fingerprint to tell when it changed.","$ref":"#/$defs/SecretReference"}},"required":["AccountName","AccountPassword"],"additionalProperties":false},"SharedImagePermission":{"title":"Image sharing","description":"What one AWS account may do with the image.","type":"object","properties":{"AccountId":{"description":"The 12-digit ID of the AWS account. Quote it, so YAML keeps it a string.","type":"string","pattern":"^\\d+$"},"AllowFleet":{"description":"Whether the account may launch fleets from the image.","type":"boolean"},"AllowImageBuilder":{"description":"Whether the account may launch image builders from the image.","type":"boolean"}},"required":["AccountId","AllowFleet","AllowImageBuilder"],"additionalProperties":false},"StackConfig":{"title":"AppStream 2.0 stack","description":"A stack: the fleets users stream from, their storage, and what they may do in a session.","type":"object","properties":{"Name":{"description":"Name of the stack; it identifies the stack. Renaming means deleting the stack and creating a new one.","type":"string","pattern":"^[a-zA-Z0-9][a-zA-Z0-9_.-]{0,100}$"},"Description":{"description":"Description for administrators. null or \"\" clears it (streamform sets it to an empty string, the way the API clears it).","type":["string","null"],"maxLength":256},"DisplayName":{"description":"Name users see in the application catalog. null or \"\" clears it (streamform sets it to an empty string, the way the API clears it).","type":["string","null"],"maxLength":100},"StorageConnectors":{"description":"Persistent storage users reach from their sessions (home folders, Google Drive, OneDrive), at most one entry per connector type. null or [] clears it.","type":["array","null"],"items":{"$ref":"#/$defs/StorageConnector"}},"RedirectURL":{"description":"Where users land when their streaming session ends. null clears it.","type":["string","null"],"maxLength":1000},"FeedbackURL":{"description":"Where the Send Feedback link takes users. Without it, the link is hidden. null clears it.","type":["string","null"],"maxLength":1000},"UserSettings":{"description":"What users may do in a session (clipboard, file transfer, printing, sign-in, time zone), one entry per action. Only the actions listed are managed; the service enables an action that is not configured. null or [] clears it.","type":["array","null"],"items":{"$ref":"#/$defs/UserSetting"}},"ApplicationSettings":{"description":"Whether users' application settings and Windows preferences persist between sessions. null turns persistence off, like {Enabled: false}.","anyOf":[{"$ref":"#/$defs/ApplicationSettings"},{"type":"null"}]},"Tags":{"description":"Tags on the stack. null or {} removes every tag but streamform's own.","anyOf":[{"$ref":"#/$defs/Tags"},{"type":"null"}]},"AccessEndpoints":{"description":"Interface VPC endpoints users stream through. When set, streaming is possible only through them. null or [] clears it.","type":["array","null"],"items":{"$ref":"#/$defs/AccessEndpoint"},"maxItems":4},"EmbedHostDomains":{"description":"Domains whose web pages may embed streaming sessions in an iframe. null or [] clears it.","type":["array","null"],"items":{"type":"string","maxLength":128,"pattern":"^(?:[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?\\.)+[a-z0-9][a-z0-9-]{0,61}[a-z0-9]$"},"maxItems":20},"StreamingExperienceSettings":{"description":"How sessions are streamed. null clears it.","anyOf":[{"$ref":"#/$defs/StreamingExperienceSettings"},{"type":"null"}]},"ContentRedirection":{"description":"Which links opened in a session open in the user's local browser instead. null clears it.","anyOf":[{"$ref":"#/$defs/ContentRedirection"},{"type":"null"}]},"AgentAccessConfig":{"description":"What AI agents may see and do in the streaming sessions of this stack. null clears it.","anyOf":[{"$ref":"#/$defs/AgentAccessConfig"},{"type":"null"}]},"Theme":{"description":"Custom branding of the stack's application catalog page (CreateThemeForStack): title, colours, logo, favicon and footer links. Left out, the theme is not managed. null deletes the theme (DeleteThemeForStack).","anyOf":[{"$ref":"#/$defs/ThemeConfig"},{"type":"null"}]},"Fleets":{"description":"Names of the fleets associated with the stack. Fleets are managed elsewhere and must exist. null or [] disassociates every fleet.","type":["array","null"],"items":{"type":"string","minLength":1}},"Targets":{"description":"The targets this resource goes to (default: every target of the config).","type":"array","minItems":1,"uniqueItems":true,"items":{"type":"string","pattern":"^[A-Za-z0-9][A-Za-z0-9_-]{0,62}$"}}},"required":["Name"],"additionalProperties":false},"StorageConnector":{"title":"Storage connector","description":"Persistent storage for the users of a stack.","type":"object","properties":{"ConnectorType":{"description":"The storage service.","$ref":"#/$defs/StorageConnectorType"},"ResourceIdentifier":{"description":"ARN of the storage resource behind the connector.","type":"string","minLength":1,"maxLength":2048},"Domains":{"description":"Domains of the Google Workspace or OneDrive for Business accounts users may connect.","type":"array","items":{"type":"string","minLength":1,"maxLength":64},"maxItems":50},"DomainsRequireAdminConsent":{"description":"OneDrive for Business domains where an administrator must consent before users connect. Only for ONE_DRIVE.","type":"array","items":{"type":"string","minLength":1,"maxLength":64},"maxItems":50}},"required":["ConnectorType"],"additionalProperties":false,"allOf":[{"description":"DomainsRequireAdminConsent applies only to ConnectorType ONE_DRIVE","if":{"not":{"properties":{"ConnectorType":{"const":"ONE_DRIVE"}}}},"then":{"properties":{"DomainsRequireAdminConsent":false}}}]},"StorageConnectorType":{"type":"string","enum":["HOMEFOLDERS","GOOGLE_DRIVE","ONE_DRIVE"]},"StreamingExperienceSettings":{"title":"Streaming experience settings","description":"How sessions are streamed.","type":"object","properties":{"PreferredProtocol":{"description":"Protocol to prefer: UDP performs better on lossy networks; TCP passes where UDP is blocked.","$ref":"#/$defs/PreferredProtocol"}},"additionalProperties":false},"StreamingImageConfig":{"title":"Nimble Studio streaming image","description":"A streaming image made from an EC2 AMI.","type":"object","properties":{"StudioId":{"description":"ID of the studio the image belongs to.","type":"string","minLength":1},"Name":{"description":"Name of the image; unique within its studio, it identifies the image together with StudioId.","type":"string","maxLength":64},"Description":{"description":"Description of the image. null or \"\" clears it (streamform sets it to an empty string, the way the API clears it).","type":["string","null"],"maxLength":256},"Ec2ImageId":{"description":"ID of the AMI the image is made from. Changing it (or StudioId) replaces the image: the new one is created, then the old one deleted.","type":"string","pattern":"^ami-[0-9A-z]+$"},"Tags":{"description":"Tags on the image. null or {} removes every tag but streamform's own.","anyOf":[{"$ref":"#/$defs/StreamingImageTags"},{"type":"null"}]},"Targets":{"description":"The targets this resource goes to (default: every target of the config).","type":"array","minItems":1,"uniqueItems":true,"items":{"type":"string","pattern":"^[A-Za-z0-9][A-Za-z0-9_-]{0,62}$"}}},"required":["Ec2ImageId","Name","StudioId"],"additionalProperties":false},"StreamingImageTags":{"title":"Tags","description":"Tags as key: value. Keys that start with streamform: belong to streamform.","type":"object","propertyNames":{"type":"string"},"additionalProperties":{"type":"string"}},"StreamView":{"type":"string","enum":["APP","DESKTOP"]},"Tags":{"title":"Tags","description":"Tags as key: value. Keys that start with aws: belong to AWS and keys that start with streamform: to streamform.","type":"object","propertyNames":{"type":"string","minLength":1,"maxLength":128,"pattern":"^(^(?!aws:).[\\p{L}\\p{Z}\\p{N}_.:/=+\\-@]*)$"},"additionalProperties":{"type":"string","maxLength":256,"pattern":"^([\\p{L}\\p{Z}\\p{N}_.:/=+\\-@]*)$"},"maxProperties":50},"Target":{"title":"Target","description":"One account and region the config manages, and how to reach it.","type":"object","properties":{"name":{"description":"Name of the target, used in addresses (us-prod:stack/design), in --target and in Targets lists.","type":"string","pattern":"^[A-Za-z0-9][A-Za-z0-9_-]{0,62}$"},"region":{"description":"AWS Region of the target, e.g. eu-west-1.","type":"string","pattern":"^[a-z]{2}(-[a-z]+)+-[0-9]+$"},"profile":{"description":"AWS shared-config profile whose credentials reach the target (default: the ambient credentials).","type":"string","minLength":1},"roleArn":{"description":"IAM role to assume through STS, from the ambient (or the profile's) credentials, to reach the target's account.","type":"string","minLength":20,"maxLength":2048,"pattern":"^arn:aws[a-z-]*:iam::[0-9]{12}:role/[\\w+=,.@/-]+$"},"externalId":{"description":"The ExternalId the role's trust policy requires.","type":"string","minLength":2,"maxLength":1224,"pattern":"^[\\w+=,.@:\\/-]*$"},"endpoint":{"description":"One endpoint for every service of this target (e.g. an emulator); default AWS's.","type":"string","pattern":"^https?://"},"vars":{"description":"Values that differ per target: a string \"${vars.key}\" anywhere in a resource is replaced by this target's value of key.","type":"object","propertyNames":{"pattern":"^[A-Za-z_][A-Za-z0-9_]*$"},"additionalProperties":{"type":["string","number","boolean"]}}},"required":["name","region"],"additionalProperties":false,"allOf":[{"description":"externalId goes with roleArn","if":{"required":["externalId"]},"then":{"required":["roleArn"]}}]},"ThemeConfig":{"title":"Stack theme","description":"The custom branding of a stack's catalog page. AWS reports the logo and the favicon only as URLs of its own copies: streamform records the S3 locations (and ETags) it applied, and uploads again when they change.","type":"object","properties":{"FooterLinks":{"description":"Links shown, in this order, in the footer of the catalog page (IT support, a product site). null or [] clears it.","type":["array","null"],"items":{"$ref":"#/$defs/ThemeFooterLink"}},"TitleText":{"description":"Title of the browser tab during streaming sessions.","type":"string","minLength":1,"maxLength":300},"ThemeStyling":{"description":"Colour of links, text and buttons, also used as accents of the catalog page.","$ref":"#/$defs/ThemeStyling"},"OrganizationLogoS3Location":{"description":"The S3 object of the logo shown at the top of the catalog page.","$ref":"#/$defs/ThemeS3Location"},"FaviconS3Location":{"description":"The S3 object of the favicon shown in the browser tab.","$ref":"#/$defs/ThemeS3Location"},"State":{"description":"ENABLED shows the branding, DISABLED keeps it without showing it. A new theme is ENABLED.","$ref":"#/$defs/ThemeState"}},"required":["TitleText","ThemeStyling","OrganizationLogoS3Location","FaviconS3Location"],"additionalProperties":false,"allOf":[{"description":"TitleText may hold only letters, digits, spaces, underscores and - @ . / # & +","if":{"required":["TitleText"]},"then":{"properties":{"TitleText":{"pattern":"^[-@./#&+\\w\\s]*$"}}}}]},"ThemeFooterLink":{"title":"Footer link","description":"One link in the footer of the catalog page.","type":"object","properties":{"DisplayName":{"description":"Text of the link.","type":"string","minLength":1,"maxLength":300},"FooterLinkURL":{"description":"Where the link goes.","type":"string","minLength":1,"maxLength":1000}},"required":["DisplayName","FooterLinkURL"],"additionalProperties":false,"allOf":[{"description":"DisplayName may hold only letters, digits, spaces, underscores and - @ . / # & +","if":{"required":["DisplayName"]},"then":{"properties":{"DisplayName":{"pattern":"^[-@./#&+\\w\\s]*$"}}}}]},"ThemeS3Location":{"title":"Theme image in S3","description":"An image in Amazon S3 that AWS copies into the theme. ETag is streamform's own: it is never sent to AWS.","type":"object","properties":{"S3Bucket":{"description":"Name of the bucket.","type":"string","minLength":3,"maxLength":63,"pattern":"^[0-9a-z\\.\\-]*(?<!\\.)$"},"S3Key":{"description":"Key of the object.","type":"string","minLength":1,"maxLength":1024},"ETag":{"description":"The object's ETag, as S3 reports it (aws s3api head-object): declare it to have the image uploaded again when the object changes in place. Recorded, never sent.","type":"string"}},"required":["S3Bucket","S3Key"],"additionalProperties":false,"allOf":[{"description":"ETag is 32 hexadecimal digits (and -N after a multipart upload), as S3 reports it","if":{"required":["ETag"]},"then":{"properties":{"ETag":{"pattern":"^\"?[0-9a-fA-F]{32}(-[0-9]{1,5})?\"?$"}}}}]},"ThemeState":{"type":"string","enum":["ENABLED","DISABLED"]},"ThemeStyling":{"type":"string","enum":["LIGHT_BLUE","BLUE","PINK","RED"]},"UrlRedirectionConfig":{"title":"URL redirection","description":"Which links are redirected.","type":"object","properties":{"Enabled":{"description":"Whether links are redirected.","type":"boolean"},"AllowedUrls":{"description":"URL patterns to redirect: http(s)://… or * for every link.","type":"array","items":{"type":"string","minLength":1,"maxLength":2048,"pattern":"^(\\*|https?://[^\\s,;]+)$"},"maxItems":100},"DeniedUrls":{"description":"URL patterns never to redirect, even when AllowedUrls matches.","type":"array","items":{"type":"string","minLength":1,"maxLength":2048,"pattern":"^(\\*|https?://[^\\s,;]+)$"},"maxItems":100}},"required":["Enabled"],"additionalProperties":false},"UsageReportsConfig":{"title":"AppStream 2.0 usage reports","description":"Whether the account subscribes to usage reports in this Region. There is one subscription per account and Region; it carries no tags, so prune never deletes it.","type":"object","properties":{"Enabled":{"description":"true creates the subscription when there is none (CreateUsageReportSubscription); false deletes it when there is one (DeleteUsageReportSubscription).","type":"boolean"}},"required":["Enabled"],"additionalProperties":false},"UserConfig":{"title":"AppStream 2.0 user-pool user","description":"A user of the user pool, identified by AuthenticationType and UserName, and the stacks the user is assigned to. Users carry no tags: streamform never deletes one, and removing it from the config leaves it in place.","type":"object","properties":{"AuthenticationType":{"description":"How the user signs in. Only USERPOOL users can be created.","const":"USERPOOL"},"UserName":{"description":"The user's email address. Case-sensitive: Ana@example.com and ana@example.com are two users.","type":"string","minLength":1,"maxLength":128,"pattern":"^[^@\\s]+@[^@\\s]+$"},"FirstName":{"description":"First name. There is no update call: changing it deletes and recreates the user, who then gets a new welcome email and loses their sessions.","type":"string","maxLength":2048,"pattern":"^[A-Za-z0-9_\\-\\s]+$"},"LastName":{"description":"Last name. There is no update call: changing it deletes and recreates the user, who then gets a new welcome email and loses their sessions.","type":"string","maxLength":2048,"pattern":"^[A-Za-z0-9_\\-\\s]+$"},"Enabled":{"description":"Whether the user may sign in (EnableUser/DisableUser). Default true.","type":"boolean"},"MessageAction":{"description":"SUPPRESS: send no welcome email when the user is created. Left out, AWS emails the user a temporary password. Used only at creation.","const":"SUPPRESS"},"SendEmailNotification":{"description":"Whether AWS emails the user when assigned to a stack; the default for every entry of Stacks. Default false.","type":"boolean"},"Stacks":{"description":"The stacks the user is assigned to: names, or { Name, SendEmailNotification }. For the stacks this config declares, the users listed here are all the stack's users: any other is unassigned.","type":"array","items":{"anyOf":[{"type":"string","minLength":1,"maxLength":100},{"$ref":"#/$defs/UserStackAssignment"}]}},"Targets":{"description":"The targets this resource goes to (default: every target of the config).","type":"array","minItems":1,"uniqueItems":true,"items":{"type":"string","pattern":"^[A-Za-z0-9][A-Za-z0-9_-]{0,62}$"}}},"required":["UserName","AuthenticationType"],"additionalProperties":false},"UserControlMode":{"type":"string","enum":["VIEW_ONLY","VIEW_STOP","DISABLED"]},"UserSetting":{"title":"User setting","description":"Whether users may perform one action in a session.","type":"object","properties":{"Action":{"description":"The action.","$ref":"#/$defs/Action"},"Permission":{"description":"Whether users may perform it.","$ref":"#/$defs/Permission"},"MaximumLength":{"description":"Most characters users may copy in one clipboard operation, from 1 to 20,971,520 (the default, 20 MB). Only for the clipboard actions with Permission ENABLED.","type":"integer","minimum":1,"maximum":20971520}},"required":["Action","Permission"],"additionalProperties":false,"allOf":[{"description":"MaximumLength applies only to CLIPBOARD_COPY_FROM_LOCAL_DEVICE and CLIPBOARD_COPY_TO_LOCAL_DEVICE with Permission ENABLED","if":{"not":{"properties":{"Action":{"enum":["CLIPBOARD_COPY_FROM_LOCAL_DEVICE","CLIPBOARD_COPY_TO_LOCAL_DEVICE"]},"Permission":{"const":"ENABLED"}}}},"then":{"properties":{"MaximumLength":false}}}]},"UserStackAssignment":{"title":"Stack assignment","description":"One stack a user is assigned to.","type":"object","properties":{"Name":{"description":"Name of the stack.","type":"string","minLength":1,"maxLength":100},"SendEmailNotification":{"description":"Whether AWS emails the user about this assignment. Default: the user's SendEmailNotification.","type":"boolean"}},"required":["Name"],"additionalProperties":false},"VolumeConfig":{"title":"Root volume","description":"The root volume of each instance.","type":"object","properties":{"VolumeSizeInGb":{"description":"Size in GB, from 200 to 500; not below the size of the image.","type":"integer","minimum":200,"maximum":500}},"additionalProperties":false},"VpcConfig":{"title":"VPC configuration","description":"Where the instances run in your VPC.","type":"object","properties":{"SubnetIds":{"description":"IDs of the subnets, e.g. subnet-0123456789abcdef0.","type":"array","items":{"type":"string","minLength":1}},"SecurityGroupIds":{"description":"IDs of the security groups, at most 5. Left out, the fleet keeps none.","type":"array","items":{"type":"string","minLength":1},"maxItems":5}},"additionalProperties":false}}};
+const schema31 = {"$schema":"https://json-schema.org/draft/2020-12/schema","$id":"urn:streamform:schema:config:1","title":"streamform config","description":"Desired state of Amazon AppStream 2.0 stacks and images and Amazon Nimble Studio streaming images. A property that is left out is not managed; null (or an empty list) clears it where the service allows that.","type":"object","properties":{"version":{"description":"Version of this file format. Always 1.","const":1},"project":{"description":"The project that owns what this config declares. streamform tags what it creates with it and never changes or deletes a resource owned by another project. Every file of one config names the same project.","type":"string","minLength":1,"maxLength":256,"pattern":"^([\\p{L}\\p{Z}\\p{N}_.:/=+\\-@]*)$"},"region":{"description":"AWS Region to manage, e.g. us-east-1. Left out, the AWS SDK decides (AWS_REGION, the profile). Files of one config must agree. A config with targets names a region per target instead.","type":"string","pattern":"^[a-z]{2}(-[a-z]+)+-[0-9]+$"},"targets":{"description":"The accounts and regions this config manages, each a target with a name; every resource goes to every target unless its Targets says otherwise. Instead of region. Files of one config must agree.","type":"array","minItems":1,"items":{"$ref":"#/$defs/Target"}},"prune":{"description":"Delete resources this project owns that are no longer declared. Default false. Files of one config must agree.","type":"boolean"},"stacks":{"description":"AppStream 2.0 stacks, each identified by its Name.","type":"array","items":{"$ref":"#/$defs/StackConfig"}},"fleets":{"description":"AppStream 2.0 fleets, each identified by its Name: the instances users stream from.","type":"array","items":{"$ref":"#/$defs/FleetConfig"}},"images":{"description":"AppStream 2.0 images, each identified by its Name. Images are built with image builders, so they must exist already; streamform manages their sharing and tags.","type":"array","items":{"$ref":"#/$defs/ImageConfig"}},"imageBuilders":{"description":"AppStream 2.0 image builders, each identified by its Name: the instances images are made on. Nothing but tags and State changes in place; any other change replaces the builder.","type":"array","items":{"$ref":"#/$defs/ImageBuilderConfig"}},"streamingImages":{"description":"Nimble Studio streaming images, each identified by StudioId and Name.","type":"array","items":{"$ref":"#/$defs/StreamingImageConfig"}},"users":{"description":"AppStream 2.0 user-pool users and their stack assignments, each identified by AuthenticationType and UserName.","type":"array","items":{"$ref":"#/$defs/UserConfig"}},"directoryConfigs":{"description":"AppStream 2.0 directory configs (how fleets and image builders join a Microsoft Active Directory domain), each identified by its DirectoryName. They carry no tags: a declared one is adopted, and prune never deletes one.","type":"array","items":{"$ref":"#/$defs/DirectoryConfigConfig"}},"appBlocks":{"description":"AppStream 2.0 app blocks, each identified by its Name: the application packages Elastic fleets mount. Nothing but tags changes in place; any other change replaces the block.","type":"array","items":{"$ref":"#/$defs/AppBlockConfig"}},"usageReports":{"description":"The AppStream 2.0 usage report subscription of the account and Region (daily session and application reports written to an S3 bucket AWS creates). Left out, it is not managed; files of one config must agree.","$ref":"#/$defs/UsageReportsConfig"},"entitlements":{"description":"AppStream 2.0 entitlements (which applications of a stack SAML users see, by their attributes), each identified by StackName and Name. They carry no tags: they belong to their stack, which this config must declare.","type":"array","items":{"$ref":"#/$defs/EntitlementConfig"}},"appBlockBuilders":{"description":"AppStream 2.0 app block builders, each identified by its Name: the instances that package the applications of an app block for Elastic fleets. A RUNNING builder takes only DisplayName and Description in place; anything else is changed between a stop and a start.","type":"array","items":{"$ref":"#/$defs/AppBlockBuilderConfig"}}},"required":["version","project"],"additionalProperties":false,"allOf":[{"description":"give either region or targets, not both: each target names its region","if":{"type":"object","required":["targets"]},"then":{"not":{"required":["region"]}}}],"$defs":{"AccessEndpoint":{"title":"Access endpoint","description":"An interface VPC endpoint for streaming.","type":"object","properties":{"EndpointType":{"description":"The kind of endpoint.","$ref":"#/$defs/AccessEndpointType"},"VpceId":{"description":"ID of the interface VPC endpoint, e.g. vpce-0123456789abcdef0.","type":"string","minLength":1}},"required":["EndpointType"],"additionalProperties":false},"AccessEndpointType":{"type":"string","enum":["STREAMING"]},"Action":{"type":"string","enum":["CLIPBOARD_COPY_FROM_LOCAL_DEVICE","CLIPBOARD_COPY_TO_LOCAL_DEVICE","FILE_UPLOAD","FILE_DOWNLOAD","PRINTING_TO_LOCAL_DEVICE","DOMAIN_PASSWORD_SIGNIN","DOMAIN_SMART_CARD_SIGNIN","AUTO_TIME_ZONE_REDIRECTION"]},"AgentAccessConfig":{"title":"Agent access","description":"What AI agents may see and do in streaming sessions.","type":"object","properties":{"Settings":{"description":"One entry per agent action. COMPUTER_INPUT can be enabled only together with COMPUTER_VISION.","type":"array","items":{"$ref":"#/$defs/AgentAccessSetting"},"minItems":1},"S3BucketArn":{"description":"ARN of the S3 bucket screenshots are uploaded to. Required when ScreenshotsUploadEnabled is true.","type":"string","pattern":"^arn:aws(?:-cn|-iso-b|-iso|-us-gov)?:s3:::[a-z0-9][a-z0-9.\\-]{1,61}[a-z0-9]$"},"ScreenshotsUploadEnabled":{"description":"Whether screenshots agents take are uploaded to S3BucketArn.","type":"boolean"},"ScreenResolution":{"description":"Resolution of the screen agents see.","$ref":"#/$defs/ScreenResolution"},"ScreenImageFormat":{"description":"Image format of the screenshots.","$ref":"#/$defs/ScreenImageFormat"},"UserControlMode":{"description":"What the user may do while an agent works: only watch, watch and stop it, or nothing.","$ref":"#/$defs/UserControlMode"}},"required":["Settings","ScreenResolution","ScreenImageFormat"],"additionalProperties":false,"allOf":[{"description":"S3BucketArn is required when ScreenshotsUploadEnabled is true","if":{"properties":{"ScreenshotsUploadEnabled":{"const":true}},"required":["ScreenshotsUploadEnabled"]},"then":{"required":["S3BucketArn"]}},{"description":"COMPUTER_INPUT can be ENABLED only when COMPUTER_VISION is ENABLED too","if":{"properties":{"Settings":{"contains":{"properties":{"AgentAction":{"const":"COMPUTER_INPUT"},"Permission":{"const":"ENABLED"}},"required":["AgentAction","Permission"]}}},"required":["Settings"]},"then":{"properties":{"Settings":{"contains":{"properties":{"AgentAction":{"const":"COMPUTER_VISION"},"Permission":{"const":"ENABLED"}},"required":["AgentAction","Permission"]}}}}}]},"AgentAccessSetting":{"title":"Agent action","description":"Whether agents may perform one action.","type":"object","properties":{"AgentAction":{"description":"The action.","$ref":"#/$defs/AgentAction"},"Permission":{"description":"Whether agents may perform it.","$ref":"#/$defs/Permission"}},"required":["AgentAction","Permission"],"additionalProperties":false},"AgentAction":{"type":"string","enum":["COMPUTER_VISION","COMPUTER_INPUT","FORWARD_MCP_TOOLS"]},"AppBlockBuilderConfig":{"title":"AppStream 2.0 app block builder","description":"An app block builder: an instance that packages applications into an app block for Elastic fleets. While it is RUNNING only DisplayName and Description change in place; any other change stops it, updates it and starts it again, which ends the session of whoever works in it, so apply does it only with --allow-interruption.","type":"object","properties":{"Name":{"description":"Name of the app block builder; it identifies it. Renaming means deleting it and creating a new one.","type":"string","pattern":"^[a-zA-Z0-9][a-zA-Z0-9_.-]{0,100}$"},"Description":{"description":"Description for administrators. null or \"\" clears it (streamform sets it to an empty string, the way the API clears it).","type":["string","null"],"maxLength":256},"DisplayName":{"description":"Name shown for the builder. null or \"\" clears it (streamform sets it to an empty string, the way the API clears it).","type":["string","null"],"maxLength":100},"Tags":{"description":"Tags on the builder. null or {} removes every tag but streamform's own.","anyOf":[{"$ref":"#/$defs/Tags"},{"type":"null"}]},"Platform":{"description":"Operating system of the builder: WINDOWS_SERVER_2019, the only one AWS offers.","$ref":"#/$defs/AppBlockBuilderPlatformType"},"InstanceType":{"description":"Instance type, one of stream.standard.small, medium, large, xlarge and 2xlarge.","type":"string","minLength":1},"VpcConfig":{"description":"The subnets (at least two, in different Availability Zones) and security groups the builder runs in. Security groups no longer declared are removed.","$ref":"#/$defs/VpcConfig"},"EnableDefaultInternetAccess":{"description":"Whether the builder reaches the internet without a VPC route (default false).","type":"boolean"},"IamRoleArn":{"description":"ARN of the IAM role the builder assumes. null clears it.","type":["string","null"],"pattern":"^arn:aws(?:-cn|-iso-b|-iso|-us-gov)?:[A-Za-z0-9][A-Za-z0-9_/.-]{0,62}:[A-Za-z0-9_/.-]{0,63}:[A-Za-z0-9_/.-]{0,63}:[A-Za-z0-9][A-Za-z0-9:_/+=,@.\\\\-]{0,1023}$"},"AccessEndpoints":{"description":"Interface VPC endpoints through which administrators connect to the builder. null or [] clears it.","type":["array","null"],"items":{"$ref":"#/$defs/AccessEndpoint"},"maxItems":4},"DisableIMDSV1":{"description":"Whether the builder refuses IMDSv1 requests (default false).","type":"boolean"},"AppBlocks":{"description":"Name of the app block the builder is associated with, as a list of one: AWS associates an app block builder with one app block at a time. A builder starts only with an app block, and changing it needs the builder STOPPED. null or [] disassociates the app block.","type":["array","null"],"items":{"type":"string","pattern":"^[a-zA-Z0-9][a-zA-Z0-9_.-]{0,100}$"},"maxItems":1},"State":{"description":"RUNNING or STOPPED. RUNNING needs an app block. Left out, a builder streamform creates is started when it has an app block, and afterwards whether it runs is left to the operators.","type":"string","enum":["RUNNING","STOPPED"]},"Targets":{"description":"The targets this resource goes to (default: every target of the config).","type":"array","minItems":1,"uniqueItems":true,"items":{"type":"string","pattern":"^[A-Za-z0-9][A-Za-z0-9_-]{0,62}$"}}},"required":["Name","Platform","InstanceType","VpcConfig"],"additionalProperties":false,"allOf":[{"description":"app block builders need a VpcConfig with at least two subnets (in different Availability Zones)","if":{"required":["VpcConfig"]},"then":{"properties":{"VpcConfig":{"type":"object","properties":{"SubnetIds":{"minItems":2}},"required":["SubnetIds"]}}}},{"description":"an app block builder can run only with an app block: State RUNNING needs AppBlocks","if":{"properties":{"State":{"const":"RUNNING"}},"required":["State"]},"then":{"not":{"properties":{"AppBlocks":{"anyOf":[{"type":"null"},{"maxItems":0}]}},"required":["AppBlocks"]}}}]},"AppBlockBuilderPlatformType":{"type":"string","enum":["WINDOWS_SERVER_2019"]},"AppBlockConfig":{"title":"AppStream 2.0 app block","description":"An app block: the virtual hard disk (VHD) with the application files an Elastic fleet mounts, and how it is set up. There is no UpdateAppBlock, so every change but Tags replaces it (deleted, then created); an app block that applications use cannot be deleted.","type":"object","properties":{"Name":{"description":"Name of the app block; it identifies it. Renaming means deleting it and creating a new one.","type":"string","pattern":"^[a-zA-Z0-9][a-zA-Z0-9_.-]{0,100}$"},"Description":{"description":"Description for administrators. null clears it (the app block is replaced without it).","type":["string","null"],"maxLength":256},"DisplayName":{"description":"Display name of the app block (not shown to users). null clears it (the app block is replaced without it).","type":["string","null"],"maxLength":100},"SourceS3Location":{"description":"Where the VHD is in S3: for CUSTOM, the VHD itself (S3Key required); for APPSTREAM2, where the app block builder stores the VHD it makes.","$ref":"#/$defs/S3Location"},"SetupScriptDetails":{"description":"The script that mounts the VHD on the instance; required for CUSTOM, and only for CUSTOM.","$ref":"#/$defs/ScriptDetails"},"Tags":{"description":"Tags on the app block; they change in place. null or {} removes every tag but streamform's own.","anyOf":[{"$ref":"#/$defs/Tags"},{"type":"null"}]},"PostSetupScriptDetails":{"description":"A script run after the applications are set up; only for APPSTREAM2. null clears it (the app block is replaced without it).","anyOf":[{"$ref":"#/$defs/ScriptDetails"},{"type":"null"}]},"PackagingType":{"description":"CUSTOM (default: a VHD you made, ACTIVE at once) or APPSTREAM2 (INACTIVE until an app block builder packages the applications into a VHD).","$ref":"#/$defs/PackagingType"},"Targets":{"description":"The targets this resource goes to (default: every target of the config).","type":"array","minItems":1,"uniqueItems":true,"items":{"type":"string","pattern":"^[A-Za-z0-9][A-Za-z0-9_-]{0,62}$"}}},"required":["Name","SourceS3Location"],"additionalProperties":false,"allOf":[{"description":"a CUSTOM app block (the default PackagingType) needs SetupScriptDetails, the script that mounts its VHD","if":{"not":{"properties":{"PackagingType":{"const":"APPSTREAM2"}},"required":["PackagingType"]}},"then":{"properties":{"SetupScriptDetails":{"not":{"type":"null"}}},"required":["SetupScriptDetails"]}},{"description":"a CUSTOM app block needs SourceS3Location.S3Key: the VHD","if":{"not":{"properties":{"PackagingType":{"const":"APPSTREAM2"}},"required":["PackagingType"]}},"then":{"properties":{"SourceS3Location":{"required":["S3Key"]}}}},{"description":"PostSetupScriptDetails is only for PackagingType APPSTREAM2","if":{"not":{"properties":{"PackagingType":{"const":"APPSTREAM2"}},"required":["PackagingType"]}},"then":{"properties":{"PostSetupScriptDetails":{"type":"null"}}}},{"description":"SetupScriptDetails is only for PackagingType CUSTOM","if":{"properties":{"PackagingType":{"const":"APPSTREAM2"}},"required":["PackagingType"]},"then":{"properties":{"SetupScriptDetails":false}}}]},"ApplicationSettings":{"title":"Application settings persistence","description":"Saving of users' application settings between sessions.","type":"object","properties":{"Enabled":{"description":"Whether settings persist between sessions.","type":"boolean"},"SettingsGroup":{"description":"Name of the settings group. Stacks with the same group share saved settings. Required when Enabled is true.","type":"string","maxLength":100}},"required":["Enabled"],"additionalProperties":false,"allOf":[{"description":"SettingsGroup is required when Enabled is true","if":{"properties":{"Enabled":{"const":true}},"required":["Enabled"]},"then":{"required":["SettingsGroup"]}},{"description":"SettingsGroup must be left out when Enabled is false","if":{"properties":{"Enabled":{"const":false}},"required":["Enabled"]},"then":{"properties":{"SettingsGroup":false}}}]},"AppVisibility":{"type":"string","enum":["ALL","ASSOCIATED"]},"CertificateBasedAuthProperties":{"title":"Certificate-based authentication","description":"Whether users sign in to domain-joined instances with certificates from an AWS Private CA.","type":"object","properties":{"Status":{"description":"DISABLED, ENABLED, or ENABLED_NO_DIRECTORY_LOGIN_FALLBACK (no password sign-in if the certificate fails).","$ref":"#/$defs/CertificateBasedAuthStatus"},"CertificateAuthorityArn":{"description":"ARN of the AWS Private CA that issues the certificates; required unless Status is DISABLED.","type":"string","pattern":"^arn:aws(?:-cn|-iso-b|-iso|-us-gov)?:[A-Za-z0-9][A-Za-z0-9_/.-]{0,62}:[A-Za-z0-9_/.-]{0,63}:[A-Za-z0-9_/.-]{0,63}:[A-Za-z0-9][A-Za-z0-9:_/+=,@.\\\\-]{0,1023}$"}},"additionalProperties":false,"allOf":[{"description":"CertificateAuthorityArn is required when Status is ENABLED or ENABLED_NO_DIRECTORY_LOGIN_FALLBACK","if":{"properties":{"Status":{"enum":["ENABLED","ENABLED_NO_DIRECTORY_LOGIN_FALLBACK"]}},"required":["Status"]},"then":{"required":["CertificateAuthorityArn"]}}]},"CertificateBasedAuthStatus":{"type":"string","enum":["DISABLED","ENABLED","ENABLED_NO_DIRECTORY_LOGIN_FALLBACK"]},"ComputeCapacity":{"title":"Compute capacity","description":"The desired size of the fleet: exactly one of DesiredInstances and DesiredSessions.","type":"object","properties":{"DesiredInstances":{"description":"Number of instances.","type":"integer","minimum":0},"DesiredSessions":{"description":"Number of user sessions, for a multi-session fleet (with MaxSessionsPerInstance).","type":"integer","minimum":0}},"additionalProperties":false,"allOf":[{"description":"give exactly one of DesiredInstances and DesiredSessions","if":{},"then":{"oneOf":[{"required":["DesiredInstances"]},{"required":["DesiredSessions"]}]}}]},"ContentRedirection":{"title":"Content redirection","description":"Links that open in the user's local browser.","type":"object","properties":{"HostToClient":{"description":"Redirection of links opened in the session to the user's local browser.","$ref":"#/$defs/UrlRedirectionConfig"}},"additionalProperties":false},"DirectoryConfigConfig":{"title":"AppStream 2.0 directory config","description":"How fleets and image builders join a Microsoft Active Directory domain: the OUs their computer objects go to and the service account that joins them.","type":"object","properties":{"DirectoryName":{"description":"Fully qualified name of the directory (corp.example.com); it identifies the config. A new name is a new config; the old one stays until deleted by hand.","type":"string","minLength":1},"OrganizationalUnitDistinguishedNames":{"description":"Distinguished names of the OUs computer accounts are placed in; compared as a set.","type":"array","items":{"type":"string","maxLength":2000}},"ServiceAccountCredentials":{"description":"The account that joins computers to the domain. Both members are references to secrets, read when applying; the values appear in no output.","$ref":"#/$defs/ServiceAccountCredentialsConfig"},"CertificateBasedAuthProperties":{"description":"Certificate-based authentication to the domain (smart-card style sign-in without a password). null clears it.","anyOf":[{"$ref":"#/$defs/CertificateBasedAuthProperties"},{"type":"null"}]},"Targets":{"description":"The targets this resource goes to (default: every target of the config).","type":"array","minItems":1,"uniqueItems":true,"items":{"type":"string","pattern":"^[A-Za-z0-9][A-Za-z0-9_-]{0,62}$"}}},"required":["DirectoryName","OrganizationalUnitDistinguishedNames"],"additionalProperties":false},"DomainJoinInfo":{"title":"Domain join","description":"The Active Directory domain the instances join.","type":"object","properties":{"DirectoryName":{"description":"Fully qualified name of the directory, e.g. corp.example.com.","type":"string"},"OrganizationalUnitDistinguishedName":{"description":"Distinguished name of the organizational unit for the computer accounts.","type":"string","maxLength":2000}},"additionalProperties":false},"EntitlementAttribute":{"title":"Entitlement attribute","description":"A SAML 2.0 attribute (an IAM PrincipalTag) and the value that entitles a user.","type":"object","properties":{"Name":{"description":"The attribute: roles, department, organization, groups, title, costCenter or userType.","type":"string","minLength":1,"enum":["roles","department","organization","groups","title","costCenter","userType"]},"Value":{"description":"The value the user's attribute must have.","type":"string","minLength":1}},"required":["Name","Value"],"additionalProperties":false},"EntitlementConfig":{"title":"AppStream 2.0 entitlement","description":"Which applications of a stack SAML 2.0 federated users are entitled to, matched by their SAML attributes (user-pool and streaming URL users are entitled to every application). It belongs to its stack: with prune, the entitlements of the stacks this config declares are exactly those it declares.","type":"object","properties":{"StackName":{"description":"Name of the stack the entitlement belongs to; this config must declare it. Changing it means another entitlement.","type":"string","pattern":"^[a-zA-Z0-9][a-zA-Z0-9_.-]{0,100}$"},"Name":{"description":"Name of the entitlement; unique within its stack, it identifies the entitlement together with StackName.","type":"string","pattern":"^[a-zA-Z0-9][a-zA-Z0-9_.-]{0,100}$"},"Description":{"description":"Description for administrators. null or \"\" clears it (streamform sets it to an empty string, the way the API clears it).","type":["string","null"],"maxLength":256},"AppVisibility":{"description":"ALL: the users are entitled to every application of the stack; ASSOCIATED: only to the Applications listed.","$ref":"#/$defs/AppVisibility"},"Attributes":{"description":"The SAML attributes that entitle a user, compared as a set of Name and Value pairs.","type":"array","items":{"$ref":"#/$defs/EntitlementAttribute"},"minItems":1},"Applications":{"description":"Names of the applications the entitlement grants: the whole set (an application associated outside this config is disassociated); left out, none.","type":"array","items":{"type":"string","minLength":1}},"Targets":{"description":"The targets this resource goes to (default: every target of the config).","type":"array","minItems":1,"uniqueItems":true,"items":{"type":"string","pattern":"^[A-Za-z0-9][A-Za-z0-9_-]{0,62}$"}}},"required":["Name","StackName","AppVisibility","Attributes"],"additionalProperties":false},"FleetConfig":{"title":"AppStream 2.0 fleet","description":"A fleet: the streaming instances of one image. A RUNNING fleet takes some changes in place; the others need it stopped, which ends its sessions, so apply does them only with --allow-interruption.","type":"object","properties":{"Name":{"description":"Name of the fleet; it identifies the fleet. Renaming means deleting the fleet and creating a new one.","type":"string","pattern":"^[a-zA-Z0-9][a-zA-Z0-9_.-]{0,100}$"},"ImageName":{"description":"Name of the image the instances run. Give one of ImageName, ImageArn and LatestImage (none for Elastic fleets).","type":"string","pattern":"^[a-zA-Z0-9][a-zA-Z0-9_.-]{0,100}$"},"ImageArn":{"description":"ARN of the image the instances run, e.g. a public AWS image.","type":"string","pattern":"^arn:aws(?:-cn|-iso-b|-iso|-us-gov)?:[A-Za-z0-9][A-Za-z0-9_/.-]{0,62}:[A-Za-z0-9_/.-]{0,63}:[A-Za-z0-9_/.-]{0,63}:[A-Za-z0-9][A-Za-z0-9:_/+=,@.\\\\-]{0,1023}$"},"InstanceType":{"description":"Instance type of the streaming instances, e.g. stream.standard.medium. Changing it needs the fleet stopped.","type":"string","minLength":1},"FleetType":{"description":"ALWAYS_ON (instances run all the time), ON_DEMAND (the default; they run when users stream) or ELASTIC (AWS-managed pool, apps from app blocks). Changing it replaces the fleet.","$ref":"#/$defs/FleetType"},"ComputeCapacity":{"description":"How many instances (or, for a multi-session fleet, user sessions) the fleet keeps. Not for Elastic fleets.","$ref":"#/$defs/ComputeCapacity"},"VpcConfig":{"description":"Subnets and security groups of the instances. Elastic fleets need at least two subnets in different Availability Zones. null clears it.","anyOf":[{"$ref":"#/$defs/VpcConfig"},{"type":"null"}]},"MaxUserDurationInSeconds":{"description":"Longest a streaming session may last, from 600 to 432000 seconds (default 57600).","type":"integer","minimum":600,"maximum":432000},"DisconnectTimeoutInSeconds":{"description":"How long a disconnected session is kept for the user to reconnect, from 60 to 36000 seconds (default 900).","type":"integer","minimum":60,"maximum":36000},"Description":{"description":"Description for administrators. null or \"\" clears it (streamform sets it to an empty string, the way the API clears it).","type":["string","null"],"maxLength":256},"DisplayName":{"description":"Name users see for the fleet. null or \"\" clears it (streamform sets it to an empty string, the way the API clears it).","type":["string","null"],"maxLength":100},"EnableDefaultInternetAccess":{"description":"Whether the instances reach the internet without a VPC route (default false).","type":"boolean"},"DomainJoinInfo":{"description":"The Active Directory domain the instances join. Not for Elastic fleets. null clears it.","anyOf":[{"$ref":"#/$defs/DomainJoinInfo"},{"type":"null"}]},"Tags":{"description":"Tags on the fleet. null or {} removes every tag but streamform's own.","anyOf":[{"$ref":"#/$defs/Tags"},{"type":"null"}]},"IdleDisconnectTimeoutInSeconds":{"description":"How long a user may be idle before being disconnected: 0 (never, the default) or 60 to 36000 seconds.","type":"integer","minimum":0,"maximum":36000},"IamRoleArn":{"description":"ARN of the IAM role the instances assume. null clears it.","type":["string","null"],"pattern":"^arn:aws(?:-cn|-iso-b|-iso|-us-gov)?:[A-Za-z0-9][A-Za-z0-9_/.-]{0,62}:[A-Za-z0-9_/.-]{0,63}:[A-Za-z0-9_/.-]{0,63}:[A-Za-z0-9][A-Za-z0-9:_/+=,@.\\\\-]{0,1023}$"},"StreamView":{"description":"What users see: APP (the applications only, the default) or DESKTOP (the whole desktop).","$ref":"#/$defs/StreamView"},"Platform":{"description":"Operating system of the instances. Required for Elastic fleets.","$ref":"#/$defs/PlatformType"},"MaxConcurrentSessions":{"description":"Most sessions an Elastic fleet runs at once. Required for, and only for, Elastic fleets.","type":"integer","minimum":1},"UsbDeviceFilterStrings":{"description":"USB devices users may redirect into sessions, as filter strings. null or [] clears it.","type":["array","null"],"items":{"type":"string","maxLength":100,"pattern":"^((\\w*)\\s*(\\w*)\\s*,\\s*(\\w*)\\s*,\\s*\\*?(\\w*)\\s*,\\s*\\*?(\\w*)\\s*,\\s*\\*?\\d*\\s*,\\s*\\*?\\d*\\s*,\\s*[0-1]\\s*,\\s*[0-1]\\s*)$"}},"SessionScriptS3Location":{"description":"The S3 object with the session scripts. Only for Elastic fleets. null clears it.","anyOf":[{"$ref":"#/$defs/S3Location"},{"type":"null"}]},"MaxSessionsPerInstance":{"description":"User sessions per instance: makes the fleet multi-session (ComputeCapacity.DesiredSessions then counts sessions). null clears it.","type":["integer","null"],"minimum":1},"RootVolumeConfig":{"description":"Size of the root volume of each instance. null clears it.","anyOf":[{"$ref":"#/$defs/VolumeConfig"},{"type":"null"}]},"DisableIMDSV1":{"description":"Whether the instances refuse IMDSv1 requests (default false).","type":"boolean"},"LatestImage":{"description":"The newest AVAILABLE image of the account whose name starts with NamePrefix, chosen at plan time: a new image from the pipeline is a change the plan shows.","$ref":"#/$defs/LatestImage"},"State":{"description":"RUNNING or STOPPED. Left out, a fleet streamform creates is started, and afterwards whether it runs is left to the operators.","type":"string","enum":["RUNNING","STOPPED"]},"IgnoreChanges":{"description":"Properties sent when the fleet is created and never compared afterwards, e.g. [ComputeCapacity] for a fleet that Application Auto Scaling sizes.","type":"array","items":{"type":"string","enum":["ImageName","ImageArn","InstanceType","FleetType","ComputeCapacity","VpcConfig","MaxUserDurationInSeconds","DisconnectTimeoutInSeconds","Description","DisplayName","EnableDefaultInternetAccess","DomainJoinInfo","Tags","IdleDisconnectTimeoutInSeconds","IamRoleArn","StreamView","Platform","MaxConcurrentSessions","UsbDeviceFilterStrings","SessionScriptS3Location","MaxSessionsPerInstance","RootVolumeConfig","DisableIMDSV1","LatestImage","State"]}},"Targets":{"description":"The targets this resource goes to (default: every target of the config).","type":"array","minItems":1,"uniqueItems":true,"items":{"type":"string","pattern":"^[A-Za-z0-9][A-Za-z0-9_-]{0,62}$"}}},"required":["Name","InstanceType"],"additionalProperties":false,"allOf":[{"description":"Elastic fleets need MaxConcurrentSessions","if":{"properties":{"FleetType":{"const":"ELASTIC"}},"required":["FleetType"]},"then":{"required":["MaxConcurrentSessions"]}},{"description":"Elastic fleets need a Platform of WINDOWS_SERVER_2019, AMAZON_LINUX2, UBUNTU_PRO_2404","if":{"properties":{"FleetType":{"const":"ELASTIC"}},"required":["FleetType"]},"then":{"properties":{"Platform":{"enum":["WINDOWS_SERVER_2019","AMAZON_LINUX2","UBUNTU_PRO_2404"]}},"required":["Platform"]}},{"description":"Elastic fleets need a VpcConfig with at least two subnets (in different Availability Zones)","if":{"properties":{"FleetType":{"const":"ELASTIC"}},"required":["FleetType"]},"then":{"properties":{"VpcConfig":{"type":"object","properties":{"SubnetIds":{"minItems":2}},"required":["SubnetIds"]}},"required":["VpcConfig"]}},{"description":"Elastic fleets take no ComputeCapacity (MaxConcurrentSessions sizes them)","if":{"properties":{"FleetType":{"const":"ELASTIC"}},"required":["FleetType"]},"then":{"properties":{"ComputeCapacity":false}}},{"description":"Elastic fleets take no DomainJoinInfo","if":{"properties":{"FleetType":{"const":"ELASTIC"}},"required":["FleetType"]},"then":{"properties":{"DomainJoinInfo":false}}},{"description":"Elastic fleets take no MaxSessionsPerInstance","if":{"properties":{"FleetType":{"const":"ELASTIC"}},"required":["FleetType"]},"then":{"properties":{"MaxSessionsPerInstance":false}}},{"description":"Elastic fleets take no image (ImageName, ImageArn or LatestImage): their applications come from app blocks","if":{"properties":{"FleetType":{"const":"ELASTIC"}},"required":["FleetType"]},"then":{"properties":{"ImageName":false,"ImageArn":false,"LatestImage":false}}},{"description":"ComputeCapacity is required (DesiredInstances, or DesiredSessions for a multi-session fleet)","if":{"not":{"properties":{"FleetType":{"const":"ELASTIC"}},"required":["FleetType"]}},"then":{"required":["ComputeCapacity"]}},{"description":"give one of ImageName, ImageArn and LatestImage","if":{"not":{"properties":{"FleetType":{"const":"ELASTIC"}},"required":["FleetType"]}},"then":{"anyOf":[{"required":["ImageName"]},{"required":["ImageArn"]},{"required":["LatestImage"]}]}},{"description":"MaxConcurrentSessions is only for Elastic fleets","if":{"not":{"properties":{"FleetType":{"const":"ELASTIC"}},"required":["FleetType"]}},"then":{"properties":{"MaxConcurrentSessions":false}}},{"description":"SessionScriptS3Location is only for Elastic fleets","if":{"not":{"properties":{"FleetType":{"const":"ELASTIC"}},"required":["FleetType"]}},"then":{"properties":{"SessionScriptS3Location":false}}},{"description":"give exactly one of ImageName, ImageArn and LatestImage","if":{"required":["ImageName"]},"then":{"properties":{"ImageArn":false,"LatestImage":false}}},{"description":"give exactly one of ImageName, ImageArn and LatestImage","if":{"required":["ImageArn"]},"then":{"properties":{"ImageName":false,"LatestImage":false}}},{"description":"give exactly one of ImageName, ImageArn and LatestImage","if":{"required":["LatestImage"]},"then":{"properties":{"ImageName":false,"ImageArn":false}}},{"description":"ComputeCapacity.DesiredSessions is only for multi-session fleets: set MaxSessionsPerInstance","if":{"properties":{"ComputeCapacity":{"required":["DesiredSessions"]}},"required":["ComputeCapacity"]},"then":{"properties":{"MaxSessionsPerInstance":{"not":{"type":"null"}}},"required":["MaxSessionsPerInstance"]}},{"description":"a multi-session fleet (MaxSessionsPerInstance) takes ComputeCapacity.DesiredSessions, not DesiredInstances","if":{"properties":{"MaxSessionsPerInstance":{"not":{"type":"null"}}},"required":["MaxSessionsPerInstance"]},"then":{"properties":{"ComputeCapacity":{"properties":{"DesiredInstances":false}}}}},{"description":"IdleDisconnectTimeoutInSeconds is 0 (never) or from 60 to 36000","if":{"properties":{"IdleDisconnectTimeoutInSeconds":{"type":"integer","minimum":1,"maximum":59}},"required":["IdleDisconnectTimeoutInSeconds"]},"then":{"properties":{"IdleDisconnectTimeoutInSeconds":false}}}]},"FleetType":{"type":"string","enum":["ALWAYS_ON","ON_DEMAND","ELASTIC"]},"ImageBuilderConfig":{"title":"AppStream 2.0 image builder","description":"An image builder: an instance to install applications on and make images from. There is no UpdateImageBuilder, so every change but Tags and State replaces it (deleted, then created); replacing or stopping a running builder interrupts whoever works in it, so apply does it only with --allow-interruption.","type":"object","properties":{"Name":{"description":"Name of the image builder; it identifies it. Renaming means deleting it and creating a new one.","type":"string","pattern":"^[a-zA-Z0-9][a-zA-Z0-9_.-]{0,100}$"},"ImageName":{"description":"Name of the image the builder starts from: one of the account's own or a public AWS image. An image shared by another account must be given by ImageArn. Give one of ImageName, ImageArn and LatestImage.","type":"string","minLength":1},"ImageArn":{"description":"ARN of the image the builder starts from; the only way to use an image shared by another account.","type":"string","pattern":"^arn:aws(?:-cn|-iso-b|-iso|-us-gov)?:[A-Za-z0-9][A-Za-z0-9_/.-]{0,62}:[A-Za-z0-9_/.-]{0,63}:[A-Za-z0-9_/.-]{0,63}:[A-Za-z0-9][A-Za-z0-9:_/+=,@.\\\\-]{0,1023}$"},"InstanceType":{"description":"Instance type of the builder, e.g. stream.standard.medium. Changing it replaces the builder.","type":"string","minLength":1},"Description":{"description":"Description for administrators. null clears it (the builder is replaced without it).","type":["string","null"],"maxLength":256},"DisplayName":{"description":"Name shown for the builder. null clears it (the builder is replaced without it).","type":["string","null"],"maxLength":100},"VpcConfig":{"description":"The one subnet (and the security groups) the builder runs in. null clears it (the builder is replaced without it).","anyOf":[{"$ref":"#/$defs/VpcConfig"},{"type":"null"}]},"IamRoleArn":{"description":"ARN of the IAM role the builder assumes. null clears it (the builder is replaced without it).","type":["string","null"],"pattern":"^arn:aws(?:-cn|-iso-b|-iso|-us-gov)?:[A-Za-z0-9][A-Za-z0-9_/.-]{0,62}:[A-Za-z0-9_/.-]{0,63}:[A-Za-z0-9_/.-]{0,63}:[A-Za-z0-9][A-Za-z0-9:_/+=,@.\\\\-]{0,1023}$"},"EnableDefaultInternetAccess":{"description":"Whether the builder reaches the internet without a VPC route (default false).","type":"boolean"},"DomainJoinInfo":{"description":"The Active Directory domain the builder joins. null clears it (the builder is replaced without it).","anyOf":[{"$ref":"#/$defs/DomainJoinInfo"},{"type":"null"}]},"AppstreamAgentVersion":{"description":"Version of the AppStream agent, or [LATEST].","type":"string","minLength":1,"maxLength":100},"Tags":{"description":"Tags on the builder; they change in place. null or {} removes every tag but streamform's own.","anyOf":[{"$ref":"#/$defs/Tags"},{"type":"null"}]},"AccessEndpoints":{"description":"Interface VPC endpoints through which administrators connect to the builder (1 to 4). null clears it (the builder is replaced without it).","type":["array","null"],"items":{"$ref":"#/$defs/AccessEndpoint"},"maxItems":4},"RootVolumeConfig":{"description":"Size of the root volume.","$ref":"#/$defs/VolumeConfig"},"SoftwaresToInstall":{"description":"License-included applications installed when the builder is created (e.g. Microsoft_Office_2021_LTSC_Professional_Plus_64Bit). AWS does not report them back: streamform compares them with its last apply. null clears it (the builder is replaced without it).","type":["array","null"],"items":{"type":"string","minLength":1}},"SoftwaresToUninstall":{"description":"License-included applications removed from the image when the builder is created. Compared with the last apply, like SoftwaresToInstall. null clears it (the builder is replaced without it).","type":["array","null"],"items":{"type":"string","minLength":1}},"DisableIMDSV1":{"description":"Whether the builder refuses IMDSv1 requests (default false).","type":"boolean"},"LatestImage":{"description":"The newest AVAILABLE image of the account whose name starts with NamePrefix, chosen at plan time: a newer image replaces the builder.","$ref":"#/$defs/LatestImage"},"State":{"description":"RUNNING or STOPPED: a running builder is billed. Left out, a builder streamform creates runs (AWS starts it), and afterwards whether it runs is left to the operators.","type":"string","enum":["RUNNING","STOPPED"]},"Targets":{"description":"The targets this resource goes to (default: every target of the config).","type":"array","minItems":1,"uniqueItems":true,"items":{"type":"string","pattern":"^[A-Za-z0-9][A-Za-z0-9_-]{0,62}$"}}},"required":["Name","InstanceType"],"additionalProperties":false,"allOf":[{"description":"give one of ImageName, ImageArn and LatestImage","if":{},"then":{"anyOf":[{"required":["ImageName"]},{"required":["ImageArn"]},{"required":["LatestImage"]}]}},{"description":"give exactly one of ImageName, ImageArn and LatestImage","if":{"required":["ImageName"]},"then":{"properties":{"ImageArn":false,"LatestImage":false}}},{"description":"give exactly one of ImageName, ImageArn and LatestImage","if":{"required":["ImageArn"]},"then":{"properties":{"ImageName":false,"LatestImage":false}}},{"description":"give exactly one of ImageName, ImageArn and LatestImage","if":{"required":["LatestImage"]},"then":{"properties":{"ImageName":false,"ImageArn":false}}},{"description":"an image builder runs in exactly one subnet: VpcConfig.SubnetIds takes one ID","if":{"properties":{"VpcConfig":{"type":"object","required":["SubnetIds"]}},"required":["VpcConfig"]},"then":{"properties":{"VpcConfig":{"properties":{"SubnetIds":{"minItems":1,"maxItems":1}}}}}}]},"ImageConfig":{"title":"AppStream 2.0 image","description":"An existing image whose sharing and tags streamform manages.","type":"object","properties":{"Name":{"description":"Name of the image; it must exist in the account.","type":"string","pattern":"^[a-zA-Z0-9][a-zA-Z0-9_.-]{0,100}$"},"SharedWith":{"description":"The AWS accounts the image is shared with, one entry per account. Accounts not listed lose access. null or [] stops sharing the image with any account.","type":["array","null"],"items":{"$ref":"#/$defs/SharedImagePermission"}},"MaxBaseImageAgeDays":{"description":"Warn when the AWS base image this image was built from was released more than this many days ago.","type":"integer","minimum":1},"Tags":{"description":"Tags on the image. null or {} removes every tag but streamform's own.","anyOf":[{"$ref":"#/$defs/Tags"},{"type":"null"}]},"Targets":{"description":"The targets this resource goes to (default: every target of the config).","type":"array","minItems":1,"uniqueItems":true,"items":{"type":"string","pattern":"^[A-Za-z0-9][A-Za-z0-9_-]{0,62}$"}}},"required":["Name"],"additionalProperties":false},"LatestImage":{"title":"Latest image","description":"Chooses the newest AVAILABLE image of the account by name prefix.","type":"object","properties":{"NamePrefix":{"description":"The start of the image names to choose from, e.g. design-base- for a pipeline that names images design-base-<date>.","type":"string","pattern":"^[a-zA-Z0-9][a-zA-Z0-9_.-]{0,100}$","minLength":1}},"required":["NamePrefix"],"additionalProperties":false},"PackagingType":{"type":"string","enum":["CUSTOM","APPSTREAM2"]},"Permission":{"type":"string","enum":["ENABLED","DISABLED"]},"PlatformType":{"type":"string","enum":["WINDOWS","WINDOWS_SERVER_2016","WINDOWS_SERVER_2019","WINDOWS_SERVER_2022","WINDOWS_SERVER_2025","AMAZON_LINUX2","RHEL8","ROCKY_LINUX8","UBUNTU_PRO_2404"]},"PreferredProtocol":{"type":"string","enum":["TCP","UDP"]},"S3Location":{"title":"S3 location","description":"An object in Amazon S3.","type":"object","properties":{"S3Bucket":{"description":"Name of the bucket.","type":"string","minLength":3,"maxLength":63,"pattern":"^[0-9a-z\\.\\-]*(?<!\\.)$"},"S3Key":{"description":"Key of the object.","type":"string","minLength":1,"maxLength":1024}},"required":["S3Bucket"],"additionalProperties":false},"ScreenImageFormat":{"type":"string","enum":["PNG","JPEG"]},"ScreenResolution":{"type":"string","enum":["W_1280xH_720"]},"ScriptDetails":{"title":"Script","description":"A script an app block runs on the instance.","type":"object","properties":{"ScriptS3Location":{"description":"The S3 object of the script.","$ref":"#/$defs/S3Location"},"ExecutablePath":{"description":"Path of the program that runs the script (e.g. powershell.exe).","type":"string","minLength":1},"ExecutableParameters":{"description":"Parameters given to that program.","type":"string","minLength":1},"TimeoutInSeconds":{"description":"How long the script may run, in seconds.","type":"integer"}},"required":["ScriptS3Location","ExecutablePath","TimeoutInSeconds"],"additionalProperties":false},"SecretReference":{"title":"Secret reference","description":"Where streamform reads a secret when applying: {FromEnv: VAR}, {FromFile: path}, {FromSecretsManager: name-or-ARN, Key: json-key} or {FromSsmParameter: name}. Never the value itself.","properties":{"FromEnv":{"description":"Name of an environment variable that holds the value.","type":"string","pattern":"^[A-Za-z_][A-Za-z0-9_]*$"},"FromFile":{"description":"Path of a file that holds the value (relative to the working directory; one trailing newline is dropped).","type":"string","minLength":1},"FromSecretsManager":{"description":"Name or ARN of an AWS Secrets Manager secret (GetSecretValue, current version).","type":"string","minLength":1,"maxLength":2048},"Key":{"description":"With FromSecretsManager: the member of the secret's JSON object that holds the value. Left out, the whole SecretString is the value.","type":"string","minLength":1},"FromSsmParameter":{"description":"Name of an SSM Parameter Store parameter, read with decryption (a SecureString, usually).","type":"string","minLength":1,"maxLength":2048}},"additionalProperties":false,"allOf":[{"description":"a secret is never written in the config: give a reference, {FromEnv: VAR}, {FromFile: path}, {FromSecretsManager: name-or-ARN, Key: json-key} or {FromSsmParameter: name}","if":{"not":{"type":"object"}},"then":{"not":{}}},{"description":"a secret reference names exactly one of FromEnv, FromFile, FromSecretsManager, FromSsmParameter","if":{"type":"object"},"then":{"oneOf":[{"required":["FromEnv"]},{"required":["FromFile"]},{"required":["FromSecretsManager"]},{"required":["FromSsmParameter"]}]}},{"description":"Key applies only with FromSecretsManager","if":{"required":["Key"]},"then":{"required":["FromSecretsManager"]}}]},"ServiceAccountCredentialsConfig":{"title":"Service account credentials","description":"The account name and password of the service account, each a reference to a secret, never the value itself.","type":"object","properties":{"AccountName":{"description":"The account name (DOMAIN\\user or user), as a secret reference.","$ref":"#/$defs/SecretReference"},"AccountPassword":{"description":"The password (1 to 127 characters), as a secret reference. AWS never returns it: streamform keeps a keyed fingerprint to tell when it changed.","$ref":"#/$defs/SecretReference"}},"required":["AccountName","AccountPassword"],"additionalProperties":false},"SharedImagePermission":{"title":"Image sharing","description":"What one AWS account may do with the image.","type":"object","properties":{"AccountId":{"description":"The 12-digit ID of the AWS account. Quote it, so YAML keeps it a string.","type":"string","pattern":"^\\d+$"},"AllowFleet":{"description":"Whether the account may launch fleets from the image.","type":"boolean"},"AllowImageBuilder":{"description":"Whether the account may launch image builders from the image.","type":"boolean"}},"required":["AccountId","AllowFleet","AllowImageBuilder"],"additionalProperties":false},"StackConfig":{"title":"AppStream 2.0 stack","description":"A stack: the fleets users stream from, their storage, and what they may do in a session.","type":"object","properties":{"Name":{"description":"Name of the stack; it identifies the stack. Renaming means deleting the stack and creating a new one.","type":"string","pattern":"^[a-zA-Z0-9][a-zA-Z0-9_.-]{0,100}$"},"Description":{"description":"Description for administrators. null or \"\" clears it (streamform sets it to an empty string, the way the API clears it).","type":["string","null"],"maxLength":256},"DisplayName":{"description":"Name users see in the application catalog. null or \"\" clears it (streamform sets it to an empty string, the way the API clears it).","type":["string","null"],"maxLength":100},"StorageConnectors":{"description":"Persistent storage users reach from their sessions (home folders, Google Drive, OneDrive), at most one entry per connector type. null or [] clears it.","type":["array","null"],"items":{"$ref":"#/$defs/StorageConnector"}},"RedirectURL":{"description":"Where users land when their streaming session ends. null clears it.","type":["string","null"],"maxLength":1000},"FeedbackURL":{"description":"Where the Send Feedback link takes users. Without it, the link is hidden. null clears it.","type":["string","null"],"maxLength":1000},"UserSettings":{"description":"What users may do in a session (clipboard, file transfer, printing, sign-in, time zone), one entry per action. Only the actions listed are managed; the service enables an action that is not configured. null or [] clears it.","type":["array","null"],"items":{"$ref":"#/$defs/UserSetting"}},"ApplicationSettings":{"description":"Whether users' application settings and Windows preferences persist between sessions. null turns persistence off, like {Enabled: false}.","anyOf":[{"$ref":"#/$defs/ApplicationSettings"},{"type":"null"}]},"Tags":{"description":"Tags on the stack. null or {} removes every tag but streamform's own.","anyOf":[{"$ref":"#/$defs/Tags"},{"type":"null"}]},"AccessEndpoints":{"description":"Interface VPC endpoints users stream through. When set, streaming is possible only through them. null or [] clears it.","type":["array","null"],"items":{"$ref":"#/$defs/AccessEndpoint"},"maxItems":4},"EmbedHostDomains":{"description":"Domains whose web pages may embed streaming sessions in an iframe. null or [] clears it.","type":["array","null"],"items":{"type":"string","maxLength":128,"pattern":"^(?:[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?\\.)+[a-z0-9][a-z0-9-]{0,61}[a-z0-9]$"},"maxItems":20},"StreamingExperienceSettings":{"description":"How sessions are streamed. null clears it.","anyOf":[{"$ref":"#/$defs/StreamingExperienceSettings"},{"type":"null"}]},"ContentRedirection":{"description":"Which links opened in a session open in the user's local browser instead. null clears it.","anyOf":[{"$ref":"#/$defs/ContentRedirection"},{"type":"null"}]},"AgentAccessConfig":{"description":"What AI agents may see and do in the streaming sessions of this stack. null clears it.","anyOf":[{"$ref":"#/$defs/AgentAccessConfig"},{"type":"null"}]},"Theme":{"description":"Custom branding of the stack's application catalog page (CreateThemeForStack): title, colours, logo, favicon and footer links. Left out, the theme is not managed. null deletes the theme (DeleteThemeForStack).","anyOf":[{"$ref":"#/$defs/ThemeConfig"},{"type":"null"}]},"Fleets":{"description":"Names of the fleets associated with the stack. Fleets are managed elsewhere and must exist. null or [] disassociates every fleet.","type":["array","null"],"items":{"type":"string","minLength":1}},"Targets":{"description":"The targets this resource goes to (default: every target of the config).","type":"array","minItems":1,"uniqueItems":true,"items":{"type":"string","pattern":"^[A-Za-z0-9][A-Za-z0-9_-]{0,62}$"}}},"required":["Name"],"additionalProperties":false},"StorageConnector":{"title":"Storage connector","description":"Persistent storage for the users of a stack.","type":"object","properties":{"ConnectorType":{"description":"The storage service.","$ref":"#/$defs/StorageConnectorType"},"ResourceIdentifier":{"description":"ARN of the storage resource behind the connector.","type":"string","minLength":1,"maxLength":2048},"Domains":{"description":"Domains of the Google Workspace or OneDrive for Business accounts users may connect.","type":"array","items":{"type":"string","minLength":1,"maxLength":64},"maxItems":50},"DomainsRequireAdminConsent":{"description":"OneDrive for Business domains where an administrator must consent before users connect. Only for ONE_DRIVE.","type":"array","items":{"type":"string","minLength":1,"maxLength":64},"maxItems":50}},"required":["ConnectorType"],"additionalProperties":false,"allOf":[{"description":"DomainsRequireAdminConsent applies only to ConnectorType ONE_DRIVE","if":{"not":{"properties":{"ConnectorType":{"const":"ONE_DRIVE"}}}},"then":{"properties":{"DomainsRequireAdminConsent":false}}}]},"StorageConnectorType":{"type":"string","enum":["HOMEFOLDERS","GOOGLE_DRIVE","ONE_DRIVE"]},"StreamingExperienceSettings":{"title":"Streaming experience settings","description":"How sessions are streamed.","type":"object","properties":{"PreferredProtocol":{"description":"Protocol to prefer: UDP performs better on lossy networks; TCP passes where UDP is blocked.","$ref":"#/$defs/PreferredProtocol"}},"additionalProperties":false},"StreamingImageConfig":{"title":"Nimble Studio streaming image","description":"A streaming image made from an EC2 AMI.","type":"object","properties":{"StudioId":{"description":"ID of the studio the image belongs to.","type":"string","minLength":1},"Name":{"description":"Name of the image; unique within its studio, it identifies the image together with StudioId.","type":"string","maxLength":64},"Description":{"description":"Description of the image. null or \"\" clears it (streamform sets it to an empty string, the way the API clears it).","type":["string","null"],"maxLength":256},"Ec2ImageId":{"description":"ID of the AMI the image is made from. Changing it (or StudioId) replaces the image: the new one is created, then the old one deleted.","type":"string","pattern":"^ami-[0-9A-z]+$"},"Tags":{"description":"Tags on the image. null or {} removes every tag but streamform's own.","anyOf":[{"$ref":"#/$defs/StreamingImageTags"},{"type":"null"}]},"Targets":{"description":"The targets this resource goes to (default: every target of the config).","type":"array","minItems":1,"uniqueItems":true,"items":{"type":"string","pattern":"^[A-Za-z0-9][A-Za-z0-9_-]{0,62}$"}}},"required":["Ec2ImageId","Name","StudioId"],"additionalProperties":false},"StreamingImageTags":{"title":"Tags","description":"Tags as key: value. Keys that start with streamform: belong to streamform.","type":"object","propertyNames":{"type":"string"},"additionalProperties":{"type":"string"}},"StreamView":{"type":"string","enum":["APP","DESKTOP"]},"Tags":{"title":"Tags","description":"Tags as key: value. Keys that start with aws: belong to AWS and keys that start with streamform: to streamform.","type":"object","propertyNames":{"type":"string","minLength":1,"maxLength":128,"pattern":"^(^(?!aws:).[\\p{L}\\p{Z}\\p{N}_.:/=+\\-@]*)$"},"additionalProperties":{"type":"string","maxLength":256,"pattern":"^([\\p{L}\\p{Z}\\p{N}_.:/=+\\-@]*)$"},"maxProperties":50},"Target":{"title":"Target","description":"One account and region the config manages, and how to reach it.","type":"object","properties":{"name":{"description":"Name of the target, used in addresses (us-prod:stack/design), in --target and in Targets lists.","type":"string","pattern":"^[A-Za-z0-9][A-Za-z0-9_-]{0,62}$"},"region":{"description":"AWS Region of the target, e.g. eu-west-1.","type":"string","pattern":"^[a-z]{2}(-[a-z]+)+-[0-9]+$"},"profile":{"description":"AWS shared-config profile whose credentials reach the target (default: the ambient credentials).","type":"string","minLength":1},"roleArn":{"description":"IAM role to assume through STS, from the ambient (or the profile's) credentials, to reach the target's account.","type":"string","minLength":20,"maxLength":2048,"pattern":"^arn:aws[a-z-]*:iam::[0-9]{12}:role/[\\w+=,.@/-]+$"},"externalId":{"description":"The ExternalId the role's trust policy requires.","type":"string","minLength":2,"maxLength":1224,"pattern":"^[\\w+=,.@:\\/-]*$"},"endpoint":{"description":"One endpoint for every service of this target (e.g. an emulator); default AWS's.","type":"string","pattern":"^https?://"},"vars":{"description":"Values that differ per target: a string \"${vars.key}\" anywhere in a resource is replaced by this target's value of key.","type":"object","propertyNames":{"pattern":"^[A-Za-z_][A-Za-z0-9_]*$"},"additionalProperties":{"type":["string","number","boolean"]}}},"required":["name","region"],"additionalProperties":false,"allOf":[{"description":"externalId goes with roleArn","if":{"required":["externalId"]},"then":{"required":["roleArn"]}}]},"ThemeConfig":{"title":"Stack theme","description":"The custom branding of a stack's catalog page. AWS reports the logo and the favicon only as URLs of its own copies: streamform records the S3 locations (and ETags) it applied, and uploads again when they change.","type":"object","properties":{"FooterLinks":{"description":"Links shown, in this order, in the footer of the catalog page (IT support, a product site). null or [] clears it.","type":["array","null"],"items":{"$ref":"#/$defs/ThemeFooterLink"}},"TitleText":{"description":"Title of the browser tab during streaming sessions.","type":"string","minLength":1,"maxLength":300},"ThemeStyling":{"description":"Colour of links, text and buttons, also used as accents of the catalog page.","$ref":"#/$defs/ThemeStyling"},"OrganizationLogoS3Location":{"description":"The S3 object of the logo shown at the top of the catalog page.","$ref":"#/$defs/ThemeS3Location"},"FaviconS3Location":{"description":"The S3 object of the favicon shown in the browser tab.","$ref":"#/$defs/ThemeS3Location"},"State":{"description":"ENABLED shows the branding, DISABLED keeps it without showing it. A new theme is ENABLED.","$ref":"#/$defs/ThemeState"}},"required":["TitleText","ThemeStyling","OrganizationLogoS3Location","FaviconS3Location"],"additionalProperties":false,"allOf":[{"description":"TitleText may hold only letters, digits, spaces, underscores and - @ . / # & +","if":{"required":["TitleText"]},"then":{"properties":{"TitleText":{"pattern":"^[-@./#&+\\w\\s]*$"}}}}]},"ThemeFooterLink":{"title":"Footer link","description":"One link in the footer of the catalog page.","type":"object","properties":{"DisplayName":{"description":"Text of the link.","type":"string","minLength":1,"maxLength":300},"FooterLinkURL":{"description":"Where the link goes.","type":"string","minLength":1,"maxLength":1000}},"required":["DisplayName","FooterLinkURL"],"additionalProperties":false,"allOf":[{"description":"DisplayName may hold only letters, digits, spaces, underscores and - @ . / # & +","if":{"required":["DisplayName"]},"then":{"properties":{"DisplayName":{"pattern":"^[-@./#&+\\w\\s]*$"}}}}]},"ThemeS3Location":{"title":"Theme image in S3","description":"An image in Amazon S3 that AWS copies into the theme. ETag is streamform's own: it is never sent to AWS.","type":"object","properties":{"S3Bucket":{"description":"Name of the bucket.","type":"string","minLength":3,"maxLength":63,"pattern":"^[0-9a-z\\.\\-]*(?<!\\.)$"},"S3Key":{"description":"Key of the object.","type":"string","minLength":1,"maxLength":1024},"ETag":{"description":"The object's ETag, as S3 reports it (aws s3api head-object): declare it to have the image uploaded again when the object changes in place. Recorded, never sent.","type":"string"}},"required":["S3Bucket","S3Key"],"additionalProperties":false,"allOf":[{"description":"ETag is 32 hexadecimal digits (and -N after a multipart upload), as S3 reports it","if":{"required":["ETag"]},"then":{"properties":{"ETag":{"pattern":"^\"?[0-9a-fA-F]{32}(-[0-9]{1,5})?\"?$"}}}}]},"ThemeState":{"type":"string","enum":["ENABLED","DISABLED"]},"ThemeStyling":{"type":"string","enum":["LIGHT_BLUE","BLUE","PINK","RED"]},"UrlRedirectionConfig":{"title":"URL redirection","description":"Which links are redirected.","type":"object","properties":{"Enabled":{"description":"Whether links are redirected.","type":"boolean"},"AllowedUrls":{"description":"URL patterns to redirect: http(s)://… or * for every link.","type":"array","items":{"type":"string","minLength":1,"maxLength":2048,"pattern":"^(\\*|https?://[^\\s,;]+)$"},"maxItems":100},"DeniedUrls":{"description":"URL patterns never to redirect, even when AllowedUrls matches.","type":"array","items":{"type":"string","minLength":1,"maxLength":2048,"pattern":"^(\\*|https?://[^\\s,;]+)$"},"maxItems":100}},"required":["Enabled"],"additionalProperties":false},"UsageReportsConfig":{"title":"AppStream 2.0 usage reports","description":"Whether the account subscribes to usage reports in this Region. There is one subscription per account and Region; it carries no tags, so prune never deletes it.","type":"object","properties":{"Enabled":{"description":"true creates the subscription when there is none (CreateUsageReportSubscription); false deletes it when there is one (DeleteUsageReportSubscription).","type":"boolean"}},"required":["Enabled"],"additionalProperties":false},"UserConfig":{"title":"AppStream 2.0 user-pool user","description":"A user of the user pool, identified by AuthenticationType and UserName, and the stacks the user is assigned to. Users carry no tags: streamform never deletes one, and removing it from the config leaves it in place.","type":"object","properties":{"AuthenticationType":{"description":"How the user signs in. Only USERPOOL users can be created.","const":"USERPOOL"},"UserName":{"description":"The user's email address. Case-sensitive: Ana@example.com and ana@example.com are two users.","type":"string","minLength":1,"maxLength":128,"pattern":"^[^@\\s]+@[^@\\s]+$"},"FirstName":{"description":"First name. There is no update call: changing it deletes and recreates the user, who then gets a new welcome email and loses their sessions.","type":"string","maxLength":2048,"pattern":"^[A-Za-z0-9_\\-\\s]+$"},"LastName":{"description":"Last name. There is no update call: changing it deletes and recreates the user, who then gets a new welcome email and loses their sessions.","type":"string","maxLength":2048,"pattern":"^[A-Za-z0-9_\\-\\s]+$"},"Enabled":{"description":"Whether the user may sign in (EnableUser/DisableUser). Default true.","type":"boolean"},"MessageAction":{"description":"SUPPRESS: send no welcome email when the user is created. Left out, AWS emails the user a temporary password. Used only at creation.","const":"SUPPRESS"},"SendEmailNotification":{"description":"Whether AWS emails the user when assigned to a stack; the default for every entry of Stacks. Default false.","type":"boolean"},"Stacks":{"description":"The stacks the user is assigned to: names, or { Name, SendEmailNotification }. For the stacks this config declares, the users listed here are all the stack's users: any other is unassigned.","type":"array","items":{"anyOf":[{"type":"string","minLength":1,"maxLength":100},{"$ref":"#/$defs/UserStackAssignment"}]}},"Targets":{"description":"The targets this resource goes to (default: every target of the config).","type":"array","minItems":1,"uniqueItems":true,"items":{"type":"string","pattern":"^[A-Za-z0-9][A-Za-z0-9_-]{0,62}$"}}},"required":["UserName","AuthenticationType"],"additionalProperties":false},"UserControlMode":{"type":"string","enum":["VIEW_ONLY","VIEW_STOP","DISABLED"]},"UserSetting":{"title":"User setting","description":"Whether users may perform one action in a session.","type":"object","properties":{"Action":{"description":"The action.","$ref":"#/$defs/Action"},"Permission":{"description":"Whether users may perform it.","$ref":"#/$defs/Permission"},"MaximumLength":{"description":"Most characters users may copy in one clipboard operation, from 1 to 20,971,520 (the default, 20 MB). Only for the clipboard actions with Permission ENABLED.","type":"integer","minimum":1,"maximum":20971520}},"required":["Action","Permission"],"additionalProperties":false,"allOf":[{"description":"MaximumLength applies only to CLIPBOARD_COPY_FROM_LOCAL_DEVICE and CLIPBOARD_COPY_TO_LOCAL_DEVICE with Permission ENABLED","if":{"not":{"properties":{"Action":{"enum":["CLIPBOARD_COPY_FROM_LOCAL_DEVICE","CLIPBOARD_COPY_TO_LOCAL_DEVICE"]},"Permission":{"const":"ENABLED"}}}},"then":{"properties":{"MaximumLength":false}}}]},"UserStackAssignment":{"title":"Stack assignment","description":"One stack a user is assigned to.","type":"object","properties":{"Name":{"description":"Name of the stack.","type":"string","minLength":1,"maxLength":100},"SendEmailNotification":{"description":"Whether AWS emails the user about this assignment. Default: the user's SendEmailNotification.","type":"boolean"}},"required":["Name"],"additionalProperties":false},"VolumeConfig":{"title":"Root volume","description":"The root volume of each instance.","type":"object","properties":{"VolumeSizeInGb":{"description":"Size in GB, from 200 to 500; not below the size of the image.","type":"integer","minimum":200,"maximum":500}},"additionalProperties":false},"VpcConfig":{"title":"VPC configuration","description":"Where the instances run in your VPC.","type":"object","properties":{"SubnetIds":{"description":"IDs of the subnets, e.g. subnet-0123456789abcdef0.","type":"array","items":{"type":"string","minLength":1}},"SecurityGroupIds":{"description":"IDs of the security groups, at most 5. Left out, the fleet keeps none.","type":"array","items":{"type":"string","minLength":1},"maxItems":5}},"additionalProperties":false}}};
 const schema32 = {"title":"Target","description":"One account and region the config manages, and how to reach it.","type":"object","properties":{"name":{"description":"Name of the target, used in addresses (us-prod:stack/design), in --target and in Targets lists.","type":"string","pattern":"^[A-Za-z0-9][A-Za-z0-9_-]{0,62}$"},"region":{"description":"AWS Region of the target, e.g. eu-west-1.","type":"string","pattern":"^[a-z]{2}(-[a-z]+)+-[0-9]+$"},"profile":{"description":"AWS shared-config profile whose credentials reach the target (default: the ambient credentials).","type":"string","minLength":1},"roleArn":{"description":"IAM role to assume through STS, from the ambient (or the profile's) credentials, to reach the target's account.","type":"string","minLength":20,"maxLength":2048,"pattern":"^arn:aws[a-z-]*:iam::[0-9]{12}:role/[\\w+=,.@/-]+$"},"externalId":{"description":"The ExternalId the role's trust policy requires.","type":"string","minLength":2,"maxLength":1224,"pattern":"^[\\w+=,.@:\\/-]*$"},"endpoint":{"description":"One endpoint for every service of this target (e.g. an emulator); default AWS's.","type":"string","pattern":"^https?://"},"vars":{"description":"Values that differ per target: a string \"${vars.key}\" anywhere in a resource is replaced by this target's value of key.","type":"object","propertyNames":{"pattern":"^[A-Za-z_][A-Za-z0-9_]*$"},"additionalProperties":{"type":["string","number","boolean"]}}},"required":["name","region"],"additionalProperties":false,"allOf":[{"description":"externalId goes with roleArn","if":{"required":["externalId"]},"then":{"required":["roleArn"]}}]};
 const schema96 = {"title":"AppStream 2.0 usage reports","description":"Whether the account subscribes to usage reports in this Region. There is one subscription per account and Region; it carries no tags, so prune never deletes it.","type":"object","properties":{"Enabled":{"description":"true creates the subscription when there is none (CreateUsageReportSubscription); false deletes it when there is one (DeleteUsageReportSubscription).","type":"boolean"}},"required":["Enabled"],"additionalProperties":false};
 const func1 = Object.prototype.hasOwnProperty;
@@ -12469,6 +12469,956 @@ return errors === 0;
 }
 validate61.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
 
+const schema100 = {"title":"AppStream 2.0 app block builder","description":"An app block builder: an instance that packages applications into an app block for Elastic fleets. While it is RUNNING only DisplayName and Description change in place; any other change stops it, updates it and starts it again, which ends the session of whoever works in it, so apply does it only with --allow-interruption.","type":"object","properties":{"Name":{"description":"Name of the app block builder; it identifies it. Renaming means deleting it and creating a new one.","type":"string","pattern":"^[a-zA-Z0-9][a-zA-Z0-9_.-]{0,100}$"},"Description":{"description":"Description for administrators. null or \"\" clears it (streamform sets it to an empty string, the way the API clears it).","type":["string","null"],"maxLength":256},"DisplayName":{"description":"Name shown for the builder. null or \"\" clears it (streamform sets it to an empty string, the way the API clears it).","type":["string","null"],"maxLength":100},"Tags":{"description":"Tags on the builder. null or {} removes every tag but streamform's own.","anyOf":[{"$ref":"#/$defs/Tags"},{"type":"null"}]},"Platform":{"description":"Operating system of the builder: WINDOWS_SERVER_2019, the only one AWS offers.","$ref":"#/$defs/AppBlockBuilderPlatformType"},"InstanceType":{"description":"Instance type, one of stream.standard.small, medium, large, xlarge and 2xlarge.","type":"string","minLength":1},"VpcConfig":{"description":"The subnets (at least two, in different Availability Zones) and security groups the builder runs in. Security groups no longer declared are removed.","$ref":"#/$defs/VpcConfig"},"EnableDefaultInternetAccess":{"description":"Whether the builder reaches the internet without a VPC route (default false).","type":"boolean"},"IamRoleArn":{"description":"ARN of the IAM role the builder assumes. null clears it.","type":["string","null"],"pattern":"^arn:aws(?:-cn|-iso-b|-iso|-us-gov)?:[A-Za-z0-9][A-Za-z0-9_/.-]{0,62}:[A-Za-z0-9_/.-]{0,63}:[A-Za-z0-9_/.-]{0,63}:[A-Za-z0-9][A-Za-z0-9:_/+=,@.\\\\-]{0,1023}$"},"AccessEndpoints":{"description":"Interface VPC endpoints through which administrators connect to the builder. null or [] clears it.","type":["array","null"],"items":{"$ref":"#/$defs/AccessEndpoint"},"maxItems":4},"DisableIMDSV1":{"description":"Whether the builder refuses IMDSv1 requests (default false).","type":"boolean"},"AppBlocks":{"description":"Name of the app block the builder is associated with, as a list of one: AWS associates an app block builder with one app block at a time. A builder starts only with an app block, and changing it needs the builder STOPPED. null or [] disassociates the app block.","type":["array","null"],"items":{"type":"string","pattern":"^[a-zA-Z0-9][a-zA-Z0-9_.-]{0,100}$"},"maxItems":1},"State":{"description":"RUNNING or STOPPED. RUNNING needs an app block. Left out, a builder streamform creates is started when it has an app block, and afterwards whether it runs is left to the operators.","type":"string","enum":["RUNNING","STOPPED"]},"Targets":{"description":"The targets this resource goes to (default: every target of the config).","type":"array","minItems":1,"uniqueItems":true,"items":{"type":"string","pattern":"^[A-Za-z0-9][A-Za-z0-9_-]{0,62}$"}}},"required":["Name","Platform","InstanceType","VpcConfig"],"additionalProperties":false,"allOf":[{"description":"app block builders need a VpcConfig with at least two subnets (in different Availability Zones)","if":{"required":["VpcConfig"]},"then":{"properties":{"VpcConfig":{"type":"object","properties":{"SubnetIds":{"minItems":2}},"required":["SubnetIds"]}}}},{"description":"an app block builder can run only with an app block: State RUNNING needs AppBlocks","if":{"properties":{"State":{"const":"RUNNING"}},"required":["State"]},"then":{"not":{"properties":{"AppBlocks":{"anyOf":[{"type":"null"},{"maxItems":0}]}},"required":["AppBlocks"]}}}]};
+const schema102 = {"type":"string","enum":["WINDOWS_SERVER_2019"]};
+
+function validate63(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+let vErrors = null;
+let errors = 0;
+const evaluated0 = validate63.evaluated;
+if(evaluated0.dynamicProps){
+evaluated0.props = undefined;
+}
+if(evaluated0.dynamicItems){
+evaluated0.items = undefined;
+}
+const _errs2 = errors;
+let valid1 = true;
+const _errs3 = errors;
+if(data && typeof data == "object" && !Array.isArray(data)){
+let missing0;
+if((data.VpcConfig === undefined) && (missing0 = "VpcConfig")){
+const err0 = {};
+if(vErrors === null){
+vErrors = [err0];
+}
+else {
+vErrors.push(err0);
+}
+errors++;
+}
+}
+var _valid0 = _errs3 === errors;
+errors = _errs2;
+if(vErrors !== null){
+if(_errs2){
+vErrors.length = _errs2;
+}
+else {
+vErrors = null;
+}
+}
+if(_valid0){
+const _errs4 = errors;
+if(data && typeof data == "object" && !Array.isArray(data)){
+if(data.VpcConfig !== undefined){
+let data0 = data.VpcConfig;
+if(data0 && typeof data0 == "object" && !Array.isArray(data0)){
+if(data0.SubnetIds === undefined){
+const err1 = {instancePath:instancePath+"/VpcConfig",schemaPath:"#/allOf/0/then/properties/VpcConfig/required",keyword:"required",params:{missingProperty: "SubnetIds"},message:"must have required property '"+"SubnetIds"+"'",schema:schema100.allOf[0].then.properties.VpcConfig.required,parentSchema:schema100.allOf[0].then.properties.VpcConfig,data:data0};
+if(vErrors === null){
+vErrors = [err1];
+}
+else {
+vErrors.push(err1);
+}
+errors++;
+}
+if(data0.SubnetIds !== undefined){
+let data1 = data0.SubnetIds;
+if(Array.isArray(data1)){
+if(data1.length < 2){
+const err2 = {instancePath:instancePath+"/VpcConfig/SubnetIds",schemaPath:"#/allOf/0/then/properties/VpcConfig/properties/SubnetIds/minItems",keyword:"minItems",params:{limit: 2},message:"must NOT have fewer than 2 items",schema:2,parentSchema:schema100.allOf[0].then.properties.VpcConfig.properties.SubnetIds,data:data1};
+if(vErrors === null){
+vErrors = [err2];
+}
+else {
+vErrors.push(err2);
+}
+errors++;
+}
+}
+}
+}
+else {
+const err3 = {instancePath:instancePath+"/VpcConfig",schemaPath:"#/allOf/0/then/properties/VpcConfig/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema100.allOf[0].then.properties.VpcConfig.type,parentSchema:schema100.allOf[0].then.properties.VpcConfig,data:data0};
+if(vErrors === null){
+vErrors = [err3];
+}
+else {
+vErrors.push(err3);
+}
+errors++;
+}
+}
+}
+var _valid0 = _errs4 === errors;
+valid1 = _valid0;
+if(valid1){
+var props0 = {};
+props0.VpcConfig = true;
+}
+}
+if(!valid1){
+const err4 = {instancePath,schemaPath:"#/allOf/0/if",keyword:"if",params:{failingKeyword: "then"},message:"must match \"then\" schema",schema:schema100.allOf[0].if,parentSchema:schema100.allOf[0],data};
+if(vErrors === null){
+vErrors = [err4];
+}
+else {
+vErrors.push(err4);
+}
+errors++;
+}
+const _errs9 = errors;
+let valid4 = true;
+const _errs10 = errors;
+if(data && typeof data == "object" && !Array.isArray(data)){
+let missing1;
+if((data.State === undefined) && (missing1 = "State")){
+const err5 = {};
+if(vErrors === null){
+vErrors = [err5];
+}
+else {
+vErrors.push(err5);
+}
+errors++;
+}
+else {
+if(data.State !== undefined){
+if("RUNNING" !== data.State){
+const err6 = {};
+if(vErrors === null){
+vErrors = [err6];
+}
+else {
+vErrors.push(err6);
+}
+errors++;
+}
+}
+}
+}
+var _valid1 = _errs10 === errors;
+errors = _errs9;
+if(vErrors !== null){
+if(_errs9){
+vErrors.length = _errs9;
+}
+else {
+vErrors = null;
+}
+}
+if(_valid1){
+const _errs12 = errors;
+const _errs13 = errors;
+const _errs14 = errors;
+if(data && typeof data == "object" && !Array.isArray(data)){
+let missing2;
+if((data.AppBlocks === undefined) && (missing2 = "AppBlocks")){
+const err7 = {};
+if(vErrors === null){
+vErrors = [err7];
+}
+else {
+vErrors.push(err7);
+}
+errors++;
+}
+else {
+if(data.AppBlocks !== undefined){
+let data3 = data.AppBlocks;
+const _errs16 = errors;
+let valid8 = false;
+const _errs17 = errors;
+if(data3 !== null){
+const err8 = {};
+if(vErrors === null){
+vErrors = [err8];
+}
+else {
+vErrors.push(err8);
+}
+errors++;
+}
+var _valid2 = _errs17 === errors;
+valid8 = valid8 || _valid2;
+const _errs19 = errors;
+if(Array.isArray(data3)){
+if(data3.length > 0){
+const err9 = {};
+if(vErrors === null){
+vErrors = [err9];
+}
+else {
+vErrors.push(err9);
+}
+errors++;
+}
+}
+var _valid2 = _errs19 === errors;
+valid8 = valid8 || _valid2;
+if(!valid8){
+const err10 = {};
+if(vErrors === null){
+vErrors = [err10];
+}
+else {
+vErrors.push(err10);
+}
+errors++;
+}
+else {
+errors = _errs16;
+if(vErrors !== null){
+if(_errs16){
+vErrors.length = _errs16;
+}
+else {
+vErrors = null;
+}
+}
+}
+}
+}
+}
+var valid6 = _errs14 === errors;
+if(valid6){
+const err11 = {instancePath,schemaPath:"#/allOf/1/then/not",keyword:"not",params:{},message:"must NOT be valid",schema:schema100.allOf[1].then.not,parentSchema:schema100.allOf[1].then,data};
+if(vErrors === null){
+vErrors = [err11];
+}
+else {
+vErrors.push(err11);
+}
+errors++;
+}
+else {
+errors = _errs13;
+if(vErrors !== null){
+if(_errs13){
+vErrors.length = _errs13;
+}
+else {
+vErrors = null;
+}
+}
+}
+var _valid1 = _errs12 === errors;
+valid4 = _valid1;
+}
+if(!valid4){
+const err12 = {instancePath,schemaPath:"#/allOf/1/if",keyword:"if",params:{failingKeyword: "then"},message:"must match \"then\" schema",schema:schema100.allOf[1].if,parentSchema:schema100.allOf[1],data};
+if(vErrors === null){
+vErrors = [err12];
+}
+else {
+vErrors.push(err12);
+}
+errors++;
+}
+if(props0 !== true){
+props0 = props0 || {};
+props0.State = true;
+}
+if(data && typeof data == "object" && !Array.isArray(data)){
+if(data.Name === undefined){
+const err13 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "Name"},message:"must have required property '"+"Name"+"'",schema:schema100.required,parentSchema:schema100,data};
+if(vErrors === null){
+vErrors = [err13];
+}
+else {
+vErrors.push(err13);
+}
+errors++;
+}
+if(data.Platform === undefined){
+const err14 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "Platform"},message:"must have required property '"+"Platform"+"'",schema:schema100.required,parentSchema:schema100,data};
+if(vErrors === null){
+vErrors = [err14];
+}
+else {
+vErrors.push(err14);
+}
+errors++;
+}
+if(data.InstanceType === undefined){
+const err15 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "InstanceType"},message:"must have required property '"+"InstanceType"+"'",schema:schema100.required,parentSchema:schema100,data};
+if(vErrors === null){
+vErrors = [err15];
+}
+else {
+vErrors.push(err15);
+}
+errors++;
+}
+if(data.VpcConfig === undefined){
+const err16 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "VpcConfig"},message:"must have required property '"+"VpcConfig"+"'",schema:schema100.required,parentSchema:schema100,data};
+if(vErrors === null){
+vErrors = [err16];
+}
+else {
+vErrors.push(err16);
+}
+errors++;
+}
+for(const key0 in data){
+if(!(func1.call(schema100.properties, key0))){
+const err17 = {instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties",schema:false,parentSchema:schema100,data};
+if(vErrors === null){
+vErrors = [err17];
+}
+else {
+vErrors.push(err17);
+}
+errors++;
+}
+}
+if(data.Name !== undefined){
+let data4 = data.Name;
+if(typeof data4 === "string"){
+if(!pattern12.test(data4)){
+const err18 = {instancePath:instancePath+"/Name",schemaPath:"#/properties/Name/pattern",keyword:"pattern",params:{pattern: "^[a-zA-Z0-9][a-zA-Z0-9_.-]{0,100}$"},message:"must match pattern \""+"^[a-zA-Z0-9][a-zA-Z0-9_.-]{0,100}$"+"\"",schema:"^[a-zA-Z0-9][a-zA-Z0-9_.-]{0,100}$",parentSchema:schema100.properties.Name,data:data4};
+if(vErrors === null){
+vErrors = [err18];
+}
+else {
+vErrors.push(err18);
+}
+errors++;
+}
+}
+else {
+const err19 = {instancePath:instancePath+"/Name",schemaPath:"#/properties/Name/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema100.properties.Name.type,parentSchema:schema100.properties.Name,data:data4};
+if(vErrors === null){
+vErrors = [err19];
+}
+else {
+vErrors.push(err19);
+}
+errors++;
+}
+}
+if(data.Description !== undefined){
+let data5 = data.Description;
+if((typeof data5 !== "string") && (data5 !== null)){
+const err20 = {instancePath:instancePath+"/Description",schemaPath:"#/properties/Description/type",keyword:"type",params:{type: schema100.properties.Description.type},message:"must be string,null",schema:schema100.properties.Description.type,parentSchema:schema100.properties.Description,data:data5};
+if(vErrors === null){
+vErrors = [err20];
+}
+else {
+vErrors.push(err20);
+}
+errors++;
+}
+if(typeof data5 === "string"){
+if(func2(data5) > 256){
+const err21 = {instancePath:instancePath+"/Description",schemaPath:"#/properties/Description/maxLength",keyword:"maxLength",params:{limit: 256},message:"must NOT have more than 256 characters",schema:256,parentSchema:schema100.properties.Description,data:data5};
+if(vErrors === null){
+vErrors = [err21];
+}
+else {
+vErrors.push(err21);
+}
+errors++;
+}
+}
+}
+if(data.DisplayName !== undefined){
+let data6 = data.DisplayName;
+if((typeof data6 !== "string") && (data6 !== null)){
+const err22 = {instancePath:instancePath+"/DisplayName",schemaPath:"#/properties/DisplayName/type",keyword:"type",params:{type: schema100.properties.DisplayName.type},message:"must be string,null",schema:schema100.properties.DisplayName.type,parentSchema:schema100.properties.DisplayName,data:data6};
+if(vErrors === null){
+vErrors = [err22];
+}
+else {
+vErrors.push(err22);
+}
+errors++;
+}
+if(typeof data6 === "string"){
+if(func2(data6) > 100){
+const err23 = {instancePath:instancePath+"/DisplayName",schemaPath:"#/properties/DisplayName/maxLength",keyword:"maxLength",params:{limit: 100},message:"must NOT have more than 100 characters",schema:100,parentSchema:schema100.properties.DisplayName,data:data6};
+if(vErrors === null){
+vErrors = [err23];
+}
+else {
+vErrors.push(err23);
+}
+errors++;
+}
+}
+}
+if(data.Tags !== undefined){
+let data7 = data.Tags;
+const _errs28 = errors;
+let valid10 = false;
+const _errs29 = errors;
+if(data7 && typeof data7 == "object" && !Array.isArray(data7)){
+if(Object.keys(data7).length > 50){
+const err24 = {instancePath:instancePath+"/Tags",schemaPath:"#/$defs/Tags/maxProperties",keyword:"maxProperties",params:{limit: 50},message:"must NOT have more than 50 properties",schema:50,parentSchema:schema40,data:data7};
+if(vErrors === null){
+vErrors = [err24];
+}
+else {
+vErrors.push(err24);
+}
+errors++;
+}
+for(const key1 in data7){
+const _errs32 = errors;
+if(typeof key1 === "string"){
+if(func2(key1) > 128){
+const err25 = {instancePath:instancePath+"/Tags",schemaPath:"#/$defs/Tags/propertyNames/maxLength",keyword:"maxLength",params:{limit: 128},message:"must NOT have more than 128 characters",schema:128,parentSchema:schema40.propertyNames,data:key1,propertyName:key1};
+if(vErrors === null){
+vErrors = [err25];
+}
+else {
+vErrors.push(err25);
+}
+errors++;
+}
+if(func2(key1) < 1){
+const err26 = {instancePath:instancePath+"/Tags",schemaPath:"#/$defs/Tags/propertyNames/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters",schema:1,parentSchema:schema40.propertyNames,data:key1,propertyName:key1};
+if(vErrors === null){
+vErrors = [err26];
+}
+else {
+vErrors.push(err26);
+}
+errors++;
+}
+if(!pattern13.test(key1)){
+const err27 = {instancePath:instancePath+"/Tags",schemaPath:"#/$defs/Tags/propertyNames/pattern",keyword:"pattern",params:{pattern: "^(^(?!aws:).[\\p{L}\\p{Z}\\p{N}_.:/=+\\-@]*)$"},message:"must match pattern \""+"^(^(?!aws:).[\\p{L}\\p{Z}\\p{N}_.:/=+\\-@]*)$"+"\"",schema:"^(^(?!aws:).[\\p{L}\\p{Z}\\p{N}_.:/=+\\-@]*)$",parentSchema:schema40.propertyNames,data:key1,propertyName:key1};
+if(vErrors === null){
+vErrors = [err27];
+}
+else {
+vErrors.push(err27);
+}
+errors++;
+}
+}
+else {
+const err28 = {instancePath:instancePath+"/Tags",schemaPath:"#/$defs/Tags/propertyNames/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema40.propertyNames.type,parentSchema:schema40.propertyNames,data:key1,propertyName:key1};
+if(vErrors === null){
+vErrors = [err28];
+}
+else {
+vErrors.push(err28);
+}
+errors++;
+}
+var valid12 = _errs32 === errors;
+if(!valid12){
+const err29 = {instancePath:instancePath+"/Tags",schemaPath:"#/$defs/Tags/propertyNames",keyword:"propertyNames",params:{propertyName: key1},message:"property name must be valid",schema:schema40.propertyNames,parentSchema:schema40,data:data7};
+if(vErrors === null){
+vErrors = [err29];
+}
+else {
+vErrors.push(err29);
+}
+errors++;
+}
+}
+for(const key2 in data7){
+let data8 = data7[key2];
+if(typeof data8 === "string"){
+if(func2(data8) > 256){
+const err30 = {instancePath:instancePath+"/Tags/" + key2.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/$defs/Tags/additionalProperties/maxLength",keyword:"maxLength",params:{limit: 256},message:"must NOT have more than 256 characters",schema:256,parentSchema:schema40.additionalProperties,data:data8};
+if(vErrors === null){
+vErrors = [err30];
+}
+else {
+vErrors.push(err30);
+}
+errors++;
+}
+if(!pattern4.test(data8)){
+const err31 = {instancePath:instancePath+"/Tags/" + key2.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/$defs/Tags/additionalProperties/pattern",keyword:"pattern",params:{pattern: "^([\\p{L}\\p{Z}\\p{N}_.:/=+\\-@]*)$"},message:"must match pattern \""+"^([\\p{L}\\p{Z}\\p{N}_.:/=+\\-@]*)$"+"\"",schema:"^([\\p{L}\\p{Z}\\p{N}_.:/=+\\-@]*)$",parentSchema:schema40.additionalProperties,data:data8};
+if(vErrors === null){
+vErrors = [err31];
+}
+else {
+vErrors.push(err31);
+}
+errors++;
+}
+}
+else {
+const err32 = {instancePath:instancePath+"/Tags/" + key2.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/$defs/Tags/additionalProperties/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema40.additionalProperties.type,parentSchema:schema40.additionalProperties,data:data8};
+if(vErrors === null){
+vErrors = [err32];
+}
+else {
+vErrors.push(err32);
+}
+errors++;
+}
+}
+}
+else {
+const err33 = {instancePath:instancePath+"/Tags",schemaPath:"#/$defs/Tags/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema40.type,parentSchema:schema40,data:data7};
+if(vErrors === null){
+vErrors = [err33];
+}
+else {
+vErrors.push(err33);
+}
+errors++;
+}
+var _valid3 = _errs29 === errors;
+valid10 = valid10 || _valid3;
+const _errs37 = errors;
+if(data7 !== null){
+const err34 = {instancePath:instancePath+"/Tags",schemaPath:"#/properties/Tags/anyOf/1/type",keyword:"type",params:{type: "null"},message:"must be null",schema:schema100.properties.Tags.anyOf[1].type,parentSchema:schema100.properties.Tags.anyOf[1],data:data7};
+if(vErrors === null){
+vErrors = [err34];
+}
+else {
+vErrors.push(err34);
+}
+errors++;
+}
+var _valid3 = _errs37 === errors;
+valid10 = valid10 || _valid3;
+if(!valid10){
+const err35 = {instancePath:instancePath+"/Tags",schemaPath:"#/properties/Tags/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf",schema:schema100.properties.Tags.anyOf,parentSchema:schema100.properties.Tags,data:data7};
+if(vErrors === null){
+vErrors = [err35];
+}
+else {
+vErrors.push(err35);
+}
+errors++;
+}
+else {
+errors = _errs28;
+if(vErrors !== null){
+if(_errs28){
+vErrors.length = _errs28;
+}
+else {
+vErrors = null;
+}
+}
+}
+}
+if(data.Platform !== undefined){
+let data9 = data.Platform;
+if(typeof data9 !== "string"){
+const err36 = {instancePath:instancePath+"/Platform",schemaPath:"#/$defs/AppBlockBuilderPlatformType/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema102.type,parentSchema:schema102,data:data9};
+if(vErrors === null){
+vErrors = [err36];
+}
+else {
+vErrors.push(err36);
+}
+errors++;
+}
+if(!(data9 === "WINDOWS_SERVER_2019")){
+const err37 = {instancePath:instancePath+"/Platform",schemaPath:"#/$defs/AppBlockBuilderPlatformType/enum",keyword:"enum",params:{allowedValues: schema102.enum},message:"must be equal to one of the allowed values",schema:schema102.enum,parentSchema:schema102,data:data9};
+if(vErrors === null){
+vErrors = [err37];
+}
+else {
+vErrors.push(err37);
+}
+errors++;
+}
+}
+if(data.InstanceType !== undefined){
+let data10 = data.InstanceType;
+if(typeof data10 === "string"){
+if(func2(data10) < 1){
+const err38 = {instancePath:instancePath+"/InstanceType",schemaPath:"#/properties/InstanceType/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters",schema:1,parentSchema:schema100.properties.InstanceType,data:data10};
+if(vErrors === null){
+vErrors = [err38];
+}
+else {
+vErrors.push(err38);
+}
+errors++;
+}
+}
+else {
+const err39 = {instancePath:instancePath+"/InstanceType",schemaPath:"#/properties/InstanceType/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema100.properties.InstanceType.type,parentSchema:schema100.properties.InstanceType,data:data10};
+if(vErrors === null){
+vErrors = [err39];
+}
+else {
+vErrors.push(err39);
+}
+errors++;
+}
+}
+if(data.VpcConfig !== undefined){
+let data11 = data.VpcConfig;
+if(data11 && typeof data11 == "object" && !Array.isArray(data11)){
+for(const key3 in data11){
+if(!((key3 === "SubnetIds") || (key3 === "SecurityGroupIds"))){
+const err40 = {instancePath:instancePath+"/VpcConfig",schemaPath:"#/$defs/VpcConfig/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key3},message:"must NOT have additional properties",schema:false,parentSchema:schema63,data:data11};
+if(vErrors === null){
+vErrors = [err40];
+}
+else {
+vErrors.push(err40);
+}
+errors++;
+}
+}
+if(data11.SubnetIds !== undefined){
+let data12 = data11.SubnetIds;
+if(Array.isArray(data12)){
+const len0 = data12.length;
+for(let i0=0; i0<len0; i0++){
+let data13 = data12[i0];
+if(typeof data13 === "string"){
+if(func2(data13) < 1){
+const err41 = {instancePath:instancePath+"/VpcConfig/SubnetIds/" + i0,schemaPath:"#/$defs/VpcConfig/properties/SubnetIds/items/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters",schema:1,parentSchema:schema63.properties.SubnetIds.items,data:data13};
+if(vErrors === null){
+vErrors = [err41];
+}
+else {
+vErrors.push(err41);
+}
+errors++;
+}
+}
+else {
+const err42 = {instancePath:instancePath+"/VpcConfig/SubnetIds/" + i0,schemaPath:"#/$defs/VpcConfig/properties/SubnetIds/items/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema63.properties.SubnetIds.items.type,parentSchema:schema63.properties.SubnetIds.items,data:data13};
+if(vErrors === null){
+vErrors = [err42];
+}
+else {
+vErrors.push(err42);
+}
+errors++;
+}
+}
+}
+else {
+const err43 = {instancePath:instancePath+"/VpcConfig/SubnetIds",schemaPath:"#/$defs/VpcConfig/properties/SubnetIds/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema63.properties.SubnetIds.type,parentSchema:schema63.properties.SubnetIds,data:data12};
+if(vErrors === null){
+vErrors = [err43];
+}
+else {
+vErrors.push(err43);
+}
+errors++;
+}
+}
+if(data11.SecurityGroupIds !== undefined){
+let data14 = data11.SecurityGroupIds;
+if(Array.isArray(data14)){
+if(data14.length > 5){
+const err44 = {instancePath:instancePath+"/VpcConfig/SecurityGroupIds",schemaPath:"#/$defs/VpcConfig/properties/SecurityGroupIds/maxItems",keyword:"maxItems",params:{limit: 5},message:"must NOT have more than 5 items",schema:5,parentSchema:schema63.properties.SecurityGroupIds,data:data14};
+if(vErrors === null){
+vErrors = [err44];
+}
+else {
+vErrors.push(err44);
+}
+errors++;
+}
+const len1 = data14.length;
+for(let i1=0; i1<len1; i1++){
+let data15 = data14[i1];
+if(typeof data15 === "string"){
+if(func2(data15) < 1){
+const err45 = {instancePath:instancePath+"/VpcConfig/SecurityGroupIds/" + i1,schemaPath:"#/$defs/VpcConfig/properties/SecurityGroupIds/items/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters",schema:1,parentSchema:schema63.properties.SecurityGroupIds.items,data:data15};
+if(vErrors === null){
+vErrors = [err45];
+}
+else {
+vErrors.push(err45);
+}
+errors++;
+}
+}
+else {
+const err46 = {instancePath:instancePath+"/VpcConfig/SecurityGroupIds/" + i1,schemaPath:"#/$defs/VpcConfig/properties/SecurityGroupIds/items/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema63.properties.SecurityGroupIds.items.type,parentSchema:schema63.properties.SecurityGroupIds.items,data:data15};
+if(vErrors === null){
+vErrors = [err46];
+}
+else {
+vErrors.push(err46);
+}
+errors++;
+}
+}
+}
+else {
+const err47 = {instancePath:instancePath+"/VpcConfig/SecurityGroupIds",schemaPath:"#/$defs/VpcConfig/properties/SecurityGroupIds/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema63.properties.SecurityGroupIds.type,parentSchema:schema63.properties.SecurityGroupIds,data:data14};
+if(vErrors === null){
+vErrors = [err47];
+}
+else {
+vErrors.push(err47);
+}
+errors++;
+}
+}
+}
+else {
+const err48 = {instancePath:instancePath+"/VpcConfig",schemaPath:"#/$defs/VpcConfig/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema63.type,parentSchema:schema63,data:data11};
+if(vErrors === null){
+vErrors = [err48];
+}
+else {
+vErrors.push(err48);
+}
+errors++;
+}
+}
+if(data.EnableDefaultInternetAccess !== undefined){
+let data16 = data.EnableDefaultInternetAccess;
+if(typeof data16 !== "boolean"){
+const err49 = {instancePath:instancePath+"/EnableDefaultInternetAccess",schemaPath:"#/properties/EnableDefaultInternetAccess/type",keyword:"type",params:{type: "boolean"},message:"must be boolean",schema:schema100.properties.EnableDefaultInternetAccess.type,parentSchema:schema100.properties.EnableDefaultInternetAccess,data:data16};
+if(vErrors === null){
+vErrors = [err49];
+}
+else {
+vErrors.push(err49);
+}
+errors++;
+}
+}
+if(data.IamRoleArn !== undefined){
+let data17 = data.IamRoleArn;
+if((typeof data17 !== "string") && (data17 !== null)){
+const err50 = {instancePath:instancePath+"/IamRoleArn",schemaPath:"#/properties/IamRoleArn/type",keyword:"type",params:{type: schema100.properties.IamRoleArn.type},message:"must be string,null",schema:schema100.properties.IamRoleArn.type,parentSchema:schema100.properties.IamRoleArn,data:data17};
+if(vErrors === null){
+vErrors = [err50];
+}
+else {
+vErrors.push(err50);
+}
+errors++;
+}
+if(typeof data17 === "string"){
+if(!pattern28.test(data17)){
+const err51 = {instancePath:instancePath+"/IamRoleArn",schemaPath:"#/properties/IamRoleArn/pattern",keyword:"pattern",params:{pattern: "^arn:aws(?:-cn|-iso-b|-iso|-us-gov)?:[A-Za-z0-9][A-Za-z0-9_/.-]{0,62}:[A-Za-z0-9_/.-]{0,63}:[A-Za-z0-9_/.-]{0,63}:[A-Za-z0-9][A-Za-z0-9:_/+=,@.\\\\-]{0,1023}$"},message:"must match pattern \""+"^arn:aws(?:-cn|-iso-b|-iso|-us-gov)?:[A-Za-z0-9][A-Za-z0-9_/.-]{0,62}:[A-Za-z0-9_/.-]{0,63}:[A-Za-z0-9_/.-]{0,63}:[A-Za-z0-9][A-Za-z0-9:_/+=,@.\\\\-]{0,1023}$"+"\"",schema:"^arn:aws(?:-cn|-iso-b|-iso|-us-gov)?:[A-Za-z0-9][A-Za-z0-9_/.-]{0,62}:[A-Za-z0-9_/.-]{0,63}:[A-Za-z0-9_/.-]{0,63}:[A-Za-z0-9][A-Za-z0-9:_/+=,@.\\\\-]{0,1023}$",parentSchema:schema100.properties.IamRoleArn,data:data17};
+if(vErrors === null){
+vErrors = [err51];
+}
+else {
+vErrors.push(err51);
+}
+errors++;
+}
+}
+}
+if(data.AccessEndpoints !== undefined){
+let data18 = data.AccessEndpoints;
+if((!(Array.isArray(data18))) && (data18 !== null)){
+const err52 = {instancePath:instancePath+"/AccessEndpoints",schemaPath:"#/properties/AccessEndpoints/type",keyword:"type",params:{type: schema100.properties.AccessEndpoints.type},message:"must be array,null",schema:schema100.properties.AccessEndpoints.type,parentSchema:schema100.properties.AccessEndpoints,data:data18};
+if(vErrors === null){
+vErrors = [err52];
+}
+else {
+vErrors.push(err52);
+}
+errors++;
+}
+if(Array.isArray(data18)){
+if(data18.length > 4){
+const err53 = {instancePath:instancePath+"/AccessEndpoints",schemaPath:"#/properties/AccessEndpoints/maxItems",keyword:"maxItems",params:{limit: 4},message:"must NOT have more than 4 items",schema:4,parentSchema:schema100.properties.AccessEndpoints,data:data18};
+if(vErrors === null){
+vErrors = [err53];
+}
+else {
+vErrors.push(err53);
+}
+errors++;
+}
+const len2 = data18.length;
+for(let i2=0; i2<len2; i2++){
+if(!(validate26(data18[i2], {instancePath:instancePath+"/AccessEndpoints/" + i2,parentData:data18,parentDataProperty:i2,rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate26.errors : vErrors.concat(validate26.errors);
+errors = vErrors.length;
+}
+}
+}
+}
+if(data.DisableIMDSV1 !== undefined){
+let data20 = data.DisableIMDSV1;
+if(typeof data20 !== "boolean"){
+const err54 = {instancePath:instancePath+"/DisableIMDSV1",schemaPath:"#/properties/DisableIMDSV1/type",keyword:"type",params:{type: "boolean"},message:"must be boolean",schema:schema100.properties.DisableIMDSV1.type,parentSchema:schema100.properties.DisableIMDSV1,data:data20};
+if(vErrors === null){
+vErrors = [err54];
+}
+else {
+vErrors.push(err54);
+}
+errors++;
+}
+}
+if(data.AppBlocks !== undefined){
+let data21 = data.AppBlocks;
+if((!(Array.isArray(data21))) && (data21 !== null)){
+const err55 = {instancePath:instancePath+"/AppBlocks",schemaPath:"#/properties/AppBlocks/type",keyword:"type",params:{type: schema100.properties.AppBlocks.type},message:"must be array,null",schema:schema100.properties.AppBlocks.type,parentSchema:schema100.properties.AppBlocks,data:data21};
+if(vErrors === null){
+vErrors = [err55];
+}
+else {
+vErrors.push(err55);
+}
+errors++;
+}
+if(Array.isArray(data21)){
+if(data21.length > 1){
+const err56 = {instancePath:instancePath+"/AppBlocks",schemaPath:"#/properties/AppBlocks/maxItems",keyword:"maxItems",params:{limit: 1},message:"must NOT have more than 1 items",schema:1,parentSchema:schema100.properties.AppBlocks,data:data21};
+if(vErrors === null){
+vErrors = [err56];
+}
+else {
+vErrors.push(err56);
+}
+errors++;
+}
+const len3 = data21.length;
+for(let i3=0; i3<len3; i3++){
+let data22 = data21[i3];
+if(typeof data22 === "string"){
+if(!pattern12.test(data22)){
+const err57 = {instancePath:instancePath+"/AppBlocks/" + i3,schemaPath:"#/properties/AppBlocks/items/pattern",keyword:"pattern",params:{pattern: "^[a-zA-Z0-9][a-zA-Z0-9_.-]{0,100}$"},message:"must match pattern \""+"^[a-zA-Z0-9][a-zA-Z0-9_.-]{0,100}$"+"\"",schema:"^[a-zA-Z0-9][a-zA-Z0-9_.-]{0,100}$",parentSchema:schema100.properties.AppBlocks.items,data:data22};
+if(vErrors === null){
+vErrors = [err57];
+}
+else {
+vErrors.push(err57);
+}
+errors++;
+}
+}
+else {
+const err58 = {instancePath:instancePath+"/AppBlocks/" + i3,schemaPath:"#/properties/AppBlocks/items/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema100.properties.AppBlocks.items.type,parentSchema:schema100.properties.AppBlocks.items,data:data22};
+if(vErrors === null){
+vErrors = [err58];
+}
+else {
+vErrors.push(err58);
+}
+errors++;
+}
+}
+}
+}
+if(data.State !== undefined){
+let data23 = data.State;
+if(typeof data23 !== "string"){
+const err59 = {instancePath:instancePath+"/State",schemaPath:"#/properties/State/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema100.properties.State.type,parentSchema:schema100.properties.State,data:data23};
+if(vErrors === null){
+vErrors = [err59];
+}
+else {
+vErrors.push(err59);
+}
+errors++;
+}
+if(!((data23 === "RUNNING") || (data23 === "STOPPED"))){
+const err60 = {instancePath:instancePath+"/State",schemaPath:"#/properties/State/enum",keyword:"enum",params:{allowedValues: schema100.properties.State.enum},message:"must be equal to one of the allowed values",schema:schema100.properties.State.enum,parentSchema:schema100.properties.State,data:data23};
+if(vErrors === null){
+vErrors = [err60];
+}
+else {
+vErrors.push(err60);
+}
+errors++;
+}
+}
+if(data.Targets !== undefined){
+let data24 = data.Targets;
+if(Array.isArray(data24)){
+if(data24.length < 1){
+const err61 = {instancePath:instancePath+"/Targets",schemaPath:"#/properties/Targets/minItems",keyword:"minItems",params:{limit: 1},message:"must NOT have fewer than 1 items",schema:1,parentSchema:schema100.properties.Targets,data:data24};
+if(vErrors === null){
+vErrors = [err61];
+}
+else {
+vErrors.push(err61);
+}
+errors++;
+}
+const len4 = data24.length;
+for(let i4=0; i4<len4; i4++){
+let data25 = data24[i4];
+if(typeof data25 === "string"){
+if(!pattern6.test(data25)){
+const err62 = {instancePath:instancePath+"/Targets/" + i4,schemaPath:"#/properties/Targets/items/pattern",keyword:"pattern",params:{pattern: "^[A-Za-z0-9][A-Za-z0-9_-]{0,62}$"},message:"must match pattern \""+"^[A-Za-z0-9][A-Za-z0-9_-]{0,62}$"+"\"",schema:"^[A-Za-z0-9][A-Za-z0-9_-]{0,62}$",parentSchema:schema100.properties.Targets.items,data:data25};
+if(vErrors === null){
+vErrors = [err62];
+}
+else {
+vErrors.push(err62);
+}
+errors++;
+}
+}
+else {
+const err63 = {instancePath:instancePath+"/Targets/" + i4,schemaPath:"#/properties/Targets/items/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema100.properties.Targets.items.type,parentSchema:schema100.properties.Targets.items,data:data25};
+if(vErrors === null){
+vErrors = [err63];
+}
+else {
+vErrors.push(err63);
+}
+errors++;
+}
+}
+let i5 = data24.length;
+let j0;
+if(i5 > 1){
+const indices0 = {};
+for(;i5--;){
+let item0 = data24[i5];
+if(typeof item0 !== "string"){
+continue;
+}
+if(typeof indices0[item0] == "number"){
+j0 = indices0[item0];
+const err64 = {instancePath:instancePath+"/Targets",schemaPath:"#/properties/Targets/uniqueItems",keyword:"uniqueItems",params:{i: i5, j: j0},message:"must NOT have duplicate items (items ## "+j0+" and "+i5+" are identical)",schema:true,parentSchema:schema100.properties.Targets,data:data24};
+if(vErrors === null){
+vErrors = [err64];
+}
+else {
+vErrors.push(err64);
+}
+errors++;
+break;
+}
+indices0[item0] = i5;
+}
+}
+}
+else {
+const err65 = {instancePath:instancePath+"/Targets",schemaPath:"#/properties/Targets/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema100.properties.Targets.type,parentSchema:schema100.properties.Targets,data:data24};
+if(vErrors === null){
+vErrors = [err65];
+}
+else {
+vErrors.push(err65);
+}
+errors++;
+}
+}
+}
+else {
+const err66 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema100.type,parentSchema:schema100,data};
+if(vErrors === null){
+vErrors = [err66];
+}
+else {
+vErrors.push(err66);
+}
+errors++;
+}
+validate63.errors = vErrors;
+return errors === 0;
+}
+validate63.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
+
 
 function validate20(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
 /*# sourceURL="urn:streamform:schema:config:1" */;
@@ -13318,14 +14268,36 @@ vErrors.push(err57);
 errors++;
 }
 }
+if(data.appBlockBuilders !== undefined){
+let data34 = data.appBlockBuilders;
+if(Array.isArray(data34)){
+const len10 = data34.length;
+for(let i10=0; i10<len10; i10++){
+if(!(validate63(data34[i10], {instancePath:instancePath+"/appBlockBuilders/" + i10,parentData:data34,parentDataProperty:i10,rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate63.errors : vErrors.concat(validate63.errors);
+errors = vErrors.length;
+}
+}
 }
 else {
-const err58 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema31.type,parentSchema:schema31,data};
+const err58 = {instancePath:instancePath+"/appBlockBuilders",schemaPath:"#/properties/appBlockBuilders/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema31.properties.appBlockBuilders.type,parentSchema:schema31.properties.appBlockBuilders,data:data34};
 if(vErrors === null){
 vErrors = [err58];
 }
 else {
 vErrors.push(err58);
+}
+errors++;
+}
+}
+}
+else {
+const err59 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema31.type,parentSchema:schema31,data};
+if(vErrors === null){
+vErrors = [err59];
+}
+else {
+vErrors.push(err59);
 }
 errors++;
 }

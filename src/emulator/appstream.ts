@@ -16,6 +16,7 @@ import { usageReportHandlers } from './usage-reports.js';
 import { imageBuilderHandlers } from './image-builders.js';
 import { appBlockHandlers } from './app-blocks.js';
 import { applicationHandlers } from './applications.js';
+import { appBlockBuilderHandlers } from './app-block-builders.js';
 import { completeUserSettings, dropEmptyText, type ImageRecord, type StackRecord, type Store, type Tags } from './state.js';
 
 const INVALID_TOKEN = 'ValidationException';
@@ -199,6 +200,7 @@ function taggable(store: Store, arn: string): { Tags: Tags } {
     store.visibleStacks().find((s) => s.Arn === arn) ??
     [...store.fleets.values()].find((f) => f.Arn === arn) ??
     store.imageBuilders.list().find((b) => b.Arn === arn) ??
+    store.appBlockBuilders.list().find((b) => b.Arn === arn) ??
     [...store.images.values()].find((i) => i.Arn === arn && i.Visibility !== 'PUBLIC') ??
     store.appBlocks.withArn(arn) ??
     store.applications.withArn(arn);
@@ -341,4 +343,5 @@ export const appstreamHandlers: Record<string, Handler> = {
   ...usageReportHandlers,
   ...entitlementHandlers,
   ...themeHandlers,
+  ...appBlockBuilderHandlers,
 };

@@ -6,6 +6,7 @@
  */
 import { seedAppBlocks, type AppBlocks, type AppBlockState } from './app-blocks.js';
 import { seedApplications, type ApplicationFleetAssociation, type Applications, type ApplicationState } from './applications.js';
+import { appBlockBuildersState, seedAppBlockBuilders, type AppBlockBuilderAssociation, type AppBlockBuilders, type AppBlockBuilderState } from './app-block-builders.js';
 import { asObject, checkKeys, checkShape, checkTags, clone, isObject, listAt, StateError } from './checks.js';
 import { directoryConfigsState, seedDirectoryConfigs, type DirectoryConfigState } from './directory-configs.js';
 import { seedUsageReports, usageReportsState, type UsageReportSubscriptionState } from './usage-reports.js';
@@ -72,6 +73,8 @@ export interface EmulatorState extends SecretStores {
     entitlements?: EntitlementState[];
     /** As DescribeThemeForStack returns them, plus the S3 locations they were made from. */
     themes?: ThemeState[];
+    appBlockBuilders?: AppBlockBuilderState[];
+    appBlockBuilderAppBlockAssociations?: AppBlockBuilderAssociation[];
   };
   nimble?: {
     studios?: StudioState[];
@@ -151,6 +154,7 @@ export class Store {
   /** The Elastic-fleet catalogue (app-blocks.ts, applications.ts), which other modules read and block deletes in. */
   readonly appBlocks: AppBlocks;
   readonly applications: Applications;
+  readonly appBlockBuilders: AppBlockBuilders;
   /** The roles that may be assumed; undefined: any role. */
   readonly roles: RoleState[] | undefined;
   /** Access key id → the role session AssumeRole issued it for. */
@@ -181,7 +185,7 @@ export class Store {
     const appstream = state.appstream ?? {};
     const nimble = state.nimble ?? {};
     check(isObject(appstream), 'appstream', 'must be a mapping');
-    checkKeys(appstream, ['stacks', 'fleets', 'images', 'imageBuilders', 'failingSubnets', 'users', 'userStackAssociations', 'directoryConfigs', 'appBlocks', 'applications', 'applicationFleetAssociations', 'usageReportSubscriptions', 'entitlements', 'themes'], 'appstream.');
+    checkKeys(appstream, ['stacks', 'fleets', 'images', 'imageBuilders', 'failingSubnets', 'users', 'userStackAssociations', 'directoryConfigs', 'appBlocks', 'applications', 'applicationFleetAssociations', 'usageReportSubscriptions', 'entitlements', 'themes', 'appBlockBuilders', 'appBlockBuilderAppBlockAssociations'], 'appstream.');
     check(isObject(nimble), 'nimble', 'must be a mapping');
     checkKeys(nimble, ['studios', 'failingAmis'], 'nimble.');
     const failingAmis = listAt(nimble.failingAmis, 'nimble.failingAmis');
@@ -203,6 +207,7 @@ export class Store {
     seedUsageReports(this, appstream.usageReportSubscriptions);
     seedEntitlements(this, appstream.entitlements);
     seedThemes(this, appstream.themes);
+    this.appBlockBuilders = seedAppBlockBuilders(this, appstream, this.imageBuilders.failingSubnets, transitionMs);
     seedSecretStores(this, state);
   }
 
@@ -323,6 +328,7 @@ export class Store {
         ...(usageReportsState(this).length ? { usageReportSubscriptions: usageReportsState(this) } : {}),
         ...(entitlementsState(this).length ? { entitlements: entitlementsState(this) } : {}),
         ...(themesState(this).length ? { themes: themesState(this) } : {}),
+        ...appBlockBuildersState(this.appBlockBuilders),
       },
       nimble: {
         studios: [...this.studios.keys()].map((studioId) => ({ studioId, streamingImages: this.streamingImages(studioId) })),

@@ -22,6 +22,7 @@ function taggedResources(store: Store): { arn: string; tags: Tags }[] {
     ...store.imageBuilders.list(),
     ...store.appBlocks.list(),
     ...store.applications.list(),
+    ...store.appBlockBuilders.list(),
   ];
   const nimble = [...store.studios.keys()].flatMap((studioId) => store.streamingImages(studioId)).filter((i) => i.state !== 'DELETED');
   return [...appstream.map((r) => ({ arn: r.Arn, tags: r.Tags })), ...nimble.map((i) => ({ arn: i.arn, tags: i.tags }))].filter(

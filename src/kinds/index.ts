@@ -3,6 +3,7 @@
  * Adding a kind is a folder beside these, one line here, its section of the schema and its
  * emulator resource (README, "Adding a kind").
  */
+import { appBlockBuilderKind } from './app-block-builder/index.js';
 import { fleetKind } from './fleet/index.js';
 import { directoryConfigKind } from './directory-config/index.js';
 import { entitlementKind } from './entitlement/index.js';
@@ -15,7 +16,7 @@ import { appBlockKind } from './app-block/index.js';
 import { usageReportKind } from './usage-report/index.js';
 import type { KindDefinition } from './types.js';
 
-export const KINDS: readonly KindDefinition[] = [stackKind, fleetKind, imageKind, imageBuilderKind, streamingImageKind, userKind, directoryConfigKind, appBlockKind, usageReportKind, entitlementKind];
+export const KINDS: readonly KindDefinition[] = [stackKind, fleetKind, imageKind, imageBuilderKind, streamingImageKind, userKind, directoryConfigKind, appBlockKind, usageReportKind, entitlementKind, appBlockBuilderKind];
 
 const BY_NAME = new Map(KINDS.map((kind) => [kind.name, kind]));
 
