@@ -62,13 +62,15 @@ export async function measureLowerBounds(clients: AwsClients, config: Config): P
   const fleets = config.fleets ?? [];
   const users = config.users ?? [];
   const studios = [...new Set((config.streamingImages ?? []).map((image) => image.StudioId))];
-  const parts: BoundPart[] = [];
-  const add = (what: string, calls: number) => calls > 0 && parts.push({ what, calls });
+  // The tag reads (bulk or per resource) come between the account's listings and the other reads.
+  const listings: BoundPart[] = [];
+  const reads: BoundPart[] = [];
+  const add = (parts: BoundPart[], what: string, calls: number) => calls > 0 && parts.push({ what, calls });
 
-  if (stacks.length) add('DescribeStacks pages', await countPages((token) => appstream.send(new DescribeStacksCommand({ NextToken: token }))));
+  if (stacks.length) add(listings, 'DescribeStacks pages', await countPages((token) => appstream.send(new DescribeStacksCommand({ NextToken: token }))));
   // The stacks' fleet names are checked against the account's fleets, so naming one lists them all.
   const withFleets = stacks.filter((stack) => stack.Fleets !== undefined);
-  if (fleets.length || withFleets.length) add('DescribeFleets pages', await countPages((token) => appstream.send(new DescribeFleetsCommand({ NextToken: token }))));
+  if (fleets.length || withFleets.length) add(listings, 'DescribeFleets pages', await countPages((token) => appstream.send(new DescribeFleetsCommand({ NextToken: token }))));
 
   const tagged = stacks.length + images.length + fleets.length;
   const types = [...(stacks.length ? ['appstream:stack'] : []), ...(images.length ? ['appstream:image'] : []), ...(fleets.length ? ['appstream:fleet'] : [])];
@@ -79,16 +81,14 @@ export async function measureLowerBounds(clients: AwsClients, config: Config): P
       })
     : 0;
 
-  const after: BoundPart[] = [];
-  const addAfter = (what: string, calls: number) => calls > 0 && after.push({ what, calls });
   if (images.length) {
     const names = images.map((image) => image.Name);
     const byName = await countPages((token) => appstream.send(new DescribeImagesCommand({ Names: names, MaxResults: IMAGES_PER_PAGE, NextToken: token })));
     const byListing = await countPages((token) => appstream.send(new DescribeImagesCommand({ Type: 'PRIVATE', MaxResults: IMAGES_PER_PAGE, NextToken: token })));
-    addAfter(`DescribeImages pages (${byName <= byListing ? 'by name' : 'private listing'})`, Math.min(byName, byListing));
+    add(reads, `DescribeImages pages (${byName <= byListing ? 'by name' : 'private listing'})`, Math.min(byName, byListing));
   }
-  addAfter('DescribeImagePermissions per image declaring SharedWith', images.filter((image) => image.SharedWith?.length).length);
-  if (withFleets.length) after.push(await associationReads(clients, withFleets.map((stack) => stack.Name)));
+  add(reads, 'DescribeImagePermissions per image declaring SharedWith', images.filter((image) => image.SharedWith?.length).length);
+  if (withFleets.length) reads.push(await associationReads(clients, withFleets.map((stack) => stack.Name)));
   let streamingPages = 0;
   for (const studioId of studios) {
     streamingPages += await countPages(async (token) => {
@@ -96,12 +96,12 @@ export async function measureLowerBounds(clients: AwsClients, config: Config): P
       return { NextToken: page.nextToken };
     });
   }
-  addAfter(`ListStreamingImages pages (${studios.length} studios)`, streamingPages);
-  if (users.length) after.push(...(await userPoolReads(clients, config)));
+  add(reads, `ListStreamingImages pages (${studios.length} studios)`, streamingPages);
+  if (users.length) reads.push(...(await userPoolReads(clients, config)));
 
   const bound = (tagParts: BoundPart[]): LowerBound => {
-    const all = [...parts, ...tagParts.filter((part) => part.calls > 0), ...after];
-    return { total: all.reduce((sum, part) => sum + part.calls, 0), parts: all };
+    const all = [...listings, ...tagParts.filter((part) => part.calls > 0), ...reads];
+    return { total: sum(all.map((part) => part.calls)), parts: all };
   };
   const perResource = { what: 'ListTagsForResource per declared stack, image and fleet', calls: tagged };
   return {
@@ -147,7 +147,7 @@ async function userPoolReads(clients: AwsClients, config: Config): Promise<Bound
       countPages((token) => appstream.send(new DescribeUserStackAssociationsCommand({ StackName, MaxResults: ASSIGNMENTS_PER_PAGE, NextToken: token }))),
     ),
   );
-  const size = (n: number) => (n === INTEGER_MAX ? 'no maximum in the model' : `${n} a page`);
+  const size = (n: number) => (n === INTEGER_MAX ? 'MaxResults has no maximum in the model' : `${n} a page`);
   return [
     { what: `DescribeUsers pages (${size(USERS_PER_PAGE)})`, calls: users },
     { what: `DescribeUserStackAssociations pages, per stack the config names (${named.size}; ${size(ASSIGNMENTS_PER_PAGE)})`, calls: assignments },
