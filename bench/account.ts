@@ -1,22 +1,29 @@
 import { stringify } from 'yaml';
-import type { Config, ImageConfig, StackConfig, StreamingImageConfig } from '../src/config/types.js';
-import type { ImageState, StackState, StreamingImageState } from '../src/emulator/index.js';
+import type { Config, FleetConfig, ImageConfig, StackConfig, StreamingImageConfig, UserConfig } from '../src/config/types.js';
+import type { EmulatorState, FleetState, ImageState, StackState, StreamingImageState } from '../src/emulator/index.js';
 import { seededRandom } from '../src/emulator/random.js';
 
 /** How big an account is and how it is shaped. */
 export interface AccountShape {
   stacks: number;
+  /** Fleets, each associated with every `fleets`-th stack (a stack streams from one fleet); 0 for none. */
+  fleets: number;
   images: number;
   streamingImages: number;
   /** Streaming images are spread evenly over this many studios. */
   studios: number;
   /** One image in this many declares `SharedWith` (its permissions cannot be read in bulk). */
   sharedImageEvery: number;
+  /** Users of the user pool, each assigned to the first stack (everyone's) and to one other. */
+  users: number;
   seed: number;
 }
 
 /** The account of the plan benchmark. */
-export const PLAN_ACCOUNT: AccountShape = { stacks: 500, images: 500, streamingImages: 500, studios: 5, sharedImageEvery: 10, seed: 1 };
+export const PLAN_ACCOUNT: AccountShape = { stacks: 500, fleets: 125, images: 500, streamingImages: 500, studios: 5, sharedImageEvery: 10, users: 0, seed: 1 };
+
+/** The account of the user-pool benchmark: its stacks and the pool, nothing else. */
+export const USERS_ACCOUNT: AccountShape = { stacks: 40, fleets: 0, images: 0, streamingImages: 0, studios: 1, sharedImageEvery: 1, users: 2000, seed: 3 };
 
 export const BENCH_PROJECT = 'bench';
 export const SHARED_ACCOUNT_ID = '210987654321';
@@ -24,15 +31,19 @@ export const SHARED_ACCOUNT_ID = '210987654321';
 /** What the per-resource baseline knows up front, as a Terraform state would: names and ids. */
 export interface Inventory {
   stacks: string[];
+  fleets: string[];
+  /** Terraform's aws_appstream_fleet_stack_association resources. */
+  associations: { fleet: string; stack: string }[];
   images: string[];
   streamingImages: { studioId: string; streamingImageId: string }[];
 }
 
 /**
  * An account and the config that declares all of it. `initialState` (the emulator's state-file format)
- * holds the images and streaming images, which cannot be created from a config or take minutes to,
- * without owner tags; one apply of `config` adopts them and creates the stacks, leaving an account
- * whose next plan is "No changes".
+ * holds the images, fleets, streaming images and users, which cannot be created from a config or take
+ * minutes to, without owner tags or stack assignments; one apply of `config` adopts them, creates the
+ * stacks with their fleet associations and assigns the users, leaving an account whose next plan is
+ * "No changes".
  */
 export interface Account {
   shape: AccountShape;
@@ -45,13 +56,14 @@ export interface Account {
 export interface EmulatorStateFile {
   account: string;
   region: string;
-  appstream: { stacks: StackState[]; fleets: []; images: ImageState[] };
+  appstream: { stacks: StackState[]; fleets: FleetState[]; images: ImageState[]; users: NonNullable<EmulatorState['appstream']>['users'] };
   nimble: { studios: { studioId: string; streamingImages: StreamingImageState[] }[] };
 }
 
 const TEAMS = ['design', 'lighting', 'compositing', 'editorial', 'pipeline', 'finance', 'support'];
 
 const pad = (i: number) => String(i).padStart(5, '0');
+const fleetName = (k: number) => `fleet-${pad(k)}`;
 
 export function generateAccount(shape: AccountShape, project = BENCH_PROJECT): Account {
   const random = seededRandom(shape.seed);
@@ -70,6 +82,7 @@ export function generateAccount(shape: AccountShape, project = BENCH_PROJECT): A
       ...(chance(0.3) ? { ApplicationSettings: { Enabled: true, SettingsGroup: `${owner}-settings` } } : {}),
       ...(chance(0.3) ? { RedirectURL: `https://intranet.example.com/${name}` } : {}),
       ...(chance(0.2) ? { EmbedHostDomains: ['example.com', `${owner}.example.com`] } : {}),
+      ...(shape.fleets ? { Fleets: [fleetName(i % shape.fleets)] } : {}),
       Tags: { team: owner, 'cost-center': `cc-${100 + (i % 7)}` },
     };
   });
@@ -78,6 +91,27 @@ export function generateAccount(shape: AccountShape, project = BENCH_PROJECT): A
     Name: `image-${pad(i)}`,
     ...(i % shape.sharedImageEvery === 0 ? { SharedWith: [{ AccountId: SHARED_ACCOUNT_ID, AllowFleet: true, AllowImageBuilder: false }] } : {}),
     Tags: { team: team() },
+  }));
+
+  // Fleets stream from the account's own images (from a base image in an account without any).
+  const fleets = Array.from({ length: shape.fleets }, (_, k): FleetConfig => ({
+    Name: fleetName(k),
+    InstanceType: 'stream.standard.medium',
+    ImageName: images.length ? images[k % images.length].Name : 'AppStream-WinServer2022-06-17-2025',
+    ComputeCapacity: { DesiredInstances: 1 + (k % 3) },
+    MaxUserDurationInSeconds: 28_800,
+    State: 'RUNNING',
+    Tags: { team: team() },
+  }));
+
+  const teamStack = (i: number) => stacks[1 + (i % Math.max(1, stacks.length - 1))] ?? stacks[0];
+  const users = Array.from({ length: shape.users }, (_, i): UserConfig => ({
+    AuthenticationType: 'USERPOOL',
+    UserName: `user-${pad(i)}@example.com`,
+    FirstName: `First${i}`,
+    LastName: `Last${i}`,
+    MessageAction: 'SUPPRESS',
+    Stacks: [...new Set([stacks[0].Name, teamStack(i).Name])],
   }));
 
   const studioIds = Array.from({ length: shape.studios }, (_, k) => `stid-bench${k + 1}`);
@@ -95,8 +129,10 @@ export function generateAccount(shape: AccountShape, project = BENCH_PROJECT): A
     project,
     region: 'us-east-1',
     stacks,
+    ...(fleets.length ? { fleets } : {}),
     images,
     streamingImages: streamingImages.map(({ id: _id, ...declared }) => declared),
+    ...(users.length ? { users } : {}),
   };
   const released = new Date(Date.UTC(2026, 0, 5)).toISOString();
   const initialState: EmulatorStateFile = {
@@ -104,7 +140,15 @@ export function generateAccount(shape: AccountShape, project = BENCH_PROJECT): A
     region: 'us-east-1',
     appstream: {
       stacks: [],
-      fleets: [],
+      fleets: fleets.map((fleet) => ({
+        Name: fleet.Name,
+        InstanceType: fleet.InstanceType,
+        ImageName: fleet.ImageName,
+        ComputeCapacityStatus: { Desired: fleet.ComputeCapacity!.DesiredInstances! },
+        MaxUserDurationInSeconds: fleet.MaxUserDurationInSeconds,
+        State: 'RUNNING',
+      })),
+      users: users.map(({ AuthenticationType, UserName, FirstName, LastName }) => ({ AuthenticationType, UserName, FirstName, LastName, Enabled: true, Status: 'CONFIRMED' })),
       images: images.map((image) => ({
         Name: image.Name,
         State: 'AVAILABLE',
@@ -134,6 +178,8 @@ export function generateAccount(shape: AccountShape, project = BENCH_PROJECT): A
   };
   const inventory: Inventory = {
     stacks: stacks.map((s) => s.Name),
+    fleets: fleets.map((f) => f.Name),
+    associations: stacks.flatMap((s) => (s.Fleets ?? []).map((fleet) => ({ fleet, stack: s.Name }))),
     images: images.map((i) => i.Name),
     streamingImages: streamingImages.map((i) => ({ studioId: i.StudioId, streamingImageId: i.id })),
   };
@@ -152,10 +198,15 @@ function userSettings(withClipboardLimit: boolean): StackConfig['UserSettings'] 
   ];
 }
 
-/** The account with its stacks already there, as another tool would have left them: the user's tags, none of streamform's. */
+/** The account with its stacks already there and associated, as another tool would have left them: the user's tags, none of streamform's. */
 export function withStacksCreated(account: Account): EmulatorStateFile {
-  const stacks = (account.config.stacks ?? []).map(({ Tags, ...fields }): StackState => ({ ...fields, ...(Tags ? { Tags } : {}) }));
-  return { ...account.initialState, appstream: { ...account.initialState.appstream, stacks } };
+  const declared = account.config.stacks ?? [];
+  const stacks = declared.map(({ Tags, Fleets: _fleets, ...fields }): StackState => ({ ...fields, ...(Tags ? { Tags } : {}) }));
+  const fleets = account.initialState.appstream.fleets.map((fleet) => ({
+    ...fleet,
+    AssociatedStacks: declared.filter((stack) => stack.Fleets?.includes(fleet.Name)).map((stack) => stack.Name),
+  }));
+  return { ...account.initialState, appstream: { ...account.initialState.appstream, stacks, fleets } };
 }
 
 /** The config as a YAML file, as a user would write it. */
@@ -165,6 +216,6 @@ export function configYaml(config: Config): string {
 
 /** A config of `stacks` new stacks and nothing else (the apply benchmark's input). */
 export function stacksOnlyConfig(stacks: number, seed: number, project = BENCH_PROJECT): Config {
-  const { config } = generateAccount({ stacks, images: 0, streamingImages: 0, studios: 1, sharedImageEvery: 1, seed }, project);
+  const { config } = generateAccount({ stacks, fleets: 0, images: 0, streamingImages: 0, studios: 1, sharedImageEvery: 1, users: 0, seed }, project);
   return { version: 1, project, region: config.region, stacks: config.stacks };
 }

@@ -36,7 +36,7 @@ const loadedOf = (config: Config): LoadedConfig => ({ config, files: ['synthetic
 
 function prepare(resources: number): Prepared {
   const images = Math.round(resources * 0.3);
-  const account = generateAccount({ stacks: resources - 2 * images, images, streamingImages: images, studios: 10, sharedImageEvery: 10, seed: 5 });
+  const account = generateAccount({ stacks: resources - 2 * images, fleets: 0, images, streamingImages: images, studios: 10, sharedImageEvery: 10, users: 0, seed: 5 });
   const { config } = account;
   // The emulator's own store fills each resource in as the service would.
   const live = liveState(new Store(withStacksCreated(account), 0, 1), config);

@@ -1,7 +1,8 @@
 import { spawn } from 'node:child_process';
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { fileURLToPath, pathToFileURL } from 'node:url';
 
 /** The package root, found from this file whether it runs from `bench/` or `dist/bench/`. */
 export const projectRoot = findRoot(dirname(fileURLToPath(import.meta.url)));
@@ -24,7 +25,7 @@ export function builtScript(relativePath: string): string {
 export const cliScript = () => builtScript('src/cli/main.js');
 
 /** Keeps the SDK's Node 20 notice and colours out of measured output. */
-const childEnv = () => ({ ...process.env, AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true', NO_COLOR: '1' });
+const childEnv = (extra: Record<string, string> = {}) => ({ ...process.env, AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true', NO_COLOR: '1', ...extra });
 
 /** Node flags for every child (`--cpu-prof` cannot go through NODE_OPTIONS). */
 const childNodeFlags: string[] = [];
@@ -46,10 +47,10 @@ export interface ProcessResult {
 const CHILD_TIMEOUT_MS = 5 * 60_000;
 
 /** Runs `node <args>` to completion. */
-export function runNode(args: string[]): Promise<ProcessResult> {
+export function runNode(args: string[], env?: Record<string, string>): Promise<ProcessResult> {
   return new Promise((resolve, reject) => {
     const start = performance.now();
-    const child = spawn(process.execPath, [...childNodeFlags, ...args], { cwd: projectRoot, env: childEnv(), stdio: ['ignore', 'pipe', 'pipe'], timeout: CHILD_TIMEOUT_MS });
+    const child = spawn(process.execPath, [...childNodeFlags, ...args], { cwd: projectRoot, env: childEnv(env), stdio: ['ignore', 'pipe', 'pipe'], timeout: CHILD_TIMEOUT_MS });
     const out: Buffer[] = [];
     const err: Buffer[] = [];
     child.stdout.on('data', (chunk: Buffer) => out.push(chunk));
@@ -65,6 +66,19 @@ export function runNode(args: string[]): Promise<ProcessResult> {
 
 /** Runs the `streamform` CLI with `args`. */
 export const runCli = (args: string[]) => runNode([cliScript(), ...args]);
+
+let rssFiles = 0;
+
+/** Runs the `streamform` CLI with `args` and reads back the process's peak RSS. */
+export async function runCliMeasuringRss(args: string[]): Promise<ProcessResult & { peakRssMb: number }> {
+  const file = join(tmpdir(), `streamform-bench-rss-${process.pid}-${rssFiles++}`);
+  try {
+    const result = await runNode(['--import', pathToFileURL(builtScript('bench/peak-rss.js')).href, cliScript(), ...args], { PEAK_RSS_FILE: file });
+    return { ...result, peakRssMb: Number(readFileSync(file, 'utf8')) / 1024 };
+  } finally {
+    rmSync(file, { force: true });
+  }
+}
 
 /** One entry of the emulator's call log. */
 export interface CallRecord {

@@ -1,6 +1,6 @@
 /**
- * `npm run bench`: plan and apply cost side by side with the per-resource refresh pattern, the
- * in-process compute, start-up and the emulator's own throughput. Prints a table (or `--json`)
+ * `npm run bench`: plan and apply cost side by side with the per-resource refresh pattern, a plan of
+ * a large user pool, the in-process compute, start-up and the emulator's own throughput. Prints a table (or `--json`)
  * with each number next to its target.
  */
 import { mkdtempSync, rmSync } from 'node:fs';
@@ -15,8 +15,9 @@ import { computeScenario } from './scenarios/compute.js';
 import { planScenario } from './scenarios/plan.js';
 import { startupScenario } from './scenarios/startup.js';
 import { throughputScenario } from './scenarios/throughput.js';
+import { usersScenario } from './scenarios/users.js';
 
-const SCENARIOS: Scenario[] = [planScenario, applyScenario, computeScenario, startupScenario, throughputScenario];
+const SCENARIOS: Scenario[] = [planScenario, usersScenario, applyScenario, computeScenario, startupScenario, throughputScenario];
 
 const USAGE = `Usage: npm run bench -- [--json] [--runs N] [--only ${SCENARIOS.map((s) => s.name).join(',')}] [--quick] [--profile DIR]
 

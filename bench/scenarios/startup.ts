@@ -31,7 +31,7 @@ const ONE_STACK = 'version: 1\nproject: startup\nstacks:\n  - Name: design\n';
 export async function benchStartup(options: StartupBenchOptions): Promise<StartupBenchResult> {
   const { resources, runs, workDir } = options;
   const third = Math.floor(resources / 3);
-  const { config } = generateAccount({ stacks: resources - 2 * third, images: third, streamingImages: third, studios: 3, sharedImageEvery: 10, seed: 3 });
+  const { config } = generateAccount({ stacks: resources - 2 * third, fleets: 0, images: third, streamingImages: third, studios: 3, sharedImageEvery: 10, users: 0, seed: 3 });
   const configPath = join(workDir, `validate-${resources}.yaml`);
   writeFileSync(configPath, configYaml(config));
 

@@ -26,7 +26,7 @@ export interface ThroughputBenchResult {
  * connections from a plain HTTP client, so the SDK's own cost does not hide the server's.
  */
 export async function benchThroughput(options: ThroughputBenchOptions): Promise<ThroughputBenchResult> {
-  const account = generateAccount({ stacks: options.stacks, images: 0, streamingImages: 0, studios: 1, sharedImageEvery: 1, seed: 4 });
+  const account = generateAccount({ stacks: options.stacks, fleets: 0, images: 0, streamingImages: 0, studios: 1, sharedImageEvery: 1, users: 0, seed: 4 });
   const statePath = join(options.workDir, 'throughput-state.json');
   writeFileSync(statePath, JSON.stringify(withStacksCreated(account)));
   const emulator = await startEmulatorProcess(['--state', statePath]);

@@ -5,7 +5,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
-import { configYaml, generateAccount, stacksOnlyConfig, type AccountShape } from '../../bench/account.js';
+import { configYaml, generateAccount, stacksOnlyConfig, withStacksCreated, type AccountShape } from '../../bench/account.js';
+import { largestPage } from '../../bench/lower-bound.js';
 import { runNode, builtScript } from '../../bench/processes.js';
 import { machineInfo, passes, renderJson, renderTable, type Measurement } from '../../bench/report.js';
 import { applyMeasurements, benchApply } from '../../bench/scenarios/apply.js';
@@ -13,9 +14,12 @@ import { benchCompute, computeMeasurements, computeProblems } from '../../bench/
 import { benchPlan, planMeasurements } from '../../bench/scenarios/plan.js';
 import { benchStartup, startupMeasurements } from '../../bench/scenarios/startup.js';
 import { benchThroughput } from '../../bench/scenarios/throughput.js';
+import { benchUsers, usersMeasurements } from '../../bench/scenarios/users.js';
+import { facts } from '../../src/emulator/shapes.js';
 import { median } from '../../bench/stats.js';
 
-const TINY: AccountShape = { stacks: 4, images: 4, streamingImages: 3, studios: 2, sharedImageEvery: 2, seed: 7 };
+const TINY: AccountShape = { stacks: 4, fleets: 2, images: 4, streamingImages: 3, studios: 2, sharedImageEvery: 2, users: 0, seed: 7 };
+const TINY_POOL: AccountShape = { stacks: 3, fleets: 0, images: 0, streamingImages: 0, studios: 1, sharedImageEvery: 1, users: 6, seed: 7 };
 const workDir = mkdtempSync(join(tmpdir(), 'streamform-bench-test-'));
 afterAll(() => rmSync(workDir, { recursive: true, force: true }));
 
@@ -36,6 +40,31 @@ describe('seeded account', () => {
       expect.arrayContaining(account.config.streamingImages!.map((image) => image.Name)),
     );
     expect(account.inventory.streamingImages).toHaveLength(3);
+  });
+
+  it('spreads the stacks over the fleets, one fleet each, and associates them once the stacks exist', () => {
+    const account = generateAccount(TINY);
+    expect(account.config.fleets!.map((fleet) => fleet.Name)).toEqual(account.inventory.fleets);
+    expect(account.config.stacks!.map((stack) => stack.Fleets)).toEqual([[account.inventory.fleets[0]], [account.inventory.fleets[1]], [account.inventory.fleets[0]], [account.inventory.fleets[1]]]);
+    expect(account.initialState.appstream.fleets.map((fleet) => fleet.AssociatedStacks)).toEqual([undefined, undefined]);
+    const created = withStacksCreated(account);
+    expect(created.appstream.stacks.some((stack) => 'Fleets' in stack)).toBe(false);
+    expect(created.appstream.fleets.map((fleet) => fleet.AssociatedStacks)).toEqual(
+      account.inventory.fleets.map((fleet) => account.inventory.associations.filter((a) => a.fleet === fleet).map((a) => a.stack)),
+    );
+  });
+
+  it('puts every user of the pool on the first stack and on one other, the users already in the pool', () => {
+    const account = generateAccount(TINY_POOL);
+    const [first, ...others] = account.config.stacks!.map((stack) => stack.Name);
+    const users = account.config.users!;
+    expect(users).toHaveLength(6);
+    for (const user of users) {
+      expect(user.Stacks).toHaveLength(2);
+      expect(user.Stacks![0]).toBe(first);
+      expect(others).toContain(user.Stacks![1]);
+    }
+    expect(account.initialState.appstream.users!.map((user) => user.UserName)).toEqual(users.map((user) => user.UserName));
   });
 
   it('differs with the seed and survives a YAML round trip', () => {
@@ -85,6 +114,15 @@ describe('helpers', () => {
     expect(median([5, 1, 3])).toBe(3);
     expect(median([4, 1, 3, 2])).toBe(2.5);
   });
+
+  it('the largest page is the model maximum of the page-size member, a 32-bit integer where it has none', () => {
+    const { shapes, operations } = facts.appstream;
+    const max = (operation: string) => shapes[shapes[operations[operation].input!].members!.MaxResults.shape].max;
+    expect(largestPage(facts.appstream, 'DescribeUserStackAssociations', 'MaxResults')).toBe(max('DescribeUserStackAssociations'));
+    expect(largestPage(facts.appstream, 'DescribeImages', 'MaxResults')).toBe(max('DescribeImages'));
+    expect(max('DescribeUsers')).toBeUndefined();
+    expect(largestPage(facts.appstream, 'DescribeUsers', 'MaxResults')).toBe(2 ** 31 - 1);
+  });
 });
 
 describe('scenarios at a tiny scale', () => {
@@ -93,23 +131,53 @@ describe('scenarios at a tiny scale', () => {
     const result = await benchPlan(options);
     expect(result.problems).toEqual([]);
     expect(result.seed.calls).toBeGreaterThan(TINY.stacks);
-    // Per stack and per image two calls, per streaming image one, every run.
-    expect(result.bulk.baseline.calls).toEqual([19, 19]);
+    // Per stack, image and fleet two calls, per streaming image and fleet-stack association one, every run.
+    const baselineCalls = 2 * (TINY.stacks + TINY.images + TINY.fleets) + TINY.streamingImages + TINY.stacks;
+    expect(result.bulk.baseline.calls).toEqual([baselineCalls, baselineCalls]);
     expect(result.bulk.streamform.calls).toHaveLength(2);
+    expect(result.bulk.streamform.peakRssMb).toHaveLength(2);
     expect(result.fallback.streamform.ms).toHaveLength(2);
-    // One page of each listing, the two shared images' permissions, one listing per studio.
+    // One page of each listing, the shared images' permissions, the associations from the side with fewer reads
+    // (two fleets against four stacks), one listing per studio.
+    const shared = TINY.images / TINY.sharedImageEvery;
     expect(result.bulk.bound.parts.map((p) => [p.what.split(' ')[0], p.calls])).toEqual([
       ['DescribeStacks', 1],
+      ['DescribeFleets', 1],
       ['GetResources', 1],
       ['DescribeImages', 1],
-      ['DescribeImagePermissions', 2],
-      ['ListStreamingImages', 2],
+      ['DescribeImagePermissions', shared],
+      ['ListAssociatedStacks', TINY.fleets],
+      ['ListStreamingImages', TINY.studios],
     ]);
-    expect(result.bulk.bound.total).toBe(7);
-    expect(result.fallback.bound.total).toBe(1 + 1 + 8 + 1 + 2 + 2);
+    const bulkTotal = 4 + shared + TINY.fleets + TINY.studios;
+    expect(result.bulk.bound.total).toBe(bulkTotal);
+    // The bulk read's page becomes a refused attempt and one ListTagsForResource per stack, image and fleet.
+    expect(result.fallback.bound.total).toBe(bulkTotal + TINY.stacks + TINY.images + TINY.fleets);
     const rows = planMeasurements(result, options);
     expect(rows.filter((row) => row.target).map((row) => row.id)).toEqual(['plan.msRatio', 'plan.calls', 'plan.callsRatio', 'plan.fallbackCalls', 'plan.fallbackCallsRatio']);
-    expect(rows.find((row) => row.id === 'plan.baselineCalls')?.value).toBe(19);
+    expect(rows.find((row) => row.id === 'plan.baselineCalls')?.value).toBe(baselineCalls);
+    expect(rows.find((row) => row.id === 'plan.peakRssMb')?.value).toBeGreaterThan(0);
+  });
+
+  it('user pool: seeds the assignments, then plans at rest, at the bound while the pool fits a page', async () => {
+    const options = { shape: TINY_POOL, runs: 1, latencyMs: 0, workDir };
+    const result = await benchUsers(options);
+    expect(result.problems).toEqual([]);
+    expect(result.bound.parts.map((p) => [p.what.split(' ')[0], p.calls])).toEqual([
+      ['DescribeStacks', 1],
+      ['GetResources', 1],
+      ['DescribeUsers', 1],
+      ['DescribeUserStackAssociations', TINY_POOL.stacks],
+    ]);
+    expect(result.streamform.calls).toEqual([result.bound.total]);
+    expect(result.streamform.peakRssMb[0]).toBeGreaterThan(0);
+    expect(usersMeasurements(result, options).map((m) => [m.id, passes(m)])).toEqual([
+      ['users.ms', undefined],
+      ['users.peakRssMb', undefined],
+      ['users.calls', true],
+      ['users.lowerBound', undefined],
+      ['users.seedMs', undefined],
+    ]);
   });
 
   it('apply: creates every stack and counts what the rate limit answered', async () => {
@@ -153,6 +221,6 @@ describe('scenarios at a tiny scale', () => {
     expect(help.stdout).toContain('--only LIST');
     const bad = await runNode([run, '--only', 'nothing']);
     expect(bad.code).toBe(1);
-    expect(bad.stderr).toBe('bench: --only: unknown scenario nothing (scenarios: plan, apply, compute, startup, emulator)\n');
+    expect(bad.stderr).toBe('bench: --only: unknown scenario nothing (scenarios: plan, users, apply, compute, startup, emulator)\n');
   });
 });
