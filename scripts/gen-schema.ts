@@ -915,7 +915,11 @@ function buildTargetSchema(b: SchemaBuilder): void {
       roleArn: { ...sts('arnType'), pattern: '^arn:aws[a-z-]*:iam::[0-9]{12}:role/[\\w+=,.@/-]+$' },
       externalId: sts('externalIdType'),
       endpoint: { type: 'string', pattern: '^https?://' },
-      vars: { type: 'object', propertyNames: { pattern: VARIABLE_NAME_PATTERN }, additionalProperties: { type: ['string', 'number', 'boolean'] } },
+      vars: {
+        type: 'object',
+        propertyNames: { pattern: VARIABLE_NAME_PATTERN },
+        additionalProperties: { anyOf: [{ type: ['string', 'number', 'boolean'] }, { type: 'array', items: { type: ['string', 'number', 'boolean'] } }] },
+      },
     },
     ['name', 'region'],
   );

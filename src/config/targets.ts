@@ -66,7 +66,7 @@ function substitute(value: unknown, pointer: string, target: Target | undefined,
 
 function substituteText(text: string, pointer: string, target: Target | undefined, problems: Problem[]): unknown {
   if (!text.includes('${vars.')) return text;
-  const lookup = (name: string): string | number | boolean | undefined => {
+  const lookup = (name: string): NonNullable<Target['vars']>[string] | undefined => {
     const found = target?.vars?.[name];
     if (found === undefined) problems.push({ pointer, message: missingVariable(name, target) });
     return found;
@@ -74,6 +74,7 @@ function substituteText(text: string, pointer: string, target: Target | undefine
   // A whole value keeps the variable's type: DesiredInstances: ${vars.capacity} is a number.
   const whole = WHOLE_VARIABLE.exec(text);
   if (whole) return lookup(whole[1]) ?? text;
+  // Inside a longer string a list is put in as its items joined with commas, as String() writes it.
   return text.replace(VARIABLE, (written, name: string) => String(lookup(name) ?? written));
 }
 

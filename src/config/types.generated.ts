@@ -100,7 +100,7 @@ export interface Target {
    * Values that differ per target: a string "${vars.key}" anywhere in a resource is replaced by this target's value of key.
    */
   vars?: {
-    [k: string]: string | number | boolean;
+    [k: string]: (string | number | boolean) | (string | number | boolean)[];
   };
 }
 /**

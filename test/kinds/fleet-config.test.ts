@@ -27,10 +27,10 @@ async function problems(fleets: string): Promise<string[]> {
 }
 
 describe('the schema', () => {
-  it('has a fleet property for every member of the SDK CreateFleetRequest, plus State, LatestImage and IgnoreChanges', () => {
+  it('has a fleet property for every member of the SDK CreateFleetRequest, plus State, LatestImage, IgnoreChanges and Targets', () => {
     const sdkMembers = CreateFleetRequest$[4] as string[];
     expect(sdkMembers).toEqual(expect.arrayContaining(['MaxConcurrentSessions', 'SessionScriptS3Location', 'RootVolumeConfig', 'DisableIMDSV1']));
-    expect(Object.keys(defs.FleetConfig.properties).sort()).toEqual([...sdkMembers, 'State', 'LatestImage', 'IgnoreChanges'].sort());
+    expect(Object.keys(defs.FleetConfig.properties).sort()).toEqual([...sdkMembers, 'State', 'LatestImage', 'IgnoreChanges', 'Targets'].sort());
     expect(Object.keys(appstreamFacts.shapes.CreateFleetRequest.members).sort()).toEqual([...sdkMembers].sort());
   });
 

@@ -25,10 +25,10 @@ async function problems(builders: string): Promise<string[]> {
 }
 
 describe('the schema', () => {
-  it('has a property for every member of the SDK CreateImageBuilderRequest, plus LatestImage and State, each in the attribute table', () => {
+  it('has a property for every member of the SDK CreateImageBuilderRequest, plus LatestImage, State and Targets, each in the attribute table', () => {
     const sdkMembers = CreateImageBuilderRequest$[4] as string[];
     expect(sdkMembers).toEqual(expect.arrayContaining(['RootVolumeConfig', 'SoftwaresToInstall', 'SoftwaresToUninstall', 'AccessEndpoints']));
-    expect(Object.keys(defs.ImageBuilderConfig.properties).sort()).toEqual([...sdkMembers, 'LatestImage', 'State'].sort());
+    expect(Object.keys(defs.ImageBuilderConfig.properties).sort()).toEqual([...sdkMembers, 'LatestImage', 'State', 'Targets'].sort());
     for (const name of Object.keys(defs.ImageBuilderConfig.properties).filter((n) => n !== 'Name')) expect(imageBuilderKind.attributes, name).toHaveProperty(name);
   });
 

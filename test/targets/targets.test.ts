@@ -209,4 +209,14 @@ describe('a config of targets', () => {
     expect(result.stdout.length).toBeLessThanOrEqual(65_536);
     expect([...result.stdout.matchAll(/^### Target `(\w+)`$/gm)].map((m) => m[1])).toEqual(NAMES);
   });
+
+  it('diffs two configs of targets target by target, offline', async () => {
+    const base = config();
+    const head = writeYaml(dir, 'head.yaml', readFileSync(base, 'utf8').replace('vars: { site: eu, sessions: 7200 }', 'vars: { site: europe, sessions: 7200 }').replace('Targets: [eu]', 'Targets: [eu, ap]'));
+    const result = await cli('diff', base, head, '--format', 'json', '--detailed-exitcode');
+    expect(result.code).toBe(2);
+    const diff = JSON.parse(result.stdout) as { changes: { address: string; change: string }[] };
+    expect(diff.changes.map((c) => `${c.change} ${c.address}`)).toEqual(['changed eu:stack/design', 'added ap:stack/eu-archive']);
+    expect(await emulators.us.calls()).toEqual([]);
+  });
 });
