@@ -48,6 +48,10 @@ export interface Config {
    * AppStream 2.0 directory configs (how fleets and image builders join a Microsoft Active Directory domain), each identified by its DirectoryName. They carry no tags: a declared one is adopted, and prune never deletes one.
    */
   directoryConfigs?: DirectoryConfigConfig[];
+  /**
+   * AppStream 2.0 applications of Elastic fleets, each identified by its Name: how to launch a program from an app block, and the Elastic fleets that offer it.
+   */
+  applications?: ApplicationConfig[];
 }
 /**
  * A stack: the fleets users stream from, their storage, and what they may do in a session.
@@ -787,4 +791,76 @@ export interface CertificateBasedAuthProperties {
    * ARN of the AWS Private CA that issues the certificates; required unless Status is DISABLED.
    */
   CertificateAuthorityArn?: string;
+}
+/**
+ * An application of Elastic fleets: the program an app block holds, how it is launched, and the fleets whose users may launch it. Name, Platforms and InstanceFamilies cannot change: changing them replaces the application.
+ */
+export interface ApplicationConfig {
+  /**
+   * Name of the application; it identifies it, and users see it when there is no DisplayName.
+   */
+  Name: string;
+  /**
+   * Name users see in the application catalog. null or "" clears it (streamform sets it to an empty string, the way the API clears it).
+   */
+  DisplayName?: string | null;
+  /**
+   * Description of the application. null or "" clears it (streamform sets it to an empty string, the way the API clears it).
+   */
+  Description?: string | null;
+  IconS3Location: S3Location1;
+  /**
+   * Path of the executable on the streaming instance.
+   */
+  LaunchPath: string;
+  /**
+   * Working directory the application starts in. null clears it.
+   */
+  WorkingDirectory?: string | null;
+  /**
+   * Arguments passed to the application when it starts. null clears it.
+   */
+  LaunchParameters?: string | null;
+  /**
+   * Operating systems the application runs on: WINDOWS_SERVER_2019, AMAZON_LINUX2 or UBUNTU_PRO_2404 (those of Elastic fleets). Changing them replaces the application.
+   *
+   * @minItems 1
+   * @maxItems 4
+   */
+  Platforms: ('WINDOWS_SERVER_2019' | 'AMAZON_LINUX2' | 'UBUNTU_PRO_2404')[];
+  /**
+   * Instance families the application runs on: GENERAL_PURPOSE, GRAPHICS_G4. Changing them replaces the application.
+   *
+   * @minItems 1
+   */
+  InstanceFamilies: ('GENERAL_PURPOSE' | 'GRAPHICS_G4')[];
+  /**
+   * ARN of the app block that holds the application. Give one of AppBlockArn and AppBlock.
+   */
+  AppBlockArn?: string;
+  /**
+   * Tags on the application. null or {} removes every tag but streamform's own.
+   */
+  Tags?: Tags | null;
+  /**
+   * Name of the app block that holds the application: one of this account's, or one the config declares (created first). Give one of AppBlockArn and AppBlock.
+   */
+  AppBlock?: string;
+  /**
+   * Names of the Elastic fleets whose users may launch the application. The list is the whole set: an association made elsewhere is removed. null or [] disassociates every fleet.
+   */
+  Fleets?: string[] | null;
+}
+/**
+ * An object in Amazon S3.
+ */
+export interface S3Location1 {
+  /**
+   * Name of the bucket.
+   */
+  S3Bucket: string;
+  /**
+   * Key of the object.
+   */
+  S3Key?: string;
 }

@@ -3,7 +3,7 @@
 
 export const validate = validate20;
 export default validate20;
-const schema31 = {"$schema":"https://json-schema.org/draft/2020-12/schema","$id":"urn:streamform:schema:config:1","title":"streamform config","description":"Desired state of Amazon AppStream 2.0 stacks and images and Amazon Nimble Studio streaming images. A property that is left out is not managed; null (or an empty list) clears it where the service allows that.","type":"object","properties":{"version":{"description":"Version of this file format. Always 1.","const":1},"project":{"description":"The project that owns what this config declares. streamform tags what it creates with it and never changes or deletes a resource owned by another project. Every file of one config names the same project.","type":"string","minLength":1,"maxLength":256,"pattern":"^([\\p{L}\\p{Z}\\p{N}_.:/=+\\-@]*)$"},"region":{"description":"AWS Region to manage, e.g. us-east-1. Left out, the AWS SDK decides (AWS_REGION, the profile). Files of one config must agree.","type":"string","pattern":"^[a-z]{2}(-[a-z]+)+-[0-9]+$"},"prune":{"description":"Delete resources this project owns that are no longer declared. Default false. Files of one config must agree.","type":"boolean"},"stacks":{"description":"AppStream 2.0 stacks, each identified by its Name.","type":"array","items":{"$ref":"#/$defs/StackConfig"}},"fleets":{"description":"AppStream 2.0 fleets, each identified by its Name: the instances users stream from.","type":"array","items":{"$ref":"#/$defs/FleetConfig"}},"images":{"description":"AppStream 2.0 images, each identified by its Name. Images are built with image builders, so they must exist already; streamform manages their sharing and tags.","type":"array","items":{"$ref":"#/$defs/ImageConfig"}},"imageBuilders":{"description":"AppStream 2.0 image builders, each identified by its Name: the instances images are made on. Nothing but tags and State changes in place; any other change replaces the builder.","type":"array","items":{"$ref":"#/$defs/ImageBuilderConfig"}},"streamingImages":{"description":"Nimble Studio streaming images, each identified by StudioId and Name.","type":"array","items":{"$ref":"#/$defs/StreamingImageConfig"}},"users":{"description":"AppStream 2.0 user-pool users and their stack assignments, each identified by AuthenticationType and UserName.","type":"array","items":{"$ref":"#/$defs/UserConfig"}},"directoryConfigs":{"description":"AppStream 2.0 directory configs (how fleets and image builders join a Microsoft Active Directory domain), each identified by its DirectoryName. They carry no tags: a declared one is adopted, and prune never deletes one.","type":"array","items":{"$ref":"#/$defs/DirectoryConfigConfig"}}},"required":["version","project"],"additionalProperties":false,"$defs":{"AccessEndpoint":{"title":"Access endpoint","description":"An interface VPC endpoint for streaming.","type":"object","properties":{"EndpointType":{"description":"The kind of endpoint.","$ref":"#/$defs/AccessEndpointType"},"VpceId":{"description":"ID of the interface VPC endpoint, e.g. vpce-0123456789abcdef0.","type":"string","minLength":1}},"required":["EndpointType"],"additionalProperties":false},"AccessEndpointType":{"type":"string","enum":["STREAMING"]},"Action":{"type":"string","enum":["CLIPBOARD_COPY_FROM_LOCAL_DEVICE","CLIPBOARD_COPY_TO_LOCAL_DEVICE","FILE_UPLOAD","FILE_DOWNLOAD","PRINTING_TO_LOCAL_DEVICE","DOMAIN_PASSWORD_SIGNIN","DOMAIN_SMART_CARD_SIGNIN","AUTO_TIME_ZONE_REDIRECTION"]},"AgentAccessConfig":{"title":"Agent access","description":"What AI agents may see and do in streaming sessions.","type":"object","properties":{"Settings":{"description":"One entry per agent action. COMPUTER_INPUT can be enabled only together with COMPUTER_VISION.","type":"array","items":{"$ref":"#/$defs/AgentAccessSetting"},"minItems":1},"S3BucketArn":{"description":"ARN of the S3 bucket screenshots are uploaded to. Required when ScreenshotsUploadEnabled is true.","type":"string","pattern":"^arn:aws(?:-cn|-iso-b|-iso|-us-gov)?:s3:::[a-z0-9][a-z0-9.\\-]{1,61}[a-z0-9]$"},"ScreenshotsUploadEnabled":{"description":"Whether screenshots agents take are uploaded to S3BucketArn.","type":"boolean"},"ScreenResolution":{"description":"Resolution of the screen agents see.","$ref":"#/$defs/ScreenResolution"},"ScreenImageFormat":{"description":"Image format of the screenshots.","$ref":"#/$defs/ScreenImageFormat"},"UserControlMode":{"description":"What the user may do while an agent works: only watch, watch and stop it, or nothing.","$ref":"#/$defs/UserControlMode"}},"required":["Settings","ScreenResolution","ScreenImageFormat"],"additionalProperties":false,"allOf":[{"description":"S3BucketArn is required when ScreenshotsUploadEnabled is true","if":{"properties":{"ScreenshotsUploadEnabled":{"const":true}},"required":["ScreenshotsUploadEnabled"]},"then":{"required":["S3BucketArn"]}},{"description":"COMPUTER_INPUT can be ENABLED only when COMPUTER_VISION is ENABLED too","if":{"properties":{"Settings":{"contains":{"properties":{"AgentAction":{"const":"COMPUTER_INPUT"},"Permission":{"const":"ENABLED"}},"required":["AgentAction","Permission"]}}},"required":["Settings"]},"then":{"properties":{"Settings":{"contains":{"properties":{"AgentAction":{"const":"COMPUTER_VISION"},"Permission":{"const":"ENABLED"}},"required":["AgentAction","Permission"]}}}}}]},"AgentAccessSetting":{"title":"Agent action","description":"Whether agents may perform one action.","type":"object","properties":{"AgentAction":{"description":"The action.","$ref":"#/$defs/AgentAction"},"Permission":{"description":"Whether agents may perform it.","$ref":"#/$defs/Permission"}},"required":["AgentAction","Permission"],"additionalProperties":false},"AgentAction":{"type":"string","enum":["COMPUTER_VISION","COMPUTER_INPUT","FORWARD_MCP_TOOLS"]},"ApplicationSettings":{"title":"Application settings persistence","description":"Saving of users' application settings between sessions.","type":"object","properties":{"Enabled":{"description":"Whether settings persist between sessions.","type":"boolean"},"SettingsGroup":{"description":"Name of the settings group. Stacks with the same group share saved settings. Required when Enabled is true.","type":"string","maxLength":100}},"required":["Enabled"],"additionalProperties":false,"allOf":[{"description":"SettingsGroup is required when Enabled is true","if":{"properties":{"Enabled":{"const":true}},"required":["Enabled"]},"then":{"required":["SettingsGroup"]}},{"description":"SettingsGroup must be left out when Enabled is false","if":{"properties":{"Enabled":{"const":false}},"required":["Enabled"]},"then":{"properties":{"SettingsGroup":false}}}]},"CertificateBasedAuthProperties":{"title":"Certificate-based authentication","description":"Whether users sign in to domain-joined instances with certificates from an AWS Private CA.","type":"object","properties":{"Status":{"description":"DISABLED, ENABLED, or ENABLED_NO_DIRECTORY_LOGIN_FALLBACK (no password sign-in if the certificate fails).","$ref":"#/$defs/CertificateBasedAuthStatus"},"CertificateAuthorityArn":{"description":"ARN of the AWS Private CA that issues the certificates; required unless Status is DISABLED.","type":"string","pattern":"^arn:aws(?:-cn|-iso-b|-iso|-us-gov)?:[A-Za-z0-9][A-Za-z0-9_/.-]{0,62}:[A-Za-z0-9_/.-]{0,63}:[A-Za-z0-9_/.-]{0,63}:[A-Za-z0-9][A-Za-z0-9:_/+=,@.\\\\-]{0,1023}$"}},"additionalProperties":false,"allOf":[{"description":"CertificateAuthorityArn is required when Status is ENABLED or ENABLED_NO_DIRECTORY_LOGIN_FALLBACK","if":{"properties":{"Status":{"enum":["ENABLED","ENABLED_NO_DIRECTORY_LOGIN_FALLBACK"]}},"required":["Status"]},"then":{"required":["CertificateAuthorityArn"]}}]},"CertificateBasedAuthStatus":{"type":"string","enum":["DISABLED","ENABLED","ENABLED_NO_DIRECTORY_LOGIN_FALLBACK"]},"ComputeCapacity":{"title":"Compute capacity","description":"The desired size of the fleet: exactly one of DesiredInstances and DesiredSessions.","type":"object","properties":{"DesiredInstances":{"description":"Number of instances.","type":"integer","minimum":0},"DesiredSessions":{"description":"Number of user sessions, for a multi-session fleet (with MaxSessionsPerInstance).","type":"integer","minimum":0}},"additionalProperties":false,"allOf":[{"description":"give exactly one of DesiredInstances and DesiredSessions","if":{},"then":{"oneOf":[{"required":["DesiredInstances"]},{"required":["DesiredSessions"]}]}}]},"ContentRedirection":{"title":"Content redirection","description":"Links that open in the user's local browser.","type":"object","properties":{"HostToClient":{"description":"Redirection of links opened in the session to the user's local browser.","$ref":"#/$defs/UrlRedirectionConfig"}},"additionalProperties":false},"DirectoryConfigConfig":{"title":"AppStream 2.0 directory config","description":"How fleets and image builders join a Microsoft Active Directory domain: the OUs their computer objects go to and the service account that joins them.","type":"object","properties":{"DirectoryName":{"description":"Fully qualified name of the directory (corp.example.com); it identifies the config. A new name is a new config; the old one stays until deleted by hand.","type":"string","minLength":1},"OrganizationalUnitDistinguishedNames":{"description":"Distinguished names of the OUs computer accounts are placed in; compared as a set.","type":"array","items":{"type":"string","maxLength":2000}},"ServiceAccountCredentials":{"description":"The account that joins computers to the domain. Both members are references to secrets, read when applying; the values appear in no output.","$ref":"#/$defs/ServiceAccountCredentialsConfig"},"CertificateBasedAuthProperties":{"description":"Certificate-based authentication to the domain (smart-card style sign-in without a password). null clears it.","anyOf":[{"$ref":"#/$defs/CertificateBasedAuthProperties"},{"type":"null"}]}},"required":["DirectoryName","OrganizationalUnitDistinguishedNames"],"additionalProperties":false},"DomainJoinInfo":{"title":"Domain join","description":"The Active Directory domain the instances join.","type":"object","properties":{"DirectoryName":{"description":"Fully qualified name of the directory, e.g. corp.example.com.","type":"string"},"OrganizationalUnitDistinguishedName":{"description":"Distinguished name of the organizational unit for the computer accounts.","type":"string","maxLength":2000}},"additionalProperties":false},"FleetConfig":{"title":"AppStream 2.0 fleet","description":"A fleet: the streaming instances of one image. A RUNNING fleet takes some changes in place; the others need it stopped, which ends its sessions, so apply does them only with --allow-interruption.","type":"object","properties":{"Name":{"description":"Name of the fleet; it identifies the fleet. Renaming means deleting the fleet and creating a new one.","type":"string","pattern":"^[a-zA-Z0-9][a-zA-Z0-9_.-]{0,100}$"},"ImageName":{"description":"Name of the image the instances run. Give one of ImageName, ImageArn and LatestImage (none for Elastic fleets).","type":"string","pattern":"^[a-zA-Z0-9][a-zA-Z0-9_.-]{0,100}$"},"ImageArn":{"description":"ARN of the image the instances run, e.g. a public AWS image.","type":"string","pattern":"^arn:aws(?:-cn|-iso-b|-iso|-us-gov)?:[A-Za-z0-9][A-Za-z0-9_/.-]{0,62}:[A-Za-z0-9_/.-]{0,63}:[A-Za-z0-9_/.-]{0,63}:[A-Za-z0-9][A-Za-z0-9:_/+=,@.\\\\-]{0,1023}$"},"InstanceType":{"description":"Instance type of the streaming instances, e.g. stream.standard.medium. Changing it needs the fleet stopped.","type":"string","minLength":1},"FleetType":{"description":"ALWAYS_ON (instances run all the time), ON_DEMAND (the default; they run when users stream) or ELASTIC (AWS-managed pool, apps from app blocks). Changing it replaces the fleet.","$ref":"#/$defs/FleetType"},"ComputeCapacity":{"description":"How many instances (or, for a multi-session fleet, user sessions) the fleet keeps. Not for Elastic fleets.","$ref":"#/$defs/ComputeCapacity"},"VpcConfig":{"description":"Subnets and security groups of the instances. Elastic fleets need at least two subnets in different Availability Zones. null clears it.","anyOf":[{"$ref":"#/$defs/VpcConfig"},{"type":"null"}]},"MaxUserDurationInSeconds":{"description":"Longest a streaming session may last, from 600 to 432000 seconds (default 57600).","type":"integer","minimum":600,"maximum":432000},"DisconnectTimeoutInSeconds":{"description":"How long a disconnected session is kept for the user to reconnect, from 60 to 36000 seconds (default 900).","type":"integer","minimum":60,"maximum":36000},"Description":{"description":"Description for administrators. null or \"\" clears it (streamform sets it to an empty string, the way the API clears it).","type":["string","null"],"maxLength":256},"DisplayName":{"description":"Name users see for the fleet. null or \"\" clears it (streamform sets it to an empty string, the way the API clears it).","type":["string","null"],"maxLength":100},"EnableDefaultInternetAccess":{"description":"Whether the instances reach the internet without a VPC route (default false).","type":"boolean"},"DomainJoinInfo":{"description":"The Active Directory domain the instances join. Not for Elastic fleets. null clears it.","anyOf":[{"$ref":"#/$defs/DomainJoinInfo"},{"type":"null"}]},"Tags":{"description":"Tags on the fleet. null or {} removes every tag but streamform's own.","anyOf":[{"$ref":"#/$defs/Tags"},{"type":"null"}]},"IdleDisconnectTimeoutInSeconds":{"description":"How long a user may be idle before being disconnected: 0 (never, the default) or 60 to 36000 seconds.","type":"integer","minimum":0,"maximum":36000},"IamRoleArn":{"description":"ARN of the IAM role the instances assume. null clears it.","type":["string","null"],"pattern":"^arn:aws(?:-cn|-iso-b|-iso|-us-gov)?:[A-Za-z0-9][A-Za-z0-9_/.-]{0,62}:[A-Za-z0-9_/.-]{0,63}:[A-Za-z0-9_/.-]{0,63}:[A-Za-z0-9][A-Za-z0-9:_/+=,@.\\\\-]{0,1023}$"},"StreamView":{"description":"What users see: APP (the applications only, the default) or DESKTOP (the whole desktop).","$ref":"#/$defs/StreamView"},"Platform":{"description":"Operating system of the instances. Required for Elastic fleets.","$ref":"#/$defs/PlatformType"},"MaxConcurrentSessions":{"description":"Most sessions an Elastic fleet runs at once. Required for, and only for, Elastic fleets.","type":"integer","minimum":1},"UsbDeviceFilterStrings":{"description":"USB devices users may redirect into sessions, as filter strings. null or [] clears it.","type":["array","null"],"items":{"type":"string","maxLength":100,"pattern":"^((\\w*)\\s*(\\w*)\\s*,\\s*(\\w*)\\s*,\\s*\\*?(\\w*)\\s*,\\s*\\*?(\\w*)\\s*,\\s*\\*?\\d*\\s*,\\s*\\*?\\d*\\s*,\\s*[0-1]\\s*,\\s*[0-1]\\s*)$"}},"SessionScriptS3Location":{"description":"The S3 object with the session scripts. Only for Elastic fleets. null clears it.","anyOf":[{"$ref":"#/$defs/S3Location"},{"type":"null"}]},"MaxSessionsPerInstance":{"description":"User sessions per instance: makes the fleet multi-session (ComputeCapacity.DesiredSessions then counts sessions). null clears it.","type":["integer","null"],"minimum":1},"RootVolumeConfig":{"description":"Size of the root volume of each instance. null clears it.","anyOf":[{"$ref":"#/$defs/VolumeConfig"},{"type":"null"}]},"DisableIMDSV1":{"description":"Whether the instances refuse IMDSv1 requests (default false).","type":"boolean"},"LatestImage":{"description":"The newest AVAILABLE image of the account whose name starts with NamePrefix, chosen at plan time: a new image from the pipeline is a change the plan shows.","$ref":"#/$defs/LatestImage"},"State":{"description":"RUNNING or STOPPED. Left out, a fleet streamform creates is started, and afterwards whether it runs is left to the operators.","type":"string","enum":["RUNNING","STOPPED"]},"IgnoreChanges":{"description":"Properties sent when the fleet is created and never compared afterwards, e.g. [ComputeCapacity] for a fleet that Application Auto Scaling sizes.","type":"array","items":{"type":"string","enum":["ImageName","ImageArn","InstanceType","FleetType","ComputeCapacity","VpcConfig","MaxUserDurationInSeconds","DisconnectTimeoutInSeconds","Description","DisplayName","EnableDefaultInternetAccess","DomainJoinInfo","Tags","IdleDisconnectTimeoutInSeconds","IamRoleArn","StreamView","Platform","MaxConcurrentSessions","UsbDeviceFilterStrings","SessionScriptS3Location","MaxSessionsPerInstance","RootVolumeConfig","DisableIMDSV1","LatestImage","State"]}}},"required":["Name","InstanceType"],"additionalProperties":false,"allOf":[{"description":"Elastic fleets need MaxConcurrentSessions","if":{"properties":{"FleetType":{"const":"ELASTIC"}},"required":["FleetType"]},"then":{"required":["MaxConcurrentSessions"]}},{"description":"Elastic fleets need a Platform of WINDOWS_SERVER_2019, AMAZON_LINUX2, UBUNTU_PRO_2404","if":{"properties":{"FleetType":{"const":"ELASTIC"}},"required":["FleetType"]},"then":{"properties":{"Platform":{"enum":["WINDOWS_SERVER_2019","AMAZON_LINUX2","UBUNTU_PRO_2404"]}},"required":["Platform"]}},{"description":"Elastic fleets need a VpcConfig with at least two subnets (in different Availability Zones)","if":{"properties":{"FleetType":{"const":"ELASTIC"}},"required":["FleetType"]},"then":{"properties":{"VpcConfig":{"type":"object","properties":{"SubnetIds":{"minItems":2}},"required":["SubnetIds"]}},"required":["VpcConfig"]}},{"description":"Elastic fleets take no ComputeCapacity (MaxConcurrentSessions sizes them)","if":{"properties":{"FleetType":{"const":"ELASTIC"}},"required":["FleetType"]},"then":{"properties":{"ComputeCapacity":false}}},{"description":"Elastic fleets take no DomainJoinInfo","if":{"properties":{"FleetType":{"const":"ELASTIC"}},"required":["FleetType"]},"then":{"properties":{"DomainJoinInfo":false}}},{"description":"Elastic fleets take no MaxSessionsPerInstance","if":{"properties":{"FleetType":{"const":"ELASTIC"}},"required":["FleetType"]},"then":{"properties":{"MaxSessionsPerInstance":false}}},{"description":"Elastic fleets take no image (ImageName, ImageArn or LatestImage): their applications come from app blocks","if":{"properties":{"FleetType":{"const":"ELASTIC"}},"required":["FleetType"]},"then":{"properties":{"ImageName":false,"ImageArn":false,"LatestImage":false}}},{"description":"ComputeCapacity is required (DesiredInstances, or DesiredSessions for a multi-session fleet)","if":{"not":{"properties":{"FleetType":{"const":"ELASTIC"}},"required":["FleetType"]}},"then":{"required":["ComputeCapacity"]}},{"description":"give one of ImageName, ImageArn and LatestImage","if":{"not":{"properties":{"FleetType":{"const":"ELASTIC"}},"required":["FleetType"]}},"then":{"anyOf":[{"required":["ImageName"]},{"required":["ImageArn"]},{"required":["LatestImage"]}]}},{"description":"MaxConcurrentSessions is only for Elastic fleets","if":{"not":{"properties":{"FleetType":{"const":"ELASTIC"}},"required":["FleetType"]}},"then":{"properties":{"MaxConcurrentSessions":false}}},{"description":"SessionScriptS3Location is only for Elastic fleets","if":{"not":{"properties":{"FleetType":{"const":"ELASTIC"}},"required":["FleetType"]}},"then":{"properties":{"SessionScriptS3Location":false}}},{"description":"give exactly one of ImageName, ImageArn and LatestImage","if":{"required":["ImageName"]},"then":{"properties":{"ImageArn":false,"LatestImage":false}}},{"description":"give exactly one of ImageName, ImageArn and LatestImage","if":{"required":["ImageArn"]},"then":{"properties":{"ImageName":false,"LatestImage":false}}},{"description":"give exactly one of ImageName, ImageArn and LatestImage","if":{"required":["LatestImage"]},"then":{"properties":{"ImageName":false,"ImageArn":false}}},{"description":"ComputeCapacity.DesiredSessions is only for multi-session fleets: set MaxSessionsPerInstance","if":{"properties":{"ComputeCapacity":{"required":["DesiredSessions"]}},"required":["ComputeCapacity"]},"then":{"properties":{"MaxSessionsPerInstance":{"not":{"type":"null"}}},"required":["MaxSessionsPerInstance"]}},{"description":"a multi-session fleet (MaxSessionsPerInstance) takes ComputeCapacity.DesiredSessions, not DesiredInstances","if":{"properties":{"MaxSessionsPerInstance":{"not":{"type":"null"}}},"required":["MaxSessionsPerInstance"]},"then":{"properties":{"ComputeCapacity":{"properties":{"DesiredInstances":false}}}}},{"description":"IdleDisconnectTimeoutInSeconds is 0 (never) or from 60 to 36000","if":{"properties":{"IdleDisconnectTimeoutInSeconds":{"type":"integer","minimum":1,"maximum":59}},"required":["IdleDisconnectTimeoutInSeconds"]},"then":{"properties":{"IdleDisconnectTimeoutInSeconds":false}}}]},"FleetType":{"type":"string","enum":["ALWAYS_ON","ON_DEMAND","ELASTIC"]},"ImageBuilderConfig":{"title":"AppStream 2.0 image builder","description":"An image builder: an instance to install applications on and make images from. There is no UpdateImageBuilder, so every change but Tags and State replaces it (deleted, then created); replacing or stopping a running builder interrupts whoever works in it, so apply does it only with --allow-interruption.","type":"object","properties":{"Name":{"description":"Name of the image builder; it identifies it. Renaming means deleting it and creating a new one.","type":"string","pattern":"^[a-zA-Z0-9][a-zA-Z0-9_.-]{0,100}$"},"ImageName":{"description":"Name of the image the builder starts from: one of the account's own or a public AWS image. An image shared by another account must be given by ImageArn. Give one of ImageName, ImageArn and LatestImage.","type":"string","minLength":1},"ImageArn":{"description":"ARN of the image the builder starts from; the only way to use an image shared by another account.","type":"string","pattern":"^arn:aws(?:-cn|-iso-b|-iso|-us-gov)?:[A-Za-z0-9][A-Za-z0-9_/.-]{0,62}:[A-Za-z0-9_/.-]{0,63}:[A-Za-z0-9_/.-]{0,63}:[A-Za-z0-9][A-Za-z0-9:_/+=,@.\\\\-]{0,1023}$"},"InstanceType":{"description":"Instance type of the builder, e.g. stream.standard.medium. Changing it replaces the builder.","type":"string","minLength":1},"Description":{"description":"Description for administrators. null clears it (the builder is replaced without it).","type":["string","null"],"maxLength":256},"DisplayName":{"description":"Name shown for the builder. null clears it (the builder is replaced without it).","type":["string","null"],"maxLength":100},"VpcConfig":{"description":"The one subnet (and the security groups) the builder runs in. null clears it (the builder is replaced without it).","anyOf":[{"$ref":"#/$defs/VpcConfig"},{"type":"null"}]},"IamRoleArn":{"description":"ARN of the IAM role the builder assumes. null clears it (the builder is replaced without it).","type":["string","null"],"pattern":"^arn:aws(?:-cn|-iso-b|-iso|-us-gov)?:[A-Za-z0-9][A-Za-z0-9_/.-]{0,62}:[A-Za-z0-9_/.-]{0,63}:[A-Za-z0-9_/.-]{0,63}:[A-Za-z0-9][A-Za-z0-9:_/+=,@.\\\\-]{0,1023}$"},"EnableDefaultInternetAccess":{"description":"Whether the builder reaches the internet without a VPC route (default false).","type":"boolean"},"DomainJoinInfo":{"description":"The Active Directory domain the builder joins. null clears it (the builder is replaced without it).","anyOf":[{"$ref":"#/$defs/DomainJoinInfo"},{"type":"null"}]},"AppstreamAgentVersion":{"description":"Version of the AppStream agent, or [LATEST].","type":"string","minLength":1,"maxLength":100},"Tags":{"description":"Tags on the builder; they change in place. null or {} removes every tag but streamform's own.","anyOf":[{"$ref":"#/$defs/Tags"},{"type":"null"}]},"AccessEndpoints":{"description":"Interface VPC endpoints through which administrators connect to the builder (1 to 4). null clears it (the builder is replaced without it).","type":["array","null"],"items":{"$ref":"#/$defs/AccessEndpoint"},"maxItems":4},"RootVolumeConfig":{"description":"Size of the root volume.","$ref":"#/$defs/VolumeConfig"},"SoftwaresToInstall":{"description":"License-included applications installed when the builder is created (e.g. Microsoft_Office_2021_LTSC_Professional_Plus_64Bit). AWS does not report them back: streamform compares them with its last apply. null clears it (the builder is replaced without it).","type":["array","null"],"items":{"type":"string","minLength":1}},"SoftwaresToUninstall":{"description":"License-included applications removed from the image when the builder is created. Compared with the last apply, like SoftwaresToInstall. null clears it (the builder is replaced without it).","type":["array","null"],"items":{"type":"string","minLength":1}},"DisableIMDSV1":{"description":"Whether the builder refuses IMDSv1 requests (default false).","type":"boolean"},"LatestImage":{"description":"The newest AVAILABLE image of the account whose name starts with NamePrefix, chosen at plan time: a newer image replaces the builder.","$ref":"#/$defs/LatestImage"},"State":{"description":"RUNNING or STOPPED: a running builder is billed. Left out, a builder streamform creates runs (AWS starts it), and afterwards whether it runs is left to the operators.","type":"string","enum":["RUNNING","STOPPED"]}},"required":["Name","InstanceType"],"additionalProperties":false,"allOf":[{"description":"give one of ImageName, ImageArn and LatestImage","if":{},"then":{"anyOf":[{"required":["ImageName"]},{"required":["ImageArn"]},{"required":["LatestImage"]}]}},{"description":"give exactly one of ImageName, ImageArn and LatestImage","if":{"required":["ImageName"]},"then":{"properties":{"ImageArn":false,"LatestImage":false}}},{"description":"give exactly one of ImageName, ImageArn and LatestImage","if":{"required":["ImageArn"]},"then":{"properties":{"ImageName":false,"LatestImage":false}}},{"description":"give exactly one of ImageName, ImageArn and LatestImage","if":{"required":["LatestImage"]},"then":{"properties":{"ImageName":false,"ImageArn":false}}},{"description":"an image builder runs in exactly one subnet: VpcConfig.SubnetIds takes one ID","if":{"properties":{"VpcConfig":{"type":"object","required":["SubnetIds"]}},"required":["VpcConfig"]},"then":{"properties":{"VpcConfig":{"properties":{"SubnetIds":{"minItems":1,"maxItems":1}}}}}}]},"ImageConfig":{"title":"AppStream 2.0 image","description":"An existing image whose sharing and tags streamform manages.","type":"object","properties":{"Name":{"description":"Name of the image; it must exist in the account.","type":"string","pattern":"^[a-zA-Z0-9][a-zA-Z0-9_.-]{0,100}$"},"SharedWith":{"description":"The AWS accounts the image is shared with, one entry per account. Accounts not listed lose access. null or [] stops sharing the image with any account.","type":["array","null"],"items":{"$ref":"#/$defs/SharedImagePermission"}},"MaxBaseImageAgeDays":{"description":"Warn when the AWS base image this image was built from was released more than this many days ago.","type":"integer","minimum":1},"Tags":{"description":"Tags on the image. null or {} removes every tag but streamform's own.","anyOf":[{"$ref":"#/$defs/Tags"},{"type":"null"}]}},"required":["Name"],"additionalProperties":false},"LatestImage":{"title":"Latest image","description":"Chooses the newest AVAILABLE image of the account by name prefix.","type":"object","properties":{"NamePrefix":{"description":"The start of the image names to choose from, e.g. design-base- for a pipeline that names images design-base-<date>.","type":"string","pattern":"^[a-zA-Z0-9][a-zA-Z0-9_.-]{0,100}$","minLength":1}},"required":["NamePrefix"],"additionalProperties":false},"Permission":{"type":"string","enum":["ENABLED","DISABLED"]},"PlatformType":{"type":"string","enum":["WINDOWS","WINDOWS_SERVER_2016","WINDOWS_SERVER_2019","WINDOWS_SERVER_2022","WINDOWS_SERVER_2025","AMAZON_LINUX2","RHEL8","ROCKY_LINUX8","UBUNTU_PRO_2404"]},"PreferredProtocol":{"type":"string","enum":["TCP","UDP"]},"S3Location":{"title":"S3 location","description":"An object in Amazon S3.","type":"object","properties":{"S3Bucket":{"description":"Name of the bucket.","type":"string","minLength":3,"maxLength":63,"pattern":"^[0-9a-z\\.\\-]*(?<!\\.)$"},"S3Key":{"description":"Key of the object.","type":"string","minLength":1,"maxLength":1024}},"required":["S3Bucket"],"additionalProperties":false},"ScreenImageFormat":{"type":"string","enum":["PNG","JPEG"]},"ScreenResolution":{"type":"string","enum":["W_1280xH_720"]},"SecretReference":{"title":"Secret reference","description":"Where streamform reads a secret when applying: {FromEnv: VAR}, {FromFile: path}, {FromSecretsManager: name-or-ARN, Key: json-key} or {FromSsmParameter: name}. Never the value itself.","properties":{"FromEnv":{"description":"Name of an environment variable that holds the value.","type":"string","pattern":"^[A-Za-z_][A-Za-z0-9_]*$"},"FromFile":{"description":"Path of a file that holds the value (relative to the working directory; one trailing newline is dropped).","type":"string","minLength":1},"FromSecretsManager":{"description":"Name or ARN of an AWS Secrets Manager secret (GetSecretValue, current version).","type":"string","minLength":1,"maxLength":2048},"Key":{"description":"With FromSecretsManager: the member of the secret's JSON object that holds the value. Left out, the whole SecretString is the value.","type":"string","minLength":1},"FromSsmParameter":{"description":"Name of an SSM Parameter Store parameter, read with decryption (a SecureString, usually).","type":"string","minLength":1,"maxLength":2048}},"additionalProperties":false,"allOf":[{"description":"a secret is never written in the config: give a reference, {FromEnv: VAR}, {FromFile: path}, {FromSecretsManager: name-or-ARN, Key: json-key} or {FromSsmParameter: name}","if":{"not":{"type":"object"}},"then":{"not":{}}},{"description":"a secret reference names exactly one of FromEnv, FromFile, FromSecretsManager, FromSsmParameter","if":{"type":"object"},"then":{"oneOf":[{"required":["FromEnv"]},{"required":["FromFile"]},{"required":["FromSecretsManager"]},{"required":["FromSsmParameter"]}]}},{"description":"Key applies only with FromSecretsManager","if":{"required":["Key"]},"then":{"required":["FromSecretsManager"]}}]},"ServiceAccountCredentialsConfig":{"title":"Service account credentials","description":"The account name and password of the service account, each a reference to a secret, never the value itself.","type":"object","properties":{"AccountName":{"description":"The account name (DOMAIN\\user or user), as a secret reference.","$ref":"#/$defs/SecretReference"},"AccountPassword":{"description":"The password (1 to 127 characters), as a secret reference. AWS never returns it: streamform keeps a keyed fingerprint to tell when it changed.","$ref":"#/$defs/SecretReference"}},"required":["AccountName","AccountPassword"],"additionalProperties":false},"SharedImagePermission":{"title":"Image sharing","description":"What one AWS account may do with the image.","type":"object","properties":{"AccountId":{"description":"The 12-digit ID of the AWS account. Quote it, so YAML keeps it a string.","type":"string","pattern":"^\\d+$"},"AllowFleet":{"description":"Whether the account may launch fleets from the image.","type":"boolean"},"AllowImageBuilder":{"description":"Whether the account may launch image builders from the image.","type":"boolean"}},"required":["AccountId","AllowFleet","AllowImageBuilder"],"additionalProperties":false},"StackConfig":{"title":"AppStream 2.0 stack","description":"A stack: the fleets users stream from, their storage, and what they may do in a session.","type":"object","properties":{"Name":{"description":"Name of the stack; it identifies the stack. Renaming means deleting the stack and creating a new one.","type":"string","pattern":"^[a-zA-Z0-9][a-zA-Z0-9_.-]{0,100}$"},"Description":{"description":"Description for administrators. null or \"\" clears it (streamform sets it to an empty string, the way the API clears it).","type":["string","null"],"maxLength":256},"DisplayName":{"description":"Name users see in the application catalog. null or \"\" clears it (streamform sets it to an empty string, the way the API clears it).","type":["string","null"],"maxLength":100},"StorageConnectors":{"description":"Persistent storage users reach from their sessions (home folders, Google Drive, OneDrive), at most one entry per connector type. null or [] clears it.","type":["array","null"],"items":{"$ref":"#/$defs/StorageConnector"}},"RedirectURL":{"description":"Where users land when their streaming session ends. null clears it.","type":["string","null"],"maxLength":1000},"FeedbackURL":{"description":"Where the Send Feedback link takes users. Without it, the link is hidden. null clears it.","type":["string","null"],"maxLength":1000},"UserSettings":{"description":"What users may do in a session (clipboard, file transfer, printing, sign-in, time zone), one entry per action. Only the actions listed are managed; the service enables an action that is not configured. null or [] clears it.","type":["array","null"],"items":{"$ref":"#/$defs/UserSetting"}},"ApplicationSettings":{"description":"Whether users' application settings and Windows preferences persist between sessions. null turns persistence off, like {Enabled: false}.","anyOf":[{"$ref":"#/$defs/ApplicationSettings"},{"type":"null"}]},"Tags":{"description":"Tags on the stack. null or {} removes every tag but streamform's own.","anyOf":[{"$ref":"#/$defs/Tags"},{"type":"null"}]},"AccessEndpoints":{"description":"Interface VPC endpoints users stream through. When set, streaming is possible only through them. null or [] clears it.","type":["array","null"],"items":{"$ref":"#/$defs/AccessEndpoint"},"maxItems":4},"EmbedHostDomains":{"description":"Domains whose web pages may embed streaming sessions in an iframe. null or [] clears it.","type":["array","null"],"items":{"type":"string","maxLength":128,"pattern":"^(?:[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?\\.)+[a-z0-9][a-z0-9-]{0,61}[a-z0-9]$"},"maxItems":20},"StreamingExperienceSettings":{"description":"How sessions are streamed. null clears it.","anyOf":[{"$ref":"#/$defs/StreamingExperienceSettings"},{"type":"null"}]},"ContentRedirection":{"description":"Which links opened in a session open in the user's local browser instead. null clears it.","anyOf":[{"$ref":"#/$defs/ContentRedirection"},{"type":"null"}]},"AgentAccessConfig":{"description":"What AI agents may see and do in the streaming sessions of this stack. null clears it.","anyOf":[{"$ref":"#/$defs/AgentAccessConfig"},{"type":"null"}]},"Fleets":{"description":"Names of the fleets associated with the stack. Fleets are managed elsewhere and must exist. null or [] disassociates every fleet.","type":["array","null"],"items":{"type":"string","minLength":1}}},"required":["Name"],"additionalProperties":false},"StorageConnector":{"title":"Storage connector","description":"Persistent storage for the users of a stack.","type":"object","properties":{"ConnectorType":{"description":"The storage service.","$ref":"#/$defs/StorageConnectorType"},"ResourceIdentifier":{"description":"ARN of the storage resource behind the connector.","type":"string","minLength":1,"maxLength":2048},"Domains":{"description":"Domains of the Google Workspace or OneDrive for Business accounts users may connect.","type":"array","items":{"type":"string","minLength":1,"maxLength":64},"maxItems":50},"DomainsRequireAdminConsent":{"description":"OneDrive for Business domains where an administrator must consent before users connect. Only for ONE_DRIVE.","type":"array","items":{"type":"string","minLength":1,"maxLength":64},"maxItems":50}},"required":["ConnectorType"],"additionalProperties":false,"allOf":[{"description":"DomainsRequireAdminConsent applies only to ConnectorType ONE_DRIVE","if":{"not":{"properties":{"ConnectorType":{"const":"ONE_DRIVE"}}}},"then":{"properties":{"DomainsRequireAdminConsent":false}}}]},"StorageConnectorType":{"type":"string","enum":["HOMEFOLDERS","GOOGLE_DRIVE","ONE_DRIVE"]},"StreamingExperienceSettings":{"title":"Streaming experience settings","description":"How sessions are streamed.","type":"object","properties":{"PreferredProtocol":{"description":"Protocol to prefer: UDP performs better on lossy networks; TCP passes where UDP is blocked.","$ref":"#/$defs/PreferredProtocol"}},"additionalProperties":false},"StreamingImageConfig":{"title":"Nimble Studio streaming image","description":"A streaming image made from an EC2 AMI.","type":"object","properties":{"StudioId":{"description":"ID of the studio the image belongs to.","type":"string","minLength":1},"Name":{"description":"Name of the image; unique within its studio, it identifies the image together with StudioId.","type":"string","maxLength":64},"Description":{"description":"Description of the image. null or \"\" clears it (streamform sets it to an empty string, the way the API clears it).","type":["string","null"],"maxLength":256},"Ec2ImageId":{"description":"ID of the AMI the image is made from. Changing it (or StudioId) replaces the image: the new one is created, then the old one deleted.","type":"string","pattern":"^ami-[0-9A-z]+$"},"Tags":{"description":"Tags on the image. null or {} removes every tag but streamform's own.","anyOf":[{"$ref":"#/$defs/StreamingImageTags"},{"type":"null"}]}},"required":["Ec2ImageId","Name","StudioId"],"additionalProperties":false},"StreamingImageTags":{"title":"Tags","description":"Tags as key: value. Keys that start with streamform: belong to streamform.","type":"object","propertyNames":{"type":"string"},"additionalProperties":{"type":"string"}},"StreamView":{"type":"string","enum":["APP","DESKTOP"]},"Tags":{"title":"Tags","description":"Tags as key: value. Keys that start with aws: belong to AWS and keys that start with streamform: to streamform.","type":"object","propertyNames":{"type":"string","minLength":1,"maxLength":128,"pattern":"^(^(?!aws:).[\\p{L}\\p{Z}\\p{N}_.:/=+\\-@]*)$"},"additionalProperties":{"type":"string","maxLength":256,"pattern":"^([\\p{L}\\p{Z}\\p{N}_.:/=+\\-@]*)$"},"maxProperties":50},"UrlRedirectionConfig":{"title":"URL redirection","description":"Which links are redirected.","type":"object","properties":{"Enabled":{"description":"Whether links are redirected.","type":"boolean"},"AllowedUrls":{"description":"URL patterns to redirect: http(s)://… or * for every link.","type":"array","items":{"type":"string","minLength":1,"maxLength":2048,"pattern":"^(\\*|https?://[^\\s,;]+)$"},"maxItems":100},"DeniedUrls":{"description":"URL patterns never to redirect, even when AllowedUrls matches.","type":"array","items":{"type":"string","minLength":1,"maxLength":2048,"pattern":"^(\\*|https?://[^\\s,;]+)$"},"maxItems":100}},"required":["Enabled"],"additionalProperties":false},"UserConfig":{"title":"AppStream 2.0 user-pool user","description":"A user of the user pool, identified by AuthenticationType and UserName, and the stacks the user is assigned to. Users carry no tags: streamform never deletes one, and removing it from the config leaves it in place.","type":"object","properties":{"AuthenticationType":{"description":"How the user signs in. Only USERPOOL users can be created.","const":"USERPOOL"},"UserName":{"description":"The user's email address. Case-sensitive: Ana@example.com and ana@example.com are two users.","type":"string","minLength":1,"maxLength":128,"pattern":"^[^@\\s]+@[^@\\s]+$"},"FirstName":{"description":"First name. There is no update call: changing it deletes and recreates the user, who then gets a new welcome email and loses their sessions.","type":"string","maxLength":2048,"pattern":"^[A-Za-z0-9_\\-\\s]+$"},"LastName":{"description":"Last name. There is no update call: changing it deletes and recreates the user, who then gets a new welcome email and loses their sessions.","type":"string","maxLength":2048,"pattern":"^[A-Za-z0-9_\\-\\s]+$"},"Enabled":{"description":"Whether the user may sign in (EnableUser/DisableUser). Default true.","type":"boolean"},"MessageAction":{"description":"SUPPRESS: send no welcome email when the user is created. Left out, AWS emails the user a temporary password. Used only at creation.","const":"SUPPRESS"},"SendEmailNotification":{"description":"Whether AWS emails the user when assigned to a stack; the default for every entry of Stacks. Default false.","type":"boolean"},"Stacks":{"description":"The stacks the user is assigned to: names, or { Name, SendEmailNotification }. For the stacks this config declares, the users listed here are all the stack's users: any other is unassigned.","type":"array","items":{"anyOf":[{"type":"string","minLength":1,"maxLength":100},{"$ref":"#/$defs/UserStackAssignment"}]}}},"required":["UserName","AuthenticationType"],"additionalProperties":false},"UserControlMode":{"type":"string","enum":["VIEW_ONLY","VIEW_STOP","DISABLED"]},"UserSetting":{"title":"User setting","description":"Whether users may perform one action in a session.","type":"object","properties":{"Action":{"description":"The action.","$ref":"#/$defs/Action"},"Permission":{"description":"Whether users may perform it.","$ref":"#/$defs/Permission"},"MaximumLength":{"description":"Most characters users may copy in one clipboard operation, from 1 to 20,971,520 (the default, 20 MB). Only for the clipboard actions with Permission ENABLED.","type":"integer","minimum":1,"maximum":20971520}},"required":["Action","Permission"],"additionalProperties":false,"allOf":[{"description":"MaximumLength applies only to CLIPBOARD_COPY_FROM_LOCAL_DEVICE and CLIPBOARD_COPY_TO_LOCAL_DEVICE with Permission ENABLED","if":{"not":{"properties":{"Action":{"enum":["CLIPBOARD_COPY_FROM_LOCAL_DEVICE","CLIPBOARD_COPY_TO_LOCAL_DEVICE"]},"Permission":{"const":"ENABLED"}}}},"then":{"properties":{"MaximumLength":false}}}]},"UserStackAssignment":{"title":"Stack assignment","description":"One stack a user is assigned to.","type":"object","properties":{"Name":{"description":"Name of the stack.","type":"string","minLength":1,"maxLength":100},"SendEmailNotification":{"description":"Whether AWS emails the user about this assignment. Default: the user's SendEmailNotification.","type":"boolean"}},"required":["Name"],"additionalProperties":false},"VolumeConfig":{"title":"Root volume","description":"The root volume of each instance.","type":"object","properties":{"VolumeSizeInGb":{"description":"Size in GB, from 200 to 500; not below the size of the image.","type":"integer","minimum":200,"maximum":500}},"additionalProperties":false},"VpcConfig":{"title":"VPC configuration","description":"Where the instances run in your VPC.","type":"object","properties":{"SubnetIds":{"description":"IDs of the subnets, e.g. subnet-0123456789abcdef0.","type":"array","items":{"type":"string","minLength":1}},"SecurityGroupIds":{"description":"IDs of the security groups, at most 5. Left out, the fleet keeps none.","type":"array","items":{"type":"string","minLength":1},"maxItems":5}},"additionalProperties":false}}};
+const schema31 = {"$schema":"https://json-schema.org/draft/2020-12/schema","$id":"urn:streamform:schema:config:1","title":"streamform config","description":"Desired state of Amazon AppStream 2.0 stacks and images and Amazon Nimble Studio streaming images. A property that is left out is not managed; null (or an empty list) clears it where the service allows that.","type":"object","properties":{"version":{"description":"Version of this file format. Always 1.","const":1},"project":{"description":"The project that owns what this config declares. streamform tags what it creates with it and never changes or deletes a resource owned by another project. Every file of one config names the same project.","type":"string","minLength":1,"maxLength":256,"pattern":"^([\\p{L}\\p{Z}\\p{N}_.:/=+\\-@]*)$"},"region":{"description":"AWS Region to manage, e.g. us-east-1. Left out, the AWS SDK decides (AWS_REGION, the profile). Files of one config must agree.","type":"string","pattern":"^[a-z]{2}(-[a-z]+)+-[0-9]+$"},"prune":{"description":"Delete resources this project owns that are no longer declared. Default false. Files of one config must agree.","type":"boolean"},"stacks":{"description":"AppStream 2.0 stacks, each identified by its Name.","type":"array","items":{"$ref":"#/$defs/StackConfig"}},"fleets":{"description":"AppStream 2.0 fleets, each identified by its Name: the instances users stream from.","type":"array","items":{"$ref":"#/$defs/FleetConfig"}},"images":{"description":"AppStream 2.0 images, each identified by its Name. Images are built with image builders, so they must exist already; streamform manages their sharing and tags.","type":"array","items":{"$ref":"#/$defs/ImageConfig"}},"imageBuilders":{"description":"AppStream 2.0 image builders, each identified by its Name: the instances images are made on. Nothing but tags and State changes in place; any other change replaces the builder.","type":"array","items":{"$ref":"#/$defs/ImageBuilderConfig"}},"streamingImages":{"description":"Nimble Studio streaming images, each identified by StudioId and Name.","type":"array","items":{"$ref":"#/$defs/StreamingImageConfig"}},"users":{"description":"AppStream 2.0 user-pool users and their stack assignments, each identified by AuthenticationType and UserName.","type":"array","items":{"$ref":"#/$defs/UserConfig"}},"directoryConfigs":{"description":"AppStream 2.0 directory configs (how fleets and image builders join a Microsoft Active Directory domain), each identified by its DirectoryName. They carry no tags: a declared one is adopted, and prune never deletes one.","type":"array","items":{"$ref":"#/$defs/DirectoryConfigConfig"}},"applications":{"description":"AppStream 2.0 applications of Elastic fleets, each identified by its Name: how to launch a program from an app block, and the Elastic fleets that offer it.","type":"array","items":{"$ref":"#/$defs/ApplicationConfig"}}},"required":["version","project"],"additionalProperties":false,"$defs":{"AccessEndpoint":{"title":"Access endpoint","description":"An interface VPC endpoint for streaming.","type":"object","properties":{"EndpointType":{"description":"The kind of endpoint.","$ref":"#/$defs/AccessEndpointType"},"VpceId":{"description":"ID of the interface VPC endpoint, e.g. vpce-0123456789abcdef0.","type":"string","minLength":1}},"required":["EndpointType"],"additionalProperties":false},"AccessEndpointType":{"type":"string","enum":["STREAMING"]},"Action":{"type":"string","enum":["CLIPBOARD_COPY_FROM_LOCAL_DEVICE","CLIPBOARD_COPY_TO_LOCAL_DEVICE","FILE_UPLOAD","FILE_DOWNLOAD","PRINTING_TO_LOCAL_DEVICE","DOMAIN_PASSWORD_SIGNIN","DOMAIN_SMART_CARD_SIGNIN","AUTO_TIME_ZONE_REDIRECTION"]},"AgentAccessConfig":{"title":"Agent access","description":"What AI agents may see and do in streaming sessions.","type":"object","properties":{"Settings":{"description":"One entry per agent action. COMPUTER_INPUT can be enabled only together with COMPUTER_VISION.","type":"array","items":{"$ref":"#/$defs/AgentAccessSetting"},"minItems":1},"S3BucketArn":{"description":"ARN of the S3 bucket screenshots are uploaded to. Required when ScreenshotsUploadEnabled is true.","type":"string","pattern":"^arn:aws(?:-cn|-iso-b|-iso|-us-gov)?:s3:::[a-z0-9][a-z0-9.\\-]{1,61}[a-z0-9]$"},"ScreenshotsUploadEnabled":{"description":"Whether screenshots agents take are uploaded to S3BucketArn.","type":"boolean"},"ScreenResolution":{"description":"Resolution of the screen agents see.","$ref":"#/$defs/ScreenResolution"},"ScreenImageFormat":{"description":"Image format of the screenshots.","$ref":"#/$defs/ScreenImageFormat"},"UserControlMode":{"description":"What the user may do while an agent works: only watch, watch and stop it, or nothing.","$ref":"#/$defs/UserControlMode"}},"required":["Settings","ScreenResolution","ScreenImageFormat"],"additionalProperties":false,"allOf":[{"description":"S3BucketArn is required when ScreenshotsUploadEnabled is true","if":{"properties":{"ScreenshotsUploadEnabled":{"const":true}},"required":["ScreenshotsUploadEnabled"]},"then":{"required":["S3BucketArn"]}},{"description":"COMPUTER_INPUT can be ENABLED only when COMPUTER_VISION is ENABLED too","if":{"properties":{"Settings":{"contains":{"properties":{"AgentAction":{"const":"COMPUTER_INPUT"},"Permission":{"const":"ENABLED"}},"required":["AgentAction","Permission"]}}},"required":["Settings"]},"then":{"properties":{"Settings":{"contains":{"properties":{"AgentAction":{"const":"COMPUTER_VISION"},"Permission":{"const":"ENABLED"}},"required":["AgentAction","Permission"]}}}}}]},"AgentAccessSetting":{"title":"Agent action","description":"Whether agents may perform one action.","type":"object","properties":{"AgentAction":{"description":"The action.","$ref":"#/$defs/AgentAction"},"Permission":{"description":"Whether agents may perform it.","$ref":"#/$defs/Permission"}},"required":["AgentAction","Permission"],"additionalProperties":false},"AgentAction":{"type":"string","enum":["COMPUTER_VISION","COMPUTER_INPUT","FORWARD_MCP_TOOLS"]},"ApplicationConfig":{"title":"AppStream 2.0 application","description":"An application of Elastic fleets: the program an app block holds, how it is launched, and the fleets whose users may launch it. Name, Platforms and InstanceFamilies cannot change: changing them replaces the application.","type":"object","properties":{"Name":{"description":"Name of the application; it identifies it, and users see it when there is no DisplayName.","type":"string","pattern":"^[a-zA-Z0-9][a-zA-Z0-9_.-]{0,100}$"},"DisplayName":{"description":"Name users see in the application catalog. null or \"\" clears it (streamform sets it to an empty string, the way the API clears it).","type":["string","null"],"maxLength":100},"Description":{"description":"Description of the application. null or \"\" clears it (streamform sets it to an empty string, the way the API clears it).","type":["string","null"],"maxLength":256},"IconS3Location":{"description":"The icon, an image in S3.","$ref":"#/$defs/S3Location"},"LaunchPath":{"description":"Path of the executable on the streaming instance.","type":"string","minLength":1},"WorkingDirectory":{"description":"Working directory the application starts in. null clears it.","type":["string","null"],"minLength":1},"LaunchParameters":{"description":"Arguments passed to the application when it starts. null clears it.","type":["string","null"],"minLength":1},"Platforms":{"description":"Operating systems the application runs on: WINDOWS_SERVER_2019, AMAZON_LINUX2 or UBUNTU_PRO_2404 (those of Elastic fleets). Changing them replaces the application.","type":"array","items":{"type":"string","enum":["WINDOWS_SERVER_2019","AMAZON_LINUX2","UBUNTU_PRO_2404"]},"maxItems":4,"minItems":1},"InstanceFamilies":{"description":"Instance families the application runs on: GENERAL_PURPOSE, GRAPHICS_G4. Changing them replaces the application.","type":"array","items":{"type":"string","enum":["GENERAL_PURPOSE","GRAPHICS_G4"]},"minItems":1},"AppBlockArn":{"description":"ARN of the app block that holds the application. Give one of AppBlockArn and AppBlock.","type":"string","pattern":"^arn:aws(?:-cn|-iso-b|-iso|-us-gov)?:[A-Za-z0-9][A-Za-z0-9_/.-]{0,62}:[A-Za-z0-9_/.-]{0,63}:[A-Za-z0-9_/.-]{0,63}:[A-Za-z0-9][A-Za-z0-9:_/+=,@.\\\\-]{0,1023}$"},"Tags":{"description":"Tags on the application. null or {} removes every tag but streamform's own.","anyOf":[{"$ref":"#/$defs/Tags"},{"type":"null"}]},"AppBlock":{"description":"Name of the app block that holds the application: one of this account's, or one the config declares (created first). Give one of AppBlockArn and AppBlock.","type":"string","pattern":"^[a-zA-Z0-9][a-zA-Z0-9_.-]{0,100}$"},"Fleets":{"description":"Names of the Elastic fleets whose users may launch the application. The list is the whole set: an association made elsewhere is removed. null or [] disassociates every fleet.","type":["array","null"],"items":{"type":"string","pattern":"^[a-zA-Z0-9][a-zA-Z0-9_.-]{0,100}$"}}},"required":["Name","IconS3Location","LaunchPath","Platforms","InstanceFamilies"],"additionalProperties":false,"allOf":[{"description":"give one of AppBlockArn and AppBlock","if":{},"then":{"anyOf":[{"required":["AppBlockArn"]},{"required":["AppBlock"]}]}},{"description":"give exactly one of AppBlockArn and AppBlock","if":{"required":["AppBlockArn"]},"then":{"properties":{"AppBlock":false}}},{"description":"give exactly one of AppBlockArn and AppBlock","if":{"required":["AppBlock"]},"then":{"properties":{"AppBlockArn":false}}}]},"ApplicationSettings":{"title":"Application settings persistence","description":"Saving of users' application settings between sessions.","type":"object","properties":{"Enabled":{"description":"Whether settings persist between sessions.","type":"boolean"},"SettingsGroup":{"description":"Name of the settings group. Stacks with the same group share saved settings. Required when Enabled is true.","type":"string","maxLength":100}},"required":["Enabled"],"additionalProperties":false,"allOf":[{"description":"SettingsGroup is required when Enabled is true","if":{"properties":{"Enabled":{"const":true}},"required":["Enabled"]},"then":{"required":["SettingsGroup"]}},{"description":"SettingsGroup must be left out when Enabled is false","if":{"properties":{"Enabled":{"const":false}},"required":["Enabled"]},"then":{"properties":{"SettingsGroup":false}}}]},"CertificateBasedAuthProperties":{"title":"Certificate-based authentication","description":"Whether users sign in to domain-joined instances with certificates from an AWS Private CA.","type":"object","properties":{"Status":{"description":"DISABLED, ENABLED, or ENABLED_NO_DIRECTORY_LOGIN_FALLBACK (no password sign-in if the certificate fails).","$ref":"#/$defs/CertificateBasedAuthStatus"},"CertificateAuthorityArn":{"description":"ARN of the AWS Private CA that issues the certificates; required unless Status is DISABLED.","type":"string","pattern":"^arn:aws(?:-cn|-iso-b|-iso|-us-gov)?:[A-Za-z0-9][A-Za-z0-9_/.-]{0,62}:[A-Za-z0-9_/.-]{0,63}:[A-Za-z0-9_/.-]{0,63}:[A-Za-z0-9][A-Za-z0-9:_/+=,@.\\\\-]{0,1023}$"}},"additionalProperties":false,"allOf":[{"description":"CertificateAuthorityArn is required when Status is ENABLED or ENABLED_NO_DIRECTORY_LOGIN_FALLBACK","if":{"properties":{"Status":{"enum":["ENABLED","ENABLED_NO_DIRECTORY_LOGIN_FALLBACK"]}},"required":["Status"]},"then":{"required":["CertificateAuthorityArn"]}}]},"CertificateBasedAuthStatus":{"type":"string","enum":["DISABLED","ENABLED","ENABLED_NO_DIRECTORY_LOGIN_FALLBACK"]},"ComputeCapacity":{"title":"Compute capacity","description":"The desired size of the fleet: exactly one of DesiredInstances and DesiredSessions.","type":"object","properties":{"DesiredInstances":{"description":"Number of instances.","type":"integer","minimum":0},"DesiredSessions":{"description":"Number of user sessions, for a multi-session fleet (with MaxSessionsPerInstance).","type":"integer","minimum":0}},"additionalProperties":false,"allOf":[{"description":"give exactly one of DesiredInstances and DesiredSessions","if":{},"then":{"oneOf":[{"required":["DesiredInstances"]},{"required":["DesiredSessions"]}]}}]},"ContentRedirection":{"title":"Content redirection","description":"Links that open in the user's local browser.","type":"object","properties":{"HostToClient":{"description":"Redirection of links opened in the session to the user's local browser.","$ref":"#/$defs/UrlRedirectionConfig"}},"additionalProperties":false},"DirectoryConfigConfig":{"title":"AppStream 2.0 directory config","description":"How fleets and image builders join a Microsoft Active Directory domain: the OUs their computer objects go to and the service account that joins them.","type":"object","properties":{"DirectoryName":{"description":"Fully qualified name of the directory (corp.example.com); it identifies the config. A new name is a new config; the old one stays until deleted by hand.","type":"string","minLength":1},"OrganizationalUnitDistinguishedNames":{"description":"Distinguished names of the OUs computer accounts are placed in; compared as a set.","type":"array","items":{"type":"string","maxLength":2000}},"ServiceAccountCredentials":{"description":"The account that joins computers to the domain. Both members are references to secrets, read when applying; the values appear in no output.","$ref":"#/$defs/ServiceAccountCredentialsConfig"},"CertificateBasedAuthProperties":{"description":"Certificate-based authentication to the domain (smart-card style sign-in without a password). null clears it.","anyOf":[{"$ref":"#/$defs/CertificateBasedAuthProperties"},{"type":"null"}]}},"required":["DirectoryName","OrganizationalUnitDistinguishedNames"],"additionalProperties":false},"DomainJoinInfo":{"title":"Domain join","description":"The Active Directory domain the instances join.","type":"object","properties":{"DirectoryName":{"description":"Fully qualified name of the directory, e.g. corp.example.com.","type":"string"},"OrganizationalUnitDistinguishedName":{"description":"Distinguished name of the organizational unit for the computer accounts.","type":"string","maxLength":2000}},"additionalProperties":false},"FleetConfig":{"title":"AppStream 2.0 fleet","description":"A fleet: the streaming instances of one image. A RUNNING fleet takes some changes in place; the others need it stopped, which ends its sessions, so apply does them only with --allow-interruption.","type":"object","properties":{"Name":{"description":"Name of the fleet; it identifies the fleet. Renaming means deleting the fleet and creating a new one.","type":"string","pattern":"^[a-zA-Z0-9][a-zA-Z0-9_.-]{0,100}$"},"ImageName":{"description":"Name of the image the instances run. Give one of ImageName, ImageArn and LatestImage (none for Elastic fleets).","type":"string","pattern":"^[a-zA-Z0-9][a-zA-Z0-9_.-]{0,100}$"},"ImageArn":{"description":"ARN of the image the instances run, e.g. a public AWS image.","type":"string","pattern":"^arn:aws(?:-cn|-iso-b|-iso|-us-gov)?:[A-Za-z0-9][A-Za-z0-9_/.-]{0,62}:[A-Za-z0-9_/.-]{0,63}:[A-Za-z0-9_/.-]{0,63}:[A-Za-z0-9][A-Za-z0-9:_/+=,@.\\\\-]{0,1023}$"},"InstanceType":{"description":"Instance type of the streaming instances, e.g. stream.standard.medium. Changing it needs the fleet stopped.","type":"string","minLength":1},"FleetType":{"description":"ALWAYS_ON (instances run all the time), ON_DEMAND (the default; they run when users stream) or ELASTIC (AWS-managed pool, apps from app blocks). Changing it replaces the fleet.","$ref":"#/$defs/FleetType"},"ComputeCapacity":{"description":"How many instances (or, for a multi-session fleet, user sessions) the fleet keeps. Not for Elastic fleets.","$ref":"#/$defs/ComputeCapacity"},"VpcConfig":{"description":"Subnets and security groups of the instances. Elastic fleets need at least two subnets in different Availability Zones. null clears it.","anyOf":[{"$ref":"#/$defs/VpcConfig"},{"type":"null"}]},"MaxUserDurationInSeconds":{"description":"Longest a streaming session may last, from 600 to 432000 seconds (default 57600).","type":"integer","minimum":600,"maximum":432000},"DisconnectTimeoutInSeconds":{"description":"How long a disconnected session is kept for the user to reconnect, from 60 to 36000 seconds (default 900).","type":"integer","minimum":60,"maximum":36000},"Description":{"description":"Description for administrators. null or \"\" clears it (streamform sets it to an empty string, the way the API clears it).","type":["string","null"],"maxLength":256},"DisplayName":{"description":"Name users see for the fleet. null or \"\" clears it (streamform sets it to an empty string, the way the API clears it).","type":["string","null"],"maxLength":100},"EnableDefaultInternetAccess":{"description":"Whether the instances reach the internet without a VPC route (default false).","type":"boolean"},"DomainJoinInfo":{"description":"The Active Directory domain the instances join. Not for Elastic fleets. null clears it.","anyOf":[{"$ref":"#/$defs/DomainJoinInfo"},{"type":"null"}]},"Tags":{"description":"Tags on the fleet. null or {} removes every tag but streamform's own.","anyOf":[{"$ref":"#/$defs/Tags"},{"type":"null"}]},"IdleDisconnectTimeoutInSeconds":{"description":"How long a user may be idle before being disconnected: 0 (never, the default) or 60 to 36000 seconds.","type":"integer","minimum":0,"maximum":36000},"IamRoleArn":{"description":"ARN of the IAM role the instances assume. null clears it.","type":["string","null"],"pattern":"^arn:aws(?:-cn|-iso-b|-iso|-us-gov)?:[A-Za-z0-9][A-Za-z0-9_/.-]{0,62}:[A-Za-z0-9_/.-]{0,63}:[A-Za-z0-9_/.-]{0,63}:[A-Za-z0-9][A-Za-z0-9:_/+=,@.\\\\-]{0,1023}$"},"StreamView":{"description":"What users see: APP (the applications only, the default) or DESKTOP (the whole desktop).","$ref":"#/$defs/StreamView"},"Platform":{"description":"Operating system of the instances. Required for Elastic fleets.","$ref":"#/$defs/PlatformType"},"MaxConcurrentSessions":{"description":"Most sessions an Elastic fleet runs at once. Required for, and only for, Elastic fleets.","type":"integer","minimum":1},"UsbDeviceFilterStrings":{"description":"USB devices users may redirect into sessions, as filter strings. null or [] clears it.","type":["array","null"],"items":{"type":"string","maxLength":100,"pattern":"^((\\w*)\\s*(\\w*)\\s*,\\s*(\\w*)\\s*,\\s*\\*?(\\w*)\\s*,\\s*\\*?(\\w*)\\s*,\\s*\\*?\\d*\\s*,\\s*\\*?\\d*\\s*,\\s*[0-1]\\s*,\\s*[0-1]\\s*)$"}},"SessionScriptS3Location":{"description":"The S3 object with the session scripts. Only for Elastic fleets. null clears it.","anyOf":[{"$ref":"#/$defs/S3Location"},{"type":"null"}]},"MaxSessionsPerInstance":{"description":"User sessions per instance: makes the fleet multi-session (ComputeCapacity.DesiredSessions then counts sessions). null clears it.","type":["integer","null"],"minimum":1},"RootVolumeConfig":{"description":"Size of the root volume of each instance. null clears it.","anyOf":[{"$ref":"#/$defs/VolumeConfig"},{"type":"null"}]},"DisableIMDSV1":{"description":"Whether the instances refuse IMDSv1 requests (default false).","type":"boolean"},"LatestImage":{"description":"The newest AVAILABLE image of the account whose name starts with NamePrefix, chosen at plan time: a new image from the pipeline is a change the plan shows.","$ref":"#/$defs/LatestImage"},"State":{"description":"RUNNING or STOPPED. Left out, a fleet streamform creates is started, and afterwards whether it runs is left to the operators.","type":"string","enum":["RUNNING","STOPPED"]},"IgnoreChanges":{"description":"Properties sent when the fleet is created and never compared afterwards, e.g. [ComputeCapacity] for a fleet that Application Auto Scaling sizes.","type":"array","items":{"type":"string","enum":["ImageName","ImageArn","InstanceType","FleetType","ComputeCapacity","VpcConfig","MaxUserDurationInSeconds","DisconnectTimeoutInSeconds","Description","DisplayName","EnableDefaultInternetAccess","DomainJoinInfo","Tags","IdleDisconnectTimeoutInSeconds","IamRoleArn","StreamView","Platform","MaxConcurrentSessions","UsbDeviceFilterStrings","SessionScriptS3Location","MaxSessionsPerInstance","RootVolumeConfig","DisableIMDSV1","LatestImage","State"]}}},"required":["Name","InstanceType"],"additionalProperties":false,"allOf":[{"description":"Elastic fleets need MaxConcurrentSessions","if":{"properties":{"FleetType":{"const":"ELASTIC"}},"required":["FleetType"]},"then":{"required":["MaxConcurrentSessions"]}},{"description":"Elastic fleets need a Platform of WINDOWS_SERVER_2019, AMAZON_LINUX2, UBUNTU_PRO_2404","if":{"properties":{"FleetType":{"const":"ELASTIC"}},"required":["FleetType"]},"then":{"properties":{"Platform":{"enum":["WINDOWS_SERVER_2019","AMAZON_LINUX2","UBUNTU_PRO_2404"]}},"required":["Platform"]}},{"description":"Elastic fleets need a VpcConfig with at least two subnets (in different Availability Zones)","if":{"properties":{"FleetType":{"const":"ELASTIC"}},"required":["FleetType"]},"then":{"properties":{"VpcConfig":{"type":"object","properties":{"SubnetIds":{"minItems":2}},"required":["SubnetIds"]}},"required":["VpcConfig"]}},{"description":"Elastic fleets take no ComputeCapacity (MaxConcurrentSessions sizes them)","if":{"properties":{"FleetType":{"const":"ELASTIC"}},"required":["FleetType"]},"then":{"properties":{"ComputeCapacity":false}}},{"description":"Elastic fleets take no DomainJoinInfo","if":{"properties":{"FleetType":{"const":"ELASTIC"}},"required":["FleetType"]},"then":{"properties":{"DomainJoinInfo":false}}},{"description":"Elastic fleets take no MaxSessionsPerInstance","if":{"properties":{"FleetType":{"const":"ELASTIC"}},"required":["FleetType"]},"then":{"properties":{"MaxSessionsPerInstance":false}}},{"description":"Elastic fleets take no image (ImageName, ImageArn or LatestImage): their applications come from app blocks","if":{"properties":{"FleetType":{"const":"ELASTIC"}},"required":["FleetType"]},"then":{"properties":{"ImageName":false,"ImageArn":false,"LatestImage":false}}},{"description":"ComputeCapacity is required (DesiredInstances, or DesiredSessions for a multi-session fleet)","if":{"not":{"properties":{"FleetType":{"const":"ELASTIC"}},"required":["FleetType"]}},"then":{"required":["ComputeCapacity"]}},{"description":"give one of ImageName, ImageArn and LatestImage","if":{"not":{"properties":{"FleetType":{"const":"ELASTIC"}},"required":["FleetType"]}},"then":{"anyOf":[{"required":["ImageName"]},{"required":["ImageArn"]},{"required":["LatestImage"]}]}},{"description":"MaxConcurrentSessions is only for Elastic fleets","if":{"not":{"properties":{"FleetType":{"const":"ELASTIC"}},"required":["FleetType"]}},"then":{"properties":{"MaxConcurrentSessions":false}}},{"description":"SessionScriptS3Location is only for Elastic fleets","if":{"not":{"properties":{"FleetType":{"const":"ELASTIC"}},"required":["FleetType"]}},"then":{"properties":{"SessionScriptS3Location":false}}},{"description":"give exactly one of ImageName, ImageArn and LatestImage","if":{"required":["ImageName"]},"then":{"properties":{"ImageArn":false,"LatestImage":false}}},{"description":"give exactly one of ImageName, ImageArn and LatestImage","if":{"required":["ImageArn"]},"then":{"properties":{"ImageName":false,"LatestImage":false}}},{"description":"give exactly one of ImageName, ImageArn and LatestImage","if":{"required":["LatestImage"]},"then":{"properties":{"ImageName":false,"ImageArn":false}}},{"description":"ComputeCapacity.DesiredSessions is only for multi-session fleets: set MaxSessionsPerInstance","if":{"properties":{"ComputeCapacity":{"required":["DesiredSessions"]}},"required":["ComputeCapacity"]},"then":{"properties":{"MaxSessionsPerInstance":{"not":{"type":"null"}}},"required":["MaxSessionsPerInstance"]}},{"description":"a multi-session fleet (MaxSessionsPerInstance) takes ComputeCapacity.DesiredSessions, not DesiredInstances","if":{"properties":{"MaxSessionsPerInstance":{"not":{"type":"null"}}},"required":["MaxSessionsPerInstance"]},"then":{"properties":{"ComputeCapacity":{"properties":{"DesiredInstances":false}}}}},{"description":"IdleDisconnectTimeoutInSeconds is 0 (never) or from 60 to 36000","if":{"properties":{"IdleDisconnectTimeoutInSeconds":{"type":"integer","minimum":1,"maximum":59}},"required":["IdleDisconnectTimeoutInSeconds"]},"then":{"properties":{"IdleDisconnectTimeoutInSeconds":false}}}]},"FleetType":{"type":"string","enum":["ALWAYS_ON","ON_DEMAND","ELASTIC"]},"ImageBuilderConfig":{"title":"AppStream 2.0 image builder","description":"An image builder: an instance to install applications on and make images from. There is no UpdateImageBuilder, so every change but Tags and State replaces it (deleted, then created); replacing or stopping a running builder interrupts whoever works in it, so apply does it only with --allow-interruption.","type":"object","properties":{"Name":{"description":"Name of the image builder; it identifies it. Renaming means deleting it and creating a new one.","type":"string","pattern":"^[a-zA-Z0-9][a-zA-Z0-9_.-]{0,100}$"},"ImageName":{"description":"Name of the image the builder starts from: one of the account's own or a public AWS image. An image shared by another account must be given by ImageArn. Give one of ImageName, ImageArn and LatestImage.","type":"string","minLength":1},"ImageArn":{"description":"ARN of the image the builder starts from; the only way to use an image shared by another account.","type":"string","pattern":"^arn:aws(?:-cn|-iso-b|-iso|-us-gov)?:[A-Za-z0-9][A-Za-z0-9_/.-]{0,62}:[A-Za-z0-9_/.-]{0,63}:[A-Za-z0-9_/.-]{0,63}:[A-Za-z0-9][A-Za-z0-9:_/+=,@.\\\\-]{0,1023}$"},"InstanceType":{"description":"Instance type of the builder, e.g. stream.standard.medium. Changing it replaces the builder.","type":"string","minLength":1},"Description":{"description":"Description for administrators. null clears it (the builder is replaced without it).","type":["string","null"],"maxLength":256},"DisplayName":{"description":"Name shown for the builder. null clears it (the builder is replaced without it).","type":["string","null"],"maxLength":100},"VpcConfig":{"description":"The one subnet (and the security groups) the builder runs in. null clears it (the builder is replaced without it).","anyOf":[{"$ref":"#/$defs/VpcConfig"},{"type":"null"}]},"IamRoleArn":{"description":"ARN of the IAM role the builder assumes. null clears it (the builder is replaced without it).","type":["string","null"],"pattern":"^arn:aws(?:-cn|-iso-b|-iso|-us-gov)?:[A-Za-z0-9][A-Za-z0-9_/.-]{0,62}:[A-Za-z0-9_/.-]{0,63}:[A-Za-z0-9_/.-]{0,63}:[A-Za-z0-9][A-Za-z0-9:_/+=,@.\\\\-]{0,1023}$"},"EnableDefaultInternetAccess":{"description":"Whether the builder reaches the internet without a VPC route (default false).","type":"boolean"},"DomainJoinInfo":{"description":"The Active Directory domain the builder joins. null clears it (the builder is replaced without it).","anyOf":[{"$ref":"#/$defs/DomainJoinInfo"},{"type":"null"}]},"AppstreamAgentVersion":{"description":"Version of the AppStream agent, or [LATEST].","type":"string","minLength":1,"maxLength":100},"Tags":{"description":"Tags on the builder; they change in place. null or {} removes every tag but streamform's own.","anyOf":[{"$ref":"#/$defs/Tags"},{"type":"null"}]},"AccessEndpoints":{"description":"Interface VPC endpoints through which administrators connect to the builder (1 to 4). null clears it (the builder is replaced without it).","type":["array","null"],"items":{"$ref":"#/$defs/AccessEndpoint"},"maxItems":4},"RootVolumeConfig":{"description":"Size of the root volume.","$ref":"#/$defs/VolumeConfig"},"SoftwaresToInstall":{"description":"License-included applications installed when the builder is created (e.g. Microsoft_Office_2021_LTSC_Professional_Plus_64Bit). AWS does not report them back: streamform compares them with its last apply. null clears it (the builder is replaced without it).","type":["array","null"],"items":{"type":"string","minLength":1}},"SoftwaresToUninstall":{"description":"License-included applications removed from the image when the builder is created. Compared with the last apply, like SoftwaresToInstall. null clears it (the builder is replaced without it).","type":["array","null"],"items":{"type":"string","minLength":1}},"DisableIMDSV1":{"description":"Whether the builder refuses IMDSv1 requests (default false).","type":"boolean"},"LatestImage":{"description":"The newest AVAILABLE image of the account whose name starts with NamePrefix, chosen at plan time: a newer image replaces the builder.","$ref":"#/$defs/LatestImage"},"State":{"description":"RUNNING or STOPPED: a running builder is billed. Left out, a builder streamform creates runs (AWS starts it), and afterwards whether it runs is left to the operators.","type":"string","enum":["RUNNING","STOPPED"]}},"required":["Name","InstanceType"],"additionalProperties":false,"allOf":[{"description":"give one of ImageName, ImageArn and LatestImage","if":{},"then":{"anyOf":[{"required":["ImageName"]},{"required":["ImageArn"]},{"required":["LatestImage"]}]}},{"description":"give exactly one of ImageName, ImageArn and LatestImage","if":{"required":["ImageName"]},"then":{"properties":{"ImageArn":false,"LatestImage":false}}},{"description":"give exactly one of ImageName, ImageArn and LatestImage","if":{"required":["ImageArn"]},"then":{"properties":{"ImageName":false,"LatestImage":false}}},{"description":"give exactly one of ImageName, ImageArn and LatestImage","if":{"required":["LatestImage"]},"then":{"properties":{"ImageName":false,"ImageArn":false}}},{"description":"an image builder runs in exactly one subnet: VpcConfig.SubnetIds takes one ID","if":{"properties":{"VpcConfig":{"type":"object","required":["SubnetIds"]}},"required":["VpcConfig"]},"then":{"properties":{"VpcConfig":{"properties":{"SubnetIds":{"minItems":1,"maxItems":1}}}}}}]},"ImageConfig":{"title":"AppStream 2.0 image","description":"An existing image whose sharing and tags streamform manages.","type":"object","properties":{"Name":{"description":"Name of the image; it must exist in the account.","type":"string","pattern":"^[a-zA-Z0-9][a-zA-Z0-9_.-]{0,100}$"},"SharedWith":{"description":"The AWS accounts the image is shared with, one entry per account. Accounts not listed lose access. null or [] stops sharing the image with any account.","type":["array","null"],"items":{"$ref":"#/$defs/SharedImagePermission"}},"MaxBaseImageAgeDays":{"description":"Warn when the AWS base image this image was built from was released more than this many days ago.","type":"integer","minimum":1},"Tags":{"description":"Tags on the image. null or {} removes every tag but streamform's own.","anyOf":[{"$ref":"#/$defs/Tags"},{"type":"null"}]}},"required":["Name"],"additionalProperties":false},"LatestImage":{"title":"Latest image","description":"Chooses the newest AVAILABLE image of the account by name prefix.","type":"object","properties":{"NamePrefix":{"description":"The start of the image names to choose from, e.g. design-base- for a pipeline that names images design-base-<date>.","type":"string","pattern":"^[a-zA-Z0-9][a-zA-Z0-9_.-]{0,100}$","minLength":1}},"required":["NamePrefix"],"additionalProperties":false},"Permission":{"type":"string","enum":["ENABLED","DISABLED"]},"PlatformType":{"type":"string","enum":["WINDOWS","WINDOWS_SERVER_2016","WINDOWS_SERVER_2019","WINDOWS_SERVER_2022","WINDOWS_SERVER_2025","AMAZON_LINUX2","RHEL8","ROCKY_LINUX8","UBUNTU_PRO_2404"]},"PreferredProtocol":{"type":"string","enum":["TCP","UDP"]},"S3Location":{"title":"S3 location","description":"An object in Amazon S3.","type":"object","properties":{"S3Bucket":{"description":"Name of the bucket.","type":"string","minLength":3,"maxLength":63,"pattern":"^[0-9a-z\\.\\-]*(?<!\\.)$"},"S3Key":{"description":"Key of the object.","type":"string","minLength":1,"maxLength":1024}},"required":["S3Bucket"],"additionalProperties":false},"ScreenImageFormat":{"type":"string","enum":["PNG","JPEG"]},"ScreenResolution":{"type":"string","enum":["W_1280xH_720"]},"SecretReference":{"title":"Secret reference","description":"Where streamform reads a secret when applying: {FromEnv: VAR}, {FromFile: path}, {FromSecretsManager: name-or-ARN, Key: json-key} or {FromSsmParameter: name}. Never the value itself.","properties":{"FromEnv":{"description":"Name of an environment variable that holds the value.","type":"string","pattern":"^[A-Za-z_][A-Za-z0-9_]*$"},"FromFile":{"description":"Path of a file that holds the value (relative to the working directory; one trailing newline is dropped).","type":"string","minLength":1},"FromSecretsManager":{"description":"Name or ARN of an AWS Secrets Manager secret (GetSecretValue, current version).","type":"string","minLength":1,"maxLength":2048},"Key":{"description":"With FromSecretsManager: the member of the secret's JSON object that holds the value. Left out, the whole SecretString is the value.","type":"string","minLength":1},"FromSsmParameter":{"description":"Name of an SSM Parameter Store parameter, read with decryption (a SecureString, usually).","type":"string","minLength":1,"maxLength":2048}},"additionalProperties":false,"allOf":[{"description":"a secret is never written in the config: give a reference, {FromEnv: VAR}, {FromFile: path}, {FromSecretsManager: name-or-ARN, Key: json-key} or {FromSsmParameter: name}","if":{"not":{"type":"object"}},"then":{"not":{}}},{"description":"a secret reference names exactly one of FromEnv, FromFile, FromSecretsManager, FromSsmParameter","if":{"type":"object"},"then":{"oneOf":[{"required":["FromEnv"]},{"required":["FromFile"]},{"required":["FromSecretsManager"]},{"required":["FromSsmParameter"]}]}},{"description":"Key applies only with FromSecretsManager","if":{"required":["Key"]},"then":{"required":["FromSecretsManager"]}}]},"ServiceAccountCredentialsConfig":{"title":"Service account credentials","description":"The account name and password of the service account, each a reference to a secret, never the value itself.","type":"object","properties":{"AccountName":{"description":"The account name (DOMAIN\\user or user), as a secret reference.","$ref":"#/$defs/SecretReference"},"AccountPassword":{"description":"The password (1 to 127 characters), as a secret reference. AWS never returns it: streamform keeps a keyed fingerprint to tell when it changed.","$ref":"#/$defs/SecretReference"}},"required":["AccountName","AccountPassword"],"additionalProperties":false},"SharedImagePermission":{"title":"Image sharing","description":"What one AWS account may do with the image.","type":"object","properties":{"AccountId":{"description":"The 12-digit ID of the AWS account. Quote it, so YAML keeps it a string.","type":"string","pattern":"^\\d+$"},"AllowFleet":{"description":"Whether the account may launch fleets from the image.","type":"boolean"},"AllowImageBuilder":{"description":"Whether the account may launch image builders from the image.","type":"boolean"}},"required":["AccountId","AllowFleet","AllowImageBuilder"],"additionalProperties":false},"StackConfig":{"title":"AppStream 2.0 stack","description":"A stack: the fleets users stream from, their storage, and what they may do in a session.","type":"object","properties":{"Name":{"description":"Name of the stack; it identifies the stack. Renaming means deleting the stack and creating a new one.","type":"string","pattern":"^[a-zA-Z0-9][a-zA-Z0-9_.-]{0,100}$"},"Description":{"description":"Description for administrators. null or \"\" clears it (streamform sets it to an empty string, the way the API clears it).","type":["string","null"],"maxLength":256},"DisplayName":{"description":"Name users see in the application catalog. null or \"\" clears it (streamform sets it to an empty string, the way the API clears it).","type":["string","null"],"maxLength":100},"StorageConnectors":{"description":"Persistent storage users reach from their sessions (home folders, Google Drive, OneDrive), at most one entry per connector type. null or [] clears it.","type":["array","null"],"items":{"$ref":"#/$defs/StorageConnector"}},"RedirectURL":{"description":"Where users land when their streaming session ends. null clears it.","type":["string","null"],"maxLength":1000},"FeedbackURL":{"description":"Where the Send Feedback link takes users. Without it, the link is hidden. null clears it.","type":["string","null"],"maxLength":1000},"UserSettings":{"description":"What users may do in a session (clipboard, file transfer, printing, sign-in, time zone), one entry per action. Only the actions listed are managed; the service enables an action that is not configured. null or [] clears it.","type":["array","null"],"items":{"$ref":"#/$defs/UserSetting"}},"ApplicationSettings":{"description":"Whether users' application settings and Windows preferences persist between sessions. null turns persistence off, like {Enabled: false}.","anyOf":[{"$ref":"#/$defs/ApplicationSettings"},{"type":"null"}]},"Tags":{"description":"Tags on the stack. null or {} removes every tag but streamform's own.","anyOf":[{"$ref":"#/$defs/Tags"},{"type":"null"}]},"AccessEndpoints":{"description":"Interface VPC endpoints users stream through. When set, streaming is possible only through them. null or [] clears it.","type":["array","null"],"items":{"$ref":"#/$defs/AccessEndpoint"},"maxItems":4},"EmbedHostDomains":{"description":"Domains whose web pages may embed streaming sessions in an iframe. null or [] clears it.","type":["array","null"],"items":{"type":"string","maxLength":128,"pattern":"^(?:[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?\\.)+[a-z0-9][a-z0-9-]{0,61}[a-z0-9]$"},"maxItems":20},"StreamingExperienceSettings":{"description":"How sessions are streamed. null clears it.","anyOf":[{"$ref":"#/$defs/StreamingExperienceSettings"},{"type":"null"}]},"ContentRedirection":{"description":"Which links opened in a session open in the user's local browser instead. null clears it.","anyOf":[{"$ref":"#/$defs/ContentRedirection"},{"type":"null"}]},"AgentAccessConfig":{"description":"What AI agents may see and do in the streaming sessions of this stack. null clears it.","anyOf":[{"$ref":"#/$defs/AgentAccessConfig"},{"type":"null"}]},"Fleets":{"description":"Names of the fleets associated with the stack. Fleets are managed elsewhere and must exist. null or [] disassociates every fleet.","type":["array","null"],"items":{"type":"string","minLength":1}}},"required":["Name"],"additionalProperties":false},"StorageConnector":{"title":"Storage connector","description":"Persistent storage for the users of a stack.","type":"object","properties":{"ConnectorType":{"description":"The storage service.","$ref":"#/$defs/StorageConnectorType"},"ResourceIdentifier":{"description":"ARN of the storage resource behind the connector.","type":"string","minLength":1,"maxLength":2048},"Domains":{"description":"Domains of the Google Workspace or OneDrive for Business accounts users may connect.","type":"array","items":{"type":"string","minLength":1,"maxLength":64},"maxItems":50},"DomainsRequireAdminConsent":{"description":"OneDrive for Business domains where an administrator must consent before users connect. Only for ONE_DRIVE.","type":"array","items":{"type":"string","minLength":1,"maxLength":64},"maxItems":50}},"required":["ConnectorType"],"additionalProperties":false,"allOf":[{"description":"DomainsRequireAdminConsent applies only to ConnectorType ONE_DRIVE","if":{"not":{"properties":{"ConnectorType":{"const":"ONE_DRIVE"}}}},"then":{"properties":{"DomainsRequireAdminConsent":false}}}]},"StorageConnectorType":{"type":"string","enum":["HOMEFOLDERS","GOOGLE_DRIVE","ONE_DRIVE"]},"StreamingExperienceSettings":{"title":"Streaming experience settings","description":"How sessions are streamed.","type":"object","properties":{"PreferredProtocol":{"description":"Protocol to prefer: UDP performs better on lossy networks; TCP passes where UDP is blocked.","$ref":"#/$defs/PreferredProtocol"}},"additionalProperties":false},"StreamingImageConfig":{"title":"Nimble Studio streaming image","description":"A streaming image made from an EC2 AMI.","type":"object","properties":{"StudioId":{"description":"ID of the studio the image belongs to.","type":"string","minLength":1},"Name":{"description":"Name of the image; unique within its studio, it identifies the image together with StudioId.","type":"string","maxLength":64},"Description":{"description":"Description of the image. null or \"\" clears it (streamform sets it to an empty string, the way the API clears it).","type":["string","null"],"maxLength":256},"Ec2ImageId":{"description":"ID of the AMI the image is made from. Changing it (or StudioId) replaces the image: the new one is created, then the old one deleted.","type":"string","pattern":"^ami-[0-9A-z]+$"},"Tags":{"description":"Tags on the image. null or {} removes every tag but streamform's own.","anyOf":[{"$ref":"#/$defs/StreamingImageTags"},{"type":"null"}]}},"required":["Ec2ImageId","Name","StudioId"],"additionalProperties":false},"StreamingImageTags":{"title":"Tags","description":"Tags as key: value. Keys that start with streamform: belong to streamform.","type":"object","propertyNames":{"type":"string"},"additionalProperties":{"type":"string"}},"StreamView":{"type":"string","enum":["APP","DESKTOP"]},"Tags":{"title":"Tags","description":"Tags as key: value. Keys that start with aws: belong to AWS and keys that start with streamform: to streamform.","type":"object","propertyNames":{"type":"string","minLength":1,"maxLength":128,"pattern":"^(^(?!aws:).[\\p{L}\\p{Z}\\p{N}_.:/=+\\-@]*)$"},"additionalProperties":{"type":"string","maxLength":256,"pattern":"^([\\p{L}\\p{Z}\\p{N}_.:/=+\\-@]*)$"},"maxProperties":50},"UrlRedirectionConfig":{"title":"URL redirection","description":"Which links are redirected.","type":"object","properties":{"Enabled":{"description":"Whether links are redirected.","type":"boolean"},"AllowedUrls":{"description":"URL patterns to redirect: http(s)://… or * for every link.","type":"array","items":{"type":"string","minLength":1,"maxLength":2048,"pattern":"^(\\*|https?://[^\\s,;]+)$"},"maxItems":100},"DeniedUrls":{"description":"URL patterns never to redirect, even when AllowedUrls matches.","type":"array","items":{"type":"string","minLength":1,"maxLength":2048,"pattern":"^(\\*|https?://[^\\s,;]+)$"},"maxItems":100}},"required":["Enabled"],"additionalProperties":false},"UserConfig":{"title":"AppStream 2.0 user-pool user","description":"A user of the user pool, identified by AuthenticationType and UserName, and the stacks the user is assigned to. Users carry no tags: streamform never deletes one, and removing it from the config leaves it in place.","type":"object","properties":{"AuthenticationType":{"description":"How the user signs in. Only USERPOOL users can be created.","const":"USERPOOL"},"UserName":{"description":"The user's email address. Case-sensitive: Ana@example.com and ana@example.com are two users.","type":"string","minLength":1,"maxLength":128,"pattern":"^[^@\\s]+@[^@\\s]+$"},"FirstName":{"description":"First name. There is no update call: changing it deletes and recreates the user, who then gets a new welcome email and loses their sessions.","type":"string","maxLength":2048,"pattern":"^[A-Za-z0-9_\\-\\s]+$"},"LastName":{"description":"Last name. There is no update call: changing it deletes and recreates the user, who then gets a new welcome email and loses their sessions.","type":"string","maxLength":2048,"pattern":"^[A-Za-z0-9_\\-\\s]+$"},"Enabled":{"description":"Whether the user may sign in (EnableUser/DisableUser). Default true.","type":"boolean"},"MessageAction":{"description":"SUPPRESS: send no welcome email when the user is created. Left out, AWS emails the user a temporary password. Used only at creation.","const":"SUPPRESS"},"SendEmailNotification":{"description":"Whether AWS emails the user when assigned to a stack; the default for every entry of Stacks. Default false.","type":"boolean"},"Stacks":{"description":"The stacks the user is assigned to: names, or { Name, SendEmailNotification }. For the stacks this config declares, the users listed here are all the stack's users: any other is unassigned.","type":"array","items":{"anyOf":[{"type":"string","minLength":1,"maxLength":100},{"$ref":"#/$defs/UserStackAssignment"}]}}},"required":["UserName","AuthenticationType"],"additionalProperties":false},"UserControlMode":{"type":"string","enum":["VIEW_ONLY","VIEW_STOP","DISABLED"]},"UserSetting":{"title":"User setting","description":"Whether users may perform one action in a session.","type":"object","properties":{"Action":{"description":"The action.","$ref":"#/$defs/Action"},"Permission":{"description":"Whether users may perform it.","$ref":"#/$defs/Permission"},"MaximumLength":{"description":"Most characters users may copy in one clipboard operation, from 1 to 20,971,520 (the default, 20 MB). Only for the clipboard actions with Permission ENABLED.","type":"integer","minimum":1,"maximum":20971520}},"required":["Action","Permission"],"additionalProperties":false,"allOf":[{"description":"MaximumLength applies only to CLIPBOARD_COPY_FROM_LOCAL_DEVICE and CLIPBOARD_COPY_TO_LOCAL_DEVICE with Permission ENABLED","if":{"not":{"properties":{"Action":{"enum":["CLIPBOARD_COPY_FROM_LOCAL_DEVICE","CLIPBOARD_COPY_TO_LOCAL_DEVICE"]},"Permission":{"const":"ENABLED"}}}},"then":{"properties":{"MaximumLength":false}}}]},"UserStackAssignment":{"title":"Stack assignment","description":"One stack a user is assigned to.","type":"object","properties":{"Name":{"description":"Name of the stack.","type":"string","minLength":1,"maxLength":100},"SendEmailNotification":{"description":"Whether AWS emails the user about this assignment. Default: the user's SendEmailNotification.","type":"boolean"}},"required":["Name"],"additionalProperties":false},"VolumeConfig":{"title":"Root volume","description":"The root volume of each instance.","type":"object","properties":{"VolumeSizeInGb":{"description":"Size in GB, from 200 to 500; not below the size of the image.","type":"integer","minimum":200,"maximum":500}},"additionalProperties":false},"VpcConfig":{"title":"VPC configuration","description":"Where the instances run in your VPC.","type":"object","properties":{"SubnetIds":{"description":"IDs of the subnets, e.g. subnet-0123456789abcdef0.","type":"array","items":{"type":"string","minLength":1}},"SecurityGroupIds":{"description":"IDs of the security groups, at most 5. Left out, the fleet keeps none.","type":"array","items":{"type":"string","minLength":1},"maxItems":5}},"additionalProperties":false}}};
 const func1 = Object.prototype.hasOwnProperty;
 const func2 = ucs2length;
 const pattern4 = new RegExp("^([\\p{L}\\p{Z}\\p{N}_.:/=+\\-@]*)$", "u");
@@ -9394,6 +9394,921 @@ return errors === 0;
 }
 validate48.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
 
+const schema83 = {"title":"AppStream 2.0 application","description":"An application of Elastic fleets: the program an app block holds, how it is launched, and the fleets whose users may launch it. Name, Platforms and InstanceFamilies cannot change: changing them replaces the application.","type":"object","properties":{"Name":{"description":"Name of the application; it identifies it, and users see it when there is no DisplayName.","type":"string","pattern":"^[a-zA-Z0-9][a-zA-Z0-9_.-]{0,100}$"},"DisplayName":{"description":"Name users see in the application catalog. null or \"\" clears it (streamform sets it to an empty string, the way the API clears it).","type":["string","null"],"maxLength":100},"Description":{"description":"Description of the application. null or \"\" clears it (streamform sets it to an empty string, the way the API clears it).","type":["string","null"],"maxLength":256},"IconS3Location":{"description":"The icon, an image in S3.","$ref":"#/$defs/S3Location"},"LaunchPath":{"description":"Path of the executable on the streaming instance.","type":"string","minLength":1},"WorkingDirectory":{"description":"Working directory the application starts in. null clears it.","type":["string","null"],"minLength":1},"LaunchParameters":{"description":"Arguments passed to the application when it starts. null clears it.","type":["string","null"],"minLength":1},"Platforms":{"description":"Operating systems the application runs on: WINDOWS_SERVER_2019, AMAZON_LINUX2 or UBUNTU_PRO_2404 (those of Elastic fleets). Changing them replaces the application.","type":"array","items":{"type":"string","enum":["WINDOWS_SERVER_2019","AMAZON_LINUX2","UBUNTU_PRO_2404"]},"maxItems":4,"minItems":1},"InstanceFamilies":{"description":"Instance families the application runs on: GENERAL_PURPOSE, GRAPHICS_G4. Changing them replaces the application.","type":"array","items":{"type":"string","enum":["GENERAL_PURPOSE","GRAPHICS_G4"]},"minItems":1},"AppBlockArn":{"description":"ARN of the app block that holds the application. Give one of AppBlockArn and AppBlock.","type":"string","pattern":"^arn:aws(?:-cn|-iso-b|-iso|-us-gov)?:[A-Za-z0-9][A-Za-z0-9_/.-]{0,62}:[A-Za-z0-9_/.-]{0,63}:[A-Za-z0-9_/.-]{0,63}:[A-Za-z0-9][A-Za-z0-9:_/+=,@.\\\\-]{0,1023}$"},"Tags":{"description":"Tags on the application. null or {} removes every tag but streamform's own.","anyOf":[{"$ref":"#/$defs/Tags"},{"type":"null"}]},"AppBlock":{"description":"Name of the app block that holds the application: one of this account's, or one the config declares (created first). Give one of AppBlockArn and AppBlock.","type":"string","pattern":"^[a-zA-Z0-9][a-zA-Z0-9_.-]{0,100}$"},"Fleets":{"description":"Names of the Elastic fleets whose users may launch the application. The list is the whole set: an association made elsewhere is removed. null or [] disassociates every fleet.","type":["array","null"],"items":{"type":"string","pattern":"^[a-zA-Z0-9][a-zA-Z0-9_.-]{0,100}$"}}},"required":["Name","IconS3Location","LaunchPath","Platforms","InstanceFamilies"],"additionalProperties":false,"allOf":[{"description":"give one of AppBlockArn and AppBlock","if":{},"then":{"anyOf":[{"required":["AppBlockArn"]},{"required":["AppBlock"]}]}},{"description":"give exactly one of AppBlockArn and AppBlock","if":{"required":["AppBlockArn"]},"then":{"properties":{"AppBlock":false}}},{"description":"give exactly one of AppBlockArn and AppBlock","if":{"required":["AppBlock"]},"then":{"properties":{"AppBlockArn":false}}}]};
+
+function validate54(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+let vErrors = null;
+let errors = 0;
+const evaluated0 = validate54.evaluated;
+if(evaluated0.dynamicProps){
+evaluated0.props = undefined;
+}
+if(evaluated0.dynamicItems){
+evaluated0.items = undefined;
+}
+const _errs2 = errors;
+let valid1 = true;
+var _valid0 = true;
+errors = _errs2;
+if(vErrors !== null){
+if(_errs2){
+vErrors.length = _errs2;
+}
+else {
+vErrors = null;
+}
+}
+if(_valid0){
+const _errs3 = errors;
+const _errs4 = errors;
+let valid2 = false;
+const _errs5 = errors;
+if(data && typeof data == "object" && !Array.isArray(data)){
+if(data.AppBlockArn === undefined){
+const err0 = {instancePath,schemaPath:"#/allOf/0/then/anyOf/0/required",keyword:"required",params:{missingProperty: "AppBlockArn"},message:"must have required property '"+"AppBlockArn"+"'",schema:schema83.allOf[0].then.anyOf[0].required,parentSchema:schema83.allOf[0].then.anyOf[0],data};
+if(vErrors === null){
+vErrors = [err0];
+}
+else {
+vErrors.push(err0);
+}
+errors++;
+}
+}
+var _valid1 = _errs5 === errors;
+valid2 = valid2 || _valid1;
+const _errs6 = errors;
+if(data && typeof data == "object" && !Array.isArray(data)){
+if(data.AppBlock === undefined){
+const err1 = {instancePath,schemaPath:"#/allOf/0/then/anyOf/1/required",keyword:"required",params:{missingProperty: "AppBlock"},message:"must have required property '"+"AppBlock"+"'",schema:schema83.allOf[0].then.anyOf[1].required,parentSchema:schema83.allOf[0].then.anyOf[1],data};
+if(vErrors === null){
+vErrors = [err1];
+}
+else {
+vErrors.push(err1);
+}
+errors++;
+}
+}
+var _valid1 = _errs6 === errors;
+valid2 = valid2 || _valid1;
+if(!valid2){
+const err2 = {instancePath,schemaPath:"#/allOf/0/then/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf",schema:schema83.allOf[0].then.anyOf,parentSchema:schema83.allOf[0].then,data};
+if(vErrors === null){
+vErrors = [err2];
+}
+else {
+vErrors.push(err2);
+}
+errors++;
+}
+else {
+errors = _errs4;
+if(vErrors !== null){
+if(_errs4){
+vErrors.length = _errs4;
+}
+else {
+vErrors = null;
+}
+}
+}
+var _valid0 = _errs3 === errors;
+valid1 = _valid0;
+}
+if(!valid1){
+const err3 = {instancePath,schemaPath:"#/allOf/0/if",keyword:"if",params:{failingKeyword: "then"},message:"must match \"then\" schema",schema:schema83.allOf[0].if,parentSchema:schema83.allOf[0],data};
+if(vErrors === null){
+vErrors = [err3];
+}
+else {
+vErrors.push(err3);
+}
+errors++;
+}
+const _errs8 = errors;
+let valid3 = true;
+const _errs9 = errors;
+if(data && typeof data == "object" && !Array.isArray(data)){
+let missing0;
+if((data.AppBlockArn === undefined) && (missing0 = "AppBlockArn")){
+const err4 = {};
+if(vErrors === null){
+vErrors = [err4];
+}
+else {
+vErrors.push(err4);
+}
+errors++;
+}
+}
+var _valid2 = _errs9 === errors;
+errors = _errs8;
+if(vErrors !== null){
+if(_errs8){
+vErrors.length = _errs8;
+}
+else {
+vErrors = null;
+}
+}
+if(_valid2){
+const _errs10 = errors;
+if(data && typeof data == "object" && !Array.isArray(data)){
+if(data.AppBlock !== undefined){
+const err5 = {instancePath:instancePath+"/AppBlock",schemaPath:"#/allOf/1/then/properties/AppBlock/false schema",keyword:"false schema",params:{},message:"boolean schema is false",schema:false,parentSchema:schema83.allOf[1].then.properties.AppBlock,data:data.AppBlock};
+if(vErrors === null){
+vErrors = [err5];
+}
+else {
+vErrors.push(err5);
+}
+errors++;
+}
+}
+var _valid2 = _errs10 === errors;
+valid3 = _valid2;
+if(valid3){
+var props0 = {};
+props0.AppBlock = true;
+}
+}
+if(!valid3){
+const err6 = {instancePath,schemaPath:"#/allOf/1/if",keyword:"if",params:{failingKeyword: "then"},message:"must match \"then\" schema",schema:schema83.allOf[1].if,parentSchema:schema83.allOf[1],data};
+if(vErrors === null){
+vErrors = [err6];
+}
+else {
+vErrors.push(err6);
+}
+errors++;
+}
+const _errs12 = errors;
+let valid5 = true;
+const _errs13 = errors;
+if(data && typeof data == "object" && !Array.isArray(data)){
+let missing1;
+if((data.AppBlock === undefined) && (missing1 = "AppBlock")){
+const err7 = {};
+if(vErrors === null){
+vErrors = [err7];
+}
+else {
+vErrors.push(err7);
+}
+errors++;
+}
+}
+var _valid3 = _errs13 === errors;
+errors = _errs12;
+if(vErrors !== null){
+if(_errs12){
+vErrors.length = _errs12;
+}
+else {
+vErrors = null;
+}
+}
+if(_valid3){
+const _errs14 = errors;
+if(data && typeof data == "object" && !Array.isArray(data)){
+if(data.AppBlockArn !== undefined){
+const err8 = {instancePath:instancePath+"/AppBlockArn",schemaPath:"#/allOf/2/then/properties/AppBlockArn/false schema",keyword:"false schema",params:{},message:"boolean schema is false",schema:false,parentSchema:schema83.allOf[2].then.properties.AppBlockArn,data:data.AppBlockArn};
+if(vErrors === null){
+vErrors = [err8];
+}
+else {
+vErrors.push(err8);
+}
+errors++;
+}
+}
+var _valid3 = _errs14 === errors;
+valid5 = _valid3;
+if(valid5){
+var props1 = {};
+props1.AppBlockArn = true;
+}
+}
+if(!valid5){
+const err9 = {instancePath,schemaPath:"#/allOf/2/if",keyword:"if",params:{failingKeyword: "then"},message:"must match \"then\" schema",schema:schema83.allOf[2].if,parentSchema:schema83.allOf[2],data};
+if(vErrors === null){
+vErrors = [err9];
+}
+else {
+vErrors.push(err9);
+}
+errors++;
+}
+if(props0 !== true && props1 !== undefined){
+if(props1 === true){
+props0 = true;
+}
+else {
+props0 = props0 || {};
+Object.assign(props0, props1);
+}
+}
+if(data && typeof data == "object" && !Array.isArray(data)){
+if(data.Name === undefined){
+const err10 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "Name"},message:"must have required property '"+"Name"+"'",schema:schema83.required,parentSchema:schema83,data};
+if(vErrors === null){
+vErrors = [err10];
+}
+else {
+vErrors.push(err10);
+}
+errors++;
+}
+if(data.IconS3Location === undefined){
+const err11 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "IconS3Location"},message:"must have required property '"+"IconS3Location"+"'",schema:schema83.required,parentSchema:schema83,data};
+if(vErrors === null){
+vErrors = [err11];
+}
+else {
+vErrors.push(err11);
+}
+errors++;
+}
+if(data.LaunchPath === undefined){
+const err12 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "LaunchPath"},message:"must have required property '"+"LaunchPath"+"'",schema:schema83.required,parentSchema:schema83,data};
+if(vErrors === null){
+vErrors = [err12];
+}
+else {
+vErrors.push(err12);
+}
+errors++;
+}
+if(data.Platforms === undefined){
+const err13 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "Platforms"},message:"must have required property '"+"Platforms"+"'",schema:schema83.required,parentSchema:schema83,data};
+if(vErrors === null){
+vErrors = [err13];
+}
+else {
+vErrors.push(err13);
+}
+errors++;
+}
+if(data.InstanceFamilies === undefined){
+const err14 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "InstanceFamilies"},message:"must have required property '"+"InstanceFamilies"+"'",schema:schema83.required,parentSchema:schema83,data};
+if(vErrors === null){
+vErrors = [err14];
+}
+else {
+vErrors.push(err14);
+}
+errors++;
+}
+for(const key0 in data){
+if(!(func1.call(schema83.properties, key0))){
+const err15 = {instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties",schema:false,parentSchema:schema83,data};
+if(vErrors === null){
+vErrors = [err15];
+}
+else {
+vErrors.push(err15);
+}
+errors++;
+}
+}
+if(data.Name !== undefined){
+let data2 = data.Name;
+if(typeof data2 === "string"){
+if(!pattern6.test(data2)){
+const err16 = {instancePath:instancePath+"/Name",schemaPath:"#/properties/Name/pattern",keyword:"pattern",params:{pattern: "^[a-zA-Z0-9][a-zA-Z0-9_.-]{0,100}$"},message:"must match pattern \""+"^[a-zA-Z0-9][a-zA-Z0-9_.-]{0,100}$"+"\"",schema:"^[a-zA-Z0-9][a-zA-Z0-9_.-]{0,100}$",parentSchema:schema83.properties.Name,data:data2};
+if(vErrors === null){
+vErrors = [err16];
+}
+else {
+vErrors.push(err16);
+}
+errors++;
+}
+}
+else {
+const err17 = {instancePath:instancePath+"/Name",schemaPath:"#/properties/Name/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema83.properties.Name.type,parentSchema:schema83.properties.Name,data:data2};
+if(vErrors === null){
+vErrors = [err17];
+}
+else {
+vErrors.push(err17);
+}
+errors++;
+}
+}
+if(data.DisplayName !== undefined){
+let data3 = data.DisplayName;
+if((typeof data3 !== "string") && (data3 !== null)){
+const err18 = {instancePath:instancePath+"/DisplayName",schemaPath:"#/properties/DisplayName/type",keyword:"type",params:{type: schema83.properties.DisplayName.type},message:"must be string,null",schema:schema83.properties.DisplayName.type,parentSchema:schema83.properties.DisplayName,data:data3};
+if(vErrors === null){
+vErrors = [err18];
+}
+else {
+vErrors.push(err18);
+}
+errors++;
+}
+if(typeof data3 === "string"){
+if(func2(data3) > 100){
+const err19 = {instancePath:instancePath+"/DisplayName",schemaPath:"#/properties/DisplayName/maxLength",keyword:"maxLength",params:{limit: 100},message:"must NOT have more than 100 characters",schema:100,parentSchema:schema83.properties.DisplayName,data:data3};
+if(vErrors === null){
+vErrors = [err19];
+}
+else {
+vErrors.push(err19);
+}
+errors++;
+}
+}
+}
+if(data.Description !== undefined){
+let data4 = data.Description;
+if((typeof data4 !== "string") && (data4 !== null)){
+const err20 = {instancePath:instancePath+"/Description",schemaPath:"#/properties/Description/type",keyword:"type",params:{type: schema83.properties.Description.type},message:"must be string,null",schema:schema83.properties.Description.type,parentSchema:schema83.properties.Description,data:data4};
+if(vErrors === null){
+vErrors = [err20];
+}
+else {
+vErrors.push(err20);
+}
+errors++;
+}
+if(typeof data4 === "string"){
+if(func2(data4) > 256){
+const err21 = {instancePath:instancePath+"/Description",schemaPath:"#/properties/Description/maxLength",keyword:"maxLength",params:{limit: 256},message:"must NOT have more than 256 characters",schema:256,parentSchema:schema83.properties.Description,data:data4};
+if(vErrors === null){
+vErrors = [err21];
+}
+else {
+vErrors.push(err21);
+}
+errors++;
+}
+}
+}
+if(data.IconS3Location !== undefined){
+let data5 = data.IconS3Location;
+if(data5 && typeof data5 == "object" && !Array.isArray(data5)){
+if(data5.S3Bucket === undefined){
+const err22 = {instancePath:instancePath+"/IconS3Location",schemaPath:"#/$defs/S3Location/required",keyword:"required",params:{missingProperty: "S3Bucket"},message:"must have required property '"+"S3Bucket"+"'",schema:schema61.required,parentSchema:schema61,data:data5};
+if(vErrors === null){
+vErrors = [err22];
+}
+else {
+vErrors.push(err22);
+}
+errors++;
+}
+for(const key1 in data5){
+if(!((key1 === "S3Bucket") || (key1 === "S3Key"))){
+const err23 = {instancePath:instancePath+"/IconS3Location",schemaPath:"#/$defs/S3Location/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key1},message:"must NOT have additional properties",schema:false,parentSchema:schema61,data:data5};
+if(vErrors === null){
+vErrors = [err23];
+}
+else {
+vErrors.push(err23);
+}
+errors++;
+}
+}
+if(data5.S3Bucket !== undefined){
+let data6 = data5.S3Bucket;
+if(typeof data6 === "string"){
+if(func2(data6) > 63){
+const err24 = {instancePath:instancePath+"/IconS3Location/S3Bucket",schemaPath:"#/$defs/S3Location/properties/S3Bucket/maxLength",keyword:"maxLength",params:{limit: 63},message:"must NOT have more than 63 characters",schema:63,parentSchema:schema61.properties.S3Bucket,data:data6};
+if(vErrors === null){
+vErrors = [err24];
+}
+else {
+vErrors.push(err24);
+}
+errors++;
+}
+if(func2(data6) < 3){
+const err25 = {instancePath:instancePath+"/IconS3Location/S3Bucket",schemaPath:"#/$defs/S3Location/properties/S3Bucket/minLength",keyword:"minLength",params:{limit: 3},message:"must NOT have fewer than 3 characters",schema:3,parentSchema:schema61.properties.S3Bucket,data:data6};
+if(vErrors === null){
+vErrors = [err25];
+}
+else {
+vErrors.push(err25);
+}
+errors++;
+}
+if(!pattern20.test(data6)){
+const err26 = {instancePath:instancePath+"/IconS3Location/S3Bucket",schemaPath:"#/$defs/S3Location/properties/S3Bucket/pattern",keyword:"pattern",params:{pattern: "^[0-9a-z\\.\\-]*(?<!\\.)$"},message:"must match pattern \""+"^[0-9a-z\\.\\-]*(?<!\\.)$"+"\"",schema:"^[0-9a-z\\.\\-]*(?<!\\.)$",parentSchema:schema61.properties.S3Bucket,data:data6};
+if(vErrors === null){
+vErrors = [err26];
+}
+else {
+vErrors.push(err26);
+}
+errors++;
+}
+}
+else {
+const err27 = {instancePath:instancePath+"/IconS3Location/S3Bucket",schemaPath:"#/$defs/S3Location/properties/S3Bucket/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema61.properties.S3Bucket.type,parentSchema:schema61.properties.S3Bucket,data:data6};
+if(vErrors === null){
+vErrors = [err27];
+}
+else {
+vErrors.push(err27);
+}
+errors++;
+}
+}
+if(data5.S3Key !== undefined){
+let data7 = data5.S3Key;
+if(typeof data7 === "string"){
+if(func2(data7) > 1024){
+const err28 = {instancePath:instancePath+"/IconS3Location/S3Key",schemaPath:"#/$defs/S3Location/properties/S3Key/maxLength",keyword:"maxLength",params:{limit: 1024},message:"must NOT have more than 1024 characters",schema:1024,parentSchema:schema61.properties.S3Key,data:data7};
+if(vErrors === null){
+vErrors = [err28];
+}
+else {
+vErrors.push(err28);
+}
+errors++;
+}
+if(func2(data7) < 1){
+const err29 = {instancePath:instancePath+"/IconS3Location/S3Key",schemaPath:"#/$defs/S3Location/properties/S3Key/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters",schema:1,parentSchema:schema61.properties.S3Key,data:data7};
+if(vErrors === null){
+vErrors = [err29];
+}
+else {
+vErrors.push(err29);
+}
+errors++;
+}
+}
+else {
+const err30 = {instancePath:instancePath+"/IconS3Location/S3Key",schemaPath:"#/$defs/S3Location/properties/S3Key/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema61.properties.S3Key.type,parentSchema:schema61.properties.S3Key,data:data7};
+if(vErrors === null){
+vErrors = [err30];
+}
+else {
+vErrors.push(err30);
+}
+errors++;
+}
+}
+}
+else {
+const err31 = {instancePath:instancePath+"/IconS3Location",schemaPath:"#/$defs/S3Location/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema61.type,parentSchema:schema61,data:data5};
+if(vErrors === null){
+vErrors = [err31];
+}
+else {
+vErrors.push(err31);
+}
+errors++;
+}
+}
+if(data.LaunchPath !== undefined){
+let data8 = data.LaunchPath;
+if(typeof data8 === "string"){
+if(func2(data8) < 1){
+const err32 = {instancePath:instancePath+"/LaunchPath",schemaPath:"#/properties/LaunchPath/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters",schema:1,parentSchema:schema83.properties.LaunchPath,data:data8};
+if(vErrors === null){
+vErrors = [err32];
+}
+else {
+vErrors.push(err32);
+}
+errors++;
+}
+}
+else {
+const err33 = {instancePath:instancePath+"/LaunchPath",schemaPath:"#/properties/LaunchPath/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema83.properties.LaunchPath.type,parentSchema:schema83.properties.LaunchPath,data:data8};
+if(vErrors === null){
+vErrors = [err33];
+}
+else {
+vErrors.push(err33);
+}
+errors++;
+}
+}
+if(data.WorkingDirectory !== undefined){
+let data9 = data.WorkingDirectory;
+if((typeof data9 !== "string") && (data9 !== null)){
+const err34 = {instancePath:instancePath+"/WorkingDirectory",schemaPath:"#/properties/WorkingDirectory/type",keyword:"type",params:{type: schema83.properties.WorkingDirectory.type},message:"must be string,null",schema:schema83.properties.WorkingDirectory.type,parentSchema:schema83.properties.WorkingDirectory,data:data9};
+if(vErrors === null){
+vErrors = [err34];
+}
+else {
+vErrors.push(err34);
+}
+errors++;
+}
+if(typeof data9 === "string"){
+if(func2(data9) < 1){
+const err35 = {instancePath:instancePath+"/WorkingDirectory",schemaPath:"#/properties/WorkingDirectory/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters",schema:1,parentSchema:schema83.properties.WorkingDirectory,data:data9};
+if(vErrors === null){
+vErrors = [err35];
+}
+else {
+vErrors.push(err35);
+}
+errors++;
+}
+}
+}
+if(data.LaunchParameters !== undefined){
+let data10 = data.LaunchParameters;
+if((typeof data10 !== "string") && (data10 !== null)){
+const err36 = {instancePath:instancePath+"/LaunchParameters",schemaPath:"#/properties/LaunchParameters/type",keyword:"type",params:{type: schema83.properties.LaunchParameters.type},message:"must be string,null",schema:schema83.properties.LaunchParameters.type,parentSchema:schema83.properties.LaunchParameters,data:data10};
+if(vErrors === null){
+vErrors = [err36];
+}
+else {
+vErrors.push(err36);
+}
+errors++;
+}
+if(typeof data10 === "string"){
+if(func2(data10) < 1){
+const err37 = {instancePath:instancePath+"/LaunchParameters",schemaPath:"#/properties/LaunchParameters/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters",schema:1,parentSchema:schema83.properties.LaunchParameters,data:data10};
+if(vErrors === null){
+vErrors = [err37];
+}
+else {
+vErrors.push(err37);
+}
+errors++;
+}
+}
+}
+if(data.Platforms !== undefined){
+let data11 = data.Platforms;
+if(Array.isArray(data11)){
+if(data11.length > 4){
+const err38 = {instancePath:instancePath+"/Platforms",schemaPath:"#/properties/Platforms/maxItems",keyword:"maxItems",params:{limit: 4},message:"must NOT have more than 4 items",schema:4,parentSchema:schema83.properties.Platforms,data:data11};
+if(vErrors === null){
+vErrors = [err38];
+}
+else {
+vErrors.push(err38);
+}
+errors++;
+}
+if(data11.length < 1){
+const err39 = {instancePath:instancePath+"/Platforms",schemaPath:"#/properties/Platforms/minItems",keyword:"minItems",params:{limit: 1},message:"must NOT have fewer than 1 items",schema:1,parentSchema:schema83.properties.Platforms,data:data11};
+if(vErrors === null){
+vErrors = [err39];
+}
+else {
+vErrors.push(err39);
+}
+errors++;
+}
+const len0 = data11.length;
+for(let i0=0; i0<len0; i0++){
+let data12 = data11[i0];
+if(typeof data12 !== "string"){
+const err40 = {instancePath:instancePath+"/Platforms/" + i0,schemaPath:"#/properties/Platforms/items/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema83.properties.Platforms.items.type,parentSchema:schema83.properties.Platforms.items,data:data12};
+if(vErrors === null){
+vErrors = [err40];
+}
+else {
+vErrors.push(err40);
+}
+errors++;
+}
+if(!(((data12 === "WINDOWS_SERVER_2019") || (data12 === "AMAZON_LINUX2")) || (data12 === "UBUNTU_PRO_2404"))){
+const err41 = {instancePath:instancePath+"/Platforms/" + i0,schemaPath:"#/properties/Platforms/items/enum",keyword:"enum",params:{allowedValues: schema83.properties.Platforms.items.enum},message:"must be equal to one of the allowed values",schema:schema83.properties.Platforms.items.enum,parentSchema:schema83.properties.Platforms.items,data:data12};
+if(vErrors === null){
+vErrors = [err41];
+}
+else {
+vErrors.push(err41);
+}
+errors++;
+}
+}
+}
+else {
+const err42 = {instancePath:instancePath+"/Platforms",schemaPath:"#/properties/Platforms/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema83.properties.Platforms.type,parentSchema:schema83.properties.Platforms,data:data11};
+if(vErrors === null){
+vErrors = [err42];
+}
+else {
+vErrors.push(err42);
+}
+errors++;
+}
+}
+if(data.InstanceFamilies !== undefined){
+let data13 = data.InstanceFamilies;
+if(Array.isArray(data13)){
+if(data13.length < 1){
+const err43 = {instancePath:instancePath+"/InstanceFamilies",schemaPath:"#/properties/InstanceFamilies/minItems",keyword:"minItems",params:{limit: 1},message:"must NOT have fewer than 1 items",schema:1,parentSchema:schema83.properties.InstanceFamilies,data:data13};
+if(vErrors === null){
+vErrors = [err43];
+}
+else {
+vErrors.push(err43);
+}
+errors++;
+}
+const len1 = data13.length;
+for(let i1=0; i1<len1; i1++){
+let data14 = data13[i1];
+if(typeof data14 !== "string"){
+const err44 = {instancePath:instancePath+"/InstanceFamilies/" + i1,schemaPath:"#/properties/InstanceFamilies/items/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema83.properties.InstanceFamilies.items.type,parentSchema:schema83.properties.InstanceFamilies.items,data:data14};
+if(vErrors === null){
+vErrors = [err44];
+}
+else {
+vErrors.push(err44);
+}
+errors++;
+}
+if(!((data14 === "GENERAL_PURPOSE") || (data14 === "GRAPHICS_G4"))){
+const err45 = {instancePath:instancePath+"/InstanceFamilies/" + i1,schemaPath:"#/properties/InstanceFamilies/items/enum",keyword:"enum",params:{allowedValues: schema83.properties.InstanceFamilies.items.enum},message:"must be equal to one of the allowed values",schema:schema83.properties.InstanceFamilies.items.enum,parentSchema:schema83.properties.InstanceFamilies.items,data:data14};
+if(vErrors === null){
+vErrors = [err45];
+}
+else {
+vErrors.push(err45);
+}
+errors++;
+}
+}
+}
+else {
+const err46 = {instancePath:instancePath+"/InstanceFamilies",schemaPath:"#/properties/InstanceFamilies/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema83.properties.InstanceFamilies.type,parentSchema:schema83.properties.InstanceFamilies,data:data13};
+if(vErrors === null){
+vErrors = [err46];
+}
+else {
+vErrors.push(err46);
+}
+errors++;
+}
+}
+if(data.AppBlockArn !== undefined){
+let data15 = data.AppBlockArn;
+if(typeof data15 === "string"){
+if(!pattern15.test(data15)){
+const err47 = {instancePath:instancePath+"/AppBlockArn",schemaPath:"#/properties/AppBlockArn/pattern",keyword:"pattern",params:{pattern: "^arn:aws(?:-cn|-iso-b|-iso|-us-gov)?:[A-Za-z0-9][A-Za-z0-9_/.-]{0,62}:[A-Za-z0-9_/.-]{0,63}:[A-Za-z0-9_/.-]{0,63}:[A-Za-z0-9][A-Za-z0-9:_/+=,@.\\\\-]{0,1023}$"},message:"must match pattern \""+"^arn:aws(?:-cn|-iso-b|-iso|-us-gov)?:[A-Za-z0-9][A-Za-z0-9_/.-]{0,62}:[A-Za-z0-9_/.-]{0,63}:[A-Za-z0-9_/.-]{0,63}:[A-Za-z0-9][A-Za-z0-9:_/+=,@.\\\\-]{0,1023}$"+"\"",schema:"^arn:aws(?:-cn|-iso-b|-iso|-us-gov)?:[A-Za-z0-9][A-Za-z0-9_/.-]{0,62}:[A-Za-z0-9_/.-]{0,63}:[A-Za-z0-9_/.-]{0,63}:[A-Za-z0-9][A-Za-z0-9:_/+=,@.\\\\-]{0,1023}$",parentSchema:schema83.properties.AppBlockArn,data:data15};
+if(vErrors === null){
+vErrors = [err47];
+}
+else {
+vErrors.push(err47);
+}
+errors++;
+}
+}
+else {
+const err48 = {instancePath:instancePath+"/AppBlockArn",schemaPath:"#/properties/AppBlockArn/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema83.properties.AppBlockArn.type,parentSchema:schema83.properties.AppBlockArn,data:data15};
+if(vErrors === null){
+vErrors = [err48];
+}
+else {
+vErrors.push(err48);
+}
+errors++;
+}
+}
+if(data.Tags !== undefined){
+let data16 = data.Tags;
+const _errs47 = errors;
+let valid14 = false;
+const _errs48 = errors;
+if(data16 && typeof data16 == "object" && !Array.isArray(data16)){
+if(Object.keys(data16).length > 50){
+const err49 = {instancePath:instancePath+"/Tags",schemaPath:"#/$defs/Tags/maxProperties",keyword:"maxProperties",params:{limit: 50},message:"must NOT have more than 50 properties",schema:50,parentSchema:schema39,data:data16};
+if(vErrors === null){
+vErrors = [err49];
+}
+else {
+vErrors.push(err49);
+}
+errors++;
+}
+for(const key2 in data16){
+const _errs51 = errors;
+if(typeof key2 === "string"){
+if(func2(key2) > 128){
+const err50 = {instancePath:instancePath+"/Tags",schemaPath:"#/$defs/Tags/propertyNames/maxLength",keyword:"maxLength",params:{limit: 128},message:"must NOT have more than 128 characters",schema:128,parentSchema:schema39.propertyNames,data:key2,propertyName:key2};
+if(vErrors === null){
+vErrors = [err50];
+}
+else {
+vErrors.push(err50);
+}
+errors++;
+}
+if(func2(key2) < 1){
+const err51 = {instancePath:instancePath+"/Tags",schemaPath:"#/$defs/Tags/propertyNames/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters",schema:1,parentSchema:schema39.propertyNames,data:key2,propertyName:key2};
+if(vErrors === null){
+vErrors = [err51];
+}
+else {
+vErrors.push(err51);
+}
+errors++;
+}
+if(!pattern7.test(key2)){
+const err52 = {instancePath:instancePath+"/Tags",schemaPath:"#/$defs/Tags/propertyNames/pattern",keyword:"pattern",params:{pattern: "^(^(?!aws:).[\\p{L}\\p{Z}\\p{N}_.:/=+\\-@]*)$"},message:"must match pattern \""+"^(^(?!aws:).[\\p{L}\\p{Z}\\p{N}_.:/=+\\-@]*)$"+"\"",schema:"^(^(?!aws:).[\\p{L}\\p{Z}\\p{N}_.:/=+\\-@]*)$",parentSchema:schema39.propertyNames,data:key2,propertyName:key2};
+if(vErrors === null){
+vErrors = [err52];
+}
+else {
+vErrors.push(err52);
+}
+errors++;
+}
+}
+else {
+const err53 = {instancePath:instancePath+"/Tags",schemaPath:"#/$defs/Tags/propertyNames/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema39.propertyNames.type,parentSchema:schema39.propertyNames,data:key2,propertyName:key2};
+if(vErrors === null){
+vErrors = [err53];
+}
+else {
+vErrors.push(err53);
+}
+errors++;
+}
+var valid16 = _errs51 === errors;
+if(!valid16){
+const err54 = {instancePath:instancePath+"/Tags",schemaPath:"#/$defs/Tags/propertyNames",keyword:"propertyNames",params:{propertyName: key2},message:"property name must be valid",schema:schema39.propertyNames,parentSchema:schema39,data:data16};
+if(vErrors === null){
+vErrors = [err54];
+}
+else {
+vErrors.push(err54);
+}
+errors++;
+}
+}
+for(const key3 in data16){
+let data17 = data16[key3];
+if(typeof data17 === "string"){
+if(func2(data17) > 256){
+const err55 = {instancePath:instancePath+"/Tags/" + key3.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/$defs/Tags/additionalProperties/maxLength",keyword:"maxLength",params:{limit: 256},message:"must NOT have more than 256 characters",schema:256,parentSchema:schema39.additionalProperties,data:data17};
+if(vErrors === null){
+vErrors = [err55];
+}
+else {
+vErrors.push(err55);
+}
+errors++;
+}
+if(!pattern4.test(data17)){
+const err56 = {instancePath:instancePath+"/Tags/" + key3.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/$defs/Tags/additionalProperties/pattern",keyword:"pattern",params:{pattern: "^([\\p{L}\\p{Z}\\p{N}_.:/=+\\-@]*)$"},message:"must match pattern \""+"^([\\p{L}\\p{Z}\\p{N}_.:/=+\\-@]*)$"+"\"",schema:"^([\\p{L}\\p{Z}\\p{N}_.:/=+\\-@]*)$",parentSchema:schema39.additionalProperties,data:data17};
+if(vErrors === null){
+vErrors = [err56];
+}
+else {
+vErrors.push(err56);
+}
+errors++;
+}
+}
+else {
+const err57 = {instancePath:instancePath+"/Tags/" + key3.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/$defs/Tags/additionalProperties/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema39.additionalProperties.type,parentSchema:schema39.additionalProperties,data:data17};
+if(vErrors === null){
+vErrors = [err57];
+}
+else {
+vErrors.push(err57);
+}
+errors++;
+}
+}
+}
+else {
+const err58 = {instancePath:instancePath+"/Tags",schemaPath:"#/$defs/Tags/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema39.type,parentSchema:schema39,data:data16};
+if(vErrors === null){
+vErrors = [err58];
+}
+else {
+vErrors.push(err58);
+}
+errors++;
+}
+var _valid4 = _errs48 === errors;
+valid14 = valid14 || _valid4;
+const _errs56 = errors;
+if(data16 !== null){
+const err59 = {instancePath:instancePath+"/Tags",schemaPath:"#/properties/Tags/anyOf/1/type",keyword:"type",params:{type: "null"},message:"must be null",schema:schema83.properties.Tags.anyOf[1].type,parentSchema:schema83.properties.Tags.anyOf[1],data:data16};
+if(vErrors === null){
+vErrors = [err59];
+}
+else {
+vErrors.push(err59);
+}
+errors++;
+}
+var _valid4 = _errs56 === errors;
+valid14 = valid14 || _valid4;
+if(!valid14){
+const err60 = {instancePath:instancePath+"/Tags",schemaPath:"#/properties/Tags/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf",schema:schema83.properties.Tags.anyOf,parentSchema:schema83.properties.Tags,data:data16};
+if(vErrors === null){
+vErrors = [err60];
+}
+else {
+vErrors.push(err60);
+}
+errors++;
+}
+else {
+errors = _errs47;
+if(vErrors !== null){
+if(_errs47){
+vErrors.length = _errs47;
+}
+else {
+vErrors = null;
+}
+}
+}
+}
+if(data.AppBlock !== undefined){
+let data18 = data.AppBlock;
+if(typeof data18 === "string"){
+if(!pattern6.test(data18)){
+const err61 = {instancePath:instancePath+"/AppBlock",schemaPath:"#/properties/AppBlock/pattern",keyword:"pattern",params:{pattern: "^[a-zA-Z0-9][a-zA-Z0-9_.-]{0,100}$"},message:"must match pattern \""+"^[a-zA-Z0-9][a-zA-Z0-9_.-]{0,100}$"+"\"",schema:"^[a-zA-Z0-9][a-zA-Z0-9_.-]{0,100}$",parentSchema:schema83.properties.AppBlock,data:data18};
+if(vErrors === null){
+vErrors = [err61];
+}
+else {
+vErrors.push(err61);
+}
+errors++;
+}
+}
+else {
+const err62 = {instancePath:instancePath+"/AppBlock",schemaPath:"#/properties/AppBlock/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema83.properties.AppBlock.type,parentSchema:schema83.properties.AppBlock,data:data18};
+if(vErrors === null){
+vErrors = [err62];
+}
+else {
+vErrors.push(err62);
+}
+errors++;
+}
+}
+if(data.Fleets !== undefined){
+let data19 = data.Fleets;
+if((!(Array.isArray(data19))) && (data19 !== null)){
+const err63 = {instancePath:instancePath+"/Fleets",schemaPath:"#/properties/Fleets/type",keyword:"type",params:{type: schema83.properties.Fleets.type},message:"must be array,null",schema:schema83.properties.Fleets.type,parentSchema:schema83.properties.Fleets,data:data19};
+if(vErrors === null){
+vErrors = [err63];
+}
+else {
+vErrors.push(err63);
+}
+errors++;
+}
+if(Array.isArray(data19)){
+const len2 = data19.length;
+for(let i2=0; i2<len2; i2++){
+let data20 = data19[i2];
+if(typeof data20 === "string"){
+if(!pattern6.test(data20)){
+const err64 = {instancePath:instancePath+"/Fleets/" + i2,schemaPath:"#/properties/Fleets/items/pattern",keyword:"pattern",params:{pattern: "^[a-zA-Z0-9][a-zA-Z0-9_.-]{0,100}$"},message:"must match pattern \""+"^[a-zA-Z0-9][a-zA-Z0-9_.-]{0,100}$"+"\"",schema:"^[a-zA-Z0-9][a-zA-Z0-9_.-]{0,100}$",parentSchema:schema83.properties.Fleets.items,data:data20};
+if(vErrors === null){
+vErrors = [err64];
+}
+else {
+vErrors.push(err64);
+}
+errors++;
+}
+}
+else {
+const err65 = {instancePath:instancePath+"/Fleets/" + i2,schemaPath:"#/properties/Fleets/items/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema83.properties.Fleets.items.type,parentSchema:schema83.properties.Fleets.items,data:data20};
+if(vErrors === null){
+vErrors = [err65];
+}
+else {
+vErrors.push(err65);
+}
+errors++;
+}
+}
+}
+}
+}
+else {
+const err66 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema83.type,parentSchema:schema83,data};
+if(vErrors === null){
+vErrors = [err66];
+}
+else {
+vErrors.push(err66);
+}
+errors++;
+}
+validate54.errors = vErrors;
+return errors === 0;
+}
+validate54.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
+
 
 function validate20(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
 /*# sourceURL="urn:streamform:schema:config:1" */;
@@ -9689,14 +10604,36 @@ vErrors.push(err17);
 errors++;
 }
 }
+if(data.applications !== undefined){
+let data18 = data.applications;
+if(Array.isArray(data18)){
+const len7 = data18.length;
+for(let i7=0; i7<len7; i7++){
+if(!(validate54(data18[i7], {instancePath:instancePath+"/applications/" + i7,parentData:data18,parentDataProperty:i7,rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate54.errors : vErrors.concat(validate54.errors);
+errors = vErrors.length;
+}
+}
 }
 else {
-const err18 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema31.type,parentSchema:schema31,data};
+const err18 = {instancePath:instancePath+"/applications",schemaPath:"#/properties/applications/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema31.properties.applications.type,parentSchema:schema31.properties.applications,data:data18};
 if(vErrors === null){
 vErrors = [err18];
 }
 else {
 vErrors.push(err18);
+}
+errors++;
+}
+}
+}
+else {
+const err19 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema31.type,parentSchema:schema31,data};
+if(vErrors === null){
+vErrors = [err19];
+}
+else {
+vErrors.push(err19);
 }
 errors++;
 }

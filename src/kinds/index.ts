@@ -10,9 +10,10 @@ import { imageBuilderKind } from './image-builder/index.js';
 import { stackKind } from './stack/index.js';
 import { streamingImageKind } from './streaming-image/index.js';
 import { userKind } from './user/index.js';
+import { applicationKind } from './application/index.js';
 import type { KindDefinition } from './types.js';
 
-export const KINDS: readonly KindDefinition[] = [stackKind, fleetKind, imageKind, imageBuilderKind, streamingImageKind, userKind, directoryConfigKind];
+export const KINDS: readonly KindDefinition[] = [stackKind, fleetKind, imageKind, imageBuilderKind, streamingImageKind, userKind, directoryConfigKind, applicationKind];
 
 const BY_NAME = new Map(KINDS.map((kind) => [kind.name, kind]));
 
