@@ -11,6 +11,8 @@ import { directoryConfigHandlers } from './directory-configs.js';
 import { fleetHandlers, fleetNamed } from './fleets.js';
 import { userHandlers } from './users.js';
 import { imageBuilderHandlers } from './image-builders.js';
+import { appBlockHandlers } from './app-blocks.js';
+import { applicationHandlers } from './applications.js';
 import { completeUserSettings, dropEmptyText, type ImageRecord, type StackRecord, type Store, type Tags } from './state.js';
 
 const INVALID_TOKEN = 'ValidationException';
@@ -188,13 +190,15 @@ function describeStacks(input: Json, { store, pageSize }: Context): Json {
   return { Stacks: page.items.map(describeStack), ...(page.next ? { NextToken: page.next } : {}) };
 }
 
-/** Stacks, fleets and the account's own images can be tagged; only by ARN. */
+/** Stacks, fleets, image builders, the account's own images, app blocks and applications can be tagged; only by ARN. */
 function taggable(store: Store, arn: string): { Tags: Tags } {
   const found =
     store.visibleStacks().find((s) => s.Arn === arn) ??
     [...store.fleets.values()].find((f) => f.Arn === arn) ??
     store.imageBuilders.list().find((b) => b.Arn === arn) ??
-    [...store.images.values()].find((i) => i.Arn === arn && i.Visibility !== 'PUBLIC');
+    [...store.images.values()].find((i) => i.Arn === arn && i.Visibility !== 'PUBLIC') ??
+    store.appBlocks.withArn(arn) ??
+    store.applications.withArn(arn);
   if (!found) throw notFound('Resource', arn);
   return found;
 }
@@ -329,4 +333,6 @@ export const appstreamHandlers: Record<string, Handler> = {
   ListAssociatedStacks: listAssociatedStacks,
   ...userHandlers,
   ...directoryConfigHandlers,
+  ...appBlockHandlers,
+  ...applicationHandlers,
 };

@@ -4,6 +4,8 @@
  * default UserSettings, ids, owners) and checks every object against the model's shapes. Fleets
  * (fleets.ts) and STS roles (sts.ts) are seeded by their own modules.
  */
+import { seedAppBlocks, type AppBlocks, type AppBlockState } from './app-blocks.js';
+import { seedApplications, type ApplicationFleetAssociation, type Applications, type ApplicationState } from './applications.js';
 import { asObject, checkKeys, checkShape, checkTags, clone, isObject, listAt, StateError } from './checks.js';
 import { directoryConfigsState, seedDirectoryConfigs, type DirectoryConfigState } from './directory-configs.js';
 import { FLEET_LIFECYCLE, seedFleet, type FleetRecord, type FleetState, type FleetStateName } from './fleets.js';
@@ -59,6 +61,9 @@ export interface EmulatorState extends SecretStores {
     users?: Partial<UserRecord>[];
     userStackAssociations?: AssociationRecord[];
     directoryConfigs?: DirectoryConfigState[];
+    appBlocks?: AppBlockState[];
+    applications?: ApplicationState[];
+    applicationFleetAssociations?: ApplicationFleetAssociation[];
   };
   nimble?: {
     studios?: StudioState[];
@@ -135,6 +140,9 @@ export class Store {
   readonly streamingImageLifecycle: Lifecycle<StreamingImageRecord, string>;
   readonly fleetLifecycle: Lifecycle<FleetRecord, FleetStateName>;
   readonly imageBuilders: ImageBuilders;
+  /** The Elastic-fleet catalogue (app-blocks.ts, applications.ts), which other modules read and block deletes in. */
+  readonly appBlocks: AppBlocks;
+  readonly applications: Applications;
   /** The roles that may be assumed; undefined: any role. */
   readonly roles: RoleState[] | undefined;
   /** Access key id → the role session AssumeRole issued it for. */
@@ -165,7 +173,7 @@ export class Store {
     const appstream = state.appstream ?? {};
     const nimble = state.nimble ?? {};
     check(isObject(appstream), 'appstream', 'must be a mapping');
-    checkKeys(appstream, ['stacks', 'fleets', 'images', 'imageBuilders', 'failingSubnets', 'users', 'userStackAssociations', 'directoryConfigs'], 'appstream.');
+    checkKeys(appstream, ['stacks', 'fleets', 'images', 'imageBuilders', 'failingSubnets', 'users', 'userStackAssociations', 'directoryConfigs', 'appBlocks', 'applications', 'applicationFleetAssociations'], 'appstream.');
     check(isObject(nimble), 'nimble', 'must be a mapping');
     checkKeys(nimble, ['studios', 'failingAmis'], 'nimble.');
     const failingAmis = listAt(nimble.failingAmis, 'nimble.failingAmis');
@@ -182,6 +190,8 @@ export class Store {
     listAt(nimble.studios, 'nimble.studios').forEach((s, i) => this.seedStudio(s, `nimble.studios[${i}]`));
     this.userPool = seedUserPool(this, appstream.users, appstream.userStackAssociations);
     seedDirectoryConfigs(this, appstream.directoryConfigs);
+    this.appBlocks = seedAppBlocks(this, appstream.appBlocks);
+    this.applications = seedApplications(this, appstream);
     seedSecretStores(this, state);
   }
 
@@ -296,6 +306,9 @@ export class Store {
         imageBuilders: this.imageBuilders.list(),
         ...(this.imageBuilders.failingSubnets.size ? { failingSubnets: [...this.imageBuilders.failingSubnets] } : {}),
         ...(directoryConfigsState(this).length ? { directoryConfigs: directoryConfigsState(this) } : {}),
+        ...(this.appBlocks.byName.size ? { appBlocks: this.appBlocks.list() } : {}),
+        ...(this.applications.byName.size ? { applications: this.applications.list() } : {}),
+        ...(this.applications.associations(this).length ? { applicationFleetAssociations: this.applications.associations(this) } : {}),
       },
       nimble: {
         studios: [...this.studios.keys()].map((studioId) => ({ studioId, streamingImages: this.streamingImages(studioId) })),

@@ -20,6 +20,8 @@ function taggedResources(store: Store): { arn: string; tags: Tags }[] {
     ...store.fleets.values(),
     ...[...store.images.values()].filter((i) => i.Visibility !== 'PUBLIC'),
     ...store.imageBuilders.list(),
+    ...store.appBlocks.list(),
+    ...store.applications.list(),
   ];
   const nimble = [...store.studios.keys()].flatMap((studioId) => store.streamingImages(studioId)).filter((i) => i.state !== 'DELETED');
   return [...appstream.map((r) => ({ arn: r.Arn, tags: r.Tags })), ...nimble.map((i) => ({ arn: i.arn, tags: i.tags }))].filter(
