@@ -2,7 +2,7 @@
  * Application plans from in-memory live states: the calls and their order, what replaces, what
  * clears, the fleet associations as a set, and the errors found before any call.
  */
-import type { Application } from '@aws-sdk/client-appstream';
+import type { Application, Fleet } from '@aws-sdk/client-appstream';
 import { describe, expect, test } from 'vitest';
 import type { ApplicationConfig, FleetConfig } from '../../src/config/types.js';
 import type { LiveState } from '../../src/core/live.js';
@@ -104,7 +104,7 @@ describe('errors before any call', () => {
   test('with the account\'s fleets listed, an undeclared fleet that does not exist or is not Elastic', () => {
     const live = account();
     live.fleetReads = { listed: true };
-    live.fleets['always'] = { fleet: { Name: 'always', FleetType: 'ALWAYS_ON', Arn: arn('fleet', 'always') } };
+    live.fleets['always'] = { fleet: { Name: 'always', FleetType: 'ALWAYS_ON', Arn: arn('fleet', 'always') } as Fleet };
     const plan = planOf(config({ applications: [{ ...WORD, Fleets: ['always', 'nowhere'] }] }), live);
     expect(errors(plan)).toEqual(['fleet always is an ALWAYS_ON fleet; applications can be associated only with Elastic fleets', 'fleet nowhere does not exist and is not declared']);
   });
@@ -199,7 +199,7 @@ describe('deleting (prune)', () => {
   test('fleets let go first, then DeleteApplication, before the fleet it was on is deleted', () => {
     const live = applied({ ...WORD, Fleets: ['el'] });
     live.fleetReads = { listed: true };
-    live.fleets.el = { fleet: { Name: 'el', FleetType: 'ELASTIC', State: 'STOPPED', Arn: arn('fleet', 'el') }, tags: { [OWNER_TAG]: PROJECT }, stacks: [] };
+    live.fleets.el = { fleet: { Name: 'el', FleetType: 'ELASTIC', State: 'STOPPED', Arn: arn('fleet', 'el') } as Fleet, tags: { [OWNER_TAG]: PROJECT }, stacks: [] };
     const plan = planOf(config(), live, { prune: true });
     expect(callList(plan)).toEqual(['DisassociateApplicationFleet application/word', 'DeleteApplication application/word', 'DeleteFleet fleet/el']);
     expect(plan.changes.find((c) => c.address === 'application/word')!.dependsOn).toEqual(['fleet/el']);

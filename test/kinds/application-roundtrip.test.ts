@@ -30,7 +30,7 @@ const application = (Name: string): fc.Arbitrary<ApplicationConfig> =>
         WorkingDirectory: threeWay(fc.constantFrom('C:\\docs', 'C:\\temp')),
         LaunchParameters: threeWay(fc.constantFrom('/q', '/safe')),
         Platforms: fc.constantFrom<ApplicationConfig['Platforms']>(['WINDOWS_SERVER_2019'], ['WINDOWS_SERVER_2019', 'AMAZON_LINUX2']),
-        InstanceFamilies: fc.constantFrom<string[]>(['GENERAL_PURPOSE'], ['GENERAL_PURPOSE', 'GRAPHICS_G4']),
+        InstanceFamilies: fc.constantFrom<ApplicationConfig['InstanceFamilies']>(['GENERAL_PURPOSE'], ['GENERAL_PURPOSE', 'GRAPHICS_G4']),
         Fleets: threeWay(fc.subarray(['win', 'win2'])),
         Tags: threeWay(tags),
       },
