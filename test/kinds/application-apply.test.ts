@@ -201,14 +201,14 @@ describe('import and calls', () => {
     expect(plan.changes[0]).toMatchObject({ adopt: true });
   });
 
-  test('a plan of 30 applications lists them in pages, tags in bulk, the app blocks once, and associations once per application', async () => {
+  test('a plan of 30 applications lists them in pages, tags in bulk, the app blocks and the fleet they name once, and associations once per application', async () => {
     const declared = Array.from({ length: 30 }, (_, i) => ({ ...WORD, Name: `app${String(i).padStart(2, '0')}` }));
     await converged(config({ applications: declared }));
     await em.clearCalls();
     await planWith(em, config({ applications: declared }));
     const counts: Record<string, number> = {};
     for (const { operation } of await em.calls()) counts[operation] = (counts[operation] ?? 0) + 1;
-    expect(counts).toMatchObject({ DescribeApplications: 2, DescribeAppBlocks: 1, GetResources: 1, DescribeApplicationFleetAssociations: 30 });
+    expect(counts).toMatchObject({ DescribeApplications: 2, DescribeAppBlocks: 1, DescribeFleets: 1, GetResources: 1, DescribeApplicationFleetAssociations: 30 });
     expect(counts.ListTagsForResource).toBeUndefined();
   });
 

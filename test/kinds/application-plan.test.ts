@@ -101,11 +101,11 @@ describe('errors before any call', () => {
     ]);
   });
 
-  test('with the account\'s fleets listed, an undeclared fleet that does not exist or is not Elastic', () => {
+  test('an undeclared fleet that does not exist or is not Elastic, as the account\'s fleets were found', () => {
     const live = account();
-    live.fleetReads = { listed: true };
-    live.fleets['always'] = { fleet: { Name: 'always', FleetType: 'ALWAYS_ON', Arn: arn('fleet', 'always') } as Fleet };
-    const plan = planOf(config({ applications: [{ ...WORD, Fleets: ['always', 'nowhere'] }] }), live);
+    live.applicationReads!.fleets = { always: { FleetType: 'ALWAYS_ON' }, kiosk: { FleetType: 'ELASTIC', Platform: 'WINDOWS_SERVER_2019' } };
+    live.applicationReads!.lookedUp = ['always', 'nowhere', 'kiosk'];
+    const plan = planOf(config({ applications: [{ ...WORD, Fleets: ['always', 'nowhere', 'kiosk'] }] }), live);
     expect(errors(plan)).toEqual(['fleet always is an ALWAYS_ON fleet; applications can be associated only with Elastic fleets', 'fleet nowhere does not exist and is not declared']);
   });
 

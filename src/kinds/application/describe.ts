@@ -4,6 +4,10 @@
  * when a declaration names one by name, and the fleet associations of the applications the plan
  * may change or delete.
  *
+ * Fleets named in Fleets that the config does not declare are looked up by name (DescribeFleets
+ * with Names, 25 a call), so that one that does not exist or is not Elastic is an error before any
+ * call, as a declared one is.
+ *
  * Associations are read per application (DescribeApplicationFleetAssociations by ApplicationArn),
  * not per fleet: a declared Fleets list is the whole set, so the plan must see an association made
  * by hand to any fleet, and reading per fleet would take every Elastic fleet of the account (a
@@ -12,6 +16,7 @@
  */
 import {
   DescribeAppBlocksCommand,
+  DescribeFleetsCommand,
   DescribeApplicationFleetAssociationsCommand,
   DescribeApplicationsCommand,
   type AppBlock,
@@ -23,12 +28,12 @@ import { allPages } from '../../aws/paging.js';
 import { readTags } from '../../aws/tags.js';
 import { UserError } from '../../core/errors.js';
 import { ownerOf } from '../../core/ownership.js';
-import { mine, readEach } from '../resource.js';
+import { lookUpByName, mine, readEach } from '../resource.js';
 import type { DescribeContext, KindDefinition } from '../types.js';
 import { applicationAddress } from './live.js';
 
-/** DescribeApplicationFleetAssociations answers at most 25 associations a page. */
-const ASSOCIATIONS_PER_PAGE = 25;
+/** DescribeApplicationFleetAssociations answers at most 25 associations a page, DescribeFleets 25 fleets. */
+const PAGE = 25;
 
 export function listApplications(client: AppStreamClient, onProgress?: (listed: number) => void): Promise<Application[]> {
   let listed = 0;
@@ -50,7 +55,7 @@ const byName = (blocks: AppBlock[]) => Object.fromEntries(blocks.map((block) => 
 
 export function listFleetsOf(client: AppStreamClient, applicationArn: string): Promise<string[]> {
   return allPages(async (token) => {
-    const page = await client.send(new DescribeApplicationFleetAssociationsCommand({ ApplicationArn: applicationArn, MaxResults: ASSOCIATIONS_PER_PAGE, NextToken: token }));
+    const page = await client.send(new DescribeApplicationFleetAssociationsCommand({ ApplicationArn: applicationArn, MaxResults: PAGE, NextToken: token }));
     return { items: page.ApplicationFleetAssociations?.map((association) => association.FleetName!), next: page.NextToken };
   });
 }
@@ -70,6 +75,30 @@ export async function listInto({ config, clients, live, fail }: DescribeContext,
   for (const application of applications) live.applications[application.Name!] = { application };
   const appBlocks = await blocks;
   live.applicationReads = appBlocks ? { appBlocks } : {};
+}
+
+/** The fleets the declared applications name and the config does not declare: what they are, if they exist. */
+export async function readNamedFleets({ config, clients, live, fail }: DescribeContext): Promise<void> {
+  const declared = new Set((config.fleets ?? []).map((fleet) => fleet.Name));
+  const names = [...new Set((config.applications ?? []).flatMap((application) => application.Fleets ?? []))].filter((name) => !declared.has(name));
+  if (!names.length || live.applicationReads?.lookedUp) return;
+  const fleets = await lookUpByName(names, {
+    batch: PAGE,
+    read: (batch) =>
+      allPages(async (token) => {
+        const page = await clients.appstream.send(new DescribeFleetsCommand({ Names: batch, NextToken: token }));
+        return { items: page.Fleets, next: page.NextToken };
+      }),
+    missing: (error) => (error as Error).name === 'ResourceNotFoundException',
+    failed: (name, error) => {
+      for (const application of config.applications ?? []) if (application.Fleets?.includes(name)) fail(applicationAddress(application.Name), 'DescribeFleets', error);
+    },
+  });
+  live.applicationReads = {
+    ...live.applicationReads,
+    fleets: Object.fromEntries(fleets.map((fleet) => [fleet.Name!, { FleetType: fleet.FleetType, Platform: fleet.Platform }])),
+    lookedUp: names,
+  };
 }
 
 /**

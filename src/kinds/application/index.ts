@@ -15,7 +15,7 @@ import type { KindDefinition, Selection } from '../types.js';
 import { APPLICATION_ATTRIBUTES, APPLICATION_TABLE, REQUIRED } from './attributes.js';
 import { appBlockNameOf, applicationAddress } from './live.js';
 import { normalizeApplication, normalizeApplicationAttribute } from './normalize.js';
-import { ARN_OF, liveApplicationDigest, liveApplicationNormal, planApplicationDeletion, planDeclaredApplication, type ApplicationPlanEnv, type FleetFacts } from './plan.js';
+import { ARN_OF, liveApplicationDigest, liveApplicationNormal, planApplicationDeletion, planDeclaredApplication, type ApplicationPlanEnv } from './plan.js';
 
 /** The reads, with the AppStream client code they need, load when a plan first describes applications. */
 const reads = () => import('./describe.js');
@@ -26,12 +26,13 @@ function declaredAppBlocks(config: Config): Set<string> {
 }
 
 function planEnv(config: Config, live: Parameters<KindDefinition['plan']>[0]['live']): ApplicationPlanEnv {
-  const facts = (fleet: FleetFacts): FleetFacts => ({ FleetType: fleet.FleetType, Platform: fleet.Platform });
+  const reads = live.applicationReads ?? {};
+  const found = new Map(Object.entries(reads.fleets ?? {}));
   return {
-    appBlocks: live.applicationReads?.appBlocks,
+    appBlocks: reads.appBlocks,
     declaredBlocks: declaredAppBlocks(config),
-    declaredFleets: new Map((config.fleets ?? []).map((fleet) => [fleet.Name, facts(fleet)])),
-    ...(live.fleetReads?.listed ? { liveFleets: new Map(Object.entries(live.fleets).map(([name, { fleet }]) => [name, facts(fleet)])) } : {}),
+    declaredFleets: new Map((config.fleets ?? []).map((fleet) => [fleet.Name, { FleetType: fleet.FleetType, Platform: fleet.Platform }])),
+    otherFleets: (name) => (reads.lookedUp?.includes(name) ? (found.get(name) ?? null) : undefined),
   };
 }
 
@@ -77,7 +78,10 @@ export const applicationKind: KindDefinition = {
       address: applicationAddress,
       arn: (target) => target.application.Arn!,
     }),
-    details: async (ctx) => (await reads()).readFleets(ctx),
+    details: async (ctx) => {
+      const { readFleets, readNamedFleets } = await reads();
+      await Promise.all([readFleets(ctx), readNamedFleets(ctx)]);
+    },
   },
 
   plan(input) {

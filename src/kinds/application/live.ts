@@ -15,6 +15,10 @@ export interface LiveApplication {
 export interface ApplicationReads {
   /** The account's app blocks, ARN by name; undefined when no declaration names one by name (nor import). */
   appBlocks?: Record<string, string>;
+  /** The fleets named in Fleets that the config does not declare, as found (absent: there is none of that name). */
+  fleets?: Record<string, { FleetType?: string; Platform?: string }>;
+  /** The names looked up for `fleets`. */
+  lookedUp?: string[];
 }
 
 declare module '../../core/live.js' {

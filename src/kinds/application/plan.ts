@@ -53,8 +53,8 @@ export interface ApplicationPlanEnv {
   declaredBlocks: ReadonlySet<string>;
   /** The fleets the config declares. */
   declaredFleets: ReadonlyMap<string, FleetFacts>;
-  /** The account's fleets, when they were listed (undefined: unknown). */
-  liveFleets?: ReadonlyMap<string, FleetFacts>;
+  /** A fleet the config does not declare, as found: null when there is none, undefined when it was not looked up. */
+  otherFleets(name: string): FleetFacts | null | undefined;
 }
 
 export function liveApplicationNormal(live: LiveApplication): NormalApplication {
@@ -107,13 +107,14 @@ function desiredApplication(ctx: PlanContext, config: ApplicationConfig, env: Ap
 
 /**
  * AWS associates applications with Elastic fleets only, whose platform the application lists:
- * known from the fleet's declaration, else from the account's fleets when they were listed.
+ * known from the fleet's declaration, else from the account's fleet of that name.
  */
 function fleetProblems(config: ApplicationConfig, normal: NormalApplication, env: ApplicationPlanEnv): string[] {
   const platforms = (normal.attributes.Platforms as string[] | undefined) ?? [];
   return (config.Fleets ?? []).flatMap((name) => {
-    const fleet = env.declaredFleets.get(name) ?? env.liveFleets?.get(name);
-    if (!fleet) return env.liveFleets ? [`fleet ${name} does not exist and is not declared`] : [];
+    const fleet = env.declaredFleets.get(name) ?? env.otherFleets(name);
+    if (fleet === null) return [`fleet ${name} does not exist and is not declared`];
+    if (!fleet) return [];
     const type = fleet.FleetType ?? 'ON_DEMAND';
     if (type !== 'ELASTIC') return [`fleet ${name} is an ${type} fleet; applications can be associated only with Elastic fleets`];
     if (fleet.Platform && !platforms.includes(fleet.Platform)) return [`fleet ${name} runs ${fleet.Platform}, which is not among the application's Platforms (${platforms.join(', ')})`];
@@ -260,7 +261,7 @@ function planReplace(
       action: 'replace',
       drift: facts.previous?.d === desired.record.d,
       diffs: facts.diffs,
-      reason: `${replaced(facts.diffs)} cannot change on an application (UpdateApplication does not take them): it is deleted and created again, and its fleets offer it again once it is`,
+      reason: `${replaced(facts.diffs)} cannot change on an application (UpdateApplication does not take them): it is deleted, created again and associated with its fleets again`,
       reasonCode: 'replace_because_immutable',
       dependsOn: desired.dependsOn,
     }),
