@@ -86,6 +86,15 @@ describe('creating', () => {
     expect((await application())?.AppBlockArn).toBe(blockArn('later'));
   });
 
+  test('an app block by reference that apply cannot find fails that call in one line, and the application\'s later calls are skipped', async () => {
+    const cfg = { ...apps({ ...WORD, AppBlock: 'never' }), appBlocks: [block('never')] } as Config;
+    const events = await applyEvents(em, (await planWith(em, cfg)).plan);
+    const failed = events.filter((e) => e.type === 'call-failed');
+    expect(failed.map((e) => e.type === 'call-failed' && e.error.message)).toEqual(['appBlock/never does not exist, so its ARN cannot be sent; it should have been created earlier in this apply']);
+    expect(events.filter((e) => e.type === 'call-skipped')).toHaveLength(1);
+    expect(await application()).toBeUndefined();
+  });
+
   test('a fleet that is not Elastic, declared, is refused before any call', async () => {
     const onDemand = { Name: 'od', InstanceType: 'stream.standard.medium', ImageName: 'base', ComputeCapacity: { DesiredInstances: 1 } };
     const { plan } = await planWith(em, config({ applications: [{ ...WORD, Fleets: ['od'] }], fleets: [onDemand] }));

@@ -7,6 +7,7 @@
  */
 import type { AppStreamClient, Application } from '@aws-sdk/client-appstream';
 import type { Config } from '../../config/types.js';
+import type { LiveState } from '../../core/live.js';
 import { UserError } from '../../core/errors.js';
 import { itself } from '../../core/sets.js';
 import { asSet, userTags } from '../../normalize/values.js';
@@ -25,7 +26,7 @@ function declaredAppBlocks(config: Config): Set<string> {
   return new Set(((config as { appBlocks?: readonly { Name: string }[] }).appBlocks ?? []).map((block) => block.Name));
 }
 
-function planEnv(config: Config, live: Parameters<KindDefinition['plan']>[0]['live']): ApplicationPlanEnv {
+function planEnv(config: Config, live: LiveState): ApplicationPlanEnv {
   const reads = live.applicationReads ?? {};
   const found = new Map(Object.entries(reads.fleets ?? {}));
   return {
@@ -40,7 +41,7 @@ function planEnv(config: Config, live: Parameters<KindDefinition['plan']>[0]['li
 const resolved = new WeakMap<AppStreamClient, Map<string, string>>();
 
 /** The ARN of `address` (appBlock/<name> or application/<name>), which this apply created. */
-async function arnOf(client: AppStreamClient, address: string): Promise<string> {
+async function resolveArn(client: AppStreamClient, address: string): Promise<string> {
   const known = resolved.get(client) ?? new Map<string, string>();
   resolved.set(client, known);
   const cached = known.get(address);
@@ -141,7 +142,7 @@ export const applicationKind: KindDefinition = {
     const input = { ...call.input };
     for (const [member, value] of Object.entries(call.input)) {
       const address = (value as Record<string, unknown> | null)?.[ARN_OF];
-      if (typeof address === 'string') input[member] = await arnOf(clients.appstream, address);
+      if (typeof address === 'string') input[member] = await resolveArn(clients.appstream, address);
     }
     return { input, secrets: [] };
   },
