@@ -23,7 +23,7 @@ interface Shape {
   key?: string;
   value?: string;
 }
-type Service = 'appstream' | 'nimble';
+type Service = 'appstream' | 'nimble' | 'sts';
 
 const root = new URL('../', import.meta.url);
 export const SCHEMA_PATH = fileURLToPath(new URL('schema/streamform.schema.json', root));
@@ -36,6 +36,7 @@ export const AJV_OPTIONS = { allErrors: true, verbose: true, strictTypes: false 
 const facts: Record<Service, Record<string, Shape>> = {
   appstream: JSON.parse(readFileSync(new URL('src/facts/appstream.json', root), 'utf8')).shapes,
   nimble: JSON.parse(readFileSync(new URL('src/facts/nimble.json', root), 'utf8')).shapes,
+  sts: JSON.parse(readFileSync(new URL('src/facts/sts.json', root), 'utf8')).shapes,
 };
 
 function shapeOf(service: Service, name: string): Shape {
@@ -67,7 +68,9 @@ const DESCRIPTIONS: Record<string, { title: string; description: string; propert
       version: 'Version of this file format. Always 1.',
       project:
         'The project that owns what this config declares. streamform tags what it creates with it and never changes or deletes a resource owned by another project. Every file of one config names the same project.',
-      region: 'AWS Region to manage, e.g. us-east-1. Left out, the AWS SDK decides (AWS_REGION, the profile). Files of one config must agree.',
+      region: 'AWS Region to manage, e.g. us-east-1. Left out, the AWS SDK decides (AWS_REGION, the profile). Files of one config must agree. A config with targets names a region per target instead.',
+      targets:
+        'The accounts and regions this config manages, each a target with a name; every resource goes to every target unless its Targets says otherwise. Instead of region. Files of one config must agree.',
       prune: 'Delete resources this project owns that are no longer declared. Default false. Files of one config must agree.',
       stacks: 'AppStream 2.0 stacks, each identified by its Name.',
       fleets: 'AppStream 2.0 fleets, each identified by its Name: the instances users stream from.',
@@ -78,6 +81,29 @@ const DESCRIPTIONS: Record<string, { title: string; description: string; propert
       directoryConfigs:
         'AppStream 2.0 directory configs (how fleets and image builders join a Microsoft Active Directory domain), each identified by its DirectoryName. They carry no tags: a declared one is adopted, and prune never deletes one.',
       applications: 'AppStream 2.0 applications of Elastic fleets, each identified by its Name: how to launch a program from an app block, and the Elastic fleets that offer it.',
+      appBlocks: 'AppStream 2.0 app blocks, each identified by its Name: the application packages Elastic fleets mount. Nothing but tags changes in place; any other change replaces the block.',
+      usageReports:
+        'The AppStream 2.0 usage report subscription of the account and Region (daily session and application reports written to an S3 bucket AWS creates). Left out, it is not managed; files of one config must agree.',
+    },
+  },
+  UsageReportsConfig: {
+    title: 'AppStream 2.0 usage reports',
+    description: 'Whether the account subscribes to usage reports in this Region. There is one subscription per account and Region; it carries no tags, so prune never deletes it.',
+    properties: {
+      Enabled: 'true creates the subscription when there is none (CreateUsageReportSubscription); false deletes it when there is one (DeleteUsageReportSubscription).',
+    },
+  },
+  Target: {
+    title: 'Target',
+    description: 'One account and region the config manages, and how to reach it.',
+    properties: {
+      name: 'Name of the target, used in addresses (us-prod:stack/design), in --target and in Targets lists.',
+      region: 'AWS Region of the target, e.g. eu-west-1.',
+      profile: 'AWS shared-config profile whose credentials reach the target (default: the ambient credentials).',
+      roleArn: 'IAM role to assume through STS, from the ambient (or the profile\'s) credentials, to reach the target\'s account.',
+      externalId: 'The ExternalId the role\'s trust policy requires.',
+      endpoint: 'One endpoint for every service of this target (e.g. an emulator); default AWS\'s.',
+      vars: 'Values that differ per target: a string "${vars.key}" anywhere in a resource is replaced by this target\'s value of key.',
     },
   },
   ApplicationConfig: {
@@ -322,6 +348,31 @@ const DESCRIPTIONS: Record<string, { title: string; description: string; propert
       SoftwaresToUninstall: 'License-included applications removed from the image when the builder is created. Compared with the last apply, like SoftwaresToInstall.',
       DisableIMDSV1: 'Whether the builder refuses IMDSv1 requests (default false).',
       State: 'RUNNING or STOPPED: a running builder is billed. Left out, a builder streamform creates runs (AWS starts it), and afterwards whether it runs is left to the operators.',
+    },
+  },
+  AppBlockConfig: {
+    title: 'AppStream 2.0 app block',
+    description:
+      'An app block: the virtual hard disk (VHD) with the application files an Elastic fleet mounts, and how it is set up. There is no UpdateAppBlock, so every change but Tags replaces it (deleted, then created); an app block that applications use cannot be deleted.',
+    properties: {
+      Name: 'Name of the app block; it identifies it. Renaming means deleting it and creating a new one.',
+      Description: 'Description for administrators.',
+      DisplayName: 'Display name of the app block (not shown to users).',
+      SourceS3Location: 'Where the VHD is in S3: for CUSTOM, the VHD itself (S3Key required); for APPSTREAM2, where the app block builder stores the VHD it makes.',
+      SetupScriptDetails: 'The script that mounts the VHD on the instance; required for CUSTOM, and only for CUSTOM.',
+      Tags: 'Tags on the app block; they change in place.',
+      PostSetupScriptDetails: 'A script run after the applications are set up; only for APPSTREAM2.',
+      PackagingType: 'CUSTOM (default: a VHD you made, ACTIVE at once) or APPSTREAM2 (INACTIVE until an app block builder packages the applications into a VHD).',
+    },
+  },
+  ScriptDetails: {
+    title: 'Script',
+    description: 'A script an app block runs on the instance.',
+    properties: {
+      ScriptS3Location: 'The S3 object of the script.',
+      ExecutablePath: 'Path of the program that runs the script (e.g. powershell.exe).',
+      ExecutableParameters: 'Parameters given to that program.',
+      TimeoutInSeconds: 'How long the script may run, in seconds.',
     },
   },
   ComputeCapacity: {
@@ -643,6 +694,7 @@ export function buildSchema(): JsonSchema {
   buildFleetSchema(b);
   buildImageBuilderSchema(b);
   buildApplicationSchema(b);
+  buildAppBlockSchema(b);
 
   // Images: sharing (UpdateImagePermissions) and tags of an image that exists.
   const permissions = shapeOf('appstream', memberShape('appstream', 'UpdateImagePermissionsRequest', 'ImagePermissions'));
@@ -731,6 +783,9 @@ export function buildSchema(): JsonSchema {
     rule(`CertificateAuthorityArn is required when Status is ${cbaStatus.join(' or ')}`, { properties: { Status: { enum: cbaStatus } }, required: ['Status'] }, { required: ['CertificateAuthorityArn'] }),
   ]);
 
+  // Usage reports: CreateUsageReportSubscription takes no input, so the one choice is whether the subscription exists.
+  b.define('UsageReportsConfig', { Enabled: { type: 'boolean' } }, ['Enabled']);
+
   const tagValue = shapeOf('appstream', 'TagValue');
   b.define(
     'Config',
@@ -738,6 +793,7 @@ export function buildSchema(): JsonSchema {
       version: { const: 1 },
       project: definedOnly({ type: 'string', minLength: 1, maxLength: tagValue.max, pattern: tagValue.pattern }),
       region: { type: 'string', pattern: REGION_PATTERN },
+      targets: { type: 'array', minItems: 1, items: { $ref: '#/$defs/Target' } },
       prune: { type: 'boolean' },
       stacks: { type: 'array', items: { $ref: '#/$defs/StackConfig' } },
       fleets: { type: 'array', items: { $ref: '#/$defs/FleetConfig' } },
@@ -747,9 +803,12 @@ export function buildSchema(): JsonSchema {
       users: { type: 'array', items: { $ref: '#/$defs/UserConfig' } },
       directoryConfigs: { type: 'array', items: { $ref: '#/$defs/DirectoryConfigConfig' } },
       applications: { type: 'array', items: { $ref: '#/$defs/ApplicationConfig' } },
+      appBlocks: { type: 'array', items: { $ref: '#/$defs/AppBlockConfig' } },
+      usageReports: { $ref: '#/$defs/UsageReportsConfig' },
     },
     ['version', 'project'],
   );
+  buildTargetSchema(b);
   const { Config, ...defs } = b.defs;
   return {
     $schema: 'https://json-schema.org/draft/2020-12/schema',
@@ -757,6 +816,46 @@ export function buildSchema(): JsonSchema {
     ...Config,
     $defs: sortKeys(defs),
   };
+}
+
+/** Names a target may have: they appear in addresses and flags. */
+const TARGET_NAME_PATTERN = '^[A-Za-z0-9][A-Za-z0-9_-]{0,62}$';
+const VARIABLE_NAME_PATTERN = '^[A-Za-z_][A-Za-z0-9_]*$';
+
+/**
+ * Targets (accounts and regions) and every resource's Targets list. A resource schema is checked
+ * after the target's variables were substituted, so it keeps its own types.
+ */
+function buildTargetSchema(b: SchemaBuilder): void {
+  const sts = (shape: string) => b.shape('sts', shape);
+  b.define(
+    'Target',
+    {
+      name: { type: 'string', pattern: TARGET_NAME_PATTERN },
+      region: { type: 'string', pattern: REGION_PATTERN },
+      profile: { type: 'string', minLength: 1 },
+      roleArn: { ...sts('arnType'), pattern: '^arn:aws[a-z-]*:iam::[0-9]{12}:role/[\\w+=,.@/-]+$' },
+      externalId: sts('externalIdType'),
+      endpoint: { type: 'string', pattern: '^https?://' },
+      vars: { type: 'object', propertyNames: { pattern: VARIABLE_NAME_PATTERN }, additionalProperties: { type: ['string', 'number', 'boolean'] } },
+    },
+    ['name', 'region'],
+  );
+  b.addRules('Target', [rule('externalId goes with roleArn', { required: ['externalId'] }, { required: ['roleArn'] })]);
+  const config = b.defs.Config.properties as Record<string, JsonSchema>;
+  for (const list of Object.values(config)) {
+    const ref = (list.items as JsonSchema | undefined)?.$ref as string | undefined;
+    const def = ref && b.defs[ref.replace('#/$defs/', '')];
+    if (!def || !def.properties || ref === '#/$defs/Target') continue;
+    (def.properties as Record<string, JsonSchema>).Targets = {
+      description: 'The targets this resource goes to (default: every target of the config).',
+      type: 'array',
+      minItems: 1,
+      uniqueItems: true,
+      items: { type: 'string', pattern: TARGET_NAME_PATTERN },
+    };
+  }
+  b.addRules('Config', [rule('give either region or targets, not both: each target names its region', { type: 'object', required: ['targets'] }, { not: { required: ['region'] } })]);
 }
 
 /**
@@ -894,6 +993,30 @@ function buildApplicationSchema(b: SchemaBuilder): void {
   const blocks = ['AppBlockArn', 'AppBlock'];
   b.define('ApplicationConfig', clearables(properties, clears, 'ApplicationConfig'), create.required!.filter((member) => member !== 'AppBlockArn'));
   b.addRules('ApplicationConfig', [rule('give one of AppBlockArn and AppBlock', {}, { anyOf: blocks.map((member) => ({ required: [member] })) }), ...onlyOneOf(blocks)]);
+}
+
+/**
+ * App blocks: every member of CreateAppBlockRequest, with the packaging rules the model states in
+ * its documentation (setup script for CUSTOM only, and required there; post-setup for APPSTREAM2 only).
+ */
+function buildAppBlockSchema(b: SchemaBuilder): void {
+  const create = shapeOf('appstream', 'CreateAppBlockRequest');
+  const properties: Record<string, JsonSchema> = {};
+  for (const [member, ref] of Object.entries(create.members!)) properties[member] = b.shape('appstream', ref.shape);
+  const replaced = 'null clears it (the app block is replaced without it).';
+  const clears = Object.fromEntries(['Description', 'DisplayName', 'PostSetupScriptDetails'].map((member) => [member, replaced]));
+  b.define('AppBlockConfig', clearables(properties, { ...clears, Tags: CLEAR.tags }, 'AppBlockConfig'), create.required!);
+  const packagedByAws = { properties: { PackagingType: { const: enumValue('appstream', 'PackagingType', 'APPSTREAM2') } }, required: ['PackagingType'] };
+  const custom = { not: packagedByAws };
+  b.addRules('AppBlockConfig', [
+    rule('a CUSTOM app block (the default PackagingType) needs SetupScriptDetails, the script that mounts its VHD', custom, {
+      properties: { SetupScriptDetails: { not: { type: 'null' } } },
+      required: ['SetupScriptDetails'],
+    }),
+    rule('a CUSTOM app block needs SourceS3Location.S3Key: the VHD', custom, { properties: { SourceS3Location: { required: ['S3Key'] } } }),
+    rule('PostSetupScriptDetails is only for PackagingType APPSTREAM2', custom, { properties: { PostSetupScriptDetails: { type: 'null' } } }),
+    rule('SetupScriptDetails is only for PackagingType CUSTOM', packagedByAws, { properties: { SetupScriptDetails: false } }),
+  ]);
 }
 
 /** Rules that refuse a second member of `members` beside any one of them. */

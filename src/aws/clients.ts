@@ -7,6 +7,7 @@ import type { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import type { SSMClient } from '@aws-sdk/client-ssm';
 import type { STSClient } from '@aws-sdk/client-sts';
 import { toEndpointV1 } from '@smithy/core/endpoints';
+import { UserError } from '../core/errors.js';
 import { awsErrorMessage } from './errors.js';
 import { backoffDelay, DEFAULT_RETRY, isThrottlingError, isTransientError, type RetryPolicy } from './retry.js';
 import { checkEndpoint, isLoopback, resolveTarget, type ResolvedTarget, type Service, type TargetSettings } from './target.js';
@@ -19,6 +20,9 @@ export interface AwsTarget extends TargetSettings {
   backoff?: Partial<Pick<RetryPolicy, 'baseDelayMs' | 'maxDelayMs'>>;
   /** Told before each retry of a call (default: a line on stderr, as apply shows its retries). */
   onRetry?: (retry: CallRetry) => void;
+  /** A role to assume through STS, with the credentials the rest of the target gives, for every call. */
+  roleArn?: string;
+  externalId?: string;
 }
 
 /** A call about to be sent again. */
@@ -74,13 +78,14 @@ export function createClients(target: AwsTarget = {}): AwsClients {
     target.endpoint && isLoopback(target.endpoint) && !hasCredentials
       ? { accessKeyId: 'emulator', secretAccessKey: 'emulator' }
       : undefined;
+  const role = target.roleArn === undefined ? undefined : assumedRole(target);
   const common = {
     region: target.region ?? (async () => (await resolve()).region),
     ...(target.endpoint ? { endpoint: target.endpoint } : {}),
     // Endpoints come from resolveTarget, which reads them for the profile in use; the SDK would read
     // AWS_PROFILE's. (Nimble's client, of 2024, predates this option; its service is retired.)
     ignoreConfiguredEndpointUrls: true,
-    ...(credentials ? { credentials } : {}),
+    ...(role ? { credentials: role.credentials } : credentials ? { credentials } : {}),
     ...(target.profile ? { profile: target.profile } : {}),
     retryMode: async () => (await resolve()).retryMode,
     maxAttempts: 1,
@@ -127,6 +132,7 @@ export function createClients(target: AwsTarget = {}): AwsClients {
     },
     destroy: () => {
       for (const instance of made.values()) instance.destroy();
+      role?.base.destroy();
     },
     get region(): string {
       const region = target.region ?? resolved?.region;
@@ -135,6 +141,37 @@ export function createClients(target: AwsTarget = {}): AwsClients {
     },
     endpoint: target.endpoint,
   };
+}
+
+/** Credentials of a role session, assumed on first use with the target's own credentials and again before they expire. */
+function assumedRole(target: AwsTarget) {
+  const base = createClients({ ...target, roleArn: undefined, externalId: undefined });
+  let session: Promise<{ accessKeyId: string; secretAccessKey: string; sessionToken: string; expiration: Date }> | undefined;
+  const assume = async () => {
+    const { AssumeRoleCommand } = require('@aws-sdk/client-sts') as typeof import('@aws-sdk/client-sts');
+    try {
+      const { Credentials: c } = await base.sts.send(new AssumeRoleCommand({ RoleArn: target.roleArn, RoleSessionName: 'streamform', ...(target.externalId ? { ExternalId: target.externalId } : {}) }));
+      return { accessKeyId: c!.AccessKeyId!, secretAccessKey: c!.SecretAccessKey!, sessionToken: c!.SessionToken!, expiration: c!.Expiration! };
+    } catch (error) {
+      session = undefined;
+      throw new AssumeRoleError(target.roleArn!, error);
+    }
+  };
+  // A session is renewed five minutes before it ends, as the SDK's own providers do.
+  const credentials = async () => {
+    const current = await (session ??= assume());
+    if (current.expiration.getTime() - Date.now() > 300_000) return current;
+    session = undefined;
+    return (session = assume());
+  };
+  return { base, credentials };
+}
+
+/** The role could not be assumed: what STS said, and which role. */
+export class AssumeRoleError extends UserError {
+  constructor(roleArn: string, cause: unknown) {
+    super(`cannot assume role ${roleArn}: ${awsErrorMessage(cause)}`);
+  }
 }
 
 /** What the middleware of the clients share. */

@@ -10,6 +10,11 @@ export const awsOptions = {
   profile: { type: 'string' },
 } as const satisfies Options;
 
+/** `--target NAME`, repeatable: the targets of the config a command works on (default: all, or $STREAMFORM_TARGET). */
+export const targetOptions = {
+  target: { type: 'string', multiple: true },
+} as const satisfies Options;
+
 /** `-f FILE|DIR`, repeatable. */
 export const fileOptions = {
   file: { type: 'string', short: 'f', multiple: true },

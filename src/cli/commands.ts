@@ -14,6 +14,7 @@ export const commands: Record<string, Command> = {
   validate: { summary: 'check a config against the schema and rules (no AWS calls)', load: () => import('../commands/validate.js') },
   plan: { summary: 'show the API calls that would make AWS match the config', load: () => import('../commands/plan.js') },
   apply: { summary: 'make AWS match the config (or apply a saved plan)', load: () => import('../commands/apply.js') },
+  merge: { summary: 'join plans of several targets, saved by separate jobs, into one', load: () => import('../commands/merge.js') },
   show: { summary: 'print a plan saved with plan --out again (text, JSON or Markdown)', load: () => import('../commands/show.js') },
   drift: { summary: 'report changes made outside streamform and health problems', load: () => import('../commands/drift.js') },
   diff: { summary: 'compare two configs without AWS access', load: () => import('../commands/diff.js') },

@@ -26,6 +26,7 @@ function usage(): string {
     '',
     'Environment:',
     '  STREAMFORM_CONFIG  config files or folders, separated like PATH: the default of -f',
+    '  STREAMFORM_TARGET  targets of the config, comma-separated: the default of --target',
     '  STREAMFORM_DEBUG   print a stack trace behind an error',
     '',
     'Run `streamform <command> --help` for the options of a command.',

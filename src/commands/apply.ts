@@ -1,20 +1,20 @@
 import { applyPlan, createApplyClients, DEFAULT_CONCURRENCY, exitCodeFor } from '../apply/applier.js';
 import type { ApplyEvent, ApplySummary } from '../apply/events.js';
 import { jsonReporter, textReporter, type ReportOutput } from '../apply/report.js';
-import { awsOptions, choiceFlag, fileOptions, numberFlag, parseFlags } from '../cli/args.js';
+import { awsOptions, choiceFlag, fileOptions, numberFlag, parseFlags, targetOptions } from '../cli/args.js';
 import { UserError } from '../core/errors.js';
 import { isInteractive, useColor } from '../cli/terminal.js';
-import { createClients, destroyClients, type AwsClients, type AwsTarget } from '../aws/clients.js';
+import { destroyClients, type AwsTarget } from '../aws/clients.js';
 import { megabytes, readBounded } from '../config/files.js';
-import { configPaths, loadConfig } from '../config/load.js';
+import { configPaths } from '../config/load.js';
 import type { LoadedConfig } from '../config/types.js';
-import { describeLive, type LiveState } from '../describe/index.js';
-import { buildPlan, reportedBy } from '../plan/build.js';
 import { configDigest } from '../config/digest.js';
 import { canonicalJson } from '../core/digest.js';
-import { hasChanges, hasErrors, type Plan, type PlannedCall } from '../core/plan.js';
-import { parsePlanFile } from '../render/json.js';
-import { renderPlanText } from '../render/text.js';
+import { combinedPlan, hasChanges, hasErrors, type Plan, type PlannedCall } from '../core/plan.js';
+import { mergeTargetEvents } from '../apply/targets.js';
+import { parsePlansFile } from '../render/json.js';
+import { renderPlansText } from '../render/targets.js';
+import { eachTarget, planTarget, TARGET_CONCURRENCY, targetRuns, type TargetRun } from './targets.js';
 
 const HELP = `Usage: streamform apply [-f FILE|DIR]... [options]
        streamform apply PLANFILE [options]
@@ -33,8 +33,10 @@ Options:
                          replacing a builder); without it such a plan is refused
       --concurrency N    resources applied at the same time (default ${DEFAULT_CONCURRENCY})
       --format text|json plain lines, or one JSON object per event
+      --target NAME      apply only this target of the config or the saved plan
+                         (repeatable; default all, or $STREAMFORM_TARGET)
       --endpoint URL     one endpoint for every service (e.g. the emulator)
-      --region REGION    AWS region (default: the config's, then the SDK's)
+      --region REGION    AWS region (default: the config's, then the SDK's); not with targets
       --profile NAME     AWS profile
 
 Exit codes: 0 when everything was applied (or nothing had to be); 1 when
@@ -54,6 +56,8 @@ interface Settings {
   concurrency?: number;
   format?: Format;
   target: AwsTarget;
+  /** --target: the targets of the config (or of the saved plan) to apply. */
+  targets?: string[];
 }
 
 export async function run(argv: string[]): Promise<number> {
@@ -63,6 +67,7 @@ export async function run(argv: string[]): Promise<number> {
     {
       ...fileOptions,
       ...awsOptions,
+      ...targetOptions,
       yes: { type: 'boolean', short: 'y' },
       prune: { type: 'boolean' },
       'allow-interruption': { type: 'boolean' },
@@ -83,6 +88,7 @@ export async function run(argv: string[]): Promise<number> {
     concurrency: numberFlag('apply', 'concurrency', values.concurrency, 1, 64),
     format: choiceFlag('apply', 'format', values.format, FORMATS),
     target: { endpoint: values.endpoint, region: values.region, profile: values.profile },
+    targets: values.target,
   };
   const [planFile] = positionals;
   if (planFile === undefined) return applyConfig(configPaths('apply', values.file), settings);
@@ -91,13 +97,20 @@ export async function run(argv: string[]): Promise<number> {
   return applySavedPlan(planFile, settings);
 }
 
+/** What apply runs: each target's plan, with where it goes. */
+interface Planned {
+  plan: Plan;
+  aws: AwsTarget;
+}
+
 /** load → describe → plan → show → approve → apply. */
 async function applyConfig(paths: string[], settings: Settings): Promise<number> {
-  const loaded = await loadConfig(paths);
-  const prune = settings.prune || loaded.config.prune === true;
-  const target = { ...settings.target, region: settings.target.region ?? loaded.config.region };
-  const { live, region } = await describe(loaded, target, prune);
-  const plan = buildPlan({ loaded, live, prune, region, endpoint: target.endpoint });
+  const runs = await targetRuns('apply', paths, { ...settings.target, target: settings.targets });
+  const planned = await eachTarget(runs, async (run) => {
+    const plan = await planTarget(run, { command: 'apply', prune: settings.prune || run.loaded.config.prune === true });
+    return { plan, aws: { ...run.aws, region: plan.target.region } };
+  });
+  const plan = shownPlan(planned);
 
   const canAsk = !settings.yes && isInteractive(settings.format) && Boolean(process.stdin.isTTY);
   if (canAsk && hasChanges(plan) && !hasErrors(plan)) {
@@ -106,46 +119,63 @@ async function applyConfig(paths: string[], settings: Settings): Promise<number>
       note('Apply cancelled; nothing was changed.');
       return 1;
     }
-    return execute(plan, { ...target, region }, settings);
+    return execute(planned, settings);
   }
-  show(plan, settings);
+  show(planned, settings);
   const refusal = refusalOf(plan, settings);
   if (refusal !== undefined) return refusal;
   if (!settings.yes) {
     throw new UserError('apply: no terminal to ask for approval on; review the plan and run again with --yes to apply it');
   }
-  return execute(plan, { ...target, region }, settings);
+  return execute(planned, settings);
+}
+
+/** One plan for all targets: what is shown, approved, and refused as a whole. */
+function shownPlan(planned: readonly Planned[]): Plan {
+  return planned.length === 1 ? planned[0].plan : combinedPlan(planned.map((p) => p.plan));
 }
 
 /**
  * Applies a saved plan as it was reviewed, or refuses when the world moved since. The plan is
  * computed again from the config and what AWS has now, and its calls run only when they are exactly
  * the saved ones: a file edited after review (an added delete, a changed input, a removed error)
- * cannot run, and what is shown before applying is what runs.
+ * cannot run, and what is shown before applying is what runs. A plan of several targets is checked
+ * target by target, each against its own account, region and endpoint.
  */
 async function applySavedPlan(path: string, settings: Settings): Promise<number> {
-  const saved = parsePlanFile(await readPlanFile(path), path);
+  const all = parsePlansFile(await readPlanFile(path), path);
+  const chosen = settings.targets ? all.filter((plan) => settings.targets!.includes(plan.target.name ?? '')) : all;
+  const missing = settings.targets?.find((name) => !all.some((plan) => plan.target.name === name));
+  if (missing !== undefined) throw new UserError(`apply: ${path} has no target ${missing}; it has ${all.map((plan) => plan.target.name ?? '(none)').join(', ')}`);
+  const [first] = chosen;
+  if (settings.target.region && first.target.name !== undefined) throw new UserError('apply: --region does not go with a plan of targets: each target names its region');
+  const runs = await targetRuns('apply', first.configFiles, { ...settings.target, region: undefined, target: first.target.name === undefined ? undefined : chosen.map((plan) => plan.target.name!) });
+  const planned = await eachTarget(chosen, (saved, index) => recheck(path, saved, runs[index], settings));
+  show(planned, settings);
+  return refusalOf(shownPlan(planned), settings) ?? execute(planned, settings);
+}
+
+/** The saved plan of one target, computed again now; refused when it is not the same. */
+async function recheck(path: string, saved: Plan, run: TargetRun, settings: Settings): Promise<Planned> {
+  const label = saved.target.name === undefined ? path : `${path} (target ${saved.target.name})`;
   if (settings.target.region && settings.target.region !== saved.target.region) {
-    throw new UserError(`apply: ${path} was planned for region ${saved.target.region}, not ${settings.target.region}`);
+    throw new UserError(`apply: ${label} was planned for region ${saved.target.region}, not ${settings.target.region}`);
   }
-  const loaded = await loadConfig(saved.configFiles);
-  checkSameConfig(path, saved, loaded);
-  const target = { ...settings.target, region: saved.target.region, endpoint: settings.target.endpoint ?? saved.target.endpoint };
-  checkSameEndpoint(path, saved, target.endpoint);
+  checkSameConfig(label, saved, run.loaded);
+  const aws = { ...run.aws, region: saved.target.region, endpoint: settings.target.endpoint ?? saved.target.endpoint };
+  checkSameEndpoint(label, saved, aws.endpoint);
   const prune = saved.changes.some((change) => change.action === 'delete');
-  const { live } = await describe(loaded, target, prune);
-  const plan = buildPlan({ loaded, live, prune, region: saved.target.region, endpoint: target.endpoint });
-  checkSameAccount(path, saved, plan);
+  const plan = await planTarget({ ...run, aws }, { command: 'apply', prune });
+  checkSameAccount(label, saved, plan);
   // A resource the reviewed plan touches that AWS changed since: the reviewer did not see its current state.
   const computed = new Map(plan.changes.map((change) => [change.address, change.liveDigest]));
   const touched = saved.changes.filter((change) => saved.calls.some((call) => call.address === change.address) && computed.has(change.address));
   const stale = touched.filter((change) => computed.get(change.address) !== change.liveDigest).map((change) => change.address);
-  if (stale.length) throw new UserError(`apply: ${path} is stale: ${stale.join(', ')} changed since it was planned; run plan again`);
+  if (stale.length) throw new UserError(`apply: ${label} is stale: ${stale.join(', ')} changed since it was planned; run plan again`);
   // Anything else that differs is a file edited after review.
   const difference = firstDifference(saved.calls, plan.calls);
-  if (difference) throw new UserError(`apply: ${path} is not the plan the config and AWS give now: ${difference}; nothing was applied; run plan again`);
-  show(plan, settings);
-  return refusalOf(plan, settings) ?? execute(plan, target, settings);
+  if (difference) throw new UserError(`apply: ${label} is not the plan the config and AWS give now: ${difference}; nothing was applied; run plan again`);
+  return { plan, aws };
 }
 
 function checkSameEndpoint(path: string, saved: Plan, endpoint: string | undefined): void {
@@ -178,16 +208,6 @@ function firstDifference(saved: PlannedCall[], now: PlannedCall[]): string | und
   return undefined;
 }
 
-/** Describing uses the SDK's own retries; only apply's calls retry visibly. */
-async function describe(loaded: LoadedConfig, target: AwsTarget, prune: boolean): Promise<{ live: LiveState; region: string }> {
-  const clients = createClients(target);
-  try {
-    return { live: await describeLive(loaded.config, clients, { reported: reportedBy(loaded.config, prune), prune, onNotice: note }), region: clients.region };
-  } finally {
-    destroy(clients);
-  }
-}
-
 function checkSameConfig(path: string, plan: Plan, loaded: LoadedConfig): void {
   const files = plan.configFiles.join(', ');
   if (loaded.config.project !== plan.project) {
@@ -212,8 +232,8 @@ async function readPlanFile(path: string): Promise<string> {
   }
 }
 
-function show(plan: Plan, settings: Settings): void {
-  if (settings.format !== 'json') process.stdout.write(renderPlanText(plan, { color: useColor() }));
+function show(planned: readonly Planned[], settings: Settings): void {
+  if (settings.format !== 'json') process.stdout.write(renderPlansText(planned.map((p) => p.plan), { color: useColor() }));
 }
 
 /** The exit status when the plan must not (or need not) be applied; undefined when it can go ahead. */
@@ -236,9 +256,12 @@ function refusalOf(plan: Plan, settings: Settings): number | undefined {
   return undefined;
 }
 
-/** Runs the plan, shows its events, and derives the exit status from the summary. */
-async function execute(plan: Plan, target: AwsTarget, settings: Settings): Promise<number> {
-  const clients = createApplyClients(target);
+/**
+ * Runs the plans, shows their events as one run, and derives the exit status from the summary.
+ * Targets apply side by side (a failure in one does not stop the others); Ctrl-C stops them all.
+ */
+async function execute(planned: readonly Planned[], settings: Settings): Promise<number> {
+  const clients = planned.map(({ aws }) => createApplyClients(aws));
   const stop = new AbortController();
   let interrupts = 0;
   const onInterrupt = () => {
@@ -250,14 +273,21 @@ async function execute(plan: Plan, target: AwsTarget, settings: Settings): Promi
   };
   process.on('SIGINT', onInterrupt);
   try {
-    const events = applyPlan(plan, clients, { concurrency: settings.concurrency, signal: stop.signal });
+    const options = { concurrency: settings.concurrency, signal: stop.signal };
+    const events =
+      planned.length === 1
+        ? applyPlan(planned[0].plan, clients[0], options)
+        : mergeTargetEvents(
+            planned.map(({ plan }, i) => ({ plan, events: () => applyPlan(plan, clients[i], options) })),
+            TARGET_CONCURRENCY,
+          );
     const summary = isInteractive(settings.format)
       ? await (await import('../ui/index.js')).renderApplyEvents(events, { onInterrupt })
       : await report(events, settings.format ?? 'text');
     return exitCodeFor(summary);
   } finally {
     process.off('SIGINT', onInterrupt);
-    destroy(clients);
+    for (const made of clients) destroyClients(made);
   }
 }
 
@@ -275,10 +305,6 @@ async function report(events: AsyncIterable<ApplyEvent>, format: Format): Promis
     if (event.type === 'summary') summary = event.summary;
   }
   return summary!;
-}
-
-function destroy(clients: AwsClients): void {
-  destroyClients(clients);
 }
 
 function note(text: string): void {

@@ -1,10 +1,9 @@
 import { writeFile } from 'node:fs/promises';
-import { awsOptions, choiceFlag, fileOptions, parseFlags } from '../cli/args.js';
+import { awsOptions, choiceFlag, fileOptions, parseFlags, targetOptions } from '../cli/args.js';
 import { UserError } from '../core/errors.js';
 import { useColor } from '../cli/terminal.js';
-import { createClients } from '../aws/clients.js';
-import { configPaths, loadConfig } from '../config/load.js';
-import { describeLive } from '../describe/index.js';
+import { configPaths } from '../config/load.js';
+import { combinedPlan } from '../core/plan.js';
 import {
   DEFAULT_FAIL_ON,
   driftAnnotations,
@@ -17,7 +16,7 @@ import {
   type DriftReport,
   type FailOn,
 } from '../drift/report.js';
-import { buildPlan, reportedBy } from '../plan/build.js';
+import { eachTarget, planTarget, targetRuns } from './targets.js';
 import { renderPlanJson } from '../render/json.js';
 import { renderPlanMarkdown } from '../render/markdown.js';
 import { renderPlanText } from '../render/text.js';
@@ -39,6 +38,7 @@ Options:
                        pending (declared resources not applied, or deleted by hand);
                        default drift,errors
   --report FILE        also write the Markdown report to FILE (e.g. for a CI artifact)
+  --target NAME        check only this target of the config (repeatable; default all)
   --endpoint URL, --region R, --profile P   where to read (the SDK's chain by default)
 
 Exit codes: 0 nothing that --fail-on names, 2 drift (or warnings, pending changes
@@ -48,20 +48,19 @@ error, as for plan).`;
 const FORMATS = ['text', 'json', 'markdown', 'github'] as const;
 
 export async function run(argv: string[]): Promise<number> {
-  const { values } = parseFlags('drift', argv, { ...fileOptions, ...awsOptions, format: { type: 'string' }, report: { type: 'string' }, 'fail-on': { type: 'string' } });
+  const { values } = parseFlags('drift', argv, { ...fileOptions, ...awsOptions, ...targetOptions, format: { type: 'string' }, report: { type: 'string' }, 'fail-on': { type: 'string' } });
   if (values.help) {
     process.stdout.write(HELP + '\n');
     return 0;
   }
   const format = choiceFlag('drift', 'format', values.format, FORMATS) ?? 'text';
   const failOn = failOnFlag(values['fail-on']);
-  const loaded = await loadConfig(configPaths('drift', values.file));
-  const clients = createClients({ endpoint: values.endpoint, region: values.region ?? loaded.config.region, profile: values.profile });
+  const runs = await targetRuns('drift', configPaths('drift', values.file), values);
   // Deleting what is no longer declared comes from the config, never from drift: no prune candidates to read.
-  const live = await describeLive(loaded.config, clients, { reported: reportedBy(loaded.config, false), prune: false, onNotice: (message) => process.stderr.write(`streamform: ${message}\n`) });
-  const report = driftReport(buildPlan({ loaded, live, prune: false, region: clients.region, endpoint: clients.endpoint }));
-
-  const findings = driftFindings(report, loaded);
+  const plans = await eachTarget(runs, (run) => planTarget(run, { command: 'drift', prune: false }));
+  // One report over every target, each address naming its target.
+  const report = driftReport(plans.length === 1 ? plans[0] : combinedPlan(plans));
+  const findings = runs.flatMap((run, i) => driftFindings(driftReport(plans[i]), run.loaded).map((finding) => (run.name ? { ...finding, address: `${run.name}:${finding.address}` } : finding)));
   const outputs = {
     text: () => renderPlanText(report.plan, { color: useColor(), title: 'Drift report', summary: driftSummary(report), notes: driftLines(findings) }),
     markdown: () => driftMarkdown(report),

@@ -1,18 +1,15 @@
 import { renameSync, rmSync, writeFileSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
-import { createClients, destroyClients } from '../aws/clients.js';
-import { awsErrorMessage } from '../aws/errors.js';
-import { awsOptions, choiceFlag, fileOptions, parseFlags } from '../cli/args.js';
+import { awsOptions, choiceFlag, fileOptions, parseFlags, targetOptions } from '../cli/args.js';
 import { UserError } from '../core/errors.js';
 import { shellWord } from '../cli/shell.js';
 import { isInteractive, useColor } from '../cli/terminal.js';
-import { configPaths, loadConfig } from '../config/load.js';
-import { describeLive } from '../describe/index.js';
-import { buildPlan, reportedBy } from '../plan/build.js';
-import { hasChanges, hasErrors, type Plan } from '../core/plan.js';
-import { renderPlanJson } from '../render/json.js';
-import { renderPlanMarkdown } from '../render/markdown.js';
-import { DEFAULT_WIDTH, renderPlanText } from '../render/text.js';
+import { configPaths } from '../config/load.js';
+import { combinedPlan, hasChanges, hasErrors, type Plan } from '../core/plan.js';
+import { renderPlansJson } from '../render/json.js';
+import { renderPlansMarkdown, renderPlansText } from '../render/targets.js';
+import { DEFAULT_WIDTH } from '../render/text.js';
+import { eachTarget, planTarget, targetRuns } from './targets.js';
 
 const FORMATS = ['text', 'json', 'markdown'] as const;
 type Format = (typeof FORMATS)[number];
@@ -29,9 +26,11 @@ Options:
   --comment-file FILE      also write the plan as a Markdown pull-request comment
   --detailed-exitcode      exit 2 when there are changes, 0 when there are none
   --prune                  delete owned resources that are no longer declared (as 'prune: true')
-  --endpoint URL           one endpoint for every service (e.g. the emulator)
-  --region REGION          AWS region (default: the config's region, then the SDK's)
-  --profile PROFILE        AWS shared-config profile
+  --target NAME            plan only this target of the config (repeatable; default all, or
+                           $STREAMFORM_TARGET, comma-separated)
+  --endpoint URL           one endpoint for every service (e.g. the emulator), for every target
+  --region REGION          AWS region (default: the config's region, then the SDK's); not with targets
+  --profile PROFILE        AWS shared-config profile, for every target
 
 Exit codes: 0 success, 1 error (config, AWS, or an error in the plan), 2 changes (--detailed-exitcode).
 `;
@@ -40,6 +39,7 @@ export async function run(argv: string[]): Promise<number> {
   const { values } = parseFlags('plan', argv, {
     ...fileOptions,
     ...awsOptions,
+    ...targetOptions,
     format: { type: 'string' },
     out: { type: 'string' },
     'comment-file': { type: 'string' },
@@ -52,50 +52,35 @@ export async function run(argv: string[]): Promise<number> {
   }
   const format = choiceFlag('plan', 'format', values.format, FORMATS);
 
-  const plan = await computePlan(configPaths('plan', values.file), values);
+  const runs = await targetRuns('plan', configPaths('plan', values.file), values);
+  const plans = await eachTarget(runs, (run) => planTarget(run, { command: 'plan', prune: Boolean(values.prune || run.loaded.config.prune) }));
+  const all = combinedPlan(plans);
 
   if (isInteractive(format)) {
     const { showPlan } = await import('../ui/index.js');
-    await showPlan(plan);
+    await showPlan(plans.length === 1 ? plans[0] : all);
   } else {
-    process.stdout.write(render(plan, format ?? 'text'));
+    process.stdout.write(render(plans, format ?? 'text'));
   }
   if (values.out !== undefined) {
-    writeAtomically(values.out, renderPlanJson(plan), 'plan file');
+    writeAtomically(values.out, renderPlansJson(plans), 'plan file');
     // What to do with it, for people; a program asking for JSON knows where it saved the plan.
-    if (format !== 'json') process.stderr.write(savedPlanNote(values.out, plan));
+    if (format !== 'json') process.stderr.write(savedPlanNote(values.out, all));
   }
-  if (values['comment-file'] !== undefined) writeAtomically(values['comment-file'], renderPlanMarkdown(plan), 'comment file');
+  if (values['comment-file'] !== undefined) writeAtomically(values['comment-file'], renderPlansMarkdown(plans), 'comment file');
 
-  if (hasErrors(plan)) return 1;
-  return values['detailed-exitcode'] && hasChanges(plan) ? 2 : 0;
+  if (hasErrors(all)) return 1;
+  return values['detailed-exitcode'] && hasChanges(all) ? 2 : 0;
 }
 
-/** load → describe → plan. */
-async function computePlan(paths: string[], flags: { prune?: boolean; endpoint?: string; region?: string; profile?: string }): Promise<Plan> {
-  const loaded = await loadConfig(paths);
-  const prune = Boolean(flags.prune || loaded.config.prune);
-  const clients = createClients({ endpoint: flags.endpoint, region: flags.region ?? loaded.config.region, profile: flags.profile });
-  try {
-    const live = await describeLive(loaded.config, clients, { reported: reportedBy(loaded.config, prune), prune, onNotice: (message) => process.stderr.write(`streamform: ${message}\n`) });
-    return buildPlan({ loaded, live, prune, region: clients.region, endpoint: clients.endpoint });
-  } catch (error) {
-    // What AWS answered (throttling past the retries, access denied, no credentials) is one line.
-    if (isAwsError(error)) throw new UserError(`plan: cannot read the live state: ${awsErrorMessage(error)}`);
-    throw error;
-  } finally {
-    destroyClients(clients);
-  }
-}
-
-function render(plan: Plan, format: Format): string {
+function render(plans: Plan[], format: Format): string {
   switch (format) {
     case 'json':
-      return renderPlanJson(plan);
+      return renderPlansJson(plans);
     case 'markdown':
-      return renderPlanMarkdown(plan);
+      return renderPlansMarkdown(plans);
     case 'text':
-      return renderPlanText(plan, { color: useColor(), width: process.stdout.columns || DEFAULT_WIDTH });
+      return renderPlansText(plans, { color: useColor(), width: process.stdout.columns || DEFAULT_WIDTH });
   }
 }
 
@@ -106,13 +91,8 @@ function savedPlanNote(path: string, plan: Plan): string {
   return `Saved the plan to ${path}; run ${apply}\n`;
 }
 
-function isAwsError(error: unknown): boolean {
-  const err = error as { $metadata?: unknown; name?: string } | null;
-  return typeof err === 'object' && err !== null && (err.$metadata !== undefined || err.name === 'CredentialsProviderError');
-}
-
 /** Write to a temporary file beside `path`, then rename: a reader never sees half a file. */
-function writeAtomically(path: string, text: string, what: string): void {
+export function writeAtomically(path: string, text: string, what: string, command = 'plan'): void {
   const temporary = join(dirname(path), `.${basename(path)}.${process.pid}.tmp`);
   try {
     writeFileSync(temporary, text);
@@ -121,6 +101,6 @@ function writeAtomically(path: string, text: string, what: string): void {
     rmSync(temporary, { force: true });
     const code = (error as NodeJS.ErrnoException).code;
     const why = code === 'ENOENT' ? 'its folder does not exist' : code === 'EACCES' || code === 'EPERM' ? 'permission denied' : code === 'EISDIR' ? 'it is a folder' : (error as Error).message;
-    throw new UserError(`plan: cannot write the ${what} ${path}: ${why}`);
+    throw new UserError(`${command}: cannot write the ${what} ${path}: ${why}`);
   }
 }

@@ -1,10 +1,11 @@
 import { readFile } from 'node:fs/promises';
 import { choiceFlag, parseFlags } from '../cli/args.js';
 import { UserError } from '../core/errors.js';
+import type { Plan } from '../core/plan.js';
 import { useColor } from '../cli/terminal.js';
-import { parsePlanFile, renderPlanJson } from '../render/json.js';
-import { renderPlanMarkdown } from '../render/markdown.js';
-import { DEFAULT_WIDTH, renderPlanText } from '../render/text.js';
+import { parsePlansFile, renderPlansJson } from '../render/json.js';
+import { renderPlansMarkdown, renderPlansText } from '../render/targets.js';
+import { DEFAULT_WIDTH } from '../render/text.js';
 
 const HELP = `Usage: streamform show PLANFILE [--format text|json|markdown]
 
@@ -18,7 +19,7 @@ Options:
 
 Exit codes: 0 shown, 1 the file is missing or is not a streamform plan.`;
 
-const FORMATS = ['text', 'json', 'markdown'] as const;
+export const FORMATS = ['text', 'json', 'markdown'] as const;
 
 export async function run(argv: string[]): Promise<number> {
   const { values, positionals } = parseFlags('show', argv, { format: { type: 'string' } }, true);
@@ -31,23 +32,28 @@ export async function run(argv: string[]): Promise<number> {
     throw new UserError(`show: expected one plan file, got ${positionals.length}${positionals.length ? ` (${positionals.join(', ')})` : ''} (see 'streamform show --help')`);
   }
   const [path] = positionals;
-  const plan = parsePlanFile(await read(path), path);
-  const renderers = {
-    text: () => renderPlanText(plan, { color: useColor(), width: process.stdout.columns || DEFAULT_WIDTH }),
-    json: () => renderPlanJson(plan),
-    markdown: () => renderPlanMarkdown(plan),
-  };
-  process.stdout.write(renderers[format]());
+  const plans = parsePlansFile(await readPlanText('show', path), path);
+  process.stdout.write(renderPlans(plans, format));
   return 0;
 }
 
-async function read(path: string): Promise<string> {
-  if (/\.ya?ml$/i.test(path)) throw new UserError(`show: ${path} is a config, not a saved plan; plan it with 'streamform plan -f ${path}'`);
+/** The plans as `plan` prints them in `format`. */
+export function renderPlans(plans: Plan[], format: (typeof FORMATS)[number]): string {
+  const renderers = {
+    text: () => renderPlansText(plans, { color: useColor(), width: process.stdout.columns || DEFAULT_WIDTH }),
+    json: () => renderPlansJson(plans),
+    markdown: () => renderPlansMarkdown(plans),
+  };
+  return renderers[format]();
+}
+
+export async function readPlanText(command: string, path: string): Promise<string> {
+  if (/\.ya?ml$/i.test(path)) throw new UserError(`${command}: ${path} is a config, not a saved plan; plan it with 'streamform plan -f ${path}'`);
   try {
     return await readFile(path, 'utf8');
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code;
     const why = code === 'ENOENT' ? 'no such file' : code === 'EISDIR' ? 'it is a folder' : (error as Error).message;
-    throw new UserError(`show: cannot read plan file ${path}: ${why}`);
+    throw new UserError(`${command}: cannot read plan file ${path}: ${why}`);
   }
 }

@@ -2,6 +2,7 @@ import { existsSync } from 'node:fs';
 import { readdir, stat } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { KINDS } from '../kinds/index.js';
+import { canonicalJson } from '../core/digest.js';
 import { UserError } from '../core/errors.js';
 import type { SourceLocation } from '../core/plan.js';
 import { ConfigError, type ConfigDiagnostic, type Problem } from './diagnostics.js';
@@ -9,7 +10,9 @@ import { megabytes, readBounded, sizesOf } from './files.js';
 import { pointerOf, segmentsOf } from './pointer.js';
 import { ruleProblems } from './rules.js';
 import { schemaProblems } from './schema.js';
-import type { Config, LoadedConfig } from './types.js';
+import type { Config, LoadedConfig, Target } from './types.js';
+import { forTarget, targetProblems, withoutTargetLists } from './targets.js';
+import { didYouMean } from './suggest.js';
 import { YamlFile } from './yaml.js';
 
 /** Where a command looks for the config when no -f is given. */
@@ -24,7 +27,7 @@ export function configPaths(command: string, files: string[] | undefined): strin
 }
 
 /** Settings that any file may state, as long as every file that states one agrees. */
-const SHARED_SETTINGS = ['version', 'project', 'region', 'prune'] as const;
+const SHARED_SETTINGS = ['version', 'project', 'region', 'targets', 'prune'] as const;
 
 /** Files larger than this are refused unread. */
 export const MAX_FILE_BYTES = 5 * 1024 * 1024;
@@ -44,31 +47,117 @@ interface Origin {
   index: number;
 }
 
+/** One target of a config: where it goes, and the config as it is for that target. */
+export interface LoadedTarget {
+  /** Absent for a config that declares no targets: its one target is the config's region. */
+  target?: Target;
+  loaded: LoadedConfig;
+}
+
 /**
  * Loads, checks and merges the config in `paths` (files, or folders whose *.yaml and *.yml files
- * are read in name order). Throws ConfigError with every problem found, or UserError for a path
+ * are read in name order), once per target it declares (`only`: those named), with that target's
+ * resources and variables. Throws ConfigError with every problem found, or UserError for a path
  * that cannot be read.
  */
-export async function loadConfig(paths: string[]): Promise<LoadedConfig> {
+export async function loadTargets(paths: string[], only?: readonly string[]): Promise<LoadedTarget[]> {
   const files = await expand(paths);
   const sources = await Promise.all(files.map(read));
-  const merged = merge(sources);
+  const settings = merge(sources, (source) => source.yaml?.value);
+  for (const problem of targetProblems(settings.config)) addProblem(settings, problem);
+  const declared = (settings.config.targets as Target[] | undefined) ?? [];
+  // A target list that breaks the schema cannot be planned for: its problems come alone.
+  if (sources.some((source) => source.problems.some((p) => p.pointer.startsWith('/targets')))) throw new ConfigError(sources.flatMap(diagnosticsOf));
+  const settingsDiagnostics = sources.flatMap(diagnosticsOf);
+  for (const source of sources) source.problems.length = 0;
+  const chosen = selectTargets(declared, only);
+  const perTarget = (chosen.length ? chosen : [undefined]).map((target) => ({ target, ...loadFor(sources, declared, target) }));
+  const diagnostics = [...settingsDiagnostics, ...labelled(perTarget)];
+  if (diagnostics.length > 0) throw new ConfigError(diagnostics.sort(byPlace));
+  return perTarget.map(({ target, config, locate }) => ({
+    ...(target ? { target } : {}),
+    loaded: { config: target ? { ...config, region: target.region } : config, files, locate },
+  }));
+}
+
+/** The config of a command that reads one target: the config's only one, or the one `only` names. */
+export async function loadConfig(paths: string[], only?: readonly string[]): Promise<LoadedConfig> {
+  const targets = await loadTargets(paths, only);
+  if (targets.length > 1) {
+    throw new UserError(`the config declares ${targets.length} targets (${targets.map(({ target }) => target!.name).join(', ')}); this command reads one: pass --target NAME`);
+  }
+  return targets[0].loaded;
+}
+
+function selectTargets(declared: Target[], only: readonly string[] | undefined): Target[] {
+  if (!only?.length) return declared;
+  if (!declared.length) throw new UserError(`--target ${only[0]}: the config declares no targets`);
+  for (const name of only) {
+    if (!declared.some((t) => t.name === name)) throw new UserError(`--target ${name}: no such target; the config has ${declared.map((t) => t.name).join(', ')}${didYouMean(name, declared.map((t) => t.name))}`);
+  }
+  // In the config's order, whatever the order of the flags.
+  return declared.filter((target) => only.includes(target.name));
+}
+
+/** The config for one target: its resources, variables substituted, checked against the schema and the rules. */
+function loadFor(sources: Source[], declared: Target[], target: Target | undefined) {
+  const prepared = new Map(sources.map((source) => [source, forTarget(source, declared, target)]));
+  for (const [source, { value, problems, originOf }] of prepared) {
+    source.problems.push(...problems);
+    if (value === undefined) continue;
+    const found = schemaProblems(value).filter(inResources).map((p) => ({ ...p, pointer: originOf(p.pointer) }));
+    source.problems.push(...found.filter((p) => !within(p.pointer, source.yaml?.problems ?? [])));
+  }
+  const merged = merge(sources, (source) => prepared.get(source)?.value, (source, list, index) => prepared.get(source)!.originIndex(list, index));
   const where = (pointer: string, from: string) => {
     const location = merged.locate(pointer);
     return location.file === merged.locate(from).file ? `line ${location.line}` : `${location.file}:${location.line}`;
   };
-  for (const problem of ruleProblems(merged.config, where)) {
-    const { source, pointer } = merged.resolve(problem.pointer);
-    source.problems.push({ ...problem, pointer });
-  }
+  for (const problem of ruleProblems(merged.config, where)) addProblem(merged, problem);
   const diagnostics = sources.flatMap(diagnosticsOf);
-  if (diagnostics.length > 0) throw new ConfigError(diagnostics);
-  return {
-    config: merged.config as unknown as Config,
-    files,
-    locate: merged.locate,
-  };
+  for (const source of sources) source.problems.length = 0;
+  const { targets: _, ...config } = merged.config;
+  return { config: withoutTargetLists(config) as unknown as Config, locate: merged.locate, diagnostics };
 }
+
+const RESOURCE_LISTS = () => new Set<string>(KINDS.map((kind) => kind.list));
+const inResources = (problem: Problem) => RESOURCE_LISTS().has(segmentsOf(problem.pointer)[0] ?? '');
+
+function addProblem(merged: ReturnType<typeof merge>, problem: Problem): void {
+  const { source, pointer } = merged.resolve(problem.pointer);
+  source.problems.push({ ...problem, pointer });
+}
+
+/** A file's settings, without its resources: checked once, whatever the targets. */
+function settingsOnly(source: Source): unknown {
+  const value = source.yaml?.value;
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) return value;
+  const lists = RESOURCE_LISTS();
+  return Object.fromEntries(Object.entries(value).filter(([key]) => !lists.has(key)));
+}
+
+/** Problems of one target's diagnostics that every target has are said once; the others name their targets. */
+function labelled(perTarget: { target?: Target; diagnostics: ConfigDiagnostic[] }[]): ConfigDiagnostic[] {
+  const byProblem = new Map<string, { diagnostic: ConfigDiagnostic; targets: string[] }>();
+  for (const { target, diagnostics } of perTarget) {
+    const seen = new Map<string, number>();
+    for (const diagnostic of diagnostics) {
+      const place = JSON.stringify([diagnostic.file, diagnostic.line, diagnostic.column, diagnostic.message]);
+      // The same problem twice in one target is two problems; in two targets, one.
+      const occurrence = (seen.get(place) ?? 0) + 1;
+      seen.set(place, occurrence);
+      const key = `${place}#${occurrence}`;
+      const entry = byProblem.get(key) ?? { diagnostic, targets: [] };
+      if (target) entry.targets.push(target.name);
+      byProblem.set(key, entry);
+    }
+  }
+  return [...byProblem.values()].map(({ diagnostic, targets }) =>
+    targets.length === 0 || targets.length === perTarget.length ? diagnostic : { ...diagnostic, message: `target ${targets.join(', ')}: ${diagnostic.message}` },
+  );
+}
+
+const byPlace = (a: ConfigDiagnostic, b: ConfigDiagnostic) => (a.file === b.file ? a.line - b.line || a.column - b.column : 0);
 
 async function expand(paths: string[]): Promise<string[]> {
   if (paths.length === 0) throw new UserError('no config files given');
@@ -109,7 +198,7 @@ async function read(file: string): Promise<Source> {
   const yaml = new YamlFile(bytes);
   const problems = [...yaml.problems];
   if (yaml.value === null) problems.push({ pointer: '', offset: 0, message: 'the file is empty; it needs at least version and project' });
-  else if (yaml.value !== undefined) problems.push(...schemaProblems(yaml.value).filter((p) => !within(p.pointer, yaml.problems)));
+  else if (yaml.value !== undefined) problems.push(...schemaProblems(settingsOnly({ file, yaml, problems })).filter((p) => !within(p.pointer, yaml.problems)));
   return { file, yaml, problems };
 }
 
@@ -127,34 +216,42 @@ function within(pointer: string, reported: Problem[]): boolean {
   return reported.some((r) => r.pointer !== '' && (pointer === r.pointer || pointer.startsWith(r.pointer + '/')));
 }
 
-/** All files as one config: resource lists concatenated, shared settings stated once or alike. */
-function merge(sources: Source[]) {
+/**
+ * All files as one config: resource lists concatenated, shared settings stated once or alike.
+ * `valueOf` gives a file's data (for one target); `originIndex` where an element of its lists
+ * stands in the file, when the target left some out.
+ */
+function merge(sources: Source[], valueOf: (source: Source) => unknown, originIndex?: (source: Source, list: string, index: number) => number) {
+  // A kind with one resource per account and region is declared like a setting: once, or alike.
+  const settings = [...SHARED_SETTINGS, ...KINDS.filter((kind) => kind.singleton).map((kind) => kind.list)];
+  // A target's pass has its settings checked already, by the pass over the files as written.
+  const checkSettings = originIndex === undefined;
   const config: Record<string, unknown> = {};
   const settingSource = new Map<string, Source>();
   const origins = new Map<string, Origin[]>();
   for (const source of sources) {
-    const data = source.yaml?.value;
+    const data = valueOf(source);
     if (typeof data !== 'object' || data === null || Array.isArray(data)) continue;
     const values = data as Record<string, unknown>;
-    for (const key of SHARED_SETTINGS) {
+    for (const key of settings) {
       if (values[key] === undefined) continue;
       const first = settingSource.get(key);
       if (!first) {
         config[key] = values[key];
         settingSource.set(key, source);
-      } else if (values[key] !== config[key]) {
-        const message = `${key} ${JSON.stringify(values[key])} differs from ${JSON.stringify(config[key])} in ${first.file}; all files of a config must agree`;
+      } else if (checkSettings && canonicalJson(values[key]) !== canonicalJson(config[key])) {
+        const message = key === 'targets' ? `targets differ from those in ${first.file}; all files of a config must agree` : `${key} ${JSON.stringify(values[key])} differs from ${JSON.stringify(config[key])} in ${first.file}; all files of a config must agree`;
         source.problems.push({ pointer: pointerOf([key]), key: true, message });
       }
     }
-    for (const { list: key } of KINDS) {
+    for (const { list: key, singleton } of KINDS) {
       const list = values[key];
-      if (!Array.isArray(list)) continue;
+      if (!Array.isArray(list) || singleton) continue;
       const merged = (config[key] ??= []) as unknown[];
       merged.push(...list);
       let from = origins.get(key);
       if (!from) origins.set(key, (from = []));
-      from.push(...list.map((_, index) => ({ source, index })));
+      from.push(...list.map((_, index) => ({ source, index: originIndex?.(source, key, index) ?? index })));
     }
   }
   /** The file and local pointer of a pointer into the merged config. */

@@ -13,9 +13,15 @@ export interface Config {
    */
   project: string;
   /**
-   * AWS Region to manage, e.g. us-east-1. Left out, the AWS SDK decides (AWS_REGION, the profile). Files of one config must agree.
+   * AWS Region to manage, e.g. us-east-1. Left out, the AWS SDK decides (AWS_REGION, the profile). Files of one config must agree. A config with targets names a region per target instead.
    */
   region?: string;
+  /**
+   * The accounts and regions this config manages, each a target with a name; every resource goes to every target unless its Targets says otherwise. Instead of region. Files of one config must agree.
+   *
+   * @minItems 1
+   */
+  targets?: Target[];
   /**
    * Delete resources this project owns that are no longer declared. Default false. Files of one config must agree.
    */
@@ -52,6 +58,46 @@ export interface Config {
    * AppStream 2.0 applications of Elastic fleets, each identified by its Name: how to launch a program from an app block, and the Elastic fleets that offer it.
    */
   applications?: ApplicationConfig[];
+  /**
+   * AppStream 2.0 app blocks, each identified by its Name: the application packages Elastic fleets mount. Nothing but tags changes in place; any other change replaces the block.
+   */
+  appBlocks?: AppBlockConfig[];
+  usageReports?: UsageReportsConfig;
+}
+/**
+ * One account and region the config manages, and how to reach it.
+ */
+export interface Target {
+  /**
+   * Name of the target, used in addresses (us-prod:stack/design), in --target and in Targets lists.
+   */
+  name: string;
+  /**
+   * AWS Region of the target, e.g. eu-west-1.
+   */
+  region: string;
+  /**
+   * AWS shared-config profile whose credentials reach the target (default: the ambient credentials).
+   */
+  profile?: string;
+  /**
+   * IAM role to assume through STS, from the ambient (or the profile's) credentials, to reach the target's account.
+   */
+  roleArn?: string;
+  /**
+   * The ExternalId the role's trust policy requires.
+   */
+  externalId?: string;
+  /**
+   * One endpoint for every service of this target (e.g. an emulator); default AWS's.
+   */
+  endpoint?: string;
+  /**
+   * Values that differ per target: a string "${vars.key}" anywhere in a resource is replaced by this target's value of key.
+   */
+  vars?: {
+    [k: string]: string | number | boolean;
+  };
 }
 /**
  * A stack: the fleets users stream from, their storage, and what they may do in a session.
@@ -121,6 +167,12 @@ export interface StackConfig {
    * Names of the fleets associated with the stack. Fleets are managed elsewhere and must exist. null or [] disassociates every fleet.
    */
   Fleets?: string[] | null;
+  /**
+   * The targets this resource goes to (default: every target of the config).
+   *
+   * @minItems 1
+   */
+  Targets?: string[];
 }
 /**
  * Persistent storage for the users of a stack.
@@ -417,6 +469,12 @@ export interface FleetConfig {
     | 'LatestImage'
     | 'State'
   )[];
+  /**
+   * The targets this resource goes to (default: every target of the config).
+   *
+   * @minItems 1
+   */
+  Targets?: string[];
 }
 /**
  * How many instances (or, for a multi-session fleet, user sessions) the fleet keeps. Not for Elastic fleets.
@@ -510,6 +568,12 @@ export interface ImageConfig {
    * Tags on the image. null or {} removes every tag but streamform's own.
    */
   Tags?: Tags | null;
+  /**
+   * The targets this resource goes to (default: every target of the config).
+   *
+   * @minItems 1
+   */
+  Targets?: string[];
 }
 /**
  * What one AWS account may do with the image.
@@ -604,6 +668,12 @@ export interface ImageBuilderConfig {
    * RUNNING or STOPPED: a running builder is billed. Left out, a builder streamform creates runs (AWS starts it), and afterwards whether it runs is left to the operators.
    */
   State?: 'RUNNING' | 'STOPPED';
+  /**
+   * The targets this resource goes to (default: every target of the config).
+   *
+   * @minItems 1
+   */
+  Targets?: string[];
 }
 /**
  * The root volume of each instance.
@@ -647,6 +717,12 @@ export interface StreamingImageConfig {
    * Tags on the image. null or {} removes every tag but streamform's own.
    */
   Tags?: StreamingImageTags | null;
+  /**
+   * The targets this resource goes to (default: every target of the config).
+   *
+   * @minItems 1
+   */
+  Targets?: string[];
 }
 /**
  * Tags as key: value. Keys that start with streamform: belong to streamform.
@@ -690,6 +766,12 @@ export interface UserConfig {
    * The stacks the user is assigned to: names, or { Name, SendEmailNotification }. For the stacks this config declares, the users listed here are all the stack's users: any other is unassigned.
    */
   Stacks?: (string | UserStackAssignment)[];
+  /**
+   * The targets this resource goes to (default: every target of the config).
+   *
+   * @minItems 1
+   */
+  Targets?: string[];
 }
 /**
  * One stack a user is assigned to.
@@ -721,6 +803,12 @@ export interface DirectoryConfigConfig {
    * Certificate-based authentication to the domain (smart-card style sign-in without a password). null clears it.
    */
   CertificateBasedAuthProperties?: CertificateBasedAuthProperties | null;
+  /**
+   * The targets this resource goes to (default: every target of the config).
+   *
+   * @minItems 1
+   */
+  Targets?: string[];
 }
 /**
  * The account that joins computers to the domain. Both members are references to secrets, read when applying; the values appear in no output.
@@ -850,6 +938,12 @@ export interface ApplicationConfig {
    * Names of the Elastic fleets whose users may launch the application. The list is the whole set: an association made elsewhere is removed. null or [] disassociates every fleet.
    */
   Fleets?: string[] | null;
+  /**
+   * The targets this resource goes to (default: every target of the config).
+   *
+   * @minItems 1
+   */
+  Targets?: string[];
 }
 /**
  * An object in Amazon S3.
@@ -863,4 +957,112 @@ export interface S3Location1 {
    * Key of the object.
    */
   S3Key?: string;
+}
+/**
+ * An app block: the virtual hard disk (VHD) with the application files an Elastic fleet mounts, and how it is set up. There is no UpdateAppBlock, so every change but Tags replaces it (deleted, then created); an app block that applications use cannot be deleted.
+ */
+export interface AppBlockConfig {
+  /**
+   * Name of the app block; it identifies it. Renaming means deleting it and creating a new one.
+   */
+  Name: string;
+  /**
+   * Description for administrators. null clears it (the app block is replaced without it).
+   */
+  Description?: string | null;
+  /**
+   * Display name of the app block (not shown to users). null clears it (the app block is replaced without it).
+   */
+  DisplayName?: string | null;
+  SourceS3Location: S3Location2;
+  SetupScriptDetails?: ScriptDetails;
+  /**
+   * Tags on the app block; they change in place. null or {} removes every tag but streamform's own.
+   */
+  Tags?: Tags | null;
+  /**
+   * A script run after the applications are set up; only for APPSTREAM2. null clears it (the app block is replaced without it).
+   */
+  PostSetupScriptDetails?: ScriptDetails1 | null;
+  /**
+   * CUSTOM (default: a VHD you made, ACTIVE at once) or APPSTREAM2 (INACTIVE until an app block builder packages the applications into a VHD).
+   */
+  PackagingType?: 'CUSTOM' | 'APPSTREAM2';
+  /**
+   * The targets this resource goes to (default: every target of the config).
+   *
+   * @minItems 1
+   */
+  Targets?: string[];
+}
+/**
+ * An object in Amazon S3.
+ */
+export interface S3Location2 {
+  /**
+   * Name of the bucket.
+   */
+  S3Bucket: string;
+  /**
+   * Key of the object.
+   */
+  S3Key?: string;
+}
+/**
+ * The script that mounts the VHD on the instance; required for CUSTOM, and only for CUSTOM.
+ */
+export interface ScriptDetails {
+  ScriptS3Location: S3Location3;
+  /**
+   * Path of the program that runs the script (e.g. powershell.exe).
+   */
+  ExecutablePath: string;
+  /**
+   * Parameters given to that program.
+   */
+  ExecutableParameters?: string;
+  /**
+   * How long the script may run, in seconds.
+   */
+  TimeoutInSeconds: number;
+}
+/**
+ * An object in Amazon S3.
+ */
+export interface S3Location3 {
+  /**
+   * Name of the bucket.
+   */
+  S3Bucket: string;
+  /**
+   * Key of the object.
+   */
+  S3Key?: string;
+}
+/**
+ * A script an app block runs on the instance.
+ */
+export interface ScriptDetails1 {
+  ScriptS3Location: S3Location3;
+  /**
+   * Path of the program that runs the script (e.g. powershell.exe).
+   */
+  ExecutablePath: string;
+  /**
+   * Parameters given to that program.
+   */
+  ExecutableParameters?: string;
+  /**
+   * How long the script may run, in seconds.
+   */
+  TimeoutInSeconds: number;
+}
+/**
+ * The AppStream 2.0 usage report subscription of the account and Region (daily session and application reports written to an S3 bucket AWS creates). Left out, it is not managed; files of one config must agree.
+ */
+export interface UsageReportsConfig {
+  /**
+   * true creates the subscription when there is none (CreateUsageReportSubscription); false deletes it when there is one (DeleteUsageReportSubscription).
+   */
+  Enabled: boolean;
 }

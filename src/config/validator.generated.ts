@@ -3,19 +3,26 @@
 
 export const validate = validate20;
 export default validate20;
-const schema31 = {"$schema":"https://json-schema.org/draft/2020-12/schema","$id":"urn:streamform:schema:config:1","title":"streamform config","description":"Desired state of Amazon AppStream 2.0 stacks and images and Amazon Nimble Studio streaming images. A property that is left out is not managed; null (or an empty list) clears it where the service allows that.","type":"object","properties":{"version":{"description":"Version of this file format. Always 1.","const":1},"project":{"description":"The project that owns what this config declares. streamform tags what it creates with it and never changes or deletes a resource owned by another project. Every file of one config names the same project.","type":"string","minLength":1,"maxLength":256,"pattern":"^([\\p{L}\\p{Z}\\p{N}_.:/=+\\-@]*)$"},"region":{"description":"AWS Region to manage, e.g. us-east-1. Left out, the AWS SDK decides (AWS_REGION, the profile). Files of one config must agree.","type":"string","pattern":"^[a-z]{2}(-[a-z]+)+-[0-9]+$"},"prune":{"description":"Delete resources this project owns that are no longer declared. Default false. Files of one config must agree.","type":"boolean"},"stacks":{"description":"AppStream 2.0 stacks, each identified by its Name.","type":"array","items":{"$ref":"#/$defs/StackConfig"}},"fleets":{"description":"AppStream 2.0 fleets, each identified by its Name: the instances users stream from.","type":"array","items":{"$ref":"#/$defs/FleetConfig"}},"images":{"description":"AppStream 2.0 images, each identified by its Name. Images are built with image builders, so they must exist already; streamform manages their sharing and tags.","type":"array","items":{"$ref":"#/$defs/ImageConfig"}},"imageBuilders":{"description":"AppStream 2.0 image builders, each identified by its Name: the instances images are made on. Nothing but tags and State changes in place; any other change replaces the builder.","type":"array","items":{"$ref":"#/$defs/ImageBuilderConfig"}},"streamingImages":{"description":"Nimble Studio streaming images, each identified by StudioId and Name.","type":"array","items":{"$ref":"#/$defs/StreamingImageConfig"}},"users":{"description":"AppStream 2.0 user-pool users and their stack assignments, each identified by AuthenticationType and UserName.","type":"array","items":{"$ref":"#/$defs/UserConfig"}},"directoryConfigs":{"description":"AppStream 2.0 directory configs (how fleets and image builders join a Microsoft Active Directory domain), each identified by its DirectoryName. They carry no tags: a declared one is adopted, and prune never deletes one.","type":"array","items":{"$ref":"#/$defs/DirectoryConfigConfig"}},"applications":{"description":"AppStream 2.0 applications of Elastic fleets, each identified by its Name: how to launch a program from an app block, and the Elastic fleets that offer it.","type":"array","items":{"$ref":"#/$defs/ApplicationConfig"}}},"required":["version","project"],"additionalProperties":false,"$defs":{"AccessEndpoint":{"title":"Access endpoint","description":"An interface VPC endpoint for streaming.","type":"object","properties":{"EndpointType":{"description":"The kind of endpoint.","$ref":"#/$defs/AccessEndpointType"},"VpceId":{"description":"ID of the interface VPC endpoint, e.g. vpce-0123456789abcdef0.","type":"string","minLength":1}},"required":["EndpointType"],"additionalProperties":false},"AccessEndpointType":{"type":"string","enum":["STREAMING"]},"Action":{"type":"string","enum":["CLIPBOARD_COPY_FROM_LOCAL_DEVICE","CLIPBOARD_COPY_TO_LOCAL_DEVICE","FILE_UPLOAD","FILE_DOWNLOAD","PRINTING_TO_LOCAL_DEVICE","DOMAIN_PASSWORD_SIGNIN","DOMAIN_SMART_CARD_SIGNIN","AUTO_TIME_ZONE_REDIRECTION"]},"AgentAccessConfig":{"title":"Agent access","description":"What AI agents may see and do in streaming sessions.","type":"object","properties":{"Settings":{"description":"One entry per agent action. COMPUTER_INPUT can be enabled only together with COMPUTER_VISION.","type":"array","items":{"$ref":"#/$defs/AgentAccessSetting"},"minItems":1},"S3BucketArn":{"description":"ARN of the S3 bucket screenshots are uploaded to. Required when ScreenshotsUploadEnabled is true.","type":"string","pattern":"^arn:aws(?:-cn|-iso-b|-iso|-us-gov)?:s3:::[a-z0-9][a-z0-9.\\-]{1,61}[a-z0-9]$"},"ScreenshotsUploadEnabled":{"description":"Whether screenshots agents take are uploaded to S3BucketArn.","type":"boolean"},"ScreenResolution":{"description":"Resolution of the screen agents see.","$ref":"#/$defs/ScreenResolution"},"ScreenImageFormat":{"description":"Image format of the screenshots.","$ref":"#/$defs/ScreenImageFormat"},"UserControlMode":{"description":"What the user may do while an agent works: only watch, watch and stop it, or nothing.","$ref":"#/$defs/UserControlMode"}},"required":["Settings","ScreenResolution","ScreenImageFormat"],"additionalProperties":false,"allOf":[{"description":"S3BucketArn is required when ScreenshotsUploadEnabled is true","if":{"properties":{"ScreenshotsUploadEnabled":{"const":true}},"required":["ScreenshotsUploadEnabled"]},"then":{"required":["S3BucketArn"]}},{"description":"COMPUTER_INPUT can be ENABLED only when COMPUTER_VISION is ENABLED too","if":{"properties":{"Settings":{"contains":{"properties":{"AgentAction":{"const":"COMPUTER_INPUT"},"Permission":{"const":"ENABLED"}},"required":["AgentAction","Permission"]}}},"required":["Settings"]},"then":{"properties":{"Settings":{"contains":{"properties":{"AgentAction":{"const":"COMPUTER_VISION"},"Permission":{"const":"ENABLED"}},"required":["AgentAction","Permission"]}}}}}]},"AgentAccessSetting":{"title":"Agent action","description":"Whether agents may perform one action.","type":"object","properties":{"AgentAction":{"description":"The action.","$ref":"#/$defs/AgentAction"},"Permission":{"description":"Whether agents may perform it.","$ref":"#/$defs/Permission"}},"required":["AgentAction","Permission"],"additionalProperties":false},"AgentAction":{"type":"string","enum":["COMPUTER_VISION","COMPUTER_INPUT","FORWARD_MCP_TOOLS"]},"ApplicationConfig":{"title":"AppStream 2.0 application","description":"An application of Elastic fleets: the program an app block holds, how it is launched, and the fleets whose users may launch it. Name, Platforms and InstanceFamilies cannot change: changing them replaces the application.","type":"object","properties":{"Name":{"description":"Name of the application; it identifies it, and users see it when there is no DisplayName.","type":"string","pattern":"^[a-zA-Z0-9][a-zA-Z0-9_.-]{0,100}$"},"DisplayName":{"description":"Name users see in the application catalog. null or \"\" clears it (streamform sets it to an empty string, the way the API clears it).","type":["string","null"],"maxLength":100},"Description":{"description":"Description of the application. null or \"\" clears it (streamform sets it to an empty string, the way the API clears it).","type":["string","null"],"maxLength":256},"IconS3Location":{"description":"The icon, an image in S3.","$ref":"#/$defs/S3Location"},"LaunchPath":{"description":"Path of the executable on the streaming instance.","type":"string","minLength":1},"WorkingDirectory":{"description":"Working directory the application starts in. null clears it.","type":["string","null"],"minLength":1},"LaunchParameters":{"description":"Arguments passed to the application when it starts. null clears it.","type":["string","null"],"minLength":1},"Platforms":{"description":"Operating systems the application runs on: WINDOWS_SERVER_2019, AMAZON_LINUX2 or UBUNTU_PRO_2404 (those of Elastic fleets). Changing them replaces the application.","type":"array","items":{"type":"string","enum":["WINDOWS_SERVER_2019","AMAZON_LINUX2","UBUNTU_PRO_2404"]},"maxItems":4,"minItems":1},"InstanceFamilies":{"description":"Instance families the application runs on: GENERAL_PURPOSE, GRAPHICS_G4. Changing them replaces the application.","type":"array","items":{"type":"string","enum":["GENERAL_PURPOSE","GRAPHICS_G4"]},"minItems":1},"AppBlockArn":{"description":"ARN of the app block that holds the application. Give one of AppBlockArn and AppBlock.","type":"string","pattern":"^arn:aws(?:-cn|-iso-b|-iso|-us-gov)?:[A-Za-z0-9][A-Za-z0-9_/.-]{0,62}:[A-Za-z0-9_/.-]{0,63}:[A-Za-z0-9_/.-]{0,63}:[A-Za-z0-9][A-Za-z0-9:_/+=,@.\\\\-]{0,1023}$"},"Tags":{"description":"Tags on the application. null or {} removes every tag but streamform's own.","anyOf":[{"$ref":"#/$defs/Tags"},{"type":"null"}]},"AppBlock":{"description":"Name of the app block that holds the application: one of this account's, or one the config declares (created first). Give one of AppBlockArn and AppBlock.","type":"string","pattern":"^[a-zA-Z0-9][a-zA-Z0-9_.-]{0,100}$"},"Fleets":{"description":"Names of the Elastic fleets whose users may launch the application. The list is the whole set: an association made elsewhere is removed. null or [] disassociates every fleet.","type":["array","null"],"items":{"type":"string","pattern":"^[a-zA-Z0-9][a-zA-Z0-9_.-]{0,100}$"}}},"required":["Name","IconS3Location","LaunchPath","Platforms","InstanceFamilies"],"additionalProperties":false,"allOf":[{"description":"give one of AppBlockArn and AppBlock","if":{},"then":{"anyOf":[{"required":["AppBlockArn"]},{"required":["AppBlock"]}]}},{"description":"give exactly one of AppBlockArn and AppBlock","if":{"required":["AppBlockArn"]},"then":{"properties":{"AppBlock":false}}},{"description":"give exactly one of AppBlockArn and AppBlock","if":{"required":["AppBlock"]},"then":{"properties":{"AppBlockArn":false}}}]},"ApplicationSettings":{"title":"Application settings persistence","description":"Saving of users' application settings between sessions.","type":"object","properties":{"Enabled":{"description":"Whether settings persist between sessions.","type":"boolean"},"SettingsGroup":{"description":"Name of the settings group. Stacks with the same group share saved settings. Required when Enabled is true.","type":"string","maxLength":100}},"required":["Enabled"],"additionalProperties":false,"allOf":[{"description":"SettingsGroup is required when Enabled is true","if":{"properties":{"Enabled":{"const":true}},"required":["Enabled"]},"then":{"required":["SettingsGroup"]}},{"description":"SettingsGroup must be left out when Enabled is false","if":{"properties":{"Enabled":{"const":false}},"required":["Enabled"]},"then":{"properties":{"SettingsGroup":false}}}]},"CertificateBasedAuthProperties":{"title":"Certificate-based authentication","description":"Whether users sign in to domain-joined instances with certificates from an AWS Private CA.","type":"object","properties":{"Status":{"description":"DISABLED, ENABLED, or ENABLED_NO_DIRECTORY_LOGIN_FALLBACK (no password sign-in if the certificate fails).","$ref":"#/$defs/CertificateBasedAuthStatus"},"CertificateAuthorityArn":{"description":"ARN of the AWS Private CA that issues the certificates; required unless Status is DISABLED.","type":"string","pattern":"^arn:aws(?:-cn|-iso-b|-iso|-us-gov)?:[A-Za-z0-9][A-Za-z0-9_/.-]{0,62}:[A-Za-z0-9_/.-]{0,63}:[A-Za-z0-9_/.-]{0,63}:[A-Za-z0-9][A-Za-z0-9:_/+=,@.\\\\-]{0,1023}$"}},"additionalProperties":false,"allOf":[{"description":"CertificateAuthorityArn is required when Status is ENABLED or ENABLED_NO_DIRECTORY_LOGIN_FALLBACK","if":{"properties":{"Status":{"enum":["ENABLED","ENABLED_NO_DIRECTORY_LOGIN_FALLBACK"]}},"required":["Status"]},"then":{"required":["CertificateAuthorityArn"]}}]},"CertificateBasedAuthStatus":{"type":"string","enum":["DISABLED","ENABLED","ENABLED_NO_DIRECTORY_LOGIN_FALLBACK"]},"ComputeCapacity":{"title":"Compute capacity","description":"The desired size of the fleet: exactly one of DesiredInstances and DesiredSessions.","type":"object","properties":{"DesiredInstances":{"description":"Number of instances.","type":"integer","minimum":0},"DesiredSessions":{"description":"Number of user sessions, for a multi-session fleet (with MaxSessionsPerInstance).","type":"integer","minimum":0}},"additionalProperties":false,"allOf":[{"description":"give exactly one of DesiredInstances and DesiredSessions","if":{},"then":{"oneOf":[{"required":["DesiredInstances"]},{"required":["DesiredSessions"]}]}}]},"ContentRedirection":{"title":"Content redirection","description":"Links that open in the user's local browser.","type":"object","properties":{"HostToClient":{"description":"Redirection of links opened in the session to the user's local browser.","$ref":"#/$defs/UrlRedirectionConfig"}},"additionalProperties":false},"DirectoryConfigConfig":{"title":"AppStream 2.0 directory config","description":"How fleets and image builders join a Microsoft Active Directory domain: the OUs their computer objects go to and the service account that joins them.","type":"object","properties":{"DirectoryName":{"description":"Fully qualified name of the directory (corp.example.com); it identifies the config. A new name is a new config; the old one stays until deleted by hand.","type":"string","minLength":1},"OrganizationalUnitDistinguishedNames":{"description":"Distinguished names of the OUs computer accounts are placed in; compared as a set.","type":"array","items":{"type":"string","maxLength":2000}},"ServiceAccountCredentials":{"description":"The account that joins computers to the domain. Both members are references to secrets, read when applying; the values appear in no output.","$ref":"#/$defs/ServiceAccountCredentialsConfig"},"CertificateBasedAuthProperties":{"description":"Certificate-based authentication to the domain (smart-card style sign-in without a password). null clears it.","anyOf":[{"$ref":"#/$defs/CertificateBasedAuthProperties"},{"type":"null"}]}},"required":["DirectoryName","OrganizationalUnitDistinguishedNames"],"additionalProperties":false},"DomainJoinInfo":{"title":"Domain join","description":"The Active Directory domain the instances join.","type":"object","properties":{"DirectoryName":{"description":"Fully qualified name of the directory, e.g. corp.example.com.","type":"string"},"OrganizationalUnitDistinguishedName":{"description":"Distinguished name of the organizational unit for the computer accounts.","type":"string","maxLength":2000}},"additionalProperties":false},"FleetConfig":{"title":"AppStream 2.0 fleet","description":"A fleet: the streaming instances of one image. A RUNNING fleet takes some changes in place; the others need it stopped, which ends its sessions, so apply does them only with --allow-interruption.","type":"object","properties":{"Name":{"description":"Name of the fleet; it identifies the fleet. Renaming means deleting the fleet and creating a new one.","type":"string","pattern":"^[a-zA-Z0-9][a-zA-Z0-9_.-]{0,100}$"},"ImageName":{"description":"Name of the image the instances run. Give one of ImageName, ImageArn and LatestImage (none for Elastic fleets).","type":"string","pattern":"^[a-zA-Z0-9][a-zA-Z0-9_.-]{0,100}$"},"ImageArn":{"description":"ARN of the image the instances run, e.g. a public AWS image.","type":"string","pattern":"^arn:aws(?:-cn|-iso-b|-iso|-us-gov)?:[A-Za-z0-9][A-Za-z0-9_/.-]{0,62}:[A-Za-z0-9_/.-]{0,63}:[A-Za-z0-9_/.-]{0,63}:[A-Za-z0-9][A-Za-z0-9:_/+=,@.\\\\-]{0,1023}$"},"InstanceType":{"description":"Instance type of the streaming instances, e.g. stream.standard.medium. Changing it needs the fleet stopped.","type":"string","minLength":1},"FleetType":{"description":"ALWAYS_ON (instances run all the time), ON_DEMAND (the default; they run when users stream) or ELASTIC (AWS-managed pool, apps from app blocks). Changing it replaces the fleet.","$ref":"#/$defs/FleetType"},"ComputeCapacity":{"description":"How many instances (or, for a multi-session fleet, user sessions) the fleet keeps. Not for Elastic fleets.","$ref":"#/$defs/ComputeCapacity"},"VpcConfig":{"description":"Subnets and security groups of the instances. Elastic fleets need at least two subnets in different Availability Zones. null clears it.","anyOf":[{"$ref":"#/$defs/VpcConfig"},{"type":"null"}]},"MaxUserDurationInSeconds":{"description":"Longest a streaming session may last, from 600 to 432000 seconds (default 57600).","type":"integer","minimum":600,"maximum":432000},"DisconnectTimeoutInSeconds":{"description":"How long a disconnected session is kept for the user to reconnect, from 60 to 36000 seconds (default 900).","type":"integer","minimum":60,"maximum":36000},"Description":{"description":"Description for administrators. null or \"\" clears it (streamform sets it to an empty string, the way the API clears it).","type":["string","null"],"maxLength":256},"DisplayName":{"description":"Name users see for the fleet. null or \"\" clears it (streamform sets it to an empty string, the way the API clears it).","type":["string","null"],"maxLength":100},"EnableDefaultInternetAccess":{"description":"Whether the instances reach the internet without a VPC route (default false).","type":"boolean"},"DomainJoinInfo":{"description":"The Active Directory domain the instances join. Not for Elastic fleets. null clears it.","anyOf":[{"$ref":"#/$defs/DomainJoinInfo"},{"type":"null"}]},"Tags":{"description":"Tags on the fleet. null or {} removes every tag but streamform's own.","anyOf":[{"$ref":"#/$defs/Tags"},{"type":"null"}]},"IdleDisconnectTimeoutInSeconds":{"description":"How long a user may be idle before being disconnected: 0 (never, the default) or 60 to 36000 seconds.","type":"integer","minimum":0,"maximum":36000},"IamRoleArn":{"description":"ARN of the IAM role the instances assume. null clears it.","type":["string","null"],"pattern":"^arn:aws(?:-cn|-iso-b|-iso|-us-gov)?:[A-Za-z0-9][A-Za-z0-9_/.-]{0,62}:[A-Za-z0-9_/.-]{0,63}:[A-Za-z0-9_/.-]{0,63}:[A-Za-z0-9][A-Za-z0-9:_/+=,@.\\\\-]{0,1023}$"},"StreamView":{"description":"What users see: APP (the applications only, the default) or DESKTOP (the whole desktop).","$ref":"#/$defs/StreamView"},"Platform":{"description":"Operating system of the instances. Required for Elastic fleets.","$ref":"#/$defs/PlatformType"},"MaxConcurrentSessions":{"description":"Most sessions an Elastic fleet runs at once. Required for, and only for, Elastic fleets.","type":"integer","minimum":1},"UsbDeviceFilterStrings":{"description":"USB devices users may redirect into sessions, as filter strings. null or [] clears it.","type":["array","null"],"items":{"type":"string","maxLength":100,"pattern":"^((\\w*)\\s*(\\w*)\\s*,\\s*(\\w*)\\s*,\\s*\\*?(\\w*)\\s*,\\s*\\*?(\\w*)\\s*,\\s*\\*?\\d*\\s*,\\s*\\*?\\d*\\s*,\\s*[0-1]\\s*,\\s*[0-1]\\s*)$"}},"SessionScriptS3Location":{"description":"The S3 object with the session scripts. Only for Elastic fleets. null clears it.","anyOf":[{"$ref":"#/$defs/S3Location"},{"type":"null"}]},"MaxSessionsPerInstance":{"description":"User sessions per instance: makes the fleet multi-session (ComputeCapacity.DesiredSessions then counts sessions). null clears it.","type":["integer","null"],"minimum":1},"RootVolumeConfig":{"description":"Size of the root volume of each instance. null clears it.","anyOf":[{"$ref":"#/$defs/VolumeConfig"},{"type":"null"}]},"DisableIMDSV1":{"description":"Whether the instances refuse IMDSv1 requests (default false).","type":"boolean"},"LatestImage":{"description":"The newest AVAILABLE image of the account whose name starts with NamePrefix, chosen at plan time: a new image from the pipeline is a change the plan shows.","$ref":"#/$defs/LatestImage"},"State":{"description":"RUNNING or STOPPED. Left out, a fleet streamform creates is started, and afterwards whether it runs is left to the operators.","type":"string","enum":["RUNNING","STOPPED"]},"IgnoreChanges":{"description":"Properties sent when the fleet is created and never compared afterwards, e.g. [ComputeCapacity] for a fleet that Application Auto Scaling sizes.","type":"array","items":{"type":"string","enum":["ImageName","ImageArn","InstanceType","FleetType","ComputeCapacity","VpcConfig","MaxUserDurationInSeconds","DisconnectTimeoutInSeconds","Description","DisplayName","EnableDefaultInternetAccess","DomainJoinInfo","Tags","IdleDisconnectTimeoutInSeconds","IamRoleArn","StreamView","Platform","MaxConcurrentSessions","UsbDeviceFilterStrings","SessionScriptS3Location","MaxSessionsPerInstance","RootVolumeConfig","DisableIMDSV1","LatestImage","State"]}}},"required":["Name","InstanceType"],"additionalProperties":false,"allOf":[{"description":"Elastic fleets need MaxConcurrentSessions","if":{"properties":{"FleetType":{"const":"ELASTIC"}},"required":["FleetType"]},"then":{"required":["MaxConcurrentSessions"]}},{"description":"Elastic fleets need a Platform of WINDOWS_SERVER_2019, AMAZON_LINUX2, UBUNTU_PRO_2404","if":{"properties":{"FleetType":{"const":"ELASTIC"}},"required":["FleetType"]},"then":{"properties":{"Platform":{"enum":["WINDOWS_SERVER_2019","AMAZON_LINUX2","UBUNTU_PRO_2404"]}},"required":["Platform"]}},{"description":"Elastic fleets need a VpcConfig with at least two subnets (in different Availability Zones)","if":{"properties":{"FleetType":{"const":"ELASTIC"}},"required":["FleetType"]},"then":{"properties":{"VpcConfig":{"type":"object","properties":{"SubnetIds":{"minItems":2}},"required":["SubnetIds"]}},"required":["VpcConfig"]}},{"description":"Elastic fleets take no ComputeCapacity (MaxConcurrentSessions sizes them)","if":{"properties":{"FleetType":{"const":"ELASTIC"}},"required":["FleetType"]},"then":{"properties":{"ComputeCapacity":false}}},{"description":"Elastic fleets take no DomainJoinInfo","if":{"properties":{"FleetType":{"const":"ELASTIC"}},"required":["FleetType"]},"then":{"properties":{"DomainJoinInfo":false}}},{"description":"Elastic fleets take no MaxSessionsPerInstance","if":{"properties":{"FleetType":{"const":"ELASTIC"}},"required":["FleetType"]},"then":{"properties":{"MaxSessionsPerInstance":false}}},{"description":"Elastic fleets take no image (ImageName, ImageArn or LatestImage): their applications come from app blocks","if":{"properties":{"FleetType":{"const":"ELASTIC"}},"required":["FleetType"]},"then":{"properties":{"ImageName":false,"ImageArn":false,"LatestImage":false}}},{"description":"ComputeCapacity is required (DesiredInstances, or DesiredSessions for a multi-session fleet)","if":{"not":{"properties":{"FleetType":{"const":"ELASTIC"}},"required":["FleetType"]}},"then":{"required":["ComputeCapacity"]}},{"description":"give one of ImageName, ImageArn and LatestImage","if":{"not":{"properties":{"FleetType":{"const":"ELASTIC"}},"required":["FleetType"]}},"then":{"anyOf":[{"required":["ImageName"]},{"required":["ImageArn"]},{"required":["LatestImage"]}]}},{"description":"MaxConcurrentSessions is only for Elastic fleets","if":{"not":{"properties":{"FleetType":{"const":"ELASTIC"}},"required":["FleetType"]}},"then":{"properties":{"MaxConcurrentSessions":false}}},{"description":"SessionScriptS3Location is only for Elastic fleets","if":{"not":{"properties":{"FleetType":{"const":"ELASTIC"}},"required":["FleetType"]}},"then":{"properties":{"SessionScriptS3Location":false}}},{"description":"give exactly one of ImageName, ImageArn and LatestImage","if":{"required":["ImageName"]},"then":{"properties":{"ImageArn":false,"LatestImage":false}}},{"description":"give exactly one of ImageName, ImageArn and LatestImage","if":{"required":["ImageArn"]},"then":{"properties":{"ImageName":false,"LatestImage":false}}},{"description":"give exactly one of ImageName, ImageArn and LatestImage","if":{"required":["LatestImage"]},"then":{"properties":{"ImageName":false,"ImageArn":false}}},{"description":"ComputeCapacity.DesiredSessions is only for multi-session fleets: set MaxSessionsPerInstance","if":{"properties":{"ComputeCapacity":{"required":["DesiredSessions"]}},"required":["ComputeCapacity"]},"then":{"properties":{"MaxSessionsPerInstance":{"not":{"type":"null"}}},"required":["MaxSessionsPerInstance"]}},{"description":"a multi-session fleet (MaxSessionsPerInstance) takes ComputeCapacity.DesiredSessions, not DesiredInstances","if":{"properties":{"MaxSessionsPerInstance":{"not":{"type":"null"}}},"required":["MaxSessionsPerInstance"]},"then":{"properties":{"ComputeCapacity":{"properties":{"DesiredInstances":false}}}}},{"description":"IdleDisconnectTimeoutInSeconds is 0 (never) or from 60 to 36000","if":{"properties":{"IdleDisconnectTimeoutInSeconds":{"type":"integer","minimum":1,"maximum":59}},"required":["IdleDisconnectTimeoutInSeconds"]},"then":{"properties":{"IdleDisconnectTimeoutInSeconds":false}}}]},"FleetType":{"type":"string","enum":["ALWAYS_ON","ON_DEMAND","ELASTIC"]},"ImageBuilderConfig":{"title":"AppStream 2.0 image builder","description":"An image builder: an instance to install applications on and make images from. There is no UpdateImageBuilder, so every change but Tags and State replaces it (deleted, then created); replacing or stopping a running builder interrupts whoever works in it, so apply does it only with --allow-interruption.","type":"object","properties":{"Name":{"description":"Name of the image builder; it identifies it. Renaming means deleting it and creating a new one.","type":"string","pattern":"^[a-zA-Z0-9][a-zA-Z0-9_.-]{0,100}$"},"ImageName":{"description":"Name of the image the builder starts from: one of the account's own or a public AWS image. An image shared by another account must be given by ImageArn. Give one of ImageName, ImageArn and LatestImage.","type":"string","minLength":1},"ImageArn":{"description":"ARN of the image the builder starts from; the only way to use an image shared by another account.","type":"string","pattern":"^arn:aws(?:-cn|-iso-b|-iso|-us-gov)?:[A-Za-z0-9][A-Za-z0-9_/.-]{0,62}:[A-Za-z0-9_/.-]{0,63}:[A-Za-z0-9_/.-]{0,63}:[A-Za-z0-9][A-Za-z0-9:_/+=,@.\\\\-]{0,1023}$"},"InstanceType":{"description":"Instance type of the builder, e.g. stream.standard.medium. Changing it replaces the builder.","type":"string","minLength":1},"Description":{"description":"Description for administrators. null clears it (the builder is replaced without it).","type":["string","null"],"maxLength":256},"DisplayName":{"description":"Name shown for the builder. null clears it (the builder is replaced without it).","type":["string","null"],"maxLength":100},"VpcConfig":{"description":"The one subnet (and the security groups) the builder runs in. null clears it (the builder is replaced without it).","anyOf":[{"$ref":"#/$defs/VpcConfig"},{"type":"null"}]},"IamRoleArn":{"description":"ARN of the IAM role the builder assumes. null clears it (the builder is replaced without it).","type":["string","null"],"pattern":"^arn:aws(?:-cn|-iso-b|-iso|-us-gov)?:[A-Za-z0-9][A-Za-z0-9_/.-]{0,62}:[A-Za-z0-9_/.-]{0,63}:[A-Za-z0-9_/.-]{0,63}:[A-Za-z0-9][A-Za-z0-9:_/+=,@.\\\\-]{0,1023}$"},"EnableDefaultInternetAccess":{"description":"Whether the builder reaches the internet without a VPC route (default false).","type":"boolean"},"DomainJoinInfo":{"description":"The Active Directory domain the builder joins. null clears it (the builder is replaced without it).","anyOf":[{"$ref":"#/$defs/DomainJoinInfo"},{"type":"null"}]},"AppstreamAgentVersion":{"description":"Version of the AppStream agent, or [LATEST].","type":"string","minLength":1,"maxLength":100},"Tags":{"description":"Tags on the builder; they change in place. null or {} removes every tag but streamform's own.","anyOf":[{"$ref":"#/$defs/Tags"},{"type":"null"}]},"AccessEndpoints":{"description":"Interface VPC endpoints through which administrators connect to the builder (1 to 4). null clears it (the builder is replaced without it).","type":["array","null"],"items":{"$ref":"#/$defs/AccessEndpoint"},"maxItems":4},"RootVolumeConfig":{"description":"Size of the root volume.","$ref":"#/$defs/VolumeConfig"},"SoftwaresToInstall":{"description":"License-included applications installed when the builder is created (e.g. Microsoft_Office_2021_LTSC_Professional_Plus_64Bit). AWS does not report them back: streamform compares them with its last apply. null clears it (the builder is replaced without it).","type":["array","null"],"items":{"type":"string","minLength":1}},"SoftwaresToUninstall":{"description":"License-included applications removed from the image when the builder is created. Compared with the last apply, like SoftwaresToInstall. null clears it (the builder is replaced without it).","type":["array","null"],"items":{"type":"string","minLength":1}},"DisableIMDSV1":{"description":"Whether the builder refuses IMDSv1 requests (default false).","type":"boolean"},"LatestImage":{"description":"The newest AVAILABLE image of the account whose name starts with NamePrefix, chosen at plan time: a newer image replaces the builder.","$ref":"#/$defs/LatestImage"},"State":{"description":"RUNNING or STOPPED: a running builder is billed. Left out, a builder streamform creates runs (AWS starts it), and afterwards whether it runs is left to the operators.","type":"string","enum":["RUNNING","STOPPED"]}},"required":["Name","InstanceType"],"additionalProperties":false,"allOf":[{"description":"give one of ImageName, ImageArn and LatestImage","if":{},"then":{"anyOf":[{"required":["ImageName"]},{"required":["ImageArn"]},{"required":["LatestImage"]}]}},{"description":"give exactly one of ImageName, ImageArn and LatestImage","if":{"required":["ImageName"]},"then":{"properties":{"ImageArn":false,"LatestImage":false}}},{"description":"give exactly one of ImageName, ImageArn and LatestImage","if":{"required":["ImageArn"]},"then":{"properties":{"ImageName":false,"LatestImage":false}}},{"description":"give exactly one of ImageName, ImageArn and LatestImage","if":{"required":["LatestImage"]},"then":{"properties":{"ImageName":false,"ImageArn":false}}},{"description":"an image builder runs in exactly one subnet: VpcConfig.SubnetIds takes one ID","if":{"properties":{"VpcConfig":{"type":"object","required":["SubnetIds"]}},"required":["VpcConfig"]},"then":{"properties":{"VpcConfig":{"properties":{"SubnetIds":{"minItems":1,"maxItems":1}}}}}}]},"ImageConfig":{"title":"AppStream 2.0 image","description":"An existing image whose sharing and tags streamform manages.","type":"object","properties":{"Name":{"description":"Name of the image; it must exist in the account.","type":"string","pattern":"^[a-zA-Z0-9][a-zA-Z0-9_.-]{0,100}$"},"SharedWith":{"description":"The AWS accounts the image is shared with, one entry per account. Accounts not listed lose access. null or [] stops sharing the image with any account.","type":["array","null"],"items":{"$ref":"#/$defs/SharedImagePermission"}},"MaxBaseImageAgeDays":{"description":"Warn when the AWS base image this image was built from was released more than this many days ago.","type":"integer","minimum":1},"Tags":{"description":"Tags on the image. null or {} removes every tag but streamform's own.","anyOf":[{"$ref":"#/$defs/Tags"},{"type":"null"}]}},"required":["Name"],"additionalProperties":false},"LatestImage":{"title":"Latest image","description":"Chooses the newest AVAILABLE image of the account by name prefix.","type":"object","properties":{"NamePrefix":{"description":"The start of the image names to choose from, e.g. design-base- for a pipeline that names images design-base-<date>.","type":"string","pattern":"^[a-zA-Z0-9][a-zA-Z0-9_.-]{0,100}$","minLength":1}},"required":["NamePrefix"],"additionalProperties":false},"Permission":{"type":"string","enum":["ENABLED","DISABLED"]},"PlatformType":{"type":"string","enum":["WINDOWS","WINDOWS_SERVER_2016","WINDOWS_SERVER_2019","WINDOWS_SERVER_2022","WINDOWS_SERVER_2025","AMAZON_LINUX2","RHEL8","ROCKY_LINUX8","UBUNTU_PRO_2404"]},"PreferredProtocol":{"type":"string","enum":["TCP","UDP"]},"S3Location":{"title":"S3 location","description":"An object in Amazon S3.","type":"object","properties":{"S3Bucket":{"description":"Name of the bucket.","type":"string","minLength":3,"maxLength":63,"pattern":"^[0-9a-z\\.\\-]*(?<!\\.)$"},"S3Key":{"description":"Key of the object.","type":"string","minLength":1,"maxLength":1024}},"required":["S3Bucket"],"additionalProperties":false},"ScreenImageFormat":{"type":"string","enum":["PNG","JPEG"]},"ScreenResolution":{"type":"string","enum":["W_1280xH_720"]},"SecretReference":{"title":"Secret reference","description":"Where streamform reads a secret when applying: {FromEnv: VAR}, {FromFile: path}, {FromSecretsManager: name-or-ARN, Key: json-key} or {FromSsmParameter: name}. Never the value itself.","properties":{"FromEnv":{"description":"Name of an environment variable that holds the value.","type":"string","pattern":"^[A-Za-z_][A-Za-z0-9_]*$"},"FromFile":{"description":"Path of a file that holds the value (relative to the working directory; one trailing newline is dropped).","type":"string","minLength":1},"FromSecretsManager":{"description":"Name or ARN of an AWS Secrets Manager secret (GetSecretValue, current version).","type":"string","minLength":1,"maxLength":2048},"Key":{"description":"With FromSecretsManager: the member of the secret's JSON object that holds the value. Left out, the whole SecretString is the value.","type":"string","minLength":1},"FromSsmParameter":{"description":"Name of an SSM Parameter Store parameter, read with decryption (a SecureString, usually).","type":"string","minLength":1,"maxLength":2048}},"additionalProperties":false,"allOf":[{"description":"a secret is never written in the config: give a reference, {FromEnv: VAR}, {FromFile: path}, {FromSecretsManager: name-or-ARN, Key: json-key} or {FromSsmParameter: name}","if":{"not":{"type":"object"}},"then":{"not":{}}},{"description":"a secret reference names exactly one of FromEnv, FromFile, FromSecretsManager, FromSsmParameter","if":{"type":"object"},"then":{"oneOf":[{"required":["FromEnv"]},{"required":["FromFile"]},{"required":["FromSecretsManager"]},{"required":["FromSsmParameter"]}]}},{"description":"Key applies only with FromSecretsManager","if":{"required":["Key"]},"then":{"required":["FromSecretsManager"]}}]},"ServiceAccountCredentialsConfig":{"title":"Service account credentials","description":"The account name and password of the service account, each a reference to a secret, never the value itself.","type":"object","properties":{"AccountName":{"description":"The account name (DOMAIN\\user or user), as a secret reference.","$ref":"#/$defs/SecretReference"},"AccountPassword":{"description":"The password (1 to 127 characters), as a secret reference. AWS never returns it: streamform keeps a keyed fingerprint to tell when it changed.","$ref":"#/$defs/SecretReference"}},"required":["AccountName","AccountPassword"],"additionalProperties":false},"SharedImagePermission":{"title":"Image sharing","description":"What one AWS account may do with the image.","type":"object","properties":{"AccountId":{"description":"The 12-digit ID of the AWS account. Quote it, so YAML keeps it a string.","type":"string","pattern":"^\\d+$"},"AllowFleet":{"description":"Whether the account may launch fleets from the image.","type":"boolean"},"AllowImageBuilder":{"description":"Whether the account may launch image builders from the image.","type":"boolean"}},"required":["AccountId","AllowFleet","AllowImageBuilder"],"additionalProperties":false},"StackConfig":{"title":"AppStream 2.0 stack","description":"A stack: the fleets users stream from, their storage, and what they may do in a session.","type":"object","properties":{"Name":{"description":"Name of the stack; it identifies the stack. Renaming means deleting the stack and creating a new one.","type":"string","pattern":"^[a-zA-Z0-9][a-zA-Z0-9_.-]{0,100}$"},"Description":{"description":"Description for administrators. null or \"\" clears it (streamform sets it to an empty string, the way the API clears it).","type":["string","null"],"maxLength":256},"DisplayName":{"description":"Name users see in the application catalog. null or \"\" clears it (streamform sets it to an empty string, the way the API clears it).","type":["string","null"],"maxLength":100},"StorageConnectors":{"description":"Persistent storage users reach from their sessions (home folders, Google Drive, OneDrive), at most one entry per connector type. null or [] clears it.","type":["array","null"],"items":{"$ref":"#/$defs/StorageConnector"}},"RedirectURL":{"description":"Where users land when their streaming session ends. null clears it.","type":["string","null"],"maxLength":1000},"FeedbackURL":{"description":"Where the Send Feedback link takes users. Without it, the link is hidden. null clears it.","type":["string","null"],"maxLength":1000},"UserSettings":{"description":"What users may do in a session (clipboard, file transfer, printing, sign-in, time zone), one entry per action. Only the actions listed are managed; the service enables an action that is not configured. null or [] clears it.","type":["array","null"],"items":{"$ref":"#/$defs/UserSetting"}},"ApplicationSettings":{"description":"Whether users' application settings and Windows preferences persist between sessions. null turns persistence off, like {Enabled: false}.","anyOf":[{"$ref":"#/$defs/ApplicationSettings"},{"type":"null"}]},"Tags":{"description":"Tags on the stack. null or {} removes every tag but streamform's own.","anyOf":[{"$ref":"#/$defs/Tags"},{"type":"null"}]},"AccessEndpoints":{"description":"Interface VPC endpoints users stream through. When set, streaming is possible only through them. null or [] clears it.","type":["array","null"],"items":{"$ref":"#/$defs/AccessEndpoint"},"maxItems":4},"EmbedHostDomains":{"description":"Domains whose web pages may embed streaming sessions in an iframe. null or [] clears it.","type":["array","null"],"items":{"type":"string","maxLength":128,"pattern":"^(?:[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?\\.)+[a-z0-9][a-z0-9-]{0,61}[a-z0-9]$"},"maxItems":20},"StreamingExperienceSettings":{"description":"How sessions are streamed. null clears it.","anyOf":[{"$ref":"#/$defs/StreamingExperienceSettings"},{"type":"null"}]},"ContentRedirection":{"description":"Which links opened in a session open in the user's local browser instead. null clears it.","anyOf":[{"$ref":"#/$defs/ContentRedirection"},{"type":"null"}]},"AgentAccessConfig":{"description":"What AI agents may see and do in the streaming sessions of this stack. null clears it.","anyOf":[{"$ref":"#/$defs/AgentAccessConfig"},{"type":"null"}]},"Fleets":{"description":"Names of the fleets associated with the stack. Fleets are managed elsewhere and must exist. null or [] disassociates every fleet.","type":["array","null"],"items":{"type":"string","minLength":1}}},"required":["Name"],"additionalProperties":false},"StorageConnector":{"title":"Storage connector","description":"Persistent storage for the users of a stack.","type":"object","properties":{"ConnectorType":{"description":"The storage service.","$ref":"#/$defs/StorageConnectorType"},"ResourceIdentifier":{"description":"ARN of the storage resource behind the connector.","type":"string","minLength":1,"maxLength":2048},"Domains":{"description":"Domains of the Google Workspace or OneDrive for Business accounts users may connect.","type":"array","items":{"type":"string","minLength":1,"maxLength":64},"maxItems":50},"DomainsRequireAdminConsent":{"description":"OneDrive for Business domains where an administrator must consent before users connect. Only for ONE_DRIVE.","type":"array","items":{"type":"string","minLength":1,"maxLength":64},"maxItems":50}},"required":["ConnectorType"],"additionalProperties":false,"allOf":[{"description":"DomainsRequireAdminConsent applies only to ConnectorType ONE_DRIVE","if":{"not":{"properties":{"ConnectorType":{"const":"ONE_DRIVE"}}}},"then":{"properties":{"DomainsRequireAdminConsent":false}}}]},"StorageConnectorType":{"type":"string","enum":["HOMEFOLDERS","GOOGLE_DRIVE","ONE_DRIVE"]},"StreamingExperienceSettings":{"title":"Streaming experience settings","description":"How sessions are streamed.","type":"object","properties":{"PreferredProtocol":{"description":"Protocol to prefer: UDP performs better on lossy networks; TCP passes where UDP is blocked.","$ref":"#/$defs/PreferredProtocol"}},"additionalProperties":false},"StreamingImageConfig":{"title":"Nimble Studio streaming image","description":"A streaming image made from an EC2 AMI.","type":"object","properties":{"StudioId":{"description":"ID of the studio the image belongs to.","type":"string","minLength":1},"Name":{"description":"Name of the image; unique within its studio, it identifies the image together with StudioId.","type":"string","maxLength":64},"Description":{"description":"Description of the image. null or \"\" clears it (streamform sets it to an empty string, the way the API clears it).","type":["string","null"],"maxLength":256},"Ec2ImageId":{"description":"ID of the AMI the image is made from. Changing it (or StudioId) replaces the image: the new one is created, then the old one deleted.","type":"string","pattern":"^ami-[0-9A-z]+$"},"Tags":{"description":"Tags on the image. null or {} removes every tag but streamform's own.","anyOf":[{"$ref":"#/$defs/StreamingImageTags"},{"type":"null"}]}},"required":["Ec2ImageId","Name","StudioId"],"additionalProperties":false},"StreamingImageTags":{"title":"Tags","description":"Tags as key: value. Keys that start with streamform: belong to streamform.","type":"object","propertyNames":{"type":"string"},"additionalProperties":{"type":"string"}},"StreamView":{"type":"string","enum":["APP","DESKTOP"]},"Tags":{"title":"Tags","description":"Tags as key: value. Keys that start with aws: belong to AWS and keys that start with streamform: to streamform.","type":"object","propertyNames":{"type":"string","minLength":1,"maxLength":128,"pattern":"^(^(?!aws:).[\\p{L}\\p{Z}\\p{N}_.:/=+\\-@]*)$"},"additionalProperties":{"type":"string","maxLength":256,"pattern":"^([\\p{L}\\p{Z}\\p{N}_.:/=+\\-@]*)$"},"maxProperties":50},"UrlRedirectionConfig":{"title":"URL redirection","description":"Which links are redirected.","type":"object","properties":{"Enabled":{"description":"Whether links are redirected.","type":"boolean"},"AllowedUrls":{"description":"URL patterns to redirect: http(s)://… or * for every link.","type":"array","items":{"type":"string","minLength":1,"maxLength":2048,"pattern":"^(\\*|https?://[^\\s,;]+)$"},"maxItems":100},"DeniedUrls":{"description":"URL patterns never to redirect, even when AllowedUrls matches.","type":"array","items":{"type":"string","minLength":1,"maxLength":2048,"pattern":"^(\\*|https?://[^\\s,;]+)$"},"maxItems":100}},"required":["Enabled"],"additionalProperties":false},"UserConfig":{"title":"AppStream 2.0 user-pool user","description":"A user of the user pool, identified by AuthenticationType and UserName, and the stacks the user is assigned to. Users carry no tags: streamform never deletes one, and removing it from the config leaves it in place.","type":"object","properties":{"AuthenticationType":{"description":"How the user signs in. Only USERPOOL users can be created.","const":"USERPOOL"},"UserName":{"description":"The user's email address. Case-sensitive: Ana@example.com and ana@example.com are two users.","type":"string","minLength":1,"maxLength":128,"pattern":"^[^@\\s]+@[^@\\s]+$"},"FirstName":{"description":"First name. There is no update call: changing it deletes and recreates the user, who then gets a new welcome email and loses their sessions.","type":"string","maxLength":2048,"pattern":"^[A-Za-z0-9_\\-\\s]+$"},"LastName":{"description":"Last name. There is no update call: changing it deletes and recreates the user, who then gets a new welcome email and loses their sessions.","type":"string","maxLength":2048,"pattern":"^[A-Za-z0-9_\\-\\s]+$"},"Enabled":{"description":"Whether the user may sign in (EnableUser/DisableUser). Default true.","type":"boolean"},"MessageAction":{"description":"SUPPRESS: send no welcome email when the user is created. Left out, AWS emails the user a temporary password. Used only at creation.","const":"SUPPRESS"},"SendEmailNotification":{"description":"Whether AWS emails the user when assigned to a stack; the default for every entry of Stacks. Default false.","type":"boolean"},"Stacks":{"description":"The stacks the user is assigned to: names, or { Name, SendEmailNotification }. For the stacks this config declares, the users listed here are all the stack's users: any other is unassigned.","type":"array","items":{"anyOf":[{"type":"string","minLength":1,"maxLength":100},{"$ref":"#/$defs/UserStackAssignment"}]}}},"required":["UserName","AuthenticationType"],"additionalProperties":false},"UserControlMode":{"type":"string","enum":["VIEW_ONLY","VIEW_STOP","DISABLED"]},"UserSetting":{"title":"User setting","description":"Whether users may perform one action in a session.","type":"object","properties":{"Action":{"description":"The action.","$ref":"#/$defs/Action"},"Permission":{"description":"Whether users may perform it.","$ref":"#/$defs/Permission"},"MaximumLength":{"description":"Most characters users may copy in one clipboard operation, from 1 to 20,971,520 (the default, 20 MB). Only for the clipboard actions with Permission ENABLED.","type":"integer","minimum":1,"maximum":20971520}},"required":["Action","Permission"],"additionalProperties":false,"allOf":[{"description":"MaximumLength applies only to CLIPBOARD_COPY_FROM_LOCAL_DEVICE and CLIPBOARD_COPY_TO_LOCAL_DEVICE with Permission ENABLED","if":{"not":{"properties":{"Action":{"enum":["CLIPBOARD_COPY_FROM_LOCAL_DEVICE","CLIPBOARD_COPY_TO_LOCAL_DEVICE"]},"Permission":{"const":"ENABLED"}}}},"then":{"properties":{"MaximumLength":false}}}]},"UserStackAssignment":{"title":"Stack assignment","description":"One stack a user is assigned to.","type":"object","properties":{"Name":{"description":"Name of the stack.","type":"string","minLength":1,"maxLength":100},"SendEmailNotification":{"description":"Whether AWS emails the user about this assignment. Default: the user's SendEmailNotification.","type":"boolean"}},"required":["Name"],"additionalProperties":false},"VolumeConfig":{"title":"Root volume","description":"The root volume of each instance.","type":"object","properties":{"VolumeSizeInGb":{"description":"Size in GB, from 200 to 500; not below the size of the image.","type":"integer","minimum":200,"maximum":500}},"additionalProperties":false},"VpcConfig":{"title":"VPC configuration","description":"Where the instances run in your VPC.","type":"object","properties":{"SubnetIds":{"description":"IDs of the subnets, e.g. subnet-0123456789abcdef0.","type":"array","items":{"type":"string","minLength":1}},"SecurityGroupIds":{"description":"IDs of the security groups, at most 5. Left out, the fleet keeps none.","type":"array","items":{"type":"string","minLength":1},"maxItems":5}},"additionalProperties":false}}};
+const schema31 = {"$schema":"https://json-schema.org/draft/2020-12/schema","$id":"urn:streamform:schema:config:1","title":"streamform config","description":"Desired state of Amazon AppStream 2.0 stacks and images and Amazon Nimble Studio streaming images. A property that is left out is not managed; null (or an empty list) clears it where the service allows that.","type":"object","properties":{"version":{"description":"Version of this file format. Always 1.","const":1},"project":{"description":"The project that owns what this config declares. streamform tags what it creates with it and never changes or deletes a resource owned by another project. Every file of one config names the same project.","type":"string","minLength":1,"maxLength":256,"pattern":"^([\\p{L}\\p{Z}\\p{N}_.:/=+\\-@]*)$"},"region":{"description":"AWS Region to manage, e.g. us-east-1. Left out, the AWS SDK decides (AWS_REGION, the profile). Files of one config must agree. A config with targets names a region per target instead.","type":"string","pattern":"^[a-z]{2}(-[a-z]+)+-[0-9]+$"},"targets":{"description":"The accounts and regions this config manages, each a target with a name; every resource goes to every target unless its Targets says otherwise. Instead of region. Files of one config must agree.","type":"array","minItems":1,"items":{"$ref":"#/$defs/Target"}},"prune":{"description":"Delete resources this project owns that are no longer declared. Default false. Files of one config must agree.","type":"boolean"},"stacks":{"description":"AppStream 2.0 stacks, each identified by its Name.","type":"array","items":{"$ref":"#/$defs/StackConfig"}},"fleets":{"description":"AppStream 2.0 fleets, each identified by its Name: the instances users stream from.","type":"array","items":{"$ref":"#/$defs/FleetConfig"}},"images":{"description":"AppStream 2.0 images, each identified by its Name. Images are built with image builders, so they must exist already; streamform manages their sharing and tags.","type":"array","items":{"$ref":"#/$defs/ImageConfig"}},"imageBuilders":{"description":"AppStream 2.0 image builders, each identified by its Name: the instances images are made on. Nothing but tags and State changes in place; any other change replaces the builder.","type":"array","items":{"$ref":"#/$defs/ImageBuilderConfig"}},"streamingImages":{"description":"Nimble Studio streaming images, each identified by StudioId and Name.","type":"array","items":{"$ref":"#/$defs/StreamingImageConfig"}},"users":{"description":"AppStream 2.0 user-pool users and their stack assignments, each identified by AuthenticationType and UserName.","type":"array","items":{"$ref":"#/$defs/UserConfig"}},"directoryConfigs":{"description":"AppStream 2.0 directory configs (how fleets and image builders join a Microsoft Active Directory domain), each identified by its DirectoryName. They carry no tags: a declared one is adopted, and prune never deletes one.","type":"array","items":{"$ref":"#/$defs/DirectoryConfigConfig"}},"applications":{"description":"AppStream 2.0 applications of Elastic fleets, each identified by its Name: how to launch a program from an app block, and the Elastic fleets that offer it.","type":"array","items":{"$ref":"#/$defs/ApplicationConfig"}},"appBlocks":{"description":"AppStream 2.0 app blocks, each identified by its Name: the application packages Elastic fleets mount. Nothing but tags changes in place; any other change replaces the block.","type":"array","items":{"$ref":"#/$defs/AppBlockConfig"}},"usageReports":{"description":"The AppStream 2.0 usage report subscription of the account and Region (daily session and application reports written to an S3 bucket AWS creates). Left out, it is not managed; files of one config must agree.","$ref":"#/$defs/UsageReportsConfig"}},"required":["version","project"],"additionalProperties":false,"allOf":[{"description":"give either region or targets, not both: each target names its region","if":{"type":"object","required":["targets"]},"then":{"not":{"required":["region"]}}}],"$defs":{"AccessEndpoint":{"title":"Access endpoint","description":"An interface VPC endpoint for streaming.","type":"object","properties":{"EndpointType":{"description":"The kind of endpoint.","$ref":"#/$defs/AccessEndpointType"},"VpceId":{"description":"ID of the interface VPC endpoint, e.g. vpce-0123456789abcdef0.","type":"string","minLength":1}},"required":["EndpointType"],"additionalProperties":false},"AccessEndpointType":{"type":"string","enum":["STREAMING"]},"Action":{"type":"string","enum":["CLIPBOARD_COPY_FROM_LOCAL_DEVICE","CLIPBOARD_COPY_TO_LOCAL_DEVICE","FILE_UPLOAD","FILE_DOWNLOAD","PRINTING_TO_LOCAL_DEVICE","DOMAIN_PASSWORD_SIGNIN","DOMAIN_SMART_CARD_SIGNIN","AUTO_TIME_ZONE_REDIRECTION"]},"AgentAccessConfig":{"title":"Agent access","description":"What AI agents may see and do in streaming sessions.","type":"object","properties":{"Settings":{"description":"One entry per agent action. COMPUTER_INPUT can be enabled only together with COMPUTER_VISION.","type":"array","items":{"$ref":"#/$defs/AgentAccessSetting"},"minItems":1},"S3BucketArn":{"description":"ARN of the S3 bucket screenshots are uploaded to. Required when ScreenshotsUploadEnabled is true.","type":"string","pattern":"^arn:aws(?:-cn|-iso-b|-iso|-us-gov)?:s3:::[a-z0-9][a-z0-9.\\-]{1,61}[a-z0-9]$"},"ScreenshotsUploadEnabled":{"description":"Whether screenshots agents take are uploaded to S3BucketArn.","type":"boolean"},"ScreenResolution":{"description":"Resolution of the screen agents see.","$ref":"#/$defs/ScreenResolution"},"ScreenImageFormat":{"description":"Image format of the screenshots.","$ref":"#/$defs/ScreenImageFormat"},"UserControlMode":{"description":"What the user may do while an agent works: only watch, watch and stop it, or nothing.","$ref":"#/$defs/UserControlMode"}},"required":["Settings","ScreenResolution","ScreenImageFormat"],"additionalProperties":false,"allOf":[{"description":"S3BucketArn is required when ScreenshotsUploadEnabled is true","if":{"properties":{"ScreenshotsUploadEnabled":{"const":true}},"required":["ScreenshotsUploadEnabled"]},"then":{"required":["S3BucketArn"]}},{"description":"COMPUTER_INPUT can be ENABLED only when COMPUTER_VISION is ENABLED too","if":{"properties":{"Settings":{"contains":{"properties":{"AgentAction":{"const":"COMPUTER_INPUT"},"Permission":{"const":"ENABLED"}},"required":["AgentAction","Permission"]}}},"required":["Settings"]},"then":{"properties":{"Settings":{"contains":{"properties":{"AgentAction":{"const":"COMPUTER_VISION"},"Permission":{"const":"ENABLED"}},"required":["AgentAction","Permission"]}}}}}]},"AgentAccessSetting":{"title":"Agent action","description":"Whether agents may perform one action.","type":"object","properties":{"AgentAction":{"description":"The action.","$ref":"#/$defs/AgentAction"},"Permission":{"description":"Whether agents may perform it.","$ref":"#/$defs/Permission"}},"required":["AgentAction","Permission"],"additionalProperties":false},"AgentAction":{"type":"string","enum":["COMPUTER_VISION","COMPUTER_INPUT","FORWARD_MCP_TOOLS"]},"AppBlockConfig":{"title":"AppStream 2.0 app block","description":"An app block: the virtual hard disk (VHD) with the application files an Elastic fleet mounts, and how it is set up. There is no UpdateAppBlock, so every change but Tags replaces it (deleted, then created); an app block that applications use cannot be deleted.","type":"object","properties":{"Name":{"description":"Name of the app block; it identifies it. Renaming means deleting it and creating a new one.","type":"string","pattern":"^[a-zA-Z0-9][a-zA-Z0-9_.-]{0,100}$"},"Description":{"description":"Description for administrators. null clears it (the app block is replaced without it).","type":["string","null"],"maxLength":256},"DisplayName":{"description":"Display name of the app block (not shown to users). null clears it (the app block is replaced without it).","type":["string","null"],"maxLength":100},"SourceS3Location":{"description":"Where the VHD is in S3: for CUSTOM, the VHD itself (S3Key required); for APPSTREAM2, where the app block builder stores the VHD it makes.","$ref":"#/$defs/S3Location"},"SetupScriptDetails":{"description":"The script that mounts the VHD on the instance; required for CUSTOM, and only for CUSTOM.","$ref":"#/$defs/ScriptDetails"},"Tags":{"description":"Tags on the app block; they change in place. null or {} removes every tag but streamform's own.","anyOf":[{"$ref":"#/$defs/Tags"},{"type":"null"}]},"PostSetupScriptDetails":{"description":"A script run after the applications are set up; only for APPSTREAM2. null clears it (the app block is replaced without it).","anyOf":[{"$ref":"#/$defs/ScriptDetails"},{"type":"null"}]},"PackagingType":{"description":"CUSTOM (default: a VHD you made, ACTIVE at once) or APPSTREAM2 (INACTIVE until an app block builder packages the applications into a VHD).","$ref":"#/$defs/PackagingType"},"Targets":{"description":"The targets this resource goes to (default: every target of the config).","type":"array","minItems":1,"uniqueItems":true,"items":{"type":"string","pattern":"^[A-Za-z0-9][A-Za-z0-9_-]{0,62}$"}}},"required":["Name","SourceS3Location"],"additionalProperties":false,"allOf":[{"description":"a CUSTOM app block (the default PackagingType) needs SetupScriptDetails, the script that mounts its VHD","if":{"not":{"properties":{"PackagingType":{"const":"APPSTREAM2"}},"required":["PackagingType"]}},"then":{"properties":{"SetupScriptDetails":{"not":{"type":"null"}}},"required":["SetupScriptDetails"]}},{"description":"a CUSTOM app block needs SourceS3Location.S3Key: the VHD","if":{"not":{"properties":{"PackagingType":{"const":"APPSTREAM2"}},"required":["PackagingType"]}},"then":{"properties":{"SourceS3Location":{"required":["S3Key"]}}}},{"description":"PostSetupScriptDetails is only for PackagingType APPSTREAM2","if":{"not":{"properties":{"PackagingType":{"const":"APPSTREAM2"}},"required":["PackagingType"]}},"then":{"properties":{"PostSetupScriptDetails":{"type":"null"}}}},{"description":"SetupScriptDetails is only for PackagingType CUSTOM","if":{"properties":{"PackagingType":{"const":"APPSTREAM2"}},"required":["PackagingType"]},"then":{"properties":{"SetupScriptDetails":false}}}]},"ApplicationConfig":{"title":"AppStream 2.0 application","description":"An application of Elastic fleets: the program an app block holds, how it is launched, and the fleets whose users may launch it. Name, Platforms and InstanceFamilies cannot change: changing them replaces the application.","type":"object","properties":{"Name":{"description":"Name of the application; it identifies it, and users see it when there is no DisplayName.","type":"string","pattern":"^[a-zA-Z0-9][a-zA-Z0-9_.-]{0,100}$"},"DisplayName":{"description":"Name users see in the application catalog. null or \"\" clears it (streamform sets it to an empty string, the way the API clears it).","type":["string","null"],"maxLength":100},"Description":{"description":"Description of the application. null or \"\" clears it (streamform sets it to an empty string, the way the API clears it).","type":["string","null"],"maxLength":256},"IconS3Location":{"description":"The icon, an image in S3.","$ref":"#/$defs/S3Location"},"LaunchPath":{"description":"Path of the executable on the streaming instance.","type":"string","minLength":1},"WorkingDirectory":{"description":"Working directory the application starts in. null clears it.","type":["string","null"],"minLength":1},"LaunchParameters":{"description":"Arguments passed to the application when it starts. null clears it.","type":["string","null"],"minLength":1},"Platforms":{"description":"Operating systems the application runs on: WINDOWS_SERVER_2019, AMAZON_LINUX2 or UBUNTU_PRO_2404 (those of Elastic fleets). Changing them replaces the application.","type":"array","items":{"type":"string","enum":["WINDOWS_SERVER_2019","AMAZON_LINUX2","UBUNTU_PRO_2404"]},"maxItems":4,"minItems":1},"InstanceFamilies":{"description":"Instance families the application runs on: GENERAL_PURPOSE, GRAPHICS_G4. Changing them replaces the application.","type":"array","items":{"type":"string","enum":["GENERAL_PURPOSE","GRAPHICS_G4"]},"minItems":1},"AppBlockArn":{"description":"ARN of the app block that holds the application. Give one of AppBlockArn and AppBlock.","type":"string","pattern":"^arn:aws(?:-cn|-iso-b|-iso|-us-gov)?:[A-Za-z0-9][A-Za-z0-9_/.-]{0,62}:[A-Za-z0-9_/.-]{0,63}:[A-Za-z0-9_/.-]{0,63}:[A-Za-z0-9][A-Za-z0-9:_/+=,@.\\\\-]{0,1023}$"},"Tags":{"description":"Tags on the application. null or {} removes every tag but streamform's own.","anyOf":[{"$ref":"#/$defs/Tags"},{"type":"null"}]},"AppBlock":{"description":"Name of the app block that holds the application: one of this account's, or one the config declares (created first). Give one of AppBlockArn and AppBlock.","type":"string","pattern":"^[a-zA-Z0-9][a-zA-Z0-9_.-]{0,100}$"},"Fleets":{"description":"Names of the Elastic fleets whose users may launch the application. The list is the whole set: an association made elsewhere is removed. null or [] disassociates every fleet.","type":["array","null"],"items":{"type":"string","pattern":"^[a-zA-Z0-9][a-zA-Z0-9_.-]{0,100}$"}},"Targets":{"description":"The targets this resource goes to (default: every target of the config).","type":"array","minItems":1,"uniqueItems":true,"items":{"type":"string","pattern":"^[A-Za-z0-9][A-Za-z0-9_-]{0,62}$"}}},"required":["Name","IconS3Location","LaunchPath","Platforms","InstanceFamilies"],"additionalProperties":false,"allOf":[{"description":"give one of AppBlockArn and AppBlock","if":{},"then":{"anyOf":[{"required":["AppBlockArn"]},{"required":["AppBlock"]}]}},{"description":"give exactly one of AppBlockArn and AppBlock","if":{"required":["AppBlockArn"]},"then":{"properties":{"AppBlock":false}}},{"description":"give exactly one of AppBlockArn and AppBlock","if":{"required":["AppBlock"]},"then":{"properties":{"AppBlockArn":false}}}]},"ApplicationSettings":{"title":"Application settings persistence","description":"Saving of users' application settings between sessions.","type":"object","properties":{"Enabled":{"description":"Whether settings persist between sessions.","type":"boolean"},"SettingsGroup":{"description":"Name of the settings group. Stacks with the same group share saved settings. Required when Enabled is true.","type":"string","maxLength":100}},"required":["Enabled"],"additionalProperties":false,"allOf":[{"description":"SettingsGroup is required when Enabled is true","if":{"properties":{"Enabled":{"const":true}},"required":["Enabled"]},"then":{"required":["SettingsGroup"]}},{"description":"SettingsGroup must be left out when Enabled is false","if":{"properties":{"Enabled":{"const":false}},"required":["Enabled"]},"then":{"properties":{"SettingsGroup":false}}}]},"CertificateBasedAuthProperties":{"title":"Certificate-based authentication","description":"Whether users sign in to domain-joined instances with certificates from an AWS Private CA.","type":"object","properties":{"Status":{"description":"DISABLED, ENABLED, or ENABLED_NO_DIRECTORY_LOGIN_FALLBACK (no password sign-in if the certificate fails).","$ref":"#/$defs/CertificateBasedAuthStatus"},"CertificateAuthorityArn":{"description":"ARN of the AWS Private CA that issues the certificates; required unless Status is DISABLED.","type":"string","pattern":"^arn:aws(?:-cn|-iso-b|-iso|-us-gov)?:[A-Za-z0-9][A-Za-z0-9_/.-]{0,62}:[A-Za-z0-9_/.-]{0,63}:[A-Za-z0-9_/.-]{0,63}:[A-Za-z0-9][A-Za-z0-9:_/+=,@.\\\\-]{0,1023}$"}},"additionalProperties":false,"allOf":[{"description":"CertificateAuthorityArn is required when Status is ENABLED or ENABLED_NO_DIRECTORY_LOGIN_FALLBACK","if":{"properties":{"Status":{"enum":["ENABLED","ENABLED_NO_DIRECTORY_LOGIN_FALLBACK"]}},"required":["Status"]},"then":{"required":["CertificateAuthorityArn"]}}]},"CertificateBasedAuthStatus":{"type":"string","enum":["DISABLED","ENABLED","ENABLED_NO_DIRECTORY_LOGIN_FALLBACK"]},"ComputeCapacity":{"title":"Compute capacity","description":"The desired size of the fleet: exactly one of DesiredInstances and DesiredSessions.","type":"object","properties":{"DesiredInstances":{"description":"Number of instances.","type":"integer","minimum":0},"DesiredSessions":{"description":"Number of user sessions, for a multi-session fleet (with MaxSessionsPerInstance).","type":"integer","minimum":0}},"additionalProperties":false,"allOf":[{"description":"give exactly one of DesiredInstances and DesiredSessions","if":{},"then":{"oneOf":[{"required":["DesiredInstances"]},{"required":["DesiredSessions"]}]}}]},"ContentRedirection":{"title":"Content redirection","description":"Links that open in the user's local browser.","type":"object","properties":{"HostToClient":{"description":"Redirection of links opened in the session to the user's local browser.","$ref":"#/$defs/UrlRedirectionConfig"}},"additionalProperties":false},"DirectoryConfigConfig":{"title":"AppStream 2.0 directory config","description":"How fleets and image builders join a Microsoft Active Directory domain: the OUs their computer objects go to and the service account that joins them.","type":"object","properties":{"DirectoryName":{"description":"Fully qualified name of the directory (corp.example.com); it identifies the config. A new name is a new config; the old one stays until deleted by hand.","type":"string","minLength":1},"OrganizationalUnitDistinguishedNames":{"description":"Distinguished names of the OUs computer accounts are placed in; compared as a set.","type":"array","items":{"type":"string","maxLength":2000}},"ServiceAccountCredentials":{"description":"The account that joins computers to the domain. Both members are references to secrets, read when applying; the values appear in no output.","$ref":"#/$defs/ServiceAccountCredentialsConfig"},"CertificateBasedAuthProperties":{"description":"Certificate-based authentication to the domain (smart-card style sign-in without a password). null clears it.","anyOf":[{"$ref":"#/$defs/CertificateBasedAuthProperties"},{"type":"null"}]},"Targets":{"description":"The targets this resource goes to (default: every target of the config).","type":"array","minItems":1,"uniqueItems":true,"items":{"type":"string","pattern":"^[A-Za-z0-9][A-Za-z0-9_-]{0,62}$"}}},"required":["DirectoryName","OrganizationalUnitDistinguishedNames"],"additionalProperties":false},"DomainJoinInfo":{"title":"Domain join","description":"The Active Directory domain the instances join.","type":"object","properties":{"DirectoryName":{"description":"Fully qualified name of the directory, e.g. corp.example.com.","type":"string"},"OrganizationalUnitDistinguishedName":{"description":"Distinguished name of the organizational unit for the computer accounts.","type":"string","maxLength":2000}},"additionalProperties":false},"FleetConfig":{"title":"AppStream 2.0 fleet","description":"A fleet: the streaming instances of one image. A RUNNING fleet takes some changes in place; the others need it stopped, which ends its sessions, so apply does them only with --allow-interruption.","type":"object","properties":{"Name":{"description":"Name of the fleet; it identifies the fleet. Renaming means deleting the fleet and creating a new one.","type":"string","pattern":"^[a-zA-Z0-9][a-zA-Z0-9_.-]{0,100}$"},"ImageName":{"description":"Name of the image the instances run. Give one of ImageName, ImageArn and LatestImage (none for Elastic fleets).","type":"string","pattern":"^[a-zA-Z0-9][a-zA-Z0-9_.-]{0,100}$"},"ImageArn":{"description":"ARN of the image the instances run, e.g. a public AWS image.","type":"string","pattern":"^arn:aws(?:-cn|-iso-b|-iso|-us-gov)?:[A-Za-z0-9][A-Za-z0-9_/.-]{0,62}:[A-Za-z0-9_/.-]{0,63}:[A-Za-z0-9_/.-]{0,63}:[A-Za-z0-9][A-Za-z0-9:_/+=,@.\\\\-]{0,1023}$"},"InstanceType":{"description":"Instance type of the streaming instances, e.g. stream.standard.medium. Changing it needs the fleet stopped.","type":"string","minLength":1},"FleetType":{"description":"ALWAYS_ON (instances run all the time), ON_DEMAND (the default; they run when users stream) or ELASTIC (AWS-managed pool, apps from app blocks). Changing it replaces the fleet.","$ref":"#/$defs/FleetType"},"ComputeCapacity":{"description":"How many instances (or, for a multi-session fleet, user sessions) the fleet keeps. Not for Elastic fleets.","$ref":"#/$defs/ComputeCapacity"},"VpcConfig":{"description":"Subnets and security groups of the instances. Elastic fleets need at least two subnets in different Availability Zones. null clears it.","anyOf":[{"$ref":"#/$defs/VpcConfig"},{"type":"null"}]},"MaxUserDurationInSeconds":{"description":"Longest a streaming session may last, from 600 to 432000 seconds (default 57600).","type":"integer","minimum":600,"maximum":432000},"DisconnectTimeoutInSeconds":{"description":"How long a disconnected session is kept for the user to reconnect, from 60 to 36000 seconds (default 900).","type":"integer","minimum":60,"maximum":36000},"Description":{"description":"Description for administrators. null or \"\" clears it (streamform sets it to an empty string, the way the API clears it).","type":["string","null"],"maxLength":256},"DisplayName":{"description":"Name users see for the fleet. null or \"\" clears it (streamform sets it to an empty string, the way the API clears it).","type":["string","null"],"maxLength":100},"EnableDefaultInternetAccess":{"description":"Whether the instances reach the internet without a VPC route (default false).","type":"boolean"},"DomainJoinInfo":{"description":"The Active Directory domain the instances join. Not for Elastic fleets. null clears it.","anyOf":[{"$ref":"#/$defs/DomainJoinInfo"},{"type":"null"}]},"Tags":{"description":"Tags on the fleet. null or {} removes every tag but streamform's own.","anyOf":[{"$ref":"#/$defs/Tags"},{"type":"null"}]},"IdleDisconnectTimeoutInSeconds":{"description":"How long a user may be idle before being disconnected: 0 (never, the default) or 60 to 36000 seconds.","type":"integer","minimum":0,"maximum":36000},"IamRoleArn":{"description":"ARN of the IAM role the instances assume. null clears it.","type":["string","null"],"pattern":"^arn:aws(?:-cn|-iso-b|-iso|-us-gov)?:[A-Za-z0-9][A-Za-z0-9_/.-]{0,62}:[A-Za-z0-9_/.-]{0,63}:[A-Za-z0-9_/.-]{0,63}:[A-Za-z0-9][A-Za-z0-9:_/+=,@.\\\\-]{0,1023}$"},"StreamView":{"description":"What users see: APP (the applications only, the default) or DESKTOP (the whole desktop).","$ref":"#/$defs/StreamView"},"Platform":{"description":"Operating system of the instances. Required for Elastic fleets.","$ref":"#/$defs/PlatformType"},"MaxConcurrentSessions":{"description":"Most sessions an Elastic fleet runs at once. Required for, and only for, Elastic fleets.","type":"integer","minimum":1},"UsbDeviceFilterStrings":{"description":"USB devices users may redirect into sessions, as filter strings. null or [] clears it.","type":["array","null"],"items":{"type":"string","maxLength":100,"pattern":"^((\\w*)\\s*(\\w*)\\s*,\\s*(\\w*)\\s*,\\s*\\*?(\\w*)\\s*,\\s*\\*?(\\w*)\\s*,\\s*\\*?\\d*\\s*,\\s*\\*?\\d*\\s*,\\s*[0-1]\\s*,\\s*[0-1]\\s*)$"}},"SessionScriptS3Location":{"description":"The S3 object with the session scripts. Only for Elastic fleets. null clears it.","anyOf":[{"$ref":"#/$defs/S3Location"},{"type":"null"}]},"MaxSessionsPerInstance":{"description":"User sessions per instance: makes the fleet multi-session (ComputeCapacity.DesiredSessions then counts sessions). null clears it.","type":["integer","null"],"minimum":1},"RootVolumeConfig":{"description":"Size of the root volume of each instance. null clears it.","anyOf":[{"$ref":"#/$defs/VolumeConfig"},{"type":"null"}]},"DisableIMDSV1":{"description":"Whether the instances refuse IMDSv1 requests (default false).","type":"boolean"},"LatestImage":{"description":"The newest AVAILABLE image of the account whose name starts with NamePrefix, chosen at plan time: a new image from the pipeline is a change the plan shows.","$ref":"#/$defs/LatestImage"},"State":{"description":"RUNNING or STOPPED. Left out, a fleet streamform creates is started, and afterwards whether it runs is left to the operators.","type":"string","enum":["RUNNING","STOPPED"]},"IgnoreChanges":{"description":"Properties sent when the fleet is created and never compared afterwards, e.g. [ComputeCapacity] for a fleet that Application Auto Scaling sizes.","type":"array","items":{"type":"string","enum":["ImageName","ImageArn","InstanceType","FleetType","ComputeCapacity","VpcConfig","MaxUserDurationInSeconds","DisconnectTimeoutInSeconds","Description","DisplayName","EnableDefaultInternetAccess","DomainJoinInfo","Tags","IdleDisconnectTimeoutInSeconds","IamRoleArn","StreamView","Platform","MaxConcurrentSessions","UsbDeviceFilterStrings","SessionScriptS3Location","MaxSessionsPerInstance","RootVolumeConfig","DisableIMDSV1","LatestImage","State"]}},"Targets":{"description":"The targets this resource goes to (default: every target of the config).","type":"array","minItems":1,"uniqueItems":true,"items":{"type":"string","pattern":"^[A-Za-z0-9][A-Za-z0-9_-]{0,62}$"}}},"required":["Name","InstanceType"],"additionalProperties":false,"allOf":[{"description":"Elastic fleets need MaxConcurrentSessions","if":{"properties":{"FleetType":{"const":"ELASTIC"}},"required":["FleetType"]},"then":{"required":["MaxConcurrentSessions"]}},{"description":"Elastic fleets need a Platform of WINDOWS_SERVER_2019, AMAZON_LINUX2, UBUNTU_PRO_2404","if":{"properties":{"FleetType":{"const":"ELASTIC"}},"required":["FleetType"]},"then":{"properties":{"Platform":{"enum":["WINDOWS_SERVER_2019","AMAZON_LINUX2","UBUNTU_PRO_2404"]}},"required":["Platform"]}},{"description":"Elastic fleets need a VpcConfig with at least two subnets (in different Availability Zones)","if":{"properties":{"FleetType":{"const":"ELASTIC"}},"required":["FleetType"]},"then":{"properties":{"VpcConfig":{"type":"object","properties":{"SubnetIds":{"minItems":2}},"required":["SubnetIds"]}},"required":["VpcConfig"]}},{"description":"Elastic fleets take no ComputeCapacity (MaxConcurrentSessions sizes them)","if":{"properties":{"FleetType":{"const":"ELASTIC"}},"required":["FleetType"]},"then":{"properties":{"ComputeCapacity":false}}},{"description":"Elastic fleets take no DomainJoinInfo","if":{"properties":{"FleetType":{"const":"ELASTIC"}},"required":["FleetType"]},"then":{"properties":{"DomainJoinInfo":false}}},{"description":"Elastic fleets take no MaxSessionsPerInstance","if":{"properties":{"FleetType":{"const":"ELASTIC"}},"required":["FleetType"]},"then":{"properties":{"MaxSessionsPerInstance":false}}},{"description":"Elastic fleets take no image (ImageName, ImageArn or LatestImage): their applications come from app blocks","if":{"properties":{"FleetType":{"const":"ELASTIC"}},"required":["FleetType"]},"then":{"properties":{"ImageName":false,"ImageArn":false,"LatestImage":false}}},{"description":"ComputeCapacity is required (DesiredInstances, or DesiredSessions for a multi-session fleet)","if":{"not":{"properties":{"FleetType":{"const":"ELASTIC"}},"required":["FleetType"]}},"then":{"required":["ComputeCapacity"]}},{"description":"give one of ImageName, ImageArn and LatestImage","if":{"not":{"properties":{"FleetType":{"const":"ELASTIC"}},"required":["FleetType"]}},"then":{"anyOf":[{"required":["ImageName"]},{"required":["ImageArn"]},{"required":["LatestImage"]}]}},{"description":"MaxConcurrentSessions is only for Elastic fleets","if":{"not":{"properties":{"FleetType":{"const":"ELASTIC"}},"required":["FleetType"]}},"then":{"properties":{"MaxConcurrentSessions":false}}},{"description":"SessionScriptS3Location is only for Elastic fleets","if":{"not":{"properties":{"FleetType":{"const":"ELASTIC"}},"required":["FleetType"]}},"then":{"properties":{"SessionScriptS3Location":false}}},{"description":"give exactly one of ImageName, ImageArn and LatestImage","if":{"required":["ImageName"]},"then":{"properties":{"ImageArn":false,"LatestImage":false}}},{"description":"give exactly one of ImageName, ImageArn and LatestImage","if":{"required":["ImageArn"]},"then":{"properties":{"ImageName":false,"LatestImage":false}}},{"description":"give exactly one of ImageName, ImageArn and LatestImage","if":{"required":["LatestImage"]},"then":{"properties":{"ImageName":false,"ImageArn":false}}},{"description":"ComputeCapacity.DesiredSessions is only for multi-session fleets: set MaxSessionsPerInstance","if":{"properties":{"ComputeCapacity":{"required":["DesiredSessions"]}},"required":["ComputeCapacity"]},"then":{"properties":{"MaxSessionsPerInstance":{"not":{"type":"null"}}},"required":["MaxSessionsPerInstance"]}},{"description":"a multi-session fleet (MaxSessionsPerInstance) takes ComputeCapacity.DesiredSessions, not DesiredInstances","if":{"properties":{"MaxSessionsPerInstance":{"not":{"type":"null"}}},"required":["MaxSessionsPerInstance"]},"then":{"properties":{"ComputeCapacity":{"properties":{"DesiredInstances":false}}}}},{"description":"IdleDisconnectTimeoutInSeconds is 0 (never) or from 60 to 36000","if":{"properties":{"IdleDisconnectTimeoutInSeconds":{"type":"integer","minimum":1,"maximum":59}},"required":["IdleDisconnectTimeoutInSeconds"]},"then":{"properties":{"IdleDisconnectTimeoutInSeconds":false}}}]},"FleetType":{"type":"string","enum":["ALWAYS_ON","ON_DEMAND","ELASTIC"]},"ImageBuilderConfig":{"title":"AppStream 2.0 image builder","description":"An image builder: an instance to install applications on and make images from. There is no UpdateImageBuilder, so every change but Tags and State replaces it (deleted, then created); replacing or stopping a running builder interrupts whoever works in it, so apply does it only with --allow-interruption.","type":"object","properties":{"Name":{"description":"Name of the image builder; it identifies it. Renaming means deleting it and creating a new one.","type":"string","pattern":"^[a-zA-Z0-9][a-zA-Z0-9_.-]{0,100}$"},"ImageName":{"description":"Name of the image the builder starts from: one of the account's own or a public AWS image. An image shared by another account must be given by ImageArn. Give one of ImageName, ImageArn and LatestImage.","type":"string","minLength":1},"ImageArn":{"description":"ARN of the image the builder starts from; the only way to use an image shared by another account.","type":"string","pattern":"^arn:aws(?:-cn|-iso-b|-iso|-us-gov)?:[A-Za-z0-9][A-Za-z0-9_/.-]{0,62}:[A-Za-z0-9_/.-]{0,63}:[A-Za-z0-9_/.-]{0,63}:[A-Za-z0-9][A-Za-z0-9:_/+=,@.\\\\-]{0,1023}$"},"InstanceType":{"description":"Instance type of the builder, e.g. stream.standard.medium. Changing it replaces the builder.","type":"string","minLength":1},"Description":{"description":"Description for administrators. null clears it (the builder is replaced without it).","type":["string","null"],"maxLength":256},"DisplayName":{"description":"Name shown for the builder. null clears it (the builder is replaced without it).","type":["string","null"],"maxLength":100},"VpcConfig":{"description":"The one subnet (and the security groups) the builder runs in. null clears it (the builder is replaced without it).","anyOf":[{"$ref":"#/$defs/VpcConfig"},{"type":"null"}]},"IamRoleArn":{"description":"ARN of the IAM role the builder assumes. null clears it (the builder is replaced without it).","type":["string","null"],"pattern":"^arn:aws(?:-cn|-iso-b|-iso|-us-gov)?:[A-Za-z0-9][A-Za-z0-9_/.-]{0,62}:[A-Za-z0-9_/.-]{0,63}:[A-Za-z0-9_/.-]{0,63}:[A-Za-z0-9][A-Za-z0-9:_/+=,@.\\\\-]{0,1023}$"},"EnableDefaultInternetAccess":{"description":"Whether the builder reaches the internet without a VPC route (default false).","type":"boolean"},"DomainJoinInfo":{"description":"The Active Directory domain the builder joins. null clears it (the builder is replaced without it).","anyOf":[{"$ref":"#/$defs/DomainJoinInfo"},{"type":"null"}]},"AppstreamAgentVersion":{"description":"Version of the AppStream agent, or [LATEST].","type":"string","minLength":1,"maxLength":100},"Tags":{"description":"Tags on the builder; they change in place. null or {} removes every tag but streamform's own.","anyOf":[{"$ref":"#/$defs/Tags"},{"type":"null"}]},"AccessEndpoints":{"description":"Interface VPC endpoints through which administrators connect to the builder (1 to 4). null clears it (the builder is replaced without it).","type":["array","null"],"items":{"$ref":"#/$defs/AccessEndpoint"},"maxItems":4},"RootVolumeConfig":{"description":"Size of the root volume.","$ref":"#/$defs/VolumeConfig"},"SoftwaresToInstall":{"description":"License-included applications installed when the builder is created (e.g. Microsoft_Office_2021_LTSC_Professional_Plus_64Bit). AWS does not report them back: streamform compares them with its last apply. null clears it (the builder is replaced without it).","type":["array","null"],"items":{"type":"string","minLength":1}},"SoftwaresToUninstall":{"description":"License-included applications removed from the image when the builder is created. Compared with the last apply, like SoftwaresToInstall. null clears it (the builder is replaced without it).","type":["array","null"],"items":{"type":"string","minLength":1}},"DisableIMDSV1":{"description":"Whether the builder refuses IMDSv1 requests (default false).","type":"boolean"},"LatestImage":{"description":"The newest AVAILABLE image of the account whose name starts with NamePrefix, chosen at plan time: a newer image replaces the builder.","$ref":"#/$defs/LatestImage"},"State":{"description":"RUNNING or STOPPED: a running builder is billed. Left out, a builder streamform creates runs (AWS starts it), and afterwards whether it runs is left to the operators.","type":"string","enum":["RUNNING","STOPPED"]},"Targets":{"description":"The targets this resource goes to (default: every target of the config).","type":"array","minItems":1,"uniqueItems":true,"items":{"type":"string","pattern":"^[A-Za-z0-9][A-Za-z0-9_-]{0,62}$"}}},"required":["Name","InstanceType"],"additionalProperties":false,"allOf":[{"description":"give one of ImageName, ImageArn and LatestImage","if":{},"then":{"anyOf":[{"required":["ImageName"]},{"required":["ImageArn"]},{"required":["LatestImage"]}]}},{"description":"give exactly one of ImageName, ImageArn and LatestImage","if":{"required":["ImageName"]},"then":{"properties":{"ImageArn":false,"LatestImage":false}}},{"description":"give exactly one of ImageName, ImageArn and LatestImage","if":{"required":["ImageArn"]},"then":{"properties":{"ImageName":false,"LatestImage":false}}},{"description":"give exactly one of ImageName, ImageArn and LatestImage","if":{"required":["LatestImage"]},"then":{"properties":{"ImageName":false,"ImageArn":false}}},{"description":"an image builder runs in exactly one subnet: VpcConfig.SubnetIds takes one ID","if":{"properties":{"VpcConfig":{"type":"object","required":["SubnetIds"]}},"required":["VpcConfig"]},"then":{"properties":{"VpcConfig":{"properties":{"SubnetIds":{"minItems":1,"maxItems":1}}}}}}]},"ImageConfig":{"title":"AppStream 2.0 image","description":"An existing image whose sharing and tags streamform manages.","type":"object","properties":{"Name":{"description":"Name of the image; it must exist in the account.","type":"string","pattern":"^[a-zA-Z0-9][a-zA-Z0-9_.-]{0,100}$"},"SharedWith":{"description":"The AWS accounts the image is shared with, one entry per account. Accounts not listed lose access. null or [] stops sharing the image with any account.","type":["array","null"],"items":{"$ref":"#/$defs/SharedImagePermission"}},"MaxBaseImageAgeDays":{"description":"Warn when the AWS base image this image was built from was released more than this many days ago.","type":"integer","minimum":1},"Tags":{"description":"Tags on the image. null or {} removes every tag but streamform's own.","anyOf":[{"$ref":"#/$defs/Tags"},{"type":"null"}]},"Targets":{"description":"The targets this resource goes to (default: every target of the config).","type":"array","minItems":1,"uniqueItems":true,"items":{"type":"string","pattern":"^[A-Za-z0-9][A-Za-z0-9_-]{0,62}$"}}},"required":["Name"],"additionalProperties":false},"LatestImage":{"title":"Latest image","description":"Chooses the newest AVAILABLE image of the account by name prefix.","type":"object","properties":{"NamePrefix":{"description":"The start of the image names to choose from, e.g. design-base- for a pipeline that names images design-base-<date>.","type":"string","pattern":"^[a-zA-Z0-9][a-zA-Z0-9_.-]{0,100}$","minLength":1}},"required":["NamePrefix"],"additionalProperties":false},"PackagingType":{"type":"string","enum":["CUSTOM","APPSTREAM2"]},"Permission":{"type":"string","enum":["ENABLED","DISABLED"]},"PlatformType":{"type":"string","enum":["WINDOWS","WINDOWS_SERVER_2016","WINDOWS_SERVER_2019","WINDOWS_SERVER_2022","WINDOWS_SERVER_2025","AMAZON_LINUX2","RHEL8","ROCKY_LINUX8","UBUNTU_PRO_2404"]},"PreferredProtocol":{"type":"string","enum":["TCP","UDP"]},"S3Location":{"title":"S3 location","description":"An object in Amazon S3.","type":"object","properties":{"S3Bucket":{"description":"Name of the bucket.","type":"string","minLength":3,"maxLength":63,"pattern":"^[0-9a-z\\.\\-]*(?<!\\.)$"},"S3Key":{"description":"Key of the object.","type":"string","minLength":1,"maxLength":1024}},"required":["S3Bucket"],"additionalProperties":false},"ScreenImageFormat":{"type":"string","enum":["PNG","JPEG"]},"ScreenResolution":{"type":"string","enum":["W_1280xH_720"]},"ScriptDetails":{"title":"Script","description":"A script an app block runs on the instance.","type":"object","properties":{"ScriptS3Location":{"description":"The S3 object of the script.","$ref":"#/$defs/S3Location"},"ExecutablePath":{"description":"Path of the program that runs the script (e.g. powershell.exe).","type":"string","minLength":1},"ExecutableParameters":{"description":"Parameters given to that program.","type":"string","minLength":1},"TimeoutInSeconds":{"description":"How long the script may run, in seconds.","type":"integer"}},"required":["ScriptS3Location","ExecutablePath","TimeoutInSeconds"],"additionalProperties":false},"SecretReference":{"title":"Secret reference","description":"Where streamform reads a secret when applying: {FromEnv: VAR}, {FromFile: path}, {FromSecretsManager: name-or-ARN, Key: json-key} or {FromSsmParameter: name}. Never the value itself.","properties":{"FromEnv":{"description":"Name of an environment variable that holds the value.","type":"string","pattern":"^[A-Za-z_][A-Za-z0-9_]*$"},"FromFile":{"description":"Path of a file that holds the value (relative to the working directory; one trailing newline is dropped).","type":"string","minLength":1},"FromSecretsManager":{"description":"Name or ARN of an AWS Secrets Manager secret (GetSecretValue, current version).","type":"string","minLength":1,"maxLength":2048},"Key":{"description":"With FromSecretsManager: the member of the secret's JSON object that holds the value. Left out, the whole SecretString is the value.","type":"string","minLength":1},"FromSsmParameter":{"description":"Name of an SSM Parameter Store parameter, read with decryption (a SecureString, usually).","type":"string","minLength":1,"maxLength":2048}},"additionalProperties":false,"allOf":[{"description":"a secret is never written in the config: give a reference, {FromEnv: VAR}, {FromFile: path}, {FromSecretsManager: name-or-ARN, Key: json-key} or {FromSsmParameter: name}","if":{"not":{"type":"object"}},"then":{"not":{}}},{"description":"a secret reference names exactly one of FromEnv, FromFile, FromSecretsManager, FromSsmParameter","if":{"type":"object"},"then":{"oneOf":[{"required":["FromEnv"]},{"required":["FromFile"]},{"required":["FromSecretsManager"]},{"required":["FromSsmParameter"]}]}},{"description":"Key applies only with FromSecretsManager","if":{"required":["Key"]},"then":{"required":["FromSecretsManager"]}}]},"ServiceAccountCredentialsConfig":{"title":"Service account credentials","description":"The account name and password of the service account, each a reference to a secret, never the value itself.","type":"object","properties":{"AccountName":{"description":"The account name (DOMAIN\\user or user), as a secret reference.","$ref":"#/$defs/SecretReference"},"AccountPassword":{"description":"The password (1 to 127 characters), as a secret reference. AWS never returns it: streamform keeps a keyed fingerprint to tell when it changed.","$ref":"#/$defs/SecretReference"}},"required":["AccountName","AccountPassword"],"additionalProperties":false},"SharedImagePermission":{"title":"Image sharing","description":"What one AWS account may do with the image.","type":"object","properties":{"AccountId":{"description":"The 12-digit ID of the AWS account. Quote it, so YAML keeps it a string.","type":"string","pattern":"^\\d+$"},"AllowFleet":{"description":"Whether the account may launch fleets from the image.","type":"boolean"},"AllowImageBuilder":{"description":"Whether the account may launch image builders from the image.","type":"boolean"}},"required":["AccountId","AllowFleet","AllowImageBuilder"],"additionalProperties":false},"StackConfig":{"title":"AppStream 2.0 stack","description":"A stack: the fleets users stream from, their storage, and what they may do in a session.","type":"object","properties":{"Name":{"description":"Name of the stack; it identifies the stack. Renaming means deleting the stack and creating a new one.","type":"string","pattern":"^[a-zA-Z0-9][a-zA-Z0-9_.-]{0,100}$"},"Description":{"description":"Description for administrators. null or \"\" clears it (streamform sets it to an empty string, the way the API clears it).","type":["string","null"],"maxLength":256},"DisplayName":{"description":"Name users see in the application catalog. null or \"\" clears it (streamform sets it to an empty string, the way the API clears it).","type":["string","null"],"maxLength":100},"StorageConnectors":{"description":"Persistent storage users reach from their sessions (home folders, Google Drive, OneDrive), at most one entry per connector type. null or [] clears it.","type":["array","null"],"items":{"$ref":"#/$defs/StorageConnector"}},"RedirectURL":{"description":"Where users land when their streaming session ends. null clears it.","type":["string","null"],"maxLength":1000},"FeedbackURL":{"description":"Where the Send Feedback link takes users. Without it, the link is hidden. null clears it.","type":["string","null"],"maxLength":1000},"UserSettings":{"description":"What users may do in a session (clipboard, file transfer, printing, sign-in, time zone), one entry per action. Only the actions listed are managed; the service enables an action that is not configured. null or [] clears it.","type":["array","null"],"items":{"$ref":"#/$defs/UserSetting"}},"ApplicationSettings":{"description":"Whether users' application settings and Windows preferences persist between sessions. null turns persistence off, like {Enabled: false}.","anyOf":[{"$ref":"#/$defs/ApplicationSettings"},{"type":"null"}]},"Tags":{"description":"Tags on the stack. null or {} removes every tag but streamform's own.","anyOf":[{"$ref":"#/$defs/Tags"},{"type":"null"}]},"AccessEndpoints":{"description":"Interface VPC endpoints users stream through. When set, streaming is possible only through them. null or [] clears it.","type":["array","null"],"items":{"$ref":"#/$defs/AccessEndpoint"},"maxItems":4},"EmbedHostDomains":{"description":"Domains whose web pages may embed streaming sessions in an iframe. null or [] clears it.","type":["array","null"],"items":{"type":"string","maxLength":128,"pattern":"^(?:[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?\\.)+[a-z0-9][a-z0-9-]{0,61}[a-z0-9]$"},"maxItems":20},"StreamingExperienceSettings":{"description":"How sessions are streamed. null clears it.","anyOf":[{"$ref":"#/$defs/StreamingExperienceSettings"},{"type":"null"}]},"ContentRedirection":{"description":"Which links opened in a session open in the user's local browser instead. null clears it.","anyOf":[{"$ref":"#/$defs/ContentRedirection"},{"type":"null"}]},"AgentAccessConfig":{"description":"What AI agents may see and do in the streaming sessions of this stack. null clears it.","anyOf":[{"$ref":"#/$defs/AgentAccessConfig"},{"type":"null"}]},"Fleets":{"description":"Names of the fleets associated with the stack. Fleets are managed elsewhere and must exist. null or [] disassociates every fleet.","type":["array","null"],"items":{"type":"string","minLength":1}},"Targets":{"description":"The targets this resource goes to (default: every target of the config).","type":"array","minItems":1,"uniqueItems":true,"items":{"type":"string","pattern":"^[A-Za-z0-9][A-Za-z0-9_-]{0,62}$"}}},"required":["Name"],"additionalProperties":false},"StorageConnector":{"title":"Storage connector","description":"Persistent storage for the users of a stack.","type":"object","properties":{"ConnectorType":{"description":"The storage service.","$ref":"#/$defs/StorageConnectorType"},"ResourceIdentifier":{"description":"ARN of the storage resource behind the connector.","type":"string","minLength":1,"maxLength":2048},"Domains":{"description":"Domains of the Google Workspace or OneDrive for Business accounts users may connect.","type":"array","items":{"type":"string","minLength":1,"maxLength":64},"maxItems":50},"DomainsRequireAdminConsent":{"description":"OneDrive for Business domains where an administrator must consent before users connect. Only for ONE_DRIVE.","type":"array","items":{"type":"string","minLength":1,"maxLength":64},"maxItems":50}},"required":["ConnectorType"],"additionalProperties":false,"allOf":[{"description":"DomainsRequireAdminConsent applies only to ConnectorType ONE_DRIVE","if":{"not":{"properties":{"ConnectorType":{"const":"ONE_DRIVE"}}}},"then":{"properties":{"DomainsRequireAdminConsent":false}}}]},"StorageConnectorType":{"type":"string","enum":["HOMEFOLDERS","GOOGLE_DRIVE","ONE_DRIVE"]},"StreamingExperienceSettings":{"title":"Streaming experience settings","description":"How sessions are streamed.","type":"object","properties":{"PreferredProtocol":{"description":"Protocol to prefer: UDP performs better on lossy networks; TCP passes where UDP is blocked.","$ref":"#/$defs/PreferredProtocol"}},"additionalProperties":false},"StreamingImageConfig":{"title":"Nimble Studio streaming image","description":"A streaming image made from an EC2 AMI.","type":"object","properties":{"StudioId":{"description":"ID of the studio the image belongs to.","type":"string","minLength":1},"Name":{"description":"Name of the image; unique within its studio, it identifies the image together with StudioId.","type":"string","maxLength":64},"Description":{"description":"Description of the image. null or \"\" clears it (streamform sets it to an empty string, the way the API clears it).","type":["string","null"],"maxLength":256},"Ec2ImageId":{"description":"ID of the AMI the image is made from. Changing it (or StudioId) replaces the image: the new one is created, then the old one deleted.","type":"string","pattern":"^ami-[0-9A-z]+$"},"Tags":{"description":"Tags on the image. null or {} removes every tag but streamform's own.","anyOf":[{"$ref":"#/$defs/StreamingImageTags"},{"type":"null"}]},"Targets":{"description":"The targets this resource goes to (default: every target of the config).","type":"array","minItems":1,"uniqueItems":true,"items":{"type":"string","pattern":"^[A-Za-z0-9][A-Za-z0-9_-]{0,62}$"}}},"required":["Ec2ImageId","Name","StudioId"],"additionalProperties":false},"StreamingImageTags":{"title":"Tags","description":"Tags as key: value. Keys that start with streamform: belong to streamform.","type":"object","propertyNames":{"type":"string"},"additionalProperties":{"type":"string"}},"StreamView":{"type":"string","enum":["APP","DESKTOP"]},"Tags":{"title":"Tags","description":"Tags as key: value. Keys that start with aws: belong to AWS and keys that start with streamform: to streamform.","type":"object","propertyNames":{"type":"string","minLength":1,"maxLength":128,"pattern":"^(^(?!aws:).[\\p{L}\\p{Z}\\p{N}_.:/=+\\-@]*)$"},"additionalProperties":{"type":"string","maxLength":256,"pattern":"^([\\p{L}\\p{Z}\\p{N}_.:/=+\\-@]*)$"},"maxProperties":50},"Target":{"title":"Target","description":"One account and region the config manages, and how to reach it.","type":"object","properties":{"name":{"description":"Name of the target, used in addresses (us-prod:stack/design), in --target and in Targets lists.","type":"string","pattern":"^[A-Za-z0-9][A-Za-z0-9_-]{0,62}$"},"region":{"description":"AWS Region of the target, e.g. eu-west-1.","type":"string","pattern":"^[a-z]{2}(-[a-z]+)+-[0-9]+$"},"profile":{"description":"AWS shared-config profile whose credentials reach the target (default: the ambient credentials).","type":"string","minLength":1},"roleArn":{"description":"IAM role to assume through STS, from the ambient (or the profile's) credentials, to reach the target's account.","type":"string","minLength":20,"maxLength":2048,"pattern":"^arn:aws[a-z-]*:iam::[0-9]{12}:role/[\\w+=,.@/-]+$"},"externalId":{"description":"The ExternalId the role's trust policy requires.","type":"string","minLength":2,"maxLength":1224,"pattern":"^[\\w+=,.@:\\/-]*$"},"endpoint":{"description":"One endpoint for every service of this target (e.g. an emulator); default AWS's.","type":"string","pattern":"^https?://"},"vars":{"description":"Values that differ per target: a string \"${vars.key}\" anywhere in a resource is replaced by this target's value of key.","type":"object","propertyNames":{"pattern":"^[A-Za-z_][A-Za-z0-9_]*$"},"additionalProperties":{"type":["string","number","boolean"]}}},"required":["name","region"],"additionalProperties":false,"allOf":[{"description":"externalId goes with roleArn","if":{"required":["externalId"]},"then":{"required":["roleArn"]}}]},"UrlRedirectionConfig":{"title":"URL redirection","description":"Which links are redirected.","type":"object","properties":{"Enabled":{"description":"Whether links are redirected.","type":"boolean"},"AllowedUrls":{"description":"URL patterns to redirect: http(s)://… or * for every link.","type":"array","items":{"type":"string","minLength":1,"maxLength":2048,"pattern":"^(\\*|https?://[^\\s,;]+)$"},"maxItems":100},"DeniedUrls":{"description":"URL patterns never to redirect, even when AllowedUrls matches.","type":"array","items":{"type":"string","minLength":1,"maxLength":2048,"pattern":"^(\\*|https?://[^\\s,;]+)$"},"maxItems":100}},"required":["Enabled"],"additionalProperties":false},"UsageReportsConfig":{"title":"AppStream 2.0 usage reports","description":"Whether the account subscribes to usage reports in this Region. There is one subscription per account and Region; it carries no tags, so prune never deletes it.","type":"object","properties":{"Enabled":{"description":"true creates the subscription when there is none (CreateUsageReportSubscription); false deletes it when there is one (DeleteUsageReportSubscription).","type":"boolean"}},"required":["Enabled"],"additionalProperties":false},"UserConfig":{"title":"AppStream 2.0 user-pool user","description":"A user of the user pool, identified by AuthenticationType and UserName, and the stacks the user is assigned to. Users carry no tags: streamform never deletes one, and removing it from the config leaves it in place.","type":"object","properties":{"AuthenticationType":{"description":"How the user signs in. Only USERPOOL users can be created.","const":"USERPOOL"},"UserName":{"description":"The user's email address. Case-sensitive: Ana@example.com and ana@example.com are two users.","type":"string","minLength":1,"maxLength":128,"pattern":"^[^@\\s]+@[^@\\s]+$"},"FirstName":{"description":"First name. There is no update call: changing it deletes and recreates the user, who then gets a new welcome email and loses their sessions.","type":"string","maxLength":2048,"pattern":"^[A-Za-z0-9_\\-\\s]+$"},"LastName":{"description":"Last name. There is no update call: changing it deletes and recreates the user, who then gets a new welcome email and loses their sessions.","type":"string","maxLength":2048,"pattern":"^[A-Za-z0-9_\\-\\s]+$"},"Enabled":{"description":"Whether the user may sign in (EnableUser/DisableUser). Default true.","type":"boolean"},"MessageAction":{"description":"SUPPRESS: send no welcome email when the user is created. Left out, AWS emails the user a temporary password. Used only at creation.","const":"SUPPRESS"},"SendEmailNotification":{"description":"Whether AWS emails the user when assigned to a stack; the default for every entry of Stacks. Default false.","type":"boolean"},"Stacks":{"description":"The stacks the user is assigned to: names, or { Name, SendEmailNotification }. For the stacks this config declares, the users listed here are all the stack's users: any other is unassigned.","type":"array","items":{"anyOf":[{"type":"string","minLength":1,"maxLength":100},{"$ref":"#/$defs/UserStackAssignment"}]}},"Targets":{"description":"The targets this resource goes to (default: every target of the config).","type":"array","minItems":1,"uniqueItems":true,"items":{"type":"string","pattern":"^[A-Za-z0-9][A-Za-z0-9_-]{0,62}$"}}},"required":["UserName","AuthenticationType"],"additionalProperties":false},"UserControlMode":{"type":"string","enum":["VIEW_ONLY","VIEW_STOP","DISABLED"]},"UserSetting":{"title":"User setting","description":"Whether users may perform one action in a session.","type":"object","properties":{"Action":{"description":"The action.","$ref":"#/$defs/Action"},"Permission":{"description":"Whether users may perform it.","$ref":"#/$defs/Permission"},"MaximumLength":{"description":"Most characters users may copy in one clipboard operation, from 1 to 20,971,520 (the default, 20 MB). Only for the clipboard actions with Permission ENABLED.","type":"integer","minimum":1,"maximum":20971520}},"required":["Action","Permission"],"additionalProperties":false,"allOf":[{"description":"MaximumLength applies only to CLIPBOARD_COPY_FROM_LOCAL_DEVICE and CLIPBOARD_COPY_TO_LOCAL_DEVICE with Permission ENABLED","if":{"not":{"properties":{"Action":{"enum":["CLIPBOARD_COPY_FROM_LOCAL_DEVICE","CLIPBOARD_COPY_TO_LOCAL_DEVICE"]},"Permission":{"const":"ENABLED"}}}},"then":{"properties":{"MaximumLength":false}}}]},"UserStackAssignment":{"title":"Stack assignment","description":"One stack a user is assigned to.","type":"object","properties":{"Name":{"description":"Name of the stack.","type":"string","minLength":1,"maxLength":100},"SendEmailNotification":{"description":"Whether AWS emails the user about this assignment. Default: the user's SendEmailNotification.","type":"boolean"}},"required":["Name"],"additionalProperties":false},"VolumeConfig":{"title":"Root volume","description":"The root volume of each instance.","type":"object","properties":{"VolumeSizeInGb":{"description":"Size in GB, from 200 to 500; not below the size of the image.","type":"integer","minimum":200,"maximum":500}},"additionalProperties":false},"VpcConfig":{"title":"VPC configuration","description":"Where the instances run in your VPC.","type":"object","properties":{"SubnetIds":{"description":"IDs of the subnets, e.g. subnet-0123456789abcdef0.","type":"array","items":{"type":"string","minLength":1}},"SecurityGroupIds":{"description":"IDs of the security groups, at most 5. Left out, the fleet keeps none.","type":"array","items":{"type":"string","minLength":1},"maxItems":5}},"additionalProperties":false}}};
+const schema32 = {"title":"Target","description":"One account and region the config manages, and how to reach it.","type":"object","properties":{"name":{"description":"Name of the target, used in addresses (us-prod:stack/design), in --target and in Targets lists.","type":"string","pattern":"^[A-Za-z0-9][A-Za-z0-9_-]{0,62}$"},"region":{"description":"AWS Region of the target, e.g. eu-west-1.","type":"string","pattern":"^[a-z]{2}(-[a-z]+)+-[0-9]+$"},"profile":{"description":"AWS shared-config profile whose credentials reach the target (default: the ambient credentials).","type":"string","minLength":1},"roleArn":{"description":"IAM role to assume through STS, from the ambient (or the profile's) credentials, to reach the target's account.","type":"string","minLength":20,"maxLength":2048,"pattern":"^arn:aws[a-z-]*:iam::[0-9]{12}:role/[\\w+=,.@/-]+$"},"externalId":{"description":"The ExternalId the role's trust policy requires.","type":"string","minLength":2,"maxLength":1224,"pattern":"^[\\w+=,.@:\\/-]*$"},"endpoint":{"description":"One endpoint for every service of this target (e.g. an emulator); default AWS's.","type":"string","pattern":"^https?://"},"vars":{"description":"Values that differ per target: a string \"${vars.key}\" anywhere in a resource is replaced by this target's value of key.","type":"object","propertyNames":{"pattern":"^[A-Za-z_][A-Za-z0-9_]*$"},"additionalProperties":{"type":["string","number","boolean"]}}},"required":["name","region"],"additionalProperties":false,"allOf":[{"description":"externalId goes with roleArn","if":{"required":["externalId"]},"then":{"required":["roleArn"]}}]};
+const schema93 = {"title":"AppStream 2.0 usage reports","description":"Whether the account subscribes to usage reports in this Region. There is one subscription per account and Region; it carries no tags, so prune never deletes it.","type":"object","properties":{"Enabled":{"description":"true creates the subscription when there is none (CreateUsageReportSubscription); false deletes it when there is one (DeleteUsageReportSubscription).","type":"boolean"}},"required":["Enabled"],"additionalProperties":false};
 const func1 = Object.prototype.hasOwnProperty;
 const func2 = ucs2length;
 const pattern4 = new RegExp("^([\\p{L}\\p{Z}\\p{N}_.:/=+\\-@]*)$", "u");
 const pattern5 = new RegExp("^[a-z]{2}(-[a-z]+)+-[0-9]+$", "u");
-const schema32 = {"title":"AppStream 2.0 stack","description":"A stack: the fleets users stream from, their storage, and what they may do in a session.","type":"object","properties":{"Name":{"description":"Name of the stack; it identifies the stack. Renaming means deleting the stack and creating a new one.","type":"string","pattern":"^[a-zA-Z0-9][a-zA-Z0-9_.-]{0,100}$"},"Description":{"description":"Description for administrators. null or \"\" clears it (streamform sets it to an empty string, the way the API clears it).","type":["string","null"],"maxLength":256},"DisplayName":{"description":"Name users see in the application catalog. null or \"\" clears it (streamform sets it to an empty string, the way the API clears it).","type":["string","null"],"maxLength":100},"StorageConnectors":{"description":"Persistent storage users reach from their sessions (home folders, Google Drive, OneDrive), at most one entry per connector type. null or [] clears it.","type":["array","null"],"items":{"$ref":"#/$defs/StorageConnector"}},"RedirectURL":{"description":"Where users land when their streaming session ends. null clears it.","type":["string","null"],"maxLength":1000},"FeedbackURL":{"description":"Where the Send Feedback link takes users. Without it, the link is hidden. null clears it.","type":["string","null"],"maxLength":1000},"UserSettings":{"description":"What users may do in a session (clipboard, file transfer, printing, sign-in, time zone), one entry per action. Only the actions listed are managed; the service enables an action that is not configured. null or [] clears it.","type":["array","null"],"items":{"$ref":"#/$defs/UserSetting"}},"ApplicationSettings":{"description":"Whether users' application settings and Windows preferences persist between sessions. null turns persistence off, like {Enabled: false}.","anyOf":[{"$ref":"#/$defs/ApplicationSettings"},{"type":"null"}]},"Tags":{"description":"Tags on the stack. null or {} removes every tag but streamform's own.","anyOf":[{"$ref":"#/$defs/Tags"},{"type":"null"}]},"AccessEndpoints":{"description":"Interface VPC endpoints users stream through. When set, streaming is possible only through them. null or [] clears it.","type":["array","null"],"items":{"$ref":"#/$defs/AccessEndpoint"},"maxItems":4},"EmbedHostDomains":{"description":"Domains whose web pages may embed streaming sessions in an iframe. null or [] clears it.","type":["array","null"],"items":{"type":"string","maxLength":128,"pattern":"^(?:[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?\\.)+[a-z0-9][a-z0-9-]{0,61}[a-z0-9]$"},"maxItems":20},"StreamingExperienceSettings":{"description":"How sessions are streamed. null clears it.","anyOf":[{"$ref":"#/$defs/StreamingExperienceSettings"},{"type":"null"}]},"ContentRedirection":{"description":"Which links opened in a session open in the user's local browser instead. null clears it.","anyOf":[{"$ref":"#/$defs/ContentRedirection"},{"type":"null"}]},"AgentAccessConfig":{"description":"What AI agents may see and do in the streaming sessions of this stack. null clears it.","anyOf":[{"$ref":"#/$defs/AgentAccessConfig"},{"type":"null"}]},"Fleets":{"description":"Names of the fleets associated with the stack. Fleets are managed elsewhere and must exist. null or [] disassociates every fleet.","type":["array","null"],"items":{"type":"string","minLength":1}}},"required":["Name"],"additionalProperties":false};
-const schema38 = {"title":"Application settings persistence","description":"Saving of users' application settings between sessions.","type":"object","properties":{"Enabled":{"description":"Whether settings persist between sessions.","type":"boolean"},"SettingsGroup":{"description":"Name of the settings group. Stacks with the same group share saved settings. Required when Enabled is true.","type":"string","maxLength":100}},"required":["Enabled"],"additionalProperties":false,"allOf":[{"description":"SettingsGroup is required when Enabled is true","if":{"properties":{"Enabled":{"const":true}},"required":["Enabled"]},"then":{"required":["SettingsGroup"]}},{"description":"SettingsGroup must be left out when Enabled is false","if":{"properties":{"Enabled":{"const":false}},"required":["Enabled"]},"then":{"properties":{"SettingsGroup":false}}}]};
-const schema39 = {"title":"Tags","description":"Tags as key: value. Keys that start with aws: belong to AWS and keys that start with streamform: to streamform.","type":"object","propertyNames":{"type":"string","minLength":1,"maxLength":128,"pattern":"^(^(?!aws:).[\\p{L}\\p{Z}\\p{N}_.:/=+\\-@]*)$"},"additionalProperties":{"type":"string","maxLength":256,"pattern":"^([\\p{L}\\p{Z}\\p{N}_.:/=+\\-@]*)$"},"maxProperties":50};
-const pattern6 = new RegExp("^[a-zA-Z0-9][a-zA-Z0-9_.-]{0,100}$", "u");
-const pattern7 = new RegExp("^(^(?!aws:).[\\p{L}\\p{Z}\\p{N}_.:/=+\\-@]*)$", "u");
-const pattern9 = new RegExp("^(?:[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?\\.)+[a-z0-9][a-z0-9-]{0,61}[a-z0-9]$", "u");
-const schema33 = {"title":"Storage connector","description":"Persistent storage for the users of a stack.","type":"object","properties":{"ConnectorType":{"description":"The storage service.","$ref":"#/$defs/StorageConnectorType"},"ResourceIdentifier":{"description":"ARN of the storage resource behind the connector.","type":"string","minLength":1,"maxLength":2048},"Domains":{"description":"Domains of the Google Workspace or OneDrive for Business accounts users may connect.","type":"array","items":{"type":"string","minLength":1,"maxLength":64},"maxItems":50},"DomainsRequireAdminConsent":{"description":"OneDrive for Business domains where an administrator must consent before users connect. Only for ONE_DRIVE.","type":"array","items":{"type":"string","minLength":1,"maxLength":64},"maxItems":50}},"required":["ConnectorType"],"additionalProperties":false,"allOf":[{"description":"DomainsRequireAdminConsent applies only to ConnectorType ONE_DRIVE","if":{"not":{"properties":{"ConnectorType":{"const":"ONE_DRIVE"}}}},"then":{"properties":{"DomainsRequireAdminConsent":false}}}]};
-const schema34 = {"type":"string","enum":["HOMEFOLDERS","GOOGLE_DRIVE","ONE_DRIVE"]};
+const pattern6 = new RegExp("^[A-Za-z0-9][A-Za-z0-9_-]{0,62}$", "u");
+const pattern8 = new RegExp("^arn:aws[a-z-]*:iam::[0-9]{12}:role/[\\w+=,.@/-]+$", "u");
+const pattern9 = new RegExp("^[\\w+=,.@:\\/-]*$", "u");
+const pattern10 = new RegExp("^https?://", "u");
+const pattern11 = new RegExp("^[A-Za-z_][A-Za-z0-9_]*$", "u");
+const schema33 = {"title":"AppStream 2.0 stack","description":"A stack: the fleets users stream from, their storage, and what they may do in a session.","type":"object","properties":{"Name":{"description":"Name of the stack; it identifies the stack. Renaming means deleting the stack and creating a new one.","type":"string","pattern":"^[a-zA-Z0-9][a-zA-Z0-9_.-]{0,100}$"},"Description":{"description":"Description for administrators. null or \"\" clears it (streamform sets it to an empty string, the way the API clears it).","type":["string","null"],"maxLength":256},"DisplayName":{"description":"Name users see in the application catalog. null or \"\" clears it (streamform sets it to an empty string, the way the API clears it).","type":["string","null"],"maxLength":100},"StorageConnectors":{"description":"Persistent storage users reach from their sessions (home folders, Google Drive, OneDrive), at most one entry per connector type. null or [] clears it.","type":["array","null"],"items":{"$ref":"#/$defs/StorageConnector"}},"RedirectURL":{"description":"Where users land when their streaming session ends. null clears it.","type":["string","null"],"maxLength":1000},"FeedbackURL":{"description":"Where the Send Feedback link takes users. Without it, the link is hidden. null clears it.","type":["string","null"],"maxLength":1000},"UserSettings":{"description":"What users may do in a session (clipboard, file transfer, printing, sign-in, time zone), one entry per action. Only the actions listed are managed; the service enables an action that is not configured. null or [] clears it.","type":["array","null"],"items":{"$ref":"#/$defs/UserSetting"}},"ApplicationSettings":{"description":"Whether users' application settings and Windows preferences persist between sessions. null turns persistence off, like {Enabled: false}.","anyOf":[{"$ref":"#/$defs/ApplicationSettings"},{"type":"null"}]},"Tags":{"description":"Tags on the stack. null or {} removes every tag but streamform's own.","anyOf":[{"$ref":"#/$defs/Tags"},{"type":"null"}]},"AccessEndpoints":{"description":"Interface VPC endpoints users stream through. When set, streaming is possible only through them. null or [] clears it.","type":["array","null"],"items":{"$ref":"#/$defs/AccessEndpoint"},"maxItems":4},"EmbedHostDomains":{"description":"Domains whose web pages may embed streaming sessions in an iframe. null or [] clears it.","type":["array","null"],"items":{"type":"string","maxLength":128,"pattern":"^(?:[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?\\.)+[a-z0-9][a-z0-9-]{0,61}[a-z0-9]$"},"maxItems":20},"StreamingExperienceSettings":{"description":"How sessions are streamed. null clears it.","anyOf":[{"$ref":"#/$defs/StreamingExperienceSettings"},{"type":"null"}]},"ContentRedirection":{"description":"Which links opened in a session open in the user's local browser instead. null clears it.","anyOf":[{"$ref":"#/$defs/ContentRedirection"},{"type":"null"}]},"AgentAccessConfig":{"description":"What AI agents may see and do in the streaming sessions of this stack. null clears it.","anyOf":[{"$ref":"#/$defs/AgentAccessConfig"},{"type":"null"}]},"Fleets":{"description":"Names of the fleets associated with the stack. Fleets are managed elsewhere and must exist. null or [] disassociates every fleet.","type":["array","null"],"items":{"type":"string","minLength":1}},"Targets":{"description":"The targets this resource goes to (default: every target of the config).","type":"array","minItems":1,"uniqueItems":true,"items":{"type":"string","pattern":"^[A-Za-z0-9][A-Za-z0-9_-]{0,62}$"}}},"required":["Name"],"additionalProperties":false};
+const schema39 = {"title":"Application settings persistence","description":"Saving of users' application settings between sessions.","type":"object","properties":{"Enabled":{"description":"Whether settings persist between sessions.","type":"boolean"},"SettingsGroup":{"description":"Name of the settings group. Stacks with the same group share saved settings. Required when Enabled is true.","type":"string","maxLength":100}},"required":["Enabled"],"additionalProperties":false,"allOf":[{"description":"SettingsGroup is required when Enabled is true","if":{"properties":{"Enabled":{"const":true}},"required":["Enabled"]},"then":{"required":["SettingsGroup"]}},{"description":"SettingsGroup must be left out when Enabled is false","if":{"properties":{"Enabled":{"const":false}},"required":["Enabled"]},"then":{"properties":{"SettingsGroup":false}}}]};
+const schema40 = {"title":"Tags","description":"Tags as key: value. Keys that start with aws: belong to AWS and keys that start with streamform: to streamform.","type":"object","propertyNames":{"type":"string","minLength":1,"maxLength":128,"pattern":"^(^(?!aws:).[\\p{L}\\p{Z}\\p{N}_.:/=+\\-@]*)$"},"additionalProperties":{"type":"string","maxLength":256,"pattern":"^([\\p{L}\\p{Z}\\p{N}_.:/=+\\-@]*)$"},"maxProperties":50};
+const pattern12 = new RegExp("^[a-zA-Z0-9][a-zA-Z0-9_.-]{0,100}$", "u");
+const pattern13 = new RegExp("^(^(?!aws:).[\\p{L}\\p{Z}\\p{N}_.:/=+\\-@]*)$", "u");
+const pattern15 = new RegExp("^(?:[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?\\.)+[a-z0-9][a-z0-9-]{0,61}[a-z0-9]$", "u");
+const schema34 = {"title":"Storage connector","description":"Persistent storage for the users of a stack.","type":"object","properties":{"ConnectorType":{"description":"The storage service.","$ref":"#/$defs/StorageConnectorType"},"ResourceIdentifier":{"description":"ARN of the storage resource behind the connector.","type":"string","minLength":1,"maxLength":2048},"Domains":{"description":"Domains of the Google Workspace or OneDrive for Business accounts users may connect.","type":"array","items":{"type":"string","minLength":1,"maxLength":64},"maxItems":50},"DomainsRequireAdminConsent":{"description":"OneDrive for Business domains where an administrator must consent before users connect. Only for ONE_DRIVE.","type":"array","items":{"type":"string","minLength":1,"maxLength":64},"maxItems":50}},"required":["ConnectorType"],"additionalProperties":false,"allOf":[{"description":"DomainsRequireAdminConsent applies only to ConnectorType ONE_DRIVE","if":{"not":{"properties":{"ConnectorType":{"const":"ONE_DRIVE"}}}},"then":{"properties":{"DomainsRequireAdminConsent":false}}}]};
+const schema35 = {"type":"string","enum":["HOMEFOLDERS","GOOGLE_DRIVE","ONE_DRIVE"]};
 
 function validate22(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
 let vErrors = null;
@@ -82,7 +89,7 @@ if(_valid0){
 const _errs7 = errors;
 if(data && typeof data == "object" && !Array.isArray(data)){
 if(data.DomainsRequireAdminConsent !== undefined){
-const err2 = {instancePath:instancePath+"/DomainsRequireAdminConsent",schemaPath:"#/allOf/0/then/properties/DomainsRequireAdminConsent/false schema",keyword:"false schema",params:{},message:"boolean schema is false",schema:false,parentSchema:schema33.allOf[0].then.properties.DomainsRequireAdminConsent,data:data.DomainsRequireAdminConsent};
+const err2 = {instancePath:instancePath+"/DomainsRequireAdminConsent",schemaPath:"#/allOf/0/then/properties/DomainsRequireAdminConsent/false schema",keyword:"false schema",params:{},message:"boolean schema is false",schema:false,parentSchema:schema34.allOf[0].then.properties.DomainsRequireAdminConsent,data:data.DomainsRequireAdminConsent};
 if(vErrors === null){
 vErrors = [err2];
 }
@@ -100,7 +107,7 @@ props0.DomainsRequireAdminConsent = true;
 }
 }
 if(!valid1){
-const err3 = {instancePath,schemaPath:"#/allOf/0/if",keyword:"if",params:{failingKeyword: "then"},message:"must match \"then\" schema",schema:schema33.allOf[0].if,parentSchema:schema33.allOf[0],data};
+const err3 = {instancePath,schemaPath:"#/allOf/0/if",keyword:"if",params:{failingKeyword: "then"},message:"must match \"then\" schema",schema:schema34.allOf[0].if,parentSchema:schema34.allOf[0],data};
 if(vErrors === null){
 vErrors = [err3];
 }
@@ -111,7 +118,7 @@ errors++;
 }
 if(data && typeof data == "object" && !Array.isArray(data)){
 if(data.ConnectorType === undefined){
-const err4 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "ConnectorType"},message:"must have required property '"+"ConnectorType"+"'",schema:schema33.required,parentSchema:schema33,data};
+const err4 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "ConnectorType"},message:"must have required property '"+"ConnectorType"+"'",schema:schema34.required,parentSchema:schema34,data};
 if(vErrors === null){
 vErrors = [err4];
 }
@@ -122,7 +129,7 @@ errors++;
 }
 for(const key0 in data){
 if(!((((key0 === "ConnectorType") || (key0 === "ResourceIdentifier")) || (key0 === "Domains")) || (key0 === "DomainsRequireAdminConsent"))){
-const err5 = {instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties",schema:false,parentSchema:schema33,data};
+const err5 = {instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties",schema:false,parentSchema:schema34,data};
 if(vErrors === null){
 vErrors = [err5];
 }
@@ -135,7 +142,7 @@ errors++;
 if(data.ConnectorType !== undefined){
 let data2 = data.ConnectorType;
 if(typeof data2 !== "string"){
-const err6 = {instancePath:instancePath+"/ConnectorType",schemaPath:"#/$defs/StorageConnectorType/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema34.type,parentSchema:schema34,data:data2};
+const err6 = {instancePath:instancePath+"/ConnectorType",schemaPath:"#/$defs/StorageConnectorType/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema35.type,parentSchema:schema35,data:data2};
 if(vErrors === null){
 vErrors = [err6];
 }
@@ -145,7 +152,7 @@ vErrors.push(err6);
 errors++;
 }
 if(!(((data2 === "HOMEFOLDERS") || (data2 === "GOOGLE_DRIVE")) || (data2 === "ONE_DRIVE"))){
-const err7 = {instancePath:instancePath+"/ConnectorType",schemaPath:"#/$defs/StorageConnectorType/enum",keyword:"enum",params:{allowedValues: schema34.enum},message:"must be equal to one of the allowed values",schema:schema34.enum,parentSchema:schema34,data:data2};
+const err7 = {instancePath:instancePath+"/ConnectorType",schemaPath:"#/$defs/StorageConnectorType/enum",keyword:"enum",params:{allowedValues: schema35.enum},message:"must be equal to one of the allowed values",schema:schema35.enum,parentSchema:schema35,data:data2};
 if(vErrors === null){
 vErrors = [err7];
 }
@@ -159,7 +166,7 @@ if(data.ResourceIdentifier !== undefined){
 let data3 = data.ResourceIdentifier;
 if(typeof data3 === "string"){
 if(func2(data3) > 2048){
-const err8 = {instancePath:instancePath+"/ResourceIdentifier",schemaPath:"#/properties/ResourceIdentifier/maxLength",keyword:"maxLength",params:{limit: 2048},message:"must NOT have more than 2048 characters",schema:2048,parentSchema:schema33.properties.ResourceIdentifier,data:data3};
+const err8 = {instancePath:instancePath+"/ResourceIdentifier",schemaPath:"#/properties/ResourceIdentifier/maxLength",keyword:"maxLength",params:{limit: 2048},message:"must NOT have more than 2048 characters",schema:2048,parentSchema:schema34.properties.ResourceIdentifier,data:data3};
 if(vErrors === null){
 vErrors = [err8];
 }
@@ -169,7 +176,7 @@ vErrors.push(err8);
 errors++;
 }
 if(func2(data3) < 1){
-const err9 = {instancePath:instancePath+"/ResourceIdentifier",schemaPath:"#/properties/ResourceIdentifier/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters",schema:1,parentSchema:schema33.properties.ResourceIdentifier,data:data3};
+const err9 = {instancePath:instancePath+"/ResourceIdentifier",schemaPath:"#/properties/ResourceIdentifier/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters",schema:1,parentSchema:schema34.properties.ResourceIdentifier,data:data3};
 if(vErrors === null){
 vErrors = [err9];
 }
@@ -180,7 +187,7 @@ errors++;
 }
 }
 else {
-const err10 = {instancePath:instancePath+"/ResourceIdentifier",schemaPath:"#/properties/ResourceIdentifier/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema33.properties.ResourceIdentifier.type,parentSchema:schema33.properties.ResourceIdentifier,data:data3};
+const err10 = {instancePath:instancePath+"/ResourceIdentifier",schemaPath:"#/properties/ResourceIdentifier/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema34.properties.ResourceIdentifier.type,parentSchema:schema34.properties.ResourceIdentifier,data:data3};
 if(vErrors === null){
 vErrors = [err10];
 }
@@ -194,7 +201,7 @@ if(data.Domains !== undefined){
 let data4 = data.Domains;
 if(Array.isArray(data4)){
 if(data4.length > 50){
-const err11 = {instancePath:instancePath+"/Domains",schemaPath:"#/properties/Domains/maxItems",keyword:"maxItems",params:{limit: 50},message:"must NOT have more than 50 items",schema:50,parentSchema:schema33.properties.Domains,data:data4};
+const err11 = {instancePath:instancePath+"/Domains",schemaPath:"#/properties/Domains/maxItems",keyword:"maxItems",params:{limit: 50},message:"must NOT have more than 50 items",schema:50,parentSchema:schema34.properties.Domains,data:data4};
 if(vErrors === null){
 vErrors = [err11];
 }
@@ -208,7 +215,7 @@ for(let i0=0; i0<len0; i0++){
 let data5 = data4[i0];
 if(typeof data5 === "string"){
 if(func2(data5) > 64){
-const err12 = {instancePath:instancePath+"/Domains/" + i0,schemaPath:"#/properties/Domains/items/maxLength",keyword:"maxLength",params:{limit: 64},message:"must NOT have more than 64 characters",schema:64,parentSchema:schema33.properties.Domains.items,data:data5};
+const err12 = {instancePath:instancePath+"/Domains/" + i0,schemaPath:"#/properties/Domains/items/maxLength",keyword:"maxLength",params:{limit: 64},message:"must NOT have more than 64 characters",schema:64,parentSchema:schema34.properties.Domains.items,data:data5};
 if(vErrors === null){
 vErrors = [err12];
 }
@@ -218,7 +225,7 @@ vErrors.push(err12);
 errors++;
 }
 if(func2(data5) < 1){
-const err13 = {instancePath:instancePath+"/Domains/" + i0,schemaPath:"#/properties/Domains/items/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters",schema:1,parentSchema:schema33.properties.Domains.items,data:data5};
+const err13 = {instancePath:instancePath+"/Domains/" + i0,schemaPath:"#/properties/Domains/items/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters",schema:1,parentSchema:schema34.properties.Domains.items,data:data5};
 if(vErrors === null){
 vErrors = [err13];
 }
@@ -229,7 +236,7 @@ errors++;
 }
 }
 else {
-const err14 = {instancePath:instancePath+"/Domains/" + i0,schemaPath:"#/properties/Domains/items/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema33.properties.Domains.items.type,parentSchema:schema33.properties.Domains.items,data:data5};
+const err14 = {instancePath:instancePath+"/Domains/" + i0,schemaPath:"#/properties/Domains/items/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema34.properties.Domains.items.type,parentSchema:schema34.properties.Domains.items,data:data5};
 if(vErrors === null){
 vErrors = [err14];
 }
@@ -241,7 +248,7 @@ errors++;
 }
 }
 else {
-const err15 = {instancePath:instancePath+"/Domains",schemaPath:"#/properties/Domains/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema33.properties.Domains.type,parentSchema:schema33.properties.Domains,data:data4};
+const err15 = {instancePath:instancePath+"/Domains",schemaPath:"#/properties/Domains/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema34.properties.Domains.type,parentSchema:schema34.properties.Domains,data:data4};
 if(vErrors === null){
 vErrors = [err15];
 }
@@ -255,7 +262,7 @@ if(data.DomainsRequireAdminConsent !== undefined){
 let data6 = data.DomainsRequireAdminConsent;
 if(Array.isArray(data6)){
 if(data6.length > 50){
-const err16 = {instancePath:instancePath+"/DomainsRequireAdminConsent",schemaPath:"#/properties/DomainsRequireAdminConsent/maxItems",keyword:"maxItems",params:{limit: 50},message:"must NOT have more than 50 items",schema:50,parentSchema:schema33.properties.DomainsRequireAdminConsent,data:data6};
+const err16 = {instancePath:instancePath+"/DomainsRequireAdminConsent",schemaPath:"#/properties/DomainsRequireAdminConsent/maxItems",keyword:"maxItems",params:{limit: 50},message:"must NOT have more than 50 items",schema:50,parentSchema:schema34.properties.DomainsRequireAdminConsent,data:data6};
 if(vErrors === null){
 vErrors = [err16];
 }
@@ -269,7 +276,7 @@ for(let i1=0; i1<len1; i1++){
 let data7 = data6[i1];
 if(typeof data7 === "string"){
 if(func2(data7) > 64){
-const err17 = {instancePath:instancePath+"/DomainsRequireAdminConsent/" + i1,schemaPath:"#/properties/DomainsRequireAdminConsent/items/maxLength",keyword:"maxLength",params:{limit: 64},message:"must NOT have more than 64 characters",schema:64,parentSchema:schema33.properties.DomainsRequireAdminConsent.items,data:data7};
+const err17 = {instancePath:instancePath+"/DomainsRequireAdminConsent/" + i1,schemaPath:"#/properties/DomainsRequireAdminConsent/items/maxLength",keyword:"maxLength",params:{limit: 64},message:"must NOT have more than 64 characters",schema:64,parentSchema:schema34.properties.DomainsRequireAdminConsent.items,data:data7};
 if(vErrors === null){
 vErrors = [err17];
 }
@@ -279,7 +286,7 @@ vErrors.push(err17);
 errors++;
 }
 if(func2(data7) < 1){
-const err18 = {instancePath:instancePath+"/DomainsRequireAdminConsent/" + i1,schemaPath:"#/properties/DomainsRequireAdminConsent/items/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters",schema:1,parentSchema:schema33.properties.DomainsRequireAdminConsent.items,data:data7};
+const err18 = {instancePath:instancePath+"/DomainsRequireAdminConsent/" + i1,schemaPath:"#/properties/DomainsRequireAdminConsent/items/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters",schema:1,parentSchema:schema34.properties.DomainsRequireAdminConsent.items,data:data7};
 if(vErrors === null){
 vErrors = [err18];
 }
@@ -290,7 +297,7 @@ errors++;
 }
 }
 else {
-const err19 = {instancePath:instancePath+"/DomainsRequireAdminConsent/" + i1,schemaPath:"#/properties/DomainsRequireAdminConsent/items/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema33.properties.DomainsRequireAdminConsent.items.type,parentSchema:schema33.properties.DomainsRequireAdminConsent.items,data:data7};
+const err19 = {instancePath:instancePath+"/DomainsRequireAdminConsent/" + i1,schemaPath:"#/properties/DomainsRequireAdminConsent/items/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema34.properties.DomainsRequireAdminConsent.items.type,parentSchema:schema34.properties.DomainsRequireAdminConsent.items,data:data7};
 if(vErrors === null){
 vErrors = [err19];
 }
@@ -302,7 +309,7 @@ errors++;
 }
 }
 else {
-const err20 = {instancePath:instancePath+"/DomainsRequireAdminConsent",schemaPath:"#/properties/DomainsRequireAdminConsent/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema33.properties.DomainsRequireAdminConsent.type,parentSchema:schema33.properties.DomainsRequireAdminConsent,data:data6};
+const err20 = {instancePath:instancePath+"/DomainsRequireAdminConsent",schemaPath:"#/properties/DomainsRequireAdminConsent/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema34.properties.DomainsRequireAdminConsent.type,parentSchema:schema34.properties.DomainsRequireAdminConsent,data:data6};
 if(vErrors === null){
 vErrors = [err20];
 }
@@ -314,7 +321,7 @@ errors++;
 }
 }
 else {
-const err21 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema33.type,parentSchema:schema33,data};
+const err21 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema34.type,parentSchema:schema34,data};
 if(vErrors === null){
 vErrors = [err21];
 }
@@ -328,9 +335,9 @@ return errors === 0;
 }
 validate22.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
 
-const schema35 = {"title":"User setting","description":"Whether users may perform one action in a session.","type":"object","properties":{"Action":{"description":"The action.","$ref":"#/$defs/Action"},"Permission":{"description":"Whether users may perform it.","$ref":"#/$defs/Permission"},"MaximumLength":{"description":"Most characters users may copy in one clipboard operation, from 1 to 20,971,520 (the default, 20 MB). Only for the clipboard actions with Permission ENABLED.","type":"integer","minimum":1,"maximum":20971520}},"required":["Action","Permission"],"additionalProperties":false,"allOf":[{"description":"MaximumLength applies only to CLIPBOARD_COPY_FROM_LOCAL_DEVICE and CLIPBOARD_COPY_TO_LOCAL_DEVICE with Permission ENABLED","if":{"not":{"properties":{"Action":{"enum":["CLIPBOARD_COPY_FROM_LOCAL_DEVICE","CLIPBOARD_COPY_TO_LOCAL_DEVICE"]},"Permission":{"const":"ENABLED"}}}},"then":{"properties":{"MaximumLength":false}}}]};
-const schema36 = {"type":"string","enum":["CLIPBOARD_COPY_FROM_LOCAL_DEVICE","CLIPBOARD_COPY_TO_LOCAL_DEVICE","FILE_UPLOAD","FILE_DOWNLOAD","PRINTING_TO_LOCAL_DEVICE","DOMAIN_PASSWORD_SIGNIN","DOMAIN_SMART_CARD_SIGNIN","AUTO_TIME_ZONE_REDIRECTION"]};
-const schema37 = {"type":"string","enum":["ENABLED","DISABLED"]};
+const schema36 = {"title":"User setting","description":"Whether users may perform one action in a session.","type":"object","properties":{"Action":{"description":"The action.","$ref":"#/$defs/Action"},"Permission":{"description":"Whether users may perform it.","$ref":"#/$defs/Permission"},"MaximumLength":{"description":"Most characters users may copy in one clipboard operation, from 1 to 20,971,520 (the default, 20 MB). Only for the clipboard actions with Permission ENABLED.","type":"integer","minimum":1,"maximum":20971520}},"required":["Action","Permission"],"additionalProperties":false,"allOf":[{"description":"MaximumLength applies only to CLIPBOARD_COPY_FROM_LOCAL_DEVICE and CLIPBOARD_COPY_TO_LOCAL_DEVICE with Permission ENABLED","if":{"not":{"properties":{"Action":{"enum":["CLIPBOARD_COPY_FROM_LOCAL_DEVICE","CLIPBOARD_COPY_TO_LOCAL_DEVICE"]},"Permission":{"const":"ENABLED"}}}},"then":{"properties":{"MaximumLength":false}}}]};
+const schema37 = {"type":"string","enum":["CLIPBOARD_COPY_FROM_LOCAL_DEVICE","CLIPBOARD_COPY_TO_LOCAL_DEVICE","FILE_UPLOAD","FILE_DOWNLOAD","PRINTING_TO_LOCAL_DEVICE","DOMAIN_PASSWORD_SIGNIN","DOMAIN_SMART_CARD_SIGNIN","AUTO_TIME_ZONE_REDIRECTION"]};
+const schema38 = {"type":"string","enum":["ENABLED","DISABLED"]};
 
 function validate24(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
 let vErrors = null;
@@ -422,7 +429,7 @@ if(_valid0){
 const _errs8 = errors;
 if(data && typeof data == "object" && !Array.isArray(data)){
 if(data.MaximumLength !== undefined){
-const err3 = {instancePath:instancePath+"/MaximumLength",schemaPath:"#/allOf/0/then/properties/MaximumLength/false schema",keyword:"false schema",params:{},message:"boolean schema is false",schema:false,parentSchema:schema35.allOf[0].then.properties.MaximumLength,data:data.MaximumLength};
+const err3 = {instancePath:instancePath+"/MaximumLength",schemaPath:"#/allOf/0/then/properties/MaximumLength/false schema",keyword:"false schema",params:{},message:"boolean schema is false",schema:false,parentSchema:schema36.allOf[0].then.properties.MaximumLength,data:data.MaximumLength};
 if(vErrors === null){
 vErrors = [err3];
 }
@@ -440,7 +447,7 @@ props0.MaximumLength = true;
 }
 }
 if(!valid1){
-const err4 = {instancePath,schemaPath:"#/allOf/0/if",keyword:"if",params:{failingKeyword: "then"},message:"must match \"then\" schema",schema:schema35.allOf[0].if,parentSchema:schema35.allOf[0],data};
+const err4 = {instancePath,schemaPath:"#/allOf/0/if",keyword:"if",params:{failingKeyword: "then"},message:"must match \"then\" schema",schema:schema36.allOf[0].if,parentSchema:schema36.allOf[0],data};
 if(vErrors === null){
 vErrors = [err4];
 }
@@ -451,7 +458,7 @@ errors++;
 }
 if(data && typeof data == "object" && !Array.isArray(data)){
 if(data.Action === undefined){
-const err5 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "Action"},message:"must have required property '"+"Action"+"'",schema:schema35.required,parentSchema:schema35,data};
+const err5 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "Action"},message:"must have required property '"+"Action"+"'",schema:schema36.required,parentSchema:schema36,data};
 if(vErrors === null){
 vErrors = [err5];
 }
@@ -461,7 +468,7 @@ vErrors.push(err5);
 errors++;
 }
 if(data.Permission === undefined){
-const err6 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "Permission"},message:"must have required property '"+"Permission"+"'",schema:schema35.required,parentSchema:schema35,data};
+const err6 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "Permission"},message:"must have required property '"+"Permission"+"'",schema:schema36.required,parentSchema:schema36,data};
 if(vErrors === null){
 vErrors = [err6];
 }
@@ -472,7 +479,7 @@ errors++;
 }
 for(const key0 in data){
 if(!(((key0 === "Action") || (key0 === "Permission")) || (key0 === "MaximumLength"))){
-const err7 = {instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties",schema:false,parentSchema:schema35,data};
+const err7 = {instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties",schema:false,parentSchema:schema36,data};
 if(vErrors === null){
 vErrors = [err7];
 }
@@ -485,7 +492,7 @@ errors++;
 if(data.Action !== undefined){
 let data3 = data.Action;
 if(typeof data3 !== "string"){
-const err8 = {instancePath:instancePath+"/Action",schemaPath:"#/$defs/Action/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema36.type,parentSchema:schema36,data:data3};
+const err8 = {instancePath:instancePath+"/Action",schemaPath:"#/$defs/Action/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema37.type,parentSchema:schema37,data:data3};
 if(vErrors === null){
 vErrors = [err8];
 }
@@ -495,7 +502,7 @@ vErrors.push(err8);
 errors++;
 }
 if(!((((((((data3 === "CLIPBOARD_COPY_FROM_LOCAL_DEVICE") || (data3 === "CLIPBOARD_COPY_TO_LOCAL_DEVICE")) || (data3 === "FILE_UPLOAD")) || (data3 === "FILE_DOWNLOAD")) || (data3 === "PRINTING_TO_LOCAL_DEVICE")) || (data3 === "DOMAIN_PASSWORD_SIGNIN")) || (data3 === "DOMAIN_SMART_CARD_SIGNIN")) || (data3 === "AUTO_TIME_ZONE_REDIRECTION"))){
-const err9 = {instancePath:instancePath+"/Action",schemaPath:"#/$defs/Action/enum",keyword:"enum",params:{allowedValues: schema36.enum},message:"must be equal to one of the allowed values",schema:schema36.enum,parentSchema:schema36,data:data3};
+const err9 = {instancePath:instancePath+"/Action",schemaPath:"#/$defs/Action/enum",keyword:"enum",params:{allowedValues: schema37.enum},message:"must be equal to one of the allowed values",schema:schema37.enum,parentSchema:schema37,data:data3};
 if(vErrors === null){
 vErrors = [err9];
 }
@@ -508,7 +515,7 @@ errors++;
 if(data.Permission !== undefined){
 let data4 = data.Permission;
 if(typeof data4 !== "string"){
-const err10 = {instancePath:instancePath+"/Permission",schemaPath:"#/$defs/Permission/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema37.type,parentSchema:schema37,data:data4};
+const err10 = {instancePath:instancePath+"/Permission",schemaPath:"#/$defs/Permission/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema38.type,parentSchema:schema38,data:data4};
 if(vErrors === null){
 vErrors = [err10];
 }
@@ -518,7 +525,7 @@ vErrors.push(err10);
 errors++;
 }
 if(!((data4 === "ENABLED") || (data4 === "DISABLED"))){
-const err11 = {instancePath:instancePath+"/Permission",schemaPath:"#/$defs/Permission/enum",keyword:"enum",params:{allowedValues: schema37.enum},message:"must be equal to one of the allowed values",schema:schema37.enum,parentSchema:schema37,data:data4};
+const err11 = {instancePath:instancePath+"/Permission",schemaPath:"#/$defs/Permission/enum",keyword:"enum",params:{allowedValues: schema38.enum},message:"must be equal to one of the allowed values",schema:schema38.enum,parentSchema:schema38,data:data4};
 if(vErrors === null){
 vErrors = [err11];
 }
@@ -531,7 +538,7 @@ errors++;
 if(data.MaximumLength !== undefined){
 let data5 = data.MaximumLength;
 if(!(((typeof data5 == "number") && (!(data5 % 1) && !isNaN(data5))) && (isFinite(data5)))){
-const err12 = {instancePath:instancePath+"/MaximumLength",schemaPath:"#/properties/MaximumLength/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema35.properties.MaximumLength.type,parentSchema:schema35.properties.MaximumLength,data:data5};
+const err12 = {instancePath:instancePath+"/MaximumLength",schemaPath:"#/properties/MaximumLength/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema36.properties.MaximumLength.type,parentSchema:schema36.properties.MaximumLength,data:data5};
 if(vErrors === null){
 vErrors = [err12];
 }
@@ -542,7 +549,7 @@ errors++;
 }
 if((typeof data5 == "number") && (isFinite(data5))){
 if(data5 > 20971520 || isNaN(data5)){
-const err13 = {instancePath:instancePath+"/MaximumLength",schemaPath:"#/properties/MaximumLength/maximum",keyword:"maximum",params:{comparison: "<=", limit: 20971520},message:"must be <= 20971520",schema:20971520,parentSchema:schema35.properties.MaximumLength,data:data5};
+const err13 = {instancePath:instancePath+"/MaximumLength",schemaPath:"#/properties/MaximumLength/maximum",keyword:"maximum",params:{comparison: "<=", limit: 20971520},message:"must be <= 20971520",schema:20971520,parentSchema:schema36.properties.MaximumLength,data:data5};
 if(vErrors === null){
 vErrors = [err13];
 }
@@ -552,7 +559,7 @@ vErrors.push(err13);
 errors++;
 }
 if(data5 < 1 || isNaN(data5)){
-const err14 = {instancePath:instancePath+"/MaximumLength",schemaPath:"#/properties/MaximumLength/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1",schema:1,parentSchema:schema35.properties.MaximumLength,data:data5};
+const err14 = {instancePath:instancePath+"/MaximumLength",schemaPath:"#/properties/MaximumLength/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1",schema:1,parentSchema:schema36.properties.MaximumLength,data:data5};
 if(vErrors === null){
 vErrors = [err14];
 }
@@ -565,7 +572,7 @@ errors++;
 }
 }
 else {
-const err15 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema35.type,parentSchema:schema35,data};
+const err15 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema36.type,parentSchema:schema36,data};
 if(vErrors === null){
 vErrors = [err15];
 }
@@ -579,8 +586,8 @@ return errors === 0;
 }
 validate24.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
 
-const schema40 = {"title":"Access endpoint","description":"An interface VPC endpoint for streaming.","type":"object","properties":{"EndpointType":{"description":"The kind of endpoint.","$ref":"#/$defs/AccessEndpointType"},"VpceId":{"description":"ID of the interface VPC endpoint, e.g. vpce-0123456789abcdef0.","type":"string","minLength":1}},"required":["EndpointType"],"additionalProperties":false};
-const schema41 = {"type":"string","enum":["STREAMING"]};
+const schema41 = {"title":"Access endpoint","description":"An interface VPC endpoint for streaming.","type":"object","properties":{"EndpointType":{"description":"The kind of endpoint.","$ref":"#/$defs/AccessEndpointType"},"VpceId":{"description":"ID of the interface VPC endpoint, e.g. vpce-0123456789abcdef0.","type":"string","minLength":1}},"required":["EndpointType"],"additionalProperties":false};
+const schema42 = {"type":"string","enum":["STREAMING"]};
 
 function validate26(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
 let vErrors = null;
@@ -594,7 +601,7 @@ evaluated0.items = undefined;
 }
 if(data && typeof data == "object" && !Array.isArray(data)){
 if(data.EndpointType === undefined){
-const err0 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "EndpointType"},message:"must have required property '"+"EndpointType"+"'",schema:schema40.required,parentSchema:schema40,data};
+const err0 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "EndpointType"},message:"must have required property '"+"EndpointType"+"'",schema:schema41.required,parentSchema:schema41,data};
 if(vErrors === null){
 vErrors = [err0];
 }
@@ -605,7 +612,7 @@ errors++;
 }
 for(const key0 in data){
 if(!((key0 === "EndpointType") || (key0 === "VpceId"))){
-const err1 = {instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties",schema:false,parentSchema:schema40,data};
+const err1 = {instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties",schema:false,parentSchema:schema41,data};
 if(vErrors === null){
 vErrors = [err1];
 }
@@ -618,7 +625,7 @@ errors++;
 if(data.EndpointType !== undefined){
 let data0 = data.EndpointType;
 if(typeof data0 !== "string"){
-const err2 = {instancePath:instancePath+"/EndpointType",schemaPath:"#/$defs/AccessEndpointType/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema41.type,parentSchema:schema41,data:data0};
+const err2 = {instancePath:instancePath+"/EndpointType",schemaPath:"#/$defs/AccessEndpointType/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema42.type,parentSchema:schema42,data:data0};
 if(vErrors === null){
 vErrors = [err2];
 }
@@ -628,7 +635,7 @@ vErrors.push(err2);
 errors++;
 }
 if(!(data0 === "STREAMING")){
-const err3 = {instancePath:instancePath+"/EndpointType",schemaPath:"#/$defs/AccessEndpointType/enum",keyword:"enum",params:{allowedValues: schema41.enum},message:"must be equal to one of the allowed values",schema:schema41.enum,parentSchema:schema41,data:data0};
+const err3 = {instancePath:instancePath+"/EndpointType",schemaPath:"#/$defs/AccessEndpointType/enum",keyword:"enum",params:{allowedValues: schema42.enum},message:"must be equal to one of the allowed values",schema:schema42.enum,parentSchema:schema42,data:data0};
 if(vErrors === null){
 vErrors = [err3];
 }
@@ -642,7 +649,7 @@ if(data.VpceId !== undefined){
 let data1 = data.VpceId;
 if(typeof data1 === "string"){
 if(func2(data1) < 1){
-const err4 = {instancePath:instancePath+"/VpceId",schemaPath:"#/properties/VpceId/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters",schema:1,parentSchema:schema40.properties.VpceId,data:data1};
+const err4 = {instancePath:instancePath+"/VpceId",schemaPath:"#/properties/VpceId/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters",schema:1,parentSchema:schema41.properties.VpceId,data:data1};
 if(vErrors === null){
 vErrors = [err4];
 }
@@ -653,7 +660,7 @@ errors++;
 }
 }
 else {
-const err5 = {instancePath:instancePath+"/VpceId",schemaPath:"#/properties/VpceId/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema40.properties.VpceId.type,parentSchema:schema40.properties.VpceId,data:data1};
+const err5 = {instancePath:instancePath+"/VpceId",schemaPath:"#/properties/VpceId/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema41.properties.VpceId.type,parentSchema:schema41.properties.VpceId,data:data1};
 if(vErrors === null){
 vErrors = [err5];
 }
@@ -665,7 +672,7 @@ errors++;
 }
 }
 else {
-const err6 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema40.type,parentSchema:schema40,data};
+const err6 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema41.type,parentSchema:schema41,data};
 if(vErrors === null){
 vErrors = [err6];
 }
@@ -679,8 +686,8 @@ return errors === 0;
 }
 validate26.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
 
-const schema42 = {"title":"Streaming experience settings","description":"How sessions are streamed.","type":"object","properties":{"PreferredProtocol":{"description":"Protocol to prefer: UDP performs better on lossy networks; TCP passes where UDP is blocked.","$ref":"#/$defs/PreferredProtocol"}},"additionalProperties":false};
-const schema43 = {"type":"string","enum":["TCP","UDP"]};
+const schema43 = {"title":"Streaming experience settings","description":"How sessions are streamed.","type":"object","properties":{"PreferredProtocol":{"description":"Protocol to prefer: UDP performs better on lossy networks; TCP passes where UDP is blocked.","$ref":"#/$defs/PreferredProtocol"}},"additionalProperties":false};
+const schema44 = {"type":"string","enum":["TCP","UDP"]};
 
 function validate28(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
 let vErrors = null;
@@ -695,7 +702,7 @@ evaluated0.items = undefined;
 if(data && typeof data == "object" && !Array.isArray(data)){
 for(const key0 in data){
 if(!(key0 === "PreferredProtocol")){
-const err0 = {instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties",schema:false,parentSchema:schema42,data};
+const err0 = {instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties",schema:false,parentSchema:schema43,data};
 if(vErrors === null){
 vErrors = [err0];
 }
@@ -708,7 +715,7 @@ errors++;
 if(data.PreferredProtocol !== undefined){
 let data0 = data.PreferredProtocol;
 if(typeof data0 !== "string"){
-const err1 = {instancePath:instancePath+"/PreferredProtocol",schemaPath:"#/$defs/PreferredProtocol/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema43.type,parentSchema:schema43,data:data0};
+const err1 = {instancePath:instancePath+"/PreferredProtocol",schemaPath:"#/$defs/PreferredProtocol/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema44.type,parentSchema:schema44,data:data0};
 if(vErrors === null){
 vErrors = [err1];
 }
@@ -718,7 +725,7 @@ vErrors.push(err1);
 errors++;
 }
 if(!((data0 === "TCP") || (data0 === "UDP"))){
-const err2 = {instancePath:instancePath+"/PreferredProtocol",schemaPath:"#/$defs/PreferredProtocol/enum",keyword:"enum",params:{allowedValues: schema43.enum},message:"must be equal to one of the allowed values",schema:schema43.enum,parentSchema:schema43,data:data0};
+const err2 = {instancePath:instancePath+"/PreferredProtocol",schemaPath:"#/$defs/PreferredProtocol/enum",keyword:"enum",params:{allowedValues: schema44.enum},message:"must be equal to one of the allowed values",schema:schema44.enum,parentSchema:schema44,data:data0};
 if(vErrors === null){
 vErrors = [err2];
 }
@@ -730,7 +737,7 @@ errors++;
 }
 }
 else {
-const err3 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema42.type,parentSchema:schema42,data};
+const err3 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema43.type,parentSchema:schema43,data};
 if(vErrors === null){
 vErrors = [err3];
 }
@@ -744,9 +751,9 @@ return errors === 0;
 }
 validate28.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
 
-const schema44 = {"title":"Content redirection","description":"Links that open in the user's local browser.","type":"object","properties":{"HostToClient":{"description":"Redirection of links opened in the session to the user's local browser.","$ref":"#/$defs/UrlRedirectionConfig"}},"additionalProperties":false};
-const schema45 = {"title":"URL redirection","description":"Which links are redirected.","type":"object","properties":{"Enabled":{"description":"Whether links are redirected.","type":"boolean"},"AllowedUrls":{"description":"URL patterns to redirect: http(s)://… or * for every link.","type":"array","items":{"type":"string","minLength":1,"maxLength":2048,"pattern":"^(\\*|https?://[^\\s,;]+)$"},"maxItems":100},"DeniedUrls":{"description":"URL patterns never to redirect, even when AllowedUrls matches.","type":"array","items":{"type":"string","minLength":1,"maxLength":2048,"pattern":"^(\\*|https?://[^\\s,;]+)$"},"maxItems":100}},"required":["Enabled"],"additionalProperties":false};
-const pattern10 = new RegExp("^(\\*|https?://[^\\s,;]+)$", "u");
+const schema45 = {"title":"Content redirection","description":"Links that open in the user's local browser.","type":"object","properties":{"HostToClient":{"description":"Redirection of links opened in the session to the user's local browser.","$ref":"#/$defs/UrlRedirectionConfig"}},"additionalProperties":false};
+const schema46 = {"title":"URL redirection","description":"Which links are redirected.","type":"object","properties":{"Enabled":{"description":"Whether links are redirected.","type":"boolean"},"AllowedUrls":{"description":"URL patterns to redirect: http(s)://… or * for every link.","type":"array","items":{"type":"string","minLength":1,"maxLength":2048,"pattern":"^(\\*|https?://[^\\s,;]+)$"},"maxItems":100},"DeniedUrls":{"description":"URL patterns never to redirect, even when AllowedUrls matches.","type":"array","items":{"type":"string","minLength":1,"maxLength":2048,"pattern":"^(\\*|https?://[^\\s,;]+)$"},"maxItems":100}},"required":["Enabled"],"additionalProperties":false};
+const pattern16 = new RegExp("^(\\*|https?://[^\\s,;]+)$", "u");
 
 function validate30(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
 let vErrors = null;
@@ -761,7 +768,7 @@ evaluated0.items = undefined;
 if(data && typeof data == "object" && !Array.isArray(data)){
 for(const key0 in data){
 if(!(key0 === "HostToClient")){
-const err0 = {instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties",schema:false,parentSchema:schema44,data};
+const err0 = {instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties",schema:false,parentSchema:schema45,data};
 if(vErrors === null){
 vErrors = [err0];
 }
@@ -775,7 +782,7 @@ if(data.HostToClient !== undefined){
 let data0 = data.HostToClient;
 if(data0 && typeof data0 == "object" && !Array.isArray(data0)){
 if(data0.Enabled === undefined){
-const err1 = {instancePath:instancePath+"/HostToClient",schemaPath:"#/$defs/UrlRedirectionConfig/required",keyword:"required",params:{missingProperty: "Enabled"},message:"must have required property '"+"Enabled"+"'",schema:schema45.required,parentSchema:schema45,data:data0};
+const err1 = {instancePath:instancePath+"/HostToClient",schemaPath:"#/$defs/UrlRedirectionConfig/required",keyword:"required",params:{missingProperty: "Enabled"},message:"must have required property '"+"Enabled"+"'",schema:schema46.required,parentSchema:schema46,data:data0};
 if(vErrors === null){
 vErrors = [err1];
 }
@@ -786,7 +793,7 @@ errors++;
 }
 for(const key1 in data0){
 if(!(((key1 === "Enabled") || (key1 === "AllowedUrls")) || (key1 === "DeniedUrls"))){
-const err2 = {instancePath:instancePath+"/HostToClient",schemaPath:"#/$defs/UrlRedirectionConfig/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key1},message:"must NOT have additional properties",schema:false,parentSchema:schema45,data:data0};
+const err2 = {instancePath:instancePath+"/HostToClient",schemaPath:"#/$defs/UrlRedirectionConfig/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key1},message:"must NOT have additional properties",schema:false,parentSchema:schema46,data:data0};
 if(vErrors === null){
 vErrors = [err2];
 }
@@ -799,7 +806,7 @@ errors++;
 if(data0.Enabled !== undefined){
 let data1 = data0.Enabled;
 if(typeof data1 !== "boolean"){
-const err3 = {instancePath:instancePath+"/HostToClient/Enabled",schemaPath:"#/$defs/UrlRedirectionConfig/properties/Enabled/type",keyword:"type",params:{type: "boolean"},message:"must be boolean",schema:schema45.properties.Enabled.type,parentSchema:schema45.properties.Enabled,data:data1};
+const err3 = {instancePath:instancePath+"/HostToClient/Enabled",schemaPath:"#/$defs/UrlRedirectionConfig/properties/Enabled/type",keyword:"type",params:{type: "boolean"},message:"must be boolean",schema:schema46.properties.Enabled.type,parentSchema:schema46.properties.Enabled,data:data1};
 if(vErrors === null){
 vErrors = [err3];
 }
@@ -813,7 +820,7 @@ if(data0.AllowedUrls !== undefined){
 let data2 = data0.AllowedUrls;
 if(Array.isArray(data2)){
 if(data2.length > 100){
-const err4 = {instancePath:instancePath+"/HostToClient/AllowedUrls",schemaPath:"#/$defs/UrlRedirectionConfig/properties/AllowedUrls/maxItems",keyword:"maxItems",params:{limit: 100},message:"must NOT have more than 100 items",schema:100,parentSchema:schema45.properties.AllowedUrls,data:data2};
+const err4 = {instancePath:instancePath+"/HostToClient/AllowedUrls",schemaPath:"#/$defs/UrlRedirectionConfig/properties/AllowedUrls/maxItems",keyword:"maxItems",params:{limit: 100},message:"must NOT have more than 100 items",schema:100,parentSchema:schema46.properties.AllowedUrls,data:data2};
 if(vErrors === null){
 vErrors = [err4];
 }
@@ -827,7 +834,7 @@ for(let i0=0; i0<len0; i0++){
 let data3 = data2[i0];
 if(typeof data3 === "string"){
 if(func2(data3) > 2048){
-const err5 = {instancePath:instancePath+"/HostToClient/AllowedUrls/" + i0,schemaPath:"#/$defs/UrlRedirectionConfig/properties/AllowedUrls/items/maxLength",keyword:"maxLength",params:{limit: 2048},message:"must NOT have more than 2048 characters",schema:2048,parentSchema:schema45.properties.AllowedUrls.items,data:data3};
+const err5 = {instancePath:instancePath+"/HostToClient/AllowedUrls/" + i0,schemaPath:"#/$defs/UrlRedirectionConfig/properties/AllowedUrls/items/maxLength",keyword:"maxLength",params:{limit: 2048},message:"must NOT have more than 2048 characters",schema:2048,parentSchema:schema46.properties.AllowedUrls.items,data:data3};
 if(vErrors === null){
 vErrors = [err5];
 }
@@ -837,7 +844,7 @@ vErrors.push(err5);
 errors++;
 }
 if(func2(data3) < 1){
-const err6 = {instancePath:instancePath+"/HostToClient/AllowedUrls/" + i0,schemaPath:"#/$defs/UrlRedirectionConfig/properties/AllowedUrls/items/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters",schema:1,parentSchema:schema45.properties.AllowedUrls.items,data:data3};
+const err6 = {instancePath:instancePath+"/HostToClient/AllowedUrls/" + i0,schemaPath:"#/$defs/UrlRedirectionConfig/properties/AllowedUrls/items/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters",schema:1,parentSchema:schema46.properties.AllowedUrls.items,data:data3};
 if(vErrors === null){
 vErrors = [err6];
 }
@@ -846,8 +853,8 @@ vErrors.push(err6);
 }
 errors++;
 }
-if(!pattern10.test(data3)){
-const err7 = {instancePath:instancePath+"/HostToClient/AllowedUrls/" + i0,schemaPath:"#/$defs/UrlRedirectionConfig/properties/AllowedUrls/items/pattern",keyword:"pattern",params:{pattern: "^(\\*|https?://[^\\s,;]+)$"},message:"must match pattern \""+"^(\\*|https?://[^\\s,;]+)$"+"\"",schema:"^(\\*|https?://[^\\s,;]+)$",parentSchema:schema45.properties.AllowedUrls.items,data:data3};
+if(!pattern16.test(data3)){
+const err7 = {instancePath:instancePath+"/HostToClient/AllowedUrls/" + i0,schemaPath:"#/$defs/UrlRedirectionConfig/properties/AllowedUrls/items/pattern",keyword:"pattern",params:{pattern: "^(\\*|https?://[^\\s,;]+)$"},message:"must match pattern \""+"^(\\*|https?://[^\\s,;]+)$"+"\"",schema:"^(\\*|https?://[^\\s,;]+)$",parentSchema:schema46.properties.AllowedUrls.items,data:data3};
 if(vErrors === null){
 vErrors = [err7];
 }
@@ -858,7 +865,7 @@ errors++;
 }
 }
 else {
-const err8 = {instancePath:instancePath+"/HostToClient/AllowedUrls/" + i0,schemaPath:"#/$defs/UrlRedirectionConfig/properties/AllowedUrls/items/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema45.properties.AllowedUrls.items.type,parentSchema:schema45.properties.AllowedUrls.items,data:data3};
+const err8 = {instancePath:instancePath+"/HostToClient/AllowedUrls/" + i0,schemaPath:"#/$defs/UrlRedirectionConfig/properties/AllowedUrls/items/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema46.properties.AllowedUrls.items.type,parentSchema:schema46.properties.AllowedUrls.items,data:data3};
 if(vErrors === null){
 vErrors = [err8];
 }
@@ -870,7 +877,7 @@ errors++;
 }
 }
 else {
-const err9 = {instancePath:instancePath+"/HostToClient/AllowedUrls",schemaPath:"#/$defs/UrlRedirectionConfig/properties/AllowedUrls/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema45.properties.AllowedUrls.type,parentSchema:schema45.properties.AllowedUrls,data:data2};
+const err9 = {instancePath:instancePath+"/HostToClient/AllowedUrls",schemaPath:"#/$defs/UrlRedirectionConfig/properties/AllowedUrls/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema46.properties.AllowedUrls.type,parentSchema:schema46.properties.AllowedUrls,data:data2};
 if(vErrors === null){
 vErrors = [err9];
 }
@@ -884,7 +891,7 @@ if(data0.DeniedUrls !== undefined){
 let data4 = data0.DeniedUrls;
 if(Array.isArray(data4)){
 if(data4.length > 100){
-const err10 = {instancePath:instancePath+"/HostToClient/DeniedUrls",schemaPath:"#/$defs/UrlRedirectionConfig/properties/DeniedUrls/maxItems",keyword:"maxItems",params:{limit: 100},message:"must NOT have more than 100 items",schema:100,parentSchema:schema45.properties.DeniedUrls,data:data4};
+const err10 = {instancePath:instancePath+"/HostToClient/DeniedUrls",schemaPath:"#/$defs/UrlRedirectionConfig/properties/DeniedUrls/maxItems",keyword:"maxItems",params:{limit: 100},message:"must NOT have more than 100 items",schema:100,parentSchema:schema46.properties.DeniedUrls,data:data4};
 if(vErrors === null){
 vErrors = [err10];
 }
@@ -898,7 +905,7 @@ for(let i1=0; i1<len1; i1++){
 let data5 = data4[i1];
 if(typeof data5 === "string"){
 if(func2(data5) > 2048){
-const err11 = {instancePath:instancePath+"/HostToClient/DeniedUrls/" + i1,schemaPath:"#/$defs/UrlRedirectionConfig/properties/DeniedUrls/items/maxLength",keyword:"maxLength",params:{limit: 2048},message:"must NOT have more than 2048 characters",schema:2048,parentSchema:schema45.properties.DeniedUrls.items,data:data5};
+const err11 = {instancePath:instancePath+"/HostToClient/DeniedUrls/" + i1,schemaPath:"#/$defs/UrlRedirectionConfig/properties/DeniedUrls/items/maxLength",keyword:"maxLength",params:{limit: 2048},message:"must NOT have more than 2048 characters",schema:2048,parentSchema:schema46.properties.DeniedUrls.items,data:data5};
 if(vErrors === null){
 vErrors = [err11];
 }
@@ -908,7 +915,7 @@ vErrors.push(err11);
 errors++;
 }
 if(func2(data5) < 1){
-const err12 = {instancePath:instancePath+"/HostToClient/DeniedUrls/" + i1,schemaPath:"#/$defs/UrlRedirectionConfig/properties/DeniedUrls/items/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters",schema:1,parentSchema:schema45.properties.DeniedUrls.items,data:data5};
+const err12 = {instancePath:instancePath+"/HostToClient/DeniedUrls/" + i1,schemaPath:"#/$defs/UrlRedirectionConfig/properties/DeniedUrls/items/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters",schema:1,parentSchema:schema46.properties.DeniedUrls.items,data:data5};
 if(vErrors === null){
 vErrors = [err12];
 }
@@ -917,8 +924,8 @@ vErrors.push(err12);
 }
 errors++;
 }
-if(!pattern10.test(data5)){
-const err13 = {instancePath:instancePath+"/HostToClient/DeniedUrls/" + i1,schemaPath:"#/$defs/UrlRedirectionConfig/properties/DeniedUrls/items/pattern",keyword:"pattern",params:{pattern: "^(\\*|https?://[^\\s,;]+)$"},message:"must match pattern \""+"^(\\*|https?://[^\\s,;]+)$"+"\"",schema:"^(\\*|https?://[^\\s,;]+)$",parentSchema:schema45.properties.DeniedUrls.items,data:data5};
+if(!pattern16.test(data5)){
+const err13 = {instancePath:instancePath+"/HostToClient/DeniedUrls/" + i1,schemaPath:"#/$defs/UrlRedirectionConfig/properties/DeniedUrls/items/pattern",keyword:"pattern",params:{pattern: "^(\\*|https?://[^\\s,;]+)$"},message:"must match pattern \""+"^(\\*|https?://[^\\s,;]+)$"+"\"",schema:"^(\\*|https?://[^\\s,;]+)$",parentSchema:schema46.properties.DeniedUrls.items,data:data5};
 if(vErrors === null){
 vErrors = [err13];
 }
@@ -929,7 +936,7 @@ errors++;
 }
 }
 else {
-const err14 = {instancePath:instancePath+"/HostToClient/DeniedUrls/" + i1,schemaPath:"#/$defs/UrlRedirectionConfig/properties/DeniedUrls/items/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema45.properties.DeniedUrls.items.type,parentSchema:schema45.properties.DeniedUrls.items,data:data5};
+const err14 = {instancePath:instancePath+"/HostToClient/DeniedUrls/" + i1,schemaPath:"#/$defs/UrlRedirectionConfig/properties/DeniedUrls/items/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema46.properties.DeniedUrls.items.type,parentSchema:schema46.properties.DeniedUrls.items,data:data5};
 if(vErrors === null){
 vErrors = [err14];
 }
@@ -941,7 +948,7 @@ errors++;
 }
 }
 else {
-const err15 = {instancePath:instancePath+"/HostToClient/DeniedUrls",schemaPath:"#/$defs/UrlRedirectionConfig/properties/DeniedUrls/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema45.properties.DeniedUrls.type,parentSchema:schema45.properties.DeniedUrls,data:data4};
+const err15 = {instancePath:instancePath+"/HostToClient/DeniedUrls",schemaPath:"#/$defs/UrlRedirectionConfig/properties/DeniedUrls/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema46.properties.DeniedUrls.type,parentSchema:schema46.properties.DeniedUrls,data:data4};
 if(vErrors === null){
 vErrors = [err15];
 }
@@ -953,7 +960,7 @@ errors++;
 }
 }
 else {
-const err16 = {instancePath:instancePath+"/HostToClient",schemaPath:"#/$defs/UrlRedirectionConfig/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema45.type,parentSchema:schema45,data:data0};
+const err16 = {instancePath:instancePath+"/HostToClient",schemaPath:"#/$defs/UrlRedirectionConfig/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema46.type,parentSchema:schema46,data:data0};
 if(vErrors === null){
 vErrors = [err16];
 }
@@ -965,7 +972,7 @@ errors++;
 }
 }
 else {
-const err17 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema44.type,parentSchema:schema44,data};
+const err17 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema45.type,parentSchema:schema45,data};
 if(vErrors === null){
 vErrors = [err17];
 }
@@ -979,12 +986,12 @@ return errors === 0;
 }
 validate30.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
 
-const schema46 = {"title":"Agent access","description":"What AI agents may see and do in streaming sessions.","type":"object","properties":{"Settings":{"description":"One entry per agent action. COMPUTER_INPUT can be enabled only together with COMPUTER_VISION.","type":"array","items":{"$ref":"#/$defs/AgentAccessSetting"},"minItems":1},"S3BucketArn":{"description":"ARN of the S3 bucket screenshots are uploaded to. Required when ScreenshotsUploadEnabled is true.","type":"string","pattern":"^arn:aws(?:-cn|-iso-b|-iso|-us-gov)?:s3:::[a-z0-9][a-z0-9.\\-]{1,61}[a-z0-9]$"},"ScreenshotsUploadEnabled":{"description":"Whether screenshots agents take are uploaded to S3BucketArn.","type":"boolean"},"ScreenResolution":{"description":"Resolution of the screen agents see.","$ref":"#/$defs/ScreenResolution"},"ScreenImageFormat":{"description":"Image format of the screenshots.","$ref":"#/$defs/ScreenImageFormat"},"UserControlMode":{"description":"What the user may do while an agent works: only watch, watch and stop it, or nothing.","$ref":"#/$defs/UserControlMode"}},"required":["Settings","ScreenResolution","ScreenImageFormat"],"additionalProperties":false,"allOf":[{"description":"S3BucketArn is required when ScreenshotsUploadEnabled is true","if":{"properties":{"ScreenshotsUploadEnabled":{"const":true}},"required":["ScreenshotsUploadEnabled"]},"then":{"required":["S3BucketArn"]}},{"description":"COMPUTER_INPUT can be ENABLED only when COMPUTER_VISION is ENABLED too","if":{"properties":{"Settings":{"contains":{"properties":{"AgentAction":{"const":"COMPUTER_INPUT"},"Permission":{"const":"ENABLED"}},"required":["AgentAction","Permission"]}}},"required":["Settings"]},"then":{"properties":{"Settings":{"contains":{"properties":{"AgentAction":{"const":"COMPUTER_VISION"},"Permission":{"const":"ENABLED"}},"required":["AgentAction","Permission"]}}}}}]};
-const schema50 = {"type":"string","enum":["W_1280xH_720"]};
-const schema51 = {"type":"string","enum":["PNG","JPEG"]};
-const schema52 = {"type":"string","enum":["VIEW_ONLY","VIEW_STOP","DISABLED"]};
-const schema47 = {"title":"Agent action","description":"Whether agents may perform one action.","type":"object","properties":{"AgentAction":{"description":"The action.","$ref":"#/$defs/AgentAction"},"Permission":{"description":"Whether agents may perform it.","$ref":"#/$defs/Permission"}},"required":["AgentAction","Permission"],"additionalProperties":false};
-const schema48 = {"type":"string","enum":["COMPUTER_VISION","COMPUTER_INPUT","FORWARD_MCP_TOOLS"]};
+const schema47 = {"title":"Agent access","description":"What AI agents may see and do in streaming sessions.","type":"object","properties":{"Settings":{"description":"One entry per agent action. COMPUTER_INPUT can be enabled only together with COMPUTER_VISION.","type":"array","items":{"$ref":"#/$defs/AgentAccessSetting"},"minItems":1},"S3BucketArn":{"description":"ARN of the S3 bucket screenshots are uploaded to. Required when ScreenshotsUploadEnabled is true.","type":"string","pattern":"^arn:aws(?:-cn|-iso-b|-iso|-us-gov)?:s3:::[a-z0-9][a-z0-9.\\-]{1,61}[a-z0-9]$"},"ScreenshotsUploadEnabled":{"description":"Whether screenshots agents take are uploaded to S3BucketArn.","type":"boolean"},"ScreenResolution":{"description":"Resolution of the screen agents see.","$ref":"#/$defs/ScreenResolution"},"ScreenImageFormat":{"description":"Image format of the screenshots.","$ref":"#/$defs/ScreenImageFormat"},"UserControlMode":{"description":"What the user may do while an agent works: only watch, watch and stop it, or nothing.","$ref":"#/$defs/UserControlMode"}},"required":["Settings","ScreenResolution","ScreenImageFormat"],"additionalProperties":false,"allOf":[{"description":"S3BucketArn is required when ScreenshotsUploadEnabled is true","if":{"properties":{"ScreenshotsUploadEnabled":{"const":true}},"required":["ScreenshotsUploadEnabled"]},"then":{"required":["S3BucketArn"]}},{"description":"COMPUTER_INPUT can be ENABLED only when COMPUTER_VISION is ENABLED too","if":{"properties":{"Settings":{"contains":{"properties":{"AgentAction":{"const":"COMPUTER_INPUT"},"Permission":{"const":"ENABLED"}},"required":["AgentAction","Permission"]}}},"required":["Settings"]},"then":{"properties":{"Settings":{"contains":{"properties":{"AgentAction":{"const":"COMPUTER_VISION"},"Permission":{"const":"ENABLED"}},"required":["AgentAction","Permission"]}}}}}]};
+const schema51 = {"type":"string","enum":["W_1280xH_720"]};
+const schema52 = {"type":"string","enum":["PNG","JPEG"]};
+const schema53 = {"type":"string","enum":["VIEW_ONLY","VIEW_STOP","DISABLED"]};
+const schema48 = {"title":"Agent action","description":"Whether agents may perform one action.","type":"object","properties":{"AgentAction":{"description":"The action.","$ref":"#/$defs/AgentAction"},"Permission":{"description":"Whether agents may perform it.","$ref":"#/$defs/Permission"}},"required":["AgentAction","Permission"],"additionalProperties":false};
+const schema49 = {"type":"string","enum":["COMPUTER_VISION","COMPUTER_INPUT","FORWARD_MCP_TOOLS"]};
 
 function validate33(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
 let vErrors = null;
@@ -998,7 +1005,7 @@ evaluated0.items = undefined;
 }
 if(data && typeof data == "object" && !Array.isArray(data)){
 if(data.AgentAction === undefined){
-const err0 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "AgentAction"},message:"must have required property '"+"AgentAction"+"'",schema:schema47.required,parentSchema:schema47,data};
+const err0 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "AgentAction"},message:"must have required property '"+"AgentAction"+"'",schema:schema48.required,parentSchema:schema48,data};
 if(vErrors === null){
 vErrors = [err0];
 }
@@ -1008,7 +1015,7 @@ vErrors.push(err0);
 errors++;
 }
 if(data.Permission === undefined){
-const err1 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "Permission"},message:"must have required property '"+"Permission"+"'",schema:schema47.required,parentSchema:schema47,data};
+const err1 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "Permission"},message:"must have required property '"+"Permission"+"'",schema:schema48.required,parentSchema:schema48,data};
 if(vErrors === null){
 vErrors = [err1];
 }
@@ -1019,7 +1026,7 @@ errors++;
 }
 for(const key0 in data){
 if(!((key0 === "AgentAction") || (key0 === "Permission"))){
-const err2 = {instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties",schema:false,parentSchema:schema47,data};
+const err2 = {instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties",schema:false,parentSchema:schema48,data};
 if(vErrors === null){
 vErrors = [err2];
 }
@@ -1032,7 +1039,7 @@ errors++;
 if(data.AgentAction !== undefined){
 let data0 = data.AgentAction;
 if(typeof data0 !== "string"){
-const err3 = {instancePath:instancePath+"/AgentAction",schemaPath:"#/$defs/AgentAction/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema48.type,parentSchema:schema48,data:data0};
+const err3 = {instancePath:instancePath+"/AgentAction",schemaPath:"#/$defs/AgentAction/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema49.type,parentSchema:schema49,data:data0};
 if(vErrors === null){
 vErrors = [err3];
 }
@@ -1042,7 +1049,7 @@ vErrors.push(err3);
 errors++;
 }
 if(!(((data0 === "COMPUTER_VISION") || (data0 === "COMPUTER_INPUT")) || (data0 === "FORWARD_MCP_TOOLS"))){
-const err4 = {instancePath:instancePath+"/AgentAction",schemaPath:"#/$defs/AgentAction/enum",keyword:"enum",params:{allowedValues: schema48.enum},message:"must be equal to one of the allowed values",schema:schema48.enum,parentSchema:schema48,data:data0};
+const err4 = {instancePath:instancePath+"/AgentAction",schemaPath:"#/$defs/AgentAction/enum",keyword:"enum",params:{allowedValues: schema49.enum},message:"must be equal to one of the allowed values",schema:schema49.enum,parentSchema:schema49,data:data0};
 if(vErrors === null){
 vErrors = [err4];
 }
@@ -1055,7 +1062,7 @@ errors++;
 if(data.Permission !== undefined){
 let data1 = data.Permission;
 if(typeof data1 !== "string"){
-const err5 = {instancePath:instancePath+"/Permission",schemaPath:"#/$defs/Permission/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema37.type,parentSchema:schema37,data:data1};
+const err5 = {instancePath:instancePath+"/Permission",schemaPath:"#/$defs/Permission/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema38.type,parentSchema:schema38,data:data1};
 if(vErrors === null){
 vErrors = [err5];
 }
@@ -1065,7 +1072,7 @@ vErrors.push(err5);
 errors++;
 }
 if(!((data1 === "ENABLED") || (data1 === "DISABLED"))){
-const err6 = {instancePath:instancePath+"/Permission",schemaPath:"#/$defs/Permission/enum",keyword:"enum",params:{allowedValues: schema37.enum},message:"must be equal to one of the allowed values",schema:schema37.enum,parentSchema:schema37,data:data1};
+const err6 = {instancePath:instancePath+"/Permission",schemaPath:"#/$defs/Permission/enum",keyword:"enum",params:{allowedValues: schema38.enum},message:"must be equal to one of the allowed values",schema:schema38.enum,parentSchema:schema38,data:data1};
 if(vErrors === null){
 vErrors = [err6];
 }
@@ -1077,7 +1084,7 @@ errors++;
 }
 }
 else {
-const err7 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema47.type,parentSchema:schema47,data};
+const err7 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema48.type,parentSchema:schema48,data};
 if(vErrors === null){
 vErrors = [err7];
 }
@@ -1091,7 +1098,7 @@ return errors === 0;
 }
 validate33.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
 
-const pattern12 = new RegExp("^arn:aws(?:-cn|-iso-b|-iso|-us-gov)?:s3:::[a-z0-9][a-z0-9.\\-]{1,61}[a-z0-9]$", "u");
+const pattern18 = new RegExp("^arn:aws(?:-cn|-iso-b|-iso|-us-gov)?:s3:::[a-z0-9][a-z0-9.\\-]{1,61}[a-z0-9]$", "u");
 
 function validate32(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
 let vErrors = null;
@@ -1147,7 +1154,7 @@ if(_valid0){
 const _errs5 = errors;
 if(data && typeof data == "object" && !Array.isArray(data)){
 if(data.S3BucketArn === undefined){
-const err2 = {instancePath,schemaPath:"#/allOf/0/then/required",keyword:"required",params:{missingProperty: "S3BucketArn"},message:"must have required property '"+"S3BucketArn"+"'",schema:schema46.allOf[0].then.required,parentSchema:schema46.allOf[0].then,data};
+const err2 = {instancePath,schemaPath:"#/allOf/0/then/required",keyword:"required",params:{missingProperty: "S3BucketArn"},message:"must have required property '"+"S3BucketArn"+"'",schema:schema47.allOf[0].then.required,parentSchema:schema47.allOf[0].then,data};
 if(vErrors === null){
 vErrors = [err2];
 }
@@ -1161,7 +1168,7 @@ var _valid0 = _errs5 === errors;
 valid1 = _valid0;
 }
 if(!valid1){
-const err3 = {instancePath,schemaPath:"#/allOf/0/if",keyword:"if",params:{failingKeyword: "then"},message:"must match \"then\" schema",schema:schema46.allOf[0].if,parentSchema:schema46.allOf[0],data};
+const err3 = {instancePath,schemaPath:"#/allOf/0/if",keyword:"if",params:{failingKeyword: "then"},message:"must match \"then\" schema",schema:schema47.allOf[0].if,parentSchema:schema47.allOf[0],data};
 if(vErrors === null){
 vErrors = [err3];
 }
@@ -1298,7 +1305,7 @@ let data6 = data5[i1];
 const _errs17 = errors;
 if(data6 && typeof data6 == "object" && !Array.isArray(data6)){
 if(data6.AgentAction === undefined){
-const err9 = {instancePath:instancePath+"/Settings/" + i1,schemaPath:"#/allOf/1/then/properties/Settings/contains/required",keyword:"required",params:{missingProperty: "AgentAction"},message:"must have required property '"+"AgentAction"+"'",schema:schema46.allOf[1].then.properties.Settings.contains.required,parentSchema:schema46.allOf[1].then.properties.Settings.contains,data:data6};
+const err9 = {instancePath:instancePath+"/Settings/" + i1,schemaPath:"#/allOf/1/then/properties/Settings/contains/required",keyword:"required",params:{missingProperty: "AgentAction"},message:"must have required property '"+"AgentAction"+"'",schema:schema47.allOf[1].then.properties.Settings.contains.required,parentSchema:schema47.allOf[1].then.properties.Settings.contains,data:data6};
 if(vErrors === null){
 vErrors = [err9];
 }
@@ -1308,7 +1315,7 @@ vErrors.push(err9);
 errors++;
 }
 if(data6.Permission === undefined){
-const err10 = {instancePath:instancePath+"/Settings/" + i1,schemaPath:"#/allOf/1/then/properties/Settings/contains/required",keyword:"required",params:{missingProperty: "Permission"},message:"must have required property '"+"Permission"+"'",schema:schema46.allOf[1].then.properties.Settings.contains.required,parentSchema:schema46.allOf[1].then.properties.Settings.contains,data:data6};
+const err10 = {instancePath:instancePath+"/Settings/" + i1,schemaPath:"#/allOf/1/then/properties/Settings/contains/required",keyword:"required",params:{missingProperty: "Permission"},message:"must have required property '"+"Permission"+"'",schema:schema47.allOf[1].then.properties.Settings.contains.required,parentSchema:schema47.allOf[1].then.properties.Settings.contains,data:data6};
 if(vErrors === null){
 vErrors = [err10];
 }
@@ -1320,7 +1327,7 @@ errors++;
 if(data6.AgentAction !== undefined){
 let data7 = data6.AgentAction;
 if("COMPUTER_VISION" !== data7){
-const err11 = {instancePath:instancePath+"/Settings/" + i1+"/AgentAction",schemaPath:"#/allOf/1/then/properties/Settings/contains/properties/AgentAction/const",keyword:"const",params:{allowedValue: "COMPUTER_VISION"},message:"must be equal to constant",schema:"COMPUTER_VISION",parentSchema:schema46.allOf[1].then.properties.Settings.contains.properties.AgentAction,data:data7};
+const err11 = {instancePath:instancePath+"/Settings/" + i1+"/AgentAction",schemaPath:"#/allOf/1/then/properties/Settings/contains/properties/AgentAction/const",keyword:"const",params:{allowedValue: "COMPUTER_VISION"},message:"must be equal to constant",schema:"COMPUTER_VISION",parentSchema:schema47.allOf[1].then.properties.Settings.contains.properties.AgentAction,data:data7};
 if(vErrors === null){
 vErrors = [err11];
 }
@@ -1333,7 +1340,7 @@ errors++;
 if(data6.Permission !== undefined){
 let data8 = data6.Permission;
 if("ENABLED" !== data8){
-const err12 = {instancePath:instancePath+"/Settings/" + i1+"/Permission",schemaPath:"#/allOf/1/then/properties/Settings/contains/properties/Permission/const",keyword:"const",params:{allowedValue: "ENABLED"},message:"must be equal to constant",schema:"ENABLED",parentSchema:schema46.allOf[1].then.properties.Settings.contains.properties.Permission,data:data8};
+const err12 = {instancePath:instancePath+"/Settings/" + i1+"/Permission",schemaPath:"#/allOf/1/then/properties/Settings/contains/properties/Permission/const",keyword:"const",params:{allowedValue: "ENABLED"},message:"must be equal to constant",schema:"ENABLED",parentSchema:schema47.allOf[1].then.properties.Settings.contains.properties.Permission,data:data8};
 if(vErrors === null){
 vErrors = [err12];
 }
@@ -1350,7 +1357,7 @@ break;
 }
 }
 if(!valid8){
-const err13 = {instancePath:instancePath+"/Settings",schemaPath:"#/allOf/1/then/properties/Settings/contains",keyword:"contains",params:{minContains: 1},message:"must contain at least 1 valid item(s)",schema:schema46.allOf[1].then.properties.Settings.contains,parentSchema:schema46.allOf[1].then.properties.Settings,data:data5};
+const err13 = {instancePath:instancePath+"/Settings",schemaPath:"#/allOf/1/then/properties/Settings/contains",keyword:"contains",params:{minContains: 1},message:"must contain at least 1 valid item(s)",schema:schema47.allOf[1].then.properties.Settings.contains,parentSchema:schema47.allOf[1].then.properties.Settings,data:data5};
 if(vErrors === null){
 vErrors = [err13];
 }
@@ -1381,7 +1388,7 @@ props0.Settings = true;
 }
 }
 if(!valid3){
-const err14 = {instancePath,schemaPath:"#/allOf/1/if",keyword:"if",params:{failingKeyword: "then"},message:"must match \"then\" schema",schema:schema46.allOf[1].if,parentSchema:schema46.allOf[1],data};
+const err14 = {instancePath,schemaPath:"#/allOf/1/if",keyword:"if",params:{failingKeyword: "then"},message:"must match \"then\" schema",schema:schema47.allOf[1].if,parentSchema:schema47.allOf[1],data};
 if(vErrors === null){
 vErrors = [err14];
 }
@@ -1396,7 +1403,7 @@ props0.ScreenshotsUploadEnabled = true;
 }
 if(data && typeof data == "object" && !Array.isArray(data)){
 if(data.Settings === undefined){
-const err15 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "Settings"},message:"must have required property '"+"Settings"+"'",schema:schema46.required,parentSchema:schema46,data};
+const err15 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "Settings"},message:"must have required property '"+"Settings"+"'",schema:schema47.required,parentSchema:schema47,data};
 if(vErrors === null){
 vErrors = [err15];
 }
@@ -1406,7 +1413,7 @@ vErrors.push(err15);
 errors++;
 }
 if(data.ScreenResolution === undefined){
-const err16 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "ScreenResolution"},message:"must have required property '"+"ScreenResolution"+"'",schema:schema46.required,parentSchema:schema46,data};
+const err16 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "ScreenResolution"},message:"must have required property '"+"ScreenResolution"+"'",schema:schema47.required,parentSchema:schema47,data};
 if(vErrors === null){
 vErrors = [err16];
 }
@@ -1416,7 +1423,7 @@ vErrors.push(err16);
 errors++;
 }
 if(data.ScreenImageFormat === undefined){
-const err17 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "ScreenImageFormat"},message:"must have required property '"+"ScreenImageFormat"+"'",schema:schema46.required,parentSchema:schema46,data};
+const err17 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "ScreenImageFormat"},message:"must have required property '"+"ScreenImageFormat"+"'",schema:schema47.required,parentSchema:schema47,data};
 if(vErrors === null){
 vErrors = [err17];
 }
@@ -1427,7 +1434,7 @@ errors++;
 }
 for(const key0 in data){
 if(!((((((key0 === "Settings") || (key0 === "S3BucketArn")) || (key0 === "ScreenshotsUploadEnabled")) || (key0 === "ScreenResolution")) || (key0 === "ScreenImageFormat")) || (key0 === "UserControlMode"))){
-const err18 = {instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties",schema:false,parentSchema:schema46,data};
+const err18 = {instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties",schema:false,parentSchema:schema47,data};
 if(vErrors === null){
 vErrors = [err18];
 }
@@ -1441,7 +1448,7 @@ if(data.Settings !== undefined){
 let data9 = data.Settings;
 if(Array.isArray(data9)){
 if(data9.length < 1){
-const err19 = {instancePath:instancePath+"/Settings",schemaPath:"#/properties/Settings/minItems",keyword:"minItems",params:{limit: 1},message:"must NOT have fewer than 1 items",schema:1,parentSchema:schema46.properties.Settings,data:data9};
+const err19 = {instancePath:instancePath+"/Settings",schemaPath:"#/properties/Settings/minItems",keyword:"minItems",params:{limit: 1},message:"must NOT have fewer than 1 items",schema:1,parentSchema:schema47.properties.Settings,data:data9};
 if(vErrors === null){
 vErrors = [err19];
 }
@@ -1459,7 +1466,7 @@ errors = vErrors.length;
 }
 }
 else {
-const err20 = {instancePath:instancePath+"/Settings",schemaPath:"#/properties/Settings/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema46.properties.Settings.type,parentSchema:schema46.properties.Settings,data:data9};
+const err20 = {instancePath:instancePath+"/Settings",schemaPath:"#/properties/Settings/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema47.properties.Settings.type,parentSchema:schema47.properties.Settings,data:data9};
 if(vErrors === null){
 vErrors = [err20];
 }
@@ -1472,8 +1479,8 @@ errors++;
 if(data.S3BucketArn !== undefined){
 let data11 = data.S3BucketArn;
 if(typeof data11 === "string"){
-if(!pattern12.test(data11)){
-const err21 = {instancePath:instancePath+"/S3BucketArn",schemaPath:"#/properties/S3BucketArn/pattern",keyword:"pattern",params:{pattern: "^arn:aws(?:-cn|-iso-b|-iso|-us-gov)?:s3:::[a-z0-9][a-z0-9.\\-]{1,61}[a-z0-9]$"},message:"must match pattern \""+"^arn:aws(?:-cn|-iso-b|-iso|-us-gov)?:s3:::[a-z0-9][a-z0-9.\\-]{1,61}[a-z0-9]$"+"\"",schema:"^arn:aws(?:-cn|-iso-b|-iso|-us-gov)?:s3:::[a-z0-9][a-z0-9.\\-]{1,61}[a-z0-9]$",parentSchema:schema46.properties.S3BucketArn,data:data11};
+if(!pattern18.test(data11)){
+const err21 = {instancePath:instancePath+"/S3BucketArn",schemaPath:"#/properties/S3BucketArn/pattern",keyword:"pattern",params:{pattern: "^arn:aws(?:-cn|-iso-b|-iso|-us-gov)?:s3:::[a-z0-9][a-z0-9.\\-]{1,61}[a-z0-9]$"},message:"must match pattern \""+"^arn:aws(?:-cn|-iso-b|-iso|-us-gov)?:s3:::[a-z0-9][a-z0-9.\\-]{1,61}[a-z0-9]$"+"\"",schema:"^arn:aws(?:-cn|-iso-b|-iso|-us-gov)?:s3:::[a-z0-9][a-z0-9.\\-]{1,61}[a-z0-9]$",parentSchema:schema47.properties.S3BucketArn,data:data11};
 if(vErrors === null){
 vErrors = [err21];
 }
@@ -1484,7 +1491,7 @@ errors++;
 }
 }
 else {
-const err22 = {instancePath:instancePath+"/S3BucketArn",schemaPath:"#/properties/S3BucketArn/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema46.properties.S3BucketArn.type,parentSchema:schema46.properties.S3BucketArn,data:data11};
+const err22 = {instancePath:instancePath+"/S3BucketArn",schemaPath:"#/properties/S3BucketArn/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema47.properties.S3BucketArn.type,parentSchema:schema47.properties.S3BucketArn,data:data11};
 if(vErrors === null){
 vErrors = [err22];
 }
@@ -1497,7 +1504,7 @@ errors++;
 if(data.ScreenshotsUploadEnabled !== undefined){
 let data12 = data.ScreenshotsUploadEnabled;
 if(typeof data12 !== "boolean"){
-const err23 = {instancePath:instancePath+"/ScreenshotsUploadEnabled",schemaPath:"#/properties/ScreenshotsUploadEnabled/type",keyword:"type",params:{type: "boolean"},message:"must be boolean",schema:schema46.properties.ScreenshotsUploadEnabled.type,parentSchema:schema46.properties.ScreenshotsUploadEnabled,data:data12};
+const err23 = {instancePath:instancePath+"/ScreenshotsUploadEnabled",schemaPath:"#/properties/ScreenshotsUploadEnabled/type",keyword:"type",params:{type: "boolean"},message:"must be boolean",schema:schema47.properties.ScreenshotsUploadEnabled.type,parentSchema:schema47.properties.ScreenshotsUploadEnabled,data:data12};
 if(vErrors === null){
 vErrors = [err23];
 }
@@ -1510,7 +1517,7 @@ errors++;
 if(data.ScreenResolution !== undefined){
 let data13 = data.ScreenResolution;
 if(typeof data13 !== "string"){
-const err24 = {instancePath:instancePath+"/ScreenResolution",schemaPath:"#/$defs/ScreenResolution/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema50.type,parentSchema:schema50,data:data13};
+const err24 = {instancePath:instancePath+"/ScreenResolution",schemaPath:"#/$defs/ScreenResolution/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema51.type,parentSchema:schema51,data:data13};
 if(vErrors === null){
 vErrors = [err24];
 }
@@ -1520,7 +1527,7 @@ vErrors.push(err24);
 errors++;
 }
 if(!(data13 === "W_1280xH_720")){
-const err25 = {instancePath:instancePath+"/ScreenResolution",schemaPath:"#/$defs/ScreenResolution/enum",keyword:"enum",params:{allowedValues: schema50.enum},message:"must be equal to one of the allowed values",schema:schema50.enum,parentSchema:schema50,data:data13};
+const err25 = {instancePath:instancePath+"/ScreenResolution",schemaPath:"#/$defs/ScreenResolution/enum",keyword:"enum",params:{allowedValues: schema51.enum},message:"must be equal to one of the allowed values",schema:schema51.enum,parentSchema:schema51,data:data13};
 if(vErrors === null){
 vErrors = [err25];
 }
@@ -1533,7 +1540,7 @@ errors++;
 if(data.ScreenImageFormat !== undefined){
 let data14 = data.ScreenImageFormat;
 if(typeof data14 !== "string"){
-const err26 = {instancePath:instancePath+"/ScreenImageFormat",schemaPath:"#/$defs/ScreenImageFormat/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema51.type,parentSchema:schema51,data:data14};
+const err26 = {instancePath:instancePath+"/ScreenImageFormat",schemaPath:"#/$defs/ScreenImageFormat/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema52.type,parentSchema:schema52,data:data14};
 if(vErrors === null){
 vErrors = [err26];
 }
@@ -1543,7 +1550,7 @@ vErrors.push(err26);
 errors++;
 }
 if(!((data14 === "PNG") || (data14 === "JPEG"))){
-const err27 = {instancePath:instancePath+"/ScreenImageFormat",schemaPath:"#/$defs/ScreenImageFormat/enum",keyword:"enum",params:{allowedValues: schema51.enum},message:"must be equal to one of the allowed values",schema:schema51.enum,parentSchema:schema51,data:data14};
+const err27 = {instancePath:instancePath+"/ScreenImageFormat",schemaPath:"#/$defs/ScreenImageFormat/enum",keyword:"enum",params:{allowedValues: schema52.enum},message:"must be equal to one of the allowed values",schema:schema52.enum,parentSchema:schema52,data:data14};
 if(vErrors === null){
 vErrors = [err27];
 }
@@ -1556,7 +1563,7 @@ errors++;
 if(data.UserControlMode !== undefined){
 let data15 = data.UserControlMode;
 if(typeof data15 !== "string"){
-const err28 = {instancePath:instancePath+"/UserControlMode",schemaPath:"#/$defs/UserControlMode/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema52.type,parentSchema:schema52,data:data15};
+const err28 = {instancePath:instancePath+"/UserControlMode",schemaPath:"#/$defs/UserControlMode/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema53.type,parentSchema:schema53,data:data15};
 if(vErrors === null){
 vErrors = [err28];
 }
@@ -1566,7 +1573,7 @@ vErrors.push(err28);
 errors++;
 }
 if(!(((data15 === "VIEW_ONLY") || (data15 === "VIEW_STOP")) || (data15 === "DISABLED"))){
-const err29 = {instancePath:instancePath+"/UserControlMode",schemaPath:"#/$defs/UserControlMode/enum",keyword:"enum",params:{allowedValues: schema52.enum},message:"must be equal to one of the allowed values",schema:schema52.enum,parentSchema:schema52,data:data15};
+const err29 = {instancePath:instancePath+"/UserControlMode",schemaPath:"#/$defs/UserControlMode/enum",keyword:"enum",params:{allowedValues: schema53.enum},message:"must be equal to one of the allowed values",schema:schema53.enum,parentSchema:schema53,data:data15};
 if(vErrors === null){
 vErrors = [err29];
 }
@@ -1578,7 +1585,7 @@ errors++;
 }
 }
 else {
-const err30 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema46.type,parentSchema:schema46,data};
+const err30 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema47.type,parentSchema:schema47,data};
 if(vErrors === null){
 vErrors = [err30];
 }
@@ -1605,7 +1612,7 @@ evaluated0.items = undefined;
 }
 if(data && typeof data == "object" && !Array.isArray(data)){
 if(data.Name === undefined){
-const err0 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "Name"},message:"must have required property '"+"Name"+"'",schema:schema32.required,parentSchema:schema32,data};
+const err0 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "Name"},message:"must have required property '"+"Name"+"'",schema:schema33.required,parentSchema:schema33,data};
 if(vErrors === null){
 vErrors = [err0];
 }
@@ -1615,8 +1622,8 @@ vErrors.push(err0);
 errors++;
 }
 for(const key0 in data){
-if(!(func1.call(schema32.properties, key0))){
-const err1 = {instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties",schema:false,parentSchema:schema32,data};
+if(!(func1.call(schema33.properties, key0))){
+const err1 = {instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties",schema:false,parentSchema:schema33,data};
 if(vErrors === null){
 vErrors = [err1];
 }
@@ -1629,8 +1636,8 @@ errors++;
 if(data.Name !== undefined){
 let data0 = data.Name;
 if(typeof data0 === "string"){
-if(!pattern6.test(data0)){
-const err2 = {instancePath:instancePath+"/Name",schemaPath:"#/properties/Name/pattern",keyword:"pattern",params:{pattern: "^[a-zA-Z0-9][a-zA-Z0-9_.-]{0,100}$"},message:"must match pattern \""+"^[a-zA-Z0-9][a-zA-Z0-9_.-]{0,100}$"+"\"",schema:"^[a-zA-Z0-9][a-zA-Z0-9_.-]{0,100}$",parentSchema:schema32.properties.Name,data:data0};
+if(!pattern12.test(data0)){
+const err2 = {instancePath:instancePath+"/Name",schemaPath:"#/properties/Name/pattern",keyword:"pattern",params:{pattern: "^[a-zA-Z0-9][a-zA-Z0-9_.-]{0,100}$"},message:"must match pattern \""+"^[a-zA-Z0-9][a-zA-Z0-9_.-]{0,100}$"+"\"",schema:"^[a-zA-Z0-9][a-zA-Z0-9_.-]{0,100}$",parentSchema:schema33.properties.Name,data:data0};
 if(vErrors === null){
 vErrors = [err2];
 }
@@ -1641,7 +1648,7 @@ errors++;
 }
 }
 else {
-const err3 = {instancePath:instancePath+"/Name",schemaPath:"#/properties/Name/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema32.properties.Name.type,parentSchema:schema32.properties.Name,data:data0};
+const err3 = {instancePath:instancePath+"/Name",schemaPath:"#/properties/Name/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema33.properties.Name.type,parentSchema:schema33.properties.Name,data:data0};
 if(vErrors === null){
 vErrors = [err3];
 }
@@ -1654,7 +1661,7 @@ errors++;
 if(data.Description !== undefined){
 let data1 = data.Description;
 if((typeof data1 !== "string") && (data1 !== null)){
-const err4 = {instancePath:instancePath+"/Description",schemaPath:"#/properties/Description/type",keyword:"type",params:{type: schema32.properties.Description.type},message:"must be string,null",schema:schema32.properties.Description.type,parentSchema:schema32.properties.Description,data:data1};
+const err4 = {instancePath:instancePath+"/Description",schemaPath:"#/properties/Description/type",keyword:"type",params:{type: schema33.properties.Description.type},message:"must be string,null",schema:schema33.properties.Description.type,parentSchema:schema33.properties.Description,data:data1};
 if(vErrors === null){
 vErrors = [err4];
 }
@@ -1665,7 +1672,7 @@ errors++;
 }
 if(typeof data1 === "string"){
 if(func2(data1) > 256){
-const err5 = {instancePath:instancePath+"/Description",schemaPath:"#/properties/Description/maxLength",keyword:"maxLength",params:{limit: 256},message:"must NOT have more than 256 characters",schema:256,parentSchema:schema32.properties.Description,data:data1};
+const err5 = {instancePath:instancePath+"/Description",schemaPath:"#/properties/Description/maxLength",keyword:"maxLength",params:{limit: 256},message:"must NOT have more than 256 characters",schema:256,parentSchema:schema33.properties.Description,data:data1};
 if(vErrors === null){
 vErrors = [err5];
 }
@@ -1679,7 +1686,7 @@ errors++;
 if(data.DisplayName !== undefined){
 let data2 = data.DisplayName;
 if((typeof data2 !== "string") && (data2 !== null)){
-const err6 = {instancePath:instancePath+"/DisplayName",schemaPath:"#/properties/DisplayName/type",keyword:"type",params:{type: schema32.properties.DisplayName.type},message:"must be string,null",schema:schema32.properties.DisplayName.type,parentSchema:schema32.properties.DisplayName,data:data2};
+const err6 = {instancePath:instancePath+"/DisplayName",schemaPath:"#/properties/DisplayName/type",keyword:"type",params:{type: schema33.properties.DisplayName.type},message:"must be string,null",schema:schema33.properties.DisplayName.type,parentSchema:schema33.properties.DisplayName,data:data2};
 if(vErrors === null){
 vErrors = [err6];
 }
@@ -1690,7 +1697,7 @@ errors++;
 }
 if(typeof data2 === "string"){
 if(func2(data2) > 100){
-const err7 = {instancePath:instancePath+"/DisplayName",schemaPath:"#/properties/DisplayName/maxLength",keyword:"maxLength",params:{limit: 100},message:"must NOT have more than 100 characters",schema:100,parentSchema:schema32.properties.DisplayName,data:data2};
+const err7 = {instancePath:instancePath+"/DisplayName",schemaPath:"#/properties/DisplayName/maxLength",keyword:"maxLength",params:{limit: 100},message:"must NOT have more than 100 characters",schema:100,parentSchema:schema33.properties.DisplayName,data:data2};
 if(vErrors === null){
 vErrors = [err7];
 }
@@ -1704,7 +1711,7 @@ errors++;
 if(data.StorageConnectors !== undefined){
 let data3 = data.StorageConnectors;
 if((!(Array.isArray(data3))) && (data3 !== null)){
-const err8 = {instancePath:instancePath+"/StorageConnectors",schemaPath:"#/properties/StorageConnectors/type",keyword:"type",params:{type: schema32.properties.StorageConnectors.type},message:"must be array,null",schema:schema32.properties.StorageConnectors.type,parentSchema:schema32.properties.StorageConnectors,data:data3};
+const err8 = {instancePath:instancePath+"/StorageConnectors",schemaPath:"#/properties/StorageConnectors/type",keyword:"type",params:{type: schema33.properties.StorageConnectors.type},message:"must be array,null",schema:schema33.properties.StorageConnectors.type,parentSchema:schema33.properties.StorageConnectors,data:data3};
 if(vErrors === null){
 vErrors = [err8];
 }
@@ -1726,7 +1733,7 @@ errors = vErrors.length;
 if(data.RedirectURL !== undefined){
 let data5 = data.RedirectURL;
 if((typeof data5 !== "string") && (data5 !== null)){
-const err9 = {instancePath:instancePath+"/RedirectURL",schemaPath:"#/properties/RedirectURL/type",keyword:"type",params:{type: schema32.properties.RedirectURL.type},message:"must be string,null",schema:schema32.properties.RedirectURL.type,parentSchema:schema32.properties.RedirectURL,data:data5};
+const err9 = {instancePath:instancePath+"/RedirectURL",schemaPath:"#/properties/RedirectURL/type",keyword:"type",params:{type: schema33.properties.RedirectURL.type},message:"must be string,null",schema:schema33.properties.RedirectURL.type,parentSchema:schema33.properties.RedirectURL,data:data5};
 if(vErrors === null){
 vErrors = [err9];
 }
@@ -1737,7 +1744,7 @@ errors++;
 }
 if(typeof data5 === "string"){
 if(func2(data5) > 1000){
-const err10 = {instancePath:instancePath+"/RedirectURL",schemaPath:"#/properties/RedirectURL/maxLength",keyword:"maxLength",params:{limit: 1000},message:"must NOT have more than 1000 characters",schema:1000,parentSchema:schema32.properties.RedirectURL,data:data5};
+const err10 = {instancePath:instancePath+"/RedirectURL",schemaPath:"#/properties/RedirectURL/maxLength",keyword:"maxLength",params:{limit: 1000},message:"must NOT have more than 1000 characters",schema:1000,parentSchema:schema33.properties.RedirectURL,data:data5};
 if(vErrors === null){
 vErrors = [err10];
 }
@@ -1751,7 +1758,7 @@ errors++;
 if(data.FeedbackURL !== undefined){
 let data6 = data.FeedbackURL;
 if((typeof data6 !== "string") && (data6 !== null)){
-const err11 = {instancePath:instancePath+"/FeedbackURL",schemaPath:"#/properties/FeedbackURL/type",keyword:"type",params:{type: schema32.properties.FeedbackURL.type},message:"must be string,null",schema:schema32.properties.FeedbackURL.type,parentSchema:schema32.properties.FeedbackURL,data:data6};
+const err11 = {instancePath:instancePath+"/FeedbackURL",schemaPath:"#/properties/FeedbackURL/type",keyword:"type",params:{type: schema33.properties.FeedbackURL.type},message:"must be string,null",schema:schema33.properties.FeedbackURL.type,parentSchema:schema33.properties.FeedbackURL,data:data6};
 if(vErrors === null){
 vErrors = [err11];
 }
@@ -1762,7 +1769,7 @@ errors++;
 }
 if(typeof data6 === "string"){
 if(func2(data6) > 1000){
-const err12 = {instancePath:instancePath+"/FeedbackURL",schemaPath:"#/properties/FeedbackURL/maxLength",keyword:"maxLength",params:{limit: 1000},message:"must NOT have more than 1000 characters",schema:1000,parentSchema:schema32.properties.FeedbackURL,data:data6};
+const err12 = {instancePath:instancePath+"/FeedbackURL",schemaPath:"#/properties/FeedbackURL/maxLength",keyword:"maxLength",params:{limit: 1000},message:"must NOT have more than 1000 characters",schema:1000,parentSchema:schema33.properties.FeedbackURL,data:data6};
 if(vErrors === null){
 vErrors = [err12];
 }
@@ -1776,7 +1783,7 @@ errors++;
 if(data.UserSettings !== undefined){
 let data7 = data.UserSettings;
 if((!(Array.isArray(data7))) && (data7 !== null)){
-const err13 = {instancePath:instancePath+"/UserSettings",schemaPath:"#/properties/UserSettings/type",keyword:"type",params:{type: schema32.properties.UserSettings.type},message:"must be array,null",schema:schema32.properties.UserSettings.type,parentSchema:schema32.properties.UserSettings,data:data7};
+const err13 = {instancePath:instancePath+"/UserSettings",schemaPath:"#/properties/UserSettings/type",keyword:"type",params:{type: schema33.properties.UserSettings.type},message:"must be array,null",schema:schema33.properties.UserSettings.type,parentSchema:schema33.properties.UserSettings,data:data7};
 if(vErrors === null){
 vErrors = [err13];
 }
@@ -1844,7 +1851,7 @@ if(_valid1){
 const _errs27 = errors;
 if(data9 && typeof data9 == "object" && !Array.isArray(data9)){
 if(data9.SettingsGroup === undefined){
-const err16 = {instancePath:instancePath+"/ApplicationSettings",schemaPath:"#/$defs/ApplicationSettings/allOf/0/then/required",keyword:"required",params:{missingProperty: "SettingsGroup"},message:"must have required property '"+"SettingsGroup"+"'",schema:schema38.allOf[0].then.required,parentSchema:schema38.allOf[0].then,data:data9};
+const err16 = {instancePath:instancePath+"/ApplicationSettings",schemaPath:"#/$defs/ApplicationSettings/allOf/0/then/required",keyword:"required",params:{missingProperty: "SettingsGroup"},message:"must have required property '"+"SettingsGroup"+"'",schema:schema39.allOf[0].then.required,parentSchema:schema39.allOf[0].then,data:data9};
 if(vErrors === null){
 vErrors = [err16];
 }
@@ -1858,7 +1865,7 @@ var _valid1 = _errs27 === errors;
 valid8 = _valid1;
 }
 if(!valid8){
-const err17 = {instancePath:instancePath+"/ApplicationSettings",schemaPath:"#/$defs/ApplicationSettings/allOf/0/if",keyword:"if",params:{failingKeyword: "then"},message:"must match \"then\" schema",schema:schema38.allOf[0].if,parentSchema:schema38.allOf[0],data:data9};
+const err17 = {instancePath:instancePath+"/ApplicationSettings",schemaPath:"#/$defs/ApplicationSettings/allOf/0/if",keyword:"if",params:{failingKeyword: "then"},message:"must match \"then\" schema",schema:schema39.allOf[0].if,parentSchema:schema39.allOf[0],data:data9};
 if(vErrors === null){
 vErrors = [err17];
 }
@@ -1911,7 +1918,7 @@ if(_valid2){
 const _errs32 = errors;
 if(data9 && typeof data9 == "object" && !Array.isArray(data9)){
 if(data9.SettingsGroup !== undefined){
-const err20 = {instancePath:instancePath+"/ApplicationSettings/SettingsGroup",schemaPath:"#/$defs/ApplicationSettings/allOf/1/then/properties/SettingsGroup/false schema",keyword:"false schema",params:{},message:"boolean schema is false",schema:false,parentSchema:schema38.allOf[1].then.properties.SettingsGroup,data:data9.SettingsGroup};
+const err20 = {instancePath:instancePath+"/ApplicationSettings/SettingsGroup",schemaPath:"#/$defs/ApplicationSettings/allOf/1/then/properties/SettingsGroup/false schema",keyword:"false schema",params:{},message:"boolean schema is false",schema:false,parentSchema:schema39.allOf[1].then.properties.SettingsGroup,data:data9.SettingsGroup};
 if(vErrors === null){
 vErrors = [err20];
 }
@@ -1930,7 +1937,7 @@ props0.Enabled = true;
 }
 }
 if(!valid10){
-const err21 = {instancePath:instancePath+"/ApplicationSettings",schemaPath:"#/$defs/ApplicationSettings/allOf/1/if",keyword:"if",params:{failingKeyword: "then"},message:"must match \"then\" schema",schema:schema38.allOf[1].if,parentSchema:schema38.allOf[1],data:data9};
+const err21 = {instancePath:instancePath+"/ApplicationSettings",schemaPath:"#/$defs/ApplicationSettings/allOf/1/if",keyword:"if",params:{failingKeyword: "then"},message:"must match \"then\" schema",schema:schema39.allOf[1].if,parentSchema:schema39.allOf[1],data:data9};
 if(vErrors === null){
 vErrors = [err21];
 }
@@ -1945,7 +1952,7 @@ props0.Enabled = true;
 }
 if(data9 && typeof data9 == "object" && !Array.isArray(data9)){
 if(data9.Enabled === undefined){
-const err22 = {instancePath:instancePath+"/ApplicationSettings",schemaPath:"#/$defs/ApplicationSettings/required",keyword:"required",params:{missingProperty: "Enabled"},message:"must have required property '"+"Enabled"+"'",schema:schema38.required,parentSchema:schema38,data:data9};
+const err22 = {instancePath:instancePath+"/ApplicationSettings",schemaPath:"#/$defs/ApplicationSettings/required",keyword:"required",params:{missingProperty: "Enabled"},message:"must have required property '"+"Enabled"+"'",schema:schema39.required,parentSchema:schema39,data:data9};
 if(vErrors === null){
 vErrors = [err22];
 }
@@ -1956,7 +1963,7 @@ errors++;
 }
 for(const key1 in data9){
 if(!((key1 === "Enabled") || (key1 === "SettingsGroup"))){
-const err23 = {instancePath:instancePath+"/ApplicationSettings",schemaPath:"#/$defs/ApplicationSettings/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key1},message:"must NOT have additional properties",schema:false,parentSchema:schema38,data:data9};
+const err23 = {instancePath:instancePath+"/ApplicationSettings",schemaPath:"#/$defs/ApplicationSettings/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key1},message:"must NOT have additional properties",schema:false,parentSchema:schema39,data:data9};
 if(vErrors === null){
 vErrors = [err23];
 }
@@ -1969,7 +1976,7 @@ errors++;
 if(data9.Enabled !== undefined){
 let data13 = data9.Enabled;
 if(typeof data13 !== "boolean"){
-const err24 = {instancePath:instancePath+"/ApplicationSettings/Enabled",schemaPath:"#/$defs/ApplicationSettings/properties/Enabled/type",keyword:"type",params:{type: "boolean"},message:"must be boolean",schema:schema38.properties.Enabled.type,parentSchema:schema38.properties.Enabled,data:data13};
+const err24 = {instancePath:instancePath+"/ApplicationSettings/Enabled",schemaPath:"#/$defs/ApplicationSettings/properties/Enabled/type",keyword:"type",params:{type: "boolean"},message:"must be boolean",schema:schema39.properties.Enabled.type,parentSchema:schema39.properties.Enabled,data:data13};
 if(vErrors === null){
 vErrors = [err24];
 }
@@ -1983,7 +1990,7 @@ if(data9.SettingsGroup !== undefined){
 let data14 = data9.SettingsGroup;
 if(typeof data14 === "string"){
 if(func2(data14) > 100){
-const err25 = {instancePath:instancePath+"/ApplicationSettings/SettingsGroup",schemaPath:"#/$defs/ApplicationSettings/properties/SettingsGroup/maxLength",keyword:"maxLength",params:{limit: 100},message:"must NOT have more than 100 characters",schema:100,parentSchema:schema38.properties.SettingsGroup,data:data14};
+const err25 = {instancePath:instancePath+"/ApplicationSettings/SettingsGroup",schemaPath:"#/$defs/ApplicationSettings/properties/SettingsGroup/maxLength",keyword:"maxLength",params:{limit: 100},message:"must NOT have more than 100 characters",schema:100,parentSchema:schema39.properties.SettingsGroup,data:data14};
 if(vErrors === null){
 vErrors = [err25];
 }
@@ -1994,7 +2001,7 @@ errors++;
 }
 }
 else {
-const err26 = {instancePath:instancePath+"/ApplicationSettings/SettingsGroup",schemaPath:"#/$defs/ApplicationSettings/properties/SettingsGroup/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema38.properties.SettingsGroup.type,parentSchema:schema38.properties.SettingsGroup,data:data14};
+const err26 = {instancePath:instancePath+"/ApplicationSettings/SettingsGroup",schemaPath:"#/$defs/ApplicationSettings/properties/SettingsGroup/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema39.properties.SettingsGroup.type,parentSchema:schema39.properties.SettingsGroup,data:data14};
 if(vErrors === null){
 vErrors = [err26];
 }
@@ -2006,7 +2013,7 @@ errors++;
 }
 }
 else {
-const err27 = {instancePath:instancePath+"/ApplicationSettings",schemaPath:"#/$defs/ApplicationSettings/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema38.type,parentSchema:schema38,data:data9};
+const err27 = {instancePath:instancePath+"/ApplicationSettings",schemaPath:"#/$defs/ApplicationSettings/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema39.type,parentSchema:schema39,data:data9};
 if(vErrors === null){
 vErrors = [err27];
 }
@@ -2019,7 +2026,7 @@ var _valid0 = _errs20 === errors;
 valid5 = valid5 || _valid0;
 const _errs38 = errors;
 if(data9 !== null){
-const err28 = {instancePath:instancePath+"/ApplicationSettings",schemaPath:"#/properties/ApplicationSettings/anyOf/1/type",keyword:"type",params:{type: "null"},message:"must be null",schema:schema32.properties.ApplicationSettings.anyOf[1].type,parentSchema:schema32.properties.ApplicationSettings.anyOf[1],data:data9};
+const err28 = {instancePath:instancePath+"/ApplicationSettings",schemaPath:"#/properties/ApplicationSettings/anyOf/1/type",keyword:"type",params:{type: "null"},message:"must be null",schema:schema33.properties.ApplicationSettings.anyOf[1].type,parentSchema:schema33.properties.ApplicationSettings.anyOf[1],data:data9};
 if(vErrors === null){
 vErrors = [err28];
 }
@@ -2031,7 +2038,7 @@ errors++;
 var _valid0 = _errs38 === errors;
 valid5 = valid5 || _valid0;
 if(!valid5){
-const err29 = {instancePath:instancePath+"/ApplicationSettings",schemaPath:"#/properties/ApplicationSettings/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf",schema:schema32.properties.ApplicationSettings.anyOf,parentSchema:schema32.properties.ApplicationSettings,data:data9};
+const err29 = {instancePath:instancePath+"/ApplicationSettings",schemaPath:"#/properties/ApplicationSettings/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf",schema:schema33.properties.ApplicationSettings.anyOf,parentSchema:schema33.properties.ApplicationSettings,data:data9};
 if(vErrors === null){
 vErrors = [err29];
 }
@@ -2059,7 +2066,7 @@ let valid14 = false;
 const _errs42 = errors;
 if(data15 && typeof data15 == "object" && !Array.isArray(data15)){
 if(Object.keys(data15).length > 50){
-const err30 = {instancePath:instancePath+"/Tags",schemaPath:"#/$defs/Tags/maxProperties",keyword:"maxProperties",params:{limit: 50},message:"must NOT have more than 50 properties",schema:50,parentSchema:schema39,data:data15};
+const err30 = {instancePath:instancePath+"/Tags",schemaPath:"#/$defs/Tags/maxProperties",keyword:"maxProperties",params:{limit: 50},message:"must NOT have more than 50 properties",schema:50,parentSchema:schema40,data:data15};
 if(vErrors === null){
 vErrors = [err30];
 }
@@ -2072,7 +2079,7 @@ for(const key2 in data15){
 const _errs45 = errors;
 if(typeof key2 === "string"){
 if(func2(key2) > 128){
-const err31 = {instancePath:instancePath+"/Tags",schemaPath:"#/$defs/Tags/propertyNames/maxLength",keyword:"maxLength",params:{limit: 128},message:"must NOT have more than 128 characters",schema:128,parentSchema:schema39.propertyNames,data:key2,propertyName:key2};
+const err31 = {instancePath:instancePath+"/Tags",schemaPath:"#/$defs/Tags/propertyNames/maxLength",keyword:"maxLength",params:{limit: 128},message:"must NOT have more than 128 characters",schema:128,parentSchema:schema40.propertyNames,data:key2,propertyName:key2};
 if(vErrors === null){
 vErrors = [err31];
 }
@@ -2082,7 +2089,7 @@ vErrors.push(err31);
 errors++;
 }
 if(func2(key2) < 1){
-const err32 = {instancePath:instancePath+"/Tags",schemaPath:"#/$defs/Tags/propertyNames/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters",schema:1,parentSchema:schema39.propertyNames,data:key2,propertyName:key2};
+const err32 = {instancePath:instancePath+"/Tags",schemaPath:"#/$defs/Tags/propertyNames/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters",schema:1,parentSchema:schema40.propertyNames,data:key2,propertyName:key2};
 if(vErrors === null){
 vErrors = [err32];
 }
@@ -2091,8 +2098,8 @@ vErrors.push(err32);
 }
 errors++;
 }
-if(!pattern7.test(key2)){
-const err33 = {instancePath:instancePath+"/Tags",schemaPath:"#/$defs/Tags/propertyNames/pattern",keyword:"pattern",params:{pattern: "^(^(?!aws:).[\\p{L}\\p{Z}\\p{N}_.:/=+\\-@]*)$"},message:"must match pattern \""+"^(^(?!aws:).[\\p{L}\\p{Z}\\p{N}_.:/=+\\-@]*)$"+"\"",schema:"^(^(?!aws:).[\\p{L}\\p{Z}\\p{N}_.:/=+\\-@]*)$",parentSchema:schema39.propertyNames,data:key2,propertyName:key2};
+if(!pattern13.test(key2)){
+const err33 = {instancePath:instancePath+"/Tags",schemaPath:"#/$defs/Tags/propertyNames/pattern",keyword:"pattern",params:{pattern: "^(^(?!aws:).[\\p{L}\\p{Z}\\p{N}_.:/=+\\-@]*)$"},message:"must match pattern \""+"^(^(?!aws:).[\\p{L}\\p{Z}\\p{N}_.:/=+\\-@]*)$"+"\"",schema:"^(^(?!aws:).[\\p{L}\\p{Z}\\p{N}_.:/=+\\-@]*)$",parentSchema:schema40.propertyNames,data:key2,propertyName:key2};
 if(vErrors === null){
 vErrors = [err33];
 }
@@ -2103,7 +2110,7 @@ errors++;
 }
 }
 else {
-const err34 = {instancePath:instancePath+"/Tags",schemaPath:"#/$defs/Tags/propertyNames/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema39.propertyNames.type,parentSchema:schema39.propertyNames,data:key2,propertyName:key2};
+const err34 = {instancePath:instancePath+"/Tags",schemaPath:"#/$defs/Tags/propertyNames/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema40.propertyNames.type,parentSchema:schema40.propertyNames,data:key2,propertyName:key2};
 if(vErrors === null){
 vErrors = [err34];
 }
@@ -2114,7 +2121,7 @@ errors++;
 }
 var valid16 = _errs45 === errors;
 if(!valid16){
-const err35 = {instancePath:instancePath+"/Tags",schemaPath:"#/$defs/Tags/propertyNames",keyword:"propertyNames",params:{propertyName: key2},message:"property name must be valid",schema:schema39.propertyNames,parentSchema:schema39,data:data15};
+const err35 = {instancePath:instancePath+"/Tags",schemaPath:"#/$defs/Tags/propertyNames",keyword:"propertyNames",params:{propertyName: key2},message:"property name must be valid",schema:schema40.propertyNames,parentSchema:schema40,data:data15};
 if(vErrors === null){
 vErrors = [err35];
 }
@@ -2128,7 +2135,7 @@ for(const key3 in data15){
 let data16 = data15[key3];
 if(typeof data16 === "string"){
 if(func2(data16) > 256){
-const err36 = {instancePath:instancePath+"/Tags/" + key3.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/$defs/Tags/additionalProperties/maxLength",keyword:"maxLength",params:{limit: 256},message:"must NOT have more than 256 characters",schema:256,parentSchema:schema39.additionalProperties,data:data16};
+const err36 = {instancePath:instancePath+"/Tags/" + key3.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/$defs/Tags/additionalProperties/maxLength",keyword:"maxLength",params:{limit: 256},message:"must NOT have more than 256 characters",schema:256,parentSchema:schema40.additionalProperties,data:data16};
 if(vErrors === null){
 vErrors = [err36];
 }
@@ -2138,7 +2145,7 @@ vErrors.push(err36);
 errors++;
 }
 if(!pattern4.test(data16)){
-const err37 = {instancePath:instancePath+"/Tags/" + key3.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/$defs/Tags/additionalProperties/pattern",keyword:"pattern",params:{pattern: "^([\\p{L}\\p{Z}\\p{N}_.:/=+\\-@]*)$"},message:"must match pattern \""+"^([\\p{L}\\p{Z}\\p{N}_.:/=+\\-@]*)$"+"\"",schema:"^([\\p{L}\\p{Z}\\p{N}_.:/=+\\-@]*)$",parentSchema:schema39.additionalProperties,data:data16};
+const err37 = {instancePath:instancePath+"/Tags/" + key3.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/$defs/Tags/additionalProperties/pattern",keyword:"pattern",params:{pattern: "^([\\p{L}\\p{Z}\\p{N}_.:/=+\\-@]*)$"},message:"must match pattern \""+"^([\\p{L}\\p{Z}\\p{N}_.:/=+\\-@]*)$"+"\"",schema:"^([\\p{L}\\p{Z}\\p{N}_.:/=+\\-@]*)$",parentSchema:schema40.additionalProperties,data:data16};
 if(vErrors === null){
 vErrors = [err37];
 }
@@ -2149,7 +2156,7 @@ errors++;
 }
 }
 else {
-const err38 = {instancePath:instancePath+"/Tags/" + key3.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/$defs/Tags/additionalProperties/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema39.additionalProperties.type,parentSchema:schema39.additionalProperties,data:data16};
+const err38 = {instancePath:instancePath+"/Tags/" + key3.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/$defs/Tags/additionalProperties/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema40.additionalProperties.type,parentSchema:schema40.additionalProperties,data:data16};
 if(vErrors === null){
 vErrors = [err38];
 }
@@ -2161,7 +2168,7 @@ errors++;
 }
 }
 else {
-const err39 = {instancePath:instancePath+"/Tags",schemaPath:"#/$defs/Tags/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema39.type,parentSchema:schema39,data:data15};
+const err39 = {instancePath:instancePath+"/Tags",schemaPath:"#/$defs/Tags/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema40.type,parentSchema:schema40,data:data15};
 if(vErrors === null){
 vErrors = [err39];
 }
@@ -2174,7 +2181,7 @@ var _valid3 = _errs42 === errors;
 valid14 = valid14 || _valid3;
 const _errs50 = errors;
 if(data15 !== null){
-const err40 = {instancePath:instancePath+"/Tags",schemaPath:"#/properties/Tags/anyOf/1/type",keyword:"type",params:{type: "null"},message:"must be null",schema:schema32.properties.Tags.anyOf[1].type,parentSchema:schema32.properties.Tags.anyOf[1],data:data15};
+const err40 = {instancePath:instancePath+"/Tags",schemaPath:"#/properties/Tags/anyOf/1/type",keyword:"type",params:{type: "null"},message:"must be null",schema:schema33.properties.Tags.anyOf[1].type,parentSchema:schema33.properties.Tags.anyOf[1],data:data15};
 if(vErrors === null){
 vErrors = [err40];
 }
@@ -2186,7 +2193,7 @@ errors++;
 var _valid3 = _errs50 === errors;
 valid14 = valid14 || _valid3;
 if(!valid14){
-const err41 = {instancePath:instancePath+"/Tags",schemaPath:"#/properties/Tags/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf",schema:schema32.properties.Tags.anyOf,parentSchema:schema32.properties.Tags,data:data15};
+const err41 = {instancePath:instancePath+"/Tags",schemaPath:"#/properties/Tags/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf",schema:schema33.properties.Tags.anyOf,parentSchema:schema33.properties.Tags,data:data15};
 if(vErrors === null){
 vErrors = [err41];
 }
@@ -2210,7 +2217,7 @@ vErrors = null;
 if(data.AccessEndpoints !== undefined){
 let data17 = data.AccessEndpoints;
 if((!(Array.isArray(data17))) && (data17 !== null)){
-const err42 = {instancePath:instancePath+"/AccessEndpoints",schemaPath:"#/properties/AccessEndpoints/type",keyword:"type",params:{type: schema32.properties.AccessEndpoints.type},message:"must be array,null",schema:schema32.properties.AccessEndpoints.type,parentSchema:schema32.properties.AccessEndpoints,data:data17};
+const err42 = {instancePath:instancePath+"/AccessEndpoints",schemaPath:"#/properties/AccessEndpoints/type",keyword:"type",params:{type: schema33.properties.AccessEndpoints.type},message:"must be array,null",schema:schema33.properties.AccessEndpoints.type,parentSchema:schema33.properties.AccessEndpoints,data:data17};
 if(vErrors === null){
 vErrors = [err42];
 }
@@ -2221,7 +2228,7 @@ errors++;
 }
 if(Array.isArray(data17)){
 if(data17.length > 4){
-const err43 = {instancePath:instancePath+"/AccessEndpoints",schemaPath:"#/properties/AccessEndpoints/maxItems",keyword:"maxItems",params:{limit: 4},message:"must NOT have more than 4 items",schema:4,parentSchema:schema32.properties.AccessEndpoints,data:data17};
+const err43 = {instancePath:instancePath+"/AccessEndpoints",schemaPath:"#/properties/AccessEndpoints/maxItems",keyword:"maxItems",params:{limit: 4},message:"must NOT have more than 4 items",schema:4,parentSchema:schema33.properties.AccessEndpoints,data:data17};
 if(vErrors === null){
 vErrors = [err43];
 }
@@ -2242,7 +2249,7 @@ errors = vErrors.length;
 if(data.EmbedHostDomains !== undefined){
 let data19 = data.EmbedHostDomains;
 if((!(Array.isArray(data19))) && (data19 !== null)){
-const err44 = {instancePath:instancePath+"/EmbedHostDomains",schemaPath:"#/properties/EmbedHostDomains/type",keyword:"type",params:{type: schema32.properties.EmbedHostDomains.type},message:"must be array,null",schema:schema32.properties.EmbedHostDomains.type,parentSchema:schema32.properties.EmbedHostDomains,data:data19};
+const err44 = {instancePath:instancePath+"/EmbedHostDomains",schemaPath:"#/properties/EmbedHostDomains/type",keyword:"type",params:{type: schema33.properties.EmbedHostDomains.type},message:"must be array,null",schema:schema33.properties.EmbedHostDomains.type,parentSchema:schema33.properties.EmbedHostDomains,data:data19};
 if(vErrors === null){
 vErrors = [err44];
 }
@@ -2253,7 +2260,7 @@ errors++;
 }
 if(Array.isArray(data19)){
 if(data19.length > 20){
-const err45 = {instancePath:instancePath+"/EmbedHostDomains",schemaPath:"#/properties/EmbedHostDomains/maxItems",keyword:"maxItems",params:{limit: 20},message:"must NOT have more than 20 items",schema:20,parentSchema:schema32.properties.EmbedHostDomains,data:data19};
+const err45 = {instancePath:instancePath+"/EmbedHostDomains",schemaPath:"#/properties/EmbedHostDomains/maxItems",keyword:"maxItems",params:{limit: 20},message:"must NOT have more than 20 items",schema:20,parentSchema:schema33.properties.EmbedHostDomains,data:data19};
 if(vErrors === null){
 vErrors = [err45];
 }
@@ -2267,7 +2274,7 @@ for(let i3=0; i3<len3; i3++){
 let data20 = data19[i3];
 if(typeof data20 === "string"){
 if(func2(data20) > 128){
-const err46 = {instancePath:instancePath+"/EmbedHostDomains/" + i3,schemaPath:"#/properties/EmbedHostDomains/items/maxLength",keyword:"maxLength",params:{limit: 128},message:"must NOT have more than 128 characters",schema:128,parentSchema:schema32.properties.EmbedHostDomains.items,data:data20};
+const err46 = {instancePath:instancePath+"/EmbedHostDomains/" + i3,schemaPath:"#/properties/EmbedHostDomains/items/maxLength",keyword:"maxLength",params:{limit: 128},message:"must NOT have more than 128 characters",schema:128,parentSchema:schema33.properties.EmbedHostDomains.items,data:data20};
 if(vErrors === null){
 vErrors = [err46];
 }
@@ -2276,8 +2283,8 @@ vErrors.push(err46);
 }
 errors++;
 }
-if(!pattern9.test(data20)){
-const err47 = {instancePath:instancePath+"/EmbedHostDomains/" + i3,schemaPath:"#/properties/EmbedHostDomains/items/pattern",keyword:"pattern",params:{pattern: "^(?:[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?\\.)+[a-z0-9][a-z0-9-]{0,61}[a-z0-9]$"},message:"must match pattern \""+"^(?:[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?\\.)+[a-z0-9][a-z0-9-]{0,61}[a-z0-9]$"+"\"",schema:"^(?:[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?\\.)+[a-z0-9][a-z0-9-]{0,61}[a-z0-9]$",parentSchema:schema32.properties.EmbedHostDomains.items,data:data20};
+if(!pattern15.test(data20)){
+const err47 = {instancePath:instancePath+"/EmbedHostDomains/" + i3,schemaPath:"#/properties/EmbedHostDomains/items/pattern",keyword:"pattern",params:{pattern: "^(?:[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?\\.)+[a-z0-9][a-z0-9-]{0,61}[a-z0-9]$"},message:"must match pattern \""+"^(?:[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?\\.)+[a-z0-9][a-z0-9-]{0,61}[a-z0-9]$"+"\"",schema:"^(?:[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?\\.)+[a-z0-9][a-z0-9-]{0,61}[a-z0-9]$",parentSchema:schema33.properties.EmbedHostDomains.items,data:data20};
 if(vErrors === null){
 vErrors = [err47];
 }
@@ -2288,7 +2295,7 @@ errors++;
 }
 }
 else {
-const err48 = {instancePath:instancePath+"/EmbedHostDomains/" + i3,schemaPath:"#/properties/EmbedHostDomains/items/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema32.properties.EmbedHostDomains.items.type,parentSchema:schema32.properties.EmbedHostDomains.items,data:data20};
+const err48 = {instancePath:instancePath+"/EmbedHostDomains/" + i3,schemaPath:"#/properties/EmbedHostDomains/items/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema33.properties.EmbedHostDomains.items.type,parentSchema:schema33.properties.EmbedHostDomains.items,data:data20};
 if(vErrors === null){
 vErrors = [err48];
 }
@@ -2313,7 +2320,7 @@ var _valid4 = _errs61 === errors;
 valid22 = valid22 || _valid4;
 const _errs62 = errors;
 if(data21 !== null){
-const err49 = {instancePath:instancePath+"/StreamingExperienceSettings",schemaPath:"#/properties/StreamingExperienceSettings/anyOf/1/type",keyword:"type",params:{type: "null"},message:"must be null",schema:schema32.properties.StreamingExperienceSettings.anyOf[1].type,parentSchema:schema32.properties.StreamingExperienceSettings.anyOf[1],data:data21};
+const err49 = {instancePath:instancePath+"/StreamingExperienceSettings",schemaPath:"#/properties/StreamingExperienceSettings/anyOf/1/type",keyword:"type",params:{type: "null"},message:"must be null",schema:schema33.properties.StreamingExperienceSettings.anyOf[1].type,parentSchema:schema33.properties.StreamingExperienceSettings.anyOf[1],data:data21};
 if(vErrors === null){
 vErrors = [err49];
 }
@@ -2325,7 +2332,7 @@ errors++;
 var _valid4 = _errs62 === errors;
 valid22 = valid22 || _valid4;
 if(!valid22){
-const err50 = {instancePath:instancePath+"/StreamingExperienceSettings",schemaPath:"#/properties/StreamingExperienceSettings/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf",schema:schema32.properties.StreamingExperienceSettings.anyOf,parentSchema:schema32.properties.StreamingExperienceSettings,data:data21};
+const err50 = {instancePath:instancePath+"/StreamingExperienceSettings",schemaPath:"#/properties/StreamingExperienceSettings/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf",schema:schema33.properties.StreamingExperienceSettings.anyOf,parentSchema:schema33.properties.StreamingExperienceSettings,data:data21};
 if(vErrors === null){
 vErrors = [err50];
 }
@@ -2359,7 +2366,7 @@ var _valid5 = _errs66 === errors;
 valid23 = valid23 || _valid5;
 const _errs67 = errors;
 if(data22 !== null){
-const err51 = {instancePath:instancePath+"/ContentRedirection",schemaPath:"#/properties/ContentRedirection/anyOf/1/type",keyword:"type",params:{type: "null"},message:"must be null",schema:schema32.properties.ContentRedirection.anyOf[1].type,parentSchema:schema32.properties.ContentRedirection.anyOf[1],data:data22};
+const err51 = {instancePath:instancePath+"/ContentRedirection",schemaPath:"#/properties/ContentRedirection/anyOf/1/type",keyword:"type",params:{type: "null"},message:"must be null",schema:schema33.properties.ContentRedirection.anyOf[1].type,parentSchema:schema33.properties.ContentRedirection.anyOf[1],data:data22};
 if(vErrors === null){
 vErrors = [err51];
 }
@@ -2371,7 +2378,7 @@ errors++;
 var _valid5 = _errs67 === errors;
 valid23 = valid23 || _valid5;
 if(!valid23){
-const err52 = {instancePath:instancePath+"/ContentRedirection",schemaPath:"#/properties/ContentRedirection/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf",schema:schema32.properties.ContentRedirection.anyOf,parentSchema:schema32.properties.ContentRedirection,data:data22};
+const err52 = {instancePath:instancePath+"/ContentRedirection",schemaPath:"#/properties/ContentRedirection/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf",schema:schema33.properties.ContentRedirection.anyOf,parentSchema:schema33.properties.ContentRedirection,data:data22};
 if(vErrors === null){
 vErrors = [err52];
 }
@@ -2405,7 +2412,7 @@ var _valid6 = _errs71 === errors;
 valid24 = valid24 || _valid6;
 const _errs72 = errors;
 if(data23 !== null){
-const err53 = {instancePath:instancePath+"/AgentAccessConfig",schemaPath:"#/properties/AgentAccessConfig/anyOf/1/type",keyword:"type",params:{type: "null"},message:"must be null",schema:schema32.properties.AgentAccessConfig.anyOf[1].type,parentSchema:schema32.properties.AgentAccessConfig.anyOf[1],data:data23};
+const err53 = {instancePath:instancePath+"/AgentAccessConfig",schemaPath:"#/properties/AgentAccessConfig/anyOf/1/type",keyword:"type",params:{type: "null"},message:"must be null",schema:schema33.properties.AgentAccessConfig.anyOf[1].type,parentSchema:schema33.properties.AgentAccessConfig.anyOf[1],data:data23};
 if(vErrors === null){
 vErrors = [err53];
 }
@@ -2417,7 +2424,7 @@ errors++;
 var _valid6 = _errs72 === errors;
 valid24 = valid24 || _valid6;
 if(!valid24){
-const err54 = {instancePath:instancePath+"/AgentAccessConfig",schemaPath:"#/properties/AgentAccessConfig/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf",schema:schema32.properties.AgentAccessConfig.anyOf,parentSchema:schema32.properties.AgentAccessConfig,data:data23};
+const err54 = {instancePath:instancePath+"/AgentAccessConfig",schemaPath:"#/properties/AgentAccessConfig/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf",schema:schema33.properties.AgentAccessConfig.anyOf,parentSchema:schema33.properties.AgentAccessConfig,data:data23};
 if(vErrors === null){
 vErrors = [err54];
 }
@@ -2441,7 +2448,7 @@ vErrors = null;
 if(data.Fleets !== undefined){
 let data24 = data.Fleets;
 if((!(Array.isArray(data24))) && (data24 !== null)){
-const err55 = {instancePath:instancePath+"/Fleets",schemaPath:"#/properties/Fleets/type",keyword:"type",params:{type: schema32.properties.Fleets.type},message:"must be array,null",schema:schema32.properties.Fleets.type,parentSchema:schema32.properties.Fleets,data:data24};
+const err55 = {instancePath:instancePath+"/Fleets",schemaPath:"#/properties/Fleets/type",keyword:"type",params:{type: schema33.properties.Fleets.type},message:"must be array,null",schema:schema33.properties.Fleets.type,parentSchema:schema33.properties.Fleets,data:data24};
 if(vErrors === null){
 vErrors = [err55];
 }
@@ -2456,7 +2463,7 @@ for(let i4=0; i4<len4; i4++){
 let data25 = data24[i4];
 if(typeof data25 === "string"){
 if(func2(data25) < 1){
-const err56 = {instancePath:instancePath+"/Fleets/" + i4,schemaPath:"#/properties/Fleets/items/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters",schema:1,parentSchema:schema32.properties.Fleets.items,data:data25};
+const err56 = {instancePath:instancePath+"/Fleets/" + i4,schemaPath:"#/properties/Fleets/items/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters",schema:1,parentSchema:schema33.properties.Fleets.items,data:data25};
 if(vErrors === null){
 vErrors = [err56];
 }
@@ -2467,7 +2474,7 @@ errors++;
 }
 }
 else {
-const err57 = {instancePath:instancePath+"/Fleets/" + i4,schemaPath:"#/properties/Fleets/items/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema32.properties.Fleets.items.type,parentSchema:schema32.properties.Fleets.items,data:data25};
+const err57 = {instancePath:instancePath+"/Fleets/" + i4,schemaPath:"#/properties/Fleets/items/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema33.properties.Fleets.items.type,parentSchema:schema33.properties.Fleets.items,data:data25};
 if(vErrors === null){
 vErrors = [err57];
 }
@@ -2479,9 +2486,11 @@ errors++;
 }
 }
 }
-}
-else {
-const err58 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema32.type,parentSchema:schema32,data};
+if(data.Targets !== undefined){
+let data26 = data.Targets;
+if(Array.isArray(data26)){
+if(data26.length < 1){
+const err58 = {instancePath:instancePath+"/Targets",schemaPath:"#/properties/Targets/minItems",keyword:"minItems",params:{limit: 1},message:"must NOT have fewer than 1 items",schema:1,parentSchema:schema33.properties.Targets,data:data26};
 if(vErrors === null){
 vErrors = [err58];
 }
@@ -2490,24 +2499,97 @@ vErrors.push(err58);
 }
 errors++;
 }
+const len5 = data26.length;
+for(let i5=0; i5<len5; i5++){
+let data27 = data26[i5];
+if(typeof data27 === "string"){
+if(!pattern6.test(data27)){
+const err59 = {instancePath:instancePath+"/Targets/" + i5,schemaPath:"#/properties/Targets/items/pattern",keyword:"pattern",params:{pattern: "^[A-Za-z0-9][A-Za-z0-9_-]{0,62}$"},message:"must match pattern \""+"^[A-Za-z0-9][A-Za-z0-9_-]{0,62}$"+"\"",schema:"^[A-Za-z0-9][A-Za-z0-9_-]{0,62}$",parentSchema:schema33.properties.Targets.items,data:data27};
+if(vErrors === null){
+vErrors = [err59];
+}
+else {
+vErrors.push(err59);
+}
+errors++;
+}
+}
+else {
+const err60 = {instancePath:instancePath+"/Targets/" + i5,schemaPath:"#/properties/Targets/items/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema33.properties.Targets.items.type,parentSchema:schema33.properties.Targets.items,data:data27};
+if(vErrors === null){
+vErrors = [err60];
+}
+else {
+vErrors.push(err60);
+}
+errors++;
+}
+}
+let i6 = data26.length;
+let j0;
+if(i6 > 1){
+const indices0 = {};
+for(;i6--;){
+let item0 = data26[i6];
+if(typeof item0 !== "string"){
+continue;
+}
+if(typeof indices0[item0] == "number"){
+j0 = indices0[item0];
+const err61 = {instancePath:instancePath+"/Targets",schemaPath:"#/properties/Targets/uniqueItems",keyword:"uniqueItems",params:{i: i6, j: j0},message:"must NOT have duplicate items (items ## "+j0+" and "+i6+" are identical)",schema:true,parentSchema:schema33.properties.Targets,data:data26};
+if(vErrors === null){
+vErrors = [err61];
+}
+else {
+vErrors.push(err61);
+}
+errors++;
+break;
+}
+indices0[item0] = i6;
+}
+}
+}
+else {
+const err62 = {instancePath:instancePath+"/Targets",schemaPath:"#/properties/Targets/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema33.properties.Targets.type,parentSchema:schema33.properties.Targets,data:data26};
+if(vErrors === null){
+vErrors = [err62];
+}
+else {
+vErrors.push(err62);
+}
+errors++;
+}
+}
+}
+else {
+const err63 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema33.type,parentSchema:schema33,data};
+if(vErrors === null){
+vErrors = [err63];
+}
+else {
+vErrors.push(err63);
+}
+errors++;
+}
 validate21.errors = vErrors;
 return errors === 0;
 }
 validate21.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
 
-const schema53 = {"title":"AppStream 2.0 fleet","description":"A fleet: the streaming instances of one image. A RUNNING fleet takes some changes in place; the others need it stopped, which ends its sessions, so apply does them only with --allow-interruption.","type":"object","properties":{"Name":{"description":"Name of the fleet; it identifies the fleet. Renaming means deleting the fleet and creating a new one.","type":"string","pattern":"^[a-zA-Z0-9][a-zA-Z0-9_.-]{0,100}$"},"ImageName":{"description":"Name of the image the instances run. Give one of ImageName, ImageArn and LatestImage (none for Elastic fleets).","type":"string","pattern":"^[a-zA-Z0-9][a-zA-Z0-9_.-]{0,100}$"},"ImageArn":{"description":"ARN of the image the instances run, e.g. a public AWS image.","type":"string","pattern":"^arn:aws(?:-cn|-iso-b|-iso|-us-gov)?:[A-Za-z0-9][A-Za-z0-9_/.-]{0,62}:[A-Za-z0-9_/.-]{0,63}:[A-Za-z0-9_/.-]{0,63}:[A-Za-z0-9][A-Za-z0-9:_/+=,@.\\\\-]{0,1023}$"},"InstanceType":{"description":"Instance type of the streaming instances, e.g. stream.standard.medium. Changing it needs the fleet stopped.","type":"string","minLength":1},"FleetType":{"description":"ALWAYS_ON (instances run all the time), ON_DEMAND (the default; they run when users stream) or ELASTIC (AWS-managed pool, apps from app blocks). Changing it replaces the fleet.","$ref":"#/$defs/FleetType"},"ComputeCapacity":{"description":"How many instances (or, for a multi-session fleet, user sessions) the fleet keeps. Not for Elastic fleets.","$ref":"#/$defs/ComputeCapacity"},"VpcConfig":{"description":"Subnets and security groups of the instances. Elastic fleets need at least two subnets in different Availability Zones. null clears it.","anyOf":[{"$ref":"#/$defs/VpcConfig"},{"type":"null"}]},"MaxUserDurationInSeconds":{"description":"Longest a streaming session may last, from 600 to 432000 seconds (default 57600).","type":"integer","minimum":600,"maximum":432000},"DisconnectTimeoutInSeconds":{"description":"How long a disconnected session is kept for the user to reconnect, from 60 to 36000 seconds (default 900).","type":"integer","minimum":60,"maximum":36000},"Description":{"description":"Description for administrators. null or \"\" clears it (streamform sets it to an empty string, the way the API clears it).","type":["string","null"],"maxLength":256},"DisplayName":{"description":"Name users see for the fleet. null or \"\" clears it (streamform sets it to an empty string, the way the API clears it).","type":["string","null"],"maxLength":100},"EnableDefaultInternetAccess":{"description":"Whether the instances reach the internet without a VPC route (default false).","type":"boolean"},"DomainJoinInfo":{"description":"The Active Directory domain the instances join. Not for Elastic fleets. null clears it.","anyOf":[{"$ref":"#/$defs/DomainJoinInfo"},{"type":"null"}]},"Tags":{"description":"Tags on the fleet. null or {} removes every tag but streamform's own.","anyOf":[{"$ref":"#/$defs/Tags"},{"type":"null"}]},"IdleDisconnectTimeoutInSeconds":{"description":"How long a user may be idle before being disconnected: 0 (never, the default) or 60 to 36000 seconds.","type":"integer","minimum":0,"maximum":36000},"IamRoleArn":{"description":"ARN of the IAM role the instances assume. null clears it.","type":["string","null"],"pattern":"^arn:aws(?:-cn|-iso-b|-iso|-us-gov)?:[A-Za-z0-9][A-Za-z0-9_/.-]{0,62}:[A-Za-z0-9_/.-]{0,63}:[A-Za-z0-9_/.-]{0,63}:[A-Za-z0-9][A-Za-z0-9:_/+=,@.\\\\-]{0,1023}$"},"StreamView":{"description":"What users see: APP (the applications only, the default) or DESKTOP (the whole desktop).","$ref":"#/$defs/StreamView"},"Platform":{"description":"Operating system of the instances. Required for Elastic fleets.","$ref":"#/$defs/PlatformType"},"MaxConcurrentSessions":{"description":"Most sessions an Elastic fleet runs at once. Required for, and only for, Elastic fleets.","type":"integer","minimum":1},"UsbDeviceFilterStrings":{"description":"USB devices users may redirect into sessions, as filter strings. null or [] clears it.","type":["array","null"],"items":{"type":"string","maxLength":100,"pattern":"^((\\w*)\\s*(\\w*)\\s*,\\s*(\\w*)\\s*,\\s*\\*?(\\w*)\\s*,\\s*\\*?(\\w*)\\s*,\\s*\\*?\\d*\\s*,\\s*\\*?\\d*\\s*,\\s*[0-1]\\s*,\\s*[0-1]\\s*)$"}},"SessionScriptS3Location":{"description":"The S3 object with the session scripts. Only for Elastic fleets. null clears it.","anyOf":[{"$ref":"#/$defs/S3Location"},{"type":"null"}]},"MaxSessionsPerInstance":{"description":"User sessions per instance: makes the fleet multi-session (ComputeCapacity.DesiredSessions then counts sessions). null clears it.","type":["integer","null"],"minimum":1},"RootVolumeConfig":{"description":"Size of the root volume of each instance. null clears it.","anyOf":[{"$ref":"#/$defs/VolumeConfig"},{"type":"null"}]},"DisableIMDSV1":{"description":"Whether the instances refuse IMDSv1 requests (default false).","type":"boolean"},"LatestImage":{"description":"The newest AVAILABLE image of the account whose name starts with NamePrefix, chosen at plan time: a new image from the pipeline is a change the plan shows.","$ref":"#/$defs/LatestImage"},"State":{"description":"RUNNING or STOPPED. Left out, a fleet streamform creates is started, and afterwards whether it runs is left to the operators.","type":"string","enum":["RUNNING","STOPPED"]},"IgnoreChanges":{"description":"Properties sent when the fleet is created and never compared afterwards, e.g. [ComputeCapacity] for a fleet that Application Auto Scaling sizes.","type":"array","items":{"type":"string","enum":["ImageName","ImageArn","InstanceType","FleetType","ComputeCapacity","VpcConfig","MaxUserDurationInSeconds","DisconnectTimeoutInSeconds","Description","DisplayName","EnableDefaultInternetAccess","DomainJoinInfo","Tags","IdleDisconnectTimeoutInSeconds","IamRoleArn","StreamView","Platform","MaxConcurrentSessions","UsbDeviceFilterStrings","SessionScriptS3Location","MaxSessionsPerInstance","RootVolumeConfig","DisableIMDSV1","LatestImage","State"]}}},"required":["Name","InstanceType"],"additionalProperties":false,"allOf":[{"description":"Elastic fleets need MaxConcurrentSessions","if":{"properties":{"FleetType":{"const":"ELASTIC"}},"required":["FleetType"]},"then":{"required":["MaxConcurrentSessions"]}},{"description":"Elastic fleets need a Platform of WINDOWS_SERVER_2019, AMAZON_LINUX2, UBUNTU_PRO_2404","if":{"properties":{"FleetType":{"const":"ELASTIC"}},"required":["FleetType"]},"then":{"properties":{"Platform":{"enum":["WINDOWS_SERVER_2019","AMAZON_LINUX2","UBUNTU_PRO_2404"]}},"required":["Platform"]}},{"description":"Elastic fleets need a VpcConfig with at least two subnets (in different Availability Zones)","if":{"properties":{"FleetType":{"const":"ELASTIC"}},"required":["FleetType"]},"then":{"properties":{"VpcConfig":{"type":"object","properties":{"SubnetIds":{"minItems":2}},"required":["SubnetIds"]}},"required":["VpcConfig"]}},{"description":"Elastic fleets take no ComputeCapacity (MaxConcurrentSessions sizes them)","if":{"properties":{"FleetType":{"const":"ELASTIC"}},"required":["FleetType"]},"then":{"properties":{"ComputeCapacity":false}}},{"description":"Elastic fleets take no DomainJoinInfo","if":{"properties":{"FleetType":{"const":"ELASTIC"}},"required":["FleetType"]},"then":{"properties":{"DomainJoinInfo":false}}},{"description":"Elastic fleets take no MaxSessionsPerInstance","if":{"properties":{"FleetType":{"const":"ELASTIC"}},"required":["FleetType"]},"then":{"properties":{"MaxSessionsPerInstance":false}}},{"description":"Elastic fleets take no image (ImageName, ImageArn or LatestImage): their applications come from app blocks","if":{"properties":{"FleetType":{"const":"ELASTIC"}},"required":["FleetType"]},"then":{"properties":{"ImageName":false,"ImageArn":false,"LatestImage":false}}},{"description":"ComputeCapacity is required (DesiredInstances, or DesiredSessions for a multi-session fleet)","if":{"not":{"properties":{"FleetType":{"const":"ELASTIC"}},"required":["FleetType"]}},"then":{"required":["ComputeCapacity"]}},{"description":"give one of ImageName, ImageArn and LatestImage","if":{"not":{"properties":{"FleetType":{"const":"ELASTIC"}},"required":["FleetType"]}},"then":{"anyOf":[{"required":["ImageName"]},{"required":["ImageArn"]},{"required":["LatestImage"]}]}},{"description":"MaxConcurrentSessions is only for Elastic fleets","if":{"not":{"properties":{"FleetType":{"const":"ELASTIC"}},"required":["FleetType"]}},"then":{"properties":{"MaxConcurrentSessions":false}}},{"description":"SessionScriptS3Location is only for Elastic fleets","if":{"not":{"properties":{"FleetType":{"const":"ELASTIC"}},"required":["FleetType"]}},"then":{"properties":{"SessionScriptS3Location":false}}},{"description":"give exactly one of ImageName, ImageArn and LatestImage","if":{"required":["ImageName"]},"then":{"properties":{"ImageArn":false,"LatestImage":false}}},{"description":"give exactly one of ImageName, ImageArn and LatestImage","if":{"required":["ImageArn"]},"then":{"properties":{"ImageName":false,"LatestImage":false}}},{"description":"give exactly one of ImageName, ImageArn and LatestImage","if":{"required":["LatestImage"]},"then":{"properties":{"ImageName":false,"ImageArn":false}}},{"description":"ComputeCapacity.DesiredSessions is only for multi-session fleets: set MaxSessionsPerInstance","if":{"properties":{"ComputeCapacity":{"required":["DesiredSessions"]}},"required":["ComputeCapacity"]},"then":{"properties":{"MaxSessionsPerInstance":{"not":{"type":"null"}}},"required":["MaxSessionsPerInstance"]}},{"description":"a multi-session fleet (MaxSessionsPerInstance) takes ComputeCapacity.DesiredSessions, not DesiredInstances","if":{"properties":{"MaxSessionsPerInstance":{"not":{"type":"null"}}},"required":["MaxSessionsPerInstance"]},"then":{"properties":{"ComputeCapacity":{"properties":{"DesiredInstances":false}}}}},{"description":"IdleDisconnectTimeoutInSeconds is 0 (never) or from 60 to 36000","if":{"properties":{"IdleDisconnectTimeoutInSeconds":{"type":"integer","minimum":1,"maximum":59}},"required":["IdleDisconnectTimeoutInSeconds"]},"then":{"properties":{"IdleDisconnectTimeoutInSeconds":false}}}]};
-const schema54 = {"type":"string","enum":["ALWAYS_ON","ON_DEMAND","ELASTIC"]};
-const schema55 = {"title":"Compute capacity","description":"The desired size of the fleet: exactly one of DesiredInstances and DesiredSessions.","type":"object","properties":{"DesiredInstances":{"description":"Number of instances.","type":"integer","minimum":0},"DesiredSessions":{"description":"Number of user sessions, for a multi-session fleet (with MaxSessionsPerInstance).","type":"integer","minimum":0}},"additionalProperties":false,"allOf":[{"description":"give exactly one of DesiredInstances and DesiredSessions","if":{},"then":{"oneOf":[{"required":["DesiredInstances"]},{"required":["DesiredSessions"]}]}}]};
-const schema56 = {"title":"VPC configuration","description":"Where the instances run in your VPC.","type":"object","properties":{"SubnetIds":{"description":"IDs of the subnets, e.g. subnet-0123456789abcdef0.","type":"array","items":{"type":"string","minLength":1}},"SecurityGroupIds":{"description":"IDs of the security groups, at most 5. Left out, the fleet keeps none.","type":"array","items":{"type":"string","minLength":1},"maxItems":5}},"additionalProperties":false};
-const schema57 = {"title":"Domain join","description":"The Active Directory domain the instances join.","type":"object","properties":{"DirectoryName":{"description":"Fully qualified name of the directory, e.g. corp.example.com.","type":"string"},"OrganizationalUnitDistinguishedName":{"description":"Distinguished name of the organizational unit for the computer accounts.","type":"string","maxLength":2000}},"additionalProperties":false};
-const schema59 = {"type":"string","enum":["APP","DESKTOP"]};
-const schema60 = {"type":"string","enum":["WINDOWS","WINDOWS_SERVER_2016","WINDOWS_SERVER_2019","WINDOWS_SERVER_2022","WINDOWS_SERVER_2025","AMAZON_LINUX2","RHEL8","ROCKY_LINUX8","UBUNTU_PRO_2404"]};
-const schema61 = {"title":"S3 location","description":"An object in Amazon S3.","type":"object","properties":{"S3Bucket":{"description":"Name of the bucket.","type":"string","minLength":3,"maxLength":63,"pattern":"^[0-9a-z\\.\\-]*(?<!\\.)$"},"S3Key":{"description":"Key of the object.","type":"string","minLength":1,"maxLength":1024}},"required":["S3Bucket"],"additionalProperties":false};
-const schema62 = {"title":"Root volume","description":"The root volume of each instance.","type":"object","properties":{"VolumeSizeInGb":{"description":"Size in GB, from 200 to 500; not below the size of the image.","type":"integer","minimum":200,"maximum":500}},"additionalProperties":false};
-const schema63 = {"title":"Latest image","description":"Chooses the newest AVAILABLE image of the account by name prefix.","type":"object","properties":{"NamePrefix":{"description":"The start of the image names to choose from, e.g. design-base- for a pipeline that names images design-base-<date>.","type":"string","pattern":"^[a-zA-Z0-9][a-zA-Z0-9_.-]{0,100}$","minLength":1}},"required":["NamePrefix"],"additionalProperties":false};
-const pattern15 = new RegExp("^arn:aws(?:-cn|-iso-b|-iso|-us-gov)?:[A-Za-z0-9][A-Za-z0-9_/.-]{0,62}:[A-Za-z0-9_/.-]{0,63}:[A-Za-z0-9_/.-]{0,63}:[A-Za-z0-9][A-Za-z0-9:_/+=,@.\\\\-]{0,1023}$", "u");
-const pattern19 = new RegExp("^((\\w*)\\s*(\\w*)\\s*,\\s*(\\w*)\\s*,\\s*\\*?(\\w*)\\s*,\\s*\\*?(\\w*)\\s*,\\s*\\*?\\d*\\s*,\\s*\\*?\\d*\\s*,\\s*[0-1]\\s*,\\s*[0-1]\\s*)$", "u");
-const pattern20 = new RegExp("^[0-9a-z\\.\\-]*(?<!\\.)$", "u");
+const schema54 = {"title":"AppStream 2.0 fleet","description":"A fleet: the streaming instances of one image. A RUNNING fleet takes some changes in place; the others need it stopped, which ends its sessions, so apply does them only with --allow-interruption.","type":"object","properties":{"Name":{"description":"Name of the fleet; it identifies the fleet. Renaming means deleting the fleet and creating a new one.","type":"string","pattern":"^[a-zA-Z0-9][a-zA-Z0-9_.-]{0,100}$"},"ImageName":{"description":"Name of the image the instances run. Give one of ImageName, ImageArn and LatestImage (none for Elastic fleets).","type":"string","pattern":"^[a-zA-Z0-9][a-zA-Z0-9_.-]{0,100}$"},"ImageArn":{"description":"ARN of the image the instances run, e.g. a public AWS image.","type":"string","pattern":"^arn:aws(?:-cn|-iso-b|-iso|-us-gov)?:[A-Za-z0-9][A-Za-z0-9_/.-]{0,62}:[A-Za-z0-9_/.-]{0,63}:[A-Za-z0-9_/.-]{0,63}:[A-Za-z0-9][A-Za-z0-9:_/+=,@.\\\\-]{0,1023}$"},"InstanceType":{"description":"Instance type of the streaming instances, e.g. stream.standard.medium. Changing it needs the fleet stopped.","type":"string","minLength":1},"FleetType":{"description":"ALWAYS_ON (instances run all the time), ON_DEMAND (the default; they run when users stream) or ELASTIC (AWS-managed pool, apps from app blocks). Changing it replaces the fleet.","$ref":"#/$defs/FleetType"},"ComputeCapacity":{"description":"How many instances (or, for a multi-session fleet, user sessions) the fleet keeps. Not for Elastic fleets.","$ref":"#/$defs/ComputeCapacity"},"VpcConfig":{"description":"Subnets and security groups of the instances. Elastic fleets need at least two subnets in different Availability Zones. null clears it.","anyOf":[{"$ref":"#/$defs/VpcConfig"},{"type":"null"}]},"MaxUserDurationInSeconds":{"description":"Longest a streaming session may last, from 600 to 432000 seconds (default 57600).","type":"integer","minimum":600,"maximum":432000},"DisconnectTimeoutInSeconds":{"description":"How long a disconnected session is kept for the user to reconnect, from 60 to 36000 seconds (default 900).","type":"integer","minimum":60,"maximum":36000},"Description":{"description":"Description for administrators. null or \"\" clears it (streamform sets it to an empty string, the way the API clears it).","type":["string","null"],"maxLength":256},"DisplayName":{"description":"Name users see for the fleet. null or \"\" clears it (streamform sets it to an empty string, the way the API clears it).","type":["string","null"],"maxLength":100},"EnableDefaultInternetAccess":{"description":"Whether the instances reach the internet without a VPC route (default false).","type":"boolean"},"DomainJoinInfo":{"description":"The Active Directory domain the instances join. Not for Elastic fleets. null clears it.","anyOf":[{"$ref":"#/$defs/DomainJoinInfo"},{"type":"null"}]},"Tags":{"description":"Tags on the fleet. null or {} removes every tag but streamform's own.","anyOf":[{"$ref":"#/$defs/Tags"},{"type":"null"}]},"IdleDisconnectTimeoutInSeconds":{"description":"How long a user may be idle before being disconnected: 0 (never, the default) or 60 to 36000 seconds.","type":"integer","minimum":0,"maximum":36000},"IamRoleArn":{"description":"ARN of the IAM role the instances assume. null clears it.","type":["string","null"],"pattern":"^arn:aws(?:-cn|-iso-b|-iso|-us-gov)?:[A-Za-z0-9][A-Za-z0-9_/.-]{0,62}:[A-Za-z0-9_/.-]{0,63}:[A-Za-z0-9_/.-]{0,63}:[A-Za-z0-9][A-Za-z0-9:_/+=,@.\\\\-]{0,1023}$"},"StreamView":{"description":"What users see: APP (the applications only, the default) or DESKTOP (the whole desktop).","$ref":"#/$defs/StreamView"},"Platform":{"description":"Operating system of the instances. Required for Elastic fleets.","$ref":"#/$defs/PlatformType"},"MaxConcurrentSessions":{"description":"Most sessions an Elastic fleet runs at once. Required for, and only for, Elastic fleets.","type":"integer","minimum":1},"UsbDeviceFilterStrings":{"description":"USB devices users may redirect into sessions, as filter strings. null or [] clears it.","type":["array","null"],"items":{"type":"string","maxLength":100,"pattern":"^((\\w*)\\s*(\\w*)\\s*,\\s*(\\w*)\\s*,\\s*\\*?(\\w*)\\s*,\\s*\\*?(\\w*)\\s*,\\s*\\*?\\d*\\s*,\\s*\\*?\\d*\\s*,\\s*[0-1]\\s*,\\s*[0-1]\\s*)$"}},"SessionScriptS3Location":{"description":"The S3 object with the session scripts. Only for Elastic fleets. null clears it.","anyOf":[{"$ref":"#/$defs/S3Location"},{"type":"null"}]},"MaxSessionsPerInstance":{"description":"User sessions per instance: makes the fleet multi-session (ComputeCapacity.DesiredSessions then counts sessions). null clears it.","type":["integer","null"],"minimum":1},"RootVolumeConfig":{"description":"Size of the root volume of each instance. null clears it.","anyOf":[{"$ref":"#/$defs/VolumeConfig"},{"type":"null"}]},"DisableIMDSV1":{"description":"Whether the instances refuse IMDSv1 requests (default false).","type":"boolean"},"LatestImage":{"description":"The newest AVAILABLE image of the account whose name starts with NamePrefix, chosen at plan time: a new image from the pipeline is a change the plan shows.","$ref":"#/$defs/LatestImage"},"State":{"description":"RUNNING or STOPPED. Left out, a fleet streamform creates is started, and afterwards whether it runs is left to the operators.","type":"string","enum":["RUNNING","STOPPED"]},"IgnoreChanges":{"description":"Properties sent when the fleet is created and never compared afterwards, e.g. [ComputeCapacity] for a fleet that Application Auto Scaling sizes.","type":"array","items":{"type":"string","enum":["ImageName","ImageArn","InstanceType","FleetType","ComputeCapacity","VpcConfig","MaxUserDurationInSeconds","DisconnectTimeoutInSeconds","Description","DisplayName","EnableDefaultInternetAccess","DomainJoinInfo","Tags","IdleDisconnectTimeoutInSeconds","IamRoleArn","StreamView","Platform","MaxConcurrentSessions","UsbDeviceFilterStrings","SessionScriptS3Location","MaxSessionsPerInstance","RootVolumeConfig","DisableIMDSV1","LatestImage","State"]}},"Targets":{"description":"The targets this resource goes to (default: every target of the config).","type":"array","minItems":1,"uniqueItems":true,"items":{"type":"string","pattern":"^[A-Za-z0-9][A-Za-z0-9_-]{0,62}$"}}},"required":["Name","InstanceType"],"additionalProperties":false,"allOf":[{"description":"Elastic fleets need MaxConcurrentSessions","if":{"properties":{"FleetType":{"const":"ELASTIC"}},"required":["FleetType"]},"then":{"required":["MaxConcurrentSessions"]}},{"description":"Elastic fleets need a Platform of WINDOWS_SERVER_2019, AMAZON_LINUX2, UBUNTU_PRO_2404","if":{"properties":{"FleetType":{"const":"ELASTIC"}},"required":["FleetType"]},"then":{"properties":{"Platform":{"enum":["WINDOWS_SERVER_2019","AMAZON_LINUX2","UBUNTU_PRO_2404"]}},"required":["Platform"]}},{"description":"Elastic fleets need a VpcConfig with at least two subnets (in different Availability Zones)","if":{"properties":{"FleetType":{"const":"ELASTIC"}},"required":["FleetType"]},"then":{"properties":{"VpcConfig":{"type":"object","properties":{"SubnetIds":{"minItems":2}},"required":["SubnetIds"]}},"required":["VpcConfig"]}},{"description":"Elastic fleets take no ComputeCapacity (MaxConcurrentSessions sizes them)","if":{"properties":{"FleetType":{"const":"ELASTIC"}},"required":["FleetType"]},"then":{"properties":{"ComputeCapacity":false}}},{"description":"Elastic fleets take no DomainJoinInfo","if":{"properties":{"FleetType":{"const":"ELASTIC"}},"required":["FleetType"]},"then":{"properties":{"DomainJoinInfo":false}}},{"description":"Elastic fleets take no MaxSessionsPerInstance","if":{"properties":{"FleetType":{"const":"ELASTIC"}},"required":["FleetType"]},"then":{"properties":{"MaxSessionsPerInstance":false}}},{"description":"Elastic fleets take no image (ImageName, ImageArn or LatestImage): their applications come from app blocks","if":{"properties":{"FleetType":{"const":"ELASTIC"}},"required":["FleetType"]},"then":{"properties":{"ImageName":false,"ImageArn":false,"LatestImage":false}}},{"description":"ComputeCapacity is required (DesiredInstances, or DesiredSessions for a multi-session fleet)","if":{"not":{"properties":{"FleetType":{"const":"ELASTIC"}},"required":["FleetType"]}},"then":{"required":["ComputeCapacity"]}},{"description":"give one of ImageName, ImageArn and LatestImage","if":{"not":{"properties":{"FleetType":{"const":"ELASTIC"}},"required":["FleetType"]}},"then":{"anyOf":[{"required":["ImageName"]},{"required":["ImageArn"]},{"required":["LatestImage"]}]}},{"description":"MaxConcurrentSessions is only for Elastic fleets","if":{"not":{"properties":{"FleetType":{"const":"ELASTIC"}},"required":["FleetType"]}},"then":{"properties":{"MaxConcurrentSessions":false}}},{"description":"SessionScriptS3Location is only for Elastic fleets","if":{"not":{"properties":{"FleetType":{"const":"ELASTIC"}},"required":["FleetType"]}},"then":{"properties":{"SessionScriptS3Location":false}}},{"description":"give exactly one of ImageName, ImageArn and LatestImage","if":{"required":["ImageName"]},"then":{"properties":{"ImageArn":false,"LatestImage":false}}},{"description":"give exactly one of ImageName, ImageArn and LatestImage","if":{"required":["ImageArn"]},"then":{"properties":{"ImageName":false,"LatestImage":false}}},{"description":"give exactly one of ImageName, ImageArn and LatestImage","if":{"required":["LatestImage"]},"then":{"properties":{"ImageName":false,"ImageArn":false}}},{"description":"ComputeCapacity.DesiredSessions is only for multi-session fleets: set MaxSessionsPerInstance","if":{"properties":{"ComputeCapacity":{"required":["DesiredSessions"]}},"required":["ComputeCapacity"]},"then":{"properties":{"MaxSessionsPerInstance":{"not":{"type":"null"}}},"required":["MaxSessionsPerInstance"]}},{"description":"a multi-session fleet (MaxSessionsPerInstance) takes ComputeCapacity.DesiredSessions, not DesiredInstances","if":{"properties":{"MaxSessionsPerInstance":{"not":{"type":"null"}}},"required":["MaxSessionsPerInstance"]},"then":{"properties":{"ComputeCapacity":{"properties":{"DesiredInstances":false}}}}},{"description":"IdleDisconnectTimeoutInSeconds is 0 (never) or from 60 to 36000","if":{"properties":{"IdleDisconnectTimeoutInSeconds":{"type":"integer","minimum":1,"maximum":59}},"required":["IdleDisconnectTimeoutInSeconds"]},"then":{"properties":{"IdleDisconnectTimeoutInSeconds":false}}}]};
+const schema55 = {"type":"string","enum":["ALWAYS_ON","ON_DEMAND","ELASTIC"]};
+const schema56 = {"title":"Compute capacity","description":"The desired size of the fleet: exactly one of DesiredInstances and DesiredSessions.","type":"object","properties":{"DesiredInstances":{"description":"Number of instances.","type":"integer","minimum":0},"DesiredSessions":{"description":"Number of user sessions, for a multi-session fleet (with MaxSessionsPerInstance).","type":"integer","minimum":0}},"additionalProperties":false,"allOf":[{"description":"give exactly one of DesiredInstances and DesiredSessions","if":{},"then":{"oneOf":[{"required":["DesiredInstances"]},{"required":["DesiredSessions"]}]}}]};
+const schema57 = {"title":"VPC configuration","description":"Where the instances run in your VPC.","type":"object","properties":{"SubnetIds":{"description":"IDs of the subnets, e.g. subnet-0123456789abcdef0.","type":"array","items":{"type":"string","minLength":1}},"SecurityGroupIds":{"description":"IDs of the security groups, at most 5. Left out, the fleet keeps none.","type":"array","items":{"type":"string","minLength":1},"maxItems":5}},"additionalProperties":false};
+const schema58 = {"title":"Domain join","description":"The Active Directory domain the instances join.","type":"object","properties":{"DirectoryName":{"description":"Fully qualified name of the directory, e.g. corp.example.com.","type":"string"},"OrganizationalUnitDistinguishedName":{"description":"Distinguished name of the organizational unit for the computer accounts.","type":"string","maxLength":2000}},"additionalProperties":false};
+const schema60 = {"type":"string","enum":["APP","DESKTOP"]};
+const schema61 = {"type":"string","enum":["WINDOWS","WINDOWS_SERVER_2016","WINDOWS_SERVER_2019","WINDOWS_SERVER_2022","WINDOWS_SERVER_2025","AMAZON_LINUX2","RHEL8","ROCKY_LINUX8","UBUNTU_PRO_2404"]};
+const schema62 = {"title":"S3 location","description":"An object in Amazon S3.","type":"object","properties":{"S3Bucket":{"description":"Name of the bucket.","type":"string","minLength":3,"maxLength":63,"pattern":"^[0-9a-z\\.\\-]*(?<!\\.)$"},"S3Key":{"description":"Key of the object.","type":"string","minLength":1,"maxLength":1024}},"required":["S3Bucket"],"additionalProperties":false};
+const schema63 = {"title":"Root volume","description":"The root volume of each instance.","type":"object","properties":{"VolumeSizeInGb":{"description":"Size in GB, from 200 to 500; not below the size of the image.","type":"integer","minimum":200,"maximum":500}},"additionalProperties":false};
+const schema64 = {"title":"Latest image","description":"Chooses the newest AVAILABLE image of the account by name prefix.","type":"object","properties":{"NamePrefix":{"description":"The start of the image names to choose from, e.g. design-base- for a pipeline that names images design-base-<date>.","type":"string","pattern":"^[a-zA-Z0-9][a-zA-Z0-9_.-]{0,100}$","minLength":1}},"required":["NamePrefix"],"additionalProperties":false};
+const pattern22 = new RegExp("^arn:aws(?:-cn|-iso-b|-iso|-us-gov)?:[A-Za-z0-9][A-Za-z0-9_/.-]{0,62}:[A-Za-z0-9_/.-]{0,63}:[A-Za-z0-9_/.-]{0,63}:[A-Za-z0-9][A-Za-z0-9:_/+=,@.\\\\-]{0,1023}$", "u");
+const pattern26 = new RegExp("^((\\w*)\\s*(\\w*)\\s*,\\s*(\\w*)\\s*,\\s*\\*?(\\w*)\\s*,\\s*\\*?(\\w*)\\s*,\\s*\\*?\\d*\\s*,\\s*\\*?\\d*\\s*,\\s*[0-1]\\s*,\\s*[0-1]\\s*)$", "u");
+const pattern27 = new RegExp("^[0-9a-z\\.\\-]*(?<!\\.)$", "u");
 
 function validate37(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
 let vErrors = null;
@@ -2563,7 +2645,7 @@ if(_valid0){
 const _errs5 = errors;
 if(data && typeof data == "object" && !Array.isArray(data)){
 if(data.MaxConcurrentSessions === undefined){
-const err2 = {instancePath,schemaPath:"#/allOf/0/then/required",keyword:"required",params:{missingProperty: "MaxConcurrentSessions"},message:"must have required property '"+"MaxConcurrentSessions"+"'",schema:schema53.allOf[0].then.required,parentSchema:schema53.allOf[0].then,data};
+const err2 = {instancePath,schemaPath:"#/allOf/0/then/required",keyword:"required",params:{missingProperty: "MaxConcurrentSessions"},message:"must have required property '"+"MaxConcurrentSessions"+"'",schema:schema54.allOf[0].then.required,parentSchema:schema54.allOf[0].then,data};
 if(vErrors === null){
 vErrors = [err2];
 }
@@ -2577,7 +2659,7 @@ var _valid0 = _errs5 === errors;
 valid1 = _valid0;
 }
 if(!valid1){
-const err3 = {instancePath,schemaPath:"#/allOf/0/if",keyword:"if",params:{failingKeyword: "then"},message:"must match \"then\" schema",schema:schema53.allOf[0].if,parentSchema:schema53.allOf[0],data};
+const err3 = {instancePath,schemaPath:"#/allOf/0/if",keyword:"if",params:{failingKeyword: "then"},message:"must match \"then\" schema",schema:schema54.allOf[0].if,parentSchema:schema54.allOf[0],data};
 if(vErrors === null){
 vErrors = [err3];
 }
@@ -2630,7 +2712,7 @@ if(_valid1){
 const _errs10 = errors;
 if(data && typeof data == "object" && !Array.isArray(data)){
 if(data.Platform === undefined){
-const err6 = {instancePath,schemaPath:"#/allOf/1/then/required",keyword:"required",params:{missingProperty: "Platform"},message:"must have required property '"+"Platform"+"'",schema:schema53.allOf[1].then.required,parentSchema:schema53.allOf[1].then,data};
+const err6 = {instancePath,schemaPath:"#/allOf/1/then/required",keyword:"required",params:{missingProperty: "Platform"},message:"must have required property '"+"Platform"+"'",schema:schema54.allOf[1].then.required,parentSchema:schema54.allOf[1].then,data};
 if(vErrors === null){
 vErrors = [err6];
 }
@@ -2642,7 +2724,7 @@ errors++;
 if(data.Platform !== undefined){
 let data2 = data.Platform;
 if(!(((data2 === "WINDOWS_SERVER_2019") || (data2 === "AMAZON_LINUX2")) || (data2 === "UBUNTU_PRO_2404"))){
-const err7 = {instancePath:instancePath+"/Platform",schemaPath:"#/allOf/1/then/properties/Platform/enum",keyword:"enum",params:{allowedValues: schema53.allOf[1].then.properties.Platform.enum},message:"must be equal to one of the allowed values",schema:schema53.allOf[1].then.properties.Platform.enum,parentSchema:schema53.allOf[1].then.properties.Platform,data:data2};
+const err7 = {instancePath:instancePath+"/Platform",schemaPath:"#/allOf/1/then/properties/Platform/enum",keyword:"enum",params:{allowedValues: schema54.allOf[1].then.properties.Platform.enum},message:"must be equal to one of the allowed values",schema:schema54.allOf[1].then.properties.Platform.enum,parentSchema:schema54.allOf[1].then.properties.Platform,data:data2};
 if(vErrors === null){
 vErrors = [err7];
 }
@@ -2662,7 +2744,7 @@ props0.FleetType = true;
 }
 }
 if(!valid3){
-const err8 = {instancePath,schemaPath:"#/allOf/1/if",keyword:"if",params:{failingKeyword: "then"},message:"must match \"then\" schema",schema:schema53.allOf[1].if,parentSchema:schema53.allOf[1],data};
+const err8 = {instancePath,schemaPath:"#/allOf/1/if",keyword:"if",params:{failingKeyword: "then"},message:"must match \"then\" schema",schema:schema54.allOf[1].if,parentSchema:schema54.allOf[1],data};
 if(vErrors === null){
 vErrors = [err8];
 }
@@ -2719,7 +2801,7 @@ if(_valid2){
 const _errs16 = errors;
 if(data && typeof data == "object" && !Array.isArray(data)){
 if(data.VpcConfig === undefined){
-const err11 = {instancePath,schemaPath:"#/allOf/2/then/required",keyword:"required",params:{missingProperty: "VpcConfig"},message:"must have required property '"+"VpcConfig"+"'",schema:schema53.allOf[2].then.required,parentSchema:schema53.allOf[2].then,data};
+const err11 = {instancePath,schemaPath:"#/allOf/2/then/required",keyword:"required",params:{missingProperty: "VpcConfig"},message:"must have required property '"+"VpcConfig"+"'",schema:schema54.allOf[2].then.required,parentSchema:schema54.allOf[2].then,data};
 if(vErrors === null){
 vErrors = [err11];
 }
@@ -2732,7 +2814,7 @@ if(data.VpcConfig !== undefined){
 let data4 = data.VpcConfig;
 if(data4 && typeof data4 == "object" && !Array.isArray(data4)){
 if(data4.SubnetIds === undefined){
-const err12 = {instancePath:instancePath+"/VpcConfig",schemaPath:"#/allOf/2/then/properties/VpcConfig/required",keyword:"required",params:{missingProperty: "SubnetIds"},message:"must have required property '"+"SubnetIds"+"'",schema:schema53.allOf[2].then.properties.VpcConfig.required,parentSchema:schema53.allOf[2].then.properties.VpcConfig,data:data4};
+const err12 = {instancePath:instancePath+"/VpcConfig",schemaPath:"#/allOf/2/then/properties/VpcConfig/required",keyword:"required",params:{missingProperty: "SubnetIds"},message:"must have required property '"+"SubnetIds"+"'",schema:schema54.allOf[2].then.properties.VpcConfig.required,parentSchema:schema54.allOf[2].then.properties.VpcConfig,data:data4};
 if(vErrors === null){
 vErrors = [err12];
 }
@@ -2745,7 +2827,7 @@ if(data4.SubnetIds !== undefined){
 let data5 = data4.SubnetIds;
 if(Array.isArray(data5)){
 if(data5.length < 2){
-const err13 = {instancePath:instancePath+"/VpcConfig/SubnetIds",schemaPath:"#/allOf/2/then/properties/VpcConfig/properties/SubnetIds/minItems",keyword:"minItems",params:{limit: 2},message:"must NOT have fewer than 2 items",schema:2,parentSchema:schema53.allOf[2].then.properties.VpcConfig.properties.SubnetIds,data:data5};
+const err13 = {instancePath:instancePath+"/VpcConfig/SubnetIds",schemaPath:"#/allOf/2/then/properties/VpcConfig/properties/SubnetIds/minItems",keyword:"minItems",params:{limit: 2},message:"must NOT have fewer than 2 items",schema:2,parentSchema:schema54.allOf[2].then.properties.VpcConfig.properties.SubnetIds,data:data5};
 if(vErrors === null){
 vErrors = [err13];
 }
@@ -2758,7 +2840,7 @@ errors++;
 }
 }
 else {
-const err14 = {instancePath:instancePath+"/VpcConfig",schemaPath:"#/allOf/2/then/properties/VpcConfig/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema53.allOf[2].then.properties.VpcConfig.type,parentSchema:schema53.allOf[2].then.properties.VpcConfig,data:data4};
+const err14 = {instancePath:instancePath+"/VpcConfig",schemaPath:"#/allOf/2/then/properties/VpcConfig/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema54.allOf[2].then.properties.VpcConfig.type,parentSchema:schema54.allOf[2].then.properties.VpcConfig,data:data4};
 if(vErrors === null){
 vErrors = [err14];
 }
@@ -2778,7 +2860,7 @@ props1.FleetType = true;
 }
 }
 if(!valid6){
-const err15 = {instancePath,schemaPath:"#/allOf/2/if",keyword:"if",params:{failingKeyword: "then"},message:"must match \"then\" schema",schema:schema53.allOf[2].if,parentSchema:schema53.allOf[2],data};
+const err15 = {instancePath,schemaPath:"#/allOf/2/if",keyword:"if",params:{failingKeyword: "then"},message:"must match \"then\" schema",schema:schema54.allOf[2].if,parentSchema:schema54.allOf[2],data};
 if(vErrors === null){
 vErrors = [err15];
 }
@@ -2840,7 +2922,7 @@ if(_valid3){
 const _errs24 = errors;
 if(data && typeof data == "object" && !Array.isArray(data)){
 if(data.ComputeCapacity !== undefined){
-const err18 = {instancePath:instancePath+"/ComputeCapacity",schemaPath:"#/allOf/3/then/properties/ComputeCapacity/false schema",keyword:"false schema",params:{},message:"boolean schema is false",schema:false,parentSchema:schema53.allOf[3].then.properties.ComputeCapacity,data:data.ComputeCapacity};
+const err18 = {instancePath:instancePath+"/ComputeCapacity",schemaPath:"#/allOf/3/then/properties/ComputeCapacity/false schema",keyword:"false schema",params:{},message:"boolean schema is false",schema:false,parentSchema:schema54.allOf[3].then.properties.ComputeCapacity,data:data.ComputeCapacity};
 if(vErrors === null){
 vErrors = [err18];
 }
@@ -2859,7 +2941,7 @@ props2.FleetType = true;
 }
 }
 if(!valid10){
-const err19 = {instancePath,schemaPath:"#/allOf/3/if",keyword:"if",params:{failingKeyword: "then"},message:"must match \"then\" schema",schema:schema53.allOf[3].if,parentSchema:schema53.allOf[3],data};
+const err19 = {instancePath,schemaPath:"#/allOf/3/if",keyword:"if",params:{failingKeyword: "then"},message:"must match \"then\" schema",schema:schema54.allOf[3].if,parentSchema:schema54.allOf[3],data};
 if(vErrors === null){
 vErrors = [err19];
 }
@@ -2921,7 +3003,7 @@ if(_valid4){
 const _errs29 = errors;
 if(data && typeof data == "object" && !Array.isArray(data)){
 if(data.DomainJoinInfo !== undefined){
-const err22 = {instancePath:instancePath+"/DomainJoinInfo",schemaPath:"#/allOf/4/then/properties/DomainJoinInfo/false schema",keyword:"false schema",params:{},message:"boolean schema is false",schema:false,parentSchema:schema53.allOf[4].then.properties.DomainJoinInfo,data:data.DomainJoinInfo};
+const err22 = {instancePath:instancePath+"/DomainJoinInfo",schemaPath:"#/allOf/4/then/properties/DomainJoinInfo/false schema",keyword:"false schema",params:{},message:"boolean schema is false",schema:false,parentSchema:schema54.allOf[4].then.properties.DomainJoinInfo,data:data.DomainJoinInfo};
 if(vErrors === null){
 vErrors = [err22];
 }
@@ -2940,7 +3022,7 @@ props3.FleetType = true;
 }
 }
 if(!valid13){
-const err23 = {instancePath,schemaPath:"#/allOf/4/if",keyword:"if",params:{failingKeyword: "then"},message:"must match \"then\" schema",schema:schema53.allOf[4].if,parentSchema:schema53.allOf[4],data};
+const err23 = {instancePath,schemaPath:"#/allOf/4/if",keyword:"if",params:{failingKeyword: "then"},message:"must match \"then\" schema",schema:schema54.allOf[4].if,parentSchema:schema54.allOf[4],data};
 if(vErrors === null){
 vErrors = [err23];
 }
@@ -3002,7 +3084,7 @@ if(_valid5){
 const _errs34 = errors;
 if(data && typeof data == "object" && !Array.isArray(data)){
 if(data.MaxSessionsPerInstance !== undefined){
-const err26 = {instancePath:instancePath+"/MaxSessionsPerInstance",schemaPath:"#/allOf/5/then/properties/MaxSessionsPerInstance/false schema",keyword:"false schema",params:{},message:"boolean schema is false",schema:false,parentSchema:schema53.allOf[5].then.properties.MaxSessionsPerInstance,data:data.MaxSessionsPerInstance};
+const err26 = {instancePath:instancePath+"/MaxSessionsPerInstance",schemaPath:"#/allOf/5/then/properties/MaxSessionsPerInstance/false schema",keyword:"false schema",params:{},message:"boolean schema is false",schema:false,parentSchema:schema54.allOf[5].then.properties.MaxSessionsPerInstance,data:data.MaxSessionsPerInstance};
 if(vErrors === null){
 vErrors = [err26];
 }
@@ -3021,7 +3103,7 @@ props4.FleetType = true;
 }
 }
 if(!valid16){
-const err27 = {instancePath,schemaPath:"#/allOf/5/if",keyword:"if",params:{failingKeyword: "then"},message:"must match \"then\" schema",schema:schema53.allOf[5].if,parentSchema:schema53.allOf[5],data};
+const err27 = {instancePath,schemaPath:"#/allOf/5/if",keyword:"if",params:{failingKeyword: "then"},message:"must match \"then\" schema",schema:schema54.allOf[5].if,parentSchema:schema54.allOf[5],data};
 if(vErrors === null){
 vErrors = [err27];
 }
@@ -3083,7 +3165,7 @@ if(_valid6){
 const _errs39 = errors;
 if(data && typeof data == "object" && !Array.isArray(data)){
 if(data.ImageName !== undefined){
-const err30 = {instancePath:instancePath+"/ImageName",schemaPath:"#/allOf/6/then/properties/ImageName/false schema",keyword:"false schema",params:{},message:"boolean schema is false",schema:false,parentSchema:schema53.allOf[6].then.properties.ImageName,data:data.ImageName};
+const err30 = {instancePath:instancePath+"/ImageName",schemaPath:"#/allOf/6/then/properties/ImageName/false schema",keyword:"false schema",params:{},message:"boolean schema is false",schema:false,parentSchema:schema54.allOf[6].then.properties.ImageName,data:data.ImageName};
 if(vErrors === null){
 vErrors = [err30];
 }
@@ -3093,7 +3175,7 @@ vErrors.push(err30);
 errors++;
 }
 if(data.ImageArn !== undefined){
-const err31 = {instancePath:instancePath+"/ImageArn",schemaPath:"#/allOf/6/then/properties/ImageArn/false schema",keyword:"false schema",params:{},message:"boolean schema is false",schema:false,parentSchema:schema53.allOf[6].then.properties.ImageArn,data:data.ImageArn};
+const err31 = {instancePath:instancePath+"/ImageArn",schemaPath:"#/allOf/6/then/properties/ImageArn/false schema",keyword:"false schema",params:{},message:"boolean schema is false",schema:false,parentSchema:schema54.allOf[6].then.properties.ImageArn,data:data.ImageArn};
 if(vErrors === null){
 vErrors = [err31];
 }
@@ -3103,7 +3185,7 @@ vErrors.push(err31);
 errors++;
 }
 if(data.LatestImage !== undefined){
-const err32 = {instancePath:instancePath+"/LatestImage",schemaPath:"#/allOf/6/then/properties/LatestImage/false schema",keyword:"false schema",params:{},message:"boolean schema is false",schema:false,parentSchema:schema53.allOf[6].then.properties.LatestImage,data:data.LatestImage};
+const err32 = {instancePath:instancePath+"/LatestImage",schemaPath:"#/allOf/6/then/properties/LatestImage/false schema",keyword:"false schema",params:{},message:"boolean schema is false",schema:false,parentSchema:schema54.allOf[6].then.properties.LatestImage,data:data.LatestImage};
 if(vErrors === null){
 vErrors = [err32];
 }
@@ -3124,7 +3206,7 @@ props5.FleetType = true;
 }
 }
 if(!valid19){
-const err33 = {instancePath,schemaPath:"#/allOf/6/if",keyword:"if",params:{failingKeyword: "then"},message:"must match \"then\" schema",schema:schema53.allOf[6].if,parentSchema:schema53.allOf[6],data};
+const err33 = {instancePath,schemaPath:"#/allOf/6/if",keyword:"if",params:{failingKeyword: "then"},message:"must match \"then\" schema",schema:schema54.allOf[6].if,parentSchema:schema54.allOf[6],data};
 if(vErrors === null){
 vErrors = [err33];
 }
@@ -3210,7 +3292,7 @@ if(_valid7){
 const _errs46 = errors;
 if(data && typeof data == "object" && !Array.isArray(data)){
 if(data.ComputeCapacity === undefined){
-const err37 = {instancePath,schemaPath:"#/allOf/7/then/required",keyword:"required",params:{missingProperty: "ComputeCapacity"},message:"must have required property '"+"ComputeCapacity"+"'",schema:schema53.allOf[7].then.required,parentSchema:schema53.allOf[7].then,data};
+const err37 = {instancePath,schemaPath:"#/allOf/7/then/required",keyword:"required",params:{missingProperty: "ComputeCapacity"},message:"must have required property '"+"ComputeCapacity"+"'",schema:schema54.allOf[7].then.required,parentSchema:schema54.allOf[7].then,data};
 if(vErrors === null){
 vErrors = [err37];
 }
@@ -3224,7 +3306,7 @@ var _valid7 = _errs46 === errors;
 valid22 = _valid7;
 }
 if(!valid22){
-const err38 = {instancePath,schemaPath:"#/allOf/7/if",keyword:"if",params:{failingKeyword: "then"},message:"must match \"then\" schema",schema:schema53.allOf[7].if,parentSchema:schema53.allOf[7],data};
+const err38 = {instancePath,schemaPath:"#/allOf/7/if",keyword:"if",params:{failingKeyword: "then"},message:"must match \"then\" schema",schema:schema54.allOf[7].if,parentSchema:schema54.allOf[7],data};
 if(vErrors === null){
 vErrors = [err38];
 }
@@ -3304,7 +3386,7 @@ let valid28 = false;
 const _errs55 = errors;
 if(data && typeof data == "object" && !Array.isArray(data)){
 if(data.ImageName === undefined){
-const err42 = {instancePath,schemaPath:"#/allOf/8/then/anyOf/0/required",keyword:"required",params:{missingProperty: "ImageName"},message:"must have required property '"+"ImageName"+"'",schema:schema53.allOf[8].then.anyOf[0].required,parentSchema:schema53.allOf[8].then.anyOf[0],data};
+const err42 = {instancePath,schemaPath:"#/allOf/8/then/anyOf/0/required",keyword:"required",params:{missingProperty: "ImageName"},message:"must have required property '"+"ImageName"+"'",schema:schema54.allOf[8].then.anyOf[0].required,parentSchema:schema54.allOf[8].then.anyOf[0],data};
 if(vErrors === null){
 vErrors = [err42];
 }
@@ -3319,7 +3401,7 @@ valid28 = valid28 || _valid9;
 const _errs56 = errors;
 if(data && typeof data == "object" && !Array.isArray(data)){
 if(data.ImageArn === undefined){
-const err43 = {instancePath,schemaPath:"#/allOf/8/then/anyOf/1/required",keyword:"required",params:{missingProperty: "ImageArn"},message:"must have required property '"+"ImageArn"+"'",schema:schema53.allOf[8].then.anyOf[1].required,parentSchema:schema53.allOf[8].then.anyOf[1],data};
+const err43 = {instancePath,schemaPath:"#/allOf/8/then/anyOf/1/required",keyword:"required",params:{missingProperty: "ImageArn"},message:"must have required property '"+"ImageArn"+"'",schema:schema54.allOf[8].then.anyOf[1].required,parentSchema:schema54.allOf[8].then.anyOf[1],data};
 if(vErrors === null){
 vErrors = [err43];
 }
@@ -3334,7 +3416,7 @@ valid28 = valid28 || _valid9;
 const _errs57 = errors;
 if(data && typeof data == "object" && !Array.isArray(data)){
 if(data.LatestImage === undefined){
-const err44 = {instancePath,schemaPath:"#/allOf/8/then/anyOf/2/required",keyword:"required",params:{missingProperty: "LatestImage"},message:"must have required property '"+"LatestImage"+"'",schema:schema53.allOf[8].then.anyOf[2].required,parentSchema:schema53.allOf[8].then.anyOf[2],data};
+const err44 = {instancePath,schemaPath:"#/allOf/8/then/anyOf/2/required",keyword:"required",params:{missingProperty: "LatestImage"},message:"must have required property '"+"LatestImage"+"'",schema:schema54.allOf[8].then.anyOf[2].required,parentSchema:schema54.allOf[8].then.anyOf[2],data};
 if(vErrors === null){
 vErrors = [err44];
 }
@@ -3347,7 +3429,7 @@ errors++;
 var _valid9 = _errs57 === errors;
 valid28 = valid28 || _valid9;
 if(!valid28){
-const err45 = {instancePath,schemaPath:"#/allOf/8/then/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf",schema:schema53.allOf[8].then.anyOf,parentSchema:schema53.allOf[8].then,data};
+const err45 = {instancePath,schemaPath:"#/allOf/8/then/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf",schema:schema54.allOf[8].then.anyOf,parentSchema:schema54.allOf[8].then,data};
 if(vErrors === null){
 vErrors = [err45];
 }
@@ -3371,7 +3453,7 @@ var _valid8 = _errs53 === errors;
 valid25 = _valid8;
 }
 if(!valid25){
-const err46 = {instancePath,schemaPath:"#/allOf/8/if",keyword:"if",params:{failingKeyword: "then"},message:"must match \"then\" schema",schema:schema53.allOf[8].if,parentSchema:schema53.allOf[8],data};
+const err46 = {instancePath,schemaPath:"#/allOf/8/if",keyword:"if",params:{failingKeyword: "then"},message:"must match \"then\" schema",schema:schema54.allOf[8].if,parentSchema:schema54.allOf[8],data};
 if(vErrors === null){
 vErrors = [err46];
 }
@@ -3448,7 +3530,7 @@ if(_valid10){
 const _errs64 = errors;
 if(data && typeof data == "object" && !Array.isArray(data)){
 if(data.MaxConcurrentSessions !== undefined){
-const err50 = {instancePath:instancePath+"/MaxConcurrentSessions",schemaPath:"#/allOf/9/then/properties/MaxConcurrentSessions/false schema",keyword:"false schema",params:{},message:"boolean schema is false",schema:false,parentSchema:schema53.allOf[9].then.properties.MaxConcurrentSessions,data:data.MaxConcurrentSessions};
+const err50 = {instancePath:instancePath+"/MaxConcurrentSessions",schemaPath:"#/allOf/9/then/properties/MaxConcurrentSessions/false schema",keyword:"false schema",params:{},message:"boolean schema is false",schema:false,parentSchema:schema54.allOf[9].then.properties.MaxConcurrentSessions,data:data.MaxConcurrentSessions};
 if(vErrors === null){
 vErrors = [err50];
 }
@@ -3466,7 +3548,7 @@ props6.MaxConcurrentSessions = true;
 }
 }
 if(!valid29){
-const err51 = {instancePath,schemaPath:"#/allOf/9/if",keyword:"if",params:{failingKeyword: "then"},message:"must match \"then\" schema",schema:schema53.allOf[9].if,parentSchema:schema53.allOf[9],data};
+const err51 = {instancePath,schemaPath:"#/allOf/9/if",keyword:"if",params:{failingKeyword: "then"},message:"must match \"then\" schema",schema:schema54.allOf[9].if,parentSchema:schema54.allOf[9],data};
 if(vErrors === null){
 vErrors = [err51];
 }
@@ -3552,7 +3634,7 @@ if(_valid11){
 const _errs71 = errors;
 if(data && typeof data == "object" && !Array.isArray(data)){
 if(data.SessionScriptS3Location !== undefined){
-const err55 = {instancePath:instancePath+"/SessionScriptS3Location",schemaPath:"#/allOf/10/then/properties/SessionScriptS3Location/false schema",keyword:"false schema",params:{},message:"boolean schema is false",schema:false,parentSchema:schema53.allOf[10].then.properties.SessionScriptS3Location,data:data.SessionScriptS3Location};
+const err55 = {instancePath:instancePath+"/SessionScriptS3Location",schemaPath:"#/allOf/10/then/properties/SessionScriptS3Location/false schema",keyword:"false schema",params:{},message:"boolean schema is false",schema:false,parentSchema:schema54.allOf[10].then.properties.SessionScriptS3Location,data:data.SessionScriptS3Location};
 if(vErrors === null){
 vErrors = [err55];
 }
@@ -3570,7 +3652,7 @@ props7.SessionScriptS3Location = true;
 }
 }
 if(!valid33){
-const err56 = {instancePath,schemaPath:"#/allOf/10/if",keyword:"if",params:{failingKeyword: "then"},message:"must match \"then\" schema",schema:schema53.allOf[10].if,parentSchema:schema53.allOf[10],data};
+const err56 = {instancePath,schemaPath:"#/allOf/10/if",keyword:"if",params:{failingKeyword: "then"},message:"must match \"then\" schema",schema:schema54.allOf[10].if,parentSchema:schema54.allOf[10],data};
 if(vErrors === null){
 vErrors = [err56];
 }
@@ -3618,7 +3700,7 @@ if(_valid12){
 const _errs75 = errors;
 if(data && typeof data == "object" && !Array.isArray(data)){
 if(data.ImageArn !== undefined){
-const err58 = {instancePath:instancePath+"/ImageArn",schemaPath:"#/allOf/11/then/properties/ImageArn/false schema",keyword:"false schema",params:{},message:"boolean schema is false",schema:false,parentSchema:schema53.allOf[11].then.properties.ImageArn,data:data.ImageArn};
+const err58 = {instancePath:instancePath+"/ImageArn",schemaPath:"#/allOf/11/then/properties/ImageArn/false schema",keyword:"false schema",params:{},message:"boolean schema is false",schema:false,parentSchema:schema54.allOf[11].then.properties.ImageArn,data:data.ImageArn};
 if(vErrors === null){
 vErrors = [err58];
 }
@@ -3628,7 +3710,7 @@ vErrors.push(err58);
 errors++;
 }
 if(data.LatestImage !== undefined){
-const err59 = {instancePath:instancePath+"/LatestImage",schemaPath:"#/allOf/11/then/properties/LatestImage/false schema",keyword:"false schema",params:{},message:"boolean schema is false",schema:false,parentSchema:schema53.allOf[11].then.properties.LatestImage,data:data.LatestImage};
+const err59 = {instancePath:instancePath+"/LatestImage",schemaPath:"#/allOf/11/then/properties/LatestImage/false schema",keyword:"false schema",params:{},message:"boolean schema is false",schema:false,parentSchema:schema54.allOf[11].then.properties.LatestImage,data:data.LatestImage};
 if(vErrors === null){
 vErrors = [err59];
 }
@@ -3647,7 +3729,7 @@ props8.LatestImage = true;
 }
 }
 if(!valid37){
-const err60 = {instancePath,schemaPath:"#/allOf/11/if",keyword:"if",params:{failingKeyword: "then"},message:"must match \"then\" schema",schema:schema53.allOf[11].if,parentSchema:schema53.allOf[11],data};
+const err60 = {instancePath,schemaPath:"#/allOf/11/if",keyword:"if",params:{failingKeyword: "then"},message:"must match \"then\" schema",schema:schema54.allOf[11].if,parentSchema:schema54.allOf[11],data};
 if(vErrors === null){
 vErrors = [err60];
 }
@@ -3695,7 +3777,7 @@ if(_valid13){
 const _errs79 = errors;
 if(data && typeof data == "object" && !Array.isArray(data)){
 if(data.ImageName !== undefined){
-const err62 = {instancePath:instancePath+"/ImageName",schemaPath:"#/allOf/12/then/properties/ImageName/false schema",keyword:"false schema",params:{},message:"boolean schema is false",schema:false,parentSchema:schema53.allOf[12].then.properties.ImageName,data:data.ImageName};
+const err62 = {instancePath:instancePath+"/ImageName",schemaPath:"#/allOf/12/then/properties/ImageName/false schema",keyword:"false schema",params:{},message:"boolean schema is false",schema:false,parentSchema:schema54.allOf[12].then.properties.ImageName,data:data.ImageName};
 if(vErrors === null){
 vErrors = [err62];
 }
@@ -3705,7 +3787,7 @@ vErrors.push(err62);
 errors++;
 }
 if(data.LatestImage !== undefined){
-const err63 = {instancePath:instancePath+"/LatestImage",schemaPath:"#/allOf/12/then/properties/LatestImage/false schema",keyword:"false schema",params:{},message:"boolean schema is false",schema:false,parentSchema:schema53.allOf[12].then.properties.LatestImage,data:data.LatestImage};
+const err63 = {instancePath:instancePath+"/LatestImage",schemaPath:"#/allOf/12/then/properties/LatestImage/false schema",keyword:"false schema",params:{},message:"boolean schema is false",schema:false,parentSchema:schema54.allOf[12].then.properties.LatestImage,data:data.LatestImage};
 if(vErrors === null){
 vErrors = [err63];
 }
@@ -3724,7 +3806,7 @@ props9.LatestImage = true;
 }
 }
 if(!valid39){
-const err64 = {instancePath,schemaPath:"#/allOf/12/if",keyword:"if",params:{failingKeyword: "then"},message:"must match \"then\" schema",schema:schema53.allOf[12].if,parentSchema:schema53.allOf[12],data};
+const err64 = {instancePath,schemaPath:"#/allOf/12/if",keyword:"if",params:{failingKeyword: "then"},message:"must match \"then\" schema",schema:schema54.allOf[12].if,parentSchema:schema54.allOf[12],data};
 if(vErrors === null){
 vErrors = [err64];
 }
@@ -3772,7 +3854,7 @@ if(_valid14){
 const _errs83 = errors;
 if(data && typeof data == "object" && !Array.isArray(data)){
 if(data.ImageName !== undefined){
-const err66 = {instancePath:instancePath+"/ImageName",schemaPath:"#/allOf/13/then/properties/ImageName/false schema",keyword:"false schema",params:{},message:"boolean schema is false",schema:false,parentSchema:schema53.allOf[13].then.properties.ImageName,data:data.ImageName};
+const err66 = {instancePath:instancePath+"/ImageName",schemaPath:"#/allOf/13/then/properties/ImageName/false schema",keyword:"false schema",params:{},message:"boolean schema is false",schema:false,parentSchema:schema54.allOf[13].then.properties.ImageName,data:data.ImageName};
 if(vErrors === null){
 vErrors = [err66];
 }
@@ -3782,7 +3864,7 @@ vErrors.push(err66);
 errors++;
 }
 if(data.ImageArn !== undefined){
-const err67 = {instancePath:instancePath+"/ImageArn",schemaPath:"#/allOf/13/then/properties/ImageArn/false schema",keyword:"false schema",params:{},message:"boolean schema is false",schema:false,parentSchema:schema53.allOf[13].then.properties.ImageArn,data:data.ImageArn};
+const err67 = {instancePath:instancePath+"/ImageArn",schemaPath:"#/allOf/13/then/properties/ImageArn/false schema",keyword:"false schema",params:{},message:"boolean schema is false",schema:false,parentSchema:schema54.allOf[13].then.properties.ImageArn,data:data.ImageArn};
 if(vErrors === null){
 vErrors = [err67];
 }
@@ -3801,7 +3883,7 @@ props10.ImageArn = true;
 }
 }
 if(!valid41){
-const err68 = {instancePath,schemaPath:"#/allOf/13/if",keyword:"if",params:{failingKeyword: "then"},message:"must match \"then\" schema",schema:schema53.allOf[13].if,parentSchema:schema53.allOf[13],data};
+const err68 = {instancePath,schemaPath:"#/allOf/13/if",keyword:"if",params:{failingKeyword: "then"},message:"must match \"then\" schema",schema:schema54.allOf[13].if,parentSchema:schema54.allOf[13],data};
 if(vErrors === null){
 vErrors = [err68];
 }
@@ -3867,7 +3949,7 @@ if(_valid15){
 const _errs88 = errors;
 if(data && typeof data == "object" && !Array.isArray(data)){
 if(data.MaxSessionsPerInstance === undefined){
-const err71 = {instancePath,schemaPath:"#/allOf/14/then/required",keyword:"required",params:{missingProperty: "MaxSessionsPerInstance"},message:"must have required property '"+"MaxSessionsPerInstance"+"'",schema:schema53.allOf[14].then.required,parentSchema:schema53.allOf[14].then,data};
+const err71 = {instancePath,schemaPath:"#/allOf/14/then/required",keyword:"required",params:{missingProperty: "MaxSessionsPerInstance"},message:"must have required property '"+"MaxSessionsPerInstance"+"'",schema:schema54.allOf[14].then.required,parentSchema:schema54.allOf[14].then,data};
 if(vErrors === null){
 vErrors = [err71];
 }
@@ -3892,7 +3974,7 @@ errors++;
 }
 var valid46 = _errs91 === errors;
 if(valid46){
-const err73 = {instancePath:instancePath+"/MaxSessionsPerInstance",schemaPath:"#/allOf/14/then/properties/MaxSessionsPerInstance/not",keyword:"not",params:{},message:"must NOT be valid",schema:schema53.allOf[14].then.properties.MaxSessionsPerInstance.not,parentSchema:schema53.allOf[14].then.properties.MaxSessionsPerInstance,data:data29};
+const err73 = {instancePath:instancePath+"/MaxSessionsPerInstance",schemaPath:"#/allOf/14/then/properties/MaxSessionsPerInstance/not",keyword:"not",params:{},message:"must NOT be valid",schema:schema54.allOf[14].then.properties.MaxSessionsPerInstance.not,parentSchema:schema54.allOf[14].then.properties.MaxSessionsPerInstance,data:data29};
 if(vErrors === null){
 vErrors = [err73];
 }
@@ -3923,7 +4005,7 @@ props11.ComputeCapacity = true;
 }
 }
 if(!valid43){
-const err74 = {instancePath,schemaPath:"#/allOf/14/if",keyword:"if",params:{failingKeyword: "then"},message:"must match \"then\" schema",schema:schema53.allOf[14].if,parentSchema:schema53.allOf[14],data};
+const err74 = {instancePath,schemaPath:"#/allOf/14/if",keyword:"if",params:{failingKeyword: "then"},message:"must match \"then\" schema",schema:schema54.allOf[14].if,parentSchema:schema54.allOf[14],data};
 if(vErrors === null){
 vErrors = [err74];
 }
@@ -4012,7 +4094,7 @@ if(data.ComputeCapacity !== undefined){
 let data31 = data.ComputeCapacity;
 if(data31 && typeof data31 == "object" && !Array.isArray(data31)){
 if(data31.DesiredInstances !== undefined){
-const err78 = {instancePath:instancePath+"/ComputeCapacity/DesiredInstances",schemaPath:"#/allOf/15/then/properties/ComputeCapacity/properties/DesiredInstances/false schema",keyword:"false schema",params:{},message:"boolean schema is false",schema:false,parentSchema:schema53.allOf[15].then.properties.ComputeCapacity.properties.DesiredInstances,data:data31.DesiredInstances};
+const err78 = {instancePath:instancePath+"/ComputeCapacity/DesiredInstances",schemaPath:"#/allOf/15/then/properties/ComputeCapacity/properties/DesiredInstances/false schema",keyword:"false schema",params:{},message:"boolean schema is false",schema:false,parentSchema:schema54.allOf[15].then.properties.ComputeCapacity.properties.DesiredInstances,data:data31.DesiredInstances};
 if(vErrors === null){
 vErrors = [err78];
 }
@@ -4033,7 +4115,7 @@ props12.MaxSessionsPerInstance = true;
 }
 }
 if(!valid47){
-const err79 = {instancePath,schemaPath:"#/allOf/15/if",keyword:"if",params:{failingKeyword: "then"},message:"must match \"then\" schema",schema:schema53.allOf[15].if,parentSchema:schema53.allOf[15],data};
+const err79 = {instancePath,schemaPath:"#/allOf/15/if",keyword:"if",params:{failingKeyword: "then"},message:"must match \"then\" schema",schema:schema54.allOf[15].if,parentSchema:schema54.allOf[15],data};
 if(vErrors === null){
 vErrors = [err79];
 }
@@ -4123,7 +4205,7 @@ if(_valid17){
 const _errs107 = errors;
 if(data && typeof data == "object" && !Array.isArray(data)){
 if(data.IdleDisconnectTimeoutInSeconds !== undefined){
-const err84 = {instancePath:instancePath+"/IdleDisconnectTimeoutInSeconds",schemaPath:"#/allOf/16/then/properties/IdleDisconnectTimeoutInSeconds/false schema",keyword:"false schema",params:{},message:"boolean schema is false",schema:false,parentSchema:schema53.allOf[16].then.properties.IdleDisconnectTimeoutInSeconds,data:data.IdleDisconnectTimeoutInSeconds};
+const err84 = {instancePath:instancePath+"/IdleDisconnectTimeoutInSeconds",schemaPath:"#/allOf/16/then/properties/IdleDisconnectTimeoutInSeconds/false schema",keyword:"false schema",params:{},message:"boolean schema is false",schema:false,parentSchema:schema54.allOf[16].then.properties.IdleDisconnectTimeoutInSeconds,data:data.IdleDisconnectTimeoutInSeconds};
 if(vErrors === null){
 vErrors = [err84];
 }
@@ -4141,7 +4223,7 @@ props13.IdleDisconnectTimeoutInSeconds = true;
 }
 }
 if(!valid52){
-const err85 = {instancePath,schemaPath:"#/allOf/16/if",keyword:"if",params:{failingKeyword: "then"},message:"must match \"then\" schema",schema:schema53.allOf[16].if,parentSchema:schema53.allOf[16],data};
+const err85 = {instancePath,schemaPath:"#/allOf/16/if",keyword:"if",params:{failingKeyword: "then"},message:"must match \"then\" schema",schema:schema54.allOf[16].if,parentSchema:schema54.allOf[16],data};
 if(vErrors === null){
 vErrors = [err85];
 }
@@ -4161,7 +4243,7 @@ Object.assign(props0, props13);
 }
 if(data && typeof data == "object" && !Array.isArray(data)){
 if(data.Name === undefined){
-const err86 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "Name"},message:"must have required property '"+"Name"+"'",schema:schema53.required,parentSchema:schema53,data};
+const err86 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "Name"},message:"must have required property '"+"Name"+"'",schema:schema54.required,parentSchema:schema54,data};
 if(vErrors === null){
 vErrors = [err86];
 }
@@ -4171,7 +4253,7 @@ vErrors.push(err86);
 errors++;
 }
 if(data.InstanceType === undefined){
-const err87 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "InstanceType"},message:"must have required property '"+"InstanceType"+"'",schema:schema53.required,parentSchema:schema53,data};
+const err87 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "InstanceType"},message:"must have required property '"+"InstanceType"+"'",schema:schema54.required,parentSchema:schema54,data};
 if(vErrors === null){
 vErrors = [err87];
 }
@@ -4181,8 +4263,8 @@ vErrors.push(err87);
 errors++;
 }
 for(const key0 in data){
-if(!(func1.call(schema53.properties, key0))){
-const err88 = {instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties",schema:false,parentSchema:schema53,data};
+if(!(func1.call(schema54.properties, key0))){
+const err88 = {instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties",schema:false,parentSchema:schema54,data};
 if(vErrors === null){
 vErrors = [err88];
 }
@@ -4195,8 +4277,8 @@ errors++;
 if(data.Name !== undefined){
 let data35 = data.Name;
 if(typeof data35 === "string"){
-if(!pattern6.test(data35)){
-const err89 = {instancePath:instancePath+"/Name",schemaPath:"#/properties/Name/pattern",keyword:"pattern",params:{pattern: "^[a-zA-Z0-9][a-zA-Z0-9_.-]{0,100}$"},message:"must match pattern \""+"^[a-zA-Z0-9][a-zA-Z0-9_.-]{0,100}$"+"\"",schema:"^[a-zA-Z0-9][a-zA-Z0-9_.-]{0,100}$",parentSchema:schema53.properties.Name,data:data35};
+if(!pattern12.test(data35)){
+const err89 = {instancePath:instancePath+"/Name",schemaPath:"#/properties/Name/pattern",keyword:"pattern",params:{pattern: "^[a-zA-Z0-9][a-zA-Z0-9_.-]{0,100}$"},message:"must match pattern \""+"^[a-zA-Z0-9][a-zA-Z0-9_.-]{0,100}$"+"\"",schema:"^[a-zA-Z0-9][a-zA-Z0-9_.-]{0,100}$",parentSchema:schema54.properties.Name,data:data35};
 if(vErrors === null){
 vErrors = [err89];
 }
@@ -4207,7 +4289,7 @@ errors++;
 }
 }
 else {
-const err90 = {instancePath:instancePath+"/Name",schemaPath:"#/properties/Name/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema53.properties.Name.type,parentSchema:schema53.properties.Name,data:data35};
+const err90 = {instancePath:instancePath+"/Name",schemaPath:"#/properties/Name/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema54.properties.Name.type,parentSchema:schema54.properties.Name,data:data35};
 if(vErrors === null){
 vErrors = [err90];
 }
@@ -4220,8 +4302,8 @@ errors++;
 if(data.ImageName !== undefined){
 let data36 = data.ImageName;
 if(typeof data36 === "string"){
-if(!pattern6.test(data36)){
-const err91 = {instancePath:instancePath+"/ImageName",schemaPath:"#/properties/ImageName/pattern",keyword:"pattern",params:{pattern: "^[a-zA-Z0-9][a-zA-Z0-9_.-]{0,100}$"},message:"must match pattern \""+"^[a-zA-Z0-9][a-zA-Z0-9_.-]{0,100}$"+"\"",schema:"^[a-zA-Z0-9][a-zA-Z0-9_.-]{0,100}$",parentSchema:schema53.properties.ImageName,data:data36};
+if(!pattern12.test(data36)){
+const err91 = {instancePath:instancePath+"/ImageName",schemaPath:"#/properties/ImageName/pattern",keyword:"pattern",params:{pattern: "^[a-zA-Z0-9][a-zA-Z0-9_.-]{0,100}$"},message:"must match pattern \""+"^[a-zA-Z0-9][a-zA-Z0-9_.-]{0,100}$"+"\"",schema:"^[a-zA-Z0-9][a-zA-Z0-9_.-]{0,100}$",parentSchema:schema54.properties.ImageName,data:data36};
 if(vErrors === null){
 vErrors = [err91];
 }
@@ -4232,7 +4314,7 @@ errors++;
 }
 }
 else {
-const err92 = {instancePath:instancePath+"/ImageName",schemaPath:"#/properties/ImageName/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema53.properties.ImageName.type,parentSchema:schema53.properties.ImageName,data:data36};
+const err92 = {instancePath:instancePath+"/ImageName",schemaPath:"#/properties/ImageName/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema54.properties.ImageName.type,parentSchema:schema54.properties.ImageName,data:data36};
 if(vErrors === null){
 vErrors = [err92];
 }
@@ -4245,8 +4327,8 @@ errors++;
 if(data.ImageArn !== undefined){
 let data37 = data.ImageArn;
 if(typeof data37 === "string"){
-if(!pattern15.test(data37)){
-const err93 = {instancePath:instancePath+"/ImageArn",schemaPath:"#/properties/ImageArn/pattern",keyword:"pattern",params:{pattern: "^arn:aws(?:-cn|-iso-b|-iso|-us-gov)?:[A-Za-z0-9][A-Za-z0-9_/.-]{0,62}:[A-Za-z0-9_/.-]{0,63}:[A-Za-z0-9_/.-]{0,63}:[A-Za-z0-9][A-Za-z0-9:_/+=,@.\\\\-]{0,1023}$"},message:"must match pattern \""+"^arn:aws(?:-cn|-iso-b|-iso|-us-gov)?:[A-Za-z0-9][A-Za-z0-9_/.-]{0,62}:[A-Za-z0-9_/.-]{0,63}:[A-Za-z0-9_/.-]{0,63}:[A-Za-z0-9][A-Za-z0-9:_/+=,@.\\\\-]{0,1023}$"+"\"",schema:"^arn:aws(?:-cn|-iso-b|-iso|-us-gov)?:[A-Za-z0-9][A-Za-z0-9_/.-]{0,62}:[A-Za-z0-9_/.-]{0,63}:[A-Za-z0-9_/.-]{0,63}:[A-Za-z0-9][A-Za-z0-9:_/+=,@.\\\\-]{0,1023}$",parentSchema:schema53.properties.ImageArn,data:data37};
+if(!pattern22.test(data37)){
+const err93 = {instancePath:instancePath+"/ImageArn",schemaPath:"#/properties/ImageArn/pattern",keyword:"pattern",params:{pattern: "^arn:aws(?:-cn|-iso-b|-iso|-us-gov)?:[A-Za-z0-9][A-Za-z0-9_/.-]{0,62}:[A-Za-z0-9_/.-]{0,63}:[A-Za-z0-9_/.-]{0,63}:[A-Za-z0-9][A-Za-z0-9:_/+=,@.\\\\-]{0,1023}$"},message:"must match pattern \""+"^arn:aws(?:-cn|-iso-b|-iso|-us-gov)?:[A-Za-z0-9][A-Za-z0-9_/.-]{0,62}:[A-Za-z0-9_/.-]{0,63}:[A-Za-z0-9_/.-]{0,63}:[A-Za-z0-9][A-Za-z0-9:_/+=,@.\\\\-]{0,1023}$"+"\"",schema:"^arn:aws(?:-cn|-iso-b|-iso|-us-gov)?:[A-Za-z0-9][A-Za-z0-9_/.-]{0,62}:[A-Za-z0-9_/.-]{0,63}:[A-Za-z0-9_/.-]{0,63}:[A-Za-z0-9][A-Za-z0-9:_/+=,@.\\\\-]{0,1023}$",parentSchema:schema54.properties.ImageArn,data:data37};
 if(vErrors === null){
 vErrors = [err93];
 }
@@ -4257,7 +4339,7 @@ errors++;
 }
 }
 else {
-const err94 = {instancePath:instancePath+"/ImageArn",schemaPath:"#/properties/ImageArn/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema53.properties.ImageArn.type,parentSchema:schema53.properties.ImageArn,data:data37};
+const err94 = {instancePath:instancePath+"/ImageArn",schemaPath:"#/properties/ImageArn/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema54.properties.ImageArn.type,parentSchema:schema54.properties.ImageArn,data:data37};
 if(vErrors === null){
 vErrors = [err94];
 }
@@ -4271,7 +4353,7 @@ if(data.InstanceType !== undefined){
 let data38 = data.InstanceType;
 if(typeof data38 === "string"){
 if(func2(data38) < 1){
-const err95 = {instancePath:instancePath+"/InstanceType",schemaPath:"#/properties/InstanceType/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters",schema:1,parentSchema:schema53.properties.InstanceType,data:data38};
+const err95 = {instancePath:instancePath+"/InstanceType",schemaPath:"#/properties/InstanceType/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters",schema:1,parentSchema:schema54.properties.InstanceType,data:data38};
 if(vErrors === null){
 vErrors = [err95];
 }
@@ -4282,7 +4364,7 @@ errors++;
 }
 }
 else {
-const err96 = {instancePath:instancePath+"/InstanceType",schemaPath:"#/properties/InstanceType/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema53.properties.InstanceType.type,parentSchema:schema53.properties.InstanceType,data:data38};
+const err96 = {instancePath:instancePath+"/InstanceType",schemaPath:"#/properties/InstanceType/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema54.properties.InstanceType.type,parentSchema:schema54.properties.InstanceType,data:data38};
 if(vErrors === null){
 vErrors = [err96];
 }
@@ -4295,7 +4377,7 @@ errors++;
 if(data.FleetType !== undefined){
 let data39 = data.FleetType;
 if(typeof data39 !== "string"){
-const err97 = {instancePath:instancePath+"/FleetType",schemaPath:"#/$defs/FleetType/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema54.type,parentSchema:schema54,data:data39};
+const err97 = {instancePath:instancePath+"/FleetType",schemaPath:"#/$defs/FleetType/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema55.type,parentSchema:schema55,data:data39};
 if(vErrors === null){
 vErrors = [err97];
 }
@@ -4305,7 +4387,7 @@ vErrors.push(err97);
 errors++;
 }
 if(!(((data39 === "ALWAYS_ON") || (data39 === "ON_DEMAND")) || (data39 === "ELASTIC"))){
-const err98 = {instancePath:instancePath+"/FleetType",schemaPath:"#/$defs/FleetType/enum",keyword:"enum",params:{allowedValues: schema54.enum},message:"must be equal to one of the allowed values",schema:schema54.enum,parentSchema:schema54,data:data39};
+const err98 = {instancePath:instancePath+"/FleetType",schemaPath:"#/$defs/FleetType/enum",keyword:"enum",params:{allowedValues: schema55.enum},message:"must be equal to one of the allowed values",schema:schema55.enum,parentSchema:schema55,data:data39};
 if(vErrors === null){
 vErrors = [err98];
 }
@@ -4337,7 +4419,7 @@ let passing0 = null;
 const _errs127 = errors;
 if(data40 && typeof data40 == "object" && !Array.isArray(data40)){
 if(data40.DesiredInstances === undefined){
-const err99 = {instancePath:instancePath+"/ComputeCapacity",schemaPath:"#/$defs/ComputeCapacity/allOf/0/then/oneOf/0/required",keyword:"required",params:{missingProperty: "DesiredInstances"},message:"must have required property '"+"DesiredInstances"+"'",schema:schema55.allOf[0].then.oneOf[0].required,parentSchema:schema55.allOf[0].then.oneOf[0],data:data40};
+const err99 = {instancePath:instancePath+"/ComputeCapacity",schemaPath:"#/$defs/ComputeCapacity/allOf/0/then/oneOf/0/required",keyword:"required",params:{missingProperty: "DesiredInstances"},message:"must have required property '"+"DesiredInstances"+"'",schema:schema56.allOf[0].then.oneOf[0].required,parentSchema:schema56.allOf[0].then.oneOf[0],data:data40};
 if(vErrors === null){
 vErrors = [err99];
 }
@@ -4355,7 +4437,7 @@ passing0 = 0;
 const _errs128 = errors;
 if(data40 && typeof data40 == "object" && !Array.isArray(data40)){
 if(data40.DesiredSessions === undefined){
-const err100 = {instancePath:instancePath+"/ComputeCapacity",schemaPath:"#/$defs/ComputeCapacity/allOf/0/then/oneOf/1/required",keyword:"required",params:{missingProperty: "DesiredSessions"},message:"must have required property '"+"DesiredSessions"+"'",schema:schema55.allOf[0].then.oneOf[1].required,parentSchema:schema55.allOf[0].then.oneOf[1],data:data40};
+const err100 = {instancePath:instancePath+"/ComputeCapacity",schemaPath:"#/$defs/ComputeCapacity/allOf/0/then/oneOf/1/required",keyword:"required",params:{missingProperty: "DesiredSessions"},message:"must have required property '"+"DesiredSessions"+"'",schema:schema56.allOf[0].then.oneOf[1].required,parentSchema:schema56.allOf[0].then.oneOf[1],data:data40};
 if(vErrors === null){
 vErrors = [err100];
 }
@@ -4377,7 +4459,7 @@ passing0 = 1;
 }
 }
 if(!valid60){
-const err101 = {instancePath:instancePath+"/ComputeCapacity",schemaPath:"#/$defs/ComputeCapacity/allOf/0/then/oneOf",keyword:"oneOf",params:{passingSchemas: passing0},message:"must match exactly one schema in oneOf",schema:schema55.allOf[0].then.oneOf,parentSchema:schema55.allOf[0].then,data:data40};
+const err101 = {instancePath:instancePath+"/ComputeCapacity",schemaPath:"#/$defs/ComputeCapacity/allOf/0/then/oneOf",keyword:"oneOf",params:{passingSchemas: passing0},message:"must match exactly one schema in oneOf",schema:schema56.allOf[0].then.oneOf,parentSchema:schema56.allOf[0].then,data:data40};
 if(vErrors === null){
 vErrors = [err101];
 }
@@ -4401,7 +4483,7 @@ var _valid18 = _errs125 === errors;
 valid59 = _valid18;
 }
 if(!valid59){
-const err102 = {instancePath:instancePath+"/ComputeCapacity",schemaPath:"#/$defs/ComputeCapacity/allOf/0/if",keyword:"if",params:{failingKeyword: "then"},message:"must match \"then\" schema",schema:schema55.allOf[0].if,parentSchema:schema55.allOf[0],data:data40};
+const err102 = {instancePath:instancePath+"/ComputeCapacity",schemaPath:"#/$defs/ComputeCapacity/allOf/0/if",keyword:"if",params:{failingKeyword: "then"},message:"must match \"then\" schema",schema:schema56.allOf[0].if,parentSchema:schema56.allOf[0],data:data40};
 if(vErrors === null){
 vErrors = [err102];
 }
@@ -4413,7 +4495,7 @@ errors++;
 if(data40 && typeof data40 == "object" && !Array.isArray(data40)){
 for(const key1 in data40){
 if(!((key1 === "DesiredInstances") || (key1 === "DesiredSessions"))){
-const err103 = {instancePath:instancePath+"/ComputeCapacity",schemaPath:"#/$defs/ComputeCapacity/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key1},message:"must NOT have additional properties",schema:false,parentSchema:schema55,data:data40};
+const err103 = {instancePath:instancePath+"/ComputeCapacity",schemaPath:"#/$defs/ComputeCapacity/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key1},message:"must NOT have additional properties",schema:false,parentSchema:schema56,data:data40};
 if(vErrors === null){
 vErrors = [err103];
 }
@@ -4426,7 +4508,7 @@ errors++;
 if(data40.DesiredInstances !== undefined){
 let data41 = data40.DesiredInstances;
 if(!(((typeof data41 == "number") && (!(data41 % 1) && !isNaN(data41))) && (isFinite(data41)))){
-const err104 = {instancePath:instancePath+"/ComputeCapacity/DesiredInstances",schemaPath:"#/$defs/ComputeCapacity/properties/DesiredInstances/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema55.properties.DesiredInstances.type,parentSchema:schema55.properties.DesiredInstances,data:data41};
+const err104 = {instancePath:instancePath+"/ComputeCapacity/DesiredInstances",schemaPath:"#/$defs/ComputeCapacity/properties/DesiredInstances/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema56.properties.DesiredInstances.type,parentSchema:schema56.properties.DesiredInstances,data:data41};
 if(vErrors === null){
 vErrors = [err104];
 }
@@ -4437,7 +4519,7 @@ errors++;
 }
 if((typeof data41 == "number") && (isFinite(data41))){
 if(data41 < 0 || isNaN(data41)){
-const err105 = {instancePath:instancePath+"/ComputeCapacity/DesiredInstances",schemaPath:"#/$defs/ComputeCapacity/properties/DesiredInstances/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0",schema:0,parentSchema:schema55.properties.DesiredInstances,data:data41};
+const err105 = {instancePath:instancePath+"/ComputeCapacity/DesiredInstances",schemaPath:"#/$defs/ComputeCapacity/properties/DesiredInstances/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0",schema:0,parentSchema:schema56.properties.DesiredInstances,data:data41};
 if(vErrors === null){
 vErrors = [err105];
 }
@@ -4451,7 +4533,7 @@ errors++;
 if(data40.DesiredSessions !== undefined){
 let data42 = data40.DesiredSessions;
 if(!(((typeof data42 == "number") && (!(data42 % 1) && !isNaN(data42))) && (isFinite(data42)))){
-const err106 = {instancePath:instancePath+"/ComputeCapacity/DesiredSessions",schemaPath:"#/$defs/ComputeCapacity/properties/DesiredSessions/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema55.properties.DesiredSessions.type,parentSchema:schema55.properties.DesiredSessions,data:data42};
+const err106 = {instancePath:instancePath+"/ComputeCapacity/DesiredSessions",schemaPath:"#/$defs/ComputeCapacity/properties/DesiredSessions/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema56.properties.DesiredSessions.type,parentSchema:schema56.properties.DesiredSessions,data:data42};
 if(vErrors === null){
 vErrors = [err106];
 }
@@ -4462,7 +4544,7 @@ errors++;
 }
 if((typeof data42 == "number") && (isFinite(data42))){
 if(data42 < 0 || isNaN(data42)){
-const err107 = {instancePath:instancePath+"/ComputeCapacity/DesiredSessions",schemaPath:"#/$defs/ComputeCapacity/properties/DesiredSessions/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0",schema:0,parentSchema:schema55.properties.DesiredSessions,data:data42};
+const err107 = {instancePath:instancePath+"/ComputeCapacity/DesiredSessions",schemaPath:"#/$defs/ComputeCapacity/properties/DesiredSessions/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0",schema:0,parentSchema:schema56.properties.DesiredSessions,data:data42};
 if(vErrors === null){
 vErrors = [err107];
 }
@@ -4475,7 +4557,7 @@ errors++;
 }
 }
 else {
-const err108 = {instancePath:instancePath+"/ComputeCapacity",schemaPath:"#/$defs/ComputeCapacity/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema55.type,parentSchema:schema55,data:data40};
+const err108 = {instancePath:instancePath+"/ComputeCapacity",schemaPath:"#/$defs/ComputeCapacity/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema56.type,parentSchema:schema56,data:data40};
 if(vErrors === null){
 vErrors = [err108];
 }
@@ -4493,7 +4575,7 @@ const _errs136 = errors;
 if(data43 && typeof data43 == "object" && !Array.isArray(data43)){
 for(const key2 in data43){
 if(!((key2 === "SubnetIds") || (key2 === "SecurityGroupIds"))){
-const err109 = {instancePath:instancePath+"/VpcConfig",schemaPath:"#/$defs/VpcConfig/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key2},message:"must NOT have additional properties",schema:false,parentSchema:schema56,data:data43};
+const err109 = {instancePath:instancePath+"/VpcConfig",schemaPath:"#/$defs/VpcConfig/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key2},message:"must NOT have additional properties",schema:false,parentSchema:schema57,data:data43};
 if(vErrors === null){
 vErrors = [err109];
 }
@@ -4511,7 +4593,7 @@ for(let i0=0; i0<len0; i0++){
 let data45 = data44[i0];
 if(typeof data45 === "string"){
 if(func2(data45) < 1){
-const err110 = {instancePath:instancePath+"/VpcConfig/SubnetIds/" + i0,schemaPath:"#/$defs/VpcConfig/properties/SubnetIds/items/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters",schema:1,parentSchema:schema56.properties.SubnetIds.items,data:data45};
+const err110 = {instancePath:instancePath+"/VpcConfig/SubnetIds/" + i0,schemaPath:"#/$defs/VpcConfig/properties/SubnetIds/items/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters",schema:1,parentSchema:schema57.properties.SubnetIds.items,data:data45};
 if(vErrors === null){
 vErrors = [err110];
 }
@@ -4522,7 +4604,7 @@ errors++;
 }
 }
 else {
-const err111 = {instancePath:instancePath+"/VpcConfig/SubnetIds/" + i0,schemaPath:"#/$defs/VpcConfig/properties/SubnetIds/items/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema56.properties.SubnetIds.items.type,parentSchema:schema56.properties.SubnetIds.items,data:data45};
+const err111 = {instancePath:instancePath+"/VpcConfig/SubnetIds/" + i0,schemaPath:"#/$defs/VpcConfig/properties/SubnetIds/items/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema57.properties.SubnetIds.items.type,parentSchema:schema57.properties.SubnetIds.items,data:data45};
 if(vErrors === null){
 vErrors = [err111];
 }
@@ -4534,7 +4616,7 @@ errors++;
 }
 }
 else {
-const err112 = {instancePath:instancePath+"/VpcConfig/SubnetIds",schemaPath:"#/$defs/VpcConfig/properties/SubnetIds/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema56.properties.SubnetIds.type,parentSchema:schema56.properties.SubnetIds,data:data44};
+const err112 = {instancePath:instancePath+"/VpcConfig/SubnetIds",schemaPath:"#/$defs/VpcConfig/properties/SubnetIds/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema57.properties.SubnetIds.type,parentSchema:schema57.properties.SubnetIds,data:data44};
 if(vErrors === null){
 vErrors = [err112];
 }
@@ -4548,7 +4630,7 @@ if(data43.SecurityGroupIds !== undefined){
 let data46 = data43.SecurityGroupIds;
 if(Array.isArray(data46)){
 if(data46.length > 5){
-const err113 = {instancePath:instancePath+"/VpcConfig/SecurityGroupIds",schemaPath:"#/$defs/VpcConfig/properties/SecurityGroupIds/maxItems",keyword:"maxItems",params:{limit: 5},message:"must NOT have more than 5 items",schema:5,parentSchema:schema56.properties.SecurityGroupIds,data:data46};
+const err113 = {instancePath:instancePath+"/VpcConfig/SecurityGroupIds",schemaPath:"#/$defs/VpcConfig/properties/SecurityGroupIds/maxItems",keyword:"maxItems",params:{limit: 5},message:"must NOT have more than 5 items",schema:5,parentSchema:schema57.properties.SecurityGroupIds,data:data46};
 if(vErrors === null){
 vErrors = [err113];
 }
@@ -4562,7 +4644,7 @@ for(let i1=0; i1<len1; i1++){
 let data47 = data46[i1];
 if(typeof data47 === "string"){
 if(func2(data47) < 1){
-const err114 = {instancePath:instancePath+"/VpcConfig/SecurityGroupIds/" + i1,schemaPath:"#/$defs/VpcConfig/properties/SecurityGroupIds/items/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters",schema:1,parentSchema:schema56.properties.SecurityGroupIds.items,data:data47};
+const err114 = {instancePath:instancePath+"/VpcConfig/SecurityGroupIds/" + i1,schemaPath:"#/$defs/VpcConfig/properties/SecurityGroupIds/items/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters",schema:1,parentSchema:schema57.properties.SecurityGroupIds.items,data:data47};
 if(vErrors === null){
 vErrors = [err114];
 }
@@ -4573,7 +4655,7 @@ errors++;
 }
 }
 else {
-const err115 = {instancePath:instancePath+"/VpcConfig/SecurityGroupIds/" + i1,schemaPath:"#/$defs/VpcConfig/properties/SecurityGroupIds/items/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema56.properties.SecurityGroupIds.items.type,parentSchema:schema56.properties.SecurityGroupIds.items,data:data47};
+const err115 = {instancePath:instancePath+"/VpcConfig/SecurityGroupIds/" + i1,schemaPath:"#/$defs/VpcConfig/properties/SecurityGroupIds/items/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema57.properties.SecurityGroupIds.items.type,parentSchema:schema57.properties.SecurityGroupIds.items,data:data47};
 if(vErrors === null){
 vErrors = [err115];
 }
@@ -4585,7 +4667,7 @@ errors++;
 }
 }
 else {
-const err116 = {instancePath:instancePath+"/VpcConfig/SecurityGroupIds",schemaPath:"#/$defs/VpcConfig/properties/SecurityGroupIds/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema56.properties.SecurityGroupIds.type,parentSchema:schema56.properties.SecurityGroupIds,data:data46};
+const err116 = {instancePath:instancePath+"/VpcConfig/SecurityGroupIds",schemaPath:"#/$defs/VpcConfig/properties/SecurityGroupIds/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema57.properties.SecurityGroupIds.type,parentSchema:schema57.properties.SecurityGroupIds,data:data46};
 if(vErrors === null){
 vErrors = [err116];
 }
@@ -4597,7 +4679,7 @@ errors++;
 }
 }
 else {
-const err117 = {instancePath:instancePath+"/VpcConfig",schemaPath:"#/$defs/VpcConfig/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema56.type,parentSchema:schema56,data:data43};
+const err117 = {instancePath:instancePath+"/VpcConfig",schemaPath:"#/$defs/VpcConfig/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema57.type,parentSchema:schema57,data:data43};
 if(vErrors === null){
 vErrors = [err117];
 }
@@ -4610,7 +4692,7 @@ var _valid20 = _errs136 === errors;
 valid62 = valid62 || _valid20;
 const _errs148 = errors;
 if(data43 !== null){
-const err118 = {instancePath:instancePath+"/VpcConfig",schemaPath:"#/properties/VpcConfig/anyOf/1/type",keyword:"type",params:{type: "null"},message:"must be null",schema:schema53.properties.VpcConfig.anyOf[1].type,parentSchema:schema53.properties.VpcConfig.anyOf[1],data:data43};
+const err118 = {instancePath:instancePath+"/VpcConfig",schemaPath:"#/properties/VpcConfig/anyOf/1/type",keyword:"type",params:{type: "null"},message:"must be null",schema:schema54.properties.VpcConfig.anyOf[1].type,parentSchema:schema54.properties.VpcConfig.anyOf[1],data:data43};
 if(vErrors === null){
 vErrors = [err118];
 }
@@ -4622,7 +4704,7 @@ errors++;
 var _valid20 = _errs148 === errors;
 valid62 = valid62 || _valid20;
 if(!valid62){
-const err119 = {instancePath:instancePath+"/VpcConfig",schemaPath:"#/properties/VpcConfig/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf",schema:schema53.properties.VpcConfig.anyOf,parentSchema:schema53.properties.VpcConfig,data:data43};
+const err119 = {instancePath:instancePath+"/VpcConfig",schemaPath:"#/properties/VpcConfig/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf",schema:schema54.properties.VpcConfig.anyOf,parentSchema:schema54.properties.VpcConfig,data:data43};
 if(vErrors === null){
 vErrors = [err119];
 }
@@ -4646,7 +4728,7 @@ vErrors = null;
 if(data.MaxUserDurationInSeconds !== undefined){
 let data48 = data.MaxUserDurationInSeconds;
 if(!(((typeof data48 == "number") && (!(data48 % 1) && !isNaN(data48))) && (isFinite(data48)))){
-const err120 = {instancePath:instancePath+"/MaxUserDurationInSeconds",schemaPath:"#/properties/MaxUserDurationInSeconds/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema53.properties.MaxUserDurationInSeconds.type,parentSchema:schema53.properties.MaxUserDurationInSeconds,data:data48};
+const err120 = {instancePath:instancePath+"/MaxUserDurationInSeconds",schemaPath:"#/properties/MaxUserDurationInSeconds/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema54.properties.MaxUserDurationInSeconds.type,parentSchema:schema54.properties.MaxUserDurationInSeconds,data:data48};
 if(vErrors === null){
 vErrors = [err120];
 }
@@ -4657,7 +4739,7 @@ errors++;
 }
 if((typeof data48 == "number") && (isFinite(data48))){
 if(data48 > 432000 || isNaN(data48)){
-const err121 = {instancePath:instancePath+"/MaxUserDurationInSeconds",schemaPath:"#/properties/MaxUserDurationInSeconds/maximum",keyword:"maximum",params:{comparison: "<=", limit: 432000},message:"must be <= 432000",schema:432000,parentSchema:schema53.properties.MaxUserDurationInSeconds,data:data48};
+const err121 = {instancePath:instancePath+"/MaxUserDurationInSeconds",schemaPath:"#/properties/MaxUserDurationInSeconds/maximum",keyword:"maximum",params:{comparison: "<=", limit: 432000},message:"must be <= 432000",schema:432000,parentSchema:schema54.properties.MaxUserDurationInSeconds,data:data48};
 if(vErrors === null){
 vErrors = [err121];
 }
@@ -4667,7 +4749,7 @@ vErrors.push(err121);
 errors++;
 }
 if(data48 < 600 || isNaN(data48)){
-const err122 = {instancePath:instancePath+"/MaxUserDurationInSeconds",schemaPath:"#/properties/MaxUserDurationInSeconds/minimum",keyword:"minimum",params:{comparison: ">=", limit: 600},message:"must be >= 600",schema:600,parentSchema:schema53.properties.MaxUserDurationInSeconds,data:data48};
+const err122 = {instancePath:instancePath+"/MaxUserDurationInSeconds",schemaPath:"#/properties/MaxUserDurationInSeconds/minimum",keyword:"minimum",params:{comparison: ">=", limit: 600},message:"must be >= 600",schema:600,parentSchema:schema54.properties.MaxUserDurationInSeconds,data:data48};
 if(vErrors === null){
 vErrors = [err122];
 }
@@ -4681,7 +4763,7 @@ errors++;
 if(data.DisconnectTimeoutInSeconds !== undefined){
 let data49 = data.DisconnectTimeoutInSeconds;
 if(!(((typeof data49 == "number") && (!(data49 % 1) && !isNaN(data49))) && (isFinite(data49)))){
-const err123 = {instancePath:instancePath+"/DisconnectTimeoutInSeconds",schemaPath:"#/properties/DisconnectTimeoutInSeconds/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema53.properties.DisconnectTimeoutInSeconds.type,parentSchema:schema53.properties.DisconnectTimeoutInSeconds,data:data49};
+const err123 = {instancePath:instancePath+"/DisconnectTimeoutInSeconds",schemaPath:"#/properties/DisconnectTimeoutInSeconds/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema54.properties.DisconnectTimeoutInSeconds.type,parentSchema:schema54.properties.DisconnectTimeoutInSeconds,data:data49};
 if(vErrors === null){
 vErrors = [err123];
 }
@@ -4692,7 +4774,7 @@ errors++;
 }
 if((typeof data49 == "number") && (isFinite(data49))){
 if(data49 > 36000 || isNaN(data49)){
-const err124 = {instancePath:instancePath+"/DisconnectTimeoutInSeconds",schemaPath:"#/properties/DisconnectTimeoutInSeconds/maximum",keyword:"maximum",params:{comparison: "<=", limit: 36000},message:"must be <= 36000",schema:36000,parentSchema:schema53.properties.DisconnectTimeoutInSeconds,data:data49};
+const err124 = {instancePath:instancePath+"/DisconnectTimeoutInSeconds",schemaPath:"#/properties/DisconnectTimeoutInSeconds/maximum",keyword:"maximum",params:{comparison: "<=", limit: 36000},message:"must be <= 36000",schema:36000,parentSchema:schema54.properties.DisconnectTimeoutInSeconds,data:data49};
 if(vErrors === null){
 vErrors = [err124];
 }
@@ -4702,7 +4784,7 @@ vErrors.push(err124);
 errors++;
 }
 if(data49 < 60 || isNaN(data49)){
-const err125 = {instancePath:instancePath+"/DisconnectTimeoutInSeconds",schemaPath:"#/properties/DisconnectTimeoutInSeconds/minimum",keyword:"minimum",params:{comparison: ">=", limit: 60},message:"must be >= 60",schema:60,parentSchema:schema53.properties.DisconnectTimeoutInSeconds,data:data49};
+const err125 = {instancePath:instancePath+"/DisconnectTimeoutInSeconds",schemaPath:"#/properties/DisconnectTimeoutInSeconds/minimum",keyword:"minimum",params:{comparison: ">=", limit: 60},message:"must be >= 60",schema:60,parentSchema:schema54.properties.DisconnectTimeoutInSeconds,data:data49};
 if(vErrors === null){
 vErrors = [err125];
 }
@@ -4716,7 +4798,7 @@ errors++;
 if(data.Description !== undefined){
 let data50 = data.Description;
 if((typeof data50 !== "string") && (data50 !== null)){
-const err126 = {instancePath:instancePath+"/Description",schemaPath:"#/properties/Description/type",keyword:"type",params:{type: schema53.properties.Description.type},message:"must be string,null",schema:schema53.properties.Description.type,parentSchema:schema53.properties.Description,data:data50};
+const err126 = {instancePath:instancePath+"/Description",schemaPath:"#/properties/Description/type",keyword:"type",params:{type: schema54.properties.Description.type},message:"must be string,null",schema:schema54.properties.Description.type,parentSchema:schema54.properties.Description,data:data50};
 if(vErrors === null){
 vErrors = [err126];
 }
@@ -4727,7 +4809,7 @@ errors++;
 }
 if(typeof data50 === "string"){
 if(func2(data50) > 256){
-const err127 = {instancePath:instancePath+"/Description",schemaPath:"#/properties/Description/maxLength",keyword:"maxLength",params:{limit: 256},message:"must NOT have more than 256 characters",schema:256,parentSchema:schema53.properties.Description,data:data50};
+const err127 = {instancePath:instancePath+"/Description",schemaPath:"#/properties/Description/maxLength",keyword:"maxLength",params:{limit: 256},message:"must NOT have more than 256 characters",schema:256,parentSchema:schema54.properties.Description,data:data50};
 if(vErrors === null){
 vErrors = [err127];
 }
@@ -4741,7 +4823,7 @@ errors++;
 if(data.DisplayName !== undefined){
 let data51 = data.DisplayName;
 if((typeof data51 !== "string") && (data51 !== null)){
-const err128 = {instancePath:instancePath+"/DisplayName",schemaPath:"#/properties/DisplayName/type",keyword:"type",params:{type: schema53.properties.DisplayName.type},message:"must be string,null",schema:schema53.properties.DisplayName.type,parentSchema:schema53.properties.DisplayName,data:data51};
+const err128 = {instancePath:instancePath+"/DisplayName",schemaPath:"#/properties/DisplayName/type",keyword:"type",params:{type: schema54.properties.DisplayName.type},message:"must be string,null",schema:schema54.properties.DisplayName.type,parentSchema:schema54.properties.DisplayName,data:data51};
 if(vErrors === null){
 vErrors = [err128];
 }
@@ -4752,7 +4834,7 @@ errors++;
 }
 if(typeof data51 === "string"){
 if(func2(data51) > 100){
-const err129 = {instancePath:instancePath+"/DisplayName",schemaPath:"#/properties/DisplayName/maxLength",keyword:"maxLength",params:{limit: 100},message:"must NOT have more than 100 characters",schema:100,parentSchema:schema53.properties.DisplayName,data:data51};
+const err129 = {instancePath:instancePath+"/DisplayName",schemaPath:"#/properties/DisplayName/maxLength",keyword:"maxLength",params:{limit: 100},message:"must NOT have more than 100 characters",schema:100,parentSchema:schema54.properties.DisplayName,data:data51};
 if(vErrors === null){
 vErrors = [err129];
 }
@@ -4766,7 +4848,7 @@ errors++;
 if(data.EnableDefaultInternetAccess !== undefined){
 let data52 = data.EnableDefaultInternetAccess;
 if(typeof data52 !== "boolean"){
-const err130 = {instancePath:instancePath+"/EnableDefaultInternetAccess",schemaPath:"#/properties/EnableDefaultInternetAccess/type",keyword:"type",params:{type: "boolean"},message:"must be boolean",schema:schema53.properties.EnableDefaultInternetAccess.type,parentSchema:schema53.properties.EnableDefaultInternetAccess,data:data52};
+const err130 = {instancePath:instancePath+"/EnableDefaultInternetAccess",schemaPath:"#/properties/EnableDefaultInternetAccess/type",keyword:"type",params:{type: "boolean"},message:"must be boolean",schema:schema54.properties.EnableDefaultInternetAccess.type,parentSchema:schema54.properties.EnableDefaultInternetAccess,data:data52};
 if(vErrors === null){
 vErrors = [err130];
 }
@@ -4784,7 +4866,7 @@ const _errs162 = errors;
 if(data53 && typeof data53 == "object" && !Array.isArray(data53)){
 for(const key3 in data53){
 if(!((key3 === "DirectoryName") || (key3 === "OrganizationalUnitDistinguishedName"))){
-const err131 = {instancePath:instancePath+"/DomainJoinInfo",schemaPath:"#/$defs/DomainJoinInfo/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key3},message:"must NOT have additional properties",schema:false,parentSchema:schema57,data:data53};
+const err131 = {instancePath:instancePath+"/DomainJoinInfo",schemaPath:"#/$defs/DomainJoinInfo/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key3},message:"must NOT have additional properties",schema:false,parentSchema:schema58,data:data53};
 if(vErrors === null){
 vErrors = [err131];
 }
@@ -4797,7 +4879,7 @@ errors++;
 if(data53.DirectoryName !== undefined){
 let data54 = data53.DirectoryName;
 if(typeof data54 !== "string"){
-const err132 = {instancePath:instancePath+"/DomainJoinInfo/DirectoryName",schemaPath:"#/$defs/DomainJoinInfo/properties/DirectoryName/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema57.properties.DirectoryName.type,parentSchema:schema57.properties.DirectoryName,data:data54};
+const err132 = {instancePath:instancePath+"/DomainJoinInfo/DirectoryName",schemaPath:"#/$defs/DomainJoinInfo/properties/DirectoryName/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema58.properties.DirectoryName.type,parentSchema:schema58.properties.DirectoryName,data:data54};
 if(vErrors === null){
 vErrors = [err132];
 }
@@ -4811,7 +4893,7 @@ if(data53.OrganizationalUnitDistinguishedName !== undefined){
 let data55 = data53.OrganizationalUnitDistinguishedName;
 if(typeof data55 === "string"){
 if(func2(data55) > 2000){
-const err133 = {instancePath:instancePath+"/DomainJoinInfo/OrganizationalUnitDistinguishedName",schemaPath:"#/$defs/DomainJoinInfo/properties/OrganizationalUnitDistinguishedName/maxLength",keyword:"maxLength",params:{limit: 2000},message:"must NOT have more than 2000 characters",schema:2000,parentSchema:schema57.properties.OrganizationalUnitDistinguishedName,data:data55};
+const err133 = {instancePath:instancePath+"/DomainJoinInfo/OrganizationalUnitDistinguishedName",schemaPath:"#/$defs/DomainJoinInfo/properties/OrganizationalUnitDistinguishedName/maxLength",keyword:"maxLength",params:{limit: 2000},message:"must NOT have more than 2000 characters",schema:2000,parentSchema:schema58.properties.OrganizationalUnitDistinguishedName,data:data55};
 if(vErrors === null){
 vErrors = [err133];
 }
@@ -4822,7 +4904,7 @@ errors++;
 }
 }
 else {
-const err134 = {instancePath:instancePath+"/DomainJoinInfo/OrganizationalUnitDistinguishedName",schemaPath:"#/$defs/DomainJoinInfo/properties/OrganizationalUnitDistinguishedName/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema57.properties.OrganizationalUnitDistinguishedName.type,parentSchema:schema57.properties.OrganizationalUnitDistinguishedName,data:data55};
+const err134 = {instancePath:instancePath+"/DomainJoinInfo/OrganizationalUnitDistinguishedName",schemaPath:"#/$defs/DomainJoinInfo/properties/OrganizationalUnitDistinguishedName/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema58.properties.OrganizationalUnitDistinguishedName.type,parentSchema:schema58.properties.OrganizationalUnitDistinguishedName,data:data55};
 if(vErrors === null){
 vErrors = [err134];
 }
@@ -4834,7 +4916,7 @@ errors++;
 }
 }
 else {
-const err135 = {instancePath:instancePath+"/DomainJoinInfo",schemaPath:"#/$defs/DomainJoinInfo/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema57.type,parentSchema:schema57,data:data53};
+const err135 = {instancePath:instancePath+"/DomainJoinInfo",schemaPath:"#/$defs/DomainJoinInfo/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema58.type,parentSchema:schema58,data:data53};
 if(vErrors === null){
 vErrors = [err135];
 }
@@ -4847,7 +4929,7 @@ var _valid21 = _errs162 === errors;
 valid69 = valid69 || _valid21;
 const _errs170 = errors;
 if(data53 !== null){
-const err136 = {instancePath:instancePath+"/DomainJoinInfo",schemaPath:"#/properties/DomainJoinInfo/anyOf/1/type",keyword:"type",params:{type: "null"},message:"must be null",schema:schema53.properties.DomainJoinInfo.anyOf[1].type,parentSchema:schema53.properties.DomainJoinInfo.anyOf[1],data:data53};
+const err136 = {instancePath:instancePath+"/DomainJoinInfo",schemaPath:"#/properties/DomainJoinInfo/anyOf/1/type",keyword:"type",params:{type: "null"},message:"must be null",schema:schema54.properties.DomainJoinInfo.anyOf[1].type,parentSchema:schema54.properties.DomainJoinInfo.anyOf[1],data:data53};
 if(vErrors === null){
 vErrors = [err136];
 }
@@ -4859,7 +4941,7 @@ errors++;
 var _valid21 = _errs170 === errors;
 valid69 = valid69 || _valid21;
 if(!valid69){
-const err137 = {instancePath:instancePath+"/DomainJoinInfo",schemaPath:"#/properties/DomainJoinInfo/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf",schema:schema53.properties.DomainJoinInfo.anyOf,parentSchema:schema53.properties.DomainJoinInfo,data:data53};
+const err137 = {instancePath:instancePath+"/DomainJoinInfo",schemaPath:"#/properties/DomainJoinInfo/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf",schema:schema54.properties.DomainJoinInfo.anyOf,parentSchema:schema54.properties.DomainJoinInfo,data:data53};
 if(vErrors === null){
 vErrors = [err137];
 }
@@ -4887,7 +4969,7 @@ let valid72 = false;
 const _errs174 = errors;
 if(data56 && typeof data56 == "object" && !Array.isArray(data56)){
 if(Object.keys(data56).length > 50){
-const err138 = {instancePath:instancePath+"/Tags",schemaPath:"#/$defs/Tags/maxProperties",keyword:"maxProperties",params:{limit: 50},message:"must NOT have more than 50 properties",schema:50,parentSchema:schema39,data:data56};
+const err138 = {instancePath:instancePath+"/Tags",schemaPath:"#/$defs/Tags/maxProperties",keyword:"maxProperties",params:{limit: 50},message:"must NOT have more than 50 properties",schema:50,parentSchema:schema40,data:data56};
 if(vErrors === null){
 vErrors = [err138];
 }
@@ -4900,7 +4982,7 @@ for(const key4 in data56){
 const _errs177 = errors;
 if(typeof key4 === "string"){
 if(func2(key4) > 128){
-const err139 = {instancePath:instancePath+"/Tags",schemaPath:"#/$defs/Tags/propertyNames/maxLength",keyword:"maxLength",params:{limit: 128},message:"must NOT have more than 128 characters",schema:128,parentSchema:schema39.propertyNames,data:key4,propertyName:key4};
+const err139 = {instancePath:instancePath+"/Tags",schemaPath:"#/$defs/Tags/propertyNames/maxLength",keyword:"maxLength",params:{limit: 128},message:"must NOT have more than 128 characters",schema:128,parentSchema:schema40.propertyNames,data:key4,propertyName:key4};
 if(vErrors === null){
 vErrors = [err139];
 }
@@ -4910,7 +4992,7 @@ vErrors.push(err139);
 errors++;
 }
 if(func2(key4) < 1){
-const err140 = {instancePath:instancePath+"/Tags",schemaPath:"#/$defs/Tags/propertyNames/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters",schema:1,parentSchema:schema39.propertyNames,data:key4,propertyName:key4};
+const err140 = {instancePath:instancePath+"/Tags",schemaPath:"#/$defs/Tags/propertyNames/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters",schema:1,parentSchema:schema40.propertyNames,data:key4,propertyName:key4};
 if(vErrors === null){
 vErrors = [err140];
 }
@@ -4919,8 +5001,8 @@ vErrors.push(err140);
 }
 errors++;
 }
-if(!pattern7.test(key4)){
-const err141 = {instancePath:instancePath+"/Tags",schemaPath:"#/$defs/Tags/propertyNames/pattern",keyword:"pattern",params:{pattern: "^(^(?!aws:).[\\p{L}\\p{Z}\\p{N}_.:/=+\\-@]*)$"},message:"must match pattern \""+"^(^(?!aws:).[\\p{L}\\p{Z}\\p{N}_.:/=+\\-@]*)$"+"\"",schema:"^(^(?!aws:).[\\p{L}\\p{Z}\\p{N}_.:/=+\\-@]*)$",parentSchema:schema39.propertyNames,data:key4,propertyName:key4};
+if(!pattern13.test(key4)){
+const err141 = {instancePath:instancePath+"/Tags",schemaPath:"#/$defs/Tags/propertyNames/pattern",keyword:"pattern",params:{pattern: "^(^(?!aws:).[\\p{L}\\p{Z}\\p{N}_.:/=+\\-@]*)$"},message:"must match pattern \""+"^(^(?!aws:).[\\p{L}\\p{Z}\\p{N}_.:/=+\\-@]*)$"+"\"",schema:"^(^(?!aws:).[\\p{L}\\p{Z}\\p{N}_.:/=+\\-@]*)$",parentSchema:schema40.propertyNames,data:key4,propertyName:key4};
 if(vErrors === null){
 vErrors = [err141];
 }
@@ -4931,7 +5013,7 @@ errors++;
 }
 }
 else {
-const err142 = {instancePath:instancePath+"/Tags",schemaPath:"#/$defs/Tags/propertyNames/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema39.propertyNames.type,parentSchema:schema39.propertyNames,data:key4,propertyName:key4};
+const err142 = {instancePath:instancePath+"/Tags",schemaPath:"#/$defs/Tags/propertyNames/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema40.propertyNames.type,parentSchema:schema40.propertyNames,data:key4,propertyName:key4};
 if(vErrors === null){
 vErrors = [err142];
 }
@@ -4942,7 +5024,7 @@ errors++;
 }
 var valid74 = _errs177 === errors;
 if(!valid74){
-const err143 = {instancePath:instancePath+"/Tags",schemaPath:"#/$defs/Tags/propertyNames",keyword:"propertyNames",params:{propertyName: key4},message:"property name must be valid",schema:schema39.propertyNames,parentSchema:schema39,data:data56};
+const err143 = {instancePath:instancePath+"/Tags",schemaPath:"#/$defs/Tags/propertyNames",keyword:"propertyNames",params:{propertyName: key4},message:"property name must be valid",schema:schema40.propertyNames,parentSchema:schema40,data:data56};
 if(vErrors === null){
 vErrors = [err143];
 }
@@ -4956,7 +5038,7 @@ for(const key5 in data56){
 let data57 = data56[key5];
 if(typeof data57 === "string"){
 if(func2(data57) > 256){
-const err144 = {instancePath:instancePath+"/Tags/" + key5.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/$defs/Tags/additionalProperties/maxLength",keyword:"maxLength",params:{limit: 256},message:"must NOT have more than 256 characters",schema:256,parentSchema:schema39.additionalProperties,data:data57};
+const err144 = {instancePath:instancePath+"/Tags/" + key5.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/$defs/Tags/additionalProperties/maxLength",keyword:"maxLength",params:{limit: 256},message:"must NOT have more than 256 characters",schema:256,parentSchema:schema40.additionalProperties,data:data57};
 if(vErrors === null){
 vErrors = [err144];
 }
@@ -4966,7 +5048,7 @@ vErrors.push(err144);
 errors++;
 }
 if(!pattern4.test(data57)){
-const err145 = {instancePath:instancePath+"/Tags/" + key5.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/$defs/Tags/additionalProperties/pattern",keyword:"pattern",params:{pattern: "^([\\p{L}\\p{Z}\\p{N}_.:/=+\\-@]*)$"},message:"must match pattern \""+"^([\\p{L}\\p{Z}\\p{N}_.:/=+\\-@]*)$"+"\"",schema:"^([\\p{L}\\p{Z}\\p{N}_.:/=+\\-@]*)$",parentSchema:schema39.additionalProperties,data:data57};
+const err145 = {instancePath:instancePath+"/Tags/" + key5.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/$defs/Tags/additionalProperties/pattern",keyword:"pattern",params:{pattern: "^([\\p{L}\\p{Z}\\p{N}_.:/=+\\-@]*)$"},message:"must match pattern \""+"^([\\p{L}\\p{Z}\\p{N}_.:/=+\\-@]*)$"+"\"",schema:"^([\\p{L}\\p{Z}\\p{N}_.:/=+\\-@]*)$",parentSchema:schema40.additionalProperties,data:data57};
 if(vErrors === null){
 vErrors = [err145];
 }
@@ -4977,7 +5059,7 @@ errors++;
 }
 }
 else {
-const err146 = {instancePath:instancePath+"/Tags/" + key5.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/$defs/Tags/additionalProperties/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema39.additionalProperties.type,parentSchema:schema39.additionalProperties,data:data57};
+const err146 = {instancePath:instancePath+"/Tags/" + key5.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/$defs/Tags/additionalProperties/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema40.additionalProperties.type,parentSchema:schema40.additionalProperties,data:data57};
 if(vErrors === null){
 vErrors = [err146];
 }
@@ -4989,7 +5071,7 @@ errors++;
 }
 }
 else {
-const err147 = {instancePath:instancePath+"/Tags",schemaPath:"#/$defs/Tags/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema39.type,parentSchema:schema39,data:data56};
+const err147 = {instancePath:instancePath+"/Tags",schemaPath:"#/$defs/Tags/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema40.type,parentSchema:schema40,data:data56};
 if(vErrors === null){
 vErrors = [err147];
 }
@@ -5002,7 +5084,7 @@ var _valid22 = _errs174 === errors;
 valid72 = valid72 || _valid22;
 const _errs182 = errors;
 if(data56 !== null){
-const err148 = {instancePath:instancePath+"/Tags",schemaPath:"#/properties/Tags/anyOf/1/type",keyword:"type",params:{type: "null"},message:"must be null",schema:schema53.properties.Tags.anyOf[1].type,parentSchema:schema53.properties.Tags.anyOf[1],data:data56};
+const err148 = {instancePath:instancePath+"/Tags",schemaPath:"#/properties/Tags/anyOf/1/type",keyword:"type",params:{type: "null"},message:"must be null",schema:schema54.properties.Tags.anyOf[1].type,parentSchema:schema54.properties.Tags.anyOf[1],data:data56};
 if(vErrors === null){
 vErrors = [err148];
 }
@@ -5014,7 +5096,7 @@ errors++;
 var _valid22 = _errs182 === errors;
 valid72 = valid72 || _valid22;
 if(!valid72){
-const err149 = {instancePath:instancePath+"/Tags",schemaPath:"#/properties/Tags/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf",schema:schema53.properties.Tags.anyOf,parentSchema:schema53.properties.Tags,data:data56};
+const err149 = {instancePath:instancePath+"/Tags",schemaPath:"#/properties/Tags/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf",schema:schema54.properties.Tags.anyOf,parentSchema:schema54.properties.Tags,data:data56};
 if(vErrors === null){
 vErrors = [err149];
 }
@@ -5038,7 +5120,7 @@ vErrors = null;
 if(data.IdleDisconnectTimeoutInSeconds !== undefined){
 let data58 = data.IdleDisconnectTimeoutInSeconds;
 if(!(((typeof data58 == "number") && (!(data58 % 1) && !isNaN(data58))) && (isFinite(data58)))){
-const err150 = {instancePath:instancePath+"/IdleDisconnectTimeoutInSeconds",schemaPath:"#/properties/IdleDisconnectTimeoutInSeconds/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema53.properties.IdleDisconnectTimeoutInSeconds.type,parentSchema:schema53.properties.IdleDisconnectTimeoutInSeconds,data:data58};
+const err150 = {instancePath:instancePath+"/IdleDisconnectTimeoutInSeconds",schemaPath:"#/properties/IdleDisconnectTimeoutInSeconds/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema54.properties.IdleDisconnectTimeoutInSeconds.type,parentSchema:schema54.properties.IdleDisconnectTimeoutInSeconds,data:data58};
 if(vErrors === null){
 vErrors = [err150];
 }
@@ -5049,7 +5131,7 @@ errors++;
 }
 if((typeof data58 == "number") && (isFinite(data58))){
 if(data58 > 36000 || isNaN(data58)){
-const err151 = {instancePath:instancePath+"/IdleDisconnectTimeoutInSeconds",schemaPath:"#/properties/IdleDisconnectTimeoutInSeconds/maximum",keyword:"maximum",params:{comparison: "<=", limit: 36000},message:"must be <= 36000",schema:36000,parentSchema:schema53.properties.IdleDisconnectTimeoutInSeconds,data:data58};
+const err151 = {instancePath:instancePath+"/IdleDisconnectTimeoutInSeconds",schemaPath:"#/properties/IdleDisconnectTimeoutInSeconds/maximum",keyword:"maximum",params:{comparison: "<=", limit: 36000},message:"must be <= 36000",schema:36000,parentSchema:schema54.properties.IdleDisconnectTimeoutInSeconds,data:data58};
 if(vErrors === null){
 vErrors = [err151];
 }
@@ -5059,7 +5141,7 @@ vErrors.push(err151);
 errors++;
 }
 if(data58 < 0 || isNaN(data58)){
-const err152 = {instancePath:instancePath+"/IdleDisconnectTimeoutInSeconds",schemaPath:"#/properties/IdleDisconnectTimeoutInSeconds/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0",schema:0,parentSchema:schema53.properties.IdleDisconnectTimeoutInSeconds,data:data58};
+const err152 = {instancePath:instancePath+"/IdleDisconnectTimeoutInSeconds",schemaPath:"#/properties/IdleDisconnectTimeoutInSeconds/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0",schema:0,parentSchema:schema54.properties.IdleDisconnectTimeoutInSeconds,data:data58};
 if(vErrors === null){
 vErrors = [err152];
 }
@@ -5073,7 +5155,7 @@ errors++;
 if(data.IamRoleArn !== undefined){
 let data59 = data.IamRoleArn;
 if((typeof data59 !== "string") && (data59 !== null)){
-const err153 = {instancePath:instancePath+"/IamRoleArn",schemaPath:"#/properties/IamRoleArn/type",keyword:"type",params:{type: schema53.properties.IamRoleArn.type},message:"must be string,null",schema:schema53.properties.IamRoleArn.type,parentSchema:schema53.properties.IamRoleArn,data:data59};
+const err153 = {instancePath:instancePath+"/IamRoleArn",schemaPath:"#/properties/IamRoleArn/type",keyword:"type",params:{type: schema54.properties.IamRoleArn.type},message:"must be string,null",schema:schema54.properties.IamRoleArn.type,parentSchema:schema54.properties.IamRoleArn,data:data59};
 if(vErrors === null){
 vErrors = [err153];
 }
@@ -5083,8 +5165,8 @@ vErrors.push(err153);
 errors++;
 }
 if(typeof data59 === "string"){
-if(!pattern15.test(data59)){
-const err154 = {instancePath:instancePath+"/IamRoleArn",schemaPath:"#/properties/IamRoleArn/pattern",keyword:"pattern",params:{pattern: "^arn:aws(?:-cn|-iso-b|-iso|-us-gov)?:[A-Za-z0-9][A-Za-z0-9_/.-]{0,62}:[A-Za-z0-9_/.-]{0,63}:[A-Za-z0-9_/.-]{0,63}:[A-Za-z0-9][A-Za-z0-9:_/+=,@.\\\\-]{0,1023}$"},message:"must match pattern \""+"^arn:aws(?:-cn|-iso-b|-iso|-us-gov)?:[A-Za-z0-9][A-Za-z0-9_/.-]{0,62}:[A-Za-z0-9_/.-]{0,63}:[A-Za-z0-9_/.-]{0,63}:[A-Za-z0-9][A-Za-z0-9:_/+=,@.\\\\-]{0,1023}$"+"\"",schema:"^arn:aws(?:-cn|-iso-b|-iso|-us-gov)?:[A-Za-z0-9][A-Za-z0-9_/.-]{0,62}:[A-Za-z0-9_/.-]{0,63}:[A-Za-z0-9_/.-]{0,63}:[A-Za-z0-9][A-Za-z0-9:_/+=,@.\\\\-]{0,1023}$",parentSchema:schema53.properties.IamRoleArn,data:data59};
+if(!pattern22.test(data59)){
+const err154 = {instancePath:instancePath+"/IamRoleArn",schemaPath:"#/properties/IamRoleArn/pattern",keyword:"pattern",params:{pattern: "^arn:aws(?:-cn|-iso-b|-iso|-us-gov)?:[A-Za-z0-9][A-Za-z0-9_/.-]{0,62}:[A-Za-z0-9_/.-]{0,63}:[A-Za-z0-9_/.-]{0,63}:[A-Za-z0-9][A-Za-z0-9:_/+=,@.\\\\-]{0,1023}$"},message:"must match pattern \""+"^arn:aws(?:-cn|-iso-b|-iso|-us-gov)?:[A-Za-z0-9][A-Za-z0-9_/.-]{0,62}:[A-Za-z0-9_/.-]{0,63}:[A-Za-z0-9_/.-]{0,63}:[A-Za-z0-9][A-Za-z0-9:_/+=,@.\\\\-]{0,1023}$"+"\"",schema:"^arn:aws(?:-cn|-iso-b|-iso|-us-gov)?:[A-Za-z0-9][A-Za-z0-9_/.-]{0,62}:[A-Za-z0-9_/.-]{0,63}:[A-Za-z0-9_/.-]{0,63}:[A-Za-z0-9][A-Za-z0-9:_/+=,@.\\\\-]{0,1023}$",parentSchema:schema54.properties.IamRoleArn,data:data59};
 if(vErrors === null){
 vErrors = [err154];
 }
@@ -5098,7 +5180,7 @@ errors++;
 if(data.StreamView !== undefined){
 let data60 = data.StreamView;
 if(typeof data60 !== "string"){
-const err155 = {instancePath:instancePath+"/StreamView",schemaPath:"#/$defs/StreamView/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema59.type,parentSchema:schema59,data:data60};
+const err155 = {instancePath:instancePath+"/StreamView",schemaPath:"#/$defs/StreamView/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema60.type,parentSchema:schema60,data:data60};
 if(vErrors === null){
 vErrors = [err155];
 }
@@ -5108,7 +5190,7 @@ vErrors.push(err155);
 errors++;
 }
 if(!((data60 === "APP") || (data60 === "DESKTOP"))){
-const err156 = {instancePath:instancePath+"/StreamView",schemaPath:"#/$defs/StreamView/enum",keyword:"enum",params:{allowedValues: schema59.enum},message:"must be equal to one of the allowed values",schema:schema59.enum,parentSchema:schema59,data:data60};
+const err156 = {instancePath:instancePath+"/StreamView",schemaPath:"#/$defs/StreamView/enum",keyword:"enum",params:{allowedValues: schema60.enum},message:"must be equal to one of the allowed values",schema:schema60.enum,parentSchema:schema60,data:data60};
 if(vErrors === null){
 vErrors = [err156];
 }
@@ -5121,7 +5203,7 @@ errors++;
 if(data.Platform !== undefined){
 let data61 = data.Platform;
 if(typeof data61 !== "string"){
-const err157 = {instancePath:instancePath+"/Platform",schemaPath:"#/$defs/PlatformType/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema60.type,parentSchema:schema60,data:data61};
+const err157 = {instancePath:instancePath+"/Platform",schemaPath:"#/$defs/PlatformType/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema61.type,parentSchema:schema61,data:data61};
 if(vErrors === null){
 vErrors = [err157];
 }
@@ -5131,7 +5213,7 @@ vErrors.push(err157);
 errors++;
 }
 if(!(((((((((data61 === "WINDOWS") || (data61 === "WINDOWS_SERVER_2016")) || (data61 === "WINDOWS_SERVER_2019")) || (data61 === "WINDOWS_SERVER_2022")) || (data61 === "WINDOWS_SERVER_2025")) || (data61 === "AMAZON_LINUX2")) || (data61 === "RHEL8")) || (data61 === "ROCKY_LINUX8")) || (data61 === "UBUNTU_PRO_2404"))){
-const err158 = {instancePath:instancePath+"/Platform",schemaPath:"#/$defs/PlatformType/enum",keyword:"enum",params:{allowedValues: schema60.enum},message:"must be equal to one of the allowed values",schema:schema60.enum,parentSchema:schema60,data:data61};
+const err158 = {instancePath:instancePath+"/Platform",schemaPath:"#/$defs/PlatformType/enum",keyword:"enum",params:{allowedValues: schema61.enum},message:"must be equal to one of the allowed values",schema:schema61.enum,parentSchema:schema61,data:data61};
 if(vErrors === null){
 vErrors = [err158];
 }
@@ -5144,7 +5226,7 @@ errors++;
 if(data.MaxConcurrentSessions !== undefined){
 let data62 = data.MaxConcurrentSessions;
 if(!(((typeof data62 == "number") && (!(data62 % 1) && !isNaN(data62))) && (isFinite(data62)))){
-const err159 = {instancePath:instancePath+"/MaxConcurrentSessions",schemaPath:"#/properties/MaxConcurrentSessions/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema53.properties.MaxConcurrentSessions.type,parentSchema:schema53.properties.MaxConcurrentSessions,data:data62};
+const err159 = {instancePath:instancePath+"/MaxConcurrentSessions",schemaPath:"#/properties/MaxConcurrentSessions/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema54.properties.MaxConcurrentSessions.type,parentSchema:schema54.properties.MaxConcurrentSessions,data:data62};
 if(vErrors === null){
 vErrors = [err159];
 }
@@ -5155,7 +5237,7 @@ errors++;
 }
 if((typeof data62 == "number") && (isFinite(data62))){
 if(data62 < 1 || isNaN(data62)){
-const err160 = {instancePath:instancePath+"/MaxConcurrentSessions",schemaPath:"#/properties/MaxConcurrentSessions/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1",schema:1,parentSchema:schema53.properties.MaxConcurrentSessions,data:data62};
+const err160 = {instancePath:instancePath+"/MaxConcurrentSessions",schemaPath:"#/properties/MaxConcurrentSessions/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1",schema:1,parentSchema:schema54.properties.MaxConcurrentSessions,data:data62};
 if(vErrors === null){
 vErrors = [err160];
 }
@@ -5169,7 +5251,7 @@ errors++;
 if(data.UsbDeviceFilterStrings !== undefined){
 let data63 = data.UsbDeviceFilterStrings;
 if((!(Array.isArray(data63))) && (data63 !== null)){
-const err161 = {instancePath:instancePath+"/UsbDeviceFilterStrings",schemaPath:"#/properties/UsbDeviceFilterStrings/type",keyword:"type",params:{type: schema53.properties.UsbDeviceFilterStrings.type},message:"must be array,null",schema:schema53.properties.UsbDeviceFilterStrings.type,parentSchema:schema53.properties.UsbDeviceFilterStrings,data:data63};
+const err161 = {instancePath:instancePath+"/UsbDeviceFilterStrings",schemaPath:"#/properties/UsbDeviceFilterStrings/type",keyword:"type",params:{type: schema54.properties.UsbDeviceFilterStrings.type},message:"must be array,null",schema:schema54.properties.UsbDeviceFilterStrings.type,parentSchema:schema54.properties.UsbDeviceFilterStrings,data:data63};
 if(vErrors === null){
 vErrors = [err161];
 }
@@ -5184,7 +5266,7 @@ for(let i2=0; i2<len2; i2++){
 let data64 = data63[i2];
 if(typeof data64 === "string"){
 if(func2(data64) > 100){
-const err162 = {instancePath:instancePath+"/UsbDeviceFilterStrings/" + i2,schemaPath:"#/properties/UsbDeviceFilterStrings/items/maxLength",keyword:"maxLength",params:{limit: 100},message:"must NOT have more than 100 characters",schema:100,parentSchema:schema53.properties.UsbDeviceFilterStrings.items,data:data64};
+const err162 = {instancePath:instancePath+"/UsbDeviceFilterStrings/" + i2,schemaPath:"#/properties/UsbDeviceFilterStrings/items/maxLength",keyword:"maxLength",params:{limit: 100},message:"must NOT have more than 100 characters",schema:100,parentSchema:schema54.properties.UsbDeviceFilterStrings.items,data:data64};
 if(vErrors === null){
 vErrors = [err162];
 }
@@ -5193,8 +5275,8 @@ vErrors.push(err162);
 }
 errors++;
 }
-if(!pattern19.test(data64)){
-const err163 = {instancePath:instancePath+"/UsbDeviceFilterStrings/" + i2,schemaPath:"#/properties/UsbDeviceFilterStrings/items/pattern",keyword:"pattern",params:{pattern: "^((\\w*)\\s*(\\w*)\\s*,\\s*(\\w*)\\s*,\\s*\\*?(\\w*)\\s*,\\s*\\*?(\\w*)\\s*,\\s*\\*?\\d*\\s*,\\s*\\*?\\d*\\s*,\\s*[0-1]\\s*,\\s*[0-1]\\s*)$"},message:"must match pattern \""+"^((\\w*)\\s*(\\w*)\\s*,\\s*(\\w*)\\s*,\\s*\\*?(\\w*)\\s*,\\s*\\*?(\\w*)\\s*,\\s*\\*?\\d*\\s*,\\s*\\*?\\d*\\s*,\\s*[0-1]\\s*,\\s*[0-1]\\s*)$"+"\"",schema:"^((\\w*)\\s*(\\w*)\\s*,\\s*(\\w*)\\s*,\\s*\\*?(\\w*)\\s*,\\s*\\*?(\\w*)\\s*,\\s*\\*?\\d*\\s*,\\s*\\*?\\d*\\s*,\\s*[0-1]\\s*,\\s*[0-1]\\s*)$",parentSchema:schema53.properties.UsbDeviceFilterStrings.items,data:data64};
+if(!pattern26.test(data64)){
+const err163 = {instancePath:instancePath+"/UsbDeviceFilterStrings/" + i2,schemaPath:"#/properties/UsbDeviceFilterStrings/items/pattern",keyword:"pattern",params:{pattern: "^((\\w*)\\s*(\\w*)\\s*,\\s*(\\w*)\\s*,\\s*\\*?(\\w*)\\s*,\\s*\\*?(\\w*)\\s*,\\s*\\*?\\d*\\s*,\\s*\\*?\\d*\\s*,\\s*[0-1]\\s*,\\s*[0-1]\\s*)$"},message:"must match pattern \""+"^((\\w*)\\s*(\\w*)\\s*,\\s*(\\w*)\\s*,\\s*\\*?(\\w*)\\s*,\\s*\\*?(\\w*)\\s*,\\s*\\*?\\d*\\s*,\\s*\\*?\\d*\\s*,\\s*[0-1]\\s*,\\s*[0-1]\\s*)$"+"\"",schema:"^((\\w*)\\s*(\\w*)\\s*,\\s*(\\w*)\\s*,\\s*\\*?(\\w*)\\s*,\\s*\\*?(\\w*)\\s*,\\s*\\*?\\d*\\s*,\\s*\\*?\\d*\\s*,\\s*[0-1]\\s*,\\s*[0-1]\\s*)$",parentSchema:schema54.properties.UsbDeviceFilterStrings.items,data:data64};
 if(vErrors === null){
 vErrors = [err163];
 }
@@ -5205,7 +5287,7 @@ errors++;
 }
 }
 else {
-const err164 = {instancePath:instancePath+"/UsbDeviceFilterStrings/" + i2,schemaPath:"#/properties/UsbDeviceFilterStrings/items/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema53.properties.UsbDeviceFilterStrings.items.type,parentSchema:schema53.properties.UsbDeviceFilterStrings.items,data:data64};
+const err164 = {instancePath:instancePath+"/UsbDeviceFilterStrings/" + i2,schemaPath:"#/properties/UsbDeviceFilterStrings/items/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema54.properties.UsbDeviceFilterStrings.items.type,parentSchema:schema54.properties.UsbDeviceFilterStrings.items,data:data64};
 if(vErrors === null){
 vErrors = [err164];
 }
@@ -5224,7 +5306,7 @@ let valid80 = false;
 const _errs202 = errors;
 if(data65 && typeof data65 == "object" && !Array.isArray(data65)){
 if(data65.S3Bucket === undefined){
-const err165 = {instancePath:instancePath+"/SessionScriptS3Location",schemaPath:"#/$defs/S3Location/required",keyword:"required",params:{missingProperty: "S3Bucket"},message:"must have required property '"+"S3Bucket"+"'",schema:schema61.required,parentSchema:schema61,data:data65};
+const err165 = {instancePath:instancePath+"/SessionScriptS3Location",schemaPath:"#/$defs/S3Location/required",keyword:"required",params:{missingProperty: "S3Bucket"},message:"must have required property '"+"S3Bucket"+"'",schema:schema62.required,parentSchema:schema62,data:data65};
 if(vErrors === null){
 vErrors = [err165];
 }
@@ -5235,7 +5317,7 @@ errors++;
 }
 for(const key6 in data65){
 if(!((key6 === "S3Bucket") || (key6 === "S3Key"))){
-const err166 = {instancePath:instancePath+"/SessionScriptS3Location",schemaPath:"#/$defs/S3Location/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key6},message:"must NOT have additional properties",schema:false,parentSchema:schema61,data:data65};
+const err166 = {instancePath:instancePath+"/SessionScriptS3Location",schemaPath:"#/$defs/S3Location/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key6},message:"must NOT have additional properties",schema:false,parentSchema:schema62,data:data65};
 if(vErrors === null){
 vErrors = [err166];
 }
@@ -5249,7 +5331,7 @@ if(data65.S3Bucket !== undefined){
 let data66 = data65.S3Bucket;
 if(typeof data66 === "string"){
 if(func2(data66) > 63){
-const err167 = {instancePath:instancePath+"/SessionScriptS3Location/S3Bucket",schemaPath:"#/$defs/S3Location/properties/S3Bucket/maxLength",keyword:"maxLength",params:{limit: 63},message:"must NOT have more than 63 characters",schema:63,parentSchema:schema61.properties.S3Bucket,data:data66};
+const err167 = {instancePath:instancePath+"/SessionScriptS3Location/S3Bucket",schemaPath:"#/$defs/S3Location/properties/S3Bucket/maxLength",keyword:"maxLength",params:{limit: 63},message:"must NOT have more than 63 characters",schema:63,parentSchema:schema62.properties.S3Bucket,data:data66};
 if(vErrors === null){
 vErrors = [err167];
 }
@@ -5259,7 +5341,7 @@ vErrors.push(err167);
 errors++;
 }
 if(func2(data66) < 3){
-const err168 = {instancePath:instancePath+"/SessionScriptS3Location/S3Bucket",schemaPath:"#/$defs/S3Location/properties/S3Bucket/minLength",keyword:"minLength",params:{limit: 3},message:"must NOT have fewer than 3 characters",schema:3,parentSchema:schema61.properties.S3Bucket,data:data66};
+const err168 = {instancePath:instancePath+"/SessionScriptS3Location/S3Bucket",schemaPath:"#/$defs/S3Location/properties/S3Bucket/minLength",keyword:"minLength",params:{limit: 3},message:"must NOT have fewer than 3 characters",schema:3,parentSchema:schema62.properties.S3Bucket,data:data66};
 if(vErrors === null){
 vErrors = [err168];
 }
@@ -5268,8 +5350,8 @@ vErrors.push(err168);
 }
 errors++;
 }
-if(!pattern20.test(data66)){
-const err169 = {instancePath:instancePath+"/SessionScriptS3Location/S3Bucket",schemaPath:"#/$defs/S3Location/properties/S3Bucket/pattern",keyword:"pattern",params:{pattern: "^[0-9a-z\\.\\-]*(?<!\\.)$"},message:"must match pattern \""+"^[0-9a-z\\.\\-]*(?<!\\.)$"+"\"",schema:"^[0-9a-z\\.\\-]*(?<!\\.)$",parentSchema:schema61.properties.S3Bucket,data:data66};
+if(!pattern27.test(data66)){
+const err169 = {instancePath:instancePath+"/SessionScriptS3Location/S3Bucket",schemaPath:"#/$defs/S3Location/properties/S3Bucket/pattern",keyword:"pattern",params:{pattern: "^[0-9a-z\\.\\-]*(?<!\\.)$"},message:"must match pattern \""+"^[0-9a-z\\.\\-]*(?<!\\.)$"+"\"",schema:"^[0-9a-z\\.\\-]*(?<!\\.)$",parentSchema:schema62.properties.S3Bucket,data:data66};
 if(vErrors === null){
 vErrors = [err169];
 }
@@ -5280,7 +5362,7 @@ errors++;
 }
 }
 else {
-const err170 = {instancePath:instancePath+"/SessionScriptS3Location/S3Bucket",schemaPath:"#/$defs/S3Location/properties/S3Bucket/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema61.properties.S3Bucket.type,parentSchema:schema61.properties.S3Bucket,data:data66};
+const err170 = {instancePath:instancePath+"/SessionScriptS3Location/S3Bucket",schemaPath:"#/$defs/S3Location/properties/S3Bucket/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema62.properties.S3Bucket.type,parentSchema:schema62.properties.S3Bucket,data:data66};
 if(vErrors === null){
 vErrors = [err170];
 }
@@ -5294,7 +5376,7 @@ if(data65.S3Key !== undefined){
 let data67 = data65.S3Key;
 if(typeof data67 === "string"){
 if(func2(data67) > 1024){
-const err171 = {instancePath:instancePath+"/SessionScriptS3Location/S3Key",schemaPath:"#/$defs/S3Location/properties/S3Key/maxLength",keyword:"maxLength",params:{limit: 1024},message:"must NOT have more than 1024 characters",schema:1024,parentSchema:schema61.properties.S3Key,data:data67};
+const err171 = {instancePath:instancePath+"/SessionScriptS3Location/S3Key",schemaPath:"#/$defs/S3Location/properties/S3Key/maxLength",keyword:"maxLength",params:{limit: 1024},message:"must NOT have more than 1024 characters",schema:1024,parentSchema:schema62.properties.S3Key,data:data67};
 if(vErrors === null){
 vErrors = [err171];
 }
@@ -5304,7 +5386,7 @@ vErrors.push(err171);
 errors++;
 }
 if(func2(data67) < 1){
-const err172 = {instancePath:instancePath+"/SessionScriptS3Location/S3Key",schemaPath:"#/$defs/S3Location/properties/S3Key/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters",schema:1,parentSchema:schema61.properties.S3Key,data:data67};
+const err172 = {instancePath:instancePath+"/SessionScriptS3Location/S3Key",schemaPath:"#/$defs/S3Location/properties/S3Key/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters",schema:1,parentSchema:schema62.properties.S3Key,data:data67};
 if(vErrors === null){
 vErrors = [err172];
 }
@@ -5315,7 +5397,7 @@ errors++;
 }
 }
 else {
-const err173 = {instancePath:instancePath+"/SessionScriptS3Location/S3Key",schemaPath:"#/$defs/S3Location/properties/S3Key/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema61.properties.S3Key.type,parentSchema:schema61.properties.S3Key,data:data67};
+const err173 = {instancePath:instancePath+"/SessionScriptS3Location/S3Key",schemaPath:"#/$defs/S3Location/properties/S3Key/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema62.properties.S3Key.type,parentSchema:schema62.properties.S3Key,data:data67};
 if(vErrors === null){
 vErrors = [err173];
 }
@@ -5327,7 +5409,7 @@ errors++;
 }
 }
 else {
-const err174 = {instancePath:instancePath+"/SessionScriptS3Location",schemaPath:"#/$defs/S3Location/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema61.type,parentSchema:schema61,data:data65};
+const err174 = {instancePath:instancePath+"/SessionScriptS3Location",schemaPath:"#/$defs/S3Location/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema62.type,parentSchema:schema62,data:data65};
 if(vErrors === null){
 vErrors = [err174];
 }
@@ -5340,7 +5422,7 @@ var _valid23 = _errs202 === errors;
 valid80 = valid80 || _valid23;
 const _errs210 = errors;
 if(data65 !== null){
-const err175 = {instancePath:instancePath+"/SessionScriptS3Location",schemaPath:"#/properties/SessionScriptS3Location/anyOf/1/type",keyword:"type",params:{type: "null"},message:"must be null",schema:schema53.properties.SessionScriptS3Location.anyOf[1].type,parentSchema:schema53.properties.SessionScriptS3Location.anyOf[1],data:data65};
+const err175 = {instancePath:instancePath+"/SessionScriptS3Location",schemaPath:"#/properties/SessionScriptS3Location/anyOf/1/type",keyword:"type",params:{type: "null"},message:"must be null",schema:schema54.properties.SessionScriptS3Location.anyOf[1].type,parentSchema:schema54.properties.SessionScriptS3Location.anyOf[1],data:data65};
 if(vErrors === null){
 vErrors = [err175];
 }
@@ -5352,7 +5434,7 @@ errors++;
 var _valid23 = _errs210 === errors;
 valid80 = valid80 || _valid23;
 if(!valid80){
-const err176 = {instancePath:instancePath+"/SessionScriptS3Location",schemaPath:"#/properties/SessionScriptS3Location/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf",schema:schema53.properties.SessionScriptS3Location.anyOf,parentSchema:schema53.properties.SessionScriptS3Location,data:data65};
+const err176 = {instancePath:instancePath+"/SessionScriptS3Location",schemaPath:"#/properties/SessionScriptS3Location/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf",schema:schema54.properties.SessionScriptS3Location.anyOf,parentSchema:schema54.properties.SessionScriptS3Location,data:data65};
 if(vErrors === null){
 vErrors = [err176];
 }
@@ -5376,7 +5458,7 @@ vErrors = null;
 if(data.MaxSessionsPerInstance !== undefined){
 let data68 = data.MaxSessionsPerInstance;
 if((!(((typeof data68 == "number") && (!(data68 % 1) && !isNaN(data68))) && (isFinite(data68)))) && (data68 !== null)){
-const err177 = {instancePath:instancePath+"/MaxSessionsPerInstance",schemaPath:"#/properties/MaxSessionsPerInstance/type",keyword:"type",params:{type: schema53.properties.MaxSessionsPerInstance.type},message:"must be integer,null",schema:schema53.properties.MaxSessionsPerInstance.type,parentSchema:schema53.properties.MaxSessionsPerInstance,data:data68};
+const err177 = {instancePath:instancePath+"/MaxSessionsPerInstance",schemaPath:"#/properties/MaxSessionsPerInstance/type",keyword:"type",params:{type: schema54.properties.MaxSessionsPerInstance.type},message:"must be integer,null",schema:schema54.properties.MaxSessionsPerInstance.type,parentSchema:schema54.properties.MaxSessionsPerInstance,data:data68};
 if(vErrors === null){
 vErrors = [err177];
 }
@@ -5387,7 +5469,7 @@ errors++;
 }
 if((typeof data68 == "number") && (isFinite(data68))){
 if(data68 < 1 || isNaN(data68)){
-const err178 = {instancePath:instancePath+"/MaxSessionsPerInstance",schemaPath:"#/properties/MaxSessionsPerInstance/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1",schema:1,parentSchema:schema53.properties.MaxSessionsPerInstance,data:data68};
+const err178 = {instancePath:instancePath+"/MaxSessionsPerInstance",schemaPath:"#/properties/MaxSessionsPerInstance/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1",schema:1,parentSchema:schema54.properties.MaxSessionsPerInstance,data:data68};
 if(vErrors === null){
 vErrors = [err178];
 }
@@ -5406,7 +5488,7 @@ const _errs216 = errors;
 if(data69 && typeof data69 == "object" && !Array.isArray(data69)){
 for(const key7 in data69){
 if(!(key7 === "VolumeSizeInGb")){
-const err179 = {instancePath:instancePath+"/RootVolumeConfig",schemaPath:"#/$defs/VolumeConfig/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key7},message:"must NOT have additional properties",schema:false,parentSchema:schema62,data:data69};
+const err179 = {instancePath:instancePath+"/RootVolumeConfig",schemaPath:"#/$defs/VolumeConfig/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key7},message:"must NOT have additional properties",schema:false,parentSchema:schema63,data:data69};
 if(vErrors === null){
 vErrors = [err179];
 }
@@ -5419,7 +5501,7 @@ errors++;
 if(data69.VolumeSizeInGb !== undefined){
 let data70 = data69.VolumeSizeInGb;
 if(!(((typeof data70 == "number") && (!(data70 % 1) && !isNaN(data70))) && (isFinite(data70)))){
-const err180 = {instancePath:instancePath+"/RootVolumeConfig/VolumeSizeInGb",schemaPath:"#/$defs/VolumeConfig/properties/VolumeSizeInGb/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema62.properties.VolumeSizeInGb.type,parentSchema:schema62.properties.VolumeSizeInGb,data:data70};
+const err180 = {instancePath:instancePath+"/RootVolumeConfig/VolumeSizeInGb",schemaPath:"#/$defs/VolumeConfig/properties/VolumeSizeInGb/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema63.properties.VolumeSizeInGb.type,parentSchema:schema63.properties.VolumeSizeInGb,data:data70};
 if(vErrors === null){
 vErrors = [err180];
 }
@@ -5430,7 +5512,7 @@ errors++;
 }
 if((typeof data70 == "number") && (isFinite(data70))){
 if(data70 > 500 || isNaN(data70)){
-const err181 = {instancePath:instancePath+"/RootVolumeConfig/VolumeSizeInGb",schemaPath:"#/$defs/VolumeConfig/properties/VolumeSizeInGb/maximum",keyword:"maximum",params:{comparison: "<=", limit: 500},message:"must be <= 500",schema:500,parentSchema:schema62.properties.VolumeSizeInGb,data:data70};
+const err181 = {instancePath:instancePath+"/RootVolumeConfig/VolumeSizeInGb",schemaPath:"#/$defs/VolumeConfig/properties/VolumeSizeInGb/maximum",keyword:"maximum",params:{comparison: "<=", limit: 500},message:"must be <= 500",schema:500,parentSchema:schema63.properties.VolumeSizeInGb,data:data70};
 if(vErrors === null){
 vErrors = [err181];
 }
@@ -5440,7 +5522,7 @@ vErrors.push(err181);
 errors++;
 }
 if(data70 < 200 || isNaN(data70)){
-const err182 = {instancePath:instancePath+"/RootVolumeConfig/VolumeSizeInGb",schemaPath:"#/$defs/VolumeConfig/properties/VolumeSizeInGb/minimum",keyword:"minimum",params:{comparison: ">=", limit: 200},message:"must be >= 200",schema:200,parentSchema:schema62.properties.VolumeSizeInGb,data:data70};
+const err182 = {instancePath:instancePath+"/RootVolumeConfig/VolumeSizeInGb",schemaPath:"#/$defs/VolumeConfig/properties/VolumeSizeInGb/minimum",keyword:"minimum",params:{comparison: ">=", limit: 200},message:"must be >= 200",schema:200,parentSchema:schema63.properties.VolumeSizeInGb,data:data70};
 if(vErrors === null){
 vErrors = [err182];
 }
@@ -5453,7 +5535,7 @@ errors++;
 }
 }
 else {
-const err183 = {instancePath:instancePath+"/RootVolumeConfig",schemaPath:"#/$defs/VolumeConfig/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema62.type,parentSchema:schema62,data:data69};
+const err183 = {instancePath:instancePath+"/RootVolumeConfig",schemaPath:"#/$defs/VolumeConfig/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema63.type,parentSchema:schema63,data:data69};
 if(vErrors === null){
 vErrors = [err183];
 }
@@ -5466,7 +5548,7 @@ var _valid24 = _errs216 === errors;
 valid83 = valid83 || _valid24;
 const _errs222 = errors;
 if(data69 !== null){
-const err184 = {instancePath:instancePath+"/RootVolumeConfig",schemaPath:"#/properties/RootVolumeConfig/anyOf/1/type",keyword:"type",params:{type: "null"},message:"must be null",schema:schema53.properties.RootVolumeConfig.anyOf[1].type,parentSchema:schema53.properties.RootVolumeConfig.anyOf[1],data:data69};
+const err184 = {instancePath:instancePath+"/RootVolumeConfig",schemaPath:"#/properties/RootVolumeConfig/anyOf/1/type",keyword:"type",params:{type: "null"},message:"must be null",schema:schema54.properties.RootVolumeConfig.anyOf[1].type,parentSchema:schema54.properties.RootVolumeConfig.anyOf[1],data:data69};
 if(vErrors === null){
 vErrors = [err184];
 }
@@ -5478,7 +5560,7 @@ errors++;
 var _valid24 = _errs222 === errors;
 valid83 = valid83 || _valid24;
 if(!valid83){
-const err185 = {instancePath:instancePath+"/RootVolumeConfig",schemaPath:"#/properties/RootVolumeConfig/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf",schema:schema53.properties.RootVolumeConfig.anyOf,parentSchema:schema53.properties.RootVolumeConfig,data:data69};
+const err185 = {instancePath:instancePath+"/RootVolumeConfig",schemaPath:"#/properties/RootVolumeConfig/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf",schema:schema54.properties.RootVolumeConfig.anyOf,parentSchema:schema54.properties.RootVolumeConfig,data:data69};
 if(vErrors === null){
 vErrors = [err185];
 }
@@ -5502,7 +5584,7 @@ vErrors = null;
 if(data.DisableIMDSV1 !== undefined){
 let data71 = data.DisableIMDSV1;
 if(typeof data71 !== "boolean"){
-const err186 = {instancePath:instancePath+"/DisableIMDSV1",schemaPath:"#/properties/DisableIMDSV1/type",keyword:"type",params:{type: "boolean"},message:"must be boolean",schema:schema53.properties.DisableIMDSV1.type,parentSchema:schema53.properties.DisableIMDSV1,data:data71};
+const err186 = {instancePath:instancePath+"/DisableIMDSV1",schemaPath:"#/properties/DisableIMDSV1/type",keyword:"type",params:{type: "boolean"},message:"must be boolean",schema:schema54.properties.DisableIMDSV1.type,parentSchema:schema54.properties.DisableIMDSV1,data:data71};
 if(vErrors === null){
 vErrors = [err186];
 }
@@ -5516,7 +5598,7 @@ if(data.LatestImage !== undefined){
 let data72 = data.LatestImage;
 if(data72 && typeof data72 == "object" && !Array.isArray(data72)){
 if(data72.NamePrefix === undefined){
-const err187 = {instancePath:instancePath+"/LatestImage",schemaPath:"#/$defs/LatestImage/required",keyword:"required",params:{missingProperty: "NamePrefix"},message:"must have required property '"+"NamePrefix"+"'",schema:schema63.required,parentSchema:schema63,data:data72};
+const err187 = {instancePath:instancePath+"/LatestImage",schemaPath:"#/$defs/LatestImage/required",keyword:"required",params:{missingProperty: "NamePrefix"},message:"must have required property '"+"NamePrefix"+"'",schema:schema64.required,parentSchema:schema64,data:data72};
 if(vErrors === null){
 vErrors = [err187];
 }
@@ -5527,7 +5609,7 @@ errors++;
 }
 for(const key8 in data72){
 if(!(key8 === "NamePrefix")){
-const err188 = {instancePath:instancePath+"/LatestImage",schemaPath:"#/$defs/LatestImage/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key8},message:"must NOT have additional properties",schema:false,parentSchema:schema63,data:data72};
+const err188 = {instancePath:instancePath+"/LatestImage",schemaPath:"#/$defs/LatestImage/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key8},message:"must NOT have additional properties",schema:false,parentSchema:schema64,data:data72};
 if(vErrors === null){
 vErrors = [err188];
 }
@@ -5541,7 +5623,7 @@ if(data72.NamePrefix !== undefined){
 let data73 = data72.NamePrefix;
 if(typeof data73 === "string"){
 if(func2(data73) < 1){
-const err189 = {instancePath:instancePath+"/LatestImage/NamePrefix",schemaPath:"#/$defs/LatestImage/properties/NamePrefix/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters",schema:1,parentSchema:schema63.properties.NamePrefix,data:data73};
+const err189 = {instancePath:instancePath+"/LatestImage/NamePrefix",schemaPath:"#/$defs/LatestImage/properties/NamePrefix/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters",schema:1,parentSchema:schema64.properties.NamePrefix,data:data73};
 if(vErrors === null){
 vErrors = [err189];
 }
@@ -5550,8 +5632,8 @@ vErrors.push(err189);
 }
 errors++;
 }
-if(!pattern6.test(data73)){
-const err190 = {instancePath:instancePath+"/LatestImage/NamePrefix",schemaPath:"#/$defs/LatestImage/properties/NamePrefix/pattern",keyword:"pattern",params:{pattern: "^[a-zA-Z0-9][a-zA-Z0-9_.-]{0,100}$"},message:"must match pattern \""+"^[a-zA-Z0-9][a-zA-Z0-9_.-]{0,100}$"+"\"",schema:"^[a-zA-Z0-9][a-zA-Z0-9_.-]{0,100}$",parentSchema:schema63.properties.NamePrefix,data:data73};
+if(!pattern12.test(data73)){
+const err190 = {instancePath:instancePath+"/LatestImage/NamePrefix",schemaPath:"#/$defs/LatestImage/properties/NamePrefix/pattern",keyword:"pattern",params:{pattern: "^[a-zA-Z0-9][a-zA-Z0-9_.-]{0,100}$"},message:"must match pattern \""+"^[a-zA-Z0-9][a-zA-Z0-9_.-]{0,100}$"+"\"",schema:"^[a-zA-Z0-9][a-zA-Z0-9_.-]{0,100}$",parentSchema:schema64.properties.NamePrefix,data:data73};
 if(vErrors === null){
 vErrors = [err190];
 }
@@ -5562,7 +5644,7 @@ errors++;
 }
 }
 else {
-const err191 = {instancePath:instancePath+"/LatestImage/NamePrefix",schemaPath:"#/$defs/LatestImage/properties/NamePrefix/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema63.properties.NamePrefix.type,parentSchema:schema63.properties.NamePrefix,data:data73};
+const err191 = {instancePath:instancePath+"/LatestImage/NamePrefix",schemaPath:"#/$defs/LatestImage/properties/NamePrefix/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema64.properties.NamePrefix.type,parentSchema:schema64.properties.NamePrefix,data:data73};
 if(vErrors === null){
 vErrors = [err191];
 }
@@ -5574,7 +5656,7 @@ errors++;
 }
 }
 else {
-const err192 = {instancePath:instancePath+"/LatestImage",schemaPath:"#/$defs/LatestImage/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema63.type,parentSchema:schema63,data:data72};
+const err192 = {instancePath:instancePath+"/LatestImage",schemaPath:"#/$defs/LatestImage/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema64.type,parentSchema:schema64,data:data72};
 if(vErrors === null){
 vErrors = [err192];
 }
@@ -5587,7 +5669,7 @@ errors++;
 if(data.State !== undefined){
 let data74 = data.State;
 if(typeof data74 !== "string"){
-const err193 = {instancePath:instancePath+"/State",schemaPath:"#/properties/State/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema53.properties.State.type,parentSchema:schema53.properties.State,data:data74};
+const err193 = {instancePath:instancePath+"/State",schemaPath:"#/properties/State/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema54.properties.State.type,parentSchema:schema54.properties.State,data:data74};
 if(vErrors === null){
 vErrors = [err193];
 }
@@ -5597,7 +5679,7 @@ vErrors.push(err193);
 errors++;
 }
 if(!((data74 === "RUNNING") || (data74 === "STOPPED"))){
-const err194 = {instancePath:instancePath+"/State",schemaPath:"#/properties/State/enum",keyword:"enum",params:{allowedValues: schema53.properties.State.enum},message:"must be equal to one of the allowed values",schema:schema53.properties.State.enum,parentSchema:schema53.properties.State,data:data74};
+const err194 = {instancePath:instancePath+"/State",schemaPath:"#/properties/State/enum",keyword:"enum",params:{allowedValues: schema54.properties.State.enum},message:"must be equal to one of the allowed values",schema:schema54.properties.State.enum,parentSchema:schema54.properties.State,data:data74};
 if(vErrors === null){
 vErrors = [err194];
 }
@@ -5614,7 +5696,7 @@ const len3 = data75.length;
 for(let i3=0; i3<len3; i3++){
 let data76 = data75[i3];
 if(typeof data76 !== "string"){
-const err195 = {instancePath:instancePath+"/IgnoreChanges/" + i3,schemaPath:"#/properties/IgnoreChanges/items/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema53.properties.IgnoreChanges.items.type,parentSchema:schema53.properties.IgnoreChanges.items,data:data76};
+const err195 = {instancePath:instancePath+"/IgnoreChanges/" + i3,schemaPath:"#/properties/IgnoreChanges/items/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema54.properties.IgnoreChanges.items.type,parentSchema:schema54.properties.IgnoreChanges.items,data:data76};
 if(vErrors === null){
 vErrors = [err195];
 }
@@ -5624,7 +5706,7 @@ vErrors.push(err195);
 errors++;
 }
 if(!(((((((((((((((((((((((((data76 === "ImageName") || (data76 === "ImageArn")) || (data76 === "InstanceType")) || (data76 === "FleetType")) || (data76 === "ComputeCapacity")) || (data76 === "VpcConfig")) || (data76 === "MaxUserDurationInSeconds")) || (data76 === "DisconnectTimeoutInSeconds")) || (data76 === "Description")) || (data76 === "DisplayName")) || (data76 === "EnableDefaultInternetAccess")) || (data76 === "DomainJoinInfo")) || (data76 === "Tags")) || (data76 === "IdleDisconnectTimeoutInSeconds")) || (data76 === "IamRoleArn")) || (data76 === "StreamView")) || (data76 === "Platform")) || (data76 === "MaxConcurrentSessions")) || (data76 === "UsbDeviceFilterStrings")) || (data76 === "SessionScriptS3Location")) || (data76 === "MaxSessionsPerInstance")) || (data76 === "RootVolumeConfig")) || (data76 === "DisableIMDSV1")) || (data76 === "LatestImage")) || (data76 === "State"))){
-const err196 = {instancePath:instancePath+"/IgnoreChanges/" + i3,schemaPath:"#/properties/IgnoreChanges/items/enum",keyword:"enum",params:{allowedValues: schema53.properties.IgnoreChanges.items.enum},message:"must be equal to one of the allowed values",schema:schema53.properties.IgnoreChanges.items.enum,parentSchema:schema53.properties.IgnoreChanges.items,data:data76};
+const err196 = {instancePath:instancePath+"/IgnoreChanges/" + i3,schemaPath:"#/properties/IgnoreChanges/items/enum",keyword:"enum",params:{allowedValues: schema54.properties.IgnoreChanges.items.enum},message:"must be equal to one of the allowed values",schema:schema54.properties.IgnoreChanges.items.enum,parentSchema:schema54.properties.IgnoreChanges.items,data:data76};
 if(vErrors === null){
 vErrors = [err196];
 }
@@ -5636,7 +5718,7 @@ errors++;
 }
 }
 else {
-const err197 = {instancePath:instancePath+"/IgnoreChanges",schemaPath:"#/properties/IgnoreChanges/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema53.properties.IgnoreChanges.type,parentSchema:schema53.properties.IgnoreChanges,data:data75};
+const err197 = {instancePath:instancePath+"/IgnoreChanges",schemaPath:"#/properties/IgnoreChanges/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema54.properties.IgnoreChanges.type,parentSchema:schema54.properties.IgnoreChanges,data:data75};
 if(vErrors === null){
 vErrors = [err197];
 }
@@ -5646,9 +5728,11 @@ vErrors.push(err197);
 errors++;
 }
 }
-}
-else {
-const err198 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema53.type,parentSchema:schema53,data};
+if(data.Targets !== undefined){
+let data77 = data.Targets;
+if(Array.isArray(data77)){
+if(data77.length < 1){
+const err198 = {instancePath:instancePath+"/Targets",schemaPath:"#/properties/Targets/minItems",keyword:"minItems",params:{limit: 1},message:"must NOT have fewer than 1 items",schema:1,parentSchema:schema54.properties.Targets,data:data77};
 if(vErrors === null){
 vErrors = [err198];
 }
@@ -5657,14 +5741,87 @@ vErrors.push(err198);
 }
 errors++;
 }
+const len4 = data77.length;
+for(let i4=0; i4<len4; i4++){
+let data78 = data77[i4];
+if(typeof data78 === "string"){
+if(!pattern6.test(data78)){
+const err199 = {instancePath:instancePath+"/Targets/" + i4,schemaPath:"#/properties/Targets/items/pattern",keyword:"pattern",params:{pattern: "^[A-Za-z0-9][A-Za-z0-9_-]{0,62}$"},message:"must match pattern \""+"^[A-Za-z0-9][A-Za-z0-9_-]{0,62}$"+"\"",schema:"^[A-Za-z0-9][A-Za-z0-9_-]{0,62}$",parentSchema:schema54.properties.Targets.items,data:data78};
+if(vErrors === null){
+vErrors = [err199];
+}
+else {
+vErrors.push(err199);
+}
+errors++;
+}
+}
+else {
+const err200 = {instancePath:instancePath+"/Targets/" + i4,schemaPath:"#/properties/Targets/items/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema54.properties.Targets.items.type,parentSchema:schema54.properties.Targets.items,data:data78};
+if(vErrors === null){
+vErrors = [err200];
+}
+else {
+vErrors.push(err200);
+}
+errors++;
+}
+}
+let i5 = data77.length;
+let j0;
+if(i5 > 1){
+const indices0 = {};
+for(;i5--;){
+let item0 = data77[i5];
+if(typeof item0 !== "string"){
+continue;
+}
+if(typeof indices0[item0] == "number"){
+j0 = indices0[item0];
+const err201 = {instancePath:instancePath+"/Targets",schemaPath:"#/properties/Targets/uniqueItems",keyword:"uniqueItems",params:{i: i5, j: j0},message:"must NOT have duplicate items (items ## "+j0+" and "+i5+" are identical)",schema:true,parentSchema:schema54.properties.Targets,data:data77};
+if(vErrors === null){
+vErrors = [err201];
+}
+else {
+vErrors.push(err201);
+}
+errors++;
+break;
+}
+indices0[item0] = i5;
+}
+}
+}
+else {
+const err202 = {instancePath:instancePath+"/Targets",schemaPath:"#/properties/Targets/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema54.properties.Targets.type,parentSchema:schema54.properties.Targets,data:data77};
+if(vErrors === null){
+vErrors = [err202];
+}
+else {
+vErrors.push(err202);
+}
+errors++;
+}
+}
+}
+else {
+const err203 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema54.type,parentSchema:schema54,data};
+if(vErrors === null){
+vErrors = [err203];
+}
+else {
+vErrors.push(err203);
+}
+errors++;
+}
 validate37.errors = vErrors;
 return errors === 0;
 }
 validate37.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
 
-const schema64 = {"title":"AppStream 2.0 image","description":"An existing image whose sharing and tags streamform manages.","type":"object","properties":{"Name":{"description":"Name of the image; it must exist in the account.","type":"string","pattern":"^[a-zA-Z0-9][a-zA-Z0-9_.-]{0,100}$"},"SharedWith":{"description":"The AWS accounts the image is shared with, one entry per account. Accounts not listed lose access. null or [] stops sharing the image with any account.","type":["array","null"],"items":{"$ref":"#/$defs/SharedImagePermission"}},"MaxBaseImageAgeDays":{"description":"Warn when the AWS base image this image was built from was released more than this many days ago.","type":"integer","minimum":1},"Tags":{"description":"Tags on the image. null or {} removes every tag but streamform's own.","anyOf":[{"$ref":"#/$defs/Tags"},{"type":"null"}]}},"required":["Name"],"additionalProperties":false};
-const schema65 = {"title":"Image sharing","description":"What one AWS account may do with the image.","type":"object","properties":{"AccountId":{"description":"The 12-digit ID of the AWS account. Quote it, so YAML keeps it a string.","type":"string","pattern":"^\\d+$"},"AllowFleet":{"description":"Whether the account may launch fleets from the image.","type":"boolean"},"AllowImageBuilder":{"description":"Whether the account may launch image builders from the image.","type":"boolean"}},"required":["AccountId","AllowFleet","AllowImageBuilder"],"additionalProperties":false};
-const pattern23 = new RegExp("^\\d+$", "u");
+const schema65 = {"title":"AppStream 2.0 image","description":"An existing image whose sharing and tags streamform manages.","type":"object","properties":{"Name":{"description":"Name of the image; it must exist in the account.","type":"string","pattern":"^[a-zA-Z0-9][a-zA-Z0-9_.-]{0,100}$"},"SharedWith":{"description":"The AWS accounts the image is shared with, one entry per account. Accounts not listed lose access. null or [] stops sharing the image with any account.","type":["array","null"],"items":{"$ref":"#/$defs/SharedImagePermission"}},"MaxBaseImageAgeDays":{"description":"Warn when the AWS base image this image was built from was released more than this many days ago.","type":"integer","minimum":1},"Tags":{"description":"Tags on the image. null or {} removes every tag but streamform's own.","anyOf":[{"$ref":"#/$defs/Tags"},{"type":"null"}]},"Targets":{"description":"The targets this resource goes to (default: every target of the config).","type":"array","minItems":1,"uniqueItems":true,"items":{"type":"string","pattern":"^[A-Za-z0-9][A-Za-z0-9_-]{0,62}$"}}},"required":["Name"],"additionalProperties":false};
+const schema66 = {"title":"Image sharing","description":"What one AWS account may do with the image.","type":"object","properties":{"AccountId":{"description":"The 12-digit ID of the AWS account. Quote it, so YAML keeps it a string.","type":"string","pattern":"^\\d+$"},"AllowFleet":{"description":"Whether the account may launch fleets from the image.","type":"boolean"},"AllowImageBuilder":{"description":"Whether the account may launch image builders from the image.","type":"boolean"}},"required":["AccountId","AllowFleet","AllowImageBuilder"],"additionalProperties":false};
+const pattern31 = new RegExp("^\\d+$", "u");
 
 function validate39(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
 let vErrors = null;
@@ -5678,7 +5835,7 @@ evaluated0.items = undefined;
 }
 if(data && typeof data == "object" && !Array.isArray(data)){
 if(data.Name === undefined){
-const err0 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "Name"},message:"must have required property '"+"Name"+"'",schema:schema64.required,parentSchema:schema64,data};
+const err0 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "Name"},message:"must have required property '"+"Name"+"'",schema:schema65.required,parentSchema:schema65,data};
 if(vErrors === null){
 vErrors = [err0];
 }
@@ -5688,8 +5845,8 @@ vErrors.push(err0);
 errors++;
 }
 for(const key0 in data){
-if(!((((key0 === "Name") || (key0 === "SharedWith")) || (key0 === "MaxBaseImageAgeDays")) || (key0 === "Tags"))){
-const err1 = {instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties",schema:false,parentSchema:schema64,data};
+if(!(((((key0 === "Name") || (key0 === "SharedWith")) || (key0 === "MaxBaseImageAgeDays")) || (key0 === "Tags")) || (key0 === "Targets"))){
+const err1 = {instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties",schema:false,parentSchema:schema65,data};
 if(vErrors === null){
 vErrors = [err1];
 }
@@ -5702,8 +5859,8 @@ errors++;
 if(data.Name !== undefined){
 let data0 = data.Name;
 if(typeof data0 === "string"){
-if(!pattern6.test(data0)){
-const err2 = {instancePath:instancePath+"/Name",schemaPath:"#/properties/Name/pattern",keyword:"pattern",params:{pattern: "^[a-zA-Z0-9][a-zA-Z0-9_.-]{0,100}$"},message:"must match pattern \""+"^[a-zA-Z0-9][a-zA-Z0-9_.-]{0,100}$"+"\"",schema:"^[a-zA-Z0-9][a-zA-Z0-9_.-]{0,100}$",parentSchema:schema64.properties.Name,data:data0};
+if(!pattern12.test(data0)){
+const err2 = {instancePath:instancePath+"/Name",schemaPath:"#/properties/Name/pattern",keyword:"pattern",params:{pattern: "^[a-zA-Z0-9][a-zA-Z0-9_.-]{0,100}$"},message:"must match pattern \""+"^[a-zA-Z0-9][a-zA-Z0-9_.-]{0,100}$"+"\"",schema:"^[a-zA-Z0-9][a-zA-Z0-9_.-]{0,100}$",parentSchema:schema65.properties.Name,data:data0};
 if(vErrors === null){
 vErrors = [err2];
 }
@@ -5714,7 +5871,7 @@ errors++;
 }
 }
 else {
-const err3 = {instancePath:instancePath+"/Name",schemaPath:"#/properties/Name/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema64.properties.Name.type,parentSchema:schema64.properties.Name,data:data0};
+const err3 = {instancePath:instancePath+"/Name",schemaPath:"#/properties/Name/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema65.properties.Name.type,parentSchema:schema65.properties.Name,data:data0};
 if(vErrors === null){
 vErrors = [err3];
 }
@@ -5727,7 +5884,7 @@ errors++;
 if(data.SharedWith !== undefined){
 let data1 = data.SharedWith;
 if((!(Array.isArray(data1))) && (data1 !== null)){
-const err4 = {instancePath:instancePath+"/SharedWith",schemaPath:"#/properties/SharedWith/type",keyword:"type",params:{type: schema64.properties.SharedWith.type},message:"must be array,null",schema:schema64.properties.SharedWith.type,parentSchema:schema64.properties.SharedWith,data:data1};
+const err4 = {instancePath:instancePath+"/SharedWith",schemaPath:"#/properties/SharedWith/type",keyword:"type",params:{type: schema65.properties.SharedWith.type},message:"must be array,null",schema:schema65.properties.SharedWith.type,parentSchema:schema65.properties.SharedWith,data:data1};
 if(vErrors === null){
 vErrors = [err4];
 }
@@ -5742,7 +5899,7 @@ for(let i0=0; i0<len0; i0++){
 let data2 = data1[i0];
 if(data2 && typeof data2 == "object" && !Array.isArray(data2)){
 if(data2.AccountId === undefined){
-const err5 = {instancePath:instancePath+"/SharedWith/" + i0,schemaPath:"#/$defs/SharedImagePermission/required",keyword:"required",params:{missingProperty: "AccountId"},message:"must have required property '"+"AccountId"+"'",schema:schema65.required,parentSchema:schema65,data:data2};
+const err5 = {instancePath:instancePath+"/SharedWith/" + i0,schemaPath:"#/$defs/SharedImagePermission/required",keyword:"required",params:{missingProperty: "AccountId"},message:"must have required property '"+"AccountId"+"'",schema:schema66.required,parentSchema:schema66,data:data2};
 if(vErrors === null){
 vErrors = [err5];
 }
@@ -5752,7 +5909,7 @@ vErrors.push(err5);
 errors++;
 }
 if(data2.AllowFleet === undefined){
-const err6 = {instancePath:instancePath+"/SharedWith/" + i0,schemaPath:"#/$defs/SharedImagePermission/required",keyword:"required",params:{missingProperty: "AllowFleet"},message:"must have required property '"+"AllowFleet"+"'",schema:schema65.required,parentSchema:schema65,data:data2};
+const err6 = {instancePath:instancePath+"/SharedWith/" + i0,schemaPath:"#/$defs/SharedImagePermission/required",keyword:"required",params:{missingProperty: "AllowFleet"},message:"must have required property '"+"AllowFleet"+"'",schema:schema66.required,parentSchema:schema66,data:data2};
 if(vErrors === null){
 vErrors = [err6];
 }
@@ -5762,7 +5919,7 @@ vErrors.push(err6);
 errors++;
 }
 if(data2.AllowImageBuilder === undefined){
-const err7 = {instancePath:instancePath+"/SharedWith/" + i0,schemaPath:"#/$defs/SharedImagePermission/required",keyword:"required",params:{missingProperty: "AllowImageBuilder"},message:"must have required property '"+"AllowImageBuilder"+"'",schema:schema65.required,parentSchema:schema65,data:data2};
+const err7 = {instancePath:instancePath+"/SharedWith/" + i0,schemaPath:"#/$defs/SharedImagePermission/required",keyword:"required",params:{missingProperty: "AllowImageBuilder"},message:"must have required property '"+"AllowImageBuilder"+"'",schema:schema66.required,parentSchema:schema66,data:data2};
 if(vErrors === null){
 vErrors = [err7];
 }
@@ -5773,7 +5930,7 @@ errors++;
 }
 for(const key1 in data2){
 if(!(((key1 === "AccountId") || (key1 === "AllowFleet")) || (key1 === "AllowImageBuilder"))){
-const err8 = {instancePath:instancePath+"/SharedWith/" + i0,schemaPath:"#/$defs/SharedImagePermission/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key1},message:"must NOT have additional properties",schema:false,parentSchema:schema65,data:data2};
+const err8 = {instancePath:instancePath+"/SharedWith/" + i0,schemaPath:"#/$defs/SharedImagePermission/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key1},message:"must NOT have additional properties",schema:false,parentSchema:schema66,data:data2};
 if(vErrors === null){
 vErrors = [err8];
 }
@@ -5786,8 +5943,8 @@ errors++;
 if(data2.AccountId !== undefined){
 let data3 = data2.AccountId;
 if(typeof data3 === "string"){
-if(!pattern23.test(data3)){
-const err9 = {instancePath:instancePath+"/SharedWith/" + i0+"/AccountId",schemaPath:"#/$defs/SharedImagePermission/properties/AccountId/pattern",keyword:"pattern",params:{pattern: "^\\d+$"},message:"must match pattern \""+"^\\d+$"+"\"",schema:"^\\d+$",parentSchema:schema65.properties.AccountId,data:data3};
+if(!pattern31.test(data3)){
+const err9 = {instancePath:instancePath+"/SharedWith/" + i0+"/AccountId",schemaPath:"#/$defs/SharedImagePermission/properties/AccountId/pattern",keyword:"pattern",params:{pattern: "^\\d+$"},message:"must match pattern \""+"^\\d+$"+"\"",schema:"^\\d+$",parentSchema:schema66.properties.AccountId,data:data3};
 if(vErrors === null){
 vErrors = [err9];
 }
@@ -5798,7 +5955,7 @@ errors++;
 }
 }
 else {
-const err10 = {instancePath:instancePath+"/SharedWith/" + i0+"/AccountId",schemaPath:"#/$defs/SharedImagePermission/properties/AccountId/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema65.properties.AccountId.type,parentSchema:schema65.properties.AccountId,data:data3};
+const err10 = {instancePath:instancePath+"/SharedWith/" + i0+"/AccountId",schemaPath:"#/$defs/SharedImagePermission/properties/AccountId/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema66.properties.AccountId.type,parentSchema:schema66.properties.AccountId,data:data3};
 if(vErrors === null){
 vErrors = [err10];
 }
@@ -5811,7 +5968,7 @@ errors++;
 if(data2.AllowFleet !== undefined){
 let data4 = data2.AllowFleet;
 if(typeof data4 !== "boolean"){
-const err11 = {instancePath:instancePath+"/SharedWith/" + i0+"/AllowFleet",schemaPath:"#/$defs/SharedImagePermission/properties/AllowFleet/type",keyword:"type",params:{type: "boolean"},message:"must be boolean",schema:schema65.properties.AllowFleet.type,parentSchema:schema65.properties.AllowFleet,data:data4};
+const err11 = {instancePath:instancePath+"/SharedWith/" + i0+"/AllowFleet",schemaPath:"#/$defs/SharedImagePermission/properties/AllowFleet/type",keyword:"type",params:{type: "boolean"},message:"must be boolean",schema:schema66.properties.AllowFleet.type,parentSchema:schema66.properties.AllowFleet,data:data4};
 if(vErrors === null){
 vErrors = [err11];
 }
@@ -5824,7 +5981,7 @@ errors++;
 if(data2.AllowImageBuilder !== undefined){
 let data5 = data2.AllowImageBuilder;
 if(typeof data5 !== "boolean"){
-const err12 = {instancePath:instancePath+"/SharedWith/" + i0+"/AllowImageBuilder",schemaPath:"#/$defs/SharedImagePermission/properties/AllowImageBuilder/type",keyword:"type",params:{type: "boolean"},message:"must be boolean",schema:schema65.properties.AllowImageBuilder.type,parentSchema:schema65.properties.AllowImageBuilder,data:data5};
+const err12 = {instancePath:instancePath+"/SharedWith/" + i0+"/AllowImageBuilder",schemaPath:"#/$defs/SharedImagePermission/properties/AllowImageBuilder/type",keyword:"type",params:{type: "boolean"},message:"must be boolean",schema:schema66.properties.AllowImageBuilder.type,parentSchema:schema66.properties.AllowImageBuilder,data:data5};
 if(vErrors === null){
 vErrors = [err12];
 }
@@ -5836,7 +5993,7 @@ errors++;
 }
 }
 else {
-const err13 = {instancePath:instancePath+"/SharedWith/" + i0,schemaPath:"#/$defs/SharedImagePermission/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema65.type,parentSchema:schema65,data:data2};
+const err13 = {instancePath:instancePath+"/SharedWith/" + i0,schemaPath:"#/$defs/SharedImagePermission/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema66.type,parentSchema:schema66,data:data2};
 if(vErrors === null){
 vErrors = [err13];
 }
@@ -5851,7 +6008,7 @@ errors++;
 if(data.MaxBaseImageAgeDays !== undefined){
 let data6 = data.MaxBaseImageAgeDays;
 if(!(((typeof data6 == "number") && (!(data6 % 1) && !isNaN(data6))) && (isFinite(data6)))){
-const err14 = {instancePath:instancePath+"/MaxBaseImageAgeDays",schemaPath:"#/properties/MaxBaseImageAgeDays/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema64.properties.MaxBaseImageAgeDays.type,parentSchema:schema64.properties.MaxBaseImageAgeDays,data:data6};
+const err14 = {instancePath:instancePath+"/MaxBaseImageAgeDays",schemaPath:"#/properties/MaxBaseImageAgeDays/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema65.properties.MaxBaseImageAgeDays.type,parentSchema:schema65.properties.MaxBaseImageAgeDays,data:data6};
 if(vErrors === null){
 vErrors = [err14];
 }
@@ -5862,7 +6019,7 @@ errors++;
 }
 if((typeof data6 == "number") && (isFinite(data6))){
 if(data6 < 1 || isNaN(data6)){
-const err15 = {instancePath:instancePath+"/MaxBaseImageAgeDays",schemaPath:"#/properties/MaxBaseImageAgeDays/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1",schema:1,parentSchema:schema64.properties.MaxBaseImageAgeDays,data:data6};
+const err15 = {instancePath:instancePath+"/MaxBaseImageAgeDays",schemaPath:"#/properties/MaxBaseImageAgeDays/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1",schema:1,parentSchema:schema65.properties.MaxBaseImageAgeDays,data:data6};
 if(vErrors === null){
 vErrors = [err15];
 }
@@ -5880,7 +6037,7 @@ let valid5 = false;
 const _errs20 = errors;
 if(data7 && typeof data7 == "object" && !Array.isArray(data7)){
 if(Object.keys(data7).length > 50){
-const err16 = {instancePath:instancePath+"/Tags",schemaPath:"#/$defs/Tags/maxProperties",keyword:"maxProperties",params:{limit: 50},message:"must NOT have more than 50 properties",schema:50,parentSchema:schema39,data:data7};
+const err16 = {instancePath:instancePath+"/Tags",schemaPath:"#/$defs/Tags/maxProperties",keyword:"maxProperties",params:{limit: 50},message:"must NOT have more than 50 properties",schema:50,parentSchema:schema40,data:data7};
 if(vErrors === null){
 vErrors = [err16];
 }
@@ -5893,7 +6050,7 @@ for(const key2 in data7){
 const _errs23 = errors;
 if(typeof key2 === "string"){
 if(func2(key2) > 128){
-const err17 = {instancePath:instancePath+"/Tags",schemaPath:"#/$defs/Tags/propertyNames/maxLength",keyword:"maxLength",params:{limit: 128},message:"must NOT have more than 128 characters",schema:128,parentSchema:schema39.propertyNames,data:key2,propertyName:key2};
+const err17 = {instancePath:instancePath+"/Tags",schemaPath:"#/$defs/Tags/propertyNames/maxLength",keyword:"maxLength",params:{limit: 128},message:"must NOT have more than 128 characters",schema:128,parentSchema:schema40.propertyNames,data:key2,propertyName:key2};
 if(vErrors === null){
 vErrors = [err17];
 }
@@ -5903,7 +6060,7 @@ vErrors.push(err17);
 errors++;
 }
 if(func2(key2) < 1){
-const err18 = {instancePath:instancePath+"/Tags",schemaPath:"#/$defs/Tags/propertyNames/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters",schema:1,parentSchema:schema39.propertyNames,data:key2,propertyName:key2};
+const err18 = {instancePath:instancePath+"/Tags",schemaPath:"#/$defs/Tags/propertyNames/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters",schema:1,parentSchema:schema40.propertyNames,data:key2,propertyName:key2};
 if(vErrors === null){
 vErrors = [err18];
 }
@@ -5912,8 +6069,8 @@ vErrors.push(err18);
 }
 errors++;
 }
-if(!pattern7.test(key2)){
-const err19 = {instancePath:instancePath+"/Tags",schemaPath:"#/$defs/Tags/propertyNames/pattern",keyword:"pattern",params:{pattern: "^(^(?!aws:).[\\p{L}\\p{Z}\\p{N}_.:/=+\\-@]*)$"},message:"must match pattern \""+"^(^(?!aws:).[\\p{L}\\p{Z}\\p{N}_.:/=+\\-@]*)$"+"\"",schema:"^(^(?!aws:).[\\p{L}\\p{Z}\\p{N}_.:/=+\\-@]*)$",parentSchema:schema39.propertyNames,data:key2,propertyName:key2};
+if(!pattern13.test(key2)){
+const err19 = {instancePath:instancePath+"/Tags",schemaPath:"#/$defs/Tags/propertyNames/pattern",keyword:"pattern",params:{pattern: "^(^(?!aws:).[\\p{L}\\p{Z}\\p{N}_.:/=+\\-@]*)$"},message:"must match pattern \""+"^(^(?!aws:).[\\p{L}\\p{Z}\\p{N}_.:/=+\\-@]*)$"+"\"",schema:"^(^(?!aws:).[\\p{L}\\p{Z}\\p{N}_.:/=+\\-@]*)$",parentSchema:schema40.propertyNames,data:key2,propertyName:key2};
 if(vErrors === null){
 vErrors = [err19];
 }
@@ -5924,7 +6081,7 @@ errors++;
 }
 }
 else {
-const err20 = {instancePath:instancePath+"/Tags",schemaPath:"#/$defs/Tags/propertyNames/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema39.propertyNames.type,parentSchema:schema39.propertyNames,data:key2,propertyName:key2};
+const err20 = {instancePath:instancePath+"/Tags",schemaPath:"#/$defs/Tags/propertyNames/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema40.propertyNames.type,parentSchema:schema40.propertyNames,data:key2,propertyName:key2};
 if(vErrors === null){
 vErrors = [err20];
 }
@@ -5935,7 +6092,7 @@ errors++;
 }
 var valid7 = _errs23 === errors;
 if(!valid7){
-const err21 = {instancePath:instancePath+"/Tags",schemaPath:"#/$defs/Tags/propertyNames",keyword:"propertyNames",params:{propertyName: key2},message:"property name must be valid",schema:schema39.propertyNames,parentSchema:schema39,data:data7};
+const err21 = {instancePath:instancePath+"/Tags",schemaPath:"#/$defs/Tags/propertyNames",keyword:"propertyNames",params:{propertyName: key2},message:"property name must be valid",schema:schema40.propertyNames,parentSchema:schema40,data:data7};
 if(vErrors === null){
 vErrors = [err21];
 }
@@ -5949,7 +6106,7 @@ for(const key3 in data7){
 let data8 = data7[key3];
 if(typeof data8 === "string"){
 if(func2(data8) > 256){
-const err22 = {instancePath:instancePath+"/Tags/" + key3.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/$defs/Tags/additionalProperties/maxLength",keyword:"maxLength",params:{limit: 256},message:"must NOT have more than 256 characters",schema:256,parentSchema:schema39.additionalProperties,data:data8};
+const err22 = {instancePath:instancePath+"/Tags/" + key3.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/$defs/Tags/additionalProperties/maxLength",keyword:"maxLength",params:{limit: 256},message:"must NOT have more than 256 characters",schema:256,parentSchema:schema40.additionalProperties,data:data8};
 if(vErrors === null){
 vErrors = [err22];
 }
@@ -5959,7 +6116,7 @@ vErrors.push(err22);
 errors++;
 }
 if(!pattern4.test(data8)){
-const err23 = {instancePath:instancePath+"/Tags/" + key3.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/$defs/Tags/additionalProperties/pattern",keyword:"pattern",params:{pattern: "^([\\p{L}\\p{Z}\\p{N}_.:/=+\\-@]*)$"},message:"must match pattern \""+"^([\\p{L}\\p{Z}\\p{N}_.:/=+\\-@]*)$"+"\"",schema:"^([\\p{L}\\p{Z}\\p{N}_.:/=+\\-@]*)$",parentSchema:schema39.additionalProperties,data:data8};
+const err23 = {instancePath:instancePath+"/Tags/" + key3.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/$defs/Tags/additionalProperties/pattern",keyword:"pattern",params:{pattern: "^([\\p{L}\\p{Z}\\p{N}_.:/=+\\-@]*)$"},message:"must match pattern \""+"^([\\p{L}\\p{Z}\\p{N}_.:/=+\\-@]*)$"+"\"",schema:"^([\\p{L}\\p{Z}\\p{N}_.:/=+\\-@]*)$",parentSchema:schema40.additionalProperties,data:data8};
 if(vErrors === null){
 vErrors = [err23];
 }
@@ -5970,7 +6127,7 @@ errors++;
 }
 }
 else {
-const err24 = {instancePath:instancePath+"/Tags/" + key3.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/$defs/Tags/additionalProperties/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema39.additionalProperties.type,parentSchema:schema39.additionalProperties,data:data8};
+const err24 = {instancePath:instancePath+"/Tags/" + key3.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/$defs/Tags/additionalProperties/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema40.additionalProperties.type,parentSchema:schema40.additionalProperties,data:data8};
 if(vErrors === null){
 vErrors = [err24];
 }
@@ -5982,7 +6139,7 @@ errors++;
 }
 }
 else {
-const err25 = {instancePath:instancePath+"/Tags",schemaPath:"#/$defs/Tags/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema39.type,parentSchema:schema39,data:data7};
+const err25 = {instancePath:instancePath+"/Tags",schemaPath:"#/$defs/Tags/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema40.type,parentSchema:schema40,data:data7};
 if(vErrors === null){
 vErrors = [err25];
 }
@@ -5995,7 +6152,7 @@ var _valid0 = _errs20 === errors;
 valid5 = valid5 || _valid0;
 const _errs28 = errors;
 if(data7 !== null){
-const err26 = {instancePath:instancePath+"/Tags",schemaPath:"#/properties/Tags/anyOf/1/type",keyword:"type",params:{type: "null"},message:"must be null",schema:schema64.properties.Tags.anyOf[1].type,parentSchema:schema64.properties.Tags.anyOf[1],data:data7};
+const err26 = {instancePath:instancePath+"/Tags",schemaPath:"#/properties/Tags/anyOf/1/type",keyword:"type",params:{type: "null"},message:"must be null",schema:schema65.properties.Tags.anyOf[1].type,parentSchema:schema65.properties.Tags.anyOf[1],data:data7};
 if(vErrors === null){
 vErrors = [err26];
 }
@@ -6007,7 +6164,7 @@ errors++;
 var _valid0 = _errs28 === errors;
 valid5 = valid5 || _valid0;
 if(!valid5){
-const err27 = {instancePath:instancePath+"/Tags",schemaPath:"#/properties/Tags/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf",schema:schema64.properties.Tags.anyOf,parentSchema:schema64.properties.Tags,data:data7};
+const err27 = {instancePath:instancePath+"/Tags",schemaPath:"#/properties/Tags/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf",schema:schema65.properties.Tags.anyOf,parentSchema:schema65.properties.Tags,data:data7};
 if(vErrors === null){
 vErrors = [err27];
 }
@@ -6028,9 +6185,11 @@ vErrors = null;
 }
 }
 }
-}
-else {
-const err28 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema64.type,parentSchema:schema64,data};
+if(data.Targets !== undefined){
+let data9 = data.Targets;
+if(Array.isArray(data9)){
+if(data9.length < 1){
+const err28 = {instancePath:instancePath+"/Targets",schemaPath:"#/properties/Targets/minItems",keyword:"minItems",params:{limit: 1},message:"must NOT have fewer than 1 items",schema:1,parentSchema:schema65.properties.Targets,data:data9};
 if(vErrors === null){
 vErrors = [err28];
 }
@@ -6039,12 +6198,85 @@ vErrors.push(err28);
 }
 errors++;
 }
+const len1 = data9.length;
+for(let i1=0; i1<len1; i1++){
+let data10 = data9[i1];
+if(typeof data10 === "string"){
+if(!pattern6.test(data10)){
+const err29 = {instancePath:instancePath+"/Targets/" + i1,schemaPath:"#/properties/Targets/items/pattern",keyword:"pattern",params:{pattern: "^[A-Za-z0-9][A-Za-z0-9_-]{0,62}$"},message:"must match pattern \""+"^[A-Za-z0-9][A-Za-z0-9_-]{0,62}$"+"\"",schema:"^[A-Za-z0-9][A-Za-z0-9_-]{0,62}$",parentSchema:schema65.properties.Targets.items,data:data10};
+if(vErrors === null){
+vErrors = [err29];
+}
+else {
+vErrors.push(err29);
+}
+errors++;
+}
+}
+else {
+const err30 = {instancePath:instancePath+"/Targets/" + i1,schemaPath:"#/properties/Targets/items/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema65.properties.Targets.items.type,parentSchema:schema65.properties.Targets.items,data:data10};
+if(vErrors === null){
+vErrors = [err30];
+}
+else {
+vErrors.push(err30);
+}
+errors++;
+}
+}
+let i2 = data9.length;
+let j0;
+if(i2 > 1){
+const indices0 = {};
+for(;i2--;){
+let item0 = data9[i2];
+if(typeof item0 !== "string"){
+continue;
+}
+if(typeof indices0[item0] == "number"){
+j0 = indices0[item0];
+const err31 = {instancePath:instancePath+"/Targets",schemaPath:"#/properties/Targets/uniqueItems",keyword:"uniqueItems",params:{i: i2, j: j0},message:"must NOT have duplicate items (items ## "+j0+" and "+i2+" are identical)",schema:true,parentSchema:schema65.properties.Targets,data:data9};
+if(vErrors === null){
+vErrors = [err31];
+}
+else {
+vErrors.push(err31);
+}
+errors++;
+break;
+}
+indices0[item0] = i2;
+}
+}
+}
+else {
+const err32 = {instancePath:instancePath+"/Targets",schemaPath:"#/properties/Targets/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema65.properties.Targets.type,parentSchema:schema65.properties.Targets,data:data9};
+if(vErrors === null){
+vErrors = [err32];
+}
+else {
+vErrors.push(err32);
+}
+errors++;
+}
+}
+}
+else {
+const err33 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema65.type,parentSchema:schema65,data};
+if(vErrors === null){
+vErrors = [err33];
+}
+else {
+vErrors.push(err33);
+}
+errors++;
+}
 validate39.errors = vErrors;
 return errors === 0;
 }
 validate39.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
 
-const schema67 = {"title":"AppStream 2.0 image builder","description":"An image builder: an instance to install applications on and make images from. There is no UpdateImageBuilder, so every change but Tags and State replaces it (deleted, then created); replacing or stopping a running builder interrupts whoever works in it, so apply does it only with --allow-interruption.","type":"object","properties":{"Name":{"description":"Name of the image builder; it identifies it. Renaming means deleting it and creating a new one.","type":"string","pattern":"^[a-zA-Z0-9][a-zA-Z0-9_.-]{0,100}$"},"ImageName":{"description":"Name of the image the builder starts from: one of the account's own or a public AWS image. An image shared by another account must be given by ImageArn. Give one of ImageName, ImageArn and LatestImage.","type":"string","minLength":1},"ImageArn":{"description":"ARN of the image the builder starts from; the only way to use an image shared by another account.","type":"string","pattern":"^arn:aws(?:-cn|-iso-b|-iso|-us-gov)?:[A-Za-z0-9][A-Za-z0-9_/.-]{0,62}:[A-Za-z0-9_/.-]{0,63}:[A-Za-z0-9_/.-]{0,63}:[A-Za-z0-9][A-Za-z0-9:_/+=,@.\\\\-]{0,1023}$"},"InstanceType":{"description":"Instance type of the builder, e.g. stream.standard.medium. Changing it replaces the builder.","type":"string","minLength":1},"Description":{"description":"Description for administrators. null clears it (the builder is replaced without it).","type":["string","null"],"maxLength":256},"DisplayName":{"description":"Name shown for the builder. null clears it (the builder is replaced without it).","type":["string","null"],"maxLength":100},"VpcConfig":{"description":"The one subnet (and the security groups) the builder runs in. null clears it (the builder is replaced without it).","anyOf":[{"$ref":"#/$defs/VpcConfig"},{"type":"null"}]},"IamRoleArn":{"description":"ARN of the IAM role the builder assumes. null clears it (the builder is replaced without it).","type":["string","null"],"pattern":"^arn:aws(?:-cn|-iso-b|-iso|-us-gov)?:[A-Za-z0-9][A-Za-z0-9_/.-]{0,62}:[A-Za-z0-9_/.-]{0,63}:[A-Za-z0-9_/.-]{0,63}:[A-Za-z0-9][A-Za-z0-9:_/+=,@.\\\\-]{0,1023}$"},"EnableDefaultInternetAccess":{"description":"Whether the builder reaches the internet without a VPC route (default false).","type":"boolean"},"DomainJoinInfo":{"description":"The Active Directory domain the builder joins. null clears it (the builder is replaced without it).","anyOf":[{"$ref":"#/$defs/DomainJoinInfo"},{"type":"null"}]},"AppstreamAgentVersion":{"description":"Version of the AppStream agent, or [LATEST].","type":"string","minLength":1,"maxLength":100},"Tags":{"description":"Tags on the builder; they change in place. null or {} removes every tag but streamform's own.","anyOf":[{"$ref":"#/$defs/Tags"},{"type":"null"}]},"AccessEndpoints":{"description":"Interface VPC endpoints through which administrators connect to the builder (1 to 4). null clears it (the builder is replaced without it).","type":["array","null"],"items":{"$ref":"#/$defs/AccessEndpoint"},"maxItems":4},"RootVolumeConfig":{"description":"Size of the root volume.","$ref":"#/$defs/VolumeConfig"},"SoftwaresToInstall":{"description":"License-included applications installed when the builder is created (e.g. Microsoft_Office_2021_LTSC_Professional_Plus_64Bit). AWS does not report them back: streamform compares them with its last apply. null clears it (the builder is replaced without it).","type":["array","null"],"items":{"type":"string","minLength":1}},"SoftwaresToUninstall":{"description":"License-included applications removed from the image when the builder is created. Compared with the last apply, like SoftwaresToInstall. null clears it (the builder is replaced without it).","type":["array","null"],"items":{"type":"string","minLength":1}},"DisableIMDSV1":{"description":"Whether the builder refuses IMDSv1 requests (default false).","type":"boolean"},"LatestImage":{"description":"The newest AVAILABLE image of the account whose name starts with NamePrefix, chosen at plan time: a newer image replaces the builder.","$ref":"#/$defs/LatestImage"},"State":{"description":"RUNNING or STOPPED: a running builder is billed. Left out, a builder streamform creates runs (AWS starts it), and afterwards whether it runs is left to the operators.","type":"string","enum":["RUNNING","STOPPED"]}},"required":["Name","InstanceType"],"additionalProperties":false,"allOf":[{"description":"give one of ImageName, ImageArn and LatestImage","if":{},"then":{"anyOf":[{"required":["ImageName"]},{"required":["ImageArn"]},{"required":["LatestImage"]}]}},{"description":"give exactly one of ImageName, ImageArn and LatestImage","if":{"required":["ImageName"]},"then":{"properties":{"ImageArn":false,"LatestImage":false}}},{"description":"give exactly one of ImageName, ImageArn and LatestImage","if":{"required":["ImageArn"]},"then":{"properties":{"ImageName":false,"LatestImage":false}}},{"description":"give exactly one of ImageName, ImageArn and LatestImage","if":{"required":["LatestImage"]},"then":{"properties":{"ImageName":false,"ImageArn":false}}},{"description":"an image builder runs in exactly one subnet: VpcConfig.SubnetIds takes one ID","if":{"properties":{"VpcConfig":{"type":"object","required":["SubnetIds"]}},"required":["VpcConfig"]},"then":{"properties":{"VpcConfig":{"properties":{"SubnetIds":{"minItems":1,"maxItems":1}}}}}}]};
+const schema68 = {"title":"AppStream 2.0 image builder","description":"An image builder: an instance to install applications on and make images from. There is no UpdateImageBuilder, so every change but Tags and State replaces it (deleted, then created); replacing or stopping a running builder interrupts whoever works in it, so apply does it only with --allow-interruption.","type":"object","properties":{"Name":{"description":"Name of the image builder; it identifies it. Renaming means deleting it and creating a new one.","type":"string","pattern":"^[a-zA-Z0-9][a-zA-Z0-9_.-]{0,100}$"},"ImageName":{"description":"Name of the image the builder starts from: one of the account's own or a public AWS image. An image shared by another account must be given by ImageArn. Give one of ImageName, ImageArn and LatestImage.","type":"string","minLength":1},"ImageArn":{"description":"ARN of the image the builder starts from; the only way to use an image shared by another account.","type":"string","pattern":"^arn:aws(?:-cn|-iso-b|-iso|-us-gov)?:[A-Za-z0-9][A-Za-z0-9_/.-]{0,62}:[A-Za-z0-9_/.-]{0,63}:[A-Za-z0-9_/.-]{0,63}:[A-Za-z0-9][A-Za-z0-9:_/+=,@.\\\\-]{0,1023}$"},"InstanceType":{"description":"Instance type of the builder, e.g. stream.standard.medium. Changing it replaces the builder.","type":"string","minLength":1},"Description":{"description":"Description for administrators. null clears it (the builder is replaced without it).","type":["string","null"],"maxLength":256},"DisplayName":{"description":"Name shown for the builder. null clears it (the builder is replaced without it).","type":["string","null"],"maxLength":100},"VpcConfig":{"description":"The one subnet (and the security groups) the builder runs in. null clears it (the builder is replaced without it).","anyOf":[{"$ref":"#/$defs/VpcConfig"},{"type":"null"}]},"IamRoleArn":{"description":"ARN of the IAM role the builder assumes. null clears it (the builder is replaced without it).","type":["string","null"],"pattern":"^arn:aws(?:-cn|-iso-b|-iso|-us-gov)?:[A-Za-z0-9][A-Za-z0-9_/.-]{0,62}:[A-Za-z0-9_/.-]{0,63}:[A-Za-z0-9_/.-]{0,63}:[A-Za-z0-9][A-Za-z0-9:_/+=,@.\\\\-]{0,1023}$"},"EnableDefaultInternetAccess":{"description":"Whether the builder reaches the internet without a VPC route (default false).","type":"boolean"},"DomainJoinInfo":{"description":"The Active Directory domain the builder joins. null clears it (the builder is replaced without it).","anyOf":[{"$ref":"#/$defs/DomainJoinInfo"},{"type":"null"}]},"AppstreamAgentVersion":{"description":"Version of the AppStream agent, or [LATEST].","type":"string","minLength":1,"maxLength":100},"Tags":{"description":"Tags on the builder; they change in place. null or {} removes every tag but streamform's own.","anyOf":[{"$ref":"#/$defs/Tags"},{"type":"null"}]},"AccessEndpoints":{"description":"Interface VPC endpoints through which administrators connect to the builder (1 to 4). null clears it (the builder is replaced without it).","type":["array","null"],"items":{"$ref":"#/$defs/AccessEndpoint"},"maxItems":4},"RootVolumeConfig":{"description":"Size of the root volume.","$ref":"#/$defs/VolumeConfig"},"SoftwaresToInstall":{"description":"License-included applications installed when the builder is created (e.g. Microsoft_Office_2021_LTSC_Professional_Plus_64Bit). AWS does not report them back: streamform compares them with its last apply. null clears it (the builder is replaced without it).","type":["array","null"],"items":{"type":"string","minLength":1}},"SoftwaresToUninstall":{"description":"License-included applications removed from the image when the builder is created. Compared with the last apply, like SoftwaresToInstall. null clears it (the builder is replaced without it).","type":["array","null"],"items":{"type":"string","minLength":1}},"DisableIMDSV1":{"description":"Whether the builder refuses IMDSv1 requests (default false).","type":"boolean"},"LatestImage":{"description":"The newest AVAILABLE image of the account whose name starts with NamePrefix, chosen at plan time: a newer image replaces the builder.","$ref":"#/$defs/LatestImage"},"State":{"description":"RUNNING or STOPPED: a running builder is billed. Left out, a builder streamform creates runs (AWS starts it), and afterwards whether it runs is left to the operators.","type":"string","enum":["RUNNING","STOPPED"]},"Targets":{"description":"The targets this resource goes to (default: every target of the config).","type":"array","minItems":1,"uniqueItems":true,"items":{"type":"string","pattern":"^[A-Za-z0-9][A-Za-z0-9_-]{0,62}$"}}},"required":["Name","InstanceType"],"additionalProperties":false,"allOf":[{"description":"give one of ImageName, ImageArn and LatestImage","if":{},"then":{"anyOf":[{"required":["ImageName"]},{"required":["ImageArn"]},{"required":["LatestImage"]}]}},{"description":"give exactly one of ImageName, ImageArn and LatestImage","if":{"required":["ImageName"]},"then":{"properties":{"ImageArn":false,"LatestImage":false}}},{"description":"give exactly one of ImageName, ImageArn and LatestImage","if":{"required":["ImageArn"]},"then":{"properties":{"ImageName":false,"LatestImage":false}}},{"description":"give exactly one of ImageName, ImageArn and LatestImage","if":{"required":["LatestImage"]},"then":{"properties":{"ImageName":false,"ImageArn":false}}},{"description":"an image builder runs in exactly one subnet: VpcConfig.SubnetIds takes one ID","if":{"properties":{"VpcConfig":{"type":"object","required":["SubnetIds"]}},"required":["VpcConfig"]},"then":{"properties":{"VpcConfig":{"properties":{"SubnetIds":{"minItems":1,"maxItems":1}}}}}}]};
 
 function validate41(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
 let vErrors = null;
@@ -6075,7 +6307,7 @@ let valid2 = false;
 const _errs5 = errors;
 if(data && typeof data == "object" && !Array.isArray(data)){
 if(data.ImageName === undefined){
-const err0 = {instancePath,schemaPath:"#/allOf/0/then/anyOf/0/required",keyword:"required",params:{missingProperty: "ImageName"},message:"must have required property '"+"ImageName"+"'",schema:schema67.allOf[0].then.anyOf[0].required,parentSchema:schema67.allOf[0].then.anyOf[0],data};
+const err0 = {instancePath,schemaPath:"#/allOf/0/then/anyOf/0/required",keyword:"required",params:{missingProperty: "ImageName"},message:"must have required property '"+"ImageName"+"'",schema:schema68.allOf[0].then.anyOf[0].required,parentSchema:schema68.allOf[0].then.anyOf[0],data};
 if(vErrors === null){
 vErrors = [err0];
 }
@@ -6090,7 +6322,7 @@ valid2 = valid2 || _valid1;
 const _errs6 = errors;
 if(data && typeof data == "object" && !Array.isArray(data)){
 if(data.ImageArn === undefined){
-const err1 = {instancePath,schemaPath:"#/allOf/0/then/anyOf/1/required",keyword:"required",params:{missingProperty: "ImageArn"},message:"must have required property '"+"ImageArn"+"'",schema:schema67.allOf[0].then.anyOf[1].required,parentSchema:schema67.allOf[0].then.anyOf[1],data};
+const err1 = {instancePath,schemaPath:"#/allOf/0/then/anyOf/1/required",keyword:"required",params:{missingProperty: "ImageArn"},message:"must have required property '"+"ImageArn"+"'",schema:schema68.allOf[0].then.anyOf[1].required,parentSchema:schema68.allOf[0].then.anyOf[1],data};
 if(vErrors === null){
 vErrors = [err1];
 }
@@ -6105,7 +6337,7 @@ valid2 = valid2 || _valid1;
 const _errs7 = errors;
 if(data && typeof data == "object" && !Array.isArray(data)){
 if(data.LatestImage === undefined){
-const err2 = {instancePath,schemaPath:"#/allOf/0/then/anyOf/2/required",keyword:"required",params:{missingProperty: "LatestImage"},message:"must have required property '"+"LatestImage"+"'",schema:schema67.allOf[0].then.anyOf[2].required,parentSchema:schema67.allOf[0].then.anyOf[2],data};
+const err2 = {instancePath,schemaPath:"#/allOf/0/then/anyOf/2/required",keyword:"required",params:{missingProperty: "LatestImage"},message:"must have required property '"+"LatestImage"+"'",schema:schema68.allOf[0].then.anyOf[2].required,parentSchema:schema68.allOf[0].then.anyOf[2],data};
 if(vErrors === null){
 vErrors = [err2];
 }
@@ -6118,7 +6350,7 @@ errors++;
 var _valid1 = _errs7 === errors;
 valid2 = valid2 || _valid1;
 if(!valid2){
-const err3 = {instancePath,schemaPath:"#/allOf/0/then/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf",schema:schema67.allOf[0].then.anyOf,parentSchema:schema67.allOf[0].then,data};
+const err3 = {instancePath,schemaPath:"#/allOf/0/then/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf",schema:schema68.allOf[0].then.anyOf,parentSchema:schema68.allOf[0].then,data};
 if(vErrors === null){
 vErrors = [err3];
 }
@@ -6142,7 +6374,7 @@ var _valid0 = _errs3 === errors;
 valid1 = _valid0;
 }
 if(!valid1){
-const err4 = {instancePath,schemaPath:"#/allOf/0/if",keyword:"if",params:{failingKeyword: "then"},message:"must match \"then\" schema",schema:schema67.allOf[0].if,parentSchema:schema67.allOf[0],data};
+const err4 = {instancePath,schemaPath:"#/allOf/0/if",keyword:"if",params:{failingKeyword: "then"},message:"must match \"then\" schema",schema:schema68.allOf[0].if,parentSchema:schema68.allOf[0],data};
 if(vErrors === null){
 vErrors = [err4];
 }
@@ -6181,7 +6413,7 @@ if(_valid2){
 const _errs11 = errors;
 if(data && typeof data == "object" && !Array.isArray(data)){
 if(data.ImageArn !== undefined){
-const err6 = {instancePath:instancePath+"/ImageArn",schemaPath:"#/allOf/1/then/properties/ImageArn/false schema",keyword:"false schema",params:{},message:"boolean schema is false",schema:false,parentSchema:schema67.allOf[1].then.properties.ImageArn,data:data.ImageArn};
+const err6 = {instancePath:instancePath+"/ImageArn",schemaPath:"#/allOf/1/then/properties/ImageArn/false schema",keyword:"false schema",params:{},message:"boolean schema is false",schema:false,parentSchema:schema68.allOf[1].then.properties.ImageArn,data:data.ImageArn};
 if(vErrors === null){
 vErrors = [err6];
 }
@@ -6191,7 +6423,7 @@ vErrors.push(err6);
 errors++;
 }
 if(data.LatestImage !== undefined){
-const err7 = {instancePath:instancePath+"/LatestImage",schemaPath:"#/allOf/1/then/properties/LatestImage/false schema",keyword:"false schema",params:{},message:"boolean schema is false",schema:false,parentSchema:schema67.allOf[1].then.properties.LatestImage,data:data.LatestImage};
+const err7 = {instancePath:instancePath+"/LatestImage",schemaPath:"#/allOf/1/then/properties/LatestImage/false schema",keyword:"false schema",params:{},message:"boolean schema is false",schema:false,parentSchema:schema68.allOf[1].then.properties.LatestImage,data:data.LatestImage};
 if(vErrors === null){
 vErrors = [err7];
 }
@@ -6210,7 +6442,7 @@ props0.LatestImage = true;
 }
 }
 if(!valid3){
-const err8 = {instancePath,schemaPath:"#/allOf/1/if",keyword:"if",params:{failingKeyword: "then"},message:"must match \"then\" schema",schema:schema67.allOf[1].if,parentSchema:schema67.allOf[1],data};
+const err8 = {instancePath,schemaPath:"#/allOf/1/if",keyword:"if",params:{failingKeyword: "then"},message:"must match \"then\" schema",schema:schema68.allOf[1].if,parentSchema:schema68.allOf[1],data};
 if(vErrors === null){
 vErrors = [err8];
 }
@@ -6249,7 +6481,7 @@ if(_valid3){
 const _errs15 = errors;
 if(data && typeof data == "object" && !Array.isArray(data)){
 if(data.ImageName !== undefined){
-const err10 = {instancePath:instancePath+"/ImageName",schemaPath:"#/allOf/2/then/properties/ImageName/false schema",keyword:"false schema",params:{},message:"boolean schema is false",schema:false,parentSchema:schema67.allOf[2].then.properties.ImageName,data:data.ImageName};
+const err10 = {instancePath:instancePath+"/ImageName",schemaPath:"#/allOf/2/then/properties/ImageName/false schema",keyword:"false schema",params:{},message:"boolean schema is false",schema:false,parentSchema:schema68.allOf[2].then.properties.ImageName,data:data.ImageName};
 if(vErrors === null){
 vErrors = [err10];
 }
@@ -6259,7 +6491,7 @@ vErrors.push(err10);
 errors++;
 }
 if(data.LatestImage !== undefined){
-const err11 = {instancePath:instancePath+"/LatestImage",schemaPath:"#/allOf/2/then/properties/LatestImage/false schema",keyword:"false schema",params:{},message:"boolean schema is false",schema:false,parentSchema:schema67.allOf[2].then.properties.LatestImage,data:data.LatestImage};
+const err11 = {instancePath:instancePath+"/LatestImage",schemaPath:"#/allOf/2/then/properties/LatestImage/false schema",keyword:"false schema",params:{},message:"boolean schema is false",schema:false,parentSchema:schema68.allOf[2].then.properties.LatestImage,data:data.LatestImage};
 if(vErrors === null){
 vErrors = [err11];
 }
@@ -6278,7 +6510,7 @@ props1.LatestImage = true;
 }
 }
 if(!valid5){
-const err12 = {instancePath,schemaPath:"#/allOf/2/if",keyword:"if",params:{failingKeyword: "then"},message:"must match \"then\" schema",schema:schema67.allOf[2].if,parentSchema:schema67.allOf[2],data};
+const err12 = {instancePath,schemaPath:"#/allOf/2/if",keyword:"if",params:{failingKeyword: "then"},message:"must match \"then\" schema",schema:schema68.allOf[2].if,parentSchema:schema68.allOf[2],data};
 if(vErrors === null){
 vErrors = [err12];
 }
@@ -6326,7 +6558,7 @@ if(_valid4){
 const _errs19 = errors;
 if(data && typeof data == "object" && !Array.isArray(data)){
 if(data.ImageName !== undefined){
-const err14 = {instancePath:instancePath+"/ImageName",schemaPath:"#/allOf/3/then/properties/ImageName/false schema",keyword:"false schema",params:{},message:"boolean schema is false",schema:false,parentSchema:schema67.allOf[3].then.properties.ImageName,data:data.ImageName};
+const err14 = {instancePath:instancePath+"/ImageName",schemaPath:"#/allOf/3/then/properties/ImageName/false schema",keyword:"false schema",params:{},message:"boolean schema is false",schema:false,parentSchema:schema68.allOf[3].then.properties.ImageName,data:data.ImageName};
 if(vErrors === null){
 vErrors = [err14];
 }
@@ -6336,7 +6568,7 @@ vErrors.push(err14);
 errors++;
 }
 if(data.ImageArn !== undefined){
-const err15 = {instancePath:instancePath+"/ImageArn",schemaPath:"#/allOf/3/then/properties/ImageArn/false schema",keyword:"false schema",params:{},message:"boolean schema is false",schema:false,parentSchema:schema67.allOf[3].then.properties.ImageArn,data:data.ImageArn};
+const err15 = {instancePath:instancePath+"/ImageArn",schemaPath:"#/allOf/3/then/properties/ImageArn/false schema",keyword:"false schema",params:{},message:"boolean schema is false",schema:false,parentSchema:schema68.allOf[3].then.properties.ImageArn,data:data.ImageArn};
 if(vErrors === null){
 vErrors = [err15];
 }
@@ -6355,7 +6587,7 @@ props2.ImageArn = true;
 }
 }
 if(!valid7){
-const err16 = {instancePath,schemaPath:"#/allOf/3/if",keyword:"if",params:{failingKeyword: "then"},message:"must match \"then\" schema",schema:schema67.allOf[3].if,parentSchema:schema67.allOf[3],data};
+const err16 = {instancePath,schemaPath:"#/allOf/3/if",keyword:"if",params:{failingKeyword: "then"},message:"must match \"then\" schema",schema:schema68.allOf[3].if,parentSchema:schema68.allOf[3],data};
 if(vErrors === null){
 vErrors = [err16];
 }
@@ -6440,7 +6672,7 @@ if(data7.SubnetIds !== undefined){
 let data8 = data7.SubnetIds;
 if(Array.isArray(data8)){
 if(data8.length > 1){
-const err20 = {instancePath:instancePath+"/VpcConfig/SubnetIds",schemaPath:"#/allOf/4/then/properties/VpcConfig/properties/SubnetIds/maxItems",keyword:"maxItems",params:{limit: 1},message:"must NOT have more than 1 items",schema:1,parentSchema:schema67.allOf[4].then.properties.VpcConfig.properties.SubnetIds,data:data8};
+const err20 = {instancePath:instancePath+"/VpcConfig/SubnetIds",schemaPath:"#/allOf/4/then/properties/VpcConfig/properties/SubnetIds/maxItems",keyword:"maxItems",params:{limit: 1},message:"must NOT have more than 1 items",schema:1,parentSchema:schema68.allOf[4].then.properties.VpcConfig.properties.SubnetIds,data:data8};
 if(vErrors === null){
 vErrors = [err20];
 }
@@ -6450,7 +6682,7 @@ vErrors.push(err20);
 errors++;
 }
 if(data8.length < 1){
-const err21 = {instancePath:instancePath+"/VpcConfig/SubnetIds",schemaPath:"#/allOf/4/then/properties/VpcConfig/properties/SubnetIds/minItems",keyword:"minItems",params:{limit: 1},message:"must NOT have fewer than 1 items",schema:1,parentSchema:schema67.allOf[4].then.properties.VpcConfig.properties.SubnetIds,data:data8};
+const err21 = {instancePath:instancePath+"/VpcConfig/SubnetIds",schemaPath:"#/allOf/4/then/properties/VpcConfig/properties/SubnetIds/minItems",keyword:"minItems",params:{limit: 1},message:"must NOT have fewer than 1 items",schema:1,parentSchema:schema68.allOf[4].then.properties.VpcConfig.properties.SubnetIds,data:data8};
 if(vErrors === null){
 vErrors = [err21];
 }
@@ -6472,7 +6704,7 @@ props3.VpcConfig = true;
 }
 }
 if(!valid9){
-const err22 = {instancePath,schemaPath:"#/allOf/4/if",keyword:"if",params:{failingKeyword: "then"},message:"must match \"then\" schema",schema:schema67.allOf[4].if,parentSchema:schema67.allOf[4],data};
+const err22 = {instancePath,schemaPath:"#/allOf/4/if",keyword:"if",params:{failingKeyword: "then"},message:"must match \"then\" schema",schema:schema68.allOf[4].if,parentSchema:schema68.allOf[4],data};
 if(vErrors === null){
 vErrors = [err22];
 }
@@ -6492,7 +6724,7 @@ Object.assign(props0, props3);
 }
 if(data && typeof data == "object" && !Array.isArray(data)){
 if(data.Name === undefined){
-const err23 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "Name"},message:"must have required property '"+"Name"+"'",schema:schema67.required,parentSchema:schema67,data};
+const err23 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "Name"},message:"must have required property '"+"Name"+"'",schema:schema68.required,parentSchema:schema68,data};
 if(vErrors === null){
 vErrors = [err23];
 }
@@ -6502,7 +6734,7 @@ vErrors.push(err23);
 errors++;
 }
 if(data.InstanceType === undefined){
-const err24 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "InstanceType"},message:"must have required property '"+"InstanceType"+"'",schema:schema67.required,parentSchema:schema67,data};
+const err24 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "InstanceType"},message:"must have required property '"+"InstanceType"+"'",schema:schema68.required,parentSchema:schema68,data};
 if(vErrors === null){
 vErrors = [err24];
 }
@@ -6512,8 +6744,8 @@ vErrors.push(err24);
 errors++;
 }
 for(const key0 in data){
-if(!(func1.call(schema67.properties, key0))){
-const err25 = {instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties",schema:false,parentSchema:schema67,data};
+if(!(func1.call(schema68.properties, key0))){
+const err25 = {instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties",schema:false,parentSchema:schema68,data};
 if(vErrors === null){
 vErrors = [err25];
 }
@@ -6526,8 +6758,8 @@ errors++;
 if(data.Name !== undefined){
 let data9 = data.Name;
 if(typeof data9 === "string"){
-if(!pattern6.test(data9)){
-const err26 = {instancePath:instancePath+"/Name",schemaPath:"#/properties/Name/pattern",keyword:"pattern",params:{pattern: "^[a-zA-Z0-9][a-zA-Z0-9_.-]{0,100}$"},message:"must match pattern \""+"^[a-zA-Z0-9][a-zA-Z0-9_.-]{0,100}$"+"\"",schema:"^[a-zA-Z0-9][a-zA-Z0-9_.-]{0,100}$",parentSchema:schema67.properties.Name,data:data9};
+if(!pattern12.test(data9)){
+const err26 = {instancePath:instancePath+"/Name",schemaPath:"#/properties/Name/pattern",keyword:"pattern",params:{pattern: "^[a-zA-Z0-9][a-zA-Z0-9_.-]{0,100}$"},message:"must match pattern \""+"^[a-zA-Z0-9][a-zA-Z0-9_.-]{0,100}$"+"\"",schema:"^[a-zA-Z0-9][a-zA-Z0-9_.-]{0,100}$",parentSchema:schema68.properties.Name,data:data9};
 if(vErrors === null){
 vErrors = [err26];
 }
@@ -6538,7 +6770,7 @@ errors++;
 }
 }
 else {
-const err27 = {instancePath:instancePath+"/Name",schemaPath:"#/properties/Name/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema67.properties.Name.type,parentSchema:schema67.properties.Name,data:data9};
+const err27 = {instancePath:instancePath+"/Name",schemaPath:"#/properties/Name/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema68.properties.Name.type,parentSchema:schema68.properties.Name,data:data9};
 if(vErrors === null){
 vErrors = [err27];
 }
@@ -6552,7 +6784,7 @@ if(data.ImageName !== undefined){
 let data10 = data.ImageName;
 if(typeof data10 === "string"){
 if(func2(data10) < 1){
-const err28 = {instancePath:instancePath+"/ImageName",schemaPath:"#/properties/ImageName/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters",schema:1,parentSchema:schema67.properties.ImageName,data:data10};
+const err28 = {instancePath:instancePath+"/ImageName",schemaPath:"#/properties/ImageName/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters",schema:1,parentSchema:schema68.properties.ImageName,data:data10};
 if(vErrors === null){
 vErrors = [err28];
 }
@@ -6563,7 +6795,7 @@ errors++;
 }
 }
 else {
-const err29 = {instancePath:instancePath+"/ImageName",schemaPath:"#/properties/ImageName/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema67.properties.ImageName.type,parentSchema:schema67.properties.ImageName,data:data10};
+const err29 = {instancePath:instancePath+"/ImageName",schemaPath:"#/properties/ImageName/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema68.properties.ImageName.type,parentSchema:schema68.properties.ImageName,data:data10};
 if(vErrors === null){
 vErrors = [err29];
 }
@@ -6576,8 +6808,8 @@ errors++;
 if(data.ImageArn !== undefined){
 let data11 = data.ImageArn;
 if(typeof data11 === "string"){
-if(!pattern15.test(data11)){
-const err30 = {instancePath:instancePath+"/ImageArn",schemaPath:"#/properties/ImageArn/pattern",keyword:"pattern",params:{pattern: "^arn:aws(?:-cn|-iso-b|-iso|-us-gov)?:[A-Za-z0-9][A-Za-z0-9_/.-]{0,62}:[A-Za-z0-9_/.-]{0,63}:[A-Za-z0-9_/.-]{0,63}:[A-Za-z0-9][A-Za-z0-9:_/+=,@.\\\\-]{0,1023}$"},message:"must match pattern \""+"^arn:aws(?:-cn|-iso-b|-iso|-us-gov)?:[A-Za-z0-9][A-Za-z0-9_/.-]{0,62}:[A-Za-z0-9_/.-]{0,63}:[A-Za-z0-9_/.-]{0,63}:[A-Za-z0-9][A-Za-z0-9:_/+=,@.\\\\-]{0,1023}$"+"\"",schema:"^arn:aws(?:-cn|-iso-b|-iso|-us-gov)?:[A-Za-z0-9][A-Za-z0-9_/.-]{0,62}:[A-Za-z0-9_/.-]{0,63}:[A-Za-z0-9_/.-]{0,63}:[A-Za-z0-9][A-Za-z0-9:_/+=,@.\\\\-]{0,1023}$",parentSchema:schema67.properties.ImageArn,data:data11};
+if(!pattern22.test(data11)){
+const err30 = {instancePath:instancePath+"/ImageArn",schemaPath:"#/properties/ImageArn/pattern",keyword:"pattern",params:{pattern: "^arn:aws(?:-cn|-iso-b|-iso|-us-gov)?:[A-Za-z0-9][A-Za-z0-9_/.-]{0,62}:[A-Za-z0-9_/.-]{0,63}:[A-Za-z0-9_/.-]{0,63}:[A-Za-z0-9][A-Za-z0-9:_/+=,@.\\\\-]{0,1023}$"},message:"must match pattern \""+"^arn:aws(?:-cn|-iso-b|-iso|-us-gov)?:[A-Za-z0-9][A-Za-z0-9_/.-]{0,62}:[A-Za-z0-9_/.-]{0,63}:[A-Za-z0-9_/.-]{0,63}:[A-Za-z0-9][A-Za-z0-9:_/+=,@.\\\\-]{0,1023}$"+"\"",schema:"^arn:aws(?:-cn|-iso-b|-iso|-us-gov)?:[A-Za-z0-9][A-Za-z0-9_/.-]{0,62}:[A-Za-z0-9_/.-]{0,63}:[A-Za-z0-9_/.-]{0,63}:[A-Za-z0-9][A-Za-z0-9:_/+=,@.\\\\-]{0,1023}$",parentSchema:schema68.properties.ImageArn,data:data11};
 if(vErrors === null){
 vErrors = [err30];
 }
@@ -6588,7 +6820,7 @@ errors++;
 }
 }
 else {
-const err31 = {instancePath:instancePath+"/ImageArn",schemaPath:"#/properties/ImageArn/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema67.properties.ImageArn.type,parentSchema:schema67.properties.ImageArn,data:data11};
+const err31 = {instancePath:instancePath+"/ImageArn",schemaPath:"#/properties/ImageArn/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema68.properties.ImageArn.type,parentSchema:schema68.properties.ImageArn,data:data11};
 if(vErrors === null){
 vErrors = [err31];
 }
@@ -6602,7 +6834,7 @@ if(data.InstanceType !== undefined){
 let data12 = data.InstanceType;
 if(typeof data12 === "string"){
 if(func2(data12) < 1){
-const err32 = {instancePath:instancePath+"/InstanceType",schemaPath:"#/properties/InstanceType/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters",schema:1,parentSchema:schema67.properties.InstanceType,data:data12};
+const err32 = {instancePath:instancePath+"/InstanceType",schemaPath:"#/properties/InstanceType/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters",schema:1,parentSchema:schema68.properties.InstanceType,data:data12};
 if(vErrors === null){
 vErrors = [err32];
 }
@@ -6613,7 +6845,7 @@ errors++;
 }
 }
 else {
-const err33 = {instancePath:instancePath+"/InstanceType",schemaPath:"#/properties/InstanceType/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema67.properties.InstanceType.type,parentSchema:schema67.properties.InstanceType,data:data12};
+const err33 = {instancePath:instancePath+"/InstanceType",schemaPath:"#/properties/InstanceType/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema68.properties.InstanceType.type,parentSchema:schema68.properties.InstanceType,data:data12};
 if(vErrors === null){
 vErrors = [err33];
 }
@@ -6626,7 +6858,7 @@ errors++;
 if(data.Description !== undefined){
 let data13 = data.Description;
 if((typeof data13 !== "string") && (data13 !== null)){
-const err34 = {instancePath:instancePath+"/Description",schemaPath:"#/properties/Description/type",keyword:"type",params:{type: schema67.properties.Description.type},message:"must be string,null",schema:schema67.properties.Description.type,parentSchema:schema67.properties.Description,data:data13};
+const err34 = {instancePath:instancePath+"/Description",schemaPath:"#/properties/Description/type",keyword:"type",params:{type: schema68.properties.Description.type},message:"must be string,null",schema:schema68.properties.Description.type,parentSchema:schema68.properties.Description,data:data13};
 if(vErrors === null){
 vErrors = [err34];
 }
@@ -6637,7 +6869,7 @@ errors++;
 }
 if(typeof data13 === "string"){
 if(func2(data13) > 256){
-const err35 = {instancePath:instancePath+"/Description",schemaPath:"#/properties/Description/maxLength",keyword:"maxLength",params:{limit: 256},message:"must NOT have more than 256 characters",schema:256,parentSchema:schema67.properties.Description,data:data13};
+const err35 = {instancePath:instancePath+"/Description",schemaPath:"#/properties/Description/maxLength",keyword:"maxLength",params:{limit: 256},message:"must NOT have more than 256 characters",schema:256,parentSchema:schema68.properties.Description,data:data13};
 if(vErrors === null){
 vErrors = [err35];
 }
@@ -6651,7 +6883,7 @@ errors++;
 if(data.DisplayName !== undefined){
 let data14 = data.DisplayName;
 if((typeof data14 !== "string") && (data14 !== null)){
-const err36 = {instancePath:instancePath+"/DisplayName",schemaPath:"#/properties/DisplayName/type",keyword:"type",params:{type: schema67.properties.DisplayName.type},message:"must be string,null",schema:schema67.properties.DisplayName.type,parentSchema:schema67.properties.DisplayName,data:data14};
+const err36 = {instancePath:instancePath+"/DisplayName",schemaPath:"#/properties/DisplayName/type",keyword:"type",params:{type: schema68.properties.DisplayName.type},message:"must be string,null",schema:schema68.properties.DisplayName.type,parentSchema:schema68.properties.DisplayName,data:data14};
 if(vErrors === null){
 vErrors = [err36];
 }
@@ -6662,7 +6894,7 @@ errors++;
 }
 if(typeof data14 === "string"){
 if(func2(data14) > 100){
-const err37 = {instancePath:instancePath+"/DisplayName",schemaPath:"#/properties/DisplayName/maxLength",keyword:"maxLength",params:{limit: 100},message:"must NOT have more than 100 characters",schema:100,parentSchema:schema67.properties.DisplayName,data:data14};
+const err37 = {instancePath:instancePath+"/DisplayName",schemaPath:"#/properties/DisplayName/maxLength",keyword:"maxLength",params:{limit: 100},message:"must NOT have more than 100 characters",schema:100,parentSchema:schema68.properties.DisplayName,data:data14};
 if(vErrors === null){
 vErrors = [err37];
 }
@@ -6681,7 +6913,7 @@ const _errs43 = errors;
 if(data15 && typeof data15 == "object" && !Array.isArray(data15)){
 for(const key1 in data15){
 if(!((key1 === "SubnetIds") || (key1 === "SecurityGroupIds"))){
-const err38 = {instancePath:instancePath+"/VpcConfig",schemaPath:"#/$defs/VpcConfig/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key1},message:"must NOT have additional properties",schema:false,parentSchema:schema56,data:data15};
+const err38 = {instancePath:instancePath+"/VpcConfig",schemaPath:"#/$defs/VpcConfig/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key1},message:"must NOT have additional properties",schema:false,parentSchema:schema57,data:data15};
 if(vErrors === null){
 vErrors = [err38];
 }
@@ -6699,7 +6931,7 @@ for(let i0=0; i0<len0; i0++){
 let data17 = data16[i0];
 if(typeof data17 === "string"){
 if(func2(data17) < 1){
-const err39 = {instancePath:instancePath+"/VpcConfig/SubnetIds/" + i0,schemaPath:"#/$defs/VpcConfig/properties/SubnetIds/items/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters",schema:1,parentSchema:schema56.properties.SubnetIds.items,data:data17};
+const err39 = {instancePath:instancePath+"/VpcConfig/SubnetIds/" + i0,schemaPath:"#/$defs/VpcConfig/properties/SubnetIds/items/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters",schema:1,parentSchema:schema57.properties.SubnetIds.items,data:data17};
 if(vErrors === null){
 vErrors = [err39];
 }
@@ -6710,7 +6942,7 @@ errors++;
 }
 }
 else {
-const err40 = {instancePath:instancePath+"/VpcConfig/SubnetIds/" + i0,schemaPath:"#/$defs/VpcConfig/properties/SubnetIds/items/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema56.properties.SubnetIds.items.type,parentSchema:schema56.properties.SubnetIds.items,data:data17};
+const err40 = {instancePath:instancePath+"/VpcConfig/SubnetIds/" + i0,schemaPath:"#/$defs/VpcConfig/properties/SubnetIds/items/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema57.properties.SubnetIds.items.type,parentSchema:schema57.properties.SubnetIds.items,data:data17};
 if(vErrors === null){
 vErrors = [err40];
 }
@@ -6722,7 +6954,7 @@ errors++;
 }
 }
 else {
-const err41 = {instancePath:instancePath+"/VpcConfig/SubnetIds",schemaPath:"#/$defs/VpcConfig/properties/SubnetIds/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema56.properties.SubnetIds.type,parentSchema:schema56.properties.SubnetIds,data:data16};
+const err41 = {instancePath:instancePath+"/VpcConfig/SubnetIds",schemaPath:"#/$defs/VpcConfig/properties/SubnetIds/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema57.properties.SubnetIds.type,parentSchema:schema57.properties.SubnetIds,data:data16};
 if(vErrors === null){
 vErrors = [err41];
 }
@@ -6736,7 +6968,7 @@ if(data15.SecurityGroupIds !== undefined){
 let data18 = data15.SecurityGroupIds;
 if(Array.isArray(data18)){
 if(data18.length > 5){
-const err42 = {instancePath:instancePath+"/VpcConfig/SecurityGroupIds",schemaPath:"#/$defs/VpcConfig/properties/SecurityGroupIds/maxItems",keyword:"maxItems",params:{limit: 5},message:"must NOT have more than 5 items",schema:5,parentSchema:schema56.properties.SecurityGroupIds,data:data18};
+const err42 = {instancePath:instancePath+"/VpcConfig/SecurityGroupIds",schemaPath:"#/$defs/VpcConfig/properties/SecurityGroupIds/maxItems",keyword:"maxItems",params:{limit: 5},message:"must NOT have more than 5 items",schema:5,parentSchema:schema57.properties.SecurityGroupIds,data:data18};
 if(vErrors === null){
 vErrors = [err42];
 }
@@ -6750,7 +6982,7 @@ for(let i1=0; i1<len1; i1++){
 let data19 = data18[i1];
 if(typeof data19 === "string"){
 if(func2(data19) < 1){
-const err43 = {instancePath:instancePath+"/VpcConfig/SecurityGroupIds/" + i1,schemaPath:"#/$defs/VpcConfig/properties/SecurityGroupIds/items/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters",schema:1,parentSchema:schema56.properties.SecurityGroupIds.items,data:data19};
+const err43 = {instancePath:instancePath+"/VpcConfig/SecurityGroupIds/" + i1,schemaPath:"#/$defs/VpcConfig/properties/SecurityGroupIds/items/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters",schema:1,parentSchema:schema57.properties.SecurityGroupIds.items,data:data19};
 if(vErrors === null){
 vErrors = [err43];
 }
@@ -6761,7 +6993,7 @@ errors++;
 }
 }
 else {
-const err44 = {instancePath:instancePath+"/VpcConfig/SecurityGroupIds/" + i1,schemaPath:"#/$defs/VpcConfig/properties/SecurityGroupIds/items/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema56.properties.SecurityGroupIds.items.type,parentSchema:schema56.properties.SecurityGroupIds.items,data:data19};
+const err44 = {instancePath:instancePath+"/VpcConfig/SecurityGroupIds/" + i1,schemaPath:"#/$defs/VpcConfig/properties/SecurityGroupIds/items/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema57.properties.SecurityGroupIds.items.type,parentSchema:schema57.properties.SecurityGroupIds.items,data:data19};
 if(vErrors === null){
 vErrors = [err44];
 }
@@ -6773,7 +7005,7 @@ errors++;
 }
 }
 else {
-const err45 = {instancePath:instancePath+"/VpcConfig/SecurityGroupIds",schemaPath:"#/$defs/VpcConfig/properties/SecurityGroupIds/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema56.properties.SecurityGroupIds.type,parentSchema:schema56.properties.SecurityGroupIds,data:data18};
+const err45 = {instancePath:instancePath+"/VpcConfig/SecurityGroupIds",schemaPath:"#/$defs/VpcConfig/properties/SecurityGroupIds/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema57.properties.SecurityGroupIds.type,parentSchema:schema57.properties.SecurityGroupIds,data:data18};
 if(vErrors === null){
 vErrors = [err45];
 }
@@ -6785,7 +7017,7 @@ errors++;
 }
 }
 else {
-const err46 = {instancePath:instancePath+"/VpcConfig",schemaPath:"#/$defs/VpcConfig/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema56.type,parentSchema:schema56,data:data15};
+const err46 = {instancePath:instancePath+"/VpcConfig",schemaPath:"#/$defs/VpcConfig/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema57.type,parentSchema:schema57,data:data15};
 if(vErrors === null){
 vErrors = [err46];
 }
@@ -6798,7 +7030,7 @@ var _valid6 = _errs43 === errors;
 valid14 = valid14 || _valid6;
 const _errs55 = errors;
 if(data15 !== null){
-const err47 = {instancePath:instancePath+"/VpcConfig",schemaPath:"#/properties/VpcConfig/anyOf/1/type",keyword:"type",params:{type: "null"},message:"must be null",schema:schema67.properties.VpcConfig.anyOf[1].type,parentSchema:schema67.properties.VpcConfig.anyOf[1],data:data15};
+const err47 = {instancePath:instancePath+"/VpcConfig",schemaPath:"#/properties/VpcConfig/anyOf/1/type",keyword:"type",params:{type: "null"},message:"must be null",schema:schema68.properties.VpcConfig.anyOf[1].type,parentSchema:schema68.properties.VpcConfig.anyOf[1],data:data15};
 if(vErrors === null){
 vErrors = [err47];
 }
@@ -6810,7 +7042,7 @@ errors++;
 var _valid6 = _errs55 === errors;
 valid14 = valid14 || _valid6;
 if(!valid14){
-const err48 = {instancePath:instancePath+"/VpcConfig",schemaPath:"#/properties/VpcConfig/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf",schema:schema67.properties.VpcConfig.anyOf,parentSchema:schema67.properties.VpcConfig,data:data15};
+const err48 = {instancePath:instancePath+"/VpcConfig",schemaPath:"#/properties/VpcConfig/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf",schema:schema68.properties.VpcConfig.anyOf,parentSchema:schema68.properties.VpcConfig,data:data15};
 if(vErrors === null){
 vErrors = [err48];
 }
@@ -6834,7 +7066,7 @@ vErrors = null;
 if(data.IamRoleArn !== undefined){
 let data20 = data.IamRoleArn;
 if((typeof data20 !== "string") && (data20 !== null)){
-const err49 = {instancePath:instancePath+"/IamRoleArn",schemaPath:"#/properties/IamRoleArn/type",keyword:"type",params:{type: schema67.properties.IamRoleArn.type},message:"must be string,null",schema:schema67.properties.IamRoleArn.type,parentSchema:schema67.properties.IamRoleArn,data:data20};
+const err49 = {instancePath:instancePath+"/IamRoleArn",schemaPath:"#/properties/IamRoleArn/type",keyword:"type",params:{type: schema68.properties.IamRoleArn.type},message:"must be string,null",schema:schema68.properties.IamRoleArn.type,parentSchema:schema68.properties.IamRoleArn,data:data20};
 if(vErrors === null){
 vErrors = [err49];
 }
@@ -6844,8 +7076,8 @@ vErrors.push(err49);
 errors++;
 }
 if(typeof data20 === "string"){
-if(!pattern15.test(data20)){
-const err50 = {instancePath:instancePath+"/IamRoleArn",schemaPath:"#/properties/IamRoleArn/pattern",keyword:"pattern",params:{pattern: "^arn:aws(?:-cn|-iso-b|-iso|-us-gov)?:[A-Za-z0-9][A-Za-z0-9_/.-]{0,62}:[A-Za-z0-9_/.-]{0,63}:[A-Za-z0-9_/.-]{0,63}:[A-Za-z0-9][A-Za-z0-9:_/+=,@.\\\\-]{0,1023}$"},message:"must match pattern \""+"^arn:aws(?:-cn|-iso-b|-iso|-us-gov)?:[A-Za-z0-9][A-Za-z0-9_/.-]{0,62}:[A-Za-z0-9_/.-]{0,63}:[A-Za-z0-9_/.-]{0,63}:[A-Za-z0-9][A-Za-z0-9:_/+=,@.\\\\-]{0,1023}$"+"\"",schema:"^arn:aws(?:-cn|-iso-b|-iso|-us-gov)?:[A-Za-z0-9][A-Za-z0-9_/.-]{0,62}:[A-Za-z0-9_/.-]{0,63}:[A-Za-z0-9_/.-]{0,63}:[A-Za-z0-9][A-Za-z0-9:_/+=,@.\\\\-]{0,1023}$",parentSchema:schema67.properties.IamRoleArn,data:data20};
+if(!pattern22.test(data20)){
+const err50 = {instancePath:instancePath+"/IamRoleArn",schemaPath:"#/properties/IamRoleArn/pattern",keyword:"pattern",params:{pattern: "^arn:aws(?:-cn|-iso-b|-iso|-us-gov)?:[A-Za-z0-9][A-Za-z0-9_/.-]{0,62}:[A-Za-z0-9_/.-]{0,63}:[A-Za-z0-9_/.-]{0,63}:[A-Za-z0-9][A-Za-z0-9:_/+=,@.\\\\-]{0,1023}$"},message:"must match pattern \""+"^arn:aws(?:-cn|-iso-b|-iso|-us-gov)?:[A-Za-z0-9][A-Za-z0-9_/.-]{0,62}:[A-Za-z0-9_/.-]{0,63}:[A-Za-z0-9_/.-]{0,63}:[A-Za-z0-9][A-Za-z0-9:_/+=,@.\\\\-]{0,1023}$"+"\"",schema:"^arn:aws(?:-cn|-iso-b|-iso|-us-gov)?:[A-Za-z0-9][A-Za-z0-9_/.-]{0,62}:[A-Za-z0-9_/.-]{0,63}:[A-Za-z0-9_/.-]{0,63}:[A-Za-z0-9][A-Za-z0-9:_/+=,@.\\\\-]{0,1023}$",parentSchema:schema68.properties.IamRoleArn,data:data20};
 if(vErrors === null){
 vErrors = [err50];
 }
@@ -6859,7 +7091,7 @@ errors++;
 if(data.EnableDefaultInternetAccess !== undefined){
 let data21 = data.EnableDefaultInternetAccess;
 if(typeof data21 !== "boolean"){
-const err51 = {instancePath:instancePath+"/EnableDefaultInternetAccess",schemaPath:"#/properties/EnableDefaultInternetAccess/type",keyword:"type",params:{type: "boolean"},message:"must be boolean",schema:schema67.properties.EnableDefaultInternetAccess.type,parentSchema:schema67.properties.EnableDefaultInternetAccess,data:data21};
+const err51 = {instancePath:instancePath+"/EnableDefaultInternetAccess",schemaPath:"#/properties/EnableDefaultInternetAccess/type",keyword:"type",params:{type: "boolean"},message:"must be boolean",schema:schema68.properties.EnableDefaultInternetAccess.type,parentSchema:schema68.properties.EnableDefaultInternetAccess,data:data21};
 if(vErrors === null){
 vErrors = [err51];
 }
@@ -6877,7 +7109,7 @@ const _errs63 = errors;
 if(data22 && typeof data22 == "object" && !Array.isArray(data22)){
 for(const key2 in data22){
 if(!((key2 === "DirectoryName") || (key2 === "OrganizationalUnitDistinguishedName"))){
-const err52 = {instancePath:instancePath+"/DomainJoinInfo",schemaPath:"#/$defs/DomainJoinInfo/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key2},message:"must NOT have additional properties",schema:false,parentSchema:schema57,data:data22};
+const err52 = {instancePath:instancePath+"/DomainJoinInfo",schemaPath:"#/$defs/DomainJoinInfo/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key2},message:"must NOT have additional properties",schema:false,parentSchema:schema58,data:data22};
 if(vErrors === null){
 vErrors = [err52];
 }
@@ -6890,7 +7122,7 @@ errors++;
 if(data22.DirectoryName !== undefined){
 let data23 = data22.DirectoryName;
 if(typeof data23 !== "string"){
-const err53 = {instancePath:instancePath+"/DomainJoinInfo/DirectoryName",schemaPath:"#/$defs/DomainJoinInfo/properties/DirectoryName/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema57.properties.DirectoryName.type,parentSchema:schema57.properties.DirectoryName,data:data23};
+const err53 = {instancePath:instancePath+"/DomainJoinInfo/DirectoryName",schemaPath:"#/$defs/DomainJoinInfo/properties/DirectoryName/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema58.properties.DirectoryName.type,parentSchema:schema58.properties.DirectoryName,data:data23};
 if(vErrors === null){
 vErrors = [err53];
 }
@@ -6904,7 +7136,7 @@ if(data22.OrganizationalUnitDistinguishedName !== undefined){
 let data24 = data22.OrganizationalUnitDistinguishedName;
 if(typeof data24 === "string"){
 if(func2(data24) > 2000){
-const err54 = {instancePath:instancePath+"/DomainJoinInfo/OrganizationalUnitDistinguishedName",schemaPath:"#/$defs/DomainJoinInfo/properties/OrganizationalUnitDistinguishedName/maxLength",keyword:"maxLength",params:{limit: 2000},message:"must NOT have more than 2000 characters",schema:2000,parentSchema:schema57.properties.OrganizationalUnitDistinguishedName,data:data24};
+const err54 = {instancePath:instancePath+"/DomainJoinInfo/OrganizationalUnitDistinguishedName",schemaPath:"#/$defs/DomainJoinInfo/properties/OrganizationalUnitDistinguishedName/maxLength",keyword:"maxLength",params:{limit: 2000},message:"must NOT have more than 2000 characters",schema:2000,parentSchema:schema58.properties.OrganizationalUnitDistinguishedName,data:data24};
 if(vErrors === null){
 vErrors = [err54];
 }
@@ -6915,7 +7147,7 @@ errors++;
 }
 }
 else {
-const err55 = {instancePath:instancePath+"/DomainJoinInfo/OrganizationalUnitDistinguishedName",schemaPath:"#/$defs/DomainJoinInfo/properties/OrganizationalUnitDistinguishedName/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema57.properties.OrganizationalUnitDistinguishedName.type,parentSchema:schema57.properties.OrganizationalUnitDistinguishedName,data:data24};
+const err55 = {instancePath:instancePath+"/DomainJoinInfo/OrganizationalUnitDistinguishedName",schemaPath:"#/$defs/DomainJoinInfo/properties/OrganizationalUnitDistinguishedName/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema58.properties.OrganizationalUnitDistinguishedName.type,parentSchema:schema58.properties.OrganizationalUnitDistinguishedName,data:data24};
 if(vErrors === null){
 vErrors = [err55];
 }
@@ -6927,7 +7159,7 @@ errors++;
 }
 }
 else {
-const err56 = {instancePath:instancePath+"/DomainJoinInfo",schemaPath:"#/$defs/DomainJoinInfo/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema57.type,parentSchema:schema57,data:data22};
+const err56 = {instancePath:instancePath+"/DomainJoinInfo",schemaPath:"#/$defs/DomainJoinInfo/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema58.type,parentSchema:schema58,data:data22};
 if(vErrors === null){
 vErrors = [err56];
 }
@@ -6940,7 +7172,7 @@ var _valid7 = _errs63 === errors;
 valid21 = valid21 || _valid7;
 const _errs71 = errors;
 if(data22 !== null){
-const err57 = {instancePath:instancePath+"/DomainJoinInfo",schemaPath:"#/properties/DomainJoinInfo/anyOf/1/type",keyword:"type",params:{type: "null"},message:"must be null",schema:schema67.properties.DomainJoinInfo.anyOf[1].type,parentSchema:schema67.properties.DomainJoinInfo.anyOf[1],data:data22};
+const err57 = {instancePath:instancePath+"/DomainJoinInfo",schemaPath:"#/properties/DomainJoinInfo/anyOf/1/type",keyword:"type",params:{type: "null"},message:"must be null",schema:schema68.properties.DomainJoinInfo.anyOf[1].type,parentSchema:schema68.properties.DomainJoinInfo.anyOf[1],data:data22};
 if(vErrors === null){
 vErrors = [err57];
 }
@@ -6952,7 +7184,7 @@ errors++;
 var _valid7 = _errs71 === errors;
 valid21 = valid21 || _valid7;
 if(!valid21){
-const err58 = {instancePath:instancePath+"/DomainJoinInfo",schemaPath:"#/properties/DomainJoinInfo/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf",schema:schema67.properties.DomainJoinInfo.anyOf,parentSchema:schema67.properties.DomainJoinInfo,data:data22};
+const err58 = {instancePath:instancePath+"/DomainJoinInfo",schemaPath:"#/properties/DomainJoinInfo/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf",schema:schema68.properties.DomainJoinInfo.anyOf,parentSchema:schema68.properties.DomainJoinInfo,data:data22};
 if(vErrors === null){
 vErrors = [err58];
 }
@@ -6977,7 +7209,7 @@ if(data.AppstreamAgentVersion !== undefined){
 let data25 = data.AppstreamAgentVersion;
 if(typeof data25 === "string"){
 if(func2(data25) > 100){
-const err59 = {instancePath:instancePath+"/AppstreamAgentVersion",schemaPath:"#/properties/AppstreamAgentVersion/maxLength",keyword:"maxLength",params:{limit: 100},message:"must NOT have more than 100 characters",schema:100,parentSchema:schema67.properties.AppstreamAgentVersion,data:data25};
+const err59 = {instancePath:instancePath+"/AppstreamAgentVersion",schemaPath:"#/properties/AppstreamAgentVersion/maxLength",keyword:"maxLength",params:{limit: 100},message:"must NOT have more than 100 characters",schema:100,parentSchema:schema68.properties.AppstreamAgentVersion,data:data25};
 if(vErrors === null){
 vErrors = [err59];
 }
@@ -6987,7 +7219,7 @@ vErrors.push(err59);
 errors++;
 }
 if(func2(data25) < 1){
-const err60 = {instancePath:instancePath+"/AppstreamAgentVersion",schemaPath:"#/properties/AppstreamAgentVersion/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters",schema:1,parentSchema:schema67.properties.AppstreamAgentVersion,data:data25};
+const err60 = {instancePath:instancePath+"/AppstreamAgentVersion",schemaPath:"#/properties/AppstreamAgentVersion/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters",schema:1,parentSchema:schema68.properties.AppstreamAgentVersion,data:data25};
 if(vErrors === null){
 vErrors = [err60];
 }
@@ -6998,7 +7230,7 @@ errors++;
 }
 }
 else {
-const err61 = {instancePath:instancePath+"/AppstreamAgentVersion",schemaPath:"#/properties/AppstreamAgentVersion/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema67.properties.AppstreamAgentVersion.type,parentSchema:schema67.properties.AppstreamAgentVersion,data:data25};
+const err61 = {instancePath:instancePath+"/AppstreamAgentVersion",schemaPath:"#/properties/AppstreamAgentVersion/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema68.properties.AppstreamAgentVersion.type,parentSchema:schema68.properties.AppstreamAgentVersion,data:data25};
 if(vErrors === null){
 vErrors = [err61];
 }
@@ -7015,7 +7247,7 @@ let valid24 = false;
 const _errs77 = errors;
 if(data26 && typeof data26 == "object" && !Array.isArray(data26)){
 if(Object.keys(data26).length > 50){
-const err62 = {instancePath:instancePath+"/Tags",schemaPath:"#/$defs/Tags/maxProperties",keyword:"maxProperties",params:{limit: 50},message:"must NOT have more than 50 properties",schema:50,parentSchema:schema39,data:data26};
+const err62 = {instancePath:instancePath+"/Tags",schemaPath:"#/$defs/Tags/maxProperties",keyword:"maxProperties",params:{limit: 50},message:"must NOT have more than 50 properties",schema:50,parentSchema:schema40,data:data26};
 if(vErrors === null){
 vErrors = [err62];
 }
@@ -7028,7 +7260,7 @@ for(const key3 in data26){
 const _errs80 = errors;
 if(typeof key3 === "string"){
 if(func2(key3) > 128){
-const err63 = {instancePath:instancePath+"/Tags",schemaPath:"#/$defs/Tags/propertyNames/maxLength",keyword:"maxLength",params:{limit: 128},message:"must NOT have more than 128 characters",schema:128,parentSchema:schema39.propertyNames,data:key3,propertyName:key3};
+const err63 = {instancePath:instancePath+"/Tags",schemaPath:"#/$defs/Tags/propertyNames/maxLength",keyword:"maxLength",params:{limit: 128},message:"must NOT have more than 128 characters",schema:128,parentSchema:schema40.propertyNames,data:key3,propertyName:key3};
 if(vErrors === null){
 vErrors = [err63];
 }
@@ -7038,7 +7270,7 @@ vErrors.push(err63);
 errors++;
 }
 if(func2(key3) < 1){
-const err64 = {instancePath:instancePath+"/Tags",schemaPath:"#/$defs/Tags/propertyNames/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters",schema:1,parentSchema:schema39.propertyNames,data:key3,propertyName:key3};
+const err64 = {instancePath:instancePath+"/Tags",schemaPath:"#/$defs/Tags/propertyNames/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters",schema:1,parentSchema:schema40.propertyNames,data:key3,propertyName:key3};
 if(vErrors === null){
 vErrors = [err64];
 }
@@ -7047,8 +7279,8 @@ vErrors.push(err64);
 }
 errors++;
 }
-if(!pattern7.test(key3)){
-const err65 = {instancePath:instancePath+"/Tags",schemaPath:"#/$defs/Tags/propertyNames/pattern",keyword:"pattern",params:{pattern: "^(^(?!aws:).[\\p{L}\\p{Z}\\p{N}_.:/=+\\-@]*)$"},message:"must match pattern \""+"^(^(?!aws:).[\\p{L}\\p{Z}\\p{N}_.:/=+\\-@]*)$"+"\"",schema:"^(^(?!aws:).[\\p{L}\\p{Z}\\p{N}_.:/=+\\-@]*)$",parentSchema:schema39.propertyNames,data:key3,propertyName:key3};
+if(!pattern13.test(key3)){
+const err65 = {instancePath:instancePath+"/Tags",schemaPath:"#/$defs/Tags/propertyNames/pattern",keyword:"pattern",params:{pattern: "^(^(?!aws:).[\\p{L}\\p{Z}\\p{N}_.:/=+\\-@]*)$"},message:"must match pattern \""+"^(^(?!aws:).[\\p{L}\\p{Z}\\p{N}_.:/=+\\-@]*)$"+"\"",schema:"^(^(?!aws:).[\\p{L}\\p{Z}\\p{N}_.:/=+\\-@]*)$",parentSchema:schema40.propertyNames,data:key3,propertyName:key3};
 if(vErrors === null){
 vErrors = [err65];
 }
@@ -7059,7 +7291,7 @@ errors++;
 }
 }
 else {
-const err66 = {instancePath:instancePath+"/Tags",schemaPath:"#/$defs/Tags/propertyNames/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema39.propertyNames.type,parentSchema:schema39.propertyNames,data:key3,propertyName:key3};
+const err66 = {instancePath:instancePath+"/Tags",schemaPath:"#/$defs/Tags/propertyNames/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema40.propertyNames.type,parentSchema:schema40.propertyNames,data:key3,propertyName:key3};
 if(vErrors === null){
 vErrors = [err66];
 }
@@ -7070,7 +7302,7 @@ errors++;
 }
 var valid26 = _errs80 === errors;
 if(!valid26){
-const err67 = {instancePath:instancePath+"/Tags",schemaPath:"#/$defs/Tags/propertyNames",keyword:"propertyNames",params:{propertyName: key3},message:"property name must be valid",schema:schema39.propertyNames,parentSchema:schema39,data:data26};
+const err67 = {instancePath:instancePath+"/Tags",schemaPath:"#/$defs/Tags/propertyNames",keyword:"propertyNames",params:{propertyName: key3},message:"property name must be valid",schema:schema40.propertyNames,parentSchema:schema40,data:data26};
 if(vErrors === null){
 vErrors = [err67];
 }
@@ -7084,7 +7316,7 @@ for(const key4 in data26){
 let data27 = data26[key4];
 if(typeof data27 === "string"){
 if(func2(data27) > 256){
-const err68 = {instancePath:instancePath+"/Tags/" + key4.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/$defs/Tags/additionalProperties/maxLength",keyword:"maxLength",params:{limit: 256},message:"must NOT have more than 256 characters",schema:256,parentSchema:schema39.additionalProperties,data:data27};
+const err68 = {instancePath:instancePath+"/Tags/" + key4.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/$defs/Tags/additionalProperties/maxLength",keyword:"maxLength",params:{limit: 256},message:"must NOT have more than 256 characters",schema:256,parentSchema:schema40.additionalProperties,data:data27};
 if(vErrors === null){
 vErrors = [err68];
 }
@@ -7094,7 +7326,7 @@ vErrors.push(err68);
 errors++;
 }
 if(!pattern4.test(data27)){
-const err69 = {instancePath:instancePath+"/Tags/" + key4.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/$defs/Tags/additionalProperties/pattern",keyword:"pattern",params:{pattern: "^([\\p{L}\\p{Z}\\p{N}_.:/=+\\-@]*)$"},message:"must match pattern \""+"^([\\p{L}\\p{Z}\\p{N}_.:/=+\\-@]*)$"+"\"",schema:"^([\\p{L}\\p{Z}\\p{N}_.:/=+\\-@]*)$",parentSchema:schema39.additionalProperties,data:data27};
+const err69 = {instancePath:instancePath+"/Tags/" + key4.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/$defs/Tags/additionalProperties/pattern",keyword:"pattern",params:{pattern: "^([\\p{L}\\p{Z}\\p{N}_.:/=+\\-@]*)$"},message:"must match pattern \""+"^([\\p{L}\\p{Z}\\p{N}_.:/=+\\-@]*)$"+"\"",schema:"^([\\p{L}\\p{Z}\\p{N}_.:/=+\\-@]*)$",parentSchema:schema40.additionalProperties,data:data27};
 if(vErrors === null){
 vErrors = [err69];
 }
@@ -7105,7 +7337,7 @@ errors++;
 }
 }
 else {
-const err70 = {instancePath:instancePath+"/Tags/" + key4.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/$defs/Tags/additionalProperties/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema39.additionalProperties.type,parentSchema:schema39.additionalProperties,data:data27};
+const err70 = {instancePath:instancePath+"/Tags/" + key4.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/$defs/Tags/additionalProperties/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema40.additionalProperties.type,parentSchema:schema40.additionalProperties,data:data27};
 if(vErrors === null){
 vErrors = [err70];
 }
@@ -7117,7 +7349,7 @@ errors++;
 }
 }
 else {
-const err71 = {instancePath:instancePath+"/Tags",schemaPath:"#/$defs/Tags/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema39.type,parentSchema:schema39,data:data26};
+const err71 = {instancePath:instancePath+"/Tags",schemaPath:"#/$defs/Tags/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema40.type,parentSchema:schema40,data:data26};
 if(vErrors === null){
 vErrors = [err71];
 }
@@ -7130,7 +7362,7 @@ var _valid8 = _errs77 === errors;
 valid24 = valid24 || _valid8;
 const _errs85 = errors;
 if(data26 !== null){
-const err72 = {instancePath:instancePath+"/Tags",schemaPath:"#/properties/Tags/anyOf/1/type",keyword:"type",params:{type: "null"},message:"must be null",schema:schema67.properties.Tags.anyOf[1].type,parentSchema:schema67.properties.Tags.anyOf[1],data:data26};
+const err72 = {instancePath:instancePath+"/Tags",schemaPath:"#/properties/Tags/anyOf/1/type",keyword:"type",params:{type: "null"},message:"must be null",schema:schema68.properties.Tags.anyOf[1].type,parentSchema:schema68.properties.Tags.anyOf[1],data:data26};
 if(vErrors === null){
 vErrors = [err72];
 }
@@ -7142,7 +7374,7 @@ errors++;
 var _valid8 = _errs85 === errors;
 valid24 = valid24 || _valid8;
 if(!valid24){
-const err73 = {instancePath:instancePath+"/Tags",schemaPath:"#/properties/Tags/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf",schema:schema67.properties.Tags.anyOf,parentSchema:schema67.properties.Tags,data:data26};
+const err73 = {instancePath:instancePath+"/Tags",schemaPath:"#/properties/Tags/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf",schema:schema68.properties.Tags.anyOf,parentSchema:schema68.properties.Tags,data:data26};
 if(vErrors === null){
 vErrors = [err73];
 }
@@ -7166,7 +7398,7 @@ vErrors = null;
 if(data.AccessEndpoints !== undefined){
 let data28 = data.AccessEndpoints;
 if((!(Array.isArray(data28))) && (data28 !== null)){
-const err74 = {instancePath:instancePath+"/AccessEndpoints",schemaPath:"#/properties/AccessEndpoints/type",keyword:"type",params:{type: schema67.properties.AccessEndpoints.type},message:"must be array,null",schema:schema67.properties.AccessEndpoints.type,parentSchema:schema67.properties.AccessEndpoints,data:data28};
+const err74 = {instancePath:instancePath+"/AccessEndpoints",schemaPath:"#/properties/AccessEndpoints/type",keyword:"type",params:{type: schema68.properties.AccessEndpoints.type},message:"must be array,null",schema:schema68.properties.AccessEndpoints.type,parentSchema:schema68.properties.AccessEndpoints,data:data28};
 if(vErrors === null){
 vErrors = [err74];
 }
@@ -7177,7 +7409,7 @@ errors++;
 }
 if(Array.isArray(data28)){
 if(data28.length > 4){
-const err75 = {instancePath:instancePath+"/AccessEndpoints",schemaPath:"#/properties/AccessEndpoints/maxItems",keyword:"maxItems",params:{limit: 4},message:"must NOT have more than 4 items",schema:4,parentSchema:schema67.properties.AccessEndpoints,data:data28};
+const err75 = {instancePath:instancePath+"/AccessEndpoints",schemaPath:"#/properties/AccessEndpoints/maxItems",keyword:"maxItems",params:{limit: 4},message:"must NOT have more than 4 items",schema:4,parentSchema:schema68.properties.AccessEndpoints,data:data28};
 if(vErrors === null){
 vErrors = [err75];
 }
@@ -7200,7 +7432,7 @@ let data30 = data.RootVolumeConfig;
 if(data30 && typeof data30 == "object" && !Array.isArray(data30)){
 for(const key5 in data30){
 if(!(key5 === "VolumeSizeInGb")){
-const err76 = {instancePath:instancePath+"/RootVolumeConfig",schemaPath:"#/$defs/VolumeConfig/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key5},message:"must NOT have additional properties",schema:false,parentSchema:schema62,data:data30};
+const err76 = {instancePath:instancePath+"/RootVolumeConfig",schemaPath:"#/$defs/VolumeConfig/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key5},message:"must NOT have additional properties",schema:false,parentSchema:schema63,data:data30};
 if(vErrors === null){
 vErrors = [err76];
 }
@@ -7213,7 +7445,7 @@ errors++;
 if(data30.VolumeSizeInGb !== undefined){
 let data31 = data30.VolumeSizeInGb;
 if(!(((typeof data31 == "number") && (!(data31 % 1) && !isNaN(data31))) && (isFinite(data31)))){
-const err77 = {instancePath:instancePath+"/RootVolumeConfig/VolumeSizeInGb",schemaPath:"#/$defs/VolumeConfig/properties/VolumeSizeInGb/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema62.properties.VolumeSizeInGb.type,parentSchema:schema62.properties.VolumeSizeInGb,data:data31};
+const err77 = {instancePath:instancePath+"/RootVolumeConfig/VolumeSizeInGb",schemaPath:"#/$defs/VolumeConfig/properties/VolumeSizeInGb/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema63.properties.VolumeSizeInGb.type,parentSchema:schema63.properties.VolumeSizeInGb,data:data31};
 if(vErrors === null){
 vErrors = [err77];
 }
@@ -7224,7 +7456,7 @@ errors++;
 }
 if((typeof data31 == "number") && (isFinite(data31))){
 if(data31 > 500 || isNaN(data31)){
-const err78 = {instancePath:instancePath+"/RootVolumeConfig/VolumeSizeInGb",schemaPath:"#/$defs/VolumeConfig/properties/VolumeSizeInGb/maximum",keyword:"maximum",params:{comparison: "<=", limit: 500},message:"must be <= 500",schema:500,parentSchema:schema62.properties.VolumeSizeInGb,data:data31};
+const err78 = {instancePath:instancePath+"/RootVolumeConfig/VolumeSizeInGb",schemaPath:"#/$defs/VolumeConfig/properties/VolumeSizeInGb/maximum",keyword:"maximum",params:{comparison: "<=", limit: 500},message:"must be <= 500",schema:500,parentSchema:schema63.properties.VolumeSizeInGb,data:data31};
 if(vErrors === null){
 vErrors = [err78];
 }
@@ -7234,7 +7466,7 @@ vErrors.push(err78);
 errors++;
 }
 if(data31 < 200 || isNaN(data31)){
-const err79 = {instancePath:instancePath+"/RootVolumeConfig/VolumeSizeInGb",schemaPath:"#/$defs/VolumeConfig/properties/VolumeSizeInGb/minimum",keyword:"minimum",params:{comparison: ">=", limit: 200},message:"must be >= 200",schema:200,parentSchema:schema62.properties.VolumeSizeInGb,data:data31};
+const err79 = {instancePath:instancePath+"/RootVolumeConfig/VolumeSizeInGb",schemaPath:"#/$defs/VolumeConfig/properties/VolumeSizeInGb/minimum",keyword:"minimum",params:{comparison: ">=", limit: 200},message:"must be >= 200",schema:200,parentSchema:schema63.properties.VolumeSizeInGb,data:data31};
 if(vErrors === null){
 vErrors = [err79];
 }
@@ -7247,7 +7479,7 @@ errors++;
 }
 }
 else {
-const err80 = {instancePath:instancePath+"/RootVolumeConfig",schemaPath:"#/$defs/VolumeConfig/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema62.type,parentSchema:schema62,data:data30};
+const err80 = {instancePath:instancePath+"/RootVolumeConfig",schemaPath:"#/$defs/VolumeConfig/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema63.type,parentSchema:schema63,data:data30};
 if(vErrors === null){
 vErrors = [err80];
 }
@@ -7260,7 +7492,7 @@ errors++;
 if(data.SoftwaresToInstall !== undefined){
 let data32 = data.SoftwaresToInstall;
 if((!(Array.isArray(data32))) && (data32 !== null)){
-const err81 = {instancePath:instancePath+"/SoftwaresToInstall",schemaPath:"#/properties/SoftwaresToInstall/type",keyword:"type",params:{type: schema67.properties.SoftwaresToInstall.type},message:"must be array,null",schema:schema67.properties.SoftwaresToInstall.type,parentSchema:schema67.properties.SoftwaresToInstall,data:data32};
+const err81 = {instancePath:instancePath+"/SoftwaresToInstall",schemaPath:"#/properties/SoftwaresToInstall/type",keyword:"type",params:{type: schema68.properties.SoftwaresToInstall.type},message:"must be array,null",schema:schema68.properties.SoftwaresToInstall.type,parentSchema:schema68.properties.SoftwaresToInstall,data:data32};
 if(vErrors === null){
 vErrors = [err81];
 }
@@ -7275,7 +7507,7 @@ for(let i3=0; i3<len3; i3++){
 let data33 = data32[i3];
 if(typeof data33 === "string"){
 if(func2(data33) < 1){
-const err82 = {instancePath:instancePath+"/SoftwaresToInstall/" + i3,schemaPath:"#/properties/SoftwaresToInstall/items/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters",schema:1,parentSchema:schema67.properties.SoftwaresToInstall.items,data:data33};
+const err82 = {instancePath:instancePath+"/SoftwaresToInstall/" + i3,schemaPath:"#/properties/SoftwaresToInstall/items/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters",schema:1,parentSchema:schema68.properties.SoftwaresToInstall.items,data:data33};
 if(vErrors === null){
 vErrors = [err82];
 }
@@ -7286,7 +7518,7 @@ errors++;
 }
 }
 else {
-const err83 = {instancePath:instancePath+"/SoftwaresToInstall/" + i3,schemaPath:"#/properties/SoftwaresToInstall/items/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema67.properties.SoftwaresToInstall.items.type,parentSchema:schema67.properties.SoftwaresToInstall.items,data:data33};
+const err83 = {instancePath:instancePath+"/SoftwaresToInstall/" + i3,schemaPath:"#/properties/SoftwaresToInstall/items/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema68.properties.SoftwaresToInstall.items.type,parentSchema:schema68.properties.SoftwaresToInstall.items,data:data33};
 if(vErrors === null){
 vErrors = [err83];
 }
@@ -7301,7 +7533,7 @@ errors++;
 if(data.SoftwaresToUninstall !== undefined){
 let data34 = data.SoftwaresToUninstall;
 if((!(Array.isArray(data34))) && (data34 !== null)){
-const err84 = {instancePath:instancePath+"/SoftwaresToUninstall",schemaPath:"#/properties/SoftwaresToUninstall/type",keyword:"type",params:{type: schema67.properties.SoftwaresToUninstall.type},message:"must be array,null",schema:schema67.properties.SoftwaresToUninstall.type,parentSchema:schema67.properties.SoftwaresToUninstall,data:data34};
+const err84 = {instancePath:instancePath+"/SoftwaresToUninstall",schemaPath:"#/properties/SoftwaresToUninstall/type",keyword:"type",params:{type: schema68.properties.SoftwaresToUninstall.type},message:"must be array,null",schema:schema68.properties.SoftwaresToUninstall.type,parentSchema:schema68.properties.SoftwaresToUninstall,data:data34};
 if(vErrors === null){
 vErrors = [err84];
 }
@@ -7316,7 +7548,7 @@ for(let i4=0; i4<len4; i4++){
 let data35 = data34[i4];
 if(typeof data35 === "string"){
 if(func2(data35) < 1){
-const err85 = {instancePath:instancePath+"/SoftwaresToUninstall/" + i4,schemaPath:"#/properties/SoftwaresToUninstall/items/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters",schema:1,parentSchema:schema67.properties.SoftwaresToUninstall.items,data:data35};
+const err85 = {instancePath:instancePath+"/SoftwaresToUninstall/" + i4,schemaPath:"#/properties/SoftwaresToUninstall/items/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters",schema:1,parentSchema:schema68.properties.SoftwaresToUninstall.items,data:data35};
 if(vErrors === null){
 vErrors = [err85];
 }
@@ -7327,7 +7559,7 @@ errors++;
 }
 }
 else {
-const err86 = {instancePath:instancePath+"/SoftwaresToUninstall/" + i4,schemaPath:"#/properties/SoftwaresToUninstall/items/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema67.properties.SoftwaresToUninstall.items.type,parentSchema:schema67.properties.SoftwaresToUninstall.items,data:data35};
+const err86 = {instancePath:instancePath+"/SoftwaresToUninstall/" + i4,schemaPath:"#/properties/SoftwaresToUninstall/items/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema68.properties.SoftwaresToUninstall.items.type,parentSchema:schema68.properties.SoftwaresToUninstall.items,data:data35};
 if(vErrors === null){
 vErrors = [err86];
 }
@@ -7342,7 +7574,7 @@ errors++;
 if(data.DisableIMDSV1 !== undefined){
 let data36 = data.DisableIMDSV1;
 if(typeof data36 !== "boolean"){
-const err87 = {instancePath:instancePath+"/DisableIMDSV1",schemaPath:"#/properties/DisableIMDSV1/type",keyword:"type",params:{type: "boolean"},message:"must be boolean",schema:schema67.properties.DisableIMDSV1.type,parentSchema:schema67.properties.DisableIMDSV1,data:data36};
+const err87 = {instancePath:instancePath+"/DisableIMDSV1",schemaPath:"#/properties/DisableIMDSV1/type",keyword:"type",params:{type: "boolean"},message:"must be boolean",schema:schema68.properties.DisableIMDSV1.type,parentSchema:schema68.properties.DisableIMDSV1,data:data36};
 if(vErrors === null){
 vErrors = [err87];
 }
@@ -7356,7 +7588,7 @@ if(data.LatestImage !== undefined){
 let data37 = data.LatestImage;
 if(data37 && typeof data37 == "object" && !Array.isArray(data37)){
 if(data37.NamePrefix === undefined){
-const err88 = {instancePath:instancePath+"/LatestImage",schemaPath:"#/$defs/LatestImage/required",keyword:"required",params:{missingProperty: "NamePrefix"},message:"must have required property '"+"NamePrefix"+"'",schema:schema63.required,parentSchema:schema63,data:data37};
+const err88 = {instancePath:instancePath+"/LatestImage",schemaPath:"#/$defs/LatestImage/required",keyword:"required",params:{missingProperty: "NamePrefix"},message:"must have required property '"+"NamePrefix"+"'",schema:schema64.required,parentSchema:schema64,data:data37};
 if(vErrors === null){
 vErrors = [err88];
 }
@@ -7367,7 +7599,7 @@ errors++;
 }
 for(const key6 in data37){
 if(!(key6 === "NamePrefix")){
-const err89 = {instancePath:instancePath+"/LatestImage",schemaPath:"#/$defs/LatestImage/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key6},message:"must NOT have additional properties",schema:false,parentSchema:schema63,data:data37};
+const err89 = {instancePath:instancePath+"/LatestImage",schemaPath:"#/$defs/LatestImage/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key6},message:"must NOT have additional properties",schema:false,parentSchema:schema64,data:data37};
 if(vErrors === null){
 vErrors = [err89];
 }
@@ -7381,7 +7613,7 @@ if(data37.NamePrefix !== undefined){
 let data38 = data37.NamePrefix;
 if(typeof data38 === "string"){
 if(func2(data38) < 1){
-const err90 = {instancePath:instancePath+"/LatestImage/NamePrefix",schemaPath:"#/$defs/LatestImage/properties/NamePrefix/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters",schema:1,parentSchema:schema63.properties.NamePrefix,data:data38};
+const err90 = {instancePath:instancePath+"/LatestImage/NamePrefix",schemaPath:"#/$defs/LatestImage/properties/NamePrefix/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters",schema:1,parentSchema:schema64.properties.NamePrefix,data:data38};
 if(vErrors === null){
 vErrors = [err90];
 }
@@ -7390,8 +7622,8 @@ vErrors.push(err90);
 }
 errors++;
 }
-if(!pattern6.test(data38)){
-const err91 = {instancePath:instancePath+"/LatestImage/NamePrefix",schemaPath:"#/$defs/LatestImage/properties/NamePrefix/pattern",keyword:"pattern",params:{pattern: "^[a-zA-Z0-9][a-zA-Z0-9_.-]{0,100}$"},message:"must match pattern \""+"^[a-zA-Z0-9][a-zA-Z0-9_.-]{0,100}$"+"\"",schema:"^[a-zA-Z0-9][a-zA-Z0-9_.-]{0,100}$",parentSchema:schema63.properties.NamePrefix,data:data38};
+if(!pattern12.test(data38)){
+const err91 = {instancePath:instancePath+"/LatestImage/NamePrefix",schemaPath:"#/$defs/LatestImage/properties/NamePrefix/pattern",keyword:"pattern",params:{pattern: "^[a-zA-Z0-9][a-zA-Z0-9_.-]{0,100}$"},message:"must match pattern \""+"^[a-zA-Z0-9][a-zA-Z0-9_.-]{0,100}$"+"\"",schema:"^[a-zA-Z0-9][a-zA-Z0-9_.-]{0,100}$",parentSchema:schema64.properties.NamePrefix,data:data38};
 if(vErrors === null){
 vErrors = [err91];
 }
@@ -7402,7 +7634,7 @@ errors++;
 }
 }
 else {
-const err92 = {instancePath:instancePath+"/LatestImage/NamePrefix",schemaPath:"#/$defs/LatestImage/properties/NamePrefix/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema63.properties.NamePrefix.type,parentSchema:schema63.properties.NamePrefix,data:data38};
+const err92 = {instancePath:instancePath+"/LatestImage/NamePrefix",schemaPath:"#/$defs/LatestImage/properties/NamePrefix/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema64.properties.NamePrefix.type,parentSchema:schema64.properties.NamePrefix,data:data38};
 if(vErrors === null){
 vErrors = [err92];
 }
@@ -7414,7 +7646,7 @@ errors++;
 }
 }
 else {
-const err93 = {instancePath:instancePath+"/LatestImage",schemaPath:"#/$defs/LatestImage/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema63.type,parentSchema:schema63,data:data37};
+const err93 = {instancePath:instancePath+"/LatestImage",schemaPath:"#/$defs/LatestImage/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema64.type,parentSchema:schema64,data:data37};
 if(vErrors === null){
 vErrors = [err93];
 }
@@ -7427,7 +7659,7 @@ errors++;
 if(data.State !== undefined){
 let data39 = data.State;
 if(typeof data39 !== "string"){
-const err94 = {instancePath:instancePath+"/State",schemaPath:"#/properties/State/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema67.properties.State.type,parentSchema:schema67.properties.State,data:data39};
+const err94 = {instancePath:instancePath+"/State",schemaPath:"#/properties/State/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema68.properties.State.type,parentSchema:schema68.properties.State,data:data39};
 if(vErrors === null){
 vErrors = [err94];
 }
@@ -7437,7 +7669,7 @@ vErrors.push(err94);
 errors++;
 }
 if(!((data39 === "RUNNING") || (data39 === "STOPPED"))){
-const err95 = {instancePath:instancePath+"/State",schemaPath:"#/properties/State/enum",keyword:"enum",params:{allowedValues: schema67.properties.State.enum},message:"must be equal to one of the allowed values",schema:schema67.properties.State.enum,parentSchema:schema67.properties.State,data:data39};
+const err95 = {instancePath:instancePath+"/State",schemaPath:"#/properties/State/enum",keyword:"enum",params:{allowedValues: schema68.properties.State.enum},message:"must be equal to one of the allowed values",schema:schema68.properties.State.enum,parentSchema:schema68.properties.State,data:data39};
 if(vErrors === null){
 vErrors = [err95];
 }
@@ -7447,9 +7679,11 @@ vErrors.push(err95);
 errors++;
 }
 }
-}
-else {
-const err96 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema67.type,parentSchema:schema67,data};
+if(data.Targets !== undefined){
+let data40 = data.Targets;
+if(Array.isArray(data40)){
+if(data40.length < 1){
+const err96 = {instancePath:instancePath+"/Targets",schemaPath:"#/properties/Targets/minItems",keyword:"minItems",params:{limit: 1},message:"must NOT have fewer than 1 items",schema:1,parentSchema:schema68.properties.Targets,data:data40};
 if(vErrors === null){
 vErrors = [err96];
 }
@@ -7458,14 +7692,87 @@ vErrors.push(err96);
 }
 errors++;
 }
+const len5 = data40.length;
+for(let i5=0; i5<len5; i5++){
+let data41 = data40[i5];
+if(typeof data41 === "string"){
+if(!pattern6.test(data41)){
+const err97 = {instancePath:instancePath+"/Targets/" + i5,schemaPath:"#/properties/Targets/items/pattern",keyword:"pattern",params:{pattern: "^[A-Za-z0-9][A-Za-z0-9_-]{0,62}$"},message:"must match pattern \""+"^[A-Za-z0-9][A-Za-z0-9_-]{0,62}$"+"\"",schema:"^[A-Za-z0-9][A-Za-z0-9_-]{0,62}$",parentSchema:schema68.properties.Targets.items,data:data41};
+if(vErrors === null){
+vErrors = [err97];
+}
+else {
+vErrors.push(err97);
+}
+errors++;
+}
+}
+else {
+const err98 = {instancePath:instancePath+"/Targets/" + i5,schemaPath:"#/properties/Targets/items/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema68.properties.Targets.items.type,parentSchema:schema68.properties.Targets.items,data:data41};
+if(vErrors === null){
+vErrors = [err98];
+}
+else {
+vErrors.push(err98);
+}
+errors++;
+}
+}
+let i6 = data40.length;
+let j0;
+if(i6 > 1){
+const indices0 = {};
+for(;i6--;){
+let item0 = data40[i6];
+if(typeof item0 !== "string"){
+continue;
+}
+if(typeof indices0[item0] == "number"){
+j0 = indices0[item0];
+const err99 = {instancePath:instancePath+"/Targets",schemaPath:"#/properties/Targets/uniqueItems",keyword:"uniqueItems",params:{i: i6, j: j0},message:"must NOT have duplicate items (items ## "+j0+" and "+i6+" are identical)",schema:true,parentSchema:schema68.properties.Targets,data:data40};
+if(vErrors === null){
+vErrors = [err99];
+}
+else {
+vErrors.push(err99);
+}
+errors++;
+break;
+}
+indices0[item0] = i6;
+}
+}
+}
+else {
+const err100 = {instancePath:instancePath+"/Targets",schemaPath:"#/properties/Targets/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema68.properties.Targets.type,parentSchema:schema68.properties.Targets,data:data40};
+if(vErrors === null){
+vErrors = [err100];
+}
+else {
+vErrors.push(err100);
+}
+errors++;
+}
+}
+}
+else {
+const err101 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema68.type,parentSchema:schema68,data};
+if(vErrors === null){
+vErrors = [err101];
+}
+else {
+vErrors.push(err101);
+}
+errors++;
+}
 validate41.errors = vErrors;
 return errors === 0;
 }
 validate41.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
 
-const schema73 = {"title":"Nimble Studio streaming image","description":"A streaming image made from an EC2 AMI.","type":"object","properties":{"StudioId":{"description":"ID of the studio the image belongs to.","type":"string","minLength":1},"Name":{"description":"Name of the image; unique within its studio, it identifies the image together with StudioId.","type":"string","maxLength":64},"Description":{"description":"Description of the image. null or \"\" clears it (streamform sets it to an empty string, the way the API clears it).","type":["string","null"],"maxLength":256},"Ec2ImageId":{"description":"ID of the AMI the image is made from. Changing it (or StudioId) replaces the image: the new one is created, then the old one deleted.","type":"string","pattern":"^ami-[0-9A-z]+$"},"Tags":{"description":"Tags on the image. null or {} removes every tag but streamform's own.","anyOf":[{"$ref":"#/$defs/StreamingImageTags"},{"type":"null"}]}},"required":["Ec2ImageId","Name","StudioId"],"additionalProperties":false};
-const schema74 = {"title":"Tags","description":"Tags as key: value. Keys that start with streamform: belong to streamform.","type":"object","propertyNames":{"type":"string"},"additionalProperties":{"type":"string"}};
-const pattern32 = new RegExp("^ami-[0-9A-z]+$", "u");
+const schema74 = {"title":"Nimble Studio streaming image","description":"A streaming image made from an EC2 AMI.","type":"object","properties":{"StudioId":{"description":"ID of the studio the image belongs to.","type":"string","minLength":1},"Name":{"description":"Name of the image; unique within its studio, it identifies the image together with StudioId.","type":"string","maxLength":64},"Description":{"description":"Description of the image. null or \"\" clears it (streamform sets it to an empty string, the way the API clears it).","type":["string","null"],"maxLength":256},"Ec2ImageId":{"description":"ID of the AMI the image is made from. Changing it (or StudioId) replaces the image: the new one is created, then the old one deleted.","type":"string","pattern":"^ami-[0-9A-z]+$"},"Tags":{"description":"Tags on the image. null or {} removes every tag but streamform's own.","anyOf":[{"$ref":"#/$defs/StreamingImageTags"},{"type":"null"}]},"Targets":{"description":"The targets this resource goes to (default: every target of the config).","type":"array","minItems":1,"uniqueItems":true,"items":{"type":"string","pattern":"^[A-Za-z0-9][A-Za-z0-9_-]{0,62}$"}}},"required":["Ec2ImageId","Name","StudioId"],"additionalProperties":false};
+const schema75 = {"title":"Tags","description":"Tags as key: value. Keys that start with streamform: belong to streamform.","type":"object","propertyNames":{"type":"string"},"additionalProperties":{"type":"string"}};
+const pattern42 = new RegExp("^ami-[0-9A-z]+$", "u");
 
 function validate44(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
 let vErrors = null;
@@ -7479,7 +7786,7 @@ evaluated0.items = undefined;
 }
 if(data && typeof data == "object" && !Array.isArray(data)){
 if(data.Ec2ImageId === undefined){
-const err0 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "Ec2ImageId"},message:"must have required property '"+"Ec2ImageId"+"'",schema:schema73.required,parentSchema:schema73,data};
+const err0 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "Ec2ImageId"},message:"must have required property '"+"Ec2ImageId"+"'",schema:schema74.required,parentSchema:schema74,data};
 if(vErrors === null){
 vErrors = [err0];
 }
@@ -7489,7 +7796,7 @@ vErrors.push(err0);
 errors++;
 }
 if(data.Name === undefined){
-const err1 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "Name"},message:"must have required property '"+"Name"+"'",schema:schema73.required,parentSchema:schema73,data};
+const err1 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "Name"},message:"must have required property '"+"Name"+"'",schema:schema74.required,parentSchema:schema74,data};
 if(vErrors === null){
 vErrors = [err1];
 }
@@ -7499,7 +7806,7 @@ vErrors.push(err1);
 errors++;
 }
 if(data.StudioId === undefined){
-const err2 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "StudioId"},message:"must have required property '"+"StudioId"+"'",schema:schema73.required,parentSchema:schema73,data};
+const err2 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "StudioId"},message:"must have required property '"+"StudioId"+"'",schema:schema74.required,parentSchema:schema74,data};
 if(vErrors === null){
 vErrors = [err2];
 }
@@ -7509,8 +7816,8 @@ vErrors.push(err2);
 errors++;
 }
 for(const key0 in data){
-if(!(((((key0 === "StudioId") || (key0 === "Name")) || (key0 === "Description")) || (key0 === "Ec2ImageId")) || (key0 === "Tags"))){
-const err3 = {instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties",schema:false,parentSchema:schema73,data};
+if(!((((((key0 === "StudioId") || (key0 === "Name")) || (key0 === "Description")) || (key0 === "Ec2ImageId")) || (key0 === "Tags")) || (key0 === "Targets"))){
+const err3 = {instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties",schema:false,parentSchema:schema74,data};
 if(vErrors === null){
 vErrors = [err3];
 }
@@ -7524,7 +7831,7 @@ if(data.StudioId !== undefined){
 let data0 = data.StudioId;
 if(typeof data0 === "string"){
 if(func2(data0) < 1){
-const err4 = {instancePath:instancePath+"/StudioId",schemaPath:"#/properties/StudioId/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters",schema:1,parentSchema:schema73.properties.StudioId,data:data0};
+const err4 = {instancePath:instancePath+"/StudioId",schemaPath:"#/properties/StudioId/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters",schema:1,parentSchema:schema74.properties.StudioId,data:data0};
 if(vErrors === null){
 vErrors = [err4];
 }
@@ -7535,7 +7842,7 @@ errors++;
 }
 }
 else {
-const err5 = {instancePath:instancePath+"/StudioId",schemaPath:"#/properties/StudioId/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema73.properties.StudioId.type,parentSchema:schema73.properties.StudioId,data:data0};
+const err5 = {instancePath:instancePath+"/StudioId",schemaPath:"#/properties/StudioId/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema74.properties.StudioId.type,parentSchema:schema74.properties.StudioId,data:data0};
 if(vErrors === null){
 vErrors = [err5];
 }
@@ -7549,7 +7856,7 @@ if(data.Name !== undefined){
 let data1 = data.Name;
 if(typeof data1 === "string"){
 if(func2(data1) > 64){
-const err6 = {instancePath:instancePath+"/Name",schemaPath:"#/properties/Name/maxLength",keyword:"maxLength",params:{limit: 64},message:"must NOT have more than 64 characters",schema:64,parentSchema:schema73.properties.Name,data:data1};
+const err6 = {instancePath:instancePath+"/Name",schemaPath:"#/properties/Name/maxLength",keyword:"maxLength",params:{limit: 64},message:"must NOT have more than 64 characters",schema:64,parentSchema:schema74.properties.Name,data:data1};
 if(vErrors === null){
 vErrors = [err6];
 }
@@ -7560,7 +7867,7 @@ errors++;
 }
 }
 else {
-const err7 = {instancePath:instancePath+"/Name",schemaPath:"#/properties/Name/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema73.properties.Name.type,parentSchema:schema73.properties.Name,data:data1};
+const err7 = {instancePath:instancePath+"/Name",schemaPath:"#/properties/Name/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema74.properties.Name.type,parentSchema:schema74.properties.Name,data:data1};
 if(vErrors === null){
 vErrors = [err7];
 }
@@ -7573,7 +7880,7 @@ errors++;
 if(data.Description !== undefined){
 let data2 = data.Description;
 if((typeof data2 !== "string") && (data2 !== null)){
-const err8 = {instancePath:instancePath+"/Description",schemaPath:"#/properties/Description/type",keyword:"type",params:{type: schema73.properties.Description.type},message:"must be string,null",schema:schema73.properties.Description.type,parentSchema:schema73.properties.Description,data:data2};
+const err8 = {instancePath:instancePath+"/Description",schemaPath:"#/properties/Description/type",keyword:"type",params:{type: schema74.properties.Description.type},message:"must be string,null",schema:schema74.properties.Description.type,parentSchema:schema74.properties.Description,data:data2};
 if(vErrors === null){
 vErrors = [err8];
 }
@@ -7584,7 +7891,7 @@ errors++;
 }
 if(typeof data2 === "string"){
 if(func2(data2) > 256){
-const err9 = {instancePath:instancePath+"/Description",schemaPath:"#/properties/Description/maxLength",keyword:"maxLength",params:{limit: 256},message:"must NOT have more than 256 characters",schema:256,parentSchema:schema73.properties.Description,data:data2};
+const err9 = {instancePath:instancePath+"/Description",schemaPath:"#/properties/Description/maxLength",keyword:"maxLength",params:{limit: 256},message:"must NOT have more than 256 characters",schema:256,parentSchema:schema74.properties.Description,data:data2};
 if(vErrors === null){
 vErrors = [err9];
 }
@@ -7598,8 +7905,8 @@ errors++;
 if(data.Ec2ImageId !== undefined){
 let data3 = data.Ec2ImageId;
 if(typeof data3 === "string"){
-if(!pattern32.test(data3)){
-const err10 = {instancePath:instancePath+"/Ec2ImageId",schemaPath:"#/properties/Ec2ImageId/pattern",keyword:"pattern",params:{pattern: "^ami-[0-9A-z]+$"},message:"must match pattern \""+"^ami-[0-9A-z]+$"+"\"",schema:"^ami-[0-9A-z]+$",parentSchema:schema73.properties.Ec2ImageId,data:data3};
+if(!pattern42.test(data3)){
+const err10 = {instancePath:instancePath+"/Ec2ImageId",schemaPath:"#/properties/Ec2ImageId/pattern",keyword:"pattern",params:{pattern: "^ami-[0-9A-z]+$"},message:"must match pattern \""+"^ami-[0-9A-z]+$"+"\"",schema:"^ami-[0-9A-z]+$",parentSchema:schema74.properties.Ec2ImageId,data:data3};
 if(vErrors === null){
 vErrors = [err10];
 }
@@ -7610,7 +7917,7 @@ errors++;
 }
 }
 else {
-const err11 = {instancePath:instancePath+"/Ec2ImageId",schemaPath:"#/properties/Ec2ImageId/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema73.properties.Ec2ImageId.type,parentSchema:schema73.properties.Ec2ImageId,data:data3};
+const err11 = {instancePath:instancePath+"/Ec2ImageId",schemaPath:"#/properties/Ec2ImageId/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema74.properties.Ec2ImageId.type,parentSchema:schema74.properties.Ec2ImageId,data:data3};
 if(vErrors === null){
 vErrors = [err11];
 }
@@ -7629,7 +7936,7 @@ if(data4 && typeof data4 == "object" && !Array.isArray(data4)){
 for(const key1 in data4){
 const _errs15 = errors;
 if(typeof key1 !== "string"){
-const err12 = {instancePath:instancePath+"/Tags",schemaPath:"#/$defs/StreamingImageTags/propertyNames/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema74.propertyNames.type,parentSchema:schema74.propertyNames,data:key1,propertyName:key1};
+const err12 = {instancePath:instancePath+"/Tags",schemaPath:"#/$defs/StreamingImageTags/propertyNames/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema75.propertyNames.type,parentSchema:schema75.propertyNames,data:key1,propertyName:key1};
 if(vErrors === null){
 vErrors = [err12];
 }
@@ -7640,7 +7947,7 @@ errors++;
 }
 var valid3 = _errs15 === errors;
 if(!valid3){
-const err13 = {instancePath:instancePath+"/Tags",schemaPath:"#/$defs/StreamingImageTags/propertyNames",keyword:"propertyNames",params:{propertyName: key1},message:"property name must be valid",schema:schema74.propertyNames,parentSchema:schema74,data:data4};
+const err13 = {instancePath:instancePath+"/Tags",schemaPath:"#/$defs/StreamingImageTags/propertyNames",keyword:"propertyNames",params:{propertyName: key1},message:"property name must be valid",schema:schema75.propertyNames,parentSchema:schema75,data:data4};
 if(vErrors === null){
 vErrors = [err13];
 }
@@ -7653,7 +7960,7 @@ errors++;
 for(const key2 in data4){
 let data5 = data4[key2];
 if(typeof data5 !== "string"){
-const err14 = {instancePath:instancePath+"/Tags/" + key2.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/$defs/StreamingImageTags/additionalProperties/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema74.additionalProperties.type,parentSchema:schema74.additionalProperties,data:data5};
+const err14 = {instancePath:instancePath+"/Tags/" + key2.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/$defs/StreamingImageTags/additionalProperties/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema75.additionalProperties.type,parentSchema:schema75.additionalProperties,data:data5};
 if(vErrors === null){
 vErrors = [err14];
 }
@@ -7665,7 +7972,7 @@ errors++;
 }
 }
 else {
-const err15 = {instancePath:instancePath+"/Tags",schemaPath:"#/$defs/StreamingImageTags/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema74.type,parentSchema:schema74,data:data4};
+const err15 = {instancePath:instancePath+"/Tags",schemaPath:"#/$defs/StreamingImageTags/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema75.type,parentSchema:schema75,data:data4};
 if(vErrors === null){
 vErrors = [err15];
 }
@@ -7678,7 +7985,7 @@ var _valid0 = _errs12 === errors;
 valid1 = valid1 || _valid0;
 const _errs20 = errors;
 if(data4 !== null){
-const err16 = {instancePath:instancePath+"/Tags",schemaPath:"#/properties/Tags/anyOf/1/type",keyword:"type",params:{type: "null"},message:"must be null",schema:schema73.properties.Tags.anyOf[1].type,parentSchema:schema73.properties.Tags.anyOf[1],data:data4};
+const err16 = {instancePath:instancePath+"/Tags",schemaPath:"#/properties/Tags/anyOf/1/type",keyword:"type",params:{type: "null"},message:"must be null",schema:schema74.properties.Tags.anyOf[1].type,parentSchema:schema74.properties.Tags.anyOf[1],data:data4};
 if(vErrors === null){
 vErrors = [err16];
 }
@@ -7690,7 +7997,7 @@ errors++;
 var _valid0 = _errs20 === errors;
 valid1 = valid1 || _valid0;
 if(!valid1){
-const err17 = {instancePath:instancePath+"/Tags",schemaPath:"#/properties/Tags/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf",schema:schema73.properties.Tags.anyOf,parentSchema:schema73.properties.Tags,data:data4};
+const err17 = {instancePath:instancePath+"/Tags",schemaPath:"#/properties/Tags/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf",schema:schema74.properties.Tags.anyOf,parentSchema:schema74.properties.Tags,data:data4};
 if(vErrors === null){
 vErrors = [err17];
 }
@@ -7711,9 +8018,11 @@ vErrors = null;
 }
 }
 }
-}
-else {
-const err18 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema73.type,parentSchema:schema73,data};
+if(data.Targets !== undefined){
+let data6 = data.Targets;
+if(Array.isArray(data6)){
+if(data6.length < 1){
+const err18 = {instancePath:instancePath+"/Targets",schemaPath:"#/properties/Targets/minItems",keyword:"minItems",params:{limit: 1},message:"must NOT have fewer than 1 items",schema:1,parentSchema:schema74.properties.Targets,data:data6};
 if(vErrors === null){
 vErrors = [err18];
 }
@@ -7722,15 +8031,88 @@ vErrors.push(err18);
 }
 errors++;
 }
+const len0 = data6.length;
+for(let i0=0; i0<len0; i0++){
+let data7 = data6[i0];
+if(typeof data7 === "string"){
+if(!pattern6.test(data7)){
+const err19 = {instancePath:instancePath+"/Targets/" + i0,schemaPath:"#/properties/Targets/items/pattern",keyword:"pattern",params:{pattern: "^[A-Za-z0-9][A-Za-z0-9_-]{0,62}$"},message:"must match pattern \""+"^[A-Za-z0-9][A-Za-z0-9_-]{0,62}$"+"\"",schema:"^[A-Za-z0-9][A-Za-z0-9_-]{0,62}$",parentSchema:schema74.properties.Targets.items,data:data7};
+if(vErrors === null){
+vErrors = [err19];
+}
+else {
+vErrors.push(err19);
+}
+errors++;
+}
+}
+else {
+const err20 = {instancePath:instancePath+"/Targets/" + i0,schemaPath:"#/properties/Targets/items/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema74.properties.Targets.items.type,parentSchema:schema74.properties.Targets.items,data:data7};
+if(vErrors === null){
+vErrors = [err20];
+}
+else {
+vErrors.push(err20);
+}
+errors++;
+}
+}
+let i1 = data6.length;
+let j0;
+if(i1 > 1){
+const indices0 = {};
+for(;i1--;){
+let item0 = data6[i1];
+if(typeof item0 !== "string"){
+continue;
+}
+if(typeof indices0[item0] == "number"){
+j0 = indices0[item0];
+const err21 = {instancePath:instancePath+"/Targets",schemaPath:"#/properties/Targets/uniqueItems",keyword:"uniqueItems",params:{i: i1, j: j0},message:"must NOT have duplicate items (items ## "+j0+" and "+i1+" are identical)",schema:true,parentSchema:schema74.properties.Targets,data:data6};
+if(vErrors === null){
+vErrors = [err21];
+}
+else {
+vErrors.push(err21);
+}
+errors++;
+break;
+}
+indices0[item0] = i1;
+}
+}
+}
+else {
+const err22 = {instancePath:instancePath+"/Targets",schemaPath:"#/properties/Targets/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema74.properties.Targets.type,parentSchema:schema74.properties.Targets,data:data6};
+if(vErrors === null){
+vErrors = [err22];
+}
+else {
+vErrors.push(err22);
+}
+errors++;
+}
+}
+}
+else {
+const err23 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema74.type,parentSchema:schema74,data};
+if(vErrors === null){
+vErrors = [err23];
+}
+else {
+vErrors.push(err23);
+}
+errors++;
+}
 validate44.errors = vErrors;
 return errors === 0;
 }
 validate44.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
 
-const schema75 = {"title":"AppStream 2.0 user-pool user","description":"A user of the user pool, identified by AuthenticationType and UserName, and the stacks the user is assigned to. Users carry no tags: streamform never deletes one, and removing it from the config leaves it in place.","type":"object","properties":{"AuthenticationType":{"description":"How the user signs in. Only USERPOOL users can be created.","const":"USERPOOL"},"UserName":{"description":"The user's email address. Case-sensitive: Ana@example.com and ana@example.com are two users.","type":"string","minLength":1,"maxLength":128,"pattern":"^[^@\\s]+@[^@\\s]+$"},"FirstName":{"description":"First name. There is no update call: changing it deletes and recreates the user, who then gets a new welcome email and loses their sessions.","type":"string","maxLength":2048,"pattern":"^[A-Za-z0-9_\\-\\s]+$"},"LastName":{"description":"Last name. There is no update call: changing it deletes and recreates the user, who then gets a new welcome email and loses their sessions.","type":"string","maxLength":2048,"pattern":"^[A-Za-z0-9_\\-\\s]+$"},"Enabled":{"description":"Whether the user may sign in (EnableUser/DisableUser). Default true.","type":"boolean"},"MessageAction":{"description":"SUPPRESS: send no welcome email when the user is created. Left out, AWS emails the user a temporary password. Used only at creation.","const":"SUPPRESS"},"SendEmailNotification":{"description":"Whether AWS emails the user when assigned to a stack; the default for every entry of Stacks. Default false.","type":"boolean"},"Stacks":{"description":"The stacks the user is assigned to: names, or { Name, SendEmailNotification }. For the stacks this config declares, the users listed here are all the stack's users: any other is unassigned.","type":"array","items":{"anyOf":[{"type":"string","minLength":1,"maxLength":100},{"$ref":"#/$defs/UserStackAssignment"}]}}},"required":["UserName","AuthenticationType"],"additionalProperties":false};
-const schema76 = {"title":"Stack assignment","description":"One stack a user is assigned to.","type":"object","properties":{"Name":{"description":"Name of the stack.","type":"string","minLength":1,"maxLength":100},"SendEmailNotification":{"description":"Whether AWS emails the user about this assignment. Default: the user's SendEmailNotification.","type":"boolean"}},"required":["Name"],"additionalProperties":false};
-const pattern33 = new RegExp("^[^@\\s]+@[^@\\s]+$", "u");
-const pattern34 = new RegExp("^[A-Za-z0-9_\\-\\s]+$", "u");
+const schema76 = {"title":"AppStream 2.0 user-pool user","description":"A user of the user pool, identified by AuthenticationType and UserName, and the stacks the user is assigned to. Users carry no tags: streamform never deletes one, and removing it from the config leaves it in place.","type":"object","properties":{"AuthenticationType":{"description":"How the user signs in. Only USERPOOL users can be created.","const":"USERPOOL"},"UserName":{"description":"The user's email address. Case-sensitive: Ana@example.com and ana@example.com are two users.","type":"string","minLength":1,"maxLength":128,"pattern":"^[^@\\s]+@[^@\\s]+$"},"FirstName":{"description":"First name. There is no update call: changing it deletes and recreates the user, who then gets a new welcome email and loses their sessions.","type":"string","maxLength":2048,"pattern":"^[A-Za-z0-9_\\-\\s]+$"},"LastName":{"description":"Last name. There is no update call: changing it deletes and recreates the user, who then gets a new welcome email and loses their sessions.","type":"string","maxLength":2048,"pattern":"^[A-Za-z0-9_\\-\\s]+$"},"Enabled":{"description":"Whether the user may sign in (EnableUser/DisableUser). Default true.","type":"boolean"},"MessageAction":{"description":"SUPPRESS: send no welcome email when the user is created. Left out, AWS emails the user a temporary password. Used only at creation.","const":"SUPPRESS"},"SendEmailNotification":{"description":"Whether AWS emails the user when assigned to a stack; the default for every entry of Stacks. Default false.","type":"boolean"},"Stacks":{"description":"The stacks the user is assigned to: names, or { Name, SendEmailNotification }. For the stacks this config declares, the users listed here are all the stack's users: any other is unassigned.","type":"array","items":{"anyOf":[{"type":"string","minLength":1,"maxLength":100},{"$ref":"#/$defs/UserStackAssignment"}]}},"Targets":{"description":"The targets this resource goes to (default: every target of the config).","type":"array","minItems":1,"uniqueItems":true,"items":{"type":"string","pattern":"^[A-Za-z0-9][A-Za-z0-9_-]{0,62}$"}}},"required":["UserName","AuthenticationType"],"additionalProperties":false};
+const schema77 = {"title":"Stack assignment","description":"One stack a user is assigned to.","type":"object","properties":{"Name":{"description":"Name of the stack.","type":"string","minLength":1,"maxLength":100},"SendEmailNotification":{"description":"Whether AWS emails the user about this assignment. Default: the user's SendEmailNotification.","type":"boolean"}},"required":["Name"],"additionalProperties":false};
+const pattern44 = new RegExp("^[^@\\s]+@[^@\\s]+$", "u");
+const pattern45 = new RegExp("^[A-Za-z0-9_\\-\\s]+$", "u");
 
 function validate46(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
 let vErrors = null;
@@ -7744,7 +8126,7 @@ evaluated0.items = undefined;
 }
 if(data && typeof data == "object" && !Array.isArray(data)){
 if(data.UserName === undefined){
-const err0 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "UserName"},message:"must have required property '"+"UserName"+"'",schema:schema75.required,parentSchema:schema75,data};
+const err0 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "UserName"},message:"must have required property '"+"UserName"+"'",schema:schema76.required,parentSchema:schema76,data};
 if(vErrors === null){
 vErrors = [err0];
 }
@@ -7754,7 +8136,7 @@ vErrors.push(err0);
 errors++;
 }
 if(data.AuthenticationType === undefined){
-const err1 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "AuthenticationType"},message:"must have required property '"+"AuthenticationType"+"'",schema:schema75.required,parentSchema:schema75,data};
+const err1 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "AuthenticationType"},message:"must have required property '"+"AuthenticationType"+"'",schema:schema76.required,parentSchema:schema76,data};
 if(vErrors === null){
 vErrors = [err1];
 }
@@ -7764,8 +8146,8 @@ vErrors.push(err1);
 errors++;
 }
 for(const key0 in data){
-if(!((((((((key0 === "AuthenticationType") || (key0 === "UserName")) || (key0 === "FirstName")) || (key0 === "LastName")) || (key0 === "Enabled")) || (key0 === "MessageAction")) || (key0 === "SendEmailNotification")) || (key0 === "Stacks"))){
-const err2 = {instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties",schema:false,parentSchema:schema75,data};
+if(!(func1.call(schema76.properties, key0))){
+const err2 = {instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties",schema:false,parentSchema:schema76,data};
 if(vErrors === null){
 vErrors = [err2];
 }
@@ -7778,7 +8160,7 @@ errors++;
 if(data.AuthenticationType !== undefined){
 let data0 = data.AuthenticationType;
 if("USERPOOL" !== data0){
-const err3 = {instancePath:instancePath+"/AuthenticationType",schemaPath:"#/properties/AuthenticationType/const",keyword:"const",params:{allowedValue: "USERPOOL"},message:"must be equal to constant",schema:"USERPOOL",parentSchema:schema75.properties.AuthenticationType,data:data0};
+const err3 = {instancePath:instancePath+"/AuthenticationType",schemaPath:"#/properties/AuthenticationType/const",keyword:"const",params:{allowedValue: "USERPOOL"},message:"must be equal to constant",schema:"USERPOOL",parentSchema:schema76.properties.AuthenticationType,data:data0};
 if(vErrors === null){
 vErrors = [err3];
 }
@@ -7792,7 +8174,7 @@ if(data.UserName !== undefined){
 let data1 = data.UserName;
 if(typeof data1 === "string"){
 if(func2(data1) > 128){
-const err4 = {instancePath:instancePath+"/UserName",schemaPath:"#/properties/UserName/maxLength",keyword:"maxLength",params:{limit: 128},message:"must NOT have more than 128 characters",schema:128,parentSchema:schema75.properties.UserName,data:data1};
+const err4 = {instancePath:instancePath+"/UserName",schemaPath:"#/properties/UserName/maxLength",keyword:"maxLength",params:{limit: 128},message:"must NOT have more than 128 characters",schema:128,parentSchema:schema76.properties.UserName,data:data1};
 if(vErrors === null){
 vErrors = [err4];
 }
@@ -7802,7 +8184,7 @@ vErrors.push(err4);
 errors++;
 }
 if(func2(data1) < 1){
-const err5 = {instancePath:instancePath+"/UserName",schemaPath:"#/properties/UserName/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters",schema:1,parentSchema:schema75.properties.UserName,data:data1};
+const err5 = {instancePath:instancePath+"/UserName",schemaPath:"#/properties/UserName/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters",schema:1,parentSchema:schema76.properties.UserName,data:data1};
 if(vErrors === null){
 vErrors = [err5];
 }
@@ -7811,8 +8193,8 @@ vErrors.push(err5);
 }
 errors++;
 }
-if(!pattern33.test(data1)){
-const err6 = {instancePath:instancePath+"/UserName",schemaPath:"#/properties/UserName/pattern",keyword:"pattern",params:{pattern: "^[^@\\s]+@[^@\\s]+$"},message:"must match pattern \""+"^[^@\\s]+@[^@\\s]+$"+"\"",schema:"^[^@\\s]+@[^@\\s]+$",parentSchema:schema75.properties.UserName,data:data1};
+if(!pattern44.test(data1)){
+const err6 = {instancePath:instancePath+"/UserName",schemaPath:"#/properties/UserName/pattern",keyword:"pattern",params:{pattern: "^[^@\\s]+@[^@\\s]+$"},message:"must match pattern \""+"^[^@\\s]+@[^@\\s]+$"+"\"",schema:"^[^@\\s]+@[^@\\s]+$",parentSchema:schema76.properties.UserName,data:data1};
 if(vErrors === null){
 vErrors = [err6];
 }
@@ -7823,7 +8205,7 @@ errors++;
 }
 }
 else {
-const err7 = {instancePath:instancePath+"/UserName",schemaPath:"#/properties/UserName/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema75.properties.UserName.type,parentSchema:schema75.properties.UserName,data:data1};
+const err7 = {instancePath:instancePath+"/UserName",schemaPath:"#/properties/UserName/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema76.properties.UserName.type,parentSchema:schema76.properties.UserName,data:data1};
 if(vErrors === null){
 vErrors = [err7];
 }
@@ -7837,7 +8219,7 @@ if(data.FirstName !== undefined){
 let data2 = data.FirstName;
 if(typeof data2 === "string"){
 if(func2(data2) > 2048){
-const err8 = {instancePath:instancePath+"/FirstName",schemaPath:"#/properties/FirstName/maxLength",keyword:"maxLength",params:{limit: 2048},message:"must NOT have more than 2048 characters",schema:2048,parentSchema:schema75.properties.FirstName,data:data2};
+const err8 = {instancePath:instancePath+"/FirstName",schemaPath:"#/properties/FirstName/maxLength",keyword:"maxLength",params:{limit: 2048},message:"must NOT have more than 2048 characters",schema:2048,parentSchema:schema76.properties.FirstName,data:data2};
 if(vErrors === null){
 vErrors = [err8];
 }
@@ -7846,8 +8228,8 @@ vErrors.push(err8);
 }
 errors++;
 }
-if(!pattern34.test(data2)){
-const err9 = {instancePath:instancePath+"/FirstName",schemaPath:"#/properties/FirstName/pattern",keyword:"pattern",params:{pattern: "^[A-Za-z0-9_\\-\\s]+$"},message:"must match pattern \""+"^[A-Za-z0-9_\\-\\s]+$"+"\"",schema:"^[A-Za-z0-9_\\-\\s]+$",parentSchema:schema75.properties.FirstName,data:data2};
+if(!pattern45.test(data2)){
+const err9 = {instancePath:instancePath+"/FirstName",schemaPath:"#/properties/FirstName/pattern",keyword:"pattern",params:{pattern: "^[A-Za-z0-9_\\-\\s]+$"},message:"must match pattern \""+"^[A-Za-z0-9_\\-\\s]+$"+"\"",schema:"^[A-Za-z0-9_\\-\\s]+$",parentSchema:schema76.properties.FirstName,data:data2};
 if(vErrors === null){
 vErrors = [err9];
 }
@@ -7858,7 +8240,7 @@ errors++;
 }
 }
 else {
-const err10 = {instancePath:instancePath+"/FirstName",schemaPath:"#/properties/FirstName/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema75.properties.FirstName.type,parentSchema:schema75.properties.FirstName,data:data2};
+const err10 = {instancePath:instancePath+"/FirstName",schemaPath:"#/properties/FirstName/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema76.properties.FirstName.type,parentSchema:schema76.properties.FirstName,data:data2};
 if(vErrors === null){
 vErrors = [err10];
 }
@@ -7872,7 +8254,7 @@ if(data.LastName !== undefined){
 let data3 = data.LastName;
 if(typeof data3 === "string"){
 if(func2(data3) > 2048){
-const err11 = {instancePath:instancePath+"/LastName",schemaPath:"#/properties/LastName/maxLength",keyword:"maxLength",params:{limit: 2048},message:"must NOT have more than 2048 characters",schema:2048,parentSchema:schema75.properties.LastName,data:data3};
+const err11 = {instancePath:instancePath+"/LastName",schemaPath:"#/properties/LastName/maxLength",keyword:"maxLength",params:{limit: 2048},message:"must NOT have more than 2048 characters",schema:2048,parentSchema:schema76.properties.LastName,data:data3};
 if(vErrors === null){
 vErrors = [err11];
 }
@@ -7881,8 +8263,8 @@ vErrors.push(err11);
 }
 errors++;
 }
-if(!pattern34.test(data3)){
-const err12 = {instancePath:instancePath+"/LastName",schemaPath:"#/properties/LastName/pattern",keyword:"pattern",params:{pattern: "^[A-Za-z0-9_\\-\\s]+$"},message:"must match pattern \""+"^[A-Za-z0-9_\\-\\s]+$"+"\"",schema:"^[A-Za-z0-9_\\-\\s]+$",parentSchema:schema75.properties.LastName,data:data3};
+if(!pattern45.test(data3)){
+const err12 = {instancePath:instancePath+"/LastName",schemaPath:"#/properties/LastName/pattern",keyword:"pattern",params:{pattern: "^[A-Za-z0-9_\\-\\s]+$"},message:"must match pattern \""+"^[A-Za-z0-9_\\-\\s]+$"+"\"",schema:"^[A-Za-z0-9_\\-\\s]+$",parentSchema:schema76.properties.LastName,data:data3};
 if(vErrors === null){
 vErrors = [err12];
 }
@@ -7893,7 +8275,7 @@ errors++;
 }
 }
 else {
-const err13 = {instancePath:instancePath+"/LastName",schemaPath:"#/properties/LastName/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema75.properties.LastName.type,parentSchema:schema75.properties.LastName,data:data3};
+const err13 = {instancePath:instancePath+"/LastName",schemaPath:"#/properties/LastName/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema76.properties.LastName.type,parentSchema:schema76.properties.LastName,data:data3};
 if(vErrors === null){
 vErrors = [err13];
 }
@@ -7906,7 +8288,7 @@ errors++;
 if(data.Enabled !== undefined){
 let data4 = data.Enabled;
 if(typeof data4 !== "boolean"){
-const err14 = {instancePath:instancePath+"/Enabled",schemaPath:"#/properties/Enabled/type",keyword:"type",params:{type: "boolean"},message:"must be boolean",schema:schema75.properties.Enabled.type,parentSchema:schema75.properties.Enabled,data:data4};
+const err14 = {instancePath:instancePath+"/Enabled",schemaPath:"#/properties/Enabled/type",keyword:"type",params:{type: "boolean"},message:"must be boolean",schema:schema76.properties.Enabled.type,parentSchema:schema76.properties.Enabled,data:data4};
 if(vErrors === null){
 vErrors = [err14];
 }
@@ -7919,7 +8301,7 @@ errors++;
 if(data.MessageAction !== undefined){
 let data5 = data.MessageAction;
 if("SUPPRESS" !== data5){
-const err15 = {instancePath:instancePath+"/MessageAction",schemaPath:"#/properties/MessageAction/const",keyword:"const",params:{allowedValue: "SUPPRESS"},message:"must be equal to constant",schema:"SUPPRESS",parentSchema:schema75.properties.MessageAction,data:data5};
+const err15 = {instancePath:instancePath+"/MessageAction",schemaPath:"#/properties/MessageAction/const",keyword:"const",params:{allowedValue: "SUPPRESS"},message:"must be equal to constant",schema:"SUPPRESS",parentSchema:schema76.properties.MessageAction,data:data5};
 if(vErrors === null){
 vErrors = [err15];
 }
@@ -7932,7 +8314,7 @@ errors++;
 if(data.SendEmailNotification !== undefined){
 let data6 = data.SendEmailNotification;
 if(typeof data6 !== "boolean"){
-const err16 = {instancePath:instancePath+"/SendEmailNotification",schemaPath:"#/properties/SendEmailNotification/type",keyword:"type",params:{type: "boolean"},message:"must be boolean",schema:schema75.properties.SendEmailNotification.type,parentSchema:schema75.properties.SendEmailNotification,data:data6};
+const err16 = {instancePath:instancePath+"/SendEmailNotification",schemaPath:"#/properties/SendEmailNotification/type",keyword:"type",params:{type: "boolean"},message:"must be boolean",schema:schema76.properties.SendEmailNotification.type,parentSchema:schema76.properties.SendEmailNotification,data:data6};
 if(vErrors === null){
 vErrors = [err16];
 }
@@ -7953,7 +8335,7 @@ let valid3 = false;
 const _errs18 = errors;
 if(typeof data8 === "string"){
 if(func2(data8) > 100){
-const err17 = {instancePath:instancePath+"/Stacks/" + i0,schemaPath:"#/properties/Stacks/items/anyOf/0/maxLength",keyword:"maxLength",params:{limit: 100},message:"must NOT have more than 100 characters",schema:100,parentSchema:schema75.properties.Stacks.items.anyOf[0],data:data8};
+const err17 = {instancePath:instancePath+"/Stacks/" + i0,schemaPath:"#/properties/Stacks/items/anyOf/0/maxLength",keyword:"maxLength",params:{limit: 100},message:"must NOT have more than 100 characters",schema:100,parentSchema:schema76.properties.Stacks.items.anyOf[0],data:data8};
 if(vErrors === null){
 vErrors = [err17];
 }
@@ -7963,7 +8345,7 @@ vErrors.push(err17);
 errors++;
 }
 if(func2(data8) < 1){
-const err18 = {instancePath:instancePath+"/Stacks/" + i0,schemaPath:"#/properties/Stacks/items/anyOf/0/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters",schema:1,parentSchema:schema75.properties.Stacks.items.anyOf[0],data:data8};
+const err18 = {instancePath:instancePath+"/Stacks/" + i0,schemaPath:"#/properties/Stacks/items/anyOf/0/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters",schema:1,parentSchema:schema76.properties.Stacks.items.anyOf[0],data:data8};
 if(vErrors === null){
 vErrors = [err18];
 }
@@ -7974,7 +8356,7 @@ errors++;
 }
 }
 else {
-const err19 = {instancePath:instancePath+"/Stacks/" + i0,schemaPath:"#/properties/Stacks/items/anyOf/0/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema75.properties.Stacks.items.anyOf[0].type,parentSchema:schema75.properties.Stacks.items.anyOf[0],data:data8};
+const err19 = {instancePath:instancePath+"/Stacks/" + i0,schemaPath:"#/properties/Stacks/items/anyOf/0/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema76.properties.Stacks.items.anyOf[0].type,parentSchema:schema76.properties.Stacks.items.anyOf[0],data:data8};
 if(vErrors === null){
 vErrors = [err19];
 }
@@ -7988,7 +8370,7 @@ valid3 = valid3 || _valid0;
 const _errs20 = errors;
 if(data8 && typeof data8 == "object" && !Array.isArray(data8)){
 if(data8.Name === undefined){
-const err20 = {instancePath:instancePath+"/Stacks/" + i0,schemaPath:"#/$defs/UserStackAssignment/required",keyword:"required",params:{missingProperty: "Name"},message:"must have required property '"+"Name"+"'",schema:schema76.required,parentSchema:schema76,data:data8};
+const err20 = {instancePath:instancePath+"/Stacks/" + i0,schemaPath:"#/$defs/UserStackAssignment/required",keyword:"required",params:{missingProperty: "Name"},message:"must have required property '"+"Name"+"'",schema:schema77.required,parentSchema:schema77,data:data8};
 if(vErrors === null){
 vErrors = [err20];
 }
@@ -7999,7 +8381,7 @@ errors++;
 }
 for(const key1 in data8){
 if(!((key1 === "Name") || (key1 === "SendEmailNotification"))){
-const err21 = {instancePath:instancePath+"/Stacks/" + i0,schemaPath:"#/$defs/UserStackAssignment/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key1},message:"must NOT have additional properties",schema:false,parentSchema:schema76,data:data8};
+const err21 = {instancePath:instancePath+"/Stacks/" + i0,schemaPath:"#/$defs/UserStackAssignment/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key1},message:"must NOT have additional properties",schema:false,parentSchema:schema77,data:data8};
 if(vErrors === null){
 vErrors = [err21];
 }
@@ -8013,7 +8395,7 @@ if(data8.Name !== undefined){
 let data9 = data8.Name;
 if(typeof data9 === "string"){
 if(func2(data9) > 100){
-const err22 = {instancePath:instancePath+"/Stacks/" + i0+"/Name",schemaPath:"#/$defs/UserStackAssignment/properties/Name/maxLength",keyword:"maxLength",params:{limit: 100},message:"must NOT have more than 100 characters",schema:100,parentSchema:schema76.properties.Name,data:data9};
+const err22 = {instancePath:instancePath+"/Stacks/" + i0+"/Name",schemaPath:"#/$defs/UserStackAssignment/properties/Name/maxLength",keyword:"maxLength",params:{limit: 100},message:"must NOT have more than 100 characters",schema:100,parentSchema:schema77.properties.Name,data:data9};
 if(vErrors === null){
 vErrors = [err22];
 }
@@ -8023,7 +8405,7 @@ vErrors.push(err22);
 errors++;
 }
 if(func2(data9) < 1){
-const err23 = {instancePath:instancePath+"/Stacks/" + i0+"/Name",schemaPath:"#/$defs/UserStackAssignment/properties/Name/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters",schema:1,parentSchema:schema76.properties.Name,data:data9};
+const err23 = {instancePath:instancePath+"/Stacks/" + i0+"/Name",schemaPath:"#/$defs/UserStackAssignment/properties/Name/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters",schema:1,parentSchema:schema77.properties.Name,data:data9};
 if(vErrors === null){
 vErrors = [err23];
 }
@@ -8034,7 +8416,7 @@ errors++;
 }
 }
 else {
-const err24 = {instancePath:instancePath+"/Stacks/" + i0+"/Name",schemaPath:"#/$defs/UserStackAssignment/properties/Name/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema76.properties.Name.type,parentSchema:schema76.properties.Name,data:data9};
+const err24 = {instancePath:instancePath+"/Stacks/" + i0+"/Name",schemaPath:"#/$defs/UserStackAssignment/properties/Name/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema77.properties.Name.type,parentSchema:schema77.properties.Name,data:data9};
 if(vErrors === null){
 vErrors = [err24];
 }
@@ -8047,7 +8429,7 @@ errors++;
 if(data8.SendEmailNotification !== undefined){
 let data10 = data8.SendEmailNotification;
 if(typeof data10 !== "boolean"){
-const err25 = {instancePath:instancePath+"/Stacks/" + i0+"/SendEmailNotification",schemaPath:"#/$defs/UserStackAssignment/properties/SendEmailNotification/type",keyword:"type",params:{type: "boolean"},message:"must be boolean",schema:schema76.properties.SendEmailNotification.type,parentSchema:schema76.properties.SendEmailNotification,data:data10};
+const err25 = {instancePath:instancePath+"/Stacks/" + i0+"/SendEmailNotification",schemaPath:"#/$defs/UserStackAssignment/properties/SendEmailNotification/type",keyword:"type",params:{type: "boolean"},message:"must be boolean",schema:schema77.properties.SendEmailNotification.type,parentSchema:schema77.properties.SendEmailNotification,data:data10};
 if(vErrors === null){
 vErrors = [err25];
 }
@@ -8059,7 +8441,7 @@ errors++;
 }
 }
 else {
-const err26 = {instancePath:instancePath+"/Stacks/" + i0,schemaPath:"#/$defs/UserStackAssignment/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema76.type,parentSchema:schema76,data:data8};
+const err26 = {instancePath:instancePath+"/Stacks/" + i0,schemaPath:"#/$defs/UserStackAssignment/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema77.type,parentSchema:schema77,data:data8};
 if(vErrors === null){
 vErrors = [err26];
 }
@@ -8071,7 +8453,7 @@ errors++;
 var _valid0 = _errs20 === errors;
 valid3 = valid3 || _valid0;
 if(!valid3){
-const err27 = {instancePath:instancePath+"/Stacks/" + i0,schemaPath:"#/properties/Stacks/items/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf",schema:schema75.properties.Stacks.items.anyOf,parentSchema:schema75.properties.Stacks.items,data:data8};
+const err27 = {instancePath:instancePath+"/Stacks/" + i0,schemaPath:"#/properties/Stacks/items/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf",schema:schema76.properties.Stacks.items.anyOf,parentSchema:schema76.properties.Stacks.items,data:data8};
 if(vErrors === null){
 vErrors = [err27];
 }
@@ -8094,7 +8476,7 @@ vErrors = null;
 }
 }
 else {
-const err28 = {instancePath:instancePath+"/Stacks",schemaPath:"#/properties/Stacks/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema75.properties.Stacks.type,parentSchema:schema75.properties.Stacks,data:data7};
+const err28 = {instancePath:instancePath+"/Stacks",schemaPath:"#/properties/Stacks/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema76.properties.Stacks.type,parentSchema:schema76.properties.Stacks,data:data7};
 if(vErrors === null){
 vErrors = [err28];
 }
@@ -8104,9 +8486,11 @@ vErrors.push(err28);
 errors++;
 }
 }
-}
-else {
-const err29 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema75.type,parentSchema:schema75,data};
+if(data.Targets !== undefined){
+let data11 = data.Targets;
+if(Array.isArray(data11)){
+if(data11.length < 1){
+const err29 = {instancePath:instancePath+"/Targets",schemaPath:"#/properties/Targets/minItems",keyword:"minItems",params:{limit: 1},message:"must NOT have fewer than 1 items",schema:1,parentSchema:schema76.properties.Targets,data:data11};
 if(vErrors === null){
 vErrors = [err29];
 }
@@ -8115,15 +8499,87 @@ vErrors.push(err29);
 }
 errors++;
 }
+const len1 = data11.length;
+for(let i1=0; i1<len1; i1++){
+let data12 = data11[i1];
+if(typeof data12 === "string"){
+if(!pattern6.test(data12)){
+const err30 = {instancePath:instancePath+"/Targets/" + i1,schemaPath:"#/properties/Targets/items/pattern",keyword:"pattern",params:{pattern: "^[A-Za-z0-9][A-Za-z0-9_-]{0,62}$"},message:"must match pattern \""+"^[A-Za-z0-9][A-Za-z0-9_-]{0,62}$"+"\"",schema:"^[A-Za-z0-9][A-Za-z0-9_-]{0,62}$",parentSchema:schema76.properties.Targets.items,data:data12};
+if(vErrors === null){
+vErrors = [err30];
+}
+else {
+vErrors.push(err30);
+}
+errors++;
+}
+}
+else {
+const err31 = {instancePath:instancePath+"/Targets/" + i1,schemaPath:"#/properties/Targets/items/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema76.properties.Targets.items.type,parentSchema:schema76.properties.Targets.items,data:data12};
+if(vErrors === null){
+vErrors = [err31];
+}
+else {
+vErrors.push(err31);
+}
+errors++;
+}
+}
+let i2 = data11.length;
+let j0;
+if(i2 > 1){
+const indices0 = {};
+for(;i2--;){
+let item0 = data11[i2];
+if(typeof item0 !== "string"){
+continue;
+}
+if(typeof indices0[item0] == "number"){
+j0 = indices0[item0];
+const err32 = {instancePath:instancePath+"/Targets",schemaPath:"#/properties/Targets/uniqueItems",keyword:"uniqueItems",params:{i: i2, j: j0},message:"must NOT have duplicate items (items ## "+j0+" and "+i2+" are identical)",schema:true,parentSchema:schema76.properties.Targets,data:data11};
+if(vErrors === null){
+vErrors = [err32];
+}
+else {
+vErrors.push(err32);
+}
+errors++;
+break;
+}
+indices0[item0] = i2;
+}
+}
+}
+else {
+const err33 = {instancePath:instancePath+"/Targets",schemaPath:"#/properties/Targets/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema76.properties.Targets.type,parentSchema:schema76.properties.Targets,data:data11};
+if(vErrors === null){
+vErrors = [err33];
+}
+else {
+vErrors.push(err33);
+}
+errors++;
+}
+}
+}
+else {
+const err34 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema76.type,parentSchema:schema76,data};
+if(vErrors === null){
+vErrors = [err34];
+}
+else {
+vErrors.push(err34);
+}
+errors++;
+}
 validate46.errors = vErrors;
 return errors === 0;
 }
 validate46.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
 
-const schema77 = {"title":"AppStream 2.0 directory config","description":"How fleets and image builders join a Microsoft Active Directory domain: the OUs their computer objects go to and the service account that joins them.","type":"object","properties":{"DirectoryName":{"description":"Fully qualified name of the directory (corp.example.com); it identifies the config. A new name is a new config; the old one stays until deleted by hand.","type":"string","minLength":1},"OrganizationalUnitDistinguishedNames":{"description":"Distinguished names of the OUs computer accounts are placed in; compared as a set.","type":"array","items":{"type":"string","maxLength":2000}},"ServiceAccountCredentials":{"description":"The account that joins computers to the domain. Both members are references to secrets, read when applying; the values appear in no output.","$ref":"#/$defs/ServiceAccountCredentialsConfig"},"CertificateBasedAuthProperties":{"description":"Certificate-based authentication to the domain (smart-card style sign-in without a password). null clears it.","anyOf":[{"$ref":"#/$defs/CertificateBasedAuthProperties"},{"type":"null"}]}},"required":["DirectoryName","OrganizationalUnitDistinguishedNames"],"additionalProperties":false};
-const schema78 = {"title":"Service account credentials","description":"The account name and password of the service account, each a reference to a secret, never the value itself.","type":"object","properties":{"AccountName":{"description":"The account name (DOMAIN\\user or user), as a secret reference.","$ref":"#/$defs/SecretReference"},"AccountPassword":{"description":"The password (1 to 127 characters), as a secret reference. AWS never returns it: streamform keeps a keyed fingerprint to tell when it changed.","$ref":"#/$defs/SecretReference"}},"required":["AccountName","AccountPassword"],"additionalProperties":false};
-const schema79 = {"title":"Secret reference","description":"Where streamform reads a secret when applying: {FromEnv: VAR}, {FromFile: path}, {FromSecretsManager: name-or-ARN, Key: json-key} or {FromSsmParameter: name}. Never the value itself.","properties":{"FromEnv":{"description":"Name of an environment variable that holds the value.","type":"string","pattern":"^[A-Za-z_][A-Za-z0-9_]*$"},"FromFile":{"description":"Path of a file that holds the value (relative to the working directory; one trailing newline is dropped).","type":"string","minLength":1},"FromSecretsManager":{"description":"Name or ARN of an AWS Secrets Manager secret (GetSecretValue, current version).","type":"string","minLength":1,"maxLength":2048},"Key":{"description":"With FromSecretsManager: the member of the secret's JSON object that holds the value. Left out, the whole SecretString is the value.","type":"string","minLength":1},"FromSsmParameter":{"description":"Name of an SSM Parameter Store parameter, read with decryption (a SecureString, usually).","type":"string","minLength":1,"maxLength":2048}},"additionalProperties":false,"allOf":[{"description":"a secret is never written in the config: give a reference, {FromEnv: VAR}, {FromFile: path}, {FromSecretsManager: name-or-ARN, Key: json-key} or {FromSsmParameter: name}","if":{"not":{"type":"object"}},"then":{"not":{}}},{"description":"a secret reference names exactly one of FromEnv, FromFile, FromSecretsManager, FromSsmParameter","if":{"type":"object"},"then":{"oneOf":[{"required":["FromEnv"]},{"required":["FromFile"]},{"required":["FromSecretsManager"]},{"required":["FromSsmParameter"]}]}},{"description":"Key applies only with FromSecretsManager","if":{"required":["Key"]},"then":{"required":["FromSecretsManager"]}}]};
-const pattern36 = new RegExp("^[A-Za-z_][A-Za-z0-9_]*$", "u");
+const schema78 = {"title":"AppStream 2.0 directory config","description":"How fleets and image builders join a Microsoft Active Directory domain: the OUs their computer objects go to and the service account that joins them.","type":"object","properties":{"DirectoryName":{"description":"Fully qualified name of the directory (corp.example.com); it identifies the config. A new name is a new config; the old one stays until deleted by hand.","type":"string","minLength":1},"OrganizationalUnitDistinguishedNames":{"description":"Distinguished names of the OUs computer accounts are placed in; compared as a set.","type":"array","items":{"type":"string","maxLength":2000}},"ServiceAccountCredentials":{"description":"The account that joins computers to the domain. Both members are references to secrets, read when applying; the values appear in no output.","$ref":"#/$defs/ServiceAccountCredentialsConfig"},"CertificateBasedAuthProperties":{"description":"Certificate-based authentication to the domain (smart-card style sign-in without a password). null clears it.","anyOf":[{"$ref":"#/$defs/CertificateBasedAuthProperties"},{"type":"null"}]},"Targets":{"description":"The targets this resource goes to (default: every target of the config).","type":"array","minItems":1,"uniqueItems":true,"items":{"type":"string","pattern":"^[A-Za-z0-9][A-Za-z0-9_-]{0,62}$"}}},"required":["DirectoryName","OrganizationalUnitDistinguishedNames"],"additionalProperties":false};
+const schema79 = {"title":"Service account credentials","description":"The account name and password of the service account, each a reference to a secret, never the value itself.","type":"object","properties":{"AccountName":{"description":"The account name (DOMAIN\\user or user), as a secret reference.","$ref":"#/$defs/SecretReference"},"AccountPassword":{"description":"The password (1 to 127 characters), as a secret reference. AWS never returns it: streamform keeps a keyed fingerprint to tell when it changed.","$ref":"#/$defs/SecretReference"}},"required":["AccountName","AccountPassword"],"additionalProperties":false};
+const schema80 = {"title":"Secret reference","description":"Where streamform reads a secret when applying: {FromEnv: VAR}, {FromFile: path}, {FromSecretsManager: name-or-ARN, Key: json-key} or {FromSsmParameter: name}. Never the value itself.","properties":{"FromEnv":{"description":"Name of an environment variable that holds the value.","type":"string","pattern":"^[A-Za-z_][A-Za-z0-9_]*$"},"FromFile":{"description":"Path of a file that holds the value (relative to the working directory; one trailing newline is dropped).","type":"string","minLength":1},"FromSecretsManager":{"description":"Name or ARN of an AWS Secrets Manager secret (GetSecretValue, current version).","type":"string","minLength":1,"maxLength":2048},"Key":{"description":"With FromSecretsManager: the member of the secret's JSON object that holds the value. Left out, the whole SecretString is the value.","type":"string","minLength":1},"FromSsmParameter":{"description":"Name of an SSM Parameter Store parameter, read with decryption (a SecureString, usually).","type":"string","minLength":1,"maxLength":2048}},"additionalProperties":false,"allOf":[{"description":"a secret is never written in the config: give a reference, {FromEnv: VAR}, {FromFile: path}, {FromSecretsManager: name-or-ARN, Key: json-key} or {FromSsmParameter: name}","if":{"not":{"type":"object"}},"then":{"not":{}}},{"description":"a secret reference names exactly one of FromEnv, FromFile, FromSecretsManager, FromSsmParameter","if":{"type":"object"},"then":{"oneOf":[{"required":["FromEnv"]},{"required":["FromFile"]},{"required":["FromSecretsManager"]},{"required":["FromSsmParameter"]}]}},{"description":"Key applies only with FromSecretsManager","if":{"required":["Key"]},"then":{"required":["FromSecretsManager"]}}]};
 
 function validate49(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
 let vErrors = null;
@@ -8137,7 +8593,7 @@ evaluated0.items = undefined;
 }
 if(data && typeof data == "object" && !Array.isArray(data)){
 if(data.AccountName === undefined){
-const err0 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "AccountName"},message:"must have required property '"+"AccountName"+"'",schema:schema78.required,parentSchema:schema78,data};
+const err0 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "AccountName"},message:"must have required property '"+"AccountName"+"'",schema:schema79.required,parentSchema:schema79,data};
 if(vErrors === null){
 vErrors = [err0];
 }
@@ -8147,7 +8603,7 @@ vErrors.push(err0);
 errors++;
 }
 if(data.AccountPassword === undefined){
-const err1 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "AccountPassword"},message:"must have required property '"+"AccountPassword"+"'",schema:schema78.required,parentSchema:schema78,data};
+const err1 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "AccountPassword"},message:"must have required property '"+"AccountPassword"+"'",schema:schema79.required,parentSchema:schema79,data};
 if(vErrors === null){
 vErrors = [err1];
 }
@@ -8158,7 +8614,7 @@ errors++;
 }
 for(const key0 in data){
 if(!((key0 === "AccountName") || (key0 === "AccountPassword"))){
-const err2 = {instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties",schema:false,parentSchema:schema78,data};
+const err2 = {instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties",schema:false,parentSchema:schema79,data};
 if(vErrors === null){
 vErrors = [err2];
 }
@@ -8219,7 +8675,7 @@ vErrors = null;
 }
 if(_valid0){
 const _errs10 = errors;
-const err5 = {instancePath:instancePath+"/AccountName",schemaPath:"#/$defs/SecretReference/allOf/0/then/not",keyword:"not",params:{},message:"must NOT be valid",schema:schema79.allOf[0].then.not,parentSchema:schema79.allOf[0].then,data:data0};
+const err5 = {instancePath:instancePath+"/AccountName",schemaPath:"#/$defs/SecretReference/allOf/0/then/not",keyword:"not",params:{},message:"must NOT be valid",schema:schema80.allOf[0].then.not,parentSchema:schema80.allOf[0].then,data:data0};
 if(vErrors === null){
 vErrors = [err5];
 }
@@ -8231,7 +8687,7 @@ var _valid0 = _errs10 === errors;
 valid3 = _valid0;
 }
 if(!valid3){
-const err6 = {instancePath:instancePath+"/AccountName",schemaPath:"#/$defs/SecretReference/allOf/0/if",keyword:"if",params:{failingKeyword: "then"},message:"must match \"then\" schema",schema:schema79.allOf[0].if,parentSchema:schema79.allOf[0],data:data0};
+const err6 = {instancePath:instancePath+"/AccountName",schemaPath:"#/$defs/SecretReference/allOf/0/if",keyword:"if",params:{failingKeyword: "then"},message:"must match \"then\" schema",schema:schema80.allOf[0].if,parentSchema:schema80.allOf[0],data:data0};
 if(vErrors === null){
 vErrors = [err6];
 }
@@ -8271,7 +8727,7 @@ let passing0 = null;
 const _errs18 = errors;
 if(data0 && typeof data0 == "object" && !Array.isArray(data0)){
 if(data0.FromEnv === undefined){
-const err8 = {instancePath:instancePath+"/AccountName",schemaPath:"#/$defs/SecretReference/allOf/1/then/oneOf/0/required",keyword:"required",params:{missingProperty: "FromEnv"},message:"must have required property '"+"FromEnv"+"'",schema:schema79.allOf[1].then.oneOf[0].required,parentSchema:schema79.allOf[1].then.oneOf[0],data:data0};
+const err8 = {instancePath:instancePath+"/AccountName",schemaPath:"#/$defs/SecretReference/allOf/1/then/oneOf/0/required",keyword:"required",params:{missingProperty: "FromEnv"},message:"must have required property '"+"FromEnv"+"'",schema:schema80.allOf[1].then.oneOf[0].required,parentSchema:schema80.allOf[1].then.oneOf[0],data:data0};
 if(vErrors === null){
 vErrors = [err8];
 }
@@ -8289,7 +8745,7 @@ passing0 = 0;
 const _errs19 = errors;
 if(data0 && typeof data0 == "object" && !Array.isArray(data0)){
 if(data0.FromFile === undefined){
-const err9 = {instancePath:instancePath+"/AccountName",schemaPath:"#/$defs/SecretReference/allOf/1/then/oneOf/1/required",keyword:"required",params:{missingProperty: "FromFile"},message:"must have required property '"+"FromFile"+"'",schema:schema79.allOf[1].then.oneOf[1].required,parentSchema:schema79.allOf[1].then.oneOf[1],data:data0};
+const err9 = {instancePath:instancePath+"/AccountName",schemaPath:"#/$defs/SecretReference/allOf/1/then/oneOf/1/required",keyword:"required",params:{missingProperty: "FromFile"},message:"must have required property '"+"FromFile"+"'",schema:schema80.allOf[1].then.oneOf[1].required,parentSchema:schema80.allOf[1].then.oneOf[1],data:data0};
 if(vErrors === null){
 vErrors = [err9];
 }
@@ -8312,7 +8768,7 @@ passing0 = 1;
 const _errs20 = errors;
 if(data0 && typeof data0 == "object" && !Array.isArray(data0)){
 if(data0.FromSecretsManager === undefined){
-const err10 = {instancePath:instancePath+"/AccountName",schemaPath:"#/$defs/SecretReference/allOf/1/then/oneOf/2/required",keyword:"required",params:{missingProperty: "FromSecretsManager"},message:"must have required property '"+"FromSecretsManager"+"'",schema:schema79.allOf[1].then.oneOf[2].required,parentSchema:schema79.allOf[1].then.oneOf[2],data:data0};
+const err10 = {instancePath:instancePath+"/AccountName",schemaPath:"#/$defs/SecretReference/allOf/1/then/oneOf/2/required",keyword:"required",params:{missingProperty: "FromSecretsManager"},message:"must have required property '"+"FromSecretsManager"+"'",schema:schema80.allOf[1].then.oneOf[2].required,parentSchema:schema80.allOf[1].then.oneOf[2],data:data0};
 if(vErrors === null){
 vErrors = [err10];
 }
@@ -8335,7 +8791,7 @@ passing0 = 2;
 const _errs21 = errors;
 if(data0 && typeof data0 == "object" && !Array.isArray(data0)){
 if(data0.FromSsmParameter === undefined){
-const err11 = {instancePath:instancePath+"/AccountName",schemaPath:"#/$defs/SecretReference/allOf/1/then/oneOf/3/required",keyword:"required",params:{missingProperty: "FromSsmParameter"},message:"must have required property '"+"FromSsmParameter"+"'",schema:schema79.allOf[1].then.oneOf[3].required,parentSchema:schema79.allOf[1].then.oneOf[3],data:data0};
+const err11 = {instancePath:instancePath+"/AccountName",schemaPath:"#/$defs/SecretReference/allOf/1/then/oneOf/3/required",keyword:"required",params:{missingProperty: "FromSsmParameter"},message:"must have required property '"+"FromSsmParameter"+"'",schema:schema80.allOf[1].then.oneOf[3].required,parentSchema:schema80.allOf[1].then.oneOf[3],data:data0};
 if(vErrors === null){
 vErrors = [err11];
 }
@@ -8359,7 +8815,7 @@ passing0 = 3;
 }
 }
 if(!valid6){
-const err12 = {instancePath:instancePath+"/AccountName",schemaPath:"#/$defs/SecretReference/allOf/1/then/oneOf",keyword:"oneOf",params:{passingSchemas: passing0},message:"must match exactly one schema in oneOf",schema:schema79.allOf[1].then.oneOf,parentSchema:schema79.allOf[1].then,data:data0};
+const err12 = {instancePath:instancePath+"/AccountName",schemaPath:"#/$defs/SecretReference/allOf/1/then/oneOf",keyword:"oneOf",params:{passingSchemas: passing0},message:"must match exactly one schema in oneOf",schema:schema80.allOf[1].then.oneOf,parentSchema:schema80.allOf[1].then,data:data0};
 if(vErrors === null){
 vErrors = [err12];
 }
@@ -8383,7 +8839,7 @@ var _valid1 = _errs16 === errors;
 valid5 = _valid1;
 }
 if(!valid5){
-const err13 = {instancePath:instancePath+"/AccountName",schemaPath:"#/$defs/SecretReference/allOf/1/if",keyword:"if",params:{failingKeyword: "then"},message:"must match \"then\" schema",schema:schema79.allOf[1].if,parentSchema:schema79.allOf[1],data:data0};
+const err13 = {instancePath:instancePath+"/AccountName",schemaPath:"#/$defs/SecretReference/allOf/1/if",keyword:"if",params:{failingKeyword: "then"},message:"must match \"then\" schema",schema:schema80.allOf[1].if,parentSchema:schema80.allOf[1],data:data0};
 if(vErrors === null){
 vErrors = [err13];
 }
@@ -8422,7 +8878,7 @@ if(_valid3){
 const _errs25 = errors;
 if(data0 && typeof data0 == "object" && !Array.isArray(data0)){
 if(data0.FromSecretsManager === undefined){
-const err15 = {instancePath:instancePath+"/AccountName",schemaPath:"#/$defs/SecretReference/allOf/2/then/required",keyword:"required",params:{missingProperty: "FromSecretsManager"},message:"must have required property '"+"FromSecretsManager"+"'",schema:schema79.allOf[2].then.required,parentSchema:schema79.allOf[2].then,data:data0};
+const err15 = {instancePath:instancePath+"/AccountName",schemaPath:"#/$defs/SecretReference/allOf/2/then/required",keyword:"required",params:{missingProperty: "FromSecretsManager"},message:"must have required property '"+"FromSecretsManager"+"'",schema:schema80.allOf[2].then.required,parentSchema:schema80.allOf[2].then,data:data0};
 if(vErrors === null){
 vErrors = [err15];
 }
@@ -8436,7 +8892,7 @@ var _valid3 = _errs25 === errors;
 valid7 = _valid3;
 }
 if(!valid7){
-const err16 = {instancePath:instancePath+"/AccountName",schemaPath:"#/$defs/SecretReference/allOf/2/if",keyword:"if",params:{failingKeyword: "then"},message:"must match \"then\" schema",schema:schema79.allOf[2].if,parentSchema:schema79.allOf[2],data:data0};
+const err16 = {instancePath:instancePath+"/AccountName",schemaPath:"#/$defs/SecretReference/allOf/2/if",keyword:"if",params:{failingKeyword: "then"},message:"must match \"then\" schema",schema:schema80.allOf[2].if,parentSchema:schema80.allOf[2],data:data0};
 if(vErrors === null){
 vErrors = [err16];
 }
@@ -8448,7 +8904,7 @@ errors++;
 if(data0 && typeof data0 == "object" && !Array.isArray(data0)){
 for(const key1 in data0){
 if(!(((((key1 === "FromEnv") || (key1 === "FromFile")) || (key1 === "FromSecretsManager")) || (key1 === "Key")) || (key1 === "FromSsmParameter"))){
-const err17 = {instancePath:instancePath+"/AccountName",schemaPath:"#/$defs/SecretReference/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key1},message:"must NOT have additional properties",schema:false,parentSchema:schema79,data:data0};
+const err17 = {instancePath:instancePath+"/AccountName",schemaPath:"#/$defs/SecretReference/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key1},message:"must NOT have additional properties",schema:false,parentSchema:schema80,data:data0};
 if(vErrors === null){
 vErrors = [err17];
 }
@@ -8461,8 +8917,8 @@ errors++;
 if(data0.FromEnv !== undefined){
 let data1 = data0.FromEnv;
 if(typeof data1 === "string"){
-if(!pattern36.test(data1)){
-const err18 = {instancePath:instancePath+"/AccountName/FromEnv",schemaPath:"#/$defs/SecretReference/properties/FromEnv/pattern",keyword:"pattern",params:{pattern: "^[A-Za-z_][A-Za-z0-9_]*$"},message:"must match pattern \""+"^[A-Za-z_][A-Za-z0-9_]*$"+"\"",schema:"^[A-Za-z_][A-Za-z0-9_]*$",parentSchema:schema79.properties.FromEnv,data:data1};
+if(!pattern11.test(data1)){
+const err18 = {instancePath:instancePath+"/AccountName/FromEnv",schemaPath:"#/$defs/SecretReference/properties/FromEnv/pattern",keyword:"pattern",params:{pattern: "^[A-Za-z_][A-Za-z0-9_]*$"},message:"must match pattern \""+"^[A-Za-z_][A-Za-z0-9_]*$"+"\"",schema:"^[A-Za-z_][A-Za-z0-9_]*$",parentSchema:schema80.properties.FromEnv,data:data1};
 if(vErrors === null){
 vErrors = [err18];
 }
@@ -8473,7 +8929,7 @@ errors++;
 }
 }
 else {
-const err19 = {instancePath:instancePath+"/AccountName/FromEnv",schemaPath:"#/$defs/SecretReference/properties/FromEnv/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema79.properties.FromEnv.type,parentSchema:schema79.properties.FromEnv,data:data1};
+const err19 = {instancePath:instancePath+"/AccountName/FromEnv",schemaPath:"#/$defs/SecretReference/properties/FromEnv/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema80.properties.FromEnv.type,parentSchema:schema80.properties.FromEnv,data:data1};
 if(vErrors === null){
 vErrors = [err19];
 }
@@ -8487,7 +8943,7 @@ if(data0.FromFile !== undefined){
 let data2 = data0.FromFile;
 if(typeof data2 === "string"){
 if(func2(data2) < 1){
-const err20 = {instancePath:instancePath+"/AccountName/FromFile",schemaPath:"#/$defs/SecretReference/properties/FromFile/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters",schema:1,parentSchema:schema79.properties.FromFile,data:data2};
+const err20 = {instancePath:instancePath+"/AccountName/FromFile",schemaPath:"#/$defs/SecretReference/properties/FromFile/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters",schema:1,parentSchema:schema80.properties.FromFile,data:data2};
 if(vErrors === null){
 vErrors = [err20];
 }
@@ -8498,7 +8954,7 @@ errors++;
 }
 }
 else {
-const err21 = {instancePath:instancePath+"/AccountName/FromFile",schemaPath:"#/$defs/SecretReference/properties/FromFile/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema79.properties.FromFile.type,parentSchema:schema79.properties.FromFile,data:data2};
+const err21 = {instancePath:instancePath+"/AccountName/FromFile",schemaPath:"#/$defs/SecretReference/properties/FromFile/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema80.properties.FromFile.type,parentSchema:schema80.properties.FromFile,data:data2};
 if(vErrors === null){
 vErrors = [err21];
 }
@@ -8512,7 +8968,7 @@ if(data0.FromSecretsManager !== undefined){
 let data3 = data0.FromSecretsManager;
 if(typeof data3 === "string"){
 if(func2(data3) > 2048){
-const err22 = {instancePath:instancePath+"/AccountName/FromSecretsManager",schemaPath:"#/$defs/SecretReference/properties/FromSecretsManager/maxLength",keyword:"maxLength",params:{limit: 2048},message:"must NOT have more than 2048 characters",schema:2048,parentSchema:schema79.properties.FromSecretsManager,data:data3};
+const err22 = {instancePath:instancePath+"/AccountName/FromSecretsManager",schemaPath:"#/$defs/SecretReference/properties/FromSecretsManager/maxLength",keyword:"maxLength",params:{limit: 2048},message:"must NOT have more than 2048 characters",schema:2048,parentSchema:schema80.properties.FromSecretsManager,data:data3};
 if(vErrors === null){
 vErrors = [err22];
 }
@@ -8522,7 +8978,7 @@ vErrors.push(err22);
 errors++;
 }
 if(func2(data3) < 1){
-const err23 = {instancePath:instancePath+"/AccountName/FromSecretsManager",schemaPath:"#/$defs/SecretReference/properties/FromSecretsManager/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters",schema:1,parentSchema:schema79.properties.FromSecretsManager,data:data3};
+const err23 = {instancePath:instancePath+"/AccountName/FromSecretsManager",schemaPath:"#/$defs/SecretReference/properties/FromSecretsManager/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters",schema:1,parentSchema:schema80.properties.FromSecretsManager,data:data3};
 if(vErrors === null){
 vErrors = [err23];
 }
@@ -8533,7 +8989,7 @@ errors++;
 }
 }
 else {
-const err24 = {instancePath:instancePath+"/AccountName/FromSecretsManager",schemaPath:"#/$defs/SecretReference/properties/FromSecretsManager/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema79.properties.FromSecretsManager.type,parentSchema:schema79.properties.FromSecretsManager,data:data3};
+const err24 = {instancePath:instancePath+"/AccountName/FromSecretsManager",schemaPath:"#/$defs/SecretReference/properties/FromSecretsManager/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema80.properties.FromSecretsManager.type,parentSchema:schema80.properties.FromSecretsManager,data:data3};
 if(vErrors === null){
 vErrors = [err24];
 }
@@ -8547,7 +9003,7 @@ if(data0.Key !== undefined){
 let data4 = data0.Key;
 if(typeof data4 === "string"){
 if(func2(data4) < 1){
-const err25 = {instancePath:instancePath+"/AccountName/Key",schemaPath:"#/$defs/SecretReference/properties/Key/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters",schema:1,parentSchema:schema79.properties.Key,data:data4};
+const err25 = {instancePath:instancePath+"/AccountName/Key",schemaPath:"#/$defs/SecretReference/properties/Key/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters",schema:1,parentSchema:schema80.properties.Key,data:data4};
 if(vErrors === null){
 vErrors = [err25];
 }
@@ -8558,7 +9014,7 @@ errors++;
 }
 }
 else {
-const err26 = {instancePath:instancePath+"/AccountName/Key",schemaPath:"#/$defs/SecretReference/properties/Key/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema79.properties.Key.type,parentSchema:schema79.properties.Key,data:data4};
+const err26 = {instancePath:instancePath+"/AccountName/Key",schemaPath:"#/$defs/SecretReference/properties/Key/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema80.properties.Key.type,parentSchema:schema80.properties.Key,data:data4};
 if(vErrors === null){
 vErrors = [err26];
 }
@@ -8572,7 +9028,7 @@ if(data0.FromSsmParameter !== undefined){
 let data5 = data0.FromSsmParameter;
 if(typeof data5 === "string"){
 if(func2(data5) > 2048){
-const err27 = {instancePath:instancePath+"/AccountName/FromSsmParameter",schemaPath:"#/$defs/SecretReference/properties/FromSsmParameter/maxLength",keyword:"maxLength",params:{limit: 2048},message:"must NOT have more than 2048 characters",schema:2048,parentSchema:schema79.properties.FromSsmParameter,data:data5};
+const err27 = {instancePath:instancePath+"/AccountName/FromSsmParameter",schemaPath:"#/$defs/SecretReference/properties/FromSsmParameter/maxLength",keyword:"maxLength",params:{limit: 2048},message:"must NOT have more than 2048 characters",schema:2048,parentSchema:schema80.properties.FromSsmParameter,data:data5};
 if(vErrors === null){
 vErrors = [err27];
 }
@@ -8582,7 +9038,7 @@ vErrors.push(err27);
 errors++;
 }
 if(func2(data5) < 1){
-const err28 = {instancePath:instancePath+"/AccountName/FromSsmParameter",schemaPath:"#/$defs/SecretReference/properties/FromSsmParameter/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters",schema:1,parentSchema:schema79.properties.FromSsmParameter,data:data5};
+const err28 = {instancePath:instancePath+"/AccountName/FromSsmParameter",schemaPath:"#/$defs/SecretReference/properties/FromSsmParameter/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters",schema:1,parentSchema:schema80.properties.FromSsmParameter,data:data5};
 if(vErrors === null){
 vErrors = [err28];
 }
@@ -8593,7 +9049,7 @@ errors++;
 }
 }
 else {
-const err29 = {instancePath:instancePath+"/AccountName/FromSsmParameter",schemaPath:"#/$defs/SecretReference/properties/FromSsmParameter/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema79.properties.FromSsmParameter.type,parentSchema:schema79.properties.FromSsmParameter,data:data5};
+const err29 = {instancePath:instancePath+"/AccountName/FromSsmParameter",schemaPath:"#/$defs/SecretReference/properties/FromSsmParameter/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema80.properties.FromSsmParameter.type,parentSchema:schema80.properties.FromSsmParameter,data:data5};
 if(vErrors === null){
 vErrors = [err29];
 }
@@ -8656,7 +9112,7 @@ vErrors = null;
 }
 if(_valid4){
 const _errs45 = errors;
-const err32 = {instancePath:instancePath+"/AccountPassword",schemaPath:"#/$defs/SecretReference/allOf/0/then/not",keyword:"not",params:{},message:"must NOT be valid",schema:schema79.allOf[0].then.not,parentSchema:schema79.allOf[0].then,data:data6};
+const err32 = {instancePath:instancePath+"/AccountPassword",schemaPath:"#/$defs/SecretReference/allOf/0/then/not",keyword:"not",params:{},message:"must NOT be valid",schema:schema80.allOf[0].then.not,parentSchema:schema80.allOf[0].then,data:data6};
 if(vErrors === null){
 vErrors = [err32];
 }
@@ -8668,7 +9124,7 @@ var _valid4 = _errs45 === errors;
 valid11 = _valid4;
 }
 if(!valid11){
-const err33 = {instancePath:instancePath+"/AccountPassword",schemaPath:"#/$defs/SecretReference/allOf/0/if",keyword:"if",params:{failingKeyword: "then"},message:"must match \"then\" schema",schema:schema79.allOf[0].if,parentSchema:schema79.allOf[0],data:data6};
+const err33 = {instancePath:instancePath+"/AccountPassword",schemaPath:"#/$defs/SecretReference/allOf/0/if",keyword:"if",params:{failingKeyword: "then"},message:"must match \"then\" schema",schema:schema80.allOf[0].if,parentSchema:schema80.allOf[0],data:data6};
 if(vErrors === null){
 vErrors = [err33];
 }
@@ -8708,7 +9164,7 @@ let passing1 = null;
 const _errs53 = errors;
 if(data6 && typeof data6 == "object" && !Array.isArray(data6)){
 if(data6.FromEnv === undefined){
-const err35 = {instancePath:instancePath+"/AccountPassword",schemaPath:"#/$defs/SecretReference/allOf/1/then/oneOf/0/required",keyword:"required",params:{missingProperty: "FromEnv"},message:"must have required property '"+"FromEnv"+"'",schema:schema79.allOf[1].then.oneOf[0].required,parentSchema:schema79.allOf[1].then.oneOf[0],data:data6};
+const err35 = {instancePath:instancePath+"/AccountPassword",schemaPath:"#/$defs/SecretReference/allOf/1/then/oneOf/0/required",keyword:"required",params:{missingProperty: "FromEnv"},message:"must have required property '"+"FromEnv"+"'",schema:schema80.allOf[1].then.oneOf[0].required,parentSchema:schema80.allOf[1].then.oneOf[0],data:data6};
 if(vErrors === null){
 vErrors = [err35];
 }
@@ -8726,7 +9182,7 @@ passing1 = 0;
 const _errs54 = errors;
 if(data6 && typeof data6 == "object" && !Array.isArray(data6)){
 if(data6.FromFile === undefined){
-const err36 = {instancePath:instancePath+"/AccountPassword",schemaPath:"#/$defs/SecretReference/allOf/1/then/oneOf/1/required",keyword:"required",params:{missingProperty: "FromFile"},message:"must have required property '"+"FromFile"+"'",schema:schema79.allOf[1].then.oneOf[1].required,parentSchema:schema79.allOf[1].then.oneOf[1],data:data6};
+const err36 = {instancePath:instancePath+"/AccountPassword",schemaPath:"#/$defs/SecretReference/allOf/1/then/oneOf/1/required",keyword:"required",params:{missingProperty: "FromFile"},message:"must have required property '"+"FromFile"+"'",schema:schema80.allOf[1].then.oneOf[1].required,parentSchema:schema80.allOf[1].then.oneOf[1],data:data6};
 if(vErrors === null){
 vErrors = [err36];
 }
@@ -8749,7 +9205,7 @@ passing1 = 1;
 const _errs55 = errors;
 if(data6 && typeof data6 == "object" && !Array.isArray(data6)){
 if(data6.FromSecretsManager === undefined){
-const err37 = {instancePath:instancePath+"/AccountPassword",schemaPath:"#/$defs/SecretReference/allOf/1/then/oneOf/2/required",keyword:"required",params:{missingProperty: "FromSecretsManager"},message:"must have required property '"+"FromSecretsManager"+"'",schema:schema79.allOf[1].then.oneOf[2].required,parentSchema:schema79.allOf[1].then.oneOf[2],data:data6};
+const err37 = {instancePath:instancePath+"/AccountPassword",schemaPath:"#/$defs/SecretReference/allOf/1/then/oneOf/2/required",keyword:"required",params:{missingProperty: "FromSecretsManager"},message:"must have required property '"+"FromSecretsManager"+"'",schema:schema80.allOf[1].then.oneOf[2].required,parentSchema:schema80.allOf[1].then.oneOf[2],data:data6};
 if(vErrors === null){
 vErrors = [err37];
 }
@@ -8772,7 +9228,7 @@ passing1 = 2;
 const _errs56 = errors;
 if(data6 && typeof data6 == "object" && !Array.isArray(data6)){
 if(data6.FromSsmParameter === undefined){
-const err38 = {instancePath:instancePath+"/AccountPassword",schemaPath:"#/$defs/SecretReference/allOf/1/then/oneOf/3/required",keyword:"required",params:{missingProperty: "FromSsmParameter"},message:"must have required property '"+"FromSsmParameter"+"'",schema:schema79.allOf[1].then.oneOf[3].required,parentSchema:schema79.allOf[1].then.oneOf[3],data:data6};
+const err38 = {instancePath:instancePath+"/AccountPassword",schemaPath:"#/$defs/SecretReference/allOf/1/then/oneOf/3/required",keyword:"required",params:{missingProperty: "FromSsmParameter"},message:"must have required property '"+"FromSsmParameter"+"'",schema:schema80.allOf[1].then.oneOf[3].required,parentSchema:schema80.allOf[1].then.oneOf[3],data:data6};
 if(vErrors === null){
 vErrors = [err38];
 }
@@ -8796,7 +9252,7 @@ passing1 = 3;
 }
 }
 if(!valid14){
-const err39 = {instancePath:instancePath+"/AccountPassword",schemaPath:"#/$defs/SecretReference/allOf/1/then/oneOf",keyword:"oneOf",params:{passingSchemas: passing1},message:"must match exactly one schema in oneOf",schema:schema79.allOf[1].then.oneOf,parentSchema:schema79.allOf[1].then,data:data6};
+const err39 = {instancePath:instancePath+"/AccountPassword",schemaPath:"#/$defs/SecretReference/allOf/1/then/oneOf",keyword:"oneOf",params:{passingSchemas: passing1},message:"must match exactly one schema in oneOf",schema:schema80.allOf[1].then.oneOf,parentSchema:schema80.allOf[1].then,data:data6};
 if(vErrors === null){
 vErrors = [err39];
 }
@@ -8820,7 +9276,7 @@ var _valid5 = _errs51 === errors;
 valid13 = _valid5;
 }
 if(!valid13){
-const err40 = {instancePath:instancePath+"/AccountPassword",schemaPath:"#/$defs/SecretReference/allOf/1/if",keyword:"if",params:{failingKeyword: "then"},message:"must match \"then\" schema",schema:schema79.allOf[1].if,parentSchema:schema79.allOf[1],data:data6};
+const err40 = {instancePath:instancePath+"/AccountPassword",schemaPath:"#/$defs/SecretReference/allOf/1/if",keyword:"if",params:{failingKeyword: "then"},message:"must match \"then\" schema",schema:schema80.allOf[1].if,parentSchema:schema80.allOf[1],data:data6};
 if(vErrors === null){
 vErrors = [err40];
 }
@@ -8859,7 +9315,7 @@ if(_valid7){
 const _errs60 = errors;
 if(data6 && typeof data6 == "object" && !Array.isArray(data6)){
 if(data6.FromSecretsManager === undefined){
-const err42 = {instancePath:instancePath+"/AccountPassword",schemaPath:"#/$defs/SecretReference/allOf/2/then/required",keyword:"required",params:{missingProperty: "FromSecretsManager"},message:"must have required property '"+"FromSecretsManager"+"'",schema:schema79.allOf[2].then.required,parentSchema:schema79.allOf[2].then,data:data6};
+const err42 = {instancePath:instancePath+"/AccountPassword",schemaPath:"#/$defs/SecretReference/allOf/2/then/required",keyword:"required",params:{missingProperty: "FromSecretsManager"},message:"must have required property '"+"FromSecretsManager"+"'",schema:schema80.allOf[2].then.required,parentSchema:schema80.allOf[2].then,data:data6};
 if(vErrors === null){
 vErrors = [err42];
 }
@@ -8873,7 +9329,7 @@ var _valid7 = _errs60 === errors;
 valid15 = _valid7;
 }
 if(!valid15){
-const err43 = {instancePath:instancePath+"/AccountPassword",schemaPath:"#/$defs/SecretReference/allOf/2/if",keyword:"if",params:{failingKeyword: "then"},message:"must match \"then\" schema",schema:schema79.allOf[2].if,parentSchema:schema79.allOf[2],data:data6};
+const err43 = {instancePath:instancePath+"/AccountPassword",schemaPath:"#/$defs/SecretReference/allOf/2/if",keyword:"if",params:{failingKeyword: "then"},message:"must match \"then\" schema",schema:schema80.allOf[2].if,parentSchema:schema80.allOf[2],data:data6};
 if(vErrors === null){
 vErrors = [err43];
 }
@@ -8885,7 +9341,7 @@ errors++;
 if(data6 && typeof data6 == "object" && !Array.isArray(data6)){
 for(const key2 in data6){
 if(!(((((key2 === "FromEnv") || (key2 === "FromFile")) || (key2 === "FromSecretsManager")) || (key2 === "Key")) || (key2 === "FromSsmParameter"))){
-const err44 = {instancePath:instancePath+"/AccountPassword",schemaPath:"#/$defs/SecretReference/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key2},message:"must NOT have additional properties",schema:false,parentSchema:schema79,data:data6};
+const err44 = {instancePath:instancePath+"/AccountPassword",schemaPath:"#/$defs/SecretReference/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key2},message:"must NOT have additional properties",schema:false,parentSchema:schema80,data:data6};
 if(vErrors === null){
 vErrors = [err44];
 }
@@ -8898,8 +9354,8 @@ errors++;
 if(data6.FromEnv !== undefined){
 let data7 = data6.FromEnv;
 if(typeof data7 === "string"){
-if(!pattern36.test(data7)){
-const err45 = {instancePath:instancePath+"/AccountPassword/FromEnv",schemaPath:"#/$defs/SecretReference/properties/FromEnv/pattern",keyword:"pattern",params:{pattern: "^[A-Za-z_][A-Za-z0-9_]*$"},message:"must match pattern \""+"^[A-Za-z_][A-Za-z0-9_]*$"+"\"",schema:"^[A-Za-z_][A-Za-z0-9_]*$",parentSchema:schema79.properties.FromEnv,data:data7};
+if(!pattern11.test(data7)){
+const err45 = {instancePath:instancePath+"/AccountPassword/FromEnv",schemaPath:"#/$defs/SecretReference/properties/FromEnv/pattern",keyword:"pattern",params:{pattern: "^[A-Za-z_][A-Za-z0-9_]*$"},message:"must match pattern \""+"^[A-Za-z_][A-Za-z0-9_]*$"+"\"",schema:"^[A-Za-z_][A-Za-z0-9_]*$",parentSchema:schema80.properties.FromEnv,data:data7};
 if(vErrors === null){
 vErrors = [err45];
 }
@@ -8910,7 +9366,7 @@ errors++;
 }
 }
 else {
-const err46 = {instancePath:instancePath+"/AccountPassword/FromEnv",schemaPath:"#/$defs/SecretReference/properties/FromEnv/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema79.properties.FromEnv.type,parentSchema:schema79.properties.FromEnv,data:data7};
+const err46 = {instancePath:instancePath+"/AccountPassword/FromEnv",schemaPath:"#/$defs/SecretReference/properties/FromEnv/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema80.properties.FromEnv.type,parentSchema:schema80.properties.FromEnv,data:data7};
 if(vErrors === null){
 vErrors = [err46];
 }
@@ -8924,7 +9380,7 @@ if(data6.FromFile !== undefined){
 let data8 = data6.FromFile;
 if(typeof data8 === "string"){
 if(func2(data8) < 1){
-const err47 = {instancePath:instancePath+"/AccountPassword/FromFile",schemaPath:"#/$defs/SecretReference/properties/FromFile/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters",schema:1,parentSchema:schema79.properties.FromFile,data:data8};
+const err47 = {instancePath:instancePath+"/AccountPassword/FromFile",schemaPath:"#/$defs/SecretReference/properties/FromFile/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters",schema:1,parentSchema:schema80.properties.FromFile,data:data8};
 if(vErrors === null){
 vErrors = [err47];
 }
@@ -8935,7 +9391,7 @@ errors++;
 }
 }
 else {
-const err48 = {instancePath:instancePath+"/AccountPassword/FromFile",schemaPath:"#/$defs/SecretReference/properties/FromFile/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema79.properties.FromFile.type,parentSchema:schema79.properties.FromFile,data:data8};
+const err48 = {instancePath:instancePath+"/AccountPassword/FromFile",schemaPath:"#/$defs/SecretReference/properties/FromFile/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema80.properties.FromFile.type,parentSchema:schema80.properties.FromFile,data:data8};
 if(vErrors === null){
 vErrors = [err48];
 }
@@ -8949,7 +9405,7 @@ if(data6.FromSecretsManager !== undefined){
 let data9 = data6.FromSecretsManager;
 if(typeof data9 === "string"){
 if(func2(data9) > 2048){
-const err49 = {instancePath:instancePath+"/AccountPassword/FromSecretsManager",schemaPath:"#/$defs/SecretReference/properties/FromSecretsManager/maxLength",keyword:"maxLength",params:{limit: 2048},message:"must NOT have more than 2048 characters",schema:2048,parentSchema:schema79.properties.FromSecretsManager,data:data9};
+const err49 = {instancePath:instancePath+"/AccountPassword/FromSecretsManager",schemaPath:"#/$defs/SecretReference/properties/FromSecretsManager/maxLength",keyword:"maxLength",params:{limit: 2048},message:"must NOT have more than 2048 characters",schema:2048,parentSchema:schema80.properties.FromSecretsManager,data:data9};
 if(vErrors === null){
 vErrors = [err49];
 }
@@ -8959,7 +9415,7 @@ vErrors.push(err49);
 errors++;
 }
 if(func2(data9) < 1){
-const err50 = {instancePath:instancePath+"/AccountPassword/FromSecretsManager",schemaPath:"#/$defs/SecretReference/properties/FromSecretsManager/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters",schema:1,parentSchema:schema79.properties.FromSecretsManager,data:data9};
+const err50 = {instancePath:instancePath+"/AccountPassword/FromSecretsManager",schemaPath:"#/$defs/SecretReference/properties/FromSecretsManager/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters",schema:1,parentSchema:schema80.properties.FromSecretsManager,data:data9};
 if(vErrors === null){
 vErrors = [err50];
 }
@@ -8970,7 +9426,7 @@ errors++;
 }
 }
 else {
-const err51 = {instancePath:instancePath+"/AccountPassword/FromSecretsManager",schemaPath:"#/$defs/SecretReference/properties/FromSecretsManager/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema79.properties.FromSecretsManager.type,parentSchema:schema79.properties.FromSecretsManager,data:data9};
+const err51 = {instancePath:instancePath+"/AccountPassword/FromSecretsManager",schemaPath:"#/$defs/SecretReference/properties/FromSecretsManager/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema80.properties.FromSecretsManager.type,parentSchema:schema80.properties.FromSecretsManager,data:data9};
 if(vErrors === null){
 vErrors = [err51];
 }
@@ -8984,7 +9440,7 @@ if(data6.Key !== undefined){
 let data10 = data6.Key;
 if(typeof data10 === "string"){
 if(func2(data10) < 1){
-const err52 = {instancePath:instancePath+"/AccountPassword/Key",schemaPath:"#/$defs/SecretReference/properties/Key/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters",schema:1,parentSchema:schema79.properties.Key,data:data10};
+const err52 = {instancePath:instancePath+"/AccountPassword/Key",schemaPath:"#/$defs/SecretReference/properties/Key/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters",schema:1,parentSchema:schema80.properties.Key,data:data10};
 if(vErrors === null){
 vErrors = [err52];
 }
@@ -8995,7 +9451,7 @@ errors++;
 }
 }
 else {
-const err53 = {instancePath:instancePath+"/AccountPassword/Key",schemaPath:"#/$defs/SecretReference/properties/Key/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema79.properties.Key.type,parentSchema:schema79.properties.Key,data:data10};
+const err53 = {instancePath:instancePath+"/AccountPassword/Key",schemaPath:"#/$defs/SecretReference/properties/Key/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema80.properties.Key.type,parentSchema:schema80.properties.Key,data:data10};
 if(vErrors === null){
 vErrors = [err53];
 }
@@ -9009,7 +9465,7 @@ if(data6.FromSsmParameter !== undefined){
 let data11 = data6.FromSsmParameter;
 if(typeof data11 === "string"){
 if(func2(data11) > 2048){
-const err54 = {instancePath:instancePath+"/AccountPassword/FromSsmParameter",schemaPath:"#/$defs/SecretReference/properties/FromSsmParameter/maxLength",keyword:"maxLength",params:{limit: 2048},message:"must NOT have more than 2048 characters",schema:2048,parentSchema:schema79.properties.FromSsmParameter,data:data11};
+const err54 = {instancePath:instancePath+"/AccountPassword/FromSsmParameter",schemaPath:"#/$defs/SecretReference/properties/FromSsmParameter/maxLength",keyword:"maxLength",params:{limit: 2048},message:"must NOT have more than 2048 characters",schema:2048,parentSchema:schema80.properties.FromSsmParameter,data:data11};
 if(vErrors === null){
 vErrors = [err54];
 }
@@ -9019,7 +9475,7 @@ vErrors.push(err54);
 errors++;
 }
 if(func2(data11) < 1){
-const err55 = {instancePath:instancePath+"/AccountPassword/FromSsmParameter",schemaPath:"#/$defs/SecretReference/properties/FromSsmParameter/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters",schema:1,parentSchema:schema79.properties.FromSsmParameter,data:data11};
+const err55 = {instancePath:instancePath+"/AccountPassword/FromSsmParameter",schemaPath:"#/$defs/SecretReference/properties/FromSsmParameter/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters",schema:1,parentSchema:schema80.properties.FromSsmParameter,data:data11};
 if(vErrors === null){
 vErrors = [err55];
 }
@@ -9030,7 +9486,7 @@ errors++;
 }
 }
 else {
-const err56 = {instancePath:instancePath+"/AccountPassword/FromSsmParameter",schemaPath:"#/$defs/SecretReference/properties/FromSsmParameter/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema79.properties.FromSsmParameter.type,parentSchema:schema79.properties.FromSsmParameter,data:data11};
+const err56 = {instancePath:instancePath+"/AccountPassword/FromSsmParameter",schemaPath:"#/$defs/SecretReference/properties/FromSsmParameter/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema80.properties.FromSsmParameter.type,parentSchema:schema80.properties.FromSsmParameter,data:data11};
 if(vErrors === null){
 vErrors = [err56];
 }
@@ -9044,7 +9500,7 @@ errors++;
 }
 }
 else {
-const err57 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema78.type,parentSchema:schema78,data};
+const err57 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema79.type,parentSchema:schema79,data};
 if(vErrors === null){
 vErrors = [err57];
 }
@@ -9058,8 +9514,8 @@ return errors === 0;
 }
 validate49.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
 
-const schema81 = {"title":"Certificate-based authentication","description":"Whether users sign in to domain-joined instances with certificates from an AWS Private CA.","type":"object","properties":{"Status":{"description":"DISABLED, ENABLED, or ENABLED_NO_DIRECTORY_LOGIN_FALLBACK (no password sign-in if the certificate fails).","$ref":"#/$defs/CertificateBasedAuthStatus"},"CertificateAuthorityArn":{"description":"ARN of the AWS Private CA that issues the certificates; required unless Status is DISABLED.","type":"string","pattern":"^arn:aws(?:-cn|-iso-b|-iso|-us-gov)?:[A-Za-z0-9][A-Za-z0-9_/.-]{0,62}:[A-Za-z0-9_/.-]{0,63}:[A-Za-z0-9_/.-]{0,63}:[A-Za-z0-9][A-Za-z0-9:_/+=,@.\\\\-]{0,1023}$"}},"additionalProperties":false,"allOf":[{"description":"CertificateAuthorityArn is required when Status is ENABLED or ENABLED_NO_DIRECTORY_LOGIN_FALLBACK","if":{"properties":{"Status":{"enum":["ENABLED","ENABLED_NO_DIRECTORY_LOGIN_FALLBACK"]}},"required":["Status"]},"then":{"required":["CertificateAuthorityArn"]}}]};
-const schema82 = {"type":"string","enum":["DISABLED","ENABLED","ENABLED_NO_DIRECTORY_LOGIN_FALLBACK"]};
+const schema82 = {"title":"Certificate-based authentication","description":"Whether users sign in to domain-joined instances with certificates from an AWS Private CA.","type":"object","properties":{"Status":{"description":"DISABLED, ENABLED, or ENABLED_NO_DIRECTORY_LOGIN_FALLBACK (no password sign-in if the certificate fails).","$ref":"#/$defs/CertificateBasedAuthStatus"},"CertificateAuthorityArn":{"description":"ARN of the AWS Private CA that issues the certificates; required unless Status is DISABLED.","type":"string","pattern":"^arn:aws(?:-cn|-iso-b|-iso|-us-gov)?:[A-Za-z0-9][A-Za-z0-9_/.-]{0,62}:[A-Za-z0-9_/.-]{0,63}:[A-Za-z0-9_/.-]{0,63}:[A-Za-z0-9][A-Za-z0-9:_/+=,@.\\\\-]{0,1023}$"}},"additionalProperties":false,"allOf":[{"description":"CertificateAuthorityArn is required when Status is ENABLED or ENABLED_NO_DIRECTORY_LOGIN_FALLBACK","if":{"properties":{"Status":{"enum":["ENABLED","ENABLED_NO_DIRECTORY_LOGIN_FALLBACK"]}},"required":["Status"]},"then":{"required":["CertificateAuthorityArn"]}}]};
+const schema83 = {"type":"string","enum":["DISABLED","ENABLED","ENABLED_NO_DIRECTORY_LOGIN_FALLBACK"]};
 
 function validate51(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
 let vErrors = null;
@@ -9116,7 +9572,7 @@ if(_valid0){
 const _errs5 = errors;
 if(data && typeof data == "object" && !Array.isArray(data)){
 if(data.CertificateAuthorityArn === undefined){
-const err2 = {instancePath,schemaPath:"#/allOf/0/then/required",keyword:"required",params:{missingProperty: "CertificateAuthorityArn"},message:"must have required property '"+"CertificateAuthorityArn"+"'",schema:schema81.allOf[0].then.required,parentSchema:schema81.allOf[0].then,data};
+const err2 = {instancePath,schemaPath:"#/allOf/0/then/required",keyword:"required",params:{missingProperty: "CertificateAuthorityArn"},message:"must have required property '"+"CertificateAuthorityArn"+"'",schema:schema82.allOf[0].then.required,parentSchema:schema82.allOf[0].then,data};
 if(vErrors === null){
 vErrors = [err2];
 }
@@ -9130,7 +9586,7 @@ var _valid0 = _errs5 === errors;
 valid1 = _valid0;
 }
 if(!valid1){
-const err3 = {instancePath,schemaPath:"#/allOf/0/if",keyword:"if",params:{failingKeyword: "then"},message:"must match \"then\" schema",schema:schema81.allOf[0].if,parentSchema:schema81.allOf[0],data};
+const err3 = {instancePath,schemaPath:"#/allOf/0/if",keyword:"if",params:{failingKeyword: "then"},message:"must match \"then\" schema",schema:schema82.allOf[0].if,parentSchema:schema82.allOf[0],data};
 if(vErrors === null){
 vErrors = [err3];
 }
@@ -9142,7 +9598,7 @@ errors++;
 if(data && typeof data == "object" && !Array.isArray(data)){
 for(const key0 in data){
 if(!((key0 === "Status") || (key0 === "CertificateAuthorityArn"))){
-const err4 = {instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties",schema:false,parentSchema:schema81,data};
+const err4 = {instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties",schema:false,parentSchema:schema82,data};
 if(vErrors === null){
 vErrors = [err4];
 }
@@ -9155,7 +9611,7 @@ errors++;
 if(data.Status !== undefined){
 let data1 = data.Status;
 if(typeof data1 !== "string"){
-const err5 = {instancePath:instancePath+"/Status",schemaPath:"#/$defs/CertificateBasedAuthStatus/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema82.type,parentSchema:schema82,data:data1};
+const err5 = {instancePath:instancePath+"/Status",schemaPath:"#/$defs/CertificateBasedAuthStatus/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema83.type,parentSchema:schema83,data:data1};
 if(vErrors === null){
 vErrors = [err5];
 }
@@ -9165,7 +9621,7 @@ vErrors.push(err5);
 errors++;
 }
 if(!(((data1 === "DISABLED") || (data1 === "ENABLED")) || (data1 === "ENABLED_NO_DIRECTORY_LOGIN_FALLBACK"))){
-const err6 = {instancePath:instancePath+"/Status",schemaPath:"#/$defs/CertificateBasedAuthStatus/enum",keyword:"enum",params:{allowedValues: schema82.enum},message:"must be equal to one of the allowed values",schema:schema82.enum,parentSchema:schema82,data:data1};
+const err6 = {instancePath:instancePath+"/Status",schemaPath:"#/$defs/CertificateBasedAuthStatus/enum",keyword:"enum",params:{allowedValues: schema83.enum},message:"must be equal to one of the allowed values",schema:schema83.enum,parentSchema:schema83,data:data1};
 if(vErrors === null){
 vErrors = [err6];
 }
@@ -9178,8 +9634,8 @@ errors++;
 if(data.CertificateAuthorityArn !== undefined){
 let data2 = data.CertificateAuthorityArn;
 if(typeof data2 === "string"){
-if(!pattern15.test(data2)){
-const err7 = {instancePath:instancePath+"/CertificateAuthorityArn",schemaPath:"#/properties/CertificateAuthorityArn/pattern",keyword:"pattern",params:{pattern: "^arn:aws(?:-cn|-iso-b|-iso|-us-gov)?:[A-Za-z0-9][A-Za-z0-9_/.-]{0,62}:[A-Za-z0-9_/.-]{0,63}:[A-Za-z0-9_/.-]{0,63}:[A-Za-z0-9][A-Za-z0-9:_/+=,@.\\\\-]{0,1023}$"},message:"must match pattern \""+"^arn:aws(?:-cn|-iso-b|-iso|-us-gov)?:[A-Za-z0-9][A-Za-z0-9_/.-]{0,62}:[A-Za-z0-9_/.-]{0,63}:[A-Za-z0-9_/.-]{0,63}:[A-Za-z0-9][A-Za-z0-9:_/+=,@.\\\\-]{0,1023}$"+"\"",schema:"^arn:aws(?:-cn|-iso-b|-iso|-us-gov)?:[A-Za-z0-9][A-Za-z0-9_/.-]{0,62}:[A-Za-z0-9_/.-]{0,63}:[A-Za-z0-9_/.-]{0,63}:[A-Za-z0-9][A-Za-z0-9:_/+=,@.\\\\-]{0,1023}$",parentSchema:schema81.properties.CertificateAuthorityArn,data:data2};
+if(!pattern22.test(data2)){
+const err7 = {instancePath:instancePath+"/CertificateAuthorityArn",schemaPath:"#/properties/CertificateAuthorityArn/pattern",keyword:"pattern",params:{pattern: "^arn:aws(?:-cn|-iso-b|-iso|-us-gov)?:[A-Za-z0-9][A-Za-z0-9_/.-]{0,62}:[A-Za-z0-9_/.-]{0,63}:[A-Za-z0-9_/.-]{0,63}:[A-Za-z0-9][A-Za-z0-9:_/+=,@.\\\\-]{0,1023}$"},message:"must match pattern \""+"^arn:aws(?:-cn|-iso-b|-iso|-us-gov)?:[A-Za-z0-9][A-Za-z0-9_/.-]{0,62}:[A-Za-z0-9_/.-]{0,63}:[A-Za-z0-9_/.-]{0,63}:[A-Za-z0-9][A-Za-z0-9:_/+=,@.\\\\-]{0,1023}$"+"\"",schema:"^arn:aws(?:-cn|-iso-b|-iso|-us-gov)?:[A-Za-z0-9][A-Za-z0-9_/.-]{0,62}:[A-Za-z0-9_/.-]{0,63}:[A-Za-z0-9_/.-]{0,63}:[A-Za-z0-9][A-Za-z0-9:_/+=,@.\\\\-]{0,1023}$",parentSchema:schema82.properties.CertificateAuthorityArn,data:data2};
 if(vErrors === null){
 vErrors = [err7];
 }
@@ -9190,7 +9646,7 @@ errors++;
 }
 }
 else {
-const err8 = {instancePath:instancePath+"/CertificateAuthorityArn",schemaPath:"#/properties/CertificateAuthorityArn/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema81.properties.CertificateAuthorityArn.type,parentSchema:schema81.properties.CertificateAuthorityArn,data:data2};
+const err8 = {instancePath:instancePath+"/CertificateAuthorityArn",schemaPath:"#/properties/CertificateAuthorityArn/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema82.properties.CertificateAuthorityArn.type,parentSchema:schema82.properties.CertificateAuthorityArn,data:data2};
 if(vErrors === null){
 vErrors = [err8];
 }
@@ -9202,7 +9658,7 @@ errors++;
 }
 }
 else {
-const err9 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema81.type,parentSchema:schema81,data};
+const err9 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema82.type,parentSchema:schema82,data};
 if(vErrors === null){
 vErrors = [err9];
 }
@@ -9229,7 +9685,7 @@ evaluated0.items = undefined;
 }
 if(data && typeof data == "object" && !Array.isArray(data)){
 if(data.DirectoryName === undefined){
-const err0 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "DirectoryName"},message:"must have required property '"+"DirectoryName"+"'",schema:schema77.required,parentSchema:schema77,data};
+const err0 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "DirectoryName"},message:"must have required property '"+"DirectoryName"+"'",schema:schema78.required,parentSchema:schema78,data};
 if(vErrors === null){
 vErrors = [err0];
 }
@@ -9239,7 +9695,7 @@ vErrors.push(err0);
 errors++;
 }
 if(data.OrganizationalUnitDistinguishedNames === undefined){
-const err1 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "OrganizationalUnitDistinguishedNames"},message:"must have required property '"+"OrganizationalUnitDistinguishedNames"+"'",schema:schema77.required,parentSchema:schema77,data};
+const err1 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "OrganizationalUnitDistinguishedNames"},message:"must have required property '"+"OrganizationalUnitDistinguishedNames"+"'",schema:schema78.required,parentSchema:schema78,data};
 if(vErrors === null){
 vErrors = [err1];
 }
@@ -9249,8 +9705,8 @@ vErrors.push(err1);
 errors++;
 }
 for(const key0 in data){
-if(!((((key0 === "DirectoryName") || (key0 === "OrganizationalUnitDistinguishedNames")) || (key0 === "ServiceAccountCredentials")) || (key0 === "CertificateBasedAuthProperties"))){
-const err2 = {instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties",schema:false,parentSchema:schema77,data};
+if(!(((((key0 === "DirectoryName") || (key0 === "OrganizationalUnitDistinguishedNames")) || (key0 === "ServiceAccountCredentials")) || (key0 === "CertificateBasedAuthProperties")) || (key0 === "Targets"))){
+const err2 = {instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties",schema:false,parentSchema:schema78,data};
 if(vErrors === null){
 vErrors = [err2];
 }
@@ -9264,7 +9720,7 @@ if(data.DirectoryName !== undefined){
 let data0 = data.DirectoryName;
 if(typeof data0 === "string"){
 if(func2(data0) < 1){
-const err3 = {instancePath:instancePath+"/DirectoryName",schemaPath:"#/properties/DirectoryName/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters",schema:1,parentSchema:schema77.properties.DirectoryName,data:data0};
+const err3 = {instancePath:instancePath+"/DirectoryName",schemaPath:"#/properties/DirectoryName/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters",schema:1,parentSchema:schema78.properties.DirectoryName,data:data0};
 if(vErrors === null){
 vErrors = [err3];
 }
@@ -9275,7 +9731,7 @@ errors++;
 }
 }
 else {
-const err4 = {instancePath:instancePath+"/DirectoryName",schemaPath:"#/properties/DirectoryName/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema77.properties.DirectoryName.type,parentSchema:schema77.properties.DirectoryName,data:data0};
+const err4 = {instancePath:instancePath+"/DirectoryName",schemaPath:"#/properties/DirectoryName/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema78.properties.DirectoryName.type,parentSchema:schema78.properties.DirectoryName,data:data0};
 if(vErrors === null){
 vErrors = [err4];
 }
@@ -9293,7 +9749,7 @@ for(let i0=0; i0<len0; i0++){
 let data2 = data1[i0];
 if(typeof data2 === "string"){
 if(func2(data2) > 2000){
-const err5 = {instancePath:instancePath+"/OrganizationalUnitDistinguishedNames/" + i0,schemaPath:"#/properties/OrganizationalUnitDistinguishedNames/items/maxLength",keyword:"maxLength",params:{limit: 2000},message:"must NOT have more than 2000 characters",schema:2000,parentSchema:schema77.properties.OrganizationalUnitDistinguishedNames.items,data:data2};
+const err5 = {instancePath:instancePath+"/OrganizationalUnitDistinguishedNames/" + i0,schemaPath:"#/properties/OrganizationalUnitDistinguishedNames/items/maxLength",keyword:"maxLength",params:{limit: 2000},message:"must NOT have more than 2000 characters",schema:2000,parentSchema:schema78.properties.OrganizationalUnitDistinguishedNames.items,data:data2};
 if(vErrors === null){
 vErrors = [err5];
 }
@@ -9304,7 +9760,7 @@ errors++;
 }
 }
 else {
-const err6 = {instancePath:instancePath+"/OrganizationalUnitDistinguishedNames/" + i0,schemaPath:"#/properties/OrganizationalUnitDistinguishedNames/items/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema77.properties.OrganizationalUnitDistinguishedNames.items.type,parentSchema:schema77.properties.OrganizationalUnitDistinguishedNames.items,data:data2};
+const err6 = {instancePath:instancePath+"/OrganizationalUnitDistinguishedNames/" + i0,schemaPath:"#/properties/OrganizationalUnitDistinguishedNames/items/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema78.properties.OrganizationalUnitDistinguishedNames.items.type,parentSchema:schema78.properties.OrganizationalUnitDistinguishedNames.items,data:data2};
 if(vErrors === null){
 vErrors = [err6];
 }
@@ -9316,7 +9772,7 @@ errors++;
 }
 }
 else {
-const err7 = {instancePath:instancePath+"/OrganizationalUnitDistinguishedNames",schemaPath:"#/properties/OrganizationalUnitDistinguishedNames/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema77.properties.OrganizationalUnitDistinguishedNames.type,parentSchema:schema77.properties.OrganizationalUnitDistinguishedNames,data:data1};
+const err7 = {instancePath:instancePath+"/OrganizationalUnitDistinguishedNames",schemaPath:"#/properties/OrganizationalUnitDistinguishedNames/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema78.properties.OrganizationalUnitDistinguishedNames.type,parentSchema:schema78.properties.OrganizationalUnitDistinguishedNames,data:data1};
 if(vErrors === null){
 vErrors = [err7];
 }
@@ -9345,7 +9801,7 @@ var _valid0 = _errs11 === errors;
 valid3 = valid3 || _valid0;
 const _errs12 = errors;
 if(data4 !== null){
-const err8 = {instancePath:instancePath+"/CertificateBasedAuthProperties",schemaPath:"#/properties/CertificateBasedAuthProperties/anyOf/1/type",keyword:"type",params:{type: "null"},message:"must be null",schema:schema77.properties.CertificateBasedAuthProperties.anyOf[1].type,parentSchema:schema77.properties.CertificateBasedAuthProperties.anyOf[1],data:data4};
+const err8 = {instancePath:instancePath+"/CertificateBasedAuthProperties",schemaPath:"#/properties/CertificateBasedAuthProperties/anyOf/1/type",keyword:"type",params:{type: "null"},message:"must be null",schema:schema78.properties.CertificateBasedAuthProperties.anyOf[1].type,parentSchema:schema78.properties.CertificateBasedAuthProperties.anyOf[1],data:data4};
 if(vErrors === null){
 vErrors = [err8];
 }
@@ -9357,7 +9813,7 @@ errors++;
 var _valid0 = _errs12 === errors;
 valid3 = valid3 || _valid0;
 if(!valid3){
-const err9 = {instancePath:instancePath+"/CertificateBasedAuthProperties",schemaPath:"#/properties/CertificateBasedAuthProperties/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf",schema:schema77.properties.CertificateBasedAuthProperties.anyOf,parentSchema:schema77.properties.CertificateBasedAuthProperties,data:data4};
+const err9 = {instancePath:instancePath+"/CertificateBasedAuthProperties",schemaPath:"#/properties/CertificateBasedAuthProperties/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf",schema:schema78.properties.CertificateBasedAuthProperties.anyOf,parentSchema:schema78.properties.CertificateBasedAuthProperties,data:data4};
 if(vErrors === null){
 vErrors = [err9];
 }
@@ -9378,9 +9834,11 @@ vErrors = null;
 }
 }
 }
-}
-else {
-const err10 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema77.type,parentSchema:schema77,data};
+if(data.Targets !== undefined){
+let data5 = data.Targets;
+if(Array.isArray(data5)){
+if(data5.length < 1){
+const err10 = {instancePath:instancePath+"/Targets",schemaPath:"#/properties/Targets/minItems",keyword:"minItems",params:{limit: 1},message:"must NOT have fewer than 1 items",schema:1,parentSchema:schema78.properties.Targets,data:data5};
 if(vErrors === null){
 vErrors = [err10];
 }
@@ -9389,12 +9847,85 @@ vErrors.push(err10);
 }
 errors++;
 }
+const len1 = data5.length;
+for(let i1=0; i1<len1; i1++){
+let data6 = data5[i1];
+if(typeof data6 === "string"){
+if(!pattern6.test(data6)){
+const err11 = {instancePath:instancePath+"/Targets/" + i1,schemaPath:"#/properties/Targets/items/pattern",keyword:"pattern",params:{pattern: "^[A-Za-z0-9][A-Za-z0-9_-]{0,62}$"},message:"must match pattern \""+"^[A-Za-z0-9][A-Za-z0-9_-]{0,62}$"+"\"",schema:"^[A-Za-z0-9][A-Za-z0-9_-]{0,62}$",parentSchema:schema78.properties.Targets.items,data:data6};
+if(vErrors === null){
+vErrors = [err11];
+}
+else {
+vErrors.push(err11);
+}
+errors++;
+}
+}
+else {
+const err12 = {instancePath:instancePath+"/Targets/" + i1,schemaPath:"#/properties/Targets/items/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema78.properties.Targets.items.type,parentSchema:schema78.properties.Targets.items,data:data6};
+if(vErrors === null){
+vErrors = [err12];
+}
+else {
+vErrors.push(err12);
+}
+errors++;
+}
+}
+let i2 = data5.length;
+let j0;
+if(i2 > 1){
+const indices0 = {};
+for(;i2--;){
+let item0 = data5[i2];
+if(typeof item0 !== "string"){
+continue;
+}
+if(typeof indices0[item0] == "number"){
+j0 = indices0[item0];
+const err13 = {instancePath:instancePath+"/Targets",schemaPath:"#/properties/Targets/uniqueItems",keyword:"uniqueItems",params:{i: i2, j: j0},message:"must NOT have duplicate items (items ## "+j0+" and "+i2+" are identical)",schema:true,parentSchema:schema78.properties.Targets,data:data5};
+if(vErrors === null){
+vErrors = [err13];
+}
+else {
+vErrors.push(err13);
+}
+errors++;
+break;
+}
+indices0[item0] = i2;
+}
+}
+}
+else {
+const err14 = {instancePath:instancePath+"/Targets",schemaPath:"#/properties/Targets/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema78.properties.Targets.type,parentSchema:schema78.properties.Targets,data:data5};
+if(vErrors === null){
+vErrors = [err14];
+}
+else {
+vErrors.push(err14);
+}
+errors++;
+}
+}
+}
+else {
+const err15 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema78.type,parentSchema:schema78,data};
+if(vErrors === null){
+vErrors = [err15];
+}
+else {
+vErrors.push(err15);
+}
+errors++;
+}
 validate48.errors = vErrors;
 return errors === 0;
 }
 validate48.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
 
-const schema83 = {"title":"AppStream 2.0 application","description":"An application of Elastic fleets: the program an app block holds, how it is launched, and the fleets whose users may launch it. Name, Platforms and InstanceFamilies cannot change: changing them replaces the application.","type":"object","properties":{"Name":{"description":"Name of the application; it identifies it, and users see it when there is no DisplayName.","type":"string","pattern":"^[a-zA-Z0-9][a-zA-Z0-9_.-]{0,100}$"},"DisplayName":{"description":"Name users see in the application catalog. null or \"\" clears it (streamform sets it to an empty string, the way the API clears it).","type":["string","null"],"maxLength":100},"Description":{"description":"Description of the application. null or \"\" clears it (streamform sets it to an empty string, the way the API clears it).","type":["string","null"],"maxLength":256},"IconS3Location":{"description":"The icon, an image in S3.","$ref":"#/$defs/S3Location"},"LaunchPath":{"description":"Path of the executable on the streaming instance.","type":"string","minLength":1},"WorkingDirectory":{"description":"Working directory the application starts in. null clears it.","type":["string","null"],"minLength":1},"LaunchParameters":{"description":"Arguments passed to the application when it starts. null clears it.","type":["string","null"],"minLength":1},"Platforms":{"description":"Operating systems the application runs on: WINDOWS_SERVER_2019, AMAZON_LINUX2 or UBUNTU_PRO_2404 (those of Elastic fleets). Changing them replaces the application.","type":"array","items":{"type":"string","enum":["WINDOWS_SERVER_2019","AMAZON_LINUX2","UBUNTU_PRO_2404"]},"maxItems":4,"minItems":1},"InstanceFamilies":{"description":"Instance families the application runs on: GENERAL_PURPOSE, GRAPHICS_G4. Changing them replaces the application.","type":"array","items":{"type":"string","enum":["GENERAL_PURPOSE","GRAPHICS_G4"]},"minItems":1},"AppBlockArn":{"description":"ARN of the app block that holds the application. Give one of AppBlockArn and AppBlock.","type":"string","pattern":"^arn:aws(?:-cn|-iso-b|-iso|-us-gov)?:[A-Za-z0-9][A-Za-z0-9_/.-]{0,62}:[A-Za-z0-9_/.-]{0,63}:[A-Za-z0-9_/.-]{0,63}:[A-Za-z0-9][A-Za-z0-9:_/+=,@.\\\\-]{0,1023}$"},"Tags":{"description":"Tags on the application. null or {} removes every tag but streamform's own.","anyOf":[{"$ref":"#/$defs/Tags"},{"type":"null"}]},"AppBlock":{"description":"Name of the app block that holds the application: one of this account's, or one the config declares (created first). Give one of AppBlockArn and AppBlock.","type":"string","pattern":"^[a-zA-Z0-9][a-zA-Z0-9_.-]{0,100}$"},"Fleets":{"description":"Names of the Elastic fleets whose users may launch the application. The list is the whole set: an association made elsewhere is removed. null or [] disassociates every fleet.","type":["array","null"],"items":{"type":"string","pattern":"^[a-zA-Z0-9][a-zA-Z0-9_.-]{0,100}$"}}},"required":["Name","IconS3Location","LaunchPath","Platforms","InstanceFamilies"],"additionalProperties":false,"allOf":[{"description":"give one of AppBlockArn and AppBlock","if":{},"then":{"anyOf":[{"required":["AppBlockArn"]},{"required":["AppBlock"]}]}},{"description":"give exactly one of AppBlockArn and AppBlock","if":{"required":["AppBlockArn"]},"then":{"properties":{"AppBlock":false}}},{"description":"give exactly one of AppBlockArn and AppBlock","if":{"required":["AppBlock"]},"then":{"properties":{"AppBlockArn":false}}}]};
+const schema84 = {"title":"AppStream 2.0 application","description":"An application of Elastic fleets: the program an app block holds, how it is launched, and the fleets whose users may launch it. Name, Platforms and InstanceFamilies cannot change: changing them replaces the application.","type":"object","properties":{"Name":{"description":"Name of the application; it identifies it, and users see it when there is no DisplayName.","type":"string","pattern":"^[a-zA-Z0-9][a-zA-Z0-9_.-]{0,100}$"},"DisplayName":{"description":"Name users see in the application catalog. null or \"\" clears it (streamform sets it to an empty string, the way the API clears it).","type":["string","null"],"maxLength":100},"Description":{"description":"Description of the application. null or \"\" clears it (streamform sets it to an empty string, the way the API clears it).","type":["string","null"],"maxLength":256},"IconS3Location":{"description":"The icon, an image in S3.","$ref":"#/$defs/S3Location"},"LaunchPath":{"description":"Path of the executable on the streaming instance.","type":"string","minLength":1},"WorkingDirectory":{"description":"Working directory the application starts in. null clears it.","type":["string","null"],"minLength":1},"LaunchParameters":{"description":"Arguments passed to the application when it starts. null clears it.","type":["string","null"],"minLength":1},"Platforms":{"description":"Operating systems the application runs on: WINDOWS_SERVER_2019, AMAZON_LINUX2 or UBUNTU_PRO_2404 (those of Elastic fleets). Changing them replaces the application.","type":"array","items":{"type":"string","enum":["WINDOWS_SERVER_2019","AMAZON_LINUX2","UBUNTU_PRO_2404"]},"maxItems":4,"minItems":1},"InstanceFamilies":{"description":"Instance families the application runs on: GENERAL_PURPOSE, GRAPHICS_G4. Changing them replaces the application.","type":"array","items":{"type":"string","enum":["GENERAL_PURPOSE","GRAPHICS_G4"]},"minItems":1},"AppBlockArn":{"description":"ARN of the app block that holds the application. Give one of AppBlockArn and AppBlock.","type":"string","pattern":"^arn:aws(?:-cn|-iso-b|-iso|-us-gov)?:[A-Za-z0-9][A-Za-z0-9_/.-]{0,62}:[A-Za-z0-9_/.-]{0,63}:[A-Za-z0-9_/.-]{0,63}:[A-Za-z0-9][A-Za-z0-9:_/+=,@.\\\\-]{0,1023}$"},"Tags":{"description":"Tags on the application. null or {} removes every tag but streamform's own.","anyOf":[{"$ref":"#/$defs/Tags"},{"type":"null"}]},"AppBlock":{"description":"Name of the app block that holds the application: one of this account's, or one the config declares (created first). Give one of AppBlockArn and AppBlock.","type":"string","pattern":"^[a-zA-Z0-9][a-zA-Z0-9_.-]{0,100}$"},"Fleets":{"description":"Names of the Elastic fleets whose users may launch the application. The list is the whole set: an association made elsewhere is removed. null or [] disassociates every fleet.","type":["array","null"],"items":{"type":"string","pattern":"^[a-zA-Z0-9][a-zA-Z0-9_.-]{0,100}$"}},"Targets":{"description":"The targets this resource goes to (default: every target of the config).","type":"array","minItems":1,"uniqueItems":true,"items":{"type":"string","pattern":"^[A-Za-z0-9][A-Za-z0-9_-]{0,62}$"}}},"required":["Name","IconS3Location","LaunchPath","Platforms","InstanceFamilies"],"additionalProperties":false,"allOf":[{"description":"give one of AppBlockArn and AppBlock","if":{},"then":{"anyOf":[{"required":["AppBlockArn"]},{"required":["AppBlock"]}]}},{"description":"give exactly one of AppBlockArn and AppBlock","if":{"required":["AppBlockArn"]},"then":{"properties":{"AppBlock":false}}},{"description":"give exactly one of AppBlockArn and AppBlock","if":{"required":["AppBlock"]},"then":{"properties":{"AppBlockArn":false}}}]};
 
 function validate54(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
 let vErrors = null;
@@ -9425,7 +9956,7 @@ let valid2 = false;
 const _errs5 = errors;
 if(data && typeof data == "object" && !Array.isArray(data)){
 if(data.AppBlockArn === undefined){
-const err0 = {instancePath,schemaPath:"#/allOf/0/then/anyOf/0/required",keyword:"required",params:{missingProperty: "AppBlockArn"},message:"must have required property '"+"AppBlockArn"+"'",schema:schema83.allOf[0].then.anyOf[0].required,parentSchema:schema83.allOf[0].then.anyOf[0],data};
+const err0 = {instancePath,schemaPath:"#/allOf/0/then/anyOf/0/required",keyword:"required",params:{missingProperty: "AppBlockArn"},message:"must have required property '"+"AppBlockArn"+"'",schema:schema84.allOf[0].then.anyOf[0].required,parentSchema:schema84.allOf[0].then.anyOf[0],data};
 if(vErrors === null){
 vErrors = [err0];
 }
@@ -9440,7 +9971,7 @@ valid2 = valid2 || _valid1;
 const _errs6 = errors;
 if(data && typeof data == "object" && !Array.isArray(data)){
 if(data.AppBlock === undefined){
-const err1 = {instancePath,schemaPath:"#/allOf/0/then/anyOf/1/required",keyword:"required",params:{missingProperty: "AppBlock"},message:"must have required property '"+"AppBlock"+"'",schema:schema83.allOf[0].then.anyOf[1].required,parentSchema:schema83.allOf[0].then.anyOf[1],data};
+const err1 = {instancePath,schemaPath:"#/allOf/0/then/anyOf/1/required",keyword:"required",params:{missingProperty: "AppBlock"},message:"must have required property '"+"AppBlock"+"'",schema:schema84.allOf[0].then.anyOf[1].required,parentSchema:schema84.allOf[0].then.anyOf[1],data};
 if(vErrors === null){
 vErrors = [err1];
 }
@@ -9453,7 +9984,7 @@ errors++;
 var _valid1 = _errs6 === errors;
 valid2 = valid2 || _valid1;
 if(!valid2){
-const err2 = {instancePath,schemaPath:"#/allOf/0/then/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf",schema:schema83.allOf[0].then.anyOf,parentSchema:schema83.allOf[0].then,data};
+const err2 = {instancePath,schemaPath:"#/allOf/0/then/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf",schema:schema84.allOf[0].then.anyOf,parentSchema:schema84.allOf[0].then,data};
 if(vErrors === null){
 vErrors = [err2];
 }
@@ -9477,7 +10008,7 @@ var _valid0 = _errs3 === errors;
 valid1 = _valid0;
 }
 if(!valid1){
-const err3 = {instancePath,schemaPath:"#/allOf/0/if",keyword:"if",params:{failingKeyword: "then"},message:"must match \"then\" schema",schema:schema83.allOf[0].if,parentSchema:schema83.allOf[0],data};
+const err3 = {instancePath,schemaPath:"#/allOf/0/if",keyword:"if",params:{failingKeyword: "then"},message:"must match \"then\" schema",schema:schema84.allOf[0].if,parentSchema:schema84.allOf[0],data};
 if(vErrors === null){
 vErrors = [err3];
 }
@@ -9516,7 +10047,7 @@ if(_valid2){
 const _errs10 = errors;
 if(data && typeof data == "object" && !Array.isArray(data)){
 if(data.AppBlock !== undefined){
-const err5 = {instancePath:instancePath+"/AppBlock",schemaPath:"#/allOf/1/then/properties/AppBlock/false schema",keyword:"false schema",params:{},message:"boolean schema is false",schema:false,parentSchema:schema83.allOf[1].then.properties.AppBlock,data:data.AppBlock};
+const err5 = {instancePath:instancePath+"/AppBlock",schemaPath:"#/allOf/1/then/properties/AppBlock/false schema",keyword:"false schema",params:{},message:"boolean schema is false",schema:false,parentSchema:schema84.allOf[1].then.properties.AppBlock,data:data.AppBlock};
 if(vErrors === null){
 vErrors = [err5];
 }
@@ -9534,7 +10065,7 @@ props0.AppBlock = true;
 }
 }
 if(!valid3){
-const err6 = {instancePath,schemaPath:"#/allOf/1/if",keyword:"if",params:{failingKeyword: "then"},message:"must match \"then\" schema",schema:schema83.allOf[1].if,parentSchema:schema83.allOf[1],data};
+const err6 = {instancePath,schemaPath:"#/allOf/1/if",keyword:"if",params:{failingKeyword: "then"},message:"must match \"then\" schema",schema:schema84.allOf[1].if,parentSchema:schema84.allOf[1],data};
 if(vErrors === null){
 vErrors = [err6];
 }
@@ -9573,7 +10104,7 @@ if(_valid3){
 const _errs14 = errors;
 if(data && typeof data == "object" && !Array.isArray(data)){
 if(data.AppBlockArn !== undefined){
-const err8 = {instancePath:instancePath+"/AppBlockArn",schemaPath:"#/allOf/2/then/properties/AppBlockArn/false schema",keyword:"false schema",params:{},message:"boolean schema is false",schema:false,parentSchema:schema83.allOf[2].then.properties.AppBlockArn,data:data.AppBlockArn};
+const err8 = {instancePath:instancePath+"/AppBlockArn",schemaPath:"#/allOf/2/then/properties/AppBlockArn/false schema",keyword:"false schema",params:{},message:"boolean schema is false",schema:false,parentSchema:schema84.allOf[2].then.properties.AppBlockArn,data:data.AppBlockArn};
 if(vErrors === null){
 vErrors = [err8];
 }
@@ -9591,7 +10122,7 @@ props1.AppBlockArn = true;
 }
 }
 if(!valid5){
-const err9 = {instancePath,schemaPath:"#/allOf/2/if",keyword:"if",params:{failingKeyword: "then"},message:"must match \"then\" schema",schema:schema83.allOf[2].if,parentSchema:schema83.allOf[2],data};
+const err9 = {instancePath,schemaPath:"#/allOf/2/if",keyword:"if",params:{failingKeyword: "then"},message:"must match \"then\" schema",schema:schema84.allOf[2].if,parentSchema:schema84.allOf[2],data};
 if(vErrors === null){
 vErrors = [err9];
 }
@@ -9611,7 +10142,7 @@ Object.assign(props0, props1);
 }
 if(data && typeof data == "object" && !Array.isArray(data)){
 if(data.Name === undefined){
-const err10 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "Name"},message:"must have required property '"+"Name"+"'",schema:schema83.required,parentSchema:schema83,data};
+const err10 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "Name"},message:"must have required property '"+"Name"+"'",schema:schema84.required,parentSchema:schema84,data};
 if(vErrors === null){
 vErrors = [err10];
 }
@@ -9621,7 +10152,7 @@ vErrors.push(err10);
 errors++;
 }
 if(data.IconS3Location === undefined){
-const err11 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "IconS3Location"},message:"must have required property '"+"IconS3Location"+"'",schema:schema83.required,parentSchema:schema83,data};
+const err11 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "IconS3Location"},message:"must have required property '"+"IconS3Location"+"'",schema:schema84.required,parentSchema:schema84,data};
 if(vErrors === null){
 vErrors = [err11];
 }
@@ -9631,7 +10162,7 @@ vErrors.push(err11);
 errors++;
 }
 if(data.LaunchPath === undefined){
-const err12 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "LaunchPath"},message:"must have required property '"+"LaunchPath"+"'",schema:schema83.required,parentSchema:schema83,data};
+const err12 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "LaunchPath"},message:"must have required property '"+"LaunchPath"+"'",schema:schema84.required,parentSchema:schema84,data};
 if(vErrors === null){
 vErrors = [err12];
 }
@@ -9641,7 +10172,7 @@ vErrors.push(err12);
 errors++;
 }
 if(data.Platforms === undefined){
-const err13 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "Platforms"},message:"must have required property '"+"Platforms"+"'",schema:schema83.required,parentSchema:schema83,data};
+const err13 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "Platforms"},message:"must have required property '"+"Platforms"+"'",schema:schema84.required,parentSchema:schema84,data};
 if(vErrors === null){
 vErrors = [err13];
 }
@@ -9651,7 +10182,7 @@ vErrors.push(err13);
 errors++;
 }
 if(data.InstanceFamilies === undefined){
-const err14 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "InstanceFamilies"},message:"must have required property '"+"InstanceFamilies"+"'",schema:schema83.required,parentSchema:schema83,data};
+const err14 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "InstanceFamilies"},message:"must have required property '"+"InstanceFamilies"+"'",schema:schema84.required,parentSchema:schema84,data};
 if(vErrors === null){
 vErrors = [err14];
 }
@@ -9661,8 +10192,8 @@ vErrors.push(err14);
 errors++;
 }
 for(const key0 in data){
-if(!(func1.call(schema83.properties, key0))){
-const err15 = {instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties",schema:false,parentSchema:schema83,data};
+if(!(func1.call(schema84.properties, key0))){
+const err15 = {instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties",schema:false,parentSchema:schema84,data};
 if(vErrors === null){
 vErrors = [err15];
 }
@@ -9675,8 +10206,8 @@ errors++;
 if(data.Name !== undefined){
 let data2 = data.Name;
 if(typeof data2 === "string"){
-if(!pattern6.test(data2)){
-const err16 = {instancePath:instancePath+"/Name",schemaPath:"#/properties/Name/pattern",keyword:"pattern",params:{pattern: "^[a-zA-Z0-9][a-zA-Z0-9_.-]{0,100}$"},message:"must match pattern \""+"^[a-zA-Z0-9][a-zA-Z0-9_.-]{0,100}$"+"\"",schema:"^[a-zA-Z0-9][a-zA-Z0-9_.-]{0,100}$",parentSchema:schema83.properties.Name,data:data2};
+if(!pattern12.test(data2)){
+const err16 = {instancePath:instancePath+"/Name",schemaPath:"#/properties/Name/pattern",keyword:"pattern",params:{pattern: "^[a-zA-Z0-9][a-zA-Z0-9_.-]{0,100}$"},message:"must match pattern \""+"^[a-zA-Z0-9][a-zA-Z0-9_.-]{0,100}$"+"\"",schema:"^[a-zA-Z0-9][a-zA-Z0-9_.-]{0,100}$",parentSchema:schema84.properties.Name,data:data2};
 if(vErrors === null){
 vErrors = [err16];
 }
@@ -9687,7 +10218,7 @@ errors++;
 }
 }
 else {
-const err17 = {instancePath:instancePath+"/Name",schemaPath:"#/properties/Name/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema83.properties.Name.type,parentSchema:schema83.properties.Name,data:data2};
+const err17 = {instancePath:instancePath+"/Name",schemaPath:"#/properties/Name/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema84.properties.Name.type,parentSchema:schema84.properties.Name,data:data2};
 if(vErrors === null){
 vErrors = [err17];
 }
@@ -9700,7 +10231,7 @@ errors++;
 if(data.DisplayName !== undefined){
 let data3 = data.DisplayName;
 if((typeof data3 !== "string") && (data3 !== null)){
-const err18 = {instancePath:instancePath+"/DisplayName",schemaPath:"#/properties/DisplayName/type",keyword:"type",params:{type: schema83.properties.DisplayName.type},message:"must be string,null",schema:schema83.properties.DisplayName.type,parentSchema:schema83.properties.DisplayName,data:data3};
+const err18 = {instancePath:instancePath+"/DisplayName",schemaPath:"#/properties/DisplayName/type",keyword:"type",params:{type: schema84.properties.DisplayName.type},message:"must be string,null",schema:schema84.properties.DisplayName.type,parentSchema:schema84.properties.DisplayName,data:data3};
 if(vErrors === null){
 vErrors = [err18];
 }
@@ -9711,7 +10242,7 @@ errors++;
 }
 if(typeof data3 === "string"){
 if(func2(data3) > 100){
-const err19 = {instancePath:instancePath+"/DisplayName",schemaPath:"#/properties/DisplayName/maxLength",keyword:"maxLength",params:{limit: 100},message:"must NOT have more than 100 characters",schema:100,parentSchema:schema83.properties.DisplayName,data:data3};
+const err19 = {instancePath:instancePath+"/DisplayName",schemaPath:"#/properties/DisplayName/maxLength",keyword:"maxLength",params:{limit: 100},message:"must NOT have more than 100 characters",schema:100,parentSchema:schema84.properties.DisplayName,data:data3};
 if(vErrors === null){
 vErrors = [err19];
 }
@@ -9725,7 +10256,7 @@ errors++;
 if(data.Description !== undefined){
 let data4 = data.Description;
 if((typeof data4 !== "string") && (data4 !== null)){
-const err20 = {instancePath:instancePath+"/Description",schemaPath:"#/properties/Description/type",keyword:"type",params:{type: schema83.properties.Description.type},message:"must be string,null",schema:schema83.properties.Description.type,parentSchema:schema83.properties.Description,data:data4};
+const err20 = {instancePath:instancePath+"/Description",schemaPath:"#/properties/Description/type",keyword:"type",params:{type: schema84.properties.Description.type},message:"must be string,null",schema:schema84.properties.Description.type,parentSchema:schema84.properties.Description,data:data4};
 if(vErrors === null){
 vErrors = [err20];
 }
@@ -9736,7 +10267,7 @@ errors++;
 }
 if(typeof data4 === "string"){
 if(func2(data4) > 256){
-const err21 = {instancePath:instancePath+"/Description",schemaPath:"#/properties/Description/maxLength",keyword:"maxLength",params:{limit: 256},message:"must NOT have more than 256 characters",schema:256,parentSchema:schema83.properties.Description,data:data4};
+const err21 = {instancePath:instancePath+"/Description",schemaPath:"#/properties/Description/maxLength",keyword:"maxLength",params:{limit: 256},message:"must NOT have more than 256 characters",schema:256,parentSchema:schema84.properties.Description,data:data4};
 if(vErrors === null){
 vErrors = [err21];
 }
@@ -9751,7 +10282,7 @@ if(data.IconS3Location !== undefined){
 let data5 = data.IconS3Location;
 if(data5 && typeof data5 == "object" && !Array.isArray(data5)){
 if(data5.S3Bucket === undefined){
-const err22 = {instancePath:instancePath+"/IconS3Location",schemaPath:"#/$defs/S3Location/required",keyword:"required",params:{missingProperty: "S3Bucket"},message:"must have required property '"+"S3Bucket"+"'",schema:schema61.required,parentSchema:schema61,data:data5};
+const err22 = {instancePath:instancePath+"/IconS3Location",schemaPath:"#/$defs/S3Location/required",keyword:"required",params:{missingProperty: "S3Bucket"},message:"must have required property '"+"S3Bucket"+"'",schema:schema62.required,parentSchema:schema62,data:data5};
 if(vErrors === null){
 vErrors = [err22];
 }
@@ -9762,7 +10293,7 @@ errors++;
 }
 for(const key1 in data5){
 if(!((key1 === "S3Bucket") || (key1 === "S3Key"))){
-const err23 = {instancePath:instancePath+"/IconS3Location",schemaPath:"#/$defs/S3Location/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key1},message:"must NOT have additional properties",schema:false,parentSchema:schema61,data:data5};
+const err23 = {instancePath:instancePath+"/IconS3Location",schemaPath:"#/$defs/S3Location/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key1},message:"must NOT have additional properties",schema:false,parentSchema:schema62,data:data5};
 if(vErrors === null){
 vErrors = [err23];
 }
@@ -9776,7 +10307,7 @@ if(data5.S3Bucket !== undefined){
 let data6 = data5.S3Bucket;
 if(typeof data6 === "string"){
 if(func2(data6) > 63){
-const err24 = {instancePath:instancePath+"/IconS3Location/S3Bucket",schemaPath:"#/$defs/S3Location/properties/S3Bucket/maxLength",keyword:"maxLength",params:{limit: 63},message:"must NOT have more than 63 characters",schema:63,parentSchema:schema61.properties.S3Bucket,data:data6};
+const err24 = {instancePath:instancePath+"/IconS3Location/S3Bucket",schemaPath:"#/$defs/S3Location/properties/S3Bucket/maxLength",keyword:"maxLength",params:{limit: 63},message:"must NOT have more than 63 characters",schema:63,parentSchema:schema62.properties.S3Bucket,data:data6};
 if(vErrors === null){
 vErrors = [err24];
 }
@@ -9786,7 +10317,7 @@ vErrors.push(err24);
 errors++;
 }
 if(func2(data6) < 3){
-const err25 = {instancePath:instancePath+"/IconS3Location/S3Bucket",schemaPath:"#/$defs/S3Location/properties/S3Bucket/minLength",keyword:"minLength",params:{limit: 3},message:"must NOT have fewer than 3 characters",schema:3,parentSchema:schema61.properties.S3Bucket,data:data6};
+const err25 = {instancePath:instancePath+"/IconS3Location/S3Bucket",schemaPath:"#/$defs/S3Location/properties/S3Bucket/minLength",keyword:"minLength",params:{limit: 3},message:"must NOT have fewer than 3 characters",schema:3,parentSchema:schema62.properties.S3Bucket,data:data6};
 if(vErrors === null){
 vErrors = [err25];
 }
@@ -9795,8 +10326,8 @@ vErrors.push(err25);
 }
 errors++;
 }
-if(!pattern20.test(data6)){
-const err26 = {instancePath:instancePath+"/IconS3Location/S3Bucket",schemaPath:"#/$defs/S3Location/properties/S3Bucket/pattern",keyword:"pattern",params:{pattern: "^[0-9a-z\\.\\-]*(?<!\\.)$"},message:"must match pattern \""+"^[0-9a-z\\.\\-]*(?<!\\.)$"+"\"",schema:"^[0-9a-z\\.\\-]*(?<!\\.)$",parentSchema:schema61.properties.S3Bucket,data:data6};
+if(!pattern27.test(data6)){
+const err26 = {instancePath:instancePath+"/IconS3Location/S3Bucket",schemaPath:"#/$defs/S3Location/properties/S3Bucket/pattern",keyword:"pattern",params:{pattern: "^[0-9a-z\\.\\-]*(?<!\\.)$"},message:"must match pattern \""+"^[0-9a-z\\.\\-]*(?<!\\.)$"+"\"",schema:"^[0-9a-z\\.\\-]*(?<!\\.)$",parentSchema:schema62.properties.S3Bucket,data:data6};
 if(vErrors === null){
 vErrors = [err26];
 }
@@ -9807,7 +10338,7 @@ errors++;
 }
 }
 else {
-const err27 = {instancePath:instancePath+"/IconS3Location/S3Bucket",schemaPath:"#/$defs/S3Location/properties/S3Bucket/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema61.properties.S3Bucket.type,parentSchema:schema61.properties.S3Bucket,data:data6};
+const err27 = {instancePath:instancePath+"/IconS3Location/S3Bucket",schemaPath:"#/$defs/S3Location/properties/S3Bucket/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema62.properties.S3Bucket.type,parentSchema:schema62.properties.S3Bucket,data:data6};
 if(vErrors === null){
 vErrors = [err27];
 }
@@ -9821,7 +10352,7 @@ if(data5.S3Key !== undefined){
 let data7 = data5.S3Key;
 if(typeof data7 === "string"){
 if(func2(data7) > 1024){
-const err28 = {instancePath:instancePath+"/IconS3Location/S3Key",schemaPath:"#/$defs/S3Location/properties/S3Key/maxLength",keyword:"maxLength",params:{limit: 1024},message:"must NOT have more than 1024 characters",schema:1024,parentSchema:schema61.properties.S3Key,data:data7};
+const err28 = {instancePath:instancePath+"/IconS3Location/S3Key",schemaPath:"#/$defs/S3Location/properties/S3Key/maxLength",keyword:"maxLength",params:{limit: 1024},message:"must NOT have more than 1024 characters",schema:1024,parentSchema:schema62.properties.S3Key,data:data7};
 if(vErrors === null){
 vErrors = [err28];
 }
@@ -9831,7 +10362,7 @@ vErrors.push(err28);
 errors++;
 }
 if(func2(data7) < 1){
-const err29 = {instancePath:instancePath+"/IconS3Location/S3Key",schemaPath:"#/$defs/S3Location/properties/S3Key/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters",schema:1,parentSchema:schema61.properties.S3Key,data:data7};
+const err29 = {instancePath:instancePath+"/IconS3Location/S3Key",schemaPath:"#/$defs/S3Location/properties/S3Key/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters",schema:1,parentSchema:schema62.properties.S3Key,data:data7};
 if(vErrors === null){
 vErrors = [err29];
 }
@@ -9842,7 +10373,7 @@ errors++;
 }
 }
 else {
-const err30 = {instancePath:instancePath+"/IconS3Location/S3Key",schemaPath:"#/$defs/S3Location/properties/S3Key/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema61.properties.S3Key.type,parentSchema:schema61.properties.S3Key,data:data7};
+const err30 = {instancePath:instancePath+"/IconS3Location/S3Key",schemaPath:"#/$defs/S3Location/properties/S3Key/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema62.properties.S3Key.type,parentSchema:schema62.properties.S3Key,data:data7};
 if(vErrors === null){
 vErrors = [err30];
 }
@@ -9854,7 +10385,7 @@ errors++;
 }
 }
 else {
-const err31 = {instancePath:instancePath+"/IconS3Location",schemaPath:"#/$defs/S3Location/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema61.type,parentSchema:schema61,data:data5};
+const err31 = {instancePath:instancePath+"/IconS3Location",schemaPath:"#/$defs/S3Location/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema62.type,parentSchema:schema62,data:data5};
 if(vErrors === null){
 vErrors = [err31];
 }
@@ -9868,7 +10399,7 @@ if(data.LaunchPath !== undefined){
 let data8 = data.LaunchPath;
 if(typeof data8 === "string"){
 if(func2(data8) < 1){
-const err32 = {instancePath:instancePath+"/LaunchPath",schemaPath:"#/properties/LaunchPath/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters",schema:1,parentSchema:schema83.properties.LaunchPath,data:data8};
+const err32 = {instancePath:instancePath+"/LaunchPath",schemaPath:"#/properties/LaunchPath/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters",schema:1,parentSchema:schema84.properties.LaunchPath,data:data8};
 if(vErrors === null){
 vErrors = [err32];
 }
@@ -9879,7 +10410,7 @@ errors++;
 }
 }
 else {
-const err33 = {instancePath:instancePath+"/LaunchPath",schemaPath:"#/properties/LaunchPath/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema83.properties.LaunchPath.type,parentSchema:schema83.properties.LaunchPath,data:data8};
+const err33 = {instancePath:instancePath+"/LaunchPath",schemaPath:"#/properties/LaunchPath/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema84.properties.LaunchPath.type,parentSchema:schema84.properties.LaunchPath,data:data8};
 if(vErrors === null){
 vErrors = [err33];
 }
@@ -9892,7 +10423,7 @@ errors++;
 if(data.WorkingDirectory !== undefined){
 let data9 = data.WorkingDirectory;
 if((typeof data9 !== "string") && (data9 !== null)){
-const err34 = {instancePath:instancePath+"/WorkingDirectory",schemaPath:"#/properties/WorkingDirectory/type",keyword:"type",params:{type: schema83.properties.WorkingDirectory.type},message:"must be string,null",schema:schema83.properties.WorkingDirectory.type,parentSchema:schema83.properties.WorkingDirectory,data:data9};
+const err34 = {instancePath:instancePath+"/WorkingDirectory",schemaPath:"#/properties/WorkingDirectory/type",keyword:"type",params:{type: schema84.properties.WorkingDirectory.type},message:"must be string,null",schema:schema84.properties.WorkingDirectory.type,parentSchema:schema84.properties.WorkingDirectory,data:data9};
 if(vErrors === null){
 vErrors = [err34];
 }
@@ -9903,7 +10434,7 @@ errors++;
 }
 if(typeof data9 === "string"){
 if(func2(data9) < 1){
-const err35 = {instancePath:instancePath+"/WorkingDirectory",schemaPath:"#/properties/WorkingDirectory/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters",schema:1,parentSchema:schema83.properties.WorkingDirectory,data:data9};
+const err35 = {instancePath:instancePath+"/WorkingDirectory",schemaPath:"#/properties/WorkingDirectory/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters",schema:1,parentSchema:schema84.properties.WorkingDirectory,data:data9};
 if(vErrors === null){
 vErrors = [err35];
 }
@@ -9917,7 +10448,7 @@ errors++;
 if(data.LaunchParameters !== undefined){
 let data10 = data.LaunchParameters;
 if((typeof data10 !== "string") && (data10 !== null)){
-const err36 = {instancePath:instancePath+"/LaunchParameters",schemaPath:"#/properties/LaunchParameters/type",keyword:"type",params:{type: schema83.properties.LaunchParameters.type},message:"must be string,null",schema:schema83.properties.LaunchParameters.type,parentSchema:schema83.properties.LaunchParameters,data:data10};
+const err36 = {instancePath:instancePath+"/LaunchParameters",schemaPath:"#/properties/LaunchParameters/type",keyword:"type",params:{type: schema84.properties.LaunchParameters.type},message:"must be string,null",schema:schema84.properties.LaunchParameters.type,parentSchema:schema84.properties.LaunchParameters,data:data10};
 if(vErrors === null){
 vErrors = [err36];
 }
@@ -9928,7 +10459,7 @@ errors++;
 }
 if(typeof data10 === "string"){
 if(func2(data10) < 1){
-const err37 = {instancePath:instancePath+"/LaunchParameters",schemaPath:"#/properties/LaunchParameters/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters",schema:1,parentSchema:schema83.properties.LaunchParameters,data:data10};
+const err37 = {instancePath:instancePath+"/LaunchParameters",schemaPath:"#/properties/LaunchParameters/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters",schema:1,parentSchema:schema84.properties.LaunchParameters,data:data10};
 if(vErrors === null){
 vErrors = [err37];
 }
@@ -9943,7 +10474,7 @@ if(data.Platforms !== undefined){
 let data11 = data.Platforms;
 if(Array.isArray(data11)){
 if(data11.length > 4){
-const err38 = {instancePath:instancePath+"/Platforms",schemaPath:"#/properties/Platforms/maxItems",keyword:"maxItems",params:{limit: 4},message:"must NOT have more than 4 items",schema:4,parentSchema:schema83.properties.Platforms,data:data11};
+const err38 = {instancePath:instancePath+"/Platforms",schemaPath:"#/properties/Platforms/maxItems",keyword:"maxItems",params:{limit: 4},message:"must NOT have more than 4 items",schema:4,parentSchema:schema84.properties.Platforms,data:data11};
 if(vErrors === null){
 vErrors = [err38];
 }
@@ -9953,7 +10484,7 @@ vErrors.push(err38);
 errors++;
 }
 if(data11.length < 1){
-const err39 = {instancePath:instancePath+"/Platforms",schemaPath:"#/properties/Platforms/minItems",keyword:"minItems",params:{limit: 1},message:"must NOT have fewer than 1 items",schema:1,parentSchema:schema83.properties.Platforms,data:data11};
+const err39 = {instancePath:instancePath+"/Platforms",schemaPath:"#/properties/Platforms/minItems",keyword:"minItems",params:{limit: 1},message:"must NOT have fewer than 1 items",schema:1,parentSchema:schema84.properties.Platforms,data:data11};
 if(vErrors === null){
 vErrors = [err39];
 }
@@ -9966,7 +10497,7 @@ const len0 = data11.length;
 for(let i0=0; i0<len0; i0++){
 let data12 = data11[i0];
 if(typeof data12 !== "string"){
-const err40 = {instancePath:instancePath+"/Platforms/" + i0,schemaPath:"#/properties/Platforms/items/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema83.properties.Platforms.items.type,parentSchema:schema83.properties.Platforms.items,data:data12};
+const err40 = {instancePath:instancePath+"/Platforms/" + i0,schemaPath:"#/properties/Platforms/items/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema84.properties.Platforms.items.type,parentSchema:schema84.properties.Platforms.items,data:data12};
 if(vErrors === null){
 vErrors = [err40];
 }
@@ -9976,7 +10507,7 @@ vErrors.push(err40);
 errors++;
 }
 if(!(((data12 === "WINDOWS_SERVER_2019") || (data12 === "AMAZON_LINUX2")) || (data12 === "UBUNTU_PRO_2404"))){
-const err41 = {instancePath:instancePath+"/Platforms/" + i0,schemaPath:"#/properties/Platforms/items/enum",keyword:"enum",params:{allowedValues: schema83.properties.Platforms.items.enum},message:"must be equal to one of the allowed values",schema:schema83.properties.Platforms.items.enum,parentSchema:schema83.properties.Platforms.items,data:data12};
+const err41 = {instancePath:instancePath+"/Platforms/" + i0,schemaPath:"#/properties/Platforms/items/enum",keyword:"enum",params:{allowedValues: schema84.properties.Platforms.items.enum},message:"must be equal to one of the allowed values",schema:schema84.properties.Platforms.items.enum,parentSchema:schema84.properties.Platforms.items,data:data12};
 if(vErrors === null){
 vErrors = [err41];
 }
@@ -9988,7 +10519,7 @@ errors++;
 }
 }
 else {
-const err42 = {instancePath:instancePath+"/Platforms",schemaPath:"#/properties/Platforms/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema83.properties.Platforms.type,parentSchema:schema83.properties.Platforms,data:data11};
+const err42 = {instancePath:instancePath+"/Platforms",schemaPath:"#/properties/Platforms/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema84.properties.Platforms.type,parentSchema:schema84.properties.Platforms,data:data11};
 if(vErrors === null){
 vErrors = [err42];
 }
@@ -10002,7 +10533,7 @@ if(data.InstanceFamilies !== undefined){
 let data13 = data.InstanceFamilies;
 if(Array.isArray(data13)){
 if(data13.length < 1){
-const err43 = {instancePath:instancePath+"/InstanceFamilies",schemaPath:"#/properties/InstanceFamilies/minItems",keyword:"minItems",params:{limit: 1},message:"must NOT have fewer than 1 items",schema:1,parentSchema:schema83.properties.InstanceFamilies,data:data13};
+const err43 = {instancePath:instancePath+"/InstanceFamilies",schemaPath:"#/properties/InstanceFamilies/minItems",keyword:"minItems",params:{limit: 1},message:"must NOT have fewer than 1 items",schema:1,parentSchema:schema84.properties.InstanceFamilies,data:data13};
 if(vErrors === null){
 vErrors = [err43];
 }
@@ -10015,7 +10546,7 @@ const len1 = data13.length;
 for(let i1=0; i1<len1; i1++){
 let data14 = data13[i1];
 if(typeof data14 !== "string"){
-const err44 = {instancePath:instancePath+"/InstanceFamilies/" + i1,schemaPath:"#/properties/InstanceFamilies/items/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema83.properties.InstanceFamilies.items.type,parentSchema:schema83.properties.InstanceFamilies.items,data:data14};
+const err44 = {instancePath:instancePath+"/InstanceFamilies/" + i1,schemaPath:"#/properties/InstanceFamilies/items/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema84.properties.InstanceFamilies.items.type,parentSchema:schema84.properties.InstanceFamilies.items,data:data14};
 if(vErrors === null){
 vErrors = [err44];
 }
@@ -10025,7 +10556,7 @@ vErrors.push(err44);
 errors++;
 }
 if(!((data14 === "GENERAL_PURPOSE") || (data14 === "GRAPHICS_G4"))){
-const err45 = {instancePath:instancePath+"/InstanceFamilies/" + i1,schemaPath:"#/properties/InstanceFamilies/items/enum",keyword:"enum",params:{allowedValues: schema83.properties.InstanceFamilies.items.enum},message:"must be equal to one of the allowed values",schema:schema83.properties.InstanceFamilies.items.enum,parentSchema:schema83.properties.InstanceFamilies.items,data:data14};
+const err45 = {instancePath:instancePath+"/InstanceFamilies/" + i1,schemaPath:"#/properties/InstanceFamilies/items/enum",keyword:"enum",params:{allowedValues: schema84.properties.InstanceFamilies.items.enum},message:"must be equal to one of the allowed values",schema:schema84.properties.InstanceFamilies.items.enum,parentSchema:schema84.properties.InstanceFamilies.items,data:data14};
 if(vErrors === null){
 vErrors = [err45];
 }
@@ -10037,7 +10568,7 @@ errors++;
 }
 }
 else {
-const err46 = {instancePath:instancePath+"/InstanceFamilies",schemaPath:"#/properties/InstanceFamilies/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema83.properties.InstanceFamilies.type,parentSchema:schema83.properties.InstanceFamilies,data:data13};
+const err46 = {instancePath:instancePath+"/InstanceFamilies",schemaPath:"#/properties/InstanceFamilies/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema84.properties.InstanceFamilies.type,parentSchema:schema84.properties.InstanceFamilies,data:data13};
 if(vErrors === null){
 vErrors = [err46];
 }
@@ -10050,8 +10581,8 @@ errors++;
 if(data.AppBlockArn !== undefined){
 let data15 = data.AppBlockArn;
 if(typeof data15 === "string"){
-if(!pattern15.test(data15)){
-const err47 = {instancePath:instancePath+"/AppBlockArn",schemaPath:"#/properties/AppBlockArn/pattern",keyword:"pattern",params:{pattern: "^arn:aws(?:-cn|-iso-b|-iso|-us-gov)?:[A-Za-z0-9][A-Za-z0-9_/.-]{0,62}:[A-Za-z0-9_/.-]{0,63}:[A-Za-z0-9_/.-]{0,63}:[A-Za-z0-9][A-Za-z0-9:_/+=,@.\\\\-]{0,1023}$"},message:"must match pattern \""+"^arn:aws(?:-cn|-iso-b|-iso|-us-gov)?:[A-Za-z0-9][A-Za-z0-9_/.-]{0,62}:[A-Za-z0-9_/.-]{0,63}:[A-Za-z0-9_/.-]{0,63}:[A-Za-z0-9][A-Za-z0-9:_/+=,@.\\\\-]{0,1023}$"+"\"",schema:"^arn:aws(?:-cn|-iso-b|-iso|-us-gov)?:[A-Za-z0-9][A-Za-z0-9_/.-]{0,62}:[A-Za-z0-9_/.-]{0,63}:[A-Za-z0-9_/.-]{0,63}:[A-Za-z0-9][A-Za-z0-9:_/+=,@.\\\\-]{0,1023}$",parentSchema:schema83.properties.AppBlockArn,data:data15};
+if(!pattern22.test(data15)){
+const err47 = {instancePath:instancePath+"/AppBlockArn",schemaPath:"#/properties/AppBlockArn/pattern",keyword:"pattern",params:{pattern: "^arn:aws(?:-cn|-iso-b|-iso|-us-gov)?:[A-Za-z0-9][A-Za-z0-9_/.-]{0,62}:[A-Za-z0-9_/.-]{0,63}:[A-Za-z0-9_/.-]{0,63}:[A-Za-z0-9][A-Za-z0-9:_/+=,@.\\\\-]{0,1023}$"},message:"must match pattern \""+"^arn:aws(?:-cn|-iso-b|-iso|-us-gov)?:[A-Za-z0-9][A-Za-z0-9_/.-]{0,62}:[A-Za-z0-9_/.-]{0,63}:[A-Za-z0-9_/.-]{0,63}:[A-Za-z0-9][A-Za-z0-9:_/+=,@.\\\\-]{0,1023}$"+"\"",schema:"^arn:aws(?:-cn|-iso-b|-iso|-us-gov)?:[A-Za-z0-9][A-Za-z0-9_/.-]{0,62}:[A-Za-z0-9_/.-]{0,63}:[A-Za-z0-9_/.-]{0,63}:[A-Za-z0-9][A-Za-z0-9:_/+=,@.\\\\-]{0,1023}$",parentSchema:schema84.properties.AppBlockArn,data:data15};
 if(vErrors === null){
 vErrors = [err47];
 }
@@ -10062,7 +10593,7 @@ errors++;
 }
 }
 else {
-const err48 = {instancePath:instancePath+"/AppBlockArn",schemaPath:"#/properties/AppBlockArn/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema83.properties.AppBlockArn.type,parentSchema:schema83.properties.AppBlockArn,data:data15};
+const err48 = {instancePath:instancePath+"/AppBlockArn",schemaPath:"#/properties/AppBlockArn/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema84.properties.AppBlockArn.type,parentSchema:schema84.properties.AppBlockArn,data:data15};
 if(vErrors === null){
 vErrors = [err48];
 }
@@ -10079,7 +10610,7 @@ let valid14 = false;
 const _errs48 = errors;
 if(data16 && typeof data16 == "object" && !Array.isArray(data16)){
 if(Object.keys(data16).length > 50){
-const err49 = {instancePath:instancePath+"/Tags",schemaPath:"#/$defs/Tags/maxProperties",keyword:"maxProperties",params:{limit: 50},message:"must NOT have more than 50 properties",schema:50,parentSchema:schema39,data:data16};
+const err49 = {instancePath:instancePath+"/Tags",schemaPath:"#/$defs/Tags/maxProperties",keyword:"maxProperties",params:{limit: 50},message:"must NOT have more than 50 properties",schema:50,parentSchema:schema40,data:data16};
 if(vErrors === null){
 vErrors = [err49];
 }
@@ -10092,7 +10623,7 @@ for(const key2 in data16){
 const _errs51 = errors;
 if(typeof key2 === "string"){
 if(func2(key2) > 128){
-const err50 = {instancePath:instancePath+"/Tags",schemaPath:"#/$defs/Tags/propertyNames/maxLength",keyword:"maxLength",params:{limit: 128},message:"must NOT have more than 128 characters",schema:128,parentSchema:schema39.propertyNames,data:key2,propertyName:key2};
+const err50 = {instancePath:instancePath+"/Tags",schemaPath:"#/$defs/Tags/propertyNames/maxLength",keyword:"maxLength",params:{limit: 128},message:"must NOT have more than 128 characters",schema:128,parentSchema:schema40.propertyNames,data:key2,propertyName:key2};
 if(vErrors === null){
 vErrors = [err50];
 }
@@ -10102,7 +10633,7 @@ vErrors.push(err50);
 errors++;
 }
 if(func2(key2) < 1){
-const err51 = {instancePath:instancePath+"/Tags",schemaPath:"#/$defs/Tags/propertyNames/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters",schema:1,parentSchema:schema39.propertyNames,data:key2,propertyName:key2};
+const err51 = {instancePath:instancePath+"/Tags",schemaPath:"#/$defs/Tags/propertyNames/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters",schema:1,parentSchema:schema40.propertyNames,data:key2,propertyName:key2};
 if(vErrors === null){
 vErrors = [err51];
 }
@@ -10111,8 +10642,8 @@ vErrors.push(err51);
 }
 errors++;
 }
-if(!pattern7.test(key2)){
-const err52 = {instancePath:instancePath+"/Tags",schemaPath:"#/$defs/Tags/propertyNames/pattern",keyword:"pattern",params:{pattern: "^(^(?!aws:).[\\p{L}\\p{Z}\\p{N}_.:/=+\\-@]*)$"},message:"must match pattern \""+"^(^(?!aws:).[\\p{L}\\p{Z}\\p{N}_.:/=+\\-@]*)$"+"\"",schema:"^(^(?!aws:).[\\p{L}\\p{Z}\\p{N}_.:/=+\\-@]*)$",parentSchema:schema39.propertyNames,data:key2,propertyName:key2};
+if(!pattern13.test(key2)){
+const err52 = {instancePath:instancePath+"/Tags",schemaPath:"#/$defs/Tags/propertyNames/pattern",keyword:"pattern",params:{pattern: "^(^(?!aws:).[\\p{L}\\p{Z}\\p{N}_.:/=+\\-@]*)$"},message:"must match pattern \""+"^(^(?!aws:).[\\p{L}\\p{Z}\\p{N}_.:/=+\\-@]*)$"+"\"",schema:"^(^(?!aws:).[\\p{L}\\p{Z}\\p{N}_.:/=+\\-@]*)$",parentSchema:schema40.propertyNames,data:key2,propertyName:key2};
 if(vErrors === null){
 vErrors = [err52];
 }
@@ -10123,7 +10654,7 @@ errors++;
 }
 }
 else {
-const err53 = {instancePath:instancePath+"/Tags",schemaPath:"#/$defs/Tags/propertyNames/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema39.propertyNames.type,parentSchema:schema39.propertyNames,data:key2,propertyName:key2};
+const err53 = {instancePath:instancePath+"/Tags",schemaPath:"#/$defs/Tags/propertyNames/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema40.propertyNames.type,parentSchema:schema40.propertyNames,data:key2,propertyName:key2};
 if(vErrors === null){
 vErrors = [err53];
 }
@@ -10134,7 +10665,7 @@ errors++;
 }
 var valid16 = _errs51 === errors;
 if(!valid16){
-const err54 = {instancePath:instancePath+"/Tags",schemaPath:"#/$defs/Tags/propertyNames",keyword:"propertyNames",params:{propertyName: key2},message:"property name must be valid",schema:schema39.propertyNames,parentSchema:schema39,data:data16};
+const err54 = {instancePath:instancePath+"/Tags",schemaPath:"#/$defs/Tags/propertyNames",keyword:"propertyNames",params:{propertyName: key2},message:"property name must be valid",schema:schema40.propertyNames,parentSchema:schema40,data:data16};
 if(vErrors === null){
 vErrors = [err54];
 }
@@ -10148,7 +10679,7 @@ for(const key3 in data16){
 let data17 = data16[key3];
 if(typeof data17 === "string"){
 if(func2(data17) > 256){
-const err55 = {instancePath:instancePath+"/Tags/" + key3.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/$defs/Tags/additionalProperties/maxLength",keyword:"maxLength",params:{limit: 256},message:"must NOT have more than 256 characters",schema:256,parentSchema:schema39.additionalProperties,data:data17};
+const err55 = {instancePath:instancePath+"/Tags/" + key3.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/$defs/Tags/additionalProperties/maxLength",keyword:"maxLength",params:{limit: 256},message:"must NOT have more than 256 characters",schema:256,parentSchema:schema40.additionalProperties,data:data17};
 if(vErrors === null){
 vErrors = [err55];
 }
@@ -10158,7 +10689,7 @@ vErrors.push(err55);
 errors++;
 }
 if(!pattern4.test(data17)){
-const err56 = {instancePath:instancePath+"/Tags/" + key3.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/$defs/Tags/additionalProperties/pattern",keyword:"pattern",params:{pattern: "^([\\p{L}\\p{Z}\\p{N}_.:/=+\\-@]*)$"},message:"must match pattern \""+"^([\\p{L}\\p{Z}\\p{N}_.:/=+\\-@]*)$"+"\"",schema:"^([\\p{L}\\p{Z}\\p{N}_.:/=+\\-@]*)$",parentSchema:schema39.additionalProperties,data:data17};
+const err56 = {instancePath:instancePath+"/Tags/" + key3.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/$defs/Tags/additionalProperties/pattern",keyword:"pattern",params:{pattern: "^([\\p{L}\\p{Z}\\p{N}_.:/=+\\-@]*)$"},message:"must match pattern \""+"^([\\p{L}\\p{Z}\\p{N}_.:/=+\\-@]*)$"+"\"",schema:"^([\\p{L}\\p{Z}\\p{N}_.:/=+\\-@]*)$",parentSchema:schema40.additionalProperties,data:data17};
 if(vErrors === null){
 vErrors = [err56];
 }
@@ -10169,7 +10700,7 @@ errors++;
 }
 }
 else {
-const err57 = {instancePath:instancePath+"/Tags/" + key3.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/$defs/Tags/additionalProperties/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema39.additionalProperties.type,parentSchema:schema39.additionalProperties,data:data17};
+const err57 = {instancePath:instancePath+"/Tags/" + key3.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/$defs/Tags/additionalProperties/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema40.additionalProperties.type,parentSchema:schema40.additionalProperties,data:data17};
 if(vErrors === null){
 vErrors = [err57];
 }
@@ -10181,7 +10712,7 @@ errors++;
 }
 }
 else {
-const err58 = {instancePath:instancePath+"/Tags",schemaPath:"#/$defs/Tags/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema39.type,parentSchema:schema39,data:data16};
+const err58 = {instancePath:instancePath+"/Tags",schemaPath:"#/$defs/Tags/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema40.type,parentSchema:schema40,data:data16};
 if(vErrors === null){
 vErrors = [err58];
 }
@@ -10194,7 +10725,7 @@ var _valid4 = _errs48 === errors;
 valid14 = valid14 || _valid4;
 const _errs56 = errors;
 if(data16 !== null){
-const err59 = {instancePath:instancePath+"/Tags",schemaPath:"#/properties/Tags/anyOf/1/type",keyword:"type",params:{type: "null"},message:"must be null",schema:schema83.properties.Tags.anyOf[1].type,parentSchema:schema83.properties.Tags.anyOf[1],data:data16};
+const err59 = {instancePath:instancePath+"/Tags",schemaPath:"#/properties/Tags/anyOf/1/type",keyword:"type",params:{type: "null"},message:"must be null",schema:schema84.properties.Tags.anyOf[1].type,parentSchema:schema84.properties.Tags.anyOf[1],data:data16};
 if(vErrors === null){
 vErrors = [err59];
 }
@@ -10206,7 +10737,7 @@ errors++;
 var _valid4 = _errs56 === errors;
 valid14 = valid14 || _valid4;
 if(!valid14){
-const err60 = {instancePath:instancePath+"/Tags",schemaPath:"#/properties/Tags/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf",schema:schema83.properties.Tags.anyOf,parentSchema:schema83.properties.Tags,data:data16};
+const err60 = {instancePath:instancePath+"/Tags",schemaPath:"#/properties/Tags/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf",schema:schema84.properties.Tags.anyOf,parentSchema:schema84.properties.Tags,data:data16};
 if(vErrors === null){
 vErrors = [err60];
 }
@@ -10230,8 +10761,8 @@ vErrors = null;
 if(data.AppBlock !== undefined){
 let data18 = data.AppBlock;
 if(typeof data18 === "string"){
-if(!pattern6.test(data18)){
-const err61 = {instancePath:instancePath+"/AppBlock",schemaPath:"#/properties/AppBlock/pattern",keyword:"pattern",params:{pattern: "^[a-zA-Z0-9][a-zA-Z0-9_.-]{0,100}$"},message:"must match pattern \""+"^[a-zA-Z0-9][a-zA-Z0-9_.-]{0,100}$"+"\"",schema:"^[a-zA-Z0-9][a-zA-Z0-9_.-]{0,100}$",parentSchema:schema83.properties.AppBlock,data:data18};
+if(!pattern12.test(data18)){
+const err61 = {instancePath:instancePath+"/AppBlock",schemaPath:"#/properties/AppBlock/pattern",keyword:"pattern",params:{pattern: "^[a-zA-Z0-9][a-zA-Z0-9_.-]{0,100}$"},message:"must match pattern \""+"^[a-zA-Z0-9][a-zA-Z0-9_.-]{0,100}$"+"\"",schema:"^[a-zA-Z0-9][a-zA-Z0-9_.-]{0,100}$",parentSchema:schema84.properties.AppBlock,data:data18};
 if(vErrors === null){
 vErrors = [err61];
 }
@@ -10242,7 +10773,7 @@ errors++;
 }
 }
 else {
-const err62 = {instancePath:instancePath+"/AppBlock",schemaPath:"#/properties/AppBlock/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema83.properties.AppBlock.type,parentSchema:schema83.properties.AppBlock,data:data18};
+const err62 = {instancePath:instancePath+"/AppBlock",schemaPath:"#/properties/AppBlock/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema84.properties.AppBlock.type,parentSchema:schema84.properties.AppBlock,data:data18};
 if(vErrors === null){
 vErrors = [err62];
 }
@@ -10255,7 +10786,7 @@ errors++;
 if(data.Fleets !== undefined){
 let data19 = data.Fleets;
 if((!(Array.isArray(data19))) && (data19 !== null)){
-const err63 = {instancePath:instancePath+"/Fleets",schemaPath:"#/properties/Fleets/type",keyword:"type",params:{type: schema83.properties.Fleets.type},message:"must be array,null",schema:schema83.properties.Fleets.type,parentSchema:schema83.properties.Fleets,data:data19};
+const err63 = {instancePath:instancePath+"/Fleets",schemaPath:"#/properties/Fleets/type",keyword:"type",params:{type: schema84.properties.Fleets.type},message:"must be array,null",schema:schema84.properties.Fleets.type,parentSchema:schema84.properties.Fleets,data:data19};
 if(vErrors === null){
 vErrors = [err63];
 }
@@ -10269,8 +10800,8 @@ const len2 = data19.length;
 for(let i2=0; i2<len2; i2++){
 let data20 = data19[i2];
 if(typeof data20 === "string"){
-if(!pattern6.test(data20)){
-const err64 = {instancePath:instancePath+"/Fleets/" + i2,schemaPath:"#/properties/Fleets/items/pattern",keyword:"pattern",params:{pattern: "^[a-zA-Z0-9][a-zA-Z0-9_.-]{0,100}$"},message:"must match pattern \""+"^[a-zA-Z0-9][a-zA-Z0-9_.-]{0,100}$"+"\"",schema:"^[a-zA-Z0-9][a-zA-Z0-9_.-]{0,100}$",parentSchema:schema83.properties.Fleets.items,data:data20};
+if(!pattern12.test(data20)){
+const err64 = {instancePath:instancePath+"/Fleets/" + i2,schemaPath:"#/properties/Fleets/items/pattern",keyword:"pattern",params:{pattern: "^[a-zA-Z0-9][a-zA-Z0-9_.-]{0,100}$"},message:"must match pattern \""+"^[a-zA-Z0-9][a-zA-Z0-9_.-]{0,100}$"+"\"",schema:"^[a-zA-Z0-9][a-zA-Z0-9_.-]{0,100}$",parentSchema:schema84.properties.Fleets.items,data:data20};
 if(vErrors === null){
 vErrors = [err64];
 }
@@ -10281,7 +10812,7 @@ errors++;
 }
 }
 else {
-const err65 = {instancePath:instancePath+"/Fleets/" + i2,schemaPath:"#/properties/Fleets/items/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema83.properties.Fleets.items.type,parentSchema:schema83.properties.Fleets.items,data:data20};
+const err65 = {instancePath:instancePath+"/Fleets/" + i2,schemaPath:"#/properties/Fleets/items/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema84.properties.Fleets.items.type,parentSchema:schema84.properties.Fleets.items,data:data20};
 if(vErrors === null){
 vErrors = [err65];
 }
@@ -10293,9 +10824,11 @@ errors++;
 }
 }
 }
-}
-else {
-const err66 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema83.type,parentSchema:schema83,data};
+if(data.Targets !== undefined){
+let data21 = data.Targets;
+if(Array.isArray(data21)){
+if(data21.length < 1){
+const err66 = {instancePath:instancePath+"/Targets",schemaPath:"#/properties/Targets/minItems",keyword:"minItems",params:{limit: 1},message:"must NOT have fewer than 1 items",schema:1,parentSchema:schema84.properties.Targets,data:data21};
 if(vErrors === null){
 vErrors = [err66];
 }
@@ -10304,10 +10837,1322 @@ vErrors.push(err66);
 }
 errors++;
 }
+const len3 = data21.length;
+for(let i3=0; i3<len3; i3++){
+let data22 = data21[i3];
+if(typeof data22 === "string"){
+if(!pattern6.test(data22)){
+const err67 = {instancePath:instancePath+"/Targets/" + i3,schemaPath:"#/properties/Targets/items/pattern",keyword:"pattern",params:{pattern: "^[A-Za-z0-9][A-Za-z0-9_-]{0,62}$"},message:"must match pattern \""+"^[A-Za-z0-9][A-Za-z0-9_-]{0,62}$"+"\"",schema:"^[A-Za-z0-9][A-Za-z0-9_-]{0,62}$",parentSchema:schema84.properties.Targets.items,data:data22};
+if(vErrors === null){
+vErrors = [err67];
+}
+else {
+vErrors.push(err67);
+}
+errors++;
+}
+}
+else {
+const err68 = {instancePath:instancePath+"/Targets/" + i3,schemaPath:"#/properties/Targets/items/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema84.properties.Targets.items.type,parentSchema:schema84.properties.Targets.items,data:data22};
+if(vErrors === null){
+vErrors = [err68];
+}
+else {
+vErrors.push(err68);
+}
+errors++;
+}
+}
+let i4 = data21.length;
+let j0;
+if(i4 > 1){
+const indices0 = {};
+for(;i4--;){
+let item0 = data21[i4];
+if(typeof item0 !== "string"){
+continue;
+}
+if(typeof indices0[item0] == "number"){
+j0 = indices0[item0];
+const err69 = {instancePath:instancePath+"/Targets",schemaPath:"#/properties/Targets/uniqueItems",keyword:"uniqueItems",params:{i: i4, j: j0},message:"must NOT have duplicate items (items ## "+j0+" and "+i4+" are identical)",schema:true,parentSchema:schema84.properties.Targets,data:data21};
+if(vErrors === null){
+vErrors = [err69];
+}
+else {
+vErrors.push(err69);
+}
+errors++;
+break;
+}
+indices0[item0] = i4;
+}
+}
+}
+else {
+const err70 = {instancePath:instancePath+"/Targets",schemaPath:"#/properties/Targets/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema84.properties.Targets.type,parentSchema:schema84.properties.Targets,data:data21};
+if(vErrors === null){
+vErrors = [err70];
+}
+else {
+vErrors.push(err70);
+}
+errors++;
+}
+}
+}
+else {
+const err71 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema84.type,parentSchema:schema84,data};
+if(vErrors === null){
+vErrors = [err71];
+}
+else {
+vErrors.push(err71);
+}
+errors++;
+}
 validate54.errors = vErrors;
 return errors === 0;
 }
 validate54.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
+
+const schema87 = {"title":"AppStream 2.0 app block","description":"An app block: the virtual hard disk (VHD) with the application files an Elastic fleet mounts, and how it is set up. There is no UpdateAppBlock, so every change but Tags replaces it (deleted, then created); an app block that applications use cannot be deleted.","type":"object","properties":{"Name":{"description":"Name of the app block; it identifies it. Renaming means deleting it and creating a new one.","type":"string","pattern":"^[a-zA-Z0-9][a-zA-Z0-9_.-]{0,100}$"},"Description":{"description":"Description for administrators. null clears it (the app block is replaced without it).","type":["string","null"],"maxLength":256},"DisplayName":{"description":"Display name of the app block (not shown to users). null clears it (the app block is replaced without it).","type":["string","null"],"maxLength":100},"SourceS3Location":{"description":"Where the VHD is in S3: for CUSTOM, the VHD itself (S3Key required); for APPSTREAM2, where the app block builder stores the VHD it makes.","$ref":"#/$defs/S3Location"},"SetupScriptDetails":{"description":"The script that mounts the VHD on the instance; required for CUSTOM, and only for CUSTOM.","$ref":"#/$defs/ScriptDetails"},"Tags":{"description":"Tags on the app block; they change in place. null or {} removes every tag but streamform's own.","anyOf":[{"$ref":"#/$defs/Tags"},{"type":"null"}]},"PostSetupScriptDetails":{"description":"A script run after the applications are set up; only for APPSTREAM2. null clears it (the app block is replaced without it).","anyOf":[{"$ref":"#/$defs/ScriptDetails"},{"type":"null"}]},"PackagingType":{"description":"CUSTOM (default: a VHD you made, ACTIVE at once) or APPSTREAM2 (INACTIVE until an app block builder packages the applications into a VHD).","$ref":"#/$defs/PackagingType"},"Targets":{"description":"The targets this resource goes to (default: every target of the config).","type":"array","minItems":1,"uniqueItems":true,"items":{"type":"string","pattern":"^[A-Za-z0-9][A-Za-z0-9_-]{0,62}$"}}},"required":["Name","SourceS3Location"],"additionalProperties":false,"allOf":[{"description":"a CUSTOM app block (the default PackagingType) needs SetupScriptDetails, the script that mounts its VHD","if":{"not":{"properties":{"PackagingType":{"const":"APPSTREAM2"}},"required":["PackagingType"]}},"then":{"properties":{"SetupScriptDetails":{"not":{"type":"null"}}},"required":["SetupScriptDetails"]}},{"description":"a CUSTOM app block needs SourceS3Location.S3Key: the VHD","if":{"not":{"properties":{"PackagingType":{"const":"APPSTREAM2"}},"required":["PackagingType"]}},"then":{"properties":{"SourceS3Location":{"required":["S3Key"]}}}},{"description":"PostSetupScriptDetails is only for PackagingType APPSTREAM2","if":{"not":{"properties":{"PackagingType":{"const":"APPSTREAM2"}},"required":["PackagingType"]}},"then":{"properties":{"PostSetupScriptDetails":{"type":"null"}}}},{"description":"SetupScriptDetails is only for PackagingType CUSTOM","if":{"properties":{"PackagingType":{"const":"APPSTREAM2"}},"required":["PackagingType"]},"then":{"properties":{"SetupScriptDetails":false}}}]};
+const schema92 = {"type":"string","enum":["CUSTOM","APPSTREAM2"]};
+const schema89 = {"title":"Script","description":"A script an app block runs on the instance.","type":"object","properties":{"ScriptS3Location":{"description":"The S3 object of the script.","$ref":"#/$defs/S3Location"},"ExecutablePath":{"description":"Path of the program that runs the script (e.g. powershell.exe).","type":"string","minLength":1},"ExecutableParameters":{"description":"Parameters given to that program.","type":"string","minLength":1},"TimeoutInSeconds":{"description":"How long the script may run, in seconds.","type":"integer"}},"required":["ScriptS3Location","ExecutablePath","TimeoutInSeconds"],"additionalProperties":false};
+
+function validate57(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+let vErrors = null;
+let errors = 0;
+const evaluated0 = validate57.evaluated;
+if(evaluated0.dynamicProps){
+evaluated0.props = undefined;
+}
+if(evaluated0.dynamicItems){
+evaluated0.items = undefined;
+}
+if(data && typeof data == "object" && !Array.isArray(data)){
+if(data.ScriptS3Location === undefined){
+const err0 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "ScriptS3Location"},message:"must have required property '"+"ScriptS3Location"+"'",schema:schema89.required,parentSchema:schema89,data};
+if(vErrors === null){
+vErrors = [err0];
+}
+else {
+vErrors.push(err0);
+}
+errors++;
+}
+if(data.ExecutablePath === undefined){
+const err1 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "ExecutablePath"},message:"must have required property '"+"ExecutablePath"+"'",schema:schema89.required,parentSchema:schema89,data};
+if(vErrors === null){
+vErrors = [err1];
+}
+else {
+vErrors.push(err1);
+}
+errors++;
+}
+if(data.TimeoutInSeconds === undefined){
+const err2 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "TimeoutInSeconds"},message:"must have required property '"+"TimeoutInSeconds"+"'",schema:schema89.required,parentSchema:schema89,data};
+if(vErrors === null){
+vErrors = [err2];
+}
+else {
+vErrors.push(err2);
+}
+errors++;
+}
+for(const key0 in data){
+if(!((((key0 === "ScriptS3Location") || (key0 === "ExecutablePath")) || (key0 === "ExecutableParameters")) || (key0 === "TimeoutInSeconds"))){
+const err3 = {instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties",schema:false,parentSchema:schema89,data};
+if(vErrors === null){
+vErrors = [err3];
+}
+else {
+vErrors.push(err3);
+}
+errors++;
+}
+}
+if(data.ScriptS3Location !== undefined){
+let data0 = data.ScriptS3Location;
+if(data0 && typeof data0 == "object" && !Array.isArray(data0)){
+if(data0.S3Bucket === undefined){
+const err4 = {instancePath:instancePath+"/ScriptS3Location",schemaPath:"#/$defs/S3Location/required",keyword:"required",params:{missingProperty: "S3Bucket"},message:"must have required property '"+"S3Bucket"+"'",schema:schema62.required,parentSchema:schema62,data:data0};
+if(vErrors === null){
+vErrors = [err4];
+}
+else {
+vErrors.push(err4);
+}
+errors++;
+}
+for(const key1 in data0){
+if(!((key1 === "S3Bucket") || (key1 === "S3Key"))){
+const err5 = {instancePath:instancePath+"/ScriptS3Location",schemaPath:"#/$defs/S3Location/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key1},message:"must NOT have additional properties",schema:false,parentSchema:schema62,data:data0};
+if(vErrors === null){
+vErrors = [err5];
+}
+else {
+vErrors.push(err5);
+}
+errors++;
+}
+}
+if(data0.S3Bucket !== undefined){
+let data1 = data0.S3Bucket;
+if(typeof data1 === "string"){
+if(func2(data1) > 63){
+const err6 = {instancePath:instancePath+"/ScriptS3Location/S3Bucket",schemaPath:"#/$defs/S3Location/properties/S3Bucket/maxLength",keyword:"maxLength",params:{limit: 63},message:"must NOT have more than 63 characters",schema:63,parentSchema:schema62.properties.S3Bucket,data:data1};
+if(vErrors === null){
+vErrors = [err6];
+}
+else {
+vErrors.push(err6);
+}
+errors++;
+}
+if(func2(data1) < 3){
+const err7 = {instancePath:instancePath+"/ScriptS3Location/S3Bucket",schemaPath:"#/$defs/S3Location/properties/S3Bucket/minLength",keyword:"minLength",params:{limit: 3},message:"must NOT have fewer than 3 characters",schema:3,parentSchema:schema62.properties.S3Bucket,data:data1};
+if(vErrors === null){
+vErrors = [err7];
+}
+else {
+vErrors.push(err7);
+}
+errors++;
+}
+if(!pattern27.test(data1)){
+const err8 = {instancePath:instancePath+"/ScriptS3Location/S3Bucket",schemaPath:"#/$defs/S3Location/properties/S3Bucket/pattern",keyword:"pattern",params:{pattern: "^[0-9a-z\\.\\-]*(?<!\\.)$"},message:"must match pattern \""+"^[0-9a-z\\.\\-]*(?<!\\.)$"+"\"",schema:"^[0-9a-z\\.\\-]*(?<!\\.)$",parentSchema:schema62.properties.S3Bucket,data:data1};
+if(vErrors === null){
+vErrors = [err8];
+}
+else {
+vErrors.push(err8);
+}
+errors++;
+}
+}
+else {
+const err9 = {instancePath:instancePath+"/ScriptS3Location/S3Bucket",schemaPath:"#/$defs/S3Location/properties/S3Bucket/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema62.properties.S3Bucket.type,parentSchema:schema62.properties.S3Bucket,data:data1};
+if(vErrors === null){
+vErrors = [err9];
+}
+else {
+vErrors.push(err9);
+}
+errors++;
+}
+}
+if(data0.S3Key !== undefined){
+let data2 = data0.S3Key;
+if(typeof data2 === "string"){
+if(func2(data2) > 1024){
+const err10 = {instancePath:instancePath+"/ScriptS3Location/S3Key",schemaPath:"#/$defs/S3Location/properties/S3Key/maxLength",keyword:"maxLength",params:{limit: 1024},message:"must NOT have more than 1024 characters",schema:1024,parentSchema:schema62.properties.S3Key,data:data2};
+if(vErrors === null){
+vErrors = [err10];
+}
+else {
+vErrors.push(err10);
+}
+errors++;
+}
+if(func2(data2) < 1){
+const err11 = {instancePath:instancePath+"/ScriptS3Location/S3Key",schemaPath:"#/$defs/S3Location/properties/S3Key/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters",schema:1,parentSchema:schema62.properties.S3Key,data:data2};
+if(vErrors === null){
+vErrors = [err11];
+}
+else {
+vErrors.push(err11);
+}
+errors++;
+}
+}
+else {
+const err12 = {instancePath:instancePath+"/ScriptS3Location/S3Key",schemaPath:"#/$defs/S3Location/properties/S3Key/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema62.properties.S3Key.type,parentSchema:schema62.properties.S3Key,data:data2};
+if(vErrors === null){
+vErrors = [err12];
+}
+else {
+vErrors.push(err12);
+}
+errors++;
+}
+}
+}
+else {
+const err13 = {instancePath:instancePath+"/ScriptS3Location",schemaPath:"#/$defs/S3Location/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema62.type,parentSchema:schema62,data:data0};
+if(vErrors === null){
+vErrors = [err13];
+}
+else {
+vErrors.push(err13);
+}
+errors++;
+}
+}
+if(data.ExecutablePath !== undefined){
+let data3 = data.ExecutablePath;
+if(typeof data3 === "string"){
+if(func2(data3) < 1){
+const err14 = {instancePath:instancePath+"/ExecutablePath",schemaPath:"#/properties/ExecutablePath/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters",schema:1,parentSchema:schema89.properties.ExecutablePath,data:data3};
+if(vErrors === null){
+vErrors = [err14];
+}
+else {
+vErrors.push(err14);
+}
+errors++;
+}
+}
+else {
+const err15 = {instancePath:instancePath+"/ExecutablePath",schemaPath:"#/properties/ExecutablePath/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema89.properties.ExecutablePath.type,parentSchema:schema89.properties.ExecutablePath,data:data3};
+if(vErrors === null){
+vErrors = [err15];
+}
+else {
+vErrors.push(err15);
+}
+errors++;
+}
+}
+if(data.ExecutableParameters !== undefined){
+let data4 = data.ExecutableParameters;
+if(typeof data4 === "string"){
+if(func2(data4) < 1){
+const err16 = {instancePath:instancePath+"/ExecutableParameters",schemaPath:"#/properties/ExecutableParameters/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters",schema:1,parentSchema:schema89.properties.ExecutableParameters,data:data4};
+if(vErrors === null){
+vErrors = [err16];
+}
+else {
+vErrors.push(err16);
+}
+errors++;
+}
+}
+else {
+const err17 = {instancePath:instancePath+"/ExecutableParameters",schemaPath:"#/properties/ExecutableParameters/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema89.properties.ExecutableParameters.type,parentSchema:schema89.properties.ExecutableParameters,data:data4};
+if(vErrors === null){
+vErrors = [err17];
+}
+else {
+vErrors.push(err17);
+}
+errors++;
+}
+}
+if(data.TimeoutInSeconds !== undefined){
+let data5 = data.TimeoutInSeconds;
+if(!(((typeof data5 == "number") && (!(data5 % 1) && !isNaN(data5))) && (isFinite(data5)))){
+const err18 = {instancePath:instancePath+"/TimeoutInSeconds",schemaPath:"#/properties/TimeoutInSeconds/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema89.properties.TimeoutInSeconds.type,parentSchema:schema89.properties.TimeoutInSeconds,data:data5};
+if(vErrors === null){
+vErrors = [err18];
+}
+else {
+vErrors.push(err18);
+}
+errors++;
+}
+}
+}
+else {
+const err19 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema89.type,parentSchema:schema89,data};
+if(vErrors === null){
+vErrors = [err19];
+}
+else {
+vErrors.push(err19);
+}
+errors++;
+}
+validate57.errors = vErrors;
+return errors === 0;
+}
+validate57.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
+
+
+function validate56(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+let vErrors = null;
+let errors = 0;
+const evaluated0 = validate56.evaluated;
+if(evaluated0.dynamicProps){
+evaluated0.props = undefined;
+}
+if(evaluated0.dynamicItems){
+evaluated0.items = undefined;
+}
+const _errs2 = errors;
+let valid1 = true;
+const _errs3 = errors;
+const _errs4 = errors;
+const _errs5 = errors;
+if(data && typeof data == "object" && !Array.isArray(data)){
+let missing0;
+if((data.PackagingType === undefined) && (missing0 = "PackagingType")){
+const err0 = {};
+if(vErrors === null){
+vErrors = [err0];
+}
+else {
+vErrors.push(err0);
+}
+errors++;
+}
+else {
+if(data.PackagingType !== undefined){
+if("APPSTREAM2" !== data.PackagingType){
+const err1 = {};
+if(vErrors === null){
+vErrors = [err1];
+}
+else {
+vErrors.push(err1);
+}
+errors++;
+}
+}
+}
+}
+var valid2 = _errs5 === errors;
+if(valid2){
+const err2 = {};
+if(vErrors === null){
+vErrors = [err2];
+}
+else {
+vErrors.push(err2);
+}
+errors++;
+}
+else {
+errors = _errs4;
+if(vErrors !== null){
+if(_errs4){
+vErrors.length = _errs4;
+}
+else {
+vErrors = null;
+}
+}
+}
+var _valid0 = _errs3 === errors;
+errors = _errs2;
+if(vErrors !== null){
+if(_errs2){
+vErrors.length = _errs2;
+}
+else {
+vErrors = null;
+}
+}
+if(_valid0){
+const _errs7 = errors;
+if(data && typeof data == "object" && !Array.isArray(data)){
+if(data.SetupScriptDetails === undefined){
+const err3 = {instancePath,schemaPath:"#/allOf/0/then/required",keyword:"required",params:{missingProperty: "SetupScriptDetails"},message:"must have required property '"+"SetupScriptDetails"+"'",schema:schema87.allOf[0].then.required,parentSchema:schema87.allOf[0].then,data};
+if(vErrors === null){
+vErrors = [err3];
+}
+else {
+vErrors.push(err3);
+}
+errors++;
+}
+if(data.SetupScriptDetails !== undefined){
+let data1 = data.SetupScriptDetails;
+const _errs9 = errors;
+const _errs10 = errors;
+if(data1 !== null){
+const err4 = {};
+if(vErrors === null){
+vErrors = [err4];
+}
+else {
+vErrors.push(err4);
+}
+errors++;
+}
+var valid5 = _errs10 === errors;
+if(valid5){
+const err5 = {instancePath:instancePath+"/SetupScriptDetails",schemaPath:"#/allOf/0/then/properties/SetupScriptDetails/not",keyword:"not",params:{},message:"must NOT be valid",schema:schema87.allOf[0].then.properties.SetupScriptDetails.not,parentSchema:schema87.allOf[0].then.properties.SetupScriptDetails,data:data1};
+if(vErrors === null){
+vErrors = [err5];
+}
+else {
+vErrors.push(err5);
+}
+errors++;
+}
+else {
+errors = _errs9;
+if(vErrors !== null){
+if(_errs9){
+vErrors.length = _errs9;
+}
+else {
+vErrors = null;
+}
+}
+}
+}
+}
+var _valid0 = _errs7 === errors;
+valid1 = _valid0;
+if(valid1){
+var props0 = {};
+props0.SetupScriptDetails = true;
+}
+}
+if(!valid1){
+const err6 = {instancePath,schemaPath:"#/allOf/0/if",keyword:"if",params:{failingKeyword: "then"},message:"must match \"then\" schema",schema:schema87.allOf[0].if,parentSchema:schema87.allOf[0],data};
+if(vErrors === null){
+vErrors = [err6];
+}
+else {
+vErrors.push(err6);
+}
+errors++;
+}
+const _errs13 = errors;
+let valid6 = true;
+const _errs14 = errors;
+const _errs15 = errors;
+const _errs16 = errors;
+if(data && typeof data == "object" && !Array.isArray(data)){
+let missing1;
+if((data.PackagingType === undefined) && (missing1 = "PackagingType")){
+const err7 = {};
+if(vErrors === null){
+vErrors = [err7];
+}
+else {
+vErrors.push(err7);
+}
+errors++;
+}
+else {
+if(data.PackagingType !== undefined){
+if("APPSTREAM2" !== data.PackagingType){
+const err8 = {};
+if(vErrors === null){
+vErrors = [err8];
+}
+else {
+vErrors.push(err8);
+}
+errors++;
+}
+}
+}
+}
+var valid7 = _errs16 === errors;
+if(valid7){
+const err9 = {};
+if(vErrors === null){
+vErrors = [err9];
+}
+else {
+vErrors.push(err9);
+}
+errors++;
+}
+else {
+errors = _errs15;
+if(vErrors !== null){
+if(_errs15){
+vErrors.length = _errs15;
+}
+else {
+vErrors = null;
+}
+}
+}
+var _valid1 = _errs14 === errors;
+errors = _errs13;
+if(vErrors !== null){
+if(_errs13){
+vErrors.length = _errs13;
+}
+else {
+vErrors = null;
+}
+}
+if(_valid1){
+const _errs18 = errors;
+if(data && typeof data == "object" && !Array.isArray(data)){
+if(data.SourceS3Location !== undefined){
+let data3 = data.SourceS3Location;
+if(data3 && typeof data3 == "object" && !Array.isArray(data3)){
+if(data3.S3Key === undefined){
+const err10 = {instancePath:instancePath+"/SourceS3Location",schemaPath:"#/allOf/1/then/properties/SourceS3Location/required",keyword:"required",params:{missingProperty: "S3Key"},message:"must have required property '"+"S3Key"+"'",schema:schema87.allOf[1].then.properties.SourceS3Location.required,parentSchema:schema87.allOf[1].then.properties.SourceS3Location,data:data3};
+if(vErrors === null){
+vErrors = [err10];
+}
+else {
+vErrors.push(err10);
+}
+errors++;
+}
+}
+}
+}
+var _valid1 = _errs18 === errors;
+valid6 = _valid1;
+if(valid6){
+var props1 = {};
+props1.SourceS3Location = true;
+}
+}
+if(!valid6){
+const err11 = {instancePath,schemaPath:"#/allOf/1/if",keyword:"if",params:{failingKeyword: "then"},message:"must match \"then\" schema",schema:schema87.allOf[1].if,parentSchema:schema87.allOf[1],data};
+if(vErrors === null){
+vErrors = [err11];
+}
+else {
+vErrors.push(err11);
+}
+errors++;
+}
+if(props0 !== true && props1 !== undefined){
+if(props1 === true){
+props0 = true;
+}
+else {
+props0 = props0 || {};
+Object.assign(props0, props1);
+}
+}
+const _errs21 = errors;
+let valid10 = true;
+const _errs22 = errors;
+const _errs23 = errors;
+const _errs24 = errors;
+if(data && typeof data == "object" && !Array.isArray(data)){
+let missing2;
+if((data.PackagingType === undefined) && (missing2 = "PackagingType")){
+const err12 = {};
+if(vErrors === null){
+vErrors = [err12];
+}
+else {
+vErrors.push(err12);
+}
+errors++;
+}
+else {
+if(data.PackagingType !== undefined){
+if("APPSTREAM2" !== data.PackagingType){
+const err13 = {};
+if(vErrors === null){
+vErrors = [err13];
+}
+else {
+vErrors.push(err13);
+}
+errors++;
+}
+}
+}
+}
+var valid11 = _errs24 === errors;
+if(valid11){
+const err14 = {};
+if(vErrors === null){
+vErrors = [err14];
+}
+else {
+vErrors.push(err14);
+}
+errors++;
+}
+else {
+errors = _errs23;
+if(vErrors !== null){
+if(_errs23){
+vErrors.length = _errs23;
+}
+else {
+vErrors = null;
+}
+}
+}
+var _valid2 = _errs22 === errors;
+errors = _errs21;
+if(vErrors !== null){
+if(_errs21){
+vErrors.length = _errs21;
+}
+else {
+vErrors = null;
+}
+}
+if(_valid2){
+const _errs26 = errors;
+if(data && typeof data == "object" && !Array.isArray(data)){
+if(data.PostSetupScriptDetails !== undefined){
+let data5 = data.PostSetupScriptDetails;
+if(data5 !== null){
+const err15 = {instancePath:instancePath+"/PostSetupScriptDetails",schemaPath:"#/allOf/2/then/properties/PostSetupScriptDetails/type",keyword:"type",params:{type: "null"},message:"must be null",schema:schema87.allOf[2].then.properties.PostSetupScriptDetails.type,parentSchema:schema87.allOf[2].then.properties.PostSetupScriptDetails,data:data5};
+if(vErrors === null){
+vErrors = [err15];
+}
+else {
+vErrors.push(err15);
+}
+errors++;
+}
+}
+}
+var _valid2 = _errs26 === errors;
+valid10 = _valid2;
+if(valid10){
+var props2 = {};
+props2.PostSetupScriptDetails = true;
+}
+}
+if(!valid10){
+const err16 = {instancePath,schemaPath:"#/allOf/2/if",keyword:"if",params:{failingKeyword: "then"},message:"must match \"then\" schema",schema:schema87.allOf[2].if,parentSchema:schema87.allOf[2],data};
+if(vErrors === null){
+vErrors = [err16];
+}
+else {
+vErrors.push(err16);
+}
+errors++;
+}
+if(props0 !== true && props2 !== undefined){
+if(props2 === true){
+props0 = true;
+}
+else {
+props0 = props0 || {};
+Object.assign(props0, props2);
+}
+}
+const _errs30 = errors;
+let valid14 = true;
+const _errs31 = errors;
+if(data && typeof data == "object" && !Array.isArray(data)){
+let missing3;
+if((data.PackagingType === undefined) && (missing3 = "PackagingType")){
+const err17 = {};
+if(vErrors === null){
+vErrors = [err17];
+}
+else {
+vErrors.push(err17);
+}
+errors++;
+}
+else {
+if(data.PackagingType !== undefined){
+if("APPSTREAM2" !== data.PackagingType){
+const err18 = {};
+if(vErrors === null){
+vErrors = [err18];
+}
+else {
+vErrors.push(err18);
+}
+errors++;
+}
+}
+}
+}
+var _valid3 = _errs31 === errors;
+errors = _errs30;
+if(vErrors !== null){
+if(_errs30){
+vErrors.length = _errs30;
+}
+else {
+vErrors = null;
+}
+}
+if(_valid3){
+const _errs33 = errors;
+if(data && typeof data == "object" && !Array.isArray(data)){
+if(data.SetupScriptDetails !== undefined){
+const err19 = {instancePath:instancePath+"/SetupScriptDetails",schemaPath:"#/allOf/3/then/properties/SetupScriptDetails/false schema",keyword:"false schema",params:{},message:"boolean schema is false",schema:false,parentSchema:schema87.allOf[3].then.properties.SetupScriptDetails,data:data.SetupScriptDetails};
+if(vErrors === null){
+vErrors = [err19];
+}
+else {
+vErrors.push(err19);
+}
+errors++;
+}
+}
+var _valid3 = _errs33 === errors;
+valid14 = _valid3;
+if(valid14){
+var props3 = {};
+props3.SetupScriptDetails = true;
+props3.PackagingType = true;
+}
+}
+if(!valid14){
+const err20 = {instancePath,schemaPath:"#/allOf/3/if",keyword:"if",params:{failingKeyword: "then"},message:"must match \"then\" schema",schema:schema87.allOf[3].if,parentSchema:schema87.allOf[3],data};
+if(vErrors === null){
+vErrors = [err20];
+}
+else {
+vErrors.push(err20);
+}
+errors++;
+}
+if(props0 !== true && props3 !== undefined){
+if(props3 === true){
+props0 = true;
+}
+else {
+props0 = props0 || {};
+Object.assign(props0, props3);
+}
+}
+if(data && typeof data == "object" && !Array.isArray(data)){
+if(data.Name === undefined){
+const err21 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "Name"},message:"must have required property '"+"Name"+"'",schema:schema87.required,parentSchema:schema87,data};
+if(vErrors === null){
+vErrors = [err21];
+}
+else {
+vErrors.push(err21);
+}
+errors++;
+}
+if(data.SourceS3Location === undefined){
+const err22 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "SourceS3Location"},message:"must have required property '"+"SourceS3Location"+"'",schema:schema87.required,parentSchema:schema87,data};
+if(vErrors === null){
+vErrors = [err22];
+}
+else {
+vErrors.push(err22);
+}
+errors++;
+}
+for(const key0 in data){
+if(!(func1.call(schema87.properties, key0))){
+const err23 = {instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties",schema:false,parentSchema:schema87,data};
+if(vErrors === null){
+vErrors = [err23];
+}
+else {
+vErrors.push(err23);
+}
+errors++;
+}
+}
+if(data.Name !== undefined){
+let data8 = data.Name;
+if(typeof data8 === "string"){
+if(!pattern12.test(data8)){
+const err24 = {instancePath:instancePath+"/Name",schemaPath:"#/properties/Name/pattern",keyword:"pattern",params:{pattern: "^[a-zA-Z0-9][a-zA-Z0-9_.-]{0,100}$"},message:"must match pattern \""+"^[a-zA-Z0-9][a-zA-Z0-9_.-]{0,100}$"+"\"",schema:"^[a-zA-Z0-9][a-zA-Z0-9_.-]{0,100}$",parentSchema:schema87.properties.Name,data:data8};
+if(vErrors === null){
+vErrors = [err24];
+}
+else {
+vErrors.push(err24);
+}
+errors++;
+}
+}
+else {
+const err25 = {instancePath:instancePath+"/Name",schemaPath:"#/properties/Name/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema87.properties.Name.type,parentSchema:schema87.properties.Name,data:data8};
+if(vErrors === null){
+vErrors = [err25];
+}
+else {
+vErrors.push(err25);
+}
+errors++;
+}
+}
+if(data.Description !== undefined){
+let data9 = data.Description;
+if((typeof data9 !== "string") && (data9 !== null)){
+const err26 = {instancePath:instancePath+"/Description",schemaPath:"#/properties/Description/type",keyword:"type",params:{type: schema87.properties.Description.type},message:"must be string,null",schema:schema87.properties.Description.type,parentSchema:schema87.properties.Description,data:data9};
+if(vErrors === null){
+vErrors = [err26];
+}
+else {
+vErrors.push(err26);
+}
+errors++;
+}
+if(typeof data9 === "string"){
+if(func2(data9) > 256){
+const err27 = {instancePath:instancePath+"/Description",schemaPath:"#/properties/Description/maxLength",keyword:"maxLength",params:{limit: 256},message:"must NOT have more than 256 characters",schema:256,parentSchema:schema87.properties.Description,data:data9};
+if(vErrors === null){
+vErrors = [err27];
+}
+else {
+vErrors.push(err27);
+}
+errors++;
+}
+}
+}
+if(data.DisplayName !== undefined){
+let data10 = data.DisplayName;
+if((typeof data10 !== "string") && (data10 !== null)){
+const err28 = {instancePath:instancePath+"/DisplayName",schemaPath:"#/properties/DisplayName/type",keyword:"type",params:{type: schema87.properties.DisplayName.type},message:"must be string,null",schema:schema87.properties.DisplayName.type,parentSchema:schema87.properties.DisplayName,data:data10};
+if(vErrors === null){
+vErrors = [err28];
+}
+else {
+vErrors.push(err28);
+}
+errors++;
+}
+if(typeof data10 === "string"){
+if(func2(data10) > 100){
+const err29 = {instancePath:instancePath+"/DisplayName",schemaPath:"#/properties/DisplayName/maxLength",keyword:"maxLength",params:{limit: 100},message:"must NOT have more than 100 characters",schema:100,parentSchema:schema87.properties.DisplayName,data:data10};
+if(vErrors === null){
+vErrors = [err29];
+}
+else {
+vErrors.push(err29);
+}
+errors++;
+}
+}
+}
+if(data.SourceS3Location !== undefined){
+let data11 = data.SourceS3Location;
+if(data11 && typeof data11 == "object" && !Array.isArray(data11)){
+if(data11.S3Bucket === undefined){
+const err30 = {instancePath:instancePath+"/SourceS3Location",schemaPath:"#/$defs/S3Location/required",keyword:"required",params:{missingProperty: "S3Bucket"},message:"must have required property '"+"S3Bucket"+"'",schema:schema62.required,parentSchema:schema62,data:data11};
+if(vErrors === null){
+vErrors = [err30];
+}
+else {
+vErrors.push(err30);
+}
+errors++;
+}
+for(const key1 in data11){
+if(!((key1 === "S3Bucket") || (key1 === "S3Key"))){
+const err31 = {instancePath:instancePath+"/SourceS3Location",schemaPath:"#/$defs/S3Location/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key1},message:"must NOT have additional properties",schema:false,parentSchema:schema62,data:data11};
+if(vErrors === null){
+vErrors = [err31];
+}
+else {
+vErrors.push(err31);
+}
+errors++;
+}
+}
+if(data11.S3Bucket !== undefined){
+let data12 = data11.S3Bucket;
+if(typeof data12 === "string"){
+if(func2(data12) > 63){
+const err32 = {instancePath:instancePath+"/SourceS3Location/S3Bucket",schemaPath:"#/$defs/S3Location/properties/S3Bucket/maxLength",keyword:"maxLength",params:{limit: 63},message:"must NOT have more than 63 characters",schema:63,parentSchema:schema62.properties.S3Bucket,data:data12};
+if(vErrors === null){
+vErrors = [err32];
+}
+else {
+vErrors.push(err32);
+}
+errors++;
+}
+if(func2(data12) < 3){
+const err33 = {instancePath:instancePath+"/SourceS3Location/S3Bucket",schemaPath:"#/$defs/S3Location/properties/S3Bucket/minLength",keyword:"minLength",params:{limit: 3},message:"must NOT have fewer than 3 characters",schema:3,parentSchema:schema62.properties.S3Bucket,data:data12};
+if(vErrors === null){
+vErrors = [err33];
+}
+else {
+vErrors.push(err33);
+}
+errors++;
+}
+if(!pattern27.test(data12)){
+const err34 = {instancePath:instancePath+"/SourceS3Location/S3Bucket",schemaPath:"#/$defs/S3Location/properties/S3Bucket/pattern",keyword:"pattern",params:{pattern: "^[0-9a-z\\.\\-]*(?<!\\.)$"},message:"must match pattern \""+"^[0-9a-z\\.\\-]*(?<!\\.)$"+"\"",schema:"^[0-9a-z\\.\\-]*(?<!\\.)$",parentSchema:schema62.properties.S3Bucket,data:data12};
+if(vErrors === null){
+vErrors = [err34];
+}
+else {
+vErrors.push(err34);
+}
+errors++;
+}
+}
+else {
+const err35 = {instancePath:instancePath+"/SourceS3Location/S3Bucket",schemaPath:"#/$defs/S3Location/properties/S3Bucket/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema62.properties.S3Bucket.type,parentSchema:schema62.properties.S3Bucket,data:data12};
+if(vErrors === null){
+vErrors = [err35];
+}
+else {
+vErrors.push(err35);
+}
+errors++;
+}
+}
+if(data11.S3Key !== undefined){
+let data13 = data11.S3Key;
+if(typeof data13 === "string"){
+if(func2(data13) > 1024){
+const err36 = {instancePath:instancePath+"/SourceS3Location/S3Key",schemaPath:"#/$defs/S3Location/properties/S3Key/maxLength",keyword:"maxLength",params:{limit: 1024},message:"must NOT have more than 1024 characters",schema:1024,parentSchema:schema62.properties.S3Key,data:data13};
+if(vErrors === null){
+vErrors = [err36];
+}
+else {
+vErrors.push(err36);
+}
+errors++;
+}
+if(func2(data13) < 1){
+const err37 = {instancePath:instancePath+"/SourceS3Location/S3Key",schemaPath:"#/$defs/S3Location/properties/S3Key/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters",schema:1,parentSchema:schema62.properties.S3Key,data:data13};
+if(vErrors === null){
+vErrors = [err37];
+}
+else {
+vErrors.push(err37);
+}
+errors++;
+}
+}
+else {
+const err38 = {instancePath:instancePath+"/SourceS3Location/S3Key",schemaPath:"#/$defs/S3Location/properties/S3Key/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema62.properties.S3Key.type,parentSchema:schema62.properties.S3Key,data:data13};
+if(vErrors === null){
+vErrors = [err38];
+}
+else {
+vErrors.push(err38);
+}
+errors++;
+}
+}
+}
+else {
+const err39 = {instancePath:instancePath+"/SourceS3Location",schemaPath:"#/$defs/S3Location/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema62.type,parentSchema:schema62,data:data11};
+if(vErrors === null){
+vErrors = [err39];
+}
+else {
+vErrors.push(err39);
+}
+errors++;
+}
+}
+if(data.SetupScriptDetails !== undefined){
+if(!(validate57(data.SetupScriptDetails, {instancePath:instancePath+"/SetupScriptDetails",parentData:data,parentDataProperty:"SetupScriptDetails",rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate57.errors : vErrors.concat(validate57.errors);
+errors = vErrors.length;
+}
+}
+if(data.Tags !== undefined){
+let data15 = data.Tags;
+const _errs51 = errors;
+let valid20 = false;
+const _errs52 = errors;
+if(data15 && typeof data15 == "object" && !Array.isArray(data15)){
+if(Object.keys(data15).length > 50){
+const err40 = {instancePath:instancePath+"/Tags",schemaPath:"#/$defs/Tags/maxProperties",keyword:"maxProperties",params:{limit: 50},message:"must NOT have more than 50 properties",schema:50,parentSchema:schema40,data:data15};
+if(vErrors === null){
+vErrors = [err40];
+}
+else {
+vErrors.push(err40);
+}
+errors++;
+}
+for(const key2 in data15){
+const _errs55 = errors;
+if(typeof key2 === "string"){
+if(func2(key2) > 128){
+const err41 = {instancePath:instancePath+"/Tags",schemaPath:"#/$defs/Tags/propertyNames/maxLength",keyword:"maxLength",params:{limit: 128},message:"must NOT have more than 128 characters",schema:128,parentSchema:schema40.propertyNames,data:key2,propertyName:key2};
+if(vErrors === null){
+vErrors = [err41];
+}
+else {
+vErrors.push(err41);
+}
+errors++;
+}
+if(func2(key2) < 1){
+const err42 = {instancePath:instancePath+"/Tags",schemaPath:"#/$defs/Tags/propertyNames/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters",schema:1,parentSchema:schema40.propertyNames,data:key2,propertyName:key2};
+if(vErrors === null){
+vErrors = [err42];
+}
+else {
+vErrors.push(err42);
+}
+errors++;
+}
+if(!pattern13.test(key2)){
+const err43 = {instancePath:instancePath+"/Tags",schemaPath:"#/$defs/Tags/propertyNames/pattern",keyword:"pattern",params:{pattern: "^(^(?!aws:).[\\p{L}\\p{Z}\\p{N}_.:/=+\\-@]*)$"},message:"must match pattern \""+"^(^(?!aws:).[\\p{L}\\p{Z}\\p{N}_.:/=+\\-@]*)$"+"\"",schema:"^(^(?!aws:).[\\p{L}\\p{Z}\\p{N}_.:/=+\\-@]*)$",parentSchema:schema40.propertyNames,data:key2,propertyName:key2};
+if(vErrors === null){
+vErrors = [err43];
+}
+else {
+vErrors.push(err43);
+}
+errors++;
+}
+}
+else {
+const err44 = {instancePath:instancePath+"/Tags",schemaPath:"#/$defs/Tags/propertyNames/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema40.propertyNames.type,parentSchema:schema40.propertyNames,data:key2,propertyName:key2};
+if(vErrors === null){
+vErrors = [err44];
+}
+else {
+vErrors.push(err44);
+}
+errors++;
+}
+var valid22 = _errs55 === errors;
+if(!valid22){
+const err45 = {instancePath:instancePath+"/Tags",schemaPath:"#/$defs/Tags/propertyNames",keyword:"propertyNames",params:{propertyName: key2},message:"property name must be valid",schema:schema40.propertyNames,parentSchema:schema40,data:data15};
+if(vErrors === null){
+vErrors = [err45];
+}
+else {
+vErrors.push(err45);
+}
+errors++;
+}
+}
+for(const key3 in data15){
+let data16 = data15[key3];
+if(typeof data16 === "string"){
+if(func2(data16) > 256){
+const err46 = {instancePath:instancePath+"/Tags/" + key3.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/$defs/Tags/additionalProperties/maxLength",keyword:"maxLength",params:{limit: 256},message:"must NOT have more than 256 characters",schema:256,parentSchema:schema40.additionalProperties,data:data16};
+if(vErrors === null){
+vErrors = [err46];
+}
+else {
+vErrors.push(err46);
+}
+errors++;
+}
+if(!pattern4.test(data16)){
+const err47 = {instancePath:instancePath+"/Tags/" + key3.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/$defs/Tags/additionalProperties/pattern",keyword:"pattern",params:{pattern: "^([\\p{L}\\p{Z}\\p{N}_.:/=+\\-@]*)$"},message:"must match pattern \""+"^([\\p{L}\\p{Z}\\p{N}_.:/=+\\-@]*)$"+"\"",schema:"^([\\p{L}\\p{Z}\\p{N}_.:/=+\\-@]*)$",parentSchema:schema40.additionalProperties,data:data16};
+if(vErrors === null){
+vErrors = [err47];
+}
+else {
+vErrors.push(err47);
+}
+errors++;
+}
+}
+else {
+const err48 = {instancePath:instancePath+"/Tags/" + key3.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/$defs/Tags/additionalProperties/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema40.additionalProperties.type,parentSchema:schema40.additionalProperties,data:data16};
+if(vErrors === null){
+vErrors = [err48];
+}
+else {
+vErrors.push(err48);
+}
+errors++;
+}
+}
+}
+else {
+const err49 = {instancePath:instancePath+"/Tags",schemaPath:"#/$defs/Tags/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema40.type,parentSchema:schema40,data:data15};
+if(vErrors === null){
+vErrors = [err49];
+}
+else {
+vErrors.push(err49);
+}
+errors++;
+}
+var _valid4 = _errs52 === errors;
+valid20 = valid20 || _valid4;
+const _errs60 = errors;
+if(data15 !== null){
+const err50 = {instancePath:instancePath+"/Tags",schemaPath:"#/properties/Tags/anyOf/1/type",keyword:"type",params:{type: "null"},message:"must be null",schema:schema87.properties.Tags.anyOf[1].type,parentSchema:schema87.properties.Tags.anyOf[1],data:data15};
+if(vErrors === null){
+vErrors = [err50];
+}
+else {
+vErrors.push(err50);
+}
+errors++;
+}
+var _valid4 = _errs60 === errors;
+valid20 = valid20 || _valid4;
+if(!valid20){
+const err51 = {instancePath:instancePath+"/Tags",schemaPath:"#/properties/Tags/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf",schema:schema87.properties.Tags.anyOf,parentSchema:schema87.properties.Tags,data:data15};
+if(vErrors === null){
+vErrors = [err51];
+}
+else {
+vErrors.push(err51);
+}
+errors++;
+}
+else {
+errors = _errs51;
+if(vErrors !== null){
+if(_errs51){
+vErrors.length = _errs51;
+}
+else {
+vErrors = null;
+}
+}
+}
+}
+if(data.PostSetupScriptDetails !== undefined){
+let data17 = data.PostSetupScriptDetails;
+const _errs63 = errors;
+let valid24 = false;
+const _errs64 = errors;
+if(!(validate57(data17, {instancePath:instancePath+"/PostSetupScriptDetails",parentData:data,parentDataProperty:"PostSetupScriptDetails",rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate57.errors : vErrors.concat(validate57.errors);
+errors = vErrors.length;
+}
+var _valid5 = _errs64 === errors;
+valid24 = valid24 || _valid5;
+const _errs65 = errors;
+if(data17 !== null){
+const err52 = {instancePath:instancePath+"/PostSetupScriptDetails",schemaPath:"#/properties/PostSetupScriptDetails/anyOf/1/type",keyword:"type",params:{type: "null"},message:"must be null",schema:schema87.properties.PostSetupScriptDetails.anyOf[1].type,parentSchema:schema87.properties.PostSetupScriptDetails.anyOf[1],data:data17};
+if(vErrors === null){
+vErrors = [err52];
+}
+else {
+vErrors.push(err52);
+}
+errors++;
+}
+var _valid5 = _errs65 === errors;
+valid24 = valid24 || _valid5;
+if(!valid24){
+const err53 = {instancePath:instancePath+"/PostSetupScriptDetails",schemaPath:"#/properties/PostSetupScriptDetails/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf",schema:schema87.properties.PostSetupScriptDetails.anyOf,parentSchema:schema87.properties.PostSetupScriptDetails,data:data17};
+if(vErrors === null){
+vErrors = [err53];
+}
+else {
+vErrors.push(err53);
+}
+errors++;
+}
+else {
+errors = _errs63;
+if(vErrors !== null){
+if(_errs63){
+vErrors.length = _errs63;
+}
+else {
+vErrors = null;
+}
+}
+}
+}
+if(data.PackagingType !== undefined){
+let data18 = data.PackagingType;
+if(typeof data18 !== "string"){
+const err54 = {instancePath:instancePath+"/PackagingType",schemaPath:"#/$defs/PackagingType/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema92.type,parentSchema:schema92,data:data18};
+if(vErrors === null){
+vErrors = [err54];
+}
+else {
+vErrors.push(err54);
+}
+errors++;
+}
+if(!((data18 === "CUSTOM") || (data18 === "APPSTREAM2"))){
+const err55 = {instancePath:instancePath+"/PackagingType",schemaPath:"#/$defs/PackagingType/enum",keyword:"enum",params:{allowedValues: schema92.enum},message:"must be equal to one of the allowed values",schema:schema92.enum,parentSchema:schema92,data:data18};
+if(vErrors === null){
+vErrors = [err55];
+}
+else {
+vErrors.push(err55);
+}
+errors++;
+}
+}
+if(data.Targets !== undefined){
+let data19 = data.Targets;
+if(Array.isArray(data19)){
+if(data19.length < 1){
+const err56 = {instancePath:instancePath+"/Targets",schemaPath:"#/properties/Targets/minItems",keyword:"minItems",params:{limit: 1},message:"must NOT have fewer than 1 items",schema:1,parentSchema:schema87.properties.Targets,data:data19};
+if(vErrors === null){
+vErrors = [err56];
+}
+else {
+vErrors.push(err56);
+}
+errors++;
+}
+const len0 = data19.length;
+for(let i0=0; i0<len0; i0++){
+let data20 = data19[i0];
+if(typeof data20 === "string"){
+if(!pattern6.test(data20)){
+const err57 = {instancePath:instancePath+"/Targets/" + i0,schemaPath:"#/properties/Targets/items/pattern",keyword:"pattern",params:{pattern: "^[A-Za-z0-9][A-Za-z0-9_-]{0,62}$"},message:"must match pattern \""+"^[A-Za-z0-9][A-Za-z0-9_-]{0,62}$"+"\"",schema:"^[A-Za-z0-9][A-Za-z0-9_-]{0,62}$",parentSchema:schema87.properties.Targets.items,data:data20};
+if(vErrors === null){
+vErrors = [err57];
+}
+else {
+vErrors.push(err57);
+}
+errors++;
+}
+}
+else {
+const err58 = {instancePath:instancePath+"/Targets/" + i0,schemaPath:"#/properties/Targets/items/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema87.properties.Targets.items.type,parentSchema:schema87.properties.Targets.items,data:data20};
+if(vErrors === null){
+vErrors = [err58];
+}
+else {
+vErrors.push(err58);
+}
+errors++;
+}
+}
+let i1 = data19.length;
+let j0;
+if(i1 > 1){
+const indices0 = {};
+for(;i1--;){
+let item0 = data19[i1];
+if(typeof item0 !== "string"){
+continue;
+}
+if(typeof indices0[item0] == "number"){
+j0 = indices0[item0];
+const err59 = {instancePath:instancePath+"/Targets",schemaPath:"#/properties/Targets/uniqueItems",keyword:"uniqueItems",params:{i: i1, j: j0},message:"must NOT have duplicate items (items ## "+j0+" and "+i1+" are identical)",schema:true,parentSchema:schema87.properties.Targets,data:data19};
+if(vErrors === null){
+vErrors = [err59];
+}
+else {
+vErrors.push(err59);
+}
+errors++;
+break;
+}
+indices0[item0] = i1;
+}
+}
+}
+else {
+const err60 = {instancePath:instancePath+"/Targets",schemaPath:"#/properties/Targets/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema87.properties.Targets.type,parentSchema:schema87.properties.Targets,data:data19};
+if(vErrors === null){
+vErrors = [err60];
+}
+else {
+vErrors.push(err60);
+}
+errors++;
+}
+}
+}
+else {
+const err61 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema87.type,parentSchema:schema87,data};
+if(vErrors === null){
+vErrors = [err61];
+}
+else {
+vErrors.push(err61);
+}
+errors++;
+}
+validate56.errors = vErrors;
+return errors === 0;
+}
+validate56.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
 
 
 function validate20(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
@@ -10321,9 +12166,14 @@ evaluated0.props = undefined;
 if(evaluated0.dynamicItems){
 evaluated0.items = undefined;
 }
+const _errs2 = errors;
+let valid1 = true;
+const _errs3 = errors;
+if(errors === _errs3){
 if(data && typeof data == "object" && !Array.isArray(data)){
-if(data.version === undefined){
-const err0 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "version"},message:"must have required property '"+"version"+"'",schema:schema31.required,parentSchema:schema31,data};
+let missing0;
+if((data.targets === undefined) && (missing0 = "targets")){
+const err0 = {};
 if(vErrors === null){
 vErrors = [err0];
 }
@@ -10332,8 +12182,9 @@ vErrors.push(err0);
 }
 errors++;
 }
-if(data.project === undefined){
-const err1 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "project"},message:"must have required property '"+"project"+"'",schema:schema31.required,parentSchema:schema31,data};
+}
+else {
+const err1 = {};
 if(vErrors === null){
 vErrors = [err1];
 }
@@ -10342,9 +12193,25 @@ vErrors.push(err1);
 }
 errors++;
 }
-for(const key0 in data){
-if(!(func1.call(schema31.properties, key0))){
-const err2 = {instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties",schema:false,parentSchema:schema31,data};
+}
+var _valid0 = _errs3 === errors;
+errors = _errs2;
+if(vErrors !== null){
+if(_errs2){
+vErrors.length = _errs2;
+}
+else {
+vErrors = null;
+}
+}
+if(_valid0){
+const _errs5 = errors;
+const _errs6 = errors;
+const _errs7 = errors;
+if(data && typeof data == "object" && !Array.isArray(data)){
+let missing1;
+if((data.region === undefined) && (missing1 = "region")){
+const err2 = {};
 if(vErrors === null){
 vErrors = [err2];
 }
@@ -10354,10 +12221,9 @@ vErrors.push(err2);
 errors++;
 }
 }
-if(data.version !== undefined){
-let data0 = data.version;
-if(1 !== data0){
-const err3 = {instancePath:instancePath+"/version",schemaPath:"#/properties/version/const",keyword:"const",params:{allowedValue: 1},message:"must be equal to constant",schema:1,parentSchema:schema31.properties.version,data:data0};
+var valid2 = _errs7 === errors;
+if(valid2){
+const err3 = {instancePath,schemaPath:"#/allOf/0/then/not",keyword:"not",params:{},message:"must NOT be valid",schema:schema31.allOf[0].then.not,parentSchema:schema31.allOf[0].then,data};
 if(vErrors === null){
 vErrors = [err3];
 }
@@ -10366,12 +12232,22 @@ vErrors.push(err3);
 }
 errors++;
 }
+else {
+errors = _errs6;
+if(vErrors !== null){
+if(_errs6){
+vErrors.length = _errs6;
 }
-if(data.project !== undefined){
-let data1 = data.project;
-if(typeof data1 === "string"){
-if(func2(data1) > 256){
-const err4 = {instancePath:instancePath+"/project",schemaPath:"#/properties/project/maxLength",keyword:"maxLength",params:{limit: 256},message:"must NOT have more than 256 characters",schema:256,parentSchema:schema31.properties.project,data:data1};
+else {
+vErrors = null;
+}
+}
+}
+var _valid0 = _errs5 === errors;
+valid1 = _valid0;
+}
+if(!valid1){
+const err4 = {instancePath,schemaPath:"#/allOf/0/if",keyword:"if",params:{failingKeyword: "then"},message:"must match \"then\" schema",schema:schema31.allOf[0].if,parentSchema:schema31.allOf[0],data};
 if(vErrors === null){
 vErrors = [err4];
 }
@@ -10380,8 +12256,9 @@ vErrors.push(err4);
 }
 errors++;
 }
-if(func2(data1) < 1){
-const err5 = {instancePath:instancePath+"/project",schemaPath:"#/properties/project/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters",schema:1,parentSchema:schema31.properties.project,data:data1};
+if(data && typeof data == "object" && !Array.isArray(data)){
+if(data.version === undefined){
+const err5 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "version"},message:"must have required property '"+"version"+"'",schema:schema31.required,parentSchema:schema31,data};
 if(vErrors === null){
 vErrors = [err5];
 }
@@ -10390,8 +12267,8 @@ vErrors.push(err5);
 }
 errors++;
 }
-if(!pattern4.test(data1)){
-const err6 = {instancePath:instancePath+"/project",schemaPath:"#/properties/project/pattern",keyword:"pattern",params:{pattern: "^([\\p{L}\\p{Z}\\p{N}_.:/=+\\-@]*)$"},message:"must match pattern \""+"^([\\p{L}\\p{Z}\\p{N}_.:/=+\\-@]*)$"+"\"",schema:"^([\\p{L}\\p{Z}\\p{N}_.:/=+\\-@]*)$",parentSchema:schema31.properties.project,data:data1};
+if(data.project === undefined){
+const err6 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "project"},message:"must have required property '"+"project"+"'",schema:schema31.required,parentSchema:schema31,data};
 if(vErrors === null){
 vErrors = [err6];
 }
@@ -10400,9 +12277,9 @@ vErrors.push(err6);
 }
 errors++;
 }
-}
-else {
-const err7 = {instancePath:instancePath+"/project",schemaPath:"#/properties/project/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema31.properties.project.type,parentSchema:schema31.properties.project,data:data1};
+for(const key0 in data){
+if(!(func1.call(schema31.properties, key0))){
+const err7 = {instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties",schema:false,parentSchema:schema31,data};
 if(vErrors === null){
 vErrors = [err7];
 }
@@ -10412,11 +12289,10 @@ vErrors.push(err7);
 errors++;
 }
 }
-if(data.region !== undefined){
-let data2 = data.region;
-if(typeof data2 === "string"){
-if(!pattern5.test(data2)){
-const err8 = {instancePath:instancePath+"/region",schemaPath:"#/properties/region/pattern",keyword:"pattern",params:{pattern: "^[a-z]{2}(-[a-z]+)+-[0-9]+$"},message:"must match pattern \""+"^[a-z]{2}(-[a-z]+)+-[0-9]+$"+"\"",schema:"^[a-z]{2}(-[a-z]+)+-[0-9]+$",parentSchema:schema31.properties.region,data:data2};
+if(data.version !== undefined){
+let data0 = data.version;
+if(1 !== data0){
+const err8 = {instancePath:instancePath+"/version",schemaPath:"#/properties/version/const",keyword:"const",params:{allowedValue: 1},message:"must be equal to constant",schema:1,parentSchema:schema31.properties.version,data:data0};
 if(vErrors === null){
 vErrors = [err8];
 }
@@ -10426,8 +12302,11 @@ vErrors.push(err8);
 errors++;
 }
 }
-else {
-const err9 = {instancePath:instancePath+"/region",schemaPath:"#/properties/region/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema31.properties.region.type,parentSchema:schema31.properties.region,data:data2};
+if(data.project !== undefined){
+let data1 = data.project;
+if(typeof data1 === "string"){
+if(func2(data1) > 256){
+const err9 = {instancePath:instancePath+"/project",schemaPath:"#/properties/project/maxLength",keyword:"maxLength",params:{limit: 256},message:"must NOT have more than 256 characters",schema:256,parentSchema:schema31.properties.project,data:data1};
 if(vErrors === null){
 vErrors = [err9];
 }
@@ -10436,11 +12315,8 @@ vErrors.push(err9);
 }
 errors++;
 }
-}
-if(data.prune !== undefined){
-let data3 = data.prune;
-if(typeof data3 !== "boolean"){
-const err10 = {instancePath:instancePath+"/prune",schemaPath:"#/properties/prune/type",keyword:"type",params:{type: "boolean"},message:"must be boolean",schema:schema31.properties.prune.type,parentSchema:schema31.properties.prune,data:data3};
+if(func2(data1) < 1){
+const err10 = {instancePath:instancePath+"/project",schemaPath:"#/properties/project/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters",schema:1,parentSchema:schema31.properties.project,data:data1};
 if(vErrors === null){
 vErrors = [err10];
 }
@@ -10449,20 +12325,8 @@ vErrors.push(err10);
 }
 errors++;
 }
-}
-if(data.stacks !== undefined){
-let data4 = data.stacks;
-if(Array.isArray(data4)){
-const len0 = data4.length;
-for(let i0=0; i0<len0; i0++){
-if(!(validate21(data4[i0], {instancePath:instancePath+"/stacks/" + i0,parentData:data4,parentDataProperty:i0,rootData,dynamicAnchors}))){
-vErrors = vErrors === null ? validate21.errors : vErrors.concat(validate21.errors);
-errors = vErrors.length;
-}
-}
-}
-else {
-const err11 = {instancePath:instancePath+"/stacks",schemaPath:"#/properties/stacks/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema31.properties.stacks.type,parentSchema:schema31.properties.stacks,data:data4};
+if(!pattern4.test(data1)){
+const err11 = {instancePath:instancePath+"/project",schemaPath:"#/properties/project/pattern",keyword:"pattern",params:{pattern: "^([\\p{L}\\p{Z}\\p{N}_.:/=+\\-@]*)$"},message:"must match pattern \""+"^([\\p{L}\\p{Z}\\p{N}_.:/=+\\-@]*)$"+"\"",schema:"^([\\p{L}\\p{Z}\\p{N}_.:/=+\\-@]*)$",parentSchema:schema31.properties.project,data:data1};
 if(vErrors === null){
 vErrors = [err11];
 }
@@ -10472,19 +12336,8 @@ vErrors.push(err11);
 errors++;
 }
 }
-if(data.fleets !== undefined){
-let data6 = data.fleets;
-if(Array.isArray(data6)){
-const len1 = data6.length;
-for(let i1=0; i1<len1; i1++){
-if(!(validate37(data6[i1], {instancePath:instancePath+"/fleets/" + i1,parentData:data6,parentDataProperty:i1,rootData,dynamicAnchors}))){
-vErrors = vErrors === null ? validate37.errors : vErrors.concat(validate37.errors);
-errors = vErrors.length;
-}
-}
-}
 else {
-const err12 = {instancePath:instancePath+"/fleets",schemaPath:"#/properties/fleets/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema31.properties.fleets.type,parentSchema:schema31.properties.fleets,data:data6};
+const err12 = {instancePath:instancePath+"/project",schemaPath:"#/properties/project/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema31.properties.project.type,parentSchema:schema31.properties.project,data:data1};
 if(vErrors === null){
 vErrors = [err12];
 }
@@ -10494,19 +12347,11 @@ vErrors.push(err12);
 errors++;
 }
 }
-if(data.images !== undefined){
-let data8 = data.images;
-if(Array.isArray(data8)){
-const len2 = data8.length;
-for(let i2=0; i2<len2; i2++){
-if(!(validate39(data8[i2], {instancePath:instancePath+"/images/" + i2,parentData:data8,parentDataProperty:i2,rootData,dynamicAnchors}))){
-vErrors = vErrors === null ? validate39.errors : vErrors.concat(validate39.errors);
-errors = vErrors.length;
-}
-}
-}
-else {
-const err13 = {instancePath:instancePath+"/images",schemaPath:"#/properties/images/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema31.properties.images.type,parentSchema:schema31.properties.images,data:data8};
+if(data.region !== undefined){
+let data2 = data.region;
+if(typeof data2 === "string"){
+if(!pattern5.test(data2)){
+const err13 = {instancePath:instancePath+"/region",schemaPath:"#/properties/region/pattern",keyword:"pattern",params:{pattern: "^[a-z]{2}(-[a-z]+)+-[0-9]+$"},message:"must match pattern \""+"^[a-z]{2}(-[a-z]+)+-[0-9]+$"+"\"",schema:"^[a-z]{2}(-[a-z]+)+-[0-9]+$",parentSchema:schema31.properties.region,data:data2};
 if(vErrors === null){
 vErrors = [err13];
 }
@@ -10516,19 +12361,8 @@ vErrors.push(err13);
 errors++;
 }
 }
-if(data.imageBuilders !== undefined){
-let data10 = data.imageBuilders;
-if(Array.isArray(data10)){
-const len3 = data10.length;
-for(let i3=0; i3<len3; i3++){
-if(!(validate41(data10[i3], {instancePath:instancePath+"/imageBuilders/" + i3,parentData:data10,parentDataProperty:i3,rootData,dynamicAnchors}))){
-vErrors = vErrors === null ? validate41.errors : vErrors.concat(validate41.errors);
-errors = vErrors.length;
-}
-}
-}
 else {
-const err14 = {instancePath:instancePath+"/imageBuilders",schemaPath:"#/properties/imageBuilders/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema31.properties.imageBuilders.type,parentSchema:schema31.properties.imageBuilders,data:data10};
+const err14 = {instancePath:instancePath+"/region",schemaPath:"#/properties/region/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema31.properties.region.type,parentSchema:schema31.properties.region,data:data2};
 if(vErrors === null){
 vErrors = [err14];
 }
@@ -10538,19 +12372,11 @@ vErrors.push(err14);
 errors++;
 }
 }
-if(data.streamingImages !== undefined){
-let data12 = data.streamingImages;
-if(Array.isArray(data12)){
-const len4 = data12.length;
-for(let i4=0; i4<len4; i4++){
-if(!(validate44(data12[i4], {instancePath:instancePath+"/streamingImages/" + i4,parentData:data12,parentDataProperty:i4,rootData,dynamicAnchors}))){
-vErrors = vErrors === null ? validate44.errors : vErrors.concat(validate44.errors);
-errors = vErrors.length;
-}
-}
-}
-else {
-const err15 = {instancePath:instancePath+"/streamingImages",schemaPath:"#/properties/streamingImages/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema31.properties.streamingImages.type,parentSchema:schema31.properties.streamingImages,data:data12};
+if(data.targets !== undefined){
+let data3 = data.targets;
+if(Array.isArray(data3)){
+if(data3.length < 1){
+const err15 = {instancePath:instancePath+"/targets",schemaPath:"#/properties/targets/minItems",keyword:"minItems",params:{limit: 1},message:"must NOT have fewer than 1 items",schema:1,parentSchema:schema31.properties.targets,data:data3};
 if(vErrors === null){
 vErrors = [err15];
 }
@@ -10559,20 +12385,16 @@ vErrors.push(err15);
 }
 errors++;
 }
-}
-if(data.users !== undefined){
-let data14 = data.users;
-if(Array.isArray(data14)){
-const len5 = data14.length;
-for(let i5=0; i5<len5; i5++){
-if(!(validate46(data14[i5], {instancePath:instancePath+"/users/" + i5,parentData:data14,parentDataProperty:i5,rootData,dynamicAnchors}))){
-vErrors = vErrors === null ? validate46.errors : vErrors.concat(validate46.errors);
-errors = vErrors.length;
-}
-}
-}
-else {
-const err16 = {instancePath:instancePath+"/users",schemaPath:"#/properties/users/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema31.properties.users.type,parentSchema:schema31.properties.users,data:data14};
+const len0 = data3.length;
+for(let i0=0; i0<len0; i0++){
+let data4 = data3[i0];
+const _errs20 = errors;
+let valid8 = true;
+const _errs21 = errors;
+if(data4 && typeof data4 == "object" && !Array.isArray(data4)){
+let missing2;
+if((data4.externalId === undefined) && (missing2 = "externalId")){
+const err16 = {};
 if(vErrors === null){
 vErrors = [err16];
 }
@@ -10582,19 +12404,21 @@ vErrors.push(err16);
 errors++;
 }
 }
-if(data.directoryConfigs !== undefined){
-let data16 = data.directoryConfigs;
-if(Array.isArray(data16)){
-const len6 = data16.length;
-for(let i6=0; i6<len6; i6++){
-if(!(validate48(data16[i6], {instancePath:instancePath+"/directoryConfigs/" + i6,parentData:data16,parentDataProperty:i6,rootData,dynamicAnchors}))){
-vErrors = vErrors === null ? validate48.errors : vErrors.concat(validate48.errors);
-errors = vErrors.length;
-}
-}
+var _valid1 = _errs21 === errors;
+errors = _errs20;
+if(vErrors !== null){
+if(_errs20){
+vErrors.length = _errs20;
 }
 else {
-const err17 = {instancePath:instancePath+"/directoryConfigs",schemaPath:"#/properties/directoryConfigs/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema31.properties.directoryConfigs.type,parentSchema:schema31.properties.directoryConfigs,data:data16};
+vErrors = null;
+}
+}
+if(_valid1){
+const _errs22 = errors;
+if(data4 && typeof data4 == "object" && !Array.isArray(data4)){
+if(data4.roleArn === undefined){
+const err17 = {instancePath:instancePath+"/targets/" + i0,schemaPath:"#/$defs/Target/allOf/0/then/required",keyword:"required",params:{missingProperty: "roleArn"},message:"must have required property '"+"roleArn"+"'",schema:schema32.allOf[0].then.required,parentSchema:schema32.allOf[0].then,data:data4};
 if(vErrors === null){
 vErrors = [err17];
 }
@@ -10604,19 +12428,11 @@ vErrors.push(err17);
 errors++;
 }
 }
-if(data.applications !== undefined){
-let data18 = data.applications;
-if(Array.isArray(data18)){
-const len7 = data18.length;
-for(let i7=0; i7<len7; i7++){
-if(!(validate54(data18[i7], {instancePath:instancePath+"/applications/" + i7,parentData:data18,parentDataProperty:i7,rootData,dynamicAnchors}))){
-vErrors = vErrors === null ? validate54.errors : vErrors.concat(validate54.errors);
-errors = vErrors.length;
+var _valid1 = _errs22 === errors;
+valid8 = _valid1;
 }
-}
-}
-else {
-const err18 = {instancePath:instancePath+"/applications",schemaPath:"#/properties/applications/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema31.properties.applications.type,parentSchema:schema31.properties.applications,data:data18};
+if(!valid8){
+const err18 = {instancePath:instancePath+"/targets/" + i0,schemaPath:"#/$defs/Target/allOf/0/if",keyword:"if",params:{failingKeyword: "then"},message:"must match \"then\" schema",schema:schema32.allOf[0].if,parentSchema:schema32.allOf[0],data:data4};
 if(vErrors === null){
 vErrors = [err18];
 }
@@ -10625,15 +12441,576 @@ vErrors.push(err18);
 }
 errors++;
 }
-}
-}
-else {
-const err19 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema31.type,parentSchema:schema31,data};
+if(data4 && typeof data4 == "object" && !Array.isArray(data4)){
+if(data4.name === undefined){
+const err19 = {instancePath:instancePath+"/targets/" + i0,schemaPath:"#/$defs/Target/required",keyword:"required",params:{missingProperty: "name"},message:"must have required property '"+"name"+"'",schema:schema32.required,parentSchema:schema32,data:data4};
 if(vErrors === null){
 vErrors = [err19];
 }
 else {
 vErrors.push(err19);
+}
+errors++;
+}
+if(data4.region === undefined){
+const err20 = {instancePath:instancePath+"/targets/" + i0,schemaPath:"#/$defs/Target/required",keyword:"required",params:{missingProperty: "region"},message:"must have required property '"+"region"+"'",schema:schema32.required,parentSchema:schema32,data:data4};
+if(vErrors === null){
+vErrors = [err20];
+}
+else {
+vErrors.push(err20);
+}
+errors++;
+}
+for(const key1 in data4){
+if(!(((((((key1 === "name") || (key1 === "region")) || (key1 === "profile")) || (key1 === "roleArn")) || (key1 === "externalId")) || (key1 === "endpoint")) || (key1 === "vars"))){
+const err21 = {instancePath:instancePath+"/targets/" + i0,schemaPath:"#/$defs/Target/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key1},message:"must NOT have additional properties",schema:false,parentSchema:schema32,data:data4};
+if(vErrors === null){
+vErrors = [err21];
+}
+else {
+vErrors.push(err21);
+}
+errors++;
+}
+}
+if(data4.name !== undefined){
+let data5 = data4.name;
+if(typeof data5 === "string"){
+if(!pattern6.test(data5)){
+const err22 = {instancePath:instancePath+"/targets/" + i0+"/name",schemaPath:"#/$defs/Target/properties/name/pattern",keyword:"pattern",params:{pattern: "^[A-Za-z0-9][A-Za-z0-9_-]{0,62}$"},message:"must match pattern \""+"^[A-Za-z0-9][A-Za-z0-9_-]{0,62}$"+"\"",schema:"^[A-Za-z0-9][A-Za-z0-9_-]{0,62}$",parentSchema:schema32.properties.name,data:data5};
+if(vErrors === null){
+vErrors = [err22];
+}
+else {
+vErrors.push(err22);
+}
+errors++;
+}
+}
+else {
+const err23 = {instancePath:instancePath+"/targets/" + i0+"/name",schemaPath:"#/$defs/Target/properties/name/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema32.properties.name.type,parentSchema:schema32.properties.name,data:data5};
+if(vErrors === null){
+vErrors = [err23];
+}
+else {
+vErrors.push(err23);
+}
+errors++;
+}
+}
+if(data4.region !== undefined){
+let data6 = data4.region;
+if(typeof data6 === "string"){
+if(!pattern5.test(data6)){
+const err24 = {instancePath:instancePath+"/targets/" + i0+"/region",schemaPath:"#/$defs/Target/properties/region/pattern",keyword:"pattern",params:{pattern: "^[a-z]{2}(-[a-z]+)+-[0-9]+$"},message:"must match pattern \""+"^[a-z]{2}(-[a-z]+)+-[0-9]+$"+"\"",schema:"^[a-z]{2}(-[a-z]+)+-[0-9]+$",parentSchema:schema32.properties.region,data:data6};
+if(vErrors === null){
+vErrors = [err24];
+}
+else {
+vErrors.push(err24);
+}
+errors++;
+}
+}
+else {
+const err25 = {instancePath:instancePath+"/targets/" + i0+"/region",schemaPath:"#/$defs/Target/properties/region/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema32.properties.region.type,parentSchema:schema32.properties.region,data:data6};
+if(vErrors === null){
+vErrors = [err25];
+}
+else {
+vErrors.push(err25);
+}
+errors++;
+}
+}
+if(data4.profile !== undefined){
+let data7 = data4.profile;
+if(typeof data7 === "string"){
+if(func2(data7) < 1){
+const err26 = {instancePath:instancePath+"/targets/" + i0+"/profile",schemaPath:"#/$defs/Target/properties/profile/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters",schema:1,parentSchema:schema32.properties.profile,data:data7};
+if(vErrors === null){
+vErrors = [err26];
+}
+else {
+vErrors.push(err26);
+}
+errors++;
+}
+}
+else {
+const err27 = {instancePath:instancePath+"/targets/" + i0+"/profile",schemaPath:"#/$defs/Target/properties/profile/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema32.properties.profile.type,parentSchema:schema32.properties.profile,data:data7};
+if(vErrors === null){
+vErrors = [err27];
+}
+else {
+vErrors.push(err27);
+}
+errors++;
+}
+}
+if(data4.roleArn !== undefined){
+let data8 = data4.roleArn;
+if(typeof data8 === "string"){
+if(func2(data8) > 2048){
+const err28 = {instancePath:instancePath+"/targets/" + i0+"/roleArn",schemaPath:"#/$defs/Target/properties/roleArn/maxLength",keyword:"maxLength",params:{limit: 2048},message:"must NOT have more than 2048 characters",schema:2048,parentSchema:schema32.properties.roleArn,data:data8};
+if(vErrors === null){
+vErrors = [err28];
+}
+else {
+vErrors.push(err28);
+}
+errors++;
+}
+if(func2(data8) < 20){
+const err29 = {instancePath:instancePath+"/targets/" + i0+"/roleArn",schemaPath:"#/$defs/Target/properties/roleArn/minLength",keyword:"minLength",params:{limit: 20},message:"must NOT have fewer than 20 characters",schema:20,parentSchema:schema32.properties.roleArn,data:data8};
+if(vErrors === null){
+vErrors = [err29];
+}
+else {
+vErrors.push(err29);
+}
+errors++;
+}
+if(!pattern8.test(data8)){
+const err30 = {instancePath:instancePath+"/targets/" + i0+"/roleArn",schemaPath:"#/$defs/Target/properties/roleArn/pattern",keyword:"pattern",params:{pattern: "^arn:aws[a-z-]*:iam::[0-9]{12}:role/[\\w+=,.@/-]+$"},message:"must match pattern \""+"^arn:aws[a-z-]*:iam::[0-9]{12}:role/[\\w+=,.@/-]+$"+"\"",schema:"^arn:aws[a-z-]*:iam::[0-9]{12}:role/[\\w+=,.@/-]+$",parentSchema:schema32.properties.roleArn,data:data8};
+if(vErrors === null){
+vErrors = [err30];
+}
+else {
+vErrors.push(err30);
+}
+errors++;
+}
+}
+else {
+const err31 = {instancePath:instancePath+"/targets/" + i0+"/roleArn",schemaPath:"#/$defs/Target/properties/roleArn/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema32.properties.roleArn.type,parentSchema:schema32.properties.roleArn,data:data8};
+if(vErrors === null){
+vErrors = [err31];
+}
+else {
+vErrors.push(err31);
+}
+errors++;
+}
+}
+if(data4.externalId !== undefined){
+let data9 = data4.externalId;
+if(typeof data9 === "string"){
+if(func2(data9) > 1224){
+const err32 = {instancePath:instancePath+"/targets/" + i0+"/externalId",schemaPath:"#/$defs/Target/properties/externalId/maxLength",keyword:"maxLength",params:{limit: 1224},message:"must NOT have more than 1224 characters",schema:1224,parentSchema:schema32.properties.externalId,data:data9};
+if(vErrors === null){
+vErrors = [err32];
+}
+else {
+vErrors.push(err32);
+}
+errors++;
+}
+if(func2(data9) < 2){
+const err33 = {instancePath:instancePath+"/targets/" + i0+"/externalId",schemaPath:"#/$defs/Target/properties/externalId/minLength",keyword:"minLength",params:{limit: 2},message:"must NOT have fewer than 2 characters",schema:2,parentSchema:schema32.properties.externalId,data:data9};
+if(vErrors === null){
+vErrors = [err33];
+}
+else {
+vErrors.push(err33);
+}
+errors++;
+}
+if(!pattern9.test(data9)){
+const err34 = {instancePath:instancePath+"/targets/" + i0+"/externalId",schemaPath:"#/$defs/Target/properties/externalId/pattern",keyword:"pattern",params:{pattern: "^[\\w+=,.@:\\/-]*$"},message:"must match pattern \""+"^[\\w+=,.@:\\/-]*$"+"\"",schema:"^[\\w+=,.@:\\/-]*$",parentSchema:schema32.properties.externalId,data:data9};
+if(vErrors === null){
+vErrors = [err34];
+}
+else {
+vErrors.push(err34);
+}
+errors++;
+}
+}
+else {
+const err35 = {instancePath:instancePath+"/targets/" + i0+"/externalId",schemaPath:"#/$defs/Target/properties/externalId/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema32.properties.externalId.type,parentSchema:schema32.properties.externalId,data:data9};
+if(vErrors === null){
+vErrors = [err35];
+}
+else {
+vErrors.push(err35);
+}
+errors++;
+}
+}
+if(data4.endpoint !== undefined){
+let data10 = data4.endpoint;
+if(typeof data10 === "string"){
+if(!pattern10.test(data10)){
+const err36 = {instancePath:instancePath+"/targets/" + i0+"/endpoint",schemaPath:"#/$defs/Target/properties/endpoint/pattern",keyword:"pattern",params:{pattern: "^https?://"},message:"must match pattern \""+"^https?://"+"\"",schema:"^https?://",parentSchema:schema32.properties.endpoint,data:data10};
+if(vErrors === null){
+vErrors = [err36];
+}
+else {
+vErrors.push(err36);
+}
+errors++;
+}
+}
+else {
+const err37 = {instancePath:instancePath+"/targets/" + i0+"/endpoint",schemaPath:"#/$defs/Target/properties/endpoint/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema32.properties.endpoint.type,parentSchema:schema32.properties.endpoint,data:data10};
+if(vErrors === null){
+vErrors = [err37];
+}
+else {
+vErrors.push(err37);
+}
+errors++;
+}
+}
+if(data4.vars !== undefined){
+let data11 = data4.vars;
+if(data11 && typeof data11 == "object" && !Array.isArray(data11)){
+for(const key2 in data11){
+const _errs38 = errors;
+if(typeof key2 === "string"){
+if(!pattern11.test(key2)){
+const err38 = {instancePath:instancePath+"/targets/" + i0+"/vars",schemaPath:"#/$defs/Target/properties/vars/propertyNames/pattern",keyword:"pattern",params:{pattern: "^[A-Za-z_][A-Za-z0-9_]*$"},message:"must match pattern \""+"^[A-Za-z_][A-Za-z0-9_]*$"+"\"",schema:"^[A-Za-z_][A-Za-z0-9_]*$",parentSchema:schema32.properties.vars.propertyNames,data:key2,propertyName:key2};
+if(vErrors === null){
+vErrors = [err38];
+}
+else {
+vErrors.push(err38);
+}
+errors++;
+}
+}
+var valid10 = _errs38 === errors;
+if(!valid10){
+const err39 = {instancePath:instancePath+"/targets/" + i0+"/vars",schemaPath:"#/$defs/Target/properties/vars/propertyNames",keyword:"propertyNames",params:{propertyName: key2},message:"property name must be valid",schema:schema32.properties.vars.propertyNames,parentSchema:schema32.properties.vars,data:data11};
+if(vErrors === null){
+vErrors = [err39];
+}
+else {
+vErrors.push(err39);
+}
+errors++;
+}
+}
+for(const key3 in data11){
+let data12 = data11[key3];
+if(((typeof data12 !== "string") && (!((typeof data12 == "number") && (isFinite(data12))))) && (typeof data12 !== "boolean")){
+const err40 = {instancePath:instancePath+"/targets/" + i0+"/vars/" + key3.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/$defs/Target/properties/vars/additionalProperties/type",keyword:"type",params:{type: schema32.properties.vars.additionalProperties.type},message:"must be string,number,boolean",schema:schema32.properties.vars.additionalProperties.type,parentSchema:schema32.properties.vars.additionalProperties,data:data12};
+if(vErrors === null){
+vErrors = [err40];
+}
+else {
+vErrors.push(err40);
+}
+errors++;
+}
+}
+}
+else {
+const err41 = {instancePath:instancePath+"/targets/" + i0+"/vars",schemaPath:"#/$defs/Target/properties/vars/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema32.properties.vars.type,parentSchema:schema32.properties.vars,data:data11};
+if(vErrors === null){
+vErrors = [err41];
+}
+else {
+vErrors.push(err41);
+}
+errors++;
+}
+}
+}
+else {
+const err42 = {instancePath:instancePath+"/targets/" + i0,schemaPath:"#/$defs/Target/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema32.type,parentSchema:schema32,data:data4};
+if(vErrors === null){
+vErrors = [err42];
+}
+else {
+vErrors.push(err42);
+}
+errors++;
+}
+}
+}
+else {
+const err43 = {instancePath:instancePath+"/targets",schemaPath:"#/properties/targets/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema31.properties.targets.type,parentSchema:schema31.properties.targets,data:data3};
+if(vErrors === null){
+vErrors = [err43];
+}
+else {
+vErrors.push(err43);
+}
+errors++;
+}
+}
+if(data.prune !== undefined){
+let data13 = data.prune;
+if(typeof data13 !== "boolean"){
+const err44 = {instancePath:instancePath+"/prune",schemaPath:"#/properties/prune/type",keyword:"type",params:{type: "boolean"},message:"must be boolean",schema:schema31.properties.prune.type,parentSchema:schema31.properties.prune,data:data13};
+if(vErrors === null){
+vErrors = [err44];
+}
+else {
+vErrors.push(err44);
+}
+errors++;
+}
+}
+if(data.stacks !== undefined){
+let data14 = data.stacks;
+if(Array.isArray(data14)){
+const len1 = data14.length;
+for(let i1=0; i1<len1; i1++){
+if(!(validate21(data14[i1], {instancePath:instancePath+"/stacks/" + i1,parentData:data14,parentDataProperty:i1,rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate21.errors : vErrors.concat(validate21.errors);
+errors = vErrors.length;
+}
+}
+}
+else {
+const err45 = {instancePath:instancePath+"/stacks",schemaPath:"#/properties/stacks/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema31.properties.stacks.type,parentSchema:schema31.properties.stacks,data:data14};
+if(vErrors === null){
+vErrors = [err45];
+}
+else {
+vErrors.push(err45);
+}
+errors++;
+}
+}
+if(data.fleets !== undefined){
+let data16 = data.fleets;
+if(Array.isArray(data16)){
+const len2 = data16.length;
+for(let i2=0; i2<len2; i2++){
+if(!(validate37(data16[i2], {instancePath:instancePath+"/fleets/" + i2,parentData:data16,parentDataProperty:i2,rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate37.errors : vErrors.concat(validate37.errors);
+errors = vErrors.length;
+}
+}
+}
+else {
+const err46 = {instancePath:instancePath+"/fleets",schemaPath:"#/properties/fleets/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema31.properties.fleets.type,parentSchema:schema31.properties.fleets,data:data16};
+if(vErrors === null){
+vErrors = [err46];
+}
+else {
+vErrors.push(err46);
+}
+errors++;
+}
+}
+if(data.images !== undefined){
+let data18 = data.images;
+if(Array.isArray(data18)){
+const len3 = data18.length;
+for(let i3=0; i3<len3; i3++){
+if(!(validate39(data18[i3], {instancePath:instancePath+"/images/" + i3,parentData:data18,parentDataProperty:i3,rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate39.errors : vErrors.concat(validate39.errors);
+errors = vErrors.length;
+}
+}
+}
+else {
+const err47 = {instancePath:instancePath+"/images",schemaPath:"#/properties/images/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema31.properties.images.type,parentSchema:schema31.properties.images,data:data18};
+if(vErrors === null){
+vErrors = [err47];
+}
+else {
+vErrors.push(err47);
+}
+errors++;
+}
+}
+if(data.imageBuilders !== undefined){
+let data20 = data.imageBuilders;
+if(Array.isArray(data20)){
+const len4 = data20.length;
+for(let i4=0; i4<len4; i4++){
+if(!(validate41(data20[i4], {instancePath:instancePath+"/imageBuilders/" + i4,parentData:data20,parentDataProperty:i4,rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate41.errors : vErrors.concat(validate41.errors);
+errors = vErrors.length;
+}
+}
+}
+else {
+const err48 = {instancePath:instancePath+"/imageBuilders",schemaPath:"#/properties/imageBuilders/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema31.properties.imageBuilders.type,parentSchema:schema31.properties.imageBuilders,data:data20};
+if(vErrors === null){
+vErrors = [err48];
+}
+else {
+vErrors.push(err48);
+}
+errors++;
+}
+}
+if(data.streamingImages !== undefined){
+let data22 = data.streamingImages;
+if(Array.isArray(data22)){
+const len5 = data22.length;
+for(let i5=0; i5<len5; i5++){
+if(!(validate44(data22[i5], {instancePath:instancePath+"/streamingImages/" + i5,parentData:data22,parentDataProperty:i5,rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate44.errors : vErrors.concat(validate44.errors);
+errors = vErrors.length;
+}
+}
+}
+else {
+const err49 = {instancePath:instancePath+"/streamingImages",schemaPath:"#/properties/streamingImages/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema31.properties.streamingImages.type,parentSchema:schema31.properties.streamingImages,data:data22};
+if(vErrors === null){
+vErrors = [err49];
+}
+else {
+vErrors.push(err49);
+}
+errors++;
+}
+}
+if(data.users !== undefined){
+let data24 = data.users;
+if(Array.isArray(data24)){
+const len6 = data24.length;
+for(let i6=0; i6<len6; i6++){
+if(!(validate46(data24[i6], {instancePath:instancePath+"/users/" + i6,parentData:data24,parentDataProperty:i6,rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate46.errors : vErrors.concat(validate46.errors);
+errors = vErrors.length;
+}
+}
+}
+else {
+const err50 = {instancePath:instancePath+"/users",schemaPath:"#/properties/users/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema31.properties.users.type,parentSchema:schema31.properties.users,data:data24};
+if(vErrors === null){
+vErrors = [err50];
+}
+else {
+vErrors.push(err50);
+}
+errors++;
+}
+}
+if(data.directoryConfigs !== undefined){
+let data26 = data.directoryConfigs;
+if(Array.isArray(data26)){
+const len7 = data26.length;
+for(let i7=0; i7<len7; i7++){
+if(!(validate48(data26[i7], {instancePath:instancePath+"/directoryConfigs/" + i7,parentData:data26,parentDataProperty:i7,rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate48.errors : vErrors.concat(validate48.errors);
+errors = vErrors.length;
+}
+}
+}
+else {
+const err51 = {instancePath:instancePath+"/directoryConfigs",schemaPath:"#/properties/directoryConfigs/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema31.properties.directoryConfigs.type,parentSchema:schema31.properties.directoryConfigs,data:data26};
+if(vErrors === null){
+vErrors = [err51];
+}
+else {
+vErrors.push(err51);
+}
+errors++;
+}
+}
+if(data.applications !== undefined){
+let data28 = data.applications;
+if(Array.isArray(data28)){
+const len8 = data28.length;
+for(let i8=0; i8<len8; i8++){
+if(!(validate54(data28[i8], {instancePath:instancePath+"/applications/" + i8,parentData:data28,parentDataProperty:i8,rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate54.errors : vErrors.concat(validate54.errors);
+errors = vErrors.length;
+}
+}
+}
+else {
+const err52 = {instancePath:instancePath+"/applications",schemaPath:"#/properties/applications/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema31.properties.applications.type,parentSchema:schema31.properties.applications,data:data28};
+if(vErrors === null){
+vErrors = [err52];
+}
+else {
+vErrors.push(err52);
+}
+errors++;
+}
+}
+if(data.appBlocks !== undefined){
+let data30 = data.appBlocks;
+if(Array.isArray(data30)){
+const len9 = data30.length;
+for(let i9=0; i9<len9; i9++){
+if(!(validate56(data30[i9], {instancePath:instancePath+"/appBlocks/" + i9,parentData:data30,parentDataProperty:i9,rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate56.errors : vErrors.concat(validate56.errors);
+errors = vErrors.length;
+}
+}
+}
+else {
+const err53 = {instancePath:instancePath+"/appBlocks",schemaPath:"#/properties/appBlocks/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema31.properties.appBlocks.type,parentSchema:schema31.properties.appBlocks,data:data30};
+if(vErrors === null){
+vErrors = [err53];
+}
+else {
+vErrors.push(err53);
+}
+errors++;
+}
+}
+if(data.usageReports !== undefined){
+let data32 = data.usageReports;
+if(data32 && typeof data32 == "object" && !Array.isArray(data32)){
+if(data32.Enabled === undefined){
+const err54 = {instancePath:instancePath+"/usageReports",schemaPath:"#/$defs/UsageReportsConfig/required",keyword:"required",params:{missingProperty: "Enabled"},message:"must have required property '"+"Enabled"+"'",schema:schema93.required,parentSchema:schema93,data:data32};
+if(vErrors === null){
+vErrors = [err54];
+}
+else {
+vErrors.push(err54);
+}
+errors++;
+}
+for(const key4 in data32){
+if(!(key4 === "Enabled")){
+const err55 = {instancePath:instancePath+"/usageReports",schemaPath:"#/$defs/UsageReportsConfig/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key4},message:"must NOT have additional properties",schema:false,parentSchema:schema93,data:data32};
+if(vErrors === null){
+vErrors = [err55];
+}
+else {
+vErrors.push(err55);
+}
+errors++;
+}
+}
+if(data32.Enabled !== undefined){
+let data33 = data32.Enabled;
+if(typeof data33 !== "boolean"){
+const err56 = {instancePath:instancePath+"/usageReports/Enabled",schemaPath:"#/$defs/UsageReportsConfig/properties/Enabled/type",keyword:"type",params:{type: "boolean"},message:"must be boolean",schema:schema93.properties.Enabled.type,parentSchema:schema93.properties.Enabled,data:data33};
+if(vErrors === null){
+vErrors = [err56];
+}
+else {
+vErrors.push(err56);
+}
+errors++;
+}
+}
+}
+else {
+const err57 = {instancePath:instancePath+"/usageReports",schemaPath:"#/$defs/UsageReportsConfig/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema93.type,parentSchema:schema93,data:data32};
+if(vErrors === null){
+vErrors = [err57];
+}
+else {
+vErrors.push(err57);
+}
+errors++;
+}
+}
+}
+else {
+const err58 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema31.type,parentSchema:schema31,data};
+if(vErrors === null){
+vErrors = [err58];
+}
+else {
+vErrors.push(err58);
 }
 errors++;
 }

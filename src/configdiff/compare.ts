@@ -8,7 +8,7 @@
  */
 import type { Config, LoadedConfig } from '../config/types.js';
 import { setDiff } from '../diff/collections.js';
-import { addressOf, KINDS, kindNamed } from '../kinds/index.js';
+import { addressOf, declarationsOf, KINDS, kindNamed } from '../kinds/index.js';
 import { replacing } from '../kinds/resource.js';
 import { sameValue } from '../normalize/values.js';
 import type { DiffSpec, ResourceKind, SourceLocation } from '../core/plan.js';
@@ -101,10 +101,10 @@ export function declaredPointers(config: Config): Map<string, string> {
 
 function declaredResources(config: Config): DeclaredResource[] {
   return KINDS.flatMap((kind) =>
-    (((config as unknown as Record<string, Record<string, unknown>[] | undefined>)[kind.list]) ?? []).map((resource, i) => ({
+    declarationsOf(kind, config).map(({ resource, pointer }) => ({
       address: addressOf(kind, (name) => resource[name]),
       kind: kind.name,
-      pointer: `/${kind.list}/${i}`,
+      pointer,
       values: kind.declaredValues(resource),
     })),
   );

@@ -122,7 +122,8 @@ export interface Plan {
   configDigest: string;
   /** The config files the plan was computed from, relative to the working directory. */
   configFiles: string[];
-  target: { region: string; endpoint?: string; account?: string };
+  /** Where the plan goes; `name` is the config's target, when it declares targets. */
+  target: { name?: string; region: string; endpoint?: string; account?: string };
   createdAt: string;
   changes: ResourceChange[];
   calls: PlannedCall[];
@@ -156,4 +157,61 @@ export function planVerdict(plan: Plan): string {
 
 export function hasErrors(plan: Plan): boolean {
   return plan.diagnostics.some((d) => d.severity === 'error');
+}
+
+/**
+ * A config with targets plans each of them: one plan per target, in the config's order. Its
+ * file is `{formatVersion, project, targets: [plan, …]}`; a config without targets has one plan,
+ * written as that plan alone.
+ */
+export interface TargetPlans {
+  formatVersion: typeof PLAN_FORMAT_VERSION;
+  project: string;
+  targets: Plan[];
+}
+
+/** The plan with every address naming its target ("us-prod:stack/design"), for showing several side by side. */
+export function withTargetAddresses(plan: Plan): Plan {
+  const name = plan.target.name;
+  if (name === undefined) return plan;
+  const at = (address: string) => `${name}:${address}`;
+  return {
+    ...plan,
+    changes: plan.changes.map((change) => ({ ...change, address: at(change.address), dependsOn: change.dependsOn.map(at) })),
+    calls: plan.calls.map((call) => ({ ...call, address: at(call.address) })),
+    diagnostics: plan.diagnostics.map((d) => (d.address === undefined ? d : { ...d, address: at(d.address) })),
+  };
+}
+
+/** The plans of several targets as one, for their common verdict, summary and exit code. */
+export function combinedPlan(plans: readonly Plan[]): Plan {
+  const [first] = plans;
+  const labelled = plans.map(withTargetAddresses);
+  // Call ids run on across targets, so that each names one call of the whole.
+  let offset = 0;
+  const calls = labelled.flatMap((plan) => {
+    const numbered = plan.calls.map((call) => ({ ...call, id: call.id + offset }));
+    offset += plan.calls.length;
+    return numbered;
+  });
+  const summary = { create: 0, update: 0, replace: 0, delete: 0 };
+  for (const plan of plans) for (const key of Object.keys(summary) as (keyof PlanSummary)[]) summary[key] += plan.summary[key];
+  return {
+    ...first,
+    target: { region: [...new Set(plans.map((plan) => plan.target.region))].join(', ') },
+    changes: labelled.flatMap((plan) => plan.changes),
+    calls,
+    diagnostics: labelled.flatMap((plan) => plan.diagnostics),
+    summary,
+  };
+}
+
+/** "Across 3 targets: Plan: …", or the plan's own verdict for a config without targets. */
+export function targetsVerdict(plans: readonly Plan[]): string {
+  if (plans.length === 1 && plans[0].target.name === undefined) return planVerdict(plans[0]);
+  const all = combinedPlan(plans);
+  const failing = plans.filter(hasErrors).map((plan) => plan.target.name);
+  // The plan's own verdict counts errors only when nothing is planned; across targets, say which have them.
+  const errors = failing.length && hasChanges(all) ? ` ${failing.length === 1 ? 'Target' : 'Targets'} ${failing.join(', ')} ${failing.length === 1 ? 'has' : 'have'} errors.` : '';
+  return `Across ${plans.length === 1 ? '1 target' : `${plans.length} targets`}: ${planVerdict(all)}${errors}`;
 }

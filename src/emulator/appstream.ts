@@ -10,6 +10,7 @@ import { clone } from './checks.js';
 import { directoryConfigHandlers } from './directory-configs.js';
 import { fleetHandlers, fleetNamed } from './fleets.js';
 import { userHandlers } from './users.js';
+import { usageReportHandlers } from './usage-reports.js';
 import { imageBuilderHandlers } from './image-builders.js';
 import { appBlockHandlers } from './app-blocks.js';
 import { applicationHandlers } from './applications.js';
@@ -335,4 +336,5 @@ export const appstreamHandlers: Record<string, Handler> = {
   ...directoryConfigHandlers,
   ...appBlockHandlers,
   ...applicationHandlers,
+  ...usageReportHandlers,
 };

@@ -8,6 +8,7 @@ import { seedAppBlocks, type AppBlocks, type AppBlockState } from './app-blocks.
 import { seedApplications, type ApplicationFleetAssociation, type Applications, type ApplicationState } from './applications.js';
 import { asObject, checkKeys, checkShape, checkTags, clone, isObject, listAt, StateError } from './checks.js';
 import { directoryConfigsState, seedDirectoryConfigs, type DirectoryConfigState } from './directory-configs.js';
+import { seedUsageReports, usageReportsState, type UsageReportSubscriptionState } from './usage-reports.js';
 import { FLEET_LIFECYCLE, seedFleet, type FleetRecord, type FleetState, type FleetStateName } from './fleets.js';
 import { seedImageBuilders, type ImageBuilders, type ImageBuilderState } from './image-builders.js';
 import { Lifecycle, type LifecycleSpec } from './lifecycle.js';
@@ -64,6 +65,8 @@ export interface EmulatorState extends SecretStores {
     appBlocks?: AppBlockState[];
     applications?: ApplicationState[];
     applicationFleetAssociations?: ApplicationFleetAssociation[];
+    /** At most one: the account's subscription in the Region, as DescribeUsageReportSubscriptions returns it. */
+    usageReportSubscriptions?: UsageReportSubscriptionState[];
   };
   nimble?: {
     studios?: StudioState[];
@@ -173,7 +176,7 @@ export class Store {
     const appstream = state.appstream ?? {};
     const nimble = state.nimble ?? {};
     check(isObject(appstream), 'appstream', 'must be a mapping');
-    checkKeys(appstream, ['stacks', 'fleets', 'images', 'imageBuilders', 'failingSubnets', 'users', 'userStackAssociations', 'directoryConfigs', 'appBlocks', 'applications', 'applicationFleetAssociations'], 'appstream.');
+    checkKeys(appstream, ['stacks', 'fleets', 'images', 'imageBuilders', 'failingSubnets', 'users', 'userStackAssociations', 'directoryConfigs', 'appBlocks', 'applications', 'applicationFleetAssociations', 'usageReportSubscriptions'], 'appstream.');
     check(isObject(nimble), 'nimble', 'must be a mapping');
     checkKeys(nimble, ['studios', 'failingAmis'], 'nimble.');
     const failingAmis = listAt(nimble.failingAmis, 'nimble.failingAmis');
@@ -192,6 +195,7 @@ export class Store {
     seedDirectoryConfigs(this, appstream.directoryConfigs);
     this.appBlocks = seedAppBlocks(this, appstream.appBlocks);
     this.applications = seedApplications(this, appstream);
+    seedUsageReports(this, appstream.usageReportSubscriptions);
     seedSecretStores(this, state);
   }
 
@@ -309,6 +313,7 @@ export class Store {
         ...(this.appBlocks.byName.size ? { appBlocks: this.appBlocks.list() } : {}),
         ...(this.applications.byName.size ? { applications: this.applications.list() } : {}),
         ...(this.applications.associations(this).length ? { applicationFleetAssociations: this.applications.associations(this) } : {}),
+        ...(usageReportsState(this).length ? { usageReportSubscriptions: usageReportsState(this) } : {}),
       },
       nimble: {
         studios: [...this.studios.keys()].map((studioId) => ({ studioId, streamingImages: this.streamingImages(studioId) })),

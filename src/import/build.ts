@@ -71,7 +71,7 @@ export function buildImport(live: LiveState, options: ImportOptions): ImportResu
   const config: Record<string, unknown> = { version: 1, project: options.project, region: options.region };
   for (const kind of KINDS) {
     const declarations = kind.import(live, ctx);
-    if (declarations.length) config[kind.list] = declarations;
+    if (declarations.length) config[kind.list] = kind.singleton ? declarations[0] : declarations;
   }
   return { config: config as unknown as Config, notes: sortedBy(notes, (n) => n.address) };
 }

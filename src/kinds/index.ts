@@ -10,10 +10,12 @@ import { imageBuilderKind } from './image-builder/index.js';
 import { stackKind } from './stack/index.js';
 import { streamingImageKind } from './streaming-image/index.js';
 import { userKind } from './user/index.js';
+import { appBlockKind } from './app-block/index.js';
+import { usageReportKind } from './usage-report/index.js';
 import { applicationKind } from './application/index.js';
 import type { KindDefinition } from './types.js';
 
-export const KINDS: readonly KindDefinition[] = [stackKind, fleetKind, imageKind, imageBuilderKind, streamingImageKind, userKind, directoryConfigKind, applicationKind];
+export const KINDS: readonly KindDefinition[] = [stackKind, fleetKind, imageKind, imageBuilderKind, streamingImageKind, userKind, directoryConfigKind, appBlockKind, usageReportKind, applicationKind];
 
 const BY_NAME = new Map(KINDS.map((kind) => [kind.name, kind]));
 
@@ -31,7 +33,15 @@ export type { KindDefinition } from './types.js';
 
 /** The plan address of a declared resource of `kind`: its name and identity members ("streamingImage/<StudioId>/<Name>"). */
 export function addressOf(kind: KindDefinition, member: (name: string) => unknown): string {
+  if (kind.singleton) return `${kind.name}/${kind.singleton.address}`;
   return `${kind.name}/${kind.identity.map((name) => String(member(name))).join('/')}`;
+}
+
+/** What a config declares of `kind`, with the JSON pointer of each: its list's elements, or a singleton kind's one object. */
+export function declarationsOf(kind: KindDefinition, config: object): { resource: Record<string, unknown>; pointer: string }[] {
+  const declared = (config as Record<string, unknown>)[kind.list];
+  if (kind.singleton) return declared === undefined ? [] : [{ resource: declared as Record<string, unknown>, pointer: `/${kind.list}` }];
+  return ((declared as Record<string, unknown>[] | undefined) ?? []).map((resource, i) => ({ resource, pointer: `/${kind.list}/${i}` }));
 }
 
 /** What a waiter waits for, as the user knows it from the console ("READY"): its success states. */

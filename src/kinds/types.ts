@@ -148,6 +148,12 @@ export interface KindDefinition {
   list: keyof LiveState & string;
   noun: string;
   plural: string;
+  /**
+   * One resource per account and region (usage reports): the config declares one object at `list`,
+   * not a list of them, files that state it must agree (as for `region`), and the resource's address
+   * is `<name>/<singleton.address>`.
+   */
+  singleton?: { address: string };
   /** `validate` counts the kind only in configs that declare it (a kind few configs use). */
   countedOnlyWhenDeclared?: boolean;
   service: Service;

@@ -52,8 +52,9 @@ export function changeMarks(change: ResourceChange): string {
 
 /** "us-east-1, account 123456789012, endpoint http://127.0.0.1:4566" */
 export function targetText(plan: Plan): string {
-  const { region, account, endpoint } = plan.target;
-  return [region, account && `account ${account}`, endpoint && `endpoint ${endpoint}`].filter(Boolean).join(', ');
+  const { name, region, account, endpoint } = plan.target;
+  const where = [region, account && `account ${account}`, endpoint && `endpoint ${endpoint}`].filter(Boolean).join(', ');
+  return name === undefined ? where : `target ${name} (${where})`;
 }
 
 /** "3. UpdateStack stack/design", with the wait that follows it. */

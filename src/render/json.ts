@@ -16,6 +16,7 @@ import {
   type PlannedCall,
   type ResourceChange,
   type SourceLocation,
+  type TargetPlans,
 } from '../core/plan.js';
 import { KINDS, kindNamed } from '../kinds/index.js';
 
@@ -24,11 +25,55 @@ export function renderPlanJson(plan: Plan): string {
   return JSON.stringify(readPlan(plan, ''), null, 2) + '\n';
 }
 
+/** The plans of a config's targets: one plan alone when it declares none, else `{formatVersion, project, targets}`. */
+export function renderPlansJson(plans: readonly Plan[]): string {
+  if (plans.length === 1 && plans[0].target.name === undefined) return renderPlanJson(plans[0]);
+  const document: TargetPlans = { formatVersion: PLAN_FORMAT_VERSION, project: plans[0].project, targets: plans.map((plan) => readPlan(plan, '')) };
+  return JSON.stringify(document, null, 2) + '\n';
+}
+
+/**
+ * Reads a saved plan of either form (one plan, or the plans of several targets) as its list of
+ * plans. A plan of targets names each target once, and names them all.
+ */
+export function parsePlansFile(text: string, fileName = 'plan file'): Plan[] {
+  const data = parseJsonObject(text, fileName);
+  if (!Array.isArray(data.targets)) return [parsePlanFile(text, fileName)];
+  return readChecked(fileName, () => {
+    const document = readTargetPlans(data, '');
+    const names = new Set<string>();
+    document.targets.forEach((plan, i) => {
+      const name = plan.target.name;
+      if (name === undefined) throw new PlanShapeError(`targets[${i}].target.name`, 'is missing');
+      if (names.has(name)) throw new PlanShapeError(`targets[${i}].target.name`, `repeats ${JSON.stringify(name)}`);
+      if (plan.project !== document.project) throw new PlanShapeError(`targets[${i}].project`, `is ${JSON.stringify(plan.project)}, not the file's ${JSON.stringify(document.project)}`);
+      names.add(name);
+      try {
+        checkConsistency(plan);
+      } catch (error) {
+        if (error instanceof PlanShapeError) throw new PlanShapeError(`targets[${i}]`, error.message);
+        throw error;
+      }
+    });
+    return document.targets;
+  });
+}
+
 /**
  * Reads a plan file written by `plan --out` (or `--format json`). Anything else, including a plan
  * of another format version, is refused with one line naming the file and the offending field.
  */
 export function parsePlanFile(text: string, fileName = 'plan file'): Plan {
+  const data = parseJsonObject(text, fileName);
+  return readChecked(fileName, () => {
+    const plan = readPlan(data, '');
+    checkConsistency(plan);
+    return plan;
+  });
+}
+
+/** The file's JSON object, of this streamform's plan format version. */
+function parseJsonObject(text: string, fileName: string): Record<string, unknown> {
   const refuse = (problem: string): never => {
     throw new UserError(`${fileName}: ${problem}`);
   };
@@ -46,12 +91,14 @@ export function parsePlanFile(text: string, fileName = 'plan file'): Plan {
         : `plan format version ${JSON.stringify(data.formatVersion)} is not supported (this streamform reads "${PLAN_FORMAT_VERSION}"); run plan again`,
     );
   }
+  return data;
+}
+
+function readChecked<T>(fileName: string, read: () => T): T {
   try {
-    const plan = readPlan(data, '');
-    checkConsistency(plan);
-    return plan;
+    return read();
   } catch (error) {
-    if (error instanceof PlanShapeError) return refuse(error.message);
+    if (error instanceof PlanShapeError) throw new UserError(`${fileName}: ${error.message}`);
     throw error;
   }
 }
@@ -188,13 +235,15 @@ const readPlan = object<Plan>({
   project: string,
   configDigest: string,
   configFiles: arrayOf(string),
-  target: object<Plan['target']>({ region: string, endpoint: optional(string), account: optional(string) }),
+  target: object<Plan['target']>({ name: optional(string), region: string, endpoint: optional(string), account: optional(string) }),
   createdAt: string,
   changes: arrayOf(readChange),
   calls: arrayOf(readCall),
   diagnostics: arrayOf(readDiagnostic),
   summary: object<Plan['summary']>({ create: count, update: count, replace: count, delete: count }),
 });
+
+const readTargetPlans = object<TargetPlans>({ formatVersion: oneOf(PLAN_FORMAT_VERSION), project: string, targets: arrayOf(readPlan) });
 
 /** What the types cannot say: calls numbered in order, each for a change, addresses that fit their kind. */
 function checkConsistency(plan: Plan): void {

@@ -10,7 +10,7 @@ const CORPUS = 'test/fixtures/config/invalid';
 /** One expected diagnostic: "line:column", the JSON pointer of the property at fault, and what the message must say. */
 type Expected = [at: string, path: string, message: RegExp];
 
-const ANY_STACK_PROPERTY = /unknown property \(expected one of Name, Description, .*, Fleets\)/;
+const ANY_STACK_PROPERTY = /unknown property \(expected one of Name, Description, .*, Fleets, Targets\)/;
 const CLIPBOARD_RULE = /^MaximumLength applies only to CLIPBOARD_COPY_FROM_LOCAL_DEVICE and CLIPBOARD_COPY_TO_LOCAL_DEVICE with Permission ENABLED$/;
 
 /** Every file of the corpus, and every diagnostic it must produce: no more, no fewer. */

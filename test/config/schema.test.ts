@@ -47,11 +47,11 @@ describe('the schema', () => {
     expect(validate(tagged('aws:team'))).toBe(false);
   });
 
-  it('has a stack property for every member of the SDK CreateStackRequest, plus Fleets, and no other', () => {
+  it('has a stack property for every member of the SDK CreateStackRequest, plus Fleets and Targets, and no other', () => {
     const sdkMembers = CreateStackRequest$[4] as string[];
     expect(sdkMembers).toContain('ContentRedirection');
     expect(sdkMembers).toContain('AgentAccessConfig');
-    expect(Object.keys(defs.StackConfig.properties).sort()).toEqual([...sdkMembers, 'Fleets'].sort());
+    expect(Object.keys(defs.StackConfig.properties).sort()).toEqual([...sdkMembers, 'Fleets', 'Targets'].sort());
   });
 
   it('takes lengths, patterns, list sizes and enums from the service facts', () => {
@@ -120,7 +120,7 @@ describe('the schema', () => {
 
   it('says in every clearable property what null does', () => {
     for (const [name, property] of Object.entries(defs.StackConfig.properties)) {
-      if (name !== 'Name') expect(property.description, name).toMatch(/null/);
+      if (name !== 'Name' && name !== 'Targets') expect(property.description, name).toMatch(/null/);
     }
     expect(defs.StackConfig.properties.Description.description).toMatch(/null or "" clears it/);
     expect(defs.StackConfig.properties.ApplicationSettings.description).toMatch(/null turns persistence off/);

@@ -6,7 +6,6 @@
  */
 import {
   AssociateApplicationFleetCommand,
-  CreateAppBlockCommand,
   DeleteAppBlockCommand,
   DescribeApplicationFleetAssociationsCommand,
   DescribeApplicationsCommand,
@@ -76,19 +75,24 @@ describe('creating', () => {
     expect(await fleetsOf()).toEqual(['win']);
   });
 
-  test('an app block the config declares is named by reference at plan time and resolved to its ARN when applied', async () => {
-    const cfg = { ...apps({ ...WORD, AppBlock: 'later' }), appBlocks: [block('later')] } as Config;
+  test('an app block the config declares is created first, and the application names it by reference until apply knows its ARN', async () => {
+    const cfg = config({ applications: [{ ...WORD, AppBlock: 'later' }], appBlocks: [block('later')] });
     const { plan } = await planWith(em, cfg);
-    expect(plan.calls[0].input.AppBlockArn).toEqual({ $arnOf: 'appBlock/later' });
-    // What the app-block kind's own calls would have done first in the same apply.
-    await send(new CreateAppBlockCommand(block('later')));
+    expect(plan.calls.find((c) => c.operation === 'CreateApplication')!.input.AppBlockArn).toEqual({ $arnOf: 'appBlock/later' });
+    expect(callList(plan)).toEqual(['CreateAppBlock appBlock/later', 'CreateApplication application/word', 'AssociateApplicationFleet application/word']);
     await apply(em, plan);
     expect((await application())?.AppBlockArn).toBe(blockArn('later'));
+    expect((await planWith(em, cfg)).plan.calls).toEqual([]);
+
+    // Both pruned: the application (its fleet first) goes before the block it uses.
+    const pruned = await converged(config(), true);
+    expect(callList(pruned)).toEqual(['DisassociateApplicationFleet application/word', 'DeleteApplication application/word', 'DeleteAppBlock appBlock/later']);
   });
 
   test('an app block by reference that apply cannot find fails that call in one line, and the application\'s later calls are skipped', async () => {
-    const cfg = { ...apps({ ...WORD, AppBlock: 'never' }), appBlocks: [block('never')] } as Config;
-    const events = await applyEvents(em, (await planWith(em, cfg)).plan);
+    const { plan } = await planWith(em, config({ applications: [{ ...WORD, AppBlock: 'never' }], appBlocks: [block('never')] }));
+    // As if the block's own create had not run.
+    const events = await applyEvents(em, { ...plan, calls: plan.calls.filter((c) => c.address === 'application/word') });
     const failed = events.filter((e) => e.type === 'call-failed');
     expect(failed.map((e) => e.type === 'call-failed' && e.error.message)).toEqual(['appBlock/never does not exist, so its ARN cannot be sent; it should have been created earlier in this apply']);
     expect(events.filter((e) => e.type === 'call-skipped')).toHaveLength(1);
@@ -196,8 +200,8 @@ describe('import and calls', () => {
     const { config: imported } = buildImport(live, { project: PROJECT, region: 'us-east-1' });
     const byName = (list: ApplicationConfig[]) => [...list].sort((a, b) => a.Name.localeCompare(b.Name));
     expect(byName(imported.applications!)).toEqual(byName(cfg.applications!).map((a) => Object.fromEntries(Object.entries(a).filter(([, v]) => v !== undefined))));
-    // The fleets are imported too, as unowned ones (adopted): only the applications are this test's.
-    const { plan } = await planWith(em, { ...imported, fleets: undefined, region: undefined });
+    // The fleets and app blocks are imported too, as unowned ones (adopted): only the applications are this test's.
+    const { plan } = await planWith(em, { ...imported, fleets: undefined, appBlocks: undefined, region: undefined });
     expect(plan.calls).toEqual([]);
   });
 
@@ -205,7 +209,7 @@ describe('import and calls', () => {
     await em.setState({ appstream: { ...ACCOUNT.appstream, applications: [unmanaged('paint', { DisplayName: 'Paint' })], applicationFleetAssociations: [{ FleetName: 'win', ApplicationArn: appArn('paint') }] } });
     const { config: imported } = buildImport(await describeAccount(em.clients, { studios: [] }), { project: PROJECT, region: 'us-east-1' });
     expect(imported.applications).toEqual([{ ...unmanaged('paint', { DisplayName: 'Paint' }), AppBlockArn: undefined, AppBlock: 'tools', Fleets: ['win'] }].map((a) => JSON.parse(JSON.stringify(a))));
-    const { plan } = await planWith(em, { ...imported, fleets: undefined, region: undefined });
+    const { plan } = await planWith(em, { ...imported, fleets: undefined, appBlocks: undefined, region: undefined });
     expect(callList(plan)).toEqual(['TagResource application/paint']);
     expect(plan.changes[0]).toMatchObject({ adopt: true });
   });

@@ -72,9 +72,11 @@ describe('creating', () => {
   });
 
   test('an app block the config declares but the account lacks is named by reference, and the application depends on it', () => {
-    const cfg = { ...config({ applications: [{ ...WORD, AppBlock: 'new-block' }] }), appBlocks: [{ Name: 'new-block' }] } as ReturnType<typeof config>;
+    const cfg = config({ applications: [{ ...WORD, AppBlock: 'new-block' }], appBlocks: [{ Name: 'new-block', SourceS3Location: { S3Bucket: 'blocks', S3Key: 'new.vhdx' } }] });
     const plan = planOf(cfg, account());
     expect(inputOf(plan, 'CreateApplication')!.AppBlockArn).toEqual({ $arnOf: 'appBlock/new-block' });
+    expect(callList(plan)).toEqual(['CreateAppBlock appBlock/new-block', 'CreateApplication application/word']);
+    expect(plan.changes.find((c) => c.address === 'application/word')!.dependsOn).toEqual(['appBlock/new-block']);
   });
 
   test('AppBlockArn is sent as declared', () => {

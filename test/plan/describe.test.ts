@@ -149,8 +149,17 @@ describe('choosing how to read tags', () => {
     const { plan } = await planWith(em, config(), true);
     expect(plan.calls.map((c) => `${c.operation} ${c.address}`)).toEqual(['DisassociateFleet stack/gone', 'DeleteStack stack/gone']);
     // One bulk page; the deletion it finds is confirmed with the stack's own tags before it is reported.
-    // Prune lists the fleets and image builders too (they may be this project's to delete).
-    expect(await callCounts(em)).toEqual({ DescribeStacks: 1, DescribeFleets: 1, DescribeImageBuilders: 1, GetResources: 1, ListTagsForResource: 1, ListAssociatedFleets: 1 });
+    // Prune lists the fleets, image builders, app blocks and applications too (they may be this project's to delete).
+    expect(await callCounts(em)).toEqual({
+      DescribeStacks: 1,
+      DescribeFleets: 1,
+      DescribeImageBuilders: 1,
+      DescribeAppBlocks: 1,
+      DescribeApplications: 1,
+      GetResources: 1,
+      ListTagsForResource: 1,
+      ListAssociatedFleets: 1,
+    });
   });
 });
 

@@ -21,17 +21,12 @@ import { ARN_OF, liveApplicationDigest, liveApplicationNormal, planApplicationDe
 /** The reads, with the AppStream client code they need, load when a plan first describes applications. */
 const reads = () => import('./describe.js');
 
-/** The names of the app blocks the config declares (the app-block kind's list, read by name only). */
-function declaredAppBlocks(config: Config): Set<string> {
-  return new Set(((config as { appBlocks?: readonly { Name: string }[] }).appBlocks ?? []).map((block) => block.Name));
-}
-
 function planEnv(config: Config, live: LiveState): ApplicationPlanEnv {
   const reads = live.applicationReads ?? {};
   const found = new Map(Object.entries(reads.fleets ?? {}));
   return {
     appBlocks: reads.appBlocks,
-    declaredBlocks: declaredAppBlocks(config),
+    declaredBlocks: new Set((config.appBlocks ?? []).map((block) => block.Name)),
     declaredFleets: new Map((config.fleets ?? []).map((fleet) => [fleet.Name, { FleetType: fleet.FleetType, Platform: fleet.Platform }])),
     otherFleets: (name) => (reads.lookedUp?.includes(name) ? (found.get(name) ?? null) : undefined),
   };
