@@ -81,6 +81,8 @@ const DESCRIPTIONS: Record<string, { title: string; description: string; propert
       directoryConfigs:
         'AppStream 2.0 directory configs (how fleets and image builders join a Microsoft Active Directory domain), each identified by its DirectoryName. They carry no tags: a declared one is adopted, and prune never deletes one.',
       applications: 'AppStream 2.0 applications of Elastic fleets, each identified by its Name: how to launch a program from an app block, and the Elastic fleets that offer it.',
+      entitlements:
+        'AppStream 2.0 entitlements (which applications of a stack SAML users see, by their attributes), each identified by StackName and Name. They carry no tags: they belong to their stack, which this config must declare.',
       appBlocks: 'AppStream 2.0 app blocks, each identified by its Name: the application packages Elastic fleets mount. Nothing but tags changes in place; any other change replaces the block.',
       usageReports:
         'The AppStream 2.0 usage report subscription of the account and Region (daily session and application reports written to an S3 bucket AWS creates). Left out, it is not managed; files of one config must agree.',
@@ -124,6 +126,28 @@ const DESCRIPTIONS: Record<string, { title: string; description: string; propert
       AppBlock: 'Name of the app block that holds the application: one of this account\'s, or one the config declares (created first). Give one of AppBlockArn and AppBlock.',
       Tags: 'Tags on the application.',
       Fleets: 'Names of the Elastic fleets whose users may launch the application. The list is the whole set: an association made elsewhere is removed.',
+    },
+  },
+  EntitlementConfig: {
+    title: 'AppStream 2.0 entitlement',
+    description:
+      'Which applications of a stack SAML 2.0 federated users are entitled to, matched by their SAML attributes (user-pool and streaming URL users are entitled to every application). It belongs to its stack: with prune, the entitlements of the stacks this config declares are exactly those it declares.',
+    properties: {
+      StackName: 'Name of the stack the entitlement belongs to; this config must declare it. Changing it means another entitlement.',
+      Name: 'Name of the entitlement; unique within its stack, it identifies the entitlement together with StackName.',
+      Description: 'Description for administrators.',
+      AppVisibility: 'ALL: the users are entitled to every application of the stack; ASSOCIATED: only to the Applications listed.',
+      Attributes: 'The SAML attributes that entitle a user, compared as a set of Name and Value pairs.',
+      Applications:
+        'Names of the applications the entitlement grants: the whole set (an application associated outside this config is disassociated); left out, none.',
+    },
+  },
+  EntitlementAttribute: {
+    title: 'Entitlement attribute',
+    description: 'A SAML 2.0 attribute (an IAM PrincipalTag) and the value that entitles a user.',
+    properties: {
+      Name: 'The attribute: roles, department, organization, groups, title, costCenter or userType.',
+      Value: 'The value the user\'s attribute must have.',
     },
   },
   DirectoryConfigConfig: {
@@ -476,6 +500,9 @@ const CLEAR = {
 /** The service's documented range for UserSetting.MaximumLength, which the model states only in prose. */
 const CLIPBOARD_MAX_LENGTH = 20_971_520;
 
+/** The SAML attributes an entitlement may match, as EntitlementAttribute.Name's documentation lists them. */
+const ENTITLEMENT_ATTRIBUTE_NAMES = ['roles', 'department', 'organization', 'groups', 'title', 'costCenter', 'userType'];
+
 /** AWS Region names: us-east-1, eu-central-2, us-gov-west-1, cn-north-1, … */
 const REGION_PATTERN = '^[a-z]{2}(-[a-z]+)+-[0-9]+$';
 
@@ -785,6 +812,14 @@ export function buildSchema(): JsonSchema {
 
   // Usage reports: CreateUsageReportSubscription takes no input, so the one choice is whether the subscription exists.
   b.define('UsageReportsConfig', { Enabled: { type: 'boolean' } }, ['Enabled']);
+  // Entitlements: every member of CreateEntitlementRequest, identity first, plus the applications they grant.
+  const createEntitlement = shapeOf('appstream', 'CreateEntitlementRequest');
+  const entitlementMembers = Object.entries(createEntitlement.members!).sort(([a], [b]) => rank(['StackName', 'Name'], a) - rank(['StackName', 'Name'], b));
+  const entitlementProperties: Record<string, JsonSchema> = Object.fromEntries(entitlementMembers.map(([member, ref]) => [member, b.shape('appstream', ref.shape)]));
+  entitlementProperties.Applications = { type: 'array', items: b.shape('appstream', memberShape('appstream', 'AssociateApplicationToEntitlementRequest', 'ApplicationIdentifier')) };
+  b.define('EntitlementConfig', clearables(entitlementProperties, { Description: CLEAR.emptyString }, 'EntitlementConfig'), createEntitlement.required!);
+  // The names the model states only in prose (EntitlementAttribute.Name).
+  b.refine('EntitlementAttribute', 'Name', { enum: ENTITLEMENT_ATTRIBUTE_NAMES });
 
   const tagValue = shapeOf('appstream', 'TagValue');
   b.define(
@@ -805,6 +840,7 @@ export function buildSchema(): JsonSchema {
       applications: { type: 'array', items: { $ref: '#/$defs/ApplicationConfig' } },
       appBlocks: { type: 'array', items: { $ref: '#/$defs/AppBlockConfig' } },
       usageReports: { $ref: '#/$defs/UsageReportsConfig' },
+      entitlements: { type: 'array', items: { $ref: '#/$defs/EntitlementConfig' } },
     },
     ['version', 'project'],
   );

@@ -63,6 +63,10 @@ export interface Config {
    */
   appBlocks?: AppBlockConfig[];
   usageReports?: UsageReportsConfig;
+  /**
+   * AppStream 2.0 entitlements (which applications of a stack SAML users see, by their attributes), each identified by StackName and Name. They carry no tags: they belong to their stack, which this config must declare.
+   */
+  entitlements?: EntitlementConfig[];
 }
 /**
  * One account and region the config manages, and how to reach it.
@@ -1065,4 +1069,54 @@ export interface UsageReportsConfig {
    * true creates the subscription when there is none (CreateUsageReportSubscription); false deletes it when there is one (DeleteUsageReportSubscription).
    */
   Enabled: boolean;
+}
+/**
+ * Which applications of a stack SAML 2.0 federated users are entitled to, matched by their SAML attributes (user-pool and streaming URL users are entitled to every application). It belongs to its stack: with prune, the entitlements of the stacks this config declares are exactly those it declares.
+ */
+export interface EntitlementConfig {
+  /**
+   * Name of the stack the entitlement belongs to; this config must declare it. Changing it means another entitlement.
+   */
+  StackName: string;
+  /**
+   * Name of the entitlement; unique within its stack, it identifies the entitlement together with StackName.
+   */
+  Name: string;
+  /**
+   * Description for administrators. null or "" clears it (streamform sets it to an empty string, the way the API clears it).
+   */
+  Description?: string | null;
+  /**
+   * ALL: the users are entitled to every application of the stack; ASSOCIATED: only to the Applications listed.
+   */
+  AppVisibility: 'ALL' | 'ASSOCIATED';
+  /**
+   * The SAML attributes that entitle a user, compared as a set of Name and Value pairs.
+   *
+   * @minItems 1
+   */
+  Attributes: EntitlementAttribute[];
+  /**
+   * Names of the applications the entitlement grants: the whole set (an application associated outside this config is disassociated); left out, none.
+   */
+  Applications?: string[];
+  /**
+   * The targets this resource goes to (default: every target of the config).
+   *
+   * @minItems 1
+   */
+  Targets?: string[];
+}
+/**
+ * A SAML 2.0 attribute (an IAM PrincipalTag) and the value that entitles a user.
+ */
+export interface EntitlementAttribute {
+  /**
+   * The attribute: roles, department, organization, groups, title, costCenter or userType.
+   */
+  Name: 'roles' | 'department' | 'organization' | 'groups' | 'title' | 'costCenter' | 'userType';
+  /**
+   * The value the user's attribute must have.
+   */
+  Value: string;
 }

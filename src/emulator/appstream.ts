@@ -8,6 +8,7 @@ import { notFound, ServiceError } from './errors.js';
 import { paginate } from './paging.js';
 import { clone } from './checks.js';
 import { directoryConfigHandlers } from './directory-configs.js';
+import { entitlementHandlers } from './entitlements.js';
 import { fleetHandlers, fleetNamed } from './fleets.js';
 import { userHandlers } from './users.js';
 import { usageReportHandlers } from './usage-reports.js';
@@ -337,4 +338,5 @@ export const appstreamHandlers: Record<string, Handler> = {
   ...appBlockHandlers,
   ...applicationHandlers,
   ...usageReportHandlers,
+  ...entitlementHandlers,
 };

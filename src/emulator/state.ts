@@ -9,6 +9,7 @@ import { seedApplications, type ApplicationFleetAssociation, type Applications, 
 import { asObject, checkKeys, checkShape, checkTags, clone, isObject, listAt, StateError } from './checks.js';
 import { directoryConfigsState, seedDirectoryConfigs, type DirectoryConfigState } from './directory-configs.js';
 import { seedUsageReports, usageReportsState, type UsageReportSubscriptionState } from './usage-reports.js';
+import { entitlementsState, seedEntitlements, type EntitlementState } from './entitlements.js';
 import { FLEET_LIFECYCLE, seedFleet, type FleetRecord, type FleetState, type FleetStateName } from './fleets.js';
 import { seedImageBuilders, type ImageBuilders, type ImageBuilderState } from './image-builders.js';
 import { Lifecycle, type LifecycleSpec } from './lifecycle.js';
@@ -67,6 +68,7 @@ export interface EmulatorState extends SecretStores {
     applicationFleetAssociations?: ApplicationFleetAssociation[];
     /** At most one: the account's subscription in the Region, as DescribeUsageReportSubscriptions returns it. */
     usageReportSubscriptions?: UsageReportSubscriptionState[];
+    entitlements?: EntitlementState[];
   };
   nimble?: {
     studios?: StudioState[];
@@ -176,7 +178,7 @@ export class Store {
     const appstream = state.appstream ?? {};
     const nimble = state.nimble ?? {};
     check(isObject(appstream), 'appstream', 'must be a mapping');
-    checkKeys(appstream, ['stacks', 'fleets', 'images', 'imageBuilders', 'failingSubnets', 'users', 'userStackAssociations', 'directoryConfigs', 'appBlocks', 'applications', 'applicationFleetAssociations', 'usageReportSubscriptions'], 'appstream.');
+    checkKeys(appstream, ['stacks', 'fleets', 'images', 'imageBuilders', 'failingSubnets', 'users', 'userStackAssociations', 'directoryConfigs', 'appBlocks', 'applications', 'applicationFleetAssociations', 'usageReportSubscriptions', 'entitlements'], 'appstream.');
     check(isObject(nimble), 'nimble', 'must be a mapping');
     checkKeys(nimble, ['studios', 'failingAmis'], 'nimble.');
     const failingAmis = listAt(nimble.failingAmis, 'nimble.failingAmis');
@@ -196,6 +198,7 @@ export class Store {
     this.appBlocks = seedAppBlocks(this, appstream.appBlocks);
     this.applications = seedApplications(this, appstream);
     seedUsageReports(this, appstream.usageReportSubscriptions);
+    seedEntitlements(this, appstream.entitlements);
     seedSecretStores(this, state);
   }
 
@@ -314,6 +317,7 @@ export class Store {
         ...(this.applications.byName.size ? { applications: this.applications.list() } : {}),
         ...(this.applications.associations(this).length ? { applicationFleetAssociations: this.applications.associations(this) } : {}),
         ...(usageReportsState(this).length ? { usageReportSubscriptions: usageReportsState(this) } : {}),
+        ...(entitlementsState(this).length ? { entitlements: entitlementsState(this) } : {}),
       },
       nimble: {
         studios: [...this.studios.keys()].map((studioId) => ({ studioId, streamingImages: this.streamingImages(studioId) })),

@@ -5,6 +5,7 @@
  */
 import { fleetKind } from './fleet/index.js';
 import { directoryConfigKind } from './directory-config/index.js';
+import { entitlementKind } from './entitlement/index.js';
 import { imageKind } from './image/index.js';
 import { imageBuilderKind } from './image-builder/index.js';
 import { stackKind } from './stack/index.js';
@@ -15,7 +16,7 @@ import { usageReportKind } from './usage-report/index.js';
 import { applicationKind } from './application/index.js';
 import type { KindDefinition } from './types.js';
 
-export const KINDS: readonly KindDefinition[] = [stackKind, fleetKind, imageKind, imageBuilderKind, streamingImageKind, userKind, directoryConfigKind, appBlockKind, usageReportKind, applicationKind];
+export const KINDS: readonly KindDefinition[] = [stackKind, fleetKind, imageKind, imageBuilderKind, streamingImageKind, userKind, directoryConfigKind, appBlockKind, usageReportKind, entitlementKind, applicationKind];
 
 const BY_NAME = new Map(KINDS.map((kind) => [kind.name, kind]));
 

@@ -149,14 +149,16 @@ describe('choosing how to read tags', () => {
     const { plan } = await planWith(em, config(), true);
     expect(plan.calls.map((c) => `${c.operation} ${c.address}`)).toEqual(['DisassociateFleet stack/gone', 'DeleteStack stack/gone']);
     // One bulk page; the deletion it finds is confirmed with the stack's own tags before it is reported.
-    // Prune lists the fleets, image builders, app blocks and applications too (they may be this project's to delete).
+    // Prune lists the fleets, image builders, app blocks and applications too (they may be this project's to delete), and
+    // the entitlements of the stacks it owns (found by their owner tag: one more GetResources).
     expect(await callCounts(em)).toEqual({
       DescribeStacks: 1,
       DescribeFleets: 1,
       DescribeImageBuilders: 1,
       DescribeAppBlocks: 1,
       DescribeApplications: 1,
-      GetResources: 1,
+      DescribeEntitlements: 1,
+      GetResources: 2,
       ListTagsForResource: 1,
       ListAssociatedFleets: 1,
     });
