@@ -82,6 +82,7 @@ const DESCRIPTIONS: Record<string, { title: string; description: string; propert
         'AppStream 2.0 app block builders, each identified by its Name: the instances that package the applications of an app block for Elastic fleets. A RUNNING builder takes only DisplayName and Description in place; anything else is changed between a stop and a start.',
       directoryConfigs:
         'AppStream 2.0 directory configs (how fleets and image builders join a Microsoft Active Directory domain), each identified by its DirectoryName. They carry no tags: a declared one is adopted, and prune never deletes one.',
+      applications: 'AppStream 2.0 applications of Elastic fleets, each identified by its Name: how to launch a program from an app block, and the Elastic fleets that offer it.',
       entitlements:
         'AppStream 2.0 entitlements (which applications of a stack SAML users see, by their attributes), each identified by StackName and Name. They carry no tags: they belong to their stack, which this config must declare.',
       appBlocks: 'AppStream 2.0 app blocks, each identified by its Name: the application packages Elastic fleets mount. Nothing but tags changes in place; any other change replaces the block.',
@@ -107,6 +108,26 @@ const DESCRIPTIONS: Record<string, { title: string; description: string; propert
       externalId: 'The ExternalId the role\'s trust policy requires.',
       endpoint: 'One endpoint for every service of this target (e.g. an emulator); default AWS\'s.',
       vars: 'Values that differ per target: a string "${vars.key}" anywhere in a resource is replaced by this target\'s value of key.',
+    },
+  },
+  ApplicationConfig: {
+    title: 'AppStream 2.0 application',
+    description:
+      'An application of Elastic fleets: the program an app block holds, how it is launched, and the fleets whose users may launch it. Name, Platforms and InstanceFamilies cannot change: changing them replaces the application.',
+    properties: {
+      Name: 'Name of the application; it identifies it, and users see it when there is no DisplayName.',
+      DisplayName: 'Name users see in the application catalog.',
+      Description: 'Description of the application.',
+      IconS3Location: 'The icon, an image in S3.',
+      LaunchPath: 'Path of the executable on the streaming instance.',
+      WorkingDirectory: 'Working directory the application starts in.',
+      LaunchParameters: 'Arguments passed to the application when it starts.',
+      Platforms: 'Operating systems the application runs on: WINDOWS_SERVER_2019, AMAZON_LINUX2 or UBUNTU_PRO_2404 (those of Elastic fleets). Changing them replaces the application.',
+      InstanceFamilies: 'Instance families the application runs on: GENERAL_PURPOSE, GRAPHICS_G4. Changing them replaces the application.',
+      AppBlockArn: 'ARN of the app block that holds the application. Give one of AppBlockArn and AppBlock.',
+      AppBlock: 'Name of the app block that holds the application: one of this account\'s, or one the config declares (created first). Give one of AppBlockArn and AppBlock.',
+      Tags: 'Tags on the application.',
+      Fleets: 'Names of the Elastic fleets whose users may launch the application. The list is the whole set: an association made elsewhere is removed.',
     },
   },
   EntitlementConfig: {
@@ -762,6 +783,7 @@ export function buildSchema(): JsonSchema {
 
   buildFleetSchema(b);
   buildImageBuilderSchema(b);
+  buildApplicationSchema(b);
   buildAppBlockSchema(b);
   buildAppBlockBuilderSchema(b);
 
@@ -879,6 +901,7 @@ export function buildSchema(): JsonSchema {
       streamingImages: { type: 'array', items: { $ref: '#/$defs/StreamingImageConfig' } },
       users: { type: 'array', items: { $ref: '#/$defs/UserConfig' } },
       directoryConfigs: { type: 'array', items: { $ref: '#/$defs/DirectoryConfigConfig' } },
+      applications: { type: 'array', items: { $ref: '#/$defs/ApplicationConfig' } },
       appBlocks: { type: 'array', items: { $ref: '#/$defs/AppBlockConfig' } },
       usageReports: { $ref: '#/$defs/UsageReportsConfig' },
       entitlements: { type: 'array', items: { $ref: '#/$defs/EntitlementConfig' } },
@@ -1086,6 +1109,36 @@ function buildImageBuilderSchema(b: SchemaBuilder): void {
       { properties: { VpcConfig: { properties: { SubnetIds: { minItems: 1, maxItems: 1 } } } } },
     ),
   ]);
+}
+
+/**
+ * Applications: every member of CreateApplicationRequest, the app block by name as an alternative to
+ * its ARN, and the Elastic fleets that offer it (AssociateApplicationFleet).
+ */
+function buildApplicationSchema(b: SchemaBuilder): void {
+  const create = shapeOf('appstream', 'CreateApplicationRequest');
+  const properties: Record<string, JsonSchema> = {};
+  for (const [member, ref] of Object.entries(create.members!)) properties[member] = b.shape('appstream', ref.shape);
+  const name = b.shape('appstream', memberShape('appstream', 'AssociateApplicationFleetRequest', 'FleetName'));
+  properties.AppBlock = name;
+  properties.Fleets = { type: 'array', items: name };
+  // The model documents these values only in prose: the platforms of Elastic fleets, the two instance families.
+  const platforms = ['WINDOWS_SERVER_2019', 'AMAZON_LINUX2', 'UBUNTU_PRO_2404'].map((platform) => enumValue('appstream', 'PlatformType', platform));
+  properties.Platforms = { ...properties.Platforms, items: { type: 'string', enum: platforms }, minItems: 1 };
+  properties.InstanceFamilies = { ...properties.InstanceFamilies, items: { type: 'string', enum: ['GENERAL_PURPOSE', 'GRAPHICS_G4'] }, minItems: 1 };
+  // AttributesToDelete clears these (ApplicationAttribute); Description and DisplayName are cleared with "".
+  for (const attribute of ['LAUNCH_PARAMETERS', 'WORKING_DIRECTORY']) enumValue('appstream', 'ApplicationAttribute', attribute);
+  const clears = {
+    Description: CLEAR.emptyString,
+    DisplayName: CLEAR.emptyString,
+    WorkingDirectory: CLEAR.attribute(false),
+    LaunchParameters: CLEAR.attribute(false),
+    Tags: CLEAR.tags,
+    Fleets: 'null or [] disassociates every fleet.',
+  };
+  const blocks = ['AppBlockArn', 'AppBlock'];
+  b.define('ApplicationConfig', clearables(properties, clears, 'ApplicationConfig'), create.required!.filter((member) => member !== 'AppBlockArn'));
+  b.addRules('ApplicationConfig', [rule('give one of AppBlockArn and AppBlock', {}, { anyOf: blocks.map((member) => ({ required: [member] })) }), ...onlyOneOf(blocks)]);
 }
 
 /**

@@ -55,6 +55,10 @@ export interface Config {
    */
   directoryConfigs?: DirectoryConfigConfig[];
   /**
+   * AppStream 2.0 applications of Elastic fleets, each identified by its Name: how to launch a program from an app block, and the Elastic fleets that offer it.
+   */
+  applications?: ApplicationConfig[];
+  /**
    * AppStream 2.0 app blocks, each identified by its Name: the application packages Elastic fleets mount. Nothing but tags changes in place; any other change replaces the block.
    */
   appBlocks?: AppBlockConfig[];
@@ -959,6 +963,84 @@ export interface CertificateBasedAuthProperties {
   CertificateAuthorityArn?: string;
 }
 /**
+ * An application of Elastic fleets: the program an app block holds, how it is launched, and the fleets whose users may launch it. Name, Platforms and InstanceFamilies cannot change: changing them replaces the application.
+ */
+export interface ApplicationConfig {
+  /**
+   * Name of the application; it identifies it, and users see it when there is no DisplayName.
+   */
+  Name: string;
+  /**
+   * Name users see in the application catalog. null or "" clears it (streamform sets it to an empty string, the way the API clears it).
+   */
+  DisplayName?: string | null;
+  /**
+   * Description of the application. null or "" clears it (streamform sets it to an empty string, the way the API clears it).
+   */
+  Description?: string | null;
+  IconS3Location: S3Location1;
+  /**
+   * Path of the executable on the streaming instance.
+   */
+  LaunchPath: string;
+  /**
+   * Working directory the application starts in. null clears it.
+   */
+  WorkingDirectory?: string | null;
+  /**
+   * Arguments passed to the application when it starts. null clears it.
+   */
+  LaunchParameters?: string | null;
+  /**
+   * Operating systems the application runs on: WINDOWS_SERVER_2019, AMAZON_LINUX2 or UBUNTU_PRO_2404 (those of Elastic fleets). Changing them replaces the application.
+   *
+   * @minItems 1
+   * @maxItems 4
+   */
+  Platforms: ('WINDOWS_SERVER_2019' | 'AMAZON_LINUX2' | 'UBUNTU_PRO_2404')[];
+  /**
+   * Instance families the application runs on: GENERAL_PURPOSE, GRAPHICS_G4. Changing them replaces the application.
+   *
+   * @minItems 1
+   */
+  InstanceFamilies: ('GENERAL_PURPOSE' | 'GRAPHICS_G4')[];
+  /**
+   * ARN of the app block that holds the application. Give one of AppBlockArn and AppBlock.
+   */
+  AppBlockArn?: string;
+  /**
+   * Tags on the application. null or {} removes every tag but streamform's own.
+   */
+  Tags?: Tags | null;
+  /**
+   * Name of the app block that holds the application: one of this account's, or one the config declares (created first). Give one of AppBlockArn and AppBlock.
+   */
+  AppBlock?: string;
+  /**
+   * Names of the Elastic fleets whose users may launch the application. The list is the whole set: an association made elsewhere is removed. null or [] disassociates every fleet.
+   */
+  Fleets?: string[] | null;
+  /**
+   * The targets this resource goes to (default: every target of the config).
+   *
+   * @minItems 1
+   */
+  Targets?: string[];
+}
+/**
+ * An object in Amazon S3.
+ */
+export interface S3Location1 {
+  /**
+   * Name of the bucket.
+   */
+  S3Bucket: string;
+  /**
+   * Key of the object.
+   */
+  S3Key?: string;
+}
+/**
  * An app block: the virtual hard disk (VHD) with the application files an Elastic fleet mounts, and how it is set up. There is no UpdateAppBlock, so every change but Tags replaces it (deleted, then created); an app block that applications use cannot be deleted.
  */
 export interface AppBlockConfig {
@@ -974,7 +1056,7 @@ export interface AppBlockConfig {
    * Display name of the app block (not shown to users). null clears it (the app block is replaced without it).
    */
   DisplayName?: string | null;
-  SourceS3Location: S3Location1;
+  SourceS3Location: S3Location2;
   SetupScriptDetails?: ScriptDetails;
   /**
    * Tags on the app block; they change in place. null or {} removes every tag but streamform's own.
@@ -998,7 +1080,7 @@ export interface AppBlockConfig {
 /**
  * An object in Amazon S3.
  */
-export interface S3Location1 {
+export interface S3Location2 {
   /**
    * Name of the bucket.
    */
@@ -1012,7 +1094,7 @@ export interface S3Location1 {
  * The script that mounts the VHD on the instance; required for CUSTOM, and only for CUSTOM.
  */
 export interface ScriptDetails {
-  ScriptS3Location: S3Location2;
+  ScriptS3Location: S3Location3;
   /**
    * Path of the program that runs the script (e.g. powershell.exe).
    */
@@ -1029,7 +1111,7 @@ export interface ScriptDetails {
 /**
  * An object in Amazon S3.
  */
-export interface S3Location2 {
+export interface S3Location3 {
   /**
    * Name of the bucket.
    */
@@ -1043,7 +1125,7 @@ export interface S3Location2 {
  * A script an app block runs on the instance.
  */
 export interface ScriptDetails1 {
-  ScriptS3Location: S3Location2;
+  ScriptS3Location: S3Location3;
   /**
    * Path of the program that runs the script (e.g. powershell.exe).
    */

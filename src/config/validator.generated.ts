@@ -3,9 +3,9 @@
 
 export const validate = validate20;
 export default validate20;
-const schema31 = {"$schema":"https://json-schema.org/draft/2020-12/schema","$id":"urn:streamform:schema:config:1","title":"streamform config","description":"Desired state of Amazon AppStream 2.0 stacks and images and Amazon Nimble Studio streaming images. A property that is left out is not managed; null (or an empty list) clears it where the service allows that.","type":"object","properties":{"version":{"description":"Version of this file format. Always 1.","const":1},"project":{"description":"The project that owns what this config declares. streamform tags what it creates with it and never changes or deletes a resource owned by another project. Every file of one config names the same project.","type":"string","minLength":1,"maxLength":256,"pattern":"^([\\p{L}\\p{Z}\\p{N}_.:/=+\\-@]*)$"},"region":{"description":"AWS Region to manage, e.g. us-east-1. Left out, the AWS SDK decides (AWS_REGION, the profile). Files of one config must agree. A config with targets names a region per target instead.","type":"string","pattern":"^[a-z]{2}(-[a-z]+)+-[0-9]+$"},"targets":{"description":"The accounts and regions this config manages, each a target with a name; every resource goes to every target unless its Targets says otherwise. Instead of region. Files of one config must agree.","type":"array","minItems":1,"items":{"$ref":"#/$defs/Target"}},"prune":{"description":"Delete resources this project owns that are no longer declared. Default false. Files of one config must agree.","type":"boolean"},"stacks":{"description":"AppStream 2.0 stacks, each identified by its Name.","type":"array","items":{"$ref":"#/$defs/StackConfig"}},"fleets":{"description":"AppStream 2.0 fleets, each identified by its Name: the instances users stream from.","type":"array","items":{"$ref":"#/$defs/FleetConfig"}},"images":{"description":"AppStream 2.0 images, each identified by its Name. Images are built with image builders, so they must exist already; streamform manages their sharing and tags.","type":"array","items":{"$ref":"#/$defs/ImageConfig"}},"imageBuilders":{"description":"AppStream 2.0 image builders, each identified by its Name: the instances images are made on. Nothing but tags and State changes in place; any other change replaces the builder.","type":"array","items":{"$ref":"#/$defs/ImageBuilderConfig"}},"streamingImages":{"description":"Nimble Studio streaming images, each identified by StudioId and Name.","type":"array","items":{"$ref":"#/$defs/StreamingImageConfig"}},"users":{"description":"AppStream 2.0 user-pool users and their stack assignments, each identified by AuthenticationType and UserName.","type":"array","items":{"$ref":"#/$defs/UserConfig"}},"directoryConfigs":{"description":"AppStream 2.0 directory configs (how fleets and image builders join a Microsoft Active Directory domain), each identified by its DirectoryName. They carry no tags: a declared one is adopted, and prune never deletes one.","type":"array","items":{"$ref":"#/$defs/DirectoryConfigConfig"}},"appBlocks":{"description":"AppStream 2.0 app blocks, each identified by its Name: the application packages Elastic fleets mount. Nothing but tags changes in place; any other change replaces the block.","type":"array","items":{"$ref":"#/$defs/AppBlockConfig"}},"usageReports":{"description":"The AppStream 2.0 usage report subscription of the account and Region (daily session and application reports written to an S3 bucket AWS creates). Left out, it is not managed; files of one config must agree.","$ref":"#/$defs/UsageReportsConfig"},"entitlements":{"description":"AppStream 2.0 entitlements (which applications of a stack SAML users see, by their attributes), each identified by StackName and Name. They carry no tags: they belong to their stack, which this config must declare.","type":"array","items":{"$ref":"#/$defs/EntitlementConfig"}},"appBlockBuilders":{"description":"AppStream 2.0 app block builders, each identified by its Name: the instances that package the applications of an app block for Elastic fleets. A RUNNING builder takes only DisplayName and Description in place; anything else is changed between a stop and a start.","type":"array","items":{"$ref":"#/$defs/AppBlockBuilderConfig"}}},"required":["version","project"],"additionalProperties":false,"allOf":[{"description":"give either region or targets, not both: each target names its region","if":{"type":"object","required":["targets"]},"then":{"not":{"required":["region"]}}}],"$defs":{"AccessEndpoint":{"title":"Access endpoint","description":"An interface VPC endpoint for streaming.","type":"object","properties":{"EndpointType":{"description":"The kind of endpoint.","$ref":"#/$defs/AccessEndpointType"},"VpceId":{"description":"ID of the interface VPC endpoint, e.g. vpce-0123456789abcdef0.","type":"string","minLength":1}},"required":["EndpointType"],"additionalProperties":false},"AccessEndpointType":{"type":"string","enum":["STREAMING"]},"Action":{"type":"string","enum":["CLIPBOARD_COPY_FROM_LOCAL_DEVICE","CLIPBOARD_COPY_TO_LOCAL_DEVICE","FILE_UPLOAD","FILE_DOWNLOAD","PRINTING_TO_LOCAL_DEVICE","DOMAIN_PASSWORD_SIGNIN","DOMAIN_SMART_CARD_SIGNIN","AUTO_TIME_ZONE_REDIRECTION"]},"AgentAccessConfig":{"title":"Agent access","description":"What AI agents may see and do in streaming sessions.","type":"object","properties":{"Settings":{"description":"One entry per agent action. COMPUTER_INPUT can be enabled only together with COMPUTER_VISION.","type":"array","items":{"$ref":"#/$defs/AgentAccessSetting"},"minItems":1},"S3BucketArn":{"description":"ARN of the S3 bucket screenshots are uploaded to. Required when ScreenshotsUploadEnabled is true.","type":"string","pattern":"^arn:aws(?:-cn|-iso-b|-iso|-us-gov)?:s3:::[a-z0-9][a-z0-9.\\-]{1,61}[a-z0-9]$"},"ScreenshotsUploadEnabled":{"description":"Whether screenshots agents take are uploaded to S3BucketArn.","type":"boolean"},"ScreenResolution":{"description":"Resolution of the screen agents see.","$ref":"#/$defs/ScreenResolution"},"ScreenImageFormat":{"description":"Image format of the screenshots.","$ref":"#/$defs/ScreenImageFormat"},"UserControlMode":{"description":"What the user may do while an agent works: only watch, watch and stop it, or nothing.","$ref":"#/$defs/UserControlMode"}},"required":["Settings","ScreenResolution","ScreenImageFormat"],"additionalProperties":false,"allOf":[{"description":"S3BucketArn is required when ScreenshotsUploadEnabled is true","if":{"properties":{"ScreenshotsUploadEnabled":{"const":true}},"required":["ScreenshotsUploadEnabled"]},"then":{"required":["S3BucketArn"]}},{"description":"COMPUTER_INPUT can be ENABLED only when COMPUTER_VISION is ENABLED too","if":{"properties":{"Settings":{"contains":{"properties":{"AgentAction":{"const":"COMPUTER_INPUT"},"Permission":{"const":"ENABLED"}},"required":["AgentAction","Permission"]}}},"required":["Settings"]},"then":{"properties":{"Settings":{"contains":{"properties":{"AgentAction":{"const":"COMPUTER_VISION"},"Permission":{"const":"ENABLED"}},"required":["AgentAction","Permission"]}}}}}]},"AgentAccessSetting":{"title":"Agent action","description":"Whether agents may perform one action.","type":"object","properties":{"AgentAction":{"description":"The action.","$ref":"#/$defs/AgentAction"},"Permission":{"description":"Whether agents may perform it.","$ref":"#/$defs/Permission"}},"required":["AgentAction","Permission"],"additionalProperties":false},"AgentAction":{"type":"string","enum":["COMPUTER_VISION","COMPUTER_INPUT","FORWARD_MCP_TOOLS"]},"AppBlockBuilderConfig":{"title":"AppStream 2.0 app block builder","description":"An app block builder: an instance that packages applications into an app block for Elastic fleets. While it is RUNNING only DisplayName and Description change in place; any other change stops it, updates it and starts it again, which ends the session of whoever works in it, so apply does it only with --allow-interruption.","type":"object","properties":{"Name":{"description":"Name of the app block builder; it identifies it. Renaming means deleting it and creating a new one.","type":"string","pattern":"^[a-zA-Z0-9][a-zA-Z0-9_.-]{0,100}$"},"Description":{"description":"Description for administrators. null or \"\" clears it (streamform sets it to an empty string, the way the API clears it).","type":["string","null"],"maxLength":256},"DisplayName":{"description":"Name shown for the builder. null or \"\" clears it (streamform sets it to an empty string, the way the API clears it).","type":["string","null"],"maxLength":100},"Tags":{"description":"Tags on the builder. null or {} removes every tag but streamform's own.","anyOf":[{"$ref":"#/$defs/Tags"},{"type":"null"}]},"Platform":{"description":"Operating system of the builder: WINDOWS_SERVER_2019, the only one AWS offers.","$ref":"#/$defs/AppBlockBuilderPlatformType"},"InstanceType":{"description":"Instance type, one of stream.standard.small, medium, large, xlarge and 2xlarge.","type":"string","minLength":1},"VpcConfig":{"description":"The subnets (at least two, in different Availability Zones) and security groups the builder runs in. Security groups no longer declared are removed.","$ref":"#/$defs/VpcConfig"},"EnableDefaultInternetAccess":{"description":"Whether the builder reaches the internet without a VPC route (default false).","type":"boolean"},"IamRoleArn":{"description":"ARN of the IAM role the builder assumes. null clears it.","type":["string","null"],"pattern":"^arn:aws(?:-cn|-iso-b|-iso|-us-gov)?:[A-Za-z0-9][A-Za-z0-9_/.-]{0,62}:[A-Za-z0-9_/.-]{0,63}:[A-Za-z0-9_/.-]{0,63}:[A-Za-z0-9][A-Za-z0-9:_/+=,@.\\\\-]{0,1023}$"},"AccessEndpoints":{"description":"Interface VPC endpoints through which administrators connect to the builder. null or [] clears it.","type":["array","null"],"items":{"$ref":"#/$defs/AccessEndpoint"},"maxItems":4},"DisableIMDSV1":{"description":"Whether the builder refuses IMDSv1 requests (default false).","type":"boolean"},"AppBlocks":{"description":"Name of the app block the builder is associated with, as a list of one: AWS associates an app block builder with one app block at a time. A builder starts only with an app block, and changing it needs the builder STOPPED. null or [] disassociates the app block.","type":["array","null"],"items":{"type":"string","pattern":"^[a-zA-Z0-9][a-zA-Z0-9_.-]{0,100}$"},"maxItems":1},"State":{"description":"RUNNING or STOPPED. RUNNING needs an app block. Left out, a builder streamform creates is started when it has an app block, and afterwards whether it runs is left to the operators.","type":"string","enum":["RUNNING","STOPPED"]},"Targets":{"description":"The targets this resource goes to (default: every target of the config).","type":"array","minItems":1,"uniqueItems":true,"items":{"type":"string","pattern":"^[A-Za-z0-9][A-Za-z0-9_-]{0,62}$"}}},"required":["Name","Platform","InstanceType","VpcConfig"],"additionalProperties":false,"allOf":[{"description":"app block builders need a VpcConfig with at least two subnets (in different Availability Zones)","if":{"required":["VpcConfig"]},"then":{"properties":{"VpcConfig":{"type":"object","properties":{"SubnetIds":{"minItems":2}},"required":["SubnetIds"]}}}},{"description":"an app block builder can run only with an app block: State RUNNING needs AppBlocks","if":{"properties":{"State":{"const":"RUNNING"}},"required":["State"]},"then":{"not":{"properties":{"AppBlocks":{"anyOf":[{"type":"null"},{"maxItems":0}]}},"required":["AppBlocks"]}}}]},"AppBlockBuilderPlatformType":{"type":"string","enum":["WINDOWS_SERVER_2019"]},"AppBlockConfig":{"title":"AppStream 2.0 app block","description":"An app block: the virtual hard disk (VHD) with the application files an Elastic fleet mounts, and how it is set up. There is no UpdateAppBlock, so every change but Tags replaces it (deleted, then created); an app block that applications use cannot be deleted.","type":"object","properties":{"Name":{"description":"Name of the app block; it identifies it. Renaming means deleting it and creating a new one.","type":"string","pattern":"^[a-zA-Z0-9][a-zA-Z0-9_.-]{0,100}$"},"Description":{"description":"Description for administrators. null clears it (the app block is replaced without it).","type":["string","null"],"maxLength":256},"DisplayName":{"description":"Display name of the app block (not shown to users). null clears it (the app block is replaced without it).","type":["string","null"],"maxLength":100},"SourceS3Location":{"description":"Where the VHD is in S3: for CUSTOM, the VHD itself (S3Key required); for APPSTREAM2, where the app block builder stores the VHD it makes.","$ref":"#/$defs/S3Location"},"SetupScriptDetails":{"description":"The script that mounts the VHD on the instance; required for CUSTOM, and only for CUSTOM.","$ref":"#/$defs/ScriptDetails"},"Tags":{"description":"Tags on the app block; they change in place. null or {} removes every tag but streamform's own.","anyOf":[{"$ref":"#/$defs/Tags"},{"type":"null"}]},"PostSetupScriptDetails":{"description":"A script run after the applications are set up; only for APPSTREAM2. null clears it (the app block is replaced without it).","anyOf":[{"$ref":"#/$defs/ScriptDetails"},{"type":"null"}]},"PackagingType":{"description":"CUSTOM (default: a VHD you made, ACTIVE at once) or APPSTREAM2 (INACTIVE until an app block builder packages the applications into a VHD).","$ref":"#/$defs/PackagingType"},"Targets":{"description":"The targets this resource goes to (default: every target of the config).","type":"array","minItems":1,"uniqueItems":true,"items":{"type":"string","pattern":"^[A-Za-z0-9][A-Za-z0-9_-]{0,62}$"}}},"required":["Name","SourceS3Location"],"additionalProperties":false,"allOf":[{"description":"a CUSTOM app block (the default PackagingType) needs SetupScriptDetails, the script that mounts its VHD","if":{"not":{"properties":{"PackagingType":{"const":"APPSTREAM2"}},"required":["PackagingType"]}},"then":{"properties":{"SetupScriptDetails":{"not":{"type":"null"}}},"required":["SetupScriptDetails"]}},{"description":"a CUSTOM app block needs SourceS3Location.S3Key: the VHD","if":{"not":{"properties":{"PackagingType":{"const":"APPSTREAM2"}},"required":["PackagingType"]}},"then":{"properties":{"SourceS3Location":{"required":["S3Key"]}}}},{"description":"PostSetupScriptDetails is only for PackagingType APPSTREAM2","if":{"not":{"properties":{"PackagingType":{"const":"APPSTREAM2"}},"required":["PackagingType"]}},"then":{"properties":{"PostSetupScriptDetails":{"type":"null"}}}},{"description":"SetupScriptDetails is only for PackagingType CUSTOM","if":{"properties":{"PackagingType":{"const":"APPSTREAM2"}},"required":["PackagingType"]},"then":{"properties":{"SetupScriptDetails":false}}}]},"ApplicationSettings":{"title":"Application settings persistence","description":"Saving of users' application settings between sessions.","type":"object","properties":{"Enabled":{"description":"Whether settings persist between sessions.","type":"boolean"},"SettingsGroup":{"description":"Name of the settings group. Stacks with the same group share saved settings. Required when Enabled is true.","type":"string","maxLength":100}},"required":["Enabled"],"additionalProperties":false,"allOf":[{"description":"SettingsGroup is required when Enabled is true","if":{"properties":{"Enabled":{"const":true}},"required":["Enabled"]},"then":{"required":["SettingsGroup"]}},{"description":"SettingsGroup must be left out when Enabled is false","if":{"properties":{"Enabled":{"const":false}},"required":["Enabled"]},"then":{"properties":{"SettingsGroup":false}}}]},"AppVisibility":{"type":"string","enum":["ALL","ASSOCIATED"]},"CertificateBasedAuthProperties":{"title":"Certificate-based authentication","description":"Whether users sign in to domain-joined instances with certificates from an AWS Private CA.","type":"object","properties":{"Status":{"description":"DISABLED, ENABLED, or ENABLED_NO_DIRECTORY_LOGIN_FALLBACK (no password sign-in if the certificate fails).","$ref":"#/$defs/CertificateBasedAuthStatus"},"CertificateAuthorityArn":{"description":"ARN of the AWS Private CA that issues the certificates; required unless Status is DISABLED.","type":"string","pattern":"^arn:aws(?:-cn|-iso-b|-iso|-us-gov)?:[A-Za-z0-9][A-Za-z0-9_/.-]{0,62}:[A-Za-z0-9_/.-]{0,63}:[A-Za-z0-9_/.-]{0,63}:[A-Za-z0-9][A-Za-z0-9:_/+=,@.\\\\-]{0,1023}$"}},"additionalProperties":false,"allOf":[{"description":"CertificateAuthorityArn is required when Status is ENABLED or ENABLED_NO_DIRECTORY_LOGIN_FALLBACK","if":{"properties":{"Status":{"enum":["ENABLED","ENABLED_NO_DIRECTORY_LOGIN_FALLBACK"]}},"required":["Status"]},"then":{"required":["CertificateAuthorityArn"]}}]},"CertificateBasedAuthStatus":{"type":"string","enum":["DISABLED","ENABLED","ENABLED_NO_DIRECTORY_LOGIN_FALLBACK"]},"ComputeCapacity":{"title":"Compute capacity","description":"The desired size of the fleet: exactly one of DesiredInstances and DesiredSessions.","type":"object","properties":{"DesiredInstances":{"description":"Number of instances.","type":"integer","minimum":0},"DesiredSessions":{"description":"Number of user sessions, for a multi-session fleet (with MaxSessionsPerInstance).","type":"integer","minimum":0}},"additionalProperties":false,"allOf":[{"description":"give exactly one of DesiredInstances and DesiredSessions","if":{},"then":{"oneOf":[{"required":["DesiredInstances"]},{"required":["DesiredSessions"]}]}}]},"ContentRedirection":{"title":"Content redirection","description":"Links that open in the user's local browser.","type":"object","properties":{"HostToClient":{"description":"Redirection of links opened in the session to the user's local browser.","$ref":"#/$defs/UrlRedirectionConfig"}},"additionalProperties":false},"DirectoryConfigConfig":{"title":"AppStream 2.0 directory config","description":"How fleets and image builders join a Microsoft Active Directory domain: the OUs their computer objects go to and the service account that joins them.","type":"object","properties":{"DirectoryName":{"description":"Fully qualified name of the directory (corp.example.com); it identifies the config. A new name is a new config; the old one stays until deleted by hand.","type":"string","minLength":1},"OrganizationalUnitDistinguishedNames":{"description":"Distinguished names of the OUs computer accounts are placed in; compared as a set.","type":"array","items":{"type":"string","maxLength":2000}},"ServiceAccountCredentials":{"description":"The account that joins computers to the domain. Both members are references to secrets, read when applying; the values appear in no output.","$ref":"#/$defs/ServiceAccountCredentialsConfig"},"CertificateBasedAuthProperties":{"description":"Certificate-based authentication to the domain (smart-card style sign-in without a password). null clears it.","anyOf":[{"$ref":"#/$defs/CertificateBasedAuthProperties"},{"type":"null"}]},"Targets":{"description":"The targets this resource goes to (default: every target of the config).","type":"array","minItems":1,"uniqueItems":true,"items":{"type":"string","pattern":"^[A-Za-z0-9][A-Za-z0-9_-]{0,62}$"}}},"required":["DirectoryName","OrganizationalUnitDistinguishedNames"],"additionalProperties":false},"DomainJoinInfo":{"title":"Domain join","description":"The Active Directory domain the instances join.","type":"object","properties":{"DirectoryName":{"description":"Fully qualified name of the directory, e.g. corp.example.com.","type":"string"},"OrganizationalUnitDistinguishedName":{"description":"Distinguished name of the organizational unit for the computer accounts.","type":"string","maxLength":2000}},"additionalProperties":false},"EntitlementAttribute":{"title":"Entitlement attribute","description":"A SAML 2.0 attribute (an IAM PrincipalTag) and the value that entitles a user.","type":"object","properties":{"Name":{"description":"The attribute: roles, department, organization, groups, title, costCenter or userType.","type":"string","minLength":1,"enum":["roles","department","organization","groups","title","costCenter","userType"]},"Value":{"description":"The value the user's attribute must have.","type":"string","minLength":1}},"required":["Name","Value"],"additionalProperties":false},"EntitlementConfig":{"title":"AppStream 2.0 entitlement","description":"Which applications of a stack SAML 2.0 federated users are entitled to, matched by their SAML attributes (user-pool and streaming URL users are entitled to every application). It belongs to its stack: with prune, the entitlements of the stacks this config declares are exactly those it declares.","type":"object","properties":{"StackName":{"description":"Name of the stack the entitlement belongs to; this config must declare it. Changing it means another entitlement.","type":"string","pattern":"^[a-zA-Z0-9][a-zA-Z0-9_.-]{0,100}$"},"Name":{"description":"Name of the entitlement; unique within its stack, it identifies the entitlement together with StackName.","type":"string","pattern":"^[a-zA-Z0-9][a-zA-Z0-9_.-]{0,100}$"},"Description":{"description":"Description for administrators. null or \"\" clears it (streamform sets it to an empty string, the way the API clears it).","type":["string","null"],"maxLength":256},"AppVisibility":{"description":"ALL: the users are entitled to every application of the stack; ASSOCIATED: only to the Applications listed.","$ref":"#/$defs/AppVisibility"},"Attributes":{"description":"The SAML attributes that entitle a user, compared as a set of Name and Value pairs.","type":"array","items":{"$ref":"#/$defs/EntitlementAttribute"},"minItems":1},"Applications":{"description":"Names of the applications the entitlement grants: the whole set (an application associated outside this config is disassociated); left out, none.","type":"array","items":{"type":"string","minLength":1}},"Targets":{"description":"The targets this resource goes to (default: every target of the config).","type":"array","minItems":1,"uniqueItems":true,"items":{"type":"string","pattern":"^[A-Za-z0-9][A-Za-z0-9_-]{0,62}$"}}},"required":["Name","StackName","AppVisibility","Attributes"],"additionalProperties":false},"FleetConfig":{"title":"AppStream 2.0 fleet","description":"A fleet: the streaming instances of one image. A RUNNING fleet takes some changes in place; the others need it stopped, which ends its sessions, so apply does them only with --allow-interruption.","type":"object","properties":{"Name":{"description":"Name of the fleet; it identifies the fleet. Renaming means deleting the fleet and creating a new one.","type":"string","pattern":"^[a-zA-Z0-9][a-zA-Z0-9_.-]{0,100}$"},"ImageName":{"description":"Name of the image the instances run. Give one of ImageName, ImageArn and LatestImage (none for Elastic fleets).","type":"string","pattern":"^[a-zA-Z0-9][a-zA-Z0-9_.-]{0,100}$"},"ImageArn":{"description":"ARN of the image the instances run, e.g. a public AWS image.","type":"string","pattern":"^arn:aws(?:-cn|-iso-b|-iso|-us-gov)?:[A-Za-z0-9][A-Za-z0-9_/.-]{0,62}:[A-Za-z0-9_/.-]{0,63}:[A-Za-z0-9_/.-]{0,63}:[A-Za-z0-9][A-Za-z0-9:_/+=,@.\\\\-]{0,1023}$"},"InstanceType":{"description":"Instance type of the streaming instances, e.g. stream.standard.medium. Changing it needs the fleet stopped.","type":"string","minLength":1},"FleetType":{"description":"ALWAYS_ON (instances run all the time), ON_DEMAND (the default; they run when users stream) or ELASTIC (AWS-managed pool, apps from app blocks). Changing it replaces the fleet.","$ref":"#/$defs/FleetType"},"ComputeCapacity":{"description":"How many instances (or, for a multi-session fleet, user sessions) the fleet keeps. Not for Elastic fleets.","$ref":"#/$defs/ComputeCapacity"},"VpcConfig":{"description":"Subnets and security groups of the instances. Elastic fleets need at least two subnets in different Availability Zones. null clears it.","anyOf":[{"$ref":"#/$defs/VpcConfig"},{"type":"null"}]},"MaxUserDurationInSeconds":{"description":"Longest a streaming session may last, from 600 to 432000 seconds (default 57600).","type":"integer","minimum":600,"maximum":432000},"DisconnectTimeoutInSeconds":{"description":"How long a disconnected session is kept for the user to reconnect, from 60 to 36000 seconds (default 900).","type":"integer","minimum":60,"maximum":36000},"Description":{"description":"Description for administrators. null or \"\" clears it (streamform sets it to an empty string, the way the API clears it).","type":["string","null"],"maxLength":256},"DisplayName":{"description":"Name users see for the fleet. null or \"\" clears it (streamform sets it to an empty string, the way the API clears it).","type":["string","null"],"maxLength":100},"EnableDefaultInternetAccess":{"description":"Whether the instances reach the internet without a VPC route (default false).","type":"boolean"},"DomainJoinInfo":{"description":"The Active Directory domain the instances join. Not for Elastic fleets. null clears it.","anyOf":[{"$ref":"#/$defs/DomainJoinInfo"},{"type":"null"}]},"Tags":{"description":"Tags on the fleet. null or {} removes every tag but streamform's own.","anyOf":[{"$ref":"#/$defs/Tags"},{"type":"null"}]},"IdleDisconnectTimeoutInSeconds":{"description":"How long a user may be idle before being disconnected: 0 (never, the default) or 60 to 36000 seconds.","type":"integer","minimum":0,"maximum":36000},"IamRoleArn":{"description":"ARN of the IAM role the instances assume. null clears it.","type":["string","null"],"pattern":"^arn:aws(?:-cn|-iso-b|-iso|-us-gov)?:[A-Za-z0-9][A-Za-z0-9_/.-]{0,62}:[A-Za-z0-9_/.-]{0,63}:[A-Za-z0-9_/.-]{0,63}:[A-Za-z0-9][A-Za-z0-9:_/+=,@.\\\\-]{0,1023}$"},"StreamView":{"description":"What users see: APP (the applications only, the default) or DESKTOP (the whole desktop).","$ref":"#/$defs/StreamView"},"Platform":{"description":"Operating system of the instances. Required for Elastic fleets.","$ref":"#/$defs/PlatformType"},"MaxConcurrentSessions":{"description":"Most sessions an Elastic fleet runs at once. Required for, and only for, Elastic fleets.","type":"integer","minimum":1},"UsbDeviceFilterStrings":{"description":"USB devices users may redirect into sessions, as filter strings. null or [] clears it.","type":["array","null"],"items":{"type":"string","maxLength":100,"pattern":"^((\\w*)\\s*(\\w*)\\s*,\\s*(\\w*)\\s*,\\s*\\*?(\\w*)\\s*,\\s*\\*?(\\w*)\\s*,\\s*\\*?\\d*\\s*,\\s*\\*?\\d*\\s*,\\s*[0-1]\\s*,\\s*[0-1]\\s*)$"}},"SessionScriptS3Location":{"description":"The S3 object with the session scripts. Only for Elastic fleets. null clears it.","anyOf":[{"$ref":"#/$defs/S3Location"},{"type":"null"}]},"MaxSessionsPerInstance":{"description":"User sessions per instance: makes the fleet multi-session (ComputeCapacity.DesiredSessions then counts sessions). null clears it.","type":["integer","null"],"minimum":1},"RootVolumeConfig":{"description":"Size of the root volume of each instance. null clears it.","anyOf":[{"$ref":"#/$defs/VolumeConfig"},{"type":"null"}]},"DisableIMDSV1":{"description":"Whether the instances refuse IMDSv1 requests (default false).","type":"boolean"},"LatestImage":{"description":"The newest AVAILABLE image of the account whose name starts with NamePrefix, chosen at plan time: a new image from the pipeline is a change the plan shows.","$ref":"#/$defs/LatestImage"},"State":{"description":"RUNNING or STOPPED. Left out, a fleet streamform creates is started, and afterwards whether it runs is left to the operators.","type":"string","enum":["RUNNING","STOPPED"]},"IgnoreChanges":{"description":"Properties sent when the fleet is created and never compared afterwards, e.g. [ComputeCapacity] for a fleet that Application Auto Scaling sizes.","type":"array","items":{"type":"string","enum":["ImageName","ImageArn","InstanceType","FleetType","ComputeCapacity","VpcConfig","MaxUserDurationInSeconds","DisconnectTimeoutInSeconds","Description","DisplayName","EnableDefaultInternetAccess","DomainJoinInfo","Tags","IdleDisconnectTimeoutInSeconds","IamRoleArn","StreamView","Platform","MaxConcurrentSessions","UsbDeviceFilterStrings","SessionScriptS3Location","MaxSessionsPerInstance","RootVolumeConfig","DisableIMDSV1","LatestImage","State"]}},"Targets":{"description":"The targets this resource goes to (default: every target of the config).","type":"array","minItems":1,"uniqueItems":true,"items":{"type":"string","pattern":"^[A-Za-z0-9][A-Za-z0-9_-]{0,62}$"}}},"required":["Name","InstanceType"],"additionalProperties":false,"allOf":[{"description":"Elastic fleets need MaxConcurrentSessions","if":{"properties":{"FleetType":{"const":"ELASTIC"}},"required":["FleetType"]},"then":{"required":["MaxConcurrentSessions"]}},{"description":"Elastic fleets need a Platform of WINDOWS_SERVER_2019, AMAZON_LINUX2, UBUNTU_PRO_2404","if":{"properties":{"FleetType":{"const":"ELASTIC"}},"required":["FleetType"]},"then":{"properties":{"Platform":{"enum":["WINDOWS_SERVER_2019","AMAZON_LINUX2","UBUNTU_PRO_2404"]}},"required":["Platform"]}},{"description":"Elastic fleets need a VpcConfig with at least two subnets (in different Availability Zones)","if":{"properties":{"FleetType":{"const":"ELASTIC"}},"required":["FleetType"]},"then":{"properties":{"VpcConfig":{"type":"object","properties":{"SubnetIds":{"minItems":2}},"required":["SubnetIds"]}},"required":["VpcConfig"]}},{"description":"Elastic fleets take no ComputeCapacity (MaxConcurrentSessions sizes them)","if":{"properties":{"FleetType":{"const":"ELASTIC"}},"required":["FleetType"]},"then":{"properties":{"ComputeCapacity":false}}},{"description":"Elastic fleets take no DomainJoinInfo","if":{"properties":{"FleetType":{"const":"ELASTIC"}},"required":["FleetType"]},"then":{"properties":{"DomainJoinInfo":false}}},{"description":"Elastic fleets take no MaxSessionsPerInstance","if":{"properties":{"FleetType":{"const":"ELASTIC"}},"required":["FleetType"]},"then":{"properties":{"MaxSessionsPerInstance":false}}},{"description":"Elastic fleets take no image (ImageName, ImageArn or LatestImage): their applications come from app blocks","if":{"properties":{"FleetType":{"const":"ELASTIC"}},"required":["FleetType"]},"then":{"properties":{"ImageName":false,"ImageArn":false,"LatestImage":false}}},{"description":"ComputeCapacity is required (DesiredInstances, or DesiredSessions for a multi-session fleet)","if":{"not":{"properties":{"FleetType":{"const":"ELASTIC"}},"required":["FleetType"]}},"then":{"required":["ComputeCapacity"]}},{"description":"give one of ImageName, ImageArn and LatestImage","if":{"not":{"properties":{"FleetType":{"const":"ELASTIC"}},"required":["FleetType"]}},"then":{"anyOf":[{"required":["ImageName"]},{"required":["ImageArn"]},{"required":["LatestImage"]}]}},{"description":"MaxConcurrentSessions is only for Elastic fleets","if":{"not":{"properties":{"FleetType":{"const":"ELASTIC"}},"required":["FleetType"]}},"then":{"properties":{"MaxConcurrentSessions":false}}},{"description":"SessionScriptS3Location is only for Elastic fleets","if":{"not":{"properties":{"FleetType":{"const":"ELASTIC"}},"required":["FleetType"]}},"then":{"properties":{"SessionScriptS3Location":false}}},{"description":"give exactly one of ImageName, ImageArn and LatestImage","if":{"required":["ImageName"]},"then":{"properties":{"ImageArn":false,"LatestImage":false}}},{"description":"give exactly one of ImageName, ImageArn and LatestImage","if":{"required":["ImageArn"]},"then":{"properties":{"ImageName":false,"LatestImage":false}}},{"description":"give exactly one of ImageName, ImageArn and LatestImage","if":{"required":["LatestImage"]},"then":{"properties":{"ImageName":false,"ImageArn":false}}},{"description":"ComputeCapacity.DesiredSessions is only for multi-session fleets: set MaxSessionsPerInstance","if":{"properties":{"ComputeCapacity":{"required":["DesiredSessions"]}},"required":["ComputeCapacity"]},"then":{"properties":{"MaxSessionsPerInstance":{"not":{"type":"null"}}},"required":["MaxSessionsPerInstance"]}},{"description":"a multi-session fleet (MaxSessionsPerInstance) takes ComputeCapacity.DesiredSessions, not DesiredInstances","if":{"properties":{"MaxSessionsPerInstance":{"not":{"type":"null"}}},"required":["MaxSessionsPerInstance"]},"then":{"properties":{"ComputeCapacity":{"properties":{"DesiredInstances":false}}}}},{"description":"IdleDisconnectTimeoutInSeconds is 0 (never) or from 60 to 36000","if":{"properties":{"IdleDisconnectTimeoutInSeconds":{"type":"integer","minimum":1,"maximum":59}},"required":["IdleDisconnectTimeoutInSeconds"]},"then":{"properties":{"IdleDisconnectTimeoutInSeconds":false}}}]},"FleetType":{"type":"string","enum":["ALWAYS_ON","ON_DEMAND","ELASTIC"]},"ImageBuilderConfig":{"title":"AppStream 2.0 image builder","description":"An image builder: an instance to install applications on and make images from. There is no UpdateImageBuilder, so every change but Tags and State replaces it (deleted, then created); replacing or stopping a running builder interrupts whoever works in it, so apply does it only with --allow-interruption.","type":"object","properties":{"Name":{"description":"Name of the image builder; it identifies it. Renaming means deleting it and creating a new one.","type":"string","pattern":"^[a-zA-Z0-9][a-zA-Z0-9_.-]{0,100}$"},"ImageName":{"description":"Name of the image the builder starts from: one of the account's own or a public AWS image. An image shared by another account must be given by ImageArn. Give one of ImageName, ImageArn and LatestImage.","type":"string","minLength":1},"ImageArn":{"description":"ARN of the image the builder starts from; the only way to use an image shared by another account.","type":"string","pattern":"^arn:aws(?:-cn|-iso-b|-iso|-us-gov)?:[A-Za-z0-9][A-Za-z0-9_/.-]{0,62}:[A-Za-z0-9_/.-]{0,63}:[A-Za-z0-9_/.-]{0,63}:[A-Za-z0-9][A-Za-z0-9:_/+=,@.\\\\-]{0,1023}$"},"InstanceType":{"description":"Instance type of the builder, e.g. stream.standard.medium. Changing it replaces the builder.","type":"string","minLength":1},"Description":{"description":"Description for administrators. null clears it (the builder is replaced without it).","type":["string","null"],"maxLength":256},"DisplayName":{"description":"Name shown for the builder. null clears it (the builder is replaced without it).","type":["string","null"],"maxLength":100},"VpcConfig":{"description":"The one subnet (and the security groups) the builder runs in. null clears it (the builder is replaced without it).","anyOf":[{"$ref":"#/$defs/VpcConfig"},{"type":"null"}]},"IamRoleArn":{"description":"ARN of the IAM role the builder assumes. null clears it (the builder is replaced without it).","type":["string","null"],"pattern":"^arn:aws(?:-cn|-iso-b|-iso|-us-gov)?:[A-Za-z0-9][A-Za-z0-9_/.-]{0,62}:[A-Za-z0-9_/.-]{0,63}:[A-Za-z0-9_/.-]{0,63}:[A-Za-z0-9][A-Za-z0-9:_/+=,@.\\\\-]{0,1023}$"},"EnableDefaultInternetAccess":{"description":"Whether the builder reaches the internet without a VPC route (default false).","type":"boolean"},"DomainJoinInfo":{"description":"The Active Directory domain the builder joins. null clears it (the builder is replaced without it).","anyOf":[{"$ref":"#/$defs/DomainJoinInfo"},{"type":"null"}]},"AppstreamAgentVersion":{"description":"Version of the AppStream agent, or [LATEST].","type":"string","minLength":1,"maxLength":100},"Tags":{"description":"Tags on the builder; they change in place. null or {} removes every tag but streamform's own.","anyOf":[{"$ref":"#/$defs/Tags"},{"type":"null"}]},"AccessEndpoints":{"description":"Interface VPC endpoints through which administrators connect to the builder (1 to 4). null clears it (the builder is replaced without it).","type":["array","null"],"items":{"$ref":"#/$defs/AccessEndpoint"},"maxItems":4},"RootVolumeConfig":{"description":"Size of the root volume.","$ref":"#/$defs/VolumeConfig"},"SoftwaresToInstall":{"description":"License-included applications installed when the builder is created (e.g. Microsoft_Office_2021_LTSC_Professional_Plus_64Bit). AWS does not report them back: streamform compares them with its last apply. null clears it (the builder is replaced without it).","type":["array","null"],"items":{"type":"string","minLength":1}},"SoftwaresToUninstall":{"description":"License-included applications removed from the image when the builder is created. Compared with the last apply, like SoftwaresToInstall. null clears it (the builder is replaced without it).","type":["array","null"],"items":{"type":"string","minLength":1}},"DisableIMDSV1":{"description":"Whether the builder refuses IMDSv1 requests (default false).","type":"boolean"},"LatestImage":{"description":"The newest AVAILABLE image of the account whose name starts with NamePrefix, chosen at plan time: a newer image replaces the builder.","$ref":"#/$defs/LatestImage"},"State":{"description":"RUNNING or STOPPED: a running builder is billed. Left out, a builder streamform creates runs (AWS starts it), and afterwards whether it runs is left to the operators.","type":"string","enum":["RUNNING","STOPPED"]},"Targets":{"description":"The targets this resource goes to (default: every target of the config).","type":"array","minItems":1,"uniqueItems":true,"items":{"type":"string","pattern":"^[A-Za-z0-9][A-Za-z0-9_-]{0,62}$"}}},"required":["Name","InstanceType"],"additionalProperties":false,"allOf":[{"description":"give one of ImageName, ImageArn and LatestImage","if":{},"then":{"anyOf":[{"required":["ImageName"]},{"required":["ImageArn"]},{"required":["LatestImage"]}]}},{"description":"give exactly one of ImageName, ImageArn and LatestImage","if":{"required":["ImageName"]},"then":{"properties":{"ImageArn":false,"LatestImage":false}}},{"description":"give exactly one of ImageName, ImageArn and LatestImage","if":{"required":["ImageArn"]},"then":{"properties":{"ImageName":false,"LatestImage":false}}},{"description":"give exactly one of ImageName, ImageArn and LatestImage","if":{"required":["LatestImage"]},"then":{"properties":{"ImageName":false,"ImageArn":false}}},{"description":"an image builder runs in exactly one subnet: VpcConfig.SubnetIds takes one ID","if":{"properties":{"VpcConfig":{"type":"object","required":["SubnetIds"]}},"required":["VpcConfig"]},"then":{"properties":{"VpcConfig":{"properties":{"SubnetIds":{"minItems":1,"maxItems":1}}}}}}]},"ImageConfig":{"title":"AppStream 2.0 image","description":"An existing image whose sharing and tags streamform manages.","type":"object","properties":{"Name":{"description":"Name of the image; it must exist in the account.","type":"string","pattern":"^[a-zA-Z0-9][a-zA-Z0-9_.-]{0,100}$"},"SharedWith":{"description":"The AWS accounts the image is shared with, one entry per account. Accounts not listed lose access. null or [] stops sharing the image with any account.","type":["array","null"],"items":{"$ref":"#/$defs/SharedImagePermission"}},"MaxBaseImageAgeDays":{"description":"Warn when the AWS base image this image was built from was released more than this many days ago.","type":"integer","minimum":1},"Tags":{"description":"Tags on the image. null or {} removes every tag but streamform's own.","anyOf":[{"$ref":"#/$defs/Tags"},{"type":"null"}]},"Targets":{"description":"The targets this resource goes to (default: every target of the config).","type":"array","minItems":1,"uniqueItems":true,"items":{"type":"string","pattern":"^[A-Za-z0-9][A-Za-z0-9_-]{0,62}$"}}},"required":["Name"],"additionalProperties":false},"LatestImage":{"title":"Latest image","description":"Chooses the newest AVAILABLE image of the account by name prefix.","type":"object","properties":{"NamePrefix":{"description":"The start of the image names to choose from, e.g. design-base- for a pipeline that names images design-base-<date>.","type":"string","pattern":"^[a-zA-Z0-9][a-zA-Z0-9_.-]{0,100}$","minLength":1}},"required":["NamePrefix"],"additionalProperties":false},"PackagingType":{"type":"string","enum":["CUSTOM","APPSTREAM2"]},"Permission":{"type":"string","enum":["ENABLED","DISABLED"]},"PlatformType":{"type":"string","enum":["WINDOWS","WINDOWS_SERVER_2016","WINDOWS_SERVER_2019","WINDOWS_SERVER_2022","WINDOWS_SERVER_2025","AMAZON_LINUX2","RHEL8","ROCKY_LINUX8","UBUNTU_PRO_2404"]},"PreferredProtocol":{"type":"string","enum":["TCP","UDP"]},"S3Location":{"title":"S3 location","description":"An object in Amazon S3.","type":"object","properties":{"S3Bucket":{"description":"Name of the bucket.","type":"string","minLength":3,"maxLength":63,"pattern":"^[0-9a-z\\.\\-]*(?<!\\.)$"},"S3Key":{"description":"Key of the object.","type":"string","minLength":1,"maxLength":1024}},"required":["S3Bucket"],"additionalProperties":false},"ScreenImageFormat":{"type":"string","enum":["PNG","JPEG"]},"ScreenResolution":{"type":"string","enum":["W_1280xH_720"]},"ScriptDetails":{"title":"Script","description":"A script an app block runs on the instance.","type":"object","properties":{"ScriptS3Location":{"description":"The S3 object of the script.","$ref":"#/$defs/S3Location"},"ExecutablePath":{"description":"Path of the program that runs the script (e.g. powershell.exe).","type":"string","minLength":1},"ExecutableParameters":{"description":"Parameters given to that program.","type":"string","minLength":1},"TimeoutInSeconds":{"description":"How long the script may run, in seconds.","type":"integer"}},"required":["ScriptS3Location","ExecutablePath","TimeoutInSeconds"],"additionalProperties":false},"SecretReference":{"title":"Secret reference","description":"Where streamform reads a secret when applying: {FromEnv: VAR}, {FromFile: path}, {FromSecretsManager: name-or-ARN, Key: json-key} or {FromSsmParameter: name}. Never the value itself.","properties":{"FromEnv":{"description":"Name of an environment variable that holds the value.","type":"string","pattern":"^[A-Za-z_][A-Za-z0-9_]*$"},"FromFile":{"description":"Path of a file that holds the value (relative to the working directory; one trailing newline is dropped).","type":"string","minLength":1},"FromSecretsManager":{"description":"Name or ARN of an AWS Secrets Manager secret (GetSecretValue, current version).","type":"string","minLength":1,"maxLength":2048},"Key":{"description":"With FromSecretsManager: the member of the secret's JSON object that holds the value. Left out, the whole SecretString is the value.","type":"string","minLength":1},"FromSsmParameter":{"description":"Name of an SSM Parameter Store parameter, read with decryption (a SecureString, usually).","type":"string","minLength":1,"maxLength":2048}},"additionalProperties":false,"allOf":[{"description":"a secret is never written in the config: give a reference, {FromEnv: VAR}, {FromFile: path}, {FromSecretsManager: name-or-ARN, Key: json-key} or {FromSsmParameter: name}","if":{"not":{"type":"object"}},"then":{"not":{}}},{"description":"a secret reference names exactly one of FromEnv, FromFile, FromSecretsManager, FromSsmParameter","if":{"type":"object"},"then":{"oneOf":[{"required":["FromEnv"]},{"required":["FromFile"]},{"required":["FromSecretsManager"]},{"required":["FromSsmParameter"]}]}},{"description":"Key applies only with FromSecretsManager","if":{"required":["Key"]},"then":{"required":["FromSecretsManager"]}}]},"ServiceAccountCredentialsConfig":{"title":"Service account credentials","description":"The account name and password of the service account, each a reference to a secret, never the value itself.","type":"object","properties":{"AccountName":{"description":"The account name (DOMAIN\\user or user), as a secret reference.","$ref":"#/$defs/SecretReference"},"AccountPassword":{"description":"The password (1 to 127 characters), as a secret reference. AWS never returns it: streamform keeps a keyed fingerprint to tell when it changed.","$ref":"#/$defs/SecretReference"}},"required":["AccountName","AccountPassword"],"additionalProperties":false},"SharedImagePermission":{"title":"Image sharing","description":"What one AWS account may do with the image.","type":"object","properties":{"AccountId":{"description":"The 12-digit ID of the AWS account. Quote it, so YAML keeps it a string.","type":"string","pattern":"^\\d+$"},"AllowFleet":{"description":"Whether the account may launch fleets from the image.","type":"boolean"},"AllowImageBuilder":{"description":"Whether the account may launch image builders from the image.","type":"boolean"}},"required":["AccountId","AllowFleet","AllowImageBuilder"],"additionalProperties":false},"StackConfig":{"title":"AppStream 2.0 stack","description":"A stack: the fleets users stream from, their storage, and what they may do in a session.","type":"object","properties":{"Name":{"description":"Name of the stack; it identifies the stack. Renaming means deleting the stack and creating a new one.","type":"string","pattern":"^[a-zA-Z0-9][a-zA-Z0-9_.-]{0,100}$"},"Description":{"description":"Description for administrators. null or \"\" clears it (streamform sets it to an empty string, the way the API clears it).","type":["string","null"],"maxLength":256},"DisplayName":{"description":"Name users see in the application catalog. null or \"\" clears it (streamform sets it to an empty string, the way the API clears it).","type":["string","null"],"maxLength":100},"StorageConnectors":{"description":"Persistent storage users reach from their sessions (home folders, Google Drive, OneDrive), at most one entry per connector type. null or [] clears it.","type":["array","null"],"items":{"$ref":"#/$defs/StorageConnector"}},"RedirectURL":{"description":"Where users land when their streaming session ends. null clears it.","type":["string","null"],"maxLength":1000},"FeedbackURL":{"description":"Where the Send Feedback link takes users. Without it, the link is hidden. null clears it.","type":["string","null"],"maxLength":1000},"UserSettings":{"description":"What users may do in a session (clipboard, file transfer, printing, sign-in, time zone), one entry per action. Only the actions listed are managed; the service enables an action that is not configured. null or [] clears it.","type":["array","null"],"items":{"$ref":"#/$defs/UserSetting"}},"ApplicationSettings":{"description":"Whether users' application settings and Windows preferences persist between sessions. null turns persistence off, like {Enabled: false}.","anyOf":[{"$ref":"#/$defs/ApplicationSettings"},{"type":"null"}]},"Tags":{"description":"Tags on the stack. null or {} removes every tag but streamform's own.","anyOf":[{"$ref":"#/$defs/Tags"},{"type":"null"}]},"AccessEndpoints":{"description":"Interface VPC endpoints users stream through. When set, streaming is possible only through them. null or [] clears it.","type":["array","null"],"items":{"$ref":"#/$defs/AccessEndpoint"},"maxItems":4},"EmbedHostDomains":{"description":"Domains whose web pages may embed streaming sessions in an iframe. null or [] clears it.","type":["array","null"],"items":{"type":"string","maxLength":128,"pattern":"^(?:[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?\\.)+[a-z0-9][a-z0-9-]{0,61}[a-z0-9]$"},"maxItems":20},"StreamingExperienceSettings":{"description":"How sessions are streamed. null clears it.","anyOf":[{"$ref":"#/$defs/StreamingExperienceSettings"},{"type":"null"}]},"ContentRedirection":{"description":"Which links opened in a session open in the user's local browser instead. null clears it.","anyOf":[{"$ref":"#/$defs/ContentRedirection"},{"type":"null"}]},"AgentAccessConfig":{"description":"What AI agents may see and do in the streaming sessions of this stack. null clears it.","anyOf":[{"$ref":"#/$defs/AgentAccessConfig"},{"type":"null"}]},"Theme":{"description":"Custom branding of the stack's application catalog page (CreateThemeForStack): title, colours, logo, favicon and footer links. Left out, the theme is not managed. null deletes the theme (DeleteThemeForStack).","anyOf":[{"$ref":"#/$defs/ThemeConfig"},{"type":"null"}]},"Fleets":{"description":"Names of the fleets associated with the stack. Fleets are managed elsewhere and must exist. null or [] disassociates every fleet.","type":["array","null"],"items":{"type":"string","minLength":1}},"Targets":{"description":"The targets this resource goes to (default: every target of the config).","type":"array","minItems":1,"uniqueItems":true,"items":{"type":"string","pattern":"^[A-Za-z0-9][A-Za-z0-9_-]{0,62}$"}}},"required":["Name"],"additionalProperties":false},"StorageConnector":{"title":"Storage connector","description":"Persistent storage for the users of a stack.","type":"object","properties":{"ConnectorType":{"description":"The storage service.","$ref":"#/$defs/StorageConnectorType"},"ResourceIdentifier":{"description":"ARN of the storage resource behind the connector.","type":"string","minLength":1,"maxLength":2048},"Domains":{"description":"Domains of the Google Workspace or OneDrive for Business accounts users may connect.","type":"array","items":{"type":"string","minLength":1,"maxLength":64},"maxItems":50},"DomainsRequireAdminConsent":{"description":"OneDrive for Business domains where an administrator must consent before users connect. Only for ONE_DRIVE.","type":"array","items":{"type":"string","minLength":1,"maxLength":64},"maxItems":50}},"required":["ConnectorType"],"additionalProperties":false,"allOf":[{"description":"DomainsRequireAdminConsent applies only to ConnectorType ONE_DRIVE","if":{"not":{"properties":{"ConnectorType":{"const":"ONE_DRIVE"}}}},"then":{"properties":{"DomainsRequireAdminConsent":false}}}]},"StorageConnectorType":{"type":"string","enum":["HOMEFOLDERS","GOOGLE_DRIVE","ONE_DRIVE"]},"StreamingExperienceSettings":{"title":"Streaming experience settings","description":"How sessions are streamed.","type":"object","properties":{"PreferredProtocol":{"description":"Protocol to prefer: UDP performs better on lossy networks; TCP passes where UDP is blocked.","$ref":"#/$defs/PreferredProtocol"}},"additionalProperties":false},"StreamingImageConfig":{"title":"Nimble Studio streaming image","description":"A streaming image made from an EC2 AMI.","type":"object","properties":{"StudioId":{"description":"ID of the studio the image belongs to.","type":"string","minLength":1},"Name":{"description":"Name of the image; unique within its studio, it identifies the image together with StudioId.","type":"string","maxLength":64},"Description":{"description":"Description of the image. null or \"\" clears it (streamform sets it to an empty string, the way the API clears it).","type":["string","null"],"maxLength":256},"Ec2ImageId":{"description":"ID of the AMI the image is made from. Changing it (or StudioId) replaces the image: the new one is created, then the old one deleted.","type":"string","pattern":"^ami-[0-9A-z]+$"},"Tags":{"description":"Tags on the image. null or {} removes every tag but streamform's own.","anyOf":[{"$ref":"#/$defs/StreamingImageTags"},{"type":"null"}]},"Targets":{"description":"The targets this resource goes to (default: every target of the config).","type":"array","minItems":1,"uniqueItems":true,"items":{"type":"string","pattern":"^[A-Za-z0-9][A-Za-z0-9_-]{0,62}$"}}},"required":["Ec2ImageId","Name","StudioId"],"additionalProperties":false},"StreamingImageTags":{"title":"Tags","description":"Tags as key: value. Keys that start with streamform: belong to streamform.","type":"object","propertyNames":{"type":"string"},"additionalProperties":{"type":"string"}},"StreamView":{"type":"string","enum":["APP","DESKTOP"]},"Tags":{"title":"Tags","description":"Tags as key: value. Keys that start with aws: belong to AWS and keys that start with streamform: to streamform.","type":"object","propertyNames":{"type":"string","minLength":1,"maxLength":128,"pattern":"^(^(?!aws:).[\\p{L}\\p{Z}\\p{N}_.:/=+\\-@]*)$"},"additionalProperties":{"type":"string","maxLength":256,"pattern":"^([\\p{L}\\p{Z}\\p{N}_.:/=+\\-@]*)$"},"maxProperties":50},"Target":{"title":"Target","description":"One account and region the config manages, and how to reach it.","type":"object","properties":{"name":{"description":"Name of the target, used in addresses (us-prod:stack/design), in --target and in Targets lists.","type":"string","pattern":"^[A-Za-z0-9][A-Za-z0-9_-]{0,62}$"},"region":{"description":"AWS Region of the target, e.g. eu-west-1.","type":"string","pattern":"^[a-z]{2}(-[a-z]+)+-[0-9]+$"},"profile":{"description":"AWS shared-config profile whose credentials reach the target (default: the ambient credentials).","type":"string","minLength":1},"roleArn":{"description":"IAM role to assume through STS, from the ambient (or the profile's) credentials, to reach the target's account.","type":"string","minLength":20,"maxLength":2048,"pattern":"^arn:aws[a-z-]*:iam::[0-9]{12}:role/[\\w+=,.@/-]+$"},"externalId":{"description":"The ExternalId the role's trust policy requires.","type":"string","minLength":2,"maxLength":1224,"pattern":"^[\\w+=,.@:\\/-]*$"},"endpoint":{"description":"One endpoint for every service of this target (e.g. an emulator); default AWS's.","type":"string","pattern":"^https?://"},"vars":{"description":"Values that differ per target: a string \"${vars.key}\" anywhere in a resource is replaced by this target's value of key.","type":"object","propertyNames":{"pattern":"^[A-Za-z_][A-Za-z0-9_]*$"},"additionalProperties":{"anyOf":[{"type":["string","number","boolean"]},{"type":"array","items":{"type":["string","number","boolean"]}}]}}},"required":["name","region"],"additionalProperties":false,"allOf":[{"description":"externalId goes with roleArn","if":{"required":["externalId"]},"then":{"required":["roleArn"]}}]},"ThemeConfig":{"title":"Stack theme","description":"The custom branding of a stack's catalog page. AWS reports the logo and the favicon only as URLs of its own copies: streamform records the S3 locations (and ETags) it applied, and uploads again when they change.","type":"object","properties":{"FooterLinks":{"description":"Links shown, in this order, in the footer of the catalog page (IT support, a product site). null or [] clears it.","type":["array","null"],"items":{"$ref":"#/$defs/ThemeFooterLink"}},"TitleText":{"description":"Title of the browser tab during streaming sessions.","type":"string","minLength":1,"maxLength":300},"ThemeStyling":{"description":"Colour of links, text and buttons, also used as accents of the catalog page.","$ref":"#/$defs/ThemeStyling"},"OrganizationLogoS3Location":{"description":"The S3 object of the logo shown at the top of the catalog page.","$ref":"#/$defs/ThemeS3Location"},"FaviconS3Location":{"description":"The S3 object of the favicon shown in the browser tab.","$ref":"#/$defs/ThemeS3Location"},"State":{"description":"ENABLED shows the branding, DISABLED keeps it without showing it. A new theme is ENABLED.","$ref":"#/$defs/ThemeState"}},"required":["TitleText","ThemeStyling","OrganizationLogoS3Location","FaviconS3Location"],"additionalProperties":false,"allOf":[{"description":"TitleText may hold only letters, digits, spaces, underscores and - @ . / # & +","if":{"required":["TitleText"]},"then":{"properties":{"TitleText":{"pattern":"^[-@./#&+\\w\\s]*$"}}}}]},"ThemeFooterLink":{"title":"Footer link","description":"One link in the footer of the catalog page.","type":"object","properties":{"DisplayName":{"description":"Text of the link.","type":"string","minLength":1,"maxLength":300},"FooterLinkURL":{"description":"Where the link goes.","type":"string","minLength":1,"maxLength":1000}},"required":["DisplayName","FooterLinkURL"],"additionalProperties":false,"allOf":[{"description":"DisplayName may hold only letters, digits, spaces, underscores and - @ . / # & +","if":{"required":["DisplayName"]},"then":{"properties":{"DisplayName":{"pattern":"^[-@./#&+\\w\\s]*$"}}}}]},"ThemeS3Location":{"title":"Theme image in S3","description":"An image in Amazon S3 that AWS copies into the theme. ETag is streamform's own: it is never sent to AWS.","type":"object","properties":{"S3Bucket":{"description":"Name of the bucket.","type":"string","minLength":3,"maxLength":63,"pattern":"^[0-9a-z\\.\\-]*(?<!\\.)$"},"S3Key":{"description":"Key of the object.","type":"string","minLength":1,"maxLength":1024},"ETag":{"description":"The object's ETag, as S3 reports it (aws s3api head-object): declare it to have the image uploaded again when the object changes in place. Recorded, never sent.","type":"string"}},"required":["S3Bucket","S3Key"],"additionalProperties":false,"allOf":[{"description":"ETag is 32 hexadecimal digits (and -N after a multipart upload), as S3 reports it","if":{"required":["ETag"]},"then":{"properties":{"ETag":{"pattern":"^\"?[0-9a-fA-F]{32}(-[0-9]{1,5})?\"?$"}}}}]},"ThemeState":{"type":"string","enum":["ENABLED","DISABLED"]},"ThemeStyling":{"type":"string","enum":["LIGHT_BLUE","BLUE","PINK","RED"]},"UrlRedirectionConfig":{"title":"URL redirection","description":"Which links are redirected.","type":"object","properties":{"Enabled":{"description":"Whether links are redirected.","type":"boolean"},"AllowedUrls":{"description":"URL patterns to redirect: http(s)://… or * for every link.","type":"array","items":{"type":"string","minLength":1,"maxLength":2048,"pattern":"^(\\*|https?://[^\\s,;]+)$"},"maxItems":100},"DeniedUrls":{"description":"URL patterns never to redirect, even when AllowedUrls matches.","type":"array","items":{"type":"string","minLength":1,"maxLength":2048,"pattern":"^(\\*|https?://[^\\s,;]+)$"},"maxItems":100}},"required":["Enabled"],"additionalProperties":false},"UsageReportsConfig":{"title":"AppStream 2.0 usage reports","description":"Whether the account subscribes to usage reports in this Region. There is one subscription per account and Region; it carries no tags, so prune never deletes it.","type":"object","properties":{"Enabled":{"description":"true creates the subscription when there is none (CreateUsageReportSubscription); false deletes it when there is one (DeleteUsageReportSubscription).","type":"boolean"}},"required":["Enabled"],"additionalProperties":false},"UserConfig":{"title":"AppStream 2.0 user-pool user","description":"A user of the user pool, identified by AuthenticationType and UserName, and the stacks the user is assigned to. Users carry no tags: streamform never deletes one, and removing it from the config leaves it in place.","type":"object","properties":{"AuthenticationType":{"description":"How the user signs in. Only USERPOOL users can be created.","const":"USERPOOL"},"UserName":{"description":"The user's email address. Case-sensitive: Ana@example.com and ana@example.com are two users.","type":"string","minLength":1,"maxLength":128,"pattern":"^[^@\\s]+@[^@\\s]+$"},"FirstName":{"description":"First name. There is no update call: changing it deletes and recreates the user, who then gets a new welcome email and loses their sessions.","type":"string","maxLength":2048,"pattern":"^[A-Za-z0-9_\\-\\s]+$"},"LastName":{"description":"Last name. There is no update call: changing it deletes and recreates the user, who then gets a new welcome email and loses their sessions.","type":"string","maxLength":2048,"pattern":"^[A-Za-z0-9_\\-\\s]+$"},"Enabled":{"description":"Whether the user may sign in (EnableUser/DisableUser). Default true.","type":"boolean"},"MessageAction":{"description":"SUPPRESS: send no welcome email when the user is created. Left out, AWS emails the user a temporary password. Used only at creation.","const":"SUPPRESS"},"SendEmailNotification":{"description":"Whether AWS emails the user when assigned to a stack; the default for every entry of Stacks. Default false.","type":"boolean"},"Stacks":{"description":"The stacks the user is assigned to: names, or { Name, SendEmailNotification }. For the stacks this config declares, the users listed here are all the stack's users: any other is unassigned.","type":"array","items":{"anyOf":[{"type":"string","minLength":1,"maxLength":100},{"$ref":"#/$defs/UserStackAssignment"}]}},"Targets":{"description":"The targets this resource goes to (default: every target of the config).","type":"array","minItems":1,"uniqueItems":true,"items":{"type":"string","pattern":"^[A-Za-z0-9][A-Za-z0-9_-]{0,62}$"}}},"required":["UserName","AuthenticationType"],"additionalProperties":false},"UserControlMode":{"type":"string","enum":["VIEW_ONLY","VIEW_STOP","DISABLED"]},"UserSetting":{"title":"User setting","description":"Whether users may perform one action in a session.","type":"object","properties":{"Action":{"description":"The action.","$ref":"#/$defs/Action"},"Permission":{"description":"Whether users may perform it.","$ref":"#/$defs/Permission"},"MaximumLength":{"description":"Most characters users may copy in one clipboard operation, from 1 to 20,971,520 (the default, 20 MB). Only for the clipboard actions with Permission ENABLED.","type":"integer","minimum":1,"maximum":20971520}},"required":["Action","Permission"],"additionalProperties":false,"allOf":[{"description":"MaximumLength applies only to CLIPBOARD_COPY_FROM_LOCAL_DEVICE and CLIPBOARD_COPY_TO_LOCAL_DEVICE with Permission ENABLED","if":{"not":{"properties":{"Action":{"enum":["CLIPBOARD_COPY_FROM_LOCAL_DEVICE","CLIPBOARD_COPY_TO_LOCAL_DEVICE"]},"Permission":{"const":"ENABLED"}}}},"then":{"properties":{"MaximumLength":false}}}]},"UserStackAssignment":{"title":"Stack assignment","description":"One stack a user is assigned to.","type":"object","properties":{"Name":{"description":"Name of the stack.","type":"string","minLength":1,"maxLength":100},"SendEmailNotification":{"description":"Whether AWS emails the user about this assignment. Default: the user's SendEmailNotification.","type":"boolean"}},"required":["Name"],"additionalProperties":false},"VolumeConfig":{"title":"Root volume","description":"The root volume of each instance.","type":"object","properties":{"VolumeSizeInGb":{"description":"Size in GB, from 200 to 500; not below the size of the image.","type":"integer","minimum":200,"maximum":500}},"additionalProperties":false},"VpcConfig":{"title":"VPC configuration","description":"Where the instances run in your VPC.","type":"object","properties":{"SubnetIds":{"description":"IDs of the subnets, e.g. subnet-0123456789abcdef0.","type":"array","items":{"type":"string","minLength":1}},"SecurityGroupIds":{"description":"IDs of the security groups, at most 5. Left out, the fleet keeps none.","type":"array","items":{"type":"string","minLength":1},"maxItems":5}},"additionalProperties":false}}};
+const schema31 = {"$schema":"https://json-schema.org/draft/2020-12/schema","$id":"urn:streamform:schema:config:1","title":"streamform config","description":"Desired state of Amazon AppStream 2.0 stacks and images and Amazon Nimble Studio streaming images. A property that is left out is not managed; null (or an empty list) clears it where the service allows that.","type":"object","properties":{"version":{"description":"Version of this file format. Always 1.","const":1},"project":{"description":"The project that owns what this config declares. streamform tags what it creates with it and never changes or deletes a resource owned by another project. Every file of one config names the same project.","type":"string","minLength":1,"maxLength":256,"pattern":"^([\\p{L}\\p{Z}\\p{N}_.:/=+\\-@]*)$"},"region":{"description":"AWS Region to manage, e.g. us-east-1. Left out, the AWS SDK decides (AWS_REGION, the profile). Files of one config must agree. A config with targets names a region per target instead.","type":"string","pattern":"^[a-z]{2}(-[a-z]+)+-[0-9]+$"},"targets":{"description":"The accounts and regions this config manages, each a target with a name; every resource goes to every target unless its Targets says otherwise. Instead of region. Files of one config must agree.","type":"array","minItems":1,"items":{"$ref":"#/$defs/Target"}},"prune":{"description":"Delete resources this project owns that are no longer declared. Default false. Files of one config must agree.","type":"boolean"},"stacks":{"description":"AppStream 2.0 stacks, each identified by its Name.","type":"array","items":{"$ref":"#/$defs/StackConfig"}},"fleets":{"description":"AppStream 2.0 fleets, each identified by its Name: the instances users stream from.","type":"array","items":{"$ref":"#/$defs/FleetConfig"}},"images":{"description":"AppStream 2.0 images, each identified by its Name. Images are built with image builders, so they must exist already; streamform manages their sharing and tags.","type":"array","items":{"$ref":"#/$defs/ImageConfig"}},"imageBuilders":{"description":"AppStream 2.0 image builders, each identified by its Name: the instances images are made on. Nothing but tags and State changes in place; any other change replaces the builder.","type":"array","items":{"$ref":"#/$defs/ImageBuilderConfig"}},"streamingImages":{"description":"Nimble Studio streaming images, each identified by StudioId and Name.","type":"array","items":{"$ref":"#/$defs/StreamingImageConfig"}},"users":{"description":"AppStream 2.0 user-pool users and their stack assignments, each identified by AuthenticationType and UserName.","type":"array","items":{"$ref":"#/$defs/UserConfig"}},"directoryConfigs":{"description":"AppStream 2.0 directory configs (how fleets and image builders join a Microsoft Active Directory domain), each identified by its DirectoryName. They carry no tags: a declared one is adopted, and prune never deletes one.","type":"array","items":{"$ref":"#/$defs/DirectoryConfigConfig"}},"applications":{"description":"AppStream 2.0 applications of Elastic fleets, each identified by its Name: how to launch a program from an app block, and the Elastic fleets that offer it.","type":"array","items":{"$ref":"#/$defs/ApplicationConfig"}},"appBlocks":{"description":"AppStream 2.0 app blocks, each identified by its Name: the application packages Elastic fleets mount. Nothing but tags changes in place; any other change replaces the block.","type":"array","items":{"$ref":"#/$defs/AppBlockConfig"}},"usageReports":{"description":"The AppStream 2.0 usage report subscription of the account and Region (daily session and application reports written to an S3 bucket AWS creates). Left out, it is not managed; files of one config must agree.","$ref":"#/$defs/UsageReportsConfig"},"entitlements":{"description":"AppStream 2.0 entitlements (which applications of a stack SAML users see, by their attributes), each identified by StackName and Name. They carry no tags: they belong to their stack, which this config must declare.","type":"array","items":{"$ref":"#/$defs/EntitlementConfig"}},"appBlockBuilders":{"description":"AppStream 2.0 app block builders, each identified by its Name: the instances that package the applications of an app block for Elastic fleets. A RUNNING builder takes only DisplayName and Description in place; anything else is changed between a stop and a start.","type":"array","items":{"$ref":"#/$defs/AppBlockBuilderConfig"}}},"required":["version","project"],"additionalProperties":false,"allOf":[{"description":"give either region or targets, not both: each target names its region","if":{"type":"object","required":["targets"]},"then":{"not":{"required":["region"]}}}],"$defs":{"AccessEndpoint":{"title":"Access endpoint","description":"An interface VPC endpoint for streaming.","type":"object","properties":{"EndpointType":{"description":"The kind of endpoint.","$ref":"#/$defs/AccessEndpointType"},"VpceId":{"description":"ID of the interface VPC endpoint, e.g. vpce-0123456789abcdef0.","type":"string","minLength":1}},"required":["EndpointType"],"additionalProperties":false},"AccessEndpointType":{"type":"string","enum":["STREAMING"]},"Action":{"type":"string","enum":["CLIPBOARD_COPY_FROM_LOCAL_DEVICE","CLIPBOARD_COPY_TO_LOCAL_DEVICE","FILE_UPLOAD","FILE_DOWNLOAD","PRINTING_TO_LOCAL_DEVICE","DOMAIN_PASSWORD_SIGNIN","DOMAIN_SMART_CARD_SIGNIN","AUTO_TIME_ZONE_REDIRECTION"]},"AgentAccessConfig":{"title":"Agent access","description":"What AI agents may see and do in streaming sessions.","type":"object","properties":{"Settings":{"description":"One entry per agent action. COMPUTER_INPUT can be enabled only together with COMPUTER_VISION.","type":"array","items":{"$ref":"#/$defs/AgentAccessSetting"},"minItems":1},"S3BucketArn":{"description":"ARN of the S3 bucket screenshots are uploaded to. Required when ScreenshotsUploadEnabled is true.","type":"string","pattern":"^arn:aws(?:-cn|-iso-b|-iso|-us-gov)?:s3:::[a-z0-9][a-z0-9.\\-]{1,61}[a-z0-9]$"},"ScreenshotsUploadEnabled":{"description":"Whether screenshots agents take are uploaded to S3BucketArn.","type":"boolean"},"ScreenResolution":{"description":"Resolution of the screen agents see.","$ref":"#/$defs/ScreenResolution"},"ScreenImageFormat":{"description":"Image format of the screenshots.","$ref":"#/$defs/ScreenImageFormat"},"UserControlMode":{"description":"What the user may do while an agent works: only watch, watch and stop it, or nothing.","$ref":"#/$defs/UserControlMode"}},"required":["Settings","ScreenResolution","ScreenImageFormat"],"additionalProperties":false,"allOf":[{"description":"S3BucketArn is required when ScreenshotsUploadEnabled is true","if":{"properties":{"ScreenshotsUploadEnabled":{"const":true}},"required":["ScreenshotsUploadEnabled"]},"then":{"required":["S3BucketArn"]}},{"description":"COMPUTER_INPUT can be ENABLED only when COMPUTER_VISION is ENABLED too","if":{"properties":{"Settings":{"contains":{"properties":{"AgentAction":{"const":"COMPUTER_INPUT"},"Permission":{"const":"ENABLED"}},"required":["AgentAction","Permission"]}}},"required":["Settings"]},"then":{"properties":{"Settings":{"contains":{"properties":{"AgentAction":{"const":"COMPUTER_VISION"},"Permission":{"const":"ENABLED"}},"required":["AgentAction","Permission"]}}}}}]},"AgentAccessSetting":{"title":"Agent action","description":"Whether agents may perform one action.","type":"object","properties":{"AgentAction":{"description":"The action.","$ref":"#/$defs/AgentAction"},"Permission":{"description":"Whether agents may perform it.","$ref":"#/$defs/Permission"}},"required":["AgentAction","Permission"],"additionalProperties":false},"AgentAction":{"type":"string","enum":["COMPUTER_VISION","COMPUTER_INPUT","FORWARD_MCP_TOOLS"]},"AppBlockBuilderConfig":{"title":"AppStream 2.0 app block builder","description":"An app block builder: an instance that packages applications into an app block for Elastic fleets. While it is RUNNING only DisplayName and Description change in place; any other change stops it, updates it and starts it again, which ends the session of whoever works in it, so apply does it only with --allow-interruption.","type":"object","properties":{"Name":{"description":"Name of the app block builder; it identifies it. Renaming means deleting it and creating a new one.","type":"string","pattern":"^[a-zA-Z0-9][a-zA-Z0-9_.-]{0,100}$"},"Description":{"description":"Description for administrators. null or \"\" clears it (streamform sets it to an empty string, the way the API clears it).","type":["string","null"],"maxLength":256},"DisplayName":{"description":"Name shown for the builder. null or \"\" clears it (streamform sets it to an empty string, the way the API clears it).","type":["string","null"],"maxLength":100},"Tags":{"description":"Tags on the builder. null or {} removes every tag but streamform's own.","anyOf":[{"$ref":"#/$defs/Tags"},{"type":"null"}]},"Platform":{"description":"Operating system of the builder: WINDOWS_SERVER_2019, the only one AWS offers.","$ref":"#/$defs/AppBlockBuilderPlatformType"},"InstanceType":{"description":"Instance type, one of stream.standard.small, medium, large, xlarge and 2xlarge.","type":"string","minLength":1},"VpcConfig":{"description":"The subnets (at least two, in different Availability Zones) and security groups the builder runs in. Security groups no longer declared are removed.","$ref":"#/$defs/VpcConfig"},"EnableDefaultInternetAccess":{"description":"Whether the builder reaches the internet without a VPC route (default false).","type":"boolean"},"IamRoleArn":{"description":"ARN of the IAM role the builder assumes. null clears it.","type":["string","null"],"pattern":"^arn:aws(?:-cn|-iso-b|-iso|-us-gov)?:[A-Za-z0-9][A-Za-z0-9_/.-]{0,62}:[A-Za-z0-9_/.-]{0,63}:[A-Za-z0-9_/.-]{0,63}:[A-Za-z0-9][A-Za-z0-9:_/+=,@.\\\\-]{0,1023}$"},"AccessEndpoints":{"description":"Interface VPC endpoints through which administrators connect to the builder. null or [] clears it.","type":["array","null"],"items":{"$ref":"#/$defs/AccessEndpoint"},"maxItems":4},"DisableIMDSV1":{"description":"Whether the builder refuses IMDSv1 requests (default false).","type":"boolean"},"AppBlocks":{"description":"Name of the app block the builder is associated with, as a list of one: AWS associates an app block builder with one app block at a time. A builder starts only with an app block, and changing it needs the builder STOPPED. null or [] disassociates the app block.","type":["array","null"],"items":{"type":"string","pattern":"^[a-zA-Z0-9][a-zA-Z0-9_.-]{0,100}$"},"maxItems":1},"State":{"description":"RUNNING or STOPPED. RUNNING needs an app block. Left out, a builder streamform creates is started when it has an app block, and afterwards whether it runs is left to the operators.","type":"string","enum":["RUNNING","STOPPED"]},"Targets":{"description":"The targets this resource goes to (default: every target of the config).","type":"array","minItems":1,"uniqueItems":true,"items":{"type":"string","pattern":"^[A-Za-z0-9][A-Za-z0-9_-]{0,62}$"}}},"required":["Name","Platform","InstanceType","VpcConfig"],"additionalProperties":false,"allOf":[{"description":"app block builders need a VpcConfig with at least two subnets (in different Availability Zones)","if":{"required":["VpcConfig"]},"then":{"properties":{"VpcConfig":{"type":"object","properties":{"SubnetIds":{"minItems":2}},"required":["SubnetIds"]}}}},{"description":"an app block builder can run only with an app block: State RUNNING needs AppBlocks","if":{"properties":{"State":{"const":"RUNNING"}},"required":["State"]},"then":{"not":{"properties":{"AppBlocks":{"anyOf":[{"type":"null"},{"maxItems":0}]}},"required":["AppBlocks"]}}}]},"AppBlockBuilderPlatformType":{"type":"string","enum":["WINDOWS_SERVER_2019"]},"AppBlockConfig":{"title":"AppStream 2.0 app block","description":"An app block: the virtual hard disk (VHD) with the application files an Elastic fleet mounts, and how it is set up. There is no UpdateAppBlock, so every change but Tags replaces it (deleted, then created); an app block that applications use cannot be deleted.","type":"object","properties":{"Name":{"description":"Name of the app block; it identifies it. Renaming means deleting it and creating a new one.","type":"string","pattern":"^[a-zA-Z0-9][a-zA-Z0-9_.-]{0,100}$"},"Description":{"description":"Description for administrators. null clears it (the app block is replaced without it).","type":["string","null"],"maxLength":256},"DisplayName":{"description":"Display name of the app block (not shown to users). null clears it (the app block is replaced without it).","type":["string","null"],"maxLength":100},"SourceS3Location":{"description":"Where the VHD is in S3: for CUSTOM, the VHD itself (S3Key required); for APPSTREAM2, where the app block builder stores the VHD it makes.","$ref":"#/$defs/S3Location"},"SetupScriptDetails":{"description":"The script that mounts the VHD on the instance; required for CUSTOM, and only for CUSTOM.","$ref":"#/$defs/ScriptDetails"},"Tags":{"description":"Tags on the app block; they change in place. null or {} removes every tag but streamform's own.","anyOf":[{"$ref":"#/$defs/Tags"},{"type":"null"}]},"PostSetupScriptDetails":{"description":"A script run after the applications are set up; only for APPSTREAM2. null clears it (the app block is replaced without it).","anyOf":[{"$ref":"#/$defs/ScriptDetails"},{"type":"null"}]},"PackagingType":{"description":"CUSTOM (default: a VHD you made, ACTIVE at once) or APPSTREAM2 (INACTIVE until an app block builder packages the applications into a VHD).","$ref":"#/$defs/PackagingType"},"Targets":{"description":"The targets this resource goes to (default: every target of the config).","type":"array","minItems":1,"uniqueItems":true,"items":{"type":"string","pattern":"^[A-Za-z0-9][A-Za-z0-9_-]{0,62}$"}}},"required":["Name","SourceS3Location"],"additionalProperties":false,"allOf":[{"description":"a CUSTOM app block (the default PackagingType) needs SetupScriptDetails, the script that mounts its VHD","if":{"not":{"properties":{"PackagingType":{"const":"APPSTREAM2"}},"required":["PackagingType"]}},"then":{"properties":{"SetupScriptDetails":{"not":{"type":"null"}}},"required":["SetupScriptDetails"]}},{"description":"a CUSTOM app block needs SourceS3Location.S3Key: the VHD","if":{"not":{"properties":{"PackagingType":{"const":"APPSTREAM2"}},"required":["PackagingType"]}},"then":{"properties":{"SourceS3Location":{"required":["S3Key"]}}}},{"description":"PostSetupScriptDetails is only for PackagingType APPSTREAM2","if":{"not":{"properties":{"PackagingType":{"const":"APPSTREAM2"}},"required":["PackagingType"]}},"then":{"properties":{"PostSetupScriptDetails":{"type":"null"}}}},{"description":"SetupScriptDetails is only for PackagingType CUSTOM","if":{"properties":{"PackagingType":{"const":"APPSTREAM2"}},"required":["PackagingType"]},"then":{"properties":{"SetupScriptDetails":false}}}]},"ApplicationConfig":{"title":"AppStream 2.0 application","description":"An application of Elastic fleets: the program an app block holds, how it is launched, and the fleets whose users may launch it. Name, Platforms and InstanceFamilies cannot change: changing them replaces the application.","type":"object","properties":{"Name":{"description":"Name of the application; it identifies it, and users see it when there is no DisplayName.","type":"string","pattern":"^[a-zA-Z0-9][a-zA-Z0-9_.-]{0,100}$"},"DisplayName":{"description":"Name users see in the application catalog. null or \"\" clears it (streamform sets it to an empty string, the way the API clears it).","type":["string","null"],"maxLength":100},"Description":{"description":"Description of the application. null or \"\" clears it (streamform sets it to an empty string, the way the API clears it).","type":["string","null"],"maxLength":256},"IconS3Location":{"description":"The icon, an image in S3.","$ref":"#/$defs/S3Location"},"LaunchPath":{"description":"Path of the executable on the streaming instance.","type":"string","minLength":1},"WorkingDirectory":{"description":"Working directory the application starts in. null clears it.","type":["string","null"],"minLength":1},"LaunchParameters":{"description":"Arguments passed to the application when it starts. null clears it.","type":["string","null"],"minLength":1},"Platforms":{"description":"Operating systems the application runs on: WINDOWS_SERVER_2019, AMAZON_LINUX2 or UBUNTU_PRO_2404 (those of Elastic fleets). Changing them replaces the application.","type":"array","items":{"type":"string","enum":["WINDOWS_SERVER_2019","AMAZON_LINUX2","UBUNTU_PRO_2404"]},"maxItems":4,"minItems":1},"InstanceFamilies":{"description":"Instance families the application runs on: GENERAL_PURPOSE, GRAPHICS_G4. Changing them replaces the application.","type":"array","items":{"type":"string","enum":["GENERAL_PURPOSE","GRAPHICS_G4"]},"minItems":1},"AppBlockArn":{"description":"ARN of the app block that holds the application. Give one of AppBlockArn and AppBlock.","type":"string","pattern":"^arn:aws(?:-cn|-iso-b|-iso|-us-gov)?:[A-Za-z0-9][A-Za-z0-9_/.-]{0,62}:[A-Za-z0-9_/.-]{0,63}:[A-Za-z0-9_/.-]{0,63}:[A-Za-z0-9][A-Za-z0-9:_/+=,@.\\\\-]{0,1023}$"},"Tags":{"description":"Tags on the application. null or {} removes every tag but streamform's own.","anyOf":[{"$ref":"#/$defs/Tags"},{"type":"null"}]},"AppBlock":{"description":"Name of the app block that holds the application: one of this account's, or one the config declares (created first). Give one of AppBlockArn and AppBlock.","type":"string","pattern":"^[a-zA-Z0-9][a-zA-Z0-9_.-]{0,100}$"},"Fleets":{"description":"Names of the Elastic fleets whose users may launch the application. The list is the whole set: an association made elsewhere is removed. null or [] disassociates every fleet.","type":["array","null"],"items":{"type":"string","pattern":"^[a-zA-Z0-9][a-zA-Z0-9_.-]{0,100}$"}},"Targets":{"description":"The targets this resource goes to (default: every target of the config).","type":"array","minItems":1,"uniqueItems":true,"items":{"type":"string","pattern":"^[A-Za-z0-9][A-Za-z0-9_-]{0,62}$"}}},"required":["Name","IconS3Location","LaunchPath","Platforms","InstanceFamilies"],"additionalProperties":false,"allOf":[{"description":"give one of AppBlockArn and AppBlock","if":{},"then":{"anyOf":[{"required":["AppBlockArn"]},{"required":["AppBlock"]}]}},{"description":"give exactly one of AppBlockArn and AppBlock","if":{"required":["AppBlockArn"]},"then":{"properties":{"AppBlock":false}}},{"description":"give exactly one of AppBlockArn and AppBlock","if":{"required":["AppBlock"]},"then":{"properties":{"AppBlockArn":false}}}]},"ApplicationSettings":{"title":"Application settings persistence","description":"Saving of users' application settings between sessions.","type":"object","properties":{"Enabled":{"description":"Whether settings persist between sessions.","type":"boolean"},"SettingsGroup":{"description":"Name of the settings group. Stacks with the same group share saved settings. Required when Enabled is true.","type":"string","maxLength":100}},"required":["Enabled"],"additionalProperties":false,"allOf":[{"description":"SettingsGroup is required when Enabled is true","if":{"properties":{"Enabled":{"const":true}},"required":["Enabled"]},"then":{"required":["SettingsGroup"]}},{"description":"SettingsGroup must be left out when Enabled is false","if":{"properties":{"Enabled":{"const":false}},"required":["Enabled"]},"then":{"properties":{"SettingsGroup":false}}}]},"AppVisibility":{"type":"string","enum":["ALL","ASSOCIATED"]},"CertificateBasedAuthProperties":{"title":"Certificate-based authentication","description":"Whether users sign in to domain-joined instances with certificates from an AWS Private CA.","type":"object","properties":{"Status":{"description":"DISABLED, ENABLED, or ENABLED_NO_DIRECTORY_LOGIN_FALLBACK (no password sign-in if the certificate fails).","$ref":"#/$defs/CertificateBasedAuthStatus"},"CertificateAuthorityArn":{"description":"ARN of the AWS Private CA that issues the certificates; required unless Status is DISABLED.","type":"string","pattern":"^arn:aws(?:-cn|-iso-b|-iso|-us-gov)?:[A-Za-z0-9][A-Za-z0-9_/.-]{0,62}:[A-Za-z0-9_/.-]{0,63}:[A-Za-z0-9_/.-]{0,63}:[A-Za-z0-9][A-Za-z0-9:_/+=,@.\\\\-]{0,1023}$"}},"additionalProperties":false,"allOf":[{"description":"CertificateAuthorityArn is required when Status is ENABLED or ENABLED_NO_DIRECTORY_LOGIN_FALLBACK","if":{"properties":{"Status":{"enum":["ENABLED","ENABLED_NO_DIRECTORY_LOGIN_FALLBACK"]}},"required":["Status"]},"then":{"required":["CertificateAuthorityArn"]}}]},"CertificateBasedAuthStatus":{"type":"string","enum":["DISABLED","ENABLED","ENABLED_NO_DIRECTORY_LOGIN_FALLBACK"]},"ComputeCapacity":{"title":"Compute capacity","description":"The desired size of the fleet: exactly one of DesiredInstances and DesiredSessions.","type":"object","properties":{"DesiredInstances":{"description":"Number of instances.","type":"integer","minimum":0},"DesiredSessions":{"description":"Number of user sessions, for a multi-session fleet (with MaxSessionsPerInstance).","type":"integer","minimum":0}},"additionalProperties":false,"allOf":[{"description":"give exactly one of DesiredInstances and DesiredSessions","if":{},"then":{"oneOf":[{"required":["DesiredInstances"]},{"required":["DesiredSessions"]}]}}]},"ContentRedirection":{"title":"Content redirection","description":"Links that open in the user's local browser.","type":"object","properties":{"HostToClient":{"description":"Redirection of links opened in the session to the user's local browser.","$ref":"#/$defs/UrlRedirectionConfig"}},"additionalProperties":false},"DirectoryConfigConfig":{"title":"AppStream 2.0 directory config","description":"How fleets and image builders join a Microsoft Active Directory domain: the OUs their computer objects go to and the service account that joins them.","type":"object","properties":{"DirectoryName":{"description":"Fully qualified name of the directory (corp.example.com); it identifies the config. A new name is a new config; the old one stays until deleted by hand.","type":"string","minLength":1},"OrganizationalUnitDistinguishedNames":{"description":"Distinguished names of the OUs computer accounts are placed in; compared as a set.","type":"array","items":{"type":"string","maxLength":2000}},"ServiceAccountCredentials":{"description":"The account that joins computers to the domain. Both members are references to secrets, read when applying; the values appear in no output.","$ref":"#/$defs/ServiceAccountCredentialsConfig"},"CertificateBasedAuthProperties":{"description":"Certificate-based authentication to the domain (smart-card style sign-in without a password). null clears it.","anyOf":[{"$ref":"#/$defs/CertificateBasedAuthProperties"},{"type":"null"}]},"Targets":{"description":"The targets this resource goes to (default: every target of the config).","type":"array","minItems":1,"uniqueItems":true,"items":{"type":"string","pattern":"^[A-Za-z0-9][A-Za-z0-9_-]{0,62}$"}}},"required":["DirectoryName","OrganizationalUnitDistinguishedNames"],"additionalProperties":false},"DomainJoinInfo":{"title":"Domain join","description":"The Active Directory domain the instances join.","type":"object","properties":{"DirectoryName":{"description":"Fully qualified name of the directory, e.g. corp.example.com.","type":"string"},"OrganizationalUnitDistinguishedName":{"description":"Distinguished name of the organizational unit for the computer accounts.","type":"string","maxLength":2000}},"additionalProperties":false},"EntitlementAttribute":{"title":"Entitlement attribute","description":"A SAML 2.0 attribute (an IAM PrincipalTag) and the value that entitles a user.","type":"object","properties":{"Name":{"description":"The attribute: roles, department, organization, groups, title, costCenter or userType.","type":"string","minLength":1,"enum":["roles","department","organization","groups","title","costCenter","userType"]},"Value":{"description":"The value the user's attribute must have.","type":"string","minLength":1}},"required":["Name","Value"],"additionalProperties":false},"EntitlementConfig":{"title":"AppStream 2.0 entitlement","description":"Which applications of a stack SAML 2.0 federated users are entitled to, matched by their SAML attributes (user-pool and streaming URL users are entitled to every application). It belongs to its stack: with prune, the entitlements of the stacks this config declares are exactly those it declares.","type":"object","properties":{"StackName":{"description":"Name of the stack the entitlement belongs to; this config must declare it. Changing it means another entitlement.","type":"string","pattern":"^[a-zA-Z0-9][a-zA-Z0-9_.-]{0,100}$"},"Name":{"description":"Name of the entitlement; unique within its stack, it identifies the entitlement together with StackName.","type":"string","pattern":"^[a-zA-Z0-9][a-zA-Z0-9_.-]{0,100}$"},"Description":{"description":"Description for administrators. null or \"\" clears it (streamform sets it to an empty string, the way the API clears it).","type":["string","null"],"maxLength":256},"AppVisibility":{"description":"ALL: the users are entitled to every application of the stack; ASSOCIATED: only to the Applications listed.","$ref":"#/$defs/AppVisibility"},"Attributes":{"description":"The SAML attributes that entitle a user, compared as a set of Name and Value pairs.","type":"array","items":{"$ref":"#/$defs/EntitlementAttribute"},"minItems":1},"Applications":{"description":"Names of the applications the entitlement grants: the whole set (an application associated outside this config is disassociated); left out, none.","type":"array","items":{"type":"string","minLength":1}},"Targets":{"description":"The targets this resource goes to (default: every target of the config).","type":"array","minItems":1,"uniqueItems":true,"items":{"type":"string","pattern":"^[A-Za-z0-9][A-Za-z0-9_-]{0,62}$"}}},"required":["Name","StackName","AppVisibility","Attributes"],"additionalProperties":false},"FleetConfig":{"title":"AppStream 2.0 fleet","description":"A fleet: the streaming instances of one image. A RUNNING fleet takes some changes in place; the others need it stopped, which ends its sessions, so apply does them only with --allow-interruption.","type":"object","properties":{"Name":{"description":"Name of the fleet; it identifies the fleet. Renaming means deleting the fleet and creating a new one.","type":"string","pattern":"^[a-zA-Z0-9][a-zA-Z0-9_.-]{0,100}$"},"ImageName":{"description":"Name of the image the instances run. Give one of ImageName, ImageArn and LatestImage (none for Elastic fleets).","type":"string","pattern":"^[a-zA-Z0-9][a-zA-Z0-9_.-]{0,100}$"},"ImageArn":{"description":"ARN of the image the instances run, e.g. a public AWS image.","type":"string","pattern":"^arn:aws(?:-cn|-iso-b|-iso|-us-gov)?:[A-Za-z0-9][A-Za-z0-9_/.-]{0,62}:[A-Za-z0-9_/.-]{0,63}:[A-Za-z0-9_/.-]{0,63}:[A-Za-z0-9][A-Za-z0-9:_/+=,@.\\\\-]{0,1023}$"},"InstanceType":{"description":"Instance type of the streaming instances, e.g. stream.standard.medium. Changing it needs the fleet stopped.","type":"string","minLength":1},"FleetType":{"description":"ALWAYS_ON (instances run all the time), ON_DEMAND (the default; they run when users stream) or ELASTIC (AWS-managed pool, apps from app blocks). Changing it replaces the fleet.","$ref":"#/$defs/FleetType"},"ComputeCapacity":{"description":"How many instances (or, for a multi-session fleet, user sessions) the fleet keeps. Not for Elastic fleets.","$ref":"#/$defs/ComputeCapacity"},"VpcConfig":{"description":"Subnets and security groups of the instances. Elastic fleets need at least two subnets in different Availability Zones. null clears it.","anyOf":[{"$ref":"#/$defs/VpcConfig"},{"type":"null"}]},"MaxUserDurationInSeconds":{"description":"Longest a streaming session may last, from 600 to 432000 seconds (default 57600).","type":"integer","minimum":600,"maximum":432000},"DisconnectTimeoutInSeconds":{"description":"How long a disconnected session is kept for the user to reconnect, from 60 to 36000 seconds (default 900).","type":"integer","minimum":60,"maximum":36000},"Description":{"description":"Description for administrators. null or \"\" clears it (streamform sets it to an empty string, the way the API clears it).","type":["string","null"],"maxLength":256},"DisplayName":{"description":"Name users see for the fleet. null or \"\" clears it (streamform sets it to an empty string, the way the API clears it).","type":["string","null"],"maxLength":100},"EnableDefaultInternetAccess":{"description":"Whether the instances reach the internet without a VPC route (default false).","type":"boolean"},"DomainJoinInfo":{"description":"The Active Directory domain the instances join. Not for Elastic fleets. null clears it.","anyOf":[{"$ref":"#/$defs/DomainJoinInfo"},{"type":"null"}]},"Tags":{"description":"Tags on the fleet. null or {} removes every tag but streamform's own.","anyOf":[{"$ref":"#/$defs/Tags"},{"type":"null"}]},"IdleDisconnectTimeoutInSeconds":{"description":"How long a user may be idle before being disconnected: 0 (never, the default) or 60 to 36000 seconds.","type":"integer","minimum":0,"maximum":36000},"IamRoleArn":{"description":"ARN of the IAM role the instances assume. null clears it.","type":["string","null"],"pattern":"^arn:aws(?:-cn|-iso-b|-iso|-us-gov)?:[A-Za-z0-9][A-Za-z0-9_/.-]{0,62}:[A-Za-z0-9_/.-]{0,63}:[A-Za-z0-9_/.-]{0,63}:[A-Za-z0-9][A-Za-z0-9:_/+=,@.\\\\-]{0,1023}$"},"StreamView":{"description":"What users see: APP (the applications only, the default) or DESKTOP (the whole desktop).","$ref":"#/$defs/StreamView"},"Platform":{"description":"Operating system of the instances. Required for Elastic fleets.","$ref":"#/$defs/PlatformType"},"MaxConcurrentSessions":{"description":"Most sessions an Elastic fleet runs at once. Required for, and only for, Elastic fleets.","type":"integer","minimum":1},"UsbDeviceFilterStrings":{"description":"USB devices users may redirect into sessions, as filter strings. null or [] clears it.","type":["array","null"],"items":{"type":"string","maxLength":100,"pattern":"^((\\w*)\\s*(\\w*)\\s*,\\s*(\\w*)\\s*,\\s*\\*?(\\w*)\\s*,\\s*\\*?(\\w*)\\s*,\\s*\\*?\\d*\\s*,\\s*\\*?\\d*\\s*,\\s*[0-1]\\s*,\\s*[0-1]\\s*)$"}},"SessionScriptS3Location":{"description":"The S3 object with the session scripts. Only for Elastic fleets. null clears it.","anyOf":[{"$ref":"#/$defs/S3Location"},{"type":"null"}]},"MaxSessionsPerInstance":{"description":"User sessions per instance: makes the fleet multi-session (ComputeCapacity.DesiredSessions then counts sessions). null clears it.","type":["integer","null"],"minimum":1},"RootVolumeConfig":{"description":"Size of the root volume of each instance. null clears it.","anyOf":[{"$ref":"#/$defs/VolumeConfig"},{"type":"null"}]},"DisableIMDSV1":{"description":"Whether the instances refuse IMDSv1 requests (default false).","type":"boolean"},"LatestImage":{"description":"The newest AVAILABLE image of the account whose name starts with NamePrefix, chosen at plan time: a new image from the pipeline is a change the plan shows.","$ref":"#/$defs/LatestImage"},"State":{"description":"RUNNING or STOPPED. Left out, a fleet streamform creates is started, and afterwards whether it runs is left to the operators.","type":"string","enum":["RUNNING","STOPPED"]},"IgnoreChanges":{"description":"Properties sent when the fleet is created and never compared afterwards, e.g. [ComputeCapacity] for a fleet that Application Auto Scaling sizes.","type":"array","items":{"type":"string","enum":["ImageName","ImageArn","InstanceType","FleetType","ComputeCapacity","VpcConfig","MaxUserDurationInSeconds","DisconnectTimeoutInSeconds","Description","DisplayName","EnableDefaultInternetAccess","DomainJoinInfo","Tags","IdleDisconnectTimeoutInSeconds","IamRoleArn","StreamView","Platform","MaxConcurrentSessions","UsbDeviceFilterStrings","SessionScriptS3Location","MaxSessionsPerInstance","RootVolumeConfig","DisableIMDSV1","LatestImage","State"]}},"Targets":{"description":"The targets this resource goes to (default: every target of the config).","type":"array","minItems":1,"uniqueItems":true,"items":{"type":"string","pattern":"^[A-Za-z0-9][A-Za-z0-9_-]{0,62}$"}}},"required":["Name","InstanceType"],"additionalProperties":false,"allOf":[{"description":"Elastic fleets need MaxConcurrentSessions","if":{"properties":{"FleetType":{"const":"ELASTIC"}},"required":["FleetType"]},"then":{"required":["MaxConcurrentSessions"]}},{"description":"Elastic fleets need a Platform of WINDOWS_SERVER_2019, AMAZON_LINUX2, UBUNTU_PRO_2404","if":{"properties":{"FleetType":{"const":"ELASTIC"}},"required":["FleetType"]},"then":{"properties":{"Platform":{"enum":["WINDOWS_SERVER_2019","AMAZON_LINUX2","UBUNTU_PRO_2404"]}},"required":["Platform"]}},{"description":"Elastic fleets need a VpcConfig with at least two subnets (in different Availability Zones)","if":{"properties":{"FleetType":{"const":"ELASTIC"}},"required":["FleetType"]},"then":{"properties":{"VpcConfig":{"type":"object","properties":{"SubnetIds":{"minItems":2}},"required":["SubnetIds"]}},"required":["VpcConfig"]}},{"description":"Elastic fleets take no ComputeCapacity (MaxConcurrentSessions sizes them)","if":{"properties":{"FleetType":{"const":"ELASTIC"}},"required":["FleetType"]},"then":{"properties":{"ComputeCapacity":false}}},{"description":"Elastic fleets take no DomainJoinInfo","if":{"properties":{"FleetType":{"const":"ELASTIC"}},"required":["FleetType"]},"then":{"properties":{"DomainJoinInfo":false}}},{"description":"Elastic fleets take no MaxSessionsPerInstance","if":{"properties":{"FleetType":{"const":"ELASTIC"}},"required":["FleetType"]},"then":{"properties":{"MaxSessionsPerInstance":false}}},{"description":"Elastic fleets take no image (ImageName, ImageArn or LatestImage): their applications come from app blocks","if":{"properties":{"FleetType":{"const":"ELASTIC"}},"required":["FleetType"]},"then":{"properties":{"ImageName":false,"ImageArn":false,"LatestImage":false}}},{"description":"ComputeCapacity is required (DesiredInstances, or DesiredSessions for a multi-session fleet)","if":{"not":{"properties":{"FleetType":{"const":"ELASTIC"}},"required":["FleetType"]}},"then":{"required":["ComputeCapacity"]}},{"description":"give one of ImageName, ImageArn and LatestImage","if":{"not":{"properties":{"FleetType":{"const":"ELASTIC"}},"required":["FleetType"]}},"then":{"anyOf":[{"required":["ImageName"]},{"required":["ImageArn"]},{"required":["LatestImage"]}]}},{"description":"MaxConcurrentSessions is only for Elastic fleets","if":{"not":{"properties":{"FleetType":{"const":"ELASTIC"}},"required":["FleetType"]}},"then":{"properties":{"MaxConcurrentSessions":false}}},{"description":"SessionScriptS3Location is only for Elastic fleets","if":{"not":{"properties":{"FleetType":{"const":"ELASTIC"}},"required":["FleetType"]}},"then":{"properties":{"SessionScriptS3Location":false}}},{"description":"give exactly one of ImageName, ImageArn and LatestImage","if":{"required":["ImageName"]},"then":{"properties":{"ImageArn":false,"LatestImage":false}}},{"description":"give exactly one of ImageName, ImageArn and LatestImage","if":{"required":["ImageArn"]},"then":{"properties":{"ImageName":false,"LatestImage":false}}},{"description":"give exactly one of ImageName, ImageArn and LatestImage","if":{"required":["LatestImage"]},"then":{"properties":{"ImageName":false,"ImageArn":false}}},{"description":"ComputeCapacity.DesiredSessions is only for multi-session fleets: set MaxSessionsPerInstance","if":{"properties":{"ComputeCapacity":{"required":["DesiredSessions"]}},"required":["ComputeCapacity"]},"then":{"properties":{"MaxSessionsPerInstance":{"not":{"type":"null"}}},"required":["MaxSessionsPerInstance"]}},{"description":"a multi-session fleet (MaxSessionsPerInstance) takes ComputeCapacity.DesiredSessions, not DesiredInstances","if":{"properties":{"MaxSessionsPerInstance":{"not":{"type":"null"}}},"required":["MaxSessionsPerInstance"]},"then":{"properties":{"ComputeCapacity":{"properties":{"DesiredInstances":false}}}}},{"description":"IdleDisconnectTimeoutInSeconds is 0 (never) or from 60 to 36000","if":{"properties":{"IdleDisconnectTimeoutInSeconds":{"type":"integer","minimum":1,"maximum":59}},"required":["IdleDisconnectTimeoutInSeconds"]},"then":{"properties":{"IdleDisconnectTimeoutInSeconds":false}}}]},"FleetType":{"type":"string","enum":["ALWAYS_ON","ON_DEMAND","ELASTIC"]},"ImageBuilderConfig":{"title":"AppStream 2.0 image builder","description":"An image builder: an instance to install applications on and make images from. There is no UpdateImageBuilder, so every change but Tags and State replaces it (deleted, then created); replacing or stopping a running builder interrupts whoever works in it, so apply does it only with --allow-interruption.","type":"object","properties":{"Name":{"description":"Name of the image builder; it identifies it. Renaming means deleting it and creating a new one.","type":"string","pattern":"^[a-zA-Z0-9][a-zA-Z0-9_.-]{0,100}$"},"ImageName":{"description":"Name of the image the builder starts from: one of the account's own or a public AWS image. An image shared by another account must be given by ImageArn. Give one of ImageName, ImageArn and LatestImage.","type":"string","minLength":1},"ImageArn":{"description":"ARN of the image the builder starts from; the only way to use an image shared by another account.","type":"string","pattern":"^arn:aws(?:-cn|-iso-b|-iso|-us-gov)?:[A-Za-z0-9][A-Za-z0-9_/.-]{0,62}:[A-Za-z0-9_/.-]{0,63}:[A-Za-z0-9_/.-]{0,63}:[A-Za-z0-9][A-Za-z0-9:_/+=,@.\\\\-]{0,1023}$"},"InstanceType":{"description":"Instance type of the builder, e.g. stream.standard.medium. Changing it replaces the builder.","type":"string","minLength":1},"Description":{"description":"Description for administrators. null clears it (the builder is replaced without it).","type":["string","null"],"maxLength":256},"DisplayName":{"description":"Name shown for the builder. null clears it (the builder is replaced without it).","type":["string","null"],"maxLength":100},"VpcConfig":{"description":"The one subnet (and the security groups) the builder runs in. null clears it (the builder is replaced without it).","anyOf":[{"$ref":"#/$defs/VpcConfig"},{"type":"null"}]},"IamRoleArn":{"description":"ARN of the IAM role the builder assumes. null clears it (the builder is replaced without it).","type":["string","null"],"pattern":"^arn:aws(?:-cn|-iso-b|-iso|-us-gov)?:[A-Za-z0-9][A-Za-z0-9_/.-]{0,62}:[A-Za-z0-9_/.-]{0,63}:[A-Za-z0-9_/.-]{0,63}:[A-Za-z0-9][A-Za-z0-9:_/+=,@.\\\\-]{0,1023}$"},"EnableDefaultInternetAccess":{"description":"Whether the builder reaches the internet without a VPC route (default false).","type":"boolean"},"DomainJoinInfo":{"description":"The Active Directory domain the builder joins. null clears it (the builder is replaced without it).","anyOf":[{"$ref":"#/$defs/DomainJoinInfo"},{"type":"null"}]},"AppstreamAgentVersion":{"description":"Version of the AppStream agent, or [LATEST].","type":"string","minLength":1,"maxLength":100},"Tags":{"description":"Tags on the builder; they change in place. null or {} removes every tag but streamform's own.","anyOf":[{"$ref":"#/$defs/Tags"},{"type":"null"}]},"AccessEndpoints":{"description":"Interface VPC endpoints through which administrators connect to the builder (1 to 4). null clears it (the builder is replaced without it).","type":["array","null"],"items":{"$ref":"#/$defs/AccessEndpoint"},"maxItems":4},"RootVolumeConfig":{"description":"Size of the root volume.","$ref":"#/$defs/VolumeConfig"},"SoftwaresToInstall":{"description":"License-included applications installed when the builder is created (e.g. Microsoft_Office_2021_LTSC_Professional_Plus_64Bit). AWS does not report them back: streamform compares them with its last apply. null clears it (the builder is replaced without it).","type":["array","null"],"items":{"type":"string","minLength":1}},"SoftwaresToUninstall":{"description":"License-included applications removed from the image when the builder is created. Compared with the last apply, like SoftwaresToInstall. null clears it (the builder is replaced without it).","type":["array","null"],"items":{"type":"string","minLength":1}},"DisableIMDSV1":{"description":"Whether the builder refuses IMDSv1 requests (default false).","type":"boolean"},"LatestImage":{"description":"The newest AVAILABLE image of the account whose name starts with NamePrefix, chosen at plan time: a newer image replaces the builder.","$ref":"#/$defs/LatestImage"},"State":{"description":"RUNNING or STOPPED: a running builder is billed. Left out, a builder streamform creates runs (AWS starts it), and afterwards whether it runs is left to the operators.","type":"string","enum":["RUNNING","STOPPED"]},"Targets":{"description":"The targets this resource goes to (default: every target of the config).","type":"array","minItems":1,"uniqueItems":true,"items":{"type":"string","pattern":"^[A-Za-z0-9][A-Za-z0-9_-]{0,62}$"}}},"required":["Name","InstanceType"],"additionalProperties":false,"allOf":[{"description":"give one of ImageName, ImageArn and LatestImage","if":{},"then":{"anyOf":[{"required":["ImageName"]},{"required":["ImageArn"]},{"required":["LatestImage"]}]}},{"description":"give exactly one of ImageName, ImageArn and LatestImage","if":{"required":["ImageName"]},"then":{"properties":{"ImageArn":false,"LatestImage":false}}},{"description":"give exactly one of ImageName, ImageArn and LatestImage","if":{"required":["ImageArn"]},"then":{"properties":{"ImageName":false,"LatestImage":false}}},{"description":"give exactly one of ImageName, ImageArn and LatestImage","if":{"required":["LatestImage"]},"then":{"properties":{"ImageName":false,"ImageArn":false}}},{"description":"an image builder runs in exactly one subnet: VpcConfig.SubnetIds takes one ID","if":{"properties":{"VpcConfig":{"type":"object","required":["SubnetIds"]}},"required":["VpcConfig"]},"then":{"properties":{"VpcConfig":{"properties":{"SubnetIds":{"minItems":1,"maxItems":1}}}}}}]},"ImageConfig":{"title":"AppStream 2.0 image","description":"An existing image whose sharing and tags streamform manages.","type":"object","properties":{"Name":{"description":"Name of the image; it must exist in the account.","type":"string","pattern":"^[a-zA-Z0-9][a-zA-Z0-9_.-]{0,100}$"},"SharedWith":{"description":"The AWS accounts the image is shared with, one entry per account. Accounts not listed lose access. null or [] stops sharing the image with any account.","type":["array","null"],"items":{"$ref":"#/$defs/SharedImagePermission"}},"MaxBaseImageAgeDays":{"description":"Warn when the AWS base image this image was built from was released more than this many days ago.","type":"integer","minimum":1},"Tags":{"description":"Tags on the image. null or {} removes every tag but streamform's own.","anyOf":[{"$ref":"#/$defs/Tags"},{"type":"null"}]},"Targets":{"description":"The targets this resource goes to (default: every target of the config).","type":"array","minItems":1,"uniqueItems":true,"items":{"type":"string","pattern":"^[A-Za-z0-9][A-Za-z0-9_-]{0,62}$"}}},"required":["Name"],"additionalProperties":false},"LatestImage":{"title":"Latest image","description":"Chooses the newest AVAILABLE image of the account by name prefix.","type":"object","properties":{"NamePrefix":{"description":"The start of the image names to choose from, e.g. design-base- for a pipeline that names images design-base-<date>.","type":"string","pattern":"^[a-zA-Z0-9][a-zA-Z0-9_.-]{0,100}$","minLength":1}},"required":["NamePrefix"],"additionalProperties":false},"PackagingType":{"type":"string","enum":["CUSTOM","APPSTREAM2"]},"Permission":{"type":"string","enum":["ENABLED","DISABLED"]},"PlatformType":{"type":"string","enum":["WINDOWS","WINDOWS_SERVER_2016","WINDOWS_SERVER_2019","WINDOWS_SERVER_2022","WINDOWS_SERVER_2025","AMAZON_LINUX2","RHEL8","ROCKY_LINUX8","UBUNTU_PRO_2404"]},"PreferredProtocol":{"type":"string","enum":["TCP","UDP"]},"S3Location":{"title":"S3 location","description":"An object in Amazon S3.","type":"object","properties":{"S3Bucket":{"description":"Name of the bucket.","type":"string","minLength":3,"maxLength":63,"pattern":"^[0-9a-z\\.\\-]*(?<!\\.)$"},"S3Key":{"description":"Key of the object.","type":"string","minLength":1,"maxLength":1024}},"required":["S3Bucket"],"additionalProperties":false},"ScreenImageFormat":{"type":"string","enum":["PNG","JPEG"]},"ScreenResolution":{"type":"string","enum":["W_1280xH_720"]},"ScriptDetails":{"title":"Script","description":"A script an app block runs on the instance.","type":"object","properties":{"ScriptS3Location":{"description":"The S3 object of the script.","$ref":"#/$defs/S3Location"},"ExecutablePath":{"description":"Path of the program that runs the script (e.g. powershell.exe).","type":"string","minLength":1},"ExecutableParameters":{"description":"Parameters given to that program.","type":"string","minLength":1},"TimeoutInSeconds":{"description":"How long the script may run, in seconds.","type":"integer"}},"required":["ScriptS3Location","ExecutablePath","TimeoutInSeconds"],"additionalProperties":false},"SecretReference":{"title":"Secret reference","description":"Where streamform reads a secret when applying: {FromEnv: VAR}, {FromFile: path}, {FromSecretsManager: name-or-ARN, Key: json-key} or {FromSsmParameter: name}. Never the value itself.","properties":{"FromEnv":{"description":"Name of an environment variable that holds the value.","type":"string","pattern":"^[A-Za-z_][A-Za-z0-9_]*$"},"FromFile":{"description":"Path of a file that holds the value (relative to the working directory; one trailing newline is dropped).","type":"string","minLength":1},"FromSecretsManager":{"description":"Name or ARN of an AWS Secrets Manager secret (GetSecretValue, current version).","type":"string","minLength":1,"maxLength":2048},"Key":{"description":"With FromSecretsManager: the member of the secret's JSON object that holds the value. Left out, the whole SecretString is the value.","type":"string","minLength":1},"FromSsmParameter":{"description":"Name of an SSM Parameter Store parameter, read with decryption (a SecureString, usually).","type":"string","minLength":1,"maxLength":2048}},"additionalProperties":false,"allOf":[{"description":"a secret is never written in the config: give a reference, {FromEnv: VAR}, {FromFile: path}, {FromSecretsManager: name-or-ARN, Key: json-key} or {FromSsmParameter: name}","if":{"not":{"type":"object"}},"then":{"not":{}}},{"description":"a secret reference names exactly one of FromEnv, FromFile, FromSecretsManager, FromSsmParameter","if":{"type":"object"},"then":{"oneOf":[{"required":["FromEnv"]},{"required":["FromFile"]},{"required":["FromSecretsManager"]},{"required":["FromSsmParameter"]}]}},{"description":"Key applies only with FromSecretsManager","if":{"required":["Key"]},"then":{"required":["FromSecretsManager"]}}]},"ServiceAccountCredentialsConfig":{"title":"Service account credentials","description":"The account name and password of the service account, each a reference to a secret, never the value itself.","type":"object","properties":{"AccountName":{"description":"The account name (DOMAIN\\user or user), as a secret reference.","$ref":"#/$defs/SecretReference"},"AccountPassword":{"description":"The password (1 to 127 characters), as a secret reference. AWS never returns it: streamform keeps a keyed fingerprint to tell when it changed.","$ref":"#/$defs/SecretReference"}},"required":["AccountName","AccountPassword"],"additionalProperties":false},"SharedImagePermission":{"title":"Image sharing","description":"What one AWS account may do with the image.","type":"object","properties":{"AccountId":{"description":"The 12-digit ID of the AWS account. Quote it, so YAML keeps it a string.","type":"string","pattern":"^\\d+$"},"AllowFleet":{"description":"Whether the account may launch fleets from the image.","type":"boolean"},"AllowImageBuilder":{"description":"Whether the account may launch image builders from the image.","type":"boolean"}},"required":["AccountId","AllowFleet","AllowImageBuilder"],"additionalProperties":false},"StackConfig":{"title":"AppStream 2.0 stack","description":"A stack: the fleets users stream from, their storage, and what they may do in a session.","type":"object","properties":{"Name":{"description":"Name of the stack; it identifies the stack. Renaming means deleting the stack and creating a new one.","type":"string","pattern":"^[a-zA-Z0-9][a-zA-Z0-9_.-]{0,100}$"},"Description":{"description":"Description for administrators. null or \"\" clears it (streamform sets it to an empty string, the way the API clears it).","type":["string","null"],"maxLength":256},"DisplayName":{"description":"Name users see in the application catalog. null or \"\" clears it (streamform sets it to an empty string, the way the API clears it).","type":["string","null"],"maxLength":100},"StorageConnectors":{"description":"Persistent storage users reach from their sessions (home folders, Google Drive, OneDrive), at most one entry per connector type. null or [] clears it.","type":["array","null"],"items":{"$ref":"#/$defs/StorageConnector"}},"RedirectURL":{"description":"Where users land when their streaming session ends. null clears it.","type":["string","null"],"maxLength":1000},"FeedbackURL":{"description":"Where the Send Feedback link takes users. Without it, the link is hidden. null clears it.","type":["string","null"],"maxLength":1000},"UserSettings":{"description":"What users may do in a session (clipboard, file transfer, printing, sign-in, time zone), one entry per action. Only the actions listed are managed; the service enables an action that is not configured. null or [] clears it.","type":["array","null"],"items":{"$ref":"#/$defs/UserSetting"}},"ApplicationSettings":{"description":"Whether users' application settings and Windows preferences persist between sessions. null turns persistence off, like {Enabled: false}.","anyOf":[{"$ref":"#/$defs/ApplicationSettings"},{"type":"null"}]},"Tags":{"description":"Tags on the stack. null or {} removes every tag but streamform's own.","anyOf":[{"$ref":"#/$defs/Tags"},{"type":"null"}]},"AccessEndpoints":{"description":"Interface VPC endpoints users stream through. When set, streaming is possible only through them. null or [] clears it.","type":["array","null"],"items":{"$ref":"#/$defs/AccessEndpoint"},"maxItems":4},"EmbedHostDomains":{"description":"Domains whose web pages may embed streaming sessions in an iframe. null or [] clears it.","type":["array","null"],"items":{"type":"string","maxLength":128,"pattern":"^(?:[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?\\.)+[a-z0-9][a-z0-9-]{0,61}[a-z0-9]$"},"maxItems":20},"StreamingExperienceSettings":{"description":"How sessions are streamed. null clears it.","anyOf":[{"$ref":"#/$defs/StreamingExperienceSettings"},{"type":"null"}]},"ContentRedirection":{"description":"Which links opened in a session open in the user's local browser instead. null clears it.","anyOf":[{"$ref":"#/$defs/ContentRedirection"},{"type":"null"}]},"AgentAccessConfig":{"description":"What AI agents may see and do in the streaming sessions of this stack. null clears it.","anyOf":[{"$ref":"#/$defs/AgentAccessConfig"},{"type":"null"}]},"Theme":{"description":"Custom branding of the stack's application catalog page (CreateThemeForStack): title, colours, logo, favicon and footer links. Left out, the theme is not managed. null deletes the theme (DeleteThemeForStack).","anyOf":[{"$ref":"#/$defs/ThemeConfig"},{"type":"null"}]},"Fleets":{"description":"Names of the fleets associated with the stack. Fleets are managed elsewhere and must exist. null or [] disassociates every fleet.","type":["array","null"],"items":{"type":"string","minLength":1}},"Targets":{"description":"The targets this resource goes to (default: every target of the config).","type":"array","minItems":1,"uniqueItems":true,"items":{"type":"string","pattern":"^[A-Za-z0-9][A-Za-z0-9_-]{0,62}$"}}},"required":["Name"],"additionalProperties":false},"StorageConnector":{"title":"Storage connector","description":"Persistent storage for the users of a stack.","type":"object","properties":{"ConnectorType":{"description":"The storage service.","$ref":"#/$defs/StorageConnectorType"},"ResourceIdentifier":{"description":"ARN of the storage resource behind the connector.","type":"string","minLength":1,"maxLength":2048},"Domains":{"description":"Domains of the Google Workspace or OneDrive for Business accounts users may connect.","type":"array","items":{"type":"string","minLength":1,"maxLength":64},"maxItems":50},"DomainsRequireAdminConsent":{"description":"OneDrive for Business domains where an administrator must consent before users connect. Only for ONE_DRIVE.","type":"array","items":{"type":"string","minLength":1,"maxLength":64},"maxItems":50}},"required":["ConnectorType"],"additionalProperties":false,"allOf":[{"description":"DomainsRequireAdminConsent applies only to ConnectorType ONE_DRIVE","if":{"not":{"properties":{"ConnectorType":{"const":"ONE_DRIVE"}}}},"then":{"properties":{"DomainsRequireAdminConsent":false}}}]},"StorageConnectorType":{"type":"string","enum":["HOMEFOLDERS","GOOGLE_DRIVE","ONE_DRIVE"]},"StreamingExperienceSettings":{"title":"Streaming experience settings","description":"How sessions are streamed.","type":"object","properties":{"PreferredProtocol":{"description":"Protocol to prefer: UDP performs better on lossy networks; TCP passes where UDP is blocked.","$ref":"#/$defs/PreferredProtocol"}},"additionalProperties":false},"StreamingImageConfig":{"title":"Nimble Studio streaming image","description":"A streaming image made from an EC2 AMI.","type":"object","properties":{"StudioId":{"description":"ID of the studio the image belongs to.","type":"string","minLength":1},"Name":{"description":"Name of the image; unique within its studio, it identifies the image together with StudioId.","type":"string","maxLength":64},"Description":{"description":"Description of the image. null or \"\" clears it (streamform sets it to an empty string, the way the API clears it).","type":["string","null"],"maxLength":256},"Ec2ImageId":{"description":"ID of the AMI the image is made from. Changing it (or StudioId) replaces the image: the new one is created, then the old one deleted.","type":"string","pattern":"^ami-[0-9A-z]+$"},"Tags":{"description":"Tags on the image. null or {} removes every tag but streamform's own.","anyOf":[{"$ref":"#/$defs/StreamingImageTags"},{"type":"null"}]},"Targets":{"description":"The targets this resource goes to (default: every target of the config).","type":"array","minItems":1,"uniqueItems":true,"items":{"type":"string","pattern":"^[A-Za-z0-9][A-Za-z0-9_-]{0,62}$"}}},"required":["Ec2ImageId","Name","StudioId"],"additionalProperties":false},"StreamingImageTags":{"title":"Tags","description":"Tags as key: value. Keys that start with streamform: belong to streamform.","type":"object","propertyNames":{"type":"string"},"additionalProperties":{"type":"string"}},"StreamView":{"type":"string","enum":["APP","DESKTOP"]},"Tags":{"title":"Tags","description":"Tags as key: value. Keys that start with aws: belong to AWS and keys that start with streamform: to streamform.","type":"object","propertyNames":{"type":"string","minLength":1,"maxLength":128,"pattern":"^(^(?!aws:).[\\p{L}\\p{Z}\\p{N}_.:/=+\\-@]*)$"},"additionalProperties":{"type":"string","maxLength":256,"pattern":"^([\\p{L}\\p{Z}\\p{N}_.:/=+\\-@]*)$"},"maxProperties":50},"Target":{"title":"Target","description":"One account and region the config manages, and how to reach it.","type":"object","properties":{"name":{"description":"Name of the target, used in addresses (us-prod:stack/design), in --target and in Targets lists.","type":"string","pattern":"^[A-Za-z0-9][A-Za-z0-9_-]{0,62}$"},"region":{"description":"AWS Region of the target, e.g. eu-west-1.","type":"string","pattern":"^[a-z]{2}(-[a-z]+)+-[0-9]+$"},"profile":{"description":"AWS shared-config profile whose credentials reach the target (default: the ambient credentials).","type":"string","minLength":1},"roleArn":{"description":"IAM role to assume through STS, from the ambient (or the profile's) credentials, to reach the target's account.","type":"string","minLength":20,"maxLength":2048,"pattern":"^arn:aws[a-z-]*:iam::[0-9]{12}:role/[\\w+=,.@/-]+$"},"externalId":{"description":"The ExternalId the role's trust policy requires.","type":"string","minLength":2,"maxLength":1224,"pattern":"^[\\w+=,.@:\\/-]*$"},"endpoint":{"description":"One endpoint for every service of this target (e.g. an emulator); default AWS's.","type":"string","pattern":"^https?://"},"vars":{"description":"Values that differ per target: a string \"${vars.key}\" anywhere in a resource is replaced by this target's value of key.","type":"object","propertyNames":{"pattern":"^[A-Za-z_][A-Za-z0-9_]*$"},"additionalProperties":{"anyOf":[{"type":["string","number","boolean"]},{"type":"array","items":{"type":["string","number","boolean"]}}]}}},"required":["name","region"],"additionalProperties":false,"allOf":[{"description":"externalId goes with roleArn","if":{"required":["externalId"]},"then":{"required":["roleArn"]}}]},"ThemeConfig":{"title":"Stack theme","description":"The custom branding of a stack's catalog page. AWS reports the logo and the favicon only as URLs of its own copies: streamform records the S3 locations (and ETags) it applied, and uploads again when they change.","type":"object","properties":{"FooterLinks":{"description":"Links shown, in this order, in the footer of the catalog page (IT support, a product site). null or [] clears it.","type":["array","null"],"items":{"$ref":"#/$defs/ThemeFooterLink"}},"TitleText":{"description":"Title of the browser tab during streaming sessions.","type":"string","minLength":1,"maxLength":300},"ThemeStyling":{"description":"Colour of links, text and buttons, also used as accents of the catalog page.","$ref":"#/$defs/ThemeStyling"},"OrganizationLogoS3Location":{"description":"The S3 object of the logo shown at the top of the catalog page.","$ref":"#/$defs/ThemeS3Location"},"FaviconS3Location":{"description":"The S3 object of the favicon shown in the browser tab.","$ref":"#/$defs/ThemeS3Location"},"State":{"description":"ENABLED shows the branding, DISABLED keeps it without showing it. A new theme is ENABLED.","$ref":"#/$defs/ThemeState"}},"required":["TitleText","ThemeStyling","OrganizationLogoS3Location","FaviconS3Location"],"additionalProperties":false,"allOf":[{"description":"TitleText may hold only letters, digits, spaces, underscores and - @ . / # & +","if":{"required":["TitleText"]},"then":{"properties":{"TitleText":{"pattern":"^[-@./#&+\\w\\s]*$"}}}}]},"ThemeFooterLink":{"title":"Footer link","description":"One link in the footer of the catalog page.","type":"object","properties":{"DisplayName":{"description":"Text of the link.","type":"string","minLength":1,"maxLength":300},"FooterLinkURL":{"description":"Where the link goes.","type":"string","minLength":1,"maxLength":1000}},"required":["DisplayName","FooterLinkURL"],"additionalProperties":false,"allOf":[{"description":"DisplayName may hold only letters, digits, spaces, underscores and - @ . / # & +","if":{"required":["DisplayName"]},"then":{"properties":{"DisplayName":{"pattern":"^[-@./#&+\\w\\s]*$"}}}}]},"ThemeS3Location":{"title":"Theme image in S3","description":"An image in Amazon S3 that AWS copies into the theme. ETag is streamform's own: it is never sent to AWS.","type":"object","properties":{"S3Bucket":{"description":"Name of the bucket.","type":"string","minLength":3,"maxLength":63,"pattern":"^[0-9a-z\\.\\-]*(?<!\\.)$"},"S3Key":{"description":"Key of the object.","type":"string","minLength":1,"maxLength":1024},"ETag":{"description":"The object's ETag, as S3 reports it (aws s3api head-object): declare it to have the image uploaded again when the object changes in place. Recorded, never sent.","type":"string"}},"required":["S3Bucket","S3Key"],"additionalProperties":false,"allOf":[{"description":"ETag is 32 hexadecimal digits (and -N after a multipart upload), as S3 reports it","if":{"required":["ETag"]},"then":{"properties":{"ETag":{"pattern":"^\"?[0-9a-fA-F]{32}(-[0-9]{1,5})?\"?$"}}}}]},"ThemeState":{"type":"string","enum":["ENABLED","DISABLED"]},"ThemeStyling":{"type":"string","enum":["LIGHT_BLUE","BLUE","PINK","RED"]},"UrlRedirectionConfig":{"title":"URL redirection","description":"Which links are redirected.","type":"object","properties":{"Enabled":{"description":"Whether links are redirected.","type":"boolean"},"AllowedUrls":{"description":"URL patterns to redirect: http(s)://… or * for every link.","type":"array","items":{"type":"string","minLength":1,"maxLength":2048,"pattern":"^(\\*|https?://[^\\s,;]+)$"},"maxItems":100},"DeniedUrls":{"description":"URL patterns never to redirect, even when AllowedUrls matches.","type":"array","items":{"type":"string","minLength":1,"maxLength":2048,"pattern":"^(\\*|https?://[^\\s,;]+)$"},"maxItems":100}},"required":["Enabled"],"additionalProperties":false},"UsageReportsConfig":{"title":"AppStream 2.0 usage reports","description":"Whether the account subscribes to usage reports in this Region. There is one subscription per account and Region; it carries no tags, so prune never deletes it.","type":"object","properties":{"Enabled":{"description":"true creates the subscription when there is none (CreateUsageReportSubscription); false deletes it when there is one (DeleteUsageReportSubscription).","type":"boolean"}},"required":["Enabled"],"additionalProperties":false},"UserConfig":{"title":"AppStream 2.0 user-pool user","description":"A user of the user pool, identified by AuthenticationType and UserName, and the stacks the user is assigned to. Users carry no tags: streamform never deletes one, and removing it from the config leaves it in place.","type":"object","properties":{"AuthenticationType":{"description":"How the user signs in. Only USERPOOL users can be created.","const":"USERPOOL"},"UserName":{"description":"The user's email address. Case-sensitive: Ana@example.com and ana@example.com are two users.","type":"string","minLength":1,"maxLength":128,"pattern":"^[^@\\s]+@[^@\\s]+$"},"FirstName":{"description":"First name. There is no update call: changing it deletes and recreates the user, who then gets a new welcome email and loses their sessions.","type":"string","maxLength":2048,"pattern":"^[A-Za-z0-9_\\-\\s]+$"},"LastName":{"description":"Last name. There is no update call: changing it deletes and recreates the user, who then gets a new welcome email and loses their sessions.","type":"string","maxLength":2048,"pattern":"^[A-Za-z0-9_\\-\\s]+$"},"Enabled":{"description":"Whether the user may sign in (EnableUser/DisableUser). Default true.","type":"boolean"},"MessageAction":{"description":"SUPPRESS: send no welcome email when the user is created. Left out, AWS emails the user a temporary password. Used only at creation.","const":"SUPPRESS"},"SendEmailNotification":{"description":"Whether AWS emails the user when assigned to a stack; the default for every entry of Stacks. Default false.","type":"boolean"},"Stacks":{"description":"The stacks the user is assigned to: names, or { Name, SendEmailNotification }. For the stacks this config declares, the users listed here are all the stack's users: any other is unassigned.","type":"array","items":{"anyOf":[{"type":"string","minLength":1,"maxLength":100},{"$ref":"#/$defs/UserStackAssignment"}]}},"Targets":{"description":"The targets this resource goes to (default: every target of the config).","type":"array","minItems":1,"uniqueItems":true,"items":{"type":"string","pattern":"^[A-Za-z0-9][A-Za-z0-9_-]{0,62}$"}}},"required":["UserName","AuthenticationType"],"additionalProperties":false},"UserControlMode":{"type":"string","enum":["VIEW_ONLY","VIEW_STOP","DISABLED"]},"UserSetting":{"title":"User setting","description":"Whether users may perform one action in a session.","type":"object","properties":{"Action":{"description":"The action.","$ref":"#/$defs/Action"},"Permission":{"description":"Whether users may perform it.","$ref":"#/$defs/Permission"},"MaximumLength":{"description":"Most characters users may copy in one clipboard operation, from 1 to 20,971,520 (the default, 20 MB). Only for the clipboard actions with Permission ENABLED.","type":"integer","minimum":1,"maximum":20971520}},"required":["Action","Permission"],"additionalProperties":false,"allOf":[{"description":"MaximumLength applies only to CLIPBOARD_COPY_FROM_LOCAL_DEVICE and CLIPBOARD_COPY_TO_LOCAL_DEVICE with Permission ENABLED","if":{"not":{"properties":{"Action":{"enum":["CLIPBOARD_COPY_FROM_LOCAL_DEVICE","CLIPBOARD_COPY_TO_LOCAL_DEVICE"]},"Permission":{"const":"ENABLED"}}}},"then":{"properties":{"MaximumLength":false}}}]},"UserStackAssignment":{"title":"Stack assignment","description":"One stack a user is assigned to.","type":"object","properties":{"Name":{"description":"Name of the stack.","type":"string","minLength":1,"maxLength":100},"SendEmailNotification":{"description":"Whether AWS emails the user about this assignment. Default: the user's SendEmailNotification.","type":"boolean"}},"required":["Name"],"additionalProperties":false},"VolumeConfig":{"title":"Root volume","description":"The root volume of each instance.","type":"object","properties":{"VolumeSizeInGb":{"description":"Size in GB, from 200 to 500; not below the size of the image.","type":"integer","minimum":200,"maximum":500}},"additionalProperties":false},"VpcConfig":{"title":"VPC configuration","description":"Where the instances run in your VPC.","type":"object","properties":{"SubnetIds":{"description":"IDs of the subnets, e.g. subnet-0123456789abcdef0.","type":"array","items":{"type":"string","minLength":1}},"SecurityGroupIds":{"description":"IDs of the security groups, at most 5. Left out, the fleet keeps none.","type":"array","items":{"type":"string","minLength":1},"maxItems":5}},"additionalProperties":false}}};
 const schema32 = {"title":"Target","description":"One account and region the config manages, and how to reach it.","type":"object","properties":{"name":{"description":"Name of the target, used in addresses (us-prod:stack/design), in --target and in Targets lists.","type":"string","pattern":"^[A-Za-z0-9][A-Za-z0-9_-]{0,62}$"},"region":{"description":"AWS Region of the target, e.g. eu-west-1.","type":"string","pattern":"^[a-z]{2}(-[a-z]+)+-[0-9]+$"},"profile":{"description":"AWS shared-config profile whose credentials reach the target (default: the ambient credentials).","type":"string","minLength":1},"roleArn":{"description":"IAM role to assume through STS, from the ambient (or the profile's) credentials, to reach the target's account.","type":"string","minLength":20,"maxLength":2048,"pattern":"^arn:aws[a-z-]*:iam::[0-9]{12}:role/[\\w+=,.@/-]+$"},"externalId":{"description":"The ExternalId the role's trust policy requires.","type":"string","minLength":2,"maxLength":1224,"pattern":"^[\\w+=,.@:\\/-]*$"},"endpoint":{"description":"One endpoint for every service of this target (e.g. an emulator); default AWS's.","type":"string","pattern":"^https?://"},"vars":{"description":"Values that differ per target: a string \"${vars.key}\" anywhere in a resource is replaced by this target's value of key.","type":"object","propertyNames":{"pattern":"^[A-Za-z_][A-Za-z0-9_]*$"},"additionalProperties":{"anyOf":[{"type":["string","number","boolean"]},{"type":"array","items":{"type":["string","number","boolean"]}}]}}},"required":["name","region"],"additionalProperties":false,"allOf":[{"description":"externalId goes with roleArn","if":{"required":["externalId"]},"then":{"required":["roleArn"]}}]};
-const schema96 = {"title":"AppStream 2.0 usage reports","description":"Whether the account subscribes to usage reports in this Region. There is one subscription per account and Region; it carries no tags, so prune never deletes it.","type":"object","properties":{"Enabled":{"description":"true creates the subscription when there is none (CreateUsageReportSubscription); false deletes it when there is one (DeleteUsageReportSubscription).","type":"boolean"}},"required":["Enabled"],"additionalProperties":false};
+const schema99 = {"title":"AppStream 2.0 usage reports","description":"Whether the account subscribes to usage reports in this Region. There is one subscription per account and Region; it carries no tags, so prune never deletes it.","type":"object","properties":{"Enabled":{"description":"true creates the subscription when there is none (CreateUsageReportSubscription); false deletes it when there is one (DeleteUsageReportSubscription).","type":"boolean"}},"required":["Enabled"],"additionalProperties":false};
 const func1 = Object.prototype.hasOwnProperty;
 const func2 = ucs2length;
 const pattern4 = new RegExp("^([\\p{L}\\p{Z}\\p{N}_.:/=+\\-@]*)$", "u");
@@ -10800,14 +10800,1004 @@ return errors === 0;
 }
 validate50.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
 
-const schema90 = {"title":"AppStream 2.0 app block","description":"An app block: the virtual hard disk (VHD) with the application files an Elastic fleet mounts, and how it is set up. There is no UpdateAppBlock, so every change but Tags replaces it (deleted, then created); an app block that applications use cannot be deleted.","type":"object","properties":{"Name":{"description":"Name of the app block; it identifies it. Renaming means deleting it and creating a new one.","type":"string","pattern":"^[a-zA-Z0-9][a-zA-Z0-9_.-]{0,100}$"},"Description":{"description":"Description for administrators. null clears it (the app block is replaced without it).","type":["string","null"],"maxLength":256},"DisplayName":{"description":"Display name of the app block (not shown to users). null clears it (the app block is replaced without it).","type":["string","null"],"maxLength":100},"SourceS3Location":{"description":"Where the VHD is in S3: for CUSTOM, the VHD itself (S3Key required); for APPSTREAM2, where the app block builder stores the VHD it makes.","$ref":"#/$defs/S3Location"},"SetupScriptDetails":{"description":"The script that mounts the VHD on the instance; required for CUSTOM, and only for CUSTOM.","$ref":"#/$defs/ScriptDetails"},"Tags":{"description":"Tags on the app block; they change in place. null or {} removes every tag but streamform's own.","anyOf":[{"$ref":"#/$defs/Tags"},{"type":"null"}]},"PostSetupScriptDetails":{"description":"A script run after the applications are set up; only for APPSTREAM2. null clears it (the app block is replaced without it).","anyOf":[{"$ref":"#/$defs/ScriptDetails"},{"type":"null"}]},"PackagingType":{"description":"CUSTOM (default: a VHD you made, ACTIVE at once) or APPSTREAM2 (INACTIVE until an app block builder packages the applications into a VHD).","$ref":"#/$defs/PackagingType"},"Targets":{"description":"The targets this resource goes to (default: every target of the config).","type":"array","minItems":1,"uniqueItems":true,"items":{"type":"string","pattern":"^[A-Za-z0-9][A-Za-z0-9_-]{0,62}$"}}},"required":["Name","SourceS3Location"],"additionalProperties":false,"allOf":[{"description":"a CUSTOM app block (the default PackagingType) needs SetupScriptDetails, the script that mounts its VHD","if":{"not":{"properties":{"PackagingType":{"const":"APPSTREAM2"}},"required":["PackagingType"]}},"then":{"properties":{"SetupScriptDetails":{"not":{"type":"null"}}},"required":["SetupScriptDetails"]}},{"description":"a CUSTOM app block needs SourceS3Location.S3Key: the VHD","if":{"not":{"properties":{"PackagingType":{"const":"APPSTREAM2"}},"required":["PackagingType"]}},"then":{"properties":{"SourceS3Location":{"required":["S3Key"]}}}},{"description":"PostSetupScriptDetails is only for PackagingType APPSTREAM2","if":{"not":{"properties":{"PackagingType":{"const":"APPSTREAM2"}},"required":["PackagingType"]}},"then":{"properties":{"PostSetupScriptDetails":{"type":"null"}}}},{"description":"SetupScriptDetails is only for PackagingType CUSTOM","if":{"properties":{"PackagingType":{"const":"APPSTREAM2"}},"required":["PackagingType"]},"then":{"properties":{"SetupScriptDetails":false}}}]};
-const schema95 = {"type":"string","enum":["CUSTOM","APPSTREAM2"]};
-const schema92 = {"title":"Script","description":"A script an app block runs on the instance.","type":"object","properties":{"ScriptS3Location":{"description":"The S3 object of the script.","$ref":"#/$defs/S3Location"},"ExecutablePath":{"description":"Path of the program that runs the script (e.g. powershell.exe).","type":"string","minLength":1},"ExecutableParameters":{"description":"Parameters given to that program.","type":"string","minLength":1},"TimeoutInSeconds":{"description":"How long the script may run, in seconds.","type":"integer"}},"required":["ScriptS3Location","ExecutablePath","TimeoutInSeconds"],"additionalProperties":false};
+const schema90 = {"title":"AppStream 2.0 application","description":"An application of Elastic fleets: the program an app block holds, how it is launched, and the fleets whose users may launch it. Name, Platforms and InstanceFamilies cannot change: changing them replaces the application.","type":"object","properties":{"Name":{"description":"Name of the application; it identifies it, and users see it when there is no DisplayName.","type":"string","pattern":"^[a-zA-Z0-9][a-zA-Z0-9_.-]{0,100}$"},"DisplayName":{"description":"Name users see in the application catalog. null or \"\" clears it (streamform sets it to an empty string, the way the API clears it).","type":["string","null"],"maxLength":100},"Description":{"description":"Description of the application. null or \"\" clears it (streamform sets it to an empty string, the way the API clears it).","type":["string","null"],"maxLength":256},"IconS3Location":{"description":"The icon, an image in S3.","$ref":"#/$defs/S3Location"},"LaunchPath":{"description":"Path of the executable on the streaming instance.","type":"string","minLength":1},"WorkingDirectory":{"description":"Working directory the application starts in. null clears it.","type":["string","null"],"minLength":1},"LaunchParameters":{"description":"Arguments passed to the application when it starts. null clears it.","type":["string","null"],"minLength":1},"Platforms":{"description":"Operating systems the application runs on: WINDOWS_SERVER_2019, AMAZON_LINUX2 or UBUNTU_PRO_2404 (those of Elastic fleets). Changing them replaces the application.","type":"array","items":{"type":"string","enum":["WINDOWS_SERVER_2019","AMAZON_LINUX2","UBUNTU_PRO_2404"]},"maxItems":4,"minItems":1},"InstanceFamilies":{"description":"Instance families the application runs on: GENERAL_PURPOSE, GRAPHICS_G4. Changing them replaces the application.","type":"array","items":{"type":"string","enum":["GENERAL_PURPOSE","GRAPHICS_G4"]},"minItems":1},"AppBlockArn":{"description":"ARN of the app block that holds the application. Give one of AppBlockArn and AppBlock.","type":"string","pattern":"^arn:aws(?:-cn|-iso-b|-iso|-us-gov)?:[A-Za-z0-9][A-Za-z0-9_/.-]{0,62}:[A-Za-z0-9_/.-]{0,63}:[A-Za-z0-9_/.-]{0,63}:[A-Za-z0-9][A-Za-z0-9:_/+=,@.\\\\-]{0,1023}$"},"Tags":{"description":"Tags on the application. null or {} removes every tag but streamform's own.","anyOf":[{"$ref":"#/$defs/Tags"},{"type":"null"}]},"AppBlock":{"description":"Name of the app block that holds the application: one of this account's, or one the config declares (created first). Give one of AppBlockArn and AppBlock.","type":"string","pattern":"^[a-zA-Z0-9][a-zA-Z0-9_.-]{0,100}$"},"Fleets":{"description":"Names of the Elastic fleets whose users may launch the application. The list is the whole set: an association made elsewhere is removed. null or [] disassociates every fleet.","type":["array","null"],"items":{"type":"string","pattern":"^[a-zA-Z0-9][a-zA-Z0-9_.-]{0,100}$"}},"Targets":{"description":"The targets this resource goes to (default: every target of the config).","type":"array","minItems":1,"uniqueItems":true,"items":{"type":"string","pattern":"^[A-Za-z0-9][A-Za-z0-9_-]{0,62}$"}}},"required":["Name","IconS3Location","LaunchPath","Platforms","InstanceFamilies"],"additionalProperties":false,"allOf":[{"description":"give one of AppBlockArn and AppBlock","if":{},"then":{"anyOf":[{"required":["AppBlockArn"]},{"required":["AppBlock"]}]}},{"description":"give exactly one of AppBlockArn and AppBlock","if":{"required":["AppBlockArn"]},"then":{"properties":{"AppBlock":false}}},{"description":"give exactly one of AppBlockArn and AppBlock","if":{"required":["AppBlock"]},"then":{"properties":{"AppBlockArn":false}}}]};
 
-function validate57(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+function validate56(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
 let vErrors = null;
 let errors = 0;
-const evaluated0 = validate57.evaluated;
+const evaluated0 = validate56.evaluated;
+if(evaluated0.dynamicProps){
+evaluated0.props = undefined;
+}
+if(evaluated0.dynamicItems){
+evaluated0.items = undefined;
+}
+const _errs2 = errors;
+let valid1 = true;
+var _valid0 = true;
+errors = _errs2;
+if(vErrors !== null){
+if(_errs2){
+vErrors.length = _errs2;
+}
+else {
+vErrors = null;
+}
+}
+if(_valid0){
+const _errs3 = errors;
+const _errs4 = errors;
+let valid2 = false;
+const _errs5 = errors;
+if(data && typeof data == "object" && !Array.isArray(data)){
+if(data.AppBlockArn === undefined){
+const err0 = {instancePath,schemaPath:"#/allOf/0/then/anyOf/0/required",keyword:"required",params:{missingProperty: "AppBlockArn"},message:"must have required property '"+"AppBlockArn"+"'",schema:schema90.allOf[0].then.anyOf[0].required,parentSchema:schema90.allOf[0].then.anyOf[0],data};
+if(vErrors === null){
+vErrors = [err0];
+}
+else {
+vErrors.push(err0);
+}
+errors++;
+}
+}
+var _valid1 = _errs5 === errors;
+valid2 = valid2 || _valid1;
+const _errs6 = errors;
+if(data && typeof data == "object" && !Array.isArray(data)){
+if(data.AppBlock === undefined){
+const err1 = {instancePath,schemaPath:"#/allOf/0/then/anyOf/1/required",keyword:"required",params:{missingProperty: "AppBlock"},message:"must have required property '"+"AppBlock"+"'",schema:schema90.allOf[0].then.anyOf[1].required,parentSchema:schema90.allOf[0].then.anyOf[1],data};
+if(vErrors === null){
+vErrors = [err1];
+}
+else {
+vErrors.push(err1);
+}
+errors++;
+}
+}
+var _valid1 = _errs6 === errors;
+valid2 = valid2 || _valid1;
+if(!valid2){
+const err2 = {instancePath,schemaPath:"#/allOf/0/then/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf",schema:schema90.allOf[0].then.anyOf,parentSchema:schema90.allOf[0].then,data};
+if(vErrors === null){
+vErrors = [err2];
+}
+else {
+vErrors.push(err2);
+}
+errors++;
+}
+else {
+errors = _errs4;
+if(vErrors !== null){
+if(_errs4){
+vErrors.length = _errs4;
+}
+else {
+vErrors = null;
+}
+}
+}
+var _valid0 = _errs3 === errors;
+valid1 = _valid0;
+}
+if(!valid1){
+const err3 = {instancePath,schemaPath:"#/allOf/0/if",keyword:"if",params:{failingKeyword: "then"},message:"must match \"then\" schema",schema:schema90.allOf[0].if,parentSchema:schema90.allOf[0],data};
+if(vErrors === null){
+vErrors = [err3];
+}
+else {
+vErrors.push(err3);
+}
+errors++;
+}
+const _errs8 = errors;
+let valid3 = true;
+const _errs9 = errors;
+if(data && typeof data == "object" && !Array.isArray(data)){
+let missing0;
+if((data.AppBlockArn === undefined) && (missing0 = "AppBlockArn")){
+const err4 = {};
+if(vErrors === null){
+vErrors = [err4];
+}
+else {
+vErrors.push(err4);
+}
+errors++;
+}
+}
+var _valid2 = _errs9 === errors;
+errors = _errs8;
+if(vErrors !== null){
+if(_errs8){
+vErrors.length = _errs8;
+}
+else {
+vErrors = null;
+}
+}
+if(_valid2){
+const _errs10 = errors;
+if(data && typeof data == "object" && !Array.isArray(data)){
+if(data.AppBlock !== undefined){
+const err5 = {instancePath:instancePath+"/AppBlock",schemaPath:"#/allOf/1/then/properties/AppBlock/false schema",keyword:"false schema",params:{},message:"boolean schema is false",schema:false,parentSchema:schema90.allOf[1].then.properties.AppBlock,data:data.AppBlock};
+if(vErrors === null){
+vErrors = [err5];
+}
+else {
+vErrors.push(err5);
+}
+errors++;
+}
+}
+var _valid2 = _errs10 === errors;
+valid3 = _valid2;
+if(valid3){
+var props0 = {};
+props0.AppBlock = true;
+}
+}
+if(!valid3){
+const err6 = {instancePath,schemaPath:"#/allOf/1/if",keyword:"if",params:{failingKeyword: "then"},message:"must match \"then\" schema",schema:schema90.allOf[1].if,parentSchema:schema90.allOf[1],data};
+if(vErrors === null){
+vErrors = [err6];
+}
+else {
+vErrors.push(err6);
+}
+errors++;
+}
+const _errs12 = errors;
+let valid5 = true;
+const _errs13 = errors;
+if(data && typeof data == "object" && !Array.isArray(data)){
+let missing1;
+if((data.AppBlock === undefined) && (missing1 = "AppBlock")){
+const err7 = {};
+if(vErrors === null){
+vErrors = [err7];
+}
+else {
+vErrors.push(err7);
+}
+errors++;
+}
+}
+var _valid3 = _errs13 === errors;
+errors = _errs12;
+if(vErrors !== null){
+if(_errs12){
+vErrors.length = _errs12;
+}
+else {
+vErrors = null;
+}
+}
+if(_valid3){
+const _errs14 = errors;
+if(data && typeof data == "object" && !Array.isArray(data)){
+if(data.AppBlockArn !== undefined){
+const err8 = {instancePath:instancePath+"/AppBlockArn",schemaPath:"#/allOf/2/then/properties/AppBlockArn/false schema",keyword:"false schema",params:{},message:"boolean schema is false",schema:false,parentSchema:schema90.allOf[2].then.properties.AppBlockArn,data:data.AppBlockArn};
+if(vErrors === null){
+vErrors = [err8];
+}
+else {
+vErrors.push(err8);
+}
+errors++;
+}
+}
+var _valid3 = _errs14 === errors;
+valid5 = _valid3;
+if(valid5){
+var props1 = {};
+props1.AppBlockArn = true;
+}
+}
+if(!valid5){
+const err9 = {instancePath,schemaPath:"#/allOf/2/if",keyword:"if",params:{failingKeyword: "then"},message:"must match \"then\" schema",schema:schema90.allOf[2].if,parentSchema:schema90.allOf[2],data};
+if(vErrors === null){
+vErrors = [err9];
+}
+else {
+vErrors.push(err9);
+}
+errors++;
+}
+if(props0 !== true && props1 !== undefined){
+if(props1 === true){
+props0 = true;
+}
+else {
+props0 = props0 || {};
+Object.assign(props0, props1);
+}
+}
+if(data && typeof data == "object" && !Array.isArray(data)){
+if(data.Name === undefined){
+const err10 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "Name"},message:"must have required property '"+"Name"+"'",schema:schema90.required,parentSchema:schema90,data};
+if(vErrors === null){
+vErrors = [err10];
+}
+else {
+vErrors.push(err10);
+}
+errors++;
+}
+if(data.IconS3Location === undefined){
+const err11 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "IconS3Location"},message:"must have required property '"+"IconS3Location"+"'",schema:schema90.required,parentSchema:schema90,data};
+if(vErrors === null){
+vErrors = [err11];
+}
+else {
+vErrors.push(err11);
+}
+errors++;
+}
+if(data.LaunchPath === undefined){
+const err12 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "LaunchPath"},message:"must have required property '"+"LaunchPath"+"'",schema:schema90.required,parentSchema:schema90,data};
+if(vErrors === null){
+vErrors = [err12];
+}
+else {
+vErrors.push(err12);
+}
+errors++;
+}
+if(data.Platforms === undefined){
+const err13 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "Platforms"},message:"must have required property '"+"Platforms"+"'",schema:schema90.required,parentSchema:schema90,data};
+if(vErrors === null){
+vErrors = [err13];
+}
+else {
+vErrors.push(err13);
+}
+errors++;
+}
+if(data.InstanceFamilies === undefined){
+const err14 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "InstanceFamilies"},message:"must have required property '"+"InstanceFamilies"+"'",schema:schema90.required,parentSchema:schema90,data};
+if(vErrors === null){
+vErrors = [err14];
+}
+else {
+vErrors.push(err14);
+}
+errors++;
+}
+for(const key0 in data){
+if(!(func1.call(schema90.properties, key0))){
+const err15 = {instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties",schema:false,parentSchema:schema90,data};
+if(vErrors === null){
+vErrors = [err15];
+}
+else {
+vErrors.push(err15);
+}
+errors++;
+}
+}
+if(data.Name !== undefined){
+let data2 = data.Name;
+if(typeof data2 === "string"){
+if(!pattern12.test(data2)){
+const err16 = {instancePath:instancePath+"/Name",schemaPath:"#/properties/Name/pattern",keyword:"pattern",params:{pattern: "^[a-zA-Z0-9][a-zA-Z0-9_.-]{0,100}$"},message:"must match pattern \""+"^[a-zA-Z0-9][a-zA-Z0-9_.-]{0,100}$"+"\"",schema:"^[a-zA-Z0-9][a-zA-Z0-9_.-]{0,100}$",parentSchema:schema90.properties.Name,data:data2};
+if(vErrors === null){
+vErrors = [err16];
+}
+else {
+vErrors.push(err16);
+}
+errors++;
+}
+}
+else {
+const err17 = {instancePath:instancePath+"/Name",schemaPath:"#/properties/Name/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema90.properties.Name.type,parentSchema:schema90.properties.Name,data:data2};
+if(vErrors === null){
+vErrors = [err17];
+}
+else {
+vErrors.push(err17);
+}
+errors++;
+}
+}
+if(data.DisplayName !== undefined){
+let data3 = data.DisplayName;
+if((typeof data3 !== "string") && (data3 !== null)){
+const err18 = {instancePath:instancePath+"/DisplayName",schemaPath:"#/properties/DisplayName/type",keyword:"type",params:{type: schema90.properties.DisplayName.type},message:"must be string,null",schema:schema90.properties.DisplayName.type,parentSchema:schema90.properties.DisplayName,data:data3};
+if(vErrors === null){
+vErrors = [err18];
+}
+else {
+vErrors.push(err18);
+}
+errors++;
+}
+if(typeof data3 === "string"){
+if(func2(data3) > 100){
+const err19 = {instancePath:instancePath+"/DisplayName",schemaPath:"#/properties/DisplayName/maxLength",keyword:"maxLength",params:{limit: 100},message:"must NOT have more than 100 characters",schema:100,parentSchema:schema90.properties.DisplayName,data:data3};
+if(vErrors === null){
+vErrors = [err19];
+}
+else {
+vErrors.push(err19);
+}
+errors++;
+}
+}
+}
+if(data.Description !== undefined){
+let data4 = data.Description;
+if((typeof data4 !== "string") && (data4 !== null)){
+const err20 = {instancePath:instancePath+"/Description",schemaPath:"#/properties/Description/type",keyword:"type",params:{type: schema90.properties.Description.type},message:"must be string,null",schema:schema90.properties.Description.type,parentSchema:schema90.properties.Description,data:data4};
+if(vErrors === null){
+vErrors = [err20];
+}
+else {
+vErrors.push(err20);
+}
+errors++;
+}
+if(typeof data4 === "string"){
+if(func2(data4) > 256){
+const err21 = {instancePath:instancePath+"/Description",schemaPath:"#/properties/Description/maxLength",keyword:"maxLength",params:{limit: 256},message:"must NOT have more than 256 characters",schema:256,parentSchema:schema90.properties.Description,data:data4};
+if(vErrors === null){
+vErrors = [err21];
+}
+else {
+vErrors.push(err21);
+}
+errors++;
+}
+}
+}
+if(data.IconS3Location !== undefined){
+let data5 = data.IconS3Location;
+if(data5 && typeof data5 == "object" && !Array.isArray(data5)){
+if(data5.S3Bucket === undefined){
+const err22 = {instancePath:instancePath+"/IconS3Location",schemaPath:"#/$defs/S3Location/required",keyword:"required",params:{missingProperty: "S3Bucket"},message:"must have required property '"+"S3Bucket"+"'",schema:schema68.required,parentSchema:schema68,data:data5};
+if(vErrors === null){
+vErrors = [err22];
+}
+else {
+vErrors.push(err22);
+}
+errors++;
+}
+for(const key1 in data5){
+if(!((key1 === "S3Bucket") || (key1 === "S3Key"))){
+const err23 = {instancePath:instancePath+"/IconS3Location",schemaPath:"#/$defs/S3Location/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key1},message:"must NOT have additional properties",schema:false,parentSchema:schema68,data:data5};
+if(vErrors === null){
+vErrors = [err23];
+}
+else {
+vErrors.push(err23);
+}
+errors++;
+}
+}
+if(data5.S3Bucket !== undefined){
+let data6 = data5.S3Bucket;
+if(typeof data6 === "string"){
+if(func2(data6) > 63){
+const err24 = {instancePath:instancePath+"/IconS3Location/S3Bucket",schemaPath:"#/$defs/S3Location/properties/S3Bucket/maxLength",keyword:"maxLength",params:{limit: 63},message:"must NOT have more than 63 characters",schema:63,parentSchema:schema68.properties.S3Bucket,data:data6};
+if(vErrors === null){
+vErrors = [err24];
+}
+else {
+vErrors.push(err24);
+}
+errors++;
+}
+if(func2(data6) < 3){
+const err25 = {instancePath:instancePath+"/IconS3Location/S3Bucket",schemaPath:"#/$defs/S3Location/properties/S3Bucket/minLength",keyword:"minLength",params:{limit: 3},message:"must NOT have fewer than 3 characters",schema:3,parentSchema:schema68.properties.S3Bucket,data:data6};
+if(vErrors === null){
+vErrors = [err25];
+}
+else {
+vErrors.push(err25);
+}
+errors++;
+}
+if(!pattern22.test(data6)){
+const err26 = {instancePath:instancePath+"/IconS3Location/S3Bucket",schemaPath:"#/$defs/S3Location/properties/S3Bucket/pattern",keyword:"pattern",params:{pattern: "^[0-9a-z\\.\\-]*(?<!\\.)$"},message:"must match pattern \""+"^[0-9a-z\\.\\-]*(?<!\\.)$"+"\"",schema:"^[0-9a-z\\.\\-]*(?<!\\.)$",parentSchema:schema68.properties.S3Bucket,data:data6};
+if(vErrors === null){
+vErrors = [err26];
+}
+else {
+vErrors.push(err26);
+}
+errors++;
+}
+}
+else {
+const err27 = {instancePath:instancePath+"/IconS3Location/S3Bucket",schemaPath:"#/$defs/S3Location/properties/S3Bucket/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema68.properties.S3Bucket.type,parentSchema:schema68.properties.S3Bucket,data:data6};
+if(vErrors === null){
+vErrors = [err27];
+}
+else {
+vErrors.push(err27);
+}
+errors++;
+}
+}
+if(data5.S3Key !== undefined){
+let data7 = data5.S3Key;
+if(typeof data7 === "string"){
+if(func2(data7) > 1024){
+const err28 = {instancePath:instancePath+"/IconS3Location/S3Key",schemaPath:"#/$defs/S3Location/properties/S3Key/maxLength",keyword:"maxLength",params:{limit: 1024},message:"must NOT have more than 1024 characters",schema:1024,parentSchema:schema68.properties.S3Key,data:data7};
+if(vErrors === null){
+vErrors = [err28];
+}
+else {
+vErrors.push(err28);
+}
+errors++;
+}
+if(func2(data7) < 1){
+const err29 = {instancePath:instancePath+"/IconS3Location/S3Key",schemaPath:"#/$defs/S3Location/properties/S3Key/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters",schema:1,parentSchema:schema68.properties.S3Key,data:data7};
+if(vErrors === null){
+vErrors = [err29];
+}
+else {
+vErrors.push(err29);
+}
+errors++;
+}
+}
+else {
+const err30 = {instancePath:instancePath+"/IconS3Location/S3Key",schemaPath:"#/$defs/S3Location/properties/S3Key/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema68.properties.S3Key.type,parentSchema:schema68.properties.S3Key,data:data7};
+if(vErrors === null){
+vErrors = [err30];
+}
+else {
+vErrors.push(err30);
+}
+errors++;
+}
+}
+}
+else {
+const err31 = {instancePath:instancePath+"/IconS3Location",schemaPath:"#/$defs/S3Location/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema68.type,parentSchema:schema68,data:data5};
+if(vErrors === null){
+vErrors = [err31];
+}
+else {
+vErrors.push(err31);
+}
+errors++;
+}
+}
+if(data.LaunchPath !== undefined){
+let data8 = data.LaunchPath;
+if(typeof data8 === "string"){
+if(func2(data8) < 1){
+const err32 = {instancePath:instancePath+"/LaunchPath",schemaPath:"#/properties/LaunchPath/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters",schema:1,parentSchema:schema90.properties.LaunchPath,data:data8};
+if(vErrors === null){
+vErrors = [err32];
+}
+else {
+vErrors.push(err32);
+}
+errors++;
+}
+}
+else {
+const err33 = {instancePath:instancePath+"/LaunchPath",schemaPath:"#/properties/LaunchPath/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema90.properties.LaunchPath.type,parentSchema:schema90.properties.LaunchPath,data:data8};
+if(vErrors === null){
+vErrors = [err33];
+}
+else {
+vErrors.push(err33);
+}
+errors++;
+}
+}
+if(data.WorkingDirectory !== undefined){
+let data9 = data.WorkingDirectory;
+if((typeof data9 !== "string") && (data9 !== null)){
+const err34 = {instancePath:instancePath+"/WorkingDirectory",schemaPath:"#/properties/WorkingDirectory/type",keyword:"type",params:{type: schema90.properties.WorkingDirectory.type},message:"must be string,null",schema:schema90.properties.WorkingDirectory.type,parentSchema:schema90.properties.WorkingDirectory,data:data9};
+if(vErrors === null){
+vErrors = [err34];
+}
+else {
+vErrors.push(err34);
+}
+errors++;
+}
+if(typeof data9 === "string"){
+if(func2(data9) < 1){
+const err35 = {instancePath:instancePath+"/WorkingDirectory",schemaPath:"#/properties/WorkingDirectory/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters",schema:1,parentSchema:schema90.properties.WorkingDirectory,data:data9};
+if(vErrors === null){
+vErrors = [err35];
+}
+else {
+vErrors.push(err35);
+}
+errors++;
+}
+}
+}
+if(data.LaunchParameters !== undefined){
+let data10 = data.LaunchParameters;
+if((typeof data10 !== "string") && (data10 !== null)){
+const err36 = {instancePath:instancePath+"/LaunchParameters",schemaPath:"#/properties/LaunchParameters/type",keyword:"type",params:{type: schema90.properties.LaunchParameters.type},message:"must be string,null",schema:schema90.properties.LaunchParameters.type,parentSchema:schema90.properties.LaunchParameters,data:data10};
+if(vErrors === null){
+vErrors = [err36];
+}
+else {
+vErrors.push(err36);
+}
+errors++;
+}
+if(typeof data10 === "string"){
+if(func2(data10) < 1){
+const err37 = {instancePath:instancePath+"/LaunchParameters",schemaPath:"#/properties/LaunchParameters/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters",schema:1,parentSchema:schema90.properties.LaunchParameters,data:data10};
+if(vErrors === null){
+vErrors = [err37];
+}
+else {
+vErrors.push(err37);
+}
+errors++;
+}
+}
+}
+if(data.Platforms !== undefined){
+let data11 = data.Platforms;
+if(Array.isArray(data11)){
+if(data11.length > 4){
+const err38 = {instancePath:instancePath+"/Platforms",schemaPath:"#/properties/Platforms/maxItems",keyword:"maxItems",params:{limit: 4},message:"must NOT have more than 4 items",schema:4,parentSchema:schema90.properties.Platforms,data:data11};
+if(vErrors === null){
+vErrors = [err38];
+}
+else {
+vErrors.push(err38);
+}
+errors++;
+}
+if(data11.length < 1){
+const err39 = {instancePath:instancePath+"/Platforms",schemaPath:"#/properties/Platforms/minItems",keyword:"minItems",params:{limit: 1},message:"must NOT have fewer than 1 items",schema:1,parentSchema:schema90.properties.Platforms,data:data11};
+if(vErrors === null){
+vErrors = [err39];
+}
+else {
+vErrors.push(err39);
+}
+errors++;
+}
+const len0 = data11.length;
+for(let i0=0; i0<len0; i0++){
+let data12 = data11[i0];
+if(typeof data12 !== "string"){
+const err40 = {instancePath:instancePath+"/Platforms/" + i0,schemaPath:"#/properties/Platforms/items/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema90.properties.Platforms.items.type,parentSchema:schema90.properties.Platforms.items,data:data12};
+if(vErrors === null){
+vErrors = [err40];
+}
+else {
+vErrors.push(err40);
+}
+errors++;
+}
+if(!(((data12 === "WINDOWS_SERVER_2019") || (data12 === "AMAZON_LINUX2")) || (data12 === "UBUNTU_PRO_2404"))){
+const err41 = {instancePath:instancePath+"/Platforms/" + i0,schemaPath:"#/properties/Platforms/items/enum",keyword:"enum",params:{allowedValues: schema90.properties.Platforms.items.enum},message:"must be equal to one of the allowed values",schema:schema90.properties.Platforms.items.enum,parentSchema:schema90.properties.Platforms.items,data:data12};
+if(vErrors === null){
+vErrors = [err41];
+}
+else {
+vErrors.push(err41);
+}
+errors++;
+}
+}
+}
+else {
+const err42 = {instancePath:instancePath+"/Platforms",schemaPath:"#/properties/Platforms/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema90.properties.Platforms.type,parentSchema:schema90.properties.Platforms,data:data11};
+if(vErrors === null){
+vErrors = [err42];
+}
+else {
+vErrors.push(err42);
+}
+errors++;
+}
+}
+if(data.InstanceFamilies !== undefined){
+let data13 = data.InstanceFamilies;
+if(Array.isArray(data13)){
+if(data13.length < 1){
+const err43 = {instancePath:instancePath+"/InstanceFamilies",schemaPath:"#/properties/InstanceFamilies/minItems",keyword:"minItems",params:{limit: 1},message:"must NOT have fewer than 1 items",schema:1,parentSchema:schema90.properties.InstanceFamilies,data:data13};
+if(vErrors === null){
+vErrors = [err43];
+}
+else {
+vErrors.push(err43);
+}
+errors++;
+}
+const len1 = data13.length;
+for(let i1=0; i1<len1; i1++){
+let data14 = data13[i1];
+if(typeof data14 !== "string"){
+const err44 = {instancePath:instancePath+"/InstanceFamilies/" + i1,schemaPath:"#/properties/InstanceFamilies/items/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema90.properties.InstanceFamilies.items.type,parentSchema:schema90.properties.InstanceFamilies.items,data:data14};
+if(vErrors === null){
+vErrors = [err44];
+}
+else {
+vErrors.push(err44);
+}
+errors++;
+}
+if(!((data14 === "GENERAL_PURPOSE") || (data14 === "GRAPHICS_G4"))){
+const err45 = {instancePath:instancePath+"/InstanceFamilies/" + i1,schemaPath:"#/properties/InstanceFamilies/items/enum",keyword:"enum",params:{allowedValues: schema90.properties.InstanceFamilies.items.enum},message:"must be equal to one of the allowed values",schema:schema90.properties.InstanceFamilies.items.enum,parentSchema:schema90.properties.InstanceFamilies.items,data:data14};
+if(vErrors === null){
+vErrors = [err45];
+}
+else {
+vErrors.push(err45);
+}
+errors++;
+}
+}
+}
+else {
+const err46 = {instancePath:instancePath+"/InstanceFamilies",schemaPath:"#/properties/InstanceFamilies/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema90.properties.InstanceFamilies.type,parentSchema:schema90.properties.InstanceFamilies,data:data13};
+if(vErrors === null){
+vErrors = [err46];
+}
+else {
+vErrors.push(err46);
+}
+errors++;
+}
+}
+if(data.AppBlockArn !== undefined){
+let data15 = data.AppBlockArn;
+if(typeof data15 === "string"){
+if(!pattern28.test(data15)){
+const err47 = {instancePath:instancePath+"/AppBlockArn",schemaPath:"#/properties/AppBlockArn/pattern",keyword:"pattern",params:{pattern: "^arn:aws(?:-cn|-iso-b|-iso|-us-gov)?:[A-Za-z0-9][A-Za-z0-9_/.-]{0,62}:[A-Za-z0-9_/.-]{0,63}:[A-Za-z0-9_/.-]{0,63}:[A-Za-z0-9][A-Za-z0-9:_/+=,@.\\\\-]{0,1023}$"},message:"must match pattern \""+"^arn:aws(?:-cn|-iso-b|-iso|-us-gov)?:[A-Za-z0-9][A-Za-z0-9_/.-]{0,62}:[A-Za-z0-9_/.-]{0,63}:[A-Za-z0-9_/.-]{0,63}:[A-Za-z0-9][A-Za-z0-9:_/+=,@.\\\\-]{0,1023}$"+"\"",schema:"^arn:aws(?:-cn|-iso-b|-iso|-us-gov)?:[A-Za-z0-9][A-Za-z0-9_/.-]{0,62}:[A-Za-z0-9_/.-]{0,63}:[A-Za-z0-9_/.-]{0,63}:[A-Za-z0-9][A-Za-z0-9:_/+=,@.\\\\-]{0,1023}$",parentSchema:schema90.properties.AppBlockArn,data:data15};
+if(vErrors === null){
+vErrors = [err47];
+}
+else {
+vErrors.push(err47);
+}
+errors++;
+}
+}
+else {
+const err48 = {instancePath:instancePath+"/AppBlockArn",schemaPath:"#/properties/AppBlockArn/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema90.properties.AppBlockArn.type,parentSchema:schema90.properties.AppBlockArn,data:data15};
+if(vErrors === null){
+vErrors = [err48];
+}
+else {
+vErrors.push(err48);
+}
+errors++;
+}
+}
+if(data.Tags !== undefined){
+let data16 = data.Tags;
+const _errs47 = errors;
+let valid14 = false;
+const _errs48 = errors;
+if(data16 && typeof data16 == "object" && !Array.isArray(data16)){
+if(Object.keys(data16).length > 50){
+const err49 = {instancePath:instancePath+"/Tags",schemaPath:"#/$defs/Tags/maxProperties",keyword:"maxProperties",params:{limit: 50},message:"must NOT have more than 50 properties",schema:50,parentSchema:schema40,data:data16};
+if(vErrors === null){
+vErrors = [err49];
+}
+else {
+vErrors.push(err49);
+}
+errors++;
+}
+for(const key2 in data16){
+const _errs51 = errors;
+if(typeof key2 === "string"){
+if(func2(key2) > 128){
+const err50 = {instancePath:instancePath+"/Tags",schemaPath:"#/$defs/Tags/propertyNames/maxLength",keyword:"maxLength",params:{limit: 128},message:"must NOT have more than 128 characters",schema:128,parentSchema:schema40.propertyNames,data:key2,propertyName:key2};
+if(vErrors === null){
+vErrors = [err50];
+}
+else {
+vErrors.push(err50);
+}
+errors++;
+}
+if(func2(key2) < 1){
+const err51 = {instancePath:instancePath+"/Tags",schemaPath:"#/$defs/Tags/propertyNames/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters",schema:1,parentSchema:schema40.propertyNames,data:key2,propertyName:key2};
+if(vErrors === null){
+vErrors = [err51];
+}
+else {
+vErrors.push(err51);
+}
+errors++;
+}
+if(!pattern13.test(key2)){
+const err52 = {instancePath:instancePath+"/Tags",schemaPath:"#/$defs/Tags/propertyNames/pattern",keyword:"pattern",params:{pattern: "^(^(?!aws:).[\\p{L}\\p{Z}\\p{N}_.:/=+\\-@]*)$"},message:"must match pattern \""+"^(^(?!aws:).[\\p{L}\\p{Z}\\p{N}_.:/=+\\-@]*)$"+"\"",schema:"^(^(?!aws:).[\\p{L}\\p{Z}\\p{N}_.:/=+\\-@]*)$",parentSchema:schema40.propertyNames,data:key2,propertyName:key2};
+if(vErrors === null){
+vErrors = [err52];
+}
+else {
+vErrors.push(err52);
+}
+errors++;
+}
+}
+else {
+const err53 = {instancePath:instancePath+"/Tags",schemaPath:"#/$defs/Tags/propertyNames/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema40.propertyNames.type,parentSchema:schema40.propertyNames,data:key2,propertyName:key2};
+if(vErrors === null){
+vErrors = [err53];
+}
+else {
+vErrors.push(err53);
+}
+errors++;
+}
+var valid16 = _errs51 === errors;
+if(!valid16){
+const err54 = {instancePath:instancePath+"/Tags",schemaPath:"#/$defs/Tags/propertyNames",keyword:"propertyNames",params:{propertyName: key2},message:"property name must be valid",schema:schema40.propertyNames,parentSchema:schema40,data:data16};
+if(vErrors === null){
+vErrors = [err54];
+}
+else {
+vErrors.push(err54);
+}
+errors++;
+}
+}
+for(const key3 in data16){
+let data17 = data16[key3];
+if(typeof data17 === "string"){
+if(func2(data17) > 256){
+const err55 = {instancePath:instancePath+"/Tags/" + key3.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/$defs/Tags/additionalProperties/maxLength",keyword:"maxLength",params:{limit: 256},message:"must NOT have more than 256 characters",schema:256,parentSchema:schema40.additionalProperties,data:data17};
+if(vErrors === null){
+vErrors = [err55];
+}
+else {
+vErrors.push(err55);
+}
+errors++;
+}
+if(!pattern4.test(data17)){
+const err56 = {instancePath:instancePath+"/Tags/" + key3.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/$defs/Tags/additionalProperties/pattern",keyword:"pattern",params:{pattern: "^([\\p{L}\\p{Z}\\p{N}_.:/=+\\-@]*)$"},message:"must match pattern \""+"^([\\p{L}\\p{Z}\\p{N}_.:/=+\\-@]*)$"+"\"",schema:"^([\\p{L}\\p{Z}\\p{N}_.:/=+\\-@]*)$",parentSchema:schema40.additionalProperties,data:data17};
+if(vErrors === null){
+vErrors = [err56];
+}
+else {
+vErrors.push(err56);
+}
+errors++;
+}
+}
+else {
+const err57 = {instancePath:instancePath+"/Tags/" + key3.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/$defs/Tags/additionalProperties/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema40.additionalProperties.type,parentSchema:schema40.additionalProperties,data:data17};
+if(vErrors === null){
+vErrors = [err57];
+}
+else {
+vErrors.push(err57);
+}
+errors++;
+}
+}
+}
+else {
+const err58 = {instancePath:instancePath+"/Tags",schemaPath:"#/$defs/Tags/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema40.type,parentSchema:schema40,data:data16};
+if(vErrors === null){
+vErrors = [err58];
+}
+else {
+vErrors.push(err58);
+}
+errors++;
+}
+var _valid4 = _errs48 === errors;
+valid14 = valid14 || _valid4;
+const _errs56 = errors;
+if(data16 !== null){
+const err59 = {instancePath:instancePath+"/Tags",schemaPath:"#/properties/Tags/anyOf/1/type",keyword:"type",params:{type: "null"},message:"must be null",schema:schema90.properties.Tags.anyOf[1].type,parentSchema:schema90.properties.Tags.anyOf[1],data:data16};
+if(vErrors === null){
+vErrors = [err59];
+}
+else {
+vErrors.push(err59);
+}
+errors++;
+}
+var _valid4 = _errs56 === errors;
+valid14 = valid14 || _valid4;
+if(!valid14){
+const err60 = {instancePath:instancePath+"/Tags",schemaPath:"#/properties/Tags/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf",schema:schema90.properties.Tags.anyOf,parentSchema:schema90.properties.Tags,data:data16};
+if(vErrors === null){
+vErrors = [err60];
+}
+else {
+vErrors.push(err60);
+}
+errors++;
+}
+else {
+errors = _errs47;
+if(vErrors !== null){
+if(_errs47){
+vErrors.length = _errs47;
+}
+else {
+vErrors = null;
+}
+}
+}
+}
+if(data.AppBlock !== undefined){
+let data18 = data.AppBlock;
+if(typeof data18 === "string"){
+if(!pattern12.test(data18)){
+const err61 = {instancePath:instancePath+"/AppBlock",schemaPath:"#/properties/AppBlock/pattern",keyword:"pattern",params:{pattern: "^[a-zA-Z0-9][a-zA-Z0-9_.-]{0,100}$"},message:"must match pattern \""+"^[a-zA-Z0-9][a-zA-Z0-9_.-]{0,100}$"+"\"",schema:"^[a-zA-Z0-9][a-zA-Z0-9_.-]{0,100}$",parentSchema:schema90.properties.AppBlock,data:data18};
+if(vErrors === null){
+vErrors = [err61];
+}
+else {
+vErrors.push(err61);
+}
+errors++;
+}
+}
+else {
+const err62 = {instancePath:instancePath+"/AppBlock",schemaPath:"#/properties/AppBlock/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema90.properties.AppBlock.type,parentSchema:schema90.properties.AppBlock,data:data18};
+if(vErrors === null){
+vErrors = [err62];
+}
+else {
+vErrors.push(err62);
+}
+errors++;
+}
+}
+if(data.Fleets !== undefined){
+let data19 = data.Fleets;
+if((!(Array.isArray(data19))) && (data19 !== null)){
+const err63 = {instancePath:instancePath+"/Fleets",schemaPath:"#/properties/Fleets/type",keyword:"type",params:{type: schema90.properties.Fleets.type},message:"must be array,null",schema:schema90.properties.Fleets.type,parentSchema:schema90.properties.Fleets,data:data19};
+if(vErrors === null){
+vErrors = [err63];
+}
+else {
+vErrors.push(err63);
+}
+errors++;
+}
+if(Array.isArray(data19)){
+const len2 = data19.length;
+for(let i2=0; i2<len2; i2++){
+let data20 = data19[i2];
+if(typeof data20 === "string"){
+if(!pattern12.test(data20)){
+const err64 = {instancePath:instancePath+"/Fleets/" + i2,schemaPath:"#/properties/Fleets/items/pattern",keyword:"pattern",params:{pattern: "^[a-zA-Z0-9][a-zA-Z0-9_.-]{0,100}$"},message:"must match pattern \""+"^[a-zA-Z0-9][a-zA-Z0-9_.-]{0,100}$"+"\"",schema:"^[a-zA-Z0-9][a-zA-Z0-9_.-]{0,100}$",parentSchema:schema90.properties.Fleets.items,data:data20};
+if(vErrors === null){
+vErrors = [err64];
+}
+else {
+vErrors.push(err64);
+}
+errors++;
+}
+}
+else {
+const err65 = {instancePath:instancePath+"/Fleets/" + i2,schemaPath:"#/properties/Fleets/items/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema90.properties.Fleets.items.type,parentSchema:schema90.properties.Fleets.items,data:data20};
+if(vErrors === null){
+vErrors = [err65];
+}
+else {
+vErrors.push(err65);
+}
+errors++;
+}
+}
+}
+}
+if(data.Targets !== undefined){
+let data21 = data.Targets;
+if(Array.isArray(data21)){
+if(data21.length < 1){
+const err66 = {instancePath:instancePath+"/Targets",schemaPath:"#/properties/Targets/minItems",keyword:"minItems",params:{limit: 1},message:"must NOT have fewer than 1 items",schema:1,parentSchema:schema90.properties.Targets,data:data21};
+if(vErrors === null){
+vErrors = [err66];
+}
+else {
+vErrors.push(err66);
+}
+errors++;
+}
+const len3 = data21.length;
+for(let i3=0; i3<len3; i3++){
+let data22 = data21[i3];
+if(typeof data22 === "string"){
+if(!pattern6.test(data22)){
+const err67 = {instancePath:instancePath+"/Targets/" + i3,schemaPath:"#/properties/Targets/items/pattern",keyword:"pattern",params:{pattern: "^[A-Za-z0-9][A-Za-z0-9_-]{0,62}$"},message:"must match pattern \""+"^[A-Za-z0-9][A-Za-z0-9_-]{0,62}$"+"\"",schema:"^[A-Za-z0-9][A-Za-z0-9_-]{0,62}$",parentSchema:schema90.properties.Targets.items,data:data22};
+if(vErrors === null){
+vErrors = [err67];
+}
+else {
+vErrors.push(err67);
+}
+errors++;
+}
+}
+else {
+const err68 = {instancePath:instancePath+"/Targets/" + i3,schemaPath:"#/properties/Targets/items/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema90.properties.Targets.items.type,parentSchema:schema90.properties.Targets.items,data:data22};
+if(vErrors === null){
+vErrors = [err68];
+}
+else {
+vErrors.push(err68);
+}
+errors++;
+}
+}
+let i4 = data21.length;
+let j0;
+if(i4 > 1){
+const indices0 = {};
+for(;i4--;){
+let item0 = data21[i4];
+if(typeof item0 !== "string"){
+continue;
+}
+if(typeof indices0[item0] == "number"){
+j0 = indices0[item0];
+const err69 = {instancePath:instancePath+"/Targets",schemaPath:"#/properties/Targets/uniqueItems",keyword:"uniqueItems",params:{i: i4, j: j0},message:"must NOT have duplicate items (items ## "+j0+" and "+i4+" are identical)",schema:true,parentSchema:schema90.properties.Targets,data:data21};
+if(vErrors === null){
+vErrors = [err69];
+}
+else {
+vErrors.push(err69);
+}
+errors++;
+break;
+}
+indices0[item0] = i4;
+}
+}
+}
+else {
+const err70 = {instancePath:instancePath+"/Targets",schemaPath:"#/properties/Targets/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema90.properties.Targets.type,parentSchema:schema90.properties.Targets,data:data21};
+if(vErrors === null){
+vErrors = [err70];
+}
+else {
+vErrors.push(err70);
+}
+errors++;
+}
+}
+}
+else {
+const err71 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema90.type,parentSchema:schema90,data};
+if(vErrors === null){
+vErrors = [err71];
+}
+else {
+vErrors.push(err71);
+}
+errors++;
+}
+validate56.errors = vErrors;
+return errors === 0;
+}
+validate56.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
+
+const schema93 = {"title":"AppStream 2.0 app block","description":"An app block: the virtual hard disk (VHD) with the application files an Elastic fleet mounts, and how it is set up. There is no UpdateAppBlock, so every change but Tags replaces it (deleted, then created); an app block that applications use cannot be deleted.","type":"object","properties":{"Name":{"description":"Name of the app block; it identifies it. Renaming means deleting it and creating a new one.","type":"string","pattern":"^[a-zA-Z0-9][a-zA-Z0-9_.-]{0,100}$"},"Description":{"description":"Description for administrators. null clears it (the app block is replaced without it).","type":["string","null"],"maxLength":256},"DisplayName":{"description":"Display name of the app block (not shown to users). null clears it (the app block is replaced without it).","type":["string","null"],"maxLength":100},"SourceS3Location":{"description":"Where the VHD is in S3: for CUSTOM, the VHD itself (S3Key required); for APPSTREAM2, where the app block builder stores the VHD it makes.","$ref":"#/$defs/S3Location"},"SetupScriptDetails":{"description":"The script that mounts the VHD on the instance; required for CUSTOM, and only for CUSTOM.","$ref":"#/$defs/ScriptDetails"},"Tags":{"description":"Tags on the app block; they change in place. null or {} removes every tag but streamform's own.","anyOf":[{"$ref":"#/$defs/Tags"},{"type":"null"}]},"PostSetupScriptDetails":{"description":"A script run after the applications are set up; only for APPSTREAM2. null clears it (the app block is replaced without it).","anyOf":[{"$ref":"#/$defs/ScriptDetails"},{"type":"null"}]},"PackagingType":{"description":"CUSTOM (default: a VHD you made, ACTIVE at once) or APPSTREAM2 (INACTIVE until an app block builder packages the applications into a VHD).","$ref":"#/$defs/PackagingType"},"Targets":{"description":"The targets this resource goes to (default: every target of the config).","type":"array","minItems":1,"uniqueItems":true,"items":{"type":"string","pattern":"^[A-Za-z0-9][A-Za-z0-9_-]{0,62}$"}}},"required":["Name","SourceS3Location"],"additionalProperties":false,"allOf":[{"description":"a CUSTOM app block (the default PackagingType) needs SetupScriptDetails, the script that mounts its VHD","if":{"not":{"properties":{"PackagingType":{"const":"APPSTREAM2"}},"required":["PackagingType"]}},"then":{"properties":{"SetupScriptDetails":{"not":{"type":"null"}}},"required":["SetupScriptDetails"]}},{"description":"a CUSTOM app block needs SourceS3Location.S3Key: the VHD","if":{"not":{"properties":{"PackagingType":{"const":"APPSTREAM2"}},"required":["PackagingType"]}},"then":{"properties":{"SourceS3Location":{"required":["S3Key"]}}}},{"description":"PostSetupScriptDetails is only for PackagingType APPSTREAM2","if":{"not":{"properties":{"PackagingType":{"const":"APPSTREAM2"}},"required":["PackagingType"]}},"then":{"properties":{"PostSetupScriptDetails":{"type":"null"}}}},{"description":"SetupScriptDetails is only for PackagingType CUSTOM","if":{"properties":{"PackagingType":{"const":"APPSTREAM2"}},"required":["PackagingType"]},"then":{"properties":{"SetupScriptDetails":false}}}]};
+const schema98 = {"type":"string","enum":["CUSTOM","APPSTREAM2"]};
+const schema95 = {"title":"Script","description":"A script an app block runs on the instance.","type":"object","properties":{"ScriptS3Location":{"description":"The S3 object of the script.","$ref":"#/$defs/S3Location"},"ExecutablePath":{"description":"Path of the program that runs the script (e.g. powershell.exe).","type":"string","minLength":1},"ExecutableParameters":{"description":"Parameters given to that program.","type":"string","minLength":1},"TimeoutInSeconds":{"description":"How long the script may run, in seconds.","type":"integer"}},"required":["ScriptS3Location","ExecutablePath","TimeoutInSeconds"],"additionalProperties":false};
+
+function validate59(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+let vErrors = null;
+let errors = 0;
+const evaluated0 = validate59.evaluated;
 if(evaluated0.dynamicProps){
 evaluated0.props = undefined;
 }
@@ -10816,7 +11806,7 @@ evaluated0.items = undefined;
 }
 if(data && typeof data == "object" && !Array.isArray(data)){
 if(data.ScriptS3Location === undefined){
-const err0 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "ScriptS3Location"},message:"must have required property '"+"ScriptS3Location"+"'",schema:schema92.required,parentSchema:schema92,data};
+const err0 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "ScriptS3Location"},message:"must have required property '"+"ScriptS3Location"+"'",schema:schema95.required,parentSchema:schema95,data};
 if(vErrors === null){
 vErrors = [err0];
 }
@@ -10826,7 +11816,7 @@ vErrors.push(err0);
 errors++;
 }
 if(data.ExecutablePath === undefined){
-const err1 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "ExecutablePath"},message:"must have required property '"+"ExecutablePath"+"'",schema:schema92.required,parentSchema:schema92,data};
+const err1 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "ExecutablePath"},message:"must have required property '"+"ExecutablePath"+"'",schema:schema95.required,parentSchema:schema95,data};
 if(vErrors === null){
 vErrors = [err1];
 }
@@ -10836,7 +11826,7 @@ vErrors.push(err1);
 errors++;
 }
 if(data.TimeoutInSeconds === undefined){
-const err2 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "TimeoutInSeconds"},message:"must have required property '"+"TimeoutInSeconds"+"'",schema:schema92.required,parentSchema:schema92,data};
+const err2 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "TimeoutInSeconds"},message:"must have required property '"+"TimeoutInSeconds"+"'",schema:schema95.required,parentSchema:schema95,data};
 if(vErrors === null){
 vErrors = [err2];
 }
@@ -10847,7 +11837,7 @@ errors++;
 }
 for(const key0 in data){
 if(!((((key0 === "ScriptS3Location") || (key0 === "ExecutablePath")) || (key0 === "ExecutableParameters")) || (key0 === "TimeoutInSeconds"))){
-const err3 = {instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties",schema:false,parentSchema:schema92,data};
+const err3 = {instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties",schema:false,parentSchema:schema95,data};
 if(vErrors === null){
 vErrors = [err3];
 }
@@ -10978,7 +11968,7 @@ if(data.ExecutablePath !== undefined){
 let data3 = data.ExecutablePath;
 if(typeof data3 === "string"){
 if(func2(data3) < 1){
-const err14 = {instancePath:instancePath+"/ExecutablePath",schemaPath:"#/properties/ExecutablePath/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters",schema:1,parentSchema:schema92.properties.ExecutablePath,data:data3};
+const err14 = {instancePath:instancePath+"/ExecutablePath",schemaPath:"#/properties/ExecutablePath/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters",schema:1,parentSchema:schema95.properties.ExecutablePath,data:data3};
 if(vErrors === null){
 vErrors = [err14];
 }
@@ -10989,7 +11979,7 @@ errors++;
 }
 }
 else {
-const err15 = {instancePath:instancePath+"/ExecutablePath",schemaPath:"#/properties/ExecutablePath/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema92.properties.ExecutablePath.type,parentSchema:schema92.properties.ExecutablePath,data:data3};
+const err15 = {instancePath:instancePath+"/ExecutablePath",schemaPath:"#/properties/ExecutablePath/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema95.properties.ExecutablePath.type,parentSchema:schema95.properties.ExecutablePath,data:data3};
 if(vErrors === null){
 vErrors = [err15];
 }
@@ -11003,7 +11993,7 @@ if(data.ExecutableParameters !== undefined){
 let data4 = data.ExecutableParameters;
 if(typeof data4 === "string"){
 if(func2(data4) < 1){
-const err16 = {instancePath:instancePath+"/ExecutableParameters",schemaPath:"#/properties/ExecutableParameters/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters",schema:1,parentSchema:schema92.properties.ExecutableParameters,data:data4};
+const err16 = {instancePath:instancePath+"/ExecutableParameters",schemaPath:"#/properties/ExecutableParameters/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters",schema:1,parentSchema:schema95.properties.ExecutableParameters,data:data4};
 if(vErrors === null){
 vErrors = [err16];
 }
@@ -11014,7 +12004,7 @@ errors++;
 }
 }
 else {
-const err17 = {instancePath:instancePath+"/ExecutableParameters",schemaPath:"#/properties/ExecutableParameters/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema92.properties.ExecutableParameters.type,parentSchema:schema92.properties.ExecutableParameters,data:data4};
+const err17 = {instancePath:instancePath+"/ExecutableParameters",schemaPath:"#/properties/ExecutableParameters/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema95.properties.ExecutableParameters.type,parentSchema:schema95.properties.ExecutableParameters,data:data4};
 if(vErrors === null){
 vErrors = [err17];
 }
@@ -11027,7 +12017,7 @@ errors++;
 if(data.TimeoutInSeconds !== undefined){
 let data5 = data.TimeoutInSeconds;
 if(!(((typeof data5 == "number") && (!(data5 % 1) && !isNaN(data5))) && (isFinite(data5)))){
-const err18 = {instancePath:instancePath+"/TimeoutInSeconds",schemaPath:"#/properties/TimeoutInSeconds/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema92.properties.TimeoutInSeconds.type,parentSchema:schema92.properties.TimeoutInSeconds,data:data5};
+const err18 = {instancePath:instancePath+"/TimeoutInSeconds",schemaPath:"#/properties/TimeoutInSeconds/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema95.properties.TimeoutInSeconds.type,parentSchema:schema95.properties.TimeoutInSeconds,data:data5};
 if(vErrors === null){
 vErrors = [err18];
 }
@@ -11039,7 +12029,7 @@ errors++;
 }
 }
 else {
-const err19 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema92.type,parentSchema:schema92,data};
+const err19 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema95.type,parentSchema:schema95,data};
 if(vErrors === null){
 vErrors = [err19];
 }
@@ -11048,16 +12038,16 @@ vErrors.push(err19);
 }
 errors++;
 }
-validate57.errors = vErrors;
+validate59.errors = vErrors;
 return errors === 0;
 }
-validate57.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
+validate59.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
 
 
-function validate56(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+function validate58(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
 let vErrors = null;
 let errors = 0;
-const evaluated0 = validate56.evaluated;
+const evaluated0 = validate58.evaluated;
 if(evaluated0.dynamicProps){
 evaluated0.props = undefined;
 }
@@ -11132,7 +12122,7 @@ if(_valid0){
 const _errs7 = errors;
 if(data && typeof data == "object" && !Array.isArray(data)){
 if(data.SetupScriptDetails === undefined){
-const err3 = {instancePath,schemaPath:"#/allOf/0/then/required",keyword:"required",params:{missingProperty: "SetupScriptDetails"},message:"must have required property '"+"SetupScriptDetails"+"'",schema:schema90.allOf[0].then.required,parentSchema:schema90.allOf[0].then,data};
+const err3 = {instancePath,schemaPath:"#/allOf/0/then/required",keyword:"required",params:{missingProperty: "SetupScriptDetails"},message:"must have required property '"+"SetupScriptDetails"+"'",schema:schema93.allOf[0].then.required,parentSchema:schema93.allOf[0].then,data};
 if(vErrors === null){
 vErrors = [err3];
 }
@@ -11157,7 +12147,7 @@ errors++;
 }
 var valid5 = _errs10 === errors;
 if(valid5){
-const err5 = {instancePath:instancePath+"/SetupScriptDetails",schemaPath:"#/allOf/0/then/properties/SetupScriptDetails/not",keyword:"not",params:{},message:"must NOT be valid",schema:schema90.allOf[0].then.properties.SetupScriptDetails.not,parentSchema:schema90.allOf[0].then.properties.SetupScriptDetails,data:data1};
+const err5 = {instancePath:instancePath+"/SetupScriptDetails",schemaPath:"#/allOf/0/then/properties/SetupScriptDetails/not",keyword:"not",params:{},message:"must NOT be valid",schema:schema93.allOf[0].then.properties.SetupScriptDetails.not,parentSchema:schema93.allOf[0].then.properties.SetupScriptDetails,data:data1};
 if(vErrors === null){
 vErrors = [err5];
 }
@@ -11187,7 +12177,7 @@ props0.SetupScriptDetails = true;
 }
 }
 if(!valid1){
-const err6 = {instancePath,schemaPath:"#/allOf/0/if",keyword:"if",params:{failingKeyword: "then"},message:"must match \"then\" schema",schema:schema90.allOf[0].if,parentSchema:schema90.allOf[0],data};
+const err6 = {instancePath,schemaPath:"#/allOf/0/if",keyword:"if",params:{failingKeyword: "then"},message:"must match \"then\" schema",schema:schema93.allOf[0].if,parentSchema:schema93.allOf[0],data};
 if(vErrors === null){
 vErrors = [err6];
 }
@@ -11267,7 +12257,7 @@ if(data.SourceS3Location !== undefined){
 let data3 = data.SourceS3Location;
 if(data3 && typeof data3 == "object" && !Array.isArray(data3)){
 if(data3.S3Key === undefined){
-const err10 = {instancePath:instancePath+"/SourceS3Location",schemaPath:"#/allOf/1/then/properties/SourceS3Location/required",keyword:"required",params:{missingProperty: "S3Key"},message:"must have required property '"+"S3Key"+"'",schema:schema90.allOf[1].then.properties.SourceS3Location.required,parentSchema:schema90.allOf[1].then.properties.SourceS3Location,data:data3};
+const err10 = {instancePath:instancePath+"/SourceS3Location",schemaPath:"#/allOf/1/then/properties/SourceS3Location/required",keyword:"required",params:{missingProperty: "S3Key"},message:"must have required property '"+"S3Key"+"'",schema:schema93.allOf[1].then.properties.SourceS3Location.required,parentSchema:schema93.allOf[1].then.properties.SourceS3Location,data:data3};
 if(vErrors === null){
 vErrors = [err10];
 }
@@ -11287,7 +12277,7 @@ props1.SourceS3Location = true;
 }
 }
 if(!valid6){
-const err11 = {instancePath,schemaPath:"#/allOf/1/if",keyword:"if",params:{failingKeyword: "then"},message:"must match \"then\" schema",schema:schema90.allOf[1].if,parentSchema:schema90.allOf[1],data};
+const err11 = {instancePath,schemaPath:"#/allOf/1/if",keyword:"if",params:{failingKeyword: "then"},message:"must match \"then\" schema",schema:schema93.allOf[1].if,parentSchema:schema93.allOf[1],data};
 if(vErrors === null){
 vErrors = [err11];
 }
@@ -11375,7 +12365,7 @@ if(data && typeof data == "object" && !Array.isArray(data)){
 if(data.PostSetupScriptDetails !== undefined){
 let data5 = data.PostSetupScriptDetails;
 if(data5 !== null){
-const err15 = {instancePath:instancePath+"/PostSetupScriptDetails",schemaPath:"#/allOf/2/then/properties/PostSetupScriptDetails/type",keyword:"type",params:{type: "null"},message:"must be null",schema:schema90.allOf[2].then.properties.PostSetupScriptDetails.type,parentSchema:schema90.allOf[2].then.properties.PostSetupScriptDetails,data:data5};
+const err15 = {instancePath:instancePath+"/PostSetupScriptDetails",schemaPath:"#/allOf/2/then/properties/PostSetupScriptDetails/type",keyword:"type",params:{type: "null"},message:"must be null",schema:schema93.allOf[2].then.properties.PostSetupScriptDetails.type,parentSchema:schema93.allOf[2].then.properties.PostSetupScriptDetails,data:data5};
 if(vErrors === null){
 vErrors = [err15];
 }
@@ -11394,7 +12384,7 @@ props2.PostSetupScriptDetails = true;
 }
 }
 if(!valid10){
-const err16 = {instancePath,schemaPath:"#/allOf/2/if",keyword:"if",params:{failingKeyword: "then"},message:"must match \"then\" schema",schema:schema90.allOf[2].if,parentSchema:schema90.allOf[2],data};
+const err16 = {instancePath,schemaPath:"#/allOf/2/if",keyword:"if",params:{failingKeyword: "then"},message:"must match \"then\" schema",schema:schema93.allOf[2].if,parentSchema:schema93.allOf[2],data};
 if(vErrors === null){
 vErrors = [err16];
 }
@@ -11456,7 +12446,7 @@ if(_valid3){
 const _errs33 = errors;
 if(data && typeof data == "object" && !Array.isArray(data)){
 if(data.SetupScriptDetails !== undefined){
-const err19 = {instancePath:instancePath+"/SetupScriptDetails",schemaPath:"#/allOf/3/then/properties/SetupScriptDetails/false schema",keyword:"false schema",params:{},message:"boolean schema is false",schema:false,parentSchema:schema90.allOf[3].then.properties.SetupScriptDetails,data:data.SetupScriptDetails};
+const err19 = {instancePath:instancePath+"/SetupScriptDetails",schemaPath:"#/allOf/3/then/properties/SetupScriptDetails/false schema",keyword:"false schema",params:{},message:"boolean schema is false",schema:false,parentSchema:schema93.allOf[3].then.properties.SetupScriptDetails,data:data.SetupScriptDetails};
 if(vErrors === null){
 vErrors = [err19];
 }
@@ -11475,7 +12465,7 @@ props3.PackagingType = true;
 }
 }
 if(!valid14){
-const err20 = {instancePath,schemaPath:"#/allOf/3/if",keyword:"if",params:{failingKeyword: "then"},message:"must match \"then\" schema",schema:schema90.allOf[3].if,parentSchema:schema90.allOf[3],data};
+const err20 = {instancePath,schemaPath:"#/allOf/3/if",keyword:"if",params:{failingKeyword: "then"},message:"must match \"then\" schema",schema:schema93.allOf[3].if,parentSchema:schema93.allOf[3],data};
 if(vErrors === null){
 vErrors = [err20];
 }
@@ -11495,7 +12485,7 @@ Object.assign(props0, props3);
 }
 if(data && typeof data == "object" && !Array.isArray(data)){
 if(data.Name === undefined){
-const err21 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "Name"},message:"must have required property '"+"Name"+"'",schema:schema90.required,parentSchema:schema90,data};
+const err21 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "Name"},message:"must have required property '"+"Name"+"'",schema:schema93.required,parentSchema:schema93,data};
 if(vErrors === null){
 vErrors = [err21];
 }
@@ -11505,7 +12495,7 @@ vErrors.push(err21);
 errors++;
 }
 if(data.SourceS3Location === undefined){
-const err22 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "SourceS3Location"},message:"must have required property '"+"SourceS3Location"+"'",schema:schema90.required,parentSchema:schema90,data};
+const err22 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "SourceS3Location"},message:"must have required property '"+"SourceS3Location"+"'",schema:schema93.required,parentSchema:schema93,data};
 if(vErrors === null){
 vErrors = [err22];
 }
@@ -11515,8 +12505,8 @@ vErrors.push(err22);
 errors++;
 }
 for(const key0 in data){
-if(!(func1.call(schema90.properties, key0))){
-const err23 = {instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties",schema:false,parentSchema:schema90,data};
+if(!(func1.call(schema93.properties, key0))){
+const err23 = {instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties",schema:false,parentSchema:schema93,data};
 if(vErrors === null){
 vErrors = [err23];
 }
@@ -11530,7 +12520,7 @@ if(data.Name !== undefined){
 let data8 = data.Name;
 if(typeof data8 === "string"){
 if(!pattern12.test(data8)){
-const err24 = {instancePath:instancePath+"/Name",schemaPath:"#/properties/Name/pattern",keyword:"pattern",params:{pattern: "^[a-zA-Z0-9][a-zA-Z0-9_.-]{0,100}$"},message:"must match pattern \""+"^[a-zA-Z0-9][a-zA-Z0-9_.-]{0,100}$"+"\"",schema:"^[a-zA-Z0-9][a-zA-Z0-9_.-]{0,100}$",parentSchema:schema90.properties.Name,data:data8};
+const err24 = {instancePath:instancePath+"/Name",schemaPath:"#/properties/Name/pattern",keyword:"pattern",params:{pattern: "^[a-zA-Z0-9][a-zA-Z0-9_.-]{0,100}$"},message:"must match pattern \""+"^[a-zA-Z0-9][a-zA-Z0-9_.-]{0,100}$"+"\"",schema:"^[a-zA-Z0-9][a-zA-Z0-9_.-]{0,100}$",parentSchema:schema93.properties.Name,data:data8};
 if(vErrors === null){
 vErrors = [err24];
 }
@@ -11541,7 +12531,7 @@ errors++;
 }
 }
 else {
-const err25 = {instancePath:instancePath+"/Name",schemaPath:"#/properties/Name/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema90.properties.Name.type,parentSchema:schema90.properties.Name,data:data8};
+const err25 = {instancePath:instancePath+"/Name",schemaPath:"#/properties/Name/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema93.properties.Name.type,parentSchema:schema93.properties.Name,data:data8};
 if(vErrors === null){
 vErrors = [err25];
 }
@@ -11554,7 +12544,7 @@ errors++;
 if(data.Description !== undefined){
 let data9 = data.Description;
 if((typeof data9 !== "string") && (data9 !== null)){
-const err26 = {instancePath:instancePath+"/Description",schemaPath:"#/properties/Description/type",keyword:"type",params:{type: schema90.properties.Description.type},message:"must be string,null",schema:schema90.properties.Description.type,parentSchema:schema90.properties.Description,data:data9};
+const err26 = {instancePath:instancePath+"/Description",schemaPath:"#/properties/Description/type",keyword:"type",params:{type: schema93.properties.Description.type},message:"must be string,null",schema:schema93.properties.Description.type,parentSchema:schema93.properties.Description,data:data9};
 if(vErrors === null){
 vErrors = [err26];
 }
@@ -11565,7 +12555,7 @@ errors++;
 }
 if(typeof data9 === "string"){
 if(func2(data9) > 256){
-const err27 = {instancePath:instancePath+"/Description",schemaPath:"#/properties/Description/maxLength",keyword:"maxLength",params:{limit: 256},message:"must NOT have more than 256 characters",schema:256,parentSchema:schema90.properties.Description,data:data9};
+const err27 = {instancePath:instancePath+"/Description",schemaPath:"#/properties/Description/maxLength",keyword:"maxLength",params:{limit: 256},message:"must NOT have more than 256 characters",schema:256,parentSchema:schema93.properties.Description,data:data9};
 if(vErrors === null){
 vErrors = [err27];
 }
@@ -11579,7 +12569,7 @@ errors++;
 if(data.DisplayName !== undefined){
 let data10 = data.DisplayName;
 if((typeof data10 !== "string") && (data10 !== null)){
-const err28 = {instancePath:instancePath+"/DisplayName",schemaPath:"#/properties/DisplayName/type",keyword:"type",params:{type: schema90.properties.DisplayName.type},message:"must be string,null",schema:schema90.properties.DisplayName.type,parentSchema:schema90.properties.DisplayName,data:data10};
+const err28 = {instancePath:instancePath+"/DisplayName",schemaPath:"#/properties/DisplayName/type",keyword:"type",params:{type: schema93.properties.DisplayName.type},message:"must be string,null",schema:schema93.properties.DisplayName.type,parentSchema:schema93.properties.DisplayName,data:data10};
 if(vErrors === null){
 vErrors = [err28];
 }
@@ -11590,7 +12580,7 @@ errors++;
 }
 if(typeof data10 === "string"){
 if(func2(data10) > 100){
-const err29 = {instancePath:instancePath+"/DisplayName",schemaPath:"#/properties/DisplayName/maxLength",keyword:"maxLength",params:{limit: 100},message:"must NOT have more than 100 characters",schema:100,parentSchema:schema90.properties.DisplayName,data:data10};
+const err29 = {instancePath:instancePath+"/DisplayName",schemaPath:"#/properties/DisplayName/maxLength",keyword:"maxLength",params:{limit: 100},message:"must NOT have more than 100 characters",schema:100,parentSchema:schema93.properties.DisplayName,data:data10};
 if(vErrors === null){
 vErrors = [err29];
 }
@@ -11719,8 +12709,8 @@ errors++;
 }
 }
 if(data.SetupScriptDetails !== undefined){
-if(!(validate57(data.SetupScriptDetails, {instancePath:instancePath+"/SetupScriptDetails",parentData:data,parentDataProperty:"SetupScriptDetails",rootData,dynamicAnchors}))){
-vErrors = vErrors === null ? validate57.errors : vErrors.concat(validate57.errors);
+if(!(validate59(data.SetupScriptDetails, {instancePath:instancePath+"/SetupScriptDetails",parentData:data,parentDataProperty:"SetupScriptDetails",rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate59.errors : vErrors.concat(validate59.errors);
 errors = vErrors.length;
 }
 }
@@ -11846,7 +12836,7 @@ var _valid4 = _errs52 === errors;
 valid20 = valid20 || _valid4;
 const _errs60 = errors;
 if(data15 !== null){
-const err50 = {instancePath:instancePath+"/Tags",schemaPath:"#/properties/Tags/anyOf/1/type",keyword:"type",params:{type: "null"},message:"must be null",schema:schema90.properties.Tags.anyOf[1].type,parentSchema:schema90.properties.Tags.anyOf[1],data:data15};
+const err50 = {instancePath:instancePath+"/Tags",schemaPath:"#/properties/Tags/anyOf/1/type",keyword:"type",params:{type: "null"},message:"must be null",schema:schema93.properties.Tags.anyOf[1].type,parentSchema:schema93.properties.Tags.anyOf[1],data:data15};
 if(vErrors === null){
 vErrors = [err50];
 }
@@ -11858,7 +12848,7 @@ errors++;
 var _valid4 = _errs60 === errors;
 valid20 = valid20 || _valid4;
 if(!valid20){
-const err51 = {instancePath:instancePath+"/Tags",schemaPath:"#/properties/Tags/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf",schema:schema90.properties.Tags.anyOf,parentSchema:schema90.properties.Tags,data:data15};
+const err51 = {instancePath:instancePath+"/Tags",schemaPath:"#/properties/Tags/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf",schema:schema93.properties.Tags.anyOf,parentSchema:schema93.properties.Tags,data:data15};
 if(vErrors === null){
 vErrors = [err51];
 }
@@ -11884,15 +12874,15 @@ let data17 = data.PostSetupScriptDetails;
 const _errs63 = errors;
 let valid24 = false;
 const _errs64 = errors;
-if(!(validate57(data17, {instancePath:instancePath+"/PostSetupScriptDetails",parentData:data,parentDataProperty:"PostSetupScriptDetails",rootData,dynamicAnchors}))){
-vErrors = vErrors === null ? validate57.errors : vErrors.concat(validate57.errors);
+if(!(validate59(data17, {instancePath:instancePath+"/PostSetupScriptDetails",parentData:data,parentDataProperty:"PostSetupScriptDetails",rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate59.errors : vErrors.concat(validate59.errors);
 errors = vErrors.length;
 }
 var _valid5 = _errs64 === errors;
 valid24 = valid24 || _valid5;
 const _errs65 = errors;
 if(data17 !== null){
-const err52 = {instancePath:instancePath+"/PostSetupScriptDetails",schemaPath:"#/properties/PostSetupScriptDetails/anyOf/1/type",keyword:"type",params:{type: "null"},message:"must be null",schema:schema90.properties.PostSetupScriptDetails.anyOf[1].type,parentSchema:schema90.properties.PostSetupScriptDetails.anyOf[1],data:data17};
+const err52 = {instancePath:instancePath+"/PostSetupScriptDetails",schemaPath:"#/properties/PostSetupScriptDetails/anyOf/1/type",keyword:"type",params:{type: "null"},message:"must be null",schema:schema93.properties.PostSetupScriptDetails.anyOf[1].type,parentSchema:schema93.properties.PostSetupScriptDetails.anyOf[1],data:data17};
 if(vErrors === null){
 vErrors = [err52];
 }
@@ -11904,7 +12894,7 @@ errors++;
 var _valid5 = _errs65 === errors;
 valid24 = valid24 || _valid5;
 if(!valid24){
-const err53 = {instancePath:instancePath+"/PostSetupScriptDetails",schemaPath:"#/properties/PostSetupScriptDetails/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf",schema:schema90.properties.PostSetupScriptDetails.anyOf,parentSchema:schema90.properties.PostSetupScriptDetails,data:data17};
+const err53 = {instancePath:instancePath+"/PostSetupScriptDetails",schemaPath:"#/properties/PostSetupScriptDetails/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf",schema:schema93.properties.PostSetupScriptDetails.anyOf,parentSchema:schema93.properties.PostSetupScriptDetails,data:data17};
 if(vErrors === null){
 vErrors = [err53];
 }
@@ -11928,7 +12918,7 @@ vErrors = null;
 if(data.PackagingType !== undefined){
 let data18 = data.PackagingType;
 if(typeof data18 !== "string"){
-const err54 = {instancePath:instancePath+"/PackagingType",schemaPath:"#/$defs/PackagingType/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema95.type,parentSchema:schema95,data:data18};
+const err54 = {instancePath:instancePath+"/PackagingType",schemaPath:"#/$defs/PackagingType/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema98.type,parentSchema:schema98,data:data18};
 if(vErrors === null){
 vErrors = [err54];
 }
@@ -11938,7 +12928,7 @@ vErrors.push(err54);
 errors++;
 }
 if(!((data18 === "CUSTOM") || (data18 === "APPSTREAM2"))){
-const err55 = {instancePath:instancePath+"/PackagingType",schemaPath:"#/$defs/PackagingType/enum",keyword:"enum",params:{allowedValues: schema95.enum},message:"must be equal to one of the allowed values",schema:schema95.enum,parentSchema:schema95,data:data18};
+const err55 = {instancePath:instancePath+"/PackagingType",schemaPath:"#/$defs/PackagingType/enum",keyword:"enum",params:{allowedValues: schema98.enum},message:"must be equal to one of the allowed values",schema:schema98.enum,parentSchema:schema98,data:data18};
 if(vErrors === null){
 vErrors = [err55];
 }
@@ -11952,7 +12942,7 @@ if(data.Targets !== undefined){
 let data19 = data.Targets;
 if(Array.isArray(data19)){
 if(data19.length < 1){
-const err56 = {instancePath:instancePath+"/Targets",schemaPath:"#/properties/Targets/minItems",keyword:"minItems",params:{limit: 1},message:"must NOT have fewer than 1 items",schema:1,parentSchema:schema90.properties.Targets,data:data19};
+const err56 = {instancePath:instancePath+"/Targets",schemaPath:"#/properties/Targets/minItems",keyword:"minItems",params:{limit: 1},message:"must NOT have fewer than 1 items",schema:1,parentSchema:schema93.properties.Targets,data:data19};
 if(vErrors === null){
 vErrors = [err56];
 }
@@ -11966,7 +12956,7 @@ for(let i0=0; i0<len0; i0++){
 let data20 = data19[i0];
 if(typeof data20 === "string"){
 if(!pattern6.test(data20)){
-const err57 = {instancePath:instancePath+"/Targets/" + i0,schemaPath:"#/properties/Targets/items/pattern",keyword:"pattern",params:{pattern: "^[A-Za-z0-9][A-Za-z0-9_-]{0,62}$"},message:"must match pattern \""+"^[A-Za-z0-9][A-Za-z0-9_-]{0,62}$"+"\"",schema:"^[A-Za-z0-9][A-Za-z0-9_-]{0,62}$",parentSchema:schema90.properties.Targets.items,data:data20};
+const err57 = {instancePath:instancePath+"/Targets/" + i0,schemaPath:"#/properties/Targets/items/pattern",keyword:"pattern",params:{pattern: "^[A-Za-z0-9][A-Za-z0-9_-]{0,62}$"},message:"must match pattern \""+"^[A-Za-z0-9][A-Za-z0-9_-]{0,62}$"+"\"",schema:"^[A-Za-z0-9][A-Za-z0-9_-]{0,62}$",parentSchema:schema93.properties.Targets.items,data:data20};
 if(vErrors === null){
 vErrors = [err57];
 }
@@ -11977,7 +12967,7 @@ errors++;
 }
 }
 else {
-const err58 = {instancePath:instancePath+"/Targets/" + i0,schemaPath:"#/properties/Targets/items/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema90.properties.Targets.items.type,parentSchema:schema90.properties.Targets.items,data:data20};
+const err58 = {instancePath:instancePath+"/Targets/" + i0,schemaPath:"#/properties/Targets/items/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema93.properties.Targets.items.type,parentSchema:schema93.properties.Targets.items,data:data20};
 if(vErrors === null){
 vErrors = [err58];
 }
@@ -11998,7 +12988,7 @@ continue;
 }
 if(typeof indices0[item0] == "number"){
 j0 = indices0[item0];
-const err59 = {instancePath:instancePath+"/Targets",schemaPath:"#/properties/Targets/uniqueItems",keyword:"uniqueItems",params:{i: i1, j: j0},message:"must NOT have duplicate items (items ## "+j0+" and "+i1+" are identical)",schema:true,parentSchema:schema90.properties.Targets,data:data19};
+const err59 = {instancePath:instancePath+"/Targets",schemaPath:"#/properties/Targets/uniqueItems",keyword:"uniqueItems",params:{i: i1, j: j0},message:"must NOT have duplicate items (items ## "+j0+" and "+i1+" are identical)",schema:true,parentSchema:schema93.properties.Targets,data:data19};
 if(vErrors === null){
 vErrors = [err59];
 }
@@ -12013,7 +13003,7 @@ indices0[item0] = i1;
 }
 }
 else {
-const err60 = {instancePath:instancePath+"/Targets",schemaPath:"#/properties/Targets/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema90.properties.Targets.type,parentSchema:schema90.properties.Targets,data:data19};
+const err60 = {instancePath:instancePath+"/Targets",schemaPath:"#/properties/Targets/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema93.properties.Targets.type,parentSchema:schema93.properties.Targets,data:data19};
 if(vErrors === null){
 vErrors = [err60];
 }
@@ -12025,7 +13015,7 @@ errors++;
 }
 }
 else {
-const err61 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema90.type,parentSchema:schema90,data};
+const err61 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema93.type,parentSchema:schema93,data};
 if(vErrors === null){
 vErrors = [err61];
 }
@@ -12034,19 +13024,19 @@ vErrors.push(err61);
 }
 errors++;
 }
-validate56.errors = vErrors;
+validate58.errors = vErrors;
 return errors === 0;
 }
-validate56.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
+validate58.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
 
-const schema97 = {"title":"AppStream 2.0 entitlement","description":"Which applications of a stack SAML 2.0 federated users are entitled to, matched by their SAML attributes (user-pool and streaming URL users are entitled to every application). It belongs to its stack: with prune, the entitlements of the stacks this config declares are exactly those it declares.","type":"object","properties":{"StackName":{"description":"Name of the stack the entitlement belongs to; this config must declare it. Changing it means another entitlement.","type":"string","pattern":"^[a-zA-Z0-9][a-zA-Z0-9_.-]{0,100}$"},"Name":{"description":"Name of the entitlement; unique within its stack, it identifies the entitlement together with StackName.","type":"string","pattern":"^[a-zA-Z0-9][a-zA-Z0-9_.-]{0,100}$"},"Description":{"description":"Description for administrators. null or \"\" clears it (streamform sets it to an empty string, the way the API clears it).","type":["string","null"],"maxLength":256},"AppVisibility":{"description":"ALL: the users are entitled to every application of the stack; ASSOCIATED: only to the Applications listed.","$ref":"#/$defs/AppVisibility"},"Attributes":{"description":"The SAML attributes that entitle a user, compared as a set of Name and Value pairs.","type":"array","items":{"$ref":"#/$defs/EntitlementAttribute"},"minItems":1},"Applications":{"description":"Names of the applications the entitlement grants: the whole set (an application associated outside this config is disassociated); left out, none.","type":"array","items":{"type":"string","minLength":1}},"Targets":{"description":"The targets this resource goes to (default: every target of the config).","type":"array","minItems":1,"uniqueItems":true,"items":{"type":"string","pattern":"^[A-Za-z0-9][A-Za-z0-9_-]{0,62}$"}}},"required":["Name","StackName","AppVisibility","Attributes"],"additionalProperties":false};
-const schema98 = {"type":"string","enum":["ALL","ASSOCIATED"]};
-const schema99 = {"title":"Entitlement attribute","description":"A SAML 2.0 attribute (an IAM PrincipalTag) and the value that entitles a user.","type":"object","properties":{"Name":{"description":"The attribute: roles, department, organization, groups, title, costCenter or userType.","type":"string","minLength":1,"enum":["roles","department","organization","groups","title","costCenter","userType"]},"Value":{"description":"The value the user's attribute must have.","type":"string","minLength":1}},"required":["Name","Value"],"additionalProperties":false};
+const schema100 = {"title":"AppStream 2.0 entitlement","description":"Which applications of a stack SAML 2.0 federated users are entitled to, matched by their SAML attributes (user-pool and streaming URL users are entitled to every application). It belongs to its stack: with prune, the entitlements of the stacks this config declares are exactly those it declares.","type":"object","properties":{"StackName":{"description":"Name of the stack the entitlement belongs to; this config must declare it. Changing it means another entitlement.","type":"string","pattern":"^[a-zA-Z0-9][a-zA-Z0-9_.-]{0,100}$"},"Name":{"description":"Name of the entitlement; unique within its stack, it identifies the entitlement together with StackName.","type":"string","pattern":"^[a-zA-Z0-9][a-zA-Z0-9_.-]{0,100}$"},"Description":{"description":"Description for administrators. null or \"\" clears it (streamform sets it to an empty string, the way the API clears it).","type":["string","null"],"maxLength":256},"AppVisibility":{"description":"ALL: the users are entitled to every application of the stack; ASSOCIATED: only to the Applications listed.","$ref":"#/$defs/AppVisibility"},"Attributes":{"description":"The SAML attributes that entitle a user, compared as a set of Name and Value pairs.","type":"array","items":{"$ref":"#/$defs/EntitlementAttribute"},"minItems":1},"Applications":{"description":"Names of the applications the entitlement grants: the whole set (an application associated outside this config is disassociated); left out, none.","type":"array","items":{"type":"string","minLength":1}},"Targets":{"description":"The targets this resource goes to (default: every target of the config).","type":"array","minItems":1,"uniqueItems":true,"items":{"type":"string","pattern":"^[A-Za-z0-9][A-Za-z0-9_-]{0,62}$"}}},"required":["Name","StackName","AppVisibility","Attributes"],"additionalProperties":false};
+const schema101 = {"type":"string","enum":["ALL","ASSOCIATED"]};
+const schema102 = {"title":"Entitlement attribute","description":"A SAML 2.0 attribute (an IAM PrincipalTag) and the value that entitles a user.","type":"object","properties":{"Name":{"description":"The attribute: roles, department, organization, groups, title, costCenter or userType.","type":"string","minLength":1,"enum":["roles","department","organization","groups","title","costCenter","userType"]},"Value":{"description":"The value the user's attribute must have.","type":"string","minLength":1}},"required":["Name","Value"],"additionalProperties":false};
 
-function validate61(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+function validate63(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
 let vErrors = null;
 let errors = 0;
-const evaluated0 = validate61.evaluated;
+const evaluated0 = validate63.evaluated;
 if(evaluated0.dynamicProps){
 evaluated0.props = undefined;
 }
@@ -12055,7 +13045,7 @@ evaluated0.items = undefined;
 }
 if(data && typeof data == "object" && !Array.isArray(data)){
 if(data.Name === undefined){
-const err0 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "Name"},message:"must have required property '"+"Name"+"'",schema:schema97.required,parentSchema:schema97,data};
+const err0 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "Name"},message:"must have required property '"+"Name"+"'",schema:schema100.required,parentSchema:schema100,data};
 if(vErrors === null){
 vErrors = [err0];
 }
@@ -12065,7 +13055,7 @@ vErrors.push(err0);
 errors++;
 }
 if(data.StackName === undefined){
-const err1 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "StackName"},message:"must have required property '"+"StackName"+"'",schema:schema97.required,parentSchema:schema97,data};
+const err1 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "StackName"},message:"must have required property '"+"StackName"+"'",schema:schema100.required,parentSchema:schema100,data};
 if(vErrors === null){
 vErrors = [err1];
 }
@@ -12075,7 +13065,7 @@ vErrors.push(err1);
 errors++;
 }
 if(data.AppVisibility === undefined){
-const err2 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "AppVisibility"},message:"must have required property '"+"AppVisibility"+"'",schema:schema97.required,parentSchema:schema97,data};
+const err2 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "AppVisibility"},message:"must have required property '"+"AppVisibility"+"'",schema:schema100.required,parentSchema:schema100,data};
 if(vErrors === null){
 vErrors = [err2];
 }
@@ -12085,7 +13075,7 @@ vErrors.push(err2);
 errors++;
 }
 if(data.Attributes === undefined){
-const err3 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "Attributes"},message:"must have required property '"+"Attributes"+"'",schema:schema97.required,parentSchema:schema97,data};
+const err3 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "Attributes"},message:"must have required property '"+"Attributes"+"'",schema:schema100.required,parentSchema:schema100,data};
 if(vErrors === null){
 vErrors = [err3];
 }
@@ -12096,7 +13086,7 @@ errors++;
 }
 for(const key0 in data){
 if(!(((((((key0 === "StackName") || (key0 === "Name")) || (key0 === "Description")) || (key0 === "AppVisibility")) || (key0 === "Attributes")) || (key0 === "Applications")) || (key0 === "Targets"))){
-const err4 = {instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties",schema:false,parentSchema:schema97,data};
+const err4 = {instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties",schema:false,parentSchema:schema100,data};
 if(vErrors === null){
 vErrors = [err4];
 }
@@ -12110,7 +13100,7 @@ if(data.StackName !== undefined){
 let data0 = data.StackName;
 if(typeof data0 === "string"){
 if(!pattern12.test(data0)){
-const err5 = {instancePath:instancePath+"/StackName",schemaPath:"#/properties/StackName/pattern",keyword:"pattern",params:{pattern: "^[a-zA-Z0-9][a-zA-Z0-9_.-]{0,100}$"},message:"must match pattern \""+"^[a-zA-Z0-9][a-zA-Z0-9_.-]{0,100}$"+"\"",schema:"^[a-zA-Z0-9][a-zA-Z0-9_.-]{0,100}$",parentSchema:schema97.properties.StackName,data:data0};
+const err5 = {instancePath:instancePath+"/StackName",schemaPath:"#/properties/StackName/pattern",keyword:"pattern",params:{pattern: "^[a-zA-Z0-9][a-zA-Z0-9_.-]{0,100}$"},message:"must match pattern \""+"^[a-zA-Z0-9][a-zA-Z0-9_.-]{0,100}$"+"\"",schema:"^[a-zA-Z0-9][a-zA-Z0-9_.-]{0,100}$",parentSchema:schema100.properties.StackName,data:data0};
 if(vErrors === null){
 vErrors = [err5];
 }
@@ -12121,7 +13111,7 @@ errors++;
 }
 }
 else {
-const err6 = {instancePath:instancePath+"/StackName",schemaPath:"#/properties/StackName/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema97.properties.StackName.type,parentSchema:schema97.properties.StackName,data:data0};
+const err6 = {instancePath:instancePath+"/StackName",schemaPath:"#/properties/StackName/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema100.properties.StackName.type,parentSchema:schema100.properties.StackName,data:data0};
 if(vErrors === null){
 vErrors = [err6];
 }
@@ -12135,7 +13125,7 @@ if(data.Name !== undefined){
 let data1 = data.Name;
 if(typeof data1 === "string"){
 if(!pattern12.test(data1)){
-const err7 = {instancePath:instancePath+"/Name",schemaPath:"#/properties/Name/pattern",keyword:"pattern",params:{pattern: "^[a-zA-Z0-9][a-zA-Z0-9_.-]{0,100}$"},message:"must match pattern \""+"^[a-zA-Z0-9][a-zA-Z0-9_.-]{0,100}$"+"\"",schema:"^[a-zA-Z0-9][a-zA-Z0-9_.-]{0,100}$",parentSchema:schema97.properties.Name,data:data1};
+const err7 = {instancePath:instancePath+"/Name",schemaPath:"#/properties/Name/pattern",keyword:"pattern",params:{pattern: "^[a-zA-Z0-9][a-zA-Z0-9_.-]{0,100}$"},message:"must match pattern \""+"^[a-zA-Z0-9][a-zA-Z0-9_.-]{0,100}$"+"\"",schema:"^[a-zA-Z0-9][a-zA-Z0-9_.-]{0,100}$",parentSchema:schema100.properties.Name,data:data1};
 if(vErrors === null){
 vErrors = [err7];
 }
@@ -12146,7 +13136,7 @@ errors++;
 }
 }
 else {
-const err8 = {instancePath:instancePath+"/Name",schemaPath:"#/properties/Name/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema97.properties.Name.type,parentSchema:schema97.properties.Name,data:data1};
+const err8 = {instancePath:instancePath+"/Name",schemaPath:"#/properties/Name/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema100.properties.Name.type,parentSchema:schema100.properties.Name,data:data1};
 if(vErrors === null){
 vErrors = [err8];
 }
@@ -12159,7 +13149,7 @@ errors++;
 if(data.Description !== undefined){
 let data2 = data.Description;
 if((typeof data2 !== "string") && (data2 !== null)){
-const err9 = {instancePath:instancePath+"/Description",schemaPath:"#/properties/Description/type",keyword:"type",params:{type: schema97.properties.Description.type},message:"must be string,null",schema:schema97.properties.Description.type,parentSchema:schema97.properties.Description,data:data2};
+const err9 = {instancePath:instancePath+"/Description",schemaPath:"#/properties/Description/type",keyword:"type",params:{type: schema100.properties.Description.type},message:"must be string,null",schema:schema100.properties.Description.type,parentSchema:schema100.properties.Description,data:data2};
 if(vErrors === null){
 vErrors = [err9];
 }
@@ -12170,7 +13160,7 @@ errors++;
 }
 if(typeof data2 === "string"){
 if(func2(data2) > 256){
-const err10 = {instancePath:instancePath+"/Description",schemaPath:"#/properties/Description/maxLength",keyword:"maxLength",params:{limit: 256},message:"must NOT have more than 256 characters",schema:256,parentSchema:schema97.properties.Description,data:data2};
+const err10 = {instancePath:instancePath+"/Description",schemaPath:"#/properties/Description/maxLength",keyword:"maxLength",params:{limit: 256},message:"must NOT have more than 256 characters",schema:256,parentSchema:schema100.properties.Description,data:data2};
 if(vErrors === null){
 vErrors = [err10];
 }
@@ -12184,7 +13174,7 @@ errors++;
 if(data.AppVisibility !== undefined){
 let data3 = data.AppVisibility;
 if(typeof data3 !== "string"){
-const err11 = {instancePath:instancePath+"/AppVisibility",schemaPath:"#/$defs/AppVisibility/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema98.type,parentSchema:schema98,data:data3};
+const err11 = {instancePath:instancePath+"/AppVisibility",schemaPath:"#/$defs/AppVisibility/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema101.type,parentSchema:schema101,data:data3};
 if(vErrors === null){
 vErrors = [err11];
 }
@@ -12194,7 +13184,7 @@ vErrors.push(err11);
 errors++;
 }
 if(!((data3 === "ALL") || (data3 === "ASSOCIATED"))){
-const err12 = {instancePath:instancePath+"/AppVisibility",schemaPath:"#/$defs/AppVisibility/enum",keyword:"enum",params:{allowedValues: schema98.enum},message:"must be equal to one of the allowed values",schema:schema98.enum,parentSchema:schema98,data:data3};
+const err12 = {instancePath:instancePath+"/AppVisibility",schemaPath:"#/$defs/AppVisibility/enum",keyword:"enum",params:{allowedValues: schema101.enum},message:"must be equal to one of the allowed values",schema:schema101.enum,parentSchema:schema101,data:data3};
 if(vErrors === null){
 vErrors = [err12];
 }
@@ -12208,7 +13198,7 @@ if(data.Attributes !== undefined){
 let data4 = data.Attributes;
 if(Array.isArray(data4)){
 if(data4.length < 1){
-const err13 = {instancePath:instancePath+"/Attributes",schemaPath:"#/properties/Attributes/minItems",keyword:"minItems",params:{limit: 1},message:"must NOT have fewer than 1 items",schema:1,parentSchema:schema97.properties.Attributes,data:data4};
+const err13 = {instancePath:instancePath+"/Attributes",schemaPath:"#/properties/Attributes/minItems",keyword:"minItems",params:{limit: 1},message:"must NOT have fewer than 1 items",schema:1,parentSchema:schema100.properties.Attributes,data:data4};
 if(vErrors === null){
 vErrors = [err13];
 }
@@ -12222,7 +13212,7 @@ for(let i0=0; i0<len0; i0++){
 let data5 = data4[i0];
 if(data5 && typeof data5 == "object" && !Array.isArray(data5)){
 if(data5.Name === undefined){
-const err14 = {instancePath:instancePath+"/Attributes/" + i0,schemaPath:"#/$defs/EntitlementAttribute/required",keyword:"required",params:{missingProperty: "Name"},message:"must have required property '"+"Name"+"'",schema:schema99.required,parentSchema:schema99,data:data5};
+const err14 = {instancePath:instancePath+"/Attributes/" + i0,schemaPath:"#/$defs/EntitlementAttribute/required",keyword:"required",params:{missingProperty: "Name"},message:"must have required property '"+"Name"+"'",schema:schema102.required,parentSchema:schema102,data:data5};
 if(vErrors === null){
 vErrors = [err14];
 }
@@ -12232,7 +13222,7 @@ vErrors.push(err14);
 errors++;
 }
 if(data5.Value === undefined){
-const err15 = {instancePath:instancePath+"/Attributes/" + i0,schemaPath:"#/$defs/EntitlementAttribute/required",keyword:"required",params:{missingProperty: "Value"},message:"must have required property '"+"Value"+"'",schema:schema99.required,parentSchema:schema99,data:data5};
+const err15 = {instancePath:instancePath+"/Attributes/" + i0,schemaPath:"#/$defs/EntitlementAttribute/required",keyword:"required",params:{missingProperty: "Value"},message:"must have required property '"+"Value"+"'",schema:schema102.required,parentSchema:schema102,data:data5};
 if(vErrors === null){
 vErrors = [err15];
 }
@@ -12243,7 +13233,7 @@ errors++;
 }
 for(const key1 in data5){
 if(!((key1 === "Name") || (key1 === "Value"))){
-const err16 = {instancePath:instancePath+"/Attributes/" + i0,schemaPath:"#/$defs/EntitlementAttribute/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key1},message:"must NOT have additional properties",schema:false,parentSchema:schema99,data:data5};
+const err16 = {instancePath:instancePath+"/Attributes/" + i0,schemaPath:"#/$defs/EntitlementAttribute/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key1},message:"must NOT have additional properties",schema:false,parentSchema:schema102,data:data5};
 if(vErrors === null){
 vErrors = [err16];
 }
@@ -12256,7 +13246,7 @@ errors++;
 if(data5.Name !== undefined){
 let data6 = data5.Name;
 if(!(((((((data6 === "roles") || (data6 === "department")) || (data6 === "organization")) || (data6 === "groups")) || (data6 === "title")) || (data6 === "costCenter")) || (data6 === "userType"))){
-const err17 = {instancePath:instancePath+"/Attributes/" + i0+"/Name",schemaPath:"#/$defs/EntitlementAttribute/properties/Name/enum",keyword:"enum",params:{allowedValues: schema99.properties.Name.enum},message:"must be equal to one of the allowed values",schema:schema99.properties.Name.enum,parentSchema:schema99.properties.Name,data:data6};
+const err17 = {instancePath:instancePath+"/Attributes/" + i0+"/Name",schemaPath:"#/$defs/EntitlementAttribute/properties/Name/enum",keyword:"enum",params:{allowedValues: schema102.properties.Name.enum},message:"must be equal to one of the allowed values",schema:schema102.properties.Name.enum,parentSchema:schema102.properties.Name,data:data6};
 if(vErrors === null){
 vErrors = [err17];
 }
@@ -12267,7 +13257,7 @@ errors++;
 }
 if(typeof data6 === "string"){
 if(func2(data6) < 1){
-const err18 = {instancePath:instancePath+"/Attributes/" + i0+"/Name",schemaPath:"#/$defs/EntitlementAttribute/properties/Name/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters",schema:1,parentSchema:schema99.properties.Name,data:data6};
+const err18 = {instancePath:instancePath+"/Attributes/" + i0+"/Name",schemaPath:"#/$defs/EntitlementAttribute/properties/Name/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters",schema:1,parentSchema:schema102.properties.Name,data:data6};
 if(vErrors === null){
 vErrors = [err18];
 }
@@ -12278,7 +13268,7 @@ errors++;
 }
 }
 else {
-const err19 = {instancePath:instancePath+"/Attributes/" + i0+"/Name",schemaPath:"#/$defs/EntitlementAttribute/properties/Name/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema99.properties.Name.type,parentSchema:schema99.properties.Name,data:data6};
+const err19 = {instancePath:instancePath+"/Attributes/" + i0+"/Name",schemaPath:"#/$defs/EntitlementAttribute/properties/Name/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema102.properties.Name.type,parentSchema:schema102.properties.Name,data:data6};
 if(vErrors === null){
 vErrors = [err19];
 }
@@ -12292,7 +13282,7 @@ if(data5.Value !== undefined){
 let data7 = data5.Value;
 if(typeof data7 === "string"){
 if(func2(data7) < 1){
-const err20 = {instancePath:instancePath+"/Attributes/" + i0+"/Value",schemaPath:"#/$defs/EntitlementAttribute/properties/Value/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters",schema:1,parentSchema:schema99.properties.Value,data:data7};
+const err20 = {instancePath:instancePath+"/Attributes/" + i0+"/Value",schemaPath:"#/$defs/EntitlementAttribute/properties/Value/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters",schema:1,parentSchema:schema102.properties.Value,data:data7};
 if(vErrors === null){
 vErrors = [err20];
 }
@@ -12303,7 +13293,7 @@ errors++;
 }
 }
 else {
-const err21 = {instancePath:instancePath+"/Attributes/" + i0+"/Value",schemaPath:"#/$defs/EntitlementAttribute/properties/Value/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema99.properties.Value.type,parentSchema:schema99.properties.Value,data:data7};
+const err21 = {instancePath:instancePath+"/Attributes/" + i0+"/Value",schemaPath:"#/$defs/EntitlementAttribute/properties/Value/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema102.properties.Value.type,parentSchema:schema102.properties.Value,data:data7};
 if(vErrors === null){
 vErrors = [err21];
 }
@@ -12315,7 +13305,7 @@ errors++;
 }
 }
 else {
-const err22 = {instancePath:instancePath+"/Attributes/" + i0,schemaPath:"#/$defs/EntitlementAttribute/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema99.type,parentSchema:schema99,data:data5};
+const err22 = {instancePath:instancePath+"/Attributes/" + i0,schemaPath:"#/$defs/EntitlementAttribute/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema102.type,parentSchema:schema102,data:data5};
 if(vErrors === null){
 vErrors = [err22];
 }
@@ -12327,7 +13317,7 @@ errors++;
 }
 }
 else {
-const err23 = {instancePath:instancePath+"/Attributes",schemaPath:"#/properties/Attributes/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema97.properties.Attributes.type,parentSchema:schema97.properties.Attributes,data:data4};
+const err23 = {instancePath:instancePath+"/Attributes",schemaPath:"#/properties/Attributes/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema100.properties.Attributes.type,parentSchema:schema100.properties.Attributes,data:data4};
 if(vErrors === null){
 vErrors = [err23];
 }
@@ -12345,7 +13335,7 @@ for(let i1=0; i1<len1; i1++){
 let data9 = data8[i1];
 if(typeof data9 === "string"){
 if(func2(data9) < 1){
-const err24 = {instancePath:instancePath+"/Applications/" + i1,schemaPath:"#/properties/Applications/items/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters",schema:1,parentSchema:schema97.properties.Applications.items,data:data9};
+const err24 = {instancePath:instancePath+"/Applications/" + i1,schemaPath:"#/properties/Applications/items/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters",schema:1,parentSchema:schema100.properties.Applications.items,data:data9};
 if(vErrors === null){
 vErrors = [err24];
 }
@@ -12356,7 +13346,7 @@ errors++;
 }
 }
 else {
-const err25 = {instancePath:instancePath+"/Applications/" + i1,schemaPath:"#/properties/Applications/items/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema97.properties.Applications.items.type,parentSchema:schema97.properties.Applications.items,data:data9};
+const err25 = {instancePath:instancePath+"/Applications/" + i1,schemaPath:"#/properties/Applications/items/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema100.properties.Applications.items.type,parentSchema:schema100.properties.Applications.items,data:data9};
 if(vErrors === null){
 vErrors = [err25];
 }
@@ -12368,7 +13358,7 @@ errors++;
 }
 }
 else {
-const err26 = {instancePath:instancePath+"/Applications",schemaPath:"#/properties/Applications/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema97.properties.Applications.type,parentSchema:schema97.properties.Applications,data:data8};
+const err26 = {instancePath:instancePath+"/Applications",schemaPath:"#/properties/Applications/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema100.properties.Applications.type,parentSchema:schema100.properties.Applications,data:data8};
 if(vErrors === null){
 vErrors = [err26];
 }
@@ -12382,7 +13372,7 @@ if(data.Targets !== undefined){
 let data10 = data.Targets;
 if(Array.isArray(data10)){
 if(data10.length < 1){
-const err27 = {instancePath:instancePath+"/Targets",schemaPath:"#/properties/Targets/minItems",keyword:"minItems",params:{limit: 1},message:"must NOT have fewer than 1 items",schema:1,parentSchema:schema97.properties.Targets,data:data10};
+const err27 = {instancePath:instancePath+"/Targets",schemaPath:"#/properties/Targets/minItems",keyword:"minItems",params:{limit: 1},message:"must NOT have fewer than 1 items",schema:1,parentSchema:schema100.properties.Targets,data:data10};
 if(vErrors === null){
 vErrors = [err27];
 }
@@ -12396,7 +13386,7 @@ for(let i2=0; i2<len2; i2++){
 let data11 = data10[i2];
 if(typeof data11 === "string"){
 if(!pattern6.test(data11)){
-const err28 = {instancePath:instancePath+"/Targets/" + i2,schemaPath:"#/properties/Targets/items/pattern",keyword:"pattern",params:{pattern: "^[A-Za-z0-9][A-Za-z0-9_-]{0,62}$"},message:"must match pattern \""+"^[A-Za-z0-9][A-Za-z0-9_-]{0,62}$"+"\"",schema:"^[A-Za-z0-9][A-Za-z0-9_-]{0,62}$",parentSchema:schema97.properties.Targets.items,data:data11};
+const err28 = {instancePath:instancePath+"/Targets/" + i2,schemaPath:"#/properties/Targets/items/pattern",keyword:"pattern",params:{pattern: "^[A-Za-z0-9][A-Za-z0-9_-]{0,62}$"},message:"must match pattern \""+"^[A-Za-z0-9][A-Za-z0-9_-]{0,62}$"+"\"",schema:"^[A-Za-z0-9][A-Za-z0-9_-]{0,62}$",parentSchema:schema100.properties.Targets.items,data:data11};
 if(vErrors === null){
 vErrors = [err28];
 }
@@ -12407,7 +13397,7 @@ errors++;
 }
 }
 else {
-const err29 = {instancePath:instancePath+"/Targets/" + i2,schemaPath:"#/properties/Targets/items/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema97.properties.Targets.items.type,parentSchema:schema97.properties.Targets.items,data:data11};
+const err29 = {instancePath:instancePath+"/Targets/" + i2,schemaPath:"#/properties/Targets/items/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema100.properties.Targets.items.type,parentSchema:schema100.properties.Targets.items,data:data11};
 if(vErrors === null){
 vErrors = [err29];
 }
@@ -12428,7 +13418,7 @@ continue;
 }
 if(typeof indices0[item0] == "number"){
 j0 = indices0[item0];
-const err30 = {instancePath:instancePath+"/Targets",schemaPath:"#/properties/Targets/uniqueItems",keyword:"uniqueItems",params:{i: i3, j: j0},message:"must NOT have duplicate items (items ## "+j0+" and "+i3+" are identical)",schema:true,parentSchema:schema97.properties.Targets,data:data10};
+const err30 = {instancePath:instancePath+"/Targets",schemaPath:"#/properties/Targets/uniqueItems",keyword:"uniqueItems",params:{i: i3, j: j0},message:"must NOT have duplicate items (items ## "+j0+" and "+i3+" are identical)",schema:true,parentSchema:schema100.properties.Targets,data:data10};
 if(vErrors === null){
 vErrors = [err30];
 }
@@ -12443,7 +13433,7 @@ indices0[item0] = i3;
 }
 }
 else {
-const err31 = {instancePath:instancePath+"/Targets",schemaPath:"#/properties/Targets/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema97.properties.Targets.type,parentSchema:schema97.properties.Targets,data:data10};
+const err31 = {instancePath:instancePath+"/Targets",schemaPath:"#/properties/Targets/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema100.properties.Targets.type,parentSchema:schema100.properties.Targets,data:data10};
 if(vErrors === null){
 vErrors = [err31];
 }
@@ -12455,7 +13445,7 @@ errors++;
 }
 }
 else {
-const err32 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema97.type,parentSchema:schema97,data};
+const err32 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema100.type,parentSchema:schema100,data};
 if(vErrors === null){
 vErrors = [err32];
 }
@@ -12464,18 +13454,18 @@ vErrors.push(err32);
 }
 errors++;
 }
-validate61.errors = vErrors;
+validate63.errors = vErrors;
 return errors === 0;
 }
-validate61.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
+validate63.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
 
-const schema100 = {"title":"AppStream 2.0 app block builder","description":"An app block builder: an instance that packages applications into an app block for Elastic fleets. While it is RUNNING only DisplayName and Description change in place; any other change stops it, updates it and starts it again, which ends the session of whoever works in it, so apply does it only with --allow-interruption.","type":"object","properties":{"Name":{"description":"Name of the app block builder; it identifies it. Renaming means deleting it and creating a new one.","type":"string","pattern":"^[a-zA-Z0-9][a-zA-Z0-9_.-]{0,100}$"},"Description":{"description":"Description for administrators. null or \"\" clears it (streamform sets it to an empty string, the way the API clears it).","type":["string","null"],"maxLength":256},"DisplayName":{"description":"Name shown for the builder. null or \"\" clears it (streamform sets it to an empty string, the way the API clears it).","type":["string","null"],"maxLength":100},"Tags":{"description":"Tags on the builder. null or {} removes every tag but streamform's own.","anyOf":[{"$ref":"#/$defs/Tags"},{"type":"null"}]},"Platform":{"description":"Operating system of the builder: WINDOWS_SERVER_2019, the only one AWS offers.","$ref":"#/$defs/AppBlockBuilderPlatformType"},"InstanceType":{"description":"Instance type, one of stream.standard.small, medium, large, xlarge and 2xlarge.","type":"string","minLength":1},"VpcConfig":{"description":"The subnets (at least two, in different Availability Zones) and security groups the builder runs in. Security groups no longer declared are removed.","$ref":"#/$defs/VpcConfig"},"EnableDefaultInternetAccess":{"description":"Whether the builder reaches the internet without a VPC route (default false).","type":"boolean"},"IamRoleArn":{"description":"ARN of the IAM role the builder assumes. null clears it.","type":["string","null"],"pattern":"^arn:aws(?:-cn|-iso-b|-iso|-us-gov)?:[A-Za-z0-9][A-Za-z0-9_/.-]{0,62}:[A-Za-z0-9_/.-]{0,63}:[A-Za-z0-9_/.-]{0,63}:[A-Za-z0-9][A-Za-z0-9:_/+=,@.\\\\-]{0,1023}$"},"AccessEndpoints":{"description":"Interface VPC endpoints through which administrators connect to the builder. null or [] clears it.","type":["array","null"],"items":{"$ref":"#/$defs/AccessEndpoint"},"maxItems":4},"DisableIMDSV1":{"description":"Whether the builder refuses IMDSv1 requests (default false).","type":"boolean"},"AppBlocks":{"description":"Name of the app block the builder is associated with, as a list of one: AWS associates an app block builder with one app block at a time. A builder starts only with an app block, and changing it needs the builder STOPPED. null or [] disassociates the app block.","type":["array","null"],"items":{"type":"string","pattern":"^[a-zA-Z0-9][a-zA-Z0-9_.-]{0,100}$"},"maxItems":1},"State":{"description":"RUNNING or STOPPED. RUNNING needs an app block. Left out, a builder streamform creates is started when it has an app block, and afterwards whether it runs is left to the operators.","type":"string","enum":["RUNNING","STOPPED"]},"Targets":{"description":"The targets this resource goes to (default: every target of the config).","type":"array","minItems":1,"uniqueItems":true,"items":{"type":"string","pattern":"^[A-Za-z0-9][A-Za-z0-9_-]{0,62}$"}}},"required":["Name","Platform","InstanceType","VpcConfig"],"additionalProperties":false,"allOf":[{"description":"app block builders need a VpcConfig with at least two subnets (in different Availability Zones)","if":{"required":["VpcConfig"]},"then":{"properties":{"VpcConfig":{"type":"object","properties":{"SubnetIds":{"minItems":2}},"required":["SubnetIds"]}}}},{"description":"an app block builder can run only with an app block: State RUNNING needs AppBlocks","if":{"properties":{"State":{"const":"RUNNING"}},"required":["State"]},"then":{"not":{"properties":{"AppBlocks":{"anyOf":[{"type":"null"},{"maxItems":0}]}},"required":["AppBlocks"]}}}]};
-const schema102 = {"type":"string","enum":["WINDOWS_SERVER_2019"]};
+const schema103 = {"title":"AppStream 2.0 app block builder","description":"An app block builder: an instance that packages applications into an app block for Elastic fleets. While it is RUNNING only DisplayName and Description change in place; any other change stops it, updates it and starts it again, which ends the session of whoever works in it, so apply does it only with --allow-interruption.","type":"object","properties":{"Name":{"description":"Name of the app block builder; it identifies it. Renaming means deleting it and creating a new one.","type":"string","pattern":"^[a-zA-Z0-9][a-zA-Z0-9_.-]{0,100}$"},"Description":{"description":"Description for administrators. null or \"\" clears it (streamform sets it to an empty string, the way the API clears it).","type":["string","null"],"maxLength":256},"DisplayName":{"description":"Name shown for the builder. null or \"\" clears it (streamform sets it to an empty string, the way the API clears it).","type":["string","null"],"maxLength":100},"Tags":{"description":"Tags on the builder. null or {} removes every tag but streamform's own.","anyOf":[{"$ref":"#/$defs/Tags"},{"type":"null"}]},"Platform":{"description":"Operating system of the builder: WINDOWS_SERVER_2019, the only one AWS offers.","$ref":"#/$defs/AppBlockBuilderPlatformType"},"InstanceType":{"description":"Instance type, one of stream.standard.small, medium, large, xlarge and 2xlarge.","type":"string","minLength":1},"VpcConfig":{"description":"The subnets (at least two, in different Availability Zones) and security groups the builder runs in. Security groups no longer declared are removed.","$ref":"#/$defs/VpcConfig"},"EnableDefaultInternetAccess":{"description":"Whether the builder reaches the internet without a VPC route (default false).","type":"boolean"},"IamRoleArn":{"description":"ARN of the IAM role the builder assumes. null clears it.","type":["string","null"],"pattern":"^arn:aws(?:-cn|-iso-b|-iso|-us-gov)?:[A-Za-z0-9][A-Za-z0-9_/.-]{0,62}:[A-Za-z0-9_/.-]{0,63}:[A-Za-z0-9_/.-]{0,63}:[A-Za-z0-9][A-Za-z0-9:_/+=,@.\\\\-]{0,1023}$"},"AccessEndpoints":{"description":"Interface VPC endpoints through which administrators connect to the builder. null or [] clears it.","type":["array","null"],"items":{"$ref":"#/$defs/AccessEndpoint"},"maxItems":4},"DisableIMDSV1":{"description":"Whether the builder refuses IMDSv1 requests (default false).","type":"boolean"},"AppBlocks":{"description":"Name of the app block the builder is associated with, as a list of one: AWS associates an app block builder with one app block at a time. A builder starts only with an app block, and changing it needs the builder STOPPED. null or [] disassociates the app block.","type":["array","null"],"items":{"type":"string","pattern":"^[a-zA-Z0-9][a-zA-Z0-9_.-]{0,100}$"},"maxItems":1},"State":{"description":"RUNNING or STOPPED. RUNNING needs an app block. Left out, a builder streamform creates is started when it has an app block, and afterwards whether it runs is left to the operators.","type":"string","enum":["RUNNING","STOPPED"]},"Targets":{"description":"The targets this resource goes to (default: every target of the config).","type":"array","minItems":1,"uniqueItems":true,"items":{"type":"string","pattern":"^[A-Za-z0-9][A-Za-z0-9_-]{0,62}$"}}},"required":["Name","Platform","InstanceType","VpcConfig"],"additionalProperties":false,"allOf":[{"description":"app block builders need a VpcConfig with at least two subnets (in different Availability Zones)","if":{"required":["VpcConfig"]},"then":{"properties":{"VpcConfig":{"type":"object","properties":{"SubnetIds":{"minItems":2}},"required":["SubnetIds"]}}}},{"description":"an app block builder can run only with an app block: State RUNNING needs AppBlocks","if":{"properties":{"State":{"const":"RUNNING"}},"required":["State"]},"then":{"not":{"properties":{"AppBlocks":{"anyOf":[{"type":"null"},{"maxItems":0}]}},"required":["AppBlocks"]}}}]};
+const schema105 = {"type":"string","enum":["WINDOWS_SERVER_2019"]};
 
-function validate63(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+function validate65(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
 let vErrors = null;
 let errors = 0;
-const evaluated0 = validate63.evaluated;
+const evaluated0 = validate65.evaluated;
 if(evaluated0.dynamicProps){
 evaluated0.props = undefined;
 }
@@ -12515,7 +13505,7 @@ if(data.VpcConfig !== undefined){
 let data0 = data.VpcConfig;
 if(data0 && typeof data0 == "object" && !Array.isArray(data0)){
 if(data0.SubnetIds === undefined){
-const err1 = {instancePath:instancePath+"/VpcConfig",schemaPath:"#/allOf/0/then/properties/VpcConfig/required",keyword:"required",params:{missingProperty: "SubnetIds"},message:"must have required property '"+"SubnetIds"+"'",schema:schema100.allOf[0].then.properties.VpcConfig.required,parentSchema:schema100.allOf[0].then.properties.VpcConfig,data:data0};
+const err1 = {instancePath:instancePath+"/VpcConfig",schemaPath:"#/allOf/0/then/properties/VpcConfig/required",keyword:"required",params:{missingProperty: "SubnetIds"},message:"must have required property '"+"SubnetIds"+"'",schema:schema103.allOf[0].then.properties.VpcConfig.required,parentSchema:schema103.allOf[0].then.properties.VpcConfig,data:data0};
 if(vErrors === null){
 vErrors = [err1];
 }
@@ -12528,7 +13518,7 @@ if(data0.SubnetIds !== undefined){
 let data1 = data0.SubnetIds;
 if(Array.isArray(data1)){
 if(data1.length < 2){
-const err2 = {instancePath:instancePath+"/VpcConfig/SubnetIds",schemaPath:"#/allOf/0/then/properties/VpcConfig/properties/SubnetIds/minItems",keyword:"minItems",params:{limit: 2},message:"must NOT have fewer than 2 items",schema:2,parentSchema:schema100.allOf[0].then.properties.VpcConfig.properties.SubnetIds,data:data1};
+const err2 = {instancePath:instancePath+"/VpcConfig/SubnetIds",schemaPath:"#/allOf/0/then/properties/VpcConfig/properties/SubnetIds/minItems",keyword:"minItems",params:{limit: 2},message:"must NOT have fewer than 2 items",schema:2,parentSchema:schema103.allOf[0].then.properties.VpcConfig.properties.SubnetIds,data:data1};
 if(vErrors === null){
 vErrors = [err2];
 }
@@ -12541,7 +13531,7 @@ errors++;
 }
 }
 else {
-const err3 = {instancePath:instancePath+"/VpcConfig",schemaPath:"#/allOf/0/then/properties/VpcConfig/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema100.allOf[0].then.properties.VpcConfig.type,parentSchema:schema100.allOf[0].then.properties.VpcConfig,data:data0};
+const err3 = {instancePath:instancePath+"/VpcConfig",schemaPath:"#/allOf/0/then/properties/VpcConfig/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema103.allOf[0].then.properties.VpcConfig.type,parentSchema:schema103.allOf[0].then.properties.VpcConfig,data:data0};
 if(vErrors === null){
 vErrors = [err3];
 }
@@ -12560,7 +13550,7 @@ props0.VpcConfig = true;
 }
 }
 if(!valid1){
-const err4 = {instancePath,schemaPath:"#/allOf/0/if",keyword:"if",params:{failingKeyword: "then"},message:"must match \"then\" schema",schema:schema100.allOf[0].if,parentSchema:schema100.allOf[0],data};
+const err4 = {instancePath,schemaPath:"#/allOf/0/if",keyword:"if",params:{failingKeyword: "then"},message:"must match \"then\" schema",schema:schema103.allOf[0].if,parentSchema:schema103.allOf[0],data};
 if(vErrors === null){
 vErrors = [err4];
 }
@@ -12684,7 +13674,7 @@ vErrors = null;
 }
 var valid6 = _errs14 === errors;
 if(valid6){
-const err11 = {instancePath,schemaPath:"#/allOf/1/then/not",keyword:"not",params:{},message:"must NOT be valid",schema:schema100.allOf[1].then.not,parentSchema:schema100.allOf[1].then,data};
+const err11 = {instancePath,schemaPath:"#/allOf/1/then/not",keyword:"not",params:{},message:"must NOT be valid",schema:schema103.allOf[1].then.not,parentSchema:schema103.allOf[1].then,data};
 if(vErrors === null){
 vErrors = [err11];
 }
@@ -12708,7 +13698,7 @@ var _valid1 = _errs12 === errors;
 valid4 = _valid1;
 }
 if(!valid4){
-const err12 = {instancePath,schemaPath:"#/allOf/1/if",keyword:"if",params:{failingKeyword: "then"},message:"must match \"then\" schema",schema:schema100.allOf[1].if,parentSchema:schema100.allOf[1],data};
+const err12 = {instancePath,schemaPath:"#/allOf/1/if",keyword:"if",params:{failingKeyword: "then"},message:"must match \"then\" schema",schema:schema103.allOf[1].if,parentSchema:schema103.allOf[1],data};
 if(vErrors === null){
 vErrors = [err12];
 }
@@ -12723,7 +13713,7 @@ props0.State = true;
 }
 if(data && typeof data == "object" && !Array.isArray(data)){
 if(data.Name === undefined){
-const err13 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "Name"},message:"must have required property '"+"Name"+"'",schema:schema100.required,parentSchema:schema100,data};
+const err13 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "Name"},message:"must have required property '"+"Name"+"'",schema:schema103.required,parentSchema:schema103,data};
 if(vErrors === null){
 vErrors = [err13];
 }
@@ -12733,7 +13723,7 @@ vErrors.push(err13);
 errors++;
 }
 if(data.Platform === undefined){
-const err14 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "Platform"},message:"must have required property '"+"Platform"+"'",schema:schema100.required,parentSchema:schema100,data};
+const err14 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "Platform"},message:"must have required property '"+"Platform"+"'",schema:schema103.required,parentSchema:schema103,data};
 if(vErrors === null){
 vErrors = [err14];
 }
@@ -12743,7 +13733,7 @@ vErrors.push(err14);
 errors++;
 }
 if(data.InstanceType === undefined){
-const err15 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "InstanceType"},message:"must have required property '"+"InstanceType"+"'",schema:schema100.required,parentSchema:schema100,data};
+const err15 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "InstanceType"},message:"must have required property '"+"InstanceType"+"'",schema:schema103.required,parentSchema:schema103,data};
 if(vErrors === null){
 vErrors = [err15];
 }
@@ -12753,7 +13743,7 @@ vErrors.push(err15);
 errors++;
 }
 if(data.VpcConfig === undefined){
-const err16 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "VpcConfig"},message:"must have required property '"+"VpcConfig"+"'",schema:schema100.required,parentSchema:schema100,data};
+const err16 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "VpcConfig"},message:"must have required property '"+"VpcConfig"+"'",schema:schema103.required,parentSchema:schema103,data};
 if(vErrors === null){
 vErrors = [err16];
 }
@@ -12763,8 +13753,8 @@ vErrors.push(err16);
 errors++;
 }
 for(const key0 in data){
-if(!(func1.call(schema100.properties, key0))){
-const err17 = {instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties",schema:false,parentSchema:schema100,data};
+if(!(func1.call(schema103.properties, key0))){
+const err17 = {instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties",schema:false,parentSchema:schema103,data};
 if(vErrors === null){
 vErrors = [err17];
 }
@@ -12778,7 +13768,7 @@ if(data.Name !== undefined){
 let data4 = data.Name;
 if(typeof data4 === "string"){
 if(!pattern12.test(data4)){
-const err18 = {instancePath:instancePath+"/Name",schemaPath:"#/properties/Name/pattern",keyword:"pattern",params:{pattern: "^[a-zA-Z0-9][a-zA-Z0-9_.-]{0,100}$"},message:"must match pattern \""+"^[a-zA-Z0-9][a-zA-Z0-9_.-]{0,100}$"+"\"",schema:"^[a-zA-Z0-9][a-zA-Z0-9_.-]{0,100}$",parentSchema:schema100.properties.Name,data:data4};
+const err18 = {instancePath:instancePath+"/Name",schemaPath:"#/properties/Name/pattern",keyword:"pattern",params:{pattern: "^[a-zA-Z0-9][a-zA-Z0-9_.-]{0,100}$"},message:"must match pattern \""+"^[a-zA-Z0-9][a-zA-Z0-9_.-]{0,100}$"+"\"",schema:"^[a-zA-Z0-9][a-zA-Z0-9_.-]{0,100}$",parentSchema:schema103.properties.Name,data:data4};
 if(vErrors === null){
 vErrors = [err18];
 }
@@ -12789,7 +13779,7 @@ errors++;
 }
 }
 else {
-const err19 = {instancePath:instancePath+"/Name",schemaPath:"#/properties/Name/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema100.properties.Name.type,parentSchema:schema100.properties.Name,data:data4};
+const err19 = {instancePath:instancePath+"/Name",schemaPath:"#/properties/Name/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema103.properties.Name.type,parentSchema:schema103.properties.Name,data:data4};
 if(vErrors === null){
 vErrors = [err19];
 }
@@ -12802,7 +13792,7 @@ errors++;
 if(data.Description !== undefined){
 let data5 = data.Description;
 if((typeof data5 !== "string") && (data5 !== null)){
-const err20 = {instancePath:instancePath+"/Description",schemaPath:"#/properties/Description/type",keyword:"type",params:{type: schema100.properties.Description.type},message:"must be string,null",schema:schema100.properties.Description.type,parentSchema:schema100.properties.Description,data:data5};
+const err20 = {instancePath:instancePath+"/Description",schemaPath:"#/properties/Description/type",keyword:"type",params:{type: schema103.properties.Description.type},message:"must be string,null",schema:schema103.properties.Description.type,parentSchema:schema103.properties.Description,data:data5};
 if(vErrors === null){
 vErrors = [err20];
 }
@@ -12813,7 +13803,7 @@ errors++;
 }
 if(typeof data5 === "string"){
 if(func2(data5) > 256){
-const err21 = {instancePath:instancePath+"/Description",schemaPath:"#/properties/Description/maxLength",keyword:"maxLength",params:{limit: 256},message:"must NOT have more than 256 characters",schema:256,parentSchema:schema100.properties.Description,data:data5};
+const err21 = {instancePath:instancePath+"/Description",schemaPath:"#/properties/Description/maxLength",keyword:"maxLength",params:{limit: 256},message:"must NOT have more than 256 characters",schema:256,parentSchema:schema103.properties.Description,data:data5};
 if(vErrors === null){
 vErrors = [err21];
 }
@@ -12827,7 +13817,7 @@ errors++;
 if(data.DisplayName !== undefined){
 let data6 = data.DisplayName;
 if((typeof data6 !== "string") && (data6 !== null)){
-const err22 = {instancePath:instancePath+"/DisplayName",schemaPath:"#/properties/DisplayName/type",keyword:"type",params:{type: schema100.properties.DisplayName.type},message:"must be string,null",schema:schema100.properties.DisplayName.type,parentSchema:schema100.properties.DisplayName,data:data6};
+const err22 = {instancePath:instancePath+"/DisplayName",schemaPath:"#/properties/DisplayName/type",keyword:"type",params:{type: schema103.properties.DisplayName.type},message:"must be string,null",schema:schema103.properties.DisplayName.type,parentSchema:schema103.properties.DisplayName,data:data6};
 if(vErrors === null){
 vErrors = [err22];
 }
@@ -12838,7 +13828,7 @@ errors++;
 }
 if(typeof data6 === "string"){
 if(func2(data6) > 100){
-const err23 = {instancePath:instancePath+"/DisplayName",schemaPath:"#/properties/DisplayName/maxLength",keyword:"maxLength",params:{limit: 100},message:"must NOT have more than 100 characters",schema:100,parentSchema:schema100.properties.DisplayName,data:data6};
+const err23 = {instancePath:instancePath+"/DisplayName",schemaPath:"#/properties/DisplayName/maxLength",keyword:"maxLength",params:{limit: 100},message:"must NOT have more than 100 characters",schema:100,parentSchema:schema103.properties.DisplayName,data:data6};
 if(vErrors === null){
 vErrors = [err23];
 }
@@ -12971,7 +13961,7 @@ var _valid3 = _errs29 === errors;
 valid10 = valid10 || _valid3;
 const _errs37 = errors;
 if(data7 !== null){
-const err34 = {instancePath:instancePath+"/Tags",schemaPath:"#/properties/Tags/anyOf/1/type",keyword:"type",params:{type: "null"},message:"must be null",schema:schema100.properties.Tags.anyOf[1].type,parentSchema:schema100.properties.Tags.anyOf[1],data:data7};
+const err34 = {instancePath:instancePath+"/Tags",schemaPath:"#/properties/Tags/anyOf/1/type",keyword:"type",params:{type: "null"},message:"must be null",schema:schema103.properties.Tags.anyOf[1].type,parentSchema:schema103.properties.Tags.anyOf[1],data:data7};
 if(vErrors === null){
 vErrors = [err34];
 }
@@ -12983,7 +13973,7 @@ errors++;
 var _valid3 = _errs37 === errors;
 valid10 = valid10 || _valid3;
 if(!valid10){
-const err35 = {instancePath:instancePath+"/Tags",schemaPath:"#/properties/Tags/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf",schema:schema100.properties.Tags.anyOf,parentSchema:schema100.properties.Tags,data:data7};
+const err35 = {instancePath:instancePath+"/Tags",schemaPath:"#/properties/Tags/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf",schema:schema103.properties.Tags.anyOf,parentSchema:schema103.properties.Tags,data:data7};
 if(vErrors === null){
 vErrors = [err35];
 }
@@ -13007,7 +13997,7 @@ vErrors = null;
 if(data.Platform !== undefined){
 let data9 = data.Platform;
 if(typeof data9 !== "string"){
-const err36 = {instancePath:instancePath+"/Platform",schemaPath:"#/$defs/AppBlockBuilderPlatformType/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema102.type,parentSchema:schema102,data:data9};
+const err36 = {instancePath:instancePath+"/Platform",schemaPath:"#/$defs/AppBlockBuilderPlatformType/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema105.type,parentSchema:schema105,data:data9};
 if(vErrors === null){
 vErrors = [err36];
 }
@@ -13017,7 +14007,7 @@ vErrors.push(err36);
 errors++;
 }
 if(!(data9 === "WINDOWS_SERVER_2019")){
-const err37 = {instancePath:instancePath+"/Platform",schemaPath:"#/$defs/AppBlockBuilderPlatformType/enum",keyword:"enum",params:{allowedValues: schema102.enum},message:"must be equal to one of the allowed values",schema:schema102.enum,parentSchema:schema102,data:data9};
+const err37 = {instancePath:instancePath+"/Platform",schemaPath:"#/$defs/AppBlockBuilderPlatformType/enum",keyword:"enum",params:{allowedValues: schema105.enum},message:"must be equal to one of the allowed values",schema:schema105.enum,parentSchema:schema105,data:data9};
 if(vErrors === null){
 vErrors = [err37];
 }
@@ -13031,7 +14021,7 @@ if(data.InstanceType !== undefined){
 let data10 = data.InstanceType;
 if(typeof data10 === "string"){
 if(func2(data10) < 1){
-const err38 = {instancePath:instancePath+"/InstanceType",schemaPath:"#/properties/InstanceType/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters",schema:1,parentSchema:schema100.properties.InstanceType,data:data10};
+const err38 = {instancePath:instancePath+"/InstanceType",schemaPath:"#/properties/InstanceType/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters",schema:1,parentSchema:schema103.properties.InstanceType,data:data10};
 if(vErrors === null){
 vErrors = [err38];
 }
@@ -13042,7 +14032,7 @@ errors++;
 }
 }
 else {
-const err39 = {instancePath:instancePath+"/InstanceType",schemaPath:"#/properties/InstanceType/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema100.properties.InstanceType.type,parentSchema:schema100.properties.InstanceType,data:data10};
+const err39 = {instancePath:instancePath+"/InstanceType",schemaPath:"#/properties/InstanceType/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema103.properties.InstanceType.type,parentSchema:schema103.properties.InstanceType,data:data10};
 if(vErrors === null){
 vErrors = [err39];
 }
@@ -13174,7 +14164,7 @@ errors++;
 if(data.EnableDefaultInternetAccess !== undefined){
 let data16 = data.EnableDefaultInternetAccess;
 if(typeof data16 !== "boolean"){
-const err49 = {instancePath:instancePath+"/EnableDefaultInternetAccess",schemaPath:"#/properties/EnableDefaultInternetAccess/type",keyword:"type",params:{type: "boolean"},message:"must be boolean",schema:schema100.properties.EnableDefaultInternetAccess.type,parentSchema:schema100.properties.EnableDefaultInternetAccess,data:data16};
+const err49 = {instancePath:instancePath+"/EnableDefaultInternetAccess",schemaPath:"#/properties/EnableDefaultInternetAccess/type",keyword:"type",params:{type: "boolean"},message:"must be boolean",schema:schema103.properties.EnableDefaultInternetAccess.type,parentSchema:schema103.properties.EnableDefaultInternetAccess,data:data16};
 if(vErrors === null){
 vErrors = [err49];
 }
@@ -13187,7 +14177,7 @@ errors++;
 if(data.IamRoleArn !== undefined){
 let data17 = data.IamRoleArn;
 if((typeof data17 !== "string") && (data17 !== null)){
-const err50 = {instancePath:instancePath+"/IamRoleArn",schemaPath:"#/properties/IamRoleArn/type",keyword:"type",params:{type: schema100.properties.IamRoleArn.type},message:"must be string,null",schema:schema100.properties.IamRoleArn.type,parentSchema:schema100.properties.IamRoleArn,data:data17};
+const err50 = {instancePath:instancePath+"/IamRoleArn",schemaPath:"#/properties/IamRoleArn/type",keyword:"type",params:{type: schema103.properties.IamRoleArn.type},message:"must be string,null",schema:schema103.properties.IamRoleArn.type,parentSchema:schema103.properties.IamRoleArn,data:data17};
 if(vErrors === null){
 vErrors = [err50];
 }
@@ -13198,7 +14188,7 @@ errors++;
 }
 if(typeof data17 === "string"){
 if(!pattern28.test(data17)){
-const err51 = {instancePath:instancePath+"/IamRoleArn",schemaPath:"#/properties/IamRoleArn/pattern",keyword:"pattern",params:{pattern: "^arn:aws(?:-cn|-iso-b|-iso|-us-gov)?:[A-Za-z0-9][A-Za-z0-9_/.-]{0,62}:[A-Za-z0-9_/.-]{0,63}:[A-Za-z0-9_/.-]{0,63}:[A-Za-z0-9][A-Za-z0-9:_/+=,@.\\\\-]{0,1023}$"},message:"must match pattern \""+"^arn:aws(?:-cn|-iso-b|-iso|-us-gov)?:[A-Za-z0-9][A-Za-z0-9_/.-]{0,62}:[A-Za-z0-9_/.-]{0,63}:[A-Za-z0-9_/.-]{0,63}:[A-Za-z0-9][A-Za-z0-9:_/+=,@.\\\\-]{0,1023}$"+"\"",schema:"^arn:aws(?:-cn|-iso-b|-iso|-us-gov)?:[A-Za-z0-9][A-Za-z0-9_/.-]{0,62}:[A-Za-z0-9_/.-]{0,63}:[A-Za-z0-9_/.-]{0,63}:[A-Za-z0-9][A-Za-z0-9:_/+=,@.\\\\-]{0,1023}$",parentSchema:schema100.properties.IamRoleArn,data:data17};
+const err51 = {instancePath:instancePath+"/IamRoleArn",schemaPath:"#/properties/IamRoleArn/pattern",keyword:"pattern",params:{pattern: "^arn:aws(?:-cn|-iso-b|-iso|-us-gov)?:[A-Za-z0-9][A-Za-z0-9_/.-]{0,62}:[A-Za-z0-9_/.-]{0,63}:[A-Za-z0-9_/.-]{0,63}:[A-Za-z0-9][A-Za-z0-9:_/+=,@.\\\\-]{0,1023}$"},message:"must match pattern \""+"^arn:aws(?:-cn|-iso-b|-iso|-us-gov)?:[A-Za-z0-9][A-Za-z0-9_/.-]{0,62}:[A-Za-z0-9_/.-]{0,63}:[A-Za-z0-9_/.-]{0,63}:[A-Za-z0-9][A-Za-z0-9:_/+=,@.\\\\-]{0,1023}$"+"\"",schema:"^arn:aws(?:-cn|-iso-b|-iso|-us-gov)?:[A-Za-z0-9][A-Za-z0-9_/.-]{0,62}:[A-Za-z0-9_/.-]{0,63}:[A-Za-z0-9_/.-]{0,63}:[A-Za-z0-9][A-Za-z0-9:_/+=,@.\\\\-]{0,1023}$",parentSchema:schema103.properties.IamRoleArn,data:data17};
 if(vErrors === null){
 vErrors = [err51];
 }
@@ -13212,7 +14202,7 @@ errors++;
 if(data.AccessEndpoints !== undefined){
 let data18 = data.AccessEndpoints;
 if((!(Array.isArray(data18))) && (data18 !== null)){
-const err52 = {instancePath:instancePath+"/AccessEndpoints",schemaPath:"#/properties/AccessEndpoints/type",keyword:"type",params:{type: schema100.properties.AccessEndpoints.type},message:"must be array,null",schema:schema100.properties.AccessEndpoints.type,parentSchema:schema100.properties.AccessEndpoints,data:data18};
+const err52 = {instancePath:instancePath+"/AccessEndpoints",schemaPath:"#/properties/AccessEndpoints/type",keyword:"type",params:{type: schema103.properties.AccessEndpoints.type},message:"must be array,null",schema:schema103.properties.AccessEndpoints.type,parentSchema:schema103.properties.AccessEndpoints,data:data18};
 if(vErrors === null){
 vErrors = [err52];
 }
@@ -13223,7 +14213,7 @@ errors++;
 }
 if(Array.isArray(data18)){
 if(data18.length > 4){
-const err53 = {instancePath:instancePath+"/AccessEndpoints",schemaPath:"#/properties/AccessEndpoints/maxItems",keyword:"maxItems",params:{limit: 4},message:"must NOT have more than 4 items",schema:4,parentSchema:schema100.properties.AccessEndpoints,data:data18};
+const err53 = {instancePath:instancePath+"/AccessEndpoints",schemaPath:"#/properties/AccessEndpoints/maxItems",keyword:"maxItems",params:{limit: 4},message:"must NOT have more than 4 items",schema:4,parentSchema:schema103.properties.AccessEndpoints,data:data18};
 if(vErrors === null){
 vErrors = [err53];
 }
@@ -13244,7 +14234,7 @@ errors = vErrors.length;
 if(data.DisableIMDSV1 !== undefined){
 let data20 = data.DisableIMDSV1;
 if(typeof data20 !== "boolean"){
-const err54 = {instancePath:instancePath+"/DisableIMDSV1",schemaPath:"#/properties/DisableIMDSV1/type",keyword:"type",params:{type: "boolean"},message:"must be boolean",schema:schema100.properties.DisableIMDSV1.type,parentSchema:schema100.properties.DisableIMDSV1,data:data20};
+const err54 = {instancePath:instancePath+"/DisableIMDSV1",schemaPath:"#/properties/DisableIMDSV1/type",keyword:"type",params:{type: "boolean"},message:"must be boolean",schema:schema103.properties.DisableIMDSV1.type,parentSchema:schema103.properties.DisableIMDSV1,data:data20};
 if(vErrors === null){
 vErrors = [err54];
 }
@@ -13257,7 +14247,7 @@ errors++;
 if(data.AppBlocks !== undefined){
 let data21 = data.AppBlocks;
 if((!(Array.isArray(data21))) && (data21 !== null)){
-const err55 = {instancePath:instancePath+"/AppBlocks",schemaPath:"#/properties/AppBlocks/type",keyword:"type",params:{type: schema100.properties.AppBlocks.type},message:"must be array,null",schema:schema100.properties.AppBlocks.type,parentSchema:schema100.properties.AppBlocks,data:data21};
+const err55 = {instancePath:instancePath+"/AppBlocks",schemaPath:"#/properties/AppBlocks/type",keyword:"type",params:{type: schema103.properties.AppBlocks.type},message:"must be array,null",schema:schema103.properties.AppBlocks.type,parentSchema:schema103.properties.AppBlocks,data:data21};
 if(vErrors === null){
 vErrors = [err55];
 }
@@ -13268,7 +14258,7 @@ errors++;
 }
 if(Array.isArray(data21)){
 if(data21.length > 1){
-const err56 = {instancePath:instancePath+"/AppBlocks",schemaPath:"#/properties/AppBlocks/maxItems",keyword:"maxItems",params:{limit: 1},message:"must NOT have more than 1 items",schema:1,parentSchema:schema100.properties.AppBlocks,data:data21};
+const err56 = {instancePath:instancePath+"/AppBlocks",schemaPath:"#/properties/AppBlocks/maxItems",keyword:"maxItems",params:{limit: 1},message:"must NOT have more than 1 items",schema:1,parentSchema:schema103.properties.AppBlocks,data:data21};
 if(vErrors === null){
 vErrors = [err56];
 }
@@ -13282,7 +14272,7 @@ for(let i3=0; i3<len3; i3++){
 let data22 = data21[i3];
 if(typeof data22 === "string"){
 if(!pattern12.test(data22)){
-const err57 = {instancePath:instancePath+"/AppBlocks/" + i3,schemaPath:"#/properties/AppBlocks/items/pattern",keyword:"pattern",params:{pattern: "^[a-zA-Z0-9][a-zA-Z0-9_.-]{0,100}$"},message:"must match pattern \""+"^[a-zA-Z0-9][a-zA-Z0-9_.-]{0,100}$"+"\"",schema:"^[a-zA-Z0-9][a-zA-Z0-9_.-]{0,100}$",parentSchema:schema100.properties.AppBlocks.items,data:data22};
+const err57 = {instancePath:instancePath+"/AppBlocks/" + i3,schemaPath:"#/properties/AppBlocks/items/pattern",keyword:"pattern",params:{pattern: "^[a-zA-Z0-9][a-zA-Z0-9_.-]{0,100}$"},message:"must match pattern \""+"^[a-zA-Z0-9][a-zA-Z0-9_.-]{0,100}$"+"\"",schema:"^[a-zA-Z0-9][a-zA-Z0-9_.-]{0,100}$",parentSchema:schema103.properties.AppBlocks.items,data:data22};
 if(vErrors === null){
 vErrors = [err57];
 }
@@ -13293,7 +14283,7 @@ errors++;
 }
 }
 else {
-const err58 = {instancePath:instancePath+"/AppBlocks/" + i3,schemaPath:"#/properties/AppBlocks/items/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema100.properties.AppBlocks.items.type,parentSchema:schema100.properties.AppBlocks.items,data:data22};
+const err58 = {instancePath:instancePath+"/AppBlocks/" + i3,schemaPath:"#/properties/AppBlocks/items/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema103.properties.AppBlocks.items.type,parentSchema:schema103.properties.AppBlocks.items,data:data22};
 if(vErrors === null){
 vErrors = [err58];
 }
@@ -13308,7 +14298,7 @@ errors++;
 if(data.State !== undefined){
 let data23 = data.State;
 if(typeof data23 !== "string"){
-const err59 = {instancePath:instancePath+"/State",schemaPath:"#/properties/State/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema100.properties.State.type,parentSchema:schema100.properties.State,data:data23};
+const err59 = {instancePath:instancePath+"/State",schemaPath:"#/properties/State/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema103.properties.State.type,parentSchema:schema103.properties.State,data:data23};
 if(vErrors === null){
 vErrors = [err59];
 }
@@ -13318,7 +14308,7 @@ vErrors.push(err59);
 errors++;
 }
 if(!((data23 === "RUNNING") || (data23 === "STOPPED"))){
-const err60 = {instancePath:instancePath+"/State",schemaPath:"#/properties/State/enum",keyword:"enum",params:{allowedValues: schema100.properties.State.enum},message:"must be equal to one of the allowed values",schema:schema100.properties.State.enum,parentSchema:schema100.properties.State,data:data23};
+const err60 = {instancePath:instancePath+"/State",schemaPath:"#/properties/State/enum",keyword:"enum",params:{allowedValues: schema103.properties.State.enum},message:"must be equal to one of the allowed values",schema:schema103.properties.State.enum,parentSchema:schema103.properties.State,data:data23};
 if(vErrors === null){
 vErrors = [err60];
 }
@@ -13332,7 +14322,7 @@ if(data.Targets !== undefined){
 let data24 = data.Targets;
 if(Array.isArray(data24)){
 if(data24.length < 1){
-const err61 = {instancePath:instancePath+"/Targets",schemaPath:"#/properties/Targets/minItems",keyword:"minItems",params:{limit: 1},message:"must NOT have fewer than 1 items",schema:1,parentSchema:schema100.properties.Targets,data:data24};
+const err61 = {instancePath:instancePath+"/Targets",schemaPath:"#/properties/Targets/minItems",keyword:"minItems",params:{limit: 1},message:"must NOT have fewer than 1 items",schema:1,parentSchema:schema103.properties.Targets,data:data24};
 if(vErrors === null){
 vErrors = [err61];
 }
@@ -13346,7 +14336,7 @@ for(let i4=0; i4<len4; i4++){
 let data25 = data24[i4];
 if(typeof data25 === "string"){
 if(!pattern6.test(data25)){
-const err62 = {instancePath:instancePath+"/Targets/" + i4,schemaPath:"#/properties/Targets/items/pattern",keyword:"pattern",params:{pattern: "^[A-Za-z0-9][A-Za-z0-9_-]{0,62}$"},message:"must match pattern \""+"^[A-Za-z0-9][A-Za-z0-9_-]{0,62}$"+"\"",schema:"^[A-Za-z0-9][A-Za-z0-9_-]{0,62}$",parentSchema:schema100.properties.Targets.items,data:data25};
+const err62 = {instancePath:instancePath+"/Targets/" + i4,schemaPath:"#/properties/Targets/items/pattern",keyword:"pattern",params:{pattern: "^[A-Za-z0-9][A-Za-z0-9_-]{0,62}$"},message:"must match pattern \""+"^[A-Za-z0-9][A-Za-z0-9_-]{0,62}$"+"\"",schema:"^[A-Za-z0-9][A-Za-z0-9_-]{0,62}$",parentSchema:schema103.properties.Targets.items,data:data25};
 if(vErrors === null){
 vErrors = [err62];
 }
@@ -13357,7 +14347,7 @@ errors++;
 }
 }
 else {
-const err63 = {instancePath:instancePath+"/Targets/" + i4,schemaPath:"#/properties/Targets/items/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema100.properties.Targets.items.type,parentSchema:schema100.properties.Targets.items,data:data25};
+const err63 = {instancePath:instancePath+"/Targets/" + i4,schemaPath:"#/properties/Targets/items/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema103.properties.Targets.items.type,parentSchema:schema103.properties.Targets.items,data:data25};
 if(vErrors === null){
 vErrors = [err63];
 }
@@ -13378,7 +14368,7 @@ continue;
 }
 if(typeof indices0[item0] == "number"){
 j0 = indices0[item0];
-const err64 = {instancePath:instancePath+"/Targets",schemaPath:"#/properties/Targets/uniqueItems",keyword:"uniqueItems",params:{i: i5, j: j0},message:"must NOT have duplicate items (items ## "+j0+" and "+i5+" are identical)",schema:true,parentSchema:schema100.properties.Targets,data:data24};
+const err64 = {instancePath:instancePath+"/Targets",schemaPath:"#/properties/Targets/uniqueItems",keyword:"uniqueItems",params:{i: i5, j: j0},message:"must NOT have duplicate items (items ## "+j0+" and "+i5+" are identical)",schema:true,parentSchema:schema103.properties.Targets,data:data24};
 if(vErrors === null){
 vErrors = [err64];
 }
@@ -13393,7 +14383,7 @@ indices0[item0] = i5;
 }
 }
 else {
-const err65 = {instancePath:instancePath+"/Targets",schemaPath:"#/properties/Targets/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema100.properties.Targets.type,parentSchema:schema100.properties.Targets,data:data24};
+const err65 = {instancePath:instancePath+"/Targets",schemaPath:"#/properties/Targets/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema103.properties.Targets.type,parentSchema:schema103.properties.Targets,data:data24};
 if(vErrors === null){
 vErrors = [err65];
 }
@@ -13405,7 +14395,7 @@ errors++;
 }
 }
 else {
-const err66 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema100.type,parentSchema:schema100,data};
+const err66 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema103.type,parentSchema:schema103,data};
 if(vErrors === null){
 vErrors = [err66];
 }
@@ -13414,10 +14404,10 @@ vErrors.push(err66);
 }
 errors++;
 }
-validate63.errors = vErrors;
+validate65.errors = vErrors;
 return errors === 0;
 }
-validate63.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
+validate65.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
 
 
 function validate20(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
@@ -14229,19 +15219,19 @@ vErrors.push(err54);
 errors++;
 }
 }
-if(data.appBlocks !== undefined){
-let data29 = data.appBlocks;
+if(data.applications !== undefined){
+let data29 = data.applications;
 if(Array.isArray(data29)){
 const len9 = data29.length;
 for(let i9=0; i9<len9; i9++){
-if(!(validate56(data29[i9], {instancePath:instancePath+"/appBlocks/" + i9,parentData:data29,parentDataProperty:i9,rootData,dynamicAnchors}))){
+if(!(validate56(data29[i9], {instancePath:instancePath+"/applications/" + i9,parentData:data29,parentDataProperty:i9,rootData,dynamicAnchors}))){
 vErrors = vErrors === null ? validate56.errors : vErrors.concat(validate56.errors);
 errors = vErrors.length;
 }
 }
 }
 else {
-const err55 = {instancePath:instancePath+"/appBlocks",schemaPath:"#/properties/appBlocks/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema31.properties.appBlocks.type,parentSchema:schema31.properties.appBlocks,data:data29};
+const err55 = {instancePath:instancePath+"/applications",schemaPath:"#/properties/applications/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema31.properties.applications.type,parentSchema:schema31.properties.applications,data:data29};
 if(vErrors === null){
 vErrors = [err55];
 }
@@ -14251,11 +15241,19 @@ vErrors.push(err55);
 errors++;
 }
 }
-if(data.usageReports !== undefined){
-let data31 = data.usageReports;
-if(data31 && typeof data31 == "object" && !Array.isArray(data31)){
-if(data31.Enabled === undefined){
-const err56 = {instancePath:instancePath+"/usageReports",schemaPath:"#/$defs/UsageReportsConfig/required",keyword:"required",params:{missingProperty: "Enabled"},message:"must have required property '"+"Enabled"+"'",schema:schema96.required,parentSchema:schema96,data:data31};
+if(data.appBlocks !== undefined){
+let data31 = data.appBlocks;
+if(Array.isArray(data31)){
+const len10 = data31.length;
+for(let i10=0; i10<len10; i10++){
+if(!(validate58(data31[i10], {instancePath:instancePath+"/appBlocks/" + i10,parentData:data31,parentDataProperty:i10,rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate58.errors : vErrors.concat(validate58.errors);
+errors = vErrors.length;
+}
+}
+}
+else {
+const err56 = {instancePath:instancePath+"/appBlocks",schemaPath:"#/properties/appBlocks/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema31.properties.appBlocks.type,parentSchema:schema31.properties.appBlocks,data:data31};
 if(vErrors === null){
 vErrors = [err56];
 }
@@ -14264,9 +15262,12 @@ vErrors.push(err56);
 }
 errors++;
 }
-for(const key4 in data31){
-if(!(key4 === "Enabled")){
-const err57 = {instancePath:instancePath+"/usageReports",schemaPath:"#/$defs/UsageReportsConfig/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key4},message:"must NOT have additional properties",schema:false,parentSchema:schema96,data:data31};
+}
+if(data.usageReports !== undefined){
+let data33 = data.usageReports;
+if(data33 && typeof data33 == "object" && !Array.isArray(data33)){
+if(data33.Enabled === undefined){
+const err57 = {instancePath:instancePath+"/usageReports",schemaPath:"#/$defs/UsageReportsConfig/required",keyword:"required",params:{missingProperty: "Enabled"},message:"must have required property '"+"Enabled"+"'",schema:schema99.required,parentSchema:schema99,data:data33};
 if(vErrors === null){
 vErrors = [err57];
 }
@@ -14275,11 +15276,9 @@ vErrors.push(err57);
 }
 errors++;
 }
-}
-if(data31.Enabled !== undefined){
-let data32 = data31.Enabled;
-if(typeof data32 !== "boolean"){
-const err58 = {instancePath:instancePath+"/usageReports/Enabled",schemaPath:"#/$defs/UsageReportsConfig/properties/Enabled/type",keyword:"type",params:{type: "boolean"},message:"must be boolean",schema:schema96.properties.Enabled.type,parentSchema:schema96.properties.Enabled,data:data32};
+for(const key4 in data33){
+if(!(key4 === "Enabled")){
+const err58 = {instancePath:instancePath+"/usageReports",schemaPath:"#/$defs/UsageReportsConfig/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key4},message:"must NOT have additional properties",schema:false,parentSchema:schema99,data:data33};
 if(vErrors === null){
 vErrors = [err58];
 }
@@ -14289,9 +15288,10 @@ vErrors.push(err58);
 errors++;
 }
 }
-}
-else {
-const err59 = {instancePath:instancePath+"/usageReports",schemaPath:"#/$defs/UsageReportsConfig/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema96.type,parentSchema:schema96,data:data31};
+if(data33.Enabled !== undefined){
+let data34 = data33.Enabled;
+if(typeof data34 !== "boolean"){
+const err59 = {instancePath:instancePath+"/usageReports/Enabled",schemaPath:"#/$defs/UsageReportsConfig/properties/Enabled/type",keyword:"type",params:{type: "boolean"},message:"must be boolean",schema:schema99.properties.Enabled.type,parentSchema:schema99.properties.Enabled,data:data34};
 if(vErrors === null){
 vErrors = [err59];
 }
@@ -14301,19 +15301,9 @@ vErrors.push(err59);
 errors++;
 }
 }
-if(data.entitlements !== undefined){
-let data33 = data.entitlements;
-if(Array.isArray(data33)){
-const len10 = data33.length;
-for(let i10=0; i10<len10; i10++){
-if(!(validate61(data33[i10], {instancePath:instancePath+"/entitlements/" + i10,parentData:data33,parentDataProperty:i10,rootData,dynamicAnchors}))){
-vErrors = vErrors === null ? validate61.errors : vErrors.concat(validate61.errors);
-errors = vErrors.length;
-}
-}
 }
 else {
-const err60 = {instancePath:instancePath+"/entitlements",schemaPath:"#/properties/entitlements/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema31.properties.entitlements.type,parentSchema:schema31.properties.entitlements,data:data33};
+const err60 = {instancePath:instancePath+"/usageReports",schemaPath:"#/$defs/UsageReportsConfig/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema99.type,parentSchema:schema99,data:data33};
 if(vErrors === null){
 vErrors = [err60];
 }
@@ -14323,19 +15313,19 @@ vErrors.push(err60);
 errors++;
 }
 }
-if(data.appBlockBuilders !== undefined){
-let data35 = data.appBlockBuilders;
+if(data.entitlements !== undefined){
+let data35 = data.entitlements;
 if(Array.isArray(data35)){
 const len11 = data35.length;
 for(let i11=0; i11<len11; i11++){
-if(!(validate63(data35[i11], {instancePath:instancePath+"/appBlockBuilders/" + i11,parentData:data35,parentDataProperty:i11,rootData,dynamicAnchors}))){
+if(!(validate63(data35[i11], {instancePath:instancePath+"/entitlements/" + i11,parentData:data35,parentDataProperty:i11,rootData,dynamicAnchors}))){
 vErrors = vErrors === null ? validate63.errors : vErrors.concat(validate63.errors);
 errors = vErrors.length;
 }
 }
 }
 else {
-const err61 = {instancePath:instancePath+"/appBlockBuilders",schemaPath:"#/properties/appBlockBuilders/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema31.properties.appBlockBuilders.type,parentSchema:schema31.properties.appBlockBuilders,data:data35};
+const err61 = {instancePath:instancePath+"/entitlements",schemaPath:"#/properties/entitlements/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema31.properties.entitlements.type,parentSchema:schema31.properties.entitlements,data:data35};
 if(vErrors === null){
 vErrors = [err61];
 }
@@ -14345,14 +15335,36 @@ vErrors.push(err61);
 errors++;
 }
 }
+if(data.appBlockBuilders !== undefined){
+let data37 = data.appBlockBuilders;
+if(Array.isArray(data37)){
+const len12 = data37.length;
+for(let i12=0; i12<len12; i12++){
+if(!(validate65(data37[i12], {instancePath:instancePath+"/appBlockBuilders/" + i12,parentData:data37,parentDataProperty:i12,rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate65.errors : vErrors.concat(validate65.errors);
+errors = vErrors.length;
+}
+}
 }
 else {
-const err62 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema31.type,parentSchema:schema31,data};
+const err62 = {instancePath:instancePath+"/appBlockBuilders",schemaPath:"#/properties/appBlockBuilders/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema31.properties.appBlockBuilders.type,parentSchema:schema31.properties.appBlockBuilders,data:data37};
 if(vErrors === null){
 vErrors = [err62];
 }
 else {
 vErrors.push(err62);
+}
+errors++;
+}
+}
+}
+else {
+const err63 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema31.type,parentSchema:schema31,data};
+if(vErrors === null){
+vErrors = [err63];
+}
+else {
+vErrors.push(err63);
 }
 errors++;
 }

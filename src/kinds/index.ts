@@ -14,9 +14,10 @@ import { streamingImageKind } from './streaming-image/index.js';
 import { userKind } from './user/index.js';
 import { appBlockKind } from './app-block/index.js';
 import { usageReportKind } from './usage-report/index.js';
+import { applicationKind } from './application/index.js';
 import type { KindDefinition } from './types.js';
 
-export const KINDS: readonly KindDefinition[] = [stackKind, fleetKind, imageKind, imageBuilderKind, streamingImageKind, userKind, directoryConfigKind, appBlockKind, usageReportKind, entitlementKind, appBlockBuilderKind];
+export const KINDS: readonly KindDefinition[] = [stackKind, fleetKind, imageKind, imageBuilderKind, streamingImageKind, userKind, directoryConfigKind, appBlockKind, usageReportKind, entitlementKind, appBlockBuilderKind, applicationKind];
 
 const BY_NAME = new Map(KINDS.map((kind) => [kind.name, kind]));
 

@@ -24,7 +24,7 @@ function validate(args: string[], cwd = process.cwd()) {
 
 describe('streamform validate', () => {
   it('prints what a valid config declares and exits 0', () => {
-    expect(validate(['-f', 'examples'])).toEqual({ status: 0, stdout: 'ok: 4 stacks, 3 fleets, 2 images, 2 image builders, 1 streaming image, 2 users in 5 files\n', stderr: '' });
+    expect(validate(['-f', 'examples'])).toEqual({ status: 0, stdout: 'ok: 4 stacks, 3 fleets, 2 images, 2 image builders, 1 streaming image, 2 users, 2 applications in 6 files\n', stderr: '' });
   });
 
   it('prints every problem as file:line:column: path: message and exits 1', () => {

@@ -58,7 +58,8 @@ it('imports the entitlements of the stacks it declares, plans nothing for them, 
 
   const adopted = await planOf(first.loaded, emulator.clients, emulator.url);
   expect(adopted.diagnostics).toEqual([]);
-  expect(callList(adopted)).toEqual(['TagResource appBlock/apps', 'TagResource stack/desk']);
+  // The app block, the stack and the applications are imported too, and adopted.
+  expect(callList(adopted)).toEqual(['TagResource appBlock/apps', 'TagResource stack/desk', 'TagResource application/maya', 'TagResource application/nuke']);
   expect(adopted.changes.filter((c) => c.kind === 'entitlement').map((c) => `${c.address} ${c.action}${c.adopt ? ' (adopt)' : ''}`)).toEqual([
     'entitlement/desk/artists no-op (adopt)',
     'entitlement/desk/leads no-op (adopt)',

@@ -149,7 +149,8 @@ describe('choosing how to read tags', () => {
     const { plan } = await planWith(em, config(), true);
     expect(plan.calls.map((c) => `${c.operation} ${c.address}`)).toEqual(['DisassociateFleet stack/gone', 'DeleteStack stack/gone']);
     // One bulk page; the deletion it finds is confirmed with the stack's own tags before it is reported.
-    // Prune lists the fleets, image builders, app blocks and app block builders too (they may be this project's to delete), and
+    // Prune lists the fleets, image builders, app blocks, app block builders and applications too (they may be this
+    // project's to delete), and
     // the entitlements of the stacks it owns (found by their owner tag: one more GetResources).
     expect(await callCounts(em)).toEqual({
       DescribeStacks: 1,
@@ -157,6 +158,7 @@ describe('choosing how to read tags', () => {
       DescribeImageBuilders: 1,
       DescribeAppBlocks: 1,
       DescribeAppBlockBuilders: 1,
+      DescribeApplications: 1,
       DescribeEntitlements: 1,
       GetResources: 2,
       ListTagsForResource: 1,
