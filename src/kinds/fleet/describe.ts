@@ -3,7 +3,8 @@
  * none per fleet), their tags (shared reader), the stacks of the fleets a plan deletes or replaces,
  * and the images LatestImage picks from.
  */
-import { DescribeFleetsCommand, DescribeImagesCommand, ListAssociatedStacksCommand, type AppStreamClient, type Fleet, type Image } from '@aws-sdk/client-appstream';
+import { DescribeFleetsCommand, DescribeImagesCommand, type AppStreamClient, type Fleet, type Image } from '@aws-sdk/client-appstream';
+import { listAssociatedStacks } from '../../aws/associations.js';
 import { awsErrorMessage } from '../../aws/errors.js';
 import { allPages } from '../../aws/paging.js';
 import { readTags } from '../../aws/tags.js';
@@ -23,13 +24,6 @@ export function listFleets(client: AppStreamClient, onProgress?: (listed: number
     const page = await client.send(new DescribeFleetsCommand({ NextToken: token }));
     onProgress?.((listed += page.Fleets?.length ?? 0));
     return { items: page.Fleets, next: page.NextToken };
-  });
-}
-
-export function listAssociatedStacks(client: AppStreamClient, fleetName: string): Promise<string[]> {
-  return allPages(async (token) => {
-    const page = await client.send(new ListAssociatedStacksCommand({ FleetName: fleetName, NextToken: token }));
-    return { items: page.Names, next: page.NextToken };
   });
 }
 

@@ -1,5 +1,6 @@
 /** Stack reads: every stack of the account, their tags (shared reader), fleet associations and themes. */
-import { DescribeStacksCommand, DescribeThemeForStackCommand, ListAssociatedFleetsCommand, type AppStreamClient, type Stack, type Theme } from '@aws-sdk/client-appstream';
+import { DescribeStacksCommand, DescribeThemeForStackCommand, type AppStreamClient, type Stack, type Theme } from '@aws-sdk/client-appstream';
+import { listAssociatedFleets, listAssociatedStacks } from '../../aws/associations.js';
 import { awsErrorMessage } from '../../aws/errors.js';
 import { allPages, mapPool } from '../../aws/paging.js';
 import { readTags } from '../../aws/tags.js';
@@ -7,7 +8,7 @@ import { UserError } from '../../core/errors.js';
 import { ownerOf, ownRecord } from '../../core/ownership.js';
 import type { DescribeContext, KindDefinition } from '../types.js';
 import { mine } from '../resource.js';
-import { stackAddress } from './live.js';
+import { stackAddress, type LiveStack } from './live.js';
 
 /**
  * Every stack in the account: DescribeStacks without Names (with Names, one unknown name fails the
@@ -19,13 +20,6 @@ export function listStacks(client: AppStreamClient, onProgress?: (listed: number
     const page = await client.send(new DescribeStacksCommand({ NextToken: token }));
     onProgress?.((listed += page.Stacks?.length ?? 0));
     return { items: page.Stacks, next: page.NextToken };
-  });
-}
-
-export function listAssociatedFleets(client: AppStreamClient, stackName: string): Promise<string[]> {
-  return allPages(async (token) => {
-    const page = await client.send(new ListAssociatedFleetsCommand({ StackName: stackName, NextToken: token }));
-    return { items: page.Names, next: page.NextToken };
   });
 }
 
@@ -50,6 +44,14 @@ export async function readFleets({ config, clients, live, prune, fail }: Describ
     if (!declared) return prune && ownerOf(tags) === config.project;
     return declared.Fleets !== undefined || Boolean(ownRecord(config.project, tags)?.f?.length);
   });
+  // Associations read from the side with fewer calls: when the account's fleets were listed (the fleets'
+  // own reads did it) and are fewer than the stacks to read, one ListAssociatedStacks per fleet tells
+  // every stack's fleets, those of fleets streamform does not manage included.
+  const fleets = live.fleetReads?.listed ? Object.keys(live.fleets) : undefined;
+  if (fleets !== undefined && fleets.length < needed.length) {
+    await readFleetsByFleet(clients.appstream, fleets, needed, fail);
+    return;
+  }
   await mapPool(needed, async ([name, stack]) => {
     try {
       stack.fleets = await listAssociatedFleets(clients.appstream, name);
@@ -58,6 +60,22 @@ export async function readFleets({ config, clients, live, prune, fail }: Describ
     }
   });
 }
+
+async function readFleetsByFleet(client: AppStreamClient, fleets: string[], needed: [string, LiveStack][], fail: DescribeContext['fail']): Promise<void> {
+  const byStack = new Map<string, string[]>(needed.map(([name]) => [name, []]));
+  try {
+    const stacksOf = await mapPool(fleets, (fleet) => listAssociatedStacks(client, fleet));
+    fleets.forEach((fleet, i) => {
+      for (const stack of stacksOf[i]) byStack.get(stack)?.push(fleet);
+    });
+  } catch (error) {
+    // One fleet unread leaves every stack's list unknown.
+    for (const [name] of needed) fail(stackAddress(name), 'ListAssociatedStacks', error);
+    return;
+  }
+  for (const [name, stack] of needed) stack.fleets = byStack.get(name)!.sort();
+}
+
 
 /** A stack's theme; null when it has none (AWS answers ResourceNotFoundException, or no Theme). */
 export async function describeTheme(client: AppStreamClient, stackName: string): Promise<Theme | null> {

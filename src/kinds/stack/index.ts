@@ -107,7 +107,7 @@ export const stackKind: KindDefinition = {
     return stacks;
   },
 
-  reads: ['DescribeStacks', 'ListAssociatedFleets', 'DescribeThemeForStack'],
+  reads: ['DescribeStacks', 'ListAssociatedFleets', 'ListAssociatedStacks', 'DescribeThemeForStack'],
   operations: [
     'CreateStack',
     'UpdateStack',
