@@ -67,7 +67,7 @@ describe('the number of calls (60 stacks, pages of 5)', () => {
       DescribeStacks: 12, // 60 stacks / 5
       DescribeFleets: 1, // the fleet the stacks name must exist
       GetResources: 13, // 60 stacks + 3 images, all tagged / 5
-      ListAssociatedStacks: 1, // the account's one fleet tells the fleets of the 10 stacks that declare Fleets
+      ListAssociatedStacks: 2, // the account's one fleet: its 10 stacks (those that declare Fleets) / 5
       DescribeImages: 1, // 3 names in one batch, one page
       DescribeImagePermissions: 2, // the images that declare SharedWith
       ListStreamingImages: 3, // studio-1: 7 images / 5 = 2 pages; studio-2: 1
@@ -88,7 +88,7 @@ describe('the number of calls (60 stacks, pages of 5)', () => {
       DescribeFleets: 1,
       GetResources: 1,
       ListTagsForResource: 63,
-      ListAssociatedStacks: 1,
+      ListAssociatedStacks: 2,
       DescribeImages: 1,
       DescribeImagePermissions: 2,
       ListStreamingImages: 3,
