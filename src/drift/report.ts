@@ -61,7 +61,19 @@ export function driftSummary({ plan, pending, missing }: DriftReport): string {
   ].filter(Boolean);
   const head = found.length ? `Drift: ${found.join(', ')}.` : 'No drift.';
   const absent = missing.length ? ` ${missing.length === 1 ? '1 declared resource does' : `${missing.length} declared resources do`} not exist (pending create): ${missing.join(', ')}.` : '';
-  return pending ? `${head} ${plural(pending, 'change')} from the config not applied yet (see 'streamform plan').${absent}` : head;
+  const told = pending ? `${head} ${plural(pending, 'change')} from the config not applied yet (see 'streamform plan').${absent}` : head;
+  return [told, ...information(plan)].join(' ');
+}
+
+/** What drift tells without failing on it: owned resources no longer declared, and tag keys nobody manages. */
+function information(plan: Plan): string[] {
+  const undeclared = plan.undeclared?.length ?? 0;
+  const untagged = plan.unmanagedTags?.length ?? 0;
+  const them = undeclared === 1 ? 'it' : 'them';
+  return [
+    undeclared ? `${plural(undeclared, 'owned resource')} no longer declared (${undeclared === 1 ? 'it stays' : 'they stay'}; 'streamform plan --prune' would delete ${them}).` : '',
+    untagged ? `${plural(untagged, 'resource')} with tag keys the config does not manage.` : '',
+  ].filter(Boolean);
 }
 
 /** One drifted attribute (or a whole resource, when the plan names no attribute) and where the config declares it. */

@@ -9,7 +9,8 @@ import { KINDS, kindNamed } from '../kinds/index.js';
 import { refused, type PlanContext, type ResourcePlan, type Subject } from '../kinds/resource.js';
 import type { KindPlanInput } from '../kinds/types.js';
 import type { LiveState } from '../core/live.js';
-import { PLAN_FORMAT_VERSION, type Diagnostic, type Plan, type PlannedCall, type PlanSummary } from '../core/plan.js';
+import { listed, PLAN_FORMAT_VERSION, type Diagnostic, type Plan, type PlannedCall, type PlanSummary, type UndeclaredResource } from '../core/plan.js';
+import { unmanagedTags } from './tags.js';
 
 export interface BuildPlanInput {
   loaded: LoadedConfig;
@@ -23,7 +24,25 @@ export interface BuildPlanInput {
 export function buildPlan({ loaded, live, prune, region, endpoint, now = new Date() }: BuildPlanInput): Plan {
   const ctx = planContext(loaded.config, live, prune, now);
   const { resources, unplaced } = planResources(loaded.config, live, ctx, { locate: loaded.locate });
-  return assemble(resources, unplaced, { ctx, loaded, live, region, endpoint });
+  const plan = assemble(resources, unplaced, { ctx, loaded, live, region, endpoint });
+  const planned = new Set(resources.map((r) => r.change.address));
+  return {
+    ...plan,
+    ...listed('undeclared', prune ? [] : undeclared(loaded.config, live, ctx, planned)),
+    ...listed(
+      'unmanagedTags',
+      unmanagedTags(loaded.config, live).filter(({ address }) => planned.has(address)),
+    ),
+  };
+}
+
+/**
+ * What prune would delete, found by planning with prune the resources this plan does not plan: only
+ * from what describe read without prune, so at no cost in calls.
+ */
+function undeclared(config: Config, live: LiveState, ctx: PlanContext, planned: ReadonlySet<string>): UndeclaredResource[] {
+  const { resources } = planResources(config, live, { ...ctx, prune: true }, { only: (address) => !planned.has(address) });
+  return resources.filter(({ change }) => change.action === 'delete').map(({ change }) => ({ address: change.address, kind: change.kind }));
 }
 
 /**
@@ -33,7 +52,7 @@ export function buildPlan({ loaded, live, prune, region, endpoint, now = new Dat
  */
 export function reportedBy(config: Config, prune: boolean) {
   return (live: LiveState, addresses: ReadonlySet<string>): Set<string> => {
-    const { resources } = planResources(config, live, planContext(config, live, prune, new Date()), { only: addresses });
+    const { resources } = planResources(config, live, planContext(config, live, prune, new Date()), { only: (address) => addresses.has(address) });
     return new Set(
       resources
         .filter(({ change, diagnostics }) => change.action !== 'no-op' || change.adopt || diagnostics.some((d) => d.severity === 'error'))
@@ -53,7 +72,7 @@ interface Planning {
   /** Where each declared resource is written, for the plan's output. */
   locate?: LoadedConfig['locate'];
   /** Plan only these addresses, and leave out their live digests (only a saved plan needs them). */
-  only?: ReadonlySet<string>;
+  only?: (address: string) => boolean;
 }
 
 function planResources(config: Config, live: LiveState, ctx: PlanContext, { locate, only }: Planning): { resources: ResourcePlan[]; unplaced: Diagnostic[] } {
@@ -64,7 +83,7 @@ function planResources(config: Config, live: LiveState, ctx: PlanContext, { loca
       ctx,
       config,
       live,
-      wanted: (address) => !only || only.has(address),
+      wanted: (address) => !only || only(address),
       subject: (address, pointer, liveDigest): Subject => {
         const source = pointer === undefined ? undefined : locate?.(pointer);
         return { address, kind: kind.name, liveDigest: only ? null : liveDigest(), ...(source ? { source } : {}) };
@@ -79,7 +98,7 @@ function planResources(config: Config, live: LiveState, ctx: PlanContext, { loca
   const planned = new Set(resources.map((r) => r.change.address));
   // Problems reading resources the plan does not otherwise mention (e.g. a prune candidate's tags).
   const unplaced: Diagnostic[] = [...describeErrors]
-    .filter(([address]) => !planned.has(address) && (!only || only.has(address)))
+    .filter(([address]) => !planned.has(address) && (!only || only(address)))
     .flatMap(([address, messages]) => messages.map((message): Diagnostic => ({ severity: 'error', address, message, code: 'unread' })));
   return { resources, unplaced };
 }

@@ -6,7 +6,7 @@
  */
 import { planVerdict, type Diagnostic, type Plan, type PlannedCall, type ResourceChange } from '../core/plan.js';
 import { ACTION_SYMBOL, plural } from '../core/vocabulary.js';
-import { callText, changeMarks, changeRows, DEPTH_INDENT, formatLocation, shownChanges, sortedDiagnostics, targetText, type Row } from './format.js';
+import { callText, changeMarks, changeRows, DEPTH_INDENT, formatLocation, planNotes, shownChanges, sortedDiagnostics, targetText, type Row } from './format.js';
 
 /** GitHub refuses issue and pull-request comments longer than this many characters. */
 export const GITHUB_COMMENT_LIMIT = 65_536;
@@ -53,6 +53,7 @@ export function renderPlanMarkdown(plan: Plan, { maxLength = GITHUB_COMMENT_LIMI
   const resources = new Map(changes.map((change) => [change, resourcePiece(change)]));
   const notes = new Map(diagnostics.map((diagnostic) => [diagnostic, piece(diagnosticItem(diagnostic))]));
   const calls = piece(...(plan.calls.length > 0 ? [callsBlock(plan.calls)] : []));
+  const information = planNotes(plan).map((note) => piece(`- ${escapeMarkdown(note)}`));
   const sectionOf = (drift: boolean) => changes.filter((change) => change.drift === drift).map((change) => resources.get(change)!);
 
   const head = headBlock(plan, changes, diagnostics, kind, summary ?? planVerdict(plan));
@@ -60,13 +61,14 @@ export function renderPlanMarkdown(plan: Plan, { maxLength = GITHUB_COMMENT_LIMI
     ['Errors and warnings', [...notes.values()]],
     ['Changed outside streamform (drift)', sectionOf(true)],
     ['Changes', sectionOf(false)],
+    ['Information', information],
   ];
   const render = (note?: string) =>
     [head, ...sections.map(([title, pieces]) => section(title, pieces)), shown(calls), note ?? '']
       .filter((block) => block !== '')
       .join('\n\n') + '\n';
 
-  let size = head.length + [...resources.values(), ...notes.values(), calls].reduce((sum, p) => sum + length(p), 0) + sectionsOverhead(sections);
+  let size = head.length + [...resources.values(), ...notes.values(), ...information, calls].reduce((sum, p) => sum + length(p), 0) + sectionsOverhead(sections);
   if (size <= maxLength) return render();
 
   // Least important first: the call list; then plain creates and updates, their diffs and then their

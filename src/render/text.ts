@@ -10,6 +10,7 @@ import {
   changeRows,
   DEPTH_INDENT,
   formatLocation,
+  planNotes,
   shownChanges,
   sortedDiagnostics,
   targetText,
@@ -49,7 +50,7 @@ export function renderPlanText(plan: Plan, { color, width = DEFAULT_WIDTH, title
     [paint(`${title} for project "${plan.project}" in ${targetText(plan)}`, 'bold')],
     changes.length > 0 ? [legend(changes, paint), '', ...changes.flatMap((change) => changeLines(change, width, paint))] : [],
     plan.calls.length > 0 ? ['API calls, in execution order:', ...callLines(plan.calls)] : [],
-    [...notes, ...sortedDiagnostics(plan).map((d) => diagnosticLine(d, paint))],
+    [...notes, ...planNotes(plan).map((note) => `${paint('note', 'cyan', 'bold')}: ${note}`), ...sortedDiagnostics(plan).map((d) => diagnosticLine(d, paint))],
     [paint(summary ?? planVerdict(plan), 'bold')],
   ];
   return sections.filter((lines) => lines.length > 0).map((lines) => lines.join('\n')).join('\n\n') + '\n';
