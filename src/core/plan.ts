@@ -120,6 +120,16 @@ export interface UnmanagedTags {
   keys: string[];
 }
 
+/**
+ * What AWS changed since the last apply on a resource whose declaration this plan's config edits,
+ * told by a base config (`plan --base`) whose declaration is the one last applied (its digest is the record's).
+ */
+export interface BaseDrift {
+  address: string;
+  /** As in a change: `before` is AWS, `after` what the base config declares. */
+  diffs: AttributeDiff[];
+}
+
 export interface PlanSummary {
   create: number;
   update: number;
@@ -145,6 +155,8 @@ export interface Plan {
   undeclared?: UndeclaredResource[];
   /** Declared resources carrying tag keys the config does not manage (absent when none). */
   unmanagedTags?: UnmanagedTags[];
+  /** With a base config (`plan --base`): drift on the resources this config edits (absent when none). */
+  baseDrift?: BaseDrift[];
 }
 
 export function hasChanges(plan: Plan): boolean {
@@ -198,6 +210,7 @@ export function withTargetAddresses(plan: Plan): Plan {
     diagnostics: plan.diagnostics.map((d) => (d.address === undefined ? d : { ...d, address: at(d.address) })),
     ...(plan.undeclared ? { undeclared: plan.undeclared.map((r) => ({ ...r, address: at(r.address) })) } : {}),
     ...(plan.unmanagedTags ? { unmanagedTags: plan.unmanagedTags.map((r) => ({ ...r, address: at(r.address) })) } : {}),
+    ...(plan.baseDrift ? { baseDrift: plan.baseDrift.map((r) => ({ ...r, address: at(r.address) })) } : {}),
   };
 }
 
@@ -223,11 +236,12 @@ export function combinedPlan(plans: readonly Plan[]): Plan {
     summary,
     ...listed('undeclared', labelled.flatMap((plan) => plan.undeclared ?? [])),
     ...listed('unmanagedTags', labelled.flatMap((plan) => plan.unmanagedTags ?? [])),
+    ...listed('baseDrift', labelled.flatMap((plan) => plan.baseDrift ?? [])),
   };
 }
 
 /** `{[key]: list}` when the list has anything, else nothing: a plan leaves its informational lists out when empty. */
-export function listed<K extends 'undeclared' | 'unmanagedTags'>(key: K, list: NonNullable<Plan[K]>): Pick<Plan, K> | Record<string, never> {
+export function listed<K extends 'undeclared' | 'unmanagedTags' | 'baseDrift'>(key: K, list: NonNullable<Plan[K]>): Pick<Plan, K> | Record<string, never> {
   return list.length ? ({ [key]: list } as Pick<Plan, K>) : {};
 }
 

@@ -5,10 +5,10 @@
  * they are only counted, so that the report can say a plan is pending.
  */
 import type { LoadedConfig } from '../config/types.js';
-import { hasErrors, type Plan, type PlanSummary, type ResourceChange, type SourceLocation } from '../core/plan.js';
-import { formatValue, plural } from '../core/vocabulary.js';
+import { hasErrors, type Plan, type PlanSummary, type SourceLocation } from '../core/plan.js';
+import { plural } from '../core/vocabulary.js';
 import { declaredPointers } from '../configdiff/compare.js';
-import { formatLocation, sortedDiagnostics } from '../render/format.js';
+import { driftText, formatLocation, sortedDiagnostics } from '../render/format.js';
 import { formatAnnotation, type Annotation } from './github.js';
 
 export interface DriftReport {
@@ -129,13 +129,4 @@ export function driftAnnotations(report: DriftReport, findings: DriftFinding[]):
 
 function at(source: SourceLocation | undefined): Partial<Annotation> {
   return source ? { file: source.file, line: source.line, column: source.column } : {};
-}
-
-/** In a plan diff `before` is AWS and `after` the config; set diffs name what apply would add and remove. */
-function driftText(diff: ResourceChange['diffs'][number]): string {
-  if (diff.added || diff.removed) {
-    const parts = [diff.added?.length && `missing in AWS ${formatValue(diff.added)}`, diff.removed?.length && `not declared ${formatValue(diff.removed)}`];
-    return parts.filter(Boolean).join(', ');
-  }
-  return `AWS has ${formatValue(diff.before)}, the config declares ${formatValue(diff.after)}`;
 }

@@ -9,19 +9,31 @@ import { KINDS, kindNamed } from '../kinds/index.js';
 import { refused, type PlanContext, type ResourcePlan, type Subject } from '../kinds/resource.js';
 import type { KindPlanInput } from '../kinds/types.js';
 import type { LiveState } from '../core/live.js';
-import { listed, PLAN_FORMAT_VERSION, type Diagnostic, type Plan, type PlannedCall, type PlanSummary, type UndeclaredResource } from '../core/plan.js';
+import {
+  listed,
+  PLAN_FORMAT_VERSION,
+  type BaseDrift,
+  type Diagnostic,
+  type Plan,
+  type PlannedCall,
+  type PlanSummary,
+  type ResourceChange,
+  type UndeclaredResource,
+} from '../core/plan.js';
 import { unmanagedTags } from './tags.js';
 
 export interface BuildPlanInput {
   loaded: LoadedConfig;
   live: LiveState;
+  /** The base config (e.g. the base branch's) and what describe read for it: tells drift under this config's edits. */
+  base?: { config: Config; live: LiveState };
   prune: boolean;
   region: string;
   endpoint?: string;
   now?: Date;
 }
 
-export function buildPlan({ loaded, live, prune, region, endpoint, now = new Date() }: BuildPlanInput): Plan {
+export function buildPlan({ loaded, live, base, prune, region, endpoint, now = new Date() }: BuildPlanInput): Plan {
   const ctx = planContext(loaded.config, live, prune, now);
   const { resources, unplaced } = planResources(loaded.config, live, ctx, { locate: loaded.locate });
   const plan = assemble(resources, unplaced, { ctx, loaded, live, region, endpoint });
@@ -33,7 +45,28 @@ export function buildPlan({ loaded, live, prune, region, endpoint, now = new Dat
       'unmanagedTags',
       unmanagedTags(loaded.config, live).filter(({ address }) => planned.has(address)),
     ),
+    ...listed('baseDrift', base ? baseDrift(base, resources, now) : []),
   };
+}
+
+/**
+ * Drift this plan cannot tell by itself: where the config edits a resource, its record matches the
+ * base config's declaration instead, so the base config's plan of the resource marks what AWS
+ * changed since. Only resources this plan plans, and whose change here is not marked drift already.
+ */
+function baseDrift({ config, live }: NonNullable<BuildPlanInput['base']>, resources: readonly ResourcePlan[], now: Date): BaseDrift[] {
+  const undrifted = new Set(resources.filter(({ change }) => !change.drift).map(({ change }) => change.address));
+  const { resources: based } = planResources(config, live, planContext(config, live, false, now), { only: (address) => undrifted.has(address) });
+  return based
+    .filter(({ change }) => change.drift && change.diffs.length > 0)
+    .map(({ change, attributes }) => (withImpacts(change, attributes), { address: change.address, diffs: change.diffs }))
+    .sort((a, b) => compare(a.address, b.address));
+}
+
+/** Each diff's impact, from the resource's attribute table (or its kind's). */
+function withImpacts(change: ResourceChange, attributes: ResourcePlan['attributes']): void {
+  const table = attributes ?? kindNamed(change.kind)?.attributes ?? {};
+  for (const diff of change.diffs) diff.impact = table[diff.path.split('.')[0]]?.impact ?? 'update';
 }
 
 /**
@@ -114,8 +147,7 @@ function assemble(
   for (const { change, attributes } of byAddress) {
     // Only dependencies on resources of this plan order anything.
     change.dependsOn = change.dependsOn.filter((address) => present.has(address) && address !== change.address).sort(compare);
-    const table = attributes ?? kindNamed(change.kind)?.attributes ?? {};
-    for (const diff of change.diffs) diff.impact = table[diff.path.split('.')[0]]?.impact ?? 'update';
+    withImpacts(change, attributes);
   }
   const { calls, diagnostics } = sequence(byAddress);
   const summary: PlanSummary = { create: 0, update: 0, replace: 0, delete: 0 };

@@ -173,3 +173,21 @@ function unmanagedTagNotes(plan: Plan): string[] {
     ({ address, keys }) => `${address}: ${keys.length === 1 ? 'tag key' : 'tag keys'} not managed by the config (set outside streamform): ${keys.join(', ')}`,
   );
 }
+
+/** In a plan diff `before` is AWS and `after` the config; set diffs name what apply would add and remove. */
+export function driftText(diff: AttributeDiff, declaring = 'the config'): string {
+  if (diff.added || diff.removed) {
+    const parts = [diff.added?.length && `missing in AWS ${formatValue(diff.added)}`, diff.removed?.length && `not declared ${formatValue(diff.removed)}`];
+    return parts.filter(Boolean).join(', ');
+  }
+  return `AWS has ${formatValue(diff.before)}, ${declaring} declares ${formatValue(diff.after)}`;
+}
+
+/** "drift: stack/design RedirectURL: AWS has …, the base config declares … (since the base config was applied)", one per attribute. */
+export function baseDriftLines(plan: Plan): string[] {
+  return (plan.baseDrift ?? []).flatMap(({ address, diffs }) => diffs.map((diff) => baseDriftLine(address, diff)));
+}
+
+function baseDriftLine(address: string, diff: AttributeDiff): string {
+  return `${address} ${diff.path}: ${driftText(diff, 'the base config')} (changed outside streamform since the base config was applied)`;
+}

@@ -9,6 +9,7 @@ import {
   PLAN_FORMAT_VERSION,
   type Action,
   type AttributeDiff,
+  type BaseDrift,
   type Impact,
   type ReasonCode,
   type Diagnostic,
@@ -246,6 +247,7 @@ const readPlan = object<Plan>({
   summary: object<Plan['summary']>({ create: count, update: count, replace: count, delete: count }),
   undeclared: optional(arrayOf(object<UndeclaredResource>({ address: string, kind: kindName }))),
   unmanagedTags: optional(arrayOf(object<UnmanagedTags>({ address: string, keys: arrayOf(string) }))),
+  baseDrift: optional(arrayOf(object<BaseDrift>({ address: string, diffs: arrayOf(readDiff) }))),
 });
 
 const readTargetPlans = object<TargetPlans>({ formatVersion: oneOf(PLAN_FORMAT_VERSION), project: string, targets: arrayOf(readPlan) });
