@@ -89,7 +89,16 @@ function driftMarkdown(report: DriftReport): string {
 function driftJson(report: DriftReport): string {
   const { plan, pending, missing } = report;
   const errors = plan.diagnostics.filter((d) => d.severity === 'error').length;
-  const summary = { drifted: plan.changes.length, errors, warnings: plan.diagnostics.length - errors, pending, missing };
+  const summary = {
+    drifted: plan.changes.length,
+    errors,
+    warnings: plan.diagnostics.length - errors,
+    pending,
+    missing,
+    // Information, there only when there is any: owned resources no longer declared, resources with unmanaged tag keys.
+    ...(plan.undeclared ? { undeclared: plan.undeclared.length } : {}),
+    ...(plan.unmanagedTags ? { unmanagedTags: plan.unmanagedTags.length } : {}),
+  };
   return JSON.stringify({ formatVersion: '1', summary, plan: JSON.parse(renderPlanJson(plan)) }, null, 2) + '\n';
 }
 

@@ -9,7 +9,8 @@ import { combinedPlan, hasChanges, hasErrors, type Plan } from '../core/plan.js'
 import { renderPlansJson } from '../render/json.js';
 import { renderPlansMarkdown, renderPlansText } from '../render/targets.js';
 import { DEFAULT_WIDTH } from '../render/text.js';
-import { eachTarget, planTarget, targetRuns } from './targets.js';
+import type { LoadedConfig } from '../config/types.js';
+import { eachTarget, planTarget, targetRuns, type TargetFlags, type TargetRun } from './targets.js';
 
 const FORMATS = ['text', 'json', 'markdown'] as const;
 type Format = (typeof FORMATS)[number];
@@ -26,6 +27,9 @@ Options:
   --comment-file FILE      also write the plan as a Markdown pull-request comment
   --detailed-exitcode      exit 2 when there are changes, 0 when there are none
   --prune                  delete owned resources that are no longer declared (as 'prune: true')
+  --base FILE|DIR          the config last applied (e.g. the base branch's checkout): marks what AWS
+                           changed since it was applied, also on resources this config edits
+                           (default $STREAMFORM_BASE; reads the account once more for it)
   --target NAME            plan only this target of the config (repeatable; default all, or
                            $STREAMFORM_TARGET, comma-separated)
   --endpoint URL           one endpoint for every service (e.g. the emulator), for every target
@@ -45,6 +49,7 @@ export async function run(argv: string[]): Promise<number> {
     'comment-file': { type: 'string' },
     'detailed-exitcode': { type: 'boolean' },
     prune: { type: 'boolean' },
+    base: { type: 'string' },
   });
   if (values.help) {
     process.stdout.write(HELP);
@@ -55,7 +60,11 @@ export async function run(argv: string[]): Promise<number> {
   const interactive = isInteractive(format);
   const runs = await targetRuns('plan', configPaths('plan', values.file), values);
   const spinner = interactive && runs.length === 1;
-  const plans = await eachTarget(runs, (run) => planTarget(run, { command: 'plan', prune: Boolean(values.prune || run.loaded.config.prune), spinner }));
+  const basePath = values.base ?? (process.env.STREAMFORM_BASE || undefined);
+  const bases = basePath === undefined ? undefined : await baseConfigs(basePath, runs, values);
+  const plans = await eachTarget(runs, (run, i) =>
+    planTarget(run, { command: 'plan', prune: Boolean(values.prune || run.loaded.config.prune), spinner, ...(bases?.[i] ? { base: bases[i] } : {}) }),
+  );
   const all = combinedPlan(plans);
 
   if (interactive) {
@@ -73,6 +82,15 @@ export async function run(argv: string[]): Promise<number> {
 
   if (hasErrors(all)) return 1;
   return values['detailed-exitcode'] && hasChanges(all) ? 2 : 0;
+}
+
+/** The base config of each run (none for a target the base does not have): of the same project, or refused. */
+async function baseConfigs(path: string, runs: readonly TargetRun[], flags: TargetFlags): Promise<(LoadedConfig | undefined)[]> {
+  const bases = await targetRuns('plan', [path], { ...flags, target: undefined });
+  const project = runs[0].loaded.config.project;
+  const other = bases.find((base) => base.loaded.config.project !== project);
+  if (other) throw new UserError(`plan: --base ${path} is a config of project "${other.loaded.config.project}", not "${project}"`);
+  return runs.map((run) => bases.find((base) => base.name === run.name)?.loaded);
 }
 
 function render(plans: Plan[], format: Format): string {

@@ -63,20 +63,23 @@ export interface PlanOptions {
   prune: boolean;
   /** A spinner on the terminal says what is being read (for one target: several would write over each other). */
   spinner?: boolean;
+  /** A base config (`plan --base`): read too, so that its declarations tell drift under this config's edits. */
+  base?: LoadedConfig;
 }
 
 /**
  * describe → plan for one target. For a config without targets, what AWS answered ends the
  * command, as it always did; a named target's failure is that target's error, and the others go on.
  */
-export async function planTarget(run: TargetRun, { command, prune, spinner }: PlanOptions): Promise<Plan> {
+export async function planTarget(run: TargetRun, { command, prune, spinner, base }: PlanOptions): Promise<Plan> {
   const clients = createClients(run.aws);
   const label = run.name ? `target ${run.name}: ` : '';
   try {
     const onNotice = (message: string) => process.stderr.write(`streamform: ${label}${message}\n`);
     const read = (onProgress?: DescribeOptions['onProgress']) => describeLive(run.loaded.config, clients, { reported: reportedBy(run.loaded.config, prune), prune, onNotice, onProgress });
     const live = spinner ? await (await import('../ui/index.js')).withReadingSpinner(read) : await read();
-    const plan = buildPlan({ loaded: run.loaded, live, prune, region: clients.region, endpoint: clients.endpoint });
+    const based = base && { config: base.config, live: await describeLive(base.config, clients, { reported: reportedBy(base.config, false), prune: false, onNotice }) };
+    const plan = buildPlan({ loaded: run.loaded, live, ...(based ? { base: based } : {}), prune, region: clients.region, endpoint: clients.endpoint });
     return run.name ? { ...plan, target: { name: run.name, ...plan.target } } : plan;
   } catch (error) {
     const reason = readFailure(error);

@@ -108,6 +108,28 @@ export interface Diagnostic {
   code?: 'unread';
 }
 
+/** An owned resource the config no longer declares: a plan without prune leaves it, `--prune` would delete it. */
+export interface UndeclaredResource {
+  address: string;
+  kind: ResourceKind;
+}
+
+/** Tag keys on a resource whose Tags the config declares that streamform does not manage (set outside it): information, no call. */
+export interface UnmanagedTags {
+  address: string;
+  keys: string[];
+}
+
+/**
+ * What AWS changed since the last apply on a resource whose declaration this plan's config edits,
+ * told by a base config (`plan --base`) whose declaration is the one last applied (its digest is the record's).
+ */
+export interface BaseDrift {
+  address: string;
+  /** As in a change: `before` is AWS, `after` what the base config declares. */
+  diffs: AttributeDiff[];
+}
+
 export interface PlanSummary {
   create: number;
   update: number;
@@ -129,6 +151,12 @@ export interface Plan {
   calls: PlannedCall[];
   diagnostics: Diagnostic[];
   summary: PlanSummary;
+  /** Without prune: the owned resources no longer declared whose owner tags the plan read (absent when none). */
+  undeclared?: UndeclaredResource[];
+  /** Declared resources carrying tag keys the config does not manage (absent when none). */
+  unmanagedTags?: UnmanagedTags[];
+  /** With a base config (`plan --base`): drift on the resources this config edits (absent when none). */
+  baseDrift?: BaseDrift[];
 }
 
 export function hasChanges(plan: Plan): boolean {
@@ -180,6 +208,9 @@ export function withTargetAddresses(plan: Plan): Plan {
     changes: plan.changes.map((change) => ({ ...change, address: at(change.address), dependsOn: change.dependsOn.map(at) })),
     calls: plan.calls.map((call) => ({ ...call, address: at(call.address) })),
     diagnostics: plan.diagnostics.map((d) => (d.address === undefined ? d : { ...d, address: at(d.address) })),
+    ...(plan.undeclared ? { undeclared: plan.undeclared.map((r) => ({ ...r, address: at(r.address) })) } : {}),
+    ...(plan.unmanagedTags ? { unmanagedTags: plan.unmanagedTags.map((r) => ({ ...r, address: at(r.address) })) } : {}),
+    ...(plan.baseDrift ? { baseDrift: plan.baseDrift.map((r) => ({ ...r, address: at(r.address) })) } : {}),
   };
 }
 
@@ -203,7 +234,15 @@ export function combinedPlan(plans: readonly Plan[]): Plan {
     calls,
     diagnostics: labelled.flatMap((plan) => plan.diagnostics),
     summary,
+    ...listed('undeclared', labelled.flatMap((plan) => plan.undeclared ?? [])),
+    ...listed('unmanagedTags', labelled.flatMap((plan) => plan.unmanagedTags ?? [])),
+    ...listed('baseDrift', labelled.flatMap((plan) => plan.baseDrift ?? [])),
   };
+}
+
+/** `{[key]: list}` when the list has anything, else nothing: a plan leaves its informational lists out when empty. */
+export function listed<K extends 'undeclared' | 'unmanagedTags' | 'baseDrift'>(key: K, list: NonNullable<Plan[K]>): Pick<Plan, K> | Record<string, never> {
+  return list.length ? ({ [key]: list } as Pick<Plan, K>) : {};
 }
 
 /** "Across 3 targets: Plan: …", or the plan's own verdict for a config without targets. */

@@ -5,10 +5,10 @@
  * they are only counted, so that the report can say a plan is pending.
  */
 import type { LoadedConfig } from '../config/types.js';
-import { hasErrors, type Plan, type PlanSummary, type ResourceChange, type SourceLocation } from '../core/plan.js';
-import { formatValue, plural } from '../core/vocabulary.js';
+import { hasErrors, type Plan, type PlanSummary, type SourceLocation } from '../core/plan.js';
+import { plural } from '../core/vocabulary.js';
 import { declaredPointers } from '../configdiff/compare.js';
-import { formatLocation, sortedDiagnostics } from '../render/format.js';
+import { driftText, formatLocation, sortedDiagnostics } from '../render/format.js';
 import { formatAnnotation, type Annotation } from './github.js';
 
 export interface DriftReport {
@@ -61,7 +61,19 @@ export function driftSummary({ plan, pending, missing }: DriftReport): string {
   ].filter(Boolean);
   const head = found.length ? `Drift: ${found.join(', ')}.` : 'No drift.';
   const absent = missing.length ? ` ${missing.length === 1 ? '1 declared resource does' : `${missing.length} declared resources do`} not exist (pending create): ${missing.join(', ')}.` : '';
-  return pending ? `${head} ${plural(pending, 'change')} from the config not applied yet (see 'streamform plan').${absent}` : head;
+  const told = pending ? `${head} ${plural(pending, 'change')} from the config not applied yet (see 'streamform plan').${absent}` : head;
+  return [told, ...information(plan)].join(' ');
+}
+
+/** What drift tells without failing on it: owned resources no longer declared, and tag keys nobody manages. */
+function information(plan: Plan): string[] {
+  const undeclared = plan.undeclared?.length ?? 0;
+  const untagged = plan.unmanagedTags?.length ?? 0;
+  const them = undeclared === 1 ? 'it' : 'them';
+  return [
+    undeclared ? `${plural(undeclared, 'owned resource')} no longer declared (${undeclared === 1 ? 'it stays' : 'they stay'}; 'streamform plan --prune' would delete ${them}).` : '',
+    untagged ? `${plural(untagged, 'resource')} with tag keys the config does not manage.` : '',
+  ].filter(Boolean);
 }
 
 /** One drifted attribute (or a whole resource, when the plan names no attribute) and where the config declares it. */
@@ -117,13 +129,4 @@ export function driftAnnotations(report: DriftReport, findings: DriftFinding[]):
 
 function at(source: SourceLocation | undefined): Partial<Annotation> {
   return source ? { file: source.file, line: source.line, column: source.column } : {};
-}
-
-/** In a plan diff `before` is AWS and `after` the config; set diffs name what apply would add and remove. */
-function driftText(diff: ResourceChange['diffs'][number]): string {
-  if (diff.added || diff.removed) {
-    const parts = [diff.added?.length && `missing in AWS ${formatValue(diff.added)}`, diff.removed?.length && `not declared ${formatValue(diff.removed)}`];
-    return parts.filter(Boolean).join(', ');
-  }
-  return `AWS has ${formatValue(diff.before)}, the config declares ${formatValue(diff.after)}`;
 }

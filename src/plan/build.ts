@@ -9,21 +9,73 @@ import { KINDS, kindNamed } from '../kinds/index.js';
 import { refused, type PlanContext, type ResourcePlan, type Subject } from '../kinds/resource.js';
 import type { KindPlanInput } from '../kinds/types.js';
 import type { LiveState } from '../core/live.js';
-import { PLAN_FORMAT_VERSION, type Diagnostic, type Plan, type PlannedCall, type PlanSummary } from '../core/plan.js';
+import {
+  listed,
+  PLAN_FORMAT_VERSION,
+  type BaseDrift,
+  type Diagnostic,
+  type Plan,
+  type PlannedCall,
+  type PlanSummary,
+  type ResourceChange,
+  type UndeclaredResource,
+} from '../core/plan.js';
+import { unmanagedTags } from './tags.js';
 
 export interface BuildPlanInput {
   loaded: LoadedConfig;
   live: LiveState;
+  /** The base config (e.g. the base branch's) and what describe read for it: tells drift under this config's edits. */
+  base?: { config: Config; live: LiveState };
   prune: boolean;
   region: string;
   endpoint?: string;
   now?: Date;
 }
 
-export function buildPlan({ loaded, live, prune, region, endpoint, now = new Date() }: BuildPlanInput): Plan {
+export function buildPlan({ loaded, live, base, prune, region, endpoint, now = new Date() }: BuildPlanInput): Plan {
   const ctx = planContext(loaded.config, live, prune, now);
   const { resources, unplaced } = planResources(loaded.config, live, ctx, { locate: loaded.locate });
-  return assemble(resources, unplaced, { ctx, loaded, live, region, endpoint });
+  const plan = assemble(resources, unplaced, { ctx, loaded, live, region, endpoint });
+  const planned = new Set(resources.map((r) => r.change.address));
+  return {
+    ...plan,
+    ...listed('undeclared', prune ? [] : undeclared(loaded.config, live, ctx, planned)),
+    ...listed(
+      'unmanagedTags',
+      unmanagedTags(loaded.config, live).filter(({ address }) => planned.has(address)),
+    ),
+    ...listed('baseDrift', base ? baseDrift(base, resources, now) : []),
+  };
+}
+
+/**
+ * Drift this plan cannot tell by itself: where the config edits a resource, its record matches the
+ * base config's declaration instead, so the base config's plan of the resource marks what AWS
+ * changed since. Only resources this plan plans, and whose change here is not marked drift already.
+ */
+function baseDrift({ config, live }: NonNullable<BuildPlanInput['base']>, resources: readonly ResourcePlan[], now: Date): BaseDrift[] {
+  const undrifted = new Set(resources.filter(({ change }) => !change.drift).map(({ change }) => change.address));
+  const { resources: based } = planResources(config, live, planContext(config, live, false, now), { only: (address) => undrifted.has(address) });
+  return based
+    .filter(({ change }) => change.drift && change.diffs.length > 0)
+    .map(({ change, attributes }) => (withImpacts(change, attributes), { address: change.address, diffs: change.diffs }))
+    .sort((a, b) => compare(a.address, b.address));
+}
+
+/** Each diff's impact, from the resource's attribute table (or its kind's). */
+function withImpacts(change: ResourceChange, attributes: ResourcePlan['attributes']): void {
+  const table = attributes ?? kindNamed(change.kind)?.attributes ?? {};
+  for (const diff of change.diffs) diff.impact = table[diff.path.split('.')[0]]?.impact ?? 'update';
+}
+
+/**
+ * What prune would delete, found by planning with prune the resources this plan does not plan: only
+ * from what describe read without prune, so at no cost in calls.
+ */
+function undeclared(config: Config, live: LiveState, ctx: PlanContext, planned: ReadonlySet<string>): UndeclaredResource[] {
+  const { resources } = planResources(config, live, { ...ctx, prune: true }, { only: (address) => !planned.has(address) });
+  return resources.filter(({ change }) => change.action === 'delete').map(({ change }) => ({ address: change.address, kind: change.kind }));
 }
 
 /**
@@ -33,7 +85,7 @@ export function buildPlan({ loaded, live, prune, region, endpoint, now = new Dat
  */
 export function reportedBy(config: Config, prune: boolean) {
   return (live: LiveState, addresses: ReadonlySet<string>): Set<string> => {
-    const { resources } = planResources(config, live, planContext(config, live, prune, new Date()), { only: addresses });
+    const { resources } = planResources(config, live, planContext(config, live, prune, new Date()), { only: (address) => addresses.has(address) });
     return new Set(
       resources
         .filter(({ change, diagnostics }) => change.action !== 'no-op' || change.adopt || diagnostics.some((d) => d.severity === 'error'))
@@ -53,7 +105,7 @@ interface Planning {
   /** Where each declared resource is written, for the plan's output. */
   locate?: LoadedConfig['locate'];
   /** Plan only these addresses, and leave out their live digests (only a saved plan needs them). */
-  only?: ReadonlySet<string>;
+  only?: (address: string) => boolean;
 }
 
 function planResources(config: Config, live: LiveState, ctx: PlanContext, { locate, only }: Planning): { resources: ResourcePlan[]; unplaced: Diagnostic[] } {
@@ -64,7 +116,7 @@ function planResources(config: Config, live: LiveState, ctx: PlanContext, { loca
       ctx,
       config,
       live,
-      wanted: (address) => !only || only.has(address),
+      wanted: (address) => !only || only(address),
       subject: (address, pointer, liveDigest): Subject => {
         const source = pointer === undefined ? undefined : locate?.(pointer);
         return { address, kind: kind.name, liveDigest: only ? null : liveDigest(), ...(source ? { source } : {}) };
@@ -79,7 +131,7 @@ function planResources(config: Config, live: LiveState, ctx: PlanContext, { loca
   const planned = new Set(resources.map((r) => r.change.address));
   // Problems reading resources the plan does not otherwise mention (e.g. a prune candidate's tags).
   const unplaced: Diagnostic[] = [...describeErrors]
-    .filter(([address]) => !planned.has(address) && (!only || only.has(address)))
+    .filter(([address]) => !planned.has(address) && (!only || only(address)))
     .flatMap(([address, messages]) => messages.map((message): Diagnostic => ({ severity: 'error', address, message, code: 'unread' })));
   return { resources, unplaced };
 }
@@ -95,8 +147,7 @@ function assemble(
   for (const { change, attributes } of byAddress) {
     // Only dependencies on resources of this plan order anything.
     change.dependsOn = change.dependsOn.filter((address) => present.has(address) && address !== change.address).sort(compare);
-    const table = attributes ?? kindNamed(change.kind)?.attributes ?? {};
-    for (const diff of change.diffs) diff.impact = table[diff.path.split('.')[0]]?.impact ?? 'update';
+    withImpacts(change, attributes);
   }
   const { calls, diagnostics } = sequence(byAddress);
   const summary: PlanSummary = { create: 0, update: 0, replace: 0, delete: 0 };

@@ -7,6 +7,7 @@
 import type { AttributeDiff, Diagnostic, Plan, PlannedCall, ResourceChange, SourceLocation } from '../core/plan.js';
 import { sameValue } from '../normalize/values.js';
 import { formatValue } from '../core/vocabulary.js';
+import { kindNamed } from '../kinds/index.js';
 
 /** `+` set or added, `-` cleared or removed, `~` changed, ` ` context. */
 export type Sign = '+' | '-' | '~' | ' ';
@@ -143,4 +144,50 @@ function isPlainObject(value: unknown): value is Record<string, unknown> {
 /** Code-point order: the same on every machine, unlike localeCompare. */
 function compare(a: string, b: string): number {
   return a < b ? -1 : a > b ? 1 : 0;
+}
+
+/** The plan's information lines: what it leaves alone that the reader should know of. */
+export function planNotes(plan: Plan): string[] {
+  const undeclared = undeclaredNote(plan);
+  return [...(undeclared ? [undeclared] : []), ...unmanagedTagNotes(plan)];
+}
+
+/** "2 owned stacks and 1 owned fleet are no longer declared; --prune would delete them: stack/a, …", or undefined when the plan lists none. */
+function undeclaredNote(plan: Plan): string | undefined {
+  const undeclared = plan.undeclared ?? [];
+  if (!undeclared.length) return undefined;
+  const counts = new Map<string, number>();
+  for (const { kind } of undeclared) counts.set(kind, (counts.get(kind) ?? 0) + 1);
+  const parts = [...counts].map(([kind, n]) => {
+    const definition = kindNamed(kind);
+    return `${n} owned ${n === 1 ? (definition?.noun ?? kind) : (definition?.plural ?? kind)}`;
+  });
+  const what = parts.length > 1 ? `${parts.slice(0, -1).join(', ')} and ${parts.at(-1)}` : parts[0];
+  const one = undeclared.length === 1;
+  return `${what} ${one ? 'is' : 'are'} no longer declared; --prune would delete ${one ? 'it' : 'them'}: ${undeclared.map((r) => r.address).join(', ')}`;
+}
+
+/** "stack/design: tag keys not managed by the config (set outside streamform): CostCenter, Owner", one per resource. */
+function unmanagedTagNotes(plan: Plan): string[] {
+  return (plan.unmanagedTags ?? []).map(
+    ({ address, keys }) => `${address}: ${keys.length === 1 ? 'tag key' : 'tag keys'} not managed by the config (set outside streamform): ${keys.join(', ')}`,
+  );
+}
+
+/** In a plan diff `before` is AWS and `after` the config; set diffs name what apply would add and remove. */
+export function driftText(diff: AttributeDiff, declaring = 'the config'): string {
+  if (diff.added || diff.removed) {
+    const parts = [diff.added?.length && `missing in AWS ${formatValue(diff.added)}`, diff.removed?.length && `not declared ${formatValue(diff.removed)}`];
+    return parts.filter(Boolean).join(', ');
+  }
+  return `AWS has ${formatValue(diff.before)}, ${declaring} declares ${formatValue(diff.after)}`;
+}
+
+/** "drift: stack/design RedirectURL: AWS has …, the base config declares … (since the base config was applied)", one per attribute. */
+export function baseDriftLines(plan: Plan): string[] {
+  return (plan.baseDrift ?? []).flatMap(({ address, diffs }) => diffs.map((diff) => baseDriftLine(address, diff)));
+}
+
+function baseDriftLine(address: string, diff: AttributeDiff): string {
+  return `${address} ${diff.path}: ${driftText(diff, 'the base config')} (changed outside streamform since the base config was applied)`;
 }

@@ -9,6 +9,7 @@ import {
   PLAN_FORMAT_VERSION,
   type Action,
   type AttributeDiff,
+  type BaseDrift,
   type Impact,
   type ReasonCode,
   type Diagnostic,
@@ -17,6 +18,8 @@ import {
   type ResourceChange,
   type SourceLocation,
   type TargetPlans,
+  type UndeclaredResource,
+  type UnmanagedTags,
 } from '../core/plan.js';
 import { KINDS, kindNamed } from '../kinds/index.js';
 
@@ -197,9 +200,10 @@ const readDiff = object<AttributeDiff>({
 });
 
 const ACTIONS: Action[] = ['create', 'update', 'replace', 'delete', 'no-op'];
+const kindName = oneOf(...KINDS.map((kind) => kind.name));
 const readChange = object<ResourceChange>({
   address: string,
-  kind: oneOf(...KINDS.map((kind) => kind.name)),
+  kind: kindName,
   action: oneOf(...ACTIONS),
   drift: boolean,
   adopt: boolean,
@@ -241,6 +245,9 @@ const readPlan = object<Plan>({
   calls: arrayOf(readCall),
   diagnostics: arrayOf(readDiagnostic),
   summary: object<Plan['summary']>({ create: count, update: count, replace: count, delete: count }),
+  undeclared: optional(arrayOf(object<UndeclaredResource>({ address: string, kind: kindName }))),
+  unmanagedTags: optional(arrayOf(object<UnmanagedTags>({ address: string, keys: arrayOf(string) }))),
+  baseDrift: optional(arrayOf(object<BaseDrift>({ address: string, diffs: arrayOf(readDiff) }))),
 });
 
 const readTargetPlans = object<TargetPlans>({ formatVersion: oneOf(PLAN_FORMAT_VERSION), project: string, targets: arrayOf(readPlan) });

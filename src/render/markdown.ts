@@ -6,7 +6,7 @@
  */
 import { planVerdict, type Diagnostic, type Plan, type PlannedCall, type ResourceChange } from '../core/plan.js';
 import { ACTION_SYMBOL, plural } from '../core/vocabulary.js';
-import { callText, changeMarks, changeRows, DEPTH_INDENT, formatLocation, shownChanges, sortedDiagnostics, targetText, type Row } from './format.js';
+import { baseDriftLines, callText, changeMarks, changeRows, DEPTH_INDENT, formatLocation, planNotes, shownChanges, sortedDiagnostics, targetText, type Row } from './format.js';
 
 /** GitHub refuses issue and pull-request comments longer than this many characters. */
 export const GITHUB_COMMENT_LIMIT = 65_536;
@@ -53,20 +53,23 @@ export function renderPlanMarkdown(plan: Plan, { maxLength = GITHUB_COMMENT_LIMI
   const resources = new Map(changes.map((change) => [change, resourcePiece(change)]));
   const notes = new Map(diagnostics.map((diagnostic) => [diagnostic, piece(diagnosticItem(diagnostic))]));
   const calls = piece(...(plan.calls.length > 0 ? [callsBlock(plan.calls)] : []));
+  const information = planNotes(plan).map((note) => piece(`- ${escapeMarkdown(note)}`));
+  const underEdits = baseDriftLines(plan).map((line) => piece(`- ${escapeMarkdown(line)}`));
   const sectionOf = (drift: boolean) => changes.filter((change) => change.drift === drift).map((change) => resources.get(change)!);
 
   const head = headBlock(plan, changes, diagnostics, kind, summary ?? planVerdict(plan));
   const sections: [string, Piece[]][] = [
     ['Errors and warnings', [...notes.values()]],
-    ['Changed outside streamform (drift)', sectionOf(true)],
+    ['Changed outside streamform (drift)', [...sectionOf(true), ...underEdits]],
     ['Changes', sectionOf(false)],
+    ['Information', information],
   ];
   const render = (note?: string) =>
     [head, ...sections.map(([title, pieces]) => section(title, pieces)), shown(calls), note ?? '']
       .filter((block) => block !== '')
       .join('\n\n') + '\n';
 
-  let size = head.length + [...resources.values(), ...notes.values(), calls].reduce((sum, p) => sum + length(p), 0) + sectionsOverhead(sections);
+  let size = head.length + [...resources.values(), ...notes.values(), ...information, ...underEdits, calls].reduce((sum, p) => sum + length(p), 0) + sectionsOverhead(sections);
   if (size <= maxLength) return render();
 
   // Least important first: the call list; then plain creates and updates, their diffs and then their
@@ -106,7 +109,8 @@ function diffLine({ sign, depth, text }: Row): string {
 
 function headBlock(plan: Plan, changes: ResourceChange[], diagnostics: Diagnostic[], kind: CommentKind, summary: string): string {
   const errors = diagnostics.filter((d) => d.severity === 'error').length;
-  const drifted = changes.filter((change) => change.drift).length;
+  // Drift under this config's edits, told by a base config, counts as drift too.
+  const drifted = changes.filter((change) => change.drift).length + (plan.baseDrift?.length ?? 0);
   const files = plan.configFiles.slice(0, 5).map((file) => `\`${file}\``);
   if (plan.configFiles.length > files.length) files.push(`${plan.configFiles.length - files.length} more`);
   const { create, update, replace, delete: remove } = plan.summary;

@@ -5,11 +5,13 @@
 import { planVerdict, type Action, type Diagnostic, type Plan, type PlannedCall, type ResourceChange } from '../core/plan.js';
 import { ACTION_COLOR, ACTION_SYMBOL } from '../core/vocabulary.js';
 import {
+  baseDriftLines,
   callText,
   changeMarks,
   changeRows,
   DEPTH_INDENT,
   formatLocation,
+  planNotes,
   shownChanges,
   sortedDiagnostics,
   targetText,
@@ -49,7 +51,12 @@ export function renderPlanText(plan: Plan, { color, width = DEFAULT_WIDTH, title
     [paint(`${title} for project "${plan.project}" in ${targetText(plan)}`, 'bold')],
     changes.length > 0 ? [legend(changes, paint), '', ...changes.flatMap((change) => changeLines(change, width, paint))] : [],
     plan.calls.length > 0 ? ['API calls, in execution order:', ...callLines(plan.calls)] : [],
-    [...notes, ...sortedDiagnostics(plan).map((d) => diagnosticLine(d, paint))],
+    [
+      ...notes,
+      ...baseDriftLines(plan).map((line) => `${paint('drift', 'magenta', 'bold')}: ${line}`),
+      ...planNotes(plan).map((note) => `${paint('note', 'cyan', 'bold')}: ${note}`),
+      ...sortedDiagnostics(plan).map((d) => diagnosticLine(d, paint)),
+    ],
     [paint(summary ?? planVerdict(plan), 'bold')],
   ];
   return sections.filter((lines) => lines.length > 0).map((lines) => lines.join('\n')).join('\n\n') + '\n';
