@@ -22,6 +22,20 @@ export interface AccountShape {
 /** The account of the plan benchmark. */
 export const PLAN_ACCOUNT: AccountShape = { stacks: 500, fleets: 125, images: 500, streamingImages: 500, studios: 5, sharedImageEvery: 10, users: 0, seed: 1 };
 
+/** The plan account's mix at 300 resources: the account of each target in the targets benchmark. */
+export const TARGET_ACCOUNT: AccountShape = { ...PLAN_ACCOUNT, stacks: 92, fleets: 23, images: 92, streamingImages: 93, seed: 5 };
+
+/** The shape at 1/`scale` of its resources (`--quick`), keeping at least one fleet where it has fleets. */
+export function scaledDown(shape: AccountShape, scale: number): AccountShape {
+  return {
+    ...shape,
+    stacks: Math.round(shape.stacks / scale),
+    fleets: Math.ceil(shape.fleets / scale),
+    images: Math.round(shape.images / scale),
+    streamingImages: Math.round(shape.streamingImages / scale),
+  };
+}
+
 /** The account of the user-pool benchmark: its stacks and the pool, nothing else. */
 export const USERS_ACCOUNT: AccountShape = { stacks: 40, fleets: 0, images: 0, streamingImages: 0, studios: 1, sharedImageEvery: 1, users: 2000, seed: 3 };
 

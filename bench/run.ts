@@ -1,6 +1,6 @@
 /**
  * `npm run bench`: plan and apply cost side by side with the per-resource refresh pattern, a plan of
- * a large user pool, the in-process compute, start-up and the emulator's own throughput. Prints a table (or `--json`)
+ * several targets at once, a plan of a large user pool, the in-process compute, start-up and the emulator's own throughput. Prints a table (or `--json`)
  * with each number next to its target.
  */
 import { mkdtempSync, rmSync } from 'node:fs';
@@ -14,10 +14,11 @@ import { applyScenario } from './scenarios/apply.js';
 import { computeScenario } from './scenarios/compute.js';
 import { planScenario } from './scenarios/plan.js';
 import { startupScenario } from './scenarios/startup.js';
+import { targetsScenario } from './scenarios/targets.js';
 import { throughputScenario } from './scenarios/throughput.js';
 import { usersScenario } from './scenarios/users.js';
 
-const SCENARIOS: Scenario[] = [planScenario, usersScenario, applyScenario, computeScenario, startupScenario, throughputScenario];
+const SCENARIOS: Scenario[] = [planScenario, targetsScenario, usersScenario, applyScenario, computeScenario, startupScenario, throughputScenario];
 
 const USAGE = `Usage: npm run bench -- [--json] [--runs N] [--only ${SCENARIOS.map((s) => s.name).join(',')}] [--quick] [--profile DIR]
 

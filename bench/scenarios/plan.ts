@@ -1,5 +1,5 @@
 import { createClients, destroyClients } from '../../src/aws/clients.js';
-import { generateAccount, PLAN_ACCOUNT, type AccountShape } from '../account.js';
+import { generateAccount, PLAN_ACCOUNT, scaledDown, type AccountShape } from '../account.js';
 import { refreshPerResource } from '../baseline.js';
 import { boundNote, measureLowerBounds, type LowerBound } from '../lower-bound.js';
 import { startEmulatorProcess } from '../processes.js';
@@ -46,7 +46,7 @@ export async function benchPlan(options: PlanBenchOptions): Promise<PlanBenchRes
     const fallback = emptySide();
     for (let run = 0; run < runs; run++) {
       await planAtRest(bulkEmulator, configPath, streamform, 'streamform', problems);
-      await measure(bulkEmulator, baseline, 'baseline', problems, async () => {
+      await measure([bulkEmulator], baseline, 'baseline', problems, async () => {
         const start = performance.now();
         await refreshPerResource(clients, account.inventory);
         return { ms: performance.now() - start };
@@ -96,14 +96,7 @@ export function planMeasurements(result: PlanBenchResult, options: PlanBenchOpti
 export const planScenario: Scenario = {
   name: 'plan',
   async run(context) {
-    const scale = context.quick ? 10 : 1;
-    const shape = {
-      ...PLAN_ACCOUNT,
-      stacks: PLAN_ACCOUNT.stacks / scale,
-      fleets: Math.ceil(PLAN_ACCOUNT.fleets / scale),
-      images: PLAN_ACCOUNT.images / scale,
-      streamingImages: PLAN_ACCOUNT.streamingImages / scale,
-    };
+    const shape = context.quick ? scaledDown(PLAN_ACCOUNT, 10) : PLAN_ACCOUNT;
     const options: PlanBenchOptions = { shape, runs: context.runs, latencyMs: 20, workDir: context.workDir };
     const result = await benchPlan(options);
     context.problems.push(...result.problems);

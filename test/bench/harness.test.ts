@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
-import { configYaml, generateAccount, stacksOnlyConfig, withStacksCreated, type AccountShape } from '../../bench/account.js';
+import { configYaml, generateAccount, PLAN_ACCOUNT, scaledDown, stacksOnlyConfig, TARGET_ACCOUNT, withStacksCreated, type AccountShape } from '../../bench/account.js';
 import { largestPage } from '../../bench/lower-bound.js';
 import { runNode, builtScript } from '../../bench/processes.js';
 import { machineInfo, passes, renderJson, renderTable, type Measurement } from '../../bench/report.js';
@@ -13,6 +13,7 @@ import { applyMeasurements, benchApply } from '../../bench/scenarios/apply.js';
 import { benchCompute, computeMeasurements, computeProblems } from '../../bench/scenarios/compute.js';
 import { benchPlan, planMeasurements } from '../../bench/scenarios/plan.js';
 import { benchStartup, startupMeasurements } from '../../bench/scenarios/startup.js';
+import { benchTargets, targetsMeasurements } from '../../bench/scenarios/targets.js';
 import { benchThroughput } from '../../bench/scenarios/throughput.js';
 import { benchUsers, usersMeasurements } from '../../bench/scenarios/users.js';
 import { facts } from '../../src/emulator/shapes.js';
@@ -74,6 +75,14 @@ describe('seeded account', () => {
     const stacksOnly = stacksOnlyConfig(5, 1);
     expect(stacksOnly.stacks).toHaveLength(5);
     expect(stacksOnly.images).toBeUndefined();
+  });
+
+  it('the targets account is the mix of the plan account at 300 resources, and --quick scales both down', () => {
+    const count = (shape: AccountShape) => shape.stacks + shape.fleets + shape.images + shape.streamingImages;
+    expect(count(TARGET_ACCOUNT)).toBe(300);
+    expect(TARGET_ACCOUNT.stacks / TARGET_ACCOUNT.fleets).toBe(PLAN_ACCOUNT.stacks / PLAN_ACCOUNT.fleets);
+    expect(scaledDown(PLAN_ACCOUNT, 10)).toMatchObject({ stacks: 50, fleets: 13, images: 50, streamingImages: 50 });
+    expect(scaledDown(TARGET_ACCOUNT, 10)).toMatchObject({ stacks: 9, fleets: 3, images: 9, streamingImages: 9 });
   });
 });
 
@@ -159,6 +168,31 @@ describe('scenarios at a tiny scale', () => {
     expect(rows.find((row) => row.id === 'plan.peakRssMb')?.value).toBeGreaterThan(0);
   });
 
+  it('targets: one apply seeds the emulator of every target, then all are planned at once and each alone, against the sum of their bounds', async () => {
+    const options = { shape: TINY, targets: 3, runs: 1, latencyMs: 0, workDir };
+    const result = await benchTargets(options);
+    expect(result.problems).toEqual([]);
+    expect(result.names).toEqual(['us-east-1', 'us-west-2', 'eu-west-1']);
+    // Every target creates its own stacks.
+    expect(result.seed.calls).toBeGreaterThan(3 * TINY.stacks);
+    expect(result.bounds).toHaveLength(3);
+    expect(new Set(result.bounds.map((bound) => bound.total)).size).toBe(1);
+    const bound = 3 * result.bounds[0].total;
+    // Planned alone, a target costs at least its bound and no other emulator is asked anything; all
+    // together they cost what each costs alone.
+    const alone = result.single.map((side) => side.calls[0]);
+    for (const calls of alone) expect(calls).toBeGreaterThanOrEqual(result.bounds[0].total);
+    expect(result.all.calls).toEqual([alone.reduce((a, b) => a + b, 0)]);
+    const rows = targetsMeasurements(result, options);
+    expect(rows.filter((row) => row.target).map((row) => [row.id, row.target!.bound])).toEqual([
+      ['targets.msRatio', 1.3],
+      ['targets.calls', bound],
+    ]);
+    expect(rows.find((row) => row.id === 'targets.calls')?.value).toBe(result.all.calls[0]);
+    // Three targets fit one round of TARGET_CONCURRENCY.
+    expect(rows.find((row) => row.id === 'targets.msRatio')?.note).toBeUndefined();
+  });
+
   it('user pool: seeds the assignments, then plans at rest, at the bound while the pool fits a page', async () => {
     const options = { shape: TINY_POOL, runs: 1, latencyMs: 0, workDir };
     const result = await benchUsers(options);
@@ -221,6 +255,6 @@ describe('scenarios at a tiny scale', () => {
     expect(help.stdout).toContain('--only LIST');
     const bad = await runNode([run, '--only', 'nothing']);
     expect(bad.code).toBe(1);
-    expect(bad.stderr).toBe('bench: --only: unknown scenario nothing (scenarios: plan, users, apply, compute, startup, emulator)\n');
+    expect(bad.stderr).toBe('bench: --only: unknown scenario nothing (scenarios: plan, targets, users, apply, compute, startup, emulator)\n');
   });
 });
