@@ -5,7 +5,8 @@ export type { DiffSpec } from '../core/plan.js';
 import { clean, sameValue, userTags } from '../normalize/values.js';
 import type { Config } from '../config/types.js';
 import type { LiveState } from '../core/live.js';
-import type { AttributeTable, KindDescribe, KindPlanInput, Selection, Tagged } from './types.js';
+import { itself } from '../core/sets.js';
+import type { AttributeTable, KindDefinition, KindDescribe, KindPlanInput, Selection, Tagged } from './types.js';
 import { digest } from '../core/digest.js';
 import { isToolTag, keptToolTags, MAX_TAG_VALUE, MAX_TAGS, ownerOf, type AppliedRecord } from '../core/ownership.js';
 import type { Action, Diagnostic, DiffSpec, PlannedCall, ReasonCode, ResourceChange, ResourceKind, Service, SourceLocation } from '../core/plan.js';
@@ -341,3 +342,28 @@ export async function lookUpByName<T>(
 export function appstreamCall(operation: string, input: Record<string, unknown>, wait?: string): CallSpec {
   return { service: 'appstream', operation, input, ...(wait ? { wait } : {}) };
 }
+
+/**
+ * The calls of a resource that runs and stops by Name (fleets, image and app block builders): start and
+ * stop, each with its waiter, and a wait-only step that polls until one on its way gets there.
+ */
+export function runningStateCalls<W extends string>(ops: { start: string; stop: string; describe: string; running: W; stopped: W }) {
+  return {
+    start: (name: string) => appstreamCall(ops.start, { Name: name }, ops.running),
+    stop: (name: string) => appstreamCall(ops.stop, { Name: name }, ops.stopped),
+    settle: (name: string, waiter: W) => appstreamCall(ops.describe, { Names: [name] }, waiter),
+  };
+}
+
+/** Set-like lists of the VPC members that fleets and builders share. */
+export const VPC_SETS: KindDefinition['sets'] = [
+  { path: ['VpcConfig', 'SubnetIds'], noun: 'subnet', key: itself },
+  { path: ['VpcConfig', 'SecurityGroupIds'], noun: 'security group', key: itself },
+];
+
+/** Builders' access endpoints, one per type and endpoint. */
+export const ACCESS_ENDPOINT_SET: KindDefinition['sets'][number] = {
+  path: ['AccessEndpoints'],
+  noun: 'access endpoint',
+  key: (endpoint) => `${String((endpoint as Record<string, unknown>).EndpointType)}/${String((endpoint as Record<string, unknown>).VpceId ?? '')}`,
+};

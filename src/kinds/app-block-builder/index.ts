@@ -7,7 +7,7 @@
 import type { AppBlockBuilder } from '@aws-sdk/client-appstream';
 import { asSet, userTags } from '../../normalize/values.js';
 import { itself } from '../../core/sets.js';
-import { accountTags, declaredValue, planByName, selectedTags, sortedBy } from '../resource.js';
+import { ACCESS_ENDPOINT_SET, accountTags, declaredValue, planByName, selectedTags, sortedBy, VPC_SETS } from '../resource.js';
 import type { KindDefinition, Selection, Waiter } from '../types.js';
 import { APP_BLOCK_BUILDER_ATTRIBUTES, APP_BLOCK_BUILDER_DEFAULTS, appBlockBuilderTable } from './attributes.js';
 import { declaredAppBlocks } from './declared.js';
@@ -54,9 +54,8 @@ export const appBlockBuilderKind: KindDefinition = {
   service: 'appstream',
   identity: ['Name'],
   sets: [
-    { path: ['VpcConfig', 'SubnetIds'], noun: 'subnet', key: itself },
-    { path: ['VpcConfig', 'SecurityGroupIds'], noun: 'security group', key: itself },
-    { path: ['AccessEndpoints'], noun: 'access endpoint', key: (endpoint) => `${String((endpoint as Record<string, unknown>).EndpointType)}/${String((endpoint as Record<string, unknown>).VpceId ?? '')}` },
+    ...VPC_SETS,
+    ACCESS_ENDPOINT_SET,
     { path: ['AppBlocks'], noun: 'app block', key: itself },
   ],
   // A running builder's table; each builder's plan names the table of its own state.

@@ -21,6 +21,7 @@ import {
   inPlace,
   ownershipProblem,
   refused,
+  runningStateCalls,
   tagCalls,
   tagLimitProblem,
   type CallSpec,
@@ -35,10 +36,13 @@ import { appBlockAddress, appBlockNameOf, type LiveAppBlockBuilder } from './liv
 import { isRunning, normalizeAppBlockBuilder, normalizeAppBlockBuilderAttribute, normalizeLiveAppBlockBuilder, type AppBlockBuilderValues, type NormalAppBlockBuilder } from './normalize.js';
 
 const call = appstreamCall;
-const startBuilder = (name: string) => call('StartAppBlockBuilder', { Name: name }, 'AppBlockBuilderRunning');
-const stopBuilder = (name: string) => call('StopAppBlockBuilder', { Name: name }, 'AppBlockBuilderStopped');
-/** A wait-only step: the waiter polls until a builder that is starting or stopping gets there. */
-const settle = (name: string, waiter: 'AppBlockBuilderRunning' | 'AppBlockBuilderStopped') => call('DescribeAppBlockBuilders', { Names: [name] }, waiter);
+const { start: startBuilder, stop: stopBuilder, settle } = runningStateCalls({
+  start: 'StartAppBlockBuilder',
+  stop: 'StopAppBlockBuilder',
+  describe: 'DescribeAppBlockBuilders',
+  running: 'AppBlockBuilderRunning',
+  stopped: 'AppBlockBuilderStopped',
+});
 const association = (operation: string, name: string, arn: string) => call(operation, { AppBlockArn: arn, AppBlockBuilderName: name });
 
 type Json = Record<string, unknown>;

@@ -9,7 +9,7 @@ import type { Config } from '../../config/types.js';
 import { asSet, userTags } from '../../normalize/values.js';
 import { ownerOf } from '../../core/ownership.js';
 import { itself } from '../../core/sets.js';
-import { accountTags, declaredValue, planByName, refused, selectedTags, sortedBy } from '../resource.js';
+import { accountTags, declaredValue, planByName, refused, selectedTags, sortedBy, VPC_SETS } from '../resource.js';
 import type { KindDefinition, Selection, Waiter } from '../types.js';
 import { DEFAULT_FLEET_TYPE, FLEET_DEFAULTS, fleetTable } from './attributes.js';
 import { fleetAddress } from './live.js';
@@ -57,8 +57,7 @@ export const fleetKind: KindDefinition = {
   service: 'appstream',
   identity: ['Name'],
   sets: [
-    { path: ['VpcConfig', 'SubnetIds'], noun: 'subnet', key: itself },
-    { path: ['VpcConfig', 'SecurityGroupIds'], noun: 'security group', key: itself },
+    ...VPC_SETS,
     { path: ['UsbDeviceFilterStrings'], noun: 'USB device filter', key: itself },
     { path: ['IgnoreChanges'], noun: 'property', key: itself },
   ],

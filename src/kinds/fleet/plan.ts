@@ -20,6 +20,7 @@ import {
   newestImage,
   ownershipProblem,
   refused,
+  runningStateCalls,
   tagCalls,
   tagLimitProblem,
   type CallSpec,
@@ -34,10 +35,7 @@ import type { LiveFleet } from './live.js';
 import { activeSessions, FLEET_ATTRIBUTES, IMAGE_NAMES, isRunning, normalizeFleet, normalizeLiveFleet, type FleetValues, type NormalFleet } from './normalize.js';
 
 const call = appstreamCall;
-const startFleet = (name: string) => call('StartFleet', { Name: name }, 'FleetStarted');
-const stopFleet = (name: string) => call('StopFleet', { Name: name }, 'FleetStopped');
-/** A wait-only step: the waiter polls until a fleet that is starting or stopping gets there. */
-const settleFleet = (name: string, waiter: 'FleetStarted' | 'FleetStopped') => call('DescribeFleets', { Names: [name] }, waiter);
+const { start: startFleet, stop: stopFleet, settle: settleFleet } = runningStateCalls({ start: 'StartFleet', stop: 'StopFleet', describe: 'DescribeFleets', running: 'FleetStarted', stopped: 'FleetStopped' });
 
 /** What the fleet plans need beyond the fleet itself. */
 export interface FleetPlanEnv {

@@ -7,7 +7,7 @@
 import type { ImageBuilder } from '@aws-sdk/client-appstream';
 import { userTags } from '../../normalize/values.js';
 import { itself } from '../../core/sets.js';
-import { accountTags, declaredValue, planByName, selectedTags, sortedBy } from '../resource.js';
+import { ACCESS_ENDPOINT_SET, accountTags, declaredValue, planByName, selectedTags, sortedBy, VPC_SETS } from '../resource.js';
 import type { KindDefinition, Selection, Waiter } from '../types.js';
 import { BUILDER_ATTRIBUTES, BUILDER_DEFAULTS, builderTable, UNREPORTED } from './attributes.js';
 import { imageBuilderAddress } from './live.js';
@@ -50,9 +50,8 @@ export const imageBuilderKind: KindDefinition = {
   service: 'appstream',
   identity: ['Name'],
   sets: [
-    { path: ['VpcConfig', 'SubnetIds'], noun: 'subnet', key: itself },
-    { path: ['VpcConfig', 'SecurityGroupIds'], noun: 'security group', key: itself },
-    { path: ['AccessEndpoints'], noun: 'access endpoint', key: (endpoint) => `${String((endpoint as Record<string, unknown>).EndpointType)}/${String((endpoint as Record<string, unknown>).VpceId ?? '')}` },
+    ...VPC_SETS,
+    ACCESS_ENDPOINT_SET,
     { path: ['SoftwaresToInstall'], noun: 'software', key: itself },
     { path: ['SoftwaresToUninstall'], noun: 'software', key: itself },
   ],

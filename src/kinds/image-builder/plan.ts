@@ -21,6 +21,7 @@ import {
   ownershipProblem,
   refused,
   replacing,
+  runningStateCalls,
   tagCalls,
   tagLimitProblem,
   type CallSpec,
@@ -34,10 +35,13 @@ import type { ImageBuilderReads, LiveImageBuilder } from './live.js';
 import { imageAccountOf, imageNameOf, normalizeBuilder, normalizeBuilderAttribute, normalizeLiveBuilder, softwareDigest, type BuilderValues, type NormalBuilder } from './normalize.js';
 
 const call = appstreamCall;
-const startBuilder = (name: string) => call('StartImageBuilder', { Name: name }, 'ImageBuilderRunning');
-const stopBuilder = (name: string) => call('StopImageBuilder', { Name: name }, 'ImageBuilderStopped');
-/** A wait-only step: the waiter polls until a builder on its way gets there. */
-const settle = (name: string, waiter: 'ImageBuilderRunning' | 'ImageBuilderStopped') => call('DescribeImageBuilders', { Names: [name] }, waiter);
+const { start: startBuilder, stop: stopBuilder, settle } = runningStateCalls({
+  start: 'StartImageBuilder',
+  stop: 'StopImageBuilder',
+  describe: 'DescribeImageBuilders',
+  running: 'ImageBuilderRunning',
+  stopped: 'ImageBuilderStopped',
+});
 
 /** States in which a builder is busy (making an image, updating its agent …): neither stopped nor replaced now. */
 const BUSY = ['UPDATING_AGENT', 'REBOOTING', 'SNAPSHOTTING', 'UPDATING', 'PENDING_QUALIFICATION', 'PENDING_SYNCING_APPS', 'SYNCING_APPS', 'PENDING_IMAGE_IMPORT', 'DELETING'];
