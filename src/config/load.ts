@@ -11,7 +11,7 @@ import { pointerOf, segmentsOf } from './pointer.js';
 import { ruleProblems } from './rules.js';
 import { schemaProblems } from './schema.js';
 import type { Config, LoadedConfig, Target } from './types.js';
-import { forTarget, targetProblems, withoutTargetLists } from './targets.js';
+import { forTarget, RESOURCE_LISTS, targetProblems, withoutTargetLists } from './targets.js';
 import { didYouMean } from './suggest.js';
 import { YamlFile } from './yaml.js';
 
@@ -120,8 +120,7 @@ function loadFor(sources: Source[], declared: Target[], target: Target | undefin
   return { config: withoutTargetLists(config) as unknown as Config, locate: merged.locate, diagnostics };
 }
 
-const RESOURCE_LISTS = () => new Set<string>(KINDS.map((kind) => kind.list));
-const inResources = (problem: Problem) => RESOURCE_LISTS().has(segmentsOf(problem.pointer)[0] ?? '');
+const inResources = (problem: Problem) => RESOURCE_LISTS.has(segmentsOf(problem.pointer)[0] ?? '');
 
 function addProblem(merged: ReturnType<typeof merge>, problem: Problem): void {
   const { source, pointer } = merged.resolve(problem.pointer);
@@ -132,8 +131,7 @@ function addProblem(merged: ReturnType<typeof merge>, problem: Problem): void {
 function settingsOnly(source: Source): unknown {
   const value = source.yaml?.value;
   if (typeof value !== 'object' || value === null || Array.isArray(value)) return value;
-  const lists = RESOURCE_LISTS();
-  return Object.fromEntries(Object.entries(value).filter(([key]) => !lists.has(key)));
+  return Object.fromEntries(Object.entries(value).filter(([key]) => !RESOURCE_LISTS.has(key)));
 }
 
 /** Problems of one target's diagnostics that every target has are said once; the others name their targets. */

@@ -17,6 +17,9 @@ export interface TargetView {
   originIndex(list: string, index: number): number;
 }
 
+/** The config's keys that hold resources, one per kind. */
+export const RESOURCE_LISTS: ReadonlySet<string> = new Set(KINDS.map((kind) => kind.list));
+
 const VARIABLE = /\$\{vars\.([A-Za-z_][A-Za-z0-9_]*)\}/g;
 const WHOLE_VARIABLE = /^\$\{vars\.([A-Za-z_][A-Za-z0-9_]*)\}$/;
 
@@ -86,7 +89,7 @@ function missingVariable(name: string, target: Target | undefined): string {
 }
 
 /** Problems of the targets themselves: names given twice, Targets naming a target the config lacks. */
-export function targetProblems(config: Record<string, unknown>, lists: Record<string, unknown> = config): Problem[] {
+export function targetProblems(config: Record<string, unknown>): Problem[] {
   const problems: Problem[] = [];
   const declared = Array.isArray(config.targets) ? (config.targets as Target[]) : [];
   const names = declared.map((target) => target?.name);
@@ -94,7 +97,7 @@ export function targetProblems(config: Record<string, unknown>, lists: Record<st
     if (typeof name === 'string' && names.indexOf(name) !== index) problems.push({ pointer: pointerOf(['targets', index, 'name']), message: `target ${name} is declared twice` });
   });
   for (const { list } of KINDS) {
-    const elements = lists[list];
+    const elements = config[list];
     if (!Array.isArray(elements)) continue;
     elements.forEach((element, index) => {
       targetsOf(element)?.forEach((name, at) => {
@@ -109,10 +112,9 @@ export function targetProblems(config: Record<string, unknown>, lists: Record<st
 
 /** The resources without their Targets lists, which only the loader reads. */
 export function withoutTargetLists(config: Record<string, unknown>): Record<string, unknown> {
-  const lists = new Set<string>(KINDS.map((kind) => kind.list));
   return Object.fromEntries(
     Object.entries(config).map(([key, value]) =>
-      lists.has(key) && Array.isArray(value) ? [key, value.map((element) => (typeof element === 'object' && element !== null && 'Targets' in element ? omitTargets(element) : element))] : [key, value],
+      RESOURCE_LISTS.has(key) && Array.isArray(value) ? [key, value.map((element) => (typeof element === 'object' && element !== null && 'Targets' in element ? omitTargets(element) : element))] : [key, value],
     ),
   );
 }
