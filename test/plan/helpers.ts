@@ -71,6 +71,25 @@ export async function convergeClean(em: TestEmulator, cfg: Config, prune = false
   return first;
 }
 
+/**
+ * Applies each config of `sequence` in turn to a fresh emulator of `state`: none may plan an error,
+ * and after each apply the next plan has nothing to do (and no error; no diagnostic at all with
+ * `noDiagnostics`). The body of the apply-then-empty-plan properties.
+ */
+export async function convergesInTurn(state: EmulatorOptions['state'], sequence: Config[], prune: boolean, { noDiagnostics = false } = {}): Promise<void> {
+  const em = await emulator(state === undefined ? {} : { state });
+  try {
+    for (const cfg of sequence) {
+      const { first, second } = await converge(em, cfg, prune);
+      expect(first.diagnostics.filter((d) => d.severity === 'error')).toEqual([]);
+      expect(callList(second), JSON.stringify(second.changes.filter((c) => c.action !== 'no-op'))).toEqual([]);
+      expect(noDiagnostics ? second.diagnostics : second.diagnostics.filter((d) => d.severity === 'error')).toEqual([]);
+    }
+  } finally {
+    await em.close();
+  }
+}
+
 /** The applier's events for a plan, failures allowed. */
 export async function applyEvents(em: TestEmulator, plan: Plan): Promise<ApplyEvent[]> {
   const clients = createApplyClients({ endpoint: em.url });
