@@ -13,6 +13,8 @@ import type { AwsClients } from '../src/aws/clients.js';
 import { allPages, mapPool } from '../src/aws/paging.js';
 import type { Config } from '../src/config/types.js';
 import { facts, type Facts } from '../src/emulator/shapes.js';
+import { OWNER_TAG } from '../src/core/ownership.js';
+import { KINDS } from '../src/kinds/index.js';
 
 /** A model integer with no maximum is a 32-bit one: the largest page such a member can ask for. */
 const INTEGER_MAX = 2 ** 31 - 1;
@@ -25,6 +27,8 @@ export function largestPage(model: Facts, operation: string, member: string): nu
 
 const IMAGES_PER_PAGE = largestPage(facts.appstream, 'DescribeImages', 'MaxResults');
 const TAGGED_RESOURCES_PER_PAGE = largestPage(facts.tagging, 'GetResources', 'ResourcesPerPage');
+/** The kinds whose resources are listed from the whole account: prune deletes those this project owns. */
+const ACCOUNT_TYPES = KINDS.flatMap((kind) => (kind.describe.tags?.listing === 'account' ? [kind.describe.tags.resourceType] : []));
 const USERS_PER_PAGE = largestPage(facts.appstream, 'DescribeUsers', 'MaxResults');
 const ASSIGNMENTS_PER_PAGE = largestPage(facts.appstream, 'DescribeUserStackAssociations', 'MaxResults');
 
@@ -81,6 +85,18 @@ export async function measureLowerBounds(clients: AwsClients, config: Config): P
       })
     : 0;
 
+  // Telling what this project owns and no longer declares, of the account-wide kinds the config does not declare
+  // (those it declares are told by the tag reads above, at least where the account holds only what is declared).
+  const untold = ACCOUNT_TYPES.filter((type) => !types.includes(type));
+  const ownerPages = untold.length
+    ? await countPages(async (token) => {
+        const page = await clients.tagging.send(
+          new GetResourcesCommand({ ResourceTypeFilters: untold, TagFilters: [{ Key: OWNER_TAG, Values: [config.project] }], ResourcesPerPage: TAGGED_RESOURCES_PER_PAGE, PaginationToken: token }),
+        );
+        return { NextToken: page.PaginationToken };
+      })
+    : 0;
+
   if (images.length) {
     const names = images.map((image) => image.Name);
     const byName = await countPages((token) => appstream.send(new DescribeImagesCommand({ Names: names, MaxResults: IMAGES_PER_PAGE, NextToken: token })));
@@ -105,7 +121,10 @@ export async function measureLowerBounds(clients: AwsClients, config: Config): P
   };
   const perResource = { what: 'ListTagsForResource per declared stack, image and fleet', calls: tagged };
   return {
-    bulk: bound([tagPages <= tagged ? { what: `GetResources pages (${types.map((type) => type.split(':')[1]).join(', ')} tags)`, calls: tagPages } : perResource]),
+    bulk: bound([
+      tagPages <= tagged ? { what: `GetResources pages (${types.map((type) => type.split(':')[1]).join(', ')} tags)`, calls: tagPages } : perResource,
+      { what: 'GetResources pages of what the project owns, by its owner tag (the account-wide kinds not declared)', calls: ownerPages },
+    ]),
     fallback: bound([{ what: 'GetResources attempt (denied)', calls: tagged ? 1 : 0 }, perResource]),
   };
 }

@@ -5,7 +5,8 @@
  * (all of which may be tagged) against the resources whose tags the plan needs.
  */
 import { ListTagsForResourceCommand, type AppStreamClient } from '@aws-sdk/client-appstream';
-import { GetResourcesCommand, type ResourceGroupsTaggingAPIClient } from '@aws-sdk/client-resource-groups-tagging-api';
+import { GetResourcesCommand, type ResourceGroupsTaggingAPIClient, type ResourceTagMapping } from '@aws-sdk/client-resource-groups-tagging-api';
+import { OWNER_TAG } from '../core/ownership.js';
 import { pageTokens } from './paging.js';
 
 export type Tags = Record<string, string>;
@@ -35,15 +36,21 @@ export function chooseTagReader(needs: TagNeeds): TagReader {
   return pages < needs.account + needs.named ? 'bulk' : 'per-resource';
 }
 
+/** What one bulk read found: tags by ARN (untagged resources are absent) and the types it asked. */
+export interface BulkTags {
+  byArn: Map<string, Tags>;
+  types: ReadonlySet<string>;
+}
+
 /**
- * Tags of every tagged resource of these types, by ARN (untagged resources are absent), or
- * undefined when `proceed`, asked before each page with the number of pages read, says to stop.
+ * Tags of every tagged resource of these types, or undefined when `proceed`, asked before each page
+ * with the number of pages read, says to stop.
  */
 export async function readTagsInBulk(
   client: ResourceGroupsTaggingAPIClient,
   resourceTypes: () => string[],
   proceed: (pagesRead: number) => Promise<boolean>,
-): Promise<Map<string, Tags> | undefined> {
+): Promise<BulkTags | undefined> {
   const byArn = new Map<string, Tags>();
   let types: string[] | undefined;
   let token: string | undefined;
@@ -51,12 +58,36 @@ export async function readTagsInBulk(
   for (let pagesRead = 0; pagesRead === 0 || token; pagesRead++) {
     if (!(await proceed(pagesRead))) return undefined;
     types ??= resourceTypes();
-    if (types.length === 0) return byArn;
+    if (types.length === 0) break;
     const page = await client.send(new GetResourcesCommand({ ResourceTypeFilters: types, ResourcesPerPage: RESOURCES_PER_PAGE, PaginationToken: token }));
-    for (const m of page.ResourceTagMappingList ?? []) byArn.set(m.ResourceARN ?? '', Object.fromEntries((m.Tags ?? []).map((t) => [t.Key ?? '', t.Value ?? ''])));
+    addTags(byArn, page.ResourceTagMappingList);
     token = tokens.next(page.PaginationToken);
   }
+  return { byArn, types: new Set(types) };
+}
+
+/** Tags of every resource of these types that carries this project's owner tag, by ARN: one call a hundred. */
+export async function readOwnedTags(client: ResourceGroupsTaggingAPIClient, resourceTypes: string[], project: string): Promise<Map<string, Tags>> {
+  const byArn = new Map<string, Tags>();
+  const tokens = pageTokens('GetResources', 'PaginationToken');
+  let token: string | undefined;
+  do {
+    const page = await client.send(
+      new GetResourcesCommand({
+        ResourceTypeFilters: resourceTypes,
+        TagFilters: [{ Key: OWNER_TAG, Values: [project] }],
+        ResourcesPerPage: RESOURCES_PER_PAGE,
+        PaginationToken: token,
+      }),
+    );
+    addTags(byArn, page.ResourceTagMappingList);
+    token = tokens.next(page.PaginationToken);
+  } while (token);
   return byArn;
+}
+
+function addTags(byArn: Map<string, Tags>, mappings: ResourceTagMapping[] | undefined): void {
+  for (const m of mappings ?? []) byArn.set(m.ResourceARN ?? '', Object.fromEntries((m.Tags ?? []).map((t) => [t.Key ?? '', t.Value ?? ''])));
 }
 
 export async function readTags(client: AppStreamClient, arn: string): Promise<Tags> {

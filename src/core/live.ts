@@ -3,6 +3,7 @@
  * kind, plus a record of what could not be read. Each kind declares its own section in its folder
  * (declaration merging on LiveSections), so adding a kind edits no shared file.
  */
+import type { UndeclaredResource } from './plan.js';
 
 /**
  * Where a resource's tags came from. Bulk reads (Resource Groups Tagging API) are eventually
@@ -24,4 +25,9 @@ export type LiveState = LiveSections & {
   errors: DescribeError[];
   /** The account the credentials reach (a listed ARN's, else STS GetCallerIdentity's); undefined when it could not be told. */
   account?: string;
+  /**
+   * Resources of kinds this plan did not read (none declared) that carry this project's owner tag,
+   * found by it: prune would delete them.
+   */
+  ownedUnread?: UndeclaredResource[];
 };

@@ -9,11 +9,11 @@
  */
 import type { AwsClients } from '../aws/clients.js';
 import { awsErrorMessage } from '../aws/errors.js';
-import { chooseTagReader, isAccessDenied, readTags, readTagsInBulk } from '../aws/tags.js';
+import { chooseTagReader, isAccessDenied, readOwnedTags, readTags, readTagsInBulk, type BulkTags } from '../aws/tags.js';
 import { mapPool } from '../aws/paging.js';
 import type { Config } from '../config/types.js';
 import { KINDS, type KindDefinition } from '../kinds/index.js';
-import type { DescribeContext, Tagged } from '../kinds/types.js';
+import type { DescribeContext, KindTags, Tagged } from '../kinds/types.js';
 import { UserError } from '../core/errors.js';
 import type { LiveState } from '../core/live.js';
 
@@ -59,6 +59,7 @@ export async function describeLive(config: Config, clients: AwsClients, options:
     prune: options.prune,
     fail: (address, operation, error) => live.errors.push({ address, message: `${operation} failed: ${awsErrorMessage(error)}` }),
     readTags: async () => [],
+    listingOf: () => undefined,
   };
   const kinds = KINDS.filter((kind) => isRead(kind, config, options.prune));
   const progress = new Map<KindDefinition, number>();
@@ -70,6 +71,8 @@ export async function describeLive(config: Config, clients: AwsClients, options:
       report();
     }),
   );
+  const listingByList = new Map<string, Promise<void>>(kinds.map((kind, i) => [kind.list, listings[i].catch(() => undefined)]));
+  ctx.listingOf = (list) => listingByList.get(list);
   const tagReader = sharedTagReader(ctx, kinds, options, {
     accountListedSoFar: () => kinds.filter((kind) => kind.describe.tags?.listing === 'account').reduce((sum, kind) => sum + (progress.get(kind) ?? 0), 0),
     listed: Promise.all(listings).then(
@@ -77,7 +80,10 @@ export async function describeLive(config: Config, clients: AwsClients, options:
       () => false,
     ),
   });
-  ctx.readTags = tagReader;
+  ctx.readTags = tagReader.read;
+  const owners = options.prune ? undefined : tellOwners(ctx, kinds, { bulk: tagReader.bulk, listed: Promise.all(listings) }, options.onNotice);
+  // A listing may fail first and end the plan before anyone waits for this: not an unhandled rejection.
+  owners?.catch(() => undefined);
   // Each kind's details follow as soon as its own listing and tags are in.
   const tagged = await Promise.all(
     kinds.map(async (kind, i) => {
@@ -94,6 +100,7 @@ export async function describeLive(config: Config, clients: AwsClients, options:
     await readEach(ctx, confirm);
     await Promise.all(kinds.map((kind) => kind.describe.details?.(ctx)));
   }
+  await owners;
   const account = accountOf(live) ?? (await callerAccount(clients));
   if (account) live.account = account;
   return live;
@@ -107,6 +114,12 @@ export function isRead(kind: KindDefinition, config: Config, prune: boolean): bo
   return declared > 0 || prune || kind.describe.tags?.listing === 'account';
 }
 
+interface SharedTagReader {
+  read(resources: Tagged[]): Promise<Tagged[]>;
+  /** The bulk read's answer: undefined when tags are read one by one, 'denied' when the tagging API may not be used. */
+  bulk: Promise<BulkTags | 'denied' | undefined>;
+}
+
 /**
  * Reads the tags of the resources it is given, from one bulk read shared by all kinds, or one call
  * each. Whether to read in bulk is settled once the listings are `listed` (false when they failed);
@@ -117,8 +130,9 @@ function sharedTagReader(
   kinds: KindDefinition[],
   { prune, onNotice }: DescribeOptions,
   listing: { accountListedSoFar: () => number; listed: Promise<boolean> },
-): (resources: Tagged[]) => Promise<Tagged[]> {
+): SharedTagReader {
   let listingDone = false;
+  let denied = false;
   void listing.listed.then(() => (listingDone = true));
   const tagged = kinds.filter((kind) => kind.describe.tags).map((kind) => ({ kind, tags: kind.describe.tags! }));
   const declaredOf = (listingKind: 'account' | 'declared') =>
@@ -155,24 +169,94 @@ function sharedTagReader(
   const bulk = tagged.length
     ? readTagsInBulk(ctx.clients.tagging, resourceTypes, proceed).catch((error: unknown) => {
         if (!isAccessDenied(error)) throw new UserError(`cannot read tags in bulk (GetResources): ${awsErrorMessage(error)}`);
-        onNotice?.(`GetResources is not allowed (${awsErrorMessage(error)}); reading tags with one ListTagsForResource per resource instead`);
+        denied = true;
+        const untold = prune ? '' : ', and owned resources no longer declared are told only by --prune';
+        onNotice?.(`GetResources is not allowed (${awsErrorMessage(error)}); reading tags with one ListTagsForResource per resource instead${untold}`);
         return undefined;
       })
     : Promise.resolve(undefined);
   // A listing may fail first and end the plan before anyone waits for the bulk read: not an unhandled rejection.
   bulk.catch(() => undefined);
-  return async (resources) => {
-    const byArn = await bulk;
-    if (!byArn) {
+  const read = async (resources: Tagged[]) => {
+    const found = await bulk;
+    if (!found) {
       await readEach(ctx, resources);
       return resources;
     }
     for (const { arn, target } of resources) {
-      target.tags = byArn.get(arn) ?? {};
+      target.tags = found.byArn.get(arn) ?? {};
       target.tagSource = 'bulk';
     }
     return resources;
   };
+  return { read, bulk: bulk.then((found) => (denied ? 'denied' : found)) };
+}
+
+type AccountTags = Extract<KindTags, { listing: 'account' }>;
+
+/**
+ * Without prune, tells which listed resources the plan does not need are this project's, so the plan
+ * can say what prune would delete: from the bulk read where it asked their type (no call), else
+ * from one GetResources filtered by the owner tag (one call a hundred owned resources) for the types
+ * it did not ask, of the kinds read and of those not read at all (found by their owner tag only).
+ * It only informs: when it cannot be told, a notice says so and the plan goes on.
+ */
+async function tellOwners(
+  ctx: DescribeContext,
+  kinds: KindDefinition[],
+  read: { bulk: SharedTagReader['bulk']; listed: Promise<unknown> },
+  onNotice: DescribeOptions['onNotice'],
+): Promise<void> {
+  const [found] = await Promise.all([read.bulk, read.listed]);
+  // Said once already, with the bulk read's refusal.
+  if (found === 'denied') return;
+  const accountTags = (kind: KindDefinition) => (kind.describe.tags?.listing === 'account' ? (kind.describe.tags as AccountTags) : undefined);
+  const untold = new Map<string, { kind: KindDefinition; tags: AccountTags; listed?: Tagged[] }>();
+  for (const kind of KINDS) {
+    const tags = accountTags(kind);
+    if (!tags) continue;
+    if (!kinds.includes(kind)) {
+      untold.set(tags.resourceType, { kind, tags });
+      continue;
+    }
+    // The resources the plan needs have their tags read already, by the shared reader.
+    const needed = new Set(tags.needing(ctx).map(({ address }) => address));
+    const listed = tags.listed(ctx.live).filter(({ address }) => !needed.has(address));
+    if (!found?.types.has(tags.resourceType)) {
+      if (listed.length) untold.set(tags.resourceType, { kind, tags, listed });
+      continue;
+    }
+    for (const { arn, target } of listed) {
+      target.tags = found.byArn.get(arn) ?? {};
+      target.tagSource = 'bulk';
+    }
+  }
+  if (!untold.size) return;
+  let owned: Map<string, Record<string, string>>;
+  try {
+    owned = await readOwnedTags(ctx.clients.tagging, [...untold.keys()], ctx.config.project);
+  } catch (error) {
+    onNotice?.(`cannot tell which resources this project owns but no longer declares (GetResources): ${awsErrorMessage(error)}`);
+    return;
+  }
+  const byArn = new Map([...untold.values()].flatMap(({ listed }) => (listed ?? []).map((r) => [r.arn, r.target] as const)));
+  for (const [arn, tags] of owned) {
+    const target = byArn.get(arn);
+    if (target) {
+      target.tags = tags;
+      target.tagSource = 'bulk';
+      continue;
+    }
+    // Of a kind not read, nothing is declared: prune would delete it.
+    const type = untold.get(resourceTypeOf(arn));
+    if (type && !type.listed) (ctx.live.ownedUnread ??= []).push({ address: type.tags.addressOf(arn), kind: type.kind.name });
+  }
+}
+
+/** "appstream:stack" of arn:aws:appstream:us-east-1:123456789012:stack/design. */
+function resourceTypeOf(arn: string): string {
+  const [, , service, , , resource] = arn.split(':');
+  return `${service}:${resource?.split('/')[0]}`;
 }
 
 async function readEach(ctx: DescribeContext, resources: Tagged[]): Promise<void> {

@@ -6,7 +6,7 @@ import { clean, sameValue, userTags } from '../normalize/values.js';
 import type { Config } from '../config/types.js';
 import type { LiveState } from '../core/live.js';
 import { itself } from '../core/sets.js';
-import type { AttributeTable, KindDefinition, KindDescribe, KindPlanInput, Selection, Tagged } from './types.js';
+import type { AttributeTable, KindDefinition, KindPlanInput, KindTags, Selection, Tagged } from './types.js';
 import { digest } from '../core/digest.js';
 import { isToolTag, keptToolTags, MAX_TAG_VALUE, MAX_TAGS, ownerOf, type AppliedRecord } from '../core/ownership.js';
 import type { Action, Diagnostic, DiffSpec, PlannedCall, ReasonCode, ResourceChange, ResourceKind, Service, SourceLocation } from '../core/plan.js';
@@ -249,17 +249,22 @@ export function accountTags<T extends Tagged['target']>(facts: {
   live(live: LiveState): Record<string, T>;
   address(name: string): string;
   arn(resource: T): string;
-}): NonNullable<KindDescribe['tags']> {
+}): KindTags {
+  const listed = (live: LiveState, named: (name: string) => boolean) =>
+    Object.entries(facts.live(live))
+      .filter(([name]) => named(name))
+      .map(([name, target]) => ({ address: facts.address(name), arn: facts.arn(target), target }));
   return {
     resourceType: facts.resourceType,
     listing: 'account',
     declared: (config) => facts.declared(config)?.length ?? 0,
     needing: ({ config, live, prune }) => {
       const declared = new Set((facts.declared(config) ?? []).map((resource) => resource.Name));
-      return Object.entries(facts.live(live))
-        .filter(([name]) => prune || declared.has(name))
-        .map(([name, target]) => ({ address: facts.address(name), arn: facts.arn(target), target }));
+      return listed(live, (name) => prune || declared.has(name));
     },
+    listed: (live) => listed(live, () => true),
+    // AppStream names hold no "/": the name is what follows the type in the ARN's resource part.
+    addressOf: (arn) => facts.address(arn.slice(arn.indexOf('/') + 1)),
   };
 }
 

@@ -75,6 +75,8 @@ export interface DescribeContext {
   fail(address: string, operation: string, error: unknown): void;
   /** Reads the tags of these resources, in bulk or one by one, whichever the reader chose. */
   readTags(resources: Tagged[]): Promise<Tagged[]>;
+  /** Settles when the listing of the kind whose config list this is ends; undefined when this plan does not read that kind. */
+  listingOf(list: string): Promise<void> | undefined;
 }
 
 /** A resource whose AppStream tags the plan needs, under its plan address. */
@@ -83,6 +85,26 @@ export interface Tagged {
   arn: string;
   target: { tags?: Tags; tagSource?: 'bulk' | 'resource' };
 }
+
+/** How a kind's AppStream tags are read. */
+export type KindTags = {
+  /** The tagging API's resource type ("appstream:stack"). */
+  resourceType: string;
+  /** How many declared resources will need tags, known before anything is read. */
+  declared(config: Config): number;
+  /** The resources whose tags the plan needs, once listed. */
+  needing(ctx: DescribeContext): Tagged[];
+} & (
+  | { /** Only the resources the config names are read (images). */ listing: 'declared' }
+  | {
+      /** Every resource of the account is listed (stacks, fleets, …), and prune deletes those this project owns. */
+      listing: 'account';
+      /** Every listed resource: those the plan does not need are told as no longer declared when they are this project's. */
+      listed(live: LiveState): Tagged[];
+      /** A resource's plan address from its ARN. */
+      addressOf(arn: string): string;
+    }
+);
 
 /** A kind's reads. `list` runs first, all kinds at once; `details` once its own tags are in. */
 export interface KindDescribe {
@@ -93,16 +115,7 @@ export interface KindDescribe {
   needed?(config: Config, prune: boolean): boolean;
   list(ctx: DescribeContext, onProgress: (listed: number) => void): Promise<void>;
   /** AppStream tags read through the shared reader (bulk via the tagging API, or per resource). */
-  tags?: {
-    /** The tagging API's resource type ("appstream:stack"). */
-    resourceType: string;
-    /** `account`: the listing reads every resource of the account; `declared`: only those named. */
-    listing: 'account' | 'declared';
-    /** How many declared resources will need tags, known before anything is read. */
-    declared(config: Config): number;
-    /** The resources whose tags the plan needs, once listed. */
-    needing(ctx: DescribeContext): Tagged[];
-  };
+  tags?: KindTags;
   /** Reads that depend on the listing and tags (fleet associations, permissions, …). */
   details?(ctx: DescribeContext): Promise<void>;
 }

@@ -70,12 +70,16 @@ function withImpacts(change: ResourceChange, attributes: ResourcePlan['attribute
 }
 
 /**
- * What prune would delete, found by planning with prune the resources this plan does not plan: only
- * from what describe read without prune, so at no cost in calls.
+ * What prune would delete, found by planning with prune the resources this plan does not plan, from
+ * what describe read without prune (the owner tags of listed resources included), and the owned
+ * resources of kinds it did not read.
  */
 function undeclared(config: Config, live: LiveState, ctx: PlanContext, planned: ReadonlySet<string>): UndeclaredResource[] {
   const { resources } = planResources(config, live, { ...ctx, prune: true }, { only: (address) => !planned.has(address) });
-  return resources.filter(({ change }) => change.action === 'delete').map(({ change }) => ({ address: change.address, kind: change.kind }));
+  return [
+    ...resources.filter(({ change }) => change.action === 'delete').map(({ change }) => ({ address: change.address, kind: change.kind })),
+    ...[...(live.ownedUnread ?? [])].sort((a, b) => compare(a.address, b.address)),
+  ];
 }
 
 /**

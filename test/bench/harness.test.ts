@@ -153,15 +153,18 @@ describe('scenarios at a tiny scale', () => {
       ['DescribeStacks', 1],
       ['DescribeFleets', 1],
       ['GetResources', 1],
+      // What this project owns of the kinds the config does not declare, by its owner tag.
+      ['GetResources', 1],
       ['DescribeImages', 1],
       ['DescribeImagePermissions', shared],
       ['ListAssociatedStacks', TINY.fleets],
       ['ListStreamingImages', TINY.studios],
     ]);
-    const bulkTotal = 4 + shared + TINY.fleets + TINY.studios;
+    const bulkTotal = 5 + shared + TINY.fleets + TINY.studios;
     expect(result.bulk.bound.total).toBe(bulkTotal);
-    // The bulk read's page becomes a refused attempt and one ListTagsForResource per stack, image and fleet.
-    expect(result.fallback.bound.total).toBe(bulkTotal + TINY.stacks + TINY.images + TINY.fleets);
+    // The bulk read's page becomes a refused attempt and one ListTagsForResource per stack, image and fleet;
+    // the owner-filtered read is not tried once GetResources is refused.
+    expect(result.fallback.bound.total).toBe(bulkTotal - 1 + TINY.stacks + TINY.images + TINY.fleets);
     const rows = planMeasurements(result, options);
     expect(rows.filter((row) => row.target).map((row) => row.id)).toEqual(['plan.msRatio', 'plan.calls', 'plan.callsRatio', 'plan.fallbackCalls', 'plan.fallbackCallsRatio']);
     expect(rows.find((row) => row.id === 'plan.baselineCalls')?.value).toBe(baselineCalls);
@@ -199,6 +202,7 @@ describe('scenarios at a tiny scale', () => {
     expect(result.problems).toEqual([]);
     expect(result.bound.parts.map((p) => [p.what.split(' ')[0], p.calls])).toEqual([
       ['DescribeStacks', 1],
+      ['GetResources', 1],
       ['GetResources', 1],
       ['DescribeUsers', 1],
       ['DescribeUserStackAssociations', TINY_POOL.stacks],

@@ -294,7 +294,8 @@ describe('import and calls', () => {
     await planWith(em, builders(...declared));
     const counts: Record<string, number> = {};
     for (const { operation } of await em.calls()) counts[operation] = (counts[operation] ?? 0) + 1;
-    expect(counts).toMatchObject({ DescribeAppBlockBuilders: 2, GetResources: 1, DescribeAppBlockBuilderAppBlockAssociations: 30 });
+    // GetResources: the bulk tags, and one owner-filtered read of what this project owns and no longer declares.
+    expect(counts).toMatchObject({ DescribeAppBlockBuilders: 2, GetResources: 2, DescribeAppBlockBuilderAppBlockAssociations: 30 });
     expect(counts.ListTagsForResource).toBeUndefined();
     // Every builder has its app block already: nothing needs the account's app blocks.
     expect(counts.DescribeAppBlocks).toBeUndefined();

@@ -221,7 +221,8 @@ describe('import and calls', () => {
     await planWith(em, config({ applications: declared }));
     const counts: Record<string, number> = {};
     for (const { operation } of await em.calls()) counts[operation] = (counts[operation] ?? 0) + 1;
-    expect(counts).toMatchObject({ DescribeApplications: 2, DescribeAppBlocks: 1, DescribeFleets: 1, GetResources: 1, DescribeApplicationFleetAssociations: 30 });
+    // GetResources: the bulk tags, and one owner-filtered read of what this project owns and no longer declares.
+    expect(counts).toMatchObject({ DescribeApplications: 2, DescribeAppBlocks: 1, DescribeFleets: 1, GetResources: 2, DescribeApplicationFleetAssociations: 30 });
     expect(counts.ListTagsForResource).toBeUndefined();
   });
 

@@ -228,7 +228,8 @@ test('describe reads every fleet with paged DescribeFleets and their tags in bul
     const counts: Record<string, number> = {};
     for (const { operation } of await paged.calls()) counts[operation] = (counts[operation] ?? 0) + 1;
     // Pages of 2: 5 fleets in 3 pages, their tags in 3 pages of the tagging API.
-    expect(counts).toMatchObject({ DescribeFleets: 3, GetResources: 3 });
+    // GetResources: the bulk tags, and one owner-filtered read of what this project owns and no longer declares.
+    expect(counts).toMatchObject({ DescribeFleets: 3, GetResources: 4 });
     expect(counts.ListTagsForResource).toBeUndefined();
     expect(counts.ListAssociatedStacks).toBeUndefined();
   } finally {

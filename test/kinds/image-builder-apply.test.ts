@@ -251,7 +251,8 @@ describe('import and calls', () => {
     await planWith(em, config({ imageBuilders: declared }));
     const counts: Record<string, number> = {};
     for (const { operation } of await em.calls()) counts[operation] = (counts[operation] ?? 0) + 1;
-    expect(counts).toMatchObject({ DescribeImageBuilders: 2, GetResources: 1 });
+    // GetResources: the bulk tags, and one owner-filtered read of what this project owns and no longer declares.
+    expect(counts).toMatchObject({ DescribeImageBuilders: 2, GetResources: 2 });
     expect(counts.DescribeImages).toBeUndefined();
     expect(counts.ListTagsForResource).toBeUndefined();
   });

@@ -68,14 +68,83 @@ describe('owned resources no longer declared', () => {
     expect(pruning.undeclared).toBeUndefined();
   });
 
-  it('costs no call: a plan without prune reads what it read before, and lists what those reads tell', async () => {
+  /** The inputs of the tagging API calls made while `run` runs, observed on the real client. */
+  async function taggingInputs(run: () => Promise<unknown>): Promise<Record<string, unknown>[]> {
+    const inputs: Record<string, unknown>[] = [];
+    const name = 'observe-tagging-inputs';
+    em.clients.tagging.middlewareStack.add(
+      (next) => async (args) => {
+        inputs.push(args.input as Record<string, unknown>);
+        return next(args);
+      },
+      { step: 'initialize', name },
+    );
+    try {
+      await run();
+    } finally {
+      em.clients.tagging.middlewareStack.remove(name);
+    }
+    return inputs;
+  }
+  const ownerFiltered = (input: Record<string, unknown>) => Array.isArray(input.TagFilters);
+
+  it('tells them without prune from one GetResources filtered by the owner tag, where tags are read one by one', async () => {
     const cfg = config({ stacks: stacks('kept') });
     await em.clearCalls();
-    const { plan } = await planWith(em, cfg);
+    let plan: Awaited<ReturnType<typeof planWith>>['plan'] | undefined;
+    const inputs = await taggingInputs(async () => ({ plan } = await planWith(em, cfg)));
     const operations = (await em.calls()).map((call) => call.operation);
-    // One stack's tags are read, not the undeclared ones': their owners are not known without prune.
+    // The declared stack's tags alone are read one by one; the owner tag tells the rest.
     expect(operations.filter((op) => op === 'ListTagsForResource')).toHaveLength(1);
-    expect(plan.undeclared).toBeUndefined();
+    expect(inputs).toHaveLength(1);
+    expect(inputs[0]).toMatchObject({ TagFilters: [{ Key: 'streamform:project', Values: ['studio'] }] });
+    expect(inputs[0].ResourceTypeFilters).toContain('appstream:stack');
+    expect(plan!.calls).toEqual([]);
+    // Another project's stack is not listed.
+    expect(plan!.undeclared).toEqual([
+      { address: 'stack/old-a', kind: 'stack' },
+      { address: 'stack/old-b', kind: 'stack' },
+    ]);
+  });
+
+  it('costs no call for the stacks when their tags were read in bulk: the bulk answer holds them all', async () => {
+    const many = Array.from({ length: 12 }, (_, i) => `bulk-${String(i).padStart(2, '0')}`);
+    await convergeClean(em, config({ stacks: stacks('kept', 'old-a', 'old-b', ...many) }));
+    let plan: Awaited<ReturnType<typeof planWith>>['plan'] | undefined;
+    const inputs = await taggingInputs(async () => ({ plan } = await planWith(em, config({ stacks: stacks('kept', ...many) }))));
+    // One bulk read of the stacks; the owner-filtered read, if any, asks only kinds not read.
+    expect(inputs.filter((input) => !ownerFiltered(input))).toEqual([expect.objectContaining({ ResourceTypeFilters: ['appstream:stack'] })]);
+    for (const input of inputs.filter(ownerFiltered)) expect(input.ResourceTypeFilters).not.toContain('appstream:stack');
+    expect(plan!.undeclared).toEqual([
+      { address: 'stack/old-a', kind: 'stack' },
+      { address: 'stack/old-b', kind: 'stack' },
+    ]);
+    await convergeClean(em, config({ stacks: stacks('kept', 'old-a', 'old-b') }), true);
+  });
+
+  it('names the owned resources of a kind the config no longer declares at all, which no plan without prune reads', async () => {
+    const block = { Name: 'office', SourceS3Location: { S3Bucket: 'blocks', S3Key: 'office.vhdx' }, SetupScriptDetails: { ScriptS3Location: { S3Bucket: 'blocks', S3Key: 'setup.ps1' }, ExecutablePath: 'powershell.exe', TimeoutInSeconds: 60 } };
+    await convergeClean(em, config({ stacks: stacks('kept', 'old-a', 'old-b'), appBlocks: [block] }));
+    await em.clearCalls();
+    const { plan } = await planWith(em, config({ stacks: stacks('kept', 'old-a', 'old-b') }));
+    expect((await em.calls()).map((call) => call.operation)).not.toContain('DescribeAppBlocks');
+    expect(plan.undeclared).toEqual([{ address: 'appBlock/office', kind: 'appBlock' }]);
+    expect(renderPlanText(plan, { color: false })).toContain('note: 1 owned app block is no longer declared; --prune would delete it: appBlock/office');
+    // And prune deletes exactly that.
+    const pruned = await convergeClean(em, config({ stacks: stacks('kept', 'old-a', 'old-b') }), true);
+    expect(pruned.changes.filter((c) => c.action !== 'no-op').map((c) => `${c.action} ${c.address}`)).toEqual(['delete appBlock/office']);
+  });
+
+  it('says when it cannot tell them (the tagging API denied), and plans all the same', async () => {
+    const denied = await emulator({ state: await em.getState(), denyTagging: true });
+    try {
+      const { plan, notices } = await planWith(denied, config({ stacks: stacks('kept') }));
+      expect(plan.calls).toEqual([]);
+      expect(plan.undeclared).toBeUndefined();
+      expect(notices).toEqual([expect.stringMatching(/^cannot tell which resources this project owns but no longer declares \(GetResources\): AccessDeniedException: /)]);
+    } finally {
+      await denied.close();
+    }
   });
 
   it('counts them in drift as information: they do not fail the job', async () => {

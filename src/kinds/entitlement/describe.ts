@@ -4,13 +4,11 @@
  * read per entitlement that the plan leaves alone.
  */
 import { DescribeEntitlementsCommand, DescribeStacksCommand, ListEntitledApplicationsCommand, type AppStreamClient, type Entitlement } from '@aws-sdk/client-appstream';
-import { GetResourcesCommand } from '@aws-sdk/client-resource-groups-tagging-api';
 import type { AwsClients } from '../../aws/clients.js';
 import { awsErrorMessage } from '../../aws/errors.js';
 import { allPages } from '../../aws/paging.js';
-import { isAccessDenied } from '../../aws/tags.js';
+import { isAccessDenied, readOwnedTags } from '../../aws/tags.js';
 import { UserError } from '../../core/errors.js';
-import { OWNER_TAG } from '../../core/ownership.js';
 import { readEach } from '../resource.js';
 import type { DescribeContext, KindDefinition } from '../types.js';
 import { entitlementAddress, stackEntitlementsAddress, type LiveEntitlement } from './live.js';
@@ -43,13 +41,8 @@ export function listEntitledApplications(client: AppStreamClient, stackName: str
  */
 async function ownedStacks(clients: AwsClients, project: string): Promise<string[]> {
   try {
-    const owned = await allPages(async (token) => {
-      const page = await clients.tagging.send(
-        new GetResourcesCommand({ ResourceTypeFilters: ['appstream:stack'], TagFilters: [{ Key: OWNER_TAG, Values: [project] }], ResourcesPerPage: 100, PaginationToken: token }),
-      );
-      return { items: page.ResourceTagMappingList, next: page.PaginationToken };
-    });
-    return owned.map((resource) => resource.ResourceARN!.slice(resource.ResourceARN!.indexOf(':stack/') + ':stack/'.length));
+    const owned = await readOwnedTags(clients.tagging, ['appstream:stack'], project);
+    return [...owned.keys()].map((arn) => arn.slice(arn.indexOf(':stack/') + ':stack/'.length));
   } catch (error) {
     if (isAccessDenied(error)) return [];
     throw new UserError(`cannot find the stacks this project owns (GetResources): ${awsErrorMessage(error)}`);

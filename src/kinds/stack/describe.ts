@@ -35,7 +35,9 @@ export async function listInto({ clients, live }: DescribeContext, onProgress: (
  * Fleet associations not read yet of declared stacks that declare Fleets (or had them recorded) and
  * of stacks to be pruned. Stacks another project owns are left alone, unread.
  */
-export async function readFleets({ config, clients, live, prune, fail }: DescribeContext): Promise<void> {
+export async function readFleets({ config, clients, live, prune, fail, listingOf }: DescribeContext): Promise<void> {
+  // Which side costs fewer calls is known once the fleets (when this plan reads them) are listed.
+  await listingOf('fleets');
   const failed = new Set(live.errors.map((e) => e.address));
   const declaredStacks = new Map((config.stacks ?? []).map((stack) => [stack.Name, stack]));
   const needed = Object.entries(live.stacks).filter(([name, { tags, fleets }]) => {
