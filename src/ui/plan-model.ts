@@ -3,7 +3,7 @@
  * Pure functions of the plan and the view state, so the Ink components only draw.
  */
 import type { Diagnostic, Plan, PlannedCall, ResourceChange } from '../core/plan.js';
-import { callText, changeMarks, changeRows, DEPTH_INDENT, shownChanges, sortedDiagnostics, valueLines, type Row, type Sign } from '../render/format.js';
+import { baseDriftLines, callText, changeMarks, changeRows, DEPTH_INDENT, planNotes, shownChanges, sortedDiagnostics, valueLines, type Row, type Sign } from '../render/format.js';
 import { ACTION_COLOR, ACTION_SYMBOL } from '../core/vocabulary.js';
 
 /** One resource on screen: a change, or a resource that only has diagnostics. */
@@ -84,11 +84,19 @@ const DIAGNOSTIC_MARK = { error: { symbol: '✖', color: 'red' }, warning: { sym
 const SIGN_COLOR: Record<Sign, string | undefined> = { '+': 'green', '-': 'red', '~': 'yellow', ' ': undefined };
 const INDENT = '      ';
 
-/** Everything the body could show, top to bottom; the view then shows the window around the cursor. */
+const DRIFT_MARK = { symbol: '~', color: 'magenta' } as const;
+const NOTE_MARK = { symbol: 'ℹ', color: 'cyan' } as const;
+
+/**
+ * Everything the body could show, top to bottom; the view then shows the window around the cursor.
+ * Plan-wide lines come first: diagnostics of no resource, drift told by the base config, notes.
+ */
 export function planLines(plan: Plan, rows: readonly PlanRow[], state: PlanViewState, width: number): Line[] {
-  const lines: Line[] = plan.diagnostics
-    .filter((d) => d.address === undefined)
-    .flatMap((d, i) => diagnosticLines(d, `plan-diagnostic-${i}`, width, undefined, ''));
+  const lines: Line[] = [
+    ...plan.diagnostics.filter((d) => d.address === undefined).flatMap((d, i) => diagnosticLines(d, `plan-diagnostic-${i}`, width, undefined, '')),
+    ...baseDriftLines(plan).flatMap((text, i) => markedLines(DRIFT_MARK, 'drift', text, { key: `plan-drift-${i}`, width, indent: '' })),
+    ...planNotes(plan).flatMap((text, i) => markedLines(NOTE_MARK, 'note', text, { key: `plan-note-${i}`, width, indent: '' })),
+  ];
   if (state.showCalls) return lines.concat(callLines(plan.calls, rows, state, width));
   const addressWidth = Math.min(48, Math.max(0, ...rows.map((row) => row.address.length)));
   rows.forEach((row, index) => {
@@ -137,12 +145,21 @@ function detailLines(row: PlanRow, index: number, details: readonly Row[]): Line
 }
 
 function diagnosticLines(diagnostic: Diagnostic, key: string, width: number, row: number | undefined, indent: string): Line[] {
-  const { symbol, color } = DIAGNOSTIC_MARK[diagnostic.severity];
-  const prefix = `${indent}${symbol} ${diagnostic.severity}: `;
+  return markedLines(DIAGNOSTIC_MARK[diagnostic.severity], diagnostic.severity, diagnostic.message, { key, width, row, indent });
+}
+
+/** "⚠ warning: text", wrapped to the width under its first word. */
+function markedLines(
+  { symbol, color }: { symbol: string; color: string },
+  label: string,
+  message: string,
+  at: { key: string; width: number; row?: number; indent: string },
+): Line[] {
+  const prefix = `${at.indent}${symbol} ${label}: `;
   const pad = ' '.repeat(prefix.length);
-  return wrapText(diagnostic.message, Math.max(10, width - prefix.length)).map((text, i) => ({
-    key: `${key}~${i}`,
-    row,
+  return wrapText(message, Math.max(10, at.width - prefix.length)).map((text, i) => ({
+    key: `${at.key}~${i}`,
+    row: at.row,
     segments: [{ text: (i === 0 ? prefix : pad) + text, color }],
   }));
 }

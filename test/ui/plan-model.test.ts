@@ -81,6 +81,34 @@ describe('planLines', () => {
     ]);
   });
 
+  it('shows the plan-wide information first, wrapped: drift told by the base config, then the notes, above the calls too', () => {
+    const informed = {
+      ...plan,
+      undeclared: [
+        { address: 'stack/old-a', kind: 'stack' as const },
+        { address: 'fleet/old-pool', kind: 'fleet' as const },
+      ],
+      unmanagedTags: [{ address: 'stack/design', keys: ['CostCenter'] }],
+      baseDrift: [{ address: 'stack/design', diffs: [{ path: 'RedirectURL', before: 'https://hotfix.example.com', after: 'https://old.example.com', impact: 'update' as const }] }],
+    };
+    const lines = planLines(informed, planRows(informed), initialPlanViewState, 80).map(text);
+    expect(lines.slice(0, 7)).toEqual([
+      '~ drift: stack/design RedirectURL: AWS has "https://hotfix.example.com", the',
+      '         base config declares "https://old.example.com" (changed outside',
+      '         streamform since the base config was applied)',
+      'ℹ note: 1 owned stack and 1 owned fleet are no longer declared; --prune would',
+      '        delete them: stack/old-a, fleet/old-pool',
+      'ℹ note: stack/design: tag key not managed by the config (set outside',
+      '        streamform): CostCenter',
+    ]);
+    for (const line of lines) expect(line.length).toBeLessThanOrEqual(80);
+    expect(lines[7]).toContain('stack/');
+    const calls = planLines(informed, planRows(informed), { ...initialPlanViewState, showCalls: true }, 80).map(text);
+    expect(calls.indexOf('API calls, in execution order (7):')).toBe(7);
+    // A plan without them starts with its resources.
+    expect(planLines(plan, rows, initialPlanViewState, 80).map(text)[0]).toContain('stack/');
+  });
+
   it('lists the calls in order with the selected resource marked and its input when expanded', () => {
     const state = { cursor: 0, expanded: new Set(['stack/design']), showCalls: true };
     const lines = planLines(plan, rows, state, 100).map(text);
