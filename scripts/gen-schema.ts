@@ -949,7 +949,8 @@ function buildTargetSchema(b: SchemaBuilder): void {
   b.addRules('Target', [rule('externalId goes with roleArn', { required: ['externalId'] }, { required: ['roleArn'] })]);
   const config = b.defs.Config.properties as Record<string, JsonSchema>;
   for (const list of Object.values(config)) {
-    const ref = (list.items as JsonSchema | undefined)?.$ref as string | undefined;
+    // A list of resources, or a singleton kind's one object (usageReports).
+    const ref = ((list.items as JsonSchema | undefined)?.$ref ?? list.$ref) as string | undefined;
     const def = ref && b.defs[ref.replace('#/$defs/', '')];
     if (!def || !def.properties || ref === '#/$defs/Target') continue;
     (def.properties as Record<string, JsonSchema>).Targets = {

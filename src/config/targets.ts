@@ -1,6 +1,6 @@
 /**
  * What a config is for one of its targets: the resources whose Targets name it (all, when they
- * name none), with the target's variables put in for "${vars.key}". Values keep their places in
+ * name none; a singleton kind's object as a list's element), with the target's variables put in for "${vars.key}". Values keep their places in
  * the file, so a problem found after substitution points where the user wrote it.
  */
 import { KINDS } from '../kinds/index.js';
@@ -32,6 +32,12 @@ export function forTarget(source: { yaml?: { value: unknown } }, declared: reado
   const value: Record<string, unknown> = { ...(data as Record<string, unknown>) };
   for (const { list } of KINDS) {
     const elements = value[list];
+    if (isObject(elements)) {
+      // A singleton kind's one object (usageReports) goes, or does not, as a list's element does.
+      if (goesTo(elements, target, declared)) value[list] = substitute(elements, pointerOf([list]), target, problems);
+      else delete value[list];
+      continue;
+    }
     if (!Array.isArray(elements)) continue;
     const indices = elements.map((_, index) => index).filter((index) => goesTo(elements[index], target, declared));
     kept.set(list, indices);
@@ -96,29 +102,35 @@ export function targetProblems(config: Record<string, unknown>): Problem[] {
   names.forEach((name, index) => {
     if (typeof name === 'string' && names.indexOf(name) !== index) problems.push({ pointer: pointerOf(['targets', index, 'name']), message: `target ${name} is declared twice` });
   });
+  const check = (element: unknown, at: (string | number)[]) =>
+    targetsOf(element)?.forEach((name, index) => {
+      if (names.includes(name)) return;
+      const message = declared.length ? `no target named ${name}; the config has ${names.join(', ')}` : 'Targets needs targets: this config declares none (it has one region)';
+      problems.push({ pointer: pointerOf([...at, 'Targets', index]), message });
+    });
   for (const { list } of KINDS) {
     const elements = config[list];
-    if (!Array.isArray(elements)) continue;
-    elements.forEach((element, index) => {
-      targetsOf(element)?.forEach((name, at) => {
-        if (names.includes(name)) return;
-        const message = declared.length ? `no target named ${name}; the config has ${names.join(', ')}` : 'Targets needs targets: this config declares none (it has one region)';
-        problems.push({ pointer: pointerOf([list, index, 'Targets', at]), message });
-      });
-    });
+    if (isObject(elements)) check(elements, [list]);
+    else if (Array.isArray(elements)) elements.forEach((element, index) => check(element, [list, index]));
   }
   return problems;
 }
 
 /** The resources without their Targets lists, which only the loader reads. */
 export function withoutTargetLists(config: Record<string, unknown>): Record<string, unknown> {
+  const omitted = (element: unknown) => (isObject(element) && 'Targets' in element ? omitTargets(element) : element);
   return Object.fromEntries(
-    Object.entries(config).map(([key, value]) =>
-      RESOURCE_LISTS.has(key) && Array.isArray(value) ? [key, value.map((element) => (typeof element === 'object' && element !== null && 'Targets' in element ? omitTargets(element) : element))] : [key, value],
-    ),
+    Object.entries(config).map(([key, value]) => {
+      if (!RESOURCE_LISTS.has(key)) return [key, value];
+      return [key, Array.isArray(value) ? value.map(omitted) : omitted(value)];
+    }),
   );
 }
 
 function omitTargets({ Targets: _, ...rest }: Record<string, unknown>): Record<string, unknown> {
   return rest;
+}
+
+function isObject(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
 }

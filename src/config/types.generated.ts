@@ -1147,6 +1147,12 @@ export interface UsageReportsConfig {
    * true creates the subscription when there is none (CreateUsageReportSubscription); false deletes it when there is one (DeleteUsageReportSubscription).
    */
   Enabled: boolean;
+  /**
+   * The targets this resource goes to (default: every target of the config).
+   *
+   * @minItems 1
+   */
+  Targets?: string[];
 }
 /**
  * Which applications of a stack SAML 2.0 federated users are entitled to, matched by their SAML attributes (user-pool and streaming URL users are entitled to every application). It belongs to its stack: with prune, the entitlements of the stacks this config declares are exactly those it declares.
