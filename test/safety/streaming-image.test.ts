@@ -66,9 +66,10 @@ describe('against the emulator', () => {
   const images = (state: EmulatorState) => (state.nimble?.studios?.[0].streamingImages ?? []).map((image) => [image.streamingImageId, image.ec2ImageId, image.state]);
 
   it('keeps the READY image when a replace killed during its READY wait is applied again and the new image fails', async () => {
-    // The transition outlasts the kill and the re-plan, so the second run finds the new image in progress.
+    // The transition outlasts the kill and the re-plan, so the second run finds the new image in progress
+    // (with room for a busy machine, where a plan's start-up alone may take most of a second).
     const emulator = await workspace.start({
-      transitionMs: 400,
+      transitionMs: 2000,
       seed: 3,
       state: {
         nimble: {
