@@ -37,7 +37,8 @@ Options:
   --config FILE       a config (file or folder) whose targets to read; its project is
                       the default of --project
   --target NAME       with --config, read only this target (repeatable)
-  --studio ID         Nimble studio whose streaming images to import (repeatable)
+  --studio ID         Nimble studio whose streaming images to import (repeatable);
+                      with --config, TARGET=ID reads the studio in that target only
   --name-prefix P     only resources whose name starts with P
   --project NAME      the project the config declares (default: imported)
   --out FILE          write the config to FILE instead of standard output
@@ -80,26 +81,50 @@ export async function run(argv: string[]): Promise<number> {
   if (project.length < minLength || project.length > maxLength || !new RegExp(pattern, 'u').test(project)) {
     throw new UserError(`import: --project '${project}' is not a valid project name (${minLength} to ${maxLength} letters, digits, spaces and _.:/=+-@)`);
   }
-  const query = { studios: [...new Set(values.studio ?? [])], namePrefix: values['name-prefix'] };
-  const where = (aws: AwsTarget): AwsTarget => ({ ...aws, endpoint: values.endpoint ?? aws.endpoint, profile: values.profile ?? aws.profile });
+  const studios = [...new Set(values.studio ?? [])];
+  // Each target's, before anything is read: a --studio naming no target is refused first.
+  const queries = (runs ?? [undefined]).map((run): AccountQuery => ({
+    studios: studiosOf(studios, run?.name, runs),
+    namePrefix: values['name-prefix'],
+  }));
+  const where = (aws: AwsTarget): AwsTarget => ({
+    ...aws,
+    endpoint: values.endpoint ?? aws.endpoint,
+    profile: values.profile ?? aws.profile,
+  });
   let result: ImportResult;
   let errors: string[];
   if (!runs?.[0].name) {
-    const read = await readAccount(where(runs?.[0].aws ?? { region: values.region }), query).catch((error: unknown) => {
+    const read = await readAccount(where(runs?.[0].aws ?? { region: values.region }), queries[0]).catch((error: unknown) => {
       throw new UserError(`import: cannot describe the account: ${awsErrorMessage(error)}`);
     });
     result = buildImport(read.live, { project, region: read.region });
     errors = read.live.errors.map((error) => `${error.address}: ${error.message}`);
   } else {
-    ({ result, errors } = await importTargets(runs, project, query, where));
+    ({ result, errors } = await importTargets(runs, project, queries, where));
   }
   const schemaPath = relative(values.out ? dirname(resolve(values.out)) : process.cwd(), SCHEMA_FILE);
-  const yaml = renderImportYaml(result, { schema: schemaPath, studios: query.studios });
+  const yaml = renderImportYaml(result, { schema: schemaPath, studios });
   if (values.out) await writeConfig(values.out, yaml, values.force === true);
   else process.stdout.write(yaml);
   for (const error of errors) process.stderr.write(`streamform: import: ${error}\n`);
   for (const note of result.unmerged ?? []) process.stderr.write(`streamform: import: not merged: ${note.address}: ${note.message}\n`);
   return errors.length > 0 ? 1 : 0;
+}
+
+/**
+ * The studios to read in a target: `--studio ID` in every target, `--studio TARGET=ID` in that one
+ * (a studio is in one region, and listing it elsewhere fails).
+ */
+function studiosOf(studios: string[], target: string | undefined, runs: TargetRun[] | undefined): string[] {
+  const chosen = studios.flatMap((studio) => {
+    const [named, id] = studio.includes('=') ? studio.split(/=(.*)/, 2) : [undefined, studio];
+    if (named === undefined) return [id];
+    if (!runs?.[0].name) throw new UserError(`import: --studio ${studio}: a studio of a target needs --config FILE with targets`);
+    if (!runs.some((run) => run.name === named)) throw new UserError(`import: --studio ${studio}: no target ${named} among those read (${runs.map((run) => run.name).join(', ')})`);
+    return named === target ? [id] : [];
+  });
+  return [...new Set(chosen)];
 }
 
 /** What one account and region has, and the region the clients resolved. */
@@ -118,9 +143,9 @@ async function readAccount(aws: AwsTarget, query: AccountQuery): Promise<{ live:
  * at all stops the import: merged without it, its resources would go to it as the others have
  * them, and what only it has would be lost without a word.
  */
-async function importTargets(runs: TargetRun[], project: string, query: AccountQuery, where: (aws: AwsTarget) => AwsTarget): Promise<{ result: ImportResult; errors: string[] }> {
-  const reads = await eachTarget(runs, (run) =>
-    readAccount(where(run.aws), query).then(
+async function importTargets(runs: TargetRun[], project: string, queries: AccountQuery[], where: (aws: AwsTarget) => AwsTarget): Promise<{ result: ImportResult; errors: string[] }> {
+  const reads = await eachTarget(runs, (run, i) =>
+    readAccount(where(run.aws), queries[i]).then(
       ({ live }) => ({ live }),
       (error: unknown) => ({ failure: awsErrorMessage(error) }),
     ),
@@ -130,7 +155,9 @@ async function importTargets(runs: TargetRun[], project: string, query: AccountQ
     runs.forEach((run, i) => 'failure' in reads[i] && process.stderr.write(`streamform: import: target ${run.name} could not be read: ${reads[i].failure}\n`));
     const others = runs.filter((run) => !failed.includes(run)).map((run) => `--target ${run.name}`);
     const names = failed.map((run) => run.name).join(', ');
-    throw new UserError(`import: nothing written: without ${names} the config would lose what ${failed.length === 1 ? 'it has' : 'they have'}${others.length ? ` (import the others with ${others.join(' ')})` : ''}`);
+    throw new UserError(
+      `import: nothing written: without ${names} the config would lose what ${failed.length === 1 ? 'it has' : 'they have'}${others.length ? ` (import the others with ${others.join(' ')})` : ''}`,
+    );
   }
   const imports: TargetImport[] = [];
   const errors: string[] = [];
@@ -138,8 +165,18 @@ async function importTargets(runs: TargetRun[], project: string, query: AccountQ
     const { live } = reads[i] as { live: LiveState };
     // Reached as the config reaches it; the flags that override it are the reader's, not the file's.
     const { region, profile, roleArn, externalId, endpoint } = run.aws;
-    const target = { name: run.name!, region: region!, ...(profile ? { profile } : {}), ...(roleArn ? { roleArn } : {}), ...(externalId ? { externalId } : {}), ...(endpoint ? { endpoint } : {}) };
-    imports.push({ target, result: buildImport(live, { project, region: region! }) });
+    const target = {
+      name: run.name!,
+      region: region!,
+      ...(profile ? { profile } : {}),
+      ...(roleArn ? { roleArn } : {}),
+      ...(externalId ? { externalId } : {}),
+      ...(endpoint ? { endpoint } : {}),
+    };
+    imports.push({
+      target,
+      result: buildImport(live, { project, region: region! }),
+    });
     errors.push(...live.errors.map((error) => `${run.name}:${error.address}: ${error.message}`));
   });
   return { result: mergeImports(imports, project), errors };

@@ -5,8 +5,8 @@
  * vars (as the loader does) gives back exactly what that target's own import declared, so the
  * merged file plans against every target as its own import would.
  *
- * A member some targets declare and others leave at its default is declared for those at its default
- * (the plan finds it as it is). Best effort: a difference a variable cannot hold (a member some
+ * A member some targets declare and others leave at its default (or, for a list, empty) is declared
+ * for those at its default (the plan finds it as it is). Best effort: a difference a variable cannot hold (a member some
  * targets set and others do not have at all, a null, lists of objects of different lengths) leaves that resource declared once per distinct
  * value, each copy restricted with `Targets`; a usage report subscription (one per account and
  * region, which `Targets` cannot restrict) that differs is left out. Each is said in `unmerged`.
@@ -62,7 +62,11 @@ export function mergeImports(imports: readonly TargetImport[], project: string):
     return { ...target, ...(Object.keys(vars).length ? { vars } : {}) };
   });
   for (const kind of KINDS) if (Array.isArray(config[kind.list])) config[kind.list] = placeVariables(config[kind.list]);
-  return { config: config as unknown as Config, notes: mergeNotes(imports, names), unmerged: sortedBy(unmerged, (n) => n.address) };
+  return {
+    config: config as unknown as Config,
+    notes: mergeNotes(imports, names),
+    unmerged: sortedBy(unmerged, (n) => n.address),
+  };
 }
 
 /** A kind of one resource per account and region: declared when every target has the same, else left out. */
@@ -71,7 +75,11 @@ function mergeSingleton(kind: KindDefinition, declarations: Value[], names: stri
   if (having.length === 0) return undefined;
   if (having.length === names.length && declarations.every((d) => same(d, declarations[0]))) return declarations[0];
   const how = having.length === names.length ? 'it differs between the targets' : `${list(having)} ${having.length === 1 ? 'has' : 'have'} it, ${list(names.filter((n) => !having.includes(n)))} not`;
-  unmerged.push({ address: addressOf(kind, () => undefined), message: `left out: ${how}, and a setting of the account and region cannot differ between the targets of one config`, declared: false });
+  unmerged.push({
+    address: addressOf(kind, () => undefined),
+    message: `left out: ${how}, and a setting of the account and region cannot differ between the targets of one config`,
+    declared: false,
+  });
   return undefined;
 }
 
@@ -97,9 +105,16 @@ function mergeList(
   for (const address of sortedBy([...byAddress.keys()], (a) => a)) {
     const perTarget = byAddress.get(address)!;
     const having = [...perTarget.keys()];
-    const values = filled([...perTarget.values()], having.map((name) => completeOf.get(name)?.get(address)));
+    const values = filled(
+      [...perTarget.values()],
+      having.map((name) => completeOf.get(name)?.get(address)),
+    );
     if (values.some(holdsVariable)) {
-      unmerged.push({ address, message: 'left out: a value of it holds "${vars.", which a config of targets reads as a variable', declared: false });
+      unmerged.push({
+        address,
+        message: 'left out: a value of it holds "${vars.", which a config of targets reads as a variable',
+        declared: false,
+      });
       continue;
     }
     const label = kind.identity.map((member) => String(values[0][member])).join('_');
@@ -115,7 +130,11 @@ function mergeList(
     } catch (error) {
       if (!(error instanceof Unmergeable)) throw error;
       const groups = groupBy(having, (name) => canonicalJson(perTarget.get(name)));
-      unmerged.push({ address, message: `declared once per target (${groups.map((g) => `Targets: [${g.join(', ')}]`).join('; ')}): ${error.message}`, declared: true });
+      unmerged.push({
+        address,
+        message: `declared once per target (${groups.map((g) => `Targets: [${g.join(', ')}]`).join('; ')}): ${error.message}`,
+        declared: true,
+      });
       for (const group of groups) merged.push(restricted(kind, perTarget.get(group[0])!, group, names));
     }
   }
@@ -137,25 +156,44 @@ function mergeValue(values: Value[], names: string[], path: (string | number)[],
       if (lacking.length) {
         throw new Unmergeable(`${memberPath([...path, key])} is set in ${list(names.filter((n) => !lacking.includes(n)))}, not in ${list(lacking)}`);
       }
-      merged[key] = mergeValue(values.map((value) => (value as Record<string, Value>)[key]), names, [...path, key], variable);
+      merged[key] = mergeValue(
+        values.map((value) => (value as Record<string, Value>)[key]),
+        names,
+        [...path, key],
+        variable,
+      );
     }
     return merged;
   }
   if (values.every(isVariableValue)) return variable(path, new Map(names.map((name, i) => [name, values[i]])));
   if (values.every(Array.isArray) && values.every((value) => (value as Value[]).length === (values[0] as Value[]).length)) {
-    return (values[0] as Value[]).map((_, index) => mergeValue(values.map((value) => (value as Value[])[index]), names, [...path, index], variable));
+    return (values[0] as Value[]).map((_, index) =>
+      mergeValue(
+        values.map((value) => (value as Value[])[index]),
+        names,
+        [...path, index],
+        variable,
+      ),
+    );
   }
   if (values.some((value) => value === null)) throw new Unmergeable(`${where} is null in ${list(names.filter((_, i) => values[i] === null))}, which a variable cannot be`);
-  if (values.every(Array.isArray)) throw new Unmergeable(`${where} holds lists of objects of different lengths (${names.map((n, i) => `${n} ${(values[i] as Value[]).length}`).join(', ')}), which a variable cannot hold`);
+  if (values.every(Array.isArray))
+    throw new Unmergeable(`${where} holds lists of objects of different lengths (${names.map((n, i) => `${n} ${(values[i] as Value[]).length}`).join(', ')}), which a variable cannot hold`);
   throw new Unmergeable(`${where} has values of different kinds (${names.map((n, i) => `${n}: ${kindOf(values[i])}`).join(', ')})`);
 }
 
-/** Each target's declaration with the members the others declare, where it has them at their default (see ImportResult.complete). */
+/**
+ * Each target's declaration with the members the others declare, where it has them at their default
+ * (see ImportResult.complete), or has none of a list the others declare (an empty list declares as much).
+ */
 function filled(declarations: Record<string, unknown>[], complete: (Record<string, unknown> | undefined)[]): Record<string, unknown>[] {
-  const members = new Set(declarations.flatMap((declaration) => Object.keys(declaration)));
+  const members = [...new Set(declarations.flatMap((declaration) => Object.keys(declaration)))];
+  const lists = new Set(members.filter((member) => declarations.every((declaration) => !(member in declaration) || Array.isArray(declaration[member]))));
   return declarations.map((declaration, i) => {
-    const defaults = Object.entries(complete[i] ?? {}).filter(([member]) => members.has(member) && !(member in declaration));
-    return defaults.length ? { ...declaration, ...Object.fromEntries(defaults) } : declaration;
+    const known = complete[i];
+    if (!known) return declaration;
+    const fill = members.filter((member) => !(member in declaration)).flatMap((member) => (member in known ? [[member, known[member]]] : lists.has(member) ? [[member, []]] : []));
+    return fill.length ? { ...declaration, ...Object.fromEntries(fill) } : declaration;
   });
 }
 
