@@ -10,7 +10,9 @@ import { parse } from 'yaml';
 import type { Config, Target } from '../../src/config/types.js';
 import { forTarget, withoutTargetLists } from '../../src/config/targets.js';
 import type { EmulatorState } from '../../src/emulator/index.js';
+import type { ImportNote } from '../../src/import/build.js';
 import { mergeImports } from '../../src/import/merge.js';
+import { renderImportYaml } from '../../src/import/yaml.js';
 import type { Plan, TargetPlans } from '../../src/core/plan.js';
 import { runCli, tempDir, writeYaml } from '../drift/support.js';
 import { startTestEmulator, type TestEmulator } from '../helpers/emulator.js';
@@ -317,35 +319,24 @@ describe('streamform import --config', () => {
 
 describe('mergeImports', () => {
   const target = (name: string) => ({ name, region: 'us-east-1' });
-  const imported = (stacks: Record<string, unknown>[], fleets: Record<string, unknown>[]) => ({
-    config: { version: 1, project: 'p', stacks, fleets } as unknown as Config,
-    notes: [],
-  });
+  const imported = (stacks: object[], fleets: object[], notes: ImportNote[]) => ({ config: { version: 1, project: 'p', stacks, fleets } as unknown as Config, notes });
+  const printing = (Permission: string) => [{ Action: 'PRINTING_TO_LOCAL_DEVICE', Permission }];
+  const adopted = { address: 'stack/design', message: 'adopted', declared: true };
   const a = imported(
-    [
-      {
-        Name: 'design',
-        Description: 'A',
-        UserSettings: [{ Action: 'PRINTING_TO_LOCAL_DEVICE', Permission: 'ENABLED' }],
-      },
-    ],
+    [{ Name: 'design', Description: 'A', UserSettings: printing('ENABLED') }],
     [
       { Name: 'design', Description: 'fleet A' },
       { Name: 'nulled', Description: null },
     ],
+    [adopted, { address: 'fleet/nulled', message: 'in a', declared: true }, { address: 'stack/gone', message: 'owned by another', declared: false }],
   );
   const b = imported(
-    [
-      {
-        Name: 'design',
-        Description: 'B',
-        UserSettings: [{ Action: 'PRINTING_TO_LOCAL_DEVICE', Permission: 'DISABLED' }],
-      },
-    ],
+    [{ Name: 'design', Description: 'B', UserSettings: printing('DISABLED') }],
     [
       { Name: 'design', Description: 'fleet B' },
       { Name: 'nulled', Description: 'set' },
     ],
+    [adopted, { address: 'stack/design', message: 'only in b', declared: true }],
   );
   const merged = mergeImports(
     [
@@ -354,50 +345,33 @@ describe('mergeImports', () => {
     ],
     'p',
   );
+  const config = merged.config as unknown as { stacks: object[]; fleets: object[]; targets: Target[] };
 
   it('names each variable from its resource and member, with the kind where two would share a name', () => {
-    const config = merged.config as unknown as {
-      stacks: Record<string, unknown>[];
-      fleets: Record<string, unknown>[];
-      targets: Target[];
-    };
-    expect(config.stacks).toEqual([
-      {
-        Name: 'design',
-        Description: '${vars.stack_design_description}',
-        UserSettings: [
-          {
-            Action: 'PRINTING_TO_LOCAL_DEVICE',
-            Permission: '${vars.design_permission}',
-          },
-        ],
-      },
-    ]);
-    expect(config.fleets[0]).toEqual({
-      Name: 'design',
-      Description: '${vars.fleet_design_description}',
-    });
-    expect(config.targets[1].vars).toEqual({
-      stack_design_description: 'B',
-      design_permission: 'DISABLED',
-      fleet_design_description: 'fleet B',
-    });
+    expect(config.stacks).toEqual([{ Name: 'design', Description: '${vars.stack_design_description}', UserSettings: printing('${vars.design_permission}') }]);
+    expect(config.fleets[0]).toEqual({ Name: 'design', Description: '${vars.fleet_design_description}' });
+    expect(config.targets[1].vars).toEqual({ stack_design_description: 'B', design_permission: 'DISABLED', fleet_design_description: 'fleet B' });
   });
 
   it('declares per target what a variable cannot hold, and gives back each target its own import', () => {
     expect(merged.unmerged).toEqual([
-      {
-        address: 'fleet/nulled',
-        declared: true,
-        message: 'declared once per target (Targets: [a]; Targets: [b]): Description is null in a, which a variable cannot be',
-      },
+      { address: 'fleet/nulled', declared: true, message: 'declared once per target (Targets: [a]; Targets: [b]): Description is null in a, which a variable cannot be' },
     ]);
-    const declared = (merged.config as unknown as { targets: Target[] }).targets;
-    for (const [i, { config }] of [a, b].entries()) {
-      const view = forTarget({ yaml: { value: merged.config } }, declared, declared[i]);
+    for (const [i, own] of [a, b].entries()) {
+      const view = forTarget({ yaml: { value: merged.config } }, config.targets, config.targets[i]);
       expect(view.problems).toEqual([]);
       const { targets: _, ...resources } = withoutTargetLists(view.value as Record<string, unknown>);
-      expect(resources).toEqual(config);
+      expect(resources).toEqual(own.config);
     }
+  });
+
+  it('comments on each copy with the notes of its targets, naming them where they are not all', () => {
+    const text = renderImportYaml(merged, { schema: 's.json', studios: [] });
+    expect(text).toContain('# adopted\n  # target b: only in b\n  - Name: design\n');
+    expect(text).toContain('# in a\n  - Name: nulled\n    Targets:\n      - a\n');
+    expect(text).toContain('\n  - Name: nulled\n    Targets:\n      - b\n');
+    expect(text.match(/# in a/g)).toHaveLength(1);
+    expect(text).toContain('#   stack/gone (target a): owned by another\n');
+    expect(text).toMatch(/# Not merged \(best effort\):\n#   fleet\/nulled: declared once per target/);
   });
 });
