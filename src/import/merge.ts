@@ -2,14 +2,14 @@
  * The imports of several targets as one config of targets: pure, no AWS. Every resource is declared
  * once; one that only some targets have names them in `Targets`; a value that differs between the
  * targets becomes `${vars.<key>}`, with each target's value in its `vars`. Substituting a target's
- * vars (as the loader does) gives back exactly what that target's own import declared, so the
- * merged file plans against every target as its own import would.
+ * vars (as the loader does) gives back what that target's own import declared, plus, where other
+ * targets declare a member it has at its default (or, for a list, empty), that default: the plan
+ * finds it as it is, so the merged file plans against every target as its own import would.
  *
- * A member some targets declare and others leave at its default (or, for a list, empty) is declared
- * for those at its default (the plan finds it as it is). Best effort: a difference a variable cannot hold (a member some
- * targets set and others do not have at all, a null, lists of objects of different lengths) leaves that resource declared once per distinct
- * value, each copy restricted with `Targets`; a usage report subscription (one per account and
- * region, which `Targets` cannot restrict) that differs is left out. Each is said in `unmerged`.
+ * Best effort: a difference a variable cannot hold (a member some targets set and others have no
+ * value for, a null, lists of objects of different lengths) leaves that resource declared once per
+ * distinct value, each copy restricted with `Targets`; a usage report subscription (one per account
+ * and region, which `Targets` cannot restrict) that differs is left out. Each is said in `unmerged`.
  */
 import { canonicalJson } from '../core/digest.js';
 import { addressOf, KINDS, type KindDefinition } from '../kinds/index.js';
