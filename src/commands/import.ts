@@ -15,7 +15,8 @@ import schema from '../../schema/streamform.schema.json' with { type: 'json' };
 
 const HELP = `Usage: streamform import [--region R] [--endpoint URL] [--profile P] [--studio ID]...
                         [--name-prefix P] [--project NAME] [--out FILE [--force]]
-       streamform import --config FILE [--target NAME]... [--endpoint URL] [--profile P] ...
+       streamform import --config FILE [--target NAME]... [--endpoint URL] [--profile P]
+                        [--studio [TARGET=]ID]... [--name-prefix P] [--project NAME] ...
 
 Describes the account and writes a config that declares what exists, with only the
 values that differ from the service defaults, so that 'streamform plan' on it shows
@@ -32,6 +33,7 @@ Over several targets it is one config: each resource once, with Targets where on
 some targets have it, and a value that differs between them as \${vars.<key>}, each
 target's value in its vars. What cannot be merged so is declared once per target (or,
 for a usage report subscription, left out) and said in the header and on standard error.
+--region does not go with --config: each target names its region.
 
 Options:
   --config FILE       a config (file or folder) whose targets to read; its project is
