@@ -8,7 +8,8 @@ import { createClients, destroyClients, type AwsTarget } from '../aws/clients.js
 import { awsErrorMessage } from '../aws/errors.js';
 import { buildImport, type ImportResult } from '../import/build.js';
 import { describeAccount, type AccountQuery } from '../import/describe.js';
-import { mergeImports, type TargetImport } from '../import/merge.js';
+import type { TargetImport } from '../import/merge.js';
+import { validMerge } from '../import/valid.js';
 import { eachTarget, targetRuns, type TargetRun } from './targets.js';
 import { renderImportYaml } from '../import/yaml.js';
 import schema from '../../schema/streamform.schema.json' with { type: 'json' };
@@ -181,7 +182,7 @@ async function importTargets(runs: TargetRun[], project: string, queries: Accoun
     });
     errors.push(...live.errors.map((error) => `${run.name}:${error.address}: ${error.message}`));
   });
-  return { result: mergeImports(imports, project), errors };
+  return { result: await validMerge(imports, project), errors };
 }
 
 async function writeConfig(file: string, text: string, force: boolean): Promise<void> {

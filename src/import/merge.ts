@@ -40,7 +40,8 @@ class Variable {
 /** A difference that no variable can hold; its message names the member and the targets. */
 class Unmergeable extends Error {}
 
-export function mergeImports(imports: readonly TargetImport[], project: string): ImportResult {
+/** `perTarget`: resources to declare once per target whatever their values, by address, with the reason. */
+export function mergeImports(imports: readonly TargetImport[], project: string, perTarget: ReadonlyMap<string, string> = new Map()): ImportResult {
   const names = imports.map(({ target }) => target.name);
   const variables: Variable[] = [];
   const unmerged: ImportNote[] = [];
@@ -53,7 +54,7 @@ export function mergeImports(imports: readonly TargetImport[], project: string):
       continue;
     }
     const complete = imports.map(({ result }) => result.complete);
-    const merged = mergeList(kind, declarations as (Record<string, unknown>[] | undefined)[], complete, names, variables, unmerged);
+    const merged = mergeList(kind, declarations as (Record<string, unknown>[] | undefined)[], complete, names, { variables, unmerged, perTarget });
     if (merged.length) config[kind.list] = merged;
   }
   nameVariables(variables);
@@ -89,8 +90,7 @@ function mergeList(
   declarations: (Record<string, unknown>[] | undefined)[],
   complete: (ImportResult['complete'] | undefined)[],
   names: string[],
-  variables: Variable[],
-  unmerged: ImportNote[],
+  { variables, unmerged, perTarget: refused }: { variables: Variable[]; unmerged: ImportNote[]; perTarget: ReadonlyMap<string, string> },
 ): Record<string, unknown>[] {
   const byAddress = new Map<string, Map<string, Record<string, unknown>>>();
   const completeOf = new Map(names.map((name, i) => [name, complete[i]]));
@@ -117,6 +117,16 @@ function mergeList(
       });
       continue;
     }
+    const copies = (reason: string) => {
+      const groups = groupBy(having, (name) => canonicalJson(perTarget.get(name)));
+      unmerged.push({ address, message: `declared once per target (${groups.map((g) => `Targets: [${g.join(', ')}]`).join('; ')}): ${reason}`, declared: true });
+      for (const group of groups) merged.push(restricted(kind, perTarget.get(group[0])!, group, names));
+    };
+    const reason = refused.get(address);
+    if (reason !== undefined) {
+      copies(`merged, it would not validate: ${reason}`);
+      continue;
+    }
     const label = kind.identity.map((member) => String(values[0][member])).join('_');
     const found: Variable[] = [];
     try {
@@ -129,13 +139,7 @@ function mergeList(
       merged.push(restricted(kind, resource, having, names));
     } catch (error) {
       if (!(error instanceof Unmergeable)) throw error;
-      const groups = groupBy(having, (name) => canonicalJson(perTarget.get(name)));
-      unmerged.push({
-        address,
-        message: `declared once per target (${groups.map((g) => `Targets: [${g.join(', ')}]`).join('; ')}): ${error.message}`,
-        declared: true,
-      });
-      for (const group of groups) merged.push(restricted(kind, perTarget.get(group[0])!, group, names));
+      copies(error.message);
     }
   }
   return merged;

@@ -12,6 +12,7 @@ import { forTarget, withoutTargetLists } from '../../src/config/targets.js';
 import type { EmulatorState } from '../../src/emulator/index.js';
 import type { ImportNote } from '../../src/import/build.js';
 import { mergeImports } from '../../src/import/merge.js';
+import { validMerge } from '../../src/import/valid.js';
 import { renderImportYaml } from '../../src/import/yaml.js';
 import type { Plan, TargetPlans } from '../../src/core/plan.js';
 import { runCli, tempDir, writeYaml } from '../drift/support.js';
@@ -373,5 +374,30 @@ describe('mergeImports', () => {
     expect(text.match(/# in a/g)).toHaveLength(1);
     expect(text).toContain('#   stack/gone (target a): owned by another\n');
     expect(text).toMatch(/# Not merged \(best effort\):\n#   fleet\/nulled: declared once per target/);
+  });
+
+  it('declares per target a resource whose merged declaration would not validate in a target', async () => {
+    // a's import left Description out; what it has there would not validate (as no AWS value would).
+    const long = 'x'.repeat(300);
+    const own = (Description?: string) => ({ config: { version: 1, project: 'p', stacks: [{ Name: 's', ...(Description ? { Description } : {}) }] } as unknown as Config, notes: [] });
+    const withComplete = { ...own(), complete: new Map([['stack/s', { Name: 's', Description: long }]]) };
+    const result = await validMerge(
+      [
+        { target: target('a'), result: withComplete },
+        { target: target('b'), result: own('short') },
+      ],
+      'p',
+    );
+    expect((result.config as unknown as { stacks: object[] }).stacks).toEqual([
+      { Name: 's', Targets: ['a'] },
+      { Name: 's', Targets: ['b'], Description: 'short' },
+    ]);
+    expect(result.unmerged).toEqual([
+      {
+        address: 'stack/s',
+        declared: true,
+        message: 'declared once per target (Targets: [a]; Targets: [b]): merged, it would not validate: Description: target a: expected at most 256 characters, found 300 characters',
+      },
+    ]);
   });
 });
