@@ -86,15 +86,8 @@ export async function run(argv: string[]): Promise<number> {
   }
   const studios = [...new Set(values.studio ?? [])];
   // Each target's, before anything is read: a --studio naming no target is refused first.
-  const queries = (runs ?? [undefined]).map((run): AccountQuery => ({
-    studios: studiosOf(studios, run?.name, runs),
-    namePrefix: values['name-prefix'],
-  }));
-  const where = (aws: AwsTarget): AwsTarget => ({
-    ...aws,
-    endpoint: values.endpoint ?? aws.endpoint,
-    profile: values.profile ?? aws.profile,
-  });
+  const queries = (runs ?? [undefined]).map((run): AccountQuery => ({ studios: studiosOf(studios, run?.name, runs), namePrefix: values['name-prefix'] }));
+  const where = (aws: AwsTarget): AwsTarget => ({ ...aws, endpoint: values.endpoint ?? aws.endpoint, profile: values.profile ?? aws.profile });
   let result: ImportResult;
   let errors: string[];
   if (!runs?.[0].name) {
@@ -168,18 +161,8 @@ async function importTargets(runs: TargetRun[], project: string, queries: Accoun
     const { live } = reads[i] as { live: LiveState };
     // Reached as the config reaches it; the flags that override it are the reader's, not the file's.
     const { region, profile, roleArn, externalId, endpoint } = run.aws;
-    const target = {
-      name: run.name!,
-      region: region!,
-      ...(profile ? { profile } : {}),
-      ...(roleArn ? { roleArn } : {}),
-      ...(externalId ? { externalId } : {}),
-      ...(endpoint ? { endpoint } : {}),
-    };
-    imports.push({
-      target,
-      result: buildImport(live, { project, region: region! }),
-    });
+    const target = { name: run.name!, region: region!, ...(profile ? { profile } : {}), ...(roleArn ? { roleArn } : {}), ...(externalId ? { externalId } : {}), ...(endpoint ? { endpoint } : {}) };
+    imports.push({ target, result: buildImport(live, { project, region: region! }) });
     errors.push(...live.errors.map((error) => `${run.name}:${error.address}: ${error.message}`));
   });
   return { result: await validMerge(imports, project), errors };

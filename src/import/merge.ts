@@ -40,12 +40,13 @@ class Variable {
 /** A difference that no variable can hold; its message names the member and the targets. */
 class Unmergeable extends Error {}
 
-/** `perTarget`: resources to declare once per target whatever their values, by address, with the reason. */
-export function mergeImports(imports: readonly TargetImport[], project: string, perTarget: ReadonlyMap<string, string> = new Map()): ImportResult {
+/** `refused`: resources not to merge but declare once per target, by address, with the reason. */
+export function mergeImports(imports: readonly TargetImport[], project: string, refused: ReadonlyMap<string, string> = new Map()): ImportResult {
   const names = imports.map(({ target }) => target.name);
   const variables: Variable[] = [];
   const unmerged: ImportNote[] = [];
   const config: Record<string, unknown> = { version: 1, project, targets: [] };
+  const complete = new Map(imports.map(({ target, result }) => [target.name, result.complete]));
   for (const kind of KINDS) {
     const declarations = imports.map(({ result }) => (result.config as unknown as Record<string, unknown>)[kind.list]);
     if (kind.singleton) {
@@ -53,8 +54,7 @@ export function mergeImports(imports: readonly TargetImport[], project: string, 
       if (merged !== undefined) config[kind.list] = merged;
       continue;
     }
-    const complete = imports.map(({ result }) => result.complete);
-    const merged = mergeList(kind, declarations as (Record<string, unknown>[] | undefined)[], complete, names, { variables, unmerged, perTarget });
+    const merged = mergeList(kind, declarations as (Record<string, unknown>[] | undefined)[], names, { complete, variables, unmerged, refused });
     if (merged.length) config[kind.list] = merged;
   }
   nameVariables(variables);
@@ -63,11 +63,7 @@ export function mergeImports(imports: readonly TargetImport[], project: string, 
     return { ...target, ...(Object.keys(vars).length ? { vars } : {}) };
   });
   for (const kind of KINDS) if (Array.isArray(config[kind.list])) config[kind.list] = placeVariables(config[kind.list]);
-  return {
-    config: config as unknown as Config,
-    notes: mergeNotes(imports, names),
-    unmerged: sortedBy(unmerged, (n) => n.address),
-  };
+  return { config: config as unknown as Config, notes: mergeNotes(imports, names), unmerged: sortedBy(unmerged, (n) => n.address) };
 }
 
 /** A kind of one resource per account and region: declared when every target has the same, else left out. */
@@ -76,24 +72,24 @@ function mergeSingleton(kind: KindDefinition, declarations: Value[], names: stri
   if (having.length === 0) return undefined;
   if (having.length === names.length && declarations.every((d) => same(d, declarations[0]))) return declarations[0];
   const how = having.length === names.length ? 'it differs between the targets' : `${list(having)} ${having.length === 1 ? 'has' : 'have'} it, ${list(names.filter((n) => !having.includes(n)))} not`;
-  unmerged.push({
-    address: addressOf(kind, () => undefined),
-    message: `left out: ${how}, and a setting of the account and region cannot differ between the targets of one config`,
-    declared: false,
-  });
+  const message = `left out: ${how}, and a setting of the account and region cannot differ between the targets of one config`;
+  unmerged.push({ address: addressOf(kind, () => undefined), message, declared: false });
   return undefined;
 }
 
+/** What the merge of every kind's resources shares. */
+interface MergeContext {
+  /** Each target's ImportResult.complete, by target name. */
+  complete: ReadonlyMap<string, ImportResult['complete']>;
+  variables: Variable[];
+  unmerged: ImportNote[];
+  refused: ReadonlyMap<string, string>;
+}
+
 /** One kind's resources: each once, with Targets where only some targets have it; copies where a difference cannot be a variable. */
-function mergeList(
-  kind: KindDefinition,
-  declarations: (Record<string, unknown>[] | undefined)[],
-  complete: (ImportResult['complete'] | undefined)[],
-  names: string[],
-  { variables, unmerged, perTarget: refused }: { variables: Variable[]; unmerged: ImportNote[]; perTarget: ReadonlyMap<string, string> },
-): Record<string, unknown>[] {
+function mergeList(kind: KindDefinition, declarations: (Record<string, unknown>[] | undefined)[], names: string[], context: MergeContext): Record<string, unknown>[] {
+  const { complete, variables, unmerged, refused } = context;
   const byAddress = new Map<string, Map<string, Record<string, unknown>>>();
-  const completeOf = new Map(names.map((name, i) => [name, complete[i]]));
   declarations.forEach((resources, i) => {
     for (const resource of resources ?? []) {
       const address = addressOf(kind, (member) => resource[member]);
@@ -105,16 +101,9 @@ function mergeList(
   for (const address of sortedBy([...byAddress.keys()], (a) => a)) {
     const perTarget = byAddress.get(address)!;
     const having = [...perTarget.keys()];
-    const values = filled(
-      [...perTarget.values()],
-      having.map((name) => completeOf.get(name)?.get(address)),
-    );
+    const values = filled([...perTarget.values()], having.map((name) => complete.get(name)?.get(address)));
     if (values.some(holdsVariable)) {
-      unmerged.push({
-        address,
-        message: 'left out: a value of it holds "${vars.", which a config of targets reads as a variable',
-        declared: false,
-      });
+      unmerged.push({ address, message: 'left out: a value of it holds "${vars.", which a config of targets reads as a variable', declared: false });
       continue;
     }
     const copies = (reason: string) => {
