@@ -32,11 +32,21 @@ export interface ImportNote {
   message: string;
   /** Declared resources carry their note as a comment; the others are listed as left out. */
   declared: boolean;
+  /** In a merge of several targets' imports: the targets it is about, when not all of them. */
+  targets?: string[];
 }
 
 export interface ImportResult {
   config: Config;
   notes: ImportNote[];
+  /** In a merge of several targets' imports: what could not be merged, and what was done instead. */
+  unmerged?: ImportNote[];
+  /**
+   * By address, each declared resource no project owns yet with every value it has, defaults
+   * included: declaring a default it has changes nothing, so a merge of targets may fill in from
+   * here a member that other targets set.
+   */
+  complete?: ReadonlyMap<string, Record<string, unknown>>;
 }
 
 export function buildImport(live: LiveState, options: ImportOptions): ImportResult {
@@ -53,6 +63,7 @@ export function buildImport(live: LiveState, options: ImportOptions): ImportResu
     if (owner === undefined) note(address, 'no streamform project owns it yet: the first apply adopts it');
     return true;
   };
+  const complete = new Map<string, Record<string, unknown>>();
   const ctx: ImportContext = {
     project: options.project,
     note,
@@ -63,6 +74,7 @@ export function buildImport(live: LiveState, options: ImportOptions): ImportResu
       if (!claim(address, tags)) return undefined;
       const record = ownerOf(tags) === options.project ? readRecord(tags) : undefined;
       const declared = build(selection(record));
+      if (!record) complete.set(address, build(EVERY_VALUE) as Record<string, unknown>);
       const extra = record ? unmanaged(build(selection(undefined)), declared) : [];
       if (extra.length) note(address, `also set, but not managed by this project (declare it to manage it): ${extra.join(', ')}`);
       return declared;
@@ -73,8 +85,16 @@ export function buildImport(live: LiveState, options: ImportOptions): ImportResu
     const declarations = kind.import(live, ctx);
     if (declarations.length) config[kind.list] = kind.singleton ? declarations[0] : declarations;
   }
-  return { config: config as unknown as Config, notes: sortedBy(notes, (n) => n.address) };
+  return { config: config as unknown as Config, notes: sortedBy(notes, (n) => n.address), complete };
 }
+
+/** Every value a resource has; user settings as declared (the list keeps its items). */
+const EVERY_VALUE: Selection = {
+  attribute: (_, normal) => normal !== undefined && normal !== null,
+  userSetting: (_, isDefault) => !isDefault,
+  tag: () => true,
+  list: () => true,
+};
 
 /**
  * Which live values a resource declares. Without a record: those that differ from the service
