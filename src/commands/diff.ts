@@ -10,8 +10,9 @@ const HELP = `Usage: streamform diff BASE HEAD [--format text|json|markdown] [--
 
 Compares two configs (files or folders, e.g. the base branch checked out beside a
 pull request) without any AWS access, and prints the semantic change per resource
-and attribute, target by target for configs of targets (us-prod:stack/design). Values are compared the way plan compares them: reordered lists that
-are sets, reformatted YAML and resources moved between files are "No changes.".
+and attribute, target by target for configs of targets (us-prod:stack/design).
+Values are compared the way plan compares them: reordered lists that are sets,
+reformatted YAML and resources moved between files are "No changes.".
 An attribute that is left out (not managed) differs from one set to null (cleared).
 
 Options:

@@ -9,7 +9,7 @@
  * Best effort: a difference a variable cannot hold (a member some targets set and others have no
  * value for, a null, lists of objects of different lengths) leaves that resource declared once per
  * distinct value, each copy restricted with `Targets`; a usage report subscription (one per account
- * and region, which `Targets` cannot restrict) that differs is left out. Each is said in `unmerged`.
+ * and region, so never copied) with such a difference is left out. Each is said in `unmerged`.
  */
 import { canonicalJson } from '../core/digest.js';
 import { addressOf, KINDS, type KindDefinition } from '../kinds/index.js';
@@ -50,7 +50,7 @@ export function mergeImports(imports: readonly TargetImport[], project: string, 
   for (const kind of KINDS) {
     const declarations = imports.map(({ result }) => (result.config as unknown as Record<string, unknown>)[kind.list]);
     if (kind.singleton) {
-      const merged = mergeSingleton(kind, declarations, names, unmerged);
+      const merged = mergeSingleton(kind, declarations as (Record<string, unknown> | undefined)[], names, { variables, unmerged });
       if (merged !== undefined) config[kind.list] = merged;
       continue;
     }
@@ -62,19 +62,42 @@ export function mergeImports(imports: readonly TargetImport[], project: string, 
     const vars = Object.fromEntries(variables.filter((v) => v.values.has(target.name)).map((v) => [v.key, v.values.get(target.name)]));
     return { ...target, ...(Object.keys(vars).length ? { vars } : {}) };
   });
-  for (const kind of KINDS) if (Array.isArray(config[kind.list])) config[kind.list] = placeVariables(config[kind.list]);
+  for (const kind of KINDS) if (config[kind.list] !== undefined) config[kind.list] = placeVariables(config[kind.list]);
   return { config: config as unknown as Config, notes: mergeNotes(imports, names), unmerged: sortedBy(unmerged, (n) => n.address) };
 }
 
-/** A kind of one resource per account and region: declared when every target has the same, else left out. */
-function mergeSingleton(kind: KindDefinition, declarations: Value[], names: string[], unmerged: ImportNote[]): Value {
+/**
+ * A kind of one resource per account and region (usageReports): declared once, with Targets where
+ * only some targets have it and variables where they differ; left out when a variable cannot hold
+ * a difference, since there can be no copies of it.
+ */
+function mergeSingleton(
+  kind: KindDefinition,
+  declarations: (Record<string, unknown> | undefined)[],
+  names: string[],
+  { variables, unmerged }: Pick<MergeContext, 'variables' | 'unmerged'>,
+): Value {
   const having = names.filter((_, i) => declarations[i] !== undefined);
   if (having.length === 0) return undefined;
-  if (having.length === names.length && declarations.every((d) => same(d, declarations[0]))) return declarations[0];
-  const how = having.length === names.length ? 'it differs between the targets' : `${list(having)} ${having.length === 1 ? 'has' : 'have'} it, ${list(names.filter((n) => !having.includes(n)))} not`;
-  const message = `left out: ${how}, and a setting of the account and region cannot differ between the targets of one config`;
-  unmerged.push({ address: addressOf(kind, () => undefined), message, declared: false });
-  return undefined;
+  try {
+    return restricted(kind, mergeDeclarations(kind, declarations.filter((d) => d !== undefined), having, kind.name, variables), having, names);
+  } catch (error) {
+    if (!(error instanceof Unmergeable)) throw error;
+    unmerged.push({ address: addressOf(kind, () => undefined), message: `left out: ${error.message}`, declared: false });
+    return undefined;
+  }
+}
+
+/** One resource of the targets that have it, its differing values as variables (added to `variables` only when it merges). */
+function mergeDeclarations(kind: KindDefinition, values: Record<string, unknown>[], having: string[], label: string, variables: Variable[]): Record<string, unknown> {
+  const found: Variable[] = [];
+  const resource = mergeValue(values, having, [], (path, differing) => {
+    const variable = new Variable(candidateKeys(kind, label, path), differing);
+    found.push(variable);
+    return variable;
+  }) as Record<string, unknown>;
+  variables.push(...found);
+  return resource;
 }
 
 /** What the merge of every kind's resources shares. */
@@ -117,15 +140,8 @@ function mergeList(kind: KindDefinition, declarations: (Record<string, unknown>[
       continue;
     }
     const label = kind.identity.map((member) => String(values[0][member])).join('_');
-    const found: Variable[] = [];
     try {
-      const resource = mergeValue(values, having, [], (path, differing) => {
-        const variable = new Variable(candidateKeys(kind, label, path), differing);
-        found.push(variable);
-        return variable;
-      }) as Record<string, unknown>;
-      variables.push(...found);
-      merged.push(restricted(kind, resource, having, names));
+      merged.push(restricted(kind, mergeDeclarations(kind, values, having, label, variables), having, names));
     } catch (error) {
       if (!(error instanceof Unmergeable)) throw error;
       copies(error.message);

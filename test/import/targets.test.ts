@@ -139,7 +139,7 @@ const cli = (...args: string[]) => runCli(args, { cwd: dir });
 /** What the command said on stderr, without the retries a loaded machine may need (each says itself). */
 const said = (stderr: string) => stderr.split('\n').filter((line) => line && !line.startsWith('streamform: retrying '));
 
-/** Every target planned, and nothing in any but adoptions that only tag. */
+/** Every target planned, and nothing in any but adoptions that only tag (what carries no tags, as the usage reports, is unchanged). */
 async function plansAsAdoptionOnly(file: string, count: number): Promise<void> {
   expect((await cli('validate', '-f', file)).code).toBe(0);
   const result = await cli('plan', '-f', file, '--format', 'json');
@@ -150,7 +150,7 @@ async function plansAsAdoptionOnly(file: string, count: number): Promise<void> {
     expect(plan.diagnostics).toEqual([]);
     for (const change of plan.changes) {
       expect(change.diffs, `${plan.target.name}:${change.address}`).toEqual([]);
-      expect(change.adopt, `${plan.target.name}:${change.address}`).toBe(true);
+      expect(change.adopt || change.action === 'no-op', `${plan.target.name}:${change.address}`).toBe(true);
     }
     expect(new Set(plan.calls.map((call) => call.operation))).toEqual(new Set(['TagResource']));
   }
@@ -255,21 +255,21 @@ describe('streamform import --config', () => {
     await plansAsAdoptionOnly(out, 3);
   });
 
-  it('declares per target what it cannot merge, and says so in the header and on stderr', async () => {
+  it('declares per target what it cannot merge, and says so in the header and on stderr; a subscription only some have goes to them', async () => {
     const out = join(dir, 'unmerged.yaml');
     const result = await cli('import', '--config', targets(), '--target', 'us', '--target', 'eu', '--out', out);
     expect(result.code).toBe(0);
     const text = readFileSync(out, 'utf8');
     const ops = 'stack/ops: declared once per target (Targets: [us]; Targets: [eu]): Tags.team is set in us, not in eu';
-    const usage = 'usageReport/subscription: left out: us has it, eu not, and a setting of the account and region cannot differ between the targets of one config';
-    expect(text).toContain(`# Not merged (best effort):\n#   ${ops}\n#   ${usage}\n`);
-    expect(said(result.stderr)).toEqual([`streamform: import: not merged: ${ops}`, `streamform: import: not merged: ${usage}`]);
+    expect(text).toContain(`# Not merged (best effort):\n#   ${ops}\n`);
+    expect(said(result.stderr)).toEqual([`streamform: import: not merged: ${ops}`]);
     const config = parse(text);
     expect(config.stacks.filter((s: { Name: string }) => s.Name === 'ops')).toEqual([
       { Name: 'ops', Targets: ['us'], Tags: { team: 'ops' } },
       { Name: 'ops', Targets: ['eu'], Tags: { owner: 'ops' } },
     ]);
-    expect(config.usageReports).toBeUndefined();
+    // The subscription only one region has goes to that region.
+    expect(config.usageReports).toEqual({ Targets: ['us'], Enabled: true });
     await plansAsAdoptionOnly(out, 2);
   });
 
@@ -352,6 +352,22 @@ describe('mergeImports', () => {
     'p',
   );
   const config = merged.config as unknown as { stacks: object[]; fleets: object[]; targets: Target[] };
+
+  it('declares a usage report subscription once: a variable where the targets differ, Targets where only some have one', () => {
+    const reports = (...enabled: (boolean | undefined)[]) =>
+      mergeImports(
+        enabled.map((Enabled, i) => ({
+          target: target(`t${i}`),
+          result: { config: { version: 1, project: 'p', ...(Enabled === undefined ? {} : { usageReports: { Enabled } }) } as unknown as Config, notes: [] },
+        })),
+        'p',
+      );
+    const differing = reports(true, false);
+    expect(differing.config.usageReports).toEqual({ Enabled: '${vars.usage_report_enabled}' });
+    expect((differing.config.targets as Target[]).map((t) => t.vars)).toEqual([{ usage_report_enabled: true }, { usage_report_enabled: false }]);
+    expect(reports(undefined, true, true).config.usageReports).toEqual({ Targets: ['t1', 't2'], Enabled: true });
+    expect(reports(undefined, undefined).config.usageReports).toBeUndefined();
+  });
 
   it('names each variable from its resource and member, with the kind where two would share a name', () => {
     expect(config.stacks).toEqual([{ Name: 'design', Description: '${vars.stack_design_description}', UserSettings: printing('${vars.design_permission}') }]);
