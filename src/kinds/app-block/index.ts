@@ -24,7 +24,6 @@ export const appBlockKind: KindDefinition = {
   list: 'appBlocks',
   noun: 'app block',
   plural: 'app blocks',
-  countedOnlyWhenDeclared: true,
   service: 'appstream',
   identity: ['Name'],
   sets: [],
