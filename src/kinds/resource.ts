@@ -199,6 +199,31 @@ export function replacement(subject: Subject, facts: { previous: AppliedRecord |
   return change(subject, { action: 'replace', drift: previous?.d === record.d, reasonCode: 'replace_because_immutable', ...fields });
 }
 
+/** A declared resource that names another in one of its members: `user` "stack design", `member` "Fleets". */
+export interface NamedBy {
+  user: string;
+  member: string;
+}
+
+/** How declared resources name one: "stack design still names it in Fleets; application a, application b still name it in Fleets". */
+function namedBy(users: readonly NamedBy[]): string {
+  return [...new Set(users.map((named) => named.member))]
+    .map((member) => {
+      const who = users.filter((named) => named.member === member).map((named) => named.user);
+      return `${who.join(', ')} still ${who.length === 1 ? 'names' : 'name'} it in ${member}`;
+    })
+    .join('; ');
+}
+
+/**
+ * Prune's refusal of a resource that declared ones still name: AWS would refuse to delete it, or they
+ * would be left naming what is gone. Undefined when nothing declared names it.
+ */
+export function stillNamed(subject: Subject, noun: string, users: readonly NamedBy[]): ResourcePlan | undefined {
+  if (!users.length) return undefined;
+  return refused(subject, [`no longer declared, but ${namedBy(users)}; declare the ${noun}, or remove it from ${users.length === 1 ? 'there' : 'them'}, before prune deletes it`]);
+}
+
 /** Why streamform must not touch an existing resource, if it must not. */
 export function ownershipProblem(project: string, tags: Record<string, string> | undefined): string | undefined {
   const owner = ownerOf(tags);

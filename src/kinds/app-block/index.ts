@@ -6,10 +6,10 @@
  */
 import type { AppBlock } from '@aws-sdk/client-appstream';
 import { userTags } from '../../normalize/values.js';
-import { accountTags, declaredValue, planByName, selectedTags, sortedBy } from '../resource.js';
+import { accountTags, declaredValue, planByName, selectedTags, sortedBy, stillNamed } from '../resource.js';
 import type { KindDefinition, Selection } from '../types.js';
 import { APP_BLOCK_ATTRIBUTES, APP_BLOCK_TABLE, DEFAULT_PACKAGING } from './attributes.js';
-import { appBlockAddress } from './live.js';
+import { appBlockAddress, type LiveAppBlock } from './live.js';
 import { normalizeAppBlock, normalizeAppBlockAttribute } from './normalize.js';
 import { liveAppBlockDigest, liveAppBlockNormal, planBlockDeletion, planDeclaredBlock } from './plan.js';
 
@@ -43,6 +43,18 @@ export const appBlockKind: KindDefinition = {
 
   plan(input) {
     const { ctx, config, live } = input;
+    // What uses a block as AWS has it: DeleteAppBlock refuses while an application names it or a builder is associated with it.
+    const usersOf = (arn: string) => [
+      ...Object.values(live.applications).filter((found) => found.application.AppBlockArn === arn).map((found) => `application ${found.application.Name}`),
+      ...Object.values(live.appBlockBuilders).filter((found) => found.appBlocks?.includes(arn)).map((found) => `app block builder ${found.builder.Name}`),
+    ];
+    // The declarations that name a block: a block they still name is not pruned.
+    const naming = (block: LiveAppBlock) => [
+      ...(config.applications ?? [])
+        .filter((application) => application.AppBlock === block.block.Name || application.AppBlockArn === block.block.Arn)
+        .map((application) => ({ user: `application ${application.Name}`, member: application.AppBlock !== undefined ? 'AppBlock' : 'AppBlockArn' })),
+      ...(config.appBlockBuilders ?? []).filter((builder) => builder.AppBlocks?.includes(block.block.Name!)).map((builder) => ({ user: `app block builder ${builder.Name}`, member: 'AppBlocks' })),
+    ];
     planByName(input, {
       list: 'appBlocks',
       declared: config.appBlocks,
@@ -50,8 +62,8 @@ export const appBlockKind: KindDefinition = {
       address: appBlockAddress,
       normal: liveAppBlockNormal,
       digest: liveAppBlockDigest,
-      declare: (block, existing, at, normal) => planDeclaredBlock(ctx, block, existing, at, normal),
-      prune: (existing, at) => planBlockDeletion(existing, at),
+      declare: (block, existing, at, normal) => planDeclaredBlock(ctx, block, existing, at, { usersOf }, normal),
+      prune: (existing, at) => stillNamed(at, 'app block', naming(existing)) ?? planBlockDeletion(existing, at),
     });
   },
 

@@ -1,7 +1,8 @@
 /**
  * App blocks: the calls that make one block match its declaration, or delete it when pruned.
  * There is no UpdateAppBlock, so a change of anything but tags deletes the block and creates it
- * again; AWS refuses to delete a block that applications use (ResourceInUseException).
+ * again; AWS refuses to delete a block that applications or builders use (ResourceInUseException),
+ * so a block in use is not replaced, nor one that a declaration names pruned.
  */
 import { diffTags } from '../../diff/collections.js';
 import type { AppBlockConfig } from '../../config/types.js';
@@ -42,7 +43,13 @@ function desiredBlock(ctx: PlanContext, config: AppBlockConfig): Desired {
   });
 }
 
-export function planDeclaredBlock(ctx: PlanContext, config: AppBlockConfig, live: LiveAppBlock | undefined, subject: Subject, liveNormal?: NormalAppBlock): ResourcePlan {
+/** What the block plans need beyond the block itself. */
+export interface AppBlockPlanEnv {
+  /** What uses the block of this ARN, as read ("application editor"): AWS refuses to delete a block in use. */
+  usersOf(arn: string): string[];
+}
+
+export function planDeclaredBlock(ctx: PlanContext, config: AppBlockConfig, live: LiveAppBlock | undefined, subject: Subject, env: AppBlockPlanEnv, liveNormal?: NormalAppBlock): ResourcePlan {
   const desired = desiredBlock(ctx, config);
   if (!live) return planCreate(config, desired, subject);
 
@@ -63,6 +70,11 @@ export function planDeclaredBlock(ctx: PlanContext, config: AppBlockConfig, live
 
   if (replacing(APP_BLOCK_TABLE, diffs)) {
     if (!owned) return withDiagnostics(refused(subject, ['exists and is not owned by this project; it cannot change in place, and replacing it would delete it']), health);
+    const users = env.usersOf(live.block.Arn!);
+    if (users.length) {
+      const message = `${immutable(APP_BLOCK_TABLE, diffs).join(', ')} cannot change on an app block, and AWS refuses to delete one in use (${users.join(', ')}): declare the new block under another name and point them to it; prune deletes this one once nothing uses it`;
+      return withDiagnostics(refused(subject, [message]), health);
+    }
     return withDiagnostics(planReplace(config, desired, normal, subject, previous, diffs, tagDelta.diff), health);
   }
   const tagging = tagCalls('appstream', live.block.Arn!, tags, tagDelta, desired.tool);

@@ -41,6 +41,8 @@ export interface ApplicationPlanEnv {
   declaredFleets: ReadonlyMap<string, FleetFacts>;
   /** A fleet the config does not declare, as found: null when there is none, undefined when it was not looked up. */
   otherFleets(name: string): FleetFacts | null | undefined;
+  /** The entitlements read that grant the application of this name. */
+  entitlementsOf(name: string): { StackName: string; EntitlementName: string }[];
 }
 
 export function liveApplicationNormal(live: LiveApplication): NormalApplication {
@@ -122,7 +124,7 @@ export function planDeclaredApplication(ctx: PlanContext, config: ApplicationCon
   if (replacing(APPLICATION_TABLE, attributes.diffs)) {
     if (!owned) return withDiagnostics(refused(subject, [`exists and is not owned by this project; its ${replaced(attributes.diffs)} cannot change in place, and replacing it would delete it`]), health);
     const kept = keptTags(normal.tags, tagDelta);
-    return withDiagnostics(planReplace(config, desired, live, normal, subject, { previous, diffs, kept, fleets: fleets.want }), health);
+    return withDiagnostics(planReplace(config, desired, live, normal, subject, { previous, diffs, kept, fleets: fleets.want, entitlements: env.entitlementsOf(config.Name) }), health);
   }
 
   const tagging = tagCalls('appstream', arn, tags, tagDelta, desired.tool);
@@ -198,8 +200,11 @@ function planCreate(config: ApplicationConfig, desired: Desired, subject: Subjec
 }
 
 /**
- * Disassociated from its fleets, deleted, created anew from the declaration (what the config does
- * not manage carried over) and associated again. The ARN is the name's, so it stays the same.
+ * Disassociated from its fleets and from the entitlements that grant it (AWS refuses to delete it
+ * otherwise), deleted, created anew from the declaration (what the config does not manage carried
+ * over) and associated again: with the declared fleets, and with those entitlements, which the
+ * entitlements' own plans, made from what AWS had, then change as declared. The ARN is the name's,
+ * and an entitlement names it by name, so both stay the same.
  */
 function planReplace(
   config: ApplicationConfig,
@@ -207,20 +212,31 @@ function planReplace(
   live: LiveApplication,
   normal: NormalApplication,
   subject: Subject,
-  facts: { previous: AppliedRecord | undefined; diffs: DiffSpec[]; kept: Record<string, string>; fleets: string[] },
+  facts: { previous: AppliedRecord | undefined; diffs: DiffSpec[]; kept: Record<string, string>; fleets: string[]; entitlements: { StackName: string; EntitlementName: string }[] },
 ): ResourcePlan {
   const made = createApplication(subject, config, desired, facts.kept, unmanaged(APPLICATION_ATTRIBUTES, facts.previous, normal.attributes));
   if ('refusal' in made) return made.refusal;
   const arn = live.application.Arn!;
+  const entitled = (operation: string) => facts.entitlements.map((entitlement) => call(operation, { ...entitlement, ApplicationIdentifier: config.Name }));
+  const granted = facts.entitlements.map((entitlement) => `${entitlement.StackName}/${entitlement.EntitlementName}`);
   return {
     change: replacement(subject, {
       previous: facts.previous,
       record: desired.record,
       diffs: facts.diffs,
-      reason: `${replaced(facts.diffs)} cannot change on an application (UpdateApplication does not take them): it is deleted, created again and associated with its fleets again`,
+      reason: `${replaced(facts.diffs)} cannot change on an application (UpdateApplication does not take them): it is deleted, created again and associated with its fleets again${
+        granted.length ? `; entitlement${granted.length === 1 ? '' : 's'} ${granted.join(', ')} grant${granted.length === 1 ? 's' : ''} it again` : ''
+      }`,
       dependsOn: desired.dependsOn,
     }),
-    calls: [...disassociations(live), call('DeleteApplication', { Name: config.Name }), call('CreateApplication', made.input), ...associations(facts.fleets, arn)],
+    calls: [
+      ...disassociations(live),
+      ...entitled('DisassociateApplicationFromEntitlement'),
+      call('DeleteApplication', { Name: config.Name }),
+      call('CreateApplication', made.input),
+      ...associations(facts.fleets, arn),
+      ...entitled('AssociateApplicationToEntitlement'),
+    ],
     diagnostics: [],
   };
 }

@@ -176,17 +176,23 @@ function planReplace(config: FleetConfig, desired: Desired, live: LiveFleet, nor
 
 /**
  * Prune: every stack is disassociated first (AWS refuses to delete an associated fleet), except
- * those the plan deletes, which let go of it themselves; then the fleet is stopped and deleted.
+ * those the plan deletes, which let go of it themselves; so is every declared application that keeps
+ * it, and one that lets go of it in its own update is waited for. Then the fleet is stopped and deleted.
  */
-export function planFleetDeletion(live: LiveFleet, subject: Subject, deletedStacks: ReadonlySet<string>): ResourcePlan {
+export function planFleetDeletion(live: LiveFleet, subject: Subject, deletedStacks: ReadonlySet<string>, applications: readonly { address: string; arn: string; letsGo: boolean }[]): ResourcePlan {
   const name = live.fleet.Name!;
   const calls = [
     ...(live.stacks ?? []).filter((stack) => !deletedStacks.has(stack)).map((stack) => call('DisassociateFleet', { FleetName: name, StackName: stack })),
+    ...applications.filter((application) => !application.letsGo).map((application) => call('DisassociateApplicationFleet', { FleetName: name, ApplicationArn: application.arn })),
     ...toStopped(name, live.fleet.State),
     call('DeleteFleet', { Name: name }),
   ];
   return {
-    change: change(subject, { action: 'delete', ...(isRunning(live.fleet.State) ? { interruption: stopping(name, live, 'stops and deletes') } : {}) }),
+    change: change(subject, {
+      action: 'delete',
+      ...(applications.length ? { dependsOn: applications.map((application) => application.address) } : {}),
+      ...(isRunning(live.fleet.State) ? { interruption: stopping(name, live, 'stops and deletes') } : {}),
+    }),
     calls,
     diagnostics: [],
   };
