@@ -215,11 +215,18 @@ function namedBy(users: readonly NamedBy[]): string {
     .join('; ');
 }
 
+/** The declarations among `declared` whose list `member` names `name`, as its users ("stack design"). */
+export function namingIn<D extends object>(declared: readonly D[] | undefined, member: string, name: string, label: (resource: D) => string): NamedBy[] {
+  return (declared ?? [])
+    .filter((resource) => ((resource as Record<string, unknown>)[member] as unknown[] | null | undefined)?.includes(name))
+    .map((resource) => ({ user: label(resource), member }));
+}
+
 /**
  * Prune's refusal of a resource that declared ones still name: AWS would refuse to delete it, or they
  * would be left naming what is gone. Undefined when nothing declared names it.
  */
-export function stillNamed(subject: Subject, noun: string, users: readonly NamedBy[]): ResourcePlan | undefined {
+function stillNamed(subject: Subject, noun: string, users: readonly NamedBy[]): ResourcePlan | undefined {
   if (!users.length) return undefined;
   return refused(subject, [`no longer declared, but ${namedBy(users)}; declare the ${noun}, or remove it from ${users.length === 1 ? 'there' : 'them'}, before prune deletes it`]);
 }
@@ -408,8 +415,9 @@ export function accountTags<T extends Tagged['target']>(facts: {
 
 /**
  * Plans a kind identified by Name: every declared resource (from its live state, when it exists),
- * then with prune every live one this project owns that is no longer declared. Nothing unowned is
- * ever pruned. `normal` is the live resource's normal form, computed once for its digest and plan.
+ * then with prune every live one this project owns that is no longer declared, unless declarations
+ * still name it (`namedBy`: refused, naming them). Nothing unowned is ever pruned. `normal` is the
+ * live resource's normal form, computed once for its digest and plan.
  */
 export function planByName<C extends { Name: string }, L extends { tags?: Record<string, string> }, N>(
   { ctx, config, wanted, subject, plan }: KindPlanInput,
@@ -422,6 +430,7 @@ export function planByName<C extends { Name: string }, L extends { tags?: Record
     digest(found: L, normal?: N): string;
     declare(resource: C, found: L | undefined, at: Subject, normal: N | undefined): ResourcePlan;
     prune(found: L, at: Subject): ResourcePlan;
+    namedBy?: { noun: string; users(name: string, found: L): NamedBy[] };
   },
 ): void {
   const declared = new Set<string>();
@@ -439,7 +448,7 @@ export function planByName<C extends { Name: string }, L extends { tags?: Record
     const address = facts.address(name);
     if (declared.has(name) || ownerOf(found.tags) !== config.project || !wanted(address)) continue;
     const at = subject(address, undefined, () => facts.digest(found));
-    plan(at, () => facts.prune(found, at));
+    plan(at, () => (facts.namedBy ? stillNamed(at, facts.namedBy.noun, facts.namedBy.users(name, found)) : undefined) ?? facts.prune(found, at));
   }
 }
 

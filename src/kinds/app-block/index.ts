@@ -6,7 +6,7 @@
  */
 import type { AppBlock } from '@aws-sdk/client-appstream';
 import { userTags } from '../../normalize/values.js';
-import { accountTags, declaredValue, planByName, selectedTags, sortedBy, stillNamed } from '../resource.js';
+import { accountTags, declaredValue, namingIn, planByName, selectedTags, sortedBy } from '../resource.js';
 import type { KindDefinition, Selection } from '../types.js';
 import { APP_BLOCK_ATTRIBUTES, APP_BLOCK_TABLE, DEFAULT_PACKAGING } from './attributes.js';
 import { appBlockAddress, type LiveAppBlock } from './live.js';
@@ -48,12 +48,12 @@ export const appBlockKind: KindDefinition = {
       ...Object.values(live.applications).filter((found) => found.application.AppBlockArn === arn).map((found) => `application ${found.application.Name}`),
       ...Object.values(live.appBlockBuilders).filter((found) => found.appBlocks?.includes(arn)).map((found) => `app block builder ${found.builder.Name}`),
     ];
-    // The declarations that name a block: a block they still name is not pruned.
-    const naming = (block: LiveAppBlock) => [
+    // The declarations that name a block, by name or ARN: a block they still name is not pruned.
+    const naming = (name: string, { block }: LiveAppBlock) => [
       ...(config.applications ?? [])
-        .filter((application) => application.AppBlock === block.block.Name || application.AppBlockArn === block.block.Arn)
+        .filter((application) => application.AppBlock === name || application.AppBlockArn === block.Arn)
         .map((application) => ({ user: `application ${application.Name}`, member: application.AppBlock !== undefined ? 'AppBlock' : 'AppBlockArn' })),
-      ...(config.appBlockBuilders ?? []).filter((builder) => builder.AppBlocks?.includes(block.block.Name!)).map((builder) => ({ user: `app block builder ${builder.Name}`, member: 'AppBlocks' })),
+      ...namingIn(config.appBlockBuilders, 'AppBlocks', name, (builder) => `app block builder ${builder.Name}`),
     ];
     planByName(input, {
       list: 'appBlocks',
@@ -63,7 +63,8 @@ export const appBlockKind: KindDefinition = {
       normal: liveAppBlockNormal,
       digest: liveAppBlockDigest,
       declare: (block, existing, at, normal) => planDeclaredBlock(ctx, block, existing, at, { usersOf }, normal),
-      prune: (existing, at) => stillNamed(at, 'app block', naming(existing)) ?? planBlockDeletion(existing, at),
+      prune: planBlockDeletion,
+      namedBy: { noun: 'app block', users: naming },
     });
   },
 

@@ -11,7 +11,7 @@ import type { LiveState } from '../../core/live.js';
 import { UserError } from '../../core/errors.js';
 import { itself } from '../../core/sets.js';
 import { asSet, userTags } from '../../normalize/values.js';
-import { accountTags, declaredValue, planByName, selectedTags, sortedBy, stillNamed } from '../resource.js';
+import { accountTags, declaredValue, namingIn, planByName, selectedTags, sortedBy } from '../resource.js';
 import type { KindDefinition, Selection } from '../types.js';
 import { APPLICATION_ATTRIBUTES, APPLICATION_TABLE, REQUIRED } from './attributes.js';
 import { appBlockNameOf, applicationAddress } from './live.js';
@@ -97,12 +97,9 @@ export const applicationKind: KindDefinition = {
       normal: liveApplicationNormal,
       digest: liveApplicationDigest,
       declare: (application, found, at, normal) => planDeclaredApplication(ctx, application, found, at, env, normal),
+      prune: planApplicationDeletion,
       // AWS refuses to delete an application an entitlement grants; a declared entitlement would grant what is gone.
-      prune: (found, at) => {
-        const name = found.application.Name!;
-        const users = (config.entitlements ?? []).filter((entitlement) => entitlement.Applications?.includes(name)).map((entitlement) => ({ user: `entitlement ${entitlement.StackName}/${entitlement.Name}`, member: 'Applications' }));
-        return stillNamed(at, 'application', users) ?? planApplicationDeletion(found, at);
-      },
+      namedBy: { noun: 'application', users: (name) => namingIn(config.entitlements, 'Applications', name, (entitlement) => `entitlement ${entitlement.StackName}/${entitlement.Name}`) },
     });
   },
 

@@ -9,7 +9,7 @@ import type { Config } from '../../config/types.js';
 import { asSet, userTags } from '../../normalize/values.js';
 import { ownerOf, ownRecord } from '../../core/ownership.js';
 import { itself } from '../../core/sets.js';
-import { accountTags, declaredValue, planByName, selectedTags, sortedBy, stillNamed, VPC_SETS } from '../resource.js';
+import { accountTags, declaredValue, namingIn, planByName, selectedTags, sortedBy, VPC_SETS } from '../resource.js';
 import type { KindDefinition, Selection, Waiter } from '../types.js';
 import { DEFAULT_FLEET_TYPE, FLEET_DEFAULTS, fleetTable } from './attributes.js';
 import { fleetAddress } from './live.js';
@@ -100,12 +100,10 @@ export const fleetKind: KindDefinition = {
       normal: liveFleetNormal,
       digest: liveFleetDigest,
       declare: (fleet, found, at, normal) => planDeclaredFleet(ctx, fleet, found, at, env, normal),
-      prune: (found, at) => {
-        const name = found.fleet.Name!;
-        const naming = (kind: string, declared: readonly { Name: string; Fleets?: string[] | null }[]) =>
-          declared.filter((resource) => resource.Fleets?.includes(name)).map((resource) => ({ user: `${kind} ${resource.Name}`, member: 'Fleets' }));
-        const users = [...naming('stack', declaredStacks), ...naming('application', declaredApplications)];
-        return stillNamed(at, 'fleet', users) ?? planFleetDeletion(found, at, deletedStacks, applicationsOf(name));
+      prune: (found, at) => planFleetDeletion(found, at, deletedStacks, applicationsOf(found.fleet.Name!)),
+      namedBy: {
+        noun: 'fleet',
+        users: (name) => [...namingIn(declaredStacks, 'Fleets', name, (stack) => `stack ${stack.Name}`), ...namingIn(declaredApplications, 'Fleets', name, (application) => `application ${application.Name}`)],
       },
     });
   },
