@@ -5,13 +5,12 @@
  * grant it around its delete; an app block in use is not replaced.
  */
 import { DescribeApplicationFleetAssociationsCommand, ListEntitledApplicationsCommand } from '@aws-sdk/client-appstream';
-import { afterAll, beforeAll, beforeEach, describe, expect, test } from 'vitest';
+import { describe, expect, test } from 'vitest';
 import type { ApplicationConfig, AppBlockConfig, EntitlementConfig, FleetConfig } from '../../src/config/types.js';
 import { OWNER_TAG } from '../../src/core/ownership.js';
 import type { EmulatorState } from '../../src/emulator/index.js';
-import type { TestEmulator } from '../helpers/emulator.js';
 import { applicationsNamed } from '../kinds/entitlement-fixtures.js';
-import { apply, callList, config, convergeClean, emulator, planWith, PROJECT } from './helpers.js';
+import { apply, callList, config, convergeClean, planWith, PROJECT, useAccount } from './helpers.js';
 
 const owned = { [OWNER_TAG]: PROJECT };
 const ACCOUNT = 'arn:aws:appstream:us-east-1:123456789012';
@@ -42,12 +41,7 @@ const account = (more: NonNullable<EmulatorState['appstream']> = {}): EmulatorSt
 
 const errors = (plan: { diagnostics: { severity: string; address?: string; message: string }[] }) => plan.diagnostics.filter((d) => d.severity === 'error').map((d) => `${d.address}: ${d.message}`);
 
-let em: TestEmulator;
-beforeAll(async () => {
-  em = await emulator();
-});
-afterAll(() => em.close());
-beforeEach(() => em.clearCalls());
+const em = useAccount();
 
 describe('fleets', () => {
   test('prune refuses a fleet a declared application still names in Fleets, before any call to it', async () => {
