@@ -19,6 +19,7 @@ import { buildImport } from '../../src/import/build.js';
 import { describeAccount } from '../../src/import/describe.js';
 import { OWNER_TAG } from '../../src/core/ownership.js';
 import { apply, applyEvents, callList, config, convergeClean, planWith, PROJECT, useAccount } from '../plan/helpers.js';
+import { WORD as OFFICE_WORD } from './application-fixtures.js';
 
 const ACCOUNT_ARN = 'arn:aws:appstream:us-east-1:123456789012';
 const blockArn = (name: string) => `${ACCOUNT_ARN}:app-block/${name}`;
@@ -36,15 +37,7 @@ const ACCOUNT: EmulatorState = {
   },
 };
 
-const WORD: ApplicationConfig = {
-  Name: 'word',
-  AppBlock: 'office',
-  IconS3Location: { S3Bucket: 'icons', S3Key: 'word.png' },
-  LaunchPath: 'C:\\Office\\word.exe',
-  Platforms: ['WINDOWS_SERVER_2019'],
-  InstanceFamilies: ['GENERAL_PURPOSE'],
-  Fleets: ['win'],
-};
+const WORD: ApplicationConfig = { ...OFFICE_WORD, Fleets: ['win'] };
 
 const em = useAccount(ACCOUNT);
 
