@@ -8,7 +8,7 @@ import type { LiveState } from '../core/live.js';
 import { itself } from '../core/sets.js';
 import type { AttributeTable, KindDefinition, KindPlanInput, KindTags, Selection, Tagged } from './types.js';
 import { digest } from '../core/digest.js';
-import { isToolTag, keptToolTags, MAX_TAG_VALUE, MAX_TAGS, ownerOf, type AppliedRecord } from '../core/ownership.js';
+import { isToolTag, keptToolTags, MAX_TAG_VALUE, MAX_TAGS, ownerOf, ownRecord, toolTags, type AppliedRecord } from '../core/ownership.js';
 import type { Action, Diagnostic, DiffSpec, PlannedCall, ReasonCode, ResourceChange, ResourceKind, Service, SourceLocation } from '../core/plan.js';
 
 /** A call before it gets its place (id and phase) in the plan. */
@@ -82,8 +82,153 @@ export function refused(subject: Subject, messages: string[], code?: Diagnostic[
   return {
     change: change(subject, { action: 'no-op', reasonCode: 'refused' }),
     calls: [],
-    diagnostics: messages.map((message) => ({ severity: 'error', address: subject.address, message, ...(subject.source ? { source: subject.source } : {}), ...(code ? { code } : {}) })),
+    diagnostics: messages.map((message) => ({ ...diagnosticAt(subject, 'error', message), ...(code ? { code } : {}) })),
   };
+}
+
+/** A plan with more diagnostics: the resource's health, reported whatever is planned. */
+export function withDiagnostics(plan: ResourcePlan, diagnostics: Diagnostic[]): ResourcePlan {
+  return { ...plan, diagnostics: [...plan.diagnostics, ...diagnostics] };
+}
+
+/** A diagnostic about one resource, at its declaration when it has one. */
+export function diagnosticAt(subject: Subject, severity: Diagnostic['severity'], message: string): Diagnostic {
+  return { severity, address: subject.address, message, ...(subject.source ? { source: subject.source } : {}) };
+}
+
+/** A resource's own error list (FleetErrors, StackErrors, …) as errors, with the state it is in where it has one. */
+export function resourceErrors(subject: Subject, noun: string, errors: readonly { ErrorCode?: string; ErrorMessage?: string }[] | undefined, state?: { state: string | undefined }): Diagnostic[] {
+  const where = state ? ` (state ${state.state ?? 'unknown'})` : '';
+  return (errors ?? []).map((error) => diagnosticAt(subject, 'error', `${noun} error ${error.ErrorCode ?? 'UNKNOWN'}: ${error.ErrorMessage ?? 'no message'}${where}`));
+}
+
+/** An existing resource as its plan starts from it: its tags, whether this project owns it, the record of its last apply, and its health. */
+export interface Found {
+  tags: Record<string, string>;
+  owned: boolean;
+  previous: AppliedRecord | undefined;
+  health: Diagnostic[];
+}
+
+/** The existing resource with these tags as this project may act on it, or the refusal (with its health) when another project owns it. */
+export function found(project: string, tags: Record<string, string> | undefined, subject: Subject, health: Diagnostic[]): Found | { refusal: ResourcePlan } {
+  const all = tags ?? {};
+  const problem = ownershipProblem(project, all);
+  if (problem) return { refusal: withDiagnostics(refused(subject, [problem]), health) };
+  return { tags: all, owned: ownerOf(all) === project, previous: ownRecord(project, all), health };
+}
+
+/** A declaration in normal form, the keys it declares, the record an apply of it writes, and streamform's tags that carry it. */
+export interface Declaration<N> {
+  normal: N;
+  declared: Set<string>;
+  record: AppliedRecord;
+  tool: Record<string, string>;
+}
+
+export function declaration<N>(project: string, normal: N, declared: Set<string>, record: AppliedRecord): Declaration<N> {
+  return { normal, declared, record, tool: toolTags(project, record) };
+}
+
+/** The attributes a declaration manages (the record's `a`): those it declares with a value. */
+export function managed<A extends string>(names: readonly A[], declared: ReadonlySet<string>, values: Partial<Record<A, unknown>>): A[] {
+  return names.filter((name) => declared.has(name) && values[name] !== undefined);
+}
+
+/** The live values of the attributes the last apply did not manage: a replace creates the resource again with them. */
+export function unmanaged<A extends string>(names: readonly A[], previous: AppliedRecord | undefined, live: Partial<Record<A, unknown>>): Partial<Record<A, unknown>> {
+  const recorded = new Set(previous?.a ?? []);
+  return Object.fromEntries(names.filter((name) => !recorded.has(name)).map((name) => [name, live[name]])) as Partial<Record<A, unknown>>;
+}
+
+/**
+ * A create call's input: `head` (Name, and what must come first), each of `names` that has a value,
+ * declared or else `kept` (a replaced resource's values the config leaves alone), then `tags` with
+ * streamform's own; or the refusal when that is more tags than AWS allows.
+ */
+export function createInput<A extends string>(
+  subject: Subject,
+  head: Record<string, unknown>,
+  names: readonly A[],
+  desired: { declared: ReadonlySet<string>; values: Partial<Record<A, unknown>>; tags: Record<string, string>; tool: Record<string, string> },
+  kept: Partial<Record<A, unknown>> = {},
+): { input: Record<string, unknown> } | { refusal: ResourcePlan } {
+  const input: Record<string, unknown> = { ...head };
+  for (const name of names) {
+    const value = desired.declared.has(name) ? desired.values[name] : kept[name];
+    if (value !== undefined) input[name] = value;
+  }
+  input.Tags = { ...desired.tags, ...desired.tool };
+  const problem = tagLimitProblem(Object.keys(input.Tags as object), desired.tool);
+  return problem ? { refusal: refused(subject, [problem]) } : { input };
+}
+
+/**
+ * The plan of a resource to create: each member of its input as a diff (but Name, Tags and `omit`),
+ * then `more` (State, associations, …), then the user's tags.
+ */
+export function creation(
+  subject: Subject,
+  input: Record<string, unknown>,
+  facts: { tags: Record<string, string>; more?: DiffSpec[]; omit?: readonly string[]; reason?: string; dependsOn?: string[] },
+  calls: CallSpec[],
+): ResourcePlan {
+  const omitted = new Set(['Name', 'Tags', ...(facts.omit ?? [])]);
+  const diffs: DiffSpec[] = [
+    ...Object.entries(input).filter(([path]) => !omitted.has(path)).map(([path, after]) => ({ path, after })),
+    ...(facts.more ?? []),
+    ...(Object.keys(facts.tags).length ? [{ path: 'Tags', after: facts.tags }] : []),
+  ];
+  return {
+    change: change(subject, { action: 'create', diffs, ...(facts.reason ? { reason: facts.reason } : {}), ...(facts.dependsOn ? { dependsOn: facts.dependsOn } : {}) }),
+    calls,
+    diagnostics: [],
+    // A new resource: nothing it is created with replaces or interrupts anything.
+    attributes: {},
+  };
+}
+
+/** The attributes among these diffs that cannot change in place, by the kind's table. */
+export function immutable(table: AttributeTable, diffs: readonly { path: string }[]): string[] {
+  return diffs.filter((diff) => table[diff.path]?.impact === 'replace').map((diff) => diff.path);
+}
+
+/** A replace: marked as drift when the config is the one last applied (so AWS was changed outside). */
+export function replacement(subject: Subject, facts: { previous: AppliedRecord | undefined; record: AppliedRecord } & Omit<ChangeFields, 'action' | 'drift' | 'reasonCode'>): ResourceChange {
+  const { previous, record, ...fields } = facts;
+  return change(subject, { action: 'replace', drift: previous?.d === record.d, reasonCode: 'replace_because_immutable', ...fields });
+}
+
+/** A declared resource that names another in one of its members: `user` "stack design", `member` "Fleets". */
+export interface NamedBy {
+  user: string;
+  member: string;
+}
+
+/** How declared resources name one: "stack design still names it in Fleets; application a, application b still name it in Fleets". */
+function namedBy(users: readonly NamedBy[]): string {
+  return [...new Set(users.map((named) => named.member))]
+    .map((member) => {
+      const who = users.filter((named) => named.member === member).map((named) => named.user);
+      return `${who.join(', ')} still ${who.length === 1 ? 'names' : 'name'} it in ${member}`;
+    })
+    .join('; ');
+}
+
+/** The declarations among `declared` whose list `member` names `name`, as its users ("stack design"). */
+export function namingIn<D extends object>(declared: readonly D[] | undefined, member: string, name: string, label: (resource: D) => string): NamedBy[] {
+  return (declared ?? [])
+    .filter((resource) => ((resource as Record<string, unknown>)[member] as unknown[] | null | undefined)?.includes(name))
+    .map((resource) => ({ user: label(resource), member }));
+}
+
+/**
+ * Prune's refusal of a resource that declared ones still name: AWS would refuse to delete it, or they
+ * would be left naming what is gone. Undefined when nothing declared names it.
+ */
+function stillNamed(subject: Subject, noun: string, users: readonly NamedBy[]): ResourcePlan | undefined {
+  if (!users.length) return undefined;
+  return refused(subject, [`no longer declared, but ${namedBy(users)}; declare the ${noun}, or remove it from ${users.length === 1 ? 'there' : 'them'}, before prune deletes it`]);
 }
 
 /** Why streamform must not touch an existing resource, if it must not. */
@@ -270,8 +415,9 @@ export function accountTags<T extends Tagged['target']>(facts: {
 
 /**
  * Plans a kind identified by Name: every declared resource (from its live state, when it exists),
- * then with prune every live one this project owns that is no longer declared. Nothing unowned is
- * ever pruned. `normal` is the live resource's normal form, computed once for its digest and plan.
+ * then with prune every live one this project owns that is no longer declared, unless declarations
+ * still name it (`namedBy`: refused, naming them). Nothing unowned is ever pruned. `normal` is the
+ * live resource's normal form, computed once for its digest and plan.
  */
 export function planByName<C extends { Name: string }, L extends { tags?: Record<string, string> }, N>(
   { ctx, config, wanted, subject, plan }: KindPlanInput,
@@ -284,6 +430,7 @@ export function planByName<C extends { Name: string }, L extends { tags?: Record
     digest(found: L, normal?: N): string;
     declare(resource: C, found: L | undefined, at: Subject, normal: N | undefined): ResourcePlan;
     prune(found: L, at: Subject): ResourcePlan;
+    namedBy?: { noun: string; users(name: string, found: L): NamedBy[] };
   },
 ): void {
   const declared = new Set<string>();
@@ -301,7 +448,7 @@ export function planByName<C extends { Name: string }, L extends { tags?: Record
     const address = facts.address(name);
     if (declared.has(name) || ownerOf(found.tags) !== config.project || !wanted(address)) continue;
     const at = subject(address, undefined, () => facts.digest(found));
-    plan(at, () => facts.prune(found, at));
+    plan(at, () => (facts.namedBy ? stillNamed(at, facts.namedBy.noun, facts.namedBy.users(name, found)) : undefined) ?? facts.prune(found, at));
   }
 }
 
@@ -348,15 +495,42 @@ export function appstreamCall(operation: string, input: Record<string, unknown>,
   return { service: 'appstream', operation, input, ...(wait ? { wait } : {}) };
 }
 
+/** A fleet or app block builder RUNNING or on its way there: a change that needs a stop interrupts it. */
+export function isRunning(state: string | undefined): boolean {
+  return state === 'RUNNING' || state === 'STARTING';
+}
+
 /**
  * The calls of a resource that runs and stops by Name (fleets, image and app block builders): start and
- * stop, each with its waiter, and a wait-only step that polls until one on its way gets there.
+ * stop, each with its waiter, and a wait-only step that polls until one on its way gets there. For
+ * fleets and app block builders, also the calls that leave one STOPPED, and those around its changes.
  */
 export function runningStateCalls<W extends string>(ops: { start: string; stop: string; describe: string; running: W; stopped: W }) {
+  const start = (name: string) => appstreamCall(ops.start, { Name: name }, ops.running);
+  const stop = (name: string) => appstreamCall(ops.stop, { Name: name }, ops.stopped);
+  const settle = (name: string, waiter: W) => appstreamCall(ops.describe, { Names: [name] }, waiter);
   return {
-    start: (name: string) => appstreamCall(ops.start, { Name: name }, ops.running),
-    stop: (name: string) => appstreamCall(ops.stop, { Name: name }, ops.stopped),
-    settle: (name: string, waiter: W) => appstreamCall(ops.describe, { Names: [name] }, waiter),
+    start,
+    stop,
+    settle,
+    /** A running one is stopped, a stopping one waited for until STOPPED. */
+    toStopped: (name: string, state: string | undefined): CallSpec[] => (isRunning(state) ? [stop(name)] : state === 'STOPPING' ? [settle(name, ops.stopped)] : []),
+    /**
+     * The calls around `changes` for the resource's state: one starting or stopping is waited for
+     * first; a running one is stopped for what it cannot take in place (`needsStop`), and started
+     * again when it is to run.
+     */
+    lifecycle(name: string, state: string | undefined, want: { changes: CallSpec[]; needsStop: boolean; keepRunning: boolean }): { calls: CallSpec[]; stops: boolean } {
+      const running = isRunning(state);
+      const { changes } = want;
+      const stops = running && ((changes.length > 0 && want.needsStop) || !want.keepRunning);
+      const starts = want.keepRunning && (!running || stops);
+      if (!changes.length && !stops && !starts) return { calls: [], stops: false };
+      const settled = state === 'STARTING' ? [settle(name, ops.running)] : state === 'STOPPING' ? [settle(name, ops.stopped)] : [];
+      // Changes a running resource takes in place go in before a stop that only the declared State asks for.
+      if (running && !want.needsStop) return { calls: [...settled, ...changes, ...(stops ? [stop(name)] : [])], stops };
+      return { calls: [...settled, ...(stops ? [stop(name)] : []), ...changes, ...(starts ? [start(name)] : [])], stops };
+    },
   };
 }
 

@@ -180,8 +180,6 @@ export interface KindDefinition {
    * is `<name>/<singleton.address>`.
    */
   singleton?: { address: string };
-  /** `validate` counts the kind only in configs that declare it (a kind few configs use). */
-  countedOnlyWhenDeclared?: boolean;
   service: Service;
   /** The members that identify a declared resource, in address order. */
   identity: readonly string[];

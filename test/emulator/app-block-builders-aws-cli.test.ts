@@ -5,18 +5,15 @@
  * the CLI's own botocore serializes the requests and parses the answers. Tags and GetResources go
  * through the CLI's bundled commands. CI sets STREAMFORM_REQUIRE_AWS_CLI=1 (a missing CLI fails).
  */
-import { execFile } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startEmulator, type Emulator } from '../../src/emulator/index.js';
+import { AWS, awsCli, cliPresent, cliRequired as required, requireCli } from '../helpers/aws-cli.js';
 
-const AWS = '/usr/bin/aws';
 const BUNDLED = '/usr/lib/python3/dist-packages/awscli/botocore/data/appstream/2016-12-01/service-2.json';
-const present = existsSync(AWS) && existsSync(BUNDLED);
-const required = process.env.STREAMFORM_REQUIRE_AWS_CLI === '1';
-if (!present && !required) console.warn(`SKIPPED: app block builder CLI conformance needs the AWS CLI v2 at ${AWS} (apt-get install awscli)`);
+const present = cliPresent('app block builder CLI conformance', [BUNDLED]);
 
 const OPERATIONS = [
   'CreateAppBlockBuilder',
@@ -58,25 +55,13 @@ function extendedModel(): Model {
 let emulator: Emulator;
 let home: string;
 
-function aws(...args: string[]): Promise<{ code: number; out: string; err: string }> {
-  const env = { PATH: process.env.PATH, HOME: home, AWS_PAGER: '', AWS_ACCESS_KEY_ID: 'emulator', AWS_SECRET_ACCESS_KEY: 'emulator', AWS_REGION: 'us-east-1', AWS_CONFIG_FILE: '/dev/null', AWS_SHARED_CREDENTIALS_FILE: '/dev/null' };
-  return new Promise((resolve) => {
-    execFile(AWS, [...args, '--endpoint-url', emulator.url, '--output', 'json'], { env }, (error, out, err) => resolve({ code: error ? ((error as { code?: number }).code ?? 1) : 0, out, err }));
-  });
-}
-
-async function json(...args: string[]): Promise<Record<string, any>> {
-  const result = await aws(...args);
-  expect(result.err).toBe('');
-  expect(result.code).toBe(0);
-  return result.out.trim() ? JSON.parse(result.out) : {};
-}
+const { aws, json } = awsCli({ url: () => emulator.url, home: () => home });
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 describe.skipIf(!present && !required)(`AWS CLI v2 (${AWS}): app block builders`, () => {
   beforeAll(async () => {
-    if (!present) throw new Error(`STREAMFORM_REQUIRE_AWS_CLI=1 but ${AWS} (with its bundled models) is missing: install the awscli package`);
+    requireCli(present);
     home = mkdtempSync(join(tmpdir(), 'streamform-cli-'));
     writeFileSync(join(home, 'appstream.json'), JSON.stringify(extendedModel()));
     const builder = { Platform: 'WINDOWS_SERVER_2019', InstanceType: 'stream.standard.small', VpcConfig: { SubnetIds: ['subnet-a', 'subnet-b'] } };

@@ -3,61 +3,24 @@
  * PATH may be a v1 without `nimble`). CI sets STREAMFORM_REQUIRE_AWS_CLI=1, which turns a missing
  * CLI from a skip into a failure.
  */
-import { execFile } from 'node:child_process';
-import { existsSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Emulator } from '../../src/emulator/index.js';
 import { startEmulator } from '../../src/emulator/index.js';
+import { AWS, awsCli, cliPresent, cliRequired as required, requireCli } from '../helpers/aws-cli.js';
 import { adminOf } from '../helpers/emulator.js';
 
-const AWS = '/usr/bin/aws';
-const present = existsSync(AWS);
-const required = process.env.STREAMFORM_REQUIRE_AWS_CLI === '1';
-if (!present && !required) console.warn(`SKIPPED: AWS CLI conformance tests need the AWS CLI v2 at ${AWS} (apt-get install awscli)`);
+const present = cliPresent('AWS CLI conformance');
 
 let emulator: Emulator;
 /** A scenario is a chain of up to eight CLI processes. */
 const CLI_TIMEOUT_MS = 90_000;
 
-function aws(...args: string[]): Promise<{ code: number; out: string; err: string }> {
-  return awsAs({}, ...args);
-}
-
-/** The CLI with other credentials (e.g. a role session's, AWS_SESSION_TOKEN included). */
-function awsAs(credentials: Record<string, string>, ...args: string[]): Promise<{ code: number; out: string; err: string }> {
-  const env = {
-    PATH: process.env.PATH,
-    HOME: process.env.HOME,
-    AWS_PAGER: '',
-    AWS_ACCESS_KEY_ID: 'emulator',
-    AWS_SECRET_ACCESS_KEY: 'emulator',
-    AWS_REGION: 'us-east-1',
-    // Keep the machine's own AWS configuration out of the test.
-    AWS_CONFIG_FILE: '/dev/null',
-    AWS_SHARED_CREDENTIALS_FILE: '/dev/null',
-    ...credentials,
-  };
-  return new Promise((resolve) => {
-    execFile(AWS, [...args, '--endpoint-url', emulator.url, '--output', 'json'], { env }, (error, out, err) =>
-      resolve({ code: error ? ((error as { code?: number }).code ?? 1) : 0, out, err }),
-    );
-  });
-}
-
-async function json(...args: string[]): Promise<Record<string, any>> {
-  return jsonAs({}, ...args);
-}
-
-async function jsonAs(credentials: Record<string, string>, ...args: string[]): Promise<Record<string, any>> {
-  const result = await awsAs(credentials, ...args);
-  expect(result.err).toBe('');
-  expect(result.code).toBe(0);
-  return result.out.trim() ? JSON.parse(result.out) : {};
-}
+const cli = awsCli({ url: () => emulator.url });
+const { aws, json } = cli;
 
 describe.skipIf(!present && !required)(`AWS CLI v2 (${AWS}) against the emulator`, () => {
   beforeAll(async () => {
-    if (!present) throw new Error(`STREAMFORM_REQUIRE_AWS_CLI=1 but ${AWS} is missing: install the awscli package`);
+    requireCli(present);
     emulator = await startEmulator({
       transitionMs: 300,
       state: {
@@ -156,7 +119,7 @@ async function stsScenario(): Promise<void> {
   const { Credentials, AssumedRoleUser } = await json('sts', 'assume-role', '--role-arn', 'arn:aws:iam::210987654321:role/deploy', '--role-session-name', 'cli');
   expect(AssumedRoleUser.Arn).toBe('arn:aws:sts::210987654321:assumed-role/deploy/cli');
   const session = { AWS_ACCESS_KEY_ID: Credentials.AccessKeyId, AWS_SECRET_ACCESS_KEY: Credentials.SecretAccessKey, AWS_SESSION_TOKEN: Credentials.SessionToken };
-  expect(await jsonAs(session, 'sts', 'get-caller-identity')).toMatchObject({ Account: '210987654321', Arn: AssumedRoleUser.Arn });
+  expect(await cli.as(session).json('sts', 'get-caller-identity')).toMatchObject({ Account: '210987654321', Arn: AssumedRoleUser.Arn });
 }
 
 async function nimbleScenario(): Promise<void> {
@@ -182,18 +145,9 @@ describe.skipIf(!present && !required)(`AWS CLI v2 (${AWS}): the user pool`, () 
   afterAll(() => users?.close());
 
   it('creates a user, assigns it with a batch (errors per entry), describes and deletes it', async () => {
-    const cli = (...args: string[]) =>
-      new Promise<{ code: number; out: string; err: string }>((resolve) => {
-        const env = { PATH: process.env.PATH, HOME: process.env.HOME, AWS_PAGER: '', AWS_ACCESS_KEY_ID: 'e', AWS_SECRET_ACCESS_KEY: 'e', AWS_REGION: 'us-east-1', AWS_CONFIG_FILE: '/dev/null', AWS_SHARED_CREDENTIALS_FILE: '/dev/null' };
-        execFile(AWS, ['appstream', ...args, '--endpoint-url', users.url, '--output', 'json'], { env }, (error, out, err) => resolve({ code: error ? ((error as { code?: number }).code ?? 1) : 0, out, err }));
-      });
-    const ok = async (...args: string[]) => {
-      const result = await cli(...args);
-      expect(result.err).toBe('');
-      return result.out.trim() ? JSON.parse(result.out) : {};
-    };
+    const { aws: run, json: ok } = awsCli({ url: () => users.url, prefix: ['appstream'] });
     await ok('create-user', '--user-name', 'ana@example.com', '--authentication-type', 'USERPOOL', '--first-name', 'Ana', '--message-action', 'SUPPRESS');
-    const duplicate = await cli('create-user', '--user-name', 'ana@example.com', '--authentication-type', 'USERPOOL');
+    const duplicate = await run('create-user', '--user-name', 'ana@example.com', '--authentication-type', 'USERPOOL');
     expect(duplicate.code).toBe(254);
     expect(duplicate.err).toContain('An error occurred (ResourceAlreadyExistsException) when calling the CreateUser operation: User ana@example.com already exists.');
     const batch = await ok(
@@ -215,7 +169,7 @@ describe.skipIf(!present && !required)(`AWS CLI v2 (${AWS}): the user pool`, () 
 
 describe.skipIf(!present && !required)(`AWS CLI v2 (${AWS}) against the emulator's image builders`, () => {
   beforeAll(async () => {
-    if (!present) throw new Error(`STREAMFORM_REQUIRE_AWS_CLI=1 but ${AWS} is missing: install the awscli package`);
+    requireCli(present);
     emulator = await startEmulator({ transitionMs: 300, state: { appstream: { images: [{ Name: 'base-2026' }] } } });
   });
   afterAll(() => emulator?.close());
@@ -258,7 +212,7 @@ async function builderState(name: string, until: string): Promise<string[]> {
 describe.skipIf(!present && !required)(`AWS CLI v2 (${AWS}): directory configs and the secret stores`, () => {
   let own: Emulator;
   beforeAll(async () => {
-    if (!present) throw new Error(`STREAMFORM_REQUIRE_AWS_CLI=1 but ${AWS} is missing: install the awscli package`);
+    requireCli(present);
     own = await startEmulator({
       state: {
         secretsmanager: { secrets: [{ Name: 'corp/ad', SecretString: '{"password":"pw-sm"}' }] },
@@ -268,21 +222,8 @@ describe.skipIf(!present && !required)(`AWS CLI v2 (${AWS}): directory configs a
   });
   afterAll(() => own?.close());
 
-  /** The CLI against this block's emulator: the same environment as `aws`, another endpoint. */
-  const cli = (...args: string[]) => {
-    const shared = emulator;
-    emulator = own;
-    try {
-      return aws(...args);
-    } finally {
-      emulator = shared;
-    }
-  };
-  const ok = async (...args: string[]) => {
-    const result = await cli(...args);
-    expect(result.err).toBe('');
-    return result.out.trim() ? JSON.parse(result.out) : {};
-  };
+  /** The CLI against this block's emulator. */
+  const { aws: run, json: ok } = awsCli({ url: () => own.url });
 
   it('creates, describes (no password), updates and deletes a directory config; reads a secret and a SecureString', async () => {
     const [created, secret, parameter] = await Promise.all([
@@ -298,8 +239,8 @@ describe.skipIf(!present && !required)(`AWS CLI v2 (${AWS}): directory configs a
 
     const [described, missing, absent] = await Promise.all([
       ok('appstream', 'describe-directory-configs'),
-      cli('secretsmanager', 'get-secret-value', '--secret-id', 'nope'),
-      cli('ssm', 'get-parameter', '--name', '/nope'),
+      run('secretsmanager', 'get-secret-value', '--secret-id', 'nope'),
+      run('ssm', 'get-parameter', '--name', '/nope'),
     ]);
     expect(described.DirectoryConfigs).toEqual([expect.objectContaining({ DirectoryName: 'corp.example.com', ServiceAccountCredentials: { AccountName: 'CORP\\svc' } })]);
     expect(missing.err).toContain('An error occurred (ResourceNotFoundException) when calling the GetSecretValue operation');
@@ -307,7 +248,7 @@ describe.skipIf(!present && !required)(`AWS CLI v2 (${AWS}): directory configs a
 
     await ok('appstream', 'update-directory-config', '--directory-name', 'corp.example.com', '--organizational-unit-distinguished-names', 'OU=b,DC=corp');
     await ok('appstream', 'delete-directory-config', '--directory-name', 'corp.example.com');
-    const gone = await cli('appstream', 'describe-directory-configs', '--directory-names', 'corp.example.com');
+    const gone = await run('appstream', 'describe-directory-configs', '--directory-names', 'corp.example.com');
     expect(gone.err).toContain('An error occurred (ResourceNotFoundException) when calling the DescribeDirectoryConfigs operation');
   }, CLI_TIMEOUT_MS);
 });

@@ -3,40 +3,21 @@
  * with an independent client: Debian's AWS CLI v2 at /usr/bin/aws, as in aws-cli.test.ts (CI's
  * STREAMFORM_REQUIRE_AWS_CLI=1 turns a missing CLI from a skip into a failure).
  */
-import { execFile } from 'node:child_process';
-import { existsSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startEmulator, type Emulator } from '../../src/emulator/index.js';
+import { AWS, awsCli, cliPresent, cliRequired as required, requireCli } from '../helpers/aws-cli.js';
 import { adminOf } from '../helpers/emulator.js';
 
-const AWS = '/usr/bin/aws';
-const present = existsSync(AWS);
-const required = process.env.STREAMFORM_REQUIRE_AWS_CLI === '1';
+const present = cliPresent('the catalogue through the AWS CLI');
 const ACCOUNT_ARN = 'arn:aws:appstream:us-east-1:123456789012';
 
 let emulator: Emulator;
 
-/** One CLI run with the emulator's credentials only (the machine's AWS configuration kept out): exit code, stdout, stderr. */
-function run(args: string[]): Promise<{ code: number; out: string; err: string }> {
-  const isolated = { AWS_CONFIG_FILE: '/dev/null', AWS_SHARED_CREDENTIALS_FILE: '/dev/null', AWS_PAGER: '' };
-  const env = { PATH: process.env.PATH, HOME: process.env.HOME, AWS_ACCESS_KEY_ID: 'emulator', AWS_SECRET_ACCESS_KEY: 'emulator', AWS_REGION: 'us-east-1', ...isolated };
-  return new Promise((resolve) =>
-    execFile(AWS, ['appstream', ...args, '--endpoint-url', emulator.url, '--output', 'json'], { env }, (error, out, err) =>
-      resolve({ code: error ? ((error as { code?: number }).code ?? 1) : 0, out, err }),
-    ),
-  );
-}
-
-/** A command that must succeed: its JSON answer. */
-async function appstream(...args: string[]): Promise<Record<string, any>> {
-  const { code, out, err } = await run(args);
-  expect({ code, err }).toEqual({ code: 0, err: '' });
-  return out.trim() ? JSON.parse(out) : {};
-}
+const { aws, json: appstream } = awsCli({ url: () => emulator.url, prefix: ['appstream'] });
 
 describe.skipIf(!present && !required)(`the catalogue through the AWS CLI v2 (${AWS})`, () => {
   beforeAll(async () => {
-    if (!present) throw new Error(`STREAMFORM_REQUIRE_AWS_CLI=1 but ${AWS} is missing: install the awscli package`);
+    requireCli(present);
     emulator = await startEmulator({
       state: {
         appstream: {
@@ -72,8 +53,8 @@ describe.skipIf(!present && !required)(`the catalogue through the AWS CLI v2 (${
     expect((await appstream('associate-application-fleet', '--fleet-name', 'elastic', '--application-arn', app.Arn)).ApplicationFleetAssociation).toEqual({ FleetName: 'elastic', ApplicationArn: app.Arn });
     const [byFleet, inUse, blockInUse] = await Promise.all([
       appstream('describe-application-fleet-associations', '--fleet-name', 'elastic'),
-      run(['delete-application', '--name', 'editor']),
-      run(['delete-app-block', '--name', 'tools']),
+      aws('delete-application', '--name', 'editor'),
+      aws('delete-app-block', '--name', 'tools'),
     ]);
     expect(byFleet.ApplicationFleetAssociations).toEqual([{ FleetName: 'elastic', ApplicationArn: app.Arn }]);
     expect(inUse.code).toBe(254);

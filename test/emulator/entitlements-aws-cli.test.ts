@@ -3,43 +3,21 @@
  * options included (it has no paginator for these operations). Skipped when the CLI is missing,
  * unless STREAMFORM_REQUIRE_AWS_CLI=1.
  */
-import { execFile } from 'node:child_process';
-import { existsSync } from 'node:fs';
-import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startEmulator, type Emulator } from '../../src/emulator/index.js';
+import { AWS, awsCli, cliPresent, cliRequired as required, requireCli } from '../helpers/aws-cli.js';
 import { applicationsNamed } from '../kinds/entitlement-fixtures.js';
 
-const AWS = '/usr/bin/aws';
-const present = existsSync(AWS);
-const required = process.env.STREAMFORM_REQUIRE_AWS_CLI === '1';
-if (!present && !required) console.warn(`SKIPPED: AWS CLI entitlement tests need the AWS CLI v2 at ${AWS} (apt-get install awscli)`);
+const present = cliPresent('AWS CLI entitlement tests');
 
-const run = promisify(execFile);
 let emulator: Emulator;
 
-/** One `aws appstream` command: its exit code, and its JSON output or its error text. */
-async function appstream(...args: string[]): Promise<{ code: number; json?: Record<string, any>; err: string }> {
-  const env = { PATH: process.env.PATH, HOME: process.env.HOME, AWS_PAGER: '', AWS_ACCESS_KEY_ID: 'emulator', AWS_SECRET_ACCESS_KEY: 'emulator', AWS_REGION: 'us-east-1', AWS_CONFIG_FILE: '/dev/null', AWS_SHARED_CREDENTIALS_FILE: '/dev/null' };
-  try {
-    const { stdout } = await run(AWS, ['appstream', ...args, '--endpoint-url', emulator.url, '--output', 'json'], { env });
-    return { code: 0, json: stdout.trim() ? JSON.parse(stdout) : {}, err: '' };
-  } catch (error) {
-    const failed = error as { code?: number; stderr?: string };
-    return { code: failed.code ?? 1, err: failed.stderr ?? '' };
-  }
-}
-
-const ok = async (...args: string[]) => {
-  const result = await appstream(...args);
-  expect(result.err).toBe('');
-  return result.json!;
-};
+const { aws: appstream, json: ok } = awsCli({ url: () => emulator.url, prefix: ['appstream'] });
 const ident = ['--stack-name', 'desk'];
 
 describe.skipIf(!present && !required)(`AWS CLI v2 (${AWS}): entitlements`, () => {
   beforeAll(async () => {
-    if (!present) throw new Error(`STREAMFORM_REQUIRE_AWS_CLI=1 but ${AWS} is missing: install the awscli package`);
+    requireCli(present);
     emulator = await startEmulator({
       state: { appstream: { stacks: [{ Name: 'desk' }], ...applicationsNamed('maya', 'nuke'), entitlements: [{ StackName: 'desk', Name: 'all', AppVisibility: 'ALL', Attributes: [{ Name: 'roles', Value: 'admin' }] }] } },
     });

@@ -5,18 +5,15 @@
  * protocol the emulator serves. CI sets STREAMFORM_REQUIRE_AWS_CLI=1, which turns a missing CLI
  * from a skip into a failure.
  */
-import { execFile } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import appstreamFacts from '../../src/facts/appstream.json' with { type: 'json' };
 import { startEmulator, type Emulator } from '../../src/emulator/index.js';
+import { AWS, awsCli, cliPresent, cliRequired as required, requireCli } from '../helpers/aws-cli.js';
 
-const AWS = '/usr/bin/aws';
-const present = existsSync(AWS);
-const required = process.env.STREAMFORM_REQUIRE_AWS_CLI === '1';
-if (!present && !required) console.warn(`SKIPPED: AWS CLI theme conformance tests need the AWS CLI v2 at ${AWS} (apt-get install awscli)`);
+const present = cliPresent('AWS CLI theme conformance');
 
 type Json = Record<string, any>;
 
@@ -36,25 +33,11 @@ function botocoreModel(): Json {
 let emulator: Emulator;
 let home: string;
 
-async function aws(...args: string[]): Promise<{ code: number; out: string; err: string }> {
-  const env = { PATH: process.env.PATH, HOME: home, AWS_PAGER: '', AWS_ACCESS_KEY_ID: 'emulator', AWS_SECRET_ACCESS_KEY: 'emulator', AWS_REGION: 'us-east-1', AWS_CONFIG_FILE: '/dev/null', AWS_SHARED_CREDENTIALS_FILE: '/dev/null' };
-  return new Promise((resolve) => {
-    execFile(AWS, ['appstream', ...args, '--endpoint-url', emulator.url, '--output', 'json'], { env }, (error, out, err) =>
-      resolve({ code: error ? ((error as { code?: number }).code ?? 1) : 0, out, err }),
-    );
-  });
-}
-
-/** The answer of a call that must succeed. */
-async function json(...args: string[]): Promise<Json> {
-  const { code, out, err } = await aws(...args);
-  expect({ code, err }).toEqual({ code: 0, err: '' });
-  return JSON.parse(out.trim() || '{}');
-}
+const { aws, json } = awsCli({ url: () => emulator.url, prefix: ['appstream'], home: () => home });
 
 describe.skipIf(!present && !required)(`AWS CLI v2 (${AWS}) on stack themes`, () => {
   beforeAll(async () => {
-    if (!present) throw new Error(`STREAMFORM_REQUIRE_AWS_CLI=1 but ${AWS} is missing: install the awscli package`);
+    requireCli(present);
     home = mkdtempSync(join(tmpdir(), 'streamform-aws-home-'));
     const models = join(home, '.aws', 'models', 'appstream', '2016-12-01');
     mkdirSync(models, { recursive: true });

@@ -2,39 +2,19 @@
  * The usage report subscription through an independent client: Debian's AWS CLI v2 at /usr/bin/aws.
  * CI sets STREAMFORM_REQUIRE_AWS_CLI=1, which turns a missing CLI from a skip into a failure.
  */
-import { execFile } from 'node:child_process';
-import { existsSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startEmulator, type Emulator } from '../../src/emulator/index.js';
+import { AWS, awsCli, cliPresent, cliRequired as required, requireCli } from '../helpers/aws-cli.js';
 
-const AWS = '/usr/bin/aws';
-const present = existsSync(AWS);
-const required = process.env.STREAMFORM_REQUIRE_AWS_CLI === '1';
-if (!present && !required) console.warn(`SKIPPED: AWS CLI conformance tests need the AWS CLI v2 at ${AWS} (apt-get install awscli)`);
+const present = cliPresent('AWS CLI conformance');
 
 let emulator: Emulator;
 
-/** Dummy credentials, with the machine's own AWS configuration kept out. */
-const ENV = { PATH: process.env.PATH, HOME: process.env.HOME, AWS_PAGER: '', AWS_ACCESS_KEY_ID: 'emulator', AWS_SECRET_ACCESS_KEY: 'emulator', AWS_REGION: 'us-east-1', AWS_CONFIG_FILE: '/dev/null', AWS_SHARED_CREDENTIALS_FILE: '/dev/null' };
-
-function aws(...args: string[]): Promise<{ code: number; out: string; err: string }> {
-  return new Promise((resolve) => {
-    execFile(AWS, ['appstream', ...args, '--endpoint-url', emulator.url, '--output', 'json'], { env: ENV }, (error, out, err) =>
-      resolve({ code: error ? ((error as { code?: number }).code ?? 1) : 0, out, err }),
-    );
-  });
-}
-
-async function json(...args: string[]): Promise<Record<string, any>> {
-  const result = await aws(...args);
-  expect(result.err).toBe('');
-  expect(result.code).toBe(0);
-  return result.out.trim() ? JSON.parse(result.out) : {};
-}
+const { aws, json } = awsCli({ url: () => emulator.url, prefix: ['appstream'] });
 
 describe.skipIf(!present && !required)(`usage reports through the AWS CLI v2 (${AWS})`, () => {
   beforeAll(async () => {
-    if (!present) throw new Error(`STREAMFORM_REQUIRE_AWS_CLI=1 but ${AWS} is missing: install the awscli package`);
+    requireCli(present);
     emulator = await startEmulator({
       state: { appstream: { usageReportSubscriptions: [{ S3BucketName: 'appstream-logs-us-east-1-123456789012-old', Schedule: 'DAILY', LastGeneratedReportDate: '2026-05-30T00:00:00Z', SubscriptionErrors: [{ ErrorCode: 'INTERNAL_SERVICE_ERROR', ErrorMessage: 'try again' }] }] } },
     });

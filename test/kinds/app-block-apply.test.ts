@@ -4,14 +4,13 @@
  * plan that got the order of a replace wrong, or deletes a used block, fails here.
  */
 import { DescribeAppBlocksCommand, UntagResourceCommand, type AppBlock } from '@aws-sdk/client-appstream';
-import { afterAll, beforeAll, beforeEach, describe, expect, test } from 'vitest';
+import { describe, expect, test } from 'vitest';
 import type { AppBlockConfig } from '../../src/config/types.js';
 import { OWNER_TAG } from '../../src/core/ownership.js';
 import type { EmulatorState } from '../../src/emulator/index.js';
 import { buildImport } from '../../src/import/build.js';
 import { describeAccount } from '../../src/import/describe.js';
-import type { TestEmulator } from '../helpers/emulator.js';
-import { applyEvents, callList, config, convergeClean, emulator, planWith, PROJECT } from '../plan/helpers.js';
+import { applyEvents, callList, config, convergeClean, mutationsOf, planWith, PROJECT, useAccount } from '../plan/helpers.js';
 
 const ARN = (name: string) => `arn:aws:appstream:us-east-1:123456789012:app-block/${name}`;
 const SCRIPT = { ScriptS3Location: { S3Bucket: 'blocks', S3Key: 'setup.ps1' }, ExecutablePath: 'powershell.exe', TimeoutInSeconds: 60 };
@@ -19,18 +18,10 @@ const BLOCK = { Name: 'tools', SourceS3Location: { S3Bucket: 'blocks', S3Key: 't
 const OWNED = { [OWNER_TAG]: PROJECT };
 const EDITOR = { Name: 'editor', AppBlockArn: ARN('tools'), IconS3Location: { S3Bucket: 'icons', S3Key: 'e.png' }, LaunchPath: 'C:\\e.exe', Platforms: ['WINDOWS_SERVER_2019'], InstanceFamilies: ['GENERAL_PURPOSE'] };
 
-let em: TestEmulator;
-beforeAll(async () => {
-  em = await emulator();
-});
-afterAll(() => em.close());
-beforeEach(async () => {
-  await em.setState({});
-  await em.clearCalls();
-});
+const em = useAccount();
 
 const block = async (name = 'tools'): Promise<AppBlock> => (await em.clients.appstream.send(new DescribeAppBlocksCommand({ Arns: [ARN(name)] }))).AppBlocks![0];
-const mutations = async () => (await em.calls()).map((c) => c.operation).filter((op) => !/^(Describe|List|Get)/.test(op));
+const mutations = () => mutationsOf(em);
 const converged = (cfg: ReturnType<typeof config>, prune = false) => convergeClean(em, cfg, prune);
 
 describe('creating', () => {

@@ -5,7 +5,7 @@
  * unless STOPPED and without an app block, so a plan that got the order of its calls wrong fails here.
  */
 import { DescribeAppBlockBuildersCommand, StopAppBlockBuilderCommand, UpdateAppBlockBuilderCommand, type AppBlockBuilder } from '@aws-sdk/client-appstream';
-import { afterAll, beforeAll, beforeEach, describe, expect, test } from 'vitest';
+import { describe, expect, test } from 'vitest';
 import type { AppBlockBuilderConfig, Config } from '../../src/config/types.js';
 import type { EmulatorState } from '../../src/emulator/index.js';
 import { buildImport } from '../../src/import/build.js';
@@ -14,8 +14,7 @@ import { OWNER_TAG } from '../../src/core/ownership.js';
 import type { Plan } from '../../src/core/plan.js';
 import type { LiveAppBlockBuilder } from '../../src/kinds/app-block-builder/live.js';
 import { planAppBlockBuilderDeletion, planDeclaredAppBlockBuilder } from '../../src/kinds/app-block-builder/plan.js';
-import type { TestEmulator } from '../helpers/emulator.js';
-import { apply, applyEvents, config, converge, convergeClean, emulator, planWith, PROJECT } from '../plan/helpers.js';
+import { apply, applyEvents, config, converge, convergeClean, planWith, PROJECT, useAccount, withWaits } from '../plan/helpers.js';
 
 const ARN = (name: string) => `arn:aws:appstream:us-east-1:123456789012:app-block/${name}`;
 const VPC = { SubnetIds: ['subnet-a', 'subnet-b'] };
@@ -29,18 +28,9 @@ const CTX = { project: PROJECT, prune: false, now: new Date(), configDigest: () 
 const ENV = { appBlockArn: ARN, declaredAppBlocks: new Set(['office']), missing: () => false };
 const at = (name: string) => ({ address: `appBlockBuilder/${name}`, kind: 'appBlockBuilder', liveDigest: null });
 
-let em: TestEmulator;
-beforeAll(async () => {
-  em = await emulator({ state: ACCOUNT });
-});
-afterAll(() => em.close());
-beforeEach(async () => {
-  await em.setState(ACCOUNT);
-  await em.clearCalls();
-});
+const em = useAccount(ACCOUNT);
 
 const builder = async (name = 'abb'): Promise<AppBlockBuilder> => (await em.clients.appstream.send(new DescribeAppBlockBuildersCommand({ Names: [name] }))).AppBlockBuilders![0];
-const withWaits = (plan: Plan) => plan.calls.map((c) => `${c.operation}${c.wait ? ` (${c.wait})` : ''}`);
 const appBlocksOf = async (name = 'abb') => (await em.getState()).appstream!.appBlockBuilderAppBlockAssociations?.filter((a) => a.AppBlockBuilderName === name).map((a) => a.AppBlockArn) ?? [];
 const builders = (...declared: AppBlockBuilderConfig[]) => config({ appBlockBuilders: declared });
 const converged = (cfg: Config, prune = false) => convergeClean(em, cfg, prune);

@@ -12,14 +12,14 @@ import {
   UpdateApplicationCommand,
   type Application,
 } from '@aws-sdk/client-appstream';
-import { afterAll, beforeAll, beforeEach, describe, expect, test } from 'vitest';
+import { describe, expect, test } from 'vitest';
 import type { ApplicationConfig, Config } from '../../src/config/types.js';
 import type { EmulatorState } from '../../src/emulator/index.js';
 import { buildImport } from '../../src/import/build.js';
 import { describeAccount } from '../../src/import/describe.js';
 import { OWNER_TAG } from '../../src/core/ownership.js';
-import type { TestEmulator } from '../helpers/emulator.js';
-import { apply, applyEvents, callList, config, convergeClean, emulator, planWith, PROJECT } from '../plan/helpers.js';
+import { apply, applyEvents, callList, config, convergeClean, planWith, PROJECT, useAccount } from '../plan/helpers.js';
+import { WORD as OFFICE_WORD } from './application-fixtures.js';
 
 const ACCOUNT_ARN = 'arn:aws:appstream:us-east-1:123456789012';
 const blockArn = (name: string) => `${ACCOUNT_ARN}:app-block/${name}`;
@@ -37,25 +37,9 @@ const ACCOUNT: EmulatorState = {
   },
 };
 
-const WORD: ApplicationConfig = {
-  Name: 'word',
-  AppBlock: 'office',
-  IconS3Location: { S3Bucket: 'icons', S3Key: 'word.png' },
-  LaunchPath: 'C:\\Office\\word.exe',
-  Platforms: ['WINDOWS_SERVER_2019'],
-  InstanceFamilies: ['GENERAL_PURPOSE'],
-  Fleets: ['win'],
-};
+const WORD: ApplicationConfig = { ...OFFICE_WORD, Fleets: ['win'] };
 
-let em: TestEmulator;
-beforeAll(async () => {
-  em = await emulator({ state: ACCOUNT });
-});
-afterAll(() => em.close());
-beforeEach(async () => {
-  await em.setState(ACCOUNT);
-  await em.clearCalls();
-});
+const em = useAccount(ACCOUNT);
 
 const send = <T>(command: unknown) => em.clients.appstream.send(command as never) as Promise<T>;
 const application = async (name = 'word'): Promise<Application | undefined> =>

@@ -11,16 +11,9 @@ import type { Plan } from '../../src/core/plan.js';
 import type { LiveApplication } from '../../src/kinds/application/live.js';
 import { callList, config, PROJECT } from '../plan/helpers.js';
 import { arn, emptyLive, planOf, toolTagsFor } from '../plan/live.js';
+import { WORD } from './application-fixtures.js';
 
 const OFFICE = arn('app-block', 'office');
-const WORD: ApplicationConfig = {
-  Name: 'word',
-  AppBlock: 'office',
-  IconS3Location: { S3Bucket: 'icons', S3Key: 'word.png' },
-  LaunchPath: 'C:\\Office\\word.exe',
-  Platforms: ['WINDOWS_SERVER_2019'],
-  InstanceFamilies: ['GENERAL_PURPOSE'],
-};
 const ELASTIC: FleetConfig = {
   Name: 'el',
   FleetType: 'ELASTIC',

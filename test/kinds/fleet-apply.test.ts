@@ -4,13 +4,12 @@
  * order of stops and starts wrong fails here.
  */
 import { DescribeFleetsCommand, UpdateFleetCommand, UpdateStackCommand, type Fleet } from '@aws-sdk/client-appstream';
-import { afterAll, beforeAll, beforeEach, describe, expect, test } from 'vitest';
+import { describe, expect, test } from 'vitest';
 import type { FleetConfig } from '../../src/config/types.js';
 import type { EmulatorState } from '../../src/emulator/index.js';
 import { OWNER_TAG } from '../../src/core/ownership.js';
 import type { Plan } from '../../src/core/plan.js';
-import type { TestEmulator } from '../helpers/emulator.js';
-import { apply, applyEvents, callList, config, convergeClean, emulator, planWith, PROJECT } from '../plan/helpers.js';
+import { apply, applyEvents, callList, config, convergeClean, emulator, mutationsOf, planWith, PROJECT, useAccount } from '../plan/helpers.js';
 
 const IMAGES = [
   { Name: 'base', Platform: 'WINDOWS_SERVER_2022', CreatedTime: '2026-01-10T00:00:00Z' },
@@ -20,19 +19,11 @@ const ACCOUNT: EmulatorState = { appstream: { images: IMAGES } };
 
 const DESIGN: FleetConfig = { Name: 'design', FleetType: 'ALWAYS_ON', InstanceType: 'stream.standard.medium', ImageName: 'base', ComputeCapacity: { DesiredInstances: 2 } };
 
-let em: TestEmulator;
-beforeAll(async () => {
-  em = await emulator({ state: ACCOUNT });
-});
-afterAll(() => em.close());
-beforeEach(async () => {
-  await em.setState(ACCOUNT);
-  await em.clearCalls();
-});
+const em = useAccount(ACCOUNT);
 
 const fleet = async (name: string): Promise<Fleet> => (await em.clients.appstream.send(new DescribeFleetsCommand({ Names: [name] }))).Fleets![0];
 /** The mutating calls the emulator served since the log was cleared. */
-const mutations = async () => (await em.calls()).map((c) => c.operation).filter((op) => !/^(Describe|List|Get)/.test(op));
+const mutations = () => mutationsOf(em);
 
 const converged = (cfg: ReturnType<typeof config>, prune = false) => convergeClean(em, cfg, prune);
 const events = (plan: Plan) => applyEvents(em, plan);

@@ -4,15 +4,14 @@
  * so a plan that got the order of stops, deletes and waits wrong fails here.
  */
 import { DescribeImageBuildersCommand, StopImageBuilderCommand, type ImageBuilder } from '@aws-sdk/client-appstream';
-import { afterAll, beforeAll, beforeEach, describe, expect, test } from 'vitest';
+import { describe, expect, test } from 'vitest';
 import type { ImageBuilderConfig } from '../../src/config/types.js';
 import type { EmulatorState } from '../../src/emulator/index.js';
 import { buildImport } from '../../src/import/build.js';
 import { describeAccount } from '../../src/import/describe.js';
 import { OWNER_TAG } from '../../src/core/ownership.js';
 import type { Plan } from '../../src/core/plan.js';
-import type { TestEmulator } from '../helpers/emulator.js';
-import { apply, applyEvents, callList, config, convergeClean, emulator, planWith, PROJECT } from '../plan/helpers.js';
+import { apply, applyEvents, callList, config, convergeClean, mutationsOf, planWith, PROJECT, useAccount, withWaits } from '../plan/helpers.js';
 
 const OTHER = '210987654321';
 const SHARED_ARN = `arn:aws:appstream:us-east-1:${OTHER}:image/partner-2026`;
@@ -26,19 +25,10 @@ const OWNED = { [OWNER_TAG]: PROJECT };
 
 const BUILDER: ImageBuilderConfig = { Name: 'ib', ImageName: 'base', InstanceType: 'stream.standard.medium' };
 
-let em: TestEmulator;
-beforeAll(async () => {
-  em = await emulator({ state: ACCOUNT });
-});
-afterAll(() => em.close());
-beforeEach(async () => {
-  await em.setState(ACCOUNT);
-  await em.clearCalls();
-});
+const em = useAccount(ACCOUNT);
 
 const builder = async (name = 'ib'): Promise<ImageBuilder> => (await em.clients.appstream.send(new DescribeImageBuildersCommand({ Names: [name] }))).ImageBuilders![0];
-const mutations = async () => (await em.calls()).map((c) => c.operation).filter((op) => !/^(Describe|List|Get)/.test(op));
-const withWaits = (plan: Plan) => plan.calls.map((c) => `${c.operation}${c.wait ? ` (${c.wait})` : ''}`);
+const mutations = () => mutationsOf(em);
 
 const converged = (cfg: ReturnType<typeof config>, prune = false) => convergeClean(em, cfg, prune);
 const events = (plan: Plan) => applyEvents(em, plan);

@@ -1,4 +1,4 @@
-import { expect } from 'vitest';
+import { afterAll, beforeAll, beforeEach, expect } from 'vitest';
 import { applyPlan, createApplyClients } from '../../src/apply/applier.js';
 import { destroyClients } from '../../src/aws/clients.js';
 import type { ApplyEvent, ApplySummary } from '../../src/apply/events.js';
@@ -7,7 +7,7 @@ import { describeLive, type LiveState } from '../../src/describe/index.js';
 import { buildPlan, reportedBy } from '../../src/plan/build.js';
 import type { Plan } from '../../src/core/plan.js';
 import { startTestEmulator, type TestEmulator } from '../helpers/emulator.js';
-import type { EmulatorOptions } from '../../src/emulator/index.js';
+import type { EmulatorOptions, EmulatorState } from '../../src/emulator/index.js';
 
 export const PROJECT = 'studio';
 export const NOW = new Date('2026-06-01T00:00:00Z');
@@ -25,6 +25,45 @@ export function config(parts: Partial<Config> = {}): Config {
 export function emulator(options: EmulatorOptions = {}, target: Parameters<typeof startTestEmulator>[1] = {}): Promise<TestEmulator> {
   return startTestEmulator({ transitionMs: 20, seed: 7, ...options }, target);
 }
+
+/**
+ * For a test file whose every test starts from the account `state`: one emulator for the file, set
+ * to that state (its call log cleared) before each test. What it answers is that emulator's.
+ */
+export function useAccount(state: EmulatorState = {}): TestEmulator {
+  let started: TestEmulator | undefined;
+  beforeAll(async () => {
+    started = await emulator({ state });
+  });
+  afterAll(() => started?.close());
+  beforeEach(async () => {
+    await started!.setState(state);
+    await started!.clearCalls();
+  });
+  const em = () => started!;
+  return {
+    get url() {
+      return em().url;
+    },
+    get emulator() {
+      return em().emulator;
+    },
+    get clients() {
+      return em().clients;
+    },
+    calls: () => em().calls(),
+    clearCalls: () => em().clearCalls(),
+    getState: () => em().getState(),
+    setState: (next) => em().setState(next),
+    close: () => em().close(),
+  };
+}
+
+/** The mutating operations the emulator served since its call log was cleared, in order. */
+export const mutationsOf = async (em: TestEmulator) => (await em.calls()).map((c) => c.operation).filter((op) => !/^(Describe|List|Get)/.test(op));
+
+/** A plan's operations, each with the waiter that follows it. */
+export const withWaits = (plan: Plan) => plan.calls.map((c) => `${c.operation}${c.wait ? ` (${c.wait})` : ''}`);
 
 export interface Planned {
   plan: Plan;

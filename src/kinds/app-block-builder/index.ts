@@ -50,7 +50,6 @@ export const appBlockBuilderKind: KindDefinition = {
   list: 'appBlockBuilders',
   noun: 'app block builder',
   plural: 'app block builders',
-  countedOnlyWhenDeclared: true,
   service: 'appstream',
   identity: ['Name'],
   sets: [

@@ -49,7 +49,4 @@ export function normalizeLiveAppBlockBuilder(builder: AppBlockBuilder, tags: Rec
   return normalizeAppBlockBuilder({ ...(builder as AppBlockBuilderValues), Tags: tags });
 }
 
-/** RUNNING or on its way there: a change that needs a stop interrupts it. */
-export function isRunning(state: string | undefined): boolean {
-  return state === 'RUNNING' || state === 'STARTING';
-}
+export { isRunning } from '../resource.js';

@@ -10,33 +10,17 @@ import { diffTags, setDiff } from '../../diff/collections.js';
 import type { AppBlockBuilderConfig } from '../../config/types.js';
 import { asSet } from '../../normalize/values.js';
 import { digest } from '../../core/digest.js';
-import { ownerOf, ownRecord, toolTags, type AppliedRecord } from '../../core/ownership.js';
 import type { Diagnostic } from '../../core/plan.js';
-import {
-  appstreamCall,
-  attributeDelta,
-  change,
-  declarationDigest,
-  declaredKeys,
-  inPlace,
-  ownershipProblem,
-  refused,
-  runningStateCalls,
-  tagCalls,
-  tagLimitProblem,
-  type CallSpec,
-  type DiffSpec,
-  type PlanContext,
-  type ResourcePlan,
-  type Subject,
-} from '../resource.js';
+import { appstreamCall, attributeDelta, change, createInput, creation, declaration, declarationDigest, declaredKeys, found, inPlace, isRunning, managed } from '../resource.js';
+import { refused, resourceErrors, runningStateCalls, tagCalls, withDiagnostics } from '../resource.js';
+import type { Declaration, DiffSpec, PlanContext, ResourcePlan, Subject } from '../resource.js';
 import type { AttributeTable } from '../types.js';
 import { APP_BLOCK_BUILDER_ATTRIBUTES, appBlockBuilderTable, inPlaceWhileRunning, type AppBlockBuilderAttribute } from './attributes.js';
 import { appBlockAddress, appBlockNameOf, type LiveAppBlockBuilder } from './live.js';
-import { isRunning, normalizeAppBlockBuilder, normalizeAppBlockBuilderAttribute, normalizeLiveAppBlockBuilder, type AppBlockBuilderValues, type NormalAppBlockBuilder } from './normalize.js';
+import { normalizeAppBlockBuilder, normalizeAppBlockBuilderAttribute, normalizeLiveAppBlockBuilder, type AppBlockBuilderValues, type NormalAppBlockBuilder } from './normalize.js';
 
 const call = appstreamCall;
-const { start: startBuilder, stop: stopBuilder, settle } = runningStateCalls({
+const { start: startBuilder, lifecycle, toStopped } = runningStateCalls({
   start: 'StartAppBlockBuilder',
   stop: 'StopAppBlockBuilder',
   describe: 'DescribeAppBlockBuilders',
@@ -67,14 +51,9 @@ export function liveAppBlockBuilderDigest(live: LiveAppBlockBuilder, normal = li
   return digest({ attributes: normal.attributes, state: builder.State, errors: builder.AppBlockBuilderErrors ?? [], tags: live.tags, appBlocks: live.appBlocks });
 }
 
-interface Desired {
-  normal: NormalAppBlockBuilder;
-  /** Declared keys (null included). */
-  declared: Set<string>;
+interface Desired extends Declaration<NormalAppBlockBuilder> {
   /** The declared app blocks' names (null: none); undefined when not declared. */
   appBlocks?: string[];
-  record: AppliedRecord;
-  tool: Record<string, string>;
 }
 
 function desiredBuilder(ctx: PlanContext, config: AppBlockBuilderConfig): Desired {
@@ -82,15 +61,12 @@ function desiredBuilder(ctx: PlanContext, config: AppBlockBuilderConfig): Desire
   declared.delete('Name');
   const normal = normalizeAppBlockBuilder(config as AppBlockBuilderValues);
   const appBlocks = declared.has('AppBlocks') ? (asSet(config.AppBlocks) ?? []) : undefined;
-  const record: AppliedRecord = {
+  const record = {
     d: declarationDigest(declared, { ...normal.attributes, State: config.State, Tags: normal.tags, AppBlocks: appBlocks }),
-    a: [
-      ...APP_BLOCK_BUILDER_ATTRIBUTES.filter((attribute) => declared.has(attribute) && normal.attributes[attribute] !== undefined),
-      ...(['State', 'AppBlocks'] as const).filter((key) => declared.has(key)),
-    ],
+    a: [...managed(APP_BLOCK_BUILDER_ATTRIBUTES, declared, normal.attributes), ...(['State', 'AppBlocks'] as const).filter((key) => declared.has(key))],
     t: declared.has('Tags') ? Object.keys(normal.tags) : [],
   };
-  return { normal, declared, ...(appBlocks ? { appBlocks } : {}), record, tool: toolTags(ctx.project, record) };
+  return { ...declaration(ctx.project, normal, declared, record), ...(appBlocks ? { appBlocks } : {}) };
 }
 
 /** The ARNs of these app blocks, or why they cannot be formed. */
@@ -114,12 +90,9 @@ export function planDeclaredAppBlockBuilder(ctx: PlanContext, config: AppBlockBu
 
   const { builder } = live;
   const name = config.Name;
-  const tags = live.tags ?? {};
-  const health = builderHealth(live, subject);
-  const problem = ownershipProblem(ctx.project, tags);
-  if (problem) return withDiagnostics(refused(subject, [problem]), health);
-  const owned = ownerOf(tags) === ctx.project;
-  const previous = ownRecord(ctx.project, tags);
+  const existing = found(ctx.project, live.tags, subject, builderHealth(live, subject));
+  if ('refusal' in existing) return existing.refusal;
+  const { tags, owned, previous, health } = existing;
   const running = isRunning(builder.State);
   const table = appBlockBuilderTable(running);
   const normal = liveNormal ?? liveAppBlockBuilderNormal(live);
@@ -156,11 +129,11 @@ export function planDeclaredAppBlockBuilder(ctx: PlanContext, config: AppBlockBu
   // Without State, the running state is not managed: a builder an operator stopped stays stopped (and one left without an app block cannot start).
   const keepRunning = (desired.declared.has('State') ? config.State === 'RUNNING' : running) && withAppBlock;
   const needsStop = associations.length > 0 || delta.diffs.some((diff) => !inPlaceWhileRunning(diff.path));
-  const lifecycle = lifecycleCalls(name, builder.State, { changes: [...(update ? [call('UpdateAppBlockBuilder', update)] : []), ...associations], needsStop, keepRunning });
+  const steps = lifecycle(name, builder.State, { changes: [...(update ? [call('UpdateAppBlockBuilder', update)] : []), ...associations], needsStop, keepRunning });
   const plan = inPlace(
     subject,
     {
-      calls: [...lifecycle.calls, ...tagging.calls],
+      calls: [...steps.calls, ...tagging.calls],
       diffs: [...delta.diffs, ...appBlockDiff, ...stateDiff, ...(tagDelta.diff ? [tagDelta.diff] : [])],
       owned,
       previous,
@@ -168,26 +141,9 @@ export function planDeclaredAppBlockBuilder(ctx: PlanContext, config: AppBlockBu
       diagnostics: health,
       dependsOn,
     },
-    lifecycle.stops ? { interruption: stopping(name) } : {},
+    steps.stops ? { interruption: stopping(name) } : {},
   );
   return { ...plan, attributes: table };
-}
-
-/**
- * The calls around the changes for the builder's state: a starting or stopping builder is waited
- * for first; a running one is stopped for what it cannot take in place, and started again when it
- * is to run.
- */
-function lifecycleCalls(name: string, state: string | undefined, want: { changes: CallSpec[]; needsStop: boolean; keepRunning: boolean }): { calls: CallSpec[]; stops: boolean } {
-  const running = isRunning(state);
-  const { changes } = want;
-  const stops = running && ((changes.length > 0 && want.needsStop) || !want.keepRunning);
-  const starts = want.keepRunning && (!running || stops);
-  if (!changes.length && !stops && !starts) return { calls: [], stops: false };
-  const settled = state === 'STARTING' ? [settle(name, 'AppBlockBuilderRunning')] : state === 'STOPPING' ? [settle(name, 'AppBlockBuilderStopped')] : [];
-  // Changes a running builder takes in place go in before a stop that only the declared State asks for.
-  if (running && !want.needsStop) return { calls: [...settled, ...changes, ...(stops ? [stopBuilder(name)] : [])], stops };
-  return { calls: [...settled, ...(stops ? [stopBuilder(name)] : []), ...changes, ...(starts ? [startBuilder(name)] : [])], stops };
 }
 
 const stopping = (name: string, what = 'stops') => `${what} app block builder ${name}: whoever works in it is disconnected, and what is not saved in an app block is lost`;
@@ -204,44 +160,26 @@ function updateInput(name: string, set: Partial<Record<AppBlockBuilderAttribute,
 
 /** Created STOPPED, associated with its app block, then started unless declared STOPPED (or it has no app block to start with). */
 function planCreate(config: AppBlockBuilderConfig, desired: Desired, subject: Subject, env: AppBlockBuilderPlanEnv, dependsOn: string[]): ResourcePlan {
-  const input: Json = { Name: config.Name };
-  for (const attribute of APP_BLOCK_BUILDER_ATTRIBUTES) {
-    const value = desired.normal.attributes[attribute];
-    if (desired.declared.has(attribute) && value !== undefined) input[attribute] = value;
-  }
-  input.Tags = { ...desired.normal.tags, ...desired.tool };
-  const problem = tagLimitProblem(Object.keys(input.Tags as object), desired.tool);
-  if (problem) return refused(subject, [problem]);
+  const made = createInput(subject, { Name: config.Name }, APP_BLOCK_BUILDER_ATTRIBUTES, { declared: desired.declared, values: desired.normal.attributes, tags: desired.normal.tags, tool: desired.tool });
+  if ('refusal' in made) return made.refusal;
+  const { input } = made;
   const blocks = desired.appBlocks ?? [];
   if (config.State === 'RUNNING' && !blocks.length) return refused(subject, [needsAppBlock]);
   const arns = appBlockArns(blocks, env);
   if ('problem' in arns) return refused(subject, [arns.problem]);
-  const { Name: _, Tags: __, ...set } = input;
-  const diffs: DiffSpec[] = [
-    ...Object.entries(set).map(([path, after]) => ({ path, after })),
-    ...(blocks.length ? [{ path: 'AppBlocks', after: blocks }] : []),
-    ...(config.State ? [{ path: 'State', after: config.State }] : []),
-    ...(Object.keys(desired.normal.tags).length ? [{ path: 'Tags', after: desired.normal.tags }] : []),
-  ];
+  const more: DiffSpec[] = [...(blocks.length ? [{ path: 'AppBlocks', after: blocks }] : []), ...(config.State ? [{ path: 'State', after: config.State }] : [])];
   const starts = config.State !== 'STOPPED' && blocks.length > 0;
-  return {
-    change: change(subject, { action: 'create', diffs, dependsOn, ...(!config.State && !blocks.length ? { reason: 'created STOPPED: it has no app block to start with' } : {}) }),
-    calls: [
-      call('CreateAppBlockBuilder', input),
-      ...blocks.map((block) => association('AssociateAppBlockBuilderAppBlock', config.Name, arns.get(block)!)),
-      ...(starts ? [startBuilder(config.Name)] : []),
-    ],
-    diagnostics: [],
-    // A new builder: nothing it is created with interrupts anything.
-    attributes: {},
-  };
+  return creation(subject, input, { tags: desired.normal.tags, more, dependsOn, ...(!config.State && !blocks.length ? { reason: 'created STOPPED: it has no app block to start with' } : {}) }, [
+    call('CreateAppBlockBuilder', input),
+    ...blocks.map((block) => association('AssociateAppBlockBuilderAppBlock', config.Name, arns.get(block)!)),
+    ...(starts ? [startBuilder(config.Name)] : []),
+  ]);
 }
 
 /** Prune: stopped (AWS deletes only a STOPPED builder), disassociated from its app block, deleted. */
 export function planAppBlockBuilderDeletion(live: LiveAppBlockBuilder, subject: Subject): ResourcePlan {
   const name = live.builder.Name!;
   const state = live.builder.State;
-  const stop = isRunning(state) ? [stopBuilder(name)] : state === 'STOPPING' ? [settle(name, 'AppBlockBuilderStopped')] : [];
   const appBlocks = live.appBlocks ?? [];
   return {
     change: change(subject, {
@@ -251,7 +189,7 @@ export function planAppBlockBuilderDeletion(live: LiveAppBlockBuilder, subject: 
       ...(isRunning(state) ? { interruption: stopping(name, 'stops and deletes') } : {}),
     }),
     calls: [
-      ...stop,
+      ...toStopped(name, state),
       ...appBlocks.map((arn) => association('DisassociateAppBlockBuilderAppBlock', name, arn)),
       call('DeleteAppBlockBuilder', { Name: name }, 'AppBlockBuilderDeleted'),
     ],
@@ -261,14 +199,5 @@ export function planAppBlockBuilderDeletion(live: LiveAppBlockBuilder, subject: 
 
 /** AppBlockBuilderErrors (a bad subnet, a missing role, …) are reported whether or not anything changes. */
 function builderHealth(live: LiveAppBlockBuilder, subject: Subject): Diagnostic[] {
-  return (live.builder.AppBlockBuilderErrors ?? []).map((error) => ({
-    severity: 'error',
-    address: subject.address,
-    message: `app block builder error ${error.ErrorCode ?? 'UNKNOWN'}: ${error.ErrorMessage ?? 'no message'} (state ${live.builder.State ?? 'unknown'})`,
-    ...(subject.source ? { source: subject.source } : {}),
-  }));
-}
-
-function withDiagnostics(plan: ResourcePlan, diagnostics: Diagnostic[]): ResourcePlan {
-  return { ...plan, diagnostics: [...plan.diagnostics, ...diagnostics] };
+  return resourceErrors(subject, 'app block builder', live.builder.AppBlockBuilderErrors, { state: live.builder.State });
 }

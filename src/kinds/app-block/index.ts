@@ -6,10 +6,10 @@
  */
 import type { AppBlock } from '@aws-sdk/client-appstream';
 import { userTags } from '../../normalize/values.js';
-import { accountTags, declaredValue, planByName, selectedTags, sortedBy } from '../resource.js';
+import { accountTags, declaredValue, namingIn, planByName, selectedTags, sortedBy } from '../resource.js';
 import type { KindDefinition, Selection } from '../types.js';
 import { APP_BLOCK_ATTRIBUTES, APP_BLOCK_TABLE, DEFAULT_PACKAGING } from './attributes.js';
-import { appBlockAddress } from './live.js';
+import { appBlockAddress, type LiveAppBlock } from './live.js';
 import { normalizeAppBlock, normalizeAppBlockAttribute } from './normalize.js';
 import { liveAppBlockDigest, liveAppBlockNormal, planBlockDeletion, planDeclaredBlock } from './plan.js';
 
@@ -24,7 +24,6 @@ export const appBlockKind: KindDefinition = {
   list: 'appBlocks',
   noun: 'app block',
   plural: 'app blocks',
-  countedOnlyWhenDeclared: true,
   service: 'appstream',
   identity: ['Name'],
   sets: [],
@@ -44,6 +43,18 @@ export const appBlockKind: KindDefinition = {
 
   plan(input) {
     const { ctx, config, live } = input;
+    // What uses a block as AWS has it: DeleteAppBlock refuses while an application names it or a builder is associated with it.
+    const usersOf = (arn: string) => [
+      ...Object.values(live.applications).filter((found) => found.application.AppBlockArn === arn).map((found) => `application ${found.application.Name}`),
+      ...Object.values(live.appBlockBuilders).filter((found) => found.appBlocks?.includes(arn)).map((found) => `app block builder ${found.builder.Name}`),
+    ];
+    // The declarations that name a block, by name or ARN: a block they still name is not pruned.
+    const naming = (name: string, { block }: LiveAppBlock) => [
+      ...(config.applications ?? [])
+        .filter((application) => application.AppBlock === name || application.AppBlockArn === block.Arn)
+        .map((application) => ({ user: `application ${application.Name}`, member: application.AppBlock !== undefined ? 'AppBlock' : 'AppBlockArn' })),
+      ...namingIn(config.appBlockBuilders, 'AppBlocks', name, (builder) => `app block builder ${builder.Name}`),
+    ];
     planByName(input, {
       list: 'appBlocks',
       declared: config.appBlocks,
@@ -51,8 +62,9 @@ export const appBlockKind: KindDefinition = {
       address: appBlockAddress,
       normal: liveAppBlockNormal,
       digest: liveAppBlockDigest,
-      declare: (block, existing, at, normal) => planDeclaredBlock(ctx, block, existing, at, normal),
-      prune: (existing, at) => planBlockDeletion(existing, at),
+      declare: (block, existing, at, normal) => planDeclaredBlock(ctx, block, existing, at, { usersOf }, normal),
+      prune: planBlockDeletion,
+      namedBy: { noun: 'app block', users: naming },
     });
   },
 

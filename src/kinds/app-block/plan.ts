@@ -1,30 +1,16 @@
 /**
  * App blocks: the calls that make one block match its declaration, or delete it when pruned.
  * There is no UpdateAppBlock, so a change of anything but tags deletes the block and creates it
- * again; AWS refuses to delete a block that applications use (ResourceInUseException).
+ * again; AWS refuses to delete a block that applications or builders use (ResourceInUseException),
+ * so a block in use is not replaced, nor one that a declaration names pruned.
  */
 import { diffTags } from '../../diff/collections.js';
 import type { AppBlockConfig } from '../../config/types.js';
 import { digest } from '../../core/digest.js';
-import { ownerOf, ownRecord, toolTags, type AppliedRecord } from '../../core/ownership.js';
+import type { AppliedRecord } from '../../core/ownership.js';
 import type { Diagnostic } from '../../core/plan.js';
-import {
-  appstreamCall,
-  attributeDelta,
-  change,
-  declarationDigest,
-  declaredKeys,
-  inPlace,
-  ownershipProblem,
-  refused,
-  replacing,
-  tagCalls,
-  tagLimitProblem,
-  type DiffSpec,
-  type PlanContext,
-  type ResourcePlan,
-  type Subject,
-} from '../resource.js';
+import { appstreamCall, attributeDelta, change, createInput, creation, declaration, declarationDigest, declaredKeys, diagnosticAt, found, immutable, inPlace, managed, refused, replacement, replacing, resourceErrors, tagCalls, unmanaged, withDiagnostics } from '../resource.js';
+import type { Declaration, DiffSpec, PlanContext, ResourcePlan, Subject } from '../resource.js';
 import { APP_BLOCK_ATTRIBUTES, APP_BLOCK_TABLE, type AppBlockAttribute } from './attributes.js';
 import type { LiveAppBlock } from './live.js';
 import { normalizeAppBlock, normalizeAppBlockAttribute, type AppBlockValues, type NormalAppBlock } from './normalize.js';
@@ -43,36 +29,33 @@ export function liveAppBlockDigest(live: LiveAppBlock, normal = liveAppBlockNorm
   return digest({ attributes: normal.attributes, state: block.State, errors: block.AppBlockErrors ?? [], tags: live.tags });
 }
 
-interface Desired {
-  normal: NormalAppBlock;
-  declared: Set<string>;
-  record: AppliedRecord;
-  tool: Record<string, string>;
-}
+type Desired = Declaration<NormalAppBlock>;
 
 /** The declaration in normal form, and the record an apply of it writes. */
 function desiredBlock(ctx: PlanContext, config: AppBlockConfig): Desired {
   const declared = declaredKeys(config);
   declared.delete('Name');
   const normal = normalizeAppBlock(config as AppBlockValues);
-  const record: AppliedRecord = {
+  return declaration(ctx.project, normal, declared, {
     d: declarationDigest(declared, { ...normal.attributes, Tags: normal.tags }),
-    a: APP_BLOCK_ATTRIBUTES.filter((attribute) => declared.has(attribute) && normal.attributes[attribute] !== undefined),
+    a: managed(APP_BLOCK_ATTRIBUTES, declared, normal.attributes),
     t: declared.has('Tags') ? Object.keys(normal.tags) : [],
-  };
-  return { normal, declared, record, tool: toolTags(ctx.project, record) };
+  });
 }
 
-export function planDeclaredBlock(ctx: PlanContext, config: AppBlockConfig, live: LiveAppBlock | undefined, subject: Subject, liveNormal?: NormalAppBlock): ResourcePlan {
+/** What the block plans need beyond the block itself. */
+export interface AppBlockPlanEnv {
+  /** What uses the block of this ARN, as read ("application editor"): AWS refuses to delete a block in use. */
+  usersOf(arn: string): string[];
+}
+
+export function planDeclaredBlock(ctx: PlanContext, config: AppBlockConfig, live: LiveAppBlock | undefined, subject: Subject, env: AppBlockPlanEnv, liveNormal?: NormalAppBlock): ResourcePlan {
   const desired = desiredBlock(ctx, config);
   if (!live) return planCreate(config, desired, subject);
 
-  const tags = live.tags ?? {};
-  const health = blockHealth(live, subject);
-  const problem = ownershipProblem(ctx.project, tags);
-  if (problem) return withDiagnostics(refused(subject, [problem]), health);
-  const owned = ownerOf(tags) === ctx.project;
-  const previous = ownRecord(ctx.project, tags);
+  const existing = found(ctx.project, live.tags, subject, blockHealth(live, subject));
+  if ('refusal' in existing) return existing.refusal;
+  const { tags, owned, previous, health } = existing;
   const normal = liveNormal ?? liveAppBlockNormal(live);
   const diffs = attributeDelta<AppBlockAttribute>({
     names: APP_BLOCK_ATTRIBUTES,
@@ -87,6 +70,11 @@ export function planDeclaredBlock(ctx: PlanContext, config: AppBlockConfig, live
 
   if (replacing(APP_BLOCK_TABLE, diffs)) {
     if (!owned) return withDiagnostics(refused(subject, ['exists and is not owned by this project; it cannot change in place, and replacing it would delete it']), health);
+    const users = env.usersOf(live.block.Arn!);
+    if (users.length) {
+      const message = `${immutable(APP_BLOCK_TABLE, diffs).join(', ')} cannot change on an app block, and AWS refuses to delete one in use (${users.join(', ')}): declare the new block under another name and point them to it; prune deletes this one once nothing uses it`;
+      return withDiagnostics(refused(subject, [message]), health);
+    }
     return withDiagnostics(planReplace(config, desired, normal, subject, previous, diffs, tagDelta.diff), health);
   }
   const tagging = tagCalls('appstream', live.block.Arn!, tags, tagDelta, desired.tool);
@@ -95,52 +83,30 @@ export function planDeclaredBlock(ctx: PlanContext, config: AppBlockConfig, live
 }
 
 /** CreateAppBlock's input: every declared value and, on a replace, the values set elsewhere that the config leaves alone. */
-function createInput(config: AppBlockConfig, desired: Desired, kept: Partial<Record<AppBlockAttribute, unknown>> = {}): Record<string, unknown> {
-  const input: Record<string, unknown> = { Name: config.Name };
-  for (const attribute of APP_BLOCK_ATTRIBUTES) {
-    const value = desired.declared.has(attribute) ? desired.normal.attributes[attribute] : kept[attribute];
-    if (value !== undefined) input[attribute] = value;
-  }
-  input.Tags = { ...desired.normal.tags, ...desired.tool };
-  return input;
-}
+const createBlock = (subject: Subject, config: AppBlockConfig, desired: Desired, kept: Partial<Record<AppBlockAttribute, unknown>> = {}) =>
+  createInput(subject, { Name: config.Name }, APP_BLOCK_ATTRIBUTES, { declared: desired.declared, values: desired.normal.attributes, tags: desired.normal.tags, tool: desired.tool }, kept);
 
 const createsInactive = (input: Record<string, unknown>) => input.PackagingType === 'APPSTREAM2';
 
 function planCreate(config: AppBlockConfig, desired: Desired, subject: Subject): ResourcePlan {
-  const input = createInput(config, desired);
-  const problem = tagLimitProblem(Object.keys(input.Tags as object), desired.tool);
-  if (problem) return refused(subject, [problem]);
-  const { Name: _, Tags: __, ...set } = input;
-  const diffs: DiffSpec[] = [
-    ...Object.entries(set).map(([path, after]) => ({ path, after })),
-    ...(Object.keys(desired.normal.tags).length ? [{ path: 'Tags', after: desired.normal.tags }] : []),
-  ];
-  return {
-    change: change(subject, { action: 'create', diffs, ...(createsInactive(input) ? { reason: `created ${INACTIVE}` } : {}) }),
-    calls: [appstreamCall('CreateAppBlock', input)],
-    diagnostics: [],
-    // A new block: nothing it is created with replaces anything.
-    attributes: {},
-  };
+  const made = createBlock(subject, config, desired);
+  if ('refusal' in made) return made.refusal;
+  const { input } = made;
+  return creation(subject, input, { tags: desired.normal.tags, ...(createsInactive(input) ? { reason: `created ${INACTIVE}` } : {}) }, [appstreamCall('CreateAppBlock', input)]);
 }
 
 /** Deleted and created anew from the declaration; what the config does not manage is carried over from the old block. */
 function planReplace(config: AppBlockConfig, desired: Desired, normal: NormalAppBlock, subject: Subject, previous: AppliedRecord | undefined, diffs: DiffSpec[], tagDiff: DiffSpec | undefined): ResourcePlan {
-  const recorded = new Set(previous?.a ?? []);
-  const kept = Object.fromEntries(APP_BLOCK_ATTRIBUTES.filter((attribute) => !recorded.has(attribute)).map((attribute) => [attribute, normal.attributes[attribute]]));
-  const input = createInput(config, desired, kept);
-  const problem = tagLimitProblem(Object.keys(input.Tags as object), desired.tool);
-  if (problem) return refused(subject, [problem]);
-  const changed = diffs.filter((diff) => APP_BLOCK_TABLE[diff.path]?.impact === 'replace').map((diff) => diff.path);
+  const made = createBlock(subject, config, desired, unmanaged(APP_BLOCK_ATTRIBUTES, previous, normal.attributes));
+  if ('refusal' in made) return made.refusal;
+  const { input } = made;
   const inactive = createsInactive(input) ? `; the new block is ${INACTIVE}` : '';
   return {
-    change: change(subject, {
-      action: 'replace',
-      drift: previous?.d === desired.record.d,
+    change: replacement(subject, {
+      previous,
+      record: desired.record,
       diffs: [...diffs, ...(tagDiff ? [tagDiff] : [])],
-      reason: `${changed.join(', ')} cannot change on an app block (there is no UpdateAppBlock): it is deleted and created again${inactive}`,
-      reasonCode: 'replace_because_immutable',
+      reason: `${immutable(APP_BLOCK_TABLE, diffs).join(', ')} cannot change on an app block (there is no UpdateAppBlock): it is deleted and created again${inactive}`,
     }),
     calls: [deleteBlock(config.Name), appstreamCall('CreateAppBlock', input)],
     diagnostics: [],
@@ -155,16 +121,5 @@ export function planBlockDeletion(live: LiveAppBlock, subject: Subject): Resourc
 /** AppBlockErrors are errors and an INACTIVE block a warning, whether or not anything changes. */
 function blockHealth(live: LiveAppBlock, subject: Subject): Diagnostic[] {
   const { block } = live;
-  const at = { address: subject.address, ...(subject.source ? { source: subject.source } : {}) };
-  const errors: Diagnostic[] = (block.AppBlockErrors ?? []).map((error) => ({
-    severity: 'error',
-    ...at,
-    message: `app block error ${error.ErrorCode ?? 'UNKNOWN'}: ${error.ErrorMessage ?? 'no message'} (state ${block.State ?? 'unknown'})`,
-  }));
-  if (block.State === 'INACTIVE') errors.push({ severity: 'warning', ...at, message: `is ${INACTIVE}` });
-  return errors;
-}
-
-function withDiagnostics(plan: ResourcePlan, diagnostics: Diagnostic[]): ResourcePlan {
-  return { ...plan, diagnostics: [...plan.diagnostics, ...diagnostics] };
+  return [...resourceErrors(subject, 'app block', block.AppBlockErrors, { state: block.State }), ...(block.State === 'INACTIVE' ? [diagnosticAt(subject, 'warning', `is ${INACTIVE}`)] : [])];
 }

@@ -11,7 +11,7 @@ import type { LiveState } from '../../core/live.js';
 import { UserError } from '../../core/errors.js';
 import { itself } from '../../core/sets.js';
 import { asSet, userTags } from '../../normalize/values.js';
-import { accountTags, declaredValue, planByName, selectedTags, sortedBy } from '../resource.js';
+import { accountTags, declaredValue, namingIn, planByName, selectedTags, sortedBy } from '../resource.js';
 import type { KindDefinition, Selection } from '../types.js';
 import { APPLICATION_ATTRIBUTES, APPLICATION_TABLE, REQUIRED } from './attributes.js';
 import { appBlockNameOf, applicationAddress } from './live.js';
@@ -29,6 +29,12 @@ function planEnv(config: Config, live: LiveState): ApplicationPlanEnv {
     declaredBlocks: new Set((config.appBlocks ?? []).map((block) => block.Name)),
     declaredFleets: new Map((config.fleets ?? []).map((fleet) => [fleet.Name, { FleetType: fleet.FleetType, Platform: fleet.Platform }])),
     otherFleets: (name) => (reads.lookedUp?.includes(name) ? (found.get(name) ?? null) : undefined),
+    entitlementsOf: (name) =>
+      Object.entries(live.entitlements ?? {}).flatMap(([stack, entitlements]) =>
+        Object.values(entitlements)
+          .filter((found) => found.applications?.includes(name))
+          .map((found) => ({ StackName: stack, EntitlementName: found.entitlement.Name! })),
+      ),
   };
 }
 
@@ -92,6 +98,8 @@ export const applicationKind: KindDefinition = {
       digest: liveApplicationDigest,
       declare: (application, found, at, normal) => planDeclaredApplication(ctx, application, found, at, env, normal),
       prune: planApplicationDeletion,
+      // AWS refuses to delete an application an entitlement grants; a declared entitlement would grant what is gone.
+      namedBy: { noun: 'application', users: (name) => namingIn(config.entitlements, 'Applications', name, (entitlement) => `entitlement ${entitlement.StackName}/${entitlement.Name}`) },
     });
   },
 
@@ -123,6 +131,9 @@ export const applicationKind: KindDefinition = {
     'DeleteApplication',
     'AssociateApplicationFleet',
     'DisassociateApplicationFleet',
+    // A replace lets go of the entitlements that grant it around the delete, and they grant it again.
+    'DisassociateApplicationFromEntitlement',
+    'AssociateApplicationToEntitlement',
     'TagResource',
     'UntagResource',
     // What apply reads to find the ARN of an app block or application it created.

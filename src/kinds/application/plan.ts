@@ -7,25 +7,11 @@ import type { ApplicationConfig } from '../../config/types.js';
 import { asSet } from '../../normalize/values.js';
 import { setDiff, diffTags } from '../../diff/collections.js';
 import { digest } from '../../core/digest.js';
-import { ownerOf, ownRecord, toolTags, type AppliedRecord } from '../../core/ownership.js';
+import type { AppliedRecord } from '../../core/ownership.js';
 import type { Diagnostic } from '../../core/plan.js';
-import {
-  appstreamCall,
-  attributeDelta,
-  change,
-  declarationDigest,
-  declaredKeys,
-  inPlace,
-  ownershipProblem,
-  refused,
-  replacing,
-  tagCalls,
-  tagLimitProblem,
-  type DiffSpec,
-  type PlanContext,
-  type ResourcePlan,
-  type Subject,
-} from '../resource.js';
+import { appstreamCall, attributeDelta, change, createInput, creation, declaration, declarationDigest, declaredKeys, diagnosticAt, found, immutable, inPlace, managed } from '../resource.js';
+import { refused, replacement, replacing, tagCalls, unmanaged, withDiagnostics } from '../resource.js';
+import type { Declaration, DiffSpec, PlanContext, ResourcePlan, Subject } from '../resource.js';
 import { APPLICATION_ATTRIBUTES, APPLICATION_TABLE, type ApplicationAttribute } from './attributes.js';
 import { appBlockAddress, appBlockNameOf, type LiveApplication } from './live.js';
 import { normalizeApplication, normalizeApplicationAttribute, type ApplicationValues, type NormalApplication } from './normalize.js';
@@ -55,6 +41,8 @@ export interface ApplicationPlanEnv {
   declaredFleets: ReadonlyMap<string, FleetFacts>;
   /** A fleet the config does not declare, as found: null when there is none, undefined when it was not looked up. */
   otherFleets(name: string): FleetFacts | null | undefined;
+  /** The entitlements read that grant the application of this name. */
+  entitlementsOf(name: string): { StackName: string; EntitlementName: string }[];
 }
 
 export function liveApplicationNormal(live: LiveApplication): NormalApplication {
@@ -66,14 +54,10 @@ export function liveApplicationDigest(live: LiveApplication, normal = liveApplic
   return digest({ attributes: normal.attributes, enabled: live.application.Enabled, tags: live.tags, fleets: live.fleets });
 }
 
-interface Desired {
-  /** Normal values; AppBlockArn is the app block's ARN, or a reference to the one this plan creates. */
-  normal: NormalApplication;
-  declared: Set<string>;
+/** AppBlockArn is the app block's ARN, or a reference to the one this plan creates. */
+interface Desired extends Declaration<NormalApplication> {
   /** The declared fleets as a set; undefined when Fleets is not declared. */
   fleets?: string[];
-  record: AppliedRecord;
-  tool: Record<string, string>;
   dependsOn: string[];
 }
 
@@ -95,14 +79,14 @@ function desiredApplication(ctx: PlanContext, config: ApplicationConfig, env: Ap
   const record: AppliedRecord = {
     // The app block as declared (name or ARN): an ARN known only once the block exists does not change the record.
     d: declarationDigest(declared, { ...normal.attributes, AppBlockArn: config.AppBlockArn, AppBlock: config.AppBlock, Tags: normal.tags, Fleets: fleets }),
-    a: APPLICATION_ATTRIBUTES.filter((attribute) => declared.has(attribute) && normal.attributes[attribute] !== undefined),
+    a: managed(APPLICATION_ATTRIBUTES, declared, normal.attributes),
     t: declared.has('Tags') ? Object.keys(normal.tags) : [],
     f: fleets ?? [],
   };
   const block = config.AppBlock ?? appBlockNameOf(config.AppBlockArn);
   // Created after its app block and its fleets.
   const dependsOn = [...(block ? [appBlockAddress(block)] : []), ...(fleets ?? []).map((fleet) => `fleet/${fleet}`)];
-  return { normal, declared, ...(fleets ? { fleets } : {}), record, tool: toolTags(ctx.project, record), dependsOn };
+  return { ...declaration(ctx.project, normal, declared, record), ...(fleets ? { fleets } : {}), dependsOn };
 }
 
 /**
@@ -127,12 +111,9 @@ export function planDeclaredApplication(ctx: PlanContext, config: ApplicationCon
   if ('problems' in desired) return refused(subject, desired.problems);
   if (!live) return planCreate(config, desired, subject);
 
-  const tags = live.tags ?? {};
-  const health = applicationHealth(live, subject);
-  const problem = ownershipProblem(ctx.project, tags);
-  if (problem) return withDiagnostics(refused(subject, [problem]), health);
-  const owned = ownerOf(tags) === ctx.project;
-  const previous = ownRecord(ctx.project, tags);
+  const existing = found(ctx.project, live.tags, subject, applicationHealth(live, subject));
+  if ('refusal' in existing) return existing.refusal;
+  const { tags, owned, previous, health } = existing;
   const normal = liveNormal ?? liveApplicationNormal(live);
   const arn = live.application.Arn!;
   const attributes = attributeDiffs(config, desired, normal, previous);
@@ -143,7 +124,7 @@ export function planDeclaredApplication(ctx: PlanContext, config: ApplicationCon
   if (replacing(APPLICATION_TABLE, attributes.diffs)) {
     if (!owned) return withDiagnostics(refused(subject, [`exists and is not owned by this project; its ${replaced(attributes.diffs)} cannot change in place, and replacing it would delete it`]), health);
     const kept = keptTags(normal.tags, tagDelta);
-    return withDiagnostics(planReplace(config, desired, live, normal, subject, { previous, diffs, kept, fleets: fleets.want }), health);
+    return withDiagnostics(planReplace(config, desired, live, normal, subject, { previous, diffs, kept, fleets: fleets.want, entitlements: env.entitlementsOf(config.Name) }), health);
   }
 
   const tagging = tagCalls('appstream', arn, tags, tagDelta, desired.tool);
@@ -197,50 +178,33 @@ function keptTags(live: Record<string, string>, delta: ReturnType<typeof diffTag
   return { ...Object.fromEntries(Object.entries(live).filter(([key]) => !delta.remove.includes(key))), ...delta.set };
 }
 
-const replaced = (diffs: DiffSpec[]) =>
-  diffs
-    .filter((diff) => APPLICATION_TABLE[diff.path]?.impact === 'replace')
-    .map((diff) => diff.path)
-    .join(' and ');
+const replaced = (diffs: DiffSpec[]) => immutable(APPLICATION_TABLE, diffs).join(' and ');
 
-/** CreateApplication's input: every declared value, and on a replace the values the config leaves alone. */
-function createInput(config: ApplicationConfig, desired: Desired, tags: Record<string, string>, kept: Partial<Record<ApplicationAttribute, unknown>> = {}): Record<string, unknown> {
-  const input: Record<string, unknown> = { Name: config.Name };
-  for (const attribute of APPLICATION_ATTRIBUTES) {
-    const value = desired.declared.has(attribute) || attribute === 'AppBlockArn' ? desired.normal.attributes[attribute] : kept[attribute];
-    if (value !== undefined) input[attribute] = value;
-  }
-  input.Tags = { ...tags, ...desired.tool };
-  return input;
-}
+/** CreateApplication's input: every declared value (the app block always), and on a replace the values the config leaves alone. */
+const createApplication = (subject: Subject, config: ApplicationConfig, desired: Desired, tags: Record<string, string>, kept: Partial<Record<ApplicationAttribute, unknown>> = {}) =>
+  createInput(subject, { Name: config.Name }, APPLICATION_ATTRIBUTES, { declared: new Set([...desired.declared, 'AppBlockArn']), values: desired.normal.attributes, tags, tool: desired.tool }, kept);
 
 const associations = (fleets: readonly string[], applicationArn: unknown) => fleets.map((fleet) => call('AssociateApplicationFleet', { FleetName: fleet, ApplicationArn: applicationArn }));
 
 function planCreate(config: ApplicationConfig, desired: Desired, subject: Subject): ResourcePlan {
-  const input = createInput(config, desired, desired.normal.tags);
-  const problem = tagLimitProblem(Object.keys(input.Tags as object), desired.tool);
-  if (problem) return refused(subject, [problem]);
-  const { Name: _, Tags: __, AppBlockArn, ...set } = input;
+  const made = createApplication(subject, config, desired, desired.normal.tags);
+  if ('refusal' in made) return made.refusal;
   const fleets = desired.fleets ?? [];
-  const diffs: DiffSpec[] = [
-    ...Object.entries(set).map(([path, after]) => ({ path, after })),
-    config.AppBlock !== undefined ? { path: 'AppBlock', after: config.AppBlock } : { path: 'AppBlockArn', after: AppBlockArn },
+  const more: DiffSpec[] = [
+    config.AppBlock !== undefined ? { path: 'AppBlock', after: config.AppBlock } : { path: 'AppBlockArn', after: made.input.AppBlockArn },
     ...(fleets.length ? [{ path: 'Fleets', after: fleets }] : []),
-    ...(Object.keys(desired.normal.tags).length ? [{ path: 'Tags', after: desired.normal.tags }] : []),
   ];
-  return {
-    change: change(subject, { action: 'create', diffs, dependsOn: desired.dependsOn }),
-    // Its ARN is known once it exists: the associations name it by reference.
-    calls: [call('CreateApplication', input), ...associations(fleets, arnOf(subject.address))],
-    diagnostics: [],
-    // A new application: nothing it is created with replaces anything.
-    attributes: {},
-  };
+  // Its ARN is known once it exists: the associations name it by reference.
+  const calls = [call('CreateApplication', made.input), ...associations(fleets, arnOf(subject.address))];
+  return creation(subject, made.input, { tags: desired.normal.tags, more, omit: ['AppBlockArn'], dependsOn: desired.dependsOn }, calls);
 }
 
 /**
- * Disassociated from its fleets, deleted, created anew from the declaration (what the config does
- * not manage carried over) and associated again. The ARN is the name's, so it stays the same.
+ * Disassociated from its fleets and from the entitlements that grant it (AWS refuses to delete it
+ * otherwise), deleted, created anew from the declaration (what the config does not manage carried
+ * over) and associated again: with the declared fleets, and with those entitlements, which the
+ * entitlements' own plans, made from what AWS had, then change as declared. The ARN is the name's,
+ * and an entitlement names it by name, so both stay the same.
  */
 function planReplace(
   config: ApplicationConfig,
@@ -248,24 +212,31 @@ function planReplace(
   live: LiveApplication,
   normal: NormalApplication,
   subject: Subject,
-  facts: { previous: AppliedRecord | undefined; diffs: DiffSpec[]; kept: Record<string, string>; fleets: string[] },
+  facts: { previous: AppliedRecord | undefined; diffs: DiffSpec[]; kept: Record<string, string>; fleets: string[]; entitlements: { StackName: string; EntitlementName: string }[] },
 ): ResourcePlan {
-  const recorded = new Set(facts.previous?.a ?? []);
-  const kept = Object.fromEntries(APPLICATION_ATTRIBUTES.filter((attribute) => !recorded.has(attribute)).map((attribute) => [attribute, normal.attributes[attribute]]));
-  const input = createInput(config, desired, facts.kept, kept);
-  const problem = tagLimitProblem(Object.keys(input.Tags as object), desired.tool);
-  if (problem) return refused(subject, [problem]);
+  const made = createApplication(subject, config, desired, facts.kept, unmanaged(APPLICATION_ATTRIBUTES, facts.previous, normal.attributes));
+  if ('refusal' in made) return made.refusal;
   const arn = live.application.Arn!;
+  const entitled = (operation: string) => facts.entitlements.map((entitlement) => call(operation, { ...entitlement, ApplicationIdentifier: config.Name }));
+  const granted = facts.entitlements.map((entitlement) => `${entitlement.StackName}/${entitlement.EntitlementName}`);
   return {
-    change: change(subject, {
-      action: 'replace',
-      drift: facts.previous?.d === desired.record.d,
+    change: replacement(subject, {
+      previous: facts.previous,
+      record: desired.record,
       diffs: facts.diffs,
-      reason: `${replaced(facts.diffs)} cannot change on an application (UpdateApplication does not take them): it is deleted, created again and associated with its fleets again`,
-      reasonCode: 'replace_because_immutable',
+      reason: `${replaced(facts.diffs)} cannot change on an application (UpdateApplication does not take them): it is deleted, created again and associated with its fleets again${
+        granted.length ? `; entitlement${granted.length === 1 ? '' : 's'} ${granted.join(', ')} grant${granted.length === 1 ? 's' : ''} it again` : ''
+      }`,
       dependsOn: desired.dependsOn,
     }),
-    calls: [...disassociations(live), call('DeleteApplication', { Name: config.Name }), call('CreateApplication', input), ...associations(facts.fleets, arn)],
+    calls: [
+      ...disassociations(live),
+      ...entitled('DisassociateApplicationFromEntitlement'),
+      call('DeleteApplication', { Name: config.Name }),
+      call('CreateApplication', made.input),
+      ...associations(facts.fleets, arn),
+      ...entitled('AssociateApplicationToEntitlement'),
+    ],
     diagnostics: [],
   };
 }
@@ -285,10 +256,5 @@ export function planApplicationDeletion(live: LiveApplication, subject: Subject)
 
 /** A disabled application (AWS disables one that failed after image creation) is reported whether or not anything changes. */
 function applicationHealth(live: LiveApplication, subject: Subject): Diagnostic[] {
-  if (live.application.Enabled !== false) return [];
-  return [{ severity: 'warning', address: subject.address, message: 'the application is disabled (Enabled: false): users cannot launch it', ...(subject.source ? { source: subject.source } : {}) }];
-}
-
-function withDiagnostics(plan: ResourcePlan, diagnostics: Diagnostic[]): ResourcePlan {
-  return { ...plan, diagnostics: [...plan.diagnostics, ...diagnostics] };
+  return live.application.Enabled === false ? [diagnosticAt(subject, 'warning', 'the application is disabled (Enabled: false): users cannot launch it')] : [];
 }

@@ -41,7 +41,6 @@ export const directoryConfigKind: KindDefinition = {
   list: 'directoryConfigs',
   noun: 'directory config',
   plural: 'directory configs',
-  countedOnlyWhenDeclared: true,
   service: 'appstream',
   identity: ['DirectoryName'],
   sets: [{ path: ['OrganizationalUnitDistinguishedNames'], noun: 'organizational unit', key: itself }],

@@ -28,7 +28,6 @@ export const entitlementKind: KindDefinition = {
   list: 'entitlements',
   noun: 'entitlement',
   plural: 'entitlements',
-  countedOnlyWhenDeclared: true,
   service: 'appstream',
   identity: ['StackName', 'Name'],
   sets: [

@@ -7,9 +7,9 @@
 import type { Fleet } from '@aws-sdk/client-appstream';
 import type { Config } from '../../config/types.js';
 import { asSet, userTags } from '../../normalize/values.js';
-import { ownerOf } from '../../core/ownership.js';
+import { ownerOf, ownRecord } from '../../core/ownership.js';
 import { itself } from '../../core/sets.js';
-import { accountTags, declaredValue, planByName, refused, selectedTags, sortedBy, VPC_SETS } from '../resource.js';
+import { accountTags, declaredValue, namingIn, planByName, selectedTags, sortedBy, VPC_SETS } from '../resource.js';
 import type { KindDefinition, Selection, Waiter } from '../types.js';
 import { DEFAULT_FLEET_TYPE, FLEET_DEFAULTS, fleetTable } from './attributes.js';
 import { fleetAddress } from './live.js';
@@ -75,10 +75,23 @@ export const fleetKind: KindDefinition = {
     const { ctx, config, live } = input;
     const env = { images: live.fleetReads?.images };
     const declaredStacks = config.stacks ?? [];
+    const declaredApplications = config.applications ?? [];
     // Stacks the plan deletes disassociate their fleets themselves, before the fleets go.
     const deletedStacks = new Set(
       ctx.prune ? Object.entries(live.stacks).filter(([name, stack]) => ownerOf(stack.tags) === config.project && !declaredStacks.some((s) => s.Name === name)).map(([name]) => name) : [],
     );
+    /**
+     * The declared applications associated with a fleet the plan deletes (none names it: that is refused).
+     * Those that declare Fleets, or whose last apply associated it, let go of it in their own update,
+     * which runs before any delete; the others keep it, so the fleet's deletion disassociates them.
+     */
+    const applicationsOf = (fleet: string) =>
+      declaredApplications.flatMap((declared) => {
+        const found = live.applications[declared.Name];
+        if (!found?.fleets?.includes(fleet)) return [];
+        const letsGo = declared.Fleets !== undefined || Boolean(ownRecord(config.project, found.tags)?.f?.includes(fleet));
+        return [{ address: `application/${declared.Name}`, arn: found.application.Arn!, letsGo }];
+      });
     planByName(input, {
       list: 'fleets',
       declared: config.fleets,
@@ -87,12 +100,10 @@ export const fleetKind: KindDefinition = {
       normal: liveFleetNormal,
       digest: liveFleetDigest,
       declare: (fleet, found, at, normal) => planDeclaredFleet(ctx, fleet, found, at, env, normal),
-      prune: (found, at) => {
-        const name = found.fleet.Name!;
-        const users = declaredStacks.filter((stack) => stack.Fleets?.includes(name)).map((stack) => stack.Name);
-        return users.length
-          ? refused(at, [`no longer declared, but stack ${users.join(', ')} still names it in Fleets; declare the fleet, or remove it from the stack, before prune deletes it`])
-          : planFleetDeletion(found, at, deletedStacks);
+      prune: (found, at) => planFleetDeletion(found, at, deletedStacks, applicationsOf(found.fleet.Name!)),
+      namedBy: {
+        noun: 'fleet',
+        users: (name) => [...namingIn(declaredStacks, 'Fleets', name, (stack) => `stack ${stack.Name}`), ...namingIn(declaredApplications, 'Fleets', name, (application) => `application ${application.Name}`)],
       },
     });
   },
@@ -126,7 +137,7 @@ export const fleetKind: KindDefinition = {
   },
 
   reads: ['DescribeFleets', 'ListAssociatedStacks', 'DescribeImages'],
-  operations: ['CreateFleet', 'UpdateFleet', 'DeleteFleet', 'StartFleet', 'StopFleet', 'DescribeFleets', 'AssociateFleet', 'DisassociateFleet', 'TagResource', 'UntagResource'],
+  operations: ['CreateFleet', 'UpdateFleet', 'DeleteFleet', 'StartFleet', 'StopFleet', 'DescribeFleets', 'AssociateFleet', 'DisassociateFleet', 'DisassociateApplicationFleet', 'TagResource', 'UntagResource'],
   waiters: {
     FleetStarted: fleetWaiter('RUNNING', ['STOPPING', 'STOPPED'], true),
     FleetStopped: fleetWaiter('STOPPED', ['STARTING', 'RUNNING'], false),

@@ -105,10 +105,7 @@ export function normalizeLiveFleet(fleet: Fleet, tags: Record<string, string> | 
   return normalizeFleet({ ...(fleet as FleetValues), ComputeCapacity: desiredCapacity(fleet), Tags: tags });
 }
 
-/** RUNNING or on its way there: a change that needs a stop interrupts it. */
-export function isRunning(state: string | undefined): boolean {
-  return state === 'RUNNING' || state === 'STARTING';
-}
+export { isRunning } from '../resource.js';
 
 /** The sessions a stop would end: active user sessions on a multi-session fleet, else instances in use. */
 export function activeSessions(fleet: Fleet): number {

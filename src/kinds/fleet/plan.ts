@@ -8,34 +8,18 @@ import type { Image } from '@aws-sdk/client-appstream';
 import type { FleetConfig } from '../../config/types.js';
 import { asSet } from '../../normalize/values.js';
 import { digest } from '../../core/digest.js';
-import { ownerOf, ownRecord, toolTags, type AppliedRecord } from '../../core/ownership.js';
+import type { AppliedRecord } from '../../core/ownership.js';
 import type { Diagnostic } from '../../core/plan.js';
-import {
-  appstreamCall,
-  change,
-  declarationDigest,
-  declaredKeys,
-  ignoring,
-  inPlace,
-  newestImage,
-  ownershipProblem,
-  refused,
-  runningStateCalls,
-  tagCalls,
-  tagLimitProblem,
-  type CallSpec,
-  type DiffSpec,
-  type PlanContext,
-  type ResourcePlan,
-  type Subject,
-} from '../resource.js';
+import { appstreamCall, change, createInput, creation, declaration, declarationDigest, declaredKeys, found, ignoring, inPlace, managed, newestImage } from '../resource.js';
+import { refused, replacement, resourceErrors, runningStateCalls, tagCalls, withDiagnostics } from '../resource.js';
+import type { Declaration, DiffSpec, PlanContext, ResourcePlan, Subject } from '../resource.js';
 import { DEFAULT_FLEET_TYPE, fleetTable, inPlaceWhileRunning, type FleetType } from './attributes.js';
 import { diffFleet } from './diff.js';
 import type { LiveFleet } from './live.js';
 import { activeSessions, FLEET_ATTRIBUTES, IMAGE_NAMES, isRunning, normalizeFleet, normalizeLiveFleet, type FleetValues, type NormalFleet } from './normalize.js';
 
 const call = appstreamCall;
-const { start: startFleet, stop: stopFleet, settle: settleFleet } = runningStateCalls({ start: 'StartFleet', stop: 'StopFleet', describe: 'DescribeFleets', running: 'FleetStarted', stopped: 'FleetStopped' });
+const { start: startFleet, lifecycle, toStopped } = runningStateCalls({ start: 'StartFleet', stop: 'StopFleet', describe: 'DescribeFleets', running: 'FleetStarted', stopped: 'FleetStopped' });
 
 /** What the fleet plans need beyond the fleet itself. */
 export interface FleetPlanEnv {
@@ -53,16 +37,11 @@ export function liveFleetDigest(live: LiveFleet, normal = liveFleetNormal(live))
   return digest({ attributes: normal.attributes, type: fleet.FleetType, state: fleet.State, errors: fleet.FleetErrors ?? [], tags: live.tags, stacks: live.stacks });
 }
 
-interface Desired {
-  normal: NormalFleet;
-  /** Declared keys (null included); LatestImage counts as ImageName. */
-  declared: Set<string>;
-  /** Declared and not ignored. */
+interface Desired extends Declaration<NormalFleet> {
+  /** Declared and not ignored (LatestImage counts as ImageName). */
   compared: Set<string>;
   /** What IgnoreChanges names (every name of the image when it names one). */
   ignored: string[];
-  record: AppliedRecord;
-  tool: Record<string, string>;
   /** Why the image is the one it is, when LatestImage chose it. */
   imageReason?: string;
 }
@@ -88,10 +67,10 @@ function desiredFleet(ctx: PlanContext, config: FleetConfig, env: FleetPlanEnv):
   const record: AppliedRecord = {
     // The image chosen is part of what was applied: a newer pipeline image is a change from the config, not drift.
     d: declarationDigest(compared, { ...normal.attributes, FleetType: config.FleetType, State: config.State, Tags: normal.tags, IgnoreChanges: asSet(config.IgnoreChanges) }),
-    a: [...FLEET_ATTRIBUTES.filter((attribute) => compared.has(attribute) && normal.attributes[attribute] !== undefined), ...(['FleetType', 'State'] as const).filter((key) => compared.has(key))],
+    a: [...managed(FLEET_ATTRIBUTES, compared, normal.attributes), ...(['FleetType', 'State'] as const).filter((key) => compared.has(key))],
     t: compared.has('Tags') ? Object.keys(normal.tags) : [],
   };
-  return { normal, declared, compared, ignored, record, tool: toolTags(ctx.project, record), ...(imageReason ? { imageReason } : {}) };
+  return { ...declaration(ctx.project, normal, declared, record), compared, ignored, ...(imageReason ? { imageReason } : {}) };
 }
 
 export function planDeclaredFleet(ctx: PlanContext, config: FleetConfig, live: LiveFleet | undefined, subject: Subject, env: FleetPlanEnv, liveNormal?: NormalFleet): ResourcePlan {
@@ -100,12 +79,10 @@ export function planDeclaredFleet(ctx: PlanContext, config: FleetConfig, live: L
   if (!live) return planCreate(config, desired, subject);
 
   const { fleet } = live;
-  const tags = live.tags ?? {};
-  const health = fleetHealth(live, subject);
-  const problem = ownershipProblem(ctx.project, tags);
-  if (problem) return withDiagnostics(refused(subject, [problem]), health);
-  const owned = ownerOf(tags) === ctx.project;
-  const { previous } = ignoring(desired.ignored, desired.declared, ownRecord(ctx.project, tags));
+  const existing = found(ctx.project, live.tags, subject, fleetHealth(live, subject));
+  if ('refusal' in existing) return existing.refusal;
+  const { tags, owned, health } = existing;
+  const { previous } = ignoring(desired.ignored, desired.declared, existing.previous);
   const type = (fleet.FleetType ?? DEFAULT_FLEET_TYPE) as FleetType;
   const running = isRunning(fleet.State);
   const table = fleetTable(type, running);
@@ -123,8 +100,8 @@ export function planDeclaredFleet(ctx: PlanContext, config: FleetConfig, live: L
   // Without State, the running state is not managed: a fleet an operator stopped stays stopped.
   const keepRunning = desired.compared.has('State') ? config.State === 'RUNNING' : running;
   const needsStop = delta.diffs.some((diff) => !inPlaceWhileRunning(type, diff.path));
-  const lifecycle = lifecycleCalls(config.Name, fleet.State, { update: delta.update, needsStop, keepRunning });
-  const calls = [...lifecycle.calls, ...tagging.calls];
+  const steps = lifecycle(config.Name, fleet.State, { changes: delta.update ? [call('UpdateFleet', delta.update)] : [], needsStop, keepRunning });
+  const calls = [...steps.calls, ...tagging.calls];
   const diffs = [...delta.diffs, ...stateDiff, ...(delta.tags.diff ? [delta.tags.diff] : [])];
   const imageChanged = delta.diffs.some((diff) => diff.path === 'ImageName');
   const plan = inPlace(
@@ -132,30 +109,10 @@ export function planDeclaredFleet(ctx: PlanContext, config: FleetConfig, live: L
     { calls, diffs, owned, previous, record: desired.record, diagnostics: health },
     {
       ...(imageChanged && desired.imageReason ? { reason: desired.imageReason } : {}),
-      ...(lifecycle.stops ? { interruption: stopping(config.Name, live) } : {}),
+      ...(steps.stops ? { interruption: stopping(config.Name, live) } : {}),
     },
   );
   return { ...plan, attributes: table };
-}
-
-/**
- * The calls around an UpdateFleet for the fleet's state: a starting or stopping fleet is waited
- * for first; a running one is stopped for what it cannot take in place, and started again when
- * it is to run.
- */
-function lifecycleCalls(name: string, state: string | undefined, want: { update?: Record<string, unknown>; needsStop: boolean; keepRunning: boolean }): { calls: CallSpec[]; stops: boolean } {
-  const running = isRunning(state);
-  const update = want.update ? [call('UpdateFleet', want.update)] : [];
-  const stops = running && ((update.length > 0 && want.needsStop) || !want.keepRunning);
-  const starts = want.keepRunning && (!running || stops);
-  if (!update.length && !stops && !starts) return { calls: [], stops: false };
-  const settle = state === 'STARTING' ? [settleFleet(name, 'FleetStarted')] : state === 'STOPPING' ? [settleFleet(name, 'FleetStopped')] : [];
-  // Changes a running fleet takes in place go in before a stop that only the declared State asks for.
-  const inPlaceFirst = running && !want.needsStop;
-  const calls = inPlaceFirst
-    ? [...settle, ...update, ...(stops ? [stopFleet(name)] : [])]
-    : [...settle, ...(stops ? [stopFleet(name)] : []), ...update, ...(starts ? [startFleet(name)] : [])];
-  return { calls, stops };
 }
 
 /** What stopping the fleet does to its users, for the plan's interruption. */
@@ -165,41 +122,21 @@ function stopping(name: string, live: LiveFleet, what = 'stops'): string {
 }
 
 /** CreateFleet's input: every declared value (ignored ones included), the image chosen, and all tags. */
-function createInput(config: FleetConfig, desired: Desired): Record<string, unknown> {
-  const input: Record<string, unknown> = { Name: config.Name, ...(config.FleetType ? { FleetType: config.FleetType } : {}) };
-  for (const attribute of FLEET_ATTRIBUTES) {
-    const value = desired.normal.attributes[attribute];
-    if (desired.declared.has(attribute) && value !== undefined) input[attribute] = value;
-  }
-  input.Tags = { ...desired.normal.tags, ...desired.tool };
-  return input;
-}
+const createFleet = (subject: Subject, config: FleetConfig, desired: Desired) =>
+  createInput(subject, { Name: config.Name, ...(config.FleetType ? { FleetType: config.FleetType } : {}) }, FLEET_ATTRIBUTES, {
+    declared: desired.declared,
+    values: desired.normal.attributes,
+    tags: desired.normal.tags,
+    tool: desired.tool,
+  });
 
 function planCreate(config: FleetConfig, desired: Desired, subject: Subject): ResourcePlan {
-  const input = createInput(config, desired);
-  const problem = tagLimitProblem(Object.keys(input.Tags as object), desired.tool);
-  if (problem) return refused(subject, [problem]);
-  const { Name: _, Tags: __, ...set } = input;
-  const diffs: DiffSpec[] = [
-    ...Object.entries(set).map(([path, after]) => ({ path, after })),
-    ...(config.State ? [{ path: 'State', after: config.State }] : []),
-    ...(Object.keys(desired.normal.tags).length ? [{ path: 'Tags', after: desired.normal.tags }] : []),
-  ];
+  const made = createFleet(subject, config, desired);
+  if ('refusal' in made) return made.refusal;
+  const more = config.State ? [{ path: 'State', after: config.State }] : [];
   // A fleet streamform creates is started, unless declared STOPPED.
-  const calls = [call('CreateFleet', input), ...(config.State === 'STOPPED' ? [] : [startFleet(config.Name)])];
-  return {
-    change: change(subject, { action: 'create', diffs, ...(desired.imageReason ? { reason: desired.imageReason } : {}) }),
-    calls,
-    diagnostics: [],
-    // A new fleet: nothing it is created with replaces or interrupts anything.
-    attributes: {},
-  };
-}
-
-/** The calls that take a fleet out of service: stop it (or wait for its stop), waited for until STOPPED. */
-function stopCalls(name: string, state: string | undefined): CallSpec[] {
-  if (isRunning(state)) return [stopFleet(name)];
-  return state === 'STOPPING' ? [settleFleet(name, 'FleetStopped')] : [];
+  const calls = [call('CreateFleet', made.input), ...(config.State === 'STOPPED' ? [] : [startFleet(config.Name)])];
+  return creation(subject, made.input, { tags: desired.normal.tags, more, ...(desired.imageReason ? { reason: desired.imageReason } : {}) }, calls);
 }
 
 /**
@@ -208,29 +145,27 @@ function stopCalls(name: string, state: string | undefined): CallSpec[] {
  */
 function planReplace(config: FleetConfig, desired: Desired, live: LiveFleet, normal: NormalFleet, subject: Subject, previous: AppliedRecord | undefined): ResourcePlan {
   const name = config.Name;
-  const input = createInput(config, desired);
-  const problem = tagLimitProblem(Object.keys(input.Tags as object), desired.tool);
-  if (problem) return refused(subject, [problem]);
+  const made = createFleet(subject, config, desired);
+  if ('refusal' in made) return made.refusal;
   const before = live.fleet.FleetType ?? DEFAULT_FLEET_TYPE;
   const after = config.FleetType ?? DEFAULT_FLEET_TYPE;
   const stacks = live.stacks ?? [];
   const delta = diffFleet(name, desired, normal, previous, fleetTable(after as FleetType, false));
   const calls = [
     ...stacks.map((stack) => call('DisassociateFleet', { FleetName: name, StackName: stack })),
-    ...stopCalls(name, live.fleet.State),
+    ...toStopped(name, live.fleet.State),
     call('DeleteFleet', { Name: name }),
-    call('CreateFleet', input),
+    call('CreateFleet', made.input),
     ...(config.State === 'STOPPED' ? [] : [startFleet(name)]),
     ...stacks.map((stack) => call('AssociateFleet', { FleetName: name, StackName: stack })),
   ];
   const users = stacks.length ? `; its stack${stacks.length === 1 ? '' : 's'} ${stacks.join(', ')} cannot stream until it is back` : '';
   return {
-    change: change(subject, {
-      action: 'replace',
-      drift: previous?.d === desired.record.d,
+    change: replacement(subject, {
+      previous,
+      record: desired.record,
       diffs: [{ path: 'FleetType', before, after }, ...delta.diffs, ...(delta.tags.diff ? [delta.tags.diff] : [])],
       reason: `FleetType cannot change in place: the fleet is deleted and created again as ${after}`,
-      reasonCode: 'replace_because_immutable',
       interruption: `${isRunning(live.fleet.State) ? stopping(name, live, 'replaces') : `replaces fleet ${name}`}${users}`,
     }),
     calls,
@@ -241,17 +176,23 @@ function planReplace(config: FleetConfig, desired: Desired, live: LiveFleet, nor
 
 /**
  * Prune: every stack is disassociated first (AWS refuses to delete an associated fleet), except
- * those the plan deletes, which let go of it themselves; then the fleet is stopped and deleted.
+ * those the plan deletes, which let go of it themselves; so is every declared application that keeps
+ * it, and one that lets go of it in its own update is waited for. Then the fleet is stopped and deleted.
  */
-export function planFleetDeletion(live: LiveFleet, subject: Subject, deletedStacks: ReadonlySet<string>): ResourcePlan {
+export function planFleetDeletion(live: LiveFleet, subject: Subject, deletedStacks: ReadonlySet<string>, applications: readonly { address: string; arn: string; letsGo: boolean }[]): ResourcePlan {
   const name = live.fleet.Name!;
   const calls = [
     ...(live.stacks ?? []).filter((stack) => !deletedStacks.has(stack)).map((stack) => call('DisassociateFleet', { FleetName: name, StackName: stack })),
-    ...stopCalls(name, live.fleet.State),
+    ...applications.filter((application) => !application.letsGo).map((application) => call('DisassociateApplicationFleet', { FleetName: name, ApplicationArn: application.arn })),
+    ...toStopped(name, live.fleet.State),
     call('DeleteFleet', { Name: name }),
   ];
   return {
-    change: change(subject, { action: 'delete', ...(isRunning(live.fleet.State) ? { interruption: stopping(name, live, 'stops and deletes') } : {}) }),
+    change: change(subject, {
+      action: 'delete',
+      ...(applications.length ? { dependsOn: applications.map((application) => application.address) } : {}),
+      ...(isRunning(live.fleet.State) ? { interruption: stopping(name, live, 'stops and deletes') } : {}),
+    }),
     calls,
     diagnostics: [],
   };
@@ -259,14 +200,5 @@ export function planFleetDeletion(live: LiveFleet, subject: Subject, deletedStac
 
 /** FleetErrors (a bad subnet, a missing role, …) are reported whether or not anything changes. */
 function fleetHealth(live: LiveFleet, subject: Subject): Diagnostic[] {
-  return (live.fleet.FleetErrors ?? []).map((error) => ({
-    severity: 'error',
-    address: subject.address,
-    message: `fleet error ${error.ErrorCode ?? 'UNKNOWN'}: ${error.ErrorMessage ?? 'no message'} (state ${live.fleet.State ?? 'unknown'})`,
-    ...(subject.source ? { source: subject.source } : {}),
-  }));
-}
-
-function withDiagnostics(plan: ResourcePlan, diagnostics: Diagnostic[]): ResourcePlan {
-  return { ...plan, diagnostics: [...plan.diagnostics, ...diagnostics] };
+  return resourceErrors(subject, 'fleet', live.fleet.FleetErrors, { state: live.fleet.State });
 }

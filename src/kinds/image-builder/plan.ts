@@ -8,28 +8,11 @@ import type { Image } from '@aws-sdk/client-appstream';
 import { diffTags } from '../../diff/collections.js';
 import type { ImageBuilderConfig } from '../../config/types.js';
 import { digest } from '../../core/digest.js';
-import { ownerOf, ownRecord, toolTags, type AppliedRecord } from '../../core/ownership.js';
+import type { AppliedRecord } from '../../core/ownership.js';
 import type { Diagnostic } from '../../core/plan.js';
-import {
-  appstreamCall,
-  attributeDelta,
-  change,
-  declarationDigest,
-  declaredKeys,
-  inPlace,
-  newestImage,
-  ownershipProblem,
-  refused,
-  replacing,
-  runningStateCalls,
-  tagCalls,
-  tagLimitProblem,
-  type CallSpec,
-  type DiffSpec,
-  type PlanContext,
-  type ResourcePlan,
-  type Subject,
-} from '../resource.js';
+import { appstreamCall, attributeDelta, change, createInput, creation, declaration, declarationDigest, declaredKeys, diagnosticAt, found, immutable, inPlace, managed, newestImage } from '../resource.js';
+import { refused, replacement, replacing, resourceErrors, runningStateCalls, tagCalls, unmanaged, withDiagnostics } from '../resource.js';
+import type { CallSpec, Declaration, DiffSpec, PlanContext, ResourcePlan, Subject } from '../resource.js';
 import { BUILDER_ATTRIBUTES, builderTable, UNREPORTED, type BuilderAttribute } from './attributes.js';
 import type { ImageBuilderReads, LiveImageBuilder } from './live.js';
 import { imageAccountOf, imageNameOf, normalizeBuilder, normalizeBuilderAttribute, normalizeLiveBuilder, softwareDigest, type BuilderValues, type NormalBuilder } from './normalize.js';
@@ -46,6 +29,9 @@ const { start: startBuilder, stop: stopBuilder, settle } = runningStateCalls({
 /** States in which a builder is busy (making an image, updating its agent …): neither stopped nor replaced now. */
 const BUSY = ['UPDATING_AGENT', 'REBOOTING', 'SNAPSHOTTING', 'UPDATING', 'PENDING_QUALIFICATION', 'PENDING_SYNCING_APPS', 'SYNCING_APPS', 'PENDING_IMAGE_IMPORT', 'DELETING'];
 
+/** The attributes AWS reports back, compared with the live builder. */
+const REPORTED = BUILDER_ATTRIBUTES.filter((attribute) => !UNREPORTED.includes(attribute));
+
 /** Record entries that keep the digest of a software list ("SoftwaresToInstall=<digest>"): AWS does not report the lists. */
 const softwareEntry = (attribute: BuilderAttribute, list: unknown) => `${attribute}=${softwareDigest(list)}`;
 const recordedSoftware = (record: AppliedRecord | undefined, attribute: BuilderAttribute) =>
@@ -60,12 +46,8 @@ export function liveBuilderDigest(live: LiveImageBuilder, normal = liveBuilderNo
   return digest({ attributes: normal.attributes, state: builder.State, errors: builder.ImageBuilderErrors ?? [], tags: live.tags });
 }
 
-interface Desired {
-  normal: NormalBuilder;
-  /** Declared keys (null included); LatestImage counts as ImageName. */
-  declared: Set<string>;
-  record: AppliedRecord;
-  tool: Record<string, string>;
+interface Desired extends Declaration<NormalBuilder> {
+  /** Why the image is the one it is, when LatestImage chose it. */
   imageReason?: string;
 }
 
@@ -104,13 +86,13 @@ function desiredBuilder(ctx: PlanContext, config: ImageBuilderConfig, reads: Ima
     // The image chosen is part of what was applied: a newer pipeline image is a change from the config, not drift.
     d: declarationDigest(declared, { ...normal.attributes, State: config.State, Tags: normal.tags }),
     a: [
-      ...BUILDER_ATTRIBUTES.filter((attribute) => declared.has(attribute) && !UNREPORTED.includes(attribute) && normal.attributes[attribute] !== undefined),
+      ...managed(REPORTED, declared, normal.attributes),
       ...software.map((attribute) => softwareEntry(attribute, normal.attributes[attribute])),
       ...(declared.has('State') ? ['State'] : []),
     ],
     t: declared.has('Tags') ? Object.keys(normal.tags) : [],
   };
-  return { normal, declared, record, tool: toolTags(ctx.project, record), ...(imageReason ? { imageReason } : {}) };
+  return { ...declaration(ctx.project, normal, declared, record), ...(imageReason ? { imageReason } : {}) };
 }
 
 /** Why a builder cannot be made from the image its ImageName names, when describe read that image. */
@@ -133,12 +115,9 @@ export function planDeclaredBuilder(ctx: PlanContext, config: ImageBuilderConfig
 
   const { builder } = live;
   const name = config.Name;
-  const tags = live.tags ?? {};
-  const health = builderHealth(live, subject);
-  const problem = ownershipProblem(ctx.project, tags);
-  if (problem) return withDiagnostics(refused(subject, [problem]), health);
-  const owned = ownerOf(tags) === ctx.project;
-  const previous = ownRecord(ctx.project, tags);
+  const existing = found(ctx.project, live.tags, subject, builderHealth(live, subject));
+  if ('refusal' in existing) return existing.refusal;
+  const { tags, owned, previous, health } = existing;
   const table = builderTable(builder.State === 'RUNNING');
   const normal = liveNormal ?? liveBuilderNormal(live);
   const diffs = [...attributeDiffs(desired, normal, previous), ...softwareDiffs(desired, previous, owned)];
@@ -156,9 +135,7 @@ export function planDeclaredBuilder(ctx: PlanContext, config: ImageBuilderConfig
   if (tagging.problem) return withDiagnostics(refused(subject, [tagging.problem]), health);
   const state = stateCalls(name, builder.State, desired.declared.has('State') ? config.State : undefined);
   const stateDiff: DiffSpec[] = state.calls.length && config.State ? [{ path: 'State', before: builder.State, after: config.State }] : [];
-  const notes: Diagnostic[] = state.busy
-    ? [{ severity: 'warning', address: subject.address, message: `is ${builder.State}: State ${config.State} is applied once it is RUNNING or STOPPED`, ...(subject.source ? { source: subject.source } : {}) }]
-    : [];
+  const notes = state.busy ? [diagnosticAt(subject, 'warning', `is ${builder.State}: State ${config.State} is applied once it is RUNNING or STOPPED`)] : [];
   const plan = inPlace(
     subject,
     { calls: [...state.calls, ...tagging.calls], diffs: [...stateDiff, ...(tagDelta.diff ? [tagDelta.diff] : [])], owned, previous, record: desired.record, diagnostics: [...health, ...notes] },
@@ -170,9 +147,8 @@ export function planDeclaredBuilder(ctx: PlanContext, config: ImageBuilderConfig
 /** The CreateImageBuilder members' diffs: declared values, and the managed ones no longer declared. */
 function attributeDiffs(desired: Desired, live: NormalBuilder, previous: AppliedRecord | undefined): DiffSpec[] {
   // A declared ImageArn is compared as the ARN, a declared ImageName (or LatestImage) as the name in the live ARN.
-  const names = BUILDER_ATTRIBUTES.filter((attribute) => !UNREPORTED.includes(attribute));
   return attributeDelta<BuilderAttribute>({
-    names,
+    names: REPORTED,
     table: builderTable(false),
     want: desired.normal.attributes,
     have: live.attributes,
@@ -225,15 +201,8 @@ function stopCalls(name: string, state: string | undefined): CallSpec[] {
 const deleteBuilder = (name: string) => call('DeleteImageBuilder', { Name: name }, 'ImageBuilderDeleted');
 
 /** CreateImageBuilder's input: every declared value and, on a replace, the values set elsewhere that the config leaves alone. */
-function createInput(config: ImageBuilderConfig, desired: Desired, kept: Partial<Record<BuilderAttribute, unknown>> = {}): Record<string, unknown> {
-  const input: Record<string, unknown> = { Name: config.Name };
-  for (const attribute of BUILDER_ATTRIBUTES) {
-    const value = desired.declared.has(attribute) ? desired.normal.attributes[attribute] : kept[attribute];
-    if (value !== undefined) input[attribute] = value;
-  }
-  input.Tags = { ...desired.normal.tags, ...desired.tool };
-  return input;
-}
+const createBuilder = (subject: Subject, config: ImageBuilderConfig, desired: Desired, kept: Partial<Record<BuilderAttribute, unknown>> = {}) =>
+  createInput(subject, { Name: config.Name }, BUILDER_ATTRIBUTES, { declared: desired.declared, values: desired.normal.attributes, tags: desired.normal.tags, tool: desired.tool }, kept);
 
 /** Created (AWS starts it: PENDING → RUNNING), then stopped when declared STOPPED. */
 function createCalls(config: ImageBuilderConfig, input: Record<string, unknown>): CallSpec[] {
@@ -241,22 +210,10 @@ function createCalls(config: ImageBuilderConfig, input: Record<string, unknown>)
 }
 
 function planCreate(config: ImageBuilderConfig, desired: Desired, subject: Subject): ResourcePlan {
-  const input = createInput(config, desired);
-  const problem = tagLimitProblem(Object.keys(input.Tags as object), desired.tool);
-  if (problem) return refused(subject, [problem]);
-  const { Name: _, Tags: __, ...set } = input;
-  const diffs: DiffSpec[] = [
-    ...Object.entries(set).map(([path, after]) => ({ path, after })),
-    ...(config.State ? [{ path: 'State', after: config.State }] : []),
-    ...(Object.keys(desired.normal.tags).length ? [{ path: 'Tags', after: desired.normal.tags }] : []),
-  ];
-  return {
-    change: change(subject, { action: 'create', diffs, ...(desired.imageReason ? { reason: desired.imageReason } : {}) }),
-    calls: createCalls(config, input),
-    diagnostics: [],
-    // A new builder: nothing it is created with replaces or interrupts anything.
-    attributes: {},
-  };
+  const made = createBuilder(subject, config, desired);
+  if ('refusal' in made) return made.refusal;
+  const more = config.State ? [{ path: 'State', after: config.State }] : [];
+  return creation(subject, made.input, { tags: desired.normal.tags, more, ...(desired.imageReason ? { reason: desired.imageReason } : {}) }, createCalls(config, made.input));
 }
 
 /**
@@ -266,27 +223,22 @@ function planCreate(config: ImageBuilderConfig, desired: Desired, subject: Subje
  */
 function planReplace(config: ImageBuilderConfig, desired: Desired, live: LiveImageBuilder, normal: NormalBuilder, subject: Subject, previous: AppliedRecord | undefined, diffs: DiffSpec[]): ResourcePlan {
   const name = config.Name;
-  const recorded = new Set(previous?.a ?? []);
-  const kept = Object.fromEntries(
-    BUILDER_ATTRIBUTES.filter((attribute) => !['ImageName', 'ImageArn'].includes(attribute) && !recorded.has(attribute)).map((attribute) => [attribute, normal.attributes[attribute]]),
-  ) as Partial<Record<BuilderAttribute, unknown>>;
-  const input = createInput(config, desired, kept);
+  const made = createBuilder(subject, config, desired, unmanaged(BUILDER_ATTRIBUTES.filter((attribute) => !['ImageName', 'ImageArn'].includes(attribute)), previous, normal.attributes));
+  if ('refusal' in made) return made.refusal;
+  const { input } = made;
   if (input.ImageName !== undefined && input.ImageName === normal.attributes.ImageName) {
     delete input.ImageName;
     input.ImageArn = live.builder.ImageArn;
   }
-  const problem = tagLimitProblem(Object.keys(input.Tags as object), desired.tool);
-  if (problem) return refused(subject, [problem]);
   const tagDelta = diffTags(normal.tags, desired.declared.has('Tags') ? desired.normal.tags : undefined, previous?.t);
   const running = live.builder.State === 'RUNNING';
-  const changed = diffs.filter((diff) => builderTable(false)[diff.path]?.impact === 'replace').map((diff) => diff.path);
+  const changed = immutable(builderTable(false), diffs);
   return {
-    change: change(subject, {
-      action: 'replace',
-      drift: previous?.d === desired.record.d,
+    change: replacement(subject, {
+      previous,
+      record: desired.record,
       diffs: [...diffs, ...(tagDelta.diff ? [tagDelta.diff] : [])],
       reason: `${changed.join(', ')} cannot change on an image builder (there is no UpdateImageBuilder): it is deleted and created again${desired.imageReason && changed.includes('ImageName') ? `; ${desired.imageReason}` : ''}`,
-      reasonCode: 'replace_because_immutable',
       ...(running ? { interruption: `replaces image builder ${name} while it is RUNNING: whoever works in it is disconnected, and what is not saved in an image is lost` } : {}),
     }),
     calls: [...stopCalls(name, live.builder.State), deleteBuilder(name), ...createCalls(config, input)],
@@ -312,21 +264,12 @@ export function planBuilderDeletion(live: LiveImageBuilder, subject: Subject): R
 /** ImageBuilderErrors and a FAILED state are reported whether or not anything changes. */
 function builderHealth(live: LiveImageBuilder, subject: Subject): Diagnostic[] {
   const { builder } = live;
-  const at = { address: subject.address, ...(subject.source ? { source: subject.source } : {}) };
-  const errors: Diagnostic[] = (builder.ImageBuilderErrors ?? []).map((error) => ({
-    severity: 'error',
-    ...at,
-    message: `image builder error ${error.ErrorCode ?? 'UNKNOWN'}: ${error.ErrorMessage ?? 'no message'} (state ${builder.State ?? 'unknown'})`,
-  }));
+  const errors = resourceErrors(subject, 'image builder', builder.ImageBuilderErrors, { state: builder.State });
   if (builder.State === 'FAILED' && !errors.length) {
     const reason = builder.StateChangeReason;
-    errors.push({ severity: 'error', ...at, message: `image builder is FAILED${reason ? `: ${[reason.Code, reason.Message].filter(Boolean).join(': ')}` : ''}` });
+    errors.push(diagnosticAt(subject, 'error', `image builder is FAILED${reason ? `: ${[reason.Code, reason.Message].filter(Boolean).join(': ')}` : ''}`));
   }
   return errors;
-}
-
-function withDiagnostics(plan: ResourcePlan, diagnostics: Diagnostic[]): ResourcePlan {
-  return { ...plan, diagnostics: [...plan.diagnostics, ...diagnostics] };
 }
 
 export { imageNameOf };

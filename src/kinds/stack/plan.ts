@@ -4,24 +4,10 @@ import type { LiveStack } from './live.js';
 import { diffStack, userSettingsShown, type StackDelta } from './diff.js';
 import { normalizeStack, STACK_ATTRIBUTES, type NormalStack, type StackAttribute, type StackValues } from './normalize.js';
 import { digest } from '../../core/digest.js';
-import { ownerOf, ownRecord, toolTags, type AppliedRecord } from '../../core/ownership.js';
-import {
-  appstreamCall,
-  change,
-  declarationDigest,
-  declaredKeys,
-  ownershipProblem,
-  inPlace,
-  refused,
-  tagCalls,
-  tagLimitProblem,
-  type CallSpec,
-  type DiffSpec,
-  type PlanContext,
-  type ResourcePlan,
-  type Subject,
-} from '../resource.js';
+import { toolTags, type AppliedRecord } from '../../core/ownership.js';
 import type { Diagnostic } from '../../core/plan.js';
+import { appstreamCall, change, declarationDigest, declaredKeys, found, inPlace, refused, resourceErrors, tagCalls, tagLimitProblem, withDiagnostics } from '../resource.js';
+import type { CallSpec, DiffSpec, PlanContext, ResourcePlan, Subject } from '../resource.js';
 import { normalTheme, planTheme, withTheme } from './theme.js';
 
 /**
@@ -77,12 +63,9 @@ export function planDeclaredStack(ctx: PlanContext, config: StackConfig, live: L
   const dependsOn = (normal.fleets ?? []).map((fleet) => `fleet/${fleet}`);
   if (!live) return planCreate(config.Name, declared, normal, tool, subject, dependsOn, planTheme(config.Name, theme, themeDeclared, null, undefined));
 
-  const tags = live.tags ?? {};
-  const health = stackHealth(live, subject);
-  const problem = ownershipProblem(ctx.project, tags);
-  if (problem) return withDiagnostics(refused(subject, [problem]), health);
-  const owned = ownerOf(tags) === ctx.project;
-  const previous = ownRecord(ctx.project, tags);
+  const existing = found(ctx.project, live.tags, subject, stackHealth(live, subject));
+  if ('refusal' in existing) return existing.refusal;
+  const { tags, owned, previous, health } = existing;
   const current = liveNormal ?? liveStackNormal(live);
   const delta = diffStack({ normal, declared }, current, previous);
   const tagging = tagCalls('appstream', live.stack.Arn!, tags, delta.tags, tool);
@@ -193,14 +176,5 @@ export function planStackDeletion(live: LiveStack, subject: Subject): ResourcePl
 
 /** StackErrors (e.g. STORAGE_CONNECTOR_ERROR) are reported whether or not anything changes. */
 function stackHealth(live: LiveStack, subject: Subject): Diagnostic[] {
-  return (live.stack.StackErrors ?? []).map((error) => ({
-    severity: 'error',
-    address: subject.address,
-    message: `stack error ${error.ErrorCode ?? 'UNKNOWN'}: ${error.ErrorMessage ?? 'no message'}`,
-    ...(subject.source ? { source: subject.source } : {}),
-  }));
-}
-
-function withDiagnostics(plan: ResourcePlan, diagnostics: Diagnostic[]): ResourcePlan {
-  return { ...plan, diagnostics: [...plan.diagnostics, ...diagnostics] };
+  return resourceErrors(subject, 'stack', live.stack.StackErrors);
 }

@@ -10,20 +10,8 @@ import { diffStreamingImage } from './diff.js';
 import { normalizeStreamingImage } from './normalize.js';
 import { digest } from '../../core/digest.js';
 import { ownerOf, ownRecord, toolTags, type AppliedRecord } from '../../core/ownership.js';
-import {
-  change,
-  declarationDigest,
-  declaredKeys,
-  ownershipProblem,
-  inPlace,
-  refused,
-  tagCalls,
-  tagLimitProblem,
-  type CallSpec,
-  type PlanContext,
-  type ResourcePlan,
-  type Subject,
-} from '../resource.js';
+import { change, declarationDigest, declaredKeys, diagnosticAt, inPlace, ownershipProblem, refused, replacement, tagCalls, tagLimitProblem } from '../resource.js';
+import type { CallSpec, PlanContext, ResourcePlan, Subject } from '../resource.js';
 import type { Diagnostic } from '../../core/plan.js';
 
 /** Images on their way out do not count: a deleted name may be used again. */
@@ -131,12 +119,11 @@ export function planDeclaredStreamingImage(ctx: PlanContext, config: StreamingIm
       ]);
     }
     return {
-      change: change(subject, {
-        action: 'replace',
-        drift: previous?.d === record.d,
+      change: replacement(subject, {
+        previous,
+        record,
         diffs: delta.diffs,
         reason: 'Ec2ImageId cannot change in place: the new image is created and READY before the old one is deleted',
-        reasonCode: 'replace_because_immutable',
       }),
       calls: [create(), ...extra.map((image) => deleteCall(config.StudioId, image))],
       diagnostics: [],
@@ -176,12 +163,5 @@ export function planStreamingImageDeletion(studioId: string, images: StreamingIm
 /** A streaming image in a *_FAILED state is reported whether or not anything changes. */
 function failedState(image: StreamingImage, subject: Subject): Diagnostic[] {
   if (!image.state?.endsWith('_FAILED')) return [];
-  return [
-    {
-      severity: 'error',
-      address: subject.address,
-      message: `streaming image ${image.streamingImageId} is ${image.state}${image.statusMessage ? `: ${image.statusMessage}` : ''}`,
-      ...(subject.source ? { source: subject.source } : {}),
-    },
-  ];
+  return [diagnosticAt(subject, 'error', `streaming image ${image.streamingImageId} is ${image.state}${image.statusMessage ? `: ${image.statusMessage}` : ''}`)];
 }
