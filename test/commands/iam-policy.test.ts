@@ -182,6 +182,16 @@ describe('streamform iam-policy', () => {
     expect(result.code).toBe(1);
     expect(result.stderr).toBe("streamform: iam-policy: --for must be one of plan, apply, got 'destroy'\n");
   });
+
+  it("is what the README shows for examples/iam/small.yaml, for plan and for apply", async () => {
+    const readme = readFileSync('README.md', 'utf8');
+    const section = readme.slice(readme.indexOf('## IAM policies'), readme.indexOf('## Pull requests, drift in CI, import'));
+    const [planBlock, applyBlock] = [...section.matchAll(/```json\n([\s\S]*?)\n```/g)].map((m) => m[1]);
+    const { config } = await loadConfig(['examples/iam/small.yaml']);
+    expect(JSON.parse(planBlock)).toEqual(iamPolicy('plan', config, false));
+    // The apply block shows the statement that follows PlanReads.
+    expect(JSON.parse(applyBlock)).toEqual(iamPolicy('apply', config, false).Statement[1]);
+  });
 });
 
 /** An IAM resource pattern as a regular expression: `*` any run of characters, `?` any one. */
