@@ -67,11 +67,13 @@ describe('consistency lag (consistencyLagMs)', () => {
   });
 
   it('serves the stack to every call once the lag has passed', async () => {
-    await startLagging(200);
+    // Long enough that the first describe comes within it on a busy machine.
+    const lagMs = 1000;
+    await startLagging(lagMs);
     await createNew();
     await expect(describeNew()).rejects.toBeInstanceOf(ResourceNotFoundException);
 
-    await new Promise((resolve) => setTimeout(resolve, 200));
+    await new Promise((resolve) => setTimeout(resolve, lagMs));
     expect((await describeNew()).Stacks!.map((s) => s.Name)).toEqual(['new']);
     expect(await listedStacks()).toEqual(['new', 'old']);
     await t.clients.appstream.send(new AssociateFleetCommand({ StackName: 'new', FleetName: 'fleet-a' }));
