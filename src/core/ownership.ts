@@ -97,11 +97,6 @@ const BY_VOCABULARY: ReadonlySet<Field> = new Set(['a', 'u']);
 
 type Field = (typeof LIST_FIELDS)[number];
 
-/** Where the reader finds a hashed list's names again: the resource's own tag keys, or the vocabulary. */
-function candidatesOf(field: Field, tags: Record<string, string>): readonly string[] {
-  return field === 't' ? Object.keys(tags).filter((key) => !isToolTag(key)) : VOCABULARY;
-}
-
 /** How many bytes hold an integer of `digits` decimal digits. */
 const digitBytes = (digits: number) => Math.ceil((digits * Math.log2(10)) / 8);
 
@@ -121,6 +116,31 @@ function nameBytes(name: string): number[] {
 
 const nameHash = (name: string, width: number) => createHash('sha256').update(name, 'utf8').digest().subarray(0, width);
 
+const hashHex = (name: string, width: number) => nameHash(name, width).toString('hex');
+
+/** The vocabulary's hashes at VOCABULARY_WIDTH, both ways, computed once: every record written or read looks them up. */
+let vocabularyHashes: { byName: ReadonlyMap<string, Buffer>; byHash: ReadonlyMap<string, string> } | undefined;
+
+function vocabulary() {
+  if (!vocabularyHashes) {
+    const byName = new Map(VOCABULARY.map((name) => [name, nameHash(name, VOCABULARY_WIDTH)]));
+    vocabularyHashes = { byName, byHash: new Map([...byName].map(([name, hash]) => [hash.toString('hex'), name])) };
+  }
+  return vocabularyHashes;
+}
+
+/**
+ * A hashed list's names, found again among the resource's own tag keys or the vocabulary: those
+ * whose hash the list holds.
+ */
+function hashedNames(field: Field, width: number, hashes: ReadonlySet<string>, tags: Record<string, string>): string[] {
+  if (field === 't') return Object.keys(tags).filter((key) => !isToolTag(key) && hashes.has(hashHex(key, width)));
+  // No two vocabulary names share a hash at the width records are written with; any other width is hashed name by name.
+  if (width !== VOCABULARY_WIDTH) return VOCABULARY.filter((name) => hashes.has(hashHex(name, width)));
+  const { byHash } = vocabulary();
+  return [...hashes].flatMap((hash) => byHash.get(hash) ?? []);
+}
+
 /** The record's bytes, with the tag keys hashed `tagWidth` bytes wide (undefined: by name). */
 function encode(record: AppliedRecord, tagWidth?: number): Buffer {
   const bytes = [FORMAT, ...nameBytes(record.d)];
@@ -128,11 +148,11 @@ function encode(record: AppliedRecord, tagWidth?: number): Buffer {
     const list = [...new Set(record[field] ?? [])].sort();
     if (!list.length) continue;
     // The service's names by hash, anything else (a digest a kind keeps among its attributes) by name.
-    const hashed = field === 't' ? (tagWidth ? list : []) : BY_VOCABULARY.has(field) ? list.filter((name) => VOCABULARY.includes(name)) : [];
+    const hashed = field === 't' ? (tagWidth ? list : []) : BY_VOCABULARY.has(field) ? list.filter((name) => vocabulary().byName.has(name)) : [];
     const named = list.filter((name) => !hashed.includes(name));
     const width = field === 't' ? tagWidth! : VOCABULARY_WIDTH;
     if (named.length) bytes.push(field.charCodeAt(0), ...sized(named.length, LONG_COUNT), ...named.flatMap(nameBytes));
-    if (hashed.length) bytes.push(field.toUpperCase().charCodeAt(0), width, ...sized(hashed.length, LONG_COUNT), ...hashed.flatMap((name) => [...nameHash(name, width)]));
+    if (hashed.length) bytes.push(field.toUpperCase().charCodeAt(0), width, ...sized(hashed.length, LONG_COUNT), ...hashed.flatMap((name) => [...(field === 't' ? nameHash(name, width) : vocabulary().byName.get(name)!)]));
   }
   return Buffer.from(bytes);
 }
@@ -197,7 +217,7 @@ function readCompact(bytes: Buffer, tags: Record<string, string>): AppliedRecord
       }
       const width = next();
       const hashes = new Set(Array.from({ length: size(LONG_COUNT) }, () => take(width).toString('hex')));
-      record[field] = [...earlier, ...candidatesOf(field, tags).filter((candidate) => hashes.has(nameHash(candidate, width).toString('hex')))].sort();
+      record[field] = [...earlier, ...hashedNames(field, width, hashes, tags)].sort();
     }
     return record;
   } catch {
