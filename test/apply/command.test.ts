@@ -1,16 +1,16 @@
 /**
  * `streamform apply` end to end: the built CLI against the emulator, with the real SDK clients.
  */
-import { readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { UpdateStackCommand } from '@aws-sdk/client-appstream';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it } from 'vitest';
 import type { ApplyEvent } from '../../src/apply/events.js';
 import { run } from '../../src/commands/apply.js';
 import type { EmulatorState } from '../../src/emulator/index.js';
 import { hasChanges } from '../../src/core/plan.js';
 import { startTestEmulator, type TestEmulator } from '../helpers/emulator.js';
-import { printed, planNow, startCli, streamform, workDir, writeConfig } from './cli.js';
+import { printed, planNow, startCli, streamform, useCliWorkspace, writeConfig } from './cli.js';
 import { expectEventsInOrder } from './expect-events.js';
 
 const OWNER = 'streamform:project';
@@ -56,15 +56,9 @@ streamingImages:
 let work: string;
 let emulator: TestEmulator;
 
-beforeAll(async () => {
-  work = workDir();
-  emulator = await startTestEmulator({ transitionMs: 20 });
-  writeConfig(work, 'shop.yaml', SHOP);
-});
-
-afterAll(async () => {
-  await emulator?.close();
-  rmSync(work, { recursive: true, force: true });
+useCliWorkspace({ 'shop.yaml': SHOP }, ACCOUNT, (dir, started) => {
+  work = dir;
+  emulator = started;
 });
 
 async function reset(state: EmulatorState = ACCOUNT): Promise<void> {

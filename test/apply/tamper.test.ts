@@ -3,13 +3,13 @@
  * that file. `apply PLAN` plans again and runs the saved calls only when they are exactly the calls
  * computed now, in the account, region and endpoint they were planned for.
  */
-import { readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { beforeEach, describe, expect, it } from 'vitest';
 import type { EmulatorState } from '../../src/emulator/index.js';
 import type { Plan } from '../../src/core/plan.js';
 import { startTestEmulator, type TestEmulator } from '../helpers/emulator.js';
-import { streamform, workDir, writeConfig } from './cli.js';
+import { streamform, useCliWorkspace } from './cli.js';
 
 const OWNER = 'streamform:project';
 const MUTATIONS = /^(Create|Update|Delete|Associate|Disassociate|Tag|Untag|Start|Stop)/;
@@ -41,17 +41,11 @@ let work: string;
 let emulator: TestEmulator;
 let saved: Plan;
 
-beforeAll(async () => {
-  work = workDir();
-  emulator = await startTestEmulator({ transitionMs: 20 });
-  writeConfig(work, 'shop.yaml', SHOP);
-});
-afterAll(async () => {
-  await emulator?.close();
-  rmSync(work, { recursive: true, force: true });
+useCliWorkspace({ 'shop.yaml': SHOP }, ACCOUNT, (dir, started) => {
+  work = dir;
+  emulator = started;
 });
 beforeEach(async () => {
-  await emulator.setState(ACCOUNT);
   const planned = await streamform(['plan', '-f', 'shop.yaml', '--endpoint', emulator.url, '--region', 'us-east-1', '--out', 'p.json'], work);
   expect(planned.code).toBe(0);
   saved = JSON.parse(readFileSync(join(work, 'p.json'), 'utf8')) as Plan;
