@@ -30,9 +30,6 @@ const ACCOUNT_READS = ['sts:GetCallerIdentity'];
 /** The shared tag reader's calls, for kinds whose tags it reads: in bulk, or one resource at a time. */
 const TAG_READS = ['tag:GetResources', 'appstream:ListTagsForResource'];
 
-/** Names of read-only calls in these services; everything else changes something. */
-export const isReadOnly = (action: string) => /^[a-z]+:(Describe|List|Get)[A-Z]/.test(action);
-
 /**
  * The ARNs of what a call names, where the service's ARN follows from a name (a name that is an ARN is
  * taken as it is). Region and account are left open: `--region` may differ from the config's.
