@@ -188,6 +188,16 @@ describe('streamform import', () => {
     expect(plan.calls).toEqual([]);
   });
 
+  it('leaves out a studio it cannot read, naming it, and writes the rest', async () => {
+    const result = await runCli(['import', '--endpoint', emulator.url, '--studio', 'stid-1', '--studio', 'stid-nope', '--project', 'studio']);
+    expect(result.code).toBe(1);
+    expect(result.stderr).toBe('streamform: import: streamingImage/stid-nope: ResourceNotFoundException: Studio stid-nope does not exist.\n');
+    const config = parse(result.stdout);
+    expect(config.stacks.length).toBeGreaterThan(0);
+    expect(new Set(config.streamingImages.map((image: { StudioId: string }) => image.StudioId))).toEqual(new Set(['stid-1']));
+    expect(result.stdout).toContain('#   streamingImage/stid-nope: could not be read: ResourceNotFoundException: Studio stid-nope does not exist.');
+  });
+
   it('refuses to overwrite without --force, and reports bad flags in one line', async () => {
     const out = join(dir, 'imported.yaml');
     const refused = await runCli(['import', '--endpoint', emulator.url, '--out', out]);

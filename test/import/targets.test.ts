@@ -304,9 +304,11 @@ describe('streamform import --config', () => {
     const studio = await cli('import', '--config', targets(), '--target', 'us', '--studio', 'eu=stid-us');
     expect(studio.stderr).toBe('streamform: import: --studio eu=stid-us: no target eu among those read (us)\n');
     expect(await emulators.us.calls()).toEqual([]);
+    // A studio is in one region: read in every target, it is named where it is not, and merged where it is.
     const everywhere = await cli('import', '--config', targets(), '--target', 'us', '--target', 'eu', '--studio', 'stid-us');
     expect(everywhere.code).toBe(1);
-    expect(everywhere.stderr).toMatch(/^streamform: import: target eu could not be read: ResourceNotFoundException: Studio stid-us does not exist\.$/m);
+    expect(said(everywhere.stderr)[0]).toBe('streamform: import: eu:streamingImage/stid-us: ResourceNotFoundException: Studio stid-us does not exist.');
+    expect(parse(everywhere.stdout).streamingImages).toEqual([expect.objectContaining({ StudioId: 'stid-us', Name: 'maya', Targets: ['us'] })]);
   });
 
   it('reads a config without targets in its region, and writes it as import without --config does', async () => {

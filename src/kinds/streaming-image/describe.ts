@@ -28,11 +28,15 @@ export async function listInto({ config, clients, live, fail }: DescribeContext)
   });
 }
 
-/** Import reads the streaming images of the studios it is told. */
-export const importStreamingImages: NonNullable<KindDefinition['importDescribe']> = async (clients, live, { studios, namePrefix }) => {
+/** Import reads the streaming images of the studios it is told; a studio it cannot read (one of another region) is left out alone. */
+export const importStreamingImages: NonNullable<KindDefinition['importDescribe']> = async (clients, live, { studios, namePrefix }, fail) => {
   await mapPool(studios, async (studioId) => {
-    // A deleted image is gone: nothing to declare.
-    const images = await listStreamingImages(clients.nimble, studioId);
-    live.streamingImages[studioId] = images.filter((image) => image.state !== 'DELETED' && image.name?.startsWith(namePrefix ?? ''));
+    try {
+      // A deleted image is gone: nothing to declare.
+      const images = await listStreamingImages(clients.nimble, studioId);
+      live.streamingImages[studioId] = images.filter((image) => image.state !== 'DELETED' && image.name?.startsWith(namePrefix ?? ''));
+    } catch (error) {
+      fail(`streamingImage/${studioId}`, error);
+    }
   });
 };
