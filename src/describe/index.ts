@@ -210,7 +210,7 @@ async function tellOwners(
   const [found] = await Promise.all([read.bulk, read.listed]);
   // Said once already, with the bulk read's refusal.
   if (found === 'denied') return;
-  const accountTags = (kind: KindDefinition) => (kind.describe.tags?.listing === 'account' ? (kind.describe.tags as AccountTags) : undefined);
+  const accountTags = ({ describe: { tags } }: KindDefinition) => (tags?.listing === 'account' ? tags : undefined);
   const untold = new Map<string, { kind: KindDefinition; tags: AccountTags; listed?: Tagged[] }>();
   for (const kind of KINDS) {
     const tags = accountTags(kind);

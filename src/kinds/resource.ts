@@ -102,6 +102,11 @@ export function resourceErrors(subject: Subject, noun: string, errors: readonly 
   return (errors ?? []).map((error) => diagnosticAt(subject, 'error', `${noun} error ${error.ErrorCode ?? 'UNKNOWN'}: ${error.ErrorMessage ?? 'no message'}${where}`));
 }
 
+/** Import's notes of a resource's error list, one per error: "FleetErrors: CODE: message". */
+export function errorNotes(member: string, errors: readonly { ErrorCode?: string; ErrorMessage?: string }[] | undefined): string[] {
+  return (errors ?? []).map((error) => `${member}: ${[error.ErrorCode, error.ErrorMessage].filter(Boolean).join(': ')}`);
+}
+
 /** An existing resource as its plan starts from it: its tags, whether this project owns it, the record of its last apply, and its health. */
 export interface Found {
   tags: Record<string, string>;

@@ -23,9 +23,9 @@ import {
   type AppBlockBuilder,
 } from '@aws-sdk/client-appstream';
 import { GetResourcesCommand } from '@aws-sdk/client-resource-groups-tagging-api';
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { EmulatorState } from '../../src/emulator/index.js';
-import { startTestEmulator, type TestEmulator } from '../helpers/emulator.js';
+import { useEmulator } from '../helpers/emulator.js';
 
 // Long enough that a request right after a call sees STARTING/STOPPING.
 const TRANSITION_MS = 250;
@@ -51,12 +51,7 @@ const state: EmulatorState = {
   },
 };
 
-let em: TestEmulator;
-beforeAll(async () => {
-  em = await startTestEmulator({ transitionMs: TRANSITION_MS }, { maxAttempts: 1 });
-});
-afterAll(() => em.close());
-beforeEach(() => em.setState(state));
+const em = useEmulator(state, { transitionMs: TRANSITION_MS }, { maxAttempts: 1 });
 
 const send = <T>(command: unknown) => em.clients.appstream.send(command as never) as Promise<T>;
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));

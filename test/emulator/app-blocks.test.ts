@@ -12,11 +12,11 @@ import {
   type CreateAppBlockCommandInput,
 } from '@aws-sdk/client-appstream';
 import { GetResourcesCommand } from '@aws-sdk/client-resource-groups-tagging-api';
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { appBlockHandlers } from '../../src/emulator/app-blocks.js';
 import type { EmulatorState } from '../../src/emulator/index.js';
 import { Store } from '../../src/emulator/state.js';
-import { startTestEmulator, type TestEmulator } from '../helpers/emulator.js';
+import { useEmulator } from '../helpers/emulator.js';
 
 const ARN = (name: string) => `arn:aws:appstream:us-east-1:123456789012:app-block/${name}`;
 const SCRIPT = { ScriptS3Location: { S3Bucket: 'blocks', S3Key: 'setup.ps1' }, ExecutablePath: 'C:\\Windows\\System32\\WindowsPowerShell\\v1.0\\powershell.exe', TimeoutInSeconds: 60 };
@@ -32,12 +32,7 @@ const state: EmulatorState = {
   },
 };
 
-let em: TestEmulator;
-beforeAll(async () => {
-  em = await startTestEmulator({}, { maxAttempts: 1 });
-});
-afterAll(() => em.close());
-beforeEach(() => em.setState(state));
+const em = useEmulator(state, {}, { maxAttempts: 1 });
 
 const create = (input: Partial<CreateAppBlockCommandInput> = {}) =>
   em.clients.appstream.send(new CreateAppBlockCommand({ Name: 'ab', SourceS3Location: { S3Bucket: 'blocks', S3Key: 'ab.vhdx' }, SetupScriptDetails: SCRIPT, ...input }));

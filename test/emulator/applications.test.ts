@@ -18,11 +18,11 @@ import {
   type CreateApplicationCommandInput,
 } from '@aws-sdk/client-appstream';
 import { GetResourcesCommand } from '@aws-sdk/client-resource-groups-tagging-api';
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { applicationHandlers } from '../../src/emulator/applications.js';
 import type { EmulatorState } from '../../src/emulator/index.js';
 import { Store } from '../../src/emulator/state.js';
-import { startTestEmulator, type TestEmulator } from '../helpers/emulator.js';
+import { useEmulator } from '../helpers/emulator.js';
 
 const ACCOUNT_ARN = 'arn:aws:appstream:us-east-1:123456789012';
 const BLOCK = `${ACCOUNT_ARN}:app-block/tools`;
@@ -50,12 +50,7 @@ const state: EmulatorState = {
   },
 };
 
-let em: TestEmulator;
-beforeAll(async () => {
-  em = await startTestEmulator({}, { maxAttempts: 1 });
-});
-afterAll(() => em.close());
-beforeEach(() => em.setState(state));
+const em = useEmulator(state, {}, { maxAttempts: 1 });
 
 const send = <T>(command: unknown) => em.clients.appstream.send(command as never) as Promise<T>;
 const create = (input: Partial<CreateApplicationCommandInput> = {}) =>

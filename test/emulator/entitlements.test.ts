@@ -15,9 +15,9 @@ import {
   ResourceNotFoundException,
   UpdateEntitlementCommand,
 } from '@aws-sdk/client-appstream';
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { EmulatorState } from '../../src/emulator/index.js';
-import { startTestEmulator, type TestEmulator } from '../helpers/emulator.js';
+import { useEmulator } from '../helpers/emulator.js';
 import { applicationsNamed } from '../kinds/entitlement-fixtures.js';
 
 const DEPARTMENT = [{ Name: 'department', Value: 'design' }];
@@ -33,13 +33,8 @@ const state: EmulatorState = {
   },
 };
 
-let em: TestEmulator;
-beforeAll(async () => {
-  // Pages of two show paging; no retries, so each error is the first answer.
-  em = await startTestEmulator({ transitionMs: 20, pageSize: 2 }, { maxAttempts: 1 });
-});
-afterAll(() => em.close());
-beforeEach(() => em.setState(state));
+// Pages of two show paging; no retries, so each error is the first answer.
+const em = useEmulator(state, { transitionMs: 20, pageSize: 2 }, { maxAttempts: 1 });
 
 describe('entitlements', () => {
   it('creates, describes, updates and deletes, within its stack', async () => {

@@ -13,9 +13,9 @@ import {
   ResourceNotFoundException,
   DeleteStackCommand,
 } from '@aws-sdk/client-appstream';
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { EmulatorState } from '../../src/emulator/index.js';
-import { startTestEmulator, type TestEmulator } from '../helpers/emulator.js';
+import { useEmulator } from '../helpers/emulator.js';
 
 const POOL = 'USERPOOL' as const;
 const state: EmulatorState = {
@@ -28,12 +28,7 @@ const state: EmulatorState = {
   },
 };
 
-let em: TestEmulator;
-beforeAll(async () => {
-  em = await startTestEmulator({ transitionMs: 20 }, { maxAttempts: 1 });
-});
-afterAll(() => em.close());
-beforeEach(() => em.setState(state));
+const em = useEmulator(state, { transitionMs: 20 }, { maxAttempts: 1 });
 
 describe('users', () => {
   it('creates, describes, disables, enables and deletes; names are case-sensitive', async () => {

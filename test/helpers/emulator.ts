@@ -50,16 +50,43 @@ export function adminOf(url: string) {
 }
 
 /**
+ * For a test file whose every test starts from the account `state`: one emulator for the file, set
+ * to that state (its call log cleared) before each test. What it answers is that emulator's.
+ */
+export function useEmulator(state: EmulatorState, options: EmulatorOptions = {}, target: Omit<AwsTarget, 'endpoint'> = {}): TestEmulator {
+  let started: TestEmulator | undefined;
+  beforeAll(async () => {
+    started = await startTestEmulator(options, target);
+  });
+  afterAll(() => started?.close());
+  beforeEach(async () => {
+    await started!.setState(state);
+    await started!.clearCalls();
+  });
+  const em = () => started!;
+  return {
+    get url() {
+      return em().url;
+    },
+    get emulator() {
+      return em().emulator;
+    },
+    get clients() {
+      return em().clients;
+    },
+    calls: () => em().calls(),
+    clearCalls: () => em().clearCalls(),
+    getState: () => em().getState(),
+    setState: (next) => em().setState(next),
+    close: () => em().close(),
+  };
+}
+
+/**
  * For a test file whose every test starts from the shared fixture account: one emulator for the
  * file (clients without retries, so error paths show on the first answer), reset before each test.
  */
 export function useFixtureEmulator(options: EmulatorOptions = {}): () => TestEmulator {
-  const fixture = loadStateFile('test/fixtures/emulator/state.yaml');
-  let emulator: TestEmulator;
-  beforeAll(async () => {
-    emulator = await startTestEmulator(options, { maxAttempts: 1 });
-  });
-  afterAll(() => emulator.close());
-  beforeEach(() => emulator.setState(fixture));
+  const emulator = useEmulator(loadStateFile('test/fixtures/emulator/state.yaml'), options, { maxAttempts: 1 });
   return () => emulator;
 }

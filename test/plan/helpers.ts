@@ -1,4 +1,4 @@
-import { afterAll, beforeAll, beforeEach, expect } from 'vitest';
+import { expect } from 'vitest';
 import { applyPlan, createApplyClients } from '../../src/apply/applier.js';
 import { destroyClients } from '../../src/aws/clients.js';
 import type { ApplyEvent, ApplySummary } from '../../src/apply/events.js';
@@ -6,7 +6,7 @@ import type { Config, LoadedConfig } from '../../src/config/types.js';
 import { describeLive, type LiveState } from '../../src/describe/index.js';
 import { buildPlan, reportedBy } from '../../src/plan/build.js';
 import type { Plan } from '../../src/core/plan.js';
-import { startTestEmulator, type TestEmulator } from '../helpers/emulator.js';
+import { startTestEmulator, useEmulator, type TestEmulator } from '../helpers/emulator.js';
 import type { EmulatorOptions, EmulatorState } from '../../src/emulator/index.js';
 
 export const PROJECT = 'studio';
@@ -22,41 +22,15 @@ export function config(parts: Partial<Config> = {}): Config {
 }
 
 /** Small transition times keep waits short; the seed keeps ids stable. */
+const EMULATOR_OPTIONS: EmulatorOptions = { transitionMs: 20, seed: 7 };
+
 export function emulator(options: EmulatorOptions = {}, target: Parameters<typeof startTestEmulator>[1] = {}): Promise<TestEmulator> {
-  return startTestEmulator({ transitionMs: 20, seed: 7, ...options }, target);
+  return startTestEmulator({ ...EMULATOR_OPTIONS, ...options }, target);
 }
 
-/**
- * For a test file whose every test starts from the account `state`: one emulator for the file, set
- * to that state (its call log cleared) before each test. What it answers is that emulator's.
- */
+/** For a test file whose every test starts from the account `state`, with this file's emulator options (see useEmulator). */
 export function useAccount(state: EmulatorState = {}): TestEmulator {
-  let started: TestEmulator | undefined;
-  beforeAll(async () => {
-    started = await emulator({ state });
-  });
-  afterAll(() => started?.close());
-  beforeEach(async () => {
-    await started!.setState(state);
-    await started!.clearCalls();
-  });
-  const em = () => started!;
-  return {
-    get url() {
-      return em().url;
-    },
-    get emulator() {
-      return em().emulator;
-    },
-    get clients() {
-      return em().clients;
-    },
-    calls: () => em().calls(),
-    clearCalls: () => em().clearCalls(),
-    getState: () => em().getState(),
-    setState: (next) => em().setState(next),
-    close: () => em().close(),
-  };
+  return useEmulator(state, EMULATOR_OPTIONS);
 }
 
 /** The mutating operations the emulator served since its call log was cleared, in order. */

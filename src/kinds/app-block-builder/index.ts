@@ -7,7 +7,7 @@
 import type { AppBlockBuilder } from '@aws-sdk/client-appstream';
 import { asSet, userTags } from '../../normalize/values.js';
 import { itself } from '../../core/sets.js';
-import { ACCESS_ENDPOINT_SET, accountTags, declaredValue, planByName, selectedTags, sortedBy, VPC_SETS } from '../resource.js';
+import { ACCESS_ENDPOINT_SET, accountTags, declaredValue, errorNotes, planByName, selectedTags, sortedBy, VPC_SETS } from '../resource.js';
 import type { KindDefinition, Selection, Waiter } from '../types.js';
 import { APP_BLOCK_BUILDER_ATTRIBUTES, APP_BLOCK_BUILDER_DEFAULTS, appBlockBuilderTable } from './attributes.js';
 import { declaredAppBlocks } from './declared.js';
@@ -109,7 +109,7 @@ export const appBlockBuilderKind: KindDefinition = {
     const builders: Record<string, unknown>[] = [];
     for (const found of sortedBy(Object.values(live.appBlockBuilders), (b) => b.builder.Name!)) {
       const address = appBlockBuilderAddress(found.builder.Name!);
-      for (const error of found.builder.AppBlockBuilderErrors ?? []) note(address, `AppBlockBuilderErrors: ${[error.ErrorCode, error.ErrorMessage].filter(Boolean).join(': ')}`);
+      for (const message of errorNotes('AppBlockBuilderErrors', found.builder.AppBlockBuilderErrors)) note(address, message);
       const declared = declare(address, found.tags, (select) => builderConfig(found, select));
       if (declared) builders.push(declared);
     }

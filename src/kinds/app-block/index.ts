@@ -6,7 +6,7 @@
  */
 import type { AppBlock } from '@aws-sdk/client-appstream';
 import { userTags } from '../../normalize/values.js';
-import { accountTags, declaredValue, namingIn, planByName, selectedTags, sortedBy } from '../resource.js';
+import { accountTags, declaredValue, errorNotes, namingIn, planByName, selectedTags, sortedBy } from '../resource.js';
 import type { KindDefinition, Selection } from '../types.js';
 import { APP_BLOCK_ATTRIBUTES, APP_BLOCK_TABLE, DEFAULT_PACKAGING } from './attributes.js';
 import { appBlockAddress, type LiveAppBlock } from './live.js';
@@ -81,7 +81,7 @@ export const appBlockKind: KindDefinition = {
     const blocks: Record<string, unknown>[] = [];
     for (const { block, tags } of sortedBy(Object.values(live.appBlocks), (b) => b.block.Name!)) {
       const address = appBlockAddress(block.Name!);
-      for (const error of block.AppBlockErrors ?? []) note(address, `AppBlockErrors: ${[error.ErrorCode, error.ErrorMessage].filter(Boolean).join(': ')}`);
+      for (const message of errorNotes('AppBlockErrors', block.AppBlockErrors)) note(address, message);
       const declared = declare(address, tags, (select) => blockConfig(block, tags ?? {}, select));
       if (declared) blocks.push(declared);
     }

@@ -9,7 +9,7 @@ import type { Config } from '../../config/types.js';
 import { asSet, userTags } from '../../normalize/values.js';
 import { ownerOf, ownRecord } from '../../core/ownership.js';
 import { itself } from '../../core/sets.js';
-import { accountTags, declaredValue, namingIn, planByName, selectedTags, sortedBy, VPC_SETS } from '../resource.js';
+import { accountTags, declaredValue, errorNotes, namingIn, planByName, selectedTags, sortedBy, VPC_SETS } from '../resource.js';
 import type { KindDefinition, Selection, Waiter } from '../types.js';
 import { DEFAULT_FLEET_TYPE, FLEET_DEFAULTS, fleetTable } from './attributes.js';
 import { fleetAddress } from './live.js';
@@ -129,7 +129,7 @@ export const fleetKind: KindDefinition = {
         leaveOut(address, 'it has no image (ImageName or ImageArn), which a fleet declaration needs');
         continue;
       }
-      for (const error of fleet.FleetErrors ?? []) note(address, `FleetErrors: ${[error.ErrorCode, error.ErrorMessage].filter(Boolean).join(': ')}`);
+      for (const message of errorNotes('FleetErrors', fleet.FleetErrors)) note(address, message);
       const declared = declare(address, tags, (select) => fleetConfig(fleet, tags ?? {}, select));
       if (declared) fleets.push(declared);
     }

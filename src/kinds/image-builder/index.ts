@@ -7,7 +7,7 @@
 import type { ImageBuilder } from '@aws-sdk/client-appstream';
 import { userTags } from '../../normalize/values.js';
 import { itself } from '../../core/sets.js';
-import { ACCESS_ENDPOINT_SET, accountTags, declaredValue, planByName, selectedTags, sortedBy, VPC_SETS } from '../resource.js';
+import { ACCESS_ENDPOINT_SET, accountTags, declaredValue, errorNotes, planByName, selectedTags, sortedBy, VPC_SETS } from '../resource.js';
 import type { KindDefinition, Selection, Waiter } from '../types.js';
 import { BUILDER_ATTRIBUTES, BUILDER_DEFAULTS, builderTable, UNREPORTED } from './attributes.js';
 import { imageBuilderAddress } from './live.js';
@@ -101,7 +101,7 @@ export const imageBuilderKind: KindDefinition = {
     const builders: Record<string, unknown>[] = [];
     for (const { builder, tags } of sortedBy(Object.values(live.imageBuilders), (b) => b.builder.Name!)) {
       const address = imageBuilderAddress(builder.Name!);
-      for (const error of builder.ImageBuilderErrors ?? []) note(address, `ImageBuilderErrors: ${[error.ErrorCode, error.ErrorMessage].filter(Boolean).join(': ')}`);
+      for (const message of errorNotes('ImageBuilderErrors', builder.ImageBuilderErrors)) note(address, message);
       const declared = declare(address, tags, (select) => builderConfig(builder, tags ?? {}, select));
       if (!declared) continue;
       if (!UNREPORTED.some((attribute) => declared[attribute] !== undefined)) {

@@ -5,7 +5,7 @@
 import type { StackConfig } from '../../config/types.js';
 import { asSet, sameValue, userTags } from '../../normalize/values.js';
 import { field, itself } from '../../core/sets.js';
-import { accountTags, declaredValue, planByName, selectedTags, sortedBy } from '../resource.js';
+import { accountTags, declaredValue, errorNotes, planByName, selectedTags, sortedBy } from '../resource.js';
 import type { AttributeTable, KindDefinition, Selection } from '../types.js';
 import { stackAddress } from './live.js';
 import { defaultUserSetting, normalizeStackAttribute, normalizeUserSetting, STACK_ATTRIBUTES, type NormalUserSetting, type StackAttribute } from './normalize.js';
@@ -94,7 +94,7 @@ export const stackKind: KindDefinition = {
     const stacks: Record<string, unknown>[] = [];
     for (const found of sortedBy(Object.values(live.stacks), (s) => s.stack.Name!)) {
       const address = stackAddress(found.stack.Name!);
-      for (const error of found.stack.StackErrors ?? []) note(address, `StackErrors: ${[error.ErrorCode, error.ErrorMessage].filter(Boolean).join(': ')}`);
+      for (const message of errorNotes('StackErrors', found.stack.StackErrors)) note(address, message);
       const declared = declare(address, found.tags, (select) => stackConfig(found, ownRecord(project, found.tags), select));
       if (declared?.Theme && hasPlaceholder(declared.Theme)) {
         note(
