@@ -7,6 +7,8 @@ export interface BenchContext {
   runs: number;
   /** A tenth of the scale, for trying the harness; its numbers are not the benchmark's. */
   quick: boolean;
+  /** Each emulator's added latency per call, in ms (the scenarios' targets are set at 20). */
+  latencyMs: number;
   /** What makes a number less than it claims (failed calls, an account not at rest). */
   problems: string[];
 }

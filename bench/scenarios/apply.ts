@@ -86,7 +86,7 @@ export function applyMeasurements(result: ApplyBenchResult, options: ApplyBenchO
 export const applyScenario: Scenario = {
   name: 'apply',
   async run(context) {
-    const options: ApplyBenchOptions = { stacks: context.quick ? 20 : 200, rateLimit: 20, latencyMs: 20, workDir: context.workDir };
+    const options: ApplyBenchOptions = { stacks: context.quick ? 20 : 200, rateLimit: 20, latencyMs: context.latencyMs, workDir: context.workDir };
     const result = await benchApply(options);
     if (result.otherErrors) context.problems.push(`apply: the emulator answered ${result.otherErrors} errors other than throttling`);
     return applyMeasurements(result, options);

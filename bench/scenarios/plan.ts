@@ -97,7 +97,7 @@ export const planScenario: Scenario = {
   name: 'plan',
   async run(context) {
     const shape = context.quick ? scaledDown(PLAN_ACCOUNT, 10) : PLAN_ACCOUNT;
-    const options: PlanBenchOptions = { shape, runs: context.runs, latencyMs: 20, workDir: context.workDir };
+    const options: PlanBenchOptions = { shape, runs: context.runs, latencyMs: context.latencyMs, workDir: context.workDir };
     const result = await benchPlan(options);
     context.problems.push(...result.problems);
     return planMeasurements(result, options);

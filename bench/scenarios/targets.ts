@@ -137,7 +137,7 @@ export const targetsScenario: Scenario = {
   name: 'targets',
   async run(context) {
     const shape = context.quick ? scaledDown(TARGET_ACCOUNT, 10) : TARGET_ACCOUNT;
-    const options: TargetsBenchOptions = { shape, targets: 5, runs: context.runs, latencyMs: 20, workDir: context.workDir };
+    const options: TargetsBenchOptions = { shape, targets: 5, runs: context.runs, latencyMs: context.latencyMs, workDir: context.workDir };
     const result = await benchTargets(options);
     context.problems.push(...result.problems);
     return targetsMeasurements(result, options);

@@ -67,7 +67,7 @@ export const usersScenario: Scenario = {
   async run(context) {
     const scale = context.quick ? 10 : 1;
     const shape = { ...USERS_ACCOUNT, users: USERS_ACCOUNT.users / scale };
-    const options: UsersBenchOptions = { shape, runs: context.runs, latencyMs: 20, workDir: context.workDir };
+    const options: UsersBenchOptions = { shape, runs: context.runs, latencyMs: context.latencyMs, workDir: context.workDir };
     const result = await benchUsers(options);
     context.problems.push(...result.problems);
     return usersMeasurements(result, options);

@@ -14,7 +14,7 @@ import { describeLive, type DescribeOptions } from '../describe/index.js';
 import { buildPlan, reportedBy } from '../plan/build.js';
 
 /** Targets read, planned or applied at the same time. */
-export const TARGET_CONCURRENCY = 4;
+export const TARGET_CONCURRENCY = 8;
 
 /** One target of a command: its name (none for a config without targets), its config, where it goes. */
 export interface TargetRun {

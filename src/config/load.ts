@@ -11,7 +11,7 @@ import { pointerOf, segmentsOf } from './pointer.js';
 import { ruleProblems } from './rules.js';
 import { schemaProblems } from './schema.js';
 import type { Config, LoadedConfig, Target } from './types.js';
-import { forTarget, RESOURCE_LISTS, targetProblems, withoutTargetLists } from './targets.js';
+import { forTarget, RESOURCE_LISTS, targetProblems, withoutTargetLists, type TargetView } from './targets.js';
 import { didYouMean } from './suggest.js';
 import { YamlFile } from './yaml.js';
 
@@ -71,7 +71,13 @@ export async function loadTargets(paths: string[], only?: readonly string[]): Pr
   const settingsDiagnostics = sources.flatMap(diagnosticsOf);
   for (const source of sources) source.problems.length = 0;
   const chosen = selectTargets(declared, only);
-  const perTarget = (chosen.length ? chosen : [undefined]).map((target) => ({ target, ...loadFor(sources, declared, target) }));
+  let asWritten: ReturnType<typeof checked> | undefined;
+  const perTarget = (chosen.length ? chosen : [undefined]).map((target) => {
+    const views = new Map(sources.map((source) => [source, forTarget(source, declared, target)]));
+    // Targets that leave nothing out and put no variable in have the one config as written: it is checked once for them all.
+    const same = [...views.values()].every((view) => view.asWritten);
+    return { target, ...(same ? (asWritten ??= checked(sources, views)) : checked(sources, views)) };
+  });
   const diagnostics = [...settingsDiagnostics, ...labelled(perTarget)];
   if (diagnostics.length > 0) throw new ConfigError(diagnostics.sort(byPlace));
   return perTarget.map(({ target, config, locate }) => ({
@@ -99,9 +105,8 @@ function selectTargets(declared: Target[], only: readonly string[] | undefined):
   return declared.filter((target) => only.includes(target.name));
 }
 
-/** The config for one target: its resources, variables substituted, checked against the schema and the rules. */
-function loadFor(sources: Source[], declared: Target[], target: Target | undefined) {
-  const prepared = new Map(sources.map((source) => [source, forTarget(source, declared, target)]));
+/** The config for one target (each file as the target sees it): its resources, variables substituted, checked against the schema and the rules. */
+function checked(sources: Source[], prepared: ReadonlyMap<Source, TargetView>) {
   for (const [source, { value, problems, originOf }] of prepared) {
     source.problems.push(...problems);
     if (value === undefined) continue;

@@ -15,6 +15,8 @@ export interface TargetView {
   /** The file's pointer of a pointer into `value`. */
   originOf(pointer: string): string;
   originIndex(list: string, index: number): number;
+  /** Nothing left out, no variable put in: the file's resources as written, the very same objects. */
+  asWritten: boolean;
 }
 
 /** The config's keys that hold resources, one per kind. */
@@ -26,29 +28,33 @@ const WHOLE_VARIABLE = /^\$\{vars\.([A-Za-z_][A-Za-z0-9_]*)\}$/;
 export function forTarget(source: { yaml?: { value: unknown } }, declared: readonly Target[], target: Target | undefined): TargetView {
   const data = source.yaml?.value;
   const kept = new Map<string, number[]>();
-  const identity: TargetView = { value: data, problems: [], originOf: (pointer) => pointer, originIndex: (_list, index) => index };
+  const identity: TargetView = { value: data, problems: [], originOf: (pointer) => pointer, originIndex: (_list, index) => index, asWritten: true };
   if (typeof data !== 'object' || data === null || Array.isArray(data)) return identity;
   const problems: Problem[] = [];
   const value: Record<string, unknown> = { ...(data as Record<string, unknown>) };
+  let asWritten = true;
   for (const { list } of KINDS) {
     const elements = value[list];
     if (isObject(elements)) {
       // A singleton kind's one object (usageReports) goes, or does not, as a list's element does.
       if (goesTo(elements, target, declared)) value[list] = substitute(elements, pointerOf([list]), target, problems);
       else delete value[list];
+      asWritten &&= value[list] === elements;
       continue;
     }
     if (!Array.isArray(elements)) continue;
     const indices = elements.map((_, index) => index).filter((index) => goesTo(elements[index], target, declared));
     kept.set(list, indices);
-    value[list] = indices.map((index) => substitute(elements[index], pointerOf([list, index]), target, problems));
+    const substituted = indices.map((index) => substitute(elements[index], pointerOf([list, index]), target, problems));
+    asWritten &&= substituted.length === elements.length && substituted.every((element, index) => element === elements[index]);
+    value[list] = substituted;
   }
   const originIndex = (list: string, index: number) => kept.get(list)?.[index] ?? index;
   const originOf = (pointer: string) => {
     const [list, index, ...rest] = segmentsOf(pointer);
     return kept.has(list) && index !== undefined ? pointerOf([list, originIndex(list, Number(index)), ...rest]) : pointer;
   };
-  return { value, problems, originOf, originIndex };
+  return { value, problems, originOf, originIndex, asWritten: asWritten && !problems.length };
 }
 
 /** Whether a resource goes to the target: its Targets name it, or it names none. A list naming no declared target goes nowhere. */
@@ -63,12 +69,20 @@ function targetsOf(element: unknown): string[] | undefined {
   return Array.isArray(named) ? named.filter((name): name is string => typeof name === 'string') : undefined;
 }
 
-/** A copy of `value` with the target's variables in it; a variable it lacks is a problem where it is used. */
+/**
+ * `value` with the target's variables in it; a variable it lacks is a problem where it is used. What
+ * holds no variable is `value` itself, so that targets share the declarations they do not vary.
+ */
 function substitute(value: unknown, pointer: string, target: Target | undefined, problems: Problem[]): unknown {
   if (typeof value === 'string') return substituteText(value, pointer, target, problems);
-  if (Array.isArray(value)) return value.map((item, index) => substitute(item, childPointer(pointer, index), target, problems));
+  if (Array.isArray(value)) {
+    const items = value.map((item, index) => substitute(item, childPointer(pointer, index), target, problems));
+    return items.every((item, index) => item === value[index]) ? value : items;
+  }
   if (typeof value === 'object' && value !== null) {
-    return Object.fromEntries(Object.entries(value).map(([key, item]) => [key, substitute(item, childPointer(pointer, key), target, problems)]));
+    const entries = Object.entries(value);
+    const substituted = entries.map(([key, item]) => substitute(item, childPointer(pointer, key), target, problems));
+    return substituted.every((item, index) => item === entries[index][1]) ? value : Object.fromEntries(entries.map(([key], index) => [key, substituted[index]]));
   }
   return value;
 }

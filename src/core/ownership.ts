@@ -129,12 +129,13 @@ function vocabulary() {
   return vocabularyHashes;
 }
 
-/**
- * A hashed list's names, found again among the resource's own tag keys or the vocabulary: those
- * whose hash the list holds.
- */
-function hashedNames(field: Field, width: number, hashes: ReadonlySet<string>, tags: Record<string, string>): string[] {
-  if (field === 't') return Object.keys(tags).filter((key) => !isToolTag(key) && hashes.has(hashHex(key, width)));
+/** A hashed list of tag keys, found again among the resource's own keys: those whose hash the list holds. */
+function hashedTagKeys(width: number, hashes: ReadonlySet<string>, tags: Record<string, string>): string[] {
+  return Object.keys(tags).filter((key) => !isToolTag(key) && hashes.has(hashHex(key, width)));
+}
+
+/** A hashed list of the service's names, found again in the vocabulary. */
+function hashedVocabulary(width: number, hashes: ReadonlySet<string>): string[] {
   // No two vocabulary names share a hash at the width records are written with; any other width is hashed name by name.
   if (width !== VOCABULARY_WIDTH) return VOCABULARY.filter((name) => hashes.has(hashHex(name, width)));
   const { byHash } = vocabulary();
@@ -163,24 +164,60 @@ function encode(record: AppliedRecord, tagWidth?: number): Buffer {
  * of very many fleets or shares), the value is longer than AWS allows and the plan refuses it.
  */
 export function recordTags(record: AppliedRecord): Record<string, string> {
+  return { [RECORD_TAG]: remembered(encodedRecords, JSON.stringify(record), () => encodedValue(record)) };
+}
+
+function encodedValue(record: AppliedRecord): string {
   let encoded = encode(record).toString('base64');
   for (const width of TAG_HASH_WIDTHS) {
     if (encoded.length <= MAX_TAG_VALUE || !record.t?.length) break;
     encoded = encode(record, width).toString('base64');
   }
-  return { [RECORD_TAG]: encoded };
+  return encoded;
 }
 
 /** The record read back from a resource's tags; undefined when there is none or it is unreadable. */
 export function readRecord(tags: Record<string, string> | undefined): AppliedRecord | undefined {
   const value = tags?.[RECORD_TAG];
   if (!value) return undefined;
-  const bytes = Buffer.from(value, 'base64');
-  return bytes[0] === FORMAT ? readCompact(bytes, tags!) : readJson(tags!);
+  const decoded = remembered(decodedRecords, value, () => {
+    const bytes = Buffer.from(value, 'base64');
+    return bytes[0] === FORMAT ? readCompact(bytes) : 'earlier format';
+  });
+  if (decoded === 'earlier format') return readJson(tags!);
+  if (!decoded?.tagHashes) return decoded?.record;
+  const { width, hashes } = decoded.tagHashes;
+  return { ...decoded.record, t: [...(decoded.record.t ?? []), ...hashedTagKeys(width, hashes, tags!)].sort() };
+}
+
+/**
+ * A record decoded from its value alone: a list of tag keys kept by hash is found again among each
+ * resource's own keys when it is read, so it stays hashes here.
+ */
+interface Decoded {
+  record: Readonly<AppliedRecord>;
+  tagHashes?: { width: number; hashes: ReadonlySet<string> };
+}
+
+/**
+ * Records by their tag value, tag values by their record: a plan reads each resource's record more
+ * than once and writes each declaration's, and a config of targets does it for the same
+ * declarations in every target. Bounded, for a process that plans many times.
+ */
+const decodedRecords = new Map<string, Decoded | 'earlier format' | undefined>();
+const encodedRecords = new Map<string, string>();
+const REMEMBERED = 50_000;
+
+function remembered<V>(memo: Map<string, V>, key: string, compute: () => V): V {
+  if (memo.has(key)) return memo.get(key)!;
+  if (memo.size >= REMEMBERED) memo.clear();
+  const value = compute();
+  memo.set(key, value);
+  return value;
 }
 
 /** Format 2. */
-function readCompact(bytes: Buffer, tags: Record<string, string>): AppliedRecord | undefined {
+function readCompact(bytes: Buffer): Decoded | undefined {
   let at = 1;
   const next = () => {
     if (at >= bytes.length) throw new RangeError('truncated record');
@@ -205,6 +242,7 @@ function readCompact(bytes: Buffer, tags: Record<string, string>): AppliedRecord
   };
   try {
     const record: AppliedRecord = { d: name() };
+    let tagHashes: Decoded['tagHashes'];
     while (at < bytes.length) {
       const letter = String.fromCharCode(next());
       const field = LIST_FIELDS.find((f) => f === letter.toLowerCase());
@@ -217,9 +255,12 @@ function readCompact(bytes: Buffer, tags: Record<string, string>): AppliedRecord
       }
       const width = next();
       const hashes = new Set(Array.from({ length: size(LONG_COUNT) }, () => take(width).toString('hex')));
-      record[field] = [...earlier, ...hashedNames(field, width, hashes, tags)].sort();
+      if (field === 't') tagHashes = { width, hashes };
+      else record[field] = [...earlier, ...hashedVocabulary(width, hashes)].sort();
     }
-    return record;
+    // Shared by every reader: frozen, so that none can change what the others read.
+    for (const field of LIST_FIELDS) Object.freeze(record[field]);
+    return { record: Object.freeze(record), ...(tagHashes ? { tagHashes } : {}) };
   } catch {
     return undefined;
   }

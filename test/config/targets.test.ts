@@ -51,3 +51,30 @@ describe('usageReports across targets', () => {
     expect((error as ConfigError).diagnostics.map(formatDiagnostic)).toEqual([`${file}:12:13: usageReports.Targets[0]: no target named ap; the config has us, eu`]);
   });
 });
+
+describe('declarations the targets do not vary', () => {
+  const STACKS = `stacks:
+  - Name: shared
+    Description: the same everywhere
+  - Name: varied
+    Description: reports \${vars.reports}
+`;
+
+  it('are the same objects in every target, and the varied ones are each target\'s own', async () => {
+    const [us, eu] = await loadTargets([configFile(`${TARGETS}${STACKS}`)]);
+    const [usShared, usVaried] = us.loaded.config.stacks!;
+    const [euShared, euVaried] = eu.loaded.config.stacks!;
+    expect(usShared).toBe(euShared);
+    expect(usVaried).not.toBe(euVaried);
+    expect([usVaried.Description, euVaried.Description]).toEqual(['reports true', 'reports false']);
+  });
+
+  it('found wrong in a config that no target varies, are said once, at their line', async () => {
+    const error = await loadTargets([configFile(`${TARGETS}stacks:\n  - Name: shared\n    Description: 7\n`)]).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(ConfigError);
+    const lines = (error as ConfigError).diagnostics.map(formatDiagnostic);
+    expect(lines).toHaveLength(1);
+    expect(lines[0]).toMatch(/:12:18: stacks\[0\]\.Description: expected a string or null, found the number 7/);
+    expect(lines[0]).not.toMatch(/target (us|eu)/);
+  });
+});

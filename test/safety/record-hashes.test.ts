@@ -34,4 +34,12 @@ describe('a record of hashed names', () => {
     // One byte is too narrow to tell the names apart: every name of that hash is read.
     expect(readRecord(hashedAttributes(names, 1))!.a).toEqual(expect.arrayContaining(names));
   });
+
+  test('read again, a record is what it was, and no reader can change it for the next', () => {
+    const tags = recordTags({ d: DIGEST, a: [...STACK_ATTRIBUTES].slice(0, 2), f: ['fleet-a'] });
+    const first = readRecord(tags)!;
+    expect(() => first.f!.push('fleet-b')).toThrow(TypeError);
+    expect(() => Object.assign(first, { d: 'other' })).toThrow(TypeError);
+    expect(readRecord(tags)).toEqual({ d: DIGEST, a: [...STACK_ATTRIBUTES].slice(0, 2).sort(), f: ['fleet-a'] });
+  });
 });
