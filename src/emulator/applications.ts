@@ -39,24 +39,29 @@ export interface ApplicationFleetAssociation {
 
 /** The account's applications, and which Elastic fleets offer them. */
 export class Applications extends Catalogue<ApplicationRecord> {
-  private associationList: ApplicationFleetAssociation[] = [];
+  /** Each association with the fleet it was made with. */
+  private associationList: { association: ApplicationFleetAssociation; fleet: FleetRecord }[] = [];
 
   constructor() {
     super('Application');
   }
 
-  /** The associations whose fleet still exists: a fleet deleted since takes its associations with it. */
+  /**
+   * The associations whose fleet still exists: a fleet deleted since takes its associations with it,
+   * and one created again under its name (of another FleetType, say) offers none of them.
+   */
   associations(store: Store): ApplicationFleetAssociation[] {
-    this.associationList = this.associationList.filter((a) => store.fleet(a.FleetName));
-    return this.associationList;
+    this.associationList = this.associationList.filter((a) => store.fleet(a.association.FleetName) === a.fleet);
+    return this.associationList.map((a) => a.association);
   }
 
-  associate(association: ApplicationFleetAssociation): void {
-    this.associationList.push(association);
+  associate(association: ApplicationFleetAssociation, fleet: FleetRecord): void {
+    this.associationList.push({ association, fleet });
   }
 
   disassociate(store: Store, { FleetName, ApplicationArn }: ApplicationFleetAssociation): void {
-    this.associationList = this.associations(store).filter((a) => a.FleetName !== FleetName || a.ApplicationArn !== ApplicationArn);
+    this.associations(store);
+    this.associationList = this.associationList.filter(({ association: a }) => a.FleetName !== FleetName || a.ApplicationArn !== ApplicationArn);
   }
 }
 
@@ -106,9 +111,10 @@ export function seedApplications(store: Store, section: { applications?: unknown
     const association = asObject(raw, path) as unknown as ApplicationFleetAssociation;
     checkKeys(association, ['FleetName', 'ApplicationArn'], `${path}.`);
     checkShape('appstream', 'ApplicationFleetAssociation', association, path);
-    if (!store.fleets.has(association.FleetName)) throw new StateError(`${path}.FleetName: no fleet named '${association.FleetName}' in appstream.fleets`);
+    const fleet = store.fleets.get(association.FleetName);
+    if (!fleet) throw new StateError(`${path}.FleetName: no fleet named '${association.FleetName}' in appstream.fleets`);
     if (!applications.withArn(association.ApplicationArn)) throw new StateError(`${path}.ApplicationArn: no application with ARN '${association.ApplicationArn}' in appstream.applications`);
-    applications.associate(clone(association));
+    applications.associate(clone(association), fleet);
   });
   // An application keeps its app block from being deleted.
   store.appBlocks.blockers.push((arn) => {
@@ -216,7 +222,7 @@ function associateApplicationFleet(input: Json, { store }: Context): Json {
   const application = store.applications.found(input.ApplicationArn as string);
   checkCompatible(fleet, application);
   const association = { FleetName: fleet.Name, ApplicationArn: application.Arn };
-  if (!store.applications.associations(store).some((a) => a.FleetName === fleet.Name && a.ApplicationArn === application.Arn)) store.applications.associate(association);
+  if (!store.applications.associations(store).some((a) => a.FleetName === fleet.Name && a.ApplicationArn === application.Arn)) store.applications.associate(association, fleet);
   return { ApplicationFleetAssociation: association };
 }
 

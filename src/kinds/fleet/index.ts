@@ -14,7 +14,7 @@ import type { KindDefinition, Selection, Waiter } from '../types.js';
 import { DEFAULT_FLEET_TYPE, FLEET_DEFAULTS, fleetTable } from './attributes.js';
 import { fleetAddress } from './live.js';
 import { FLEET_ATTRIBUTES, isRunning, normalizeFleetAttribute, normalizeLiveFleet } from './normalize.js';
-import { liveFleetDigest, liveFleetNormal, planDeclaredFleet, planFleetDeletion } from './plan.js';
+import { liveFleetDigest, liveFleetNormal, planDeclaredFleet, planFleetDeletion, type FleetApplication, type FleetPlanEnv } from './plan.js';
 
 /** The reads, with the AppStream client code they need, load when a plan first describes fleets. */
 const reads = () => import('./describe.js');
@@ -73,7 +73,6 @@ export const fleetKind: KindDefinition = {
 
   plan(input) {
     const { ctx, config, live } = input;
-    const env = { images: live.fleetReads?.images };
     const declaredStacks = config.stacks ?? [];
     const declaredApplications = config.applications ?? [];
     // Stacks the plan deletes disassociate their fleets themselves, before the fleets go.
@@ -81,17 +80,19 @@ export const fleetKind: KindDefinition = {
       ctx.prune ? Object.entries(live.stacks).filter(([name, stack]) => ownerOf(stack.tags) === config.project && !declaredStacks.some((s) => s.Name === name)).map(([name]) => name) : [],
     );
     /**
-     * The declared applications associated with a fleet the plan deletes (none names it: that is refused).
-     * Those that declare Fleets, or whose last apply associated it, let go of it in their own update,
-     * which runs before any delete; the others keep it, so the fleet's deletion disassociates them.
+     * The declared applications associated with a fleet the plan deletes or replaces (none names it:
+     * that is refused). Those that declare Fleets, or whose last apply associated it, let go of it in
+     * their own update, which runs first; the others keep it, so the fleet's own calls disassociate them.
      */
-    const applicationsOf = (fleet: string) =>
+    const applicationsOf = (fleet: string): FleetApplication[] =>
       declaredApplications.flatMap((declared) => {
         const found = live.applications[declared.Name];
         if (!found?.fleets?.includes(fleet)) return [];
         const letsGo = declared.Fleets !== undefined || Boolean(ownRecord(config.project, found.tags)?.f?.includes(fleet));
-        return [{ address: `application/${declared.Name}`, arn: found.application.Arn!, letsGo }];
+        return [{ name: declared.Name, arn: found.application.Arn!, letsGo }];
       });
+    const naming = (fleet: string) => namingIn(declaredApplications, 'Fleets', fleet, (application) => `application ${application.Name}`);
+    const env: FleetPlanEnv = { images: live.fleetReads?.images, applicationsOf, naming: (fleet) => naming(fleet).map((named) => named.user) };
     planByName(input, {
       list: 'fleets',
       declared: config.fleets,
@@ -103,7 +104,7 @@ export const fleetKind: KindDefinition = {
       prune: (found, at) => planFleetDeletion(found, at, deletedStacks, applicationsOf(found.fleet.Name!)),
       namedBy: {
         noun: 'fleet',
-        users: (name) => [...namingIn(declaredStacks, 'Fleets', name, (stack) => `stack ${stack.Name}`), ...namingIn(declaredApplications, 'Fleets', name, (application) => `application ${application.Name}`)],
+        users: (name) => [...namingIn(declaredStacks, 'Fleets', name, (stack) => `stack ${stack.Name}`), ...naming(name)],
       },
     });
   },

@@ -12,7 +12,7 @@ import type { AppliedRecord } from '../../core/ownership.js';
 import type { Diagnostic } from '../../core/plan.js';
 import { appstreamCall, change, createInput, creation, declaration, declarationDigest, declaredKeys, found, ignoring, inPlace, managed, newestImage } from '../resource.js';
 import { refused, replacement, resourceErrors, runningStateCalls, tagCalls, withDiagnostics } from '../resource.js';
-import type { Declaration, DiffSpec, PlanContext, ResourcePlan, Subject } from '../resource.js';
+import type { CallSpec, Declaration, DiffSpec, PlanContext, ResourcePlan, Subject } from '../resource.js';
 import { DEFAULT_FLEET_TYPE, fleetTable, inPlaceWhileRunning, type FleetType } from './attributes.js';
 import { diffFleet } from './diff.js';
 import type { LiveFleet } from './live.js';
@@ -21,10 +21,21 @@ import { activeSessions, FLEET_ATTRIBUTES, IMAGE_NAMES, isRunning, normalizeFlee
 const call = appstreamCall;
 const { start: startFleet, lifecycle, toStopped } = runningStateCalls({ start: 'StartFleet', stop: 'StopFleet', describe: 'DescribeFleets', running: 'FleetStarted', stopped: 'FleetStopped' });
 
+/** A declared application associated with a fleet; `letsGo`: its own update disassociates the fleet. */
+export interface FleetApplication {
+  name: string;
+  arn: string;
+  letsGo: boolean;
+}
+
 /** What the fleet plans need beyond the fleet itself. */
 export interface FleetPlanEnv {
   /** The account's AVAILABLE images LatestImage picks from (undefined: not read). */
   images?: Image[];
+  /** The declared applications associated with a fleet. */
+  applicationsOf(fleet: string): FleetApplication[];
+  /** The declared applications that name a fleet in Fleets, for people ("application maya"). */
+  naming(fleet: string): string[];
 }
 
 export function liveFleetNormal(live: LiveFleet): NormalFleet {
@@ -90,7 +101,13 @@ export function planDeclaredFleet(ctx: PlanContext, config: FleetConfig, live: L
   const wantedType = config.FleetType ?? DEFAULT_FLEET_TYPE;
   if (desired.compared.has('FleetType') && wantedType !== type) {
     if (!owned) return withDiagnostics(refused(subject, [`exists as a ${type} fleet and is not owned by this project; replacing it with a ${wantedType} fleet would delete it`]), health);
-    return withDiagnostics(planReplace(config, desired, live, normal, subject, previous), health);
+    // Only Elastic fleets offer applications: the application's plan is refused too, and the fleet it is offered on must not go.
+    const naming = type === 'ELASTIC' ? env.naming(config.Name) : [];
+    if (naming.length) {
+      const names = `${naming.join(', ')} ${naming.length === 1 ? 'names' : 'name'}`;
+      return withDiagnostics(refused(subject, [`FleetType ${wantedType} would replace this Elastic fleet, but ${names} it in Fleets, and only Elastic fleets offer applications: remove it from there, or keep FleetType ELASTIC`]), health);
+    }
+    return withDiagnostics(planReplace(config, desired, live, normal, subject, previous, env.applicationsOf(config.Name)), health);
   }
 
   const delta = diffFleet(config.Name, desired, normal, previous, table);
@@ -140,10 +157,20 @@ function planCreate(config: FleetConfig, desired: Desired, subject: Subject): Re
 }
 
 /**
- * FleetType cannot change: the stacks are disassociated, the fleet stopped and deleted, created
- * anew (started unless declared STOPPED) and the stacks associated again.
+ * FleetType cannot change: the stacks and applications are disassociated, the fleet stopped and
+ * deleted, created anew (started unless declared STOPPED) and the stacks associated again. The
+ * applications are not: only an Elastic fleet has them, and the new one is of another type. Those
+ * that name a fleet becoming Elastic associate it in their own update, which depends on this.
  */
-function planReplace(config: FleetConfig, desired: Desired, live: LiveFleet, normal: NormalFleet, subject: Subject, previous: AppliedRecord | undefined): ResourcePlan {
+function planReplace(
+  config: FleetConfig,
+  desired: Desired,
+  live: LiveFleet,
+  normal: NormalFleet,
+  subject: Subject,
+  previous: AppliedRecord | undefined,
+  applications: readonly FleetApplication[],
+): ResourcePlan {
   const name = config.Name;
   const made = createFleet(subject, config, desired);
   if ('refusal' in made) return made.refusal;
@@ -151,8 +178,10 @@ function planReplace(config: FleetConfig, desired: Desired, live: LiveFleet, nor
   const after = config.FleetType ?? DEFAULT_FLEET_TYPE;
   const stacks = live.stacks ?? [];
   const delta = diffFleet(name, desired, normal, previous, fleetTable(after as FleetType, false));
+  const offered = lettingGo(name, applications);
   const calls = [
     ...stacks.map((stack) => call('DisassociateFleet', { FleetName: name, StackName: stack })),
+    ...offered.calls,
     ...toStopped(name, live.fleet.State),
     call('DeleteFleet', { Name: name }),
     call('CreateFleet', made.input),
@@ -160,13 +189,16 @@ function planReplace(config: FleetConfig, desired: Desired, live: LiveFleet, nor
     ...stacks.map((stack) => call('AssociateFleet', { FleetName: name, StackName: stack })),
   ];
   const users = stacks.length ? `; its stack${stacks.length === 1 ? '' : 's'} ${stacks.join(', ')} cannot stream until it is back` : '';
+  const kept = offered.disassociated;
+  const gone = kept.length ? `; application${kept.length === 1 ? '' : 's'} ${kept.join(', ')} ${kept.length === 1 ? 'is' : 'are'} no longer offered on it` : '';
   return {
     change: replacement(subject, {
       previous,
       record: desired.record,
       diffs: [{ path: 'FleetType', before, after }, ...delta.diffs, ...(delta.tags.diff ? [delta.tags.diff] : [])],
       reason: `FleetType cannot change in place: the fleet is deleted and created again as ${after}`,
-      interruption: `${isRunning(live.fleet.State) ? stopping(name, live, 'replaces') : `replaces fleet ${name}`}${users}`,
+      interruption: `${isRunning(live.fleet.State) ? stopping(name, live, 'replaces') : `replaces fleet ${name}`}${users}${gone}`,
+      dependsOn: offered.dependsOn,
     }),
     calls,
     diagnostics: [],
@@ -175,22 +207,36 @@ function planReplace(config: FleetConfig, desired: Desired, live: LiveFleet, nor
 }
 
 /**
- * Prune: every stack is disassociated first (AWS refuses to delete an associated fleet), except
- * those the plan deletes, which let go of it themselves; so is every declared application that keeps
- * it, and one that lets go of it in its own update is waited for. Then the fleet is stopped and deleted.
+ * The declared applications of a fleet that goes: the fleet disassociates those that keep it, and
+ * waits for the update of every one (one that lets go of it does so there; a failed one keeps it).
  */
-export function planFleetDeletion(live: LiveFleet, subject: Subject, deletedStacks: ReadonlySet<string>, applications: readonly { address: string; arn: string; letsGo: boolean }[]): ResourcePlan {
+function lettingGo(name: string, applications: readonly FleetApplication[]): { calls: CallSpec[]; disassociated: string[]; dependsOn: string[] } {
+  const kept = applications.filter((application) => !application.letsGo);
+  return {
+    calls: kept.map((application) => call('DisassociateApplicationFleet', { FleetName: name, ApplicationArn: application.arn })),
+    disassociated: kept.map((application) => application.name),
+    dependsOn: applications.map((application) => `application/${application.name}`),
+  };
+}
+
+/**
+ * Prune: every stack is disassociated first (AWS refuses to delete an associated fleet), except
+ * those the plan deletes, which let go of it themselves; so are the declared applications (see
+ * lettingGo). Then the fleet is stopped and deleted.
+ */
+export function planFleetDeletion(live: LiveFleet, subject: Subject, deletedStacks: ReadonlySet<string>, applications: readonly FleetApplication[]): ResourcePlan {
   const name = live.fleet.Name!;
+  const offered = lettingGo(name, applications);
   const calls = [
     ...(live.stacks ?? []).filter((stack) => !deletedStacks.has(stack)).map((stack) => call('DisassociateFleet', { FleetName: name, StackName: stack })),
-    ...applications.filter((application) => !application.letsGo).map((application) => call('DisassociateApplicationFleet', { FleetName: name, ApplicationArn: application.arn })),
+    ...offered.calls,
     ...toStopped(name, live.fleet.State),
     call('DeleteFleet', { Name: name }),
   ];
   return {
     change: change(subject, {
       action: 'delete',
-      ...(applications.length ? { dependsOn: applications.map((application) => application.address) } : {}),
+      dependsOn: offered.dependsOn,
       ...(isRunning(live.fleet.State) ? { interruption: stopping(name, live, 'stops and deletes') } : {}),
     }),
     calls,
