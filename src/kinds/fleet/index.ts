@@ -76,8 +76,9 @@ export const fleetKind: KindDefinition = {
     const declaredStacks = config.stacks ?? [];
     const declaredApplications = config.applications ?? [];
     // Stacks the plan deletes disassociate their fleets themselves, before the fleets go.
+    const declaredStackNames = new Set(declaredStacks.map((stack) => stack.Name));
     const deletedStacks = new Set(
-      ctx.prune ? Object.entries(live.stacks).filter(([name, stack]) => ownerOf(stack.tags) === config.project && !declaredStacks.some((s) => s.Name === name)).map(([name]) => name) : [],
+      ctx.prune ? Object.entries(live.stacks).filter(([name, stack]) => ownerOf(stack.tags) === config.project && !declaredStackNames.has(name)).map(([name]) => name) : [],
     );
     /**
      * The declared applications associated with a fleet the plan deletes or replaces (none names it:

@@ -125,10 +125,10 @@ function projectStacks(ctx: PlanContext, config: Config, live: LiveState): Set<s
   return new Set((config.stacks ?? []).map((s) => s.Name).filter((name) => [undefined, ctx.project].includes(ownerOf(live.stacks[name]?.tags))));
 }
 
-/** The stacks' fleets: declared ones where the config names them, else the live associations. */
-function fleetsOf(config: Config, live: LiveState, stack: string): string[] {
-  const declared = (config.stacks ?? []).find((s) => s.Name === stack)?.Fleets;
-  return declared ?? live.stacks[stack]?.fleets ?? [];
+/** Each stack's fleets: the declared ones where the config names them, else the live associations. */
+function fleetsOfStacks(config: Config, live: LiveState): (stack: string) => string[] {
+  const declared = new Map((config.stacks ?? []).map((s) => [s.Name, s.Fleets]));
+  return (stack) => declared.get(stack) ?? live.stacks[stack]?.fleets ?? [];
 }
 
 /**
@@ -139,6 +139,7 @@ function fleetsOf(config: Config, live: LiveState, stack: string): string[] {
 export function planAssignments({ ctx, config, live, subject, fresh, userSubjects, domainJoined }: AssignmentFacts): ResourcePlan {
   const managed = projectStacks(ctx, config, live);
   const declaredStacks = new Set((config.stacks ?? []).map((s) => s.Name));
+  const fleetsOf = fleetsOfStacks(config, live);
   const diagnostics: Diagnostic[] = [];
   const desired = new Map<string, Entry>();
   for (const user of config.users ?? []) {
@@ -154,7 +155,7 @@ export function planAssignments({ ctx, config, live, subject, fresh, userSubject
         diagnostics.push(diagnostic(at, 'error', `stack ${entry.StackName} is owned by project "${owner}" (tag streamform:project); its users are left alone`));
         continue;
       }
-      const joined = fleetsOf(config, live, entry.StackName).find((fleet) => domainJoined.has(fleet));
+      const joined = fleetsOf(entry.StackName).find((fleet) => domainJoined.has(fleet));
       if (joined) {
         diagnostics.push(diagnostic(at, 'error', `users in a user pool cannot be assigned to stack ${entry.StackName}: its fleet ${joined} is joined to an Active Directory domain`));
         continue;
