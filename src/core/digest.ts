@@ -16,6 +16,19 @@ export function canonicalJson(value: unknown): string {
   return canonical(value, undefined);
 }
 
+/** Object keys as canonical JSON writes them, quoted and followed by the colon: the same few keys recur in every value. */
+const keyTexts = new Map<string, string>();
+const MOST_KEY_TEXTS = 10_000;
+
+function keyText(key: string): string {
+  let text = keyTexts.get(key);
+  if (text === undefined) {
+    if (keyTexts.size >= MOST_KEY_TEXTS) keyTexts.clear();
+    keyTexts.set(key, (text = `${JSON.stringify(key)}:`));
+  }
+  return text;
+}
+
 /**
  * Canonical JSON in one pass; the lists that `sets` marks are sorted by their elements' identity,
  * then canonical text (each element's own lists sorted first, as its text is built).
@@ -24,19 +37,24 @@ export function canonical(value: unknown, sets: SetNode | undefined): string {
   if (typeof value !== 'object' || value === null) return JSON.stringify(value);
   if (Array.isArray(value)) {
     const each = sets?.children.get('*');
-    const texts = value.map((element) => canonical(element, each));
     const set = sets?.set;
-    if (!set) return `[${texts.join(',')}]`;
+    if (!set) {
+      let text = '[';
+      for (let i = 0; i < value.length; i++) text += (i ? ',' : '') + canonical(value[i], each);
+      return `${text}]`;
+    }
+    const texts = value.map((element) => canonical(element, each));
     const keyed = value.map((element, i) => ({ key: `${set.key(element) ?? ''}\u0000${texts[i]}`, text: texts[i] }));
     keyed.sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0));
     return `[${keyed.map((k) => k.text).join(',')}]`;
   }
   const object = value as Record<string, unknown>;
-  let text = '';
+  let text = '{';
   for (const key of Object.keys(object).sort()) {
     const member = object[key];
     if (member === undefined) continue;
-    text += `${text ? ',' : ''}${JSON.stringify(key)}:${canonical(member, sets?.children.get(key))}`;
+    if (text.length > 1) text += ',';
+    text += keyText(key) + canonical(member, sets?.children.get(key));
   }
-  return `{${text}}`;
+  return `${text}}`;
 }

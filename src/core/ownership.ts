@@ -10,6 +10,7 @@
  * streamform:applied, .1, .2, …) is still read, and replaced the next time the record changes.
  */
 import { createHash } from 'node:crypto';
+import { remembered } from './memo.js';
 import appstreamFacts from '../facts/appstream.json' with { type: 'json' };
 
 /** Tag keys streamform reserves for itself; a config may not declare them. */
@@ -202,19 +203,10 @@ interface Decoded {
 /**
  * Records by their tag value, tag values by their record: a plan reads each resource's record more
  * than once and writes each declaration's, and a config of targets does it for the same
- * declarations in every target. Bounded, for a process that plans many times.
+ * declarations in every target.
  */
 const decodedRecords = new Map<string, Decoded | 'earlier format' | undefined>();
 const encodedRecords = new Map<string, string>();
-const REMEMBERED = 50_000;
-
-function remembered<V>(memo: Map<string, V>, key: string, compute: () => V): V {
-  if (memo.has(key)) return memo.get(key)!;
-  if (memo.size >= REMEMBERED) memo.clear();
-  const value = compute();
-  memo.set(key, value);
-  return value;
-}
 
 /** Format 2. */
 function readCompact(bytes: Buffer): Decoded | undefined {

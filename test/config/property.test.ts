@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import { stringify } from 'yaml';
 import { afterAll, describe, expect, it } from 'vitest';
 import { configDigest } from '../../src/config/digest.js';
+import { canonicalJson } from '../../src/core/digest.js';
 import { loadConfig } from '../../src/config/load.js';
 import { schemaProblems } from '../../src/config/schema.js';
 import { SET_LISTS, listsAt } from '../../src/config/sets.js';
@@ -223,5 +224,32 @@ describe('configDigest', () => {
     const whole = join(root, 'whole.yaml');
     writeFileSync(whole, 'version: 1\nproject: p\nimages: [{ Name: i }]\nstacks:\n  - Name: a\n  - Fleets: [x, y]\n    Name: b\n');
     expect(configDigest((await loadConfig([dir])).config)).toBe(configDigest((await loadConfig([whole])).config));
+  });
+});
+
+describe('canonical JSON', () => {
+  /** The value with every object's keys in the reverse of the order they had. */
+  const reversedKeys = (value: unknown): unknown => {
+    if (Array.isArray(value)) return value.map(reversedKeys);
+    if (typeof value !== 'object' || value === null) return value;
+    return Object.fromEntries(Object.entries(value).reverse().map(([key, member]) => [key, reversedKeys(member)]));
+  };
+  const values = fc.letrec((tie) => ({
+    value: fc.oneof({ depthSize: 'small' }, fc.jsonValue({ maxDepth: 1 }), fc.array(tie('value'), { maxLength: 4 }), fc.dictionary(fc.string({ maxLength: 6 }), fc.option(tie('value'), { nil: undefined }), { maxKeys: 5 })),
+  })).value;
+
+  it('reads back as the value (undefined members left out), and is the same text whatever the order of its keys', () => {
+    fc.assert(
+      fc.property(values, (value) => {
+        const text = canonicalJson(value);
+        expect(JSON.parse(text)).toEqual(JSON.parse(JSON.stringify(value) ?? 'null'));
+        expect(canonicalJson(reversedKeys(value))).toBe(text);
+      }),
+      { numRuns: 300 },
+    );
+  });
+
+  it('writes keys in code-point order, numeric ones among them', () => {
+    expect(canonicalJson({ b: 1, '': { z: [{ y: 1, x: undefined, a: 2 }] }, '10': 0, '9': 0 })).toBe('{"":{"z":[{"a":2,"y":1}]},"10":0,"9":0,"b":1}');
   });
 });
