@@ -1,9 +1,12 @@
 /** Reading in bulk: every page of a listing, and many independent reads with a bounded pool. */
 
-/** Follows the token until the last page (no token, or an empty one). */
-export async function allPages<T>(fetchPage: (token: string | undefined) => Promise<{ items?: T[]; next?: string }>): Promise<T[]> {
+/** Follows the token until the last page (no token, or an empty one); `names` say who and what in a paging error. */
+export async function allPages<T>(
+  fetchPage: (token: string | undefined) => Promise<{ items?: T[]; next?: string }>,
+  names: { who: string; what: string } = { who: 'the endpoint', what: 'page token' },
+): Promise<T[]> {
   const items: T[] = [];
-  const tokens = pageTokens('the endpoint', 'page token');
+  const tokens = pageTokens(names.who, names.what);
   let token: string | undefined;
   do {
     const page = await fetchPage(token);

@@ -7,7 +7,7 @@
 import { ListTagsForResourceCommand, type AppStreamClient } from '@aws-sdk/client-appstream';
 import { GetResourcesCommand, type ResourceGroupsTaggingAPIClient, type ResourceTagMapping } from '@aws-sdk/client-resource-groups-tagging-api';
 import { OWNER_TAG } from '../core/ownership.js';
-import { pageTokens } from './paging.js';
+import { allPages, pageTokens } from './paging.js';
 
 export type Tags = Record<string, string>;
 export type TagReader = 'bulk' | 'per-resource';
@@ -68,21 +68,17 @@ export async function readTagsInBulk(
 
 /** Tags of every resource of these types that carries this project's owner tag, by ARN: one call a hundred. */
 export async function readOwnedTags(client: ResourceGroupsTaggingAPIClient, resourceTypes: string[], project: string): Promise<Map<string, Tags>> {
+  const mappings = await allPages(
+    async (token) => {
+      const page = await client.send(
+        new GetResourcesCommand({ ResourceTypeFilters: resourceTypes, TagFilters: [{ Key: OWNER_TAG, Values: [project] }], ResourcesPerPage: RESOURCES_PER_PAGE, PaginationToken: token }),
+      );
+      return { items: page.ResourceTagMappingList, next: page.PaginationToken };
+    },
+    { who: 'GetResources', what: 'PaginationToken' },
+  );
   const byArn = new Map<string, Tags>();
-  const tokens = pageTokens('GetResources', 'PaginationToken');
-  let token: string | undefined;
-  do {
-    const page = await client.send(
-      new GetResourcesCommand({
-        ResourceTypeFilters: resourceTypes,
-        TagFilters: [{ Key: OWNER_TAG, Values: [project] }],
-        ResourcesPerPage: RESOURCES_PER_PAGE,
-        PaginationToken: token,
-      }),
-    );
-    addTags(byArn, page.ResourceTagMappingList);
-    token = tokens.next(page.PaginationToken);
-  } while (token);
+  addTags(byArn, mappings);
   return byArn;
 }
 

@@ -8,6 +8,7 @@ import type { LiveState } from '../core/live.js';
 import { isToolTag, ownerOf, ownRecord, type Tags } from '../core/ownership.js';
 import type { UnmanagedTags } from '../core/plan.js';
 import { addressOf, declarationsOf, KINDS } from '../kinds/index.js';
+import { sortedBy } from '../kinds/resource.js';
 import type { ImportContext } from '../kinds/types.js';
 
 /** Each declared resource's unmanaged tag keys, by address; only resources whose tags describe read, this project's or unowned. */
@@ -34,7 +35,7 @@ export function unmanagedTags(config: Config, live: LiveState): UnmanagedTags[] 
       if (keys.length) found.push({ address, keys: keys.sort() });
     }
   }
-  return found.sort((a, b) => (a.address < b.address ? -1 : a.address > b.address ? 1 : 0));
+  return sortedBy(found, (r) => r.address);
 }
 
 /**
