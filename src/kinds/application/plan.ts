@@ -131,8 +131,8 @@ export function planDeclaredApplication(ctx: PlanContext, config: ApplicationCon
   if (tagging.problem) return withDiagnostics(refused(subject, [tagging.problem]), health);
   const calls = [
     ...(attributes.update ? [call('UpdateApplication', attributes.update)] : []),
-    ...fleets.disassociate.map((fleet) => call('DisassociateApplicationFleet', { FleetName: fleet, ApplicationArn: arn })),
-    ...fleets.associate.map((fleet) => call('AssociateApplicationFleet', { FleetName: fleet, ApplicationArn: arn })),
+    ...disassociations(fleets.disassociate, arn),
+    ...associations(fleets.associate, arn),
     ...tagging.calls,
   ];
   return inPlace(subject, { calls, diffs, owned, previous, record: desired.record, diagnostics: health, dependsOn: desired.dependsOn });
@@ -230,7 +230,7 @@ function planReplace(
       dependsOn: desired.dependsOn,
     }),
     calls: [
-      ...disassociations(live),
+      ...disassociations(live.fleets ?? [], arn),
       ...entitled('DisassociateApplicationFromEntitlement'),
       call('DeleteApplication', { Name: config.Name }),
       call('CreateApplication', made.input),
@@ -241,15 +241,14 @@ function planReplace(
   };
 }
 
-const disassociations = (live: LiveApplication) =>
-  (live.fleets ?? []).map((fleet) => call('DisassociateApplicationFleet', { FleetName: fleet, ApplicationArn: live.application.Arn! }));
+const disassociations = (fleets: readonly string[], applicationArn: string) => fleets.map((fleet) => call('DisassociateApplicationFleet', { FleetName: fleet, ApplicationArn: applicationArn }));
 
 /** Prune: AWS refuses to delete an application a fleet offers, so its fleets let go of it first; its app block goes after it. */
 export function planApplicationDeletion(live: LiveApplication, subject: Subject): ResourcePlan {
   const block = appBlockNameOf(live.application.AppBlockArn);
   return {
     change: change(subject, { action: 'delete', dependsOn: [...(block ? [appBlockAddress(block)] : []), ...(live.fleets ?? []).map((fleet) => `fleet/${fleet}`)] }),
-    calls: [...disassociations(live), call('DeleteApplication', { Name: live.application.Name! })],
+    calls: [...disassociations(live.fleets ?? [], live.application.Arn!), call('DeleteApplication', { Name: live.application.Name! })],
     diagnostics: [],
   };
 }

@@ -78,7 +78,6 @@ async function readFleetsByFleet(client: AppStreamClient, fleets: string[], need
   for (const [name, stack] of needed) stack.fleets = byStack.get(name)!.sort();
 }
 
-
 /** A stack's theme; null when it has none (AWS answers ResourceNotFoundException, or no Theme). */
 export async function describeTheme(client: AppStreamClient, stackName: string): Promise<Theme | null> {
   try {
