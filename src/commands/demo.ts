@@ -13,9 +13,9 @@ import { parseFlags } from '../cli/args.js';
 import { UserError } from '../core/errors.js';
 import { isInteractive } from '../cli/terminal.js';
 import { loadConfig } from '../config/load.js';
-import { describeLive } from '../describe/index.js';
+import { describeLive, planConfirmingTags } from '../describe/index.js';
 import { loadStateFile, startEmulator, type EmulatorState } from '../emulator/index.js';
-import { buildPlan, reportedBy } from '../plan/build.js';
+import { buildPlan } from '../plan/build.js';
 import { isToolTag, OWNER_TAG } from '../core/ownership.js';
 import { run as apply } from './apply.js';
 import { run as plan } from './plan.js';
@@ -80,8 +80,8 @@ async function recordLastApply(seeded: EmulatorState, config: string, endpoint: 
   const clients = createClients({ endpoint, region: seeded.region });
   try {
     const loaded = await loadConfig([config]);
-    const live = await describeLive(loaded.config, clients, { reported: reportedBy(loaded.config, false), prune: false });
-    const first = buildPlan({ loaded, live, prune: false, region: clients.region, endpoint });
+    const live = await describeLive(loaded.config, clients, { prune: false });
+    const first = await planConfirmingTags(loaded.config, clients, live, false, () => buildPlan({ loaded, live, prune: false, region: clients.region, endpoint }));
     const owned = new Set((seeded.appstream?.stacks ?? []).filter((s) => s.Tags?.[OWNER_TAG] === first.project).map((s) => `stack/${s.Name}`));
     for (const call of first.calls) {
       if (call.operation !== 'TagResource' || !owned.has(call.address)) continue;

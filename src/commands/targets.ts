@@ -10,8 +10,8 @@ import { PLAN_FORMAT_VERSION, type Plan } from '../core/plan.js';
 import { configDigest } from '../config/digest.js';
 import { loadTargets } from '../config/load.js';
 import type { LoadedConfig } from '../config/types.js';
-import { describeLive, type DescribeOptions } from '../describe/index.js';
-import { buildPlan, reportedBy } from '../plan/build.js';
+import { describeLive, planConfirmingTags, type DescribeOptions } from '../describe/index.js';
+import { buildPlan } from '../plan/build.js';
 
 /** Targets read, planned or applied at the same time. */
 export const TARGET_CONCURRENCY = 8;
@@ -76,10 +76,13 @@ export async function planTarget(run: TargetRun, { command, prune, spinner, base
   const label = run.name ? `target ${run.name}: ` : '';
   try {
     const onNotice = (message: string) => process.stderr.write(`streamform: ${label}${message}\n`);
-    const read = (onProgress?: DescribeOptions['onProgress']) => describeLive(run.loaded.config, clients, { reported: reportedBy(run.loaded.config, prune), prune, onNotice, onProgress });
+    const read = (onProgress?: DescribeOptions['onProgress']) => describeLive(run.loaded.config, clients, { prune, onNotice, onProgress });
     const live = spinner ? await (await import('../ui/index.js')).withReadingSpinner(read) : await read();
-    const based = base && { config: base.config, live: await describeLive(base.config, clients, { reported: reportedBy(base.config, false), prune: false, onNotice }) };
-    const plan = buildPlan({ loaded: run.loaded, live, ...(based ? { base: based } : {}), prune, region: clients.region, endpoint: clients.endpoint });
+    const { region, endpoint } = clients;
+    const based = base && { config: base.config, live: await describeLive(base.config, clients, { prune: false, onNotice }) };
+    // The base's reads are confirmed as its own plan would report them, as this config's are.
+    if (based) await planConfirmingTags(based.config, clients, based.live, false, (baseLive) => buildPlan({ loaded: base, live: baseLive, prune: false, region, endpoint }));
+    const plan = await planConfirmingTags(run.loaded.config, clients, live, prune, () => buildPlan({ loaded: run.loaded, live, ...(based ? { base: based } : {}), prune, region, endpoint }));
     return run.name ? { ...plan, target: { name: run.name, ...plan.target } } : plan;
   } catch (error) {
     const reason = readFailure(error);

@@ -198,6 +198,14 @@ export interface TargetPlans {
   targets: Plan[];
 }
 
+/** The addresses a plan reports: changed, adopted, or in error. */
+export function reportedIn(plan: Pick<Plan, 'changes' | 'diagnostics'>): Set<string> {
+  return new Set([
+    ...plan.changes.filter((change) => change.action !== 'no-op' || change.adopt).map((change) => change.address),
+    ...plan.diagnostics.flatMap((d) => (d.severity === 'error' && d.address !== undefined ? [d.address] : [])),
+  ]);
+}
+
 /** The plan with every address naming its target ("us-prod:stack/design"), for showing several side by side. */
 export function withTargetAddresses(plan: Plan): Plan {
   const name = plan.target.name;

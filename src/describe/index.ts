@@ -16,6 +16,7 @@ import { KINDS, type KindDefinition } from '../kinds/index.js';
 import type { DescribeContext, KindTags, Tagged } from '../kinds/types.js';
 import { UserError } from '../core/errors.js';
 import type { LiveState } from '../core/live.js';
+import { reportedIn, type Plan } from '../core/plan.js';
 
 export type { LiveState, DescribeError, TagSource } from '../core/live.js';
 
@@ -23,12 +24,6 @@ export interface DescribeOptions {
   prune: boolean;
   /** Told once about anything the user should know that is not an error (e.g. a slower fallback). */
   onNotice?: (message: string) => void;
-  /**
-   * Which of these addresses (read with bulk tags) the plan would report: changed, adopted or in
-   * error. They are read again one by one first, since bulk tags are eventually consistent. The
-   * planner answers it; describe does not plan.
-   */
-  reported?: (live: LiveState, addresses: ReadonlySet<string>) => Set<string>;
   /** Told what is being read: each kind read and how many of it are listed so far, at the start and as pages come in. */
   onProgress?: (reading: readonly DescribeProgress[]) => void;
 }
@@ -52,15 +47,7 @@ export function emptyLive(): LiveState {
 
 export async function describeLive(config: Config, clients: AwsClients, options: DescribeOptions): Promise<LiveState> {
   const live = emptyLive();
-  const ctx: DescribeContext = {
-    config,
-    clients,
-    live,
-    prune: options.prune,
-    fail: (address, operation, error) => live.errors.push({ address, message: `${operation} failed: ${awsErrorMessage(error)}` }),
-    readTags: async () => [],
-    listingOf: () => undefined,
-  };
+  const ctx = describeContext(config, clients, live, options.prune);
   const kinds = KINDS.filter((kind) => isRead(kind, config, options.prune));
   const progress = new Map<KindDefinition, number>();
   const report = () => options.onProgress?.(kinds.map((kind) => ({ kind, listed: progress.get(kind) ?? 0 })));
@@ -85,25 +72,50 @@ export async function describeLive(config: Config, clients: AwsClients, options:
   // A listing may fail first and end the plan before anyone waits for this: not an unhandled rejection.
   owners?.catch(() => undefined);
   // Each kind's details follow as soon as its own listing and tags are in.
-  const tagged = await Promise.all(
+  await Promise.all(
     kinds.map(async (kind, i) => {
       await listings[i];
-      const tags = kind.describe.tags ? await ctx.readTags(kind.describe.tags.needing(ctx)) : [];
+      if (kind.describe.tags) await ctx.readTags(kind.describe.tags.needing(ctx));
       await kind.describe.details?.(ctx);
-      return tags;
     }),
   );
-  // Bulk tags are eventually consistent: whatever they would make the plan report is read again, alone.
-  const bulkTagged = tagged.flat().filter((r) => r.target.tagSource === 'bulk');
-  const confirm = bulkTagged.length && options.reported ? worthReporting(live, options.reported, bulkTagged) : [];
-  if (confirm.length) {
-    await readEach(ctx, confirm);
-    await Promise.all(kinds.map((kind) => kind.describe.details?.(ctx)));
-  }
   await owners;
   const account = accountOf(live) ?? (await callerAccount(clients));
   if (account) live.account = account;
   return live;
+}
+
+function describeContext(config: Config, clients: AwsClients, live: LiveState, prune: boolean): DescribeContext {
+  return {
+    config,
+    clients,
+    live,
+    prune,
+    fail: (address, operation, error) => live.errors.push({ address, message: `${operation} failed: ${awsErrorMessage(error)}` }),
+    readTags: async () => [],
+    listingOf: () => undefined,
+  };
+}
+
+/**
+ * `plan(live)`, with the tags it reports on confirmed: bulk tags are eventually consistent, so the
+ * resources whose tags came in bulk and that the plan reports (changed, adopted or in error) are
+ * read again one by one, with what depends on their tags, and planned again. In the usual case,
+ * where the plan reports none of them, it is planned once. Describe does not plan: the caller does.
+ */
+export async function planConfirmingTags(config: Config, clients: AwsClients, live: LiveState, prune: boolean, plan: (live: LiveState) => Plan): Promise<Plan> {
+  const first = plan(live);
+  const ctx = describeContext(config, clients, live, prune);
+  const reported = reportedIn(first);
+  const failed = new Set(live.errors.map((e) => e.address));
+  const kinds = KINDS.filter((kind) => isRead(kind, config, prune));
+  const again = kinds
+    .flatMap((kind) => kind.describe.tags?.needing(ctx) ?? [])
+    .filter((r) => r.target.tagSource === 'bulk' && reported.has(r.address) && !failed.has(r.address));
+  if (!again.length) return first;
+  await readEach(ctx, again);
+  await Promise.all(kinds.map((kind) => kind.describe.details?.(ctx)));
+  return plan(live);
 }
 
 /** A kind is read when the config declares it, or when prune may delete what it owns. */
@@ -268,13 +280,6 @@ async function readEach(ctx: DescribeContext, resources: Tagged[]): Promise<void
       ctx.fail(address, 'ListTagsForResource', error);
     }
   });
-}
-
-/** Bulk-tagged resources the plan would show as changed, adopted or in error. */
-function worthReporting(live: LiveState, reported: NonNullable<DescribeOptions['reported']>, bulkTagged: Tagged[]): Tagged[] {
-  const failed = new Set(live.errors.map((e) => e.address));
-  const shown = reported(live, new Set(bulkTagged.map((r) => r.address)));
-  return bulkTagged.filter((r) => shown.has(r.address) && !failed.has(r.address));
 }
 
 /** The account, read from a listed stack's ARN: the credentials reach it. */

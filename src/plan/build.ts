@@ -82,22 +82,6 @@ function undeclared(config: Config, live: LiveState, ctx: PlanContext, planned: 
   ];
 }
 
-/**
- * Which of `addresses` (declared or prunable resources) the plan would report: changed, adopted, or
- * in error. Plans only those resources, without what only the plan's output needs. Describe asks it
- * of resources whose tags were read in bulk, to read those again first.
- */
-export function reportedBy(config: Config, prune: boolean) {
-  return (live: LiveState, addresses: ReadonlySet<string>): Set<string> => {
-    const { resources } = planResources(config, live, planContext(config, live, prune, new Date()), { only: (address) => addresses.has(address) });
-    return new Set(
-      resources
-        .filter(({ change, diagnostics }) => change.action !== 'no-op' || change.adopt || diagnostics.some((d) => d.severity === 'error'))
-        .map(({ change }) => change.address),
-    );
-  };
-}
-
 function planContext(config: Config, live: LiveState, prune: boolean, now: Date): PlanContext {
   const describeErrors = new Map<string, string[]>();
   for (const { address, message } of live.errors) describeErrors.set(address, [...(describeErrors.get(address) ?? []), message]);

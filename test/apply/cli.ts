@@ -8,8 +8,8 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { createClients, destroyClients } from '../../src/aws/clients.js';
 import { loadConfig } from '../../src/config/load.js';
-import { describeLive } from '../../src/describe/index.js';
-import { buildPlan, reportedBy } from '../../src/plan/build.js';
+import { describeLive, planConfirmingTags } from '../../src/describe/index.js';
+import { buildPlan } from '../../src/plan/build.js';
 import type { Plan } from '../../src/core/plan.js';
 import type { EmulatorState } from '../../src/emulator/index.js';
 import { afterAll, beforeAll, beforeEach } from 'vitest';
@@ -85,8 +85,8 @@ export async function planNow(dir: string, files: string[], url: string, prune =
   const loaded = await loadConfig(files.map((file) => join(dir, file)));
   const clients = createClients({ endpoint: url });
   try {
-    const live = await describeLive(loaded.config, clients, { reported: reportedBy(loaded.config, prune), prune });
-    return buildPlan({ loaded, live, prune, region: clients.region, endpoint: url });
+    const live = await describeLive(loaded.config, clients, { prune });
+    return await planConfirmingTags(loaded.config, clients, live, prune, () => buildPlan({ loaded, live, prune, region: clients.region, endpoint: url }));
   } finally {
     destroyClients(clients);
   }

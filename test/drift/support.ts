@@ -8,8 +8,8 @@ import type { ApplySummary } from '../../src/apply/events.js';
 import { destroyClients, type AwsClients } from '../../src/aws/clients.js';
 import { loadConfig } from '../../src/config/load.js';
 import type { LoadedConfig } from '../../src/config/types.js';
-import { describeLive } from '../../src/describe/index.js';
-import { buildPlan, reportedBy } from '../../src/plan/build.js';
+import { describeLive, planConfirmingTags } from '../../src/describe/index.js';
+import { buildPlan } from '../../src/plan/build.js';
 import type { Plan } from '../../src/core/plan.js';
 
 const CLI = join(import.meta.dirname, '..', '..', 'dist', 'src', 'cli', 'main.js');
@@ -54,8 +54,8 @@ export function writeYaml(dir: string, name: string, yaml: string): string {
 /** describe + plan, in-process, as `streamform plan` computes it. */
 export async function planOf(loaded: LoadedConfig, clients: AwsClients, endpoint: string): Promise<Plan> {
   const prune = loaded.config.prune ?? false;
-  const live = await describeLive(loaded.config, clients, { reported: reportedBy(loaded.config, prune), prune });
-  return buildPlan({ loaded, live, prune, region: clients.region, endpoint });
+  const live = await describeLive(loaded.config, clients, { prune });
+  return planConfirmingTags(loaded.config, clients, live, prune, () => buildPlan({ loaded, live, prune, region: clients.region, endpoint }));
 }
 
 export async function planFile(file: string, clients: AwsClients, endpoint: string): Promise<Plan> {

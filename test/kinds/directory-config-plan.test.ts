@@ -16,7 +16,6 @@ import { ConfigError, formatDiagnostic } from '../../src/config/diagnostics.js';
 import { loadConfig } from '../../src/config/load.js';
 import { fingerprint } from '../../src/kinds/directory-config/secrets.js';
 import { describeLive } from '../../src/describe/index.js';
-import { reportedBy } from '../../src/plan/build.js';
 import { apply, callList, config, converge, emulator, planWith } from '../plan/helpers.js';
 import type { TestEmulator } from '../helpers/emulator.js';
 
@@ -229,7 +228,7 @@ directoryConfigs:
   it('reads no directory config for a config without directory configs, even with prune', async () => {
     const cfg = config({ stacks: [{ Name: 'design' }] });
     await em.clearCalls();
-    await describeLive(cfg, em.clients, { reported: reportedBy(cfg, true), prune: true });
+    await describeLive(cfg, em.clients, { prune: true });
     const calls = (await em.calls()).map((c) => c.operation);
     expect(calls).not.toContain('DescribeDirectoryConfigs');
   });

@@ -3,8 +3,8 @@ import { applyPlan, createApplyClients } from '../../src/apply/applier.js';
 import { destroyClients } from '../../src/aws/clients.js';
 import type { ApplyEvent, ApplySummary } from '../../src/apply/events.js';
 import type { Config, LoadedConfig } from '../../src/config/types.js';
-import { describeLive, type LiveState } from '../../src/describe/index.js';
-import { buildPlan, reportedBy } from '../../src/plan/build.js';
+import { describeLive, planConfirmingTags, type LiveState } from '../../src/describe/index.js';
+import { buildPlan } from '../../src/plan/build.js';
 import type { Plan } from '../../src/core/plan.js';
 import { startTestEmulator, useEmulator, type TestEmulator } from '../helpers/emulator.js';
 import type { EmulatorOptions, EmulatorState } from '../../src/emulator/index.js';
@@ -48,8 +48,8 @@ export interface Planned {
 /** describe + plan against the emulator, as `streamform plan` does. */
 export async function planWith(em: TestEmulator, cfg: Config, prune = false): Promise<Planned> {
   const notices: string[] = [];
-  const live = await describeLive(cfg, em.clients, { reported: reportedBy(cfg, prune), prune, onNotice: (m) => notices.push(m) });
-  const plan = buildPlan({ loaded: loaded(cfg), live, prune, region: em.clients.region, endpoint: em.url, now: NOW });
+  const live = await describeLive(cfg, em.clients, { prune, onNotice: (m) => notices.push(m) });
+  const plan = await planConfirmingTags(cfg, em.clients, live, prune, () => buildPlan({ loaded: loaded(cfg), live, prune, region: em.clients.region, endpoint: em.url, now: NOW }));
   return { plan, live, notices };
 }
 

@@ -8,6 +8,7 @@ import type { Image } from '@aws-sdk/client-appstream';
 import type { FleetConfig } from '../../config/types.js';
 import { asSet } from '../../normalize/values.js';
 import { digest } from '../../core/digest.js';
+import { perDeclaration } from '../../core/memo.js';
 import type { AppliedRecord } from '../../core/ownership.js';
 import type { Diagnostic } from '../../core/plan.js';
 import { appstreamCall, change, createInput, creation, declaration, declarationDigest, declaredKeys, found, ignoring, inPlace, managed, newestImage } from '../resource.js';
@@ -68,21 +69,26 @@ function desiredFleet(ctx: PlanContext, config: FleetConfig, env: FleetPlanEnv):
     imageName = image.Name!;
     imageReason = `ImageName ${imageName} from LatestImage "${prefix}": the newest of ${matching} matching AVAILABLE image${matching === 1 ? '' : 's'}`;
   }
+  return { ...declaredFleet(config, ctx.project, imageName ?? ''), ...(imageReason ? { imageReason } : {}) };
+}
+
+/** The declaration with `imageName` for its image (none: ''), in normal form, and the record and tags an apply of it writes. */
+const declaredFleet = perDeclaration((config: FleetConfig, project: string, imageName: string) => {
   const declared = declaredKeys(config);
   for (const key of ['Name', 'LatestImage']) declared.delete(key);
   if (config.LatestImage) declared.add('ImageName');
   // Ignoring any name of the image ignores the image.
   const ignored = config.IgnoreChanges?.some((name) => IMAGE_NAMES.includes(name)) ? [...config.IgnoreChanges, ...IMAGE_NAMES] : (config.IgnoreChanges ?? []);
   const { compared } = ignoring(ignored, declared, undefined);
-  const normal = normalizeFleet({ ...(config as FleetValues), ImageName: imageName });
+  const normal = normalizeFleet({ ...(config as FleetValues), ImageName: imageName || undefined });
   const record: AppliedRecord = {
     // The image chosen is part of what was applied: a newer pipeline image is a change from the config, not drift.
     d: declarationDigest(compared, { ...normal.attributes, FleetType: config.FleetType, State: config.State, Tags: normal.tags, IgnoreChanges: asSet(config.IgnoreChanges) }),
     a: [...managed(FLEET_ATTRIBUTES, compared, normal.attributes), ...(['FleetType', 'State'] as const).filter((key) => compared.has(key))],
     t: compared.has('Tags') ? Object.keys(normal.tags) : [],
   };
-  return { ...declaration(ctx.project, normal, declared, record), compared, ignored, ...(imageReason ? { imageReason } : {}) };
-}
+  return { ...declaration(project, normal, declared, record), compared, ignored };
+});
 
 export function planDeclaredFleet(ctx: PlanContext, config: FleetConfig, live: LiveFleet | undefined, subject: Subject, env: FleetPlanEnv, liveNormal?: NormalFleet): ResourcePlan {
   const desired = desiredFleet(ctx, config, env);

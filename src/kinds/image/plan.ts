@@ -7,8 +7,9 @@ import type { LiveImage } from './live.js';
 import { diffImage } from './diff.js';
 import { normalizeImage, shareFromLive } from './normalize.js';
 import { digest } from '../../core/digest.js';
-import { ownerOf, ownRecord, toolTags, type AppliedRecord } from '../../core/ownership.js';
-import { declarationDigest, declaredKeys, inPlace, ownershipProblem, refused, tagCalls, type CallSpec, type PlanContext, type ResourcePlan, type Subject } from '../resource.js';
+import { perDeclaration } from '../../core/memo.js';
+import { ownerOf, ownRecord, type AppliedRecord } from '../../core/ownership.js';
+import { declaration, declarationDigest, declaredKeys, inPlace, ownershipProblem, refused, tagCalls, type CallSpec, type PlanContext, type ResourcePlan, type Subject } from '../resource.js';
 import type { Diagnostic } from '../../core/plan.js';
 
 const DAY_MS = 86_400_000;
@@ -17,6 +18,19 @@ export function liveImageDigest(live: LiveImage): string {
   const { sharedWith } = normalizeImage({ sharedWith: live.sharedWith?.map(shareFromLive) });
   return digest({ state: live.image.State, sharedWith, tags: live.tags });
 }
+
+/** What an image declaration asks for, in normal form, and the record and tags an apply of it writes. */
+const declaredImage = perDeclaration((config: ImageConfig, project: string) => {
+  const declared = declaredKeys(config);
+  for (const identityOrPolicy of ['Name', 'MaxBaseImageAgeDays']) declared.delete(identityOrPolicy);
+  const normal = normalizeImage({ sharedWith: config.SharedWith, tags: config.Tags });
+  const record: AppliedRecord = {
+    d: declarationDigest(declared, { SharedWith: normal.sharedWith, Tags: normal.tags }),
+    t: declared.has('Tags') ? Object.keys(normal.tags) : [],
+    s: declared.has('SharedWith') ? Object.keys(normal.sharedWith ?? {}) : [],
+  };
+  return declaration(project, normal, declared, record);
+});
 
 export function planDeclaredImage(ctx: PlanContext, config: ImageConfig, live: LiveImage | undefined, subject: Subject): ResourcePlan {
   if (!live) {
@@ -34,18 +48,11 @@ export function planDeclaredImage(ctx: PlanContext, config: ImageConfig, live: L
   const problem = ownershipProblem(ctx.project, tags);
   if (problem) return refused(subject, [problem]);
 
-  const declared = declaredKeys(config);
-  for (const identityOrPolicy of ['Name', 'MaxBaseImageAgeDays']) declared.delete(identityOrPolicy);
-  const normal = normalizeImage({ sharedWith: config.SharedWith, tags: config.Tags });
-  const record: AppliedRecord = {
-    d: declarationDigest(declared, { SharedWith: normal.sharedWith, Tags: normal.tags }),
-    t: declared.has('Tags') ? Object.keys(normal.tags) : [],
-    s: declared.has('SharedWith') ? Object.keys(normal.sharedWith ?? {}) : [],
-  };
+  const { declared, normal, record, tool } = declaredImage(config, ctx.project);
   const owned = ownerOf(tags) === ctx.project;
   const previous = ownRecord(ctx.project, tags);
   const delta = diffImage({ normal, declared }, normalizeImage({ sharedWith: live.sharedWith?.map(shareFromLive), tags }), previous);
-  const tagging = tagCalls('appstream', live.image.Arn!, tags, delta.tags, toolTags(ctx.project, record));
+  const tagging = tagCalls('appstream', live.image.Arn!, tags, delta.tags, tool);
   if (tagging.problem) return refused(subject, [tagging.problem]);
 
   const name = config.Name;

@@ -4,9 +4,10 @@ import type { LiveStack } from './live.js';
 import { diffStack, userSettingsShown, type StackDelta } from './diff.js';
 import { normalizeStack, STACK_ATTRIBUTES, type NormalStack, type StackAttribute, type StackValues } from './normalize.js';
 import { digest } from '../../core/digest.js';
-import { toolTags, type AppliedRecord } from '../../core/ownership.js';
+import { perDeclaration } from '../../core/memo.js';
+import { type AppliedRecord } from '../../core/ownership.js';
 import type { Diagnostic } from '../../core/plan.js';
-import { appstreamCall, change, declarationDigest, declaredKeys, found, inPlace, refused, resourceErrors, tagCalls, tagLimitProblem, withDiagnostics } from '../resource.js';
+import { appstreamCall, change, declaration, declarationDigest, declaredKeys, found, inPlace, refused, resourceErrors, tagCalls, tagLimitProblem, withDiagnostics } from '../resource.js';
 import type { CallSpec, DiffSpec, PlanContext, ResourcePlan, Subject } from '../resource.js';
 import { normalTheme, planTheme, withTheme } from './theme.js';
 
@@ -41,8 +42,8 @@ export function liveStackDigest(live: LiveStack, normal = liveStackNormal(live))
   return digest({ attributes, userSettings, fleets, tags: live.tags, theme: live.theme });
 }
 
-/** `liveNormal`: the live stack's normal form, when the caller has it already. */
-export function planDeclaredStack(ctx: PlanContext, config: StackConfig, live: LiveStack | undefined, subject: Subject, liveNormal?: NormalStack): ResourcePlan {
+/** What a stack declaration asks for, in normal form, and the record and tags an apply of it writes. */
+const declaredStack = perDeclaration((config: StackConfig, project: string) => {
   const declared = declaredKeys(config);
   declared.delete('Name');
   const normal = normalizeStack(config as StackValues);
@@ -57,10 +58,18 @@ export function planDeclaredStack(ctx: PlanContext, config: StackConfig, live: L
     },
     theme,
   );
-  const tool = toolTags(ctx.project, record);
-  const themeDeclared = declaredKeys(config.Theme ?? {});
-  // A declared fleet is created (and started) before the stack is associated with it.
-  const dependsOn = (normal.fleets ?? []).map((fleet) => `fleet/${fleet}`);
+  return {
+    ...declaration(project, normal, declared, record),
+    theme,
+    themeDeclared: declaredKeys(config.Theme ?? {}),
+    // A declared fleet is created (and started) before the stack is associated with it.
+    dependsOn: (normal.fleets ?? []).map((fleet) => `fleet/${fleet}`),
+  };
+});
+
+/** `liveNormal`: the live stack's normal form, when the caller has it already. */
+export function planDeclaredStack(ctx: PlanContext, config: StackConfig, live: LiveStack | undefined, subject: Subject, liveNormal?: NormalStack): ResourcePlan {
+  const { declared, normal, theme, record, tool, themeDeclared, dependsOn } = declaredStack(config, ctx.project);
   if (!live) return planCreate(config.Name, declared, normal, tool, subject, dependsOn, planTheme(config.Name, theme, themeDeclared, null, undefined));
 
   const existing = found(ctx.project, live.tags, subject, stackHealth(live, subject));

@@ -9,8 +9,9 @@ import { streamingImageAddress } from './live.js';
 import { diffStreamingImage } from './diff.js';
 import { normalizeStreamingImage } from './normalize.js';
 import { digest } from '../../core/digest.js';
-import { ownerOf, ownRecord, toolTags, type AppliedRecord } from '../../core/ownership.js';
-import { change, declarationDigest, declaredKeys, diagnosticAt, inPlace, ownershipProblem, refused, replacement, tagCalls, tagLimitProblem } from '../resource.js';
+import { perDeclaration } from '../../core/memo.js';
+import { ownerOf, ownRecord, type AppliedRecord } from '../../core/ownership.js';
+import { change, declaration, declarationDigest, declaredKeys, diagnosticAt, inPlace, ownershipProblem, refused, replacement, tagCalls, tagLimitProblem } from '../resource.js';
 import type { CallSpec, PlanContext, ResourcePlan, Subject } from '../resource.js';
 import type { Diagnostic } from '../../core/plan.js';
 
@@ -54,8 +55,8 @@ const nimble = (operation: string, input: Record<string, unknown>, extra: Partia
 const deleteCall = (studioId: string, image: StreamingImage) =>
   nimble('DeleteStreamingImage', { studioId, streamingImageId: image.streamingImageId }, { wait: 'StreamingImageDeleted' });
 
-/** `gone`: ids of this address's copies that are deleted or being deleted (see StreamingImageCandidates). */
-export function planDeclaredStreamingImage(ctx: PlanContext, config: StreamingImageConfig, candidates: StreamingImage[], subject: Subject, gone: readonly string[] = []): ResourcePlan {
+/** What a streaming image declaration asks for, in normal form, and the record and tags an apply of it writes. */
+const declaredStreamingImage = perDeclaration((config: StreamingImageConfig, project: string) => {
   const declared = declaredKeys(config);
   for (const identity of ['StudioId', 'Name']) declared.delete(identity);
   const normal = normalizeStreamingImage({ ec2ImageId: config.Ec2ImageId, description: config.Description, tags: config.Tags });
@@ -64,7 +65,12 @@ export function planDeclaredStreamingImage(ctx: PlanContext, config: StreamingIm
     a: declared.has('Description') && normal.Description !== undefined ? ['Description'] : [],
     t: declared.has('Tags') ? Object.keys(normal.tags) : [],
   };
-  const tool = toolTags(ctx.project, record);
+  return declaration(project, normal, declared, record);
+});
+
+/** `gone`: ids of this address's copies that are deleted or being deleted (see StreamingImageCandidates). */
+export function planDeclaredStreamingImage(ctx: PlanContext, config: StreamingImageConfig, candidates: StreamingImage[], subject: Subject, gone: readonly string[] = []): ResourcePlan {
+  const { declared, normal, record, tool } = declaredStreamingImage(config, ctx.project);
   const tags = { ...normal.tags, ...tool };
   const tagProblem = tagLimitProblem(Object.keys(tags), tool);
   if (tagProblem) return refused(subject, [tagProblem]);
