@@ -4,8 +4,6 @@ import { KINDS } from '../kinds/index.js';
 import { SET_LISTS } from './sets.js';
 import type { Config } from './types.js';
 
-/** By config: a loaded config is never mutated, and the targets that vary nothing share theirs. */
-const digests = new WeakMap<Config, string>();
 
 /**
  * A digest of what the config asks for, independent of how it is written: key order, the order
@@ -13,12 +11,6 @@ const digests = new WeakMap<Config, string>();
  * equivalent ways to clear an attribute (null, [], {}, "") or to leave pruning off.
  */
 export function configDigest(config: Config): string {
-  let digest = digests.get(config);
-  if (digest === undefined) digests.set(config, (digest = digestOf(config)));
-  return digest;
-}
-
-function digestOf(config: Config): string {
   const { prune, ...rest } = config as unknown as Record<string, unknown>;
   const settled: Record<string, unknown> = prune === false ? rest : { ...rest, prune };
   for (const { list: key } of KINDS) {

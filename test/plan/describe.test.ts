@@ -1,12 +1,14 @@
 /** The describe stage against the emulator: what it reads, and exactly how many calls it takes. */
 import { afterEach, describe, expect, test } from 'vitest';
 import type { Config } from '../../src/config/types.js';
-import { describeLive, EARLY_BULK_AT } from '../../src/describe/index.js';
+import { DescribeStacksCommand, UntagResourceCommand } from '@aws-sdk/client-appstream';
+import { describeLive, EARLY_BULK_AT, planConfirmingTags } from '../../src/describe/index.js';
+import { buildPlan } from '../../src/plan/build.js';
 import { chooseTagReader } from '../../src/aws/tags.js';
 import type { EmulatorState } from '../../src/emulator/index.js';
-import { OWNER_TAG } from '../../src/core/ownership.js';
+import { OWNER_TAG, RECORD_TAG } from '../../src/core/ownership.js';
 import type { TestEmulator } from '../helpers/emulator.js';
-import { apply, config, emulator, planWith } from './helpers.js';
+import { apply, config, emulator, loaded, planWith } from './helpers.js';
 
 let open: TestEmulator[] = [];
 async function start(...args: Parameters<typeof emulator>) {
@@ -142,6 +144,32 @@ describe('choosing how to read tags', () => {
     expect(plan.diagnostics).toMatchObject([{ address: 'stack/theirs', message: expect.stringContaining('owned by project "other"') }]);
     // GetResources: the bulk read, and the owner-filtered one of the kinds not read.
     expect(await callCounts(em)).toEqual({ DescribeStacks: 1, GetResources: 2, ListTagsForResource: 2 });
+  });
+
+  test('a plan that reports nothing read from bulk tags is made once; one that does, once more after the reads', async () => {
+    const stacks = range(EARLY_BULK_AT).map((i) => ({ Name: name(i) }));
+    const em = await start({ state: { appstream: { stacks } } });
+    const cfg = config({ stacks });
+    await apply(em, (await planWith(em, cfg)).plan);
+    const plansOf = async () => {
+      const live = await describeLive(cfg, em.clients, { prune: false });
+      expect(Object.values(live.stacks).every((s) => s.tagSource === 'bulk')).toBe(true);
+      let made = 0;
+      const plan = await planConfirmingTags(cfg, em.clients, live, false, (read) => (made++, buildPlan({ loaded: loaded(cfg), live: read, prune: false, region: em.clients.region, endpoint: em.url })));
+      return { made, plan };
+    };
+    const atRest = await plansOf();
+    expect({ made: atRest.made, changes: atRest.plan.summary }).toEqual({ made: 1, changes: { create: 0, update: 0, replace: 0, delete: 0 } });
+
+    // A stack whose record is gone (tagged by hand) is reported: read again alone, then planned again with its own tags.
+    await em.clearCalls();
+    const stack = (await em.clients.appstream.send(new DescribeStacksCommand({ Names: [name(3)] }))).Stacks![0];
+    await em.clients.appstream.send(new UntagResourceCommand({ ResourceArn: stack.Arn!, TagKeys: [RECORD_TAG] }));
+    await em.clearCalls();
+    const changed = await plansOf();
+    expect(changed.made).toBe(2);
+    expect(changed.plan.changes.filter((c) => c.action !== 'no-op').map((c) => c.address)).toEqual([`stack/${name(3)}`]);
+    expect((await callCounts(em)).ListTagsForResource).toBe(1);
   });
 
   test('with prune, the fleets of a stack to delete are read, and the unowned ones are left unread', async () => {

@@ -10,6 +10,7 @@ import { diffTags, setDiff } from '../../diff/collections.js';
 import type { AppBlockBuilderConfig } from '../../config/types.js';
 import { asSet } from '../../normalize/values.js';
 import { digest } from '../../core/digest.js';
+import { perDeclaration } from '../../core/memo.js';
 import type { Diagnostic } from '../../core/plan.js';
 import { appstreamCall, attributeDelta, change, createInput, creation, declaration, declarationDigest, declaredKeys, found, inPlace, isRunning, managed } from '../resource.js';
 import { refused, resourceErrors, runningStateCalls, tagCalls, withDiagnostics } from '../resource.js';
@@ -56,7 +57,8 @@ interface Desired extends Declaration<NormalAppBlockBuilder> {
   appBlocks?: string[];
 }
 
-function desiredBuilder(ctx: PlanContext, config: AppBlockBuilderConfig): Desired {
+/** The declaration in normal form, and the record an apply of it writes. */
+const desiredBuilder = perDeclaration((config: AppBlockBuilderConfig, project: string): Desired => {
   const declared = declaredKeys(config);
   declared.delete('Name');
   const normal = normalizeAppBlockBuilder(config as AppBlockBuilderValues);
@@ -66,8 +68,8 @@ function desiredBuilder(ctx: PlanContext, config: AppBlockBuilderConfig): Desire
     a: [...managed(APP_BLOCK_BUILDER_ATTRIBUTES, declared, normal.attributes), ...(['State', 'AppBlocks'] as const).filter((key) => declared.has(key))],
     t: declared.has('Tags') ? Object.keys(normal.tags) : [],
   };
-  return { ...declaration(ctx.project, normal, declared, record), ...(appBlocks ? { appBlocks } : {}) };
-}
+  return { ...declaration(project, normal, declared, record), ...(appBlocks ? { appBlocks } : {}) };
+});
 
 /** The ARNs of these app blocks, or why they cannot be formed. */
 function appBlockArns(names: readonly string[], env: AppBlockBuilderPlanEnv): Map<string, string> | { problem: string } {
@@ -84,7 +86,7 @@ function appBlockArns(names: readonly string[], env: AppBlockBuilderPlanEnv): Ma
 const needsAppBlock = 'an app block builder can run only with an app block: declare AppBlocks, or State: STOPPED';
 
 export function planDeclaredAppBlockBuilder(ctx: PlanContext, config: AppBlockBuilderConfig, live: LiveAppBlockBuilder | undefined, subject: Subject, env: AppBlockBuilderPlanEnv, liveNormal?: NormalAppBlockBuilder): ResourcePlan {
-  const desired = desiredBuilder(ctx, config);
+  const desired = desiredBuilder(config, ctx.project);
   const dependsOn = (desired.appBlocks ?? []).filter((name) => env.declaredAppBlocks.has(name)).map(appBlockAddress);
   if (!live) return planCreate(config, desired, subject, env, dependsOn);
 

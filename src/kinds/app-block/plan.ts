@@ -7,6 +7,7 @@
 import { diffTags } from '../../diff/collections.js';
 import type { AppBlockConfig } from '../../config/types.js';
 import { digest } from '../../core/digest.js';
+import { perDeclaration } from '../../core/memo.js';
 import type { AppliedRecord } from '../../core/ownership.js';
 import type { Diagnostic } from '../../core/plan.js';
 import { appstreamCall, attributeDelta, change, createInput, creation, declaration, declarationDigest, declaredKeys, diagnosticAt, found, immutable, inPlace, managed, refused, replacement, replacing, resourceErrors, tagCalls, unmanaged, withDiagnostics } from '../resource.js';
@@ -32,16 +33,16 @@ export function liveAppBlockDigest(live: LiveAppBlock, normal = liveAppBlockNorm
 type Desired = Declaration<NormalAppBlock>;
 
 /** The declaration in normal form, and the record an apply of it writes. */
-function desiredBlock(ctx: PlanContext, config: AppBlockConfig): Desired {
+const desiredBlock = perDeclaration((config: AppBlockConfig, project: string): Desired => {
   const declared = declaredKeys(config);
   declared.delete('Name');
   const normal = normalizeAppBlock(config as AppBlockValues);
-  return declaration(ctx.project, normal, declared, {
+  return declaration(project, normal, declared, {
     d: declarationDigest(declared, { ...normal.attributes, Tags: normal.tags }),
     a: managed(APP_BLOCK_ATTRIBUTES, declared, normal.attributes),
     t: declared.has('Tags') ? Object.keys(normal.tags) : [],
   });
-}
+});
 
 /** What the block plans need beyond the block itself. */
 export interface AppBlockPlanEnv {
@@ -50,7 +51,7 @@ export interface AppBlockPlanEnv {
 }
 
 export function planDeclaredBlock(ctx: PlanContext, config: AppBlockConfig, live: LiveAppBlock | undefined, subject: Subject, env: AppBlockPlanEnv, liveNormal?: NormalAppBlock): ResourcePlan {
-  const desired = desiredBlock(ctx, config);
+  const desired = desiredBlock(config, ctx.project);
   if (!live) return planCreate(config, desired, subject);
 
   const existing = found(ctx.project, live.tags, subject, blockHealth(live, subject));

@@ -8,6 +8,7 @@ import type { Image } from '@aws-sdk/client-appstream';
 import { diffTags } from '../../diff/collections.js';
 import type { ImageBuilderConfig } from '../../config/types.js';
 import { digest } from '../../core/digest.js';
+import { perDeclaration } from '../../core/memo.js';
 import type { AppliedRecord } from '../../core/ownership.js';
 import type { Diagnostic } from '../../core/plan.js';
 import { appstreamCall, attributeDelta, change, createInput, creation, declaration, declarationDigest, declaredKeys, diagnosticAt, found, immutable, inPlace, managed, newestImage } from '../resource.js';
@@ -77,10 +78,15 @@ function desiredBuilder(ctx: PlanContext, config: ImageBuilderConfig, reads: Ima
     imageName = resolved.name;
     imageReason = resolved.reason;
   }
+  return { ...declaredBuilder(config, ctx.project, imageName ?? ''), ...(imageReason ? { imageReason } : {}) };
+}
+
+/** The declaration with `imageName` for its image (none: ''), in normal form, and the record and tags an apply of it writes. */
+const declaredBuilder = perDeclaration((config: ImageBuilderConfig, project: string, imageName: string) => {
   const declared = declaredKeys(config);
   for (const key of ['Name', 'LatestImage']) declared.delete(key);
   if (config.LatestImage) declared.add('ImageName');
-  const normal = normalizeBuilder({ ...(config as BuilderValues), ImageName: imageName });
+  const normal = normalizeBuilder({ ...(config as BuilderValues), ImageName: imageName || undefined });
   const software = UNREPORTED.filter((attribute) => declared.has(attribute) && normal.attributes[attribute] !== undefined);
   const record: AppliedRecord = {
     // The image chosen is part of what was applied: a newer pipeline image is a change from the config, not drift.
@@ -92,8 +98,8 @@ function desiredBuilder(ctx: PlanContext, config: ImageBuilderConfig, reads: Ima
     ],
     t: declared.has('Tags') ? Object.keys(normal.tags) : [],
   };
-  return { ...declaration(ctx.project, normal, declared, record), ...(imageReason ? { imageReason } : {}) };
-}
+  return declaration(project, normal, declared, record);
+});
 
 /** Why a builder cannot be made from the image its ImageName names, when describe read that image. */
 function imageProblem(name: string | undefined, reads: ImageBuilderReads): string | undefined {
