@@ -165,7 +165,7 @@ function encode(record: AppliedRecord, tagWidth?: number): Buffer {
  * of very many fleets or shares), the value is longer than AWS allows and the plan refuses it.
  */
 export function recordTags(record: AppliedRecord): Record<string, string> {
-  return { [RECORD_TAG]: remembered(encodedRecords, JSON.stringify(record), () => encodedValue(record)) };
+  return { [RECORD_TAG]: encodedValue(record) };
 }
 
 function encodedValue(record: AppliedRecord): string {
@@ -201,12 +201,11 @@ interface Decoded {
 }
 
 /**
- * Records by their tag value, tag values by their record: a plan reads each resource's record more
- * than once and writes each declaration's, and a config of targets does it for the same
- * declarations in every target.
+ * Records by their tag value: a plan reads each resource's record more than once, and a config of
+ * targets reads the same records in every target. (A declaration's own record is encoded once, by
+ * the kind's perDeclaration.)
  */
 const decodedRecords = new Map<string, Decoded | 'earlier format' | undefined>();
-const encodedRecords = new Map<string, string>();
 
 /** Format 2. */
 function readCompact(bytes: Buffer): Decoded | undefined {
