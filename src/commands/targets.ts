@@ -77,9 +77,13 @@ export async function planTarget(run: TargetRun, { command, prune, spinner, base
   try {
     const onNotice = (message: string) => process.stderr.write(`streamform: ${label}${message}\n`);
     const read = (onProgress?: DescribeOptions['onProgress']) => describeLive(run.loaded.config, clients, { prune, onNotice, onProgress });
+    // The base config's read runs beside this one's.
+    const baseRead = base && describeLive(base.config, clients, { prune: false, onNotice });
+    // This read may fail first and end the plan before the base's is waited for: not an unhandled rejection.
+    baseRead?.catch(() => undefined);
     const live = spinner ? await (await import('../ui/index.js')).withReadingSpinner(read) : await read();
     const { region, endpoint } = clients;
-    const based = base && { config: base.config, live: await describeLive(base.config, clients, { prune: false, onNotice }) };
+    const based = base && { config: base.config, live: await baseRead! };
     // The base's reads are confirmed as its own plan would report them, as this config's are.
     if (based) await planConfirmingTags(based.config, clients, based.live, false, (baseLive) => buildPlan({ loaded: base, live: baseLive, prune: false, region, endpoint }));
     const plan = await planConfirmingTags(run.loaded.config, clients, live, prune, () => buildPlan({ loaded: run.loaded, live, ...(based ? { base: based } : {}), prune, region, endpoint }));
