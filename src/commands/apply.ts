@@ -123,7 +123,7 @@ async function applyConfig(paths: string[], settings: Settings): Promise<number>
     return execute(planned, settings);
   }
   show(planned, settings);
-  const refusal = refusalOf(plan, settings);
+  const refusal = refusalOf(planned, settings);
   if (refusal !== undefined) return refusal;
   if (!settings.yes) {
     throw new UserError('apply: no terminal to ask for approval on; review the plan and run again with --yes to apply it');
@@ -153,7 +153,7 @@ async function applySavedPlan(path: string, settings: Settings): Promise<number>
   const runs = await targetRuns('apply', first.configFiles, { ...settings.target, region: undefined, target: first.target.name === undefined ? undefined : chosen.map((plan) => plan.target.name!) });
   const planned = await eachTarget(chosen, (saved, index) => recheck(path, saved, runs[index], settings, isInteractive(settings.format) && chosen.length === 1));
   show(planned, settings);
-  return refusalOf(shownPlan(planned), settings) ?? execute(planned, settings);
+  return refusalOf(planned, settings) ?? execute(planned, settings);
 }
 
 /** The saved plan of one target, computed again now; refused when it is not the same. */
@@ -237,11 +237,24 @@ function show(planned: readonly Planned[], settings: Settings): void {
   if (settings.format !== 'json') process.stdout.write(renderPlansText(planned.map((p) => p.plan), { color: useColor() }));
 }
 
+/**
+ * Where only some targets have errors: which, and how to apply the others. A plan is applied whole
+ * or not at all, as it was reviewed, so the others go only when asked for by name.
+ */
+function othersAlone(planned: readonly Planned[]): string {
+  const names = (list: readonly Planned[]) => list.map(({ plan }) => plan.target.name!);
+  const failing = planned.filter(({ plan }) => hasErrors(plan));
+  const others = planned.filter(({ plan }) => !hasErrors(plan));
+  if (!others.length || planned[0].plan.target.name === undefined) return '';
+  return ` (target${failing.length === 1 ? '' : 's'} ${names(failing).join(', ')}); apply the others alone with ${names(others).map((name) => `--target ${name}`).join(' ')}`;
+}
+
 /** The exit status when the plan must not (or need not) be applied; undefined when it can go ahead. */
-function refusalOf(plan: Plan, settings: Settings): number | undefined {
+function refusalOf(planned: readonly Planned[], settings: Settings): number | undefined {
+  const plan = shownPlan(planned);
   if (hasErrors(plan)) {
     const errors = plan.diagnostics.filter((d) => d.severity === 'error').length;
-    throw new UserError(`apply: the plan has ${errors === 1 ? 'an error' : `${errors} errors`}; nothing was applied`);
+    throw new UserError(`apply: the plan has ${errors === 1 ? 'an error' : `${errors} errors`}${othersAlone(planned)}; nothing was applied`);
   }
   if (!hasChanges(plan)) {
     // The text plan already ends with "No changes."; JSON output stays free of prose.

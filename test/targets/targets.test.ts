@@ -134,6 +134,13 @@ describe('a config of targets', () => {
     expect(result.stdout).toMatch(/\+ eu:stack\/eu-archive/);
     expect(result.stdout).toMatch(/target ap could not be read, so nothing is planned for it: .*cannot assume role arn:aws:iam::222222222222:role\/streamform: AccessDenied/);
     expect(result.stdout).toMatch(/Across 3 targets: Plan: 3 to create, 0 to update, 0 to replace, 0 to delete\. Target ap has errors\.\n$/);
+    // Applied whole or not at all, as reviewed; the way to apply the others is named.
+    const applied = await cli('apply', '--yes');
+    expect(applied.code).toBe(1);
+    expect(applied.stderr).toBe('streamform: apply: the plan has an error (target ap); apply the others alone with --target us --target eu; nothing was applied\n');
+    expect(await stacks('us')).toEqual([]);
+    expect((await cli('apply', '--yes', '--target', 'us', '--target', 'eu')).code).toBe(0);
+    expect((await stacks('us')).length).toBe(1);
   });
 
   it('names the target whose vars lack a variable, at its line', async () => {
