@@ -2,6 +2,7 @@
 import type { AwsClients } from '../aws/clients.js';
 import { KINDS } from '../kinds/index.js';
 import type { Service } from '../core/plan.js';
+import { appstreamSdk, nimbleSdk } from '../aws/sdk.js';
 
 const OPERATIONS: ReadonlyMap<Service, ReadonlySet<string>> = (() => {
   const byService = new Map<Service, Set<string>>();
@@ -25,12 +26,9 @@ type CommandClass = new (input: never) => object;
 /** Sends one operation with the SDK client of its service and returns the SDK's output. */
 export async function sendOperation(clients: AwsClients, service: Service, operation: string, input: Record<string, unknown>): Promise<unknown> {
   if (!isKnownOperation(service, operation)) throw new Error(`unknown operation ${service}:${operation}`);
-  const sdk = (await SDK[service]()) as unknown as Record<string, CommandClass>;
+  const sdk = SDK[service]() as unknown as Record<string, CommandClass>;
   return (clients[service] as unknown as Sendable).send(new sdk[`${operation}Command`](input as never));
 }
 
 /** Each service's SDK module, loaded when apply first sends to it. */
-const SDK: Record<Service, () => Promise<object>> = {
-  appstream: () => import('@aws-sdk/client-appstream'),
-  nimble: () => import('@aws-sdk/client-nimble'),
-};
+const SDK: Record<Service, () => object> = { appstream: appstreamSdk, nimble: nimbleSdk };

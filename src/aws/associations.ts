@@ -1,6 +1,9 @@
 /** A stack's fleets and a fleet's stacks: one association, read from either side (paged). */
-import { ListAssociatedFleetsCommand, ListAssociatedStacksCommand, type AppStreamClient } from '@aws-sdk/client-appstream';
+import type { AppStreamClient } from '@aws-sdk/client-appstream';
 import { allPages } from './paging.js';
+import { appstreamSdk } from './sdk.js';
+
+const { ListAssociatedFleetsCommand, ListAssociatedStacksCommand } = appstreamSdk();
 
 export function listAssociatedFleets(client: AppStreamClient, stackName: string): Promise<string[]> {
   return allPages(async (token) => {

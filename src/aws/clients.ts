@@ -1,16 +1,17 @@
 import { setTimeout as sleep } from 'node:timers/promises';
-import { createRequire } from 'node:module';
 import type { AppStreamClient } from '@aws-sdk/client-appstream';
 import type { NimbleClient } from '@aws-sdk/client-nimble';
 import type { ResourceGroupsTaggingAPIClient } from '@aws-sdk/client-resource-groups-tagging-api';
 import type { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import type { SSMClient } from '@aws-sdk/client-ssm';
 import type { STSClient } from '@aws-sdk/client-sts';
-import { toEndpointV1 } from '@smithy/core/endpoints';
 import { UserError } from '../core/errors.js';
 import { awsErrorMessage } from './errors.js';
 import { backoffDelay, DEFAULT_RETRY, isThrottlingError, isTransientError, type RetryPolicy } from './retry.js';
 import { checkEndpoint, isLoopback, resolveTarget, type ResolvedTarget, type Service, type TargetSettings } from './target.js';
+import { appstreamSdk, nimbleSdk, secretsManagerSdk, smithyEndpoints, ssmSdk, stsSdk, taggingSdk } from './sdk.js';
+
+const { toEndpointV1 } = smithyEndpoints();
 
 /** Where and how to reach AWS (or the emulator). Unset fields fall back to the SDK's own chains. */
 export interface AwsTarget extends TargetSettings {
@@ -105,8 +106,8 @@ export function createClients(target: AwsTarget = {}): AwsClients {
   const client = <C>(service: Service): C => {
     let instance = made.get(service);
     if (!instance) {
-      const { module, name } = SDK_CLIENTS[service];
-      const Class = (require(module) as Record<string, new (config: object) => Client & { destroy(): void }>)[name];
+      const { load, name } = SDK_CLIENTS[service];
+      const Class = (load() as unknown as Record<string, new (config: object) => Client & { destroy(): void }>)[name];
       made.set(service, (instance = withStreamformMiddleware(new Class(common), service, calls)));
     }
     return instance as unknown as C;
@@ -148,7 +149,7 @@ function assumedRole(target: AwsTarget) {
   const base = createClients({ ...target, roleArn: undefined, externalId: undefined });
   let session: Promise<{ accessKeyId: string; secretAccessKey: string; sessionToken: string; expiration: Date }> | undefined;
   const assume = async () => {
-    const { AssumeRoleCommand } = await import('@aws-sdk/client-sts');
+    const { AssumeRoleCommand } = stsSdk();
     try {
       const { Credentials: c } = await base.sts.send(new AssumeRoleCommand({ RoleArn: target.roleArn, RoleSessionName: 'streamform', ...(target.externalId ? { ExternalId: target.externalId } : {}) }));
       return { accessKeyId: c!.AccessKeyId!, secretAccessKey: c!.SecretAccessKey!, sessionToken: c!.SessionToken!, expiration: c!.Expiration! };
@@ -335,13 +336,11 @@ export function destroyClients(clients: AwsClients): void {
   clients.destroy();
 }
 
-// The SDK packages are CommonJS (no "exports" map: an ESM import loads the same module), so they can be loaded on demand, synchronously.
-const require = createRequire(import.meta.url);
-const SDK_CLIENTS: Record<Service, { module: string; name: string }> = {
-  appstream: { module: '@aws-sdk/client-appstream', name: 'AppStreamClient' },
-  nimble: { module: '@aws-sdk/client-nimble', name: 'NimbleClient' },
-  tagging: { module: '@aws-sdk/client-resource-groups-tagging-api', name: 'ResourceGroupsTaggingAPIClient' },
-  sts: { module: '@aws-sdk/client-sts', name: 'STSClient' },
-  secretsmanager: { module: '@aws-sdk/client-secrets-manager', name: 'SecretsManagerClient' },
-  ssm: { module: '@aws-sdk/client-ssm', name: 'SSMClient' },
+const SDK_CLIENTS: Record<Service, { load: () => object; name: string }> = {
+  appstream: { load: appstreamSdk, name: 'AppStreamClient' },
+  nimble: { load: nimbleSdk, name: 'NimbleClient' },
+  tagging: { load: taggingSdk, name: 'ResourceGroupsTaggingAPIClient' },
+  sts: { load: stsSdk, name: 'STSClient' },
+  secretsmanager: { load: secretsManagerSdk, name: 'SecretsManagerClient' },
+  ssm: { load: ssmSdk, name: 'SSMClient' },
 };

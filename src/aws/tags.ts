@@ -4,10 +4,14 @@
  * Which is cheaper depends on counts known before reading: the resources listed from the account
  * (all of which may be tagged) against the resources whose tags the plan needs.
  */
-import { ListTagsForResourceCommand, type AppStreamClient } from '@aws-sdk/client-appstream';
-import { GetResourcesCommand, type ResourceGroupsTaggingAPIClient, type ResourceTagMapping } from '@aws-sdk/client-resource-groups-tagging-api';
+import type { AppStreamClient } from '@aws-sdk/client-appstream';
+import type { ResourceGroupsTaggingAPIClient, ResourceTagMapping } from '@aws-sdk/client-resource-groups-tagging-api';
 import { OWNER_TAG } from '../core/ownership.js';
 import { allPages, pageTokens } from './paging.js';
+import { appstreamSdk, taggingSdk } from './sdk.js';
+
+const { ListTagsForResourceCommand } = appstreamSdk();
+const { GetResourcesCommand } = taggingSdk();
 
 export type Tags = Record<string, string>;
 export type TagReader = 'bulk' | 'per-resource';

@@ -5,9 +5,11 @@
  * services section only under AWS_PROFILE, so `--profile P` and `AWS_PROFILE=P` would reach
  * different endpoints; resolving here, once, makes them one and the same.
  */
-import { CONFIG_PREFIX_SEPARATOR, loadConfig, loadSharedConfigFiles, NODE_REGION_CONFIG_FILE_OPTIONS, NODE_REGION_CONFIG_OPTIONS } from '@smithy/core/config';
 import { UserError } from '../core/errors.js';
 import { DEFAULT_RETRY } from './retry.js';
+import { smithyConfig } from './sdk.js';
+
+const { CONFIG_PREFIX_SEPARATOR, loadConfig, loadSharedConfigFiles, NODE_REGION_CONFIG_FILE_OPTIONS, NODE_REGION_CONFIG_OPTIONS } = smithyConfig();
 
 /** The SDK's service ids: they name AWS_ENDPOINT_URL_<ID> and the keys of a services section. */
 export const SERVICE_IDS = { appstream: 'AppStream', nimble: 'nimble', tagging: 'Resource Groups Tagging API', sts: 'STS', secretsmanager: 'Secrets Manager', ssm: 'SSM' } as const;

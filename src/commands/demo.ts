@@ -7,7 +7,6 @@
 import { existsSync } from 'node:fs';
 import { dirname, join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { TagResourceCommand } from '@aws-sdk/client-appstream';
 import { createClients, destroyClients, type AwsClients } from '../aws/clients.js';
 import { parseFlags } from '../cli/args.js';
 import { UserError } from '../core/errors.js';
@@ -19,6 +18,9 @@ import { buildPlan } from '../plan/build.js';
 import { isToolTag, OWNER_TAG } from '../core/ownership.js';
 import { run as apply } from './apply.js';
 import { run as plan } from './plan.js';
+import { appstreamSdk } from '../aws/sdk.js';
+
+const { TagResourceCommand } = appstreamSdk();
 
 const HELP = `Usage: streamform demo [--yes]
 

@@ -11,6 +11,7 @@ import type { AwsClients } from '../aws/clients.js';
 import { awsErrorMessage } from '../aws/errors.js';
 import { chooseTagReader, isAccessDenied, readOwnedTags, readTags, readTagsInBulk, type BulkTags } from '../aws/tags.js';
 import { mapPool } from '../aws/paging.js';
+import { stsSdk } from '../aws/sdk.js';
 import type { Config } from '../config/types.js';
 import { KINDS, type KindDefinition } from '../kinds/index.js';
 import type { DescribeContext, KindTags, Tagged } from '../kinds/types.js';
@@ -291,7 +292,7 @@ function accountOf(live: LiveState): string | undefined {
 /** An account with no stack to read it from asks STS; the plan binds a saved plan to it. */
 async function callerAccount(clients: AwsClients): Promise<string | undefined> {
   try {
-    const { GetCallerIdentityCommand } = await import('@aws-sdk/client-sts');
+    const { GetCallerIdentityCommand } = stsSdk();
     return (await clients.sts.send(new GetCallerIdentityCommand({}))).Account;
   } catch {
     // Unknown: a saved plan without an account is refused by apply, and a plan is still shown.

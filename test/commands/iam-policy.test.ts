@@ -209,7 +209,7 @@ const PACKAGE: Record<string, string> = {
 
 /**
  * The IAM actions of every `new XCommand(` in the code that reads and applies (src/kinds, src/aws,
- * src/describe), the service told by the file's import of XCommand.
+ * src/describe), the service told by the SDK loader the file takes XCommand from.
  */
 function sentCommands(): string[] {
   const walk = (dir: string): string[] =>
@@ -227,8 +227,18 @@ function sentCommands(): string[] {
   return [...found].sort();
 }
 
-/** The SDK package a file imports `${command}Command` from, statically or with a dynamic import. */
+/** The loaders of src/aws/sdk.ts, by the package each loads. */
+const LOADER: Record<string, string> = {
+  appstreamSdk: 'client-appstream',
+  nimbleSdk: 'client-nimble',
+  taggingSdk: 'client-resource-groups-tagging-api',
+  stsSdk: 'client-sts',
+  secretsManagerSdk: 'client-secrets-manager',
+  ssmSdk: 'client-ssm',
+};
+
+/** The SDK package a file takes `${command}Command` from: `const { …Command } = appstreamSdk()`, one of src/aws/sdk.ts's loaders. */
 function packageOf(text: string, command: string): string | undefined {
-  const pattern = new RegExp(`(?:import\\s*\\{[^}]*\\b${command}Command\\b[^}]*\\}\\s*from|\\{[^}]*\\b${command}Command\\b[^}]*\\}\\s*=\\s*await import\\()\\s*'@aws-sdk/([\\w-]+)'`);
-  return pattern.exec(text)?.[1];
+  const loader = new RegExp(`\\{[^}]*\\b${command}Command\\b[^}]*\\}\\s*=\\s*(\\w+)\\(\\)`).exec(text)?.[1];
+  return loader === undefined ? undefined : LOADER[loader];
 }

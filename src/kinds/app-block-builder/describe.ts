@@ -6,7 +6,7 @@
  * only when a builder is to be associated with one that the config does not declare, to tell
  * whether it exists.
  */
-import { DescribeAppBlockBuilderAppBlockAssociationsCommand, DescribeAppBlockBuildersCommand, DescribeAppBlocksCommand, type AppBlockBuilder, type AppStreamClient } from '@aws-sdk/client-appstream';
+import type { AppBlockBuilder, AppStreamClient } from '@aws-sdk/client-appstream';
 import { awsErrorMessage } from '../../aws/errors.js';
 import { allPages } from '../../aws/paging.js';
 import { readTags } from '../../aws/tags.js';
@@ -16,6 +16,9 @@ import { mine, readEach } from '../resource.js';
 import type { DescribeContext, KindDefinition } from '../types.js';
 import { declaredAppBlocks } from './declared.js';
 import { appBlockBuilderAddress, appBlockNameOf } from './live.js';
+import { appstreamSdk } from '../../aws/sdk.js';
+
+const { DescribeAppBlockBuilderAppBlockAssociationsCommand, DescribeAppBlockBuildersCommand, DescribeAppBlocksCommand } = appstreamSdk();
 
 /** DescribeAppBlockBuilders answers at most 25 a page. */
 const PAGE = 25;

@@ -2,7 +2,7 @@
  * App block reads: every block of the account (DescribeAppBlocks without Arns, paged: one call
  * per page, none per block); their tags come from the shared reader.
  */
-import { DescribeAppBlocksCommand, type AppBlock, type AppStreamClient } from '@aws-sdk/client-appstream';
+import type { AppBlock, AppStreamClient } from '@aws-sdk/client-appstream';
 import { awsErrorMessage } from '../../aws/errors.js';
 import { allPages } from '../../aws/paging.js';
 import { readTags } from '../../aws/tags.js';
@@ -10,6 +10,9 @@ import { UserError } from '../../core/errors.js';
 import { readEach } from '../resource.js';
 import type { DescribeContext, KindDefinition } from '../types.js';
 import { appBlockAddress } from './live.js';
+import { appstreamSdk } from '../../aws/sdk.js';
+
+const { DescribeAppBlocksCommand } = appstreamSdk();
 
 /** Without MaxResults, AWS answers pages of the largest size it serves. */
 function listAppBlocks(client: AppStreamClient, onProgress?: (listed: number) => void): Promise<AppBlock[]> {

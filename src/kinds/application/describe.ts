@@ -14,15 +14,7 @@
  * DescribeFleets listing, then one call per fleet) to see them all; that is fewer calls only in an
  * account with fewer Elastic fleets than the config has applications.
  */
-import {
-  DescribeAppBlocksCommand,
-  DescribeFleetsCommand,
-  DescribeApplicationFleetAssociationsCommand,
-  DescribeApplicationsCommand,
-  type AppBlock,
-  type AppStreamClient,
-  type Application,
-} from '@aws-sdk/client-appstream';
+import type { AppBlock, AppStreamClient, Application } from '@aws-sdk/client-appstream';
 import { awsErrorMessage } from '../../aws/errors.js';
 import { allPages } from '../../aws/paging.js';
 import { readTags } from '../../aws/tags.js';
@@ -31,6 +23,9 @@ import { ownerOf } from '../../core/ownership.js';
 import { lookUpByName, mine, readEach } from '../resource.js';
 import type { DescribeContext, KindDefinition } from '../types.js';
 import { applicationAddress } from './live.js';
+import { appstreamSdk } from '../../aws/sdk.js';
+
+const { DescribeAppBlocksCommand, DescribeFleetsCommand, DescribeApplicationFleetAssociationsCommand, DescribeApplicationsCommand } = appstreamSdk();
 
 /** DescribeApplicationFleetAssociations answers at most 25 associations a page, DescribeFleets 25 fleets. */
 const PAGE = 25;

@@ -1,5 +1,5 @@
 /** Directory config reads: the account's configs (only when the config declares some), and the fingerprints of the declared secrets. */
-import { DescribeDirectoryConfigsCommand, type AppStreamClient, type DirectoryConfig } from '@aws-sdk/client-appstream';
+import type { AppStreamClient, DirectoryConfig } from '@aws-sdk/client-appstream';
 import type { AwsClients } from '../../aws/clients.js';
 import { awsErrorMessage } from '../../aws/errors.js';
 import { allPages, mapPool } from '../../aws/paging.js';
@@ -8,6 +8,9 @@ import type { DescribeContext, KindDefinition } from '../types.js';
 import { directoryConfigAddress, type SecretFacts } from './live.js';
 import { readPasswordRecord, recordKey } from './records.js';
 import { fingerprint, referenceOf, resolveSecret, type SecretReference } from './secrets.js';
+import { appstreamSdk } from '../../aws/sdk.js';
+
+const { DescribeDirectoryConfigsCommand } = appstreamSdk();
 
 export function listDirectoryConfigs(client: AppStreamClient, onProgress?: (listed: number) => void): Promise<DirectoryConfig[]> {
   let listed = 0;

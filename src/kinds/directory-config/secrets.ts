@@ -9,6 +9,7 @@ import { readFileSync } from 'node:fs';
 import type { AwsClients } from '../../aws/clients.js';
 import type { SecretReference as ConfigSecretReference } from '../../config/types.js';
 import { awsErrorMessage } from '../../aws/errors.js';
+import { secretsManagerSdk, ssmSdk } from '../../aws/sdk.js';
 import { canonicalJson } from '../../core/digest.js';
 import { UserError } from '../../core/errors.js';
 
@@ -71,7 +72,7 @@ async function read(member: string, reference: SecretReference, clients: AwsClie
     }
   }
   if (reference.FromSecretsManager !== undefined) {
-    const { GetSecretValueCommand } = await import('@aws-sdk/client-secrets-manager');
+    const { GetSecretValueCommand } = secretsManagerSdk();
     const client = clients.secretsmanager;
     const answer = await client.send(new GetSecretValueCommand({ SecretId: reference.FromSecretsManager })).catch((error: unknown) => {
       throw new UserError(`${about(member, reference)}: GetSecretValue failed: ${awsErrorMessage(error)}`);
@@ -89,7 +90,7 @@ async function read(member: string, reference: SecretReference, clients: AwsClie
     if (typeof value !== 'string') throw new UserError(`${about(member, reference)}: the secret has no text member ${reference.Key}`);
     return value;
   }
-  const { GetParameterCommand } = await import('@aws-sdk/client-ssm');
+  const { GetParameterCommand } = ssmSdk();
   const client = clients.ssm;
   const answer = await client.send(new GetParameterCommand({ Name: reference.FromSsmParameter, WithDecryption: true })).catch((error: unknown) => {
     throw new UserError(`${about(member, reference)}: GetParameter failed: ${awsErrorMessage(error)}`);

@@ -3,7 +3,7 @@
  * ListEntitledApplications once per entitlement it keeps in line or deletes, both paged. Nothing is
  * read per entitlement that the plan leaves alone.
  */
-import { DescribeEntitlementsCommand, DescribeStacksCommand, ListEntitledApplicationsCommand, type AppStreamClient, type Entitlement } from '@aws-sdk/client-appstream';
+import type { AppStreamClient, Entitlement } from '@aws-sdk/client-appstream';
 import type { AwsClients } from '../../aws/clients.js';
 import { awsErrorMessage } from '../../aws/errors.js';
 import { allPages } from '../../aws/paging.js';
@@ -12,6 +12,9 @@ import { UserError } from '../../core/errors.js';
 import { readEach } from '../resource.js';
 import type { DescribeContext, KindDefinition } from '../types.js';
 import { entitlementAddress, stackEntitlementsAddress, type LiveEntitlement } from './live.js';
+import { appstreamSdk } from '../../aws/sdk.js';
+
+const { DescribeEntitlementsCommand, DescribeStacksCommand, ListEntitledApplicationsCommand } = appstreamSdk();
 
 /** A stack that does not exist (yet) has no entitlements: DescribeEntitlements answers ResourceNotFoundException. */
 const stackMissing = (error: unknown) => (error as Error)?.name === 'ResourceNotFoundException';

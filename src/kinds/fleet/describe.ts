@@ -3,7 +3,7 @@
  * none per fleet), their tags (shared reader), the stacks of the fleets a plan deletes or replaces,
  * and the images LatestImage picks from.
  */
-import { DescribeFleetsCommand, DescribeImagesCommand, type AppStreamClient, type Fleet, type Image } from '@aws-sdk/client-appstream';
+import type { AppStreamClient, Fleet, Image } from '@aws-sdk/client-appstream';
 import { listAssociatedStacks } from '../../aws/associations.js';
 import { awsErrorMessage } from '../../aws/errors.js';
 import { allPages } from '../../aws/paging.js';
@@ -14,6 +14,9 @@ import { mine, readEach } from '../resource.js';
 import type { DescribeContext, KindDefinition } from '../types.js';
 import { DEFAULT_FLEET_TYPE } from './attributes.js';
 import { fleetAddress } from './live.js';
+import { appstreamSdk } from '../../aws/sdk.js';
+
+const { DescribeFleetsCommand, DescribeImagesCommand } = appstreamSdk();
 
 /** DescribeImages answers at most 25 images a page. */
 const IMAGES_PER_PAGE = 25;

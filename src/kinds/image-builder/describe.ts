@@ -4,7 +4,7 @@
  * from (the account's own and those shared with it, only when a declaration uses LatestImage) and
  * the images named by the builders the plan creates or replaces (batched by name).
  */
-import { DescribeImageBuildersCommand, DescribeImagesCommand, type AppStreamClient, type Image, type ImageBuilder } from '@aws-sdk/client-appstream';
+import type { AppStreamClient, Image, ImageBuilder } from '@aws-sdk/client-appstream';
 import { awsErrorMessage } from '../../aws/errors.js';
 import { allPages } from '../../aws/paging.js';
 import { readTags } from '../../aws/tags.js';
@@ -13,6 +13,9 @@ import { lookUpByName, readEach } from '../resource.js';
 import type { DescribeContext, KindDefinition } from '../types.js';
 import { imageBuilderAddress } from './live.js';
 import { imageNameOf } from './normalize.js';
+import { appstreamSdk } from '../../aws/sdk.js';
+
+const { DescribeImageBuildersCommand, DescribeImagesCommand } = appstreamSdk();
 
 /** DescribeImageBuilders and DescribeImages answer at most 25 a page. */
 const PAGE = 25;

@@ -1,11 +1,14 @@
 /** Image reads: the declared images by name, their tags (shared reader) and who they are shared with. */
-import { DescribeImagePermissionsCommand, DescribeImagesCommand, type AppStreamClient, type Image, type SharedImagePermissions } from '@aws-sdk/client-appstream';
+import type { AppStreamClient, Image, SharedImagePermissions } from '@aws-sdk/client-appstream';
 import { allPages, mapPool } from '../../aws/paging.js';
 import { readTags } from '../../aws/tags.js';
 import { ownRecord } from '../../core/ownership.js';
 import { lookUpByName, mine } from '../resource.js';
 import type { DescribeContext, KindDefinition } from '../types.js';
 import { imageAddress } from './live.js';
+import { appstreamSdk } from '../../aws/sdk.js';
+
+const { DescribeImagePermissionsCommand, DescribeImagesCommand } = appstreamSdk();
 
 /** DescribeImages returns at most 25 images a page; a batch of 25 names fits one page. */
 const IMAGE_BATCH = 25;

@@ -1,5 +1,5 @@
 /** Stack reads: every stack of the account, their tags (shared reader), fleet associations and themes. */
-import { DescribeStacksCommand, DescribeThemeForStackCommand, type AppStreamClient, type Stack, type Theme } from '@aws-sdk/client-appstream';
+import type { AppStreamClient, Stack, Theme } from '@aws-sdk/client-appstream';
 import { listAssociatedFleets, listAssociatedStacks } from '../../aws/associations.js';
 import { awsErrorMessage } from '../../aws/errors.js';
 import { allPages, mapPool } from '../../aws/paging.js';
@@ -9,6 +9,9 @@ import { ownerOf, ownRecord } from '../../core/ownership.js';
 import type { DescribeContext, KindDefinition } from '../types.js';
 import { mine } from '../resource.js';
 import { stackAddress, type LiveStack } from './live.js';
+import { appstreamSdk } from '../../aws/sdk.js';
+
+const { DescribeStacksCommand, DescribeThemeForStackCommand } = appstreamSdk();
 
 /**
  * Every stack in the account: DescribeStacks without Names (with Names, one unknown name fails the

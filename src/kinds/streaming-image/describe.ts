@@ -1,8 +1,11 @@
 /** Nimble reads: the streaming images of a studio (tags included in the listing). */
-import { ListStreamingImagesCommand, type NimbleClient, type StreamingImage } from '@aws-sdk/client-nimble';
+import type { NimbleClient, StreamingImage } from '@aws-sdk/client-nimble';
 import { allPages, mapPool } from '../../aws/paging.js';
 import type { DescribeContext, KindDefinition } from '../types.js';
 import { streamingImageAddress } from './live.js';
+import { nimbleSdk } from '../../aws/sdk.js';
+
+const { ListStreamingImagesCommand } = nimbleSdk();
 
 /**
  * Every image of a studio, those in state DELETED included: they are still listed for a while (so

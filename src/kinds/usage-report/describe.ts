@@ -1,9 +1,12 @@
 /** Usage report reads: the account's subscription in the Region, one DescribeUsageReportSubscriptions call. */
-import { DescribeUsageReportSubscriptionsCommand, type AppStreamClient, type UsageReportSubscription } from '@aws-sdk/client-appstream';
+import type { AppStreamClient, UsageReportSubscription } from '@aws-sdk/client-appstream';
 import { allPages } from '../../aws/paging.js';
 import type { LiveState } from '../../core/live.js';
 import type { DescribeContext, KindDefinition } from '../types.js';
 import { USAGE_REPORTS } from './live.js';
+import { appstreamSdk } from '../../aws/sdk.js';
+
+const { DescribeUsageReportSubscriptionsCommand } = appstreamSdk();
 
 /** The subscriptions of the Region; the model lets AWS answer "none" with ResourceNotFoundException, which means the same as an empty list. */
 export async function listSubscriptions(client: AppStreamClient): Promise<UsageReportSubscription[]> {

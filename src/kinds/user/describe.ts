@@ -2,11 +2,14 @@
  * User reads: the whole pool once (DescribeUsers has no name filter), and the assignments of every
  * stack the config names (declared stacks and the stacks declared users name), by stack, 500 a page.
  */
-import { DescribeStacksCommand, DescribeUsersCommand, DescribeUserStackAssociationsCommand, type AppStreamClient, type User, type UserStackAssociation } from '@aws-sdk/client-appstream';
+import type { AppStreamClient, User, UserStackAssociation } from '@aws-sdk/client-appstream';
 import { allPages, mapPool } from '../../aws/paging.js';
 import type { Config } from '../../config/types.js';
 import type { DescribeContext, KindDefinition } from '../types.js';
 import { assignmentsAddress, USERPOOL, userAddress } from './live.js';
+import { appstreamSdk } from '../../aws/sdk.js';
+
+const { DescribeStacksCommand, DescribeUsersCommand, DescribeUserStackAssociationsCommand } = appstreamSdk();
 
 /** The largest page DescribeUserStackAssociations serves (MaxResults ≤ 500); DescribeUsers is asked for the same. */
 const PAGE = 500;
