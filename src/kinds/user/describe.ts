@@ -1,6 +1,7 @@
 /**
  * User reads: the whole pool once (DescribeUsers has no name filter), and the assignments of every
  * stack the config names (declared stacks and the stacks declared users name), by stack, 500 a page.
+ * The pool is asked for in the largest pages the service gives.
  */
 import type { AppStreamClient, User, UserStackAssociation } from '@aws-sdk/client-appstream';
 import { allPages, mapPool } from '../../aws/paging.js';
@@ -11,13 +12,18 @@ import { appstreamSdk } from '../../aws/sdk.js';
 
 const { DescribeStacksCommand, DescribeUsersCommand, DescribeUserStackAssociationsCommand } = appstreamSdk();
 
-/** The largest page DescribeUserStackAssociations serves (MaxResults ≤ 500); DescribeUsers is asked for the same. */
+/** The largest page DescribeUserStackAssociations serves (MaxResults ≤ 500). */
 const PAGE = 500;
+/**
+ * DescribeUsers' MaxResults has no maximum in the service model (a plain Integer): the largest one
+ * asks for the largest page the service gives, so that a pool takes the fewest calls.
+ */
+const USERS_PAGE = 2 ** 31 - 1;
 
 export function listUsers(client: AppStreamClient, onProgress?: (listed: number) => void): Promise<User[]> {
   let listed = 0;
   return allPages(async (token) => {
-    const page = await client.send(new DescribeUsersCommand({ AuthenticationType: USERPOOL, MaxResults: PAGE, NextToken: token }));
+    const page = await client.send(new DescribeUsersCommand({ AuthenticationType: USERPOOL, MaxResults: USERS_PAGE, NextToken: token }));
     onProgress?.((listed += page.Users?.length ?? 0));
     return { items: page.Users, next: page.NextToken };
   });
