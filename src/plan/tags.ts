@@ -15,23 +15,24 @@ import type { ImportContext } from '../kinds/types.js';
 export function unmanagedTags(config: Config, live: LiveState): UnmanagedTags[] {
   const found: UnmanagedTags[] = [];
   for (const kind of KINDS) {
-    const declaredTags = new Map<string, Record<string, string>>();
+    const declaredTags = new Map<string, Record<string, unknown>>();
     for (const { resource } of declarationsOf(kind, config)) {
-      const tags = kind.declaredValues(resource).Tags as Record<string, string> | undefined;
+      // Every kind that has tags declares them as Tags (the config's one spelling); only their keys count here.
       // An empty declaration removes every tag: nothing is left unmanaged.
-      if (tags && Object.keys(tags).length)
-        declaredTags.set(
-          addressOf(kind, (name) => resource[name]),
-          tags,
-        );
+      const tags = resource.Tags as Record<string, unknown> | null | undefined;
+      if (tags && Object.keys(tags).length) declaredTags.set(addressOf(kind, (name) => resource[name]), tags);
     }
     if (!declaredTags.size) continue;
     for (const [address, tags] of liveTags(kind, live)) {
       const declared = declaredTags.get(address);
+      if (!declared) continue;
+      const undeclared = Object.keys(tags).filter((key) => !isToolTag(key) && !key.startsWith('aws:') && !Object.hasOwn(declared, key));
+      // Most resources carry only what they declare: their record is read only when something is left.
+      if (!undeclared.length) continue;
       const owner = ownerOf(tags);
-      if (!declared || (owner !== undefined && owner !== config.project)) continue;
+      if (owner !== undefined && owner !== config.project) continue;
       const recorded = new Set(ownRecord(config.project, tags)?.t ?? []);
-      const keys = Object.keys(tags).filter((key) => !isToolTag(key) && !key.startsWith('aws:') && !Object.hasOwn(declared, key) && !recorded.has(key));
+      const keys = undeclared.filter((key) => !recorded.has(key));
       if (keys.length) found.push({ address, keys: keys.sort() });
     }
   }
