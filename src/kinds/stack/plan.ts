@@ -5,7 +5,7 @@ import { diffStack, userSettingsShown, type StackDelta } from './diff.js';
 import { normalizeStack, STACK_ATTRIBUTES, type NormalStack, type StackAttribute, type StackValues } from './normalize.js';
 import { digest } from '../../core/digest.js';
 import { perDeclaration } from '../../core/memo.js';
-import { type AppliedRecord } from '../../core/ownership.js';
+import type { AppliedRecord } from '../../core/ownership.js';
 import type { Diagnostic } from '../../core/plan.js';
 import { appstreamCall, change, declaration, declarationDigest, declaredKeys, found, inPlace, refused, resourceErrors, tagCalls, tagLimitProblem, withDiagnostics } from '../resource.js';
 import type { CallSpec, DiffSpec, PlanContext, ResourcePlan, Subject } from '../resource.js';
