@@ -42,9 +42,11 @@ export interface ImportResult {
   /** In a merge of several targets' imports: what could not be merged, and what was done instead. */
   unmerged?: ImportNote[];
   /**
-   * By address, each declared resource no project owns yet with every value it has, defaults
-   * included: declaring a default it has changes nothing, so a merge of targets may fill in from
-   * here a member that other targets set.
+   * By address, what a merge of targets may fill in from here where other targets set a member:
+   * for a resource no project owns yet, every value it has, defaults included (declaring a default
+   * it has changes nothing); for one this project owns, the lists it does not declare, as it has
+   * them (none at all when absent), since its record cannot tell a list declared empty from one not
+   * declared, and declaring what it has removes nothing.
    */
   complete?: ReadonlyMap<string, Record<string, unknown>>;
 }
@@ -74,7 +76,8 @@ export function buildImport(live: LiveState, options: ImportOptions): ImportResu
       if (!claim(address, tags)) return undefined;
       const record = ownerOf(tags) === options.project ? readRecord(tags) : undefined;
       const declared = build(selection(record));
-      if (!record) complete.set(address, build(EVERY_VALUE) as Record<string, unknown>);
+      const every = build(EVERY_VALUE) as Record<string, unknown>;
+      complete.set(address, record ? listsLeftOut(every, declared as Record<string, unknown>) : every);
       const extra = record ? unmanaged(build(selection(undefined)), declared) : [];
       if (extra.length) note(address, `also set, but not managed by this project (declare it to manage it): ${extra.join(', ')}`);
       return declared;
@@ -116,6 +119,11 @@ function selection(record: AppliedRecord | undefined): Selection {
     tag: (key) => record.t?.includes(key) ?? false,
     list: (field) => (record[field]?.length ?? 0) > 0,
   };
+}
+
+/** The members of `full` that are lists and that `declared` leaves out. */
+function listsLeftOut(full: Record<string, unknown>, declared: Record<string, unknown>): Record<string, unknown> {
+  return Object.fromEntries(Object.entries(full).filter(([key, value]) => Array.isArray(value) && !(key in declared)));
 }
 
 /** Live values left undeclared on a resource this project owns: its config did not manage them. */

@@ -424,3 +424,24 @@ describe('mergeImports', () => {
     ]);
   });
 });
+
+// Last in the file: it applies the merged import, so the targets' resources become this project's.
+describe('streamform import --config, once the merged import is applied', () => {
+  it('imports the same config again, a list one target declares empty included, and plans no changes', async () => {
+    const out = join(dir, 'applied.yaml');
+    expect((await cli('import', '--config', targets(), '--studio', 'us=stid-us', '--out', out)).code).toBe(0);
+    const applied = await cli('apply', '-f', out, '--yes');
+    expect(applied.code).toBe(0);
+    const again = join(dir, 'again.yaml');
+    const second = await cli('import', '--config', targets(), '--studio', 'us=stid-us', '--out', again);
+    expect(second.code).toBe(0);
+    // A record cannot tell ap's Fleets, declared empty, from Fleets not declared: the list is filled in as ap has it.
+    expect(said(second.stderr)).toEqual(['streamform: import: not merged: stack/ops: declared once per target (Targets: [us]; Targets: [eu]): Tags.team is set in us, not in eu']);
+    const [before, after] = [out, again].map((file) => parse(readFileSync(file, 'utf8')));
+    expect(after.targets).toEqual(before.targets);
+    for (const list of ['stacks', 'fleets', 'images', 'streamingImages', 'usageReports']) expect(after[list], list).toEqual(before[list]);
+    const plan = await cli('plan', '-f', again, '--detailed-exitcode');
+    expect(plan.stdout).toMatch(/Across 3 targets: No changes\.\n$/);
+    expect(plan.code).toBe(0);
+  });
+});
