@@ -1,7 +1,8 @@
 /**
  * What a config is for one of its targets: the resources whose Targets name it (all, when they
- * name none; a singleton kind's object as a list's element), with the target's variables put in for "${vars.key}". Values keep their places in
- * the file, so a problem found after substitution points where the user wrote it.
+ * name none; a singleton kind's object as a list's element), with the target's variables put in
+ * for "${vars.key}". Values keep their places in the file, so a problem found after substitution
+ * points where the user wrote it.
  */
 import { KINDS } from '../kinds/index.js';
 import type { Problem } from './diagnostics.js';

@@ -1,4 +1,5 @@
 import { createHash } from 'node:crypto';
+import { remembered } from './memo.js';
 
 /** Hex SHA-256 of a value's canonical JSON (key order never matters), cut to `length` characters. */
 export function digest(value: unknown, length = 64): string {
@@ -18,16 +19,7 @@ export function canonicalJson(value: unknown): string {
 
 /** Object keys as canonical JSON writes them, quoted and followed by the colon: the same few keys recur in every value. */
 const keyTexts = new Map<string, string>();
-const MOST_KEY_TEXTS = 10_000;
-
-function keyText(key: string): string {
-  let text = keyTexts.get(key);
-  if (text === undefined) {
-    if (keyTexts.size >= MOST_KEY_TEXTS) keyTexts.clear();
-    keyTexts.set(key, (text = `${JSON.stringify(key)}:`));
-  }
-  return text;
-}
+const keyText = (key: string) => remembered(keyTexts, key, () => `${JSON.stringify(key)}:`);
 
 /**
  * Canonical JSON in one pass; the lists that `sets` marks are sorted by their elements' identity,

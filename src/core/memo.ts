@@ -3,7 +3,9 @@ const REMEMBERED = 50_000;
 
 /** `memo`'s value for `key`, computed the first time it is asked for (a full memo starts again). */
 export function remembered<V>(memo: Map<string, V>, key: string, compute: () => V): V {
-  if (memo.has(key)) return memo.get(key)!;
+  const known = memo.get(key);
+  // One lookup on the hot path; a value that is undefined is told by has().
+  if (known !== undefined || memo.has(key)) return known as V;
   if (memo.size >= REMEMBERED) memo.clear();
   const value = compute();
   memo.set(key, value);
